@@ -1,0 +1,94 @@
+/** A half-open range of character offsets into the user's source text. */
+export interface SourceSpan {
+  /** Offset of the first character. */
+  start: number
+  /** Offset one past the last character. */
+  end: number
+}
+
+/**
+ * Every error nnsize raises carries one of these codes. Codes are stable across
+ * releases: tools may match on them. Messages may be reworded.
+ */
+export const errorCodes = {
+  /** The text is not valid in the expression language (unbalanced bracket, stray character). */
+  SYNTAX: 'syntax',
+  /** Valid Python that nnsize deliberately does not run (lambda, import, def, attribute of an unknown object). */
+  UNSUPPORTED_SYNTAX: 'unsupported-syntax',
+  /** A name that is neither a layer, a model, a known function nor an assigned variable. */
+  UNKNOWN_NAME: 'unknown-name',
+  /** An attribute that the object does not have (`nn.Conv2D`, `torch.flaot16`). */
+  UNKNOWN_ATTRIBUTE: 'unknown-attribute',
+  /** A required constructor argument was not given. */
+  MISSING_ARGUMENT: 'missing-argument',
+  /** A keyword argument that the signature does not have. */
+  UNKNOWN_ARGUMENT: 'unknown-argument',
+  /** More positional arguments than the signature takes, or one argument given twice. */
+  TOO_MANY_ARGUMENTS: 'too-many-arguments',
+  /** An argument of the wrong type (`in_features=3.5`). */
+  ARGUMENT_TYPE: 'argument-type',
+  /** An argument of the right type but an invalid value (negative size, channels not divisible by `groups`). */
+  ARGUMENT_VALUE: 'argument-value',
+  /** A value used where another kind of value is needed (the program's result is not a module). */
+  TYPE: 'type',
+  /** An input shape that a module cannot take, or a size that shrinks to zero. */
+  SHAPE: 'shape',
+  /** An invalid option passed to `analyze` or the CLI (a malformed input shape, an unknown optimizer). */
+  OPTION: 'option',
+  /** A Hugging Face `config.json` that nnsize cannot read or does not support. */
+  CONFIG: 'config',
+  /** A model name that is not in the catalogue. */
+  UNKNOWN_MODEL: 'unknown-model',
+  /** A size or count beyond nnsize's documented limits. */
+  LIMIT: 'limit',
+} as const
+
+/** One of the stable error codes listed in {@link errorCodes}. */
+export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes]
+
+/** Extra facts an {@link NnsizeError} can carry. */
+export interface ErrorDetails {
+  /** Where in the source the problem is. */
+  span?: SourceSpan | undefined
+  /** Valid alternatives, best first ("did you mean …"). */
+  suggestions?: readonly string[] | undefined
+}
+
+const marker = Symbol.for('nnsize.error')
+
+/**
+ * The one error class of nnsize. The CLI and the playground show its message,
+ * point at its span and offer its suggestions.
+ */
+export class NnsizeError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: ErrorCode
+  /** Where in the source the problem is, when it has a place. */
+  readonly span: SourceSpan | undefined
+  /** Valid alternatives, best first. */
+  readonly suggestions: readonly string[]
+  private readonly [marker] = true
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message)
+    this.name = 'NnsizeError'
+    this.code = code
+    this.span = details.span
+    this.suggestions = details.suggestions ?? []
+  }
+
+  /** True for any NnsizeError, even one from another copy of the package. */
+  static isInstance(value: unknown): value is NnsizeError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true
+  }
+
+  /** Plain-object form used by `--json` and `--jsonl`. */
+  toJSON(): { code: ErrorCode; message: string; start?: number; end?: number; suggestions?: string[] } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.span ? { start: this.span.start, end: this.span.end } : {}),
+      ...(this.suggestions.length > 0 ? { suggestions: [...this.suggestions] } : {}),
+    }
+  }
+}

@@ -1,0 +1,435 @@
+import { NnsizeError } from '../errors.js'
+import type { SourceSpan } from '../errors.js'
+import { limits } from '../limits.js'
+import type { BinaryOp, CallArg, Expr, Program, Statement } from './ast.js'
+import { tokenize } from './tokenize.js'
+import type { Token } from './tokenize.js'
+
+const REFUSED_KEYWORDS: Record<string, string> = {
+  lambda: '`lambda` functions are not supported: write the layer call directly.',
+  import: 'Imports are not needed: `torch`, `nn`, `torchvision` and every layer name are already available.',
+  from: 'Imports are not needed: `torch`, `nn`, `torchvision` and every layer name are already available.',
+  def: 'Function definitions are not supported: assign modules to names and reuse them instead.',
+  class: 'Class definitions are not supported: build the model from `nn.Sequential`, `nn.ModuleList` and `nn.ModuleDict`.',
+  if: 'Conditionals are not supported.',
+  while: 'Loops are not supported: use a list comprehension such as `[nn.Linear(8, 8) for _ in range(4)]`.',
+  for: 'Loops are not supported: use a list comprehension such as `[nn.Linear(8, 8) for _ in range(4)]`.',
+  return: '`return` is not supported: end the text with the expression to analyse.',
+  del: '`del` is not supported.',
+  with: '`with` blocks are not supported.',
+  global: '`global` is not supported.',
+  exec: '`exec` is never run.',
+  eval: '`eval` is never run.',
+  async: '`async` is not supported.',
+  await: '`await` is not supported.',
+  yield: '`yield` is not supported.',
+  assert: '`assert` is not supported.',
+  try: '`try` is not supported.',
+  raise: '`raise` is not supported.',
+}
+
+/** Parses the expression language into a {@link Program}. Throws {@link NnsizeError}. */
+export function parse(source: string): Program {
+  if (source.length > limits.maxSourceChars) {
+    throw new NnsizeError('limit', `The input is ${source.length.toLocaleString('en-US')} characters long; the limit is ${limits.maxSourceChars.toLocaleString('en-US')}.`, {
+      span: { start: limits.maxSourceChars, end: source.length },
+    })
+  }
+  return new Parser(tokenize(source)).program()
+}
+
+/** Parses a single expression (used for option values such as `AdamW(lr=1e-4)`). */
+export function parseExpression(source: string): Expr {
+  const program = parse(source)
+  const only = program.statements[0]
+  if (program.statements.length !== 1 || only?.type !== 'expr') {
+    throw new NnsizeError('syntax', 'Expected a single expression.', { span: { start: 0, end: source.length } })
+  }
+  return only.value
+}
+
+class Parser {
+  private pos = 0
+  private depth = 0
+
+  constructor(private readonly tokens: Token[]) {}
+
+  program(): Program {
+    const statements: Statement[] = []
+    for (;;) {
+      while (this.isOp(';') || this.peek().kind === 'newline') this.pos++
+      if (this.peek().kind === 'eof') break
+      statements.push(this.statement())
+      const next = this.peek()
+      if (next.kind !== 'eof' && next.kind !== 'newline' && !this.isOp(';')) {
+        throw this.unexpected(next, 'Expected the end of the statement')
+      }
+    }
+    if (statements.length === 0) {
+      throw new NnsizeError('syntax', 'The input is empty: write a layer such as `nn.Conv2d(128, 256, 3)`.', { span: { start: 0, end: 0 } })
+    }
+    return { statements }
+  }
+
+  private statement(): Statement {
+    const first = this.peek()
+    if (first.kind === 'name' && this.tokens[this.pos + 1]?.text === '=' && this.tokens[this.pos + 1]?.kind === 'op') {
+      this.checkKeyword(first)
+      this.pos += 2
+      const value = this.expression()
+      return { type: 'assign', target: first.text, targetSpan: first.span, value, span: join(first.span, value.span) }
+    }
+    const value = this.tupleOrExpression()
+    if (this.isOp('=')) {
+      throw new NnsizeError('unsupported-syntax', 'Only a plain name can be assigned to (`block = nn.Linear(8, 8)`).', { span: value.span })
+    }
+    for (const op of ['+=', '-=', '*=']) {
+      if (this.isOp(op)) throw new NnsizeError('unsupported-syntax', `Augmented assignment \`${op}\` is not supported.`, { span: this.peek().span })
+    }
+    return { type: 'expr', value, span: value.span }
+  }
+
+  /** `a, b` at statement level is a tuple, as in Python. */
+  private tupleOrExpression(): Expr {
+    const first = this.expression()
+    if (!this.isOp(',')) return first
+    const items = [first]
+    while (this.isOp(',')) {
+      this.pos++
+      if (this.atExpressionEnd()) break
+      items.push(this.expression())
+    }
+    return { type: 'tuple', items, span: join(first.span, items.at(-1)!.span) }
+  }
+
+  private atExpressionEnd(): boolean {
+    const t = this.peek()
+    return t.kind === 'eof' || t.kind === 'newline' || (t.kind === 'op' && [')', ']', '}', ';', '='].includes(t.text))
+  }
+
+  private expression(): Expr {
+    this.enter()
+    try {
+      const t = this.peek()
+      if (t.kind === 'name' && (t.text === 'and' || t.text === 'or' || t.text === 'not' || t.text === 'is')) {
+        throw new NnsizeError('unsupported-syntax', `Boolean operator \`${t.text}\` is not supported.`, { span: t.span })
+      }
+      const value = this.additive()
+      const next = this.peek()
+      if (next.kind === 'name' && ['if', 'and', 'or', 'is', 'not', 'in'].includes(next.text)) {
+        throw new NnsizeError('unsupported-syntax', `\`${next.text}\` expressions are not supported.`, { span: next.span })
+      }
+      if (next.kind === 'op' && ['==', '!=', '<', '>', '<=', '>=', '@', '|', '&', '^', '->'].includes(next.text)) {
+        throw new NnsizeError('unsupported-syntax', `Operator \`${next.text}\` is not supported.`, { span: next.span })
+      }
+      return value
+    } finally {
+      this.depth--
+    }
+  }
+
+  private additive(): Expr {
+    let left = this.multiplicative()
+    while (this.isOp('+') || this.isOp('-')) {
+      const op = this.next().text as BinaryOp
+      const right = this.multiplicative()
+      left = { type: 'binary', op, left, right, span: join(left.span, right.span) }
+    }
+    return left
+  }
+
+  private multiplicative(): Expr {
+    let left = this.unary()
+    while (this.isOp('*') || this.isOp('/') || this.isOp('//') || this.isOp('%')) {
+      const op = this.next().text as BinaryOp
+      const right = this.unary()
+      left = { type: 'binary', op, left, right, span: join(left.span, right.span) }
+    }
+    return left
+  }
+
+  private unary(): Expr {
+    if (this.isOp('-') || this.isOp('+')) {
+      const opToken = this.next()
+      this.enter()
+      try {
+        const operand = this.unary()
+        return { type: 'unary', op: opToken.text as '-' | '+', operand, span: join(opToken.span, operand.span) }
+      } finally {
+        this.depth--
+      }
+    }
+    if (this.isOp('~')) throw new NnsizeError('unsupported-syntax', 'Operator `~` is not supported.', { span: this.peek().span })
+    return this.power()
+  }
+
+  private power(): Expr {
+    const base = this.postfix()
+    if (this.isOp('**')) {
+      this.pos++
+      this.enter()
+      try {
+        const exponent = this.unary()
+        return { type: 'binary', op: '**', left: base, right: exponent, span: join(base.span, exponent.span) }
+      } finally {
+        this.depth--
+      }
+    }
+    return base
+  }
+
+  private postfix(): Expr {
+    let value = this.atom()
+    for (;;) {
+      if (this.isOp('.')) {
+        this.pos++
+        const nameToken = this.peek()
+        if (nameToken.kind !== 'name') throw this.unexpected(nameToken, 'Expected an attribute name after `.`')
+        this.pos++
+        value = { type: 'attribute', object: value, name: nameToken.text, nameSpan: nameToken.span, span: join(value.span, nameToken.span) }
+      } else if (this.isOp('(')) {
+        value = this.call(value)
+      } else if (this.isOp('[')) {
+        this.pos++
+        this.enter()
+        try {
+          const index = this.expression()
+          if (this.isOp(':')) throw new NnsizeError('unsupported-syntax', 'Slices are not supported.', { span: this.peek().span })
+          const close = this.expect(']')
+          value = { type: 'subscript', object: value, index, span: join(value.span, close.span) }
+        } finally {
+          this.depth--
+        }
+      } else {
+        return value
+      }
+    }
+  }
+
+  private call(callee: Expr): Expr {
+    this.expect('(')
+    this.enter()
+    try {
+      const args: CallArg[] = []
+      let sawKeyword = false
+      while (!this.isOp(')')) {
+        const t = this.peek()
+        if (t.kind === 'eof' || t.kind === 'newline') throw this.unclosed('(', callee.span.end)
+        if (this.isOp('**')) {
+          this.pos++
+          const value = this.expression()
+          args.push({ kind: 'double-star', value, span: join(t.span, value.span) })
+          sawKeyword = true
+        } else if (this.isOp('*')) {
+          this.pos++
+          const value = this.expression()
+          args.push({ kind: 'star', value, span: join(t.span, value.span) })
+        } else if (t.kind === 'name' && this.tokens[this.pos + 1]?.kind === 'op' && this.tokens[this.pos + 1]?.text === '=') {
+          this.pos += 2
+          const value = this.expression()
+          args.push({ kind: 'keyword', name: t.text, nameSpan: t.span, value, span: join(t.span, value.span) })
+          sawKeyword = true
+        } else {
+          const value = this.expression()
+          if (sawKeyword) {
+            throw new NnsizeError('syntax', 'A positional argument cannot follow a keyword argument.', { span: value.span })
+          }
+          if (this.peek().kind === 'name' && this.peek().text === 'for') {
+            throw new NnsizeError('unsupported-syntax', 'Generator expressions are not supported: use a list, as in `[nn.Linear(8, 8) for _ in range(4)]`.', { span: this.peek().span })
+          }
+          args.push({ kind: 'positional', value, span: value.span })
+        }
+        if (this.isOp(',')) this.pos++
+        else if (!this.isOp(')')) throw this.unexpected(this.peek(), 'Expected `,` or `)` in the argument list')
+      }
+      const close = this.next()
+      return { type: 'call', callee, args, span: join(callee.span, close.span) }
+    } finally {
+      this.depth--
+    }
+  }
+
+  private atom(): Expr {
+    const t = this.peek()
+    switch (t.kind) {
+      case 'int': {
+        this.pos++
+        const digits = t.text.replace(/_/g, '')
+        return { type: 'int', value: BigInt(digits), span: t.span }
+      }
+      case 'float':
+        this.pos++
+        return { type: 'float', value: Number(t.text.replace(/_/g, '')), span: t.span }
+      case 'str': {
+        this.pos++
+        let value = t.value ?? ''
+        let span = t.span
+        while (this.peek().kind === 'str') {
+          const more = this.next()
+          value += more.value ?? ''
+          span = join(span, more.span)
+        }
+        return { type: 'str', value, span }
+      }
+      case 'name':
+        this.pos++
+        if (t.text === 'True' || t.text === 'False') return { type: 'bool', value: t.text === 'True', span: t.span }
+        if (t.text === 'None') return { type: 'none', span: t.span }
+        this.checkKeyword(t)
+        return { type: 'name', name: t.text, span: t.span }
+      case 'op':
+        if (t.text === '(') return this.parenthesised()
+        if (t.text === '[') return this.listOrComprehension()
+        if (t.text === '{') return this.dict()
+        throw this.unexpected(t, 'Expected a value')
+      default:
+        throw this.unexpected(t, 'Expected a value')
+    }
+  }
+
+  private parenthesised(): Expr {
+    const open = this.next()
+    this.enter()
+    try {
+      if (this.isOp(')')) {
+        const close = this.next()
+        return { type: 'tuple', items: [], span: join(open.span, close.span) }
+      }
+      const first = this.expression()
+      if (this.peek().kind === 'name' && this.peek().text === 'for') {
+        throw new NnsizeError('unsupported-syntax', 'Generator expressions are not supported: use a list comprehension `[... for _ in range(n)]`.', { span: this.peek().span })
+      }
+      if (this.isOp(')')) {
+        this.pos++
+        return first
+      }
+      const items = [first]
+      while (this.isOp(',')) {
+        this.pos++
+        if (this.isOp(')')) break
+        items.push(this.expression())
+      }
+      if (!this.isOp(')')) {
+        if (this.peek().kind === 'eof' || this.peek().kind === 'newline') throw this.unclosed('(', open.span.start)
+        throw this.unexpected(this.peek(), 'Expected `,` or `)`')
+      }
+      const close = this.next()
+      return { type: 'tuple', items, span: join(open.span, close.span) }
+    } finally {
+      this.depth--
+    }
+  }
+
+  private listOrComprehension(): Expr {
+    const open = this.next()
+    this.enter()
+    try {
+      const items: Expr[] = []
+      if (!this.isOp(']')) {
+        const first = this.expression()
+        if (this.peek().kind === 'name' && this.peek().text === 'for') {
+          this.pos++
+          const target = this.peek()
+          if (target.kind !== 'name') throw this.unexpected(target, 'Expected a loop variable name after `for`')
+          this.pos++
+          this.checkKeyword(target)
+          if (this.isOp(',')) throw new NnsizeError('unsupported-syntax', 'Only one loop variable is supported in a comprehension.', { span: this.peek().span })
+          const inToken = this.peek()
+          if (inToken.kind !== 'name' || inToken.text !== 'in') throw this.unexpected(inToken, 'Expected `in`')
+          this.pos++
+          const iterable = this.expression()
+          if (this.peek().kind === 'name' && (this.peek().text === 'if' || this.peek().text === 'for')) {
+            throw new NnsizeError('unsupported-syntax', `\`${this.peek().text}\` clauses in comprehensions are not supported.`, { span: this.peek().span })
+          }
+          if (!this.isOp(']')) throw this.unclosedOr(open, ']')
+          const close = this.next()
+          return { type: 'listcomp', element: first, target: target.text, targetSpan: target.span, iterable, span: join(open.span, close.span) }
+        }
+        items.push(first)
+        while (this.isOp(',')) {
+          this.pos++
+          if (this.isOp(']')) break
+          items.push(this.expression())
+        }
+      }
+      if (!this.isOp(']')) throw this.unclosedOr(open, ']')
+      const close = this.next()
+      return { type: 'list', items, span: join(open.span, close.span) }
+    } finally {
+      this.depth--
+    }
+  }
+
+  private dict(): Expr {
+    const open = this.next()
+    this.enter()
+    try {
+      const entries: Array<{ key: Expr; value: Expr }> = []
+      while (!this.isOp('}')) {
+        if (this.peek().kind === 'eof' || this.peek().kind === 'newline') throw this.unclosed('{', open.span.start)
+        const key = this.expression()
+        if (!this.isOp(':')) {
+          if (this.isOp(',') || this.isOp('}')) throw new NnsizeError('unsupported-syntax', 'Sets are not supported: a `{...}` needs `key: value` entries.', { span: key.span })
+          throw this.unexpected(this.peek(), 'Expected `:` after the dictionary key')
+        }
+        this.pos++
+        const value = this.expression()
+        entries.push({ key, value })
+        if (this.isOp(',')) this.pos++
+        else if (!this.isOp('}')) throw this.unclosedOr(open, '}')
+      }
+      const close = this.next()
+      return { type: 'dict', entries, span: join(open.span, close.span) }
+    } finally {
+      this.depth--
+    }
+  }
+
+  private enter(): void {
+    this.depth++
+    if (this.depth > limits.maxNestingDepth) {
+      throw new NnsizeError('limit', `The input nests deeper than ${limits.maxNestingDepth} levels, the limit.`, { span: this.peek().span })
+    }
+  }
+
+  private checkKeyword(t: Token): void {
+    const message = REFUSED_KEYWORDS[t.text]
+    if (message) throw new NnsizeError('unsupported-syntax', message, { span: t.span })
+  }
+
+  private peek(): Token {
+    return this.tokens[this.pos]!
+  }
+  private next(): Token {
+    return this.tokens[this.pos++]!
+  }
+  private isOp(text: string): boolean {
+    const t = this.tokens[this.pos]!
+    return t.kind === 'op' && t.text === text
+  }
+  private expect(text: string): Token {
+    const t = this.peek()
+    if (t.kind !== 'op' || t.text !== text) throw this.unexpected(t, `Expected \`${text}\``)
+    this.pos++
+    return t
+  }
+  private unexpected(t: Token, expected: string): NnsizeError {
+    if (t.kind === 'eof') return new NnsizeError('syntax', `${expected}, but the input ended.`, { span: t.span })
+    if (t.kind === 'newline') return new NnsizeError('syntax', `${expected}, but the line ended.`, { span: t.span })
+    if (t.kind === 'name') this.checkKeyword(t)
+    return new NnsizeError('syntax', `${expected}, found \`${t.text}\`.`, { span: t.span })
+  }
+  private unclosed(bracket: string, at: number): NnsizeError {
+    const closing = bracket === '(' ? ')' : bracket === '[' ? ']' : '}'
+    return new NnsizeError('syntax', `\`${bracket}\` was never closed: add \`${closing}\`.`, { span: { start: at, end: at + 1 } })
+  }
+  private unclosedOr(open: Token, closing: string): NnsizeError {
+    const t = this.peek()
+    if (t.kind === 'eof' || t.kind === 'newline') return this.unclosed(open.text, open.span.start)
+    return this.unexpected(t, `Expected \`,\` or \`${closing}\``)
+  }
+}
+
+function join(a: SourceSpan, b: SourceSpan): SourceSpan {
+  return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) }
+}

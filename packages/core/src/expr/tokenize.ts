@@ -1,0 +1,156 @@
+import { NnsizeError } from '../errors.js'
+import type { SourceSpan } from '../errors.js'
+
+/** Kinds of token the tokenizer emits. */
+export type TokenKind = 'name' | 'int' | 'float' | 'str' | 'op' | 'newline' | 'eof'
+
+/** One token with its place in the source. */
+export interface Token {
+  kind: TokenKind
+  text: string
+  /** Decoded value for strings. */
+  value?: string
+  span: SourceSpan
+}
+
+const OPERATORS = ['**', '//', '->', '==', '!=', '<=', '>=', '+=', '-=', '*=', '(', ')', '[', ']', '{', '}', ',', ':', '.', '=', '*', '/', '+', '-', '%', ';', '<', '>', '@', '|', '&', '~', '^']
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' }
+
+/**
+ * Splits source text into tokens. Newlines inside brackets are joined, as in
+ * Python; `#` starts a comment. Never throws anything but {@link NnsizeError}.
+ */
+export function tokenize(source: string): Token[] {
+  const tokens: Token[] = []
+  let depth = 0
+  let i = 0
+  const n = source.length
+  while (i < n) {
+    const ch = source[i]!
+    if (ch === '#') {
+      while (i < n && source[i] !== '\n') i++
+      continue
+    }
+    if (ch === '\n') {
+      if (depth === 0) tokens.push({ kind: 'newline', text: '\n', span: { start: i, end: i + 1 } })
+      i++
+      continue
+    }
+    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v' || ch === '\u00a0') {
+      i++
+      continue
+    }
+    if (ch === '\\' && source[i + 1] === '\n') {
+      i += 2
+      continue
+    }
+    const start = i
+    if (isNameStart(ch)) {
+      while (i < n && isNamePart(source[i]!)) i++
+      tokens.push({ kind: 'name', text: source.slice(start, i), span: { start, end: i } })
+      continue
+    }
+    if (isDigit(ch) || (ch === '.' && isDigit(source[i + 1] ?? ''))) {
+      tokens.push(readNumber(source, start))
+      i = tokens[tokens.length - 1]!.span.end
+      continue
+    }
+    if (ch === '"' || ch === "'") {
+      const token = readString(source, start)
+      tokens.push(token)
+      i = token.span.end
+      continue
+    }
+    const op = OPERATORS.find((o) => source.startsWith(o, i))
+    if (op) {
+      if (op === '(' || op === '[' || op === '{') depth++
+      if (op === ')' || op === ']' || op === '}') depth = Math.max(0, depth - 1)
+      tokens.push({ kind: 'op', text: op, span: { start, end: i + op.length } })
+      i += op.length
+      continue
+    }
+    const codePoint = source.codePointAt(i)!
+    const width = codePoint > 0xffff ? 2 : 1
+    throw new NnsizeError('syntax', `Unexpected character \`${source.slice(i, i + width)}\`.`, { span: { start: i, end: i + width } })
+  }
+  tokens.push({ kind: 'eof', text: '', span: { start: n, end: n } })
+  return tokens
+}
+
+function isDigit(ch: string): boolean {
+  return ch >= '0' && ch <= '9'
+}
+function isNameStart(ch: string): boolean {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch === '_'
+}
+function isNamePart(ch: string): boolean {
+  return isNameStart(ch) || isDigit(ch)
+}
+
+function readNumber(source: string, start: number): Token {
+  let i = start
+  const n = source.length
+  if (source[i] === '0' && /[xXoObB]/.test(source[i + 1] ?? '')) {
+    const base = source[i + 1]!.toLowerCase()
+    i += 2
+    const digits = base === 'x' ? /[0-9a-fA-F_]/ : base === 'o' ? /[0-7_]/ : /[01_]/
+    while (i < n && digits.test(source[i]!)) i++
+    const text = source.slice(start, i)
+    checkUnderscores(text, start, i)
+    if (text.length === 2) throw new NnsizeError('syntax', `Incomplete number \`${text}\`.`, { span: { start, end: i } })
+    return { kind: 'int', text, span: { start, end: i } }
+  }
+  let isFloat = false
+  while (i < n && (isDigit(source[i]!) || source[i] === '_')) i++
+  if (source[i] === '.' && !isNameStart(source[i + 1] ?? '')) {
+    isFloat = true
+    i++
+    while (i < n && (isDigit(source[i]!) || source[i] === '_')) i++
+  }
+  if ((source[i] === 'e' || source[i] === 'E') && /[0-9+-]/.test(source[i + 1] ?? '')) {
+    const save = i
+    i++
+    if (source[i] === '+' || source[i] === '-') i++
+    if (!isDigit(source[i] ?? '')) i = save
+    else {
+      isFloat = true
+      while (i < n && (isDigit(source[i]!) || source[i] === '_')) i++
+    }
+  }
+  const text = source.slice(start, i)
+  checkUnderscores(text, start, i)
+  if (isNamePart(source[i] ?? '')) {
+    let end = i
+    while (end < n && isNamePart(source[end]!)) end++
+    throw new NnsizeError('syntax', `Invalid number \`${source.slice(start, end)}\`.`, { span: { start, end } })
+  }
+  return { kind: isFloat ? 'float' : 'int', text, span: { start, end: i } }
+}
+
+function checkUnderscores(text: string, start: number, end: number): void {
+  if (/__|_$|_\.|\._|_[eE]|[eE][+-]?_/.test(text)) {
+    throw new NnsizeError('syntax', `Invalid underscore in number \`${text}\`: underscores may only separate digits.`, { span: { start, end } })
+  }
+}
+
+function readString(source: string, start: number): Token {
+  const quote = source[start]!
+  let i = start + 1
+  let value = ''
+  while (i < source.length) {
+    const ch = source[i]!
+    if (ch === quote) {
+      return { kind: 'str', text: source.slice(start, i + 1), value, span: { start, end: i + 1 } }
+    }
+    if (ch === '\n') break
+    if (ch === '\\' && i + 1 < source.length) {
+      const next = source[i + 1]!
+      value += ESCAPES[next] ?? `\\${next}`
+      i += 2
+      continue
+    }
+    value += ch
+    i++
+  }
+  throw new NnsizeError('syntax', 'Unterminated string: add the closing quote.', { span: { start, end: i } })
+}

@@ -1,0 +1,106 @@
+import type { Analysis } from '../analyze.js'
+import type { ParamCounts, BufferCounts } from '../count/count.js'
+import type { DType } from '../tensor/dtype.js'
+import { jsonInteger } from './number.js'
+import { formatFormula } from './formula.js'
+
+/** An exact integer in JSON: a number up to 2^53 − 1, a decimal string above. */
+export type JSONInteger = number | string
+
+/** Activation memory figures in JSON. */
+export interface ActivationsJSON {
+  savedBytes: JSONInteger
+  savedBytesWithInput: JSONInteger
+  inferencePeakBytes: JSONInteger
+}
+
+/** The stable JSON form of an {@link Analysis}, as `nnsize --json` prints it. */
+export interface AnalysisJSON {
+  input: string
+  module: string
+  params: { total: JSONInteger; trainable: JSONInteger; frozen: JSONInteger; bytes: JSONInteger; trainableBytes: JSONInteger; frozenBytes: JSONInteger }
+  buffers: { total: JSONInteger; bytes: JSONInteger }
+  formula: string
+  tensors: Array<{ name: string; kind: 'parameter' | 'buffer'; shape: number[]; dtype: DType; trainable: boolean; persistent?: boolean; elements: JSONInteger; bytes: JSONInteger }>
+  modules: Array<{
+    path: string
+    type: string
+    depth: number
+    params: JSONInteger
+    trainableParams: JSONInteger
+    buffers: JSONInteger
+    outputShape?: number[] | undefined
+    macs?: JSONInteger
+    flops?: JSONInteger
+    activations?: { savedBytes: JSONInteger }
+  }>
+  inputShapes?: number[][]
+  device?: string
+  outputShape?: number[]
+  macs?: JSONInteger
+  flops?: JSONInteger
+  activations?: ActivationsJSON
+}
+
+function params(p: ParamCounts): AnalysisJSON['params'] {
+  return {
+    total: jsonInteger(p.total),
+    trainable: jsonInteger(p.trainable),
+    frozen: jsonInteger(p.frozen),
+    bytes: jsonInteger(p.bytes),
+    trainableBytes: jsonInteger(p.trainableBytes),
+    frozenBytes: jsonInteger(p.frozenBytes),
+  }
+}
+
+function buffers(b: BufferCounts): AnalysisJSON['buffers'] {
+  return { total: jsonInteger(b.total), bytes: jsonInteger(b.bytes) }
+}
+
+/** Converts an analysis to plain JSON-safe data: exact integers above 2^53 − 1 become decimal strings. */
+export function analysisToJSON(analysis: Analysis): AnalysisJSON {
+  const forward = analysis.forward
+  const stats = new Map(forward?.modules.map((s) => [s.module, s]) ?? [])
+  const json: AnalysisJSON = {
+    input: analysis.input,
+    module: analysis.module,
+    params: params(analysis.params),
+    buffers: buffers(analysis.buffers),
+    formula: formatFormula(analysis).text,
+    tensors: analysis.tensors.map((t) => ({
+      name: t.name,
+      kind: t.kind,
+      shape: t.shape,
+      dtype: t.dtype,
+      trainable: t.trainable,
+      ...(t.kind === 'buffer' ? { persistent: t.persistent } : {}),
+      elements: jsonInteger(t.elementCount),
+      bytes: jsonInteger(t.bytes),
+    })),
+    modules: analysis.modules.map((m) => {
+      const s = stats.get(m.node)
+      return {
+        path: m.path,
+        type: m.type,
+        depth: m.depth,
+        params: jsonInteger(m.params.total),
+        trainableParams: jsonInteger(m.params.trainable),
+        buffers: jsonInteger(m.buffers.total),
+        ...(s ? { outputShape: s.outputShape, macs: jsonInteger(s.macs), flops: jsonInteger(2n * s.macs), activations: { savedBytes: jsonInteger(s.savedBytes) } } : {}),
+      }
+    }),
+  }
+  if (forward) {
+    json.inputShapes = forward.inputs.map((i) => i.shape)
+    json.device = forward.device
+    json.outputShape = [...(forward.outputs[0]?.shape ?? [])]
+    json.macs = jsonInteger(forward.macs)
+    json.flops = jsonInteger(2n * forward.macs)
+    json.activations = {
+      savedBytes: jsonInteger(forward.savedBytes),
+      savedBytesWithInput: jsonInteger(forward.savedBytesWithInput),
+      inferencePeakBytes: jsonInteger(forward.inferencePeakBytes),
+    }
+  }
+  return json
+}

@@ -1,0 +1,209 @@
+import { NnsizeError } from '../errors.js'
+import type { ModuleNode, TensorDef } from '../model/module.js'
+import { dtypeBytes } from '../tensor/dtype.js'
+import type { DType } from '../tensor/dtype.js'
+import { formatShape, numel } from '../tensor/shape.js'
+
+/** Which kernels' saved tensors to model: PyTorch's CPU kernels or its CUDA kernels. */
+export type DeviceProfile = 'cpu' | 'cuda'
+
+/** A block of memory. Views share their base's storage; each storage is counted once. */
+export interface Storage {
+  readonly id: number
+  readonly bytes: bigint
+  /** `input`: a forward input; `activation`: made during the forward; `state`: a parameter or buffer. */
+  readonly origin: 'input' | 'activation' | 'state'
+  /** Step at which it was allocated. */
+  readonly allocatedAt: number
+  /** Last step at which an op read it. */
+  lastUse: number
+}
+
+/** A tensor flowing through the forward pass: a shape, a dtype and the storage it views. */
+export interface Tensor {
+  readonly shape: readonly number[]
+  readonly dtype: DType
+  readonly storage: Storage
+}
+
+/** What the forward pass measured for one module (its own work plus its children's). */
+export interface ModuleStats {
+  /** Dotted name, `''` for the root. */
+  path: string
+  module: ModuleNode
+  /** Shape of the first output of the last call. */
+  outputShape: number[] | undefined
+  /** Shapes of every input of the last call. */
+  inputShapes: number[][]
+  /** Multiply-accumulates, this module and its children. */
+  macs: bigint
+  /** Multiply-accumulates of this module's own code, children excluded. */
+  ownMacs: bigint
+  /** Bytes of storages saved for backward first saved inside this module (inputs of the whole model excluded). */
+  savedBytes: bigint
+  /** How many times it was called. */
+  calls: number
+}
+
+/** Services a layer's forward function uses to describe its work. */
+export interface ForwardContext {
+  /** The kernel family being modelled. */
+  readonly device: DeviceProfile
+  /** A new tensor with its own storage. */
+  tensor(shape: readonly number[], dtype?: DType): Tensor
+  /** A view of `source`'s storage with another shape (`view`, `reshape` of contiguous data, `flatten`). */
+  view(source: Tensor, shape: readonly number[], dtype?: DType): Tensor
+  /** Marks tensors as saved for backward. Parameters and buffers are never counted. */
+  save(...tensors: Tensor[]): void
+  /** Marks tensors as read now (keeps them alive for the inference-peak measure). */
+  use(...tensors: Tensor[]): void
+  /** Adds multiply-accumulates to the current module. */
+  macs(count: bigint | number): void
+  /** Runs a submodule's forward under the dotted `name` and returns its outputs. */
+  run(child: ModuleNode, inputs: readonly Tensor[], name: string): Tensor[]
+  /** A parameter or buffer of `module` as a tensor (its storage is never counted as an activation). */
+  state(module: ModuleNode, name: string): Tensor
+  /** A shape error that names the current module, its path and where it is in the source. */
+  error(message: string): NnsizeError
+}
+
+/** An input given to the forward pass. */
+export interface InputSpec {
+  shape: number[]
+  dtype: DType
+}
+
+/** Everything one forward pass measured. */
+export interface ForwardResult {
+  outputs: Tensor[]
+  /** Stats per module, in the order modules were first called. */
+  modules: ModuleStats[]
+  macs: bigint
+  /** Bytes saved for backward, inputs excluded. */
+  savedBytes: bigint
+  /** Bytes saved for backward, inputs included when saved. */
+  savedBytesWithInput: bigint
+  /** The most bytes of activations (inputs included) alive at once in a no-grad forward. */
+  inferencePeakBytes: bigint
+}
+
+/** Runs the forward pass of `root` on tensors of the given shapes, without any arithmetic on values. */
+export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], device: DeviceProfile): ForwardResult {
+  let nextId = 0
+  let clock = 0
+  const storages: Storage[] = []
+  const saved = new Set<Storage>()
+  const stateTensors = new Map<TensorDef, Tensor>()
+  const stats = new Map<ModuleNode, ModuleStats>()
+  const stack: ModuleStats[] = []
+
+  const allocate = (shape: readonly number[], dtype: DType, origin: Storage['origin']): Tensor => {
+    for (const d of shape) {
+      if (!Number.isSafeInteger(d) || d < 0) throw ctx.error(`produced an invalid size ${formatShape(shape)}`)
+    }
+    clock++
+    const storage: Storage = { id: nextId++, bytes: numel(shape) * BigInt(dtypeBytes[dtype]), origin, allocatedAt: clock, lastUse: clock }
+    if (origin !== 'state') storages.push(storage)
+    return { shape: [...shape], dtype, storage }
+  }
+
+  const ctx: ForwardContext = {
+    device,
+    tensor: (shape, dtype = 'float32') => allocate(shape, dtype, 'activation'),
+    view: (source, shape, dtype) => ({ shape: [...shape], dtype: dtype ?? source.dtype, storage: source.storage }),
+    save: (...tensors) => {
+      for (const t of tensors) {
+        if (t.storage.origin === 'state' || saved.has(t.storage)) continue
+        saved.add(t.storage)
+        if (t.storage.origin === 'activation') for (const s of stack) s.savedBytes += t.storage.bytes
+      }
+    },
+    use: (...tensors) => {
+      for (const t of tensors) t.storage.lastUse = clock
+    },
+    macs: (count) => {
+      const n = BigInt(count)
+      for (const s of stack) s.macs += n
+      const top = stack.at(-1)
+      if (top) top.ownMacs += n
+    },
+    run: (child, childInputs, name) => {
+      const parent = stack.at(-1)
+      const path = parent === undefined || parent.path === '' ? name : `${parent.path}.${name}`
+      return call(child, childInputs, path)
+    },
+    state: (module, name) => {
+      const def = module.params.get(name) ?? module.buffers.get(name)
+      if (!def) throw new NnsizeError('shape', `\`${module.type}\` has no tensor \`${name}\`.`)
+      let t = stateTensors.get(def)
+      if (!t) {
+        t = allocate(def.shape, def.dtype, 'state')
+        stateTensors.set(def, t)
+      }
+      return t
+    },
+    error: (message) => {
+      const top = stack.at(-1)
+      const where = top ? (top.path === '' ? `\`${top.module.type}\`` : `\`${top.path}\` (${top.module.type})`) : 'the model'
+      return new NnsizeError('shape', `${where} ${message}`, { span: top?.module.span })
+    },
+  }
+
+  const call = (module: ModuleNode, moduleInputs: readonly Tensor[], path: string): Tensor[] => {
+    const forward = module.layer?.forward
+    let s = stats.get(module)
+    if (!s) {
+      s = { path, module, outputShape: undefined, inputShapes: [], macs: 0n, ownMacs: 0n, savedBytes: 0n, calls: 0 }
+      stats.set(module, s)
+    }
+    s.calls++
+    s.inputShapes = moduleInputs.map((t) => [...t.shape])
+    stack.push(s)
+    try {
+      if (!forward) throw ctx.error('has no forward pass: it cannot take an input.')
+      const out = forward(module as ModuleNode & { args: never }, moduleInputs, ctx)
+      const outputs = Array.isArray(out) ? out : [out]
+      ctx.use(...moduleInputs)
+      s.outputShape = outputs[0] ? [...outputs[0].shape] : undefined
+      return outputs
+    } finally {
+      stack.pop()
+    }
+  }
+
+  const inputTensors = inputs.map((spec) => allocate(spec.shape, spec.dtype, 'input'))
+  const outputs = call(root, inputTensors, '')
+  const end = clock + 1
+  for (const t of outputs) t.storage.lastUse = end
+
+  let savedBytes = 0n
+  let savedBytesWithInput = 0n
+  for (const storage of saved) {
+    savedBytesWithInput += storage.bytes
+    if (storage.origin === 'activation') savedBytes += storage.bytes
+  }
+  return {
+    outputs,
+    modules: [...stats.values()],
+    macs: stats.get(root)?.macs ?? 0n,
+    savedBytes,
+    savedBytesWithInput,
+    inferencePeakBytes: peakLiveBytes(storages, end),
+  }
+}
+
+function peakLiveBytes(storages: readonly Storage[], end: number): bigint {
+  const delta = new Map<number, bigint>()
+  for (const s of storages) {
+    delta.set(s.allocatedAt, (delta.get(s.allocatedAt) ?? 0n) + s.bytes)
+    const freeAt = Math.min(s.lastUse, end) + 1
+    delta.set(freeAt, (delta.get(freeAt) ?? 0n) - s.bytes)
+  }
+  let live = 0n
+  let peak = 0n
+  for (const step of [...delta.keys()].sort((a, b) => a - b)) {
+    live += delta.get(step)!
+    if (live > peak) peak = live
+  }
+  return peak
+}

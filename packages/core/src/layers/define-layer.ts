@@ -1,0 +1,76 @@
+import type { ArgSpec } from '../bind/args.js'
+import type { ModuleNode, TensorDef } from '../model/module.js'
+import type { DType } from '../tensor/dtype.js'
+import type { ForwardContext, Tensor } from '../forward/trace.js'
+
+/** Builds the parameters, buffers and submodules of one module, in PyTorch's registration order. */
+export interface ModuleBuilder {
+  /** Registers a parameter; dtype defaults to the layer's `dtype` argument, else float32. */
+  param(name: string, shape: readonly number[], options?: { dtype?: DType; requiresGrad?: boolean }): TensorDef
+  /** Registers a buffer; `persistent: false` keeps it out of `state_dict()`. */
+  buffer(name: string, shape: readonly number[], options?: { dtype?: DType; persistent?: boolean }): TensorDef
+  /** Registers `None` under a parameter or buffer name, as `register_parameter('bias', None)` does. */
+  none(name: string, kind?: 'parameter' | 'buffer'): void
+  /** Registers a submodule (`None` allowed). */
+  child(name: string, module: ModuleNode | null): ModuleNode | null
+  /** Constructs another layer kind from JS arguments (missing ones take their defaults). */
+  create(layer: string, args: Record<string, unknown>): ModuleNode
+  /** The dtype for new floating-point tensors: the `dtype` argument or float32. */
+  readonly floatDType: DType
+}
+
+/** Where a module's arguments came from, to point errors at them. */
+export type ArgFailure = (arg: string, message: string) => never
+
+/** One factor of a formula: a named quantity and its value (`in_channels`, 128). */
+export type Factor = readonly [name: string, value: number]
+
+/** How one tensor's element count is derived from the arguments. */
+export interface FormulaTerm {
+  /** The tensor's name (`weight`, `bias`). */
+  tensor: string
+  /** Factors whose product is its element count; repeated factors may be given once with an exponent in the name. */
+  factors: readonly Factor[]
+}
+
+/** The forward pass of one layer kind: output tensors from input tensors. */
+export type ForwardFn<A> = (self: ModuleNode & { args: A }, inputs: readonly Tensor[], ctx: ForwardContext) => Tensor | Tensor[]
+
+/** The contract every layer kind fulfils. Each kind lives in one file of `layers/` and is listed once in `layers/index.ts`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface LayerDefinition<A = any> {
+  /** The PyTorch class name, as written after `nn.`. */
+  name: string
+  /** Constructor arguments in PyTorch's positional order. */
+  signature: readonly ArgSpec[]
+  /** `*args` collected into one argument (Sequential's modules). */
+  variadic?: ArgSpec
+  /** Takes and ignores any other keyword arguments (`**kwargs`, as `nn.Identity` does). */
+  ignoresExtraKeywords?: boolean
+  /** PyTorch's constructor checks. Call `fail(argName, message)` to reject. */
+  validate?: (args: A, fail: ArgFailure) => void
+  /** Registers parameters, buffers and submodules. */
+  build: (args: A, m: ModuleBuilder) => void
+  /** Shapes, compute and saved tensors of the forward pass. Layers without it cannot take an input. */
+  forward?: ForwardFn<A>
+  /** Names the factors of each parameter's size, for the explanation. Without it the shapes are used. */
+  explain?: (args: A) => FormulaTerm[]
+  /** The kind of input its first argument takes: index tensors (int64) or floats. */
+  inputKind?: 'index' | 'float'
+  /** The class name of the module it makes, when it differs from `name` (`resnet50` makes a `ResNet`). */
+  className?: string
+  /** Class methods such as `nn.Embedding.from_pretrained`. */
+  classMethods?: Record<string, ClassMethod>
+}
+
+/** A class method that makes a module (`nn.Embedding.from_pretrained(weights, freeze=True)`). */
+export interface ClassMethod {
+  signature: readonly ArgSpec[]
+  /** Makes the module; `create` constructs a layer from JS arguments (defaults filled in). */
+  call(args: Record<string, unknown>, create: (layer: string, args: Record<string, unknown>) => ModuleNode): ModuleNode
+}
+
+/** Declares a layer kind. The identity function, typed so that `args` carries the layer's argument types. */
+export function defineLayer<A>(definition: LayerDefinition<A>): LayerDefinition<A> {
+  return definition
+}

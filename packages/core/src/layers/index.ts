@@ -1,0 +1,26 @@
+import { relu } from './activation.js'
+import { moduleDict, moduleList, sequential } from './containers.js'
+import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from './conv.js'
+import type { LayerDefinition } from './define-layer.js'
+import { bilinear, identity, linear } from './linear.js'
+
+/** Every layer kind nnsize knows, one line each. Order is only for listings. */
+export const layers = [
+  // containers
+  sequential,
+  moduleList,
+  moduleDict,
+  // linear
+  identity,
+  linear,
+  bilinear,
+  // convolution
+  conv1d,
+  conv2d,
+  conv3d,
+  convTranspose1d,
+  convTranspose2d,
+  convTranspose3d,
+  // activations
+  relu,
+] as const satisfies readonly LayerDefinition[]

@@ -1,0 +1,16 @@
+/**
+ * Bounds that keep every input cheap to analyse. Crossing one is a `limit`
+ * error naming the limit and its value, never a crash or a hang.
+ */
+export const limits = {
+  /** Longest source text accepted, in characters. */
+  maxSourceChars: 1_000_000,
+  /** Deepest nesting of brackets and calls. */
+  maxNestingDepth: 500,
+  /** Most modules one program may create. */
+  maxModules: 1_000_000,
+  /** Longest list a comprehension, `range` or a repetition may build. */
+  maxListLength: 1_000_000,
+  /** Largest value of one tensor dimension or constructor size argument. */
+  maxDimension: 2 ** 53 - 1,
+} as const

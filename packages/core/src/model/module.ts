@@ -1,0 +1,100 @@
+import type { SourceSpan } from '../errors.js'
+import type { DType } from '../tensor/dtype.js'
+import type { LayerDefinition } from '../layers/define-layer.js'
+
+/** A parameter or buffer. Identity matters: a tensor shared by two modules is one object. */
+export interface TensorDef {
+  /** `parameter` (in `parameters()`) or `buffer` (in `buffers()`). */
+  kind: 'parameter' | 'buffer'
+  shape: number[]
+  dtype: DType
+  /** For parameters: whether the optimiser updates it. Buffers never require grad. */
+  requiresGrad: boolean
+  /** For buffers: whether `state_dict()` saves it. */
+  persistent: boolean
+}
+
+/** One module of the tree: what `nn.Module` holds in `_parameters`, `_buffers` and `_modules`. */
+export interface ModuleNode {
+  /** The PyTorch class name (`Conv2d`, `Sequential`, `ResNet`). */
+  type: string
+  /** The layer definition that built it; absent for composite model classes. */
+  layer?: LayerDefinition | undefined
+  /** Constructor arguments after binding, defaults filled in. */
+  args: Record<string, unknown>
+  /** Parameters in registration order; `null` where PyTorch registers `None` (e.g. `bias=False`). */
+  params: Map<string, TensorDef | null>
+  /** Buffers in registration order. */
+  buffers: Map<string, TensorDef | null>
+  /** Submodules in registration order. */
+  children: Map<string, ModuleNode | null>
+  /** Where the call that made it is in the source. */
+  span?: SourceSpan | undefined
+  /** Training mode, as set by `.train()` / `.eval()`. */
+  training: boolean
+}
+
+/** Makes an empty module of the given class. */
+export function createModule(type: string, args: Record<string, unknown> = {}, layer?: LayerDefinition): ModuleNode {
+  return { type, layer, args, params: new Map(), buffers: new Map(), children: new Map(), training: true }
+}
+
+/** Every module below and including `root`, each once, with its dotted name, in `named_modules()` order. */
+export function namedModules(root: ModuleNode): Array<[string, ModuleNode]> {
+  const seen = new Set<ModuleNode>()
+  const out: Array<[string, ModuleNode]> = []
+  const stack: Array<[string, ModuleNode]> = [['', root]]
+  while (stack.length > 0) {
+    const [name, module] = stack.pop()!
+    if (seen.has(module)) continue
+    seen.add(module)
+    out.push([name, module])
+    const children = [...module.children].filter((entry): entry is [string, ModuleNode] => entry[1] !== null)
+    for (let i = children.length - 1; i >= 0; i--) {
+      const [childName, child] = children[i]!
+      stack.push([name === '' ? childName : `${name}.${childName}`, child])
+    }
+  }
+  return out
+}
+
+/** Parameters (or buffers) with their dotted names, each tensor once under its first name, as PyTorch lists them. */
+export function namedTensors(root: ModuleNode, kind: 'parameter' | 'buffer'): Array<[string, TensorDef]> {
+  const seen = new Set<TensorDef>()
+  const out: Array<[string, TensorDef]> = []
+  for (const [prefix, module] of namedModules(root)) {
+    const own = kind === 'parameter' ? module.params : module.buffers
+    for (const [name, tensor] of own) {
+      if (tensor === null || seen.has(tensor)) continue
+      seen.add(tensor)
+      out.push([prefix === '' ? name : `${prefix}.${name}`, tensor])
+    }
+  }
+  return out
+}
+
+/** A deep copy that keeps sharing inside the copied tree, as `copy.deepcopy` does. */
+export function cloneModule(root: ModuleNode): ModuleNode {
+  const modules = new Map<ModuleNode, ModuleNode>()
+  const tensors = new Map<TensorDef, TensorDef>()
+  const copyTensor = (t: TensorDef | null): TensorDef | null => {
+    if (t === null) return null
+    let copy = tensors.get(t)
+    if (!copy) {
+      copy = { ...t, shape: [...t.shape] }
+      tensors.set(t, copy)
+    }
+    return copy
+  }
+  const copyModule = (m: ModuleNode): ModuleNode => {
+    const existing = modules.get(m)
+    if (existing) return existing
+    const copy: ModuleNode = { ...m, params: new Map(), buffers: new Map(), children: new Map() }
+    modules.set(m, copy)
+    for (const [k, v] of m.params) copy.params.set(k, copyTensor(v))
+    for (const [k, v] of m.buffers) copy.buffers.set(k, copyTensor(v))
+    for (const [k, v] of m.children) copy.children.set(k, v === null ? null : copyModule(v))
+    return copy
+  }
+  return copyModule(root)
+}

@@ -1,0 +1,49 @@
+/** Edit distance between two strings (Damerau: a swap of neighbours costs 1). */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1
+  const cols = b.length + 1
+  const d: number[] = new Array<number>(rows * cols).fill(0)
+  for (let i = 0; i < rows; i++) d[i * cols] = i
+  for (let j = 0; j < cols; j++) d[j] = j
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let best = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[(i - 2) * cols + j - 2]! + 1)
+      }
+      d[i * cols + j] = best
+    }
+  }
+  return d[rows * cols - 1]!
+}
+
+/**
+ * The candidates closest to `word`, best first: a case-insensitive exact match,
+ * then those within an edit distance that grows with the word's length.
+ */
+export function suggest(word: string, candidates: Iterable<string>, max = 3): string[] {
+  const lower = word.toLowerCase()
+  const limit = Math.max(1, Math.floor(word.length / 3))
+  const scored: Array<[number, string]> = []
+  for (const candidate of candidates) {
+    const c = candidate.toLowerCase()
+    if (c === lower) {
+      scored.push([-1, candidate])
+      continue
+    }
+    const distance = editDistance(lower, c)
+    if (distance <= limit) scored.push([distance, candidate])
+    else if (lower.length >= 4 && (c.startsWith(lower) || lower.startsWith(c))) scored.push([limit + 1, candidate])
+  }
+  scored.sort((x, y) => x[0] - y[0] || x[1].localeCompare(y[1]))
+  return scored.slice(0, max).map(([, candidate]) => candidate)
+}
+
+/** " Did you mean `a` or `b`?" or "" when there is nothing to suggest. */
+export function didYouMean(suggestions: readonly string[]): string {
+  if (suggestions.length === 0) return ''
+  const quoted = suggestions.map((s) => `\`${s}\``)
+  const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`
+  return ` Did you mean ${list}?`
+}

@@ -1,0 +1,51 @@
+/** Bytes per element of every PyTorch dtype nnsize knows. */
+export const dtypeBytes = {
+  float32: 4,
+  float64: 8,
+  float16: 2,
+  bfloat16: 2,
+  float8_e4m3fn: 1,
+  float8_e5m2: 1,
+  complex64: 8,
+  complex128: 16,
+  int64: 8,
+  int32: 4,
+  int16: 2,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+} as const
+
+/** A PyTorch dtype name (`float32`, `bfloat16`, `int64`, …). */
+export type DType = keyof typeof dtypeBytes
+
+/** `torch.<alias>` names that PyTorch accepts for each dtype. */
+export const dtypeAliases: Record<string, DType> = {
+  float: 'float32',
+  float32: 'float32',
+  double: 'float64',
+  float64: 'float64',
+  half: 'float16',
+  float16: 'float16',
+  bfloat16: 'bfloat16',
+  float8_e4m3fn: 'float8_e4m3fn',
+  float8_e5m2: 'float8_e5m2',
+  cfloat: 'complex64',
+  complex64: 'complex64',
+  cdouble: 'complex128',
+  complex128: 'complex128',
+  long: 'int64',
+  int64: 'int64',
+  int: 'int32',
+  int32: 'int32',
+  short: 'int16',
+  int16: 'int16',
+  int8: 'int8',
+  uint8: 'uint8',
+  bool: 'bool',
+}
+
+/** True for dtypes whose tensors can require gradients (floating point and complex). */
+export function isFloatingDType(dtype: DType): boolean {
+  return dtype.startsWith('float') || dtype.startsWith('bfloat') || dtype.startsWith('complex')
+}

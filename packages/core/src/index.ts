@@ -18,3 +18,5 @@ export type { TensorEntry, ModuleEntry, ParamCounts, BufferCounts } from './coun
 export type { ModuleNode, TensorDef } from './model/module.js'
 export type { LayerDefinition, FormulaTerm, Factor } from './layers/define-layer.js'
 export type { DeviceProfile, ForwardResult, ModuleStats, InputSpec } from './forward/trace.js'
+export { encodeShareState, decodeShareState, shareUrl, playgroundUrl, maxShareFragmentChars } from './share.js'
+export type { ShareState } from './share.js'

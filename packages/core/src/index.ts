@@ -20,3 +20,5 @@ export type { LayerDefinition, FormulaTerm, Factor } from './layers/define-layer
 export type { DeviceProfile, ForwardResult, ModuleStats, InputSpec } from './forward/trace.js'
 export { encodeShareState, decodeShareState, shareUrl, playgroundUrl, maxShareFragmentChars } from './share.js'
 export type { ShareState } from './share.js'
+// memory
+export * from './memory/index.js'

@@ -237,12 +237,22 @@ function checkpointed(forward: ForwardResult, mode: CheckpointingMode, units: By
       notes.add('Full checkpointing needs a model made of several blocks; this one has none to wrap, so activations are unchanged.')
       return line(total, `${formatBytes(total, units)} saved for backward (no blocks to checkpoint)`)
     }
-    const inside = found.blocks.reduce((s, b) => s + b.savedBytes, 0n)
-    const inputs = found.blocks.reduce((s, b) => s + inputBytes(b.inputShapes), 0n)
-    const largest = found.blocks.reduce((m, b) => (b.savedBytes > m ? b.savedBytes : m), 0n)
+    // Blocks that are single layers are grouped into ⌈√n⌉ consecutive segments, as `checkpoint_sequential` is used.
+    const leaves = found.blocks.every((b) => [...b.module.children.values()].every((c) => c === null))
+    const count = leaves ? Math.ceil(Math.sqrt(found.blocks.length)) : found.blocks.length
+    const size = Math.ceil(found.blocks.length / count)
+    const segments: Array<{ saved: bigint; input: bigint }> = []
+    for (let i = 0; i < found.blocks.length; i += size) {
+      const group = found.blocks.slice(i, i + size)
+      segments.push({ saved: group.reduce((s, b) => s + b.savedBytes, 0n), input: inputBytes(group[0]!.inputShapes) })
+    }
+    const inside = segments.reduce((s, g) => s + g.saved, 0n)
+    const inputs = segments.reduce((s, g) => s + g.input, 0n)
+    const largest = segments.reduce((m, g) => (g.saved > m ? g.saved : m), 0n)
     const bytes = total - inside + inputs + largest
     const where = found.parent === '' ? 'the top level' : `\`${found.parent}\``
-    return line(bytes, `${formatBytes(total, units)} − ${formatBytes(inside, units)} inside ${found.blocks.length} checkpointed blocks under ${where} + their inputs ${formatBytes(inputs, units)} + the largest block recomputed ${formatBytes(largest, units)}`)
+    const unit = leaves ? `${segments.length} checkpointed segments of the ${found.blocks.length} layers under ${where}` : `${segments.length} checkpointed blocks under ${where}`
+    return line(bytes, `${formatBytes(total, units)} − ${formatBytes(inside, units)} inside ${unit} + their inputs ${formatBytes(inputs, units)} + the largest recomputed ${formatBytes(largest, units)}`)
   }
   const attention = forward.modules.filter((s) => /Attention/.test(s.module.type))
   const outer = attention.filter((s) => !attention.some((o) => o !== s && s.path.startsWith(`${o.path}.`)))
@@ -603,7 +613,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     deviceBytes: device.total.bytes * BigInt(nodeGpus),
     cpuBytes: device.offloadedCpu.bytes * BigInt(nodeGpus),
     nvmeBytes: device.offloadedNvme.bytes * BigInt(nodeGpus),
-    formula: `${nodeGpus} GPUs × ${formatBytes(device.total.bytes, units)} = ${formatBytes(device.total.bytes * BigInt(nodeGpus), units)} of GPU memory${device.offloadedCpu.bytes > 0n ? `; ${nodeGpus} × ${formatBytes(device.offloadedCpu.bytes, units)} = ${formatBytes(device.offloadedCpu.bytes * BigInt(nodeGpus), units)} of CPU memory` : ''}${device.offloadedNvme.bytes > 0n ? `; ${nodeGpus} × ${formatBytes(device.offloadedNvme.bytes, units)} = ${formatBytes(device.offloadedNvme.bytes * BigInt(nodeGpus), units)} on NVMe` : ''}`,
+    formula: `${nodeGpus} GPU${nodeGpus === 1 ? '' : 's'} × ${formatBytes(device.total.bytes, units)} = ${formatBytes(device.total.bytes * BigInt(nodeGpus), units)} of GPU memory${device.offloadedCpu.bytes > 0n ? `; ${nodeGpus} × ${formatBytes(device.offloadedCpu.bytes, units)} = ${formatBytes(device.offloadedCpu.bytes * BigInt(nodeGpus), units)} of CPU memory` : ''}${device.offloadedNvme.bytes > 0n ? `; ${nodeGpus} × ${formatBytes(device.offloadedNvme.bytes, units)} = ${formatBytes(device.offloadedNvme.bytes * BigInt(nodeGpus), units)} on NVMe` : ''}`,
   }
   if (tp > 1 && training) notes.add('Tensor parallelism divides weights, gradients and optimizer state by the degree (replicated norms and biases are not singled out) and activations too, assuming sequence parallelism.')
   if (pp > 1 && training) notes.add('Pipeline parallelism divides the model states by the number of stages; with the 1F1B schedule the first stage holds one micro-batch of activations for the whole model.')

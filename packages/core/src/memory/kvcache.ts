@@ -1,7 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import { formatBytes } from '../format/bytes.js'
 import type { ByteUnits } from '../format/bytes.js'
-import { formatCount } from '../format/number.js'
+import { grouped } from './text.js'
 
 /**
  * What the KV cache of a decoder looks like, as a Hugging Face `config.json` gives it:
@@ -82,13 +82,13 @@ export function kvCacheBytes(spec: KvCacheSpec, batch: number, tokens: number, b
   const tokenLayers = BigInt(fullLayers) * BigInt(tokens) + BigInt(windowLayers) * BigInt(windowTokens)
   const bytes = BigInt(batch) * tokenLayers * perLayerToken * b
   const bytesPerToken = BigInt(spec.layers) * perLayerToken * b
-  const perToken = latent !== null ? `${formatCount(latent)} latent` : `2 (K, V) × ${formatCount(spec.kvHeads)} KV heads × ${formatCount(spec.headDim)} head dim`
+  const perToken = latent !== null ? `${grouped(latent)} latent` : `2 (K, V) × ${grouped(spec.kvHeads)} KV heads × ${grouped(spec.headDim)} head dim`
   const layerTokens =
     windowLayers === 0
-      ? `${formatCount(spec.layers)} layers × ${formatCount(tokens)} tokens`
+      ? `${grouped(spec.layers)} layers × ${grouped(tokens)} tokens`
       : fullLayers === 0
-        ? `${formatCount(spec.layers)} layers × ${formatCount(windowTokens)} tokens (window ${formatCount(window!)})`
-        : `(${formatCount(fullLayers)} layers × ${formatCount(tokens)} tokens + ${formatCount(windowLayers)} sliding-window layers × ${formatCount(windowTokens)} tokens)`
-  const formula = `${perToken} × ${bytesPerElement} B × ${layerTokens} × batch ${formatCount(batch)} = ${formatBytes(bytes, units)}`
+        ? `${grouped(spec.layers)} layers × ${grouped(windowTokens)} tokens (window ${grouped(window!)})`
+        : `(${grouped(fullLayers)} layers × ${grouped(tokens)} tokens + ${grouped(windowLayers)} sliding-window layers × ${grouped(windowTokens)} tokens)`
+  const formula = `${perToken} × ${bytesPerElement} B × ${layerTokens} × batch ${grouped(batch)} = ${formatBytes(bytes, units)}`
   return { bytes, bytesPerToken, formula }
 }

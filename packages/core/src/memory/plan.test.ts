@@ -221,6 +221,12 @@ describe('planMemory', () => {
       // 1 GiB overhead + 30 GB gathered + 120 GB / N ≤ 80 GiB → N = 3
       expect(p.fit!.gpusNeeded).toBe(3)
     })
+    it('caps hybrid sharding at one node, so more nodes do not help', () => {
+      const big = analyze('nn.Linear(50000, 150000, bias=False)')
+      const p = planMemory(big, { gpu: 'a100-80gb', fsdp: 'hybrid_shard', gpusPerNode: 2, precision: 'mixed-bf16', optimizer: 'Adam()' })
+      expect(p.fit!.gpusNeeded).toBeNull()
+      expect(planMemory(big, { gpu: 'a100-80gb', fsdp: 'full_shard', precision: 'mixed-bf16', optimizer: 'Adam()' }).fit!.gpusNeeded).toBe(3)
+    })
     it('finds no GPU count when nothing is sharded', () => {
       const big = analyze('nn.Linear(50000, 150000, bias=False)')
       const p = planMemory(big, { gpu: 'a100-80gb' })

@@ -277,6 +277,8 @@ interface Layout {
   offloadOptimizer: OffloadTarget
   offloadParams: OffloadTarget
   fsdp: boolean
+  /** Hybrid sharding: the most ranks one shard group spans (one node's worth), else null. */
+  hybridGroup: number | null
 }
 
 interface Replica {
@@ -414,7 +416,8 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     if (offloadParams !== 'none' && zero !== 3) fail('Parameter offload needs ZeRO-3 (`zero: 3`) or FSDP.')
   }
   const hybrid = fsdp === 'hybrid_shard' || fsdp === 'hybrid_shard_zero2'
-  const shard = stage === 0 ? 1 : hybrid ? Math.max(1, Math.min(dp, Math.floor(gpusPerNode / (tp * pp)))) : dp
+  const hybridGroup = hybrid ? Math.max(1, Math.floor(gpusPerNode / (tp * pp))) : null
+  const shard = stage === 0 ? 1 : hybridGroup !== null ? Math.min(dp, hybridGroup) : dp
   if (stage > 0 && dp === 1) notes.add(`${zero !== null ? `ZeRO-${zero}` : `FSDP ${fsdp}`} with one data-parallel rank shards nothing: every state stays whole on the GPU.`)
   const overhead = options.overheadBytes === undefined ? defaultOverheadBytes : parseByteSize(options.overheadBytes, 'overheadBytes')
   const perSample = options.activationBytesPerSample === undefined ? null : parseByteSize(options.activationBytesPerSample, 'activationBytesPerSample')
@@ -627,7 +630,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   }
 
   const replica: Replica = { weights, gradients, optimizer: optimizerLine, gatherBytes, gatherModule, activations: activationsAt, kv: kvAt, overhead: overheadLine }
-  const layout: Layout = { gpus, tp, pp, dp, shard, stage, offloadOptimizer, offloadParams, fsdp: fsdp !== null }
+  const layout: Layout = { gpus, tp, pp, dp, shard, stage, offloadOptimizer, offloadParams, fsdp: fsdp !== null, hybridGroup }
   const act = activationsAt(batch)
   const kv = kvAt(batch)
   const memoryParts = [weights, gradients, optimizerLine, act, kv, overheadLine]
@@ -730,7 +733,7 @@ function gpusNeeded(r: Replica, l: Layout, batch: number, cap: bigint, units: By
     return fits ? mp : null
   }
   const at = (d: number): bigint => {
-    const shard = l.fsdp && l.shard < l.dp ? Math.min(d, l.shard) : d
+    const shard = l.hybridGroup !== null ? Math.min(d, l.hybridGroup) : d
     return perDevice(r, { ...l, dp: d, gpus: d * mp, shard }, batch, units, mode, false).total.bytes
   }
   if (at(limit) > cap) return null

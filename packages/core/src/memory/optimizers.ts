@@ -170,10 +170,11 @@ const adam = (name: 'Adam' | 'AdamW', weightDecay: number, shortNames: string[])
 
 function bnbAccounting(states: readonly string[], variant: '' | '8bit' | '32bit', paged: boolean): string {
   const names = states.map((s) => `\`${s}\``).join(' + ')
-  const eight = `uint8 ${names} plus one float32 \`absmax\` scale per block of 256 elements for each state; parameters with fewer than \`min_8bit_size\` (4096) elements keep float32 states; the 256-entry float32 quantisation map${states.length > 1 ? 's' : ''} (${states.map((_, i) => `\`qmap${i + 1}\``).join(', ')}) are shared by all parameters`
-  const body = variant === '8bit' ? eight : variant === '32bit' ? `float32 ${names}, whatever the parameter dtype` : `float32 ${names} (with \`optim_bits=8\`: ${eight})`
+  const maps = states.map((_, i) => `\`qmap${i + 1}\``).join(', ')
+  const eight = `${names} in uint8, plus one float32 \`absmax${states.length > 1 ? '1`/`absmax2' : '1'}\` scale per block of 256 elements; parameters with fewer than \`min_8bit_size\` (4096) elements keep float32 states; the 256-entry float32 quantisation map${states.length > 1 ? 's' : ''} (${maps}) ${states.length > 1 ? 'are' : 'is'} shared by all parameters`
+  const body = variant === '8bit' ? eight : variant === '32bit' ? `${names} in float32, whatever the parameter dtype` : `${names} in float32 (with \`optim_bits=8\`: ${eight})`
   const pagedNote = paged ? ' Paged: states of 100,000+ elements live in CUDA unified memory, which the driver may evict to CPU RAM under pressure; counted on the GPU here.' : ''
-  return `${body[0]!.toUpperCase()}${body.slice(1)}; \`step\` is a Python int.${pagedNote}`
+  return `${body}; \`step\` is a Python int.${pagedNote}`
 }
 
 /** bitsandbytes' 8-bit/32-bit optimizers (Optimizer1State / Optimizer2State). */

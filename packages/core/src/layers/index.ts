@@ -3,6 +3,7 @@ import { moduleDict, moduleList, sequential } from './containers.js'
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from './conv.js'
 import type { LayerDefinition } from './define-layer.js'
 import { bilinear, identity, linear } from './linear.js'
+import { gru, gruCell, lstm, lstmCell, rnn, rnnCell } from './rnn.js'
 
 /** Every layer kind nnsize knows, one line each. Order is only for listings. */
 export const layers = [
@@ -23,4 +24,11 @@ export const layers = [
   convTranspose3d,
   // activations
   relu,
+  // recurrent
+  rnn,
+  lstm,
+  gru,
+  rnnCell,
+  lstmCell,
+  gruCell,
 ] as const satisfies readonly LayerDefinition[]

@@ -1,4 +1,5 @@
 import { relu } from './activation.js'
+import { multiheadAttention } from './attention.js'
 import { moduleDict, moduleList, sequential } from './containers.js'
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from './conv.js'
 import type { LayerDefinition } from './define-layer.js'
@@ -31,4 +32,6 @@ export const layers = [
   rnnCell,
   lstmCell,
   gruCell,
+  // attention
+  multiheadAttention,
 ] as const satisfies readonly LayerDefinition[]

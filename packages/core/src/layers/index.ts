@@ -28,6 +28,7 @@ import {
   tanhshrink,
   threshold,
 } from './activation.js'
+import { multiheadAttention } from './attention.js'
 import { moduleDict, moduleList, sequential } from './containers.js'
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from './conv.js'
 import type { LayerDefinition } from './define-layer.js'
@@ -64,6 +65,7 @@ import {
   rmsNorm,
   syncBatchNorm,
 } from './norm.js'
+import { gru, gruCell, lstm, lstmCell, rnn, rnnCell } from './rnn.js'
 
 /** Every layer kind nnsize knows, one line each. Order is only for listings. */
 export const layers = [
@@ -149,4 +151,13 @@ export const layers = [
   // embeddings
   embedding,
   embeddingBag,
+  // recurrent
+  rnn,
+  lstm,
+  gru,
+  rnnCell,
+  lstmCell,
+  gruCell,
+  // attention
+  multiheadAttention,
 ] as const satisfies readonly LayerDefinition[]

@@ -21,3 +21,12 @@ export type { LayerDefinition, FormulaTerm, Factor } from './layers/define-layer
 export type { DeviceProfile, ForwardResult, ModuleStats, InputSpec } from './forward/trace.js'
 export { encodeShareState, decodeShareState, shareUrl, playgroundUrl, maxShareFragmentChars } from './share.js'
 export type { ShareState } from './share.js'
+// formatting
+export { summaryRows, moduleRows, moduleTable, tensorTable, summaryTable, renderMarkdownTable, renderCsv, paramBreakdown, formatBreakdown, formatBytesBoth, formatDTypes, isBiasName } from './format/table.js'
+export type { SummaryRow, ModuleRow, Table, TableColumn, TableOptions, ParamBreakdown } from './format/table.js'
+export { explainAnalysis, renderExplanation, writeDerivation } from './format/explain.js'
+export type { ExplainLine, ExplainSection, ExplainOptions } from './format/explain.js'
+export { verifySnippet } from './format/verify.js'
+export { compareAnalyses, comparisonTable, comparisonToJSON } from './format/compare.js'
+export type { Comparison, ComparisonRow, ComparisonJSON, TensorDifference } from './format/compare.js'
+export { formatShape } from './tensor/shape.js'

@@ -1,5 +1,6 @@
 import type { FormulaTerm } from '../layers/define-layer.js'
-import { namedTensors, walkModules } from '../model/module.js'
+import { walkModules } from '../model/module.js'
+import type { WalkedModule } from '../model/module.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -53,9 +54,20 @@ export interface ModuleEntry {
 }
 
 /** Lists every parameter then every buffer of `root`, as PyTorch names them. */
-export function listTensors(root: ModuleNode): TensorEntry[] {
-  const entries = (kind: 'parameter' | 'buffer'): TensorEntry[] => namedTensors(root, kind).map(([name, def]) => tensorEntry(name, def))
-  return [...entries('parameter'), ...entries('buffer')]
+export function listTensors(root: ModuleNode, walked: readonly WalkedModule[] = walkModules(root)): TensorEntry[] {
+  const params: TensorEntry[] = []
+  const buffers: TensorEntry[] = []
+  const seen = new Set<TensorDef>()
+  for (const { path, node } of walked) {
+    for (const [own, out] of [[node.params, params], [node.buffers, buffers]] as const) {
+      for (const [name, def] of own) {
+        if (def === null || seen.has(def)) continue
+        seen.add(def)
+        out.push(tensorEntry(path === '' ? name : `${path}.${name}`, def))
+      }
+    }
+  }
+  return params.concat(buffers)
 }
 
 function tensorEntry(name: string, def: TensorDef): TensorEntry {
@@ -97,8 +109,8 @@ export function sumTensors(tensors: readonly TensorEntry[]): { params: ParamCoun
 }
 
 /** Every module in `named_modules()` order with its counts. */
-export function listModules(root: ModuleNode): ModuleEntry[] {
-  const modules = walkModules(root)
+export function listModules(root: ModuleNode, walked: readonly WalkedModule[] = walkModules(root)): ModuleEntry[] {
+  const modules = walked
   // Count how often each module and tensor is reachable; without sharing, subtree totals simply add up.
   const seenModules = new Set<ModuleNode>()
   const seenTensors = new Set<TensorDef>()

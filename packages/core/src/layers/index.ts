@@ -24,6 +24,8 @@ import {
   maxUnpool2d,
   maxUnpool3d,
 } from './pool.js'
+import { channelShuffle, flatten, fold, pixelShuffle, pixelUnshuffle, unflatten, unfold } from './reshape.js'
+import { upsample, upsamplingBilinear2d, upsamplingNearest2d } from './upsample.js'
 import {
   circularPad1d,
   circularPad2d,
@@ -97,6 +99,18 @@ export const layers = [
   circularPad1d,
   circularPad2d,
   circularPad3d,
+  // reshaping
+  flatten,
+  unflatten,
+  pixelShuffle,
+  pixelUnshuffle,
+  channelShuffle,
+  fold,
+  unfold,
+  // upsampling
+  upsample,
+  upsamplingNearest2d,
+  upsamplingBilinear2d,
   // activations
   relu,
 ] as const satisfies readonly LayerDefinition[]

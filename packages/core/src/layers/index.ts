@@ -1,7 +1,39 @@
-import { relu } from './activation.js'
+import {
+  celu,
+  elu,
+  gelu,
+  glu,
+  hardshrink,
+  hardsigmoid,
+  hardswish,
+  hardtanh,
+  leakyRelu,
+  logSigmoid,
+  logSoftmax,
+  mish,
+  prelu,
+  relu,
+  relu6,
+  rrelu,
+  selu,
+  sigmoid,
+  silu,
+  softmax,
+  softmax2d,
+  softmin,
+  softplus,
+  softshrink,
+  softsign,
+  tanh,
+  tanhshrink,
+  threshold,
+} from './activation.js'
+import { multiheadAttention } from './attention.js'
 import { moduleDict, moduleList, sequential } from './containers.js'
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from './conv.js'
 import type { LayerDefinition } from './define-layer.js'
+import { alphaDropout, dropout, dropout1d, dropout2d, dropout3d, featureAlphaDropout } from './dropout.js'
+import { embedding, embeddingBag } from './embedding.js'
 import {
   adaptiveAvgPool1d,
   adaptiveAvgPool2d,
@@ -44,6 +76,20 @@ import {
   zeroPad3d,
 } from './padding.js'
 import { bilinear, identity, linear } from './linear.js'
+import {
+  batchNorm1d,
+  batchNorm2d,
+  batchNorm3d,
+  groupNorm,
+  instanceNorm1d,
+  instanceNorm2d,
+  instanceNorm3d,
+  layerNorm,
+  localResponseNorm,
+  rmsNorm,
+  syncBatchNorm,
+} from './norm.js'
+import { gru, gruCell, lstm, lstmCell, rnn, rnnCell } from './rnn.js'
 
 /** Every layer kind nnsize knows, one line each. Order is only for listings. */
 export const layers = [
@@ -113,4 +159,62 @@ export const layers = [
   upsamplingBilinear2d,
   // activations
   relu,
+  relu6,
+  leakyRelu,
+  prelu,
+  rrelu,
+  elu,
+  selu,
+  celu,
+  gelu,
+  silu,
+  mish,
+  sigmoid,
+  tanh,
+  hardtanh,
+  hardsigmoid,
+  hardswish,
+  hardshrink,
+  softshrink,
+  tanhshrink,
+  softplus,
+  softsign,
+  logSigmoid,
+  threshold,
+  glu,
+  softmax,
+  logSoftmax,
+  softmin,
+  softmax2d,
+  // dropout
+  dropout,
+  dropout1d,
+  dropout2d,
+  dropout3d,
+  alphaDropout,
+  featureAlphaDropout,
+  // normalisation
+  batchNorm1d,
+  batchNorm2d,
+  batchNorm3d,
+  syncBatchNorm,
+  instanceNorm1d,
+  instanceNorm2d,
+  instanceNorm3d,
+  layerNorm,
+  groupNorm,
+  localResponseNorm,
+  rmsNorm,
+  // embeddings
+  embedding,
+  embeddingBag,
+  // recurrent
+  rnn,
+  lstm,
+  gru,
+  rnnCell,
+  lstmCell,
+  gruCell,
+  // attention
+  multiheadAttention,
 ] as const satisfies readonly LayerDefinition[]

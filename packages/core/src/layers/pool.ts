@@ -8,6 +8,9 @@ import { formatShape, numel } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 import type { LayerDefinition } from './define-layer.js'
 
+// PyTorch's CPU and CUDA pooling kernels save the same tensors (max pooling: input and int64 indices;
+// average pooling: input), so both device profiles share one model here.
+
 type Dims = 1 | 2 | 3
 
 /** Checks that `x` is a `dims`-D spatial input, unbatched `(C, *spatial)` or batched `(N, C, *spatial)`. */
@@ -150,6 +153,7 @@ function avgPool(x: Tensor, dims: number, kernel: readonly number[], stride: rea
   const y = ctx.tensor(outputShape(x, dims, out), x.dtype)
   ctx.macs(numel(y.shape) * numel(kernel))
   ctx.save(x)
+  ctx.use(x)
   return y
 }
 
@@ -277,13 +281,21 @@ function makeLPPool(dims: Dims): LayerDefinition<LPPoolArgs> {
       const out = avgPool(powered, dims, a.kernel_size, a.stride ?? a.kernel_size, new Array<number>(dims).fill(0), a.ceil_mode, ctx)
       const sign = ctx.tensor(out.shape, x.dtype)
       const abs = ctx.tensor(out.shape, x.dtype)
+      ctx.save(out) // abs saves its input
+      ctx.use(out)
       const relu = ctx.tensor(out.shape, x.dtype)
+      ctx.save(relu) // relu saves its output
+      ctx.use(abs)
       const product = ctx.tensor(out.shape, x.dtype)
+      ctx.save(sign, relu) // sign(out) * relu(...) saves both factors
+      ctx.use(sign, relu)
       const window = ctx.tensor([], 'int64') // the Python int `.mul` takes becomes a saved 0-dim int64 tensor
       const scaled = ctx.tensor(out.shape, x.dtype)
+      ctx.save(window)
+      ctx.use(product, window)
       const y = ctx.tensor(out.shape, x.dtype)
-      ctx.use(abs)
-      ctx.save(out, relu, sign, window, scaled) // abs, relu, mul, mul(int), pow
+      ctx.save(scaled) // pow(1 / p) saves its input
+      ctx.use(scaled)
       return y
     },
   })
@@ -361,11 +373,12 @@ function makeFractionalMaxPool(dims: 2 | 3): LayerDefinition<FractionalMaxPoolAr
           throw ctx.error(`got an input of shape ${formatShape(x.shape)}: pool ${spatialNames[dims][i]} ${a.kernel_size[i]} too large relative to input ${spatialNames[dims][i]} ${spatial[i]} for output ${spatialNames[dims][i]} ${o}.`)
         }
       })
-      if (a._random_samples.kind === 'none') {
-        const channels = x.shape[x.shape.length - dims - 1]!
-        ctx.tensor([batched ? x.shape[0]! : 1, channels, dims], x.dtype) // torch.rand(N, C, dims): not saved
-      }
-      return maxPoolOutputs(x, outputShape(x, dims, out), a.return_indices, ctx)
+      // Without given samples, each call draws torch.rand(N, C, dims); they are read, not saved.
+      const channels = x.shape[x.shape.length - dims - 1]!
+      const samples = a._random_samples.kind === 'none' ? ctx.tensor([batched ? x.shape[0]! : 1, channels, dims], x.dtype) : undefined
+      const result = maxPoolOutputs(x, outputShape(x, dims, out), a.return_indices, ctx)
+      if (samples) ctx.use(samples)
+      return result
     },
   })
 }

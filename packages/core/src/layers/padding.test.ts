@@ -132,6 +132,14 @@ describe('reflectionPad2d', () => {
     expect([r.saved, r.withInput]).toEqual([0n, 16384n])
   })
 
+  it('chains with convolution, pooling and area upsampling, each storage saved once', () => {
+    const r = run("nn.Sequential(nn.ReflectionPad2d(1), nn.Conv2d(3, 8, 3), nn.ReflectionPad2d(2), nn.MaxPool2d(2), nn.Upsample(scale_factor=2, mode='area'), nn.Flatten())", [2, 3, 8, 8])
+    expect(r.output).toEqual([2, 1152])
+    // padded 2400 + conv output 4096 + padded 9216 + indices 4608 + pooled 2304; the input 1536
+    expect([r.saved, r.withInput]).toEqual([22624n, 24160n])
+    expect(r.macs).toBe(29952n) // conv 1024 outputs × 27, area 16 planes × 12 × 12
+  })
+
   it('checks the height too', () => {
     expect(failure('nn.ReflectionPad2d((1, 1, 2, 3))', [2, 3, 3, 3]).message).toContain('reflection padding (2, 3) for dimension 2 of size 3')
   })

@@ -114,6 +114,12 @@ describe('maxPool2d', () => {
     expect([r.saved, r.withInput]).toEqual([1200n, 2280n])
   })
 
+  it('counts once the ReLU output that both ReLU and MaxPool2d save', () => {
+    const r = run('nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten())', [2, 3, 10, 10])
+    expect(r.output).toEqual([2, 128])
+    expect([r.saved, r.withInput]).toEqual([6144n, 8544n]) // ReLU output 4096 + indices 2048; the input 2400
+  })
+
   it('saves the same on the cuda profile', () => {
     const r = run('nn.MaxPool2d(3, 2, padding=1, dilation=2, ceil_mode=True)', [2, 3, 9, 10], 'cuda')
     expect([r.saved, r.withInput]).toEqual([960n, 3120n])

@@ -58,6 +58,12 @@ describe('adaptiveWindowSum', () => {
     expect(adaptiveWindowSum(5, 3)).toBe(7n) // 2 + 3 + 2
     expect(adaptiveWindowSum(5, 7)).toBe(11n) // 1 2 2 1 2 2 1
     expect(adaptiveWindowSum(8, 4)).toBe(8n)
+    expect(adaptiveWindowSum(6, 12)).toBe(12n) // each output reads one input
+    expect(adaptiveWindowSum(5, 0)).toBe(0n)
+  })
+
+  it('stays exact and instant for huge sizes', () => {
+    expect(adaptiveWindowSum(2 ** 53 - 1, 2 ** 52)).toBe(2n ** 53n - 1n + 2n ** 52n - 1n)
   })
 })
 

@@ -193,17 +193,16 @@ export interface AdaptivePoolArgs {
   return_indices?: boolean
 }
 
-/** Total input elements read by adaptive pooling windows along one dimension: window i spans `[⌊i·in/out⌋, ⌈(i+1)·in/out⌉)`. */
+/**
+ * Total input elements read by adaptive pooling windows along one dimension: window i spans
+ * `[⌊i·in/out⌋, ⌈(i+1)·in/out⌉)`, and the sizes add up to `in + out − gcd(in, out)` (0 for an empty output).
+ */
 export function adaptiveWindowSum(input: number, output: number): bigint {
-  let total = 0n
-  const n = BigInt(input)
-  const m = BigInt(output)
-  for (let i = 0n; i < m; i++) {
-    const start = (i * n) / m
-    const end = ((i + 1n) * n + m - 1n) / m
-    total += end - start
-  }
-  return total
+  let a = BigInt(input)
+  let b = BigInt(output)
+  const total = a + b
+  while (b !== 0n) [a, b] = [b, a % b]
+  return total - a
 }
 
 /** Adaptive average pooling to `size` (`null` keeps the input size): saves its input; compute is the sum of all window sizes. */

@@ -65,6 +65,10 @@ describe('upsample', () => {
     )
   })
 
+  it('rejects an output size beyond the largest supported size', () => {
+    expect(failure("nn.Upsample(scale_factor=1e300, mode='area')", [1, 2, 7, 4]).message).toContain('beyond the largest supported size')
+  })
+
   it('rejects a mode that does not fit the rank', () => {
     expect(failure("nn.Upsample(scale_factor=2, mode='linear')", [1, 2, 7, 7]).message).toBe('`Upsample` got 4D input of shape (1, 2, 7, 7), but linear mode needs 3D input.')
     expect(failure("nn.Upsample(scale_factor=2, mode='bicubic')", [1, 2, 7, 4, 4]).message).toContain('bicubic mode needs 4D input')

@@ -101,11 +101,14 @@ function interpolate(x: Tensor, a: UpsampleArgs, ctx: ForwardContext): Tensor {
   } else {
     throw ctx.error('needs either `size` or `scale_factor`.')
   }
+  if (out.some((o) => !Number.isSafeInteger(o))) {
+    throw ctx.error(`calculated an output size ${formatShape(out)} beyond the largest supported size ${Number.MAX_SAFE_INTEGER} for an input of shape ${formatShape(x.shape)}.`)
+  }
   if (a.mode === 'area') {
     if (out.some((o) => o < 0)) throw ctx.error(`calculated a negative output size ${formatShape(out)} for an input of shape ${formatShape(x.shape)}.`)
     return adaptiveAvgPool(x, dims, out, ctx)
   }
-  if (out.some((o) => !Number.isSafeInteger(o) || o <= 0)) {
+  if (out.some((o) => o <= 0)) {
     const name = letters.slice(3 - dims)
     const show = (sizes: readonly number[]): string => sizes.map((s, i) => `${name[i]}: ${s}`).join(', ')
     throw ctx.error(`needs input and output sizes greater than 0, but got input (${show(spatial)}) and output (${show(out)}).`)

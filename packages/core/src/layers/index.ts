@@ -28,11 +28,29 @@ import {
   tanhshrink,
   threshold,
 } from './activation.js'
+import { multiheadAttention } from './attention.js'
 import { moduleDict, moduleList, sequential } from './containers.js'
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from './conv.js'
 import type { LayerDefinition } from './define-layer.js'
 import { alphaDropout, dropout, dropout1d, dropout2d, dropout3d, featureAlphaDropout } from './dropout.js'
 import { embedding, embeddingBag } from './embedding.js'
+import {
+  circularPad1d,
+  circularPad2d,
+  circularPad3d,
+  constantPad1d,
+  constantPad2d,
+  constantPad3d,
+  reflectionPad1d,
+  reflectionPad2d,
+  reflectionPad3d,
+  replicationPad1d,
+  replicationPad2d,
+  replicationPad3d,
+  zeroPad1d,
+  zeroPad2d,
+  zeroPad3d,
+} from './padding.js'
 import { bilinear, identity, linear } from './linear.js'
 import {
   batchNorm1d,
@@ -47,6 +65,7 @@ import {
   rmsNorm,
   syncBatchNorm,
 } from './norm.js'
+import { gru, gruCell, lstm, lstmCell, rnn, rnnCell } from './rnn.js'
 
 /** Every layer kind nnsize knows, one line each. Order is only for listings. */
 export const layers = [
@@ -65,6 +84,22 @@ export const layers = [
   convTranspose1d,
   convTranspose2d,
   convTranspose3d,
+  // padding
+  zeroPad1d,
+  zeroPad2d,
+  zeroPad3d,
+  constantPad1d,
+  constantPad2d,
+  constantPad3d,
+  reflectionPad1d,
+  reflectionPad2d,
+  reflectionPad3d,
+  replicationPad1d,
+  replicationPad2d,
+  replicationPad3d,
+  circularPad1d,
+  circularPad2d,
+  circularPad3d,
   // activations
   relu,
   relu6,
@@ -116,4 +151,13 @@ export const layers = [
   // embeddings
   embedding,
   embeddingBag,
+  // recurrent
+  rnn,
+  lstm,
+  gru,
+  rnnCell,
+  lstmCell,
+  gruCell,
+  // attention
+  multiheadAttention,
 ] as const satisfies readonly LayerDefinition[]

@@ -5,6 +5,7 @@ import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose
 import type { LayerDefinition } from './define-layer.js'
 import { bilinear, identity, linear } from './linear.js'
 import { gru, gruCell, lstm, lstmCell, rnn, rnnCell } from './rnn.js'
+import { transformer, transformerDecoder, transformerDecoderLayer, transformerEncoder, transformerEncoderLayer } from './transformer.js'
 
 /** Every layer kind nnsize knows, one line each. Order is only for listings. */
 export const layers = [
@@ -34,4 +35,10 @@ export const layers = [
   gruCell,
   // attention
   multiheadAttention,
+  // transformer
+  transformerEncoderLayer,
+  transformerDecoderLayer,
+  transformerEncoder,
+  transformerDecoder,
+  transformer,
 ] as const satisfies readonly LayerDefinition[]

@@ -39,6 +39,15 @@ const FUNCTIONAL_ACTIVATION_CLASSES: Record<string, string> = {
 /** The functional activation of a layer, kept outside the module tree (PyTorch stores a function, not a submodule), by the layer's arguments. */
 const functionalActivations = new WeakMap<object, ModuleNode>()
 
+/**
+ * Deep copies of a `TransformerDecoderLayer` whose activation is a module. PyTorch's
+ * `TransformerDecoderLayer.__setstate__` (which `copy.deepcopy` calls) sets the instance attribute
+ * `activation = F.relu` when its state dict lacks `activation`, which is the case whenever the
+ * activation is a submodule (kept in `_modules`). The copy keeps the submodule registered, but its
+ * forward runs `F.relu`. Maps each such copy to the ReLU it runs.
+ */
+const reluAfterDeepCopy = new WeakMap<ModuleNode, ModuleNode>()
+
 /** Arguments shared by `nn.TransformerEncoderLayer` and `nn.TransformerDecoderLayer`. */
 export interface TransformerLayerArgs {
   d_model: number
@@ -139,8 +148,8 @@ function add(ctx: ForwardContext, x: Tensor, y: Tensor): Tensor {
 
 /** `self.activation(x)`: the registered module, or the function (its saved tensors belong to this layer). */
 function activate(ctx: ForwardContext, self: ModuleNode & { args: TransformerLayerArgs }, x: Tensor): Tensor {
-  if (self.children.has('activation')) return run(ctx, self, 'activation', x)
-  const fn = functionalActivations.get(self.args)!
+  const fn = reluAfterDeepCopy.get(self) ?? (self.children.has('activation') ? undefined : functionalActivations.get(self.args)!)
+  if (!fn) return run(ctx, self, 'activation', x)
   const out = fn.layer!.forward!(fn as ModuleNode & { args: never }, [x], ctx)
   return Array.isArray(out) ? out[0]! : out
 }
@@ -243,7 +252,14 @@ function buildStack(kind: string, layer: ModuleNode, numLayers: number, finalNor
     throw new NnsizeError('limit', `\`nn.${kind}\` would copy its layer of ${perLayer} modules ${numLayers.toLocaleString('en-US')} times; the limit is ${limits.maxModules.toLocaleString('en-US')} modules.`)
   }
   const copies: Value[] = []
-  for (let i = 0; i < numLayers; i++) copies.push({ kind: 'module', module: cloneModule(layer) })
+  let relu: ModuleNode | undefined
+  for (let i = 0; i < numLayers; i++) {
+    const copy = cloneModule(layer)
+    for (const [, node] of namedModules(copy)) {
+      if (node.layer === transformerDecoderLayer && node.children.get('activation')) reluAfterDeepCopy.set(node, (relu ??= m.create('ReLU', {})))
+    }
+    copies.push({ kind: 'module', module: copy })
+  }
   m.child('layers', m.create('ModuleList', { modules: { kind: 'list', items: copies } }))
   if (finalNorm) m.child('norm', finalNorm)
 }

@@ -90,6 +90,7 @@ import {
   syncBatchNorm,
 } from './norm.js'
 import { gru, gruCell, lstm, lstmCell, rnn, rnnCell } from './rnn.js'
+import { transformer, transformerDecoder, transformerDecoderLayer, transformerEncoder, transformerEncoderLayer } from './transformer.js'
 
 /** Every layer kind nnsize knows, one line each. Order is only for listings. */
 export const layers = [
@@ -217,4 +218,10 @@ export const layers = [
   gruCell,
   // attention
   multiheadAttention,
+  // transformer
+  transformerEncoderLayer,
+  transformerDecoderLayer,
+  transformerEncoder,
+  transformerDecoder,
+  transformer,
 ] as const satisfies readonly LayerDefinition[]

@@ -30,3 +30,5 @@ export { verifySnippet } from './format/verify.js'
 export { compareAnalyses, comparisonTable, comparisonToJSON } from './format/compare.js'
 export type { Comparison, ComparisonRow, ComparisonJSON, TensorDifference } from './format/compare.js'
 export { formatShape } from './tensor/shape.js'
+// memory
+export * from './memory/index.js'

@@ -103,8 +103,9 @@ export function analyzeConfig(config: unknown, input: string, options: AnalyzeOp
 /** A whole input that is a model name rather than an expression: `gpt2`, `llama-3.1-8b`, `meta-llama/Llama-3.1-8B`. */
 const modelName = /^[A-Za-z0-9][\w.\-/]*$/
 
-function isIdentifier(text: string): boolean {
-  return /^[A-Za-z_]\w*$/.test(text)
+/** `resnet50`, `nn.Linear`: a name or attribute path, which the expression language evaluates. */
+function isDottedName(text: string): boolean {
+  return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(text)
 }
 
 /**
@@ -131,8 +132,8 @@ export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): An
   if (modelName.test(text)) {
     const entry = findModel(text)
     if (entry) return analyzeConfig(entry.config, source, options, entry.id)
-    // `llama-3.1-9b` or `org/name` is not Python: it can only be a model name.
-    if (!isIdentifier(text)) resolveModel(text)
+    // `llama-3.1-9b` or `org/name` is not a Python name: it can only be a model name.
+    if (!isDottedName(text)) resolveModel(text)
     try {
       return analyzeModule(buildModule(source), source, options)
     } catch (error) {

@@ -73,28 +73,55 @@ function under(name: string, path: string): boolean {
   return name === path || (name.startsWith(path) && name.charCodeAt(path.length) === 46 /* . */)
 }
 
+/** The module or tensor at a dotted path below `root`. */
+function at(root: ModuleNode, path: string): ModuleNode | TensorDef | undefined {
+  let node: ModuleNode = root
+  const names = path.split('.')
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!
+    const child = node.children.get(name)
+    if (child) {
+      node = child
+      continue
+    }
+    return i === names.length - 1 ? (node.params.get(name) ?? undefined) : undefined
+  }
+  return node
+}
+
+/** Parameters of the module at `path` (each tensor once), less those under `except`. */
+function countAt(root: ModuleNode, path: string, except: readonly string[] = []): bigint {
+  const found = at(root, path)
+  if (!found) return 0n
+  if (!('children' in found)) return numel(found.shape)
+  const skip = new Set<TensorDef>()
+  for (const e of except) {
+    const x = at(root, e)
+    if (x && !('children' in x)) skip.add(x)
+    else if (x) for (const [, t] of namedTensors(x, 'parameter')) skip.add(t)
+  }
+  let sum = 0n
+  for (const [, t] of namedTensors(found, 'parameter')) if (!skip.has(t)) sum += numel(t.shape)
+  return sum
+}
+
 /** Sums the unique parameters of a build by part, and derives the untied, active and per-block figures. */
 export function describeBuild(build: HFBuild, meta: { family: string; modelType: string; architecture: string }): ModelInfo {
-  const params = namedTensors(build.root, 'parameter').map(([name, def]) => [name, numel(def.shape)] as const)
   let total = 0n
   const breakdown: Record<string, bigint> = {}
   for (const [key] of build.parts) breakdown[key] = 0n
-  for (const [name, count] of params) {
+  for (const [name, def] of namedTensors(build.root, 'parameter')) {
+    const count = numel(def.shape)
     total += count
     const part = build.parts.find(([, paths]) => paths.some((p) => under(name, p)))
     if (!part) throw new Error(`internal: tensor ${name} belongs to no part`)
     breakdown[part[0]] = breakdown[part[0]]! + count
   }
-  const sumUnder = (path: string, except: readonly string[] = []): bigint => {
-    let sum = 0n
-    for (const [name, count] of params) if (under(name, path) && !except.some((e) => under(name, e))) sum += count
-    return sum
-  }
-  for (const [key, path, except] of build.perBlock) breakdown[key] = sumUnder(path, except)
+  for (const [key, path, except] of build.perBlock) breakdown[key] = countAt(build.root, path, except)
   let activeParamsPerToken: bigint | null = null
   if (build.moe) {
     let skipped = 0n
-    for (const layer of build.moe.layers) skipped += BigInt(layer.count - build.moe.expertsPerToken) * sumUnder(`${layer.experts}.0`)
+    for (const layer of build.moe.layers) skipped += BigInt(layer.count - build.moe.expertsPerToken) * countAt(build.root, `${layer.experts}.0`)
     activeParamsPerToken = total - skipped
   }
   const notes = [...build.notes]

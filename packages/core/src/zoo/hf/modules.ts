@@ -60,9 +60,13 @@ export class ModuleFactory {
     return this.module('ModuleList', children)
   }
 
-  /** `nn.Linear(in, out, bias)`: weight (out, in). */
+  /** `nn.Linear(in, out, bias)`: weight (out, in). The core `Linear` layer, built directly (its arguments need no checks). */
   linear(inFeatures: number, outFeatures: number, bias: boolean): ModuleNode {
-    return this.core(linear, { in_features: inFeatures, out_features: outFeatures, bias })
+    this.counted()
+    const node = createModule('Linear', { in_features: inFeatures, out_features: outFeatures, bias, device: null, dtype: null }, linear)
+    node.params.set('weight', tensor([outFeatures, inFeatures]))
+    node.params.set('bias', bias ? tensor([outFeatures]) : null)
+    return node
   }
 
   /** `nn.Embedding(num, dim)`: weight (num, dim). `type` names a subclass (`BartScaledWordEmbedding`). */

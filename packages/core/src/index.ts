@@ -32,3 +32,14 @@ export type { Comparison, ComparisonRow, ComparisonJSON, TensorDifference } from
 export { formatShape } from './tensor/shape.js'
 // memory
 export * from './memory/index.js'
+// Hugging Face
+export { analyzeConfig } from './analyze.js'
+export type { AnalyzeSource } from './analyze.js'
+export { buildHFModel, hfFamilies, hfArchitectures, hfModelTypes } from './zoo/hf/index.js'
+export type { HFModel } from './zoo/hf/index.js'
+export { catalogue, findModel, resolveModel, modelSuggestions } from './zoo/hf/catalogue.js'
+export type { CatalogueEntry } from './zoo/hf/catalogue.js'
+export type { ModelInfo, KVCacheShape, KVCacheInfo } from './zoo/hf/model.js'
+export type { ModelJSON } from './format/json.js'
+export { parseJSON } from './zoo/hf/json.js'
+export type { JSONValue, JSONObject } from './zoo/hf/json.js'

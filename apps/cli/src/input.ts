@@ -29,9 +29,9 @@ export function decodeText(bytes: Uint8Array, what: string): string {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
-    throw new InputError(`${what} is binary data, not text: give an expression, a text file of statements or a config.json.`)
+    throw new InputError(`${what} is binary data, not text: give an expression, a text file of statements or a config.json`)
   }
-  if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new InputError(`${what} is binary data, not text: give an expression, a text file of statements or a config.json.`)
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new InputError(`${what} is binary data, not text: give an expression, a text file of statements or a config.json`)
   return text.startsWith('\ufeff') ? text.slice(1) : text
 }
 
@@ -44,7 +44,7 @@ export async function readStdin(stdin: StdinLike): Promise<string> {
   for await (const chunk of stdin) {
     const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk
     size += bytes.byteLength
-    if (size > maxInputBytes) throw new InputError(`standard input is larger than ${maxInputBytes / 1024 / 1024} MiB, the most nnsize reads.`)
+    if (size > maxInputBytes) throw new InputError(`standard input is larger than ${maxInputBytes / 1024 / 1024} MiB, the most nnsize reads`)
     chunks.push(bytes)
   }
   return decodeText(Buffer.concat(chunks), 'standard input')
@@ -64,9 +64,9 @@ export async function* stdinLines(stdin: StdinLike): AsyncGenerator<string> {
     try {
       text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
     } catch {
-      throw new InputError('standard input is binary data, not text: give one expression per line.')
+      throw new InputError('standard input is binary data, not text: give one expression per line')
     }
-    if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new InputError('standard input is binary data, not text: give one expression per line.')
+    if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new InputError('standard input is binary data, not text: give one expression per line')
     pending += text
     let newline = pending.indexOf('\n')
     while (newline !== -1) {
@@ -74,7 +74,7 @@ export async function* stdinLines(stdin: StdinLike): AsyncGenerator<string> {
       pending = pending.slice(newline + 1)
       newline = pending.indexOf('\n')
     }
-    if (pending.length > maxInputBytes) throw new InputError(`a line of standard input is longer than ${maxInputBytes / 1024 / 1024} MiB.`)
+    if (pending.length > maxInputBytes) throw new InputError(`a line of standard input is longer than ${maxInputBytes / 1024 / 1024} MiB`)
   }
   if (pending !== '') yield pending.replace(/\r$/, '')
 }
@@ -103,8 +103,8 @@ export async function readSourceFile(path: string, cwd: string, shown: string): 
   } catch (error) {
     throw new InputError(fileProblem(shown, error))
   }
-  if (info.isDirectory()) throw new InputError(`cannot read '${shown}': it is a directory; give a config.json, a text file of statements or an expression.`)
-  if (info.size > maxInputBytes) throw new InputError(`cannot read '${shown}': it is ${(info.size / 1024 / 1024).toFixed(1)} MiB, more than the ${maxInputBytes / 1024 / 1024} MiB nnsize reads.`)
+  if (info.isDirectory()) throw new InputError(`cannot read '${shown}': it is a directory; give a config.json, a text file of statements or an expression`)
+  if (info.size > maxInputBytes) throw new InputError(`cannot read '${shown}': it is ${(info.size / 1024 / 1024).toFixed(1)} MiB, more than the ${maxInputBytes / 1024 / 1024} MiB nnsize reads`)
   let bytes: Uint8Array
   try {
     bytes = await readFile(full)
@@ -118,7 +118,7 @@ function fileProblem(shown: string, error: unknown): string {
   const code = (error as { code?: string }).code
   const reason =
     code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code === 'ENOTDIR' ? 'a part of the path is not a directory' : (error as Error).message
-  return `cannot read '${shown}': ${reason}.`
+  return `cannot read '${shown}': ${reason}`
 }
 
 /**

@@ -56,7 +56,7 @@ export function renderTextTable(table: Table, style: Style, maxWidth: number, ru
       if (over <= 0) return
       const current = widths.get(s.key)
       if (current === undefined) continue
-      widths.set(s.key, Math.max(s.min, current - over))
+      widths.set(s.key, Math.min(current, Math.max(s.min, current - over)))
     }
   }
   shrinkAll()

@@ -94,8 +94,8 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
       ...renderTextTable(table, style, width, {
         shrink: [
           { key: 'module', min: 12 },
+          { key: 'outputShape', min: 12 },
           { key: 'type', min: 8 },
-          { key: 'outputShape', min: 10 },
         ],
         drop: ['paramsPercent', 'savedBytes', 'macs', 'outputShape'],
         color: { module: (text) => text.replace(/^([│├└─ ]+)/, (tree) => style.dim(tree)), type: (text) => style.cyan(text) },

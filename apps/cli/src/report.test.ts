@@ -27,8 +27,10 @@ describe('renderReport', () => {
       ].join('\n'),
     )
   })
-  it('notes how many more lines a multi-line source has', () => {
-    expect(renderReport(analyze('a = nn.Linear(1, 1)\nnn.Sequential(a)'), options).split('\n')[0]).toBe('a = nn.Linear(1, 1)  (+1 more line)')
+  it('shows the first lines of a multi-line source', () => {
+    expect(renderReport(analyze('a = nn.Linear(1, 1)\nnn.Sequential(a)'), options).split('\n').slice(0, 3)).toEqual(['a = nn.Linear(1, 1)', 'nn.Sequential(a)', ''])
+    const long = Array.from({ length: 12 }, (_, i) => `l${i} = nn.Linear(1, 1)`).join('\n') + '\nl0'
+    expect(renderReport(analyze(long), options).split('\n').slice(6, 9)).toEqual(['l6 = nn.Linear(1, 1)', '… 6 more lines', ''])
   })
   it('marks frozen tensors', () => {
     expect(renderReport(analyze('nn.Linear(2, 2).requires_grad_(False)'), options)).toContain('  weight  (2, 2)  float32         4   16 B  frozen\n')

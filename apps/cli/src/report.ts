@@ -20,11 +20,17 @@ export interface ReportOptions {
 /** Tensors listed by default. */
 export const tensorLimit = 30
 
-/** The source as a header: its first line, cut to the width, with a note when more lines follow. */
+/** Source lines shown above the report. */
+const sourceLines = 8
+
+/** The source as a header: its first lines, each cut to the width, with a note when more lines follow. */
 function sourceHeader(source: string, style: Style, width: number): string {
-  const lines = source.trim().split('\n')
-  const first = lines.length > 1 ? `${lines[0]!.trimEnd()}  (+${lines.length - 1} more ${lines.length === 2 ? 'line' : 'lines'})` : lines[0]!
-  return style.bold(truncate(first, Number.isFinite(width) ? Math.max(10, width) : Infinity))
+  const lines = source.trim().split('\n').map((l) => l.trimEnd())
+  const max = Number.isFinite(width) ? Math.max(10, width) : Infinity
+  const shown = lines.length > sourceLines ? lines.slice(0, sourceLines - 1) : lines
+  const out = shown.map((l) => style.bold(truncate(l, max)))
+  if (shown.length < lines.length) out.push(style.dim(`… ${lines.length - shown.length} more lines`))
+  return out.join('\n')
 }
 
 /** Label/value/detail lines; the detail wraps under the value when the line would be too wide. */

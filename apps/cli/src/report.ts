@@ -41,8 +41,15 @@ function summaryLines(analysis: Analysis, options: ReportOptions): string[] {
   const out: string[] = []
   for (const row of rows) {
     const lead = `  ${row.label.padEnd(labelWidth)}  `
-    const value = row.key === 'params' ? style.bold(style.green(row.value)) : style.bold(row.value)
-    const line = `${lead}${value}`
+    const bold = row.key === 'params' ? (t: string) => style.bold(style.green(t)) : (t: string) => style.bold(t)
+    // a long value (a formula with many terms) wraps under itself
+    const parts = wrap(row.value, Number.isFinite(width) ? Math.max(20, width - lead.length) : Infinity, '')
+    if (parts.length > 1) {
+      out.push(`${lead}${bold(parts[0]!)}`, ...parts.slice(1).map((p) => `${' '.repeat(lead.length)}${bold(p)}`))
+      if (row.detail) out.push(`${' '.repeat(lead.length)}${style.dim(truncate(row.detail, Math.max(10, width - lead.length)))}`)
+      continue
+    }
+    const line = `${lead}${bold(row.value)}`
     if (!row.detail) {
       out.push(line)
       continue
@@ -71,8 +78,8 @@ export function explanationLines(sections: readonly ExplainSection[], style: Sty
   return out
 }
 
-/** Wraps text at spaces to `width` columns, continuation lines indented by two. */
-function wrap(text: string, width: number): string[] {
+/** Wraps text at spaces to `width` columns, continuation lines indented by `indent`. */
+function wrap(text: string, width: number, indent = '  '): string[] {
   if ([...text].length <= width) return [text]
   const words = text.split(' ')
   const lines: string[] = []
@@ -81,7 +88,7 @@ function wrap(text: string, width: number): string[] {
     const next = current === '' ? word : `${current} ${word}`
     if ([...next].length > width && current !== '') {
       lines.push(current)
-      current = `  ${word}`
+      current = `${indent}${word}`
     } else current = next
   }
   if (current !== '') lines.push(current)

@@ -54,6 +54,13 @@ describe('terminal report snapshots', () => {
   it('with and without bias, compared', async () => {
     await expect(await terminal(['Conv2d(128, 256, 3)', '--compare', 'Conv2d(128, 256, 3, bias=False)'])).toMatchFileSnapshot('__snapshots__/compare-bias.txt')
   })
+  it('a CNN with batch norm and dropout: buffers and every tensor', async () => {
+    const source = 'nn.Sequential(nn.Conv2d(3, 16, 3), nn.BatchNorm2d(16), nn.ReLU(), nn.Dropout(0.1), nn.Conv2d(16, 8, 1))'
+    await expect(await terminal([source, '--input', '2,3,16,16', '--tensors'])).toMatchFileSnapshot('__snapshots__/cnn-batchnorm.txt')
+  })
+  it('a two-layer bidirectional LSTM in 80 columns, explained', async () => {
+    await expect(await terminal(['nn.LSTM(128, 256, num_layers=2, bidirectional=True)', '--input', '10,4,128', '--explain'], { columns: 80 })).toMatchFileSnapshot('__snapshots__/lstm-explain-80-columns.txt')
+  })
   it('Conv2d(128, 256, 3) in colour', async () => {
     await expect(await terminal(['Conv2d(128, 256, 3)'], { color: true })).toMatchFileSnapshot('__snapshots__/conv2d-color.ansi')
   })

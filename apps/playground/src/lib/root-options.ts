@@ -81,7 +81,7 @@ export function switchOptions(analysis: Analysis): SwitchOption[] {
   if (!call || call.close !== span.end - 1) return []
   const positional = call.args.filter((a) => a.keyword === undefined)
   if (call.args.some((a) => a.keyword === undefined && a.start > (call.args.find((b) => b.keyword !== undefined)?.start ?? Infinity))) return []
-  if (source.slice(open + 1, call.close).includes('*')) return []
+  if (call.args.some((a) => source[a.start] === '*')) return []
 
   const options: SwitchOption[] = []
   layer.signature.forEach((spec, index) => {

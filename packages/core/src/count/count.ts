@@ -1,5 +1,6 @@
 import type { FormulaTerm } from '../layers/define-layer.js'
-import { namedModules, namedTensors } from '../model/module.js'
+import { walkModules } from '../model/module.js'
+import type { WalkedModule } from '../model/module.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -53,22 +54,35 @@ export interface ModuleEntry {
 }
 
 /** Lists every parameter then every buffer of `root`, as PyTorch names them. */
-export function listTensors(root: ModuleNode): TensorEntry[] {
-  const entry = ([name, def]: [string, TensorDef]): TensorEntry => {
-    const elementCount = numel(def.shape)
-    return {
-      name,
-      kind: def.kind,
-      shape: [...def.shape],
-      dtype: def.dtype,
-      trainable: def.kind === 'parameter' && def.requiresGrad,
-      persistent: def.persistent,
-      elementCount,
-      bytes: elementCount * BigInt(dtypeBytes[def.dtype]),
-      def,
+export function listTensors(root: ModuleNode, walked: readonly WalkedModule[] = walkModules(root)): TensorEntry[] {
+  const params: TensorEntry[] = []
+  const buffers: TensorEntry[] = []
+  const seen = new Set<TensorDef>()
+  for (const { path, node } of walked) {
+    for (const [own, out] of [[node.params, params], [node.buffers, buffers]] as const) {
+      for (const [name, def] of own) {
+        if (def === null || seen.has(def)) continue
+        seen.add(def)
+        out.push(tensorEntry(path === '' ? name : `${path}.${name}`, def))
+      }
     }
   }
-  return [...namedTensors(root, 'parameter').map(entry), ...namedTensors(root, 'buffer').map(entry)]
+  return params.concat(buffers)
+}
+
+function tensorEntry(name: string, def: TensorDef): TensorEntry {
+  const elementCount = numel(def.shape)
+  return {
+    name,
+    kind: def.kind,
+    shape: [...def.shape],
+    dtype: def.dtype,
+    trainable: def.kind === 'parameter' && def.requiresGrad,
+    persistent: def.persistent,
+    elementCount,
+    bytes: elementCount * BigInt(dtypeBytes[def.dtype]),
+    def,
+  }
 }
 
 /** Sums parameter and buffer counts over a tensor list. */
@@ -95,13 +109,59 @@ export function sumTensors(tensors: readonly TensorEntry[]): { params: ParamCoun
 }
 
 /** Every module in `named_modules()` order with its counts. */
-export function listModules(root: ModuleNode): ModuleEntry[] {
-  return namedModules(root).map(([path, node]) => {
-    const { params, buffers } = sumTensors(listTensors(node))
+export function listModules(root: ModuleNode, walked: readonly WalkedModule[] = walkModules(root)): ModuleEntry[] {
+  const modules = walked
+  // Count how often each module and tensor is reachable; without sharing, subtree totals simply add up.
+  const seenModules = new Set<ModuleNode>()
+  const seenTensors = new Set<TensorDef>()
+  let shared = false
+  const stack: ModuleNode[] = [root]
+  while (stack.length > 0 && !shared) {
+    const node = stack.pop()!
+    if (seenModules.has(node)) {
+      shared = true
+      break
+    }
+    seenModules.add(node)
+    for (const t of [...node.params.values(), ...node.buffers.values()]) {
+      if (t === null) continue
+      if (seenTensors.has(t)) shared = true
+      seenTensors.add(t)
+    }
+    for (const child of node.children.values()) if (child) stack.push(child)
+  }
+  const counts = new Map<ModuleNode, { params: ParamCounts; buffers: BufferCounts }>()
+  const countOf = (node: ModuleNode): { params: ParamCounts; buffers: BufferCounts } => {
+    if (shared) return sumTensors(listTensors(node))
+    const own = sumTensors(ownTensors(node))
+    for (const child of node.children.values()) {
+      if (!child) continue
+      const c = counts.get(child)!
+      for (const key of Object.keys(own.params) as Array<keyof ParamCounts>) own.params[key] += c.params[key]
+      own.buffers.total += c.buffers.total
+      own.buffers.bytes += c.buffers.bytes
+    }
+    return own
+  }
+  if (!shared) {
+    for (let i = modules.length - 1; i >= 0; i--) {
+      const node = modules[i]!.node
+      counts.set(node, countOf(node))
+    }
+  }
+  return modules.map(({ path, node, depth }) => {
+    const { params, buffers } = shared ? countOf(node) : counts.get(node)!
     let ownParamCount = 0n
     for (const p of node.params.values()) if (p) ownParamCount += numel(p.shape)
-    return { path, type: node.type, depth: path === '' ? 0 : path.split('.').length, params, buffers, ownParamCount, node }
+    return { path, type: node.type, depth, params, buffers, ownParamCount, node }
   })
+}
+
+function ownTensors(node: ModuleNode): TensorEntry[] {
+  const out: TensorEntry[] = []
+  for (const [name, def] of node.params) if (def) out.push(tensorEntry(name, def))
+  for (const [name, def] of node.buffers) if (def) out.push(tensorEntry(name, def))
+  return out
 }
 
 /** The formula terms for one module: the layer's own naming, or the tensor shapes. */

@@ -176,6 +176,19 @@ describe('planMemory', () => {
       expect(p.options.tensorParallel).toBe(4)
       expect(p.perDevice.kvCache.bytes).toBe((10n * GiB) / 4n)
     })
+    it('takes the KV cache from a Hugging Face model: Llama-2-70B at 32,768 tokens in bf16 is 10 GiB', () => {
+      const p = planMemory(analyze('llama-2-70b'), { mode: 'inference', weights: 'bf16', contextLength: 32768, ...noOverhead })
+      expect(p.memory.kvCache.bytes).toBe(10n * GiB)
+      expect(p.options.kvCache).toEqual({ layers: 80, kvHeads: 8, headDim: 128 })
+      const unsized = planMemory(analyze('llama-2-70b'), { mode: 'inference' })
+      expect(unsized.memory.kvCache.bytes).toBe(0n)
+      expect(unsized.notes.some((n) => n.includes('give `contextLength`'))).toBe(true)
+    })
+    it('gives Llama-3.1-8B 128 KiB per token and Gemma 2 a window on half its layers', () => {
+      expect(planMemory(analyze('llama-3.1-8b'), { mode: 'inference', contextLength: 1 }).memory.kvCache.bytes).toBe(128n * 1024n)
+      const gemma = planMemory(analyze('gemma-2-9b'), { mode: 'inference', contextLength: 8192 })
+      expect(gemma.memory.kvCache.bytes).toBe((21n * 8192n + 21n * 4096n) * 2n * 8n * 256n * 2n)
+    })
     it('needs a context length with a KV cache and refuses training-only options', () => {
       expect(optionError(() => planMemory(model, { mode: 'inference', kvCache: { layers: 1, kvHeads: 1, headDim: 1 } })).message).toContain('contextLength')
       expect(optionError(() => planMemory(model, { mode: 'inference', zero: 3 })).message).toContain('apply to training')

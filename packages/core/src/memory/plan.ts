@@ -5,7 +5,7 @@ import type { ByteUnits } from '../format/bytes.js'
 import { grouped } from './text.js'
 import { traceForward } from '../forward/trace.js'
 import type { ForwardResult, InputSpec } from '../forward/trace.js'
-import type { ModuleNode } from '../model/module.js'
+import type { ModuleNode, TensorDef } from '../model/module.js'
 import { namedModules } from '../model/module.js'
 import { dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -421,10 +421,17 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   if (stage > 0 && dp === 1) notes.add(`${zero !== null ? `ZeRO-${zero}` : `FSDP ${fsdp}`} with one data-parallel rank shards nothing: every state stays whole on the GPU.`)
   const overhead = options.overheadBytes === undefined ? defaultOverheadBytes : parseByteSize(options.overheadBytes, 'overheadBytes')
   const perSample = options.activationBytesPerSample === undefined ? null : parseByteSize(options.activationBytesPerSample, 'activationBytesPerSample')
-  const kvSpec = options.kvCache === undefined ? null : validateKvCacheSpec(options.kvCache)
   const contextLength = options.contextLength === undefined ? null : wholeNumber(options.contextLength, 'contextLength', 1, 2 ** 31 - 1)
   const kvDTypeName = options.kvCacheDType === undefined ? 'bf16' : oneOf(options.kvCacheDType, 'kvCacheDType', Object.keys(kvCacheDTypes))
+  let kvSpec: KvCacheSpec | null = options.kvCache === undefined ? null : validateKvCacheSpec(options.kvCache)
   if (kvSpec !== null && contextLength === null) fail('A KV cache needs `contextLength` (tokens per sequence).')
+  const modelKv = analysis.model?.kvCache ?? null
+  if (kvSpec === null && modelKv !== null && !training) {
+    // The Hugging Face importer describes the model's cache; use it when no other description is given.
+    const { layers, kvHeads, headDim, slidingWindow, windowedLayers, latentDim } = modelKv
+    kvSpec = validateKvCacheSpec({ layers, kvHeads, headDim, ...(slidingWindow !== undefined ? { slidingWindow } : {}), ...(windowedLayers !== undefined ? { windowedLayers } : {}), ...(latentDim !== undefined ? { latentDim } : {}) })
+    if (contextLength === null) notes.add('The KV cache is not counted: give `contextLength` (tokens per sequence) to size it.')
+  }
   if (kvSpec !== null && training) notes.add('Training keeps no KV cache; the KV cache description is ignored.')
   const gpu = resolveGpu(options.gpu)
 
@@ -435,14 +442,14 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
 
   // ---- tensors ----
   const modules: ReadonlyArray<readonly [string, ModuleNode]> = Array.isArray(analysis.modules) ? analysis.modules.map((m) => [m.path, m.node] as const) : namedModules(analysis.root)
-  let typeOfTensor: Map<string, string> | undefined
+  let typeOfTensor: Map<TensorDef, string> | undefined
   /** Class of the module owning each parameter (for formats that quantise linear layers only). */
-  const moduleType = (name: string): string | undefined => {
+  const moduleType = (def: TensorDef): string | undefined => {
     if (!typeOfTensor) {
       typeOfTensor = new Map()
-      for (const [path, node] of modules) for (const key of node.params.keys()) typeOfTensor.set(path === '' ? key : `${path}.${key}`, node.type)
+      for (const [, node] of modules) for (const t of node.params.values()) if (t && !typeOfTensor.has(t)) typeOfTensor.set(t, node.type)
     }
-    return typeOfTensor.get(name)
+    return typeOfTensor.get(def)
   }
   const params = analysis.tensors.filter((t) => t.kind === 'parameter')
   const buffers = analysis.tensors.filter((t) => t.kind === 'buffer')
@@ -451,7 +458,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   let adapterTensors: OptimizerTensor[] = []
   if (options.lora !== undefined) {
     if (!training) fail('LoRA applies to training; for inference of a merged model plan it without `lora`.')
-    const { adapters, params: adapterParams } = loraAdapters(analysis.root, options.lora)
+    const { adapters, params: adapterParams } = loraAdapters(analysis.root, options.lora, modules)
     adapterTensors = loraTensors(adapters)
     lora = { adapters, params: adapterParams, quantizedBase: options.lora.quantizeBase === true }
   }
@@ -466,7 +473,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     if (qlora) {
       const nf4 = findWeightFormat('nf4-dq')
       const other = precision.weightDType ?? null
-      const wt = [...params, ...buffers].map((t): WeightTensor => ({ name: t.name, kind: t.kind, shape: t.shape, dtype: other !== null && isFloatingDType(t.dtype) && t.kind === 'parameter' ? other : t.dtype, moduleType: moduleType(t.name) }))
+      const wt = [...params, ...buffers].map((t): WeightTensor => ({ name: t.name, kind: t.kind, shape: t.shape, dtype: other !== null && isFloatingDType(t.dtype) && t.kind === 'parameter' ? other : t.dtype, moduleType: moduleType(t.def) }))
       const r = weightBytes(wt, nf4)
       baseBytes = r.bytes
       baseText = `frozen base: ${grouped(r.quantisedElements)} linear weights in NF4 with double quantisation (${formatBytes(r.quantisedBytes, units)}) + ${grouped(r.otherElements)} other elements (${formatBytes(r.otherBytes, units)})`
@@ -486,7 +493,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     if (adapterCopies && adapterCopies.bytes > 0n) parts.push(`autocast copies of the adapters ${adapterCopies.text}`)
     weights = line(bytes, `${parts.join(' + ')} = ${formatBytes(bytes, units)}`)
   } else {
-    const wt = analysis.tensors.map((t): WeightTensor => ({ name: t.name, kind: t.kind, shape: t.shape, dtype: t.dtype, moduleType: moduleType(t.name) }))
+    const wt = analysis.tensors.map((t): WeightTensor => ({ name: t.name, kind: t.kind, shape: t.shape, dtype: t.dtype, moduleType: moduleType(t.def) }))
     const r = weightBytes(wt, format)
     weights = line(r.bytes, `${describeWeightBytes(format, r)} = ${formatBytes(r.bytes, units)}`)
     if (format.appliesTo === 'linear' && r.quantisedTensors === 0) notes.add(`\`${format.id}\` quantises linear layers; this model has none, so every tensor stays in ${format.otherDType}.`)
@@ -596,7 +603,8 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   }
   const kvUncached = (b: number): MemoryLine => {
     if (training) return line(0n, 'training: no KV cache')
-    if (kvSpec === null || contextLength === null) return line(0n, 'no KV cache described (give layers, KV heads and head dim, and a context length)')
+    if (kvSpec === null) return line(0n, 'no KV cache described (give layers, KV heads and head dim, and a context length)')
+    if (contextLength === null) return line(0n, 'not counted: no context length given')
     const size = kvCacheBytes(kvSpec, b, contextLength, kvBytes, units)
     return line(size.bytes, size.formula)
   }
@@ -609,13 +617,19 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   if (training && stage === 3) {
     // The module with the most parameters of its own (DeepSpeed's `largest_layer_params`).
     let largest: readonly [string, ModuleNode] | undefined
-    let most = 0n
-    for (const entry of modules) {
-      let own = 0n
-      for (const def of entry[1].params.values()) if (def) own += numel(def.shape)
-      if (own > most) {
-        most = own
-        largest = entry
+    if (Array.isArray(analysis.modules)) {
+      let best = analysis.modules[0]
+      for (const m of analysis.modules) if (best === undefined || m.ownParamCount > best.ownParamCount) best = m
+      if (best && best.ownParamCount > 0n) largest = [best.path, best.node]
+    } else {
+      let most = 0n
+      for (const entry of modules) {
+        let own = 0n
+        for (const def of entry[1].params.values()) if (def) own += numel(def.shape)
+        if (own > most) {
+          most = own
+          largest = entry
+        }
       }
     }
     if (largest) {
@@ -668,7 +682,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     const message = fits
       ? `fits on ${gpu.name} with ${formatBytes(spare, units)} to spare (${formatBytes(total, units)} of ${formatBytes(cap, units)})`
       : `does not fit on ${gpu.name}: needs ${formatBytes(total, units)} of ${formatBytes(cap, units)} (${formatBytes(shortfall, units)} short)`
-    fit = { gpu, capacityBytes: cap, fits, spareBytes: spare, shortfallBytes: shortfall, message, gpusNeeded: gpusNeeded(replica, layout, batch, cap, units, mode, notes), largestBatch: largestBatch(replica, layout, cap, units, mode, forward !== undefined || perSample !== null || (kvSpec !== null && !training), notes) }
+    fit = { gpu, capacityBytes: cap, fits, spareBytes: spare, shortfallBytes: shortfall, message, gpusNeeded: gpusNeeded(replica, layout, batch, cap, units, mode, notes), largestBatch: largestBatch(replica, layout, cap, units, mode, forward !== undefined || perSample !== null || (kvSpec !== null && contextLength !== null && !training), notes) }
   }
 
   const resolved: ResolvedMemoryOptions = {

@@ -105,6 +105,17 @@ describe('planMemory', () => {
       expect(p.memory.activations.bytes).toBe(4n * 2048n + 8192n + 2048n)
       expect(p.memory.activations.formula).toContain('4 checkpointed blocks under the top level')
     })
+    it('checkpoints the repeated blocks of a transformer and recomputes attention selectively', () => {
+      const encoder = analyze('nn.TransformerEncoder(nn.TransformerEncoderLayer(256, 8, 1024, batch_first=True), num_layers=6)', { input: '4,128,256' })
+      const none = planMemory(encoder, { checkpointing: 'none' }).memory.activations
+      const selective = planMemory(encoder, { checkpointing: 'selective' }).memory.activations
+      const full = planMemory(encoder, { checkpointing: 'full' }).memory.activations
+      expect(full.formula).toContain('inside 6 checkpointed blocks under `layers`')
+      expect(selective.formula).toContain('recomputed inside 6 attention modules')
+      const layer = encoder.forward!.modules.find((m) => m.path === 'layers.0')!
+      expect(full.bytes).toBe(none.bytes - 6n * layer.savedBytes + 6n * 4n * 128n * 256n * 4n + layer.savedBytes)
+      expect(full.bytes < selective.bytes && selective.bytes < none.bytes).toBe(true)
+    })
     it('says when selective checkpointing has no attention to recompute', () => {
       const p = planMemory(analyze(mlp, { input: '8,64' }), { checkpointing: 'selective' })
       expect(p.notes.some((n) => n.includes('no attention modules'))).toBe(true)

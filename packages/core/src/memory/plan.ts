@@ -206,7 +206,10 @@ function byDType(items: ReadonlyArray<readonly [bigint, DType]>): { bytes: bigin
 /** The dtype a float tensor takes under a mode's override. */
 const castTo = (dtype: DType, override: DType | null): DType => (override !== null && isFloatingDType(dtype) ? override : dtype)
 
-/** Which block list full checkpointing wraps: the module whose children were called most. */
+/**
+ * Which block list full checkpointing wraps: the module whose called children repeat one class most often
+ * (`layers` of a decoder: its N blocks), ties going to the one with more children, then the shallower.
+ */
 function checkpointBlocks(forward: ForwardResult): { parent: string; blocks: ForwardResult['modules'] } | undefined {
   const byParent = new Map<string, ForwardResult['modules']>()
   for (const s of forward.modules) {
@@ -216,12 +219,16 @@ function checkpointBlocks(forward: ForwardResult): { parent: string; blocks: For
     list.push(s)
     byParent.set(parent, list)
   }
-  let best: { parent: string; blocks: ForwardResult['modules'] } | undefined
+  let best: { parent: string; blocks: ForwardResult['modules']; repeat: number; depth: number } | undefined
   for (const [parent, blocks] of byParent) {
     if (blocks.length < 2) continue
+    const counts = new Map<string, number>()
+    for (const b of blocks) counts.set(b.module.type, (counts.get(b.module.type) ?? 0) + 1)
+    const repeat = Math.max(...counts.values())
     const depth = parent === '' ? 0 : parent.split('.').length
-    const bestDepth = best ? (best.parent === '' ? 0 : best.parent.split('.').length) : Infinity
-    if (!best || blocks.length > best.blocks.length || (blocks.length === best.blocks.length && depth < bestDepth)) best = { parent, blocks }
+    if (!best || repeat > best.repeat || (repeat === best.repeat && (blocks.length > best.blocks.length || (blocks.length === best.blocks.length && depth < best.depth)))) {
+      best = { parent, blocks, repeat, depth }
+    }
   }
   return best
 }

@@ -744,7 +744,7 @@ export function optimizerStateBreakdown(tensors: readonly OptimizerTensor[], opt
 
 /**
  * Bytes of optimizer state for these parameters (e.g. `Analysis.tensors`), exactly as PyTorch holds them after one
- * `step()`: `optimizerStateBytes(analyze('nn.Linear(500, 768)').tensors, 'Adam()')` → `3078152n`.
+ * `step()`: `optimizerStateBytes(analyze('nn.Linear(8, 4)').tensors, 'Adam()')` → `296n` (`step` 2 × 4 B + two moments 36 × 4 B each).
  */
 export function optimizerStateBytes(tensors: readonly OptimizerTensor[], optimizer: string | OptimizerSpec): bigint {
   return optimizerStateBreakdown(tensors, optimizer).bytes

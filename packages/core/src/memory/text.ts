@@ -1,5 +1,5 @@
 /**
- * An integer with thousands separators (`295168n` → `"295,168"`), as `formatCount` writes it but without `Intl`,
+ * An integer with thousands separators (`1234567n` → `"1,234,567"`), as `formatCount` writes it but without `Intl`,
  * which is slow when formulas are written for every parameter group of a 400B-parameter model.
  */
 export function grouped(value: bigint | number): string {

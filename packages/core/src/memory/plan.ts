@@ -440,6 +440,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     if (contextLength === null) notes.add('The KV cache is not counted: give `contextLength` (tokens per sequence) to size it.')
   }
   if (kvSpec !== null && training) notes.add('Training keeps no KV cache; the KV cache description is ignored.')
+  if (contextLength !== null && training) notes.add('`contextLength` sizes the inference KV cache; training activations follow the traced input shape (give the sequence length there).')
   const gpu = resolveGpu(options.gpu)
 
   const precision: PrecisionMode = findPrecision(options.precision ?? 'auto')

@@ -220,7 +220,8 @@ export const multiheadAttention = defineLayer<MultiheadAttentionArgs>({
     ctx.save(weights, v)
     ctx.macs(attentionMacs)
     ctx.use(weights, v)
-    // (batch·heads, L, head_dim) → (L·batch, embed): a copy, then the output projection.
+    // (batch·heads, L, head_dim) → (L·batch, embed) with `.contiguous()` (a copy unless L or
+    // batch·heads is 1; the same size either way), then the output projection saves it.
     const merged = ctx.tensor([tgtLen * batch, e], dt)
     ctx.save(merged, ctx.state(self.children.get('out_proj')!, 'weight'))
     ctx.macs(BigInt(tgtLen) * BigInt(batch) * BigInt(e) * BigInt(e))

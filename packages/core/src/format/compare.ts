@@ -84,6 +84,7 @@ export function compareAnalyses(a: Analysis, b: Analysis, options: { units?: Byt
     rows.push(
       row('macs', 'MACs', a.forward.macs, b.forward.macs, count),
       row('flops', 'FLOPs', 2n * a.forward.macs, 2n * b.forward.macs, count),
+      row('backwardMacs', 'Backward MACs', a.forward.backwardMacs, b.forward.backwardMacs, count),
       row('savedBytes', 'Activations', a.forward.savedBytes, b.forward.savedBytes, bytes),
       row('inferencePeakBytes', 'Inference peak', a.forward.inferencePeakBytes, b.forward.inferencePeakBytes, bytes),
     )

@@ -19,6 +19,10 @@ describe('writeDerivation', () => {
   it('names tensors by their shapes when a layer has no formula', () => {
     expect(writeDerivation('n', [{ tensor: 'weight', factors: [['dim 0', 4], ['dim 1', 2]] }, { tensor: 'bias', factors: [['dim 0', 4]] }])).toBe('n = weight + bias = 4 × 2 + 4 = 8 + 4 = 12')
   })
+  it('writes one derivation per tensor when there are many', () => {
+    const terms = ['a', 'b', 'c', 'd'].map((t, i) => ({ tensor: t, factors: [['hidden_size', 4], ['n', i + 1]] as const }))
+    expect(writeDerivation('parameters', terms)).toBe('a = hidden_size × n = 4 × 1 = 4; b = hidden_size × n = 4 × 2 = 8; c = hidden_size × n = 4 × 3 = 12; d = hidden_size × n = 4 × 4 = 16; parameters = 4 + 8 + 12 + 16 = 40')
+  })
   it('is zero without terms', () => {
     expect(writeDerivation('parameters', [])).toBe('parameters = 0')
   })

@@ -59,6 +59,9 @@ function writeTerm(term: FormulaTerm): { symbolic: string; numeric: string; valu
   return { symbolic: symbolic.join(' × '), numeric: numeric.join(' × '), value }
 }
 
+/** Above this many tensors a derivation is written per tensor. */
+const manyTerms = 3
+
 /**
  * `parameters = in_channels × out_channels × kernel_size² + out_channels = 128 × 256 × 9 + 256 = 294,912 + 256 = 295,168`:
  * symbols, numbers, each term's value and the total, a step left out when it would repeat the one before.
@@ -67,6 +70,11 @@ export function writeDerivation(label: string, terms: readonly FormulaTerm[]): s
   if (terms.length === 0) return `${label} = 0`
   const written = terms.map(writeTerm)
   const total = written.reduce((acc, t) => acc + t.value, 0n)
+  if (terms.length > manyTerms) {
+    // one derivation per tensor, then the sum: `weight_ih_l0 = 4 × hidden_size × input_size = 1,024 × 128 = 131,072; …`
+    const each = terms.map((t) => writeDerivation(t.tensor, [t]).replace(/^(\S+) = \1 = /, '$1 = '))
+    return `${each.join('; ')}; ${label} = ${written.map((t) => formatCount(t.value)).join(' + ')} = ${formatCount(total)}`
+  }
   const steps = [written.map((t) => t.symbolic).join(' + '), written.map((t) => t.numeric).join(' + '), written.map((t) => formatCount(t.value)).join(' + '), formatCount(total)]
   const shown: string[] = []
   for (const step of steps) if (shown.at(-1) !== step) shown.push(step)
@@ -181,7 +189,7 @@ export function explainAnalysis(analysis: Analysis, options: ExplainOptions = {}
     const macLines = grouped(leaves.filter((s) => s.ownMacs > 0n).map((s) => ({ path: s.path, type: s.module.type, text: `${formatCount(s.ownMacs)} MACs${s.outputShape ? ` → output ${formatShape(s.outputShape)}` : ''}` })))
     macLines.push({
       subject: 'total',
-      text: `MACs = ${formatCount(f.macs)} for one forward pass on ${shapes}; FLOPs = 2 × MACs = ${formatCount(2n * f.macs)} (multiply-accumulates of matmuls and convolutions, bias additions not counted, as PyTorch's FlopCounterMode counts)`,
+      text: `MACs = ${formatCount(f.macs)} for one forward pass on ${shapes}; FLOPs = 2 × MACs = ${formatCount(2n * f.macs)} (multiply-accumulates of matmuls and convolutions, bias additions not counted, as PyTorch's FlopCounterMode counts); backward MACs = ${formatCount(f.backwardMacs)} (the gradient of each input and, in modules with parameters, of the weights: about 2 × forward)`,
     })
     sections.push({ title: 'Compute', lines: macLines })
     const saved = leaves.filter((s) => s.savedBytes > 0n).map((s) => ({ path: s.path, type: s.module.type, text: `saves ${exactBytes(s.savedBytes, units)} for backward` }))

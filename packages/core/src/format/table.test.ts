@@ -76,6 +76,7 @@ describe('summaryRows', () => {
     expect(byKey['outputShape']).toBe('(4, 20)')
     expect(byKey['macs']).toBe('800')
     expect(byKey['flops']).toBe('1,600')
+    expect(byKey['backwardMacs']).toBe('1,600')
     expect(byKey['savedBytes']).toBe('320 bytes')
   })
 })

@@ -1,6 +1,7 @@
 import { NnsizeError } from '../errors.js'
+import { walkModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
-import { dtypeAliases } from '../tensor/dtype.js'
+import { dtypeAliases, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { didYouMean, suggest } from '../suggest.js'
 import type { InputSpec } from './trace.js'
@@ -19,7 +20,8 @@ export function firstLeaf(root: ModuleNode): ModuleNode {
 /**
  * Reads input shapes: `"1,3,224,224"` or `"2,10,64; 2,20,64"` (also `x` or spaces between
  * numbers, and brackets), each optionally with a dtype (`"1,16,8,8; 1,16,4,4:int64"`), or arrays.
- * Without a dtype, index-taking models (Embedding first) get int64 inputs, others float32.
+ * Without a dtype, index-taking models (Embedding first) get int64 inputs, others the dtype of their
+ * first floating-point parameter (float32 when they have none).
  */
 export function parseInputShapes(input: string | readonly number[] | ReadonlyArray<readonly number[]>, root: ModuleNode): InputSpec[] {
   let shapes: number[][]
@@ -59,6 +61,14 @@ export function parseInputShapes(input: string | readonly number[] | ReadonlyArr
       }
     }
   }
-  const dtype: DType = firstLeaf(root).layer?.inputKind === 'index' ? 'int64' : 'float32'
+  const dtype: DType = firstLeaf(root).layer?.inputKind === 'index' ? 'int64' : firstFloatDType(root)
   return shapes.map((shape, i) => ({ shape, dtype: dtypes[i] ?? dtype }))
+}
+
+/** The dtype of the model's first floating-point parameter (a `.half()` model takes float16 inputs), else float32. */
+function firstFloatDType(root: ModuleNode): DType {
+  for (const { node } of walkModules(root)) {
+    for (const p of node.params.values()) if (p && isFloatingDType(p.dtype)) return p.dtype
+  }
+  return 'float32'
 }

@@ -36,6 +36,8 @@ export function suggest(word: string, candidates: Iterable<string>, max = 3): st
     if (distance <= limit) scored.push([distance, candidate])
     else if (lower.length >= 4 && (c.startsWith(lower) || lower.startsWith(c))) scored.push([limit + 1, candidate])
   }
+  const exact = scored.filter(([score]) => score === -1)
+  if (exact.length > 0) return exact.map(([, candidate]) => candidate).slice(0, max)
   scored.sort((x, y) => x[0] - y[0] || x[1].localeCompare(y[1]))
   return scored.slice(0, max).map(([, candidate]) => candidate)
 }

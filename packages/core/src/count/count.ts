@@ -1,5 +1,6 @@
 import type { FormulaTerm } from '../layers/define-layer.js'
-import { namedModules, namedTensors } from '../model/module.js'
+import { walkModules } from '../model/module.js'
+import type { WalkedModule } from '../model/module.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -53,22 +54,35 @@ export interface ModuleEntry {
 }
 
 /** Lists every parameter then every buffer of `root`, as PyTorch names them. */
-export function listTensors(root: ModuleNode): TensorEntry[] {
-  const entry = ([name, def]: [string, TensorDef]): TensorEntry => {
-    const elementCount = numel(def.shape)
-    return {
-      name,
-      kind: def.kind,
-      shape: [...def.shape],
-      dtype: def.dtype,
-      trainable: def.kind === 'parameter' && def.requiresGrad,
-      persistent: def.persistent,
-      elementCount,
-      bytes: elementCount * BigInt(dtypeBytes[def.dtype]),
-      def,
+export function listTensors(root: ModuleNode, walked: readonly WalkedModule[] = walkModules(root)): TensorEntry[] {
+  const params: TensorEntry[] = []
+  const buffers: TensorEntry[] = []
+  const seen = new Set<TensorDef>()
+  for (const { path, node } of walked) {
+    for (const [own, out] of [[node.params, params], [node.buffers, buffers]] as const) {
+      for (const [name, def] of own) {
+        if (def === null || seen.has(def)) continue
+        seen.add(def)
+        out.push(tensorEntry(path === '' ? name : `${path}.${name}`, def))
+      }
     }
   }
-  return [...namedTensors(root, 'parameter').map(entry), ...namedTensors(root, 'buffer').map(entry)]
+  return params.concat(buffers)
+}
+
+function tensorEntry(name: string, def: TensorDef): TensorEntry {
+  const elementCount = numel(def.shape)
+  return {
+    name,
+    kind: def.kind,
+    shape: [...def.shape],
+    dtype: def.dtype,
+    trainable: def.kind === 'parameter' && def.requiresGrad,
+    persistent: def.persistent,
+    elementCount,
+    bytes: elementCount * BigInt(dtypeBytes[def.dtype]),
+    def,
+  }
 }
 
 /** Sums parameter and buffer counts over a tensor list. */
@@ -95,14 +109,86 @@ export function sumTensors(tensors: readonly TensorEntry[]): { params: ParamCoun
 }
 
 /** Every module in `named_modules()` order with its counts. */
-export function listModules(root: ModuleNode): ModuleEntry[] {
-  return namedModules(root).map(([path, node]) => {
-    const { params, buffers } = sumTensors(listTensors(node))
+export function listModules(root: ModuleNode, walked: readonly WalkedModule[] = walkModules(root)): ModuleEntry[] {
+  const modules = walked
+  const entry = ({ path, node, depth }: WalkedModule, params: ParamCounts, buffers: BufferCounts): ModuleEntry => {
     let ownParamCount = 0n
     for (const p of node.params.values()) if (p) ownParamCount += numel(p.shape)
-    return { path, type: node.type, depth: path === '' ? 0 : path.split('.').length, params, buffers, ownParamCount, node }
+    return { path, type: node.type, depth, params, buffers, ownParamCount, node }
+  }
+  // A module held by two parents: count each subtree on its own (rare, small models).
+  const parents = new Map<ModuleNode, number>()
+  for (const { node: m } of modules) for (const c of m.children.values()) if (c) parents.set(c, (parents.get(c) ?? 0) + 1)
+  for (const n of parents.values()) {
+    if (n > 1) {
+      return modules.map((walkedModule) => {
+        const { params, buffers } = sumTensors(listTensors(walkedModule.node))
+        return entry(walkedModule, params, buffers)
+      })
+    }
+  }
+  // A tree: sum bottom-up once; tensors registered in two modules (tied weights) are counted once per subtree.
+  const uses = new Map<TensorDef, number>()
+  for (const { node: m } of modules) {
+    for (const t of m.params.values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
+    for (const t of m.buffers.values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
+  }
+  interface Subtree {
+    params: ParamCounts
+    buffers: BufferCounts
+    shared: Set<TensorDef> | null
+  }
+  const zero = (): Subtree => ({ params: { total: 0n, trainable: 0n, frozen: 0n, bytes: 0n, trainableBytes: 0n, frozenBytes: 0n }, buffers: { total: 0n, bytes: 0n }, shared: null })
+  const add = (into: Subtree, t: TensorDef): void => {
+    const count = numel(t.shape)
+    const bytes = count * BigInt(dtypeBytes[t.dtype])
+    if (t.kind === 'buffer') {
+      into.buffers.total += count
+      into.buffers.bytes += bytes
+      return
+    }
+    const p = into.params
+    p.total += count
+    p.bytes += bytes
+    if (t.requiresGrad) {
+      p.trainable += count
+      p.trainableBytes += bytes
+    } else {
+      p.frozen += count
+      p.frozenBytes += bytes
+    }
+  }
+  const subtrees = new Map<ModuleNode, Subtree>()
+  for (let i = modules.length - 1; i >= 0; i--) {
+    const node = modules[i]!.node
+    const sub = zero()
+    const own = (t: TensorDef | null): void => {
+      if (!t) return
+      if ((uses.get(t) ?? 0) > 1) (sub.shared ??= new Set()).add(t)
+      else add(sub, t)
+    }
+    for (const t of node.params.values()) own(t)
+    for (const t of node.buffers.values()) own(t)
+    for (const child of node.children.values()) {
+      const c = child && subtrees.get(child)
+      if (!c) continue
+      for (const key of Object.keys(sub.params) as Array<keyof ParamCounts>) sub.params[key] += c.params[key]
+      sub.buffers.total += c.buffers.total
+      sub.buffers.bytes += c.buffers.bytes
+      if (c.shared) for (const t of c.shared) (sub.shared ??= new Set()).add(t)
+    }
+    subtrees.set(node, sub)
+  }
+  return modules.map((walkedModule) => {
+    const sub = subtrees.get(walkedModule.node)!
+    const total = zero()
+    for (const key of Object.keys(total.params) as Array<keyof ParamCounts>) total.params[key] = sub.params[key]
+    total.buffers = { ...sub.buffers }
+    if (sub.shared) for (const t of sub.shared) add(total, t)
+    return entry(walkedModule, total.params, total.buffers)
   })
 }
+
 
 /** The formula terms for one module: the layer's own naming, or the tensor shapes. */
 export function formulaTerms(node: ModuleNode): FormulaTerm[] {

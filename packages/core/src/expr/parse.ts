@@ -108,8 +108,7 @@ class Parser {
   }
 
   private expression(): Expr {
-    this.enter()
-    try {
+    {
       const t = this.peek()
       if (t.kind === 'name' && (t.text === 'and' || t.text === 'or' || t.text === 'not' || t.text === 'is')) {
         throw new NnsizeError('unsupported-syntax', `Boolean operator \`${t.text}\` is not supported.`, { span: t.span })
@@ -123,28 +122,32 @@ class Parser {
         throw new NnsizeError('unsupported-syntax', `Operator \`${next.text}\` is not supported.`, { span: next.span })
       }
       return value
-    } finally {
-      this.depth--
     }
   }
 
   private additive(): Expr {
     let left = this.multiplicative()
+    const depth = this.depth
     while (this.isOp('+') || this.isOp('-')) {
+      this.enter()
       const op = this.next().text as BinaryOp
       const right = this.multiplicative()
       left = { type: 'binary', op, left, right, span: join(left.span, right.span) }
     }
+    this.depth = depth
     return left
   }
 
   private multiplicative(): Expr {
     let left = this.unary()
+    const depth = this.depth
     while (this.isOp('*') || this.isOp('/') || this.isOp('//') || this.isOp('%')) {
+      this.enter()
       const op = this.next().text as BinaryOp
       const right = this.unary()
       left = { type: 'binary', op, left, right, span: join(left.span, right.span) }
     }
+    this.depth = depth
     return left
   }
 
@@ -207,14 +210,14 @@ class Parser {
   }
 
   private call(callee: Expr): Expr {
-    this.expect('(')
+    const open = this.expect('(')
     this.enter()
     try {
       const args: CallArg[] = []
       let sawKeyword = false
       while (!this.isOp(')')) {
         const t = this.peek()
-        if (t.kind === 'eof' || t.kind === 'newline') throw this.unclosed('(', callee.span.end)
+        if (t.kind === 'eof' || t.kind === 'newline') throw this.unclosed('(', open.span.start)
         if (this.isOp('**')) {
           this.pos++
           const value = this.expression()
@@ -240,7 +243,11 @@ class Parser {
           args.push({ kind: 'positional', value, span: value.span })
         }
         if (this.isOp(',')) this.pos++
-        else if (!this.isOp(')')) throw this.unexpected(this.peek(), 'Expected `,` or `)` in the argument list')
+        else if (!this.isOp(')')) {
+          const next = this.peek()
+          if (next.kind === 'eof' || next.kind === 'newline') throw this.unclosed('(', open.span.start)
+          throw this.unexpected(next, 'Expected `,` or `)` in the argument list')
+        }
       }
       const close = this.next()
       return { type: 'call', callee, args, span: join(callee.span, close.span) }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../analyze.js'
+import { NnsizeError } from '../errors.js'
+
+describe('traceForward', () => {
+  it('counts a storage saved by two ops once', () => {
+    // ReLU saves its output; the second Linear saves the same tensor as its input.
+    const r = analyze('nn.Sequential(nn.Linear(10, 20), nn.ReLU(), nn.Linear(20, 5))', { input: '4,10', device: 'cpu' })
+    const f = r.forward!
+    expect(f.savedBytes).toBe(4n * 20n * 4n)
+    expect(f.savedBytesWithInput).toBe(4n * 20n * 4n + 4n * 10n * 4n)
+    expect([...f.outputs[0]!.shape]).toEqual([4, 5])
+  })
+
+  it('adds MACs per module and in total', () => {
+    const r = analyze('nn.Sequential(nn.Linear(10, 20), nn.ReLU(), nn.Linear(20, 5))', { input: [4, 10] })
+    const f = r.forward!
+    expect(f.macs).toBe(4n * 10n * 20n + 4n * 20n * 5n)
+    expect(f.modules.map((m) => [m.path, m.macs])).toEqual([
+      ['', 1200n],
+      ['0', 800n],
+      ['1', 0n],
+      ['2', 400n],
+    ])
+    // Linear layers have weights: backward computes input and weight gradients (2×).
+    expect(f.backwardMacs).toBe(2400n)
+  })
+
+  it('measures the inference peak as the most bytes alive at once', () => {
+    // The caller holds the input (40 B) throughout; while ReLU runs, the first Linear's output
+    // (80 B) and ReLU's output (80 B) are alive too: 200 B. The last output (20 B) comes after
+    // the first Linear's output is released.
+    const r = analyze('nn.Sequential(nn.Linear(10, 20), nn.ReLU(), nn.Linear(20, 5))', { input: '1,10' })
+    expect(r.forward!.inferencePeakBytes).toBe(200n)
+  })
+
+  it('names the module and its path in a shape error', () => {
+    try {
+      analyze('nn.Sequential(nn.Linear(100, 64), nn.Linear(32, 10))', { input: '2,100' })
+      expect.unreachable()
+    } catch (error) {
+      expect(NnsizeError.isInstance(error) && error.code).toBe('shape')
+      expect((error as Error).message).toContain('`1` (Linear)')
+      expect((error as Error).message).toContain('mat1 and mat2 shapes cannot be multiplied (2x64 and 32x10)')
+    }
+  })
+
+  it('rejects a malformed input shape', () => {
+    expect(() => analyze('nn.ReLU()', { input: '1,0,3' })).toThrow('positive integers')
+    expect(() => analyze('nn.ReLU()', { input: '1,a' })).toThrow('not a positive integer')
+  })
+
+  it('refuses an input for a module without forward', () => {
+    expect(() => analyze('nn.ModuleList([nn.ReLU()])', { input: '1' })).toThrow('has no forward pass')
+  })
+})

@@ -68,7 +68,8 @@ export function listTensors(root: ModuleNode): TensorEntry[] {
       def,
     }
   }
-  return [...namedTensors(root, 'parameter').map(entry), ...namedTensors(root, 'buffer').map(entry)]
+  const modules = namedModules(root)
+  return [...namedTensors(root, 'parameter', modules).map(entry), ...namedTensors(root, 'buffer', modules).map(entry)]
 }
 
 /** Sums parameter and buffer counts over a tensor list. */

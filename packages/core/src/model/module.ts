@@ -43,26 +43,24 @@ export function createModule(type: string, args: Record<string, unknown> = {}, l
 export function namedModules(root: ModuleNode): Array<[string, ModuleNode]> {
   const seen = new Set<ModuleNode>()
   const out: Array<[string, ModuleNode]> = []
-  const stack: Array<[string, ModuleNode]> = [['', root]]
-  while (stack.length > 0) {
-    const [name, module] = stack.pop()!
-    if (seen.has(module)) continue
+  // Pre-order, a module seen before keeps its first name, as `named_modules()` does.
+  const visit = (name: string, module: ModuleNode): void => {
+    if (seen.has(module)) return
     seen.add(module)
     out.push([name, module])
-    const children = [...module.children].filter((entry): entry is [string, ModuleNode] => entry[1] !== null)
-    for (let i = children.length - 1; i >= 0; i--) {
-      const [childName, child] = children[i]!
-      stack.push([name === '' ? childName : `${name}.${childName}`, child])
+    for (const [childName, child] of module.children) {
+      if (child !== null) visit(name === '' ? childName : `${name}.${childName}`, child)
     }
   }
+  visit('', root)
   return out
 }
 
 /** Parameters (or buffers) with their dotted names, each tensor once under its first name, as PyTorch lists them. */
-export function namedTensors(root: ModuleNode, kind: 'parameter' | 'buffer'): Array<[string, TensorDef]> {
+export function namedTensors(root: ModuleNode, kind: 'parameter' | 'buffer', modules: ReadonlyArray<[string, ModuleNode]> = namedModules(root)): Array<[string, TensorDef]> {
   const seen = new Set<TensorDef>()
   const out: Array<[string, TensorDef]> = []
-  for (const [prefix, module] of namedModules(root)) {
+  for (const [prefix, module] of modules) {
     const own = kind === 'parameter' ? module.params : module.buffers
     for (const [name, tensor] of own) {
       if (tensor === null || seen.has(tensor)) continue

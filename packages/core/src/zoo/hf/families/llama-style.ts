@@ -77,7 +77,7 @@ export function llamaStyle(o: LlamaStyleOptions): HFFamily {
         return f.rmsNorm(`${o.cls}RMSNorm`, dim)
       }
       const mlp = o.mlp?.({ c, f, s, cls: o.cls, mlpBias: bias.mlp }) ?? { name: 'mlp', make: () => gatedMLP(f, `${o.cls}MLP`, s.hidden, s.intermediate, bias.mlp) }
-      f.reserve((mlp.modules ?? 10 * s.layers) + 10, `A ${s.layers}-layer \`${c.modelType}\` model`)
+      f.reserve((mlp.modules ?? 14 * s.layers) + 10, `A ${s.layers}-layer \`${c.modelType}\` model`)
       const layerNorms = o.layerNorms ?? ['input_layernorm', 'post_attention_layernorm']
       const layer = (i: number): ModuleNode =>
         f.module(`${o.cls}DecoderLayer`, [

@@ -5,6 +5,7 @@ import { createGlobals, moduleHooks } from './expr/builtins.js'
 import { showValue, typeName } from './expr/values.js'
 import { layers } from './layers/index.js'
 import { models } from './zoo/index.js'
+import { walkModules } from './model/module.js'
 import type { ModuleNode } from './model/module.js'
 import { formulaTerms, listModules, listTensors, sumTensors } from './count/count.js'
 import type { BufferCounts, ModuleEntry, ParamCounts, TensorEntry } from './count/count.js'
@@ -72,7 +73,8 @@ export function buildModule(source: string): ModuleNode {
 
 /** Analyses a module tree already built. */
 export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}): Analysis {
-  const tensors = listTensors(root)
+  const walked = walkModules(root)
+  const tensors = listTensors(root, walked)
   const { params, buffers } = sumTensors(tensors)
   const analysis: Analysis = {
     input: source,
@@ -80,7 +82,7 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
     params,
     buffers,
     tensors,
-    modules: listModules(root),
+    modules: listModules(root, walked),
     formula: formulaTerms(root),
     root,
   }

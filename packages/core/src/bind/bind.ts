@@ -4,6 +4,8 @@ import { didYouMean, suggest } from '../suggest.js'
 import type { ArgValue } from '../expr/values.js'
 import type { ArgSpec } from './args.js'
 
+const positionalCache = new WeakMap<readonly ArgSpec[], readonly ArgSpec[]>()
+
 /** Arguments after binding, with the span each came from (absent for defaults). */
 export interface BoundArgs {
   values: Record<string, unknown>
@@ -25,7 +27,11 @@ export function bindArguments(
   const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>
   const spans: Record<string, SourceSpan> = Object.create(null) as Record<string, SourceSpan>
   const given = new Map<string, ArgValue>()
-  const positionalSpecs = signature.filter((s) => !s.keywordOnly)
+  let positionalSpecs = positionalCache.get(signature)
+  if (!positionalSpecs) {
+    positionalSpecs = signature.filter((s) => !s.keywordOnly)
+    positionalCache.set(signature, positionalSpecs)
+  }
   const rest: ArgValue[] = []
   let position = 0
   for (const arg of args) {

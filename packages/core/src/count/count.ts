@@ -1,5 +1,6 @@
 import type { FormulaTerm } from '../layers/define-layer.js'
-import { namedModules, namedTensors } from '../model/module.js'
+import { walkModules } from '../model/module.js'
+import type { WalkedModule } from '../model/module.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -53,23 +54,35 @@ export interface ModuleEntry {
 }
 
 /** Lists every parameter then every buffer of `root`, as PyTorch names them. */
-export function listTensors(root: ModuleNode): TensorEntry[] {
-  const entry = ([name, def]: [string, TensorDef]): TensorEntry => {
-    const elementCount = numel(def.shape)
-    return {
-      name,
-      kind: def.kind,
-      shape: [...def.shape],
-      dtype: def.dtype,
-      trainable: def.kind === 'parameter' && def.requiresGrad,
-      persistent: def.persistent,
-      elementCount,
-      bytes: elementCount * BigInt(dtypeBytes[def.dtype]),
-      def,
+export function listTensors(root: ModuleNode, walked: readonly WalkedModule[] = walkModules(root)): TensorEntry[] {
+  const params: TensorEntry[] = []
+  const buffers: TensorEntry[] = []
+  const seen = new Set<TensorDef>()
+  for (const { path, node } of walked) {
+    for (const [own, out] of [[node.params, params], [node.buffers, buffers]] as const) {
+      for (const [name, def] of own) {
+        if (def === null || seen.has(def)) continue
+        seen.add(def)
+        out.push(tensorEntry(path === '' ? name : `${path}.${name}`, def))
+      }
     }
   }
-  const modules = namedModules(root)
-  return [...namedTensors(root, 'parameter', modules).map(entry), ...namedTensors(root, 'buffer', modules).map(entry)]
+  return params.concat(buffers)
+}
+
+function tensorEntry(name: string, def: TensorDef): TensorEntry {
+  const elementCount = numel(def.shape)
+  return {
+    name,
+    kind: def.kind,
+    shape: [...def.shape],
+    dtype: def.dtype,
+    trainable: def.kind === 'parameter' && def.requiresGrad,
+    persistent: def.persistent,
+    elementCount,
+    bytes: elementCount * BigInt(dtypeBytes[def.dtype]),
+    def,
+  }
 }
 
 /** Sums parameter and buffer counts over a tensor list. */
@@ -96,27 +109,27 @@ export function sumTensors(tensors: readonly TensorEntry[]): { params: ParamCoun
 }
 
 /** Every module in `named_modules()` order with its counts. */
-export function listModules(root: ModuleNode): ModuleEntry[] {
-  const modules = namedModules(root)
-  const entry = (path: string, node: ModuleNode, params: ParamCounts, buffers: BufferCounts): ModuleEntry => {
+export function listModules(root: ModuleNode, walked: readonly WalkedModule[] = walkModules(root)): ModuleEntry[] {
+  const modules = walked
+  const entry = ({ path, node, depth }: WalkedModule, params: ParamCounts, buffers: BufferCounts): ModuleEntry => {
     let ownParamCount = 0n
     for (const p of node.params.values()) if (p) ownParamCount += numel(p.shape)
-    return { path, type: node.type, depth: path === '' ? 0 : path.split('.').length, params, buffers, ownParamCount, node }
+    return { path, type: node.type, depth, params, buffers, ownParamCount, node }
   }
   // A module held by two parents: count each subtree on its own (rare, small models).
   const parents = new Map<ModuleNode, number>()
-  for (const [, m] of modules) for (const c of m.children.values()) if (c) parents.set(c, (parents.get(c) ?? 0) + 1)
+  for (const { node: m } of modules) for (const c of m.children.values()) if (c) parents.set(c, (parents.get(c) ?? 0) + 1)
   for (const n of parents.values()) {
     if (n > 1) {
-      return modules.map(([path, node]) => {
-        const { params, buffers } = sumTensors(listTensors(node))
-        return entry(path, node, params, buffers)
+      return modules.map((walkedModule) => {
+        const { params, buffers } = sumTensors(listTensors(walkedModule.node))
+        return entry(walkedModule, params, buffers)
       })
     }
   }
   // A tree: sum bottom-up once; tensors registered in two modules (tied weights) are counted once per subtree.
   const uses = new Map<TensorDef, number>()
-  for (const [, m] of modules) {
+  for (const { node: m } of modules) {
     for (const t of m.params.values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
     for (const t of m.buffers.values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
   }
@@ -147,7 +160,7 @@ export function listModules(root: ModuleNode): ModuleEntry[] {
   }
   const subtrees = new Map<ModuleNode, Subtree>()
   for (let i = modules.length - 1; i >= 0; i--) {
-    const node = modules[i]![1]
+    const node = modules[i]!.node
     const sub = zero()
     const own = (t: TensorDef | null): void => {
       if (!t) return
@@ -166,15 +179,16 @@ export function listModules(root: ModuleNode): ModuleEntry[] {
     }
     subtrees.set(node, sub)
   }
-  return modules.map(([path, node]) => {
-    const sub = subtrees.get(node)!
+  return modules.map((walkedModule) => {
+    const sub = subtrees.get(walkedModule.node)!
     const total = zero()
     for (const key of Object.keys(total.params) as Array<keyof ParamCounts>) total.params[key] = sub.params[key]
     total.buffers = { ...sub.buffers }
     if (sub.shared) for (const t of sub.shared) add(total, t)
-    return entry(path, node, total.params, total.buffers)
+    return entry(walkedModule, total.params, total.buffers)
   })
 }
+
 
 /** The formula terms for one module: the layer's own naming, or the tensor shapes. */
 export function formulaTerms(node: ModuleNode): FormulaTerm[] {

@@ -13,7 +13,8 @@ export interface Token {
   span: SourceSpan
 }
 
-const OPERATORS = ['**', '//', '->', '==', '!=', '<=', '>=', '+=', '-=', '*=', '(', ')', '[', ']', '{', '}', ',', ':', '.', '=', '*', '/', '+', '-', '%', ';', '<', '>', '@', '|', '&', '~', '^']
+const TWO_CHAR_OPERATORS = new Set(['**', '//', '->', '==', '!=', '<=', '>=', '+=', '-=', '*='])
+const ONE_CHAR_OPERATORS = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', '=', '*', '/', '+', '-', '%', ';', '<', '>', '@', '|', '&', '~', '^'])
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' }
 
 /**
@@ -61,7 +62,8 @@ export function tokenize(source: string): Token[] {
       i = token.span.end
       continue
     }
-    const op = OPERATORS.find((o) => source.startsWith(o, i))
+    const two = source.slice(i, i + 2)
+    const op = TWO_CHAR_OPERATORS.has(two) ? two : ONE_CHAR_OPERATORS.has(ch) ? ch : undefined
     if (op) {
       if (op === '(' || op === '[' || op === '{') depth++
       if (op === ')' || op === ']' || op === '}') depth = Math.max(0, depth - 1)
@@ -78,13 +80,16 @@ export function tokenize(source: string): Token[] {
 }
 
 function isDigit(ch: string): boolean {
-  return ch >= '0' && ch <= '9'
+  const c = ch.charCodeAt(0)
+  return c >= 48 && c <= 57
 }
 function isNameStart(ch: string): boolean {
-  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch === '_'
+  const c = ch.charCodeAt(0)
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95
 }
 function isNamePart(ch: string): boolean {
-  return isNameStart(ch) || isDigit(ch)
+  const c = ch.charCodeAt(0)
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57)
 }
 
 function readNumber(source: string, start: number): Token {

@@ -40,6 +40,8 @@ export interface AnalysisJSON {
   outputShape?: number[]
   macs?: JSONInteger
   flops?: JSONInteger
+  /** The backward pass's compute. */
+  backward?: { macs: JSONInteger; flops: JSONInteger }
   activations?: ActivationsJSON
   /** Hugging Face configs and catalogue models only. */
   model?: ModelJSON
@@ -130,6 +132,7 @@ export function analysisToJSON(analysis: Analysis): AnalysisJSON {
     json.outputShape = [...(forward.outputs[0]?.shape ?? [])]
     json.macs = jsonInteger(forward.macs)
     json.flops = jsonInteger(2n * forward.macs)
+    json.backward = { macs: jsonInteger(forward.backwardMacs), flops: jsonInteger(2n * forward.backwardMacs) }
     json.activations = {
       savedBytes: jsonInteger(forward.savedBytes),
       savedBytesWithInput: jsonInteger(forward.savedBytesWithInput),

@@ -22,6 +22,8 @@ describe('traceForward', () => {
       ['1', 0n],
       ['2', 400n],
     ])
+    // Linear layers have weights: backward computes input and weight gradients (2×).
+    expect(f.backwardMacs).toBe(2400n)
   })
 
   it('measures the inference peak as the most bytes alive at once', () => {

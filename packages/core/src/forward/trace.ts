@@ -39,6 +39,8 @@ export interface ModuleStats {
   macs: bigint
   /** Multiply-accumulates of this module's own code, children excluded. */
   ownMacs: bigint
+  /** Multiply-accumulates of the backward pass, this module and its children. */
+  backwardMacs: bigint
   /** Bytes of storages saved for backward first saved inside this module (inputs of the whole model excluded). */
   savedBytes: bigint
   /** How many times it was called. */
@@ -57,8 +59,12 @@ export interface ForwardContext {
   save(...tensors: Tensor[]): void
   /** Marks tensors as read now (keeps them alive for the inference-peak measure). */
   use(...tensors: Tensor[]): void
-  /** Adds multiply-accumulates to the current module. */
-  macs(count: bigint | number): void
+  /**
+   * Adds forward multiply-accumulates to the current module. The backward pass costs
+   * `backwardFactor` times as much: by default 2 for a module with its own parameters (gradients
+   * for the input and for the weights), 1 otherwise (gradient for the input only).
+   */
+  macs(count: bigint | number, backwardFactor?: number): void
   /** Runs a submodule's forward under the dotted `name` and returns its outputs. */
   run(child: ModuleNode, inputs: readonly Tensor[], name: string): Tensor[]
   /** A parameter or buffer of `module` as a tensor (its storage is never counted as an activation). */
@@ -79,6 +85,8 @@ export interface ForwardResult {
   /** Stats per module, in the order modules were first called. */
   modules: ModuleStats[]
   macs: bigint
+  /** Multiply-accumulates of the backward pass. */
+  backwardMacs: bigint
   /** Bytes saved for backward, inputs excluded. */
   savedBytes: bigint
   /** Bytes saved for backward, inputs included when saved. */
@@ -121,10 +129,14 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     use: (...tensors) => {
       for (const t of tensors) t.storage.lastUse = clock
     },
-    macs: (count) => {
+    macs: (count, backwardFactor) => {
       const n = BigInt(count)
-      for (const s of stack) s.macs += n
       const top = stack.at(-1)
+      const factor = BigInt(backwardFactor ?? (top && [...top.module.params.values()].some((p) => p !== null) ? 2 : 1))
+      for (const s of stack) {
+        s.macs += n
+        s.backwardMacs += n * factor
+      }
       if (top) top.ownMacs += n
     },
     run: (child, childInputs, name) => {
@@ -153,7 +165,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     const forward = module.layer?.forward
     let s = stats.get(module)
     if (!s) {
-      s = { path, module, outputShape: undefined, inputShapes: [], macs: 0n, ownMacs: 0n, savedBytes: 0n, calls: 0 }
+      s = { path, module, outputShape: undefined, inputShapes: [], macs: 0n, ownMacs: 0n, backwardMacs: 0n, savedBytes: 0n, calls: 0 }
       stats.set(module, s)
     }
     s.calls++
@@ -186,6 +198,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     outputs,
     modules: [...stats.values()],
     macs: stats.get(root)?.macs ?? 0n,
+    backwardMacs: stats.get(root)?.backwardMacs ?? 0n,
     savedBytes,
     savedBytesWithInput,
     inferencePeakBytes: peakLiveBytes(storages, end),

@@ -5,6 +5,7 @@ import type { Tensor } from '../forward/trace.js'
 import type { ModuleNode } from '../model/module.js'
 import { formatShape, numel } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
+import { applyPad } from './padding.js'
 import type { ForwardContext } from '../forward/trace.js'
 import type { LayerDefinition } from './define-layer.js'
 
@@ -49,13 +50,6 @@ function validate(dims: number, transposed: boolean) {
     if (a.dilation.some((d) => d <= 0)) fail('dilation', `\`dilation\` must be positive, got ${formatShape(a.dilation)}.`)
     if (a.padding === 'same' && a.stride.some((s) => s !== 1)) fail('padding', "`padding='same'` is not supported for strided convolutions.")
     if (transposed && a.padding_mode !== 'zeros') fail('padding_mode', `Only \`'zeros'\` padding mode is supported for ${`ConvTranspose${dims}d`}.`)
-    if (transposed) {
-      a.output_padding.forEach((op, i) => {
-        if (op >= a.stride[i]! && op >= a.dilation[i]!) {
-          fail('output_padding', `\`output_padding\` must be smaller than either \`stride\` or \`dilation\` (got output_padding=${op}, stride=${a.stride[i]}, dilation=${a.dilation[i]}).`)
-        }
-      })
-    }
   }
 }
 
@@ -70,10 +64,6 @@ function checkInput(self: ModuleNode & { args: ConvArgs }, x: Tensor, dims: numb
     throw ctx.error(`expects ${self.args.in_channels} input channels, got ${channels} (input of shape ${formatShape(x.shape)}).`)
   }
   return batched
-}
-
-function outputTooSmall(ctx: ForwardContext, shape: readonly number[]): never {
-  throw ctx.error(`Calculated output size: ${formatShape(shape).replace(/, /g, 'x')}. Output size is too small.`)
 }
 
 function makeConv(dims: 1 | 2 | 3): LayerDefinition<ConvArgs> {
@@ -112,33 +102,52 @@ function makeConv(dims: 1 | 2 | 3): LayerDefinition<ConvArgs> {
     forward(self, inputs, ctx) {
       const x = inputs[0]!
       const a = self.args
-      const batched = checkInput(self, x, dims, ctx)
-      const lead = x.shape.slice(0, batched ? 1 : 0)
-      const spatial = x.shape.slice(-dims)
-      const pads =
-        a.padding === 'valid'
-          ? spatial.map(() => [0, 0] as const)
-          : a.padding === 'same'
-            ? a.kernel_size.map((k, i) => {
-                const total = a.dilation[i]! * (k - 1)
-                return [Math.floor(total / 2), total - Math.floor(total / 2)] as const
-              })
-            : a.padding.map((p) => [p, p] as const)
-      const inner = spatial.map((size, i) => size + pads[i]![0] + pads[i]![1])
-      let convInput = x
-      if (a.padding_mode !== 'zeros' && pads.some(([l, r]) => l > 0 || r > 0)) {
-        convInput = ctx.tensor([...x.shape.slice(0, -dims), ...inner], x.dtype)
+      checkInput(self, x, dims, ctx)
+      const { input, padding } = paddedInput(a, x, dims, ctx)
+      const spatial = input.shape.slice(-dims)
+      const extent = a.kernel_size.map((k, i) => a.dilation[i]! * (k - 1) + 1)
+      const inner = spatial.map((size, i) => size + 2 * padding[i]!)
+      if (inner.some((size, i) => size < extent[i]!)) {
+        throw ctx.error(`got an input of shape ${formatShape(x.shape)}: calculated padded input size per channel: (${inner.join(' x ')}). Kernel size: (${extent.join(' x ')}). Kernel size can't be greater than actual input size.`)
       }
-      const out = inner.map((size, i) => Math.floor((size - a.dilation[i]! * (a.kernel_size[i]! - 1) - 1) / a.stride[i]!) + 1)
-      const outShape = [...lead, a.out_channels, ...out]
-      if (out.some((o) => o <= 0)) outputTooSmall(ctx, outShape)
-      const y = ctx.tensor(outShape, x.dtype)
-      ctx.macs(numel(outShape) * BigInt(a.in_channels / a.groups) * numel(a.kernel_size))
-      ctx.save(convInput, ctx.state(self, 'weight'))
-      ctx.use(convInput)
+      const out = inner.map((size, i) => Math.floor((size - extent[i]!) / a.stride[i]!) + 1)
+      const y = ctx.tensor([...x.shape.slice(0, -dims - 1), a.out_channels, ...out], x.dtype)
+      ctx.macs(numel(y.shape) * BigInt(a.in_channels / a.groups) * numel(a.kernel_size))
+      ctx.save(input, ctx.state(self, 'weight'))
+      ctx.use(input)
       return y
     },
   })
+}
+
+/**
+ * The tensor the convolution kernel reads and the symmetric padding it applies itself, as `nn.ConvNd` arranges them:
+ * a `padding_mode` other than `'zeros'` runs `F.pad` first (always, even with zero padding) and convolves without
+ * padding; `padding='same'` whose total padding is odd pads a zero copy by the extra element (PyTorch's
+ * `_convolution_mode`) and convolves with the smaller half. CPU and CUDA kernels save the same: the tensor the
+ * kernel reads and the weight.
+ */
+function paddedInput(a: ConvArgs, x: Tensor, dims: number, ctx: ForwardContext): { input: Tensor; padding: number[] } {
+  const pairs: Array<readonly [number, number]> =
+    a.padding === 'valid'
+      ? a.kernel_size.map(() => [0, 0] as const)
+      : a.padding === 'same'
+        ? a.kernel_size.map((k, i) => {
+            const total = a.dilation[i]! * (k - 1)
+            return [Math.floor(total / 2), total - Math.floor(total / 2)] as const
+          })
+        : a.padding.map((p) => [p, p] as const)
+  const zeros = new Array<number>(dims).fill(0)
+  if (a.padding_mode !== 'zeros') {
+    const flat = [...pairs].reverse().flat()
+    return { input: applyPad(x, flat, a.padding_mode, ctx), padding: zeros }
+  }
+  if (pairs.every(([l, r]) => l === r)) return { input: x, padding: pairs.map(([l]) => l) }
+  const shape = [...x.shape]
+  pairs.forEach(([l, r], i) => (shape[shape.length - dims + i]! += r - l))
+  const copy = ctx.tensor(shape, x.dtype)
+  ctx.use(x)
+  return { input: copy, padding: pairs.map(([l]) => l) }
 }
 
 function makeConvTranspose(dims: 1 | 2 | 3): LayerDefinition<ConvArgs> {
@@ -182,9 +191,16 @@ function makeConvTranspose(dims: 1 | 2 | 3): LayerDefinition<ConvArgs> {
       const lead = x.shape.slice(0, batched ? 1 : 0)
       const spatial = x.shape.slice(-dims)
       const pad = a.padding as number[]
+      a.output_padding.forEach((op, i) => {
+        if (op >= a.stride[i]! && op >= a.dilation[i]!) {
+          throw ctx.error(`needs \`output_padding\` smaller than either \`stride\` or \`dilation\`, got output_padding=${formatShape(a.output_padding)}, stride=${formatShape(a.stride)} and dilation=${formatShape(a.dilation)}.`)
+        }
+      })
       const out = spatial.map((size, i) => (size - 1) * a.stride[i]! - 2 * pad[i]! + a.dilation[i]! * (a.kernel_size[i]! - 1) + a.output_padding[i]! + 1)
       const outShape = [...lead, a.out_channels, ...out]
-      if (out.some((o) => o <= 0)) outputTooSmall(ctx, outShape)
+      if (out.some((o) => o <= 0)) {
+        throw ctx.error(`got an input of shape ${formatShape(x.shape)}: given input size per channel: (${spatial.join(' x ')}). Calculated output size per channel: (${out.join(' x ')}). Output size is too small.`)
+      }
       const y = ctx.tensor(outShape, x.dtype)
       ctx.macs(numel(x.shape) * BigInt(a.out_channels / a.groups) * numel(a.kernel_size))
       ctx.save(x, ctx.state(self, 'weight'))

@@ -37,45 +37,7 @@ export function constructLayer(
   module.span = span
   const argDType = args['dtype']
   const floatDType: DType = typeof argDType === 'string' ? (argDType as DType) : 'float32'
-  const tensor = (kind: TensorDef['kind'], shape: readonly number[], dtype: DType, requiresGrad: boolean, persistent: boolean): TensorDef => {
-    for (const d of shape) {
-      if (!Number.isSafeInteger(d) || d < 0) {
-        throw new NnsizeError('argument-value', `\`${layer.name}\` would create a tensor of invalid shape (${shape.join(', ')}).`, { span })
-      }
-    }
-    return { kind, shape: [...shape], dtype, requiresGrad, persistent }
-  }
-  const builder: ModuleBuilder = {
-    floatDType,
-    param(name, shape, options) {
-      const t = tensor('parameter', shape, options?.dtype ?? floatDType, options?.requiresGrad ?? true, true)
-      module.params.set(name, t)
-      return t
-    },
-    buffer(name, shape, options) {
-      const t = tensor('buffer', shape, options?.dtype ?? floatDType, false, options?.persistent ?? true)
-      module.buffers.set(name, t)
-      return t
-    },
-    none(name, kind = 'parameter') {
-      ;(kind === 'parameter' ? module.params : module.buffers).set(name, null)
-    },
-    child(name, child) {
-      module.children.set(name, child)
-      return child
-    },
-    create(name, childArgs) {
-      const def = lookup(name)
-      if (!def) throw new Error(`internal: unknown layer ${name}`)
-      const full: Record<string, unknown> = {}
-      for (const s of def.signature) full[s.name] = s.name in childArgs ? childArgs[s.name] : s.default
-      if (def.variadic) full[def.variadic.name] = childArgs[def.variadic.name] ?? []
-      for (const s of def.signature) {
-        if (s.required && full[s.name] === undefined) throw new Error(`internal: ${name} needs ${s.name}`)
-      }
-      return constructLayer(def, full, lookup, budget, span)
-    },
-  }
+  const builder = new Builder(module, layer, floatDType, lookup, budget, span)
   try {
     layer.build(args, builder)
   } catch (error) {
@@ -85,4 +47,57 @@ export function constructLayer(
     throw error
   }
   return module
+}
+
+function makeTensor(layer: LayerDefinition, span: SourceSpan | undefined, kind: TensorDef['kind'], shape: readonly number[], dtype: DType, requiresGrad: boolean, persistent: boolean): TensorDef {
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) {
+      throw new NnsizeError('argument-value', `\`${layer.name}\` would create a tensor of invalid shape (${shape.join(', ')}).`, { span })
+    }
+  }
+  return { kind, shape: [...shape], dtype, requiresGrad, persistent }
+}
+
+class Builder implements ModuleBuilder {
+  constructor(
+    private readonly module: ModuleNode,
+    private readonly layer: LayerDefinition,
+    readonly floatDType: DType,
+    private readonly lookup: LayerLookup,
+    private readonly budget: ConstructionBudget,
+    private readonly span: SourceSpan | undefined,
+  ) {}
+
+  param(name: string, shape: readonly number[], options?: { dtype?: DType; requiresGrad?: boolean }): TensorDef {
+    const t = makeTensor(this.layer, this.span, 'parameter', shape, options?.dtype ?? this.floatDType, options?.requiresGrad ?? true, true)
+    this.module.params.set(name, t)
+    return t
+  }
+
+  buffer(name: string, shape: readonly number[], options?: { dtype?: DType; persistent?: boolean }): TensorDef {
+    const t = makeTensor(this.layer, this.span, 'buffer', shape, options?.dtype ?? this.floatDType, false, options?.persistent ?? true)
+    this.module.buffers.set(name, t)
+    return t
+  }
+
+  none(name: string, kind: 'parameter' | 'buffer' = 'parameter'): void {
+    ;(kind === 'parameter' ? this.module.params : this.module.buffers).set(name, null)
+  }
+
+  child(name: string, child: ModuleNode | null): ModuleNode | null {
+    this.module.children.set(name, child)
+    return child
+  }
+
+  create(name: string, childArgs: Record<string, unknown>): ModuleNode {
+    const def = this.lookup(name)
+    if (!def) throw new Error(`internal: unknown layer ${name}`)
+    const full: Record<string, unknown> = {}
+    for (const s of def.signature) full[s.name] = s.name in childArgs ? childArgs[s.name] : s.default
+    if (def.variadic) full[def.variadic.name] = childArgs[def.variadic.name] ?? []
+    for (const s of def.signature) {
+      if (s.required && full[s.name] === undefined) throw new Error(`internal: ${name} needs ${s.name}`)
+    }
+    return constructLayer(def, full, this.lookup, this.budget, this.span)
+  }
 }

@@ -41,26 +41,41 @@ export function createModule(type: string, args: Record<string, unknown> = {}, l
 
 /** Every module below and including `root`, each once, with its dotted name, in `named_modules()` order. */
 export function namedModules(root: ModuleNode): Array<[string, ModuleNode]> {
+  return walkModules(root).map(({ path, node }) => [path, node])
+}
+
+/** A module reached by {@link walkModules}: its dotted path and depth (0 for the root). */
+export interface WalkedModule {
+  path: string
+  node: ModuleNode
+  depth: number
+}
+
+/** Pre-order walk in `named_modules()` order, each module once (iterative: no recursion limit). */
+export function walkModules(root: ModuleNode): WalkedModule[] {
   const seen = new Set<ModuleNode>()
-  const out: Array<[string, ModuleNode]> = []
-  // Pre-order, a module seen before keeps its first name, as `named_modules()` does.
-  const visit = (name: string, module: ModuleNode): void => {
-    if (seen.has(module)) return
-    seen.add(module)
-    out.push([name, module])
-    for (const [childName, child] of module.children) {
-      if (child !== null) visit(name === '' ? childName : `${name}.${childName}`, child)
+  const out: WalkedModule[] = []
+  const stack: WalkedModule[] = [{ path: '', node: root, depth: 0 }]
+  while (stack.length > 0) {
+    const entry = stack.pop()!
+    if (seen.has(entry.node)) continue
+    seen.add(entry.node)
+    out.push(entry)
+    const children = Array.from(entry.node.children)
+    for (let i = children.length - 1; i >= 0; i--) {
+      const [childName, child] = children[i]!
+      if (child === null || seen.has(child)) continue
+      stack.push({ path: entry.path === '' ? childName : `${entry.path}.${childName}`, node: child, depth: entry.depth + 1 })
     }
   }
-  visit('', root)
   return out
 }
 
 /** Parameters (or buffers) with their dotted names, each tensor once under its first name, as PyTorch lists them. */
-export function namedTensors(root: ModuleNode, kind: 'parameter' | 'buffer', modules: ReadonlyArray<[string, ModuleNode]> = namedModules(root)): Array<[string, TensorDef]> {
+export function namedTensors(root: ModuleNode, kind: 'parameter' | 'buffer'): Array<[string, TensorDef]> {
   const seen = new Set<TensorDef>()
   const out: Array<[string, TensorDef]> = []
-  for (const [prefix, module] of modules) {
+  for (const { path: prefix, node: module } of walkModules(root)) {
     const own = kind === 'parameter' ? module.params : module.buffers
     for (const [name, tensor] of own) {
       if (tensor === null || seen.has(tensor)) continue

@@ -1,0 +1,57 @@
+import { writeSync } from 'node:fs'
+import { isatty } from 'node:tty'
+import { run } from './program.js'
+
+/**
+ * Writes straight to a file descriptor: no stream objects to set up at start-up. A reader that
+ * closes early (`nnsize … | head`) is not an error: nnsize stops quietly, as `head` asked.
+ * A descriptor that would block (a non-blocking pipe) hands the rest to the stream.
+ */
+function writer(fd: 1 | 2): { write(chunk: string): void } {
+  let useStream = false
+  const stream = (): NodeJS.WriteStream => {
+    const s = fd === 1 ? process.stdout : process.stderr
+    s.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0)
+      throw error
+    })
+    return s
+  }
+  return {
+    write(chunk: string) {
+      if (useStream) {
+        stream().write(chunk)
+        return
+      }
+      let bytes = Buffer.from(chunk, 'utf8')
+      while (bytes.length > 0) {
+        try {
+          bytes = bytes.subarray(writeSync(fd, bytes))
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code
+          if (code === 'EPIPE') process.exit(0)
+          if (code !== 'EAGAIN') throw error
+          useStream = true
+          stream().write(bytes)
+          return
+        }
+      }
+    },
+  }
+}
+
+process.exitCode = await run(process.argv.slice(2), {
+  stdout: writer(1),
+  stderr: writer(2),
+  // created on first use: most runs never read standard input
+  stdin: {
+    get isTTY() {
+      return isatty(0)
+    },
+    [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator](),
+  },
+  env: process.env,
+  isTTY: isatty(1),
+  columns: isatty(1) ? process.stdout.columns : undefined,
+  cwd: process.cwd(),
+})

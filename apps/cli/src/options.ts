@@ -1,0 +1,144 @@
+import { UsageError } from './errors.js'
+
+/** Everything the command line can set. */
+export interface CliOptions {
+  input?: string | undefined
+  device?: 'cpu' | 'cuda' | undefined
+  depth?: number | undefined
+  units?: 'iec' | 'si' | undefined
+  tensors?: boolean | undefined
+  json?: boolean | undefined
+  jsonl?: boolean | undefined
+  markdown?: boolean | undefined
+  csv?: boolean | undefined
+  explain?: boolean | undefined
+  verify?: boolean | undefined
+  compare?: string | undefined
+  share?: boolean | undefined
+  color?: boolean | undefined
+  debug?: boolean | undefined
+  optimizer?: string | undefined
+  precision?: string | undefined
+  batch?: number | undefined
+  seq?: number | undefined
+  gpus?: number | undefined
+  zero?: string | undefined
+  gpu?: string | undefined
+  lora?: string | undefined
+  checkpointing?: string | undefined
+}
+
+/** One command-line option: its flags, help line, example, group and value check. */
+export interface OptionSpec {
+  /** Commander flags: `-i, --input <shape>`. */
+  flags: string
+  /** The property of {@link CliOptions} it sets. */
+  key: keyof CliOptions
+  description: string
+  /** A value to show in the help line and in "needs a value" messages. */
+  example?: string
+  group: 'Input' | 'Output' | 'Memory' | 'Other'
+  /** Fixed choices (also offered by shell completion). */
+  choices?: readonly string[]
+  /** Converts and checks the value; throws {@link UsageError}. */
+  parse?: (value: string, flag: string) => unknown
+  /** Options it cannot be combined with. */
+  conflicts?: readonly string[]
+  /** A value starting with `-` is allowed (it is not taken for a forgotten value). */
+  dashValue?: boolean
+}
+
+/** Output modes that each replace the terminal report; at most one may be given. */
+export const outputModes = ['json', 'jsonl', 'markdown', 'csv', 'verify', 'share'] as const
+
+function positiveInt(what: string) {
+  return (value: string, flag: string): number => {
+    if (!/^\d[\d_]*$/.test(value) || /__|_$/.test(value)) throw new UsageError(`${flag} takes ${what}, got '${value}'`)
+    const n = Number(value.replace(/_/g, ''))
+    if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} takes ${what}, got '${value}'`)
+    return n
+  }
+}
+
+function nonNegativeInt(value: string, flag: string): number {
+  if (!/^\d{1,6}$/.test(value)) throw new UsageError(`${flag} takes a whole number of levels (0 for the model alone), got '${value}'`)
+  return Number(value)
+}
+
+function choice(choices: readonly string[]) {
+  return (value: string, flag: string): string => {
+    if (!choices.includes(value)) throw new UsageError(`${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, got '${value}'`)
+    return value
+  }
+}
+
+function text(value: string, flag: string): string {
+  if (value.trim() === '') throw new UsageError(`${flag} needs a value`)
+  return value
+}
+
+/** Every option of the main command, in help order. */
+export const optionSpecs: readonly OptionSpec[] = [
+  { flags: '-i, --input <shape>', key: 'input', group: 'Input', description: 'forward-pass input shape(s), for output shapes, MACs and activation memory', example: '1,3,224,224', parse: text },
+  { flags: '--device <kernels>', key: 'device', group: 'Input', description: 'cpu or cuda: whose kernels activation memory follows (default: cuda)', example: 'cpu', choices: ['cpu', 'cuda'], parse: choice(['cpu', 'cuda']) },
+  { flags: '-d, --depth <levels>', key: 'depth', group: 'Output', description: 'deepest module level in the tables; default 2, CSV all', example: '3', parse: nonNegativeInt },
+  { flags: '--units <units>', key: 'units', group: 'Output', description: 'iec (MiB, GiB) or si (MB, GB): the byte units shown first', example: 'si', choices: ['iec', 'si'], parse: choice(['iec', 'si']) },
+  { flags: '--tensors', key: 'tensors', group: 'Output', description: 'list every parameter and buffer (default: the first 30)' },
+  { flags: '--explain', key: 'explain', group: 'Output', description: 'show how every number is derived, in words and numbers', conflicts: ['json', 'jsonl', 'csv', 'verify', 'share'] },
+  { flags: '--json', key: 'json', group: 'Output', description: 'print the result as JSON (integers above 2^53 as strings)' },
+  { flags: '--jsonl', key: 'jsonl', group: 'Output', description: 'read one input per line (stdin or a file), print one JSON object per line' },
+  { flags: '--markdown', key: 'markdown', group: 'Output', description: 'print Markdown tables, ready for a README' },
+  { flags: '--csv', key: 'csv', group: 'Output', description: 'print the per-module table as CSV' },
+  { flags: '--verify', key: 'verify', group: 'Output', description: 'print a PyTorch script that checks the same numbers' },
+  { flags: '--compare <other>', key: 'compare', group: 'Output', description: 'compare with another input, or with other options ("--device cpu")', example: '"Conv2d(128, 256, 3, bias=False)"', parse: text, dashValue: true, conflicts: ['jsonl', 'csv', 'verify', 'share'] },
+  { flags: '--share', key: 'share', group: 'Output', description: 'print a playground link that opens this input and these options' },
+  { flags: '--optimizer <optimizer>', key: 'optimizer', group: 'Memory', description: 'optimizer for the training budget, in PyTorch syntax', example: '"AdamW(lr=1e-4)"', parse: text },
+  { flags: '--precision <mode>', key: 'precision', group: 'Memory', description: 'training or inference precision', example: 'bf16-mixed', parse: text },
+  { flags: '--batch <size>', key: 'batch', group: 'Memory', description: 'batch size', example: '8', parse: positiveInt('a positive batch size') },
+  { flags: '--seq <length>', key: 'seq', group: 'Memory', description: 'sequence length in tokens', example: '4096', parse: positiveInt('a positive sequence length') },
+  { flags: '--gpus <count>', key: 'gpus', group: 'Memory', description: 'number of GPUs', example: '8', parse: positiveInt('a positive number of GPUs') },
+  { flags: '--zero <stage>', key: 'zero', group: 'Memory', description: 'ZeRO stage or FSDP mode', example: '3', parse: text },
+  { flags: '--gpu <name>', key: 'gpu', group: 'Memory', description: 'target accelerator: does it fit?', example: 'H100-80GB', parse: text },
+  { flags: '--lora <spec>', key: 'lora', group: 'Memory', description: 'LoRA adapters: rank, alpha and target modules', example: '"r=16,alpha=32,target=q_proj|v_proj"', parse: text },
+  { flags: '--checkpointing <mode>', key: 'checkpointing', group: 'Memory', description: 'activation checkpointing', example: 'full', parse: text },
+  { flags: '--color', key: 'color', group: 'Other', description: 'colour even when not on a terminal' },
+  { flags: '--no-color', key: 'color', group: 'Other', description: 'no colour (NO_COLOR=1 does the same)' },
+  { flags: '--debug', key: 'debug', group: 'Other', description: 'print stack traces of unexpected errors' },
+]
+
+/** The memory-planning options, in help order. */
+export const memoryKeys = optionSpecs.filter((o) => o.group === 'Memory').map((o) => o.key)
+
+/** `--input` from `-i, --input <shape>`. */
+export function longFlag(spec: OptionSpec): string {
+  return /--[\w-]+/.exec(spec.flags)![0]
+}
+
+/** Splits a string into arguments as a POSIX shell would for simple quoting: `--input "1, 3"` → two arguments. */
+export function splitArgs(text: string): string[] {
+  const out: string[] = []
+  let current = ''
+  let quote: '"' | "'" | undefined
+  let started = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!
+    if (quote) {
+      if (ch === quote) quote = undefined
+      else if (ch === '\\' && quote === '"' && (text[i + 1] === '"' || text[i + 1] === '\\')) current += text[++i]
+      else current += ch
+    } else if (ch === '"' || ch === "'") {
+      quote = ch
+      started = true
+    } else if (/\s/.test(ch)) {
+      if (started) out.push(current)
+      current = ''
+      started = false
+    } else {
+      current += ch
+      started = true
+    }
+  }
+  if (quote) throw new UsageError(`unclosed ${quote} in --compare`)
+  if (started) out.push(current)
+  return out
+}

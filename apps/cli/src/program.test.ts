@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest'
+import { run } from './program.js'
+import type { CliIO } from './program.js'
+
+function fakeIO(overrides: Partial<CliIO> = {}): { io: CliIO; out: { stdout: string; stderr: string } } {
+  const out = { stdout: '', stderr: '' }
+  const io: CliIO = {
+    stdout: { write: (s: string) => (out.stdout += s) },
+    stderr: { write: (s: string) => (out.stderr += s) },
+    stdin: undefined,
+    env: {},
+    isTTY: false,
+    columns: undefined,
+    cwd: process.cwd(),
+    ...overrides,
+  }
+  return { io, out }
+}
+
+async function cli(argv: string[], overrides: Partial<CliIO> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { io, out } = fakeIO(overrides)
+  const code = await run(argv, io)
+  return { code, ...out }
+}
+
+describe('run', () => {
+  it('answers the seed question: 295,168 parameters, 294,912 weights + 256 biases', async () => {
+    const r = await cli(['Conv2d(128, 256, 3)'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(r.stdout.split('\n').slice(0, 7)).toEqual([
+      'Conv2d(128, 256, 3)',
+      '',
+      '  Parameters        295,168  294,912 weights + 256 biases',
+      '  Trainable         295,168  frozen 0',
+      '  Buffers           0',
+      '  Parameter memory  1.13 MiB (1.18 MB, 1,180,672 bytes)  float32',
+      '  Formula           128 × 256 × 3 × 3 + 256 = 295,168',
+    ])
+  })
+
+  it('puts SI units first with --units si', async () => {
+    const r = await cli(['Conv2d(128, 256, 3)', '--units', 'si'])
+    expect(r.stdout).toContain('  Parameter memory  1.18 MB (1.13 MiB, 1,180,672 bytes)  float32\n')
+  })
+
+  it('treats a bare model name as a call with its defaults', async () => {
+    // `Linear` is a layer, not a model: a bare layer name stays an error pointing at it
+    const r = await cli(['Linear'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('error[type]: The input must end with a module, got')
+  })
+
+  it('reads standard input given as text', async () => {
+    const r = await cli(['-'], { stdin: 'a = nn.Linear(4, 4)\nnn.Sequential(a, a)' })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('  Parameters        20  16 weights + 4 biases\n')
+  })
+
+  it('reads nothing from a terminal and says what to give instead', async () => {
+    const terminal = Object.assign((async function* () {})(), { isTTY: true })
+    const r = await cli([], { stdin: terminal })
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'nnsize: no input: give an expression, a model name or a file, e.g. nnsize "Conv2d(128, 256, 3)" (see nnsize --help)\n' })
+  })
+
+  it('reads a stream chunk by chunk, even split inside a character', async () => {
+    const bytes = new TextEncoder().encode('nn.Linear(10, 20)  # ×\n')
+    const chunks = [bytes.slice(0, 21), bytes.slice(21)]
+    const stream = Object.assign(
+      (async function* () {
+        yield* chunks
+      })(),
+      { isTTY: false },
+    )
+    const r = await cli([], { stdin: stream })
+    expect(r.stdout).toContain('  Parameters        220  ')
+  })
+
+  it('cuts the module table to --depth and says how many modules are hidden', async () => {
+    const r = await cli(['nn.Sequential(nn.Sequential(nn.Sequential(nn.Linear(2, 2))))', '--depth', '1'])
+    expect(r.stdout).toContain('  … 2 deeper modules (--depth 2 shows the next level)\n')
+  })
+
+  it('lists 30 tensors by default and all of them with --tensors', async () => {
+    const source = 'nn.Sequential(*[nn.Linear(2, 2) for _ in range(20)])'
+    const short = await cli([source])
+    expect(short.stdout).toContain('  … 10 more (--tensors lists all 40)\n')
+    const all = await cli([source, '--tensors'])
+    expect(all.stdout).toContain('  19.bias ')
+    expect(all.stdout).not.toContain('more (--tensors')
+  })
+
+  it('fits the report to the terminal width', async () => {
+    const source = 'nn.Sequential(nn.Conv2d(3, 64, 7, stride=2, padding=3), nn.ReLU(), nn.Sequential(nn.Conv2d(64, 64, 3, padding=1), nn.ReLU()))'
+    const r = await cli([source, '-i', '8,3,224,224'], { isTTY: true, columns: 60, env: { NO_COLOR: '1' } })
+    const lines = r.stdout.trimEnd().split('\n')
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(60)
+    expect(lines[0]).toBe('nn.Sequential(nn.Conv2d(3, 64, 7, stride=2, padding=3), nn.…')
+  })
+
+  it('colours a terminal report unless NO_COLOR is set', async () => {
+    const colour = await cli(['Linear(1, 1)'], { isTTY: true, columns: 80 })
+    expect(colour.stdout).toContain('\u001b[1m\u001b[32m2\u001b[39m\u001b[22m')
+    const plain = await cli(['Linear(1, 1)'], { isTTY: true, columns: 80, env: { NO_COLOR: '1' } })
+    expect(plain.stdout).not.toContain('\u001b[')
+  })
+
+  it('prints Markdown for a comparison, with the sources as headers', async () => {
+    const r = await cli(['Conv2d(128, 256, 3)', '--compare', 'Conv2d(128, 256, 3, bias=False)', '--markdown'])
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      '| Quantity | `Conv2d(128, 256, 3)` | `Conv2d(128, 256, 3, bias=False)` | Difference |',
+      '| --- | ---: | ---: | ---: |',
+      '| Parameters | 295,168 | 294,912 | −256 (−0.09%) |',
+    ])
+    expect(r.stdout).toContain('- `bias`: only in A, (256) float32')
+  })
+
+  it('refuses output options inside --compare', async () => {
+    const r = await cli(['Linear(1, 1)', '--compare', '--json'])
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'nnsize: --compare takes another input or analysis options (--input, --device, memory options), not --json\n' })
+  })
+
+  it('reports an error in the second input of --compare against that input', async () => {
+    const r = await cli(['Linear(1, 1)', '--compare', 'Linear(1, -1)'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('1 | Linear(1, -1)\n')
+  })
+
+  it('prints an invalid --input as an option error', async () => {
+    const r = await cli(['Linear(1, 1)', '--input', '1,abc'])
+    expect(r).toEqual({ code: 1, stdout: '', stderr: 'error[option]: `abc` in input shape `1,abc` is not a positive integer.\n' })
+  })
+
+  it('prints the help for `nnsize help`', async () => {
+    const r = await cli(['help'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Usage: nnsize')
+  })
+
+  it('writes completion scripts and refuses unknown shells', async () => {
+    const bash = await cli(['completion', 'bash'])
+    expect(bash.code).toBe(0)
+    expect(bash.stdout).toContain('complete -o filenames -F _nnsize nnsize')
+    expect(await cli(['completion', 'tcsh'])).toEqual({ code: 2, stdout: '', stderr: "nnsize: completion supports bash, zsh and fish, not 'tcsh'\n" })
+    expect(await cli(['completion'])).toEqual({ code: 2, stdout: '', stderr: 'nnsize: completion needs a shell: nnsize completion bash|zsh|fish\n' })
+  })
+
+  it('turns an unexpected failure into one line, with the stack only under --debug', async () => {
+    const failing = { write: () => { throw new Error('disk full') } }
+    const r = await cli(['Linear(1, 1)'], { stdout: failing })
+    expect(r).toEqual({ code: 1, stdout: '', stderr: 'nnsize: unexpected error: disk full (run with --debug for details)\n' })
+    const debug = await cli(['Linear(1, 1)', '--debug'], { stdout: failing })
+    expect(debug.stderr.split('\n')[0]).toBe('nnsize: unexpected error: disk full')
+    expect(debug.stderr).toMatch(/\n\s+at /)
+  })
+
+  it('says a JSON config is not supported yet', async () => {
+    const r = await cli(['{"model_type": "llama"}'])
+    expect(r).toEqual({ code: 1, stdout: '', stderr: 'nnsize: the input is a JSON document; Hugging Face config.json files are not supported by this version of nnsize yet\n' })
+  })
+})

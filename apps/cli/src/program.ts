@@ -1,0 +1,409 @@
+import { Command, CommanderError, Option } from 'commander'
+import type { Analysis, AnalyzeOptions } from '@nnsize/core'
+import { exitCodes, InputError, SourcedError, UsageError } from './errors.js'
+import { resolveSource, splitLines, stdinLines } from './input.js'
+import type { Source, StdinLike } from './input.js'
+import { longFlag, memoryKeys, optionSpecs, outputModes, splitArgs } from './options.js'
+import type { CliOptions, OptionSpec } from './options.js'
+import { chooseStyle } from './style.js'
+import type { Style } from './style.js'
+
+/** What the CLI reads from and writes to. A real process passes its own; tests pass fakes. */
+export interface CliIO {
+  stdout: { write(chunk: string): unknown }
+  stderr: { write(chunk: string): unknown }
+  /** Standard input: text, a stream, or undefined when there is none. A stream with `isTTY` is a terminal and is not read. */
+  stdin: StdinLike
+  env: Record<string, string | undefined>
+  /** Whether standard output is a terminal. */
+  isTTY: boolean
+  /** Terminal width in columns, when known. */
+  columns: number | undefined
+  /** Folder that relative paths start from. */
+  cwd: string
+}
+
+const VERSION = typeof NNSIZE_VERSION === 'string' ? NNSIZE_VERSION : '0.0.0-dev'
+
+const EXAMPLES = `
+Examples:
+  nnsize "Conv2d(128, 256, 3)"                  parameters, weights/bias, bytes, formula
+  nnsize "Conv2d(128, 256, 3)" --explain        the derivation, in words and numbers
+  nnsize "Conv2d(128, 256, 3)" --compare "Conv2d(128, 256, 3, bias=False)"
+  nnsize model.txt --input 1,3,224,224          per-module shapes, MACs, activation memory
+  nnsize model.txt -i 1,3,224,224 --markdown    the same as Markdown tables
+  nnsize "Linear(4096, 4096)" --verify | python3   check the numbers with PyTorch
+  printf 'Linear(10, 20)\\nConv2d(3, 8, 3)\\n' | nnsize --jsonl
+  nnsize completion bash > ~/.local/share/bash-completion/completions/nnsize
+
+Input is a PyTorch expression ("nn.Linear(10, 20)", "Sequential(...)", several
+statements ending in the module), a model name, a path to a config.json or a text
+file, or - for standard input.
+
+Exit codes: 0 success, 1 invalid input, 2 usage error.
+`
+
+/** The per-option "needs a value" hint: `--input needs a value, e.g. --input 1,3,224,224`. */
+function needsValue(spec: OptionSpec | undefined, flag: string): string {
+  return spec?.example ? `${flag} needs a value, e.g. ${flag} ${spec.example}` : `${flag} needs a value`
+}
+
+function findSpec(flag: string): OptionSpec | undefined {
+  return optionSpecs.find((o) => o.flags.split(/[ ,]+/).includes(flag))
+}
+
+interface Parsed {
+  input: string | undefined
+  options: CliOptions
+  /** Options given on the command line (not defaults). */
+  given: Set<keyof CliOptions>
+}
+
+/** Builds the commander program; `onRun` receives the parsed main command, `onCompletion` the completion subcommand. */
+function buildProgram(io: CliIO, style: Style, handlers: { onRun(parsed: Parsed): void; onCompletion(shell: string): void }): Command {
+  const program = new Command('nnsize')
+  program
+    .description('Exact parameter counts, tensor shapes, compute and memory of PyTorch layers and models.')
+    .argument('[input]', 'expression, model name, config.json or text file; - for stdin')
+    .usage('[options] <expression | model | file | ->')
+    .helpCommand(false)
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false)
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: () => undefined,
+      outputError: () => undefined,
+      getOutHelpWidth: () => Math.min(io.columns ?? 100, 120),
+      getOutHasColors: () => style.enabled,
+    })
+    .configureHelp({ styleTitle: (text) => style.bold(text), sortOptions: false })
+    .addHelpText('after', EXAMPLES)
+
+  const groups: Record<OptionSpec['group'], string> = { Input: 'Input:', Output: 'Output:', Memory: 'Memory planning:', Other: 'Other:' }
+  for (const spec of optionSpecs) {
+    const description = spec.example && !spec.choices ? `${spec.description} (e.g. ${spec.example})` : spec.description
+    const option = new Option(spec.flags, description).helpGroup(groups[spec.group])
+    const flag = longFlag(spec)
+    if (spec.parse) {
+      const parse = spec.parse
+      option.argParser((value: string) => {
+        // a forgotten value swallows the next flag: `--input --json`
+        if (!spec.dashValue && /^--?[a-zA-Z]/.test(value)) throw new UsageError(needsValue(spec, flag))
+        return parse(value, flag)
+      })
+    }
+    if (spec.conflicts) option.conflicts(spec.conflicts as string[])
+    program.addOption(option)
+  }
+  program.optionsGroup(groups.Other).version(VERSION, '-v, --version', 'print the version').helpOption('-h, --help', 'show this help')
+  program.action((input: string | undefined, options: CliOptions, command: Command) => {
+    const given = new Set<keyof CliOptions>()
+    for (const spec of optionSpecs) if (command.getOptionValueSource(spec.key) === 'cli') given.add(spec.key)
+    handlers.onRun({ input, options, given })
+  })
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: () => undefined, outputError: () => undefined })
+    .action((shell: string) => handlers.onCompletion(shell))
+  return program
+}
+
+/** Turns commander's errors into one clear line. */
+function usageMessage(error: CommanderError): string {
+  const message = error.message.replace(/^error: /, '')
+  switch (error.code) {
+    case 'commander.unknownOption': {
+      const [, flag] = /unknown option '([^']*)'/.exec(message) ?? []
+      const [, suggestion] = /Did you mean (\S+)\?/.exec(message) ?? []
+      return `unknown option '${flag}'${suggestion ? `; did you mean ${suggestion}?` : ''} (see nnsize --help)`
+    }
+    case 'commander.optionMissingArgument': {
+      const [, flags] = /option '([^']*)' argument missing/.exec(message) ?? []
+      const flag = /--[\w-]+/.exec(flags ?? '')?.[0] ?? flags ?? ''
+      return needsValue(findSpec(flag), flag)
+    }
+    case 'commander.excessArguments':
+      return error.message.includes("for 'completion'")
+        ? 'completion takes one shell: bash, zsh or fish'
+        : 'expected one input but got more; quote the expression: nnsize "Conv2d(128, 256, 3)"'
+    case 'commander.missingArgument':
+      return 'completion needs a shell: nnsize completion bash|zsh|fish'
+    case 'commander.conflictingOption': {
+      const [a, b] = [...message.matchAll(/'(-[^']*)'/g)].map((m) => /--[\w-]+/.exec(m[1]!)?.[0] ?? m[1])
+      return `${a} cannot be used with ${b}`
+    }
+    default:
+      return message.split('\n').join(' ')
+  }
+}
+
+/**
+ * Runs the nnsize command with `argv` (the arguments after the program name) and returns the
+ * exit code: 0 success, 1 invalid input, 2 usage error. Never throws.
+ */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const debug = argv.includes('--debug')
+  const colorFlag = argv.includes('--no-color') ? false : argv.includes('--color') ? true : undefined
+  const style = chooseStyle({ color: colorFlag, env: io.env, isTTY: io.isTTY })
+  try {
+    let parsed: Parsed | undefined
+    let shell: string | undefined
+    const program = buildProgram(io, style, { onRun: (p) => (parsed = p), onCompletion: (s) => (shell = s) })
+    try {
+      // `nnsize help` is the help, not a variable named help
+      await program.parseAsync(argv.length === 1 && argv[0] === 'help' ? ['--help'] : [...argv], { from: 'user' })
+    } catch (error) {
+      if (error instanceof CommanderError) {
+        if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return exitCodes.ok
+        throw new UsageError(usageMessage(error))
+      }
+      throw error
+    }
+    if (shell !== undefined) return await completion(shell, io)
+    if (!parsed) return exitCodes.ok
+    return await execute(parsed, io, style)
+  } catch (error) {
+    return report(error, io, style, debug)
+  }
+}
+
+function report(error: unknown, io: CliIO, style: Style, debug: boolean): number {
+  if (error instanceof SourcedError) {
+    const { formatErrorWithSource } = core!
+    let text = formatErrorWithSource(error.error, error.source)
+    if (error.origin !== '') text = text.replace(/^(\s*)--> /m, `$1--> ${error.origin}:`)
+    const lines = text.split('\n')
+    lines[0] = lines[0]!.replace(/^error\[([^\]]+)\]:/, (_, code: string) => style.bold(style.red(`error[${code}]:`)))
+    const last = lines.length - 1
+    if (last > 0 && /^\s*\| *\^+$/.test(lines[last]!)) lines[last] = lines[last]!.replace(/\^+/, (carets) => style.red(carets))
+    io.stderr.write(`${lines.join('\n')}\n`)
+    if (debug && error.error.stack) io.stderr.write(`${error.error.stack}\n`)
+    return exitCodes.invalidInput
+  }
+  if (core?.NnsizeError.isInstance(error)) {
+    io.stderr.write(`${style.bold(style.red(`error[${error.code}]:`))} ${error.message}\n`)
+    if (debug && error.stack) io.stderr.write(`${error.stack}\n`)
+    return exitCodes.invalidInput
+  }
+  if (error instanceof UsageError) {
+    io.stderr.write(`nnsize: ${error.message}\n`)
+    return exitCodes.usage
+  }
+  if (error instanceof InputError) {
+    io.stderr.write(`nnsize: ${error.message}\n`)
+    return exitCodes.invalidInput
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  io.stderr.write(`nnsize: unexpected error: ${message.split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}\n`)
+  if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`)
+  return exitCodes.invalidInput
+}
+
+type Core = typeof import('@nnsize/core')
+let core: Core | undefined
+
+async function loadCore(): Promise<Core> {
+  core ??= await import('@nnsize/core')
+  return core
+}
+
+async function completion(shell: string, io: CliIO): Promise<number> {
+  const { completionScript, shells } = await import('./completion.js')
+  if (!(shells as readonly string[]).includes(shell)) throw new UsageError(`completion supports bash, zsh and fish, not '${shell}'`)
+  const { models } = await loadCore()
+  io.stdout.write(completionScript(shell as (typeof shells)[number], models.map((m) => m.name)))
+  return exitCodes.ok
+}
+
+/** Default module-table depth in the terminal and in Markdown. */
+const defaultDepth = 2
+
+async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number> {
+  const { options, given } = parsed
+  const modes = outputModes.filter((m) => options[m])
+  if (modes.length > 1) throw new UsageError(`--${modes[0]} cannot be used with --${modes[1]}; choose one output format`)
+  const memory = memoryKeys.filter((k) => given.has(k))
+  if (memory.length > 0) throw new UsageError(`--${memory[0]} is not available yet: memory planning (optimizers, precision, batch size, GPUs, LoRA) is not part of this version of nnsize`)
+  await loadCore()
+
+  if (options.jsonl) return jsonl(parsed, io)
+
+  const source = await resolveSource(parsed.input, io)
+  const analysis = analyzeSource(source, options)
+
+  if (options.compare !== undefined) return compare(analysis, source, parsed, io, style)
+  const units = options.units ?? 'iec'
+  const c = core!
+  if (options.share) {
+    io.stdout.write(`${c.shareUrl(shareState(source, options, given))}\n`)
+    return exitCodes.ok
+  }
+  if (options.verify) {
+    io.stdout.write(c.verifySnippet(analysis))
+    return exitCodes.ok
+  }
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(c.analysisToJSON(analysis), null, 2)}\n`)
+    return exitCodes.ok
+  }
+  if (options.csv) {
+    io.stdout.write(c.renderCsv(c.moduleTable(analysis, { raw: true, depth: options.depth, units })))
+    return exitCodes.ok
+  }
+  const { renderMarkdownReport, renderReport } = await import('./report.js')
+  if (options.markdown) {
+    io.stdout.write(renderMarkdownReport(analysis, { units, depth: options.depth ?? defaultDepth, explain: options.explain === true, allTensors: options.tensors === true }))
+    return exitCodes.ok
+  }
+  io.stdout.write(
+    renderReport(analysis, {
+      style,
+      width: io.isTTY && io.columns ? io.columns : Infinity,
+      units,
+      depth: options.depth ?? defaultDepth,
+      allTensors: options.tensors === true,
+      explain: options.explain === true,
+    }),
+  )
+  return exitCodes.ok
+}
+
+/** A bare model name (`resnet50`) is the call of that model with its defaults. */
+function sourceText(text: string): string {
+  const name = text.trim()
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && core!.models.some((m) => m.name === name)) return `${name}()`
+  return text
+}
+
+function analyzeOptions(options: CliOptions): AnalyzeOptions {
+  return { input: options.input, device: options.device }
+}
+
+/** Analyses a source; an NnsizeError comes back as a {@link SourcedError} pointing into the text. */
+function analyzeSource(source: Source, options: CliOptions): Analysis {
+  if (source.text.trim() === '') {
+    throw new InputError(`${source.origin === '' ? 'the input' : source.origin === '<stdin>' ? 'standard input' : `'${source.origin}'`} is empty: give an expression such as "Conv2d(128, 256, 3)", a model name or a config.json`)
+  }
+  if (source.json) {
+    throw new InputError(
+      `${source.origin === '' ? 'the input' : source.origin === '<stdin>' ? 'standard input' : `'${source.origin}'`} is a JSON document; Hugging Face config.json files are not supported by this version of nnsize yet`,
+    )
+  }
+  const text = sourceText(source.text)
+  try {
+    return core!.analyze(text, analyzeOptions(options))
+  } catch (error) {
+    if (core!.NnsizeError.isInstance(error)) throw new SourcedError(error, text, source.origin)
+    throw error
+  }
+}
+
+function shareState(source: Source, options: CliOptions, given: Set<keyof CliOptions>): import('@nnsize/core').ShareState {
+  return {
+    source: source.text,
+    input: options.input,
+    device: options.device,
+    depth: given.has('depth') ? options.depth : undefined,
+    units: options.units,
+    optimizer: options.optimizer,
+    precision: options.precision,
+    batch: options.batch,
+    seq: options.seq,
+    gpus: options.gpus,
+    zero: options.zero,
+    gpu: options.gpu,
+    lora: options.lora,
+    checkpointing: options.checkpointing,
+  }
+}
+
+/** One JSON object per input line; a failing line becomes an `error` object and the run goes on. */
+async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
+  const c = core!
+  let lines: AsyncIterable<string> | Iterable<string>
+  if (parsed.input === undefined || parsed.input === '-') {
+    if (parsed.input === undefined && (io.stdin === undefined || (typeof io.stdin !== 'string' && io.stdin.isTTY === true))) {
+      throw new UsageError('--jsonl reads one input per line from standard input or a file: printf "Linear(10, 20)\\n" | nnsize --jsonl')
+    }
+    lines = stdinLines(io.stdin)
+  } else {
+    const source = await resolveSource(parsed.input, io)
+    lines = source.origin === '' ? [source.text] : splitLines(source.text)
+  }
+  let failed = false
+  for await (const line of lines) {
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue
+    let out: unknown
+    try {
+      out = c.analysisToJSON(c.analyze(sourceText(line), analyzeOptions(parsed.options)))
+    } catch (error) {
+      failed = true
+      if (c.NnsizeError.isInstance(error)) {
+        const e = error.toJSON()
+        out = { input: line, error: { code: e.code, message: e.message, start: e.start ?? null, end: e.end ?? null, ...(e.suggestions ? { suggestions: e.suggestions } : {}) } }
+      } else {
+        out = { input: line, error: { code: 'internal', message: error instanceof Error ? error.message : String(error), start: null, end: null } }
+      }
+    }
+    io.stdout.write(`${JSON.stringify(out)}\n`)
+  }
+  return failed ? exitCodes.invalidInput : exitCodes.ok
+}
+
+const analysisOptionKeys: ReadonlyArray<keyof CliOptions> = ['input', 'device', ...memoryKeys]
+
+/** `--compare`: another input, or other analysis options (`--compare "--device cpu"`) for the same input. */
+async function compare(a: Analysis, sourceA: Source, parsed: Parsed, io: CliIO, style: Style): Promise<number> {
+  const c = core!
+  const value = parsed.options.compare!
+  let sourceB = sourceA
+  let optionsB: CliOptions = parsed.options
+  let labels = { a: sourceA.text.trim(), b: '' }
+  if (value.trimStart().startsWith('-')) {
+    const words = splitArgs(value)
+    let override: Parsed | undefined
+    const sub = buildProgram(io, style, { onRun: (p) => (override = p), onCompletion: () => undefined })
+    try {
+      await sub.parseAsync(words, { from: 'user' })
+    } catch (error) {
+      if (error instanceof CommanderError) throw new UsageError(`in --compare: ${usageMessage(error)}`)
+      throw error
+    }
+    if (!override) throw new UsageError('--compare needs an input or analysis options such as "--device cpu"')
+    const extra = [...override.given].filter((k) => !analysisOptionKeys.includes(k))
+    if (extra.length > 0 || override.input !== undefined) throw new UsageError(`--compare takes another input or analysis options (--input, --device, memory options), not ${override.input !== undefined ? `'${override.input}'` : `--${extra[0]}`}`)
+    const memory = memoryKeys.filter((k) => override!.given.has(k))
+    if (memory.length > 0) throw new UsageError(`--${memory[0]} is not available yet: memory planning (optimizers, precision, batch size, GPUs, LoRA) is not part of this version of nnsize`)
+    optionsB = { ...parsed.options }
+    for (const key of override.given) (optionsB as Record<string, unknown>)[key] = override.options[key]
+    const describe = (o: CliOptions): string => analysisOptionKeys.filter((k) => o[k] !== undefined).map((k) => `--${k} ${String(o[k])}`).join(' ') || 'defaults'
+    labels = { a: describe(parsed.options), b: describe(optionsB) }
+  } else {
+    sourceB = await resolveSource(value, io)
+    labels.b = sourceB.text.trim()
+  }
+  const b = analyzeSource(sourceB, optionsB)
+  const comparison = c.compareAnalyses(a, b, { units: parsed.options.units })
+  if (parsed.options.json) {
+    io.stdout.write(`${JSON.stringify(c.comparisonToJSON(comparison), null, 2)}\n`)
+    return exitCodes.ok
+  }
+  const { renderComparison, renderMarkdownComparison } = await import('./report.js')
+  if (parsed.options.markdown) {
+    io.stdout.write(renderMarkdownComparison(comparison, labels))
+    return exitCodes.ok
+  }
+  io.stdout.write(renderComparison(comparison, labels, { style, width: io.isTTY && io.columns ? io.columns : Infinity }))
+  if (parsed.options.explain) {
+    const { explanationLines } = await import('./report.js')
+    for (const [name, analysis] of [['A', a], ['B', b]] as const) {
+      io.stdout.write(`\n${style.bold(name)}${explanationLines(c.explainAnalysis(analysis, { units: parsed.options.units }), style, io.isTTY && io.columns ? io.columns : Infinity).join('\n')}\n`)
+    }
+  }
+  return exitCodes.ok
+}

@@ -1,0 +1,210 @@
+import type { Analysis, ByteUnits, Comparison, ExplainSection } from '@nnsize/core'
+import { comparisonTable, explainAnalysis, moduleTable, renderMarkdownTable, summaryRows, summaryTable, tensorTable } from '@nnsize/core'
+import { renderTextTable, truncate } from './layout.js'
+import type { Style } from './style.js'
+import { visibleWidth } from './style.js'
+
+/** How a terminal report is drawn. */
+export interface ReportOptions {
+  style: Style
+  /** Terminal width in columns; Infinity when not a terminal (nothing is cut). */
+  width: number
+  units: ByteUnits
+  /** Deepest module level in the module table. */
+  depth: number
+  /** List every tensor rather than the first {@link tensorLimit}. */
+  allTensors: boolean
+  explain: boolean
+}
+
+/** Tensors listed by default. */
+export const tensorLimit = 30
+
+/** Source lines shown above the report. */
+const sourceLines = 8
+
+/** The source as a header: its first lines, each cut to the width, with a note when more lines follow. */
+function sourceHeader(source: string, style: Style, width: number): string {
+  const lines = source.trim().split('\n').map((l) => l.trimEnd())
+  const max = Number.isFinite(width) ? Math.max(10, width) : Infinity
+  const shown = lines.length > sourceLines ? lines.slice(0, sourceLines - 1) : lines
+  const out = shown.map((l) => style.bold(truncate(l, max)))
+  if (shown.length < lines.length) out.push(style.dim(`… ${lines.length - shown.length} more lines`))
+  return out.join('\n')
+}
+
+/** Label/value/detail lines; the detail wraps under the value when the line would be too wide. */
+function summaryLines(analysis: Analysis, options: ReportOptions): string[] {
+  const { style, width } = options
+  const rows = summaryRows(analysis, { units: options.units })
+  const labelWidth = Math.max(...rows.map((r) => r.label.length))
+  const out: string[] = []
+  for (const row of rows) {
+    const lead = `  ${row.label.padEnd(labelWidth)}  `
+    const bold = row.key === 'params' ? (t: string) => style.bold(style.green(t)) : (t: string) => style.bold(t)
+    // a long value (a formula with many terms) wraps under itself
+    const parts = wrap(row.value, Number.isFinite(width) ? Math.max(20, width - lead.length) : Infinity, '')
+    if (parts.length > 1) {
+      out.push(`${lead}${bold(parts[0]!)}`, ...parts.slice(1).map((p) => `${' '.repeat(lead.length)}${bold(p)}`))
+      if (row.detail) out.push(`${' '.repeat(lead.length)}${style.dim(truncate(row.detail, Math.max(10, width - lead.length)))}`)
+      continue
+    }
+    const line = `${lead}${bold(row.value)}`
+    if (!row.detail) {
+      out.push(line)
+      continue
+    }
+    const joined = `${line}  ${style.dim(row.detail)}`
+    if (visibleWidth(joined) <= width) out.push(joined)
+    else out.push(line, `${' '.repeat(lead.length)}${style.dim(truncate(row.detail, Math.max(10, width - lead.length)))}`)
+  }
+  return out
+}
+
+function title(text: string, style: Style): string {
+  return style.bold(text)
+}
+
+/** Explanation sections for a terminal: dim subjects, the derivation after them, wrapped to the width. */
+export function explanationLines(sections: readonly ExplainSection[], style: Style, width: number): string[] {
+  const out: string[] = []
+  for (const section of sections) {
+    out.push('', title(`How the numbers are derived: ${section.title.toLowerCase()}`, style))
+    for (const line of section.lines) {
+      out.push(`  ${style.cyan(line.subject)}`)
+      for (const part of line.text.split('; ')) out.push(...wrap(part, Number.isFinite(width) ? Math.max(20, width - 4) : Infinity).map((l) => `    ${l}`))
+    }
+  }
+  return out
+}
+
+/** Wraps text at spaces to `width` columns, continuation lines indented by `indent`. */
+function wrap(text: string, width: number, indent = '  '): string[] {
+  if ([...text].length <= width) return [text]
+  const words = text.split(' ')
+  const lines: string[] = []
+  let current = ''
+  for (const word of words) {
+    const next = current === '' ? word : `${current} ${word}`
+    if ([...next].length > width && current !== '') {
+      lines.push(current)
+      current = `${indent}${word}`
+    } else current = next
+  }
+  if (current !== '') lines.push(current)
+  return lines
+}
+
+/** The terminal report: source, summary, module table, tensors and (optionally) the explanation. */
+export function renderReport(analysis: Analysis, options: ReportOptions): string {
+  const { style, width } = options
+  const out: string[] = [sourceHeader(analysis.input, style, width), '', ...summaryLines(analysis, options)]
+  const hasChildren = analysis.modules.length > 1
+  if (hasChildren || analysis.forward) {
+    const table = moduleTable(analysis, { units: options.units, depth: options.depth })
+    out.push('', title('Modules', style))
+    out.push(
+      ...renderTextTable(table, style, width, {
+        shrink: [
+          { key: 'module', min: 12 },
+          { key: 'outputShape', min: 12 },
+          { key: 'type', min: 8 },
+        ],
+        drop: ['paramsPercent', 'savedBytes', 'macs', 'outputShape'],
+        color: { module: (text) => text.replace(/^([│├└─ ]+)/, (tree) => style.dim(tree)), type: (text) => style.cyan(text) },
+      }),
+    )
+    const hidden = analysis.modules.filter((m) => m.depth > options.depth).length
+    if (hidden > 0) out.push(style.dim(`  … ${hidden} deeper ${hidden === 1 ? 'module' : 'modules'} (--depth ${options.depth + 1} shows the next level)`))
+  }
+  if (!analysis.forward || options.allTensors) {
+    const table = tensorTable(analysis, { units: options.units })
+    const total = table.rows.length
+    if (total > 0) {
+      const shown = options.allTensors ? table.rows : table.rows.slice(0, tensorLimit)
+      out.push('', title('Tensors', style))
+      out.push(
+        ...renderTextTable({ ...table, rows: shown }, style, width, {
+          shrink: [
+            { key: 'name', min: 16, middle: true },
+            { key: 'note', min: 6 },
+          ],
+          drop: ['note', 'bytes', 'dtype'],
+          color: { note: (text) => style.yellow(text), shape: (text) => style.cyan(text) },
+        }),
+      )
+      if (shown.length < total) out.push(style.dim(`  … ${total - shown.length} more (--tensors lists all ${total})`))
+    }
+  }
+  if (options.explain) out.push(...explanationLines(explainAnalysis(analysis, { units: options.units }), style, width))
+  return `${out.join('\n')}\n`
+}
+
+function fenced(source: string): string {
+  const fence = source.includes('```') ? '~~~~' : '```'
+  return `${fence}python\n${source.trim()}\n${fence}`
+}
+
+/** Markdown: the source in a code block, the summary, the module table and the tensors. */
+export function renderMarkdownReport(analysis: Analysis, options: { units: ByteUnits; depth: number; explain: boolean; allTensors: boolean }): string {
+  const parts = [fenced(analysis.input), renderMarkdownTable(summaryTable(analysis, { units: options.units }))]
+  if (analysis.modules.length > 1 || analysis.forward) parts.push('**Modules**', renderMarkdownTable(moduleTable(analysis, { units: options.units, depth: options.depth })))
+  const tensors = tensorTable(analysis, { units: options.units })
+  if (tensors.rows.length > 0 && (!analysis.forward || options.allTensors)) {
+    const shown = options.allTensors ? tensors.rows : tensors.rows.slice(0, tensorLimit)
+    parts.push('**Tensors**', renderMarkdownTable({ ...tensors, rows: shown }))
+    if (shown.length < tensors.rows.length) parts.push(`_… ${tensors.rows.length - shown.length} more tensors._`)
+  }
+  if (options.explain) {
+    for (const section of explainAnalysis(analysis, { units: options.units })) {
+      parts.push(`**How the numbers are derived: ${section.title.toLowerCase()}**`, section.lines.map((l) => `- ${l.subject}: ${l.text.replace(/\|/g, '\\|')}`).join('\n'))
+    }
+  }
+  return `${parts.join('\n\n')}\n`
+}
+
+/** Short column headers for a comparison: the sources themselves when they are short, else A and B. */
+export function comparisonHeaders(comparison: Comparison, labels: { a: string; b: string }): { a: string; b: string } {
+  return labels.a.length <= 32 && labels.b.length <= 32 && !labels.a.includes('\n') && !labels.b.includes('\n') && labels.a !== labels.b ? labels : { a: 'A', b: 'B' }
+}
+
+/** The terminal form of a comparison: both sources, the side-by-side table and the tensors that differ. */
+export function renderComparison(comparison: Comparison, labels: { a: string; b: string }, options: { style: Style; width: number }): string {
+  const { style, width } = options
+  const headers = comparisonHeaders(comparison, labels)
+  const out: string[] = [`${style.bold('A')}  ${truncate(labels.a.split('\n')[0]!, Number.isFinite(width) ? Math.max(10, width - 3) : Infinity)}`, `${style.bold('B')}  ${truncate(labels.b.split('\n')[0]!, Number.isFinite(width) ? Math.max(10, width - 3) : Infinity)}`, '']
+  out.push(
+    ...renderTextTable(comparisonTable(comparison, headers.a === 'A' ? {} : headers), style, width, {
+      shrink: [
+        { key: 'a', min: 8 },
+        { key: 'b', min: 8 },
+      ],
+      color: { delta: (text) => (text.startsWith('+') ? style.yellow(text) : text.startsWith('−') ? style.green(text) : style.dim(text)) },
+    }),
+  )
+  if (comparison.tensors.length > 0) {
+    out.push('', title('Tensors that differ', style))
+    for (const t of comparison.tensors) {
+      const what = t.change === 'only-a' ? `only in A: ${t.a}` : t.change === 'only-b' ? `only in B: ${t.b}` : `${t.a} → ${t.b}`
+      out.push(`  ${t.name}  ${style.dim(what)}`)
+    }
+  }
+  return `${out.join('\n')}\n`
+}
+
+/** Markdown form of a comparison: the side-by-side table with short headers and the differing tensors. */
+export function renderMarkdownComparison(comparison: Comparison, labels: { a: string; b: string }): string {
+  const headers = comparisonHeaders(comparison, labels)
+  const parts: string[] = []
+  if (headers.a === 'A') parts.push(`A:\n\n${fenced(labels.a)}`, `B:\n\n${fenced(labels.b)}`)
+  const table = comparisonTable(comparison, headers.a === 'A' ? {} : { a: `\`${headers.a}\``, b: `\`${headers.b}\`` })
+  parts.push(renderMarkdownTable(table))
+  if (comparison.tensors.length > 0) {
+    parts.push(
+      comparison.tensors
+        .map((t) => `- \`${t.name}\`: ${t.change === 'only-a' ? `only in A, ${t.a}` : t.change === 'only-b' ? `only in B, ${t.b}` : `${t.a} → ${t.b}`}`)
+        .join('\n'),
+    )
+  }
+  return `${parts.join('\n\n')}\n`
+}

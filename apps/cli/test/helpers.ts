@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+/** The bundled CLI's entry, as the installed package runs it. */
+export const bin = fileURLToPath(new URL('../bin/nnsize.js', import.meta.url))
+
+/** What a CLI run produced. */
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs `nnsize <args>` as a subprocess, feeding `stdin` (closed empty when not given). */
+export function nnsize(args: readonly string[], options: { stdin?: string | Buffer; env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env }
+    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
+    const child = spawn(process.execPath, [bin, ...args], { env: env as NodeJS.ProcessEnv, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.on('error', () => undefined)
+    child.stdin.end(options.stdin ?? '')
+  })
+}

@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
+
+export default defineConfig({
+  resolve: {
+    // the CLI bundles the core from source; tests do the same, so no core build is needed
+    alias: { '@nnsize/core': fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url)) },
+  },
+  define: { NNSIZE_VERSION: JSON.stringify(pkg.version) },
+  test: {
+    name: 'cli',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    environment: 'node',
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+})

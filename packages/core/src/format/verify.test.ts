@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../analyze.js'
+import { verifySnippet } from './verify.js'
+
+describe('verifySnippet', () => {
+  it('builds the same module and checks counts, bytes, names and shapes', () => {
+    const py = verifySnippet(analyze('nn.Conv2d(128, 256, 3)'))
+    expect(py).toContain('from torch.nn import *\n')
+    expect(py).toContain('\nmodel = nn.Conv2d(128, 256, 3)\n')
+    expect(py).toContain('check("parameters", sum(p.numel() for p in model.parameters()), 295_168)')
+    expect(py).toContain('check("parameter bytes", sum(p.numel() * p.element_size() for p in model.parameters()), 1_180_672)')
+    expect(py).toContain('    ("weight", (256, 128, 3, 3), "float32"),\n    ("bias", (256,), "float32"),\n]')
+    expect(py).not.toContain('torchvision')
+    expect(py.endsWith('print("all checks passed")\n')).toBe(true)
+  })
+  it('keeps earlier statements and assigns the last expression to model', () => {
+    const py = verifySnippet(analyze('block = nn.Linear(4, 4)\nnn.Sequential(block, block)'))
+    expect(py).toContain('\nblock = nn.Linear(4, 4)\nmodel = nn.Sequential(block, block)\n')
+    expect(py).toContain('check("parameters", sum(p.numel() for p in model.parameters()), 20)')
+  })
+  it('checks the output shape and activation bytes with an input', () => {
+    const py = verifySnippet(analyze('nn.Sequential(nn.Linear(10, 20), nn.ReLU())', { input: '4,10', device: 'cpu' }))
+    expect(py).toContain('device = "cpu"')
+    expect(py).toContain('x0 = torch.randn((4, 10), dtype=torch.float32, device=device, requires_grad=True)')
+    expect(py).toContain('check("output shape", tuple(out.shape), (4, 20))')
+    expect(py).toContain('check("activation bytes saved for backward", activation_bytes, 320)')
+  })
+  it('leaves the buffer list out when there are no buffers', () => {
+    const py = verifySnippet(analyze('nn.Linear(1, 1)'))
+    expect(py).not.toContain('expected_buffers')
+  })
+})

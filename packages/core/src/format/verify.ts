@@ -1,0 +1,119 @@
+import type { Analysis } from '../analyze.js'
+import { parse } from '../expr/parse.js'
+import { models } from '../zoo/index.js'
+import { formatBytes } from './bytes.js'
+
+/** A Python integer literal with `_` between thousands: `295_168`. */
+function py(value: bigint | number): string {
+  const digits = value.toString()
+  if (digits.length < 5) return digits
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, '_')
+}
+
+function pyString(text: string): string {
+  return JSON.stringify(text)
+}
+
+function pyTuple(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${py(shape[0]!)},)` : `(${shape.map(py).join(', ')})`
+}
+
+/** The source with its last statement assigned to `model`, as Python reads it. */
+function modelAssignment(source: string): string {
+  const statements = parse(source).statements
+  const last = statements.at(-1)
+  if (!last) return `model = ${source.trim()}`
+  if (last.type === 'assign') return `${source.trimEnd()}\nmodel = ${last.target}`
+  return `${source.slice(0, last.span.start)}model = ${source.slice(last.span.start).trimEnd()}`
+}
+
+function usesTorchvision(source: string): boolean {
+  if (/\btorchvision\b/.test(source)) return true
+  return models.some((m) => new RegExp(`(^|[^\\w.])${m.name}\\s*\\(`).test(source))
+}
+
+/** One `check("<what>", <expression>, <expected>)` line. */
+function check(expression: string, value: string, what: string): string {
+  return `check(${pyString(what)}, ${expression}, ${value})`
+}
+
+/**
+ * A short PyTorch script that builds the same module and asserts the numbers of the
+ * analysis: parameter and buffer counts and bytes, every name and shape in order and,
+ * with an input, the output shape and the activation bytes saved for backward.
+ * It prints `all checks passed` when PyTorch agrees.
+ */
+export function verifySnippet(analysis: Analysis): string {
+  const lines: string[] = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', 'from torch.nn import *', 'from collections import OrderedDict']
+  if (usesTorchvision(analysis.input)) lines.push('import torchvision', 'from torchvision.models import *')
+  lines.push('')
+  const bytes = analysis.params.bytes + analysis.buffers.bytes
+  if (bytes >= 1024n ** 3n) lines.push(`# Building the model allocates ${formatBytes(bytes)} of memory.`)
+  lines.push(modelAssignment(analysis.input), '')
+  lines.push('def check(what, got, expected):', '    assert got == expected, f"{what}: PyTorch gives {got!r}, nnsize gives {expected!r}"', '')
+
+  const params = analysis.tensors.filter((t) => t.kind === 'parameter')
+  const buffers = analysis.tensors.filter((t) => t.kind === 'buffer')
+  lines.push(
+    check('sum(p.numel() for p in model.parameters())', py(analysis.params.total), 'parameters'),
+    check('sum(p.numel() for p in model.parameters() if p.requires_grad)', py(analysis.params.trainable), 'trainable parameters'),
+    check('sum(p.numel() * p.element_size() for p in model.parameters())', py(analysis.params.bytes), 'parameter bytes'),
+    check('sum(b.numel() for b in model.buffers())', py(analysis.buffers.total), 'buffer elements'),
+    check('sum(b.numel() * b.element_size() for b in model.buffers())', py(analysis.buffers.bytes), 'buffer bytes'),
+  )
+  const listing = (name: string, entries: typeof params): string[] => [
+    `${name} = [`,
+    ...entries.map((t) => `    (${pyString(t.name)}, ${pyTuple(t.shape)}, ${pyString(t.dtype)}),`),
+    ']',
+  ]
+  const describe = 'tuple(t.shape), str(t.dtype).replace("torch.", "")'
+  lines.push('', ...listing('expected_parameters', params))
+  lines.push(check(`[(n, ${describe}) for n, t in model.named_parameters()]`, 'expected_parameters', 'parameter names, shapes and dtypes'))
+  if (buffers.length > 0) {
+    lines.push('', ...listing('expected_buffers', buffers))
+    lines.push(check(`[(n, ${describe}) for n, t in model.named_buffers()]`, 'expected_buffers', 'buffer names, shapes and dtypes'))
+  }
+
+  const f = analysis.forward
+  if (f) {
+    const device = f.device
+    const inputs = f.inputs.map((spec, i) =>
+      spec.dtype === 'int64'
+        ? `x${i} = torch.zeros(${pyTuple(spec.shape)}, dtype=torch.long, device=device)`
+        : `x${i} = torch.randn(${pyTuple(spec.shape)}, dtype=torch.${spec.dtype}, device=device, requires_grad=True)`,
+    )
+    const names = f.inputs.map((_, i) => `x${i}`)
+    let call = names.join(', ')
+    if (analysis.module === 'MultiheadAttention') call = names.length === 1 ? 'x0, x0, x0' : names.length === 2 ? 'x0, x1, x1' : call
+    lines.push(
+      '',
+      `# forward pass (activation bytes follow PyTorch's ${device.toUpperCase()} kernels)`,
+      `device = ${pyString(device)}`,
+      'model = model.to(device).train()',
+      ...inputs,
+      '',
+      'def storage(t):',
+      '    s = t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()',
+      '    return s.data_ptr(), s.nbytes()',
+      '',
+      'saved = {}',
+      'def pack(t):',
+      '    ptr, nbytes = storage(t)',
+      '    saved[ptr] = nbytes',
+      '    return t',
+      '',
+      'with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):',
+      `    out = model(${call})`,
+      'out = out[0] if isinstance(out, (tuple, list)) else out',
+      `state = {storage(t)[0] for t in [*model.parameters(), *model.buffers()]}`,
+      `inputs = {storage(t)[0] for t in [${names.join(', ')}]}`,
+      'activation_bytes = sum(n for p, n in saved.items() if p not in state and p not in inputs)',
+      'activation_bytes_with_input = sum(n for p, n in saved.items() if p not in state)',
+      check('tuple(out.shape)', pyTuple(f.outputs[0]?.shape ?? []), 'output shape'),
+      check('activation_bytes', py(f.savedBytes), 'activation bytes saved for backward'),
+      check('activation_bytes_with_input', py(f.savedBytesWithInput), 'activation bytes saved for backward, input included'),
+    )
+  }
+  lines.push('print("all checks passed")')
+  return `${lines.join('\n')}\n`
+}

@@ -1,0 +1,210 @@
+import { NnsizeError } from '../errors.js'
+import { bool, device, dtype, float, int, optionalFloat, optionalInt, str } from '../bind/args.js'
+import type { ArgSpec } from '../bind/args.js'
+import { showValue, typeName } from '../expr/values.js'
+import type { ForwardContext, Tensor } from '../forward/trace.js'
+import type { ModuleNode } from '../model/module.js'
+import { isFloatingDType } from '../tensor/dtype.js'
+import type { DType } from '../tensor/dtype.js'
+import { formatShape } from '../tensor/shape.js'
+import { defineLayer } from './define-layer.js'
+import type { ArgFailure, ClassMethod, ModuleBuilder } from './define-layer.js'
+
+/** A tensor argument (`_weight=torch.zeros(10, 3)`): its shape and dtype. */
+export interface TensorArg {
+  shape: number[]
+  dtype: DType
+}
+
+/** A tensor argument that may be `None`. */
+function optionalTensor(name: string): ArgSpec<TensorArg | null> {
+  return {
+    name,
+    required: false,
+    default: null,
+    coerce(value, span, n) {
+      if (value.kind === 'none') return null
+      if (value.kind === 'tensor') return { shape: [...value.shape], dtype: value.dtype }
+      throw new NnsizeError('argument-type', `\`${n}\` must be a tensor such as \`torch.zeros(10, 3)\`, got ${typeName(value)} \`${showValue(value)}\`.`, { span })
+    },
+  }
+}
+
+/** A 2-D tensor argument (`from_pretrained(embeddings)`). */
+function matrixArg(name: string): ArgSpec<TensorArg> {
+  const optional = optionalTensor(name)
+  return {
+    name,
+    required: true,
+    coerce(value, span, n) {
+      const t = optional.coerce(value, span, n)
+      if (t === null) throw new NnsizeError('argument-type', `\`${n}\` must be a tensor such as \`torch.zeros(10, 3)\`, got None.`, { span })
+      if (t.shape.length !== 2) {
+        throw new NnsizeError('argument-value', `Embeddings parameter is expected to be 2-dimensional: \`${n}\` has shape ${formatShape(t.shape)}.`, { span })
+      }
+      return t
+    },
+  }
+}
+
+/** Bound arguments shared by `nn.Embedding` and `nn.EmbeddingBag`. */
+interface EmbeddingCommon {
+  num_embeddings: number
+  embedding_dim: number
+  padding_idx: number | null
+  max_norm: number | null
+  norm_type: number
+  scale_grad_by_freq: boolean
+  sparse: boolean
+  _weight: TensorArg | null
+}
+
+/** `padding_idx` within `[-num_embeddings, num_embeddings)`, as the constructors assert; `_weight` of shape `(num_embeddings, embedding_dim)`. */
+function validateCommon(a: EmbeddingCommon, weightRequiresGrad: boolean, fail: ArgFailure): void {
+  const n = a.num_embeddings
+  if (a.padding_idx !== null && (a.padding_idx >= n || a.padding_idx < -n)) {
+    fail('padding_idx', `Padding_idx must be within num_embeddings: \`padding_idx\` is ${a.padding_idx} but \`num_embeddings\` is ${n}, so it must be between ${-n} and ${n - 1}.`)
+  }
+  if (a._weight !== null) {
+    const { shape } = a._weight
+    if (shape.length !== 2 || shape[0] !== n || shape[1] !== a.embedding_dim) {
+      fail('_weight', `Shape of weight does not match num_embeddings and embedding_dim: \`_weight\` has shape ${formatShape(shape)}, expected (${n}, ${a.embedding_dim}).`)
+    }
+    if (weightRequiresGrad && !isFloatingDType(a._weight.dtype)) {
+      fail('_weight', `Only tensors of floating point and complex dtype can require gradients: \`_weight\` is \`torch.${a._weight.dtype}\`.`)
+    }
+  }
+}
+
+/** The `weight` parameter: from `_weight` (its dtype) when given, else `(num_embeddings, embedding_dim)` in the layer's dtype. */
+function buildWeight(a: EmbeddingCommon, requiresGrad: boolean, m: ModuleBuilder): void {
+  const weightDType = a._weight?.dtype ?? m.floatDType
+  m.param('weight', [a.num_embeddings, a.embedding_dim], { dtype: weightDType, requiresGrad })
+}
+
+function explainWeight(a: EmbeddingCommon) {
+  return [{ tensor: 'weight', factors: [['num_embeddings', a.num_embeddings], ['embedding_dim', a.embedding_dim]] as const }]
+}
+
+function checkIndices(x: Tensor, ctx: ForwardContext): void {
+  if (x.dtype !== 'int64' && x.dtype !== 'int32') {
+    throw ctx.error(`takes integer indices, got a ${x.dtype} tensor of shape ${formatShape(x.shape)}: Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int.`)
+  }
+}
+
+function weightRequiresGrad(self: ModuleNode): boolean {
+  return self.params.get('weight')?.requiresGrad ?? false
+}
+
+/** Bound arguments of `nn.Embedding`. */
+export interface EmbeddingArgs extends EmbeddingCommon {
+  _freeze: boolean
+}
+
+const commonHead = [int('num_embeddings'), int('embedding_dim')] as const
+const paddingIdx = optionalInt('padding_idx', { default: null, min: -Infinity })
+const maxNorm = optionalFloat('max_norm', { default: null })
+const normType = float('norm_type', { default: 2.0 })
+const scaleGradByFreq = bool('scale_grad_by_freq', { default: false })
+const sparse = bool('sparse', { default: false })
+
+/**
+ * `nn.Embedding(num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
+ * scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False)`: a lookup table.
+ * The forward saves the indices when the weight requires grad; 0 MACs.
+ */
+export const embedding = defineLayer<EmbeddingArgs>({
+  name: 'Embedding',
+  signature: [...commonHead, paddingIdx, maxNorm, normType, scaleGradByFreq, sparse, optionalTensor('_weight'), bool('_freeze', { default: false }), device(), dtype()],
+  inputKind: 'index',
+  validate: (a, fail) => validateCommon(a, !a._freeze, fail),
+  build(a, m) {
+    buildWeight(a, !a._freeze, m)
+  },
+  explain: explainWeight,
+  classMethods: {
+    from_pretrained: {
+      signature: [matrixArg('embeddings'), bool('freeze', { default: true }), paddingIdx, maxNorm, normType, scaleGradByFreq, sparse],
+      call(args, create) {
+        const embeddings = args['embeddings'] as TensorArg
+        const { freeze, ...rest } = args
+        return create('Embedding', { ...rest, num_embeddings: embeddings.shape[0], embedding_dim: embeddings.shape[1], _weight: embeddings, _freeze: freeze })
+      },
+    } satisfies ClassMethod,
+  },
+  forward(self, inputs, ctx) {
+    const x = inputs[0]!
+    checkIndices(x, ctx)
+    if (weightRequiresGrad(self)) ctx.save(x)
+    return ctx.tensor([...x.shape, self.args.embedding_dim], ctx.state(self, 'weight').dtype)
+  },
+})
+
+/** Bound arguments of `nn.EmbeddingBag`. */
+export interface EmbeddingBagArgs extends EmbeddingCommon {
+  mode: 'sum' | 'mean' | 'max'
+  include_last_offset: boolean
+}
+
+const mode = str('mode', { default: 'mean', choices: ['sum', 'mean', 'max'] as const })
+const includeLastOffset = bool('include_last_offset', { default: false })
+
+/**
+ * `nn.EmbeddingBag(num_embeddings, embedding_dim, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+ * mode='mean', sparse=False, _weight=None, include_last_offset=False, padding_idx=None)`: sums, averages
+ * or takes the maximum of the embeddings of each bag. A 2-D input `(B, L)` is `B` bags of `L` indices.
+ */
+export const embeddingBag = defineLayer<EmbeddingBagArgs>({
+  name: 'EmbeddingBag',
+  signature: [...commonHead, maxNorm, normType, scaleGradByFreq, mode, sparse, optionalTensor('_weight'), includeLastOffset, paddingIdx, device(), dtype()],
+  inputKind: 'index',
+  validate: (a, fail) => validateCommon(a, true, fail),
+  build(a, m) {
+    buildWeight(a, true, m)
+  },
+  explain: explainWeight,
+  classMethods: {
+    from_pretrained: {
+      signature: [matrixArg('embeddings'), bool('freeze', { default: true }), maxNorm, normType, scaleGradByFreq, mode, sparse, includeLastOffset, paddingIdx],
+      call(args, create) {
+        const embeddings = args['embeddings'] as TensorArg
+        const { freeze, ...rest } = args
+        const module = create('EmbeddingBag', { ...rest, num_embeddings: embeddings.shape[0], embedding_dim: embeddings.shape[1], _weight: embeddings })
+        const weight = module.params.get('weight')
+        if (weight) weight.requiresGrad = !freeze
+        return module
+      },
+    } satisfies ClassMethod,
+  },
+  /**
+   * `F.embedding_bag` turns a `(B, L)` input into flat indices and `B` offsets (a new int64 tensor). When the
+   * weight requires grad, backward keeps the indices, the offsets, `offset2bag`, `bag_size` and `max_indices`:
+   * - CPU: `offset2bag` has `n + 1` elements (its storage before the final resize), except for `mode='sum'`
+   *   on a float32/float16/bfloat16 weight without `padding_idx`, whose fast path leaves it empty;
+   *   `bag_size` has `B` elements; `max_indices` has `bags × embedding_dim` elements for `'max'`, else `bags`.
+   * - CUDA: `offset2bag` has `n` elements, `bag_size` `B`, `max_indices` `bags × embedding_dim` for `'max'`, else none.
+   */
+  forward(self, inputs, ctx) {
+    const x = inputs[0]!
+    const a = self.args
+    checkIndices(x, ctx)
+    if (x.shape.length === 1) throw ctx.error('needs `offsets` with a 1D input, which nnsize cannot pass: use a 2D input of shape (bags, indices per bag).')
+    if (x.shape.length !== 2) throw ctx.error(`input has to be 1D or 2D Tensor, but got Tensor of dimension ${x.shape.length} (shape ${formatShape(x.shape)}).`)
+    const [rows, perBag] = x.shape as [number, number]
+    const indices = rows * perBag
+    const bags = a.include_last_offset ? Math.max(rows - 1, 0) : rows
+    const weight = ctx.state(self, 'weight')
+    if (weightRequiresGrad(self)) {
+      ctx.save(x, ctx.tensor([rows], x.dtype))
+      if (ctx.device === 'cpu') {
+        const fastSum = a.mode === 'sum' && a.padding_idx === null && (weight.dtype === 'float32' || weight.dtype === 'float16' || weight.dtype === 'bfloat16')
+        if (!fastSum) ctx.save(ctx.tensor([indices + 1], x.dtype))
+        ctx.save(ctx.tensor([rows], x.dtype), ctx.tensor(a.mode === 'max' ? [bags, a.embedding_dim] : [bags], x.dtype))
+      } else {
+        ctx.save(ctx.tensor([indices], x.dtype), ctx.tensor([rows], x.dtype))
+        if (a.mode === 'max') ctx.save(ctx.tensor([bags, a.embedding_dim], x.dtype))
+      }
+    }
+    return ctx.tensor([bags, a.embedding_dim], weight.dtype)
+  },
+})

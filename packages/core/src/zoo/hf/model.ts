@@ -3,7 +3,7 @@ import { namedTensors } from '../../model/module.js'
 import { numel } from '../../tensor/shape.js'
 
 /**
- * The shape of a model's KV cache, as the memory planner takes it. Bytes per token for a
+ * The shape of a model's KV cache, as the memory planner takes it (`KvCacheSpec` of `memory/kvcache.ts`). Bytes per token for a
  * dtype of `b` bytes: `2 (K and V) × layers × kvHeads × headDim × b` (with `latentDim`:
  * `layers × latentDim × b`, the compressed cache of multi-head latent attention).
  */
@@ -14,10 +14,10 @@ export interface KVCacheShape {
   kvHeads: number
   /** Size of one key (and one value) head. */
   headDim: number
-  /** Attention window in tokens, when every layer attends to at most that many past tokens. */
+  /** Attention window in tokens: the layers that use it keep at most that many tokens. */
   slidingWindow?: number
-  /** When only some layers use a window: how many, and the window (the others keep every token). */
-  windowedLayers?: { count: number; window: number }
+  /** How many layers use `slidingWindow` when not all do (Gemma 2: half; Gemma 3: 5 of 6). Absent: all. */
+  slidingWindowLayers?: number
   /** Multi-head latent attention: elements cached per token per layer (`kv_lora_rank + qk_rope_head_dim`). */
   latentDim?: number
 }

@@ -25,6 +25,10 @@ describe('parseJSON', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
   })
 
+  it('skips a leading byte-order mark', () => {
+    expect(parseJSON('\ufeff{"a": 1}')).toEqual({ a: 1 })
+  })
+
   it('keeps the last of duplicate keys, as Python does', () => {
     expect(parseJSON('{"a": 1, "a": 2}')).toEqual({ a: 2 })
   })

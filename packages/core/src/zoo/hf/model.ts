@@ -105,13 +105,23 @@ function countAt(root: ModuleNode, path: string, except: readonly string[] = [])
   return sum
 }
 
-/** Sums the unique parameters of a build by part, and derives the untied, active and per-block figures. */
-export function describeBuild(build: HFBuild, meta: { family: string; modelType: string; architecture: string }): ModelInfo {
+/** What {@link describeBuild} says about the model besides the counts. */
+export interface BuildMeta {
+  family: string
+  modelType: string
+  architecture: string
+}
+
+/**
+ * Sums the unique parameters of a build by part, and derives the untied, active and per-block figures.
+ * `params` (each parameter once, under its first name) is listed from the tree when not given.
+ */
+export function describeBuild(build: HFBuild, meta: BuildMeta, params?: ReadonlyArray<{ name: string; elementCount: bigint }>): ModelInfo {
   let total = 0n
   const breakdown: Record<string, bigint> = {}
   for (const [key] of build.parts) breakdown[key] = 0n
-  for (const [name, def] of namedTensors(build.root, 'parameter')) {
-    const count = numel(def.shape)
+  const listed = params ?? namedTensors(build.root, 'parameter').map(([name, def]) => ({ name, elementCount: numel(def.shape) }))
+  for (const { name, elementCount: count } of listed) {
     total += count
     const part = build.parts.find(([, paths]) => paths.some((p) => under(name, p)))
     if (!part) throw new Error(`internal: tensor ${name} belongs to no part`)

@@ -132,10 +132,3 @@ export class ModuleFactory {
 function tensor(shape: number[]): TensorDef {
   return { kind: 'parameter', shape, dtype: 'float32', requiresGrad: true, persistent: true }
 }
-
-/** The `weight` tensor of a module (for tying). */
-export function weightOf(module: ModuleNode): TensorDef {
-  const weight = module.params.get('weight')
-  if (!weight) throw new Error(`internal: ${module.type} has no weight`)
-  return weight
-}

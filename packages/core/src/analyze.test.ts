@@ -70,6 +70,7 @@ describe('analyze', () => {
     expect(errorOf(() => analyze('nn.Linear')).message).toContain('Call it')
     expect(analyze('nn.Linear(2, 3)').params.total).toBe(9n)
     expect(analyze('nn.Linear(2, 3)').model).toBeUndefined()
+    expect(errorOf(() => analyze('123')).message).toContain('must end with a module, got int')
   })
 
   it('calls a bare model builder with no required arguments, as `name()`', () => {

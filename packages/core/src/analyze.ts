@@ -105,7 +105,7 @@ export function analyzeConfig(config: unknown, input: string, options: AnalyzeOp
 }
 
 /** A whole input that is a model name rather than an expression: `gpt2`, `llama-3.1-8b`, `meta-llama/Llama-3.1-8B`. */
-const modelName = /^[A-Za-z0-9][\w.\-/]*$/
+const modelName = /^(?=[\w.\-/]*[A-Za-z])[A-Za-z0-9][\w.\-/]*$/
 
 /** `resnet50`, `nn.Linear`: a name or attribute path, which the expression language evaluates. */
 function isDottedName(text: string): boolean {

@@ -86,5 +86,9 @@ describe('buildHFModel', () => {
   it('refuses huge values with the key named', () => {
     expect(errorOf({ model_type: 'llama', vocab_size: 1e20 }).message).toContain('`vocab_size` is `100000000000000000000`, beyond the largest supported value')
     expect(errorOf({ model_type: 'llama', hidden_size: -1 }).message).toContain('`hidden_size` must be at least 1')
+    // 2^31 − 1 heads of 2^31 − 1: a q_proj of about 4.6e18 rows, past exact doubles
+    const huge = errorOf({ model_type: 'llama', num_hidden_layers: 1, num_attention_heads: 2 ** 31 - 1, num_key_value_heads: 1, head_dim: 2 ** 31 - 1 })
+    expect(huge.code).toBe('limit')
+    expect(huge.message).toContain('beyond 9,007,199,254,740,991')
   })
 })

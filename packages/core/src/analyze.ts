@@ -13,6 +13,10 @@ import type { FormulaTerm } from './layers/define-layer.js'
 import { traceForward } from './forward/trace.js'
 import type { DeviceProfile, ForwardResult, InputSpec } from './forward/trace.js'
 import { parseInputShapes } from './forward/input.js'
+import { buildHFModel } from './zoo/hf/index.js'
+import type { ModelInfo } from './zoo/hf/model.js'
+import { findModel, modelSuggestions, resolveModel } from './zoo/hf/catalogue.js'
+import { parseJSON } from './zoo/hf/json.js'
 
 /** Options of {@link analyze}. */
 export interface AnalyzeOptions {
@@ -43,14 +47,23 @@ export interface Analysis {
   forward?: ForwardResult & { inputs: InputSpec[]; device: DeviceProfile }
   /** The module tree itself. */
   root: ModuleNode
+  /** For a Hugging Face config or a catalogue model: family, tying, MoE, breakdown and KV cache. */
+  model?: ModelInfo
 }
+
+/** What {@link analyze} takes: source text (an expression, a model name, JSON text of a `config.json`) or a parsed `config.json` object. */
+export type AnalyzeSource = string | Readonly<Record<string, unknown>>
 
 /** Evaluates source text (statements ending in an expression) to the module it builds. Throws {@link NnsizeError}. */
 export function buildModule(source: string): ModuleNode {
   const program = parse(source)
   const budget = { modules: 0 }
   const globals = createGlobals({ layers, models }, budget)
-  const { value, span } = evaluateProgram(program, globals, moduleHooks)
+  let { value, span } = evaluateProgram(program, globals, moduleHooks)
+  if (value.kind === 'callable' && value.name.startsWith('torchvision.models.')) {
+    // A bare model builder (`resnet50`): call it with its defaults, as `resnet50()`.
+    value = value.invoke([], span)
+  }
   if (value.kind !== 'module') {
     const hint = value.kind === 'callable' ? ` Call it: \`${value.name}(...)\`.` : value.kind === 'list' || value.kind === 'tuple' ? ' Wrap modules in `nn.Sequential(...)` or `nn.ModuleList([...])`.' : ''
     throw new NnsizeError('type', `The input must end with a module, got ${typeName(value)} \`${showValue(value)}\`.${hint}`, { span })
@@ -81,13 +94,56 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
   return analysis
 }
 
+/** Analyses a Hugging Face `config.json` (parsed), naming `input` as the source. */
+export function analyzeConfig(config: unknown, input: string, options: AnalyzeOptions = {}, checkpoint?: string): Analysis {
+  const { root, model } = buildHFModel(config)
+  const analysis = analyzeModule(root, input, options)
+  analysis.model = checkpoint === undefined ? model : { ...model, checkpoint }
+  return analysis
+}
+
+/** A whole input that is a model name rather than an expression: `gpt2`, `llama-3.1-8b`, `meta-llama/Llama-3.1-8B`. */
+const modelName = /^[A-Za-z0-9][\w.\-/]*$/
+
+/** `resnet50`, `nn.Linear`: a name or attribute path, which the expression language evaluates. */
+function isDottedName(text: string): boolean {
+  return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(text)
+}
+
 /**
  * Counts the parameters and buffers of the module that `source` builds, lists every
  * tensor as PyTorch names it and, given an input shape, traces the forward pass.
+ * `source` is an expression (`nn.Conv2d(128, 256, 3)`, `resnet50`), a catalogue model name
+ * (`llama-3.1-8b`), the JSON text of a Hugging Face `config.json`, or that config parsed.
  *
  * @example analyze('nn.Conv2d(128, 256, 3)').params.total // 295168n
  */
-export function analyze(source: string, options: AnalyzeOptions = {}): Analysis {
-  if (typeof source !== 'string') throw new NnsizeError('type', `\`analyze\` takes source text, got ${source === null ? 'null' : typeof source}.`)
+export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): Analysis {
+  if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
+    let text: string
+    try {
+      text = JSON.stringify(source)
+    } catch {
+      throw new NnsizeError('config', 'The config object cannot be written as JSON: it must hold only JSON values (no bigints, no cycles).')
+    }
+    return analyzeConfig(source, text, options)
+  }
+  if (typeof source !== 'string') throw new NnsizeError('type', `\`analyze\` takes source text or a \`config.json\` object, got ${source === null ? 'null' : Array.isArray(source) ? 'a list' : typeof source}.`)
+  const text = source.trim()
+  if (text.startsWith('{')) return analyzeConfig(parseJSON(source), source, options)
+  if (modelName.test(text)) {
+    const entry = findModel(text)
+    if (entry) return analyzeConfig(entry.config, source, options, entry.id)
+    // `llama-3.1-9b` or `org/name` is not a Python name: it can only be a model name.
+    if (!isDottedName(text)) resolveModel(text)
+    try {
+      return analyzeModule(buildModule(source), source, options)
+    } catch (error) {
+      // A bare unknown identifier close to a catalogue name (`gpt3`): say so.
+      if (NnsizeError.isInstance(error) && error.code === 'unknown-name' && error.suggestions.length === 0 && modelSuggestions(text).length > 0) resolveModel(text)
+      throw error
+    }
+  }
   return analyzeModule(buildModule(source), source, options)
 }
+

@@ -111,58 +111,84 @@ export function sumTensors(tensors: readonly TensorEntry[]): { params: ParamCoun
 /** Every module in `named_modules()` order with its counts. */
 export function listModules(root: ModuleNode, walked: readonly WalkedModule[] = walkModules(root)): ModuleEntry[] {
   const modules = walked
-  // Count how often each module and tensor is reachable; without sharing, subtree totals simply add up.
-  const seenModules = new Set<ModuleNode>()
-  const seenTensors = new Set<TensorDef>()
-  let shared = false
-  const stack: ModuleNode[] = [root]
-  while (stack.length > 0 && !shared) {
-    const node = stack.pop()!
-    if (seenModules.has(node)) {
-      shared = true
-      break
-    }
-    seenModules.add(node)
-    for (const t of [...node.params.values(), ...node.buffers.values()]) {
-      if (t === null) continue
-      if (seenTensors.has(t)) shared = true
-      seenTensors.add(t)
-    }
-    for (const child of node.children.values()) if (child) stack.push(child)
-  }
-  const counts = new Map<ModuleNode, { params: ParamCounts; buffers: BufferCounts }>()
-  const countOf = (node: ModuleNode): { params: ParamCounts; buffers: BufferCounts } => {
-    if (shared) return sumTensors(listTensors(node))
-    const own = sumTensors(ownTensors(node))
-    for (const child of node.children.values()) {
-      if (!child) continue
-      const c = counts.get(child)!
-      for (const key of Object.keys(own.params) as Array<keyof ParamCounts>) own.params[key] += c.params[key]
-      own.buffers.total += c.buffers.total
-      own.buffers.bytes += c.buffers.bytes
-    }
-    return own
-  }
-  if (!shared) {
-    for (let i = modules.length - 1; i >= 0; i--) {
-      const node = modules[i]!.node
-      counts.set(node, countOf(node))
-    }
-  }
-  return modules.map(({ path, node, depth }) => {
-    const { params, buffers } = shared ? countOf(node) : counts.get(node)!
+  const entry = ({ path, node, depth }: WalkedModule, params: ParamCounts, buffers: BufferCounts): ModuleEntry => {
     let ownParamCount = 0n
     for (const p of node.params.values()) if (p) ownParamCount += numel(p.shape)
     return { path, type: node.type, depth, params, buffers, ownParamCount, node }
+  }
+  // A module held by two parents: count each subtree on its own (rare, small models).
+  const parents = new Map<ModuleNode, number>()
+  for (const { node: m } of modules) for (const c of m.children.values()) if (c) parents.set(c, (parents.get(c) ?? 0) + 1)
+  for (const n of parents.values()) {
+    if (n > 1) {
+      return modules.map((walkedModule) => {
+        const { params, buffers } = sumTensors(listTensors(walkedModule.node))
+        return entry(walkedModule, params, buffers)
+      })
+    }
+  }
+  // A tree: sum bottom-up once; tensors registered in two modules (tied weights) are counted once per subtree.
+  const uses = new Map<TensorDef, number>()
+  for (const { node: m } of modules) {
+    for (const t of m.params.values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
+    for (const t of m.buffers.values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
+  }
+  interface Subtree {
+    params: ParamCounts
+    buffers: BufferCounts
+    shared: Set<TensorDef> | null
+  }
+  const zero = (): Subtree => ({ params: { total: 0n, trainable: 0n, frozen: 0n, bytes: 0n, trainableBytes: 0n, frozenBytes: 0n }, buffers: { total: 0n, bytes: 0n }, shared: null })
+  const add = (into: Subtree, t: TensorDef): void => {
+    const count = numel(t.shape)
+    const bytes = count * BigInt(dtypeBytes[t.dtype])
+    if (t.kind === 'buffer') {
+      into.buffers.total += count
+      into.buffers.bytes += bytes
+      return
+    }
+    const p = into.params
+    p.total += count
+    p.bytes += bytes
+    if (t.requiresGrad) {
+      p.trainable += count
+      p.trainableBytes += bytes
+    } else {
+      p.frozen += count
+      p.frozenBytes += bytes
+    }
+  }
+  const subtrees = new Map<ModuleNode, Subtree>()
+  for (let i = modules.length - 1; i >= 0; i--) {
+    const node = modules[i]!.node
+    const sub = zero()
+    const own = (t: TensorDef | null): void => {
+      if (!t) return
+      if ((uses.get(t) ?? 0) > 1) (sub.shared ??= new Set()).add(t)
+      else add(sub, t)
+    }
+    for (const t of node.params.values()) own(t)
+    for (const t of node.buffers.values()) own(t)
+    for (const child of node.children.values()) {
+      const c = child && subtrees.get(child)
+      if (!c) continue
+      for (const key of Object.keys(sub.params) as Array<keyof ParamCounts>) sub.params[key] += c.params[key]
+      sub.buffers.total += c.buffers.total
+      sub.buffers.bytes += c.buffers.bytes
+      if (c.shared) for (const t of c.shared) (sub.shared ??= new Set()).add(t)
+    }
+    subtrees.set(node, sub)
+  }
+  return modules.map((walkedModule) => {
+    const sub = subtrees.get(walkedModule.node)!
+    const total = zero()
+    for (const key of Object.keys(total.params) as Array<keyof ParamCounts>) total.params[key] = sub.params[key]
+    total.buffers = { ...sub.buffers }
+    if (sub.shared) for (const t of sub.shared) add(total, t)
+    return entry(walkedModule, total.params, total.buffers)
   })
 }
 
-function ownTensors(node: ModuleNode): TensorEntry[] {
-  const out: TensorEntry[] = []
-  for (const [name, def] of node.params) if (def) out.push(tensorEntry(name, def))
-  for (const [name, def] of node.buffers) if (def) out.push(tensorEntry(name, def))
-  return out
-}
 
 /** The formula terms for one module: the layer's own naming, or the tensor shapes. */
 export function formulaTerms(node: ModuleNode): FormulaTerm[] {

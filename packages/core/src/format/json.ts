@@ -3,6 +3,7 @@ import type { ParamCounts, BufferCounts } from '../count/count.js'
 import type { DType } from '../tensor/dtype.js'
 import { jsonInteger } from './number.js'
 import { formatFormula } from './formula.js'
+import type { KVCacheInfo, ModelInfo } from '../zoo/hf/model.js'
 
 /** An exact integer in JSON: a number up to 2^53 − 1, a decimal string above. */
 export type JSONInteger = number | string
@@ -42,6 +43,39 @@ export interface AnalysisJSON {
   /** The backward pass's compute. */
   backward?: { macs: JSONInteger; flops: JSONInteger }
   activations?: ActivationsJSON
+  /** Hugging Face configs and catalogue models only. */
+  model?: ModelJSON
+}
+
+/** The JSON form of {@link ModelInfo}: exact integers as {@link JSONInteger}. */
+export interface ModelJSON {
+  family: string
+  modelType: string
+  architecture: string
+  checkpoint?: string
+  tiedEmbeddings: boolean
+  paramsUntied: JSONInteger
+  activeParamsPerToken: JSONInteger | null
+  breakdown: Record<string, JSONInteger>
+  kvCache: (Omit<KVCacheInfo, 'bytesPerTokenFp16'> & { bytesPerTokenFp16: JSONInteger | null }) | null
+  kvCacheNote: string
+  notes: string[]
+}
+
+function modelJSON(m: ModelInfo): ModelJSON {
+  return {
+    family: m.family,
+    modelType: m.modelType,
+    architecture: m.architecture,
+    ...(m.checkpoint !== undefined ? { checkpoint: m.checkpoint } : {}),
+    tiedEmbeddings: m.tiedEmbeddings,
+    paramsUntied: jsonInteger(m.paramsUntied),
+    activeParamsPerToken: m.activeParamsPerToken === null ? null : jsonInteger(m.activeParamsPerToken),
+    breakdown: Object.fromEntries(Object.entries(m.breakdown).map(([k, v]) => [k, jsonInteger(v)])),
+    kvCache: m.kvCache === null ? null : { ...m.kvCache, bytesPerTokenFp16: m.kvCache.bytesPerTokenFp16 === null ? null : jsonInteger(m.kvCache.bytesPerTokenFp16) },
+    kvCacheNote: m.kvCacheNote,
+    notes: [...m.notes],
+  }
 }
 
 function params(p: ParamCounts): AnalysisJSON['params'] {
@@ -105,5 +139,6 @@ export function analysisToJSON(analysis: Analysis): AnalysisJSON {
       inferencePeakBytes: jsonInteger(forward.inferencePeakBytes),
     }
   }
+  if (analysis.model) json.model = modelJSON(analysis.model)
   return json
 }

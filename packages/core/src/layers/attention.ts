@@ -175,21 +175,30 @@ export const multiheadAttention = defineLayer<MultiheadAttentionArgs>({
       ctx.macs(BigInt(seq) * BigInt(batch) * BigInt(inFeatures) * BigInt(outFeatures))
       return ctx.tensor([seq, batch, outFeatures], dt)
     }
-    // Each of q, k, v ends up in its own contiguous (seq, batch, embed) storage: the projection's
-    // output, or a copy of a chunk of a packed projection.
-    if (packed && key === value && query === key) {
-      project(query, tgtLen, e, 3 * e)
-    } else if (packed && key === value) {
+    // q, k and v are reshaped with `.contiguous().view(...)`: a chunk of a packed projection is
+    // copied unless it is already contiguous (one position and one batch element), in which case
+    // k and v stay views of the packed projection. `add_bias_kv` / `add_zero_attn` concatenate
+    // into new tensors.
+    const keyLen = srcLen + (a.add_bias_kv ? 1 : 0) + (a.add_zero_attn ? 1 : 0)
+    const headShape = [batch * heads, keyLen, headDim]
+    let packedKeyValue: Tensor | undefined
+    // Unbatched inputs are unsqueezed one by one, so query, key and value are never the same
+    // tensor object there and take the three-projection path.
+    if (packed && batched && key === value && query === key) {
+      const qkv = project(query, tgtLen, e, 3 * e)
+      if (tgtLen === 1 && batch === 1) packedKeyValue = qkv
+    } else if (packed && batched && key === value) {
       project(query, tgtLen, e, e)
-      project(key, srcLen, e, 2 * e)
+      const kv = project(key, srcLen, e, 2 * e)
+      if (srcLen === 1 && batch === 1) packedKeyValue = kv
     } else {
       project(query, tgtLen, e, e)
       project(key, srcLen, kdim, e)
       project(value, srcLen, vdim, e)
     }
-    const keyLen = srcLen + (a.add_bias_kv ? 1 : 0) + (a.add_zero_attn ? 1 : 0)
-    const k = ctx.tensor([batch * heads, keyLen, headDim], dt)
-    const v = ctx.tensor([batch * heads, keyLen, headDim], dt)
+    const concatenated = a.add_bias_kv || a.add_zero_attn
+    const k = packedKeyValue && !concatenated ? ctx.view(packedKeyValue, headShape) : ctx.tensor(headShape, dt)
+    const v = packedKeyValue && !concatenated ? ctx.view(packedKeyValue, headShape) : ctx.tensor(headShape, dt)
 
     // q / √head_dim: div by a Python float saves the 0-dim float64 divisor.
     ctx.save(ctx.tensor([], 'float64'))

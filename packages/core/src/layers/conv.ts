@@ -124,7 +124,8 @@ function makeConv(dims: 1 | 2 | 3): LayerDefinition<ConvArgs> {
  * The tensor the convolution kernel reads and the symmetric padding it applies itself, as `nn.ConvNd` arranges them:
  * a `padding_mode` other than `'zeros'` runs `F.pad` first (always, even with zero padding) and convolves without
  * padding; `padding='same'` whose total padding is odd pads a zero copy by the extra element (PyTorch's
- * `_convolution_mode`) and convolves with the smaller half.
+ * `_convolution_mode`) and convolves with the smaller half. CPU and CUDA kernels save the same: the tensor the
+ * kernel reads and the weight.
  */
 function paddedInput(a: ConvArgs, x: Tensor, dims: number, ctx: ForwardContext): { input: Tensor; padding: number[] } {
   const pairs: Array<readonly [number, number]> =

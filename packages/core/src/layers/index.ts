@@ -35,6 +35,30 @@ import type { LayerDefinition } from './define-layer.js'
 import { alphaDropout, dropout, dropout1d, dropout2d, dropout3d, featureAlphaDropout } from './dropout.js'
 import { embedding, embeddingBag } from './embedding.js'
 import {
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool3d,
+  adaptiveMaxPool1d,
+  adaptiveMaxPool2d,
+  adaptiveMaxPool3d,
+  avgPool1d,
+  avgPool2d,
+  avgPool3d,
+  fractionalMaxPool2d,
+  fractionalMaxPool3d,
+  lpPool1d,
+  lpPool2d,
+  lpPool3d,
+  maxPool1d,
+  maxPool2d,
+  maxPool3d,
+  maxUnpool1d,
+  maxUnpool2d,
+  maxUnpool3d,
+} from './pool.js'
+import { channelShuffle, flatten, fold, pixelShuffle, pixelUnshuffle, unflatten, unfold } from './reshape.js'
+import { upsample, upsamplingBilinear2d, upsamplingNearest2d } from './upsample.js'
+import {
   circularPad1d,
   circularPad2d,
   circularPad3d,
@@ -66,6 +90,7 @@ import {
   syncBatchNorm,
 } from './norm.js'
 import { gru, gruCell, lstm, lstmCell, rnn, rnnCell } from './rnn.js'
+import { transformer, transformerDecoder, transformerDecoderLayer, transformerEncoder, transformerEncoderLayer } from './transformer.js'
 
 /** Every layer kind nnsize knows, one line each. Order is only for listings. */
 export const layers = [
@@ -84,6 +109,27 @@ export const layers = [
   convTranspose1d,
   convTranspose2d,
   convTranspose3d,
+  // pooling
+  maxPool1d,
+  maxPool2d,
+  maxPool3d,
+  avgPool1d,
+  avgPool2d,
+  avgPool3d,
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool3d,
+  adaptiveMaxPool1d,
+  adaptiveMaxPool2d,
+  adaptiveMaxPool3d,
+  lpPool1d,
+  lpPool2d,
+  lpPool3d,
+  fractionalMaxPool2d,
+  fractionalMaxPool3d,
+  maxUnpool1d,
+  maxUnpool2d,
+  maxUnpool3d,
   // padding
   zeroPad1d,
   zeroPad2d,
@@ -100,6 +146,18 @@ export const layers = [
   circularPad1d,
   circularPad2d,
   circularPad3d,
+  // reshaping
+  flatten,
+  unflatten,
+  pixelShuffle,
+  pixelUnshuffle,
+  channelShuffle,
+  fold,
+  unfold,
+  // upsampling
+  upsample,
+  upsamplingNearest2d,
+  upsamplingBilinear2d,
   // activations
   relu,
   relu6,
@@ -160,4 +218,10 @@ export const layers = [
   gruCell,
   // attention
   multiheadAttention,
+  // transformer
+  transformerEncoderLayer,
+  transformerDecoderLayer,
+  transformerEncoder,
+  transformerDecoder,
+  transformer,
 ] as const satisfies readonly LayerDefinition[]

@@ -13,7 +13,8 @@ const sizeLetters = ['W', 'H', 'D'] as const
 /**
  * `F.pad(x, pad, mode)`: `pad` lists (left, right) pairs starting from the last dimension, as PyTorch takes them;
  * negative values crop. Checks what PyTorch checks, allocates the padded tensor and saves what its backward
- * needs: reflection and replication padding save their input, constant and circular padding save nothing.
+ * needs: reflection and replication padding save their input, constant and circular padding save nothing
+ * (the same on CPU and CUDA).
  */
 export function applyPad(x: Tensor, pad: readonly number[], mode: PadMode, ctx: ForwardContext): Tensor {
   const rank = x.shape.length

@@ -19,9 +19,16 @@ import type { ArgFailure, Factor, FormulaTerm, LayerDefinition, ModuleBuilder } 
 //         gate `n_t` and a copy of `h_{t-1} − n_t` (again for an in-place `mul_`).
 // The zero initial state is one tensor `(num_layers × directions, batch, size)` whose slices every
 // layer reads, so it counts once. Between layers, training-mode dropout saves a float noise tensor.
-// The cuda profile uses the same accounting: on CUDA PyTorch runs cuDNN's fused kernels, whose
-// reserve space is an implementation detail of the library version; this per-step model is the
-// documented upper reference for it.
+// The cuda profile uses the same accounting. On CUDA PyTorch runs cuDNN's fused kernels instead,
+// which save the layer inputs, outputs and a reserve buffer whose size depends on the cuDNN
+// version; nnsize does not model it, and reports these native-kernel figures for both profiles.
+
+/**
+ * Most time steps (sequence length × layers × directions) one forward pass models. Every step
+ * allocates its own tensors, so the work grows with it; past this bound the analysis stops with a
+ * `limit` error instead of taking seconds.
+ */
+export const maxRecurrentSteps = 200_000
 
 /** Which recurrence a module runs. */
 type RecurrentMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU'
@@ -233,6 +240,14 @@ function recurrentForward(kind: 'RNN' | 'LSTM' | 'GRU') {
     }
     const dt = x.dtype
     const directions = a.bidirectional ? 2 : 1
+    const totalSteps = steps * a.num_layers * directions
+    if (totalSteps > maxRecurrentSteps) {
+      throw new NnsizeError(
+        'limit',
+        `\`${self.type}\` would run ${totalSteps.toLocaleString('en-US')} recurrent steps (sequence length ${steps} × ${a.num_layers} layer${a.num_layers === 1 ? '' : 's'} × ${directions} direction${directions === 1 ? '' : 's'}); nnsize models each step and stops at ${maxRecurrentSteps.toLocaleString('en-US')}.`,
+        { span: self.span },
+      )
+    }
     const hidden = a.hidden_size
     const proj = a.proj_size ?? 0
     const out = outputSize(a)

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest'
+import { render } from 'svelte/server'
+import App from './App.svelte'
+import { readHash, writeHash } from './lib/state.ts'
+
+/** The page as the server renderer draws it for a state: the same markup the browser builds first. */
+function page(hash: string): string {
+  return render(App, { props: { initial: readHash(hash) } }).body
+}
+
+function hashOf(source: string, extra: Record<string, string> = {}): string {
+  const written = writeHash({ source, ...extra })
+  if (!written.ok) throw new Error(written.problem)
+  return `#${written.fragment}`
+}
+
+describe('App', () => {
+  it('answers the default question on a first visit', () => {
+    const body = page('')
+    expect(body).toContain('295,168')
+    expect(body).toContain('128 × 256 × 3 × 3 + 256 = ')
+  })
+
+  it('restores the state of a shared link', () => {
+    const body = page(hashOf('Conv2d(128, 256, 3, bias=False)', { input: '1,128,56,56' }))
+    expect(body).toContain('294,912')
+    expect(body).toContain('value="1,128,56,56"')
+    expect(body).toContain('(1, 256, 54, 54)')
+  })
+
+  it('shows a script tag typed as an expression as text, never as markup', () => {
+    const body = page(hashOf('<script>alert(1)</script><img src=x onerror=alert(2)>'))
+    expect(body).not.toMatch(/<script/i)
+    expect(body).not.toMatch(/<img/i)
+    expect(body).toContain('&lt;script>alert(1)&lt;/script>')
+    expect(body).toContain('syntax')
+  })
+
+  it('shows a script tag inside a string as text in the error message', () => {
+    const body = page(hashOf('nn.Linear("<script>alert(1)</script>", 2)'))
+    expect(body).not.toMatch(/<script/i)
+    expect(body).toContain('&lt;script>')
+  })
+
+  it('falls back to the default example, saying why, for a hostile link', () => {
+    const body = page(`#src=${'x'.repeat(200_000)}`)
+    expect(body).toContain('This link could not be opened')
+    expect(body).toContain('295,168')
+  })
+
+  it('offers the misspelt name fixes as buttons', () => {
+    const body = page(hashOf('nn.Conv2D(128, 256, 3)'))
+    expect(body).toContain('aria-label="Replace Conv2D with Conv2d"')
+    expect(body).toMatch(/<pre class="excerpt[^"]*" data-testid="caret">/)
+  })
+
+  it('survives a huge input with an error instead of a hang', () => {
+    const started = performance.now()
+    const body = render(App, { props: { initial: { state: { source: `Linear(1, 1)${'#'.repeat(1_000_001)}` } } } }).body
+    expect(body).toContain('limit')
+    expect(performance.now() - started).toBeLessThan(5_000)
+  })
+})

@@ -1,0 +1,289 @@
+/**
+ * The built page in a real Chromium (Debian's `chromium` package, driven by playwright-core),
+ * served from a sub-path by a static server on 127.0.0.1. Nothing leaves the loopback interface.
+ * Screenshots land in apps/playground/test-results/.
+ */
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromium } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
+import { encodeShareState } from '@nnsize/core'
+import { serveStatic } from './static-server.ts'
+
+const chromiumPath = '/usr/bin/chromium'
+const hasChromium = existsSync(chromiumPath)
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const results = join(root, 'test-results')
+const outDir = join(results, 'e2e-dist')
+/** Served from a deep sub-path to prove the default build works under any path. */
+const basePath = '/some/deep/sub-path/'
+
+if (!hasChromium) {
+  console.warn(`Skipping the browser tests: ${chromiumPath} is absent. Install it with \`apt-get install -y chromium\`.`)
+}
+
+describe.skipIf(!hasChromium)('the playground in Chromium', () => {
+  let context: BrowserContext
+  let close: () => Promise<void>
+  let baseUrl: string
+  let userDataDir: string
+  const cspViolations: string[] = []
+  const pageErrors: string[] = []
+
+  beforeAll(async () => {
+    mkdirSync(results, { recursive: true })
+    await promisify(execFile)(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: root,
+      // A production build, whatever the test runner set (vitest sets NODE_ENV=test), with the default relative base.
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'NNSIZE_BASE')), NODE_ENV: 'production' },
+    })
+    const server = await serveStatic(outDir, basePath)
+    baseUrl = server.url
+    close = server.close
+    userDataDir = mkdtempSync(join(tmpdir(), 'nnsize-chromium-'))
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 900 },
+      colorScheme: 'light',
+    })
+    context.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text())
+    })
+    context.on('weberror', (error) => pageErrors.push(error.error().message))
+  })
+
+  afterAll(async () => {
+    await context?.close()
+    await close?.()
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true })
+  })
+
+  async function open(hash = '', width = 1280): Promise<Page> {
+    const page = await context.newPage()
+    await page.setViewportSize({ width, height: 900 })
+    page.on('dialog', (dialog) => {
+      pageErrors.push(`unexpected dialog: ${dialog.message()}`)
+      void dialog.dismiss()
+    })
+    await page.goto(`${baseUrl}${hash}`)
+    await page.locator('#source').waitFor()
+    return page
+  }
+
+  async function total(page: Page, expected: string): Promise<void> {
+    await page.waitForFunction((text) => document.querySelector('.results:not(.stale) [data-testid=total]')?.textContent === text, expected, { timeout: 10_000 })
+  }
+
+  async function typeSource(page: Page, text: string): Promise<void> {
+    const editor = page.locator('#source')
+    await editor.fill('')
+    await editor.pressSequentially(text, { delay: 2 })
+  }
+
+  it('serves a page whose Content-Security-Policy forbids inline script', () => {
+    const html = readFileSync(join(outDir, 'index.html'), 'utf8')
+    const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? ''
+    const scriptSrc = /(?:^|;)\s*script-src ([^;]*)/.exec(csp)?.[1]
+    expect(scriptSrc).toBe("'self'")
+    expect(csp).toContain("object-src 'none'")
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/)
+  })
+
+  it('answers Conv2d(128, 256, 3) typed key by key: 295,168', async () => {
+    const page = await open()
+    await typeSource(page, 'Conv2d(128, 256, 3)')
+    await total(page, '295,168')
+    expect(await page.locator('[data-testid=formula]').textContent()).toContain('128 × 256 × 3 × 3 + 256 = 295,168')
+    expect(await page.locator('[data-testid=bytes]').textContent()).toMatch(/1\.13 MiB · 1\.18 MB/)
+    // The address follows the page.
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('src=Conv2d(128, 256, 3)'))
+    await page.close()
+  })
+
+  it('turns bias off with the switch: 294,912', async () => {
+    const page = await open()
+    await total(page, '295,168')
+    await page.getByRole('checkbox', { name: 'bias' }).click()
+    await total(page, '294,912')
+    expect(await page.locator('#source').inputValue()).toBe('Conv2d(128, 256, 3, bias=False)')
+    await page.getByRole('checkbox', { name: 'bias' }).click()
+    await total(page, '295,168')
+    await page.close()
+  })
+
+  it('underlines a mistake, shows the caret excerpt, dims the last result and applies the fix', async () => {
+    const page = await open()
+    await total(page, '295,168')
+    await typeSource(page, 'nn.Conv2D(128, 256, 3)')
+    const caret = page.locator('[data-testid=caret]')
+    await caret.waitFor()
+    expect(await caret.textContent()).toContain('1 | nn.Conv2D(128, 256, 3)\n  |    ^^^^^^')
+    expect(await page.locator('.overlay .err').allTextContents()).toEqual(['Conv2D'])
+    expect(await page.locator('.results.stale [data-testid=total]').textContent()).toBe('295,168')
+    expect(await page.locator('#source').getAttribute('aria-invalid')).toBe('true')
+    await page.getByRole('button', { name: 'Replace Conv2D with Conv2d' }).click()
+    await total(page, '295,168')
+    expect(await page.locator('#source').inputValue()).toBe('nn.Conv2d(128, 256, 3)')
+    expect(await caret.count()).toBe(0)
+    await page.close()
+  })
+
+  it('shows markup typed into the editor as text and runs none of it', async () => {
+    const page = await open()
+    await typeSource(page, '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">')
+    await page.locator('[data-testid=caret]').waitFor()
+    expect(await page.locator('[data-testid=caret]').textContent()).toContain('<script>window.pwned=1</script>')
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined()
+    expect(await page.locator('.results img, #source-error img, #source-error script').count()).toBe(0)
+    await page.close()
+  })
+
+  it('opens a shared link in the same state', async () => {
+    const state = { source: 'block = nn.Sequential(nn.Linear(8, 8), nn.ReLU())\nnn.Sequential(block, block, nn.Linear(8, 2))', input: '4,8', units: 'si' as const }
+    const page = await open(`#${encodeShareState(state)}`)
+    await total(page, '90')
+    expect(await page.locator('#source').inputValue()).toBe(state.source)
+    expect(await page.locator('#input-shape').inputValue()).toBe('4,8')
+    expect(await page.locator('#units').inputValue()).toBe('si')
+    expect(await page.locator('[data-testid=forward]').textContent()).toContain('(4, 2)')
+    // The copy-link box holds an address that reproduces the same state.
+    const link = await page.locator('#share-link').inputValue()
+    expect(link.startsWith(baseUrl)).toBe(true)
+    const again = await open(link.slice(baseUrl.length))
+    await total(again, '90')
+    expect(await again.locator('#source').inputValue()).toBe(state.source)
+    await Promise.all([page.close(), again.close()])
+  })
+
+  it('falls back to the default example with a notice for a hostile link', async () => {
+    const page = await open(`#src=${'%3C'.repeat(40_000)}&b=-1`)
+    await total(page, '295,168')
+    expect(await page.getByRole('status').first().textContent()).toContain('could not be opened')
+    await page.close()
+  })
+
+  it('loads examples from the gallery', async () => {
+    const page = await open()
+    await page.locator('[data-example=conv-no-bias]').click()
+    await total(page, '294,912')
+    expect(await page.locator('[data-testid=forward]').textContent()).toContain('(1, 256, 54, 54)')
+    await page.close()
+  })
+
+  it('can be used with the keyboard alone, with a visible focus ring', async () => {
+    const page = await open()
+    const seen: string[] = []
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab')
+      const focus = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null
+        if (!el || el === document.body) return null
+        const ringed = el.id === 'source' ? el.closest('.editor')! : el
+        const style = getComputedStyle(ringed)
+        return { id: el.id || el.tagName.toLowerCase(), outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 }
+      })
+      if (!focus) continue
+      seen.push(focus.id)
+      expect(focus.outline, `focus ring on ${focus.id}`).toBe(true)
+    }
+    expect(seen).toContain('source')
+    expect(seen).toContain('input-shape')
+    await page.close()
+  })
+
+  async function axeViolations(page: Page): Promise<string[]> {
+    if (!(await page.evaluate(() => 'axe' in window))) {
+      // Injected through the debugging protocol: the page's own CSP rightly refuses inline script.
+      await page.evaluate(readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8'))
+    }
+    return page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe
+      const result = await axe.run(document, { resultTypes: ['violations'] })
+      return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
+    })
+  }
+
+  it('has no accessibility violations (axe-core) and reflows from 360 px up; screenshots in light and dark', { timeout: 240_000 }, async () => {
+    const source = 'nn.Sequential(\n    nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(),\n    nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),\n    nn.Conv2d(32, 10, 1),\n)'
+    for (const width of [360, 1280]) {
+      const page = await open(`#${encodeShareState({ source, input: '8,3,32,32' })}`, width)
+      await total(page, '5,418')
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme })
+        const file = join(results, `playground-${width}-${scheme}.png`)
+        await page.screenshot({ path: file, fullPage: true })
+        expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG')
+        expect(await axeViolations(page), `${scheme}, ${width} px`).toEqual([])
+        // Nothing overflows sideways: the page reflows down to 360 px.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+      }
+      // With an error: the underline, the caret excerpt, the fixes and the dimmed last result.
+      await typeSource(page, 'nn.Conv2D(128, 256, 3)')
+      await page.locator('[data-testid=caret]').waitFor()
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme })
+        expect(await axeViolations(page), `error state, ${scheme}, ${width} px`).toEqual([])
+      }
+      await page.screenshot({ path: join(results, `playground-${width}-error.png`), fullPage: true })
+      await page.close()
+    }
+  })
+
+  it('keeps working offline after the first visit', { timeout: 120_000 }, async () => {
+    const page = await open()
+    await total(page, '295,168')
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready
+      if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+    })
+    await context.setOffline(true)
+    try {
+      await page.reload()
+      await total(page, '295,168')
+      await typeSource(page, 'Linear(10, 5)')
+      await total(page, '55')
+    } finally {
+      await context.setOffline(false)
+      await page.close()
+    }
+  })
+
+  /** Types digits one key at a time just after `marker` and reads the core's time for each recomputation. */
+  async function keystrokeTimings(page: Page, marker: string, digits: string, settled: (typed: string) => string): Promise<number[]> {
+    const editor = page.locator('#source')
+    const at = (await editor.inputValue()).indexOf(marker) + marker.length
+    await editor.focus()
+    await editor.evaluate((el: HTMLTextAreaElement, offset) => el.setSelectionRange(offset, offset), at)
+    const timings: number[] = []
+    let typed = ''
+    for (const digit of digits) {
+      typed += digit
+      await page.keyboard.type(digit)
+      await page.waitForFunction((text) => document.querySelector('.results:not(.stale) [data-testid=forward]')?.textContent?.includes(text), settled(typed))
+      timings.push(Number(await page.locator('.results').getAttribute('data-compute-ms')))
+    }
+    return timings.sort((a, b) => a - b)
+  }
+
+  it('recomputes after a keystroke without blocking the page', { timeout: 120_000 }, async () => {
+    const page = await open(`#${encodeShareState({ source: 'nn.Sequential(*[nn.Linear(64, 64) for _ in range(200)], nn.Linear(64, 1))', input: '8,64' })}`)
+    await page.locator('[data-testid=forward]').waitFor()
+    const timings = await keystrokeTimings(page, 'nn.Linear(64, 1', '23456', (typed) => `(8, 1${typed})`)
+    const median = timings[Math.floor(timings.length / 2)]!
+    console.log(`Recomputation after a keystroke, 201-layer MLP with an input: median ${median.toFixed(2)} ms, max ${timings.at(-1)!.toFixed(2)} ms (core call, in Chromium)`)
+    expect(median).toBeLessThan(250)
+    await page.close()
+  })
+
+  it('raised no CSP violation and no page error along the way', () => {
+    expect(cspViolations).toEqual([])
+    expect(pageErrors).toEqual([])
+  })
+})

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest'
+import { analyze, buildModule } from '../analyze.js'
+import { NnsizeError } from '../errors.js'
+import { traceForward } from '../forward/trace.js'
+import { createModule } from '../model/module.js'
+import { runAttentionWithoutWeights } from './attention.js'
+import { defineLayer } from './define-layer.js'
+
+// Expected values were measured with PyTorch 1.13 (CPU, training mode, saved_tensors_hooks,
+// each storage counted once). One shape means `m(x, x, x)`, two `m(q, kv, kv)`, three `m(q, k, v)`.
+
+function run(expr: string, input: number[][], device: 'cpu' | 'cuda' = 'cpu') {
+  const r = analyze(expr, { input, device })
+  const f = r.forward!
+  return { r, f, saved: f.savedBytes, withInput: f.savedBytesWithInput, shapes: f.outputs.map((t) => [...t.shape]) }
+}
+
+function parameterShapes(expr: string): Array<[string, number[]]> {
+  return analyze(expr)
+    .tensors.filter((t) => t.kind === 'parameter')
+    .map((t) => [t.name, t.shape])
+}
+
+function errorOf(action: () => unknown): NnsizeError {
+  try {
+    action()
+  } catch (error) {
+    if (NnsizeError.isInstance(error)) return error
+    throw error
+  }
+  throw new Error('expected an NnsizeError')
+}
+
+describe('multiheadAttention', () => {
+  it('packs q, k and v into in_proj_weight when keys and values have embed_dim features', () => {
+    expect(parameterShapes('nn.MultiheadAttention(8, 2)')).toEqual([
+      ['in_proj_weight', [24, 8]],
+      ['in_proj_bias', [24]],
+      ['out_proj.weight', [8, 8]],
+      ['out_proj.bias', [8]],
+    ])
+    const r = analyze('nn.MultiheadAttention(8, 2)')
+    expect([...r.root.params.keys()]).toEqual(['in_proj_weight', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'in_proj_bias'])
+    expect(r.modules.map((m) => [m.path, m.type])).toEqual([
+      ['', 'MultiheadAttention'],
+      ['out_proj', 'NonDynamicallyQuantizableLinear'],
+    ])
+  })
+
+  it('registers separate projections, then bias_k and bias_v after out_proj', () => {
+    expect(parameterShapes('nn.MultiheadAttention(16, 1, add_bias_kv=True, kdim=512, vdim=32)')).toEqual([
+      ['q_proj_weight', [16, 16]],
+      ['k_proj_weight', [16, 512]],
+      ['v_proj_weight', [16, 32]],
+      ['in_proj_bias', [48]],
+      ['bias_k', [1, 1, 16]],
+      ['bias_v', [1, 1, 16]],
+      ['out_proj.weight', [16, 16]],
+      ['out_proj.bias', [16]],
+    ])
+  })
+
+  it('has no biases with bias=False', () => {
+    expect(analyze('nn.MultiheadAttention(1024, 2, bias=False)').params.total).toBe(4194304n)
+  })
+
+  it('explains its own tensors; out_proj is a submodule', () => {
+    expect(analyze('nn.MultiheadAttention(8, 2, add_bias_kv=True)').formula).toEqual([
+      { tensor: 'in_proj_weight', factors: [['3 × embed_dim', 24], ['embed_dim', 8]] },
+      { tensor: 'in_proj_bias', factors: [['3 × embed_dim', 24]] },
+      { tensor: 'bias_k', factors: [['embed_dim', 8]] },
+      { tensor: 'bias_v', factors: [['embed_dim', 8]] },
+    ])
+  })
+
+  it('counts the projections, QKᵀ and AV', () => {
+    // L = S = 3, batch 2, embed 8, 2 heads of 4: in-proj 3·2·8·24 = 1152, QKᵀ and AV 2·2·3·3·4 = 144 each,
+    // out-proj 3·2·8·8 = 384.
+    const { f } = run('nn.MultiheadAttention(8, 2)', [[3, 2, 8]])
+    expect(f.macs).toBe(1824n)
+    expect(f.modules.map((m) => m.path)).toEqual([''])
+  })
+
+  it('saves the scaled q, k, softmax output, v, the merged heads and two scalars', () => {
+    // q/√4 (48 floats), k (48), softmax (2·2·3·3 = 36), v (48), merged heads (48) = 228 floats,
+    // + the float64 divisor and the int64 head count (8 bytes each).
+    const { saved, withInput, shapes } = run('nn.MultiheadAttention(8, 2)', [[3, 2, 8]])
+    expect(saved).toBe(928n)
+    expect(withInput).toBe(1120n)
+    expect(shapes).toEqual([[3, 2, 8], [2, 3, 3]])
+  })
+
+  it('saves dropout noise (cpu) or a 1-byte mask (cuda) and the dropped weights', () => {
+    expect(run('nn.MultiheadAttention(8, 2, dropout=0.1)', [[3, 2, 8]]).saved).toBe(1216n)
+    // The 36-element noise tensor becomes a bool mask: 144 − 36 bytes less.
+    expect(run('nn.MultiheadAttention(8, 2, dropout=0.1)', [[3, 2, 8]], 'cuda').saved).toBe(1108n)
+    expect(run('nn.MultiheadAttention(8, 2, dropout=0.1).eval()', [[3, 2, 8]]).saved).toBe(928n)
+  })
+
+  it('copies a batch-first input whose transposed view is not contiguous', () => {
+    const { saved, withInput, shapes } = run('nn.MultiheadAttention(8, 2, batch_first=True)', [[2, 3, 8]])
+    expect(shapes).toEqual([[2, 3, 8], [2, 3, 3]])
+    expect(saved).toBe(1120n)
+    expect(withInput).toBe(1120n)
+  })
+
+  it('takes an unbatched query, projecting q, k and v separately', () => {
+    const { saved, withInput, shapes, f } = run('nn.MultiheadAttention(8, 2)', [[3, 8]])
+    expect(shapes).toEqual([[3, 8], [3, 3]])
+    expect(saved).toBe(472n)
+    expect(withInput).toBe(568n)
+    expect(f.macs).toBe(912n)
+  })
+
+  it('keeps k and v as views of the packed projection for one token of one sequence', () => {
+    const { saved, withInput } = run('nn.MultiheadAttention(8, 2)', [[1, 1, 8]])
+    expect(saved).toBe(184n)
+    expect(withInput).toBe(216n)
+  })
+
+  it('attends over a separate key/value input', () => {
+    const { saved, withInput, shapes, f } = run('nn.MultiheadAttention(8, 2)', [[3, 2, 8], [5, 2, 8]])
+    expect(shapes).toEqual([[3, 2, 8], [2, 3, 5]])
+    expect(saved).toBe(1280n)
+    expect(withInput).toBe(1792n)
+    expect(f.macs).toBe(2528n)
+  })
+
+  it('extends the keys with bias_k and a zero position', () => {
+    const { saved, withInput, shapes, f } = run('nn.MultiheadAttention(8, 2, kdim=4, vdim=6, add_bias_kv=True, add_zero_attn=True)', [[3, 2, 8], [5, 2, 4], [5, 2, 6]])
+    expect(shapes).toEqual([[3, 2, 8], [2, 3, 7]])
+    expect(saved).toBe(1632n)
+    expect(withInput).toBe(2224n)
+    // q 3·2·8·8 + k 5·2·4·8 + v 5·2·6·8 + QKᵀ, AV 2·2·3·7·4 each + out 3·2·8·8
+    expect(f.macs).toBe(2240n)
+  })
+
+  it('rejects embed_dim not divisible by num_heads', () => {
+    const error = errorOf(() => analyze('nn.MultiheadAttention(10, 3)'))
+    expect(error.code).toBe('argument-value')
+    expect(error.message).toBe('`embed_dim` must be divisible by `num_heads` (got embed_dim=10 and num_heads=3).')
+  })
+
+  it('rejects a non-positive embed_dim or num_heads', () => {
+    expect(() => analyze('nn.MultiheadAttention(0, 2)')).toThrow('`embed_dim` and `num_heads` must be greater than 0, got embed_dim=0 and num_heads=2 instead.')
+    expect(() => analyze('nn.MultiheadAttention(8, 0)')).toThrow('got embed_dim=8 and num_heads=0 instead.')
+  })
+
+  it('rejects a query with another embedding size', () => {
+    const error = errorOf(() => run('nn.MultiheadAttention(8, 2)', [[3, 2, 6]]))
+    expect(error.code).toBe('shape')
+    expect(error.message).toContain('was expecting embedding dimension of 8, but got 6')
+  })
+
+  it('rejects a query of the wrong rank', () => {
+    expect(() => run('nn.MultiheadAttention(8, 2)', [[1, 3, 2, 8]])).toThrow('expects an unbatched 2-D or batched 3-D query, got 4-D query')
+  })
+
+  it('rejects keys and values of another rank than the query', () => {
+    expect(() => run('nn.MultiheadAttention(8, 2)', [[3, 2, 8], [5, 8]])).toThrow(
+      'For batched (3-D) `query`, expected `key` and `value` to be 3-D but found 2-D and 2-D tensors respectively.',
+    )
+  })
+
+  it('rejects keys of another size than kdim', () => {
+    expect(() => run('nn.MultiheadAttention(8, 2, kdim=4, vdim=4)', [[3, 2, 8], [5, 2, 6]])).toThrow('expects keys with 4 features (kdim)')
+  })
+
+  it('rejects keys and values of different shapes', () => {
+    expect(() => run('nn.MultiheadAttention(8, 2)', [[3, 2, 8], [5, 2, 8], [4, 2, 8]])).toThrow('key shape (5, 2, 8) does not match value shape (4, 2, 8).')
+    expect(() => run('nn.MultiheadAttention(8, 2, kdim=4, vdim=6)', [[3, 2, 8], [5, 2, 4], [4, 2, 6]])).toThrow("key's sequence and batch dims (5, 2) do not match value's (4, 2).")
+  })
+
+  it('rejects keys with another batch size', () => {
+    expect(() => run('nn.MultiheadAttention(8, 2)', [[3, 2, 8], [5, 3, 8]])).toThrow("expects key and value with the query's batch size 2, got 3")
+  })
+
+  it('rejects a dropout probability outside [0, 1] when it runs in training mode', () => {
+    expect(() => run('nn.MultiheadAttention(8, 2, dropout=1.5)', [[3, 2, 8]])).toThrow('dropout probability has to be between 0 and 1, but got 1.5.')
+    expect(run('nn.MultiheadAttention(8, 2, dropout=1.5).eval()', [[3, 2, 8]]).saved).toBe(928n)
+  })
+
+  it('rejects more than three inputs', () => {
+    expect(() => run('nn.MultiheadAttention(8, 2)', [[3, 2, 8], [3, 2, 8], [3, 2, 8], [3, 2, 8]])).toThrow('at most 3 tensors, got 4')
+  })
+})
+
+describe('runAttentionWithoutWeights', () => {
+  it('returns the attention output only and skips averaging the weights', () => {
+    const attention = buildModule('nn.MultiheadAttention(8, 2)')
+    const wrapper = createModule(
+      'Wrapper',
+      {},
+      defineLayer({ name: 'Wrapper', signature: [], build() {}, forward: (_self, inputs, ctx) => runAttentionWithoutWeights(ctx, attention, inputs, 'attn') }),
+    )
+    wrapper.children.set('attn', attention)
+    const r = traceForward(wrapper, [{ shape: [3, 2, 8], dtype: 'float32' }], 'cpu')
+    expect(r.outputs.map((t) => [...t.shape])).toEqual([[3, 2, 8]])
+    // need_weights=False: no int64 head-count scalar (8 bytes).
+    expect(r.savedBytes).toBe(920n)
+    // The next plain call returns the weights again.
+    expect(traceForward(attention, [{ shape: [3, 2, 8], dtype: 'float32' }], 'cpu').outputs).toHaveLength(2)
+  })
+})

@@ -1,0 +1,432 @@
+import { NnsizeError } from '../errors.js'
+import { any, bool, coerceInt, coerceInts, float, ints, optionalInt } from '../bind/args.js'
+import type { ArgSpec } from '../bind/args.js'
+import { showValue, typeName } from '../expr/values.js'
+import type { Value } from '../expr/values.js'
+import type { ForwardContext, Tensor } from '../forward/trace.js'
+import { formatShape, numel } from '../tensor/shape.js'
+import { defineLayer } from './define-layer.js'
+import type { LayerDefinition } from './define-layer.js'
+
+// PyTorch's CPU and CUDA pooling kernels save the same tensors (max pooling: input and int64 indices;
+// average pooling: input), so both device profiles share one model here.
+
+type Dims = 1 | 2 | 3
+
+/** Checks that `x` is a `dims`-D spatial input, unbatched `(C, *spatial)` or batched `(N, C, *spatial)`. */
+export function spatialInput(x: Tensor, dims: number, ctx: ForwardContext): { batched: boolean; spatial: number[] } {
+  const rank = x.shape.length
+  if (rank !== dims + 1 && rank !== dims + 2) {
+    throw ctx.error(`expects a ${dims + 1}-D (unbatched) or ${dims + 2}-D (batched) input, got ${rank}-D input of shape ${formatShape(x.shape)}.`)
+  }
+  return { batched: rank === dims + 2, spatial: x.shape.slice(-dims) }
+}
+
+/**
+ * PyTorch's `pooling_output_shape`: `floor` (or `ceil` with `ceil_mode`) of the window count, where in ceil mode
+ * the last window must start inside the input or its left padding.
+ */
+export function poolOutputSize(size: number, kernel: number, padding: number, stride: number, dilation: number, ceilMode: boolean): number {
+  const span = size + 2 * padding - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0)
+  let out = Math.floor(span / stride) + 1
+  if (ceilMode && (out - 1) * stride >= size + padding) out--
+  return out
+}
+
+/** Output sizes of a sliding-window pooling, with PyTorch's checks (positive kernel, stride and dilation; padding at most half the window). */
+function slidingWindow(
+  x: Tensor,
+  dims: number,
+  w: { kernel: readonly number[]; stride: readonly number[]; padding: readonly number[]; dilation: readonly number[]; ceilMode: boolean },
+  ctx: ForwardContext,
+): number[] {
+  const { spatial } = spatialInput(x, dims, ctx)
+  const positive = (values: readonly number[], name: string): void => {
+    if (values.some((v) => v <= 0)) throw ctx.error(`needs \`${name}\` greater than zero, got ${formatShape(values)}.`)
+  }
+  positive(w.kernel, 'kernel_size')
+  positive(w.stride, 'stride')
+  positive(w.dilation, 'dilation')
+  w.padding.forEach((p, i) => {
+    const extent = (w.kernel[i]! - 1) * w.dilation[i]! + 1
+    if (p > Math.floor(extent / 2)) {
+      throw ctx.error(`pad should be at most half of effective kernel size, but got pad=${p}, kernel_size=${w.kernel[i]} and dilation=${w.dilation[i]}.`)
+    }
+  })
+  const out = spatial.map((size, i) => poolOutputSize(size, w.kernel[i]!, w.padding[i]!, w.stride[i]!, w.dilation[i]!, w.ceilMode))
+  if (out.some((o) => o < 1)) {
+    const channels = x.shape[x.shape.length - dims - 1]!
+    throw ctx.error(`got an input of shape ${formatShape(x.shape)}. Calculated output size: (${[channels, ...out].join('x')}). Output size is too small.`)
+  }
+  return out
+}
+
+/** An int, a tuple of `dims` ints, or `None`. */
+function optionalInts(name: string, dims: number): ArgSpec<number[] | null> {
+  return { name, required: false, default: null, coerce: (v, span, n) => (v.kind === 'none' ? null : coerceInts(v, span, n, dims)) }
+}
+
+/** Adaptive pooling's `output_size`: an int or a tuple of `dims` ints or `None`s (keep that input size). */
+function outputSizeArg(dims: number): ArgSpec<Array<number | null>> {
+  return {
+    name: 'output_size',
+    required: true,
+    coerce(v, span, name) {
+      if (v.kind === 'int') return new Array<number>(dims).fill(coerceInt(v, span, name, 0))
+      if ((v.kind === 'tuple' || v.kind === 'list') && v.items.length === dims) {
+        return v.items.map((item) => (item.kind === 'none' && dims > 1 ? null : coerceInt(item, span, name, 0)))
+      }
+      throw new NnsizeError('argument-type', `\`${name}\` must be an int${dims > 1 ? ` or a tuple of ${dims} ints or \`None\`s` : ''}, got ${typeName(v)} \`${showValue(v)}\`.`, { span })
+    },
+  }
+}
+
+function outputShape(x: Tensor, dims: number, spatial: readonly number[]): number[] {
+  return [...x.shape.slice(0, -dims), ...spatial]
+}
+
+/** Saves the input and the int64 indices of a max pooling, as PyTorch's `max_pool*_with_indices` do on CPU and CUDA. */
+function maxPoolOutputs(x: Tensor, shape: readonly number[], returnIndices: boolean, ctx: ForwardContext): Tensor | Tensor[] {
+  const values = ctx.tensor(shape, x.dtype)
+  const indices = ctx.tensor(shape, 'int64')
+  ctx.save(x, indices)
+  return returnIndices ? [values, indices] : values
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// MaxPool
+
+/** Bound arguments of `nn.MaxPool1d/2d/3d`. */
+export interface MaxPoolArgs {
+  kernel_size: number[]
+  stride: number[] | null
+  padding: number[]
+  dilation: number[]
+  return_indices: boolean
+  ceil_mode: boolean
+}
+
+function makeMaxPool(dims: Dims): LayerDefinition<MaxPoolArgs> {
+  return defineLayer<MaxPoolArgs>({
+    name: `MaxPool${dims}d`,
+    signature: [
+      ints('kernel_size', dims),
+      optionalInts('stride', dims),
+      ints('padding', dims, { default: new Array<number>(dims).fill(0) }),
+      ints('dilation', dims, { default: new Array<number>(dims).fill(1) }),
+      bool('return_indices', { default: false }),
+      bool('ceil_mode', { default: false }),
+    ],
+    build() {},
+    forward(self, inputs, ctx) {
+      const x = inputs[0]!
+      const a = self.args
+      const out = slidingWindow(x, dims, { kernel: a.kernel_size, stride: a.stride ?? a.kernel_size, padding: a.padding, dilation: a.dilation, ceilMode: a.ceil_mode }, ctx)
+      return maxPoolOutputs(x, outputShape(x, dims, out), a.return_indices, ctx)
+    },
+  })
+}
+
+/** `nn.MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`: saves its input and int64 indices. */
+export const maxPool1d = makeMaxPool(1)
+/** `nn.MaxPool2d(...)`: as {@link maxPool1d} over two dimensions. */
+export const maxPool2d = makeMaxPool(2)
+/** `nn.MaxPool3d(...)`: as {@link maxPool1d} over three dimensions. */
+export const maxPool3d = makeMaxPool(3)
+
+// ---------------------------------------------------------------------------------------------------------------
+// AvgPool
+
+/** Bound arguments of `nn.AvgPool1d/2d/3d` (`divisor_override` is absent for 1d). */
+export interface AvgPoolArgs {
+  kernel_size: number[]
+  stride: number[] | null
+  padding: number[]
+  ceil_mode: boolean
+  count_include_pad: boolean
+  divisor_override?: number | null
+}
+
+/** Average pooling's output sizes; saves its input (a view of it for 1-D, which PyTorch pools as 2-D). */
+function avgPool(x: Tensor, dims: number, kernel: readonly number[], stride: readonly number[], padding: readonly number[], ceilMode: boolean, ctx: ForwardContext): Tensor {
+  const out = slidingWindow(x, dims, { kernel, stride, padding, dilation: kernel.map(() => 1), ceilMode }, ctx)
+  const y = ctx.tensor(outputShape(x, dims, out), x.dtype)
+  ctx.macs(numel(y.shape) * numel(kernel))
+  ctx.save(x)
+  ctx.use(x)
+  return y
+}
+
+function makeAvgPool(dims: Dims): LayerDefinition<AvgPoolArgs> {
+  return defineLayer<AvgPoolArgs>({
+    name: `AvgPool${dims}d`,
+    signature: [
+      ints('kernel_size', dims),
+      optionalInts('stride', dims),
+      ints('padding', dims, { default: new Array<number>(dims).fill(0) }),
+      bool('ceil_mode', { default: false }),
+      bool('count_include_pad', { default: true }),
+      ...(dims === 1 ? [] : [optionalInt('divisor_override', { default: null, min: -Number.MAX_SAFE_INTEGER })]),
+    ],
+    build() {},
+    forward(self, inputs, ctx) {
+      const a = self.args
+      if (a.divisor_override === 0) throw ctx.error('needs a non-zero `divisor_override`, got `0`: divisor must be not zero.')
+      return avgPool(inputs[0]!, dims, a.kernel_size, a.stride ?? a.kernel_size, a.padding, a.ceil_mode, ctx)
+    },
+  })
+}
+
+/** `nn.AvgPool1d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True)`: saves its input. */
+export const avgPool1d = makeAvgPool(1)
+/** `nn.AvgPool2d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`. */
+export const avgPool2d = makeAvgPool(2)
+/** `nn.AvgPool3d(...)`: as {@link avgPool2d} over three dimensions. */
+export const avgPool3d = makeAvgPool(3)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Adaptive pooling
+
+/** Bound arguments of adaptive pooling: `None` in `output_size` keeps that input size. */
+export interface AdaptivePoolArgs {
+  output_size: Array<number | null>
+  return_indices?: boolean
+}
+
+/**
+ * Total input elements read by adaptive pooling windows along one dimension: window i spans
+ * `[⌊i·in/out⌋, ⌈(i+1)·in/out⌉)`, and the sizes add up to `in + out − gcd(in, out)` (0 for an empty output).
+ */
+export function adaptiveWindowSum(input: number, output: number): bigint {
+  let a = BigInt(input)
+  let b = BigInt(output)
+  const total = a + b
+  while (b !== 0n) [a, b] = [b, a % b]
+  return total - a
+}
+
+/** Adaptive average pooling to `size` (`null` keeps the input size): saves its input; compute is the sum of all window sizes. */
+export function adaptiveAvgPool(x: Tensor, dims: number, size: ReadonlyArray<number | null>, ctx: ForwardContext): Tensor {
+  const { spatial } = spatialInput(x, dims, ctx)
+  const out = spatial.map((s, i) => size[i] ?? s)
+  const y = ctx.tensor(outputShape(x, dims, out), x.dtype)
+  let windows = numel(x.shape.slice(0, -dims))
+  spatial.forEach((s, i) => (windows *= adaptiveWindowSum(s, out[i]!)))
+  ctx.macs(windows)
+  ctx.save(x)
+  return y
+}
+
+function makeAdaptiveAvgPool(dims: Dims): LayerDefinition<AdaptivePoolArgs> {
+  return defineLayer<AdaptivePoolArgs>({
+    name: `AdaptiveAvgPool${dims}d`,
+    signature: [outputSizeArg(dims)],
+    build() {},
+    forward: (self, inputs, ctx) => adaptiveAvgPool(inputs[0]!, dims, self.args.output_size, ctx),
+  })
+}
+
+function makeAdaptiveMaxPool(dims: Dims): LayerDefinition<AdaptivePoolArgs> {
+  return defineLayer<AdaptivePoolArgs>({
+    name: `AdaptiveMaxPool${dims}d`,
+    signature: [outputSizeArg(dims), bool('return_indices', { default: false })],
+    build() {},
+    forward(self, inputs, ctx) {
+      const x = inputs[0]!
+      const { spatial } = spatialInput(x, dims, ctx)
+      const out = spatial.map((s, i) => self.args.output_size[i] ?? s)
+      return maxPoolOutputs(x, outputShape(x, dims, out), self.args.return_indices === true, ctx)
+    },
+  })
+}
+
+/** `nn.AdaptiveAvgPool1d(output_size)`: saves its input. */
+export const adaptiveAvgPool1d = makeAdaptiveAvgPool(1)
+/** `nn.AdaptiveAvgPool2d(output_size)`: `None` entries keep the input size. */
+export const adaptiveAvgPool2d = makeAdaptiveAvgPool(2)
+/** `nn.AdaptiveAvgPool3d(output_size)`. */
+export const adaptiveAvgPool3d = makeAdaptiveAvgPool(3)
+/** `nn.AdaptiveMaxPool1d(output_size, return_indices=False)`: saves its input and int64 indices. */
+export const adaptiveMaxPool1d = makeAdaptiveMaxPool(1)
+/** `nn.AdaptiveMaxPool2d(output_size, return_indices=False)`. */
+export const adaptiveMaxPool2d = makeAdaptiveMaxPool(2)
+/** `nn.AdaptiveMaxPool3d(output_size, return_indices=False)`. */
+export const adaptiveMaxPool3d = makeAdaptiveMaxPool(3)
+
+// ---------------------------------------------------------------------------------------------------------------
+// LPPool
+
+/** Bound arguments of `nn.LPPool1d/2d/3d`. */
+export interface LPPoolArgs {
+  norm_type: number
+  kernel_size: number[]
+  stride: number[] | null
+  ceil_mode: boolean
+}
+
+function makeLPPool(dims: Dims): LayerDefinition<LPPoolArgs> {
+  return defineLayer<LPPoolArgs>({
+    name: `LPPool${dims}d`,
+    signature: [float('norm_type'), ints('kernel_size', dims), optionalInts('stride', dims), bool('ceil_mode', { default: false })],
+    build() {},
+    forward(self, inputs, ctx) {
+      // PyTorch composes it: (sign(out) * relu(abs(out))).mul(window).pow(1 / p) with out = avg_pool(x.pow(p)).
+      const x = inputs[0]!
+      const a = self.args
+      if (a.norm_type === 0) throw ctx.error('needs a non-zero `norm_type`, got `0.0`: it takes the 1/norm_type power.')
+      spatialInput(x, dims, ctx)
+      const powered = ctx.tensor(x.shape, x.dtype)
+      ctx.save(x) // x.pow(p) saves x
+      const out = avgPool(powered, dims, a.kernel_size, a.stride ?? a.kernel_size, new Array<number>(dims).fill(0), a.ceil_mode, ctx)
+      const sign = ctx.tensor(out.shape, x.dtype)
+      const abs = ctx.tensor(out.shape, x.dtype)
+      ctx.save(out) // abs saves its input
+      ctx.use(out)
+      const relu = ctx.tensor(out.shape, x.dtype)
+      ctx.save(relu) // relu saves its output
+      ctx.use(abs)
+      const product = ctx.tensor(out.shape, x.dtype)
+      ctx.save(sign, relu) // sign(out) * relu(...) saves both factors
+      ctx.use(sign, relu)
+      const window = ctx.tensor([], 'int64') // the Python int `.mul` takes becomes a saved 0-dim int64 tensor
+      const scaled = ctx.tensor(out.shape, x.dtype)
+      ctx.save(window)
+      ctx.use(product, window)
+      const y = ctx.tensor(out.shape, x.dtype)
+      ctx.save(scaled) // pow(1 / p) saves its input
+      ctx.use(scaled)
+      return y
+    },
+  })
+}
+
+/** `nn.LPPool1d(norm_type, kernel_size, stride=None, ceil_mode=False)`: power-average pooling, composed of several saved ops. */
+export const lpPool1d = makeLPPool(1)
+/** `nn.LPPool2d(norm_type, kernel_size, stride=None, ceil_mode=False)`. */
+export const lpPool2d = makeLPPool(2)
+/** `nn.LPPool3d(norm_type, kernel_size, stride=None, ceil_mode=False)`. */
+export const lpPool3d = makeLPPool(3)
+
+// ---------------------------------------------------------------------------------------------------------------
+// FractionalMaxPool
+
+/** Bound arguments of `nn.FractionalMaxPool2d/3d`. */
+export interface FractionalMaxPoolArgs {
+  kernel_size: number[]
+  output_size: number[] | null
+  output_ratio: number[] | null
+  return_indices: boolean
+  _random_samples: Value
+}
+
+function ratioArg(dims: number): ArgSpec<number[] | null> {
+  return {
+    name: 'output_ratio',
+    required: false,
+    default: null,
+    coerce(v, span, name) {
+      const one = (item: Value): number => {
+        if (item.kind === 'float') return item.value
+        if (item.kind === 'int') return Number(item.value)
+        throw new NnsizeError('argument-type', `\`${name}\` must be a float or a tuple of ${dims} floats, got ${typeName(v)} \`${showValue(v)}\`.`, { span })
+      }
+      if (v.kind === 'none') return null
+      if (v.kind === 'tuple' || v.kind === 'list') {
+        if (v.items.length !== dims) throw new NnsizeError('argument-value', `\`${name}\` must be a float or a tuple of ${dims} floats, got ${v.items.length} values \`${showValue(v)}\`.`, { span })
+        return v.items.map(one)
+      }
+      return new Array<number>(dims).fill(one(v))
+    },
+  }
+}
+
+const spatialNames = { 1: ['width'], 2: ['height', 'width'], 3: ['time', 'height', 'width'] } as const
+
+function makeFractionalMaxPool(dims: 2 | 3): LayerDefinition<FractionalMaxPoolArgs> {
+  const name = `FractionalMaxPool${dims}d`
+  return defineLayer<FractionalMaxPoolArgs>({
+    name,
+    signature: [ints('kernel_size', dims), optionalInts('output_size', dims), ratioArg(dims), bool('return_indices', { default: false }), any('_random_samples', { default: { kind: 'none' } })],
+    validate(a, fail) {
+      if (a.output_size === null && a.output_ratio === null) fail('output_size', `\`${name}\` requires specifying either an \`output_size\` or an \`output_ratio\`.`)
+      if (a.output_size !== null && a.output_ratio !== null) fail('output_ratio', 'Only one of `output_size` and `output_ratio` may be specified.')
+      if (a.output_ratio !== null && a.output_ratio.some((r) => !(r > 0 && r < 1))) {
+        fail('output_ratio', `\`output_ratio\` must be between 0 and 1 (got ${formatShape(a.output_ratio)}).`)
+      }
+      const samples = a._random_samples
+      if (samples.kind !== 'none' && samples.kind !== 'tensor') fail('_random_samples', `\`_random_samples\` must be a tensor or \`None\`, got ${typeName(samples)} \`${showValue(samples)}\`.`)
+    },
+    build(a, m) {
+      const samples = a._random_samples
+      if (samples.kind === 'tensor') m.buffer('_random_samples', samples.shape, { dtype: samples.dtype })
+      else m.none('_random_samples', 'buffer')
+    },
+    forward(self, inputs, ctx) {
+      const x = inputs[0]!
+      const a = self.args
+      const { batched, spatial } = spatialInput(x, dims, ctx)
+      if (a.kernel_size.some((k) => k <= 0)) throw ctx.error(`needs \`kernel_size\` greater than zero, got ${formatShape(a.kernel_size)}.`)
+      const out = a.output_size ?? spatial.map((s, i) => Math.floor(s * a.output_ratio![i]!))
+      out.forEach((o, i) => {
+        if (o + a.kernel_size[i]! - 1 > spatial[i]!) {
+          throw ctx.error(`got an input of shape ${formatShape(x.shape)}: pool ${spatialNames[dims][i]} ${a.kernel_size[i]} too large relative to input ${spatialNames[dims][i]} ${spatial[i]} for output ${spatialNames[dims][i]} ${o}.`)
+        }
+      })
+      // Without given samples, each call draws torch.rand(N, C, dims); they are read, not saved.
+      const channels = x.shape[x.shape.length - dims - 1]!
+      const samples = a._random_samples.kind === 'none' ? ctx.tensor([batched ? x.shape[0]! : 1, channels, dims], x.dtype) : undefined
+      const result = maxPoolOutputs(x, outputShape(x, dims, out), a.return_indices, ctx)
+      if (samples) ctx.use(samples)
+      return result
+    },
+  })
+}
+
+/** `nn.FractionalMaxPool2d(kernel_size, output_size=None, output_ratio=None, return_indices=False)`: saves input and int64 indices. */
+export const fractionalMaxPool2d = makeFractionalMaxPool(2)
+/** `nn.FractionalMaxPool3d(kernel_size, output_size=None, output_ratio=None, return_indices=False)`. */
+export const fractionalMaxPool3d = makeFractionalMaxPool(3)
+
+// ---------------------------------------------------------------------------------------------------------------
+// MaxUnpool
+
+/** Bound arguments of `nn.MaxUnpool1d/2d/3d`. */
+export interface MaxUnpoolArgs {
+  kernel_size: number[]
+  stride: number[] | null
+  padding: number[]
+}
+
+function makeMaxUnpool(dims: Dims): LayerDefinition<MaxUnpoolArgs> {
+  return defineLayer<MaxUnpoolArgs>({
+    name: `MaxUnpool${dims}d`,
+    signature: [ints('kernel_size', dims), optionalInts('stride', dims), ints('padding', dims, { default: new Array<number>(dims).fill(0) })],
+    build() {},
+    forward(self, inputs, ctx) {
+      // forward(input, indices): the second input holds the indices a max pooling returned with return_indices=True.
+      const [x, indices] = inputs
+      if (!x || !indices) {
+        throw ctx.error(`takes two inputs, the pooled values and their \`indices\` (from a \`MaxPool${dims}d\` with \`return_indices=True\`): give two shapes, e.g. \`1,16,8,8; 1,16,8,8\`.`)
+      }
+      const a = self.args
+      const { spatial } = spatialInput(x, dims, ctx)
+      if (x.shape.length !== indices.shape.length || x.shape.some((d, i) => d !== indices.shape[i])) {
+        throw ctx.error(`expects \`indices\` of the same shape as its input, got ${formatShape(indices.shape)} and ${formatShape(x.shape)}.`)
+      }
+      const stride = a.stride ?? a.kernel_size
+      const out = spatial.map((s, i) => (s - 1) * stride[i]! - 2 * a.padding[i]! + a.kernel_size[i]!)
+      if (out.some((o) => o < 1)) throw ctx.error(`got an input of shape ${formatShape(x.shape)}. Calculated output size: (${out.join('x')}). Output size is too small.`)
+      const y = ctx.tensor(outputShape(x, dims, out), x.dtype)
+      ctx.save(indices)
+      ctx.use(x)
+      return y
+    },
+  })
+}
+
+/** `nn.MaxUnpool1d(kernel_size, stride=None, padding=0)`: forward takes the pooled values and their indices; saves the indices. */
+export const maxUnpool1d = makeMaxUnpool(1)
+/** `nn.MaxUnpool2d(kernel_size, stride=None, padding=0)`. */
+export const maxUnpool2d = makeMaxUnpool(2)
+/** `nn.MaxUnpool3d(kernel_size, stride=None, padding=0)`. */
+export const maxUnpool3d = makeMaxUnpool(3)

@@ -1,0 +1,374 @@
+import { NnsizeError } from '../errors.js'
+import { any, bool, device, dtype, float, int, module } from '../bind/args.js'
+import { showValue, typeName } from '../expr/values.js'
+import type { Value } from '../expr/values.js'
+import type { ForwardContext, Tensor } from '../forward/trace.js'
+import { limits } from '../limits.js'
+import { cloneModule, namedModules } from '../model/module.js'
+import type { ModuleNode } from '../model/module.js'
+import type { DType } from '../tensor/dtype.js'
+import { formatShape } from '../tensor/shape.js'
+import { runAttentionWithoutWeights } from './attention.js'
+import { defineLayer } from './define-layer.js'
+import type { ArgFailure, ModuleBuilder } from './define-layer.js'
+
+// The forward passes below are PyTorch's Python path of the transformer layers. Their fast path
+// (`torch._transformer_encoder_layer_fwd`, and the nested-tensor conversion in
+// `TransformerEncoder`) runs only in eval mode with autograd off or no parameter requiring grad,
+// and the nested tensor also needs a `src_key_padding_mask`; a forward that saves tensors for
+// backward never takes it, in training mode (as the reference measured, `module.train()`) or not.
+// Inside the layers attention runs with `need_weights=False`.
+
+/** PyTorch class names of the `torch.nn.functional` activations a transformer layer accepts as `activation=F.<name>`. */
+const FUNCTIONAL_ACTIVATION_CLASSES: Record<string, string> = {
+  relu: 'ReLU',
+  gelu: 'GELU',
+  silu: 'SiLU',
+  tanh: 'Tanh',
+  sigmoid: 'Sigmoid',
+  elu: 'ELU',
+  leaky_relu: 'LeakyReLU',
+  relu6: 'ReLU6',
+  mish: 'Mish',
+  hardswish: 'Hardswish',
+  selu: 'SELU',
+  celu: 'CELU',
+  softplus: 'Softplus',
+}
+
+/** The functional activation of a layer, kept outside the module tree (PyTorch stores a function, not a submodule), by the layer's arguments. */
+const functionalActivations = new WeakMap<object, ModuleNode>()
+
+/**
+ * Deep copies of a `TransformerDecoderLayer` whose activation is a module. PyTorch's
+ * `TransformerDecoderLayer.__setstate__` (which `copy.deepcopy` calls) sets the instance attribute
+ * `activation = F.relu` when its state dict lacks `activation`, which is the case whenever the
+ * activation is a submodule (kept in `_modules`). The copy keeps the submodule registered, but its
+ * forward runs `F.relu`. Maps each such copy to the ReLU it runs.
+ */
+const reluAfterDeepCopy = new WeakMap<ModuleNode, ModuleNode>()
+
+/** Arguments shared by `nn.TransformerEncoderLayer` and `nn.TransformerDecoderLayer`. */
+export interface TransformerLayerArgs {
+  d_model: number
+  nhead: number
+  dim_feedforward: number
+  dropout: number
+  activation: Value
+  layer_norm_eps: number
+  batch_first: boolean
+  norm_first: boolean
+  bias: boolean
+  device: string | null
+  dtype: DType | null
+}
+
+/** Bound arguments of `nn.Transformer`. */
+export interface TransformerArgs extends TransformerLayerArgs {
+  num_encoder_layers: number
+  num_decoder_layers: number
+  custom_encoder: ModuleNode | null
+  custom_decoder: ModuleNode | null
+}
+
+function activationSpec() {
+  return any('activation', { default: { kind: 'str', value: 'relu' } })
+}
+
+/** PyTorch's `activation` checks: 'relu'/'gelu', a functional activation or a module. */
+function validateActivation(activation: Value, fail: ArgFailure): void {
+  if (activation.kind === 'str') {
+    if (activation.value !== 'relu' && activation.value !== 'gelu') fail('activation', `activation should be relu/gelu, not ${activation.value} (got \`activation='${activation.value}'\`; valid strings are 'relu' and 'gelu').`)
+    return
+  }
+  if (activation.kind === 'module') return
+  if (activation.kind === 'callable' && activation.activation !== undefined && activation.activation in FUNCTIONAL_ACTIVATION_CLASSES) return
+  throw new NnsizeError(
+    'argument-type',
+    `\`activation\` must be 'relu', 'gelu', an activation function such as \`F.gelu\` or a module such as \`nn.GELU()\`, got ${typeName(activation)} \`${showValue(activation)}\`.`,
+  )
+}
+
+/** Registers the activation: a module becomes the last child `activation`; a function is kept aside to run in the forward. */
+function buildActivation(a: TransformerLayerArgs, m: ModuleBuilder): void {
+  const activation = a.activation
+  if (activation.kind === 'module') {
+    m.child('activation', activation.module)
+    return
+  }
+  const name = activation.kind === 'str' ? activation.value : activation.kind === 'callable' ? activation.activation! : 'relu'
+  functionalActivations.set(a, m.create(FUNCTIONAL_ACTIVATION_CLASSES[name]!, {}))
+}
+
+function layerSignature() {
+  return [
+    int('d_model'),
+    int('nhead'),
+    int('dim_feedforward', { default: 2048 }),
+    float('dropout', { default: 0.1 }),
+    activationSpec(),
+    float('layer_norm_eps', { default: 1e-5 }),
+    bool('batch_first', { default: false }),
+    bool('norm_first', { default: false }),
+    bool('bias', { default: true }),
+    device(),
+    dtype(),
+  ]
+}
+
+function attention(a: TransformerLayerArgs, m: ModuleBuilder): ModuleNode {
+  return m.create('MultiheadAttention', { embed_dim: a.d_model, num_heads: a.nhead, dropout: a.dropout, bias: a.bias, batch_first: a.batch_first, device: a.device, dtype: a.dtype })
+}
+
+function norm(a: Pick<TransformerLayerArgs, 'd_model' | 'layer_norm_eps' | 'bias' | 'device' | 'dtype'>, m: ModuleBuilder): ModuleNode {
+  return m.create('LayerNorm', { normalized_shape: [a.d_model], eps: a.layer_norm_eps, bias: a.bias, device: a.device, dtype: a.dtype })
+}
+
+function feedForward(a: TransformerLayerArgs, m: ModuleBuilder): void {
+  m.child('linear1', m.create('Linear', { in_features: a.d_model, out_features: a.dim_feedforward, bias: a.bias, device: a.device, dtype: a.dtype }))
+  m.child('dropout', m.create('Dropout', { p: a.dropout }))
+  m.child('linear2', m.create('Linear', { in_features: a.dim_feedforward, out_features: a.d_model, bias: a.bias, device: a.device, dtype: a.dtype }))
+}
+
+/** The submodule `name` of a layer that registered it. */
+function child(self: ModuleNode, name: string): ModuleNode {
+  return self.children.get(name)!
+}
+
+/** Runs a one-input submodule and returns its first output. */
+function run(ctx: ForwardContext, self: ModuleNode, name: string, x: Tensor): Tensor {
+  return ctx.run(child(self, name), [x], name)[0]!
+}
+
+/** `x + y` (residual connection): a new tensor, nothing saved. */
+function add(ctx: ForwardContext, x: Tensor, y: Tensor): Tensor {
+  ctx.use(x, y)
+  return ctx.tensor(x.shape, x.dtype)
+}
+
+/** `self.activation(x)`: the registered module, or the function (its saved tensors belong to this layer). */
+function activate(ctx: ForwardContext, self: ModuleNode & { args: TransformerLayerArgs }, x: Tensor): Tensor {
+  const fn = reluAfterDeepCopy.get(self) ?? (self.children.has('activation') ? undefined : functionalActivations.get(self.args)!)
+  if (!fn) return run(ctx, self, 'activation', x)
+  const out = fn.layer!.forward!(fn as ModuleNode & { args: never }, [x], ctx)
+  return Array.isArray(out) ? out[0]! : out
+}
+
+/** `dropout_k(linear2(dropout(activation(linear1(x)))))`. */
+function feedForwardBlock(ctx: ForwardContext, self: ModuleNode & { args: TransformerLayerArgs }, x: Tensor, dropoutName: string): Tensor {
+  const hidden = activate(ctx, self, run(ctx, self, 'linear1', x))
+  return run(ctx, self, dropoutName, run(ctx, self, 'linear2', run(ctx, self, 'dropout', hidden)))
+}
+
+/** `dropout_k(attn(x, kv, kv, need_weights=False)[0])`. */
+function attentionBlock(ctx: ForwardContext, self: ModuleNode, attentionName: string, dropoutName: string, x: Tensor, memory?: Tensor): Tensor {
+  const attended = runAttentionWithoutWeights(ctx, child(self, attentionName), memory ? [x, memory] : [x], attentionName)
+  return run(ctx, self, dropoutName, attended)
+}
+
+function expectInputs(ctx: ForwardContext, inputs: readonly Tensor[], names: string[]): void {
+  if (inputs.length !== names.length) {
+    throw ctx.error(`takes ${names.length === 1 ? 'one input' : `${names.length} inputs`} (${names.join(', ')}), got ${inputs.length}.`)
+  }
+}
+
+/**
+ * `nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=relu,
+ * layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True)`: self-attention and a
+ * feed-forward block, each with dropout, a residual connection and LayerNorm (before the block when
+ * `norm_first`, else after the residual). Children: `self_attn`, `linear1`, `dropout`, `linear2`,
+ * `norm1`, `norm2`, `dropout1`, `dropout2` (and `activation` when a module is given).
+ */
+export const transformerEncoderLayer = defineLayer<TransformerLayerArgs>({
+  name: 'TransformerEncoderLayer',
+  signature: layerSignature(),
+  validate: (a, fail) => validateActivation(a.activation, fail),
+  build(a, m) {
+    m.child('self_attn', attention(a, m))
+    feedForward(a, m)
+    m.child('norm1', norm(a, m))
+    m.child('norm2', norm(a, m))
+    m.child('dropout1', m.create('Dropout', { p: a.dropout }))
+    m.child('dropout2', m.create('Dropout', { p: a.dropout }))
+    buildActivation(a, m)
+  },
+  forward(self, inputs, ctx) {
+    expectInputs(ctx, inputs, ['src'])
+    let x = inputs[0]!
+    if (self.args.norm_first) {
+      x = add(ctx, x, attentionBlock(ctx, self, 'self_attn', 'dropout1', run(ctx, self, 'norm1', x)))
+      x = add(ctx, x, feedForwardBlock(ctx, self, run(ctx, self, 'norm2', x), 'dropout2'))
+    } else {
+      x = run(ctx, self, 'norm1', add(ctx, x, attentionBlock(ctx, self, 'self_attn', 'dropout1', x)))
+      x = run(ctx, self, 'norm2', add(ctx, x, feedForwardBlock(ctx, self, x, 'dropout2')))
+    }
+    return x
+  },
+})
+
+/**
+ * `nn.TransformerDecoderLayer(d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=relu,
+ * layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True)`: self-attention,
+ * attention over `memory` and a feed-forward block. Forward takes `(tgt, memory)`. Children:
+ * `self_attn`, `multihead_attn`, `linear1`, `dropout`, `linear2`, `norm1`–`norm3`, `dropout1`–`dropout3`.
+ */
+export const transformerDecoderLayer = defineLayer<TransformerLayerArgs>({
+  name: 'TransformerDecoderLayer',
+  signature: layerSignature(),
+  validate: (a, fail) => validateActivation(a.activation, fail),
+  build(a, m) {
+    m.child('self_attn', attention(a, m))
+    m.child('multihead_attn', attention(a, m))
+    feedForward(a, m)
+    m.child('norm1', norm(a, m))
+    m.child('norm2', norm(a, m))
+    m.child('norm3', norm(a, m))
+    m.child('dropout1', m.create('Dropout', { p: a.dropout }))
+    m.child('dropout2', m.create('Dropout', { p: a.dropout }))
+    m.child('dropout3', m.create('Dropout', { p: a.dropout }))
+    buildActivation(a, m)
+  },
+  forward(self, inputs, ctx) {
+    expectInputs(ctx, inputs, ['tgt', 'memory'])
+    let x = inputs[0]!
+    const memory = inputs[1]!
+    if (self.args.norm_first) {
+      x = add(ctx, x, attentionBlock(ctx, self, 'self_attn', 'dropout1', run(ctx, self, 'norm1', x)))
+      x = add(ctx, x, attentionBlock(ctx, self, 'multihead_attn', 'dropout2', run(ctx, self, 'norm2', x), memory))
+      x = add(ctx, x, feedForwardBlock(ctx, self, run(ctx, self, 'norm3', x), 'dropout3'))
+    } else {
+      x = run(ctx, self, 'norm1', add(ctx, x, attentionBlock(ctx, self, 'self_attn', 'dropout1', x)))
+      x = run(ctx, self, 'norm2', add(ctx, x, attentionBlock(ctx, self, 'multihead_attn', 'dropout2', x, memory)))
+      x = run(ctx, self, 'norm3', add(ctx, x, feedForwardBlock(ctx, self, x, 'dropout3')))
+    }
+    return x
+  },
+})
+
+/** `_get_clones`: `num_layers` deep copies of `layer` in a `ModuleList`, then the optional final norm. */
+function buildStack(kind: string, layer: ModuleNode, numLayers: number, finalNorm: ModuleNode | null, m: ModuleBuilder): void {
+  const perLayer = namedModules(layer).length
+  if (perLayer * numLayers > limits.maxModules) {
+    throw new NnsizeError('limit', `\`nn.${kind}\` would copy its layer of ${perLayer} modules ${numLayers.toLocaleString('en-US')} times; the limit is ${limits.maxModules.toLocaleString('en-US')} modules.`)
+  }
+  const copies: Value[] = []
+  let relu: ModuleNode | undefined
+  for (let i = 0; i < numLayers; i++) {
+    const copy = cloneModule(layer)
+    for (const [, node] of namedModules(copy)) {
+      if (node.layer === transformerDecoderLayer && node.children.get('activation')) reluAfterDeepCopy.set(node, (relu ??= m.create('ReLU', {})))
+    }
+    copies.push({ kind: 'module', module: copy })
+  }
+  m.child('layers', m.create('ModuleList', { modules: { kind: 'list', items: copies } }))
+  if (finalNorm) m.child('norm', finalNorm)
+}
+
+function runStack(ctx: ForwardContext, self: ModuleNode, x: Tensor, memory?: Tensor): Tensor {
+  const layers = [...child(self, 'layers').children.values()].filter((l): l is ModuleNode => l !== null)
+  if (layers.length === 0) throw ctx.error('has no layers (`num_layers=0`): its forward reads `self.layers[0]`, which PyTorch rejects with an IndexError.')
+  let out = x
+  layers.forEach((layer, i) => {
+    out = ctx.run(layer, memory ? [out, memory] : [out], `layers.${i}`)[0]!
+  })
+  return self.children.has('norm') ? run(ctx, self, 'norm', out) : out
+}
+
+/**
+ * `nn.TransformerEncoder(encoder_layer, num_layers, norm=None, enable_nested_tensor=True,
+ * mask_check=True)`: `num_layers` deep copies of `encoder_layer` as `layers.0…`, then `norm`.
+ */
+export const transformerEncoder = defineLayer<{ encoder_layer: ModuleNode; num_layers: number; norm: ModuleNode | null }>({
+  name: 'TransformerEncoder',
+  signature: [
+    module('encoder_layer'),
+    int('num_layers'),
+    module('norm', { default: null, optional: true }),
+    bool('enable_nested_tensor', { default: true }),
+    bool('mask_check', { default: true }),
+  ],
+  build: (a, m) => buildStack('TransformerEncoder', a.encoder_layer, a.num_layers, a.norm, m),
+  forward(self, inputs, ctx) {
+    expectInputs(ctx, inputs, ['src'])
+    return runStack(ctx, self, inputs[0]!)
+  },
+})
+
+/** `nn.TransformerDecoder(decoder_layer, num_layers, norm=None)`: deep copies as `layers.0…`, then `norm`; forward takes `(tgt, memory)`. */
+export const transformerDecoder = defineLayer<{ decoder_layer: ModuleNode; num_layers: number; norm: ModuleNode | null }>({
+  name: 'TransformerDecoder',
+  signature: [module('decoder_layer'), int('num_layers'), module('norm', { default: null, optional: true })],
+  build: (a, m) => buildStack('TransformerDecoder', a.decoder_layer, a.num_layers, a.norm, m),
+  forward(self, inputs, ctx) {
+    expectInputs(ctx, inputs, ['tgt', 'memory'])
+    return runStack(ctx, self, inputs[0]!, inputs[1]!)
+  },
+})
+
+/**
+ * `nn.Transformer(d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6,
+ * dim_feedforward=2048, dropout=0.1, activation=relu, custom_encoder=None, custom_decoder=None,
+ * layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True)`: an `encoder`
+ * (TransformerEncoder with a final LayerNorm) and a `decoder` (likewise), or the custom ones.
+ * Forward takes `(src, tgt)` and returns the decoder's output.
+ */
+export const transformer = defineLayer<TransformerArgs>({
+  name: 'Transformer',
+  signature: [
+    int('d_model', { default: 512 }),
+    int('nhead', { default: 8 }),
+    int('num_encoder_layers', { default: 6 }),
+    int('num_decoder_layers', { default: 6 }),
+    int('dim_feedforward', { default: 2048 }),
+    float('dropout', { default: 0.1 }),
+    activationSpec(),
+    module('custom_encoder', { default: null, optional: true }),
+    module('custom_decoder', { default: null, optional: true }),
+    float('layer_norm_eps', { default: 1e-5 }),
+    bool('batch_first', { default: false }),
+    bool('norm_first', { default: false }),
+    bool('bias', { default: true }),
+    device(),
+    dtype(),
+  ],
+  validate: (a, fail) => validateActivation(a.activation, fail),
+  build(a, m) {
+    const layerArgs = {
+      d_model: a.d_model,
+      nhead: a.nhead,
+      dim_feedforward: a.dim_feedforward,
+      dropout: a.dropout,
+      activation: a.activation,
+      layer_norm_eps: a.layer_norm_eps,
+      batch_first: a.batch_first,
+      norm_first: a.norm_first,
+      bias: a.bias,
+      device: a.device,
+      dtype: a.dtype,
+    }
+    const encoder =
+      a.custom_encoder ??
+      m.create('TransformerEncoder', { encoder_layer: m.create('TransformerEncoderLayer', layerArgs), num_layers: a.num_encoder_layers, norm: norm(a, m) })
+    m.child('encoder', encoder)
+    const decoder =
+      a.custom_decoder ??
+      m.create('TransformerDecoder', { decoder_layer: m.create('TransformerDecoderLayer', layerArgs), num_layers: a.num_decoder_layers, norm: norm(a, m) })
+    m.child('decoder', decoder)
+  },
+  forward(self, inputs, ctx) {
+    expectInputs(ctx, inputs, ['src', 'tgt'])
+    const [src, tgt] = [inputs[0]!, inputs[1]!]
+    const a = self.args
+    if (src.shape.length === 3) {
+      const batchDim = a.batch_first ? 0 : 1
+      if (src.shape[batchDim] !== tgt.shape[batchDim]) {
+        throw ctx.error(`expects src and tgt with the same batch size: the batch number of src and tgt must be equal (src ${formatShape(src.shape)}, tgt ${formatShape(tgt.shape)}).`)
+      }
+    }
+    if (src.shape.at(-1) !== a.d_model || tgt.shape.at(-1) !== a.d_model) {
+      throw ctx.error(`the feature number of src and tgt must be equal to d_model ${a.d_model} (src ${formatShape(src.shape)}, tgt ${formatShape(tgt.shape)}).`)
+    }
+    const memory = ctx.run(child(self, 'encoder'), [src], 'encoder')[0]!
+    return ctx.run(child(self, 'decoder'), [tgt, memory], 'decoder')[0]!
+  },
+})

@@ -1,0 +1,174 @@
+import { jsonInteger } from '../format/number.js'
+import type { JSONInteger } from '../format/json.js'
+import type { DType } from '../tensor/dtype.js'
+import type { KvCacheSpec } from './kvcache.js'
+import type { MemoryLine, MemoryLineKey, MemoryPlan } from './plan.js'
+
+/** A budget line in JSON. */
+export interface MemoryLineJSON {
+  bytes: JSONInteger
+  formula: string
+}
+
+/** The stable JSON form of a {@link MemoryPlan}, as `nnsize --json` prints it under `memory`. */
+export interface MemoryPlanJSON {
+  mode: 'training' | 'inference'
+  options: {
+    mode: 'training' | 'inference'
+    optimizer: string | null
+    precision: string
+    weights: string
+    batch: number
+    gradAccumulation: number
+    checkpointing: string
+    activationBytesPerSample: JSONInteger | null
+    overheadBytes: JSONInteger
+    gpus: number
+    gpusPerNode: number
+    nodes: number
+    zero: number | null
+    fsdp: string | null
+    offloadOptimizer: string
+    offloadParams: string
+    tensorParallel: number
+    pipelineParallel: number
+    dataParallel: number
+    kvCache: KvCacheSpec | null
+    contextLength: number | null
+    kvCacheDType: string
+    lora: { rank: number; alpha: number | null; dropout: number | null; targets: string[]; quantizeBase: boolean } | null
+    gpu: string | null
+    units: 'iec' | 'si'
+  }
+  memory: Record<MemoryLineKey | 'total', MemoryLineJSON>
+  perDevice: Record<MemoryLineKey | 'gatheredWeights' | 'total' | 'offloadedCpu' | 'offloadedNvme', MemoryLineJSON> & { gpus: number }
+  perNode: { gpus: number; deviceBytes: JSONInteger; cpuBytes: JSONInteger; nvmeBytes: JSONInteger; formula: string }
+  fit?: {
+    gpu: { id: string; name: string; bytes: JSONInteger; basis: string }
+    capacityBytes: JSONInteger
+    fits: boolean
+    spareBytes: JSONInteger
+    shortfallBytes: JSONInteger
+    message: string
+    gpusNeeded: number | null
+    largestBatch: number | null
+  }
+  optimizer?: {
+    name: string
+    qualifiedName: string
+    library: string
+    text: string
+    accounting: string
+    source: string
+    bytes: JSONInteger
+    entries: Array<{ name: string; dtype: DType; elements: JSONInteger; bytes: JSONInteger; tensors: number }>
+  }
+  lora?: { params: JSONInteger; quantizedBase: boolean; adapters: Array<{ module: string; type: string; params: JSONInteger }> }
+  notes: string[]
+}
+
+const lineJSON = (l: MemoryLine): MemoryLineJSON => ({ bytes: jsonInteger(l.bytes), formula: l.formula })
+
+/** Converts a memory plan to JSON-safe data: exact byte counts above 2^53 − 1 become decimal strings. */
+export function memoryPlanToJSON(plan: MemoryPlan): MemoryPlanJSON {
+  const o = plan.options
+  const m = plan.memory
+  const d = plan.perDevice
+  const json: MemoryPlanJSON = {
+    mode: plan.mode,
+    options: {
+      mode: o.mode,
+      optimizer: o.optimizer,
+      precision: o.precision,
+      weights: o.weights,
+      batch: o.batch,
+      gradAccumulation: o.gradAccumulation,
+      checkpointing: o.checkpointing,
+      activationBytesPerSample: o.activationBytesPerSample === null ? null : jsonInteger(o.activationBytesPerSample),
+      overheadBytes: jsonInteger(o.overheadBytes),
+      gpus: o.gpus,
+      gpusPerNode: o.gpusPerNode,
+      nodes: o.nodes,
+      zero: o.zero,
+      fsdp: o.fsdp,
+      offloadOptimizer: o.offloadOptimizer,
+      offloadParams: o.offloadParams,
+      tensorParallel: o.tensorParallel,
+      pipelineParallel: o.pipelineParallel,
+      dataParallel: o.dataParallel,
+      kvCache: o.kvCache === null ? null : { ...o.kvCache },
+      contextLength: o.contextLength,
+      kvCacheDType: o.kvCacheDType,
+      lora:
+        o.lora === null
+          ? null
+          : { rank: o.lora.rank, alpha: o.lora.alpha ?? null, dropout: o.lora.dropout ?? null, targets: [...o.lora.targets], quantizeBase: o.lora.quantizeBase === true },
+      gpu: o.gpu,
+      units: o.units,
+    },
+    memory: {
+      weights: lineJSON(m.weights),
+      gradients: lineJSON(m.gradients),
+      optimizerState: lineJSON(m.optimizerState),
+      activations: lineJSON(m.activations),
+      kvCache: lineJSON(m.kvCache),
+      overhead: lineJSON(m.overhead),
+      total: lineJSON(m.total),
+    },
+    perDevice: {
+      gpus: o.gpus,
+      weights: lineJSON(d.weights),
+      gradients: lineJSON(d.gradients),
+      optimizerState: lineJSON(d.optimizerState),
+      activations: lineJSON(d.activations),
+      kvCache: lineJSON(d.kvCache),
+      gatheredWeights: lineJSON(d.gatheredWeights),
+      overhead: lineJSON(d.overhead),
+      total: lineJSON(d.total),
+      offloadedCpu: lineJSON(d.offloadedCpu),
+      offloadedNvme: lineJSON(d.offloadedNvme),
+    },
+    perNode: {
+      gpus: plan.perNode.gpus,
+      deviceBytes: jsonInteger(plan.perNode.deviceBytes),
+      cpuBytes: jsonInteger(plan.perNode.cpuBytes),
+      nvmeBytes: jsonInteger(plan.perNode.nvmeBytes),
+      formula: plan.perNode.formula,
+    },
+    notes: [...plan.notes],
+  }
+  if (plan.fit) {
+    const f = plan.fit
+    json.fit = {
+      gpu: { id: f.gpu.id, name: f.gpu.name, bytes: jsonInteger(f.gpu.bytes), basis: f.gpu.basis },
+      capacityBytes: jsonInteger(f.capacityBytes),
+      fits: f.fits,
+      spareBytes: jsonInteger(f.spareBytes),
+      shortfallBytes: jsonInteger(f.shortfallBytes),
+      message: f.message,
+      gpusNeeded: f.gpusNeeded,
+      largestBatch: f.largestBatch,
+    }
+  }
+  if (plan.optimizer) {
+    const b = plan.optimizer
+    json.optimizer = {
+      name: b.optimizer.name,
+      qualifiedName: b.optimizer.qualifiedName,
+      library: b.optimizer.library,
+      text: b.optimizer.text,
+      accounting: b.optimizer.accounting,
+      source: b.optimizer.source,
+      bytes: jsonInteger(b.bytes),
+      entries: b.entries.map((e) => ({ name: e.name, dtype: e.dtype, elements: jsonInteger(e.elements), bytes: jsonInteger(e.bytes), tensors: e.tensors })),
+    }
+  }
+  if (plan.lora) {
+    json.lora = {
+      params: jsonInteger(plan.lora.params),
+      quantizedBase: plan.lora.quantizedBase,
+      adapters: plan.lora.adapters.map((a) => ({ module: a.module, type: a.type, params: jsonInteger(a.params) })),
+    }
+  }
+  return json
+}

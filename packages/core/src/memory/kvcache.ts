@@ -1,0 +1,94 @@
+import { NnsizeError } from '../errors.js'
+import { formatBytes } from '../format/bytes.js'
+import type { ByteUnits } from '../format/bytes.js'
+import { formatCount } from '../format/number.js'
+
+/**
+ * What the KV cache of a decoder looks like, as a Hugging Face `config.json` gives it:
+ * `layers` = `num_hidden_layers`, `kvHeads` = `num_key_value_heads` (or `num_attention_heads`),
+ * `headDim` = `head_dim` (or `hidden_size / num_attention_heads`).
+ */
+export interface KvCacheSpec {
+  /** Decoder layers with attention. */
+  layers: number
+  /** Key/value heads per layer (fewer than query heads with grouped-query attention). */
+  kvHeads: number
+  /** Elements per head. */
+  headDim: number
+  /** Sliding-window attention: layers that use it keep at most this many tokens (`sliding_window`). */
+  slidingWindow?: number | null | undefined
+  /** How many of the layers use the sliding window (Gemma 2 alternates: half of them). Default: all. */
+  slidingWindowLayers?: number | undefined
+  /**
+   * Multi-head latent attention (DeepSeek-V2/V3): elements cached per token per layer, one compressed vector shared
+   * by K and V (`kv_lora_rank + qk_rope_head_dim`). When set, `kvHeads` and `headDim` are not used.
+   */
+  latentDim?: number | null | undefined
+}
+
+/** The KV cache of one batch, with its formula. */
+export interface KvCacheSize {
+  bytes: bigint
+  /** Bytes one token adds while every layer still caches it (before any window is full). */
+  bytesPerToken: bigint
+  /** The numbers filled in. */
+  formula: string
+}
+
+const positiveInt = (value: unknown, name: string, allowZero = false): number => {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new NnsizeError('option', `KV cache \`${name}\` must be a${allowZero ? ' non-negative' : ' positive'} whole number, got \`${String(value)}\`.`)
+  }
+  return value
+}
+
+/** Checks a {@link KvCacheSpec}, throwing `option` errors that name the bad field. */
+export function validateKvCacheSpec(spec: KvCacheSpec): KvCacheSpec {
+  if (typeof spec !== 'object' || spec === null) throw new NnsizeError('option', 'The KV cache description must be an object `{ layers, kvHeads, headDim }`.')
+  positiveInt(spec.layers, 'layers')
+  const latent = spec.latentDim ?? null
+  if (latent !== null) positiveInt(latent, 'latentDim')
+  else {
+    positiveInt(spec.kvHeads, 'kvHeads')
+    positiveInt(spec.headDim, 'headDim')
+  }
+  if (spec.slidingWindow !== undefined && spec.slidingWindow !== null) positiveInt(spec.slidingWindow, 'slidingWindow')
+  if (spec.slidingWindowLayers !== undefined) {
+    positiveInt(spec.slidingWindowLayers, 'slidingWindowLayers', true)
+    if (spec.slidingWindowLayers > spec.layers) {
+      throw new NnsizeError('option', `KV cache \`slidingWindowLayers\` (${spec.slidingWindowLayers}) cannot exceed \`layers\` (${spec.layers}).`)
+    }
+  }
+  return spec
+}
+
+/**
+ * Bytes of the KV cache for `batch` sequences of `tokens` tokens with `bytesPerElement`-byte entries (2 for
+ * float16/bfloat16, 1 for FP8): `2 (K and V) × layers × kvHeads × headDim × bytes` per token, grouped-query aware;
+ * layers with a sliding window hold at most `slidingWindow` tokens; latent attention caches `latentDim` per layer.
+ */
+export function kvCacheBytes(spec: KvCacheSpec, batch: number, tokens: number, bytesPerElement: number, units: ByteUnits = 'iec'): KvCacheSize {
+  validateKvCacheSpec(spec)
+  positiveInt(batch, 'batch')
+  positiveInt(tokens, 'tokens')
+  positiveInt(bytesPerElement, 'bytesPerElement')
+  const latent = spec.latentDim ?? null
+  const perLayerToken = latent !== null ? BigInt(latent) : 2n * BigInt(spec.kvHeads) * BigInt(spec.headDim)
+  const window = spec.slidingWindow ?? null
+  const windowLayers = window === null ? 0 : (spec.slidingWindowLayers ?? spec.layers)
+  const fullLayers = spec.layers - windowLayers
+  const windowTokens = window === null ? 0 : Math.min(tokens, window)
+  const b = BigInt(bytesPerElement)
+  const tokenLayers = BigInt(fullLayers) * BigInt(tokens) + BigInt(windowLayers) * BigInt(windowTokens)
+  const bytes = BigInt(batch) * tokenLayers * perLayerToken * b
+  const bytesPerToken = BigInt(spec.layers) * perLayerToken * b
+  const perToken = latent !== null ? `${formatCount(latent)} latent` : `2 (K, V) × ${formatCount(spec.kvHeads)} KV heads × ${formatCount(spec.headDim)} head dim`
+  const layerTokens =
+    windowLayers === 0
+      ? `${formatCount(spec.layers)} layers × ${formatCount(tokens)} tokens`
+      : fullLayers === 0
+        ? `${formatCount(spec.layers)} layers × ${formatCount(windowTokens)} tokens (window ${formatCount(window!)})`
+        : `(${formatCount(fullLayers)} layers × ${formatCount(tokens)} tokens + ${formatCount(windowLayers)} sliding-window layers × ${formatCount(windowTokens)} tokens)`
+  const formula = `${perToken} × ${bytesPerElement} B × ${layerTokens} × batch ${formatCount(batch)} = ${formatBytes(bytes, units)}`
+  return { bytes, bytesPerToken, formula }
+}

@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../analyze.js'
+import { NnsizeError } from '../errors.js'
+import { planMemory } from './plan.js'
+import type { MemoryOptions } from './plan.js'
+
+const GiB = 1024n ** 3n
+const noOverhead = { overheadBytes: 0n }
+const modelStates = (d: { weights: { bytes: bigint }; gradients: { bytes: bigint }; optimizerState: { bytes: bigint } }): bigint => d.weights.bytes + d.gradients.bytes + d.optimizerState.bytes
+
+function optionError(fn: () => unknown): NnsizeError {
+  try {
+    fn()
+  } catch (error) {
+    if (NnsizeError.isInstance(error)) return error
+    throw error
+  }
+  throw new Error('expected an NnsizeError')
+}
+
+describe('planMemory', () => {
+  // ZeRO (Rajbhandari et al. 2019), figure 1: Ψ = 7.5B, Nd = 64, Adam with mixed precision (K = 12):
+  // 120 GB baseline, 31.4 GB with ZeRO-1, 16.6 GB with ZeRO-2, 1.875 GB with ZeRO-3.
+  describe('the ZeRO paper example', () => {
+    const model = analyze('nn.Linear(50000, 150000, bias=False)')
+    const plan = (zero: 0 | 1 | 2 | 3) => planMemory(model, { optimizer: 'Adam()', precision: 'mixed-fp16', gpus: 64, zero, ...noOverhead })
+    it('counts 2 + 2 + 12 bytes per parameter, plus PyTorch\'s 4-byte step', () => {
+      expect(model.params.total).toBe(7_500_000_000n)
+      expect(modelStates(plan(0).perDevice)).toBe(120_000_000_004n)
+    })
+    it('shards optimizer state, then gradients, then parameters over 64 GPUs', () => {
+      const gb = (zero: 0 | 1 | 2 | 3): number => Number(modelStates(plan(zero).perDevice)) / 1e9
+      expect(gb(0).toFixed(0)).toBe('120')
+      expect(gb(1).toFixed(1)).toBe('31.4')
+      expect(gb(2).toFixed(1)).toBe('16.6')
+      expect(gb(3).toFixed(3)).toBe('1.875')
+      expect(modelStates(plan(3).perDevice)).toBe(1_875_000_001n)
+    })
+    it('states the ZeRO-3 working set of the largest layer on its own line', () => {
+      const d = plan(3).perDevice
+      expect(d.gatheredWeights.bytes).toBe(7_500_000_000n * 4n)
+      expect(plan(2).perDevice.gatheredWeights.bytes).toBe(0n)
+    })
+  })
+
+  describe('training budget', () => {
+    it('is weights + gradients + Adam\'s two moments and step, not "3 × weights"', () => {
+      const p = planMemory(analyze('nn.Linear(500, 768)'), { optimizer: 'Adam()', ...noOverhead })
+      expect(p.memory.weights.bytes).toBe(1_539_072n)
+      expect(p.memory.gradients.bytes).toBe(1_539_072n)
+      expect(p.memory.optimizerState.bytes).toBe(3_078_152n)
+      expect(p.memory.optimizerState.formula).toBe('torch.optim.Adam(): step 2 × 4 B + exp_avg 384,768 × 4 B + exp_avg_sq 384,768 × 4 B = 2.94 MiB')
+      expect(p.memory.total.bytes).toBe(6_156_296n)
+    })
+    it('gives frozen parameters neither gradients nor optimizer state', () => {
+      const p = planMemory(analyze('nn.Sequential(nn.Linear(64, 64).requires_grad_(False), nn.Linear(64, 2))'), { optimizer: 'AdamW()', ...noOverhead })
+      expect(p.memory.gradients.bytes).toBe(130n * 4n)
+      expect(p.memory.optimizerState.bytes).toBe(130n * 8n + 8n)
+    })
+    it('keeps a cached half-precision copy of trainable weights under autocast', () => {
+      const p = planMemory(analyze('nn.Linear(100, 10)'), { precision: 'bf16-mixed', ...noOverhead })
+      expect(p.options.precision).toBe('amp-bf16')
+      expect(p.memory.weights.bytes).toBe(1010n * 4n + 1010n * 2n)
+      expect(p.memory.gradients.bytes).toBe(1010n * 4n)
+    })
+    it('holds pure bfloat16 optimizer state in bfloat16 (state dtype = parameter dtype)', () => {
+      const p = planMemory(analyze('nn.Linear(100, 10)'), { precision: 'bf16', optimizer: 'AdamW()', ...noOverhead })
+      expect(p.memory.weights.bytes).toBe(2020n)
+      expect(p.memory.optimizerState.bytes).toBe(1010n * 4n + 8n)
+    })
+    it('adds a float32 accumulation buffer with gradient accumulation under mixed precision only', () => {
+      const model = analyze('nn.Linear(100, 10)')
+      expect(planMemory(model, { precision: 'mixed-bf16', gradAccumulation: 4 }).memory.gradients.bytes).toBe(1010n * 2n + 1010n * 4n)
+      expect(planMemory(model, { precision: 'fp32', gradAccumulation: 4 }).memory.gradients.bytes).toBe(1010n * 4n)
+    })
+    it('states the framework overhead as its own adjustable line', () => {
+      const model = analyze('nn.Linear(4, 4)')
+      expect(planMemory(model).memory.overhead.bytes).toBe(GiB)
+      expect(planMemory(model).memory.overhead.formula).toContain('(default; adjustable)')
+      expect(planMemory(model, { overheadBytes: 512n * 1024n ** 2n }).memory.overhead.bytes).toBe(512n * 1024n ** 2n)
+    })
+    it('defaults to AdamW and echoes its options', () => {
+      const p = planMemory(analyze('nn.Linear(4, 4)'))
+      expect(p.options.optimizer).toBe('torch.optim.AdamW()')
+      expect(p.options.precision).toBe('auto')
+      expect(p.options.batch).toBe(1)
+    })
+  })
+
+  describe('activations', () => {
+    const mlp = 'nn.Sequential(*[nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 64)) for _ in range(4)])'
+    it('takes the traced saved-for-backward bytes of the input', () => {
+      const model = analyze(mlp, { input: '8,64' })
+      const p = planMemory(model, noOverhead)
+      expect(p.memory.activations.bytes).toBe(model.forward!.savedBytes)
+      expect(p.memory.activations.bytes).toBe(4n * 8192n + 3n * 2048n)
+      expect(p.options.batch).toBe(8)
+    })
+    it('re-traces another batch size', () => {
+      const p = planMemory(analyze(mlp, { input: '8,64' }), { batch: 16, ...noOverhead })
+      expect(p.memory.activations.bytes).toBe(2n * (4n * 8192n + 3n * 2048n))
+    })
+    it('checkpoints each block: block inputs plus the largest block recomputed', () => {
+      const p = planMemory(analyze(mlp, { input: '8,64' }), { checkpointing: 'full', ...noOverhead })
+      expect(p.memory.activations.bytes).toBe(4n * 2048n + 8192n + 2048n)
+      expect(p.memory.activations.formula).toContain('4 checkpointed blocks under the top level')
+    })
+    it('says when selective checkpointing has no attention to recompute', () => {
+      const p = planMemory(analyze(mlp, { input: '8,64' }), { checkpointing: 'selective' })
+      expect(p.notes.some((n) => n.includes('no attention modules'))).toBe(true)
+    })
+    it('halves traced float32 activations under 16-bit autocast', () => {
+      const model = analyze(mlp, { input: '8,64' })
+      expect(planMemory(model, { precision: 'amp-fp16' }).memory.activations.bytes).toBe(model.forward!.savedBytes / 2n)
+    })
+    it('uses a given per-sample figure and says when activations are unknown', () => {
+      const model = analyze('nn.Linear(4, 4)')
+      expect(planMemory(model, { activationBytesPerSample: 1000n, batch: 3 }).memory.activations.bytes).toBe(3000n)
+      const p = planMemory(model)
+      expect(p.memory.activations.bytes).toBe(0n)
+      expect(p.notes.some((n) => n.includes('Activations are not counted'))).toBe(true)
+    })
+  })
+
+  describe('distributed training', () => {
+    const model = analyze('nn.Linear(1000, 1000)')
+    it('divides model states by tensor × pipeline degree', () => {
+      const p = planMemory(model, { gpus: 8, tensorParallel: 4, pipelineParallel: 2, ...noOverhead })
+      expect(p.perDevice.weights.bytes).toBe((1_001_000n * 4n + 7n) / 8n)
+      expect(p.options.dataParallel).toBe(1)
+    })
+    it('says that ZeRO-3 on one GPU shards nothing', () => {
+      const p = planMemory(model, { zero: 3, ...noOverhead })
+      expect(p.notes.some((n) => n.includes('ZeRO-3 with one data-parallel rank shards nothing'))).toBe(true)
+      expect(p.perDevice.total.bytes).toBe(p.memory.total.bytes)
+    })
+    it('maps FSDP strategies to ZeRO stages, hybrid sharding within a node', () => {
+      const full = planMemory(model, { gpus: 16, gpusPerNode: 8, fsdp: 'full_shard', ...noOverhead })
+      const hybrid = planMemory(model, { gpus: 16, gpusPerNode: 8, fsdp: 'hybrid_shard', ...noOverhead })
+      expect(full.perDevice.weights.bytes).toBe(1_001_000n * 4n / 16n)
+      expect(hybrid.perDevice.weights.bytes).toBe(1_001_000n * 4n / 8n)
+      expect(planMemory(model, { gpus: 4, fsdp: 'shard_grad_op' }).perDevice.weights.bytes).toBe(1_001_000n * 4n)
+    })
+    it('moves offloaded state off the GPU and counts it per node', () => {
+      const p = planMemory(model, { gpus: 8, zero: 2, offloadOptimizer: 'cpu', optimizer: 'Adam()', ...noOverhead })
+      expect(p.perDevice.optimizerState.bytes).toBe(0n)
+      expect(p.perDevice.gradients.bytes).toBe(0n)
+      expect(p.perDevice.offloadedCpu.bytes).toBe((1_001_000n * 8n + 8n + 7n) / 8n + 1_001_000n * 4n / 8n)
+      expect(p.perNode.cpuBytes).toBe(p.perDevice.offloadedCpu.bytes * 8n)
+      const nvme = planMemory(model, { gpus: 8, zero: 3, offloadOptimizer: 'nvme', offloadParams: 'cpu' })
+      expect(nvme.perDevice.offloadedNvme.bytes > 0n).toBe(true)
+      expect(nvme.perDevice.weights.bytes).toBe(0n)
+    })
+    it('rejects impossible layouts', () => {
+      expect(optionError(() => planMemory(model, { gpus: 6, tensorParallel: 4 })).message).toContain('must be a multiple of tensor × pipeline parallel')
+      expect(optionError(() => planMemory(model, { zero: 2, fsdp: 'full_shard' })).message).toContain('not both')
+      expect(optionError(() => planMemory(model, { offloadOptimizer: 'cpu' })).message).toContain('needs `zero` 1, 2 or 3')
+      expect(optionError(() => planMemory(model, { zero: 2, offloadOptimizer: 'nvme' })).message).toContain('needs ZeRO-3')
+      expect(optionError(() => planMemory(model, { zero: 2, offloadParams: 'cpu' })).message).toContain('Parameter offload needs ZeRO-3')
+      expect(optionError(() => planMemory(model, { fsdp: 'full_shard', offloadOptimizer: 'cpu' })).message).toContain('FSDP offloads parameters')
+      expect(optionError(() => planMemory(model, { zero: 4 as never })).message).toContain('`zero` must be one of')
+    })
+  })
+
+  describe('inference', () => {
+    const model = analyze('nn.Sequential(nn.Linear(4096, 4096, bias=False), nn.LayerNorm(4096))'.replace('nn.LayerNorm(4096)', 'nn.Linear(4096, 16, bias=False)'))
+    it('stores weights in the chosen format and adds the KV cache', () => {
+      const p = planMemory(model, { mode: 'inference', weights: 'q4_k', kvCache: { layers: 80, kvHeads: 8, headDim: 128 }, contextLength: 32768, ...noOverhead })
+      expect(p.memory.weights.bytes).toBe(4096n * 16n * 144n + 16n * 16n * 144n)
+      expect(p.memory.kvCache.bytes).toBe(10n * GiB)
+      expect(p.memory.gradients.bytes).toBe(0n)
+      expect(p.memory.optimizerState.bytes).toBe(0n)
+    })
+    it('splits weights and KV cache over tensor-parallel GPUs', () => {
+      const p = planMemory(model, { mode: 'inference', weights: 'bf16', gpus: 4, kvCache: { layers: 80, kvHeads: 8, headDim: 128 }, contextLength: 32768, ...noOverhead })
+      expect(p.options.tensorParallel).toBe(4)
+      expect(p.perDevice.kvCache.bytes).toBe((10n * GiB) / 4n)
+    })
+    it('needs a context length with a KV cache and refuses training-only options', () => {
+      expect(optionError(() => planMemory(model, { mode: 'inference', kvCache: { layers: 1, kvHeads: 1, headDim: 1 } })).message).toContain('contextLength')
+      expect(optionError(() => planMemory(model, { mode: 'inference', zero: 3 })).message).toContain('apply to training')
+    })
+  })
+
+  describe('LoRA', () => {
+    const llama = "nn.ModuleDict({'q_proj': nn.Linear(1024, 1024, bias=False), 'v_proj': nn.Linear(1024, 256, bias=False), 'mlp': nn.Linear(1024, 4096, bias=False)})"
+    it('trains only the adapters: gradients and optimizer state on them, base frozen', () => {
+      const p = planMemory(analyze(llama), { lora: { rank: 16, targets: ['q_proj', 'v_proj'] }, optimizer: 'AdamW()', precision: 'bf16', ...noOverhead })
+      const adapters = 16n * (1024n + 1024n) + 16n * (1024n + 256n)
+      expect(p.lora!.params).toBe(adapters)
+      expect(p.memory.gradients.bytes).toBe(adapters * 4n)
+      expect(p.memory.optimizerState.bytes).toBe(adapters * 8n + 4n * 4n)
+      const base = 1024n * 1024n + 1024n * 256n + 1024n * 4096n
+      expect(p.memory.weights.bytes).toBe(base * 2n + adapters * 4n)
+    })
+    it('holds the QLoRA base in NF4 with double quantisation', () => {
+      const p = planMemory(analyze(llama), { lora: { rank: 16, targets: ['q_proj'], quantizeBase: true }, ...noOverhead })
+      expect(p.memory.weights.formula).toContain('NF4 with double quantisation')
+      expect(p.memory.weights.bytes < 1024n * 6400n).toBe(true)
+    })
+    it('refuses targets that match nothing', () => {
+      expect(optionError(() => planMemory(analyze(llama), { lora: { rank: 8, targets: ['k_proj'] } })).message).toContain('matches no module')
+    })
+  })
+
+  describe('fit', () => {
+    const model = analyze('nn.Sequential(nn.Linear(1000, 1000), nn.ReLU(), nn.Linear(1000, 10))', { input: '4,1000' })
+    it('says how much is spare on a catalogue GPU', () => {
+      const p = planMemory(model, { gpu: 'h100-80gb' })
+      expect(p.fit!.fits).toBe(true)
+      expect(p.fit!.message).toMatch(/^fits on NVIDIA H100 80GB with \d+\.\d\d GiB to spare/)
+      expect(p.fit!.spareBytes).toBe(81559n * 1024n ** 2n - p.perDevice.total.bytes)
+      expect(p.fit!.gpusNeeded).toBe(1)
+      expect(p.fit!.shortfallBytes).toBe(0n)
+    })
+    it('says how much is missing, and how many GPUs ZeRO-3 needs', () => {
+      const big = analyze('nn.Linear(50000, 150000, bias=False)')
+      const p = planMemory(big, { gpu: 'a100-80gb', zero: 3, precision: 'mixed-bf16', optimizer: 'Adam()' })
+      expect(p.fit!.fits).toBe(false)
+      expect(p.fit!.message).toMatch(/^does not fit on NVIDIA A100 80GB: needs/)
+      // 1 GiB overhead + 30 GB gathered + 120 GB / N ≤ 80 GiB → N = 3
+      expect(p.fit!.gpusNeeded).toBe(3)
+    })
+    it('finds no GPU count when nothing is sharded', () => {
+      const big = analyze('nn.Linear(50000, 150000, bias=False)')
+      const p = planMemory(big, { gpu: 'a100-80gb' })
+      expect(p.fit!.gpusNeeded).toBeNull()
+      expect(p.notes.some((n) => n.includes('More GPUs do not help without sharding'))).toBe(true)
+    })
+    it('finds the largest batch that fits', () => {
+      const p = planMemory(model, { gpu: '2GiB', overheadBytes: 0n })
+      const b = p.fit!.largestBatch!
+      expect(b).toBeGreaterThan(100_000)
+      expect(planMemory(model, { gpu: '2GiB', overheadBytes: 0n, batch: b }).fit!.fits).toBe(true)
+      expect(planMemory(model, { gpu: '2GiB', overheadBytes: 0n, batch: b + 1 }).fit!.fits).toBe(false)
+    })
+    it('gives the tensor-parallel degree that serves a model', () => {
+      const p = planMemory(analyze('nn.Linear(50000, 150000, bias=False)'), { mode: 'inference', weights: 'bf16', gpu: 'h100-80gb' })
+      expect(p.fit!.gpusNeeded).toBe(1)
+      const q = planMemory(analyze('nn.Linear(50000, 150000, bias=False)'), { mode: 'inference', weights: 'fp32', gpu: 'rtx-4090' })
+      expect(q.fit!.gpusNeeded).toBe(2)
+    })
+  })
+
+  describe('bad input', () => {
+    const model = analyze('nn.Linear(4, 4)')
+    const bad: Array<[MemoryOptions, string]> = [
+      [{ batch: 0 }, '`batch` must be a whole number from 1'],
+      [{ batch: -3 }, '`batch`'],
+      [{ batch: 1.5 }, '`batch`'],
+      [{ batch: Number.NaN }, '`batch`'],
+      [{ gpus: 0 }, '`gpus`'],
+      [{ gradAccumulation: Infinity }, '`gradAccumulation`'],
+      [{ mode: 'serve' as never }, '`mode` must be one of'],
+      [{ checkpointing: 'some' as never }, '`checkpointing`'],
+      [{ gpu: 'h1000' }, 'Unknown GPU'],
+      [{ gpu: '0GB' }, 'must be positive'],
+      [{ precision: 'fp12' }, 'Unknown precision'],
+      [{ weights: 'q4' }, 'Unknown weight format'],
+      [{ optimizer: 'Adamm()' }, 'Unknown optimizer'],
+      [{ overheadBytes: -1n }, 'cannot be negative'],
+      [{ units: 'metric' as never }, '`units`'],
+      [{ kvCacheDType: 'fp4' }, '`kvCacheDType`'],
+    ]
+    for (const [options, message] of bad) {
+      it(`rejects ${JSON.stringify(options, (_, v) => (typeof v === 'bigint' ? `${v}n` : Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v))}`, () => {
+        const e = optionError(() => planMemory(model, options))
+        expect(e.code).toBe('option')
+        expect(e.message).toContain(message)
+      })
+    }
+    it('rejects a non-analysis', () => {
+      expect(optionError(() => planMemory({} as never)).code).toBe('option')
+    })
+  })
+})

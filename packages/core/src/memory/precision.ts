@@ -1,0 +1,147 @@
+import { NnsizeError } from '../errors.js'
+import { didYouMean, suggest } from '../suggest.js'
+import type { DType } from '../tensor/dtype.js'
+
+/** How a training run holds weights, gradients, optimizer state and activations. */
+export interface PrecisionMode {
+  id: string
+  aliases: readonly string[]
+  description: string
+  /** Dtype of the floating-point parameters as held on the device; `null`: as the model builds them. */
+  weightDType: DType | null
+  /** Dtype of the gradients; `null`: the parameter's dtype. */
+  gradDType: DType | null
+  /** Dtype of the parameters the optimizer steps (its state follows it); `null`: the parameter's dtype. */
+  optimizerDType: DType | null
+  /** A float32 master copy of every trainable parameter is kept with the optimizer state. */
+  masterWeights: boolean
+  /** Extra per-trainable-parameter copy kept during forward and backward (autocast's weight cache, FP8 weights). */
+  weightCopyDType: DType | null
+  /** Bytes per element of floating-point activations; `null`: as traced (float32 inputs give float32 activations). */
+  activationBytes: number | null
+  source: string
+}
+
+/** Training precision modes. `auto` keeps every tensor in the dtype the model was built with. */
+export const precisionModes: readonly PrecisionMode[] = [
+  {
+    id: 'auto',
+    aliases: ['native', 'default'],
+    description: 'every tensor in the dtype the model is built with (float32 unless a layer says `dtype=`)',
+    weightDType: null,
+    gradDType: null,
+    optimizerDType: null,
+    masterWeights: false,
+    weightCopyDType: null,
+    activationBytes: null,
+    source: 'PyTorch defaults',
+  },
+  {
+    id: 'fp32',
+    aliases: ['32', '32-true', 'float32', 'full'],
+    description: 'float32 weights, gradients, optimizer state and activations',
+    weightDType: 'float32',
+    gradDType: 'float32',
+    optimizerDType: 'float32',
+    masterWeights: false,
+    weightCopyDType: null,
+    activationBytes: 4,
+    source: 'PyTorch defaults',
+  },
+  {
+    id: 'amp-fp16',
+    aliases: ['16-mixed', 'fp16-amp', 'amp', 'fp16-mixed'],
+    description: 'torch.autocast(float16) with a GradScaler: float32 weights, gradients and optimizer state; float16 activations and a cached float16 copy of every trainable weight',
+    weightDType: 'float32',
+    gradDType: 'float32',
+    optimizerDType: 'float32',
+    masterWeights: false,
+    weightCopyDType: 'float16',
+    activationBytes: 2,
+    source: 'https://pytorch.org/docs/stable/amp.html (autocast caches casts of leaf tensors that require grad inside an autocast region)',
+  },
+  {
+    id: 'amp-bf16',
+    aliases: ['bf16-mixed', 'bf16-amp'],
+    description: 'torch.autocast(bfloat16): float32 weights, gradients and optimizer state; bfloat16 activations and a cached bfloat16 copy of every trainable weight',
+    weightDType: 'float32',
+    gradDType: 'float32',
+    optimizerDType: 'float32',
+    masterWeights: false,
+    weightCopyDType: 'bfloat16',
+    activationBytes: 2,
+    source: 'https://pytorch.org/docs/stable/amp.html',
+  },
+  {
+    id: 'fp16',
+    aliases: ['16-true', 'fp16-true', 'half', 'float16'],
+    description: 'pure float16: `model.half()`; weights, gradients, optimizer state and activations in float16',
+    weightDType: 'float16',
+    gradDType: 'float16',
+    optimizerDType: 'float16',
+    masterWeights: false,
+    weightCopyDType: null,
+    activationBytes: 2,
+    source: 'torch.optim keeps state in the parameter dtype',
+  },
+  {
+    id: 'bf16',
+    aliases: ['bf16-true', 'bfloat16'],
+    description: 'pure bfloat16: `model.to(torch.bfloat16)`; weights, gradients, optimizer state and activations in bfloat16',
+    weightDType: 'bfloat16',
+    gradDType: 'bfloat16',
+    optimizerDType: 'bfloat16',
+    masterWeights: false,
+    weightCopyDType: null,
+    activationBytes: 2,
+    source: 'torch.optim keeps state in the parameter dtype',
+  },
+  {
+    id: 'mixed-fp16',
+    aliases: ['fp16-master', 'deepspeed-fp16', 'megatron-fp16'],
+    description: 'mixed precision as ZeRO and Megatron count it: float16 weights and gradients, the optimizer steps float32 master weights (2 + 2 + 4 + state bytes per parameter; 16 with Adam)',
+    weightDType: 'float16',
+    gradDType: 'float16',
+    optimizerDType: 'float32',
+    masterWeights: true,
+    weightCopyDType: null,
+    activationBytes: 2,
+    source: 'Rajbhandari et al., ZeRO (arXiv:1910.02054), section 3.1',
+  },
+  {
+    id: 'mixed-bf16',
+    aliases: ['bf16-master', 'deepspeed-bf16', 'megatron-bf16'],
+    description: 'as `mixed-fp16` with bfloat16 weights and gradients and float32 master weights',
+    weightDType: 'bfloat16',
+    gradDType: 'bfloat16',
+    optimizerDType: 'float32',
+    masterWeights: true,
+    weightCopyDType: null,
+    activationBytes: 2,
+    source: 'Rajbhandari et al., ZeRO (arXiv:1910.02054), section 3.1',
+  },
+  {
+    id: 'fp8',
+    aliases: ['fp8-mixed', 'transformer-engine', 'te-fp8'],
+    description: 'FP8 training (Transformer Engine): bfloat16 weights and gradients, float32 master weights and optimizer state, plus an FP8 copy of every trainable weight; activations counted at 2 bytes (FP8 GEMM inputs take 1, so this is an upper bound)',
+    weightDType: 'bfloat16',
+    gradDType: 'bfloat16',
+    optimizerDType: 'float32',
+    masterWeights: true,
+    weightCopyDType: 'float8_e4m3fn',
+    activationBytes: 2,
+    source: 'https://docs.nvidia.com/deeplearning/transformer-engine/user-guide/examples/fp8_primer.html',
+  },
+]
+
+/** Every accepted precision name (ids, then aliases). */
+export const precisionNames: readonly string[] = [...precisionModes.map((m) => m.id), ...precisionModes.flatMap((m) => m.aliases)]
+
+/** Finds a precision mode by id or alias (`bf16-mixed` is `amp-bf16`, Lightning's name). */
+export function findPrecision(name: string): PrecisionMode {
+  const key = name.trim().toLowerCase()
+  const mode = precisionModes.find((m) => m.id === key || m.aliases.includes(key))
+  if (mode) return mode
+  const suggestions = suggest(key, precisionNames)
+  throw new NnsizeError('option', `Unknown precision \`${name}\`.${didYouMean(suggestions)} Known: ${precisionModes.map((m) => `\`${m.id}\``).join(', ')}.`, { suggestions })
+}

@@ -1,0 +1,373 @@
+import type { ModuleNode, TensorDef } from '../../../model/module.js'
+import type { HFConfig } from '../config.js'
+import { defineFamily } from '../family.js'
+import type { HFFamily } from '../family.js'
+import type { HFBuild } from '../model.js'
+import type { Child, ModuleFactory } from '../modules.js'
+
+const encoderOnlyNote = 'encoder-only model: no KV cache'
+
+/** `num_labels` as `PretrainedConfig` derives it: the size of `id2label` when given, else `num_labels`, else 2. */
+export function numLabels(c: HFConfig): number {
+  const id2label = c.object('id2label')
+  if (id2label) return Math.max(1, Object.keys(id2label).length)
+  return c.int('num_labels', 2)
+}
+
+interface BertSizes {
+  vocab: number
+  hidden: number
+  layers: number
+  heads: number
+  intermediate: number
+  positions: number
+  typeVocab: number
+}
+
+function bertSizes(c: HFConfig, vocab: number): BertSizes {
+  const hidden = c.int('hidden_size', 768)
+  const heads = c.int('num_attention_heads', 12)
+  const s = {
+    vocab: c.int('vocab_size', vocab),
+    hidden,
+    layers: c.count('num_hidden_layers', 12),
+    heads,
+    intermediate: c.int('intermediate_size', 3072),
+    positions: c.int('max_position_embeddings', 512),
+    typeVocab: c.int('type_vocab_size', 2),
+  }
+  c.headDim({ key: 'hidden_size', value: hidden }, { key: 'num_attention_heads', value: heads }, null)
+  return s
+}
+
+/** BERT-style encoder blocks (`BertLayer`: attention.self.{query,key,value}, attention.output, intermediate, output). */
+function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, relative: boolean): { embeddings: ModuleNode; encoder: ModuleNode; word: ModuleNode } {
+  const word = f.embedding(s.vocab, s.hidden)
+  const embeddings = f.module(`${cls}Embeddings`, [
+    ['word_embeddings', word],
+    ['position_embeddings', f.embedding(s.positions, s.hidden)],
+    ['token_type_embeddings', f.embedding(s.typeVocab, s.hidden)],
+    ['LayerNorm', f.layerNorm(s.hidden)],
+  ])
+  const headSize = s.hidden / s.heads
+  const layer = (): ModuleNode =>
+    f.module(`${cls}Layer`, [
+      [
+        'attention',
+        f.module(`${cls}Attention`, [
+          [
+            'self',
+            f.module(`${cls}SelfAttention`, [
+              ['query', f.linear(s.hidden, s.hidden, true)],
+              ['key', f.linear(s.hidden, s.hidden, true)],
+              ['value', f.linear(s.hidden, s.hidden, true)],
+              ...(relative ? ([['distance_embedding', f.embedding(2 * s.positions - 1, headSize)]] as const) : []),
+            ]),
+          ],
+          ['output', f.module(`${cls}SelfOutput`, [['dense', f.linear(s.hidden, s.hidden, true)], ['LayerNorm', f.layerNorm(s.hidden)]])],
+        ]),
+      ],
+      ['intermediate', f.module(`${cls}Intermediate`, [['dense', f.linear(s.hidden, s.intermediate, true)]])],
+      ['output', f.module(`${cls}Output`, [['dense', f.linear(s.intermediate, s.hidden, true)], ['LayerNorm', f.layerNorm(s.hidden)]])],
+    ])
+  const encoder = f.module(`${cls}Encoder`, [['layer', f.list(s.layers, layer)]])
+  return { embeddings, encoder, word }
+}
+
+/** A masked-LM decoder whose bias is the head's own `bias` parameter (`decoder.bias = self.bias`). */
+function mlmDecoder(f: ModuleFactory, inFeatures: number, vocab: number, head: ModuleNode): ModuleNode {
+  const bias: TensorDef = { kind: 'parameter', shape: [vocab], dtype: 'float32', requiresGrad: true, persistent: true }
+  head.params.set('bias', bias)
+  const decoder = f.linear(inFeatures, vocab, false)
+  decoder.params.set('bias', bias)
+  return decoder
+}
+
+function bertLike(o: { name: string; cls: string; modelTypes: readonly string[]; prefix: string; vocab: number; mlmHead: 'bert' | 'roberta' }): HFFamily {
+  const { cls, prefix } = o
+  const classes = [`${cls}ForMaskedLM`, `${cls}Model`, ...(o.mlmHead === 'bert' ? [`${cls}ForPreTraining`] : []), `${cls}ForSequenceClassification`]
+  return defineFamily({
+    name: o.name,
+    modelTypes: o.modelTypes,
+    architectures: classes,
+    build(c, architecture, f) {
+      const s = bertSizes(c, o.vocab)
+      f.reserve(s.layers * 16 + 20, `A ${s.layers}-layer ${o.name}`)
+      const relative = c.str('position_embedding_type', 'absolute').startsWith('relative_key')
+      const pooled = architecture === `${cls}Model` || architecture === `${cls}ForPreTraining` || (architecture === `${cls}ForSequenceClassification` && o.mlmHead === 'bert')
+      const { embeddings, encoder, word } = bertEncoder(f, cls, s, relative)
+      const base = f.module(`${cls}Model`, [
+        ['embeddings', embeddings],
+        ['encoder', encoder],
+        ['pooler', pooled ? f.module(`${cls}Pooler`, [['dense', f.linear(s.hidden, s.hidden, true)]]) : null],
+      ])
+      const tie = c.bool('tie_word_embeddings', true)
+      let tiedWeight: TensorDef | null = null
+      const children: Child[] = [[prefix, base]]
+      const p = architecture === `${cls}Model` ? '' : `${prefix}.`
+      let headParts: Array<readonly [string, readonly string[]]> = [['lm_head', []]]
+      const makeMLM = (): [ModuleNode, string] => {
+        if (o.mlmHead === 'bert') {
+          const predictions = f.module(`${cls}LMPredictionHead`)
+          const decoder = mlmDecoder(f, s.hidden, s.vocab, predictions)
+          predictions.children.set('transform', f.module(`${cls}PredictionHeadTransform`, [['dense', f.linear(s.hidden, s.hidden, true)], ['LayerNorm', f.layerNorm(s.hidden)]]))
+          predictions.children.set('decoder', decoder)
+          if (tie) tiedWeight = f.tie(decoder, word)
+          return [predictions, 'decoder']
+        }
+        const head = f.module(`${cls}LMHead`)
+        head.children.set('dense', f.linear(s.hidden, s.hidden, true))
+        head.children.set('layer_norm', f.layerNorm(s.hidden))
+        const decoder = mlmDecoder(f, s.hidden, s.vocab, head)
+        head.children.set('decoder', decoder)
+        if (tie) tiedWeight = f.tie(decoder, word)
+        return [head, 'decoder']
+      }
+      if (architecture === `${cls}ForMaskedLM` || architecture === `${cls}ForPreTraining`) {
+        const [mlm] = makeMLM()
+        if (o.mlmHead === 'bert') {
+          const pretraining = architecture === `${cls}ForPreTraining`
+          const heads = f.module(pretraining ? `${cls}PreTrainingHeads` : `${cls}OnlyMLMHead`, [
+            ['predictions', mlm],
+            ...(pretraining ? ([['seq_relationship', f.linear(s.hidden, 2, true)]] as const) : []),
+          ])
+          children.push(['cls', heads])
+          headParts = [
+            ['lm_head', ['cls.predictions.decoder.weight']],
+            ['mlm_head', ['cls.predictions']],
+            ...(pretraining ? ([['nsp_head', ['cls.seq_relationship']]] as const) : []),
+          ]
+        } else {
+          children.push(['lm_head', mlm])
+          headParts = [
+            ['lm_head', ['lm_head.decoder.weight']],
+            ['mlm_head', ['lm_head']],
+          ]
+        }
+      } else if (architecture === `${cls}ForSequenceClassification`) {
+        const labels = numLabels(c)
+        children.push([
+          'classifier',
+          o.mlmHead === 'bert'
+            ? f.linear(s.hidden, labels, true)
+            : f.module(`${cls}ClassificationHead`, [['dense', f.linear(s.hidden, s.hidden, true)], ['out_proj', f.linear(s.hidden, labels, true)]]),
+        ])
+        headParts = [
+          ['lm_head', []],
+          ['classifier', ['classifier']],
+        ]
+      }
+      const root = architecture === `${cls}Model` ? base : f.module(architecture, children)
+      const build: HFBuild = {
+        root,
+        parts: [
+          ['embeddings', [`${p}embeddings`]],
+          ['layers', [`${p}encoder`]],
+          ['final_norm', []],
+          ...headParts,
+          ...(pooled ? ([['pooler', [`${p}pooler`]]] as const) : []),
+        ],
+        perBlock: [['per_layer', `${p}encoder.layer.0`]],
+        tiedWeight,
+        kvCache: null,
+        kvCacheNote: encoderOnlyNote,
+        notes: [],
+      }
+      return build
+    },
+  })
+}
+
+/** BERT (`BertConfig`: 768 wide, 12 layers, 12 heads, 3072 FFN, 512 positions, 2 token types, vocabulary 30522). */
+export const bert = bertLike({ name: 'BERT', cls: 'Bert', modelTypes: ['bert'], prefix: 'bert', vocab: 30522, mlmHead: 'bert' })
+
+/** RoBERTa (`RobertaConfig`: BERT's sizes with vocabulary 50265; its MLM head is `lm_head`). */
+export const roberta = bertLike({ name: 'RoBERTa', cls: 'Roberta', modelTypes: ['roberta'], prefix: 'roberta', vocab: 50265, mlmHead: 'roberta' })
+
+/** DistilBERT (`DistilBertConfig`: `dim` 768, `n_layers` 6, `n_heads` 12, `hidden_dim` 3072; no token types). */
+export const distilbert = defineFamily({
+  name: 'DistilBERT',
+  modelTypes: ['distilbert'],
+  architectures: ['DistilBertForMaskedLM', 'DistilBertModel', 'DistilBertForSequenceClassification'],
+  build(c, architecture, f) {
+    const vocab = c.int('vocab_size', 30522)
+    const dim = c.int('dim', 768)
+    const layers = c.count('n_layers', 6)
+    const heads = c.int('n_heads', 12)
+    const hiddenDim = c.int('hidden_dim', 3072)
+    const positions = c.int('max_position_embeddings', 512)
+    c.headDim({ key: 'dim', value: dim }, { key: 'n_heads', value: heads }, null)
+    f.reserve(layers * 12 + 20, `A ${layers}-layer DistilBERT`)
+    const word = f.embedding(vocab, dim)
+    const positionEmbeddings = f.embedding(positions, dim)
+    if (c.bool('sinusoidal_pos_embds', false)) positionEmbeddings.params.get('weight')!.requiresGrad = false
+    const base = f.module('DistilBertModel', [
+      ['embeddings', f.module('Embeddings', [['word_embeddings', word], ['position_embeddings', positionEmbeddings], ['LayerNorm', f.layerNorm(dim)]])],
+      [
+        'transformer',
+        f.module('Transformer', [
+          [
+            'layer',
+            f.list(layers, () =>
+              f.module('TransformerBlock', [
+                [
+                  'attention',
+                  f.module('DistilBertSdpaAttention', [
+                    ['q_lin', f.linear(dim, dim, true)],
+                    ['k_lin', f.linear(dim, dim, true)],
+                    ['v_lin', f.linear(dim, dim, true)],
+                    ['out_lin', f.linear(dim, dim, true)],
+                  ]),
+                ],
+                ['sa_layer_norm', f.layerNorm(dim)],
+                ['ffn', f.module('FFN', [['lin1', f.linear(dim, hiddenDim, true)], ['lin2', f.linear(hiddenDim, dim, true)]])],
+                ['output_layer_norm', f.layerNorm(dim)],
+              ]),
+            ),
+          ],
+        ]),
+      ],
+    ])
+    let root = base
+    let tiedWeight: TensorDef | null = null
+    let headParts: Array<readonly [string, readonly string[]]> = [['lm_head', []]]
+    if (architecture === 'DistilBertForMaskedLM') {
+      const projector = f.linear(dim, vocab, true)
+      if (c.bool('tie_word_embeddings', true)) tiedWeight = f.tie(projector, word)
+      root = f.module(architecture, [
+        ['distilbert', base],
+        ['vocab_transform', f.linear(dim, dim, true)],
+        ['vocab_layer_norm', f.layerNorm(dim)],
+        ['vocab_projector', projector],
+      ])
+      headParts = [
+        ['lm_head', ['vocab_projector.weight']],
+        ['mlm_head', ['vocab_transform', 'vocab_layer_norm', 'vocab_projector.bias']],
+      ]
+    } else if (architecture === 'DistilBertForSequenceClassification') {
+      root = f.module(architecture, [
+        ['distilbert', base],
+        ['pre_classifier', f.linear(dim, dim, true)],
+        ['classifier', f.linear(dim, numLabels(c), true)],
+      ])
+      headParts = [
+        ['lm_head', []],
+        ['classifier', ['pre_classifier', 'classifier']],
+      ]
+    }
+    const p = root === base ? '' : 'distilbert.'
+    return {
+      root,
+      parts: [['embeddings', [`${p}embeddings`]], ['layers', [`${p}transformer`]], ['final_norm', []], ...headParts],
+      perBlock: [['per_layer', `${p}transformer.layer.0`]],
+      tiedWeight,
+      kvCache: null,
+      kvCacheNote: encoderOnlyNote,
+      notes: [],
+    }
+  },
+})
+
+/**
+ * ALBERT (`AlbertConfig`: vocabulary 30000, `embedding_size` 128, `hidden_size` 4096, 64 heads, FFN 16384,
+ * `num_hidden_groups` 1, `inner_group_num` 1): factorised embeddings projected by
+ * `embedding_hidden_mapping_in`; the `num_hidden_layers` blocks share the weights of the layer groups.
+ */
+export const albert = defineFamily({
+  name: 'ALBERT',
+  modelTypes: ['albert'],
+  architectures: ['AlbertForMaskedLM', 'AlbertModel', 'AlbertForPreTraining'],
+  build(c, architecture, f) {
+    const vocab = c.int('vocab_size', 30000)
+    const embeddingSize = c.int('embedding_size', 128)
+    const hidden = c.int('hidden_size', 4096)
+    c.count('num_hidden_layers', 12)
+    const groups = c.count('num_hidden_groups', 1)
+    const inner = c.count('inner_group_num', 1)
+    const heads = c.int('num_attention_heads', 64)
+    const intermediate = c.int('intermediate_size', 16384)
+    const positions = c.int('max_position_embeddings', 512)
+    const typeVocab = c.int('type_vocab_size', 2)
+    c.headDim({ key: 'hidden_size', value: hidden }, { key: 'num_attention_heads', value: heads }, null)
+    f.reserve(groups * inner * 12 + 20, `An ALBERT of ${groups} × ${inner} layers`)
+    const word = f.embedding(vocab, embeddingSize)
+    const layer = (): ModuleNode =>
+      f.module('AlbertLayer', [
+        ['full_layer_layer_norm', f.layerNorm(hidden)],
+        [
+          'attention',
+          f.module('AlbertSdpaAttention', [
+            ['query', f.linear(hidden, hidden, true)],
+            ['key', f.linear(hidden, hidden, true)],
+            ['value', f.linear(hidden, hidden, true)],
+            ['dense', f.linear(hidden, hidden, true)],
+            ['LayerNorm', f.layerNorm(hidden)],
+          ]),
+        ],
+        ['ffn', f.linear(hidden, intermediate, true)],
+        ['ffn_output', f.linear(intermediate, hidden, true)],
+      ])
+    const pooled = architecture !== 'AlbertForMaskedLM'
+    const base = f.module('AlbertModel', [
+      [
+        'embeddings',
+        f.module('AlbertEmbeddings', [
+          ['word_embeddings', word],
+          ['position_embeddings', f.embedding(positions, embeddingSize)],
+          ['token_type_embeddings', f.embedding(typeVocab, embeddingSize)],
+          ['LayerNorm', f.layerNorm(embeddingSize)],
+        ]),
+      ],
+      [
+        'encoder',
+        f.module('AlbertTransformer', [
+          ['embedding_hidden_mapping_in', f.linear(embeddingSize, hidden, true)],
+          ['albert_layer_groups', f.list(groups, () => f.module('AlbertLayerGroup', [['albert_layers', f.list(inner, layer)]]))],
+        ]),
+      ],
+      ['pooler', pooled ? f.linear(hidden, hidden, true) : null],
+    ])
+    let root = base
+    let tiedWeight: TensorDef | null = null
+    let headParts: Array<readonly [string, readonly string[]]> = [['lm_head', []]]
+    if (architecture !== 'AlbertModel') {
+      const predictions = f.module('AlbertMLMHead')
+      predictions.children.set('LayerNorm', f.layerNorm(embeddingSize))
+      const bias: TensorDef = { kind: 'parameter', shape: [vocab], dtype: 'float32', requiresGrad: true, persistent: true }
+      predictions.params.set('bias', bias)
+      predictions.children.set('dense', f.linear(hidden, embeddingSize, true))
+      const decoder = f.linear(embeddingSize, vocab, false)
+      decoder.params.set('bias', bias)
+      predictions.children.set('decoder', decoder)
+      if (c.bool('tie_word_embeddings', true)) tiedWeight = f.tie(decoder, word)
+      const pretraining = architecture === 'AlbertForPreTraining'
+      root = f.module(architecture, [
+        ['albert', base],
+        ['predictions', predictions],
+        ...(pretraining ? ([['sop_classifier', f.module('AlbertSOPHead', [['classifier', f.linear(hidden, numLabels(c), true)]])]] as const) : []),
+      ])
+      headParts = [
+        ['lm_head', ['predictions.decoder.weight']],
+        ['mlm_head', ['predictions']],
+        ...(pretraining ? ([['sop_head', ['sop_classifier']]] as const) : []),
+      ]
+    }
+    const p = root === base ? '' : 'albert.'
+    return {
+      root,
+      parts: [
+        ['embeddings', [`${p}embeddings`]],
+        ['embed_projections', [`${p}encoder.embedding_hidden_mapping_in`]],
+        ['layers', [`${p}encoder.albert_layer_groups`]],
+        ['final_norm', []],
+        ...headParts,
+        ...(pooled ? ([['pooler', [`${p}pooler`]]] as const) : []),
+      ],
+      perBlock: [['per_layer', `${p}encoder.albert_layer_groups.0.albert_layers.0`]],
+      tiedWeight,
+      kvCache: null,
+      kvCacheNote: encoderOnlyNote,
+      notes: ['ALBERT shares its layer groups across all `num_hidden_layers` blocks: each group is counted once.'],
+    }
+  },
+})

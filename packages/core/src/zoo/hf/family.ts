@@ -1,0 +1,20 @@
+import type { HFConfig } from './config.js'
+import type { HFBuild } from './model.js'
+import type { ModuleFactory } from './modules.js'
+
+/** One Hugging Face model family: the `model_type`s it reads and the classes it builds. */
+export interface HFFamily {
+  /** Display name (`Llama`, `GPT-2`). */
+  name: string
+  /** `model_type` values of its configs. */
+  modelTypes: readonly string[]
+  /** Classes it builds; the first is the default when a config names none. */
+  architectures: readonly string[]
+  /** Builds `architecture` from the config. */
+  build(config: HFConfig, architecture: string, f: ModuleFactory): HFBuild
+}
+
+/** Declares a family (the identity function, for typing). */
+export function defineFamily(family: HFFamily): HFFamily {
+  return family
+}

@@ -1,0 +1,138 @@
+import { NnsizeError } from '../../errors.js'
+import type { ModuleNode } from '../../model/module.js'
+import { didYouMean, suggest } from '../../suggest.js'
+import { HFConfig } from './config.js'
+import type { HFFamily } from './family.js'
+import { albert, bert, distilbert, roberta } from './families/bert.js'
+import { deepseekV2, deepseekV3 } from './families/deepseek.js'
+import { falcon, phi, phi3 } from './families/falcon-phi.js'
+import { gpt2, gptj, gptNeoX, opt } from './families/gpt.js'
+import { gemma, gemma2, gemma3, llama, mistral, olmo, olmo2, qwen2, qwen3, starcoder2 } from './families/llama.js'
+import { mixtral, qwen2Moe, qwen3Moe } from './families/moe.js'
+import { bart, mt5, t5 } from './families/seq2seq.js'
+import { isJSONObject } from './json.js'
+import type { JSONObject } from './json.js'
+import { describeBuild } from './model.js'
+import type { ModelInfo } from './model.js'
+import { ModuleFactory } from './modules.js'
+
+/** Every Hugging Face family nnsize builds, one line each. */
+export const hfFamilies: readonly HFFamily[] = [
+  gpt2,
+  bert,
+  roberta,
+  distilbert,
+  albert,
+  t5,
+  mt5,
+  bart,
+  opt,
+  gptNeoX,
+  gptj,
+  falcon,
+  llama,
+  mistral,
+  mixtral,
+  qwen2,
+  qwen2Moe,
+  qwen3,
+  qwen3Moe,
+  gemma,
+  gemma2,
+  gemma3,
+  phi,
+  phi3,
+  starcoder2,
+  deepseekV2,
+  deepseekV3,
+  olmo,
+  olmo2,
+]
+
+const byArchitecture = new Map<string, HFFamily>()
+const byModelType = new Map<string, HFFamily>()
+for (const family of hfFamilies) {
+  for (const a of family.architectures) byArchitecture.set(a, family)
+  for (const t of family.modelTypes) byModelType.set(t, family)
+}
+
+/** Every class nnsize can build from a `config.json`, e.g. `LlamaForCausalLM`. */
+export const hfArchitectures: readonly string[] = [...byArchitecture.keys()]
+
+/** Every `model_type` nnsize reads. */
+export const hfModelTypes: readonly string[] = [...byModelType.keys()]
+
+/** A model built from a config: the module tree and what is known about it. */
+export interface HFModel {
+  root: ModuleNode
+  model: ModelInfo
+}
+
+function supportedList(): string {
+  return hfFamilies.map((f) => f.name).join(', ')
+}
+
+/** Multimodal configs whose language model nnsize builds (Gemma 3's `text_config`). */
+function languageModelOf(config: JSONObject): { config: JSONObject; note: string } | undefined {
+  const type = config['model_type']
+  const text = config['text_config']
+  if ((type === 'gemma3' || (Array.isArray(config['architectures']) && config['architectures'][0] === 'Gemma3ForConditionalGeneration')) && Object.hasOwn(config, 'text_config')) {
+    if (!isJSONObject(text)) throw new NnsizeError('config', '`text_config` must be an object (model type `gemma3`).')
+    const merged = Object.assign(Object.create(null) as JSONObject, text)
+    merged['model_type'] = 'gemma3_text'
+    merged['architectures'] = ['Gemma3ForCausalLM']
+    for (const key of ['tie_word_embeddings', 'vocab_size']) {
+      if (!Object.hasOwn(text, key) && Object.hasOwn(config, key)) merged[key] = config[key]!
+    }
+    return { config: merged, note: 'Multimodal Gemma 3 config: the language model (`text_config`) is built as `Gemma3ForCausalLM`; the vision tower and projector are not counted.' }
+  }
+  return undefined
+}
+
+/**
+ * Builds the class named by `architectures[0]` (or the `model_type`'s default class) from a parsed
+ * `config.json`, with transformers' tensor names and defaults. Throws a `config` {@link NnsizeError}
+ * for an unsupported or inconsistent config.
+ */
+export function buildHFModel(input: unknown): HFModel {
+  if (!isJSONObject(input)) throw new NnsizeError('config', `A \`config.json\` must be a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input}.`)
+  const language = languageModelOf(input)
+  const config = language?.config ?? input
+  const architectures = Object.hasOwn(config, 'architectures') ? config['architectures'] : undefined
+  const modelType = Object.hasOwn(config, 'model_type') ? config['model_type'] : undefined
+  if (architectures !== undefined && architectures !== null && (!Array.isArray(architectures) || architectures.some((a) => typeof a !== 'string'))) {
+    throw new NnsizeError('config', '`architectures` must be a list of class names, e.g. `["LlamaForCausalLM"]`.')
+  }
+  if (modelType !== undefined && modelType !== null && typeof modelType !== 'string') throw new NnsizeError('config', '`model_type` must be a string, e.g. `"llama"`.')
+  const requested = (architectures as string[] | null | undefined)?.[0]
+  const typeFamily = typeof modelType === 'string' ? byModelType.get(modelType) : undefined
+  let family: HFFamily | undefined
+  let architecture: string
+  if (requested !== undefined) {
+    family = byArchitecture.get(requested)
+    if (!family) {
+      if (typeFamily) {
+        throw new NnsizeError('config', `\`${requested}\` is not a class nnsize builds; for \`model_type\` \`${modelType}\` it builds ${typeFamily.architectures.map((a) => `\`${a}\``).join(', ')}.`, {
+          suggestions: typeFamily.architectures,
+        })
+      }
+      const suggestions = suggest(requested, hfArchitectures)
+      throw new NnsizeError('config', `Unsupported architecture \`${requested}\`.${didYouMean(suggestions)} Supported families: ${supportedList()}.`, { suggestions })
+    }
+    architecture = requested
+  } else if (typeof modelType === 'string') {
+    if (!typeFamily) {
+      const suggestions = suggest(modelType, hfModelTypes)
+      throw new NnsizeError('config', `Unsupported \`model_type\` \`${modelType}\`.${didYouMean(suggestions)} Supported families: ${supportedList()}.`, { suggestions })
+    }
+    family = typeFamily
+    architecture = typeFamily.architectures[0]!
+  } else {
+    throw new NnsizeError('config', 'The config has neither `architectures` nor `model_type`, so nnsize cannot tell which model to build.')
+  }
+  const reading = typeof modelType === 'string' && family.modelTypes.includes(modelType) ? modelType : family.modelTypes[0]!
+  const build = family.build(new HFConfig(config, reading), architecture, new ModuleFactory())
+  if (language) build.notes.unshift(language.note)
+  const model = describeBuild(build, { family: family.name, modelType: reading, architecture })
+  return { root: build.root, model }
+}

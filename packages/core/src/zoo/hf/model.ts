@@ -1,0 +1,149 @@
+import type { ModuleNode, TensorDef } from '../../model/module.js'
+import { namedTensors } from '../../model/module.js'
+import { numel } from '../../tensor/shape.js'
+
+/**
+ * The shape of a model's KV cache, as the memory planner takes it. Bytes per token for a
+ * dtype of `b` bytes: `2 (K and V) × layers × kvHeads × headDim × b` (with `latentDim`:
+ * `layers × latentDim × b`, the compressed cache of multi-head latent attention).
+ */
+export interface KVCacheShape {
+  /** Decoder layers that keep a cache. */
+  layers: number
+  /** Key/value heads per layer (grouped-query aware). */
+  kvHeads: number
+  /** Size of one key (and one value) head. */
+  headDim: number
+  /** Attention window in tokens, when every layer attends to at most that many past tokens. */
+  slidingWindow?: number
+  /** When only some layers use a window: how many, and the window (the others keep every token). */
+  windowedLayers?: { count: number; window: number }
+  /** Multi-head latent attention: elements cached per token per layer (`kv_lora_rank + qk_rope_head_dim`). */
+  latentDim?: number
+}
+
+/** The KV cache as {@link ModelInfo} reports it. */
+export interface KVCacheInfo extends KVCacheShape {
+  /** `2 × layers × kvHeads × headDim × 2` bytes; null for multi-head latent attention (see `latentDim`). */
+  bytesPerTokenFp16: bigint | null
+}
+
+/** What a family builder returns: the module tree and how to read it. */
+export interface HFBuild {
+  root: ModuleNode
+  /** Breakdown parts in order: key → module or tensor paths whose parameters belong to it. */
+  parts: ReadonlyArray<readonly [key: string, paths: readonly string[]]>
+  /** Per-block figures (not part of the sum): key → module path, optionally less some paths. */
+  perBlock: ReadonlyArray<readonly [key: string, path: string, except?: readonly string[]]>
+  /** The input embedding weight that the output head shares, when tied. */
+  tiedWeight: TensorDef | null
+  /** Mixture of experts: experts used per token, and each MoE layer's routed-expert list and its size. */
+  moe?: { expertsPerToken: number; layers: ReadonlyArray<{ experts: string; count: number }> }
+  kvCache: KVCacheInfo | null
+  /** How the KV-cache figure was obtained, or why there is none. */
+  kvCacheNote: string
+  /** Facts worth saying about this build (defaults used, parts not modelled). */
+  notes: string[]
+}
+
+/** What `analyze` reports about a Hugging Face model, beside the counts every analysis has. */
+export interface ModelInfo {
+  /** The family (`Llama`, `GPT-2`, `T5`, …). */
+  family: string
+  /** The config's `model_type`. */
+  modelType: string
+  /** The class built (`LlamaForCausalLM`). */
+  architecture: string
+  /** The catalogue checkpoint, when the input was a model name. */
+  checkpoint?: string
+  /** True when the output head shares the input embedding's weight (counted once). */
+  tiedEmbeddings: boolean
+  /** The parameter count if the output head had its own weight; equals the total when not tied. */
+  paramsUntied: bigint
+  /** Mixture-of-experts models: parameters a token uses (routed experts it skips left out); null otherwise. */
+  activeParamsPerToken: bigint | null
+  /** Parameters by part (`embeddings`, `layers`, `final_norm`, `lm_head`, …), then `per_…` figures that are not part of the sum. */
+  breakdown: Record<string, bigint>
+  kvCache: KVCacheInfo | null
+  kvCacheNote: string
+  notes: string[]
+}
+
+function under(name: string, path: string): boolean {
+  return name === path || (name.startsWith(path) && name.charCodeAt(path.length) === 46 /* . */)
+}
+
+/** The module or tensor at a dotted path below `root`. */
+function at(root: ModuleNode, path: string): ModuleNode | TensorDef | undefined {
+  let node: ModuleNode = root
+  const names = path.split('.')
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!
+    const child = node.children.get(name)
+    if (child) {
+      node = child
+      continue
+    }
+    return i === names.length - 1 ? (node.params.get(name) ?? undefined) : undefined
+  }
+  return node
+}
+
+/** Parameters of the module at `path` (each tensor once), less those under `except`. */
+function countAt(root: ModuleNode, path: string, except: readonly string[] = []): bigint {
+  const found = at(root, path)
+  if (!found) return 0n
+  if (!('children' in found)) return numel(found.shape)
+  const skip = new Set<TensorDef>()
+  for (const e of except) {
+    const x = at(root, e)
+    if (x && !('children' in x)) skip.add(x)
+    else if (x) for (const [, t] of namedTensors(x, 'parameter')) skip.add(t)
+  }
+  let sum = 0n
+  for (const [, t] of namedTensors(found, 'parameter')) if (!skip.has(t)) sum += numel(t.shape)
+  return sum
+}
+
+/** Sums the unique parameters of a build by part, and derives the untied, active and per-block figures. */
+export function describeBuild(build: HFBuild, meta: { family: string; modelType: string; architecture: string }): ModelInfo {
+  let total = 0n
+  const breakdown: Record<string, bigint> = {}
+  for (const [key] of build.parts) breakdown[key] = 0n
+  for (const [name, def] of namedTensors(build.root, 'parameter')) {
+    const count = numel(def.shape)
+    total += count
+    const part = build.parts.find(([, paths]) => paths.some((p) => under(name, p)))
+    if (!part) throw new Error(`internal: tensor ${name} belongs to no part`)
+    breakdown[part[0]] = breakdown[part[0]]! + count
+  }
+  for (const [key, path, except] of build.perBlock) breakdown[key] = countAt(build.root, path, except)
+  let activeParamsPerToken: bigint | null = null
+  if (build.moe) {
+    let skipped = 0n
+    for (const layer of build.moe.layers) skipped += BigInt(layer.count - build.moe.expertsPerToken) * countAt(build.root, `${layer.experts}.0`)
+    activeParamsPerToken = total - skipped
+  }
+  const notes = [...build.notes]
+  if (build.tiedWeight) notes.unshift('The output head shares the input embedding matrix: its weight is counted once.')
+  return {
+    ...meta,
+    tiedEmbeddings: build.tiedWeight !== null,
+    paramsUntied: total + (build.tiedWeight ? numel(build.tiedWeight.shape) : 0n),
+    activeParamsPerToken,
+    breakdown,
+    kvCache: build.kvCache,
+    kvCacheNote: build.kvCacheNote,
+    notes,
+  }
+}
+
+/** A standard KV cache: `2 × layers × kvHeads × headDim × 2` bytes per token in fp16. */
+export function kvCache(shape: KVCacheShape): KVCacheInfo {
+  return { ...shape, bytesPerTokenFp16: 4n * BigInt(shape.layers) * BigInt(shape.kvHeads) * BigInt(shape.headDim) }
+}
+
+/** The note for a standard KV cache: the numbers and the head-size rule. */
+export function kvCacheNote(shape: KVCacheShape, headDimRule: string, kvHeadsRule: string): string {
+  return `2 (K, V) × ${shape.layers} layers × ${shape.kvHeads} KV heads (${kvHeadsRule}) × head_dim ${shape.headDim} (${headDimRule}) × 2 bytes`
+}

@@ -1,0 +1,141 @@
+import { NnsizeError } from '../../errors.js'
+import { limits } from '../../limits.js'
+import { layers } from '../../layers/index.js'
+import { linear } from '../../layers/linear.js'
+import type { LayerDefinition } from '../../layers/define-layer.js'
+import { constructLayer } from '../../model/construct.js'
+import type { ConstructionBudget } from '../../model/construct.js'
+import { createModule } from '../../model/module.js'
+import type { ModuleNode, TensorDef } from '../../model/module.js'
+
+/** A child entry: its attribute name and the module (or `None`). */
+export type Child = readonly [name: string, module: ModuleNode | null]
+
+/** A core layer by its PyTorch class name, when the layer catalogue has it. */
+function coreLayer(name: string): LayerDefinition | undefined {
+  return (layers as readonly LayerDefinition[]).find((l) => l.name === name)
+}
+
+/**
+ * Makes the modules of a Hugging Face model: core layers (`Linear`, `Embedding`, `LayerNorm`)
+ * where they exist, family-specific classes (RMSNorm variants, GPT-2's `Conv1D`, rotary
+ * embeddings, MoE routers) as plain modules with transformers' class names.
+ */
+export class ModuleFactory {
+  private readonly budget: ConstructionBudget = { modules: 0 }
+
+  /** Fails early when a model would need more than {@link limits.maxModules} modules. */
+  reserve(modules: number, what: string): void {
+    if (modules > limits.maxModules) {
+      throw new NnsizeError('limit', `${what} needs about ${Math.round(modules).toLocaleString('en-US')} modules; the limit is ${limits.maxModules.toLocaleString('en-US')}.`)
+    }
+  }
+
+  private counted(): void {
+    this.budget.modules++
+    if (this.budget.modules > limits.maxModules) {
+      throw new NnsizeError('limit', `The model has more than ${limits.maxModules.toLocaleString('en-US')} modules, the limit.`)
+    }
+  }
+
+  private core(def: LayerDefinition, args: Record<string, unknown>): ModuleNode {
+    const full: Record<string, unknown> = {}
+    for (const s of def.signature) full[s.name] = s.name in args ? args[s.name] : s.default
+    return constructLayer(def, full, (name) => coreLayer(name), this.budget)
+  }
+
+  /** A module of class `type` with the given children and own parameters (shapes in registration order). */
+  module(type: string, children: readonly Child[] = [], params: ReadonlyArray<readonly [string, readonly number[]]> = []): ModuleNode {
+    this.counted()
+    const node = createModule(type)
+    for (const [name, shape] of params) node.params.set(name, { kind: 'parameter', shape: [...shape], dtype: 'float32', requiresGrad: true, persistent: true })
+    for (const [name, child] of children) node.children.set(name, child)
+    return node
+  }
+
+  /** `nn.ModuleList` of `n` modules made by `make(i)`. */
+  list(n: number, make: (i: number) => ModuleNode): ModuleNode {
+    const children: Child[] = []
+    for (let i = 0; i < n; i++) children.push([String(i), make(i)])
+    return this.module('ModuleList', children)
+  }
+
+  /** `nn.Linear(in, out, bias)`: weight (out, in). The core `Linear` layer, built directly (its arguments need no checks). */
+  linear(inFeatures: number, outFeatures: number, bias: boolean): ModuleNode {
+    this.counted()
+    const node = createModule('Linear', { in_features: inFeatures, out_features: outFeatures, bias, device: null, dtype: null }, linear)
+    node.params.set('weight', tensor([outFeatures, inFeatures]))
+    node.params.set('bias', bias ? tensor([outFeatures]) : null)
+    return node
+  }
+
+  /** `nn.Embedding(num, dim)`: weight (num, dim). `type` names a subclass (`BartScaledWordEmbedding`). */
+  embedding(num: number, dim: number, type = 'Embedding'): ModuleNode {
+    const def = coreLayer('Embedding')
+    const node = def ? this.core(def, { num_embeddings: num, embedding_dim: dim }) : this.module('Embedding', [], [['weight', [num, dim]]])
+    node.type = type
+    return node
+  }
+
+  /** `nn.LayerNorm(dim, elementwise_affine, bias)`: weight and bias of size `dim` (none when not affine). */
+  layerNorm(dim: number, options: { affine?: boolean; bias?: boolean; type?: string } = {}): ModuleNode {
+    const affine = options.affine ?? true
+    const bias = options.bias ?? true
+    const def = coreLayer('LayerNorm')
+    let node: ModuleNode
+    if (def && bias) {
+      node = this.core(def, { normalized_shape: [dim], elementwise_affine: affine })
+    } else {
+      node = this.module('LayerNorm')
+      if (affine) {
+        node.params.set('weight', tensor([dim]))
+        if (bias) node.params.set('bias', tensor([dim]))
+        else node.params.set('bias', null)
+      } else {
+        node.params.set('weight', null)
+        node.params.set('bias', null)
+      }
+    }
+    if (options.type) node.type = options.type
+    return node
+  }
+
+  /** An RMSNorm-style module with one `weight` of size `dim` (`LlamaRMSNorm`, `T5LayerNorm`, …). */
+  rmsNorm(type: string, dim: number): ModuleNode {
+    return this.module(type, [], [['weight', [dim]]])
+  }
+
+  /** GPT-2's `Conv1D(nf, nx)`: a linear layer stored transposed, weight (nx, nf), bias (nf). */
+  conv1D(inFeatures: number, outFeatures: number): ModuleNode {
+    return this.module('Conv1D', [], [
+      ['weight', [inFeatures, outFeatures]],
+      ['bias', [outFeatures]],
+    ])
+  }
+
+  /** A rotary embedding: no parameters, a non-persistent float32 `inv_freq` buffer of `ceil(dim / 2)` frequencies. */
+  rotary(type: string, dim: number): ModuleNode {
+    const node = this.module(type)
+    node.buffers.set('inv_freq', { kind: 'buffer', shape: [Math.ceil(dim / 2)], dtype: 'float32', requiresGrad: false, persistent: false })
+    return node
+  }
+
+  /** Gives `head`'s `weight` the tensor `shared` (weight tying); returns the tied tensor. */
+  tie(head: ModuleNode, shared: ModuleNode): TensorDef {
+    const weight = shared.params.get('weight')
+    if (!weight) throw new Error('internal: tying to a module without weight')
+    head.params.set('weight', weight)
+    return weight
+  }
+}
+
+function tensor(shape: number[]): TensorDef {
+  return { kind: 'parameter', shape, dtype: 'float32', requiresGrad: true, persistent: true }
+}
+
+/** The `weight` tensor of a module (for tying). */
+export function weightOf(module: ModuleNode): TensorDef {
+  const weight = module.params.get('weight')
+  if (!weight) throw new Error(`internal: ${module.type} has no weight`)
+  return weight
+}

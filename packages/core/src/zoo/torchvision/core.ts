@@ -1,0 +1,206 @@
+import { NnsizeError } from '../../errors.js'
+import type { SourceSpan } from '../../errors.js'
+import { any, bool } from '../../bind/args.js'
+import type { ArgSpec } from '../../bind/args.js'
+import type { Value } from '../../expr/values.js'
+import { layers } from '../../layers/index.js'
+import type { ForwardFn, LayerDefinition, ModuleBuilder } from '../../layers/define-layer.js'
+import { createModule } from '../../model/module.js'
+import type { ModuleNode, TensorDef } from '../../model/module.js'
+import type { ForwardContext, Tensor } from '../../forward/trace.js'
+
+/**
+ * A Python-like argument for a `torch.nn` layer: integers become `int`, other
+ * numbers `float`, arrays tuples and `null` `None`, then the layer's own
+ * signature converts them, exactly as if the user had written them.
+ */
+export type PyArg = number | boolean | string | null | readonly PyArg[]
+
+const NO_SPAN: SourceSpan = { start: 0, end: 0 }
+
+let layerIndex: Map<string, LayerDefinition> | undefined
+
+function layerDefinition(name: string): LayerDefinition {
+  layerIndex ??= new Map(layers.map((l) => [l.name, l as LayerDefinition]))
+  const def = layerIndex.get(name)
+  if (!def) throw new Error(`internal: torchvision models need the layer nn.${name}`)
+  return def
+}
+
+function toValue(v: PyArg): Value {
+  if (v === null) return { kind: 'none' }
+  if (typeof v === 'boolean') return { kind: 'bool', value: v }
+  if (typeof v === 'number') return Number.isInteger(v) ? { kind: 'int', value: BigInt(v) } : { kind: 'float', value: v }
+  if (typeof v === 'string') return { kind: 'str', value: v }
+  return { kind: 'tuple', items: v.map(toValue) }
+}
+
+/** Constructs a `torch.nn` layer (`nn(m, 'Conv2d', {in_channels: 3, ...})`) through its own signature and checks. */
+export function nn(m: ModuleBuilder, name: string, args: Record<string, PyArg> = {}): ModuleNode {
+  const def = layerDefinition(name)
+  const bound: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(args)) {
+    const spec = def.signature.find((s) => s.name === key)
+    if (!spec) throw new Error(`internal: nn.${name} has no argument ${key}`)
+    bound[key] = spec.coerce(toValue(value), NO_SPAN, key)
+  }
+  return m.create(name, bound)
+}
+
+/** `nn.Sequential(*modules)`: children named `0`, `1`, … */
+export function sequential(m: ModuleBuilder, modules: readonly ModuleNode[]): ModuleNode {
+  return m.create('Sequential', { modules: modules.map((module): Value => ({ kind: 'module', module })) })
+}
+
+/** `nn.Sequential(OrderedDict([...]))`: children under the given names. */
+export function sequentialNamed(m: ModuleBuilder, entries: ReadonlyArray<readonly [string, ModuleNode]>): ModuleNode {
+  const dict: Value = {
+    kind: 'dict',
+    ordered: true,
+    entries: entries.map(([name, module]): [Value, Value] => [{ kind: 'str', value: name }, { kind: 'module', module }]),
+  }
+  return m.create('Sequential', { modules: [dict] })
+}
+
+/** `nn.ModuleList(modules)`. */
+export function moduleList(m: ModuleBuilder, modules: readonly ModuleNode[]): ModuleNode {
+  return m.create('ModuleList', { modules: { kind: 'list', items: modules.map((module): Value => ({ kind: 'module', module })) } })
+}
+
+/**
+ * Builds one torchvision building block (a `BasicBlock`, an `InvertedResidual`, …)
+ * as a submodule: a module of the block's class whose parameters, buffers and
+ * children are registered by `def.build` in torchvision's order. Blocks are not
+ * callable from expressions; only whole models are.
+ */
+export function block<A>(m: ModuleBuilder, def: LayerDefinition<A>, args: A): ModuleNode {
+  const node = createModule(def.className ?? def.name, args as Record<string, unknown>, def as LayerDefinition)
+  const tensor = (kind: TensorDef['kind'], shape: readonly number[], dtype: TensorDef['dtype'], requiresGrad: boolean, persistent: boolean): TensorDef => {
+    for (const d of shape) {
+      if (!Number.isSafeInteger(d) || d < 0) {
+        throw new NnsizeError('argument-value', `\`${node.type}\` would create a tensor of invalid shape (${shape.join(', ')}).`)
+      }
+    }
+    return { kind, shape: [...shape], dtype, requiresGrad, persistent }
+  }
+  const inner: ModuleBuilder = {
+    floatDType: m.floatDType,
+    param(name, shape, options) {
+      const t = tensor('parameter', shape, options?.dtype ?? m.floatDType, options?.requiresGrad ?? true, true)
+      node.params.set(name, t)
+      return t
+    },
+    buffer(name, shape, options) {
+      const t = tensor('buffer', shape, options?.dtype ?? m.floatDType, false, options?.persistent ?? true)
+      node.buffers.set(name, t)
+      return t
+    },
+    none(name, kind = 'parameter') {
+      ;(kind === 'parameter' ? node.params : node.buffers).set(name, null)
+    },
+    child(name, child) {
+      node.children.set(name, child)
+      return child
+    },
+    create: (name, args) => m.create(name, args),
+  }
+  def.build(args, inner)
+  return node
+}
+
+/** Declares a building block: a layer definition that only models build (no signature, no checks). */
+export function defineBlock<A>(definition: { name: string; build: (args: A, m: ModuleBuilder) => void; forward: ForwardFn<A> }): LayerDefinition<A> {
+  return { name: definition.name, signature: [], build: definition.build, forward: definition.forward }
+}
+
+/** Runs the children of a Sequential-like module in order, as `nn.Sequential.forward` does. */
+export function runChildren(self: ModuleNode, inputs: readonly Tensor[], ctx: ForwardContext): Tensor {
+  let current = inputs[0]!
+  for (const [name, child] of self.children) {
+    if (child) current = ctx.run(child, [current], name)[0]!
+  }
+  return current
+}
+
+/** Runs the named child of `self` on one tensor and returns its first output. */
+export function runChild(self: ModuleNode, name: string, x: Tensor, ctx: ForwardContext): Tensor {
+  const child = self.children.get(name)
+  if (!child) throw new Error(`internal: ${self.type} has no child ${name}`)
+  return ctx.run(child, [x], name)[0]!
+}
+
+/** A Sequential-like torchvision class (`Conv2dNormActivation`, `MLP`, …): `build` registers the children, the forward runs them in order. */
+export function defineSequentialBlock<A>(name: string, build: (args: A, m: ModuleBuilder) => void): LayerDefinition<A> {
+  return defineBlock<A>({ name, build, forward: (self, inputs, ctx) => runChildren(self, inputs, ctx) })
+}
+
+/** Arguments every torchvision builder takes: `weights` (only `None`) and `progress`. */
+export interface BuilderArgs {
+  weights: Value
+  progress: boolean
+  pretrained: boolean
+}
+
+/** Marks an argument keyword-only, as the `**kwargs` of torchvision's builders are. */
+export function keyword<T>(spec: ArgSpec<T>): ArgSpec<T> {
+  return { ...spec, keywordOnly: true }
+}
+
+const builderSignature: ArgSpec[] = [
+  keyword(any('weights', { default: { kind: 'none' } })),
+  keyword(bool('progress', { default: true })),
+]
+
+/**
+ * Declares one torchvision builder function (`resnet50`) that makes a model
+ * class (`ResNet`). Every argument is keyword-only, as in torchvision 0.14;
+ * `weights` must be `None` because nnsize never downloads weights.
+ */
+export function defineModel<A>(definition: {
+  name: string
+  className: string
+  signature: readonly ArgSpec[]
+  validate?: (args: A & BuilderArgs, fail: (arg: string, message: string) => never) => void
+  build: (args: A & BuilderArgs, m: ModuleBuilder) => void
+  forward: ForwardFn<A & BuilderArgs>
+}): LayerDefinition<A & BuilderArgs> {
+  return {
+    name: definition.name,
+    className: definition.className,
+    signature: [...builderSignature, ...definition.signature.map(keyword), keyword(bool('pretrained', { default: false }))],
+    validate(args, fail) {
+      if (args.weights.kind !== 'none') {
+        fail('weights', `\`${definition.name}\` takes \`weights=None\` only: nnsize never downloads weights, and pretrained weights do not change the architecture, so leave \`weights\` out.`)
+      }
+      if (args.pretrained) {
+        fail('pretrained', `\`${definition.name}\` takes \`pretrained=False\` only: nnsize never downloads weights, and pretrained weights do not change the architecture, so leave \`pretrained\` out.`)
+      }
+      definition.validate?.(args, fail)
+    },
+    build: definition.build,
+    forward: definition.forward,
+  }
+}
+
+/** torchvision's `_make_divisible`: rounds a channel count to a multiple of `divisor`, never below 90% of it. */
+export function makeDivisible(value: number, divisor: number, minValue?: number): number {
+  const min = minValue ?? divisor
+  let rounded = Math.max(min, Math.floor(Math.trunc(value + divisor / 2) / divisor) * divisor)
+  if (rounded < 0.9 * value) rounded += divisor
+  return rounded
+}
+
+/** A `bool` argument that may be `None` (default `None`), such as `init_weights`. */
+export function optionalBool(name: string): ArgSpec<boolean | null> {
+  const inner = bool(name)
+  return { name, required: false, default: null, coerce: (value, span, argName) => (value.kind === 'none' ? null : inner.coerce(value, span, argName)) }
+}
+
+/** Python's `round(x)` to an int: halves go to the even neighbour. */
+export function roundHalfEven(x: number): number {
+  const floor = Math.floor(x)
+  const diff = x - floor
+  if (diff > 0.5) return floor + 1
+  if (diff < 0.5) return floor
+  return floor % 2 === 0 ? floor : floor + 1
+}

@@ -1,0 +1,153 @@
+import type { ModuleBuilder } from '../../layers/define-layer.js'
+import type { ModuleNode } from '../../model/module.js'
+import { block, defineBlock, defineSequentialBlock, nn, runChild } from './core.js'
+import type { PyArg } from './core.js'
+import * as ops from './ops.js'
+
+/**
+ * torchvision's shared building blocks (`torchvision.ops.misc` and
+ * `torchvision.ops.stochastic_depth`), used by many model families.
+ */
+
+/** Makes a normalisation layer for `channels` channels (`norm_layer(channels)` in torchvision). */
+export type NormFactory = (m: ModuleBuilder, channels: number) => ModuleNode
+
+/** Makes an activation layer; `inplace` is `null` where torchvision passes no `inplace` argument. */
+export type ActivationFactory = (m: ModuleBuilder, inplace: boolean | null) => ModuleNode
+
+/** `nn.BatchNorm2d` with the given `eps` and `momentum` (torchvision's `partial(nn.BatchNorm2d, ...)`). */
+export function batchNorm(options: { eps?: number; momentum?: number } = {}): NormFactory {
+  return (m, channels) => nn(m, 'BatchNorm2d', { num_features: channels, ...options })
+}
+
+/** `nn.LayerNorm(channels, eps)`. */
+export function layerNorm(eps = 1e-5): NormFactory {
+  return (m, channels) => nn(m, 'LayerNorm', { normalized_shape: channels, eps })
+}
+
+/** An activation class such as `nn.ReLU` or `nn.Hardswish`. */
+export function activation(name: 'ReLU' | 'ReLU6' | 'Hardswish' | 'Hardsigmoid' | 'SiLU' | 'Sigmoid' | 'GELU' | 'Tanh'): ActivationFactory {
+  return (m, inplace) => nn(m, name, inplace === null ? {} : { inplace })
+}
+
+/** Arguments of {@link conv2dNormActivation}. */
+export interface ConvNormActivationArgs {
+  in_channels: number
+  out_channels: number
+  kernel_size?: number | readonly [number, number]
+  stride?: number
+  /** `null`: `(kernel_size - 1) // 2 * dilation`. */
+  padding?: number | readonly [number, number] | null
+  groups?: number
+  norm_layer?: NormFactory | null
+  activation_layer?: ActivationFactory | null
+  dilation?: number
+  inplace?: boolean | null
+  /** `null`: a bias only without a normalisation layer. */
+  bias?: boolean | null
+}
+
+/** `torchvision.ops.Conv2dNormActivation`: a Sequential of `Conv2d`, the norm layer (`1`) and the activation (`2`). */
+export const Conv2dNormActivation = defineSequentialBlock<ConvNormActivationArgs>('Conv2dNormActivation', (a, m) => {
+  const kernel = typeof a.kernel_size === 'number' || a.kernel_size === undefined ? [a.kernel_size ?? 3, a.kernel_size ?? 3] : [...a.kernel_size]
+  const dilation = a.dilation ?? 1
+  const padding = a.padding ?? kernel.map((k) => Math.floor((k - 1) / 2) * dilation)
+  const norm = a.norm_layer === undefined ? batchNorm() : a.norm_layer
+  const act = a.activation_layer === undefined ? activation('ReLU') : a.activation_layer
+  const bias = a.bias ?? norm === null
+  let index = 0
+  m.child(
+    String(index++),
+    nn(m, 'Conv2d', {
+      in_channels: a.in_channels,
+      out_channels: a.out_channels,
+      kernel_size: kernel,
+      stride: a.stride ?? 1,
+      padding: typeof padding === 'number' ? padding : [...padding],
+      dilation,
+      groups: a.groups ?? 1,
+      bias,
+    }),
+  )
+  if (norm) m.child(String(index++), norm(m, a.out_channels))
+  if (act) m.child(String(index++), act(m, a.inplace === undefined ? true : a.inplace))
+})
+
+/** Builds a {@link Conv2dNormActivation} block. */
+export function conv2dNormActivation(m: ModuleBuilder, args: ConvNormActivationArgs): ModuleNode {
+  return block(m, Conv2dNormActivation, args)
+}
+
+/** Arguments of `torchvision.ops.SqueezeExcitation`. */
+export interface SqueezeExcitationArgs {
+  input_channels: number
+  squeeze_channels: number
+  activation?: ActivationFactory
+  scale_activation?: ActivationFactory
+  /** `inplace` passed to the activation (`partial(nn.SiLU, inplace=True)`); `null` passes none. */
+  activation_inplace?: boolean | null
+}
+
+/** `torchvision.ops.SqueezeExcitation`: global pool, two 1×1 convolutions, a gate that scales the input. */
+export const SqueezeExcitation = defineBlock<SqueezeExcitationArgs>({
+  name: 'SqueezeExcitation',
+  build(a, m) {
+    m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: 1 }))
+    m.child('fc1', nn(m, 'Conv2d', { in_channels: a.input_channels, out_channels: a.squeeze_channels, kernel_size: 1 }))
+    m.child('fc2', nn(m, 'Conv2d', { in_channels: a.squeeze_channels, out_channels: a.input_channels, kernel_size: 1 }))
+    m.child('activation', (a.activation ?? activation('ReLU'))(m, a.activation_inplace ?? null))
+    m.child('scale_activation', (a.scale_activation ?? activation('Sigmoid'))(m, null))
+  },
+  forward(self, inputs, ctx) {
+    const x = inputs[0]!
+    let scale = runChild(self, 'avgpool', x, ctx)
+    scale = runChild(self, 'fc1', scale, ctx)
+    scale = runChild(self, 'activation', scale, ctx)
+    scale = runChild(self, 'fc2', scale, ctx)
+    scale = runChild(self, 'scale_activation', scale, ctx)
+    return ops.mul(ctx, scale, x)
+  },
+})
+
+/** `torchvision.ops.StochasticDepth(p, mode='row')`: drops whole residual branches per sample while training. */
+export const StochasticDepth = defineBlock<{ p: number; mode: 'row' }>({
+  name: 'StochasticDepth',
+  build() {},
+  forward: (self, inputs, ctx) => ops.stochasticDepth(ctx, inputs[0]!, self.args.p, self.training),
+})
+
+/** `torchvision.ops.Permute(dims)`: a view with its dimensions reordered. */
+export const Permute = defineBlock<{ dims: readonly number[] }>({
+  name: 'Permute',
+  build() {},
+  forward(self, inputs, ctx) {
+    const x = inputs[0]!
+    if (x.shape.length !== self.args.dims.length) throw ctx.error(`permutes ${self.args.dims.length} dimensions, got an input of shape (${x.shape.join(', ')}).`)
+    return ctx.view(x, self.args.dims.map((d) => x.shape[d]!))
+  },
+})
+
+/** Arguments of `torchvision.ops.MLP`. */
+export interface MLPArgs {
+  in_channels: number
+  hidden_channels: readonly number[]
+  activation_layer: ActivationFactory
+  inplace: boolean | null
+  bias?: boolean
+  dropout: number
+}
+
+/** `torchvision.ops.MLP`: `Linear`, activation, `Dropout` per hidden layer, then `Linear`, `Dropout`. */
+export const MLP = defineSequentialBlock<MLPArgs>('MLP', (a, m) => {
+  let index = 0
+  let inDim = a.in_channels
+  const dropoutArgs: Record<string, PyArg> = a.inplace === null ? { p: a.dropout } : { p: a.dropout, inplace: a.inplace }
+  for (const hidden of a.hidden_channels.slice(0, -1)) {
+    m.child(String(index++), nn(m, 'Linear', { in_features: inDim, out_features: hidden, bias: a.bias ?? true }))
+    m.child(String(index++), a.activation_layer(m, a.inplace))
+    m.child(String(index++), nn(m, 'Dropout', dropoutArgs))
+    inDim = hidden
+  }
+  m.child(String(index++), nn(m, 'Linear', { in_features: inDim, out_features: a.hidden_channels.at(-1)!, bias: a.bias ?? true }))
+  m.child(String(index++), nn(m, 'Dropout', dropoutArgs))
+})

@@ -1,0 +1,63 @@
+import { bool, float, int } from '../../bind/args.js'
+import type { ModuleNode } from '../../model/module.js'
+import { defineModel, nn, runChild, sequential } from './core.js'
+import * as ops from './ops.js'
+
+/** torchvision's VGG configurations: output channels of each 3×3 convolution, `M` for a 2×2 max-pool. */
+const configs = {
+  A: [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+  B: [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+  D: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],
+  E: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
+} as const satisfies Record<string, ReadonlyArray<number | 'M'>>
+
+function vgg(name: string, config: keyof typeof configs, batchNorm: boolean) {
+  return defineModel<{ num_classes: number; init_weights: boolean; dropout: number }>({
+    name,
+    className: 'VGG',
+    signature: [int('num_classes', { default: 1000 }), bool('init_weights', { default: true }), float('dropout', { default: 0.5 })],
+    build(a, m) {
+      const layers: ModuleNode[] = []
+      let inChannels = 3
+      for (const v of configs[config]) {
+        if (v === 'M') {
+          layers.push(nn(m, 'MaxPool2d', { kernel_size: 2, stride: 2 }))
+          continue
+        }
+        layers.push(nn(m, 'Conv2d', { in_channels: inChannels, out_channels: v, kernel_size: 3, padding: 1 }))
+        if (batchNorm) layers.push(nn(m, 'BatchNorm2d', { num_features: v }))
+        layers.push(nn(m, 'ReLU', { inplace: true }))
+        inChannels = v
+      }
+      m.child('features', sequential(m, layers))
+      m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: [7, 7] }))
+      m.child(
+        'classifier',
+        sequential(m, [
+          nn(m, 'Linear', { in_features: 512 * 7 * 7, out_features: 4096 }),
+          nn(m, 'ReLU', { inplace: true }),
+          nn(m, 'Dropout', { p: a.dropout }),
+          nn(m, 'Linear', { in_features: 4096, out_features: 4096 }),
+          nn(m, 'ReLU', { inplace: true }),
+          nn(m, 'Dropout', { p: a.dropout }),
+          nn(m, 'Linear', { in_features: 4096, out_features: a.num_classes }),
+        ]),
+      )
+    },
+    forward(self, inputs, ctx) {
+      let x = runChild(self, 'features', inputs[0]!, ctx)
+      x = runChild(self, 'avgpool', x, ctx)
+      return runChild(self, 'classifier', ops.flatten(ctx, x, 1), ctx)
+    },
+  })
+}
+
+/** `torchvision.models.vgg11` … `vgg19_bn`: 3×3 convolution stacks (configurations A, B, D, E), optionally with BatchNorm. */
+export const vgg11 = vgg('vgg11', 'A', false)
+export const vgg11_bn = vgg('vgg11_bn', 'A', true)
+export const vgg13 = vgg('vgg13', 'B', false)
+export const vgg13_bn = vgg('vgg13_bn', 'B', true)
+export const vgg16 = vgg('vgg16', 'D', false)
+export const vgg16_bn = vgg('vgg16_bn', 'D', true)
+export const vgg19 = vgg('vgg19', 'E', false)
+export const vgg19_bn = vgg('vgg19_bn', 'E', true)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
-import { explainAnalysis, renderExplanation, writeDerivation } from './explain.js'
+import { planMemory } from '../memory/plan.js'
+import { explainAnalysis, explainMemory, renderExplanation, writeDerivation } from './explain.js'
 
 describe('writeDerivation', () => {
   it('writes symbols, numbers, term values and the total, with powers for repeated factors', () => {
@@ -67,6 +68,22 @@ describe('explainAnalysis', () => {
     expect(sections[1]!.lines[0]).toEqual({ subject: '0 (Linear)', text: '800 MACs → output (4, 20)' })
     expect(sections[1]!.lines[1]!.text).toMatch(/^MACs = 800 for one forward pass on \(4, 10\) float32; FLOPs = 2 × MACs = 1,600/)
     expect(sections[2]!.lines[0]).toEqual({ subject: '1 (ReLU)', text: 'saves 320 B for backward' })
+  })
+})
+
+describe('explainMemory', () => {
+  const linear = analyze('nn.Linear(1024, 1024)')
+  it('gives every budget line its formula and exact bytes, and what the optimizer keeps', () => {
+    const sections = explainMemory(planMemory(linear, { optimizer: 'Adam' }))
+    expect(sections.map((s) => s.title)).toEqual(['Memory (training · torch.optim.Adam() · precision auto · batch 1)', 'Optimizer state', 'Notes'])
+    expect(sections[0]!.lines[0]).toEqual({ subject: 'Weights', text: '1,049,600 params: 1,049,600 × 4 B (float32) = 4.00 MiB; exactly 4,198,400 bytes' })
+    expect(sections[1]!.lines.slice(1).map((l) => l.subject)).toEqual(['step', 'exp_avg', 'exp_avg_sq'])
+    expect(sections[1]!.lines[2]!.text).toBe('1,049,600 elements × 4 B (float32) in 2 tensors = 4,198,400 B = 4.00 MiB')
+  })
+  it('adds one GPU’s share and the fit', () => {
+    const sections = explainMemory(planMemory(linear, { gpus: 2, zero: 2, gpu: 't4' }))
+    expect(sections.map((s) => s.title.split(' (')[0])).toEqual(['Memory', 'Memory per GPU', 'Optimizer state', 'Fit', 'Notes'])
+    expect(sections[3]!.lines[0]!.text).toMatch(/^fits on NVIDIA T4 16GB with .* to spare/)
   })
 })
 

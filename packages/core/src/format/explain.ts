@@ -1,4 +1,5 @@
 import type { Analysis } from '../analyze.js'
+import type { MemoryPlan } from '../memory/plan.js'
 import { formulaTerms } from '../count/count.js'
 import type { FormulaTerm } from '../layers/define-layer.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
@@ -6,6 +7,7 @@ import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { formatShape, numel } from '../tensor/shape.js'
 import { formatBytes } from './bytes.js'
+import { describeMemoryOptions, memoryIsSplit, memoryRows } from './table.js'
 import type { ByteUnits } from './bytes.js'
 import { formatCount } from './number.js'
 
@@ -200,6 +202,43 @@ export function explainAnalysis(analysis: Analysis, options: ExplainOptions = {}
     })
     sections.push({ title: 'Activations', lines: actLines })
   }
+  return sections
+}
+
+/**
+ * The derivation of every line of a memory plan: the budget of the whole model, one GPU's share when the work is
+ * split, whether it fits, what the optimizer keeps and why, and the plan's notes. Each line is the planner's formula
+ * with its numbers filled in, followed by the exact byte count.
+ */
+export function explainMemory(plan: MemoryPlan, options: ExplainOptions = {}): ExplainSection[] {
+  const units = options.units ?? plan.options.units
+  const sections: ExplainSection[] = []
+  const rows = (scope: 'replica' | 'device'): ExplainLine[] =>
+    memoryRows(plan, { units, scope }).map((r) => ({ subject: r.label, text: `${r.formula}${r.key === 'total' || r.bytes < 1024n ? '' : `; exactly ${formatCount(r.bytes)} bytes`}` }))
+  sections.push({ title: `Memory (${describeMemoryOptions(plan)})`, lines: rows('replica') })
+  if (memoryIsSplit(plan)) {
+    const lines = rows('device')
+    lines.push({ subject: 'per node', text: plan.perNode.formula })
+    sections.push({ title: `Memory per GPU (${formatCount(plan.options.gpus)} GPUs: data parallel ${plan.options.dataParallel} × tensor ${plan.options.tensorParallel} × pipeline ${plan.options.pipelineParallel})`, lines })
+  }
+  if (plan.optimizer) {
+    const o = plan.optimizer.optimizer
+    sections.push({
+      title: 'Optimizer state',
+      lines: [
+        { subject: o.text, text: `${o.accounting} (source: ${o.source})` },
+        ...plan.optimizer.entries.map((e) => ({ subject: e.name, text: `${formatCount(e.elements)} elements × ${dtypeBytes[e.dtype]} B (${e.dtype}) in ${formatCount(e.tensors)} ${e.tensors === 1 ? 'tensor' : 'tensors'} = ${exactBytes(e.bytes, units)}` })),
+      ],
+    })
+  }
+  if (plan.fit) {
+    const f = plan.fit
+    const lines: ExplainLine[] = [{ subject: f.gpu.name, text: `${f.message}; capacity ${formatCount(f.capacityBytes)} bytes (${f.gpu.basis === 'spec' ? 'the vendor’s figure' : `as ${f.gpu.basis.toUpperCase()} reports it`})` }]
+    if (f.gpusNeeded !== null) lines.push({ subject: 'GPUs needed', text: `${formatCount(f.gpusNeeded)} with these settings` })
+    if (f.largestBatch !== null) lines.push({ subject: 'largest batch', text: f.largestBatch === 0 ? 'none: even a batch of 1 does not fit' : `${formatCount(f.largestBatch)} per GPU` })
+    sections.push({ title: 'Fit', lines })
+  }
+  if (plan.notes.length > 0) sections.push({ title: 'Notes', lines: plan.notes.map((n) => ({ subject: 'note', text: n })) })
   return sections
 }
 

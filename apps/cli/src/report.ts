@@ -97,7 +97,7 @@ export function explanationLines(sections: readonly ExplainSection[], style: Sty
     out.push('', title(`How the numbers are derived: ${lowerFirst(section.title)}`, style))
     for (const line of section.lines) {
       out.push(`  ${style.cyan(line.subject)}`)
-      for (const part of line.text.split('; ')) out.push(...wrap(part, Number.isFinite(width) ? Math.max(20, width - 4) : Infinity).map((l) => `    ${l}`))
+      for (const part of line.steps) out.push(...wrap(part, Number.isFinite(width) ? Math.max(20, width - 4) : Infinity).map((l) => `    ${l}`))
     }
   }
   return out

@@ -100,7 +100,8 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     const page = await open()
     await typeSource(page, 'Conv2d(128, 256, 3)')
     await total(page, '295,168')
-    expect(await page.locator('[data-testid=formula]').textContent()).toContain('128 × 256 × 3 × 3 + 256 = 295,168')
+    expect(await page.locator('[data-testid=formula]').textContent()).toContain('= 128 × 256 × 9 + 256 = 294,912 + 256 = 295,168')
+    expect(await page.locator('[data-testid=breakdown]').textContent()).toBe('294,912 weights + 256 biases')
     expect(await page.locator('[data-testid=bytes]').textContent()).toMatch(/1\.13 MiB · 1\.18 MB/)
     // The address follows the page.
     await page.waitForFunction(() => decodeURIComponent(location.hash).includes('src=Conv2d(128, 256, 3)'))

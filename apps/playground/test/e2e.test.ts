@@ -12,7 +12,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium } from 'playwright-core'
 import type { BrowserContext, Page } from 'playwright-core'
-import { encodeShareState } from '@nnsize/core'
+import { analyze, encodeShareState, formatCount } from '@nnsize/core'
 import { serveStatic } from './static-server.ts'
 
 const chromiumPath = '/usr/bin/chromium'
@@ -146,6 +146,60 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.close()
   })
 
+  it('plans training memory when Adam is chosen, and says whether it fits', async () => {
+    const page = await open(`#${encodeShareState({ source: 'Conv2d(128, 256, 3)', input: '8,128,56,56' })}`)
+    await total(page, '295,168')
+    await page.getByRole('radio', { name: 'Training' }).check()
+    await page.locator('#optimizer').fill('Adam')
+    const lines = page.locator('[data-testid=memory-lines]')
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=optimizerState]')?.textContent?.includes('exp_avg_sq'))
+    expect(await lines.locator('[data-line=weights] td').first().textContent()).toBe('1.13 MiB')
+    expect(await lines.locator('[data-line=gradients] td').first().textContent()).toBe('1.13 MiB')
+    expect(await lines.locator('[data-line=optimizerState]').textContent()).toContain('torch.optim.Adam()')
+    expect(await lines.locator('[data-line=activations]').textContent()).toContain('traced forward of (8, 128, 56, 56)')
+    await page.locator('#gpu').selectOption('h100-80gb')
+    await page.locator('[data-testid=verdict]').waitFor()
+    expect(await page.locator('[data-testid=verdict]').textContent()).toMatch(/^Fits: fits on NVIDIA H100 80GB with .* to spare/)
+    expect(await page.locator('.memory svg[role=img] desc').textContent()).toMatch(/Weights 1\.13 MiB, Gradients 1\.13 MiB, Optimizer state 2\.25 MiB/)
+    // The link carries the memory options.
+    await page.waitForFunction(() => location.hash.includes('opt=Adam') && location.hash.includes('gpu=h100-80gb'))
+    await page.close()
+  })
+
+  it('copies the module table as Markdown and CSV, and shows the PyTorch snippet', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'])
+    const page = await open(`#${encodeShareState({ source: 'nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))' })}`)
+    await total(page, '58')
+    await page.locator('.modules').getByRole('button', { name: 'Copy Markdown' }).click()
+    await page.locator('.modules').getByText('Markdown copied').waitFor()
+    const markdown = await page.evaluate(() => navigator.clipboard.readText())
+    expect(markdown.split('\n')[0]).toMatch(/^\| Module \| Type \| Params \| % \|$/)
+    expect(markdown).toContain('| Linear | 40 |')
+    await page.locator('.modules').getByRole('button', { name: 'Copy CSV' }).click()
+    await page.locator('.modules').getByText('CSV copied').waitFor()
+    const csv = await page.evaluate(() => navigator.clipboard.readText())
+    expect(csv.split('\n')[0]).toBe('path,type,depth,params,trainable_params,params_percent,buffers')
+    expect(csv).toContain('\n0,Linear,1,40,40,69.0,0\n')
+    const snippet = await page.locator('.verify pre').textContent()
+    expect(snippet).toContain('model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))')
+    expect(snippet).toContain('check("parameters", sum(p.numel() for p in model.parameters()), 58)')
+    await page.close()
+  })
+
+  it('loads a torchvision model from the picker and a config.json from a file', async () => {
+    const page = await open()
+    await total(page, '295,168')
+    await page.getByRole('combobox', { name: 'Load a model' }).selectOption('tv:resnet18')
+    await total(page, formatCount(analyze('resnet18()').params.total))
+    expect(await page.locator('#source').inputValue()).toBe('resnet18()')
+    expect(await page.locator('#input-shape').inputValue()).toBe('1,3,224,224')
+    const config = JSON.stringify({ architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: 1000, n_positions: 128, n_embd: 64, n_layer: 2, n_head: 4 }, null, 2)
+    await page.locator('input[type=file]').setInputFiles({ name: 'config.json', mimeType: 'application/json', buffer: Buffer.from(config) })
+    await total(page, formatCount(analyze(config).params.total))
+    expect(await page.locator('[data-testid=model]').textContent()).toContain('GPT2LMHeadModel')
+    await page.close()
+  })
+
   it('opens a shared link in the same state', async () => {
     const state = { source: 'block = nn.Sequential(nn.Linear(8, 8), nn.ReLU())\nnn.Sequential(block, block, nn.Linear(8, 2))', input: '4,8', units: 'si' as const }
     const page = await open(`#${encodeShareState(state)}`)
@@ -250,6 +304,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
       await total(page, '295,168')
       await typeSource(page, 'Linear(10, 5)')
       await total(page, '55')
+      await page.locator('[data-testid=memory-lines]').waitFor()
     } finally {
       await context.setOffline(false)
       await page.close()
@@ -273,12 +328,15 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     return timings.sort((a, b) => a - b)
   }
 
-  it('recomputes after a keystroke without blocking the page', { timeout: 120_000 }, async () => {
-    const page = await open(`#${encodeShareState({ source: 'nn.Sequential(*[nn.Linear(64, 64) for _ in range(200)], nn.Linear(64, 1))', input: '8,64' })}`)
+  it('recomputes ResNet-50 after a keystroke', { timeout: 120_000 }, async () => {
+    const page = await open(`#${encodeShareState({ source: 'resnet50(num_classes=1)', input: '1,3,224,224' })}`)
+    await total(page, formatCount(analyze('resnet50(num_classes=1)').params.total))
     await page.locator('[data-testid=forward]').waitFor()
-    const timings = await keystrokeTimings(page, 'nn.Linear(64, 1', '23456', (typed) => `(8, 1${typed})`)
+    const timings = await keystrokeTimings(page, 'num_classes=1', '0000', (typed) => `(1, 1${typed})`)
+    await total(page, formatCount(analyze('resnet50(num_classes=10000)').params.total))
     const median = timings[Math.floor(timings.length / 2)]!
-    console.log(`Recomputation after a keystroke, 201-layer MLP with an input: median ${median.toFixed(2)} ms, max ${timings.at(-1)!.toFixed(2)} ms (core call, in Chromium)`)
+    console.log(`ResNet-50 with a (1, 3, 224, 224) input, recomputation after a keystroke (core call in Chromium): ${timings.map((t) => t.toFixed(2)).join(', ')} ms; median ${median.toFixed(2)} ms`)
+    // Generous: the budget is 16 ms on a quiet machine; shared CI machines are slower.
     expect(median).toBeLessThan(250)
     await page.close()
   })

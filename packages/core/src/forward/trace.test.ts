@@ -26,6 +26,16 @@ describe('traceForward', () => {
     expect(f.backwardMacs).toBe(2400n)
   })
 
+  it('costs frozen layers one backward pass (input gradient only)', () => {
+    const r = analyze('nn.Sequential(nn.Linear(10, 20).requires_grad_(False), nn.Linear(20, 5))', { input: '4,10' })
+    expect(r.forward!.backwardMacs).toBe(800n + 2n * 400n)
+  })
+
+  it('refuses to pass a tuple output to the next module of a Sequential, as PyTorch does', () => {
+    expect(() => analyze('nn.Sequential(nn.LSTM(4, 8), nn.Linear(8, 2))', { input: '3,1,4' })).toThrow('(a tuple) to `1` (Linear)')
+    expect(analyze('nn.Sequential(nn.Linear(4, 4), nn.LSTM(4, 8))', { input: '3,1,4' }).forward!.outputs[0]!.shape).toEqual([3, 1, 8])
+  })
+
   it('measures the inference peak as the most bytes alive at once', () => {
     // The caller holds the input (40 B) throughout; while ReLU runs, the first Linear's output
     // (80 B) and ReLU's output (80 B) are alive too: 200 B. The last output (20 B) comes after

@@ -61,8 +61,8 @@ export interface ForwardContext {
   use(...tensors: Tensor[]): void
   /**
    * Adds forward multiply-accumulates to the current module. The backward pass costs
-   * `backwardFactor` times as much: by default 2 for a module with its own parameters (gradients
-   * for the input and for the weights), 1 otherwise (gradient for the input only).
+   * `backwardFactor` times as much: by default 2 for a module with its own trainable parameters
+   * (gradients for the input and for the weights), 1 otherwise (gradient for the input only).
    */
   macs(count: bigint | number, backwardFactor?: number): void
   /** Runs a submodule's forward under the dotted `name` and returns its outputs. */
@@ -132,7 +132,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     macs: (count, backwardFactor) => {
       const n = BigInt(count)
       const top = stack.at(-1)
-      const factor = BigInt(backwardFactor ?? (top && [...top.module.params.values()].some((p) => p !== null) ? 2 : 1))
+      const factor = BigInt(backwardFactor ?? (top && [...top.module.params.values()].some((p) => p !== null && p.requiresGrad) ? 2 : 1))
       for (const s of stack) {
         s.macs += n
         s.backwardMacs += n * factor

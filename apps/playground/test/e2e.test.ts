@@ -92,6 +92,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? ''
     const scriptSrc = /(?:^|;)\s*script-src ([^;]*)/.exec(csp)?.[1]
     expect(scriptSrc).toBe("'self'")
+    expect(/(?:^|;)\s*style-src ([^;]*)/.exec(csp)?.[1]).toBe("'self'")
     expect(csp).toContain("object-src 'none'")
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/)
   })
@@ -289,6 +290,12 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
       await page.screenshot({ path: join(results, `playground-${width}-error.png`), fullPage: true })
       await page.close()
     }
+    // And on a 4K screen.
+    const wide = await open(`#${encodeShareState({ source, input: '8,3,32,32' })}`, 3840)
+    await total(wide, '5,418')
+    await wide.screenshot({ path: join(results, 'playground-3840-light.png') })
+    expect(await wide.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    await wide.close()
   })
 
   it('keeps working offline after the first visit', { timeout: 120_000 }, async () => {
@@ -311,32 +318,28 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     }
   })
 
-  /** Types digits one key at a time just after `marker` and reads the core's time for each recomputation. */
-  async function keystrokeTimings(page: Page, marker: string, digits: string, settled: (typed: string) => string): Promise<number[]> {
-    const editor = page.locator('#source')
-    const at = (await editor.inputValue()).indexOf(marker) + marker.length
-    await editor.focus()
-    await editor.evaluate((el: HTMLTextAreaElement, offset) => el.setSelectionRange(offset, offset), at)
-    const timings: number[] = []
-    let typed = ''
-    for (const digit of digits) {
-      typed += digit
-      await page.keyboard.type(digit)
-      await page.waitForFunction((text) => document.querySelector('.results:not(.stale) [data-testid=forward]')?.textContent?.includes(text), settled(typed))
-      timings.push(Number(await page.locator('.results').getAttribute('data-compute-ms')))
-    }
-    return timings.sort((a, b) => a - b)
-  }
-
   it('recomputes ResNet-50 after a keystroke', { timeout: 120_000 }, async () => {
     const page = await open(`#${encodeShareState({ source: 'resnet50(num_classes=1)', input: '1,3,224,224' })}`)
     await total(page, formatCount(analyze('resnet50(num_classes=1)').params.total))
-    await page.locator('[data-testid=forward]').waitFor()
-    const timings = await keystrokeTimings(page, 'num_classes=1', '0000', (typed) => `(1, 1${typed})`)
-    await total(page, formatCount(analyze('resnet50(num_classes=10000)').params.total))
-    const median = timings[Math.floor(timings.length / 2)]!
-    console.log(`ResNet-50 with a (1, 3, 224, 224) input, recomputation after a keystroke (core call in Chromium): ${timings.map((t) => t.toFixed(2)).join(', ')} ms; median ${median.toFixed(2)} ms`)
-    // Generous: the budget is 16 ms on a quiet machine; shared CI machines are slower.
+    const outputShape = page.locator('.results:not(.stale) [data-testid=forward] dd code').first()
+    await outputShape.waitFor()
+    const editor = page.locator('#source')
+    const at = (await editor.inputValue()).indexOf('num_classes=1') + 'num_classes=1'.length
+    await editor.focus()
+    await editor.evaluate((el: HTMLTextAreaElement, offset) => el.setSelectionRange(offset, offset), at)
+    // Ten keystrokes: a digit that makes 10 classes, then Backspace back to 1, five times.
+    const timings: number[] = []
+    for (let i = 0; i < 10; i++) {
+      const [key, shape] = i % 2 === 0 ? ['0', '(1, 10)'] : ['Backspace', '(1, 1)']
+      await page.keyboard.press(key)
+      await page.waitForFunction((expected) => document.querySelector('.results:not(.stale) [data-testid=forward] dd code')?.textContent === expected, shape)
+      timings.push(Number(await page.locator('.results').getAttribute('data-compute-ms')))
+    }
+    expect(await editor.inputValue()).toBe('resnet50(num_classes=1)')
+    const sorted = [...timings].sort((a, b) => a - b)
+    const median = sorted[Math.floor(sorted.length / 2)]!
+    console.log(`ResNet-50, input (1, 3, 224, 224): recomputation after a keystroke, core call in Chromium: median ${median.toFixed(1)} ms, fastest ${sorted[0]!.toFixed(1)} ms, slowest ${sorted.at(-1)!.toFixed(1)} ms`)
+    // Generous: the budget is 16 ms; a shared CI machine is slower and noisier.
     expect(median).toBeLessThan(250)
     await page.close()
   })

@@ -64,3 +64,21 @@ describe('traceForward', () => {
     expect(() => analyze('nn.ModuleList([nn.ReLU()])', { input: '1' })).toThrow('has no forward pass')
   })
 })
+
+describe('parseInputShapes (through analyze)', () => {
+  it('takes a dtype per input with `:dtype`', () => {
+    const r = analyze('nn.ReLU()', { input: '2,3:float16' })
+    expect(r.forward!.inputs).toEqual([{ shape: [2, 3], dtype: 'float16' }])
+    expect(() => analyze('nn.ReLU()', { input: '2,3:flaot16' })).toThrow('Did you mean `float16`')
+  })
+
+  it('gives a half-precision model half-precision inputs', () => {
+    const r = analyze('nn.Sequential(nn.Linear(4, 8), nn.ReLU()).half()', { input: '2,4', device: 'cpu' })
+    expect(r.forward!.inputs[0]!.dtype).toBe('float16')
+    expect(r.forward!.savedBytes).toBe(2n * 8n * 2n)
+  })
+
+  it('gives index inputs to a model that starts with an embedding', () => {
+    expect(analyze('nn.Sequential(nn.Embedding(10, 4))', { input: '2,5' }).forward!.inputs[0]!.dtype).toBe('int64')
+  })
+})

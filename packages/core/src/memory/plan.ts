@@ -492,8 +492,9 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
       baseText = `${lora ? 'frozen base ' : ''}${grouped(p.elements)} params: ${p.text}${b.elements > 0n ? ` + buffers ${b.text}` : ''}`
     }
     const copies = precision.weightCopyDType === null ? null : byDType(params.filter(baseTrainable).map((t) => [t.elementCount, precision.weightCopyDType!] as const))
-    const adapters = byDType(adapterTensors.map((t) => [numel(t.shape), t.dtype] as const))
-    const adapterCopies = precision.weightCopyDType === null ? null : byDType(adapterTensors.map((t) => [numel(t.shape), precision.weightCopyDType!] as const))
+    const adapterParams = lora?.params ?? 0n
+    const adapters = byDType([[adapterParams, 'float32']])
+    const adapterCopies = precision.weightCopyDType === null ? null : byDType([[adapterParams, precision.weightCopyDType]])
     const bytes = baseBytes + (copies?.bytes ?? 0n) + adapters.bytes + (adapterCopies?.bytes ?? 0n)
     const parts = [baseText]
     if (lora) parts.push(`LoRA adapters ${adapters.text}`)

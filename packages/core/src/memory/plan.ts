@@ -435,8 +435,17 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   const modelKv = analysis.model?.kvCache ?? null
   if (kvSpec === null && modelKv !== null && !training) {
     // The Hugging Face importer describes the model's cache; use it when no other description is given.
-    const { layers, kvHeads, headDim, slidingWindow, windowedLayers, latentDim } = modelKv
-    kvSpec = validateKvCacheSpec({ layers, kvHeads, headDim, ...(slidingWindow !== undefined ? { slidingWindow } : {}), ...(windowedLayers !== undefined ? { windowedLayers } : {}), ...(latentDim !== undefined ? { latentDim } : {}) })
+    const { layers, kvHeads, headDim, slidingWindow, slidingWindowLayers, latentDim } = modelKv
+    // The importer says how many layers use the window; all of them is a plain sliding window.
+    const someLayersWindowed = slidingWindow !== undefined && slidingWindowLayers !== undefined && slidingWindowLayers < layers
+    kvSpec = validateKvCacheSpec({
+      layers,
+      kvHeads,
+      headDim,
+      ...(slidingWindow !== undefined && !someLayersWindowed ? { slidingWindow } : {}),
+      ...(someLayersWindowed ? { windowedLayers: { count: slidingWindowLayers, window: slidingWindow } } : {}),
+      ...(latentDim !== undefined ? { latentDim } : {}),
+    })
     if (contextLength === null) notes.add('The KV cache is not counted: give `contextLength` (tokens per sequence) to size it.')
   }
   if (kvSpec !== null && training) notes.add('Training keeps no KV cache; the KV cache description is ignored.')

@@ -436,14 +436,12 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   if (kvSpec === null && modelKv !== null && !training) {
     // The Hugging Face importer describes the model's cache; use it when no other description is given.
     const { layers, kvHeads, headDim, slidingWindow, slidingWindowLayers, latentDim } = modelKv
-    // The importer says how many layers use the window; all of them is a plain sliding window.
-    const someLayersWindowed = slidingWindow !== undefined && slidingWindowLayers !== undefined && slidingWindowLayers < layers
     kvSpec = validateKvCacheSpec({
       layers,
       kvHeads,
       headDim,
-      ...(slidingWindow !== undefined && !someLayersWindowed ? { slidingWindow } : {}),
-      ...(someLayersWindowed ? { windowedLayers: { count: slidingWindowLayers, window: slidingWindow } } : {}),
+      ...(slidingWindow !== undefined ? { slidingWindow } : {}),
+      ...(slidingWindowLayers !== undefined ? { slidingWindowLayers } : {}),
       ...(latentDim !== undefined ? { latentDim } : {}),
     })
     if (contextLength === null) notes.add('The KV cache is not counted: give `contextLength` (tokens per sequence) to size it.')

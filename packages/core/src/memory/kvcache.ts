@@ -20,6 +20,8 @@ export interface KvCacheSpec {
   slidingWindow?: number | null | undefined
   /** How many layers use `slidingWindow` when not all do (Gemma 2: half); the others keep every token. Default: all. */
   slidingWindowLayers?: number | null | undefined
+  /** The same as `slidingWindow` + `slidingWindowLayers` in the importer's form: `{ count, window }`. */
+  windowedLayers?: { count: number; window: number } | null | undefined
   /**
    * Multi-head latent attention (DeepSeek-V2/V3): elements cached per token per layer, one compressed vector shared
    * by K and V (`kv_lora_rank + qk_rope_head_dim`). When set, `kvHeads` and `headDim` are not used.
@@ -43,9 +45,19 @@ const positiveInt = (value: unknown, name: string, allowZero = false): number =>
   return value
 }
 
-/** Checks a {@link KvCacheSpec}, throwing `option` errors that name the bad field. */
-export function validateKvCacheSpec(spec: KvCacheSpec): KvCacheSpec {
-  if (typeof spec !== 'object' || spec === null) throw new NnsizeError('option', 'The KV cache description must be an object `{ layers, kvHeads, headDim }`.')
+/** Checks a {@link KvCacheSpec}, throwing `option` errors that name the bad field; returns it with `windowedLayers` unfolded. */
+export function validateKvCacheSpec(input: KvCacheSpec): KvCacheSpec {
+  if (typeof input !== 'object' || input === null) throw new NnsizeError('option', 'The KV cache description must be an object `{ layers, kvHeads, headDim }`.')
+  let spec = input
+  const windowed = input.windowedLayers ?? null
+  if (windowed !== null) {
+    if (typeof windowed !== 'object') throw new NnsizeError('option', 'KV cache `windowedLayers` must be `{ count, window }`.')
+    if ((input.slidingWindow ?? null) !== null || (input.slidingWindowLayers ?? null) !== null) {
+      throw new NnsizeError('option', 'Give either `windowedLayers` or `slidingWindow` with `slidingWindowLayers`, not both.')
+    }
+    const { windowedLayers: _, ...rest } = input
+    spec = { ...rest, slidingWindow: windowed.window, slidingWindowLayers: windowed.count }
+  }
   positiveInt(spec.layers, 'layers')
   const latent = spec.latentDim ?? null
   if (latent !== null) positiveInt(latent, 'latentDim')
@@ -68,8 +80,8 @@ export function validateKvCacheSpec(spec: KvCacheSpec): KvCacheSpec {
  * float16/bfloat16, 1 for FP8): `2 (K and V) × layers × kvHeads × headDim × bytes` per token, grouped-query aware;
  * layers with a sliding window hold at most that many tokens; latent attention caches `latentDim` per layer.
  */
-export function kvCacheBytes(spec: KvCacheSpec, batch: number, tokens: number, bytesPerElement: number, units: ByteUnits = 'iec'): KvCacheSize {
-  validateKvCacheSpec(spec)
+export function kvCacheBytes(input: KvCacheSpec, batch: number, tokens: number, bytesPerElement: number, units: ByteUnits = 'iec'): KvCacheSize {
+  const spec = validateKvCacheSpec(input)
   positiveInt(batch, 'batch')
   positiveInt(tokens, 'tokens')
   positiveInt(bytesPerElement, 'bytesPerElement')

@@ -435,15 +435,8 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   const modelKv = analysis.model?.kvCache ?? null
   if (kvSpec === null && modelKv !== null && !training) {
     // The Hugging Face importer describes the model's cache; use it when no other description is given.
-    const { layers, kvHeads, headDim, slidingWindow, slidingWindowLayers, latentDim } = modelKv
-    kvSpec = validateKvCacheSpec({
-      layers,
-      kvHeads,
-      headDim,
-      ...(slidingWindow !== undefined ? { slidingWindow } : {}),
-      ...(slidingWindowLayers !== undefined ? { slidingWindowLayers } : {}),
-      ...(latentDim !== undefined ? { latentDim } : {}),
-    })
+    const { layers, kvHeads, headDim, slidingWindow, windowedLayers, latentDim } = modelKv
+    kvSpec = validateKvCacheSpec({ layers, kvHeads, headDim, ...(slidingWindow !== undefined ? { slidingWindow } : {}), ...(windowedLayers !== undefined ? { windowedLayers } : {}), ...(latentDim !== undefined ? { latentDim } : {}) })
     if (contextLength === null) notes.add('The KV cache is not counted: give `contextLength` (tokens per sequence) to size it.')
   }
   if (kvSpec !== null && training) notes.add('Training keeps no KV cache; the KV cache description is ignored.')

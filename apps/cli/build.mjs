@@ -1,5 +1,5 @@
 // Bundles the CLI, commander and @nnsize/core (from source) into one minified ESM file: dist/nnsize.js.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
@@ -15,9 +15,11 @@ const noChildProcess = {
   },
 }
 
+const outfile = fileURLToPath(new URL('./dist/nnsize.js', import.meta.url))
+
 await build({
   entryPoints: [fileURLToPath(new URL('./src/main.ts', import.meta.url))],
-  outfile: fileURLToPath(new URL('./dist/nnsize.js', import.meta.url)),
+  outfile,
   bundle: true,
   format: 'esm',
   platform: 'node',
@@ -31,3 +33,8 @@ await build({
   plugins: [noChildProcess],
   logLevel: 'warning',
 })
+
+// Pure ASCII source loads as a one-byte string: escape what esbuild leaves in regular expressions (`×`, `│`).
+const code = readFileSync(outfile, 'utf8')
+const ascii = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+if (ascii !== code) writeFileSync(outfile, ascii)

@@ -40,7 +40,7 @@ function writer(fd: 1 | 2): { write(chunk: string): void } {
   }
 }
 
-process.exitCode = await run(process.argv.slice(2), {
+void run(process.argv.slice(2), {
   stdout: writer(1),
   stderr: writer(2),
   // created on first use: most runs never read standard input
@@ -54,4 +54,6 @@ process.exitCode = await run(process.argv.slice(2), {
   isTTY: isatty(1),
   columns: isatty(1) ? process.stdout.columns : undefined,
   cwd: process.cwd(),
+}).then((code) => {
+  process.exitCode = code
 })

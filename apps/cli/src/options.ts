@@ -17,15 +17,24 @@ export interface CliOptions {
   share?: boolean | undefined
   color?: boolean | undefined
   debug?: boolean | undefined
+  inference?: boolean | undefined
   optimizer?: string | undefined
   precision?: string | undefined
+  weights?: string | undefined
   batch?: number | undefined
   seq?: number | undefined
+  gradAccum?: number | undefined
+  checkpointing?: string | undefined
   gpus?: number | undefined
   zero?: string | undefined
-  gpu?: string | undefined
+  tp?: number | undefined
+  pp?: number | undefined
+  offload?: string | undefined
   lora?: string | undefined
-  checkpointing?: string | undefined
+  qlora?: boolean | undefined
+  kvDtype?: string | undefined
+  overhead?: string | undefined
+  gpu?: string | undefined
 }
 
 /** One command-line option: its flags, help line, example, group and value check. */
@@ -92,15 +101,24 @@ export const optionSpecs: readonly OptionSpec[] = [
   { flags: '--verify', key: 'verify', group: 'Output', description: 'print a PyTorch script that checks the same numbers' },
   { flags: '--compare <other>', key: 'compare', group: 'Output', description: 'compare with another input, or with other options ("--device cpu")', example: '"Conv2d(128, 256, 3, bias=False)"', parse: text, dashValue: true, conflicts: ['jsonl', 'csv', 'verify', 'share'] },
   { flags: '--share', key: 'share', group: 'Output', description: 'print a playground link that opens this input and these options' },
-  { flags: '--optimizer <optimizer>', key: 'optimizer', group: 'Memory', description: 'optimizer for the training budget, in PyTorch syntax', example: '"AdamW(lr=1e-4)"', parse: text },
-  { flags: '--precision <mode>', key: 'precision', group: 'Memory', description: 'training or inference precision', example: 'bf16-mixed', parse: text },
-  { flags: '--batch <size>', key: 'batch', group: 'Memory', description: 'batch size', example: '8', parse: positiveInt('a positive batch size') },
-  { flags: '--seq <length>', key: 'seq', group: 'Memory', description: 'sequence length in tokens', example: '4096', parse: positiveInt('a positive sequence length') },
+  { flags: '--inference', key: 'inference', group: 'Memory', description: 'plan memory for serving (weights, KV cache, activations) instead of training' },
+  { flags: '--optimizer <optimizer>', key: 'optimizer', group: 'Memory', description: 'training optimizer, in PyTorch syntax or by name (default AdamW)', example: '"AdamW(lr=1e-4)"', parse: text },
+  { flags: '--precision <mode>', key: 'precision', group: 'Memory', description: 'training precision: fp32, bf16-mixed, 16-mixed, bf16, mixed-bf16, fp8, …', example: 'bf16-mixed', parse: text },
+  { flags: '--weights <format>', key: 'weights', group: 'Memory', description: 'inference weight format: bf16, fp8, int8, int4, nf4, q4_k, q8_0, …', example: 'int8', parse: text },
+  { flags: '--batch <size>', key: 'batch', group: 'Memory', description: 'samples per GPU per step (default: the batch of --input, else 1)', example: '8', parse: positiveInt('a positive batch size') },
+  { flags: '--seq <tokens>', key: 'seq', group: 'Memory', description: 'tokens per sequence held in the KV cache (with --inference)', example: '8192', parse: positiveInt('a positive number of tokens') },
+  { flags: '--grad-accum <steps>', key: 'gradAccum', group: 'Memory', description: 'gradient accumulation steps', example: '4', parse: positiveInt('a positive number of steps') },
+  { flags: '--checkpointing <mode>', key: 'checkpointing', group: 'Memory', description: 'activation checkpointing: none, selective or full', example: 'full', choices: ['none', 'selective', 'full'], parse: choice(['none', 'selective', 'full']) },
   { flags: '--gpus <count>', key: 'gpus', group: 'Memory', description: 'number of GPUs', example: '8', parse: positiveInt('a positive number of GPUs') },
-  { flags: '--zero <stage>', key: 'zero', group: 'Memory', description: 'ZeRO stage or FSDP mode', example: '3', parse: text },
-  { flags: '--gpu <name>', key: 'gpu', group: 'Memory', description: 'target accelerator: does it fit?', example: 'H100-80GB', parse: text },
+  { flags: '--zero <stage>', key: 'zero', group: 'Memory', description: 'ZeRO stage 0-3, or an FSDP strategy (full_shard, shard_grad_op, hybrid_shard)', example: '3', parse: text },
+  { flags: '--tp <degree>', key: 'tp', group: 'Memory', description: 'tensor-parallel degree', example: '2', parse: positiveInt('a positive tensor-parallel degree') },
+  { flags: '--pp <degree>', key: 'pp', group: 'Memory', description: 'pipeline-parallel degree', example: '2', parse: positiveInt('a positive pipeline-parallel degree') },
+  { flags: '--offload <target>', key: 'offload', group: 'Memory', description: 'ZeRO-Offload of the optimizer state: cpu or nvme', example: 'cpu', choices: ['none', 'cpu', 'nvme'], parse: choice(['none', 'cpu', 'nvme']) },
   { flags: '--lora <spec>', key: 'lora', group: 'Memory', description: 'LoRA adapters: rank, alpha and target modules', example: '"r=16,alpha=32,target=q_proj|v_proj"', parse: text },
-  { flags: '--checkpointing <mode>', key: 'checkpointing', group: 'Memory', description: 'activation checkpointing', example: 'full', parse: text },
+  { flags: '--qlora', key: 'qlora', group: 'Memory', description: 'QLoRA: the frozen base in 4-bit NF4 (with --lora)' },
+  { flags: '--kv-dtype <dtype>', key: 'kvDtype', group: 'Memory', description: 'KV cache entries: bf16 (default), fp16, fp8, fp32', example: 'fp8', parse: text },
+  { flags: '--overhead <bytes>', key: 'overhead', group: 'Memory', description: 'framework overhead per GPU (default 1 GiB)', example: '2GiB', parse: text },
+  { flags: '--gpu <name>', key: 'gpu', group: 'Memory', description: 'accelerator to fit on, or a size: does it fit, how many are needed?', example: 'h100-80gb', parse: text },
   { flags: '--color', key: 'color', group: 'Other', description: 'colour even when not on a terminal' },
   { flags: '--no-color', key: 'color', group: 'Other', description: 'no colour (NO_COLOR=1 does the same)' },
   { flags: '--debug', key: 'debug', group: 'Other', description: 'print stack traces of unexpected errors' },

@@ -128,7 +128,7 @@ describe('run', () => {
 
   it('prints an invalid --input as an option error', async () => {
     const r = await cli(['Linear(1, 1)', '--input', '1,abc'])
-    expect(r).toEqual({ code: 1, stdout: '', stderr: 'error[option]: `abc` in input shape `1,abc` is not a positive integer.\n' })
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'error[option]: `abc` in input shape `1,abc` is not a positive integer.\n' })
   })
 
   it('prints the help for `nnsize help`', async () => {
@@ -154,8 +154,56 @@ describe('run', () => {
     expect(debug.stderr).toMatch(/\n\s+at /)
   })
 
-  it('says a JSON config is not supported yet', async () => {
-    const r = await cli(['{"model_type": "llama"}'])
-    expect(r).toEqual({ code: 1, stdout: '', stderr: 'nnsize: the input is a JSON document; Hugging Face config.json files are not supported by this version of nnsize yet\n' })
+  it('analyses a config.json given as text, titled by the model', async () => {
+    const config = JSON.stringify({ architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: 1000, n_positions: 64, n_embd: 32, n_layer: 2, n_head: 4 })
+    const r = await cli([config])
+    expect(r.code).toBe(0)
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['GPT2LMHeadModel', '', '  Model             GPT2LMHeadModel  GPT-2'])
+    expect(r.stdout).toContain('  Tied embeddings   counted once  ')
+  })
+
+  it('points at the place of a JSON syntax error', async () => {
+    const r = await cli(['{"model_type": "gpt2",}'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^error\[config\]: /)
+    expect(r.stderr).toContain('1 | {"model_type": "gpt2",}\n')
+  })
+
+  it('names catalogue models and suggests the nearest', async () => {
+    const r = await cli(['llama-3.1-9b'])
+    expect(r).toEqual({ code: 1, stdout: '', stderr: 'error[unknown-model]: No model named `llama-3.1-9b` in the catalogue. Did you mean `llama-3.1-8b`, `llama-3.1-70b` or `llama-3.2-1b`? Pass its `config.json` instead.\n' })
+  })
+
+  it('adds the memory budget, one GPU’s share and the fit to the report', async () => {
+    const r = await cli(['nn.Linear(4096, 4096)', '--optimizer', 'AdamW', '--gpus', '4', '--zero', '2', '--gpu', 'rtx-4090'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Memory  training · torch.optim.AdamW() · precision auto · batch 1 · 4 GPUs · ZeRO-2\n')
+    expect(r.stdout).toContain('  Optimizer state  128.03 MiB  torch.optim.AdamW(): step 2 × 4 B + exp_avg 16,781,312 × 4 B + exp_avg_sq 16,781,312 × 4 B = 128.03 MiB\n')
+    expect(r.stdout).toContain('Per GPU  4 GPUs: data parallel 4 × tensor 1 × pipeline 1\n')
+    expect(r.stdout).toMatch(/\n  ✓ fits on NVIDIA GeForce RTX 4090 24GB with [\d.]+ GiB to spare/)
+  })
+
+  it('explains every memory line with --explain', async () => {
+    const r = await cli(['nn.Linear(10, 20)', '--optimizer', 'SGD(lr=0.1, momentum=0.9)', '--explain'])
+    expect(r.stdout).toContain('How the numbers are derived: optimizer state\n  torch.optim.SGD(lr=0.1, momentum=0.9)\n')
+    expect(r.stdout).toContain('  momentum_buffer\n    220 elements × 4 B (float32) in 2 tensors = 880 B\n')
+  })
+
+  it('compares Adam with SGD on the same model', async () => {
+    const r = await cli(['nn.Linear(1000, 1000)', '--optimizer', 'Adam', '--compare', '--optimizer SGD'])
+    expect(r.code).toBe(0)
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual(['A  --optimizer Adam', 'B  --optimizer SGD'])
+    expect(r.stdout).toMatch(/\n  Memory: optimizer state +7\.64 MiB +0 B +−7\.64 MiB \(−100\.00%\)\n/)
+  })
+
+  it('requires --lora for --qlora', async () => {
+    expect(await cli(['nn.Linear(4, 4)', '--qlora'])).toEqual({ code: 2, stdout: '', stderr: 'nnsize: --qlora needs --lora, e.g. --lora "r=16,alpha=32,target=all-linear" --qlora\n' })
+  })
+
+  it('says which options a playground link leaves out', async () => {
+    const r = await cli(['nn.Linear(4, 4)', '--inference', '--share'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('nnsize: note: the playground link does not carry --inference\n')
+    expect(r.stdout).toBe('https://nnsize.github.io/nnsize/#src=nn.Linear(4%2C%204)\n')
   })
 })

@@ -1,9 +1,10 @@
 import { Command, CommanderError, Option } from 'commander'
-import type { Analysis, AnalyzeOptions } from '@nnsize/core'
+import type { Analysis, AnalyzeOptions, MemoryPlan } from '@nnsize/core'
 import { exitCodes, InputError, SourcedError, UsageError } from './errors.js'
 import { resolveSource, splitLines, stdinLines } from './input.js'
 import type { Source, StdinLike } from './input.js'
 import { longFlag, memoryKeys, optionSpecs, outputModes, splitArgs } from './options.js'
+import { notShared, planFor } from './memory.js'
 import type { CliOptions, OptionSpec } from './options.js'
 import { chooseStyle } from './style.js'
 import type { Style } from './style.js'
@@ -172,6 +173,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
+/** An invalid option value (`--input 1,abc`, `--gpu h10`) is a usage error; anything wrong with the model is invalid input. */
+function codeFor(error: { code: string }): number {
+  return error.code === 'option' ? exitCodes.usage : exitCodes.invalidInput
+}
+
 function report(error: unknown, io: CliIO, style: Style, debug: boolean): number {
   if (error instanceof SourcedError) {
     const { formatErrorWithSource } = core!
@@ -183,12 +189,12 @@ function report(error: unknown, io: CliIO, style: Style, debug: boolean): number
     if (last > 0 && /^\s*\| *\^+$/.test(lines[last]!)) lines[last] = lines[last]!.replace(/\^+/, (carets) => style.red(carets))
     io.stderr.write(`${lines.join('\n')}\n`)
     if (debug && error.error.stack) io.stderr.write(`${error.error.stack}\n`)
-    return exitCodes.invalidInput
+    return codeFor(error.error)
   }
   if (core?.NnsizeError.isInstance(error)) {
     io.stderr.write(`${style.bold(style.red(`error[${error.code}]:`))} ${error.message}\n`)
     if (debug && error.stack) io.stderr.write(`${error.stack}\n`)
-    return exitCodes.invalidInput
+    return codeFor(error)
   }
   if (error instanceof UsageError) {
     io.stderr.write(`nnsize: ${error.message}\n`)
@@ -215,40 +221,59 @@ async function loadCore(): Promise<Core> {
 async function completion(shell: string, io: CliIO): Promise<number> {
   const { completionScript, shells } = await import('./completion.js')
   if (!(shells as readonly string[]).includes(shell)) throw new UsageError(`completion supports bash, zsh and fish, not '${shell}'`)
-  const { models } = await loadCore()
-  io.stdout.write(completionScript(shell as (typeof shells)[number], models.map((m) => m.name)))
+  const { models, catalogue } = await loadCore()
+  // torchvision builders and the short names of catalogue checkpoints (`llama-3.1-8b`)
+  const names = [...models.map((m) => m.name), ...catalogue.flatMap((e) => e.aliases ?? [])]
+  io.stdout.write(completionScript(shell as (typeof shells)[number], names))
   return exitCodes.ok
 }
 
 /** Default module-table depth in the terminal and in Markdown. */
 const defaultDepth = 2
 
+/** The name a report shows for its input: the file of a JSON config, else the text itself. */
+function titleOf(source: Source, analysis: Analysis): string {
+  if (source.json) return source.origin === '' ? analysis.model?.architecture ?? 'config.json' : source.origin
+  return analysis.input
+}
+
+/** Notes about how the command line's options were used, beside the planner's own. */
+function optionNotes(options: CliOptions, analysis: Analysis, plan: MemoryPlan | undefined): string[] {
+  const notes: string[] = []
+  if (!plan) return notes
+  if (options.seq !== undefined && plan.mode === 'training') notes.push('--seq sizes the KV cache of --inference; for training, put the sequence length in --input.')
+  if (plan.mode === 'inference' && options.seq === undefined && analysis.model?.kvCache) notes.push('Give --seq <tokens> to size the KV cache.')
+  if (plan.mode === 'inference' && options.seq !== undefined && !analysis.model) notes.push('The KV cache is sized from a Hugging Face config or a catalogue model; this input has none.')
+  return notes
+}
+
 async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number> {
   const { options, given } = parsed
   const modes = outputModes.filter((m) => options[m])
   if (modes.length > 1) throw new UsageError(`--${modes[0]} cannot be used with --${modes[1]}; choose one output format`)
-  const memory = memoryKeys.filter((k) => given.has(k))
-  if (memory.length > 0) throw new UsageError(`--${memory[0]} is not available yet: memory planning (optimizers, precision, batch size, GPUs, LoRA) is not part of this version of nnsize`)
-  await loadCore()
+  if (options.qlora && options.lora === undefined) throw new UsageError('--qlora needs --lora, e.g. --lora "r=16,alpha=32,target=all-linear" --qlora')
+  const c = await loadCore()
 
   if (options.jsonl) return jsonl(parsed, io)
 
   const source = await resolveSource(parsed.input, io)
   const analysis = analyzeSource(source, options)
+  const plan = planFor(c, analysis, options, given)
 
-  if (options.compare !== undefined) return compare(analysis, source, parsed, io, style)
+  if (options.compare !== undefined) return compare(analysis, plan, source, parsed, io, style)
   const units = options.units ?? 'iec'
-  const c = core!
   if (options.share) {
+    const dropped = notShared.filter((k) => given.has(k))
+    if (dropped.length > 0) io.stderr.write(`nnsize: note: the playground link does not carry ${dropped.map((k) => flagOf(k)).join(', ')}\n`)
     io.stdout.write(`${c.shareUrl(shareState(source, options, given))}\n`)
     return exitCodes.ok
   }
   if (options.verify) {
-    io.stdout.write(c.verifySnippet(analysis))
+    io.stdout.write(c.verifySnippet(analysis, plan))
     return exitCodes.ok
   }
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(c.analysisToJSON(analysis), null, 2)}\n`)
+    io.stdout.write(`${JSON.stringify(toJSON(analysis, plan), null, 2)}\n`)
     return exitCodes.ok
   }
   if (options.csv) {
@@ -256,28 +281,33 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
     return exitCodes.ok
   }
   const { renderMarkdownReport, renderReport } = await import('./report.js')
+  const common = {
+    title: titleOf(source, analysis),
+    units,
+    depth: options.depth ?? defaultDepth,
+    allTensors: options.tensors === true,
+    explain: options.explain === true,
+    plan,
+    notes: optionNotes(options, analysis, plan),
+  }
   if (options.markdown) {
-    io.stdout.write(renderMarkdownReport(analysis, { units, depth: options.depth ?? defaultDepth, explain: options.explain === true, allTensors: options.tensors === true }))
+    io.stdout.write(renderMarkdownReport(analysis, common))
     return exitCodes.ok
   }
-  io.stdout.write(
-    renderReport(analysis, {
-      style,
-      width: io.isTTY && io.columns ? io.columns : Infinity,
-      units,
-      depth: options.depth ?? defaultDepth,
-      allTensors: options.tensors === true,
-      explain: options.explain === true,
-    }),
-  )
+  io.stdout.write(renderReport(analysis, { ...common, style, width: io.isTTY && io.columns ? io.columns : Infinity }))
   return exitCodes.ok
 }
 
-/** A bare model name (`resnet50`) is the call of that model with its defaults. */
-function sourceText(text: string): string {
-  const name = text.trim()
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && core!.models.some((m) => m.name === name)) return `${name}()`
-  return text
+/** `--grad-accum` for the `gradAccum` option. */
+function flagOf(key: keyof CliOptions): string {
+  const spec = optionSpecs.find((o) => o.key === key)
+  return spec ? longFlag(spec) : `--${key}`
+}
+
+/** The `--json` object: the analysis and, with memory options, its plan under `memory`. */
+function toJSON(analysis: Analysis, plan: MemoryPlan | undefined): unknown {
+  const c = core!
+  return plan ? { ...c.analysisToJSON(analysis), memory: c.memoryPlanToJSON(plan) } : c.analysisToJSON(analysis)
 }
 
 function analyzeOptions(options: CliOptions): AnalyzeOptions {
@@ -289,16 +319,10 @@ function analyzeSource(source: Source, options: CliOptions): Analysis {
   if (source.text.trim() === '') {
     throw new InputError(`${source.origin === '' ? 'the input' : source.origin === '<stdin>' ? 'standard input' : `'${source.origin}'`} is empty: give an expression such as "Conv2d(128, 256, 3)", a model name or a config.json`)
   }
-  if (source.json) {
-    throw new InputError(
-      `${source.origin === '' ? 'the input' : source.origin === '<stdin>' ? 'standard input' : `'${source.origin}'`} is a JSON document; Hugging Face config.json files are not supported by this version of nnsize yet`,
-    )
-  }
-  const text = sourceText(source.text)
   try {
-    return core!.analyze(text, analyzeOptions(options))
+    return core!.analyze(source.text, analyzeOptions(options))
   } catch (error) {
-    if (core!.NnsizeError.isInstance(error)) throw new SourcedError(error, text, source.origin)
+    if (core!.NnsizeError.isInstance(error)) throw new SourcedError(error, source.text, source.origin)
     throw error
   }
 }
@@ -340,15 +364,13 @@ async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue
     let out: unknown
     try {
-      out = c.analysisToJSON(c.analyze(sourceText(line), analyzeOptions(parsed.options)))
+      const analysis = c.analyze(line, analyzeOptions(parsed.options))
+      out = toJSON(analysis, planFor(c, analysis, parsed.options, parsed.given))
     } catch (error) {
       failed = true
-      if (c.NnsizeError.isInstance(error)) {
-        const e = error.toJSON()
-        out = { input: line, error: { code: e.code, message: e.message, start: e.start ?? null, end: e.end ?? null, ...(e.suggestions ? { suggestions: e.suggestions } : {}) } }
-      } else {
-        out = { input: line, error: { code: 'internal', message: error instanceof Error ? error.message : String(error), start: null, end: null } }
-      }
+      const e = c.NnsizeError.isInstance(error) ? error.toJSON() : { code: 'internal', message: error instanceof Error ? error.message : String(error) }
+      const where = error instanceof SourcedError ? error.error.toJSON() : e
+      out = { input: line, error: { code: where.code, message: where.message, start: 'start' in where ? (where.start ?? null) : null, end: 'end' in where ? (where.end ?? null) : null, ...('suggestions' in where && where.suggestions ? { suggestions: where.suggestions } : {}) } }
     }
     io.stdout.write(`${JSON.stringify(out)}\n`)
   }
@@ -358,11 +380,12 @@ async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
 const analysisOptionKeys: ReadonlyArray<keyof CliOptions> = ['input', 'device', ...memoryKeys]
 
 /** `--compare`: another input, or other analysis options (`--compare "--device cpu"`) for the same input. */
-async function compare(a: Analysis, sourceA: Source, parsed: Parsed, io: CliIO, style: Style): Promise<number> {
+async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Source, parsed: Parsed, io: CliIO, style: Style): Promise<number> {
   const c = core!
   const value = parsed.options.compare!
   let sourceB = sourceA
   let optionsB: CliOptions = parsed.options
+  let givenB: ReadonlySet<keyof CliOptions> = parsed.given
   let labels = { a: sourceA.text.trim(), b: '' }
   if (value.trimStart().startsWith('-')) {
     const words = splitArgs(value)
@@ -377,18 +400,23 @@ async function compare(a: Analysis, sourceA: Source, parsed: Parsed, io: CliIO, 
     if (!override) throw new UsageError('--compare needs an input or analysis options such as "--device cpu"')
     const extra = [...override.given].filter((k) => !analysisOptionKeys.includes(k))
     if (extra.length > 0 || override.input !== undefined) throw new UsageError(`--compare takes another input or analysis options (--input, --device, memory options), not ${override.input !== undefined ? `'${override.input}'` : `--${extra[0]}`}`)
-    const memory = memoryKeys.filter((k) => override!.given.has(k))
-    if (memory.length > 0) throw new UsageError(`--${memory[0]} is not available yet: memory planning (optimizers, precision, batch size, GPUs, LoRA) is not part of this version of nnsize`)
     optionsB = { ...parsed.options }
     for (const key of override.given) (optionsB as Record<string, unknown>)[key] = override.options[key]
-    const describe = (o: CliOptions): string => analysisOptionKeys.filter((k) => o[k] !== undefined).map((k) => `--${k} ${String(o[k])}`).join(' ') || 'defaults'
+    givenB = new Set([...parsed.given, ...override.given])
+    const describe = (o: CliOptions): string =>
+      analysisOptionKeys
+        .filter((k) => o[k] !== undefined && o[k] !== false)
+        .map((k) => (o[k] === true ? flagOf(k) : `${flagOf(k)} ${String(o[k])}`))
+        .join(' ') || 'defaults'
     labels = { a: describe(parsed.options), b: describe(optionsB) }
   } else {
     sourceB = await resolveSource(value, io)
     labels.b = sourceB.text.trim()
   }
   const b = analyzeSource(sourceB, optionsB)
-  const comparison = c.compareAnalyses(a, b, { units: parsed.options.units })
+  const planB = planFor(c, b, optionsB, givenB)
+  if ((planA === undefined) !== (planB === undefined)) throw new UsageError('--compare: give memory options to both sides or to neither')
+  const comparison = c.compareAnalyses(a, b, { units: parsed.options.units, plans: planA && planB ? { a: planA, b: planB } : undefined })
   if (parsed.options.json) {
     io.stdout.write(`${JSON.stringify(c.comparisonToJSON(comparison), null, 2)}\n`)
     return exitCodes.ok

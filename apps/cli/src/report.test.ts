@@ -43,7 +43,7 @@ describe('renderReport', () => {
 
 describe('explanationLines', () => {
   it('wraps long derivations under their subject', () => {
-    const lines = explanationLines([{ title: 'Parameters', lines: [{ subject: 'Conv2d', text: 'a b c d e f g h i j k l m n o p q r s t u v w x y z' }] }], plain, 34)
+    const lines = explanationLines([{ title: 'Parameters', lines: [{ subject: 'Conv2d', text: 'a b c d e f g h i j k l m n o p q r s t u v w x y z', steps: ['a b c d e f g h i j k l m n o p q r s t u v w x y z'] }] }], plain, 34)
     expect(lines).toEqual(['', 'How the numbers are derived: parameters', '  Conv2d', '    a b c d e f g h i j k l m n o', '      p q r s t u v w x y z'])
   })
 })

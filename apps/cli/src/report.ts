@@ -1,5 +1,19 @@
-import type { Analysis, ByteUnits, Comparison, ExplainSection } from '@nnsize/core'
-import { comparisonTable, explainAnalysis, moduleTable, renderMarkdownTable, summaryRows, summaryTable, tensorTable } from '@nnsize/core'
+import type { Analysis, ByteUnits, Comparison, ExplainSection, MemoryPlan } from '@nnsize/core'
+import {
+  breakdownTable,
+  comparisonTable,
+  describeMemoryOptions,
+  explainAnalysis,
+  explainMemory,
+  memoryIsSplit,
+  memoryRows,
+  memoryTable,
+  moduleTable,
+  renderMarkdownTable,
+  summaryRows,
+  summaryTable,
+  tensorTable,
+} from '@nnsize/core'
 import { renderTextTable, truncate } from './layout.js'
 import type { Style } from './style.js'
 import { visibleWidth } from './style.js'
@@ -15,6 +29,12 @@ export interface ReportOptions {
   /** List every tensor rather than the first {@link tensorLimit}. */
   allTensors: boolean
   explain: boolean
+  /** The header: the source text, or the file a config came from. Default: the analysed text. */
+  title?: string | undefined
+  /** The memory plan, when memory options were given. */
+  plan?: MemoryPlan | undefined
+  /** Notes about the options, shown with the plan's notes. */
+  notes?: readonly string[] | undefined
 }
 
 /** Tensors listed by default. */
@@ -61,6 +81,11 @@ function summaryLines(analysis: Analysis, options: ReportOptions): string[] {
   return out
 }
 
+/** `Memory per GPU` → `memory per GPU`. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1)
+}
+
 function title(text: string, style: Style): string {
   return style.bold(text)
 }
@@ -69,10 +94,10 @@ function title(text: string, style: Style): string {
 export function explanationLines(sections: readonly ExplainSection[], style: Style, width: number): string[] {
   const out: string[] = []
   for (const section of sections) {
-    out.push('', title(`How the numbers are derived: ${section.title.toLowerCase()}`, style))
+    out.push('', title(`How the numbers are derived: ${lowerFirst(section.title)}`, style))
     for (const line of section.lines) {
       out.push(`  ${style.cyan(line.subject)}`)
-      for (const part of line.text.split('; ')) out.push(...wrap(part, Number.isFinite(width) ? Math.max(20, width - 4) : Infinity).map((l) => `    ${l}`))
+      for (const part of line.steps) out.push(...wrap(part, Number.isFinite(width) ? Math.max(20, width - 4) : Infinity).map((l) => `    ${l}`))
     }
   }
   return out
@@ -95,10 +120,49 @@ function wrap(text: string, width: number, indent = '  '): string[] {
   return lines
 }
 
+/** The memory budget for a terminal: the settings, each line with its bytes and formula, one GPU's share, the fit. */
+export function memoryLines(plan: MemoryPlan, options: Pick<ReportOptions, 'style' | 'width' | 'units'> & { notes?: readonly string[] | undefined; explain?: boolean }): string[] {
+  const { style, width } = options
+  const out: string[] = ['', `${style.bold('Memory')}  ${style.dim(describeMemoryOptions(plan))}`]
+  const block = (scope: 'replica' | 'device'): void => {
+    const rows = memoryRows(plan, { units: options.units, scope })
+    const labelWidth = Math.max(...rows.map((r) => r.label.length))
+    const valueWidth = Math.max(...rows.map((r) => r.value.length))
+    for (const r of rows) {
+      const lead = `  ${r.label.padEnd(labelWidth)}  ${r.value.padStart(valueWidth)}`
+      const styled = r.key === 'total' ? style.bold(lead) : r.bytes === 0n ? style.dim(lead) : lead
+      // formulas in full under --explain; here, what fits on the line
+      const room = Number.isFinite(width) ? width - lead.length - 2 : Infinity
+      out.push(options.explain || room < 12 ? styled : `${styled}  ${style.dim(truncate(r.formula, room))}`)
+    }
+  }
+  block('replica')
+  if (memoryIsSplit(plan)) {
+    const o = plan.options
+    out.push('', `${style.bold('Per GPU')}  ${style.dim(`${o.gpus} GPUs: data parallel ${o.dataParallel} × tensor ${o.tensorParallel} × pipeline ${o.pipelineParallel}`)}`)
+    block('device')
+  }
+  if (plan.fit) {
+    const f = plan.fit
+    const extra = [f.gpusNeeded !== null ? `GPUs needed: ${f.gpusNeeded}` : undefined, f.largestBatch !== null ? `largest batch per GPU: ${f.largestBatch}` : undefined].filter(Boolean).join('; ')
+    out.push('', `  ${f.fits ? style.green('✓') : style.red('✗')} ${style.bold(f.message)}`)
+    if (extra) out.push(`    ${style.dim(extra)}`)
+  }
+  const notes = [...(options.notes ?? []), ...(options.explain ? [] : plan.notes)]
+  if (notes.length > 0) {
+    out.push('')
+    for (const n of notes) out.push(...wrap(`note: ${n}`, Number.isFinite(width) ? Math.max(20, width - 2) : Infinity).map((l) => `  ${style.dim(l)}`))
+  }
+  return out
+}
+
 /** The terminal report: source, summary, module table, tensors and (optionally) the explanation. */
 export function renderReport(analysis: Analysis, options: ReportOptions): string {
   const { style, width } = options
-  const out: string[] = [sourceHeader(analysis.input, style, width), '', ...summaryLines(analysis, options)]
+  const out: string[] = [sourceHeader(options.title ?? analysis.input, style, width), '', ...summaryLines(analysis, options)]
+  if (analysis.model && Object.keys(analysis.model.breakdown).length > 0) {
+    out.push('', title('Parts', style), ...renderTextTable(breakdownTable(analysis), style, width, { shrink: [{ key: 'part', min: 12 }] }))
+  }
   const hasChildren = analysis.modules.length > 1
   if (hasChildren || analysis.forward) {
     const table = moduleTable(analysis, { units: options.units, depth: options.depth })
@@ -117,7 +181,12 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
     const hidden = analysis.modules.filter((m) => m.depth > options.depth).length
     if (hidden > 0) out.push(style.dim(`  … ${hidden} deeper ${hidden === 1 ? 'module' : 'modules'} (--depth ${options.depth + 1} shows the next level)`))
   }
-  if (!analysis.forward || options.allTensors) {
+  // the tensor list when it is the interesting part: a layer or a small model without a forward pass or a plan
+  const listTensors = options.allTensors || (!analysis.forward && !options.plan && !analysis.model)
+  if (!listTensors && analysis.tensors.length > 0 && !analysis.forward) {
+    out.push('', style.dim(`  ${analysis.tensors.length} tensors (--tensors lists them)`))
+  }
+  if (listTensors) {
     const table = tensorTable(analysis, { units: options.units })
     const total = table.rows.length
     if (total > 0) {
@@ -136,7 +205,11 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
       if (shown.length < total) out.push(style.dim(`  … ${total - shown.length} more (--tensors lists all ${total})`))
     }
   }
-  if (options.explain) out.push(...explanationLines(explainAnalysis(analysis, { units: options.units }), style, width))
+  if (options.plan) out.push(...memoryLines(options.plan, { ...options, notes: options.notes }))
+  if (options.explain) {
+    out.push(...explanationLines(explainAnalysis(analysis, { units: options.units }), style, width))
+    if (options.plan) out.push(...explanationLines(explainMemory(options.plan, { units: options.units }), style, width))
+  }
   return `${out.join('\n')}\n`
 }
 
@@ -146,8 +219,13 @@ function fenced(source: string): string {
 }
 
 /** Markdown: the source in a code block, the summary, the module table and the tensors. */
-export function renderMarkdownReport(analysis: Analysis, options: { units: ByteUnits; depth: number; explain: boolean; allTensors: boolean }): string {
-  const parts = [fenced(analysis.input), renderMarkdownTable(summaryTable(analysis, { units: options.units }))]
+export function renderMarkdownReport(
+  analysis: Analysis,
+  options: { units: ByteUnits; depth: number; explain: boolean; allTensors: boolean; title?: string | undefined; plan?: MemoryPlan | undefined; notes?: readonly string[] | undefined },
+): string {
+  const heading = options.title !== undefined && options.title !== analysis.input ? `**${options.title.replace(/[*_`]/g, '\\$&')}**` : fenced(analysis.input)
+  const parts = [heading, renderMarkdownTable(summaryTable(analysis, { units: options.units }))]
+  if (analysis.model && Object.keys(analysis.model.breakdown).length > 0) parts.push('**Parts**', renderMarkdownTable(breakdownTable(analysis)))
   if (analysis.modules.length > 1 || analysis.forward) parts.push('**Modules**', renderMarkdownTable(moduleTable(analysis, { units: options.units, depth: options.depth })))
   const tensors = tensorTable(analysis, { units: options.units })
   if (tensors.rows.length > 0 && (!analysis.forward || options.allTensors)) {
@@ -155,9 +233,17 @@ export function renderMarkdownReport(analysis: Analysis, options: { units: ByteU
     parts.push('**Tensors**', renderMarkdownTable({ ...tensors, rows: shown }))
     if (shown.length < tensors.rows.length) parts.push(`_… ${tensors.rows.length - shown.length} more tensors._`)
   }
+  const plan = options.plan
+  if (plan) {
+    parts.push(`**Memory** (${describeMemoryOptions(plan)})`, renderMarkdownTable(memoryTable(plan, { units: options.units })))
+    if (memoryIsSplit(plan)) parts.push(`**Per GPU** (${plan.options.gpus} GPUs)`, renderMarkdownTable(memoryTable(plan, { units: options.units, scope: 'device' })))
+    if (plan.fit) parts.push(`${plan.fit.fits ? '✓' : '✗'} ${plan.fit.message}`)
+    const notes = [...(options.notes ?? []), ...plan.notes]
+    if (notes.length > 0) parts.push(notes.map((n) => `- ${n}`).join('\n'))
+  }
   if (options.explain) {
-    for (const section of explainAnalysis(analysis, { units: options.units })) {
-      parts.push(`**How the numbers are derived: ${section.title.toLowerCase()}**`, section.lines.map((l) => `- ${l.subject}: ${l.text.replace(/\|/g, '\\|')}`).join('\n'))
+    for (const section of [...explainAnalysis(analysis, { units: options.units }), ...(plan ? explainMemory(plan, { units: options.units }) : [])]) {
+      parts.push(`**How the numbers are derived: ${lowerFirst(section.title)}**`, section.lines.map((l) => `- ${l.subject}: ${l.text.replace(/\|/g, '\\|')}`).join('\n'))
     }
   }
   return `${parts.join('\n\n')}\n`

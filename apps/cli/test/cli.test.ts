@@ -211,9 +211,33 @@ describe('nnsize as a subprocess: errors', () => {
     expect(await nnsize([], { stdin: '  \n' })).toEqual({ code: 1, stdout: '', stderr: `nnsize: standard input ${message}` })
   })
 
-  it('says memory planning is not available yet', async () => {
-    const r = await nnsize([conv, '--optimizer', 'AdamW'])
-    expect(r).toEqual({ code: 2, stdout: '', stderr: 'nnsize: --optimizer is not available yet: memory planning (optimizers, precision, batch size, GPUs, LoRA) is not part of this version of nnsize\n' })
+  it('plans memory with the memory options and prints it under memory in JSON', async () => {
+    const r = await nnsize([conv, '--optimizer', 'AdamW', '--gpu', 'h100-80gb', '--json'])
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout)
+    expect(json.params.total).toBe(295168)
+    expect(json.memory.memory.weights).toEqual({ bytes: 1180672, formula: '295,168 params: 295,168 × 4 B (float32) = 1.13 MiB' })
+    expect(json.memory.memory.optimizerState.bytes).toBe(2 * 4 + 2 * 1180672)
+    expect(json.memory.fit.fits).toBe(true)
+  })
+
+  it('points into --optimizer at a misspelt argument, and exits 2 for an invalid option value', async () => {
+    const r = await nnsize([conv, '--optimizer', 'AdamW(lr=1e-4, bettas=(0.9, 0.99))'])
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error[option]: `torch.optim.AdamW` has no argument `bettas`. Did you mean `betas`?\n --> --optimizer:1:16\n  |\n1 | AdamW(lr=1e-4, bettas=(0.9, 0.99))\n  |                ^^^^^^^^^^^^^^^^^^\n',
+    })
+    expect(await nnsize([conv, '--zero', '5'])).toEqual({ code: 2, stdout: '', stderr: 'error[option]: `zero` must be a ZeRO stage 0, 1, 2 or 3, got `5`.\n' })
+  })
+
+  it('reads a Hugging Face config.json and sizes its KV cache for serving', async () => {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: 32000, hidden_size: 256, intermediate_size: 512, num_hidden_layers: 2, num_attention_heads: 8, num_key_value_heads: 2 }))
+    const r = await nnsize(['config.json', '--inference', '--seq', '1024', '--batch', '2'], { cwd: dir })
+    expect(r.code).toBe(0)
+    expect(r.stdout.split('\n')[0]).toBe('config.json')
+    expect(r.stdout).toContain('  Model             LlamaForCausalLM  Llama\n')
+    expect(r.stdout).toMatch(/\n  KV cache +1\.00 MiB  2 \(K, V\) × 2 KV heads × 32 head dim × 2 B × 2 layers × 1,024 tokens × batch 2 = 1\.00 MiB\n/)
   })
 
   it('stops quietly with exit 0 when the reader closes the pipe early', async () => {

@@ -61,6 +61,19 @@ describe('terminal report snapshots', () => {
   it('a two-layer bidirectional LSTM in 80 columns, explained', async () => {
     await expect(await terminal(['nn.LSTM(128, 256, num_layers=2, bidirectional=True)', '--input', '10,4,128', '--explain'], { columns: 80 })).toMatchFileSnapshot('__snapshots__/lstm-explain-80-columns.txt')
   })
+  it('torchvision resnet18 on one image', async () => {
+    await expect(await terminal(['resnet18', '--input', '1,3,224,224'])).toMatchFileSnapshot('__snapshots__/resnet18-input.txt')
+  })
+  it('GPT-2 from the catalogue, trained with AdamW in bf16 on 4 GPUs with ZeRO-2', async () => {
+    await expect(await terminal(['gpt2', '--optimizer', 'AdamW(lr=1e-4)', '--precision', 'bf16-mixed', '--gpus', '4', '--zero', '2', '--gpu', 'rtx-4090'], { columns: 120 })).toMatchFileSnapshot('__snapshots__/gpt2-training-zero2.txt')
+  })
+  it('Llama-3.1-8B served in int8 with an 8k context', async () => {
+    await expect(await terminal(['llama-3.1-8b', '--inference', '--weights', 'int8', '--seq', '8192', '--batch', '4', '--gpu', 'l4'], { columns: 120 })).toMatchFileSnapshot('__snapshots__/llama-inference-int8.txt')
+  })
+  it('a small MLP trained with SGD, every memory line explained', async () => {
+    const source = 'nn.Sequential(nn.Linear(1024, 4096), nn.GELU(), nn.Linear(4096, 1024))'
+    await expect(await terminal([source, '--input', '32,512,1024', '--optimizer', 'SGD(lr=0.1, momentum=0.9)', '--checkpointing', 'full', '--gpu', '24GiB', '--explain'])).toMatchFileSnapshot('__snapshots__/mlp-memory-explain.txt')
+  })
   it('Conv2d(128, 256, 3) in colour', async () => {
     await expect(await terminal(['Conv2d(128, 256, 3)'], { color: true })).toMatchFileSnapshot('__snapshots__/conv2d-color.ansi')
   })

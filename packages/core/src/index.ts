@@ -22,9 +22,9 @@ export type { DeviceProfile, ForwardResult, ModuleStats, InputSpec } from './for
 export { encodeShareState, decodeShareState, shareUrl, playgroundUrl, maxShareFragmentChars } from './share.js'
 export type { ShareState } from './share.js'
 // formatting
-export { summaryRows, moduleRows, moduleTable, tensorTable, summaryTable, renderMarkdownTable, renderCsv, paramBreakdown, formatBreakdown, formatBytesBoth, formatDTypes, isBiasName } from './format/table.js'
-export type { SummaryRow, ModuleRow, Table, TableColumn, TableOptions, ParamBreakdown } from './format/table.js'
-export { explainAnalysis, renderExplanation, writeDerivation } from './format/explain.js'
+export { summaryRows, moduleRows, moduleTable, tensorTable, summaryTable, breakdownTable, memoryRows, memoryTable, describeMemoryOptions, memoryIsSplit, renderMarkdownTable, renderCsv, paramBreakdown, formatBreakdown, formatBytesBoth, formatDTypes, isBiasName } from './format/table.js'
+export type { SummaryRow, ModuleRow, MemoryRow, Table, TableColumn, TableOptions, ParamBreakdown } from './format/table.js'
+export { explainAnalysis, explainMemory, renderExplanation, writeDerivation } from './format/explain.js'
 export type { ExplainLine, ExplainSection, ExplainOptions } from './format/explain.js'
 export { verifySnippet } from './format/verify.js'
 export { compareAnalyses, comparisonTable, comparisonToJSON } from './format/compare.js'

@@ -42,6 +42,8 @@ describe('formatFormula', () => {
 
   it('sums the children of a container', () => {
     expect(formatFormula(analyze('nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))')).text).toBe('9 + 4 = 13')
+    // a tensor shared by two children counts once: the sum says so
+    expect(formatFormula(analyze('l = nn.Linear(2, 2)\nnn.Sequential(l, nn.Sequential(l))')).text).toBe('6 + 6 − 6 shared = 6')
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
+import { planMemory } from '../memory/plan.js'
 import { compareAnalyses, comparisonTable, comparisonToJSON } from './compare.js'
 
 const withBias = analyze('nn.Conv2d(128, 256, 3)')
@@ -27,6 +28,17 @@ describe('compareAnalyses', () => {
   it('marks growth from zero as new', () => {
     const c = compareAnalyses(analyze('nn.ReLU()'), analyze('nn.Linear(1, 1)'))
     expect(c.rows[0]!.deltaText).toBe('+2 (new)')
+  })
+})
+
+describe('compareAnalyses with memory plans', () => {
+  it('compares the budget lines of Adam and SGD', () => {
+    const a = analyze('nn.Linear(1000, 1000)')
+    const c = compareAnalyses(a, a, { plans: { a: planMemory(a, { optimizer: 'Adam' }), b: planMemory(a, { optimizer: 'SGD' }) } })
+    const state = c.rows.find((r) => r.key === 'memory.optimizerState')!
+    expect([state.a, state.b, state.deltaText]).toEqual([8n + 8n * 1001000n, 0n, '−7.64 MiB (−100.00%)'])
+    expect(c.rows.find((r) => r.key === 'memory.kvCache')).toBeUndefined()
+    expect(comparisonToJSON(c).a.memory!.memory.optimizerState.bytes).toBe(8 + 8 * 1001000)
   })
 })
 

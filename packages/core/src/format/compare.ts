@@ -1,4 +1,7 @@
 import type { Analysis } from '../analyze.js'
+import type { MemoryLine, MemoryPlan } from '../memory/plan.js'
+import { memoryPlanToJSON } from '../memory/json.js'
+import type { MemoryPlanJSON } from '../memory/json.js'
 import { formatShape } from '../tensor/shape.js'
 import { formatBytes } from './bytes.js'
 import type { ByteUnits } from './bytes.js'
@@ -37,6 +40,8 @@ export interface TensorDifference {
 export interface Comparison {
   a: Analysis
   b: Analysis
+  /** Memory plans of each side, when memory options were given. */
+  plans?: { a: MemoryPlan; b: MemoryPlan } | undefined
   rows: ComparisonRow[]
   tensors: TensorDifference[]
 }
@@ -67,7 +72,7 @@ function describeTensor(t: Analysis['tensors'][number]): string {
  * and byte figure with its difference `b − a` and the relative change, and which tensors
  * appear on one side only or changed shape, dtype or trainability.
  */
-export function compareAnalyses(a: Analysis, b: Analysis, options: { units?: ByteUnits | undefined } = {}): Comparison {
+export function compareAnalyses(a: Analysis, b: Analysis, options: { units?: ByteUnits | undefined; plans?: { a: MemoryPlan; b: MemoryPlan } | undefined } = {}): Comparison {
   const units = options.units ?? 'iec'
   const count = (v: bigint): string => formatCount(v)
   const bytes = (v: bigint): string => formatBytes(v, units)
@@ -89,6 +94,28 @@ export function compareAnalyses(a: Analysis, b: Analysis, options: { units?: Byt
       row('inferencePeakBytes', 'Inference peak', a.forward.inferencePeakBytes, b.forward.inferencePeakBytes, bytes),
     )
   }
+  const plans = options.plans
+  if (plans) {
+    const labels: ReadonlyArray<readonly [string, string]> = [
+      ['weights', 'Memory: weights'],
+      ['gradients', 'Memory: gradients'],
+      ['optimizerState', 'Memory: optimizer state'],
+      ['activations', 'Memory: activations'],
+      ['kvCache', 'Memory: KV cache'],
+      ['overhead', 'Memory: overhead'],
+      ['total', 'Memory: total'],
+    ]
+    const pick = (plan: MemoryPlan, key: string): bigint => ((plan.memory as Record<string, MemoryLine>)[key] ?? { bytes: 0n }).bytes
+    for (const [key, label] of labels) {
+      const x = pick(plans.a, key)
+      const y = pick(plans.b, key)
+      if (x === 0n && y === 0n) continue
+      rows.push(row(`memory.${key}`, label, x, y, bytes))
+    }
+    if (plans.a.options.gpus > 1 || plans.b.options.gpus > 1 || plans.a.perDevice.total.bytes !== plans.a.memory.total.bytes || plans.b.perDevice.total.bytes !== plans.b.memory.total.bytes) {
+      rows.push(row('perDevice.total', 'Per GPU: total', plans.a.perDevice.total.bytes, plans.b.perDevice.total.bytes, bytes))
+    }
+  }
   const tensors: TensorDifference[] = []
   const inB = new Map(b.tensors.map((t) => [`${t.kind}:${t.name}`, t]))
   const inA = new Set(a.tensors.map((t) => `${t.kind}:${t.name}`))
@@ -98,7 +125,7 @@ export function compareAnalyses(a: Analysis, b: Analysis, options: { units?: Byt
     else if (describeTensor(t) !== describeTensor(other)) tensors.push({ name: t.name, change: 'changed', a: describeTensor(t), b: describeTensor(other) })
   }
   for (const t of b.tensors) if (!inA.has(`${t.kind}:${t.name}`)) tensors.push({ name: t.name, change: 'only-b', b: describeTensor(t) })
-  return { a, b, rows, tensors }
+  return { a, b, ...(plans ? { plans } : {}), rows, tensors }
 }
 
 /** The comparison as a table: Quantity, A, B, Difference. Headers default to `A` and `B`. */
@@ -116,8 +143,8 @@ export function comparisonTable(comparison: Comparison, headers: { a?: string; b
 
 /** JSON form of a comparison: both analyses as `--json` prints them and the exact differences `b − a`. */
 export interface ComparisonJSON {
-  a: AnalysisJSON
-  b: AnalysisJSON
+  a: AnalysisJSON & { memory?: MemoryPlanJSON }
+  b: AnalysisJSON & { memory?: MemoryPlanJSON }
   difference: Record<string, JSONInteger>
   tensors: TensorDifference[]
 }
@@ -125,8 +152,8 @@ export interface ComparisonJSON {
 /** Converts a comparison to JSON-safe data (integers above 2^53 − 1 as decimal strings). */
 export function comparisonToJSON(comparison: Comparison): ComparisonJSON {
   return {
-    a: analysisToJSON(comparison.a),
-    b: analysisToJSON(comparison.b),
+    a: { ...analysisToJSON(comparison.a), ...(comparison.plans ? { memory: memoryPlanToJSON(comparison.plans.a) } : {}) },
+    b: { ...analysisToJSON(comparison.b), ...(comparison.plans ? { memory: memoryPlanToJSON(comparison.plans.b) } : {}) },
     difference: Object.fromEntries(comparison.rows.map((r) => [r.key, jsonInteger(r.delta)])),
     tensors: comparison.tensors,
   }

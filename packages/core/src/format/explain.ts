@@ -1,4 +1,5 @@
 import type { Analysis } from '../analyze.js'
+import type { MemoryPlan } from '../memory/plan.js'
 import { formulaTerms } from '../count/count.js'
 import type { FormulaTerm } from '../layers/define-layer.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
@@ -6,6 +7,7 @@ import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { formatShape, numel } from '../tensor/shape.js'
 import { formatBytes } from './bytes.js'
+import { describeMemoryOptions, memoryIsSplit, memoryRows } from './table.js'
 import type { ByteUnits } from './bytes.js'
 import { formatCount } from './number.js'
 
@@ -13,8 +15,15 @@ import { formatCount } from './number.js'
 export interface ExplainLine {
   /** The modules or quantity the line is about: `layer1.0.conv1 (Conv2d)`, `total`. */
   subject: string
-  /** `parameters = in_features × out_features = 10 × 20 = 200` */
+  /** `parameters = in_features × out_features = 10 × 20 = 200; bytes = 200 × 4 B (float32) = 800 B` */
   text: string
+  /** The same text as separate steps, for a display that puts each on its own line. */
+  steps: string[]
+}
+
+/** A line from its steps. */
+function explainLine(subject: string, ...steps: string[]): ExplainLine {
+  return { subject, text: steps.join('; '), steps }
 }
 
 /** A titled group of explanation lines. */
@@ -67,18 +76,23 @@ const manyTerms = 3
  * symbols, numbers, each term's value and the total, a step left out when it would repeat the one before.
  */
 export function writeDerivation(label: string, terms: readonly FormulaTerm[]): string {
-  if (terms.length === 0) return `${label} = 0`
+  return derivationSteps(label, terms).join('; ')
+}
+
+/** {@link writeDerivation} as steps: one, or one per tensor and the sum when there are many. */
+function derivationSteps(label: string, terms: readonly FormulaTerm[]): string[] {
+  if (terms.length === 0) return [`${label} = 0`]
   const written = terms.map(writeTerm)
   const total = written.reduce((acc, t) => acc + t.value, 0n)
   if (terms.length > manyTerms) {
     // one derivation per tensor, then the sum: `weight_ih_l0 = 4 × hidden_size × input_size = 1,024 × 128 = 131,072; …`
     const each = terms.map((t) => writeDerivation(t.tensor, [t]).replace(/^(\S+) = \1 = /, '$1 = '))
-    return `${each.join('; ')}; ${label} = ${written.map((t) => formatCount(t.value)).join(' + ')} = ${formatCount(total)}`
+    return [...each, `${label} = ${written.map((t) => formatCount(t.value)).join(' + ')} = ${formatCount(total)}`]
   }
   const steps = [written.map((t) => t.symbolic).join(' + '), written.map((t) => t.numeric).join(' + '), written.map((t) => formatCount(t.value)).join(' + '), formatCount(total)]
   const shown: string[] = []
   for (const step of steps) if (shown.at(-1) !== step) shown.push(step)
-  return `${label} = ${shown.join(' = ')}`
+  return [`${label} = ${shown.join(' = ')}`]
 }
 
 function ownTensors(node: ModuleNode, kind: 'parameter' | 'buffer'): Array<[string, TensorDef]> {
@@ -117,15 +131,15 @@ function subjectOf(paths: readonly string[], type: string): string {
 }
 
 /** Groups lines with the same type and text, keeping first-seen order. */
-function grouped(items: ReadonlyArray<{ path: string; type: string; text: string }>): ExplainLine[] {
-  const groups = new Map<string, { paths: string[]; type: string; text: string }>()
+function grouped(items: ReadonlyArray<{ path: string; type: string; steps: string[] }>): ExplainLine[] {
+  const groups = new Map<string, { paths: string[]; type: string; steps: string[] }>()
   for (const item of items) {
-    const key = `${item.type}\u0000${item.text}`
+    const key = `${item.type}\u0000${item.steps.join('\u0000')}`
     const group = groups.get(key)
     if (group) group.paths.push(item.path)
-    else groups.set(key, { paths: [item.path], type: item.type, text: item.text })
+    else groups.set(key, { paths: [item.path], type: item.type, steps: item.steps })
   }
-  return [...groups.values()].map((g) => ({ subject: subjectOf(g.paths, g.type), text: g.text }))
+  return [...groups.values()].map((g) => explainLine(subjectOf(g.paths, g.type), ...g.steps))
 }
 
 /**
@@ -138,19 +152,19 @@ export function explainAnalysis(analysis: Analysis, options: ExplainOptions = {}
   const units = options.units ?? 'iec'
   const sections: ExplainSection[] = []
 
-  const paramItems: Array<{ path: string; type: string; text: string }> = []
-  const bufferItems: Array<{ path: string; type: string; text: string }> = []
+  const paramItems: Array<{ path: string; type: string; steps: string[] }> = []
+  const bufferItems: Array<{ path: string; type: string; steps: string[] }> = []
   for (const m of analysis.modules) {
     const params = ownTensors(m.node, 'parameter')
     if (params.length > 0) {
       let terms = formulaTerms(m.node)
       const covered = terms.reduce((acc, t) => acc + numel(t.factors.map(([, v]) => v)), 0n)
       if (covered !== m.ownParamCount) terms = shapeTerms(params)
-      paramItems.push({ path: m.path, type: m.type, text: `${writeDerivation('parameters', terms)}; bytes = ${writeBytes(params, units)}` })
+      paramItems.push({ path: m.path, type: m.type, steps: [...derivationSteps('parameters', terms), `bytes = ${writeBytes(params, units)}`] })
     }
     const buffers = ownTensors(m.node, 'buffer')
     if (buffers.length > 0) {
-      bufferItems.push({ path: m.path, type: m.type, text: `${writeDerivation('buffer elements', shapeTerms(buffers))}; bytes = ${writeBytes(buffers, units)}` })
+      bufferItems.push({ path: m.path, type: m.type, steps: [...derivationSteps('buffer elements', shapeTerms(buffers)), `bytes = ${writeBytes(buffers, units)}`] })
     }
   }
 
@@ -164,21 +178,21 @@ export function explainAnalysis(analysis: Analysis, options: ExplainOptions = {}
   if (analysis.modules.length > 1 || paramLines.length === 0) {
     const sum = parts.length > 1 || shared > 0n ? `${parts.join(' + ')}${shared > 0n ? ` − ${formatCount(shared)} shared` : ''} = ` : ''
     const text = `parameters = ${sum}${formatCount(analysis.params.total)}`
-    paramLines.push({ subject: 'total', text: allParams.length > 0 ? `${text}; bytes = ${writeBytes(allParams, units)}` : text })
+    paramLines.push(allParams.length > 0 ? explainLine('total', text, `bytes = ${writeBytes(allParams, units)}`) : explainLine('total', text))
   }
   const ownSum = analysis.modules.reduce((acc, m) => acc + m.ownParamCount, 0n)
   if (ownSum > analysis.params.total) {
-    paramLines.push({ subject: 'sharing', text: `${formatCount(ownSum - analysis.params.total)} parameters belong to tensors held by several modules; PyTorch lists each tensor once, so they count once.` })
+    paramLines.push(explainLine('sharing', `${formatCount(ownSum - analysis.params.total)} parameters belong to tensors held by several modules: PyTorch lists each tensor once, so they count once.`))
   }
   if (analysis.params.frozen > 0n) {
-    paramLines.push({ subject: 'trainable', text: `trainable = ${formatCount(analysis.params.total)} − ${formatCount(analysis.params.frozen)} frozen = ${formatCount(analysis.params.trainable)}` })
+    paramLines.push(explainLine('trainable', `trainable = ${formatCount(analysis.params.total)} − ${formatCount(analysis.params.frozen)} frozen = ${formatCount(analysis.params.trainable)}`))
   }
   sections.push({ title: 'Parameters', lines: paramLines })
 
   if (bufferItems.length > 0) {
     const lines = grouped(bufferItems)
     const allBuffers = analysis.tensors.filter((t) => t.kind === 'buffer').map((t) => [t.name, t.def] as [string, TensorDef])
-    if (analysis.modules.length > 1) lines.push({ subject: 'total', text: `buffer elements = ${formatCount(analysis.buffers.total)}; bytes = ${writeBytes(allBuffers, units)}` })
+    if (analysis.modules.length > 1) lines.push(explainLine('total', `buffer elements = ${formatCount(analysis.buffers.total)}`, `bytes = ${writeBytes(allBuffers, units)}`))
     sections.push({ title: 'Buffers', lines })
   }
 
@@ -186,20 +200,64 @@ export function explainAnalysis(analysis: Analysis, options: ExplainOptions = {}
   if (f) {
     const shapes = f.inputs.map((i) => `${formatShape(i.shape)} ${i.dtype}`).join(', ')
     const leaves = f.modules.filter((s) => s.module.children.size === 0 || s.ownMacs > 0n)
-    const macLines = grouped(leaves.filter((s) => s.ownMacs > 0n).map((s) => ({ path: s.path, type: s.module.type, text: `${formatCount(s.ownMacs)} MACs${s.outputShape ? ` → output ${formatShape(s.outputShape)}` : ''}` })))
-    macLines.push({
-      subject: 'total',
-      text: `MACs = ${formatCount(f.macs)} for one forward pass on ${shapes}; FLOPs = 2 × MACs = ${formatCount(2n * f.macs)} (multiply-accumulates of matmuls and convolutions, bias additions not counted, as PyTorch's FlopCounterMode counts); backward MACs = ${formatCount(f.backwardMacs)} (the gradient of each input and, in modules with parameters, of the weights: about 2 × forward)`,
-    })
+    const macLines = grouped(leaves.filter((s) => s.ownMacs > 0n).map((s) => ({ path: s.path, type: s.module.type, steps: [`${formatCount(s.ownMacs)} MACs${s.outputShape ? ` → output ${formatShape(s.outputShape)}` : ''}`] })))
+    macLines.push(
+      explainLine(
+        'total',
+        `MACs = ${formatCount(f.macs)} for one forward pass on ${shapes}`,
+        `FLOPs = 2 × MACs = ${formatCount(2n * f.macs)} (multiply-accumulates of matmuls and convolutions, bias additions not counted, as PyTorch's FlopCounterMode counts)`,
+        `backward MACs = ${formatCount(f.backwardMacs)} (the gradient of each input and, in modules with parameters, of the weights: about 2 × forward)`,
+      ),
+    )
     sections.push({ title: 'Compute', lines: macLines })
-    const saved = leaves.filter((s) => s.savedBytes > 0n).map((s) => ({ path: s.path, type: s.module.type, text: `saves ${exactBytes(s.savedBytes, units)} for backward` }))
-    const actLines = saved.map((s) => ({ subject: subjectOf([s.path], s.type), text: s.text }))
-    actLines.push({
-      subject: 'total',
-      text: `activations saved for backward (${f.device} kernels, each storage once) = ${exactBytes(f.savedBytes, units)}; with the input = ${formatBytes(f.savedBytesWithInput, units)}; inference peak (no grad) = ${formatBytes(f.inferencePeakBytes, units)}`,
-    })
+    const actLines = leaves.filter((s) => s.savedBytes > 0n).map((s) => explainLine(subjectOf([s.path], s.module.type), `saves ${exactBytes(s.savedBytes, units)} for backward`))
+    actLines.push(
+      explainLine(
+        'total',
+        `activations saved for backward (${f.device} kernels, each storage once) = ${exactBytes(f.savedBytes, units)}`,
+        `with the input = ${formatBytes(f.savedBytesWithInput, units)}`,
+        `inference peak (no grad) = ${formatBytes(f.inferencePeakBytes, units)}`,
+      ),
+    )
     sections.push({ title: 'Activations', lines: actLines })
   }
+  return sections
+}
+
+/**
+ * The derivation of every line of a memory plan: the budget of the whole model, one GPU's share when the work is
+ * split, whether it fits, what the optimizer keeps and why, and the plan's notes. Each line is the planner's formula
+ * with its numbers filled in, followed by the exact byte count.
+ */
+export function explainMemory(plan: MemoryPlan, options: ExplainOptions = {}): ExplainSection[] {
+  const units = options.units ?? plan.options.units
+  const sections: ExplainSection[] = []
+  const rows = (scope: 'replica' | 'device'): ExplainLine[] =>
+    memoryRows(plan, { units, scope }).map((r) => (r.key === 'total' || r.bytes < 1024n ? explainLine(r.label, r.formula) : explainLine(r.label, r.formula, `exactly ${formatCount(r.bytes)} bytes`)))
+  sections.push({ title: `Memory (${describeMemoryOptions(plan)})`, lines: rows('replica') })
+  if (memoryIsSplit(plan)) {
+    const lines = rows('device')
+    lines.push(explainLine('per node', plan.perNode.formula))
+    sections.push({ title: `Memory per GPU (${formatCount(plan.options.gpus)} GPUs: data parallel ${plan.options.dataParallel} × tensor ${plan.options.tensorParallel} × pipeline ${plan.options.pipelineParallel})`, lines })
+  }
+  if (plan.optimizer) {
+    const o = plan.optimizer.optimizer
+    sections.push({
+      title: 'Optimizer state',
+      lines: [
+        explainLine(o.text, o.accounting, `source: ${o.source}`),
+        ...plan.optimizer.entries.map((e) => explainLine(e.name, `${formatCount(e.elements)} elements × ${dtypeBytes[e.dtype]} B (${e.dtype}) in ${formatCount(e.tensors)} ${e.tensors === 1 ? 'tensor' : 'tensors'} = ${exactBytes(e.bytes, units)}`)),
+      ],
+    })
+  }
+  if (plan.fit) {
+    const f = plan.fit
+    const lines: ExplainLine[] = [explainLine(f.gpu.name, f.message, `capacity ${formatCount(f.capacityBytes)} bytes (${f.gpu.basis === 'spec' ? 'the vendor’s figure' : `as ${f.gpu.basis.toUpperCase()} reports it`})`)]
+    if (f.gpusNeeded !== null) lines.push(explainLine('GPUs needed', `${formatCount(f.gpusNeeded)} with these settings`))
+    if (f.largestBatch !== null) lines.push(explainLine('largest batch', f.largestBatch === 0 ? 'none: even a batch of 1 does not fit' : `${formatCount(f.largestBatch)} per GPU`))
+    sections.push({ title: 'Fit', lines })
+  }
+  if (plan.notes.length > 0) sections.push({ title: 'Notes', lines: plan.notes.map((n) => explainLine('note', n)) })
   return sections
 }
 

@@ -33,7 +33,10 @@ export function formatFormula(analysis: Analysis): FormulaText {
   }
   const children = analysis.modules.filter((m) => m.depth === 1 && m.params.total > 0n)
   if (children.length === 0) return { symbolic: '0', numeric: '0', total, text: `${total}` }
-  const numeric = children.map((c) => formatCount(c.params.total)).join(' + ')
-  const symbolic = children.map((c) => c.path).join(' + ')
-  return { symbolic, numeric, total, text: children.length > 1 ? `${numeric} = ${total}` : total }
+  // a tensor held by two children (tied embeddings) is in both subtotals but counts once
+  const shared = children.reduce((acc, c) => acc + c.params.total, 0n) - analysis.params.total
+  const less = shared > 0n ? ` − ${formatCount(shared)} shared` : ''
+  const numeric = children.map((c) => formatCount(c.params.total)).join(' + ') + less
+  const symbolic = children.map((c) => c.path).join(' + ') + (shared > 0n ? ' − shared' : '')
+  return { symbolic, numeric, total, text: children.length > 1 || shared > 0n ? `${numeric} = ${total}` : total }
 }

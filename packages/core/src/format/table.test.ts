@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
+import { planMemory } from '../memory/plan.js'
 import {
+  breakdownTable,
+  describeMemoryOptions,
+  memoryIsSplit,
+  memoryRows,
+  memoryTable,
   formatBreakdown,
   formatBytesBoth,
   formatDTypes,
@@ -166,5 +172,81 @@ describe('renderCsv', () => {
   it('writes cells that a spreadsheet would run as formulas as text', () => {
     const csv = renderCsv({ columns: [{ key: 'a', header: 'a', align: 'left' }], rows: [['=cmd()'], ['-12'], ['@x']] })
     expect(csv).toBe("a\n'=cmd()\n-12\n'@x\n")
+  })
+})
+
+const linear = analyze('nn.Linear(1024, 1024)')
+
+describe('memoryRows', () => {
+  it('lists the training budget in order, without the KV cache', () => {
+    const rows = memoryRows(planMemory(linear, { optimizer: 'SGD(lr=0.1, momentum=0.9)' }))
+    expect(rows.map((r) => [r.key, r.bytes])).toEqual([
+      ['weights', 4198400n],
+      ['gradients', 4198400n],
+      ['optimizerState', 4198400n],
+      ['activations', 0n],
+      ['overhead', 1073741824n],
+      ['total', 1073741824n + 3n * 4198400n],
+    ])
+    expect(rows[0]!.value).toBe('4.00 MiB')
+    expect(rows[2]!.formula).toBe('torch.optim.SGD(lr=0.1, momentum=0.9): momentum_buffer 1,049,600 × 4 B = 4.00 MiB')
+  })
+  it('lists one GPU’s share with the gathered working set under ZeRO-3', () => {
+    const rows = memoryRows(planMemory(linear, { gpus: 4, zero: 3 }), { scope: 'device' })
+    expect(rows.map((r) => r.key)).toEqual(['weights', 'gradients', 'optimizerState', 'activations', 'gatheredWeights', 'overhead', 'total'])
+    expect(rows[0]!.bytes).toBe(4198400n / 4n)
+  })
+  it('leaves gradients and optimizer out of an inference budget', () => {
+    expect(memoryRows(planMemory(linear, { mode: 'inference' })).map((r) => r.key)).toEqual(['weights', 'activations', 'kvCache', 'overhead', 'total'])
+  })
+  it('writes bytes in the chosen units', () => {
+    expect(memoryRows(planMemory(linear, {}), { units: 'si' })[0]!.value).toBe('4.20 MB')
+  })
+})
+
+describe('describeMemoryOptions', () => {
+  it('writes the settings of a plan in one line', () => {
+    expect(describeMemoryOptions(planMemory(linear, { optimizer: 'Adam', precision: 'bf16-mixed', batch: 8, gpus: 8, zero: 3, checkpointing: 'full' }))).toBe(
+      'training · torch.optim.Adam() · precision amp-bf16 · batch 8 · full checkpointing · 8 GPUs · ZeRO-3',
+    )
+    expect(describeMemoryOptions(planMemory(linear, { mode: 'inference', weights: 'int8' }))).toBe('inference · weights int8 · batch 1')
+  })
+})
+
+describe('memoryIsSplit', () => {
+  it('is true for several GPUs or offload only', () => {
+    expect(memoryIsSplit(planMemory(linear, {}))).toBe(false)
+    expect(memoryIsSplit(planMemory(linear, { gpus: 2 }))).toBe(true)
+  })
+})
+
+describe('memoryTable', () => {
+  it('has the line, its bytes and its formula', () => {
+    const t = memoryTable(planMemory(linear, {}))
+    expect(t.columns.map((c) => c.header)).toEqual(['Memory', 'Bytes', 'Formula'])
+    expect(t.rows[0]).toEqual(['Weights', '4.00 MiB', '1,049,600 params: 1,049,600 × 4 B (float32) = 4.00 MiB'])
+    expect(memoryTable(planMemory(linear, { gpus: 2 }), { scope: 'device' }).columns[0]!.header).toBe('Per GPU')
+  })
+})
+
+describe('breakdownTable', () => {
+  it('lists a Hugging Face model by part, per-block figures last', () => {
+    const gpt2 = analyze({ architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: 1000, n_positions: 64, n_embd: 32, n_layer: 2, n_head: 4 })
+    const t = breakdownTable(gpt2)
+    expect(t.rows[0]).toEqual(['embeddings', '34,048', expect.stringMatching(/%$/)])
+    expect(t.rows.at(-1)![0]).toMatch(/^per_\w+ \(one of many, not in the sum\)$/)
+  })
+  it('is empty for other models', () => {
+    expect(breakdownTable(linear).rows).toEqual([])
+  })
+})
+
+describe('summaryRows of a Hugging Face model', () => {
+  it('names the model, says the embeddings are tied and gives the KV cache per token', () => {
+    const gpt2 = analyze({ architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: 1000, n_positions: 64, n_embd: 32, n_layer: 2, n_head: 4 })
+    const byKey = Object.fromEntries(summaryRows(gpt2).map((r) => [r.key, r]))
+    expect(byKey['model']!.value).toBe('GPT2LMHeadModel')
+    expect(byKey['tiedEmbeddings']!.detail).toBe(`${(gpt2.model!.paramsUntied).toLocaleString('en-US')} if the output head had its own weight`)
+    expect(byKey['kvCachePerToken']!.value).toBe('256 B per token (fp16)')
   })
 })

@@ -1,5 +1,6 @@
 import type { Analysis } from '../analyze.js'
 import type { ModuleEntry, TensorEntry } from '../count/count.js'
+import type { MemoryLine, MemoryPlan } from '../memory/plan.js'
 import type { ModuleStats } from '../forward/trace.js'
 import type { DType } from '../tensor/dtype.js'
 import { formatShape } from '../tensor/shape.js'
@@ -93,7 +94,9 @@ export function summaryRows(analysis: Analysis, options: TableOptions = {}): Sum
   const b = analysis.buffers
   const params = analysis.tensors.filter((t) => t.kind === 'parameter')
   const buffers = analysis.tensors.filter((t) => t.kind === 'buffer')
+  const m = analysis.model
   const rows: SummaryRow[] = [
+    ...(m ? [{ key: 'model', label: 'Model', value: m.architecture, detail: [m.family, m.checkpoint].filter(Boolean).join(', ') }] : []),
     { key: 'params', label: 'Parameters', value: formatCount(p.total), detail: formatBreakdown(paramBreakdown(analysis)) },
     { key: 'trainable', label: 'Trainable', value: formatCount(p.trainable), detail: `frozen ${formatCount(p.frozen)}` },
     {
@@ -110,6 +113,17 @@ export function summaryRows(analysis: Analysis, options: TableOptions = {}): Sum
     },
     { key: 'formula', label: 'Formula', value: formatFormula(analysis).text },
   ]
+  if (m) {
+    if (m.tiedEmbeddings) rows.splice(rows.findIndex((r) => r.key === 'trainable') + 1, 0, { key: 'tiedEmbeddings', label: 'Tied embeddings', value: 'counted once', detail: `${formatCount(m.paramsUntied)} if the output head had its own weight` })
+    if (m.activeParamsPerToken !== null) {
+      rows.splice(rows.findIndex((r) => r.key === 'params') + 1, 0, { key: 'activeParams', label: 'Active per token', value: formatCount(m.activeParamsPerToken), detail: `${formatPercent(m.activeParamsPerToken, p.total)}: the routed experts a token skips left out` })
+    }
+    rows.push(
+      m.kvCache?.bytesPerTokenFp16 != null
+        ? { key: 'kvCachePerToken', label: 'KV cache', value: `${formatBytes(m.kvCache.bytesPerTokenFp16, units)} per token (fp16)`, detail: m.kvCacheNote }
+        : { key: 'kvCachePerToken', label: 'KV cache', value: m.kvCache?.latentDim ? 'latent' : '—', detail: m.kvCacheNote },
+    )
+  }
   const f = analysis.forward
   if (f) {
     rows.push(
@@ -322,6 +336,112 @@ export function summaryTable(analysis: Analysis, options: TableOptions = {}): Ta
       { key: 'value', header: 'Value', align: 'right' },
     ],
     rows: summaryRows(analysis, options).map((r) => [r.label, r.detail ? `${r.value} (${r.detail})` : r.value]),
+  }
+}
+
+/**
+ * The parameters of a Hugging Face model by part (embeddings, layers, final norm, head, …) with their share; the
+ * per-block figures (`per_layer`, `per_expert`) follow, marked as not part of the sum. Empty for other models.
+ */
+export function breakdownTable(analysis: Analysis): Table {
+  const columns: TableColumn[] = [
+    { key: 'part', header: 'Part', align: 'left' },
+    { key: 'params', header: 'Params', align: 'right' },
+    { key: 'percent', header: '%', align: 'right' },
+  ]
+  const breakdown = analysis.model?.breakdown ?? {}
+  const total = analysis.params.total
+  const entries = Object.entries(breakdown)
+  const parts = entries.filter(([k]) => !k.startsWith('per_'))
+  const per = entries.filter(([k]) => k.startsWith('per_'))
+  return {
+    columns,
+    rows: [
+      ...parts.map(([k, v]) => [k, formatCount(v), formatPercent(v, total)]),
+      ...per.map(([k, v]) => [`${k} (one of many, not in the sum)`, formatCount(v), '']),
+    ],
+  }
+}
+
+/** One line of a memory budget ready to show. */
+export interface MemoryRow {
+  key: string
+  label: string
+  bytes: bigint
+  /** `14.96 GiB` in the chosen units. */
+  value: string
+  /** The formula with the numbers filled in. */
+  formula: string
+}
+
+const MEMORY_LABELS: ReadonlyArray<readonly [string, string]> = [
+  ['weights', 'Weights'],
+  ['gradients', 'Gradients'],
+  ['optimizerState', 'Optimizer state'],
+  ['activations', 'Activations'],
+  ['kvCache', 'KV cache'],
+  ['gatheredWeights', 'Gathered weights'],
+  ['overhead', 'Overhead'],
+  ['total', 'Total'],
+  ['offloadedCpu', 'Offloaded to CPU'],
+  ['offloadedNvme', 'Offloaded to NVMe'],
+]
+
+/**
+ * The lines of a memory plan, in budget order: the whole replica (`scope: 'replica'`) or one GPU's share
+ * (`scope: 'device'`, with the gathered working set of ZeRO-3/FSDP and what is offloaded). Zero lines that do not
+ * apply (no KV cache in training, nothing offloaded) are left out.
+ */
+export function memoryRows(plan: MemoryPlan, options: { units?: ByteUnits | undefined; scope?: 'replica' | 'device' | undefined } = {}): MemoryRow[] {
+  const units = options.units ?? plan.options.units
+  const lines = (options.scope === 'device' ? plan.perDevice : plan.memory) as Record<string, MemoryLine | undefined>
+  const rows: MemoryRow[] = []
+  for (const [key, label] of MEMORY_LABELS) {
+    const line = lines[key]
+    if (!line) continue
+    const skip = line.bytes === 0n && ((key === 'kvCache' && plan.mode === 'training') || key === 'gatheredWeights' || key.startsWith('offloaded') || ((key === 'gradients' || key === 'optimizerState') && plan.mode === 'inference'))
+    if (skip) continue
+    rows.push({ key, label, bytes: line.bytes, value: formatBytes(line.bytes, units), formula: line.formula })
+  }
+  return rows
+}
+
+/** `training · torch.optim.AdamW(lr=0.0001) · bf16-mixed · batch 8 · 8 GPUs · ZeRO-3`: the plan's settings in one line. */
+export function describeMemoryOptions(plan: MemoryPlan): string {
+  const o = plan.options
+  const parts: string[] = [o.mode]
+  if (o.optimizer) parts.push(o.optimizer)
+  parts.push(o.mode === 'training' ? `precision ${o.precision}` : `weights ${o.weights}`)
+  parts.push(`batch ${formatCount(o.batch)}`)
+  if (o.gradAccumulation > 1) parts.push(`${o.gradAccumulation} accumulation steps`)
+  if (o.contextLength !== null) parts.push(`context ${formatCount(o.contextLength)} tokens`)
+  if (o.checkpointing !== 'none') parts.push(`${o.checkpointing} checkpointing`)
+  if (o.lora) parts.push(`${o.lora.quantizeBase ? 'QLoRA' : 'LoRA'} r=${o.lora.rank}`)
+  if (o.gpus > 1) parts.push(`${formatCount(o.gpus)} GPUs`)
+  if (o.tensorParallel > 1) parts.push(`tensor parallel ${o.tensorParallel}`)
+  if (o.pipelineParallel > 1) parts.push(`pipeline parallel ${o.pipelineParallel}`)
+  if (o.zero !== null) parts.push(`ZeRO-${o.zero}`)
+  if (o.fsdp !== null) parts.push(`FSDP ${o.fsdp}`)
+  if (o.offloadOptimizer !== 'none') parts.push(`optimizer offload to ${o.offloadOptimizer}`)
+  if (o.offloadParams !== 'none') parts.push(`parameter offload to ${o.offloadParams}`)
+  return parts.join(' · ')
+}
+
+/** True when one GPU's share differs from the whole replica (several GPUs, model parallelism or offload). */
+export function memoryIsSplit(plan: MemoryPlan): boolean {
+  const o = plan.options
+  return o.gpus > 1 || o.tensorParallel > 1 || o.pipelineParallel > 1 || o.offloadOptimizer !== 'none' || o.offloadParams !== 'none'
+}
+
+/** The memory budget as a table: Line, Bytes, Formula (one GPU's share with `scope: 'device'`). */
+export function memoryTable(plan: MemoryPlan, options: { units?: ByteUnits | undefined; scope?: 'replica' | 'device' | undefined } = {}): Table {
+  return {
+    columns: [
+      { key: 'label', header: options.scope === 'device' ? 'Per GPU' : 'Memory', align: 'left' },
+      { key: 'value', header: 'Bytes', align: 'right' },
+      { key: 'formula', header: 'Formula', align: 'left' },
+    ],
+    rows: memoryRows(plan, options).map((r) => [r.label, r.value, r.formula]),
   }
 }
 

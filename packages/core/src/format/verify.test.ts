@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
+import { planMemory } from '../memory/plan.js'
 import { verifySnippet } from './verify.js'
 
 describe('verifySnippet', () => {
@@ -24,6 +25,18 @@ describe('verifySnippet', () => {
     expect(py).toContain('x0 = torch.randn((4, 10), dtype=torch.float32, device=device, requires_grad=True)')
     expect(py).toContain('check("output shape", tuple(out.shape), (4, 20))')
     expect(py).toContain('check("activation bytes saved for backward", activation_bytes, 320)')
+  })
+  it('checks the optimizer state after one step for torch.optim optimizers', () => {
+    const a = analyze('nn.Linear(10, 20)')
+    const py = verifySnippet(a, planMemory(a, { optimizer: 'SGD(lr=0.1, momentum=0.9)' }))
+    expect(py).toContain('optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)\n')
+    expect(py).toContain('check("optimizer state bytes", state_bytes, 880)\n')
+    expect(verifySnippet(a, planMemory(a, { optimizer: 'AdamW8bit' }))).not.toContain('optimizer.step()')
+    expect(verifySnippet(a, planMemory(a, { optimizer: 'Adam', precision: 'bf16-mixed' }))).not.toContain('optimizer.step()')
+  })
+  it('lists buffers in order', () => {
+    const py = verifySnippet(analyze('nn.BatchNorm1d(4)'))
+    expect(py).toContain('expected_buffers = [\n    ("running_mean", (4,), "float32"),\n    ("running_var", (4,), "float32"),\n    ("num_batches_tracked", (), "int64"),\n]')
   })
   it('leaves the buffer list out when there are no buffers', () => {
     const py = verifySnippet(analyze('nn.Linear(1, 1)'))

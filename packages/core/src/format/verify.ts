@@ -1,4 +1,5 @@
 import type { Analysis } from '../analyze.js'
+import type { MemoryPlan } from '../memory/plan.js'
 import { parse } from '../expr/parse.js'
 import { models } from '../zoo/index.js'
 import { formatBytes } from './bytes.js'
@@ -43,7 +44,7 @@ function check(expression: string, value: string, what: string): string {
  * with an input, the output shape and the activation bytes saved for backward.
  * It prints `all checks passed` when PyTorch agrees.
  */
-export function verifySnippet(analysis: Analysis): string {
+export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
   const lines: string[] = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', 'from torch.nn import *', 'from collections import OrderedDict']
   if (usesTorchvision(analysis.input)) lines.push('import torchvision', 'from torchvision.models import *')
   lines.push('')
@@ -87,7 +88,7 @@ export function verifySnippet(analysis: Analysis): string {
     if (analysis.module === 'MultiheadAttention') call = names.length === 1 ? 'x0, x0, x0' : names.length === 2 ? 'x0, x1, x1' : call
     lines.push(
       '',
-      `# forward pass (activation bytes follow PyTorch's ${device.toUpperCase()} kernels)`,
+      `# forward pass (activation bytes follow PyTorch's ${device.toUpperCase()} kernels${device === 'cuda' ? '; needs a CUDA GPU, nnsize --device cpu writes a CPU check' : ''})`,
       `device = ${pyString(device)}`,
       'model = model.to(device).train()',
       ...inputs,
@@ -112,6 +113,20 @@ export function verifySnippet(analysis: Analysis): string {
       check('tuple(out.shape)', pyTuple(f.outputs[0]?.shape ?? []), 'output shape'),
       check('activation_bytes', py(f.savedBytes), 'activation bytes saved for backward'),
       check('activation_bytes_with_input', py(f.savedBytesWithInput), 'activation bytes saved for backward, input included'),
+    )
+  }
+  const o = plan?.optimizer?.optimizer
+  if (plan && o && plan.mode === 'training' && o.library === 'torch.optim' && o.name !== 'LBFGS' && o.name !== 'SparseAdam' && plan.options.precision === 'auto' && !plan.lora) {
+    lines.push(
+      '',
+      '# optimizer state after one step, as torch.optim holds it',
+      `optimizer = ${o.qualifiedName}(${['model.parameters()', ...o.givenArgs].join(', ')})`,
+      'for p in model.parameters():',
+      '    if p.requires_grad:',
+      '        p.grad = torch.zeros_like(p)',
+      'optimizer.step()',
+      'state_bytes = sum(t.numel() * t.element_size() for s in optimizer.state.values() for t in s.values() if torch.is_tensor(t))',
+      check('state_bytes', py(plan.optimizer!.bytes), 'optimizer state bytes'),
     )
   }
   lines.push('print("all checks passed")')

@@ -90,6 +90,9 @@ describe('mobilenet_v3_large', () => {
   it('runs mobilenet_v3_large() on 2×3×96×96: output (2, 1000), saves 16,268,160 bytes for backward', () => {
     expect(forward('mobilenet_v3_large()', '2,3,96,96')).toEqual({ output: [2, 1000], saved: 16268160, savedWithInput: 16489344 })
   })
+  it('runs mobilenet_v3_large(reduced_tail=True,dilated=True,width_mult=0.75) on 2×3×64×64: output (2, 1000), saves 6,410,176 bytes for backward', () => {
+    expect(forward('mobilenet_v3_large(reduced_tail=True,dilated=True,width_mult=0.75)', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 6410176, savedWithInput: 6508480 })
+  })
   it('runs mobilenet_v3_large() on 2×3×64×64: output (2, 1000), saves 7,364,480 bytes for backward', () => {
     expect(forward('mobilenet_v3_large()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 7364480, savedWithInput: 7462784 })
   })

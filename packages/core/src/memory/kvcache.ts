@@ -16,10 +16,10 @@ export interface KvCacheSpec {
   kvHeads: number
   /** Elements per head. */
   headDim: number
-  /** Sliding-window attention in every layer: each keeps at most this many tokens (`sliding_window`). */
+  /** Sliding-window attention: the layers that use it keep at most this many tokens (`sliding_window`). */
   slidingWindow?: number | null | undefined
-  /** When only some layers use a window (Gemma 2 alternates): how many, and the window; the others keep every token. */
-  windowedLayers?: { count: number; window: number } | null | undefined
+  /** How many layers use `slidingWindow` when not all do (Gemma 2: half); the others keep every token. Default: all. */
+  slidingWindowLayers?: number | null | undefined
   /**
    * Multi-head latent attention (DeepSeek-V2/V3): elements cached per token per layer, one compressed vector shared
    * by K and V (`kv_lora_rank + qk_rope_head_dim`). When set, `kvHeads` and `headDim` are not used.
@@ -54,13 +54,11 @@ export function validateKvCacheSpec(spec: KvCacheSpec): KvCacheSpec {
     positiveInt(spec.headDim, 'headDim')
   }
   if (spec.slidingWindow !== undefined && spec.slidingWindow !== null) positiveInt(spec.slidingWindow, 'slidingWindow')
-  const windowed = spec.windowedLayers ?? null
-  if (windowed !== null) {
-    if (typeof windowed !== 'object') throw new NnsizeError('option', 'KV cache `windowedLayers` must be `{ count, window }`.')
-    positiveInt(windowed.count, 'windowedLayers.count', true)
-    positiveInt(windowed.window, 'windowedLayers.window')
-    if (windowed.count > spec.layers) throw new NnsizeError('option', `KV cache \`windowedLayers.count\` (${windowed.count}) cannot exceed \`layers\` (${spec.layers}).`)
-    if (spec.slidingWindow !== undefined && spec.slidingWindow !== null) throw new NnsizeError('option', 'Give either `slidingWindow` (every layer) or `windowedLayers` (some layers), not both.')
+  const windowLayers = spec.slidingWindowLayers ?? null
+  if (windowLayers !== null) {
+    positiveInt(windowLayers, 'slidingWindowLayers', true)
+    if (windowLayers > spec.layers) throw new NnsizeError('option', `KV cache \`slidingWindowLayers\` (${windowLayers}) cannot exceed \`layers\` (${spec.layers}).`)
+    if (spec.slidingWindow === undefined || spec.slidingWindow === null) throw new NnsizeError('option', 'KV cache `slidingWindowLayers` needs `slidingWindow`, the window those layers keep.')
   }
   return spec
 }
@@ -77,9 +75,8 @@ export function kvCacheBytes(spec: KvCacheSpec, batch: number, tokens: number, b
   positiveInt(bytesPerElement, 'bytesPerElement')
   const latent = spec.latentDim ?? null
   const perLayerToken = latent !== null ? BigInt(latent) : 2n * BigInt(spec.kvHeads) * BigInt(spec.headDim)
-  const windowed = spec.windowedLayers ?? null
-  const window = windowed !== null ? windowed.window : (spec.slidingWindow ?? null)
-  const windowLayers = windowed !== null ? windowed.count : window === null ? 0 : spec.layers
+  const window = spec.slidingWindow ?? null
+  const windowLayers = window === null ? 0 : (spec.slidingWindowLayers ?? spec.layers)
   const fullLayers = spec.layers - windowLayers
   const windowTokens = window === null ? 0 : Math.min(tokens, window)
   const b = BigInt(bytesPerElement)

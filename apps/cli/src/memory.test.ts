@@ -1,7 +1,8 @@
 import * as core from '@nnsize/core'
 import { describe, expect, it } from 'vitest'
 import { SourcedError } from './errors.js'
-import { memoryOptions, notShared, planFor, wantsMemory } from './memory.js'
+import { memoryOptions, planFor } from './memory.js'
+import { notShared, wantsMemory } from './options.js'
 
 const linear = core.analyze('nn.Linear(64, 64)')
 const llama = core.analyze({ architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: 1000, hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2 })
@@ -15,22 +16,22 @@ describe('wantsMemory', () => {
 
 describe('memoryOptions', () => {
   it('maps the flags onto the planner’s options', () => {
-    const o = memoryOptions(core, linear, { optimizer: 'SGD', batch: 4, gradAccum: 2, gpus: 2, zero: '2', offload: 'cpu', units: 'si' })
+    const o = memoryOptions(linear, { optimizer: 'SGD', batch: 4, gradAccum: 2, gpus: 2, zero: '2', offload: 'cpu', units: 'si' })
     expect([typeof o.optimizer === 'object' && o.optimizer.name, o.batch, o.gradAccumulation, o.gpus, o.zero, o.offloadOptimizer, o.units]).toEqual(['SGD', 4, 2, 2, 2, 'cpu', 'si'])
   })
   it('takes an FSDP strategy in --zero', () => {
-    const o = memoryOptions(core, linear, { zero: 'full_shard', gpus: 2 })
+    const o = memoryOptions(linear, { zero: 'full_shard', gpus: 2 })
     expect([o.zero, o.fsdp]).toEqual([undefined, 'full_shard'])
   })
   it('sizes a Hugging Face model’s KV cache for --inference with --seq', () => {
-    const o = memoryOptions(core, llama, { inference: true, seq: 512 })
+    const o = memoryOptions(llama, { inference: true, seq: 512 })
     expect([o.mode, o.contextLength, o.kvCache]).toEqual(['inference', 512, { layers: 2, kvHeads: 2, headDim: 16 }])
-    expect(memoryOptions(core, llama, { inference: true }).kvCache).toBeUndefined()
+    expect(memoryOptions(llama, { inference: true }).kvCache).toBeUndefined()
   })
   it('points into the optimizer text at a mistake', () => {
     let error: unknown
     try {
-      memoryOptions(core, linear, { optimizer: 'SGD(lr=0.1, momentun=0.9)' })
+      memoryOptions(linear, { optimizer: 'SGD(lr=0.1, momentun=0.9)' })
     } catch (e) {
       error = e
     }
@@ -41,9 +42,8 @@ describe('memoryOptions', () => {
 })
 
 describe('planFor', () => {
-  it('plans only when memory options were given', () => {
-    expect(planFor(core, linear, {}, new Set())).toBeUndefined()
-    expect(planFor(core, linear, { optimizer: 'Adam' }, new Set(['optimizer']))!.memory.optimizerState.bytes).toBe(8n + 8n * 4160n)
+  it('plans with the options given', () => {
+    expect(planFor(linear, { optimizer: 'Adam' }).memory.optimizerState.bytes).toBe(8n + 8n * 4160n)
   })
 })
 

@@ -1,35 +1,31 @@
+// The memory planner, loaded only when a memory option is given (see core.ts).
 import type { Analysis, MemoryOptions, MemoryPlan } from '@nnsize/core'
-import type { CliOptions } from './options.js'
-import { memoryKeys } from './options.js'
+import { NnsizeError } from '../../../packages/core/src/errors.js'
+import { memoryPlanToJSON } from '../../../packages/core/src/memory/json.js'
+import { parseMemoryOptions } from '../../../packages/core/src/memory/options.js'
+import { planMemory } from '../../../packages/core/src/memory/plan.js'
 import { SourcedError } from './errors.js'
+import type { CliOptions } from './options.js'
 
-type Core = typeof import('@nnsize/core')
-
-/** Options the playground's links do not carry (`--share` says so). */
-export const notShared: ReadonlyArray<keyof CliOptions> = ['inference', 'weights', 'gradAccum', 'tp', 'pp', 'offload', 'qlora', 'kvDtype', 'overhead']
-
-/** True when any memory-planning option was given. */
-export function wantsMemory(given: ReadonlySet<keyof CliOptions>): boolean {
-  return memoryKeys.some((k) => given.has(k))
-}
+export { memoryPlanToJSON }
 
 /**
  * The memory options of the command line, checked by the core's parser (which names the option in its errors; an
  * error inside `--optimizer`'s expression points at its place there). `--zero` takes a ZeRO stage or an FSDP
  * strategy; with `--inference` and `--seq`, a Hugging Face model's own KV-cache shape is used.
  */
-export function memoryOptions(core: Core, analysis: Analysis, options: CliOptions): MemoryOptions {
+export function memoryOptions(analysis: Analysis, options: CliOptions): MemoryOptions {
   if (options.optimizer !== undefined) {
     try {
-      core.parseMemoryOptions({ optimizer: options.optimizer })
+      parseMemoryOptions({ optimizer: options.optimizer })
     } catch (error) {
-      if (core.NnsizeError.isInstance(error) && error.span) throw new SourcedError(error, options.optimizer, '--optimizer')
+      if (NnsizeError.isInstance(error) && error.span) throw new SourcedError(error, options.optimizer, '--optimizer')
       throw error
     }
   }
   const zero = options.zero?.trim()
   const isStage = zero === undefined || /^(zero-?|stage-?)?\d+$/i.test(zero)
-  const parsed = core.parseMemoryOptions({
+  const parsed = parseMemoryOptions({
     mode: options.inference ? 'inference' : undefined,
     optimizer: options.optimizer,
     precision: options.precision,
@@ -65,8 +61,7 @@ export function memoryOptions(core: Core, analysis: Analysis, options: CliOption
   return parsed
 }
 
-/** The memory plan for the options given, or undefined when none was. */
-export function planFor(core: Core, analysis: Analysis, options: CliOptions, given: ReadonlySet<keyof CliOptions>): MemoryPlan | undefined {
-  if (!wantsMemory(given)) return undefined
-  return core.planMemory(analysis, memoryOptions(core, analysis, options))
+/** The memory plan of an analysis under the command line's options. */
+export function planFor(analysis: Analysis, options: CliOptions): MemoryPlan {
+  return planMemory(analysis, memoryOptions(analysis, options))
 }

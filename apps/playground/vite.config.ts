@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { csp } from './build/csp.ts'
 import { precache } from './build/precache.ts'
 
 const coreSource = fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url))
@@ -11,7 +12,7 @@ const coreSource = fileURLToPath(new URL('../../packages/core/src/index.ts', imp
  */
 export default defineConfig({
   base: process.env.NNSIZE_BASE ?? './',
-  plugins: [svelte(), precache()],
+  plugins: [svelte(), csp(), precache()],
   resolve: {
     // Build from the core's source so the page always matches the working tree.
     alias: { '@nnsize/core': coreSource },

@@ -18,7 +18,8 @@ describe('App', () => {
   it('answers the default question on a first visit', () => {
     const body = page('')
     expect(body).toContain('295,168')
-    expect(body).toContain('128 × 256 × 3 × 3 + 256 = ')
+    expect(body).toContain('parameters = in_channels × out_channels × kernel_size² + out_channels = 128 × 256 × 9 + 256 = 294,912 + 256 = 295,168')
+    expect(body).toContain('294,912 weights + 256 biases')
   })
 
   it('restores the state of a shared link', () => {

@@ -12,7 +12,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium } from 'playwright-core'
 import type { BrowserContext, Page } from 'playwright-core'
-import { encodeShareState } from '@nnsize/core'
+import { analyze, encodeShareState, formatCount } from '@nnsize/core'
 import { serveStatic } from './static-server.ts'
 
 const chromiumPath = '/usr/bin/chromium'
@@ -81,6 +81,11 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await page.waitForFunction((text) => document.querySelector('.results:not(.stale) [data-testid=total]')?.textContent === text, expected, { timeout: 10_000 })
   }
 
+  /** Waits until the caret excerpt shows `text`: while typing, earlier errors come and go. */
+  async function caretShows(page: Page, text: string): Promise<void> {
+    await page.waitForFunction((expected) => document.querySelector('[data-testid=caret]')?.textContent?.includes(expected), text, { timeout: 10_000 })
+  }
+
   async function typeSource(page: Page, text: string): Promise<void> {
     const editor = page.locator('#source')
     await editor.fill('')
@@ -92,6 +97,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? ''
     const scriptSrc = /(?:^|;)\s*script-src ([^;]*)/.exec(csp)?.[1]
     expect(scriptSrc).toBe("'self'")
+    expect(/(?:^|;)\s*style-src ([^;]*)/.exec(csp)?.[1]).toBe("'self'")
     expect(csp).toContain("object-src 'none'")
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/)
   })
@@ -100,7 +106,8 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     const page = await open()
     await typeSource(page, 'Conv2d(128, 256, 3)')
     await total(page, '295,168')
-    expect(await page.locator('[data-testid=formula]').textContent()).toContain('128 × 256 × 3 × 3 + 256 = 295,168')
+    expect(await page.locator('[data-testid=formula]').textContent()).toContain('= 128 × 256 × 9 + 256 = 294,912 + 256 = 295,168')
+    expect(await page.locator('[data-testid=breakdown]').textContent()).toBe('294,912 weights + 256 biases')
     expect(await page.locator('[data-testid=bytes]').textContent()).toMatch(/1\.13 MiB · 1\.18 MB/)
     // The address follows the page.
     await page.waitForFunction(() => decodeURIComponent(location.hash).includes('src=Conv2d(128, 256, 3)'))
@@ -123,8 +130,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     await total(page, '295,168')
     await typeSource(page, 'nn.Conv2D(128, 256, 3)')
     const caret = page.locator('[data-testid=caret]')
-    await caret.waitFor()
-    expect(await caret.textContent()).toContain('1 | nn.Conv2D(128, 256, 3)\n  |    ^^^^^^')
+    await caretShows(page, '1 | nn.Conv2D(128, 256, 3)\n  |    ^^^^^^')
     expect(await page.locator('.overlay .err').allTextContents()).toEqual(['Conv2D'])
     expect(await page.locator('.results.stale [data-testid=total]').textContent()).toBe('295,168')
     expect(await page.locator('#source').getAttribute('aria-invalid')).toBe('true')
@@ -138,10 +144,63 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
   it('shows markup typed into the editor as text and runs none of it', async () => {
     const page = await open()
     await typeSource(page, '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">')
-    await page.locator('[data-testid=caret]').waitFor()
-    expect(await page.locator('[data-testid=caret]').textContent()).toContain('<script>window.pwned=1</script>')
+    await caretShows(page, '1 | <script>window.pwned=1</script><img src=x onerror="window.pwned=2">')
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined()
     expect(await page.locator('.results img, #source-error img, #source-error script').count()).toBe(0)
+    await page.close()
+  })
+
+  it('plans training memory when Adam is chosen, and says whether it fits', async () => {
+    const page = await open(`#${encodeShareState({ source: 'Conv2d(128, 256, 3)', input: '8,128,56,56' })}`)
+    await total(page, '295,168')
+    await page.getByRole('radio', { name: 'Training' }).check()
+    await page.locator('#optimizer').fill('Adam')
+    const lines = page.locator('[data-testid=memory-lines]')
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=optimizerState]')?.textContent?.includes('exp_avg_sq'))
+    expect(await lines.locator('[data-line=weights] td').first().textContent()).toBe('1.13 MiB')
+    expect(await lines.locator('[data-line=gradients] td').first().textContent()).toBe('1.13 MiB')
+    expect(await lines.locator('[data-line=optimizerState]').textContent()).toContain('torch.optim.Adam()')
+    expect(await lines.locator('[data-line=activations]').textContent()).toContain('traced forward of (8, 128, 56, 56)')
+    await page.locator('#gpu').selectOption('h100-80gb')
+    await page.locator('[data-testid=verdict]').waitFor()
+    expect(await page.locator('[data-testid=verdict]').textContent()).toMatch(/^Fits: fits on NVIDIA H100 80GB with .* to spare/)
+    expect(await page.locator('.memory svg[role=img] desc').textContent()).toMatch(/Weights 1\.13 MiB, Gradients 1\.13 MiB, Optimizer state 2\.25 MiB/)
+    // The link carries the memory options.
+    await page.waitForFunction(() => location.hash.includes('opt=Adam') && location.hash.includes('gpu=h100-80gb'))
+    await page.close()
+  })
+
+  it('copies the module table as Markdown and CSV, and shows the PyTorch snippet', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'])
+    const page = await open(`#${encodeShareState({ source: 'nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))' })}`)
+    await total(page, '58')
+    await page.locator('.modules').getByRole('button', { name: 'Copy Markdown' }).click()
+    await page.locator('.modules').getByText('Markdown copied').waitFor()
+    const markdown = await page.evaluate(() => navigator.clipboard.readText())
+    expect(markdown.split('\n')[0]).toMatch(/^\| Module \| Type \| Params \| % \|$/)
+    expect(markdown).toContain('| Linear | 40 |')
+    await page.locator('.modules').getByRole('button', { name: 'Copy CSV' }).click()
+    await page.locator('.modules').getByText('CSV copied').waitFor()
+    const csv = await page.evaluate(() => navigator.clipboard.readText())
+    expect(csv.split('\n')[0]).toBe('path,type,depth,params,trainable_params,params_percent,buffers')
+    expect(csv).toContain('\n0,Linear,1,40,40,69.0,0\n')
+    const snippet = await page.locator('.verify pre').textContent()
+    expect(snippet).toContain('model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))')
+    expect(snippet).toContain('check("parameters", sum(p.numel() for p in model.parameters()), 58)')
+    await page.close()
+  })
+
+  it('loads a torchvision model from the picker and a config.json from a file', async () => {
+    const page = await open()
+    await total(page, '295,168')
+    await page.getByRole('combobox', { name: 'Load a model' }).selectOption('tv:resnet18')
+    await total(page, formatCount(analyze('resnet18()').params.total))
+    expect(await page.locator('#source').inputValue()).toBe('resnet18()')
+    expect(await page.locator('#input-shape').inputValue()).toBe('1,3,224,224')
+    const config = JSON.stringify({ architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: 1000, n_positions: 128, n_embd: 64, n_layer: 2, n_head: 4 }, null, 2)
+    await page.locator('input[type=file]').setInputFiles({ name: 'config.json', mimeType: 'application/json', buffer: Buffer.from(config) })
+    await total(page, formatCount(analyze(config).params.total))
+    expect(await page.locator('[data-testid=model]').textContent()).toContain('GPT2LMHeadModel')
     await page.close()
   })
 
@@ -226,7 +285,7 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
       }
       // With an error: the underline, the caret excerpt, the fixes and the dimmed last result.
       await typeSource(page, 'nn.Conv2D(128, 256, 3)')
-      await page.locator('[data-testid=caret]').waitFor()
+      await caretShows(page, 'nn.Conv2D(128, 256, 3)')
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme })
         expect(await axeViolations(page), `error state, ${scheme}, ${width} px`).toEqual([])
@@ -234,6 +293,12 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
       await page.screenshot({ path: join(results, `playground-${width}-error.png`), fullPage: true })
       await page.close()
     }
+    // And on a 4K screen.
+    const wide = await open(`#${encodeShareState({ source, input: '8,3,32,32' })}`, 3840)
+    await total(wide, '5,418')
+    await wide.screenshot({ path: join(results, 'playground-3840-light.png') })
+    expect(await wide.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    await wide.close()
   })
 
   it('keeps working offline after the first visit', { timeout: 120_000 }, async () => {
@@ -249,35 +314,35 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
       await total(page, '295,168')
       await typeSource(page, 'Linear(10, 5)')
       await total(page, '55')
+      await page.locator('[data-testid=memory-lines]').waitFor()
     } finally {
       await context.setOffline(false)
       await page.close()
     }
   })
 
-  /** Types digits one key at a time just after `marker` and reads the core's time for each recomputation. */
-  async function keystrokeTimings(page: Page, marker: string, digits: string, settled: (typed: string) => string): Promise<number[]> {
+  it('recomputes ResNet-50 after a keystroke', { timeout: 120_000 }, async () => {
+    const page = await open(`#${encodeShareState({ source: 'resnet50(num_classes=1)', input: '1,3,224,224' })}`)
+    await total(page, formatCount(analyze('resnet50(num_classes=1)').params.total))
+    const outputShape = page.locator('.results:not(.stale) [data-testid=forward] dd code').first()
+    await outputShape.waitFor()
     const editor = page.locator('#source')
-    const at = (await editor.inputValue()).indexOf(marker) + marker.length
+    const at = (await editor.inputValue()).indexOf('num_classes=1') + 'num_classes=1'.length
     await editor.focus()
     await editor.evaluate((el: HTMLTextAreaElement, offset) => el.setSelectionRange(offset, offset), at)
+    // Ten keystrokes: a digit that makes 10 classes, then Backspace back to 1, five times.
     const timings: number[] = []
-    let typed = ''
-    for (const digit of digits) {
-      typed += digit
-      await page.keyboard.type(digit)
-      await page.waitForFunction((text) => document.querySelector('.results:not(.stale) [data-testid=forward]')?.textContent?.includes(text), settled(typed))
+    for (let i = 0; i < 10; i++) {
+      const [key, shape] = i % 2 === 0 ? ['0', '(1, 10)'] : ['Backspace', '(1, 1)']
+      await page.keyboard.press(key)
+      await page.waitForFunction((expected) => document.querySelector('.results:not(.stale) [data-testid=forward] dd code')?.textContent === expected, shape)
       timings.push(Number(await page.locator('.results').getAttribute('data-compute-ms')))
     }
-    return timings.sort((a, b) => a - b)
-  }
-
-  it('recomputes after a keystroke without blocking the page', { timeout: 120_000 }, async () => {
-    const page = await open(`#${encodeShareState({ source: 'nn.Sequential(*[nn.Linear(64, 64) for _ in range(200)], nn.Linear(64, 1))', input: '8,64' })}`)
-    await page.locator('[data-testid=forward]').waitFor()
-    const timings = await keystrokeTimings(page, 'nn.Linear(64, 1', '23456', (typed) => `(8, 1${typed})`)
-    const median = timings[Math.floor(timings.length / 2)]!
-    console.log(`Recomputation after a keystroke, 201-layer MLP with an input: median ${median.toFixed(2)} ms, max ${timings.at(-1)!.toFixed(2)} ms (core call, in Chromium)`)
+    expect(await editor.inputValue()).toBe('resnet50(num_classes=1)')
+    const sorted = [...timings].sort((a, b) => a - b)
+    const median = sorted[Math.floor(sorted.length / 2)]!
+    console.log(`ResNet-50, input (1, 3, 224, 224): recomputation after a keystroke, core call in Chromium: median ${median.toFixed(1)} ms, fastest ${sorted[0]!.toFixed(1)} ms, slowest ${sorted.at(-1)!.toFixed(1)} ms`)
+    // Generous: the budget is 16 ms; a shared CI machine is slower and noisier.
     expect(median).toBeLessThan(250)
     await page.close()
   })

@@ -13,7 +13,8 @@ import type { FormulaTerm } from './layers/define-layer.js'
 import { traceForward } from './forward/trace.js'
 import type { DeviceProfile, ForwardResult, InputSpec } from './forward/trace.js'
 import { parseInputShapes } from './forward/input.js'
-import { buildHFModel } from './zoo/hf/index.js'
+import { buildHFTree } from './zoo/hf/index.js'
+import { describeBuild } from './zoo/hf/model.js'
 import type { ModelInfo } from './zoo/hf/model.js'
 import { findModel, modelSuggestions, resolveModel } from './zoo/hf/catalogue.js'
 import { parseJSON } from './zoo/hf/json.js'
@@ -96,14 +97,15 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
 
 /** Analyses a Hugging Face `config.json` (parsed), naming `input` as the source. */
 export function analyzeConfig(config: unknown, input: string, options: AnalyzeOptions = {}, checkpoint?: string): Analysis {
-  const { root, model } = buildHFModel(config)
-  const analysis = analyzeModule(root, input, options)
+  const { build, meta } = buildHFTree(config)
+  const analysis = analyzeModule(build.root, input, options)
+  const model = describeBuild(build, meta, analysis.tensors.filter((t) => t.kind === 'parameter'))
   analysis.model = checkpoint === undefined ? model : { ...model, checkpoint }
   return analysis
 }
 
 /** A whole input that is a model name rather than an expression: `gpt2`, `llama-3.1-8b`, `meta-llama/Llama-3.1-8B`. */
-const modelName = /^[A-Za-z0-9][\w.\-/]*$/
+const modelName = /^(?=[\w.\-/]*[A-Za-z])[A-Za-z0-9][\w.\-/]*$/
 
 /** `resnet50`, `nn.Linear`: a name or attribute path, which the expression language evaluates. */
 function isDottedName(text: string): boolean {

@@ -1,4 +1,4 @@
-import { NnsizeError, analyzeModule, buildModule, formatErrorWithSource } from '@nnsize/core'
+import { NnsizeError, analyze, formatErrorWithSource } from '@nnsize/core'
 import type { Analysis, ShareState, SourceSpan } from '@nnsize/core'
 
 /** A "did you mean" replacement the page can apply with one click. */
@@ -55,19 +55,14 @@ function problemFrom(error: unknown, source: string, field: Problem['field']): P
 }
 
 /**
- * Runs the core on the page state. Errors in the text point at the editor, a malformed input
- * shape at the input field. Never throws.
+ * Runs the core on the page state: an expression, a catalogue model name or a `config.json` text.
+ * A malformed input shape (an `option` error) points at the input field; everything else at the editor.
+ * Never throws.
  */
 export function compute(state: ShareState, now: () => number = () => performance.now()): Outcome {
   const started = now()
-  let root
   try {
-    root = buildModule(state.source)
-  } catch (error) {
-    return { ok: false, problem: problemFrom(error, state.source, 'source'), elapsedMs: now() - started }
-  }
-  try {
-    const analysis = analyzeModule(root, state.source, { input: state.input?.trim() ? state.input : undefined, device: state.device })
+    const analysis = analyze(state.source, { input: state.input?.trim() ? state.input : undefined, device: state.device })
     return { ok: true, analysis, elapsedMs: now() - started }
   } catch (error) {
     const field = NnsizeError.isInstance(error) && error.code === 'option' ? 'input' : 'source'

@@ -67,22 +67,21 @@ export const examples: readonly Example[] = [
   {
     id: 'gpt2',
     title: 'GPT-2',
-    blurb: 'The 124M-parameter GPT-2 from its config.',
-    state: { source: 'gpt2()', input: '1,1024' },
+    blurb: 'GPT-2 small from its Hugging Face config, served with a 1,024-token KV cache.',
+    state: { source: 'gpt2', seq: 1024, batch: 1 },
   },
   {
     id: 'llama-train',
     title: 'Llama-3.1-8B, AdamW, bf16, 8 × H100, ZeRO-3',
-    blurb: 'Does full fine-tuning fit? Weights, gradients, optimizer state and activations per GPU.',
+    blurb: 'Does full fine-tuning fit? Weights, gradients and optimizer state per GPU.',
     state: {
-      source: 'llama_3_1_8b()',
+      source: 'llama-3.1-8b',
       optimizer: 'AdamW',
-      precision: 'bf16-mixed',
+      precision: 'mixed-bf16',
       batch: 1,
-      seq: 4096,
       gpus: 8,
       zero: '3',
-      gpu: 'H100-80GB',
+      gpu: 'h100-80gb',
     },
   },
 ]

@@ -1,6 +1,9 @@
 import { NnsizeError } from '../errors.js'
+import { walkModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
+import { dtypeAliases, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
+import { didYouMean, suggest } from '../suggest.js'
 import type { InputSpec } from './trace.js'
 
 /** The first module that does work when `root` runs: the first child of a Sequential, recursively. */
@@ -16,15 +19,28 @@ export function firstLeaf(root: ModuleNode): ModuleNode {
 
 /**
  * Reads input shapes: `"1,3,224,224"` or `"2,10,64; 2,20,64"` (also `x` or spaces between
- * numbers, and brackets), or arrays. Index-taking models (Embedding first) get int64 inputs.
+ * numbers, and brackets), each optionally with a dtype (`"1,16,8,8; 1,16,4,4:int64"`), or arrays.
+ * Without a dtype, index-taking models (Embedding first) get int64 inputs, others the dtype of their
+ * first floating-point parameter (float32 when they have none).
  */
 export function parseInputShapes(input: string | readonly number[] | ReadonlyArray<readonly number[]>, root: ModuleNode): InputSpec[] {
   let shapes: number[][]
+  const dtypes: Array<DType | undefined> = []
   if (typeof input === 'string') {
     const text = input.trim()
     if (text === '') throw new NnsizeError('option', 'The input shape is empty: write it as `1,3,224,224`.')
     shapes = text.split(';').map((part, index) => {
-      const cleaned = part.replace(/[[\]()]/g, ' ').trim()
+      const [dims = '', dtypeName, ...extra] = part.split(':')
+      if (extra.length > 0) throw new NnsizeError('option', `Input shape \`${part.trim()}\` has more than one \`:dtype\`.`)
+      if (dtypeName !== undefined) {
+        const dtype = dtypeAliases[dtypeName.trim().replace(/^torch\./, '')]
+        if (!dtype) {
+          const suggestions = suggest(dtypeName.trim(), Object.keys(dtypeAliases))
+          throw new NnsizeError('option', `\`${dtypeName.trim()}\` in input shape \`${part.trim()}\` is not a dtype.${didYouMean(suggestions)}`, { suggestions })
+        }
+        dtypes[index] = dtype
+      }
+      const cleaned = dims.replace(/[[\]()]/g, ' ').trim()
       if (cleaned === '') throw new NnsizeError('option', `Input shape ${index + 1} is empty.`)
       return cleaned.split(/\s*[,x×]\s*|\s+/).map((token) => {
         if (!/^\d[\d_]*$/.test(token)) throw new NnsizeError('option', `\`${token}\` in input shape \`${part.trim()}\` is not a positive integer.`)
@@ -36,13 +52,23 @@ export function parseInputShapes(input: string | readonly number[] | ReadonlyArr
   } else {
     shapes = [[...(input as readonly number[])]]
   }
+  if (shapes.length > 16) throw new NnsizeError('option', `${shapes.length} input shapes given; a forward call takes at most 16.`)
   for (const shape of shapes) {
+    if (shape.length > 16) throw new NnsizeError('option', `Input shape (${shape.join(', ')}) has ${shape.length} dimensions; at most 16 are supported.`)
     for (const d of shape) {
       if (!Number.isSafeInteger(d) || d <= 0) {
         throw new NnsizeError('option', `Input dimensions must be positive integers, got \`${String(d)}\` in (${shape.join(', ')}).`)
       }
     }
   }
-  const dtype: DType = firstLeaf(root).layer?.inputKind === 'index' ? 'int64' : 'float32'
-  return shapes.map((shape) => ({ shape, dtype }))
+  const dtype: DType = firstLeaf(root).layer?.inputKind === 'index' ? 'int64' : firstFloatDType(root)
+  return shapes.map((shape, i) => ({ shape, dtype: dtypes[i] ?? dtype }))
+}
+
+/** The dtype of the model's first floating-point parameter (a `.half()` model takes float16 inputs), else float32. */
+function firstFloatDType(root: ModuleNode): DType {
+  for (const { node } of walkModules(root)) {
+    for (const p of node.params.values()) if (p && isFloatingDType(p.dtype)) return p.dtype
+  }
+  return 'float32'
 }

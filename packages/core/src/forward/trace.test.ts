@@ -26,6 +26,16 @@ describe('traceForward', () => {
     expect(f.backwardMacs).toBe(2400n)
   })
 
+  it('costs frozen layers one backward pass (input gradient only)', () => {
+    const r = analyze('nn.Sequential(nn.Linear(10, 20).requires_grad_(False), nn.Linear(20, 5))', { input: '4,10' })
+    expect(r.forward!.backwardMacs).toBe(800n + 2n * 400n)
+  })
+
+  it('refuses to pass a tuple output to the next module of a Sequential, as PyTorch does', () => {
+    expect(() => analyze('nn.Sequential(nn.LSTM(4, 8), nn.Linear(8, 2))', { input: '3,1,4' })).toThrow('(a tuple) to `1` (Linear)')
+    expect(analyze('nn.Sequential(nn.Linear(4, 4), nn.LSTM(4, 8))', { input: '3,1,4' }).forward!.outputs[0]!.shape).toEqual([3, 1, 8])
+  })
+
   it('measures the inference peak as the most bytes alive at once', () => {
     // The caller holds the input (40 B) throughout; while ReLU runs, the first Linear's output
     // (80 B) and ReLU's output (80 B) are alive too: 200 B. The last output (20 B) comes after
@@ -52,5 +62,23 @@ describe('traceForward', () => {
 
   it('refuses an input for a module without forward', () => {
     expect(() => analyze('nn.ModuleList([nn.ReLU()])', { input: '1' })).toThrow('has no forward pass')
+  })
+})
+
+describe('parseInputShapes (through analyze)', () => {
+  it('takes a dtype per input with `:dtype`', () => {
+    const r = analyze('nn.ReLU()', { input: '2,3:float16' })
+    expect(r.forward!.inputs).toEqual([{ shape: [2, 3], dtype: 'float16' }])
+    expect(() => analyze('nn.ReLU()', { input: '2,3:flaot16' })).toThrow('Did you mean `float16`')
+  })
+
+  it('gives a half-precision model half-precision inputs', () => {
+    const r = analyze('nn.Sequential(nn.Linear(4, 8), nn.ReLU()).half()', { input: '2,4', device: 'cpu' })
+    expect(r.forward!.inputs[0]!.dtype).toBe('float16')
+    expect(r.forward!.savedBytes).toBe(2n * 8n * 2n)
+  })
+
+  it('gives index inputs to a model that starts with an embedding', () => {
+    expect(analyze('nn.Sequential(nn.Embedding(10, 4))', { input: '2,5' }).forward!.inputs[0]!.dtype).toBe('int64')
   })
 })

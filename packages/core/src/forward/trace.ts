@@ -61,12 +61,12 @@ export interface ForwardContext {
   use(...tensors: Tensor[]): void
   /**
    * Adds forward multiply-accumulates to the current module. The backward pass costs
-   * `backwardFactor` times as much: by default 2 for a module with its own parameters (gradients
-   * for the input and for the weights), 1 otherwise (gradient for the input only).
+   * `backwardFactor` times as much: by default 2 for a module with its own trainable parameters
+   * (gradients for the input and for the weights), 1 otherwise (gradient for the input only).
    */
   macs(count: bigint | number, backwardFactor?: number): void
-  /** Runs a submodule's forward under the dotted `name` and returns its outputs. */
-  run(child: ModuleNode, inputs: readonly Tensor[], name: string): Tensor[]
+  /** Runs a submodule's forward under the dotted `name` and returns its outputs; `options` are the call's keyword arguments. */
+  run(child: ModuleNode, inputs: readonly Tensor[], name: string, options?: Readonly<Record<string, unknown>>): Tensor[]
   /** A parameter or buffer of `module` as a tensor (its storage is never counted as an activation). */
   state(module: ModuleNode, name: string): Tensor
   /** A shape error that names the current module, its path and where it is in the source. */
@@ -132,17 +132,17 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     macs: (count, backwardFactor) => {
       const n = BigInt(count)
       const top = stack.at(-1)
-      const factor = BigInt(backwardFactor ?? (top && [...top.module.params.values()].some((p) => p !== null) ? 2 : 1))
+      const factor = BigInt(backwardFactor ?? (top && [...top.module.params.values()].some((p) => p !== null && p.requiresGrad) ? 2 : 1))
       for (const s of stack) {
         s.macs += n
         s.backwardMacs += n * factor
       }
       if (top) top.ownMacs += n
     },
-    run: (child, childInputs, name) => {
+    run: (child, childInputs, name, options) => {
       const parent = stack.at(-1)
       const path = parent === undefined || parent.path === '' ? name : `${parent.path}.${name}`
-      return call(child, childInputs, path)
+      return call(child, childInputs, path, options)
     },
     state: (module, name) => {
       const def = module.params.get(name) ?? module.buffers.get(name)
@@ -161,7 +161,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     },
   }
 
-  const call = (module: ModuleNode, moduleInputs: readonly Tensor[], path: string): Tensor[] => {
+  const call = (module: ModuleNode, moduleInputs: readonly Tensor[], path: string, options?: Readonly<Record<string, unknown>>): Tensor[] => {
     const forward = module.layer?.forward
     let s = stats.get(module)
     if (!s) {
@@ -173,7 +173,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     stack.push(s)
     try {
       if (!forward) throw ctx.error('has no forward pass: it cannot take an input.')
-      const out = forward(module as ModuleNode & { args: never }, moduleInputs, ctx)
+      const out = forward(module as ModuleNode & { args: never }, moduleInputs, ctx, options)
       const outputs = Array.isArray(out) ? out : [out]
       ctx.use(...moduleInputs)
       s.outputShape = outputs[0] ? [...outputs[0].shape] : undefined

@@ -1,7 +1,6 @@
 import { bool, device, dtype, float, int, optionalFloat, optionalInt, str } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
-import type { ForwardContext, Tensor } from '../forward/trace.js'
-import type { ModuleNode } from '../model/module.js'
+import type { ForwardContext } from '../forward/trace.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 import type { ArgFailure, LayerDefinition } from './define-layer.js'
@@ -27,11 +26,10 @@ interface ActivationSpec<A> {
   name: string
   signature: readonly ArgSpec[]
   validate?: (args: A, fail: ArgFailure) => void
-  saves: Saves | ((args: A, ctx: ForwardContext) => Saves)
+  /** What it saves, fixed or depending on the device profile. */
+  saves: Saves | ((ctx: ForwardContext) => Saves)
   /** Present when the layer takes `inplace`. */
   inplace?: InplaceSaves
-  /** A check on the input before anything runs. */
-  check?: (self: ModuleNode & { args: A }, x: Tensor, ctx: ForwardContext) => void
 }
 
 /** An element-wise activation: same output shape, no compute counted (activations cost 0 MACs by convention). */
@@ -43,7 +41,6 @@ function activation<A extends object>(spec: ActivationSpec<A>): LayerDefinition<
     build() {},
     forward(self, inputs, ctx) {
       const x = inputs[0]!
-      spec.check?.(self, x, ctx)
       const inplace = spec.inplace !== undefined && (self.args as { inplace?: boolean }).inplace === true
       if (inplace) {
         if (spec.inplace === 'clone') ctx.save(ctx.tensor(x.shape, x.dtype))
@@ -51,7 +48,7 @@ function activation<A extends object>(spec: ActivationSpec<A>): LayerDefinition<
         return x
       }
       const y = ctx.tensor(x.shape, x.dtype)
-      const saves = typeof spec.saves === 'function' ? spec.saves(self.args, ctx) : spec.saves
+      const saves = typeof spec.saves === 'function' ? spec.saves(ctx) : spec.saves
       if (saves === 'output') ctx.save(y)
       if (saves === 'input' || saves === 'input+temp') ctx.save(x)
       if (saves === 'temp' || saves === 'input+temp') ctx.save(ctx.tensor(x.shape, x.dtype))
@@ -169,7 +166,7 @@ export const softsign = activation<Record<string, never>>({ name: 'Softsign', si
 export const logSigmoid = activation<Record<string, never>>({
   name: 'LogSigmoid',
   signature: [],
-  saves: (_args, ctx) => (ctx.device === 'cpu' ? 'input+temp' : 'input'),
+  saves: (ctx) => (ctx.device === 'cpu' ? 'input+temp' : 'input'),
 })
 
 /** `nn.Threshold(threshold, value, inplace=False)`: saves its input (in place: a copy of it). */

@@ -34,19 +34,12 @@ export interface MultiheadAttentionArgs {
   dtype: DType | null
 }
 
-let pendingNeedWeights: boolean | undefined
-
 /**
  * Runs a `MultiheadAttention` child as the transformer layers do, `need_weights=False`:
  * the averaged attention weights are then neither computed nor returned.
  */
 export function runAttentionWithoutWeights(ctx: ForwardContext, attention: ModuleNode, inputs: readonly Tensor[], name: string): Tensor {
-  pendingNeedWeights = false
-  try {
-    return ctx.run(attention, inputs, name)[0]!
-  } finally {
-    pendingNeedWeights = undefined
-  }
+  return ctx.run(attention, inputs, name, { need_weights: false })[0]!
 }
 
 function kvDims(a: MultiheadAttentionArgs): { kdim: number; vdim: number; packed: boolean } {
@@ -125,9 +118,8 @@ export const multiheadAttention = defineLayer<MultiheadAttentionArgs>({
     if (a.add_bias_kv) terms.push({ tensor: 'bias_k', factors: [['embed_dim', e]] }, { tensor: 'bias_v', factors: [['embed_dim', e]] })
     return terms
   },
-  forward(self, inputs, ctx) {
-    const needWeights = pendingNeedWeights ?? true
-    pendingNeedWeights = undefined
+  forward(self, inputs, ctx, options) {
+    const needWeights = options?.['need_weights'] !== false
     const a = self.args
     if (inputs.length > 3) throw ctx.error(`takes query, key and value: at most 3 tensors, got ${inputs.length}.`)
     const query = inputs[0]!
@@ -220,7 +212,8 @@ export const multiheadAttention = defineLayer<MultiheadAttentionArgs>({
     ctx.save(weights, v)
     ctx.macs(attentionMacs)
     ctx.use(weights, v)
-    // (batch·heads, L, head_dim) → (L·batch, embed): a copy, then the output projection.
+    // (batch·heads, L, head_dim) → (L·batch, embed) with `.contiguous()` (a copy unless L or
+    // batch·heads is 1; the same size either way), then the output projection saves it.
     const merged = ctx.tensor([tgtLen * batch, e], dt)
     ctx.save(merged, ctx.state(self.children.get('out_proj')!, 'weight'))
     ctx.macs(BigInt(tgtLen) * BigInt(batch) * BigInt(e) * BigInt(e))

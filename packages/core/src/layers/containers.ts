@@ -36,8 +36,14 @@ export const sequential = defineLayer<{ modules: Value[] }>({
   },
   forward(self, inputs, ctx) {
     let current = [...inputs]
+    let previous: string | undefined
     for (const [name, child] of self.children) {
-      if (child) current = ctx.run(child, current.slice(0, 1), name)
+      if (!child) continue
+      if (previous !== undefined && current.length > 1) {
+        throw ctx.error(`passes the ${current.length} outputs of \`${previous}\` (a tuple) to \`${name}\` (${child.type}), which takes one tensor; PyTorch fails here too. Put \`${previous}\` last or take its first output in your own module.`)
+      }
+      current = ctx.run(child, current.slice(0, 1), name)
+      previous = name
     }
     return current
   },

@@ -33,8 +33,11 @@ export interface FormulaTerm {
   factors: readonly Factor[]
 }
 
-/** The forward pass of one layer kind: output tensors from input tensors. */
-export type ForwardFn<A> = (self: ModuleNode & { args: A }, inputs: readonly Tensor[], ctx: ForwardContext) => Tensor | Tensor[]
+/**
+ * The forward pass of one layer kind: output tensors from input tensors. `options` holds keyword
+ * arguments of the forward call that a parent passed with `ctx.run` (e.g. `need_weights: false`).
+ */
+export type ForwardFn<A> = (self: ModuleNode & { args: A }, inputs: readonly Tensor[], ctx: ForwardContext, options?: Readonly<Record<string, unknown>>) => Tensor | Tensor[]
 
 /** The contract every layer kind fulfils. Each kind lives in one file of `layers/` and is listed once in `layers/index.ts`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

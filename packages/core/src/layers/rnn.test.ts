@@ -155,6 +155,21 @@ describe('rnn', () => {
   it('rejects an initial state of the wrong shape', () => {
     expect(() => cpu('nn.RNN(4, 8, 2)', [[3, 2, 4], [1, 2, 8]])).toThrow('Expected hidden size (2, 2, 8), got (1, 2, 8).')
   })
+
+  it('rejects more inputs than the input and h_0', () => {
+    expect(() => cpu('nn.RNN(4, 8)', [[3, 2, 4], [1, 2, 8], [1, 2, 8]])).toThrow('at most 2 tensors, got 3.')
+  })
+
+  it('refuses more layers than the tensor limit', () => {
+    const error = errorOf(() => analyze('nn.RNN(4, 8, 1000000)'))
+    expect(error.code).toBe('limit')
+    expect(error.message).toContain('would register 5,000,000 tensors')
+  })
+
+  it('uses the same per-step accounting for the cuda profile', () => {
+    const expr = 'nn.LSTM(4, 8, 2, dropout=0.5, bidirectional=True)'
+    expect(analyze(expr, { input: '3,2,4', device: 'cuda' }).forward!.savedBytes).toBe(cpu(expr, [[3, 2, 4]]).saved)
+  })
 })
 
 describe('lstm', () => {
@@ -312,6 +327,11 @@ describe('lstmCell', () => {
 
   it('rejects a state of the wrong shape', () => {
     expect(() => cpu('nn.LSTMCell(4, 8)', [[2, 4], [3, 8], [2, 8]])).toThrow('expects `hx` of shape (2, 8), got (3, 8).')
+  })
+
+  it('rejects h without c, and more than three inputs', () => {
+    expect(() => cpu('nn.LSTMCell(4, 8)', [[2, 4], [2, 8]])).toThrow('takes its state as two tensors (h, c); got h only.')
+    expect(() => cpu('nn.LSTMCell(4, 8)', [[2, 4], [2, 8], [2, 8], [2, 8]])).toThrow('at most 3 tensors, got 4.')
   })
 })
 

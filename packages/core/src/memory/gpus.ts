@@ -40,15 +40,15 @@ const appleSizes = [8, 16, 18, 24, 32, 36, 48, 64, 96, 128, 192, 256, 512]
  * which is the honest ceiling for allocations; marketing "GB" figures are larger or rounded.
  */
 export const accelerators: readonly Accelerator[] = [
-  accelerator('t4', 'NVIDIA T4 16GB', 15360n * MiB, 'nvml', ['tesla-t4']),
+  accelerator('t4', 'NVIDIA T4 16GB', 15n * GiB, 'nvml', ['tesla-t4']),
   accelerator('l4', 'NVIDIA L4 24GB', 23034n * MiB, 'nvml'),
   accelerator('a10', 'NVIDIA A10 24GB', 23028n * MiB, 'nvml', ['a10g']),
   accelerator('l40s', 'NVIDIA L40S 48GB', 46068n * MiB, 'nvml'),
   accelerator('rtx-3090', 'NVIDIA GeForce RTX 3090 24GB', 24268n * MiB, 'nvml', ['3090'], 'Drivers report 24,264 to 24,268 MiB; the board has 24 GiB.'),
   accelerator('rtx-4090', 'NVIDIA GeForce RTX 4090 24GB', 24564n * MiB, 'nvml', ['4090']),
   accelerator('rtx-5090', 'NVIDIA GeForce RTX 5090 32GB', 32607n * MiB, 'nvml', ['5090']),
-  accelerator('a100-40gb', 'NVIDIA A100 40GB', 40960n * MiB, 'nvml', ['a100-40']),
-  accelerator('a100-80gb', 'NVIDIA A100 80GB', 81920n * MiB, 'nvml', ['a100', 'a100-80']),
+  accelerator('a100-40gb', 'NVIDIA A100 40GB', 40n * GiB, 'nvml', ['a100-40']),
+  accelerator('a100-80gb', 'NVIDIA A100 80GB', 80n * GiB, 'nvml', ['a100', 'a100-80']),
   accelerator('h100-80gb', 'NVIDIA H100 80GB', 81559n * MiB, 'nvml', ['h100', 'h100-80', 'h100-sxm', 'h100-pcie']),
   accelerator('h200', 'NVIDIA H200 141GB', 143771n * MiB, 'nvml', ['h200-141gb']),
   accelerator('b200', 'NVIDIA B200 192GB', 183359n * MiB, 'nvml', ['b200-192gb'], 'Sold as 192 GB; HGX/DGX B200 boards expose 183,359 MiB (179 GiB).'),

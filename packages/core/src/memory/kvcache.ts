@@ -1,12 +1,13 @@
 import { NnsizeError } from '../errors.js'
 import { formatBytes } from '../format/bytes.js'
 import type { ByteUnits } from '../format/bytes.js'
-import { formatCount } from '../format/number.js'
+import { grouped } from './text.js'
 
 /**
  * What the KV cache of a decoder looks like, as a Hugging Face `config.json` gives it:
  * `layers` = `num_hidden_layers`, `kvHeads` = `num_key_value_heads` (or `num_attention_heads`),
- * `headDim` = `head_dim` (or `hidden_size / num_attention_heads`).
+ * `headDim` = `head_dim` (or `hidden_size / num_attention_heads`). The Hugging Face importer's `KVCacheShape`
+ * (`analysis.model.kvCache`) has this shape.
  */
 export interface KvCacheSpec {
   /** Decoder layers with attention. */
@@ -15,10 +16,10 @@ export interface KvCacheSpec {
   kvHeads: number
   /** Elements per head. */
   headDim: number
-  /** Sliding-window attention: layers that use it keep at most this many tokens (`sliding_window`). */
+  /** Sliding-window attention in every layer: each keeps at most this many tokens (`sliding_window`). */
   slidingWindow?: number | null | undefined
-  /** How many of the layers use the sliding window (Gemma 2 alternates: half of them). Default: all. */
-  slidingWindowLayers?: number | undefined
+  /** When only some layers use a window (Gemma 2 alternates): how many, and the window; the others keep every token. */
+  windowedLayers?: { count: number; window: number } | null | undefined
   /**
    * Multi-head latent attention (DeepSeek-V2/V3): elements cached per token per layer, one compressed vector shared
    * by K and V (`kv_lora_rank + qk_rope_head_dim`). When set, `kvHeads` and `headDim` are not used.
@@ -53,11 +54,13 @@ export function validateKvCacheSpec(spec: KvCacheSpec): KvCacheSpec {
     positiveInt(spec.headDim, 'headDim')
   }
   if (spec.slidingWindow !== undefined && spec.slidingWindow !== null) positiveInt(spec.slidingWindow, 'slidingWindow')
-  if (spec.slidingWindowLayers !== undefined) {
-    positiveInt(spec.slidingWindowLayers, 'slidingWindowLayers', true)
-    if (spec.slidingWindowLayers > spec.layers) {
-      throw new NnsizeError('option', `KV cache \`slidingWindowLayers\` (${spec.slidingWindowLayers}) cannot exceed \`layers\` (${spec.layers}).`)
-    }
+  const windowed = spec.windowedLayers ?? null
+  if (windowed !== null) {
+    if (typeof windowed !== 'object') throw new NnsizeError('option', 'KV cache `windowedLayers` must be `{ count, window }`.')
+    positiveInt(windowed.count, 'windowedLayers.count', true)
+    positiveInt(windowed.window, 'windowedLayers.window')
+    if (windowed.count > spec.layers) throw new NnsizeError('option', `KV cache \`windowedLayers.count\` (${windowed.count}) cannot exceed \`layers\` (${spec.layers}).`)
+    if (spec.slidingWindow !== undefined && spec.slidingWindow !== null) throw new NnsizeError('option', 'Give either `slidingWindow` (every layer) or `windowedLayers` (some layers), not both.')
   }
   return spec
 }
@@ -65,7 +68,7 @@ export function validateKvCacheSpec(spec: KvCacheSpec): KvCacheSpec {
 /**
  * Bytes of the KV cache for `batch` sequences of `tokens` tokens with `bytesPerElement`-byte entries (2 for
  * float16/bfloat16, 1 for FP8): `2 (K and V) × layers × kvHeads × headDim × bytes` per token, grouped-query aware;
- * layers with a sliding window hold at most `slidingWindow` tokens; latent attention caches `latentDim` per layer.
+ * layers with a sliding window hold at most that many tokens; latent attention caches `latentDim` per layer.
  */
 export function kvCacheBytes(spec: KvCacheSpec, batch: number, tokens: number, bytesPerElement: number, units: ByteUnits = 'iec'): KvCacheSize {
   validateKvCacheSpec(spec)
@@ -74,21 +77,22 @@ export function kvCacheBytes(spec: KvCacheSpec, batch: number, tokens: number, b
   positiveInt(bytesPerElement, 'bytesPerElement')
   const latent = spec.latentDim ?? null
   const perLayerToken = latent !== null ? BigInt(latent) : 2n * BigInt(spec.kvHeads) * BigInt(spec.headDim)
-  const window = spec.slidingWindow ?? null
-  const windowLayers = window === null ? 0 : (spec.slidingWindowLayers ?? spec.layers)
+  const windowed = spec.windowedLayers ?? null
+  const window = windowed !== null ? windowed.window : (spec.slidingWindow ?? null)
+  const windowLayers = windowed !== null ? windowed.count : window === null ? 0 : spec.layers
   const fullLayers = spec.layers - windowLayers
   const windowTokens = window === null ? 0 : Math.min(tokens, window)
   const b = BigInt(bytesPerElement)
   const tokenLayers = BigInt(fullLayers) * BigInt(tokens) + BigInt(windowLayers) * BigInt(windowTokens)
   const bytes = BigInt(batch) * tokenLayers * perLayerToken * b
   const bytesPerToken = BigInt(spec.layers) * perLayerToken * b
-  const perToken = latent !== null ? `${formatCount(latent)} latent` : `2 (K, V) × ${formatCount(spec.kvHeads)} KV heads × ${formatCount(spec.headDim)} head dim`
+  const perToken = latent !== null ? `${grouped(latent)} latent` : `2 (K, V) × ${grouped(spec.kvHeads)} KV heads × ${grouped(spec.headDim)} head dim`
   const layerTokens =
     windowLayers === 0
-      ? `${formatCount(spec.layers)} layers × ${formatCount(tokens)} tokens`
+      ? `${grouped(spec.layers)} layers × ${grouped(tokens)} tokens`
       : fullLayers === 0
-        ? `${formatCount(spec.layers)} layers × ${formatCount(windowTokens)} tokens (window ${formatCount(window!)})`
-        : `(${formatCount(fullLayers)} layers × ${formatCount(tokens)} tokens + ${formatCount(windowLayers)} sliding-window layers × ${formatCount(windowTokens)} tokens)`
-  const formula = `${perToken} × ${bytesPerElement} B × ${layerTokens} × batch ${formatCount(batch)} = ${formatBytes(bytes, units)}`
+        ? `${grouped(spec.layers)} layers × ${grouped(windowTokens)} tokens (window ${grouped(window!)})`
+        : `(${grouped(fullLayers)} layers × ${grouped(tokens)} tokens + ${grouped(windowLayers)} sliding-window layers × ${grouped(windowTokens)} tokens)`
+  const formula = `${perToken} × ${bytesPerElement} B × ${layerTokens} × batch ${grouped(batch)} = ${formatBytes(bytes, units)}`
   return { bytes, bytesPerToken, formula }
 }

@@ -83,24 +83,25 @@ function matcher(target: string): (name: string, node: ModuleNode) => boolean {
     }
     return (name) => re.test(name)
   }
-  return (name) => name === target || name.endsWith(`.${target}`)
+  const suffix = `.${target}`
+  return (name) => name === target || name.endsWith(suffix)
 }
 
 /**
  * The adapters PEFT's `get_peft_model` adds for these LoRA settings, matched over the module tree by name.
  * A target that matches nothing, or a matched module PEFT cannot adapt, is an `option` error.
  */
-export function loraAdapters(root: ModuleNode, options: LoraOptions): { adapters: LoraAdapter[]; params: bigint } {
+export function loraAdapters(root: ModuleNode, options: LoraOptions, modules?: ReadonlyArray<readonly [string, ModuleNode]>): { adapters: LoraAdapter[]; params: bigint } {
   const rank = options.rank
   if (!Number.isSafeInteger(rank) || rank < 1) throw new NnsizeError('option', `LoRA rank \`r\` must be a positive whole number, got \`${String(rank)}\`.`)
   if (!Array.isArray(options.targets) || options.targets.length === 0) {
     throw new NnsizeError('option', 'LoRA needs target modules: `target=q_proj|v_proj`, `target=all-linear` or `target=re:.*attn.*`.')
   }
-  const modules = namedModules(root).filter(([name]) => name !== '')
+  const named = (modules ?? namedModules(root)).filter(([name]) => name !== '')
   const adapters: LoraAdapter[] = []
   const matchedBy = new Map<string, number>()
   const matchers = options.targets.map((t) => [t, matcher(t)] as const)
-  for (const [name, node] of modules) {
+  for (const [name, node] of named) {
     const hits = matchers.filter(([, m]) => m(name, node))
     if (hits.length === 0) continue
     for (const [t] of hits) matchedBy.set(t, (matchedBy.get(t) ?? 0) + 1)
@@ -111,12 +112,12 @@ export function loraAdapters(root: ModuleNode, options: LoraOptions): { adapters
   }
   const unmatched = options.targets.filter((t) => !matchedBy.has(t))
   if (unmatched.length > 0) {
-    const leafNames = [...new Set(modules.map(([name]) => name.split('.').at(-1)!))]
+    const leafNames = [...new Set(named.map(([name]) => name.split('.').at(-1)!))]
     const suggestions = unmatched.flatMap((t) => suggest(t, leafNames)).slice(0, 3)
     const examples = leafNames.slice(0, 8).map((n) => `\`${n}\``).join(', ')
     throw new NnsizeError(
       'option',
-      `LoRA target${unmatched.length > 1 ? 's' : ''} ${unmatched.map((t) => `\`${t}\``).join(', ')} match${unmatched.length > 1 ? '' : 'es'} no module.${didYouMean(suggestions)}${modules.length > 0 ? ` Module names include ${examples}.` : ' The model has no submodules.'}`,
+      `LoRA target${unmatched.length > 1 ? 's' : ''} ${unmatched.map((t) => `\`${t}\``).join(', ')} match${unmatched.length > 1 ? '' : 'es'} no module.${didYouMean(suggestions)}${named.length > 0 ? ` Module names include ${examples}.` : ' The model has no submodules.'}`,
       { suggestions },
     )
   }

@@ -23,6 +23,8 @@ export interface OptimizerTensor {
   kind?: 'parameter' | 'buffer'
   /** True when its gradient is sparse (`nn.Embedding(..., sparse=True)`); only `SparseAdam` needs this. */
   sparseGradient?: boolean
+  /** The element count, when already known (`TensorEntry.elementCount`); otherwise computed from the shape. */
+  elementCount?: bigint
 }
 
 /** One kind of state tensor, summed over the parameters that hold it. */
@@ -168,10 +170,11 @@ const adam = (name: 'Adam' | 'AdamW', weightDecay: number, shortNames: string[])
 
 function bnbAccounting(states: readonly string[], variant: '' | '8bit' | '32bit', paged: boolean): string {
   const names = states.map((s) => `\`${s}\``).join(' + ')
-  const eight = `uint8 ${names} plus one float32 \`absmax\` scale per block of 256 elements for each state; parameters with fewer than \`min_8bit_size\` (4096) elements keep float32 states; the 256-entry float32 quantisation map${states.length > 1 ? 's' : ''} (${states.map((_, i) => `\`qmap${i + 1}\``).join(', ')}) are shared by all parameters`
-  const body = variant === '8bit' ? eight : variant === '32bit' ? `float32 ${names}, whatever the parameter dtype` : `float32 ${names} (with \`optim_bits=8\`: ${eight})`
+  const maps = states.map((_, i) => `\`qmap${i + 1}\``).join(', ')
+  const eight = `${names} in uint8, plus one float32 \`absmax${states.length > 1 ? '1`/`absmax2' : '1'}\` scale per block of 256 elements; parameters with fewer than \`min_8bit_size\` (4096) elements keep float32 states; the 256-entry float32 quantisation map${states.length > 1 ? 's' : ''} (${maps}) ${states.length > 1 ? 'are' : 'is'} shared by all parameters`
+  const body = variant === '8bit' ? eight : variant === '32bit' ? `${names} in float32, whatever the parameter dtype` : `${names} in float32 (with \`optim_bits=8\`: ${eight})`
   const pagedNote = paged ? ' Paged: states of 100,000+ elements live in CUDA unified memory, which the driver may evict to CPU RAM under pressure; counted on the GPU here.' : ''
-  return `${body[0]!.toUpperCase()}${body.slice(1)}; \`step\` is a Python int.${pagedNote}`
+  return `${body}; \`step\` is a Python int.${pagedNote}`
 }
 
 /** bitsandbytes' 8-bit/32-bit optimizers (Optimizer1State / Optimizer2State). */
@@ -512,6 +515,12 @@ const definitions: readonly OptimizerDefinition[] = [
   ),
 ]
 
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 function widestFloat(dtypes: readonly DType[]): DType {
   let best: DType = dtypes[0]!
   for (const d of dtypes) if (dtypeBytes[d] > dtypeBytes[best]) best = d
@@ -679,37 +688,54 @@ function resolveSpec(optimizer: string | OptimizerSpec): [OptimizerSpec, Optimiz
  */
 export function optimizerStateBreakdown(tensors: readonly OptimizerTensor[], optimizer: string | OptimizerSpec): OptimizerStateBreakdown {
   const [spec, def] = resolveSpec(optimizer)
-  const params: Sized[] = []
+  const args = spec.args as Args
+  const params: OptimizerTensor[] = []
   for (const t of tensors) {
     if (t.kind === 'buffer') continue
     if (def.statefulParameters === 'trainable' && !t.trainable) continue
-    params.push({ ...t, elements: numel(t.shape) })
+    params.push(t)
   }
-  def.checkTensors?.(params)
+  const sized = (t: OptimizerTensor): Sized => ({ name: t.name, shape: t.shape, dtype: t.dtype, trainable: t.trainable, sparseGradient: t.sparseGradient === true, elements: t.elementCount ?? numel(t.shape) })
+  const all = def.shared || def.checkTensors ? params.map(sized) : undefined
+  if (all) def.checkTensors?.(all)
   const entries = new Map<string, OptimizerStateEntry>()
   const add = (s: State, count: number): void => {
-    const key = `${s.name}\u0000${s.dtype}`
-    const bytes = s.elements * BigInt(dtypeBytes[s.dtype])
+    const key = s.dtype === 'float32' ? s.name : `${s.name}:${s.dtype}`
     const existing = entries.get(key)
+    const elements = count === 1 ? s.elements : s.elements * BigInt(count)
+    const bytes = elements * BigInt(dtypeBytes[s.dtype])
     if (existing) {
-      existing.elements += s.elements
+      existing.elements += elements
       existing.bytes += bytes
       existing.tensors += count
     } else {
-      entries.set(key, { name: s.name, dtype: s.dtype, elements: s.elements, bytes, tensors: count })
+      entries.set(key, { name: s.name, dtype: s.dtype, elements, bytes, tensors: count })
     }
   }
   let statefulParameters = 0
   if (def.perParameter) {
+    // Per-parameter state depends only on shape, dtype and gradient kind: compute it once per distinct triple.
+    const groups = new Map<number, Array<{ t: OptimizerTensor; count: number }>>()
     for (const t of params) {
-      const states = def.perParameter(t, spec.args as Args)
-      if (states.length > 0) statefulParameters++
-      for (const s of states) add(s, 1)
+      let h = t.shape.length
+      for (const d of t.shape) h = (Math.imul(h, 31) + d) | 0
+      const list = groups.get(h)
+      const group = list?.find((g) => g.t.dtype === t.dtype && g.t.sparseGradient === t.sparseGradient && sameShape(g.t.shape, t.shape))
+      if (group) group.count++
+      else if (list) list.push({ t, count: 1 })
+      else groups.set(h, [{ t, count: 1 }])
+    }
+    for (const list of groups.values()) {
+      for (const { t, count } of list) {
+        const states = def.perParameter(sized(t), args)
+        if (states.length > 0) statefulParameters += count
+        for (const s of states) add(s, count)
+      }
     }
   }
-  if (def.shared) {
-    const shared = def.shared(params, spec.args as Args)
-    if (shared.length > 0 && !def.perParameter) statefulParameters = params.length > 0 ? 1 : 0
+  if (def.shared && all) {
+    const shared = def.shared(all, args)
+    if (shared.length > 0 && !def.perParameter) statefulParameters = all.length > 0 ? 1 : 0
     for (const s of shared) add(s, 1)
   }
   const list = [...entries.values()]
@@ -718,7 +744,7 @@ export function optimizerStateBreakdown(tensors: readonly OptimizerTensor[], opt
 
 /**
  * Bytes of optimizer state for these parameters (e.g. `Analysis.tensors`), exactly as PyTorch holds them after one
- * `step()`: `optimizerStateBytes(analyze('nn.Linear(500, 768)').tensors, 'Adam()')` → `3078152n`.
+ * `step()`: `optimizerStateBytes(analyze('nn.Linear(8, 4)').tensors, 'Adam()')` → `296n` (`step` 2 × 4 B + two moments 36 × 4 B each).
  */
 export function optimizerStateBytes(tensors: readonly OptimizerTensor[], optimizer: string | OptimizerSpec): bigint {
   return optimizerStateBreakdown(tensors, optimizer).bytes

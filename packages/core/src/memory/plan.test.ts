@@ -105,6 +105,17 @@ describe('planMemory', () => {
       expect(p.memory.activations.bytes).toBe(4n * 2048n + 8192n + 2048n)
       expect(p.memory.activations.formula).toContain('4 checkpointed blocks under the top level')
     })
+    it('checkpoints the repeated blocks of a transformer and recomputes attention selectively', () => {
+      const encoder = analyze('nn.TransformerEncoder(nn.TransformerEncoderLayer(256, 8, 1024, batch_first=True), num_layers=6)', { input: '4,128,256' })
+      const none = planMemory(encoder, { checkpointing: 'none' }).memory.activations
+      const selective = planMemory(encoder, { checkpointing: 'selective' }).memory.activations
+      const full = planMemory(encoder, { checkpointing: 'full' }).memory.activations
+      expect(full.formula).toContain('inside 6 checkpointed blocks under `layers`')
+      expect(selective.formula).toContain('recomputed inside 6 attention modules')
+      const layer = encoder.forward!.modules.find((m) => m.path === 'layers.0')!
+      expect(full.bytes).toBe(none.bytes - 6n * layer.savedBytes + 6n * 4n * 128n * 256n * 4n + layer.savedBytes)
+      expect(full.bytes < selective.bytes && selective.bytes < none.bytes).toBe(true)
+    })
     it('says when selective checkpointing has no attention to recompute', () => {
       const p = planMemory(analyze(mlp, { input: '8,64' }), { checkpointing: 'selective' })
       expect(p.notes.some((n) => n.includes('no attention modules'))).toBe(true)
@@ -176,6 +187,19 @@ describe('planMemory', () => {
       expect(p.options.tensorParallel).toBe(4)
       expect(p.perDevice.kvCache.bytes).toBe((10n * GiB) / 4n)
     })
+    it('takes the KV cache from a Hugging Face model: Llama-2-70B at 32,768 tokens in bf16 is 10 GiB', () => {
+      const p = planMemory(analyze('llama-2-70b'), { mode: 'inference', weights: 'bf16', contextLength: 32768, ...noOverhead })
+      expect(p.memory.kvCache.bytes).toBe(10n * GiB)
+      expect(p.options.kvCache).toEqual({ layers: 80, kvHeads: 8, headDim: 128 })
+      const unsized = planMemory(analyze('llama-2-70b'), { mode: 'inference' })
+      expect(unsized.memory.kvCache.bytes).toBe(0n)
+      expect(unsized.notes.some((n) => n.includes('give `contextLength`'))).toBe(true)
+    })
+    it('gives Llama-3.1-8B 128 KiB per token and Gemma 2 a window on half its layers', () => {
+      expect(planMemory(analyze('llama-3.1-8b'), { mode: 'inference', contextLength: 1 }).memory.kvCache.bytes).toBe(128n * 1024n)
+      const gemma = planMemory(analyze('gemma-2-9b'), { mode: 'inference', contextLength: 8192 })
+      expect(gemma.memory.kvCache.bytes).toBe((21n * 8192n + 21n * 4096n) * 2n * 8n * 256n * 2n)
+    })
     it('needs a context length with a KV cache and refuses training-only options', () => {
       expect(optionError(() => planMemory(model, { mode: 'inference', kvCache: { layers: 1, kvHeads: 1, headDim: 1 } })).message).toContain('contextLength')
       expect(optionError(() => planMemory(model, { mode: 'inference', zero: 3 })).message).toContain('apply to training')
@@ -220,6 +244,12 @@ describe('planMemory', () => {
       expect(p.fit!.message).toMatch(/^does not fit on NVIDIA A100 80GB: needs/)
       // 1 GiB overhead + 30 GB gathered + 120 GB / N ≤ 80 GiB → N = 3
       expect(p.fit!.gpusNeeded).toBe(3)
+    })
+    it('caps hybrid sharding at one node, so more nodes do not help', () => {
+      const big = analyze('nn.Linear(50000, 150000, bias=False)')
+      const p = planMemory(big, { gpu: 'a100-80gb', fsdp: 'hybrid_shard', gpusPerNode: 2, precision: 'mixed-bf16', optimizer: 'Adam()' })
+      expect(p.fit!.gpusNeeded).toBeNull()
+      expect(planMemory(big, { gpu: 'a100-80gb', fsdp: 'full_shard', precision: 'mixed-bf16', optimizer: 'Adam()' }).fit!.gpusNeeded).toBe(3)
     })
     it('finds no GPU count when nothing is sharded', () => {
       const big = analyze('nn.Linear(50000, 150000, bias=False)')

@@ -2,9 +2,10 @@ import type { Analysis } from '../analyze.js'
 import { NnsizeError } from '../errors.js'
 import { formatBytes } from '../format/bytes.js'
 import type { ByteUnits } from '../format/bytes.js'
-import { formatCount } from '../format/number.js'
+import { grouped } from './text.js'
 import { traceForward } from '../forward/trace.js'
 import type { ForwardResult, InputSpec } from '../forward/trace.js'
+import type { ModuleNode, TensorDef } from '../model/module.js'
 import { namedModules } from '../model/module.js'
 import { dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -174,7 +175,7 @@ const fail = (message: string): never => {
 
 function wholeNumber(value: unknown, name: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    fail(`\`${name}\` must be a whole number from ${formatCount(min)} to ${formatCount(max)}, got \`${String(value)}\`.`)
+    fail(`\`${name}\` must be a whole number from ${grouped(min)} to ${grouped(max)}, got \`${String(value)}\`.`)
   }
   return value as number
 }
@@ -197,7 +198,7 @@ function byDType(items: ReadonlyArray<readonly [bigint, DType]>): { bytes: bigin
   for (const [dtype, count] of groups) {
     bytes += count * BigInt(dtypeBytes[dtype])
     elements += count
-    parts.push(`${formatCount(count)} × ${dtypeBytes[dtype]} B (${dtype})`)
+    parts.push(`${grouped(count)} × ${dtypeBytes[dtype]} B (${dtype})`)
   }
   return { bytes, elements, text: parts.length > 0 ? parts.join(' + ') : '0' }
 }
@@ -205,7 +206,10 @@ function byDType(items: ReadonlyArray<readonly [bigint, DType]>): { bytes: bigin
 /** The dtype a float tensor takes under a mode's override. */
 const castTo = (dtype: DType, override: DType | null): DType => (override !== null && isFloatingDType(dtype) ? override : dtype)
 
-/** Which block list full checkpointing wraps: the module whose children were called most. */
+/**
+ * Which block list full checkpointing wraps: the module whose called children repeat one class most often
+ * (`layers` of a decoder: its N blocks), ties going to the one with more children, then the shallower.
+ */
 function checkpointBlocks(forward: ForwardResult): { parent: string; blocks: ForwardResult['modules'] } | undefined {
   const byParent = new Map<string, ForwardResult['modules']>()
   for (const s of forward.modules) {
@@ -215,12 +219,16 @@ function checkpointBlocks(forward: ForwardResult): { parent: string; blocks: For
     list.push(s)
     byParent.set(parent, list)
   }
-  let best: { parent: string; blocks: ForwardResult['modules'] } | undefined
+  let best: { parent: string; blocks: ForwardResult['modules']; repeat: number; depth: number } | undefined
   for (const [parent, blocks] of byParent) {
     if (blocks.length < 2) continue
+    const counts = new Map<string, number>()
+    for (const b of blocks) counts.set(b.module.type, (counts.get(b.module.type) ?? 0) + 1)
+    const repeat = Math.max(...counts.values())
     const depth = parent === '' ? 0 : parent.split('.').length
-    const bestDepth = best ? (best.parent === '' ? 0 : best.parent.split('.').length) : Infinity
-    if (!best || blocks.length > best.blocks.length || (blocks.length === best.blocks.length && depth < bestDepth)) best = { parent, blocks }
+    if (!best || repeat > best.repeat || (repeat === best.repeat && (blocks.length > best.blocks.length || (blocks.length === best.blocks.length && depth < best.depth)))) {
+      best = { parent, blocks, repeat, depth }
+    }
   }
   return best
 }
@@ -276,6 +284,8 @@ interface Layout {
   offloadOptimizer: OffloadTarget
   offloadParams: OffloadTarget
   fsdp: boolean
+  /** Hybrid sharding: the most ranks one shard group spans (one node's worth), else null. */
+  hybridGroup: number | null
 }
 
 interface Replica {
@@ -292,14 +302,15 @@ interface Replica {
 
 type DeviceLines = MemoryPlan['perDevice']
 
-function perDevice(r: Replica, l: Layout, batch: number, units: ByteUnits, mode: 'training' | 'inference'): DeviceLines {
+function perDevice(r: Replica, l: Layout, batch: number, units: ByteUnits, mode: 'training' | 'inference', formulas = true): DeviceLines {
+  const fb = (bytes: bigint): string => (formulas ? formatBytes(bytes, units) : '')
   const mp = BigInt(l.tp * l.pp)
-  const split = (m: MemoryLine, what: string): MemoryLine => (mp > 1n ? line(ceilDiv(m.bytes, mp), `${formatBytes(m.bytes, units)} ${what} ÷ ${mp} (tensor ${l.tp} × pipeline ${l.pp})`) : m)
+  const split = (m: MemoryLine, what: string): MemoryLine => (mp > 1n ? line(ceilDiv(m.bytes, mp), `${fb(m.bytes)} ${what} ÷ ${mp} (tensor ${l.tp} × pipeline ${l.pp})`) : m)
   const shard = BigInt(l.shard)
   const sharded = (m: MemoryLine, what: string): MemoryLine => {
     const base = split(m, what)
     if (shard <= 1n) return base
-    return line(ceilDiv(base.bytes, shard), `${formatBytes(base.bytes, units)} ${mp > 1n ? 'per model-parallel rank ' : ''}${what} ÷ ${shard} shards`)
+    return line(ceilDiv(base.bytes, shard), `${fb(base.bytes)} ${mp > 1n ? 'per model-parallel rank ' : ''}${what} ÷ ${shard} shards`)
   }
   let weights = l.stage >= 3 ? sharded(r.weights, 'weights') : split(r.weights, 'weights')
   let gradients = l.stage >= 2 ? sharded(r.gradients, 'gradients') : split(r.gradients, 'gradients')
@@ -312,12 +323,12 @@ function perDevice(r: Replica, l: Layout, batch: number, units: ByteUnits, mode:
     if (target === 'none' || m.bytes === 0n) return m
     if (target === 'cpu') {
       cpu += m.bytes
-      cpuParts.push(`${what} ${formatBytes(m.bytes, units)}`)
+      cpuParts.push(`${what} ${fb(m.bytes)}`)
     } else {
       nvme += m.bytes
-      nvmeParts.push(`${what} ${formatBytes(m.bytes, units)}`)
+      nvmeParts.push(`${what} ${fb(m.bytes)}`)
     }
-    return line(0n, `${formatBytes(m.bytes, units)} ${what} offloaded to ${target === 'cpu' ? 'CPU memory' : 'NVMe'}`)
+    return line(0n, `${fb(m.bytes)} ${what} offloaded to ${target === 'cpu' ? 'CPU memory' : 'NVMe'}`)
   }
   if (l.fsdp && l.offloadParams !== 'none') {
     weights = offload(weights, l.offloadParams, 'weights')
@@ -330,7 +341,7 @@ function perDevice(r: Replica, l: Layout, batch: number, units: ByteUnits, mode:
   }
   const gathering = l.stage >= 3 && l.shard > 1
   const gathered = gathering
-    ? line(ceilDiv(r.gatherBytes, mp), `largest module \`${r.gatherModule || '(root)'}\` gathered whole during its forward and backward: ${formatBytes(ceilDiv(r.gatherBytes, mp), units)} of weights and gradients`)
+    ? line(ceilDiv(r.gatherBytes, mp), `largest module \`${r.gatherModule || '(root)'}\` gathered whole during its forward and backward: ${fb(ceilDiv(r.gatherBytes, mp))} of weights and gradients`)
     : line(0n, l.stage >= 3 ? 'nothing is gathered: one shard holds every parameter' : 'parameters are not sharded')
   const act = r.activations(batch)
   const activations = l.tp > 1 && mode === 'training' ? line(ceilDiv(act.bytes, BigInt(l.tp)), `${act.formula}; ÷ ${l.tp} (tensor parallel with sequence parallelism)`) : act
@@ -346,9 +357,9 @@ function perDevice(r: Replica, l: Layout, batch: number, units: ByteUnits, mode:
     kvCache,
     gatheredWeights: gathered,
     overhead: r.overhead,
-    total: line(total, `${parts.filter((p) => p.bytes > 0n).map((p) => formatBytes(p.bytes, units)).join(' + ') || '0 B'} = ${formatBytes(total, units)}`),
-    offloadedCpu: line(cpu, cpuParts.length > 0 ? `${cpuParts.join(' + ')} = ${formatBytes(cpu, units)}` : 'nothing offloaded to CPU memory'),
-    offloadedNvme: line(nvme, nvmeParts.length > 0 ? `${nvmeParts.join(' + ')} = ${formatBytes(nvme, units)}` : 'nothing offloaded to NVMe'),
+    total: line(total, `${parts.filter((p) => p.bytes > 0n).map((p) => fb(p.bytes)).join(' + ') || '0 B'} = ${fb(total)}`),
+    offloadedCpu: line(cpu, cpuParts.length > 0 ? `${cpuParts.join(' + ')} = ${fb(cpu)}` : 'nothing offloaded to CPU memory'),
+    offloadedNvme: line(nvme, nvmeParts.length > 0 ? `${nvmeParts.join(' + ')} = ${fb(nvme)}` : 'nothing offloaded to NVMe'),
   }
 }
 
@@ -412,15 +423,33 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     if (offloadParams !== 'none' && zero !== 3) fail('Parameter offload needs ZeRO-3 (`zero: 3`) or FSDP.')
   }
   const hybrid = fsdp === 'hybrid_shard' || fsdp === 'hybrid_shard_zero2'
-  const shard = stage === 0 ? 1 : hybrid ? Math.max(1, Math.min(dp, Math.floor(gpusPerNode / (tp * pp)))) : dp
+  const hybridGroup = hybrid ? Math.max(1, Math.floor(gpusPerNode / (tp * pp))) : null
+  const shard = stage === 0 ? 1 : hybridGroup !== null ? Math.min(dp, hybridGroup) : dp
   if (stage > 0 && dp === 1) notes.add(`${zero !== null ? `ZeRO-${zero}` : `FSDP ${fsdp}`} with one data-parallel rank shards nothing: every state stays whole on the GPU.`)
   const overhead = options.overheadBytes === undefined ? defaultOverheadBytes : parseByteSize(options.overheadBytes, 'overheadBytes')
   const perSample = options.activationBytesPerSample === undefined ? null : parseByteSize(options.activationBytesPerSample, 'activationBytesPerSample')
-  const kvSpec = options.kvCache === undefined ? null : validateKvCacheSpec(options.kvCache)
   const contextLength = options.contextLength === undefined ? null : wholeNumber(options.contextLength, 'contextLength', 1, 2 ** 31 - 1)
   const kvDTypeName = options.kvCacheDType === undefined ? 'bf16' : oneOf(options.kvCacheDType, 'kvCacheDType', Object.keys(kvCacheDTypes))
+  let kvSpec: KvCacheSpec | null = options.kvCache === undefined ? null : validateKvCacheSpec(options.kvCache)
   if (kvSpec !== null && contextLength === null) fail('A KV cache needs `contextLength` (tokens per sequence).')
+  const modelKv = analysis.model?.kvCache ?? null
+  if (kvSpec === null && modelKv !== null && !training) {
+    // The Hugging Face importer describes the model's cache; use it when no other description is given.
+    const { layers, kvHeads, headDim, slidingWindow, slidingWindowLayers, latentDim } = modelKv
+    // The importer says how many layers use the window; all of them is a plain sliding window.
+    const someLayersWindowed = slidingWindow !== undefined && slidingWindowLayers !== undefined && slidingWindowLayers < layers
+    kvSpec = validateKvCacheSpec({
+      layers,
+      kvHeads,
+      headDim,
+      ...(slidingWindow !== undefined && !someLayersWindowed ? { slidingWindow } : {}),
+      ...(someLayersWindowed ? { windowedLayers: { count: slidingWindowLayers, window: slidingWindow } } : {}),
+      ...(latentDim !== undefined ? { latentDim } : {}),
+    })
+    if (contextLength === null) notes.add('The KV cache is not counted: give `contextLength` (tokens per sequence) to size it.')
+  }
   if (kvSpec !== null && training) notes.add('Training keeps no KV cache; the KV cache description is ignored.')
+  if (contextLength !== null && training) notes.add('`contextLength` sizes the inference KV cache; training activations follow the traced input shape (give the sequence length there).')
   const gpu = resolveGpu(options.gpu)
 
   const precision: PrecisionMode = findPrecision(options.precision ?? 'auto')
@@ -429,9 +458,15 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   const optimizer = training ? (typeof options.optimizer === 'object' && options.optimizer !== null ? options.optimizer : parseOptimizer(options.optimizer ?? 'AdamW()')) : null
 
   // ---- tensors ----
-  const moduleType = new Map<string, string>()
-  for (const [path, node] of namedModules(analysis.root)) {
-    for (const name of node.params.keys()) moduleType.set(path === '' ? name : `${path}.${name}`, node.type)
+  const modules: ReadonlyArray<readonly [string, ModuleNode]> = Array.isArray(analysis.modules) ? analysis.modules.map((m) => [m.path, m.node] as const) : namedModules(analysis.root)
+  let typeOfTensor: Map<TensorDef, string> | undefined
+  /** Class of the module owning each parameter (for formats that quantise linear layers only). */
+  const moduleType = (def: TensorDef): string | undefined => {
+    if (!typeOfTensor) {
+      typeOfTensor = new Map()
+      for (const [, node] of modules) for (const t of node.params.values()) if (t && !typeOfTensor.has(t)) typeOfTensor.set(t, node.type)
+    }
+    return typeOfTensor.get(def)
   }
   const params = analysis.tensors.filter((t) => t.kind === 'parameter')
   const buffers = analysis.tensors.filter((t) => t.kind === 'buffer')
@@ -440,7 +475,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   let adapterTensors: OptimizerTensor[] = []
   if (options.lora !== undefined) {
     if (!training) fail('LoRA applies to training; for inference of a merged model plan it without `lora`.')
-    const { adapters, params: adapterParams } = loraAdapters(analysis.root, options.lora)
+    const { adapters, params: adapterParams } = loraAdapters(analysis.root, options.lora, modules)
     adapterTensors = loraTensors(adapters)
     lora = { adapters, params: adapterParams, quantizedBase: options.lora.quantizeBase === true }
   }
@@ -455,15 +490,15 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     if (qlora) {
       const nf4 = findWeightFormat('nf4-dq')
       const other = precision.weightDType ?? null
-      const wt = [...params, ...buffers].map((t): WeightTensor => ({ name: t.name, kind: t.kind, shape: t.shape, dtype: other !== null && isFloatingDType(t.dtype) && t.kind === 'parameter' ? other : t.dtype, moduleType: moduleType.get(t.name) }))
+      const wt = [...params, ...buffers].map((t): WeightTensor => ({ name: t.name, kind: t.kind, shape: t.shape, dtype: other !== null && isFloatingDType(t.dtype) && t.kind === 'parameter' ? other : t.dtype, moduleType: moduleType(t.def) }))
       const r = weightBytes(wt, nf4)
       baseBytes = r.bytes
-      baseText = `frozen base: ${formatCount(r.quantisedElements)} linear weights in NF4 with double quantisation (${formatBytes(r.quantisedBytes, units)}) + ${formatCount(r.otherElements)} other elements (${formatBytes(r.otherBytes, units)})`
+      baseText = `frozen base: ${grouped(r.quantisedElements)} linear weights in NF4 with double quantisation (${formatBytes(r.quantisedBytes, units)}) + ${grouped(r.otherElements)} other elements (${formatBytes(r.otherBytes, units)})`
     } else {
       const p = byDType(params.map((t) => [t.elementCount, castTo(t.dtype, precision.weightDType)] as const))
       const b = byDType(buffers.map((t) => [t.elementCount, castTo(t.dtype, precision.weightDType)] as const))
       baseBytes = p.bytes + b.bytes
-      baseText = `${lora ? 'frozen base ' : ''}${formatCount(p.elements)} params: ${p.text}${b.elements > 0n ? ` + buffers ${b.text}` : ''}`
+      baseText = `${lora ? 'frozen base ' : ''}${grouped(p.elements)} params: ${p.text}${b.elements > 0n ? ` + buffers ${b.text}` : ''}`
     }
     const copies = precision.weightCopyDType === null ? null : byDType(params.filter(baseTrainable).map((t) => [t.elementCount, precision.weightCopyDType!] as const))
     const adapters = byDType(adapterTensors.map((t) => [numel(t.shape), t.dtype] as const))
@@ -475,7 +510,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     if (adapterCopies && adapterCopies.bytes > 0n) parts.push(`autocast copies of the adapters ${adapterCopies.text}`)
     weights = line(bytes, `${parts.join(' + ')} = ${formatBytes(bytes, units)}`)
   } else {
-    const wt = analysis.tensors.map((t): WeightTensor => ({ name: t.name, kind: t.kind, shape: t.shape, dtype: t.dtype, moduleType: moduleType.get(t.name) }))
+    const wt = analysis.tensors.map((t): WeightTensor => ({ name: t.name, kind: t.kind, shape: t.shape, dtype: t.dtype, moduleType: moduleType(t.def) }))
     const r = weightBytes(wt, format)
     weights = line(r.bytes, `${describeWeightBytes(format, r)} = ${formatBytes(r.bytes, units)}`)
     if (format.appliesTo === 'linear' && r.quantisedTensors === 0) notes.add(`\`${format.id}\` quantises linear layers; this model has none, so every tensor stays in ${format.otherDType}.`)
@@ -487,27 +522,30 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   let breakdown: OptimizerStateBreakdown | undefined
   if (training && optimizer) {
     const trainable = lora ? adapterTensors : params.filter((t) => t.trainable)
-    const g = byDType(trainable.map((t) => [numel(t.shape), lora ? t.dtype : castTo(t.dtype, precision.gradDType)] as const))
+    const g = byDType(trainable.map((t) => [t.elementCount ?? numel(t.shape), lora ? t.dtype : castTo(t.dtype, precision.gradDType)] as const))
     const trainableCount = g.elements
     let gradBytes = g.bytes
     let gradText = trainableCount === 0n ? 'no trainable parameters' : `${g.text}`
     if (gradAccumulation > 1) {
       if (precision.masterWeights && !lora) {
         gradBytes += trainableCount * 4n
-        gradText += ` + float32 accumulation buffer ${formatCount(trainableCount)} × 4 B (${gradAccumulation} micro-batches)`
+        gradText += ` + float32 accumulation buffer ${grouped(trainableCount)} × 4 B (${gradAccumulation} micro-batches)`
       } else {
         gradText += ` (${gradAccumulation} micro-batches accumulate into the same buffers)`
       }
     }
     gradients = line(gradBytes, `${gradText} = ${formatBytes(gradBytes, units)}`)
-    const sparse = sparseWeights(analysis)
+    const sparse = new Set<string>()
+    if (optimizer.name === 'SparseAdam') {
+      for (const [path, node] of modules) if ((node.type === 'Embedding' || node.type === 'EmbeddingBag') && node.args['sparse'] === true) sparse.add(path === '' ? 'weight' : `${path}.weight`)
+    }
     const optimizerTensors: OptimizerTensor[] = lora
       ? adapterTensors
-      : params.map((t) => ({ name: t.name, shape: t.shape, dtype: castTo(t.dtype, precision.optimizerDType), trainable: t.trainable, kind: 'parameter', sparseGradient: sparse.has(t.name) }))
+      : params.map((t) => ({ name: t.name, shape: t.shape, dtype: castTo(t.dtype, precision.optimizerDType), trainable: t.trainable, kind: 'parameter', sparseGradient: sparse.has(t.name), elementCount: t.elementCount }))
     breakdown = optimizerStateBreakdown(optimizerTensors, optimizer)
     const master = precision.masterWeights && !lora ? trainableCount * 4n : 0n
-    const entries = breakdown.entries.map((e) => `${e.name} ${formatCount(e.elements)} × ${dtypeBytes[e.dtype]} B`)
-    if (master > 0n) entries.push(`float32 master weights ${formatCount(trainableCount)} × 4 B`)
+    const entries = breakdown.entries.map((e) => `${e.name} ${grouped(e.elements)} × ${dtypeBytes[e.dtype]} B`)
+    if (master > 0n) entries.push(`float32 master weights ${grouped(trainableCount)} × 4 B`)
     const bytes = breakdown.bytes + master
     optimizerLine = line(bytes, `${optimizer.text}: ${entries.length > 0 ? entries.join(' + ') : 'no state'} = ${formatBytes(bytes, units)}`)
     if (lora) notes.add('With LoRA the optimizer is given only the adapters (as Hugging Face Trainer passes the parameters that require grad).')
@@ -536,10 +574,19 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     if (to === null || to === 4) return m
     return line(ceilDiv(m.bytes * BigInt(to), 4n), `(${m.formula}) × ${to}/4 (${what} in ${to}-byte elements)`)
   }
+  const activationCache = new Map<number, MemoryLine>()
   const activationsAt = (b: number): MemoryLine => {
+    let cached = activationCache.get(b)
+    if (!cached) {
+      cached = activationsUncached(b)
+      activationCache.set(b, cached)
+    }
+    return cached
+  }
+  const activationsUncached = (b: number): MemoryLine => {
     if (perSample !== null) {
       const bytes = perSample * BigInt(b)
-      return line(bytes, `${formatBytes(perSample, units)} per sample × batch ${formatCount(b)} = ${formatBytes(bytes, units)}`)
+      return line(bytes, `${formatBytes(perSample, units)} per sample × batch ${grouped(b)} = ${formatBytes(bytes, units)}`)
     }
     if (!forward) return line(0n, 'not counted: give an input shape to trace, or activation bytes per sample')
     const inputText = forward.inputs.map((i) => formatShape(i.shape)).join(', ')
@@ -562,9 +609,19 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
 
   // ---- KV cache ----
   const kvBytes = kvCacheDTypes[kvDTypeName]!
+  const kvLines = new Map<number, MemoryLine>()
   const kvAt = (b: number): MemoryLine => {
+    let cached = kvLines.get(b)
+    if (!cached) {
+      cached = kvUncached(b)
+      kvLines.set(b, cached)
+    }
+    return cached
+  }
+  const kvUncached = (b: number): MemoryLine => {
     if (training) return line(0n, 'training: no KV cache')
-    if (kvSpec === null || contextLength === null) return line(0n, 'no KV cache described (give layers, KV heads and head dim, and a context length)')
+    if (kvSpec === null) return line(0n, 'no KV cache described (give layers, KV heads and head dim, and a context length)')
+    if (contextLength === null) return line(0n, 'not counted: no context length given')
     const size = kvCacheBytes(kvSpec, b, contextLength, kvBytes, units)
     return line(size.bytes, size.formula)
   }
@@ -574,24 +631,37 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   // ---- gathered working set for ZeRO-3 / FSDP full shard ----
   let gatherBytes = 0n
   let gatherModule = ''
-  if (training) {
-    for (const [path, node] of namedModules(analysis.root)) {
-      let own = 0n
-      for (const def of node.params.values()) {
+  if (training && stage === 3) {
+    // The module with the most parameters of its own (DeepSpeed's `largest_layer_params`).
+    let largest: readonly [string, ModuleNode] | undefined
+    if (Array.isArray(analysis.modules)) {
+      let best = analysis.modules[0]
+      for (const m of analysis.modules) if (best === undefined || m.ownParamCount > best.ownParamCount) best = m
+      if (best && best.ownParamCount > 0n) largest = [best.path, best.node]
+    } else {
+      let most = 0n
+      for (const entry of modules) {
+        let own = 0n
+        for (const def of entry[1].params.values()) if (def) own += numel(def.shape)
+        if (own > most) {
+          most = own
+          largest = entry
+        }
+      }
+    }
+    if (largest) {
+      gatherModule = largest[0]
+      for (const def of largest[1].params.values()) {
         if (!def) continue
         const e = numel(def.shape)
-        own += e * BigInt(dtypeBytes[castTo(def.dtype, precision.weightDType)])
-        if (def.requiresGrad && !lora) own += e * BigInt(dtypeBytes[castTo(def.dtype, precision.gradDType)])
-      }
-      if (own > gatherBytes) {
-        gatherBytes = own
-        gatherModule = path
+        gatherBytes += e * BigInt(dtypeBytes[castTo(def.dtype, precision.weightDType)])
+        if (def.requiresGrad && !lora) gatherBytes += e * BigInt(dtypeBytes[castTo(def.dtype, precision.gradDType)])
       }
     }
   }
 
   const replica: Replica = { weights, gradients, optimizer: optimizerLine, gatherBytes, gatherModule, activations: activationsAt, kv: kvAt, overhead: overheadLine }
-  const layout: Layout = { gpus, tp, pp, dp, shard, stage, offloadOptimizer, offloadParams, fsdp: fsdp !== null }
+  const layout: Layout = { gpus, tp, pp, dp, shard, stage, offloadOptimizer, offloadParams, fsdp: fsdp !== null, hybridGroup }
   const act = activationsAt(batch)
   const kv = kvAt(batch)
   const memoryParts = [weights, gradients, optimizerLine, act, kv, overheadLine]
@@ -629,7 +699,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     const message = fits
       ? `fits on ${gpu.name} with ${formatBytes(spare, units)} to spare (${formatBytes(total, units)} of ${formatBytes(cap, units)})`
       : `does not fit on ${gpu.name}: needs ${formatBytes(total, units)} of ${formatBytes(cap, units)} (${formatBytes(shortfall, units)} short)`
-    fit = { gpu, capacityBytes: cap, fits, spareBytes: spare, shortfallBytes: shortfall, message, gpusNeeded: gpusNeeded(replica, layout, batch, cap, units, mode, notes), largestBatch: largestBatch(replica, layout, cap, units, mode, forward !== undefined || perSample !== null || (kvSpec !== null && !training), notes) }
+    fit = { gpu, capacityBytes: cap, fits, spareBytes: spare, shortfallBytes: shortfall, message, gpusNeeded: gpusNeeded(replica, layout, batch, cap, units, mode, notes), largestBatch: largestBatch(replica, layout, cap, units, mode, forward !== undefined || perSample !== null || (kvSpec !== null && contextLength !== null && !training), notes) }
   }
 
   const resolved: ResolvedMemoryOptions = {
@@ -672,20 +742,11 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   }
 }
 
-/** Names of the weights that get sparse gradients (`nn.Embedding`/`nn.EmbeddingBag` with `sparse=True`). */
-function sparseWeights(analysis: Analysis): Set<string> {
-  const out = new Set<string>()
-  for (const [path, node] of namedModules(analysis.root)) {
-    if ((node.type === 'Embedding' || node.type === 'EmbeddingBag') && node.args['sparse'] === true) out.add(path === '' ? 'weight' : `${path}.weight`)
-  }
-  return out
-}
-
 /** Fewest GPUs that fit: more data-parallel shards (training with ZeRO/FSDP) or a higher tensor-parallel degree (inference). */
 function gpusNeeded(r: Replica, l: Layout, batch: number, cap: bigint, units: ByteUnits, mode: 'training' | 'inference', notes: Set<string>): number | null {
   const limit = 1 << 20
   if (mode === 'inference') {
-    const at = (t: number): bigint => perDevice(r, { ...l, tp: t, gpus: t * l.pp, dp: 1, shard: 1 }, batch, units, mode).total.bytes
+    const at = (t: number): bigint => perDevice(r, { ...l, tp: t, gpus: t * l.pp, dp: 1, shard: 1 }, batch, units, mode, false).total.bytes
     if (at(limit) > cap) return null
     let lo = 1
     let hi = limit
@@ -698,13 +759,13 @@ function gpusNeeded(r: Replica, l: Layout, batch: number, cap: bigint, units: By
   }
   const mp = l.tp * l.pp
   if (l.stage === 0) {
-    const fits = perDevice(r, l, batch, units, mode).total.bytes <= cap
+    const fits = perDevice(r, l, batch, units, mode, false).total.bytes <= cap
     if (!fits) notes.add('More GPUs do not help without sharding: data parallelism replicates every state. Try ZeRO/FSDP, tensor parallelism or offload.')
     return fits ? mp : null
   }
   const at = (d: number): bigint => {
-    const shard = l.fsdp && l.shard < l.dp ? Math.min(d, l.shard) : d
-    return perDevice(r, { ...l, dp: d, gpus: d * mp, shard }, batch, units, mode).total.bytes
+    const shard = l.hybridGroup !== null ? Math.min(d, l.hybridGroup) : d
+    return perDevice(r, { ...l, dp: d, gpus: d * mp, shard }, batch, units, mode, false).total.bytes
   }
   if (at(limit) > cap) return null
   let lo = 1
@@ -720,9 +781,9 @@ function gpusNeeded(r: Replica, l: Layout, batch: number, cap: bigint, units: By
 /** Largest batch per device that fits, by bisection over the per-device total (activations and KV cache grow with it). */
 function largestBatch(r: Replica, l: Layout, cap: bigint, units: ByteUnits, mode: 'training' | 'inference', batchMatters: boolean, notes: Set<string>): number | null {
   if (!batchMatters) return null
-  const at1 = perDevice(r, l, 1, units, mode).total.bytes
+  const at1 = perDevice(r, l, 1, units, mode, false).total.bytes
   if (at1 > cap) return 0
-  const at2 = perDevice(r, l, 2, units, mode).total.bytes
+  const at2 = perDevice(r, l, 2, units, mode, false).total.bytes
   if (at2 <= at1) return null
   // Saved tensors are affine in the batch: extrapolate from batches 1 and 2 instead of re-tracing every candidate.
   const slope = at2 - at1
@@ -730,7 +791,7 @@ function largestBatch(r: Replica, l: Layout, cap: bigint, units: ByteUnits, mode
   let best = (cap - at1) / slope + 1n
   if (best > max) best = max
   // Rounding in the per-device shares can make the extrapolation a little optimistic: check and step down.
-  for (let i = 0; i < 4 && best > 1n && perDevice(r, l, Number(best), units, mode).total.bytes > cap; i++) best--
+  for (let i = 0; i < 4 && best > 1n && perDevice(r, l, Number(best), units, mode, false).total.bytes > cap; i++) best--
   notes.add('The largest batch extrapolates the per-device total linearly from batches 1 and 2, then checks the result.')
   return Number(best)
 }

@@ -245,9 +245,9 @@ const entries: ReadonlyArray<readonly [id: string, aliases: readonly string[], c
   ['meta-llama/Llama-2-70b-hf', ['llama-2-70b', 'llama2-70b'], llama(8192, 28672, 80, 64, 8)],
   ['meta-llama/Meta-Llama-3-8B', ['llama-3-8b', 'llama3-8b'], llama3(4096, 14336, 32, 32, 8192)],
   ['meta-llama/Meta-Llama-3-70B', ['llama-3-70b', 'llama3-70b'], llama3(8192, 28672, 80, 64, 8192)],
-  ['meta-llama/Llama-3.1-8B', ['llama-3.1-8b', 'meta-llama-3.1-8b', 'llama3.1-8b'], llama3(4096, 14336, 32, 32, 131072)],
-  ['meta-llama/Llama-3.1-70B', ['llama-3.1-70b', 'meta-llama-3.1-70b', 'llama3.1-70b'], llama3(8192, 28672, 80, 64, 131072)],
-  ['meta-llama/Llama-3.1-405B', ['llama-3.1-405b', 'meta-llama-3.1-405b', 'llama3.1-405b'], llama3(16384, 53248, 126, 128, 131072)],
+  ['meta-llama/Llama-3.1-8B', ['llama-3.1-8b', 'meta-llama/meta-llama-3.1-8b', 'meta-llama-3.1-8b', 'llama3.1-8b'], llama3(4096, 14336, 32, 32, 131072)],
+  ['meta-llama/Llama-3.1-70B', ['llama-3.1-70b', 'meta-llama/meta-llama-3.1-70b', 'meta-llama-3.1-70b', 'llama3.1-70b'], llama3(8192, 28672, 80, 64, 131072)],
+  ['meta-llama/Llama-3.1-405B', ['llama-3.1-405b', 'meta-llama/meta-llama-3.1-405b', 'meta-llama-3.1-405b', 'llama3.1-405b'], llama3(16384, 53248, 126, 128, 131072)],
   ['meta-llama/Llama-3.2-1B', ['llama-3.2-1b', 'llama3.2-1b'], llama3(2048, 8192, 16, 32, 131072, { head_dim: 64, tie_word_embeddings: true })],
   ['meta-llama/Llama-3.2-3B', ['llama-3.2-3b', 'llama3.2-3b'], llama3(3072, 8192, 28, 24, 131072, { head_dim: 128, tie_word_embeddings: true })],
   ['TinyLlama/TinyLlama-1.1B-Chat-v1.0', ['tinyllama-1.1b', 'tinyllama'], llama(2048, 5632, 22, 32, 4, { max_position_embeddings: 2048 })],
@@ -255,7 +255,7 @@ const entries: ReadonlyArray<readonly [id: string, aliases: readonly string[], c
   ['mistralai/Mistral-7B-v0.1', ['mistral-7b', 'mistral-7b-v0.1'], { architectures: ['MistralForCausalLM'], model_type: 'mistral', vocab_size: 32000, hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, max_position_embeddings: 32768, sliding_window: 4096, tie_word_embeddings: false }],
   ['mistralai/Mistral-7B-v0.3', ['mistral-7b-v0.3'], { architectures: ['MistralForCausalLM'], model_type: 'mistral', vocab_size: 32768, hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, max_position_embeddings: 32768, sliding_window: null, tie_word_embeddings: false }],
   ['mistralai/Mixtral-8x7B-v0.1', ['mixtral-8x7b'], { architectures: ['MixtralForCausalLM'], model_type: 'mixtral', vocab_size: 32000, hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, num_local_experts: 8, num_experts_per_tok: 2, max_position_embeddings: 32768, sliding_window: null, tie_word_embeddings: false }],
-  ['mistralai/Mixtral-8x22B-v0.1', ['mixtral-8x22b'], { architectures: ['MixtralForCausalLM'], model_type: 'mixtral', vocab_size: 32768, hidden_size: 6144, intermediate_size: 16384, num_hidden_layers: 56, num_attention_heads: 48, num_key_value_heads: 8, num_local_experts: 8, num_experts_per_tok: 2, max_position_embeddings: 65536, sliding_window: null, tie_word_embeddings: false }],
+  ['mistralai/Mixtral-8x22B-v0.1', ['mixtral-8x22b'], { architectures: ['MixtralForCausalLM'], model_type: 'mixtral', vocab_size: 32000, hidden_size: 6144, intermediate_size: 16384, num_hidden_layers: 56, num_attention_heads: 48, num_key_value_heads: 8, num_local_experts: 8, num_experts_per_tok: 2, max_position_embeddings: 65536, sliding_window: null, tie_word_embeddings: false }],
   // Qwen
   ['Qwen/Qwen2-0.5B', ['qwen2-0.5b'], qwen2(896, 4864, 24, 14, 2, true)],
   ['Qwen/Qwen2.5-0.5B', ['qwen2.5-0.5b'], qwen2(896, 4864, 24, 14, 2, true)],
@@ -317,10 +317,9 @@ export function catalogueNames(): string[] {
   return [...index.keys()]
 }
 
-/** The catalogue entry for a name (case-insensitive, with or without the organisation), or undefined. */
+/** The catalogue entry for a name (case-insensitive; `org/Name` as on the Hub, or the name alone), or undefined. */
 export function findModel(name: string): CatalogueEntry | undefined {
-  const key = name.trim().toLowerCase()
-  return index.get(key) ?? (key.includes('/') ? index.get(key.slice(key.indexOf('/') + 1)) : undefined)
+  return index.get(name.trim().toLowerCase())
 }
 
 /** The catalogue names closest to `name`, best first (at most 3). */

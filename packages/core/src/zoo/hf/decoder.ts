@@ -105,13 +105,6 @@ export function gatedMLP(f: ModuleFactory, type: string, hidden: number, interme
   ])
 }
 
-/** `num_key_value_heads` with its default (`num_attention_heads`), checked to divide the heads. */
-export function kvHeadsOf(c: HFConfig, heads: number, key = 'num_key_value_heads', headsKey = 'num_attention_heads'): number {
-  const kvHeads = c.int(key, heads)
-  c.checkGroups({ key: headsKey, value: heads }, { key, value: kvHeads })
-  return kvHeads
-}
-
 /** The common sizes of a Llama-style config, with the family's defaults. */
 export interface DecoderSizes extends AttentionSizes {
   vocab: number

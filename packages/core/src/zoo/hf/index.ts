@@ -13,7 +13,7 @@ import { bart, mt5, t5 } from './families/seq2seq.js'
 import { isJSONObject } from './json.js'
 import type { JSONObject } from './json.js'
 import { describeBuild } from './model.js'
-import type { ModelInfo } from './model.js'
+import type { BuildMeta, HFBuild, ModelInfo } from './model.js'
 import { ModuleFactory } from './modules.js'
 
 /** Every Hugging Face family nnsize builds, one line each. */
@@ -89,12 +89,8 @@ function languageModelOf(config: JSONObject): { config: JSONObject; note: string
   return undefined
 }
 
-/**
- * Builds the class named by `architectures[0]` (or the `model_type`'s default class) from a parsed
- * `config.json`, with transformers' tensor names and defaults. Throws a `config` {@link NnsizeError}
- * for an unsupported or inconsistent config.
- */
-export function buildHFModel(input: unknown): HFModel {
+/** Builds the module tree of a config and returns the build with what it is, not yet counted (see {@link buildHFModel}). */
+export function buildHFTree(input: unknown): { build: HFBuild; meta: BuildMeta } {
   if (!isJSONObject(input)) throw new NnsizeError('config', `A \`config.json\` must be a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input}.`)
   const language = languageModelOf(input)
   const config = language?.config ?? input
@@ -133,6 +129,15 @@ export function buildHFModel(input: unknown): HFModel {
   const reading = typeof modelType === 'string' && family.modelTypes.includes(modelType) ? modelType : family.modelTypes[0]!
   const build = family.build(new HFConfig(config, reading), architecture, new ModuleFactory())
   if (language) build.notes.unshift(language.note)
-  const model = describeBuild(build, { family: family.name, modelType: reading, architecture })
-  return { root: build.root, model }
+  return { build, meta: { family: family.name, modelType: reading, architecture } }
+}
+
+/**
+ * Builds the class named by `architectures[0]` (or the `model_type`'s default class) from a parsed
+ * `config.json`, with transformers' tensor names and defaults, and describes it. Throws a `config`
+ * {@link NnsizeError} for an unsupported or inconsistent config.
+ */
+export function buildHFModel(input: unknown): HFModel {
+  const { build, meta } = buildHFTree(input)
+  return { root: build.root, model: describeBuild(build, meta) }
 }

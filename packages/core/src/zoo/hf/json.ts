@@ -152,6 +152,7 @@ export function parseJSON(text: string): JSONValue {
     if (text.startsWith('NaN', i) || text.startsWith('Infinity', i) || text.startsWith('-Infinity', i)) fail('`NaN` and `Infinity` are not JSON')
     return fail('expected a value')
   }
+  if (text.charCodeAt(0) === 0xfeff) i = 1 // a byte-order mark, as editors on Windows write it
   const result = value(0)
   skip()
   if (i < text.length) fail('unexpected text after the JSON value')

@@ -3,7 +3,7 @@ import { namedTensors } from '../../model/module.js'
 import { numel } from '../../tensor/shape.js'
 
 /**
- * The shape of a model's KV cache, as the memory planner takes it. Bytes per token for a
+ * The shape of a model's KV cache, as the memory planner takes it (`KvCacheSpec` of `memory/kvcache.ts`). Bytes per token for a
  * dtype of `b` bytes: `2 (K and V) × layers × kvHeads × headDim × b` (with `latentDim`:
  * `layers × latentDim × b`, the compressed cache of multi-head latent attention).
  */
@@ -14,10 +14,10 @@ export interface KVCacheShape {
   kvHeads: number
   /** Size of one key (and one value) head. */
   headDim: number
-  /** Attention window in tokens, when every layer attends to at most that many past tokens. */
+  /** Attention window in tokens: the layers that use it keep at most that many tokens. */
   slidingWindow?: number
-  /** When only some layers use a window: how many, and the window (the others keep every token). */
-  windowedLayers?: { count: number; window: number }
+  /** How many layers use `slidingWindow` when not all do (Gemma 2: half; Gemma 3: 5 of 6). Absent: all. */
+  slidingWindowLayers?: number
   /** Multi-head latent attention: elements cached per token per layer (`kv_lora_rank + qk_rope_head_dim`). */
   latentDim?: number
 }
@@ -105,13 +105,23 @@ function countAt(root: ModuleNode, path: string, except: readonly string[] = [])
   return sum
 }
 
-/** Sums the unique parameters of a build by part, and derives the untied, active and per-block figures. */
-export function describeBuild(build: HFBuild, meta: { family: string; modelType: string; architecture: string }): ModelInfo {
+/** What {@link describeBuild} says about the model besides the counts. */
+export interface BuildMeta {
+  family: string
+  modelType: string
+  architecture: string
+}
+
+/**
+ * Sums the unique parameters of a build by part, and derives the untied, active and per-block figures.
+ * `params` (each parameter once, under its first name) is listed from the tree when not given.
+ */
+export function describeBuild(build: HFBuild, meta: BuildMeta, params?: ReadonlyArray<{ name: string; elementCount: bigint }>): ModelInfo {
   let total = 0n
   const breakdown: Record<string, bigint> = {}
   for (const [key] of build.parts) breakdown[key] = 0n
-  for (const [name, def] of namedTensors(build.root, 'parameter')) {
-    const count = numel(def.shape)
+  const listed = params ?? namedTensors(build.root, 'parameter').map(([name, def]) => ({ name, elementCount: numel(def.shape) }))
+  for (const { name, elementCount: count } of listed) {
     total += count
     const part = build.parts.find(([, paths]) => paths.some((p) => under(name, p)))
     if (!part) throw new Error(`internal: tensor ${name} belongs to no part`)

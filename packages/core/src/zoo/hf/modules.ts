@@ -48,7 +48,7 @@ export class ModuleFactory {
   module(type: string, children: readonly Child[] = [], params: ReadonlyArray<readonly [string, readonly number[]]> = []): ModuleNode {
     this.counted()
     const node = createModule(type)
-    for (const [name, shape] of params) node.params.set(name, { kind: 'parameter', shape: [...shape], dtype: 'float32', requiresGrad: true, persistent: true })
+    for (const [name, shape] of params) node.params.set(name, tensor([...shape]))
     for (const [name, child] of children) node.children.set(name, child)
     return node
   }
@@ -129,13 +129,12 @@ export class ModuleFactory {
   }
 }
 
+/** A float32 parameter; every dimension must be an exact integer within {@link limits.maxDimension}. */
 function tensor(shape: number[]): TensorDef {
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) {
+      throw new NnsizeError('limit', `The config asks for a tensor of shape (${shape.join(', ')}), whose sizes are beyond ${limits.maxDimension.toLocaleString('en-US')}.`)
+    }
+  }
   return { kind: 'parameter', shape, dtype: 'float32', requiresGrad: true, persistent: true }
-}
-
-/** The `weight` tensor of a module (for tying). */
-export function weightOf(module: ModuleNode): TensorDef {
-  const weight = module.params.get('weight')
-  if (!weight) throw new Error(`internal: ${module.type} has no weight`)
-  return weight
 }

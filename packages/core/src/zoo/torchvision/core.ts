@@ -35,14 +35,25 @@ function toValue(v: PyArg): Value {
   return { kind: 'tuple', items: v.map(toValue) }
 }
 
-/** Constructs a `torch.nn` layer (`nn(m, 'Conv2d', {in_channels: 3, ...})`) through its own signature and checks. */
+const coerced = new Map<string, Record<string, unknown>>()
+
+/**
+ * Constructs a `torch.nn` layer (`nn(m, 'Conv2d', {in_channels: 3, ...})`) through its own
+ * signature and checks. Converted arguments are remembered: models repeat the same layers.
+ */
 export function nn(m: ModuleBuilder, name: string, args: Record<string, PyArg> = {}): ModuleNode {
-  const def = layerDefinition(name)
-  const bound: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(args)) {
-    const spec = def.signature.find((s) => s.name === key)
-    if (!spec) throw new Error(`internal: nn.${name} has no argument ${key}`)
-    bound[key] = spec.coerce(toValue(value), NO_SPAN, key)
+  const key = `${name}${JSON.stringify(args)}`
+  let bound = coerced.get(key)
+  if (!bound) {
+    const def = layerDefinition(name)
+    bound = {}
+    for (const [arg, value] of Object.entries(args)) {
+      const spec = def.signature.find((s) => s.name === arg)
+      if (!spec) throw new Error(`internal: nn.${name} has no argument ${arg}`)
+      bound[arg] = spec.coerce(toValue(value), NO_SPAN, arg)
+    }
+    if (coerced.size > 10_000) coerced.clear()
+    coerced.set(key, bound)
   }
   return m.create(name, bound)
 }

@@ -74,14 +74,17 @@ const RelativePositionalMultiHeadAttention = defineBlock<{ feat_dim: number; hea
     if (x.shape.length !== 4) throw ctx.error(`expects a (B, G, P, D) input, got shape ${formatShape(x.shape)}.`)
     const [b, g, p, d] = x.shape as [number, number, number, number]
     if (p !== self.args.max_seq_len) throw ctx.error(`was built for partitions of ${self.args.max_seq_len} tokens, got ${p} (input of shape ${formatShape(x.shape)}).`)
-    runChild(self, 'to_qkv', x, ctx)
+    const qkv = runChild(self, 'to_qkv', x, ctx)
     const rows = b * g * heads
-    // k * scale_factor keeps the Python float; the einsums multiply contiguous copies of q, k and v.
-    ops.scale(ctx, ctx.tensor([b, g, heads, p, dh]))
-    const scores = ops.matmul(ctx, ctx.tensor([rows, p, dh]), ctx.tensor([rows, dh, p]))
+    // k * scale_factor keeps the Python float. The einsums fold (B, G, H) into one
+    // batch dimension: q, k and v (strided views of qkv) are copied, unless B·G = 1,
+    // where they fold as views and qkv itself is kept.
+    const single = b * g === 1
+    const k = ops.scale(ctx, ctx.tensor([b, g, heads, p, dh]))
+    const scores = ops.matmul(ctx, single ? ctx.view(qkv, [rows, p, dh]) : ctx.tensor([rows, p, dh]), single ? ctx.view(k, [rows, dh, p]) : ctx.tensor([rows, dh, p]))
     const attn = ops.softmax(ctx, ctx.tensor([b, g, heads, p, p]))
     ctx.use(scores)
-    const out = ops.matmul(ctx, ctx.view(attn, [rows, p, p]), ctx.tensor([rows, p, dh]))
+    const out = ops.matmul(ctx, ctx.view(attn, [rows, p, p]), single ? ctx.view(qkv, [rows, p, dh]) : ctx.tensor([rows, p, dh]))
     return runChild(self, 'merge', ops.copy(ctx, out, [b, g, p, d]), ctx)
   },
 })

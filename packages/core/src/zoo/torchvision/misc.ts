@@ -20,11 +20,6 @@ export function batchNorm(options: { eps?: number; momentum?: number } = {}): No
   return (m, channels) => nn(m, 'BatchNorm2d', { num_features: channels, ...options })
 }
 
-/** `nn.LayerNorm(channels, eps)`. */
-export function layerNorm(eps = 1e-5): NormFactory {
-  return (m, channels) => nn(m, 'LayerNorm', { normalized_shape: channels, eps })
-}
-
 /** An activation class such as `nn.ReLU` or `nn.Hardswish`. */
 export function activation(name: 'ReLU' | 'ReLU6' | 'Hardswish' | 'Hardsigmoid' | 'SiLU' | 'Sigmoid' | 'GELU' | 'Tanh'): ActivationFactory {
   return (m, inplace) => nn(m, name, inplace === null ? {} : { inplace })

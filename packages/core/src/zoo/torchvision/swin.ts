@@ -61,6 +61,11 @@ const ShiftedWindowAttention = defineBlock<AttentionArgs>({
     const partitioned = ctx.tensor([rows, length, c], x.dtype)
     const qkv = runChild(self, 'qkv', partitioned, ctx)
     const split = [rows * heads, length, headDim]
+    // q, k and v are strided views of qkv. For q @ k^T and attn @ v, matmul folds
+    // (windows, heads) into one batch dimension: a copy, unless there is a single
+    // window row (one image, one window), where the views fold as they are and qkv
+    // itself is what autograd keeps.
+    const single = rows === 1
     let attn: Tensor
     if (a.v2) {
       // F.normalize(q) and F.normalize(k): norm (saves q/k and its result), clamp_min (its result), division (both).
@@ -68,17 +73,17 @@ const ShiftedWindowAttention = defineBlock<AttentionArgs>({
       for (let i = 0; i < 2; i++) ctx.save(ctx.tensor([rows, heads, length, 1]), ctx.tensor([rows, heads, length, 1]))
       attn = ops.matmul(ctx, ctx.tensor(split), ctx.tensor([rows * heads, headDim, length]))
       // logit_scale.clamp(max=log 100).exp(), then attn * logit_scale.
-      attn = ops.mul(ctx, attn, ctx.tensor([heads, 1, 1]))
+      attn = ops.mul(ctx, ctx.view(attn, [rows, heads, length, length]), ctx.tensor([heads, 1, 1]))
     } else {
-      // q * head_dim ** -0.5, then q @ k^T on contiguous copies of q and k^T.
-      ops.scale(ctx, ctx.tensor(split))
-      attn = ops.matmul(ctx, ctx.tensor(split), ctx.tensor([rows * heads, headDim, length]))
+      // q * head_dim ** -0.5 keeps the Python float; then q @ k^T.
+      const q = ops.scale(ctx, ctx.tensor(split))
+      attn = ops.matmul(ctx, single ? q : ctx.tensor(split), single ? ctx.view(qkv, [rows * heads, headDim, length]) : ctx.tensor([rows * heads, headDim, length]))
     }
     attn = ctx.tensor([rows, heads, length, length])
     attn = ops.softmax(ctx, attn)
     // F.dropout without `training=`: applied in training and evaluation alike.
     attn = ops.dropout(ctx, attn, a.attention_dropout, true)
-    const context = ops.matmul(ctx, ctx.view(attn, [rows * heads, length, length]), ctx.tensor(split))
+    const context = ops.matmul(ctx, ctx.view(attn, [rows * heads, length, length]), single ? ctx.view(qkv, split) : ctx.tensor(split))
     let out = runChild(self, 'proj', ops.copy(ctx, context, [rows, length, c]), ctx)
     out = ops.dropout(ctx, out, a.dropout, true)
     // Window reverse (permute + reshape), roll back and crop: copies.

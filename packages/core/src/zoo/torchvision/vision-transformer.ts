@@ -1,4 +1,5 @@
 import { float, int, optionalInt } from '../../bind/args.js'
+import { runAttentionWithoutWeights } from '../../layers/attention.js'
 import type { ModuleNode } from '../../model/module.js'
 import { formatShape } from '../../tensor/shape.js'
 import { block, defineBlock, defineModel, defineSequentialBlock, nn, runChild, sequentialNamed } from './core.js'
@@ -31,7 +32,7 @@ const EncoderBlock = defineBlock<EncoderBlockArgs>({
     const input = inputs[0]!
     if (input.shape.length !== 3) throw ctx.error(`expects (batch_size, seq_length, hidden_dim), got shape ${formatShape(input.shape)}.`)
     let x = runChild(self, 'ln_1', input, ctx)
-    x = ctx.run(self.children.get('self_attention')!, [x, x, x], 'self_attention')[0]!
+    x = runAttentionWithoutWeights(ctx, self.children.get('self_attention')!, [x, x, x], 'self_attention')
     x = runChild(self, 'dropout', x, ctx)
     x = ops.add(ctx, x, input)
     const y = runChild(self, 'mlp', runChild(self, 'ln_2', x, ctx), ctx)

@@ -8,7 +8,7 @@ import type { Child, ModuleFactory } from '../modules.js'
 const encoderOnlyNote = 'encoder-only model: no KV cache'
 
 /** `num_labels` as `PretrainedConfig` derives it: the size of `id2label` when given, else `num_labels`, else 2. */
-export function numLabels(c: HFConfig): number {
+function numLabels(c: HFConfig): number {
   const id2label = c.object('id2label')
   if (id2label) return Math.max(1, Object.keys(id2label).length)
   return c.int('num_labels', 2)

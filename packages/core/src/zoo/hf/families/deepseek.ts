@@ -131,7 +131,10 @@ function deepseekFamily(o: { name: string; cls: string; modelType: string; gate:
         ],
         kvCache: { layers, kvHeads: heads, headDim: qHeadDim, latentDim: kvLoraRank + ropeDim, bytesPerTokenFp16: null },
         kvCacheNote: `multi-head latent attention: the cache can hold the compressed latent (kv_lora_rank ${kvLoraRank} + qk_rope_head_dim ${ropeDim} = ${kvLoraRank + ropeDim} values per layer) instead of per-head keys and values; the standard formula does not apply`,
-        notes: c.int('num_nextn_predict_layers', 0, { min: 0 }) > 0 ? ['The multi-token-prediction layers stored in the checkpoint are not part of this class and are not counted.'] : [],
+        notes: [
+          ...(o.gateBias ? ['The router\'s `e_score_correction_bias` is a buffer here, as in transformers (DeepSeek\'s own code makes it a parameter).'] : []),
+          ...(c.int('num_nextn_predict_layers', 0, { min: 0 }) > 0 ? ['The multi-token-prediction layers stored in the checkpoint are not part of this class and are not counted.'] : []),
+        ],
       }
       if (routed !== undefined && perToken !== undefined && moeLayers.length > 0) {
         build.moe = { expertsPerToken: perToken, layers: moeLayers.map((i) => ({ experts: path(i, '.mlp.experts'), count: routed })) }

@@ -6,7 +6,7 @@ import { everyLayerWindow, llamaStyle, qwenWindow } from './llama-style.js'
 import type { MLPBuilder, MLPContext } from './llama-style.js'
 
 /** Reads the routed-expert counts and checks that a token does not use more experts than there are. */
-export function expertCounts(c: HFConfig, expertsKey: string, expertsDefault: number, perTokenDefault: number): { experts: number; perToken: number } {
+function expertCounts(c: HFConfig, expertsKey: string, expertsDefault: number, perTokenDefault: number): { experts: number; perToken: number } {
   const experts = c.count(expertsKey, expertsDefault)
   const perToken = c.count('num_experts_per_tok', perTokenDefault)
   if (perToken > experts) {

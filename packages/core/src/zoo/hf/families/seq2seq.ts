@@ -13,7 +13,7 @@ const encoderDecoderNote = 'encoder-decoder model: the decoder caches its own ke
  * rejected, as `T5Config` does); an explicit `is_gated_act` in the file overrides, as `T5Config`'s
  * keyword arguments do.
  */
-export function t5Gated(c: HFConfig, fallback: string): boolean {
+function t5Gated(c: HFConfig, fallback: string): boolean {
   const proj = c.str('feed_forward_proj', fallback)
   const parts = proj.split('-')
   if ((parts.length > 1 && parts[0] !== 'gated') || parts.length > 2) {

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { NnsizeError } from '../../errors.js'
+import { catalogue, catalogueNames, findModel, modelSuggestions, resolveModel } from './catalogue.js'
+import { buildHFModel } from './index.js'
+
+describe('catalogue', () => {
+  it('has the checkpoints the brief names, each under a unique id', () => {
+    const ids = catalogue.map((e) => e.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const name of ['gpt2', 'gpt2-xl', 'bert-base-uncased', 'roberta-large', 'distilbert-base-uncased', 'albert-base-v2', 't5-large', 'flan-t5-base', 'bart-large', 'opt-1.3b', 'pythia-1b', 'gpt-j-6b', 'falcon-7b', 'llama-2-13b', 'llama-3-70b', 'llama-3.1-405b', 'llama-3.2-1b', 'mistral-7b', 'mixtral-8x22b', 'qwen2.5-32b', 'qwen3-4b', 'gemma-7b', 'gemma-2-27b', 'gemma-3-12b', 'phi-2', 'phi-3-mini', 'starcoder2-15b', 'deepseek-v2-lite', 'deepseek-v3', 'olmo-7b']) {
+      expect(findModel(name), name).toBeDefined()
+    }
+  })
+
+  it('stores configs that every family builder accepts, as the class they name', () => {
+    for (const entry of catalogue) {
+      if (entry.id === 'deepseek-ai/DeepSeek-V3' || entry.id.startsWith('Qwen/Qwen3-235B')) continue // large; covered by their family tests
+      const { model } = buildHFModel(entry.config)
+      expect(model.architecture, entry.id).toBe((entry.config['architectures'] as string[])[0])
+    }
+  }, 120_000)
+
+  it('has no name that answers to two checkpoints', () => {
+    const names = catalogue.flatMap((e) => [e.id, e.id.split('/')[1]!, ...(e.aliases ?? [])].map((n) => n.toLowerCase()))
+    expect(names.length).toBeGreaterThan(2 * catalogue.length)
+    const owners = new Map<string, string>()
+    for (const entry of catalogue) {
+      for (const n of [entry.id, entry.id.split('/')[1]!, ...(entry.aliases ?? [])]) {
+        const key = n.toLowerCase()
+        expect(owners.get(key) ?? entry.id, key).toBe(entry.id)
+        owners.set(key, entry.id)
+      }
+    }
+    expect(catalogueNames().length).toBe(new Set(names).size)
+  })
+})
+
+describe('findModel', () => {
+  it('resolves case-insensitively, with and without the organisation', () => {
+    for (const name of ['llama-3.1-8b', 'meta-llama/Llama-3.1-8B', 'Llama-3.1-8B', 'META-LLAMA/LLAMA-3.1-8B', ' llama3.1-8b ', 'meta-llama-3.1-8b']) {
+      expect(findModel(name)?.id, name).toBe('meta-llama/Llama-3.1-8B')
+    }
+    expect(findModel('meta-llama/Meta-Llama-3.1-8B')?.id).toBe('meta-llama/Llama-3.1-8B')
+    expect(findModel('gpt2')?.id).toBe('openai-community/gpt2')
+  })
+
+  it('does not find names that are not there, including object keys', () => {
+    expect(findModel('gpt5')).toBeUndefined()
+    expect(findModel('someone-else/gpt2')).toBeUndefined()
+    expect(findModel('constructor')).toBeUndefined()
+    expect(findModel('__proto__')).toBeUndefined()
+  })
+})
+
+describe('modelSuggestions', () => {
+  it('offers the closest names', () => {
+    expect(modelSuggestions('llama-3.1-9b')).toContain('llama-3.1-8b')
+    expect(modelSuggestions('mistral-7')).toContain('mistral-7b')
+  })
+})
+
+describe('resolveModel', () => {
+  it('throws unknown-model with "did you mean"', () => {
+    try {
+      resolveModel('lama-3.1-8b')
+      expect.unreachable()
+    } catch (e) {
+      expect(NnsizeError.isInstance(e) && e.code).toBe('unknown-model')
+      expect((e as NnsizeError).message).toContain('No model named `lama-3.1-8b` in the catalogue. Did you mean `llama-3.1-8b`')
+      expect((e as NnsizeError).suggestions[0]).toBe('llama-3.1-8b')
+    }
+  })
+})

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../../../analyze.js'
+
+const tiny = { vocab_size: 16, hidden_size: 8, intermediate_size: 12, num_hidden_layers: 2, num_attention_heads: 2, num_key_value_heads: 1 }
+
+describe('mixtral', () => {
+  const config = { ...tiny, model_type: 'mixtral', num_local_experts: 4, num_experts_per_tok: 2 }
+
+  it('names the router gate and the experts w1, w2, w3 as the checkpoints do', () => {
+    const names = analyze(config).tensors.filter((t) => t.name.startsWith('model.layers.0.block_sparse_moe.')).map((t) => [t.name.slice(32), t.shape])
+    expect(names.slice(0, 4)).toEqual([
+      ['gate.weight', [4, 8]],
+      ['experts.0.w1.weight', [12, 8]],
+      ['experts.0.w2.weight', [8, 12]],
+      ['experts.0.w3.weight', [12, 8]],
+    ])
+    expect(names).toHaveLength(1 + 4 * 3)
+  })
+
+  it('reports total and active parameters per token', () => {
+    // Expert: 3 × 8 × 12 = 288; router 32; attention 192; norms 16 → layer 1392. Active skips 2 of 4 experts per layer.
+    const r = analyze(config)
+    expect(r.model?.breakdown['per_expert']).toBe(288n)
+    expect(r.model?.breakdown['per_layer_router']).toBe(32n)
+    expect(r.model?.breakdown['per_layer_experts']).toBe(4n * 288n)
+    expect(r.model?.breakdown['per_layer']).toBe(192n + 32n + 4n * 288n + 16n)
+    expect(r.params.total).toBe(2n * 1392n + 128n + 8n + 128n)
+    expect(r.model?.activeParamsPerToken).toBe(r.params.total - 2n * 2n * 288n)
+  })
+
+  it('rejects more experts per token than experts', () => {
+    expect(() => analyze({ ...config, num_experts_per_tok: 5 })).toThrow('`num_experts_per_tok` (5) is larger than `num_local_experts` (4)')
+  })
+
+  it('matches the published Mixtral 8x22B count', () => {
+    const r = analyze('mixtral-8x22b')
+    expect(r.params.total).toBe(140_620_634_112n)
+    // 56 layers × 6 unused experts × (3 × 6144 × 16384)
+    expect(r.model?.activeParamsPerToken).toBe(140_620_634_112n - 56n * 6n * 3n * 6144n * 16384n)
+  })
+})
+
+describe('qwen2Moe', () => {
+  it('has routed experts, a shared expert and its gate, and dense layers where mlp_only_layers says', () => {
+    const r = analyze({ ...tiny, model_type: 'qwen2_moe', num_experts: 4, num_experts_per_tok: 2, moe_intermediate_size: 6, shared_expert_intermediate_size: 10, mlp_only_layers: [1] })
+    const names = r.tensors.map((t) => t.name)
+    expect(names).toContain('model.layers.0.mlp.shared_expert.gate_proj.weight')
+    expect(r.tensors.find((t) => t.name === 'model.layers.0.mlp.shared_expert_gate.weight')?.shape).toEqual([1, 8])
+    expect(names).toContain('model.layers.1.mlp.gate_proj.weight')
+    expect(names.some((n) => n.startsWith('model.layers.1.mlp.experts'))).toBe(false)
+    // one MoE layer, 2 of 4 experts (3 × 8 × 6 each) skipped per token
+    expect(r.model?.activeParamsPerToken).toBe(r.params.total - 2n * 144n)
+  })
+
+  it('matches the published Qwen1.5-MoE-A2.7B count', () => {
+    expect(analyze('qwen1.5-moe-a2.7b').params.total).toBe(14_315_784_192n)
+  })
+})
+
+describe('qwen3Moe', () => {
+  it('matches the published Qwen3 MoE sizes (total and activated)', () => {
+    const small = analyze('qwen3-30b-a3b')
+    expect(small.params.total).toBe(30_532_122_624n)
+    expect(small.model?.activeParamsPerToken).toBe(3_353_032_704n)
+    expect(small.tensors.some((t) => t.name.includes('shared_expert'))).toBe(false)
+  }, 60_000)
+})

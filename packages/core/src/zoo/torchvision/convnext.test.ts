@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../../analyze.js'
+
+/** Class, parameter and buffer totals and tensor counts, as torchvision reports them. */
+function counts(source: string) {
+  const r = analyze(source)
+  const params = r.tensors.filter((t) => t.kind === 'parameter')
+  return { class: r.module, params: Number(r.params.total), paramTensors: params.length, buffers: Number(r.buffers.total), bufferBytes: Number(r.buffers.bytes), bufferTensors: r.tensors.length - params.length }
+}
+
+/** The names of the parameters (or buffers) at the given positions of `named_parameters()` (`named_buffers()`). */
+function names(source: string, kind: 'parameter' | 'buffer', at: readonly number[]) {
+  const all = analyze(source).tensors.filter((t) => t.kind === kind)
+  return at.map((i) => `${all[i]!.name} ${JSON.stringify(all[i]!.shape)}`)
+}
+
+/** The error code and message `analyze` throws. */
+function failure(source: string, input?: string) {
+  try {
+    analyze(source, input === undefined ? {} : { input, device: 'cpu' })
+  } catch (error) {
+    const { code, message } = error as { code: string; message: string }
+    return { code, message }
+  }
+  throw new Error(`${source} did not fail`)
+}
+
+/** Output shape and bytes saved for backward (without and with the input), cpu profile. */
+function forward(source: string, input: string) {
+  const f = analyze(source, { input, device: 'cpu' }).forward!
+  return { output: [...f.outputs[0]!.shape], saved: Number(f.savedBytes), savedWithInput: Number(f.savedBytesWithInput) }
+}
+
+describe('convnext_tiny', () => {
+  it('has torchvision\'s 28,589,128 parameters in 182 tensors and 0 buffer elements', () => {
+    expect(counts('convnext_tiny()')).toEqual({ class: 'ConvNeXt', params: 28589128, paramTensors: 182, buffers: 0, bufferBytes: 0, bufferTensors: 0 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('convnext_tiny()', 'parameter', [0, 1, 60, 91, 180, 181])).toEqual([
+      'features.0.0.weight [96,3,4,4]',
+      'features.0.0.bias [96]',
+      'features.3.2.block.5.weight [192,768]',
+      'features.5.2.block.5.weight [384,1536]',
+      'classifier.2.weight [1000,768]',
+      'classifier.2.bias [1000]',
+    ])
+  })
+  it('runs convnext_tiny() on 1×3×224×224: output (1, 1000), saves 108,704,292 bytes for backward', () => {
+    expect(forward('convnext_tiny()', '1,3,224,224')).toEqual({ output: [1, 1000], saved: 108704292, savedWithInput: 109306404 })
+  })
+  it('runs convnext_tiny(stochastic_depth_prob=0.0) on 2×3×64×64: output (2, 1000), saves 17,758,928 bytes for backward', () => {
+    expect(forward('convnext_tiny(stochastic_depth_prob=0.0)', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 17758928, savedWithInput: 17857232 })
+  })
+  it('runs convnext_tiny(num_classes=10) on 1×3×32×32: output (1, 10), saves 2,224,548 bytes for backward', () => {
+    expect(forward('convnext_tiny(num_classes=10)', '1,3,32,32')).toEqual({ output: [1, 10], saved: 2224548, savedWithInput: 2236836 })
+  })
+})
+
+describe('convnext_small', () => {
+  it('has torchvision\'s 50,223,688 parameters in 344 tensors and 0 buffer elements', () => {
+    expect(counts('convnext_small()')).toEqual({ class: 'ConvNeXt', params: 50223688, paramTensors: 344, buffers: 0, bufferBytes: 0, bufferTensors: 0 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('convnext_small()', 'parameter', [0, 1, 114, 172, 342, 343])).toEqual([
+      'features.0.0.weight [96,3,4,4]',
+      'features.0.0.bias [96]',
+      'features.5.5.block.2.weight [384]',
+      'features.5.11.block.5.weight [384,1536]',
+      'classifier.2.weight [1000,768]',
+      'classifier.2.bias [1000]',
+    ])
+  })
+})
+
+describe('convnext_base', () => {
+  it('has torchvision\'s 88,591,464 parameters in 344 tensors and 0 buffer elements', () => {
+    expect(counts('convnext_base()')).toEqual({ class: 'ConvNeXt', params: 88591464, paramTensors: 344, buffers: 0, bufferBytes: 0, bufferTensors: 0 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('convnext_base()', 'parameter', [0, 1, 114, 172, 342, 343])).toEqual([
+      'features.0.0.weight [128,3,4,4]',
+      'features.0.0.bias [128]',
+      'features.5.5.block.2.weight [512]',
+      'features.5.11.block.5.weight [512,2048]',
+      'classifier.2.weight [1000,1024]',
+      'classifier.2.bias [1000]',
+    ])
+  })
+})
+
+describe('convnext_large', () => {
+  it('has torchvision\'s 197,767,336 parameters in 344 tensors and 0 buffer elements', () => {
+    expect(counts('convnext_large()')).toEqual({ class: 'ConvNeXt', params: 197767336, paramTensors: 344, buffers: 0, bufferBytes: 0, bufferTensors: 0 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('convnext_large()', 'parameter', [0, 1, 114, 172, 342, 343])).toEqual([
+      'features.0.0.weight [192,3,4,4]',
+      'features.0.0.bias [192]',
+      'features.5.5.block.2.weight [768]',
+      'features.5.11.block.5.weight [768,3072]',
+      'classifier.2.weight [1000,1536]',
+      'classifier.2.bias [1000]',
+    ])
+  })
+})

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../../analyze.js'
+
+/** Class, parameter and buffer totals and tensor counts, as torchvision reports them. */
+function counts(source: string) {
+  const r = analyze(source)
+  const params = r.tensors.filter((t) => t.kind === 'parameter')
+  return { class: r.module, params: Number(r.params.total), paramTensors: params.length, buffers: Number(r.buffers.total), bufferBytes: Number(r.buffers.bytes), bufferTensors: r.tensors.length - params.length }
+}
+
+/** The names of the parameters (or buffers) at the given positions of `named_parameters()` (`named_buffers()`). */
+function names(source: string, kind: 'parameter' | 'buffer', at: readonly number[]) {
+  const all = analyze(source).tensors.filter((t) => t.kind === kind)
+  return at.map((i) => `${all[i]!.name} ${JSON.stringify(all[i]!.shape)}`)
+}
+
+/** The error code and message `analyze` throws. */
+function failure(source: string, input?: string) {
+  try {
+    analyze(source, input === undefined ? {} : { input, device: 'cpu' })
+  } catch (error) {
+    const { code, message } = error as { code: string; message: string }
+    return { code, message }
+  }
+  throw new Error(`${source} did not fail`)
+}
+
+/** Output shape and bytes saved for backward (without and with the input), cpu profile. */
+function forward(source: string, input: string) {
+  const f = analyze(source, { input, device: 'cpu' }).forward!
+  return { output: [...f.outputs[0]!.shape], saved: Number(f.savedBytes), savedWithInput: Number(f.savedBytesWithInput) }
+}
+
+describe('maxvit_t', () => {
+  it('has torchvision\'s 30,919,624 parameters in 458 tensors and 100,472 buffer elements', () => {
+    expect(counts('maxvit_t()')).toEqual({ class: 'MaxVit', params: 30919624, paramTensors: 458, buffers: 100472, bufferBytes: 613312, bufferTensors: 124 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('maxvit_t()', 'parameter', [0, 1, 152, 229, 456, 457])).toEqual([
+      'stem.0.0.weight [64,3,3,3]',
+      'stem.0.1.weight [64]',
+      'blocks.1.layers.1.layers.window_attention.mlp_layer.1.weight [512,128]',
+      'blocks.2.layers.1.layers.window_attention.attn_layer.1.to_qkv.bias [768]',
+      'classifier.3.bias [512]',
+      'classifier.5.weight [1000,512]',
+    ])
+    expect(names('maxvit_t()', 'buffer', [0, 62, 123])).toEqual([
+      'stem.0.1.running_mean [64]',
+      'blocks.2.layers.1.layers.MBconv.layers.conv_a.1.running_var [1024]',
+      'blocks.3.layers.1.layers.grid_attention.attn_layer.1.relative_position_index [49,49]',
+    ])
+  })
+  it('maxvit_t(input_size=(448,448), num_classes=3): has torchvision\'s 30,409,160 parameters in 458 tensors and 100,472 buffer elements', () => {
+    expect(counts('maxvit_t(input_size=(448,448), num_classes=3)')).toEqual({ class: 'MaxVit', params: 30409160, paramTensors: 458, buffers: 100472, bufferBytes: 613312, bufferTensors: 124 })
+  })
+  it('maxvit_t(input_size=(448,448), num_classes=3): names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('maxvit_t(input_size=(448,448), num_classes=3)', 'parameter', [0, 1, 152, 229, 456, 457])).toEqual([
+      'stem.0.0.weight [64,3,3,3]',
+      'stem.0.1.weight [64]',
+      'blocks.1.layers.1.layers.window_attention.mlp_layer.1.weight [512,128]',
+      'blocks.2.layers.1.layers.window_attention.attn_layer.1.to_qkv.bias [768]',
+      'classifier.3.bias [512]',
+      'classifier.5.weight [3,512]',
+    ])
+    expect(names('maxvit_t(input_size=(448,448), num_classes=3)', 'buffer', [0, 62, 123])).toEqual([
+      'stem.0.1.running_mean [64]',
+      'blocks.2.layers.1.layers.MBconv.layers.conv_a.1.running_var [1024]',
+      'blocks.3.layers.1.layers.grid_attention.attn_layer.1.relative_position_index [49,49]',
+    ])
+  })
+  it('runs maxvit_t() on 1×3×224×224: output (1, 1000), saves 307,324,736 bytes for backward', () => {
+    expect(forward('maxvit_t()', '1,3,224,224')).toEqual({ output: [1, 1000], saved: 307324736, savedWithInput: 307926848 })
+  })
+  it('runs maxvit_t() on 2×3×224×224: output (2, 1000), saves 613,656,016 bytes for backward', () => {
+    expect(forward('maxvit_t()', '2,3,224,224')).toEqual({ output: [2, 1000], saved: 613656016, savedWithInput: 614860240 })
+  })
+  it('needs an input_size whose stage grids are multiples of 7', () => {
+    expect(failure('maxvit_t(input_size=(64, 64))').message).toBe('Input size (16, 16) of block 0 is not divisible by partition size 7. Consider changing the input size; this one yields the block input sizes (16, 16), (8, 8), (4, 4), (2, 2).')
+    expect(failure('maxvit_t()', '1,3,448,448').message).toMatch(/was built for a 56×56 grid/)
+  })
+})

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../../analyze.js'
+
+/** Class, parameter and buffer totals and tensor counts, as torchvision reports them. */
+function counts(source: string) {
+  const r = analyze(source)
+  const params = r.tensors.filter((t) => t.kind === 'parameter')
+  return { class: r.module, params: Number(r.params.total), paramTensors: params.length, buffers: Number(r.buffers.total), bufferBytes: Number(r.buffers.bytes), bufferTensors: r.tensors.length - params.length }
+}
+
+/** The names of the parameters (or buffers) at the given positions of `named_parameters()` (`named_buffers()`). */
+function names(source: string, kind: 'parameter' | 'buffer', at: readonly number[]) {
+  const all = analyze(source).tensors.filter((t) => t.kind === kind)
+  return at.map((i) => `${all[i]!.name} ${JSON.stringify(all[i]!.shape)}`)
+}
+
+/** The error code and message `analyze` throws. */
+function failure(source: string, input?: string) {
+  try {
+    analyze(source, input === undefined ? {} : { input, device: 'cpu' })
+  } catch (error) {
+    const { code, message } = error as { code: string; message: string }
+    return { code, message }
+  }
+  throw new Error(`${source} did not fail`)
+}
+
+/** Output shape and bytes saved for backward (without and with the input), cpu profile. */
+function forward(source: string, input: string) {
+  const f = analyze(source, { input, device: 'cpu' }).forward!
+  return { output: [...f.outputs[0]!.shape], saved: Number(f.savedBytes), savedWithInput: Number(f.savedBytesWithInput) }
+}
+
+describe('squeezenet1_0', () => {
+  it('has torchvision\'s 1,248,424 parameters in 52 tensors and 0 buffer elements', () => {
+    expect(counts('squeezenet1_0()')).toEqual({ class: 'SqueezeNet', params: 1248424, paramTensors: 52, buffers: 0, bufferBytes: 0, bufferTensors: 0 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('squeezenet1_0()', 'parameter', [0, 1, 17, 26, 50, 51])).toEqual([
+      'features.0.weight [96,3,7,7]',
+      'features.0.bias [96]',
+      'features.5.expand1x1.bias [128]',
+      'features.8.squeeze.weight [48,256,1,1]',
+      'classifier.1.weight [1000,512,1,1]',
+      'classifier.1.bias [1000]',
+    ])
+  })
+  it('runs squeezenet1_0() on 2×3×96×96: output (2, 1000), saves 11,613,248 bytes for backward', () => {
+    expect(forward('squeezenet1_0()', '2,3,96,96')).toEqual({ output: [2, 1000], saved: 11613248, savedWithInput: 11834432 })
+  })
+})
+
+describe('squeezenet1_1', () => {
+  it('has torchvision\'s 1,235,496 parameters in 52 tensors and 0 buffer elements', () => {
+    expect(counts('squeezenet1_1()')).toEqual({ class: 'SqueezeNet', params: 1235496, paramTensors: 52, buffers: 0, bufferBytes: 0, bufferTensors: 0 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('squeezenet1_1()', 'parameter', [0, 1, 17, 26, 50, 51])).toEqual([
+      'features.0.weight [64,3,3,3]',
+      'features.0.bias [64]',
+      'features.6.expand1x1.bias [128]',
+      'features.9.squeeze.weight [48,256,1,1]',
+      'classifier.1.weight [1000,512,1,1]',
+      'classifier.1.bias [1000]',
+    ])
+  })
+  it('runs squeezenet1_1() on 1×3×224×224: output (1, 1000), saves 20,467,616 bytes for backward', () => {
+    expect(forward('squeezenet1_1()', '1,3,224,224')).toEqual({ output: [1, 1000], saved: 20467616, savedWithInput: 21069728 })
+  })
+  it('runs squeezenet1_1(num_classes=10) on 1×3×64×64: output (1, 10), saves 1,380,456 bytes for backward', () => {
+    expect(forward('squeezenet1_1(num_classes=10)', '1,3,64,64')).toEqual({ output: [1, 10], saved: 1380456, savedWithInput: 1429608 })
+  })
+})

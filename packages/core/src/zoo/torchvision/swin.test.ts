@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../../analyze.js'
+
+/** Class, parameter and buffer totals and tensor counts, as torchvision reports them. */
+function counts(source: string) {
+  const r = analyze(source)
+  const params = r.tensors.filter((t) => t.kind === 'parameter')
+  return { class: r.module, params: Number(r.params.total), paramTensors: params.length, buffers: Number(r.buffers.total), bufferBytes: Number(r.buffers.bytes), bufferTensors: r.tensors.length - params.length }
+}
+
+/** The names of the parameters (or buffers) at the given positions of `named_parameters()` (`named_buffers()`). */
+function names(source: string, kind: 'parameter' | 'buffer', at: readonly number[]) {
+  const all = analyze(source).tensors.filter((t) => t.kind === kind)
+  return at.map((i) => `${all[i]!.name} ${JSON.stringify(all[i]!.shape)}`)
+}
+
+/** The error code and message `analyze` throws. */
+function failure(source: string, input?: string) {
+  try {
+    analyze(source, input === undefined ? {} : { input, device: 'cpu' })
+  } catch (error) {
+    const { code, message } = error as { code: string; message: string }
+    return { code, message }
+  }
+  throw new Error(`${source} did not fail`)
+}
+
+/** Output shape and bytes saved for backward (without and with the input), cpu profile. */
+function forward(source: string, input: string) {
+  const f = analyze(source, { input, device: 'cpu' }).forward!
+  return { output: [...f.outputs[0]!.shape], saved: Number(f.savedBytes), savedWithInput: Number(f.savedBytesWithInput) }
+}
+
+describe('swin_t', () => {
+  it('has torchvision\'s 28,288,354 parameters in 173 tensors and 28,812 buffer elements', () => {
+    expect(counts('swin_t()')).toEqual({ class: 'SwinTransformer', params: 28288354, paramTensors: 173, buffers: 28812, bufferBytes: 230496, bufferTensors: 12 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('swin_t()', 'parameter', [0, 1, 57, 86, 171, 172])).toEqual([
+      'features.0.0.weight [96,3,4,4]',
+      'features.0.0.bias [96]',
+      'features.3.1.mlp.3.weight [192,768]',
+      'features.5.1.mlp.3.weight [384,1536]',
+      'head.weight [1000,768]',
+      'head.bias [1000]',
+    ])
+    expect(names('swin_t()', 'buffer', [0, 6, 11])).toEqual([
+      'features.1.0.attn.relative_position_index [2401]',
+      'features.5.2.attn.relative_position_index [2401]',
+      'features.7.1.attn.relative_position_index [2401]',
+    ])
+  })
+  it('runs swin_t() on 1×3×112×112: output (1, 1000), saves 29,098,208 bytes for backward', () => {
+    expect(forward('swin_t()', '1,3,112,112')).toEqual({ output: [1, 1000], saved: 29098208, savedWithInput: 29248736 })
+  })
+  it('runs swin_t(dropout=0.1,attention_dropout=0.1) on 1×3×64×64: output (1, 1000), saves 23,459,168 bytes for backward', () => {
+    expect(forward('swin_t(dropout=0.1,attention_dropout=0.1)', '1,3,64,64')).toEqual({ output: [1, 1000], saved: 23459168, savedWithInput: 23508320 })
+  })
+})
+
+describe('swin_s', () => {
+  it('has torchvision\'s 49,606,258 parameters in 329 tensors and 57,624 buffer elements', () => {
+    expect(counts('swin_s()')).toEqual({ class: 'SwinTransformer', params: 49606258, paramTensors: 329, buffers: 57624, bufferBytes: 460992, bufferTensors: 24 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('swin_s()', 'parameter', [0, 1, 109, 164, 327, 328])).toEqual([
+      'features.0.0.weight [96,3,4,4]',
+      'features.0.0.bias [96]',
+      'features.5.3.norm2.bias [384]',
+      'features.5.7.mlp.3.weight [384,1536]',
+      'head.weight [1000,768]',
+      'head.bias [1000]',
+    ])
+    expect(names('swin_s()', 'buffer', [0, 12, 23])).toEqual([
+      'features.1.0.attn.relative_position_index [2401]',
+      'features.5.8.attn.relative_position_index [2401]',
+      'features.7.1.attn.relative_position_index [2401]',
+    ])
+  })
+})
+
+describe('swin_b', () => {
+  it('has torchvision\'s 87,768,224 parameters in 329 tensors and 57,624 buffer elements', () => {
+    expect(counts('swin_b()')).toEqual({ class: 'SwinTransformer', params: 87768224, paramTensors: 329, buffers: 57624, bufferBytes: 460992, bufferTensors: 24 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('swin_b()', 'parameter', [0, 1, 109, 164, 327, 328])).toEqual([
+      'features.0.0.weight [128,3,4,4]',
+      'features.0.0.bias [128]',
+      'features.5.3.norm2.bias [512]',
+      'features.5.7.mlp.3.weight [512,2048]',
+      'head.weight [1000,1024]',
+      'head.bias [1000]',
+    ])
+    expect(names('swin_b()', 'buffer', [0, 12, 23])).toEqual([
+      'features.1.0.attn.relative_position_index [2401]',
+      'features.5.8.attn.relative_position_index [2401]',
+      'features.7.1.attn.relative_position_index [2401]',
+    ])
+  })
+})
+
+describe('swin_v2_t', () => {
+  it('has torchvision\'s 28,351,570 parameters in 209 tensors and 54,552 buffer elements', () => {
+    expect(counts('swin_v2_t()')).toEqual({ class: 'SwinTransformer', params: 28351570, paramTensors: 209, buffers: 54552, bufferBytes: 414816, bufferTensors: 24 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('swin_v2_t()', 'parameter', [0, 1, 69, 104, 207, 208])).toEqual([
+      'features.0.0.weight [96,3,4,4]',
+      'features.0.0.bias [96]',
+      'features.3.1.mlp.3.weight [192,768]',
+      'features.5.1.mlp.3.weight [384,1536]',
+      'head.weight [1000,768]',
+      'head.bias [1000]',
+    ])
+    expect(names('swin_v2_t()', 'buffer', [0, 12, 23])).toEqual([
+      'features.1.0.attn.relative_coords_table [1,15,15,2]',
+      'features.5.2.attn.relative_coords_table [1,15,15,2]',
+      'features.7.1.attn.relative_position_index [4096]',
+    ])
+  })
+  it('runs swin_v2_t() on 1×3×128×128: output (1, 1000), saves 55,161,824 bytes for backward', () => {
+    expect(forward('swin_v2_t()', '1,3,128,128')).toEqual({ output: [1, 1000], saved: 55161824, savedWithInput: 55358432 })
+  })
+  it('runs swin_v2_t() on 2×3×64×64: output (2, 1000), saves 49,851,832 bytes for backward', () => {
+    expect(forward('swin_v2_t()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 49851832, savedWithInput: 49950136 })
+  })
+})
+
+describe('swin_v2_s', () => {
+  it('has torchvision\'s 49,737,442 parameters in 401 tensors and 109,104 buffer elements', () => {
+    expect(counts('swin_v2_s()')).toEqual({ class: 'SwinTransformer', params: 49737442, paramTensors: 401, buffers: 109104, bufferBytes: 829632, bufferTensors: 48 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('swin_v2_s()', 'parameter', [0, 1, 133, 200, 399, 400])).toEqual([
+      'features.0.0.weight [96,3,4,4]',
+      'features.0.0.bias [96]',
+      'features.5.3.norm2.bias [384]',
+      'features.5.7.mlp.3.weight [384,1536]',
+      'head.weight [1000,768]',
+      'head.bias [1000]',
+    ])
+    expect(names('swin_v2_s()', 'buffer', [0, 24, 47])).toEqual([
+      'features.1.0.attn.relative_coords_table [1,15,15,2]',
+      'features.5.8.attn.relative_coords_table [1,15,15,2]',
+      'features.7.1.attn.relative_position_index [4096]',
+    ])
+  })
+})
+
+describe('swin_v2_b', () => {
+  it('has torchvision\'s 87,930,848 parameters in 401 tensors and 109,104 buffer elements', () => {
+    expect(counts('swin_v2_b()')).toEqual({ class: 'SwinTransformer', params: 87930848, paramTensors: 401, buffers: 109104, bufferBytes: 829632, bufferTensors: 48 })
+  })
+  it('names and shapes its tensors as torchvision\'s state_dict', () => {
+    expect(names('swin_v2_b()', 'parameter', [0, 1, 133, 200, 399, 400])).toEqual([
+      'features.0.0.weight [128,3,4,4]',
+      'features.0.0.bias [128]',
+      'features.5.3.norm2.bias [512]',
+      'features.5.7.mlp.3.weight [512,2048]',
+      'head.weight [1000,1024]',
+      'head.bias [1000]',
+    ])
+    expect(names('swin_v2_b()', 'buffer', [0, 24, 47])).toEqual([
+      'features.1.0.attn.relative_coords_table [1,15,15,2]',
+      'features.5.8.attn.relative_coords_table [1,15,15,2]',
+      'features.7.1.attn.relative_position_index [4096]',
+    ])
+  })
+})

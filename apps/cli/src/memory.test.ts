@@ -16,22 +16,22 @@ describe('wantsMemory', () => {
 
 describe('memoryOptions', () => {
   it('maps the flags onto the planner’s options', () => {
-    const o = memoryOptions(linear, { optimizer: 'SGD', batch: 4, gradAccum: 2, gpus: 2, zero: '2', offload: 'cpu', units: 'si' })
+    const o = memoryOptions({ optimizer: 'SGD', batch: 4, gradAccum: 2, gpus: 2, zero: '2', offload: 'cpu', units: 'si' })
     expect([typeof o.optimizer === 'object' && o.optimizer.name, o.batch, o.gradAccumulation, o.gpus, o.zero, o.offloadOptimizer, o.units]).toEqual(['SGD', 4, 2, 2, 2, 'cpu', 'si'])
   })
   it('takes an FSDP strategy in --zero', () => {
-    const o = memoryOptions(linear, { zero: 'full_shard', gpus: 2 })
+    const o = memoryOptions({ zero: 'full_shard', gpus: 2 })
     expect([o.zero, o.fsdp]).toEqual([undefined, 'full_shard'])
   })
-  it('sizes a Hugging Face model’s KV cache for --inference with --seq', () => {
-    const o = memoryOptions(llama, { inference: true, seq: 512 })
-    expect([o.mode, o.contextLength, o.kvCache]).toEqual(['inference', 512, { layers: 2, kvHeads: 2, headDim: 16 }])
-    expect(memoryOptions(llama, { inference: true }).kvCache).toBeUndefined()
+  it('takes --seq as the context of the KV cache, which the planner sizes from the model', () => {
+    const o = memoryOptions({ inference: true, seq: 512 })
+    expect([o.mode, o.contextLength]).toEqual(['inference', 512])
+    expect(planFor(llama, { inference: true, seq: 512 }).memory.kvCache.bytes).toBe(2n * 2n * 2n * 16n * 2n * 512n)
   })
   it('points into the optimizer text at a mistake', () => {
     let error: unknown
     try {
-      memoryOptions(linear, { optimizer: 'SGD(lr=0.1, momentun=0.9)' })
+      memoryOptions({ optimizer: 'SGD(lr=0.1, momentun=0.9)' })
     } catch (e) {
       error = e
     }

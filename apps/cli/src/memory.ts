@@ -12,9 +12,9 @@ export { memoryPlanToJSON }
 /**
  * The memory options of the command line, checked by the core's parser (which names the option in its errors; an
  * error inside `--optimizer`'s expression points at its place there). `--zero` takes a ZeRO stage or an FSDP
- * strategy; with `--inference` and `--seq`, a Hugging Face model's own KV-cache shape is used.
+ * strategy; `--seq` is the context the KV cache of `--inference` holds.
  */
-export function memoryOptions(analysis: Analysis, options: CliOptions): MemoryOptions {
+export function memoryOptions(options: CliOptions): MemoryOptions {
   if (options.optimizer !== undefined) {
     try {
       parseMemoryOptions({ optimizer: options.optimizer })
@@ -25,7 +25,8 @@ export function memoryOptions(analysis: Analysis, options: CliOptions): MemoryOp
   }
   const zero = options.zero?.trim()
   const isStage = zero === undefined || /^(zero-?|stage-?)?\d+$/i.test(zero)
-  const parsed = parseMemoryOptions({
+  // the planner takes a Hugging Face model's KV-cache shape from the analysis itself
+  return parseMemoryOptions({
     mode: options.inference ? 'inference' : undefined,
     optimizer: options.optimizer,
     precision: options.precision,
@@ -47,21 +48,9 @@ export function memoryOptions(analysis: Analysis, options: CliOptions): MemoryOp
     gpu: options.gpu,
     units: options.units,
   })
-  const kv = analysis.model?.kvCache
-  if (options.inference && options.seq !== undefined && kv) {
-    parsed.kvCache = {
-      layers: kv.layers,
-      kvHeads: kv.kvHeads,
-      headDim: kv.headDim,
-      ...(kv.slidingWindow !== undefined ? { slidingWindow: kv.slidingWindow } : {}),
-      ...(kv.windowedLayers ? { slidingWindow: kv.windowedLayers.window, slidingWindowLayers: kv.windowedLayers.count } : {}),
-      ...(kv.latentDim !== undefined ? { latentDim: kv.latentDim } : {}),
-    }
-  }
-  return parsed
 }
 
 /** The memory plan of an analysis under the command line's options. */
 export function planFor(analysis: Analysis, options: CliOptions): MemoryPlan {
-  return planMemory(analysis, memoryOptions(analysis, options))
+  return planMemory(analysis, memoryOptions(options))
 }

@@ -253,8 +253,6 @@ function titleOf(source: Source, analysis: Analysis): string {
 function optionNotes(options: CliOptions, analysis: Analysis, plan: MemoryPlan | undefined): string[] {
   const notes: string[] = []
   if (!plan) return notes
-  if (options.seq !== undefined && plan.mode === 'training') notes.push('--seq sizes the KV cache of --inference; for training, put the sequence length in --input.')
-  if (plan.mode === 'inference' && options.seq === undefined && analysis.model?.kvCache) notes.push('Give --seq <tokens> to size the KV cache.')
   if (plan.mode === 'inference' && options.seq !== undefined && !analysis.model) notes.push('The KV cache is sized from a Hugging Face config or a catalogue model; this input has none.')
   return notes
 }

@@ -19,6 +19,8 @@ const noChildProcess = {
   },
 }
 
+const banner = "import{createRequire as __nnsizeRequire}from'node:module';const require=__nnsizeRequire(import.meta.url);"
+
 rmSync(outdir, { recursive: true, force: true })
 await build({
   entryPoints: { nnsize: fileURLToPath(new URL('./src/main.ts', import.meta.url)) },
@@ -34,16 +36,19 @@ await build({
   alias: { '@nnsize/core': fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url)) },
   define: { NNSIZE_VERSION: JSON.stringify(pkg.version) },
   // commander is CommonJS and requires node:events and friends
-  banner: { js: "import{createRequire as __nnsizeRequire}from'node:module';const require=__nnsizeRequire(import.meta.url);" },
+  banner: { js: banner },
   plugins: [noChildProcess],
   logLevel: 'warning',
 })
 
-// Pure ASCII source loads as a one-byte string: escape what esbuild leaves in regular expressions (`×`, `│`).
 for (const entry of readdirSync(outdir, { recursive: true })) {
   const file = join(outdir, String(entry))
   if (!file.endsWith('.js')) continue
-  const code = readFileSync(file, 'utf8')
-  const ascii = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-  if (ascii !== code) writeFileSync(file, ascii)
+  let code = readFileSync(file, 'utf8')
+  const original = code
+  // only the chunk with commander's `require` calls needs the require banner
+  if (code.startsWith(banner) && !/\brequire\b/.test(code.slice(banner.length))) code = code.slice(banner.length).replace(/^\n/, '')
+  // Pure ASCII source loads as a one-byte string: escape what esbuild leaves in regular expressions (`×`, `│`).
+  code = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  if (code !== original) writeFileSync(file, code)
 }

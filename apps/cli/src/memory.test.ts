@@ -1,7 +1,6 @@
 import * as core from '@nnsize/core'
 import { describe, expect, it } from 'vitest'
-import { SourcedError } from './errors.js'
-import { memoryOptions, planFor } from './memory.js'
+import { memoryOptions, optimizerError, planFor } from './memory.js'
 import { notShared, wantsMemory } from './options.js'
 
 const linear = core.analyze('nn.Linear(64, 64)')
@@ -28,16 +27,14 @@ describe('memoryOptions', () => {
     expect([o.mode, o.contextLength]).toEqual(['inference', 512])
     expect(planFor(llama, { inference: true, seq: 512 }).memory.kvCache.bytes).toBe(2n * 2n * 2n * 16n * 2n * 512n)
   })
-  it('points into the optimizer text at a mistake', () => {
-    let error: unknown
-    try {
-      memoryOptions({ optimizer: 'SGD(lr=0.1, momentun=0.9)' })
-    } catch (e) {
-      error = e
-    }
-    expect(error).toBeInstanceOf(SourcedError)
-    expect((error as SourcedError).origin).toBe('--optimizer')
-    expect((error as SourcedError).error.span).toEqual({ start: 12, end: 24 })
+})
+
+describe('optimizerError', () => {
+  it('returns the error of a misspelt optimizer argument, with its span in the text', () => {
+    const error = optimizerError('SGD(lr=0.1, momentun=0.9)')
+    expect(core.NnsizeError.isInstance(error)).toBe(true)
+    expect((error as core.NnsizeError).span).toEqual({ start: 12, end: 24 })
+    expect(optimizerError('SGD(lr=0.1, momentum=0.9)')).toBeUndefined()
   })
 })
 

@@ -1,28 +1,27 @@
 // The memory planner, loaded only when a memory option is given (see core.ts).
 import type { Analysis, MemoryOptions, MemoryPlan } from '@nnsize/core'
-import { NnsizeError } from '../../../packages/core/src/errors.js'
 import { memoryPlanToJSON } from '../../../packages/core/src/memory/json.js'
 import { parseMemoryOptions } from '../../../packages/core/src/memory/options.js'
 import { planMemory } from '../../../packages/core/src/memory/plan.js'
-import { SourcedError } from './errors.js'
 import type { CliOptions } from './options.js'
 
 export { memoryPlanToJSON }
 
+/** The error `--optimizer`'s text alone raises, if any: its span points into that text. */
+export function optimizerError(optimizer: string): unknown {
+  try {
+    parseMemoryOptions({ optimizer })
+    return undefined
+  } catch (error) {
+    return error
+  }
+}
+
 /**
- * The memory options of the command line, checked by the core's parser (which names the option in its errors; an
- * error inside `--optimizer`'s expression points at its place there). `--zero` takes a ZeRO stage or an FSDP
+ * The memory options of the command line, checked by the core's parser (which names the option in its errors). `--zero` takes a ZeRO stage or an FSDP
  * strategy; `--seq` is the context the KV cache of `--inference` holds.
  */
 export function memoryOptions(options: CliOptions): MemoryOptions {
-  if (options.optimizer !== undefined) {
-    try {
-      parseMemoryOptions({ optimizer: options.optimizer })
-    } catch (error) {
-      if (NnsizeError.isInstance(error) && error.span) throw new SourcedError(error, options.optimizer, '--optimizer')
-      throw error
-    }
-  }
   const zero = options.zero?.trim()
   const isStage = zero === undefined || /^(zero-?|stage-?)?\d+$/i.test(zero)
   // the planner takes a Hugging Face model's KV-cache shape from the analysis itself

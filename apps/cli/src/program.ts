@@ -225,6 +225,15 @@ async function loadMemory(given: ReadonlySet<keyof CliOptions>): Promise<Memory 
   return wantsMemory(given) ? import('./memory.js') : undefined
 }
 
+/** The plan for the options given; a mistake inside `--optimizer`'s expression is shown at its place there. */
+function planWith(memory: Memory, analysis: Analysis, options: CliOptions): MemoryPlan {
+  if (options.optimizer !== undefined) {
+    const error = memory.optimizerError(options.optimizer)
+    if (core?.NnsizeError.isInstance(error) && error.span) throw new SourcedError(error, options.optimizer, '--optimizer')
+  }
+  return memory.planFor(analysis, options)
+}
+
 /** The derivations `--explain` shows: the analysis, then the memory plan. */
 async function explanation(analysis: Analysis, plan: MemoryPlan | undefined, units: 'iec' | 'si'): Promise<ExplainSection[]> {
   const { explainAnalysis, explainMemory } = await import('./extras.js')
@@ -236,7 +245,7 @@ async function completion(shell: string, io: CliIO): Promise<number> {
   if (!(shells as readonly string[]).includes(shell)) throw new UsageError(`completion supports bash, zsh and fish, not '${shell}'`)
   // torchvision builders and the short names of catalogue checkpoints (`llama-3.1-8b`)
   const names = [...models.map((m) => m.name), ...catalogue.flatMap((e) => e.aliases ?? [])]
-  io.stdout.write(completionScript(shell as (typeof shells)[number], names))
+  io.stdout.write(completionScript(shell as (typeof shells)[number], optionSpecs, names))
   return exitCodes.ok
 }
 
@@ -269,7 +278,7 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
   const source = await resolveSource(parsed.input, io)
   const analysis = analyzeSource(source, options)
   const memory = await loadMemory(given)
-  const plan = memory?.planFor(analysis, options)
+  const plan = memory ? planWith(memory, analysis, options) : undefined
 
   if (options.compare !== undefined) return compare(analysis, plan, memory, source, parsed, io, style)
   const units = options.units ?? 'iec'
@@ -378,7 +387,7 @@ async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
     let out: unknown
     try {
       const analysis = c.analyze(line, analyzeOptions(parsed.options))
-      out = toJSON(analysis, memory?.planFor(analysis, parsed.options), memory)
+      out = toJSON(analysis, memory ? planWith(memory, analysis, parsed.options) : undefined, memory)
     } catch (error) {
       failed = true
       const e = c.NnsizeError.isInstance(error) ? error.toJSON() : { code: 'internal', message: error instanceof Error ? error.message : String(error) }
@@ -428,7 +437,7 @@ async function compare(a: Analysis, planA: MemoryPlan | undefined, memoryA: Memo
   }
   const b = analyzeSource(sourceB, optionsB)
   const memoryB = memoryA ?? (await loadMemory(givenB))
-  const planB = memoryB && wantsMemory(givenB) ? memoryB.planFor(b, optionsB) : undefined
+  const planB = memoryB && wantsMemory(givenB) ? planWith(memoryB, b, optionsB) : undefined
   if ((planA === undefined) !== (planB === undefined)) throw new UsageError('--compare: give memory options to both sides or to neither')
   const comparison = extras.compareAnalyses(a, b, { units: parsed.options.units, plans: planA && planB ? { a: planA, b: planB } : undefined })
   if (parsed.options.json) {

@@ -11,9 +11,8 @@ import {
   summaryTable,
   tensorTable,
 } from './core.js'
-import { renderTextTable, truncate } from './layout.js'
+import { renderTextTable, truncate, visibleWidth } from './layout.js'
 import type { Style } from './style.js'
-import { visibleWidth } from './style.js'
 
 /** How a terminal report is drawn. */
 export interface ReportOptions {

@@ -1,4 +1,3 @@
-import { longFlag, optionSpecs } from './options.js'
 import type { OptionSpec } from './options.js'
 
 /** Shells `nnsize completion <shell>` writes a script for. */
@@ -13,9 +12,9 @@ interface Flag {
   description: string
 }
 
-function flags(): Flag[] {
-  const list: Flag[] = optionSpecs.map((o: OptionSpec) => ({
-    long: longFlag(o),
+function flags(specs: readonly OptionSpec[]): Flag[] {
+  const list: Flag[] = specs.map((o: OptionSpec) => ({
+    long: /--[\w-]+/.exec(o.flags)![0],
     short: /^-(\w),/.exec(o.flags)?.[1],
     takesValue: o.flags.includes('<'),
     choices: o.choices ?? [],
@@ -29,8 +28,8 @@ function shellWords(words: readonly string[]): string {
   return words.join(' ')
 }
 
-function bash(modelNames: readonly string[]): string {
-  const all = flags()
+function bash(specs: readonly OptionSpec[], modelNames: readonly string[]): string {
+  const all = flags(specs)
   const valueFlags = all.filter((f) => f.takesValue).flatMap((f) => [f.long, ...(f.short ? [`-${f.short}`] : [])])
   const choiceCases = all
     .filter((f) => f.choices.length > 0)
@@ -62,8 +61,8 @@ function zshQuote(text: string): string {
   return text.replace(/'/g, "'\\''").replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/:/g, '\\:')
 }
 
-function zsh(modelNames: readonly string[]): string {
-  const specs = flags().map((f) => {
+function zsh(options: readonly OptionSpec[], modelNames: readonly string[]): string {
+  const specs = flags(options).map((f) => {
     const action = f.takesValue ? (f.choices.length > 0 ? `:value:(${f.choices.join(' ')})` : ':value: ') : ''
     const desc = `[${zshQuote(f.description)}]${action}`
     return f.short ? `    '(-${f.short} ${f.long})'{-${f.short},${f.long}}'${desc}'` : `    '${f.long}${desc}'`
@@ -87,8 +86,8 @@ function fishQuote(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
 }
 
-function fish(modelNames: readonly string[]): string {
-  const lines = flags().map((f) => {
+function fish(specs: readonly OptionSpec[], modelNames: readonly string[]): string {
+  const lines = flags(specs).map((f) => {
     const parts = ['complete -c nnsize', `-l ${f.long.slice(2)}`]
     if (f.short) parts.push(`-s ${f.short}`)
     if (f.takesValue) parts.push(f.choices.length > 0 ? `-x -a ${fishQuote(f.choices.join(' '))}` : '-r')
@@ -102,7 +101,7 @@ complete -c nnsize -n '__fish_seen_subcommand_from completion' -x -a 'bash zsh f
 ${modelNames.length > 0 ? `complete -c nnsize -n 'not __fish_seen_subcommand_from completion' -a ${fishQuote(modelNames.join(' '))} -d 'model'\n` : ''}`
 }
 
-/** The completion script for a shell: every flag with its help line, choices, model names and files. */
-export function completionScript(shell: Shell, modelNames: readonly string[]): string {
-  return shell === 'bash' ? bash(modelNames) : shell === 'zsh' ? zsh(modelNames) : fish(modelNames)
+/** The completion script for a shell: every option with its help line and choices, model names and files. */
+export function completionScript(shell: Shell, specs: readonly OptionSpec[], modelNames: readonly string[]): string {
+  return shell === 'bash' ? bash(specs, modelNames) : shell === 'zsh' ? zsh(specs, modelNames) : fish(specs, modelNames)
 }

@@ -21,8 +21,8 @@ async function* chunks(...parts: Array<string | Uint8Array>): AsyncGenerator<str
 
 describe('looksLikePath', () => {
   it('tells paths from expressions', () => {
-    expect(['model.txt', './m', '../configs/llama.json', '~/x', 'a/b'].map(looksLikePath)).toEqual([true, true, true, true, true])
-    expect(['Conv2d(1, 2, 3)', 'resnet50', 'x = a/b'].map(looksLikePath)).toEqual([false, false, false])
+    expect(['model.txt', './m', '../configs/llama.json', '~/x', '/tmp/m', 'models/'].map(looksLikePath)).toEqual([true, true, true, true, true, true])
+    expect(['Conv2d(1, 2, 3)', 'resnet50', 'x = a/b', 'mistralai/Mistral-7B-v0.1'].map(looksLikePath)).toEqual([false, false, false, false])
   })
 })
 
@@ -83,6 +83,9 @@ describe('resolveSource', () => {
   it('reads a file relative to the folder', async () => {
     expect(await resolveSource('model.txt', io())).toEqual({ text: 'nn.Linear(2, 3)\n', origin: 'model.txt', json: false })
     expect((await resolveSource('config.json', io())).json).toBe(true)
+  })
+  it('takes an org/name that is not a file for a model name', async () => {
+    expect(await resolveSource('meta-llama/Llama-3.1-8B', io())).toEqual({ text: 'meta-llama/Llama-3.1-8B', origin: '', json: false })
   })
   it('reads an existing file even without an extension', async () => {
     expect((await resolveSource('resnet', io())).origin).toBe('resnet')

@@ -86,10 +86,13 @@ export function splitLines(text: string): string[] {
   return lines
 }
 
-/** Text that reads as a path rather than an expression: a separator, a leading `.` or `~`, or a file extension. */
+/**
+ * Text that can only be a path: it starts with `/`, `./`, `../` or `~`, holds a backslash, ends with `/` or has a
+ * file extension. (`org/name` may be a Hugging Face id: it is a path only when such a file exists.)
+ */
 export function looksLikePath(arg: string): boolean {
   if (/[()\n=]/.test(arg)) return false
-  return /[/\\]/.test(arg) || /^[.~]/.test(arg) || /\.(json|txt|py|nnsize)$/i.test(arg)
+  return /^(\/|\.{1,2}[/\\]|~)/.test(arg) || arg.includes('\\') || arg.endsWith('/') || /\.(json|txt|py|nnsize)$/i.test(arg)
 }
 
 /** Reads a file as text, with one clear line for each way it can fail. */

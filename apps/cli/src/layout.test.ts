@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Table } from '@nnsize/core'
-import { renderTextTable, truncate, truncateMiddle } from './layout.js'
+import { renderTextTable, stripAnsi, truncate, truncateMiddle, visibleWidth } from './layout.js'
 import { chooseStyle } from './style.js'
 
 const plain = chooseStyle({ env: {}, isTTY: false })
@@ -55,5 +55,18 @@ describe('renderTextTable', () => {
     const colour = chooseStyle({ env: {}, isTTY: true })
     const lines = renderTextTable({ ...table, rows: [['bias', '1', '']] }, colour, Infinity, { color: { name: (t) => `<${t}>` } })
     expect(lines[1]).toBe('  <bias>      1')
+  })
+})
+
+describe('stripAnsi', () => {
+  it('removes colour codes', () => {
+    expect(stripAnsi('\u001b[1m\u001b[32m295,168\u001b[39m\u001b[22m')).toBe('295,168')
+  })
+})
+
+describe('visibleWidth', () => {
+  it('counts code points outside escapes', () => {
+    expect(visibleWidth('\u001b[2m├─ \u001b[22m0')).toBe(4)
+    expect(visibleWidth('× ²')).toBe(3)
   })
 })

@@ -1,6 +1,19 @@
 import type { Table } from '@nnsize/core'
 import type { Style } from './style.js'
-import { visibleWidth } from './style.js'
+
+const ANSI = /\u001b\[[0-9;]*m/g
+
+/** Text without ANSI escapes. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '')
+}
+
+/** Width of text in terminal columns (escapes excluded; every code point one column). */
+export function visibleWidth(text: string): number {
+  let width = 0
+  for (const _ of stripAnsi(text)) width++
+  return width
+}
 
 /** Cuts text to `width` columns, ending in `…` when cut. */
 export function truncate(text: string, width: number): string {

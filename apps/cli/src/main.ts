@@ -1,6 +1,16 @@
-import { writeSync } from 'node:fs'
-import { isatty } from 'node:tty'
+import { fstatSync, writeSync } from 'node:fs'
 import { run } from './program.js'
+
+/** Whether a descriptor is a terminal. Pipes and files answer from one fstat; node:tty (and the streams it pulls in) loads only for a character device. */
+async function isTerminal(fd: 0 | 1): Promise<boolean> {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false
+  } catch {
+    return false
+  }
+  const { isatty } = await import('node:tty')
+  return isatty(fd)
+}
 
 /**
  * Writes straight to a file descriptor: no stream objects to set up at start-up. A reader that
@@ -40,20 +50,18 @@ function writer(fd: 1 | 2): { write(chunk: string): void } {
   }
 }
 
-void run(process.argv.slice(2), {
+const [stdinIsTTY, stdoutIsTTY] = await Promise.all([isTerminal(0), isTerminal(1)])
+
+process.exitCode = await run(process.argv.slice(2), {
   stdout: writer(1),
   stderr: writer(2),
   // created on first use: most runs never read standard input
   stdin: {
-    get isTTY() {
-      return isatty(0)
-    },
+    isTTY: stdinIsTTY,
     [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator](),
   },
   env: process.env,
-  isTTY: isatty(1),
-  columns: isatty(1) ? process.stdout.columns : undefined,
+  isTTY: stdoutIsTTY,
+  columns: stdoutIsTTY ? process.stdout.columns : undefined,
   cwd: process.cwd(),
-}).then((code) => {
-  process.exitCode = code
 })

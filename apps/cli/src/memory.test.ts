@@ -1,7 +1,7 @@
 import * as core from '@nnsize/core'
 import { describe, expect, it } from 'vitest'
-import { SourcedError } from './errors.js'
-import { memoryOptions, notShared, planFor, wantsMemory } from './memory.js'
+import { memoryOptions, optimizerError, planFor } from './memory.js'
+import { notShared, wantsMemory } from './options.js'
 
 const linear = core.analyze('nn.Linear(64, 64)')
 const llama = core.analyze({ architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: 1000, hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2 })
@@ -15,35 +15,32 @@ describe('wantsMemory', () => {
 
 describe('memoryOptions', () => {
   it('maps the flags onto the planner’s options', () => {
-    const o = memoryOptions(core, linear, { optimizer: 'SGD', batch: 4, gradAccum: 2, gpus: 2, zero: '2', offload: 'cpu', units: 'si' })
+    const o = memoryOptions({ optimizer: 'SGD', batch: 4, gradAccum: 2, gpus: 2, zero: '2', offload: 'cpu', units: 'si' })
     expect([typeof o.optimizer === 'object' && o.optimizer.name, o.batch, o.gradAccumulation, o.gpus, o.zero, o.offloadOptimizer, o.units]).toEqual(['SGD', 4, 2, 2, 2, 'cpu', 'si'])
   })
   it('takes an FSDP strategy in --zero', () => {
-    const o = memoryOptions(core, linear, { zero: 'full_shard', gpus: 2 })
+    const o = memoryOptions({ zero: 'full_shard', gpus: 2 })
     expect([o.zero, o.fsdp]).toEqual([undefined, 'full_shard'])
   })
-  it('sizes a Hugging Face model’s KV cache for --inference with --seq', () => {
-    const o = memoryOptions(core, llama, { inference: true, seq: 512 })
-    expect([o.mode, o.contextLength, o.kvCache]).toEqual(['inference', 512, { layers: 2, kvHeads: 2, headDim: 16 }])
-    expect(memoryOptions(core, llama, { inference: true }).kvCache).toBeUndefined()
+  it('takes --seq as the context of the KV cache, which the planner sizes from the model', () => {
+    const o = memoryOptions({ inference: true, seq: 512 })
+    expect([o.mode, o.contextLength]).toEqual(['inference', 512])
+    expect(planFor(llama, { inference: true, seq: 512 }).memory.kvCache.bytes).toBe(2n * 2n * 2n * 16n * 2n * 512n)
   })
-  it('points into the optimizer text at a mistake', () => {
-    let error: unknown
-    try {
-      memoryOptions(core, linear, { optimizer: 'SGD(lr=0.1, momentun=0.9)' })
-    } catch (e) {
-      error = e
-    }
-    expect(error).toBeInstanceOf(SourcedError)
-    expect((error as SourcedError).origin).toBe('--optimizer')
-    expect((error as SourcedError).error.span).toEqual({ start: 12, end: 24 })
+})
+
+describe('optimizerError', () => {
+  it('returns the error of a misspelt optimizer argument, with its span in the text', () => {
+    const error = optimizerError('SGD(lr=0.1, momentun=0.9)')
+    expect(core.NnsizeError.isInstance(error)).toBe(true)
+    expect((error as core.NnsizeError).span).toEqual({ start: 12, end: 24 })
+    expect(optimizerError('SGD(lr=0.1, momentum=0.9)')).toBeUndefined()
   })
 })
 
 describe('planFor', () => {
-  it('plans only when memory options were given', () => {
-    expect(planFor(core, linear, {}, new Set())).toBeUndefined()
-    expect(planFor(core, linear, { optimizer: 'Adam' }, new Set(['optimizer']))!.memory.optimizerState.bytes).toBe(8n + 8n * 4160n)
+  it('plans with the options given', () => {
+    expect(planFor(linear, { optimizer: 'Adam' }).memory.optimizerState.bytes).toBe(8n + 8n * 4160n)
   })
 })
 

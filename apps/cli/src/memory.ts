@@ -1,35 +1,31 @@
+// The memory planner, loaded only when a memory option is given (see core.ts).
 import type { Analysis, MemoryOptions, MemoryPlan } from '@nnsize/core'
+import { memoryPlanToJSON } from '../../../packages/core/src/memory/json.js'
+import { parseMemoryOptions } from '../../../packages/core/src/memory/options.js'
+import { planMemory } from '../../../packages/core/src/memory/plan.js'
 import type { CliOptions } from './options.js'
-import { memoryKeys } from './options.js'
-import { SourcedError } from './errors.js'
 
-type Core = typeof import('@nnsize/core')
+export { memoryPlanToJSON }
 
-/** Options the playground's links do not carry (`--share` says so). */
-export const notShared: ReadonlyArray<keyof CliOptions> = ['inference', 'weights', 'gradAccum', 'tp', 'pp', 'offload', 'qlora', 'kvDtype', 'overhead']
-
-/** True when any memory-planning option was given. */
-export function wantsMemory(given: ReadonlySet<keyof CliOptions>): boolean {
-  return memoryKeys.some((k) => given.has(k))
+/** The error `--optimizer`'s text alone raises, if any: its span points into that text. */
+export function optimizerError(optimizer: string): unknown {
+  try {
+    parseMemoryOptions({ optimizer })
+    return undefined
+  } catch (error) {
+    return error
+  }
 }
 
 /**
- * The memory options of the command line, checked by the core's parser (which names the option in its errors; an
- * error inside `--optimizer`'s expression points at its place there). `--zero` takes a ZeRO stage or an FSDP
- * strategy; with `--inference` and `--seq`, a Hugging Face model's own KV-cache shape is used.
+ * The memory options of the command line, checked by the core's parser (which names the option in its errors). `--zero` takes a ZeRO stage or an FSDP
+ * strategy; `--seq` is the context the KV cache of `--inference` holds.
  */
-export function memoryOptions(core: Core, analysis: Analysis, options: CliOptions): MemoryOptions {
-  if (options.optimizer !== undefined) {
-    try {
-      core.parseMemoryOptions({ optimizer: options.optimizer })
-    } catch (error) {
-      if (core.NnsizeError.isInstance(error) && error.span) throw new SourcedError(error, options.optimizer, '--optimizer')
-      throw error
-    }
-  }
+export function memoryOptions(options: CliOptions): MemoryOptions {
   const zero = options.zero?.trim()
   const isStage = zero === undefined || /^(zero-?|stage-?)?\d+$/i.test(zero)
-  const parsed = core.parseMemoryOptions({
+  // the planner takes a Hugging Face model's KV-cache shape from the analysis itself
+  return parseMemoryOptions({
     mode: options.inference ? 'inference' : undefined,
     optimizer: options.optimizer,
     precision: options.precision,
@@ -51,22 +47,9 @@ export function memoryOptions(core: Core, analysis: Analysis, options: CliOption
     gpu: options.gpu,
     units: options.units,
   })
-  const kv = analysis.model?.kvCache
-  if (options.inference && options.seq !== undefined && kv) {
-    parsed.kvCache = {
-      layers: kv.layers,
-      kvHeads: kv.kvHeads,
-      headDim: kv.headDim,
-      ...(kv.slidingWindow !== undefined ? { slidingWindow: kv.slidingWindow } : {}),
-      ...(kv.windowedLayers ? { slidingWindow: kv.windowedLayers.window, slidingWindowLayers: kv.windowedLayers.count } : {}),
-      ...(kv.latentDim !== undefined ? { latentDim: kv.latentDim } : {}),
-    }
-  }
-  return parsed
 }
 
-/** The memory plan for the options given, or undefined when none was. */
-export function planFor(core: Core, analysis: Analysis, options: CliOptions, given: ReadonlySet<keyof CliOptions>): MemoryPlan | undefined {
-  if (!wantsMemory(given)) return undefined
-  return core.planMemory(analysis, memoryOptions(core, analysis, options))
+/** The memory plan of an analysis under the command line's options. */
+export function planFor(analysis: Analysis, options: CliOptions): MemoryPlan {
+  return planMemory(analysis, memoryOptions(options))
 }

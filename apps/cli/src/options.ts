@@ -127,6 +127,14 @@ export const optionSpecs: readonly OptionSpec[] = [
 /** The memory-planning options, in help order. */
 export const memoryKeys = optionSpecs.filter((o) => o.group === 'Memory').map((o) => o.key)
 
+/** True when any memory-planning option was given. */
+export function wantsMemory(given: ReadonlySet<keyof CliOptions>): boolean {
+  return memoryKeys.some((k) => given.has(k))
+}
+
+/** Options the playground's links do not carry (`--share` says so). */
+export const notShared: ReadonlyArray<keyof CliOptions> = ['inference', 'weights', 'gradAccum', 'tp', 'pp', 'offload', 'qlora', 'kvDtype', 'overhead']
+
 /** `--input` from `-i, --input <shape>`. */
 export function longFlag(spec: OptionSpec): string {
   return /--[\w-]+/.exec(spec.flags)![0]

@@ -1,10 +1,9 @@
 import { Command, CommanderError, Option } from 'commander'
-import type { Analysis, AnalyzeOptions, MemoryPlan } from '@nnsize/core'
+import type { Analysis, AnalyzeOptions, ExplainSection, MemoryPlan } from '@nnsize/core'
 import { exitCodes, InputError, SourcedError, UsageError } from './errors.js'
 import { resolveSource, splitLines, stdinLines } from './input.js'
 import type { Source, StdinLike } from './input.js'
-import { longFlag, memoryKeys, optionSpecs, outputModes, splitArgs } from './options.js'
-import { notShared, planFor } from './memory.js'
+import { longFlag, memoryKeys, notShared, optionSpecs, outputModes, splitArgs, wantsMemory } from './options.js'
 import type { CliOptions, OptionSpec } from './options.js'
 import { chooseStyle } from './style.js'
 import type { Style } from './style.js'
@@ -210,21 +209,43 @@ function report(error: unknown, io: CliIO, style: Style, debug: boolean): number
   return exitCodes.invalidInput
 }
 
-type Core = typeof import('@nnsize/core')
+type Core = typeof import('./answer.js')
 let core: Core | undefined
 
+/** The core and the reports, loaded on first use: `--help`, `--version` and usage errors never load them. */
 async function loadCore(): Promise<Core> {
-  core ??= await import('@nnsize/core')
+  core ??= await import('./answer.js')
   return core
 }
 
+type Memory = typeof import('./memory.js')
+
+/** The memory planner, loaded only when a memory option is given. */
+async function loadMemory(given: ReadonlySet<keyof CliOptions>): Promise<Memory | undefined> {
+  return wantsMemory(given) ? import('./memory.js') : undefined
+}
+
+/** The plan for the options given; a mistake inside `--optimizer`'s expression is shown at its place there. */
+function planWith(memory: Memory, analysis: Analysis, options: CliOptions): MemoryPlan {
+  if (options.optimizer !== undefined) {
+    const error = memory.optimizerError(options.optimizer)
+    if (core?.NnsizeError.isInstance(error) && error.span) throw new SourcedError(error, options.optimizer, '--optimizer')
+  }
+  return memory.planFor(analysis, options)
+}
+
+/** The derivations `--explain` shows: the analysis, then the memory plan. */
+async function explanation(analysis: Analysis, plan: MemoryPlan | undefined, units: 'iec' | 'si'): Promise<ExplainSection[]> {
+  const { explainAnalysis, explainMemory } = await import('./extras.js')
+  return [...explainAnalysis(analysis, { units }), ...(plan ? explainMemory(plan, { units }) : [])]
+}
+
 async function completion(shell: string, io: CliIO): Promise<number> {
-  const { completionScript, shells } = await import('./completion.js')
+  const { completionScript, shells, models, catalogue } = await loadCore()
   if (!(shells as readonly string[]).includes(shell)) throw new UsageError(`completion supports bash, zsh and fish, not '${shell}'`)
-  const { models, catalogue } = await loadCore()
   // torchvision builders and the short names of catalogue checkpoints (`llama-3.1-8b`)
   const names = [...models.map((m) => m.name), ...catalogue.flatMap((e) => e.aliases ?? [])]
-  io.stdout.write(completionScript(shell as (typeof shells)[number], names))
+  io.stdout.write(completionScript(shell as (typeof shells)[number], optionSpecs, names))
   return exitCodes.ok
 }
 
@@ -241,8 +262,6 @@ function titleOf(source: Source, analysis: Analysis): string {
 function optionNotes(options: CliOptions, analysis: Analysis, plan: MemoryPlan | undefined): string[] {
   const notes: string[] = []
   if (!plan) return notes
-  if (options.seq !== undefined && plan.mode === 'training') notes.push('--seq sizes the KV cache of --inference; for training, put the sequence length in --input.')
-  if (plan.mode === 'inference' && options.seq === undefined && analysis.model?.kvCache) notes.push('Give --seq <tokens> to size the KV cache.')
   if (plan.mode === 'inference' && options.seq !== undefined && !analysis.model) notes.push('The KV cache is sized from a Hugging Face config or a catalogue model; this input has none.')
   return notes
 }
@@ -258,9 +277,10 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
 
   const source = await resolveSource(parsed.input, io)
   const analysis = analyzeSource(source, options)
-  const plan = planFor(c, analysis, options, given)
+  const memory = await loadMemory(given)
+  const plan = memory ? planWith(memory, analysis, options) : undefined
 
-  if (options.compare !== undefined) return compare(analysis, plan, source, parsed, io, style)
+  if (options.compare !== undefined) return compare(analysis, plan, memory, source, parsed, io, style)
   const units = options.units ?? 'iec'
   if (options.share) {
     const dropped = notShared.filter((k) => given.has(k))
@@ -269,24 +289,25 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
     return exitCodes.ok
   }
   if (options.verify) {
-    io.stdout.write(c.verifySnippet(analysis, plan))
+    const { verifySnippet } = await import('./extras.js')
+    io.stdout.write(verifySnippet(analysis, plan))
     return exitCodes.ok
   }
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(toJSON(analysis, plan), null, 2)}\n`)
+    io.stdout.write(`${JSON.stringify(toJSON(analysis, plan, memory), null, 2)}\n`)
     return exitCodes.ok
   }
   if (options.csv) {
     io.stdout.write(c.renderCsv(c.moduleTable(analysis, { raw: true, depth: options.depth, units })))
     return exitCodes.ok
   }
-  const { renderMarkdownReport, renderReport } = await import('./report.js')
+  const { renderMarkdownReport, renderReport } = c
   const common = {
     title: titleOf(source, analysis),
     units,
     depth: options.depth ?? defaultDepth,
     allTensors: options.tensors === true,
-    explain: options.explain === true,
+    explanation: options.explain ? await explanation(analysis, plan, units) : undefined,
     plan,
     notes: optionNotes(options, analysis, plan),
   }
@@ -305,9 +326,9 @@ function flagOf(key: keyof CliOptions): string {
 }
 
 /** The `--json` object: the analysis and, with memory options, its plan under `memory`. */
-function toJSON(analysis: Analysis, plan: MemoryPlan | undefined): unknown {
-  const c = core!
-  return plan ? { ...c.analysisToJSON(analysis), memory: c.memoryPlanToJSON(plan) } : c.analysisToJSON(analysis)
+function toJSON(analysis: Analysis, plan: MemoryPlan | undefined, memory: Memory | undefined): unknown {
+  const json = core!.analysisToJSON(analysis)
+  return plan && memory ? { ...json, memory: memory.memoryPlanToJSON(plan) } : json
 }
 
 function analyzeOptions(options: CliOptions): AnalyzeOptions {
@@ -359,13 +380,14 @@ async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
     const source = await resolveSource(parsed.input, io)
     lines = source.origin === '' ? [source.text] : splitLines(source.text)
   }
+  const memory = await loadMemory(parsed.given)
   let failed = false
   for await (const line of lines) {
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue
     let out: unknown
     try {
       const analysis = c.analyze(line, analyzeOptions(parsed.options))
-      out = toJSON(analysis, planFor(c, analysis, parsed.options, parsed.given))
+      out = toJSON(analysis, memory ? planWith(memory, analysis, parsed.options) : undefined, memory)
     } catch (error) {
       failed = true
       const e = c.NnsizeError.isInstance(error) ? error.toJSON() : { code: 'internal', message: error instanceof Error ? error.message : String(error) }
@@ -380,8 +402,8 @@ async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
 const analysisOptionKeys: ReadonlyArray<keyof CliOptions> = ['input', 'device', ...memoryKeys]
 
 /** `--compare`: another input, or other analysis options (`--compare "--device cpu"`) for the same input. */
-async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Source, parsed: Parsed, io: CliIO, style: Style): Promise<number> {
-  const c = core!
+async function compare(a: Analysis, planA: MemoryPlan | undefined, memoryA: Memory | undefined, sourceA: Source, parsed: Parsed, io: CliIO, style: Style): Promise<number> {
+  const extras = await import('./extras.js')
   const value = parsed.options.compare!
   let sourceB = sourceA
   let optionsB: CliOptions = parsed.options
@@ -414,23 +436,24 @@ async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Sour
     labels.b = sourceB.text.trim()
   }
   const b = analyzeSource(sourceB, optionsB)
-  const planB = planFor(c, b, optionsB, givenB)
+  const memoryB = memoryA ?? (await loadMemory(givenB))
+  const planB = memoryB && wantsMemory(givenB) ? planWith(memoryB, b, optionsB) : undefined
   if ((planA === undefined) !== (planB === undefined)) throw new UsageError('--compare: give memory options to both sides or to neither')
-  const comparison = c.compareAnalyses(a, b, { units: parsed.options.units, plans: planA && planB ? { a: planA, b: planB } : undefined })
+  const comparison = extras.compareAnalyses(a, b, { units: parsed.options.units, plans: planA && planB ? { a: planA, b: planB } : undefined })
   if (parsed.options.json) {
-    io.stdout.write(`${JSON.stringify(c.comparisonToJSON(comparison), null, 2)}\n`)
+    io.stdout.write(`${JSON.stringify(extras.comparisonToJSON(comparison), null, 2)}\n`)
     return exitCodes.ok
   }
-  const { renderComparison, renderMarkdownComparison } = await import('./report.js')
+  const { renderComparison, renderMarkdownComparison } = extras
   if (parsed.options.markdown) {
     io.stdout.write(renderMarkdownComparison(comparison, labels))
     return exitCodes.ok
   }
   io.stdout.write(renderComparison(comparison, labels, { style, width: io.isTTY && io.columns ? io.columns : Infinity }))
   if (parsed.options.explain) {
-    const { explanationLines } = await import('./report.js')
+    const { explanationLines } = core!
     for (const [name, analysis] of [['A', a], ['B', b]] as const) {
-      io.stdout.write(`\n${style.bold(name)}${explanationLines(c.explainAnalysis(analysis, { units: parsed.options.units }), style, io.isTTY && io.columns ? io.columns : Infinity).join('\n')}\n`)
+      io.stdout.write(`\n${style.bold(name)}${explanationLines(extras.explainAnalysis(analysis, { units: parsed.options.units }), style, io.isTTY && io.columns ? io.columns : Infinity).join('\n')}\n`)
     }
   }
   return exitCodes.ok

@@ -1,10 +1,7 @@
-import type { Analysis, ByteUnits, Comparison, ExplainSection, MemoryPlan } from '@nnsize/core'
+import type { Analysis, ByteUnits, ExplainSection, MemoryPlan } from '@nnsize/core'
 import {
   breakdownTable,
-  comparisonTable,
   describeMemoryOptions,
-  explainAnalysis,
-  explainMemory,
   memoryIsSplit,
   memoryRows,
   memoryTable,
@@ -13,10 +10,9 @@ import {
   summaryRows,
   summaryTable,
   tensorTable,
-} from '@nnsize/core'
-import { renderTextTable, truncate } from './layout.js'
+} from './core.js'
+import { renderTextTable, truncate, visibleWidth } from './layout.js'
 import type { Style } from './style.js'
-import { visibleWidth } from './style.js'
 
 /** How a terminal report is drawn. */
 export interface ReportOptions {
@@ -28,7 +24,8 @@ export interface ReportOptions {
   depth: number
   /** List every tensor rather than the first {@link tensorLimit}. */
   allTensors: boolean
-  explain: boolean
+  /** The derivations to show after the report (`--explain`), made by the core's explain formatters. */
+  explanation?: readonly ExplainSection[] | undefined
   /** The header: the source text, or the file a config came from. Default: the analysed text. */
   title?: string | undefined
   /** The memory plan, when memory options were given. */
@@ -86,7 +83,8 @@ function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1)
 }
 
-function title(text: string, style: Style): string {
+/** A section title. */
+export function title(text: string, style: Style): string {
   return style.bold(text)
 }
 
@@ -121,7 +119,7 @@ function wrap(text: string, width: number, indent = '  '): string[] {
 }
 
 /** The memory budget for a terminal: the settings, each line with its bytes and formula, one GPU's share, the fit. */
-export function memoryLines(plan: MemoryPlan, options: Pick<ReportOptions, 'style' | 'width' | 'units'> & { notes?: readonly string[] | undefined; explain?: boolean }): string[] {
+export function memoryLines(plan: MemoryPlan, options: Pick<ReportOptions, 'style' | 'width' | 'units'> & { notes?: readonly string[] | undefined; explain?: boolean | undefined }): string[] {
   const { style, width } = options
   const out: string[] = ['', `${style.bold('Memory')}  ${style.dim(describeMemoryOptions(plan))}`]
   const block = (scope: 'replica' | 'device'): void => {
@@ -205,15 +203,13 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
       if (shown.length < total) out.push(style.dim(`  … ${total - shown.length} more (--tensors lists all ${total})`))
     }
   }
-  if (options.plan) out.push(...memoryLines(options.plan, { ...options, notes: options.notes }))
-  if (options.explain) {
-    out.push(...explanationLines(explainAnalysis(analysis, { units: options.units }), style, width))
-    if (options.plan) out.push(...explanationLines(explainMemory(options.plan, { units: options.units }), style, width))
-  }
+  if (options.plan) out.push(...memoryLines(options.plan, { ...options, notes: options.notes, explain: options.explanation !== undefined }))
+  if (options.explanation) out.push(...explanationLines(options.explanation, style, width))
   return `${out.join('\n')}\n`
 }
 
-function fenced(source: string): string {
+/** Source text in a fenced code block (a longer fence when the text holds one). */
+export function fenced(source: string): string {
   const fence = source.includes('```') ? '~~~~' : '```'
   return `${fence}python\n${source.trim()}\n${fence}`
 }
@@ -221,7 +217,15 @@ function fenced(source: string): string {
 /** Markdown: the source in a code block, the summary, the module table and the tensors. */
 export function renderMarkdownReport(
   analysis: Analysis,
-  options: { units: ByteUnits; depth: number; explain: boolean; allTensors: boolean; title?: string | undefined; plan?: MemoryPlan | undefined; notes?: readonly string[] | undefined },
+  options: {
+    units: ByteUnits
+    depth: number
+    allTensors: boolean
+    explanation?: readonly ExplainSection[] | undefined
+    title?: string | undefined
+    plan?: MemoryPlan | undefined
+    notes?: readonly string[] | undefined
+  },
 ): string {
   const heading = options.title !== undefined && options.title !== analysis.input ? `**${options.title.replace(/[*_`]/g, '\\$&')}**` : fenced(analysis.input)
   const parts = [heading, renderMarkdownTable(summaryTable(analysis, { units: options.units }))]
@@ -241,56 +245,11 @@ export function renderMarkdownReport(
     const notes = [...(options.notes ?? []), ...plan.notes]
     if (notes.length > 0) parts.push(notes.map((n) => `- ${n}`).join('\n'))
   }
-  if (options.explain) {
-    for (const section of [...explainAnalysis(analysis, { units: options.units }), ...(plan ? explainMemory(plan, { units: options.units }) : [])]) {
+  if (options.explanation) {
+    for (const section of options.explanation) {
       parts.push(`**How the numbers are derived: ${lowerFirst(section.title)}**`, section.lines.map((l) => `- ${l.subject}: ${l.text.replace(/\|/g, '\\|')}`).join('\n'))
     }
   }
   return `${parts.join('\n\n')}\n`
 }
 
-/** Short column headers for a comparison: the sources themselves when they are short, else A and B. */
-export function comparisonHeaders(comparison: Comparison, labels: { a: string; b: string }): { a: string; b: string } {
-  return labels.a.length <= 32 && labels.b.length <= 32 && !labels.a.includes('\n') && !labels.b.includes('\n') && labels.a !== labels.b ? labels : { a: 'A', b: 'B' }
-}
-
-/** The terminal form of a comparison: both sources, the side-by-side table and the tensors that differ. */
-export function renderComparison(comparison: Comparison, labels: { a: string; b: string }, options: { style: Style; width: number }): string {
-  const { style, width } = options
-  const headers = comparisonHeaders(comparison, labels)
-  const out: string[] = [`${style.bold('A')}  ${truncate(labels.a.split('\n')[0]!, Number.isFinite(width) ? Math.max(10, width - 3) : Infinity)}`, `${style.bold('B')}  ${truncate(labels.b.split('\n')[0]!, Number.isFinite(width) ? Math.max(10, width - 3) : Infinity)}`, '']
-  out.push(
-    ...renderTextTable(comparisonTable(comparison, headers.a === 'A' ? {} : headers), style, width, {
-      shrink: [
-        { key: 'a', min: 8 },
-        { key: 'b', min: 8 },
-      ],
-      color: { delta: (text) => (text.startsWith('+') ? style.yellow(text) : text.startsWith('−') ? style.green(text) : style.dim(text)) },
-    }),
-  )
-  if (comparison.tensors.length > 0) {
-    out.push('', title('Tensors that differ', style))
-    for (const t of comparison.tensors) {
-      const what = t.change === 'only-a' ? `only in A: ${t.a}` : t.change === 'only-b' ? `only in B: ${t.b}` : `${t.a} → ${t.b}`
-      out.push(`  ${t.name}  ${style.dim(what)}`)
-    }
-  }
-  return `${out.join('\n')}\n`
-}
-
-/** Markdown form of a comparison: the side-by-side table with short headers and the differing tensors. */
-export function renderMarkdownComparison(comparison: Comparison, labels: { a: string; b: string }): string {
-  const headers = comparisonHeaders(comparison, labels)
-  const parts: string[] = []
-  if (headers.a === 'A') parts.push(`A:\n\n${fenced(labels.a)}`, `B:\n\n${fenced(labels.b)}`)
-  const table = comparisonTable(comparison, headers.a === 'A' ? {} : { a: `\`${headers.a}\``, b: `\`${headers.b}\`` })
-  parts.push(renderMarkdownTable(table))
-  if (comparison.tensors.length > 0) {
-    parts.push(
-      comparison.tensors
-        .map((t) => `- \`${t.name}\`: ${t.change === 'only-a' ? `only in A, ${t.a}` : t.change === 'only-b' ? `only in B, ${t.b}` : `${t.a} → ${t.b}`}`)
-        .join('\n'),
-    )
-  }
-  return `${parts.join('\n\n')}\n`
-}

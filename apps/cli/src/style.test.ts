@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chooseStyle, stripAnsi, visibleWidth } from './style.js'
+import { chooseStyle } from './style.js'
 
 describe('chooseStyle', () => {
   it('colours a terminal and not a pipe', () => {
@@ -21,18 +21,5 @@ describe('chooseStyle', () => {
   it('wraps text in ANSI codes only when enabled', () => {
     expect(chooseStyle({ env: {}, isTTY: true }).red('x')).toBe('\u001b[31mx\u001b[39m')
     expect(chooseStyle({ env: {}, isTTY: false }).red('x')).toBe('x')
-  })
-})
-
-describe('stripAnsi', () => {
-  it('removes colour codes', () => {
-    expect(stripAnsi('\u001b[1m\u001b[32m295,168\u001b[39m\u001b[22m')).toBe('295,168')
-  })
-})
-
-describe('visibleWidth', () => {
-  it('counts code points outside escapes', () => {
-    expect(visibleWidth('\u001b[2m├─ \u001b[22m0')).toBe(4)
-    expect(visibleWidth('× ²')).toBe(3)
   })
 })

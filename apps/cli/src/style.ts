@@ -43,17 +43,3 @@ export function chooseStyle(options: { color?: boolean | undefined; env: Record<
   if (options.env['TERM'] === 'dumb') return OFF
   return options.isTTY ? ON : OFF
 }
-
-const ANSI = /\u001b\[[0-9;]*m/g
-
-/** Text without ANSI escapes. */
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '')
-}
-
-/** Width of text in terminal columns (escapes excluded; every code point one column). */
-export function visibleWidth(text: string): number {
-  let width = 0
-  for (const _ of stripAnsi(text)) width++
-  return width
-}

@@ -186,7 +186,7 @@ describe('nnsize as a subprocess: errors', () => {
   it('says when a file is missing, is a directory or sits under a file', async () => {
     expect(await nnsize(['missing.txt'], { cwd: dir })).toEqual({ code: 1, stdout: '', stderr: "nnsize: cannot read 'missing.txt': no such file\n" })
     expect(await nnsize(['folder/'], { cwd: dir })).toEqual({ code: 1, stdout: '', stderr: "nnsize: cannot read 'folder/': it is a directory; give a config.json, a text file of statements or an expression\n" })
-    expect(await nnsize(['model.txt/x'], { cwd: dir })).toEqual({ code: 1, stdout: '', stderr: "nnsize: cannot read 'model.txt/x': a part of the path is not a directory\n" })
+    expect(await nnsize(['./model.txt/x'], { cwd: dir })).toEqual({ code: 1, stdout: '', stderr: "nnsize: cannot read './model.txt/x': a part of the path is not a directory\n" })
   })
 
   it.skipIf(process.getuid?.() === 0)('says when a file cannot be read', async () => {

@@ -84,10 +84,23 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
     params,
     buffers,
     tensors,
-    modules: listModules(root, walked),
+    modules: [],
     formula: formulaTerms(root),
     root,
   }
+  // The per-module table is built on first use: counting alone does not need it.
+  Object.defineProperty(analysis, 'modules', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const modules = listModules(root, walked)
+      Object.defineProperty(analysis, 'modules', { value: modules, enumerable: true, configurable: true, writable: true })
+      return modules
+    },
+    set(value: ModuleEntry[]) {
+      Object.defineProperty(analysis, 'modules', { value, enumerable: true, configurable: true, writable: true })
+    },
+  })
   if (options.input !== undefined) {
     const device = options.device ?? 'cuda'
     const inputs = parseInputShapes(options.input, root)

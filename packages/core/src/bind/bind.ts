@@ -24,9 +24,10 @@ export function bindArguments(
   variadic?: ArgSpec,
   ignoresExtraKeywords = false,
 ): BoundArgs {
-  const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>
-  const spans: Record<string, SourceSpan> = Object.create(null) as Record<string, SourceSpan>
-  const given = new Map<string, ArgValue>()
+  // Keys are only the signature's own names, so plain objects are safe (and keep fast property access).
+  const values: Record<string, unknown> = {}
+  const spans: Record<string, SourceSpan> = {}
+  const given = new Array<ArgValue | undefined>(signature.length)
   let positionalSpecs = positionalCache.get(signature)
   if (!positionalSpecs) {
     positionalSpecs = signature.filter((s) => !s.keywordOnly)
@@ -49,7 +50,7 @@ export function bindArguments(
           { span: arg.span },
         )
       }
-      given.set(target.name, arg)
+      given[signature.indexOf(target)] = arg
     } else {
       const target = signature.find((s) => s.name === arg.name)
       if (!target && ignoresExtraKeywords) continue
@@ -62,23 +63,25 @@ export function bindArguments(
           { span: arg.span, suggestions },
         )
       }
-      if (given.has(target.name)) {
+      const at = signature.indexOf(target)
+      if (given[at] !== undefined) {
         throw new NnsizeError('too-many-arguments', `\`${callee}\` got multiple values for argument \`${target.name}\`.`, { span: arg.span })
       }
-      given.set(target.name, arg)
+      given[at] = arg
     }
   }
   if (variadic) {
     values[variadic.name] = rest.map((arg) => variadic.coerce(arg.value, arg.valueSpan, variadic.name))
     if (rest.length > 0) spans[variadic.name] = { start: rest[0]!.span.start, end: rest.at(-1)!.span.end }
   }
-  for (const s of signature) {
-    const arg = given.get(s.name)
+  for (let i = 0; i < signature.length; i++) {
+    const s = signature[i]!
+    const arg = given[i]
     if (arg) {
       values[s.name] = s.coerce(arg.value, arg.valueSpan, s.name)
       spans[s.name] = arg.valueSpan
     } else if (s.required) {
-      const missing = signature.filter((x) => x.required && !given.has(x.name)).map((x) => `\`${x.name}\``)
+      const missing = signature.filter((x, j) => x.required && given[j] === undefined).map((x) => `\`${x.name}\``)
       throw new NnsizeError(
         'missing-argument',
         `\`${callee}\` is missing required argument${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,

@@ -27,7 +27,7 @@ if (!hasChromium) {
   console.warn(`Skipping the browser tests: ${chromiumPath} is absent. Install it with \`apt-get install -y chromium\`.`)
 }
 
-describe.skipIf(!hasChromium)('the playground in Chromium', () => {
+describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the playground in Chromium (skipped: ${chromiumPath} is absent)`, () => {
   let context: BrowserContext
   let close: () => Promise<void>
   let baseUrl: string

@@ -110,6 +110,92 @@ export function sumTensors(tensors: readonly TensorEntry[]): { params: ParamCoun
 
 /** Every module in `named_modules()` order with its counts. */
 export function listModules(root: ModuleNode, walked: readonly WalkedModule[] = walkModules(root)): ModuleEntry[] {
+  return listTreeModules(walked) ?? listSharedModules(walked)
+}
+
+/**
+ * The common case: a tree in which no module has two parents and no tensor is registered twice.
+ * Subtree totals then simply add up, bottom-up, in flat arrays (no per-module objects but the entries).
+ * Returns null when the model shares anything.
+ */
+function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null {
+  const n = walked.length
+  const index = new Map<ModuleNode, number>()
+  for (let i = 0; i < n; i++) index.set(walked[i]!.node, i)
+  const parent = new Int32Array(n).fill(-1)
+  const seenTensors = new Set<TensorDef>()
+  const total = new Array<bigint>(n).fill(0n)
+  const trainable = new Array<bigint>(n).fill(0n)
+  const bytes = new Array<bigint>(n).fill(0n)
+  const trainableBytes = new Array<bigint>(n).fill(0n)
+  const bufferTotal = new Array<bigint>(n).fill(0n)
+  const bufferBytes = new Array<bigint>(n).fill(0n)
+  const own = new Array<bigint>(n).fill(0n)
+  for (let i = 0; i < n; i++) {
+    const node = walked[i]!.node
+    for (const child of node.children.values()) {
+      if (child === null) continue
+      const c = index.get(child)!
+      if (parent[c] !== -1 || c === 0) return null
+      parent[c] = i
+    }
+    for (const t of node.params.values()) {
+      if (t === null) continue
+      if (seenTensors.has(t)) return null
+      seenTensors.add(t)
+      const count = numel(t.shape)
+      const size = count * BigInt(dtypeBytes[t.dtype])
+      own[i]! += count
+      total[i]! += count
+      bytes[i]! += size
+      if (t.requiresGrad) {
+        trainable[i]! += count
+        trainableBytes[i]! += size
+      }
+    }
+    for (const t of node.buffers.values()) {
+      if (t === null) continue
+      if (seenTensors.has(t)) return null
+      seenTensors.add(t)
+      const count = numel(t.shape)
+      bufferTotal[i]! += count
+      bufferBytes[i]! += count * BigInt(dtypeBytes[t.dtype])
+    }
+  }
+  for (let i = n - 1; i > 0; i--) {
+    const p = parent[i]!
+    total[p]! += total[i]!
+    trainable[p]! += trainable[i]!
+    bytes[p]! += bytes[i]!
+    trainableBytes[p]! += trainableBytes[i]!
+    bufferTotal[p]! += bufferTotal[i]!
+    bufferBytes[p]! += bufferBytes[i]!
+  }
+  const entries = new Array<ModuleEntry>(n)
+  for (let i = 0; i < n; i++) {
+    const { path, node, depth } = walked[i]!
+    entries[i] = {
+      path,
+      type: node.type,
+      depth,
+      params: {
+        total: total[i]!,
+        trainable: trainable[i]!,
+        frozen: total[i]! - trainable[i]!,
+        bytes: bytes[i]!,
+        trainableBytes: trainableBytes[i]!,
+        frozenBytes: bytes[i]! - trainableBytes[i]!,
+      },
+      buffers: { total: bufferTotal[i]!, bytes: bufferBytes[i]! },
+      ownParamCount: own[i]!,
+      node,
+    }
+  }
+  return entries
+}
+
+/** Models that share modules or tensors: each shared tensor counts once per subtree. */
+function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
   const modules = walked
   const entry = ({ path, node, depth }: WalkedModule, params: ParamCounts, buffers: BufferCounts): ModuleEntry => {
     let ownParamCount = 0n

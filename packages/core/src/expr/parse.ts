@@ -2,7 +2,7 @@ import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import { limits } from '../limits.js'
 import type { BinaryOp, CallArg, Expr, Program, Statement } from './ast.js'
-import { tokenize } from './tokenize.js'
+import { Tokenizer } from './tokenize.js'
 import type { Token } from './tokenize.js'
 
 const REFUSED_KEYWORDS: Record<string, string> = {
@@ -35,7 +35,7 @@ export function parse(source: string): Program {
       span: { start: limits.maxSourceChars, end: source.length },
     })
   }
-  return new Parser(tokenize(source)).program()
+  return new Parser(new Tokenizer(source)).program()
 }
 
 /** Parses a single expression (used for option values such as `AdamW(lr=1e-4)`). */
@@ -49,15 +49,31 @@ export function parseExpression(source: string): Expr {
 }
 
 class Parser {
-  private pos = 0
   private depth = 0
+  /** Tokens read ahead and not yet consumed (at most a few). */
+  private readonly window: Token[] = []
 
-  constructor(private readonly tokens: Token[]) {}
+  constructor(private readonly tokenizer: Tokenizer) {}
+
+  private lookahead(offset: number): Token {
+    while (this.window.length <= offset) {
+      const last = this.window.at(-1)
+      this.window.push(last?.kind === 'eof' ? last : this.tokenizer.next())
+    }
+    return this.window[offset]!
+  }
+
+  private advance(count = 1): void {
+    for (let k = 0; k < count; k++) {
+      this.lookahead(0)
+      this.window.shift()
+    }
+  }
 
   program(): Program {
     const statements: Statement[] = []
     for (;;) {
-      while (this.isOp(';') || this.peek().kind === 'newline') this.pos++
+      while (this.isOp(';') || this.peek().kind === 'newline') this.advance()
       if (this.peek().kind === 'eof') break
       statements.push(this.statement())
       const next = this.peek()
@@ -73,9 +89,9 @@ class Parser {
 
   private statement(): Statement {
     const first = this.peek()
-    if (first.kind === 'name' && this.tokens[this.pos + 1]?.text === '=' && this.tokens[this.pos + 1]?.kind === 'op') {
+    if (first.kind === 'name' && this.lookahead(1).text === '=' && this.lookahead(1).kind === 'op') {
       this.checkKeyword(first)
-      this.pos += 2
+      this.advance(2)
       const value = this.expression()
       return { type: 'assign', target: first.text, targetSpan: first.span, value, span: join(first.span, value.span) }
     }
@@ -95,7 +111,7 @@ class Parser {
     if (!this.isOp(',')) return first
     const items = [first]
     while (this.isOp(',')) {
-      this.pos++
+      this.advance()
       if (this.atExpressionEnd()) break
       items.push(this.expression())
     }
@@ -169,7 +185,7 @@ class Parser {
   private power(): Expr {
     const base = this.postfix()
     if (this.isOp('**')) {
-      this.pos++
+      this.advance()
       this.enter()
       try {
         const exponent = this.unary()
@@ -185,15 +201,15 @@ class Parser {
     let value = this.atom()
     for (;;) {
       if (this.isOp('.')) {
-        this.pos++
+        this.advance()
         const nameToken = this.peek()
         if (nameToken.kind !== 'name') throw this.unexpected(nameToken, 'Expected an attribute name after `.`')
-        this.pos++
+        this.advance()
         value = { type: 'attribute', object: value, name: nameToken.text, nameSpan: nameToken.span, span: join(value.span, nameToken.span) }
       } else if (this.isOp('(')) {
         value = this.call(value)
       } else if (this.isOp('[')) {
-        this.pos++
+        this.advance()
         this.enter()
         try {
           const index = this.expression()
@@ -219,16 +235,16 @@ class Parser {
         const t = this.peek()
         if (t.kind === 'eof' || t.kind === 'newline') throw this.unclosed('(', open.span.start)
         if (this.isOp('**')) {
-          this.pos++
+          this.advance()
           const value = this.expression()
           args.push({ kind: 'double-star', value, span: join(t.span, value.span) })
           sawKeyword = true
         } else if (this.isOp('*')) {
-          this.pos++
+          this.advance()
           const value = this.expression()
           args.push({ kind: 'star', value, span: join(t.span, value.span) })
-        } else if (t.kind === 'name' && this.tokens[this.pos + 1]?.kind === 'op' && this.tokens[this.pos + 1]?.text === '=') {
-          this.pos += 2
+        } else if (t.kind === 'name' && this.lookahead(1).kind === 'op' && this.lookahead(1).text === '=') {
+          this.advance(2)
           const value = this.expression()
           args.push({ kind: 'keyword', name: t.text, nameSpan: t.span, value, span: join(t.span, value.span) })
           sawKeyword = true
@@ -242,7 +258,7 @@ class Parser {
           }
           args.push({ kind: 'positional', value, span: value.span })
         }
-        if (this.isOp(',')) this.pos++
+        if (this.isOp(',')) this.advance()
         else if (!this.isOp(')')) {
           const next = this.peek()
           if (next.kind === 'eof' || next.kind === 'newline') throw this.unclosed('(', open.span.start)
@@ -260,15 +276,15 @@ class Parser {
     const t = this.peek()
     switch (t.kind) {
       case 'int': {
-        this.pos++
+        this.advance()
         const digits = t.text.replace(/_/g, '')
         return { type: 'int', value: BigInt(digits), span: t.span }
       }
       case 'float':
-        this.pos++
+        this.advance()
         return { type: 'float', value: Number(t.text.replace(/_/g, '')), span: t.span }
       case 'str': {
-        this.pos++
+        this.advance()
         let value = t.value ?? ''
         let span = t.span
         while (this.peek().kind === 'str') {
@@ -279,7 +295,7 @@ class Parser {
         return { type: 'str', value, span }
       }
       case 'name':
-        this.pos++
+        this.advance()
         if (t.text === 'True' || t.text === 'False') return { type: 'bool', value: t.text === 'True', span: t.span }
         if (t.text === 'None') return { type: 'none', span: t.span }
         this.checkKeyword(t)
@@ -307,12 +323,12 @@ class Parser {
         throw new NnsizeError('unsupported-syntax', 'Generator expressions are not supported: use a list comprehension `[... for _ in range(n)]`.', { span: this.peek().span })
       }
       if (this.isOp(')')) {
-        this.pos++
+        this.advance()
         return first
       }
       const items = [first]
       while (this.isOp(',')) {
-        this.pos++
+        this.advance()
         if (this.isOp(')')) break
         items.push(this.expression())
       }
@@ -335,15 +351,15 @@ class Parser {
       if (!this.isOp(']')) {
         const first = this.expression()
         if (this.peek().kind === 'name' && this.peek().text === 'for') {
-          this.pos++
+          this.advance()
           const target = this.peek()
           if (target.kind !== 'name') throw this.unexpected(target, 'Expected a loop variable name after `for`')
-          this.pos++
+          this.advance()
           this.checkKeyword(target)
           if (this.isOp(',')) throw new NnsizeError('unsupported-syntax', 'Only one loop variable is supported in a comprehension.', { span: this.peek().span })
           const inToken = this.peek()
           if (inToken.kind !== 'name' || inToken.text !== 'in') throw this.unexpected(inToken, 'Expected `in`')
-          this.pos++
+          this.advance()
           const iterable = this.expression()
           if (this.peek().kind === 'name' && (this.peek().text === 'if' || this.peek().text === 'for')) {
             throw new NnsizeError('unsupported-syntax', `\`${this.peek().text}\` clauses in comprehensions are not supported.`, { span: this.peek().span })
@@ -354,7 +370,7 @@ class Parser {
         }
         items.push(first)
         while (this.isOp(',')) {
-          this.pos++
+          this.advance()
           if (this.isOp(']')) break
           items.push(this.expression())
         }
@@ -379,10 +395,10 @@ class Parser {
           if (this.isOp(',') || this.isOp('}')) throw new NnsizeError('unsupported-syntax', 'Sets are not supported: a `{...}` needs `key: value` entries.', { span: key.span })
           throw this.unexpected(this.peek(), 'Expected `:` after the dictionary key')
         }
-        this.pos++
+        this.advance()
         const value = this.expression()
         entries.push({ key, value })
-        if (this.isOp(',')) this.pos++
+        if (this.isOp(',')) this.advance()
         else if (!this.isOp('}')) throw this.unclosedOr(open, '}')
       }
       const close = this.next()
@@ -405,19 +421,21 @@ class Parser {
   }
 
   private peek(): Token {
-    return this.tokens[this.pos]!
+    return this.lookahead(0)
   }
   private next(): Token {
-    return this.tokens[this.pos++]!
+    const t = this.lookahead(0)
+    this.advance()
+    return t
   }
   private isOp(text: string): boolean {
-    const t = this.tokens[this.pos]!
+    const t = this.lookahead(0)
     return t.kind === 'op' && t.text === text
   }
   private expect(text: string): Token {
     const t = this.peek()
     if (t.kind !== 'op' || t.text !== text) throw this.unexpected(t, `Expected \`${text}\``)
-    this.pos++
+    this.advance()
     return t
   }
   private unexpected(t: Token, expected: string): NnsizeError {

@@ -22,61 +22,79 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\',
  * Python; `#` starts a comment. Never throws anything but {@link NnsizeError}.
  */
 export function tokenize(source: string): Token[] {
+  const tokenizer = new Tokenizer(source)
   const tokens: Token[] = []
-  let depth = 0
-  let i = 0
-  const n = source.length
-  while (i < n) {
-    const ch = source[i]!
-    if (ch === '#') {
-      while (i < n && source[i] !== '\n') i++
-      continue
-    }
-    if (ch === '\n') {
-      if (depth === 0) tokens.push({ kind: 'newline', text: '\n', span: { start: i, end: i + 1 } })
-      i++
-      continue
-    }
-    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v' || ch === '\u00a0') {
-      i++
-      continue
-    }
-    if (ch === '\\' && source[i + 1] === '\n') {
-      i += 2
-      continue
-    }
-    const start = i
-    if (isNameStart(ch)) {
-      while (i < n && isNamePart(source[i]!)) i++
-      tokens.push({ kind: 'name', text: source.slice(start, i), span: { start, end: i } })
-      continue
-    }
-    if (isDigit(ch) || (ch === '.' && isDigit(source[i + 1] ?? ''))) {
-      tokens.push(readNumber(source, start))
-      i = tokens[tokens.length - 1]!.span.end
-      continue
-    }
-    if (ch === '"' || ch === "'") {
-      const token = readString(source, start)
-      tokens.push(token)
-      i = token.span.end
-      continue
-    }
-    const two = source.slice(i, i + 2)
-    const op = TWO_CHAR_OPERATORS.has(two) ? two : ONE_CHAR_OPERATORS.has(ch) ? ch : undefined
-    if (op) {
-      if (op === '(' || op === '[' || op === '{') depth++
-      if (op === ')' || op === ']' || op === '}') depth = Math.max(0, depth - 1)
-      tokens.push({ kind: 'op', text: op, span: { start, end: i + op.length } })
-      i += op.length
-      continue
-    }
-    const codePoint = source.codePointAt(i)!
-    const width = codePoint > 0xffff ? 2 : 1
-    throw new NnsizeError('syntax', `Unexpected character \`${source.slice(i, i + width)}\`.`, { span: { start: i, end: i + width } })
+  for (;;) {
+    const token = tokenizer.next()
+    tokens.push(token)
+    if (token.kind === 'eof') return tokens
   }
-  tokens.push({ kind: 'eof', text: '', span: { start: n, end: n } })
-  return tokens
+}
+
+/**
+ * Produces tokens one at a time, so a parser can consume them as they come (tokens then die young,
+ * which keeps garbage collection cheap on long inputs).
+ */
+export class Tokenizer {
+  private i = 0
+  private depth = 0
+
+  constructor(private readonly source: string) {}
+
+  /** The next token; `eof` at the end, and again on every later call. */
+  next(): Token {
+    const source = this.source
+    const n = source.length
+    let i = this.i
+    while (i < n) {
+      const ch = source[i]!
+      if (ch === '#') {
+        while (i < n && source[i] !== '\n') i++
+        continue
+      }
+      if (ch === '\n') {
+        i++
+        if (this.depth === 0) {
+          this.i = i
+          return { kind: 'newline', text: '\n', span: { start: i - 1, end: i } }
+        }
+        continue
+      }
+      if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v' || ch === '\u00a0') {
+        i++
+        continue
+      }
+      if (ch === '\\' && source[i + 1] === '\n') {
+        i += 2
+        continue
+      }
+      const start = i
+      let token: Token
+      if (isNameStart(ch)) {
+        while (i < n && isNamePart(source[i]!)) i++
+        token = { kind: 'name', text: source.slice(start, i), span: { start, end: i } }
+      } else if (isDigit(ch) || (ch === '.' && isDigit(source[i + 1] ?? ''))) {
+        token = readNumber(source, start)
+      } else if (ch === '"' || ch === "'") {
+        token = readString(source, start)
+      } else {
+        const two = source.slice(i, i + 2)
+        const op = TWO_CHAR_OPERATORS.has(two) ? two : ONE_CHAR_OPERATORS.has(ch) ? ch : undefined
+        if (!op) {
+          const codePoint = source.codePointAt(i)!
+          const width = codePoint > 0xffff ? 2 : 1
+          throw new NnsizeError('syntax', `Unexpected character \`${source.slice(i, i + width)}\`.`, { span: { start: i, end: i + width } })
+        }
+        if (op === '(' || op === '[' || op === '{') this.depth++
+        if (op === ')' || op === ']' || op === '}') this.depth = Math.max(0, this.depth - 1)
+        token = { kind: 'op', text: op, span: { start, end: i + op.length } }
+      }
+      this.i = token.span.end
+      return token
+    }
+    this.i = n
+    return { kind: 'eof', text: '', span: { start: n, end: n } }
+  }
 }
 
 function isDigit(ch: string): boolean {

@@ -34,7 +34,7 @@ describe('kvCacheBytes', () => {
   })
 
   it('mixes windowed and global layers (Gemma 2: every other layer)', () => {
-    const size = kvCacheBytes({ layers: 4, kvHeads: 1, headDim: 1, windowedLayers: { count: 2, window: 10 } }, 1, 100, 2)
+    const size = kvCacheBytes({ layers: 4, kvHeads: 1, headDim: 1, slidingWindow: 10, slidingWindowLayers: 2 }, 1, 100, 2)
     expect(size.bytes).toBe(2n * (2n * 100n + 2n * 10n) * 2n)
     expect(size.formula).toContain('2 sliding-window layers × 10 tokens')
   })
@@ -55,8 +55,8 @@ describe('validateKvCacheSpec', () => {
   it('names the bad field', () => {
     expect(() => validateKvCacheSpec({ layers: 32, kvHeads: -1, headDim: 128 })).toThrow('`kvHeads`')
     expect(() => validateKvCacheSpec({ layers: 32, kvHeads: 8, headDim: Number.NaN })).toThrow('`headDim`')
-    expect(() => validateKvCacheSpec({ layers: 2, kvHeads: 1, headDim: 1, windowedLayers: { count: 3, window: 4 } })).toThrow('cannot exceed')
-    expect(() => validateKvCacheSpec({ layers: 2, kvHeads: 1, headDim: 1, slidingWindow: 4, windowedLayers: { count: 1, window: 4 } })).toThrow('not both')
+    expect(() => validateKvCacheSpec({ layers: 2, kvHeads: 1, headDim: 1, slidingWindow: 4, slidingWindowLayers: 3 })).toThrow('cannot exceed')
+    expect(() => validateKvCacheSpec({ layers: 2, kvHeads: 1, headDim: 1, slidingWindowLayers: 1 })).toThrow('needs `slidingWindow`')
     expect(() => validateKvCacheSpec(null as never)).toThrow('must be an object')
   })
   it('accepts a latent spec without heads', () => {

@@ -16,9 +16,11 @@ export interface KvCacheSpec {
   kvHeads: number
   /** Elements per head. */
   headDim: number
-  /** Sliding-window attention in every layer: each keeps at most this many tokens (`sliding_window`). */
+  /** Sliding-window attention: the layers that use it keep at most this many tokens (`sliding_window`). */
   slidingWindow?: number | null | undefined
-  /** When only some layers use a window (Gemma 2 alternates): how many, and the window; the others keep every token. */
+  /** How many layers use `slidingWindow` when not all do (Gemma 2: half); the others keep every token. Default: all. */
+  slidingWindowLayers?: number | null | undefined
+  /** The same as `slidingWindow` + `slidingWindowLayers` in the importer's form: `{ count, window }`. */
   windowedLayers?: { count: number; window: number } | null | undefined
   /**
    * Multi-head latent attention (DeepSeek-V2/V3): elements cached per token per layer, one compressed vector shared
@@ -43,9 +45,19 @@ const positiveInt = (value: unknown, name: string, allowZero = false): number =>
   return value
 }
 
-/** Checks a {@link KvCacheSpec}, throwing `option` errors that name the bad field. */
-export function validateKvCacheSpec(spec: KvCacheSpec): KvCacheSpec {
-  if (typeof spec !== 'object' || spec === null) throw new NnsizeError('option', 'The KV cache description must be an object `{ layers, kvHeads, headDim }`.')
+/** Checks a {@link KvCacheSpec}, throwing `option` errors that name the bad field; returns it with `windowedLayers` unfolded. */
+export function validateKvCacheSpec(input: KvCacheSpec): KvCacheSpec {
+  if (typeof input !== 'object' || input === null) throw new NnsizeError('option', 'The KV cache description must be an object `{ layers, kvHeads, headDim }`.')
+  let spec = input
+  const windowed = input.windowedLayers ?? null
+  if (windowed !== null) {
+    if (typeof windowed !== 'object') throw new NnsizeError('option', 'KV cache `windowedLayers` must be `{ count, window }`.')
+    if ((input.slidingWindow ?? null) !== null || (input.slidingWindowLayers ?? null) !== null) {
+      throw new NnsizeError('option', 'Give either `windowedLayers` or `slidingWindow` with `slidingWindowLayers`, not both.')
+    }
+    const { windowedLayers: _, ...rest } = input
+    spec = { ...rest, slidingWindow: windowed.window, slidingWindowLayers: windowed.count }
+  }
   positiveInt(spec.layers, 'layers')
   const latent = spec.latentDim ?? null
   if (latent !== null) positiveInt(latent, 'latentDim')
@@ -54,13 +66,11 @@ export function validateKvCacheSpec(spec: KvCacheSpec): KvCacheSpec {
     positiveInt(spec.headDim, 'headDim')
   }
   if (spec.slidingWindow !== undefined && spec.slidingWindow !== null) positiveInt(spec.slidingWindow, 'slidingWindow')
-  const windowed = spec.windowedLayers ?? null
-  if (windowed !== null) {
-    if (typeof windowed !== 'object') throw new NnsizeError('option', 'KV cache `windowedLayers` must be `{ count, window }`.')
-    positiveInt(windowed.count, 'windowedLayers.count', true)
-    positiveInt(windowed.window, 'windowedLayers.window')
-    if (windowed.count > spec.layers) throw new NnsizeError('option', `KV cache \`windowedLayers.count\` (${windowed.count}) cannot exceed \`layers\` (${spec.layers}).`)
-    if (spec.slidingWindow !== undefined && spec.slidingWindow !== null) throw new NnsizeError('option', 'Give either `slidingWindow` (every layer) or `windowedLayers` (some layers), not both.')
+  const windowLayers = spec.slidingWindowLayers ?? null
+  if (windowLayers !== null) {
+    positiveInt(windowLayers, 'slidingWindowLayers', true)
+    if (windowLayers > spec.layers) throw new NnsizeError('option', `KV cache \`slidingWindowLayers\` (${windowLayers}) cannot exceed \`layers\` (${spec.layers}).`)
+    if (spec.slidingWindow === undefined || spec.slidingWindow === null) throw new NnsizeError('option', 'KV cache `slidingWindowLayers` needs `slidingWindow`, the window those layers keep.')
   }
   return spec
 }
@@ -70,16 +80,15 @@ export function validateKvCacheSpec(spec: KvCacheSpec): KvCacheSpec {
  * float16/bfloat16, 1 for FP8): `2 (K and V) × layers × kvHeads × headDim × bytes` per token, grouped-query aware;
  * layers with a sliding window hold at most that many tokens; latent attention caches `latentDim` per layer.
  */
-export function kvCacheBytes(spec: KvCacheSpec, batch: number, tokens: number, bytesPerElement: number, units: ByteUnits = 'iec'): KvCacheSize {
-  validateKvCacheSpec(spec)
+export function kvCacheBytes(input: KvCacheSpec, batch: number, tokens: number, bytesPerElement: number, units: ByteUnits = 'iec'): KvCacheSize {
+  const spec = validateKvCacheSpec(input)
   positiveInt(batch, 'batch')
   positiveInt(tokens, 'tokens')
   positiveInt(bytesPerElement, 'bytesPerElement')
   const latent = spec.latentDim ?? null
   const perLayerToken = latent !== null ? BigInt(latent) : 2n * BigInt(spec.kvHeads) * BigInt(spec.headDim)
-  const windowed = spec.windowedLayers ?? null
-  const window = windowed !== null ? windowed.window : (spec.slidingWindow ?? null)
-  const windowLayers = windowed !== null ? windowed.count : window === null ? 0 : spec.layers
+  const window = spec.slidingWindow ?? null
+  const windowLayers = window === null ? 0 : (spec.slidingWindowLayers ?? spec.layers)
   const fullLayers = spec.layers - windowLayers
   const windowTokens = window === null ? 0 : Math.min(tokens, window)
   const b = BigInt(bytesPerElement)

@@ -10,8 +10,8 @@ describe('loraAdapters', () => {
     const { adapters, params } = loraAdapters(model(), { rank: 8, targets: ['q_proj', 'v_proj'] })
     expect(adapters.map((a) => a.module)).toEqual(['layers.0.q_proj', 'layers.0.v_proj', 'layers.1.q_proj', 'layers.1.v_proj'])
     expect(adapters[1]!.tensors).toEqual([
-      { name: 'layers.0.v_proj.lora_A.default.weight', shape: [8, 64] },
-      { name: 'layers.0.v_proj.lora_B.default.weight', shape: [16, 8] },
+      { name: 'layers.0.v_proj.lora_A.default.weight', shape: [8, 64], elementCount: 512n },
+      { name: 'layers.0.v_proj.lora_B.default.weight', shape: [16, 8], elementCount: 128n },
     ])
     expect(params).toBe(2n * (8n * (64n + 64n) + 8n * (64n + 16n)))
   })

@@ -30,7 +30,7 @@ export interface LoraAdapter {
   /** Its class (`Linear`, `Conv2d`, `Embedding`). */
   type: string
   /** The adapter's tensors, named as PEFT names them (`q_proj.lora_A.default.weight`). */
-  tensors: Array<{ name: string; shape: number[] }>
+  tensors: Array<{ name: string; shape: number[]; elementCount: bigint }>
   params: bigint
 }
 
@@ -73,7 +73,7 @@ function adapterShapes(node: ModuleNode, rank: number): Array<[string, number[]]
 }
 
 function matcher(target: string): (name: string, node: ModuleNode) => boolean {
-  if (target === 'all-linear') return (name, node) => (node.type === 'Linear' || node.type === 'Conv1D') && name.split('.').at(-1) !== 'lm_head'
+  if (target === 'all-linear') return (name, node) => (node.type === 'Linear' || node.type === 'Conv1D') && name !== 'lm_head' && !name.endsWith('.lm_head')
   if (target.startsWith('re:')) {
     let re: RegExp
     try {
@@ -102,13 +102,22 @@ export function loraAdapters(root: ModuleNode, options: LoraOptions, modules?: R
   const matchedBy = new Map<string, number>()
   const matchers = options.targets.map((t) => [t, matcher(t)] as const)
   for (const [name, node] of named) {
-    const hits = matchers.filter(([, m]) => m(name, node))
-    if (hits.length === 0) continue
-    for (const [t] of hits) matchedBy.set(t, (matchedBy.get(t) ?? 0) + 1)
+    let first: string | undefined
+    for (const [t, m] of matchers) {
+      if (!m(name, node)) continue
+      first ??= t
+      matchedBy.set(t, (matchedBy.get(t) ?? 0) + 1)
+    }
+    if (first === undefined) continue
     const shapes = adapterShapes(node, rank)
-    if (!shapes) throw new NnsizeError('option', `LoRA target \`${hits[0]![0]}\` matches \`${name}\` (${node.type}), which LoRA cannot adapt: ${SUPPORTED}.`)
-    const tensors = shapes.map(([suffix, shape]) => ({ name: `${name}.${suffix}`, shape }))
-    adapters.push({ module: name, type: node.type, tensors, params: tensors.reduce((s, t) => s + numel(t.shape), 0n) })
+    if (!shapes) throw new NnsizeError('option', `LoRA target \`${first}\` matches \`${name}\` (${node.type}), which LoRA cannot adapt: ${SUPPORTED}.`)
+    let params = 0n
+    const tensors = shapes.map(([suffix, shape]) => {
+      const elementCount = numel(shape)
+      params += elementCount
+      return { name: `${name}.${suffix}`, shape, elementCount }
+    })
+    adapters.push({ module: name, type: node.type, tensors, params })
   }
   const unmatched = options.targets.filter((t) => !matchedBy.has(t))
   if (unmatched.length > 0) {
@@ -126,7 +135,7 @@ export function loraAdapters(root: ModuleNode, options: LoraOptions, modules?: R
 
 /** The adapters' tensors as trainable float32 parameters (PEFT keeps adapters in float32 by default). */
 export function loraTensors(adapters: readonly LoraAdapter[]): OptimizerTensor[] {
-  return adapters.flatMap((a) => a.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: 'float32' as const, trainable: true, kind: 'parameter' as const })))
+  return adapters.flatMap((a) => a.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: 'float32' as const, trainable: true, kind: 'parameter' as const, elementCount: t.elementCount })))
 }
 
 /**

@@ -61,8 +61,8 @@ describe('parseKvCacheSpec', () => {
   it('reads key=value pairs and JSON', () => {
     expect(parseKvCacheSpec('layers=80,kvHeads=8,headDim=128,slidingWindow=4096')).toEqual({ layers: 80, kvHeads: 8, headDim: 128, slidingWindow: 4096 })
     expect(parseKvCacheSpec('{"layers": 61, "latentDim": 576}')).toEqual({ layers: 61, latentDim: 576 })
-    expect(parseKvCacheSpec('layers=42,kvHeads=8,headDim=256,slidingWindow=4096,windowedLayers=21')).toEqual({ layers: 42, kvHeads: 8, headDim: 256, windowedLayers: { count: 21, window: 4096 } })
-    expect(() => parseKvCacheSpec('layers=42,kvHeads=8,headDim=256,windowedLayers=21')).toThrow('needs the window')
+    expect(parseKvCacheSpec('layers=42,kvHeads=8,headDim=256,slidingWindow=4096,slidingWindowLayers=21')).toEqual({ layers: 42, kvHeads: 8, headDim: 256, slidingWindow: 4096, slidingWindowLayers: 21 })
+    expect(() => parseKvCacheSpec('layers=42,kvHeads=8,headDim=256,slidingWindowLayers=21')).toThrow('needs `slidingWindow`')
   })
   it('rejects unknown fields and malformed text', () => {
     expect(() => parseKvCacheSpec('layers=80,heads=8,headDim=128')).toThrow(/Unknown KV cache field `heads`/)

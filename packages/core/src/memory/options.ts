@@ -71,8 +71,8 @@ function pick<T extends string>(value: RawOptionValue, name: string, allowed: re
 }
 
 /**
- * Parses `layers=80,kvHeads=8,headDim=128[,slidingWindow=4096][,windowedLayers=21][,latentDim=576]` (with
- * `windowedLayers`, only that many layers use the window) or the JSON of a {@link KvCacheSpec}.
+ * Parses `layers=80,kvHeads=8,headDim=128[,slidingWindow=4096][,slidingWindowLayers=21][,latentDim=576]`
+ * or the JSON of a {@link KvCacheSpec}.
  */
 export function parseKvCacheSpec(value: string): KvCacheSpec {
   const s = value.trim()
@@ -92,17 +92,12 @@ export function parseKvCacheSpec(value: string): KvCacheSpec {
       fields[k] = Number(v)
     }
   }
-  const keys = ['layers', 'kvHeads', 'headDim', 'slidingWindow', 'windowedLayers', 'latentDim']
+  const keys = ['layers', 'kvHeads', 'headDim', 'slidingWindow', 'slidingWindowLayers', 'latentDim']
   for (const k of Object.keys(fields)) {
     if (!keys.includes(k)) {
       const suggestions = suggest(k, keys)
       throw new NnsizeError('option', `Unknown KV cache field \`${k}\`.${didYouMean(suggestions)} Fields: ${keys.map((x) => `\`${x}\``).join(', ')}.`, { suggestions })
     }
-  }
-  if (typeof fields['windowedLayers'] === 'number') {
-    if (typeof fields['slidingWindow'] !== 'number') throw new NnsizeError('option', '`kvCache` `windowedLayers=N` needs the window: `slidingWindow=4096,windowedLayers=N`.')
-    fields = { ...fields, windowedLayers: { count: fields['windowedLayers'], window: fields['slidingWindow'] } }
-    delete fields['slidingWindow']
   }
   return validateKvCacheSpec(fields as unknown as KvCacheSpec)
 }

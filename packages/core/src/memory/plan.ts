@@ -435,17 +435,8 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   const modelKv = analysis.model?.kvCache ?? null
   if (kvSpec === null && modelKv !== null && !training) {
     // The Hugging Face importer describes the model's cache; use it when no other description is given.
-    const { layers, kvHeads, headDim, slidingWindow, slidingWindowLayers, latentDim } = modelKv
-    // The importer says how many layers use the window; all of them is a plain sliding window.
-    const someLayersWindowed = slidingWindow !== undefined && slidingWindowLayers !== undefined && slidingWindowLayers < layers
-    kvSpec = validateKvCacheSpec({
-      layers,
-      kvHeads,
-      headDim,
-      ...(slidingWindow !== undefined && !someLayersWindowed ? { slidingWindow } : {}),
-      ...(someLayersWindowed ? { windowedLayers: { count: slidingWindowLayers, window: slidingWindow } } : {}),
-      ...(latentDim !== undefined ? { latentDim } : {}),
-    })
+    const { layers, kvHeads, headDim, slidingWindow, windowedLayers, latentDim } = modelKv
+    kvSpec = validateKvCacheSpec({ layers, kvHeads, headDim, ...(slidingWindow !== undefined ? { slidingWindow } : {}), ...(windowedLayers !== undefined ? { windowedLayers } : {}), ...(latentDim !== undefined ? { latentDim } : {}) })
     if (contextLength === null) notes.add('The KV cache is not counted: give `contextLength` (tokens per sequence) to size it.')
   }
   if (kvSpec !== null && training) notes.add('Training keeps no KV cache; the KV cache description is ignored.')
@@ -501,8 +492,9 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
       baseText = `${lora ? 'frozen base ' : ''}${grouped(p.elements)} params: ${p.text}${b.elements > 0n ? ` + buffers ${b.text}` : ''}`
     }
     const copies = precision.weightCopyDType === null ? null : byDType(params.filter(baseTrainable).map((t) => [t.elementCount, precision.weightCopyDType!] as const))
-    const adapters = byDType(adapterTensors.map((t) => [numel(t.shape), t.dtype] as const))
-    const adapterCopies = precision.weightCopyDType === null ? null : byDType(adapterTensors.map((t) => [numel(t.shape), precision.weightCopyDType!] as const))
+    const adapterParams = lora?.params ?? 0n
+    const adapters = byDType([[adapterParams, 'float32']])
+    const adapterCopies = precision.weightCopyDType === null ? null : byDType([[adapterParams, precision.weightCopyDType]])
     const bytes = baseBytes + (copies?.bytes ?? 0n) + adapters.bytes + (adapterCopies?.bytes ?? 0n)
     const parts = [baseText]
     if (lora) parts.push(`LoRA adapters ${adapters.text}`)

@@ -36,6 +36,9 @@ export interface WeightFormat {
 /** Linear-layer classes that bitsandbytes (through transformers) and GPTQ replace. */
 const LINEAR_TYPES = new Set(['Linear', 'NonDynamicallyQuantizableLinear', 'Conv1D'])
 
+/** The output head, which bitsandbytes (through transformers) leaves unquantised. */
+const LM_HEAD = /(^|\.)lm_head(\.|$)/
+
 const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b
 
 const plain = (id: string, aliases: string[], dtype: DType, description: string): WeightFormat => ({
@@ -192,8 +195,7 @@ export function quantises(format: WeightFormat, t: WeightTensor): boolean {
   if (format.appliesTo === 'float') return true
   if (t.kind !== 'parameter' || t.shape.length < 2) return false
   if (format.appliesTo === 'matrices') return true
-  const last = t.name.split('.')
-  return LINEAR_TYPES.has(t.moduleType ?? '') && last.at(-1) === 'weight' && !last.includes('lm_head')
+  return LINEAR_TYPES.has(t.moduleType ?? '') && (t.name === 'weight' || t.name.endsWith('.weight')) && !LM_HEAD.test(t.name)
 }
 
 /** Bytes of the model's tensors stored in `format`, with the count of quantised tensors and elements. */

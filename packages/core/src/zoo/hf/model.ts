@@ -14,10 +14,10 @@ export interface KVCacheShape {
   kvHeads: number
   /** Size of one key (and one value) head. */
   headDim: number
-  /** Attention window in tokens: the layers that use it keep at most that many tokens. */
+  /** Attention window in tokens, when every layer attends to at most that many past tokens. */
   slidingWindow?: number
-  /** How many layers use `slidingWindow` when not all do (Gemma 2: half; Gemma 3: 5 of 6). Absent: all. */
-  slidingWindowLayers?: number
+  /** When only some layers use a window (Gemma 2: half; Gemma 3: 5 of 6): how many, and the window; the others keep every token. */
+  windowedLayers?: { count: number; window: number }
   /** Multi-head latent attention: elements cached per token per layer (`kv_lora_rank + qk_rope_head_dim`). */
   latentDim?: number
 }

@@ -51,4 +51,7 @@ describe('alexnet', () => {
   it('runs alexnet(num_classes=10) on 2×3×128×128: output (2, 10), saves 2,094,080 bytes for backward', () => {
     expect(forward('alexnet(num_classes=10)', '2,3,128,128')).toEqual({ output: [2, 10], saved: 2094080, savedWithInput: 2487296 })
   })
+  it('runs alexnet() on 2×3×64×64: output (2, 1000), saves 656,384 bytes for backward', () => {
+    expect(forward('alexnet()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 656384, savedWithInput: 754688 })
+  })
 })

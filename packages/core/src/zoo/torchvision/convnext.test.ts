@@ -54,6 +54,9 @@ describe('convnext_tiny', () => {
   it('runs convnext_tiny(num_classes=10) on 1×3×32×32: output (1, 10), saves 2,224,548 bytes for backward', () => {
     expect(forward('convnext_tiny(num_classes=10)', '1,3,32,32')).toEqual({ output: [1, 10], saved: 2224548, savedWithInput: 2236836 })
   })
+  it('runs convnext_tiny() on 2×3×64×64: output (2, 1000), saves 17,759,064 bytes for backward', () => {
+    expect(forward('convnext_tiny()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 17759064, savedWithInput: 17857368 })
+  })
 })
 
 describe('convnext_small', () => {
@@ -69,6 +72,9 @@ describe('convnext_small', () => {
       'classifier.2.weight [1000,768]',
       'classifier.2.bias [1000]',
     ])
+  })
+  it('runs convnext_small() on 2×3×64×64: output (2, 1000), saves 28,380,648 bytes for backward', () => {
+    expect(forward('convnext_small()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 28380648, savedWithInput: 28478952 })
   })
 })
 
@@ -86,6 +92,9 @@ describe('convnext_base', () => {
       'classifier.2.bias [1000]',
     ])
   })
+  it('runs convnext_base() on 2×3×64×64: output (2, 1000), saves 37,830,120 bytes for backward', () => {
+    expect(forward('convnext_base()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 37830120, savedWithInput: 37928424 })
+  })
 })
 
 describe('convnext_large', () => {
@@ -101,5 +110,8 @@ describe('convnext_large', () => {
       'classifier.2.weight [1000,1536]',
       'classifier.2.bias [1000]',
     ])
+  })
+  it('runs convnext_large() on 2×3×64×64: output (2, 1000), saves 56,729,064 bytes for backward', () => {
+    expect(forward('convnext_large()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 56729064, savedWithInput: 56827368 })
   })
 })

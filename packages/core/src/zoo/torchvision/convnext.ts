@@ -98,6 +98,9 @@ function convnext(name: string, stages: ReadonlyArray<readonly [number, number |
 
 /** `torchvision.models.convnext_tiny`, `convnext_small`, `convnext_base`, `convnext_large` (`ConvNeXt`). */
 export const convnext_tiny = convnext('convnext_tiny', [[96, 192, 3], [192, 384, 3], [384, 768, 9], [768, null, 3]], 0.1)
+/** `torchvision.models.convnext_small` (`ConvNeXt`). */
 export const convnext_small = convnext('convnext_small', [[96, 192, 3], [192, 384, 3], [384, 768, 27], [768, null, 3]], 0.4)
+/** `torchvision.models.convnext_base` (`ConvNeXt`). */
 export const convnext_base = convnext('convnext_base', [[128, 256, 3], [256, 512, 3], [512, 1024, 27], [1024, null, 3]], 0.5)
+/** `torchvision.models.convnext_large` (`ConvNeXt`). */
 export const convnext_large = convnext('convnext_large', [[192, 384, 3], [384, 768, 3], [768, 1536, 27], [1536, null, 3]], 0.5)

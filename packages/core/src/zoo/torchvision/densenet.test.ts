@@ -62,6 +62,9 @@ describe('densenet121', () => {
   it('runs densenet121() on 2×3×32×32: output (2, 1000), saves 5,638,912 bytes for backward', () => {
     expect(forward('densenet121()', '2,3,32,32')).toEqual({ output: [2, 1000], saved: 5638912, savedWithInput: 5663488 })
   })
+  it('runs densenet121() on 2×3×64×64: output (2, 1000), saves 21,527,296 bytes for backward', () => {
+    expect(forward('densenet121()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 21527296, savedWithInput: 21625600 })
+  })
   it('rejects a drop rate outside [0, 1]', () => {
     expect(failure('densenet121(drop_rate=2)').message).toBe('dropout probability has to be between 0 and 1, but got 2.')
   })
@@ -86,6 +89,9 @@ describe('densenet161', () => {
       'features.norm5.num_batches_tracked []',
     ])
   })
+  it('runs densenet161() on 2×3×64×64: output (2, 1000), saves 40,434,048 bytes for backward', () => {
+    expect(forward('densenet161()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 40434048, savedWithInput: 40532352 })
+  })
 })
 
 describe('densenet169', () => {
@@ -107,6 +113,9 @@ describe('densenet169', () => {
       'features.norm5.num_batches_tracked []',
     ])
   })
+  it('runs densenet169() on 2×3×64×64: output (2, 1000), saves 26,230,528 bytes for backward', () => {
+    expect(forward('densenet169()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 26230528, savedWithInput: 26328832 })
+  })
 })
 
 describe('densenet201', () => {
@@ -127,5 +136,8 @@ describe('densenet201', () => {
       'features.denseblock3.denselayer31.norm2.running_var [128]',
       'features.norm5.num_batches_tracked []',
     ])
+  })
+  it('runs densenet201() on 2×3×64×64: output (2, 1000), saves 33,969,920 bytes for backward', () => {
+    expect(forward('densenet201()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 33969920, savedWithInput: 34068224 })
   })
 })

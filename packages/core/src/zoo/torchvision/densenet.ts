@@ -117,6 +117,9 @@ function densenet(name: string, growthRate: number, blockConfig: readonly number
 
 /** `torchvision.models.densenet121`, `densenet161`, `densenet169`, `densenet201`. */
 export const densenet121 = densenet('densenet121', 32, [6, 12, 24, 16], 64)
+/** `torchvision.models.densenet161` (`DenseNet`). */
 export const densenet161 = densenet('densenet161', 48, [6, 12, 36, 24], 96)
+/** `torchvision.models.densenet169` (`DenseNet`). */
 export const densenet169 = densenet('densenet169', 32, [6, 12, 32, 32], 64)
+/** `torchvision.models.densenet201` (`DenseNet`). */
 export const densenet201 = densenet('densenet201', 32, [6, 12, 48, 32], 64)

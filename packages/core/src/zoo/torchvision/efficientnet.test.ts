@@ -53,6 +53,9 @@ describe('efficientnet_b0', () => {
   it('runs efficientnet_b0() on 1×3×224×224: output (1, 1000), saves 88,010,884 bytes for backward', () => {
     expect(forward('efficientnet_b0()', '1,3,224,224')).toEqual({ output: [1, 1000], saved: 88010884, savedWithInput: 88612996 })
   })
+  it('runs efficientnet_b0() on 2×3×64×64: output (2, 1000), saves 14,665,864 bytes for backward', () => {
+    expect(forward('efficientnet_b0()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 14665864, savedWithInput: 14764168 })
+  })
   it('rejects an input whose last stages shrink to 1×1 in training, as BatchNorm does', () => {
     expect(failure('efficientnet_b0()', '1,3,32,32').message).toMatch(/^`features.6.0.block.1.1` \(BatchNorm2d\) .*Expected more than 1 value per channel when training/)
   })
@@ -77,6 +80,9 @@ describe('efficientnet_b1', () => {
       'features.8.1.num_batches_tracked []',
     ])
   })
+  it('runs efficientnet_b1() on 2×3×64×64: output (2, 1000), saves 20,475,648 bytes for backward', () => {
+    expect(forward('efficientnet_b1()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 20475648, savedWithInput: 20573952 })
+  })
 })
 
 describe('efficientnet_b2', () => {
@@ -97,6 +103,9 @@ describe('efficientnet_b2', () => {
       'features.4.3.block.3.1.running_var [88]',
       'features.8.1.num_batches_tracked []',
     ])
+  })
+  it('runs efficientnet_b2() on 2×3×64×64: output (2, 1000), saves 21,500,768 bytes for backward', () => {
+    expect(forward('efficientnet_b2()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 21500768, savedWithInput: 21599072 })
   })
 })
 
@@ -122,6 +131,9 @@ describe('efficientnet_b3', () => {
   it('runs efficientnet_b3(stochastic_depth_prob=0.0) on 2×3×64×64: output (2, 1000), saves 28,445,440 bytes for backward', () => {
     expect(forward('efficientnet_b3(stochastic_depth_prob=0.0)', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 28445440, savedWithInput: 28543744 })
   })
+  it('runs efficientnet_b3() on 2×3×64×64: output (2, 1000), saves 28,445,592 bytes for backward', () => {
+    expect(forward('efficientnet_b3()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 28445592, savedWithInput: 28543896 })
+  })
 })
 
 describe('efficientnet_b4', () => {
@@ -142,6 +154,9 @@ describe('efficientnet_b4', () => {
       'features.5.0.block.1.1.running_mean [672]',
       'features.8.1.num_batches_tracked []',
     ])
+  })
+  it('runs efficientnet_b4() on 2×3×64×64: output (2, 1000), saves 37,641,224 bytes for backward', () => {
+    expect(forward('efficientnet_b4()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 37641224, savedWithInput: 37739528 })
   })
 })
 
@@ -164,6 +179,9 @@ describe('efficientnet_b5', () => {
       'features.8.1.num_batches_tracked []',
     ])
   })
+  it('runs efficientnet_b5() on 2×3×64×64: output (2, 1000), saves 51,862,528 bytes for backward', () => {
+    expect(forward('efficientnet_b5()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 51862528, savedWithInput: 51960832 })
+  })
 })
 
 describe('efficientnet_b6', () => {
@@ -185,6 +203,9 @@ describe('efficientnet_b6', () => {
       'features.8.1.num_batches_tracked []',
     ])
   })
+  it('runs efficientnet_b6() on 2×3×64×64: output (2, 1000), saves 66,416,496 bytes for backward', () => {
+    expect(forward('efficientnet_b6()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 66416496, savedWithInput: 66514800 })
+  })
 })
 
 describe('efficientnet_b7', () => {
@@ -205,6 +226,9 @@ describe('efficientnet_b7', () => {
       'features.5.0.block.0.1.running_var [960]',
       'features.8.1.num_batches_tracked []',
     ])
+  })
+  it('runs efficientnet_b7() on 2×3×64×64: output (2, 1000), saves 89,175,936 bytes for backward', () => {
+    expect(forward('efficientnet_b7()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 89175936, savedWithInput: 89274240 })
   })
 })
 
@@ -230,6 +254,9 @@ describe('efficientnet_v2_s', () => {
   it('runs efficientnet_v2_s() on 1×3×96×96: output (1, 1000), saves 29,089,928 bytes for backward', () => {
     expect(forward('efficientnet_v2_s()', '1,3,96,96')).toEqual({ output: [1, 1000], saved: 29089928, savedWithInput: 29200520 })
   })
+  it('runs efficientnet_v2_s() on 2×3×64×64: output (2, 1000), saves 26,250,448 bytes for backward', () => {
+    expect(forward('efficientnet_v2_s()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 26250448, savedWithInput: 26348752 })
+  })
 })
 
 describe('efficientnet_v2_m', () => {
@@ -251,6 +278,9 @@ describe('efficientnet_v2_m', () => {
       'features.8.1.num_batches_tracked []',
     ])
   })
+  it('runs efficientnet_v2_m() on 2×3×64×64: output (2, 1000), saves 43,053,904 bytes for backward', () => {
+    expect(forward('efficientnet_v2_m()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 43053904, savedWithInput: 43152208 })
+  })
 })
 
 describe('efficientnet_v2_l', () => {
@@ -271,5 +301,8 @@ describe('efficientnet_v2_l', () => {
       'features.5.15.block.0.1.running_var [1344]',
       'features.8.1.num_batches_tracked []',
     ])
+  })
+  it('runs efficientnet_v2_l() on 2×3×64×64: output (2, 1000), saves 75,639,616 bytes for backward', () => {
+    expect(forward('efficientnet_v2_l()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 75639616, savedWithInput: 75737920 })
   })
 })

@@ -146,13 +146,21 @@ const bnV2 = batchNorm({ eps: 0.001 })
 
 /** `torchvision.models.efficientnet_b0` … `efficientnet_b7` and `efficientnet_v2_s/m/l` (`EfficientNet`). */
 export const efficientnet_b0 = efficientnet('efficientnet_b0', v1Config(1.0, 1.0), 0.2, null, bn)
+/** `torchvision.models.efficientnet_b1` (`EfficientNet`). */
 export const efficientnet_b1 = efficientnet('efficientnet_b1', v1Config(1.0, 1.1), 0.2, null, bn)
+/** `torchvision.models.efficientnet_b2` (`EfficientNet`). */
 export const efficientnet_b2 = efficientnet('efficientnet_b2', v1Config(1.1, 1.2), 0.3, null, bn)
+/** `torchvision.models.efficientnet_b3` (`EfficientNet`). */
 export const efficientnet_b3 = efficientnet('efficientnet_b3', v1Config(1.2, 1.4), 0.3, null, bn)
+/** `torchvision.models.efficientnet_b4` (`EfficientNet`). */
 export const efficientnet_b4 = efficientnet('efficientnet_b4', v1Config(1.4, 1.8), 0.4, null, bn)
+/** `torchvision.models.efficientnet_b5` (`EfficientNet`). */
 export const efficientnet_b5 = efficientnet('efficientnet_b5', v1Config(1.6, 2.2), 0.4, null, bnSmallEps)
+/** `torchvision.models.efficientnet_b6` (`EfficientNet`). */
 export const efficientnet_b6 = efficientnet('efficientnet_b6', v1Config(1.8, 2.6), 0.5, null, bnSmallEps)
+/** `torchvision.models.efficientnet_b7` (`EfficientNet`). */
 export const efficientnet_b7 = efficientnet('efficientnet_b7', v1Config(2.0, 3.1), 0.5, null, bnSmallEps)
+/** `torchvision.models.efficientnet_v2_s` (`EfficientNet`). */
 export const efficientnet_v2_s = efficientnet(
   'efficientnet_v2_s',
   v2Config([
@@ -167,6 +175,7 @@ export const efficientnet_v2_s = efficientnet(
   1280,
   bnV2,
 )
+/** `torchvision.models.efficientnet_v2_m` (`EfficientNet`). */
 export const efficientnet_v2_m = efficientnet(
   'efficientnet_v2_m',
   v2Config([
@@ -182,6 +191,7 @@ export const efficientnet_v2_m = efficientnet(
   1280,
   bnV2,
 )
+/** `torchvision.models.efficientnet_v2_l` (`EfficientNet`). */
 export const efficientnet_v2_l = efficientnet(
   'efficientnet_v2_l',
   v2Config([

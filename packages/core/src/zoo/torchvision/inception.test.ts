@@ -74,6 +74,9 @@ describe('inception_v3', () => {
   it('runs inception_v3(aux_logits=False) on 1×3×150×150: output (1, 1000), saves 19,981,696 bytes for backward', () => {
     expect(forward('inception_v3(aux_logits=False)', '1,3,150,150')).toEqual({ output: [1, 1000], saved: 19981696, savedWithInput: 20251696 })
   })
+  it('runs inception_v3(transform_input=True,aux_logits=False) on 2×3×96×96: output (2, 1000), saves 13,950,488 bytes for backward', () => {
+    expect(forward('inception_v3(transform_input=True,aux_logits=False)', '2,3,96,96')).toEqual({ output: [2, 1000], saved: 13950488, savedWithInput: 13950488 })
+  })
   it('returns (logits, aux_logits) in training and the logits alone in evaluation mode', () => {
     expect(analyze('inception_v3()', { input: '2,3,299,299' }).forward!.outputs.map((t) => t.shape)).toEqual([[2, 1000], [2, 1000]])
     expect(analyze('inception_v3().eval()', { input: '1,3,299,299' }).forward!.outputs.map((t) => t.shape)).toEqual([[1, 1000]])

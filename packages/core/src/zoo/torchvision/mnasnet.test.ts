@@ -74,6 +74,9 @@ describe('mnasnet0_75', () => {
       'layers.15.num_batches_tracked []',
     ])
   })
+  it('runs mnasnet0_75() on 2×3×64×64: output (2, 1000), saves 6,363,584 bytes for backward', () => {
+    expect(forward('mnasnet0_75()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 6363584, savedWithInput: 6461888 })
+  })
 })
 
 describe('mnasnet1_0', () => {
@@ -98,6 +101,9 @@ describe('mnasnet1_0', () => {
   it('runs mnasnet1_0() on 1×3×96×96: output (1, 1000), saves 8,179,840 bytes for backward', () => {
     expect(forward('mnasnet1_0()', '1,3,96,96')).toEqual({ output: [1, 1000], saved: 8179840, savedWithInput: 8290432 })
   })
+  it('runs mnasnet1_0() on 2×3×64×64: output (2, 1000), saves 7,299,200 bytes for backward', () => {
+    expect(forward('mnasnet1_0()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 7299200, savedWithInput: 7397504 })
+  })
 })
 
 describe('mnasnet1_3', () => {
@@ -118,5 +124,8 @@ describe('mnasnet1_3', () => {
       'layers.10.1.layers.7.running_mean [104]',
       'layers.15.num_batches_tracked []',
     ])
+  })
+  it('runs mnasnet1_3() on 2×3×64×64: output (2, 1000), saves 9,818,816 bytes for backward', () => {
+    expect(forward('mnasnet1_3()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 9818816, savedWithInput: 9917120 })
   })
 })

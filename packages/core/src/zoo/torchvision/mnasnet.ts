@@ -95,6 +95,9 @@ function mnasnet(name: string, alpha: number) {
 
 /** `torchvision.models.mnasnet0_5`, `mnasnet0_75`, `mnasnet1_0`, `mnasnet1_3` (`MNASNet` with depth multiplier 0.5 … 1.3). */
 export const mnasnet0_5 = mnasnet('mnasnet0_5', 0.5)
+/** `torchvision.models.mnasnet0_75` (`MNASNet`). */
 export const mnasnet0_75 = mnasnet('mnasnet0_75', 0.75)
+/** `torchvision.models.mnasnet1_0` (`MNASNet`). */
 export const mnasnet1_0 = mnasnet('mnasnet1_0', 1.0)
+/** `torchvision.models.mnasnet1_3` (`MNASNet`). */
 export const mnasnet1_3 = mnasnet('mnasnet1_3', 1.3)

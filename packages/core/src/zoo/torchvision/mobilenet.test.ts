@@ -56,6 +56,9 @@ describe('mobilenet_v2', () => {
   it('runs mobilenet_v2(width_mult=0.5) on 1×3×96×96: output (1, 1000), saves 7,878,848 bytes for backward', () => {
     expect(forward('mobilenet_v2(width_mult=0.5)', '1,3,96,96')).toEqual({ output: [1, 1000], saved: 7878848, savedWithInput: 7989440 })
   })
+  it('runs mobilenet_v2() on 2×3×64×64: output (2, 1000), saves 12,866,816 bytes for backward', () => {
+    expect(forward('mobilenet_v2()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 12866816, savedWithInput: 12965120 })
+  })
   it('scales its widths with width_mult and round_nearest', () => {
     expect(counts('mobilenet_v2(width_mult=1.4, round_nearest=4)').params).toBe(6093640)
     expect(counts('mobilenet_v2(inverted_residual_setting=[[1, 16, 1, 1], [6, 24, 2, 2]])').params).toBe(1330072)
@@ -87,6 +90,12 @@ describe('mobilenet_v3_large', () => {
   it('runs mobilenet_v3_large() on 2×3×96×96: output (2, 1000), saves 16,268,160 bytes for backward', () => {
     expect(forward('mobilenet_v3_large()', '2,3,96,96')).toEqual({ output: [2, 1000], saved: 16268160, savedWithInput: 16489344 })
   })
+  it('runs mobilenet_v3_large(reduced_tail=True,dilated=True,width_mult=0.75) on 2×3×64×64: output (2, 1000), saves 6,410,176 bytes for backward', () => {
+    expect(forward('mobilenet_v3_large(reduced_tail=True,dilated=True,width_mult=0.75)', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 6410176, savedWithInput: 6508480 })
+  })
+  it('runs mobilenet_v3_large() on 2×3×64×64: output (2, 1000), saves 7,364,480 bytes for backward', () => {
+    expect(forward('mobilenet_v3_large()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 7364480, savedWithInput: 7462784 })
+  })
   it('takes width_mult, reduced_tail and dilated', () => {
     expect(counts('mobilenet_v3_large(reduced_tail=True, dilated=True, width_mult=0.75)').params).toBe(1620728)
   })
@@ -113,5 +122,8 @@ describe('mobilenet_v3_small', () => {
   })
   it('runs mobilenet_v3_small(dilated=True) on 1×3×224×224: output (1, 1000), saves 22,502,816 bytes for backward', () => {
     expect(forward('mobilenet_v3_small(dilated=True)', '1,3,224,224')).toEqual({ output: [1, 1000], saved: 22502816, savedWithInput: 23104928 })
+  })
+  it('runs mobilenet_v3_small() on 2×3×64×64: output (2, 1000), saves 2,690,304 bytes for backward', () => {
+    expect(forward('mobilenet_v3_small()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 2690304, savedWithInput: 2788608 })
   })
 })

@@ -236,4 +236,5 @@ function mobilenetV3(name: string, arch: 'large' | 'small') {
 
 /** `torchvision.models.mobilenet_v3_large` and `mobilenet_v3_small` (`MobileNetV3`). */
 export const mobilenet_v3_large = mobilenetV3('mobilenet_v3_large', 'large')
+/** `torchvision.models.mobilenet_v3_small` (`MobileNetV3`). */
 export const mobilenet_v3_small = mobilenetV3('mobilenet_v3_small', 'small')

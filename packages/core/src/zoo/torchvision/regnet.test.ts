@@ -54,6 +54,9 @@ describe('regnet_y_400mf', () => {
   it('runs regnet_y_400mf() on 1×3×224×224: output (1, 1000), saves 33,137,344 bytes for backward', () => {
     expect(forward('regnet_y_400mf()', '1,3,224,224')).toEqual({ output: [1, 1000], saved: 33137344, savedWithInput: 33739456 })
   })
+  it('runs regnet_y_400mf() on 2×3×64×64: output (2, 1000), saves 5,573,760 bytes for backward', () => {
+    expect(forward('regnet_y_400mf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 5573760, savedWithInput: 5672064 })
+  })
 })
 
 describe('regnet_y_800mf', () => {
@@ -74,6 +77,9 @@ describe('regnet_y_800mf', () => {
       'trunk_output.block3.block3-2.f.b.1.running_var [320]',
       'trunk_output.block4.block4-1.f.c.1.num_batches_tracked []',
     ])
+  })
+  it('runs regnet_y_800mf() on 2×3×64×64: output (2, 1000), saves 7,740,736 bytes for backward', () => {
+    expect(forward('regnet_y_800mf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 7740736, savedWithInput: 7839040 })
   })
 })
 
@@ -99,6 +105,9 @@ describe('regnet_y_1_6gf', () => {
   it('runs regnet_y_1_6gf(stem_width=16) on 1×3×96×96: output (1, 1000), saves 13,059,912 bytes for backward', () => {
     expect(forward('regnet_y_1_6gf(stem_width=16)', '1,3,96,96')).toEqual({ output: [1, 1000], saved: 13059912, savedWithInput: 13170504 })
   })
+  it('runs regnet_y_1_6gf() on 2×3×64×64: output (2, 1000), saves 11,980,528 bytes for backward', () => {
+    expect(forward('regnet_y_1_6gf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 11980528, savedWithInput: 12078832 })
+  })
 })
 
 describe('regnet_y_3_2gf', () => {
@@ -119,6 +128,9 @@ describe('regnet_y_3_2gf', () => {
       'trunk_output.block3.block3-3.f.a.1.running_mean [576]',
       'trunk_output.block4.block4-0.f.c.1.num_batches_tracked []',
     ])
+  })
+  it('runs regnet_y_3_2gf() on 2×3×64×64: output (2, 1000), saves 16,626,256 bytes for backward', () => {
+    expect(forward('regnet_y_3_2gf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 16626256, savedWithInput: 16724560 })
   })
 })
 
@@ -141,6 +153,9 @@ describe('regnet_y_8gf', () => {
       'trunk_output.block4.block4-0.f.c.1.num_batches_tracked []',
     ])
   })
+  it('runs regnet_y_8gf() on 2×3×64×64: output (2, 1000), saves 28,516,544 bytes for backward', () => {
+    expect(forward('regnet_y_8gf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 28516544, savedWithInput: 28614848 })
+  })
 })
 
 describe('regnet_y_16gf', () => {
@@ -161,6 +176,9 @@ describe('regnet_y_16gf', () => {
       'trunk_output.block3.block3-2.f.b.1.running_var [1232]',
       'trunk_output.block4.block4-0.f.c.1.num_batches_tracked []',
     ])
+  })
+  it('runs regnet_y_16gf() on 2×3×64×64: output (2, 1000), saves 33,635,616 bytes for backward', () => {
+    expect(forward('regnet_y_16gf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 33635616, savedWithInput: 33733920 })
   })
 })
 
@@ -183,6 +201,9 @@ describe('regnet_y_32gf', () => {
       'trunk_output.block4.block4-0.f.c.1.num_batches_tracked []',
     ])
   })
+  it('runs regnet_y_32gf() on 2×3×64×64: output (2, 1000), saves 44,439,888 bytes for backward', () => {
+    expect(forward('regnet_y_32gf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 44439888, savedWithInput: 44538192 })
+  })
 })
 
 describe('regnet_y_128gf', () => {
@@ -204,6 +225,9 @@ describe('regnet_y_128gf', () => {
       'trunk_output.block4.block4-0.f.c.1.num_batches_tracked []',
     ])
   })
+  it('runs regnet_y_128gf() on 2×3×64×64: output (2, 1000), saves 106,535,920 bytes for backward', () => {
+    expect(forward('regnet_y_128gf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 106535920, savedWithInput: 106634224 })
+  })
 })
 
 describe('regnet_x_400mf', () => {
@@ -224,6 +248,9 @@ describe('regnet_x_400mf', () => {
       'trunk_output.block4.block4-0.f.a.1.running_var [400]',
       'trunk_output.block4.block4-11.f.c.1.num_batches_tracked []',
     ])
+  })
+  it('runs regnet_x_400mf() on 2×3×64×64: output (2, 1000), saves 4,168,192 bytes for backward', () => {
+    expect(forward('regnet_x_400mf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 4168192, savedWithInput: 4266496 })
   })
 })
 
@@ -249,6 +276,9 @@ describe('regnet_x_800mf', () => {
   it('runs regnet_x_800mf(num_classes=10) on 2×3×64×64: output (2, 10), saves 6,623,232 bytes for backward', () => {
     expect(forward('regnet_x_800mf(num_classes=10)', '2,3,64,64')).toEqual({ output: [2, 10], saved: 6623232, savedWithInput: 6721536 })
   })
+  it('runs regnet_x_800mf() on 2×3×64×64: output (2, 1000), saves 6,623,232 bytes for backward', () => {
+    expect(forward('regnet_x_800mf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 6623232, savedWithInput: 6721536 })
+  })
 })
 
 describe('regnet_x_1_6gf', () => {
@@ -269,6 +299,9 @@ describe('regnet_x_1_6gf', () => {
       'trunk_output.block3.block3-2.f.b.1.running_var [408]',
       'trunk_output.block4.block4-1.f.c.1.num_batches_tracked []',
     ])
+  })
+  it('runs regnet_x_1_6gf() on 2×3×64×64: output (2, 1000), saves 10,227,264 bytes for backward', () => {
+    expect(forward('regnet_x_1_6gf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 10227264, savedWithInput: 10325568 })
   })
 })
 
@@ -291,6 +324,9 @@ describe('regnet_x_3_2gf', () => {
       'trunk_output.block4.block4-1.f.c.1.num_batches_tracked []',
     ])
   })
+  it('runs regnet_x_3_2gf() on 2×3×64×64: output (2, 1000), saves 14,721,792 bytes for backward', () => {
+    expect(forward('regnet_x_3_2gf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 14721792, savedWithInput: 14820096 })
+  })
 })
 
 describe('regnet_x_8gf', () => {
@@ -311,6 +347,9 @@ describe('regnet_x_8gf', () => {
       'trunk_output.block3.block3-4.f.a.1.running_mean [720]',
       'trunk_output.block4.block4-0.f.c.1.num_batches_tracked []',
     ])
+  })
+  it('runs regnet_x_8gf() on 2×3×64×64: output (2, 1000), saves 18,299,264 bytes for backward', () => {
+    expect(forward('regnet_x_8gf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 18299264, savedWithInput: 18397568 })
   })
 })
 
@@ -333,6 +372,9 @@ describe('regnet_x_16gf', () => {
       'trunk_output.block4.block4-0.f.c.1.num_batches_tracked []',
     ])
   })
+  it('runs regnet_x_16gf() on 2×3×64×64: output (2, 1000), saves 32,819,456 bytes for backward', () => {
+    expect(forward('regnet_x_16gf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 32819456, savedWithInput: 32917760 })
+  })
 })
 
 describe('regnet_x_32gf', () => {
@@ -353,6 +395,9 @@ describe('regnet_x_32gf', () => {
       'trunk_output.block3.block3-2.f.a.1.running_mean [1344]',
       'trunk_output.block4.block4-0.f.c.1.num_batches_tracked []',
     ])
+  })
+  it('runs regnet_x_32gf() on 2×3×64×64: output (2, 1000), saves 46,797,120 bytes for backward', () => {
+    expect(forward('regnet_x_32gf()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 46797120, savedWithInput: 46895424 })
   })
 })
 

@@ -136,18 +136,31 @@ const x = (depth: number, w_0: number, w_a: number, w_m: number, group_width: nu
 
 /** `torchvision.models.regnet_y_*`: RegNetY (with squeeze-excitation), from 400 MF to 128 GF. */
 export const regnet_y_400mf = regnet('regnet_y_400mf', y(16, 48, 27.89, 2.09, 8))
+/** `torchvision.models.regnet_y_800mf` (`RegNet`). */
 export const regnet_y_800mf = regnet('regnet_y_800mf', y(14, 56, 38.84, 2.4, 16))
+/** `torchvision.models.regnet_y_1_6gf` (`RegNet`). */
 export const regnet_y_1_6gf = regnet('regnet_y_1_6gf', y(27, 48, 20.71, 2.65, 24))
+/** `torchvision.models.regnet_y_3_2gf` (`RegNet`). */
 export const regnet_y_3_2gf = regnet('regnet_y_3_2gf', y(21, 80, 42.63, 2.66, 24))
+/** `torchvision.models.regnet_y_8gf` (`RegNet`). */
 export const regnet_y_8gf = regnet('regnet_y_8gf', y(17, 192, 76.82, 2.19, 56))
+/** `torchvision.models.regnet_y_16gf` (`RegNet`). */
 export const regnet_y_16gf = regnet('regnet_y_16gf', y(18, 200, 106.23, 2.48, 112))
+/** `torchvision.models.regnet_y_32gf` (`RegNet`). */
 export const regnet_y_32gf = regnet('regnet_y_32gf', y(20, 232, 115.89, 2.53, 232))
+/** `torchvision.models.regnet_y_128gf` (`RegNet`). */
 export const regnet_y_128gf = regnet('regnet_y_128gf', y(27, 456, 160.83, 2.52, 264))
 /** `torchvision.models.regnet_x_*`: RegNetX (no squeeze-excitation), from 400 MF to 32 GF. */
 export const regnet_x_400mf = regnet('regnet_x_400mf', x(22, 24, 24.48, 2.54, 16))
+/** `torchvision.models.regnet_x_800mf` (`RegNet`). */
 export const regnet_x_800mf = regnet('regnet_x_800mf', x(16, 56, 35.73, 2.28, 16))
+/** `torchvision.models.regnet_x_1_6gf` (`RegNet`). */
 export const regnet_x_1_6gf = regnet('regnet_x_1_6gf', x(18, 80, 34.01, 2.25, 24))
+/** `torchvision.models.regnet_x_3_2gf` (`RegNet`). */
 export const regnet_x_3_2gf = regnet('regnet_x_3_2gf', x(25, 88, 26.31, 2.25, 48))
+/** `torchvision.models.regnet_x_8gf` (`RegNet`). */
 export const regnet_x_8gf = regnet('regnet_x_8gf', x(23, 80, 49.56, 2.88, 120))
+/** `torchvision.models.regnet_x_16gf` (`RegNet`). */
 export const regnet_x_16gf = regnet('regnet_x_16gf', x(22, 216, 55.59, 2.1, 128))
+/** `torchvision.models.regnet_x_32gf` (`RegNet`). */
 export const regnet_x_32gf = regnet('regnet_x_32gf', x(23, 320, 69.86, 2.0, 168))

@@ -59,6 +59,9 @@ describe('resnet18', () => {
   it('runs resnet18() on 4×3×32×32: output (4, 1000), saves 1,807,872 bytes for backward', () => {
     expect(forward('resnet18()', '4,3,32,32')).toEqual({ output: [4, 1000], saved: 1807872, savedWithInput: 1857024 })
   })
+  it('runs resnet18() on 2×3×64×64: output (2, 1000), saves 3,565,056 bytes for backward', () => {
+    expect(forward('resnet18()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 3565056, savedWithInput: 3663360 })
+  })
   it('is callable bare, by name and qualified, with torchvision\'s keyword arguments', () => {
     expect(counts('resnet18').params).toBe(11689512)
     expect(Number(analyze('torchvision.models.resnet18(num_classes=10)').params.total)).toBe(11181642)
@@ -106,6 +109,9 @@ describe('resnet34', () => {
       'layer4.2.bn2.num_batches_tracked []',
     ])
   })
+  it('runs resnet34() on 2×3×64×64: output (2, 1000), saves 5,233,152 bytes for backward', () => {
+    expect(forward('resnet34()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 5233152, savedWithInput: 5331456 })
+  })
 })
 
 describe('resnet50', () => {
@@ -129,6 +135,9 @@ describe('resnet50', () => {
   })
   it('runs resnet50() on 1×3×224×224: output (1, 1000), saves 85,519,872 bytes for backward', () => {
     expect(forward('resnet50()', '1,3,224,224')).toEqual({ output: [1, 1000], saved: 85519872, savedWithInput: 86121984 })
+  })
+  it('runs resnet50() on 2×3×64×64: output (2, 1000), saves 14,155,264 bytes for backward', () => {
+    expect(forward('resnet50()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 14155264, savedWithInput: 14253568 })
   })
   it('rejects a replace_stride_with_dilation that is not 3 bools', () => {
     expect(failure('resnet50(replace_stride_with_dilation=[True])').message).toBe('`replace_stride_with_dilation` should be None or a 3-element tuple, got `[True]`.')
@@ -158,6 +167,9 @@ describe('resnet101', () => {
       'layer4.2.bn3.num_batches_tracked []',
     ])
   })
+  it('runs resnet101() on 2×3×64×64: output (2, 1000), saves 21,048,832 bytes for backward', () => {
+    expect(forward('resnet101()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 21048832, savedWithInput: 21147136 })
+  })
 })
 
 describe('resnet152', () => {
@@ -178,6 +190,9 @@ describe('resnet152', () => {
       'layer3.13.bn2.running_var [256]',
       'layer4.2.bn3.num_batches_tracked []',
     ])
+  })
+  it('runs resnet152() on 2×3×64×64: output (2, 1000), saves 29,490,688 bytes for backward', () => {
+    expect(forward('resnet152()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 29490688, savedWithInput: 29588992 })
   })
 })
 
@@ -202,6 +217,9 @@ describe('resnext50_32x4d', () => {
   })
   it('runs resnext50_32x4d(replace_stride_with_dilation=[False,True,True]) on 2×3×64×64: output (2, 1000), saves 40,528,384 bytes for backward', () => {
     expect(forward('resnext50_32x4d(replace_stride_with_dilation=[False,True,True])', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 40528384, savedWithInput: 40626688 })
+  })
+  it('runs resnext50_32x4d() on 2×3×64×64: output (2, 1000), saves 18,508,288 bytes for backward', () => {
+    expect(forward('resnext50_32x4d()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 18508288, savedWithInput: 18606592 })
   })
   it('fixes groups and width_per_group as torchvision does', () => {
     expect(failure('resnext50_32x4d(groups=8)').message).toBe('The parameter `groups` of `resnext50_32x4d` expected value 32 but got 8 instead.')
@@ -228,6 +246,9 @@ describe('resnext101_32x8d', () => {
       'layer4.2.bn3.num_batches_tracked []',
     ])
   })
+  it('runs resnext101_32x8d() on 2×3×64×64: output (2, 1000), saves 41,001,472 bytes for backward', () => {
+    expect(forward('resnext101_32x8d()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 41001472, savedWithInput: 41099776 })
+  })
 })
 
 describe('resnext101_64x4d', () => {
@@ -248,6 +269,9 @@ describe('resnext101_64x4d', () => {
       'layer3.9.bn1.running_mean [1024]',
       'layer4.2.bn3.num_batches_tracked []',
     ])
+  })
+  it('runs resnext101_64x4d() on 2×3×64×64: output (2, 1000), saves 41,001,472 bytes for backward', () => {
+    expect(forward('resnext101_64x4d()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 41001472, savedWithInput: 41099776 })
   })
 })
 
@@ -273,6 +297,9 @@ describe('wide_resnet50_2', () => {
   it('runs wide_resnet50_2() on 1×3×64×64: output (1, 1000), saves 9,390,592 bytes for backward', () => {
     expect(forward('wide_resnet50_2()', '1,3,64,64')).toEqual({ output: [1, 1000], saved: 9390592, savedWithInput: 9439744 })
   })
+  it('runs wide_resnet50_2() on 2×3×64×64: output (2, 1000), saves 18,508,288 bytes for backward', () => {
+    expect(forward('wide_resnet50_2()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 18508288, savedWithInput: 18606592 })
+  })
 })
 
 describe('wide_resnet101_2', () => {
@@ -293,5 +320,8 @@ describe('wide_resnet101_2', () => {
       'layer3.9.bn1.running_mean [512]',
       'layer4.2.bn3.num_batches_tracked []',
     ])
+  })
+  it('runs wide_resnet101_2() on 2×3×64×64: output (2, 1000), saves 27,699,712 bytes for backward', () => {
+    expect(forward('wide_resnet101_2()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 27699712, savedWithInput: 27798016 })
   })
 })

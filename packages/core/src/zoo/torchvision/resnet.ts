@@ -176,12 +176,21 @@ function resnet(name: string, kind: 'basic' | 'bottleneck', layers: readonly [nu
 
 /** `torchvision.models.resnet18` … `resnet152`, ResNeXt and Wide ResNet builders. */
 export const resnet18 = resnet('resnet18', 'basic', [2, 2, 2, 2])
+/** `torchvision.models.resnet34` (`ResNet`). */
 export const resnet34 = resnet('resnet34', 'basic', [3, 4, 6, 3])
+/** `torchvision.models.resnet50` (`ResNet`). */
 export const resnet50 = resnet('resnet50', 'bottleneck', [3, 4, 6, 3])
+/** `torchvision.models.resnet101` (`ResNet`). */
 export const resnet101 = resnet('resnet101', 'bottleneck', [3, 4, 23, 3])
+/** `torchvision.models.resnet152` (`ResNet`). */
 export const resnet152 = resnet('resnet152', 'bottleneck', [3, 8, 36, 3])
+/** `torchvision.models.resnext50_32x4d` (`ResNet`). */
 export const resnext50_32x4d = resnet('resnext50_32x4d', 'bottleneck', [3, 4, 6, 3], { groups: 32, width_per_group: 4 })
+/** `torchvision.models.resnext101_32x8d` (`ResNet`). */
 export const resnext101_32x8d = resnet('resnext101_32x8d', 'bottleneck', [3, 4, 23, 3], { groups: 32, width_per_group: 8 })
+/** `torchvision.models.resnext101_64x4d` (`ResNet`). */
 export const resnext101_64x4d = resnet('resnext101_64x4d', 'bottleneck', [3, 4, 23, 3], { groups: 64, width_per_group: 4 })
+/** `torchvision.models.wide_resnet50_2` (`ResNet`). */
 export const wide_resnet50_2 = resnet('wide_resnet50_2', 'bottleneck', [3, 4, 6, 3], { width_per_group: 128 })
+/** `torchvision.models.wide_resnet101_2` (`ResNet`). */
 export const wide_resnet101_2 = resnet('wide_resnet101_2', 'bottleneck', [3, 4, 23, 3], { width_per_group: 128 })

@@ -53,6 +53,9 @@ describe('shufflenet_v2_x0_5', () => {
   it('runs shufflenet_v2_x0_5() on 1×3×224×224: output (1, 1000), saves 10,485,056 bytes for backward', () => {
     expect(forward('shufflenet_v2_x0_5()', '1,3,224,224')).toEqual({ output: [1, 1000], saved: 10485056, savedWithInput: 11087168 })
   })
+  it('runs shufflenet_v2_x0_5() on 2×3×64×64: output (2, 1000), saves 1,745,984 bytes for backward', () => {
+    expect(forward('shufflenet_v2_x0_5()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 1745984, savedWithInput: 1844288 })
+  })
 })
 
 describe('shufflenet_v2_x1_0', () => {
@@ -98,6 +101,9 @@ describe('shufflenet_v2_x1_5', () => {
       'conv5.1.num_batches_tracked []',
     ])
   })
+  it('runs shufflenet_v2_x1_5() on 2×3×64×64: output (2, 1000), saves 4,675,136 bytes for backward', () => {
+    expect(forward('shufflenet_v2_x1_5()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 4675136, savedWithInput: 4773440 })
+  })
 })
 
 describe('shufflenet_v2_x2_0', () => {
@@ -118,5 +124,8 @@ describe('shufflenet_v2_x2_0', () => {
       'stage3.3.branch2.6.running_mean [244]',
       'conv5.1.num_batches_tracked []',
     ])
+  })
+  it('runs shufflenet_v2_x2_0() on 2×3×64×64: output (2, 1000), saves 6,313,168 bytes for backward', () => {
+    expect(forward('shufflenet_v2_x2_0()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 6313168, savedWithInput: 6411472 })
   })
 })

@@ -87,6 +87,9 @@ function shufflenet(name: string, stagesOutChannels: readonly [number, number, n
 
 /** `torchvision.models.shufflenet_v2_x0_5` … `shufflenet_v2_x2_0` (`ShuffleNetV2`). */
 export const shufflenet_v2_x0_5 = shufflenet('shufflenet_v2_x0_5', [24, 48, 96, 192, 1024])
+/** `torchvision.models.shufflenet_v2_x1_0` (`ShuffleNetV2`). */
 export const shufflenet_v2_x1_0 = shufflenet('shufflenet_v2_x1_0', [24, 116, 232, 464, 1024])
+/** `torchvision.models.shufflenet_v2_x1_5` (`ShuffleNetV2`). */
 export const shufflenet_v2_x1_5 = shufflenet('shufflenet_v2_x1_5', [24, 176, 352, 704, 1024])
+/** `torchvision.models.shufflenet_v2_x2_0` (`ShuffleNetV2`). */
 export const shufflenet_v2_x2_0 = shufflenet('shufflenet_v2_x2_0', [24, 244, 488, 976, 2048])

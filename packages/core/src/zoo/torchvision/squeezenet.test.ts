@@ -48,6 +48,9 @@ describe('squeezenet1_0', () => {
   it('runs squeezenet1_0() on 2×3×96×96: output (2, 1000), saves 11,613,248 bytes for backward', () => {
     expect(forward('squeezenet1_0()', '2,3,96,96')).toEqual({ output: [2, 1000], saved: 11613248, savedWithInput: 11834432 })
   })
+  it('runs squeezenet1_0() on 2×3×64×64: output (2, 1000), saves 4,681,792 bytes for backward', () => {
+    expect(forward('squeezenet1_0()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 4681792, savedWithInput: 4780096 })
+  })
 })
 
 describe('squeezenet1_1', () => {
@@ -69,5 +72,8 @@ describe('squeezenet1_1', () => {
   })
   it('runs squeezenet1_1(num_classes=10) on 1×3×64×64: output (1, 10), saves 1,380,456 bytes for backward', () => {
     expect(forward('squeezenet1_1(num_classes=10)', '1,3,64,64')).toEqual({ output: [1, 10], saved: 1380456, savedWithInput: 1429608 })
+  })
+  it('runs squeezenet1_1() on 2×3×64×64: output (2, 1000), saves 2,832,192 bytes for backward', () => {
+    expect(forward('squeezenet1_1()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 2832192, savedWithInput: 2930496 })
   })
 })

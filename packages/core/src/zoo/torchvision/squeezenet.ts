@@ -67,4 +67,5 @@ function squeezenet(name: string, version: '1_0' | '1_1') {
 
 /** `torchvision.models.squeezenet1_0` and `squeezenet1_1`: Fire modules and a convolutional classifier. */
 export const squeezenet1_0 = squeezenet('squeezenet1_0', '1_0')
+/** `torchvision.models.squeezenet1_1` (`SqueezeNet`). */
 export const squeezenet1_1 = squeezenet('squeezenet1_1', '1_1')

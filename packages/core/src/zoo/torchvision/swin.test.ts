@@ -56,6 +56,9 @@ describe('swin_t', () => {
   it('runs swin_t(dropout=0.1,attention_dropout=0.1) on 1×3×64×64: output (1, 1000), saves 23,459,168 bytes for backward', () => {
     expect(forward('swin_t(dropout=0.1,attention_dropout=0.1)', '1,3,64,64')).toEqual({ output: [1, 1000], saved: 23459168, savedWithInput: 23508320 })
   })
+  it('runs swin_t() on 2×3×64×64: output (2, 1000), saves 29,430,400 bytes for backward', () => {
+    expect(forward('swin_t()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 29430400, savedWithInput: 29528704 })
+  })
 })
 
 describe('swin_s', () => {
@@ -77,6 +80,9 @@ describe('swin_s', () => {
       'features.7.1.attn.relative_position_index [2401]',
     ])
   })
+  it('runs swin_s() on 2×3×64×64: output (2, 1000), saves 47,722,528 bytes for backward', () => {
+    expect(forward('swin_s()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 47722528, savedWithInput: 47820832 })
+  })
 })
 
 describe('swin_b', () => {
@@ -97,6 +103,9 @@ describe('swin_b', () => {
       'features.5.8.attn.relative_position_index [2401]',
       'features.7.1.attn.relative_position_index [2401]',
     ])
+  })
+  it('runs swin_b() on 2×3×64×64: output (2, 1000), saves 63,618,032 bytes for backward', () => {
+    expect(forward('swin_b()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 63618032, savedWithInput: 63716336 })
   })
 })
 
@@ -146,6 +155,9 @@ describe('swin_v2_s', () => {
       'features.7.1.attn.relative_position_index [4096]',
     ])
   })
+  it('runs swin_v2_s() on 2×3×64×64: output (2, 1000), saves 92,842,264 bytes for backward', () => {
+    expect(forward('swin_v2_s()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 92842264, savedWithInput: 92940568 })
+  })
 })
 
 describe('swin_v2_b', () => {
@@ -166,5 +178,8 @@ describe('swin_v2_b', () => {
       'features.5.8.attn.relative_coords_table [1,15,15,2]',
       'features.7.1.attn.relative_position_index [4096]',
     ])
+  })
+  it('runs swin_v2_b() on 2×3×64×64: output (2, 1000), saves 120,091,280 bytes for backward', () => {
+    expect(forward('swin_v2_b()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 120091280, savedWithInput: 120189584 })
   })
 })

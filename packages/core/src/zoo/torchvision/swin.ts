@@ -209,9 +209,13 @@ function swin(name: string, embedDim: number, depths: readonly number[], numHead
 
 /** `torchvision.models.swin_t`, `swin_s`, `swin_b` (Swin Transformer, 7×7 windows). */
 export const swin_t = swin('swin_t', 96, [2, 2, 6, 2], [3, 6, 12, 24], 7, 0.2, false)
+/** `torchvision.models.swin_s` (`SwinTransformer`). */
 export const swin_s = swin('swin_s', 96, [2, 2, 18, 2], [3, 6, 12, 24], 7, 0.3, false)
+/** `torchvision.models.swin_b` (`SwinTransformer`). */
 export const swin_b = swin('swin_b', 128, [2, 2, 18, 2], [4, 8, 16, 32], 7, 0.5, false)
 /** `torchvision.models.swin_v2_t`, `swin_v2_s`, `swin_v2_b` (Swin Transformer V2, 8×8 windows). */
 export const swin_v2_t = swin('swin_v2_t', 96, [2, 2, 6, 2], [3, 6, 12, 24], 8, 0.2, true)
+/** `torchvision.models.swin_v2_s` (`SwinTransformer`). */
 export const swin_v2_s = swin('swin_v2_s', 96, [2, 2, 18, 2], [3, 6, 12, 24], 8, 0.3, true)
+/** `torchvision.models.swin_v2_b` (`SwinTransformer`). */
 export const swin_v2_b = swin('swin_v2_b', 128, [2, 2, 18, 2], [4, 8, 16, 32], 8, 0.5, true)

@@ -45,6 +45,9 @@ describe('vgg11', () => {
       'classifier.6.bias [1000]',
     ])
   })
+  it('runs vgg11() on 2×3×64×64: output (2, 1000), saves 8,245,248 bytes for backward', () => {
+    expect(forward('vgg11()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 8245248, savedWithInput: 8343552 })
+  })
 })
 
 describe('vgg11_bn', () => {
@@ -69,6 +72,9 @@ describe('vgg11_bn', () => {
   it('runs vgg11_bn() on 1×3×64×64: output (1, 1000), saves 6,569,472 bytes for backward', () => {
     expect(forward('vgg11_bn()', '1,3,64,64')).toEqual({ output: [1, 1000], saved: 6569472, savedWithInput: 6618624 })
   })
+  it('runs vgg11_bn() on 2×3×64×64: output (2, 1000), saves 13,116,928 bytes for backward', () => {
+    expect(forward('vgg11_bn()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 13116928, savedWithInput: 13215232 })
+  })
 })
 
 describe('vgg13', () => {
@@ -84,6 +90,9 @@ describe('vgg13', () => {
       'classifier.6.weight [1000,4096]',
       'classifier.6.bias [1000]',
     ])
+  })
+  it('runs vgg13() on 2×3×64×64: output (2, 1000), saves 11,390,976 bytes for backward', () => {
+    expect(forward('vgg13()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 11390976, savedWithInput: 11489280 })
   })
 })
 
@@ -106,6 +115,9 @@ describe('vgg13_bn', () => {
       'features.32.num_batches_tracked []',
     ])
   })
+  it('runs vgg13_bn() on 2×3×64×64: output (2, 1000), saves 19,409,920 bytes for backward', () => {
+    expect(forward('vgg13_bn()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 19409920, savedWithInput: 19508224 })
+  })
 })
 
 describe('vgg16', () => {
@@ -124,6 +136,9 @@ describe('vgg16', () => {
   })
   it('runs vgg16(num_classes=10) on 1×3×32×32: output (1, 10), saves 1,679,360 bytes for backward', () => {
     expect(forward('vgg16(num_classes=10)', '1,3,32,32')).toEqual({ output: [1, 10], saved: 1679360, savedWithInput: 1691648 })
+  })
+  it('runs vgg16() on 2×3×64×64: output (2, 1000), saves 12,242,944 bytes for backward', () => {
+    expect(forward('vgg16()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 12242944, savedWithInput: 12341248 })
   })
 })
 
@@ -146,6 +161,9 @@ describe('vgg16_bn', () => {
       'features.41.num_batches_tracked []',
     ])
   })
+  it('runs vgg16_bn() on 2×3×64×64: output (2, 1000), saves 21,124,096 bytes for backward', () => {
+    expect(forward('vgg16_bn()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 21124096, savedWithInput: 21222400 })
+  })
 })
 
 describe('vgg19', () => {
@@ -161,6 +179,9 @@ describe('vgg19', () => {
       'classifier.6.weight [1000,4096]',
       'classifier.6.bias [1000]',
     ])
+  })
+  it('runs vgg19() on 2×3×64×64: output (2, 1000), saves 13,094,912 bytes for backward', () => {
+    expect(forward('vgg19()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 13094912, savedWithInput: 13193216 })
   })
 })
 
@@ -182,5 +203,8 @@ describe('vgg19_bn', () => {
       'features.28.running_mean [512]',
       'features.50.num_batches_tracked []',
     ])
+  })
+  it('runs vgg19_bn() on 2×3×64×64: output (2, 1000), saves 22,838,272 bytes for backward', () => {
+    expect(forward('vgg19_bn()', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 22838272, savedWithInput: 22936576 })
   })
 })

@@ -54,10 +54,17 @@ function vgg(name: string, config: keyof typeof configs, batchNorm: boolean) {
 
 /** `torchvision.models.vgg11` … `vgg19_bn`: 3×3 convolution stacks (configurations A, B, D, E), optionally with BatchNorm. */
 export const vgg11 = vgg('vgg11', 'A', false)
+/** `torchvision.models.vgg11_bn` (`VGG`). */
 export const vgg11_bn = vgg('vgg11_bn', 'A', true)
+/** `torchvision.models.vgg13` (`VGG`). */
 export const vgg13 = vgg('vgg13', 'B', false)
+/** `torchvision.models.vgg13_bn` (`VGG`). */
 export const vgg13_bn = vgg('vgg13_bn', 'B', true)
+/** `torchvision.models.vgg16` (`VGG`). */
 export const vgg16 = vgg('vgg16', 'D', false)
+/** `torchvision.models.vgg16_bn` (`VGG`). */
 export const vgg16_bn = vgg('vgg16_bn', 'D', true)
+/** `torchvision.models.vgg19` (`VGG`). */
 export const vgg19 = vgg('vgg19', 'E', false)
+/** `torchvision.models.vgg19_bn` (`VGG`). */
 export const vgg19_bn = vgg('vgg19_bn', 'E', true)

@@ -61,6 +61,9 @@ describe('vit_b_16', () => {
   it('runs vit_b_16() on 1×3×224×224: output (1, 1000), saves 139,799,176 bytes for backward', () => {
     expect(forward('vit_b_16()', '1,3,224,224')).toEqual({ output: [1, 1000], saved: 139799176, savedWithInput: 140401288 })
   })
+  it('runs vit_b_16(image_size=64) on 2×3×64×64: output (2, 1000), saves 20,602,736 bytes for backward', () => {
+    expect(forward('vit_b_16(image_size=64)', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 20602736, savedWithInput: 20701040 })
+  })
   it('takes only images of its image_size', () => {
     expect(failure('vit_b_16()', '1,3,64,64').message).toBe('`VisionTransformer` Wrong image height! Expected 224 but got 64! (Build it with `image_size=64` for other sizes.)')
     expect(failure('vit_b_16(image_size=100)').message).toBe('Input shape indivisible by patch size! `image_size` 100 is not a multiple of the patch size 16.')
@@ -87,6 +90,9 @@ describe('vit_b_32', () => {
   it('runs vit_b_32(image_size=64,dropout=0.1,attention_dropout=0.1,representation_size=32) on 1×3×64×64: output (1, 1000), saves 4,145,544 bytes for backward', () => {
     expect(forward('vit_b_32(image_size=64,dropout=0.1,attention_dropout=0.1,representation_size=32)', '1,3,64,64')).toEqual({ output: [1, 1000], saved: 4145544, savedWithInput: 4194696 })
   })
+  it('runs vit_b_32(image_size=128) on 2×3×128×128: output (2, 1000), saves 20,602,736 bytes for backward', () => {
+    expect(forward('vit_b_32(image_size=128)', '2,3,128,128')).toEqual({ output: [2, 1000], saved: 20602736, savedWithInput: 20995952 })
+  })
 })
 
 describe('vit_l_16', () => {
@@ -102,6 +108,9 @@ describe('vit_l_16', () => {
       'heads.head.weight [1000,1024]',
       'heads.head.bias [1000]',
     ])
+  })
+  it('runs vit_l_16(image_size=64) on 2×3×64×64: output (2, 1000), saves 54,657,232 bytes for backward', () => {
+    expect(forward('vit_l_16(image_size=64)', '2,3,64,64')).toEqual({ output: [2, 1000], saved: 54657232, savedWithInput: 54755536 })
   })
 })
 
@@ -119,6 +128,9 @@ describe('vit_l_32', () => {
       'heads.head.bias [1000]',
     ])
   })
+  it('runs vit_l_32(image_size=128) on 2×3×128×128: output (2, 1000), saves 54,657,232 bytes for backward', () => {
+    expect(forward('vit_l_32(image_size=128)', '2,3,128,128')).toEqual({ output: [2, 1000], saved: 54657232, savedWithInput: 55050448 })
+  })
 })
 
 describe('vit_h_14', () => {
@@ -134,5 +146,8 @@ describe('vit_h_14', () => {
       'heads.head.weight [1000,1280]',
       'heads.head.bias [1000]',
     ])
+  })
+  it('runs vit_h_14(image_size=56) on 2×3×56×56: output (2, 1000), saves 90,678,800 bytes for backward', () => {
+    expect(forward('vit_h_14(image_size=56)', '2,3,56,56')).toEqual({ output: [2, 1000], saved: 90678800, savedWithInput: 90754064 })
   })
 })

@@ -110,7 +110,11 @@ function vit(name: string, patchSize: number, numLayers: number, numHeads: numbe
 
 /** `torchvision.models.vit_b_16`, `vit_b_32`, `vit_l_16`, `vit_l_32`, `vit_h_14` (`VisionTransformer`). */
 export const vit_b_16 = vit('vit_b_16', 16, 12, 12, 768, 3072)
+/** `torchvision.models.vit_b_32` (`VisionTransformer`). */
 export const vit_b_32 = vit('vit_b_32', 32, 12, 12, 768, 3072)
+/** `torchvision.models.vit_l_16` (`VisionTransformer`). */
 export const vit_l_16 = vit('vit_l_16', 16, 24, 16, 1024, 4096)
+/** `torchvision.models.vit_l_32` (`VisionTransformer`). */
 export const vit_l_32 = vit('vit_l_32', 32, 24, 16, 1024, 4096)
+/** `torchvision.models.vit_h_14` (`VisionTransformer`). */
 export const vit_h_14 = vit('vit_h_14', 14, 32, 16, 1280, 5120)

@@ -32,7 +32,7 @@ export interface LlamaStyleOptions {
   layerNorms?: readonly string[]
   /** The MLP of block `i`; default a gated `<cls>MLP` of `intermediate_size`. */
   mlp?: (ctx: MLPContext) => MLPBuilder
-  /** The attention window (`slidingWindow`, and `slidingWindowLayers` when not every layer uses it), when the family has one. */
+  /** The attention window (`slidingWindow` for every layer, `windowedLayers` for some), when the family has one. */
   window?: (c: HFConfig, s: DecoderSizes) => Partial<KVCacheShape>
   /** Extra rotary modules after `rotary_emb` (Gemma 3's local rotary). */
   extraRotary?: readonly string[]
@@ -129,7 +129,7 @@ export function qwenWindow(c: HFConfig, s: DecoderSizes): Partial<KVCacheShape> 
   const from = c.int('max_window_layers', 28, { min: 0 })
   const count = Math.max(0, s.layers - from)
   if (count === 0) return {}
-  return count === s.layers ? { slidingWindow: window } : { slidingWindow: window, slidingWindowLayers: count }
+  return count === s.layers ? { slidingWindow: window } : { windowedLayers: { count, window } }
 }
 
 /** Every layer attends within `sliding_window` when the config sets one (Mistral, Starcoder2, Phi-3). */

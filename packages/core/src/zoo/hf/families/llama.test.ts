@@ -100,8 +100,8 @@ describe('qwen2', () => {
 
   it('windows the layers from max_window_layers on only when use_sliding_window is set', () => {
     const base = { ...tiny, model_type: 'qwen2', num_hidden_layers: 4, sliding_window: 64, max_window_layers: 1 }
-    expect(analyze(base).model?.kvCache).not.toHaveProperty('slidingWindow')
-    expect(analyze({ ...base, use_sliding_window: true }).model?.kvCache).toMatchObject({ slidingWindow: 64, slidingWindowLayers: 3 })
+    expect(analyze(base).model?.kvCache).not.toHaveProperty('windowedLayers')
+    expect(analyze({ ...base, use_sliding_window: true }).model?.kvCache?.windowedLayers).toEqual({ count: 3, window: 64 })
   })
 
   it('matches published Qwen2.5 sizes', () => {
@@ -148,7 +148,7 @@ describe('gemma2', () => {
     const r = analyze({ ...tiny, model_type: 'gemma2', num_hidden_layers: 3, head_dim: 4 })
     const norms = r.tensors.filter((t) => t.name.startsWith('model.layers.0.') && t.name.includes('layernorm')).map((t) => t.name.slice(15))
     expect(norms).toEqual(['input_layernorm.weight', 'post_attention_layernorm.weight', 'pre_feedforward_layernorm.weight', 'post_feedforward_layernorm.weight'])
-    expect(r.model?.kvCache).toMatchObject({ slidingWindow: 4096, slidingWindowLayers: 2 })
+    expect(r.model?.kvCache?.windowedLayers).toEqual({ count: 2, window: 4096 })
   })
 
   it('matches published Gemma 2 sizes', () => {
@@ -163,13 +163,13 @@ describe('gemma3', () => {
     const r = analyze({ ...tiny, model_type: 'gemma3_text', num_hidden_layers: 12, head_dim: 4, sliding_window: 512 })
     expect(r.model?.architecture).toBe('Gemma3ForCausalLM')
     expect(r.tensors.find((t) => t.name === 'model.layers.0.self_attn.q_norm.weight')?.shape).toEqual([4])
-    expect(r.model?.kvCache).toMatchObject({ slidingWindow: 512, slidingWindowLayers: 10 })
+    expect(r.model?.kvCache?.windowedLayers).toEqual({ count: 10, window: 512 })
     expect(r.modules.find((m) => m.path === 'model.embed_tokens')?.type).toBe('Gemma3TextScaledWordEmbedding')
   })
 
   it('follows layer_types when the config lists them', () => {
     const r = analyze({ ...tiny, model_type: 'gemma3_text', head_dim: 4, layer_types: ['sliding_attention', 'full_attention'] })
-    expect(r.model?.kvCache).toMatchObject({ slidingWindow: 4096, slidingWindowLayers: 1 })
+    expect(r.model?.kvCache?.windowedLayers).toEqual({ count: 1, window: 4096 })
   })
 
   it('builds the language model of a multimodal Gemma 3 config and says so', () => {

@@ -168,5 +168,5 @@ function windowedByType(c: HFConfig, s: DecoderSizes, defaultWindow: number, sli
     if (Array.isArray(types) ? types[i] === 'sliding_attention' : sliding(i)) count++
   }
   if (count === 0) return {}
-  return count === s.layers ? { slidingWindow: window } : { slidingWindow: window, slidingWindowLayers: count }
+  return count === s.layers ? { slidingWindow: window } : { windowedLayers: { count, window } }
 }

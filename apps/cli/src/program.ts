@@ -30,14 +30,17 @@ Examples:
   nnsize "Conv2d(128, 256, 3)"                  parameters, weights/bias, bytes, formula
   nnsize "Conv2d(128, 256, 3)" --explain        the derivation, in words and numbers
   nnsize "Conv2d(128, 256, 3)" --compare "Conv2d(128, 256, 3, bias=False)"
-  nnsize model.txt --input 1,3,224,224          per-module shapes, MACs, activation memory
-  nnsize model.txt -i 1,3,224,224 --markdown    the same as Markdown tables
+  nnsize resnet50 --input 1,3,224,224           per-module shapes, MACs, activation memory
+  nnsize model.txt -i 8,3,224,224 --markdown    the same as Markdown tables
   nnsize "Linear(4096, 4096)" --verify | python3   check the numbers with PyTorch
+  nnsize llama-3.1-8b --optimizer AdamW --precision bf16-mixed --gpus 8 --zero 3 --gpu h100-80gb
+  nnsize ./config.json --inference --weights int8 --seq 8192 --gpu l4
   printf 'Linear(10, 20)\\nConv2d(3, 8, 3)\\n' | nnsize --jsonl
   nnsize completion bash > ~/.local/share/bash-completion/completions/nnsize
 
 Input is a PyTorch expression ("nn.Linear(10, 20)", "Sequential(...)", several
-statements ending in the module), a model name, a path to a config.json or a text
+statements ending in the module), a torchvision model (resnet50), a catalogue
+checkpoint (llama-3.1-8b, gpt2), a path to a Hugging Face config.json or a text
 file, or - for standard input.
 
 Exit codes: 0 success, 1 invalid input, 2 usage error.

@@ -43,6 +43,7 @@ export function parseInputShapes(input: string | readonly number[] | ReadonlyArr
       const cleaned = dims.replace(/[[\]()]/g, ' ').trim()
       if (cleaned === '') throw new NnsizeError('option', `Input shape ${index + 1} is empty.`)
       return cleaned.split(/\s*[,x×]\s*|\s+/).map((token) => {
+        if (token === '') throw new NnsizeError('option', `Input shape \`${part.trim()}\` has an empty dimension: write positive integers separated by commas, as in \`1,3,224,224\`.`)
         if (!/^\d[\d_]*$/.test(token)) throw new NnsizeError('option', `\`${token}\` in input shape \`${part.trim()}\` is not a positive integer.`)
         return Number(token.replace(/_/g, ''))
       })

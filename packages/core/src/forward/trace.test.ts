@@ -58,6 +58,7 @@ describe('traceForward', () => {
   it('rejects a malformed input shape', () => {
     expect(() => analyze('nn.ReLU()', { input: '1,0,3' })).toThrow('positive integers')
     expect(() => analyze('nn.ReLU()', { input: '1,a' })).toThrow('not a positive integer')
+    expect(() => analyze('nn.ReLU()', { input: '1,x' })).toThrow('has an empty dimension')
   })
 
   it('refuses an input for a module without forward', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
 import type { DeviceProfile } from '../forward/trace.js'
-import { NnsizeError } from '../errors.js'
+import { errorOf } from '../../test/support.js'
 
 /** `[expression, input shape, saved bytes, saved bytes with the input]`; the output shape is the input's. */
 type Measured = [string, number[], number, number]
@@ -48,16 +48,6 @@ const measured: Record<string, Measured[]> = {
 
 function forward(source: string, input: number[], device: DeviceProfile = 'cpu') {
   return analyze(source, { input, device }).forward!
-}
-
-function errorOf(run: () => unknown): NnsizeError {
-  try {
-    run()
-  } catch (error) {
-    if (NnsizeError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an NnsizeError')
 }
 
 function checkMeasured(kind: string): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
 import type { DeviceProfile } from '../forward/trace.js'
-import { NnsizeError } from '../errors.js'
+import { errorOf, spanText } from '../../test/support.js'
 
 /** `[expression, index input shape, output shape, saved bytes, saved bytes with the input]`. */
 type Measured = [string, number[], number[], number, number]
@@ -34,20 +34,6 @@ const measured: Record<string, Measured[]> = {
 
 function forward(source: string, input: number[], device: DeviceProfile = 'cpu') {
   return analyze(source, { input, device }).forward!
-}
-
-function errorOf(run: () => unknown): NnsizeError {
-  try {
-    run()
-  } catch (error) {
-    if (NnsizeError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an NnsizeError')
-}
-
-function spanText(source: string, error: NnsizeError): string {
-  return source.slice(error.span!.start, error.span!.end)
 }
 
 function checkMeasured(kind: string): void {

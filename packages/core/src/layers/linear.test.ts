@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
-import { NnsizeError } from '../errors.js'
+import { errorOf } from '../../test/support.js'
 
 /** `[expression, input shapes, output shape, saved bytes, saved bytes with the inputs]`. */
 type Measured = [string, number[][], number[], number, number]
@@ -23,16 +23,6 @@ const measured: Record<string, Measured[]> = {
 
 function forward(source: string, input: number[][]) {
   return analyze(source, { input, device: 'cpu' }).forward!
-}
-
-function errorOf(run: () => unknown): NnsizeError {
-  try {
-    run()
-  } catch (error) {
-    if (NnsizeError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an NnsizeError')
 }
 
 function checkMeasured(kind: string): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
-import { NnsizeError } from '../errors.js'
 import { maxRecurrentSteps } from './rnn.js'
+import { errorOf } from '../../test/support.js'
 
 // Expected values were measured with PyTorch 1.13 (CPU, training mode, saved_tensors_hooks,
 // each storage counted once); MACs are the multiply-accumulates of every mm/addmm PyTorch ran.
@@ -16,16 +16,6 @@ function parameterShapes(expr: string): Array<[string, number[]]> {
   return analyze(expr)
     .tensors.filter((t) => t.kind === 'parameter')
     .map((t) => [t.name, t.shape])
-}
-
-function errorOf(run: () => unknown): NnsizeError {
-  try {
-    run()
-  } catch (error) {
-    if (NnsizeError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an NnsizeError')
 }
 
 describe('rnn', () => {

@@ -30,7 +30,7 @@ export interface ModuleNode {
   children: Map<string, ModuleNode | null>
   /** Where the call that made it is in the source. */
   span?: SourceSpan | undefined
-  /** Training mode, as set by `.train()` / `.eval()`. */
+  /** Training mode: `.train()` sets it, `.train(False)` and its alias clear it. */
   training: boolean
 }
 

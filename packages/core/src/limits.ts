@@ -8,9 +8,9 @@ export const limits = {
   /** Deepest nesting of brackets and calls. */
   maxNestingDepth: 500,
   /** Most modules one program may create. */
-  maxModules: 1_000_000,
+  maxModules: 100_000,
   /** Longest list a comprehension, `range` or a repetition may build. */
-  maxListLength: 1_000_000,
+  maxListLength: 100_000,
   /** Largest value of one tensor dimension or constructor size argument. */
   maxDimension: 2 ** 53 - 1,
 } as const

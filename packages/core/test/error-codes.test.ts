@@ -16,7 +16,7 @@ const examples: Array<{ code: ErrorCode; source: string; options?: AnalyzeOption
   { code: 'type', source: 'nn.Linear', message: /must end with a module/, at: 'nn.Linear' },
   { code: 'shape', source: 'nn.Conv2d(3, 64, 3)', options: { input: '1,4,8,8' }, message: /expects 3 input channels, got 4/, at: 'nn.Conv2d(3, 64, 3)' },
   { code: 'option', source: 'nn.ReLU()', options: { input: '1,-2' }, message: /not a positive integer/ },
-  { code: 'limit', source: 'nn.Sequential(*[nn.ReLU()] * 10 ** 7)', message: /limit is 1,000,000/ },
+  { code: 'limit', source: 'nn.Sequential(*[nn.ReLU()] * 10 ** 7)', message: /limit is 100,000/ },
 ]
 
 function raise(source: string, options?: AnalyzeOptions): NnsizeError {

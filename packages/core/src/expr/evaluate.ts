@@ -188,7 +188,7 @@ class Evaluator {
       if (sequence && count.kind === 'int') {
         const total = BigInt(sequence.items.length) * (count.value < 0n ? 0n : count.value)
         if (total > BigInt(limits.maxListLength)) {
-          throw new NnsizeError('limit', `Repeating this ${sequence.kind} makes ${total} items; the limit is ${limits.maxListLength.toLocaleString('en-US')}.`, { span: expr.span })
+          throw new NnsizeError('limit', `Repeating this ${sequence.kind} makes ${total.toLocaleString('en-US')} items; the limit is ${limits.maxListLength.toLocaleString('en-US')}.`, { span: expr.span })
         }
         const items: Value[] = []
         for (let i = 0n; i < (count.value < 0n ? 0n : count.value); i++) items.push(...sequence.items)

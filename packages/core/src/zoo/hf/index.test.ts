@@ -76,11 +76,9 @@ describe('buildHFModel', () => {
     expect(({} as Record<string, unknown>)['n_embd']).toBeUndefined()
   })
 
-  it('refuses sizes that would build too many modules, quickly', () => {
-    const started = Date.now()
+  it('refuses sizes that would build too many modules before building them', () => {
     expect(errorOf({ model_type: 'llama', num_hidden_layers: 99_999 }).code).toBe('limit')
-    expect(errorOf({ model_type: 'mixtral', num_hidden_layers: 1000, num_local_experts: 10_000 }).message).toContain('modules; the limit is 1,000,000')
-    expect(Date.now() - started).toBeLessThan(5000)
+    expect(errorOf({ model_type: 'mixtral', num_hidden_layers: 1000, num_local_experts: 10_000 }).message).toContain('modules; the limit is 100,000')
   })
 
   it('refuses huge values with the key named', () => {

@@ -70,6 +70,6 @@ describe('ModuleFactory', () => {
   })
 
   it('refuses to plan more modules than the limit', () => {
-    expect(() => new ModuleFactory().reserve(2_000_000, 'This model')).toThrow('This model needs about 2,000,000 modules; the limit is 1,000,000.')
+    expect(() => new ModuleFactory().reserve(2_000_000, 'This model')).toThrow('This model needs about 2,000,000 modules; the limit is 100,000.')
   })
 })

@@ -30,6 +30,11 @@ export function evaluateProgram(program: Program, globals: Scope, hooks: Evaluat
   return last!
 }
 
+/** Evaluates one expression in the given scope (no assignments). */
+export function evaluateExpression(expr: Expr, globals: Scope, hooks: EvaluatorHooks): Value {
+  return new Evaluator(globals, new Map(), hooks).evaluate(expr)
+}
+
 class Evaluator {
   constructor(
     private readonly globals: Scope,

@@ -4,71 +4,25 @@ import type { ArgSpec } from '../bind/args.js'
 import { showValue, typeName } from '../expr/values.js'
 import type { Value } from '../expr/values.js'
 import type { Expr } from '../expr/ast.js'
+import { evaluateExpression } from '../expr/evaluate.js'
+import type { EvaluatorHooks } from '../expr/evaluate.js'
+
+const noHooks: EvaluatorHooks = { attribute: () => undefined, subscript: () => undefined }
 
 /**
  * Evaluates a constant argument expression of an option (`1e-4`, `(0.9, 0.95)`, `True`, `'strong_wolfe'`, `3e-4 * 2`)
- * without any name lookup. Anything else is an `option` error pointing at the expression.
+ * with the expression language's own evaluator and no names in scope. Anything else is an `option` error
+ * pointing at the expression.
  */
 export function constantValue(expr: Expr): Value {
-  switch (expr.type) {
-    case 'int':
-      return { kind: 'int', value: expr.value }
-    case 'float':
-      return { kind: 'float', value: expr.value }
-    case 'str':
-      return { kind: 'str', value: expr.value }
-    case 'bool':
-      return { kind: 'bool', value: expr.value }
-    case 'none':
-      return { kind: 'none' }
-    case 'tuple':
-      return { kind: 'tuple', items: expr.items.map(constantValue) }
-    case 'list':
-      return { kind: 'list', items: expr.items.map(constantValue) }
-    case 'unary': {
-      const v = constantValue(expr.operand)
-      const sign = expr.op === '-' ? -1 : 1
-      if (v.kind === 'int') return { kind: 'int', value: sign < 0 ? -v.value : v.value }
-      if (v.kind === 'float') return { kind: 'float', value: sign * v.value }
-      throw new NnsizeError('option', `Bad operand for unary \`${expr.op}\`: ${typeName(v)}.`, { span: expr.span })
-    }
-    case 'binary': {
-      const l = constantValue(expr.left)
-      const r = constantValue(expr.right)
-      if ((l.kind !== 'int' && l.kind !== 'float') || (r.kind !== 'int' && r.kind !== 'float')) {
-        throw new NnsizeError('option', `Only numbers can be combined with \`${expr.op}\` here.`, { span: expr.span })
-      }
-      if (l.kind === 'int' && r.kind === 'int' && (expr.op === '+' || expr.op === '-' || expr.op === '*')) {
-        const value = expr.op === '+' ? l.value + r.value : expr.op === '-' ? l.value - r.value : l.value * r.value
-        return { kind: 'int', value }
-      }
-      const a = Number(l.value)
-      const b = Number(r.value)
-      let out: number
-      switch (expr.op) {
-        case '+':
-          out = a + b
-          break
-        case '-':
-          out = a - b
-          break
-        case '*':
-          out = a * b
-          break
-        case '/':
-          out = a / b
-          break
-        case '**':
-          out = a ** b
-          break
-        default:
-          throw new NnsizeError('option', `Operator \`${expr.op}\` is not supported in option values.`, { span: expr.span })
-      }
-      if (!Number.isFinite(out)) throw new NnsizeError('option', 'The arithmetic does not give a finite number.', { span: expr.span })
-      return { kind: 'float', value: out }
-    }
-    default:
+  try {
+    return evaluateExpression(expr, new Map(), noHooks)
+  } catch (error) {
+    if (!NnsizeError.isInstance(error)) throw error
+    if (error.code === 'unknown-name' || error.code === 'unknown-attribute') {
       throw new NnsizeError('option', 'Only constants (numbers, strings, `True`/`False`/`None`, tuples) can be given here.', { span: expr.span })
+    }
+    throw new NnsizeError('option', error.message, { span: error.span ?? expr.span, suggestions: error.suggestions })
   }
 }
 

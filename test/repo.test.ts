@@ -11,7 +11,7 @@ describe('README.md', () => {
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
     const commands = firstBlock.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'))
     expect(commands).toHaveLength(2)
-    expect(commands[0]).toContain('nnsize.js "Conv2d(128, 256, 3)"')
+    expect(commands[0]).toContain('nnsize.cjs "Conv2d(128, 256, 3)"')
     expect(commands[1]).toContain(' test')
   })
 

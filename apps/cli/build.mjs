@@ -1,54 +1,73 @@
-// Bundles the CLI, commander and @nnsize/core (from source) into minified ES modules under dist/: the entry
-// dist/nnsize.js, and chunks loaded on demand (the core's analysis on the first real question, the memory planner
-// and the explain/verify/compare formatters only when asked for), so that --help and a plain question start fast.
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+// Bundles the CLI into two minified CommonJS files under dist/, which bin/nnsize.cjs runs through its code cache:
+//   dist/cli.cjs   the command line and commander (all that --help, --version and usage errors need)
+//   dist/core.cjs  @nnsize/core (bundled from its source), the reports, the memory planner and the explain/verify/
+//                  compare formatters, loaded on the first real question
+// CommonJS rather than ES modules because Node starts its ES-module loader (and the streams it pulls in) only for
+// ES modules, and because V8's code cache can be used from node:vm for scripts but not for modules on Node 20.
+import { createHash } from 'node:crypto'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 const outdir = fileURLToPath(new URL('./dist', import.meta.url))
+const source = (path) => fileURLToPath(new URL(path, import.meta.url))
 
-// commander loads node:child_process (and with it net, dgram, streams) for executable
-// subcommands, which nnsize does not have; an empty module keeps that off the start-up path.
-const noChildProcess = {
-  name: 'no-child-process',
+/** The parts of program.ts that need the core, each loaded with `import()`: in the bundle they are all dist/core.cjs. */
+const coreParts = /^\.\/(answer|memory|extras)\.js$/
+
+/** Points program.ts's `import('./answer.js')` (and memory, extras) at the core bundle, required on first use. */
+const coreBundle = {
+  name: 'core-bundle',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, () => ({ path: 'child_process', namespace: 'nnsize-stub' }))
-    b.onLoad({ filter: /.*/, namespace: 'nnsize-stub' }, () => ({ contents: 'module.exports = {}', loader: 'js' }))
+    b.onResolve({ filter: coreParts }, () => ({ path: 'core', namespace: 'core-bundle' }))
+    b.onLoad({ filter: /.*/, namespace: 'core-bundle' }, () => ({ contents: "module.exports = require('./core.cjs')", loader: 'js' }))
+    b.onResolve({ filter: /^\.\/core\.cjs$/ }, () => ({ path: './core.cjs', external: true }))
   },
 }
 
-const banner = "import{createRequire as __nnsizeRequire}from'node:module';const require=__nnsizeRequire(import.meta.url);"
+/**
+ * `import('node:tty')` and the like become a `require` on first use: a bundle that bin/nnsize.cjs runs through
+ * node:vm has no ES-module loader behind it. commander's `child_process` (for executable subcommands, which nnsize
+ * does not have) is an empty module, which keeps net, dgram and streams off the start-up path.
+ */
+const nodeBuiltins = {
+  name: 'node-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, () => ({ path: 'child_process', namespace: 'node-stub' }))
+    b.onLoad({ filter: /.*/, namespace: 'node-stub' }, () => ({ contents: 'module.exports = {}', loader: 'js' }))
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'node-lazy' } : undefined))
+    b.onLoad({ filter: /.*/, namespace: 'node-lazy' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)})`, loader: 'js' }))
+  },
+}
 
-rmSync(outdir, { recursive: true, force: true })
-await build({
-  entryPoints: { nnsize: fileURLToPath(new URL('./src/main.ts', import.meta.url)) },
-  outdir,
-  chunkNames: 'chunks/[name]-[hash]',
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  alias: { '@nnsize/core': fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url)) },
+  alias: { '@nnsize/core': source('../../packages/core/src/index.ts') },
   define: { NNSIZE_VERSION: JSON.stringify(pkg.version) },
-  // commander is CommonJS and requires node:events and friends
-  banner: { js: banner },
-  plugins: [noChildProcess],
   logLevel: 'warning',
-})
+}
 
-for (const entry of readdirSync(outdir, { recursive: true })) {
-  const file = join(outdir, String(entry))
-  if (!file.endsWith('.js')) continue
-  let code = readFileSync(file, 'utf8')
-  const original = code
-  // only the chunk with commander's `require` calls needs the require banner
-  if (code.startsWith(banner) && !/\brequire\b/.test(code.slice(banner.length))) code = code.slice(banner.length).replace(/^\n/, '')
-  // Pure ASCII source loads as a one-byte string: escape what esbuild leaves in regular expressions (`×`, `│`).
-  code = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-  if (code !== original) writeFileSync(file, code)
+rmSync(outdir, { recursive: true, force: true })
+await Promise.all([
+  build({ ...common, entryPoints: [source('./src/main.ts')], outfile: join(outdir, 'cli.cjs'), plugins: [coreBundle, nodeBuiltins] }),
+  build({ ...common, entryPoints: [source('./src/engine.ts')], outfile: join(outdir, 'core.cjs'), plugins: [nodeBuiltins] }),
+])
+
+for (const name of ['cli.cjs', 'core.cjs']) {
+  const file = join(outdir, name)
+  const code = readFileSync(file, 'utf8')
+  // node:vm runs the bundles without an ES-module loader: a dynamic import() left in them would fail at run time
+  if (/\bimport\(/.test(code)) throw new Error(`${name} still contains a dynamic import()`)
+  // Pure ASCII source reads as a one-byte string: escape what esbuild leaves in regular expressions (`×`, `│`).
+  const ascii = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  // the first line names the text's hash: bin/nnsize.cjs keys its code cache by it (see bundleHeader there)
+  const hash = createHash('sha256').update(ascii).digest('hex').slice(0, 16)
+  writeFileSync(file, `// nnsize ${pkg.version} ${hash}\n${ascii}`)
 }

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url'
 
 const runs = Number(process.argv[2] ?? 21)
 const root = fileURLToPath(new URL('..', import.meta.url))
-const bin = fileURLToPath(new URL('../bin/nnsize.js', import.meta.url))
-if (!existsSync(fileURLToPath(new URL('../dist/nnsize.js', import.meta.url)))) execFileSync(process.execPath, ['build.mjs'], { cwd: root, stdio: 'inherit' })
+const bin = fileURLToPath(new URL('../bin/nnsize.cjs', import.meta.url))
+if (!existsSync(fileURLToPath(new URL('../dist/cli.cjs', import.meta.url)))) execFileSync(process.execPath, ['build.mjs'], { cwd: root, stdio: 'inherit' })
 
 const python = '/usr/bin/python3'
 const pythonCode = 'import torch; m = torch.nn.Conv2d(128, 256, 3); print(sum(p.numel() for p in m.parameters()))'
@@ -21,12 +21,14 @@ const hasTorch = existsSync(python) && spawnSync(python, ['-c', 'import torch'],
 const commands = [
   { name: 'node -e 0', file: process.execPath, args: ['-e', '0'] },
   { name: 'nnsize "Conv2d(128, 256, 3)"', file: process.execPath, args: [bin, 'Conv2d(128, 256, 3)'], expect: '295,168' },
+  // the first run after an install or upgrade, before bin/nnsize.cjs has a code cache to read
+  { name: 'nnsize, without its code cache', file: process.execPath, args: [bin, 'Conv2d(128, 256, 3)'], env: { NNSIZE_DISABLE_COMPILE_CACHE: '1' }, expect: '295,168' },
   ...(hasTorch ? [{ name: 'python3 + torch (same question)', file: python, args: ['-c', pythonCode], expect: '295168', runs: Math.min(runs, 7) }] : []),
 ]
 
 function time(command) {
   const start = process.hrtime.bigint()
-  const result = spawnSync(command.file, command.args, { encoding: 'utf8' })
+  const result = spawnSync(command.file, command.args, { encoding: 'utf8', env: { ...process.env, ...command.env } })
   const ms = Number(process.hrtime.bigint() - start) / 1e6
   if (result.status !== 0 || (command.expect && !result.stdout.includes(command.expect))) {
     throw new Error(`${command.name} failed: ${result.stderr || result.stdout}`)

@@ -50,18 +50,23 @@ function writer(fd: 1 | 2): { write(chunk: string): void } {
   }
 }
 
-const [stdinIsTTY, stdoutIsTTY] = await Promise.all([isTerminal(0), isTerminal(1)])
+/** Runs the command line once, with the process's own arguments, streams and environment. */
+async function main(): Promise<void> {
+  const [stdinIsTTY, stdoutIsTTY] = await Promise.all([isTerminal(0), isTerminal(1)])
 
-process.exitCode = await run(process.argv.slice(2), {
-  stdout: writer(1),
-  stderr: writer(2),
-  // created on first use: most runs never read standard input
-  stdin: {
-    isTTY: stdinIsTTY,
-    [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator](),
-  },
-  env: process.env,
-  isTTY: stdoutIsTTY,
-  columns: stdoutIsTTY ? process.stdout.columns : undefined,
-  cwd: process.cwd(),
-})
+  process.exitCode = await run(process.argv.slice(2), {
+    stdout: writer(1),
+    stderr: writer(2),
+    // created on first use: most runs never read standard input
+    stdin: {
+      isTTY: stdinIsTTY,
+      [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator](),
+    },
+    env: process.env,
+    isTTY: stdoutIsTTY,
+    columns: stdoutIsTTY ? process.stdout.columns : undefined,
+    cwd: process.cwd(),
+  })
+}
+
+void main()

@@ -18,7 +18,7 @@ describe('npm i -g of the packed tarballs', () => {
   it('installs nnsize into an empty prefix and answers 295,168 from another folder', { timeout: 120_000 }, () => {
     // the packages as published: core's compiled output and the CLI bundle (the global setup builds it)
     if (!existsSync(join(coreDir, 'dist', 'index.js'))) sh('pnpm', ['run', 'build'], coreDir)
-    if (!existsSync(join(cliDir, 'dist', 'nnsize.js'))) sh(process.execPath, ['build.mjs'], cliDir)
+    if (!existsSync(join(cliDir, 'dist', 'cli.cjs'))) sh(process.execPath, ['build.mjs'], cliDir)
     const packs = join(work, 'packs')
     sh('pnpm', ['pack', '--pack-destination', packs], coreDir)
     sh('pnpm', ['pack', '--pack-destination', packs], cliDir)

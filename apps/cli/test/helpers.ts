@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 /** The bundled CLI's entry, as the installed package runs it. */
-export const bin = fileURLToPath(new URL('../bin/nnsize.js', import.meta.url))
+export const bin = fileURLToPath(new URL('../bin/nnsize.cjs', import.meta.url))
 
 /** What a CLI run produced. */
 export interface RunResult {

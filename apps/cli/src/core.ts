@@ -1,6 +1,5 @@
-// The parts of @nnsize/core that every run needs, imported module by module: the CLI bundles the core from its
-// source, and importing the files rather than the package index lets the bundler keep the memory planner and the
-// explain/verify/compare formatters in chunks of their own that load only when asked for (see memory.ts, extras.ts).
+// The parts of @nnsize/core that a question needs, imported module by module from the core's source (the CLI
+// bundles the core; the build puts this, memory.ts and extras.ts together in dist/core.cjs, see engine.ts).
 export { analyze } from '../../../packages/core/src/analyze.js'
 export { NnsizeError } from '../../../packages/core/src/errors.js'
 export { formatErrorWithSource } from '../../../packages/core/src/format/error.js'

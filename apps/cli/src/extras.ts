@@ -1,4 +1,5 @@
-// The core's explain, verify and compare formatters, loaded only for --explain, --verify and --compare (see core.ts).
+// The core's explain, verify and compare formatters, imported only for --explain, --verify and --compare (bundled in
+// dist/core.cjs, see engine.ts).
 export { explainAnalysis, explainMemory } from '../../../packages/core/src/format/explain.js'
 export { verifySnippet } from '../../../packages/core/src/format/verify.js'
 export { compareAnalyses, comparisonTable, comparisonToJSON } from '../../../packages/core/src/format/compare.js'

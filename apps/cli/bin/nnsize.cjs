@@ -10,9 +10,9 @@
 //   NNSIZE_COMPILE_CACHE=<folder>    keep the cache there instead of $XDG_CACHE_HOME/nnsize (or ~/.cache/nnsize)
 //   NNSIZE_DISABLE_COMPILE_CACHE=1   neither read nor write a cache
 'use strict'
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs')
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs')
 const { homedir } = require('node:os')
-const { basename, join } = require('node:path')
+const { basename, dirname, join } = require('node:path')
 const { Script } = require('node:vm')
 
 const dist = join(__dirname, '..', 'dist')
@@ -33,18 +33,44 @@ function compileCacheFolder(/** @type {NodeJS.ProcessEnv} */ env) {
 /** The build's first line in each bundle, `// nnsize <version> <hash of the rest>`: the cache belongs to exactly that text. */
 const bundleHeader = /^\/\/ nnsize (\S+) ([0-9a-f]{16})\n/
 
-/** Caches to write once the command is done, when its functions have been compiled too. */
-const pendingCaches = /** @type {Array<{ file: string, script: Script }>} */ ([])
+/** The version and text hash a bundle's first line names, if it has that line. */
+function headerOf(/** @type {string} */ text) {
+  const match = bundleHeader.exec(text)
+  return match === null ? undefined : { version: String(match[1]), hash: String(match[2]) }
+}
 
-/** Writes the pending caches, each to a temporary file renamed into place, so a reader never sees half of one. */
+/** Cache files are named `<bundle>-<version>-<text hash>-<Node version>-<architecture>.bin`: the parts around the hash. */
+function cacheFileParts(/** @type {string} */ bundle, /** @type {string} */ version) {
+  return { prefix: `${bundle}-${version}-`, suffix: `-${process.version}-${process.arch}.bin` }
+}
+
+/** The cache file of one bundle's text. */
+function cacheFileName(/** @type {string} */ bundle, /** @type {{ version: string, hash: string }} */ header) {
+  const { prefix, suffix } = cacheFileParts(bundle, header.version)
+  return prefix + header.hash + suffix
+}
+
+/** Caches to write once the command is done, when its functions have been compiled too. */
+const pendingCaches = /** @type {Array<{ file: string, bundle: string, version: string, script: Script }>} */ ([])
+
+/**
+ * Writes the pending caches, each to a temporary file renamed into place so that a reader never sees half of one,
+ * and removes the caches of earlier builds of the same version (other versions may still be installed elsewhere).
+ */
 function writeCaches() {
-  if (cacheFolder === undefined) return
-  for (const { file, script } of pendingCaches) {
+  for (const { file, bundle, version, script } of pendingCaches) {
+    const folder = dirname(file)
+    const name = basename(file)
+    const { prefix, suffix } = cacheFileParts(bundle, version)
     const temporary = `${file}.${process.pid}.tmp`
     try {
-      mkdirSync(cacheFolder, { recursive: true, mode: 0o700 })
+      mkdirSync(folder, { recursive: true, mode: 0o700 })
       writeFileSync(temporary, script.createCachedData(), { mode: 0o600 })
       renameSync(temporary, file)
+      for (const other of readdirSync(folder)) {
+        const isEarlierBuild = other !== name && other.startsWith(prefix) && other.endsWith(suffix) && /^[0-9a-f]{16}$/.test(other.slice(prefix.length, -suffix.length))
+        if (isEarlierBuild) rmSync(join(folder, other), { force: true })
+      }
     } catch {
       // a cache folder that cannot be written only means the next start compiles again
     }
@@ -60,8 +86,9 @@ function loadBundle(/** @type {string} */ name) {
   const filename = join(dist, name)
   // the build escapes every non-ASCII character, so the text reads as one byte per character
   const text = readFileSync(filename, 'latin1')
-  const header = bundleHeader.exec(text)
-  const cacheFile = cacheFolder === undefined || header === null ? undefined : join(cacheFolder, `${basename(name, '.cjs')}-${header[1]}-${header[2]}-${process.version}-${process.arch}.bin`)
+  const header = headerOf(text)
+  const bundle = basename(name, '.cjs')
+  const cacheFile = cacheFolder !== undefined && header !== undefined ? join(cacheFolder, cacheFileName(bundle, header)) : undefined
   /** @type {Buffer | undefined} */
   let cachedData
   if (cacheFile !== undefined) {
@@ -72,9 +99,9 @@ function loadBundle(/** @type {string} */ name) {
     }
   }
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, { filename, cachedData })
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
+  if (cacheFile !== undefined && header !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
     if (pendingCaches.length === 0) process.once('exit', writeCaches)
-    pendingCaches.push({ file: cacheFile, script })
+    pendingCaches.push({ file: cacheFile, bundle, version: header.version, script })
   }
   const module = { exports: {} }
   loaded.set(name, module.exports)

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -68,6 +68,21 @@ describe('the code cache of bin/nnsize.cjs', () => {
     expect(r.stderr).toBe('')
     expect(r.stdout).toContain(answer)
     for (const f of readdirSync(folder)) expect(statSync(join(folder, f)).size).toBeGreaterThan(1000)
+  })
+
+  it('removes the caches of earlier builds of the same version, and keeps those of other versions and Nodes', async () => {
+    const folder = cacheFolder('earlier-builds')
+    mkdirSync(folder)
+    const node = `${process.version}-${process.arch}`
+    const earlier = `cli-${version}-0123456789abcdef-${node}.bin`
+    const kept = [`cli-99.0.0-0123456789abcdef-${node}.bin`, `cli-${version}-0123456789abcdef-v18.0.0-${process.arch}.bin`, 'notes.txt']
+    for (const f of [earlier, ...kept]) writeFileSync(join(folder, f), 'old')
+    const r = await nnsize(['--version'], { env: { NNSIZE_COMPILE_CACHE: folder } })
+    expect(r.stdout).toBe(`${version}\n`)
+    const files = readdirSync(folder)
+    expect(files).not.toContain(earlier)
+    expect(files).toEqual(expect.arrayContaining(kept))
+    expect(files.filter((f) => !kept.includes(f))).toEqual([expect.stringMatching(new RegExp(`^cli-.*-${node}\\.bin$`))])
   })
 
   it('writes nothing with NNSIZE_DISABLE_COMPILE_CACHE', async () => {

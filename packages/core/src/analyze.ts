@@ -5,7 +5,7 @@ import { createGlobals, moduleHooks } from './expr/builtins.js'
 import { showValue, typeName } from './expr/values.js'
 import { layers } from './layers/index.js'
 import { models } from './zoo/index.js'
-import { walkModules } from './model/module.js'
+import { buffersOf, paramsOf, walkModules } from './model/module.js'
 import { dtypeAliases, isFloatingDType } from './tensor/dtype.js'
 import type { ModuleNode } from './model/module.js'
 import { formulaTerms, listModules, listTensors, sumTensors } from './count/count.js'
@@ -131,7 +131,7 @@ function applyCheckpointDType(root: ModuleNode, config: unknown): void {
   if (!isFloatingDType(dtype)) return
   for (const { node } of walkModules(root)) {
     // Non-persistent buffers (rotary `inv_freq`) are computed in float32 at load time, not read from the checkpoint.
-    for (const t of [...node.params.values(), ...node.buffers.values()]) if (t && (t.kind === 'parameter' || t.persistent) && isFloatingDType(t.dtype)) t.dtype = dtype
+    for (const t of [...paramsOf(node).values(), ...buffersOf(node).values()]) if (t && (t.kind === 'parameter' || t.persistent) && isFloatingDType(t.dtype)) t.dtype = dtype
   }
 }
 

@@ -1,5 +1,5 @@
 import type { FormulaTerm } from '../layers/define-layer.js'
-import { walkModules } from '../model/module.js'
+import { buffersOf, childrenOf, paramsOf, walkModules } from '../model/module.js'
 import type { WalkedModule } from '../model/module.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import { dtypeBytes } from '../tensor/dtype.js'
@@ -59,15 +59,18 @@ export function listTensors(root: ModuleNode, walked: readonly WalkedModule[] = 
   const buffers: TensorEntry[] = []
   const seen = new Set<TensorDef>()
   for (const { path, node } of walked) {
-    for (const [own, out] of [[node.params, params], [node.buffers, buffers]] as const) {
-      for (const [name, def] of own) {
-        if (def === null || seen.has(def)) continue
-        seen.add(def)
-        out.push(tensorEntry(path === '' ? name : `${path}.${name}`, def))
-      }
-    }
+    addTensors(paramsOf(node), path, seen, params)
+    addTensors(buffersOf(node), path, seen, buffers)
   }
   return params.concat(buffers)
+}
+
+function addTensors(own: ReadonlyMap<string, TensorDef | null>, path: string, seen: Set<TensorDef>, out: TensorEntry[]): void {
+  own.forEach((def, name) => {
+    if (def === null || seen.has(def)) return
+    seen.add(def)
+    out.push(tensorEntry(path === '' ? name : `${path}.${name}`, def))
+  })
 }
 
 function tensorEntry(name: string, def: TensorDef): TensorEntry {
@@ -133,13 +136,13 @@ function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null 
   const own = new Array<bigint>(n).fill(0n)
   for (let i = 0; i < n; i++) {
     const node = walked[i]!.node
-    for (const child of node.children.values()) {
+    for (const child of childrenOf(node).values()) {
       if (child === null) continue
       const c = index.get(child)!
       if (parent[c] !== -1 || c === 0) return null
       parent[c] = i
     }
-    for (const t of node.params.values()) {
+    for (const t of paramsOf(node).values()) {
       if (t === null) continue
       if (seenTensors.has(t)) return null
       seenTensors.add(t)
@@ -153,7 +156,7 @@ function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null 
         trainableBytes[i]! += size
       }
     }
-    for (const t of node.buffers.values()) {
+    for (const t of buffersOf(node).values()) {
       if (t === null) continue
       if (seenTensors.has(t)) return null
       seenTensors.add(t)
@@ -199,12 +202,12 @@ function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
   const modules = walked
   const entry = ({ path, node, depth }: WalkedModule, params: ParamCounts, buffers: BufferCounts): ModuleEntry => {
     let ownParamCount = 0n
-    for (const p of node.params.values()) if (p) ownParamCount += numel(p.shape)
+    for (const p of paramsOf(node).values()) if (p) ownParamCount += numel(p.shape)
     return { path, type: node.type, depth, params, buffers, ownParamCount, node }
   }
   // A module held by two parents: count each subtree on its own (rare, small models).
   const parents = new Map<ModuleNode, number>()
-  for (const { node: m } of modules) for (const c of m.children.values()) if (c) parents.set(c, (parents.get(c) ?? 0) + 1)
+  for (const { node: m } of modules) for (const c of childrenOf(m).values()) if (c) parents.set(c, (parents.get(c) ?? 0) + 1)
   for (const n of parents.values()) {
     if (n > 1) {
       return modules.map((walkedModule) => {
@@ -216,8 +219,8 @@ function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
   // A tree: sum bottom-up once; tensors registered in two modules (tied weights) are counted once per subtree.
   const uses = new Map<TensorDef, number>()
   for (const { node: m } of modules) {
-    for (const t of m.params.values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
-    for (const t of m.buffers.values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
+    for (const t of paramsOf(m).values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
+    for (const t of buffersOf(m).values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
   }
   interface Subtree {
     params: ParamCounts
@@ -253,9 +256,9 @@ function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
       if ((uses.get(t) ?? 0) > 1) (sub.shared ??= new Set()).add(t)
       else add(sub, t)
     }
-    for (const t of node.params.values()) own(t)
-    for (const t of node.buffers.values()) own(t)
-    for (const child of node.children.values()) {
+    for (const t of paramsOf(node).values()) own(t)
+    for (const t of buffersOf(node).values()) own(t)
+    for (const child of childrenOf(node).values()) {
       const c = child && subtrees.get(child)
       if (!c) continue
       for (const key of Object.keys(sub.params) as Array<keyof ParamCounts>) sub.params[key] += c.params[key]
@@ -280,7 +283,7 @@ function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
 export function formulaTerms(node: ModuleNode): FormulaTerm[] {
   const explained = node.layer?.explain?.(node.args)
   if (explained) return explained
-  return [...node.params]
+  return [...paramsOf(node)]
     .filter((entry): entry is [string, TensorDef] => entry[1] !== null)
     .map(([name, def]) => ({ tensor: name, factors: def.shape.map((d, i) => [`dim ${i}`, d] as const) }))
 }

@@ -50,23 +50,24 @@ export function parseExpression(source: string): Expr {
 
 class Parser {
   private depth = 0
-  /** Tokens read ahead and not yet consumed (at most a few). */
-  private readonly window: Token[] = []
+  /** The next token, once read. */
+  private current: Token | undefined = undefined
+  /** The token after it, once looked at (a statement's `name =` needs two tokens of lookahead). */
+  private following: Token | undefined = undefined
 
   constructor(private readonly tokenizer: Tokenizer) {}
 
-  private lookahead(offset: number): Token {
-    while (this.window.length <= offset) {
-      const last = this.window.at(-1)
-      this.window.push(last?.kind === 'eof' ? last : this.tokenizer.next())
-    }
-    return this.window[offset]!
+  private lookahead(offset: 0 | 1): Token {
+    const current = (this.current ??= this.tokenizer.next())
+    if (offset === 0) return current
+    return (this.following ??= current.kind === 'eof' ? current : this.tokenizer.next())
   }
 
-  private advance(count = 1): void {
+  private advance(count: 1 | 2 = 1): void {
     for (let k = 0; k < count; k++) {
       this.lookahead(0)
-      this.window.shift()
+      this.current = this.following
+      this.following = undefined
     }
   }
 

@@ -8,7 +8,7 @@ import { models } from './zoo/index.js'
 import { buffersOf, paramsOf, walkModules } from './model/module.js'
 import { dtypeAliases, isFloatingDType } from './tensor/dtype.js'
 import type { ModuleNode } from './model/module.js'
-import { formulaTerms, listModules, listTensors, sumTensors } from './count/count.js'
+import { countTensors, formulaTerms, listModules, listTensors } from './count/count.js'
 import type { BufferCounts, ModuleEntry, ParamCounts, TensorEntry } from './count/count.js'
 import type { FormulaTerm } from './layers/define-layer.js'
 import { traceForward } from './forward/trace.js'
@@ -76,37 +76,43 @@ export function buildModule(source: string): ModuleNode {
 /** Analyses a module tree already built. */
 export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}): Analysis {
   const walked = walkModules(root)
-  const tensors = listTensors(root, walked)
-  const { params, buffers } = sumTensors(tensors)
+  const { params, buffers } = countTensors(walked)
   const analysis: Analysis = {
     input: source,
     module: root.type,
     params,
     buffers,
-    tensors,
+    tensors: [],
     modules: [],
     formula: formulaTerms(root),
     root,
   }
-  // The per-module table is built on first use: counting alone does not need it.
-  Object.defineProperty(analysis, 'modules', {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const modules = listModules(root, walked)
-      Object.defineProperty(analysis, 'modules', { value: modules, enumerable: true, configurable: true, writable: true })
-      return modules
-    },
-    set(value: ModuleEntry[]) {
-      Object.defineProperty(analysis, 'modules', { value, enumerable: true, configurable: true, writable: true })
-    },
-  })
+  // The tensor list and the per-module table are built on first use: counting alone needs neither.
+  defineLazily(analysis, 'tensors', () => listTensors(root, walked))
+  defineLazily(analysis, 'modules', () => listModules(root, walked))
   if (options.input !== undefined) {
     const device = options.device ?? 'cuda'
     const inputs = parseInputShapes(options.input, root)
     analysis.forward = { ...traceForward(root, inputs, device), inputs, device }
   }
   return analysis
+}
+
+/** Makes `object[key]` a value computed by `make` when first read (or replaced when first written). */
+function defineLazily<T extends object, K extends keyof T>(object: T, key: K, make: () => T[K]): void {
+  const settle = (value: T[K]): void => {
+    Object.defineProperty(object, key, { value, enumerable: true, configurable: true, writable: true })
+  }
+  Object.defineProperty(object, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = make()
+      settle(value)
+      return value
+    },
+    set: settle,
+  })
 }
 
 /** Analyses a Hugging Face `config.json` (parsed), naming `input` as the source. */

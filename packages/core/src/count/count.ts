@@ -4,7 +4,7 @@ import type { WalkedModule } from '../model/module.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
-import { numel } from '../tensor/shape.js'
+import { elementCount, numel } from '../tensor/shape.js'
 
 /** One parameter or buffer, named as `named_parameters()` / `named_buffers()` name it. */
 export interface TensorEntry {
@@ -85,6 +85,75 @@ function tensorEntry(name: string, def: TensorDef): TensorEntry {
     elementCount,
     bytes: elementCount * BigInt(dtypeBytes[def.dtype]),
     def,
+  }
+}
+
+/**
+ * An exact running total of integers: float arithmetic while it stays below 2^53, bigint beyond.
+ * Large models add up tens of thousands of counts, and a bigint sum allocates at every step.
+ */
+class Total {
+  #small = 0
+  #big = 0n
+
+  /** Adds `count × factor`, both integers (a `number` count is below 2^53). */
+  add(count: number | bigint, factor = 1): void {
+    if (typeof count === 'number') {
+      const next = this.#small + count * factor
+      // Above 2^53 a float sum may round, and then it is not a safe integer either.
+      if (Number.isSafeInteger(next)) {
+        this.#small = next
+        return
+      }
+    }
+    this.#big += BigInt(count) * BigInt(factor)
+  }
+
+  get value(): bigint {
+    return this.#big + BigInt(this.#small)
+  }
+}
+
+/** Parameter and buffer totals over the modules walked, each tensor once, without listing the tensors. */
+export function countTensors(walked: readonly WalkedModule[]): { params: ParamCounts; buffers: BufferCounts } {
+  const seen = new Set<TensorDef>()
+  const total = new Total()
+  const bytes = new Total()
+  const trainable = new Total()
+  const trainableBytes = new Total()
+  const bufferTotal = new Total()
+  const bufferBytes = new Total()
+  const add = (def: TensorDef | null): void => {
+    if (def === null || seen.has(def)) return
+    seen.add(def)
+    const count = elementCount(def.shape)
+    const size = dtypeBytes[def.dtype]
+    if (def.kind === 'buffer') {
+      bufferTotal.add(count)
+      bufferBytes.add(count, size)
+      return
+    }
+    total.add(count)
+    bytes.add(count, size)
+    if (def.requiresGrad) {
+      trainable.add(count)
+      trainableBytes.add(count, size)
+    }
+  }
+  for (const { node } of walked) {
+    paramsOf(node).forEach(add)
+    buffersOf(node).forEach(add)
+  }
+  return {
+    params: {
+      total: total.value,
+      trainable: trainable.value,
+      frozen: total.value - trainable.value,
+      bytes: bytes.value,
+      trainableBytes: trainableBytes.value,
+      frozenBytes: bytes.value - trainableBytes.value,
+    },
+    buffers: { total: bufferTotal.value, bytes: bufferBytes.value },
   }
 }
 

@@ -48,6 +48,8 @@ export function tokenize(source: string): Token[] {
 export class Tokenizer {
   private i = 0
   private depth = 0
+  /** Each distinct name once: a name that repeats (`nn`, `Linear`) is one string, however often it appears. */
+  private readonly names = new Map<string, string>()
 
   constructor(private readonly source: string) {}
 
@@ -82,7 +84,7 @@ export class Tokenizer {
       let next: Token
       if (isNameStart(ch)) {
         while (i < n && isNamePart(source[i]!)) i++
-        next = makeToken('name', source.slice(start, i), start, i)
+        next = makeToken('name', this.intern(source.slice(start, i)), start, i)
       } else if (isDigit(ch) || (ch === '.' && isDigit(source[i + 1] ?? ''))) {
         next = readNumber(source, start)
       } else if (ch === '"' || ch === "'") {
@@ -103,6 +105,13 @@ export class Tokenizer {
     }
     this.i = n
     return makeToken('eof', '', n, n)
+  }
+
+  private intern(name: string): string {
+    const known = this.names.get(name)
+    if (known !== undefined) return known
+    this.names.set(name, name)
+    return name
   }
 }
 

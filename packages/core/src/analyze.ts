@@ -7,7 +7,7 @@ import { layers } from './layers/index.js'
 import { models } from './zoo/index.js'
 import { buffersOf, paramsOf, walkModules } from './model/module.js'
 import { dtypeAliases, isFloatingDType } from './tensor/dtype.js'
-import type { ModuleNode } from './model/module.js'
+import type { ModuleNode, WalkedModule } from './model/module.js'
 import { countTensors, formulaTerms, listModules, listTensors } from './count/count.js'
 import type { BufferCounts, ModuleEntry, ParamCounts, TensorEntry } from './count/count.js'
 import type { FormulaTerm } from './layers/define-layer.js'
@@ -75,8 +75,7 @@ export function buildModule(source: string): ModuleNode {
 
 /** Analyses a module tree already built. */
 export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}): Analysis {
-  const walked = walkModules(root)
-  const { params, buffers } = countTensors(walked)
+  const { params, buffers } = countTensors(root)
   const analysis: Analysis = {
     input: source,
     module: root.type,
@@ -88,8 +87,9 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
     root,
   }
   // The tensor list and the per-module table are built on first use: counting alone needs neither.
-  defineLazily(analysis, 'tensors', () => listTensors(root, walked))
-  defineLazily(analysis, 'modules', () => listModules(root, walked))
+  let walked: WalkedModule[] | undefined
+  defineLazily(analysis, 'tensors', () => listTensors(root, (walked ??= walkModules(root))))
+  defineLazily(analysis, 'modules', () => listModules(root, (walked ??= walkModules(root))))
   if (options.input !== undefined) {
     const device = options.device ?? 'cuda'
     const inputs = parseInputShapes(options.input, root)

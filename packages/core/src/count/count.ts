@@ -114,8 +114,11 @@ class Total {
   }
 }
 
-/** Parameter and buffer totals over the modules walked, each tensor once, without listing the tensors. */
-export function countTensors(walked: readonly WalkedModule[]): { params: ParamCounts; buffers: BufferCounts } {
+/**
+ * Parameter and buffer totals of `root`, each module and each tensor once, without listing the tensors
+ * or naming the modules.
+ */
+export function countTensors(root: ModuleNode): { params: ParamCounts; buffers: BufferCounts } {
   const seen = new Set<TensorDef>()
   const total = new Total()
   const bytes = new Total()
@@ -140,9 +143,15 @@ export function countTensors(walked: readonly WalkedModule[]): { params: ParamCo
       trainableBytes.add(count, size)
     }
   }
-  for (const { node } of walked) {
+  const modules = new Set<ModuleNode>([root])
+  const visit = (node: ModuleNode | null): void => {
+    if (node !== null) modules.add(node)
+  }
+  // A set iterates over what is added while it iterates, each module once.
+  for (const node of modules) {
     paramsOf(node).forEach(add)
     buffersOf(node).forEach(add)
+    childrenOf(node).forEach(visit)
   }
   return {
     params: {

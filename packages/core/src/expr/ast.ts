@@ -41,13 +41,18 @@ export type Expr = Offsets &
 /** Arithmetic operators the language evaluates. */
 export type BinaryOp = '+' | '-' | '*' | '/' | '//' | '%' | '**'
 
-/** One argument of a call: positional, keyword (its name starts the argument), `*iterable` or `**mapping`. */
-export type CallArg = Offsets &
+/**
+ * One argument of a call. A positional argument is its expression; keyword (its name starts the argument),
+ * `*iterable` and `**mapping` arguments wrap theirs.
+ */
+export type CallArg = Expr | NamedOrUnpackedArg
+
+/** A keyword, `*iterable` or `**mapping` argument. */
+export type NamedOrUnpackedArg = Offsets &
   (
-    | { kind: 'positional'; value: Expr }
-    | { kind: 'keyword'; name: string; value: Expr }
-    | { kind: 'star'; value: Expr }
-    | { kind: 'double-star'; value: Expr }
+    | { type: 'keyword'; name: string; value: Expr }
+    | { type: 'star'; value: Expr }
+    | { type: 'double-star'; value: Expr }
   )
 
 /** A statement: `name = expr` (the name starts the statement) or a bare expression. */

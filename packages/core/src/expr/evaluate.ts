@@ -121,18 +121,14 @@ class Evaluator {
     }
     const args: ArgValue[] = []
     for (const arg of expr.args) {
-      if (arg.kind === 'positional') {
-        // A positional argument is its value: one span serves as both.
-        const span = spanOf(arg)
-        args.push({ name: undefined, value: this.evaluate(arg.value), span, valueSpan: span })
-      } else if (arg.kind === 'keyword') {
+      if (arg.type === 'keyword') {
         args.push({ name: arg.name, value: this.evaluate(arg.value), span: spanOf(arg), valueSpan: spanOf(arg.value) })
-      } else if (arg.kind === 'star') {
+      } else if (arg.type === 'star') {
         const value = this.evaluate(arg.value)
         const span = spanOf(arg)
         const valueSpan = spanOf(arg.value)
         for (const item of this.iterate(value, valueSpan)) args.push({ name: undefined, value: item, span, valueSpan })
-      } else {
+      } else if (arg.type === 'double-star') {
         const value = this.evaluate(arg.value)
         const span = spanOf(arg)
         const valueSpan = spanOf(arg.value)
@@ -141,6 +137,10 @@ class Evaluator {
           if (k.kind !== 'str') throw new NnsizeError('type', 'Keywords passed with `**` must be strings.', { span: valueSpan })
           args.push({ name: k.value, value: v, span, valueSpan })
         }
+      } else {
+        // A positional argument is its expression: one span serves as both.
+        const span = spanOf(arg)
+        args.push({ name: undefined, value: this.evaluate(arg), span, valueSpan: span })
       }
     }
     return callee.invoke(args, spanOf(expr))

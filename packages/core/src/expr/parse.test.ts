@@ -20,9 +20,9 @@ describe('parse', () => {
     expect(expr.type).toBe('call')
     if (expr.type !== 'call') return
     expect(spanOf(expr)).toEqual({ start: 0, end: 34 })
-    expect(expr.args.map((a) => a.kind)).toEqual(['positional', 'positional', 'keyword'])
+    expect(expr.args.map((a) => a.type)).toEqual(['int', 'int', 'keyword'])
     const kw = expr.args[2]!
-    expect(kw.kind === 'keyword' && kw.name).toBe('kernel_size')
+    expect(kw.type === 'keyword' && kw.name).toBe('kernel_size')
     expect(spanOf(kw)).toEqual({ start: 20, end: 33 })
   })
 

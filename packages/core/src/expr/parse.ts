@@ -238,16 +238,16 @@ class Parser {
         if (this.isOp('**')) {
           this.advance()
           const value = this.expression()
-          args.push({ kind: 'double-star', value, start: t.start, end: value.end })
+          args.push({ type: 'double-star', value, start: t.start, end: value.end })
           sawKeyword = true
         } else if (this.isOp('*')) {
           this.advance()
           const value = this.expression()
-          args.push({ kind: 'star', value, start: t.start, end: value.end })
+          args.push({ type: 'star', value, start: t.start, end: value.end })
         } else if (t.kind === 'name' && this.lookahead(1).kind === 'op' && this.lookahead(1).text === '=') {
           this.advance(2)
           const value = this.expression()
-          args.push({ kind: 'keyword', name: t.text, value, start: t.start, end: value.end })
+          args.push({ type: 'keyword', name: t.text, value, start: t.start, end: value.end })
           sawKeyword = true
         } else {
           const value = this.expression()
@@ -257,7 +257,7 @@ class Parser {
           if (this.peek().kind === 'name' && this.peek().text === 'for') {
             throw new NnsizeError('unsupported-syntax', 'Generator expressions are not supported: use a list, as in `[nn.Linear(8, 8) for _ in range(4)]`.', { span: spanOf(this.peek()) })
           }
-          args.push({ kind: 'positional', value, start: value.start, end: value.end })
+          args.push(value)
         }
         if (this.isOp(',')) this.advance()
         else if (!this.isOp(')')) {

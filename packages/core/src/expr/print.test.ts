@@ -29,8 +29,8 @@ const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ expr: Expr }>((tie) => ({
         type: 'call',
         callee: { type: 'name', name: callee, ...offsets },
         args: [
-          ...positional.map((value): CallArg => ({ kind: 'positional', value, ...offsets })),
-          ...keywords.map(([name, value]): CallArg => ({ kind: 'keyword', name, value, ...offsets })),
+          ...positional,
+          ...keywords.map(([name, value]): CallArg => ({ type: 'keyword', name, value, ...offsets })),
         ],
         ...offsets,
       })),

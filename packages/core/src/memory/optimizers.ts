@@ -654,13 +654,17 @@ export function parseOptimizer(text: string): OptimizerSpec {
   const args: ArgValue[] = []
   if (expr.type === 'call') {
     expr.args.forEach((arg, index) => {
-      if (arg.kind === 'star' || arg.kind === 'double-star') throw new NnsizeError('option', '`*args` and `**kwargs` are not supported here: write the arguments out.', { span: spanOf(arg) })
-      if (arg.kind === 'positional' && index === 0 && isParamsExpression(arg.value)) return
-      if (arg.kind === 'positional' && index === 0) {
-        throw new NnsizeError('option', `The first argument of \`${name}\` is the parameters (\`model.parameters()\`); pass the others by keyword, as in \`${name}(lr=${constantText(arg.value, text)})\`.`, { span: spanOf(arg) })
+      if (arg.type === 'star' || arg.type === 'double-star') throw new NnsizeError('option', '`*args` and `**kwargs` are not supported here: write the arguments out.', { span: spanOf(arg) })
+      if (arg.type === 'keyword') {
+        args.push({ name: arg.name, value: constantValue(arg.value), span: spanOf(arg), valueSpan: spanOf(arg.value) })
+        return
       }
-      const value = constantValue(arg.value)
-      args.push({ name: arg.kind === 'keyword' ? arg.name : undefined, value, span: spanOf(arg), valueSpan: spanOf(arg.value) })
+      if (index === 0 && isParamsExpression(arg)) return
+      if (index === 0) {
+        throw new NnsizeError('option', `The first argument of \`${name}\` is the parameters (\`model.parameters()\`); pass the others by keyword, as in \`${name}(lr=${constantText(arg, text)})\`.`, { span: spanOf(arg) })
+      }
+      const span = spanOf(arg)
+      args.push({ name: undefined, value: constantValue(arg), span, valueSpan: span })
     })
   }
   return build(def, args, spanOf(expr))

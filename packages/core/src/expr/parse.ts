@@ -54,6 +54,8 @@ class Parser {
   private current: Token | undefined = undefined
   /** The token after it, once looked at (a statement's `name =` needs two tokens of lookahead). */
   private following: Token | undefined = undefined
+  /** The value of each distinct int literal: equal literals (`64`) share one bigint. */
+  private readonly ints = new Map<string, bigint>()
 
   constructor(private readonly tokenizer: Tokenizer) {}
 
@@ -278,8 +280,12 @@ class Parser {
     switch (t.kind) {
       case 'int': {
         this.advance()
-        const digits = t.text.replace(/_/g, '')
-        return { type: 'int', value: BigInt(digits), start: t.start, end: t.end }
+        let value = this.ints.get(t.text)
+        if (value === undefined) {
+          value = BigInt(t.text.replace(/_/g, ''))
+          this.ints.set(t.text, value)
+        }
+        return { type: 'int', value, start: t.start, end: t.end }
       }
       case 'float':
         this.advance()

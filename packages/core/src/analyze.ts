@@ -5,10 +5,10 @@ import { createGlobals, moduleHooks } from './expr/builtins.js'
 import { showValue, typeName } from './expr/values.js'
 import { layers } from './layers/index.js'
 import { models } from './zoo/index.js'
-import { walkModules } from './model/module.js'
+import { buffersOf, paramsOf, walkModules } from './model/module.js'
 import { dtypeAliases, isFloatingDType } from './tensor/dtype.js'
-import type { ModuleNode } from './model/module.js'
-import { formulaTerms, listModules, listTensors, sumTensors } from './count/count.js'
+import type { ModuleNode, WalkedModule } from './model/module.js'
+import { countTensors, formulaTerms, listModules, listTensors } from './count/count.js'
 import type { BufferCounts, ModuleEntry, ParamCounts, TensorEntry } from './count/count.js'
 import type { FormulaTerm } from './layers/define-layer.js'
 import { traceForward } from './forward/trace.js'
@@ -75,38 +75,44 @@ export function buildModule(source: string): ModuleNode {
 
 /** Analyses a module tree already built. */
 export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}): Analysis {
-  const walked = walkModules(root)
-  const tensors = listTensors(root, walked)
-  const { params, buffers } = sumTensors(tensors)
+  const { params, buffers } = countTensors(root)
   const analysis: Analysis = {
     input: source,
     module: root.type,
     params,
     buffers,
-    tensors,
+    tensors: [],
     modules: [],
     formula: formulaTerms(root),
     root,
   }
-  // The per-module table is built on first use: counting alone does not need it.
-  Object.defineProperty(analysis, 'modules', {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const modules = listModules(root, walked)
-      Object.defineProperty(analysis, 'modules', { value: modules, enumerable: true, configurable: true, writable: true })
-      return modules
-    },
-    set(value: ModuleEntry[]) {
-      Object.defineProperty(analysis, 'modules', { value, enumerable: true, configurable: true, writable: true })
-    },
-  })
+  // The tensor list and the per-module table are built on first use: counting alone needs neither.
+  let walked: WalkedModule[] | undefined
+  defineLazily(analysis, 'tensors', () => listTensors(root, (walked ??= walkModules(root))))
+  defineLazily(analysis, 'modules', () => listModules(root, (walked ??= walkModules(root))))
   if (options.input !== undefined) {
     const device = options.device ?? 'cuda'
     const inputs = parseInputShapes(options.input, root)
     analysis.forward = { ...traceForward(root, inputs, device), inputs, device }
   }
   return analysis
+}
+
+/** Makes `object[key]` a value computed by `make` when first read (or replaced when first written). */
+function defineLazily<T extends object, K extends keyof T>(object: T, key: K, make: () => T[K]): void {
+  const settle = (value: T[K]): void => {
+    Object.defineProperty(object, key, { value, enumerable: true, configurable: true, writable: true })
+  }
+  Object.defineProperty(object, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = make()
+      settle(value)
+      return value
+    },
+    set: settle,
+  })
 }
 
 /** Analyses a Hugging Face `config.json` (parsed), naming `input` as the source. */
@@ -131,7 +137,7 @@ function applyCheckpointDType(root: ModuleNode, config: unknown): void {
   if (!isFloatingDType(dtype)) return
   for (const { node } of walkModules(root)) {
     // Non-persistent buffers (rotary `inv_freq`) are computed in float32 at load time, not read from the checkpoint.
-    for (const t of [...node.params.values(), ...node.buffers.values()]) if (t && (t.kind === 'parameter' || t.persistent) && isFloatingDType(t.dtype)) t.dtype = dtype
+    for (const t of [...paramsOf(node).values(), ...buffersOf(node).values()]) if (t && (t.kind === 'parameter' || t.persistent) && isFloatingDType(t.dtype)) t.dtype = dtype
   }
 }
 

@@ -33,11 +33,11 @@ export function bindArguments(
     positionalSpecs = signature.filter((s) => !s.keywordOnly)
     positionalCache.set(signature, positionalSpecs)
   }
-  const rest: ArgValue[] = []
+  const rest: ArgValue[] | undefined = variadic ? [] : undefined
   let position = 0
   for (const arg of args) {
     if (arg.name === undefined) {
-      if (variadic) {
+      if (rest) {
         rest.push(arg)
         continue
       }
@@ -70,7 +70,7 @@ export function bindArguments(
       given[at] = arg
     }
   }
-  if (variadic) {
+  if (variadic && rest) {
     values[variadic.name] = rest.map((arg) => variadic.coerce(arg.value, arg.valueSpan, variadic.name))
     if (rest.length > 0) spans[variadic.name] = { start: rest[0]!.span.start, end: rest.at(-1)!.span.end }
   }

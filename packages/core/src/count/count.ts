@@ -1,10 +1,10 @@
 import type { FormulaTerm } from '../layers/define-layer.js'
-import { walkModules } from '../model/module.js'
+import { buffersOf, childrenOf, paramsOf, walkModules } from '../model/module.js'
 import type { WalkedModule } from '../model/module.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
-import { numel } from '../tensor/shape.js'
+import { elementCount, numel } from '../tensor/shape.js'
 
 /** One parameter or buffer, named as `named_parameters()` / `named_buffers()` name it. */
 export interface TensorEntry {
@@ -59,15 +59,18 @@ export function listTensors(root: ModuleNode, walked: readonly WalkedModule[] = 
   const buffers: TensorEntry[] = []
   const seen = new Set<TensorDef>()
   for (const { path, node } of walked) {
-    for (const [own, out] of [[node.params, params], [node.buffers, buffers]] as const) {
-      for (const [name, def] of own) {
-        if (def === null || seen.has(def)) continue
-        seen.add(def)
-        out.push(tensorEntry(path === '' ? name : `${path}.${name}`, def))
-      }
-    }
+    addTensors(paramsOf(node), path, seen, params)
+    addTensors(buffersOf(node), path, seen, buffers)
   }
   return params.concat(buffers)
+}
+
+function addTensors(own: ReadonlyMap<string, TensorDef | null>, path: string, seen: Set<TensorDef>, out: TensorEntry[]): void {
+  own.forEach((def, name) => {
+    if (def === null || seen.has(def)) return
+    seen.add(def)
+    out.push(tensorEntry(path === '' ? name : `${path}.${name}`, def))
+  })
 }
 
 function tensorEntry(name: string, def: TensorDef): TensorEntry {
@@ -82,6 +85,84 @@ function tensorEntry(name: string, def: TensorDef): TensorEntry {
     elementCount,
     bytes: elementCount * BigInt(dtypeBytes[def.dtype]),
     def,
+  }
+}
+
+/**
+ * An exact running total of integers: float arithmetic while it stays below 2^53, bigint beyond.
+ * Large models add up tens of thousands of counts, and a bigint sum allocates at every step.
+ */
+class Total {
+  #small = 0
+  #big = 0n
+
+  /** Adds `count × factor`, both integers (a `number` count is below 2^53). */
+  add(count: number | bigint, factor = 1): void {
+    if (typeof count === 'number') {
+      const next = this.#small + count * factor
+      // Above 2^53 a float sum may round, and then it is not a safe integer either.
+      if (Number.isSafeInteger(next)) {
+        this.#small = next
+        return
+      }
+    }
+    this.#big += BigInt(count) * BigInt(factor)
+  }
+
+  get value(): bigint {
+    return this.#big + BigInt(this.#small)
+  }
+}
+
+/**
+ * Parameter and buffer totals of `root`, each module and each tensor once, without listing the tensors
+ * or naming the modules.
+ */
+export function countTensors(root: ModuleNode): { params: ParamCounts; buffers: BufferCounts } {
+  const seen = new Set<TensorDef>()
+  const total = new Total()
+  const bytes = new Total()
+  const trainable = new Total()
+  const trainableBytes = new Total()
+  const bufferTotal = new Total()
+  const bufferBytes = new Total()
+  const add = (def: TensorDef | null): void => {
+    if (def === null || seen.has(def)) return
+    seen.add(def)
+    const count = elementCount(def.shape)
+    const size = dtypeBytes[def.dtype]
+    if (def.kind === 'buffer') {
+      bufferTotal.add(count)
+      bufferBytes.add(count, size)
+      return
+    }
+    total.add(count)
+    bytes.add(count, size)
+    if (def.requiresGrad) {
+      trainable.add(count)
+      trainableBytes.add(count, size)
+    }
+  }
+  const modules = new Set<ModuleNode>([root])
+  const visit = (node: ModuleNode | null): void => {
+    if (node !== null) modules.add(node)
+  }
+  // A set iterates over what is added while it iterates, each module once.
+  for (const node of modules) {
+    paramsOf(node).forEach(add)
+    buffersOf(node).forEach(add)
+    childrenOf(node).forEach(visit)
+  }
+  return {
+    params: {
+      total: total.value,
+      trainable: trainable.value,
+      frozen: total.value - trainable.value,
+      bytes: bytes.value,
+      trainableBytes: trainableBytes.value,
+      frozenBytes: bytes.value - trainableBytes.value,
+    },
+    buffers: { total: bufferTotal.value, bytes: bufferBytes.value },
   }
 }
 
@@ -133,13 +214,13 @@ function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null 
   const own = new Array<bigint>(n).fill(0n)
   for (let i = 0; i < n; i++) {
     const node = walked[i]!.node
-    for (const child of node.children.values()) {
+    for (const child of childrenOf(node).values()) {
       if (child === null) continue
       const c = index.get(child)!
       if (parent[c] !== -1 || c === 0) return null
       parent[c] = i
     }
-    for (const t of node.params.values()) {
+    for (const t of paramsOf(node).values()) {
       if (t === null) continue
       if (seenTensors.has(t)) return null
       seenTensors.add(t)
@@ -153,7 +234,7 @@ function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null 
         trainableBytes[i]! += size
       }
     }
-    for (const t of node.buffers.values()) {
+    for (const t of buffersOf(node).values()) {
       if (t === null) continue
       if (seenTensors.has(t)) return null
       seenTensors.add(t)
@@ -199,12 +280,12 @@ function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
   const modules = walked
   const entry = ({ path, node, depth }: WalkedModule, params: ParamCounts, buffers: BufferCounts): ModuleEntry => {
     let ownParamCount = 0n
-    for (const p of node.params.values()) if (p) ownParamCount += numel(p.shape)
+    for (const p of paramsOf(node).values()) if (p) ownParamCount += numel(p.shape)
     return { path, type: node.type, depth, params, buffers, ownParamCount, node }
   }
   // A module held by two parents: count each subtree on its own (rare, small models).
   const parents = new Map<ModuleNode, number>()
-  for (const { node: m } of modules) for (const c of m.children.values()) if (c) parents.set(c, (parents.get(c) ?? 0) + 1)
+  for (const { node: m } of modules) for (const c of childrenOf(m).values()) if (c) parents.set(c, (parents.get(c) ?? 0) + 1)
   for (const n of parents.values()) {
     if (n > 1) {
       return modules.map((walkedModule) => {
@@ -216,8 +297,8 @@ function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
   // A tree: sum bottom-up once; tensors registered in two modules (tied weights) are counted once per subtree.
   const uses = new Map<TensorDef, number>()
   for (const { node: m } of modules) {
-    for (const t of m.params.values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
-    for (const t of m.buffers.values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
+    for (const t of paramsOf(m).values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
+    for (const t of buffersOf(m).values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
   }
   interface Subtree {
     params: ParamCounts
@@ -253,9 +334,9 @@ function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
       if ((uses.get(t) ?? 0) > 1) (sub.shared ??= new Set()).add(t)
       else add(sub, t)
     }
-    for (const t of node.params.values()) own(t)
-    for (const t of node.buffers.values()) own(t)
-    for (const child of node.children.values()) {
+    for (const t of paramsOf(node).values()) own(t)
+    for (const t of buffersOf(node).values()) own(t)
+    for (const child of childrenOf(node).values()) {
       const c = child && subtrees.get(child)
       if (!c) continue
       for (const key of Object.keys(sub.params) as Array<keyof ParamCounts>) sub.params[key] += c.params[key]
@@ -280,7 +361,7 @@ function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
 export function formulaTerms(node: ModuleNode): FormulaTerm[] {
   const explained = node.layer?.explain?.(node.args)
   if (explained) return explained
-  return [...node.params]
+  return [...paramsOf(node)]
     .filter((entry): entry is [string, TensorDef] => entry[1] !== null)
     .map(([name, def]) => ({ tensor: name, factors: def.shape.map((d, i) => [`dim ${i}`, d] as const) }))
 }

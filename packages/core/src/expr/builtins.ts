@@ -6,7 +6,7 @@ import { limits } from '../limits.js'
 import type { LayerDefinition } from '../layers/define-layer.js'
 import { constructLayer } from '../model/construct.js'
 import type { ConstructionBudget, LayerLookup } from '../model/construct.js'
-import { namedModules } from '../model/module.js'
+import { buffersOf, namedModules, paramsOf } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
 import { dtypeAliases, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -74,7 +74,7 @@ function tensorFactory(name: string): CallableValue {
 
 function setDType(module: ModuleNode, dtype: DType): void {
   for (const [, m] of namedModules(module)) {
-    for (const t of [...m.params.values(), ...m.buffers.values()]) {
+    for (const t of [...paramsOf(m).values(), ...buffersOf(m).values()]) {
       if (t && isFloatingDType(t.dtype)) t.dtype = dtype
     }
   }
@@ -97,7 +97,7 @@ function moduleMethod(module: ModuleNode, name: string): Value | undefined {
     case 'requires_grad_':
       return method(name, (args, span) => {
         const { values } = bindArguments(`${module.type}.requires_grad_`, [bool('requires_grad', { default: true })], args, span)
-        for (const [, m] of namedModules(module)) for (const p of m.params.values()) if (p) p.requiresGrad = values['requires_grad'] as boolean
+        for (const [, m] of namedModules(module)) for (const p of paramsOf(m).values()) if (p) p.requiresGrad = values['requires_grad'] as boolean
         return self
       })
     case 'half':

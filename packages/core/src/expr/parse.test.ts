@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { NnsizeError } from '../errors.js'
 import { limits } from '../limits.js'
+import { spanOf } from './ast.js'
 import { parse, parseExpression } from './parse.js'
 
 function errorOf(source: string): NnsizeError {
@@ -18,11 +19,11 @@ describe('parse', () => {
     const expr = parseExpression('nn.Conv2d(128, 256, kernel_size=3)')
     expect(expr.type).toBe('call')
     if (expr.type !== 'call') return
-    expect(expr.span).toEqual({ start: 0, end: 34 })
-    expect(expr.args.map((a) => a.kind)).toEqual(['positional', 'positional', 'keyword'])
+    expect(spanOf(expr)).toEqual({ start: 0, end: 34 })
+    expect(expr.args.map((a) => a.type)).toEqual(['int', 'int', 'keyword'])
     const kw = expr.args[2]!
-    expect(kw.kind === 'keyword' && kw.name).toBe('kernel_size')
-    expect(kw.span).toEqual({ start: 20, end: 33 })
+    expect(kw.type === 'keyword' && kw.name).toBe('kernel_size')
+    expect(spanOf(kw)).toEqual({ start: 20, end: 33 })
   })
 
   it('reads ints exactly, with underscores, and floats', () => {

@@ -1,6 +1,6 @@
 import { NnsizeError } from '../errors.js'
-import type { SourceSpan } from '../errors.js'
 import { limits } from '../limits.js'
+import { spanOf } from './ast.js'
 import type { BinaryOp, CallArg, Expr, Program, Statement } from './ast.js'
 import { Tokenizer } from './tokenize.js'
 import type { Token } from './tokenize.js'
@@ -50,23 +50,26 @@ export function parseExpression(source: string): Expr {
 
 class Parser {
   private depth = 0
-  /** Tokens read ahead and not yet consumed (at most a few). */
-  private readonly window: Token[] = []
+  /** The next token, once read. */
+  private current: Token | undefined = undefined
+  /** The token after it, once looked at (a statement's `name =` needs two tokens of lookahead). */
+  private following: Token | undefined = undefined
+  /** The value of each distinct int literal: equal literals (`64`) share one bigint. */
+  private readonly ints = new Map<string, bigint>()
 
   constructor(private readonly tokenizer: Tokenizer) {}
 
-  private lookahead(offset: number): Token {
-    while (this.window.length <= offset) {
-      const last = this.window.at(-1)
-      this.window.push(last?.kind === 'eof' ? last : this.tokenizer.next())
-    }
-    return this.window[offset]!
+  private lookahead(offset: 0 | 1): Token {
+    const current = (this.current ??= this.tokenizer.next())
+    if (offset === 0) return current
+    return (this.following ??= current.kind === 'eof' ? current : this.tokenizer.next())
   }
 
-  private advance(count = 1): void {
+  private advance(count: 1 | 2 = 1): void {
     for (let k = 0; k < count; k++) {
       this.lookahead(0)
-      this.window.shift()
+      this.current = this.following
+      this.following = undefined
     }
   }
 
@@ -93,16 +96,16 @@ class Parser {
       this.checkKeyword(first)
       this.advance(2)
       const value = this.expression()
-      return { type: 'assign', target: first.text, targetSpan: first.span, value, span: join(first.span, value.span) }
+      return { type: 'assign', target: first.text, value, start: first.start, end: value.end }
     }
     const value = this.tupleOrExpression()
     if (this.isOp('=')) {
-      throw new NnsizeError('unsupported-syntax', 'Only a plain name can be assigned to (`block = nn.Linear(8, 8)`).', { span: value.span })
+      throw new NnsizeError('unsupported-syntax', 'Only a plain name can be assigned to (`block = nn.Linear(8, 8)`).', { span: spanOf(value) })
     }
     for (const op of ['+=', '-=', '*=']) {
-      if (this.isOp(op)) throw new NnsizeError('unsupported-syntax', `Augmented assignment \`${op}\` is not supported.`, { span: this.peek().span })
+      if (this.isOp(op)) throw new NnsizeError('unsupported-syntax', `Augmented assignment \`${op}\` is not supported.`, { span: spanOf(this.peek()) })
     }
-    return { type: 'expr', value, span: value.span }
+    return { type: 'expr', value, start: value.start, end: value.end }
   }
 
   /** `a, b` at statement level is a tuple, as in Python. */
@@ -115,7 +118,7 @@ class Parser {
       if (this.atExpressionEnd()) break
       items.push(this.expression())
     }
-    return { type: 'tuple', items, span: join(first.span, items.at(-1)!.span) }
+    return { type: 'tuple', items, start: first.start, end: items.at(-1)!.end }
   }
 
   private atExpressionEnd(): boolean {
@@ -127,15 +130,15 @@ class Parser {
     {
       const t = this.peek()
       if (t.kind === 'name' && (t.text === 'and' || t.text === 'or' || t.text === 'not' || t.text === 'is')) {
-        throw new NnsizeError('unsupported-syntax', `Boolean operator \`${t.text}\` is not supported.`, { span: t.span })
+        throw new NnsizeError('unsupported-syntax', `Boolean operator \`${t.text}\` is not supported.`, { span: spanOf(t) })
       }
       const value = this.additive()
       const next = this.peek()
       if (next.kind === 'name' && ['if', 'and', 'or', 'is', 'not', 'in'].includes(next.text)) {
-        throw new NnsizeError('unsupported-syntax', `\`${next.text}\` expressions are not supported.`, { span: next.span })
+        throw new NnsizeError('unsupported-syntax', `\`${next.text}\` expressions are not supported.`, { span: spanOf(next) })
       }
       if (next.kind === 'op' && ['==', '!=', '<', '>', '<=', '>=', '@', '|', '&', '^', '->'].includes(next.text)) {
-        throw new NnsizeError('unsupported-syntax', `Operator \`${next.text}\` is not supported.`, { span: next.span })
+        throw new NnsizeError('unsupported-syntax', `Operator \`${next.text}\` is not supported.`, { span: spanOf(next) })
       }
       return value
     }
@@ -148,7 +151,7 @@ class Parser {
       this.enter()
       const op = this.next().text as BinaryOp
       const right = this.multiplicative()
-      left = { type: 'binary', op, left, right, span: join(left.span, right.span) }
+      left = { type: 'binary', op, left, right, start: left.start, end: right.end }
     }
     this.depth = depth
     return left
@@ -161,7 +164,7 @@ class Parser {
       this.enter()
       const op = this.next().text as BinaryOp
       const right = this.unary()
-      left = { type: 'binary', op, left, right, span: join(left.span, right.span) }
+      left = { type: 'binary', op, left, right, start: left.start, end: right.end }
     }
     this.depth = depth
     return left
@@ -173,12 +176,12 @@ class Parser {
       this.enter()
       try {
         const operand = this.unary()
-        return { type: 'unary', op: opToken.text as '-' | '+', operand, span: join(opToken.span, operand.span) }
+        return { type: 'unary', op: opToken.text as '-' | '+', operand, start: opToken.start, end: operand.end }
       } finally {
         this.depth--
       }
     }
-    if (this.isOp('~')) throw new NnsizeError('unsupported-syntax', 'Operator `~` is not supported.', { span: this.peek().span })
+    if (this.isOp('~')) throw new NnsizeError('unsupported-syntax', 'Operator `~` is not supported.', { span: spanOf(this.peek()) })
     return this.power()
   }
 
@@ -189,7 +192,7 @@ class Parser {
       this.enter()
       try {
         const exponent = this.unary()
-        return { type: 'binary', op: '**', left: base, right: exponent, span: join(base.span, exponent.span) }
+        return { type: 'binary', op: '**', left: base, right: exponent, start: base.start, end: exponent.end }
       } finally {
         this.depth--
       }
@@ -205,7 +208,7 @@ class Parser {
         const nameToken = this.peek()
         if (nameToken.kind !== 'name') throw this.unexpected(nameToken, 'Expected an attribute name after `.`')
         this.advance()
-        value = { type: 'attribute', object: value, name: nameToken.text, nameSpan: nameToken.span, span: join(value.span, nameToken.span) }
+        value = { type: 'attribute', object: value, name: nameToken.text, nameStart: nameToken.start, start: value.start, end: nameToken.end }
       } else if (this.isOp('(')) {
         value = this.call(value)
       } else if (this.isOp('[')) {
@@ -213,9 +216,9 @@ class Parser {
         this.enter()
         try {
           const index = this.expression()
-          if (this.isOp(':')) throw new NnsizeError('unsupported-syntax', 'Slices are not supported.', { span: this.peek().span })
+          if (this.isOp(':')) throw new NnsizeError('unsupported-syntax', 'Slices are not supported.', { span: spanOf(this.peek()) })
           const close = this.expect(']')
-          value = { type: 'subscript', object: value, index, span: join(value.span, close.span) }
+          value = { type: 'subscript', object: value, index, start: value.start, end: close.end }
         } finally {
           this.depth--
         }
@@ -233,40 +236,40 @@ class Parser {
       let sawKeyword = false
       while (!this.isOp(')')) {
         const t = this.peek()
-        if (t.kind === 'eof' || t.kind === 'newline') throw this.unclosed('(', open.span.start)
+        if (t.kind === 'eof' || t.kind === 'newline') throw this.unclosed('(', open.start)
         if (this.isOp('**')) {
           this.advance()
           const value = this.expression()
-          args.push({ kind: 'double-star', value, span: join(t.span, value.span) })
+          args.push({ type: 'double-star', value, start: t.start, end: value.end })
           sawKeyword = true
         } else if (this.isOp('*')) {
           this.advance()
           const value = this.expression()
-          args.push({ kind: 'star', value, span: join(t.span, value.span) })
+          args.push({ type: 'star', value, start: t.start, end: value.end })
         } else if (t.kind === 'name' && this.lookahead(1).kind === 'op' && this.lookahead(1).text === '=') {
           this.advance(2)
           const value = this.expression()
-          args.push({ kind: 'keyword', name: t.text, nameSpan: t.span, value, span: join(t.span, value.span) })
+          args.push({ type: 'keyword', name: t.text, value, start: t.start, end: value.end })
           sawKeyword = true
         } else {
           const value = this.expression()
           if (sawKeyword) {
-            throw new NnsizeError('syntax', 'A positional argument cannot follow a keyword argument.', { span: value.span })
+            throw new NnsizeError('syntax', 'A positional argument cannot follow a keyword argument.', { span: spanOf(value) })
           }
           if (this.peek().kind === 'name' && this.peek().text === 'for') {
-            throw new NnsizeError('unsupported-syntax', 'Generator expressions are not supported: use a list, as in `[nn.Linear(8, 8) for _ in range(4)]`.', { span: this.peek().span })
+            throw new NnsizeError('unsupported-syntax', 'Generator expressions are not supported: use a list, as in `[nn.Linear(8, 8) for _ in range(4)]`.', { span: spanOf(this.peek()) })
           }
-          args.push({ kind: 'positional', value, span: value.span })
+          args.push(value)
         }
         if (this.isOp(',')) this.advance()
         else if (!this.isOp(')')) {
           const next = this.peek()
-          if (next.kind === 'eof' || next.kind === 'newline') throw this.unclosed('(', open.span.start)
+          if (next.kind === 'eof' || next.kind === 'newline') throw this.unclosed('(', open.start)
           throw this.unexpected(next, 'Expected `,` or `)` in the argument list')
         }
       }
       const close = this.next()
-      return { type: 'call', callee, args, span: join(callee.span, close.span) }
+      return { type: 'call', callee, args, start: callee.start, end: close.end }
     } finally {
       this.depth--
     }
@@ -277,29 +280,33 @@ class Parser {
     switch (t.kind) {
       case 'int': {
         this.advance()
-        const digits = t.text.replace(/_/g, '')
-        return { type: 'int', value: BigInt(digits), span: t.span }
+        let value = this.ints.get(t.text)
+        if (value === undefined) {
+          value = BigInt(t.text.replace(/_/g, ''))
+          this.ints.set(t.text, value)
+        }
+        return { type: 'int', value, start: t.start, end: t.end }
       }
       case 'float':
         this.advance()
-        return { type: 'float', value: Number(t.text.replace(/_/g, '')), span: t.span }
+        return { type: 'float', value: Number(t.text.replace(/_/g, '')), start: t.start, end: t.end }
       case 'str': {
         this.advance()
         let value = t.value ?? ''
-        let span = t.span
+        let end = t.end
         while (this.peek().kind === 'str') {
           const more = this.next()
           value += more.value ?? ''
-          span = join(span, more.span)
+          end = more.end
         }
-        return { type: 'str', value, span }
+        return { type: 'str', value, start: t.start, end }
       }
       case 'name':
         this.advance()
-        if (t.text === 'True' || t.text === 'False') return { type: 'bool', value: t.text === 'True', span: t.span }
-        if (t.text === 'None') return { type: 'none', span: t.span }
+        if (t.text === 'True' || t.text === 'False') return { type: 'bool', value: t.text === 'True', start: t.start, end: t.end }
+        if (t.text === 'None') return { type: 'none', start: t.start, end: t.end }
         this.checkKeyword(t)
-        return { type: 'name', name: t.text, span: t.span }
+        return { type: 'name', name: t.text, start: t.start, end: t.end }
       case 'op':
         if (t.text === '(') return this.parenthesised()
         if (t.text === '[') return this.listOrComprehension()
@@ -316,11 +323,11 @@ class Parser {
     try {
       if (this.isOp(')')) {
         const close = this.next()
-        return { type: 'tuple', items: [], span: join(open.span, close.span) }
+        return { type: 'tuple', items: [], start: open.start, end: close.end }
       }
       const first = this.expression()
       if (this.peek().kind === 'name' && this.peek().text === 'for') {
-        throw new NnsizeError('unsupported-syntax', 'Generator expressions are not supported: use a list comprehension `[... for _ in range(n)]`.', { span: this.peek().span })
+        throw new NnsizeError('unsupported-syntax', 'Generator expressions are not supported: use a list comprehension `[... for _ in range(n)]`.', { span: spanOf(this.peek()) })
       }
       if (this.isOp(')')) {
         this.advance()
@@ -333,11 +340,11 @@ class Parser {
         items.push(this.expression())
       }
       if (!this.isOp(')')) {
-        if (this.peek().kind === 'eof' || this.peek().kind === 'newline') throw this.unclosed('(', open.span.start)
+        if (this.peek().kind === 'eof' || this.peek().kind === 'newline') throw this.unclosed('(', open.start)
         throw this.unexpected(this.peek(), 'Expected `,` or `)`')
       }
       const close = this.next()
-      return { type: 'tuple', items, span: join(open.span, close.span) }
+      return { type: 'tuple', items, start: open.start, end: close.end }
     } finally {
       this.depth--
     }
@@ -356,17 +363,17 @@ class Parser {
           if (target.kind !== 'name') throw this.unexpected(target, 'Expected a loop variable name after `for`')
           this.advance()
           this.checkKeyword(target)
-          if (this.isOp(',')) throw new NnsizeError('unsupported-syntax', 'Only one loop variable is supported in a comprehension.', { span: this.peek().span })
+          if (this.isOp(',')) throw new NnsizeError('unsupported-syntax', 'Only one loop variable is supported in a comprehension.', { span: spanOf(this.peek()) })
           const inToken = this.peek()
           if (inToken.kind !== 'name' || inToken.text !== 'in') throw this.unexpected(inToken, 'Expected `in`')
           this.advance()
           const iterable = this.expression()
           if (this.peek().kind === 'name' && (this.peek().text === 'if' || this.peek().text === 'for')) {
-            throw new NnsizeError('unsupported-syntax', `\`${this.peek().text}\` clauses in comprehensions are not supported.`, { span: this.peek().span })
+            throw new NnsizeError('unsupported-syntax', `\`${this.peek().text}\` clauses in comprehensions are not supported.`, { span: spanOf(this.peek()) })
           }
           if (!this.isOp(']')) throw this.unclosedOr(open, ']')
           const close = this.next()
-          return { type: 'listcomp', element: first, target: target.text, targetSpan: target.span, iterable, span: join(open.span, close.span) }
+          return { type: 'listcomp', element: first, target: target.text, targetStart: target.start, iterable, start: open.start, end: close.end }
         }
         items.push(first)
         while (this.isOp(',')) {
@@ -377,7 +384,7 @@ class Parser {
       }
       if (!this.isOp(']')) throw this.unclosedOr(open, ']')
       const close = this.next()
-      return { type: 'list', items, span: join(open.span, close.span) }
+      return { type: 'list', items, start: open.start, end: close.end }
     } finally {
       this.depth--
     }
@@ -389,10 +396,10 @@ class Parser {
     try {
       const entries: Array<{ key: Expr; value: Expr }> = []
       while (!this.isOp('}')) {
-        if (this.peek().kind === 'eof' || this.peek().kind === 'newline') throw this.unclosed('{', open.span.start)
+        if (this.peek().kind === 'eof' || this.peek().kind === 'newline') throw this.unclosed('{', open.start)
         const key = this.expression()
         if (!this.isOp(':')) {
-          if (this.isOp(',') || this.isOp('}')) throw new NnsizeError('unsupported-syntax', 'Sets are not supported: a `{...}` needs `key: value` entries.', { span: key.span })
+          if (this.isOp(',') || this.isOp('}')) throw new NnsizeError('unsupported-syntax', 'Sets are not supported: a `{...}` needs `key: value` entries.', { span: spanOf(key) })
           throw this.unexpected(this.peek(), 'Expected `:` after the dictionary key')
         }
         this.advance()
@@ -402,7 +409,7 @@ class Parser {
         else if (!this.isOp('}')) throw this.unclosedOr(open, '}')
       }
       const close = this.next()
-      return { type: 'dict', entries, span: join(open.span, close.span) }
+      return { type: 'dict', entries, start: open.start, end: close.end }
     } finally {
       this.depth--
     }
@@ -411,13 +418,13 @@ class Parser {
   private enter(): void {
     this.depth++
     if (this.depth > limits.maxNestingDepth) {
-      throw new NnsizeError('limit', `The input nests deeper than ${limits.maxNestingDepth} levels, the limit.`, { span: this.peek().span })
+      throw new NnsizeError('limit', `The input nests deeper than ${limits.maxNestingDepth} levels, the limit.`, { span: spanOf(this.peek()) })
     }
   }
 
   private checkKeyword(t: Token): void {
     const message = REFUSED_KEYWORDS[t.text]
-    if (message) throw new NnsizeError('unsupported-syntax', message, { span: t.span })
+    if (message) throw new NnsizeError('unsupported-syntax', message, { span: spanOf(t) })
   }
 
   private peek(): Token {
@@ -439,10 +446,10 @@ class Parser {
     return t
   }
   private unexpected(t: Token, expected: string): NnsizeError {
-    if (t.kind === 'eof') return new NnsizeError('syntax', `${expected}, but the input ended.`, { span: t.span })
-    if (t.kind === 'newline') return new NnsizeError('syntax', `${expected}, but the line ended.`, { span: t.span })
+    if (t.kind === 'eof') return new NnsizeError('syntax', `${expected}, but the input ended.`, { span: spanOf(t) })
+    if (t.kind === 'newline') return new NnsizeError('syntax', `${expected}, but the line ended.`, { span: spanOf(t) })
     if (t.kind === 'name') this.checkKeyword(t)
-    return new NnsizeError('syntax', `${expected}, found \`${t.text}\`.`, { span: t.span })
+    return new NnsizeError('syntax', `${expected}, found \`${t.text}\`.`, { span: spanOf(t) })
   }
   private unclosed(bracket: string, at: number): NnsizeError {
     const closing = bracket === '(' ? ')' : bracket === '[' ? ']' : '}'
@@ -450,11 +457,7 @@ class Parser {
   }
   private unclosedOr(open: Token, closing: string): NnsizeError {
     const t = this.peek()
-    if (t.kind === 'eof' || t.kind === 'newline') return this.unclosed(open.text, open.span.start)
+    if (t.kind === 'eof' || t.kind === 'newline') return this.unclosed(open.text, open.start)
     return this.unexpected(t, `Expected \`,\` or \`${closing}\``)
   }
-}
-
-function join(a: SourceSpan, b: SourceSpan): SourceSpan {
-  return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) }
 }

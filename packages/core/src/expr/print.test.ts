@@ -4,7 +4,7 @@ import type { BinaryOp, CallArg, Expr } from './ast.js'
 import { parse, parseExpression } from './parse.js'
 import { printExpr, printProgram } from './print.js'
 
-const span = { start: 0, end: 0 }
+const offsets = { start: 0, end: 0 }
 const KEYWORDS = new Set(['True', 'False', 'None', 'lambda', 'import', 'from', 'def', 'class', 'if', 'while', 'for', 'return', 'del', 'with', 'global', 'exec', 'eval', 'async', 'await', 'yield', 'assert', 'try', 'raise', 'and', 'or', 'not', 'is', 'in', 'else'])
 const identifier = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,8}$/).filter((s) => !KEYWORDS.has(s))
 
@@ -12,13 +12,13 @@ const identifier = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,8}$/).filter((s) 
 const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ expr: Expr }>((tie) => ({
   expr: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.bigInt({ min: 0n, max: 2n ** 70n }).map((value): Expr => ({ type: 'int', value, span })),
-    fc.double({ min: 0, max: 1e12, noNaN: true }).map((value): Expr => ({ type: 'float', value, span })),
-    fc.string({ maxLength: 6 }).map((value): Expr => ({ type: 'str', value, span })),
-    fc.boolean().map((value): Expr => ({ type: 'bool', value, span })),
-    fc.constant<Expr>({ type: 'none', span }),
-    identifier.map((name): Expr => ({ type: 'name', name, span })),
-    fc.tuple(tie('expr'), identifier).map(([object, name]): Expr => ({ type: 'attribute', object, name, nameSpan: span, span })),
+    fc.bigInt({ min: 0n, max: 2n ** 70n }).map((value): Expr => ({ type: 'int', value, ...offsets })),
+    fc.double({ min: 0, max: 1e12, noNaN: true }).map((value): Expr => ({ type: 'float', value, ...offsets })),
+    fc.string({ maxLength: 6 }).map((value): Expr => ({ type: 'str', value, ...offsets })),
+    fc.boolean().map((value): Expr => ({ type: 'bool', value, ...offsets })),
+    fc.constant<Expr>({ type: 'none', ...offsets }),
+    identifier.map((name): Expr => ({ type: 'name', name, ...offsets })),
+    fc.tuple(tie('expr'), identifier).map(([object, name]): Expr => ({ type: 'attribute', object, name, nameStart: 0, ...offsets })),
     fc
       .tuple(
         identifier,
@@ -27,28 +27,28 @@ const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ expr: Expr }>((tie) => ({
       )
       .map(([callee, positional, keywords]): Expr => ({
         type: 'call',
-        callee: { type: 'name', name: callee, span },
+        callee: { type: 'name', name: callee, ...offsets },
         args: [
-          ...positional.map((value): CallArg => ({ kind: 'positional', value, span })),
-          ...keywords.map(([name, value]): CallArg => ({ kind: 'keyword', name, nameSpan: span, value, span })),
+          ...positional,
+          ...keywords.map(([name, value]): CallArg => ({ type: 'keyword', name, value, ...offsets })),
         ],
-        span,
+        ...offsets,
       })),
-    fc.array(tie('expr'), { maxLength: 3 }).map((items): Expr => ({ type: 'list', items, span })),
-    fc.array(tie('expr'), { maxLength: 3 }).map((items): Expr => ({ type: 'tuple', items, span })),
-    fc.tuple(tie('expr'), identifier, tie('expr')).map(([element, target, iterable]): Expr => ({ type: 'listcomp', element, target, targetSpan: span, iterable, span })),
-    tie('expr').map((operand): Expr => ({ type: 'unary', op: '-', operand, span })),
+    fc.array(tie('expr'), { maxLength: 3 }).map((items): Expr => ({ type: 'list', items, ...offsets })),
+    fc.array(tie('expr'), { maxLength: 3 }).map((items): Expr => ({ type: 'tuple', items, ...offsets })),
+    fc.tuple(tie('expr'), identifier, tie('expr')).map(([element, target, iterable]): Expr => ({ type: 'listcomp', element, target, targetStart: 0, iterable, ...offsets })),
+    tie('expr').map((operand): Expr => ({ type: 'unary', op: '-', operand, ...offsets })),
     fc
       .tuple(fc.constantFrom<BinaryOp>('+', '-', '*', '/', '//', '%', '**'), tie('expr'), tie('expr'))
-      .map(([op, left, right]): Expr => ({ type: 'binary', op, left, right, span })),
+      .map(([op, left, right]): Expr => ({ type: 'binary', op, left, right, ...offsets })),
   ),
 })).expr
 
-/** Drops spans so trees can be compared. */
+/** Drops offsets so trees can be compared. */
 function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strip)
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'span' && k !== 'nameSpan' && k !== 'targetSpan').map(([k, v]) => [k, strip(v)]))
+    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'start' && k !== 'end' && k !== 'nameStart' && k !== 'targetStart').map(([k, v]) => [k, strip(v)]))
   }
   return value
 }

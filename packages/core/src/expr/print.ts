@@ -58,15 +58,15 @@ function printOperand(expr: Expr, minimum: number): string {
 }
 
 function printArg(arg: CallArg): string {
-  switch (arg.kind) {
-    case 'positional':
-      return printExpr(arg.value)
+  switch (arg.type) {
     case 'keyword':
       return `${arg.name}=${printExpr(arg.value)}`
     case 'star':
       return `*${printExpr(arg.value)}`
     case 'double-star':
       return `**${printExpr(arg.value)}`
+    default:
+      return printExpr(arg)
   }
 }
 

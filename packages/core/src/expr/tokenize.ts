@@ -1,20 +1,30 @@
 import { NnsizeError } from '../errors.js'
-import type { SourceSpan } from '../errors.js'
+import type { Offsets } from './ast.js'
 
 /** Kinds of token the tokenizer emits. */
 export type TokenKind = 'name' | 'int' | 'float' | 'str' | 'op' | 'newline' | 'eof'
 
 /** One token with its place in the source. */
-export interface Token {
+export interface Token extends Offsets {
   kind: TokenKind
   text: string
   /** Decoded value for strings. */
-  value?: string
-  span: SourceSpan
+  value: string | undefined
 }
 
-const TWO_CHAR_OPERATORS = new Set(['**', '//', '->', '==', '!=', '<=', '>=', '+=', '-=', '*='])
-const ONE_CHAR_OPERATORS = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', '=', '*', '/', '+', '-', '%', ';', '<', '>', '@', '|', '&', '~', '^'])
+function makeToken(kind: TokenKind, text: string, start: number, end: number, value?: string): Token {
+  return { kind, text, value, start, end }
+}
+
+const TWO_CHAR_OPERATORS = ['**', '//', '->', '==', '!=', '<=', '>=', '+=', '-=', '*=']
+const ONE_CHAR_OPERATORS = ['(', ')', '[', ']', '{', '}', ',', ':', '.', '=', '*', '/', '+', '-', '%', ';', '<', '>', '@', '|', '&', '~', '^']
+/** The operators each character can start, longest first; a token's text is one of these strings, never a new one. */
+const OPERATORS_BY_FIRST = new Map<string, string[]>()
+for (const op of [...TWO_CHAR_OPERATORS, ...ONE_CHAR_OPERATORS]) {
+  const list = OPERATORS_BY_FIRST.get(op[0]!) ?? []
+  list.push(op)
+  OPERATORS_BY_FIRST.set(op[0]!, list)
+}
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' }
 
 /**
@@ -38,6 +48,8 @@ export function tokenize(source: string): Token[] {
 export class Tokenizer {
   private i = 0
   private depth = 0
+  /** Each distinct name once: a name that repeats (`nn`, `Linear`) is one string, however often it appears. */
+  private readonly names = new Map<string, string>()
 
   constructor(private readonly source: string) {}
 
@@ -56,7 +68,7 @@ export class Tokenizer {
         i++
         if (this.depth === 0) {
           this.i = i
-          return { kind: 'newline', text: '\n', span: { start: i - 1, end: i } }
+          return makeToken('newline', '\n', i - 1, i)
         }
         continue
       }
@@ -69,17 +81,16 @@ export class Tokenizer {
         continue
       }
       const start = i
-      let token: Token
+      let next: Token
       if (isNameStart(ch)) {
         while (i < n && isNamePart(source[i]!)) i++
-        token = { kind: 'name', text: source.slice(start, i), span: { start, end: i } }
+        next = makeToken('name', this.intern(source.slice(start, i)), start, i)
       } else if (isDigit(ch) || (ch === '.' && isDigit(source[i + 1] ?? ''))) {
-        token = readNumber(source, start)
+        next = readNumber(source, start)
       } else if (ch === '"' || ch === "'") {
-        token = readString(source, start)
+        next = readString(source, start)
       } else {
-        const two = source.slice(i, i + 2)
-        const op = TWO_CHAR_OPERATORS.has(two) ? two : ONE_CHAR_OPERATORS.has(ch) ? ch : undefined
+        const op = operatorAt(source, i)
         if (!op) {
           const codePoint = source.codePointAt(i)!
           const width = codePoint > 0xffff ? 2 : 1
@@ -87,14 +98,28 @@ export class Tokenizer {
         }
         if (op === '(' || op === '[' || op === '{') this.depth++
         if (op === ')' || op === ']' || op === '}') this.depth = Math.max(0, this.depth - 1)
-        token = { kind: 'op', text: op, span: { start, end: i + op.length } }
+        next = makeToken('op', op, start, i + op.length)
       }
-      this.i = token.span.end
-      return token
+      this.i = next.end
+      return next
     }
     this.i = n
-    return { kind: 'eof', text: '', span: { start: n, end: n } }
+    return makeToken('eof', '', n, n)
   }
+
+  private intern(name: string): string {
+    const known = this.names.get(name)
+    if (known !== undefined) return known
+    this.names.set(name, name)
+    return name
+  }
+}
+
+/** The operator that starts at `i` (the longer one where two do), if any. */
+function operatorAt(source: string, i: number): string | undefined {
+  const candidates = OPERATORS_BY_FIRST.get(source[i]!)
+  if (candidates) for (const op of candidates) if (op.length === 1 || source[i + 1] === op[1]) return op
+  return undefined
 }
 
 function isDigit(ch: string): boolean {
@@ -121,7 +146,7 @@ function readNumber(source: string, start: number): Token {
     const text = source.slice(start, i)
     checkUnderscores(text, start, i)
     if (text.length === 2) throw new NnsizeError('syntax', `Incomplete number \`${text}\`.`, { span: { start, end: i } })
-    return { kind: 'int', text, span: { start, end: i } }
+    return makeToken('int', text, start, i)
   }
   let isFloat = false
   while (i < n && (isDigit(source[i]!) || source[i] === '_')) i++
@@ -147,7 +172,7 @@ function readNumber(source: string, start: number): Token {
     while (end < n && isNamePart(source[end]!)) end++
     throw new NnsizeError('syntax', `Invalid number \`${source.slice(start, end)}\`.`, { span: { start, end } })
   }
-  return { kind: isFloat ? 'float' : 'int', text, span: { start, end: i } }
+  return makeToken(isFloat ? 'float' : 'int', text, start, i)
 }
 
 function checkUnderscores(text: string, start: number, end: number): void {
@@ -163,7 +188,7 @@ function readString(source: string, start: number): Token {
   while (i < source.length) {
     const ch = source[i]!
     if (ch === quote) {
-      return { kind: 'str', text: source.slice(start, i + 1), value, span: { start, end: i + 1 } }
+      return makeToken('str', source.slice(start, i + 1), start, i + 1, value)
     }
     if (ch === '\n') break
     if (ch === '\\' && i + 1 < source.length) {

@@ -25,7 +25,7 @@ function modelAssignment(source: string): string {
   const last = statements.at(-1)
   if (!last) return `model = ${source.trim()}`
   if (last.type === 'assign') return `${source.trimEnd()}\nmodel = ${last.target}`
-  return `${source.slice(0, last.span.start)}model = ${source.slice(last.span.start).trimEnd()}`
+  return `${source.slice(0, last.start)}model = ${source.slice(last.start).trimEnd()}`
 }
 
 function usesTorchvision(source: string): boolean {

@@ -1,5 +1,5 @@
 import { NnsizeError } from '../errors.js'
-import { walkModules } from '../model/module.js'
+import { paramsOf, walkModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
 import { dtypeAliases, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -69,7 +69,7 @@ export function parseInputShapes(input: string | readonly number[] | ReadonlyArr
 /** The dtype of the model's first floating-point parameter (a `.half()` model takes float16 inputs), else float32. */
 function firstFloatDType(root: ModuleNode): DType {
   for (const { node } of walkModules(root)) {
-    for (const p of node.params.values()) if (p && isFloatingDType(p.dtype)) return p.dtype
+    for (const p of paramsOf(node).values()) if (p && isFloatingDType(p.dtype)) return p.dtype
   }
   return 'float32'
 }

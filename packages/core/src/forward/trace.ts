@@ -1,4 +1,5 @@
 import { NnsizeError } from '../errors.js'
+import { paramsOf } from '../model/module.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -132,7 +133,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     macs: (count, backwardFactor) => {
       const n = BigInt(count)
       const top = stack.at(-1)
-      const factor = BigInt(backwardFactor ?? (top && [...top.module.params.values()].some((p) => p !== null && p.requiresGrad) ? 2 : 1))
+      const factor = BigInt(backwardFactor ?? (top && [...paramsOf(top.module).values()].some((p) => p !== null && p.requiresGrad) ? 2 : 1))
       for (const s of stack) {
         s.macs += n
         s.backwardMacs += n * factor

@@ -3,6 +3,7 @@ import type { SourceSpan } from '../errors.js'
 import { bindArguments } from '../bind/bind.js'
 import type { ArgSpec } from '../bind/args.js'
 import { parseExpression } from '../expr/parse.js'
+import { spanOf } from '../expr/ast.js'
 import type { Expr } from '../expr/ast.js'
 import type { ArgValue } from '../expr/values.js'
 import { showValue } from '../expr/values.js'
@@ -647,26 +648,30 @@ export function parseOptimizer(text: string): OptimizerSpec {
   }
   const callee = expr.type === 'call' ? expr.callee : expr
   const name = dottedName(callee)
-  if (name === undefined) throw new NnsizeError('option', 'Expected an optimizer such as `AdamW(lr=1e-4)` or a name such as `adamw`.', { span: expr.span })
+  if (name === undefined) throw new NnsizeError('option', 'Expected an optimizer such as `AdamW(lr=1e-4)` or a name such as `adamw`.', { span: spanOf(expr) })
   const def = byQualified.get(name) ?? (name.includes('.') ? undefined : byShort.get(normalise(name)))
-  if (!def) throw unknownOptimizer(name, callee.span)
+  if (!def) throw unknownOptimizer(name, spanOf(callee))
   const args: ArgValue[] = []
   if (expr.type === 'call') {
     expr.args.forEach((arg, index) => {
-      if (arg.kind === 'star' || arg.kind === 'double-star') throw new NnsizeError('option', '`*args` and `**kwargs` are not supported here: write the arguments out.', { span: arg.span })
-      if (arg.kind === 'positional' && index === 0 && isParamsExpression(arg.value)) return
-      if (arg.kind === 'positional' && index === 0) {
-        throw new NnsizeError('option', `The first argument of \`${name}\` is the parameters (\`model.parameters()\`); pass the others by keyword, as in \`${name}(lr=${constantText(arg.value, text)})\`.`, { span: arg.span })
+      if (arg.type === 'star' || arg.type === 'double-star') throw new NnsizeError('option', '`*args` and `**kwargs` are not supported here: write the arguments out.', { span: spanOf(arg) })
+      if (arg.type === 'keyword') {
+        args.push({ name: arg.name, value: constantValue(arg.value), span: spanOf(arg), valueSpan: spanOf(arg.value) })
+        return
       }
-      const value = constantValue(arg.value)
-      args.push(arg.kind === 'keyword' ? { name: arg.name, value, span: arg.span, valueSpan: arg.value.span } : { value, span: arg.span, valueSpan: arg.value.span })
+      if (index === 0 && isParamsExpression(arg)) return
+      if (index === 0) {
+        throw new NnsizeError('option', `The first argument of \`${name}\` is the parameters (\`model.parameters()\`); pass the others by keyword, as in \`${name}(lr=${constantText(arg, text)})\`.`, { span: spanOf(arg) })
+      }
+      const span = spanOf(arg)
+      args.push({ name: undefined, value: constantValue(arg), span, valueSpan: span })
     })
   }
-  return build(def, args, expr.span)
+  return build(def, args, spanOf(expr))
 }
 
 function constantText(expr: Expr, text: string): string {
-  return text.slice(expr.span.start, expr.span.end)
+  return text.slice(expr.start, expr.end)
 }
 
 /** `model.parameters()`, `params`, `[p for ...]`, `filter(...)`: anything that is not a constant. */

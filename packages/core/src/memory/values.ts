@@ -3,6 +3,7 @@ import type { SourceSpan } from '../errors.js'
 import type { ArgSpec } from '../bind/args.js'
 import { showValue, typeName } from '../expr/values.js'
 import type { Value } from '../expr/values.js'
+import { spanOf } from '../expr/ast.js'
 import type { Expr } from '../expr/ast.js'
 import { evaluateExpression } from '../expr/evaluate.js'
 import type { EvaluatorHooks } from '../expr/evaluate.js'
@@ -20,9 +21,9 @@ export function constantValue(expr: Expr): Value {
   } catch (error) {
     if (!NnsizeError.isInstance(error)) throw error
     if (error.code === 'unknown-name' || error.code === 'unknown-attribute') {
-      throw new NnsizeError('option', 'Only constants (numbers, strings, `True`/`False`/`None`, tuples) can be given here.', { span: expr.span })
+      throw new NnsizeError('option', 'Only constants (numbers, strings, `True`/`False`/`None`, tuples) can be given here.', { span: spanOf(expr) })
     }
-    throw new NnsizeError('option', error.message, { span: error.span ?? expr.span, suggestions: error.suggestions })
+    throw new NnsizeError('option', error.message, { span: error.span ?? spanOf(expr), suggestions: error.suggestions })
   }
 }
 

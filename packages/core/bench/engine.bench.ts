@@ -8,6 +8,7 @@ function sequentialOf(layers: number): string {
   return `nn.Sequential(${Array.from({ length: layers }, (_, i) => (i % 2 === 0 ? 'nn.Linear(64, 64)' : 'nn.ReLU()')).join(', ')})`
 }
 const seq10k = sequentialOf(10_000)
+const largeInput = { iterations: 40, warmupIterations: 5 }
 const seq20k = sequentialOf(20_000)
 
 /** A ResNet-50-sized plain CNN: 53 conv + 53 BatchNorm + 49 ReLU layers and a head, ~160 modules. */
@@ -34,12 +35,13 @@ describe('engine', () => {
       analyze(c.expr, input ? { input, device: 'cpu' } : {})
     }
   })
+  // enough runs after a warm-up for a steady figure: the default time budget gives these only about ten samples
   bench('nn.Sequential of 10,000 layers: parameters', () => {
     analyze(seq10k)
-  })
+  }, largeInput)
   bench('nn.Sequential of 20,000 layers: parameters', () => {
     analyze(seq20k)
-  })
+  }, largeInput)
   bench('ResNet-50-sized Sequential: shapes, MACs and activations', () => {
     analyze(resnetSized, { input: '1,3,224,224' })
   })

@@ -42,6 +42,7 @@ export function memoryOptions(options: CliOptions): MemoryOptions {
     context: options.seq,
     kvDtype: options.kvDtype,
     overhead: options.overhead,
+    activations: options.activationBytes,
     lora: options.lora,
     qlora: options.qlora ? true : undefined,
     gpu: options.gpu,

@@ -27,7 +27,7 @@ describe('optionSpecs', () => {
 
 describe('memoryKeys', () => {
   it('lists the memory-planning options', () => {
-    expect(memoryKeys).toEqual(['inference', 'optimizer', 'precision', 'weights', 'batch', 'seq', 'gradAccum', 'checkpointing', 'gpus', 'zero', 'tp', 'pp', 'offload', 'lora', 'qlora', 'kvDtype', 'overhead', 'gpu'])
+    expect(memoryKeys).toEqual(['inference', 'optimizer', 'precision', 'weights', 'batch', 'seq', 'gradAccum', 'checkpointing', 'gpus', 'zero', 'tp', 'pp', 'offload', 'lora', 'qlora', 'kvDtype', 'activationBytes', 'overhead', 'gpu'])
   })
 })
 

@@ -34,6 +34,7 @@ export interface CliOptions {
   qlora?: boolean | undefined
   kvDtype?: string | undefined
   overhead?: string | undefined
+  activationBytes?: string | undefined
   gpu?: string | undefined
 }
 
@@ -117,6 +118,7 @@ export const optionSpecs: readonly OptionSpec[] = [
   { flags: '--lora <spec>', key: 'lora', group: 'Memory', description: 'LoRA adapters: rank, alpha and target modules', example: '"r=16,alpha=32,target=q_proj|v_proj"', parse: text },
   { flags: '--qlora', key: 'qlora', group: 'Memory', description: 'QLoRA: the frozen base in 4-bit NF4 (with --lora)' },
   { flags: '--kv-dtype <dtype>', key: 'kvDtype', group: 'Memory', description: 'KV cache entries: bf16 (default), fp16, fp8, fp32', example: 'fp8', parse: text },
+  { flags: '--activation-bytes <bytes>', key: 'activationBytes', group: 'Memory', description: 'activation memory of one sample, when no input shape can be traced (Hugging Face configs)', example: '1.5GiB', parse: text },
   { flags: '--overhead <bytes>', key: 'overhead', group: 'Memory', description: 'framework overhead per GPU (default 1 GiB)', example: '2GiB', parse: text },
   { flags: '--gpu <name>', key: 'gpu', group: 'Memory', description: 'accelerator to fit on, or a size: does it fit, how many are needed?', example: 'h100-80gb', parse: text },
   { flags: '--color', key: 'color', group: 'Other', description: 'colour even when not on a terminal' },
@@ -133,7 +135,7 @@ export function wantsMemory(given: ReadonlySet<keyof CliOptions>): boolean {
 }
 
 /** Options the playground's links do not carry (`--share` says so). */
-export const notShared: ReadonlyArray<keyof CliOptions> = ['inference', 'weights', 'gradAccum', 'tp', 'pp', 'offload', 'qlora', 'kvDtype', 'overhead']
+export const notShared: ReadonlyArray<keyof CliOptions> = ['inference', 'weights', 'gradAccum', 'tp', 'pp', 'offload', 'qlora', 'kvDtype', 'overhead', 'activationBytes']
 
 /** `--input` from `-i, --input <shape>`. */
 export function longFlag(spec: OptionSpec): string {

@@ -183,6 +183,14 @@ describe('run', () => {
     expect(r.stdout).toMatch(/\n  ✓ fits on NVIDIA GeForce RTX 4090 24GB with [\d.]+ GiB to spare/)
   })
 
+  it('counts the activations of a model it cannot trace from --activation-bytes', async () => {
+    const r = await cli(['llama-3.1-8b', '--optimizer', 'adamw', '--batch', '4', '--activation-bytes', '1.5GiB'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('  Activations        6.00 GiB  1.50 GiB per sample × batch 4 = 6.00 GiB\n')
+    const without = await cli(['llama-3.1-8b', '--optimizer', 'adamw'])
+    expect(without.stdout).toContain('note: Activations are not counted: `LlamaForCausalLM` has no forward trace in nnsize, so give activation bytes per sample (`--activation-bytes`) to include them.')
+  })
+
   it('explains every memory line with --explain', async () => {
     const r = await cli(['nn.Linear(10, 20)', '--optimizer', 'SGD(lr=0.1, momentum=0.9)', '--explain'])
     expect(r.stdout).toContain('How the numbers are derived: optimizer state\n  torch.optim.SGD(lr=0.1, momentum=0.9)\n')

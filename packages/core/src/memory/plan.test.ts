@@ -129,7 +129,15 @@ describe('planMemory', () => {
       expect(planMemory(model, { activationBytesPerSample: 1000n, batch: 3 }).memory.activations.bytes).toBe(3000n)
       const p = planMemory(model)
       expect(p.memory.activations.bytes).toBe(0n)
-      expect(p.notes.some((n) => n.includes('Activations are not counted'))).toBe(true)
+      expect(p.notes).toContain('Activations are not counted: give an input shape (`--input`) or activation bytes per sample (`--activation-bytes`).')
+    })
+    it('does not ask for an input shape that a Hugging Face config cannot take', () => {
+      const model = analyze('llama-3.1-8b')
+      const p = planMemory(model, { batch: 4 })
+      expect(p.memory.activations).toEqual({ bytes: 0n, formula: 'not counted: `LlamaForCausalLM` has no forward trace; give activation bytes per sample' })
+      expect(p.notes).toContain('Activations are not counted: `LlamaForCausalLM` has no forward trace in nnsize, so give activation bytes per sample (`--activation-bytes`) to include them.')
+      expect(p.notes.some((n) => n.includes('--input'))).toBe(false)
+      expect(planMemory(model, { batch: 4, activationBytesPerSample: '1.5GiB' }).memory.activations.bytes).toBe(4n * 1536n * 1024n * 1024n)
     })
   })
 

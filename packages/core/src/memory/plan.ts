@@ -428,6 +428,8 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   if (stage > 0 && dp === 1) notes.add(`${zero !== null ? `ZeRO-${zero}` : `FSDP ${fsdp}`} with one data-parallel rank shards nothing: every state stays whole on the GPU.`)
   const overhead = options.overheadBytes === undefined ? defaultOverheadBytes : parseByteSize(options.overheadBytes, 'overheadBytes')
   const perSample = options.activationBytesPerSample === undefined ? null : parseByteSize(options.activationBytesPerSample, 'activationBytesPerSample')
+  // Hugging Face configs build a module tree without forward passes: an input shape cannot be traced through it.
+  const traceable = analysis.root.layer?.forward !== undefined
   const contextLength = options.contextLength === undefined ? null : wholeNumber(options.contextLength, 'contextLength', 1, 2 ** 31 - 1)
   const kvDTypeName = options.kvCacheDType === undefined ? 'bf16' : oneOf(options.kvCacheDType, 'kvCacheDType', Object.keys(kvCacheDTypes))
   let kvSpec: KvCacheSpec | null = options.kvCache === undefined ? null : validateKvCacheSpec(options.kvCache)
@@ -580,7 +582,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
       const bytes = perSample * BigInt(b)
       return line(bytes, `${formatBytes(perSample, units)} per sample × batch ${grouped(b)} = ${formatBytes(bytes, units)}`)
     }
-    if (!forward) return line(0n, 'not counted: give an input shape to trace, or activation bytes per sample')
+    if (!forward) return line(0n, traceable ? 'not counted: give an input shape to trace, or activation bytes per sample' : `not counted: \`${analysis.root.type}\` has no forward trace; give activation bytes per sample`)
     const inputText = forward.inputs.map((i) => formatShape(i.shape)).join(', ')
     const traced = traceAt(b)
     if (training) {
@@ -597,7 +599,13 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     const peak = traced?.inferencePeakBytes ?? ceilDiv(forward.inferencePeakBytes * BigInt(b), BigInt(forward.inputs[0]?.shape[0] || 1))
     return scale(line(peak, `peak of live tensors in a no-grad forward of ${inputText}${traced ? '' : ` × ${b}/${forward.inputs[0]?.shape[0] ?? 1}`}: ${formatBytes(peak, units)}`), 'activations')
   }
-  if (!forward && perSample === null) notes.add('Activations are not counted: give an input shape (`--input`) or activation bytes per sample.')
+  if (!forward && perSample === null) {
+    notes.add(
+      traceable
+        ? 'Activations are not counted: give an input shape (`--input`) or activation bytes per sample (`--activation-bytes`).'
+        : `Activations are not counted: \`${analysis.root.type}\` has no forward trace in nnsize, so give activation bytes per sample (\`--activation-bytes\`) to include them.`,
+    )
+  }
 
   // ---- KV cache ----
   const kvBytes = kvCacheDTypes[kvDTypeName]!

@@ -135,7 +135,7 @@ export function wantsMemory(given: ReadonlySet<keyof CliOptions>): boolean {
 }
 
 /** Options the playground's links do not carry (`--share` says so). */
-export const notShared: ReadonlyArray<keyof CliOptions> = ['inference', 'weights', 'gradAccum', 'tp', 'pp', 'offload', 'qlora', 'kvDtype', 'overhead', 'activationBytes']
+export const notShared: ReadonlyArray<keyof CliOptions> = ['inference', 'weights', 'gradAccum', 'tp', 'pp', 'offload', 'qlora', 'kvDtype', 'overhead']
 
 /** `--input` from `-i, --input <shape>`. */
 export function longFlag(spec: OptionSpec): string {

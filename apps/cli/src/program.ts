@@ -367,6 +367,7 @@ function shareState(source: Source, options: CliOptions, given: Set<keyof CliOpt
     gpu: options.gpu,
     lora: options.lora,
     checkpointing: options.checkpointing,
+    activations: options.activationBytes,
   }
 }
 

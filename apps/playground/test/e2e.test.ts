@@ -161,6 +161,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     expect(await lines.locator('[data-line=gradients] td').first().textContent()).toBe('1.13 MiB')
     expect(await lines.locator('[data-line=optimizerState]').textContent()).toContain('torch.optim.Adam()')
     expect(await lines.locator('[data-line=activations]').textContent()).toContain('traced forward of (8, 128, 56, 56)')
+    // traced activations need no figure from the reader
+    expect(await page.locator('#activations').count()).toBe(0)
     await page.locator('#gpu').selectOption('h100-80gb')
     await page.locator('[data-testid=verdict]').waitFor()
     expect(await page.locator('[data-testid=verdict]').textContent()).toMatch(/^Fits: fits on NVIDIA H100 80GB with .* to spare/)
@@ -201,6 +203,19 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.locator('input[type=file]').setInputFiles({ name: 'config.json', mimeType: 'application/json', buffer: Buffer.from(config) })
     await total(page, formatCount(analyze(config).params.total))
     expect(await page.locator('[data-testid=model]').textContent()).toContain('GPT2LMHeadModel')
+    await page.close()
+  })
+
+  it('takes activation bytes per sample for a Hugging Face model, which has no forward trace', async () => {
+    const page = await open(`#${encodeShareState({ source: 'gpt2', optimizer: 'AdamW', batch: 2 })}`)
+    await total(page, '124,439,808')
+    const activations = page.locator('[data-testid=memory-lines] [data-line=activations]')
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=activations]')?.textContent?.includes('has no forward trace'))
+    await page.locator('#activations').fill('1GiB')
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=activations]')?.textContent?.includes('per sample'))
+    expect(await activations.locator('td').first().textContent()).toBe('2.00 GiB')
+    expect(await activations.textContent()).toContain('1.00 GiB per sample × batch 2 = 2.00 GiB')
+    await page.waitForFunction(() => location.hash.includes('act=1GiB'))
     await page.close()
   })
 

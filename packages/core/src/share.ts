@@ -23,6 +23,8 @@ export interface ShareState {
   lora?: string | undefined
   /** Activation checkpointing mode. */
   checkpointing?: string | undefined
+  /** Activation bytes of one sample as typed (`1.5GiB`), for a model without a forward trace. */
+  activations?: string | undefined
   /** Depth of the module table. */
   depth?: number | undefined
   /** Byte units: 1024-based or 1000-based. */
@@ -32,7 +34,7 @@ export interface ShareState {
 /** The longest fragment {@link decodeShareState} accepts, in characters. */
 export const maxShareFragmentChars = 100_000
 
-const STRING_KEYS = { input: 'in', optimizer: 'opt', precision: 'prec', zero: 'zero', gpu: 'gpu', lora: 'lora', checkpointing: 'ckpt' } as const
+const STRING_KEYS = { input: 'in', optimizer: 'opt', precision: 'prec', zero: 'zero', gpu: 'gpu', lora: 'lora', checkpointing: 'ckpt', activations: 'act' } as const
 const NUMBER_KEYS = { batch: 'b', seq: 'seq', gpus: 'gpus', depth: 'depth' } as const
 
 /** Ordered key/value pairs of a URL fragment (`URLSearchParams` is not part of the language, so the core has its own). */

@@ -24,6 +24,14 @@ describe('rawMemoryOptions', () => {
     expect(rawMemoryOptions({ source: '', zero: '3' }, analysis)).toMatchObject({ zero: undefined, fsdp: undefined })
   })
 
+  it('passes activation bytes per sample only when no forward pass was traced', () => {
+    expect(rawMemoryOptions({ source: '', activations: '1.5GiB', optimizer: 'Adam' }, analyze('gpt2')).activations).toBe('1.5GiB')
+    expect(rawMemoryOptions({ source: '', activations: '1.5GiB' }, analyze('Linear(4, 4)')).activations).toBe('1.5GiB')
+    expect(rawMemoryOptions({ source: '', activations: '1.5GiB' }, analyze('Linear(4, 4)', { input: '2,4' })).activations).toBeUndefined()
+    const outcome = computeMemory(analyze('gpt2'), { source: '', optimizer: 'AdamW', batch: 2, activations: '1GiB' })
+    expect(outcome.ok && outcome.plan.memory.activations.bytes).toBe(2n * 1024n ** 3n)
+  })
+
   it('passes a context length only for inference of a model with a KV cache', () => {
     expect(rawMemoryOptions({ source: '', seq: 1024 }, analyze('gpt2')).context).toBe(1024)
     expect(rawMemoryOptions({ source: '', seq: 1024 }, analyze('Linear(4, 4)')).context).toBeUndefined()

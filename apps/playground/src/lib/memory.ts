@@ -25,7 +25,7 @@ export function kvCacheSpec(info: KVCacheInfo): KvCacheSpec {
 }
 
 /** The page's memory fields as the option names {@link parseMemoryOptions} reads. */
-export function rawMemoryOptions(state: ShareState, analysis: Pick<Analysis, 'model'>): Record<string, RawOptionValue> {
+export function rawMemoryOptions(state: ShareState, analysis: Pick<Analysis, 'model' | 'forward'>): Record<string, RawOptionValue> {
   const training = memoryMode(state) === 'training'
   const sharding = state.zero?.trim()
   const kv = !training && analysis.model?.kvCache && state.seq !== undefined
@@ -37,6 +37,8 @@ export function rawMemoryOptions(state: ShareState, analysis: Pick<Analysis, 'mo
     weights: training ? undefined : state.precision || undefined,
     batch: state.batch,
     checkpointing: training ? state.checkpointing || undefined : undefined,
+    // a traced forward pass gives the activations; otherwise the reader may state them per sample
+    activations: analysis.forward ? undefined : state.activations || undefined,
     gpus: state.gpus,
     zero: training && sharding && /^[0-3]$/.test(sharding) ? sharding : undefined,
     fsdp: training && sharding && !/^[0-3]$/.test(sharding) ? sharding : undefined,

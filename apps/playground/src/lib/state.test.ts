@@ -16,6 +16,7 @@ const full: ShareState = {
   gpu: 'H100-80GB',
   lora: 'r=16,alpha=32',
   checkpointing: 'full',
+  activations: '1.5GiB',
   depth: 2,
   units: 'si',
 }

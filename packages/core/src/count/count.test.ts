@@ -3,7 +3,7 @@ import { analyze } from '../analyze.js'
 import { formatFormula } from '../format/formula.js'
 import { analysisToJSON } from '../format/json.js'
 
-describe('listTensors / sumTensors', () => {
+describe('listTensors / countTensors', () => {
   it('lists parameters in named_parameters() order with bytes', () => {
     const r = analyze('nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.Linear(8, 2))')
     expect(r.tensors.map((t) => [t.name, t.shape, t.bytes])).toEqual([

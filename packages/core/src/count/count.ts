@@ -166,29 +166,6 @@ export function countTensors(root: ModuleNode): { params: ParamCounts; buffers: 
   }
 }
 
-/** Sums parameter and buffer counts over a tensor list. */
-export function sumTensors(tensors: readonly TensorEntry[]): { params: ParamCounts; buffers: BufferCounts } {
-  const params: ParamCounts = { total: 0n, trainable: 0n, frozen: 0n, bytes: 0n, trainableBytes: 0n, frozenBytes: 0n }
-  const buffers: BufferCounts = { total: 0n, bytes: 0n }
-  for (const t of tensors) {
-    if (t.kind === 'buffer') {
-      buffers.total += t.elementCount
-      buffers.bytes += t.bytes
-      continue
-    }
-    params.total += t.elementCount
-    params.bytes += t.bytes
-    if (t.trainable) {
-      params.trainable += t.elementCount
-      params.trainableBytes += t.bytes
-    } else {
-      params.frozen += t.elementCount
-      params.frozenBytes += t.bytes
-    }
-  }
-  return { params, buffers }
-}
-
 /** Every module in `named_modules()` order with its counts. */
 export function listModules(root: ModuleNode, walked: readonly WalkedModule[] = walkModules(root)): ModuleEntry[] {
   return listTreeModules(walked) ?? listSharedModules(walked)
@@ -289,7 +266,7 @@ function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
   for (const n of parents.values()) {
     if (n > 1) {
       return modules.map((walkedModule) => {
-        const { params, buffers } = sumTensors(listTensors(walkedModule.node))
+        const { params, buffers } = countTensors(walkedModule.node)
         return entry(walkedModule, params, buffers)
       })
     }

@@ -1,7 +1,7 @@
 // Bundles the CLI into two minified CommonJS files under dist/, which bin/nnsize.cjs runs through its code cache:
 //   dist/cli.cjs   the command line and commander (all that --help, --version and usage errors need)
-//   dist/core.cjs  @nnsize/core (bundled from its source), the reports, the memory planner and the explain/verify/
-//                  compare formatters, loaded on the first real question
+//   dist/core.cjs  src/engine.ts: @nnsize/core (bundled from its source), the reports, the memory planner and the
+//                  explain/verify/compare formatters, loaded on the first real question
 // CommonJS rather than ES modules because Node starts its ES-module loader (and the streams it pulls in) only for
 // ES modules, and because V8's code cache can be used from node:vm for scripts but not for modules on Node 20.
 import { createHash } from 'node:crypto'
@@ -14,14 +14,11 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const outdir = fileURLToPath(new URL('./dist', import.meta.url))
 const source = (path) => fileURLToPath(new URL(path, import.meta.url))
 
-/** The parts of program.ts that need the core, each loaded with `import()`: in the bundle they are all dist/core.cjs. */
-const coreParts = /^\.\/(answer|memory|extras)\.js$/
-
-/** Points program.ts's `import('./answer.js')` (and memory, extras) at the core bundle, required on first use. */
+/** Points program.ts's `import('./engine.js')` at the core bundle, required on first use. */
 const coreBundle = {
   name: 'core-bundle',
   setup(b) {
-    b.onResolve({ filter: coreParts }, () => ({ path: 'core', namespace: 'core-bundle' }))
+    b.onResolve({ filter: /^\.\/engine\.js$/ }, () => ({ path: 'core', namespace: 'core-bundle' }))
     b.onLoad({ filter: /.*/, namespace: 'core-bundle' }, () => ({ contents: "module.exports = require('./core.cjs')", loader: 'js' }))
     b.onResolve({ filter: /^\.\/core\.cjs$/ }, () => ({ path: './core.cjs', external: true }))
   },

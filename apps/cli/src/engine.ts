@@ -1,6 +1,8 @@
-// The entry of dist/core.cjs: everything the command line takes from the core, in one bundle that the command
-// line's own bundle (dist/cli.cjs) loads on the first real question. `--help`, `--version` and usage errors never
-// load it. In the source, program.ts imports the three parts separately; the build points all three at this bundle.
-export * from './answer.js'
+// Everything a question needs, as one module that program.ts imports on the first real question (`--help`,
+// `--version` and usage errors never load it): the core's analysis, memory planner and formatters, the terminal and
+// Markdown reports, the completion scripts. The build makes it dist/core.cjs, beside the command line's dist/cli.cjs.
+export * from './core.js'
 export * from './memory.js'
-export * from './extras.js'
+export { explanationLines, renderMarkdownReport, renderReport } from './report.js'
+export { renderComparison, renderMarkdownComparison } from './compare-report.js'
+export { completionScript, shells } from './completion.js'

@@ -1,4 +1,4 @@
-// The memory planner, imported only when a memory option is given (bundled in dist/core.cjs, see engine.ts).
+// The memory planner as the command line's options drive it.
 import type { Analysis, MemoryOptions, MemoryPlan } from '@nnsize/core'
 import { memoryPlanToJSON } from '../../../packages/core/src/memory/json.js'
 import { parseMemoryOptions } from '../../../packages/core/src/memory/options.js'

@@ -212,34 +212,29 @@ function report(error: unknown, io: CliIO, style: Style, debug: boolean): number
   return exitCodes.invalidInput
 }
 
-type Core = typeof import('./answer.js')
+type Core = typeof import('./engine.js')
 let core: Core | undefined
 
 /** The core and the reports, loaded on first use: `--help`, `--version` and usage errors never load them. */
 async function loadCore(): Promise<Core> {
-  core ??= await import('./answer.js')
+  core ??= await import('./engine.js')
   return core
 }
 
-type Memory = typeof import('./memory.js')
-
-/** The memory planner, loaded only when a memory option is given. */
-async function loadMemory(given: ReadonlySet<keyof CliOptions>): Promise<Memory | undefined> {
-  return wantsMemory(given) ? import('./memory.js') : undefined
-}
-
-/** The plan for the options given; a mistake inside `--optimizer`'s expression is shown at its place there. */
-function planWith(memory: Memory, analysis: Analysis, options: CliOptions): MemoryPlan {
+/** The plan for the options given, when memory options are given; a mistake inside `--optimizer`'s expression is shown at its place there. */
+function planWith(analysis: Analysis, options: CliOptions, given: ReadonlySet<keyof CliOptions>): MemoryPlan | undefined {
+  if (!wantsMemory(given)) return undefined
+  const { NnsizeError, optimizerError, planFor } = core!
   if (options.optimizer !== undefined) {
-    const error = memory.optimizerError(options.optimizer)
-    if (core?.NnsizeError.isInstance(error) && error.span) throw new SourcedError(error, options.optimizer, '--optimizer')
+    const error = optimizerError(options.optimizer)
+    if (NnsizeError.isInstance(error) && error.span) throw new SourcedError(error, options.optimizer, '--optimizer')
   }
-  return memory.planFor(analysis, options)
+  return planFor(analysis, options)
 }
 
 /** The derivations `--explain` shows: the analysis, then the memory plan. */
-async function explanation(analysis: Analysis, plan: MemoryPlan | undefined, units: 'iec' | 'si'): Promise<ExplainSection[]> {
-  const { explainAnalysis, explainMemory } = await import('./extras.js')
+function explanation(analysis: Analysis, plan: MemoryPlan | undefined, units: 'iec' | 'si'): ExplainSection[] {
+  const { explainAnalysis, explainMemory } = core!
   return [...explainAnalysis(analysis, { units }), ...(plan ? explainMemory(plan, { units }) : [])]
 }
 
@@ -280,10 +275,9 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
 
   const source = await resolveSource(parsed.input, io)
   const analysis = analyzeSource(source, options)
-  const memory = await loadMemory(given)
-  const plan = memory ? planWith(memory, analysis, options) : undefined
+  const plan = planWith(analysis, options, given)
 
-  if (options.compare !== undefined) return compare(analysis, plan, memory, source, parsed, io, style)
+  if (options.compare !== undefined) return compare(analysis, plan, source, parsed, io, style)
   const units = options.units ?? 'iec'
   if (options.share) {
     const dropped = notShared.filter((k) => given.has(k))
@@ -292,12 +286,11 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
     return exitCodes.ok
   }
   if (options.verify) {
-    const { verifySnippet } = await import('./extras.js')
-    io.stdout.write(verifySnippet(analysis, plan))
+    io.stdout.write(c.verifySnippet(analysis, plan))
     return exitCodes.ok
   }
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(toJSON(analysis, plan, memory), null, 2)}\n`)
+    io.stdout.write(`${JSON.stringify(toJSON(analysis, plan), null, 2)}\n`)
     return exitCodes.ok
   }
   if (options.csv) {
@@ -310,7 +303,7 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
     units,
     depth: options.depth ?? defaultDepth,
     allTensors: options.tensors === true,
-    explanation: options.explain ? await explanation(analysis, plan, units) : undefined,
+    explanation: options.explain ? explanation(analysis, plan, units) : undefined,
     plan,
     notes: optionNotes(options, analysis, plan),
   }
@@ -329,9 +322,9 @@ function flagOf(key: keyof CliOptions): string {
 }
 
 /** The `--json` object: the analysis and, with memory options, its plan under `memory`. */
-function toJSON(analysis: Analysis, plan: MemoryPlan | undefined, memory: Memory | undefined): unknown {
+function toJSON(analysis: Analysis, plan: MemoryPlan | undefined): unknown {
   const json = core!.analysisToJSON(analysis)
-  return plan && memory ? { ...json, memory: memory.memoryPlanToJSON(plan) } : json
+  return plan ? { ...json, memory: core!.memoryPlanToJSON(plan) } : json
 }
 
 function analyzeOptions(options: CliOptions): AnalyzeOptions {
@@ -384,14 +377,13 @@ async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
     const source = await resolveSource(parsed.input, io)
     lines = source.origin === '' ? [source.text] : splitLines(source.text)
   }
-  const memory = await loadMemory(parsed.given)
   let failed = false
   for await (const line of lines) {
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue
     let out: unknown
     try {
       const analysis = c.analyze(line, analyzeOptions(parsed.options))
-      out = toJSON(analysis, memory ? planWith(memory, analysis, parsed.options) : undefined, memory)
+      out = toJSON(analysis, planWith(analysis, parsed.options, parsed.given))
     } catch (error) {
       failed = true
       const e = c.NnsizeError.isInstance(error) ? error.toJSON() : { code: 'internal', message: error instanceof Error ? error.message : String(error) }
@@ -406,8 +398,8 @@ async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
 const analysisOptionKeys: ReadonlyArray<keyof CliOptions> = ['input', 'device', ...memoryKeys]
 
 /** `--compare`: another input, or other analysis options (`--compare "--device cpu"`) for the same input. */
-async function compare(a: Analysis, planA: MemoryPlan | undefined, memoryA: Memory | undefined, sourceA: Source, parsed: Parsed, io: CliIO, style: Style): Promise<number> {
-  const extras = await import('./extras.js')
+async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Source, parsed: Parsed, io: CliIO, style: Style): Promise<number> {
+  const c = core!
   const value = parsed.options.compare!
   let sourceB = sourceA
   let optionsB: CliOptions = parsed.options
@@ -440,24 +432,23 @@ async function compare(a: Analysis, planA: MemoryPlan | undefined, memoryA: Memo
     labels.b = sourceB.text.trim()
   }
   const b = analyzeSource(sourceB, optionsB)
-  const memoryB = memoryA ?? (await loadMemory(givenB))
-  const planB = memoryB && wantsMemory(givenB) ? planWith(memoryB, b, optionsB) : undefined
+  const planB = planWith(b, optionsB, givenB)
   if ((planA === undefined) !== (planB === undefined)) throw new UsageError('--compare: give memory options to both sides or to neither')
-  const comparison = extras.compareAnalyses(a, b, { units: parsed.options.units, plans: planA && planB ? { a: planA, b: planB } : undefined })
+  const comparison = c.compareAnalyses(a, b, { units: parsed.options.units, plans: planA && planB ? { a: planA, b: planB } : undefined })
   if (parsed.options.json) {
-    io.stdout.write(`${JSON.stringify(extras.comparisonToJSON(comparison), null, 2)}\n`)
+    io.stdout.write(`${JSON.stringify(c.comparisonToJSON(comparison), null, 2)}\n`)
     return exitCodes.ok
   }
-  const { renderComparison, renderMarkdownComparison } = extras
+  const { renderComparison, renderMarkdownComparison } = c
   if (parsed.options.markdown) {
     io.stdout.write(renderMarkdownComparison(comparison, labels))
     return exitCodes.ok
   }
   io.stdout.write(renderComparison(comparison, labels, { style, width: io.isTTY && io.columns ? io.columns : Infinity }))
   if (parsed.options.explain) {
-    const { explanationLines } = core!
+    const { explanationLines } = c
     for (const [name, analysis] of [['A', a], ['B', b]] as const) {
-      io.stdout.write(`\n${style.bold(name)}${explanationLines(extras.explainAnalysis(analysis, { units: parsed.options.units }), style, io.isTTY && io.columns ? io.columns : Infinity).join('\n')}\n`)
+      io.stdout.write(`\n${style.bold(name)}${explanationLines(c.explainAnalysis(analysis, { units: parsed.options.units }), style, io.isTTY && io.columns ? io.columns : Infinity).join('\n')}\n`)
     }
   }
   return exitCodes.ok

@@ -1,6 +1,6 @@
 import { analyze } from '@nnsize/core'
 import { describe, expect, it } from 'vitest'
-import { explainAnalysis } from './extras.js'
+import { explainAnalysis } from './engine.js'
 import { explanationLines, renderMarkdownReport, renderReport } from './report.js'
 import { chooseStyle } from './style.js'
 

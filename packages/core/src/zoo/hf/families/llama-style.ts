@@ -121,6 +121,17 @@ export function llamaStyle(o: LlamaStyleOptions): HFFamily {
   })
 }
 
+/** Biases on q, k, v and o when the config's `attention_bias` is set (default false), none in the MLP. */
+export function attentionBias(c: HFConfig): { qkv: boolean; o: boolean; mlp: boolean } {
+  const attention = c.bool('attention_bias', false)
+  return { qkv: attention, o: attention, mlp: false }
+}
+
+/** Biases on q, k and v only, whatever the config says (Qwen2's attention). */
+export function qkvBias(): { qkv: boolean; o: boolean; mlp: boolean } {
+  return { qkv: true, o: false, mlp: false }
+}
+
 /** Qwen2/Qwen3's window: layers from `max_window_layers` on use `sliding_window` when `use_sliding_window` is set. */
 export function qwenWindow(c: HFConfig, s: DecoderSizes): Partial<KVCacheShape> {
   if (!c.bool('use_sliding_window', false)) return {}

@@ -1,7 +1,7 @@
 import type { HFConfig } from '../config.js'
 import type { DecoderSizes } from '../decoder.js'
 import type { KVCacheShape } from '../model.js'
-import { everyLayerWindow, llamaStyle, qwenWindow } from './llama-style.js'
+import { attentionBias, everyLayerWindow, llamaStyle, qkvBias, qwenWindow } from './llama-style.js'
 
 // Defaults are those of transformers' configuration_<family>.py (the `__init__` keyword defaults).
 
@@ -35,7 +35,7 @@ export const qwen2 = llamaStyle({
   cls: 'Qwen2',
   defaults: { vocab: 151936, hidden: 4096, layers: 32, heads: 32, kvHeads: 32, intermediate: 22016 },
   tie: false,
-  bias: () => ({ qkv: true, o: false, mlp: false }),
+  bias: qkvBias,
   window: qwenWindow,
 })
 
@@ -46,10 +46,7 @@ export const qwen3 = llamaStyle({
   cls: 'Qwen3',
   defaults: { vocab: 151936, hidden: 4096, layers: 32, heads: 32, kvHeads: 32, intermediate: 22016, headDim: 128 },
   tie: false,
-  bias: (c) => {
-    const attention = c.bool('attention_bias', false)
-    return { qkv: attention, o: attention, mlp: false }
-  },
+  bias: attentionBias,
   qkNorm: 'head',
   window: qwenWindow,
 })
@@ -61,10 +58,7 @@ export const olmo = llamaStyle({
   cls: 'Olmo',
   defaults: { vocab: 50304, hidden: 4096, layers: 32, heads: 32, intermediate: 11008 },
   tie: false,
-  bias: (c) => {
-    const attention = c.bool('attention_bias', false)
-    return { qkv: attention, o: attention, mlp: false }
-  },
+  bias: attentionBias,
   norm: 'layer-no-params',
 })
 
@@ -75,10 +69,7 @@ export const olmo2 = llamaStyle({
   cls: 'Olmo2',
   defaults: { vocab: 50304, hidden: 4096, layers: 32, heads: 32, intermediate: 11008 },
   tie: false,
-  bias: (c) => {
-    const attention = c.bool('attention_bias', false)
-    return { qkv: attention, o: attention, mlp: false }
-  },
+  bias: attentionBias,
   qkNorm: 'all',
   layerNorms: ['post_attention_layernorm', 'post_feedforward_layernorm'],
 })
@@ -113,10 +104,7 @@ export const gemma = llamaStyle({
   cls: 'Gemma',
   defaults: { vocab: 256000, hidden: 3072, layers: 28, heads: 16, kvHeads: 16, intermediate: 24576, headDim: 256 },
   tie: true,
-  bias: (c) => {
-    const attention = c.bool('attention_bias', false)
-    return { qkv: attention, o: attention, mlp: false }
-  },
+  bias: attentionBias,
 })
 
 const gemmaNorms = ['input_layernorm', 'post_attention_layernorm', 'pre_feedforward_layernorm', 'post_feedforward_layernorm'] as const
@@ -128,10 +116,7 @@ export const gemma2 = llamaStyle({
   cls: 'Gemma2',
   defaults: { vocab: 256000, hidden: 2304, layers: 26, heads: 8, kvHeads: 4, intermediate: 9216, headDim: 256 },
   tie: true,
-  bias: (c) => {
-    const attention = c.bool('attention_bias', false)
-    return { qkv: attention, o: attention, mlp: false }
-  },
+  bias: attentionBias,
   layerNorms: gemmaNorms,
   window: (c, s) => windowedByType(c, s, 4096, (i) => i % 2 === 0),
 })
@@ -145,10 +130,7 @@ export const gemma3 = llamaStyle({
   embedType: 'Gemma3TextScaledWordEmbedding',
   defaults: { vocab: 262208, hidden: 2304, layers: 26, heads: 8, kvHeads: 4, intermediate: 9216, headDim: 256 },
   tie: true,
-  bias: (c) => {
-    const attention = c.bool('attention_bias', false)
-    return { qkv: attention, o: attention, mlp: false }
-  },
+  bias: attentionBias,
   qkNorm: 'head',
   layerNorms: gemmaNorms,
   extraRotary: ['rotary_emb_local'],

@@ -2,7 +2,7 @@ import { NnsizeError } from '../../../errors.js'
 import type { ModuleNode } from '../../../model/module.js'
 import type { HFConfig } from '../config.js'
 import { gatedMLP } from '../decoder.js'
-import { everyLayerWindow, llamaStyle, qwenWindow } from './llama-style.js'
+import { attentionBias, everyLayerWindow, llamaStyle, qkvBias, qwenWindow } from './llama-style.js'
 import type { MLPBuilder, MLPContext } from './llama-style.js'
 
 /** Reads the routed-expert counts and checks that a token does not use more experts than there are. */
@@ -105,7 +105,7 @@ export const qwen2Moe = llamaStyle({
   cls: 'Qwen2Moe',
   defaults: { vocab: 151936, hidden: 2048, layers: 24, heads: 16, kvHeads: 16, intermediate: 5632 },
   tie: false,
-  bias: () => ({ qkv: true, o: false, mlp: false }),
+  bias: qkvBias,
   mlp: qwenMoE(true),
   window: qwenWindow,
 })
@@ -117,10 +117,7 @@ export const qwen3Moe = llamaStyle({
   cls: 'Qwen3Moe',
   defaults: { vocab: 151936, hidden: 2048, layers: 24, heads: 32, kvHeads: 4, intermediate: 6144, headDim: 128 },
   tie: false,
-  bias: (c) => {
-    const attention = c.bool('attention_bias', false)
-    return { qkv: attention, o: attention, mlp: false }
-  },
+  bias: attentionBias,
   qkNorm: 'head',
   mlp: qwenMoE(false),
   window: qwenWindow,

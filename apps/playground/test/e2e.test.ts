@@ -4,7 +4,7 @@
  * Screenshots land in apps/playground/test-results/.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -333,6 +333,58 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     } finally {
       await context.setOffline(false)
       await page.close()
+    }
+  })
+
+  it('works offline after a second deploy with other file names, from a host that sends max-age=600', { timeout: 180_000 }, async () => {
+    // The second deploy: the same build with every asset renamed (as changed sources would name them) and a new
+    // service-worker version, served from the same address after the first.
+    const second = join(results, 'e2e-dist-second')
+    rmSync(second, { recursive: true, force: true })
+    cpSync(outDir, second, { recursive: true })
+    const renamed = new Map(readdirSync(join(second, 'assets')).map((name) => [name, name.replace('-', '-next')]))
+    for (const [from, to] of renamed) renameSync(join(second, 'assets', from), join(second, 'assets', to))
+    const textFiles = ['index.html', 'sw.js', ...[...renamed.values()].filter((n) => /\.(js|css)$/.test(n)).map((n) => `assets/${n}`)]
+    for (const file of textFiles) {
+      let text = readFileSync(join(second, file), 'utf8')
+      for (const [from, to] of renamed) text = text.split(from).join(to)
+      if (file === 'sw.js') text = text.replace(/const VERSION = "([0-9a-f]+)"/, 'const VERSION = "$1-next"')
+      writeFileSync(join(second, file), text)
+    }
+    expect(readFileSync(join(second, 'sw.js'), 'utf8')).toMatch(/const VERSION = "[0-9a-f]+-next"/)
+
+    const host = await serveStatic(outDir, '/deployed/', { cacheControl: 'max-age=600' })
+    const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'] })
+    const visitor = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    visitor.on('weberror', (error) => pageErrors.push(error.error().message))
+    try {
+      const page = await visitor.newPage()
+      await page.goto(host.url)
+      await total(page, '295,168')
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready
+        if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+      })
+      // The second deploy goes live; the page's service worker finds it and takes over once it has it all.
+      host.setRoot(second)
+      await page.evaluate(async () => {
+        const changed = new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+        await (await navigator.serviceWorker.getRegistration())!.update()
+        await changed
+      })
+      // Ten minutes later the HTTP cache has expired (max-age=600); then the network goes.
+      const cdp = await visitor.newCDPSession(page)
+      await cdp.send('Network.clearBrowserCache')
+      await visitor.setOffline(true)
+      await page.reload()
+      await total(page, '295,168')
+      expect(await page.locator('script[src*="-next"]').count()).toBe(1)
+      await typeSource(page, 'Linear(10, 5)')
+      await total(page, '55')
+    } finally {
+      await visitor.setOffline(false)
+      await browser.close()
+      await host.close()
     }
   })
 

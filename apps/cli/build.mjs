@@ -64,7 +64,8 @@ for (const name of ['cli.cjs', 'core.cjs']) {
   if (/\bimport\(/.test(code)) throw new Error(`${name} still contains a dynamic import()`)
   // Pure ASCII source reads as a one-byte string: escape what esbuild leaves in regular expressions (`×`, `│`).
   const ascii = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-  // the first line names the text's hash: bin/nnsize.cjs keys its code cache by it (see bundleHeader there)
+  // the first line names the version (bin/nnsize.cjs names its cache files by it) and the hash of the text, which
+  // tells builds apart; the launcher keys its code cache by its own SHA-256 of the whole file, checked at every start
   const hash = createHash('sha256').update(ascii).digest('hex').slice(0, 16)
   writeFileSync(file, `// nnsize ${pkg.version} ${hash}\n${ascii}`)
 }

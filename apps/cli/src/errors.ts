@@ -8,7 +8,17 @@ export class UsageError extends Error {
 /** The input cannot be read (missing file, a directory, binary data, empty text): exit code 1. */
 export class InputError extends Error {
   override readonly name = 'InputError'
+  constructor(
+    message: string,
+    /** Stable code, as `--jsonl` error objects carry it: `input-too-large`, `binary-input`, `unreadable` or `input`. */
+    readonly code: InputErrorCode = 'input',
+  ) {
+    super(message)
+  }
 }
+
+/** Codes of {@link InputError}s (docs/limits.md lists the caps behind `input-too-large`). */
+export type InputErrorCode = 'input' | 'input-too-large' | 'binary-input' | 'unreadable'
 
 /** An {@link NnsizeError} with the text it points into, for the caret display. */
 export class SourcedError extends Error {

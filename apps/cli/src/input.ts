@@ -1,4 +1,7 @@
+import { decodeText } from './decode.js'
 import { InputError, UsageError } from './errors.js'
+
+export { decodeText }
 
 /** Where the text to analyse came from. */
 export interface Source {
@@ -13,8 +16,10 @@ export interface Source {
 /** Standard input as the CLI sees it: text (tests), a stream (a real process), or nothing. */
 export type StdinLike = string | (AsyncIterable<Uint8Array | string> & { isTTY?: boolean | undefined }) | undefined
 
-/** Largest file or standard input read, in bytes. */
+/** Largest file, standard input (all of it, or one `--jsonl` line of it) that nnsize reads, in bytes. */
 export const maxInputBytes = 16 * 1024 * 1024
+
+const maxInputMiB = maxInputBytes / 1024 / 1024
 
 /** True when standard input has data to offer (a pipe or a file, not a terminal). */
 export function hasStdin(stdin: StdinLike): boolean {
@@ -23,60 +28,61 @@ export function hasStdin(stdin: StdinLike): boolean {
   return stdin.isTTY !== true
 }
 
-/** Decodes bytes as UTF-8 text; binary data (NUL bytes, invalid UTF-8) is an {@link InputError}. */
-export function decodeText(bytes: Uint8Array, what: string): string {
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    throw new InputError(`${what} is binary data, not text: give an expression, a text file of statements or a config.json`)
+/** Standard input's chunks as bytes. */
+export async function* stdinChunks(stdin: Exclude<StdinLike, undefined>): AsyncGenerator<Uint8Array> {
+  if (typeof stdin === 'string') {
+    yield new TextEncoder().encode(stdin)
+    return
   }
-  if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new InputError(`${what} is binary data, not text: give an expression, a text file of statements or a config.json`)
-  return text.startsWith('\ufeff') ? text.slice(1) : text
+  for await (const chunk of stdin) yield typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk
 }
 
-/** Reads all of standard input as text. */
+/** Reads all of standard input as text, stopping with an error once more than {@link maxInputBytes} have come. */
 export async function readStdin(stdin: StdinLike): Promise<string> {
   if (stdin === undefined) throw new UsageError('no standard input to read: pipe text into nnsize or give the input as an argument')
   if (typeof stdin === 'string') return stdin
   const chunks: Uint8Array[] = []
   let size = 0
-  for await (const chunk of stdin) {
-    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk
+  for await (const bytes of stdinChunks(stdin)) {
     size += bytes.byteLength
-    if (size > maxInputBytes) throw new InputError(`standard input is larger than ${maxInputBytes / 1024 / 1024} MiB, the most nnsize reads`)
+    if (size > maxInputBytes) throw new InputError(`standard input is larger than ${maxInputMiB} MiB, the most nnsize reads`, 'input-too-large')
     chunks.push(bytes)
   }
   return decodeText(Buffer.concat(chunks), 'standard input')
 }
 
-/** Lines of standard input as they arrive, without their line endings. */
-export async function* stdinLines(stdin: StdinLike): AsyncGenerator<string> {
-  if (stdin === undefined) throw new UsageError('no standard input to read: pipe one expression per line into nnsize --jsonl')
-  if (typeof stdin === 'string') {
-    yield* splitLines(stdin)
-    return
-  }
-  const decoder = new TextDecoder('utf-8', { fatal: true })
-  let pending = ''
-  for await (const chunk of stdin) {
-    let text: string
-    try {
-      text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
-    } catch {
-      throw new InputError('standard input is binary data, not text: give one expression per line')
-    }
-    if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new InputError('standard input is binary data, not text: give one expression per line')
-    pending += text
-    let newline = pending.indexOf('\n')
+/**
+ * Splits chunks of bytes into lines (without `\n`) as they arrive. A line longer than `maxLineBytes` is not kept: it
+ * comes back as `undefined` and ends the lines, since nothing after it can be trusted to be line-oriented text.
+ */
+export async function* byteLines(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<Uint8Array | undefined> {
+  let pending: Uint8Array[] = []
+  let pendingBytes = 0
+  for await (const chunk of chunks) {
+    let start = 0
+    let newline = chunk.indexOf(0x0a)
     while (newline !== -1) {
-      yield pending.slice(0, newline).replace(/\r$/, '')
-      pending = pending.slice(newline + 1)
-      newline = pending.indexOf('\n')
+      if (pendingBytes + newline - start > maxLineBytes) {
+        yield undefined
+        return
+      }
+      pending.push(chunk.subarray(start, newline))
+      yield pending.length === 1 ? pending[0]! : Buffer.concat(pending)
+      pending = []
+      pendingBytes = 0
+      start = newline + 1
+      newline = chunk.indexOf(0x0a, start)
     }
-    if (pending.length > maxInputBytes) throw new InputError(`a line of standard input is longer than ${maxInputBytes / 1024 / 1024} MiB`)
+    if (start < chunk.length) {
+      pending.push(chunk.subarray(start))
+      pendingBytes += chunk.length - start
+      if (pendingBytes > maxLineBytes) {
+        yield undefined
+        return
+      }
+    }
   }
-  if (pending !== '') yield pending.replace(/\r$/, '')
+  if (pendingBytes > 0) yield Buffer.concat(pending)
 }
 
 /** The lines of a text, without their line endings. */
@@ -97,24 +103,47 @@ export function looksLikePath(arg: string): boolean {
 
 /** Reads a file as text, with one clear line for each way it can fail. */
 export async function readSourceFile(path: string, cwd: string, shown: string): Promise<string> {
-  const { stat, readFile } = await import('node:fs/promises')
+  return decodeText(await readFileBytes(path, cwd, shown), `'${shown}'`)
+}
+
+/**
+ * Reads a file's bytes, at most {@link maxInputBytes} of them: the size a file reports is checked first, and the
+ * bytes actually read are counted, so a device (`/dev/zero`, `/dev/urandom`, whose size is 0) or a growing file
+ * stops with an error instead of being read forever.
+ */
+export async function readFileBytes(path: string, cwd: string, shown: string): Promise<Uint8Array> {
+  const { open } = await import('node:fs/promises')
   const { resolve } = await import('node:path')
-  const full = resolve(cwd, path)
-  let info: Awaited<ReturnType<typeof stat>>
+  let handle: Awaited<ReturnType<typeof open>>
   try {
-    info = await stat(full)
+    handle = await open(resolve(cwd, path), 'r')
   } catch (error) {
-    throw new InputError(fileProblem(shown, error))
+    throw new InputError(fileProblem(shown, error), 'unreadable')
   }
-  if (info.isDirectory()) throw new InputError(`cannot read '${shown}': it is a directory; give a config.json, a text file of statements or an expression`)
-  if (info.size > maxInputBytes) throw new InputError(`cannot read '${shown}': it is ${(info.size / 1024 / 1024).toFixed(1)} MiB, more than the ${maxInputBytes / 1024 / 1024} MiB nnsize reads`)
-  let bytes: Uint8Array
   try {
-    bytes = await readFile(full)
-  } catch (error) {
-    throw new InputError(fileProblem(shown, error))
+    const info = await handle.stat()
+    if (info.isDirectory()) throw new InputError(`cannot read '${shown}': it is a directory; give a config.json, a text file of statements or an expression`, 'unreadable')
+    if (info.size > maxInputBytes) throw new InputError(`cannot read '${shown}': it is ${(info.size / 1024 / 1024).toFixed(1)} MiB, more than the ${maxInputMiB} MiB nnsize reads`, 'input-too-large')
+    const chunks: Uint8Array[] = []
+    let size = 0
+    for (;;) {
+      // one byte past the limit tells a file of exactly the limit from a longer one
+      const buffer = Buffer.allocUnsafe(Math.min(1024 * 1024, maxInputBytes + 1 - size))
+      let read: number
+      try {
+        read = (await handle.read(buffer, 0, buffer.length, null)).bytesRead
+      } catch (error) {
+        throw new InputError(fileProblem(shown, error), 'unreadable')
+      }
+      if (read === 0) break
+      size += read
+      if (size > maxInputBytes) throw new InputError(`cannot read '${shown}': it is larger than the ${maxInputMiB} MiB nnsize reads`, 'input-too-large')
+      chunks.push(buffer.subarray(0, read))
+    }
+    return Buffer.concat(chunks)
+  } finally {
+    await handle.close()
   }
-  return decodeText(bytes, `'${shown}'`)
 }
 
 function fileProblem(shown: string, error: unknown): string {
@@ -136,11 +165,16 @@ export async function resolveSource(arg: string | undefined, io: { stdin: StdinL
     const text = await readStdin(io.stdin)
     return { text, origin: '<stdin>', json: text.trimStart().startsWith('{') }
   }
-  if (looksLikePath(arg) || (!/[()\n=,\s]/.test(arg) && (await isFile(arg, io.cwd)))) {
+  if (await takesAsPath(arg, io.cwd)) {
     const text = await readSourceFile(arg, io.cwd, arg)
     return { text, origin: arg, json: /\.json$/i.test(arg) || text.trimStart().startsWith('{') }
   }
   return { text: arg, origin: '', json: arg.trimStart().startsWith('{') }
+}
+
+/** Whether an argument (or a `--jsonl` line) names a file: it is written like a path, or it is a name that an existing file has. */
+export async function takesAsPath(arg: string, cwd: string): Promise<boolean> {
+  return looksLikePath(arg) || (!/[()\n=,\s]/.test(arg) && (await isFile(arg, cwd)))
 }
 
 async function isFile(path: string, cwd: string): Promise<boolean> {

@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander'
 import type { Analysis, AnalyzeOptions, ExplainSection, MemoryPlan } from '@nnsize/core'
 import { exitCodes, InputError, SourcedError, UsageError } from './errors.js'
-import { resolveSource, splitLines, stdinLines } from './input.js'
+import { resolveSource } from './input.js'
+import { jsonlError, jsonlItems } from './jsonl-input.js'
 import type { Source, StdinLike } from './input.js'
 import { longFlag, memoryKeys, notShared, optionSpecs, outputModes, splitArgs, wantsMemory } from './options.js'
 import type { CliOptions, OptionSpec } from './options.js'
@@ -364,31 +365,19 @@ function shareState(source: Source, options: CliOptions, given: Set<keyof CliOpt
   }
 }
 
-/** One JSON object per input line; a failing line becomes an `error` object and the run goes on. */
+/** One JSON object per input line; a failing line becomes an `error` object with its line number and the run goes on. */
 async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
   const c = core!
-  let lines: AsyncIterable<string> | Iterable<string>
-  if (parsed.input === undefined || parsed.input === '-') {
-    if (parsed.input === undefined && (io.stdin === undefined || (typeof io.stdin !== 'string' && io.stdin.isTTY === true))) {
-      throw new UsageError('--jsonl reads one input per line from standard input or a file: printf "Linear(10, 20)\\n" | nnsize --jsonl')
-    }
-    lines = stdinLines(io.stdin)
-  } else {
-    const source = await resolveSource(parsed.input, io)
-    lines = source.origin === '' ? [source.text] : splitLines(source.text)
-  }
   let failed = false
-  for await (const line of lines) {
-    if (line.trim() === '' || line.trimStart().startsWith('#')) continue
+  for await (const item of jsonlItems(parsed.input, io)) {
     let out: unknown
     try {
-      const analysis = c.analyze(line, analyzeOptions(parsed.options))
+      if (item.problem) throw item.problem
+      const analysis = analyzeSource(item.source, parsed.options)
       out = toJSON(analysis, planWith(analysis, parsed.options, parsed.given))
     } catch (error) {
       failed = true
-      const e = c.NnsizeError.isInstance(error) ? error.toJSON() : { code: 'internal', message: error instanceof Error ? error.message : String(error) }
-      const where = error instanceof SourcedError ? error.error.toJSON() : e
-      out = { input: line, error: { code: where.code, message: where.message, start: 'start' in where ? (where.start ?? null) : null, end: 'end' in where ? (where.end ?? null) : null, ...('suggestions' in where && where.suggestions ? { suggestions: where.suggestions } : {}) } }
+      out = jsonlError(item, error, (e) => (c.NnsizeError.isInstance(e) ? e.toJSON() : undefined))
     }
     io.stdout.write(`${JSON.stringify(out)}\n`)
   }

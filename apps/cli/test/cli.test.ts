@@ -57,7 +57,7 @@ describe('nnsize as a subprocess: output formats', () => {
     const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l))
     expect(lines).toHaveLength(3)
     expect(lines[0].params.total).toBe(220)
-    expect(lines[1]).toEqual({ input: 'Conv2d(3, 8, 3', error: { code: 'syntax', message: '`(` was never closed: add `)`.', start: 6, end: 7 } })
+    expect(lines[1]).toEqual({ input: 'Conv2d(3, 8, 3', line: 2, error: { code: 'syntax', message: '`(` was never closed: add `)`.', start: 6, end: 7 } })
     expect(lines[2].params.total).toBe(224)
   })
 
@@ -202,7 +202,13 @@ describe('nnsize as a subprocess: errors', () => {
       stdout: '',
       stderr: 'nnsize: standard input is binary data, not text: give an expression, a text file of statements or a config.json\n',
     })
-    expect((await nnsize(['--jsonl'], { stdin: garbage })).stderr).toBe('nnsize: standard input is binary data, not text: give one expression per line\n')
+    // --jsonl judges each line on its own: this one line is an error object
+    const lines = await nnsize(['--jsonl'], { stdin: garbage })
+    expect([lines.code, lines.stderr, JSON.parse(lines.stdout).error]).toEqual([
+      1,
+      '',
+      { code: 'binary-input', message: 'line 1 of standard input is binary data, not text: give an expression, a text file of statements or a config.json', start: null, end: null },
+    ])
   })
 
   it('says when the input is empty', async () => {

@@ -11,8 +11,14 @@ export interface RunResult {
   stderr: string
 }
 
-/** Runs `nnsize <args>` as a subprocess, feeding `stdin` (closed empty when not given). */
-export function nnsize(args: readonly string[], options: { stdin?: string | Buffer; env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<RunResult> {
+/**
+ * Runs `nnsize <args>` as a subprocess, feeding `stdin` (closed empty when not given). With `timeoutMs`, a run that
+ * takes longer is killed and answers `code: null` with `timedOut: true`.
+ */
+export function nnsize(
+  args: readonly string[],
+  options: { stdin?: string | Buffer; env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {},
+): Promise<RunResult & { timedOut?: boolean }> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env }
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
@@ -21,8 +27,13 @@ export function nnsize(args: readonly string[], options: { stdin?: string | Buff
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    let timedOut = false
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), options.timeoutMs)
     child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve(timedOut ? { code, stdout, stderr, timedOut } : { code, stdout, stderr })
+    })
     child.stdin.on('error', () => undefined)
     child.stdin.end(options.stdin ?? '')
   })

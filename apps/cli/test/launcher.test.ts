@@ -1,8 +1,12 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { Script } from 'node:vm'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { nnsize } from './helpers.js'
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url))
@@ -116,5 +120,181 @@ describe('the code cache of bin/nnsize.cjs', () => {
     const r = await nnsize(['--version'], { env: { NNSIZE_COMPILE_CACHE: undefined, XDG_CACHE_HOME: xdg } })
     expect(r.stdout).toBe(`${version}\n`)
     expect(readdirSync(join(xdg, 'nnsize'))).toEqual([expect.stringMatching(/^cli-.*\.bin$/)])
+  })
+})
+
+/** The launcher's cache functions, as bin/nnsize.cjs exports them when it is required rather than run. */
+interface Launcher {
+  readCacheFile(file: string, key: Buffer): Buffer | undefined
+  writeCacheFile(file: string, key: Buffer, data: Uint8Array, temporary: string): void
+  cacheKey(textHash: string): Buffer
+  tagOf(key: Buffer, data: Uint8Array): Buffer
+  magic: Buffer
+  maxCacheBytes: number
+}
+const require = createRequire(import.meta.url)
+const launcher = require('../bin/nnsize.cjs') as Launcher
+const nodeFs = require('node:fs') as typeof import('node:fs')
+
+/** The function text bin/nnsize.cjs compiles for a bundle. */
+const wrap = (text: string): string => `(function (exports, require, module, __filename, __dirname) {${text}\n})`
+
+/**
+ * An attack on dist/cli.cjs: V8's cached data for other code of exactly the same length, which writes `marker` when it
+ * runs. V8 itself accepts it for the real bundle: only nnsize's own checks stand between it and a run.
+ */
+function plantedCode(marker: string): { data: Buffer; realText: string; payloadText: string } {
+  const realText = readFileSync(join(dist, 'cli.cjs'), 'latin1')
+  const head = `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "pwned");`
+  const payloadText = head + ' '.repeat(realText.length - head.length)
+  const data = new Script(wrap(payloadText)).createCachedData()
+  const accepted = new Script(wrap(realText), { cachedData: data })
+  expect(accepted.cachedDataRejected).toBe(false)
+  return { data, realText, payloadText }
+}
+
+/** A cache file in nnsize's format whose tag is made with the key of `text`. */
+function cacheFileFor(text: string, data: Buffer): Buffer {
+  const key = launcher.cacheKey(createHash('sha256').update(text, 'latin1').digest('hex'))
+  return Buffer.concat([launcher.magic, launcher.tagOf(key, data), data])
+}
+
+/** The name nnsize gives the cache of dist/cli.cjs, found by letting it write one. */
+async function cliCacheName(): Promise<string> {
+  const folder = mkdtempSync(join(work, 'name-'))
+  await nnsize(['--version'], { env: { NNSIZE_COMPILE_CACHE: folder } })
+  const [name] = readdirSync(folder)
+  return name!
+}
+
+describe('the code cache refuses what is not provably its own', () => {
+  it('never runs cached code made for other code of the same length, in any form', async () => {
+    const name = await cliCacheName()
+    const marker = join(work, 'planted-marker')
+    const { data, payloadText } = plantedCode(marker)
+    const plants = {
+      // V8's bytes as they are
+      raw: data,
+      // nnsize's format, tagged for the other code
+      otherKey: cacheFileFor(payloadText, data),
+      // nnsize's format with a tag that is not one
+      badTag: Buffer.concat([launcher.magic, Buffer.alloc(32), data]),
+    }
+    for (const [kind, bytes] of Object.entries(plants)) {
+      const folder = cacheFolder(`planted-${kind}`)
+      mkdirSync(folder, { mode: 0o700 })
+      writeFileSync(join(folder, name), bytes, { mode: 0o600 })
+      const r = await nnsize(['--version'], { env: { NNSIZE_COMPILE_CACHE: folder } })
+      expect(r, kind).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
+      expect(existsSync(marker), kind).toBe(false)
+      // replaced by a cache of its own
+      expect(readFileSync(join(folder, name)).equals(bytes), kind).toBe(false)
+    }
+  })
+
+  it('uses no cache in a folder that others can write, even one tagged for the real bundle', async () => {
+    const name = await cliCacheName()
+    const marker = join(work, 'shared-marker')
+    const { data, realText } = plantedCode(marker)
+    const folder = cacheFolder('world-writable')
+    mkdirSync(folder)
+    chmodSync(folder, 0o777)
+    writeFileSync(join(folder, name), cacheFileFor(realText, data), { mode: 0o600 })
+    const before = readdirSync(folder)
+    const r = await nnsize([conv], { env: { NNSIZE_COMPILE_CACHE: folder } })
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toContain(answer)
+    expect(existsSync(marker)).toBe(false)
+    // nothing written there either
+    expect(readdirSync(folder)).toEqual(before)
+  })
+
+  it.skipIf(!isRoot)("uses no cache in another user's folder", async () => {
+    const name = await cliCacheName()
+    const marker = join(work, 'foreign-marker')
+    const { data, realText } = plantedCode(marker)
+    const folder = cacheFolder('foreign')
+    mkdirSync(folder, { mode: 0o755 })
+    writeFileSync(join(folder, name), cacheFileFor(realText, data))
+    chownSync(join(folder, name), 65534, 65534)
+    chownSync(folder, 65534, 65534)
+    const r = await nnsize(['--version'], { env: { NNSIZE_COMPILE_CACHE: folder } })
+    expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
+    expect(existsSync(marker)).toBe(false)
+    expect(readdirSync(folder)).toEqual([name])
+  })
+
+  it('follows no symbolic link: not to a cache elsewhere, not to a file it would overwrite, not to /dev/zero', async () => {
+    const name = await cliCacheName()
+    const marker = join(work, 'linked-marker')
+    const { data, realText } = plantedCode(marker)
+    const elsewhere = join(work, 'elsewhere.bin')
+    const precious = cacheFileFor(realText, data)
+    writeFileSync(elsewhere, precious)
+    const folder = cacheFolder('linked')
+    mkdirSync(folder, { mode: 0o700 })
+    symlinkSync(elsewhere, join(folder, name))
+    const r = await nnsize(['--version'], { env: { NNSIZE_COMPILE_CACHE: folder } })
+    expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
+    expect(existsSync(marker)).toBe(false)
+    expect(readFileSync(elsewhere).equals(precious)).toBe(true)
+    // the link itself was replaced by a regular file
+    expect(lstatSync(join(folder, name)).isFile()).toBe(true)
+
+    const zero = cacheFolder('dev-zero')
+    mkdirSync(zero, { mode: 0o700 })
+    symlinkSync('/dev/zero', join(zero, name))
+    const started = performance.now()
+    expect(await nnsize(['--version'], { env: { NNSIZE_COMPILE_CACHE: zero }, timeoutMs: 20_000 })).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
+    expect(performance.now() - started).toBeLessThan(10_000)
+  })
+
+  it('answers at once when the cache file is a FIFO or a device', async () => {
+    const name = await cliCacheName()
+    const folder = cacheFolder('fifo')
+    mkdirSync(folder, { mode: 0o700 })
+    execFileSync('mkfifo', [join(folder, name)])
+    expect(await nnsize(['--version'], { env: { NNSIZE_COMPILE_CACHE: folder }, timeoutMs: 20_000 })).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
+  })
+
+  it('writes through a new file created exclusively, never through a link planted at its name', () => {
+    const folder = cacheFolder('temporary')
+    mkdirSync(folder, { mode: 0o700 })
+    const target = join(work, 'temporary-target')
+    writeFileSync(target, 'precious')
+    const file = join(folder, 'cli.bin')
+    const temporary = `${file}.1-planted.tmp`
+    symlinkSync(target, temporary)
+    const key = launcher.cacheKey('0'.repeat(64))
+    expect(() => launcher.writeCacheFile(file, key, Buffer.from('data'), temporary)).toThrow(/EEXIST/)
+    expect(readFileSync(target, 'utf8')).toBe('precious')
+    expect(existsSync(file)).toBe(false)
+
+    launcher.writeCacheFile(file, key, Buffer.from('data'), `${file}.2.tmp`)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(launcher.readCacheFile(file, key)?.toString()).toBe('data')
+    expect(launcher.readCacheFile(file, launcher.cacheKey('1'.repeat(64)))).toBeUndefined()
+    // the planted link is not nnsize's to remove
+    expect(readdirSync(folder).sort()).toEqual(['cli.bin', 'cli.bin.1-planted.tmp'])
+  })
+
+  it('checks the size before reading and reads nothing past the limit', () => {
+    const file = join(work, 'huge.bin')
+    writeFileSync(file, launcher.magic)
+    truncateSync(file, launcher.maxCacheBytes + 1)
+    const reads = vi.spyOn(nodeFs, 'readSync')
+    try {
+      expect(launcher.readCacheFile(file, launcher.cacheKey('0'.repeat(64)))).toBeUndefined()
+      expect(reads).not.toHaveBeenCalled()
+    } finally {
+      reads.mockRestore()
+    }
+  })
+
+  it('keeps its folder and files private to the user', async () => {
+    const folder = cacheFolder('modes')
+    await nnsize(['--version'], { env: { NNSIZE_COMPILE_CACHE: folder } })
+    expect(statSync(folder).mode & 0o777).toBe(0o700)
+    for (const f of readdirSync(folder)) expect(statSync(join(folder, f)).mode & 0o777).toBe(0o600)
   })
 })

@@ -25,13 +25,36 @@ const PREFIX = 'nnsize-playground:' + self.registration.scope + ':'
 const CACHE = PREFIX + VERSION
 const PAGE = new URL('./', self.registration.scope).href
 
-self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll(FILES.map((file) => new URL(file, self.registration.scope).href)))
-      .then(() => self.skipWaiting()),
+/**
+ * Caches every file of this version, all or none. Each is fetched past the HTTP cache ('reload'): a host's max-age
+ * would otherwise hand back the previous deploy's page, whose files this version does not have. The page must name
+ * only files of this version; if it does not, or any file fails, the install fails and the version in use stays.
+ */
+async function precache() {
+  const urls = FILES.map((file) => new URL(file, self.registration.scope).href)
+  const responses = await Promise.all(
+    urls.map(async (url) => {
+      const response = await fetch(url, { cache: 'reload' })
+      if (!response.ok) throw new Error(url + ' answered ' + response.status)
+      return response
+    }),
   )
+  const page = await responses[urls.indexOf(PAGE)].clone().text()
+  for (const match of page.matchAll(/\\b(?:src|href)="([^"]+)"/g)) {
+    const url = new URL(match[1], PAGE).href
+    if (url.startsWith(self.registration.scope) && !urls.includes(url)) throw new Error('the page names ' + url + ', which is not part of this version')
+  }
+  const cache = await caches.open(CACHE)
+  try {
+    await Promise.all(urls.map((url, i) => cache.put(url, responses[i])))
+  } catch (error) {
+    await caches.delete(CACHE)
+    throw error
+  }
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precache().then(() => self.skipWaiting()))
 })
 
 self.addEventListener('activate', (event) => {

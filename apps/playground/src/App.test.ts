@@ -52,7 +52,7 @@ describe('App', () => {
   it('offers the misspelt name fixes as buttons', () => {
     const body = page(hashOf('nn.Conv2D(128, 256, 3)'))
     expect(body).toContain('aria-label="Replace Conv2D with Conv2d"')
-    expect(body).toMatch(/<pre class="excerpt[^"]*" data-testid="caret">/)
+    expect(body).toMatch(/<pre class="excerpt[^"]*" data-testid="caret" role="region" aria-label="Where the error is" tabindex="0">/)
   })
 
   it('survives a huge input with an error instead of a hang', () => {

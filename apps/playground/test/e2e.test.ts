@@ -4,7 +4,7 @@
  * Screenshots land in apps/playground/test-results/.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -195,7 +195,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
   it('loads a torchvision model from the picker and a config.json from a file', async () => {
     const page = await open()
     await total(page, '295,168')
-    await page.getByRole('combobox', { name: 'Load a model' }).selectOption('tv:resnet18')
+    await page.getByRole('button', { name: 'Load a model' }).click()
+    await page.getByRole('menuitem', { name: 'resnet18', exact: true }).click()
     await total(page, formatCount(analyze('resnet18()').params.total))
     expect(await page.locator('#source').inputValue()).toBe('resnet18()')
     expect(await page.locator('#input-shape').inputValue()).toBe('1,3,224,224')
@@ -334,6 +335,315 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
       await context.setOffline(false)
       await page.close()
     }
+  })
+
+  it('works offline after a second deploy with other file names, from a host that sends max-age=600', { timeout: 180_000 }, async () => {
+    // The second deploy: the same build with every asset renamed (as changed sources would name them) and a new
+    // service-worker version, served from the same address after the first.
+    const second = join(results, 'e2e-dist-second')
+    rmSync(second, { recursive: true, force: true })
+    cpSync(outDir, second, { recursive: true })
+    const renamed = new Map(readdirSync(join(second, 'assets')).map((name) => [name, name.replace('-', '-next')]))
+    for (const [from, to] of renamed) renameSync(join(second, 'assets', from), join(second, 'assets', to))
+    const textFiles = ['index.html', 'sw.js', ...[...renamed.values()].filter((n) => /\.(js|css)$/.test(n)).map((n) => `assets/${n}`)]
+    for (const file of textFiles) {
+      let text = readFileSync(join(second, file), 'utf8')
+      for (const [from, to] of renamed) text = text.split(from).join(to)
+      if (file === 'sw.js') text = text.replace(/const VERSION = "([0-9a-f]+)"/, 'const VERSION = "$1-next"')
+      writeFileSync(join(second, file), text)
+    }
+    expect(readFileSync(join(second, 'sw.js'), 'utf8')).toMatch(/const VERSION = "[0-9a-f]+-next"/)
+
+    const host = await serveStatic(outDir, '/deployed/', { cacheControl: 'max-age=600' })
+    const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'] })
+    const visitor = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    visitor.on('weberror', (error) => pageErrors.push(error.error().message))
+    try {
+      const page = await visitor.newPage()
+      await page.goto(host.url)
+      await total(page, '295,168')
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready
+        if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+      })
+      // The second deploy goes live; the page's service worker finds it and takes over once it has it all.
+      host.setRoot(second)
+      await page.evaluate(async () => {
+        const changed = new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+        await (await navigator.serviceWorker.getRegistration())!.update()
+        await changed
+      })
+      // Ten minutes later the HTTP cache has expired (max-age=600); then the network goes.
+      const cdp = await visitor.newCDPSession(page)
+      await cdp.send('Network.clearBrowserCache')
+      await visitor.setOffline(true)
+      await page.reload()
+      await total(page, '295,168')
+      expect(await page.locator('script[src*="-next"]').count()).toBe(1)
+      await typeSource(page, 'Linear(10, 5)')
+      await total(page, '55')
+    } finally {
+      await visitor.setOffline(false)
+      await browser.close()
+      await host.close()
+    }
+  })
+
+  it('lays the coloured text of the editor exactly over the text field: caret geometry agrees, also scrolled', async () => {
+    const page = await open()
+    const lines = ['nn.Sequential(', ...Array.from({ length: 40 }, (_, i) => `    nn.Linear(${i + 1}, ${i + 2}),  # ${'wide '.repeat(i)}`), ')']
+    await page.locator('#source').fill(lines.join('\n'))
+    await total(page, formatCount(analyze(lines.join('\n')).params.total))
+    /** Where the text field puts the caret at `offset` (a mirror with its font and padding) and where the overlay draws that character. */
+    const geometry = (offsets: number[]) =>
+      page.evaluate((offsets) => {
+        const field = document.querySelector<HTMLTextAreaElement>('#source')!
+        const code = document.querySelector('.overlay code')!
+        const style = getComputedStyle(field)
+        const box = field.getBoundingClientRect()
+        const mirror = document.createElement('div')
+        for (const p of ['fontFamily', 'fontSize', 'fontWeight', 'lineHeight', 'letterSpacing', 'tabSize', 'paddingTop', 'paddingLeft'] as const) mirror.style[p] = style[p]
+        Object.assign(mirror.style, { position: 'fixed', left: `${box.left}px`, top: `${box.top}px`, whiteSpace: 'pre', visibility: 'hidden', margin: '0', border: '0' })
+        document.body.append(mirror)
+        // the box of the character at `offset`: in the mirror (where the field lays it out) and in the overlay
+        const at = (offset: number) => {
+          mirror.textContent = field.value.slice(0, offset)
+          const marker = mirror.appendChild(document.createElement('span'))
+          marker.textContent = field.value[offset]!
+          const fieldRect = marker.getBoundingClientRect()
+          const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT)
+          let left = offset
+          let node = walker.nextNode() as Text | null
+          while (node && left >= node.length) {
+            left -= node.length
+            node = walker.nextNode() as Text | null
+          }
+          const range = document.createRange()
+          range.setStart(node!, left)
+          range.setEnd(node!, left + 1)
+          const drawn = range.getBoundingClientRect()
+          return { dx: drawn.left - (fieldRect.left - field.scrollLeft), dy: drawn.top - (fieldRect.top - field.scrollTop) }
+        }
+        const result = offsets.map(at)
+        mirror.remove()
+        return { result, fontSizes: [getComputedStyle(code).fontSize, style.fontSize] }
+      }, offsets)
+    const text = lines.join('\n')
+    const offsets = [5, text.indexOf('nn.Linear(10,'), text.indexOf(')', text.indexOf('# wide wide wide wide wide wide wide wide wide wide')), text.length - 1]
+    const before = await geometry(offsets)
+    expect(before.fontSizes[0]).toBe(before.fontSizes[1])
+    for (const { dx, dy } of before.result) expect(Math.max(Math.abs(dx), Math.abs(dy))).toBeLessThan(1)
+    // scrolled to the far corner: the overlay and the gutter follow by the same amounts
+    await page.locator('#source').evaluate((field: HTMLTextAreaElement) => {
+      field.scrollTop = field.scrollHeight
+      field.scrollLeft = field.scrollWidth
+    })
+    await page.waitForFunction(() => {
+      const field = document.querySelector<HTMLTextAreaElement>('#source')!
+      const overlay = document.querySelector<HTMLElement>('.overlay')!
+      return field.scrollTop > 0 && overlay.scrollTop === field.scrollTop && overlay.scrollLeft === field.scrollLeft
+    })
+    expect(await page.evaluate(() => document.querySelector('.gutter')!.scrollTop === document.querySelector('#source')!.scrollTop)).toBe(true)
+    for (const { dx, dy } of (await geometry(offsets.slice(2))).result) expect(Math.max(Math.abs(dx), Math.abs(dy))).toBeLessThan(1)
+    await page.close()
+  })
+
+  it('opens "Load a model…" as a menu the keyboard can walk without loading anything until Enter', async () => {
+    const page = await open()
+    await total(page, '295,168')
+    // the menu comes with the second chunk; a disabled button holds its place until then
+    const button = page.locator('.picker').getByRole('button', { name: 'Load a model' })
+    await button.waitFor()
+    await button.focus()
+    await page.keyboard.press('ArrowDown')
+    const focusedItem = () => page.evaluate(() => (document.activeElement?.getAttribute('role') === 'menuitem' ? document.activeElement.textContent : null))
+    const names = await page.getByRole('menuitem').allTextContents()
+    expect(names.length).toBeGreaterThan(20)
+    expect(await focusedItem()).toBe(names[0])
+    expect(await button.getAttribute('aria-expanded')).toBe('true')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    expect(await focusedItem()).toBe(names[2])
+    await page.keyboard.press('End')
+    expect(await focusedItem()).toBe(names.at(-1))
+    // moving loads nothing
+    expect(await page.locator('#source').inputValue()).toBe('Conv2d(128, 256, 3)')
+    await page.keyboard.press('Escape')
+    expect(await page.getByRole('menu').count()).toBe(0)
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Load a model')
+    // typing a name walks to it; Enter loads it
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.type('resnet34', { delay: 20 })
+    expect(await focusedItem()).toBe('resnet34')
+    await page.keyboard.press('Enter')
+    await total(page, formatCount(analyze('resnet34()').params.total))
+    expect(await page.locator('#source').inputValue()).toBe('resnet34()')
+    expect(await page.getByRole('menu').count()).toBe(0)
+    await page.close()
+  })
+
+  it('can undo a model, an example and an argument switch: the Undo button and Ctrl+Z in the editor', async () => {
+    const page = await open()
+    await typeSource(page, 'nn.Linear(3, 4)')
+    await page.locator('#input-shape').fill('2,3')
+    await total(page, '16')
+    // an example replaces the whole page; Undo brings back what was typed, and its input shape
+    await page.locator('[data-example=conv-no-bias]').click()
+    await total(page, '294,912')
+    await page.getByRole('button', { name: 'Undo' }).click()
+    await total(page, '16')
+    expect([await page.locator('#source').inputValue(), await page.locator('#input-shape').inputValue()]).toEqual(['nn.Linear(3, 4)', '2,3'])
+    // a model from the menu sets an input shape for it; Undo brings back the text and the shape
+    await page.locator('#input-shape').fill('')
+    await page.getByRole('button', { name: 'Load a model' }).click()
+    await page.getByRole('menuitem', { name: 'resnet18', exact: true }).click()
+    await total(page, formatCount(analyze('resnet18()').params.total))
+    expect(await page.locator('#input-shape').inputValue()).toBe('1,3,224,224')
+    await page.getByRole('button', { name: 'Undo' }).click()
+    await total(page, '16')
+    expect([await page.locator('#source').inputValue(), await page.locator('#input-shape').inputValue()]).toEqual(['nn.Linear(3, 4)', ''])
+    // an argument switch keeps the focus on the switch; Ctrl+Z in the editor takes it back
+    await page.getByRole('checkbox', { name: 'bias' }).click()
+    await total(page, '12')
+    expect(await page.locator('#source').inputValue()).toBe('nn.Linear(3, 4, bias=False)')
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('checkbox')
+    await page.locator('#source').focus()
+    await page.keyboard.press('Control+z')
+    await total(page, '16')
+    expect(await page.locator('#source').inputValue()).toBe('nn.Linear(3, 4)')
+    await page.close()
+  })
+
+  it('reads a file dropped anywhere on the page, and the browser does not leave the page to show it', async () => {
+    const page = await open()
+    await total(page, '295,168')
+    const address = page.url()
+    const drop = (selector: string, name: string, text: string) =>
+      page.evaluate(
+        ({ selector, name, text }) => {
+          const data = new DataTransfer()
+          data.items.add(new File([text], name, { type: 'text/plain' }))
+          const target = document.querySelector(selector)!
+          const over = !target.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }))
+          const dropped = !target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+          return { over, dropped }
+        },
+        { selector, name, text },
+      )
+    expect(await drop('footer', 'model.py', 'nn.Linear(2, 3)')).toEqual({ over: true, dropped: true })
+    await total(page, '9')
+    expect(await page.locator('#source').inputValue()).toBe('nn.Linear(2, 3)')
+    expect(await page.locator('.notice.undo').textContent()).toContain('Loaded model.py.')
+    // onto the text field itself: read once
+    expect(await drop('#source', 'other.py', 'nn.Linear(4, 5)')).toEqual({ over: true, dropped: true })
+    await total(page, '25')
+    expect(page.url().split('#')[0]).toBe(address.split('#')[0])
+    await page.close()
+  })
+
+  it('has a skip link to the editor that leaves the address alone', async () => {
+    const page = await open()
+    await total(page, '295,168')
+    await page.waitForFunction(() => location.hash.length > 1)
+    const hash = await page.evaluate(() => location.hash)
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to the editor')
+    const link = await page.evaluate(() => document.activeElement!.getBoundingClientRect().top)
+    expect(link).toBeGreaterThanOrEqual(0)
+    await page.keyboard.press('Enter')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('source')
+    expect(await page.evaluate(() => location.hash)).toBe(hash)
+    await page.close()
+  })
+
+  it('has a web manifest and link-preview tags', async () => {
+    const html = readFileSync(join(outDir, 'index.html'), 'utf8')
+    for (const tag of ['property="og:title"', 'property="og:description"', 'property="og:type"', 'name="twitter:card"', 'name="description"']) expect(html).toContain(tag)
+    const page = await open()
+    const manifest = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>('link[rel=manifest]')!
+      const json = (await (await fetch(link.href)).json()) as { name: string; start_url: string; scope: string; icons: Array<{ src: string }> }
+      const icons = await Promise.all(json.icons.map(async (icon) => (await fetch(new URL(icon.src, link.href))).ok))
+      return { name: json.name, start: new URL(json.start_url, link.href).href, scope: new URL(json.scope, link.href).href, icons }
+    })
+    expect(manifest).toEqual({ name: 'nnsize playground', start: baseUrl, scope: baseUrl, icons: [true] })
+    await page.close()
+  })
+
+  it('keeps layout shift under 0.1 while the second chunk arrives, and shows the answer on the first screen of a phone', async () => {
+    const cases = [
+      { width: 1280, height: 900, hash: '' },
+      { width: 1280, height: 900, hash: `#${encodeShareState({ source: 'resnet18()', input: '1,3,224,224' })}` },
+      { width: 390, height: 844, hash: '' },
+    ]
+    for (const { width, height, hash } of cases) {
+      const page = await context.newPage()
+      await page.setViewportSize({ width, height })
+      await page.addInitScript(() => {
+        const shifts: number[] = []
+        ;(window as unknown as { shifts: number[] }).shifts = shifts
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) if (!entry.hadRecentInput) shifts.push(entry.value)
+        }).observe({ type: 'layout-shift', buffered: true })
+      })
+      await page.goto(`${baseUrl}${hash}`)
+      await page.locator('.memory').waitFor()
+      await page.waitForTimeout(500)
+      const cls = await page.evaluate(() => (window as unknown as { shifts: number[] }).shifts.reduce((a, b) => a + b, 0))
+      expect(cls, `${width} px ${hash}`).toBeLessThan(0.1)
+      if (width === 390) expect(await page.evaluate(() => document.querySelector('[data-testid=total]')!.getBoundingClientRect().bottom)).toBeLessThanOrEqual(height)
+      await page.close()
+    }
+  })
+
+  it('never breaks a number between its digits, and cuts off no memory control', async () => {
+    const source = 'nn.Linear(1000000000, 1000000)'
+    const count = formatCount(analyze(source).params.total)
+    for (const width of [360, 390, 1024, 1280, 1440]) {
+      const page = await open(`#${encodeShareState({ source, input: '1000,1000000000', optimizer: 'AdamW', zero: '3', gpus: 8, gpu: 'h100-80gb', lora: 'r=16,alpha=32,target=all-linear' })}`, width)
+      await total(page, count)
+      await page.locator('.memory').waitFor()
+      const broken = await page.evaluate(() => {
+        const out: string[] = []
+        for (const element of document.querySelectorAll('[data-testid=total], .breakdown dd')) {
+          const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT)
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of (node.textContent ?? '').matchAll(/\d[\d,.]*\d/g)) {
+              const range = document.createRange()
+              range.setStart(node, match.index)
+              range.setEnd(node, match.index + match[0].length)
+              const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)))
+              if (tops.size > 1) out.push(match[0])
+            }
+          }
+        }
+        return out
+      })
+      expect(broken, `${width} px`).toEqual([])
+      const cut = await page.evaluate(() => {
+        const canvas = document.createElement('canvas').getContext('2d')!
+        const out: string[] = []
+        for (const control of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.memory .fields input:not([type=radio]), .memory .fields select')) {
+          const style = getComputedStyle(control)
+          canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`
+          const text = control instanceof HTMLSelectElement ? control.selectedOptions[0]?.textContent ?? '' : control.value || control.placeholder
+          const room = control.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - (control instanceof HTMLSelectElement ? 20 : 0)
+          if (canvas.measureText(text).width > room) out.push(`${control.id}: ${text}`)
+        }
+        return out
+      })
+      if (width >= 1024) expect(cut, `${width} px`).toEqual([])
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${width} px`).toBe(true)
+      await page.close()
+    }
+  })
+
+  it('has no axe violations in the error state on a phone (the excerpt scrolls and can be focused)', async () => {
+    const page = await open(`#${encodeShareState({ source: 'nn.Sequential(nn.Conv2D(128, 256, 3), nn.ReLU(), nn.Linear(256, 10), nn.Dropout(0.5))' })}`, 390)
+    await caretShows(page, 'nn.Conv2D')
+    expect(await page.evaluate(() => document.querySelector('[data-testid=caret]')!.scrollWidth > document.querySelector('[data-testid=caret]')!.clientWidth)).toBe(true)
+    expect(await axeViolations(page)).toEqual([])
+    await page.close()
   })
 
   it('recomputes ResNet-50 after a keystroke', { timeout: 120_000 }, async () => {

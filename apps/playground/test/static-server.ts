@@ -13,8 +13,17 @@ const types: Record<string, string> = {
   '.png': 'image/png',
 }
 
-/** A static file server on 127.0.0.1 that serves `dir` under the path prefix `base` (`/a/b/`), as a sub-path host would. */
-export async function serveStatic(dir: string, base: string): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+/**
+ * A static file server on 127.0.0.1 that serves `root` under the path prefix `base` (`/a/b/`), as a sub-path host
+ * would. `cacheControl` is the header sent with every file (`no-cache` unless given; GitHub Pages sends
+ * `max-age=600`); `setRoot` serves another folder from then on, as a deploy would.
+ */
+export async function serveStatic(
+  root: string,
+  base: string,
+  options: { cacheControl?: string } = {},
+): Promise<{ url: string; server: Server; close(): Promise<void>; setRoot(dir: string): void }> {
+  let dir = root
   const server = createServer((request, response) => {
     void (async () => {
       const path = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname)
@@ -30,7 +39,7 @@ export async function serveStatic(dir: string, base: string): Promise<{ url: str
       }
       try {
         const body = await readFile(file)
-        response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' })
+        response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': options.cacheControl ?? 'no-cache' })
         response.end(body)
       } catch {
         response.writeHead(404).end('not found')
@@ -43,6 +52,7 @@ export async function serveStatic(dir: string, base: string): Promise<{ url: str
   return {
     url: `http://127.0.0.1:${port}${base}`,
     server,
+    setRoot: (next: string) => (dir = next),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

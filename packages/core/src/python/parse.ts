@@ -281,9 +281,15 @@ class Parser {
     const unclosed = this.stream.unclosed
     if (!unclosed || !NnsizeError.isInstance(error) || error.code !== 'syntax' || !error.span) return error
     if (error.message.endsWith('was never closed')) return error
-    if (lineOf(this.src, error.span.start) > lineOf(this.src, unclosed.offset)) return this.unclosedError()
+    // CPython compares the line of the furthest token its parser read, not the error's own line.
+    const furthest = Math.min(Math.max(this.furthest, this.p), this.stream.count - 1)
+    const line = Math.max(lineOf(this.src, error.span.start), lineOf(this.src, this.starts[furthest]!))
+    if (line > lineOf(this.src, unclosed.offset)) return this.unclosedError()
     return error
   }
+
+  /** The furthest token that error analysis looked at (see {@link prioritise}). */
+  private furthest = 0
 
   /** One more level of nesting; a `limit` error beyond `limits.maxNestingDepth`. */
   private enter(at: number): void {
@@ -342,6 +348,17 @@ class Parser {
           const match = this.tryMatch()
           if (match) {
             out.push(match)
+            return
+          }
+          if (this.matchFailure > this.p) {
+            // `match x x:` — CPython's parser got further reading it as a match statement.
+            const failure = this.matchFailure
+            try {
+              this.simpleStmts(out)
+            } catch (error) {
+              if (NnsizeError.isInstance(error) && error.message === 'invalid syntax' && error.span!.start < this.starts[failure]!) throw this.invalid(failure)
+              throw error
+            }
             return
           }
         }
@@ -538,8 +555,7 @@ class Parser {
     const target = this.singleTarget(first)
     if (!target) {
       if (first.type === 'Tuple' || first.type === 'List') {
-        const bare = first.type === 'Tuple' && first.start === start && this.kinds[startToken] !== Tok.LPAR
-        const at = bare ? first.elts[0]! : first
+        const at = this.bareTuples.has(first) ? (first as { elts: Expr[] }).elts[0]! : first
         throw this.node(at, `only single target (not ${first.type === 'Tuple' ? 'tuple' : 'list'}) can be annotated`)
       }
       throw this.node(first, 'illegal target for annotation')
@@ -580,7 +596,7 @@ class Parser {
    * expression other than a list, tuple, generator expression, `True`, `False` or `None`.
    */
   private hereVariant(bad: Expr, target: Expr): boolean {
-    if (bad !== target && !(target.type === 'Tuple' && !this.parenthesized(target) && target.elts.at(-1) === bad)) return false
+    if (bad !== target && !(target.type === 'Tuple' && this.bareTuples.has(target) && target.elts.at(-1) === bad)) return false
     const wrapped = this.parenthesized(bad)
     switch (bad.type) {
       case 'List':
@@ -818,9 +834,15 @@ class Parser {
   // ---------------------------------------------------------------------------------------------
   // Compound statements
 
-  /** `':' block`, or CPython's "expected ':'". */
-  private colonBlock(keyword: number, what: string): Stmt[] {
-    this.expect(Tok.COLON, "expected ':'")
+  /**
+   * `':' block`. A missing colon is CPython's "expected ':'" before a line end, or always where the
+   * grammar forces the colon (`forced`: after `else`, `try`, `finally`, a `def`'s signature).
+   */
+  private colonBlock(keyword: number, what: string, forced = false): Stmt[] {
+    if (this.kind() !== Tok.COLON) {
+      throw forced || this.kind() === Tok.NEWLINE ? this.errorAt(this.p, "expected ':'") : this.invalid()
+    }
+    this.p++
     return this.block(keyword, what)
   }
 
@@ -828,7 +850,7 @@ class Parser {
     if (this.kind() !== Tok.NEWLINE) {
       const body: Stmt[] = []
       this.simpleStmts(body)
-      this.blockEnd = body[body.length - 1]!.end
+      this.blockEnd = this.lastSignificantEnd()
       return body
     }
     this.p++
@@ -842,8 +864,18 @@ class Parser {
     while (this.kind() !== Tok.DEDENT && this.kind() !== Tok.ENDMARKER) this.statement(body)
     this.p++
     this.depth--
-    this.blockEnd = body[body.length - 1]!.end
+    this.blockEnd = this.lastSignificantEnd()
     return body
+  }
+
+  /** End of the last token read that is not a line end, indent or dedent (a `;` counts, as in CPython). */
+  private lastSignificantEnd(): number {
+    let j = this.p - 1
+    for (;;) {
+      const k = this.kinds[j]
+      if (k !== Tok.NEWLINE && k !== Tok.INDENT && k !== Tok.DEDENT) return this.ends[j]!
+      j--
+    }
   }
 
   /** End offset of the last statement of the block read last: where a compound statement ends. */
@@ -874,7 +906,7 @@ class Parser {
     const args = this.parameters(false)
     this.expect(Tok.RPAR)
     const returns = this.eat(Tok.RARROW) ? this.expression() : null
-    const body = this.colonBlock(def, 'function definition')
+    const body = this.colonBlock(def, 'function definition', true)
     const start = this.starts[startToken]!
     const end = this.blockEnd
     if (isAsync) return { type: 'AsyncFunctionDef', name, args, body, decorator_list: decorators, returns, type_comment: null, type_params: typeParams, start, end }
@@ -902,7 +934,6 @@ class Parser {
   private typeParams(): TypeParam[] {
     const open = this.p++
     this.enter(this.starts[open]!)
-    if (this.kind() === Tok.RSQB) throw this.errorAt(this.p, 'Type parameter list cannot be empty')
     const params: TypeParam[] = []
     for (;;) {
       params.push(this.typeParam())
@@ -961,6 +992,7 @@ class Parser {
     while (this.kind() !== close) {
       const k = this.kind()
       if (k === Tok.SLASH) {
+        if (kwarg) throw this.errorAt(this.p, 'arguments cannot follow var-keyword argument')
         if (sawStar) throw this.errorAt(this.p, '/ must be ahead of *')
         if (sawSlash) throw this.errorAt(this.p, '/ may appear only once')
         if (args.length === 0) throw this.errorAt(this.p, 'at least one argument must precede /')
@@ -968,6 +1000,7 @@ class Parser {
         posonlyargs.push(...args)
         args.length = 0
         this.p++
+        if (this.kind() === Tok.STAR) throw this.errorAt(this.p, 'expected comma between / and *')
       } else if (k === Tok.STAR) {
         if (kwarg) throw this.errorAt(this.p, 'arguments cannot follow var-keyword argument')
         if (sawStar) throw this.errorAt(this.p, '* argument may appear only once')
@@ -976,7 +1009,8 @@ class Parser {
         if (this.kind() === Tok.COMMA || this.kind() === close) {
           bareStar = star
           if (this.kind() === close || this.kindAt(1) === close || this.kindAt(1) === Tok.DOUBLESTAR) {
-            throw this.errorAt(star, 'named arguments must follow bare *')
+            // CPython puts this on the `*` of a def, on the token that shows it of a lambda.
+            throw this.errorAt(lambda ? (this.kind() === close ? this.p : this.p + 1) : star, 'named arguments must follow bare *')
           }
         } else {
           vararg = this.parameter(lambda, true)
@@ -1004,14 +1038,16 @@ class Parser {
           else if (defaults.length > 0) throw this.node(param, 'parameter without a default follows parameter with a default')
           args.push(param)
         }
-      } else if (k === Tok.LPAR && !lambda) {
+      } else if (k === Tok.LPAR) {
         const open = this.p
         let j = this.p + 1
         while (this.kinds[j] === Tok.NAME && (this.kinds[j + 1] === Tok.COMMA || this.kinds[j + 1] === Tok.RPAR)) {
           j += this.kinds[j + 1] === Tok.COMMA ? 2 : 1
           if (this.kinds[j] === Tok.RPAR) break
         }
-        if (this.kinds[j] === Tok.RPAR && j > open + 1) throw this.error('Function parameters cannot be parenthesized', this.starts[open]!, this.ends[j]!)
+        if (this.kinds[j] === Tok.RPAR && j > open + 1) {
+          throw this.error(lambda ? 'Lambda expression parameters cannot be parenthesized' : 'Function parameters cannot be parenthesized', this.starts[open]!, this.ends[j]!)
+        }
         throw this.invalid()
       } else {
         throw this.invalid()
@@ -1051,9 +1087,7 @@ class Parser {
 
   private elseBlock(): Stmt[] {
     const keyword = this.p++
-    const body = this.colonBlock(keyword, "'else' statement")
-    if (this.kind() === Tok.ELIF) throw this.errorAt(this.p, "'elif' block follows an 'else' block")
-    return body
+    return this.colonBlock(keyword, "'else' statement", true)
   }
 
   private whileStmt(): Stmt {
@@ -1132,8 +1166,9 @@ class Parser {
         this.expect(Tok.RPAR)
         this.depth--
         if (this.kind() === Tok.COLON) items = list
+        else if (this.kind() === Tok.NEWLINE) throw this.errorAt(this.p, "expected ':'")
       } catch (error) {
-        if (!NnsizeError.isInstance(error) || error.code !== 'syntax') throw error
+        if (!NnsizeError.isInstance(error) || error.code !== 'syntax' || error.message === "expected ':'") throw error
       }
       if (!items) {
         this.p = save
@@ -1158,7 +1193,7 @@ class Parser {
     if (this.eat(Tok.AS)) {
       optionalVars = this.starTarget()
       const k = this.kind()
-      if (k !== Tok.COMMA && k !== Tok.COLON && !(inParens && k === Tok.RPAR)) throw this.invalid()
+      if (inParens && k !== Tok.COMMA && k !== Tok.RPAR) throw this.invalid()
       const bad = this.invalidTarget(optionalVars, Targets.STAR)
       if (bad) throw this.node(bad, `cannot assign to ${exprName(bad)}`)
       this.setContext(optionalVars, 'Store')
@@ -1170,7 +1205,7 @@ class Parser {
     const keyword = this.p
     const start = this.startOf()
     this.p++
-    const body = this.colonBlock(keyword, "'try' statement")
+    const body = this.colonBlock(keyword, "'try' statement", true)
     const handlers: ExceptHandler[] = []
     let star: boolean | undefined
     while (this.kind() === Tok.EXCEPT) {
@@ -1183,7 +1218,7 @@ class Parser {
     let finalbody: Stmt[] = []
     if (this.kind() === Tok.FINALLY) {
       const fin = this.p++
-      finalbody = this.colonBlock(fin, "'finally' statement")
+      finalbody = this.colonBlock(fin, "'finally' statement", true)
     }
     if (handlers.length === 0 && finalbody.length === 0) throw this.errorAt(this.p, "expected 'except' or 'finally' block")
     const end = this.blockEnd
@@ -1198,6 +1233,7 @@ class Parser {
     if (star) this.p++
     let type: Expr | null = null
     let name: string | null = null
+    if (this.kind() === Tok.NEWLINE) throw this.errorAt(this.p, "expected ':'")
     if (this.kind() !== Tok.COLON) {
       type = this.expression()
       if (this.kind() === Tok.COMMA) {
@@ -1215,6 +1251,9 @@ class Parser {
 
   // ---------------------------------------------------------------------------------------------
   // Match statements
+
+  /** Where the last attempt to read a `match` statement stopped after a complete subject (or 0). */
+  private matchFailure = 0
 
   /** A `match` statement, or undefined when `match` is an ordinary name here. */
   private tryMatch(): Stmt | undefined {
@@ -1234,6 +1273,7 @@ class Parser {
     }
     if (this.kind() !== Tok.COLON) {
       const atNewline = this.kind() === Tok.NEWLINE
+      this.matchFailure = this.p
       this.p = save
       this.depth = saveDepth
       if (!atNewline) return undefined
@@ -1568,8 +1608,13 @@ class Parser {
       if (!this.startsExpression() || this.kind() === Tok.YIELD) break
       elts.push(this.starExpression())
     }
-    return { type: 'Tuple', elts, ctx: 'Load', start, end: this.prevEnd() }
+    const tuple: Expr = { type: 'Tuple', elts, ctx: 'Load', start, end: this.prevEnd() }
+    this.bareTuples.add(tuple)
+    return tuple
   }
+
+  /** Tuples written without parentheses (`a, b = …`): some messages depend on it. */
+  private readonly bareTuples = new WeakSet<Expr>()
 
   private starExpression(): Expr {
     return this.kind() === Tok.STAR ? this.starredBitwiseOr() : this.expression()
@@ -1668,8 +1713,6 @@ class Parser {
       throw this.error("expected 'else' after 'if' expression", start, test.end)
     }
     this.p++
-    if (this.kind() === Tok.STAR) throw this.errorAt(this.p, 'cannot unpack only part of a conditional expression')
-    if (this.kind() === Tok.DOUBLESTAR) throw this.errorAt(this.p, 'cannot use dict unpacking on only part of a conditional expression')
     const orelse = this.expression()
     this.depth--
     return { type: 'IfExp', test, body, orelse, start, end: this.prevEnd() }
@@ -1924,6 +1967,11 @@ class Parser {
       if (k === Tok.STAR) {
         if (sawDoubleStar) throw this.errorAt(this.p, 'iterable argument unpacking follows keyword argument unpacking')
         args.push(this.starredExpression())
+        if (this.kind() === Tok.EQUAL) {
+          this.p++
+          const value = this.expression()
+          throw this.error('cannot assign to iterable argument unpacking', start, value.end)
+        }
       } else if (k === Tok.DOUBLESTAR) {
         this.p++
         const value = this.expression()
@@ -1946,7 +1994,7 @@ class Parser {
         if (!this.startsExpression() || k === Tok.YIELD) throw this.invalid()
         const value = this.namedExpression(false)
         if (this.kind() === Tok.EQUAL) {
-          throw this.error('expression cannot contain assignment, perhaps you meant "=="?', start, this.ends[this.p]!)
+          throw this.error('expression cannot contain assignment, perhaps you meant "=="?', value.start, this.ends[this.p]!)
         }
         if (this.kind() === Tok.FOR || (this.kind() === Tok.ASYNC && this.kindAt(1) === Tok.FOR)) {
           if (!allowGenexp) throw this.invalid()
@@ -1957,8 +2005,9 @@ class Parser {
           args.push({ type: 'GeneratorExp', elt: value, generators, start: this.starts[open]!, end: this.prevEnd() })
           return [args, keywords]
         }
-        if (sawDoubleStar) throw this.node(value, 'positional argument follows keyword argument unpacking')
-        if (sawKeyword) throw this.node(value, 'positional argument follows keyword argument')
+        // CPython reports these on the token after the argument.
+        if (sawDoubleStar) throw this.errorAt(this.p, 'positional argument follows keyword argument unpacking')
+        if (sawKeyword) throw this.errorAt(this.p, 'positional argument follows keyword argument')
         args.push(value)
       }
       if (this.kind() === Tok.COMMA) {
@@ -1987,8 +2036,12 @@ class Parser {
       } catch {
         after = undefined
       }
+      // CPython looks at the token after that expression: the end of input inside a bracket.
+      const reachedEnd = this.kind() === Tok.ERRORTOKEN
+      this.furthest = Math.max(this.furthest, this.p)
       this.p = save
       this.depth = saveDepth
+      if (reachedEnd) throw this.unclosedError()
       const previousIsString = this.kinds[at - 1] === Tok.STRING || this.kinds[at - 1] === Tok.FSTRING_END
       const stringAfterName = this.kinds[at - 1] === Tok.NAME && (this.kind() === Tok.STRING || this.kind() === Tok.FSTRING_START) && this.starts[at - 1] === itemStart
       if (after && !stringAfterName && !(previousIsString && (after.type === 'Constant' || after.type === 'JoinedStr'))) {
@@ -2208,6 +2261,7 @@ class Parser {
       }
       if (key !== null) {
         const colon = this.p
+        if (this.kind() === Tok.COMMA || this.kind() === Tok.RBRACE) throw this.error("':' expected after dictionary key", key.end - 1, key.end)
         if (this.kind() !== Tok.COLON) this.afterItem(key.start)
         this.p++
         const k = this.kind()
@@ -2258,7 +2312,8 @@ class Parser {
         const value = decodeStringToken(this.src, s, e, prefix)
         if (prefix.bytes) sawBytes = true
         else sawText = true
-        parts.push({ type: 'Constant', value, kind: prefix.unicode ? 'u' : null, start: s, end: e })
+        // CPython marks only a lowercase `u` prefix.
+        parts.push({ type: 'Constant', value, kind: this.src.charCodeAt(s) === 117 ? 'u' : null, start: s, end: e })
       } else if (k === Tok.FSTRING_START) {
         sawFstring = true
         parts.push(this.fstring())
@@ -2383,6 +2438,9 @@ class Parser {
           this.replacementField(specValues, raw)
         } else break
       }
+      // CPython 3.12 keeps an empty spec as an empty JoinedStr, as 3.11 did.
+      const only = specValues[0]
+      if (specValues.length === 1 && only!.type === 'Constant' && only!.value === '') specValues.length = 0
       formatSpec = { type: 'JoinedStr', values: specValues, start: this.starts[colon]!, end: this.prevEnd() }
     }
     if (this.kind() !== Tok.RBRACE) {

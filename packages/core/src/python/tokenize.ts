@@ -416,6 +416,18 @@ class Scanner {
     return this.options.tolerant ? 0 : lineOf(this.source, Math.min(offset, this.source.length))
   }
 
+  /**
+   * Where CPython places the end of input: on the last line end (the one it appends to a source
+   * without one is just past the end).
+   */
+  private eofOffset(): number {
+    const n = this.source.length
+    const last = this.source.charCodeAt(n - 1)
+    if (last === C_LF) return this.source.charCodeAt(n - 2) === C_CR ? n - 2 : n - 1
+    if (last === C_CR) return n - 1
+    return n
+  }
+
   /** The line CPython is on when it reaches the end of the input. */
   private eofLine(): number {
     const n = this.source.length
@@ -469,7 +481,7 @@ class Scanner {
     const nl = this.newlineAt(i)
     if (nl === 0) throw this.error('unexpected character after line continuation character', i, i + 1)
     const after = i + nl
-    if (after >= this.n) throw this.error('unexpected EOF while parsing', this.source.length, this.source.length)
+    if (after >= this.n) throw this.error('unexpected EOF while parsing', this.eofOffset(), this.eofOffset())
     return after
   }
 
@@ -528,7 +540,10 @@ class Scanner {
               this.altindstack.pop()
             }
             if (strict && col !== this.indstack[this.indstack.length - 1]) {
-              throw this.error('unindent does not match any outer indentation level', i, i)
+              // CPython points at the end of the line.
+              let end = i
+              while (end < n && s.charCodeAt(end) !== C_LF && s.charCodeAt(end) !== C_CR) end++
+              throw this.error('unindent does not match any outer indentation level', end, end)
             }
             if (strict && altcol !== this.altindstack[this.altindstack.length - 1]) throw this.tabError(i)
           }
@@ -536,7 +551,8 @@ class Scanner {
         if (this.pendin !== 0) {
           if (this.pendin < 0) {
             this.pendin++
-            this.emit(Tok.DEDENT, i, i)
+            const at = i >= n ? this.eofOffset() : i
+            this.emit(Tok.DEDENT, at, at)
           } else {
             this.pendin--
             this.emit(Tok.INDENT, lineStart, i)
@@ -546,7 +562,8 @@ class Scanner {
       } else if (this.pendin !== 0) {
         if (this.pendin < 0) {
           this.pendin++
-          this.emit(Tok.DEDENT, this.i, this.i)
+          const at = this.i >= n ? this.eofOffset() : this.i
+          this.emit(Tok.DEDENT, at, at)
         } else {
           this.pendin--
           this.emit(Tok.INDENT, this.i, this.i)
@@ -571,7 +588,7 @@ class Scanner {
             this.unclosed = { bracket: String.fromCharCode(this.parenChars[at]!), offset: this.parenOffsets[at]! }
             this.emit(Tok.ERRORTOKEN, this.source.length, this.source.length)
           } else {
-            this.emit(Tok.ENDMARKER, this.source.length, this.source.length)
+            this.emit(Tok.ENDMARKER, this.eofOffset(), this.eofOffset())
           }
           this.done = true
           return
@@ -866,8 +883,8 @@ class Scanner {
     if (quoteSize === 3) {
       throw this.error(`unterminated triple-quoted string literal (detected at line ${line})`, start, start + 1, resumeAt)
     }
-    const hint = escapedQuote ? '; perhaps you escaped the end quote?' : ''
-    throw this.error(`unterminated string literal (detected at line ${line})${hint}`, start, start + 1, resumeAt)
+    void escapedQuote
+    throw this.error(`unterminated string literal (detected at line ${line})`, start, start + 1, resumeAt)
   }
 
   private fstringStart(start: number, q: number, raw: boolean): void {
@@ -1162,7 +1179,7 @@ function firstOffset(source: string): number {
 export function tokenize(source: string): TokenStream {
   checkSource(source)
   const nul = source.indexOf('\0')
-  if (nul !== -1) throw new NnsizeError('syntax', 'source code cannot contain null bytes', { span: { start: nul, end: nul + 1 } })
+  if (nul !== -1) throw new NnsizeError('syntax', 'source code string cannot contain null bytes', { span: { start: nul, end: nul + 1 } })
   const out = new TokenBuffer(Math.max(16, source.length >> 2))
   const scanner = new Scanner(source, withFinalNewline(source), out, { trivia: false, tolerant: false }, firstOffset(source))
   try {

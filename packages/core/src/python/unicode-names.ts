@@ -1,6 +1,10 @@
+import { DIGITS, NAMES, STEPS, WORDS } from './unicode-names-data.js'
+
 /**
  * Unicode character names for `\N{...}` escapes. Names that Unicode derives by rule (CJK unified
- * ideographs, Hangul syllables) are computed; other names come from a table.
+ * ideographs, Hangul syllables) are computed; others come from a table of the blocks source code
+ * is likely to name (see `unicode-names-data.ts`); a name outside both is an error, as an unknown
+ * name is in CPython.
  */
 
 const CJK_RANGES: ReadonlyArray<readonly [number, number]> = [
@@ -37,9 +41,41 @@ function hangulSyllable(rest: string): number | undefined {
 
 let table: Map<string, number> | undefined
 
+/** Decodes the table on first use: word codes to names, steps to code points. */
 function namedCharacters(): Map<string, number> {
   if (table) return table
+  const words = WORDS.split(' ')
+  const digit = new Map<string, number>()
+  for (let k = 0; k < DIGITS.length; k++) digit.set(DIGITS[k]!, k)
+  const half = 45
+  const codes: number[] = []
+  let code = 0
+  for (const step of STEPS.split(',')) {
+    if (step.startsWith('*')) {
+      const run = parseInt(step.slice(1), 36)
+      for (let k = 0; k < run; k++) codes.push(++code)
+    } else {
+      code += parseInt(step, 36)
+      codes.push(code)
+    }
+  }
   table = new Map()
+  const names = NAMES.split('|')
+  for (let n = 0; n < names.length; n++) {
+    const encoded = names[n]!
+    const parts: string[] = []
+    for (let i = 0; i < encoded.length; ) {
+      const d = digit.get(encoded[i]!)!
+      if (d < half) {
+        parts.push(words[d]!)
+        i++
+      } else {
+        parts.push(words[half + (d - half) * DIGITS.length + digit.get(encoded[i + 1]!)!]!)
+        i += 2
+      }
+    }
+    table.set(parts.join(' '), codes[n]!)
+  }
   return table
 }
 

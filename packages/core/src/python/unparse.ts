@@ -151,6 +151,12 @@ export function bytesLiteral(value: Uint8Array, forcedQuote?: string): string {
   return out + quote
 }
 
+/** An int literal: decimal, or hexadecimal beyond the 4,300 digits CPython reads in decimal. */
+export function intLiteral(value: bigint): string {
+  const text = value.toString()
+  return text.length > 4300 ? `0x${value.toString(16)}` : text
+}
+
 /** A float literal that reads back as exactly `value` (`1e309` for infinity, as `ast.unparse`). */
 export function floatLiteral(value: number): string {
   if (value === Infinity) return '1e309'
@@ -348,7 +354,7 @@ class Printer {
         this.fill('return')
         if (node.value) {
           this.write(' ')
-          this.expr(node.value, P.TUPLE)
+          this.starExpressions(node.value)
         }
         return
       case 'Delete':
@@ -397,7 +403,7 @@ class Printer {
         this.fill(node.type === 'AsyncFor' ? 'async for ' : 'for ')
         this.expr(node.target, P.TUPLE)
         this.write(' in ')
-        this.expr(node.iter, P.TUPLE)
+        this.starExpressions(node.iter)
         this.block(node.body)
         if (node.orelse.length > 0) {
           this.fill('else')
@@ -443,7 +449,7 @@ class Printer {
         return
       case 'Match':
         this.fill('match ')
-        this.expr(node.subject, P.TUPLE)
+        this.starExpressions(node.subject)
         this.write(':')
         this.indent++
         for (const c of node.cases) this.matchCase(c)
@@ -844,7 +850,7 @@ class Printer {
         this.write('yield')
         if (e.value) {
           this.write(' ')
-          this.expr(e.value, P.TUPLE)
+          this.starExpressions(e.value)
         }
         this.close(context > P.YIELD)
         return
@@ -934,6 +940,11 @@ class Printer {
     }
   }
 
+  /** Where CPython's grammar reads `star_expressions`: a bare tuple is fine, a `yield` needs parentheses. */
+  private starExpressions(e: Expr): void {
+    this.expr(e, e.type === 'Yield' || e.type === 'YieldFrom' ? P.TEST : P.TUPLE)
+  }
+
   private open(parens: boolean): void {
     if (parens) this.write('(')
   }
@@ -965,7 +976,7 @@ class Printer {
     else if (v === true) this.write('True')
     else if (v === false) this.write('False')
     else if (v === ELLIPSIS) this.write('...')
-    else if (typeof v === 'bigint') this.write(v.toString())
+    else if (typeof v === 'bigint') this.write(intLiteral(v))
     else if (typeof v === 'number') this.write(floatLiteral(v))
     else if (typeof v === 'string') this.write((c.kind === 'u' ? 'u' : '') + stringLiteral(v, this.innerQuote()))
     else if (v instanceof Uint8Array) this.write(bytesLiteral(v, this.innerQuote()))

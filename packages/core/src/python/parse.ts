@@ -27,7 +27,7 @@ import type {
 } from './ast.js'
 import { ELLIPSIS } from './ast.js'
 import { decodeStringToken, decodeUnicodeEscapes, normalizeNewlines, numberValue, stringPrefix } from './literals.js'
-import { FIRST_KEYWORD, fstringMiddleText, lineOf, Tok, tokenize } from './tokenize.js'
+import { FIRST_KEYWORD, fstringMiddleText, lineOf, scan, Tok } from './tokenize.js'
 import type { TokenStream } from './tokenize.js'
 
 /**
@@ -37,21 +37,25 @@ import type { TokenStream } from './tokenize.js'
  * `limits.maxNestingDepth`.
  */
 export function parse(source: string): Module {
-  const stream = tokenize(source)
-  return run(stream, (parser) => parser.file())
+  return run(scan(source), (parser) => parser.file())
 }
 
 /** Parses one expression (`ast.parse(source, mode='eval')`): a `--model` entry such as `ResNet18()`. */
 export function parseExpression(source: string): Expr {
-  const stream = tokenize(source)
-  return run(stream, (parser) => parser.evalInput())
+  return run(scan(source), (parser) => parser.evalInput())
 }
 
-function run<T>(stream: TokenStream, body: (parser: Parser) => T): T {
+function run<T>(stream: TokenStream & { error: NnsizeError | undefined; errorDeferred: boolean }, body: (parser: Parser) => T): T {
   const parser = new Parser(stream)
   try {
     return body(parser)
   } catch (error) {
+    if (error === stream.error || (stream.error && parser.readToEnd())) throw stream.error
+    // As in CPython: a lexical error later in the file wins over the parser's, unless the parser
+    // failed on an unexpected indentation, or the lexical error is one CPython only reports when
+    // its parser gets there (indentation, line continuation).
+    const indentation = NnsizeError.isInstance(error) && (error.message === 'unexpected indent' || error.message === 'unexpected unindent')
+    if (stream.error && !indentation && !stream.errorDeferred && NnsizeError.isInstance(error) && error.code === 'syntax') throw stream.error
     throw parser.prioritise(error)
   }
 }
@@ -257,7 +261,7 @@ class Parser {
   /** The generic "invalid syntax", on the current token (or what the token means when it explains more). */
   private invalid(i = this.p): NnsizeError {
     const kind = this.kinds[i]
-    if (kind === Tok.ERRORTOKEN) return this.unclosedError()
+    if (kind === Tok.ERRORTOKEN) return this.lexicalError ?? this.unclosedError()
     if (kind === Tok.INDENT) {
       const end = this.ends[i]!
       return this.error('unexpected indent', Math.max(this.starts[i]!, end - 1), end)
@@ -265,8 +269,14 @@ class Parser {
     if (kind === Tok.DEDENT) return this.error('unexpected unindent', this.starts[i]!, this.starts[i]!)
     return this.errorAt(i, 'invalid syntax')
   }
+  /** The lexical error that ends the token stream early, if any. */
+  private get lexicalError(): NnsizeError | undefined {
+    return (this.stream as { error?: NnsizeError }).error
+  }
+
   private unclosedError(): NnsizeError {
-    const unclosed = this.stream.unclosed!
+    const unclosed = this.stream.unclosed
+    if (!unclosed) return this.lexicalError ?? this.errorAt(this.p, 'invalid syntax')
     return this.error(`'${unclosed.bracket}' was never closed`, unclosed.offset, unclosed.offset + 1)
   }
   private node(e: { start: number; end: number }, message: string): NnsizeError {
@@ -286,6 +296,11 @@ class Parser {
     const line = Math.max(lineOf(this.src, error.span.start), lineOf(this.src, this.starts[furthest]!))
     if (line > lineOf(this.src, unclosed.offset)) return this.unclosedError()
     return error
+  }
+
+  /** Whether the parser read up to the last token (where a lexical error stopped the tokens). */
+  readToEnd(): boolean {
+    return Math.max(this.p, this.furthest) >= this.stream.count - 1
   }
 
   /** The furthest token that error analysis looked at (see {@link prioritise}). */
@@ -412,8 +427,25 @@ class Parser {
     this.p++
   }
 
-  /** A statement is followed by something that cannot continue it. */
+  /**
+   * A statement is followed by something that cannot continue it. When that starts an expression,
+   * CPython reads it (looking for a missing comma), and so meets an input that ends in a bracket.
+   */
   private afterStatementError(): NnsizeError {
+    const at = this.p
+    if (this.startsExpression() && this.stream.unclosed) {
+      const saveDepth = this.depth
+      try {
+        this.expression()
+      } catch {
+        // only looking
+      }
+      const reachedEnd = this.kind() === Tok.ERRORTOKEN
+      this.furthest = Math.max(this.furthest, this.p)
+      this.p = at
+      this.depth = saveDepth
+      if (reachedEnd) return this.unclosedError()
+    }
     return this.invalid()
   }
 
@@ -554,6 +586,9 @@ class Parser {
     const start = this.starts[startToken]!
     const target = this.singleTarget(first)
     if (!target) {
+      // CPython names the bad target only when an annotation follows the colon.
+      this.p++
+      this.expression()
       if (first.type === 'Tuple' || first.type === 'List') {
         const at = this.bareTuples.has(first) ? (first as { elts: Expr[] }).elts[0]! : first
         throw this.node(at, `only single target (not ${first.type === 'Tuple' ? 'tuple' : 'list'}) can be annotated`)
@@ -571,23 +606,53 @@ class Parser {
     const start = this.starts[startToken]!
     const targets: Expr[] = [first]
     let value: Expr | undefined
-    while (this.eat(Tok.EQUAL)) {
+    let target = first
+    for (;;) {
+      // `target =`: CPython checks the target as soon as it sees the `=`.
+      this.checkAssignmentTarget(target, targets.length === 1)
+      this.p++
       const rhs = this.annotatedRhs()
-      if (this.kind() === Tok.EQUAL) targets.push(rhs)
-      else value = rhs
-    }
-    for (let t = 0; t < targets.length; t++) {
-      const target = targets[t]!
-      if (target.type === 'Yield' || target.type === 'YieldFrom') throw this.node(target, 'assignment to yield expression not possible')
-      const bad = this.invalidTarget(target, Targets.STAR)
-      if (bad) {
-        const name = exprName(bad)
-        const here = t === 0 && targets.length === 1 && this.hereVariant(bad, target)
-        throw this.node(bad, here ? `cannot assign to ${name} here. Maybe you meant '==' instead of '='?` : `cannot assign to ${name}`)
+      if (this.kind() !== Tok.EQUAL) {
+        value = rhs
+        break
       }
-      this.setContext(target, 'Store')
+      targets.push(rhs)
+      target = rhs
     }
-    return { type: 'Assign', targets, value: value!, type_comment: null, start, end: this.prevEnd() }
+    for (const t of targets) this.setContext(t, 'Store')
+    return { type: 'Assign', targets, value, type_comment: null, start, end: this.prevEnd() }
+  }
+
+  private checkAssignmentTarget(target: Expr, first: boolean): void {
+    if (target.type === 'Yield' || target.type === 'YieldFrom') throw this.node(target, 'assignment to yield expression not possible')
+    const bad = this.invalidTarget(target, Targets.STAR)
+    if (!bad) return
+    const name = exprName(bad)
+    // "here. Maybe you meant '=='" when a value follows that is not itself assigned to.
+    if (first && this.hereVariant(bad, target) && this.valueFollowsEquals()) {
+      throw this.node(bad, `cannot assign to ${name} here. Maybe you meant '==' instead of '='?`)
+    }
+    throw this.node(bad, `cannot assign to ${name}`)
+  }
+
+  /** After the `=` at the current token: a bitwise-or expression not followed by `=` or `:=`. */
+  private valueFollowsEquals(): boolean {
+    const save = this.p
+    const saveDepth = this.depth
+    let ok = false
+    try {
+      this.p++
+      const k = this.kind()
+      if (this.startsExpression() && k !== Tok.STAR && k !== Tok.YIELD && k !== Tok.LAMBDA && k !== Tok.NOT) {
+        this.operatorExpr(L_BITOR)
+        ok = this.kind() !== Tok.EQUAL && this.kind() !== Tok.COLONEQUAL
+      }
+    } catch {
+      ok = false
+    }
+    this.p = save
+    this.depth = saveDepth
+    return ok
   }
 
   /**
@@ -1669,11 +1734,14 @@ class Parser {
     let right: Expr | undefined
     try {
       this.p++
+      if (this.kind() === Tok.ERRORTOKEN) throw this.unclosedError()
       if (this.startsExpression() && this.kind() !== Tok.STAR && this.kind() !== Tok.YIELD && this.kind() !== Tok.LAMBDA && this.kind() !== Tok.NOT) right = this.operatorExpr(L_BITOR)
-    } catch {
+    } catch (error) {
+      if (NnsizeError.isInstance(error) && error.message.endsWith('was never closed')) throw error
       right = undefined
     }
     const next = this.kind()
+    if (right && next === Tok.ERRORTOKEN) throw this.unclosedError()
     this.p = save
     this.depth = saveDepth
     if (!right || next === Tok.EQUAL || next === Tok.COLONEQUAL) return
@@ -2026,29 +2094,44 @@ class Parser {
    * starts at `itemStart` to that expression); otherwise the error is on the token.
    */
   private afterItem(itemStart: number): never {
+    throw this.missingComma(itemStart) ?? this.invalid(this.p)
+  }
+
+  /**
+   * CPython's "Perhaps you forgot a comma?" for an expression that follows the one starting at
+   * `itemStart` inside brackets, or undefined when it does not apply. Like CPython's parser, it
+   * takes the longest start of the following text that is an expression; reading one that runs to
+   * the end of an input left inside a bracket reports that bracket instead.
+   */
+  private missingComma(itemStart: number): NnsizeError | undefined {
     const at = this.p
-    if (this.startsExpression() && this.kind() !== Tok.STAR && this.kind() !== Tok.YIELD && this.kind() !== Tok.NOT && !(this.kind() === Tok.NAME && this.kinds[at - 1] === Tok.NAME && this.isSoftKeyword(at - 1))) {
-      const save = this.p
-      const saveDepth = this.depth
-      let after: Expr | undefined
+    const k = this.kind()
+    if (!this.startsExpression() || k === Tok.STAR || k === Tok.YIELD || k === Tok.NOT) return undefined
+    if (k === Tok.NAME && this.kinds[at - 1] === Tok.NAME && this.isSoftKeyword(at - 1)) return undefined
+    const saveDepth = this.depth
+    let after: Expr | undefined
+    let reachedEnd = false
+    for (const attempt of [() => this.expression(), () => this.primary(), () => this.atom()]) {
+      this.p = at
+      this.depth = saveDepth
       try {
-        after = this.expression()
+        after = attempt()
       } catch {
         after = undefined
       }
-      // CPython looks at the token after that expression: the end of input inside a bracket.
-      const reachedEnd = this.kind() === Tok.ERRORTOKEN
+      // CPython looks at the token after what it read: the end of input inside a bracket.
+      reachedEnd ||= this.kind() === Tok.ERRORTOKEN
       this.furthest = Math.max(this.furthest, this.p)
-      this.p = save
-      this.depth = saveDepth
-      if (reachedEnd) throw this.unclosedError()
-      const previousIsString = this.kinds[at - 1] === Tok.STRING || this.kinds[at - 1] === Tok.FSTRING_END
-      const stringAfterName = this.kinds[at - 1] === Tok.NAME && (this.kind() === Tok.STRING || this.kind() === Tok.FSTRING_START) && this.starts[at - 1] === itemStart
-      if (after && !stringAfterName && !(previousIsString && (after.type === 'Constant' || after.type === 'JoinedStr'))) {
-        throw this.error('invalid syntax. Perhaps you forgot a comma?', itemStart, after.end)
-      }
+      if (after) break
     }
-    throw this.invalid(at)
+    this.p = at
+    this.depth = saveDepth
+    if (reachedEnd && this.stream.unclosed) return this.unclosedError()
+    if (!after) return undefined
+    const previousIsString = this.kinds[at - 1] === Tok.STRING || this.kinds[at - 1] === Tok.FSTRING_END
+    const stringAfterName = this.kinds[at - 1] === Tok.NAME && (k === Tok.STRING || k === Tok.FSTRING_START) && this.starts[at - 1] === itemStart
+    if (stringAfterName || (previousIsString && (after.type === 'Constant' || after.type === 'JoinedStr'))) return undefined
+    return this.error('invalid syntax. Perhaps you forgot a comma?', itemStart, after.end)
   }
 
   private isSoftKeyword(i: number): boolean {
@@ -2396,33 +2479,73 @@ class Parser {
     return raw ? text : decodeUnicodeEscapes(text, { start: s, end: e })
   }
 
+  /**
+   * The expression of a replacement field. When it does not parse, CPython's parser settles for the
+   * longest start of it that does and complains about what follows in the f-string's terms.
+   */
+  private fieldValue(): Expr {
+    const at = this.p
+    const saveDepth = this.depth
+    try {
+      return this.kind() === Tok.YIELD ? this.yieldExpr() : this.starExpressions()
+    } catch (error) {
+      if (!NnsizeError.isInstance(error) || error.message !== 'invalid syntax') throw error
+      for (const attempt of [() => this.primary(), () => this.atom()]) {
+        this.p = at
+        this.depth = saveDepth
+        try {
+          attempt()
+        } catch {
+          continue
+        }
+        const k = this.kind()
+        if (k === Tok.ERRORTOKEN) throw this.invalid()
+        if (k !== Tok.EQUAL && k !== Tok.EXCLAMATION && k !== Tok.COLON && k !== Tok.RBRACE) {
+          throw this.errorAt(this.p, "f-string: expecting '=', or '!', or ':', or '}'")
+        }
+        break
+      }
+      throw error
+    }
+  }
+
   /** `{ expr [=] [!conv] [:spec] }`, pushed onto `values` (a debug `=` adds the expression's text first). */
   private replacementField(values: Array<Constant | FormattedValue>, raw: boolean): void {
     const open = this.p++
     const start = this.starts[open]!
     this.enter(start)
     const k = this.kind()
+    if (k === Tok.ERRORTOKEN) throw this.invalid()
     if (k === Tok.EQUAL || k === Tok.EXCLAMATION || k === Tok.COLON || k === Tok.RBRACE) {
       const what = k === Tok.EQUAL ? '=' : k === Tok.EXCLAMATION ? '!' : k === Tok.COLON ? ':' : '}'
       throw this.errorAt(this.p, `f-string: valid expression required before '${what}'`)
     }
     if (!this.startsExpression()) throw this.errorAt(this.p, "f-string: expecting a valid expression after '{'")
-    const value = this.kind() === Tok.YIELD ? this.yieldExpr() : this.starExpressions()
+    const valueStart = this.startOf()
+    const value = this.fieldValue()
+    // CPython's messages, in the order its rules check the field's shape.
     let debug = -1
     if (this.kind() === Tok.EQUAL) debug = this.p++
+    const afterValue = this.kind()
+    if (afterValue !== Tok.EXCLAMATION && afterValue !== Tok.COLON && afterValue !== Tok.RBRACE) {
+      if (afterValue === Tok.ERRORTOKEN) throw this.invalid()
+      if (debug < 0) {
+        const comma = this.missingComma(valueStart)
+        if (comma) throw comma
+      }
+      throw this.errorAt(this.p, debug >= 0 ? "f-string: expecting '!', or ':', or '}'" : "f-string: expecting '=', or '!', or ':', or '}'")
+    }
     let conversion = -1
     let conversionToken = -1
     if (this.kind() === Tok.EXCLAMATION) {
       const bang = this.p++
       if (this.kind() === Tok.COLON || this.kind() === Tok.RBRACE) throw this.errorAt(this.p, 'f-string: missing conversion character')
       if (this.kind() !== Tok.NAME) throw this.errorAt(this.p, 'f-string: invalid conversion character')
-      if (this.starts[this.p] !== this.ends[bang]) throw this.errorAt(this.p, 'f-string: conversion type must come right after the exclamanation mark')
-      conversionToken = this.p++
-      const name = this.nameAt(conversionToken)
-      if (name !== 's' && name !== 'r' && name !== 'a') {
-        throw this.errorAt(conversionToken, `f-string: invalid conversion character '${name}': expected 's', 'r', or 'a'`)
+      if (this.starts[this.p] !== this.ends[bang]) {
+        throw this.error('f-string: conversion type must come right after the exclamanation mark', this.starts[bang]!, this.ends[this.p]!)
       }
-      conversion = name.charCodeAt(0)
+      conversionToken = this.p++
+      if (this.kind() !== Tok.COLON && this.kind() !== Tok.RBRACE) throw this.errorAt(this.p, "f-string: expecting ':' or '}'")
     }
     let formatSpec: JoinedStr | null = null
     let colon = -1
@@ -2438,16 +2561,22 @@ class Parser {
           this.replacementField(specValues, raw)
         } else break
       }
+      if (this.kind() !== Tok.RBRACE) {
+        if (this.kind() === Tok.ERRORTOKEN) throw this.invalid()
+        throw this.errorAt(this.p, "f-string: expecting '}', or format specs")
+      }
       // CPython 3.12 keeps an empty spec as an empty JoinedStr, as 3.11 did.
       const only = specValues[0]
       if (specValues.length === 1 && only!.type === 'Constant' && only!.value === '') specValues.length = 0
       formatSpec = { type: 'JoinedStr', values: specValues, start: this.starts[colon]!, end: this.prevEnd() }
     }
-    if (this.kind() !== Tok.RBRACE) {
-      if (debug < 0 && conversionToken < 0 && colon < 0) {
-        throw this.errorAt(this.p, this.kind() === Tok.FSTRING_END || this.kind() === Tok.FSTRING_MIDDLE ? "f-string: expecting '}'" : "f-string: expecting '=', or '!', or ':', or '}'")
+    if (this.kind() !== Tok.RBRACE) throw this.errorAt(this.p, "f-string: expecting '}'")
+    if (conversionToken >= 0) {
+      const name = this.nameAt(conversionToken)
+      if (name !== 's' && name !== 'r' && name !== 'a') {
+        throw this.errorAt(conversionToken, `f-string: invalid conversion character '${name}': expected 's', 'r', or 'a'`)
       }
-      throw this.errorAt(this.p, "f-string: expecting '}'")
+      conversion = name.charCodeAt(0)
     }
     const close = this.p++
     const end = this.ends[close]!

@@ -166,12 +166,21 @@ const C_RBRACE = 125
 
 /** An error found while scanning: its message, where CPython puts it, and where a tolerant scan resumes. */
 class ScanError {
+  /** Where the malformed token starts, for a tolerant scan's error token (defaults to `start`). */
+  tokenStart: number
+  /**
+   * CPython reports this error only when its parser reads that far (indentation, line continuation):
+   * an earlier error of the parser wins. Other lexical errors win over the parser's.
+   */
+  deferred = false
   constructor(
     readonly message: string,
     readonly start: number,
     readonly end: number,
-    readonly resumeAt: number,
-  ) {}
+    public resumeAt: number,
+  ) {
+    this.tokenStart = start
+  }
 }
 
 /** Per f-string state, as CPython's `tokenizer_mode`. The bottom of the stack is the plain mode. */
@@ -422,6 +431,8 @@ class Scanner {
    */
   private eofOffset(): number {
     const n = this.source.length
+    // Python's tokenize module puts the end after the last line instead.
+    if (this.options.trivia) return n
     const last = this.source.charCodeAt(n - 1)
     if (last === C_LF) return this.source.charCodeAt(n - 2) === C_CR ? n - 2 : n - 1
     if (last === C_CR) return n - 1
@@ -444,6 +455,11 @@ class Scanner {
     const n = this.source.length
     const s = Math.min(Math.max(0, start), n)
     return new ScanError(message, s, Math.min(Math.max(s, end), n), Math.max(resumeAt, start + 1))
+  }
+
+  private deferred(error: ScanError): ScanError {
+    error.deferred = true
+    return error
   }
 
   /** An error at CPython's cursor: the reported column is the character before `cur`. */
@@ -479,9 +495,15 @@ class Scanner {
   /** After a backslash at `i - 1`: the offset after the line end it continues, or an error. */
   private continuation(i: number): number {
     const nl = this.newlineAt(i)
-    if (nl === 0) throw this.error('unexpected character after line continuation character', i, i + 1)
+    if (nl === 0) throw this.deferred(this.error('unexpected character after line continuation character', i, i + 1))
     const after = i + nl
-    if (after >= this.n) throw this.error('unexpected EOF while parsing', this.eofOffset(), this.eofOffset())
+    if (after >= this.n) {
+      if (this.level > 0) {
+        const at = this.parenOffsets[this.level - 1]!
+        throw this.deferred(this.error(`'${String.fromCharCode(this.parenChars[this.level - 1]!)}' was never closed`, at, at + 1))
+      }
+      throw this.deferred(this.error('unexpected EOF while parsing', this.eofOffset(), this.eofOffset()))
+    }
     return after
   }
 
@@ -528,7 +550,7 @@ class Scanner {
           if (col === this.indstack[top]) {
             if (strict && altcol !== this.altindstack[top]) throw this.tabError(i)
           } else if (col > this.indstack[top]!) {
-            if (strict && top + 1 >= MAX_INDENT) throw this.error('too many levels of indentation', lineStart, i)
+            if (strict && top + 1 >= MAX_INDENT) throw this.deferred(this.error('too many levels of indentation', lineStart, i))
             if (strict && altcol <= this.altindstack[top]!) throw this.tabError(i)
             this.pendin++
             this.indstack.push(col)
@@ -543,7 +565,7 @@ class Scanner {
               // CPython points at the end of the line.
               let end = i
               while (end < n && s.charCodeAt(end) !== C_LF && s.charCodeAt(end) !== C_CR) end++
-              throw this.error('unindent does not match any outer indentation level', end, end)
+              throw this.deferred(this.error('unindent does not match any outer indentation level', end, end))
             }
             if (strict && altcol !== this.altindstack[this.altindstack.length - 1]) throw this.tabError(i)
           }
@@ -555,7 +577,7 @@ class Scanner {
             this.emit(Tok.DEDENT, at, at)
           } else {
             this.pendin--
-            this.emit(Tok.INDENT, lineStart, i)
+            this.emit(Tok.INDENT, lineStartOf(s, i), i)
           }
           return
         }
@@ -643,7 +665,7 @@ class Scanner {
 
   private tabError(at: number): ScanError {
     const lineStart = lineStartOf(this.s, at)
-    return this.error('inconsistent use of tabs and spaces in indentation', lineStart, at)
+    return this.deferred(this.error('inconsistent use of tabs and spaces in indentation', lineStart, at))
   }
 
   private identifierOrString(start: number, first: number): void {
@@ -676,7 +698,15 @@ class Scanner {
     this.i = i
     let text = s.slice(start, i)
     if (nonascii) {
-      if (!this.options.tolerant) this.verifyIdentifier(text, start)
+      try {
+        this.verifyIdentifier(text, start)
+      } catch (error) {
+        if (error instanceof ScanError) {
+          error.tokenStart = start
+          error.resumeAt = Math.max(error.resumeAt, i)
+        }
+        throw error
+      }
       text = text.normalize('NFKC')
     } else {
       const keyword = KEYWORDS.get(text)
@@ -740,6 +770,21 @@ class Scanner {
 
   /** A number starting at `start`; `i` is where scanning goes on (after `.` for `.5`). */
   private number(start: number, i: number, fraction: boolean): void {
+    try {
+      this.numberToken(start, i, fraction)
+    } catch (error) {
+      if (error instanceof ScanError) {
+        // For a tolerant scan, the whole malformed literal is one error token.
+        let end = start
+        while (end < this.n && (isPotentialIdentifierChar(this.s.charCodeAt(end)) || this.s.charCodeAt(end) === C_DOT)) end++
+        error.tokenStart = start
+        error.resumeAt = Math.max(error.resumeAt, end)
+      }
+      throw error
+    }
+  }
+
+  private numberToken(start: number, i: number, fraction: boolean): void {
     const s = this.s
     let c: number
     if (fraction) {
@@ -914,7 +959,8 @@ class Scanner {
 
   /** The text CPython repeats for `{expr=}`: the field's source up to its end, comments removed. */
   private debugText(mode: Mode): string {
-    const text = this.s.slice(mode.exprStart, mode.exprEnd)
+    // CPython drops line continuations from the text.
+    const text = this.s.slice(mode.exprStart, mode.exprEnd).replace(/\\(\r\n|\r|\n)/g, '').replace(/\r\n?/g, '\n')
     if (!text.includes('#')) return text
     let result = ''
     for (let k = 0; k < text.length; k++) {
@@ -1004,9 +1050,10 @@ class Scanner {
     mode.curlyDepth--
     if (mode.curlyDepth < 0) throw this.error(`f-string: unmatched '${String.fromCharCode(c)}'`, this.i, this.i + 1)
     if (c === C_RBRACE && mode.curlyDepth === mode.exprStartDepth) {
+      // Back to the literal text; a format spec that held this field goes on (CPython 3.12 keeps
+      // `in_format_spec` until the spec's own closing brace).
       mode.exprStartDepth--
       mode.fstring = true
-      mode.inFormatSpec = false
       mode.debug = false
     }
   }
@@ -1078,7 +1125,6 @@ class Scanner {
           mode.exprStartDepth++
           if (mode.exprStartDepth >= MAX_EXPR_NESTING) throw this.errorBefore('f-string: expressions nested too deeply', i)
           mode.fstring = false
-          mode.inFormatSpec = false
           this.i = i
           this.emit(Tok.FSTRING_MIDDLE, start, i)
         } else {
@@ -1177,6 +1223,17 @@ function firstOffset(source: string): number {
  * lexical error, or `limit` for a source longer than `limits.maxSourceChars`.
  */
 export function tokenize(source: string): TokenStream {
+  const stream = scan(source)
+  if (stream.error) throw stream.error
+  return stream
+}
+
+/**
+ * The tokens up to the first lexical error, and that error: the stream then ends with an
+ * `ERRORTOKEN` where the error is. CPython's parser meets a lexical error only when it reads that
+ * far, and an earlier "unexpected indent" wins; the parser uses this to do the same.
+ */
+export function scan(source: string): TokenStream & { readonly error: NnsizeError | undefined; readonly errorDeferred: boolean } {
   checkSource(source)
   const nul = source.indexOf('\0')
   if (nul !== -1) throw new NnsizeError('syntax', 'source code string cannot contain null bytes', { span: { start: nul, end: nul + 1 } })
@@ -1185,10 +1242,12 @@ export function tokenize(source: string): TokenStream {
   try {
     scanner.run()
   } catch (error) {
-    if (error instanceof ScanError) throw new NnsizeError('syntax', error.message, { span: { start: error.start, end: error.end } })
-    throw error
+    if (!(error instanceof ScanError)) throw error
+    const lexical = new NnsizeError('syntax', error.message, { span: { start: error.start, end: error.end } })
+    out.push(Tok.ERRORTOKEN, error.start, error.start)
+    return { ...toStream(source, out, undefined), error: lexical, errorDeferred: error.deferred }
   }
-  return toStream(source, out, scanner.unclosed)
+  return { ...toStream(source, out, scanner.unclosed), error: undefined, errorDeferred: false }
 }
 
 /** Colouring classes of {@link HighlightToken}. */
@@ -1267,8 +1326,12 @@ export function tokenizeAll(source: string): TokenStream {
       break
     } catch (error) {
       if (!(error instanceof ScanError)) throw error
-      out.push(Tok.ERRORTOKEN, error.start, Math.max(error.end, Math.min(error.resumeAt, text.length)))
-      from = Math.max(error.resumeAt, from + 1)
+      // The error token replaces the tokens of the malformed part (an f-string's pieces, say).
+      const start = Math.min(error.start, error.tokenStart)
+      while (out.count > 0 && out.ends[out.count - 1]! > start) out.count--
+      const end = Math.max(error.end, Math.min(error.resumeAt, text.length))
+      out.push(Tok.ERRORTOKEN, start, end)
+      from = Math.max(error.resumeAt, end, from + 1)
       if (from >= text.length) {
         out.push(Tok.ENDMARKER, text.length, text.length)
         break

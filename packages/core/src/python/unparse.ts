@@ -905,7 +905,10 @@ class Printer {
       case 'Subscript':
         this.expr(e.value, P.ATOM)
         this.write('[')
-        if (e.slice.type === 'Tuple' && e.slice.elts.length > 0) this.tupleItems(e.slice.elts)
+        if (e.slice.type === 'Tuple' && e.slice.elts.length === 1 && e.slice.elts[0]!.type === 'Starred') {
+          // `x[*a]` is already a tuple of one item.
+          this.expr(e.slice.elts[0]!, P.TEST)
+        } else if (e.slice.type === 'Tuple' && e.slice.elts.length > 0) this.tupleItems(e.slice.elts)
         else this.expr(e.slice, P.TEST)
         this.write(']')
         return
@@ -981,7 +984,8 @@ class Printer {
     else if (typeof v === 'string') this.write((c.kind === 'u' ? 'u' : '') + stringLiteral(v, this.innerQuote()))
     else if (v instanceof Uint8Array) this.write(bytesLiteral(v, this.innerQuote()))
     else if (typeof v === 'object') {
-      const imag = v.imag === Infinity ? '1e309' : v.imag === -Infinity ? '-1e309' : floatLiteral(v.imag)
+      // The `j` makes any number complex: `1j`, not `1.0j`.
+      const imag = v.imag === Infinity ? '1e309' : v.imag === -Infinity ? '-1e309' : Number.isNaN(v.imag) ? '(1e309 - 1e309)' : String(v.imag)
       if (v.real === 0 && !Object.is(v.real, -0)) this.write(`${imag}j`)
       else this.write(`(${floatLiteral(v.real)} + ${imag}j)`)
     }

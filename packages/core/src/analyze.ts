@@ -1,10 +1,6 @@
 import { NnsizeError } from './errors.js'
-import { parse } from './expr/parse.js'
-import { evaluateProgram } from './expr/evaluate.js'
-import { createGlobals, moduleHooks } from './expr/builtins.js'
-import { showValue, typeName } from './expr/values.js'
-import { layers } from './layers/index.js'
-import { models } from './zoo/index.js'
+import { runFiles, runSource } from './interpret/program.js'
+import type { ProgramSource } from './interpret/program.js'
 import { buffersOf, paramsOf, walkModules } from './model/module.js'
 import { dtypeAliases, isFloatingDType } from './tensor/dtype.js'
 import type { ModuleNode, WalkedModule } from './model/module.js'
@@ -51,26 +47,54 @@ export interface Analysis {
   root: ModuleNode
   /** For a Hugging Face config or a catalogue model: family, tying, MoE, breakdown and KV cache. */
   model?: ModelInfo
+  /** For Python source: what the program printed (`print(...)`, `warnings.warn(...)`), in order. */
+  notes?: string[]
+  /** For a program of files: the files, main file, entry and root it was read from. */
+  program?: ProgramSource
 }
 
-/** What {@link analyze} takes: source text (an expression, a model name, JSON text of a `config.json`) or a parsed `config.json` object. */
-export type AnalyzeSource = string | Readonly<Record<string, unknown>>
+/**
+ * What {@link analyze} takes: source text (an expression, statements or a whole model file, a model
+ * name, JSON text of a `config.json`), a parsed `config.json` object, or a Python program of several
+ * files (`{ files, main, entry?, root? }`).
+ */
+export type AnalyzeSource = string | ProgramSource | Readonly<Record<string, unknown>>
 
-/** Evaluates source text (statements ending in an expression) to the module it builds. Throws {@link NnsizeError}. */
+export type { ProgramSource }
+
+/**
+ * Runs Python source text (an expression such as `nn.Conv2d(128, 256, 3)`, statements ending in one,
+ * or a whole model file) and returns the module it builds. Throws {@link NnsizeError}.
+ */
 export function buildModule(source: string): ModuleNode {
-  const program = parse(source)
-  const budget = { modules: 0 }
-  const globals = createGlobals({ layers, models }, budget)
-  let { value, span } = evaluateProgram(program, globals, moduleHooks)
-  if (value.kind === 'callable' && value.name.startsWith('torchvision.models.')) {
-    // A bare model builder (`resnet50`): call it with its defaults, as `resnet50()`.
-    value = value.invoke([], span)
-  }
-  if (value.kind !== 'module') {
-    const hint = value.kind === 'callable' ? ` Call it: \`${value.name}(...)\`.` : value.kind === 'list' || value.kind === 'tuple' ? ' Wrap modules in `nn.Sequential(...)` or `nn.ModuleList([...])`.' : ''
-    throw new NnsizeError('type', `The input must end with a module, got ${typeName(value)} \`${showValue(value)}\`.${hint}`, { span })
-  }
-  return value.module
+  return runSource(source).module
+}
+
+/** True for `{ files: {...}, main: '...' }`: a program of files rather than a `config.json`. */
+function isProgram(source: object): source is ProgramSource {
+  const s = source as Record<string, unknown>
+  return typeof s['main'] === 'string' && typeof s['files'] === 'object' && s['files'] !== null && !Array.isArray(s['files'])
+}
+
+/**
+ * Analyses a Python program of several files: imports `main` as `python -c "import <module>"` from
+ * `root` would, then builds `entry` (or the program's final module, or the one module class that
+ * needs no arguments).
+ */
+export function analyzeProgram(program: ProgramSource, options: AnalyzeOptions = {}): Analysis {
+  const { module, notes } = runFiles(program)
+  const analysis = analyzeModule(module, program.entry ?? program.main, options)
+  analysis.program = program
+  if (notes.length > 0) analysis.notes = notes
+  return analysis
+}
+
+/** Analyses Python source text: the module it builds, with what it printed as notes. */
+function analyzeSource(source: string, options: AnalyzeOptions): Analysis {
+  const { module, notes } = runSource(source)
+  const analysis = analyzeModule(module, source, options)
+  if (notes.length > 0) analysis.notes = notes
+  return analysis
 }
 
 /** Analyses a module tree already built. */
@@ -158,6 +182,7 @@ function isDottedName(text: string): boolean {
  * @example analyze('nn.Conv2d(128, 256, 3)').params.total // 295168n
  */
 export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): Analysis {
+  if (typeof source === 'object' && source !== null && !Array.isArray(source) && isProgram(source)) return analyzeProgram(source, options)
   if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
     let text: string
     try {
@@ -176,13 +201,13 @@ export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): An
     // `llama-3.1-9b` or `org/name` is not a Python name: it can only be a model name.
     if (!isDottedName(text)) resolveModel(text)
     try {
-      return analyzeModule(buildModule(source), source, options)
+      return analyzeSource(source, options)
     } catch (error) {
       // A bare unknown identifier close to a catalogue name (`gpt3`): say so.
       if (NnsizeError.isInstance(error) && error.code === 'unknown-name' && error.suggestions.length === 0 && modelSuggestions(text).length > 0) resolveModel(text)
       throw error
     }
   }
-  return analyzeModule(buildModule(source), source, options)
+  return analyzeSource(source, options)
 }
 

@@ -2,7 +2,9 @@ import { NnsizeError } from '../errors.js'
 
 /**
  * Formats an error the way compilers do: the message, then the offending line with a
- * caret under the span. Shared by the CLI and the playground.
+ * caret under the span. Shared by the CLI and the playground. `source` is the text the span
+ * points into, or the files of a program by path: an error in one of them (`span.file`) is shown
+ * as `file:line:column` with the line from that file.
  *
  * ```
  * error[argument-value]: `in_channels` must be divisible by `groups` (got 30 and 4).
@@ -12,9 +14,14 @@ import { NnsizeError } from '../errors.js'
  *   |                             ^
  * ```
  */
-export function formatErrorWithSource(error: NnsizeError, source: string): string {
+export function formatErrorWithSource(error: NnsizeError, sourceOrFiles: string | Readonly<Record<string, string>>): string {
   const header = `error[${error.code}]: ${error.message}`
   const span = error.span
+  const file = span?.file
+  let source: string
+  if (typeof sourceOrFiles === 'string') source = sourceOrFiles
+  else if (file !== undefined && Object.hasOwn(sourceOrFiles, file)) source = sourceOrFiles[file]!
+  else return file === undefined ? header : `${header}\n --> ${file}`
   if (!span || source === '') return header
   const start = Math.max(0, Math.min(span.start, source.length))
   const end = Math.max(start, Math.min(span.end, source.length))
@@ -36,7 +43,7 @@ export function formatErrorWithSource(error: NnsizeError, source: string): strin
   const pad = ' '.repeat(gutter)
   return [
     header,
-    `${pad}--> ${lineNumber}:${column + 1}`,
+    `${pad}--> ${file === undefined ? '' : `${file}:`}${lineNumber}:${column + 1}`,
     `${pad} |`,
     `${lineNumber} | ${line}`,
     `${pad} | ${' '.repeat(caretColumn)}${'^'.repeat(Math.min(width, Math.max(1, line.length - caretColumn)))}`,

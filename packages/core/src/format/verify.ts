@@ -1,6 +1,6 @@
 import type { Analysis } from '../analyze.js'
 import type { MemoryPlan } from '../memory/plan.js'
-import { parse } from '../expr/parse.js'
+import { parse } from '../python/parse.js'
 import { models } from '../zoo/index.js'
 import { formatBytes } from './bytes.js'
 
@@ -21,10 +21,10 @@ function pyTuple(shape: readonly number[]): string {
 
 /** The source with its last statement assigned to `model`, as Python reads it. */
 function modelAssignment(source: string): string {
-  const statements = parse(source).statements
+  const statements = parse(source).body
   const last = statements.at(-1)
   if (!last) return `model = ${source.trim()}`
-  if (last.type === 'assign') return `${source.trimEnd()}\nmodel = ${last.target}`
+  if (last.type === 'Assign' && last.targets[0]?.type === 'Name') return `${source.trimEnd()}\nmodel = ${last.targets[0].id}`
   return `${source.slice(0, last.start)}model = ${source.slice(last.start).trimEnd()}`
 }
 

@@ -1,6 +1,6 @@
 import { NnsizeError } from '../errors.js'
-import { showValue, typeName } from '../expr/values.js'
-import type { Value } from '../expr/values.js'
+import { showValue, typeName } from '../interpret/values.js'
+import type { Value } from '../interpret/values.js'
 import type { ModuleNode } from '../model/module.js'
 import { any } from '../bind/args.js'
 import { defineLayer } from './define-layer.js'

@@ -2,11 +2,11 @@ import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import { bindArguments } from '../bind/bind.js'
 import type { ArgSpec } from '../bind/args.js'
-import { parseExpression } from '../expr/parse.js'
-import { spanOf } from '../expr/ast.js'
-import type { Expr } from '../expr/ast.js'
-import type { ArgValue } from '../expr/values.js'
-import { showValue } from '../expr/values.js'
+import { parseExpression } from '../python/parse.js'
+import { spanOf } from '../python/ast.js'
+import type { Expr } from '../python/ast.js'
+import type { ArgValue } from '../interpret/values.js'
+import { showValue } from '../interpret/values.js'
 import { didYouMean, suggest } from '../suggest.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -561,10 +561,10 @@ export function optimizerNames(): string[] {
 const definitionOf = new WeakMap<OptimizerSpec, OptimizerDefinition>()
 
 function dottedName(expr: Expr): string | undefined {
-  if (expr.type === 'name') return expr.name
-  if (expr.type === 'attribute') {
-    const head = dottedName(expr.object)
-    return head === undefined ? undefined : `${head}.${expr.name}`
+  if (expr.type === 'Name') return expr.id
+  if (expr.type === 'Attribute') {
+    const head = dottedName(expr.value)
+    return head === undefined ? undefined : `${head}.${expr.attr}`
   }
   return undefined
 }
@@ -646,19 +646,18 @@ export function parseOptimizer(text: string): OptimizerSpec {
   } catch (error) {
     asOption(error)
   }
-  const callee = expr.type === 'call' ? expr.callee : expr
+  const callee = expr.type === 'Call' ? expr.func : expr
   const name = dottedName(callee)
   if (name === undefined) throw new NnsizeError('option', 'Expected an optimizer such as `AdamW(lr=1e-4)` or a name such as `adamw`.', { span: spanOf(expr) })
   const def = byQualified.get(name) ?? (name.includes('.') ? undefined : byShort.get(normalise(name)))
   if (!def) throw unknownOptimizer(name, spanOf(callee))
   const args: ArgValue[] = []
-  if (expr.type === 'call') {
+  if (expr.type === 'Call') {
+    for (const kw of expr.keywords) {
+      if (kw.arg === null) throw new NnsizeError('option', '`*args` and `**kwargs` are not supported here: write the arguments out.', { span: spanOf(kw) })
+    }
     expr.args.forEach((arg, index) => {
-      if (arg.type === 'star' || arg.type === 'double-star') throw new NnsizeError('option', '`*args` and `**kwargs` are not supported here: write the arguments out.', { span: spanOf(arg) })
-      if (arg.type === 'keyword') {
-        args.push({ name: arg.name, value: constantValue(arg.value), span: spanOf(arg), valueSpan: spanOf(arg.value) })
-        return
-      }
+      if (arg.type === 'Starred') throw new NnsizeError('option', '`*args` and `**kwargs` are not supported here: write the arguments out.', { span: spanOf(arg) })
       if (index === 0 && isParamsExpression(arg)) return
       if (index === 0) {
         throw new NnsizeError('option', `The first argument of \`${name}\` is the parameters (\`model.parameters()\`); pass the others by keyword, as in \`${name}(lr=${constantText(arg, text)})\`.`, { span: spanOf(arg) })
@@ -666,6 +665,7 @@ export function parseOptimizer(text: string): OptimizerSpec {
       const span = spanOf(arg)
       args.push({ name: undefined, value: constantValue(arg), span, valueSpan: span })
     })
+    for (const kw of expr.keywords) args.push({ name: kw.arg!, value: constantValue(kw.value), span: spanOf(kw), valueSpan: spanOf(kw.value) })
   }
   return build(def, args, spanOf(expr))
 }
@@ -676,7 +676,7 @@ function constantText(expr: Expr, text: string): string {
 
 /** `model.parameters()`, `params`, `[p for ...]`, `filter(...)`: anything that is not a constant. */
 function isParamsExpression(expr: Expr): boolean {
-  return expr.type === 'name' || expr.type === 'attribute' || expr.type === 'call' || expr.type === 'listcomp' || expr.type === 'subscript'
+  return expr.type === 'Name' || expr.type === 'Attribute' || expr.type === 'Call' || expr.type === 'ListComp' || expr.type === 'GeneratorExp' || expr.type === 'Subscript'
 }
 
 function resolveSpec(optimizer: string | OptimizerSpec): [OptimizerSpec, OptimizerDefinition] {

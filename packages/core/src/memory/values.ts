@@ -1,14 +1,11 @@
 import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import type { ArgSpec } from '../bind/args.js'
-import { showValue, typeName } from '../expr/values.js'
-import type { Value } from '../expr/values.js'
-import { spanOf } from '../expr/ast.js'
-import type { Expr } from '../expr/ast.js'
-import { evaluateExpression } from '../expr/evaluate.js'
-import type { EvaluatorHooks } from '../expr/evaluate.js'
-
-const noHooks: EvaluatorHooks = { attribute: () => undefined, subscript: () => undefined }
+import { showValue, typeName } from '../interpret/values.js'
+import type { Value } from '../interpret/values.js'
+import { spanOf } from '../python/ast.js'
+import type { Expr } from '../python/ast.js'
+import { evaluateConstant } from '../interpret/program.js'
 
 /**
  * Evaluates a constant argument expression of an option (`1e-4`, `(0.9, 0.95)`, `True`, `'strong_wolfe'`, `3e-4 * 2`)
@@ -17,10 +14,10 @@ const noHooks: EvaluatorHooks = { attribute: () => undefined, subscript: () => u
  */
 export function constantValue(expr: Expr): Value {
   try {
-    return evaluateExpression(expr, new Map(), noHooks)
+    return evaluateConstant(expr)
   } catch (error) {
     if (!NnsizeError.isInstance(error)) throw error
-    if (error.code === 'unknown-name' || error.code === 'unknown-attribute') {
+    if (error.code === 'unknown-name' || error.code === 'unknown-attribute' || error.code === 'unsupported') {
       throw new NnsizeError('option', 'Only constants (numbers, strings, `True`/`False`/`None`, tuples) can be given here.', { span: spanOf(expr) })
     }
     throw new NnsizeError('option', error.message, { span: error.span ?? spanOf(expr), suggestions: error.suggestions })

@@ -4,7 +4,7 @@ import type { ArgSpec } from '../../bind/args.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
-import { showValue, typeName } from '../../expr/values.js'
+import { showValue, typeName } from '../../interpret/values.js'
 import { block, defineBlock, defineModel, nn, runChild, sequential } from './core.js'
 import * as ops from './ops.js'
 

@@ -1,0 +1,147 @@
+import { NnsizeError } from '../errors.js'
+import type { SourceSpan } from '../errors.js'
+import { traceForward } from '../forward/trace.js'
+import type { ForwardContext, Tensor } from '../forward/trace.js'
+import type { LayerDefinition } from '../layers/define-layer.js'
+import { walkModules } from '../model/module.js'
+import type { ModuleNode } from '../model/module.js'
+import type { PyClass } from './classes.js'
+import type { Interpreter } from './interpreter.js'
+import { NONE, TensorValue, bool, float, int, str, tuple } from './values.js'
+import type { ArgValue, Value } from './values.js'
+
+/**
+ * How `forward` plugs into the trace. A module made from a Python class that defines `forward` gets a
+ * layer definition whose `forward` runs that method in the interpreter: its tensor arguments are
+ * {@link TensorValue}s carrying the trace's tensors (`trace`), calls of submodules go back to the
+ * trace through `ctx.run` (so the module table and the saved activations follow the same rules as
+ * for built-in layers), and tensor operations on traced values go to `Interpreter.forwardOps`.
+ */
+interface TraceState {
+  ctx: ForwardContext
+  /** The modules whose forward is running, innermost last. */
+  stack: ModuleNode[]
+}
+
+const traces = new WeakMap<Interpreter, TraceState[]>()
+const layers = new WeakMap<Interpreter, WeakMap<PyClass, LayerDefinition>>()
+
+/** The layer definition of a Python module class: no parameters of its own to build, `forward` interpreted. */
+export function userForwardLayer(it: Interpreter, cls: PyClass): LayerDefinition {
+  let byClass = layers.get(it)
+  if (!byClass) layers.set(it, (byClass = new WeakMap()))
+  let def = byClass.get(cls)
+  if (!def) {
+    def = {
+      name: cls.name,
+      signature: [],
+      build() {},
+      forward: (self, inputs, ctx, options) => runForward(it, self, inputs, ctx, options),
+    }
+    byClass.set(cls, def)
+  }
+  return def
+}
+
+/** A trace tensor as an interpreter value. */
+function wrap(t: Tensor): TensorValue {
+  return new TensorValue([...t.shape], t.dtype, false, undefined, t)
+}
+
+/** JavaScript options of a forward call (`need_weights: false`) as Python values. */
+function optionValue(v: unknown): Value {
+  if (v === null || v === undefined) return NONE
+  if (typeof v === 'boolean') return bool(v)
+  if (typeof v === 'number') return Number.isInteger(v) ? int(v) : float(v)
+  if (typeof v === 'string') return str(v)
+  if (typeof v === 'object' && 'storage' in v) return wrap(v as Tensor)
+  return NONE
+}
+
+/** The tensors of a forward's result in order (tuples, lists and dict values flattened, `None` skipped). */
+function outputTensors(value: Value, span: SourceSpan, out: Tensor[] = []): Tensor[] {
+  switch (value.kind) {
+    case 'tensor':
+      if (!value.trace) throw new NnsizeError('unsupported', 'The forward pass returns a tensor nnsize did not trace (made from constants?); this is not supported yet.', { span })
+      out.push(value.trace)
+      break
+    case 'tuple':
+    case 'list':
+      for (const v of value.items) outputTensors(v, span, out)
+      break
+    case 'dict':
+      for (const [, v] of value.entries) outputTensors(v, span, out)
+      break
+    default:
+      break
+  }
+  return out
+}
+
+function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[], ctx: ForwardContext, options?: Readonly<Record<string, unknown>>): Tensor[] {
+  const span: SourceSpan = node.span ?? { start: 0, end: 0 }
+  const stack = traces.get(it) ?? []
+  traces.set(it, stack)
+  const state: TraceState = stack.at(-1)?.ctx === ctx ? stack.at(-1)! : { ctx, stack: [] }
+  if (state !== stack.at(-1)) stack.push(state)
+  state.stack.push(node)
+  try {
+    const self: Value = { kind: 'module', module: node }
+    const args: ArgValue[] = inputs.map((t) => ({ value: wrap(t), span, valueSpan: span }))
+    for (const [name, v] of Object.entries(options ?? {})) args.push({ name, value: optionValue(v), span, valueSpan: span })
+    const result = it.call(it.getattr(self, 'forward', span), args, span)
+    return outputTensors(result, span)
+  } finally {
+    state.stack.pop()
+    if (state.stack.length === 0 && stack.at(-1) === state) stack.pop()
+  }
+}
+
+/** The dotted name of `node` below `parent` (`blocks.0`), as the trace names it. */
+function pathWithin(parent: ModuleNode, node: ModuleNode): string | undefined {
+  for (const { path, node: n } of walkModules(parent)) if (n === node && path !== '') return path
+  return undefined
+}
+
+/** Flattens call arguments into the tensors a layer's forward takes (tuples of tensors flattened, `None` skipped). */
+function inputTensors(values: readonly Value[], span: SourceSpan, traced: boolean): { tensors: Array<Tensor | TensorValue>; rest: Value[] } {
+  const tensors: Array<Tensor | TensorValue> = []
+  const rest: Value[] = []
+  const add = (v: Value): void => {
+    if (v.kind === 'tensor') tensors.push(traced ? (v.trace ?? v) : v)
+    else if (v.kind === 'tuple' || v.kind === 'list') v.items.forEach(add)
+    else if (v.kind !== 'none') rest.push(v)
+  }
+  values.forEach(add)
+  void span
+  return { tensors, rest }
+}
+
+/**
+ * `module(…)`: during a traced forward, the submodule runs through the trace (`ctx.run`); while the
+ * model is being built (a constructor that runs a layer on `torch.zeros(…)` to find a size), the
+ * module is traced on its own, on the CPU profile, and only the output shapes are kept.
+ */
+export function callModule(it: Interpreter, node: ModuleNode, args: readonly ArgValue[], span: SourceSpan): Value {
+  const positional = args.filter((a) => a.name === undefined).map((a) => a.value)
+  const options: Record<string, unknown> = {}
+  for (const a of args) if (a.name !== undefined) options[a.name] = a.value.kind === 'tensor' ? (a.value.trace ?? a.value) : a.value.kind === 'bool' ? a.value.value : a.value.kind === 'none' ? null : a.value.kind === 'int' ? Number(a.value.value) : a.value.kind === 'float' ? a.value.value : a.value
+  const state = traces.get(it)?.at(-1)
+  if (state && state.stack.length > 0) {
+    const parent = state.stack.at(-1)!
+    const name = pathWithin(parent, node)
+    if (name === undefined) throw new NnsizeError('unsupported', `Calling \`${node.type}\`, which is not a submodule of \`${parent.type}\`, in forward is not supported yet.`, { span })
+    const { tensors, rest } = inputTensors(positional, span, true)
+    if (rest.length > 0 || tensors.some((t) => t instanceof TensorValue)) throw new NnsizeError('unsupported', `Calling \`${node.type}\` with arguments other than traced tensors is not supported yet in forward.`, { span })
+    const outputs = state.ctx.run(node, tensors as Tensor[], name, options)
+    return outputs.length === 1 ? wrap(outputs[0]!) : tuple(outputs.map(wrap))
+  }
+  const { tensors, rest } = inputTensors(positional, span, false)
+  if (rest.length > 0 || tensors.length === 0) {
+    throw new NnsizeError('unsupported', `Calling \`${node.type}\` while the model is being built is supported only on tensors (\`torch.zeros(…)\`).`, { span })
+  }
+  const specs = (tensors as TensorValue[]).map((t) => ({ shape: [...t.shape], dtype: t.dtype }))
+  const result = traceForward(node, specs, 'cpu')
+  const outputs = result.outputs.map((t) => new TensorValue([...t.shape], t.dtype))
+  return outputs.length === 1 ? outputs[0]! : tuple(outputs)
+}

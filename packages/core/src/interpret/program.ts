@@ -1,0 +1,270 @@
+import { NnsizeError } from '../errors.js'
+import type { SourceSpan } from '../errors.js'
+import { layers } from '../layers/index.js'
+import { limits } from '../limits.js'
+import { childrenOf } from '../model/module.js'
+import type { ModuleNode } from '../model/module.js'
+import type { Expr, Stmt } from '../python/ast.js'
+import { parse, parseExpression } from '../python/parse.js'
+import { models } from '../zoo/index.js'
+import { pythonBuiltins } from './builtins.js'
+import { lookupInMro } from './classes.js'
+import type { PyClass } from './classes.js'
+import { locate } from './exceptions.js'
+import { importModule, Importer, normalizePath } from './imports.js'
+import { Interpreter } from './interpreter.js'
+import { libraryModule } from './modules/index.js'
+import { layerClass } from './nn-module.js'
+import { placeholderError } from './objects.js'
+import { orderedDictClass } from './types.js'
+import { showValue, typeName } from './values.js'
+import type { PyModuleValue, Value } from './values.js'
+
+/**
+ * A Python program given as files: `files` by path (`models/resnet.py`), the `main` file whose
+ * namespace `entry` is evaluated in, and `root`, the folder first on the module path (the top of
+ * the files by default), as `python -c "import <main module>"` from `root` would see them.
+ */
+export interface ProgramSource {
+  files: Readonly<Record<string, string>>
+  main: string
+  /** An expression evaluated after importing `main`, in its namespace (`ResNet18()`). */
+  entry?: string | undefined
+  root?: string | undefined
+}
+
+/** The file name errors in `entry` point at (its offsets are into the entry text). */
+export const entryFile = '<entry>'
+
+/** What running a program gives: the module it builds, what it printed, and the interpreter (which a traced `forward` uses). */
+export interface ProgramResult {
+  module: ModuleNode
+  notes: string[]
+  interpreter: Interpreter
+}
+
+let expressionNames: Map<string, Value> | undefined
+
+/**
+ * The names an expression sees without importing anything (`nn.Linear`, bare `Linear`, `resnet50`,
+ * `torch`, `F`, `OrderedDict`), after Python's builtins. A program's own names shadow them.
+ */
+function expressionBuiltins(): Map<string, Value> {
+  if (!expressionNames) {
+    const names = pythonBuiltins()
+    const torch = libraryModule('torch')!
+    const nn = libraryModule('torch.nn')!
+    const torchvision = libraryModule('torchvision')!
+    for (const layer of layers) names.set(layer.name, layerClass(layer).value)
+    const builders = libraryModule('torchvision.models')
+    if (builders?.kind === 'namespace') for (const model of models) names.set(model.name, builders.members[model.name]!)
+    names.set('torch', torch)
+    names.set('nn', nn)
+    names.set('F', libraryModule('torch.nn.functional')!)
+    names.set('torchvision', torchvision)
+    names.set('OrderedDict', orderedDictClass.value)
+    names.set('collections', libraryModule('collections')!)
+    names.set('math', libraryModule('math')!)
+    expressionNames = names
+  }
+  return expressionNames
+}
+
+let fileNames: Map<string, Value> | undefined
+
+function fileBuiltins(): Map<string, Value> {
+  return (fileNames ??= pythonBuiltins())
+}
+
+/** Runs a module's statements, keeping the value of the last one when it is an expression or an assignment to a name. */
+function runKeepingLast(it: Interpreter, body: readonly Stmt[], globals: Map<string, Value>, file: string | undefined, name: string): { value: Value; span: SourceSpan } | undefined {
+  const frame = it.moduleFrame(globals, file, name)
+  const last = body.at(-1)
+  it.exec(body.slice(0, -1), frame)
+  if (!last) return undefined
+  if (last.type === 'Expr') return { value: it.eval(last.value, frame), span: it.span(last.value, frame) }
+  it.exec([last], frame)
+  const target = last.type === 'Assign' && last.targets.length === 1 ? last.targets[0] : last.type === 'AnnAssign' && last.value ? last.target : undefined
+  if (target?.type === 'Name') return { value: globals.get(target.id)!, span: it.span(last, frame) }
+  return undefined
+}
+
+/** True when a class can be called without arguments: every parameter of its `__init__` after `self` has a default. */
+function buildsWithoutArguments(cls: PyClass): boolean {
+  const init = lookupInMro(cls, '__init__')
+  if (!init) return true
+  const fn = init.value
+  if (fn.kind === 'function') {
+    const a = fn.node.args
+    const positional = [...a.posonlyargs, ...a.args].slice(1)
+    const required = positional.length - fn.defaults.length
+    return required <= 0 && a.kwonlyargs.every((k) => fn.kwDefaults.has(k.arg))
+  }
+  const layer = init.owner.layer
+  if (layer) return layer.signature.every((s) => !s.required)
+  return true
+}
+
+/** The module classes a program defines in its main module, for "build the one that needs no arguments". */
+function moduleClassesOf(globals: Map<string, Value>, moduleName: string): PyClass[] {
+  const out: PyClass[] = []
+  for (const v of globals.values()) if (v.kind === 'class' && v.cls.user && v.cls.isModule && v.cls.module === moduleName && !out.includes(v.cls)) out.push(v.cls)
+  return out
+}
+
+/** Chooses what to build when nothing names it: the one module class that needs no arguments. */
+function onlyBuildableClass(it: Interpreter, globals: Map<string, Value>, moduleName: string, where: string, span: SourceSpan | undefined): Value {
+  const classes = moduleClassesOf(globals, moduleName)
+  const buildable = classes.filter(buildsWithoutArguments)
+  if (buildable.length === 1) return it.call(buildable[0]!.value, [], buildable[0]!.span ?? span ?? { start: 0, end: 0 })
+  if (buildable.length > 1) {
+    throw new NnsizeError('type', `${where} defines several nn.Module classes that can be built without arguments: ${buildable.map((c) => `\`${c.name}\``).join(', ')}. Choose one with an entry such as \`${buildable[0]!.name}()\`.`, { span })
+  }
+  if (classes.length > 0) {
+    throw new NnsizeError('type', `${where} defines ${classes.map((c) => `\`${c.name}\``).join(', ')}, which need${classes.length === 1 ? 's' : ''} constructor arguments: give an entry such as \`${classes[0]!.name}(...)\`.`, { span })
+  }
+  throw new NnsizeError('type', `${where} builds no module: end it with one (\`model = Net()\`), or give an entry such as \`Net()\`.`, { span })
+}
+
+/** The module a program's final value is, calling a bare torchvision builder (`resnet50`) with its defaults. */
+function asModule(it: Interpreter, result: { value: Value; span: SourceSpan }): ModuleNode {
+  let { value } = result
+  const { span } = result
+  if (value.kind === 'callable' && value.name.startsWith('torchvision.models.')) value = it.call(value, [], span)
+  if (value.kind === 'class' && value.cls.layer && !value.cls.user && buildsWithoutArguments(value.cls) && value.cls.layer.signature.length === 0) value = it.call(value, [], span)
+  if (value.kind === 'module') return value.module
+  if (value.kind === 'placeholder') throw placeholderError(value, span)
+  const hint =
+    value.kind === 'callable' || value.kind === 'class' || value.kind === 'function' ? ` Call it: \`${showValue(value)}(...)\`.` : value.kind === 'list' || value.kind === 'tuple' ? ' Wrap modules in `nn.Sequential(...)` or `nn.ModuleList([...])`.' : ''
+  throw new NnsizeError('type', `The input must end with a module, got ${typeName(value)} \`${showValue(value)}\`.${hint}`, { span })
+}
+
+/**
+ * Refuses module trees whose dotted names would be unbounded: deeper than `limits.maxModuleDepth`, or
+ * whose names add up to more than `limits.maxStringChars` characters. Walks each module once, without
+ * making the names.
+ */
+export function checkModuleTree(root: ModuleNode): void {
+  const seen = new Set<ModuleNode>()
+  const stack: Array<[ModuleNode, number, number]> = [[root, 0, 0]]
+  let total = 0
+  while (stack.length > 0) {
+    const [node, depth, length] = stack.pop()!
+    if (seen.has(node)) continue
+    seen.add(node)
+    if (depth > limits.maxModuleDepth) throw new NnsizeError('limit', `The module tree is deeper than ${limits.maxModuleDepth.toLocaleString('en-US')} levels, the limit.`, { span: node.span })
+    total += length
+    if (total > limits.maxStringChars) throw new NnsizeError('limit', `The dotted names of the model's modules add up to more than ${limits.maxStringChars.toLocaleString('en-US')} characters, the limit.`, { span: root.span })
+    childrenOf(node).forEach((child, name) => {
+      if (child !== null && !seen.has(child)) stack.push([child, depth + 1, length + (length === 0 ? 0 : 1) + name.length])
+    })
+  }
+}
+
+/**
+ * Turns a JavaScript stack overflow (a deep recursion of deeply nested expressions, within the call
+ * depth budget) into the `too-deep` error: the interpreter never lets one escape.
+ */
+function guarded<T>(run: () => T): T {
+  try {
+    return run()
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new NnsizeError('too-deep', 'The program nests calls and expressions too deeply to run.')
+    }
+    throw error
+  }
+}
+
+/** Runs source text (an expression, statements, or a whole file pasted as one text) and returns the module it ends with. */
+export function runSource(source: string): ProgramResult {
+  return guarded(() => runSourceUnguarded(source))
+}
+
+function runSourceUnguarded(source: string): ProgramResult {
+  const tree = parse(source)
+  if (tree.body.length === 0) throw new NnsizeError('syntax', 'The input is empty: write a layer such as `nn.Linear(128, 64)`.', { span: { start: 0, end: source.length } })
+  const it = new Interpreter(new Importer(new Map(), ''), expressionBuiltins())
+  const globals = new Map<string, Value>()
+  globals.set('__name__', { kind: 'str', value: '__input__' })
+  const last = runKeepingLast(it, tree.body, globals, undefined, '__input__')
+  const whole = { start: 0, end: source.length }
+  const root = asModule(it, last?.value.kind === 'module' || last?.value.kind === 'callable' || !hasModuleClass(globals) ? (last ?? { value: { kind: 'none' }, span: whole }) : { value: onlyBuildableClass(it, globals, '__input__', 'The input', whole), span: whole })
+  return finish(it, root)
+}
+
+function hasModuleClass(globals: Map<string, Value>): boolean {
+  return moduleClassesOf(globals, '__input__').length > 0
+}
+
+/** Runs a program of several files: imports `main` as its module, then evaluates `entry` (or finds what to build). */
+export function runFiles(program: ProgramSource): ProgramResult {
+  return guarded(() => runFilesUnguarded(program))
+}
+
+function runFilesUnguarded(program: ProgramSource): ProgramResult {
+  const files = new Map<string, string>()
+  for (const [path, text] of Object.entries(program.files)) {
+    if (typeof text !== 'string') throw new NnsizeError('type', `The text of \`${path}\` must be a string, got ${text === null ? 'null' : typeof text}.`)
+    files.set(normalizePath(path), text)
+  }
+  const main = normalizePath(program.main)
+  if (!files.has(main)) throw new NnsizeError('import', `The main file \`${program.main}\` is not among the files given (${[...files.keys()].slice(0, 5).map((f) => `\`${f}\``).join(', ')}${files.size > 5 ? ', …' : ''}).`)
+  const root = normalizePath(program.root ?? '')
+  const importer = new Importer(files, root)
+  const it = new Interpreter(importer, fileBuiltins())
+  const name = importer.moduleNameOf(main)
+  const module = importMain(it, name, main)
+  if (program.entry !== undefined && program.entry.trim() !== '') {
+    let expr: Expr
+    try {
+      expr = parseExpression(program.entry)
+    } catch (error) {
+      throw locate(error, { start: 0, end: program.entry.length, file: entryFile })
+    }
+    const frame = it.moduleFrame(module.globals, entryFile, name)
+    return finish(it, asModule(it, { value: it.eval(expr, frame), span: it.span(expr, frame) }))
+  }
+  const last = lastValues.get(it)
+  if (last?.value.kind === 'placeholder') throw placeholderError(last.value, last.span)
+  if (last && (last.value.kind === 'module' || (last.value.kind === 'callable' && last.value.name.startsWith('torchvision.models.')))) return finish(it, asModule(it, last))
+  const built = onlyBuildableClass(it, module.globals, name, `\`${main}\``, undefined)
+  return finish(it, asModule(it, { value: built, span: { start: 0, end: 0, file: main } }))
+}
+
+function finish(it: Interpreter, module: ModuleNode): ProgramResult {
+  checkModuleTree(module)
+  return { module, notes: it.notes, interpreter: it }
+}
+
+const lastValues = new WeakMap<Interpreter, { value: Value; span: SourceSpan }>()
+
+/** Imports the main module (its packages first), keeping the value of its last statement. */
+function importMain(it: Interpreter, name: string, path: string): PyModuleValue {
+  const dot = name.lastIndexOf('.')
+  if (dot >= 0) importModule(it, name.slice(0, dot), { start: 0, end: 0, file: path })
+  const globals = new Map<string, Value>()
+  const module: PyModuleValue = { kind: 'pymodule', name, file: path, globals }
+  const isPackage = path.endsWith('/__init__.py') || path === '__init__.py'
+  globals.set('__name__', { kind: 'str', value: name })
+  globals.set('__file__', { kind: 'str', value: path })
+  globals.set('__package__', { kind: 'str', value: isPackage ? name : dot >= 0 ? name.slice(0, dot) : '' })
+  it.importer.modules.set(name, module)
+  const tree = it.importer.parseFile(path)
+  const last = runKeepingLast(it, tree.body, globals, path, name)
+  if (last) lastValues.set(it, last)
+  if (dot >= 0) {
+    const parent = it.importer.modules.get(name.slice(0, dot))
+    if (parent?.kind === 'pymodule') parent.globals.set(name.slice(dot + 1), module)
+  }
+  return module
+}
+
+/**
+ * Evaluates a constant expression (`1e-4`, `(0.9, 0.95)`, `3e-4 * 2`, `'strong_wolfe'`) with no names
+ * in scope: an option's value. Anything else raises (a name is `unknown-name`).
+ */
+export function evaluateConstant(expr: Expr): Value {
+  const it = new Interpreter(new Importer(new Map(), ''), new Map())
+  return it.eval(expr, it.moduleFrame(new Map(), undefined, '__option__'))
+}

@@ -1,5 +1,5 @@
-export { analyze, analyzeModule, buildModule } from './analyze.js'
-export type { Analysis, AnalyzeOptions } from './analyze.js'
+export { analyze, analyzeModule, analyzeProgram, buildModule } from './analyze.js'
+export type { Analysis, AnalyzeOptions, ProgramSource } from './analyze.js'
 export { analysisToJSON } from './format/json.js'
 export type { AnalysisJSON } from './format/json.js'
 export { NnsizeError, errorCodes } from './errors.js'

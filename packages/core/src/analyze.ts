@@ -51,6 +51,11 @@ export interface Analysis {
   notes?: string[]
   /** For a program of files: the files, main file, entry and root it was read from. */
   program?: ProgramSource
+  /**
+   * For Python source: an expression that gives the model in the program's namespace after it ran
+   * (`Net()`, `model`, `resnet50()`), written from nnsize's own syntax tree. `--verify` builds it.
+   */
+  entry?: string
 }
 
 /**
@@ -82,17 +87,19 @@ function isProgram(source: object): source is ProgramSource {
  * needs no arguments).
  */
 export function analyzeProgram(program: ProgramSource, options: AnalyzeOptions = {}): Analysis {
-  const { module, notes } = runFiles(program)
+  const { module, notes, entry } = runFiles(program)
   const analysis = analyzeModule(module, program.entry ?? program.main, options)
   analysis.program = program
+  analysis.entry = entry
   if (notes.length > 0) analysis.notes = notes
   return analysis
 }
 
 /** Analyses Python source text: the module it builds, with what it printed as notes. */
 function analyzeSource(source: string, options: AnalyzeOptions): Analysis {
-  const { module, notes } = runSource(source)
+  const { module, notes, entry } = runSource(source)
   const analysis = analyzeModule(module, source, options)
+  analysis.entry = entry
   if (notes.length > 0) analysis.notes = notes
   return analysis
 }

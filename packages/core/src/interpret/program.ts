@@ -6,6 +6,7 @@ import { childrenOf } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
 import type { Expr, Stmt } from '../python/ast.js'
 import { parse, parseExpression } from '../python/parse.js'
+import { unparse } from '../python/unparse.js'
 import { models } from '../zoo/index.js'
 import { pythonBuiltins } from './builtins.js'
 import { lookupInMro } from './classes.js'
@@ -41,6 +42,19 @@ export interface ProgramResult {
   module: ModuleNode
   notes: string[]
   interpreter: Interpreter
+  /**
+   * Python source of an expression that gives the model when evaluated in the main module's
+   * namespace after it ran (`Net()`, `model`, `ResNet18()`, `resnet50()`), written from nnsize's
+   * own syntax tree: what a verification script builds.
+   */
+  entry: string
+}
+
+/** A value the program ends with, and the Python text that gives it again. */
+interface Result {
+  value: Value
+  span: SourceSpan
+  source: string
 }
 
 let expressionNames: Map<string, Value> | undefined
@@ -77,15 +91,15 @@ function fileBuiltins(): Map<string, Value> {
 }
 
 /** Runs a module's statements, keeping the value of the last one when it is an expression or an assignment to a name. */
-function runKeepingLast(it: Interpreter, body: readonly Stmt[], globals: Map<string, Value>, file: string | undefined, name: string): { value: Value; span: SourceSpan } | undefined {
+function runKeepingLast(it: Interpreter, body: readonly Stmt[], globals: Map<string, Value>, file: string | undefined, name: string): Result | undefined {
   const frame = it.moduleFrame(globals, file, name)
   const last = body.at(-1)
   it.exec(body.slice(0, -1), frame)
   if (!last) return undefined
-  if (last.type === 'Expr') return { value: it.eval(last.value, frame), span: it.span(last.value, frame) }
+  if (last.type === 'Expr') return { value: it.eval(last.value, frame), span: it.span(last.value, frame), source: unparse(last.value) }
   it.exec([last], frame)
   const target = last.type === 'Assign' && last.targets.length === 1 ? last.targets[0] : last.type === 'AnnAssign' && last.value ? last.target : undefined
-  if (target?.type === 'Name') return { value: globals.get(target.id)!, span: it.span(last, frame) }
+  if (target?.type === 'Name') return { value: globals.get(target.id)!, span: it.span(last, frame), source: target.id }
   return undefined
 }
 
@@ -105,34 +119,40 @@ function buildsWithoutArguments(cls: PyClass): boolean {
   return true
 }
 
-/** The module classes a program defines in its main module, for "build the one that needs no arguments". */
-function moduleClassesOf(globals: Map<string, Value>, moduleName: string): PyClass[] {
-  const out: PyClass[] = []
-  for (const v of globals.values()) if (v.kind === 'class' && v.cls.user && v.cls.isModule && v.cls.module === moduleName && !out.includes(v.cls)) out.push(v.cls)
+/** The module classes a program defines in its main module, by the name it binds them to, for "build the one that needs no arguments". */
+function moduleClassesOf(globals: Map<string, Value>, moduleName: string): Array<[string, PyClass]> {
+  const out: Array<[string, PyClass]> = []
+  for (const [name, v] of globals) if (v.kind === 'class' && v.cls.user && v.cls.isModule && v.cls.module === moduleName && !out.some(([, c]) => c === v.cls)) out.push([name, v.cls])
   return out
 }
 
 /** Chooses what to build when nothing names it: the one module class that needs no arguments. */
-function onlyBuildableClass(it: Interpreter, globals: Map<string, Value>, moduleName: string, where: string, span: SourceSpan | undefined): Value {
+function onlyBuildableClass(it: Interpreter, globals: Map<string, Value>, moduleName: string, where: string, span: SourceSpan): Result {
   const classes = moduleClassesOf(globals, moduleName)
-  const buildable = classes.filter(buildsWithoutArguments)
-  if (buildable.length === 1) return it.call(buildable[0]!.value, [], buildable[0]!.span ?? span ?? { start: 0, end: 0 })
+  const buildable = classes.filter(([, c]) => buildsWithoutArguments(c))
+  if (buildable.length === 1) {
+    const [name, cls] = buildable[0]!
+    return { value: it.call(cls.value, [], cls.span ?? span), span: cls.span ?? span, source: `${name}()` }
+  }
   if (buildable.length > 1) {
-    throw new NnsizeError('type', `${where} defines several nn.Module classes that can be built without arguments: ${buildable.map((c) => `\`${c.name}\``).join(', ')}. Choose one with an entry such as \`${buildable[0]!.name}()\`.`, { span })
+    throw new NnsizeError('type', `${where} defines several nn.Module classes that can be built without arguments: ${buildable.map(([n]) => `\`${n}\``).join(', ')}. Choose one with an entry such as \`${buildable[0]![0]}()\`.`, { span })
   }
   if (classes.length > 0) {
-    throw new NnsizeError('type', `${where} defines ${classes.map((c) => `\`${c.name}\``).join(', ')}, which need${classes.length === 1 ? 's' : ''} constructor arguments: give an entry such as \`${classes[0]!.name}(...)\`.`, { span })
+    throw new NnsizeError('type', `${where} defines ${classes.map(([n]) => `\`${n}\``).join(', ')}, which need${classes.length === 1 ? 's' : ''} constructor arguments: give an entry such as \`${classes[0]![0]}(...)\`.`, { span })
   }
   throw new NnsizeError('type', `${where} builds no module: end it with one (\`model = Net()\`), or give an entry such as \`Net()\`.`, { span })
 }
 
-/** The module a program's final value is, calling a bare torchvision builder (`resnet50`) with its defaults. */
-function asModule(it: Interpreter, result: { value: Value; span: SourceSpan }): ModuleNode {
+/** The module a program's final value is, calling a bare torchvision builder (`resnet50`) with its defaults, with the Python text that gives it. */
+function asModule(it: Interpreter, result: Result): { module: ModuleNode; entry: string } {
   let { value } = result
   const { span } = result
-  if (value.kind === 'callable' && value.name.startsWith('torchvision.models.')) value = it.call(value, [], span)
-  if (value.kind === 'class' && value.cls.layer && !value.cls.user && buildsWithoutArguments(value.cls) && value.cls.layer.signature.length === 0) value = it.call(value, [], span)
-  if (value.kind === 'module') return value.module
+  let entry = result.source
+  if (value.kind === 'callable' && value.name.startsWith('torchvision.models.')) {
+    value = it.call(value, [], span)
+    entry = `${entry}()`
+  }
+  if (value.kind === 'module') return { module: value.module, entry }
   if (value.kind === 'placeholder') throw placeholderError(value, span)
   const hint =
     value.kind === 'callable' || value.kind === 'class' || value.kind === 'function' ? ` Call it: \`${showValue(value)}(...)\`.` : value.kind === 'list' || value.kind === 'tuple' ? ' Wrap modules in `nn.Sequential(...)` or `nn.ModuleList([...])`.' : ''
@@ -189,8 +209,8 @@ function runSourceUnguarded(source: string): ProgramResult {
   globals.set('__name__', { kind: 'str', value: '__input__' })
   const last = runKeepingLast(it, tree.body, globals, undefined, '__input__')
   const whole = { start: 0, end: source.length }
-  const root = asModule(it, last?.value.kind === 'module' || last?.value.kind === 'callable' || !hasModuleClass(globals) ? (last ?? { value: { kind: 'none' }, span: whole }) : { value: onlyBuildableClass(it, globals, '__input__', 'The input', whole), span: whole })
-  return finish(it, root)
+  const final = last?.value.kind === 'module' || last?.value.kind === 'callable' || !hasModuleClass(globals) ? (last ?? { value: { kind: 'none' }, span: whole, source: 'None' }) : onlyBuildableClass(it, globals, '__input__', 'The input', whole)
+  return finish(it, asModule(it, final as Result))
 }
 
 function hasModuleClass(globals: Map<string, Value>): boolean {
@@ -223,21 +243,20 @@ function runFilesUnguarded(program: ProgramSource): ProgramResult {
       throw locate(error, { start: 0, end: program.entry.length, file: entryFile })
     }
     const frame = it.moduleFrame(module.globals, entryFile, name)
-    return finish(it, asModule(it, { value: it.eval(expr, frame), span: it.span(expr, frame) }))
+    return finish(it, asModule(it, { value: it.eval(expr, frame), span: it.span(expr, frame), source: unparse(expr) }))
   }
   const last = lastValues.get(it)
   if (last?.value.kind === 'placeholder') throw placeholderError(last.value, last.span)
   if (last && (last.value.kind === 'module' || (last.value.kind === 'callable' && last.value.name.startsWith('torchvision.models.')))) return finish(it, asModule(it, last))
-  const built = onlyBuildableClass(it, module.globals, name, `\`${main}\``, undefined)
-  return finish(it, asModule(it, { value: built, span: { start: 0, end: 0, file: main } }))
+  return finish(it, asModule(it, onlyBuildableClass(it, module.globals, name, `\`${main}\``, { start: 0, end: 0, file: main })))
 }
 
-function finish(it: Interpreter, module: ModuleNode): ProgramResult {
-  checkModuleTree(module)
-  return { module, notes: it.notes, interpreter: it }
+function finish(it: Interpreter, built: { module: ModuleNode; entry: string }): ProgramResult {
+  checkModuleTree(built.module)
+  return { module: built.module, notes: it.notes, interpreter: it, entry: built.entry }
 }
 
-const lastValues = new WeakMap<Interpreter, { value: Value; span: SourceSpan }>()
+const lastValues = new WeakMap<Interpreter, Result>()
 
 /** Imports the main module (its packages first), keeping the value of its last statement. */
 function importMain(it: Interpreter, name: string, path: string): PyModuleValue {

@@ -7,12 +7,16 @@ import { interpretCheckpoint, TorchPickle } from './pytorch.js'
 import type { TorchStorage } from './pytorch.js'
 import type { ParsedFile } from './tensors.js'
 
-/** The first pickle of a legacy `torch.save` stream: protocol 2, `LONG1` 0x1950a86a20f9469cfc6c, STOP. */
-const legacyMagic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]
+/** The legacy `torch.save` magic number, the first pickle of the stream. */
+const legacyMagic = 0x1950a86a20f9469cfc6cn
 
-/** True when the file starts with the legacy `torch.save` magic number. */
+/** True when the file starts with a pickle of the legacy `torch.save` magic number (any pickle protocol). */
 export function looksLikeLegacyTorch(head: Uint8Array): boolean {
-  return legacyMagic.every((b, i) => head[i] === b)
+  try {
+    return readPickle(head, plainData, 'the first pickle', true).value === legacyMagic
+  } catch {
+    return false
+  }
 }
 
 /** Hooks for the pickles around the object: plain data only. */
@@ -53,7 +57,7 @@ async function parse(source: Source, bytes: Uint8Array, what: string): Promise<P
     return value
   }
   const magic = next(plainData, 'magic number')
-  if (magic !== 0x1950a86a20f9469cfc6cn) malformed(`${what} is a pickle but not a \`torch.save\` file: its magic number is \`${String(magic)}\`.`)
+  if (magic !== legacyMagic) malformed(`${what} is a pickle but not a \`torch.save\` file: its magic number is \`${String(magic)}\`.`)
   const protocol = next(plainData, 'protocol version')
   if (typeof protocol !== 'number') malformed(`${what}: the legacy protocol version is not a number.`)
   if (protocol !== 1001) malformed(`${what}: legacy protocol version \`${protocol}\`; nnsize reads 1001, what \`torch.save\` writes.`)
@@ -75,7 +79,8 @@ async function parse(source: Source, bytes: Uint8Array, what: string): Promise<P
     const storage = storages.get(key)
     if (!storage) malformed(`${what} lists storage \`${key}\`, which no tensor uses.`)
     const count = await source.read(offset, 8, `the size of storage \`${key}\``)
-    const elements = new DataView(count.buffer, count.byteOffset, 8).getBigInt64(0, littleEndian)
+    // torch writes (and reads) the count little-endian whatever the machine.
+    const elements = new DataView(count.buffer, count.byteOffset, 8).getBigInt64(0, true)
     if (elements !== storage.elements) {
       malformed(`${what}: storage \`${key}\` holds ${grouped(elements)} elements, but the pickle declares ${grouped(storage.elements)} ${storage.dtype} elements.`)
     }

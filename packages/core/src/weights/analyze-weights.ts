@@ -24,10 +24,18 @@ export interface AnalyzeWeightsOptions {
   config?: boolean | undefined
 }
 
-/** Weight files in order of preference when a folder holds several formats of the same model. */
-const preference: ReadonlyArray<RegExp> = [/\.safetensors$/i, /\.gguf$/i, /\.(bin|pt|pth|ckpt)$/i, /\.onnx$/i, /\.(keras|h5|hdf5)$/i]
+/**
+ * Weight files in order of preference when a folder holds several formats of the same model. ONNX comes before
+ * `.bin` because an ONNX model's external data may itself be named `*.bin`.
+ */
+const preference: ReadonlyArray<RegExp> = [/\.safetensors$/i, /\.gguf$/i, /\.onnx$/i, /\.(bin|pt|pth|ckpt)$/i, /\.(keras|h5|hdf5)$/i]
 
 const isJSON = (name: string): boolean => /\.json$/i.test(name)
+
+/** Weight files among the given ones: not JSON sidecars, tokenizers or ONNX external data by their usual names. */
+function weightCandidates(files: FileSet): Source[] {
+  return files.sources.filter((s) => !isJSON(s.name) && !/\.(onnx\.data|onnx_data|data|txt|md|model|tiktoken|py)$/i.test(s.name))
+}
 
 /** Chooses the file to start from: the given entry, an index, a split set's first part, else the preferred weights file. */
 function chooseEntry(files: FileSet, entry: string | undefined, warnings: string[]): Source {
@@ -43,18 +51,9 @@ function chooseEntry(files: FileSet, entry: string | undefined, warnings: string
     if (indexes.length > 1) warnings.push(`Several indexes were given; ${indexes.slice(1).map((s) => `\`${s.name}\``).join(', ')} ${indexes.length === 2 ? 'was' : 'were'} not read.`)
     return indexes[0]!
   }
-  const weights = sources.filter((s) => !isJSON(s.name) && !/\.(onnx\.data|onnx_data|data|txt|md|model|tiktoken|py)$/i.test(s.name))
+  const weights = weightCandidates(files)
   if (weights.length === 0) throw new NnsizeError('missing-file', `No weight file among ${sources.map((s) => `\`${s.name}\``).slice(0, 5).join(', ')}.`)
-  const sorted = [...weights].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
-  const first = sorted[0]!
-  const split = shardNumber(first.name)
-  const sameSet = (s: Source): boolean => {
-    const other = shardNumber(s.name)
-    return split !== null && other !== null && other.stem === split.stem && folderOf(s.name) === folderOf(first.name)
-  }
-  const rest = sorted.filter((s) => s !== first && !sameSet(s) && !/\.onnx\.data$/i.test(s.name))
-  if (rest.length > 0) warnings.push(`Several weight files were given; read \`${first.name}\`${split ? ' and its parts' : ''}, not ${rest.slice(0, 3).map((s) => `\`${s.name}\``).join(', ')}${rest.length > 3 ? ', …' : ''}.`)
-  return first
+  return [...weights].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))[0]!
 }
 
 function rank(name: string): number {
@@ -224,5 +223,10 @@ export async function analyzeWeights(input: ByteReader | readonly ByteReader[], 
     }
   }
   if (modelInfo !== null) analysis.model = modelInfo
+  // Weight files given but not part of the set that was read.
+  const used = new Set<string>([entry.name, ...parsed.map((p) => p.file.name)])
+  for (const p of parsed) if (p.file.format === 'onnx') for (const side of p.file.externalFiles) if (side.file !== null) used.add(side.file)
+  const unused = weightCandidates(files).filter((s) => !used.has(s.name))
+  if (unused.length > 0) warnings.push(`Read \`${entry.name}\`${parsed.length > 1 ? ' and its parts' : ''}; ${unused.length === 1 ? 'this file was' : 'these files were'} not read: ${unused.slice(0, 3).map((s) => `\`${s.name}\``).join(', ')}${unused.length > 3 ? ', …' : ''}.`)
   return analysis
 }

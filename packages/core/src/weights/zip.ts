@@ -76,7 +76,9 @@ export async function readZipDirectory(source: Source): Promise<ZipDirectory> {
   }
   if (count > directorySize / 46) malformed(`\`${name}\`: the zip claims ${grouped(count)} entries in a ${grouped(directorySize)}-byte directory.`)
   if (count > limits.maxWeightsTensors) throw new NnsizeError('limit', `\`${name}\` has ${grouped(count)} zip entries; nnsize reads at most ${grouped(limits.maxWeightsTensors)}.`)
-  const c = new Cursor(await source.read(directoryOffset, directorySize, 'the zip central directory'), `\`${name}\`: the zip central directory`)
+  // The directory is usually inside the tail already read.
+  const directory = directoryOffset >= tailStart ? tail.subarray(directoryOffset - tailStart, directoryOffset - tailStart + directorySize) : await source.read(directoryOffset, directorySize, 'the zip central directory')
+  const c = new Cursor(directory, `\`${name}\`: the zip central directory`)
   const entries: ZipEntry[] = []
   const byName = new Map<string, ZipEntry>()
   for (let i = 0; i < count; i++) {

@@ -3,8 +3,14 @@ import type { ByteReader } from '../../src/index.js'
 
 /** Concatenates bytes, numbers (one byte each) and strings (Latin-1). */
 export function bytes(...parts: Array<number | string | Uint8Array | number[]>): Uint8Array {
-  const chunks = parts.map((p) => (typeof p === 'number' ? [p] : typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : [...p]))
-  return new Uint8Array(chunks.flat())
+  const chunks = parts.map((p) => (typeof p === 'number' ? [p] : typeof p === 'string' ? Uint8Array.from(p, (c) => c.charCodeAt(0)) : p))
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
+  return out
 }
 
 export const u16 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff]
@@ -53,7 +59,7 @@ export function sparseReader(name: string, head: Uint8Array, size: number | bigi
 /** A safetensors file: the header object, then `data` bytes (zeros). */
 export function safetensors(header: unknown, data: number, pad = 0): Uint8Array {
   const json = utf8(JSON.stringify(header) + ' '.repeat(pad))
-  return bytes(u64(json.length), json, new Array<number>(data).fill(0))
+  return bytes(u64(json.length), json, new Uint8Array(data))
 }
 
 /** Pickle opcodes by name, for writing pickles by hand. */
@@ -167,7 +173,7 @@ export function gguf(kv: Array<[string, Uint8Array]>, tensors: Array<{ name: str
     ...tensors.flatMap((t) => [ggufString(t.name), u32(t.dims.length), ...t.dims.map((d) => u64(d)), u32(t.type), u64(t.offset)]),
   )
   const padded = Math.ceil(head.length / 32) * 32
-  return bytes(head, new Array<number>(padded - head.length + data).fill(0))
+  return bytes(head, new Uint8Array(padded - head.length + data))
 }
 
 /** GGUF metadata values. */

@@ -23,8 +23,16 @@ export interface ModelTensor {
 
 /** Splits a tensor name into module path and tensor name: `a.b.weight` → `[a, b]`, `weight`; checkpoint paths split at `/` too. */
 function splitName(name: string): { modules: string[]; leaf: string } {
-  const parts = name.split(/[./]/)
-  return { modules: parts.slice(0, -1), leaf: parts[parts.length - 1]! }
+  const modules: string[] = []
+  let start = 0
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    if (c === 46 /* . */ || c === 47 /* / */) {
+      modules.push(name.slice(start, i))
+      start = i + 1
+    }
+  }
+  return { modules, leaf: name.slice(start) }
 }
 
 /**

@@ -89,16 +89,17 @@ export function decodeUtf8(bytes: Uint8Array, surrogates = false): string | null
     }
   }
   if (ascii) {
-    let out = ''
-    for (let i = 0; i < n; i += textDecodeChunk) out += String.fromCharCode(...bytes.subarray(i, Math.min(n, i + textDecodeChunk)))
-    return out
+    const parts: string[] = []
+    // `apply` takes the typed array as it is (spreading it would copy it into an array first).
+    for (let i = 0; i < n; i += textDecodeChunk) parts.push(String.fromCharCode.apply(null, bytes.subarray(i, Math.min(n, i + textDecodeChunk)) as unknown as number[]))
+    return parts.join('')
   }
   const parts: string[] = []
   let units: number[] = []
   const push = (unit: number): void => {
     units.push(unit)
     if (units.length >= textDecodeChunk) {
-      parts.push(String.fromCharCode(...units))
+      parts.push(String.fromCharCode.apply(null, units))
       units = []
     }
   }
@@ -130,7 +131,7 @@ export function decodeUtf8(bytes: Uint8Array, surrogates = false): string | null
     } else push(code)
     i += need + 1
   }
-  parts.push(String.fromCharCode(...units))
+  parts.push(String.fromCharCode.apply(null, units))
   return parts.join('')
 }
 

@@ -1,6 +1,6 @@
 import { NnsizeError } from '../errors.js'
 import { limits } from '../limits.js'
-import { numel } from '../tensor/shape.js'
+import { elementCount } from '../tensor/shape.js'
 import { decodeUtf8, grouped, malformed, safeInt } from './bytes.js'
 import type { Source } from './bytes.js'
 import { safetensorsTypes } from './dtypes.js'
@@ -10,6 +10,13 @@ import type { FileTensor } from './types.js'
 
 /** The safetensors library refuses headers larger than this (100 MB). */
 export const maxSafetensorsHeaderBytes = 100_000_000
+
+/** Bytes of `count` elements of `bits` bits: a number while exact, a bigint beyond; null when they do not fill whole bytes. */
+function wholeBytes(count: number | bigint, bits: number): number | bigint | null {
+  if (typeof count === 'number' && Number.isSafeInteger(count * bits)) return (count * bits) % 8 === 0 ? (count * bits) / 8 : null
+  const total = BigInt(count) * BigInt(bits)
+  return total % 8n === 0n ? total / 8n : null
+}
 
 /**
  * Reads a safetensors file: the 8-byte little-endian header length N and the N-byte JSON header, nothing else.
@@ -61,7 +68,7 @@ export async function readSafetensors(source: Source): Promise<ParsedFile> {
     if (typeof dtype !== 'string' || !Object.hasOwn(safetensorsTypes, dtype)) {
       malformed(`\`${name}\`: tensor \`${key}\` has dtype \`${String(dtype)}\`; safetensors dtypes are ${Object.keys(safetensorsTypes).map((d) => `\`${d}\``).join(', ')}.`)
     }
-    const shape = parseShape(info['shape'], `\`${name}\`: tensor \`${key}\``)
+    const shape = parseShape(info['shape'], () => `\`${name}\`: tensor \`${key}\``)
     const offsets = info['data_offsets']
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => typeof o === 'number' && Number.isSafeInteger(o) && o >= 0)) {
       malformed(`\`${name}\`: tensor \`${key}\` needs \`data_offsets\` \`[begin, end]\` of whole numbers, got \`${JSON.stringify(offsets)?.slice(0, 60)}\`.`)
@@ -87,15 +94,15 @@ export async function readSafetensors(source: Source): Promise<ParsedFile> {
       )
     }
     const type = safetensorsTypes[e.dtype]!
-    const elements = numel(e.shape)
-    const bits = elements * BigInt(type.bits)
-    if (bits % 8n !== 0n) malformed(`\`${name}\`: tensor \`${e.name}\` has ${grouped(elements)} ${e.dtype} elements of ${type.bits} bits, which do not fill whole bytes.`)
-    const bytes = bits / 8n
-    if (bytes !== BigInt(e.end - e.begin)) {
-      malformed(`\`${name}\`: tensor \`${e.name}\` is shape [${e.shape.join(', ')}] × ${e.dtype} = ${grouped(bytes)} bytes, but its \`data_offsets\` [${e.begin}, ${e.end}] span ${grouped(e.end - e.begin)}.`)
+    const count = elementCount(e.shape)
+    const span = e.end - e.begin
+    const bytes = wholeBytes(count, type.bits)
+    if (bytes === null) malformed(`\`${name}\`: tensor \`${e.name}\` has ${grouped(count)} ${e.dtype} elements of ${type.bits} bits, which do not fill whole bytes.`)
+    if (typeof bytes === 'bigint' ? bytes !== BigInt(span) : bytes !== span) {
+      malformed(`\`${name}\`: tensor \`${e.name}\` is shape [${e.shape.join(', ')}] × ${e.dtype} = ${grouped(bytes!)} bytes, but its \`data_offsets\` [${e.begin}, ${e.end}] span ${grouped(span)}.`)
     }
     at = e.end
-    tensors.push({ name: e.name, shape: e.shape, dtype: e.dtype, torchDType: type.torch, elements, bytes, file: name, kind: tensorKind(e.name, type.float), dataOffsets: [e.begin, e.end] })
+    tensors.push({ name: e.name, shape: e.shape, dtype: e.dtype, torchDType: type.torch, elements: BigInt(count), bytes: BigInt(span), file: name, kind: tensorKind(e.name, type.float), dataOffsets: [e.begin, e.end] })
   }
   if (at !== dataBytes) {
     malformed(

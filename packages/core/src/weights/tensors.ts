@@ -37,11 +37,11 @@ export function tensorKind(name: string, float: boolean): 'parameter' | 'buffer'
 }
 
 /** A JSON shape: a list of whole numbers from 0 to 2^53 − 1. `where` names the tensor for the message. */
-export function parseShape(value: unknown, where: string): number[] {
-  if (!Array.isArray(value)) malformed(`${where} needs a \`shape\` list, got \`${JSON.stringify(value)?.slice(0, 60)}\`.`)
-  if (value.length > 64) malformed(`${where} has ${value.length} dimensions; nnsize reads at most 64.`)
+export function parseShape(value: unknown, where: () => string): number[] {
+  if (!Array.isArray(value)) malformed(`${where()} needs a \`shape\` list, got \`${JSON.stringify(value)?.slice(0, 60)}\`.`)
+  if (value.length > 64) malformed(`${where()} has ${value.length} dimensions; nnsize reads at most 64.`)
   for (const d of value) {
-    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) malformed(`${where} has dimension \`${JSON.stringify(d)}\`; dimensions are whole numbers from 0 to 2^53 − 1.`)
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) malformed(`${where()} has dimension \`${JSON.stringify(d)}\`; dimensions are whole numbers from 0 to 2^53 − 1.`)
   }
   return value as number[]
 }

@@ -36,12 +36,12 @@ describe('the analysis of weight files', () => {
   })
 
   it('counts running statistics, inverse frequencies and integer tensors as buffers', async () => {
-    const a = await analyzeWeights(file({ 'bn.weight': ['F32', [4]], 'bn.running_mean': ['F32', [4]], 'bn.num_batches_tracked': ['I64', []], 'rotary_emb.inv_freq': ['F32', [8]], 'mask': ['U8', [4]] }))
+    const a = await analyzeWeights(file({ 'bn.weight': ['F32', [4]], 'bn.running_mean': ['F32', [4]], 'bn.num_batches_tracked': ['I64', []], 'rotary_emb.inv_freq': ['F32', [8]], 'mask': ['U8', [4]], 'rope_freqs.weight': ['F32', [2]] }))
     // Buffers in module order, as `named_buffers()`: the root's own `mask` first.
-    expect(a.tensors.filter((t) => t.kind === 'buffer').map((t) => t.name)).toEqual(['mask', 'bn.running_mean', 'bn.num_batches_tracked', 'rotary_emb.inv_freq'])
-    expect([a.params.total, a.buffers.total]).toEqual([4n, 17n])
+    expect(a.tensors.filter((t) => t.kind === 'buffer').map((t) => t.name)).toEqual(['mask', 'bn.running_mean', 'bn.num_batches_tracked', 'rotary_emb.inv_freq', 'rope_freqs.weight'])
+    expect([a.params.total, a.buffers.total]).toEqual([4n, 19n])
     // The file's own count keeps every tensor.
-    expect(a.weights.params).toBe(21n)
+    expect(a.weights.params).toBe(23n)
   })
 
   it('checks the files against a config.json beside them: tied, saved buffers, reshaped, other dtype', async () => {

@@ -288,3 +288,27 @@ export class StreamCursor extends Cursor {
     this.view = new DataView(this.bytes.buffer)
   }
 }
+
+/**
+ * Parses JSON text with the platform's parser after checking that it nests at most `maxDepth` levels: weight
+ * headers are flat, and deeply nested text is slow to parse. `what` names the text in messages.
+ */
+export function parseFlatJSON(text: string, maxDepth: number, what: string): unknown {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) malformed(`${what} nests more than ${maxDepth} levels deep; a weights header is flat.`)
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    return malformed(`${what} is not valid JSON (${error instanceof Error ? error.message : String(error)}).`)
+  }
+}

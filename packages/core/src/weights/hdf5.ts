@@ -137,7 +137,7 @@ class H5 {
       blocks.push({ address: address + at, length: length as number, v2: true, first: true })
     }
     for (let b = 0; b < blocks.length; b++) {
-      if (b > 10_000) this.fail('too many object header continuation blocks.')
+      if (b > 1000) this.fail('too many object header continuation blocks.')
       const block = blocks[b]!
       let start = block.address
       let length = block.length
@@ -162,7 +162,7 @@ class H5 {
         if (type === 0x10) {
           const next = this.addr(data)
           const nextLength = this.len(data)
-          if (next !== null) blocks.push({ address: next, length: nextLength, v2: block.v2, first: false })
+          if (next !== null && !blocks.some((x) => x.address === next)) blocks.push({ address: next, length: nextLength, v2: block.v2, first: false })
         } else if (type !== 0) out.push({ type, data })
       }
     }
@@ -227,8 +227,9 @@ class H5 {
     }
     const out: Array<{ name: string; address: number }> = []
     const nodes = [btree]
+    const visited = new Set<number>(nodes)
     for (let n = 0; n < nodes.length; n++) {
-      if (n > maxObjects) this.fail('a group B-tree has too many nodes.')
+      if (++this.objects > maxObjects) throw new NnsizeError('limit', `${this.what} has more than ${grouped(maxObjects)} objects, the limit.`)
       const head = await this.at(nodes[n]!, 8 + 2 * this.offsetSize, 'a group B-tree node')
       if (String.fromCharCode(...head.slice(4)) !== 'TREE') this.fail(`no B-tree node at address ${grouped(nodes[n]!)}.`)
       if (head.u8() !== 0) this.fail('a group B-tree node of another type.')
@@ -239,8 +240,11 @@ class H5 {
         this.len(body)
         const child = this.addr(body)
         if (child === null) continue
-        if (level > 0) nodes.push(child)
-        else out.push(...(await this.symbolNode(child, nameAt)))
+        if (level > 0) {
+          // A B-tree that points back at one of its nodes is damaged: each node is read once.
+          if (!visited.has(child)) nodes.push(child)
+          visited.add(child)
+        } else out.push(...(await this.symbolNode(child, nameAt)))
       }
     }
     return out

@@ -1,3 +1,5 @@
+import { NnsizeError } from '../errors.js'
+import { limits } from '../limits.js'
 import { decodeUtf8, grouped, malformed, StreamCursor } from './bytes.js'
 import type { Source } from './bytes.js'
 
@@ -19,7 +21,7 @@ export class ProtoReader {
   readonly c: StreamCursor
 
   constructor(
-    source: Source,
+    private readonly source: Source,
     start: number,
     end: number,
     private readonly what: string,
@@ -45,6 +47,9 @@ export class ProtoReader {
 
   /** The next field before `end`, or null at `end`. Fixed-size fields are read; length-delimited ones are not. */
   async next(end: number): Promise<ProtoField | null> {
+    if (this.source.bytesRead > limits.maxWeightsHeaderBytes) {
+      throw new NnsizeError('limit', `${this.what}: more than ${grouped(limits.maxWeightsHeaderBytes)} bytes of the model besides tensor data, the limit.`)
+    }
     if (this.c.offset >= end) {
       if (this.c.offset > end) malformed(`${this.what}: a field runs past the end of its message at byte ${grouped(end)}.`)
       return null

@@ -110,6 +110,13 @@ describe('PyTorch checkpoints', () => {
     expect(a.params.total).toBe(12n + 3n + 10n)
   })
 
+  it('counts a view with too many separate runs by its span, and says so', async () => {
+    // Every other element of 400,000: 200,000 runs of one element.
+    const a = await read(torchZip(dictPickle([['strided', tensorPickle('0', 400_000, [200_000], [2])]]), { '0': 1_600_000 }))
+    expect(a.weights.paramsDedup).toBe(399_999n)
+    expect(a.weights.warnings).toContain('A strided view reaches too many separate runs of its storage to list; `paramsDedup` counts its whole span.')
+  })
+
   it('names nested checkpoint entries by key path, counts each top-level key, and finds the optimizer', async () => {
     const state = (i: number) => bytes(op.int(i), op.emptyDict, op.mark, op.str('momentum_buffer'), tensorPickle(`m${i}`, 3, [3], [1]), op.setitems)
     const optimizer = bytes(op.emptyDict, op.mark, op.str('state'), op.emptyDict, op.mark, state(0), op.setitems, op.str('param_groups'), op.emptyList, op.emptyDict, op.mark, op.str('momentum'), op.int(0), op.str('nesterov'), op.newfalse, op.setitems, op.append, op.setitems)

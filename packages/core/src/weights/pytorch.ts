@@ -400,8 +400,8 @@ function plain(value: PyValue, depth = 0): unknown {
 /** Top-level keys whose value is the model's state dict, in order of preference. */
 const modelKeys = ['model', 'state_dict', 'model_state_dict', 'model_state', 'module', 'net', 'network', 'weights', 'params', 'ema', 'model_ema', 'ema_model']
 
-/** Byte intervals `[start, end)` of a storage that a tensor reaches, or null when there are too many to list. */
-function reach(t: TorchTensor): Array<[bigint, bigint]> | null {
+/** Byte intervals `[start, end)` of a storage that a tensor reaches, or null when there are more than `budget` to list. */
+function reach(t: TorchTensor, budget: number): Array<[bigint, bigint]> | null {
   const item = BigInt(torchItemBytes[t.dtype]!)
   if (numel(t.shape) === 0n) return []
   const dims = t.shape.map((size, i) => ({ size, stride: t.stride[i]! })).filter((d) => d.size > 1)
@@ -414,7 +414,7 @@ function reach(t: TorchTensor): Array<[bigint, bigint]> | null {
   let count = 1
   for (const d of outer) {
     count *= d.size
-    if (count > 100_000) return null
+    if (count > budget) return null
   }
   const starts: bigint[] = [BigInt(t.offset)]
   for (const d of outer) {
@@ -458,6 +458,8 @@ export function interpretCheckpoint(root: PyValue, pickle: TorchPickle, fileName
   const firstOf = new Map<string, number>()
   const perStorage = new Map<TorchStorage, { intervals: Array<[bigint, bigint]>; exact: boolean; item: number }>()
   let approximate = false
+  // Listing the runs of strided views is bounded in all: 1,000,000 runs per file, spans beyond that.
+  let runBudget = 1_000_000
   walker.found.forEach(({ name, tensor: t, kind }, index) => {
     const elements = numel(t.shape)
     const item = torchItemBytes[t.dtype]!
@@ -481,7 +483,8 @@ export function interpretCheckpoint(root: PyValue, pickle: TorchPickle, fileName
     if (t.storage) {
       let s = perStorage.get(t.storage)
       if (!s) perStorage.set(t.storage, (s = { intervals: [], exact: true, item: t.storage.dtype === 'uint8' ? item : torchItemBytes[t.storage.dtype]! }))
-      const r = reach(t)
+      const r = reach(t, Math.min(100_000, runBudget))
+      if (r !== null) runBudget -= r.length
       if (r === null) {
         approximate = true
         const span = BigInt(t.shape.reduce((a, size, i) => a + (size - 1) * t.stride[i]!, 0) + 1)

@@ -63,6 +63,14 @@ describe('readSafetensors', () => {
     })
   }
 
+  it('refuses a deeply nested header before parsing it', async () => {
+    const text = `{"a":${'['.repeat(200_000)}${']'.repeat(200_000)}}`
+    const started = performance.now()
+    const e = await refusal(read(bytes(u64(text.length), text)))
+    expect(e.message).toContain('nests more than 8 levels deep')
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
   it('refuses headers over 100 MB without reading them', async () => {
     const reader = sparseReader('huge.safetensors', bytes(u64(100_000_001), '{'), 200_000_000, 64)
     const e = await refusal(analyzeWeights(reader))

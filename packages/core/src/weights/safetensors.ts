@@ -1,7 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import { limits } from '../limits.js'
 import { elementCount } from '../tensor/shape.js'
-import { decodeUtf8, grouped, malformed, safeInt } from './bytes.js'
+import { decodeUtf8, grouped, malformed, parseFlatJSON, safeInt } from './bytes.js'
 import type { Source } from './bytes.js'
 import { safetensorsTypes } from './dtypes.js'
 import { parseShape, tensorKind } from './tensors.js'
@@ -41,12 +41,7 @@ export async function readSafetensors(source: Source): Promise<ParsedFile> {
   if (raw[0] !== 0x7b) malformed(`\`${name}\`: the safetensors header must start with \`{\`, found byte \`0x${raw[0]!.toString(16).padStart(2, '0')}\`.`)
   const text = decodeUtf8(raw)
   if (text === null) malformed(`\`${name}\`: the safetensors header is not valid UTF-8.`)
-  let header: unknown
-  try {
-    header = JSON.parse(text)
-  } catch (error) {
-    malformed(`\`${name}\`: the safetensors header is not valid JSON (${error instanceof Error ? error.message : String(error)}).`)
-  }
+  const header = parseFlatJSON(text!, 8, `\`${name}\`: the safetensors header`)
   if (typeof header !== 'object' || header === null || Array.isArray(header)) malformed(`\`${name}\`: the safetensors header must be a JSON object.`)
 
   let metadata: Record<string, string> | null = null

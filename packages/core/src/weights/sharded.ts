@@ -1,5 +1,5 @@
 import { NnsizeError } from '../errors.js'
-import { baseName, decodeUtf8, grouped, malformed } from './bytes.js'
+import { baseName, decodeUtf8, grouped, malformed, parseFlatJSON } from './bytes.js'
 import type { Source } from './bytes.js'
 import type { FileSet } from './files.js'
 import { readWeightsFile } from './formats.js'
@@ -21,11 +21,7 @@ export function shardNumber(name: string): { index: number; count: number; stem:
 export async function readJSONFile(source: Source): Promise<unknown> {
   const text = decodeUtf8(await source.read(0, source.size, 'the JSON text'))
   if (text === null) malformed(`\`${source.name}\` is not valid UTF-8 text.`)
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    return malformed(`\`${source.name}\` is not valid JSON (${error instanceof Error ? error.message : String(error)}).`)
-  }
+  return parseFlatJSON(text!, 16, `\`${source.name}\``)
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -23,17 +23,22 @@ export interface ParsedFile {
  * Last name parts of tensors that PyTorch modules register as buffers, not parameters: BatchNorm's running
  * statistics, rotary embeddings' inverse frequencies and caches, position-id tables.
  */
-export const bufferNames: ReadonlySet<string> = new Set(['running_mean', 'running_var', 'num_batches_tracked', 'inv_freq', 'cos_cached', 'sin_cached', 'freqs_cis', 'position_ids', 'token_type_ids', 'masked_bias', 'moving_mean', 'moving_variance'])
+export const bufferNames: ReadonlySet<string> = new Set(['running_mean', 'running_var', 'num_batches_tracked', 'inv_freq', 'cos_cached', 'sin_cached', 'freqs_cis', 'position_ids', 'token_type_ids', 'masked_bias', 'moving_mean', 'moving_variance', 'rope_freqs'])
 
 /**
  * Whether a tensor read from a file is a parameter or a buffer, when the file does not say: a buffer when its
- * last name part is one of {@link bufferNames} or its elements are not real numbers (integer and bool tensors
- * cannot require gradients), else a parameter.
+ * last name part is one of {@link bufferNames} (or the part before a final `weight`, as GGUF's
+ * `rope_freqs.weight`), or when its elements are not real numbers (integer and bool tensors cannot require
+ * gradients); else a parameter.
  */
 export function tensorKind(name: string, float: boolean): 'parameter' | 'buffer' {
   if (!float) return 'buffer'
-  const last = name.slice(Math.max(name.lastIndexOf('.'), name.lastIndexOf('/')) + 1)
-  return bufferNames.has(last) ? 'buffer' : 'parameter'
+  const cut = Math.max(name.lastIndexOf('.'), name.lastIndexOf('/'))
+  const last = name.slice(cut + 1)
+  if (bufferNames.has(last)) return 'buffer'
+  if (last !== 'weight' || cut <= 0) return 'parameter'
+  const before = name.slice(0, cut)
+  return bufferNames.has(before.slice(Math.max(before.lastIndexOf('.'), before.lastIndexOf('/')) + 1)) ? 'buffer' : 'parameter'
 }
 
 /** A JSON shape: a list of whole numbers from 0 to 2^53 − 1. `where` names the tensor for the message. */

@@ -42,9 +42,9 @@ async function readZip(source: Source, files: FileSet): Promise<ParsedFile> {
 export const weightsFileFormats: readonly WeightsFileFormat[] = [
   { format: 'gguf', label: 'GGUF', detect: looksLikeGGUF, read: (s) => readGGUF(s) },
   { format: 'pytorch', label: 'zip archive (PyTorch or Keras)', detect: looksLikeZip, read: readZip },
+  { format: 'safetensors', label: 'safetensors', detect: looksLikeSafetensors, read: (s) => readSafetensors(s) },
   { format: 'pytorch', label: 'legacy torch.save stream', detect: looksLikeLegacyTorch, read: (s) => readPytorchLegacy(s) },
   { format: 'keras', label: 'HDF5 (Keras .h5)', detect: looksLikeHDF5, read: (s) => readKerasH5(s) },
-  { format: 'safetensors', label: 'safetensors', detect: looksLikeSafetensors, read: (s) => readSafetensors(s) },
   { format: 'onnx', label: 'ONNX', detect: looksLikeONNX, read: readONNX },
 ]
 

@@ -51,6 +51,7 @@ class H5 {
 
   /** Reads `length` bytes at an HDF5 address (relative to the base address). */
   async raw(address: number, length: number, part: string): Promise<Uint8Array> {
+    if (this.source.bytesRead > limits.maxWeightsHeaderBytes) throw new NnsizeError('limit', `${this.what}: more than ${grouped(limits.maxWeightsHeaderBytes)} bytes of HDF5 metadata, the limit.`)
     const absolute = this.base + address
     if (absolute + length > this.source.size) this.fail(`${part} at address ${grouped(address)} runs past the end of the file.`)
     return this.source.read(absolute, length, part)

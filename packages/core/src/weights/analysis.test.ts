@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeWeights, bytesReader, unknownModuleType } from '../index.js'
+import { analysisToJSON, analyzeWeights, bytesReader, moduleTable, planMemory, summaryRows, tensorTable, unknownModuleType } from '../index.js'
 import { safetensors, utf8 } from '../../test/weights/build.js'
 
 const file = (tensors: Record<string, [string, number[]]>, name = 'model.safetensors') => {
@@ -77,6 +77,20 @@ describe('the analysis of weight files', () => {
     expect(c2.reshaped).toEqual([{ name: 'model.norm.weight', configShape: [8], fileShape: [9] }])
     expect(c2.retyped).toEqual([{ name: 'model.norm.weight', configDType: 'float32', fileDType: 'BF16' }])
     expect(c2.extra.map((e) => [e.name, e.reason])).toContainEqual(['model.layers.0.mlp.up_proj.lora_A.weight', 'lora'])
+  })
+
+  it('goes through the formatters and the planner as any analysis does', async () => {
+    const a = await analyzeWeights(file({ 'fc.weight': ['BF16', [8, 4]], 'fc.bias': ['F32', [8]] }))
+    expect(analysisToJSON(a).tensors.map((t) => [t.name, t.dtype, t.bytes])).toEqual([
+      ['fc.weight', 'bfloat16', 64],
+      ['fc.bias', 'float32', 32],
+    ])
+    expect(summaryRows(a).length).toBeGreaterThan(0)
+    expect(tensorTable(a).rows.length).toBe(2)
+    expect(moduleTable(a).rows.length).toBeGreaterThan(0)
+    // Training plans take each tensor's dtype from the file: 32 bf16 + 8 float32 elements.
+    const plan = planMemory(a, { optimizer: 'AdamW()' })
+    expect(plan.memory.weights.bytes).toBe(96n)
   })
 
   it('analyses the files without a config nnsize cannot build, and says so', async () => {

@@ -212,7 +212,8 @@ export async function analyzeWeights(input: ByteReader | readonly ByteReader[], 
         const configAnalysis = analyzeConfig(config.json, config.source.name)
         let modelParams = 0n
         for (const m of model) modelParams += m.tensor.elements
-        const dedup = model.length === tensors.length ? paramsDedup : modelParams
+        // The whole set's storage count when the model is the whole set; else the model tree's (aliases once).
+        const dedup = model.length === tensors.length ? paramsDedup : analysis.params.total + analysis.buffers.total
         info.config = { file: config.source.name, analysis: configAnalysis, check: checkAgainstConfig(configAnalysis, config.json, model, modelParams, dedup) }
         modelInfo = configAnalysis.model ?? modelInfo
         info.contextLength = configContext(config.json) ?? info.contextLength

@@ -205,14 +205,6 @@ export class Cursor {
   }
 }
 
-/** A position or length read from a file as a safe integer, or a `weights-format` error naming it. */
-export function safeInt(value: number | bigint, what: string): number {
-  if (typeof value === 'number') {
-    if (Number.isSafeInteger(value) && value >= 0) return value
-  } else if (value >= 0n && value <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(value)
-  return malformed(`${what} is \`${String(value)}\`, which no file can hold.`)
-}
-
 /**
  * A {@link Cursor} over a part of a file, read in windows: parsing stays synchronous inside a window, and
  * `await cursor.need(n)` loads the next one. Memory stays bounded by the window size and the largest

@@ -15,8 +15,6 @@ import { looksLikeZip, readZipDirectory } from './zip.js'
 /** One weight-file format: how to recognise a file from its first bytes and name, and how to read it. */
 export interface WeightsFileFormat {
   format: WeightsFormat
-  /** Container name in messages. */
-  label: string
   /** Recognises the format from the file's first bytes (up to 64) and its name. */
   detect(head: Uint8Array, name: string): boolean
   /** Reads the file's headers; `files` holds the other files given, for side files (ONNX external data). */
@@ -30,22 +28,22 @@ function looksLikeSafetensors(head: Uint8Array): boolean {
 }
 
 /** Reads a zip archive's directory, then the PyTorch or Keras contents it holds. */
-async function readZip(source: Source, files: FileSet): Promise<ParsedFile> {
+async function readZip(source: Source): Promise<ParsedFile> {
   const zip = await readZipDirectory(source)
   if (torchZipRoot(zip) !== null) return readPytorchZip(source, zip)
-  if (zip.entries.some((e) => e.name === 'model.weights.h5')) return readKerasZip(source, zip, files)
+  if (zip.entries.some((e) => e.name === 'model.weights.h5')) return readKerasZip(source, zip)
   const names = zip.entries.slice(0, 5).map((e) => `\`${e.name}\``)
   return malformed(`\`${source.name}\` is a zip archive, but neither a \`torch.save\` checkpoint (\`<folder>/data.pkl\`) nor a Keras model (\`model.weights.h5\`); it holds ${names.join(', ')}${zip.entries.length > 5 ? ', …' : ''}.`)
 }
 
 /** The formats, in the order they are tried: magic numbers first, the formats without one last. */
 export const weightsFileFormats: readonly WeightsFileFormat[] = [
-  { format: 'gguf', label: 'GGUF', detect: looksLikeGGUF, read: (s) => readGGUF(s) },
-  { format: 'pytorch', label: 'zip archive (PyTorch or Keras)', detect: looksLikeZip, read: readZip },
-  { format: 'safetensors', label: 'safetensors', detect: looksLikeSafetensors, read: (s) => readSafetensors(s) },
-  { format: 'pytorch', label: 'legacy torch.save stream', detect: looksLikeLegacyTorch, read: (s) => readPytorchLegacy(s) },
-  { format: 'keras', label: 'HDF5 (Keras .h5)', detect: looksLikeHDF5, read: (s) => readKerasH5(s) },
-  { format: 'onnx', label: 'ONNX', detect: looksLikeONNX, read: readONNX },
+  { format: 'gguf', detect: looksLikeGGUF, read: (s) => readGGUF(s) },
+  { format: 'pytorch', detect: looksLikeZip, read: (s) => readZip(s) },
+  { format: 'safetensors', detect: looksLikeSafetensors, read: (s) => readSafetensors(s) },
+  { format: 'pytorch', detect: looksLikeLegacyTorch, read: (s) => readPytorchLegacy(s) },
+  { format: 'keras', detect: looksLikeHDF5, read: (s) => readKerasH5(s) },
+  { format: 'onnx', detect: looksLikeONNX, read: readONNX },
 ]
 
 /** Names a file that is not a model: an image, an archive, a Git LFS pointer, a web page, a plain pickle. */

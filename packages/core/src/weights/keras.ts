@@ -1,5 +1,4 @@
 import { baseName, malformed, Source } from './bytes.js'
-import type { FileSet } from './files.js'
 import { readHDF5Datasets } from './hdf5.js'
 import type { H5Dataset } from './hdf5.js'
 import { tensorKind } from './tensors.js'
@@ -74,7 +73,7 @@ function result(source: Source, tensors: FileTensor[], details: KerasDetails): P
 }
 
 /** Reads a Keras 3 `.keras` file: the zip's directory, then the HDF5 `model.weights.h5` inside it (stored, never inflated). */
-export async function readKerasZip(source: Source, zip: ZipDirectory, _files: FileSet): Promise<ParsedFile> {
+export async function readKerasZip(source: Source, zip: ZipDirectory): Promise<ParsedFile> {
   const entry = zip.byName.get('model.weights.h5')!
   if (entry.method !== 0) malformed(`\`${source.name}\`: \`model.weights.h5\` is compressed (method ${entry.method}); nnsize reads it only stored, as Keras writes it.`)
   const start = await entryDataOffset(source, zip, entry)

@@ -1,7 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import { limits } from '../limits.js'
 import { elementCount } from '../tensor/shape.js'
-import { decodeUtf8, grouped, malformed, parseFlatJSON, safeInt } from './bytes.js'
+import { decodeUtf8, grouped, malformed, parseFlatJSON } from './bytes.js'
 import type { Source } from './bytes.js'
 import { safetensorsTypes } from './dtypes.js'
 import { parseShape, tensorKind } from './tensors.js'
@@ -106,7 +106,6 @@ export async function readSafetensors(source: Source): Promise<ParsedFile> {
         : `\`${name}\` has ${grouped(dataBytes - at)} bytes after its last tensor: the header does not describe the whole file.`,
     )
   }
-  safeInt(at, 'the data size')
   let total = 0n
   let elements = 0n
   for (const t of tensors) {

@@ -6,6 +6,7 @@ import { analyzeWeights, bytesReader, errorCodes, NnsizeError, weightsToJSON } f
 import type { ByteReader } from '../../src/index.js'
 import { readCases, referenceDir } from '../conformance/reference.js'
 import { prng } from './mutate.js'
+import { bytes, op, tensorPickle, torchZip } from '../weights/build.js'
 
 const iterations = Number(process.env['NNSIZE_FUZZ_ITERATIONS'] ?? 3000) / 3
 const seed = Number(process.env['NNSIZE_FUZZ_SEED'] ?? 20261202)
@@ -88,6 +89,50 @@ describe('fuzzing the weight-file readers', () => {
       // Mutate the entry most of the time, another file of the set otherwise.
       const which = input.files.length > 1 && random() < 0.3 ? Math.floor(random() * input.files.length) : input.files.findIndex((f) => f.name === input.entry)
       await check(input, mutateBytes(input.files[which]!.bytes, random), which)
+    }
+  }, 300_000)
+})
+
+/** Pieces of pickle programs: containers, values, allowed globals and calls, storages, memo use. */
+const pieces: Array<(random: () => number) => Uint8Array> = [
+  () => op.mark,
+  () => op.emptyList,
+  () => op.emptyDict,
+  () => op.emptyTuple,
+  () => op.tuple,
+  () => op.tuple1,
+  () => op.tuple2,
+  () => op.append,
+  () => op.appends,
+  () => op.setitem,
+  () => op.setitems,
+  () => op.reduce,
+  () => op.build,
+  () => op.newobj,
+  () => op.dup,
+  () => op.pop,
+  () => op.none,
+  () => op.newtrue,
+  (r) => op.int(Math.floor(r() * 2 ** (r() * 60)) * (r() < 0.1 ? -1 : 1)),
+  (r) => op.str(['weight', 'bias', 'state', 'param_groups', '_modules', '_parameters', '_buffers', 'storage', 'cpu', '0', '1'][Math.floor(r() * 11)]!),
+  (r) => op.binput(Math.floor(r() * 4)),
+  (r) => op.binget(Math.floor(r() * 4)),
+  (r) => {
+    const g = [['collections', 'OrderedDict'], ['torch._utils', '_rebuild_tensor_v2'], ['torch._utils', '_rebuild_tensor_v3'], ['torch._utils', '_rebuild_parameter'], ['torch', 'FloatStorage'], ['torch.storage', 'UntypedStorage'], ['torch', 'float16'], ['torch', 'Size'], ['builtins', 'set'], ['torch.nn.parameter', 'Parameter'], ['__main__', 'Net'], ['torch._tensor', '_rebuild_from_type_v2']][Math.floor(r() * 12)]!
+    return op.global(g[0]!, g[1]!)
+  },
+  () => op.binpersid,
+  (r) => tensorPickle(String(Math.floor(r() * 3)), Math.floor(r() * 40), [Math.floor(r() * 5), Math.floor(r() * 5)], [Math.floor(r() * 5), 1], Math.floor(r() * 4)),
+]
+
+describe('fuzzing the pickle reader with random programs', () => {
+  it(`answers or raises a typed error for ${Math.round(iterations)} random pickles (seed ${seed})`, async () => {
+    const random = prng(seed + 1)
+    for (let i = 0; i < iterations; i++) {
+      const parts = Array.from({ length: 1 + Math.floor(random() * 40) }, () => pieces[Math.floor(random() * pieces.length)]!(random))
+      const pickle = bytes(op.proto(2), ...parts, op.stop)
+      const file = torchZip(pickle, { '0': 160, '1': 64, '2': 0 })
+      await check({ id: `random pickle ${i}`, files: [{ name: 'ckpt.pt', bytes: file }], entry: 'ckpt.pt' }, file, 0)
     }
   }, 300_000)
 })

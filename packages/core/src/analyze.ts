@@ -19,6 +19,7 @@ import { describeBuild } from './zoo/hf/model.js'
 import type { ModelInfo } from './zoo/hf/model.js'
 import { findModel, modelSuggestions, resolveModel } from './zoo/hf/catalogue.js'
 import { parseJSON } from './zoo/hf/json.js'
+import type { WeightsInfo } from './weights/types.js'
 
 /** Options of {@link analyze}. */
 export interface AnalyzeOptions {
@@ -51,6 +52,8 @@ export interface Analysis {
   root: ModuleNode
   /** For a Hugging Face config or a catalogue model: family, tying, MoE, breakdown and KV cache. */
   model?: ModelInfo
+  /** For weight files (`analyzeWeights`): format, every tensor as stored, per-file figures, checkpoint parts. */
+  weights?: WeightsInfo
 }
 
 /** What {@link analyze} takes: source text (an expression, a model name, JSON text of a `config.json`) or a parsed `config.json` object. */

@@ -41,6 +41,14 @@ export const errorCodes = {
   UNKNOWN_MODEL: 'unknown-model',
   /** A size or count beyond nnsize's documented limits. */
   LIMIT: 'limit',
+  /** A weight file that is damaged, inconsistent, not a model file, or in a variant nnsize does not read. */
+  WEIGHTS_FORMAT: 'weights-format',
+  /** A pickle (PyTorch checkpoint) that imports or calls something outside the allowed globals. It is never run. */
+  UNSAFE_PICKLE: 'unsafe-pickle',
+  /** A weight file that points at another file outside its own folder (ONNX external data). It is never opened. */
+  UNSAFE_PATH: 'unsafe-path',
+  /** A file that a set of weights needs (a shard, an external data file) was not given. */
+  MISSING_FILE: 'missing-file',
 } as const
 
 /** One of the stable error codes listed in {@link errorCodes}. */

@@ -13,4 +13,8 @@ export const limits = {
   maxListLength: 100_000,
   /** Largest value of one tensor dimension or constructor size argument. */
   maxDimension: 2 ** 53 - 1,
+  /** Most bytes of headers and metadata read from one weight file (safetensors header, `data.pkl`, GGUF metadata, ONNX graph, JSON sidecars). */
+  maxWeightsHeaderBytes: 100_000_000,
+  /** Most tensors one set of weight files may declare. */
+  maxWeightsTensors: 1_000_000,
 } as const

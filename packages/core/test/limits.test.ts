@@ -4,7 +4,7 @@ import { errorOf } from './support.js'
 
 describe('limits', () => {
   it('are the documented values', () => {
-    expect(limits).toEqual({ maxSourceChars: 1_000_000, maxNestingDepth: 500, maxModules: 100_000, maxListLength: 100_000, maxDimension: 2 ** 53 - 1 })
+    expect(limits).toEqual({ maxSourceChars: 1_000_000, maxNestingDepth: 500, maxModules: 100_000, maxListLength: 100_000, maxDimension: 2 ** 53 - 1, maxWeightsHeaderBytes: 100_000_000, maxWeightsTensors: 1_000_000 })
   })
 
   it('stop a program that builds more modules than the limit', () => {

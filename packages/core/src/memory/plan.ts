@@ -504,7 +504,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     if (adapterCopies && adapterCopies.bytes > 0n) parts.push(`autocast copies of the adapters ${adapterCopies.text}`)
     weights = line(bytes, `${parts.join(' + ')} = ${formatBytes(bytes, units)}`)
   } else {
-    const wt = analysis.tensors.map((t): WeightTensor => ({ name: t.name, kind: t.kind, shape: t.shape, dtype: t.dtype, moduleType: moduleType(t.def) }))
+    const wt = analysis.tensors.map((t): WeightTensor => ({ name: t.name, kind: t.kind, shape: t.shape, dtype: t.dtype, moduleType: moduleType(t.def), bytes: t.def.bytes }))
     const r = weightBytes(wt, format)
     weights = line(r.bytes, `${describeWeightBytes(format, r)} = ${formatBytes(r.bytes, units)}`)
     if (format.appliesTo === 'linear' && r.quantisedTensors === 0) notes.add(`\`${format.id}\` quantises linear layers; this model has none, so every tensor stays in ${format.otherDType}.`)

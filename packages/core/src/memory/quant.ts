@@ -13,6 +13,8 @@ export interface WeightTensor {
   dtype: DType
   /** Class of the owning module (`Linear`, `Embedding`); decides what bitsandbytes and GPTQ quantise. */
   moduleType?: string | undefined
+  /** Exact bytes as stored, for tensors read from a weight file (a GGUF `Q4_K` tensor): the `auto` format keeps them. */
+  bytes?: bigint | undefined
 }
 
 /** How a weight format stores the tensors it quantises. */
@@ -79,7 +81,7 @@ export const weightFormats: readonly WeightFormat[] = [
     bitsPerWeight: 'as built',
     appliesTo: 'float',
     otherDType: null,
-    tensorBytes: (t) => numel(t.shape) * BigInt(dtypeBytes[t.dtype]),
+    tensorBytes: (t) => t.bytes ?? numel(t.shape) * BigInt(dtypeBytes[t.dtype]),
     sharedBytes: 0n,
     source: 'PyTorch defaults',
   },
@@ -212,7 +214,8 @@ export function weightBytes(tensors: readonly WeightTensor[], format: WeightForm
       quantisedTensors++
     } else {
       const dtype = format.otherDType !== null && isFloatingDType(t.dtype) ? format.otherDType : t.dtype
-      otherBytes += numel(t.shape) * BigInt(dtypeBytes[dtype])
+      // Kept as built (`auto`): a tensor read from a file keeps its exact stored bytes.
+      otherBytes += format.otherDType === null && t.bytes !== undefined ? t.bytes : numel(t.shape) * BigInt(dtypeBytes[dtype])
       otherElements += numel(t.shape)
     }
   }

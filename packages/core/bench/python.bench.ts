@@ -1,0 +1,53 @@
+import { bench, describe } from 'vitest'
+import { parse as parseExpressionLanguage } from '../src/expr/parse.js'
+import { parse } from '../src/python/parse.js'
+import { highlightTokens, tokenize } from '../src/python/tokenize.js'
+import { unparse } from '../src/python/unparse.js'
+import { readCases } from '../test/conformance/reference.js'
+
+function sequentialOf(layers: number): string {
+  return `nn.Sequential(${Array.from({ length: layers }, (_, i) => (i % 2 === 0 ? 'nn.Linear(64, 64)' : 'nn.ReLU()')).join(', ')})`
+}
+const seq10k = sequentialOf(10_000)
+
+/** minGPT's model.py from the conformance suite: a GPT-2 implementation (config class, blocks, a 12-layer loop). */
+const gpt2 = (() => {
+  const c = readCases<{ id: string; files: Record<string, string> }>('code.jsonl').find((x) => x.id.endsWith('minGPT-ddp/GPT-gpt2'))!
+  return Object.values(c.files)[0]!
+})()
+const gpt2Tree = parse(gpt2)
+
+/** All distinct model files of the conformance suite, one after the other (about 130 KB). */
+const allModels = [...new Set(readCases<{ files: Record<string, string> }>('code.jsonl').flatMap((c) => Object.values(c.files)))]
+
+const options = { iterations: 40, warmupIterations: 5 }
+
+describe('nn.Sequential of 10,000 layers', () => {
+  bench('expression-language parser (expr/)', () => {
+    parseExpressionLanguage(seq10k)
+  }, options)
+  bench('Python 3.12 parser (python/)', () => {
+    parse(seq10k)
+  }, options)
+})
+
+describe('a GPT-2-sized model file (minGPT, 11 KB)', () => {
+  bench('tokenize', () => {
+    tokenize(gpt2)
+  })
+  bench('parse', () => {
+    parse(gpt2)
+  })
+  bench('unparse', () => {
+    unparse(gpt2Tree)
+  })
+  bench('highlight tokens', () => {
+    highlightTokens(gpt2)
+  })
+})
+
+describe('every model file of the conformance suite', () => {
+  bench('parse', () => {
+    for (const source of allModels) parse(source)
+  })
+})

@@ -78,7 +78,13 @@ describe('buildHFModel', () => {
 
   it('refuses sizes that would build too many modules before building them', () => {
     expect(errorOf({ model_type: 'llama', num_hidden_layers: 99_999 }).code).toBe('limit')
-    expect(errorOf({ model_type: 'mixtral', num_hidden_layers: 1000, num_local_experts: 10_000 }).message).toContain('modules; the limit is 100,000')
+    expect(errorOf({ model_type: 'mixtral', num_hidden_layers: 20_000 }).message).toContain('modules; the limit is 100,000')
+  })
+
+  it('builds many experts as two fused tensors per layer, not one module per expert', () => {
+    const { model, root } = buildHFModel({ model_type: 'mixtral', num_hidden_layers: 1000, num_local_experts: 10_000, hidden_size: 64, intermediate_size: 32, num_attention_heads: 4, num_key_value_heads: 4, vocab_size: 10 })
+    expect(model.breakdown['per_expert']).toBe(3n * 64n * 32n)
+    expect(root.children.get('model')?.children.get('layers')?.children.get('999')?.children.get('mlp')?.children.get('experts')?.params.get('gate_up_proj')?.shape).toEqual([10_000, 64, 64])
   })
 
   it('refuses huge values with the key named', () => {

@@ -37,7 +37,7 @@ export interface HFBuild {
   perBlock: ReadonlyArray<readonly [key: string, path: string, except?: readonly string[]]>
   /** The input embedding weight that the output head shares, when tied. */
   tiedWeight: TensorDef | null
-  /** Mixture of experts: experts used per token, and each MoE layer's routed-expert list and its size. */
+  /** Mixture of experts: experts used per token, and each MoE layer's routed experts (the module holding all of them) and their count. */
   moe?: { expertsPerToken: number; layers: ReadonlyArray<{ experts: string; count: number }> }
   kvCache: KVCacheInfo | null
   /** How the KV-cache figure was obtained, or why there is none. */
@@ -105,6 +105,11 @@ function countAt(root: ModuleNode, path: string, except: readonly string[] = [])
   return sum
 }
 
+/** Parameters of one routed expert: the experts' module (fused tensors or one module per expert) divided by their count. */
+function perExpert(root: ModuleNode, layer: { experts: string; count: number }): bigint {
+  return countAt(root, layer.experts) / BigInt(layer.count)
+}
+
 /** What {@link describeBuild} says about the model besides the counts. */
 export interface BuildMeta {
   family: string
@@ -131,8 +136,10 @@ export function describeBuild(build: HFBuild, meta: BuildMeta, params?: Readonly
   let activeParamsPerToken: bigint | null = null
   if (build.moe) {
     let skipped = 0n
-    for (const layer of build.moe.layers) skipped += BigInt(layer.count - build.moe.expertsPerToken) * countAt(build.root, `${layer.experts}.0`)
+    for (const layer of build.moe.layers) skipped += BigInt(layer.count - build.moe.expertsPerToken) * perExpert(build.root, layer)
     activeParamsPerToken = total - skipped
+    const first = build.moe.layers[0]
+    if (first) breakdown['per_expert'] = perExpert(build.root, first)
   }
   const notes = [...build.notes]
   if (build.tiedWeight) notes.unshift('The output head shares the input embedding matrix: its weight is counted once.')

@@ -14,7 +14,8 @@ function numLabels(c: HFConfig): number {
   return c.int('num_labels', 2)
 }
 
-interface BertSizes {
+/** The sizes of a BERT-style encoder. */
+export interface BertSizes {
   vocab: number
   hidden: number
   layers: number
@@ -24,7 +25,8 @@ interface BertSizes {
   typeVocab: number
 }
 
-function bertSizes(c: HFConfig, vocab: number): BertSizes {
+/** Reads a BERT-style config's sizes with `BertConfig`'s defaults (vocabulary `vocab`). */
+export function bertSizes(c: HFConfig, vocab: number): BertSizes {
   const hidden = c.int('hidden_size', 768)
   const heads = c.int('num_attention_heads', 12)
   const s = {
@@ -40,15 +42,34 @@ function bertSizes(c: HFConfig, vocab: number): BertSizes {
   return s
 }
 
-/** BERT-style encoder blocks (`BertLayer`: attention.self.{query,key,value}, attention.output, intermediate, output). */
-function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, relative: boolean): { embeddings: ModuleNode; encoder: ModuleNode; word: ModuleNode } {
+/**
+ * The index buffers of BERT-style embeddings: `position_ids` and (unless `tokenTypes` is false) `token_type_ids`,
+ * both int64 of shape (1, `max_position_embeddings`), not saved in the `state_dict`. Returns `node`.
+ */
+export function positionIdBuffers(f: ModuleFactory, node: ModuleNode, positions: number, tokenTypes = true): ModuleNode {
+  f.buffer(node, 'position_ids', [1, positions], { dtype: 'int64' })
+  if (tokenTypes) f.buffer(node, 'token_type_ids', [1, positions], { dtype: 'int64' })
+  return node
+}
+
+/**
+ * BERT-style encoder blocks (`BertLayer`: attention.self.{query,key,value}, attention.output, intermediate, output).
+ * RoBERTa's embeddings (and XLM-RoBERTa's) register the position table after the LayerNorm, as transformers 5 does.
+ */
+export function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, relative: boolean, positionsLast = false): { embeddings: ModuleNode; encoder: ModuleNode; word: ModuleNode } {
   const word = f.embedding(s.vocab, s.hidden)
-  const embeddings = f.module(`${cls}Embeddings`, [
-    ['word_embeddings', word],
-    ['position_embeddings', f.embedding(s.positions, s.hidden)],
-    ['token_type_embeddings', f.embedding(s.typeVocab, s.hidden)],
-    ['LayerNorm', f.layerNorm(s.hidden)],
-  ])
+  const position = ['position_embeddings', f.embedding(s.positions, s.hidden)] as const
+  const embeddings = positionIdBuffers(
+    f,
+    f.module(`${cls}Embeddings`, [
+      ['word_embeddings', word],
+      ...(positionsLast ? [] : [position]),
+      ['token_type_embeddings', f.embedding(s.typeVocab, s.hidden)],
+      ['LayerNorm', f.layerNorm(s.hidden)],
+      ...(positionsLast ? [position] : []),
+    ]),
+    s.positions,
+  )
   const headSize = s.hidden / s.heads
   const layer = (): ModuleNode =>
     f.module(`${cls}Layer`, [
@@ -95,7 +116,7 @@ function bertLike(o: { name: string; cls: string; modelTypes: readonly string[];
       f.reserve(s.layers * 16 + 20, `A ${s.layers}-layer ${o.name}`)
       const relative = c.str('position_embedding_type', 'absolute').startsWith('relative_key')
       const pooled = architecture === `${cls}Model` || architecture === `${cls}ForPreTraining` || (architecture === `${cls}ForSequenceClassification` && o.mlmHead === 'bert')
-      const { embeddings, encoder, word } = bertEncoder(f, cls, s, relative)
+      const { embeddings, encoder, word } = bertEncoder(f, cls, s, relative, o.mlmHead === 'roberta')
       const base = f.module(`${cls}Model`, [
         ['embeddings', embeddings],
         ['encoder', encoder],
@@ -202,7 +223,7 @@ export const distilbert = defineFamily({
     const positionEmbeddings = f.embedding(positions, dim)
     if (c.bool('sinusoidal_pos_embds', false)) positionEmbeddings.params.get('weight')!.requiresGrad = false
     const base = f.module('DistilBertModel', [
-      ['embeddings', f.module('Embeddings', [['word_embeddings', word], ['position_embeddings', positionEmbeddings], ['LayerNorm', f.layerNorm(dim)]])],
+      ['embeddings', positionIdBuffers(f, f.module('Embeddings', [['word_embeddings', word], ['position_embeddings', positionEmbeddings], ['LayerNorm', f.layerNorm(dim)]]), positions, false)],
       [
         'transformer',
         f.module('Transformer', [
@@ -234,11 +255,15 @@ export const distilbert = defineFamily({
     if (architecture === 'DistilBertForMaskedLM') {
       const projector = f.linear(dim, vocab, true)
       if (c.bool('tie_word_embeddings', true)) tiedWeight = f.tie(projector, word)
+      // The loss module registers a `weight` buffer of None (no class weights), as `nn.CrossEntropyLoss()` does.
+      const loss = f.module('CrossEntropyLoss')
+      loss.buffers.set('weight', null)
       root = f.module(architecture, [
         ['distilbert', base],
         ['vocab_transform', f.linear(dim, dim, true)],
         ['vocab_layer_norm', f.layerNorm(dim)],
         ['vocab_projector', projector],
+        ['mlm_loss_fct', loss],
       ])
       headParts = [
         ['lm_head', ['vocab_projector.weight']],
@@ -311,12 +336,16 @@ export const albert = defineFamily({
     const base = f.module('AlbertModel', [
       [
         'embeddings',
-        f.module('AlbertEmbeddings', [
-          ['word_embeddings', word],
-          ['position_embeddings', f.embedding(positions, embeddingSize)],
-          ['token_type_embeddings', f.embedding(typeVocab, embeddingSize)],
-          ['LayerNorm', f.layerNorm(embeddingSize)],
-        ]),
+        positionIdBuffers(
+          f,
+          f.module('AlbertEmbeddings', [
+            ['word_embeddings', word],
+            ['position_embeddings', f.embedding(positions, embeddingSize)],
+            ['token_type_embeddings', f.embedding(typeVocab, embeddingSize)],
+            ['LayerNorm', f.layerNorm(embeddingSize)],
+          ]),
+          positions,
+        ),
       ],
       [
         'encoder',

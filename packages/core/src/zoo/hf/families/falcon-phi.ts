@@ -53,16 +53,24 @@ export const falcon = defineFamily({
       layers,
       layer: () =>
         f.module('FalconDecoderLayer', [
-          ['self_attention', f.module('FalconAttention', [['query_key_value', f.linear(hidden, (heads + 2 * kvHeads) * headDim, bias)], ['dense', f.linear(hidden, hidden, bias)]])],
-          ['mlp', f.module('FalconMLP', [['dense_h_to_4h', f.linear(hidden, ffn, bias)], ['dense_4h_to_h', f.linear(ffn, hidden, bias)]])],
+          ['self_attention', f.module('FalconAttention', [['query_key_value', f.linear(hidden, (heads + 2 * kvHeads) * headDim, bias, 'FalconLinear')], ['dense', f.linear(hidden, hidden, bias, 'FalconLinear')]])],
+          ['mlp', f.module('FalconMLP', [['dense_h_to_4h', f.linear(hidden, ffn, bias, 'FalconLinear')], ['dense_4h_to_h', f.linear(ffn, hidden, bias, 'FalconLinear')]])],
           ...norms(),
         ]),
-      after: [['ln_f', f.layerNorm(hidden)], ...(alibi ? [] : ([['rotary_emb', f.rotary('FalconRotaryEmbedding', headDim)]] as const))],
+      // transformers 5 builds the rotary embedding even when the model uses ALiBi.
+      after: [['ln_f', f.layerNorm(hidden)], ['rotary_emb', f.rotary('FalconRotaryEmbedding', headDim)]],
       finalNorm: 'ln_f',
       head: { name: 'lm_head', inFeatures: hidden, outFeatures: vocab, bias: false, tie: c.bool('tie_word_embeddings', true) },
     })
     const shape: KVCacheShape = { layers, kvHeads, headDim }
-    return { ...built, kvCache: kvCache(shape), kvCacheNote: kvCacheNote(shape, rule, kvRule), notes: [] }
+    const expanded = newArchitecture && kvHeads < heads
+    return {
+      ...built,
+      kvCache: kvCache(shape),
+      kvCacheNote: kvCacheNote(shape, rule, kvRule),
+      // FalconAttention of transformers 5 repeats each KV head for its query heads before caching.
+      notes: expanded ? [`transformers' own cache holds keys and values expanded to all ${heads} query heads (${kvCache({ ...shape, kvHeads: heads }).bytesPerTokenFp16} bytes per token in fp16); the KV-cache figure is the ${kvHeads} KV heads that serving engines keep.`] : [],
+    }
   },
 })
 
@@ -119,8 +127,8 @@ export const phi = defineFamily({
           ['input_layernorm', f.layerNorm(hidden)],
         ]),
       after: [
-        ['final_layernorm', f.layerNorm(hidden)],
         ['rotary_emb', f.rotary('PhiRotaryEmbedding', rotaryDim)],
+        ['final_layernorm', f.layerNorm(hidden)],
       ],
       finalNorm: 'final_layernorm',
       head: { name: 'lm_head', inFeatures: hidden, outFeatures: vocab, bias: true, tie: c.bool('tie_word_embeddings', false) },

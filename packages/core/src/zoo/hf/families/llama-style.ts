@@ -16,8 +16,8 @@ export interface LlamaStyleOptions {
   cls: string
   /** Base model class when not `<cls>Model` (`Gemma3TextModel`). */
   baseClass?: string
-  /** Class of the token embedding when not `Embedding`. */
-  embedType?: string
+  /** Class of a scaled token embedding (with its `embed_scale` buffer), when not a plain `Embedding`. */
+  scaledEmbedding?: string
   /** transformers' defaults for absent keys. */
   defaults: { vocab: number; hidden: number; layers: number; heads: number; kvHeads?: number; intermediate: number; headDim?: number }
   /** Default of `tie_word_embeddings`. */
@@ -34,8 +34,8 @@ export interface LlamaStyleOptions {
   mlp?: (ctx: MLPContext) => MLPBuilder
   /** The attention window (`slidingWindow` for every layer, `windowedLayers` for some), when the family has one. */
   window?: (c: HFConfig, s: DecoderSizes) => Partial<KVCacheShape>
-  /** Extra rotary modules after `rotary_emb` (Gemma 3's local rotary). */
-  extraRotary?: readonly string[]
+  /** Attention types with their own rotary frequencies, as prefixes of the buffers' names (Gemma 3). */
+  rotaryPrefixes?: (c: HFConfig, s: DecoderSizes) => readonly string[]
 }
 
 /** What an MLP builder receives. */
@@ -73,7 +73,7 @@ export function llamaStyle(o: LlamaStyleOptions): HFFamily {
       const bias = o.bias?.(c) ?? { qkv: false, o: false, mlp: false }
       const norm = (dim: number): ModuleNode => {
         if (o.norm === 'layer') return f.layerNorm(dim)
-        if (o.norm === 'layer-no-params') return f.layerNorm(dim, { affine: false, type: `${o.cls}LayerNorm` })
+        if (o.norm === 'layer-no-params') return f.module(`${o.cls}LayerNorm`)
         return f.rmsNorm(`${o.cls}RMSNorm`, dim)
       }
       const mlp = o.mlp?.({ c, f, s, cls: o.cls, mlpBias: bias.mlp }) ?? { name: 'mlp', make: () => gatedMLP(f, `${o.cls}MLP`, s.hidden, s.intermediate, bias.mlp) }
@@ -92,14 +92,13 @@ export function llamaStyle(o: LlamaStyleOptions): HFFamily {
         headClass,
         baseClass,
         basePrefix: 'model',
-        embed: ['embed_tokens', f.embedding(s.vocab, s.hidden, o.embedType)],
+        embed: ['embed_tokens', o.scaledEmbedding ? f.scaledEmbedding(s.vocab, s.hidden, o.scaledEmbedding) : f.embedding(s.vocab, s.hidden)],
         layersName: 'layers',
         layers: s.layers,
         layer,
         after: [
           ['norm', norm(s.hidden)],
-          ['rotary_emb', f.rotary(`${o.cls}RotaryEmbedding`, rotaryDim)],
-          ...(o.extraRotary ?? []).map((name) => [name, f.rotary(`${o.cls}RotaryEmbedding`, rotaryDim)] as const),
+          ['rotary_emb', f.rotary(`${o.cls}RotaryEmbedding`, rotaryDim, o.rotaryPrefixes ? { prefixes: o.rotaryPrefixes(c, s) } : {})],
         ],
         finalNorm: 'norm',
         head: { name: 'lm_head', inFeatures: s.hidden, outFeatures: s.vocab, bias: false, tie },

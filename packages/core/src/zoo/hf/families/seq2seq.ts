@@ -72,9 +72,14 @@ function t5Family(o: { name: string; cls: string; modelType: string; defaults: {
           ],
         ])
       const shared = f.embedding(vocab, dModel)
+      const tiedEmbedding = (): ModuleNode => {
+        const embed = f.embedding(vocab, dModel)
+        f.tie(embed, shared)
+        return embed
+      }
       const stack = (isDecoder: boolean, n: number): ModuleNode =>
         f.module(`${cls}Stack`, [
-          ['embed_tokens', shared],
+          ['embed_tokens', tiedEmbedding()],
           ['block', f.list(n, (i) => block(isDecoder, i))],
           ['final_layer_norm', norm()],
         ])
@@ -108,7 +113,12 @@ function t5Family(o: { name: string; cls: string; modelType: string; defaults: {
         tiedWeight,
         kvCache: null,
         kvCacheNote: encoderOnly ? 'encoder-only model: no KV cache' : encoderDecoderNote,
-        notes: [`Feed-forward: ${gated ? 'gated (`wi_0`, `wi_1`, `wo`)' : 'not gated (`wi`, `wo`)'}.`],
+        notes: [
+          `Feed-forward: ${gated ? 'gated (`wi_0`, `wi_1`, `wo`)' : 'not gated (`wi`, `wo`)'}.`,
+          ...(withHead && tiedWeight === null
+            ? ['The config unties the head, and its checkpoints store their own `lm_head`: it is counted. transformers 5 ties every T5 head to `shared` whatever the config says, and so counts one matrix fewer.']
+            : []),
+        ],
       }
     },
   })

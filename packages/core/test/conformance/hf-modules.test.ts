@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../../src/index.js'
+import type { ModuleNode } from '../../src/index.js'
+import { walkModules } from '../../src/model/module.js'
+
+/** One line of `test/fixtures/hf/<group>.jsonl`: a class built by transformers on the meta device (see `generate.py`). */
+interface ModuleCase {
+  id: string
+  config: Record<string, unknown>
+  architecture: string
+  /** `named_parameters()`: name and shape. */
+  parameters: Array<[string, number[]]>
+  /** `named_buffers()`: name, shape, dtype, whether `state_dict()` keeps it. */
+  buffers: Array<[string, number[], string, boolean]>
+  /** `state_dict().keys()`: every name of a shared tensor, persistent buffers. */
+  state_dict: string[]
+  /** `named_modules()` that register a parameter or buffer themselves (even `None`): name and class. */
+  modules: Array<[string, string]>
+}
+
+const folder = resolve(fileURLToPath(new URL('.', import.meta.url)), '../fixtures/hf')
+const only = process.env['NNSIZE_CASES']
+
+/** `state_dict()` keys: parameters and persistent buffers under every name, modules in registration order. */
+function stateDictKeys(node: ModuleNode, prefix = '', out: string[] = []): string[] {
+  for (const [name, t] of node.params) if (t) out.push(prefix + name)
+  for (const [name, t] of node.buffers) if (t?.persistent) out.push(prefix + name)
+  for (const [name, child] of node.children) if (child) stateDictKeys(child, `${prefix}${name}.`, out)
+  return out
+}
+
+for (const file of readdirSync(folder).filter((f) => f.endsWith('.jsonl')).sort()) {
+  const cases = readFileSync(resolve(folder, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as ModuleCase)
+  describe(`fixtures/hf/${file}: tensors as transformers names them`, () => {
+    for (const c of cases) {
+      if (only && !c.id.includes(only)) continue
+      describe(c.id, () => {
+        const result = analyze(c.config)
+        it(`builds ${c.architecture}`, () => {
+          expect(result.model!.architecture).toBe(c.architecture)
+          expect(result.module).toBe(c.architecture)
+        })
+        it('has the same parameters, in order, with the same shapes', () => {
+          const mine = result.tensors.filter((t) => t.kind === 'parameter').map((t) => `${t.name} ${t.shape.join('×')}`)
+          expect(mine).toEqual(c.parameters.map(([n, s]) => `${n} ${s.join('×')}`))
+        })
+        it('has the same buffers, dtypes and persistence', () => {
+          const mine = result.tensors.filter((t) => t.kind === 'buffer').map((t) => `${t.name} ${t.shape.join('×')} ${t.dtype}${t.persistent ? '' : ' non-persistent'}`)
+          expect(mine).toEqual(c.buffers.map(([n, s, d, p]) => `${n} ${s.join('×')} ${d}${p ? '' : ' non-persistent'}`))
+        })
+        it('has the same state_dict keys', () => {
+          expect(stateDictKeys(result.root)).toEqual(c.state_dict)
+        })
+        it('names the class of every module that holds a tensor', () => {
+          const mine = walkModules(result.root)
+            .filter(({ node }) => node.params.size > 0 || node.buffers.size > 0)
+            .map(({ path, node }) => `${path} ${node.type}`)
+          expect(mine).toEqual(c.modules.map(([n, t]) => `${n} ${t}`))
+        })
+      })
+    }
+  })
+}

@@ -47,10 +47,27 @@ describe('buildHFModel', () => {
     expect(e.message).toContain('Supported families: GPT-2, BERT,')
   })
 
-  it('lists the supported families for an unknown architecture', () => {
-    const e = errorOf({ architectures: ['MambaForCausalLM'], model_type: 'mamba' })
-    expect(e.message).toContain('Unsupported architecture `MambaForCausalLM`')
+  it('lists the supported families for an unknown architecture, without steering it to another family', () => {
+    const e = errorOf({ architectures: ['XmodForMaskedLM'], model_type: 'xmod' })
+    expect(e.code).toBe('config')
+    expect(e.message).toContain('Unsupported architecture `XmodForMaskedLM` (model type `xmod`). Supported families: GPT-2, BERT,')
     expect(e.message).toContain('DeepSeek-V3')
+    expect(e.suggestions).toEqual([])
+  })
+
+  it('suggests only real misspellings, never a family that merely looks alike', () => {
+    const suggestionsFor = (config: unknown): string[] => errorOf(config).suggestions
+    // other families with near names: a version, an extension, a short name one letter away
+    for (const type of ['gemma3n', 'qwen2_audio', 'qwen4', 'mpt3', 'gpt_bigcode', 'bort', 'falcon_h1', 'llama5']) expect(suggestionsFor({ model_type: type }), type).toEqual([])
+    expect(suggestionsFor({ architectures: ['Gemma3nForCausalLM'] })).toEqual([])
+    expect(suggestionsFor({ architectures: ['RwkvForCausalLM'] })).toEqual([])
+    // slips of the keyboard
+    expect(suggestionsFor({ model_type: 'lama' })).toEqual(['llama'])
+    expect(suggestionsFor({ model_type: 'mistrla' })).toEqual(['mistral'])
+    expect(suggestionsFor({ model_type: 'Qwen2' })).toEqual(['qwen2'])
+    expect(suggestionsFor({ model_type: 'gpt-neox' })).toEqual(['gpt_neox'])
+    expect(suggestionsFor({ architectures: ['LLamaForCausalLM'] })).toEqual(['LlamaForCausalLM'])
+    expect(suggestionsFor({ architectures: ['MistarlForCausalLM'] })).toEqual(['MistralForCausalLM'])
   })
 
   it('names the classes it builds for a known model_type with another head', () => {

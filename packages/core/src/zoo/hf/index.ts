@@ -1,6 +1,6 @@
 import { NnsizeError } from '../../errors.js'
 import type { ModuleNode } from '../../model/module.js'
-import { didYouMean, suggest } from '../../suggest.js'
+import { didYouMean, editDistance } from '../../suggest.js'
 import { HFConfig } from './config.js'
 import type { HFFamily } from './family.js'
 import { albert, bert, distilbert, roberta } from './families/bert.js'
@@ -72,6 +72,39 @@ function supportedList(): string {
   return hfFamilies.map((f) => f.name).join(', ')
 }
 
+/** The part of a class name that names the family: `Qwen2Moe` of `Qwen2MoeForCausalLM`. */
+function stemOf(name: string): string {
+  const at = name.search(/For[A-Z]|Model(?:[A-Z]|$)|EncoderModel/)
+  return at > 0 ? name.slice(0, at) : name
+}
+
+/**
+ * Whether `word` is a slip of the keyboard for `candidate` rather than the name of another family:
+ * the same up to case and `-`/`_`, or within one edit (two for names of 7 letters or more; for names of
+ * 4 letters or fewer only a swap of neighbours or a missing or extra letter), with the same version digits,
+ * and neither an extension of the other (`gemma3n` is not a misspelling of `gemma3`, nor `qwen2_vl` of `qwen2`).
+ */
+function isMisspelling(word: string, candidate: string): boolean {
+  const norm = (s: string): string => s.toLowerCase().replace(/[-_.]/g, '')
+  const a = norm(word)
+  const b = norm(candidate)
+  if (a === b) return true
+  if (a.replace(/\D/g, '') !== b.replace(/\D/g, '')) return false
+  if (a.startsWith(b) || b.startsWith(a)) return false
+  const distance = editDistance(a, b)
+  if (a.length <= 4) return distance === 1 && (a.length !== b.length || [...a].sort().join('') === [...b].sort().join(''))
+  return distance <= (a.length >= 7 ? 2 : 1)
+}
+
+/** The supported names closest to `word` that it is a misspelling of (see {@link isMisspelling}); classes are compared by their family stem and must have the same head. */
+function misspelled(word: string, candidates: readonly string[], classes: boolean): string[] {
+  const key = (name: string): string => (classes ? stemOf(name) : name).toLowerCase()
+  const head = (name: string): string => name.slice(stemOf(name).length).toLowerCase()
+  const found = candidates.filter((c) => isMisspelling(key(word), key(c)) && (!classes || head(word) === head(c)))
+  const best = Math.min(...found.map((c) => editDistance(key(word), key(c))))
+  return found.filter((c) => editDistance(key(word), key(c)) === best).slice(0, 3)
+}
+
 /** Multimodal configs whose language model nnsize builds (Gemma 3's `text_config`). */
 function languageModelOf(config: JSONObject): { config: JSONObject; note: string } | undefined {
   const type = config['model_type']
@@ -112,13 +145,14 @@ export function buildHFTree(input: unknown): { build: HFBuild; meta: BuildMeta }
           suggestions: typeFamily.architectures,
         })
       }
-      const suggestions = suggest(requested, hfArchitectures)
-      throw new NnsizeError('config', `Unsupported architecture \`${requested}\`.${didYouMean(suggestions)} Supported families: ${supportedList()}.`, { suggestions })
+      const suggestions = typeof modelType === 'string' ? misspelled(modelType, hfModelTypes, false) : misspelled(requested, hfArchitectures, true)
+      const what = typeof modelType === 'string' ? `architecture \`${requested}\` (model type \`${modelType}\`)` : `architecture \`${requested}\``
+      throw new NnsizeError('config', `Unsupported ${what}.${didYouMean(suggestions)} Supported families: ${supportedList()}.`, { suggestions })
     }
     architecture = requested
   } else if (typeof modelType === 'string') {
     if (!typeFamily) {
-      const suggestions = suggest(modelType, hfModelTypes)
+      const suggestions = misspelled(modelType, hfModelTypes, false)
       throw new NnsizeError('config', `Unsupported \`model_type\` \`${modelType}\`.${didYouMean(suggestions)} Supported families: ${supportedList()}.`, { suggestions })
     }
     family = typeFamily

@@ -1,5 +1,6 @@
 import { NnsizeError } from '../../errors.js'
 import { didYouMean, suggest } from '../../suggest.js'
+import type { DType } from '../../tensor/dtype.js'
 import type { JSONObject } from './json.js'
 
 /** A well-known checkpoint: its Hugging Face id, other names it answers to, and its config (the keys that shape it). */
@@ -8,8 +9,10 @@ export interface CatalogueEntry {
   id: string
   /** Other names (`llama-2-7b` for `meta-llama/Llama-2-7b-hf`). */
   aliases?: readonly string[]
-  /** The published `config.json`, reduced to the keys that shape the model. */
+  /** The published `config.json`, reduced to the keys that shape the model (with its `torch_dtype` when it has one). */
   config: JSONObject
+  /** The dtype of the checkpoint's weights when the published config names none (read from its weight files). */
+  dtype?: DType
 }
 
 type Config = Record<string, unknown>

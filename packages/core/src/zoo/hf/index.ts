@@ -12,7 +12,9 @@ import { mixtral, qwen2Moe, qwen3Moe } from './families/moe.js'
 import { bart, mt5, t5 } from './families/seq2seq.js'
 import { isJSONObject } from './json.js'
 import type { JSONObject } from './json.js'
+import { applyCheckpointDType, checkpointDType } from './dtype.js'
 import { describeBuild } from './model.js'
+import type { DType } from '../../tensor/dtype.js'
 import type { BuildMeta, HFBuild, ModelInfo } from './model.js'
 import { ModuleFactory } from './modules.js'
 
@@ -122,8 +124,12 @@ function languageModelOf(config: JSONObject): { config: JSONObject; note: string
   return undefined
 }
 
-/** Builds the module tree of a config and returns the build with what it is, not yet counted (see {@link buildHFModel}). */
-export function buildHFTree(input: unknown): { build: HFBuild; meta: BuildMeta } {
+/**
+ * Builds the module tree of a config, its tensors in the checkpoint's dtype, and returns the build with what it
+ * is, not yet counted (see {@link buildHFModel}). `catalogueDType` is the dtype of a catalogue checkpoint whose
+ * published config names none.
+ */
+export function buildHFTree(input: unknown, catalogueDType?: DType): { build: HFBuild; meta: BuildMeta } {
   if (!isJSONObject(input)) throw new NnsizeError('config', `A \`config.json\` must be a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input}.`)
   const language = languageModelOf(input)
   const config = language?.config ?? input
@@ -163,7 +169,10 @@ export function buildHFTree(input: unknown): { build: HFBuild; meta: BuildMeta }
   const reading = typeof modelType === 'string' && family.modelTypes.includes(modelType) ? modelType : family.modelTypes[0]!
   const build = family.build(new HFConfig(config, reading), architecture, new ModuleFactory())
   if (language) build.notes.unshift(language.note)
-  return { build, meta: { family: family.name, modelType: reading, architecture } }
+  const { dtype, note } = checkpointDType(input, catalogueDType)
+  applyCheckpointDType(build.root, dtype.dtype)
+  if (note) build.notes.push(note)
+  return { build, meta: { family: family.name, modelType: reading, architecture, dtype } }
 }
 
 /**

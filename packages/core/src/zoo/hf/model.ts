@@ -1,6 +1,9 @@
 import type { ModuleNode, TensorDef } from '../../model/module.js'
 import { namedTensors } from '../../model/module.js'
 import { numel } from '../../tensor/shape.js'
+import { dtypeBytes } from '../../tensor/dtype.js'
+import type { DType } from '../../tensor/dtype.js'
+import type { CheckpointDType } from './dtype.js'
 
 /**
  * The shape of a model's KV cache, as the memory planner takes it (`KvCacheSpec` of `memory/kvcache.ts`). Bytes per token for a
@@ -28,6 +31,30 @@ export interface KVCacheInfo extends KVCacheShape {
   bytesPerTokenFp16: bigint | null
 }
 
+/**
+ * The state that state-space and recurrent layers keep per sequence instead of a KV cache (Mamba, Mamba-2,
+ * Falcon-Mamba, Jamba's Mamba layers, RecurrentGemma's recurrent blocks), as transformers 5 allocates it: a
+ * convolution state and a recurrent state per layer, the same size at any sequence length.
+ */
+export interface StateCacheInfo {
+  /** Layers that keep a state. */
+  layers: number
+  /** Elements of one layer's convolution state per sequence (channels × kept positions). */
+  convElementsPerLayer: number
+  /** Elements of one layer's recurrent state per sequence (the SSM state; RecurrentGemma's RG-LRU state). */
+  recurrentElementsPerLayer: number
+  /** The recurrent state's dtype when it does not follow the model's (RecurrentGemma keeps it in float32). */
+  recurrentDType?: DType
+  /** Bytes per sequence, at any length, with the states in fp16 (the recurrent one in `recurrentDType` when set). */
+  bytesPerSequenceFp16: bigint
+}
+
+/** A state cache: bytes per sequence from the per-layer element counts. */
+export function stateCache(shape: Omit<StateCacheInfo, 'bytesPerSequenceFp16'>): StateCacheInfo {
+  const recurrentBytes = BigInt(shape.recurrentDType ? dtypeBytes[shape.recurrentDType] : 2)
+  return { ...shape, bytesPerSequenceFp16: BigInt(shape.layers) * (2n * BigInt(shape.convElementsPerLayer) + recurrentBytes * BigInt(shape.recurrentElementsPerLayer)) }
+}
+
 /** What a family builder returns: the module tree and how to read it. */
 export interface HFBuild {
   root: ModuleNode
@@ -42,6 +69,8 @@ export interface HFBuild {
   kvCache: KVCacheInfo | null
   /** How the KV-cache figure was obtained, or why there is none. */
   kvCacheNote: string
+  /** The fixed-size recurrent state of state-space and recurrent layers (Mamba, RecurrentGemma), when there are any. */
+  stateCache?: StateCacheInfo
   /** Facts worth saying about this build (defaults used, parts not modelled). */
   notes: string[]
 }
@@ -66,6 +95,10 @@ export interface ModelInfo {
   breakdown: Record<string, bigint>
   kvCache: KVCacheInfo | null
   kvCacheNote: string
+  /** The recurrent state of state-space and recurrent layers; null for models that only attend (or do not generate). */
+  stateCache: StateCacheInfo | null
+  /** The dtype the checkpoint stores its weights in (the parameters are sized in it) and where it was read. */
+  dtype: CheckpointDType
   notes: string[]
 }
 
@@ -115,6 +148,7 @@ export interface BuildMeta {
   family: string
   modelType: string
   architecture: string
+  dtype: CheckpointDType
 }
 
 /**
@@ -151,6 +185,7 @@ export function describeBuild(build: HFBuild, meta: BuildMeta, params?: Readonly
     breakdown,
     kvCache: build.kvCache,
     kvCacheNote: build.kvCacheNote,
+    stateCache: build.stateCache ?? null,
     notes,
   }
 }

@@ -10,6 +10,17 @@ import { gpt2, gptj, gptNeoX, opt } from './families/gpt.js'
 import { gemma, gemma2, gemma3, llama, mistral, olmo, olmo2, qwen2, qwen3, starcoder2 } from './families/llama.js'
 import { mixtral, qwen2Moe, qwen3Moe } from './families/moe.js'
 import { bart, mt5, t5 } from './families/seq2seq.js'
+import { cohere, cohere2 } from './families/cohere.js'
+import { ernie45, ernie45Moe } from './families/ernie4-5.js'
+import { glm, glm4 } from './families/glm.js'
+import { gptOss } from './families/gpt-oss.js'
+import { granite, graniteMoe, graniteMoeShared } from './families/granite.js'
+import { stablelm } from './families/stablelm.js'
+import { bloom } from './families/bloom.js'
+import { falconMamba, mamba } from './families/mamba.js'
+import { mamba2 } from './families/mamba2.js'
+import { jamba } from './families/jamba.js'
+import { recurrentGemma } from './families/recurrent-gemma.js'
 import { isJSONObject } from './json.js'
 import type { JSONObject } from './json.js'
 import { applyCheckpointDType, checkpointDType } from './dtype.js'
@@ -49,6 +60,23 @@ export const hfFamilies: readonly HFFamily[] = [
   deepseekV3,
   olmo,
   olmo2,
+  cohere,
+  cohere2,
+  stablelm,
+  granite,
+  graniteMoe,
+  graniteMoeShared,
+  glm,
+  glm4,
+  ernie45,
+  ernie45Moe,
+  gptOss,
+  bloom,
+  mamba,
+  falconMamba,
+  mamba2,
+  jamba,
+  recurrentGemma,
 ]
 
 const byArchitecture = new Map<string, HFFamily>()

@@ -45,6 +45,17 @@ export class ModuleFactory {
     return constructLayer(def, full, (name) => coreLayer(name), this.budget)
   }
 
+  /**
+   * A core `torch.nn` layer by class name, with its arguments as bound (tuple arguments as lists:
+   * `layer('Conv1d', { in_channels: 8, out_channels: 8, kernel_size: [4], groups: 8, padding: [3] })`); the
+   * others take their defaults.
+   */
+  layer(name: string, args: Record<string, unknown>): ModuleNode {
+    const def = coreLayer(name)
+    if (!def) throw new Error(`internal: no core layer ${name}`)
+    return this.core(def, args)
+  }
+
   /** A module of class `type` with the given children and own parameters (shapes in registration order). */
   module(type: string, children: readonly Child[] = [], params: ReadonlyArray<readonly [string, readonly number[]]> = []): ModuleNode {
     this.counted()
@@ -130,6 +141,11 @@ export class ModuleFactory {
       if (options.original ?? true) node.buffers.set(`${prefix}original_inv_freq`, buffer([Math.ceil(dim / 2)]))
     }
     return node
+  }
+
+  /** A float32 parameter of `shape`, to register on a module (`sinks`, `cls_token`). */
+  parameter(shape: readonly number[]): TensorDef {
+    return tensor([...shape])
   }
 
   /** Adds a buffer to `node` (float32 and non-persistent unless said otherwise); returns `node`. */

@@ -3,7 +3,7 @@ import { causalLM } from '../decoder.js'
 import { defineFamily } from '../family.js'
 import { kvCache, kvCacheNote } from '../model.js'
 import type { KVCacheShape } from '../model.js'
-import { everyLayerWindow } from './llama-style.js'
+import { everyLayerWindow, partialRotaryFactor } from './llama-style.js'
 
 /**
  * Falcon (`FalconConfig`: `hidden_size` 4544, 32 layers, 71 heads, vocabulary 65024, `multi_query`,
@@ -95,7 +95,7 @@ export const phi = defineFamily({
     c.checkGroups({ key: headsKey, value: heads }, { key: 'num_key_value_heads', value: kvHeads })
     const intermediate = c.int(['intermediate_size', 'n_inner'], legacy ? 4 * hidden : 8192)
     const { headDim, rule } = c.headDim({ key: hiddenKey, value: hidden }, { key: headsKey, value: heads }, null)
-    const rotaryDim = c.optionalInt('rotary_dim') ?? Math.floor(headDim * c.float('partial_rotary_factor', 0.5))
+    const rotaryDim = c.optionalInt('rotary_dim') ?? Math.floor(headDim * partialRotaryFactor(c, 0.5))
     const qkNorm = c.bool('qk_layernorm', false)
     f.reserve(layers * 10 + 10, `A ${layers}-layer Phi`)
     const built = causalLM(f, {
@@ -161,7 +161,7 @@ export const phi3 = defineFamily({
     const intermediate = c.int('intermediate_size', 8192)
     const { headDim, rule } = c.headDim({ key: 'hidden_size', value: hidden }, { key: 'num_attention_heads', value: heads })
     const attentionBias = c.bool('attention_bias', false)
-    const rotaryDim = Math.floor(headDim * c.float('partial_rotary_factor', 1))
+    const rotaryDim = Math.floor(headDim * partialRotaryFactor(c))
     f.reserve(layers * 10 + 10, `A ${layers}-layer Phi-3`)
     const norm = (): ModuleNode => f.rmsNorm('Phi3RMSNorm', hidden)
     const built = causalLM(f, {

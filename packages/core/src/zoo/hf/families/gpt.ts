@@ -3,6 +3,7 @@ import { causalLM } from '../decoder.js'
 import { defineFamily } from '../family.js'
 import { kvCache, kvCacheNote } from '../model.js'
 import type { HFBuild, KVCacheShape } from '../model.js'
+import { partialRotaryFactor } from './llama-style.js'
 
 // GPT-2, GPT-J, GPT-NeoX (Pythia) and OPT: learned or rotary positions, LayerNorm with bias.
 
@@ -134,7 +135,7 @@ export const gptNeoX = defineFamily({
     const intermediate = c.int('intermediate_size', 24576)
     const bias = c.bool('attention_bias', true)
     const { headDim, rule } = c.headDim({ key: 'hidden_size', value: hidden }, { key: 'num_attention_heads', value: heads }, null)
-    const rotaryDim = Math.floor(headDim * c.float(['rotary_pct', 'partial_rotary_factor'], 0.25))
+    const rotaryDim = Math.floor(headDim * (c.has('rotary_pct') ? c.float('rotary_pct', 0.25) : partialRotaryFactor(c, 0.25)))
     f.reserve(layers * 12 + 10, `A ${layers}-layer GPT-NeoX`)
     const built = causalLM(f, {
       architecture,

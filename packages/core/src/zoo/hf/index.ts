@@ -21,6 +21,10 @@ import { falconMamba, mamba } from './families/mamba.js'
 import { mamba2 } from './families/mamba2.js'
 import { jamba } from './families/jamba.js'
 import { recurrentGemma } from './families/recurrent-gemma.js'
+import { xlmRoberta } from './families/xlm-roberta.js'
+import { electra } from './families/electra.js'
+import { debertaV2 } from './families/deberta-v2.js'
+import { modernBert } from './families/modernbert.js'
 import { isJSONObject } from './json.js'
 import type { JSONObject } from './json.js'
 import { applyCheckpointDType, checkpointDType } from './dtype.js'
@@ -77,6 +81,10 @@ export const hfFamilies: readonly HFFamily[] = [
   mamba2,
   jamba,
   recurrentGemma,
+  xlmRoberta,
+  electra,
+  debertaV2,
+  modernBert,
 ]
 
 const byArchitecture = new Map<string, HFFamily>()

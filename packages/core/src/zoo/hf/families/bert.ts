@@ -5,10 +5,11 @@ import type { HFFamily } from '../family.js'
 import type { HFBuild } from '../model.js'
 import type { Child, ModuleFactory } from '../modules.js'
 
-const encoderOnlyNote = 'encoder-only model: no KV cache'
+/** The KV-cache note of a model without a decoder. */
+export const encoderOnlyNote = 'encoder-only model: no KV cache'
 
 /** `num_labels` as `PretrainedConfig` derives it: the size of `id2label` when given, else `num_labels`, else 2. */
-function numLabels(c: HFConfig): number {
+export function numLabels(c: HFConfig): number {
   const id2label = c.object('id2label')
   if (id2label) return Math.max(1, Object.keys(id2label).length)
   return c.int('num_labels', 2)
@@ -26,15 +27,15 @@ export interface BertSizes {
 }
 
 /** Reads a BERT-style config's sizes with `BertConfig`'s defaults (vocabulary `vocab`). */
-export function bertSizes(c: HFConfig, vocab: number): BertSizes {
-  const hidden = c.int('hidden_size', 768)
-  const heads = c.int('num_attention_heads', 12)
+export function bertSizes(c: HFConfig, vocab: number, defaults: { hidden?: number; heads?: number; intermediate?: number } = {}): BertSizes {
+  const hidden = c.int('hidden_size', defaults.hidden ?? 768)
+  const heads = c.int('num_attention_heads', defaults.heads ?? 12)
   const s = {
     vocab: c.int('vocab_size', vocab),
     hidden,
     layers: c.count('num_hidden_layers', 12),
     heads,
-    intermediate: c.int('intermediate_size', 3072),
+    intermediate: c.int('intermediate_size', defaults.intermediate ?? 3072),
     positions: c.int('max_position_embeddings', 512),
     typeVocab: c.int('type_vocab_size', 2),
   }
@@ -56,16 +57,16 @@ export function positionIdBuffers(f: ModuleFactory, node: ModuleNode, positions:
  * BERT-style encoder blocks (`BertLayer`: attention.self.{query,key,value}, attention.output, intermediate, output).
  * RoBERTa's embeddings (and XLM-RoBERTa's) register the position table after the LayerNorm, as transformers 5 does.
  */
-export function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, relative: boolean, positionsLast = false): { embeddings: ModuleNode; encoder: ModuleNode; word: ModuleNode } {
-  const word = f.embedding(s.vocab, s.hidden)
-  const position = ['position_embeddings', f.embedding(s.positions, s.hidden)] as const
+export function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, relative: boolean, positionsLast = false, embeddingSize = s.hidden): { embeddings: ModuleNode; encoder: ModuleNode; word: ModuleNode } {
+  const word = f.embedding(s.vocab, embeddingSize)
+  const position = ['position_embeddings', f.embedding(s.positions, embeddingSize)] as const
   const embeddings = positionIdBuffers(
     f,
     f.module(`${cls}Embeddings`, [
       ['word_embeddings', word],
       ...(positionsLast ? [] : [position]),
-      ['token_type_embeddings', f.embedding(s.typeVocab, s.hidden)],
-      ['LayerNorm', f.layerNorm(s.hidden)],
+      ['token_type_embeddings', f.embedding(s.typeVocab, embeddingSize)],
+      ['LayerNorm', f.layerNorm(embeddingSize)],
       ...(positionsLast ? [position] : []),
     ]),
     s.positions,
@@ -96,7 +97,7 @@ export function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, relativ
 }
 
 /** A masked-LM decoder whose bias is the head's own `bias` parameter (`decoder.bias = self.bias`). */
-function mlmDecoder(f: ModuleFactory, inFeatures: number, vocab: number, head: ModuleNode): ModuleNode {
+export function mlmDecoder(f: ModuleFactory, inFeatures: number, vocab: number, head: ModuleNode): ModuleNode {
   const bias: TensorDef = { kind: 'parameter', shape: [vocab], dtype: 'float32', requiresGrad: true, persistent: true }
   head.params.set('bias', bias)
   const decoder = f.linear(inFeatures, vocab, false)
@@ -104,7 +105,12 @@ function mlmDecoder(f: ModuleFactory, inFeatures: number, vocab: number, head: M
   return decoder
 }
 
-function bertLike(o: { name: string; cls: string; modelTypes: readonly string[]; prefix: string; vocab: number; mlmHead: 'bert' | 'roberta' }): HFFamily {
+/**
+ * A BERT-style family: `<cls>Model` and its masked-LM, pre-training and sequence-classification classes. `mlmHead`
+ * `roberta` names the head `lm_head` and orders the embeddings as RoBERTa does; `headFirst` registers the head
+ * before the encoder, as XLM-RoBERTa's classes do.
+ */
+export function bertLike(o: { name: string; cls: string; modelTypes: readonly string[]; prefix: string; vocab: number; mlmHead: 'bert' | 'roberta'; headFirst?: boolean }): HFFamily {
   const { cls, prefix } = o
   const classes = [`${cls}ForMaskedLM`, `${cls}Model`, ...(o.mlmHead === 'bert' ? [`${cls}ForPreTraining`] : []), `${cls}ForSequenceClassification`]
   return defineFamily({
@@ -178,11 +184,13 @@ function bertLike(o: { name: string; cls: string; modelTypes: readonly string[];
           ['classifier', ['classifier']],
         ]
       }
+      if (o.headFirst) children.push(children.shift()!)
       const root = architecture === `${cls}Model` ? base : f.module(architecture, children)
       const build: HFBuild = {
         root,
         parts: [
-          ['embeddings', [`${p}embeddings`]],
+          // With the head first, a tied matrix is named after the decoder; it still counts as the embeddings'.
+          ['embeddings', [`${p}embeddings`, ...(o.headFirst && tiedWeight ? ['lm_head.decoder.weight'] : [])]],
           ['layers', [`${p}encoder`]],
           ['final_norm', []],
           ...headParts,

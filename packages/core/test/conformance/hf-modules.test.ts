@@ -11,8 +11,8 @@ interface ModuleCase {
   id: string
   config: Record<string, unknown>
   architecture: string
-  /** `named_parameters()`: name and shape. */
-  parameters: Array<[string, number[]]>
+  /** `named_parameters()`: name, shape, and `false` when it does not require grad. */
+  parameters: Array<[string, number[]] | [string, number[], false]>
   /** `named_buffers()`: name, shape, dtype, whether `state_dict()` keeps it. */
   buffers: Array<[string, number[], string, boolean]>
   /** `state_dict().keys()`: every name of a shared tensor, persistent buffers. */
@@ -46,9 +46,9 @@ for (const file of readdirSync(folder).filter((f) => f.endsWith('.jsonl')).sort(
           expect(result.model!.architecture).toBe(c.architecture)
           expect(result.module).toBe(c.architecture)
         })
-        it('has the same parameters, in order, with the same shapes', () => {
-          const mine = result.tensors.filter((t) => t.kind === 'parameter').map((t) => `${t.name} ${t.shape.join('×')}`)
-          expect(mine).toEqual(c.parameters.map(([n, s]) => `${n} ${s.join('×')}`))
+        it('has the same parameters, in order, with the same shapes, frozen where they are', () => {
+          const mine = result.tensors.filter((t) => t.kind === 'parameter').map((t) => `${t.name} ${t.shape.join('×')}${t.trainable ? '' : ' frozen'}`)
+          expect(mine).toEqual(c.parameters.map(([n, s, grad]) => `${n} ${s.join('×')}${grad === false ? ' frozen' : ''}`))
         })
         it('has the same buffers, dtypes and persistence', () => {
           const mine = result.tensors.filter((t) => t.kind === 'buffer').map((t) => `${t.name} ${t.shape.join('×')} ${t.dtype}${t.persistent ? '' : ' non-persistent'}`)

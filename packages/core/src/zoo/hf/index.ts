@@ -25,6 +25,13 @@ import { xlmRoberta } from './families/xlm-roberta.js'
 import { electra } from './families/electra.js'
 import { debertaV2 } from './families/deberta-v2.js'
 import { modernBert } from './families/modernbert.js'
+import { deit, vit } from './families/vit.js'
+import { beit } from './families/beit.js'
+import { dinov2 } from './families/dinov2.js'
+import { clip } from './families/clip.js'
+import { siglip } from './families/siglip.js'
+import { whisper } from './families/whisper.js'
+import { wav2vec2 } from './families/wav2vec2.js'
 import { isJSONObject } from './json.js'
 import type { JSONObject } from './json.js'
 import { applyCheckpointDType, checkpointDType } from './dtype.js'
@@ -85,6 +92,14 @@ export const hfFamilies: readonly HFFamily[] = [
   electra,
   debertaV2,
   modernBert,
+  vit,
+  deit,
+  beit,
+  dinov2,
+  clip,
+  siglip,
+  whisper,
+  wav2vec2,
 ]
 
 const byArchitecture = new Map<string, HFFamily>()

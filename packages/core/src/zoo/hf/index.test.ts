@@ -20,7 +20,7 @@ describe('hfFamilies', () => {
       'Qwen2-MoE', 'Qwen3', 'Qwen3-MoE', 'Gemma', 'Gemma 2', 'Gemma 3', 'Phi', 'Phi-3', 'StarCoder2', 'DeepSeek-V2', 'DeepSeek-V3', 'OLMo', 'OLMo 2',
       'Cohere', 'Cohere 2', 'StableLM', 'Granite', 'Granite-MoE', 'Granite-MoE-Shared', 'GLM', 'GLM-4', 'ERNIE 4.5', 'ERNIE 4.5 MoE', 'GPT-OSS', 'BLOOM',
       'Mamba', 'Falcon-Mamba', 'Mamba-2', 'Jamba', 'RecurrentGemma', 'XLM-RoBERTa', 'ELECTRA', 'DeBERTa-v2', 'ModernBERT',
-      'ViT', 'DeiT', 'BEiT', 'DINOv2', 'CLIP', 'SigLIP', 'Whisper', 'Wav2Vec2',
+      'ViT', 'DeiT', 'BEiT', 'DINOv2', 'CLIP', 'SigLIP', 'Whisper', 'Wav2Vec2', 'Gemma 3 (vision)', 'Qwen2-VL', 'Qwen2.5-VL', 'Llama 4', 'Llama 4 (vision)',
     ])
     expect(new Set(hfArchitectures).size).toBe(hfFamilies.reduce((n, f) => n + f.architectures.length, 0))
     expect(new Set(hfModelTypes).size).toBe(hfFamilies.reduce((n, f) => n + f.modelTypes.length, 0))

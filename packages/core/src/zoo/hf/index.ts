@@ -32,6 +32,9 @@ import { clip } from './families/clip.js'
 import { siglip } from './families/siglip.js'
 import { whisper } from './families/whisper.js'
 import { wav2vec2 } from './families/wav2vec2.js'
+import { gemma3Multimodal } from './families/gemma3.js'
+import { qwen25VL, qwen2VL } from './families/qwen2-vl.js'
+import { llama4, llama4Text } from './families/llama4.js'
 import { isJSONObject } from './json.js'
 import type { JSONObject } from './json.js'
 import { applyCheckpointDType, checkpointDType } from './dtype.js'
@@ -100,6 +103,11 @@ export const hfFamilies: readonly HFFamily[] = [
   siglip,
   whisper,
   wav2vec2,
+  gemma3Multimodal,
+  qwen2VL,
+  qwen25VL,
+  llama4Text,
+  llama4,
 ]
 
 const byArchitecture = new Map<string, HFFamily>()
@@ -158,21 +166,20 @@ function misspelled(word: string, candidates: readonly string[], classes: boolea
   return found.filter((c) => editDistance(key(word), key(c)) === best).slice(0, 3)
 }
 
-/** Multimodal configs whose language model nnsize builds (Gemma 3's `text_config`). */
-function languageModelOf(config: JSONObject): { config: JSONObject; note: string } | undefined {
-  const type = config['model_type']
+/**
+ * A text class asked of a composite config (`Gemma3ForCausalLM` of a `gemma3` config, `Llama4ForCausalLM` of a
+ * `llama4` one) is built from its `text_config`, with the top level's `tie_word_embeddings` and `vocab_size` where
+ * the text config has none, as transformers' loading does.
+ */
+function textConfigOf(config: JSONObject, family: HFFamily): { config: JSONObject; note: string } {
   const text = config['text_config']
-  if ((type === 'gemma3' || (Array.isArray(config['architectures']) && config['architectures'][0] === 'Gemma3ForConditionalGeneration')) && Object.hasOwn(config, 'text_config')) {
-    if (!isJSONObject(text)) throw new NnsizeError('config', '`text_config` must be an object (model type `gemma3`).')
-    const merged = Object.assign(Object.create(null) as JSONObject, text)
-    merged['model_type'] = 'gemma3_text'
-    merged['architectures'] = ['Gemma3ForCausalLM']
-    for (const key of ['tie_word_embeddings', 'vocab_size']) {
-      if (!Object.hasOwn(text, key) && Object.hasOwn(config, key)) merged[key] = config[key]!
-    }
-    return { config: merged, note: 'Multimodal Gemma 3 config: the language model (`text_config`) is built as `Gemma3ForCausalLM`; the vision tower and projector are not counted.' }
+  if (!isJSONObject(text)) throw new NnsizeError('config', `\`text_config\` must be an object (model type \`${String(config['model_type'])}\`).`)
+  const merged = Object.assign(Object.create(null) as JSONObject, text)
+  merged['model_type'] = family.modelTypes[0]!
+  for (const key of ['tie_word_embeddings', 'vocab_size']) {
+    if (!Object.hasOwn(text, key) && Object.hasOwn(config, key)) merged[key] = config[key]!
   }
-  return undefined
+  return { config: merged, note: `Composite \`${String(config['model_type'])}\` config: the class asked for is built from its \`text_config\`; the other towers are not part of it.` }
 }
 
 /**
@@ -182,8 +189,7 @@ function languageModelOf(config: JSONObject): { config: JSONObject; note: string
  */
 export function buildHFTree(input: unknown, catalogueDType?: DType): { build: HFBuild; meta: BuildMeta } {
   if (!isJSONObject(input)) throw new NnsizeError('config', `A \`config.json\` must be a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input}.`)
-  const language = languageModelOf(input)
-  const config = language?.config ?? input
+  let config = input
   const architectures = Object.hasOwn(config, 'architectures') ? config['architectures'] : undefined
   const modelType = Object.hasOwn(config, 'model_type') ? config['model_type'] : undefined
   if (architectures !== undefined && architectures !== null && (!Array.isArray(architectures) || architectures.some((a) => typeof a !== 'string'))) {
@@ -217,13 +223,17 @@ export function buildHFTree(input: unknown, catalogueDType?: DType): { build: HF
   } else {
     throw new NnsizeError('config', 'The config has neither `architectures` nor `model_type`, so nnsize cannot tell which model to build.')
   }
-  const reading = typeof modelType === 'string' && family.modelTypes.includes(modelType) ? modelType : family.modelTypes[0]!
+  let note: string | undefined
+  if (typeof modelType === 'string' && !family.modelTypes.includes(modelType) && Object.hasOwn(config, 'text_config') && family.modelTypes.length > 0) {
+    ;({ config, note } = textConfigOf(config, family))
+  }
+  const reading = typeof config['model_type'] === 'string' && family.modelTypes.includes(config['model_type']) ? config['model_type'] : family.modelTypes[0]!
   const build = family.build(new HFConfig(config, reading), architecture, new ModuleFactory())
-  if (language) build.notes.unshift(language.note)
-  const { dtype, note } = checkpointDType(input, catalogueDType)
-  applyCheckpointDType(build.root, dtype.dtype)
-  if (note) build.notes.push(note)
-  return { build, meta: { family: family.name, modelType: reading, architecture, dtype } }
+  if (note) build.notes.unshift(note)
+  const checkpoint = checkpointDType(input, catalogueDType)
+  applyCheckpointDType(build.root, checkpoint.dtype.dtype)
+  if (checkpoint.note) build.notes.push(checkpoint.note)
+  return { build, meta: { family: family.name, modelType: reading, architecture, dtype: checkpoint.dtype } }
 }
 
 /**

@@ -190,6 +190,19 @@ export function describeBuild(build: HFBuild, meta: BuildMeta, params?: Readonly
   }
 }
 
+/**
+ * A build's parts, per-block figures and experts with their paths under `prefix` (the build's root placed at that
+ * path of a larger model: a multimodal model's language model). Part keys get `keyPrefix`.
+ */
+export function nestedParts(build: HFBuild, prefix: string, keyPrefix = ''): Pick<HFBuild, 'parts' | 'perBlock' | 'moe'> {
+  const at = (path: string): string => (path === '' ? prefix.replace(/\.$/, '') : `${prefix}${path}`)
+  return {
+    parts: build.parts.map(([key, paths]) => [`${keyPrefix}${key}`, paths.map(at)] as const),
+    perBlock: build.perBlock.map(([key, path, except]) => (except ? ([`${keyPrefix}${key}`, at(path), except.map(at)] as const) : ([`${keyPrefix}${key}`, at(path)] as const))),
+    ...(build.moe ? { moe: { expertsPerToken: build.moe.expertsPerToken, layers: build.moe.layers.map((l) => ({ experts: at(l.experts), count: l.count })) } } : {}),
+  }
+}
+
 /** A standard KV cache: `2 × layers × kvHeads × headDim × 2` bytes per token in fp16. */
 export function kvCache(shape: KVCacheShape): KVCacheInfo {
   return { ...shape, bytesPerTokenFp16: 4n * BigInt(shape.layers) * BigInt(shape.kvHeads) * BigInt(shape.headDim) }

@@ -16,6 +16,8 @@ export interface LlamaStyleOptions {
   cls: string
   /** Base model class when not `<cls>Model` (`Gemma3TextModel`). */
   baseClass?: string
+  /** Class with the output head when not `<cls>ForCausalLM` (`Llama4ForCausalLM` over `Llama4Text*` modules). */
+  headClass?: string
   /** Class of a scaled token embedding (with its `embed_scale` buffer), when not a plain `Embedding`. */
   scaledEmbedding?: string
   /** transformers' defaults for absent keys; `headDimKey: null` when the config class derives the head size itself (Cohere). */
@@ -84,7 +86,7 @@ export function partialRotaryFactor(c: HFConfig, fallback = 1): number {
 /** A family whose blocks are `self_attn` + MLP + norms, as Llama's are. */
 export function llamaStyle(o: LlamaStyleOptions): HFFamily {
   const baseClass = o.baseClass ?? `${o.cls}Model`
-  const headClass = `${o.cls}ForCausalLM`
+  const headClass = o.headClass ?? `${o.cls}ForCausalLM`
   return defineFamily({
     name: o.name,
     modelTypes: o.modelTypes,

@@ -67,3 +67,41 @@ for (const file of readdirSync(folder).filter((f) => f.endsWith('.jsonl')).sort(
     }
   })
 }
+
+/** One entry of `test/fixtures/hf/defaults.json`: a class built by transformers from its config class's defaults. */
+interface DefaultsCase {
+  model_type: string
+  architecture: string
+  params: number
+  trainable_params: number
+  params_with_duplicates: number
+  buffers: number
+  parameter_tensors: number
+}
+
+/** Parameters under every name they have, as `named_parameters(remove_duplicate=False)` lists them. */
+function withDuplicates(node: ModuleNode): bigint {
+  let sum = 0n
+  for (const t of node.params.values()) if (t) sum += t.shape.reduce((n, d) => n * BigInt(d), 1n)
+  for (const child of node.children.values()) if (child) sum += withDuplicates(child)
+  return sum
+}
+
+describe('fixtures/hf/defaults.json: every class from its config defaults alone', () => {
+  const cases = JSON.parse(readFileSync(resolve(folder, 'defaults.json'), 'utf8')) as DefaultsCase[]
+  it('covers every family', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(60)
+  })
+  for (const c of cases) {
+    if (only && !c.model_type.includes(only)) continue
+    it(`${c.model_type} → ${c.architecture}: ${c.params} parameters, ${c.buffers} buffer elements`, () => {
+      const r = analyze({ model_type: c.model_type, architectures: [c.architecture] })
+      expect(r.model!.architecture).toBe(c.architecture)
+      expect(r.params.total).toBe(BigInt(c.params))
+      expect(r.params.trainable).toBe(BigInt(c.trainable_params))
+      expect(withDuplicates(r.root)).toBe(BigInt(c.params_with_duplicates))
+      expect(r.buffers.total).toBe(BigInt(c.buffers))
+      expect(r.tensors.filter((t) => t.kind === 'parameter').length).toBe(c.parameter_tensors)
+    })
+  }
+})

@@ -132,12 +132,15 @@ export const t5 = t5Family({
   defaults: { vocab: 32128, dModel: 512, dKv: 64, dFf: 2048, layers: 6, heads: 8, proj: 'relu', tie: true },
 })
 
-/** mT5 (`MT5Config`: vocabulary 250112, `d_ff` 1024, 8 layers, 6 heads, gated GELU, untied). */
+/**
+ * mT5 (`MT5Config`: vocabulary 250112, `d_ff` 1024, 8 layers, 6 heads, gated GELU). transformers 5 ties the head
+ * unless the config unties it — which the published mT5 configs do, and then the head is their own.
+ */
 export const mt5 = t5Family({
   name: 'mT5',
   cls: 'MT5',
   modelType: 'mt5',
-  defaults: { vocab: 250112, dModel: 512, dKv: 64, dFf: 1024, layers: 8, heads: 6, proj: 'gated-gelu', tie: false },
+  defaults: { vocab: 250112, dModel: 512, dKv: 64, dFf: 1024, layers: 8, heads: 6, proj: 'gated-gelu', tie: true },
 })
 
 function bartLayer(f: ModuleFactory, isDecoder: boolean, dModel: number, heads: number, ffn: number): ModuleNode {

@@ -37,3 +37,21 @@ describe('a config’s dtype in the analysis', () => {
     expect(analyze(tiny).model?.dtype).toEqual({ dtype: 'float32', source: 'default' })
   })
 })
+
+describe('applyCheckpointDType', () => {
+  const dtypeOf = (config: Record<string, unknown>, name: string): string | undefined => analyze(config).tensors.find((t) => t.name === name)?.dtype
+
+  it('keeps what transformers keeps in float32 in half precision (`_keep_in_fp32_modules_strict`)', () => {
+    const ernie = { model_type: 'ernie4_5_moe', vocab_size: 10, hidden_size: 8, intermediate_size: 12, num_hidden_layers: 2, num_attention_heads: 2, num_key_value_heads: 1, moe_num_experts: 2, moe_k: 1, moe_intermediate_size: 4 }
+    expect(dtypeOf({ ...ernie, torch_dtype: 'bfloat16' }, 'model.layers.1.mlp.gate.weight')).toBe('float32')
+    expect(dtypeOf({ ...ernie, torch_dtype: 'bfloat16' }, 'model.layers.1.mlp.gate.moe_statics.e_score_correction_bias')).toBe('float32')
+    expect(dtypeOf({ ...ernie, torch_dtype: 'bfloat16' }, 'model.layers.1.mlp.experts.gate_up_proj')).toBe('bfloat16')
+  })
+
+  it('keeps float16-only exceptions (`_keep_in_fp32_modules`) out of bfloat16', () => {
+    const t5 = { model_type: 't5', vocab_size: 10, d_model: 4, d_kv: 2, d_ff: 8, num_layers: 1, num_heads: 2 }
+    expect(dtypeOf({ ...t5, torch_dtype: 'float16' }, 'encoder.block.0.layer.1.DenseReluDense.wo.weight')).toBe('float32')
+    expect(dtypeOf({ ...t5, torch_dtype: 'float16' }, 'encoder.block.0.layer.1.DenseReluDense.wi.weight')).toBe('float16')
+    expect(dtypeOf({ ...t5, torch_dtype: 'bfloat16' }, 'encoder.block.0.layer.1.DenseReluDense.wo.weight')).toBe('bfloat16')
+  })
+})

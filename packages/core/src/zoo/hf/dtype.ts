@@ -51,13 +51,30 @@ export function checkpointDType(config: unknown, catalogue?: DType): { dtype: Ch
 }
 
 /**
+ * Tensors a family keeps in float32 when loaded in half precision (transformers' `_keep_in_fp32_modules_strict`
+ * for bfloat16 and float16, `_keep_in_fp32_modules` for float16 only), as substrings of their names.
+ */
+export interface KeepFloat32 {
+  halfPrecision?: readonly string[]
+  float16?: readonly string[]
+}
+
+/**
  * Stores the floating-point parameters and persistent buffers of `root` in `dtype`, as
  * `from_pretrained(..., dtype="auto")` loads a checkpoint. Non-persistent buffers (rotary `inv_freq`) are
- * computed at load time and keep their own dtype; integer buffers keep theirs.
+ * computed at load time and keep their own dtype; integer buffers keep theirs; tensors named in `keep` stay float32.
  */
-export function applyCheckpointDType(root: ModuleNode, dtype: DType): void {
+export function applyCheckpointDType(root: ModuleNode, dtype: DType, keep: KeepFloat32 = {}): void {
   if (dtype === 'float32') return
-  for (const { node } of walkModules(root)) {
-    for (const t of [...paramsOf(node).values(), ...buffersOf(node).values()]) if (t && (t.kind === 'parameter' || t.persistent) && isFloatingDType(t.dtype)) t.dtype = dtype
+  const half = dtype === 'bfloat16' || dtype === 'float16'
+  const patterns = [...(half ? (keep.halfPrecision ?? []) : []), ...(dtype === 'float16' ? (keep.float16 ?? []) : [])]
+  for (const { path, node } of walkModules(root)) {
+    for (const own of [paramsOf(node), buffersOf(node)]) {
+      own.forEach((t, name) => {
+        if (!t || (t.kind !== 'parameter' && !t.persistent) || !isFloatingDType(t.dtype)) return
+        if (patterns.length > 0 && patterns.some((p) => (path === '' ? name : `${path}.${name}`).includes(p))) return
+        t.dtype = dtype
+      })
+    }
   }
 }

@@ -231,7 +231,7 @@ export function buildHFTree(input: unknown, catalogueDType?: DType): { build: HF
   const build = family.build(new HFConfig(config, reading), architecture, new ModuleFactory())
   if (note) build.notes.unshift(note)
   const checkpoint = checkpointDType(input, catalogueDType)
-  applyCheckpointDType(build.root, checkpoint.dtype.dtype)
+  applyCheckpointDType(build.root, checkpoint.dtype.dtype, build.keepFloat32)
   if (checkpoint.note) build.notes.push(checkpoint.note)
   return { build, meta: { family: family.name, modelType: reading, architecture, dtype: checkpoint.dtype } }
 }

@@ -3,7 +3,7 @@ import { namedTensors } from '../../model/module.js'
 import { numel } from '../../tensor/shape.js'
 import { dtypeBytes } from '../../tensor/dtype.js'
 import type { DType } from '../../tensor/dtype.js'
-import type { CheckpointDType } from './dtype.js'
+import type { CheckpointDType, KeepFloat32 } from './dtype.js'
 
 /**
  * The shape of a model's KV cache, as the memory planner takes it (`KvCacheSpec` of `memory/kvcache.ts`). Bytes per token for a
@@ -71,6 +71,8 @@ export interface HFBuild {
   kvCacheNote: string
   /** The fixed-size recurrent state of state-space and recurrent layers (Mamba, RecurrentGemma), when there are any. */
   stateCache?: StateCacheInfo
+  /** Tensors transformers keeps in float32 when the checkpoint is loaded in half precision. */
+  keepFloat32?: KeepFloat32
   /** Facts worth saying about this build (defaults used, parts not modelled). */
   notes: string[]
 }

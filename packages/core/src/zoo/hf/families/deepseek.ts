@@ -128,6 +128,8 @@ function deepseekFamily(o: { name: string; cls: string; modelType: string; gate:
         ],
         kvCache: { layers, kvHeads: heads, headDim: qHeadDim, latentDim: kvLoraRank + ropeDim, bytesPerTokenFp16: null },
         kvCacheNote: `multi-head latent attention: the cache can hold the compressed latent (kv_lora_rank ${kvLoraRank} + qk_rope_head_dim ${ropeDim} = ${kvLoraRank + ropeDim} values per layer) instead of per-head keys and values; the standard formula does not apply`,
+        // `_keep_in_fp32_modules_strict` of DeepSeek-V3: the router's correction bias stays float32.
+        ...(o.gateBias ? { keepFloat32: { halfPrecision: ['e_score_correction_bias'] } } : {}),
         notes: [
           ...(o.gateBias ? ['The router\'s `e_score_correction_bias` is a buffer here, as in transformers (DeepSeek\'s own code makes it a parameter).'] : []),
           ...(c.int(['num_nextn_predict_layers', 'num_mtp_layers'], 0, { min: 0 }) > 0 ? ['The multi-token-prediction layers stored in the checkpoint are not part of this class and are not counted.'] : []),

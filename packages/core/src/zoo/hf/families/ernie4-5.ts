@@ -72,4 +72,6 @@ export const ernie45Moe = llamaStyle({
   tie: true,
   bias: ernieBias(true),
   mlp: ernieMoE,
+  // `_keep_in_fp32_modules_strict`: the router and its statistics stay float32 in bfloat16 and float16 checkpoints.
+  keepFloat32: { halfPrecision: ['gate.weight', 'moe_statics'] },
 })

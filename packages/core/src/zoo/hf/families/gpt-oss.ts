@@ -38,4 +38,6 @@ export const gptOss = llamaStyle({
     }
   },
   window: (c, s) => windowedByType(c, s, 128, (i) => i % 2 === 0),
+  // `_keep_in_fp32_modules`: loaded in float16, the norms stay float32.
+  keepFloat32: { float16: ['post_attention_layernorm', 'input_layernorm', 'norm'] },
 })

@@ -6,6 +6,7 @@ import { defineFamily } from '../family.js'
 import type { HFFamily } from '../family.js'
 import { kvCache, kvCacheNote } from '../model.js'
 import type { HFBuild, KVCacheShape } from '../model.js'
+import type { KeepFloat32 } from '../dtype.js'
 import type { Child, ModuleFactory } from '../modules.js'
 
 /** What a Llama-style family varies: defaults, biases, norms, the MLP, the attention window. */
@@ -43,6 +44,8 @@ export interface LlamaStyleOptions {
   rotaryPrefixes?: (c: HFConfig, s: DecoderSizes) => readonly string[]
   /** The fraction of each head that is rotated when the config does not say (`partial_rotary_factor`); default 1. */
   partialRotary?: number
+  /** Tensors transformers keeps in float32 when loading in half precision. */
+  keepFloat32?: KeepFloat32
   /** Parameters of the attention module itself (GPT-OSS's per-head `sinks`). */
   attentionParams?: (s: DecoderSizes) => ReadonlyArray<readonly [string, readonly number[]]>
 }
@@ -154,6 +157,7 @@ export function llamaStyle(o: LlamaStyleOptions): HFFamily {
         kvCache: kvCache(shape),
         kvCacheNote: kvCacheNote(shape, s.headDimRule, s.kvHeadsRule),
         notes: mlp.note ? [mlp.note] : [],
+        ...(o.keepFloat32 ? { keepFloat32: o.keepFloat32 } : {}),
       }
       if (mlp.moe) {
         build.moe = { expertsPerToken: mlp.moe.expertsPerToken, layers: mlp.moe.layers.map((l) => ({ experts: layerPath(l.index, l.experts), count: l.count })) }

@@ -113,6 +113,8 @@ function t5Family(o: { name: string; cls: string; modelType: string; defaults: {
         tiedWeight,
         kvCache: null,
         kvCacheNote: encoderOnly ? 'encoder-only model: no KV cache' : encoderDecoderNote,
+        // `_keep_in_fp32_modules` of T5 and mT5: loaded in float16, the feed-forward output `wo` stays float32.
+        keepFloat32: { float16: ['wo'] },
         notes: [
           `Feed-forward: ${gated ? 'gated (`wi_0`, `wi_1`, `wo`)' : 'not gated (`wi`, `wo`)'}.`,
           ...(withHead && tiedWeight === null

@@ -55,3 +55,9 @@ describe('applyCheckpointDType', () => {
     expect(dtypeOf({ ...t5, torch_dtype: 'bfloat16' }, 'encoder.block.0.layer.1.DenseReluDense.wo.weight')).toBe('bfloat16')
   })
 })
+
+describe('quantized checkpoints', () => {
+  it('say that the published weights are quantized', () => {
+    expect(analyze('gpt-oss-20b').model?.notes).toContain('The config has a `quantization_config` (`quant_method` `mxfp4`): the published weights are quantized, while the parameters here are sized in bfloat16 as if loaded unquantized.')
+  })
+})

@@ -182,6 +182,14 @@ function textConfigOf(config: JSONObject, family: HFFamily): { config: JSONObjec
   return { config: merged, note: `Composite \`${String(config['model_type'])}\` config: the class asked for is built from its \`text_config\`; the other towers are not part of it.` }
 }
 
+/** A note for a config whose checkpoint is quantized (`quantization_config`): the weights on disk are smaller than the dtype says. */
+function quantizationNote(config: JSONObject, dtype: string): string | undefined {
+  const q = config['quantization_config']
+  if (!isJSONObject(q)) return undefined
+  const method = typeof q['quant_method'] === 'string' ? ` (\`quant_method\` \`${q['quant_method'].slice(0, 40)}\`)` : ''
+  return `The config has a \`quantization_config\`${method}: the published weights are quantized, while the parameters here are sized in ${dtype} as if loaded unquantized.`
+}
+
 /**
  * Builds the module tree of a config, its tensors in the checkpoint's dtype, and returns the build with what it
  * is, not yet counted (see {@link buildHFModel}). `catalogueDType` is the dtype of a catalogue checkpoint whose
@@ -233,6 +241,8 @@ export function buildHFTree(input: unknown, catalogueDType?: DType): { build: HF
   const checkpoint = checkpointDType(input, catalogueDType)
   applyCheckpointDType(build.root, checkpoint.dtype.dtype, build.keepFloat32)
   if (checkpoint.note) build.notes.push(checkpoint.note)
+  const quantization = quantizationNote(input, checkpoint.dtype.dtype)
+  if (quantization) build.notes.push(quantization)
   return { build, meta: { family: family.name, modelType: reading, architecture, dtype: checkpoint.dtype } }
 }
 

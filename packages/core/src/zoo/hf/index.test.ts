@@ -21,6 +21,7 @@ describe('hfFamilies', () => {
       'Cohere', 'Cohere 2', 'StableLM', 'Granite', 'Granite-MoE', 'Granite-MoE-Shared', 'GLM', 'GLM-4', 'ERNIE 4.5', 'ERNIE 4.5 MoE', 'GPT-OSS', 'BLOOM',
       'Mamba', 'Falcon-Mamba', 'Mamba-2', 'Jamba', 'RecurrentGemma', 'XLM-RoBERTa', 'ELECTRA', 'DeBERTa-v2', 'ModernBERT',
       'ViT', 'DeiT', 'BEiT', 'DINOv2', 'CLIP', 'SigLIP', 'Whisper', 'Wav2Vec2', 'Gemma 3 (vision)', 'Qwen2-VL', 'Qwen2.5-VL', 'Llama 4', 'Llama 4 (vision)',
+      'SmolLM3', 'Ministral', 'OLMoE', 'GPT-BigCode',
     ])
     expect(new Set(hfArchitectures).size).toBe(hfFamilies.reduce((n, f) => n + f.architectures.length, 0))
     expect(new Set(hfModelTypes).size).toBe(hfFamilies.reduce((n, f) => n + f.modelTypes.length, 0))
@@ -60,7 +61,7 @@ describe('buildHFModel', () => {
   it('suggests only real misspellings, never a family that merely looks alike', () => {
     const suggestionsFor = (config: unknown): string[] => errorOf(config).suggestions
     // other families with near names: a version, an extension, a short name one letter away
-    for (const type of ['gemma3n', 'qwen2_audio', 'qwen4', 'mpt3', 'gpt_bigcode', 'bort', 'falcon_h1', 'llama5']) expect(suggestionsFor({ model_type: type }), type).toEqual([])
+    for (const type of ['gemma3n', 'qwen2_audio', 'qwen4', 'mpt3', 'gpt_neo', 'bort', 'falcon_h1', 'llama5']) expect(suggestionsFor({ model_type: type }), type).toEqual([])
     expect(suggestionsFor({ architectures: ['Gemma3nForCausalLM'] })).toEqual([])
     expect(suggestionsFor({ architectures: ['RwkvForCausalLM'] })).toEqual([])
     // slips of the keyboard

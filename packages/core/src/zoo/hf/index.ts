@@ -35,6 +35,10 @@ import { wav2vec2 } from './families/wav2vec2.js'
 import { gemma3Multimodal } from './families/gemma3.js'
 import { qwen25VL, qwen2VL } from './families/qwen2-vl.js'
 import { llama4, llama4Text } from './families/llama4.js'
+import { smollm3 } from './families/smollm3.js'
+import { ministral } from './families/ministral.js'
+import { olmoe } from './families/olmoe.js'
+import { gptBigCode } from './families/gpt-bigcode.js'
 import { isJSONObject } from './json.js'
 import type { JSONObject } from './json.js'
 import { applyCheckpointDType, checkpointDType } from './dtype.js'
@@ -108,6 +112,10 @@ export const hfFamilies: readonly HFFamily[] = [
   qwen25VL,
   llama4Text,
   llama4,
+  smollm3,
+  ministral,
+  olmoe,
+  gptBigCode,
 ]
 
 const byArchitecture = new Map<string, HFFamily>()

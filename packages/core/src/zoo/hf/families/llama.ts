@@ -158,7 +158,7 @@ export function gemma3LayerTypes(c: HFConfig, layers: number): string[] {
 }
 
 /** Layers listed as `sliding_attention` in `layer_types`, else those for which `sliding(i)` holds. */
-export function windowedByType(c: HFConfig, s: DecoderSizes, defaultWindow: number, sliding: (i: number) => boolean): Partial<KVCacheShape> {
+export function windowedByType(c: HFConfig, s: DecoderSizes, defaultWindow: number | undefined, sliding: (i: number) => boolean): Partial<KVCacheShape> {
   const window = c.present('sliding_window') ? c.optionalInt('sliding_window') : defaultWindow
   if (window === undefined) return {}
   const types = c.get('layer_types')?.value

@@ -186,7 +186,7 @@ describe('run', () => {
   it('counts the activations of a model it cannot trace from --activation-bytes', async () => {
     const r = await cli(['llama-3.1-8b', '--optimizer', 'adamw', '--batch', '4', '--activation-bytes', '1.5GiB'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain('  Activations        6.00 GiB  1.50 GiB per sample × batch 4 = 6.00 GiB\n')
+    expect(r.stdout).toContain('  Activations       6.00 GiB  1.50 GiB per sample × batch 4 = 6.00 GiB\n')
     const link = await cli(['llama-3.1-8b', '--optimizer', 'adamw', '--activation-bytes', '1.5GiB', '--share'])
     expect(link.stdout).toContain('&act=1.5GiB')
     expect(link.stderr).toBe('')

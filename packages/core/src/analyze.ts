@@ -5,8 +5,7 @@ import { createGlobals, moduleHooks } from './expr/builtins.js'
 import { showValue, typeName } from './expr/values.js'
 import { layers } from './layers/index.js'
 import { models } from './zoo/index.js'
-import { buffersOf, paramsOf, walkModules } from './model/module.js'
-import { dtypeAliases, isFloatingDType } from './tensor/dtype.js'
+import { walkModules } from './model/module.js'
 import type { ModuleNode, WalkedModule } from './model/module.js'
 import { countTensors, formulaTerms, listModules, listTensors } from './count/count.js'
 import type { BufferCounts, ModuleEntry, ParamCounts, TensorEntry } from './count/count.js'
@@ -118,30 +117,16 @@ function defineLazily<T extends object, K extends keyof T>(object: T, key: K, ma
   })
 }
 
-/** Analyses a Hugging Face `config.json` (parsed), naming `input` as the source. */
+/**
+ * Analyses a Hugging Face `config.json` (parsed), naming `input` as the source. Its parameters are sized in the
+ * checkpoint's dtype (`dtype` or `torch_dtype`, else the catalogue's record for `checkpoint`, else float32).
+ */
 export function analyzeConfig(config: unknown, input: string, options: AnalyzeOptions = {}, checkpoint?: string): Analysis {
-  const { build, meta } = buildHFTree(config)
-  applyCheckpointDType(build.root, config)
+  const { build, meta } = buildHFTree(config, checkpoint === undefined ? undefined : findModel(checkpoint)?.dtype)
   const analysis = analyzeModule(build.root, input, options)
   const model = describeBuild(build, meta, analysis.tensors.filter((t) => t.kind === 'parameter'))
   analysis.model = checkpoint === undefined ? model : { ...model, checkpoint }
   return analysis
-}
-
-/**
- * A config's `torch_dtype` (`"bfloat16"`) is the dtype its checkpoint stores: floating-point
- * parameters and buffers take it, as `from_pretrained(..., torch_dtype="auto")` loads them.
- * Without it they stay float32, PyTorch's default.
- */
-function applyCheckpointDType(root: ModuleNode, config: unknown): void {
-  const name = typeof config === 'object' && config !== null ? (config as Record<string, unknown>)['torch_dtype'] : undefined
-  if (typeof name !== 'string' || !Object.hasOwn(dtypeAliases, name)) return
-  const dtype = dtypeAliases[name]!
-  if (!isFloatingDType(dtype)) return
-  for (const { node } of walkModules(root)) {
-    // Non-persistent buffers (rotary `inv_freq`) are computed in float32 at load time, not read from the checkpoint.
-    for (const t of [...paramsOf(node).values(), ...buffersOf(node).values()]) if (t && (t.kind === 'parameter' || t.persistent) && isFloatingDType(t.dtype)) t.dtype = dtype
-  }
 }
 
 /** A whole input that is a model name rather than an expression: `gpt2`, `llama-3.1-8b`, `meta-llama/Llama-3.1-8B`. */

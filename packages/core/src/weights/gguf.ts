@@ -2,6 +2,7 @@ import type { Analysis } from '../analyze.js'
 import { NnsizeError } from '../errors.js'
 import { limits } from '../limits.js'
 import type { KVCacheInfo, ModelInfo } from '../zoo/hf/model.js'
+import type { DType } from '../tensor/dtype.js'
 import { baseName, decodeUtf8, grouped, malformed, StreamCursor } from './bytes.js'
 import type { Source } from './bytes.js'
 import { ggmlTypes } from './dtypes.js'
@@ -301,8 +302,20 @@ export function ggufModelInfo(parsed: readonly ParsedFile[], analysis: Analysis)
     breakdown: {},
     kvCache,
     kvCacheNote: note,
+    stateCache: null,
+    dtype: { dtype: dominantParameterDType(analysis), source: 'weights file' },
     notes: [`From the GGUF metadata of \`${first.name}\` (\`general.architecture\` = \`${arch}\`).`],
   }
+}
+
+/** The PyTorch dtype that holds most of the parameters' elements (what a quantised tensor dequantises to). */
+function dominantParameterDType(analysis: Analysis): DType {
+  const elements = new Map<DType, bigint>()
+  for (const t of analysis.tensors) if (t.kind === 'parameter') elements.set(t.dtype, (elements.get(t.dtype) ?? 0n) + t.elementCount)
+  let best: DType = 'float32'
+  let most = -1n
+  for (const [dtype, count] of elements) if (count > most) [best, most] = [dtype, count]
+  return best
 }
 
 /** One metadata value, or the same value for every layer given as an array; undefined when absent or mixed. */

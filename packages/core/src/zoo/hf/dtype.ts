@@ -9,7 +9,7 @@ import { isJSONObject } from './json.js'
  * `torch_dtype` (earlier versions; also in a multimodal config's `text_config`), the catalogue (the published
  * config names none; the checkpoint's files were read), or `default` (no dtype anywhere: float32, PyTorch's default).
  */
-export type CheckpointDTypeSource = 'config dtype' | 'config torch_dtype' | 'catalogue' | 'default'
+export type CheckpointDTypeSource = 'config dtype' | 'config torch_dtype' | 'catalogue' | 'default' | 'weights file'
 
 /** The dtype a checkpoint stores its floating-point weights in, which sizes the parameters, and where it came from. */
 export interface CheckpointDType {

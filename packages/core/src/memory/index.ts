@@ -1,5 +1,5 @@
-export { parseOptimizer, optimizerStateBytes, optimizerStateBreakdown, optimizerNames, optimizerCatalogue } from './optimizers.js'
-export type { OptimizerSpec, OptimizerTensor, OptimizerStateEntry, OptimizerStateBreakdown } from './optimizers.js'
+export { defineOptimizer, torchOptimizer, parseOptimizer, optimizerStateBytes, optimizerStateBreakdown, optimizerNames, optimizerCatalogue } from './optimizers/index.js'
+export type { OptimizerSpec, ParseOptimizerOptions, OptimizerTensor, OptimizerStateEntry, OptimizerStateBreakdown, OptimizerDefinition, OptimizerParameter, OptimizerContext, StateTensor, OptimizerFailure } from './optimizers/index.js'
 export { precisionModes, precisionNames, findPrecision } from './precision.js'
 export type { PrecisionMode } from './precision.js'
 export { weightFormats, weightFormatNames, findWeightFormat, weightBytes } from './quant.js'

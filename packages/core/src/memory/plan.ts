@@ -5,6 +5,7 @@ import type { ByteUnits } from '../format/bytes.js'
 import { grouped } from './text.js'
 import { traceForward } from '../forward/trace.js'
 import type { ForwardResult, InputSpec } from '../forward/trace.js'
+import type { TorchVersion } from '../forward/torch-version.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import { namedModules } from '../model/module.js'
 import { dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
@@ -16,8 +17,8 @@ import { kvCacheBytes, validateKvCacheSpec } from './kvcache.js'
 import type { KvCacheSpec } from './kvcache.js'
 import { loraAdapters, loraTensors } from './lora.js'
 import type { LoraAdapter, LoraOptions } from './lora.js'
-import { optimizerStateBreakdown, parseOptimizer } from './optimizers.js'
-import type { OptimizerSpec, OptimizerStateBreakdown, OptimizerTensor } from './optimizers.js'
+import { optimizerStateBreakdown, parseOptimizer } from './optimizers/index.js'
+import type { OptimizerSpec, OptimizerStateBreakdown, OptimizerTensor } from './optimizers/index.js'
 import { findPrecision } from './precision.js'
 import type { PrecisionMode } from './precision.js'
 import { describeWeightBytes, findWeightFormat, weightBytes } from './quant.js'
@@ -51,6 +52,8 @@ export interface MemoryOptions {
   mode?: 'training' | 'inference' | undefined
   /** Training optimizer, parsed by {@link parseOptimizer}. Default `AdamW()`. */
   optimizer?: string | OptimizerSpec | undefined
+  /** The PyTorch release whose optimizer state to count. Default 2.13 (a parsed optimizer keeps its own). */
+  torch?: TorchVersion | undefined
   /** Training precision (`fp32`, `amp-bf16`/`bf16-mixed`, `bf16`, `mixed-fp16`, …). Default `auto`: as built. */
   precision?: string | undefined
   /** Inference weight format (`bf16`, `int8`, `nf4-dq`, `q4_k`, …). Default `auto`: as built. */
@@ -448,7 +451,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   const precision: PrecisionMode = findPrecision(options.precision ?? 'auto')
   const format: WeightFormat = findWeightFormat(options.weights ?? 'auto')
   if (!training && options.optimizer !== undefined) notes.add('Inference has no optimizer; `optimizer` is ignored.')
-  const optimizer = training ? (typeof options.optimizer === 'object' && options.optimizer !== null ? options.optimizer : parseOptimizer(options.optimizer ?? 'AdamW()')) : null
+  const optimizer = training ? (typeof options.optimizer === 'object' && options.optimizer !== null ? options.optimizer : parseOptimizer(options.optimizer ?? 'AdamW()', { torch: options.torch })) : null
 
   // ---- tensors ----
   const modules: ReadonlyArray<readonly [string, ModuleNode]> = Array.isArray(analysis.modules) ? analysis.modules.map((m) => [m.path, m.node] as const) : namedModules(analysis.root)

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { analyze } from '../analyze.js'
-import { NnsizeError } from '../errors.js'
-import { optimizerCatalogue, optimizerNames, optimizerStateBreakdown, optimizerStateBytes, parseOptimizer } from './optimizers.js'
-import type { OptimizerTensor } from './optimizers.js'
+import { analyze } from '../../analyze.js'
+import { NnsizeError } from '../../errors.js'
+import { optimizerCatalogue, optimizerNames, optimizerStateBreakdown, optimizerStateBytes, parseOptimizer } from './index.js'
+import type { OptimizerTensor } from './index.js'
 
 const linear = (out: number, inp: number, dtype: OptimizerTensor['dtype'] = 'float32', trainable = true): OptimizerTensor[] => [
   { name: 'weight', shape: [out, inp], dtype, trainable },
@@ -80,6 +80,7 @@ describe('parseOptimizer', () => {
   it('suggests the closest optimizer for an unknown name', () => {
     const e = optionError(() => parseOptimizer('AdamWW(lr=1e-4)'))
     expect(e.code).toBe('option')
+    expect(e.field).toBe('optimizer')
     expect(e.message).toContain('Unknown optimizer `AdamWW`')
     expect(e.suggestions).toContain('AdamW')
     expect(e.span).toEqual({ start: 0, end: 6 })
@@ -108,7 +109,7 @@ describe('parseOptimizer', () => {
 })
 
 describe('optimizerStateBytes', () => {
-  // Values below were read from PyTorch 1.13 (`opt.state` after one step) for nn.Linear(8, 4).
+  // Values below were read from PyTorch 1.13 and 2.13 (`opt.state` after one step) for nn.Linear(8, 4).
   it('matches torch.optim for float32, bfloat16 and float64 parameters', () => {
     expect(optimizerStateBytes(linear(4, 8), 'Adam()')).toBe(296n)
     expect(optimizerStateBytes(linear(4, 8, 'bfloat16'), 'Adam()')).toBe(152n)
@@ -116,10 +117,36 @@ describe('optimizerStateBytes', () => {
     expect(optimizerStateBytes(linear(4, 8, 'bfloat16'), 'NAdam()')).toBe(160n)
     expect(optimizerStateBytes(linear(4, 8, 'bfloat16'), 'ASGD()')).toBe(96n)
     expect(optimizerStateBytes(linear(4, 8, 'float64'), 'Adagrad()')).toBe(296n)
-    expect(optimizerStateBytes(linear(4, 8, 'float64'), 'RMSprop(momentum=0.9, centered=True)')).toBe(864n)
-    expect(optimizerStateBytes(linear(4, 8), 'RMSprop(momentum=0.5)')).toBe(288n)
-    expect(optimizerStateBytes(linear(4, 8, 'bfloat16'), 'Rprop()')).toBe(144n)
+    const torch113 = (text: string) => parseOptimizer(text, { torch: '1.13' })
+    expect(optimizerStateBytes(linear(4, 8, 'float64'), torch113('RMSprop(momentum=0.9, centered=True)'))).toBe(864n)
+    expect(optimizerStateBytes(linear(4, 8), torch113('RMSprop(momentum=0.5)'))).toBe(288n)
+    expect(optimizerStateBytes(linear(4, 8, 'bfloat16'), torch113('Rprop()'))).toBe(144n)
     expect(optimizerStateBytes(linear(4, 8), 'SGD(lr=0.1)')).toBe(0n)
+  })
+
+  it('keeps a float32 `step` tensor per parameter in RMSprop, Adadelta and Rprop since PyTorch 2.0', () => {
+    // PyTorch 2.13: `step` is `torch.zeros(())` (float32) for each of the 2 parameters of nn.Linear(8, 4)
+    expect(optimizerStateBytes(linear(4, 8, 'float64'), 'RMSprop(momentum=0.9, centered=True)')).toBe(864n + 8n)
+    expect(optimizerStateBytes(linear(4, 8), 'RMSprop(momentum=0.5)')).toBe(288n + 8n)
+    expect(optimizerStateBytes(linear(4, 8, 'bfloat16'), 'Rprop()')).toBe(144n + 8n)
+    expect(optimizerStateBreakdown(linear(4, 8), 'Adadelta()').entries.map((e) => [e.name, e.elements])).toEqual([
+      ['step', 2n],
+      ['square_avg', 36n],
+      ['acc_delta', 36n],
+    ])
+    expect(optimizerStateBreakdown(linear(4, 8), parseOptimizer('Adadelta()', { torch: '1.13' })).entries.map((e) => e.name)).toEqual(['square_avg', 'acc_delta'])
+    expect(parseOptimizer('rmsprop').accounting).toMatch(/^`step` \(float32 scalar\)/)
+    expect(parseOptimizer('rmsprop', { torch: '1.13' }).accounting).toContain('Python int (0 bytes) in PyTorch 1.13')
+  })
+
+  it('knows which torch.optim classes a PyTorch release has', () => {
+    expect(parseOptimizer('Adafactor()').qualifiedName).toBe('torch.optim.Adafactor')
+    const e = optionError(() => parseOptimizer('Adafactor()', { torch: '1.13' }))
+    expect(e.message).toBe('`torch.optim.Adafactor` is new in PyTorch 2.5; it does not exist in PyTorch 1.13.')
+    expect(e.field).toBe('optimizer')
+    expect(e.span).toEqual({ start: 0, end: 11 })
+    expect(parseOptimizer('transformers.Adafactor()', { torch: '1.13' }).library).toBe('transformers')
+    expect(parseOptimizer('AdamW', { torch: '1.13' }).torch).toBe('1.13')
   })
 
   it('gives frozen parameters no state, except Adagrad which creates it in its constructor', () => {

@@ -1,6 +1,5 @@
 import type { Comparison } from '@nnsize/core'
-import { renderMarkdownTable } from './core.js'
-import { comparisonTable } from '../../../packages/core/src/format/compare.js'
+import { comparisonTable, renderMarkdownTable } from '@nnsize/core'
 import { renderTextTable, truncate } from './layout.js'
 import { fenced, title } from './report.js'
 import type { Style } from './style.js'

@@ -188,7 +188,7 @@ describe('run', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('  Activations        6.00 GiB  1.50 GiB per sample × batch 4 = 6.00 GiB\n')
     const link = await cli(['llama-3.1-8b', '--optimizer', 'adamw', '--activation-bytes', '1.5GiB', '--share'])
-    expect(link.stdout).toContain('&act=1.5GiB')
+    expect(link.stdout).toContain('&act=1536MiB')
     expect(link.stderr).toBe('')
     const without = await cli(['llama-3.1-8b', '--optimizer', 'adamw'])
     expect(without.stdout).toContain('note: Activations are not counted: `LlamaForCausalLM` has no forward trace in nnsize, so give activation bytes per sample (`--activation-bytes`) to include them.')
@@ -211,10 +211,22 @@ describe('run', () => {
     expect(await cli(['nn.Linear(4, 4)', '--qlora'])).toEqual({ code: 2, stdout: '', stderr: 'nnsize: --qlora needs --lora, e.g. --lora "r=16,alpha=32,target=all-linear" --qlora\n' })
   })
 
-  it('says which options a playground link leaves out', async () => {
-    const r = await cli(['nn.Linear(4, 4)', '--inference', '--share'])
-    expect(r.code).toBe(0)
-    expect(r.stderr).toBe('nnsize: note: the playground link does not carry --inference\n')
-    expect(r.stdout).toBe('https://nnsize.github.io/nnsize/#src=nn.Linear(4%2C%204)\n')
+  it('carries every option in a playground link, checked by the same parser the page reads it with', async () => {
+    const r = await cli(['nn.Linear(4, 4)', '--inference', '--weights', 'int8', '--tp', '2', '--gpus', '2', '--share'])
+    expect(r).toEqual({ code: 0, stdout: 'https://nnsize.github.io/nnsize/#src=nn.Linear(4%2C%204)&mode=inference&w=int8&gpus=2&tp=2\n', stderr: '' })
+  })
+
+  it('says when a state is too large to share, instead of printing a link the page refuses', async () => {
+    const big = `nn.Sequential(${Array.from({ length: 8000 }, () => 'nn.ReLU()').join(', ')})`
+    const r = await cli([big, '--share'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/^error\[limit\]: This state is too large to share: its link would be [\d,]+ characters long; links hold 100,000\.\n$/)
+  })
+
+  it('names a bad option value by its flag, with the core\'s limits', async () => {
+    expect(await cli(['nn.Linear(4, 4)', '--batch', '1000000001'])).toEqual({ code: 2, stdout: '', stderr: 'error[option]: `--batch` must be a whole number from 1 to 1,000,000,000, got `1000000001`.\n' })
+    expect(await cli(['nn.Linear(4, 4)', '--seq', '0', '--inference'])).toEqual({ code: 2, stdout: '', stderr: 'error[option]: `--seq` must be a whole number from 1 to 2,147,483,647, got `0`.\n' })
+    expect((await cli(['nn.Linear(4, 4)', '--batch', '1_024', '--share'])).stdout).toContain('&b=1024')
   })
 })

@@ -173,8 +173,8 @@ describe('nnsize as a subprocess: errors', () => {
   it('says which value a flag needs', async () => {
     expect(await nnsize([conv, '--input'])).toEqual({ code: 2, stdout: '', stderr: 'nnsize: --input needs a value, e.g. --input 1,3,224,224\n' })
     expect((await nnsize([conv, '--input', '--json'])).stderr).toBe('nnsize: --input needs a value, e.g. --input 1,3,224,224\n')
-    expect(await nnsize([conv, '--depth', 'two'])).toEqual({ code: 2, stdout: '', stderr: "nnsize: --depth takes a whole number of levels (0 for the model alone), got 'two'\n" })
-    expect(await nnsize([conv, '--device', 'gpu'])).toEqual({ code: 2, stdout: '', stderr: "nnsize: --device must be cpu or cuda, got 'gpu'\n" })
+    expect(await nnsize([conv, '--depth', 'two'])).toEqual({ code: 2, stdout: '', stderr: 'error[option]: `--depth` must be a whole number from 0 to 999,999, got `two`.\n' })
+    expect(await nnsize([conv, '--device', 'gpu'])).toEqual({ code: 2, stdout: '', stderr: 'error[option]: `--device` must be `cpu` or `cuda`, got `gpu`.\n' })
   })
 
   it('refuses two output formats at once and a second input', async () => {
@@ -228,7 +228,11 @@ describe('nnsize as a subprocess: errors', () => {
       stdout: '',
       stderr: 'error[option]: `torch.optim.AdamW` has no argument `bettas`. Did you mean `betas`?\n --> --optimizer:1:16\n  |\n1 | AdamW(lr=1e-4, bettas=(0.9, 0.99))\n  |                ^^^^^^^^^^^^^^^^^^\n',
     })
-    expect(await nnsize([conv, '--zero', '5'])).toEqual({ code: 2, stdout: '', stderr: 'error[option]: `zero` must be a ZeRO stage 0, 1, 2 or 3, got `5`.\n' })
+    expect(await nnsize([conv, '--zero', '5'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error[option]: `--zero` must be a ZeRO stage (0, 1, 2 or 3) or an FSDP strategy (`no_shard`, `shard_grad_op`, `full_shard`, `hybrid_shard`, `hybrid_shard_zero2`), got `5`.\n',
+    })
   })
 
   it('reads a Hugging Face config.json and sizes its KV cache for serving', async () => {

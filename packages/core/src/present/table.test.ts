@@ -3,6 +3,8 @@ import { analyze } from '../analyze.js'
 import { planMemory } from '../memory/plan.js'
 import {
   breakdownTable,
+  fitSummary,
+  memoryChart,
   describeMemoryOptions,
   memoryIsSplit,
   memoryRows,
@@ -19,7 +21,7 @@ import {
   summaryRows,
   summaryTable,
   tensorTable,
-} from './table.js'
+} from './index.js'
 
 const cnn = 'nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.Sequential(nn.Conv2d(8, 4, 3, bias=False), nn.ReLU()), nn.Linear(4, 2))'
 
@@ -248,5 +250,40 @@ describe('summaryRows of a Hugging Face model', () => {
     expect(byKey['model']!.value).toBe('GPT2LMHeadModel')
     expect(byKey['tiedEmbeddings']!.detail).toBe(`${(gpt2.model!.paramsUntied).toLocaleString('en-US')} if the output head had its own weight`)
     expect(byKey['kvCachePerToken']!.value).toBe('256 B per token (fp16)')
+  })
+})
+
+describe('memoryChart', () => {
+  it('stacks the non-zero lines of one GPU left to right and places the capacity line on the same scale', () => {
+    const analysis = analyze('nn.Sequential(nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 1024))', { input: '8,1024' })
+    const plan = planMemory(analysis, { optimizer: 'Adam', gpu: 't4' })
+    const { segments, capacityX } = memoryChart(plan)
+    expect(segments.map((s) => [s.key, s.label])).toEqual([
+      ['weights', 'Weights'],
+      ['gradients', 'Gradients'],
+      ['optimizerState', 'Optimizer state'],
+      ['activations', 'Activations'],
+      ['overhead', 'Overhead'],
+    ])
+    expect(segments[0]!.x).toBe(0)
+    for (let i = 1; i < segments.length; i++) expect(segments[i]!.x).toBeCloseTo(segments[i - 1]!.x + segments[i - 1]!.width, 3)
+    expect(capacityX).toBe(100)
+    expect(segments.at(-1)!.x + segments.at(-1)!.width).toBeLessThan(100)
+    expect(segments[0]!.bytes).toBe(analysis.params.bytes)
+  })
+
+  it('scales to the total when the plan exceeds the capacity', () => {
+    const plan = planMemory(analyze('llama-3.1-8b'), { optimizer: 'AdamW', gpu: 't4' })
+    const { segments, capacityX } = memoryChart(plan)
+    expect(segments.at(-1)!.x + segments.at(-1)!.width).toBeCloseTo(100, 2)
+    expect(capacityX).toBeLessThan(100)
+  })
+})
+
+describe('fitSummary', () => {
+  it('says whether it fits, with what would', () => {
+    const plan = planMemory(linear, { gpu: '1GiB' })
+    expect(fitSummary(plan)).toEqual({ fits: false, sentence: 'does not fit on a 1.00 GiB GPU: needs 1.02 GiB of 1.00 GiB (16.02 MiB short)', details: [] })
+    expect(fitSummary(planMemory(linear))).toBeUndefined()
   })
 })

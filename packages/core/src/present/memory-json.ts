@@ -1,8 +1,13 @@
 import { jsonInteger } from '../format/number.js'
 import type { JSONInteger } from '../format/json.js'
+import type { MemoryLine, ReplicaLineKey } from '../memory/basis.js'
+import type { KvCacheSpec } from '../memory/kvcache.js'
+import type { MemoryPlan } from '../memory/plan.js'
 import type { DType } from '../tensor/dtype.js'
-import type { KvCacheSpec } from './kvcache.js'
-import type { MemoryLine, MemoryLineKey, MemoryPlan } from './plan.js'
+import { memoryFormula } from './memory-formula.js'
+import { acceleratorName, fitSummary, perNodeText } from './memory.js'
+import { planNotes } from './notes.js'
+import type { PresentOptions } from './words.js'
 
 /** A budget line in JSON. */
 export interface MemoryLineJSON {
@@ -39,9 +44,10 @@ export interface MemoryPlanJSON {
     lora: { rank: number; alpha: number | null; dropout: number | null; targets: string[]; quantizeBase: boolean } | null
     gpu: string | null
     units: 'iec' | 'si'
+    torch: string
   }
-  memory: Record<MemoryLineKey | 'total', MemoryLineJSON>
-  perDevice: Record<MemoryLineKey | 'gatheredWeights' | 'total' | 'offloadedCpu' | 'offloadedNvme', MemoryLineJSON> & { gpus: number }
+  memory: Record<ReplicaLineKey | 'total', MemoryLineJSON>
+  perDevice: Record<ReplicaLineKey | 'gatheredWeights' | 'total' | 'offloadedCpu' | 'offloadedNvme', MemoryLineJSON> & { gpus: number }
   perNode: { gpus: number; deviceBytes: JSONInteger; cpuBytes: JSONInteger; nvmeBytes: JSONInteger; formula: string }
   fit?: {
     gpu: { id: string; name: string; bytes: JSONInteger; basis: string }
@@ -67,10 +73,13 @@ export interface MemoryPlanJSON {
   notes: string[]
 }
 
-const lineJSON = (l: MemoryLine): MemoryLineJSON => ({ bytes: jsonInteger(l.bytes), formula: l.formula })
-
-/** Converts a memory plan to JSON-safe data: exact byte counts above 2^53 − 1 become decimal strings. */
-export function memoryPlanToJSON(plan: MemoryPlan): MemoryPlanJSON {
+/**
+ * Converts a memory plan to JSON-safe data: exact byte counts above 2^53 − 1 become decimal strings; formulas and
+ * notes are written in the given units and with the app's names for request fields.
+ */
+export function memoryPlanToJSON(plan: MemoryPlan, options: PresentOptions = {}): MemoryPlanJSON {
+  const units = options.units ?? 'iec'
+  const lineJSON = (l: MemoryLine): MemoryLineJSON => ({ bytes: jsonInteger(l.bytes), formula: memoryFormula(l, { ...options, units }) })
   const o = plan.options
   const m = plan.memory
   const d = plan.perDevice
@@ -104,7 +113,8 @@ export function memoryPlanToJSON(plan: MemoryPlan): MemoryPlanJSON {
           ? null
           : { rank: o.lora.rank, alpha: o.lora.alpha ?? null, dropout: o.lora.dropout ?? null, targets: [...o.lora.targets], quantizeBase: o.lora.quantizeBase === true },
       gpu: o.gpu,
-      units: o.units,
+      units,
+      torch: o.torch,
     },
     memory: {
       weights: lineJSON(m.weights),
@@ -133,19 +143,19 @@ export function memoryPlanToJSON(plan: MemoryPlan): MemoryPlanJSON {
       deviceBytes: jsonInteger(plan.perNode.deviceBytes),
       cpuBytes: jsonInteger(plan.perNode.cpuBytes),
       nvmeBytes: jsonInteger(plan.perNode.nvmeBytes),
-      formula: plan.perNode.formula,
+      formula: perNodeText(plan, { units }),
     },
-    notes: [...plan.notes],
+    notes: planNotes(plan.notes, options),
   }
   if (plan.fit) {
     const f = plan.fit
     json.fit = {
-      gpu: { id: f.gpu.id, name: f.gpu.name, bytes: jsonInteger(f.gpu.bytes), basis: f.gpu.basis },
+      gpu: { id: f.gpu.id, name: acceleratorName(f.gpu), bytes: jsonInteger(f.gpu.bytes), basis: f.gpu.basis },
       capacityBytes: jsonInteger(f.capacityBytes),
       fits: f.fits,
       spareBytes: jsonInteger(f.spareBytes),
       shortfallBytes: jsonInteger(f.shortfallBytes),
-      message: f.message,
+      message: fitSummary(plan, { units })!.sentence,
       gpusNeeded: f.gpusNeeded,
       largestBatch: f.largestBatch,
     }

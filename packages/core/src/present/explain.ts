@@ -6,10 +6,12 @@ import type { ModuleNode, TensorDef } from '../model/module.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { formatShape, numel } from '../tensor/shape.js'
-import { formatBytes } from './bytes.js'
-import { describeMemoryOptions, memoryIsSplit, memoryRows } from './table.js'
-import type { ByteUnits } from './bytes.js'
-import { formatCount } from './number.js'
+import { formatBytes } from '../format/bytes.js'
+import type { ByteUnits } from '../format/bytes.js'
+import { formatCount } from '../format/number.js'
+import { acceleratorName, describeLayout, describeMemoryOptions, fitSummary, memoryIsSplit, memoryRows, perNodeText } from './memory.js'
+import { planNotes } from './notes.js'
+import type { PresentOptions } from './words.js'
 
 /** One step of an explanation: what it is about and the derivation in words and numbers. */
 export interface ExplainLine {
@@ -32,10 +34,8 @@ export interface ExplainSection {
   lines: ExplainLine[]
 }
 
-/** Options of {@link explainAnalysis}. */
-export interface ExplainOptions {
-  units?: ByteUnits | undefined
-}
+/** Options of {@link explainAnalysis} and {@link explainMemory}: byte units and the app's names for request fields. */
+export type ExplainOptions = PresentOptions
 
 const SUPERSCRIPT: Record<string, string> = { 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' }
 
@@ -230,15 +230,15 @@ export function explainAnalysis(analysis: Analysis, options: ExplainOptions = {}
  * with its numbers filled in, followed by the exact byte count.
  */
 export function explainMemory(plan: MemoryPlan, options: ExplainOptions = {}): ExplainSection[] {
-  const units = options.units ?? plan.options.units
+  const units = options.units ?? 'iec'
   const sections: ExplainSection[] = []
   const rows = (scope: 'replica' | 'device'): ExplainLine[] =>
-    memoryRows(plan, { units, scope }).map((r) => (r.key === 'total' || r.bytes < 1024n ? explainLine(r.label, r.formula) : explainLine(r.label, r.formula, `exactly ${formatCount(r.bytes)} bytes`)))
+    memoryRows(plan, { ...options, units, scope }).map((r) => (r.key === 'total' || r.bytes < 1024n ? explainLine(r.label, r.formula) : explainLine(r.label, r.formula, `exactly ${formatCount(r.bytes)} bytes`)))
   sections.push({ title: `Memory (${describeMemoryOptions(plan)})`, lines: rows('replica') })
   if (memoryIsSplit(plan)) {
     const lines = rows('device')
-    lines.push(explainLine('per node', plan.perNode.formula))
-    sections.push({ title: `Memory per GPU (${formatCount(plan.options.gpus)} GPUs: data parallel ${plan.options.dataParallel} × tensor ${plan.options.tensorParallel} × pipeline ${plan.options.pipelineParallel})`, lines })
+    lines.push(explainLine('per node', perNodeText(plan, { units })))
+    sections.push({ title: `Memory per GPU (${describeLayout(plan)})`, lines })
   }
   if (plan.optimizer) {
     const o = plan.optimizer.optimizer
@@ -250,14 +250,15 @@ export function explainMemory(plan: MemoryPlan, options: ExplainOptions = {}): E
       ],
     })
   }
-  if (plan.fit) {
+  const fit = fitSummary(plan, { units })
+  if (plan.fit && fit) {
     const f = plan.fit
-    const lines: ExplainLine[] = [explainLine(f.gpu.name, f.message, `capacity ${formatCount(f.capacityBytes)} bytes (${f.gpu.basis === 'spec' ? 'the vendor’s figure' : `as ${f.gpu.basis.toUpperCase()} reports it`})`)]
+    const lines: ExplainLine[] = [explainLine(acceleratorName(f.gpu), fit.sentence, `capacity ${formatCount(f.capacityBytes)} bytes (${f.gpu.basis === 'spec' ? 'the vendor’s figure' : `as ${f.gpu.basis.toUpperCase()} reports it`})`)]
     if (f.gpusNeeded !== null) lines.push(explainLine('GPUs needed', `${formatCount(f.gpusNeeded)} with these settings`))
     if (f.largestBatch !== null) lines.push(explainLine('largest batch', f.largestBatch === 0 ? 'none: even a batch of 1 does not fit' : `${formatCount(f.largestBatch)} per GPU`))
     sections.push({ title: 'Fit', lines })
   }
-  if (plan.notes.length > 0) sections.push({ title: 'Notes', lines: plan.notes.map((n) => explainLine('note', n)) })
+  if (plan.notes.length > 0) sections.push({ title: 'Notes', lines: planNotes(plan.notes, options).map((n) => explainLine('note', n)) })
   return sections
 }
 

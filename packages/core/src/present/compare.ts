@@ -1,14 +1,16 @@
 import type { Analysis } from '../analyze.js'
-import type { MemoryLine, MemoryPlan } from '../memory/plan.js'
-import { memoryPlanToJSON } from '../memory/json.js'
-import type { MemoryPlanJSON } from '../memory/json.js'
+import type { MemoryLine } from '../memory/basis.js'
+import type { MemoryPlan } from '../memory/plan.js'
 import { formatShape } from '../tensor/shape.js'
-import { formatBytes } from './bytes.js'
-import type { ByteUnits } from './bytes.js'
-import { analysisToJSON } from './json.js'
-import type { AnalysisJSON, JSONInteger } from './json.js'
-import { decimal, formatCount, jsonInteger } from './number.js'
+import { formatBytes } from '../format/bytes.js'
+import type { ByteUnits } from '../format/bytes.js'
+import { analysisToJSON } from '../format/json.js'
+import type { AnalysisJSON, JSONInteger } from '../format/json.js'
+import { decimal, formatCount, jsonInteger } from '../format/number.js'
+import { memoryPlanToJSON } from './memory-json.js'
+import type { MemoryPlanJSON } from './memory-json.js'
 import type { Table } from './table.js'
+import type { PresentOptions } from './words.js'
 
 /** One quantity of two analyses side by side. */
 export interface ComparisonRow {
@@ -150,10 +152,10 @@ export interface ComparisonJSON {
 }
 
 /** Converts a comparison to JSON-safe data (integers above 2^53 − 1 as decimal strings). */
-export function comparisonToJSON(comparison: Comparison): ComparisonJSON {
+export function comparisonToJSON(comparison: Comparison, options: PresentOptions = {}): ComparisonJSON {
   return {
-    a: { ...analysisToJSON(comparison.a), ...(comparison.plans ? { memory: memoryPlanToJSON(comparison.plans.a) } : {}) },
-    b: { ...analysisToJSON(comparison.b), ...(comparison.plans ? { memory: memoryPlanToJSON(comparison.plans.b) } : {}) },
+    a: { ...analysisToJSON(comparison.a), ...(comparison.plans ? { memory: memoryPlanToJSON(comparison.plans.a, options) } : {}) },
+    b: { ...analysisToJSON(comparison.b), ...(comparison.plans ? { memory: memoryPlanToJSON(comparison.plans.b, options) } : {}) },
     difference: Object.fromEntries(comparison.rows.map((r) => [r.key, jsonInteger(r.delta)])),
     tensors: comparison.tensors,
   }

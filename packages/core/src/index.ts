@@ -22,6 +22,7 @@ export type { DeviceProfile, ForwardResult, ModuleStats, InputSpec } from './for
 export { encodeShareState, decodeShareState, shareUrl, playgroundUrl, maxShareFragmentChars } from './share.js'
 export type { ShareState } from './share.js'
 export * from './request/index.js'
+export * from './syntax/index.js'
 // what users see
 export * from './present/index.js'
 export { verifySnippet } from './format/verify.js'

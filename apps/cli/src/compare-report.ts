@@ -1,5 +1,5 @@
-import type { Comparison } from '@nnsize/core'
-import { comparisonTable, renderMarkdownTable } from '@nnsize/core'
+import type { Comparison } from '@nnsize/core/present'
+import { comparisonTable, renderMarkdownTable } from '@nnsize/core/present'
 import { renderTextTable, truncate } from './layout.js'
 import { fenced, title } from './report.js'
 import type { Style } from './style.js'

@@ -1,4 +1,4 @@
-import type { Table } from '@nnsize/core'
+import type { Table } from '@nnsize/core/present'
 import type { Style } from './style.js'
 
 const ANSI = /\u001b\[[0-9;]*m/g

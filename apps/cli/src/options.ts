@@ -1,5 +1,5 @@
-import { fieldChoices } from '@nnsize/core'
-import type { FieldId } from '@nnsize/core'
+import { fieldChoices } from '@nnsize/core/request'
+import type { FieldId } from '@nnsize/core/request'
 import { UsageError } from './errors.js'
 
 /** Everything the command line can set. */

@@ -1,4 +1,6 @@
-import type { Analysis, ByteUnits, ExplainSection, FieldId, MemoryPlan } from '@nnsize/core'
+import type { Analysis, ByteUnits } from '@nnsize/core'
+import type { MemoryPlan } from '@nnsize/core/memory'
+import type { ExplainSection } from '@nnsize/core/present'
 import {
   breakdownTable,
   describeLayout,
@@ -13,7 +15,8 @@ import {
   summaryRows,
   summaryTable,
   tensorTable,
-} from '@nnsize/core'
+} from '@nnsize/core/present'
+import type { FieldId } from '@nnsize/core/request'
 import { renderTextTable, truncate, visibleWidth } from './layout.js'
 import type { Style } from './style.js'
 

@@ -1,5 +1,9 @@
-import { NnsizeError, analyzeExpression, analyzeOptionsOf, diagnose, mayNeedModels, readBaseRequest, traceAnalysis } from '@nnsize/core'
-import type { Analysis, AnalyzeOptions, Diagnostic, FieldId, ShareState } from '@nnsize/core'
+import { NnsizeError, analyzeExpression, mayNeedModels, traceAnalysis } from '@nnsize/core'
+import { analyzeOptionsOf, readBaseRequest } from '@nnsize/core/request'
+import { diagnose } from '@nnsize/core/present'
+import type { Analysis, AnalyzeOptions, ShareState } from '@nnsize/core'
+import type { FieldId } from '@nnsize/core/request'
+import type { Diagnostic } from '@nnsize/core/present'
 import { pageFieldLabel } from './fields.ts'
 
 /** Why the input gave no result, or no forward pass, ready to show beside the control that holds the mistake. */

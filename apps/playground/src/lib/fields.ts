@@ -1,4 +1,4 @@
-import type { FieldId } from '@nnsize/core'
+import type { FieldId } from '@nnsize/core/request'
 
 /** The page's name for each request field: the label of its control, as notes and errors name it. */
 const labels: Readonly<Record<FieldId, string>> = {

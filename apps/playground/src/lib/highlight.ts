@@ -1,5 +1,6 @@
-import { syntaxTokens } from '@nnsize/core'
-import type { SourceSpan, SyntaxTokenKind } from '@nnsize/core'
+import { syntaxTokens } from '@nnsize/core/syntax'
+import type { SourceSpan } from '@nnsize/core'
+import type { SyntaxTokenKind } from '@nnsize/core/syntax'
 
 /** A run of source text drawn with the same classes. */
 export interface Segment {

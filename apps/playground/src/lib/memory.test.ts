@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { analyze, memoryFormula } from '@nnsize/core'
+import { analyze } from '@nnsize/core'
+import { memoryFormula } from '@nnsize/core/present'
 import { computeMemory, memoryMode } from './memory.ts'
 
 describe('memoryMode', () => {

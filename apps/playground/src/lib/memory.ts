@@ -1,5 +1,10 @@
-import { NnsizeError, diagnose, fieldsForMode, memoryOptionsOf, planMemory, readRequest } from '@nnsize/core'
-import type { Analysis, FieldId, MemoryPlan, ShareState } from '@nnsize/core'
+import { NnsizeError } from '@nnsize/core'
+import { fieldsForMode, memoryOptionsOf, readRequest } from '@nnsize/core/request'
+import { planMemory } from '@nnsize/core/memory'
+import { diagnose } from '@nnsize/core/present'
+import type { Analysis, ShareState } from '@nnsize/core'
+import type { FieldId } from '@nnsize/core/request'
+import type { MemoryPlan } from '@nnsize/core/memory'
 import { pageFieldLabel } from './fields.ts'
 
 /** Training plans weights, gradients, optimizer state and activations; inference plans weights, KV cache and activations. */

@@ -1,4 +1,4 @@
-import { syntaxTokens } from '@nnsize/core'
+import { syntaxTokens } from '@nnsize/core/syntax'
 import type { Analysis } from '@nnsize/core'
 
 /** A true/false constructor argument of the root layer that the page offers as a switch. */

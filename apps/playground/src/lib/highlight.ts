@@ -106,7 +106,7 @@ export function highlight(source: string, caret: number, errorSpan?: SourceSpan)
 
 function markError(segments: Segment[], source: string, span: SourceSpan | undefined): Segment[] {
   if (!span) return segments
-  let start = Math.max(0, Math.min(span.start, source.length))
+  const start = Math.max(0, Math.min(span.start, source.length))
   let end = Math.max(start, Math.min(span.end, source.length))
   let point = false
   if (end === start) {

@@ -125,7 +125,7 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
   if (gpus % (tp * pp) !== 0) throw fieldSentence('gpus', `The number of GPUs (${gpus}) must be a multiple of tensor × pipeline parallel (${tp} × ${pp} = ${tp * pp}).`)
   const dp = gpus / (tp * pp)
   if (options.zero !== undefined && options.fsdp !== undefined) throw fieldSentence('sharding', 'Choose one of DeepSpeed ZeRO and PyTorch FSDP, not both.')
-  const zero = options.zero === undefined ? null : (oneOf(String(options.zero), 'sharding', 'zero', ['0', '1', '2', '3'] as const), Number(options.zero) as ZeroStage)
+  const zero = options.zero === undefined ? null : (Number(oneOf(String(options.zero), 'sharding', 'zero', ['0', '1', '2', '3'] as const)) as ZeroStage)
   const fsdp = options.fsdp === undefined ? null : oneOf(options.fsdp, 'sharding', 'fsdp', fsdpModes)
   const offloadOptimizer = options.offloadOptimizer === undefined ? 'none' : oneOf(options.offloadOptimizer, 'offload', 'offloadOptimizer', offloadTargets)
   const offloadParams = options.offloadParams === undefined ? 'none' : oneOf(options.offloadParams, 'offloadParams', 'offloadParams', offloadTargets)

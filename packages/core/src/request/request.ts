@@ -14,7 +14,7 @@ import { didYouMean, suggest } from '../suggest.js'
 import { fieldError } from './field-errors.js'
 import { choice, readBaseRequest, readField, shown, textOf, whole } from './base.js'
 import type { BaseRequest, RawRequest } from './base.js'
-import { fieldLimits, requestFields } from './fields.js'
+import { requestFields } from './fields.js'
 import type { FieldId } from './fields.js'
 
 /** How the work is sharded: a DeepSpeed ZeRO stage or a PyTorch FSDP strategy. */
@@ -74,6 +74,12 @@ function flag(field: FieldId, value: string): boolean {
   throw fieldError(field, field, `must be \`true\` or \`false\`, got ${shown(value)}.`)
 }
 
+/** `text` once `check` has accepted it (kept as written: an optimizer, LoRA settings). */
+function checked(text: string, check: () => unknown): string {
+  check()
+  return text
+}
+
 /** A catalogue GPU's id, or a memory size as written. */
 function accelerator(value: string): string {
   if (!/^\d/.test(value)) return findAccelerator(value).id
@@ -101,7 +107,7 @@ export function readRequest(raw: RawRequest): { request: Request; problems: Nnsi
     const mode = read('mode', (t) => choice<'training' | 'inference'>('mode', t, planModes, { train: 'training', infer: 'inference', serve: 'inference' })) ?? 'training'
     const memory: MemoryRequest = {
       mode,
-      optimizer: read('optimizer', (t) => (parseOptimizer(t, { torch }), t)),
+      optimizer: read('optimizer', (t) => checked(t, () => parseOptimizer(t, { torch }))),
       precision: read('precision', (t) => findPrecision(t).id),
       weights: read('weights', (t) => findWeightFormat(t).id),
       batch: read('batch', (t) => whole('batch', t)),
@@ -115,7 +121,7 @@ export function readRequest(raw: RawRequest): { request: Request; problems: Nnsi
       pp: read('pp', (t) => whole('pp', t)),
       offload: read('offload', (t) => choice<OffloadTarget>('offload', t, offloadTargets, onOff)),
       offloadParams: read('offloadParams', (t) => choice<OffloadTarget>('offloadParams', t, offloadTargets, onOff)),
-      lora: read('lora', (t) => (parseLoraOptions(t), t)),
+      lora: read('lora', (t) => checked(t, () => parseLoraOptions(t))),
       qlora: read('qlora', (t) => flag('qlora', t)) ?? false,
       kvDtype: read('kvDtype', (t) => choice('kvDtype', t, Object.keys(kvCacheDTypes))),
       activationBytes: read('activationBytes', (t) => parseByteSize(t, 'activationBytes', 'activationBytes')),

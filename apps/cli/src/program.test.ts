@@ -230,3 +230,47 @@ describe('run', () => {
     expect((await cli(['nn.Linear(4, 4)', '--batch', '1_024', '--share'])).stdout).toContain('&b=1024')
   })
 })
+
+describe('defects found in use', () => {
+  it('escapes terminal control sequences from the input in everything it prints', async () => {
+    const hostile = '\u001b[2J\u001b]0;pwned\u0007'
+    const dict = await cli([`nn.ModuleDict({"${hostile}": nn.ReLU()})`], { isTTY: true, columns: 100, env: { NO_COLOR: '1' } })
+    expect(dict.code).toBe(0)
+    expect(dict.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
+    expect(dict.stdout).toContain('\\x1b[2J\\x1b]0;pwned\\x07')
+    const config = JSON.stringify({ architectures: [`Evil${hostile}`], model_type: 'gpt2', vocab_size: 100, n_positions: 8, n_embd: 8, n_layer: 1, n_head: 2 })
+    const report = await cli([config])
+    expect(report.stdout + report.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
+    const error = await cli([`nn.Linear(1, 2)  # ${hostile}\nundefined_${'x'}`])
+    expect(error.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
+    // the command line's own colours still reach a terminal
+    const colour = await cli([`nn.ModuleDict({"${hostile}": nn.ReLU()})`], { isTTY: true, columns: 100, env: { FORCE_COLOR: '1' } })
+    expect(colour.stdout).toContain('\u001b[1m')
+    expect(colour.stdout).not.toContain('\u001b[2J')
+  })
+
+  it('suggests nothing misleading: no densenet for Keras\'s Dense, no F for tf, torchvision\'s resnet50 for resnet-50', async () => {
+    expect((await cli(['Dense(128)'])).stderr.split('\n')[0]).toBe('error[unknown-name]: `Dense` is not defined.')
+    expect((await cli(['tf.keras.layers.Dense(128)'])).stderr.split('\n')[0]).toBe('error[unknown-name]: `tf` is not defined.')
+    expect((await cli(['resnet-50'])).stderr.split('\n')[0]).toBe("error[unknown-model]: No model named `resnet-50`. Did you mean torchvision's `resnet50`?")
+  })
+
+  it('names options by their flags in notes, never by the library\'s names', async () => {
+    const r = await cli(['llama-3.1-8b', '--inference'])
+    expect(r.stdout).toContain('note: The KV cache is not counted: set `--seq` (tokens per sequence) to size it.')
+    expect(r.stdout).not.toMatch(/contextLength|activationBytesPerSample/)
+  })
+
+  it('keeps the last dimensions of an output shape when an 80-column terminal cuts it', async () => {
+    const r = await cli(['resnet18', '--input', '1,3,224,224'], { isTTY: true, columns: 80, env: { NO_COLOR: '1' } })
+    expect(r.stdout).toContain('(…, 112, 112)')
+    expect(r.stdout).not.toContain('(1, 64, 112…')
+  })
+
+  it('writes a header over every Markdown column and exact shares in CSV', async () => {
+    const md = await cli(['nn.BatchNorm1d(4)', '--markdown'])
+    expect(md.stdout).toContain('| Tensor | Shape | dtype | Elements | Bytes | Note |')
+    const csv = await cli(['nn.Sequential(nn.Linear(10000, 10000), nn.Linear(1, 1))', '--csv'])
+    expect(csv.stdout.trimEnd().split('\n').at(-1)).toBe('1,Linear,1,2,2,0.000002000,0')
+  })
+})

@@ -17,7 +17,7 @@ import {
   tensorTable,
 } from '@nnsize/core/present'
 import type { FieldId } from '@nnsize/core/request'
-import { renderTextTable, truncate, visibleWidth } from './layout.js'
+import { renderTextTable, truncate, truncateShape, visibleWidth } from './layout.js'
 import type { Style } from './style.js'
 
 /** How a terminal report is drawn. */
@@ -174,8 +174,9 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
       ...renderTextTable(table, style, width, {
         shrink: [
           { key: 'module', min: 12 },
-          { key: 'outputShape', min: 12 },
+          // a type name cut short still reads; a shape needs its last dimensions
           { key: 'type', min: 8 },
+          { key: 'outputShape', min: 12, cut: truncateShape },
         ],
         drop: ['paramsPercent', 'savedBytes', 'macs', 'outputShape'],
         color: { module: (text) => text.replace(/^([│├└─ ]+)/, (tree) => style.dim(tree)), type: (text) => style.cyan(text) },

@@ -3,7 +3,7 @@ import type { ModuleEntry } from '../count/count.js'
 import type { ModuleStats } from '../forward/trace.js'
 import { formatBytes } from '../format/bytes.js'
 import type { ByteUnits } from '../format/bytes.js'
-import { decimal, formatCount, formatPercent } from '../format/number.js'
+import { formatCount, formatPercent, significantDecimal } from '../format/number.js'
 import { formatShape } from '../tensor/shape.js'
 import type { Table, TableColumn } from './table.js'
 
@@ -187,7 +187,8 @@ export function moduleTable(analysis: Analysis, options: ModuleRowOptions & { ra
         ...(forward ? [r.outputShape ? r.outputShape.join('x') : ''] : []),
         r.params.toString(),
         r.trainableParams.toString(),
-        decimal(r.params * 100n, analysis.params.total === 0n ? 1n : analysis.params.total, 1).replace(/,/g, ''),
+        // exact enough that a small module's share is not rounded to 0.0
+        significantDecimal(r.params * 100n, analysis.params.total === 0n ? 1n : analysis.params.total, 4),
         r.buffers.toString(),
         ...(forward ? [(r.macs ?? 0n).toString(), (2n * (r.macs ?? 0n)).toString(), (r.savedBytes ?? 0n).toString()] : []),
       ]),

@@ -127,15 +127,26 @@ describe('moduleTable', () => {
     const t = moduleTable(analyze('nn.Sequential(nn.Linear(10, 20), nn.ReLU())', { input: '4,10' }), { raw: true })
     expect(t.columns.map((c) => c.header)).toEqual(['path', 'type', 'depth', 'output_shape', 'params', 'trainable_params', 'params_percent', 'buffers', 'macs', 'flops', 'activation_bytes'])
     expect(t.rows[2]).toEqual(['1', 'ReLU', '1', '4x20', '0', '0', '0.0', '0', '0', '0', '320'])
+    expect(t.rows[0]![6]).toBe('100.0')
+  })
+  it('gives a small module its share in CSV instead of rounding it to 0.0', () => {
+    const t = moduleTable(analyze('nn.Sequential(nn.Linear(10000, 10000), nn.Linear(1, 1))'), { raw: true })
+    expect(t.rows.map((r) => r[5])).toEqual(['100.0', '100.0', '0.000002000'])
   })
 })
 
 describe('tensorTable', () => {
+  it('names every column, the notes too (a Markdown table needs a header for each), and has notes only when a tensor has one', () => {
+    const t = tensorTable(analyze('nn.BatchNorm1d(4)'))
+    expect(t.columns.map((c) => c.header)).toEqual(['Tensor', 'Shape', 'dtype', 'Elements', 'Bytes', 'Note'])
+    expect(renderMarkdownTable(t).split('\n')[0]).toBe('| Tensor | Shape | dtype | Elements | Bytes | Note |')
+    expect(renderMarkdownTable(tensorTable(analyze('nn.Linear(2, 3)'))).split('\n')[0]).toBe('| Tensor | Shape | dtype | Elements | Bytes |')
+  })
   it('lists every tensor with shape, dtype, elements and bytes', () => {
     const t = tensorTable(analyze('nn.Conv2d(128, 256, 3)'))
     expect(t.rows).toEqual([
-      ['weight', '(256, 128, 3, 3)', 'float32', '294,912', '1.13 MiB', ''],
-      ['bias', '(256)', 'float32', '256', '1.00 KiB', ''],
+      ['weight', '(256, 128, 3, 3)', 'float32', '294,912', '1.13 MiB'],
+      ['bias', '(256)', 'float32', '256', '1.00 KiB'],
     ])
   })
   it('marks frozen parameters', () => {

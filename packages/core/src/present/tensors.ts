@@ -22,6 +22,9 @@ export function tensorTable(analysis: Pick<Analysis, 'tensors'>, options: { unit
       rows: analysis.tensors.map((t) => [t.name, t.kind, t.shape.join('x'), t.dtype, t.elementCount.toString(), t.bytes.toString(), String(t.trainable)]),
     }
   }
+  const notes = analysis.tensors.map((t) => (t.kind === 'buffer' ? (t.persistent ? 'buffer' : 'buffer, not in state_dict') : t.trainable ? '' : 'frozen'))
+  // the note column only when a tensor has one (a buffer, a frozen parameter)
+  const withNotes = notes.some((n) => n !== '')
   return {
     columns: [
       { key: 'name', header: 'Tensor', align: 'left' },
@@ -29,15 +32,8 @@ export function tensorTable(analysis: Pick<Analysis, 'tensors'>, options: { unit
       { key: 'dtype', header: 'dtype', align: 'left' },
       { key: 'elements', header: 'Elements', align: 'right' },
       { key: 'bytes', header: 'Bytes', align: 'right' },
-      { key: 'note', header: '', align: 'left' },
+      ...(withNotes ? [{ key: 'note', header: 'Note', align: 'left' } as const] : []),
     ],
-    rows: analysis.tensors.map((t) => [
-      t.name,
-      formatShape(t.shape),
-      t.dtype,
-      formatCount(t.elementCount),
-      formatBytes(t.bytes, units),
-      t.kind === 'buffer' ? (t.persistent ? 'buffer' : 'buffer, not in state_dict') : t.trainable ? '' : 'frozen',
-    ]),
+    rows: analysis.tensors.map((t, i) => [t.name, formatShape(t.shape), t.dtype, formatCount(t.elementCount), formatBytes(t.bytes, units), ...(withNotes ? [notes[i]!] : [])]),
   }
 }

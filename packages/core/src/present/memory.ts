@@ -1,5 +1,6 @@
 import { formatBytes } from '../format/bytes.js'
 import { formatCount } from '../format/number.js'
+import { memoryLineKeys } from '../memory/basis.js'
 import type { MemoryLine, MemoryLineKey } from '../memory/basis.js'
 import type { Accelerator } from '../memory/gpus.js'
 import type { MemoryPlan } from '../memory/plan.js'
@@ -22,7 +23,8 @@ export interface MemoryRow {
 /** Whose budget: the whole model before any split, or one GPU's share. */
 export type MemoryScope = 'replica' | 'device'
 
-const ROW_ORDER = ['weights', 'gradients', 'optimizerState', 'activations', 'kvCache', 'gatheredWeights', 'overhead', 'total', 'offloadedCpu', 'offloadedNvme'] as const
+/** Every row a budget can show, in order: the lines, the total, then what is offloaded. */
+const ROW_ORDER = [...memoryLineKeys, 'total', 'offloadedCpu', 'offloadedNvme'] as const
 
 /**
  * Whether a line is shown: every line that holds bytes, and the lines that explain a zero (activations not
@@ -158,7 +160,7 @@ export function memoryChart(plan: MemoryPlan): { segments: ChartSegment[]; capac
   const percent = (bytes: bigint): number => (scale === 0n ? 0 : Number((bytes * 1_000_000n) / scale) / 10_000)
   const segments: ChartSegment[] = []
   let offset = 0n
-  for (const key of ['weights', 'gradients', 'optimizerState', 'activations', 'kvCache', 'gatheredWeights', 'overhead'] as const) {
+  for (const key of memoryLineKeys) {
     const bytes = plan.perDevice[key].bytes
     if (bytes === 0n) continue
     segments.push({ key, label: memoryLineLabels[key], bytes, x: percent(offset), width: percent(bytes) })

@@ -221,18 +221,7 @@ export function fenced(source: string): string {
 }
 
 /** Markdown: the source in a code block, the summary, the module table and the tensors. */
-export function renderMarkdownReport(
-  analysis: Analysis,
-  options: {
-    units: ByteUnits
-    depth: number
-    allTensors: boolean
-    explanation?: readonly ExplainSection[] | undefined
-    title?: string | undefined
-    plan?: MemoryPlan | undefined
-    fieldLabel?: ((field: FieldId) => string) | undefined
-  },
-): string {
+export function renderMarkdownReport(analysis: Analysis, options: Omit<ReportOptions, 'style' | 'width'>): string {
   const heading = options.title !== undefined && options.title !== analysis.input ? `**${options.title.replace(/[*_`]/g, '\\$&')}**` : fenced(analysis.input)
   const parts = [heading, renderMarkdownTable(summaryTable(analysis, { units: options.units }))]
   if (analysis.model && Object.keys(analysis.model.breakdown).length > 0) parts.push('**Parts**', renderMarkdownTable(breakdownTable(analysis)))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from './analyze.js'
 import { analyzeExpression, mayNeedModels } from './analysis.js'
-import { NnsizeError } from './errors.js'
+import { errorOf } from '../test/support.js'
 
 const tiny = { architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: 64, intermediate_size: 128, num_attention_heads: 4, num_hidden_layers: 2, vocab_size: 100 }
 
@@ -19,16 +19,6 @@ describe('analyze', () => {
   })
 })
 
-/** The NnsizeError `fn` throws. */
-function errorOf(fn: () => unknown): NnsizeError {
-  try {
-    fn()
-  } catch (error) {
-    if (NnsizeError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an NnsizeError')
-}
 
 describe('analyze refuses what it cannot take with typed errors that name the field', () => {
   it('checks the options before building anything', () => {

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { NnsizeError } from './errors.js'
 import { decodeShareState, encodeShareState, maxShareFragmentChars, shareUrl } from './share.js'
 import { parseRequest, readRequest, requestToRaw } from './request/request.js'
+import { errorOf } from '../test/support.js'
 
-function errorOf(fn: () => unknown): NnsizeError {
-  try {
-    fn()
-  } catch (error) {
-    if (NnsizeError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an NnsizeError')
-}
 
 describe('encodeShareState and decodeShareState', () => {
   it('round-trip every field under its stable key', () => {

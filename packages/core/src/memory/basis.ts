@@ -166,6 +166,19 @@ export function elementsOf(parts: readonly DTypeCount[]): bigint {
 /** A line. */
 export const line = (bytes: bigint, basis: LineBasis): MemoryLine => ({ bytes, basis })
 
+/** A line that grows with the batch, computed once per batch size (the fit search asks for the same sizes again). */
+export function perBatch(compute: (batch: number) => MemoryLine): (batch: number) => MemoryLine {
+  const cache = new Map<number, MemoryLine>()
+  return (batch) => {
+    let line = cache.get(batch)
+    if (!line) {
+      line = compute(batch)
+      cache.set(batch, line)
+    }
+    return line
+  }
+}
+
 /** `⌈a / b⌉` (a itself for b ≤ 1). */
 export const ceilDiv = (a: bigint, b: bigint): bigint => (b <= 1n ? a : (a + b - 1n) / b)
 

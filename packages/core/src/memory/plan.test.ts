@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
-import { NnsizeError } from '../errors.js'
 import { planMemory } from './plan.js'
 import type { MemoryOptions } from './plan.js'
 import { fitSummary, memoryFormula, planNotes } from '../present/index.js'
+import { errorOf as optionError } from '../../test/support.js'
 
 /** The formula a line is shown with, and a plan's notes as library users see them. */
 const formula = memoryFormula
@@ -14,15 +14,6 @@ const GiB = 1024n ** 3n
 const noOverhead = { overheadBytes: 0n }
 const modelStates = (d: { weights: { bytes: bigint }; gradients: { bytes: bigint }; optimizerState: { bytes: bigint } }): bigint => d.weights.bytes + d.gradients.bytes + d.optimizerState.bytes
 
-function optionError(fn: () => unknown): NnsizeError {
-  try {
-    fn()
-  } catch (error) {
-    if (NnsizeError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an NnsizeError')
-}
 
 describe('planMemory', () => {
   // ZeRO (Rajbhandari et al. 2019), figure 1: Ψ = 7.5B, Nd = 64, Adam with mixed precision (K = 12):

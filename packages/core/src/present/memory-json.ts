@@ -1,8 +1,8 @@
 import { jsonInteger } from '../format/number.js'
 import type { JSONInteger } from '../format/json.js'
 import type { MemoryLine, ReplicaLineKey } from '../memory/basis.js'
-import type { KvCacheSpec } from '../memory/kvcache.js'
 import type { MemoryPlan } from '../memory/plan.js'
+import type { ResolvedMemoryOptions } from '../memory/resolve.js'
 import type { DType } from '../tensor/dtype.js'
 import { memoryFormula } from './memory-formula.js'
 import { acceleratorName, fitSummary, perNodeText } from './memory.js'
@@ -18,33 +18,12 @@ export interface MemoryLineJSON {
 /** The stable JSON form of a {@link MemoryPlan}, as `nnsize --json` prints it under `memory`. */
 export interface MemoryPlanJSON {
   mode: 'training' | 'inference'
-  options: {
-    mode: 'training' | 'inference'
-    optimizer: string | null
-    precision: string
-    weights: string
-    batch: number
-    gradAccumulation: number
-    checkpointing: string
+  /** The resolved options, exact byte counts as JSON integers, with the units the formulas are written in. */
+  options: Omit<ResolvedMemoryOptions, 'activationBytesPerSample' | 'overheadBytes' | 'lora'> & {
     activationBytesPerSample: JSONInteger | null
     overheadBytes: JSONInteger
-    gpus: number
-    gpusPerNode: number
-    nodes: number
-    zero: number | null
-    fsdp: string | null
-    offloadOptimizer: string
-    offloadParams: string
-    tensorParallel: number
-    pipelineParallel: number
-    dataParallel: number
-    kvCache: KvCacheSpec | null
-    contextLength: number | null
-    kvCacheDType: string
     lora: { rank: number; alpha: number | null; dropout: number | null; targets: string[]; quantizeBase: boolean } | null
-    gpu: string | null
     units: 'iec' | 'si'
-    torch: string
   }
   memory: Record<ReplicaLineKey | 'total', MemoryLineJSON>
   perDevice: Record<ReplicaLineKey | 'gatheredWeights' | 'total' | 'offloadedCpu' | 'offloadedNvme', MemoryLineJSON> & { gpus: number }
@@ -86,35 +65,12 @@ export function memoryPlanToJSON(plan: MemoryPlan, options: PresentOptions = {})
   const json: MemoryPlanJSON = {
     mode: plan.mode,
     options: {
-      mode: o.mode,
-      optimizer: o.optimizer,
-      precision: o.precision,
-      weights: o.weights,
-      batch: o.batch,
-      gradAccumulation: o.gradAccumulation,
-      checkpointing: o.checkpointing,
+      ...o,
       activationBytesPerSample: o.activationBytesPerSample === null ? null : jsonInteger(o.activationBytesPerSample),
       overheadBytes: jsonInteger(o.overheadBytes),
-      gpus: o.gpus,
-      gpusPerNode: o.gpusPerNode,
-      nodes: o.nodes,
-      zero: o.zero,
-      fsdp: o.fsdp,
-      offloadOptimizer: o.offloadOptimizer,
-      offloadParams: o.offloadParams,
-      tensorParallel: o.tensorParallel,
-      pipelineParallel: o.pipelineParallel,
-      dataParallel: o.dataParallel,
       kvCache: o.kvCache === null ? null : { ...o.kvCache },
-      contextLength: o.contextLength,
-      kvCacheDType: o.kvCacheDType,
-      lora:
-        o.lora === null
-          ? null
-          : { rank: o.lora.rank, alpha: o.lora.alpha ?? null, dropout: o.lora.dropout ?? null, targets: [...o.lora.targets], quantizeBase: o.lora.quantizeBase === true },
-      gpu: o.gpu,
+      lora: o.lora === null ? null : { rank: o.lora.rank, alpha: o.lora.alpha ?? null, dropout: o.lora.dropout ?? null, targets: [...o.lora.targets], quantizeBase: o.lora.quantizeBase === true },
       units,
-      torch: o.torch,
     },
     memory: {
       weights: lineJSON(m.weights),

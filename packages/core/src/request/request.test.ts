@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { NnsizeError } from '../errors.js'
 import { analyze } from '../analyze.js'
 import { planMemory } from '../memory/plan.js'
 import { memoryOptionsOf, parseRequest, readRequest, requestToRaw } from './request.js'
 import { analyzeOptionsOf } from './base.js'
 import { fieldLimits, requestFields } from './fields.js'
+import { errorOf } from '../../test/support.js'
 
-function errorOf(fn: () => unknown): NnsizeError {
-  try {
-    fn()
-  } catch (error) {
-    if (NnsizeError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an NnsizeError')
-}
 
 describe('parseRequest', () => {
   it('reads the fields of a question into a request with canonical values', () => {

@@ -2,7 +2,7 @@ import { traceForward } from '../../forward/trace.js'
 import type { ForwardResult, InputSpec } from '../../forward/trace.js'
 import { dtypeBytes } from '../../tensor/dtype.js'
 import { numel } from '../../tensor/shape.js'
-import { ceilDiv, line } from '../basis.js'
+import { ceilDiv, line, perBatch } from '../basis.js'
 import type { CheckpointBasis, MemoryLine } from '../basis.js'
 import type { CheckpointingMode, Resolved } from '../resolve.js'
 import type { ModelTensors } from './model.js'
@@ -123,13 +123,5 @@ export function activationsByBatch(m: ModelTensors, r: Resolved): (batch: number
     const peak = traced?.inferencePeakBytes ?? ceilDiv(forward.inferencePeakBytes * BigInt(b), BigInt(tracedBatch || 1))
     return scaled(line(peak, { kind: 'activations-peak', inputs: tracedShapes, scale: traced ? null : { batch: b, tracedBatch: tracedBatch ?? 1 } }))
   }
-  const cache = new Map<number, MemoryLine>()
-  return (b) => {
-    let cached = cache.get(b)
-    if (!cached) {
-      cached = uncached(b)
-      cache.set(b, cached)
-    }
-    return cached
-  }
+  return perBatch(uncached)
 }

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../../analyze.js'
-import { NnsizeError } from '../../errors.js'
 import { optimizerCatalogue, optimizerNames, optimizerStateBreakdown, optimizerStateBytes, parseOptimizer } from './index.js'
 import type { OptimizerTensor } from './index.js'
+import { errorOf as optionError } from '../../../test/support.js'
 
 const linear = (out: number, inp: number, dtype: OptimizerTensor['dtype'] = 'float32', trainable = true): OptimizerTensor[] => [
   { name: 'weight', shape: [out, inp], dtype, trainable },
   { name: 'bias', shape: [out], dtype, trainable },
 ]
 
-function optionError(fn: () => unknown): NnsizeError {
-  try {
-    fn()
-  } catch (error) {
-    if (NnsizeError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an NnsizeError')
-}
 
 describe('parseOptimizer', () => {
   it('reads PyTorch syntax and keeps the given arguments', () => {

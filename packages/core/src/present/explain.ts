@@ -233,7 +233,7 @@ export function explainMemory(plan: MemoryPlan, options: ExplainOptions = {}): E
   const units = options.units ?? 'iec'
   const sections: ExplainSection[] = []
   const rows = (scope: 'replica' | 'device'): ExplainLine[] =>
-    memoryRows(plan, { ...options, units, scope }).map((r) => (r.key === 'total' || r.bytes < 1024n ? explainLine(r.label, r.formula) : explainLine(r.label, r.formula, `exactly ${formatCount(r.bytes)} bytes`)))
+    memoryRows(plan, { ...options, units, scope }).map((r) => (r.kind === 'total' || r.bytes < 1024n ? explainLine(r.label, r.formula) : explainLine(r.label, r.formula, `exactly ${formatCount(r.bytes)} bytes`)))
   sections.push({ title: `Memory (${describeMemoryOptions(plan)})`, lines: rows('replica') })
   if (memoryIsSplit(plan)) {
     const lines = rows('device')

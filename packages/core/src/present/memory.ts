@@ -12,6 +12,11 @@ import type { PresentOptions } from './words.js'
 /** One line of a memory budget ready to show. */
 export interface MemoryRow {
   key: MemoryLineKey | 'total' | 'offloadedCpu' | 'offloadedNvme'
+  /**
+   * What the row is: a budget line, the total they add up to, or what one GPU moves off to CPU memory or NVMe. A
+   * subtotal of several lines (the model states: weights, gradients, optimizer state) is a row of its own kind.
+   */
+  kind: 'line' | 'subtotal' | 'total' | 'offloaded'
   label: string
   bytes: bigint
   /** `14.96 GiB` in the chosen units. */
@@ -50,7 +55,8 @@ export function memoryRows(plan: MemoryPlan, options: PresentOptions & { scope?:
   for (const key of ROW_ORDER) {
     const line = lines[key]
     if (!line || !memoryLineShown(plan, key, line)) continue
-    rows.push({ key, label: memoryLineLabels[key], bytes: line.bytes, value: formatBytes(line.bytes, units), formula: memoryFormula(line, options) })
+    const kind = key === 'total' ? 'total' : key === 'offloadedCpu' || key === 'offloadedNvme' ? 'offloaded' : 'line'
+    rows.push({ key, kind, label: memoryLineLabels[key], bytes: line.bytes, value: formatBytes(line.bytes, units), formula: memoryFormula(line, options) })
   }
   return rows
 }

@@ -71,7 +71,7 @@ describe('nnsize as a subprocess: output formats', () => {
     const r = await nnsize([conv, '--markdown'])
     expect(r.code).toBe(0)
     expect(r.stdout.startsWith('```python\nConv2d(128, 256, 3)\n```\n\n| Quantity | Value |\n| --- | ---: |\n| Parameters | 295,168 (294,912 weights + 256 biases) |\n')).toBe(true)
-    expect(r.stdout).toContain('| weight | (256, 128, 3, 3) | float32 | 294,912 | 1.13 MiB |  |')
+    expect(r.stdout).toContain('| Tensor | Shape | dtype | Elements | Bytes |\n| --- | --- | --- | ---: | ---: |\n| weight | (256, 128, 3, 3) | float32 | 294,912 | 1.13 MiB |\n')
   })
 
   it('prints the per-module table as CSV with --csv', async () => {
@@ -80,8 +80,8 @@ describe('nnsize as a subprocess: output formats', () => {
     expect(r.stdout.split('\n').slice(0, 4)).toEqual([
       'path,type,depth,output_shape,params,trainable_params,params_percent,buffers,macs,flops,activation_bytes',
       ',Sequential,0,1x8x14x14,808,808,100.0,0,268128,536256,18816',
-      '0,Conv2d,1,1x8x14x14,224,224,27.7,0,42336,84672,0',
-      '1,Sequential,1,1x8x14x14,584,584,72.3,0,225792,451584,18816',
+      '0,Conv2d,1,1x8x14x14,224,224,27.72,0,42336,84672,0',
+      '1,Sequential,1,1x8x14x14,584,584,72.28,0,225792,451584,18816',
     ])
   })
 

@@ -1,121 +1,24 @@
 import { NnsizeError } from './errors.js'
-import { parse } from './expr/parse.js'
-import { evaluateProgram } from './expr/evaluate.js'
-import { createGlobals, moduleHooks } from './expr/builtins.js'
-import { showValue, typeName } from './expr/values.js'
-import { layers } from './layers/index.js'
 import { models } from './zoo/index.js'
-import { walkModules } from './model/module.js'
-import type { ModuleNode, WalkedModule } from './model/module.js'
-import { countTensors, formulaTerms, listModules, listTensors } from './count/count.js'
-import type { BufferCounts, ModuleEntry, ParamCounts, TensorEntry } from './count/count.js'
-import type { FormulaTerm } from './layers/define-layer.js'
-import { traceForward } from './forward/trace.js'
-import type { DeviceProfile, ForwardResult, InputSpec } from './forward/trace.js'
-import { parseInputShapes } from './forward/input.js'
+import type { ModuleNode } from './model/module.js'
 import { buildHFTree } from './zoo/hf/index.js'
 import { describeBuild } from './zoo/hf/model.js'
-import type { ModelInfo } from './zoo/hf/model.js'
 import { findModel, modelSuggestions, resolveModel } from './zoo/hf/catalogue.js'
 import { parseJSON } from './zoo/hf/json.js'
-import type { WeightsInfo } from './weights/types.js'
+import { checkAnalyzeArguments } from './request/analyze-options.js'
+import { analyzeModule, buildModuleFrom, isDottedName, modelName } from './analysis.js'
+import type { Analysis, AnalyzeOptions } from './analysis.js'
 
-/** Options of {@link analyze}. */
-export interface AnalyzeOptions {
-  /**
-   * Forward-pass input shapes: `"1,3,224,224"`, `"2,10,64; 2,20,64"`, `[1, 3, 224, 224]`
-   * or `[[2, 10, 64], [2, 20, 64]]`. Without it only parameters and buffers are counted.
-   */
-  input?: string | readonly number[] | ReadonlyArray<readonly number[]> | undefined
-  /** Which kernels' saved tensors to model for activation memory. Default `cuda`. */
-  device?: DeviceProfile | undefined
-}
+export { analyzeExpression, analyzeModule, mayNeedModels, traceAnalysis } from './analysis.js'
+export type { Analysis, AnalyzeOptions } from './analysis.js'
 
-/** What {@link analyze} returns: exact counts, every tensor, the module tree and, with an input, the forward pass. */
-export interface Analysis {
-  /** The source text analysed. */
-  input: string
-  /** Class name of the root module. */
-  module: string
-  params: ParamCounts
-  buffers: BufferCounts
-  /** Parameters, then buffers, each shared tensor once under its first name. */
-  tensors: TensorEntry[]
-  /** Every module in `named_modules()` order. */
-  modules: ModuleEntry[]
-  /** How the root's own parameters derive from its arguments (empty for containers). */
-  formula: FormulaTerm[]
-  /** The forward pass, when an input shape was given. */
-  forward?: ForwardResult & { inputs: InputSpec[]; device: DeviceProfile }
-  /** The module tree itself. */
-  root: ModuleNode
-  /** For a Hugging Face config or a catalogue model: family, tying, MoE, breakdown and KV cache. */
-  model?: ModelInfo
-  /** For weight files (`analyzeWeights`): format, every tensor as stored, per-file figures, checkpoint parts. */
-  weights?: WeightsInfo
+/** Evaluates source text (statements ending in an expression) to the module it builds. Throws {@link NnsizeError}. */
+export function buildModule(source: string): ModuleNode {
+  return buildModuleFrom(source, models)
 }
 
 /** What {@link analyze} takes: source text (an expression, a model name, JSON text of a `config.json`) or a parsed `config.json` object. */
 export type AnalyzeSource = string | Readonly<Record<string, unknown>>
-
-/** Evaluates source text (statements ending in an expression) to the module it builds. Throws {@link NnsizeError}. */
-export function buildModule(source: string): ModuleNode {
-  const program = parse(source)
-  const budget = { modules: 0 }
-  const globals = createGlobals({ layers, models }, budget)
-  let { value, span } = evaluateProgram(program, globals, moduleHooks)
-  if (value.kind === 'callable' && value.name.startsWith('torchvision.models.')) {
-    // A bare model builder (`resnet50`): call it with its defaults, as `resnet50()`.
-    value = value.invoke([], span)
-  }
-  if (value.kind !== 'module') {
-    const hint = value.kind === 'callable' ? ` Call it: \`${value.name}(...)\`.` : value.kind === 'list' || value.kind === 'tuple' ? ' Wrap modules in `nn.Sequential(...)` or `nn.ModuleList([...])`.' : ''
-    throw new NnsizeError('type', `The input must end with a module, got ${typeName(value)} \`${showValue(value)}\`.${hint}`, { span })
-  }
-  return value.module
-}
-
-/** Analyses a module tree already built. */
-export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}): Analysis {
-  const { params, buffers } = countTensors(root)
-  const analysis: Analysis = {
-    input: source,
-    module: root.type,
-    params,
-    buffers,
-    tensors: [],
-    modules: [],
-    formula: formulaTerms(root),
-    root,
-  }
-  // The tensor list and the per-module table are built on first use: counting alone needs neither.
-  let walked: WalkedModule[] | undefined
-  defineLazily(analysis, 'tensors', () => listTensors(root, (walked ??= walkModules(root))))
-  defineLazily(analysis, 'modules', () => listModules(root, (walked ??= walkModules(root))))
-  if (options.input !== undefined) {
-    const device = options.device ?? 'cuda'
-    const inputs = parseInputShapes(options.input, root)
-    analysis.forward = { ...traceForward(root, inputs, device), inputs, device }
-  }
-  return analysis
-}
-
-/** Makes `object[key]` a value computed by `make` when first read (or replaced when first written). */
-function defineLazily<T extends object, K extends keyof T>(object: T, key: K, make: () => T[K]): void {
-  const settle = (value: T[K]): void => {
-    Object.defineProperty(object, key, { value, enumerable: true, configurable: true, writable: true })
-  }
-  Object.defineProperty(object, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = make()
-      settle(value)
-      return value
-    },
-    set: settle,
-  })
-}
 
 /**
  * Analyses a Hugging Face `config.json` (parsed), naming `input` as the source. Its parameters are sized in the
@@ -129,14 +32,6 @@ export function analyzeConfig(config: unknown, input: string, options: AnalyzeOp
   return analysis
 }
 
-/** A whole input that is a model name rather than an expression: `gpt2`, `llama-3.1-8b`, `meta-llama/Llama-3.1-8B`. */
-const modelName = /^(?=[\w.\-/]*[A-Za-z])[A-Za-z0-9][\w.\-/]*$/
-
-/** `resnet50`, `nn.Linear`: a name or attribute path, which the expression language evaluates. */
-function isDottedName(text: string): boolean {
-  return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(text)
-}
-
 /**
  * Counts the parameters and buffers of the module that `source` builds, lists every
  * tensor as PyTorch names it and, given an input shape, traces the forward pass.
@@ -146,6 +41,7 @@ function isDottedName(text: string): boolean {
  * @example analyze('nn.Conv2d(128, 256, 3)').params.total // 295168n
  */
 export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): Analysis {
+  checkAnalyzeArguments(source, options)
   if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
     let text: string
     try {
@@ -162,7 +58,14 @@ export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): An
     const entry = findModel(text)
     if (entry) return analyzeConfig(entry.config, source, options, entry.id)
     // `llama-3.1-9b` or `org/name` is not a Python name: it can only be a model name.
-    if (!isDottedName(text)) resolveModel(text)
+    if (!isDottedName(text)) {
+      // `resnet-50`: a torchvision builder written as a model id
+      const loose = (name: string): string => name.toLowerCase().replace(/[-_.]/g, '')
+      const builder = models.find((m) => loose(m.name) === loose(text))
+      const start = source.indexOf(text)
+      if (builder) throw new NnsizeError('unknown-model', `No model named \`${text}\`. Did you mean torchvision's \`${builder.name}\`?`, { suggestions: [builder.name], span: { start, end: start + text.length } })
+      resolveModel(text)
+    }
     try {
       return analyzeModule(buildModule(source), source, options)
     } catch (error) {

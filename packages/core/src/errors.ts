@@ -60,6 +60,16 @@ export interface ErrorDetails {
   span?: SourceSpan | undefined
   /** Valid alternatives, best first ("did you mean …"). */
   suggestions?: readonly string[] | undefined
+  /**
+   * The request field the error is about, as a neutral id (`seq`, `optimizer`, `input`; see `requestFields`): each
+   * app names it in its own words (the CLI `--seq`, the playground its field label).
+   */
+  field?: string | undefined
+  /**
+   * Why the field's value is refused, as a phrase that follows the field's name (`must be a whole number from 1 to
+   * 1,000,000,000, got \`0\``); absent when the message is a sentence of its own.
+   */
+  reason?: string | undefined
 }
 
 const marker = Symbol.for('nnsize.error')
@@ -75,6 +85,10 @@ export class NnsizeError extends Error {
   readonly span: SourceSpan | undefined
   /** Valid alternatives, best first. */
   readonly suggestions: readonly string[]
+  /** The request field the error is about (`seq`), when it is about one. */
+  readonly field: string | undefined
+  /** The message without the field's name, to follow an app's own name for the field. */
+  readonly reason: string | undefined
   private readonly [marker] = true
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
@@ -83,6 +97,8 @@ export class NnsizeError extends Error {
     this.code = code
     this.span = details.span
     this.suggestions = details.suggestions ?? []
+    this.field = details.field
+    this.reason = details.reason
   }
 
   /** True for any NnsizeError, even one from another copy of the package. */
@@ -91,12 +107,13 @@ export class NnsizeError extends Error {
   }
 
   /** Plain-object form used by `--json` and `--jsonl`. */
-  toJSON(): { code: ErrorCode; message: string; start?: number; end?: number; suggestions?: string[] } {
+  toJSON(): { code: ErrorCode; message: string; start?: number; end?: number; suggestions?: string[]; field?: string } {
     return {
       code: this.code,
       message: this.message,
       ...(this.span ? { start: this.span.start, end: this.span.end } : {}),
       ...(this.suggestions.length > 0 ? { suggestions: [...this.suggestions] } : {}),
+      ...(this.field !== undefined ? { field: this.field } : {}),
     }
   }
 }

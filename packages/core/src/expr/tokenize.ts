@@ -51,7 +51,13 @@ export class Tokenizer {
   /** Each distinct name once: a name that repeats (`nn`, `Linear`) is one string, however often it appears. */
   private readonly names = new Map<string, string>()
 
-  constructor(private readonly source: string) {}
+  /** Reads `source` from offset `start` (0: the beginning), as if the text before it were not there. */
+  constructor(
+    private readonly source: string,
+    start = 0,
+  ) {
+    this.i = start
+  }
 
   /** The next token; `eof` at the end, and again on every later call. */
   next(): Token {

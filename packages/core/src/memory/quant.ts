@@ -1,5 +1,4 @@
 import { NnsizeError } from '../errors.js'
-import { grouped } from './text.js'
 import { didYouMean, suggest } from '../suggest.js'
 import { dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -221,10 +220,4 @@ export function weightBytes(tensors: readonly WeightTensor[], format: WeightForm
   }
   if (quantisedTensors > 0) quantisedBytes += format.sharedBytes
   return { bytes: quantisedBytes + otherBytes, quantisedBytes, quantisedElements, quantisedTensors, otherBytes, otherElements }
-}
-
-/** `"7,241,732,096 weights in Q4_K (4.5 bits) + 266,240 other elements in F32"` style text. */
-export function describeWeightBytes(format: WeightFormat, r: ReturnType<typeof weightBytes>): string {
-  if (format.appliesTo === 'float') return `${grouped(r.quantisedElements + r.otherElements)} elements in ${format.id}`
-  return `${grouped(r.quantisedElements)} weights in ${format.id} (${format.bitsPerWeight} bits) + ${grouped(r.otherElements)} other elements in ${format.otherDType ?? 'their dtype'}`
 }

@@ -237,7 +237,7 @@ describe('defects found in use', () => {
     const dict = await cli([`nn.ModuleDict({"${hostile}": nn.ReLU()})`], { isTTY: true, columns: 100, env: { NO_COLOR: '1' } })
     expect(dict.code).toBe(0)
     expect(dict.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
-    expect(dict.stdout).toContain('\\x1b[2J\\x1b]0;pwned\\x07')
+    expect(dict.stdout).toContain('\\u001b[2J\\u001b]0;pwned\\u0007')
     const config = JSON.stringify({ architectures: [`Evil${hostile}`], model_type: 'gpt2', vocab_size: 100, n_positions: 8, n_embd: 8, n_layer: 1, n_head: 2 })
     const report = await cli([config])
     expect(report.stdout + report.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)

@@ -6,15 +6,17 @@ import type { Style } from './style.js'
  */
 const OWN_STYLE = /^\u001b\[(?:1|2|22|31|32|33|35|36|39)m/
 
-/** A control character written so that it can be read and does nothing: `\x1b`, `\x07`, `\u009b`. */
+/**
+ * A control character written so that it can be read and does nothing: `\u001b`, `\u0007`, `\u009b`. The `\u` form
+ * is also a valid escape inside JSON strings, so `--json` and `--jsonl` output stays JSON.
+ */
 function visible(ch: string): string {
-  const code = ch.charCodeAt(0)
-  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+  return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
 }
 
 /**
  * Text made safe for a terminal: C0 and C1 control characters (escape sequences that clear the screen, set the
- * window title or move the cursor, carriage returns, bells) are written out as `\x1b`-style text; newlines and tabs
+ * window title or move the cursor, carriage returns, bells) are written out as `\u001b`-style text; newlines and tabs
  * stay, and so do the style's own colour codes when colour is on. Everything the command line prints goes through here.
  */
 export function escapeControl(text: string, keepStyles: boolean): string {

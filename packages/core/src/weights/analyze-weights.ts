@@ -12,7 +12,7 @@ import { FileSet } from './files.js'
 import { readWeightsFile } from './formats.js'
 import { ggufModelInfo, readSplitGGUF } from './gguf.js'
 import type { ByteReader } from './reader.js'
-import { isIndexName, readShardedSet, shardNumber } from './sharded.js'
+import { isIndexName, readShardedSet } from './sharded.js'
 import type { ParsedFile } from './tensors.js'
 import type { DTypeTotal, FileTensor, IndexInfo, PickleInfo, WeightsAnalysis, WeightsInfo } from './types.js'
 

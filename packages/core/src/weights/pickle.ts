@@ -212,7 +212,10 @@ export function readPickle(bytes: Uint8Array, hooks: PickleHooks, what: string, 
     if (items.length % 2 !== 0) fail('SETITEMS with an odd number of values')
     // Items set on a class instance (a dict subclass in a whole-module pickle) are not followed.
     if (typeof target === 'object' && target !== null && target.kind === 'object') return
-    if (typeof target !== 'object' || target === null || target.kind !== 'dict') return fail('SETITEM on something that is not a dict')
+    if (typeof target !== 'object' || target === null || target.kind !== 'dict') {
+      fail('SETITEM on something that is not a dict')
+      return
+    }
     for (let k = 0; k < items.length; k += 2) {
       const key = items[k]!
       const existing = typeof key === 'object' && key !== null ? undefined : target.index.get(key)

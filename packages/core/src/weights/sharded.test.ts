@@ -37,8 +37,8 @@ describe('sharded sets', () => {
   it('needs every shard, refuses shards outside the folder, and tensors the map puts elsewhere', async () => {
     const missing = await refusal(analyzeWeights([index({ w: 'gone.safetensors' }), shard('s.safetensors', { w: ['F32', [1], 4] })]))
     expect([missing.code, missing.message]).toEqual(['missing-file', '`m/model.safetensors.index.json` needs 1 shard that was not given: `gone.safetensors`.'])
-    const escape = await refusal(analyzeWeights([index({ w: '../other/s.safetensors' })]))
-    expect(escape.code).toBe('unsafe-path')
+    const climbsOut = await refusal(analyzeWeights([index({ w: '../other/s.safetensors' })]))
+    expect(climbsOut.code).toBe('unsafe-path')
     const moved = await refusal(analyzeWeights([index({ w: 's.safetensors', v: 's.safetensors' }), shard('s.safetensors', { w: ['F32', [1], 4] })]))
     expect(moved.message).toContain('`v` (in no shard)')
   })

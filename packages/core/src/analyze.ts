@@ -14,6 +14,8 @@ import type { FormulaTerm } from './layers/define-layer.js'
 import { traceForward } from './forward/trace.js'
 import type { DeviceProfile, ForwardResult, InputSpec } from './forward/trace.js'
 import { parseInputShapes } from './forward/input.js'
+import { checkTorchVersion, resolveTorchVersion } from './forward/torch-version.js'
+import type { TorchVersion } from './forward/torch-version.js'
 import { buildHFTree } from './zoo/hf/index.js'
 import { describeBuild } from './zoo/hf/model.js'
 import type { ModelInfo } from './zoo/hf/model.js'
@@ -29,6 +31,11 @@ export interface AnalyzeOptions {
   input?: string | readonly number[] | ReadonlyArray<readonly number[]> | undefined
   /** Which kernels' saved tensors to model for activation memory. Default `cuda`. */
   device?: DeviceProfile | undefined
+  /**
+   * The PyTorch release to model: `'2.13'` (default, current PyTorch) or `'1.13'`. It decides which modules
+   * and arguments exist and which tensors each kernel saves for backward.
+   */
+  torch?: TorchVersion | undefined
 }
 
 /** What {@link analyze} returns: exact counts, every tensor, the module tree and, with an input, the forward pass. */
@@ -46,7 +53,7 @@ export interface Analysis {
   /** How the root's own parameters derive from its arguments (empty for containers). */
   formula: FormulaTerm[]
   /** The forward pass, when an input shape was given. */
-  forward?: ForwardResult & { inputs: InputSpec[]; device: DeviceProfile }
+  forward?: ForwardResult & { inputs: InputSpec[]; device: DeviceProfile; torch: TorchVersion }
   /** The module tree itself. */
   root: ModuleNode
   /** For a Hugging Face config or a catalogue model: family, tying, MoE, breakdown and KV cache. */
@@ -75,6 +82,8 @@ export function buildModule(source: string): ModuleNode {
 
 /** Analyses a module tree already built. */
 export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}): Analysis {
+  const torch = resolveTorchVersion(options.torch)
+  checkTorchVersion(root, torch)
   const { params, buffers } = countTensors(root)
   const analysis: Analysis = {
     input: source,
@@ -93,7 +102,7 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
   if (options.input !== undefined) {
     const device = options.device ?? 'cuda'
     const inputs = parseInputShapes(options.input, root)
-    analysis.forward = { ...traceForward(root, inputs, device), inputs, device }
+    analysis.forward = { ...traceForward(root, inputs, device, torch), inputs, device, torch }
   }
   return analysis
 }
@@ -158,6 +167,7 @@ function isDottedName(text: string): boolean {
  * @example analyze('nn.Conv2d(128, 256, 3)').params.total // 295168n
  */
 export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): Analysis {
+  resolveTorchVersion(options?.torch)
   if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
     let text: string
     try {

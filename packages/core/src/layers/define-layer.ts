@@ -64,6 +64,13 @@ export interface LayerDefinition<A = any> {
   className?: string
   /** Class methods such as `nn.Embedding.from_pretrained`. */
   classMethods?: Record<string, ClassMethod>
+  /**
+   * For a class PyTorch 1.13 does not have: the earliest release known to have it (`'2.4'` for `nn.RMSNorm`).
+   * Under `torch: '1.13'` such a class is refused.
+   */
+  since?: string
+  /** Arguments PyTorch 1.13 does not take, each with the earliest release known to take it (`{ bias: '2.1' }`). */
+  argsSince?: Readonly<Record<string, string>>
 }
 
 /** A class method that makes a module (`nn.Embedding.from_pretrained(weights, freeze=True)`). */

@@ -225,6 +225,7 @@ export interface LayerNormArgs {
  */
 export const layerNorm = defineLayer<LayerNormArgs>({
   name: 'LayerNorm',
+  argsSince: { bias: '2.1' },
   signature: [shape('normalized_shape'), float('eps', { default: 1e-5 }), bool('elementwise_affine', { default: true }), bool('bias', { default: true }), device(), dtype()],
   build(a, m) {
     if (a.elementwise_affine) {
@@ -261,6 +262,7 @@ export interface RMSNormArgs {
  */
 export const rmsNorm = defineLayer<RMSNormArgs>({
   name: 'RMSNorm',
+  since: '2.4',
   signature: [shape('normalized_shape'), optionalFloat('eps', { default: null }), bool('elementwise_affine', { default: true }), device(), dtype()],
   build(a, m) {
     if (a.elementwise_affine) m.param('weight', a.normalized_shape)

@@ -77,9 +77,10 @@ function paddingArg(dims: number): ArgSpec<number[]> {
   }
 }
 
-function makePad(name: string, dims: 1 | 2 | 3, mode: PadMode, withValue: boolean): LayerDefinition<PadArgs> {
+function makePad(name: string, dims: 1 | 2 | 3, mode: PadMode, withValue: boolean, since?: string): LayerDefinition<PadArgs> {
   return defineLayer<PadArgs>({
     name,
+    ...(since === undefined ? {} : { since }),
     signature: withValue ? [paddingArg(dims), float('value')] : [paddingArg(dims)],
     build() {},
     forward(self, inputs, ctx) {
@@ -99,11 +100,11 @@ export const constantPad2d = makePad('ConstantPad2d', 2, 'constant', true)
 /** `nn.ConstantPad3d(padding, value)`: pads the last three dimensions with `value`. */
 export const constantPad3d = makePad('ConstantPad3d', 3, 'constant', true)
 /** `nn.ZeroPad1d(padding)`: pads the last dimension with zeros. */
-export const zeroPad1d = makePad('ZeroPad1d', 1, 'constant', false)
+export const zeroPad1d = makePad('ZeroPad1d', 1, 'constant', false, '2.1')
 /** `nn.ZeroPad2d(padding)`: pads the last two dimensions with zeros. */
 export const zeroPad2d = makePad('ZeroPad2d', 2, 'constant', false)
 /** `nn.ZeroPad3d(padding)`: pads the last three dimensions with zeros. */
-export const zeroPad3d = makePad('ZeroPad3d', 3, 'constant', false)
+export const zeroPad3d = makePad('ZeroPad3d', 3, 'constant', false, '2.1')
 /** `nn.ReflectionPad1d(padding)`: mirrors the input at its edges; padding must be smaller than the input. Saves its input. */
 export const reflectionPad1d = makePad('ReflectionPad1d', 1, 'reflect', false)
 /** `nn.ReflectionPad2d(padding)`: mirrors the last two dimensions. Saves its input. */
@@ -117,8 +118,8 @@ export const replicationPad2d = makePad('ReplicationPad2d', 2, 'replicate', fals
 /** `nn.ReplicationPad3d(padding)`: repeats the edge values of the last three dimensions. Saves its input. */
 export const replicationPad3d = makePad('ReplicationPad3d', 3, 'replicate', false)
 /** `nn.CircularPad1d(padding)`: wraps the input around; padding at most the input size. Saves nothing. */
-export const circularPad1d = makePad('CircularPad1d', 1, 'circular', false)
+export const circularPad1d = makePad('CircularPad1d', 1, 'circular', false, '2.1')
 /** `nn.CircularPad2d(padding)`: wraps the last two dimensions around. */
-export const circularPad2d = makePad('CircularPad2d', 2, 'circular', false)
+export const circularPad2d = makePad('CircularPad2d', 2, 'circular', false, '2.1')
 /** `nn.CircularPad3d(padding)`: wraps the last three dimensions around. */
-export const circularPad3d = makePad('CircularPad3d', 3, 'circular', false)
+export const circularPad3d = makePad('CircularPad3d', 3, 'circular', false, '2.1')

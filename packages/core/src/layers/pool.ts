@@ -267,6 +267,7 @@ export interface LPPoolArgs {
 function makeLPPool(dims: Dims): LayerDefinition<LPPoolArgs> {
   return defineLayer<LPPoolArgs>({
     name: `LPPool${dims}d`,
+    ...(dims === 3 ? { since: '2.2' } : {}),
     signature: [float('norm_type'), ints('kernel_size', dims), optionalInts('stride', dims), bool('ceil_mode', { default: false })],
     build() {},
     forward(self, inputs, ctx) {

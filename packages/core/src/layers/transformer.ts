@@ -181,6 +181,7 @@ function expectInputs(ctx: ForwardContext, inputs: readonly Tensor[], names: str
  */
 export const transformerEncoderLayer = defineLayer<TransformerLayerArgs>({
   name: 'TransformerEncoderLayer',
+  argsSince: { bias: '2.1' },
   signature: layerSignature(),
   validate: (a, fail) => validateActivation(a.activation, fail),
   build(a, m) {
@@ -214,6 +215,7 @@ export const transformerEncoderLayer = defineLayer<TransformerLayerArgs>({
  */
 export const transformerDecoderLayer = defineLayer<TransformerLayerArgs>({
   name: 'TransformerDecoderLayer',
+  argsSince: { bias: '2.1' },
   signature: layerSignature(),
   validate: (a, fail) => validateActivation(a.activation, fail),
   build(a, m) {
@@ -314,6 +316,7 @@ export const transformerDecoder = defineLayer<{ decoder_layer: ModuleNode; num_l
  */
 export const transformer = defineLayer<TransformerArgs>({
   name: 'Transformer',
+  argsSince: { bias: '2.1' },
   signature: [
     int('d_model', { default: 512 }),
     int('nhead', { default: 8 }),

@@ -35,6 +35,10 @@ export function constructLayer(
   })
   const module = createModule(layer.className ?? layer.name, args, layer)
   module.span = span
+  for (const _ in argSpans) {
+    module.argSpans = argSpans
+    break
+  }
   const argDType = args['dtype']
   const floatDType: DType = typeof argDType === 'string' ? (argDType as DType) : 'float32'
   const builder = new Builder(module, layer, floatDType, lookup, budget, span)

@@ -99,8 +99,11 @@ export interface ForwardContext {
   run(child: ModuleNode, inputs: readonly Tensor[], name: string, options?: Readonly<Record<string, unknown>>): Tensor[]
   /** A parameter or buffer of `module` as a tensor (its storage is never counted as an activation). */
   state(module: ModuleNode, name: string): Tensor
-  /** A shape error that names the current module, its path and where it is in the source. */
-  error(message: string): NnsizeError
+  /**
+   * An error that names the current module, its path and where it is in the source: a `shape` error, or a
+   * `limit` error for a size beyond what nnsize represents.
+   */
+  error(message: string, code?: 'shape' | 'limit'): NnsizeError
 }
 
 /** An input given to the forward pass. */
@@ -199,10 +202,10 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
       }
       return t
     },
-    error: (message) => {
+    error: (message, code = 'shape') => {
       const top = stack.at(-1)
       const where = top ? (top.path === '' ? `\`${top.module.type}\`` : `\`${top.path}\` (${top.module.type})`) : 'the model'
-      return new NnsizeError('shape', `${where} ${message}`, { span: top?.module.span })
+      return new NnsizeError(code, `${where} ${message}`, { span: top?.module.span })
     },
   }
 

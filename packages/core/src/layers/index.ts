@@ -84,6 +84,7 @@ import {
   instanceNorm1d,
   instanceNorm2d,
   instanceNorm3d,
+  crossMapLrn2d,
   layerNorm,
   localResponseNorm,
   rmsNorm,
@@ -205,6 +206,7 @@ export const layers = [
   layerNorm,
   groupNorm,
   localResponseNorm,
+  crossMapLrn2d,
   rmsNorm,
   // embeddings
   embedding,

@@ -2,6 +2,7 @@ import { NnsizeError } from '../errors.js'
 import { any, bool, device, dtype, float, int, module } from '../bind/args.js'
 import { showValue, typeName } from '../expr/values.js'
 import type { Value } from '../expr/values.js'
+import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import { limits } from '../limits.js'
 import { cloneModule, namedModules } from '../model/module.js'
@@ -141,10 +142,7 @@ function run(ctx: ForwardContext, self: ModuleNode, name: string, x: Tensor): Te
 }
 
 /** `x + y` (residual connection): a new tensor, nothing saved. */
-function add(ctx: ForwardContext, x: Tensor, y: Tensor): Tensor {
-  ctx.use(x, y)
-  return ctx.tensor(x.shape, x.dtype)
-}
+const add = ops.add
 
 /** `self.activation(x)`: the registered module, or the function (its saved tensors belong to this layer). */
 function activate(ctx: ForwardContext, self: ModuleNode & { args: TransformerLayerArgs }, x: Tensor): Tensor {

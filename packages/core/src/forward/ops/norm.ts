@@ -33,18 +33,15 @@ export function batchNorm(ctx: ForwardContext, x: Tensor, t: BatchNormTensors, t
   if (batchStats && product(x.shape) / BigInt(channels || 1) === 1n) {
     throw ctx.error(`got input size ${torchSize(x.shape)}: Expected more than 1 value per channel when training.`)
   }
-  const y = result(ctx, x.shape, x.dtype, [x, t.weight ?? undefined, t.bias ?? undefined])
+  if (anyRequiresGrad(x, t.weight, t.bias)) {
+    ctx.save(x)
+    if (batchStats) {
+      const stats = accumulateDType(x.dtype)
+      ctx.save(ctx.tensor([channels], stats, false), ctx.tensor([channels], stats, false))
+    }
+  }
   ctx.macs(product(x.shape))
-  if (!anyRequiresGrad(x, t.weight, t.bias)) return y
-  ctx.save(x)
-  if (batchStats) {
-    const stats = accumulateDType(x.dtype)
-    ctx.save(ctx.tensor([channels], stats, false), ctx.tensor([channels], stats, false))
-  }
-  if (ctx.device === 'cuda' && ctx.torch !== '1.13') {
-    ctx.assume({ op: 'batch_norm', kernel: 'cuDNN batch norm', note: 'keeps the input and per-channel statistics; a cuDNN reserve space, if the cuDNN version uses one, is not counted' })
-  }
-  return y
+  return result(ctx, x.shape, x.dtype, [x, t.weight ?? undefined, t.bias ?? undefined])
 }
 
 /**

@@ -9,6 +9,12 @@ export interface ModuleBuilder {
   param(name: string, shape: readonly number[], options?: { dtype?: DType; requiresGrad?: boolean }): TensorDef
   /** Registers a buffer; `persistent: false` keeps it out of `state_dict()`. */
   buffer(name: string, shape: readonly number[], options?: { dtype?: DType; persistent?: boolean }): TensorDef
+  /**
+   * Registers a parameter that already exists (the same `nn.Parameter` object given to two modules): it is one
+   * tensor, counted once, as PyTorch's `named_parameters()` lists it once. Builders of layers made from
+   * expressions have it.
+   */
+  shared?(name: string, tensor: TensorDef): TensorDef
   /** Registers `None` under a parameter or buffer name, as `register_parameter('bias', None)` does. */
   none(name: string, kind?: 'parameter' | 'buffer'): void
   /** Registers a submodule (`None` allowed). */

@@ -16,7 +16,7 @@ export interface TensorArg {
 }
 
 /** A tensor argument that may be `None`. */
-function optionalTensor(name: string): ArgSpec<TensorArg | null> {
+export function optionalTensor(name: string): ArgSpec<TensorArg | null> {
   return {
     name,
     required: false,

@@ -84,6 +84,11 @@ class Builder implements ModuleBuilder {
     return t
   }
 
+  shared(name: string, tensor: TensorDef): TensorDef {
+    ;(tensor.kind === 'parameter' ? this.module.params : this.module.buffers).set(name, tensor)
+    return tensor
+  }
+
   none(name: string, kind: 'parameter' | 'buffer' = 'parameter'): void {
     ;(kind === 'parameter' ? this.module.params : this.module.buffers).set(name, null)
   }

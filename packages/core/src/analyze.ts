@@ -4,6 +4,7 @@ import { evaluateProgram } from './expr/evaluate.js'
 import { createGlobals, moduleHooks } from './expr/builtins.js'
 import { showValue, typeName } from './expr/values.js'
 import { layers } from './layers/index.js'
+import { lazyWithoutInput } from './layers/lazy.js'
 import { models } from './zoo/index.js'
 import { buffersOf, paramsOf, walkModules } from './model/module.js'
 import { dtypeAliases, isFloatingDType } from './tensor/dtype.js'
@@ -84,6 +85,16 @@ export function buildModule(source: string): ModuleNode {
 export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}): Analysis {
   const torch = resolveTorchVersion(options.torch)
   checkTorchVersion(root, torch)
+  // Lazy modules take their sizes from the first forward pass, so it runs before anything is counted.
+  let forward: Analysis['forward']
+  if (options.input !== undefined) {
+    const device = options.device ?? 'cuda'
+    const inputs = parseInputShapes(options.input, root)
+    forward = { ...traceForward(root, inputs, device, torch), inputs, device, torch }
+  } else {
+    const lazy = lazyWithoutInput(root)
+    if (lazy) throw lazy
+  }
   const { params, buffers } = countTensors(root)
   const analysis: Analysis = {
     input: source,
@@ -99,11 +110,7 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
   let walked: WalkedModule[] | undefined
   defineLazily(analysis, 'tensors', () => listTensors(root, (walked ??= walkModules(root))))
   defineLazily(analysis, 'modules', () => listModules(root, (walked ??= walkModules(root))))
-  if (options.input !== undefined) {
-    const device = options.device ?? 'cuda'
-    const inputs = parseInputShapes(options.input, root)
-    analysis.forward = { ...traceForward(root, inputs, device, torch), inputs, device, torch }
-  }
+  if (forward) analysis.forward = forward
   return analysis
 }
 

@@ -30,6 +30,21 @@ import {
 } from './activation.js'
 import { multiheadAttention } from './attention.js'
 import { adaptiveLogSoftmaxWithLoss } from './adaptive.js'
+import {
+  lazyBatchNorm1d,
+  lazyBatchNorm2d,
+  lazyBatchNorm3d,
+  lazyConv1d,
+  lazyConv2d,
+  lazyConv3d,
+  lazyConvTranspose1d,
+  lazyConvTranspose2d,
+  lazyConvTranspose3d,
+  lazyInstanceNorm1d,
+  lazyInstanceNorm2d,
+  lazyInstanceNorm3d,
+  lazyLinear,
+} from './lazy.js'
 import { moduleDict, moduleList, parameterDict, parameterList, sequential } from './containers.js'
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from './conv.js'
 import type { LayerDefinition } from './define-layer.js'
@@ -281,4 +296,18 @@ export const layers = [
   pairwiseDistance,
   cosineSimilarity,
   adaptiveLogSoftmaxWithLoss,
+  // lazy modules
+  lazyLinear,
+  lazyConv1d,
+  lazyConv2d,
+  lazyConv3d,
+  lazyConvTranspose1d,
+  lazyConvTranspose2d,
+  lazyConvTranspose3d,
+  lazyBatchNorm1d,
+  lazyBatchNorm2d,
+  lazyBatchNorm3d,
+  lazyInstanceNorm1d,
+  lazyInstanceNorm2d,
+  lazyInstanceNorm3d,
 ] as const satisfies readonly LayerDefinition[]

@@ -147,6 +147,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
 
   const allocate = (shape: readonly number[], dtype: DType, origin: Storage['origin'], requiresGrad: boolean): Tensor => {
     for (const d of shape) {
+      if (d > Number.MAX_SAFE_INTEGER) throw ctx.error(`would make a size beyond the largest supported size ${Number.MAX_SAFE_INTEGER} (\`limits.maxDimension\`).`, 'limit')
       if (!Number.isSafeInteger(d) || d < 0) throw ctx.error(`produced an invalid size ${formatShape(shape)}`)
     }
     clock++

@@ -1,6 +1,6 @@
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
-import { accumulateDType, anyRequiresGrad, product, result, sameShape, saveIf } from './common.js'
+import { accumulateDType, anyRequiresGrad, product, result, sameShape, saveIf, sizeProduct } from './common.js'
 import { dropout } from './dropout.js'
 import { div, mul } from './elementwise.js'
 import { linear, matmul } from './linear.js'
@@ -173,6 +173,8 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   const dt = query.dtype
   const dropoutP = o.training ? o.dropoutP : 0
   const v113 = ctx.torch === '1.13'
+  const rows = sizeProduct(ctx, 'a batch of heads', N, heads)
+  const tokens = sizeProduct(ctx, 'a number of tokens', L, N)
 
   // A projection `F.linear(t, weight)` of a (seq, N, features) input: the tensor itself, or a copy of a
   // non-contiguous batch-first view. Slices of the packed weight are views of the parameter.
@@ -184,7 +186,7 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   const sameKV = key === value
   const selfAttention = sameKV && query === key
   const keyLen = S + (w.biasK ? 1 : 0) + (o.addZeroAttn ? 1 : 0)
-  const headShape = (len: number): number[] => [N * heads, len, headDim]
+  const headShape = (len: number): number[] => [rows, len, headDim]
 
   // q, k, v as (N·heads, len, head_dim), each a view or its own storage.
   let q: Tensor
@@ -223,19 +225,19 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
     v = ctx.view(project(value, S, w.vProj ?? packedRows(E)), headShape(S))
   }
   if (w.biasK && w.biasV) {
-    k = cat(ctx, [k, ctx.tensor([N * heads, 1, headDim], dt, false)], 1)
-    v = cat(ctx, [v, ctx.tensor([N * heads, 1, headDim], dt, false)], 1)
+    k = cat(ctx, [k, ctx.tensor([rows, 1, headDim], dt, false)], 1)
+    v = cat(ctx, [v, ctx.tensor([rows, 1, headDim], dt, false)], 1)
   }
   if (o.addZeroAttn) {
-    k = cat(ctx, [k, ctx.tensor([N * heads, 1, headDim], dt, false)], 1)
-    v = cat(ctx, [v, ctx.tensor([N * heads, 1, headDim], dt, false)], 1)
+    k = cat(ctx, [k, ctx.tensor([rows, 1, headDim], dt, false)], 1)
+    v = cat(ctx, [v, ctx.tensor([rows, 1, headDim], dt, false)], 1)
   }
 
   let attended: Tensor
   let weights: Tensor | undefined
   if (v113 || o.needWeights) {
     const scaled = v113 ? div(ctx, q, Math.sqrt(headDim)) : mul(ctx, q, Math.sqrt(1 / headDim))
-    const scores = matmul(ctx, scaled, ctx.view(k, [N * heads, headDim, keyLen]))
+    const scores = matmul(ctx, scaled, ctx.view(k, [rows, headDim, keyLen]))
     weights = softmax(ctx, scores, -1)
     if (dropoutP > 0) weights = dropout(ctx, weights, { p: dropoutP, training: true })
     attended = matmul(ctx, weights, v)
@@ -247,10 +249,10 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
     // (L, N, heads, d) is free on CPU, and on CUDA when N or L is 1; otherwise it is a copy.
     const kernel = attentionKernel(ctx, q4, k4, v4, dropoutP)
     const free = kernel === 'flash-cpu' || ((kernel === 'flash-cuda' || kernel === 'efficient-cuda') && (N === 1 || L === 1))
-    attended = free ? ctx.view(out, [L * N, E]) : out
+    attended = free ? ctx.view(out, [tokens, E]) : out
   }
   // (N·heads, L, d) → (L·N, E) with `.contiguous()`: a copy (the same size when it is a view).
-  const merged = attended.shape.length === 2 ? attended : copy(ctx, attended, [L * N, E])
+  const merged = attended.shape.length === 2 ? attended : copy(ctx, attended, [tokens, E])
   const projected = linear(ctx, merged, w.outProj, w.outProjBias)
   const output = !batched ? ctx.view(projected, [L, E]) : o.batchFirst ? ctx.view(projected, [N, L, E]) : ctx.view(projected, [L, N, E])
   if (!o.needWeights || !weights) return [output]

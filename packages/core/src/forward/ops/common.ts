@@ -62,6 +62,11 @@ export function exactSize(ctx: ForwardContext, value: bigint, what: string): num
   return Number(value)
 }
 
+/** The product of `sizes` as a size: exact, or a `limit` error naming it ({@link exactSize}). */
+export function sizeProduct(ctx: ForwardContext, what: string, ...sizes: number[]): number {
+  return exactSize(ctx, product(sizes), what)
+}
+
 /** The product of `sizes` as an exact bigint. */
 export function product(sizes: readonly number[]): bigint {
   let total = 1n

@@ -1,6 +1,6 @@
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
-import { result, saveIf } from './common.js'
+import { exactSize, result, saveIf, sizeProduct } from './common.js'
 
 /** Checks that `x` holds integer indices, as `F.embedding` and `F.embedding_bag` require. */
 export function checkIndices(ctx: ForwardContext, x: Tensor): void {
@@ -36,7 +36,7 @@ export interface EmbeddingBagOptions {
 export function embeddingBag(ctx: ForwardContext, x: Tensor, weight: Tensor, options: EmbeddingBagOptions): Tensor {
   checkIndices(ctx, x)
   const [rows, perBag] = x.shape as [number, number]
-  const indices = rows * perBag
+  const indices = sizeProduct(ctx, 'a number of indices', rows, perBag)
   const bags = options.includeLastOffset ? Math.max(rows - 1, 0) : rows
   const dim = weight.shape[1]!
   const y = result(ctx, [bags, dim], weight.dtype, [x, weight])
@@ -44,7 +44,7 @@ export function embeddingBag(ctx: ForwardContext, x: Tensor, weight: Tensor, opt
   ctx.save(x, ctx.tensor([rows], x.dtype, false))
   if (ctx.device === 'cpu') {
     const fastSum = options.mode === 'sum' && options.paddingIdx === null && (weight.dtype === 'float32' || weight.dtype === 'float16' || weight.dtype === 'bfloat16')
-    if (!fastSum) ctx.save(ctx.tensor([indices + 1], x.dtype, false))
+    if (!fastSum) ctx.save(ctx.tensor([exactSize(ctx, BigInt(indices) + 1n, 'offset2bag')], x.dtype, false))
     ctx.save(ctx.tensor([rows], x.dtype, false), ctx.tensor(options.mode === 'max' ? [bags, dim] : [bags], x.dtype, false))
   } else {
     ctx.save(ctx.tensor([indices], x.dtype, false), ctx.tensor([rows], x.dtype, false))

@@ -1,6 +1,6 @@
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
-import { accumulateDType, anyRequiresGrad, product, result, saveIf } from './common.js'
+import { accumulateDType, anyRequiresGrad, product, result, saveIf, sizeProduct } from './common.js'
 import { add, div, mul, pow, rsqrt } from './elementwise.js'
 import { avgPool, mean } from './pool.js'
 import { pad } from './shape.js'
@@ -51,7 +51,7 @@ export function batchNorm(ctx: ForwardContext, x: Tensor, t: BatchNormTensors, t
  * statistics, `save_mean` and `save_invstd` (`N·C` each).
  */
 export function instanceNorm(ctx: ForwardContext, x: Tensor, batched: readonly number[], t: BatchNormTensors, useInputStats: boolean): Tensor {
-  const instances = batched[0]! * batched[1]!
+  const instances = sizeProduct(ctx, 'a number of instances', batched[0]!, batched[1]!)
   if (useInputStats && product(batched.slice(2)) === 1n) {
     throw ctx.error(`got input size ${torchSize(batched)}: Expected more than 1 spatial element when training.`)
   }

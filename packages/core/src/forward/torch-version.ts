@@ -35,6 +35,8 @@ export function torchAtLeast(version: TorchVersion, since: string): boolean {
  * 1.13) or an argument added later given in the source (`nn.BatchNorm2d(16, bias=False)`).
  */
 export function checkTorchVersion(root: ModuleNode, version: TorchVersion): void {
+  // The newest release modelled has every class and argument nnsize knows.
+  if (version === torchVersions[0]) return
   for (const { node } of walkModules(root)) {
     const layer = node.layer
     if (!layer) continue

@@ -15,7 +15,9 @@ import type { DeviceProfile, ForwardResult, InputSpec } from './forward/trace.js
 import { parseInputShapes } from './forward/input.js'
 import type { ModelInfo } from './zoo/hf/model.js'
 import type { WeightsInfo } from './weights/types.js'
+import { checkTorchVersion, resolveTorchVersion } from './forward/torch-version.js'
 import type { TorchVersion } from './forward/torch-version.js'
+import { lazyWithoutInput } from './layers/lazy.js'
 import { checkAnalyzeArguments } from './request/analyze-options.js'
 import { forField } from './request/field-errors.js'
 
@@ -50,7 +52,7 @@ export interface Analysis {
   /** How the root's own parameters derive from its arguments (empty for containers). */
   formula: FormulaTerm[]
   /** The forward pass, when an input shape was given. */
-  forward?: ForwardResult & { inputs: InputSpec[]; device: DeviceProfile }
+  forward?: ForwardResult & { inputs: InputSpec[]; device: DeviceProfile; torch: TorchVersion }
   /** The module tree itself. */
   root: ModuleNode
   /** For a Hugging Face config or a catalogue model: family, tying, MoE, breakdown and KV cache. */
@@ -78,6 +80,14 @@ export function buildModuleFrom(source: string, models: readonly LayerDefinition
 
 /** Analyses a module tree already built. */
 export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}): Analysis {
+  const torch = resolveTorchVersion(options.torch)
+  checkTorchVersion(root, torch)
+  // Lazy modules take their sizes from the first forward pass, so it runs before anything is counted.
+  const forward = options.input === undefined ? undefined : traceModule(root, options, torch)
+  if (forward === undefined) {
+    const lazy = lazyWithoutInput(root)
+    if (lazy) throw lazy
+  }
   const { params, buffers } = countTensors(root)
   const analysis: Analysis = {
     input: source,
@@ -93,20 +103,27 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
   let walked: WalkedModule[] | undefined
   defineLazily(analysis, 'tensors', () => listTensors(root, (walked ??= walkModules(root))))
   defineLazily(analysis, 'modules', () => listModules(root, (walked ??= walkModules(root))))
-  if (options.input !== undefined) traceAnalysis(analysis, options)
+  if (forward) analysis.forward = forward
   return analysis
+}
+
+/** The forward pass of `root` on `options.input`; its errors (a malformed shape, an input the model cannot take) name the `input` field. */
+function traceModule(root: ModuleNode, options: AnalyzeOptions, torch: TorchVersion): NonNullable<Analysis['forward']> | undefined {
+  const input = options.input
+  if (input === undefined) return undefined
+  const device = options.device ?? 'cuda'
+  const inputs = forField('input', () => parseInputShapes(input, root))
+  return { ...forField('input', () => traceForward(root, inputs, device, torch)), inputs, device, torch }
 }
 
 /**
  * Traces the forward pass of an analysed module with `options.input` and stores it in `analysis.forward`. Errors
  * (a malformed shape, an input the model cannot take) name the `input` field, and keep their place in the source.
+ * A model with lazy modules cannot be analysed without its input: analyse it with the input instead.
  */
 export function traceAnalysis(analysis: Analysis, options: AnalyzeOptions): Analysis {
-  const device = options.device ?? 'cuda'
-  const input = options.input
-  if (input === undefined) return analysis
-  const inputs = forField('input', () => parseInputShapes(input, analysis.root))
-  analysis.forward = { ...forField('input', () => traceForward(analysis.root, inputs, device)), inputs, device }
+  const forward = traceModule(analysis.root, options, resolveTorchVersion(options.torch))
+  if (forward) analysis.forward = forward
   return analysis
 }
 

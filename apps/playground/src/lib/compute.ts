@@ -47,10 +47,19 @@ export function compute(state: ShareState, analyze?: Analyze, now: () => number 
   const { request, problems } = readBaseRequest({ source: state.source, input: state.input, device: state.device, torch: state.torch })
   const options = { ...analyzeOptionsOf(request), input: undefined }
   let analysis: Analysis
+  const run = (o: typeof options): Analysis => (analyze ? analyze(request.source.text, o) : analyzeExpression(request.source.text, o))
   try {
-    analysis = analyze ? analyze(request.source.text, options) : analyzeExpression(request.source.text, options)
+    analysis = run(options)
   } catch (error) {
-    return { ok: false, problem: problemFrom(error, state.source, 'source'), needsModels: !analyze && mayNeedModels(state.source, error), elapsedMs: now() - started }
+    // Lazy modules have no sizes without an input: with one, the model is analysed and traced in one go.
+    const needsInput = NnsizeError.isInstance(error) && error.field === 'input' && request.input !== undefined && problems.length === 0
+    if (!needsInput) return { ok: false, problem: problemFrom(error, state.source, 'source'), needsModels: !analyze && mayNeedModels(state.source, error), elapsedMs: now() - started }
+    try {
+      return { ok: true, analysis: run(analyzeOptionsOf(request)), inputProblem: undefined, elapsedMs: now() - started }
+    } catch (traced) {
+      const field = NnsizeError.isInstance(traced) && traced.field === 'input' ? 'input' : 'source'
+      return { ok: false, problem: problemFrom(traced, state.source, field), needsModels: false, elapsedMs: now() - started }
+    }
   }
   let inputProblem = problems[0] ? problemFrom(problems[0], state.source, problems[0].field as FieldId) : undefined
   if (request.input !== undefined && inputProblem === undefined) {

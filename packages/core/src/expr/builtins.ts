@@ -72,6 +72,21 @@ function tensorFactory(name: string): CallableValue {
   })
 }
 
+/** `nn.Parameter(data=None, requires_grad=True)`: a tensor marked as a parameter; each call makes a new one. */
+function parameterFactory(): CallableValue {
+  return fn('nn.Parameter', (args, span) => {
+    const { values } = bindArguments('nn.Parameter', [{ name: 'data', required: false, default: null, coerce: (v) => v }, bool('requires_grad', { default: true })], args, span)
+    const data = values['data'] as Value | null
+    if (data !== null && data.kind !== 'none' && data.kind !== 'tensor') {
+      throw new NnsizeError('argument-type', `\`nn.Parameter\` takes a tensor such as \`torch.randn(3, 4)\`, got ${typeName(data)} \`${showValue(data)}\`.`, { span })
+    }
+    const tensor = data === null || data.kind === 'none' ? { shape: [0], dtype: 'float32' as DType } : data
+    const requiresGrad = values['requires_grad'] as boolean
+    if (requiresGrad && !isFloatingDType(tensor.dtype)) throw new NnsizeError('argument-value', `Only Tensors of floating point and complex dtype can require gradients: the data is \`torch.${tensor.dtype}\`.`, { span })
+    return { kind: 'tensor', shape: [...tensor.shape], dtype: tensor.dtype, requiresGrad, parameter: true }
+  })
+}
+
 function setDType(module: ModuleNode, dtype: DType): void {
   for (const [, m] of namedModules(module)) {
     for (const t of [...paramsOf(m).values(), ...buffersOf(m).values()]) {
@@ -185,7 +200,7 @@ export function createGlobals(builtins: Builtins, budget: ConstructionBudget): S
   }, { activation: name })
   const functionalNs: Value = { kind: 'namespace', name: 'nn.functional', members: functional }
 
-  const nnMembers: Record<string, Value> = { functional: functionalNs }
+  const nnMembers: Record<string, Value> = { functional: functionalNs, Parameter: parameterFactory() }
   for (const layer of builtins.layers) nnMembers[layer.name] = layerCallable(`nn.${layer.name}`, layer, lookup, budget)
   const nn: Value = { kind: 'namespace', name: 'nn', members: nnMembers }
 

@@ -38,7 +38,7 @@ export type Value =
   | { kind: 'module'; module: ModuleNode }
   | { kind: 'dtype'; dtype: DType }
   | { kind: 'device'; name: string }
-  | { kind: 'tensor'; shape: number[]; dtype: DType; requiresGrad: boolean }
+  | { kind: 'tensor'; shape: number[]; dtype: DType; requiresGrad: boolean; /** Made by `nn.Parameter(...)`. */ parameter?: boolean }
   | { kind: 'namespace'; name: string; members: Record<string, Value> }
   | CallableValue
 

@@ -2,6 +2,8 @@ import type { Analysis } from '../analyze.js'
 import type { MemoryPlan } from '../memory/plan.js'
 import { parse } from '../expr/parse.js'
 import { models } from '../zoo/index.js'
+import { layers } from '../layers/index.js'
+import { isLazy } from '../layers/lazy.js'
 import { formatBytes } from './bytes.js'
 
 /** A Python integer literal with `_` between thousands: `295_168`. */
@@ -33,6 +35,19 @@ function usesTorchvision(source: string): boolean {
   return models.some((m) => new RegExp(`(^|[^\\w.])${m.name}\\s*\\(`).test(source))
 }
 
+/** Whether the source builds a `Lazy*` module, whose tensors exist only after a first forward pass. */
+function usesLazyModules(source: string): boolean {
+  return layers.some((layer) => isLazy(layer) && new RegExp(`(^|[^\\w])${layer.name}\\s*\\(`).test(source))
+}
+
+/** The arguments of the forward call for inputs named `names`, as the reference measurement calls each module. */
+function callArguments(module: string, names: readonly string[]): string {
+  if (module === 'MultiheadAttention') return names.length === 1 ? 'x0, x0, x0' : names.length === 2 ? 'x0, x1, x1' : names.join(', ')
+  // nn.LSTM takes its initial state as one tuple (h_0, c_0).
+  if (module === 'LSTM' && names.length === 3) return `${names[0]}, (${names[1]}, ${names[2]})`
+  return names.join(', ')
+}
+
 /** One `check("<what>", <expression>, <expected>)` line. */
 function check(expression: string, value: string, what: string): string {
   return `check(${pyString(what)}, ${expression}, ${value})`
@@ -52,6 +67,12 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
   if (bytes >= 1024n ** 3n) lines.push(`# Building the model allocates ${formatBytes(bytes)} of memory.`)
   lines.push(modelAssignment(analysis.input), '')
   lines.push('def check(what, got, expected):', '    assert got == expected, f"{what}: PyTorch gives {got!r}, nnsize gives {expected!r}"', '')
+  const f = analysis.forward
+  if (f && usesLazyModules(analysis.input)) {
+    // Lazy modules have no tensor shapes before their first forward pass: run one (without autograd) first.
+    const lazyInputs = f.inputs.map((spec) => `torch.zeros(${pyTuple(spec.shape)}, dtype=torch.${spec.dtype === 'int64' ? 'long' : spec.dtype})`)
+    lines.push('# lazy modules infer their sizes on the first forward pass', 'with torch.no_grad():', `    model(${callArguments(analysis.module, lazyInputs)})`, '')
+  }
 
   const params = analysis.tensors.filter((t) => t.kind === 'parameter')
   const buffers = analysis.tensors.filter((t) => t.kind === 'buffer')
@@ -75,7 +96,6 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
     lines.push(check(`[(n, ${describe}) for n, t in model.named_buffers()]`, 'expected_buffers', 'buffer names, shapes and dtypes'))
   }
 
-  const f = analysis.forward
   if (f) {
     const device = f.device
     const inputs = f.inputs.map((spec, i) =>
@@ -84,11 +104,13 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
         : `x${i} = torch.randn(${pyTuple(spec.shape)}, dtype=torch.${spec.dtype}, device=device, requires_grad=True)`,
     )
     const names = f.inputs.map((_, i) => `x${i}`)
-    let call = names.join(', ')
-    if (analysis.module === 'MultiheadAttention') call = names.length === 1 ? 'x0, x0, x0' : names.length === 2 ? 'x0, x1, x1' : call
+    const call = callArguments(analysis.module, names)
     lines.push(
       '',
-      `# forward pass (activation bytes follow PyTorch's ${device.toUpperCase()} kernels${device === 'cuda' ? '; needs a CUDA GPU, nnsize --device cpu writes a CPU check' : ''})`,
+      `# forward pass (activation bytes follow PyTorch ${f.torch}'s ${device.toUpperCase()} kernels${device === 'cuda' ? '; needs a CUDA GPU, nnsize --device cpu writes a CPU check' : ''})`,
+      `modelled = ${pyString(f.torch)}`,
+      'if ".".join(torch.__version__.split(".")[:2]) != modelled:',
+      '    print(f"note: nnsize modelled PyTorch {modelled} (its `torch` option); this is PyTorch {torch.__version__}, whose kernels may save other tensors")',
       `device = ${pyString(device)}`,
       'model = model.to(device).train()',
       ...inputs,

@@ -37,6 +37,8 @@ export interface ModuleNode {
   children: Map<string, ModuleNode | null>
   /** Where the call that made it is in the source. */
   span?: SourceSpan | undefined
+  /** Where each argument given in the call is in the source (absent for modules made by other modules). */
+  argSpans?: Readonly<Record<string, SourceSpan>> | undefined
   /** Training mode: `.train()` sets it, `.train(False)` and its alias clear it. */
   training: boolean
 }

@@ -93,7 +93,7 @@ export function activationsByBatch(m: ModelTensors, r: Resolved): (batch: number
     if (cached) return cached
     try {
       const inputs: InputSpec[] = forward.inputs.map((i) => ({ shape: i.shape.length > 0 ? [b, ...i.shape.slice(1)] : [...i.shape], dtype: i.dtype }))
-      const result = traceForward(m.analysis.root, inputs, forward.device)
+      const result = traceForward(m.analysis.root, inputs, forward.device, forward.torch)
       traces.set(b, result)
       return result
     } catch {

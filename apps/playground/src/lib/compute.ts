@@ -47,7 +47,7 @@ export function compute(state: ShareState, analyze?: Analyze, now: () => number 
   const { request, problems } = readBaseRequest({ source: state.source, input: state.input, device: state.device, torch: state.torch })
   const options = { ...analyzeOptionsOf(request), input: undefined }
   let analysis: Analysis
-  const run = (o: typeof options): Analysis => (analyze ? analyze(request.source.text, o) : analyzeExpression(request.source.text, o))
+  const run = (o: AnalyzeOptions): Analysis => (analyze ? analyze(request.source.text, o) : analyzeExpression(request.source.text, o))
   try {
     analysis = run(options)
   } catch (error) {

@@ -34,7 +34,7 @@ describe('@nnsize/core package', () => {
     expect(listing.filter((f) => /\.test\.|\/src\/|\.map$/.test(f))).toEqual([])
   })
 
-  it('installs into a fresh TypeScript project that type-checks and runs analyze', () => {
+  it('installs into a fresh TypeScript project that type-checks and runs analyze, with its subpath entry points', () => {
     const app = tempDir('consumer')
     const target = join(app, 'node_modules/@nnsize/core')
     mkdirSync(target, { recursive: true })
@@ -48,17 +48,27 @@ describe('@nnsize/core package', () => {
       join(app, 'main.ts'),
       [
         "import { analyze, formatBytes, NnsizeError, type Analysis } from '@nnsize/core'",
+        "import { planMemory, type MemoryPlan } from '@nnsize/core/memory'",
+        "import { memoryRows, type MemoryRow } from '@nnsize/core/present'",
+        "import { parseRequest, type Request } from '@nnsize/core/request'",
+        "import { syntaxTokens, type SyntaxToken } from '@nnsize/core/syntax'",
         "const result: Analysis = analyze('nn.Conv2d(128, 256, 3)')",
         'const total: bigint = result.params.total',
         "const label: string = formatBytes(result.params.bytes, 'si')",
         'const isError: boolean = NnsizeError.isInstance(new Error())',
-        'export { total, label, isError }',
+        "const request: Request = parseRequest({ source: 'nn.Linear(2, 3)', optimizer: 'Adam' })",
+        'const plan: MemoryPlan = planMemory(result, { optimizer: request.memory?.optimizer })',
+        'const rows: MemoryRow[] = memoryRows(plan)',
+        "const tokens: SyntaxToken[] = syntaxTokens('nn.ReLU()')",
+        'export { total, label, isError, rows, tokens }',
       ].join('\n'),
     )
     const tsc = resolve(repoRoot, 'node_modules/typescript/bin/tsc')
     execFileSync(process.execPath, [tsc, '-p', app], { cwd: app, stdio: 'pipe' })
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', "import { analyze } from '@nnsize/core'; console.log(String(analyze('nn.Conv2d(128, 256, 3)').params.total))"], { cwd: app, encoding: 'utf8' })
     expect(out.trim()).toBe('295168')
+    const present = execFileSync(process.execPath, ['--input-type=module', '-e', "import { memoryLineLabels } from '@nnsize/core/present'; console.log(memoryLineLabels.gatheredWeights)"], { cwd: app, encoding: 'utf8' })
+    expect(present.trim()).toBe('Gathered weights')
   })
 
   it('also loads through require() on Node versions that load ES modules from CommonJS', () => {

@@ -23,6 +23,17 @@ describe('README.md', () => {
   })
 })
 
+describe('the test command', () => {
+  it('type-checks every package (tsc, and svelte-check for the playground) and runs the linter before the tests', () => {
+    const manifest = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    expect(manifest.scripts['test']).toBe('turbo run build typecheck && biome lint && vitest run')
+    for (const dir of ['packages/core', 'apps/cli', 'apps/playground']) {
+      const pkg = JSON.parse(readFileSync(resolve(repoRoot, dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+      expect(pkg.scripts['typecheck']).toMatch(/^(tsc -p tsconfig\.json --noEmit|svelte-check --tsconfig \.\/tsconfig\.json --fail-on-warnings)$/)
+    }
+  })
+})
+
 describe('releases', () => {
   it('versions core and CLI together and leaves the playground alone (changeset version on a copy)', () => {
     const copy = tempDir('release')

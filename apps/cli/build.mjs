@@ -1,7 +1,7 @@
 // Bundles the CLI into two minified CommonJS files under dist/, which bin/nnsize.cjs runs through its code cache:
 //   dist/cli.cjs   the command line and commander (all that --help, --version and usage errors need)
-//   dist/core.cjs  src/engine.ts: @nnsize/core (bundled from its source), the reports, the memory planner and the
-//                  explain/verify/compare formatters, loaded on the first real question
+//   dist/core.cjs  src/engine.ts: @nnsize/core's entry points (bundled from its source): the analysis, the request
+//                  parser, the memory planner and the present layer, with the reports, loaded on the first real question
 // CommonJS rather than ES modules because Node starts its ES-module loader (and the streams it pulls in) only for
 // ES modules, and because V8's code cache can be used from node:vm for scripts but not for modules on Node 20.
 import { createHash } from 'node:crypto'
@@ -46,7 +46,8 @@ const common = {
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  alias: { '@nnsize/core': source('../../packages/core/src/index.ts') },
+  // @nnsize/core and its subpaths (@nnsize/core/present, …) from the core's source: one folder per entry point
+  alias: { '@nnsize/core': source('../../packages/core/src') },
   define: { NNSIZE_VERSION: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 }

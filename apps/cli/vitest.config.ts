@@ -7,7 +7,8 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 export default defineConfig({
   resolve: {
     // the CLI bundles the core from source; tests do the same, so no core build is needed
-    alias: { '@nnsize/core': fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url)) },
+    // @nnsize/core and its subpaths from the core's source, as the build does
+    alias: [{ find: /^@nnsize\/core(\/[a-z]+)?$/, replacement: `${fileURLToPath(new URL('../../packages/core/src', import.meta.url))}$1/index.ts` }],
   },
   define: { NNSIZE_VERSION: JSON.stringify(pkg.version) },
   test: {

@@ -1,6 +1,5 @@
-import type { Comparison } from '@nnsize/core'
-import { renderMarkdownTable } from './core.js'
-import { comparisonTable } from '../../../packages/core/src/format/compare.js'
+import type { Comparison } from '@nnsize/core/present'
+import { comparisonTable, renderMarkdownTable } from '@nnsize/core/present'
 import { renderTextTable, truncate } from './layout.js'
 import { fenced, title } from './report.js'
 import type { Style } from './style.js'

@@ -1,8 +1,11 @@
 // Everything a question needs, as one module that program.ts imports on the first real question (`--help`,
-// `--version` and usage errors never load it): the core's analysis, memory planner and formatters, the terminal and
-// Markdown reports, the completion scripts. The build makes it dist/core.cjs, beside the command line's dist/cli.cjs.
-export * from './core.js'
-export * from './memory.js'
+// `--version` and usage errors never load it): the core's analysis, request parser, memory planner and present
+// layer, the terminal and Markdown reports, the completion scripts. The build makes it dist/core.cjs, beside the
+// command line's dist/cli.cjs.
+export { analyze, analysisToJSON, catalogue, models, NnsizeError, shareUrl, verifySnippet } from '@nnsize/core'
+export { analyzeOptionsOf, memoryOptionsOf, parseRequest, requestToRaw } from '@nnsize/core/request'
+export { planMemory } from '@nnsize/core/memory'
+export { compareAnalyses, comparisonToJSON, diagnose, diagnosticLines, explainAnalysis, explainMemory, memoryPlanToJSON, moduleTable, renderCsv } from '@nnsize/core/present'
 export { explanationLines, renderMarkdownReport, renderReport } from './report.js'
 export { renderComparison, renderMarkdownComparison } from './compare-report.js'
 export { completionScript, shells } from './completion.js'

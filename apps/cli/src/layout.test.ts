@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Table } from '@nnsize/core'
-import { renderTextTable, stripAnsi, truncate, truncateMiddle, visibleWidth } from './layout.js'
+import type { Table } from '@nnsize/core/present'
+import { renderTextTable, stripAnsi, truncate, truncateMiddle, truncateShape, visibleWidth } from './layout.js'
 import { chooseStyle } from './style.js'
 
 const plain = chooseStyle({ env: {}, isTTY: false })
@@ -27,6 +27,16 @@ describe('truncate', () => {
 describe('truncateMiddle', () => {
   it('keeps both ends of a long name', () => {
     expect(truncateMiddle('encoder.layers.0.self_attn.in_proj_weight', 21)).toBe('encoder.la…roj_weight')
+  })
+})
+
+describe('truncateShape', () => {
+  it('leaves out the leading dimensions of a shape, not its last ones', () => {
+    expect(truncateShape('(1, 64, 112, 112)', 13)).toBe('(…, 112, 112)')
+    expect(truncateShape('(1, 64, 112, 112)', 16)).toBe('(…, 112, 112)')
+    expect(truncateShape('(8, 64, 112, 112)', 17)).toBe('(8, 64, 112, 112)')
+    expect(truncateShape('(8, 64, 112, 112, 3)', 19)).toBe('(…, 64, 112, 112, 3)'.length <= 19 ? '(…, 64, 112, 112, 3)' : '(…, 112, 112, 3)')
+    expect(truncateShape('(1, 123456789)', 8)).toBe('(1, 123…')
   })
 })
 

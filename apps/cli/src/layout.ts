@@ -1,4 +1,4 @@
-import type { Table } from '@nnsize/core'
+import type { Table } from '@nnsize/core/present'
 import type { Style } from './style.js'
 
 const ANSI = /\u001b\[[0-9;]*m/g
@@ -38,10 +38,29 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
   return align === 'right' ? fill + text : text + fill
 }
 
+/**
+ * Cuts a shape to `width` columns by leaving out its leading dimensions, which matter least (the batch):
+ * `(1, 64, 112, 112)` → `(…, 112, 112)`. A shape whose last dimension alone does not fit is cut at its end.
+ */
+export function truncateShape(text: string, width: number): string {
+  if ([...text].length <= width) return text
+  const dims = /^\((.*)\)$/.exec(text)?.[1]?.split(', ')
+  if (dims) {
+    for (let drop = 1; drop < dims.length; drop++) {
+      const cut = `(…, ${dims.slice(drop).join(', ')})`
+      if ([...cut].length <= width) return cut
+    }
+  }
+  return truncate(text, width)
+}
+
 /** How a terminal table may shrink: columns that can be cut, columns that can be dropped, in order. */
 export interface FitRules {
-  /** Column keys whose cells may be cut, first cut first, with the narrowest width each may reach. */
-  shrink?: ReadonlyArray<{ key: string; min: number; middle?: boolean }>
+  /**
+   * Column keys whose cells may be cut, first cut first, with the narrowest width each may reach; `middle` cuts out
+   * the middle, `cut` cuts the column's own way (shapes lose their leading dimensions).
+   */
+  shrink?: ReadonlyArray<{ key: string; min: number; middle?: boolean; cut?: (text: string, width: number) => string }>
   /** Column keys dropped, in order, when cutting is not enough. */
   drop?: readonly string[]
   /** Styles per column key, applied after layout. */
@@ -80,10 +99,11 @@ export function renderTextTable(table: Table, style: Style, maxWidth: number, ru
     for (const c of columns) widths.set(c.key, natural(c.key))
     shrinkAll()
   }
-  const middle = new Set((rules.shrink ?? []).filter((s) => s.middle).map((s) => s.key))
+  const cutters = new Map<string, (text: string, width: number) => string>()
+  for (const s of rules.shrink ?? []) cutters.set(s.key, s.cut ?? (s.middle ? truncateMiddle : truncate))
   const cell = (text: string, key: string): string => {
     const width = widths.get(key)!
-    return visibleWidth(text) > width ? (middle.has(key) ? truncateMiddle(text, width) : truncate(text, width)) : text
+    return visibleWidth(text) > width ? (cutters.get(key) ?? truncate)(text, width) : text
   }
   const lines: string[] = []
   const last = columns.length - 1

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { UsageError } from './errors.js'
-import { longFlag, memoryKeys, optionSpecs, splitArgs } from './options.js'
+import { fieldFlag, longFlag, memoryKeys, optionSpecs, splitArgs } from './options.js'
 
 const spec = (key: string) => optionSpecs.find((o) => o.key === key && !o.flags.startsWith('--no-'))!
 
@@ -11,23 +11,26 @@ describe('optionSpecs', () => {
       if (o.flags.includes('<')) expect(o.example ?? o.choices).toBeDefined()
     }
   })
-  it('checks positive integers', () => {
-    expect(spec('batch').parse!('1_024', '--batch')).toBe(1024)
-    expect(() => spec('batch').parse!('0', '--batch')).toThrow(new UsageError("--batch takes a positive batch size, got '0'"))
-    expect(() => spec('gpus').parse!('-2', '--gpus')).toThrow(UsageError)
-    expect(() => spec('seq').parse!('1e3', '--seq')).toThrow(UsageError)
+  it('names the request field each option fills, and offers the core\'s choices', () => {
+    expect(spec('seq').field).toBe('seq')
+    expect(spec('zero').field).toBe('sharding')
+    expect(spec('units').choices).toEqual(['iec', 'si'])
+    expect(spec('checkpointing').choices).toEqual(['none', 'selective', 'full'])
   })
-  it('checks depths and choices', () => {
-    expect(spec('depth').parse!('0', '--depth')).toBe(0)
-    expect(() => spec('depth').parse!('-1', '--depth')).toThrow(UsageError)
-    expect(spec('units').parse!('si', '--units')).toBe('si')
-    expect(() => spec('units').parse!('binary', '--units')).toThrow(new UsageError("--units must be iec or si, got 'binary'"))
+})
+
+describe('fieldFlag', () => {
+  it('names a request field by its flag', () => {
+    expect(fieldFlag('seq')).toBe('`--seq`')
+    expect(fieldFlag('sharding')).toBe('`--zero`')
+    expect(fieldFlag('activationBytes')).toBe('`--activation-bytes`')
+    expect(fieldFlag('source')).toBe('the input')
   })
 })
 
 describe('memoryKeys', () => {
   it('lists the memory-planning options', () => {
-    expect(memoryKeys).toEqual(['inference', 'optimizer', 'precision', 'weights', 'batch', 'seq', 'gradAccum', 'checkpointing', 'gpus', 'zero', 'tp', 'pp', 'offload', 'lora', 'qlora', 'kvDtype', 'activationBytes', 'overhead', 'gpu'])
+    expect(memoryKeys).toEqual(['inference', 'optimizer', 'precision', 'weights', 'batch', 'seq', 'gradAccum', 'checkpointing', 'gpus', 'gpusPerNode', 'zero', 'tp', 'pp', 'offload', 'offloadParams', 'lora', 'qlora', 'kvDtype', 'activationBytes', 'overhead', 'gpu'])
   })
 })
 

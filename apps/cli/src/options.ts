@@ -1,11 +1,14 @@
+import { fieldChoices } from '@nnsize/core/request'
+import type { FieldId } from '@nnsize/core/request'
 import { UsageError } from './errors.js'
 
 /** Everything the command line can set. */
 export interface CliOptions {
   input?: string | undefined
-  device?: 'cpu' | 'cuda' | undefined
-  depth?: number | undefined
-  units?: 'iec' | 'si' | undefined
+  device?: string | undefined
+  torch?: string | undefined
+  depth?: string | undefined
+  units?: string | undefined
   tensors?: boolean | undefined
   json?: boolean | undefined
   jsonl?: boolean | undefined
@@ -21,15 +24,17 @@ export interface CliOptions {
   optimizer?: string | undefined
   precision?: string | undefined
   weights?: string | undefined
-  batch?: number | undefined
-  seq?: number | undefined
-  gradAccum?: number | undefined
+  batch?: string | undefined
+  seq?: string | undefined
+  gradAccum?: string | undefined
   checkpointing?: string | undefined
-  gpus?: number | undefined
+  gpus?: string | undefined
+  gpusPerNode?: string | undefined
   zero?: string | undefined
-  tp?: number | undefined
-  pp?: number | undefined
+  tp?: string | undefined
+  pp?: string | undefined
   offload?: string | undefined
+  offloadParams?: string | undefined
   lora?: string | undefined
   qlora?: boolean | undefined
   kvDtype?: string | undefined
@@ -38,7 +43,7 @@ export interface CliOptions {
   gpu?: string | undefined
 }
 
-/** One command-line option: its flags, help line, example, group and value check. */
+/** One command-line option: its flags, help line, example, group and the request field it fills. */
 export interface OptionSpec {
   /** Commander flags: `-i, --input <shape>`. */
   flags: string
@@ -48,10 +53,10 @@ export interface OptionSpec {
   /** A value to show in the help line and in "needs a value" messages. */
   example?: string
   group: 'Input' | 'Output' | 'Memory' | 'Other'
-  /** Fixed choices (also offered by shell completion). */
+  /** Fixed choices (also offered by shell completion): the core's list for the field. */
   choices?: readonly string[]
-  /** Converts and checks the value; throws {@link UsageError}. */
-  parse?: (value: string, flag: string) => unknown
+  /** The request field the option fills; the core checks its value. */
+  field?: FieldId
   /** Options it cannot be combined with. */
   conflicts?: readonly string[]
   /** A value starting with `-` is allowed (it is not taken for a forgotten value). */
@@ -61,38 +66,13 @@ export interface OptionSpec {
 /** Output modes that each replace the terminal report; at most one may be given. */
 export const outputModes = ['json', 'jsonl', 'markdown', 'csv', 'verify', 'share'] as const
 
-function positiveInt(what: string) {
-  return (value: string, flag: string): number => {
-    if (!/^\d[\d_]*$/.test(value) || /__|_$/.test(value)) throw new UsageError(`${flag} takes ${what}, got '${value}'`)
-    const n = Number(value.replace(/_/g, ''))
-    if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} takes ${what}, got '${value}'`)
-    return n
-  }
-}
-
-function nonNegativeInt(value: string, flag: string): number {
-  if (!/^\d{1,6}$/.test(value)) throw new UsageError(`${flag} takes a whole number of levels (0 for the model alone), got '${value}'`)
-  return Number(value)
-}
-
-function choice(choices: readonly string[]) {
-  return (value: string, flag: string): string => {
-    if (!choices.includes(value)) throw new UsageError(`${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, got '${value}'`)
-    return value
-  }
-}
-
-function text(value: string, flag: string): string {
-  if (value.trim() === '') throw new UsageError(`${flag} needs a value`)
-  return value
-}
-
 /** Every option of the main command, in help order. */
 export const optionSpecs: readonly OptionSpec[] = [
-  { flags: '-i, --input <shape>', key: 'input', group: 'Input', description: 'forward-pass input shape(s), for output shapes, MACs and activation memory', example: '1,3,224,224', parse: text },
-  { flags: '--device <kernels>', key: 'device', group: 'Input', description: 'cpu or cuda: whose kernels activation memory follows (default: cuda)', example: 'cpu', choices: ['cpu', 'cuda'], parse: choice(['cpu', 'cuda']) },
-  { flags: '-d, --depth <levels>', key: 'depth', group: 'Output', description: 'deepest module level in the tables; default 2, CSV all', example: '3', parse: nonNegativeInt },
-  { flags: '--units <units>', key: 'units', group: 'Output', description: 'iec (MiB, GiB) or si (MB, GB): the byte units shown first', example: 'si', choices: ['iec', 'si'], parse: choice(['iec', 'si']) },
+  { flags: '-i, --input <shape>', key: 'input', field: 'input', group: 'Input', description: 'forward-pass input shape(s), for output shapes, MACs and activation memory', example: '1,3,224,224' },
+  { flags: '--device <kernels>', key: 'device', field: 'device', group: 'Input', description: 'cpu or cuda: whose kernels activation memory follows (default: cuda)', example: 'cpu', choices: fieldChoices.device },
+  { flags: '--torch <version>', key: 'torch', field: 'torch', group: 'Input', description: 'the PyTorch release whose behaviour to reproduce (default: 2.13)', example: '1.13', choices: fieldChoices.torch },
+  { flags: '-d, --depth <levels>', key: 'depth', field: 'depth', group: 'Output', description: 'deepest module level in the tables; default 2, CSV all', example: '3' },
+  { flags: '--units <units>', key: 'units', field: 'units', group: 'Output', description: 'iec (MiB, GiB) or si (MB, GB): the byte units shown first', example: 'si', choices: fieldChoices.units },
   { flags: '--tensors', key: 'tensors', group: 'Output', description: 'list every parameter and buffer (default: the first 30)' },
   { flags: '--explain', key: 'explain', group: 'Output', description: 'show how every number is derived, in words and numbers', conflicts: ['json', 'jsonl', 'csv', 'verify', 'share'] },
   { flags: '--json', key: 'json', group: 'Output', description: 'print the result as JSON (integers above 2^53 as strings)' },
@@ -100,27 +80,29 @@ export const optionSpecs: readonly OptionSpec[] = [
   { flags: '--markdown', key: 'markdown', group: 'Output', description: 'print Markdown tables, ready for a README' },
   { flags: '--csv', key: 'csv', group: 'Output', description: 'print the per-module table as CSV' },
   { flags: '--verify', key: 'verify', group: 'Output', description: 'print a PyTorch script that checks the same numbers' },
-  { flags: '--compare <other>', key: 'compare', group: 'Output', description: 'compare with another input, or with other options ("--device cpu")', example: '"Conv2d(128, 256, 3, bias=False)"', parse: text, dashValue: true, conflicts: ['jsonl', 'csv', 'verify', 'share'] },
+  { flags: '--compare <other>', key: 'compare', group: 'Output', description: 'compare with another input, or with other options ("--device cpu")', example: '"Conv2d(128, 256, 3, bias=False)"', dashValue: true, conflicts: ['jsonl', 'csv', 'verify', 'share'] },
   { flags: '--share', key: 'share', group: 'Output', description: 'print a playground link that opens this input and these options' },
-  { flags: '--inference', key: 'inference', group: 'Memory', description: 'plan memory for serving (weights, KV cache, activations) instead of training' },
-  { flags: '--optimizer <optimizer>', key: 'optimizer', group: 'Memory', description: 'training optimizer, in PyTorch syntax or by name (default AdamW)', example: '"AdamW(lr=1e-4)"', parse: text },
-  { flags: '--precision <mode>', key: 'precision', group: 'Memory', description: 'training precision: fp32, bf16-mixed, 16-mixed, bf16, mixed-bf16, fp8, …', example: 'bf16-mixed', parse: text },
-  { flags: '--weights <format>', key: 'weights', group: 'Memory', description: 'inference weight format: bf16, fp8, int8, int4, nf4, q4_k, q8_0, …', example: 'int8', parse: text },
-  { flags: '--batch <size>', key: 'batch', group: 'Memory', description: 'samples per GPU per step (default: the batch of --input, else 1)', example: '8', parse: positiveInt('a positive batch size') },
-  { flags: '--seq <tokens>', key: 'seq', group: 'Memory', description: 'tokens per sequence held in the KV cache (with --inference)', example: '8192', parse: positiveInt('a positive number of tokens') },
-  { flags: '--grad-accum <steps>', key: 'gradAccum', group: 'Memory', description: 'gradient accumulation steps', example: '4', parse: positiveInt('a positive number of steps') },
-  { flags: '--checkpointing <mode>', key: 'checkpointing', group: 'Memory', description: 'activation checkpointing: none, selective or full', example: 'full', choices: ['none', 'selective', 'full'], parse: choice(['none', 'selective', 'full']) },
-  { flags: '--gpus <count>', key: 'gpus', group: 'Memory', description: 'number of GPUs', example: '8', parse: positiveInt('a positive number of GPUs') },
-  { flags: '--zero <stage>', key: 'zero', group: 'Memory', description: 'ZeRO stage 0-3, or an FSDP strategy (full_shard, shard_grad_op, hybrid_shard)', example: '3', parse: text },
-  { flags: '--tp <degree>', key: 'tp', group: 'Memory', description: 'tensor-parallel degree', example: '2', parse: positiveInt('a positive tensor-parallel degree') },
-  { flags: '--pp <degree>', key: 'pp', group: 'Memory', description: 'pipeline-parallel degree', example: '2', parse: positiveInt('a positive pipeline-parallel degree') },
-  { flags: '--offload <target>', key: 'offload', group: 'Memory', description: 'ZeRO-Offload of the optimizer state: cpu or nvme', example: 'cpu', choices: ['none', 'cpu', 'nvme'], parse: choice(['none', 'cpu', 'nvme']) },
-  { flags: '--lora <spec>', key: 'lora', group: 'Memory', description: 'LoRA adapters: rank, alpha and target modules', example: '"r=16,alpha=32,target=q_proj|v_proj"', parse: text },
-  { flags: '--qlora', key: 'qlora', group: 'Memory', description: 'QLoRA: the frozen base in 4-bit NF4 (with --lora)' },
-  { flags: '--kv-dtype <dtype>', key: 'kvDtype', group: 'Memory', description: 'KV cache entries: bf16 (default), fp16, fp8, fp32', example: 'fp8', parse: text },
-  { flags: '--activation-bytes <bytes>', key: 'activationBytes', group: 'Memory', description: 'activation memory of one sample, when no input shape can be traced (Hugging Face configs)', example: '1.5GiB', parse: text },
-  { flags: '--overhead <bytes>', key: 'overhead', group: 'Memory', description: 'framework overhead per GPU (default 1 GiB)', example: '2GiB', parse: text },
-  { flags: '--gpu <name>', key: 'gpu', group: 'Memory', description: 'accelerator to fit on, or a size: does it fit, how many are needed?', example: 'h100-80gb', parse: text },
+  { flags: '--inference', key: 'inference', field: 'mode', group: 'Memory', description: 'plan memory for serving (weights, KV cache, activations) instead of training' },
+  { flags: '--optimizer <optimizer>', key: 'optimizer', field: 'optimizer', group: 'Memory', description: 'training optimizer, in PyTorch syntax or by name (default AdamW)', example: '"AdamW(lr=1e-4)"' },
+  { flags: '--precision <mode>', key: 'precision', field: 'precision', group: 'Memory', description: 'training precision: fp32, bf16-mixed, 16-mixed, bf16, mixed-bf16, fp8, …', example: 'bf16-mixed' },
+  { flags: '--weights <format>', key: 'weights', field: 'weights', group: 'Memory', description: 'inference weight format: bf16, fp8, int8, int4, nf4, q4_k, q8_0, …', example: 'int8' },
+  { flags: '--batch <size>', key: 'batch', field: 'batch', group: 'Memory', description: 'samples per GPU per step (default: the batch of --input, else 1)', example: '8' },
+  { flags: '--seq <tokens>', key: 'seq', field: 'seq', group: 'Memory', description: 'tokens per sequence held in the KV cache (with --inference)', example: '8192' },
+  { flags: '--grad-accum <steps>', key: 'gradAccum', field: 'gradAccum', group: 'Memory', description: 'gradient accumulation steps', example: '4' },
+  { flags: '--checkpointing <mode>', key: 'checkpointing', field: 'checkpointing', group: 'Memory', description: 'activation checkpointing: none, selective or full', example: 'full', choices: fieldChoices.checkpointing },
+  { flags: '--gpus <count>', key: 'gpus', field: 'gpus', group: 'Memory', description: 'number of GPUs', example: '8' },
+  { flags: '--gpus-per-node <count>', key: 'gpusPerNode', field: 'gpusPerNode', group: 'Memory', description: 'GPUs per node (default: 8, or --gpus when fewer)', example: '4' },
+  { flags: '--zero <stage>', key: 'zero', field: 'sharding', group: 'Memory', description: 'ZeRO stage 0-3, or an FSDP strategy (full_shard, shard_grad_op, hybrid_shard)', example: '3' },
+  { flags: '--tp <degree>', key: 'tp', field: 'tp', group: 'Memory', description: 'tensor-parallel degree', example: '2' },
+  { flags: '--pp <degree>', key: 'pp', field: 'pp', group: 'Memory', description: 'pipeline-parallel degree', example: '2' },
+  { flags: '--offload <target>', key: 'offload', field: 'offload', group: 'Memory', description: 'ZeRO-Offload of the optimizer state: cpu or nvme', example: 'cpu', choices: fieldChoices.offload },
+  { flags: '--offload-params <target>', key: 'offloadParams', field: 'offloadParams', group: 'Memory', description: 'parameter offload (ZeRO-3, FSDP): cpu or nvme', example: 'cpu', choices: fieldChoices.offloadParams },
+  { flags: '--lora <spec>', key: 'lora', field: 'lora', group: 'Memory', description: 'LoRA adapters: rank, alpha and target modules', example: '"r=16,alpha=32,target=q_proj|v_proj"' },
+  { flags: '--qlora', key: 'qlora', field: 'qlora', group: 'Memory', description: 'QLoRA: the frozen base in 4-bit NF4 (with --lora)' },
+  { flags: '--kv-dtype <dtype>', key: 'kvDtype', field: 'kvDtype', group: 'Memory', description: 'KV cache entries: bf16 (default), fp16, fp8, fp32', example: 'fp8' },
+  { flags: '--activation-bytes <bytes>', key: 'activationBytes', field: 'activationBytes', group: 'Memory', description: 'activation memory of one sample, when no input shape can be traced (Hugging Face configs)', example: '1.5GiB' },
+  { flags: '--overhead <bytes>', key: 'overhead', field: 'overhead', group: 'Memory', description: 'framework overhead per GPU (default 1 GiB)', example: '2GiB' },
+  { flags: '--gpu <name>', key: 'gpu', field: 'gpu', group: 'Memory', description: 'accelerator to fit on, or a size: does it fit, how many are needed?', example: 'h100-80gb' },
   { flags: '--color', key: 'color', group: 'Other', description: 'colour even when not on a terminal' },
   { flags: '--no-color', key: 'color', group: 'Other', description: 'no colour (NO_COLOR=1 does the same)' },
   { flags: '--debug', key: 'debug', group: 'Other', description: 'print stack traces of unexpected errors' },
@@ -134,12 +116,15 @@ export function wantsMemory(given: ReadonlySet<keyof CliOptions>): boolean {
   return memoryKeys.some((k) => given.has(k))
 }
 
-/** Options the playground's links do not carry (`--share` says so). */
-export const notShared: ReadonlyArray<keyof CliOptions> = ['inference', 'weights', 'gradAccum', 'tp', 'pp', 'offload', 'qlora', 'kvDtype', 'overhead']
-
 /** `--input` from `-i, --input <shape>`. */
 export function longFlag(spec: OptionSpec): string {
   return /--[\w-]+/.exec(spec.flags)![0]
+}
+
+/** The flag that fills a request field, in backticks: how the command line names a field in notes and errors. */
+export function fieldFlag(field: FieldId): string {
+  const spec = optionSpecs.find((o) => o.field === field)
+  return spec ? `\`${longFlag(spec)}\`` : field === 'source' ? 'the input' : `\`${field}\``
 }
 
 /** Splits a string into arguments as a POSIX shell would for simple quoting: `--input "1, 3"` → two arguments. */

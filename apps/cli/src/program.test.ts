@@ -186,9 +186,9 @@ describe('run', () => {
   it('counts the activations of a model it cannot trace from --activation-bytes', async () => {
     const r = await cli(['llama-3.1-8b', '--optimizer', 'adamw', '--batch', '4', '--activation-bytes', '1.5GiB'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain('  Activations        6.00 GiB  1.50 GiB per sample × batch 4 = 6.00 GiB\n')
+    expect(r.stdout).toContain('  Activations       6.00 GiB  1.50 GiB per sample × batch 4 = 6.00 GiB\n')
     const link = await cli(['llama-3.1-8b', '--optimizer', 'adamw', '--activation-bytes', '1.5GiB', '--share'])
-    expect(link.stdout).toContain('&act=1.5GiB')
+    expect(link.stdout).toContain('&act=1536MiB')
     expect(link.stderr).toBe('')
     const without = await cli(['llama-3.1-8b', '--optimizer', 'adamw'])
     expect(without.stdout).toContain('note: Activations are not counted: `LlamaForCausalLM` has no forward trace in nnsize, so give activation bytes per sample (`--activation-bytes`) to include them.')
@@ -211,10 +211,66 @@ describe('run', () => {
     expect(await cli(['nn.Linear(4, 4)', '--qlora'])).toEqual({ code: 2, stdout: '', stderr: 'nnsize: --qlora needs --lora, e.g. --lora "r=16,alpha=32,target=all-linear" --qlora\n' })
   })
 
-  it('says which options a playground link leaves out', async () => {
-    const r = await cli(['nn.Linear(4, 4)', '--inference', '--share'])
-    expect(r.code).toBe(0)
-    expect(r.stderr).toBe('nnsize: note: the playground link does not carry --inference\n')
-    expect(r.stdout).toBe('https://nnsize.github.io/nnsize/#src=nn.Linear(4%2C%204)\n')
+  it('carries every option in a playground link, checked by the same parser the page reads it with', async () => {
+    const r = await cli(['nn.Linear(4, 4)', '--inference', '--weights', 'int8', '--tp', '2', '--gpus', '2', '--share'])
+    expect(r).toEqual({ code: 0, stdout: 'https://nnsize.github.io/nnsize/#src=nn.Linear(4%2C%204)&mode=inference&w=int8&gpus=2&tp=2\n', stderr: '' })
+  })
+
+  it('says when a state is too large to share, instead of printing a link the page refuses', async () => {
+    const big = `nn.Sequential(${Array.from({ length: 8000 }, () => 'nn.ReLU()').join(', ')})`
+    const r = await cli([big, '--share'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/^error\[limit\]: This state is too large to share: its link would be [\d,]+ characters long; links hold 100,000\.\n$/)
+  })
+
+  it('names a bad option value by its flag, with the core\'s limits', async () => {
+    expect(await cli(['nn.Linear(4, 4)', '--batch', '1000000001'])).toEqual({ code: 2, stdout: '', stderr: 'error[option]: `--batch` must be a whole number from 1 to 1,000,000,000, got `1000000001`.\n' })
+    expect(await cli(['nn.Linear(4, 4)', '--seq', '0', '--inference'])).toEqual({ code: 2, stdout: '', stderr: 'error[option]: `--seq` must be a whole number from 1 to 2,147,483,647, got `0`.\n' })
+    expect((await cli(['nn.Linear(4, 4)', '--batch', '1_024', '--share'])).stdout).toContain('&b=1024')
+  })
+})
+
+describe('defects found in use', () => {
+  it('escapes terminal control sequences from the input in everything it prints', async () => {
+    const hostile = '\u001b[2J\u001b]0;pwned\u0007'
+    const dict = await cli([`nn.ModuleDict({"${hostile}": nn.ReLU()})`], { isTTY: true, columns: 100, env: { NO_COLOR: '1' } })
+    expect(dict.code).toBe(0)
+    expect(dict.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
+    expect(dict.stdout).toContain('\\u001b[2J\\u001b]0;pwned\\u0007')
+    const config = JSON.stringify({ architectures: [`Evil${hostile}`], model_type: 'gpt2', vocab_size: 100, n_positions: 8, n_embd: 8, n_layer: 1, n_head: 2 })
+    const report = await cli([config])
+    expect(report.stdout + report.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
+    const error = await cli([`nn.Linear(1, 2)  # ${hostile}\nundefined_${'x'}`])
+    expect(error.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
+    // the command line's own colours still reach a terminal
+    const colour = await cli([`nn.ModuleDict({"${hostile}": nn.ReLU()})`], { isTTY: true, columns: 100, env: { FORCE_COLOR: '1' } })
+    expect(colour.stdout).toContain('\u001b[1m')
+    expect(colour.stdout).not.toContain('\u001b[2J')
+  })
+
+  it('suggests nothing misleading: no densenet for Keras\'s Dense, no F for tf, torchvision\'s resnet50 for resnet-50', async () => {
+    expect((await cli(['Dense(128)'])).stderr.split('\n')[0]).toBe('error[unknown-name]: `Dense` is not defined.')
+    expect((await cli(['tf.keras.layers.Dense(128)'])).stderr.split('\n')[0]).toBe('error[unknown-name]: `tf` is not defined.')
+    expect((await cli(['resnet-50'])).stderr.split('\n')[0]).toBe("error[unknown-model]: No model named `resnet-50`. Did you mean torchvision's `resnet50`?")
+  })
+
+  it('names options by their flags in notes, never by the library\'s names', async () => {
+    const r = await cli(['llama-3.1-8b', '--inference'])
+    expect(r.stdout).toContain('note: The KV cache is not counted: set `--seq` (tokens per sequence) to size it.')
+    expect(r.stdout).not.toMatch(/contextLength|activationBytesPerSample/)
+  })
+
+  it('keeps the last dimensions of an output shape when an 80-column terminal cuts it', async () => {
+    const r = await cli(['resnet18', '--input', '1,3,224,224'], { isTTY: true, columns: 80, env: { NO_COLOR: '1' } })
+    expect(r.stdout).toContain('(…, 112, 112)')
+    expect(r.stdout).not.toContain('(1, 64, 112…')
+  })
+
+  it('writes a header over every Markdown column and exact shares in CSV', async () => {
+    const md = await cli(['nn.BatchNorm1d(4)', '--markdown'])
+    expect(md.stdout).toContain('| Tensor | Shape | dtype | Elements | Bytes | Note |')
+    const csv = await cli(['nn.Sequential(nn.Linear(10000, 10000), nn.Linear(1, 1))', '--csv'])
+    expect(csv.stdout.trimEnd().split('\n').at(-1)).toBe('1,Linear,1,2,2,0.000002000,0')
   })
 })

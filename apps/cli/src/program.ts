@@ -1,11 +1,15 @@
 import { Command, CommanderError, Option } from 'commander'
-import type { Analysis, AnalyzeOptions, ExplainSection, MemoryPlan } from '@nnsize/core'
+import type { Analysis, NnsizeError } from '@nnsize/core'
+import type { MemoryPlan } from '@nnsize/core/memory'
+import type { ExplainSection } from '@nnsize/core/present'
+import type { RawRequest, Request } from '@nnsize/core/request'
 import { exitCodes, InputError, SourcedError, UsageError } from './errors.js'
 import { resolveSource } from './input.js'
 import { jsonlError, jsonlItems } from './jsonl-input.js'
 import type { Source, StdinLike } from './input.js'
-import { longFlag, memoryKeys, notShared, optionSpecs, outputModes, splitArgs, wantsMemory } from './options.js'
+import { fieldFlag, longFlag, memoryKeys, optionSpecs, outputModes, splitArgs, wantsMemory } from './options.js'
 import type { CliOptions, OptionSpec } from './options.js'
+import { terminalSafe } from './safe.js'
 import { chooseStyle } from './style.js'
 import type { Style } from './style.js'
 
@@ -89,12 +93,11 @@ function buildProgram(io: CliIO, style: Style, handlers: { onRun(parsed: Parsed)
     const description = spec.example && !spec.choices ? `${spec.description} (e.g. ${spec.example})` : spec.description
     const option = new Option(spec.flags, description).helpGroup(groups[spec.group])
     const flag = longFlag(spec)
-    if (spec.parse) {
-      const parse = spec.parse
+    if (spec.flags.includes('<')) {
       option.argParser((value: string) => {
-        // a forgotten value swallows the next flag: `--input --json`
-        if (!spec.dashValue && /^--?[a-zA-Z]/.test(value)) throw new UsageError(needsValue(spec, flag))
-        return parse(value, flag)
+        // a forgotten value swallows the next flag: `--input --json`; the core checks the value itself
+        if ((!spec.dashValue && /^--?[a-zA-Z]/.test(value)) || value.trim() === '') throw new UsageError(needsValue(spec, flag))
+        return value
       })
     }
     if (spec.conflicts) option.conflicts(spec.conflicts as string[])
@@ -154,6 +157,9 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const debug = argv.includes('--debug')
   const colorFlag = argv.includes('--no-color') ? false : argv.includes('--color') ? true : undefined
   const style = chooseStyle({ color: colorFlag, env: io.env, isTTY: io.isTTY })
+  // Everything printed goes through one filter: control characters from the input (terminal escape sequences in a
+  // module name or a config string) are written out visibly, never sent to the terminal.
+  io = { ...io, stdout: terminalSafe(io.stdout, style), stderr: terminalSafe(io.stderr, style) }
   try {
     let parsed: Parsed | undefined
     let shell: string | undefined
@@ -181,24 +187,18 @@ function codeFor(error: { code: string }): number {
   return error.code === 'option' ? exitCodes.usage : exitCodes.invalidInput
 }
 
+/** A core error as the command line shows it: its field named by its flag, its place in the text it points into. */
+function printError(error: NnsizeError, source: string, origin: string, io: CliIO, style: Style, debug: boolean): number {
+  const { diagnose, diagnosticLines } = core!
+  const d = diagnose(error, source, { origin, fieldLabel: fieldFlag })
+  io.stderr.write(`${diagnosticLines(d, { header: (t) => style.bold(style.red(t)), caret: (t) => style.red(t) }).join('\n')}\n`)
+  if (debug && error.stack) io.stderr.write(`${error.stack}\n`)
+  return codeFor(error)
+}
+
 function report(error: unknown, io: CliIO, style: Style, debug: boolean): number {
-  if (error instanceof SourcedError) {
-    const { formatErrorWithSource } = core!
-    let text = formatErrorWithSource(error.error, error.source)
-    if (error.origin !== '') text = text.replace(/^(\s*)--> /m, `$1--> ${error.origin}:`)
-    const lines = text.split('\n')
-    lines[0] = lines[0]!.replace(/^error\[([^\]]+)\]:/, (_, code: string) => style.bold(style.red(`error[${code}]:`)))
-    const last = lines.length - 1
-    if (last > 0 && /^\s*\| *\^+$/.test(lines[last]!)) lines[last] = lines[last]!.replace(/\^+/, (carets) => style.red(carets))
-    io.stderr.write(`${lines.join('\n')}\n`)
-    if (debug && error.error.stack) io.stderr.write(`${error.error.stack}\n`)
-    return codeFor(error.error)
-  }
-  if (core?.NnsizeError.isInstance(error)) {
-    io.stderr.write(`${style.bold(style.red(`error[${error.code}]:`))} ${error.message}\n`)
-    if (debug && error.stack) io.stderr.write(`${error.stack}\n`)
-    return codeFor(error)
-  }
+  if (error instanceof SourcedError) return printError(error.error, error.source, error.origin, io, style, debug)
+  if (core?.NnsizeError.isInstance(error)) return printError(error, '', '', io, style, debug)
   if (error instanceof UsageError) {
     io.stderr.write(`nnsize: ${error.message}\n`)
     return exitCodes.usage
@@ -222,21 +222,42 @@ async function loadCore(): Promise<Core> {
   return core
 }
 
-/** The plan for the options given, when memory options are given; a mistake inside `--optimizer`'s expression is shown at its place there. */
-function planWith(analysis: Analysis, options: CliOptions, given: ReadonlySet<keyof CliOptions>): MemoryPlan | undefined {
-  if (!wantsMemory(given)) return undefined
-  const { NnsizeError, optimizerError, planFor } = core!
-  if (options.optimizer !== undefined) {
-    const error = optimizerError(options.optimizer)
-    if (NnsizeError.isInstance(error) && error.span) throw new SourcedError(error, options.optimizer, '--optimizer')
+/**
+ * The request the command line describes: each option that fills a request field, checked by the core's one parser.
+ * An error inside `--optimizer`'s text is shown at its place there.
+ */
+function requestOf(source: Source | undefined, options: CliOptions, given: ReadonlySet<keyof CliOptions>): Request {
+  const raw: RawRequest = { source: source?.text ?? '' }
+  for (const spec of optionSpecs) {
+    if (!spec.field || !given.has(spec.key)) continue
+    const value = options[spec.key]
+    if (spec.key === 'inference') raw.mode = value ? 'inference' : 'training'
+    else (raw as Record<string, unknown>)[spec.field] = value
   }
-  return planFor(analysis, options)
+  if (wantsMemory(given) && raw.mode === undefined) raw.mode = 'training'
+  try {
+    return core!.parseRequest(raw)
+  } catch (error) {
+    if (core!.NnsizeError.isInstance(error) && error.field === 'optimizer' && error.span && options.optimizer !== undefined) throw new SourcedError(error, options.optimizer, '--optimizer')
+    throw error
+  }
+}
+
+/** The memory plan the request asks for, if any. */
+function planFor(analysis: Analysis, request: Request): MemoryPlan | undefined {
+  const options = core!.memoryOptionsOf(request)
+  return options ? core!.planMemory(analysis, options) : undefined
+}
+
+/** How the command line wants things said: its byte units and its flags for request fields. */
+function presentOptions(request: Request): { units: 'iec' | 'si'; fieldLabel: typeof fieldFlag } {
+  return { units: request.units, fieldLabel: fieldFlag }
 }
 
 /** The derivations `--explain` shows: the analysis, then the memory plan. */
-function explanation(analysis: Analysis, plan: MemoryPlan | undefined, units: 'iec' | 'si'): ExplainSection[] {
+function explanation(analysis: Analysis, plan: MemoryPlan | undefined, request: Request): ExplainSection[] {
   const { explainAnalysis, explainMemory } = core!
-  return [...explainAnalysis(analysis, { units }), ...(plan ? explainMemory(plan, { units }) : [])]
+  return [...explainAnalysis(analysis, presentOptions(request)), ...(plan ? explainMemory(plan, presentOptions(request)) : [])]
 }
 
 async function completion(shell: string, io: CliIO): Promise<number> {
@@ -257,14 +278,6 @@ function titleOf(source: Source, analysis: Analysis): string {
   return analysis.input
 }
 
-/** Notes about how the command line's options were used, beside the planner's own. */
-function optionNotes(options: CliOptions, analysis: Analysis, plan: MemoryPlan | undefined): string[] {
-  const notes: string[] = []
-  if (!plan) return notes
-  if (plan.mode === 'inference' && options.seq !== undefined && !analysis.model) notes.push('The KV cache is sized from a Hugging Face config or a catalogue model; this input has none.')
-  return notes
-}
-
 async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number> {
   const { options, given } = parsed
   const modes = outputModes.filter((m) => options[m])
@@ -275,15 +288,14 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
   if (options.jsonl) return jsonl(parsed, io)
 
   const source = await resolveSource(parsed.input, io)
-  const analysis = analyzeSource(source, options)
-  const plan = planWith(analysis, options, given)
+  const request = requestOf(source, options, given)
+  const analysis = analyzeSource(source, request)
+  const plan = planFor(analysis, request)
 
-  if (options.compare !== undefined) return compare(analysis, plan, source, parsed, io, style)
-  const units = options.units ?? 'iec'
+  if (options.compare !== undefined) return compare(analysis, plan, source, request, parsed, io, style)
+  const units = request.units
   if (options.share) {
-    const dropped = notShared.filter((k) => given.has(k))
-    if (dropped.length > 0) io.stderr.write(`nnsize: note: the playground link does not carry ${dropped.map((k) => flagOf(k)).join(', ')}\n`)
-    io.stdout.write(`${c.shareUrl(shareState(source, options, given))}\n`)
+    io.stdout.write(`${c.shareUrl(c.requestToRaw(request))}\n`)
     return exitCodes.ok
   }
   if (options.verify) {
@@ -291,22 +303,22 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
     return exitCodes.ok
   }
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(toJSON(analysis, plan), null, 2)}\n`)
+    io.stdout.write(`${JSON.stringify(toJSON(analysis, plan, request), null, 2)}\n`)
     return exitCodes.ok
   }
   if (options.csv) {
-    io.stdout.write(c.renderCsv(c.moduleTable(analysis, { raw: true, depth: options.depth, units })))
+    io.stdout.write(c.renderCsv(c.moduleTable(analysis, { raw: true, depth: request.depth, units })))
     return exitCodes.ok
   }
   const { renderMarkdownReport, renderReport } = c
   const common = {
     title: titleOf(source, analysis),
     units,
-    depth: options.depth ?? defaultDepth,
+    depth: request.depth ?? defaultDepth,
     allTensors: options.tensors === true,
-    explanation: options.explain ? explanation(analysis, plan, units) : undefined,
+    explanation: options.explain ? explanation(analysis, plan, request) : undefined,
     plan,
-    notes: optionNotes(options, analysis, plan),
+    fieldLabel: fieldFlag,
   }
   if (options.markdown) {
     io.stdout.write(renderMarkdownReport(analysis, common))
@@ -323,58 +335,35 @@ function flagOf(key: keyof CliOptions): string {
 }
 
 /** The `--json` object: the analysis and, with memory options, its plan under `memory`. */
-function toJSON(analysis: Analysis, plan: MemoryPlan | undefined): unknown {
+function toJSON(analysis: Analysis, plan: MemoryPlan | undefined, request: Request): unknown {
   const json = core!.analysisToJSON(analysis)
-  return plan ? { ...json, memory: core!.memoryPlanToJSON(plan) } : json
-}
-
-function analyzeOptions(options: CliOptions): AnalyzeOptions {
-  return { input: options.input, device: options.device }
+  return plan ? { ...json, memory: core!.memoryPlanToJSON(plan, presentOptions(request)) } : json
 }
 
 /** Analyses a source; an NnsizeError comes back as a {@link SourcedError} pointing into the text. */
-function analyzeSource(source: Source, options: CliOptions): Analysis {
+function analyzeSource(source: Source, request: Request): Analysis {
   if (source.text.trim() === '') {
     throw new InputError(`${source.origin === '' ? 'the input' : source.origin === '<stdin>' ? 'standard input' : `'${source.origin}'`} is empty: give an expression such as "Conv2d(128, 256, 3)", a model name or a config.json`)
   }
   try {
-    return core!.analyze(source.text, analyzeOptions(options))
+    return core!.analyze(source.text, core!.analyzeOptionsOf(request))
   } catch (error) {
     if (core!.NnsizeError.isInstance(error)) throw new SourcedError(error, source.text, source.origin)
     throw error
   }
 }
 
-function shareState(source: Source, options: CliOptions, given: Set<keyof CliOptions>): import('@nnsize/core').ShareState {
-  return {
-    source: source.text,
-    input: options.input,
-    device: options.device,
-    depth: given.has('depth') ? options.depth : undefined,
-    units: options.units,
-    optimizer: options.optimizer,
-    precision: options.precision,
-    batch: options.batch,
-    seq: options.seq,
-    gpus: options.gpus,
-    zero: options.zero,
-    gpu: options.gpu,
-    lora: options.lora,
-    checkpointing: options.checkpointing,
-    activations: options.activationBytes,
-  }
-}
-
 /** One JSON object per input line; a failing line becomes an `error` object with its line number and the run goes on. */
 async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
   const c = core!
+  const request = requestOf(undefined, parsed.options, parsed.given)
   let failed = false
   for await (const item of jsonlItems(parsed.input, io)) {
     let out: unknown
     try {
       if (item.problem) throw item.problem
-      const analysis = analyzeSource(item.source, parsed.options)
-      out = toJSON(analysis, planWith(analysis, parsed.options, parsed.given))
+      const analysis = analyzeSource(item.source, request)
+      out = toJSON(analysis, planFor(analysis, request), request)
     } catch (error) {
       failed = true
       out = jsonlError(item, error, (e) => (c.NnsizeError.isInstance(e) ? e.toJSON() : undefined))
@@ -384,10 +373,10 @@ async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
   return failed ? exitCodes.invalidInput : exitCodes.ok
 }
 
-const analysisOptionKeys: ReadonlyArray<keyof CliOptions> = ['input', 'device', ...memoryKeys]
+const analysisOptionKeys: ReadonlyArray<keyof CliOptions> = ['input', 'device', 'torch', ...memoryKeys]
 
 /** `--compare`: another input, or other analysis options (`--compare "--device cpu"`) for the same input. */
-async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Source, parsed: Parsed, io: CliIO, style: Style): Promise<number> {
+async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Source, requestA: Request, parsed: Parsed, io: CliIO, style: Style): Promise<number> {
   const c = core!
   const value = parsed.options.compare!
   let sourceB = sourceA
@@ -420,12 +409,13 @@ async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Sour
     sourceB = await resolveSource(value, io)
     labels.b = sourceB.text.trim()
   }
-  const b = analyzeSource(sourceB, optionsB)
-  const planB = planWith(b, optionsB, givenB)
+  const requestB = requestOf(sourceB, optionsB, givenB)
+  const b = analyzeSource(sourceB, requestB)
+  const planB = planFor(b, requestB)
   if ((planA === undefined) !== (planB === undefined)) throw new UsageError('--compare: give memory options to both sides or to neither')
-  const comparison = c.compareAnalyses(a, b, { units: parsed.options.units, plans: planA && planB ? { a: planA, b: planB } : undefined })
+  const comparison = c.compareAnalyses(a, b, { units: requestA.units, plans: planA && planB ? { a: planA, b: planB } : undefined })
   if (parsed.options.json) {
-    io.stdout.write(`${JSON.stringify(c.comparisonToJSON(comparison), null, 2)}\n`)
+    io.stdout.write(`${JSON.stringify(c.comparisonToJSON(comparison, presentOptions(requestA)), null, 2)}\n`)
     return exitCodes.ok
   }
   const { renderComparison, renderMarkdownComparison } = c
@@ -437,7 +427,7 @@ async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Sour
   if (parsed.options.explain) {
     const { explanationLines } = c
     for (const [name, analysis] of [['A', a], ['B', b]] as const) {
-      io.stdout.write(`\n${style.bold(name)}${explanationLines(c.explainAnalysis(analysis, { units: parsed.options.units }), style, io.isTTY && io.columns ? io.columns : Infinity).join('\n')}\n`)
+      io.stdout.write(`\n${style.bold(name)}${explanationLines(c.explainAnalysis(analysis, presentOptions(requestA)), style, io.isTTY && io.columns ? io.columns : Infinity).join('\n')}\n`)
     }
   }
   return exitCodes.ok

@@ -1,17 +1,23 @@
-import type { Analysis, ByteUnits, ExplainSection, MemoryPlan } from '@nnsize/core'
+import type { Analysis, ByteUnits } from '@nnsize/core'
+import type { MemoryPlan } from '@nnsize/core/memory'
+import type { ExplainSection } from '@nnsize/core/present'
 import {
   breakdownTable,
+  describeLayout,
   describeMemoryOptions,
+  fitSummary,
   memoryIsSplit,
   memoryRows,
   memoryTable,
   moduleTable,
+  planNotes,
   renderMarkdownTable,
   summaryRows,
   summaryTable,
   tensorTable,
-} from './core.js'
-import { renderTextTable, truncate, visibleWidth } from './layout.js'
+} from '@nnsize/core/present'
+import type { FieldId } from '@nnsize/core/request'
+import { renderTextTable, truncate, truncateShape, visibleWidth } from './layout.js'
 import type { Style } from './style.js'
 
 /** How a terminal report is drawn. */
@@ -30,8 +36,8 @@ export interface ReportOptions {
   title?: string | undefined
   /** The memory plan, when memory options were given. */
   plan?: MemoryPlan | undefined
-  /** Notes about the options, shown with the plan's notes. */
-  notes?: readonly string[] | undefined
+  /** The command line's name for a request field in notes (`` `--seq` ``). */
+  fieldLabel?: ((field: FieldId) => string) | undefined
 }
 
 /** Tensors listed by default. */
@@ -119,16 +125,17 @@ function wrap(text: string, width: number, indent = '  '): string[] {
 }
 
 /** The memory budget for a terminal: the settings, each line with its bytes and formula, one GPU's share, the fit. */
-export function memoryLines(plan: MemoryPlan, options: Pick<ReportOptions, 'style' | 'width' | 'units'> & { notes?: readonly string[] | undefined; explain?: boolean | undefined }): string[] {
+export function memoryLines(plan: MemoryPlan, options: Pick<ReportOptions, 'style' | 'width' | 'units' | 'fieldLabel'> & { explain?: boolean | undefined }): string[] {
   const { style, width } = options
+  const words = { units: options.units, fieldLabel: options.fieldLabel }
   const out: string[] = ['', `${style.bold('Memory')}  ${style.dim(describeMemoryOptions(plan))}`]
   const block = (scope: 'replica' | 'device'): void => {
-    const rows = memoryRows(plan, { units: options.units, scope })
+    const rows = memoryRows(plan, { ...words, scope })
     const labelWidth = Math.max(...rows.map((r) => r.label.length))
     const valueWidth = Math.max(...rows.map((r) => r.value.length))
     for (const r of rows) {
       const lead = `  ${r.label.padEnd(labelWidth)}  ${r.value.padStart(valueWidth)}`
-      const styled = r.key === 'total' ? style.bold(lead) : r.bytes === 0n ? style.dim(lead) : lead
+      const styled = r.kind === 'total' ? style.bold(lead) : r.bytes === 0n ? style.dim(lead) : lead
       // formulas in full under --explain; here, what fits on the line
       const room = Number.isFinite(width) ? width - lead.length - 2 : Infinity
       out.push(options.explain || room < 12 ? styled : `${styled}  ${style.dim(truncate(r.formula, room))}`)
@@ -136,17 +143,15 @@ export function memoryLines(plan: MemoryPlan, options: Pick<ReportOptions, 'styl
   }
   block('replica')
   if (memoryIsSplit(plan)) {
-    const o = plan.options
-    out.push('', `${style.bold('Per GPU')}  ${style.dim(`${o.gpus} GPUs: data parallel ${o.dataParallel} × tensor ${o.tensorParallel} × pipeline ${o.pipelineParallel}`)}`)
+    out.push('', `${style.bold('Per GPU')}  ${style.dim(describeLayout(plan))}`)
     block('device')
   }
-  if (plan.fit) {
-    const f = plan.fit
-    const extra = [f.gpusNeeded !== null ? `GPUs needed: ${f.gpusNeeded}` : undefined, f.largestBatch !== null ? `largest batch per GPU: ${f.largestBatch}` : undefined].filter(Boolean).join('; ')
-    out.push('', `  ${f.fits ? style.green('✓') : style.red('✗')} ${style.bold(f.message)}`)
-    if (extra) out.push(`    ${style.dim(extra)}`)
+  const fit = fitSummary(plan, words)
+  if (fit) {
+    out.push('', `  ${fit.fits ? style.green('✓') : style.red('✗')} ${style.bold(fit.sentence)}`)
+    if (fit.details.length > 0) out.push(`    ${style.dim(fit.details.join('; '))}`)
   }
-  const notes = [...(options.notes ?? []), ...(options.explain ? [] : plan.notes)]
+  const notes = options.explain ? [] : planNotes(plan.notes, words)
   if (notes.length > 0) {
     out.push('')
     for (const n of notes) out.push(...wrap(`note: ${n}`, Number.isFinite(width) ? Math.max(20, width - 2) : Infinity).map((l) => `  ${style.dim(l)}`))
@@ -169,8 +174,9 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
       ...renderTextTable(table, style, width, {
         shrink: [
           { key: 'module', min: 12 },
-          { key: 'outputShape', min: 12 },
+          // a type name cut short still reads; a shape needs its last dimensions
           { key: 'type', min: 8 },
+          { key: 'outputShape', min: 12, cut: truncateShape },
         ],
         drop: ['paramsPercent', 'savedBytes', 'macs', 'outputShape'],
         color: { module: (text) => text.replace(/^([│├└─ ]+)/, (tree) => style.dim(tree)), type: (text) => style.cyan(text) },
@@ -203,7 +209,7 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
       if (shown.length < total) out.push(style.dim(`  … ${total - shown.length} more (--tensors lists all ${total})`))
     }
   }
-  if (options.plan) out.push(...memoryLines(options.plan, { ...options, notes: options.notes, explain: options.explanation !== undefined }))
+  if (options.plan) out.push(...memoryLines(options.plan, { ...options, explain: options.explanation !== undefined }))
   if (options.explanation) out.push(...explanationLines(options.explanation, style, width))
   return `${out.join('\n')}\n`
 }
@@ -215,18 +221,7 @@ export function fenced(source: string): string {
 }
 
 /** Markdown: the source in a code block, the summary, the module table and the tensors. */
-export function renderMarkdownReport(
-  analysis: Analysis,
-  options: {
-    units: ByteUnits
-    depth: number
-    allTensors: boolean
-    explanation?: readonly ExplainSection[] | undefined
-    title?: string | undefined
-    plan?: MemoryPlan | undefined
-    notes?: readonly string[] | undefined
-  },
-): string {
+export function renderMarkdownReport(analysis: Analysis, options: Omit<ReportOptions, 'style' | 'width'>): string {
   const heading = options.title !== undefined && options.title !== analysis.input ? `**${options.title.replace(/[*_`]/g, '\\$&')}**` : fenced(analysis.input)
   const parts = [heading, renderMarkdownTable(summaryTable(analysis, { units: options.units }))]
   if (analysis.model && Object.keys(analysis.model.breakdown).length > 0) parts.push('**Parts**', renderMarkdownTable(breakdownTable(analysis)))
@@ -239,10 +234,12 @@ export function renderMarkdownReport(
   }
   const plan = options.plan
   if (plan) {
-    parts.push(`**Memory** (${describeMemoryOptions(plan)})`, renderMarkdownTable(memoryTable(plan, { units: options.units })))
-    if (memoryIsSplit(plan)) parts.push(`**Per GPU** (${plan.options.gpus} GPUs)`, renderMarkdownTable(memoryTable(plan, { units: options.units, scope: 'device' })))
-    if (plan.fit) parts.push(`${plan.fit.fits ? '✓' : '✗'} ${plan.fit.message}`)
-    const notes = [...(options.notes ?? []), ...plan.notes]
+    const words = { units: options.units, fieldLabel: options.fieldLabel }
+    parts.push(`**Memory** (${describeMemoryOptions(plan)})`, renderMarkdownTable(memoryTable(plan, words)))
+    if (memoryIsSplit(plan)) parts.push(`**Per GPU** (${plan.options.gpus} GPUs)`, renderMarkdownTable(memoryTable(plan, { ...words, scope: 'device' })))
+    const fit = fitSummary(plan, words)
+    if (fit) parts.push(`${fit.fits ? '✓' : '✗'} ${fit.sentence}`)
+    const notes = planNotes(plan.notes, words)
     if (notes.length > 0) parts.push(notes.map((n) => `- ${n}`).join('\n'))
   }
   if (options.explanation) {

@@ -71,7 +71,7 @@ describe('nnsize as a subprocess: output formats', () => {
     const r = await nnsize([conv, '--markdown'])
     expect(r.code).toBe(0)
     expect(r.stdout.startsWith('```python\nConv2d(128, 256, 3)\n```\n\n| Quantity | Value |\n| --- | ---: |\n| Parameters | 295,168 (294,912 weights + 256 biases) |\n')).toBe(true)
-    expect(r.stdout).toContain('| weight | (256, 128, 3, 3) | float32 | 294,912 | 1.13 MiB |  |')
+    expect(r.stdout).toContain('| Tensor | Shape | dtype | Elements | Bytes |\n| --- | --- | --- | ---: | ---: |\n| weight | (256, 128, 3, 3) | float32 | 294,912 | 1.13 MiB |\n')
   })
 
   it('prints the per-module table as CSV with --csv', async () => {
@@ -80,8 +80,8 @@ describe('nnsize as a subprocess: output formats', () => {
     expect(r.stdout.split('\n').slice(0, 4)).toEqual([
       'path,type,depth,output_shape,params,trainable_params,params_percent,buffers,macs,flops,activation_bytes',
       ',Sequential,0,1x8x14x14,808,808,100.0,0,268128,536256,18816',
-      '0,Conv2d,1,1x8x14x14,224,224,27.7,0,42336,84672,0',
-      '1,Sequential,1,1x8x14x14,584,584,72.3,0,225792,451584,18816',
+      '0,Conv2d,1,1x8x14x14,224,224,27.72,0,42336,84672,0',
+      '1,Sequential,1,1x8x14x14,584,584,72.28,0,225792,451584,18816',
     ])
   })
 
@@ -173,8 +173,8 @@ describe('nnsize as a subprocess: errors', () => {
   it('says which value a flag needs', async () => {
     expect(await nnsize([conv, '--input'])).toEqual({ code: 2, stdout: '', stderr: 'nnsize: --input needs a value, e.g. --input 1,3,224,224\n' })
     expect((await nnsize([conv, '--input', '--json'])).stderr).toBe('nnsize: --input needs a value, e.g. --input 1,3,224,224\n')
-    expect(await nnsize([conv, '--depth', 'two'])).toEqual({ code: 2, stdout: '', stderr: "nnsize: --depth takes a whole number of levels (0 for the model alone), got 'two'\n" })
-    expect(await nnsize([conv, '--device', 'gpu'])).toEqual({ code: 2, stdout: '', stderr: "nnsize: --device must be cpu or cuda, got 'gpu'\n" })
+    expect(await nnsize([conv, '--depth', 'two'])).toEqual({ code: 2, stdout: '', stderr: 'error[option]: `--depth` must be a whole number from 0 to 999,999, got `two`.\n' })
+    expect(await nnsize([conv, '--device', 'gpu'])).toEqual({ code: 2, stdout: '', stderr: 'error[option]: `--device` must be `cpu` or `cuda`, got `gpu`.\n' })
   })
 
   it('refuses two output formats at once and a second input', async () => {
@@ -234,7 +234,11 @@ describe('nnsize as a subprocess: errors', () => {
       stdout: '',
       stderr: 'error[option]: `torch.optim.AdamW` has no argument `bettas`. Did you mean `betas`?\n --> --optimizer:1:16\n  |\n1 | AdamW(lr=1e-4, bettas=(0.9, 0.99))\n  |                ^^^^^^^^^^^^^^^^^^\n',
     })
-    expect(await nnsize([conv, '--zero', '5'])).toEqual({ code: 2, stdout: '', stderr: 'error[option]: `zero` must be a ZeRO stage 0, 1, 2 or 3, got `5`.\n' })
+    expect(await nnsize([conv, '--zero', '5'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error[option]: `--zero` must be a ZeRO stage (0, 1, 2 or 3) or an FSDP strategy (`no_shard`, `shard_grad_op`, `full_shard`, `hybrid_shard`, `hybrid_shard_zero2`), got `5`.\n',
+    })
   })
 
   it('reads a Hugging Face config.json and sizes its KV cache for serving', async () => {

@@ -1,22 +1,49 @@
-import { readFileSync } from 'node:fs'
 import { bench, describe } from 'vitest'
-import { analyze } from '../src/index.js'
+import { parse } from '../src/python/parse.js'
+import { highlightTokens, tokenize } from '../src/python/tokenize.js'
+import { unparse } from '../src/python/unparse.js'
+import { readCases } from '../test/conformance/reference.js'
 
-/** A GPT-2-sized model file: a config dataclass, attention/MLP/block classes, a 12-layer loop, tied embeddings, custom init. */
-const gpt2 = readFileSync(new URL('../test/fixtures/models/gpt2.py', import.meta.url), 'utf8')
-const program = { files: { 'gpt2.py': gpt2 }, main: 'gpt2.py', entry: 'GPT(GPTConfig())' }
+function sequentialOf(layers: number): string {
+  return `nn.Sequential(${Array.from({ length: layers }, (_, i) => (i % 2 === 0 ? 'nn.Linear(64, 64)' : 'nn.ReLU()')).join(', ')})`
+}
+const seq10k = sequentialOf(10_000)
 
-/** The same construction written with 48 layers and a wider model (GPT-2 XL). */
-const xl = { ...program, entry: 'GPT(GPTConfig(n_layer=48, n_head=25, n_embd=1600))' }
+/** minGPT's model.py from the conformance suite: a GPT-2 implementation (config class, blocks, a 12-layer loop). */
+const gpt2 = (() => {
+  const c = readCases<{ id: string; files: Record<string, string> }>('code.jsonl').find((x) => x.id.endsWith('minGPT-ddp/GPT-gpt2'))!
+  return Object.values(c.files)[0]!
+})()
+const gpt2Tree = parse(gpt2)
 
-const options = { iterations: 50, warmupIterations: 10 }
+/** All distinct model files of the conformance suite, one after the other (about 130 KB). */
+const allModels = [...new Set(readCases<{ files: Record<string, string> }>('code.jsonl').flatMap((c) => Object.values(c.files)))]
 
-describe('model files', () => {
-  // The figure the docs promise: under 20 ms in the library.
-  bench('GPT-2 (124M) from its model file: parse, run the constructor, count', () => {
-    analyze(program)
+const options = { iterations: 40, warmupIterations: 5 }
+
+describe('nn.Sequential of 10,000 layers', () => {
+  bench('Python 3.12 parser (python/)', () => {
+    parse(seq10k)
   }, options)
-  bench('GPT-2 XL (1.5B, 48 layers) from the same file', () => {
-    analyze(xl)
-  }, options)
+})
+
+describe('a GPT-2-sized model file (minGPT, 11 KB)', () => {
+  bench('tokenize', () => {
+    tokenize(gpt2)
+  })
+  bench('parse', () => {
+    parse(gpt2)
+  })
+  bench('unparse', () => {
+    unparse(gpt2Tree)
+  })
+  bench('highlight tokens', () => {
+    highlightTokens(gpt2)
+  })
+})
+
+describe('every model file of the conformance suite', () => {
+  bench('parse', () => {
+    for (const source of allModels) parse(source)
+  })
 })

@@ -1,79 +1,35 @@
 import { NnsizeError } from './errors.js'
-import { runFiles, runSource } from './interpret/program.js'
-import type { ProgramSource } from './interpret/program.js'
-import { buffersOf, paramsOf, walkModules } from './model/module.js'
-import { dtypeAliases, isFloatingDType } from './tensor/dtype.js'
-import type { ModuleNode, WalkedModule } from './model/module.js'
-import { countTensors, formulaTerms, listModules, listTensors } from './count/count.js'
-import type { BufferCounts, ModuleEntry, ParamCounts, TensorEntry } from './count/count.js'
-import type { FormulaTerm } from './layers/define-layer.js'
-import { traceForward } from './forward/trace.js'
-import type { DeviceProfile, ForwardResult, InputSpec } from './forward/trace.js'
-import { parseInputShapes } from './forward/input.js'
+import { models } from './zoo/index.js'
+import type { ModuleNode } from './model/module.js'
 import { buildHFTree } from './zoo/hf/index.js'
 import { describeBuild } from './zoo/hf/model.js'
-import type { ModelInfo } from './zoo/hf/model.js'
 import { findModel, modelSuggestions, resolveModel } from './zoo/hf/catalogue.js'
 import { parseJSON } from './zoo/hf/json.js'
+import { checkAnalyzeArguments } from './request/analyze-options.js'
+import { analyzeModule, analyzeSource, buildModuleFrom, isDottedName, modelName } from './analysis.js'
+import type { Analysis, AnalyzeOptions } from './analysis.js'
+import { runFiles } from './interpret/program.js'
+import type { ProgramSource } from './interpret/program.js'
 
-/** Options of {@link analyze}. */
-export interface AnalyzeOptions {
-  /**
-   * Forward-pass input shapes: `"1,3,224,224"`, `"2,10,64; 2,20,64"`, `[1, 3, 224, 224]`
-   * or `[[2, 10, 64], [2, 20, 64]]`. Without it only parameters and buffers are counted.
-   */
-  input?: string | readonly number[] | ReadonlyArray<readonly number[]> | undefined
-  /** Which kernels' saved tensors to model for activation memory. Default `cuda`. */
-  device?: DeviceProfile | undefined
-}
+export { analyzeExpression, analyzeModule, mayNeedModels, traceAnalysis } from './analysis.js'
+export type { Analysis, AnalyzeOptions } from './analysis.js'
 
-/** What {@link analyze} returns: exact counts, every tensor, the module tree and, with an input, the forward pass. */
-export interface Analysis {
-  /** The source text analysed. */
-  input: string
-  /** Class name of the root module. */
-  module: string
-  params: ParamCounts
-  buffers: BufferCounts
-  /** Parameters, then buffers, each shared tensor once under its first name. */
-  tensors: TensorEntry[]
-  /** Every module in `named_modules()` order. */
-  modules: ModuleEntry[]
-  /** How the root's own parameters derive from its arguments (empty for containers). */
-  formula: FormulaTerm[]
-  /** The forward pass, when an input shape was given. */
-  forward?: ForwardResult & { inputs: InputSpec[]; device: DeviceProfile }
-  /** The module tree itself. */
-  root: ModuleNode
-  /** For a Hugging Face config or a catalogue model: family, tying, MoE, breakdown and KV cache. */
-  model?: ModelInfo
-  /** For Python source: what the program printed (`print(...)`, `warnings.warn(...)`), in order. */
-  notes?: string[]
-  /** For a program of files: the files, main file, entry and root it was read from. */
-  program?: ProgramSource
-  /**
-   * For Python source: an expression that gives the model in the program's namespace after it ran
-   * (`Net()`, `model`, `resnet50()`), written from nnsize's own syntax tree. `--verify` builds it.
-   */
-  entry?: string
+/**
+ * Runs Python source text (an expression such as `nn.Conv2d(128, 256, 3)`, statements ending in one, or a whole
+ * model file) and returns the module it builds. Throws {@link NnsizeError}.
+ */
+export function buildModule(source: string): ModuleNode {
+  return buildModuleFrom(source, true)
 }
 
 /**
- * What {@link analyze} takes: source text (an expression, statements or a whole model file, a model
- * name, JSON text of a `config.json`), a parsed `config.json` object, or a Python program of several
- * files (`{ files, main, entry?, root? }`).
+ * What {@link analyze} takes: source text (an expression, statements or a whole model file, a model name, JSON text
+ * of a `config.json`), a parsed `config.json` object, or a Python program of several files
+ * (`{ files, main, entry?, root? }`).
  */
 export type AnalyzeSource = string | ProgramSource | Readonly<Record<string, unknown>>
 
 export type { ProgramSource }
-
-/**
- * Runs Python source text (an expression such as `nn.Conv2d(128, 256, 3)`, statements ending in one,
- * or a whole model file) and returns the module it builds. Throws {@link NnsizeError}.
- */
-export function buildModule(source: string): ModuleNode {
-  return runSource(source).module
-}
 
 /** True for `{ files: {...}, main: '...' }`: a program of files rather than a `config.json`. */
 function isProgram(source: object): source is ProgramSource {
@@ -82,11 +38,11 @@ function isProgram(source: object): source is ProgramSource {
 }
 
 /**
- * Analyses a Python program of several files: imports `main` as `python -c "import <module>"` from
- * `root` would, then builds `entry` (or the program's final module, or the one module class that
- * needs no arguments).
+ * Analyses a Python program of several files: imports `main` as `python -c "import <module>"` from `root` would,
+ * then builds `entry` (or the program's final module, or the one module class that needs no arguments).
  */
 export function analyzeProgram(program: ProgramSource, options: AnalyzeOptions = {}): Analysis {
+  checkAnalyzeArguments(program, options)
   const { module, notes, entry } = runFiles(program)
   const analysis = analyzeModule(module, program.entry ?? program.main, options)
   analysis.program = program
@@ -95,89 +51,16 @@ export function analyzeProgram(program: ProgramSource, options: AnalyzeOptions =
   return analysis
 }
 
-/** Analyses Python source text: the module it builds, with what it printed as notes. */
-function analyzeSource(source: string, options: AnalyzeOptions): Analysis {
-  const { module, notes, entry } = runSource(source)
-  const analysis = analyzeModule(module, source, options)
-  analysis.entry = entry
-  if (notes.length > 0) analysis.notes = notes
-  return analysis
-}
-
-/** Analyses a module tree already built. */
-export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}): Analysis {
-  const { params, buffers } = countTensors(root)
-  const analysis: Analysis = {
-    input: source,
-    module: root.type,
-    params,
-    buffers,
-    tensors: [],
-    modules: [],
-    formula: formulaTerms(root),
-    root,
-  }
-  // The tensor list and the per-module table are built on first use: counting alone needs neither.
-  let walked: WalkedModule[] | undefined
-  defineLazily(analysis, 'tensors', () => listTensors(root, (walked ??= walkModules(root))))
-  defineLazily(analysis, 'modules', () => listModules(root, (walked ??= walkModules(root))))
-  if (options.input !== undefined) {
-    const device = options.device ?? 'cuda'
-    const inputs = parseInputShapes(options.input, root)
-    analysis.forward = { ...traceForward(root, inputs, device), inputs, device }
-  }
-  return analysis
-}
-
-/** Makes `object[key]` a value computed by `make` when first read (or replaced when first written). */
-function defineLazily<T extends object, K extends keyof T>(object: T, key: K, make: () => T[K]): void {
-  const settle = (value: T[K]): void => {
-    Object.defineProperty(object, key, { value, enumerable: true, configurable: true, writable: true })
-  }
-  Object.defineProperty(object, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = make()
-      settle(value)
-      return value
-    },
-    set: settle,
-  })
-}
-
-/** Analyses a Hugging Face `config.json` (parsed), naming `input` as the source. */
+/**
+ * Analyses a Hugging Face `config.json` (parsed), naming `input` as the source. Its parameters are sized in the
+ * checkpoint's dtype (`dtype` or `torch_dtype`, else the catalogue's record for `checkpoint`, else float32).
+ */
 export function analyzeConfig(config: unknown, input: string, options: AnalyzeOptions = {}, checkpoint?: string): Analysis {
-  const { build, meta } = buildHFTree(config)
-  applyCheckpointDType(build.root, config)
+  const { build, meta } = buildHFTree(config, checkpoint === undefined ? undefined : findModel(checkpoint)?.dtype)
   const analysis = analyzeModule(build.root, input, options)
   const model = describeBuild(build, meta, analysis.tensors.filter((t) => t.kind === 'parameter'))
   analysis.model = checkpoint === undefined ? model : { ...model, checkpoint }
   return analysis
-}
-
-/**
- * A config's `torch_dtype` (`"bfloat16"`) is the dtype its checkpoint stores: floating-point
- * parameters and buffers take it, as `from_pretrained(..., torch_dtype="auto")` loads them.
- * Without it they stay float32, PyTorch's default.
- */
-function applyCheckpointDType(root: ModuleNode, config: unknown): void {
-  const name = typeof config === 'object' && config !== null ? (config as Record<string, unknown>)['torch_dtype'] : undefined
-  if (typeof name !== 'string' || !Object.hasOwn(dtypeAliases, name)) return
-  const dtype = dtypeAliases[name]!
-  if (!isFloatingDType(dtype)) return
-  for (const { node } of walkModules(root)) {
-    // Non-persistent buffers (rotary `inv_freq`) are computed in float32 at load time, not read from the checkpoint.
-    for (const t of [...paramsOf(node).values(), ...buffersOf(node).values()]) if (t && (t.kind === 'parameter' || t.persistent) && isFloatingDType(t.dtype)) t.dtype = dtype
-  }
-}
-
-/** A whole input that is a model name rather than an expression: `gpt2`, `llama-3.1-8b`, `meta-llama/Llama-3.1-8B`. */
-const modelName = /^(?=[\w.\-/]*[A-Za-z])[A-Za-z0-9][\w.\-/]*$/
-
-/** `resnet50`, `nn.Linear`: a name or attribute path, which the expression language evaluates. */
-function isDottedName(text: string): boolean {
-  return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(text)
 }
 
 /**
@@ -189,6 +72,7 @@ function isDottedName(text: string): boolean {
  * @example analyze('nn.Conv2d(128, 256, 3)').params.total // 295168n
  */
 export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): Analysis {
+  checkAnalyzeArguments(source, options)
   if (typeof source === 'object' && source !== null && !Array.isArray(source) && isProgram(source)) return analyzeProgram(source, options)
   if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
     let text: string
@@ -206,7 +90,14 @@ export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): An
     const entry = findModel(text)
     if (entry) return analyzeConfig(entry.config, source, options, entry.id)
     // `llama-3.1-9b` or `org/name` is not a Python name: it can only be a model name.
-    if (!isDottedName(text)) resolveModel(text)
+    if (!isDottedName(text)) {
+      // `resnet-50`: a torchvision builder written as a model id
+      const loose = (name: string): string => name.toLowerCase().replace(/[-_.]/g, '')
+      const builder = models.find((m) => loose(m.name) === loose(text))
+      const start = source.indexOf(text)
+      if (builder) throw new NnsizeError('unknown-model', `No model named \`${text}\`. Did you mean torchvision's \`${builder.name}\`?`, { suggestions: [builder.name], span: { start, end: start + text.length } })
+      resolveModel(text)
+    }
     try {
       return analyzeSource(source, options)
     } catch (error) {

@@ -9,6 +9,14 @@ describe('NnsizeError', () => {
     expect(e.toJSON()).toEqual({ code: 'unknown-argument', message: 'no `kernal_size`', start: 1, end: 4, suggestions: ['kernel_size'] })
   })
 
+  it('names the request field an option error is about, with the reason to put after an app\'s own name for it', () => {
+    const e = new NnsizeError('option', '`seq` must be a positive whole number, got `0`.', { field: 'seq', reason: 'must be a positive whole number, got `0`.' })
+    expect(e.field).toBe('seq')
+    expect(e.reason).toBe('must be a positive whole number, got `0`.')
+    expect(e.toJSON()).toEqual({ code: 'option', message: '`seq` must be a positive whole number, got `0`.', field: 'seq' })
+    expect(new NnsizeError('syntax', 'x').field).toBeUndefined()
+  })
+
   it('is recognised across copies of the package by its marker', () => {
     const e = new NnsizeError('syntax', 'x')
     expect(NnsizeError.isInstance(e)).toBe(true)

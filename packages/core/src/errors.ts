@@ -59,6 +59,14 @@ export const errorCodes = {
   IMPORT: 'import',
   /** The model's own code raised an exception (`raise`, a failed `assert`, a `KeyError` nothing caught). */
   EXCEPTION: 'exception',
+  /** A weight file that is damaged, inconsistent, not a model file, or in a variant nnsize does not read. */
+  WEIGHTS_FORMAT: 'weights-format',
+  /** A pickle (PyTorch checkpoint) that imports or calls something outside the allowed globals. It is never run. */
+  UNSAFE_PICKLE: 'unsafe-pickle',
+  /** A weight file that points at another file outside its own folder (ONNX external data). It is never opened. */
+  UNSAFE_PATH: 'unsafe-path',
+  /** A file that a set of weights needs (a shard, an external data file) was not given. */
+  MISSING_FILE: 'missing-file',
 } as const
 
 /** One of the stable error codes listed in {@link errorCodes}. */
@@ -70,6 +78,16 @@ export interface ErrorDetails {
   span?: SourceSpan | undefined
   /** Valid alternatives, best first ("did you mean …"). */
   suggestions?: readonly string[] | undefined
+  /**
+   * The request field the error is about, as a neutral id (`seq`, `optimizer`, `input`; see `requestFields`): each
+   * app names it in its own words (the CLI `--seq`, the playground its field label).
+   */
+  field?: string | undefined
+  /**
+   * Why the field's value is refused, as a phrase that follows the field's name (`must be a whole number from 1 to
+   * 1,000,000,000, got \`0\``); absent when the message is a sentence of its own.
+   */
+  reason?: string | undefined
 }
 
 const marker = Symbol.for('nnsize.error')
@@ -85,6 +103,10 @@ export class NnsizeError extends Error {
   readonly span: SourceSpan | undefined
   /** Valid alternatives, best first. */
   readonly suggestions: readonly string[]
+  /** The request field the error is about (`seq`), when it is about one. */
+  readonly field: string | undefined
+  /** The message without the field's name, to follow an app's own name for the field. */
+  readonly reason: string | undefined
   private readonly [marker] = true
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
@@ -93,6 +115,8 @@ export class NnsizeError extends Error {
     this.code = code
     this.span = details.span
     this.suggestions = details.suggestions ?? []
+    this.field = details.field
+    this.reason = details.reason
   }
 
   /** True for any NnsizeError, even one from another copy of the package. */
@@ -101,13 +125,14 @@ export class NnsizeError extends Error {
   }
 
   /** Plain-object form used by `--json` and `--jsonl`. */
-  toJSON(): { code: ErrorCode; message: string; file?: string; start?: number; end?: number; suggestions?: string[] } {
+  toJSON(): { code: ErrorCode; message: string; file?: string; start?: number; end?: number; suggestions?: string[]; field?: string } {
     return {
       code: this.code,
       message: this.message,
       ...(this.span?.file !== undefined ? { file: this.span.file } : {}),
       ...(this.span ? { start: this.span.start, end: this.span.end } : {}),
       ...(this.suggestions.length > 0 ? { suggestions: [...this.suggestions] } : {}),
+      ...(this.field !== undefined ? { field: this.field } : {}),
     }
   }
 }

@@ -25,4 +25,8 @@ export const limits = {
   maxCallDepth: 200,
   /** Deepest module tree (a module inside a module …), which also bounds the length of dotted names. */
   maxModuleDepth: 1_000,
+  /** Most bytes of headers and metadata read from one weight file (safetensors header, `data.pkl`, GGUF metadata, ONNX graph, JSON sidecars). */
+  maxWeightsHeaderBytes: 100_000_000,
+  /** Most tensors one set of weight files may declare. */
+  maxWeightsTensors: 1_000_000,
 } as const

@@ -1,41 +1,13 @@
 import { NnsizeError } from './errors.js'
+import { fieldSpec, requestFields } from './request/fields.js'
+import type { FieldId } from './request/fields.js'
+import type { RawRequest } from './request/base.js'
 
-/** Everything a shared link reproduces: the input and the options chosen. */
-export interface ShareState {
-  /** The expression, statements, model name or config JSON text. */
-  source: string
-  /** Input shapes as typed (`1,3,224,224`). */
-  input?: string | undefined
-  /** Activation profile. */
-  device?: 'cpu' | 'cuda' | undefined
-  /** Optimizer expression (`AdamW(lr=1e-4)`). */
-  optimizer?: string | undefined
-  /** Precision mode name. */
-  precision?: string | undefined
-  batch?: number | undefined
-  seq?: number | undefined
-  gpus?: number | undefined
-  /** ZeRO stage or FSDP mode. */
-  zero?: string | undefined
-  /** Target accelerator name. */
-  gpu?: string | undefined
-  /** LoRA settings as typed (`r=16,alpha=32,target=q_proj|v_proj`). */
-  lora?: string | undefined
-  /** Activation checkpointing mode. */
-  checkpointing?: string | undefined
-  /** Activation bytes of one sample as typed (`1.5GiB`), for a model without a forward trace. */
-  activations?: string | undefined
-  /** Depth of the module table. */
-  depth?: number | undefined
-  /** Byte units: 1024-based or 1000-based. */
-  units?: 'iec' | 'si' | undefined
-}
+/** Everything a shared link reproduces: the source and each request field as written. */
+export type ShareState = RawRequest
 
-/** The longest fragment {@link decodeShareState} accepts, in characters. */
+/** The longest fragment {@link decodeShareState} accepts and {@link encodeShareState} writes, in characters. */
 export const maxShareFragmentChars = 100_000
-
-const STRING_KEYS = { input: 'in', optimizer: 'opt', precision: 'prec', zero: 'zero', gpu: 'gpu', lora: 'lora', checkpointing: 'ckpt', activations: 'act' } as const
-const NUMBER_KEYS = { batch: 'b', seq: 'seq', gpus: 'gpus', depth: 'depth' } as const
 
 /** Ordered key/value pairs of a URL fragment (`URLSearchParams` is not part of the language, so the core has its own). */
 class FragmentParams {
@@ -45,6 +17,9 @@ class FragmentParams {
   }
   get(key: string): string | null {
     return this.entries.find(([k]) => k === key)?.[1] ?? null
+  }
+  has(key: string): boolean {
+    return this.entries.some(([k]) => k === key)
   }
   toString(): string {
     return this.entries.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')
@@ -61,28 +36,44 @@ class FragmentParams {
   }
 }
 
-/** Encodes a state as a URL fragment (without `#`): `src=…&in=…`. Stable across versions. */
-export function encodeShareState(state: ShareState): string {
-  const params = new FragmentParams()
-  params.set('src', state.source)
-  for (const [field, key] of Object.entries(STRING_KEYS)) {
-    const value = state[field as keyof typeof STRING_KEYS]
-    if (value !== undefined && value !== '') params.set(key, value)
-  }
-  for (const [field, key] of Object.entries(NUMBER_KEYS)) {
-    const value = state[field as keyof typeof NUMBER_KEYS]
-    if (value !== undefined) params.set(key, String(value))
-  }
-  if (state.device) params.set('dev', state.device)
-  if (state.units) params.set('units', state.units)
-  return params.toString()
+/** The text of a raw value as a link holds it, or undefined when it is not given. */
+function valueText(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === false || value === '') return undefined
+  return value === true ? 'true' : String(value)
 }
 
 /**
- * Decodes a fragment made by {@link encodeShareState} (a leading `#` is allowed). Unknown keys are
- * ignored; malformed values, oversized fragments and a missing `src` are `option` errors.
+ * Encodes a state as a URL fragment (without `#`): `src=…&in=…`, each field under its stable key (see
+ * `requestFields`). A state whose fragment would be longer than {@link maxShareFragmentChars} (which
+ * {@link decodeShareState} refuses), or whose text cannot be written in a URL (an unpaired surrogate), is an
+ * `option` error: nothing is written that the playground would not open.
+ */
+export function encodeShareState(state: ShareState): string {
+  const params = new FragmentParams()
+  for (const field of requestFields) {
+    const text = valueText(field.id === 'source' ? (state.source ?? '') : state[field.id as Exclude<FieldId, 'source'>])
+    if (text !== undefined || field.id === 'source') params.set(field.share, text ?? '')
+  }
+  let fragment: string
+  try {
+    fragment = params.toString()
+  } catch {
+    throw new NnsizeError('option', 'This state cannot be shared: its text holds an unpaired surrogate (half of a character), which a link cannot carry.', { field: 'source' })
+  }
+  if (fragment.length > maxShareFragmentChars) {
+    throw new NnsizeError('limit', `This state is too large to share: its link would be ${fragment.length.toLocaleString('en-US')} characters long; links hold ${maxShareFragmentChars.toLocaleString('en-US')}.`, { field: 'source' })
+  }
+  return fragment
+}
+
+/**
+ * Decodes a fragment made by {@link encodeShareState} (a leading `#` is allowed) into the raw fields it carries;
+ * `readRequest` then checks each. Unknown keys are ignored; oversized or malformed fragments and a missing `src`
+ * are `option` errors. Links written before the `mode` key carry the mode in their optimizer (training with one,
+ * inference without) and the inference weight format under `prec`.
  */
 export function decodeShareState(fragment: string): ShareState {
+  if (typeof fragment !== 'string') throw new NnsizeError('option', 'The shared link must be text.')
   const text = fragment.startsWith('#') ? fragment.slice(1) : fragment
   if (text.length > maxShareFragmentChars) {
     throw new NnsizeError('option', `The shared link is ${text.length.toLocaleString('en-US')} characters long; the limit is ${maxShareFragmentChars.toLocaleString('en-US')}.`)
@@ -93,30 +84,20 @@ export function decodeShareState(fragment: string): ShareState {
   } catch {
     throw new NnsizeError('option', 'The shared link is malformed.')
   }
-  const source = params.get('src')
+  const source = params.get(fieldSpec.source.share)
   if (source === null) throw new NnsizeError('option', 'The shared link has no `src` (the model text).')
   const state: ShareState = { source }
-  for (const [field, key] of Object.entries(STRING_KEYS)) {
-    const value = params.get(key)
-    if (value !== null) state[field as keyof typeof STRING_KEYS] = value
+  for (const field of requestFields) {
+    if (field.id === 'source') continue
+    const value = params.get(field.share)
+    if (value !== null && value !== '') state[field.id as Exclude<FieldId, 'source'>] = value
   }
-  for (const [field, key] of Object.entries(NUMBER_KEYS)) {
-    const value = params.get(key)
-    if (value === null) continue
-    if (!/^\d{1,9}$/.test(value) || Number(value) === 0 && field !== 'depth') {
-      throw new NnsizeError('option', `\`${key}\` in the shared link must be a positive integer, got \`${value.slice(0, 20)}\`.`)
+  if (!params.has(fieldSpec.mode.share) && requestFields.some((f) => f.group === 'memory' && params.has(f.share))) {
+    state.mode = state.optimizer === undefined ? 'inference' : 'training'
+    if (state.mode === 'inference' && state.precision !== undefined && state.weights === undefined) {
+      state.weights = state.precision
+      delete state.precision
     }
-    state[field as keyof typeof NUMBER_KEYS] = Number(value)
-  }
-  const device = params.get('dev')
-  if (device !== null) {
-    if (device !== 'cpu' && device !== 'cuda') throw new NnsizeError('option', `\`dev\` in the shared link must be \`cpu\` or \`cuda\`, got \`${device.slice(0, 20)}\`.`)
-    state.device = device
-  }
-  const units = params.get('units')
-  if (units !== null) {
-    if (units !== 'iec' && units !== 'si') throw new NnsizeError('option', `\`units\` in the shared link must be \`iec\` or \`si\`, got \`${units.slice(0, 20)}\`.`)
-    state.units = units
   }
   return state
 }
@@ -124,7 +105,7 @@ export function decodeShareState(fragment: string): ShareState {
 /** The playground's public address. */
 export const playgroundUrl = 'https://nnsize.github.io/nnsize/'
 
-/** A link that opens the playground with this state. */
+/** A link that opens the playground with this state (an `option` error when the state cannot be shared). */
 export function shareUrl(state: ShareState, base: string = playgroundUrl): string {
   return `${base}#${encodeShareState(state)}`
 }

@@ -20,6 +20,16 @@ describe('suggest', () => {
   it('returns nothing for unrelated words', () => {
     expect(suggest('xyzzy', ['Linear', 'ReLU'])).toEqual([])
   })
+  it('does not take a short word for another one edit away unless both start alike', () => {
+    expect(suggest('tf', ['F', 'nn', 'torch'])).toEqual([])
+    expect(suggest('gpu', ['cpu', 'cuda'])).toEqual([])
+    expect(suggest('Rlu', ['ReLU', 'GELU'])).toEqual(['ReLU'])
+    expect(suggest('lrr', ['lr', 'eps'])).toEqual(['lr'])
+  })
+  it('takes a prefix only when it leaves out a little', () => {
+    expect(suggest('Dense', ['densenet121', 'densenet161', 'Linear'])).toEqual([])
+    expect(suggest('resnet', ['resnet18', 'resnet50', 'vgg11'])).toEqual(['resnet18', 'resnet50'])
+  })
 })
 
 describe('didYouMean', () => {

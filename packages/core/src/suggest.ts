@@ -40,8 +40,11 @@ export function suggest(word: string, candidates: Iterable<string>, max = 3): st
     }
     // The distance is at least the difference in length: skip the quadratic work when that alone is too far.
     const distance = Math.abs(c.length - lower.length) > limit ? limit + 1 : editDistance(lower, c)
-    if (distance <= limit) scored.push([distance, candidate])
-    else if (lower.length >= 4 && (c.startsWith(lower) || lower.startsWith(c))) scored.push([limit + 1, candidate])
+    // A word of one to three characters is one edit from many unrelated ones (`tf` → `F`, `gpu` → `cpu`): there a
+    // candidate must also start with the same letter (`lrr` → `lr`, `Rlu` → `ReLU`).
+    if (distance <= limit && (lower.length >= 4 || c[0] === lower[0])) scored.push([distance, candidate])
+    // A prefix counts when it leaves out little (`resnet` → `resnet50`), not a different word (`Dense` → `densenet121`).
+    else if (lower.length >= 4 && (c.startsWith(lower) || lower.startsWith(c)) && Math.abs(c.length - lower.length) <= Math.max(3, Math.floor(Math.min(c.length, lower.length) / 2))) scored.push([limit + 1, candidate])
   }
   const exact = scored.filter(([score]) => score === -1)
   if (exact.length > 0) return exact.map(([, candidate]) => candidate).slice(0, max)

@@ -16,6 +16,8 @@ describe('limits', () => {
       maxIntBits: 65_536,
       maxCallDepth: 200,
       maxModuleDepth: 1_000,
+      maxWeightsHeaderBytes: 100_000_000,
+      maxWeightsTensors: 1_000_000,
     })
   })
 

@@ -1,71 +1,73 @@
-import { NnsizeError, analyze, formatErrorWithSource } from '@nnsize/core'
-import type { Analysis, ShareState, SourceSpan } from '@nnsize/core'
+import { NnsizeError, analyzeExpression, mayNeedModels, traceAnalysis } from '@nnsize/core'
+import { analyzeOptionsOf, readBaseRequest } from '@nnsize/core/request'
+import { diagnose } from '@nnsize/core/present'
+import type { Analysis, AnalyzeOptions, ShareState } from '@nnsize/core'
+import type { FieldId } from '@nnsize/core/request'
+import type { Diagnostic } from '@nnsize/core/present'
+import { pageFieldLabel } from './fields.ts'
 
-/** A "did you mean" replacement the page can apply with one click. */
-export interface Fix {
-  /** The text the span's name becomes. */
-  suggestion: string
-  /** The text being replaced. */
-  original: string
-  /** The whole source after the fix. */
-  source: string
-}
-
-/** Why the input gave no result, ready to show. */
-export interface Problem {
+/** Why the input gave no result, or no forward pass, ready to show beside the control that holds the mistake. */
+export type Problem = Omit<Diagnostic, 'code' | 'field'> & {
+  /** The stable error code (`unknown-attribute`), or `internal` for a defect in nnsize. */
+  code: Diagnostic['code'] | 'internal'
   /** Which control holds the mistake. */
-  field: 'source' | 'input'
-  /** The stable error code (`unknown-attribute`). */
-  code: string
-  message: string
-  /** The offending line with a caret under the span, compiler style. */
-  excerpt?: string
-  span?: SourceSpan
-  fixes: Fix[]
+  field: FieldId
 }
-
-/** The result of one recomputation, and how long the core took, in milliseconds. */
-export type Outcome = { ok: true; analysis: Analysis; elapsedMs: number } | { ok: false; problem: Problem; elapsedMs: number }
 
 /**
- * Replaces the name at the start of `span` (or the whole span when it holds no name) by
- * `suggestion`. `kernal_size=3` with `kernel_size` becomes `kernel_size=3`.
+ * The result of one recomputation and how long the core took, in milliseconds. A model that builds always gives
+ * its counts; a mistake in the input shape (or one the model cannot take) comes with them, for the shape field.
+ * `needsModels` says that the model collections (loaded after the first answer) may answer what the layers alone
+ * could not.
  */
-export function applySuggestion(source: string, span: SourceSpan, suggestion: string): { original: string; source: string } {
-  const text = source.slice(span.start, span.end)
-  const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0]
-  const original = name ?? text
-  return { original, source: source.slice(0, span.start) + suggestion + source.slice(span.start + original.length) }
-}
+export type Outcome =
+  | { ok: true; analysis: Analysis; inputProblem: Problem | undefined; elapsedMs: number }
+  | { ok: false; problem: Problem; needsModels: boolean; elapsedMs: number }
 
-function problemFrom(error: unknown, source: string, field: Problem['field']): Problem {
+/** The full analysis, with the torchvision builders and the Hugging Face catalogue, once they are loaded. */
+export type Analyze = (source: string, options?: AnalyzeOptions) => Analysis
+
+/** An error as the page shows it: the core's diagnostic, its field named by the page's label, at `field`. */
+export function problemFrom(error: unknown, source: string, field: FieldId): Problem {
   if (!NnsizeError.isInstance(error)) {
     // A defect in the core, not the user's mistake: say so plainly instead of failing the page.
     const detail = error instanceof Error ? error.message : String(error)
-    return { field, code: 'internal', message: `nnsize could not analyse this input (${detail}). Please report it with the link to this page.`, fixes: [] }
+    return { code: 'internal', field, message: `nnsize could not analyse this input (${detail}). Please report it with the link to this page.`, origin: '', line: undefined, column: undefined, span: undefined, excerpt: undefined, suggestions: [] }
   }
-  const span = field === 'source' ? error.span : undefined
-  const problem: Problem = { field, code: error.code, message: error.message, fixes: [] }
-  if (span) {
-    problem.span = span
-    problem.excerpt = formatErrorWithSource(error, source).split('\n').slice(1).join('\n')
-    problem.fixes = error.suggestions.map((suggestion) => ({ suggestion, ...applySuggestion(source, span, suggestion) }))
-  }
-  return problem
+  return { ...diagnose(error, source, { fieldLabel: pageFieldLabel }), field }
 }
 
 /**
- * Runs the core on the page state: an expression, a catalogue model name or a `config.json` text.
- * A malformed input shape (an `option` error) points at the input field; everything else at the editor.
- * Never throws.
+ * Runs the core on the page state: an expression, a catalogue model name or a `config.json` text, then, with an
+ * input shape, the forward pass. Without `analyze` (before the model collections are loaded) only expressions
+ * built from layers are answered. Never throws.
  */
-export function compute(state: ShareState, now: () => number = () => performance.now()): Outcome {
+export function compute(state: ShareState, analyze?: Analyze, now: () => number = () => performance.now()): Outcome {
   const started = now()
+  const { request, problems } = readBaseRequest({ source: state.source, input: state.input, device: state.device, torch: state.torch })
+  const options = { ...analyzeOptionsOf(request), input: undefined }
+  let analysis: Analysis
+  const run = (o: AnalyzeOptions): Analysis => (analyze ? analyze(request.source.text, o) : analyzeExpression(request.source.text, o))
   try {
-    const analysis = analyze(state.source, { input: state.input?.trim() ? state.input : undefined, device: state.device })
-    return { ok: true, analysis, elapsedMs: now() - started }
+    analysis = run(options)
   } catch (error) {
-    const field = NnsizeError.isInstance(error) && error.code === 'option' ? 'input' : 'source'
-    return { ok: false, problem: problemFrom(error, state.source, field), elapsedMs: now() - started }
+    // Lazy modules have no sizes without an input: with one, the model is analysed and traced in one go.
+    const needsInput = NnsizeError.isInstance(error) && error.field === 'input' && request.input !== undefined && problems.length === 0
+    if (!needsInput) return { ok: false, problem: problemFrom(error, state.source, 'source'), needsModels: !analyze && mayNeedModels(state.source, error), elapsedMs: now() - started }
+    try {
+      return { ok: true, analysis: run(analyzeOptionsOf(request)), inputProblem: undefined, elapsedMs: now() - started }
+    } catch (traced) {
+      const field = NnsizeError.isInstance(traced) && traced.field === 'input' ? 'input' : 'source'
+      return { ok: false, problem: problemFrom(traced, state.source, field), needsModels: false, elapsedMs: now() - started }
+    }
   }
+  let inputProblem = problems[0] ? problemFrom(problems[0], state.source, problems[0].field as FieldId) : undefined
+  if (request.input !== undefined && inputProblem === undefined) {
+    try {
+      traceAnalysis(analysis, analyzeOptionsOf(request))
+    } catch (error) {
+      inputProblem = problemFrom(error, state.source, 'input')
+    }
+  }
+  return { ok: true, analysis, inputProblem, elapsedMs: now() - started }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { analyze } from '@nnsize/core'
 import { writeHash } from './state.ts'
 import { compute } from './compute.ts'
 import { computeMemory } from './memory.ts'
@@ -12,7 +13,7 @@ describe('examples', () => {
   })
 
   it.each(examples.map((e) => [e.id, e] as const))('%s analyses, plans its memory and fits in a link', (_, example) => {
-    const outcome = compute(example.state)
+    const outcome = compute(example.state, analyze)
     if (!outcome.ok) throw new Error(`${example.id}: ${outcome.problem.message}`)
     const memory = computeMemory(outcome.analysis, example.state)
     if (!memory.ok) throw new Error(`${example.id}: ${memory.message}`)

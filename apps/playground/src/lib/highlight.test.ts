@@ -16,6 +16,19 @@ describe('tokenizeForColour', () => {
     const tokens = tokenizeForColour('😀')
     expect(tokens).toEqual([{ start: 0, end: 2, kind: 'op' }])
   })
+
+  it('reads the core\'s token stream: what the core takes for a string, a comment or a name, the editor colours so', () => {
+    const source = "x = f'{a}'  # note\nlambda"
+    const kinds = tokenizeForColour(source).filter((t) => t.kind !== 'space').map((t) => [source.slice(t.start, t.end), t.kind])
+    expect(kinds).toEqual([
+      ['x', 'name'],
+      ['=', 'op'],
+      ['f', 'name'],
+      ["'{a}'", 'str'],
+      ['# note', 'comment'],
+      ['lambda', 'keyword'],
+    ])
+  })
 })
 
 describe('matchBrackets', () => {

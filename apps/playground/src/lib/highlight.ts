@@ -1,4 +1,6 @@
+import { syntaxTokens } from '@nnsize/core/syntax'
 import type { SourceSpan } from '@nnsize/core'
+import type { SyntaxTokenKind } from '@nnsize/core/syntax'
 
 /** A run of source text drawn with the same classes. */
 export interface Segment {
@@ -10,52 +12,37 @@ export interface Segment {
 /** Above this many characters the editor draws plain text: colouring would cost more than it helps. */
 export const maxHighlightChars = 20_000
 
-const KEYWORDS = new Set(['True', 'False', 'None', 'for', 'in', 'if', 'else', 'and', 'or', 'not', 'lambda', 'import', 'from', 'def', 'class', 'return'])
 const OPEN = '([{'
 const CLOSE = ')]}'
 
-interface Token {
+/** A token of the core's syntax stream, as the editor colours it; `space` fills the text between tokens. */
+export interface Token {
   start: number
   end: number
   kind: 'name' | 'call' | 'keyword' | 'num' | 'str' | 'comment' | 'bracket' | 'op' | 'space'
 }
 
-/** Splits Python-like text into coloured tokens. Tolerates anything: unknown characters are plain. */
+const KIND: Readonly<Record<SyntaxTokenKind, Token['kind']>> = { name: 'name', keyword: 'keyword', number: 'num', string: 'str', comment: 'comment', operator: 'op', bracket: 'bracket', error: 'op' }
+
+/**
+ * The core's token stream as the editor colours it: a name followed by `(` is a call, and the text between
+ * tokens is white space, so that the tokens cover the source exactly.
+ */
 export function tokenizeForColour(source: string): Token[] {
   const tokens: Token[] = []
-  const n = source.length
-  let i = 0
-  const re = {
-    space: /\s+/y,
-    comment: /#[^\n]*/y,
-    str: /(['"])(?:\\.|(?!\1)[^\\\n])*\1?/y,
-    num: /(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?/y,
-    name: /[A-Za-z_][A-Za-z0-9_]*/y,
-  }
-  const match = (pattern: RegExp): number => {
-    pattern.lastIndex = i
-    return pattern.test(source) ? pattern.lastIndex : -1
-  }
-  while (i < n) {
-    const ch = source[i]!
-    let end: number
-    if ((end = match(re.space)) > i) tokens.push({ start: i, end, kind: 'space' })
-    else if (ch === '#') tokens.push({ start: i, end: (end = match(re.comment)), kind: 'comment' })
-    else if (ch === '"' || ch === "'") tokens.push({ start: i, end: (end = match(re.str)), kind: 'str' })
-    else if ((end = match(re.num)) > i) tokens.push({ start: i, end, kind: 'num' })
-    else if ((end = match(re.name)) > i) {
-      const word = source.slice(i, end)
-      let next = end
+  let at = 0
+  for (const t of syntaxTokens(source)) {
+    if (t.start > at) tokens.push({ start: at, end: t.start, kind: 'space' })
+    let kind = KIND[t.kind]
+    if (kind === 'name') {
+      let next = t.end
       while (source[next] === ' ') next++
-      tokens.push({ start: i, end, kind: KEYWORDS.has(word) ? 'keyword' : source[next] === '(' ? 'call' : 'name' })
-    } else if (OPEN.includes(ch) || CLOSE.includes(ch)) tokens.push({ start: i, end: (end = i + 1), kind: 'bracket' })
-    else {
-      // One code point, so a surrogate pair is never split.
-      end = i + (source.codePointAt(i)! > 0xffff ? 2 : 1)
-      tokens.push({ start: i, end, kind: 'op' })
+      if (source[next] === '(') kind = 'call'
     }
-    i = end
+    tokens.push({ start: t.start, end: t.end, kind })
+    at = t.end
   }
+  if (at < source.length) tokens.push({ start: at, end: source.length, kind: 'space' })
   return tokens
 }
 
@@ -119,7 +106,7 @@ export function highlight(source: string, caret: number, errorSpan?: SourceSpan)
 
 function markError(segments: Segment[], source: string, span: SourceSpan | undefined): Segment[] {
   if (!span) return segments
-  let start = Math.max(0, Math.min(span.start, source.length))
+  const start = Math.max(0, Math.min(span.start, source.length))
   let end = Math.max(start, Math.min(span.end, source.length))
   let point = false
   if (end === start) {

@@ -1,3 +1,4 @@
+import { syntaxTokens } from '@nnsize/core/syntax'
 import type { Analysis } from '@nnsize/core'
 
 /** A true/false constructor argument of the root layer that the page offers as a switch. */
@@ -21,32 +22,29 @@ interface Argument {
 }
 
 /**
- * The top-level arguments of the call whose opening bracket is at `open`, and the offset of its
- * closing bracket. Undefined when the text there is not one well-formed call.
+ * The top-level arguments of the call whose opening bracket is at `open`, and the offset of its closing bracket,
+ * read from the core's token stream. Undefined when the text there is not one well-formed call, or holds a comment
+ * (an argument added after it would land inside it).
  */
 export function callArguments(source: string, open: number): { args: Argument[]; close: number } | undefined {
   const args: Argument[] = []
   let depth = 0
   let argStart = open + 1
-  for (let i = open; i < source.length; i++) {
-    const ch = source[i]!
-    if (ch === '"' || ch === "'") {
-      const end = source.indexOf(ch, i + 1)
-      if (end === -1) return undefined
-      i = end
-      continue
-    }
-    if (ch === '#') return undefined
-    if (ch === '(' || ch === '[' || ch === '{') depth++
-    else if (ch === ')' || ch === ']' || ch === '}') {
+  for (const t of syntaxTokens(source)) {
+    if (t.end <= open) continue
+    if (depth === 0 && t.start !== open) return undefined
+    if (t.kind === 'comment' || t.kind === 'error') return undefined
+    const text = source.slice(t.start, t.end)
+    if (t.kind === 'bracket' && '([{'.includes(text)) depth++
+    else if (t.kind === 'bracket') {
       depth--
       if (depth === 0) {
-        pushArgument(source, args, argStart, i)
-        return { args, close: i }
+        pushArgument(source, args, argStart, t.start)
+        return { args, close: t.start }
       }
-    } else if (ch === ',' && depth === 1) {
-      pushArgument(source, args, argStart, i)
-      argStart = i + 1
+    } else if (t.kind === 'operator' && text === ',' && depth === 1) {
+      pushArgument(source, args, argStart, t.start)
+      argStart = t.end
     }
   }
   return undefined

@@ -1,4 +1,4 @@
-import { NnsizeError, decodeShareState, encodeShareState, maxShareFragmentChars } from '@nnsize/core'
+import { NnsizeError, decodeShareState, encodeShareState } from '@nnsize/core'
 import type { ShareState } from '@nnsize/core'
 
 /** What the page shows when the URL carries no state: the question nnsize was made to answer. */
@@ -17,9 +17,9 @@ export interface HashReading {
 }
 
 /**
- * Reads the page state from `location.hash`. An empty fragment gives the default state;
- * a hostile or malformed one (too long, bad numbers, no `src`) gives the default state and
- * a message saying why. Never throws.
+ * Reads the page state from `location.hash`: every field as the link wrote it (the page checks each beside its
+ * control). An empty fragment gives the default state; one the core refuses (too long, malformed, no `src`) gives
+ * the default state and a message saying why. Never throws.
  */
 export function readHash(hash: string): HashReading {
   const fragment = hash.startsWith('#') ? hash.slice(1) : hash
@@ -35,26 +35,21 @@ export function readHash(hash: string): HashReading {
 /** The outcome of writing the state to a URL fragment. */
 export type HashWriting = { ok: true; fragment: string } | { ok: false; problem: string }
 
-/**
- * Encodes the state as a URL fragment (without `#`). A state too large to share gives a
- * message instead, since {@link readHash} would refuse it.
- */
+/** Encodes the state as a URL fragment (without `#`), or says why it cannot be shared (the core refuses what {@link readHash} would). */
 export function writeHash(state: ShareState): HashWriting {
-  const fragment = encodeShareState(withoutEmptyValues(state))
-  if (fragment.length > maxShareFragmentChars) {
-    return {
-      ok: false,
-      problem: `This input is too long to fit in a link (${fragment.length.toLocaleString('en-US')} characters encoded; links hold ${maxShareFragmentChars.toLocaleString('en-US')}).`,
-    }
+  try {
+    return { ok: true, fragment: encodeShareState(withoutEmptyValues(state)) }
+  } catch (error) {
+    if (NnsizeError.isInstance(error)) return { ok: false, problem: error.message }
+    throw error
   }
-  return { ok: true, fragment }
 }
 
 /** Drops options left empty, so equal states encode to equal links. */
 export function withoutEmptyValues(state: ShareState): ShareState {
   const out: ShareState = { source: state.source }
   for (const [key, value] of Object.entries(state) as Array<[keyof ShareState, ShareState[keyof ShareState]]>) {
-    if (key === 'source' || value === undefined || value === '') continue
+    if (key === 'source' || value === undefined || value === null || value === '' || value === false) continue
     ;(out as unknown as Record<string, unknown>)[key] = value
   }
   return out
@@ -62,5 +57,16 @@ export function withoutEmptyValues(state: ShareState): ShareState {
 
 /** True when two states would give the same link. */
 export function sameState(a: ShareState, b: ShareState): boolean {
-  return encodeShareState(withoutEmptyValues(a)) === encodeShareState(withoutEmptyValues(b))
+  const written = (s: ShareState): string => {
+    const w = writeHash(s)
+    return w.ok ? w.fragment : `!${w.problem}${JSON.stringify(s)}`
+  }
+  return written(a) === written(b)
+}
+
+/** The state after a file (a `config.json`, a text file of statements) replaced the model: its input shape goes with the old model. */
+export function withLoadedSource(state: ShareState, source: string): ShareState {
+  const next: ShareState = { ...state, source }
+  delete next.input
+  return next
 }

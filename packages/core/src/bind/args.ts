@@ -181,3 +181,30 @@ export function module(name: string, options?: Options<ModuleNode | null> & { op
 export function any(name: string, options?: Options<Value>): ArgSpec<Value> {
   return spec(name, options, (v) => v)
 }
+
+/** A tuple of `size` floats (`betas=(0.9, 0.999)`); the entries listed in `nullable` may also be `None`. */
+export function floats(name: string, size: number, options?: Options<Array<number | null>> & { nullable?: readonly number[] }): ArgSpec<Array<number | null>> {
+  return spec(name, options, (v, span, n) => {
+    if ((v.kind !== 'tuple' && v.kind !== 'list') || v.items.length !== size) throw typeError(n, `a tuple of ${size} numbers`, v, span)
+    return v.items.map((item, i) => {
+      if (item.kind === 'none' && options?.nullable?.includes(i)) return null
+      if (item.kind === 'float') return item.value
+      if (item.kind === 'int') return Number(item.value)
+      throw typeError(`${n}[${i}]`, 'a number', item, span)
+    })
+  })
+}
+
+/** A string argument that may be `None`, optionally one of `choices`. */
+export function optionalStr<T extends string>(name: string, options?: Options<T | null> & { choices?: readonly T[] }): ArgSpec<T | null> {
+  const text = str<T>(name, { choices: options?.choices })
+  return spec(name, options, (v, span, n) => {
+    if (v.kind === 'none') return null
+    try {
+      return text.coerce(v, span, n)
+    } catch (error) {
+      if (!NnsizeError.isInstance(error) || !options?.choices) throw error
+      throw new NnsizeError(error.code, `\`${n}\` must be \`None\` or one of ${options.choices.map((c) => `'${c}'`).join(', ')}, got \`${showValue(v)}\`.`, { span })
+    }
+  })
+}

@@ -17,9 +17,17 @@ export interface TensorEntry {
   /** Buffers only: whether `state_dict()` holds it. */
   persistent: boolean
   elementCount: bigint
+  /** Elements × the dtype's size, or the exact stored bytes of a tensor read from a weight file ({@link TensorDef.bytes}). */
   bytes: bigint
+  /** The weight file's own name of the element type, for tensors read from a file ({@link TensorDef.storageType}). */
+  storageType?: string | undefined
   /** The definition itself (identity = sharing). */
   def: TensorDef
+}
+
+/** Bytes of one tensor: its exact stored bytes when known, else `elements × dtype size`. */
+export function tensorBytes(def: TensorDef, elements: bigint = numel(def.shape)): bigint {
+  return def.bytes ?? elements * BigInt(dtypeBytes[def.dtype])
 }
 
 /** Parameter totals. */
@@ -83,7 +91,8 @@ function tensorEntry(name: string, def: TensorDef): TensorEntry {
     trainable: def.kind === 'parameter' && def.requiresGrad,
     persistent: def.persistent,
     elementCount,
-    bytes: elementCount * BigInt(dtypeBytes[def.dtype]),
+    bytes: tensorBytes(def, elementCount),
+    ...(def.storageType !== undefined ? { storageType: def.storageType } : {}),
     def,
   }
 }
@@ -130,17 +139,20 @@ export function countTensors(root: ModuleNode): { params: ParamCounts; buffers: 
     if (def === null || seen.has(def)) return
     seen.add(def)
     const count = elementCount(def.shape)
-    const size = dtypeBytes[def.dtype]
+    // A tensor read from a weight file may carry its exact stored bytes.
+    const exact = def.bytes
+    const size = exact === undefined ? dtypeBytes[def.dtype] : 1
+    const sized = exact ?? count
     if (def.kind === 'buffer') {
       bufferTotal.add(count)
-      bufferBytes.add(count, size)
+      bufferBytes.add(sized, size)
       return
     }
     total.add(count)
-    bytes.add(count, size)
+    bytes.add(sized, size)
     if (def.requiresGrad) {
       trainable.add(count)
-      trainableBytes.add(count, size)
+      trainableBytes.add(sized, size)
     }
   }
   const modules = new Set<ModuleNode>([root])
@@ -202,7 +214,7 @@ function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null 
       if (seenTensors.has(t)) return null
       seenTensors.add(t)
       const count = numel(t.shape)
-      const size = count * BigInt(dtypeBytes[t.dtype])
+      const size = tensorBytes(t, count)
       own[i]! += count
       total[i]! += count
       bytes[i]! += size
@@ -217,7 +229,7 @@ function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null 
       seenTensors.add(t)
       const count = numel(t.shape)
       bufferTotal[i]! += count
-      bufferBytes[i]! += count * BigInt(dtypeBytes[t.dtype])
+      bufferBytes[i]! += tensorBytes(t, count)
     }
   }
   for (let i = n - 1; i > 0; i--) {
@@ -285,7 +297,7 @@ function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
   const zero = (): Subtree => ({ params: { total: 0n, trainable: 0n, frozen: 0n, bytes: 0n, trainableBytes: 0n, frozenBytes: 0n }, buffers: { total: 0n, bytes: 0n }, shared: null })
   const add = (into: Subtree, t: TensorDef): void => {
     const count = numel(t.shape)
-    const bytes = count * BigInt(dtypeBytes[t.dtype])
+    const bytes = tensorBytes(t, count)
     if (t.kind === 'buffer') {
       into.buffers.total += count
       into.buffers.bytes += bytes

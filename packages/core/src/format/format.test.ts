@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { NnsizeError } from '../errors.js'
 import { formatBytes } from './bytes.js'
-import { formatErrorWithSource } from './error.js'
 import { decimal, formatCompact, formatCount, formatPercent, jsonInteger } from './number.js'
 
 describe('formatCount', () => {
@@ -41,29 +39,5 @@ describe('jsonInteger', () => {
   it('keeps safe integers as numbers and writes larger ones as strings', () => {
     expect(jsonInteger(2n ** 53n - 1n)).toBe(9007199254740991)
     expect(jsonInteger(2n ** 53n)).toBe('9007199254740992')
-  })
-})
-
-describe('formatErrorWithSource', () => {
-  it('puts a caret under the span', () => {
-    const error = new NnsizeError('argument-value', '`in_channels` must be divisible by `groups` (got 30 and 4).', { span: { start: 28, end: 29 } })
-    expect(formatErrorWithSource(error, 'nn.Conv2d(30, 64, 3, groups=4)')).toBe(
-      [
-        'error[argument-value]: `in_channels` must be divisible by `groups` (got 30 and 4).',
-        ' --> 1:29',
-        '  |',
-        '1 | nn.Conv2d(30, 64, 3, groups=4)',
-        '  |                             ^',
-      ].join('\n'),
-    )
-  })
-
-  it('finds the line of a multi-line source', () => {
-    const error = new NnsizeError('syntax', 'x', { span: { start: 8, end: 11 } })
-    expect(formatErrorWithSource(error, 'a = 1\n  b c\n')).toContain('2 |   b c\n  |   ^')
-  })
-
-  it('shows only the message without a span', () => {
-    expect(formatErrorWithSource(new NnsizeError('option', 'bad'), 'x')).toBe('error[option]: bad')
   })
 })

@@ -3,7 +3,8 @@ import type { ParamCounts, BufferCounts } from '../count/count.js'
 import type { DType } from '../tensor/dtype.js'
 import { jsonInteger } from './number.js'
 import { formatFormula } from './formula.js'
-import type { KVCacheInfo, ModelInfo } from '../zoo/hf/model.js'
+import type { KVCacheInfo, ModelInfo, StateCacheInfo } from '../zoo/hf/model.js'
+import type { CheckpointDType } from '../zoo/hf/dtype.js'
 
 /** An exact integer in JSON: a number up to 2^53 − 1, a decimal string above. */
 export type JSONInteger = number | string
@@ -59,6 +60,8 @@ export interface ModelJSON {
   breakdown: Record<string, JSONInteger>
   kvCache: (Omit<KVCacheInfo, 'bytesPerTokenFp16'> & { bytesPerTokenFp16: JSONInteger | null }) | null
   kvCacheNote: string
+  stateCache: (Omit<StateCacheInfo, 'bytesPerSequenceFp16'> & { bytesPerSequenceFp16: JSONInteger }) | null
+  dtype: CheckpointDType
   notes: string[]
 }
 
@@ -74,6 +77,8 @@ function modelJSON(m: ModelInfo): ModelJSON {
     breakdown: Object.fromEntries(Object.entries(m.breakdown).map(([k, v]) => [k, jsonInteger(v)])),
     kvCache: m.kvCache === null ? null : { ...m.kvCache, bytesPerTokenFp16: m.kvCache.bytesPerTokenFp16 === null ? null : jsonInteger(m.kvCache.bytesPerTokenFp16) },
     kvCacheNote: m.kvCacheNote,
+    stateCache: m.stateCache === null ? null : { ...m.stateCache, bytesPerSequenceFp16: jsonInteger(m.stateCache.bytesPerSequenceFp16) },
+    dtype: { ...m.dtype },
     notes: [...m.notes],
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decimal, formatCount } from './number.js'
+import { decimal, formatCount, significantDecimal } from './number.js'
 
 describe('formatCount', () => {
   it('groups thousands with commas', () => {
@@ -28,5 +28,14 @@ describe('decimal', () => {
     expect(decimal(1180672n, 1048576n, 2)).toBe('1.13')
     expect(decimal(1234567890n, 1n, 0)).toBe('1,234,567,890')
     expect(decimal(5n, 100n, 1)).toBe('0.1')
+  })
+})
+
+describe('significantDecimal', () => {
+  it('shows as many decimals as four significant digits need, exactly', () => {
+    expect(significantDecimal(4000n, 58n, 4)).toBe('68.97')
+    expect(significantDecimal(100n, 7_000_000_000n, 4)).toBe('0.00000001429')
+    expect(significantDecimal(100n, 1n, 4)).toBe('100.0')
+    expect(significantDecimal(0n, 5n, 4)).toBe('0.0')
   })
 })

@@ -42,6 +42,20 @@ export function decimal(numerator: bigint, denominator: bigint, digits: number):
   return `${negative ? '-' : ''}${groupThousands(whole.toString())}${digits > 0 ? `.${frac}` : ''}`
 }
 
+/**
+ * `numerator / denominator` with as many decimals as it takes to show `significant` significant digits (at least
+ * one decimal, at most 30), rounded half-up exactly, without grouping: `(1n, 7_000_000_000n, 4)` → `"0.0000000001429"`.
+ */
+export function significantDecimal(numerator: bigint, denominator: bigint, significant: number): string {
+  let text = '0.0'
+  if (numerator === 0n) return text
+  for (let digits = 1; digits <= 30; digits++) {
+    text = decimal(numerator, denominator, digits).replace(/,/g, '')
+    if (text.replace(/^-/, '').replace('.', '').replace(/^0+/, '').length >= significant) return text
+  }
+  return text
+}
+
 /** A share as a percentage with one decimal: `(1n, 3n)` → `"33.3%"`. */
 export function formatPercent(part: bigint, whole: bigint): string {
   if (whole === 0n) return '0.0%'

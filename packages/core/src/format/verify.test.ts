@@ -76,4 +76,23 @@ describe('verifySnippet', () => {
     expect(py).toContain('device = "cuda" if torch.cuda.is_available() else "cpu"\n')
     expect(py).toContain('if device == "cuda":\n    check("activation bytes saved for backward"')
   })
+  it('names the PyTorch release whose figures it checks, and notes another one at run time', () => {
+    const py = verifySnippet(analyze('nn.LSTM(4, 8)', { input: '3,2,4', device: 'cpu' }))
+    expect(py).toContain("# forward pass: activation bytes follow PyTorch 2.13's CPU kernels")
+    expect(py).toContain('modelled = "2.13"')
+    expect(py).toContain('check("activation bytes saved for backward", activation_bytes, 29_120)')
+    const old = verifySnippet(analyze('nn.LSTM(4, 8)', { input: '3,2,4', device: 'cpu', torch: '1.13' }))
+    expect(old).toContain('modelled = "1.13"')
+    expect(old).toContain('check("activation bytes saved for backward", activation_bytes, 1344)')
+  })
+  it('passes an LSTM its initial state as one (h_0, c_0) tuple', () => {
+    expect(verifySnippet(analyze('nn.LSTM(4, 8)', { input: '3,2,4; 1,2,8; 1,2,8', device: 'cpu' }))).toContain('    out = model(x0, (x1, x2))')
+  })
+  it('runs one forward pass before counting a model with lazy modules', () => {
+    const py = verifySnippet(analyze('nn.Sequential(nn.LazyLinear(4), nn.ReLU())', { input: '2,3', device: 'cpu' }))
+    const materialise = py.indexOf('with torch.no_grad():\n    model(torch.zeros((2, 3), dtype=torch.float32))')
+    expect(materialise).toBeGreaterThan(0)
+    expect(materialise).toBeLessThan(py.indexOf('check("parameters"'))
+    expect(verifySnippet(analyze('nn.Linear(2, 3)', { input: '2,2', device: 'cpu' }))).not.toContain('torch.no_grad')
+  })
 })

@@ -7,6 +7,8 @@ import { stringLiteral, unparse } from '../python/unparse.js'
 import { findModel } from '../zoo/hf/catalogue.js'
 import { parseJSON } from '../zoo/hf/json.js'
 import { models } from '../zoo/index.js'
+import { layers } from '../layers/index.js'
+import { isLazy } from '../layers/lazy.js'
 import { formatBytes } from './bytes.js'
 
 /** A Python integer literal with `_` between thousands: `295_168`. */
@@ -30,9 +32,10 @@ function check(expression: string, value: string, what: string): string {
 }
 
 const modelNames = new Set(models.map((m) => m.name))
+const lazyNames = new Set(layers.filter(isLazy).map((l) => l.name))
 
-/** True when the tree names torchvision or one of its model builders (`resnet50`), so that the script imports them. */
-function usesTorchvision(tree: Node): boolean {
+/** True when some `Name` or attribute of the tree satisfies `test` (`torchvision`, `resnet50`, `nn.LazyLinear`). */
+function namesSome(tree: Node, test: (name: string) => boolean): boolean {
   const stack: unknown[] = [tree]
   while (stack.length > 0) {
     const node = stack.pop()
@@ -41,11 +44,44 @@ function usesTorchvision(tree: Node): boolean {
       for (const item of node) stack.push(item)
       continue
     }
-    const n = node as { type?: string; id?: string }
-    if (n.type === 'Name' && n.id !== undefined && (n.id === 'torchvision' || modelNames.has(n.id))) return true
+    const n = node as { type?: string; id?: string; attr?: string }
+    if (n.type === 'Name' && n.id !== undefined && test(n.id)) return true
+    if (n.type === 'Attribute' && n.attr !== undefined && test(n.attr)) return true
     for (const key in node) if (key !== 'start' && key !== 'end') stack.push((node as Record<string, unknown>)[key])
   }
   return false
+}
+
+/** True when the tree names torchvision or one of its model builders (`resnet50`), so that the script imports them. */
+function usesTorchvision(tree: Node): boolean {
+  return namesSome(tree, (name) => name === 'torchvision' || modelNames.has(name))
+}
+
+/** Whether the analysed program builds a `Lazy*` module, whose tensors exist only after a first forward pass. */
+function usesLazyModules(analysis: Analysis): boolean {
+  const isLazyName = (name: string): boolean => lazyNames.has(name)
+  if (analysis.program) {
+    return Object.values(analysis.program.files).some((text) => {
+      try {
+        return namesSome(parse(text), isLazyName)
+      } catch {
+        return false
+      }
+    })
+  }
+  try {
+    return namesSome(parse(analysis.input), isLazyName)
+  } catch {
+    return false
+  }
+}
+
+/** The arguments of the forward call for inputs named `names`, as the reference measurement calls each module. */
+function callArguments(module: string, names: readonly string[]): string {
+  if (module === 'MultiheadAttention') return names.length === 1 ? 'x0, x0, x0' : names.length === 2 ? 'x0, x1, x1' : names.join(', ')
+  // nn.LSTM takes its initial state as one tuple (h_0, c_0).
+  if (module === 'LSTM' && names.length === 3) return `${names[0]}, (${names[1]}, ${names[2]})`
+  return names.join(', ')
 }
 
 /**
@@ -152,6 +188,12 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
   const bytes = analysis.params.bytes + analysis.buffers.bytes
   if (bytes >= 1024n ** 3n && !analysis.model) lines.splice(lines.lastIndexOf(''), 0, `# Building the model allocates ${formatBytes(bytes)} of memory.`)
   lines.push('', 'def check(what, got, expected):', '    assert got == expected, f"{what}: PyTorch gives {got!r}, nnsize gives {expected!r}"', '')
+  const f = analysis.model ? undefined : analysis.forward
+  if (f && usesLazyModules(analysis)) {
+    // Lazy modules have no tensor shapes before their first forward pass: run one (without autograd) first.
+    const lazyInputs = f.inputs.map((spec) => `torch.zeros(${pyTuple(spec.shape)}, dtype=torch.${spec.dtype === 'int64' ? 'long' : spec.dtype})`)
+    lines.push('# lazy modules infer their sizes on the first forward pass', 'with torch.no_grad():', `    model(${callArguments(analysis.module, lazyInputs)})`, '')
+  }
 
   const params = analysis.tensors.filter((t) => t.kind === 'parameter')
   // A config's non-persistent buffers (rotary tables) change between transformers releases: only what a checkpoint holds is checked.
@@ -180,8 +222,7 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
     lines.push(check(`[(n, ${describe}) for n, t in model.named_buffers()${persistentOnly ? ' if n in model.state_dict()' : ''}]`, 'expected_buffers', 'buffer names, shapes and dtypes'))
   }
 
-  const f = analysis.forward
-  if (f && !analysis.model) {
+  if (f) {
     const profile = f.device
     const inputs = f.inputs.map((spec, i) =>
       spec.dtype === 'int64'
@@ -189,13 +230,15 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
         : `x${i} = torch.randn(${pyTuple(spec.shape)}, dtype=torch.${spec.dtype}, device=device, requires_grad=True)`,
     )
     const names = f.inputs.map((_, i) => `x${i}`)
-    let call = names.join(', ')
-    if (analysis.module === 'MultiheadAttention') call = names.length === 1 ? 'x0, x0, x0' : names.length === 2 ? 'x0, x1, x1' : call
+    const call = callArguments(analysis.module, names)
     lines.push(
       '',
       profile === 'cuda'
-        ? "# forward pass: activation bytes follow PyTorch's CUDA kernels, checked where CUDA is available (nnsize --device cpu writes a CPU check)"
-        : "# forward pass: activation bytes follow PyTorch's CPU kernels",
+        ? `# forward pass: activation bytes follow PyTorch ${f.torch}'s CUDA kernels, checked where CUDA is available (nnsize --device cpu writes a CPU check)`
+        : `# forward pass: activation bytes follow PyTorch ${f.torch}'s CPU kernels`,
+      `modelled = ${pyString(f.torch)}`,
+      'if ".".join(torch.__version__.split(".")[:2]) != modelled:',
+      '    print(f"note: nnsize modelled PyTorch {modelled} (its `torch` option); this is PyTorch {torch.__version__}, whose kernels may save other tensors")',
       profile === 'cuda' ? 'device = "cuda" if torch.cuda.is_available() else "cpu"' : 'device = "cpu"',
       'model = model.to(device).train()',
       ...inputs,
@@ -212,7 +255,7 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
       '',
       'with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):',
       `    out = model(${call})`,
-      'out = out[0] if isinstance(out, (tuple, list)) else out',
+      'out = out[0] if isinstance(out, (tuple, list)) else next(iter(out.values())) if isinstance(out, dict) else out',
       `state = {storage(t)[0] for t in [*model.parameters(), *model.buffers()]}`,
       `inputs = {storage(t)[0] for t in [${names.join(', ')}]}`,
       'activation_bytes = sum(n for p, n in saved.items() if p not in state and p not in inputs)',

@@ -33,7 +33,9 @@ export function parseInputShapes(input: string | readonly number[] | ReadonlyArr
       const [dims = '', dtypeName, ...extra] = part.split(':')
       if (extra.length > 0) throw new NnsizeError('option', `Input shape \`${part.trim()}\` has more than one \`:dtype\`.`)
       if (dtypeName !== undefined) {
-        const dtype = dtypeAliases[dtypeName.trim().replace(/^torch\./, '')]
+        const key = dtypeName.trim().replace(/^torch\./, '')
+        // Only the table's own names: `constructor` or `__proto__` are not dtypes.
+        const dtype = Object.hasOwn(dtypeAliases, key) ? dtypeAliases[key] : undefined
         if (!dtype) {
           const suggestions = suggest(dtypeName.trim(), Object.keys(dtypeAliases))
           throw new NnsizeError('option', `\`${dtypeName.trim()}\` in input shape \`${part.trim()}\` is not a dtype.${didYouMean(suggestions)}`, { suggestions })

@@ -73,6 +73,20 @@ describe('parseInputShapes (through analyze)', () => {
     expect(() => analyze('nn.ReLU()', { input: '2,3:flaot16' })).toThrow('Did you mean `float16`')
   })
 
+  it('takes only dtype names as dtypes, never the properties every JavaScript object has', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'torch.constructor']) {
+      let error: unknown
+      try {
+        analyze('nn.ReLU()', { input: `1,3:${name}` })
+      } catch (caught) {
+        error = caught
+      }
+      expect(NnsizeError.isInstance(error), name).toBe(true)
+      expect((error as NnsizeError).code).toBe('option')
+      expect((error as NnsizeError).message).toContain(`\`${name}\` in input shape \`1,3:${name}\` is not a dtype.`)
+    }
+  })
+
   it('gives a half-precision model half-precision inputs', () => {
     const r = analyze('nn.Sequential(nn.Linear(4, 8), nn.ReLU()).half()', { input: '2,4', device: 'cpu' })
     expect(r.forward!.inputs[0]!.dtype).toBe('float16')

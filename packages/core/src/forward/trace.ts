@@ -1,9 +1,11 @@
 import { NnsizeError } from '../errors.js'
 import { paramsOf } from '../model/module.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
-import { dtypeBytes } from '../tensor/dtype.js'
+import { dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { formatShape, numel } from '../tensor/shape.js'
+import { defaultTorchVersion } from './torch-version.js'
+import type { TorchVersion } from './torch-version.js'
 
 /** Which kernels' saved tensors to model: PyTorch's CPU kernels or its CUDA kernels. */
 export type DeviceProfile = 'cpu' | 'cuda'
@@ -25,6 +27,26 @@ export interface Tensor {
   readonly shape: readonly number[]
   readonly dtype: DType
   readonly storage: Storage
+  /**
+   * Whether autograd tracks it: float inputs and parameters that require grad do, and so does every result
+   * of an op with such an operand. An op saves an operand only when the gradient it is needed for exists.
+   */
+  readonly requiresGrad: boolean
+}
+
+/**
+ * A kernel the trace assumed for one call, where PyTorch chooses among several (scaled-dot-product attention
+ * backends, oneDNN or cuDNN recurrent kernels) and the saved tensors depend on the choice.
+ */
+export interface KernelChoice {
+  /** Dotted path of the module that made the call (`''` for the root). */
+  path: string
+  /** The operation, as PyTorch names it (`scaled_dot_product_attention`, `lstm`). */
+  op: string
+  /** The kernel assumed (`flash attention (CPU)`, `oneDNN mkldnn_rnn_layer`). */
+  kernel: string
+  /** Why it was chosen, and what would change the choice at run time; absent when nothing would. */
+  note?: string
 }
 
 /** What the forward pass measured for one module (its own work plus its children's). */
@@ -52,10 +74,17 @@ export interface ModuleStats {
 export interface ForwardContext {
   /** The kernel family being modelled. */
   readonly device: DeviceProfile
-  /** A new tensor with its own storage. */
-  tensor(shape: readonly number[], dtype?: DType): Tensor
+  /** The PyTorch release whose kernels are modelled. */
+  readonly torch: TorchVersion
+  /**
+   * A new tensor with its own storage. `requiresGrad` defaults to whether the dtype can carry gradients;
+   * ops pass whether any operand requires grad.
+   */
+  tensor(shape: readonly number[], dtype?: DType, requiresGrad?: boolean): Tensor
   /** A view of `source`'s storage with another shape (`view`, `reshape` of contiguous data, `flatten`). */
   view(source: Tensor, shape: readonly number[], dtype?: DType): Tensor
+  /** Records the kernel assumed for an op of the current module (listed once per module, op and kernel). */
+  assume(choice: Omit<KernelChoice, 'path'>): void
   /** Marks tensors as saved for backward. Parameters and buffers are never counted. */
   save(...tensors: Tensor[]): void
   /** Marks tensors as read now (keeps them alive for the inference-peak measure). */
@@ -70,8 +99,11 @@ export interface ForwardContext {
   run(child: ModuleNode, inputs: readonly Tensor[], name: string, options?: Readonly<Record<string, unknown>>): Tensor[]
   /** A parameter or buffer of `module` as a tensor (its storage is never counted as an activation). */
   state(module: ModuleNode, name: string): Tensor
-  /** A shape error that names the current module, its path and where it is in the source. */
-  error(message: string): NnsizeError
+  /**
+   * An error that names the current module, its path and where it is in the source: a `shape` error, or a
+   * `limit` error for a size beyond what nnsize represents.
+   */
+  error(message: string, code?: 'shape' | 'limit'): NnsizeError
 }
 
 /** An input given to the forward pass. */
@@ -94,10 +126,15 @@ export interface ForwardResult {
   savedBytesWithInput: bigint
   /** The most bytes of activations (inputs included) alive at once in a no-grad forward. */
   inferencePeakBytes: bigint
+  /** The kernels assumed where PyTorch chooses at run time, in call order. */
+  kernels: KernelChoice[]
 }
 
-/** Runs the forward pass of `root` on tensors of the given shapes, without any arithmetic on values. */
-export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], device: DeviceProfile): ForwardResult {
+/**
+ * Runs the forward pass of `root` on tensors of the given shapes, without any arithmetic on values, with the
+ * kernels of PyTorch `torch` (default: the current release) on `device`.
+ */
+export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], device: DeviceProfile, torch: TorchVersion = defaultTorchVersion): ForwardResult {
   let nextId = 0
   let clock = 0
   const storages: Storage[] = []
@@ -105,21 +142,32 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
   const stateTensors = new Map<TensorDef, Tensor>()
   const stats = new Map<ModuleNode, ModuleStats>()
   const stack: ModuleStats[] = []
+  const kernels: KernelChoice[] = []
+  const kernelKeys = new Set<string>()
 
-  const allocate = (shape: readonly number[], dtype: DType, origin: Storage['origin']): Tensor => {
+  const allocate = (shape: readonly number[], dtype: DType, origin: Storage['origin'], requiresGrad: boolean): Tensor => {
     for (const d of shape) {
+      if (d > Number.MAX_SAFE_INTEGER) throw ctx.error(`would make a size beyond the largest supported size ${Number.MAX_SAFE_INTEGER} (\`limits.maxDimension\`).`, 'limit')
       if (!Number.isSafeInteger(d) || d < 0) throw ctx.error(`produced an invalid size ${formatShape(shape)}`)
     }
     clock++
     const storage: Storage = { id: nextId++, bytes: numel(shape) * BigInt(dtypeBytes[dtype]), origin, allocatedAt: clock, lastUse: clock }
     if (origin !== 'state') storages.push(storage)
-    return { shape: [...shape], dtype, storage }
+    return { shape: [...shape], dtype, storage, requiresGrad }
   }
 
   const ctx: ForwardContext = {
     device,
-    tensor: (shape, dtype = 'float32') => allocate(shape, dtype, 'activation'),
-    view: (source, shape, dtype) => ({ shape: [...shape], dtype: dtype ?? source.dtype, storage: source.storage }),
+    torch,
+    tensor: (shape, dtype = 'float32', requiresGrad = isFloatingDType(dtype)) => allocate(shape, dtype, 'activation', requiresGrad),
+    view: (source, shape, dtype) => ({ shape: [...shape], dtype: dtype ?? source.dtype, storage: source.storage, requiresGrad: source.requiresGrad }),
+    assume: (choice) => {
+      const path = stack.at(-1)?.path ?? ''
+      const key = `${path}\u0000${choice.op}\u0000${choice.kernel}`
+      if (kernelKeys.has(key)) return
+      kernelKeys.add(key)
+      kernels.push({ path, ...choice })
+    },
     save: (...tensors) => {
       for (const t of tensors) {
         if (t.storage.origin === 'state' || saved.has(t.storage)) continue
@@ -150,15 +198,15 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
       if (!def) throw new NnsizeError('shape', `\`${module.type}\` has no tensor \`${name}\`.`)
       let t = stateTensors.get(def)
       if (!t) {
-        t = allocate(def.shape, def.dtype, 'state')
+        t = allocate(def.shape, def.dtype, 'state', def.kind === 'parameter' && def.requiresGrad)
         stateTensors.set(def, t)
       }
       return t
     },
-    error: (message) => {
+    error: (message, code = 'shape') => {
       const top = stack.at(-1)
       const where = top ? (top.path === '' ? `\`${top.module.type}\`` : `\`${top.path}\` (${top.module.type})`) : 'the model'
-      return new NnsizeError('shape', `${where} ${message}`, { span: top?.module.span })
+      return new NnsizeError(code, `${where} ${message}`, { span: top?.module.span })
     },
   }
 
@@ -184,7 +232,8 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     }
   }
 
-  const inputTensors = inputs.map((spec) => allocate(spec.shape, spec.dtype, 'input'))
+  // Float inputs require grad, as the reference measurement makes them; index inputs cannot.
+  const inputTensors = inputs.map((spec) => allocate(spec.shape, spec.dtype, 'input', isFloatingDType(spec.dtype)))
   const outputs = call(root, inputTensors, '')
   const end = clock + 1
   for (const t of outputs) t.storage.lastUse = end
@@ -203,6 +252,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     savedBytes,
     savedBytesWithInput,
     inferencePeakBytes: peakLiveBytes(storages, end),
+    kernels,
   }
 }
 

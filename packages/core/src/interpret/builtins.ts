@@ -103,7 +103,7 @@ function lazy(name: string, next: Iter): Value {
 }
 
 /** Python's `int(text)`: underscores between digits, surrounding spaces, a sign. */
-function parseInt(text: string, base: number, span: SourceSpan): bigint {
+function parsePythonInt(text: string, base: number, span: SourceSpan): bigint {
   const t = text.trim().replace(/(?<=[0-9a-zA-Z])_(?=[0-9a-zA-Z])/g, '')
   const m = /^([+-]?)(0[xob])?([0-9a-zA-Z]+)$/i.exec(t)
   const prefix = m?.[2]?.toLowerCase()
@@ -140,7 +140,7 @@ export function toInt(it: Interpreter, v: Value, span: SourceSpan, base?: Value)
       if (!Number.isFinite(v.value)) raise(Number.isNaN(v.value) ? 'ValueError' : 'OverflowError', 'argument-value', `Cannot convert float ${v.value} to integer.`, span)
       return int(BigInt(Math.trunc(v.value)))
     case 'str':
-      return int(parseInt(v.value, base ? Number(needInt(base, 'base', span)) : 10, span))
+      return int(parsePythonInt(v.value, base ? Number(needInt(base, 'base', span)) : 10, span))
     case 'placeholder':
       throw placeholderError(v, span)
     case 'tensor':

@@ -10,7 +10,7 @@ import type { LayerLookup } from '../model/construct.js'
 import { buffersOf, childrenOf, createModule, paramsOf } from '../model/module.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import type { Operator } from '../python/ast.js'
-import { dtypeAliases, isFloatingDType } from '../tensor/dtype.js'
+import { isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { lookupInMro, makeClass } from './classes.js'
 import type { PyClass } from './classes.js'
@@ -432,12 +432,10 @@ function castModule(it: Interpreter, root: ModuleNode, dtype: DType, includeComp
   }
 }
 
-function dtypeOf(v: Value, span: SourceSpan): DType | undefined {
+function dtypeOf(v: Value): DType | undefined {
   if (v.kind === 'dtype') return v.dtype
-  if (v.kind === 'str' && Object.hasOwn(dtypeAliases, v.value)) return undefined
   if (v.kind === 'tensor') return v.dtype
   return undefined
-  void span
 }
 
 const handle = namespace('RemovableHandle', { remove: native('RemovableHandle.remove', () => NONE) })
@@ -562,7 +560,7 @@ function moduleMethods(): Record<string, Value> {
   m['bfloat16'] = cast('bfloat16', 'bfloat16')
   m['to'] = method('to', (it, node, args, span) => {
     for (const a of args) {
-      const dtype = a.name === undefined || a.name === 'dtype' ? dtypeOf(a.value, span) : undefined
+      const dtype = a.name === undefined || a.name === 'dtype' ? dtypeOf(a.value) : undefined
       if (dtype !== undefined) {
         if (!isFloatingDType(dtype)) raise('TypeError', 'argument-type', `nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${showValue({ kind: 'dtype', dtype })}.`, a.span)
         castModule(it, node, dtype, true, span)
@@ -573,7 +571,7 @@ function moduleMethods(): Record<string, Value> {
     return moduleValue(node)
   })
   m['type'] = method('type', (it, node, args, span) => {
-    const dtype = args[0] ? dtypeOf(args[0].value, span) : undefined
+    const dtype = args[0] ? dtypeOf(args[0].value) : undefined
     if (dtype === undefined) return raise('TypeError', 'argument-type', '`.type()` needs a dtype.', span)
     for (const [, n] of namedModules(it, node, '', true, span)) for (const map of [paramsOf(n), buffersOf(n)]) for (const def of map.values()) if (def) def.dtype = dtype
     return moduleValue(node)
@@ -767,8 +765,10 @@ export function moduleGetItem(it: Interpreter, node: ModuleNode, index: Value, s
 /** A tensor stored in a parameter container: wrapped in a new `Parameter` unless it is one. */
 function asParameter(value: Value, span: SourceSpan): Value {
   if (value.kind === 'none' || (value.kind === 'tensor' && value.isParameter)) return value
+  if (value.kind === 'module') return raise('TypeError', 'argument-type', `${typeName(value)} is a module; \`nn.ParameterList\` and \`nn.ParameterDict\` hold tensors (use \`nn.ModuleList\` or \`nn.ModuleDict\` for modules).`, span)
   if (value.kind !== 'tensor') return raise('TypeError', 'argument-type', `A parameter container holds tensors, got ${typeName(value)}.`, span)
-  return makeParameter(value, isFloatingDType(value.dtype), span)
+  if (!isFloatingDType(value.dtype)) return raise('RuntimeError', 'argument-value', `A \`torch.${value.dtype}\` tensor cannot be a parameter that requires grad (Only Tensors of floating point and complex dtype can require gradients).`, span)
+  return makeParameter(value, true, span)
 }
 
 /** `nn.Parameter(t, requires_grad)`: a new parameter of `t`'s shape and dtype. */

@@ -15,6 +15,7 @@ import { locate } from './exceptions.js'
 import { importModule, Importer, normalizePath } from './imports.js'
 import { Interpreter } from './interpreter.js'
 import { libraryModule } from './modules/index.js'
+import { torchvisionNamespace } from './modules/torchvision.js'
 import { layerClass } from './nn-module.js'
 import { placeholderError } from './objects.js'
 import { orderedDictClass } from './types.js'
@@ -57,31 +58,32 @@ interface Result {
   source: string
 }
 
-let expressionNames: Map<string, Value> | undefined
+const expressionNames = new Map<boolean, Map<string, Value>>()
 
 /**
  * The names an expression sees without importing anything (`nn.Linear`, bare `Linear`, `resnet50`,
- * `torch`, `F`, `OrderedDict`), after Python's builtins. A program's own names shadow them.
+ * `torch`, `F`, `OrderedDict`), after Python's builtins. A program's own names shadow them. Without
+ * `withModels`, torchvision's builders are not among them (`resnet50` is an unknown name).
  */
-function expressionBuiltins(): Map<string, Value> {
-  if (!expressionNames) {
-    const names = pythonBuiltins()
+function expressionBuiltins(withModels: boolean): Map<string, Value> {
+  let names = expressionNames.get(withModels)
+  if (!names) {
+    names = pythonBuiltins()
     const torch = libraryModule('torch')!
     const nn = libraryModule('torch.nn')!
-    const torchvision = libraryModule('torchvision')!
-    for (const layer of layers) names.set(layer.name, layerClass(layer).value)
+    for (const layer of layers) names.set(layer.name, (nn.kind === 'namespace' ? nn.members[layer.name] : undefined) ?? layerClass(layer).value)
     const builders = libraryModule('torchvision.models')
-    if (builders?.kind === 'namespace') for (const model of models) names.set(model.name, builders.members[model.name]!)
+    if (withModels && builders?.kind === 'namespace') for (const model of models) names.set(model.name, builders.members[model.name]!)
     names.set('torch', torch)
     names.set('nn', nn)
     names.set('F', libraryModule('torch.nn.functional')!)
-    names.set('torchvision', torchvision)
+    names.set('torchvision', withModels ? libraryModule('torchvision')! : torchvisionNamespace([]))
     names.set('OrderedDict', orderedDictClass.value)
     names.set('collections', libraryModule('collections')!)
     names.set('math', libraryModule('math')!)
-    expressionNames = names
+    expressionNames.set(withModels, names)
   }
-  return expressionNames
+  return names
 }
 
 let fileNames: Map<string, Value> | undefined
@@ -196,15 +198,18 @@ function guarded<T>(run: () => T): T {
   }
 }
 
-/** Runs source text (an expression, statements, or a whole file pasted as one text) and returns the module it ends with. */
-export function runSource(source: string): ProgramResult {
-  return guarded(() => runSourceUnguarded(source))
+/**
+ * Runs source text (an expression, statements, or a whole file pasted as one text) and returns the module it ends
+ * with. Without `withModels` (default true), torchvision's builders are not in scope.
+ */
+export function runSource(source: string, withModels = true): ProgramResult {
+  return guarded(() => runSourceUnguarded(source, withModels))
 }
 
-function runSourceUnguarded(source: string): ProgramResult {
+function runSourceUnguarded(source: string, withModels: boolean): ProgramResult {
   const tree = parse(source)
   if (tree.body.length === 0) throw new NnsizeError('syntax', 'The input is empty: write a layer such as `nn.Linear(128, 64)`.', { span: { start: 0, end: source.length } })
-  const it = new Interpreter(new Importer(new Map(), ''), expressionBuiltins())
+  const it = new Interpreter(new Importer(new Map(), ''), expressionBuiltins(withModels))
   const globals = new Map<string, Value>()
   globals.set('__name__', { kind: 'str', value: '__input__' })
   const last = runKeepingLast(it, tree.body, globals, undefined, '__input__')

@@ -1,35 +1,17 @@
 import { bool, device, dtype, float, int, optionalFloat, optionalInt, str } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
-import type { ForwardContext } from '../forward/trace.js'
+import * as ops from '../forward/ops/index.js'
+import type { ForwardContext, Tensor } from '../forward/trace.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 import type { ArgFailure, LayerDefinition } from './define-layer.js'
-
-/**
- * What autograd keeps for backward when an element-wise activation runs out of place
- * (PyTorch's CPU kernels, checked with `saved_tensors_hooks`):
- * - `output`: the result (ReLU, Sigmoid, Tanh, the softmaxes);
- * - `input`: the input (GELU, SiLU, ELU, LeakyReLU, ...);
- * - `input+temp`: the input and one new tensor of the input's size (Softsign's `1 + |x|`, LogSigmoid's buffer on CPU);
- * - `temp`: one new tensor of the input's size that is neither (Tanhshrink's `tanh(x)`).
- */
-type Saves = 'output' | 'input' | 'input+temp' | 'temp'
-
-/**
- * What an in-place call keeps: `result` saves the modified input (its storage is the input's),
- * `clone` means autograd first copies the original input, because the backward formula needs
- * the values from before the write (ReLU6, Hardtanh, SiLU, Mish, Hardsigmoid, Hardswish, Threshold).
- */
-type InplaceSaves = 'result' | 'clone'
 
 interface ActivationSpec<A> {
   name: string
   signature: readonly ArgSpec[]
   validate?: (args: A, fail: ArgFailure) => void
-  /** What it saves, fixed or depending on the device profile. */
-  saves: Saves | ((ctx: ForwardContext) => Saves)
-  /** Present when the layer takes `inplace`. */
-  inplace?: InplaceSaves
+  /** The functional op it runs (what it saves is defined there, per release and device). */
+  op: (ctx: ForwardContext, x: Tensor, options: ops.InplaceOptions) => Tensor
 }
 
 /** An element-wise activation: same output shape, no compute counted (activations cost 0 MACs by convention). */
@@ -39,77 +21,60 @@ function activation<A extends object>(spec: ActivationSpec<A>): LayerDefinition<
     signature: spec.signature,
     ...(spec.validate ? { validate: spec.validate } : {}),
     build() {},
-    forward(self, inputs, ctx) {
-      const x = inputs[0]!
-      const inplace = spec.inplace !== undefined && (self.args as { inplace?: boolean }).inplace === true
-      if (inplace) {
-        if (spec.inplace === 'clone') ctx.save(ctx.tensor(x.shape, x.dtype))
-        else ctx.save(x)
-        return x
-      }
-      const y = ctx.tensor(x.shape, x.dtype)
-      const saves = typeof spec.saves === 'function' ? spec.saves(ctx) : spec.saves
-      if (saves === 'output') ctx.save(y)
-      if (saves === 'input' || saves === 'input+temp') ctx.save(x)
-      if (saves === 'temp' || saves === 'input+temp') ctx.save(ctx.tensor(x.shape, x.dtype))
-      return y
-    },
+    forward: (self, inputs, ctx) => spec.op(ctx, inputs[0]!, { inplace: (self.args as { inplace?: boolean }).inplace === true }),
   })
 }
 
 const inplaceArg = bool('inplace', { default: false })
 
 /** `nn.ReLU(inplace=False)`: saves its output (in place: the modified input). */
-export const relu = activation<{ inplace: boolean }>({ name: 'ReLU', signature: [inplaceArg], saves: 'output', inplace: 'result' })
+export const relu = activation<{ inplace: boolean }>({ name: 'ReLU', signature: [inplaceArg], op: ops.relu })
 
 /** `nn.ReLU6(inplace=False)`: `hardtanh(x, 0, 6)`; saves its input (in place: a copy of it). */
-export const relu6 = activation<{ inplace: boolean }>({ name: 'ReLU6', signature: [inplaceArg], saves: 'input', inplace: 'clone' })
+export const relu6 = activation<{ inplace: boolean }>({ name: 'ReLU6', signature: [inplaceArg], op: ops.relu6 })
 
 /** `nn.LeakyReLU(negative_slope=0.01, inplace=False)`: saves its input (in place: the result). */
 export const leakyRelu = activation<{ negative_slope: number; inplace: boolean }>({
   name: 'LeakyReLU',
   signature: [float('negative_slope', { default: 0.01 }), inplaceArg],
-  saves: 'input',
-  inplace: 'result',
+  op: ops.leakyRelu,
 })
 
 /** `nn.ELU(alpha=1.0, inplace=False)`: saves its input (in place: the result). */
 export const elu = activation<{ alpha: number; inplace: boolean }>({
   name: 'ELU',
   signature: [float('alpha', { default: 1.0 }), inplaceArg],
-  saves: 'input',
-  inplace: 'result',
+  op: ops.elu,
 })
 
 /** `nn.SELU(inplace=False)`: ELU with fixed scale; saves its input (in place: the result). */
-export const selu = activation<{ inplace: boolean }>({ name: 'SELU', signature: [inplaceArg], saves: 'input', inplace: 'result' })
+export const selu = activation<{ inplace: boolean }>({ name: 'SELU', signature: [inplaceArg], op: ops.selu })
 
 /** `nn.CELU(alpha=1.0, inplace=False)`: saves its input (in place: the result). */
 export const celu = activation<{ alpha: number; inplace: boolean }>({
   name: 'CELU',
   signature: [float('alpha', { default: 1.0 }), inplaceArg],
-  saves: 'input',
-  inplace: 'result',
+  op: ops.celu,
 })
 
 /** `nn.GELU(approximate='none')`: `'none'` (erf) or `'tanh'`; saves its input. */
 export const gelu = activation<{ approximate: 'none' | 'tanh' }>({
   name: 'GELU',
   signature: [str('approximate', { default: 'none', choices: ['none', 'tanh'] as const })],
-  saves: 'input',
+  op: ops.gelu,
 })
 
 /** `nn.SiLU(inplace=False)`: `x · σ(x)`; saves its input (in place: a copy of it). */
-export const silu = activation<{ inplace: boolean }>({ name: 'SiLU', signature: [inplaceArg], saves: 'input', inplace: 'clone' })
+export const silu = activation<{ inplace: boolean }>({ name: 'SiLU', signature: [inplaceArg], op: ops.silu })
 
 /** `nn.Mish(inplace=False)`: `x · tanh(softplus(x))`; saves its input (in place: a copy of it). */
-export const mish = activation<{ inplace: boolean }>({ name: 'Mish', signature: [inplaceArg], saves: 'input', inplace: 'clone' })
+export const mish = activation<{ inplace: boolean }>({ name: 'Mish', signature: [inplaceArg], op: ops.mish })
 
 /** `nn.Sigmoid()`: saves its output. */
-export const sigmoid = activation<Record<string, never>>({ name: 'Sigmoid', signature: [], saves: 'output' })
+export const sigmoid = activation<Record<string, never>>({ name: 'Sigmoid', signature: [], op: ops.sigmoid })
 
 /** `nn.Tanh()`: saves its output. */
-export const tanh = activation<Record<string, never>>({ name: 'Tanh', signature: [], saves: 'output' })
+export const tanh = activation<Record<string, never>>({ name: 'Tanh', signature: [], op: ops.tanh })
 
 /** `nn.Hardtanh(min_val=-1.0, max_val=1.0, inplace=False)`: saves its input (in place: a copy of it). */
 export const hardtanh = activation<{ min_val: number; max_val: number; inplace: boolean; min_value: number | null; max_value: number | null }>({
@@ -130,34 +95,33 @@ export const hardtanh = activation<{ min_val: number; max_val: number; inplace: 
       fail(arg, `\`max_val\` must be greater than \`min_val\` (got min_val=${min}, max_val=${max}).`)
     }
   },
-  saves: 'input',
-  inplace: 'clone',
+  op: ops.hardtanh,
 })
 
 /** `nn.Hardsigmoid(inplace=False)`: saves its input (in place: a copy of it). */
-export const hardsigmoid = activation<{ inplace: boolean }>({ name: 'Hardsigmoid', signature: [inplaceArg], saves: 'input', inplace: 'clone' })
+export const hardsigmoid = activation<{ inplace: boolean }>({ name: 'Hardsigmoid', signature: [inplaceArg], op: ops.hardsigmoid })
 
 /** `nn.Hardswish(inplace=False)`: saves its input (in place: a copy of it). */
-export const hardswish = activation<{ inplace: boolean }>({ name: 'Hardswish', signature: [inplaceArg], saves: 'input', inplace: 'clone' })
+export const hardswish = activation<{ inplace: boolean }>({ name: 'Hardswish', signature: [inplaceArg], op: ops.hardswish })
 
 /** `nn.Hardshrink(lambd=0.5)`: saves its input. */
-export const hardshrink = activation<{ lambd: number }>({ name: 'Hardshrink', signature: [float('lambd', { default: 0.5 })], saves: 'input' })
+export const hardshrink = activation<{ lambd: number }>({ name: 'Hardshrink', signature: [float('lambd', { default: 0.5 })], op: ops.hardshrink })
 
 /** `nn.Softshrink(lambd=0.5)`: saves its input. */
-export const softshrink = activation<{ lambd: number }>({ name: 'Softshrink', signature: [float('lambd', { default: 0.5 })], saves: 'input' })
+export const softshrink = activation<{ lambd: number }>({ name: 'Softshrink', signature: [float('lambd', { default: 0.5 })], op: ops.softshrink })
 
 /** `nn.Tanhshrink()`: `x − tanh(x)`; saves the intermediate `tanh(x)`. */
-export const tanhshrink = activation<Record<string, never>>({ name: 'Tanhshrink', signature: [], saves: 'temp' })
+export const tanhshrink = activation<Record<string, never>>({ name: 'Tanhshrink', signature: [], op: ops.tanhshrink })
 
 /** `nn.Softplus(beta=1.0, threshold=20.0)`: saves its input. */
 export const softplus = activation<{ beta: number; threshold: number }>({
   name: 'Softplus',
   signature: [float('beta', { default: 1.0 }), float('threshold', { default: 20.0 })],
-  saves: 'input',
+  op: ops.softplus,
 })
 
 /** `nn.Softsign()`: `x / (1 + |x|)`; the division saves its input and the denominator. */
-export const softsign = activation<Record<string, never>>({ name: 'Softsign', signature: [], saves: 'input+temp' })
+export const softsign = activation<Record<string, never>>({ name: 'Softsign', signature: [], op: ops.softsign })
 
 /**
  * `nn.LogSigmoid()`: saves its input; the CPU kernel also saves a buffer of the input's size,
@@ -166,15 +130,14 @@ export const softsign = activation<Record<string, never>>({ name: 'Softsign', si
 export const logSigmoid = activation<Record<string, never>>({
   name: 'LogSigmoid',
   signature: [],
-  saves: (ctx) => (ctx.device === 'cpu' ? 'input+temp' : 'input'),
+  op: ops.logsigmoid,
 })
 
 /** `nn.Threshold(threshold, value, inplace=False)`: saves its input (in place: a copy of it). */
 export const threshold = activation<{ threshold: number; value: number; inplace: boolean }>({
   name: 'Threshold',
   signature: [float('threshold'), float('value'), inplaceArg],
-  saves: 'input',
-  inplace: 'clone',
+  op: ops.threshold,
 })
 
 /**
@@ -190,9 +153,7 @@ export const rrelu = defineLayer<{ lower: number; upper: number; inplace: boolea
     const x = inputs[0]!
     const { lower, upper, inplace } = self.args
     if (lower > upper) throw ctx.error(`has \`lower\` greater than \`upper\` (got lower=${lower}, upper=${upper}): Lower bound should be less than or equal to the upper bound.`)
-    const y = inplace ? x : ctx.tensor(x.shape, x.dtype)
-    ctx.save(ctx.tensor(x.shape, x.dtype), inplace ? y : x)
-    return y
+    return ops.rrelu(ctx, x, { inplace })
   },
 })
 
@@ -214,19 +175,9 @@ export const prelu = defineLayer<{ num_parameters: number; init: number }>({
         throw ctx.error(`has ${n} parameters but its input has ${channels} channels (input of shape ${formatShape(x.shape)}): Mismatch of parameter numbers and input channel size.`)
       }
     }
-    ctx.save(x, ctx.state(self, 'weight'))
-    return ctx.tensor(x.shape, x.dtype)
+    return ops.prelu(ctx, x, ctx.state(self, 'weight'))
   },
 })
-
-/** Wraps `dim` into `[0, rank)` as PyTorch does (a 0-dim tensor takes dims −1 and 0), or throws its message. */
-export function wrapDim(dim: number, rank: number, ctx: ForwardContext): number {
-  const extent = Math.max(rank, 1)
-  if (dim < -extent || dim >= extent) {
-    throw ctx.error(`got \`dim=${dim}\` for an input of ${rank} dimensions: Dimension out of range (expected to be in range of [${-extent}, ${extent - 1}], but got ${dim}).`)
-  }
-  return dim < 0 ? dim + extent : dim
-}
 
 /** `nn.GLU(dim=-1)`: splits `dim` in halves `a, b` and returns `a · σ(b)`; saves its input. */
 export const glu = defineLayer<{ dim: number }>({
@@ -236,11 +187,10 @@ export const glu = defineLayer<{ dim: number }>({
   forward(self, inputs, ctx) {
     const x = inputs[0]!
     if (x.shape.length === 0) throw ctx.error('cannot take a zero-dim input: glu does not support scalars because halving size must be even.')
-    const d = wrapDim(self.args.dim, x.shape.length, ctx)
+    const d = ops.wrapDim(ctx, self.args.dim, x.shape.length)
     const size = x.shape[d]!
     if (size % 2 !== 0) throw ctx.error(`halves dimension ${d}, which has odd size ${size} (input of shape ${formatShape(x.shape)}): Halving dimension must be even.`)
-    ctx.save(x)
-    return ctx.tensor(x.shape.map((s, i) => (i === d ? s / 2 : s)), x.dtype)
+    return ops.glu(ctx, x, d)
   },
 })
 
@@ -257,10 +207,7 @@ function makeSoftmax(name: 'Softmax' | 'LogSoftmax' | 'Softmin'): LayerDefinitio
     build() {},
     forward(self, inputs, ctx) {
       const x = inputs[0]!
-      wrapDim(softmaxDim(self.args.dim, x.shape.length), x.shape.length, ctx)
-      const y = ctx.tensor(x.shape, x.dtype)
-      ctx.save(y)
-      return y
+      return ops.softmax(ctx, x, softmaxDim(self.args.dim, x.shape.length))
     },
   })
 }
@@ -282,8 +229,6 @@ export const softmax2d = defineLayer<Record<string, never>>({
     if (x.shape.length !== 3 && x.shape.length !== 4) {
       throw ctx.error(`expected input to be 3D or 4D, got ${x.shape.length}D instead (input of shape ${formatShape(x.shape)}).`)
     }
-    const y = ctx.tensor(x.shape, x.dtype)
-    ctx.save(y)
-    return y
+    return ops.softmax(ctx, x, -3)
   },
 })

@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { analyze, buildModule } from '../analyze.js'
 import { NnsizeError } from '../errors.js'
 import { traceForward } from '../forward/trace.js'
+import type { TorchVersion } from '../forward/torch-version.js'
 import { createModule } from '../model/module.js'
 import { runAttentionWithoutWeights } from './attention.js'
 import { defineLayer } from './define-layer.js'
 
-// Expected values were measured with PyTorch 1.13 (CPU, training mode, saved_tensors_hooks,
+// Expected values were measured with PyTorch 1.13 and 2.13 (CPU, training mode, saved_tensors_hooks,
 // each storage counted once). One shape means `m(x, x, x)`, two `m(q, kv, kv)`, three `m(q, k, v)`.
 
-function run(expr: string, input: number[][], device: 'cpu' | 'cuda' = 'cpu') {
-  const r = analyze(expr, { input, device })
+function run(expr: string, input: number[][], device: 'cpu' | 'cuda' = 'cpu', torch: TorchVersion = '1.13') {
+  const r = analyze(expr, { input, device, torch })
   const f = r.forward!
   return { r, f, saved: f.savedBytes, withInput: f.savedBytesWithInput, shapes: f.outputs.map((t) => [...t.shape]) }
 }
@@ -73,11 +74,12 @@ describe('multiheadAttention', () => {
     ])
   })
 
-  it('counts the projections, QKᵀ and AV', () => {
+  it('counts the projections, QKᵀ and AV, and the average of the returned weights over heads', () => {
     // L = S = 3, batch 2, embed 8, 2 heads of 4: in-proj 3·2·8·24 = 1152, QKᵀ and AV 2·2·3·3·4 = 144 each,
-    // out-proj 3·2·8·8 = 384.
+    // out-proj 3·2·8·8 = 384, averaging the weights over heads 2·2·3·3 = 36.
     const { f } = run('nn.MultiheadAttention(8, 2)', [[3, 2, 8]])
-    expect(f.macs).toBe(1824n)
+    expect(f.macs).toBe(1860n)
+    expect(run('nn.MultiheadAttention(8, 2)', [[3, 2, 8]], 'cpu', '2.13').f.macs).toBe(1860n)
     expect(f.modules.map((m) => m.path)).toEqual([''])
   })
 
@@ -109,7 +111,8 @@ describe('multiheadAttention', () => {
     expect(shapes).toEqual([[3, 8], [3, 3]])
     expect(saved).toBe(472n)
     expect(withInput).toBe(568n)
-    expect(f.macs).toBe(912n)
+    // + averaging the 2·3·3 weights over heads
+    expect(f.macs).toBe(912n + 18n)
   })
 
   it('keeps k and v as views of the packed projection for one token of one sequence', () => {
@@ -123,7 +126,7 @@ describe('multiheadAttention', () => {
     expect(shapes).toEqual([[3, 2, 8], [2, 3, 5]])
     expect(saved).toBe(1280n)
     expect(withInput).toBe(1792n)
-    expect(f.macs).toBe(2528n)
+    expect(f.macs).toBe(2528n + 60n)
   })
 
   it('extends the keys with bias_k and a zero position', () => {
@@ -131,8 +134,8 @@ describe('multiheadAttention', () => {
     expect(shapes).toEqual([[3, 2, 8], [2, 3, 7]])
     expect(saved).toBe(1632n)
     expect(withInput).toBe(2224n)
-    // q 3·2·8·8 + k 5·2·4·8 + v 5·2·6·8 + QKᵀ, AV 2·2·3·7·4 each + out 3·2·8·8
-    expect(f.macs).toBe(2240n)
+    // q 3·2·8·8 + k 5·2·4·8 + v 5·2·6·8 + QKᵀ, AV 2·2·3·7·4 each + out 3·2·8·8, + the average over heads 2·2·3·7
+    expect(f.macs).toBe(2240n + 84n)
   })
 
   it('rejects embed_dim not divisible by num_heads', () => {
@@ -194,11 +197,64 @@ describe('runAttentionWithoutWeights', () => {
       defineLayer({ name: 'Wrapper', signature: [], build() {}, forward: (_self, inputs, ctx) => runAttentionWithoutWeights(ctx, attention, inputs, 'attn') }),
     )
     wrapper.children.set('attn', attention)
-    const r = traceForward(wrapper, [{ shape: [3, 2, 8], dtype: 'float32' }], 'cpu')
+    const r = traceForward(wrapper, [{ shape: [3, 2, 8], dtype: 'float32' }], 'cpu', '1.13')
     expect(r.outputs.map((t) => [...t.shape])).toEqual([[3, 2, 8]])
     // need_weights=False: no int64 head-count scalar (8 bytes).
     expect(r.savedBytes).toBe(920n)
+    expect(r.macs).toBe(1824n)
     // The next plain call returns the weights again.
     expect(traceForward(attention, [{ shape: [3, 2, 8], dtype: 'float32' }], 'cpu').outputs).toHaveLength(2)
+  })
+})
+
+describe('multiheadAttention under PyTorch 2.13 (the default)', () => {
+  const current = (expr: string, input: number[][], device: 'cpu' | 'cuda' = 'cpu') => run(expr, input, device, '2.13')
+
+  it('lays the packed projection out as one (3, L, N, E) tensor that q, k and v view, and scales q by a number it does not save', () => {
+    // packed q/k/v 3·3·2·8 = 144 floats (576 B), q·√(1/4) 48 floats, softmax 36, merged heads 48: 1104 B;
+    // averaging the weights is a `mean`, which saves nothing.
+    const { saved, withInput, shapes } = current('nn.MultiheadAttention(8, 2)', [[3, 2, 8]])
+    expect([saved, withInput]).toEqual([1104n, 1296n])
+    expect(shapes).toEqual([[3, 2, 8], [2, 3, 3]])
+  })
+
+  it('matches PyTorch 2.13 on every path of need_weights=True', () => {
+    expect(current('nn.MultiheadAttention(8, 2, dropout=0.1)', [[3, 2, 8]]).saved).toBe(1392n)
+    expect(current('nn.MultiheadAttention(8, 2, dropout=0.1).eval()', [[3, 2, 8]]).saved).toBe(1104n)
+    expect(current('nn.MultiheadAttention(8, 2, batch_first=True)', [[2, 3, 8]]).withInput).toBe(1296n)
+    expect([current('nn.MultiheadAttention(8, 2)', [[3, 8]]).saved, current('nn.MultiheadAttention(8, 2)', [[3, 8]]).withInput]).toEqual([456n, 552n])
+    expect([current('nn.MultiheadAttention(8, 2)', [[1, 1, 8]]).saved, current('nn.MultiheadAttention(8, 2)', [[1, 1, 8]]).withInput]).toEqual([168n, 200n])
+    expect(current('nn.MultiheadAttention(8, 2)', [[3, 2, 8], [5, 2, 8]]).saved).toBe(1264n)
+    expect(current('nn.MultiheadAttention(8, 2, kdim=4, vdim=6, add_bias_kv=True, add_zero_attn=True)', [[3, 2, 8], [5, 2, 4], [5, 2, 6]]).saved).toBe(1616n)
+  })
+
+  function withoutWeights(expr: string, input: number[][], device: 'cpu' | 'cuda' = 'cpu') {
+    const attention = buildModule(expr)
+    const wrapper = createModule('Wrapper', {}, defineLayer({ name: 'Wrapper', signature: [], build() {}, forward: (_self, inputs, ctx) => runAttentionWithoutWeights(ctx, attention, inputs, 'attn') }))
+    wrapper.children.set('attn', attention)
+    return traceForward(wrapper, input.map((shape) => ({ shape, dtype: 'float32' as const })), device)
+  }
+
+  it('runs need_weights=False as flash attention on CPU: q, k, v, the output and the log-sum-exp', () => {
+    // packed q/k/v 576 B, output 192 B (which the output projection reads as it is), log-sum-exp 2·2·3 floats.
+    const r = withoutWeights('nn.MultiheadAttention(8, 2)', [[3, 2, 8]])
+    expect([r.savedBytes, r.savedBytesWithInput]).toEqual([816n, 1008n])
+    expect(r.kernels).toEqual([{ path: 'attn', op: 'scaled_dot_product_attention', kernel: 'flash attention (CPU)' }])
+    expect(withoutWeights('nn.MultiheadAttention(8, 2)', [[3, 8]]).savedBytes).toBe(408n)
+    expect(withoutWeights('nn.MultiheadAttention(8, 2, kdim=4, vdim=6, add_bias_kv=True, add_zero_attn=True)', [[3, 2, 8], [5, 2, 4], [5, 2, 6]]).savedBytes).toBe(1328n)
+  })
+
+  it('falls back to the math kernel when dropout is active, and says why', () => {
+    const r = withoutWeights('nn.MultiheadAttention(8, 2, dropout=0.1)', [[3, 2, 8]])
+    expect(r.savedBytes).toBe(1584n)
+    expect(r.kernels[0]).toMatchObject({ kernel: 'math (composite)', note: 'dropout on the attention weights rules out the flash kernel' })
+  })
+
+  it('assumes a CUDA kernel and says that PyTorch picks it at run time', () => {
+    const r = withoutWeights('nn.MultiheadAttention(8, 2)', [[3, 2, 8]], 'cuda')
+    expect(r.kernels[0]).toMatchObject({ op: 'scaled_dot_product_attention', kernel: 'memory-efficient attention (CUDA)' })
+    expect(r.kernels[0]!.note).toContain('at run time')
+    // float32: q, k, v 576 B, output 192 B, its (L, N, E) copy 192 B, log-sum-exp padded to 32 rows 2·2·32 floats.
+    expect(r.savedBytes).toBe(576n + 192n + 192n + 512n)
   })
 })

@@ -1,24 +1,15 @@
 import { bool, device, dtype, float, int, optionalInt } from '../bind/args.js'
+import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { ModuleNode } from '../model/module.js'
 import type { DType } from '../tensor/dtype.js'
-import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 import type { FormulaTerm } from './define-layer.js'
 
-// The forward follows `F.multi_head_attention_forward` with explicit attention (the path PyTorch
-// takes in training mode and whenever attention weights are requested). What autograd saves:
-// - each input projection saves its input (a copy when a batch-first input's transposed view is
-//   not contiguous);
-// - `q / √head_dim` saves the scalar divisor (a 0-dim float64 tensor, 8 bytes) and `bmm(q, kᵀ)`
-//   saves the scaled `q` and `k`;
-// - softmax saves its output; dropout on the attention weights saves its noise (cpu: float32 of
-//   the weights' shape; cuda: a 1-byte bool mask) and its output;
-// - `bmm(attn, v)` saves `v`; the output projection saves its (re-laid-out) input;
-// - averaging the returned weights over heads (`need_weights=True`) divides by an int: an 8-byte
-//   int64 scalar.
-// The output projection runs as `F.linear` with `out_proj`'s tensors, as in PyTorch, so
-// `out_proj` itself is never called.
+// The forward is `F.multi_head_attention_forward` ({@link ops.multiheadAttention}): PyTorch 1.13 always
+// computes the attention matrix; PyTorch 2.x does so only with `need_weights=True` and otherwise runs
+// scaled-dot-product attention. The output projection runs as `F.linear` with `out_proj`'s tensors, as in
+// PyTorch, so `out_proj` itself is never called.
 
 /** Bound arguments of `nn.MultiheadAttention`. */
 export interface MultiheadAttentionArgs {
@@ -119,112 +110,30 @@ export const multiheadAttention = defineLayer<MultiheadAttentionArgs>({
     return terms
   },
   forward(self, inputs, ctx, options) {
-    const needWeights = options?.['need_weights'] !== false
     const a = self.args
     if (inputs.length > 3) throw ctx.error(`takes query, key and value: at most 3 tensors, got ${inputs.length}.`)
     const query = inputs[0]!
     const key = inputs[1] ?? query
     const value = inputs[2] ?? key
-    const rank = query.shape.length
-    if (rank !== 2 && rank !== 3) {
-      throw ctx.error(`expects an unbatched 2-D or batched 3-D query, got ${rank}-D query of shape ${formatShape(query.shape)}.`)
-    }
-    if (key.shape.length !== rank || value.shape.length !== rank) {
-      const kind = rank === 3 ? 'batched (3-D)' : 'unbatched (2-D)'
-      throw ctx.error(`For ${kind} \`query\`, expected \`key\` and \`value\` to be ${rank}-D but found ${key.shape.length}-D and ${value.shape.length}-D tensors respectively.`)
-    }
-    const batched = rank === 3
-    // Work in PyTorch's internal (seq, batch, feature) layout.
-    const seqBatch = (t: Tensor): [number, number] => (batched ? (a.batch_first ? [t.shape[1]!, t.shape[0]!] : [t.shape[0]!, t.shape[1]!]) : [t.shape[0]!, 1])
-    const [tgtLen, batch] = seqBatch(query)
-    const [srcLen, keyBatch] = seqBatch(key)
-    const [valueLen, valueBatch] = seqBatch(value)
-    const e = a.embed_dim
-    const heads = a.num_heads
-    const headDim = e / heads
-    const { kdim, vdim, packed } = kvDims(a)
-    const dt = query.dtype
-    if (query.shape[rank - 1] !== e) throw ctx.error(`was expecting embedding dimension of ${e}, but got ${query.shape[rank - 1]} (query of shape ${formatShape(query.shape)}).`)
-    if (packed && (key.shape.length !== value.shape.length || key.shape.some((d, i) => d !== value.shape[i]))) {
-      throw ctx.error(`key shape ${formatShape(key.shape)} does not match value shape ${formatShape(value.shape)}.`)
-    }
-    if (!packed && (srcLen !== valueLen || keyBatch !== valueBatch)) {
-      throw ctx.error(`key's sequence and batch dims (${srcLen}, ${keyBatch}) do not match value's (${valueLen}, ${valueBatch}).`)
-    }
-    if (key.shape[rank - 1] !== kdim) throw ctx.error(`expects keys with ${kdim} features (kdim), got key of shape ${formatShape(key.shape)}.`)
-    if (value.shape[rank - 1] !== vdim) throw ctx.error(`expects values with ${vdim} features (vdim), got value of shape ${formatShape(value.shape)}.`)
-    if (keyBatch !== batch) throw ctx.error(`expects key and value with the query's batch size ${batch}, got ${keyBatch} (key of shape ${formatShape(key.shape)}).`)
-    if (self.training && !(a.dropout >= 0 && a.dropout <= 1)) throw ctx.error(`dropout probability has to be between 0 and 1, but got ${a.dropout}.`)
-
-    // A projection's input: the tensor itself, or a copy of a non-contiguous batch-first view.
-    const projectionInput = (t: Tensor, seq: number): Tensor => {
-      const copy = batched && a.batch_first && seq > 1 && batch > 1
-      ctx.use(t)
-      return copy ? ctx.tensor([seq, batch, t.shape[rank - 1]!], dt) : t
-    }
-    const project = (t: Tensor, seq: number, inFeatures: number, outFeatures: number): Tensor => {
-      ctx.save(projectionInput(t, seq))
-      ctx.macs(BigInt(seq) * BigInt(batch) * BigInt(inFeatures) * BigInt(outFeatures))
-      return ctx.tensor([seq, batch, outFeatures], dt)
-    }
-    // q, k and v are reshaped with `.contiguous().view(...)`: a chunk of a packed projection is
-    // copied unless it is already contiguous (one position and one batch element), in which case
-    // k and v stay views of the packed projection. `add_bias_kv` / `add_zero_attn` concatenate
-    // into new tensors.
-    const keyLen = srcLen + (a.add_bias_kv ? 1 : 0) + (a.add_zero_attn ? 1 : 0)
-    const headShape = [batch * heads, keyLen, headDim]
-    let packedKeyValue: Tensor | undefined
-    // Unbatched inputs are unsqueezed one by one, so query, key and value are never the same
-    // tensor object there and take the three-projection path.
-    if (packed && batched && key === value && query === key) {
-      const qkv = project(query, tgtLen, e, 3 * e)
-      if (tgtLen === 1 && batch === 1) packedKeyValue = qkv
-    } else if (packed && batched && key === value) {
-      project(query, tgtLen, e, e)
-      const kv = project(key, srcLen, e, 2 * e)
-      if (srcLen === 1 && batch === 1) packedKeyValue = kv
-    } else {
-      project(query, tgtLen, e, e)
-      project(key, srcLen, kdim, e)
-      project(value, srcLen, vdim, e)
-    }
-    const concatenated = a.add_bias_kv || a.add_zero_attn
-    const k = packedKeyValue && !concatenated ? ctx.view(packedKeyValue, headShape) : ctx.tensor(headShape, dt)
-    const v = packedKeyValue && !concatenated ? ctx.view(packedKeyValue, headShape) : ctx.tensor(headShape, dt)
-
-    // q / √head_dim: div by a Python float saves the 0-dim float64 divisor.
-    ctx.save(ctx.tensor([], 'float64'))
-    const q = ctx.tensor([batch * heads, tgtLen, headDim], dt)
-    const scores = ctx.tensor([batch * heads, tgtLen, keyLen], dt)
-    ctx.save(q, k)
-    const attentionMacs = BigInt(batch * heads) * BigInt(tgtLen) * BigInt(keyLen) * BigInt(headDim)
-    ctx.macs(attentionMacs)
-    ctx.use(scores)
-    let weights = ctx.tensor(scores.shape, dt)
-    ctx.save(weights)
-    const p = self.training ? a.dropout : 0
-    if (p > 0) {
-      if (p === 1) ctx.save(ctx.tensor([], dt))
-      else ctx.save(ctx.tensor(weights.shape, ctx.device === 'cuda' ? 'bool' : dt))
-      ctx.use(weights)
-      weights = ctx.tensor(weights.shape, dt)
-    }
-    ctx.save(weights, v)
-    ctx.macs(attentionMacs)
-    ctx.use(weights, v)
-    // (batch·heads, L, head_dim) → (L·batch, embed) with `.contiguous()` (a copy unless L or
-    // batch·heads is 1; the same size either way), then the output projection saves it.
-    const merged = ctx.tensor([tgtLen * batch, e], dt)
-    ctx.save(merged, ctx.state(self.children.get('out_proj')!, 'weight'))
-    ctx.macs(BigInt(tgtLen) * BigInt(batch) * BigInt(e) * BigInt(e))
-    const projected = ctx.tensor([tgtLen, batch, e], dt)
-    const output = !batched ? ctx.view(projected, [tgtLen, e]) : a.batch_first ? ctx.view(projected, [batch, tgtLen, e]) : projected
-    if (!needWeights) return [output]
-    ctx.use(weights)
-    const summed = ctx.tensor([batch, tgtLen, keyLen], dt)
-    ctx.use(summed)
-    ctx.save(ctx.tensor([], 'int64'))
-    const averaged = ctx.tensor(batched ? [batch, tgtLen, keyLen] : [tgtLen, keyLen], dt)
-    return [output, averaged]
+    const tensor = (module: ModuleNode, name: string): Tensor | null => ((module.params.get(name) ?? null) === null ? null : ctx.state(module, name))
+    const outProj = self.children.get('out_proj')!
+    return ops.multiheadAttention(
+      ctx,
+      query,
+      key,
+      value,
+      {
+        inProj: tensor(self, 'in_proj_weight'),
+        qProj: tensor(self, 'q_proj_weight'),
+        kProj: tensor(self, 'k_proj_weight'),
+        vProj: tensor(self, 'v_proj_weight'),
+        inProjBias: tensor(self, 'in_proj_bias'),
+        biasK: tensor(self, 'bias_k'),
+        biasV: tensor(self, 'bias_v'),
+        outProj: ctx.state(outProj, 'weight'),
+        outProjBias: tensor(outProj, 'bias'),
+      },
+      { numHeads: a.num_heads, dropoutP: a.dropout, training: self.training, addZeroAttn: a.add_zero_attn, batchFirst: a.batch_first, needWeights: options?.['need_weights'] !== false },
+    )
   },
 })

@@ -1,12 +1,9 @@
 import { NnsizeError } from '../errors.js'
 import { bool, coerceInts, device, dtype, int, ints, str } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
-import type { Tensor } from '../forward/trace.js'
-import type { ModuleNode } from '../model/module.js'
-import { formatShape, numel } from '../tensor/shape.js'
+import * as ops from '../forward/ops/index.js'
+import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
-import { applyPad } from './padding.js'
-import type { ForwardContext } from '../forward/trace.js'
 import type { LayerDefinition } from './define-layer.js'
 
 /** Bound arguments shared by every convolution. */
@@ -53,19 +50,6 @@ function validate(dims: number, transposed: boolean) {
   }
 }
 
-function checkInput(self: ModuleNode & { args: ConvArgs }, x: Tensor, dims: number, ctx: ForwardContext): boolean {
-  const rank = x.shape.length
-  if (rank !== dims + 1 && rank !== dims + 2) {
-    throw ctx.error(`expects a ${dims + 1}-D (unbatched) or ${dims + 2}-D (batched) input, got ${rank}-D input of shape ${formatShape(x.shape)}.`)
-  }
-  const batched = rank === dims + 2
-  const channels = x.shape[batched ? 1 : 0]!
-  if (channels !== self.args.in_channels) {
-    throw ctx.error(`expects ${self.args.in_channels} input channels, got ${channels} (input of shape ${formatShape(x.shape)}).`)
-  }
-  return batched
-}
-
 function makeConv(dims: 1 | 2 | 3): LayerDefinition<ConvArgs> {
   return defineLayer<ConvArgs>({
     name: `Conv${dims}d`,
@@ -102,52 +86,32 @@ function makeConv(dims: 1 | 2 | 3): LayerDefinition<ConvArgs> {
     forward(self, inputs, ctx) {
       const x = inputs[0]!
       const a = self.args
-      checkInput(self, x, dims, ctx)
-      const { input, padding } = paddedInput(a, x, dims, ctx)
-      const spatial = input.shape.slice(-dims)
-      const extent = a.kernel_size.map((k, i) => a.dilation[i]! * (k - 1) + 1)
-      const inner = spatial.map((size, i) => size + 2 * padding[i]!)
-      if (inner.some((size, i) => size < extent[i]!)) {
-        throw ctx.error(`got an input of shape ${formatShape(x.shape)}: calculated padded input size per channel: (${inner.join(' x ')}). Kernel size: (${extent.join(' x ')}). Kernel size can't be greater than actual input size.`)
-      }
-      const out = inner.map((size, i) => Math.floor((size - extent[i]!) / a.stride[i]!) + 1)
-      const y = ctx.tensor([...x.shape.slice(0, -dims - 1), a.out_channels, ...out], x.dtype)
-      ctx.macs(numel(y.shape) * BigInt(a.in_channels / a.groups) * numel(a.kernel_size))
-      ctx.save(input, ctx.state(self, 'weight'))
-      ctx.use(input)
-      return y
+      ops.checkConvInput(ctx, x, dims, a.in_channels)
+      const options = { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups }
+      const weight = ctx.state(self, 'weight')
+      const bias = a.bias ? ctx.state(self, 'bias') : null
+      if (a.padding_mode === 'zeros') return ops.conv(ctx, x, weight, bias, options)
+      // A `padding_mode` other than 'zeros' runs `F.pad` first (always, even with zero padding) and convolves without padding.
+      const padded = ops.pad(ctx, x, paddingPairs(a).reverse().flat(), a.padding_mode)
+      return ops.conv(ctx, padded, weight, bias, { ...options, padding: a.kernel_size.map(() => 0) })
     },
   })
 }
 
 /**
- * The tensor the convolution kernel reads and the symmetric padding it applies itself, as `nn.ConvNd` arranges them:
- * a `padding_mode` other than `'zeros'` runs `F.pad` first (always, even with zero padding) and convolves without
- * padding; `padding='same'` whose total padding is odd pads a zero copy by the extra element (PyTorch's
- * `_convolution_mode`) and convolves with the smaller half. CPU and CUDA kernels save the same: the tensor the
- * kernel reads and the weight.
+ * The (left, right) padding of each spatial dimension that `nn.ConvNd` with a `padding_mode` other than
+ * `'zeros'` hands to `F.pad` (`_reversed_padding_repeated_twice`, in PyTorch's order from the first dimension):
+ * `padding='same'` splits the total `dilation·(kernel − 1)` with the larger half on the right.
  */
-function paddedInput(a: ConvArgs, x: Tensor, dims: number, ctx: ForwardContext): { input: Tensor; padding: number[] } {
-  const pairs: Array<readonly [number, number]> =
-    a.padding === 'valid'
-      ? a.kernel_size.map(() => [0, 0] as const)
-      : a.padding === 'same'
-        ? a.kernel_size.map((k, i) => {
-            const total = a.dilation[i]! * (k - 1)
-            return [Math.floor(total / 2), total - Math.floor(total / 2)] as const
-          })
-        : a.padding.map((p) => [p, p] as const)
-  const zeros = new Array<number>(dims).fill(0)
-  if (a.padding_mode !== 'zeros') {
-    const flat = [...pairs].reverse().flat()
-    return { input: applyPad(x, flat, a.padding_mode, ctx), padding: zeros }
+function paddingPairs(a: ConvArgs): Array<[number, number]> {
+  if (a.padding === 'valid') return a.kernel_size.map(() => [0, 0])
+  if (a.padding === 'same') {
+    return a.kernel_size.map((k, i) => {
+      const total = a.dilation[i]! * (k - 1)
+      return [Math.floor(total / 2), total - Math.floor(total / 2)]
+    })
   }
-  if (pairs.every(([l, r]) => l === r)) return { input: x, padding: pairs.map(([l]) => l) }
-  const shape = [...x.shape]
-  pairs.forEach(([l, r], i) => (shape[shape.length - dims + i]! += r - l))
-  const copy = ctx.tensor(shape, x.dtype)
-  ctx.use(x)
-  return { input: copy, padding: pairs.map(([l]) => l) }
+  return a.padding.map((p) => [p, p])
 }
 
 function makeConvTranspose(dims: 1 | 2 | 3): LayerDefinition<ConvArgs> {
@@ -185,26 +149,14 @@ function makeConvTranspose(dims: 1 | 2 | 3): LayerDefinition<ConvArgs> {
       ...(a.bias ? [{ tensor: 'bias', factors: [['out_channels', a.out_channels]] as const }] : []),
     ],
     forward(self, inputs, ctx) {
-      const x = inputs[0]!
       const a = self.args
-      const batched = checkInput(self, x, dims, ctx)
-      const lead = x.shape.slice(0, batched ? 1 : 0)
-      const spatial = x.shape.slice(-dims)
-      const pad = a.padding as number[]
-      a.output_padding.forEach((op, i) => {
-        if (op >= a.stride[i]! && op >= a.dilation[i]!) {
-          throw ctx.error(`needs \`output_padding\` smaller than either \`stride\` or \`dilation\`, got output_padding=${formatShape(a.output_padding)}, stride=${formatShape(a.stride)} and dilation=${formatShape(a.dilation)}.`)
-        }
+      return ops.convTranspose(ctx, inputs[0]!, ctx.state(self, 'weight'), a.bias ? ctx.state(self, 'bias') : null, {
+        stride: a.stride,
+        padding: a.padding as number[],
+        outputPadding: a.output_padding,
+        groups: a.groups,
+        dilation: a.dilation,
       })
-      const out = spatial.map((size, i) => (size - 1) * a.stride[i]! - 2 * pad[i]! + a.dilation[i]! * (a.kernel_size[i]! - 1) + a.output_padding[i]! + 1)
-      const outShape = [...lead, a.out_channels, ...out]
-      if (out.some((o) => o <= 0)) {
-        throw ctx.error(`got an input of shape ${formatShape(x.shape)}: given input size per channel: (${spatial.join(' x ')}). Calculated output size per channel: (${out.join(' x ')}). Output size is too small.`)
-      }
-      const y = ctx.tensor(outShape, x.dtype)
-      ctx.macs(numel(x.shape) * BigInt(a.out_channels / a.groups) * numel(a.kernel_size))
-      ctx.save(x, ctx.state(self, 'weight'))
-      return y
     },
   })
 }

@@ -9,6 +9,12 @@ export interface ModuleBuilder {
   param(name: string, shape: readonly number[], options?: { dtype?: DType; requiresGrad?: boolean }): TensorDef
   /** Registers a buffer; `persistent: false` keeps it out of `state_dict()`. */
   buffer(name: string, shape: readonly number[], options?: { dtype?: DType; persistent?: boolean }): TensorDef
+  /**
+   * Registers a parameter that already exists (the same `nn.Parameter` object given to two modules): it is one
+   * tensor, counted once, as PyTorch's `named_parameters()` lists it once. Builders of layers made from
+   * expressions have it.
+   */
+  shared?(name: string, tensor: TensorDef): TensorDef
   /** Registers `None` under a parameter or buffer name, as `register_parameter('bias', None)` does. */
   none(name: string, kind?: 'parameter' | 'buffer'): void
   /** Registers a submodule (`None` allowed). */
@@ -64,6 +70,13 @@ export interface LayerDefinition<A = any> {
   className?: string
   /** Class methods such as `nn.Embedding.from_pretrained`. */
   classMethods?: Record<string, ClassMethod>
+  /**
+   * For a class PyTorch 1.13 does not have: the earliest release known to have it (`'2.4'` for `nn.RMSNorm`).
+   * Under `torch: '1.13'` such a class is refused.
+   */
+  since?: string
+  /** Arguments PyTorch 1.13 does not take, each with the earliest release known to take it (`{ bias: '2.1' }`). */
+  argsSince?: Readonly<Record<string, string>>
 }
 
 /** A class method that makes a module (`nn.Embedding.from_pretrained(weights, freeze=True)`). */

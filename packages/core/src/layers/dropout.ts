@@ -1,4 +1,5 @@
 import { bool, float } from '../bind/args.js'
+import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { ModuleNode } from '../model/module.js'
 import { formatShape } from '../tensor/shape.js'
@@ -20,36 +21,12 @@ interface Variant {
   kernelShape?: (x: Tensor, ctx: ForwardContext) => readonly number[]
 }
 
-/**
- * One training-mode dropout pass, as ATen's `_dropout_impl` does it:
- * - `p == 0`, eval mode or an empty input: the input itself is returned, nothing is saved;
- * - `p == 1`: the input times a zero scalar, which is saved (one element);
- * - otherwise a noise tensor (input's dtype) of the input's shape, or `(N, C, 1, …)` for
- *   feature dropout, is drawn and saved by the multiplication.
- * On CUDA, plain out-of-place dropout with `0 < p < 1` runs the fused kernel, which saves
- * a 1-byte mask of the input's shape instead of the noise.
- * `AlphaDropout` and `FeatureAlphaDropout` ignore `inplace` (their `forward` never passes it on).
- */
+/** One dropout call of the module, through the functional op of its variant. */
 function dropoutForward(variant: Variant, self: ModuleNode & { args: DropoutArgs }, x: Tensor, ctx: ForwardContext): Tensor {
-  const { p } = self.args
-  const inplace = self.args.inplace && !variant.alpha
+  const options = { p: self.args.p, training: self.training, inplace: self.args.inplace }
   const shape = variant.kernelShape?.(x, ctx) ?? x.shape
-  if (p === 0 || !self.training || x.shape.includes(0)) return x
-  const y = inplace ? x : ctx.tensor(x.shape, x.dtype)
-  if (p === 1) {
-    ctx.save(ctx.tensor([], x.dtype))
-    return y
-  }
-  if (variant.feature && shape.length < 2) {
-    throw ctx.error(`needs an input of at least 2 dimensions, got ${formatShape(x.shape)}: Feature dropout requires at least 2 dimensions in the input.`)
-  }
-  if (!variant.feature && !variant.alpha && !inplace && ctx.device === 'cuda') {
-    ctx.save(ctx.tensor(x.shape, 'bool'))
-    return y
-  }
-  const noiseShape = variant.feature ? shape.map((d, i) => (i < 2 ? d : 1)) : x.shape
-  ctx.save(ctx.tensor(noiseShape, x.dtype))
-  return y
+  if (variant.feature) return ops.featureDropout(ctx, x, shape, { ...options, alpha: variant.alpha })
+  return variant.alpha ? ops.alphaDropout(ctx, x, options) : ops.dropout(ctx, x, options)
 }
 
 function makeDropout(variant: Variant): LayerDefinition<DropoutArgs> {

@@ -2,8 +2,7 @@ import { NnsizeError } from '../errors.js'
 import { bool, device, dtype, float, int, optionalFloat, optionalInt, str } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
 import { showValue, typeName } from '../interpret/values.js'
-import type { ForwardContext, Tensor } from '../forward/trace.js'
-import type { ModuleNode } from '../model/module.js'
+import * as ops from '../forward/ops/index.js'
 import { isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { formatShape } from '../tensor/shape.js'
@@ -17,7 +16,7 @@ export interface TensorArg {
 }
 
 /** A tensor argument that may be `None`. */
-function optionalTensor(name: string): ArgSpec<TensorArg | null> {
+export function optionalTensor(name: string): ArgSpec<TensorArg | null> {
   return {
     name,
     required: false,
@@ -86,16 +85,6 @@ function explainWeight(a: EmbeddingCommon) {
   return [{ tensor: 'weight', factors: [['num_embeddings', a.num_embeddings], ['embedding_dim', a.embedding_dim]] as const }]
 }
 
-function checkIndices(x: Tensor, ctx: ForwardContext): void {
-  if (x.dtype !== 'int64' && x.dtype !== 'int32') {
-    throw ctx.error(`takes integer indices, got a ${x.dtype} tensor of shape ${formatShape(x.shape)}: Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int.`)
-  }
-}
-
-function weightRequiresGrad(self: ModuleNode): boolean {
-  return self.params.get('weight')?.requiresGrad ?? false
-}
-
 /** Bound arguments of `nn.Embedding`. */
 export interface EmbeddingArgs extends EmbeddingCommon {
   _freeze: boolean
@@ -132,12 +121,7 @@ export const embedding = defineLayer<EmbeddingArgs>({
       },
     } satisfies ClassMethod,
   },
-  forward(self, inputs, ctx) {
-    const x = inputs[0]!
-    checkIndices(x, ctx)
-    if (weightRequiresGrad(self)) ctx.save(x)
-    return ctx.tensor([...x.shape, self.args.embedding_dim], ctx.state(self, 'weight').dtype)
-  },
+  forward: (self, inputs, ctx) => ops.embedding(ctx, inputs[0]!, ctx.state(self, 'weight')),
 })
 
 /** Bound arguments of `nn.EmbeddingBag`. */
@@ -176,35 +160,13 @@ export const embeddingBag = defineLayer<EmbeddingBagArgs>({
       },
     } satisfies ClassMethod,
   },
-  /**
-   * `F.embedding_bag` turns a `(B, L)` input into flat indices and `B` offsets (a new int64 tensor). When the
-   * weight requires grad, backward keeps the indices, the offsets, `offset2bag`, `bag_size` and `max_indices`:
-   * - CPU: `offset2bag` has `n + 1` elements (its storage before the final resize), except for `mode='sum'`
-   *   on a float32/float16/bfloat16 weight without `padding_idx`, whose fast path leaves it empty;
-   *   `bag_size` has `B` elements; `max_indices` has `bags × embedding_dim` elements for `'max'`, else `bags`.
-   * - CUDA: `offset2bag` has `n` elements, `bag_size` `B`, `max_indices` `bags × embedding_dim` for `'max'`, else none.
-   */
+  /** `F.embedding_bag` ({@link ops.embeddingBag}): a 2-D input `(B, L)` is `B` bags of `L` indices. */
   forward(self, inputs, ctx) {
     const x = inputs[0]!
     const a = self.args
-    checkIndices(x, ctx)
+    ops.checkIndices(ctx, x)
     if (x.shape.length === 1) throw ctx.error('needs `offsets` with a 1D input, which nnsize cannot pass: use a 2D input of shape (bags, indices per bag).')
     if (x.shape.length !== 2) throw ctx.error(`input has to be 1D or 2D Tensor, but got Tensor of dimension ${x.shape.length} (shape ${formatShape(x.shape)}).`)
-    const [rows, perBag] = x.shape as [number, number]
-    const indices = rows * perBag
-    const bags = a.include_last_offset ? Math.max(rows - 1, 0) : rows
-    const weight = ctx.state(self, 'weight')
-    if (weightRequiresGrad(self)) {
-      ctx.save(x, ctx.tensor([rows], x.dtype))
-      if (ctx.device === 'cpu') {
-        const fastSum = a.mode === 'sum' && a.padding_idx === null && (weight.dtype === 'float32' || weight.dtype === 'float16' || weight.dtype === 'bfloat16')
-        if (!fastSum) ctx.save(ctx.tensor([indices + 1], x.dtype))
-        ctx.save(ctx.tensor([rows], x.dtype), ctx.tensor(a.mode === 'max' ? [bags, a.embedding_dim] : [bags], x.dtype))
-      } else {
-        ctx.save(ctx.tensor([indices], x.dtype), ctx.tensor([rows], x.dtype))
-        if (a.mode === 'max') ctx.save(ctx.tensor([bags, a.embedding_dim], x.dtype))
-      }
-    }
-    return ctx.tensor([bags, a.embedding_dim], weight.dtype)
+    return ops.embeddingBag(ctx, x, ctx.state(self, 'weight'), { mode: a.mode, includeLastOffset: a.include_last_offset, paddingIdx: a.padding_idx })
   },
 })

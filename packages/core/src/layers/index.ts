@@ -29,7 +29,23 @@ import {
   threshold,
 } from './activation.js'
 import { multiheadAttention } from './attention.js'
-import { moduleDict, moduleList, sequential } from './containers.js'
+import { adaptiveLogSoftmaxWithLoss } from './adaptive.js'
+import {
+  lazyBatchNorm1d,
+  lazyBatchNorm2d,
+  lazyBatchNorm3d,
+  lazyConv1d,
+  lazyConv2d,
+  lazyConv3d,
+  lazyConvTranspose1d,
+  lazyConvTranspose2d,
+  lazyConvTranspose3d,
+  lazyInstanceNorm1d,
+  lazyInstanceNorm2d,
+  lazyInstanceNorm3d,
+  lazyLinear,
+} from './lazy.js'
+import { moduleDict, moduleList, parameterDict, parameterList, sequential } from './containers.js'
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from './conv.js'
 import type { LayerDefinition } from './define-layer.js'
 import { alphaDropout, dropout, dropout1d, dropout2d, dropout3d, featureAlphaDropout } from './dropout.js'
@@ -84,12 +100,39 @@ import {
   instanceNorm1d,
   instanceNorm2d,
   instanceNorm3d,
+  crossMapLrn2d,
   layerNorm,
   localResponseNorm,
   rmsNorm,
   syncBatchNorm,
 } from './norm.js'
 import { gru, gruCell, lstm, lstmCell, rnn, rnnCell } from './rnn.js'
+import {
+  bceLoss,
+  bceWithLogitsLoss,
+  cosineEmbeddingLoss,
+  cosineSimilarity,
+  crossEntropyLoss,
+  ctcLoss,
+  gaussianNLLLoss,
+  hingeEmbeddingLoss,
+  huberLoss,
+  klDivLoss,
+  l1Loss,
+  linearCrossEntropyLoss,
+  marginRankingLoss,
+  mseLoss,
+  multiLabelMarginLoss,
+  multiLabelSoftMarginLoss,
+  multiMarginLoss,
+  nllLoss,
+  pairwiseDistance,
+  poissonNLLLoss,
+  smoothL1Loss,
+  softMarginLoss,
+  tripletMarginLoss,
+  tripletMarginWithDistanceLoss,
+} from './loss.js'
 import { transformer, transformerDecoder, transformerDecoderLayer, transformerEncoder, transformerEncoderLayer } from './transformer.js'
 
 /** Every layer kind nnsize knows, one line each. Order is only for listings. */
@@ -98,6 +141,8 @@ export const layers = [
   sequential,
   moduleList,
   moduleDict,
+  parameterList,
+  parameterDict,
   // linear
   identity,
   linear,
@@ -205,6 +250,7 @@ export const layers = [
   layerNorm,
   groupNorm,
   localResponseNorm,
+  crossMapLrn2d,
   rmsNorm,
   // embeddings
   embedding,
@@ -224,4 +270,44 @@ export const layers = [
   transformerEncoder,
   transformerDecoder,
   transformer,
+  // losses and distances
+  l1Loss,
+  mseLoss,
+  crossEntropyLoss,
+  ctcLoss,
+  nllLoss,
+  poissonNLLLoss,
+  gaussianNLLLoss,
+  klDivLoss,
+  bceLoss,
+  bceWithLogitsLoss,
+  marginRankingLoss,
+  hingeEmbeddingLoss,
+  multiLabelMarginLoss,
+  huberLoss,
+  smoothL1Loss,
+  softMarginLoss,
+  multiLabelSoftMarginLoss,
+  cosineEmbeddingLoss,
+  multiMarginLoss,
+  tripletMarginLoss,
+  tripletMarginWithDistanceLoss,
+  linearCrossEntropyLoss,
+  pairwiseDistance,
+  cosineSimilarity,
+  adaptiveLogSoftmaxWithLoss,
+  // lazy modules
+  lazyLinear,
+  lazyConv1d,
+  lazyConv2d,
+  lazyConv3d,
+  lazyConvTranspose1d,
+  lazyConvTranspose2d,
+  lazyConvTranspose3d,
+  lazyBatchNorm1d,
+  lazyBatchNorm2d,
+  lazyBatchNorm3d,
+  lazyInstanceNorm1d,
+  lazyInstanceNorm2d,
+  lazyInstanceNorm3d,
 ] as const satisfies readonly LayerDefinition[]

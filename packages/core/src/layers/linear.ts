@@ -1,5 +1,6 @@
 import { bool, device, dtype, int } from '../bind/args.js'
-import { formatShape, numel } from '../tensor/shape.js'
+import * as ops from '../forward/ops/index.js'
+import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 
 /** `nn.Identity(*args, **kwargs)`: returns its input; takes and ignores any arguments. */
@@ -13,8 +14,8 @@ export const identity = defineLayer<Record<string, never>>({
 })
 
 /**
- * `nn.Linear(in_features, out_features, bias=True)`: `y = x Wᵀ + b`. Saves its input when the weight
- * requires grad; `rows × in_features × out_features` MACs.
+ * `nn.Linear(in_features, out_features, bias=True)`: `y = x Wᵀ + b` ({@link ops.linear}): saves its input when the
+ * weight requires grad; `rows × in_features × out_features` MACs.
  */
 export const linear = defineLayer<{ in_features: number; out_features: number; bias: boolean }>({
   name: 'Linear',
@@ -29,19 +30,7 @@ export const linear = defineLayer<{ in_features: number; out_features: number; b
     ...(bias ? [{ tensor: 'bias', factors: [['out_features', out_features]] as const }] : []),
   ],
   forward(self, inputs, ctx) {
-    const x = inputs[0]!
-    const { in_features, out_features } = self.args
-    const last = x.shape.at(-1)
-    if (x.shape.length === 0 || last !== in_features) {
-      const rows = x.shape.length <= 1 ? 1 : Number(numel(x.shape.slice(0, -1)))
-      throw ctx.error(`cannot multiply an input of shape ${formatShape(x.shape)} by its weight: mat1 and mat2 shapes cannot be multiplied (${rows}x${last ?? 0} and ${in_features}x${out_features}). It expects the last dimension to be ${in_features}.`)
-    }
-    const out = ctx.tensor([...x.shape.slice(0, -1), out_features], x.dtype)
-    ctx.macs(numel(x.shape.slice(0, -1)) * BigInt(in_features) * BigInt(out_features))
-    // `mm` saves the input only for the weight's gradient; the weight (a parameter) is never counted.
-    if (self.params.get('weight')?.requiresGrad) ctx.save(x)
-    ctx.save(ctx.state(self, 'weight'))
-    return out
+    return ops.linear(ctx, inputs[0]!, ctx.state(self, 'weight'), self.args.bias ? ctx.state(self, 'bias') : null)
   },
 })
 
@@ -63,7 +52,7 @@ export const bilinear = defineLayer<{ in1_features: number; in2_features: number
   ],
   forward(self, inputs, ctx) {
     const [x1, x2] = inputs
-    const { in1_features, in2_features, out_features } = self.args
+    const { in1_features, in2_features } = self.args
     if (!x1 || !x2) throw ctx.error(`takes two inputs, \`input1\` and \`input2\`, got ${inputs.length}.`)
     const rank = x1.shape.length
     if (rank !== x2.shape.length) throw ctx.error(`got inputs of ${rank} and ${x2.shape.length} dimensions (shapes ${formatShape(x1.shape)} and ${formatShape(x2.shape)}): bilinear(): input dimensions do not match.`)
@@ -75,10 +64,6 @@ export const bilinear = defineLayer<{ in1_features: number; in2_features: number
     }
     if (x1.shape[rank - 1] !== in1_features) throw ctx.error(`expects \`input1\` to end with ${in1_features} features (\`in1_features\`), got ${formatShape(x1.shape)}.`)
     if (x2.shape[rank - 1] !== in2_features) throw ctx.error(`expects \`input2\` to end with ${in2_features} features (\`in2_features\`), got ${formatShape(x2.shape)}.`)
-    const rows = numel(x1.shape.slice(0, -1))
-    ctx.macs(rows * BigInt(out_features) * BigInt(in1_features) * BigInt(in2_features))
-    // `_trilinear(input1, weight, input2)` keeps all three: each input is needed for the other's gradient.
-    ctx.save(x1, x2, ctx.state(self, 'weight'))
-    return ctx.tensor([...x1.shape.slice(0, -1), out_features], x1.dtype)
+    return ops.bilinear(ctx, x1, x2, ctx.state(self, 'weight'), self.args.bias ? ctx.state(self, 'bias') : null)
   },
 })

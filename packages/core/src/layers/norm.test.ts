@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
 import type { DeviceProfile } from '../forward/trace.js'
+import type { TorchVersion } from '../forward/torch-version.js'
 import { errorOf, spanText } from '../../test/support.js'
 
-/** `[expression, input shape, saved bytes, saved bytes with the input]`; the output shape is the input's. */
-type Measured = [string, number[], number, number]
+/**
+ * `[expression, input shape, saved bytes, saved bytes with the input]` under PyTorch 1.13, then the same two
+ * figures under PyTorch 2.13 where they differ; the output shape is the input's.
+ */
+type Measured = [string, number[], number, number, number?, number?]
 
-/** Measured with PyTorch 1.13 on CPU in training mode (`saved_tensors_hooks`, each storage once, parameters and buffers excluded). */
+/**
+ * Measured with PyTorch 1.13 and 2.13 on CPU in training mode (`saved_tensors_hooks`, each storage once,
+ * parameters and buffers excluded).
+ */
 const measured: Record<string, Measured[]> = {
   batchNorm1d: [
     ['nn.BatchNorm1d(4)', [2, 4], 32, 64],
@@ -45,15 +52,16 @@ const measured: Record<string, Measured[]> = {
     ['nn.GroupNorm(2, 4, affine=False)', [2, 6, 3], 32, 176],
   ],
   localResponseNorm: [
-    ['nn.LocalResponseNorm(3)', [2, 16, 20], 8008, 10568],
-    ['nn.LocalResponseNorm(1)', [2, 16, 20], 7688, 10248],
-    ['nn.LocalResponseNorm(2)', [2, 4, 3, 5, 6], 9368, 12248],
-    ['nn.LocalResponseNorm(4, 1e-3, 0.5, 2.0)', [2, 4, 3, 5], 1808, 2288],
+    // PyTorch 2.x no longer saves the `alpha` multiplier as an 8-byte float64 tensor.
+    ['nn.LocalResponseNorm(3)', [2, 16, 20], 8008, 10568, 8000, 10560],
+    ['nn.LocalResponseNorm(1)', [2, 16, 20], 7688, 10248, 7680, 10240],
+    ['nn.LocalResponseNorm(2)', [2, 4, 3, 5, 6], 9368, 12248, 9360, 12240],
+    ['nn.LocalResponseNorm(4, 1e-3, 0.5, 2.0)', [2, 4, 3, 5], 1808, 2288, 1800, 2280],
   ],
 }
 
-function forward(source: string, input: number[], device: DeviceProfile = 'cpu') {
-  return analyze(source, { input, device }).forward!
+function forward(source: string, input: number[], device: DeviceProfile = 'cpu', torch: TorchVersion = '2.13') {
+  return analyze(source, { input, device, torch }).forward!
 }
 
 /** `[name, shape, dtype]` of every parameter, then of every buffer. */
@@ -68,12 +76,17 @@ function tensorsOf(source: string) {
 }
 
 function checkMeasured(kind: string): void {
-  for (const [source, input, saved, savedWithInput] of measured[kind]!) {
-    it(`${source} on (${input.join(', ')}) saves ${saved} B, ${savedWithInput} B with its input, as PyTorch does`, () => {
-      const f = forward(source, input)
+  for (const [source, input, saved, savedWithInput, saved213 = saved, savedWithInput213 = savedWithInput] of measured[kind]!) {
+    it(`${source} on (${input.join(', ')}) saves ${saved} B, ${savedWithInput} B with its input, as PyTorch 1.13 does`, () => {
+      const f = forward(source, input, 'cpu', '1.13')
       expect(f.outputs[0]!.shape).toEqual(input)
       expect(f.savedBytes).toBe(BigInt(saved))
       expect(f.savedBytesWithInput).toBe(BigInt(savedWithInput))
+    })
+    it(`${source} on (${input.join(', ')}) saves ${saved213} B, ${savedWithInput213} B with its input, as PyTorch 2.13 does`, () => {
+      const f = forward(source, input)
+      expect(f.savedBytes).toBe(BigInt(saved213))
+      expect(f.savedBytesWithInput).toBe(BigInt(savedWithInput213))
     })
   }
 }
@@ -241,16 +254,27 @@ describe('layerNorm', () => {
 })
 
 describe('rmsNorm', () => {
-  // PyTorch 2.4+ (not in the 1.13 reference): weight only; the fused kernel saves the input and one rstd per row.
+  // PyTorch 2.4+ (refused under torch 1.13): weight only.
   it('has a weight of `normalized_shape` only, or nothing without elementwise_affine', () => {
     expect(tensorsOf('nn.RMSNorm([3, 4])').params).toEqual([['weight', [3, 4], 'float32']])
     expect(tensorsOf('nn.RMSNorm(8, eps=1e-6, elementwise_affine=False)').params).toEqual([])
   })
-  it('saves the input and one float32 rstd per normalised row', () => {
+  it('runs the composite form on CPU: the input, one rstd per row and, with a trainable weight, the normalised tensor (PyTorch 2.13)', () => {
     const f = forward('nn.RMSNorm(4)', [2, 3, 4])
-    expect(f.savedBytes).toBe(24n)
-    expect(f.savedBytesWithInput).toBe(120n)
+    expect([f.savedBytes, f.savedBytesWithInput]).toEqual([120n, 216n])
     expect(f.macs).toBe(24n)
+    const plain = forward('nn.RMSNorm(4, elementwise_affine=False)', [2, 3, 4])
+    expect([plain.savedBytes, plain.savedBytesWithInput]).toEqual([24n, 120n])
+    const frozen = forward('nn.RMSNorm(4).requires_grad_(False)', [2, 3, 4])
+    expect([frozen.savedBytes, frozen.savedBytesWithInput]).toEqual([24n, 120n])
+  })
+  it('runs the fused kernel on CUDA: the input and one float32 rstd per row', () => {
+    const f = forward('nn.RMSNorm(4)', [2, 3, 4], 'cuda')
+    expect([f.savedBytes, f.savedBytesWithInput]).toEqual([24n, 120n])
+  })
+  it('computes in float32 for a half-precision input', () => {
+    // upcast input 96 B, rstd 24 B, normalised float32 96 B.
+    expect(forward('nn.RMSNorm(4).half()', [2, 3, 4]).savedBytes).toBe(216n)
   })
   it('rejects an input that does not end with `normalized_shape`', () => {
     expect(errorOf(() => forward('nn.RMSNorm(4)', [2, 5])).message).toContain('expected input with shape [*, 4]')
@@ -294,6 +318,9 @@ describe('groupNorm', () => {
 
 describe('localResponseNorm', () => {
   checkMeasured('localResponseNorm')
+  it('composes x·x, padding, average pooling, mul, add, pow and a division, counting 1 MAC per element', () => {
+    expect(forward('nn.LocalResponseNorm(3)', [2, 16, 20]).macs).toBe(640n)
+  })
   it('has no parameters', () => {
     expect(analyze('nn.LocalResponseNorm(2, k=2)').params.total).toBe(0n)
   })
@@ -305,5 +332,40 @@ describe('localResponseNorm', () => {
     const e = errorOf(() => analyze(source))
     expect(e.message).toBe('`size` must be at least 1, got `0`.')
     expect(spanText(source, e)).toBe('0')
+  })
+})
+
+describe('bias= on the norms (PyTorch 2.13)', () => {
+  it('drops the bias and keeps the weight, saving what the norm saves', () => {
+    expect(tensorsOf('nn.BatchNorm1d(4, bias=False)').params).toEqual([['weight', [4], 'float32']])
+    expect(tensorsOf('nn.InstanceNorm1d(4, affine=True, bias=False)').params).toEqual([['weight', [4], 'float32']])
+    expect(tensorsOf('nn.GroupNorm(2, 4, bias=False)').params).toEqual([['weight', [4], 'float32']])
+    expect(tensorsOf('nn.BatchNorm1d(4, affine=False, bias=False)').params).toEqual([])
+    // Measured with PyTorch 2.13.
+    expect(forward('nn.BatchNorm1d(4, bias=False)', [2, 4]).savedBytes).toBe(32n)
+    expect(forward('nn.GroupNorm(2, 4, bias=False)', [2, 4, 3]).savedBytes).toBe(32n)
+    expect(forward('nn.InstanceNorm1d(4, affine=True, bias=False)', [2, 4, 3]).savedBytes).toBe(96n)
+  })
+  it('is keyword-only, as in PyTorch', () => {
+    expect(errorOf(() => analyze('nn.BatchNorm2d(4, 1e-5, 0.1, True, True, None, None, False)')).code).toBe('too-many-arguments')
+  })
+  it('is refused under torch 1.13', () => {
+    const source = 'nn.BatchNorm2d(16, bias=False)'
+    const e = errorOf(() => analyze(source, { torch: '1.13' }))
+    expect(e.code).toBe('option')
+    expect(e.message).toContain('PyTorch 1.13 (the `torch` option) has no argument `bias` on `nn.BatchNorm2d`')
+    expect(spanText(source, e)).toBe('False')
+  })
+})
+
+describe('crossMapLrn2d', () => {
+  it('keeps its input and output (measured with PyTorch 2.13)', () => {
+    const f = forward('nn.CrossMapLRN2d(3)', [2, 4, 3, 3])
+    expect([f.savedBytes, f.savedBytesWithInput]).toEqual([288n, 576n])
+    expect(forward('nn.CrossMapLRN2d(2, 1e-3, 0.5, 2)', [1, 5, 2, 2], 'cpu', '1.13').savedBytes).toBe(80n)
+    expect(analyze('nn.CrossMapLRN2d(3)').params.total).toBe(0n)
+  })
+  it('takes 4-D inputs only', () => {
+    expect(errorOf(() => forward('nn.CrossMapLRN2d(3)', [4, 3, 3])).message).toContain('CrossMapLRN2d: Expected input to be 4D, got 3D instead')
   })
 })

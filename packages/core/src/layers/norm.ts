@@ -2,7 +2,7 @@ import { any, bool, device, dtype, float, int, optionalFloat, shape } from '../b
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { Value } from '../interpret/values.js'
 import type { ModuleNode } from '../model/module.js'
-import type { DType } from '../tensor/dtype.js'
+import * as ops from '../forward/ops/index.js'
 import { formatShape, numel } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 import type { FormulaTerm, LayerDefinition, ModuleBuilder } from './define-layer.js'
@@ -15,26 +15,16 @@ export interface NormBaseArgs {
   affine: boolean
   track_running_stats: boolean
   process_group?: Value
-}
-
-/**
- * The dtype of per-channel statistics (`save_mean`, `save_invstd`, LayerNorm's `mean`/`rstd`):
- * the accumulation type, float32 for half-precision inputs.
- */
-function statsDType(input: DType): DType {
-  return input === 'float16' || input === 'bfloat16' ? 'float32' : input
-}
-
-/** `torch.Size([1, 4])`, as PyTorch prints sizes in these messages. */
-function torchSize(shape: readonly number[]): string {
-  return `torch.Size([${shape.join(', ')}])`
+  /** Keyword-only: with `affine`, whether there is a bias (PyTorch 2.13; 1.13 always has one). */
+  bias: boolean
 }
 
 /** `_NormBase.__init__`: `weight`, `bias`, then `running_mean`, `running_var`, `num_batches_tracked` (int64). */
 function buildNormBase(a: NormBaseArgs, m: ModuleBuilder): void {
   if (a.affine) {
     m.param('weight', [a.num_features])
-    m.param('bias', [a.num_features])
+    if (a.bias) m.param('bias', [a.num_features])
+    else m.none('bias')
   } else {
     m.none('weight')
     m.none('bias')
@@ -52,11 +42,12 @@ function buildNormBase(a: NormBaseArgs, m: ModuleBuilder): void {
 
 function explainNormBase(a: NormBaseArgs): FormulaTerm[] {
   if (!a.affine) return []
-  return [
-    { tensor: 'weight', factors: [['num_features', a.num_features]] },
-    { tensor: 'bias', factors: [['num_features', a.num_features]] },
-  ]
+  return [{ tensor: 'weight', factors: [['num_features', a.num_features]] }, ...(a.bias ? [{ tensor: 'bias', factors: [['num_features', a.num_features]] as const }] : [])]
 }
+
+/** The keyword-only `bias` of the norms (PyTorch 2.13); PyTorch 1.13 does not take it. */
+const normBias = bool('bias', { default: true, keywordOnly: true })
+const normBiasSince = { bias: '2.13' } as const
 
 function normBaseSignature(affine: boolean, track: boolean, syncBatchNorm = false) {
   return [
@@ -68,14 +59,17 @@ function normBaseSignature(affine: boolean, track: boolean, syncBatchNorm = fals
     ...(syncBatchNorm ? [any('process_group', { default: { kind: 'none' } })] : []),
     device(),
     dtype(),
+    normBias,
   ]
 }
 
-/**
- * The batch-norm kernel (`native_batch_norm`) on an `(N, C, *)` input: saves the input and, when it
- * normalises with batch statistics (training, or no running statistics), `save_mean` and `save_invstd`
- * of `C` elements each. 1 MAC per element.
- */
+/** The module's tensors for the batch-norm op: `null` where it registers `None`. */
+function normTensors(self: ModuleNode, ctx: ForwardContext): ops.BatchNormTensors {
+  const get = (name: string): Tensor | null => ((self.params.get(name) ?? self.buffers.get(name)) ? ctx.state(self, name) : null)
+  return { weight: get('weight'), bias: get('bias'), runningMean: get('running_mean'), runningVar: get('running_var') }
+}
+
+/** Batch norm of a module on an `(N, C, *)` input ({@link ops.batchNorm}), after the module's channel check. */
 function batchNormForward(self: ModuleNode & { args: NormBaseArgs }, x: Tensor, ctx: ForwardContext): Tensor {
   const a = self.args
   const channels = x.shape[1]!
@@ -83,23 +77,14 @@ function batchNormForward(self: ModuleNode & { args: NormBaseArgs }, x: Tensor, 
     const tensor = a.track_running_stats ? 'running_mean' : 'weight'
     throw ctx.error(`expects ${a.num_features} channels (\`num_features\`), got ${channels} (input of shape ${formatShape(x.shape)}): ${tensor} should contain ${channels} elements not ${a.num_features}.`)
   }
-  const batchStats = self.training || !a.track_running_stats
-  if (batchStats && x.shape[0]! * Number(numel(x.shape.slice(2))) === 1) {
-    throw ctx.error(`got input size ${torchSize(x.shape)}: Expected more than 1 value per channel when training.`)
-  }
-  ctx.save(x)
-  if (batchStats) {
-    const stats = statsDType(x.dtype)
-    ctx.save(ctx.tensor([channels], stats), ctx.tensor([channels], stats))
-  }
-  ctx.macs(numel(x.shape))
-  return ctx.tensor(x.shape, x.dtype)
+  return ops.batchNorm(ctx, x, normTensors(self, ctx), self.training || !a.track_running_stats)
 }
 
 function makeBatchNorm(dims: 1 | 2 | 3): LayerDefinition<NormBaseArgs> {
   const ranks = dims === 1 ? [2, 3] : [dims + 2]
   return defineLayer<NormBaseArgs>({
     name: `BatchNorm${dims}d`,
+    argsSince: normBiasSince,
     signature: normBaseSignature(true, true),
     build: buildNormBase,
     explain: explainNormBase,
@@ -127,6 +112,7 @@ export const batchNorm3d = makeBatchNorm(3)
  */
 export const syncBatchNorm = defineLayer<NormBaseArgs>({
   name: 'SyncBatchNorm',
+  argsSince: normBiasSince,
   signature: normBaseSignature(true, true, true),
   build: buildNormBase,
   explain: explainNormBase,
@@ -143,6 +129,7 @@ function makeInstanceNorm(dims: 1 | 2 | 3): LayerDefinition<NormBaseArgs> {
   const unbatched = dims + 1
   return defineLayer<NormBaseArgs>({
     name: `InstanceNorm${dims}d`,
+    argsSince: normBiasSince,
     signature: normBaseSignature(false, false),
     build: buildNormBase,
     explain: explainNormBase,
@@ -162,31 +149,15 @@ function makeInstanceNorm(dims: 1 | 2 | 3): LayerDefinition<NormBaseArgs> {
       const shape = rank === unbatched ? [1, ...x.shape] : x.shape
       const featureDim = rank - unbatched
       const channels = shape[1]!
-      const instances = shape[0]! * channels
       if (channels !== a.num_features) {
         if (a.affine) {
           throw ctx.error(`expected input's size at dim=${featureDim} to match num_features (${a.num_features}), but got: ${channels} (input of shape ${formatShape(x.shape)}).`)
         }
         if (a.track_running_stats) {
-          throw ctx.error(`expects ${a.num_features} channels (\`num_features\`), got ${channels} (input of shape ${formatShape(x.shape)}): running_mean should contain ${instances} elements not ${shape[0]! * a.num_features}.`)
+          throw ctx.error(`expects ${a.num_features} channels (\`num_features\`), got ${channels} (input of shape ${formatShape(x.shape)}): running_mean should contain ${BigInt(shape[0]!) * BigInt(channels)} elements not ${BigInt(shape[0]!) * BigInt(a.num_features)}.`)
         }
       }
-      const inputStats = self.training || !a.track_running_stats
-      if (inputStats && numel(shape.slice(2)) === 1n) {
-        throw ctx.error(`got input size ${torchSize(shape)}: Expected more than 1 spatial element when training.`)
-      }
-      ctx.save(x)
-      if (a.affine) ctx.save(ctx.tensor([instances], ctx.state(self, 'weight').dtype))
-      if (a.track_running_stats) {
-        const running = ctx.state(self, 'running_mean').dtype
-        ctx.save(ctx.tensor([instances], running), ctx.tensor([instances], running))
-      }
-      if (inputStats) {
-        const stats = statsDType(x.dtype)
-        ctx.save(ctx.tensor([instances], stats), ctx.tensor([instances], stats))
-      }
-      ctx.macs(numel(x.shape))
-      return ctx.tensor(x.shape, x.dtype)
+      return ops.instanceNorm(ctx, x, shape, normTensors(self, ctx), self.training || !a.track_running_stats)
     },
   })
 }
@@ -197,15 +168,6 @@ export const instanceNorm1d = makeInstanceNorm(1)
 export const instanceNorm2d = makeInstanceNorm(2)
 /** `nn.InstanceNorm3d(...)`: `(N, C, D, H, W)` or `(C, D, H, W)`. */
 export const instanceNorm3d = makeInstanceNorm(3)
-
-/** Checks that `x` ends with `normalized` and returns the number of rows normalised (the product of the leading sizes). */
-function normalizedRows(x: Tensor, normalized: readonly number[], ctx: ForwardContext): number[] {
-  const lead = x.shape.length - normalized.length
-  if (lead < 0 || normalized.some((d, i) => x.shape[lead + i] !== d)) {
-    throw ctx.error(`Given normalized_shape=[${normalized.join(', ')}], expected input with shape [*${normalized.map((d) => `, ${d}`).join('')}], but got input of size[${x.shape.join(', ')}].`)
-  }
-  return [...x.shape.slice(0, lead), ...normalized.map(() => 1)]
-}
 
 function explainNormalized(tensor: string, normalized: readonly number[]): FormulaTerm {
   return { tensor, factors: normalized.map((d) => ['normalized_shape', d] as const) }
@@ -225,6 +187,7 @@ export interface LayerNormArgs {
  */
 export const layerNorm = defineLayer<LayerNormArgs>({
   name: 'LayerNorm',
+  argsSince: { bias: '2.1' },
   signature: [shape('normalized_shape'), float('eps', { default: 1e-5 }), bool('elementwise_affine', { default: true }), bool('bias', { default: true }), device(), dtype()],
   build(a, m) {
     if (a.elementwise_affine) {
@@ -238,12 +201,9 @@ export const layerNorm = defineLayer<LayerNormArgs>({
   },
   explain: (a) => (a.elementwise_affine ? [explainNormalized('weight', a.normalized_shape), ...(a.bias ? [explainNormalized('bias', a.normalized_shape)] : [])] : []),
   forward(self, inputs, ctx) {
-    const x = inputs[0]!
-    const statShape = normalizedRows(x, self.args.normalized_shape, ctx)
-    const stats = statsDType(x.dtype)
-    ctx.save(x, ctx.tensor(statShape, stats), ctx.tensor(statShape, stats))
-    ctx.macs(numel(x.shape))
-    return ctx.tensor(x.shape, x.dtype)
+    const a = self.args
+    const weight = a.elementwise_affine ? ctx.state(self, 'weight') : null
+    return ops.layerNorm(ctx, inputs[0]!, a.normalized_shape, weight, a.elementwise_affine && a.bias ? ctx.state(self, 'bias') : null)
   },
 })
 
@@ -261,6 +221,7 @@ export interface RMSNormArgs {
  */
 export const rmsNorm = defineLayer<RMSNormArgs>({
   name: 'RMSNorm',
+  since: '2.4',
   signature: [shape('normalized_shape'), optionalFloat('eps', { default: null }), bool('elementwise_affine', { default: true }), device(), dtype()],
   build(a, m) {
     if (a.elementwise_affine) m.param('weight', a.normalized_shape)
@@ -268,11 +229,7 @@ export const rmsNorm = defineLayer<RMSNormArgs>({
   },
   explain: (a) => (a.elementwise_affine ? [explainNormalized('weight', a.normalized_shape)] : []),
   forward(self, inputs, ctx) {
-    const x = inputs[0]!
-    const statShape = normalizedRows(x, self.args.normalized_shape, ctx)
-    ctx.save(x, ctx.tensor(statShape, statsDType(x.dtype)))
-    ctx.macs(numel(x.shape))
-    return ctx.tensor(x.shape, x.dtype)
+    return ops.rmsNorm(ctx, inputs[0]!, self.args.normalized_shape, self.args.elementwise_affine ? ctx.state(self, 'weight') : null)
   },
 })
 
@@ -282,15 +239,18 @@ export interface GroupNormArgs {
   num_channels: number
   eps: number
   affine: boolean
+  /** Keyword-only: with `affine`, whether there is a bias (PyTorch 2.13). */
+  bias: boolean
 }
 
 /**
- * `nn.GroupNorm(num_groups, num_channels, eps=1e-5, affine=True)`: normalises groups of channels.
- * `native_group_norm` saves the input and `mean` and `rstd` of shape `(N, num_groups)`. 1 MAC per element.
+ * `nn.GroupNorm(num_groups, num_channels, eps=1e-5, affine=True, *, bias=True)`: normalises groups of channels
+ * ({@link ops.groupNorm}: the input and `mean` and `rstd` of shape `(N, num_groups)`). 1 MAC per element.
  */
 export const groupNorm = defineLayer<GroupNormArgs>({
   name: 'GroupNorm',
-  signature: [int('num_groups'), int('num_channels'), float('eps', { default: 1e-5 }), bool('affine', { default: true }), device(), dtype()],
+  argsSince: normBiasSince,
+  signature: [int('num_groups'), int('num_channels'), float('eps', { default: 1e-5 }), bool('affine', { default: true }), device(), dtype(), normBias],
   validate(a, fail) {
     if (a.num_groups === 0) fail('num_groups', '`num_groups` must be positive, got `0`.')
     if (a.num_channels % a.num_groups !== 0) {
@@ -300,7 +260,8 @@ export const groupNorm = defineLayer<GroupNormArgs>({
   build(a, m) {
     if (a.affine) {
       m.param('weight', [a.num_channels])
-      m.param('bias', [a.num_channels])
+      if (a.bias) m.param('bias', [a.num_channels])
+      else m.none('bias')
     } else {
       m.none('weight')
       m.none('bias')
@@ -308,10 +269,7 @@ export const groupNorm = defineLayer<GroupNormArgs>({
   },
   explain: (a) =>
     a.affine
-      ? [
-          { tensor: 'weight', factors: [['num_channels', a.num_channels]] },
-          { tensor: 'bias', factors: [['num_channels', a.num_channels]] },
-        ]
+      ? [{ tensor: 'weight', factors: [['num_channels', a.num_channels]] }, ...(a.bias ? [{ tensor: 'bias', factors: [['num_channels', a.num_channels]] as const }] : [])]
       : [],
   forward(self, inputs, ctx) {
     const x = inputs[0]!
@@ -319,8 +277,8 @@ export const groupNorm = defineLayer<GroupNormArgs>({
     if (x.shape.length < 2) throw ctx.error(`expected at least 2 dimensions for input tensor but received ${x.shape.length} (input of shape ${formatShape(x.shape)}).`)
     const [n, c] = x.shape as [number, number]
     const spatial = x.shape.slice(2)
-    const perGroup = [Math.floor((n * c) / a.num_groups), a.num_groups, ...spatial]
-    if (perGroup[0]! * Number(numel(spatial)) === 1) {
+    const perGroup = [(BigInt(n) * BigInt(c)) / BigInt(a.num_groups), a.num_groups, ...spatial]
+    if ((perGroup[0] as bigint) * numel(spatial) === 1n) {
       throw ctx.error(`got input size [${perGroup.join(', ')}]: Expected more than 1 value per channel when training.`)
     }
     if (c % a.num_groups !== 0) {
@@ -329,10 +287,8 @@ export const groupNorm = defineLayer<GroupNormArgs>({
     if (a.affine && c !== a.num_channels) {
       throw ctx.error(`expects ${a.num_channels} channels (\`num_channels\`), got ${c} (input of shape ${formatShape(x.shape)}).`)
     }
-    const stats = statsDType(x.dtype)
-    ctx.save(x, ctx.tensor([n, a.num_groups], stats), ctx.tensor([n, a.num_groups], stats))
-    ctx.macs(numel(x.shape))
-    return ctx.tensor(x.shape, x.dtype)
+    const tensor = (name: string): Tensor | null => (self.params.get(name) ? ctx.state(self, name) : null)
+    return ops.groupNorm(ctx, x, a.num_groups, tensor('weight'), tensor('bias'))
   },
 })
 
@@ -345,23 +301,25 @@ export interface LocalResponseNormArgs {
 }
 
 /**
- * `nn.LocalResponseNorm(size, alpha=1e-4, beta=0.75, k=1.0)`: no parameters. `F.local_response_norm` is
- * made of plain tensor ops; for backward they save the input (by `x * x`), the squares padded by `size − 1`
- * channels (by the average pool), the `alpha` scalar as a float64 0-dim tensor (by `mul`), `k + alpha·avg`
- * (by `pow`) and its power (by the division). 1 MAC per element, the normalisation convention.
+ * `nn.LocalResponseNorm(size, alpha=1e-4, beta=0.75, k=1.0)`: no parameters. `F.local_response_norm` is made of
+ * plain tensor ops ({@link ops.localResponseNorm}): they keep the input, the squares padded by `size − 1`
+ * channels, `k + alpha·avg` and its power (PyTorch 1.13 also the `alpha` number as a 0-dim float64). 1 MAC per
+ * element, the normalisation convention.
  */
 export const localResponseNorm = defineLayer<LocalResponseNormArgs>({
   name: 'LocalResponseNorm',
   signature: [int('size', { min: 1 }), float('alpha', { default: 1e-4 }), float('beta', { default: 0.75 }), float('k', { default: 1.0 })],
   build() {},
-  forward(self, inputs, ctx) {
-    const x = inputs[0]!
-    if (x.shape.length < 3) throw ctx.error(`expected 3D or higher dimensionality input (got ${x.shape.length} dimensions, input of shape ${formatShape(x.shape)}).`)
-    if (x.shape.includes(0)) return x
-    const [n, c] = x.shape as [number, number]
-    const padded = [n, 1, c + self.args.size - 1, ...x.shape.slice(2)]
-    ctx.save(x, ctx.tensor(padded, x.dtype), ctx.tensor([], 'float64'), ctx.tensor(x.shape, x.dtype), ctx.tensor(x.shape, x.dtype))
-    ctx.macs(numel(x.shape))
-    return ctx.tensor(x.shape, x.dtype)
-  },
+  forward: (self, inputs, ctx) => ops.localResponseNorm(ctx, inputs[0]!, self.args.size, self.args.alpha, self.args.beta, self.args.k),
+})
+
+/**
+ * `nn.CrossMapLRN2d(size, alpha=1e-4, beta=0.75, k=1)`: the legacy local response normalisation of 4-D inputs, an
+ * autograd function that keeps its input and output ({@link ops.crossMapLrn2d}). No parameters.
+ */
+export const crossMapLrn2d = defineLayer<LocalResponseNormArgs>({
+  name: 'CrossMapLRN2d',
+  signature: [int('size', { min: 1 }), float('alpha', { default: 1e-4 }), float('beta', { default: 0.75 }), float('k', { default: 1 })],
+  build() {},
+  forward: (_self, inputs, ctx) => ops.crossMapLrn2d(ctx, inputs[0]!),
 })

@@ -1,66 +1,12 @@
 import { coerceInts, float } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
-import type { ForwardContext, Tensor } from '../forward/trace.js'
+import * as ops from '../forward/ops/index.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 import type { LayerDefinition } from './define-layer.js'
 
 /** The modes of `F.pad`. */
-export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular'
-
-const sizeLetters = ['W', 'H', 'D'] as const
-
-/**
- * `F.pad(x, pad, mode)`: `pad` lists (left, right) pairs starting from the last dimension, as PyTorch takes them;
- * negative values crop. Checks what PyTorch checks, allocates the padded tensor and saves what its backward
- * needs: reflection and replication padding save their input, constant and circular padding save nothing
- * (the same on CPU and CUDA).
- */
-export function applyPad(x: Tensor, pad: readonly number[], mode: PadMode, ctx: ForwardContext): Tensor {
-  const rank = x.shape.length
-  const padded = pad.length / 2
-  if (padded > rank) {
-    throw ctx.error(`got padding of length ${pad.length} for an input of ${rank} dimension${rank === 1 ? '' : 's'} ${formatShape(x.shape)}: the padding can be at most twice as long as the number of dimensions.`)
-  }
-  if (mode !== 'constant' && rank !== padded + 1 && rank !== padded + 2) {
-    throw ctx.error(`cannot apply ${mode} padding of length ${pad.length} to a ${rank}-D input ${formatShape(x.shape)}: it pads ${padded}-D data and needs a ${padded + 1}-D (unbatched) or ${padded + 2}-D (batched) input.`)
-  }
-  const shape = [...x.shape]
-  const sizes: Array<{ dim: number; size: number; out: number }> = []
-  for (let i = 0; i < padded; i++) {
-    const dim = rank - 1 - i
-    const [left, right] = [pad[2 * i]!, pad[2 * i + 1]!]
-    const size = x.shape[dim]!
-    const out = size + left + right
-    if (mode === 'reflect' && (left >= size || right >= size)) {
-      throw ctx.error(`got reflection padding (${left}, ${right}) for dimension ${dim} of size ${size} (input ${formatShape(x.shape)}): padding size should be less than the corresponding input dimension.`)
-    }
-    if (mode === 'circular') {
-      if (left > size || right > size) {
-        throw ctx.error(`got circular padding (${left}, ${right}) for dimension ${dim} of size ${size} (input ${formatShape(x.shape)}): padding value causes wrapping around more than once.`)
-      }
-      if (out < 0) throw ctx.error(`got circular padding (${left}, ${right}) for dimension ${dim} of size ${size} (input ${formatShape(x.shape)}): negative padding value is resulting in an empty dimension.`)
-    }
-    if (mode === 'constant' && out < 0) {
-      throw ctx.error(`got padding (${left}, ${right}) for dimension ${dim} of size ${size} (input ${formatShape(x.shape)}): the input size ${size}, plus negative padding ${left} and ${right} resulted in a negative output size, which is invalid.`)
-    }
-    shape[dim] = out
-    sizes.push({ dim, size, out })
-  }
-  if (mode === 'reflect' || mode === 'replicate') {
-    // PyTorch's 1-D kernels need W ≥ 1; its 2-D and 3-D kernels check that some output size is at least 1.
-    const tooSmall = sizes.some((s) => s.out < 0) || (padded === 1 ? sizes[0]!.out < 1 : sizes.every((s) => s.out < 1))
-    if (tooSmall) {
-      const inputs = sizes.map((s, i) => `${sizeLetters[i]}: ${s.size}`).reverse().join(', ')
-      const outputs = sizes.map((s, i) => `${sizeLetters[i]}: ${s.out}`).reverse().join(', ')
-      throw ctx.error(`input (${inputs}) is too small for ${mode} padding ${formatShape(pad)}. Calculated output ${outputs}.`)
-    }
-  }
-  const y = ctx.tensor(shape, x.dtype)
-  if (mode === 'reflect' || mode === 'replicate') ctx.save(x)
-  ctx.use(x)
-  return y
-}
+export type PadMode = ops.PadMode
 
 /** Bound arguments of the padding layers: `padding` as PyTorch stores it (left, right pairs from the last dimension). */
 export interface PadArgs {
@@ -77,9 +23,10 @@ function paddingArg(dims: number): ArgSpec<number[]> {
   }
 }
 
-function makePad(name: string, dims: 1 | 2 | 3, mode: PadMode, withValue: boolean): LayerDefinition<PadArgs> {
+function makePad(name: string, dims: 1 | 2 | 3, mode: PadMode, withValue: boolean, since?: string): LayerDefinition<PadArgs> {
   return defineLayer<PadArgs>({
     name,
+    ...(since === undefined ? {} : { since }),
     signature: withValue ? [paddingArg(dims), float('value')] : [paddingArg(dims)],
     build() {},
     forward(self, inputs, ctx) {
@@ -87,7 +34,7 @@ function makePad(name: string, dims: 1 | 2 | 3, mode: PadMode, withValue: boolea
       if (mode === 'circular' && x.shape.length !== dims + 1 && x.shape.length !== dims + 2) {
         throw ctx.error(`expected ${dims + 1}D or ${dims + 2}D input (got ${x.shape.length}D input of shape ${formatShape(x.shape)}).`)
       }
-      return applyPad(x, self.args.padding, mode, ctx)
+      return ops.pad(ctx, x, self.args.padding, mode)
     },
   })
 }
@@ -99,11 +46,11 @@ export const constantPad2d = makePad('ConstantPad2d', 2, 'constant', true)
 /** `nn.ConstantPad3d(padding, value)`: pads the last three dimensions with `value`. */
 export const constantPad3d = makePad('ConstantPad3d', 3, 'constant', true)
 /** `nn.ZeroPad1d(padding)`: pads the last dimension with zeros. */
-export const zeroPad1d = makePad('ZeroPad1d', 1, 'constant', false)
+export const zeroPad1d = makePad('ZeroPad1d', 1, 'constant', false, '2.1')
 /** `nn.ZeroPad2d(padding)`: pads the last two dimensions with zeros. */
 export const zeroPad2d = makePad('ZeroPad2d', 2, 'constant', false)
 /** `nn.ZeroPad3d(padding)`: pads the last three dimensions with zeros. */
-export const zeroPad3d = makePad('ZeroPad3d', 3, 'constant', false)
+export const zeroPad3d = makePad('ZeroPad3d', 3, 'constant', false, '2.1')
 /** `nn.ReflectionPad1d(padding)`: mirrors the input at its edges; padding must be smaller than the input. Saves its input. */
 export const reflectionPad1d = makePad('ReflectionPad1d', 1, 'reflect', false)
 /** `nn.ReflectionPad2d(padding)`: mirrors the last two dimensions. Saves its input. */
@@ -117,8 +64,8 @@ export const replicationPad2d = makePad('ReplicationPad2d', 2, 'replicate', fals
 /** `nn.ReplicationPad3d(padding)`: repeats the edge values of the last three dimensions. Saves its input. */
 export const replicationPad3d = makePad('ReplicationPad3d', 3, 'replicate', false)
 /** `nn.CircularPad1d(padding)`: wraps the input around; padding at most the input size. Saves nothing. */
-export const circularPad1d = makePad('CircularPad1d', 1, 'circular', false)
+export const circularPad1d = makePad('CircularPad1d', 1, 'circular', false, '2.1')
 /** `nn.CircularPad2d(padding)`: wraps the last two dimensions around. */
-export const circularPad2d = makePad('CircularPad2d', 2, 'circular', false)
+export const circularPad2d = makePad('CircularPad2d', 2, 'circular', false, '2.1')
 /** `nn.CircularPad3d(padding)`: wraps the last three dimensions around. */
-export const circularPad3d = makePad('CircularPad3d', 3, 'circular', false)
+export const circularPad3d = makePad('CircularPad3d', 3, 'circular', false, '2.1')

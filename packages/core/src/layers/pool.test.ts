@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
 import { NnsizeError } from '../errors.js'
 import type { DeviceProfile } from '../forward/trace.js'
-import { adaptiveWindowSum, poolOutputSize } from './pool.js'
+import type { TorchVersion } from '../forward/torch-version.js'
 
-// Expected values were measured with PyTorch 1.13 (saved bytes with saved_tensors_hooks, grouped by storage);
-// LPPool3d, new in 2.2, was measured as its PyTorch 2.x definition composed from 1.13 functions.
-// MACs are worked out by hand in the comments.
+// Expected values were measured with PyTorch 1.13 (the default of `run` here) and, where PyTorch 2.13 differs
+// or the layer is new, with 2.13 (saved bytes with saved_tensors_hooks, grouped by storage). MACs are worked out
+// by hand in the comments.
 
-function run(source: string, input: number[] | number[][], device: DeviceProfile = 'cpu') {
-  const r = analyze(source, { input, device })
+function run(source: string, input: number[] | number[][], device: DeviceProfile = 'cpu', torch: TorchVersion = '1.13') {
+  const r = analyze(source, { input, device, torch })
   const f = r.forward!
   return {
     params: r.params.total,
@@ -35,37 +35,6 @@ function failure(source: string, input?: number[] | number[][]): NnsizeError {
 function pointedAt(source: string, error: NnsizeError): string {
   return source.slice(error.span!.start, error.span!.end)
 }
-
-describe('poolOutputSize', () => {
-  it('floors the window count', () => {
-    expect(poolOutputSize(10, 3, 0, 3, 1, false)).toBe(3)
-  })
-
-  it('rounds up in ceil mode', () => {
-    expect(poolOutputSize(7, 2, 0, 3, 1, true)).toBe(3)
-  })
-
-  it('drops a last window that would start in the right padding', () => {
-    // ⌈(6 + 2 − 3) / 2⌉ + 1 = 4 windows; the last starts at 3·2 = 6 < 6 + 1, inside the input: kept.
-    expect(poolOutputSize(6, 3, 1, 2, 1, true)).toBe(4)
-    // ⌈(5 + 2 − 2) / 2⌉ + 1 = 4 windows, but the last starts at 3·2 = 6 ≥ 5 + 1, in the right padding: 3.
-    expect(poolOutputSize(5, 2, 1, 2, 1, true)).toBe(3)
-  })
-})
-
-describe('adaptiveWindowSum', () => {
-  it('sums windows [⌊i·in/out⌋, ⌈(i+1)·in/out⌉)', () => {
-    expect(adaptiveWindowSum(5, 3)).toBe(7n) // 2 + 3 + 2
-    expect(adaptiveWindowSum(5, 7)).toBe(11n) // 1 2 2 1 2 2 1
-    expect(adaptiveWindowSum(8, 4)).toBe(8n)
-    expect(adaptiveWindowSum(6, 12)).toBe(12n) // each output reads one input
-    expect(adaptiveWindowSum(5, 0)).toBe(0n)
-  })
-
-  it('stays exact and instant for huge sizes', () => {
-    expect(adaptiveWindowSum(2 ** 53 - 1, 2 ** 52)).toBe(2n ** 53n - 1n + 2n ** 52n - 1n)
-  })
-})
 
 describe('maxPool1d', () => {
   it('saves its input and int64 indices, also for an unbatched input', () => {
@@ -226,10 +195,17 @@ describe('adaptiveAvgPool2d', () => {
     expect(r.macs).toBe(147n) // 3 × 7 × 7
   })
 
-  it('saves its input for a global average too', () => {
+  it('saves its input for a global average too in PyTorch 1.13; 2.13 computes a mean and saves nothing', () => {
     const r = run('nn.AdaptiveAvgPool2d(1)', [2, 3, 5, 5])
     expect([r.saved, r.withInput]).toEqual([0n, 600n])
     expect(r.macs).toBe(150n)
+    const current = run('nn.AdaptiveAvgPool2d(1)', [2, 3, 5, 5], 'cpu', '2.13')
+    expect([current.saved, current.withInput, current.macs]).toEqual([0n, 0n, 150n])
+    expect(run('nn.AdaptiveAvgPool3d((1, 1, 1))', [2, 3, 2, 5, 5], 'cpu', '2.13').withInput).toBe(0n)
+    expect(run('nn.AdaptiveAvgPool1d(1)', [3, 8], 'cpu', '2.13').withInput).toBe(0n)
+    expect(run("nn.Upsample(size=1, mode='area')", [1, 2, 4, 4], 'cpu', '2.13').withInput).toBe(0n)
+    // An output of size 1 in some dimensions only is no global average: the input is kept.
+    expect(run('nn.AdaptiveAvgPool2d((1, None))', [2, 3, 1, 5], 'cpu', '2.13').withInput).toBe(120n)
   })
 
   it('allows an empty output', () => {
@@ -286,12 +262,17 @@ describe('lpPool1d', () => {
     // x·x (240) + four (2, 3, 3) tensors (4 × 72) + the 0-dim int64 window size (8); the input (240) with it.
     expect([r.saved, r.withInput]).toEqual([536n, 776n])
     expect(r.macs).toBe(54n) // 18 outputs × 3
+    // PyTorch 2.13 no longer saves the window size as a tensor.
+    const current = run('nn.LPPool1d(2, 3)', [2, 3, 10], 'cpu', '2.13')
+    expect([current.saved, current.withInput]).toEqual([528n, 768n])
   })
 
   it('takes a stride and ceil_mode', () => {
     const r = run('nn.LPPool1d(1, 3, 2, True)', [3, 10])
     expect(r.output).toEqual([3, 5])
     expect([r.saved, r.withInput]).toEqual([368n, 488n])
+    const current = run('nn.LPPool1d(1, 3, 2, True)', [3, 10], 'cpu', '2.13')
+    expect([current.saved, current.withInput]).toEqual([360n, 480n])
   })
 
   it('rejects norm_type 0, whose 1/norm_type power is undefined', () => {
@@ -305,6 +286,8 @@ describe('lpPool2d', () => {
     expect(r.output).toEqual([2, 3, 5, 4])
     expect([r.saved, r.withInput]).toEqual([4568n, 7208n])
     expect(r.macs).toBe(720n) // 120 outputs × 6
+    const current = run('nn.LPPool2d(1.5, (2, 3), ceil_mode=True)', [2, 3, 10, 11], 'cpu', '2.13')
+    expect([current.saved, current.withInput]).toEqual([4560n, 7200n])
   })
 
   it('rejects a kernel larger than the input', () => {
@@ -313,11 +296,15 @@ describe('lpPool2d', () => {
 })
 
 describe('lpPool3d', () => {
-  it('pools three dimensions', () => {
-    const r = run('nn.LPPool3d(2, (1, 2, 3), 1, True)', [3, 4, 5, 6])
+  it('pools three dimensions (PyTorch 2.2+, measured with 2.13)', () => {
+    const r = run('nn.LPPool3d(2, (1, 2, 3), 1, True)', [3, 4, 5, 6], 'cpu', '2.13')
     expect(r.output).toEqual([3, 4, 4, 4])
-    expect([r.saved, r.withInput]).toEqual([4520n, 5960n])
+    expect([r.saved, r.withInput]).toEqual([4512n, 5952n])
     expect(r.macs).toBe(1152n) // 192 outputs × 6
+  })
+
+  it('does not exist in PyTorch 1.13', () => {
+    expect(() => run('nn.LPPool3d(2, 2)', [3, 4, 5, 6])).toThrow('PyTorch 1.13 (the `torch` option) has no `nn.LPPool3d`; PyTorch 2.2 and later have it.')
   })
 })
 

@@ -3,63 +3,15 @@ import { any, bool, coerceInt, coerceInts, float, ints, optionalInt } from '../b
 import type { ArgSpec } from '../bind/args.js'
 import { showValue, typeName } from '../interpret/values.js'
 import type { Value } from '../interpret/values.js'
-import type { ForwardContext, Tensor } from '../forward/trace.js'
-import { formatShape, numel } from '../tensor/shape.js'
+import * as ops from '../forward/ops/index.js'
+import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 import type { LayerDefinition } from './define-layer.js'
 
-// PyTorch's CPU and CUDA pooling kernels save the same tensors (max pooling: input and int64 indices;
-// average pooling: input), so both device profiles share one model here.
+// The pooling layers: argument handling and checks; what each kernel computes and keeps is in
+// forward/ops/pool.ts.
 
 type Dims = 1 | 2 | 3
-
-/** Checks that `x` is a `dims`-D spatial input, unbatched `(C, *spatial)` or batched `(N, C, *spatial)`. */
-export function spatialInput(x: Tensor, dims: number, ctx: ForwardContext): { batched: boolean; spatial: number[] } {
-  const rank = x.shape.length
-  if (rank !== dims + 1 && rank !== dims + 2) {
-    throw ctx.error(`expects a ${dims + 1}-D (unbatched) or ${dims + 2}-D (batched) input, got ${rank}-D input of shape ${formatShape(x.shape)}.`)
-  }
-  return { batched: rank === dims + 2, spatial: x.shape.slice(-dims) }
-}
-
-/**
- * PyTorch's `pooling_output_shape`: `floor` (or `ceil` with `ceil_mode`) of the window count, where in ceil mode
- * the last window must start inside the input or its left padding.
- */
-export function poolOutputSize(size: number, kernel: number, padding: number, stride: number, dilation: number, ceilMode: boolean): number {
-  const span = size + 2 * padding - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0)
-  let out = Math.floor(span / stride) + 1
-  if (ceilMode && (out - 1) * stride >= size + padding) out--
-  return out
-}
-
-/** Output sizes of a sliding-window pooling, with PyTorch's checks (positive kernel, stride and dilation; padding at most half the window). */
-function slidingWindow(
-  x: Tensor,
-  dims: number,
-  w: { kernel: readonly number[]; stride: readonly number[]; padding: readonly number[]; dilation: readonly number[]; ceilMode: boolean },
-  ctx: ForwardContext,
-): number[] {
-  const { spatial } = spatialInput(x, dims, ctx)
-  const positive = (values: readonly number[], name: string): void => {
-    if (values.some((v) => v <= 0)) throw ctx.error(`needs \`${name}\` greater than zero, got ${formatShape(values)}.`)
-  }
-  positive(w.kernel, 'kernel_size')
-  positive(w.stride, 'stride')
-  positive(w.dilation, 'dilation')
-  w.padding.forEach((p, i) => {
-    const extent = (w.kernel[i]! - 1) * w.dilation[i]! + 1
-    if (p > Math.floor(extent / 2)) {
-      throw ctx.error(`pad should be at most half of effective kernel size, but got pad=${p}, kernel_size=${w.kernel[i]} and dilation=${w.dilation[i]}.`)
-    }
-  })
-  const out = spatial.map((size, i) => poolOutputSize(size, w.kernel[i]!, w.padding[i]!, w.stride[i]!, w.dilation[i]!, w.ceilMode))
-  if (out.some((o) => o < 1)) {
-    const channels = x.shape[x.shape.length - dims - 1]!
-    throw ctx.error(`got an input of shape ${formatShape(x.shape)}. Calculated output size: (${[channels, ...out].join('x')}). Output size is too small.`)
-  }
-  return out
-}
 
 /** An int, a tuple of `dims` ints, or `None`. */
 function optionalInts(name: string, dims: number): ArgSpec<number[] | null> {
@@ -79,18 +31,6 @@ function outputSizeArg(dims: number): ArgSpec<Array<number | null>> {
       throw new NnsizeError('argument-type', `\`${name}\` must be an int${dims > 1 ? ` or a tuple of ${dims} ints or \`None\`s` : ''}, got ${typeName(v)} \`${showValue(v)}\`.`, { span })
     },
   }
-}
-
-function outputShape(x: Tensor, dims: number, spatial: readonly number[]): number[] {
-  return [...x.shape.slice(0, -dims), ...spatial]
-}
-
-/** Saves the input and the int64 indices of a max pooling, as PyTorch's `max_pool*_with_indices` do on CPU and CUDA. */
-function maxPoolOutputs(x: Tensor, shape: readonly number[], returnIndices: boolean, ctx: ForwardContext): Tensor | Tensor[] {
-  const values = ctx.tensor(shape, x.dtype)
-  const indices = ctx.tensor(shape, 'int64')
-  ctx.save(x, indices)
-  return returnIndices ? [values, indices] : values
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -119,10 +59,9 @@ function makeMaxPool(dims: Dims): LayerDefinition<MaxPoolArgs> {
     ],
     build() {},
     forward(self, inputs, ctx) {
-      const x = inputs[0]!
       const a = self.args
-      const out = slidingWindow(x, dims, { kernel: a.kernel_size, stride: a.stride ?? a.kernel_size, padding: a.padding, dilation: a.dilation, ceilMode: a.ceil_mode }, ctx)
-      return maxPoolOutputs(x, outputShape(x, dims, out), a.return_indices, ctx)
+      const { values, indices } = ops.maxPool(ctx, inputs[0]!, dims, { kernel: a.kernel_size, stride: a.stride ?? a.kernel_size, padding: a.padding, dilation: a.dilation, ceilMode: a.ceil_mode })
+      return a.return_indices ? [values, indices] : values
     },
   })
 }
@@ -147,16 +86,6 @@ export interface AvgPoolArgs {
   divisor_override?: number | null
 }
 
-/** Average pooling's output sizes; saves its input (a view of it for 1-D, which PyTorch pools as 2-D). */
-function avgPool(x: Tensor, dims: number, kernel: readonly number[], stride: readonly number[], padding: readonly number[], ceilMode: boolean, ctx: ForwardContext): Tensor {
-  const out = slidingWindow(x, dims, { kernel, stride, padding, dilation: kernel.map(() => 1), ceilMode }, ctx)
-  const y = ctx.tensor(outputShape(x, dims, out), x.dtype)
-  ctx.macs(numel(y.shape) * numel(kernel))
-  ctx.save(x)
-  ctx.use(x)
-  return y
-}
-
 function makeAvgPool(dims: Dims): LayerDefinition<AvgPoolArgs> {
   return defineLayer<AvgPoolArgs>({
     name: `AvgPool${dims}d`,
@@ -172,7 +101,7 @@ function makeAvgPool(dims: Dims): LayerDefinition<AvgPoolArgs> {
     forward(self, inputs, ctx) {
       const a = self.args
       if (a.divisor_override === 0) throw ctx.error('needs a non-zero `divisor_override`, got `0`: divisor must be not zero.')
-      return avgPool(inputs[0]!, dims, a.kernel_size, a.stride ?? a.kernel_size, a.padding, a.ceil_mode, ctx)
+      return ops.avgPool(ctx, inputs[0]!, dims, { kernel: a.kernel_size, stride: a.stride ?? a.kernel_size, padding: a.padding, ceilMode: a.ceil_mode })
     },
   })
 }
@@ -193,36 +122,12 @@ export interface AdaptivePoolArgs {
   return_indices?: boolean
 }
 
-/**
- * Total input elements read by adaptive pooling windows along one dimension: window i spans
- * `[⌊i·in/out⌋, ⌈(i+1)·in/out⌉)`, and the sizes add up to `in + out − gcd(in, out)` (0 for an empty output).
- */
-export function adaptiveWindowSum(input: number, output: number): bigint {
-  let a = BigInt(input)
-  let b = BigInt(output)
-  const total = a + b
-  while (b !== 0n) [a, b] = [b, a % b]
-  return total - a
-}
-
-/** Adaptive average pooling to `size` (`null` keeps the input size): saves its input; compute is the sum of all window sizes. */
-export function adaptiveAvgPool(x: Tensor, dims: number, size: ReadonlyArray<number | null>, ctx: ForwardContext): Tensor {
-  const { spatial } = spatialInput(x, dims, ctx)
-  const out = spatial.map((s, i) => size[i] ?? s)
-  const y = ctx.tensor(outputShape(x, dims, out), x.dtype)
-  let windows = numel(x.shape.slice(0, -dims))
-  spatial.forEach((s, i) => (windows *= adaptiveWindowSum(s, out[i]!)))
-  ctx.macs(windows)
-  ctx.save(x)
-  return y
-}
-
 function makeAdaptiveAvgPool(dims: Dims): LayerDefinition<AdaptivePoolArgs> {
   return defineLayer<AdaptivePoolArgs>({
     name: `AdaptiveAvgPool${dims}d`,
     signature: [outputSizeArg(dims)],
     build() {},
-    forward: (self, inputs, ctx) => adaptiveAvgPool(inputs[0]!, dims, self.args.output_size, ctx),
+    forward: (self, inputs, ctx) => ops.adaptiveAvgPool(ctx, inputs[0]!, dims, self.args.output_size),
   })
 }
 
@@ -232,10 +137,8 @@ function makeAdaptiveMaxPool(dims: Dims): LayerDefinition<AdaptivePoolArgs> {
     signature: [outputSizeArg(dims), bool('return_indices', { default: false })],
     build() {},
     forward(self, inputs, ctx) {
-      const x = inputs[0]!
-      const { spatial } = spatialInput(x, dims, ctx)
-      const out = spatial.map((s, i) => self.args.output_size[i] ?? s)
-      return maxPoolOutputs(x, outputShape(x, dims, out), self.args.return_indices === true, ctx)
+      const { values, indices } = ops.adaptiveMaxPool(ctx, inputs[0]!, dims, self.args.output_size)
+      return self.args.return_indices === true ? [values, indices] : values
     },
   })
 }
@@ -267,35 +170,13 @@ export interface LPPoolArgs {
 function makeLPPool(dims: Dims): LayerDefinition<LPPoolArgs> {
   return defineLayer<LPPoolArgs>({
     name: `LPPool${dims}d`,
+    ...(dims === 3 ? { since: '2.2' } : {}),
     signature: [float('norm_type'), ints('kernel_size', dims), optionalInts('stride', dims), bool('ceil_mode', { default: false })],
     build() {},
     forward(self, inputs, ctx) {
-      // PyTorch composes it: (sign(out) * relu(abs(out))).mul(window).pow(1 / p) with out = avg_pool(x.pow(p)).
-      const x = inputs[0]!
       const a = self.args
       if (a.norm_type === 0) throw ctx.error('needs a non-zero `norm_type`, got `0.0`: it takes the 1/norm_type power.')
-      spatialInput(x, dims, ctx)
-      const powered = ctx.tensor(x.shape, x.dtype)
-      ctx.save(x) // x.pow(p) saves x
-      const out = avgPool(powered, dims, a.kernel_size, a.stride ?? a.kernel_size, new Array<number>(dims).fill(0), a.ceil_mode, ctx)
-      const sign = ctx.tensor(out.shape, x.dtype)
-      const abs = ctx.tensor(out.shape, x.dtype)
-      ctx.save(out) // abs saves its input
-      ctx.use(out)
-      const relu = ctx.tensor(out.shape, x.dtype)
-      ctx.save(relu) // relu saves its output
-      ctx.use(abs)
-      const product = ctx.tensor(out.shape, x.dtype)
-      ctx.save(sign, relu) // sign(out) * relu(...) saves both factors
-      ctx.use(sign, relu)
-      const window = ctx.tensor([], 'int64') // the Python int `.mul` takes becomes a saved 0-dim int64 tensor
-      const scaled = ctx.tensor(out.shape, x.dtype)
-      ctx.save(window)
-      ctx.use(product, window)
-      const y = ctx.tensor(out.shape, x.dtype)
-      ctx.save(scaled) // pow(1 / p) saves its input
-      ctx.use(scaled)
-      return y
+      return ops.lpPool(ctx, inputs[0]!, dims, a.norm_type, a.kernel_size, a.stride, a.ceil_mode)
     },
   })
 }
@@ -364,7 +245,7 @@ function makeFractionalMaxPool(dims: 2 | 3): LayerDefinition<FractionalMaxPoolAr
     forward(self, inputs, ctx) {
       const x = inputs[0]!
       const a = self.args
-      const { batched, spatial } = spatialInput(x, dims, ctx)
+      const { batched, spatial } = ops.spatialInput(ctx, x, dims)
       if (a.kernel_size.some((k) => k <= 0)) throw ctx.error(`needs \`kernel_size\` greater than zero, got ${formatShape(a.kernel_size)}.`)
       const out = a.output_size ?? spatial.map((s, i) => Math.floor(s * a.output_ratio![i]!))
       out.forEach((o, i) => {
@@ -375,9 +256,9 @@ function makeFractionalMaxPool(dims: 2 | 3): LayerDefinition<FractionalMaxPoolAr
       // Without given samples, each call draws torch.rand(N, C, dims); they are read, not saved.
       const channels = x.shape[x.shape.length - dims - 1]!
       const samples = a._random_samples.kind === 'none' ? ctx.tensor([batched ? x.shape[0]! : 1, channels, dims], x.dtype) : undefined
-      const result = maxPoolOutputs(x, outputShape(x, dims, out), a.return_indices, ctx)
+      const { values, indices } = ops.maxPoolResult(ctx, x, [...x.shape.slice(0, -dims), ...out])
       if (samples) ctx.use(samples)
-      return result
+      return a.return_indices ? [values, indices] : values
     },
   })
 }
@@ -409,17 +290,11 @@ function makeMaxUnpool(dims: Dims): LayerDefinition<MaxUnpoolArgs> {
         throw ctx.error(`takes two inputs, the pooled values and their \`indices\` (from a \`MaxPool${dims}d\` with \`return_indices=True\`): give two shapes, e.g. \`1,16,8,8; 1,16,8,8\`.`)
       }
       const a = self.args
-      const { spatial } = spatialInput(x, dims, ctx)
+      ops.spatialInput(ctx, x, dims)
       if (x.shape.length !== indices.shape.length || x.shape.some((d, i) => d !== indices.shape[i])) {
         throw ctx.error(`expects \`indices\` of the same shape as its input, got ${formatShape(indices.shape)} and ${formatShape(x.shape)}.`)
       }
-      const stride = a.stride ?? a.kernel_size
-      const out = spatial.map((s, i) => (s - 1) * stride[i]! - 2 * a.padding[i]! + a.kernel_size[i]!)
-      if (out.some((o) => o < 1)) throw ctx.error(`got an input of shape ${formatShape(x.shape)}. Calculated output size: (${out.join('x')}). Output size is too small.`)
-      const y = ctx.tensor(outputShape(x, dims, out), x.dtype)
-      ctx.save(indices)
-      ctx.use(x)
-      return y
+      return ops.maxUnpool(ctx, x, indices, dims, a.kernel_size, a.stride ?? a.kernel_size, a.padding)
     },
   })
 }

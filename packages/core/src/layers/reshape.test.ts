@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
 import { NnsizeError } from '../errors.js'
+import type { TorchVersion } from '../forward/torch-version.js'
 
-// Expected values were measured with PyTorch 1.13 (saved bytes with saved_tensors_hooks, grouped by storage;
+// Expected values were measured with PyTorch 1.13, and with 2.13 where it differs (saved bytes with saved_tensors_hooks, grouped by storage;
 // "view" means the output shares the input's storage). Reshaping computes nothing: every case has 0 MACs.
 
-function run(source: string, input: number[]) {
-  const r = analyze(source, { input, device: 'cpu' })
+function run(source: string, input: number[], torch: TorchVersion = '1.13') {
+  const r = analyze(source, { input, device: 'cpu', torch })
   const f = r.forward!
   const output = f.outputs[0]!
   return { output: output.shape, saved: f.savedBytes, withInput: f.savedBytesWithInput, macs: f.macs, view: output.storage.origin === 'input' }
@@ -145,8 +146,9 @@ describe('fold', () => {
 })
 
 describe('unfold', () => {
-  it('extracts blocks and saves its input, as PyTorch 1.13 does', () => {
+  it('extracts blocks and saves its input, as PyTorch 1.13 does; 2.13 keeps only the sizes', () => {
     expect(run('nn.Unfold((2, 2))', [2, 3, 4, 5])).toEqual({ output: [2, 12, 12], saved: 0n, withInput: 480n, macs: 0n, view: false })
+    expect(run('nn.Unfold((2, 2))', [2, 3, 4, 5], '2.13')).toEqual({ output: [2, 12, 12], saved: 0n, withInput: 0n, macs: 0n, view: false })
   })
 
   it('uses dilation, padding and stride', () => {

@@ -2,18 +2,10 @@ import { NnsizeError } from '../errors.js'
 import { coerceInt, int, ints } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
 import { showValue, typeName } from '../interpret/values.js'
+import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
-import { formatShape, numel } from '../tensor/shape.js'
+import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
-
-/** Resolves a possibly negative dimension index against `rank`, with PyTorch's range error. */
-function wrapDim(dim: number, rank: number, ctx: ForwardContext): number {
-  const size = Math.max(rank, 1)
-  if (dim < -size || dim >= size) {
-    throw ctx.error(`got dimension ${dim} for an input of ${rank} dimension${rank === 1 ? '' : 's'}: dimension out of range (expected to be in range of [${-size}, ${size - 1}], but got ${dim}).`)
-  }
-  return dim < 0 ? dim + size : dim
-}
 
 /** `nn.Flatten(start_dim=1, end_dim=-1)`: merges dimensions `start_dim`…`end_dim`; a view of its input, saves nothing. */
 export const flatten = defineLayer<{ start_dim: number; end_dim: number }>({
@@ -22,13 +14,12 @@ export const flatten = defineLayer<{ start_dim: number; end_dim: number }>({
   build() {},
   forward(self, inputs, ctx) {
     const x = inputs[0]!
-    const start = wrapDim(self.args.start_dim, x.shape.length, ctx)
-    const end = wrapDim(self.args.end_dim, x.shape.length, ctx)
+    const start = ops.wrapDim(ctx, self.args.start_dim, x.shape.length)
+    const end = ops.wrapDim(ctx, self.args.end_dim, x.shape.length)
     if (start > end) {
       throw ctx.error(`has invalid arguments for an input of shape ${formatShape(x.shape)}: \`start_dim\` (${self.args.start_dim}) cannot come after \`end_dim\` (${self.args.end_dim}).`)
     }
-    const merged = Number(numel(x.shape.slice(start, end + 1)))
-    return ctx.view(x, [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)])
+    return ops.flatten(ctx, x, start, end)
   },
 })
 
@@ -54,19 +45,7 @@ export const unflatten = defineLayer<{ dim: number; unflattened_size: number[] }
   build() {},
   forward(self, inputs, ctx) {
     const x = inputs[0]!
-    const sizes = self.args.unflattened_size
-    const dim = wrapDim(self.args.dim, x.shape.length, ctx)
-    if (sizes.length === 0) throw ctx.error('needs a non-empty `unflattened_size`.')
-    const inferred = sizes.flatMap((s, i) => (s === -1 ? [i] : []))
-    if (inferred.length > 1) throw ctx.error(`got \`unflattened_size\` ${formatShape(sizes)}: only one dimension can be inferred.`)
-    const size = x.shape[dim]!
-    const known = Number(numel(sizes.filter((s) => s !== -1)))
-    const resolved = [...sizes]
-    if (inferred.length === 1 && known > 0 && size % known === 0) resolved[inferred[0]!] = size / known
-    if (Number(numel(resolved)) !== size || resolved.some((s) => s < 0)) {
-      throw ctx.error(`got an input of shape ${formatShape(x.shape)}: provided sizes ${formatShape(sizes)} don't multiply up to the size of dim ${dim} (${size}).`)
-    }
-    return ctx.view(x, [...x.shape.slice(0, dim), ...resolved, ...x.shape.slice(dim + 1)])
+    return ops.unflatten(ctx, x, ops.wrapDim(ctx, self.args.dim, x.shape.length), self.args.unflattened_size)
   },
 })
 
@@ -84,11 +63,12 @@ export const pixelShuffle = defineLayer<{ upscale_factor: number }>({
     const r = self.args.upscale_factor
     atLeast3D(x, '*, C, H, W', ctx)
     if (r <= 0) throw ctx.error(`expects a positive \`upscale_factor\`, got ${r}.`)
-    const [c, h, w] = x.shape.slice(-3) as [number, number, number]
-    if (c % (r * r) !== 0) {
-      throw ctx.error(`expects its input's channel dimension to be divisible by the square of \`upscale_factor\`, but input.size(-3)=${c} is not divisible by ${r * r} (input of shape ${formatShape(x.shape)}).`)
+    const c = x.shape.at(-3)!
+    const square = BigInt(r) * BigInt(r)
+    if (BigInt(c) % square !== 0n) {
+      throw ctx.error(`expects its input's channel dimension to be divisible by the square of \`upscale_factor\`, but input.size(-3)=${c} is not divisible by ${square} (input of shape ${formatShape(x.shape)}).`)
     }
-    return ctx.tensor([...x.shape.slice(0, -3), c / (r * r), h * r, w * r], x.dtype)
+    return ops.pixelShuffle(ctx, x, r)
   },
 })
 
@@ -102,11 +82,11 @@ export const pixelUnshuffle = defineLayer<{ downscale_factor: number }>({
     const r = self.args.downscale_factor
     atLeast3D(x, '*, C, H, W', ctx)
     if (r <= 0) throw ctx.error(`expects a positive \`downscale_factor\`, got ${r}.`)
-    const [c, h, w] = x.shape.slice(-3) as [number, number, number]
+    const [h, w] = x.shape.slice(-2) as [number, number]
     for (const [name, size, index] of [['height', h, -2], ['width', w, -1]] as const) {
       if (size % r !== 0) throw ctx.error(`expects ${name} to be divisible by \`downscale_factor\`, but input.size(${index})=${size} is not divisible by ${r} (input of shape ${formatShape(x.shape)}).`)
     }
-    return ctx.tensor([...x.shape.slice(0, -3), c * r * r, h / r, w / r], x.dtype)
+    return ops.pixelUnshuffle(ctx, x, r)
   },
 })
 
@@ -122,7 +102,7 @@ export const channelShuffle = defineLayer<{ groups: number }>({
     if (groups <= 0) throw ctx.error(`needs a positive number of groups to divide channels in, got ${groups}.`)
     const channels = x.shape[1]!
     if (channels % groups !== 0) throw ctx.error(`needs the number of channels to be divisible by groups: got ${channels} channels and ${groups} groups (input of shape ${formatShape(x.shape)}).`)
-    return ctx.tensor(x.shape, x.dtype)
+    return ops.copy(ctx, x)
   },
 })
 
@@ -135,12 +115,9 @@ export interface FoldArgs {
   stride: number[]
 }
 
-/** Number of sliding blocks along each dimension (PyTorch's im2col/col2im arithmetic), with its checks. */
-function slidingBlocks(spatial: readonly number[], a: FoldArgs, ctx: ForwardContext): number[] {
-  for (const [name, values, min] of [['kernel_size', a.kernel_size, 1], ['dilation', a.dilation, 1], ['stride', a.stride, 1], ['padding', a.padding, 0]] as const) {
-    if (values.some((v) => v < min)) throw ctx.error(`needs \`${name}\` ${min === 1 ? 'greater than zero' : 'non-negative'}, got ${formatShape(values)}.`)
-  }
-  return spatial.map((size, i) => Math.floor((size + 2 * a.padding[i]! - (a.dilation[i]! * (a.kernel_size[i]! - 1) + 1)) / a.stride[i]!) + 1)
+/** Number of sliding blocks along each dimension, with PyTorch's checks ({@link ops.slidingBlocks}). */
+function slidingBlocks(spatial: readonly number[], a: FoldArgs, ctx: ForwardContext): bigint[] {
+  return ops.slidingBlocks(ctx, spatial, { kernel: a.kernel_size, dilation: a.dilation, padding: a.padding, stride: a.stride })
 }
 
 const describeFold = (a: FoldArgs): string =>
@@ -160,24 +137,25 @@ export const fold = defineLayer<FoldArgs>({
     }
     if (output.some((o) => o <= 0)) throw ctx.error(`needs \`output_size\` greater than zero, got ${formatShape(output)}.`)
     const blocks = slidingBlocks(output, a, ctx)
-    const window = a.kernel_size[0]! * a.kernel_size[1]!
+    const [rowsOut, colsOut] = blocks as [bigint, bigint]
+    const window = BigInt(a.kernel_size[0]!) * BigInt(a.kernel_size[1]!)
     const [planes, length] = x.shape.slice(-2) as [number, number]
-    if (planes % window !== 0) {
+    if (BigInt(planes) % window !== 0n) {
       throw ctx.error(`expects the size of input dimension ${x.shape.length - 2} to be divisible by the product of \`kernel_size\`, but got input.size(${x.shape.length - 2})=${planes} and kernel_size=${formatShape(a.kernel_size)}.`)
     }
-    if (blocks.some((b) => b < 1)) {
-      throw ctx.error(`given output_size=${formatShape(output)}, ${describeFold(a)}: calculated shape of the array of sliding blocks as ${formatShape(blocks)}, which is too small (non-positive).`)
+    if (blocks.some((b) => b < 1n)) {
+      throw ctx.error(`given output_size=${formatShape(output)}, ${describeFold(a)}: calculated shape of the array of sliding blocks as (${blocks.join(', ')}), which is too small (non-positive).`)
     }
-    if (blocks[0]! * blocks[1]! !== length) {
-      throw ctx.error(`given output_size=${formatShape(output)}, ${describeFold(a)}: expected size of input dimension ${x.shape.length - 1} to match the calculated number of sliding blocks ${blocks[0]} * ${blocks[1]} = ${blocks[0]! * blocks[1]!}, but got input.size(${x.shape.length - 1})=${length}.`)
+    if (rowsOut * colsOut !== BigInt(length)) {
+      throw ctx.error(`given output_size=${formatShape(output)}, ${describeFold(a)}: expected size of input dimension ${x.shape.length - 1} to match the calculated number of sliding blocks ${rowsOut} * ${colsOut} = ${rowsOut * colsOut}, but got input.size(${x.shape.length - 1})=${length}.`)
     }
-    return ctx.tensor([...x.shape.slice(0, -2), planes / window, ...output], x.dtype)
+    return ops.copy(ctx, x, [...x.shape.slice(0, -2), Number(BigInt(planes) / window), ...output])
   },
 })
 
 /**
  * `nn.Unfold(kernel_size, dilation=1, padding=0, stride=1)`: extracts sliding blocks, `(N, C, H, W)` → `(N, C·∏k, L)`.
- * PyTorch 1.13's `im2col` saves its input for backward (2.x saves only its sizes); the reference follows 1.13.
+ * PyTorch 1.13's `im2col` keeps its input for backward, 2.x only its sizes ({@link ops.unfold}).
  */
 export const unfold = defineLayer<FoldArgs>({
   name: 'Unfold',
@@ -191,12 +169,9 @@ export const unfold = defineLayer<FoldArgs>({
     }
     const spatial = x.shape.slice(-2)
     const blocks = slidingBlocks(spatial, a, ctx)
-    if (blocks.some((b) => b < 1)) {
-      throw ctx.error(`given input with spatial size ${formatShape(spatial)}, ${describeFold(a)}: calculated shape of the array of sliding blocks as ${formatShape(blocks)}, but its components must be at least one.`)
+    if (blocks.some((b) => b < 1n)) {
+      throw ctx.error(`given input with spatial size ${formatShape(spatial)}, ${describeFold(a)}: calculated shape of the array of sliding blocks as (${blocks.join(', ')}), but its components must be at least one.`)
     }
-    const channels = x.shape[x.shape.length - 3]!
-    const y = ctx.tensor([...x.shape.slice(0, -3), channels * a.kernel_size[0]! * a.kernel_size[1]!, blocks[0]! * blocks[1]!], x.dtype)
-    ctx.save(x)
-    return y
+    return ops.unfold(ctx, x, a.kernel_size, blocks)
   },
 })

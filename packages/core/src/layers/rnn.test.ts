@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
 import { maxRecurrentSteps } from './rnn.js'
+import type { TorchVersion } from '../forward/torch-version.js'
 import { errorOf } from '../../test/support.js'
 
-// Expected values were measured with PyTorch 1.13 (CPU, training mode, saved_tensors_hooks,
-// each storage counted once); MACs are the multiply-accumulates of every mm/addmm PyTorch ran.
+// Expected values were measured with PyTorch 1.13 (the default of `cpu` here) and, for the oneDNN LSTM of
+// PyTorch 2.x, with 2.13 (CPU, training mode, saved_tensors_hooks, each storage counted once); MACs are the
+// multiply-accumulates of every mm/addmm PyTorch ran.
 
-function cpu(expr: string, input: number[][]) {
-  const r = analyze(expr, { input, device: 'cpu' })
+function cpu(expr: string, input: number[][], torch: TorchVersion = '1.13') {
+  const r = analyze(expr, { input, device: 'cpu', torch })
   const f = r.forward!
   return { r, f, saved: f.savedBytes, withInput: f.savedBytesWithInput, shapes: f.outputs.map((t) => [...t.shape]) }
 }
@@ -156,9 +158,12 @@ describe('rnn', () => {
     expect(error.message).toContain('would register 5,000,000 tensors')
   })
 
-  it('uses the same per-step accounting for the cuda profile', () => {
+  it('uses the same per-step accounting for the cuda profile, and says that cuDNN runs instead', () => {
     const expr = 'nn.LSTM(4, 8, 2, dropout=0.5, bidirectional=True)'
-    expect(analyze(expr, { input: '3,2,4', device: 'cuda' }).forward!.savedBytes).toBe(cpu(expr, [[3, 2, 4]]).saved)
+    expect(analyze(expr, { input: '3,2,4', device: 'cuda', torch: '1.13' }).forward!.savedBytes).toBe(cpu(expr, [[3, 2, 4]]).saved)
+    const current = analyze(expr, { input: '3,2,4', device: 'cuda' }).forward!
+    expect(current.savedBytes).toBe(cpu(expr, [[3, 2, 4]]).saved)
+    expect(current.kernels).toEqual([expect.objectContaining({ path: '', op: 'lstm', kernel: 'native (per-step) figures for cuDNN' })])
   })
 })
 
@@ -231,6 +236,34 @@ describe('lstm', () => {
 
   it('rejects h_0 without c_0', () => {
     expect(() => cpu('nn.LSTM(4, 8)', [[3, 2, 4], [1, 2, 8]])).toThrow('takes its initial state as two tensors (h_0, c_0)')
+  })
+})
+
+describe('lstm under PyTorch 2.13 (oneDNN on CPU)', () => {
+  it('keeps per layer its input, h_0 and c_0, its output, h_n, c_n and a oneDNN workspace', () => {
+    // h_0, c_0 (64 B each), output 192 B, h_n and c_n 64 B each, workspace 28,672 B (seven 4 KiB pages).
+    const { saved, withInput, shapes, f } = cpu('nn.LSTM(4, 8)', [[3, 2, 4]], '2.13')
+    expect([saved, withInput]).toEqual([29120n, 29216n])
+    expect(shapes).toEqual([[3, 2, 8], [1, 2, 8], [1, 2, 8]])
+    expect(f.macs).toBe(2304n)
+    expect(f.kernels).toEqual([{ path: '', op: 'lstm', kernel: 'oneDNN mkldnn_rnn_layer', note: 'with a workspace per layer and direction (the oneDNN 3.x layout)' }])
+  })
+
+  it('matches PyTorch 2.13 for stacked, bidirectional, biasless, batch-first, unbatched and given-state LSTMs', () => {
+    expect(cpu('nn.LSTM(10, 20, 2)', [[5, 3, 10]], '2.13').saved).toBe(94432n)
+    expect(cpu('nn.LSTM(4, 8, 2, dropout=0.5, bidirectional=True)', [[3, 2, 4]], '2.13').saved).toBe(117248n)
+    // Without biases PyTorch passes zero tensors of the weights' sizes, which it keeps.
+    expect(cpu('nn.LSTM(4, 8, bias=False)', [[3, 2, 4]], '2.13').saved).toBe(30656n)
+    expect(cpu('nn.LSTM(4, 8, batch_first=True)', [[2, 3, 4]], '2.13').withInput).toBe(29216n)
+    expect(cpu('nn.LSTM(4, 8)', [[3, 4]], '2.13').saved).toBe(28896n)
+    const given = cpu('nn.LSTM(4, 8)', [[3, 2, 4], [1, 2, 8], [1, 2, 8]], '2.13')
+    expect([given.saved, given.withInput]).toEqual([28992n, 29216n])
+  })
+
+  it('keeps the native per-step kernel with projections, and says why', () => {
+    const { saved, f } = cpu('nn.LSTM(4, 8, proj_size=3)', [[2, 2, 4]], '2.13')
+    expect(saved).toBe(944n)
+    expect(f.kernels[0]).toMatchObject({ kernel: 'native (per-step)', note: 'oneDNN has no LSTM projections' })
   })
 })
 

@@ -2,36 +2,20 @@ import { NnsizeError } from '../errors.js'
 import { bool, device, dtype, float, int, str } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
 import { limits } from '../limits.js'
+import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { ModuleNode } from '../model/module.js'
-import type { DType } from '../tensor/dtype.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 import type { ArgFailure, Factor, FormulaTerm, LayerDefinition, ModuleBuilder } from './define-layer.js'
 
-// Saved tensors follow PyTorch's native (non-cuDNN) recurrent kernels in ATen's RNN.cpp, the ones
-// a CPU forward runs. Per layer and direction the input projection `x Wᵢₕᵀ (+ bᵢₕ)` is computed for
-// the whole sequence at once and saves the layer input; then every time step computes
-// `h Wₕₕᵀ (+ bₕₕ)` (saving `h`) and its gate nonlinearities in place:
-//   RNN:  the activated output `h_t` (tanh and relu both save their output);
-//   LSTM: the gate buffer (4·hidden), `c_{t-1}`, `tanh(c_t)` and, with `proj_size`, `o ⊙ tanh(c_t)`;
-//   GRU:  the gate buffer (3·hidden), a copy of its `n` chunk (for the in-place `mul_`), the new
-//         gate `n_t` and a copy of `h_{t-1} − n_t` (again for an in-place `mul_`).
-// The zero initial state is one tensor `(num_layers × directions, batch, size)` whose slices every
-// layer reads, so it counts once. Between layers, training-mode dropout saves a float noise tensor.
-// The cuda profile uses the same accounting. On CUDA PyTorch runs cuDNN's fused kernels instead,
-// which save the layer inputs, outputs and a reserve buffer whose size depends on the cuDNN
-// version; nnsize does not model it, and reports these native-kernel figures for both profiles.
+// The recurrent layers: arguments, parameters and input checks. What each kernel computes and keeps (the
+// native per-step kernels, oneDNN's fused LSTM of PyTorch 2.x on CPU) is in forward/ops/rnn.ts.
 
-/**
- * Most time steps (sequence length × layers × directions) one forward pass models. Every step
- * allocates its own tensors, so the work grows with it; past this bound the analysis stops with a
- * `limit` error instead of taking seconds.
- */
-export const maxRecurrentSteps = 200_000
+/** Most time steps one forward pass of the native kernels models (see {@link ops.maxRecurrentSteps}). */
+export const maxRecurrentSteps = ops.maxRecurrentSteps
 
-/** Which recurrence a module runs. */
-type RecurrentMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU'
+type RecurrentMode = ops.RecurrentMode
 
 /** Bound arguments of `nn.RNN`, `nn.LSTM` and `nn.GRU`. */
 export interface RecurrentArgs {
@@ -57,9 +41,7 @@ export interface CellArgs {
   nonlinearity?: 'tanh' | 'relu'
 }
 
-function gateMultiple(mode: RecurrentMode): number {
-  return mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1
-}
+const gateMultiple = ops.gateMultiple
 
 function modeOf(kind: 'RNN' | 'LSTM' | 'GRU', nonlinearity: 'tanh' | 'relu' | undefined): RecurrentMode {
   if (kind === 'RNN') return nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH'
@@ -146,70 +128,6 @@ function explainRecurrent(mode: RecurrentMode, a: RecurrentArgs): FormulaTerm[] 
   return terms
 }
 
-/** The tensors one time step of a cell leaves behind. */
-interface StepResult {
-  /** The hidden state passed on (and emitted as output). */
-  h: Tensor
-  /** LSTM only: the cell state passed on. */
-  c?: Tensor
-}
-
-/**
- * One time step of the native kernel after the input projection: `h Wₕₕᵀ` plus the gates.
- * Saves what the step's autograd nodes save and counts the hidden matmuls.
- */
-function cellStep(ctx: ForwardContext, mode: RecurrentMode, batch: number, hidden: number, proj: number, h: Tensor, c: Tensor | undefined, dt: DType): StepResult {
-  const inSize = h.shape.at(-1)!
-  const gates = ctx.tensor([batch, gateMultiple(mode) * hidden], dt)
-  ctx.save(h)
-  ctx.use(h)
-  ctx.macs(BigInt(batch) * BigInt(inSize) * BigInt(gateMultiple(mode) * hidden))
-  switch (mode) {
-    case 'RNN_TANH':
-    case 'RNN_RELU': {
-      // tanh / relu out of place: saves its result, the next hidden state.
-      const hy = ctx.tensor([batch, hidden], dt)
-      ctx.save(hy)
-      return { h: hy }
-    }
-    case 'LSTM': {
-      // sigmoid_/tanh_ in place on the gate buffer save it; f * c_{t-1} saves c_{t-1}.
-      ctx.save(gates, c!)
-      ctx.use(c!)
-      const cy = ctx.tensor([batch, hidden], dt)
-      const tanhC = ctx.tensor([batch, hidden], dt)
-      ctx.save(tanhC)
-      let hy = ctx.tensor([batch, hidden], dt)
-      if (proj > 0) {
-        // h_t = (o ⊙ tanh(c_t)) W_hrᵀ: the matmul saves its input.
-        ctx.save(hy)
-        ctx.macs(BigInt(batch) * BigInt(hidden) * BigInt(proj))
-        hy = ctx.tensor([batch, proj], dt)
-      }
-      return { h: hy, c: cy }
-    }
-    case 'GRU': {
-      // r, z: sigmoid_ in place on the gate buffer; hn.mul_(r) saves a copy of hn;
-      // n = tanh_(…) saves n; (h − n).mul_(z) saves a copy of (h − n), whose storage becomes h_t.
-      ctx.save(gates)
-      const hnCopy = ctx.tensor([batch, hidden], dt)
-      const n = ctx.tensor([batch, hidden], dt)
-      const hy = ctx.tensor([batch, hidden], dt)
-      const diffCopy = ctx.tensor([batch, hidden], dt)
-      ctx.save(hnCopy, n, diffCopy)
-      return { h: hy }
-    }
-  }
-}
-
-/** Applies `at::dropout(x, p, train=True)` of the CPU kernel: saves a float noise tensor (a scalar zero when p = 1). */
-function sequenceDropout(ctx: ForwardContext, x: Tensor, p: number): Tensor {
-  if (p === 1) ctx.save(ctx.tensor([], x.dtype))
-  else ctx.save(ctx.tensor(x.shape, x.dtype))
-  ctx.use(x)
-  return ctx.tensor(x.shape, x.dtype)
-}
-
 function checkState(ctx: ForwardContext, label: string, given: Tensor, expected: number[], batched: boolean): void {
   if (given.shape.length !== expected.length || given.shape.some((d, i) => d !== expected[i])) {
     const rank = batched ? 'batched 3-D' : 'unbatched 2-D'
@@ -238,59 +156,24 @@ function recurrentForward(kind: 'RNN' | 'LSTM' | 'GRU') {
     if (features !== a.input_size) {
       throw ctx.error(`expects ${a.input_size} input features, got ${features} (input of shape ${formatShape(x.shape)}): input.size(-1) must be equal to input_size. Expected ${a.input_size}, got ${features}.`)
     }
-    const dt = x.dtype
     const directions = a.bidirectional ? 2 : 1
-    const totalSteps = steps * a.num_layers * directions
-    if (totalSteps > maxRecurrentSteps) {
-      throw new NnsizeError(
-        'limit',
-        `\`${self.type}\` would run ${totalSteps.toLocaleString('en-US')} recurrent steps (sequence length ${steps} × ${a.num_layers} layer${a.num_layers === 1 ? '' : 's'} × ${directions} direction${directions === 1 ? '' : 's'}); nnsize models each step and stops at ${maxRecurrentSteps.toLocaleString('en-US')}.`,
-        { span: self.span },
-      )
-    }
     const hidden = a.hidden_size
     const proj = a.proj_size ?? 0
     const out = outputSize(a)
     const stacked = a.num_layers * directions
-
-    // Initial state: the given tensors, or zeros `(layers × directions, batch, size)`.
     const stateShape = (size: number): number[] => (batched ? [stacked, batch, size] : [stacked, size])
-    let h0 = inputs[1]
-    let c0 = inputs[2]
+    const h0 = inputs[1]
+    const c0 = inputs[2]
     if (h0) checkState(ctx, 'h_0', h0, stateShape(out), batched)
     if (c0) checkState(ctx, 'c_0', c0, stateShape(hidden), batched)
-    h0 ??= ctx.tensor([stacked, batch, out], dt)
-    if (kind === 'LSTM') c0 ??= ctx.tensor([stacked, batch, hidden], dt)
-
-    // batch_first transposes the input to (seq, batch, feature); the projection then copies it unless the view is contiguous.
-    const transposedCopy = batched && a.batch_first && steps > 1 && batch > 1
-    let layerInput = x
-    for (let layer = 0; layer < a.num_layers; layer++) {
-      const inSize = layer === 0 ? a.input_size : out * directions
-      const directionOutputs: Tensor[] = []
-      for (let direction = 0; direction < directions; direction++) {
-        const projected = layer === 0 && transposedCopy ? ctx.tensor([steps, batch, inSize], dt) : layerInput
-        ctx.save(projected)
-        ctx.use(layerInput)
-        ctx.macs(BigInt(steps) * BigInt(batch) * BigInt(inSize) * BigInt(gateMultiple(mode) * hidden))
-        const inputGates = ctx.tensor([steps, batch, gateMultiple(mode) * hidden], dt)
-        let h = ctx.view(h0, [batch, out])
-        let c = c0 ? ctx.view(c0, [batch, hidden]) : undefined
-        for (let t = 0; t < steps; t++) {
-          ctx.use(inputGates)
-          const next = cellStep(ctx, mode, batch, hidden, proj, h, c, dt)
-          h = next.h
-          c = next.c
-        }
-        directionOutputs.push(ctx.tensor([steps, batch, out], dt))
-      }
-      layerInput = directions === 2 ? ctx.tensor([steps, batch, 2 * out], dt) : directionOutputs[0]!
-      if (self.training && a.dropout > 0 && layer < a.num_layers - 1) layerInput = sequenceDropout(ctx, layerInput, a.dropout)
-    }
-    const hN = ctx.tensor(stateShape(out), dt)
-    const cN = kind === 'LSTM' ? ctx.tensor(stateShape(hidden), dt) : undefined
-    const output = batched ? (a.batch_first ? ctx.view(layerInput, [batch, steps, out * directions]) : layerInput) : ctx.view(layerInput, [steps, out * directions])
-    return cN ? [output, hN, cN] : [output, hN]
+    const view = (t: Tensor | undefined, size: number): Tensor | undefined => (t ? ctx.view(t, [stacked, batch, size]) : undefined)
+    return ops.recurrent(
+      ctx,
+      x,
+      { steps, batch, batched },
+      { h0: view(h0, out), c0: view(c0, hidden) },
+      { mode, inputSize: a.input_size, hiddenSize: hidden, numLayers: a.num_layers, bias: a.bias, batchFirst: a.batch_first, dropout: a.dropout, bidirectional: a.bidirectional, projSize: proj, training: self.training },
+    )
   }
 }
 
@@ -356,11 +239,7 @@ function cellForward(kind: 'RNN' | 'LSTM' | 'GRU') {
     const zeros = inputs[1] ? undefined : ctx.tensor([batch, hidden], dt)
     const h = inputs[1] ? ctx.view(inputs[1], [batch, hidden]) : zeros!
     const c = kind === 'LSTM' ? (inputs[2] ? ctx.view(inputs[2], [batch, hidden]) : zeros!) : undefined
-    // The cell computes x Wᵢₕᵀ itself (no sequence-wide precomputation): it saves x.
-    ctx.save(x)
-    ctx.use(x)
-    ctx.macs(BigInt(batch) * BigInt(a.input_size) * BigInt(gateMultiple(mode) * hidden))
-    const step = cellStep(ctx, mode, batch, hidden, 0, h, c, dt)
+    const step = ops.recurrentCell(ctx, x, batch, h, c, mode, a.input_size, hidden)
     const squeeze = (t: Tensor): Tensor => (batched ? t : ctx.view(t, [hidden]))
     return step.c ? [squeeze(step.h), squeeze(step.c)] : [squeeze(step.h)]
   }

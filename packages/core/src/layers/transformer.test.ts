@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
 import { NnsizeError } from '../errors.js'
+import type { TorchVersion } from '../forward/torch-version.js'
 
-// Expected values were measured with PyTorch 1.13 (CPU, training mode, saved_tensors_hooks,
-// each storage counted once); MACs add every mm/addmm/bmm plus one per LayerNorm input element.
+// Expected values were measured with PyTorch 1.13 (the default of `run` here) and 2.13 (CPU, training mode,
+// saved_tensors_hooks, each storage counted once); MACs add every mm/addmm/bmm plus one per LayerNorm input
+// element.
 
-function run(expr: string, input: number[][]) {
-  const r = analyze(expr, { input, device: 'cpu' })
+function run(expr: string, input: number[][], torch: TorchVersion = '1.13') {
+  const r = analyze(expr, { input, device: 'cpu', torch })
   const f = r.forward!
   return { r, f, saved: f.savedBytes, withInput: f.savedBytesWithInput, shapes: f.outputs.map((t) => [...t.shape]) }
 }
@@ -233,5 +235,35 @@ describe('transformer', () => {
 
   it('rejects an unknown activation string', () => {
     expect(() => analyze("nn.Transformer(activation='swish')")).toThrow('activation should be relu/gelu, not swish')
+  })
+})
+
+describe('transformer layers under PyTorch 2.13 (scaled-dot-product attention)', () => {
+  const current = (expr: string, input: number[][]) => run(expr, input, '2.13')
+
+  it('match PyTorch 2.13 byte for byte, with the math kernel while dropout is active and flash attention without it', () => {
+    expect(current('nn.TransformerEncoderLayer(8, 2, 16)', [[3, 2, 8]]).saved).toBe(3792n)
+    expect(current('nn.TransformerEncoderLayer(8, 2, 16, activation=F.gelu, norm_first=True)', [[3, 2, 8]]).saved).toBe(3792n)
+    expect(current('nn.TransformerEncoderLayer(8, 2, 16, activation=nn.GELU())', [[3, 2, 8]]).saved).toBe(3792n)
+    expect(current('nn.TransformerEncoderLayer(8, 2, 16).eval()', [[3, 2, 8]]).saved).toBe(1872n)
+    expect(current('nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0)', [[3, 2, 8]]).withInput).toBe(2064n)
+    expect(current('nn.TransformerDecoderLayer(8, 2, 16)', [[3, 2, 8], [5, 2, 8]]).withInput).toBe(6992n)
+    expect(current('nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, activation=nn.GELU())', [[3, 2, 8], [5, 2, 8]]).saved).toBe(3760n)
+    expect(current('nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16), 3, norm=nn.LayerNorm(8))', [[3, 2, 8]]).saved).toBe(12000n)
+    expect(current('nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, activation=nn.GELU()), 1)', [[3, 2, 8], [5, 2, 8]]).saved).toBe(3376n)
+    expect(current('nn.Transformer(8, 2, 1, 1, 16)', [[5, 2, 8], [3, 2, 8]]).withInput).toBe(14752n)
+  })
+
+  it('lists the attention kernel of every layer', () => {
+    const { f } = current('nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0), 2)', [[3, 2, 8]])
+    expect(f.kernels.map((k) => [k.path, k.kernel])).toEqual([
+      ['layers.0.self_attn', 'flash attention (CPU)'],
+      ['layers.1.self_attn', 'flash attention (CPU)'],
+    ])
+  })
+
+  it('take bias=False from PyTorch 2.1 on, and refuse it under 1.13', () => {
+    expect(analyze('nn.TransformerEncoderLayer(8, 2, 16, bias=False)').params.total).toBe(8n * 24n + 64n + 2n * 128n + 16n)
+    expect(() => analyze('nn.TransformerEncoderLayer(8, 2, 16, bias=False)', { torch: '1.13' })).toThrow('has no argument `bias` on `nn.TransformerEncoderLayer`')
   })
 })

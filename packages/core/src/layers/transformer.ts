@@ -2,6 +2,7 @@ import { NnsizeError } from '../errors.js'
 import { any, bool, device, dtype, float, int, module } from '../bind/args.js'
 import { showValue, typeName } from '../interpret/values.js'
 import type { Value } from '../interpret/values.js'
+import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import { limits } from '../limits.js'
 import { cloneModule, namedModules } from '../model/module.js'
@@ -141,10 +142,7 @@ function run(ctx: ForwardContext, self: ModuleNode, name: string, x: Tensor): Te
 }
 
 /** `x + y` (residual connection): a new tensor, nothing saved. */
-function add(ctx: ForwardContext, x: Tensor, y: Tensor): Tensor {
-  ctx.use(x, y)
-  return ctx.tensor(x.shape, x.dtype)
-}
+const add = ops.add
 
 /** `self.activation(x)`: the registered module, or the function (its saved tensors belong to this layer). */
 function activate(ctx: ForwardContext, self: ModuleNode & { args: TransformerLayerArgs }, x: Tensor): Tensor {
@@ -181,6 +179,7 @@ function expectInputs(ctx: ForwardContext, inputs: readonly Tensor[], names: str
  */
 export const transformerEncoderLayer = defineLayer<TransformerLayerArgs>({
   name: 'TransformerEncoderLayer',
+  argsSince: { bias: '2.1' },
   signature: layerSignature(),
   validate: (a, fail) => validateActivation(a.activation, fail),
   build(a, m) {
@@ -214,6 +213,7 @@ export const transformerEncoderLayer = defineLayer<TransformerLayerArgs>({
  */
 export const transformerDecoderLayer = defineLayer<TransformerLayerArgs>({
   name: 'TransformerDecoderLayer',
+  argsSince: { bias: '2.1' },
   signature: layerSignature(),
   validate: (a, fail) => validateActivation(a.activation, fail),
   build(a, m) {
@@ -314,6 +314,7 @@ export const transformerDecoder = defineLayer<{ decoder_layer: ModuleNode; num_l
  */
 export const transformer = defineLayer<TransformerArgs>({
   name: 'Transformer',
+  argsSince: { bias: '2.1' },
   signature: [
     int('d_model', { default: 512 }),
     int('nhead', { default: 8 }),

@@ -3,16 +3,15 @@ import { coerceInt, str } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
 import { showValue, typeName } from '../interpret/values.js'
 import type { Value } from '../interpret/values.js'
+import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
-import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
-import { adaptiveAvgPool } from './pool.js'
 
 /** The interpolation modes of `nn.Upsample` / `F.interpolate`. */
-export const upsampleModes = ['nearest', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area', 'nearest-exact'] as const
+export const upsampleModes = ops.interpolateModes
 
 /** One of {@link upsampleModes}. */
-export type UpsampleMode = (typeof upsampleModes)[number]
+export type UpsampleMode = ops.InterpolateMode
 
 /** Bound arguments of `nn.Upsample`: a scalar `size`/`scale_factor` applies to every spatial dimension. */
 export interface UpsampleArgs {
@@ -66,54 +65,9 @@ function optionalBool(name: string): ArgSpec<boolean | null> {
   }
 }
 
-const ranks: Partial<Record<UpsampleMode, number>> = { linear: 3, bilinear: 4, bicubic: 4, trilinear: 5 }
-const letters = ['D', 'H', 'W']
-
-/** `F.interpolate`'s checks and output size; area mode is adaptive average pooling and saves its input, the others save nothing. */
+/** `F.interpolate` with the module's arguments ({@link ops.interpolate}). */
 function interpolate(x: Tensor, a: UpsampleArgs, ctx: ForwardContext): Tensor {
-  const rank = x.shape.length
-  const dims = rank - 2
-  if (a.align_corners !== null && (a.mode === 'nearest' || a.mode === 'area' || a.mode === 'nearest-exact')) {
-    throw ctx.error(`has \`align_corners\` set with mode '${a.mode}': align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear.`)
-  }
-  if (rank < 3 || rank > 5) {
-    throw ctx.error(`supports only 3-D, 4-D and 5-D inputs (N, C, *spatial), got ${rank}-D input of shape ${formatShape(x.shape)}.`)
-  }
-  const needed = ranks[a.mode]
-  if (needed !== undefined && needed !== rank) {
-    throw ctx.error(`got ${rank}D input of shape ${formatShape(x.shape)}, but ${a.mode} mode needs ${needed}D input.`)
-  }
-  const spatial = x.shape.slice(2)
-  if (a.size !== null && a.scale_factor !== null) throw ctx.error('has both `size` and `scale_factor`: only one of them should be defined.')
-  let out: number[]
-  if (a.size !== null) {
-    if (a.recompute_scale_factor === true) throw ctx.error('has `recompute_scale_factor=True`, which is not meaningful with an explicit `size`.')
-    if (Array.isArray(a.size) && a.size.length !== dims) {
-      throw ctx.error(`got an input with spatial dimensions ${formatShape(spatial)} and output size ${formatShape(a.size)}: input and output must have the same number of spatial dimensions.`)
-    }
-    out = Array.isArray(a.size) ? [...a.size] : new Array<number>(dims).fill(a.size)
-  } else if (a.scale_factor !== null) {
-    if (Array.isArray(a.scale_factor) && a.scale_factor.length !== dims) {
-      throw ctx.error(`got an input with spatial dimensions ${formatShape(spatial)} and scale_factor ${formatShape(a.scale_factor)}: input and scale_factor must have the same number of spatial dimensions.`)
-    }
-    const scales = Array.isArray(a.scale_factor) ? a.scale_factor : new Array<number>(dims).fill(a.scale_factor)
-    out = spatial.map((size, i) => Math.floor(size * scales[i]!))
-  } else {
-    throw ctx.error('needs either `size` or `scale_factor`.')
-  }
-  if (out.some((o) => !Number.isSafeInteger(o))) {
-    throw ctx.error(`calculated an output size ${formatShape(out)} beyond the largest supported size ${Number.MAX_SAFE_INTEGER} for an input of shape ${formatShape(x.shape)}.`)
-  }
-  if (a.mode === 'area') {
-    if (out.some((o) => o < 0)) throw ctx.error(`calculated a negative output size ${formatShape(out)} for an input of shape ${formatShape(x.shape)}.`)
-    return adaptiveAvgPool(x, dims, out, ctx)
-  }
-  if (out.some((o) => o <= 0)) {
-    const name = letters.slice(3 - dims)
-    const show = (sizes: readonly number[]): string => sizes.map((s, i) => `${name[i]}: ${s}`).join(', ')
-    throw ctx.error(`needs input and output sizes greater than 0, but got input (${show(spatial)}) and output (${show(out)}).`)
-  }
-  return ctx.tensor([...x.shape.slice(0, 2), ...out], x.dtype)
+  return ops.interpolate(ctx, x, { size: a.size, scaleFactor: a.scale_factor, mode: a.mode, alignCorners: a.align_corners, recomputeScaleFactor: a.recompute_scale_factor })
 }
 
 /**

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { NnsizeError } from '../errors.js'
 import { kvCacheBytes, validateKvCacheSpec } from './kvcache.js'
+import type { KvCacheSize } from './kvcache.js'
+import { memoryFormula } from '../present/memory-formula.js'
+
+/** The formula the present layer writes for a KV cache. */
+const formula = (size: KvCacheSize): string => memoryFormula({ bytes: size.bytes, basis: { kind: 'kv-cache', cache: size.basis } })
 
 const GiB = 1024n ** 3n
 
@@ -8,7 +13,7 @@ describe('kvCacheBytes', () => {
   it('gives Llama-2-70B (80 layers, 8 KV heads, head dim 128) exactly 10 GiB at 32,768 tokens in bf16', () => {
     const size = kvCacheBytes({ layers: 80, kvHeads: 8, headDim: 128 }, 1, 32768, 2)
     expect(size.bytes).toBe(10n * GiB)
-    expect(size.formula).toBe('2 (K, V) × 8 KV heads × 128 head dim × 2 B × 80 layers × 32,768 tokens × batch 1 = 10.00 GiB')
+    expect(formula(size)).toBe('2 (K, V) × 8 KV heads × 128 head dim × 2 B × 80 layers × 32,768 tokens × batch 1 = 10.00 GiB')
   })
 
   it('gives Llama-3.1-8B (32 layers, 8 KV heads, head dim 128) 128 KiB per token', () => {
@@ -36,7 +41,7 @@ describe('kvCacheBytes', () => {
   it('mixes windowed and global layers (Gemma 2: every other layer)', () => {
     const size = kvCacheBytes({ layers: 4, kvHeads: 1, headDim: 1, slidingWindow: 10, slidingWindowLayers: 2 }, 1, 100, 2)
     expect(size.bytes).toBe(2n * (2n * 100n + 2n * 10n) * 2n)
-    expect(size.formula).toContain('2 sliding-window layers × 10 tokens')
+    expect(formula(size)).toContain('2 sliding-window layers × 10 tokens')
   })
 
   it('caches one latent vector per layer with multi-head latent attention (DeepSeek-V3: 61 × 576)', () => {

@@ -1,7 +1,5 @@
 import { NnsizeError } from '../errors.js'
-import { formatBytes } from '../format/bytes.js'
-import type { ByteUnits } from '../format/bytes.js'
-import { grouped } from './text.js'
+import type { KvCacheBasis } from './basis.js'
 
 /**
  * What the KV cache of a decoder looks like, as a Hugging Face `config.json` gives it:
@@ -29,13 +27,13 @@ export interface KvCacheSpec {
   latentDim?: number | null | undefined
 }
 
-/** The KV cache of one batch, with its formula. */
+/** The KV cache of one batch, with how it is derived. */
 export interface KvCacheSize {
   bytes: bigint
   /** Bytes one token adds while every layer still caches it (before any window is full). */
   bytesPerToken: bigint
-  /** The numbers filled in. */
-  formula: string
+  /** The numbers it is derived from. */
+  basis: KvCacheBasis
 }
 
 const positiveInt = (value: unknown, name: string, allowZero = false): number => {
@@ -80,7 +78,7 @@ export function validateKvCacheSpec(input: KvCacheSpec): KvCacheSpec {
  * float16/bfloat16, 1 for FP8): `2 (K and V) × layers × kvHeads × headDim × bytes` per token, grouped-query aware;
  * layers with a sliding window hold at most that many tokens; latent attention caches `latentDim` per layer.
  */
-export function kvCacheBytes(input: KvCacheSpec, batch: number, tokens: number, bytesPerElement: number, units: ByteUnits = 'iec'): KvCacheSize {
+export function kvCacheBytes(input: KvCacheSpec, batch: number, tokens: number, bytesPerElement: number): KvCacheSize {
   const spec = validateKvCacheSpec(input)
   positiveInt(batch, 'batch')
   positiveInt(tokens, 'tokens')
@@ -95,13 +93,6 @@ export function kvCacheBytes(input: KvCacheSpec, batch: number, tokens: number, 
   const tokenLayers = BigInt(fullLayers) * BigInt(tokens) + BigInt(windowLayers) * BigInt(windowTokens)
   const bytes = BigInt(batch) * tokenLayers * perLayerToken * b
   const bytesPerToken = BigInt(spec.layers) * perLayerToken * b
-  const perToken = latent !== null ? `${grouped(latent)} latent` : `2 (K, V) × ${grouped(spec.kvHeads)} KV heads × ${grouped(spec.headDim)} head dim`
-  const layerTokens =
-    windowLayers === 0
-      ? `${grouped(spec.layers)} layers × ${grouped(tokens)} tokens`
-      : fullLayers === 0
-        ? `${grouped(spec.layers)} layers × ${grouped(windowTokens)} tokens (window ${grouped(window!)})`
-        : `(${grouped(fullLayers)} layers × ${grouped(tokens)} tokens + ${grouped(windowLayers)} sliding-window layers × ${grouped(windowTokens)} tokens)`
-  const formula = `${perToken} × ${bytesPerElement} B × ${layerTokens} × batch ${grouped(batch)} = ${formatBytes(bytes, units)}`
-  return { bytes, bytesPerToken, formula }
+  const basis: KvCacheBasis = { latentDim: latent, kvHeads: spec.kvHeads, headDim: spec.headDim, elementBytes: bytesPerElement, layers: spec.layers, fullLayers, windowLayers, window, tokens, windowTokens, batch }
+  return { bytes, bytesPerToken, basis }
 }

@@ -3,7 +3,7 @@ import { namedModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
 import { didYouMean, suggest } from '../suggest.js'
 import { numel } from '../tensor/shape.js'
-import type { OptimizerTensor } from './optimizers.js'
+import type { OptimizerTensor } from './optimizers/index.js'
 
 /** LoRA settings, as PEFT's `LoraConfig` takes them. */
 export interface LoraOptions {

@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
-import { memoryPlanToJSON, planMemory } from './index.js'
+import { planMemory } from './index.js'
+import { memoryPlanToJSON } from '../present/index.js'
 
 const mlp = analyze('nn.Sequential(nn.Linear(32, 64), nn.GELU(), nn.Dropout(0.1), nn.Linear(64, 8))', { input: '4,32' })
 const llama = analyze({ architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: 64, intermediate_size: 128, num_attention_heads: 4, num_key_value_heads: 2, num_hidden_layers: 2, vocab_size: 100 })

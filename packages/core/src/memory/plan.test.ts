@@ -1,22 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
-import { NnsizeError } from '../errors.js'
 import { planMemory } from './plan.js'
 import type { MemoryOptions } from './plan.js'
+import { fitSummary, memoryFormula, planNotes } from '../present/index.js'
+import { errorOf as optionError } from '../../test/support.js'
+
+/** The formula a line is shown with, and a plan's notes as library users see them. */
+const formula = memoryFormula
+const notes = (p: { notes: Parameters<typeof planNotes>[0] }): string[] => planNotes(p.notes)
+const cliNotes = (p: { notes: Parameters<typeof planNotes>[0] }): string[] => planNotes(p.notes, { fieldLabel: (f) => `\`--${f === 'activationBytes' ? 'activation-bytes' : f}\`` })
 
 const GiB = 1024n ** 3n
 const noOverhead = { overheadBytes: 0n }
 const modelStates = (d: { weights: { bytes: bigint }; gradients: { bytes: bigint }; optimizerState: { bytes: bigint } }): bigint => d.weights.bytes + d.gradients.bytes + d.optimizerState.bytes
 
-function optionError(fn: () => unknown): NnsizeError {
-  try {
-    fn()
-  } catch (error) {
-    if (NnsizeError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an NnsizeError')
-}
 
 describe('planMemory', () => {
   // ZeRO (Rajbhandari et al. 2019), figure 1: Ψ = 7.5B, Nd = 64, Adam with mixed precision (K = 12):
@@ -49,7 +46,7 @@ describe('planMemory', () => {
       expect(p.memory.weights.bytes).toBe(1_539_072n)
       expect(p.memory.gradients.bytes).toBe(1_539_072n)
       expect(p.memory.optimizerState.bytes).toBe(3_078_152n)
-      expect(p.memory.optimizerState.formula).toBe('torch.optim.Adam(): step 2 × 4 B + exp_avg 384,768 × 4 B + exp_avg_sq 384,768 × 4 B = 2.94 MiB')
+      expect(formula(p.memory.optimizerState)).toBe('torch.optim.Adam(): step 2 × 4 B + exp_avg 384,768 × 4 B + exp_avg_sq 384,768 × 4 B = 2.94 MiB')
       expect(p.memory.total.bytes).toBe(6_156_296n)
     })
     it('gives frozen parameters neither gradients nor optimizer state', () => {
@@ -76,7 +73,7 @@ describe('planMemory', () => {
     it('states the framework overhead as its own adjustable line', () => {
       const model = analyze('nn.Linear(4, 4)')
       expect(planMemory(model).memory.overhead.bytes).toBe(GiB)
-      expect(planMemory(model).memory.overhead.formula).toContain('(default; adjustable)')
+      expect(formula(planMemory(model).memory.overhead)).toContain('(default; adjustable)')
       expect(planMemory(model, { overheadBytes: 512n * 1024n ** 2n }).memory.overhead.bytes).toBe(512n * 1024n ** 2n)
     })
     it('defaults to AdamW and echoes its options', () => {
@@ -103,22 +100,22 @@ describe('planMemory', () => {
     it('checkpoints each block: block inputs plus the largest block recomputed', () => {
       const p = planMemory(analyze(mlp, { input: '8,64' }), { checkpointing: 'full', ...noOverhead })
       expect(p.memory.activations.bytes).toBe(4n * 2048n + 8192n + 2048n)
-      expect(p.memory.activations.formula).toContain('4 checkpointed blocks under the top level')
+      expect(formula(p.memory.activations)).toContain('4 checkpointed blocks under the top level')
     })
     it('checkpoints the repeated blocks of a transformer and recomputes attention selectively', () => {
       const encoder = analyze('nn.TransformerEncoder(nn.TransformerEncoderLayer(256, 8, 1024, batch_first=True), num_layers=6)', { input: '4,128,256' })
       const none = planMemory(encoder, { checkpointing: 'none' }).memory.activations
       const selective = planMemory(encoder, { checkpointing: 'selective' }).memory.activations
       const full = planMemory(encoder, { checkpointing: 'full' }).memory.activations
-      expect(full.formula).toContain('inside 6 checkpointed blocks under `layers`')
-      expect(selective.formula).toContain('recomputed inside 6 attention modules')
+      expect(formula(full)).toContain('inside 6 checkpointed blocks under `layers`')
+      expect(formula(selective)).toContain('recomputed inside 6 attention modules')
       const layer = encoder.forward!.modules.find((m) => m.path === 'layers.0')!
       expect(full.bytes).toBe(none.bytes - 6n * layer.savedBytes + 6n * 4n * 128n * 256n * 4n + layer.savedBytes)
       expect(full.bytes < selective.bytes && selective.bytes < none.bytes).toBe(true)
     })
     it('says when selective checkpointing has no attention to recompute', () => {
       const p = planMemory(analyze(mlp, { input: '8,64' }), { checkpointing: 'selective' })
-      expect(p.notes.some((n) => n.includes('no attention modules'))).toBe(true)
+      expect(notes(p).some((n) => n.includes('no attention modules'))).toBe(true)
     })
     it('halves traced float32 activations under 16-bit autocast', () => {
       const model = analyze(mlp, { input: '8,64' })
@@ -129,14 +126,17 @@ describe('planMemory', () => {
       expect(planMemory(model, { activationBytesPerSample: 1000n, batch: 3 }).memory.activations.bytes).toBe(3000n)
       const p = planMemory(model)
       expect(p.memory.activations.bytes).toBe(0n)
-      expect(p.notes).toContain('Activations are not counted: give an input shape (`--input`) or activation bytes per sample (`--activation-bytes`).')
+      expect(p.notes).toContainEqual({ code: 'activations-not-counted', module: 'Linear', traceable: true })
+      expect(cliNotes(p)).toContain('Activations are not counted: give an input shape (`--input`) or activation bytes per sample (`--activation-bytes`).')
+      expect(notes(p)).toContain('Activations are not counted: give an input shape (`input`) or activation bytes per sample (`activationBytes`).')
     })
     it('does not ask for an input shape that a Hugging Face config cannot take', () => {
       const model = analyze('llama-3.1-8b')
       const p = planMemory(model, { batch: 4 })
-      expect(p.memory.activations).toEqual({ bytes: 0n, formula: 'not counted: `LlamaForCausalLM` has no forward trace; give activation bytes per sample' })
-      expect(p.notes).toContain('Activations are not counted: `LlamaForCausalLM` has no forward trace in nnsize, so give activation bytes per sample (`--activation-bytes`) to include them.')
-      expect(p.notes.some((n) => n.includes('--input'))).toBe(false)
+      expect(p.memory.activations).toEqual({ bytes: 0n, basis: { kind: 'activations-not-counted', module: 'LlamaForCausalLM', traceable: false } })
+      expect(formula(p.memory.activations)).toBe('not counted: `LlamaForCausalLM` has no forward trace; give activation bytes per sample')
+      expect(cliNotes(p)).toContain('Activations are not counted: `LlamaForCausalLM` has no forward trace in nnsize, so give activation bytes per sample (`--activation-bytes`) to include them.')
+      expect(cliNotes(p).some((n) => n.includes('--input'))).toBe(false)
       expect(planMemory(model, { batch: 4, activationBytesPerSample: '1.5GiB' }).memory.activations.bytes).toBe(4n * 1536n * 1024n * 1024n)
     })
   })
@@ -150,7 +150,7 @@ describe('planMemory', () => {
     })
     it('says that ZeRO-3 on one GPU shards nothing', () => {
       const p = planMemory(model, { zero: 3, ...noOverhead })
-      expect(p.notes.some((n) => n.includes('ZeRO-3 with one data-parallel rank shards nothing'))).toBe(true)
+      expect(notes(p).some((n) => n.includes('ZeRO-3 with one data-parallel rank shards nothing'))).toBe(true)
       expect(p.perDevice.total.bytes).toBe(p.memory.total.bytes)
     })
     it('maps FSDP strategies to ZeRO stages, hybrid sharding within a node', () => {
@@ -172,12 +172,15 @@ describe('planMemory', () => {
     })
     it('rejects impossible layouts', () => {
       expect(optionError(() => planMemory(model, { gpus: 6, tensorParallel: 4 })).message).toContain('must be a multiple of tensor × pipeline parallel')
+      expect(optionError(() => planMemory(model, { gpus: 6, tensorParallel: 4 })).field).toBe('gpus')
       expect(optionError(() => planMemory(model, { zero: 2, fsdp: 'full_shard' })).message).toContain('not both')
-      expect(optionError(() => planMemory(model, { offloadOptimizer: 'cpu' })).message).toContain('needs `zero` 1, 2 or 3')
+      expect(optionError(() => planMemory(model, { offloadOptimizer: 'cpu' })).message).toContain('needs ZeRO stage 1, 2 or 3')
+      expect(optionError(() => planMemory(model, { offloadOptimizer: 'cpu' })).field).toBe('offload')
       expect(optionError(() => planMemory(model, { zero: 2, offloadOptimizer: 'nvme' })).message).toContain('needs ZeRO-3')
       expect(optionError(() => planMemory(model, { zero: 2, offloadParams: 'cpu' })).message).toContain('Parameter offload needs ZeRO-3')
       expect(optionError(() => planMemory(model, { fsdp: 'full_shard', offloadOptimizer: 'cpu' })).message).toContain('FSDP offloads parameters')
       expect(optionError(() => planMemory(model, { zero: 4 as never })).message).toContain('`zero` must be one of')
+      expect(optionError(() => planMemory(model, { zero: 4 as never })).field).toBe('sharding')
     })
   })
 
@@ -201,7 +204,8 @@ describe('planMemory', () => {
       expect(p.options.kvCache).toEqual({ layers: 80, kvHeads: 8, headDim: 128 })
       const unsized = planMemory(analyze('llama-2-70b'), { mode: 'inference' })
       expect(unsized.memory.kvCache.bytes).toBe(0n)
-      expect(unsized.notes.some((n) => n.includes('give `contextLength`'))).toBe(true)
+      expect(unsized.notes).toContainEqual({ code: 'kv-needs-context' })
+      expect(cliNotes(unsized)).toContain('The KV cache is not counted: set `--seq` (tokens per sequence) to size it.')
     })
     it('gives Llama-3.1-8B 128 KiB per token and Gemma 2 a window on half its layers', () => {
       expect(planMemory(analyze('llama-3.1-8b'), { mode: 'inference', contextLength: 1 }).memory.kvCache.bytes).toBe(128n * 1024n)
@@ -209,8 +213,10 @@ describe('planMemory', () => {
       expect(gemma.memory.kvCache.bytes).toBe((21n * 8192n + 21n * 4096n) * 2n * 8n * 256n * 2n)
     })
     it('needs a context length with a KV cache and refuses training-only options', () => {
-      expect(optionError(() => planMemory(model, { mode: 'inference', kvCache: { layers: 1, kvHeads: 1, headDim: 1 } })).message).toContain('contextLength')
-      expect(optionError(() => planMemory(model, { mode: 'inference', zero: 3 })).message).toContain('apply to training')
+      const noContext = optionError(() => planMemory(model, { mode: 'inference', kvCache: { layers: 1, kvHeads: 1, headDim: 1 } }))
+      expect(noContext.message).toBe('A KV cache needs a context length (tokens per sequence).')
+      expect(noContext.field).toBe('seq')
+      expect(optionError(() => planMemory(model, { mode: 'inference', zero: 3 })).message).toContain('shard training state')
     })
   })
 
@@ -227,7 +233,7 @@ describe('planMemory', () => {
     })
     it('holds the QLoRA base in NF4 with double quantisation', () => {
       const p = planMemory(analyze(llama), { lora: { rank: 16, targets: ['q_proj'], quantizeBase: true }, ...noOverhead })
-      expect(p.memory.weights.formula).toContain('NF4 with double quantisation')
+      expect(formula(p.memory.weights)).toContain('NF4 with double quantisation')
       expect(p.memory.weights.bytes < 1024n * 6400n).toBe(true)
     })
     it('refuses targets that match nothing', () => {
@@ -240,7 +246,7 @@ describe('planMemory', () => {
     it('says how much is spare on a catalogue GPU', () => {
       const p = planMemory(model, { gpu: 'h100-80gb' })
       expect(p.fit!.fits).toBe(true)
-      expect(p.fit!.message).toMatch(/^fits on NVIDIA H100 80GB with \d+\.\d\d GiB to spare/)
+      expect(fitSummary(p)!.sentence).toMatch(/^fits on NVIDIA H100 80GB with \d+\.\d\d GiB to spare/)
       expect(p.fit!.spareBytes).toBe(81559n * 1024n ** 2n - p.perDevice.total.bytes)
       expect(p.fit!.gpusNeeded).toBe(1)
       expect(p.fit!.shortfallBytes).toBe(0n)
@@ -249,7 +255,7 @@ describe('planMemory', () => {
       const big = analyze('nn.Linear(50000, 150000, bias=False)')
       const p = planMemory(big, { gpu: 'a100-80gb', zero: 3, precision: 'mixed-bf16', optimizer: 'Adam()' })
       expect(p.fit!.fits).toBe(false)
-      expect(p.fit!.message).toMatch(/^does not fit on NVIDIA A100 80GB: needs/)
+      expect(fitSummary(p)!.sentence).toMatch(/^does not fit on NVIDIA A100 80GB: needs/)
       // 1 GiB overhead + 30 GB gathered + 120 GB / N ≤ 80 GiB → N = 3
       expect(p.fit!.gpusNeeded).toBe(3)
     })
@@ -263,7 +269,7 @@ describe('planMemory', () => {
       const big = analyze('nn.Linear(50000, 150000, bias=False)')
       const p = planMemory(big, { gpu: 'a100-80gb' })
       expect(p.fit!.gpusNeeded).toBeNull()
-      expect(p.notes.some((n) => n.includes('More GPUs do not help without sharding'))).toBe(true)
+      expect(notes(p).some((n) => n.includes('More GPUs do not help without sharding'))).toBe(true)
     })
     it('finds the largest batch that fits', () => {
       const p = planMemory(model, { gpu: '2GiB', overheadBytes: 0n })
@@ -297,7 +303,7 @@ describe('planMemory', () => {
       [{ weights: 'q4' }, 'Unknown weight format'],
       [{ optimizer: 'Adamm()' }, 'Unknown optimizer'],
       [{ overheadBytes: -1n }, 'cannot be negative'],
-      [{ units: 'metric' as never }, '`units`'],
+      [{ torch: '3.0' as never }, '`torch` must be one of'],
       [{ kvCacheDType: 'fp4' }, '`kvCacheDType`'],
     ]
     for (const [options, message] of bad) {

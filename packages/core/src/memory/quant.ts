@@ -1,5 +1,4 @@
 import { NnsizeError } from '../errors.js'
-import { grouped } from './text.js'
 import { didYouMean, suggest } from '../suggest.js'
 import { dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -13,6 +12,8 @@ export interface WeightTensor {
   dtype: DType
   /** Class of the owning module (`Linear`, `Embedding`); decides what bitsandbytes and GPTQ quantise. */
   moduleType?: string | undefined
+  /** Exact bytes as stored, for tensors read from a weight file (a GGUF `Q4_K` tensor): the `auto` format keeps them. */
+  bytes?: bigint | undefined
 }
 
 /** How a weight format stores the tensors it quantises. */
@@ -79,7 +80,7 @@ export const weightFormats: readonly WeightFormat[] = [
     bitsPerWeight: 'as built',
     appliesTo: 'float',
     otherDType: null,
-    tensorBytes: (t) => numel(t.shape) * BigInt(dtypeBytes[t.dtype]),
+    tensorBytes: (t) => t.bytes ?? numel(t.shape) * BigInt(dtypeBytes[t.dtype]),
     sharedBytes: 0n,
     source: 'PyTorch defaults',
   },
@@ -212,16 +213,11 @@ export function weightBytes(tensors: readonly WeightTensor[], format: WeightForm
       quantisedTensors++
     } else {
       const dtype = format.otherDType !== null && isFloatingDType(t.dtype) ? format.otherDType : t.dtype
-      otherBytes += numel(t.shape) * BigInt(dtypeBytes[dtype])
+      // Kept as built (`auto`): a tensor read from a file keeps its exact stored bytes.
+      otherBytes += format.otherDType === null && t.bytes !== undefined ? t.bytes : numel(t.shape) * BigInt(dtypeBytes[dtype])
       otherElements += numel(t.shape)
     }
   }
   if (quantisedTensors > 0) quantisedBytes += format.sharedBytes
   return { bytes: quantisedBytes + otherBytes, quantisedBytes, quantisedElements, quantisedTensors, otherBytes, otherElements }
-}
-
-/** `"7,241,732,096 weights in Q4_K (4.5 bits) + 266,240 other elements in F32"` style text. */
-export function describeWeightBytes(format: WeightFormat, r: ReturnType<typeof weightBytes>): string {
-  if (format.appliesTo === 'float') return `${grouped(r.quantisedElements + r.otherElements)} elements in ${format.id}`
-  return `${grouped(r.quantisedElements)} weights in ${format.id} (${format.bitsPerWeight} bits) + ${grouped(r.otherElements)} other elements in ${format.otherDType ?? 'their dtype'}`
 }

@@ -55,6 +55,10 @@ export function buildLayerInto(
   })
   module.layer = layer
   module.args = args
+  for (const _ in argSpans) {
+    module.argSpans = argSpans
+    break
+  }
   const argDType = args['dtype']
   const floatDType: DType = typeof argDType === 'string' ? (argDType as DType) : 'float32'
   const builder = new Builder(module, layer, floatDType, lookup, budget, span)
@@ -97,6 +101,11 @@ class Builder implements ModuleBuilder {
     const t = makeTensor(this.layer, this.span, 'buffer', shape, options?.dtype ?? this.floatDType, false, options?.persistent ?? true)
     this.module.buffers.set(name, t)
     return t
+  }
+
+  shared(name: string, tensor: TensorDef): TensorDef {
+    ;(tensor.kind === 'parameter' ? this.module.params : this.module.buffers).set(name, tensor)
+    return tensor
   }
 
   none(name: string, kind: 'parameter' | 'buffer' = 'parameter'): void {

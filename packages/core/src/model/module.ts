@@ -12,6 +12,13 @@ export interface TensorDef {
   requiresGrad: boolean
   /** For buffers: whether `state_dict()` saves it. */
   persistent: boolean
+  /**
+   * Exact bytes as stored, when they are not elements × the dtype's size: tensors read from a weight file in a
+   * type PyTorch has no dtype for (GGUF `Q4_K`, safetensors `F4`), whose `dtype` is what a loader turns them into.
+   */
+  bytes?: bigint | undefined
+  /** The weight file's own name of the element type (`BF16`, `Q4_K`, `FLOAT`), for tensors read from a file. */
+  storageType?: string | undefined
 }
 
 /** One module of the tree: what `nn.Module` holds in `_parameters`, `_buffers` and `_modules`. */
@@ -30,6 +37,8 @@ export interface ModuleNode {
   children: Map<string, ModuleNode | null>
   /** Where the call that made it is in the source. */
   span?: SourceSpan | undefined
+  /** Where each argument given in the call is in the source (absent for modules made by other modules). */
+  argSpans?: Readonly<Record<string, SourceSpan>> | undefined
   /** Training mode: `.train()` sets it, `.train(False)` and its alias clear it. */
   training: boolean
 }

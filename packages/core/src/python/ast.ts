@@ -560,6 +560,7 @@ export interface Comprehension extends Offsets {
 /** `except type as name: body` (also `except*`). */
 export interface ExceptHandler extends Offsets {
   type: 'ExceptHandler'
+  /** CPython's `type` field (the exception class), renamed because `type` is the node's discriminant. */
   type_: Expr | null
   name: string | null
   body: Stmt[]

@@ -8,7 +8,6 @@ import type {
   CmpOperator,
   Comprehension,
   Constant,
-  ConstantValue,
   ExceptHandler,
   Expr,
   ExprContext,
@@ -27,7 +26,7 @@ import type {
 } from './ast.js'
 import { ELLIPSIS } from './ast.js'
 import { decodeStringToken, decodeUnicodeEscapes, normalizeNewlines, numberValue, stringPrefix } from './literals.js'
-import { FIRST_KEYWORD, fstringMiddleText, lineOf, scan, Tok } from './tokenize.js'
+import { fstringMiddleText, lineOf, scan, Tok } from './tokenize.js'
 import type { TokenStream } from './tokenize.js'
 
 /**
@@ -121,6 +120,22 @@ const PREFIX: Partial<Record<number, readonly [number, UnaryOperator | 'Await']>
   [Tok.TILDE]: [L_FACTOR, 'Invert'],
   [Tok.AWAIT]: [L_AWAIT, 'Await'],
 }
+
+/**
+ * The binary-operator level of each token kind (0: not a binary operator), in an array so that
+ * the check after every operand is one load. `not` is marked too (for `not in`).
+ */
+const BINARY_LEVEL = new Uint8Array(128)
+for (const [kind, entry] of Object.entries(BINARY)) BINARY_LEVEL[Number(kind)] = entry![0]
+for (const kind of Object.keys(COMPARE)) BINARY_LEVEL[Number(kind)] = L_COMPARE
+BINARY_LEVEL[Tok.IS] = L_COMPARE
+BINARY_LEVEL[Tok.NOT] = L_COMPARE
+BINARY_LEVEL[Tok.AND] = L_AND
+BINARY_LEVEL[Tok.OR] = L_OR
+
+/** Whether a token kind is a prefix operator (`not`, `+`, `-`, `~`, `await`). */
+const IS_PREFIX = new Uint8Array(128)
+for (const kind of Object.keys(PREFIX)) IS_PREFIX[Number(kind)] = 1
 
 /** An operator waiting on the operator stack for its right operand. */
 interface PendingOp {
@@ -1815,14 +1830,10 @@ class Parser {
 
   /** The binary operator at the current token: its level (0 if none) and name. */
   private binaryAt(): number {
-    const k = this.kind()
-    const binary = BINARY[k]
-    if (binary !== undefined) return binary[0]
-    if (COMPARE[k] !== undefined || k === Tok.IS) return L_COMPARE
-    if (k === Tok.NOT) return this.kindAt(1) === Tok.IN ? L_COMPARE : 0
-    if (k === Tok.AND) return L_AND
-    if (k === Tok.OR) return L_OR
-    return 0
+    const k = this.kinds[this.p]!
+    const level = BINARY_LEVEL[k]!
+    if (level === 0 || k !== Tok.NOT) return level
+    return this.kindAt(1) === Tok.IN ? L_COMPARE : 0
   }
 
   /**
@@ -1833,7 +1844,7 @@ class Parser {
    */
   private operatorExpr(minLevel: number): Expr {
     const k = this.kind()
-    if (PREFIX[k] === undefined) {
+    if (IS_PREFIX[k] === 0) {
       const start = this.startOf()
       const operand = this.primary()
       const level = this.binaryAt()
@@ -2596,9 +2607,3 @@ class Parser {
 type Attribute = Extract<Expr, { type: 'Attribute' }>
 type Subscript = Extract<Expr, { type: 'Subscript' }>
 
-/** Tells a keyword token from other tokens (for tools that colour or check tokens). */
-export function isKeywordKind(kind: number): boolean {
-  return kind >= FIRST_KEYWORD
-}
-
-export type { ConstantValue }

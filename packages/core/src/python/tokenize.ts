@@ -21,7 +21,10 @@ export const Tok = {
   COMMENT: 10,
   /** Only in {@link tokenizeAll}'s output: a line end that does not end a statement. */
   NL: 11,
-  /** The end of the input inside an open bracket (CPython's `ERRORTOKEN` at EOF); also a lexical error in the tolerant stream. */
+  /**
+   * The end of the input inside an open bracket (CPython's `ERRORTOKEN` at EOF); where a lexical
+   * error stopped the tokens of {@link scan}; a malformed piece in the tolerant {@link tokenizeAll}.
+   */
   ERRORTOKEN: 12,
   LPAR: 13,
   RPAR: 14,
@@ -896,29 +899,24 @@ class Scanner {
         i++
       }
     }
-    let escapedQuote = false
     while (endQuoteSize !== quoteSize) {
       const c = i < n ? s.charCodeAt(i) : -1
       if (c === -1 || (quoteSize === 1 && (c === C_LF || c === C_CR))) {
-        this.unterminatedString(start, quote, quoteSize, escapedQuote, c === -1 ? this.source.length : i)
+        this.unterminatedString(start, quote, quoteSize, c === -1 ? this.source.length : i)
       }
       i++
       if (c === quote) {
         endQuoteSize++
       } else {
         endQuoteSize = 0
-        if (c === C_BACKSLASH && i < n) {
-          const e = s.charCodeAt(i)
-          if (e === quote) escapedQuote = true
-          i += e === C_CR && s.charCodeAt(i + 1) === C_LF ? 2 : 1
-        }
+        if (c === C_BACKSLASH && i < n) i += s.charCodeAt(i) === C_CR && s.charCodeAt(i + 1) === C_LF ? 2 : 1
       }
     }
     this.i = i
     this.emit(Tok.STRING, start, i)
   }
 
-  private unterminatedString(start: number, quote: number, quoteSize: number, escapedQuote: boolean, detectedAt: number): never {
+  private unterminatedString(start: number, quote: number, quoteSize: number, detectedAt: number): never {
     const line = detectedAt >= this.source.length ? this.eofLine() : this.lineAt(detectedAt)
     const resumeAt = quoteSize === 3 ? this.n : detectedAt
     const fmode = this.modes.length > 1 ? this.mode : undefined
@@ -928,7 +926,6 @@ class Scanner {
     if (quoteSize === 3) {
       throw this.error(`unterminated triple-quoted string literal (detected at line ${line})`, start, start + 1, resumeAt)
     }
-    void escapedQuote
     throw this.error(`unterminated string literal (detected at line ${line})`, start, start + 1, resumeAt)
   }
 

@@ -10,7 +10,7 @@ function print(source: string): string {
 }
 
 /** The first statement's value (an expression statement or an assignment's right side). */
-function valueOf(tree: Module): Expr {
+function firstValue(tree: Module): Expr {
   const stmt = tree.body[0] as Stmt & { value: Expr }
   return stmt.value
 }
@@ -101,7 +101,7 @@ describe('unparse', () => {
   it('writes floats that read back as the same double, big ints exactly', () => {
     for (const x of [0.1, 1e16, 1e22, 5e-324, 1.7976931348623157e308, 123456789.125, 2 ** 53 + 2]) {
       const text = floatLiteral(x)
-      expect(valueOf(parse(`${text}\n`))).toMatchObject({ type: 'Constant', value: x })
+      expect(firstValue(parse(`${text}\n`))).toMatchObject({ type: 'Constant', value: x })
     }
     expect(floatLiteral(Infinity)).toBe('1e309')
     expect(floatLiteral(1e16)).toBe('10000000000000000.0')

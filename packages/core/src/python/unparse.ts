@@ -10,7 +10,6 @@ import type {
   JoinedStr,
   Keyword,
   MatchCase,
-  Module,
   Node,
   Operator,
   Pattern,

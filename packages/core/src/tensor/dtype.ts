@@ -6,6 +6,9 @@ export const dtypeBytes = {
   bfloat16: 2,
   float8_e4m3fn: 1,
   float8_e5m2: 1,
+  float8_e4m3fnuz: 1,
+  float8_e5m2fnuz: 1,
+  float8_e8m0fnu: 1,
   complex64: 8,
   complex128: 16,
   int64: 8,
@@ -13,6 +16,9 @@ export const dtypeBytes = {
   int16: 2,
   int8: 1,
   uint8: 1,
+  uint16: 2,
+  uint32: 4,
+  uint64: 8,
   bool: 1,
 } as const
 
@@ -30,6 +36,9 @@ export const dtypeAliases: Record<string, DType> = {
   bfloat16: 'bfloat16',
   float8_e4m3fn: 'float8_e4m3fn',
   float8_e5m2: 'float8_e5m2',
+  float8_e4m3fnuz: 'float8_e4m3fnuz',
+  float8_e5m2fnuz: 'float8_e5m2fnuz',
+  float8_e8m0fnu: 'float8_e8m0fnu',
   cfloat: 'complex64',
   complex64: 'complex64',
   cdouble: 'complex128',
@@ -42,6 +51,9 @@ export const dtypeAliases: Record<string, DType> = {
   int16: 'int16',
   int8: 'int8',
   uint8: 'uint8',
+  uint16: 'uint16',
+  uint32: 'uint32',
+  uint64: 'uint64',
   bool: 'bool',
 }
 

@@ -7,11 +7,11 @@ const only = process.env['NNSIZE_CASES']
 const inexact: string[] = []
 let checked = 0
 
-describe('layers.jsonl: output shapes and saved activations match PyTorch (cpu profile)', () => {
+describe('layers.jsonl: output shapes and saved activations match PyTorch 1.13 (cpu profile, torch: 1.13)', () => {
   for (const c of cases) {
     if (only && !c.id.includes(only)) continue
     it(`${c.id}: ${c.expr.length > 80 ? `${c.expr.slice(0, 80)}…` : c.expr} on ${JSON.stringify(inputShapesOf(c))}`, () => {
-      const result = analyze(c.expr, { input: inputShapesOf(c)!, device: 'cpu' })
+      const result = analyze(c.expr, { input: inputShapesOf(c)!, device: 'cpu', torch: '1.13' })
       const forward = result.forward!
       expect([...forward.outputs[0]!.shape]).toEqual(c.output_shape)
       checked++

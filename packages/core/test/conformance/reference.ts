@@ -25,7 +25,10 @@ export interface ReferenceCase {
   optimizer_state_bytes?: Record<string, number>
 }
 
-/** Reads a JSON-lines reference file; fails loudly when the folder is missing. */
+/** The re-measurement of the reference cases under PyTorch 2.13 committed with the tests (`test/fixtures/torch213`). */
+export const torch213FixtureDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../fixtures/torch213')
+
+/** Reads a JSON-lines reference file (relative to {@link referenceDir}, or absolute); fails loudly when it is missing. */
 export function readCases<T = ReferenceCase>(file: string): T[] {
   const path = resolve(referenceDir, file)
   if (!existsSync(path)) throw new Error(`Reference file ${path} not found: set NNSIZE_REFERENCE_DIR to the folder of layers.jsonl`)

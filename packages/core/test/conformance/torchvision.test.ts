@@ -7,14 +7,14 @@ const only = process.env['NNSIZE_CASES']
 const inexact: string[] = []
 let checked = 0
 
-describe('torchvision.jsonl: every torchvision model matches PyTorch (parameters, buffers, forward on the cpu profile)', () => {
+describe('torchvision.jsonl: every torchvision model matches PyTorch 1.13 (parameters, buffers, forward on the cpu profile, torch: 1.13)', () => {
   it('has the reference cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(8)
   })
   for (const c of cases) {
     if (only && !c.id.includes(only)) continue
     it(`${c.id}: ${c.expr} on ${JSON.stringify(inputShapesOf(c))}`, () => {
-      const result = analyze(c.expr, { input: inputShapesOf(c)!, device: 'cpu' })
+      const result = analyze(c.expr, { input: inputShapesOf(c)!, device: 'cpu', torch: '1.13' })
       expect(Number(result.params.total)).toBe(c.params)
       expect(Number(result.params.trainable)).toBe(c.trainable_params)
       expect(Number(result.params.bytes)).toBe(c.param_bytes)

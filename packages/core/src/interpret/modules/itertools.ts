@@ -109,7 +109,11 @@ export function itertoolsNamespace(): NamespaceValue {
     repeat: native('itertools.repeat', (args, span) => {
       const v = args[0]?.value ?? raise('TypeError', 'missing-argument', '`repeat` needs a value.', span)
       let times = count(args[1]?.value ?? args.find((a) => a.name === 'times')?.value, 'times', span)
-      return lazy('repeat', () => (times === 0 ? undefined : (times > 0 && times--, v)))
+      return lazy('repeat', () => {
+        if (times === 0) return undefined
+        if (times > 0) times--
+        return v
+      })
     }),
     cycle: native('itertools.cycle', (args, span, it) => {
       const items = it!.toArray(args[0]?.value ?? tuple([]), span)

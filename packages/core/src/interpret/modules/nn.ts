@@ -23,12 +23,13 @@ export function nnNamespace(layers: readonly LayerDefinition[], models: readonly
   const members: Record<string, Value> = {
     Module: moduleClass.value,
     Parameter: parameterClass.value,
-    ParameterList: parameterListClass.value,
-    ParameterDict: parameterDictClass.value,
     functional: functionalNamespace(),
     init: initNamespace(),
   }
   for (const layer of layers) members[layer.name] = layerClass(layer).value
+  // The interpreter's own parameter containers (`append`, `extend`, shared parameters) stand for the registry's.
+  members['ParameterList'] = parameterListClass.value
+  members['ParameterDict'] = parameterDictClass.value
   const utils = namespace('torch.nn.modules.utils', { _single: ntuple(1, '_single'), _pair: ntuple(2, '_pair'), _triple: ntuple(3, '_triple'), _quadruple: ntuple(4, '_quadruple') })
   members['modules'] = namespace('torch.nn.modules', { utils, Module: moduleClass.value })
   members['parameter'] = namespace('torch.nn.parameter', { Parameter: parameterClass.value })

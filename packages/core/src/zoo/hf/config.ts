@@ -121,6 +121,15 @@ export class HFConfig {
     return found.value.map((v) => this.checkInt(key, v, 0, maxConfigDimension))
   }
 
+  /** A list of strings (`layer_types`), or undefined when absent or null. */
+  strings(key: string): string[] | undefined {
+    const found = this.get(key)
+    if (!found) return undefined
+    if (!Array.isArray(found.value) || found.value.some((v) => typeof v !== 'string')) this.fail(key, `must be a list of strings, got \`${show(found.value)}\``)
+    if (found.value.length > limits.maxListLength) this.fail(key, 'is too long')
+    return found.value as string[]
+  }
+
   /** A nested config object (`text_config`), or undefined. */
   object(key: string): JSONObject | undefined {
     const found = this.get(key)

@@ -138,3 +138,26 @@ export function decoderSizes(
   const kvHeadsRule = kvHeadsGiven ? 'num_key_value_heads' : d.kvHeads !== undefined ? `default num_key_value_heads ${d.kvHeads}` : 'num_key_value_heads defaults to num_attention_heads'
   return { vocab, hidden, layers, heads, kvHeads: kv, headDim, intermediate, headDimRule, kvHeadsRule }
 }
+
+/**
+ * Routed experts as transformers 5 fuses them (`MixtralExperts`, `Qwen3MoeExperts`, …): one `gate_up_proj`
+ * of shape (experts, 2 × intermediate, hidden) and one `down_proj` of (experts, hidden, intermediate);
+ * `transposed` stores them (experts, hidden, 2 × intermediate) and (experts, intermediate, hidden) (Llama 4,
+ * GPT-OSS); `bias` adds `gate_up_proj_bias` and `down_proj_bias` (GPT-OSS). Checkpoints written by
+ * transformers 4 hold one module per expert instead; the parameter count is the same.
+ */
+export function fusedExperts(f: ModuleFactory, type: string, experts: number, hidden: number, intermediate: number, options: { transposed?: boolean; bias?: boolean } = {}): ModuleNode {
+  const gateUp = options.transposed ? [experts, hidden, 2 * intermediate] : [experts, 2 * intermediate, hidden]
+  const down = options.transposed ? [experts, intermediate, hidden] : [experts, hidden, intermediate]
+  return f.module(type, [], [
+    ['gate_up_proj', gateUp],
+    ...(options.bias ? ([['gate_up_proj_bias', [experts, 2 * intermediate]]] as const) : []),
+    ['down_proj', down],
+    ...(options.bias ? ([['down_proj_bias', [experts, hidden]]] as const) : []),
+  ])
+}
+
+/** A router that holds its own `weight` of shape (experts, hidden), and a `bias` when asked (`MixtralTopKRouter`, `GptOssTopKRouter`). */
+export function router(f: ModuleFactory, type: string, experts: number, hidden: number, bias = false): ModuleNode {
+  return f.module(type, [], [['weight', [experts, hidden]], ...(bias ? ([['bias', [experts]]] as const) : [])])
+}

@@ -1,6 +1,6 @@
 import { NnsizeError } from '../../errors.js'
 import type { ModuleNode } from '../../model/module.js'
-import { didYouMean, suggest } from '../../suggest.js'
+import { didYouMean, editDistance } from '../../suggest.js'
 import { HFConfig } from './config.js'
 import type { HFFamily } from './family.js'
 import { albert, bert, distilbert, roberta } from './families/bert.js'
@@ -10,9 +10,40 @@ import { gpt2, gptj, gptNeoX, opt } from './families/gpt.js'
 import { gemma, gemma2, gemma3, llama, mistral, olmo, olmo2, qwen2, qwen3, starcoder2 } from './families/llama.js'
 import { mixtral, qwen2Moe, qwen3Moe } from './families/moe.js'
 import { bart, mt5, t5 } from './families/seq2seq.js'
+import { cohere, cohere2 } from './families/cohere.js'
+import { ernie45, ernie45Moe } from './families/ernie4-5.js'
+import { glm, glm4 } from './families/glm.js'
+import { gptOss } from './families/gpt-oss.js'
+import { granite, graniteMoe, graniteMoeShared } from './families/granite.js'
+import { stablelm } from './families/stablelm.js'
+import { bloom } from './families/bloom.js'
+import { falconMamba, mamba } from './families/mamba.js'
+import { mamba2 } from './families/mamba2.js'
+import { jamba } from './families/jamba.js'
+import { recurrentGemma } from './families/recurrent-gemma.js'
+import { xlmRoberta } from './families/xlm-roberta.js'
+import { electra } from './families/electra.js'
+import { debertaV2 } from './families/deberta-v2.js'
+import { modernBert } from './families/modernbert.js'
+import { deit, vit } from './families/vit.js'
+import { beit } from './families/beit.js'
+import { dinov2 } from './families/dinov2.js'
+import { clip } from './families/clip.js'
+import { siglip } from './families/siglip.js'
+import { whisper } from './families/whisper.js'
+import { wav2vec2 } from './families/wav2vec2.js'
+import { gemma3Multimodal } from './families/gemma3.js'
+import { qwen25VL, qwen2VL } from './families/qwen2-vl.js'
+import { llama4, llama4Text } from './families/llama4.js'
+import { smollm3 } from './families/smollm3.js'
+import { ministral } from './families/ministral.js'
+import { olmoe } from './families/olmoe.js'
+import { gptBigCode } from './families/gpt-bigcode.js'
 import { isJSONObject } from './json.js'
 import type { JSONObject } from './json.js'
+import { applyCheckpointDType, checkpointDType } from './dtype.js'
 import { describeBuild } from './model.js'
+import type { DType } from '../../tensor/dtype.js'
 import type { BuildMeta, HFBuild, ModelInfo } from './model.js'
 import { ModuleFactory } from './modules.js'
 
@@ -47,6 +78,44 @@ export const hfFamilies: readonly HFFamily[] = [
   deepseekV3,
   olmo,
   olmo2,
+  cohere,
+  cohere2,
+  stablelm,
+  granite,
+  graniteMoe,
+  graniteMoeShared,
+  glm,
+  glm4,
+  ernie45,
+  ernie45Moe,
+  gptOss,
+  bloom,
+  mamba,
+  falconMamba,
+  mamba2,
+  jamba,
+  recurrentGemma,
+  xlmRoberta,
+  electra,
+  debertaV2,
+  modernBert,
+  vit,
+  deit,
+  beit,
+  dinov2,
+  clip,
+  siglip,
+  whisper,
+  wav2vec2,
+  gemma3Multimodal,
+  qwen2VL,
+  qwen25VL,
+  llama4Text,
+  llama4,
+  smollm3,
+  ministral,
+  olmoe,
+  gptBigCode,
 ]
 
 const byArchitecture = new Map<string, HFFamily>()
@@ -72,28 +141,71 @@ function supportedList(): string {
   return hfFamilies.map((f) => f.name).join(', ')
 }
 
-/** Multimodal configs whose language model nnsize builds (Gemma 3's `text_config`). */
-function languageModelOf(config: JSONObject): { config: JSONObject; note: string } | undefined {
-  const type = config['model_type']
-  const text = config['text_config']
-  if ((type === 'gemma3' || (Array.isArray(config['architectures']) && config['architectures'][0] === 'Gemma3ForConditionalGeneration')) && Object.hasOwn(config, 'text_config')) {
-    if (!isJSONObject(text)) throw new NnsizeError('config', '`text_config` must be an object (model type `gemma3`).')
-    const merged = Object.assign(Object.create(null) as JSONObject, text)
-    merged['model_type'] = 'gemma3_text'
-    merged['architectures'] = ['Gemma3ForCausalLM']
-    for (const key of ['tie_word_embeddings', 'vocab_size']) {
-      if (!Object.hasOwn(text, key) && Object.hasOwn(config, key)) merged[key] = config[key]!
-    }
-    return { config: merged, note: 'Multimodal Gemma 3 config: the language model (`text_config`) is built as `Gemma3ForCausalLM`; the vision tower and projector are not counted.' }
-  }
-  return undefined
+/** The part of a class name that names the family: `Qwen2Moe` of `Qwen2MoeForCausalLM`. */
+function stemOf(name: string): string {
+  const at = name.search(/For[A-Z]|Model(?:[A-Z]|$)|EncoderModel/)
+  return at > 0 ? name.slice(0, at) : name
 }
 
-/** Builds the module tree of a config and returns the build with what it is, not yet counted (see {@link buildHFModel}). */
-export function buildHFTree(input: unknown): { build: HFBuild; meta: BuildMeta } {
+/**
+ * Whether `word` is a slip of the keyboard for `candidate` rather than the name of another family:
+ * the same up to case and `-`/`_`, or within one edit (two for names of 7 letters or more; for names of
+ * 4 letters or fewer only a swap of neighbours or a missing or extra letter), with the same version digits,
+ * and neither an extension of the other (`gemma3n` is not a misspelling of `gemma3`, nor `qwen2_vl` of `qwen2`).
+ */
+function isMisspelling(word: string, candidate: string): boolean {
+  const norm = (s: string): string => s.toLowerCase().replace(/[-_.]/g, '')
+  const a = norm(word)
+  const b = norm(candidate)
+  if (a === b) return true
+  if (a.replace(/\D/g, '') !== b.replace(/\D/g, '')) return false
+  if (a.startsWith(b) || b.startsWith(a)) return false
+  const distance = editDistance(a, b)
+  if (a.length <= 4) return distance === 1 && (a.length !== b.length || [...a].sort().join('') === [...b].sort().join(''))
+  return distance <= (a.length >= 7 ? 2 : 1)
+}
+
+/** The supported names closest to `word` that it is a misspelling of (see {@link isMisspelling}); classes are compared by their family stem and must have the same head. */
+function misspelled(word: string, candidates: readonly string[], classes: boolean): string[] {
+  const key = (name: string): string => (classes ? stemOf(name) : name).toLowerCase()
+  const head = (name: string): string => name.slice(stemOf(name).length).toLowerCase()
+  const found = candidates.filter((c) => isMisspelling(key(word), key(c)) && (!classes || head(word) === head(c)))
+  const best = Math.min(...found.map((c) => editDistance(key(word), key(c))))
+  return found.filter((c) => editDistance(key(word), key(c)) === best).slice(0, 3)
+}
+
+/**
+ * A text class asked of a composite config (`Gemma3ForCausalLM` of a `gemma3` config, `Llama4ForCausalLM` of a
+ * `llama4` one) is built from its `text_config`, with the top level's `tie_word_embeddings` and `vocab_size` where
+ * the text config has none, as transformers' loading does.
+ */
+function textConfigOf(config: JSONObject, family: HFFamily): { config: JSONObject; note: string } {
+  const text = config['text_config']
+  if (!isJSONObject(text)) throw new NnsizeError('config', `\`text_config\` must be an object (model type \`${String(config['model_type'])}\`).`)
+  const merged = Object.assign(Object.create(null) as JSONObject, text)
+  merged['model_type'] = family.modelTypes[0]!
+  for (const key of ['tie_word_embeddings', 'vocab_size']) {
+    if (!Object.hasOwn(text, key) && Object.hasOwn(config, key)) merged[key] = config[key]!
+  }
+  return { config: merged, note: `Composite \`${String(config['model_type'])}\` config: the class asked for is built from its \`text_config\`; the other towers are not part of it.` }
+}
+
+/** A note for a config whose checkpoint is quantized (`quantization_config`): the weights on disk are smaller than the dtype says. */
+function quantizationNote(config: JSONObject, dtype: string): string | undefined {
+  const q = config['quantization_config']
+  if (!isJSONObject(q)) return undefined
+  const method = typeof q['quant_method'] === 'string' ? ` (\`quant_method\` \`${q['quant_method'].slice(0, 40)}\`)` : ''
+  return `The config has a \`quantization_config\`${method}: the published weights are quantized, while the parameters here are sized in ${dtype} as if loaded unquantized.`
+}
+
+/**
+ * Builds the module tree of a config, its tensors in the checkpoint's dtype, and returns the build with what it
+ * is, not yet counted (see {@link buildHFModel}). `catalogueDType` is the dtype of a catalogue checkpoint whose
+ * published config names none.
+ */
+export function buildHFTree(input: unknown, catalogueDType?: DType): { build: HFBuild; meta: BuildMeta } {
   if (!isJSONObject(input)) throw new NnsizeError('config', `A \`config.json\` must be a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input}.`)
-  const language = languageModelOf(input)
-  const config = language?.config ?? input
+  let config = input
   const architectures = Object.hasOwn(config, 'architectures') ? config['architectures'] : undefined
   const modelType = Object.hasOwn(config, 'model_type') ? config['model_type'] : undefined
   if (architectures !== undefined && architectures !== null && (!Array.isArray(architectures) || architectures.some((a) => typeof a !== 'string'))) {
@@ -112,13 +224,14 @@ export function buildHFTree(input: unknown): { build: HFBuild; meta: BuildMeta }
           suggestions: typeFamily.architectures,
         })
       }
-      const suggestions = suggest(requested, hfArchitectures)
-      throw new NnsizeError('config', `Unsupported architecture \`${requested}\`.${didYouMean(suggestions)} Supported families: ${supportedList()}.`, { suggestions })
+      const suggestions = typeof modelType === 'string' ? misspelled(modelType, hfModelTypes, false) : misspelled(requested, hfArchitectures, true)
+      const what = typeof modelType === 'string' ? `architecture \`${requested}\` (model type \`${modelType}\`)` : `architecture \`${requested}\``
+      throw new NnsizeError('config', `Unsupported ${what}.${didYouMean(suggestions)} Supported families: ${supportedList()}.`, { suggestions })
     }
     architecture = requested
   } else if (typeof modelType === 'string') {
     if (!typeFamily) {
-      const suggestions = suggest(modelType, hfModelTypes)
+      const suggestions = misspelled(modelType, hfModelTypes, false)
       throw new NnsizeError('config', `Unsupported \`model_type\` \`${modelType}\`.${didYouMean(suggestions)} Supported families: ${supportedList()}.`, { suggestions })
     }
     family = typeFamily
@@ -126,10 +239,19 @@ export function buildHFTree(input: unknown): { build: HFBuild; meta: BuildMeta }
   } else {
     throw new NnsizeError('config', 'The config has neither `architectures` nor `model_type`, so nnsize cannot tell which model to build.')
   }
-  const reading = typeof modelType === 'string' && family.modelTypes.includes(modelType) ? modelType : family.modelTypes[0]!
+  let note: string | undefined
+  if (typeof modelType === 'string' && !family.modelTypes.includes(modelType) && Object.hasOwn(config, 'text_config') && family.modelTypes.length > 0) {
+    ;({ config, note } = textConfigOf(config, family))
+  }
+  const reading = typeof config['model_type'] === 'string' && family.modelTypes.includes(config['model_type']) ? config['model_type'] : family.modelTypes[0]!
   const build = family.build(new HFConfig(config, reading), architecture, new ModuleFactory())
-  if (language) build.notes.unshift(language.note)
-  return { build, meta: { family: family.name, modelType: reading, architecture } }
+  if (note) build.notes.unshift(note)
+  const checkpoint = checkpointDType(input, catalogueDType)
+  applyCheckpointDType(build.root, checkpoint.dtype.dtype, build.keepFloat32)
+  if (checkpoint.note) build.notes.push(checkpoint.note)
+  const quantization = quantizationNote(input, checkpoint.dtype.dtype)
+  if (quantization) build.notes.push(quantization)
+  return { build, meta: { family: family.name, modelType: reading, architecture, dtype: checkpoint.dtype } }
 }
 
 /**

@@ -1,6 +1,9 @@
 import type { ModuleNode, TensorDef } from '../../model/module.js'
 import { namedTensors } from '../../model/module.js'
 import { numel } from '../../tensor/shape.js'
+import { dtypeBytes } from '../../tensor/dtype.js'
+import type { DType } from '../../tensor/dtype.js'
+import type { CheckpointDType, KeepFloat32 } from './dtype.js'
 
 /**
  * The shape of a model's KV cache, as the memory planner takes it (`KvCacheSpec` of `memory/kvcache.ts`). Bytes per token for a
@@ -28,6 +31,30 @@ export interface KVCacheInfo extends KVCacheShape {
   bytesPerTokenFp16: bigint | null
 }
 
+/**
+ * The state that state-space and recurrent layers keep per sequence instead of a KV cache (Mamba, Mamba-2,
+ * Falcon-Mamba, Jamba's Mamba layers, RecurrentGemma's recurrent blocks), as transformers 5 allocates it: a
+ * convolution state and a recurrent state per layer, the same size at any sequence length.
+ */
+export interface StateCacheInfo {
+  /** Layers that keep a state. */
+  layers: number
+  /** Elements of one layer's convolution state per sequence (channels × kept positions). */
+  convElementsPerLayer: number
+  /** Elements of one layer's recurrent state per sequence (the SSM state; RecurrentGemma's RG-LRU state). */
+  recurrentElementsPerLayer: number
+  /** The recurrent state's dtype when it does not follow the model's (RecurrentGemma keeps it in float32). */
+  recurrentDType?: DType
+  /** Bytes per sequence, at any length, with the states in fp16 (the recurrent one in `recurrentDType` when set). */
+  bytesPerSequenceFp16: bigint
+}
+
+/** A state cache: bytes per sequence from the per-layer element counts. */
+export function stateCache(shape: Omit<StateCacheInfo, 'bytesPerSequenceFp16'>): StateCacheInfo {
+  const recurrentBytes = BigInt(shape.recurrentDType ? dtypeBytes[shape.recurrentDType] : 2)
+  return { ...shape, bytesPerSequenceFp16: BigInt(shape.layers) * (2n * BigInt(shape.convElementsPerLayer) + recurrentBytes * BigInt(shape.recurrentElementsPerLayer)) }
+}
+
 /** What a family builder returns: the module tree and how to read it. */
 export interface HFBuild {
   root: ModuleNode
@@ -37,11 +64,15 @@ export interface HFBuild {
   perBlock: ReadonlyArray<readonly [key: string, path: string, except?: readonly string[]]>
   /** The input embedding weight that the output head shares, when tied. */
   tiedWeight: TensorDef | null
-  /** Mixture of experts: experts used per token, and each MoE layer's routed-expert list and its size. */
+  /** Mixture of experts: experts used per token, and each MoE layer's routed experts (the module holding all of them) and their count. */
   moe?: { expertsPerToken: number; layers: ReadonlyArray<{ experts: string; count: number }> }
   kvCache: KVCacheInfo | null
   /** How the KV-cache figure was obtained, or why there is none. */
   kvCacheNote: string
+  /** The fixed-size recurrent state of state-space and recurrent layers (Mamba, RecurrentGemma), when there are any. */
+  stateCache?: StateCacheInfo
+  /** Tensors transformers keeps in float32 when the checkpoint is loaded in half precision. */
+  keepFloat32?: KeepFloat32
   /** Facts worth saying about this build (defaults used, parts not modelled). */
   notes: string[]
 }
@@ -66,6 +97,10 @@ export interface ModelInfo {
   breakdown: Record<string, bigint>
   kvCache: KVCacheInfo | null
   kvCacheNote: string
+  /** The recurrent state of state-space and recurrent layers; null for models that only attend (or do not generate). */
+  stateCache: StateCacheInfo | null
+  /** The dtype the checkpoint stores its weights in (the parameters are sized in it) and where it was read. */
+  dtype: CheckpointDType
   notes: string[]
 }
 
@@ -105,11 +140,17 @@ function countAt(root: ModuleNode, path: string, except: readonly string[] = [])
   return sum
 }
 
+/** Parameters of one routed expert: the experts' module (fused tensors or one module per expert) divided by their count. */
+function perExpert(root: ModuleNode, layer: { experts: string; count: number }): bigint {
+  return countAt(root, layer.experts) / BigInt(layer.count)
+}
+
 /** What {@link describeBuild} says about the model besides the counts. */
 export interface BuildMeta {
   family: string
   modelType: string
   architecture: string
+  dtype: CheckpointDType
 }
 
 /**
@@ -131,8 +172,10 @@ export function describeBuild(build: HFBuild, meta: BuildMeta, params?: Readonly
   let activeParamsPerToken: bigint | null = null
   if (build.moe) {
     let skipped = 0n
-    for (const layer of build.moe.layers) skipped += BigInt(layer.count - build.moe.expertsPerToken) * countAt(build.root, `${layer.experts}.0`)
+    for (const layer of build.moe.layers) skipped += BigInt(layer.count - build.moe.expertsPerToken) * perExpert(build.root, layer)
     activeParamsPerToken = total - skipped
+    const first = build.moe.layers[0]
+    if (first) breakdown['per_expert'] = perExpert(build.root, first)
   }
   const notes = [...build.notes]
   if (build.tiedWeight) notes.unshift('The output head shares the input embedding matrix: its weight is counted once.')
@@ -144,7 +187,21 @@ export function describeBuild(build: HFBuild, meta: BuildMeta, params?: Readonly
     breakdown,
     kvCache: build.kvCache,
     kvCacheNote: build.kvCacheNote,
+    stateCache: build.stateCache ?? null,
     notes,
+  }
+}
+
+/**
+ * A build's parts, per-block figures and experts with their paths under `prefix` (the build's root placed at that
+ * path of a larger model: a multimodal model's language model). Part keys get `keyPrefix`.
+ */
+export function nestedParts(build: HFBuild, prefix: string, keyPrefix = ''): Pick<HFBuild, 'parts' | 'perBlock' | 'moe'> {
+  const at = (path: string): string => (path === '' ? prefix.replace(/\.$/, '') : `${prefix}${path}`)
+  return {
+    parts: build.parts.map(([key, paths]) => [`${keyPrefix}${key}`, paths.map(at)] as const),
+    perBlock: build.perBlock.map(([key, path, except]) => (except ? ([`${keyPrefix}${key}`, at(path), except.map(at)] as const) : ([`${keyPrefix}${key}`, at(path)] as const))),
+    ...(build.moe ? { moe: { expertsPerToken: build.moe.expertsPerToken, layers: build.moe.layers.map((l) => ({ experts: at(l.experts), count: l.count })) } } : {}),
   }
 }
 

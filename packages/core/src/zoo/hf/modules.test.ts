@@ -51,10 +51,18 @@ describe('ModuleFactory', () => {
     ])
   })
 
-  it('gives a rotary embedding no parameters and a non-persistent inv_freq buffer', () => {
+  it('gives a rotary embedding no parameters and non-persistent inv_freq and original_inv_freq buffers', () => {
     const node = new ModuleFactory().rotary('LlamaRotaryEmbedding', 64)
     expect(analyzeModule(node, '').params.total).toBe(0n)
-    expect(analyzeModule(node, '').tensors).toMatchObject([{ name: 'inv_freq', kind: 'buffer', shape: [32], persistent: false }])
+    expect(analyzeModule(node, '').tensors).toMatchObject([
+      { name: 'inv_freq', kind: 'buffer', shape: [32], persistent: false },
+      { name: 'original_inv_freq', kind: 'buffer', shape: [32], persistent: false },
+    ])
+  })
+
+  it('prefixes one pair of rotary buffers per attention type', () => {
+    const node = new ModuleFactory().rotary('Gemma3RotaryEmbedding', 10, { prefixes: ['full_attention_', 'sliding_attention_'] })
+    expect(analyzeModule(node, '').tensors.map((t) => t.name)).toEqual(['full_attention_inv_freq', 'full_attention_original_inv_freq', 'sliding_attention_inv_freq', 'sliding_attention_original_inv_freq'])
   })
 
   it('ties a head to an embedding so that the weight is counted once', () => {

@@ -7,6 +7,7 @@ import { constructLayer } from '../../model/construct.js'
 import type { ConstructionBudget } from '../../model/construct.js'
 import { createModule } from '../../model/module.js'
 import type { ModuleNode, TensorDef } from '../../model/module.js'
+import type { DType } from '../../tensor/dtype.js'
 
 /** A child entry: its attribute name and the module (or `None`). */
 export type Child = readonly [name: string, module: ModuleNode | null]
@@ -44,6 +45,17 @@ export class ModuleFactory {
     return constructLayer(def, full, (name) => coreLayer(name), this.budget)
   }
 
+  /**
+   * A core `torch.nn` layer by class name, with its arguments as bound (tuple arguments as lists:
+   * `layer('Conv1d', { in_channels: 8, out_channels: 8, kernel_size: [4], groups: 8, padding: [3] })`); the
+   * others take their defaults.
+   */
+  layer(name: string, args: Record<string, unknown>): ModuleNode {
+    const def = coreLayer(name)
+    if (!def) throw new Error(`internal: no core layer ${name}`)
+    return this.core(def, args)
+  }
+
   /** A module of class `type` with the given children and own parameters (shapes in registration order). */
   module(type: string, children: readonly Child[] = [], params: ReadonlyArray<readonly [string, readonly number[]]> = []): ModuleNode {
     this.counted()
@@ -60,10 +72,13 @@ export class ModuleFactory {
     return this.module('ModuleList', children)
   }
 
-  /** `nn.Linear(in, out, bias)`: weight (out, in). The core `Linear` layer, built directly (its arguments need no checks). */
-  linear(inFeatures: number, outFeatures: number, bias: boolean): ModuleNode {
+  /**
+   * `nn.Linear(in, out, bias)`: weight (out, in). The core `Linear` layer, built directly (its arguments need no
+   * checks); `type` names a subclass (`FalconLinear`).
+   */
+  linear(inFeatures: number, outFeatures: number, bias: boolean, type = 'Linear'): ModuleNode {
     this.counted()
-    const node = createModule('Linear', { in_features: inFeatures, out_features: outFeatures, bias, device: null, dtype: null }, linear)
+    const node = createModule(type, { in_features: inFeatures, out_features: outFeatures, bias, device: null, dtype: null }, linear)
     node.params.set('weight', tensor([outFeatures, inFeatures]))
     node.params.set('bias', bias ? tensor([outFeatures]) : null)
     return node
@@ -113,11 +128,35 @@ export class ModuleFactory {
     ])
   }
 
-  /** A rotary embedding: no parameters, a non-persistent float32 `inv_freq` buffer of `ceil(dim / 2)` frequencies. */
-  rotary(type: string, dim: number): ModuleNode {
+  /**
+   * A rotary embedding: no parameters, non-persistent float32 buffers of `ceil(dim / 2)` frequencies —
+   * `inv_freq` and, as transformers 5 keeps it for dynamic scaling, `original_inv_freq` (unless `original`
+   * is false). With `prefixes` (Gemma 3's attention types, sorted), one pair per prefix:
+   * `sliding_attention_inv_freq`, `sliding_attention_original_inv_freq`, …
+   */
+  rotary(type: string, dim: number, options: { prefixes?: readonly string[]; original?: boolean } = {}): ModuleNode {
     const node = this.module(type)
-    node.buffers.set('inv_freq', { kind: 'buffer', shape: [Math.ceil(dim / 2)], dtype: 'float32', requiresGrad: false, persistent: false })
+    for (const prefix of options.prefixes ?? ['']) {
+      node.buffers.set(`${prefix}inv_freq`, buffer([Math.ceil(dim / 2)]))
+      if (options.original ?? true) node.buffers.set(`${prefix}original_inv_freq`, buffer([Math.ceil(dim / 2)]))
+    }
     return node
+  }
+
+  /** A float32 parameter of `shape`, to register on a module (`sinks`, `cls_token`). */
+  parameter(shape: readonly number[]): TensorDef {
+    return tensor([...shape])
+  }
+
+  /** Adds a buffer to `node` (float32 and non-persistent unless said otherwise); returns `node`. */
+  buffer(node: ModuleNode, name: string, shape: readonly number[], options: { dtype?: DType; persistent?: boolean } = {}): ModuleNode {
+    node.buffers.set(name, buffer([...shape], options.dtype, options.persistent))
+    return node
+  }
+
+  /** A scaled word embedding (Gemma's `GemmaTextScaledWordEmbedding`): an `Embedding` with a non-persistent scalar `embed_scale` buffer. */
+  scaledEmbedding(num: number, dim: number, type: string): ModuleNode {
+    return this.buffer(this.embedding(num, dim, type), 'embed_scale', [])
   }
 
   /** Gives `head`'s `weight` the tensor `shared` (weight tying); returns the tied tensor. */
@@ -129,12 +168,22 @@ export class ModuleFactory {
   }
 }
 
+/** A buffer, float32 and non-persistent unless said otherwise. */
+function buffer(shape: number[], dtype: DType = 'float32', persistent = false): TensorDef {
+  checkShape(shape)
+  return { kind: 'buffer', shape, dtype, requiresGrad: false, persistent }
+}
+
 /** A float32 parameter; every dimension must be an exact integer within {@link limits.maxDimension}. */
 function tensor(shape: number[]): TensorDef {
+  checkShape(shape)
+  return { kind: 'parameter', shape, dtype: 'float32', requiresGrad: true, persistent: true }
+}
+
+function checkShape(shape: readonly number[]): void {
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) {
       throw new NnsizeError('limit', `The config asks for a tensor of shape (${shape.join(', ')}), whose sizes are beyond ${limits.maxDimension.toLocaleString('en-US')}.`)
     }
   }
-  return { kind: 'parameter', shape, dtype: 'float32', requiresGrad: true, persistent: true }
 }

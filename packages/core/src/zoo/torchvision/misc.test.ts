@@ -13,7 +13,7 @@ function args(source: string, path: string): Record<string, unknown> {
 }
 
 function stats(source: string, input: string, path: string) {
-  const s = analyze(source, { input, device: 'cpu' }).forward!.modules.find((m) => m.path === path)!
+  const s = analyze(source, { input, device: 'cpu', torch: '1.13' }).forward!.modules.find((m) => m.path === path)!
   return { output: s.outputShape, saved: Number(s.savedBytes) }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { traceForward } from '../../forward/trace.js'
 import type { DeviceProfile, ForwardContext, Tensor } from '../../forward/trace.js'
+import type { TorchVersion } from '../../forward/torch-version.js'
 import { createModule } from '../../model/module.js'
 import * as ops from './ops.js'
 
@@ -9,9 +10,9 @@ import * as ops from './ops.js'
  * shapes. `fresh` makes an activation (a tensor made inside the pass, so that
  * saving it counts).
  */
-function run(shapes: number[][], body: (ctx: ForwardContext, inputs: readonly Tensor[]) => Tensor, device: DeviceProfile = 'cpu') {
+function run(shapes: number[][], body: (ctx: ForwardContext, inputs: readonly Tensor[]) => Tensor, device: DeviceProfile = 'cpu', torch: TorchVersion = '1.13') {
   const root = createModule('Probe', {}, { name: 'Probe', signature: [], build() {}, forward: (_self, inputs, ctx) => body(ctx, inputs) })
-  const result = traceForward(root, shapes.map((shape) => ({ shape, dtype: 'float32' })), device)
+  const result = traceForward(root, shapes.map((shape) => ({ shape, dtype: 'float32' })), device, torch)
   return { output: [...result.outputs[0]!.shape], saved: Number(result.savedBytes), savedWithInput: Number(result.savedBytesWithInput), macs: Number(result.macs) }
 }
 
@@ -44,8 +45,9 @@ describe('mul', () => {
 })
 
 describe('scale', () => {
-  it('saves the Python number as an 8-byte float64 scalar', () => {
+  it('saves the Python number as an 8-byte float64 scalar in PyTorch 1.13, nothing in 2.13', () => {
     expect(run([[2, 4, 5]], (ctx, [x]) => ops.scale(ctx, x!)).saved).toBe(8)
+    expect(run([[2, 4, 5]], (ctx, [x]) => ops.scale(ctx, x!), 'cpu', '2.13').saved).toBe(0)
   })
 })
 
@@ -104,16 +106,19 @@ describe('avgPool2d', () => {
 })
 
 describe('adaptiveAvgPool2d', () => {
-  it('saves its input; one multiply-accumulate per element of every window', () => {
+  it('saves its input (a global average: only in PyTorch 1.13); one multiply-accumulate per element of every window', () => {
     expect(run([[1, 4, 9, 9]], (ctx, [x]) => ops.adaptiveAvgPool2d(ctx, fresh(ctx, x!), [1, 1]))).toEqual({ output: [1, 4, 1, 1], saved: 1296, savedWithInput: 1296, macs: 324 })
+    // PyTorch 2.x computes a global average as a mean, which keeps nothing.
+    expect(run([[1, 4, 9, 9]], (ctx, [x]) => ops.adaptiveAvgPool2d(ctx, fresh(ctx, x!), [1, 1]), 'cpu', '2.13')).toEqual({ output: [1, 4, 1, 1], saved: 0, savedWithInput: 0, macs: 324 })
     // 14 → 4 overlapping windows of 4 rows (starting at 0, 3, 7, 10); 5 → 3 windows of 2, 3, 2 columns.
     expect(run([[1, 1, 14, 5]], (ctx, [x]) => ops.adaptiveAvgPool2d(ctx, x!, [4, 3])).macs).toBe(16 * 7)
   })
 })
 
 describe('mean', () => {
-  it('drops the reduced dimensions and saves its input', () => {
+  it('drops the reduced dimensions and saves its input (PyTorch 1.13; 2.13 saves nothing)', () => {
     expect(run([[1, 4, 9, 9]], (ctx, [x]) => ops.mean(ctx, fresh(ctx, x!), [2, 3]))).toMatchObject({ output: [1, 4], saved: 1296 })
+    expect(run([[1, 4, 9, 9]], (ctx, [x]) => ops.mean(ctx, fresh(ctx, x!), [2, 3]), 'cpu', '2.13')).toMatchObject({ output: [1, 4], saved: 0 })
   })
 })
 

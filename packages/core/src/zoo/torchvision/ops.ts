@@ -1,12 +1,14 @@
+import * as shared from '../../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
 import { formatShape, numel } from '../../tensor/shape.js'
 
 /**
  * The functional operations torchvision's forward passes use between modules
  * (`out += identity`, `torch.cat`, `torch.flatten`, `F.adaptive_avg_pool2d`, …),
- * each with the tensors PyTorch 1.13's autograd saves for it on CPU and the
- * compute it adds (the FlopCounterMode convention: matmuls, normalisation and
- * average pooling count, element-wise arithmetic does not).
+ * each with the tensors autograd saves for it on CPU and the compute it adds (the
+ * FlopCounterMode convention: matmuls, normalisation and average pooling count,
+ * element-wise arithmetic does not). Ops whose saved tensors differ between
+ * PyTorch releases run the shared definitions in forward/ops.
  */
 
 /** The shape two tensors broadcast to, or a shape error naming both. */
@@ -121,28 +123,18 @@ export function avgPool2d(ctx: ForwardContext, x: Tensor, kernel: number, stride
   return ctx.tensor(shape, x.dtype)
 }
 
-function adaptiveWindowSum(input: number, output: number): number {
-  let total = 0
-  for (let i = 0; i < output; i++) total += Math.ceil(((i + 1) * input) / output) - Math.floor((i * input) / output)
-  return total
-}
-
-/** `F.adaptive_avg_pool2d(x, (h, w))`: saves its input; one multiply-accumulate per element of every window. */
+/**
+ * `F.adaptive_avg_pool2d(x, (h, w))`: one multiply-accumulate per element of every window; keeps its input,
+ * except a global average (`(1, 1)`), which is a `mean` (see forward/ops).
+ */
 export function adaptiveAvgPool2d(ctx: ForwardContext, x: Tensor, output: readonly [number, number]): Tensor {
   if (x.shape.length !== 3 && x.shape.length !== 4) throw ctx.error(`\`adaptive_avg_pool2d\` expects a 3-D or 4-D input, got shape ${formatShape(x.shape)}.`)
-  const [h, w] = x.shape.slice(-2) as [number, number]
-  const lead = x.shape.slice(0, -2)
-  ctx.macs(numel(lead) * BigInt(adaptiveWindowSum(h, output[0]) * adaptiveWindowSum(w, output[1])))
-  ctx.save(x)
-  return ctx.tensor([...lead, ...output], x.dtype)
+  return shared.adaptiveAvgPool(ctx, x, 2, output)
 }
 
-/** `x.mean(dims)`: saves its input (PyTorch 1.13 keeps it for the backward); one multiply-accumulate per input element. */
+/** `x.mean(dims)`: one multiply-accumulate per input element; PyTorch 1.13 keeps the input, 2.x nothing. */
 export function mean(ctx: ForwardContext, x: Tensor, dims: readonly number[]): Tensor {
-  const drop = new Set(dims.map((d) => (d < 0 ? d + x.shape.length : d)))
-  ctx.macs(numel(x.shape))
-  ctx.save(x)
-  return ctx.tensor(x.shape.filter((_, i) => !drop.has(i)), x.dtype)
+  return shared.mean(ctx, x, dims)
 }
 
 /**
@@ -213,10 +205,9 @@ export function copy(ctx: ForwardContext, x: Tensor, shape: readonly number[] = 
 }
 
 /**
- * `x * 0.5` or `x / 2.0` with a Python number: autograd keeps the number as a
- * 0-dim float64 tensor (8 bytes) for the gradient.
+ * `x * 0.5` or `x / 2.0` with a Python number: PyTorch 1.13 keeps the number as a
+ * 0-dim float64 tensor (8 bytes) for the gradient, 2.x keeps nothing.
  */
 export function scale(ctx: ForwardContext, x: Tensor): Tensor {
-  ctx.save(ctx.tensor([], 'float64'))
-  return ctx.tensor(x.shape, x.dtype)
+  return shared.mul(ctx, x, 0.5)
 }

@@ -41,7 +41,8 @@ describe('bert', () => {
 
   it('adds the pooler for BertModel and the next-sentence head for BertForPreTraining', () => {
     const model = analyze({ ...tiny, architectures: ['BertModel'], model_type: 'bert' })
-    expect(model.tensors.at(-1)?.name).toBe('pooler.dense.bias')
+    expect(model.tensors.filter((t) => t.kind === 'parameter').at(-1)?.name).toBe('pooler.dense.bias')
+    expect(model.tensors.filter((t) => t.kind === 'buffer').map((t) => `${t.name} ${t.dtype} ${t.shape.join('×')} ${t.persistent}`)).toEqual(['embeddings.position_ids int64 1×6 false', 'embeddings.token_type_ids int64 1×6 false'])
     expect(model.model?.breakdown['pooler']).toBe(20n)
     const pretraining = analyze({ ...tiny, architectures: ['BertForPreTraining'], model_type: 'bert' })
     // BertModel + MLM head (10 bias + 20 dense + 8 LayerNorm) + seq_relationship (4 × 2 + 2)
@@ -82,7 +83,7 @@ describe('distilbert', () => {
     const r = analyze('distilbert-base-uncased')
     expect(r.params.total).toBe(66_985_530n)
     expect(r.model?.tiedEmbeddings).toBe(true)
-    expect(r.tensors.at(-1)?.name).toBe('vocab_projector.bias')
+    expect(r.tensors.filter((t) => t.kind === 'parameter').at(-1)?.name).toBe('vocab_projector.bias')
     // vocab_transform 768² + 768, vocab_layer_norm 2 × 768, vocab_projector.bias 30522
     expect(r.model?.breakdown['mlm_head']).toBe(768n * 768n + 768n + 1536n + 30522n)
     expect(r.tensors.some((t) => t.name.includes('token_type'))).toBe(false)

@@ -5,16 +5,18 @@ import type { HFFamily } from '../family.js'
 import type { HFBuild } from '../model.js'
 import type { Child, ModuleFactory } from '../modules.js'
 
-const encoderOnlyNote = 'encoder-only model: no KV cache'
+/** The KV-cache note of a model without a decoder. */
+export const encoderOnlyNote = 'encoder-only model: no KV cache'
 
 /** `num_labels` as `PretrainedConfig` derives it: the size of `id2label` when given, else `num_labels`, else 2. */
-function numLabels(c: HFConfig): number {
+export function numLabels(c: HFConfig): number {
   const id2label = c.object('id2label')
   if (id2label) return Math.max(1, Object.keys(id2label).length)
   return c.int('num_labels', 2)
 }
 
-interface BertSizes {
+/** The sizes of a BERT-style encoder. */
+export interface BertSizes {
   vocab: number
   hidden: number
   layers: number
@@ -24,15 +26,16 @@ interface BertSizes {
   typeVocab: number
 }
 
-function bertSizes(c: HFConfig, vocab: number): BertSizes {
-  const hidden = c.int('hidden_size', 768)
-  const heads = c.int('num_attention_heads', 12)
+/** Reads a BERT-style config's sizes with `BertConfig`'s defaults (vocabulary `vocab`). */
+export function bertSizes(c: HFConfig, vocab: number, defaults: { hidden?: number; heads?: number; intermediate?: number } = {}): BertSizes {
+  const hidden = c.int('hidden_size', defaults.hidden ?? 768)
+  const heads = c.int('num_attention_heads', defaults.heads ?? 12)
   const s = {
     vocab: c.int('vocab_size', vocab),
     hidden,
     layers: c.count('num_hidden_layers', 12),
     heads,
-    intermediate: c.int('intermediate_size', 3072),
+    intermediate: c.int('intermediate_size', defaults.intermediate ?? 3072),
     positions: c.int('max_position_embeddings', 512),
     typeVocab: c.int('type_vocab_size', 2),
   }
@@ -40,15 +43,34 @@ function bertSizes(c: HFConfig, vocab: number): BertSizes {
   return s
 }
 
-/** BERT-style encoder blocks (`BertLayer`: attention.self.{query,key,value}, attention.output, intermediate, output). */
-function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, relative: boolean): { embeddings: ModuleNode; encoder: ModuleNode; word: ModuleNode } {
-  const word = f.embedding(s.vocab, s.hidden)
-  const embeddings = f.module(`${cls}Embeddings`, [
-    ['word_embeddings', word],
-    ['position_embeddings', f.embedding(s.positions, s.hidden)],
-    ['token_type_embeddings', f.embedding(s.typeVocab, s.hidden)],
-    ['LayerNorm', f.layerNorm(s.hidden)],
-  ])
+/**
+ * The index buffers of BERT-style embeddings: `position_ids` and (unless `tokenTypes` is false) `token_type_ids`,
+ * both int64 of shape (1, `max_position_embeddings`), not saved in the `state_dict`. Returns `node`.
+ */
+export function positionIdBuffers(f: ModuleFactory, node: ModuleNode, positions: number, tokenTypes = true): ModuleNode {
+  f.buffer(node, 'position_ids', [1, positions], { dtype: 'int64' })
+  if (tokenTypes) f.buffer(node, 'token_type_ids', [1, positions], { dtype: 'int64' })
+  return node
+}
+
+/**
+ * BERT-style encoder blocks (`BertLayer`: attention.self.{query,key,value}, attention.output, intermediate, output).
+ * RoBERTa's embeddings (and XLM-RoBERTa's) register the position table after the LayerNorm, as transformers 5 does.
+ */
+export function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, relative: boolean, positionsLast = false, embeddingSize = s.hidden): { embeddings: ModuleNode; encoder: ModuleNode; word: ModuleNode } {
+  const word = f.embedding(s.vocab, embeddingSize)
+  const position = ['position_embeddings', f.embedding(s.positions, embeddingSize)] as const
+  const embeddings = positionIdBuffers(
+    f,
+    f.module(`${cls}Embeddings`, [
+      ['word_embeddings', word],
+      ...(positionsLast ? [] : [position]),
+      ['token_type_embeddings', f.embedding(s.typeVocab, embeddingSize)],
+      ['LayerNorm', f.layerNorm(embeddingSize)],
+      ...(positionsLast ? [position] : []),
+    ]),
+    s.positions,
+  )
   const headSize = s.hidden / s.heads
   const layer = (): ModuleNode =>
     f.module(`${cls}Layer`, [
@@ -75,7 +97,7 @@ function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, relative: bool
 }
 
 /** A masked-LM decoder whose bias is the head's own `bias` parameter (`decoder.bias = self.bias`). */
-function mlmDecoder(f: ModuleFactory, inFeatures: number, vocab: number, head: ModuleNode): ModuleNode {
+export function mlmDecoder(f: ModuleFactory, inFeatures: number, vocab: number, head: ModuleNode): ModuleNode {
   const bias: TensorDef = { kind: 'parameter', shape: [vocab], dtype: 'float32', requiresGrad: true, persistent: true }
   head.params.set('bias', bias)
   const decoder = f.linear(inFeatures, vocab, false)
@@ -83,7 +105,12 @@ function mlmDecoder(f: ModuleFactory, inFeatures: number, vocab: number, head: M
   return decoder
 }
 
-function bertLike(o: { name: string; cls: string; modelTypes: readonly string[]; prefix: string; vocab: number; mlmHead: 'bert' | 'roberta' }): HFFamily {
+/**
+ * A BERT-style family: `<cls>Model` and its masked-LM, pre-training and sequence-classification classes. `mlmHead`
+ * `roberta` names the head `lm_head` and orders the embeddings as RoBERTa does; `headFirst` registers the head
+ * before the encoder, as XLM-RoBERTa's classes do.
+ */
+export function bertLike(o: { name: string; cls: string; modelTypes: readonly string[]; prefix: string; vocab: number; mlmHead: 'bert' | 'roberta'; headFirst?: boolean }): HFFamily {
   const { cls, prefix } = o
   const classes = [`${cls}ForMaskedLM`, `${cls}Model`, ...(o.mlmHead === 'bert' ? [`${cls}ForPreTraining`] : []), `${cls}ForSequenceClassification`]
   return defineFamily({
@@ -95,7 +122,7 @@ function bertLike(o: { name: string; cls: string; modelTypes: readonly string[];
       f.reserve(s.layers * 16 + 20, `A ${s.layers}-layer ${o.name}`)
       const relative = c.str('position_embedding_type', 'absolute').startsWith('relative_key')
       const pooled = architecture === `${cls}Model` || architecture === `${cls}ForPreTraining` || (architecture === `${cls}ForSequenceClassification` && o.mlmHead === 'bert')
-      const { embeddings, encoder, word } = bertEncoder(f, cls, s, relative)
+      const { embeddings, encoder, word } = bertEncoder(f, cls, s, relative, o.mlmHead === 'roberta')
       const base = f.module(`${cls}Model`, [
         ['embeddings', embeddings],
         ['encoder', encoder],
@@ -157,11 +184,13 @@ function bertLike(o: { name: string; cls: string; modelTypes: readonly string[];
           ['classifier', ['classifier']],
         ]
       }
+      if (o.headFirst) children.push(children.shift()!)
       const root = architecture === `${cls}Model` ? base : f.module(architecture, children)
       const build: HFBuild = {
         root,
         parts: [
-          ['embeddings', [`${p}embeddings`]],
+          // With the head first, a tied matrix is named after the decoder; it still counts as the embeddings'.
+          ['embeddings', [`${p}embeddings`, ...(o.headFirst && tiedWeight ? ['lm_head.decoder.weight'] : [])]],
           ['layers', [`${p}encoder`]],
           ['final_norm', []],
           ...headParts,
@@ -202,7 +231,7 @@ export const distilbert = defineFamily({
     const positionEmbeddings = f.embedding(positions, dim)
     if (c.bool('sinusoidal_pos_embds', false)) positionEmbeddings.params.get('weight')!.requiresGrad = false
     const base = f.module('DistilBertModel', [
-      ['embeddings', f.module('Embeddings', [['word_embeddings', word], ['position_embeddings', positionEmbeddings], ['LayerNorm', f.layerNorm(dim)]])],
+      ['embeddings', positionIdBuffers(f, f.module('Embeddings', [['word_embeddings', word], ['position_embeddings', positionEmbeddings], ['LayerNorm', f.layerNorm(dim)]]), positions, false)],
       [
         'transformer',
         f.module('Transformer', [
@@ -234,11 +263,15 @@ export const distilbert = defineFamily({
     if (architecture === 'DistilBertForMaskedLM') {
       const projector = f.linear(dim, vocab, true)
       if (c.bool('tie_word_embeddings', true)) tiedWeight = f.tie(projector, word)
+      // The loss module registers a `weight` buffer of None (no class weights), as `nn.CrossEntropyLoss()` does.
+      const loss = f.module('CrossEntropyLoss')
+      loss.buffers.set('weight', null)
       root = f.module(architecture, [
         ['distilbert', base],
         ['vocab_transform', f.linear(dim, dim, true)],
         ['vocab_layer_norm', f.layerNorm(dim)],
         ['vocab_projector', projector],
+        ['mlm_loss_fct', loss],
       ])
       headParts = [
         ['lm_head', ['vocab_projector.weight']],
@@ -311,12 +344,16 @@ export const albert = defineFamily({
     const base = f.module('AlbertModel', [
       [
         'embeddings',
-        f.module('AlbertEmbeddings', [
-          ['word_embeddings', word],
-          ['position_embeddings', f.embedding(positions, embeddingSize)],
-          ['token_type_embeddings', f.embedding(typeVocab, embeddingSize)],
-          ['LayerNorm', f.layerNorm(embeddingSize)],
-        ]),
+        positionIdBuffers(
+          f,
+          f.module('AlbertEmbeddings', [
+            ['word_embeddings', word],
+            ['position_embeddings', f.embedding(positions, embeddingSize)],
+            ['token_type_embeddings', f.embedding(typeVocab, embeddingSize)],
+            ['LayerNorm', f.layerNorm(embeddingSize)],
+          ]),
+          positions,
+        ),
       ],
       [
         'encoder',

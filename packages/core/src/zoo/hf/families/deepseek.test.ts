@@ -38,7 +38,8 @@ describe('deepseekV3', () => {
     const r = analyze(tiny)
     const names = r.tensors.map((t) => t.name)
     expect(names).toContain('model.layers.0.mlp.gate_proj.weight')
-    expect(names).toContain('model.layers.1.mlp.experts.3.down_proj.weight')
+    // transformers 5 fuses the routed experts: gate_up_proj (experts, 2 × moe_intermediate, hidden), down_proj (experts, hidden, moe_intermediate)
+    expect(r.tensors.find((t) => t.name === 'model.layers.1.mlp.experts.down_proj')?.shape).toEqual([4, 8, 4])
     expect(names).toContain('model.layers.1.mlp.gate.weight')
     expect(r.tensors.find((t) => t.name === 'model.layers.1.mlp.shared_experts.up_proj.weight')?.shape).toEqual([4, 8])
     expect(r.tensors.find((t) => t.name === 'model.layers.1.mlp.gate.e_score_correction_bias')).toMatchObject({ kind: 'buffer', shape: [4] })
@@ -49,7 +50,7 @@ describe('deepseekV3', () => {
 
   it('makes every moe_layer_freq-th layer sparse', () => {
     const r = analyze({ ...tiny, num_hidden_layers: 4, moe_layer_freq: 2 })
-    const sparse = [0, 1, 2, 3].filter((i) => r.tensors.some((t) => t.name.startsWith(`model.layers.${i}.mlp.experts.`)))
+    const sparse = [0, 1, 2, 3].filter((i) => r.tensors.some((t) => t.name === `model.layers.${i}.mlp.experts.gate_up_proj`))
     expect(sparse).toEqual([2])
   })
 
@@ -79,7 +80,10 @@ describe('deepseekV2', () => {
     expect(r.tensors.some((t) => t.name.includes('experts'))).toBe(false)
   })
 
-  it('needs num_experts_per_tok with routed experts', () => {
-    expect(() => analyze({ ...tiny, model_type: 'deepseek_v2', num_experts_per_tok: null })).toThrow('no `num_experts_per_tok`')
+  it('builds routed experts without num_experts_per_tok, as transformers 5 does, and says the active count is unknown', () => {
+    const r = analyze({ ...tiny, model_type: 'deepseek_v2', num_experts_per_tok: null })
+    expect(r.model?.activeParamsPerToken).toBeNull()
+    expect(r.model?.notes).toContain('The config has no `num_experts_per_tok`, so the parameters a token uses are not known.')
+    expect(r.tensors.find((t) => t.name === 'model.layers.1.mlp.experts.gate_up_proj')?.shape).toEqual([4, 8, 8])
   })
 })

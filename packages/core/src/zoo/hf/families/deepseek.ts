@@ -1,6 +1,6 @@
 import { NnsizeError } from '../../../errors.js'
 import type { ModuleNode } from '../../../model/module.js'
-import { causalLM, gatedMLP } from '../decoder.js'
+import { causalLM, fusedExperts, gatedMLP } from '../decoder.js'
 import { defineFamily } from '../family.js'
 import type { HFFamily } from '../family.js'
 import type { HFBuild } from '../model.js'
@@ -25,7 +25,7 @@ interface DeepseekDefaults {
  * `kv_a_layernorm` → `kv_b_proj`), and from layer `first_k_dense_replace` on, every
  * `moe_layer_freq`-th layer a mixture of `n_routed_experts` experts plus `n_shared_experts` shared ones.
  */
-function deepseekFamily(o: { name: string; cls: string; modelType: string; gate: string; gateBias: boolean; defaults: DeepseekDefaults }): HFFamily {
+function deepseekFamily(o: { name: string; cls: string; modelType: string; gate: string; gateBias: boolean; moeClass: string; routedAliases: readonly string[]; defaults: DeepseekDefaults }): HFFamily {
   const { cls } = o
   return defineFamily({
     name: o.name,
@@ -39,7 +39,8 @@ function deepseekFamily(o: { name: string; cls: string; modelType: string; gate:
       const moeIntermediate = c.int('moe_intermediate_size', d.moeIntermediate)
       const layers = c.count('num_hidden_layers', d.layers)
       const heads = c.int('num_attention_heads', d.heads)
-      const routed = c.present('n_routed_experts') ? c.optionalInt('n_routed_experts') : d.routedExperts
+      const routedKey = ['n_routed_experts', ...o.routedAliases].find((k) => c.present(k))
+      const routed = routedKey !== undefined ? c.optionalInt(routedKey) : d.routedExperts
       const shared = c.present('n_shared_experts') ? c.optionalInt('n_shared_experts') : d.sharedExperts
       const perToken = c.present('num_experts_per_tok') ? c.optionalInt('num_experts_per_tok') : d.perToken
       const firstDense = c.int('first_k_dense_replace', d.firstDense, { min: 0 })
@@ -51,14 +52,11 @@ function deepseekFamily(o: { name: string; cls: string; modelType: string; gate:
       const vDim = c.int('v_head_dim', 128)
       const bias = c.bool('attention_bias', false)
       const qHeadDim = nopeDim + ropeDim
-      if (routed !== undefined && perToken === undefined) {
-        throw new NnsizeError('config', `The config has \`n_routed_experts\` but no \`num_experts_per_tok\` (model type \`${c.modelType}\`).`)
-      }
       if (routed !== undefined && perToken !== undefined && perToken > routed) {
         throw new NnsizeError('config', `\`num_experts_per_tok\` (${perToken}) is larger than \`n_routed_experts\` (${routed}) (model type \`${c.modelType}\`).`)
       }
       const isMoE = (i: number): boolean => routed !== undefined && i >= firstDense && i % frequency === 0
-      f.reserve(layers * ((routed ?? 0) * 4 + 20) + 10, `A ${layers}-layer ${o.name} with ${routed ?? 0} experts per layer`)
+      f.reserve(layers * 24 + 10, `A ${layers}-layer ${o.name} with ${routed ?? 0} experts per layer`)
       const norm = (dim: number): ModuleNode => f.rmsNorm(`${cls}RMSNorm`, dim)
       const attention = (): ModuleNode =>
         f.module(`${cls}Attention`, [
@@ -81,8 +79,8 @@ function deepseekFamily(o: { name: string; cls: string; modelType: string; gate:
       }
       const mlp = (i: number): ModuleNode => {
         if (!isMoE(i)) return gatedMLP(f, `${cls}MLP`, hidden, intermediate)
-        return f.module(`${cls}MoE`, [
-          ['experts', f.list(routed!, () => gatedMLP(f, `${cls}MLP`, hidden, moeIntermediate))],
+        return f.module(o.moeClass, [
+          ['experts', fusedExperts(f, `${cls}Experts`, routed!, hidden, moeIntermediate)],
           ['gate', gate()],
           ...(shared !== undefined ? ([['shared_experts', gatedMLP(f, `${cls}MLP`, hidden, moeIntermediate * shared)]] as const) : []),
         ])
@@ -124,16 +122,18 @@ function deepseekFamily(o: { name: string; cls: string; modelType: string; gate:
                 ['per_layer_attention', path(first, '.self_attn')],
                 ['per_layer_router', path(first, '.mlp.gate')],
                 ['per_layer_experts', path(first, '.mlp.experts')],
-                ['per_expert', path(first, '.mlp.experts.0')],
                 ['per_layer_shared_experts', path(first, '.mlp.shared_experts')],
               ] as const)
             : []),
         ],
         kvCache: { layers, kvHeads: heads, headDim: qHeadDim, latentDim: kvLoraRank + ropeDim, bytesPerTokenFp16: null },
         kvCacheNote: `multi-head latent attention: the cache can hold the compressed latent (kv_lora_rank ${kvLoraRank} + qk_rope_head_dim ${ropeDim} = ${kvLoraRank + ropeDim} values per layer) instead of per-head keys and values; the standard formula does not apply`,
+        // `_keep_in_fp32_modules_strict` of DeepSeek-V3: the router's correction bias stays float32.
+        ...(o.gateBias ? { keepFloat32: { halfPrecision: ['e_score_correction_bias'] } } : {}),
         notes: [
           ...(o.gateBias ? ['The router\'s `e_score_correction_bias` is a buffer here, as in transformers (DeepSeek\'s own code makes it a parameter).'] : []),
-          ...(c.int('num_nextn_predict_layers', 0, { min: 0 }) > 0 ? ['The multi-token-prediction layers stored in the checkpoint are not part of this class and are not counted.'] : []),
+          ...(c.int(['num_nextn_predict_layers', 'num_mtp_layers'], 0, { min: 0 }) > 0 ? ['The multi-token-prediction layers stored in the checkpoint are not part of this class and are not counted.'] : []),
+          ...(routed !== undefined && perToken === undefined && moeLayers.length > 0 ? ['The config has no `num_experts_per_tok`, so the parameters a token uses are not known.'] : []),
         ],
       }
       if (routed !== undefined && perToken !== undefined && moeLayers.length > 0) {
@@ -144,14 +144,19 @@ function deepseekFamily(o: { name: string; cls: string; modelType: string; gate:
   })
 }
 
-/** DeepSeek-V2 and V2-Lite (`DeepseekV2Config` defaults: dense unless `n_routed_experts` is set; `q_lora_rank` 1536). */
+/**
+ * DeepSeek-V2 and V2-Lite (`DeepseekV2Config` of transformers 5 defaults: 32 layers, 64 routed experts and 2 shared
+ * ones in every layer, `num_experts_per_tok` unset, `q_lora_rank` 1536).
+ */
 export const deepseekV2 = deepseekFamily({
   name: 'DeepSeek-V2',
   cls: 'DeepseekV2',
   modelType: 'deepseek_v2',
-  gate: 'DeepseekV2MoEGate',
+  gate: 'DeepseekV2TopkRouter',
   gateBias: false,
-  defaults: { vocab: 102400, hidden: 4096, intermediate: 11008, moeIntermediate: 1407, layers: 30, heads: 32, sharedExperts: undefined, routedExperts: undefined, perToken: undefined, firstDense: 0, qLoraRank: 1536 },
+  moeClass: 'DeepseekV2Moe',
+  routedAliases: ['num_experts'],
+  defaults: { vocab: 102400, hidden: 4096, intermediate: 11008, moeIntermediate: 1407, layers: 32, heads: 32, sharedExperts: 2, routedExperts: 64, perToken: undefined, firstDense: 0, qLoraRank: 1536 },
 })
 
 /** DeepSeek-V3 (`DeepseekV3Config` defaults: 61 layers, 256 routed experts (8 per token) + 1 shared, first 3 layers dense). */
@@ -161,5 +166,7 @@ export const deepseekV3 = deepseekFamily({
   modelType: 'deepseek_v3',
   gate: 'DeepseekV3TopkRouter',
   gateBias: true,
+  moeClass: 'DeepseekV3MoE',
+  routedAliases: ['num_local_experts'],
   defaults: { vocab: 129280, hidden: 7168, intermediate: 18432, moeIntermediate: 2048, layers: 61, heads: 128, sharedExperts: 1, routedExperts: 256, perToken: 8, firstDense: 3, qLoraRank: 1536 },
 })

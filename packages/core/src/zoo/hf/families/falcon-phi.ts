@@ -3,7 +3,7 @@ import { causalLM } from '../decoder.js'
 import { defineFamily } from '../family.js'
 import { kvCache, kvCacheNote } from '../model.js'
 import type { KVCacheShape } from '../model.js'
-import { everyLayerWindow } from './llama-style.js'
+import { everyLayerWindow, partialRotaryFactor } from './llama-style.js'
 
 /**
  * Falcon (`FalconConfig`: `hidden_size` 4544, 32 layers, 71 heads, vocabulary 65024, `multi_query`,
@@ -53,16 +53,24 @@ export const falcon = defineFamily({
       layers,
       layer: () =>
         f.module('FalconDecoderLayer', [
-          ['self_attention', f.module('FalconAttention', [['query_key_value', f.linear(hidden, (heads + 2 * kvHeads) * headDim, bias)], ['dense', f.linear(hidden, hidden, bias)]])],
-          ['mlp', f.module('FalconMLP', [['dense_h_to_4h', f.linear(hidden, ffn, bias)], ['dense_4h_to_h', f.linear(ffn, hidden, bias)]])],
+          ['self_attention', f.module('FalconAttention', [['query_key_value', f.linear(hidden, (heads + 2 * kvHeads) * headDim, bias, 'FalconLinear')], ['dense', f.linear(hidden, hidden, bias, 'FalconLinear')]])],
+          ['mlp', f.module('FalconMLP', [['dense_h_to_4h', f.linear(hidden, ffn, bias, 'FalconLinear')], ['dense_4h_to_h', f.linear(ffn, hidden, bias, 'FalconLinear')]])],
           ...norms(),
         ]),
-      after: [['ln_f', f.layerNorm(hidden)], ...(alibi ? [] : ([['rotary_emb', f.rotary('FalconRotaryEmbedding', headDim)]] as const))],
+      // transformers 5 builds the rotary embedding even when the model uses ALiBi.
+      after: [['ln_f', f.layerNorm(hidden)], ['rotary_emb', f.rotary('FalconRotaryEmbedding', headDim)]],
       finalNorm: 'ln_f',
       head: { name: 'lm_head', inFeatures: hidden, outFeatures: vocab, bias: false, tie: c.bool('tie_word_embeddings', true) },
     })
     const shape: KVCacheShape = { layers, kvHeads, headDim }
-    return { ...built, kvCache: kvCache(shape), kvCacheNote: kvCacheNote(shape, rule, kvRule), notes: [] }
+    const expanded = newArchitecture && kvHeads < heads
+    return {
+      ...built,
+      kvCache: kvCache(shape),
+      kvCacheNote: kvCacheNote(shape, rule, kvRule),
+      // FalconAttention of transformers 5 repeats each KV head for its query heads before caching.
+      notes: expanded ? [`transformers' own cache holds keys and values expanded to all ${heads} query heads (${kvCache({ ...shape, kvHeads: heads }).bytesPerTokenFp16} bytes per token in fp16); the KV-cache figure is the ${kvHeads} KV heads that serving engines keep.`] : [],
+    }
   },
 })
 
@@ -87,7 +95,7 @@ export const phi = defineFamily({
     c.checkGroups({ key: headsKey, value: heads }, { key: 'num_key_value_heads', value: kvHeads })
     const intermediate = c.int(['intermediate_size', 'n_inner'], legacy ? 4 * hidden : 8192)
     const { headDim, rule } = c.headDim({ key: hiddenKey, value: hidden }, { key: headsKey, value: heads }, null)
-    const rotaryDim = c.optionalInt('rotary_dim') ?? Math.floor(headDim * c.float('partial_rotary_factor', 0.5))
+    const rotaryDim = c.optionalInt('rotary_dim') ?? Math.floor(headDim * partialRotaryFactor(c, 0.5))
     const qkNorm = c.bool('qk_layernorm', false)
     f.reserve(layers * 10 + 10, `A ${layers}-layer Phi`)
     const built = causalLM(f, {
@@ -119,8 +127,8 @@ export const phi = defineFamily({
           ['input_layernorm', f.layerNorm(hidden)],
         ]),
       after: [
-        ['final_layernorm', f.layerNorm(hidden)],
         ['rotary_emb', f.rotary('PhiRotaryEmbedding', rotaryDim)],
+        ['final_layernorm', f.layerNorm(hidden)],
       ],
       finalNorm: 'final_layernorm',
       head: { name: 'lm_head', inFeatures: hidden, outFeatures: vocab, bias: true, tie: c.bool('tie_word_embeddings', false) },
@@ -153,7 +161,7 @@ export const phi3 = defineFamily({
     const intermediate = c.int('intermediate_size', 8192)
     const { headDim, rule } = c.headDim({ key: 'hidden_size', value: hidden }, { key: 'num_attention_heads', value: heads })
     const attentionBias = c.bool('attention_bias', false)
-    const rotaryDim = Math.floor(headDim * c.float('partial_rotary_factor', 1))
+    const rotaryDim = Math.floor(headDim * partialRotaryFactor(c))
     f.reserve(layers * 10 + 10, `A ${layers}-layer Phi-3`)
     const norm = (): ModuleNode => f.rmsNorm('Phi3RMSNorm', hidden)
     const built = causalLM(f, {

@@ -92,7 +92,7 @@ describe('gptj', () => {
 })
 
 describe('gptNeoX', () => {
-  it('fuses query_key_value and keeps embed_out untied', () => {
+  it('fuses query_key_value and keeps the head (`lm_head` in transformers 5) untied', () => {
     // modeling_gpt_neox.py: GPTNeoXLayer = input_layernorm, post_attention_layernorm, attention, mlp.
     const r = analyze({ model_type: 'gpt_neox', vocab_size: 10, hidden_size: 4, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 8 })
     expect(r.tensors.filter((t) => t.kind === 'parameter').map((t) => t.name)).toEqual([
@@ -111,7 +111,7 @@ describe('gptNeoX', () => {
       'gpt_neox.layers.0.mlp.dense_4h_to_h.bias',
       'gpt_neox.final_layer_norm.weight',
       'gpt_neox.final_layer_norm.bias',
-      'embed_out.weight',
+      'lm_head.weight',
     ])
     expect(r.model?.tiedEmbeddings).toBe(false)
     // rotary_pct 0.25 of head_dim 2 → 0 rotary dims: an empty inv_freq buffer.

@@ -3,6 +3,7 @@ import { causalLM } from '../decoder.js'
 import { defineFamily } from '../family.js'
 import { kvCache, kvCacheNote } from '../model.js'
 import type { HFBuild, KVCacheShape } from '../model.js'
+import { partialRotaryFactor } from './llama-style.js'
 
 // GPT-2, GPT-J, GPT-NeoX (Pythia) and OPT: learned or rotary positions, LayerNorm with bias.
 
@@ -58,7 +59,11 @@ export const gpt2 = defineFamily({
   },
 })
 
-/** GPT-J (`GPTJConfig`: `n_embd` 4096, `n_layer` 28, `n_head` 16, `vocab_size` 50400): bias-free attention, `lm_head` with bias, untied. */
+/**
+ * GPT-J (`GPTJConfig`: `n_embd` 4096, `n_layer` 28, `n_head` 16, `n_positions` 2048, `vocab_size` 50400): bias-free
+ * attention, `lm_head` with bias, untied. Each attention keeps its sine/cosine table (`embed_positions`,
+ * `n_positions` × `rotary_dim`) as a non-persistent buffer.
+ */
 export const gptj = defineFamily({
   name: 'GPT-J',
   modelTypes: ['gptj'],
@@ -70,6 +75,9 @@ export const gptj = defineFamily({
     const heads = c.int(['n_head', 'num_attention_heads'], 16)
     const inner = c.int('n_inner', 4 * hidden)
     const { headDim, rule } = c.headDim({ key: 'n_embd', value: hidden }, { key: 'n_head', value: heads }, null)
+    const positions = c.int(['n_positions', 'max_position_embeddings'], 2048)
+    // `rotary_dim` defaults to 64; null means the whole width, as `GPTJAttention` reads it.
+    const rotaryDim = c.present('rotary_dim') ? (c.optionalInt('rotary_dim') ?? hidden) : 64
     f.reserve(layers * 12 + 10, `A ${layers}-layer GPT-J`)
     const built = causalLM(f, {
       architecture,
@@ -84,12 +92,16 @@ export const gptj = defineFamily({
           ['ln_1', f.layerNorm(hidden)],
           [
             'attn',
-            f.module('GPTJAttention', [
-              ['k_proj', f.linear(hidden, hidden, false)],
-              ['v_proj', f.linear(hidden, hidden, false)],
-              ['q_proj', f.linear(hidden, hidden, false)],
-              ['out_proj', f.linear(hidden, hidden, false)],
-            ]),
+            f.buffer(
+              f.module('GPTJAttention', [
+                ['k_proj', f.linear(hidden, hidden, false)],
+                ['v_proj', f.linear(hidden, hidden, false)],
+                ['q_proj', f.linear(hidden, hidden, false)],
+                ['out_proj', f.linear(hidden, hidden, false)],
+              ]),
+              'embed_positions',
+              [positions, rotaryDim],
+            ),
           ],
           ['mlp', f.module('GPTJMLP', [['fc_in', f.linear(hidden, inner, true)], ['fc_out', f.linear(inner, hidden, true)]])],
         ]),
@@ -102,12 +114,15 @@ export const gptj = defineFamily({
       ...built,
       kvCache: kvCache(shape),
       kvCacheNote: kvCacheNote(shape, rule, 'n_head'),
-      notes: ['The per-layer rotary position table (`embed_positions`, not saved in checkpoints) is not modelled.'],
+      notes: [],
     }
   },
 })
 
-/** GPT-NeoX and Pythia (`GPTNeoXConfig`): fused `query_key_value`, parallel residual, untied `embed_out`. */
+/**
+ * GPT-NeoX and Pythia (`GPTNeoXConfig`): fused `query_key_value`, parallel residual, untied head. transformers 5
+ * names the head `lm_head`; checkpoints written by earlier versions call it `embed_out`.
+ */
 export const gptNeoX = defineFamily({
   name: 'GPT-NeoX',
   modelTypes: ['gpt_neox'],
@@ -120,7 +135,7 @@ export const gptNeoX = defineFamily({
     const intermediate = c.int('intermediate_size', 24576)
     const bias = c.bool('attention_bias', true)
     const { headDim, rule } = c.headDim({ key: 'hidden_size', value: hidden }, { key: 'num_attention_heads', value: heads }, null)
-    const rotaryDim = Math.floor(headDim * c.float(['rotary_pct', 'partial_rotary_factor'], 0.25))
+    const rotaryDim = Math.floor(headDim * (c.has('rotary_pct') ? c.float('rotary_pct', 0.25) : partialRotaryFactor(c, 0.25)))
     f.reserve(layers * 12 + 10, `A ${layers}-layer GPT-NeoX`)
     const built = causalLM(f, {
       architecture,
@@ -142,7 +157,7 @@ export const gptNeoX = defineFamily({
         ['rotary_emb', f.rotary('GPTNeoXRotaryEmbedding', rotaryDim)],
       ],
       finalNorm: 'final_layer_norm',
-      head: { name: 'embed_out', inFeatures: hidden, outFeatures: vocab, bias: false, tie: c.bool('tie_word_embeddings', false) },
+      head: { name: 'lm_head', inFeatures: hidden, outFeatures: vocab, bias: false, tie: c.bool('tie_word_embeddings', false) },
     })
     const shape: KVCacheShape = { layers, kvHeads: heads, headDim }
     return { ...built, kvCache: kvCache(shape), kvCacheNote: kvCacheNote(shape, rule, 'num_attention_heads'), notes: [] }

@@ -172,10 +172,12 @@ describe('gemma3', () => {
     expect(r.model?.kvCache?.windowedLayers).toEqual({ count: 1, window: 4096 })
   })
 
-  it('builds the language model of a multimodal Gemma 3 config and says so', () => {
-    const r = analyze({ architectures: ['Gemma3ForConditionalGeneration'], model_type: 'gemma3', text_config: { ...tiny, head_dim: 4 }, vision_config: { hidden_size: 1152 } })
+  it('builds Gemma3ForCausalLM from a multimodal config’s text_config, and says so', () => {
+    const r = analyze({ architectures: ['Gemma3ForCausalLM'], model_type: 'gemma3', text_config: { ...tiny, head_dim: 4 }, vision_config: { hidden_size: 1152 } })
     expect(r.model?.architecture).toBe('Gemma3ForCausalLM')
-    expect(r.model?.notes.join(' ')).toContain('vision tower')
+    expect(r.model?.modelType).toBe('gemma3_text')
+    expect(r.model?.notes.join(' ')).toContain('built from its `text_config`')
+    expect(r.params.total).toBe(analyze({ ...tiny, head_dim: 4, model_type: 'gemma3_text' }).params.total)
   })
 
   it('matches the published Gemma 3 1B count', () => {

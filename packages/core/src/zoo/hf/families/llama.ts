@@ -1,3 +1,4 @@
+import { NnsizeError } from '../../../errors.js'
 import type { HFConfig } from '../config.js'
 import type { DecoderSizes } from '../decoder.js'
 import type { KVCacheShape } from '../model.js'
@@ -105,6 +106,7 @@ export const gemma = llamaStyle({
   defaults: { vocab: 256000, hidden: 3072, layers: 28, heads: 16, kvHeads: 16, intermediate: 24576, headDim: 256 },
   tie: true,
   bias: attentionBias,
+  scaledEmbedding: 'GemmaTextScaledWordEmbedding',
 })
 
 const gemmaNorms = ['input_layernorm', 'post_attention_layernorm', 'pre_feedforward_layernorm', 'post_feedforward_layernorm'] as const
@@ -117,6 +119,7 @@ export const gemma2 = llamaStyle({
   defaults: { vocab: 256000, hidden: 2304, layers: 26, heads: 8, kvHeads: 4, intermediate: 9216, headDim: 256 },
   tie: true,
   bias: attentionBias,
+  scaledEmbedding: 'Gemma2TextScaledWordEmbedding',
   layerNorms: gemmaNorms,
   window: (c, s) => windowedByType(c, s, 4096, (i) => i % 2 === 0),
 })
@@ -127,21 +130,35 @@ export const gemma3 = llamaStyle({
   modelTypes: ['gemma3_text'],
   cls: 'Gemma3',
   baseClass: 'Gemma3TextModel',
-  embedType: 'Gemma3TextScaledWordEmbedding',
+  scaledEmbedding: 'Gemma3TextScaledWordEmbedding',
   defaults: { vocab: 262208, hidden: 2304, layers: 26, heads: 8, kvHeads: 4, intermediate: 9216, headDim: 256 },
   tie: true,
   bias: attentionBias,
   qkNorm: 'head',
   layerNorms: gemmaNorms,
-  extraRotary: ['rotary_emb_local'],
+  rotaryPrefixes: (c, s) => [...new Set(gemma3LayerTypes(c, s.layers))].sort().map((t) => `${t}_`),
   window: (c, s) => {
-    const pattern = c.int('sliding_window_pattern', 6)
-    return windowedByType(c, s, 4096, (i) => (i + 1) % pattern !== 0)
+    const types = gemma3LayerTypes(c, s.layers)
+    return windowedByType(c, s, 4096, (i) => types[i] === 'sliding_attention')
   },
 })
 
+/**
+ * Gemma 3's attention type per layer: `layer_types` when given, else every `sliding_window_pattern`-th
+ * layer (default 6) is `full_attention` and the others are `sliding_attention`.
+ */
+export function gemma3LayerTypes(c: HFConfig, layers: number): string[] {
+  const given = c.strings('layer_types')
+  if (given) {
+    if (given.length < layers) throw new NnsizeError('config', `\`layer_types\` lists ${given.length} layers, fewer than \`num_hidden_layers\` (${layers}) (model type \`${c.modelType}\`).`)
+    return given.slice(0, layers)
+  }
+  const pattern = c.int('sliding_window_pattern', 6)
+  return Array.from({ length: layers }, (_, i) => ((i + 1) % pattern !== 0 ? 'sliding_attention' : 'full_attention'))
+}
+
 /** Layers listed as `sliding_attention` in `layer_types`, else those for which `sliding(i)` holds. */
-function windowedByType(c: HFConfig, s: DecoderSizes, defaultWindow: number, sliding: (i: number) => boolean): Partial<KVCacheShape> {
+export function windowedByType(c: HFConfig, s: DecoderSizes, defaultWindow: number | undefined, sliding: (i: number) => boolean): Partial<KVCacheShape> {
   const window = c.present('sliding_window') ? c.optionalInt('sliding_window') : defaultWindow
   if (window === undefined) return {}
   const types = c.get('layer_types')?.value

@@ -6,15 +6,13 @@ const tiny = { vocab_size: 16, hidden_size: 8, intermediate_size: 12, num_hidden
 describe('mixtral', () => {
   const config = { ...tiny, model_type: 'mixtral', num_local_experts: 4, num_experts_per_tok: 2 }
 
-  it('names the router gate and the experts w1, w2, w3 as the checkpoints do', () => {
-    const names = analyze(config).tensors.filter((t) => t.name.startsWith('model.layers.0.block_sparse_moe.')).map((t) => [t.name.slice(32), t.shape])
-    expect(names.slice(0, 4)).toEqual([
+  it('names the router gate and the fused experts as transformers 5 does', () => {
+    const names = analyze(config).tensors.filter((t) => t.name.startsWith('model.layers.0.mlp.')).map((t) => [t.name.slice(19), t.shape])
+    expect(names).toEqual([
       ['gate.weight', [4, 8]],
-      ['experts.0.w1.weight', [12, 8]],
-      ['experts.0.w2.weight', [8, 12]],
-      ['experts.0.w3.weight', [12, 8]],
+      ['experts.gate_up_proj', [4, 24, 8]],
+      ['experts.down_proj', [4, 8, 12]],
     ])
-    expect(names).toHaveLength(1 + 4 * 3)
   })
 
   it('reports total and active parameters per token', () => {

@@ -1,44 +1,38 @@
 import { NnsizeError } from '../../../errors.js'
-import type { ModuleNode } from '../../../model/module.js'
 import type { HFConfig } from '../config.js'
-import { gatedMLP } from '../decoder.js'
+import { fusedExperts, gatedMLP, router } from '../decoder.js'
 import { attentionBias, everyLayerWindow, llamaStyle, qkvBias, qwenWindow } from './llama-style.js'
 import type { MLPBuilder, MLPContext } from './llama-style.js'
 
 /** Reads the routed-expert counts and checks that a token does not use more experts than there are. */
-function expertCounts(c: HFConfig, expertsKey: string, expertsDefault: number, perTokenDefault: number): { experts: number; perToken: number } {
-  const experts = c.count(expertsKey, expertsDefault)
-  const perToken = c.count('num_experts_per_tok', perTokenDefault)
+export function expertCounts(c: HFConfig, expertsKeys: readonly string[], expertsDefault: number, perTokenDefault: number, perTokenKeys: readonly string[] = ['num_experts_per_tok']): { experts: number; perToken: number } {
+  const experts = c.count([...expertsKeys], expertsDefault)
+  const perToken = c.count([...perTokenKeys], perTokenDefault)
   if (perToken > experts) {
-    throw new NnsizeError('config', `\`num_experts_per_tok\` (${perToken}) is larger than \`${expertsKey}\` (${experts}) (model type \`${c.modelType}\`).`)
+    const expertsKey = expertsKeys.find((k) => c.has(k)) ?? expertsKeys[0]!
+    const perTokenKey = perTokenKeys.find((k) => c.has(k)) ?? perTokenKeys[0]!
+    throw new NnsizeError('config', `\`${perTokenKey}\` (${perToken}) is larger than \`${expertsKey}\` (${experts}) (model type \`${c.modelType}\`).`)
   }
   return { experts, perToken }
 }
 
-/** Mixtral's `block_sparse_moe`: a router `gate` (hidden → experts, no bias) and `num_local_experts` SwiGLU experts `w1`, `w2`, `w3`. */
+/** Mixtral's sparse MLP (`MixtralSparseMoeBlock` at `mlp`): a router `gate` (experts × hidden) and `num_local_experts` fused SwiGLU experts. */
 function mixtralMoE({ c, f, s }: MLPContext): MLPBuilder {
-  const { experts, perToken } = expertCounts(c, 'num_local_experts', 8, 2)
-  const expert = (): ModuleNode =>
-    f.module('MixtralBlockSparseTop2MLP', [
-      ['w1', f.linear(s.hidden, s.intermediate, false)],
-      ['w2', f.linear(s.intermediate, s.hidden, false)],
-      ['w3', f.linear(s.hidden, s.intermediate, false)],
-    ])
-  const layers = Array.from({ length: s.layers }, (_, index) => ({ index, experts: 'block_sparse_moe.experts', count: experts }))
+  const { experts, perToken } = expertCounts(c, ['num_local_experts', 'num_experts'], 8, 2)
+  const layers = Array.from({ length: s.layers }, (_, index) => ({ index, experts: 'mlp.experts', count: experts }))
   return {
-    name: 'block_sparse_moe',
+    name: 'mlp',
     make: () =>
       f.module('MixtralSparseMoeBlock', [
-        ['gate', f.linear(s.hidden, experts, false)],
-        ['experts', f.list(experts, expert)],
+        ['gate', router(f, 'MixtralTopKRouter', experts, s.hidden)],
+        ['experts', fusedExperts(f, 'MixtralExperts', experts, s.hidden, s.intermediate)],
       ]),
     moe: { expertsPerToken: perToken, layers },
     perBlock: [
-      ['per_layer_router', 0, 'block_sparse_moe.gate'],
-      ['per_layer_experts', 0, 'block_sparse_moe.experts'],
-      ['per_expert', 0, 'block_sparse_moe.experts.0'],
+      ['per_layer_router', 0, 'mlp.gate'],
+      ['per_layer_experts', 0, 'mlp.experts'],
     ],
-    modules: s.layers * (experts * 4 + 12),
+    modules: s.layers * 16,
   }
 }
 
@@ -55,11 +49,13 @@ export const mixtral = llamaStyle({
 
 /**
  * Qwen MoE blocks: sparse in layer `i` unless `i` is in `mlp_only_layers`, when `(i + 1) % decoder_sparse_step == 0`;
- * dense layers have a `<cls>MLP` of `intermediate_size`. `shared` adds Qwen2-MoE's always-on expert and its gate.
+ * dense layers have a `<cls>MLP` of `intermediate_size`. Qwen2-MoE registers the router `gate` first and adds an
+ * always-on `shared_expert` with its `shared_expert_gate`; Qwen3-MoE registers the experts first.
  */
 function qwenMoE(shared: boolean) {
   return ({ c, f, s, cls }: MLPContext): MLPBuilder => {
-    const { experts, perToken } = expertCounts(c, 'num_experts', shared ? 60 : 128, shared ? 4 : 8)
+    // transformers 5 writes `num_local_experts` for Qwen3-MoE (`num_experts` is its alias) and reads `num_experts` for Qwen2-MoE.
+    const { experts, perToken } = expertCounts(c, shared ? ['num_experts'] : ['num_local_experts', 'num_experts'], shared ? 60 : 128, shared ? 4 : 8)
     const moeSize = c.int('moe_intermediate_size', shared ? 1408 : 768)
     const sharedSize = shared ? c.int('shared_expert_intermediate_size', 5632) : 0
     const step = c.count('decoder_sparse_step', 1)
@@ -73,15 +69,14 @@ function qwenMoE(shared: boolean) {
       name: 'mlp',
       make: (i) => {
         if (!sparse(i)) return gatedMLP(f, `${cls}MLP`, s.hidden, s.intermediate)
-        const children: Array<readonly [string, ModuleNode]> = [
-          ['gate', f.linear(s.hidden, experts, false)],
-          ['experts', f.list(experts, () => gatedMLP(f, `${cls}MLP`, s.hidden, moeSize))],
-        ]
-        if (shared) {
-          children.push(['shared_expert', gatedMLP(f, `${cls}MLP`, s.hidden, sharedSize)])
-          children.push(['shared_expert_gate', f.linear(s.hidden, 1, false)])
-        }
-        return f.module(`${cls}SparseMoeBlock`, children)
+        const gate = ['gate', router(f, `${cls}TopKRouter`, experts, s.hidden)] as const
+        const routed = ['experts', fusedExperts(f, `${cls}Experts`, experts, s.hidden, moeSize)] as const
+        return f.module(
+          `${cls}SparseMoeBlock`,
+          shared
+            ? [gate, routed, ['shared_expert', gatedMLP(f, `${cls}MLP`, s.hidden, sharedSize)], ['shared_expert_gate', f.linear(s.hidden, 1, false)]]
+            : [routed, gate],
+        )
       },
       moe: { expertsPerToken: perToken, layers },
       perBlock:
@@ -90,10 +85,9 @@ function qwenMoE(shared: boolean) {
           : [
               ['per_layer_router', first, 'mlp.gate'],
               ['per_layer_experts', first, 'mlp.experts'],
-              ['per_expert', first, 'mlp.experts.0'],
               ...(shared ? ([['per_layer_shared_expert', first, 'mlp.shared_expert']] as const) : []),
             ],
-      modules: s.layers * (experts * 4 + 16),
+      modules: s.layers * 20,
     }
   }
 }
@@ -110,12 +104,15 @@ export const qwen2Moe = llamaStyle({
   window: qwenWindow,
 })
 
-/** Qwen3-MoE (`Qwen3MoeConfig`): Qwen3 attention, 128 routed experts (8 per token), no shared expert. */
+/**
+ * Qwen3-MoE (`Qwen3MoeConfig`): Qwen3 attention, 128 routed experts (8 per token), no shared expert. Unlike
+ * dense Qwen3, the config class has no `head_dim` default: without one it is `hidden_size / num_attention_heads`.
+ */
 export const qwen3Moe = llamaStyle({
   name: 'Qwen3-MoE',
   modelTypes: ['qwen3_moe'],
   cls: 'Qwen3Moe',
-  defaults: { vocab: 151936, hidden: 2048, layers: 24, heads: 32, kvHeads: 4, intermediate: 6144, headDim: 128 },
+  defaults: { vocab: 151936, hidden: 2048, layers: 24, heads: 32, kvHeads: 4, intermediate: 6144 },
   tie: false,
   bias: attentionBias,
   qkNorm: 'head',

@@ -77,10 +77,13 @@ describe('t5', () => {
 })
 
 describe('mt5', () => {
-  it('uses MT5Config defaults: untied, gated', () => {
+  it('uses MT5Config defaults: tied as transformers 5 ties it, gated; an untied config keeps its own head', () => {
     const r = analyze({ model_type: 'mt5', vocab_size: 10, d_model: 4, d_kv: 2, d_ff: 8, num_layers: 1, num_heads: 2 })
     expect(r.model?.architecture).toBe('MT5ForConditionalGeneration')
-    expect(r.model?.tiedEmbeddings).toBe(false)
+    expect(r.model?.tiedEmbeddings).toBe(true)
+    const untied = analyze({ model_type: 'mt5', vocab_size: 10, d_model: 4, d_kv: 2, d_ff: 8, num_layers: 1, num_heads: 2, tie_word_embeddings: false })
+    expect(untied.model?.tiedEmbeddings).toBe(false)
+    expect(untied.model?.notes.join(' ')).toContain('transformers 5 ties every T5 head')
     expect(r.tensors.map((t) => t.name)).toContain('encoder.block.0.layer.1.DenseReluDense.wi_0.weight')
     expect(analyze('mt5-small').params.total).toBe(300_176_768n)
   })

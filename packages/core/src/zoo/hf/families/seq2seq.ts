@@ -72,9 +72,14 @@ function t5Family(o: { name: string; cls: string; modelType: string; defaults: {
           ],
         ])
       const shared = f.embedding(vocab, dModel)
+      const tiedEmbedding = (): ModuleNode => {
+        const embed = f.embedding(vocab, dModel)
+        f.tie(embed, shared)
+        return embed
+      }
       const stack = (isDecoder: boolean, n: number): ModuleNode =>
         f.module(`${cls}Stack`, [
-          ['embed_tokens', shared],
+          ['embed_tokens', tiedEmbedding()],
           ['block', f.list(n, (i) => block(isDecoder, i))],
           ['final_layer_norm', norm()],
         ])
@@ -108,7 +113,14 @@ function t5Family(o: { name: string; cls: string; modelType: string; defaults: {
         tiedWeight,
         kvCache: null,
         kvCacheNote: encoderOnly ? 'encoder-only model: no KV cache' : encoderDecoderNote,
-        notes: [`Feed-forward: ${gated ? 'gated (`wi_0`, `wi_1`, `wo`)' : 'not gated (`wi`, `wo`)'}.`],
+        // `_keep_in_fp32_modules` of T5 and mT5: loaded in float16, the feed-forward output `wo` stays float32.
+        keepFloat32: { float16: ['wo'] },
+        notes: [
+          `Feed-forward: ${gated ? 'gated (`wi_0`, `wi_1`, `wo`)' : 'not gated (`wi`, `wo`)'}.`,
+          ...(withHead && tiedWeight === null
+            ? ['The config unties the head, and its checkpoints store their own `lm_head`: it is counted. transformers 5 ties every T5 head to `shared` whatever the config says, and so counts one matrix fewer.']
+            : []),
+        ],
       }
     },
   })
@@ -122,12 +134,15 @@ export const t5 = t5Family({
   defaults: { vocab: 32128, dModel: 512, dKv: 64, dFf: 2048, layers: 6, heads: 8, proj: 'relu', tie: true },
 })
 
-/** mT5 (`MT5Config`: vocabulary 250112, `d_ff` 1024, 8 layers, 6 heads, gated GELU, untied). */
+/**
+ * mT5 (`MT5Config`: vocabulary 250112, `d_ff` 1024, 8 layers, 6 heads, gated GELU). transformers 5 ties the head
+ * unless the config unties it — which the published mT5 configs do, and then the head is their own.
+ */
 export const mt5 = t5Family({
   name: 'mT5',
   cls: 'MT5',
   modelType: 'mt5',
-  defaults: { vocab: 250112, dModel: 512, dKv: 64, dFf: 1024, layers: 8, heads: 6, proj: 'gated-gelu', tie: false },
+  defaults: { vocab: 250112, dModel: 512, dKv: 64, dFf: 1024, layers: 8, heads: 6, proj: 'gated-gelu', tie: true },
 })
 
 function bartLayer(f: ModuleFactory, isDecoder: boolean, dModel: number, heads: number, ffn: number): ModuleNode {

@@ -1,0 +1,262 @@
+import { formatShape } from '../../tensor/shape.js'
+import type { ForwardContext, Tensor } from '../trace.js'
+import { accumulateDType, anyRequiresGrad, product, result, sameShape, saveIf, sizeProduct } from './common.js'
+import { dropout } from './dropout.js'
+import { div, mul } from './elementwise.js'
+import { linear, matmul } from './linear.js'
+import { mean, sum } from './pool.js'
+import { cat, copy } from './shape.js'
+import { softmax } from './softmax.js'
+
+/**
+ * The kernel `F.scaled_dot_product_attention` runs:
+ * - `flash-cpu`: PyTorch 2.x on CPU for 4-D inputs of equal head sizes without dropout
+ *   (`_scaled_dot_product_flash_attention_for_cpu`);
+ * - `math`: the composite fallback (dropout active in training, 3-D inputs, unequal head sizes);
+ * - `flash-cuda`: CUDA for float16/bfloat16 with head size ≤ 256 and a multiple of 8;
+ * - `efficient-cuda`: CUDA's memory-efficient kernel otherwise (float32 among others).
+ */
+export type AttentionKernel = 'flash-cpu' | 'math' | 'flash-cuda' | 'efficient-cuda'
+
+const kernelNames: Record<AttentionKernel, string> = {
+  'flash-cpu': 'flash attention (CPU)',
+  math: 'math (composite)',
+  'flash-cuda': 'flash attention (CUDA)',
+  'efficient-cuda': 'memory-efficient attention (CUDA)',
+}
+
+/** Which kernel PyTorch 2.x picks for `scaled_dot_product_attention` on these operands (see {@link AttentionKernel}). */
+export function attentionKernel(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropoutP: number): AttentionKernel {
+  const fourD = q.shape.length === 4 && k.shape.length === 4 && v.shape.length === 4
+  const headDim = q.shape.at(-1)!
+  const sameHeads = headDim === k.shape.at(-1) && headDim === v.shape.at(-1)
+  if (ctx.device === 'cpu') return fourD && sameHeads && dropoutP === 0 ? 'flash-cpu' : 'math'
+  if (!fourD) return 'math'
+  const half = q.dtype === 'float16' || q.dtype === 'bfloat16'
+  if (half && sameHeads && headDim <= 256 && headDim % 8 === 0) return 'flash-cuda'
+  return 'efficient-cuda'
+}
+
+/** Options of {@link scaledDotProductAttention}. */
+export interface AttentionOptions {
+  /** Dropout probability on the attention weights (0 outside training). */
+  dropoutP?: number
+  /**
+   * Whether `value`'s leading dimensions cannot be merged into one batch dimension without a copy (a
+   * `view(b, L, h, d).transpose(1, 2)` layout): the math kernel then keeps a copy of it.
+   */
+  valueNeedsCopy?: boolean
+}
+
+/**
+ * `F.scaled_dot_product_attention(q, k, v, dropout_p=…)` (PyTorch 2.0+) on `(…, L, E)`, `(…, S, E)`, `(…, S, Ev)`:
+ * `batch × L × S × (E + Ev)` MACs. What it keeps depends on the kernel ({@link attentionKernel}), which is
+ * recorded as an assumption:
+ * - flash (CPU and CUDA): q, k, v, the output and the log-sum-exp `(…, L)` in float32 (CUDA: plus a 16-byte RNG
+ *   state with dropout);
+ * - memory-efficient (CUDA): q, k, v, the output and the log-sum-exp padded to a multiple of 32 rows (plus the
+ *   RNG seed and offset with dropout);
+ * - math: the scaled q and kᵀ, the softmax output, the dropout noise (CPU) or mask (CUDA) and its output, and v.
+ */
+export function scaledDotProductAttention(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions = {}): Tensor {
+  if (ctx.torch === '1.13') throw ctx.error('needs `F.scaled_dot_product_attention`, which PyTorch 1.13 (the `torch` option) does not have.')
+  const p = options.dropoutP ?? 0
+  const [L, E] = q.shape.slice(-2) as [number, number]
+  const S = k.shape.at(-2)!
+  const Ev = v.shape.at(-1)!
+  const batch = q.shape.slice(0, -2)
+  if (k.shape.at(-1) !== E || v.shape.at(-2) !== S) {
+    throw ctx.error(`cannot attend with query ${formatShape(q.shape)}, key ${formatShape(k.shape)} and value ${formatShape(v.shape)}: the key must end with the query's size and the value must have the key's length.`)
+  }
+  const kernel = attentionKernel(ctx, q, k, v, p)
+  ctx.assume({
+    op: 'scaled_dot_product_attention',
+    kernel: kernelNames[kernel],
+    ...(ctx.device === 'cuda'
+      ? { note: 'PyTorch picks the CUDA kernel at run time from the GPU, dtype, head size and enabled backends; cuDNN attention, where chosen, keeps similar tensors' }
+      : kernel === 'math'
+        ? { note: p > 0 ? 'dropout on the attention weights rules out the flash kernel' : 'the flash kernel needs 4-D inputs of equal head sizes' }
+        : {}),
+  })
+  const macs = product(batch) * BigInt(L) * BigInt(S) * BigInt(E + Ev)
+  if (kernel === 'math') {
+    ctx.macs(macs)
+    return mathAttention(ctx, q, k, v, p, options.valueNeedsCopy === true)
+  }
+  const out = result(ctx, [...batch, L, Ev], q.dtype, [q, k, v])
+  ctx.macs(macs)
+  if (!anyRequiresGrad(q, k, v)) return out
+  const lse = accumulateDType(q.dtype)
+  const rows = kernel === 'efficient-cuda' ? Math.ceil(L / 32) * 32 : L
+  ctx.save(q, k, v, out, ctx.tensor([...batch, rows], lse, false))
+  if (p > 0 && ctx.device === 'cuda') ctx.save(ctx.tensor([2], kernel === 'flash-cuda' ? 'int64' : 'int64', false))
+  return out
+}
+
+/** `_scaled_dot_product_attention_math`: scaled q and kᵀ, matmul, softmax, dropout, matmul (MACs counted by the caller). */
+function mathAttention(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, p: number, valueNeedsCopy: boolean): Tensor {
+  const grad = anyRequiresGrad(q, k, v)
+  // q · √scale and kᵀ · √scale: Python-number multipliers, new tensors.
+  const qs = result(ctx, q.shape, q.dtype, [q])
+  const kts = result(ctx, [...k.shape.slice(0, -2), k.shape.at(-1)!, k.shape.at(-2)!], k.dtype, [k])
+  const scores = result(ctx, [...q.shape.slice(0, -1), k.shape.at(-2)!], q.dtype, [qs, kts])
+  saveIf(ctx, grad, qs, kts)
+  let weights = softmax(ctx, scores, -1)
+  if (p > 0) weights = dropout(ctx, weights, { p, training: true })
+  const value = valueNeedsCopy ? copy(ctx, v) : v
+  const out = result(ctx, [...weights.shape.slice(0, -1), v.shape.at(-1)!], q.dtype, [weights, value])
+  saveIf(ctx, grad, weights, value)
+  return out
+}
+
+/** The tensors of `F.multi_head_attention_forward`: packed or separate input projections, biases, output projection. */
+export interface MultiheadWeights {
+  /** `(3·E, E)`, when keys and values have `E` features; else `qProj`, `kProj`, `vProj`. */
+  inProj: Tensor | null
+  qProj: Tensor | null
+  kProj: Tensor | null
+  vProj: Tensor | null
+  inProjBias: Tensor | null
+  biasK: Tensor | null
+  biasV: Tensor | null
+  outProj: Tensor
+  outProjBias: Tensor | null
+}
+
+/** Options of {@link multiheadAttention}. */
+export interface MultiheadOptions {
+  numHeads: number
+  dropoutP: number
+  training: boolean
+  addZeroAttn: boolean
+  batchFirst: boolean
+  /** `need_weights`: also compute the attention weights (averaged over heads) and return them. */
+  needWeights: boolean
+}
+
+/**
+ * `nn.MultiheadAttention.forward` (`F.multi_head_attention_forward` with explicit projections) on `(query, key,
+ * value)`; query, key and value may be the same tensor object, which picks the packed projection as in PyTorch.
+ * Returns `[output]` or `[output, averaged weights]`.
+ *
+ * PyTorch 1.13 always computes the attention matrix: `q / √d` (the divisor kept as a 0-dim float64), `bmm`,
+ * softmax, dropout, `bmm`, and averages the weights by `sum / num_heads`. PyTorch 2.x does that only with
+ * `need_weights=True` (`q * √(1/d)`, a `mean` over heads); with `need_weights=False` (the transformer layers) it
+ * runs {@link scaledDotProductAttention}. Projections: 2.x lays the packed q/k/v projection out as one
+ * `(3, L, N, E)` tensor whose slices q, k and v view; 1.13 chunks it and copies k and v.
+ */
+export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tensor, value: Tensor, w: MultiheadWeights, o: MultiheadOptions): Tensor[] {
+  const rank = query.shape.length
+  if (rank !== 2 && rank !== 3) throw ctx.error(`expects an unbatched 2-D or batched 3-D query, got ${rank}-D query of shape ${formatShape(query.shape)}.`)
+  if (key.shape.length !== rank || value.shape.length !== rank) {
+    const kind = rank === 3 ? 'batched (3-D)' : 'unbatched (2-D)'
+    throw ctx.error(`For ${kind} \`query\`, expected \`key\` and \`value\` to be ${rank}-D but found ${key.shape.length}-D and ${value.shape.length}-D tensors respectively.`)
+  }
+  const batched = rank === 3
+  const E = w.outProj.shape[0]!
+  const heads = o.numHeads
+  const headDim = E / heads
+  const kdim = w.kProj?.shape[1] ?? E
+  const vdim = w.vProj?.shape[1] ?? E
+  // Work in PyTorch's internal (seq, batch, feature) layout.
+  const seqBatch = (t: Tensor): [number, number] => (batched ? (o.batchFirst ? [t.shape[1]!, t.shape[0]!] : [t.shape[0]!, t.shape[1]!]) : [t.shape[0]!, 1])
+  const [L, N] = seqBatch(query)
+  const [S, keyBatch] = seqBatch(key)
+  const [valueLen, valueBatch] = seqBatch(value)
+  if (query.shape[rank - 1] !== E) throw ctx.error(`was expecting embedding dimension of ${E}, but got ${query.shape[rank - 1]} (query of shape ${formatShape(query.shape)}).`)
+  if (w.inProj && !sameShape(key.shape, value.shape)) throw ctx.error(`key shape ${formatShape(key.shape)} does not match value shape ${formatShape(value.shape)}.`)
+  if (!w.inProj && (S !== valueLen || keyBatch !== valueBatch)) throw ctx.error(`key's sequence and batch dims (${S}, ${keyBatch}) do not match value's (${valueLen}, ${valueBatch}).`)
+  if (key.shape[rank - 1] !== kdim) throw ctx.error(`expects keys with ${kdim} features (kdim), got key of shape ${formatShape(key.shape)}.`)
+  if (value.shape[rank - 1] !== vdim) throw ctx.error(`expects values with ${vdim} features (vdim), got value of shape ${formatShape(value.shape)}.`)
+  if (keyBatch !== N) throw ctx.error(`expects key and value with the query's batch size ${N}, got ${keyBatch} (key of shape ${formatShape(key.shape)}).`)
+  if (o.training && !(o.dropoutP >= 0 && o.dropoutP <= 1)) throw ctx.error(`dropout probability has to be between 0 and 1, but got ${o.dropoutP}.`)
+  const dt = query.dtype
+  const dropoutP = o.training ? o.dropoutP : 0
+  const v113 = ctx.torch === '1.13'
+  const rows = sizeProduct(ctx, 'a batch of heads', N, heads)
+  const tokens = sizeProduct(ctx, 'a number of tokens', L, N)
+
+  // A projection `F.linear(t, weight)` of a (seq, N, features) input: the tensor itself, or a copy of a
+  // non-contiguous batch-first view. Slices of the packed weight are views of the parameter.
+  const project = (t: Tensor, seq: number, weight: Tensor): Tensor => {
+    const copyInput = batched && o.batchFirst && seq > 1 && N > 1
+    return linear(ctx, ctx.view(t, [seq, N, t.shape[rank - 1]!]), weight, null, { copyInput })
+  }
+  const packedRows = (rows: number): Tensor => ctx.view(w.inProj!, [rows, E])
+  const sameKV = key === value
+  const selfAttention = sameKV && query === key
+  const keyLen = S + (w.biasK ? 1 : 0) + (o.addZeroAttn ? 1 : 0)
+  const headShape = (len: number): number[] => [rows, len, headDim]
+
+  // q, k, v as (N·heads, len, head_dim), each a view or its own storage.
+  let q: Tensor
+  let k: Tensor
+  let v: Tensor
+  // Unbatched inputs are unsqueezed one by one, so they are never the same tensor object there.
+  if (w.inProj && batched && selfAttention) {
+    const qkv = project(query, L, w.inProj)
+    const packed = v113 ? qkv : L * N === 1 ? qkv : copy(ctx, qkv, [3, L, N, E])
+    q = ctx.view(v113 ? copy(ctx, qkv, [L, N, E]) : packed, headShape(L))
+    if (v113) {
+      // chunk(3) and `.contiguous()`: k and v are copied unless one position of one batch element is contiguous already.
+      const contiguous = L === 1 && N === 1
+      k = contiguous ? ctx.view(qkv, headShape(S)) : copy(ctx, qkv, headShape(S))
+      v = contiguous ? ctx.view(qkv, headShape(S)) : copy(ctx, qkv, headShape(S))
+    } else {
+      k = ctx.view(packed, headShape(S))
+      v = ctx.view(packed, headShape(S))
+    }
+  } else if (w.inProj && batched && sameKV) {
+    const qProj = project(query, L, packedRows(E))
+    const kv = project(key, S, packedRows(2 * E))
+    q = ctx.view(qProj, headShape(L))
+    if (v113) {
+      const contiguous = S === 1 && N === 1
+      k = contiguous ? ctx.view(kv, headShape(S)) : copy(ctx, kv, headShape(S))
+      v = contiguous ? ctx.view(kv, headShape(S)) : copy(ctx, kv, headShape(S))
+    } else {
+      const packed = S * N === 1 ? kv : copy(ctx, kv, [2, S, N, E])
+      k = ctx.view(packed, headShape(S))
+      v = ctx.view(packed, headShape(S))
+    }
+  } else {
+    q = ctx.view(project(query, L, w.qProj ?? packedRows(E)), headShape(L))
+    k = ctx.view(project(key, S, w.kProj ?? packedRows(E)), headShape(S))
+    v = ctx.view(project(value, S, w.vProj ?? packedRows(E)), headShape(S))
+  }
+  if (w.biasK && w.biasV) {
+    k = cat(ctx, [k, ctx.tensor([rows, 1, headDim], dt, false)], 1)
+    v = cat(ctx, [v, ctx.tensor([rows, 1, headDim], dt, false)], 1)
+  }
+  if (o.addZeroAttn) {
+    k = cat(ctx, [k, ctx.tensor([rows, 1, headDim], dt, false)], 1)
+    v = cat(ctx, [v, ctx.tensor([rows, 1, headDim], dt, false)], 1)
+  }
+
+  let attended: Tensor
+  let weights: Tensor | undefined
+  if (v113 || o.needWeights) {
+    const scaled = v113 ? div(ctx, q, Math.sqrt(headDim)) : mul(ctx, q, Math.sqrt(1 / headDim))
+    const scores = matmul(ctx, scaled, ctx.view(k, [rows, headDim, keyLen]))
+    weights = softmax(ctx, scores, -1)
+    if (dropoutP > 0) weights = dropout(ctx, weights, { p: dropoutP, training: true })
+    attended = matmul(ctx, weights, v)
+  } else {
+    const as4d = (t: Tensor, len: number): Tensor => ctx.view(t, [N, heads, len, headDim])
+    const [q4, k4, v4] = [as4d(q, L), as4d(k, keyLen), as4d(v, keyLen)]
+    const out = scaledDotProductAttention(ctx, q4, k4, v4, { dropoutP })
+    // The flash kernels lay their output out as the query (CPU) or (N, L, heads, d) (CUDA): the permute to
+    // (L, N, heads, d) is free on CPU, and on CUDA when N or L is 1; otherwise it is a copy.
+    const kernel = attentionKernel(ctx, q4, k4, v4, dropoutP)
+    const free = kernel === 'flash-cpu' || ((kernel === 'flash-cuda' || kernel === 'efficient-cuda') && (N === 1 || L === 1))
+    attended = free ? ctx.view(out, [tokens, E]) : out
+  }
+  // (N·heads, L, d) → (L·N, E) with `.contiguous()`: a copy (the same size when it is a view).
+  const merged = attended.shape.length === 2 ? attended : copy(ctx, attended, [tokens, E])
+  const projected = linear(ctx, merged, w.outProj, w.outProjBias)
+  const output = !batched ? ctx.view(projected, [L, E]) : o.batchFirst ? ctx.view(projected, [N, L, E]) : ctx.view(projected, [L, N, E])
+  if (!o.needWeights || !weights) return [output]
+  const perHead = ctx.view(weights, [N, heads, L, keyLen])
+  const averaged = v113 ? div(ctx, sum(ctx, perHead, [1]), { int: heads }) : mean(ctx, perHead, [1])
+  return [output, batched ? averaged : ctx.view(averaged, [L, keyLen])]
+}

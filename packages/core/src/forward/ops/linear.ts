@@ -1,0 +1,58 @@
+import { formatShape } from '../../tensor/shape.js'
+import type { ForwardContext, Tensor } from '../trace.js'
+import { anyRequiresGrad, broadcastShapes, product, result, saveIf } from './common.js'
+
+/**
+ * `F.linear(x, weight, bias)` with a `(out, in)` weight: `rows × in × out` MACs (rows: the product of the
+ * leading sizes). `mm` keeps the input for the weight's gradient and the weight for the input's.
+ * `copyInput` models PyTorch reading a contiguous copy of a non-contiguous input (a transposed view).
+ */
+export function linear(ctx: ForwardContext, x: Tensor, weight: Tensor, bias?: Tensor | null, options: { copyInput?: boolean } = {}): Tensor {
+  const outFeatures = weight.shape[0]!
+  const inFeatures = weight.shape[1]!
+  const last = x.shape.at(-1)
+  if (x.shape.length === 0 || last !== inFeatures) {
+    const rows = x.shape.length <= 1 ? 1n : product(x.shape.slice(0, -1))
+    throw ctx.error(`cannot multiply an input of shape ${formatShape(x.shape)} by its weight: mat1 and mat2 shapes cannot be multiplied (${rows}x${last ?? 0} and ${inFeatures}x${outFeatures}). It expects the last dimension to be ${inFeatures}.`)
+  }
+  const saved = options.copyInput ? ctx.tensor(x.shape, x.dtype, x.requiresGrad) : x
+  const out = result(ctx, [...x.shape.slice(0, -1), outFeatures], x.dtype, [x, weight, bias ?? undefined])
+  ctx.macs(product(x.shape.slice(0, -1)) * BigInt(inFeatures) * BigInt(outFeatures))
+  saveIf(ctx, weight.requiresGrad, saved)
+  saveIf(ctx, x.requiresGrad, weight)
+  return out
+}
+
+/**
+ * `F.bilinear(x1, x2, weight, bias)` with a `(out, in1, in2)` weight: `rows × out × in1 × in2` MACs.
+ * `_trilinear(input1, weight, input2)` keeps all three: each is needed for the others' gradients.
+ */
+export function bilinear(ctx: ForwardContext, x1: Tensor, x2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const [outFeatures, in1, in2] = weight.shape as [number, number, number]
+  const rows = product(x1.shape.slice(0, -1))
+  const out = result(ctx, [...x1.shape.slice(0, -1), outFeatures], x1.dtype, [x1, x2, weight, bias ?? undefined])
+  ctx.macs(rows * BigInt(outFeatures) * BigInt(in1) * BigInt(in2))
+  saveIf(ctx, anyRequiresGrad(x1, x2, weight), x1, x2, weight)
+  return out
+}
+
+/**
+ * A batched matrix product `a @ b` of `(…, n, k)` by `(…, k, m)` (`torch.matmul` of two tensors of at least
+ * two dimensions, batch sizes broadcast; `torch.bmm` for three): `batch × n × k × m` MACs. Each operand is
+ * kept for the other's gradient. Pass contiguous copies where PyTorch copies.
+ */
+export function matmul(ctx: ForwardContext, a: Tensor, b: Tensor): Tensor {
+  if (a.shape.length < 2 || b.shape.length < 2) throw ctx.error(`multiplies matrices of at least 2 dimensions, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}.`)
+  const [n, k] = a.shape.slice(-2) as [number, number]
+  const [k2, m] = b.shape.slice(-2) as [number, number]
+  if (k !== k2) throw ctx.error(`cannot multiply matrices of shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}.`)
+  const batch = broadcastShapes(ctx, a.shape.slice(0, -2), b.shape.slice(0, -2))
+  const out = result(ctx, [...batch, n, m], a.dtype, [a, b])
+  ctx.macs(product(batch) * BigInt(n) * BigInt(k) * BigInt(m))
+  saveIf(ctx, b.requiresGrad, a)
+  saveIf(ctx, a.requiresGrad, b)
+  return out
+}
+
+/** `torch.bmm(a, b)` of `(B, n, k)` by `(B, k, m)`: as {@link matmul}. */
+export const bmm = matmul

@@ -1,0 +1,162 @@
+import { formatShape } from '../../tensor/shape.js'
+import type { ForwardContext, Tensor } from '../trace.js'
+import { accumulateDType, anyRequiresGrad, product, result, saveIf, sizeProduct } from './common.js'
+import { add, div, mul, pow, rsqrt } from './elementwise.js'
+import { avgPool, mean } from './pool.js'
+import { pad } from './shape.js'
+
+// Normalisation: 1 MAC per input element (the scale-and-shift convention of docs/compute.md). The fused
+// kernels (`native_batch_norm`, `native_layer_norm`, `native_group_norm`) have one backward formula for all
+// their inputs, so they keep everything whenever a gradient is needed.
+
+/** `torch.Size([1, 4])`, as PyTorch prints sizes in these messages. */
+function torchSize(shape: readonly number[]): string {
+  return `torch.Size([${shape.join(', ')}])`
+}
+
+/** The tensors of `F.batch_norm` besides the input; `null` where the module has none. */
+export interface BatchNormTensors {
+  weight: Tensor | null
+  bias: Tensor | null
+  runningMean: Tensor | null
+  runningVar: Tensor | null
+}
+
+/**
+ * `F.batch_norm(x, running_mean, running_var, weight, bias, training)` on an `(N, C, *)` input whose channel
+ * count the caller has checked. Keeps the input and, when it normalises with batch statistics (training, or no
+ * running statistics), `save_mean` and `save_invstd` of `C` elements each, in the accumulation type.
+ */
+export function batchNorm(ctx: ForwardContext, x: Tensor, t: BatchNormTensors, training: boolean): Tensor {
+  const channels = x.shape[1]!
+  const batchStats = training || t.runningMean === null
+  if (batchStats && product(x.shape) / BigInt(channels || 1) === 1n) {
+    throw ctx.error(`got input size ${torchSize(x.shape)}: Expected more than 1 value per channel when training.`)
+  }
+  if (anyRequiresGrad(x, t.weight, t.bias)) {
+    ctx.save(x)
+    if (batchStats) {
+      const stats = accumulateDType(x.dtype)
+      ctx.save(ctx.tensor([channels], stats, false), ctx.tensor([channels], stats, false))
+    }
+  }
+  ctx.macs(product(x.shape))
+  return result(ctx, x.shape, x.dtype, [x, t.weight ?? undefined, t.bias ?? undefined])
+}
+
+/**
+ * `F.instance_norm(x, running_mean, running_var, weight, bias, use_input_stats)`: batch norm on the input viewed
+ * as `(1, N·C, *)`, with the weight, bias and running statistics repeated `N` times. It keeps the input, the
+ * repeated weight and running statistics (`N·C` elements each, when present) and, when it uses the input's
+ * statistics, `save_mean` and `save_invstd` (`N·C` each).
+ */
+export function instanceNorm(ctx: ForwardContext, x: Tensor, batched: readonly number[], t: BatchNormTensors, useInputStats: boolean): Tensor {
+  const instances = sizeProduct(ctx, 'a number of instances', batched[0]!, batched[1]!)
+  if (useInputStats && product(batched.slice(2)) === 1n) {
+    throw ctx.error(`got input size ${torchSize(batched)}: Expected more than 1 spatial element when training.`)
+  }
+  const y = result(ctx, x.shape, x.dtype, [x, t.weight ?? undefined, t.bias ?? undefined])
+  ctx.macs(product(x.shape))
+  if (!anyRequiresGrad(x, t.weight, t.bias)) return y
+  ctx.save(x)
+  if (t.weight) ctx.save(ctx.tensor([instances], t.weight.dtype, t.weight.requiresGrad))
+  if (t.runningMean) ctx.save(ctx.tensor([instances], t.runningMean.dtype, false), ctx.tensor([instances], t.runningMean.dtype, false))
+  if (useInputStats) {
+    const stats = accumulateDType(x.dtype)
+    ctx.save(ctx.tensor([instances], stats, false), ctx.tensor([instances], stats, false))
+  }
+  return y
+}
+
+/** Checks that `x` ends with `normalized` and returns the shape of its per-row statistics (leading sizes, then 1s). */
+export function normalizedRows(ctx: ForwardContext, x: Tensor, normalized: readonly number[]): number[] {
+  const lead = x.shape.length - normalized.length
+  if (lead < 0 || normalized.some((d, i) => x.shape[lead + i] !== d)) {
+    throw ctx.error(`Given normalized_shape=[${normalized.join(', ')}], expected input with shape [*${normalized.map((d) => `, ${d}`).join('')}], but got input of size[${x.shape.join(', ')}].`)
+  }
+  return [...x.shape.slice(0, lead), ...normalized.map(() => 1)]
+}
+
+/** `F.layer_norm(x, normalized_shape, weight, bias)`: `native_layer_norm` keeps the input and `mean` and `rstd`, one per normalised row. */
+export function layerNorm(ctx: ForwardContext, x: Tensor, normalized: readonly number[], weight: Tensor | null, bias: Tensor | null): Tensor {
+  const statShape = normalizedRows(ctx, x, normalized)
+  const y = result(ctx, x.shape, x.dtype, [x, weight ?? undefined, bias ?? undefined])
+  ctx.macs(product(x.shape))
+  if (anyRequiresGrad(x, weight, bias)) {
+    const stats = accumulateDType(x.dtype)
+    ctx.save(x, ctx.tensor(statShape, stats, false), ctx.tensor(statShape, stats, false))
+  }
+  return y
+}
+
+/** `F.group_norm(x, num_groups, weight, bias)` on a checked `(N, C, *)` input: keeps the input and `mean` and `rstd` of shape `(N, num_groups)`. */
+export function groupNorm(ctx: ForwardContext, x: Tensor, groups: number, weight: Tensor | null, bias: Tensor | null): Tensor {
+  const y = result(ctx, x.shape, x.dtype, [x, weight ?? undefined, bias ?? undefined])
+  ctx.macs(product(x.shape))
+  if (anyRequiresGrad(x, weight, bias)) {
+    const stats = accumulateDType(x.dtype)
+    ctx.save(x, ctx.tensor([x.shape[0]!, groups], stats, false), ctx.tensor([x.shape[0]!, groups], stats, false))
+  }
+  return y
+}
+
+/**
+ * `F.rms_norm(x, normalized_shape, weight, eps)` (PyTorch 2.4+). On CPU PyTorch runs its composite form:
+ * `x.pow(2).mean(dims, keepdim=True).add_(eps).rsqrt()` and `x * rstd` (then `* weight`), in float32 for
+ * half-precision inputs; the ops keep the (upcast) input, `rstd` and, with a weight that requires grad, the
+ * normalised tensor. On CUDA, `_fused_rms_norm` keeps only the input and `rstd`. 1 MAC per element.
+ */
+export function rmsNorm(ctx: ForwardContext, x: Tensor, normalized: readonly number[], weight: Tensor | null): Tensor {
+  const statShape = normalizedRows(ctx, x, normalized)
+  if (ctx.torch === '1.13') throw ctx.error('needs `F.rms_norm`, which PyTorch 1.13 (the `torch` option) does not have.')
+  if (ctx.device === 'cuda') {
+    ctx.assume({ op: 'rms_norm', kernel: '_fused_rms_norm (CUDA)' })
+    const y = result(ctx, x.shape, x.dtype, [x, weight ?? undefined])
+    ctx.macs(product(x.shape))
+    if (anyRequiresGrad(x, weight)) ctx.save(x, ctx.tensor(statShape, accumulateDType(x.dtype), false))
+    return y
+  }
+  const opmath = accumulateDType(x.dtype)
+  const upcast = opmath === x.dtype ? x : result(ctx, x.shape, opmath, [x])
+  const dims = normalized.map((_, i) => -1 - i)
+  const meanSquare = mean(ctx, pow(ctx, upcast, 2), dims, true)
+  const rstd = rsqrt(ctx, add(ctx, meanSquare, 0))
+  let y = mul(ctx, upcast, rstd)
+  if (weight) y = mul(ctx, y, weight)
+  return y.dtype === x.dtype ? y : result(ctx, x.shape, x.dtype, [y])
+}
+
+/**
+ * `F.local_response_norm(x, size, alpha, beta, k)`, composed as PyTorch composes it: `x * x`, padded by
+ * `size − 1` channels and averaged over windows of `size` channels, `.mul(alpha).add(k).pow(beta)`, then
+ * `x / div`. Each op keeps what it keeps (the input, the padded squares, the base of the power and the divisor;
+ * PyTorch 1.13 also the `alpha` number). 1 MAC per element (the normalisation convention).
+ */
+export function localResponseNorm(ctx: ForwardContext, x: Tensor, size: number, alpha: number, beta: number, k: number): Tensor {
+  if (x.shape.length < 3) throw ctx.error(`expected 3D or higher dimensionality input (got ${x.shape.length} dimensions, input of shape ${formatShape(x.shape)}).`)
+  if (x.shape.includes(0)) return x
+  const [n, c] = x.shape as [number, number]
+  const squares = mul(ctx, x, x)
+  const padding = [...x.shape.slice(2).flatMap(() => [0, 0]), Math.floor(size / 2), Math.floor((size - 1) / 2)]
+  const spatial = x.shape.length === 3 ? [x.shape[2]!] : [x.shape[2]!, Number(product(x.shape.slice(3)))]
+  const channelsFirst = ctx.view(squares, [n, 1, c, ...spatial])
+  const padded = pad(ctx, channelsFirst, padding.slice(-2 - 2 * spatial.length), 'constant')
+  const window = [size, ...spatial.map(() => 1)]
+  // The window sums are the normalisation's own work: counted as 1 MAC per element, not as pooling.
+  const pooled = avgPool(ctx, padded, 1 + spatial.length, { kernel: window, stride: window.map(() => 1), padding: window.map(() => 0), ceilMode: false }, { countMacs: false })
+  ctx.macs(product(x.shape))
+  const denominator = pow(ctx, add(ctx, mul(ctx, ctx.view(pooled, x.shape), alpha), k), beta)
+  return div(ctx, x, denominator)
+}
+
+/**
+ * `nn.CrossMapLRN2d(size, alpha, beta, k)`'s autograd function on a 4-D input: `save_for_backward(input, output)`
+ * keeps both (its scale buffer is an attribute, not a saved tensor). 1 MAC per element.
+ */
+export function crossMapLrn2d(ctx: ForwardContext, x: Tensor): Tensor {
+  if (x.shape.length !== 4) throw ctx.error(`CrossMapLRN2d: Expected input to be 4D, got ${x.shape.length}D instead (input of shape ${formatShape(x.shape)}).`)
+  const y = result(ctx, x.shape, x.dtype, [x])
+  ctx.macs(product(x.shape))
+  saveIf(ctx, x.requiresGrad, x, y)
+  return y
+}

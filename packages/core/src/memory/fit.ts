@@ -1,0 +1,88 @@
+import type { Notes } from './basis.js'
+import type { Accelerator } from './gpus.js'
+import { deviceTotal } from './layout.js'
+import type { Replica } from './layout.js'
+import type { Layout } from './resolve.js'
+
+/** Does it fit, and what would. */
+export interface FitResult {
+  gpu: Accelerator
+  capacityBytes: bigint
+  fits: boolean
+  /** The per-GPU total measured against the capacity. */
+  neededBytes: bigint
+  /** Free bytes when it fits, else 0. */
+  spareBytes: bigint
+  /** Missing bytes when it does not fit, else 0. */
+  shortfallBytes: bigint
+  /** Fewest GPUs (data-parallel shards for training with ZeRO/FSDP; tensor-parallel degree for inference) that fit; null when none would. */
+  gpusNeeded: number | null
+  /** Largest batch per device that fits; null when the batch does not change the estimate or is unbounded. */
+  largestBatch: number | null
+}
+
+/** The most GPUs the search tries. */
+const maxGpus = 1 << 20
+
+/** The smallest `n` in 1…maxGpus with `fits(n)`, or null; `fits` must be monotone. */
+function smallest(fits: (n: number) => boolean): number | null {
+  if (!fits(maxGpus)) return null
+  let lo = 1
+  let hi = maxGpus
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2)
+    if (fits(mid)) hi = mid
+    else lo = mid + 1
+  }
+  return lo
+}
+
+/** Fewest GPUs that fit: more data-parallel shards (training with ZeRO/FSDP) or a higher tensor-parallel degree (inference). */
+function gpusNeeded(r: Replica, l: Layout, batch: number, cap: bigint, training: boolean, notes: Notes): number | null {
+  if (!training) {
+    const n = smallest((t) => deviceTotal(r, { ...l, tp: t, gpus: t * l.pp, dp: 1, shard: 1 }, batch, training) <= cap)
+    return n === null ? null : n * l.pp
+  }
+  const mp = l.tp * l.pp
+  if (l.stage === 0) {
+    const fits = deviceTotal(r, l, batch, training) <= cap
+    if (!fits) notes.add({ code: 'no-sharding-more-gpus' })
+    return fits ? mp : null
+  }
+  const n = smallest((d) => deviceTotal(r, { ...l, dp: d, gpus: d * mp, shard: l.hybridGroup !== null ? Math.min(d, l.hybridGroup) : d }, batch, training) <= cap)
+  return n === null ? null : n * mp
+}
+
+/** Largest batch per device that fits, extrapolated from batches 1 and 2 (activations and KV cache grow with it), then checked. */
+function largestBatch(r: Replica, l: Layout, cap: bigint, training: boolean, batchMatters: boolean, notes: Notes): number | null {
+  if (!batchMatters) return null
+  const at1 = deviceTotal(r, l, 1, training)
+  if (at1 > cap) return 0
+  const at2 = deviceTotal(r, l, 2, training)
+  if (at2 <= at1) return null
+  // Saved tensors are affine in the batch: extrapolate from batches 1 and 2 instead of re-tracing every candidate.
+  const slope = at2 - at1
+  const max = 1_000_000_000n
+  let best = (cap - at1) / slope + 1n
+  if (best > max) best = max
+  // Rounding in the per-device shares can make the extrapolation a little optimistic: check and step down.
+  for (let i = 0; i < 4 && best > 1n && deviceTotal(r, l, Number(best), training) > cap; i++) best--
+  notes.add({ code: 'largest-batch-extrapolated' })
+  return Number(best)
+}
+
+/** Whether one GPU's share fits on `gpu`, how many GPUs would, and the largest batch that does. */
+export function fitOn(gpu: Accelerator, r: Replica, l: Layout, batch: number, neededBytes: bigint, training: boolean, batchMatters: boolean, notes: Notes): FitResult {
+  const cap = gpu.bytes
+  const fits = neededBytes <= cap
+  return {
+    gpu,
+    capacityBytes: cap,
+    fits,
+    neededBytes,
+    spareBytes: fits ? cap - neededBytes : 0n,
+    shortfallBytes: fits ? 0n : neededBytes - cap,
+    gpusNeeded: gpusNeeded(r, l, batch, cap, training, notes),
+    largestBatch: largestBatch(r, l, cap, training, batchMatters, notes),
+  }
+}

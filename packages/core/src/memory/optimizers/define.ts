@@ -1,0 +1,148 @@
+import type { ArgSpec } from '../../bind/args.js'
+import { any } from '../../bind/args.js'
+import type { TorchVersion } from '../../forward/torch-version.js'
+import type { DType } from '../../tensor/dtype.js'
+import { numel } from '../../tensor/shape.js'
+
+/** A parameter as an optimizer sees it, with its element count. */
+export interface OptimizerParameter {
+  name: string
+  shape: readonly number[]
+  dtype: DType
+  trainable: boolean
+  /** True when its gradient is sparse (`nn.Embedding(..., sparse=True)`). */
+  sparseGradient: boolean
+  elements: bigint
+}
+
+/** One state tensor (or the sum of one kind of state over parameters): its key in the state dict, dtype and elements. */
+export interface StateTensor {
+  name: string
+  dtype: DType
+  elements: bigint
+}
+
+/** What the state of an optimizer depends on besides its arguments: the PyTorch release it runs on. */
+export interface OptimizerContext {
+  torch: TorchVersion
+}
+
+/** Rejects an argument with the optimizer's own message (PyTorch's wording), pointing at the argument. */
+export type OptimizerFailure = (arg: string | null, message: string) => never
+
+/**
+ * The contract every optimizer fulfils: its names, its constructor signature (bound by `bind/` as a layer's is),
+ * its checks, and the state tensors it holds per parameter and for the whole model after one `step()`.
+ * Each family lives in one file of `memory/optimizers/` and is listed once in `memory/optimizers/index.ts`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface OptimizerDefinition<A = any> {
+  /** Class name (`AdamW`, `AdamW8bit`). */
+  name: string
+  /** Where it comes from (`torch.optim`, `bitsandbytes`, `transformers`, …). */
+  library: string
+  /** Accepted dotted spellings; the first is canonical. */
+  qualifiedNames: readonly string[]
+  /** Short names (`adamw`, `paged_adamw_8bit`), compared without case, `-`, `_` and `.`. */
+  shortNames: readonly string[]
+  /** Constructor arguments after the parameters, in PyTorch's positional order, as `bind/args.ts` specs. */
+  signature: readonly ArgSpec[]
+  /** The first PyTorch release that has it (`'2.5'`), for `torch.optim` classes newer than 1.13. */
+  since?: string
+  /** The constructor's checks; `fail(argName, message)` rejects with PyTorch's message. */
+  validate?: (args: A, fail: OptimizerFailure) => void
+  /** Which parameters hold state: those that get a gradient, or all (Adagrad creates state in its constructor). */
+  statefulParameters: 'trainable' | 'all'
+  /** The state tensors of one parameter, in the order PyTorch creates them. */
+  perParameter?: (p: OptimizerParameter, args: A, context: OptimizerContext) => StateTensor[]
+  /** State held once for the whole optimizer (LBFGS's history, bitsandbytes' quantisation maps). */
+  shared?: (params: readonly OptimizerParameter[], args: A, context: OptimizerContext) => StateTensor[]
+  /** Checks on the parameters it is given (SparseAdam needs sparse gradients). */
+  checkParameters?: (params: readonly OptimizerParameter[]) => void
+  /** What it keeps per parameter, in one sentence, for this PyTorch release. */
+  accounting: (context: OptimizerContext) => string
+  /** Where the accounting comes from (source file or documentation). */
+  source: string
+}
+
+/** Declares an optimizer. The identity function, typed so that `args` carries the optimizer's argument types. */
+export function defineOptimizer<A>(definition: OptimizerDefinition<A>): OptimizerDefinition<A> {
+  return definition
+}
+
+const TORCH_SOURCE = 'https://github.com/pytorch/pytorch/blob/v2.13.0/torch/optim'
+
+/** A `torch.optim` class: its dotted names, library and source file filled in from the class name. */
+export function torchOptimizer<A>(
+  definition: Omit<OptimizerDefinition<A>, 'library' | 'qualifiedNames' | 'statefulParameters' | 'source'> & { statefulParameters?: 'trainable' | 'all'; module?: string },
+): OptimizerDefinition<A> {
+  const { module, ...rest } = definition
+  return {
+    library: 'torch.optim',
+    qualifiedNames: [`torch.optim.${definition.name}`, `optim.${definition.name}`, definition.name],
+    statefulParameters: 'trainable',
+    ...rest,
+    source: `${TORCH_SOURCE}/${module ?? definition.name.toLowerCase()}.py`,
+  }
+}
+
+/** A state tensor of the parameter's shape, in its dtype (or `dtype`): `torch.zeros_like(p)`. */
+export const like = (name: string, p: OptimizerParameter, dtype: DType = p.dtype): StateTensor => ({ name, dtype, elements: p.elements })
+
+/** A float32 scalar tensor (`step`, `mu_product`). */
+export const scalar = (name: string): StateTensor => ({ name, dtype: 'float32', elements: 1n })
+
+/** Several `zeros_like` moments. */
+export const moments = (p: OptimizerParameter, ...names: string[]): StateTensor[] => names.map((name) => like(name, p))
+
+/** The factored second moment of a tensor of 2+ dimensions: elements with the last dimension set to 1, and with the one before it set to 1. */
+export function factored(p: OptimizerParameter): [rows: bigint, cols: bigint] {
+  return [numel(p.shape.slice(0, -1)), numel(p.shape.slice(0, -2)) * BigInt(p.shape.at(-1)!)]
+}
+
+/** Keyword arguments that change how the step runs (`foreach`, `fused`), not what state it keeps: accepted and ignored. */
+export function ignoredKeywords(...names: string[]): ArgSpec[] {
+  return names.map((name) => ignored(name, { keywordOnly: true }))
+}
+
+/** An argument accepted and ignored (its value does not change memory). */
+export function ignored(name: string, options: { keywordOnly?: boolean } = {}): ArgSpec {
+  return any(name, { default: { kind: 'none' }, ...options })
+}
+
+/** Python's `repr` of a float, as PyTorch's messages show it (`0.001`, `1e-05`, `-1.0`). */
+export function pyFloat(value: number): string {
+  if (Number.isInteger(value) && Math.abs(value) < 1e16) return value.toFixed(1)
+  const abs = Math.abs(value)
+  const text = abs !== 0 && (abs < 1e-4 || abs >= 1e16) ? value.toExponential() : String(value)
+  return text.replace(/e([+-])(\d)$/, 'e$10$2')
+}
+
+/** PyTorch's shared hyper-parameter checks, with its messages. */
+export const checks = {
+  lr(lr: number, fail: OptimizerFailure, strict = false): void {
+    if (strict ? !(lr > 0) : lr < 0) fail('lr', `Invalid learning rate: ${pyFloat(lr)}`)
+  },
+  eps(eps: number, fail: OptimizerFailure, strict = false): void {
+    if (strict ? !(eps > 0) : eps < 0) fail('eps', `Invalid epsilon value: ${pyFloat(eps)}`)
+  },
+  betas(betas: ReadonlyArray<number | null>, fail: OptimizerFailure): void {
+    betas.forEach((b, i) => {
+      if (b !== null && !(b >= 0 && b < 1)) fail('betas', `Invalid beta parameter at index ${i}: ${pyFloat(b)}`)
+    })
+  },
+  weightDecay(weightDecay: number, fail: OptimizerFailure): void {
+    if (weightDecay < 0) fail('weight_decay', `Invalid weight_decay value: ${pyFloat(weightDecay)}`)
+  },
+  nonNegative(value: number, arg: string, fail: OptimizerFailure, label = arg): void {
+    if (value < 0) fail(arg, `Invalid ${label} value: ${pyFloat(value)}`)
+  },
+}
+
+/** The arguments every Adam-like optimizer checks: `lr`, `eps`, `betas`, `weight_decay`. */
+export function checkAdamLike(a: { lr: number; eps: number; betas: ReadonlyArray<number | null>; weight_decay: number }, fail: OptimizerFailure): void {
+  checks.lr(a.lr, fail)
+  checks.eps(a.eps, fail)
+  checks.betas(a.betas, fail)
+  checks.weightDecay(a.weight_decay, fail)
+}

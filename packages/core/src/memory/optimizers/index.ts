@@ -1,0 +1,7 @@
+export { defineOptimizer, torchOptimizer } from './define.js'
+export type { OptimizerDefinition, OptimizerParameter, OptimizerContext, StateTensor, OptimizerFailure } from './define.js'
+export { parseOptimizer } from './parse.js'
+export type { OptimizerSpec, ParseOptimizerOptions } from './parse.js'
+export { optimizerStateBreakdown, optimizerStateBytes } from './state.js'
+export type { OptimizerTensor, OptimizerStateEntry, OptimizerStateBreakdown } from './state.js'
+export { optimizerCatalogue, optimizerNames } from './catalogue.js'

@@ -1,0 +1,219 @@
+import type { Analysis } from '../analyze.js'
+import { NnsizeError } from '../errors.js'
+import { defaultTorchVersion, torchVersions } from '../forward/torch-version.js'
+import type { TorchVersion } from '../forward/torch-version.js'
+import type { Notes } from './basis.js'
+import { fieldError, fieldSentence, forField, oneOf, wholeNumber } from '../request/field-errors.js'
+import { fieldLimits } from '../request/fields.js'
+import { checkpointingModes, fsdpModes, kvCacheDTypes, offloadTargets } from '../request/choices.js'
+import type { CheckpointingMode, FsdpMode, OffloadTarget, ZeroStage } from '../request/choices.js'
+import { findAccelerator } from './gpus.js'
+import type { Accelerator } from './gpus.js'
+import { validateKvCacheSpec } from './kvcache.js'
+import type { KvCacheSpec } from './kvcache.js'
+import type { LoraOptions } from './lora.js'
+import { parseOptimizer } from './optimizers/index.js'
+import type { OptimizerSpec } from './optimizers/index.js'
+import type { MemoryOptions } from './plan.js'
+import { findPrecision } from './precision.js'
+import type { PrecisionMode } from './precision.js'
+import { findWeightFormat } from './quant.js'
+import type { WeightFormat } from './quant.js'
+import { parseByteSize } from './units.js'
+
+export { checkpointingModes, fsdpModes, kvCacheDTypes, offloadTargets } from '../request/choices.js'
+export type { CheckpointingMode, FsdpMode, OffloadTarget, ZeroStage } from '../request/choices.js'
+
+/** Default framework overhead: CUDA context plus allocator reserve, stated as its own line. */
+export const defaultOverheadBytes = 1024n ** 3n
+
+/** The options after defaults and checks, as echoed in the plan. */
+export interface ResolvedMemoryOptions {
+  mode: 'training' | 'inference'
+  optimizer: string | null
+  precision: string
+  weights: string
+  batch: number
+  gradAccumulation: number
+  checkpointing: CheckpointingMode
+  activationBytesPerSample: bigint | null
+  overheadBytes: bigint
+  gpus: number
+  gpusPerNode: number
+  nodes: number
+  zero: ZeroStage | null
+  fsdp: FsdpMode | null
+  offloadOptimizer: OffloadTarget
+  offloadParams: OffloadTarget
+  tensorParallel: number
+  pipelineParallel: number
+  dataParallel: number
+  kvCache: KvCacheSpec | null
+  contextLength: number | null
+  kvCacheDType: string
+  lora: LoraOptions | null
+  gpu: string | null
+  torch: TorchVersion
+}
+
+/** How the work is laid out over GPUs. */
+export interface Layout {
+  gpus: number
+  tp: number
+  pp: number
+  dp: number
+  /** Data-parallel ranks one state is sharded over (1: not sharded). */
+  shard: number
+  /** What is sharded: ZeRO's stage, or the stage an FSDP strategy amounts to. */
+  stage: ZeroStage
+  offloadOptimizer: OffloadTarget
+  offloadParams: OffloadTarget
+  fsdp: boolean
+  /** Hybrid sharding: the most ranks one shard group spans (one node's worth), else null. */
+  hybridGroup: number | null
+}
+
+/** Everything the line builders need, resolved once. */
+export interface Resolved {
+  options: ResolvedMemoryOptions
+  training: boolean
+  layout: Layout
+  precision: PrecisionMode
+  format: WeightFormat
+  optimizer: OptimizerSpec | null
+  kvSpec: KvCacheSpec | null
+  /** Bytes per KV cache element. */
+  kvBytes: number
+  gpu: Accelerator | null
+  perSample: bigint | null
+  /** Whether an input shape can be traced through the model (Hugging Face configs have no forward pass). */
+  traceable: boolean
+  /** Whether the overhead is the default. */
+  defaultOverhead: boolean
+}
+
+function resolveGpu(gpu: MemoryOptions['gpu']): Accelerator | null {
+  if (gpu === undefined || gpu === null) return null
+  const custom = (bytes: bigint): Accelerator => {
+    if (bytes <= 0n) throw fieldError('gpu', 'gpu', 'memory must be positive.')
+    return { id: 'custom', name: '', bytes, basis: 'spec', aliases: [] }
+  }
+  if (typeof gpu === 'bigint') return custom(gpu)
+  if (typeof gpu === 'string') {
+    if (/^\s*\d/.test(gpu)) return custom(parseByteSize(gpu, 'gpu', 'gpu'))
+    return forField('gpu', () => findAccelerator(gpu))
+  }
+  if (typeof gpu === 'object' && typeof gpu.bytes === 'bigint' && gpu.bytes > 0n) return gpu
+  throw fieldSentence('gpu', '`gpu` must be a catalogue name such as `h100-80gb`, a size such as `24GiB`, or an accelerator object.')
+}
+
+/** Checks every option, fills in the defaults and lays the work out over the GPUs. Bad options throw `option` errors naming their field. */
+export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes: Notes): Resolved {
+  const mode = options.mode === undefined ? 'training' : oneOf(options.mode, 'mode', 'mode', ['training', 'inference'] as const)
+  const training = mode === 'training'
+  const torch = options.torch === undefined ? defaultTorchVersion : oneOf(options.torch, 'torch', 'torch', torchVersions)
+
+  const tracedBatch = analysis.forward?.inputs[0]?.shape[0]
+  const batch = options.batch === undefined ? (tracedBatch !== undefined && tracedBatch > 0 ? tracedBatch : 1) : wholeNumber(options.batch, 'batch', 'batch', 1, fieldLimits.batch.max)
+  const gradAccumulation = options.gradAccumulation === undefined ? 1 : wholeNumber(options.gradAccumulation, 'gradAccum', 'gradAccumulation', 1, fieldLimits.gradAccum.max)
+  const checkpointing = options.checkpointing === undefined ? 'none' : oneOf(options.checkpointing, 'checkpointing', 'checkpointing', checkpointingModes)
+  const gpus = options.gpus === undefined ? 1 : wholeNumber(options.gpus, 'gpus', 'gpus', 1, fieldLimits.gpus.max)
+  const gpusPerNode = options.gpusPerNode === undefined ? Math.min(8, gpus) : wholeNumber(options.gpusPerNode, 'gpusPerNode', 'gpusPerNode', 1, fieldLimits.gpusPerNode.max)
+  const explicitParallel = options.tensorParallel !== undefined || options.pipelineParallel !== undefined
+  const tp = options.tensorParallel === undefined ? (!training && !explicitParallel ? gpus : 1) : wholeNumber(options.tensorParallel, 'tp', 'tensorParallel', 1, fieldLimits.tp.max)
+  const pp = options.pipelineParallel === undefined ? 1 : wholeNumber(options.pipelineParallel, 'pp', 'pipelineParallel', 1, fieldLimits.pp.max)
+  if (gpus % (tp * pp) !== 0) throw fieldSentence('gpus', `The number of GPUs (${gpus}) must be a multiple of tensor × pipeline parallel (${tp} × ${pp} = ${tp * pp}).`)
+  const dp = gpus / (tp * pp)
+  if (options.zero !== undefined && options.fsdp !== undefined) throw fieldSentence('sharding', 'Choose one of DeepSpeed ZeRO and PyTorch FSDP, not both.')
+  const zero = options.zero === undefined ? null : (Number(oneOf(String(options.zero), 'sharding', 'zero', ['0', '1', '2', '3'] as const)) as ZeroStage)
+  const fsdp = options.fsdp === undefined ? null : oneOf(options.fsdp, 'sharding', 'fsdp', fsdpModes)
+  const offloadOptimizer = options.offloadOptimizer === undefined ? 'none' : oneOf(options.offloadOptimizer, 'offload', 'offloadOptimizer', offloadTargets)
+  const offloadParams = options.offloadParams === undefined ? 'none' : oneOf(options.offloadParams, 'offloadParams', 'offloadParams', offloadTargets)
+  const stage: ZeroStage = zero ?? (fsdp === null ? 0 : fsdp === 'no_shard' ? 0 : fsdp === 'shard_grad_op' || fsdp === 'hybrid_shard_zero2' ? 2 : 3)
+  if (!training && (zero !== null || fsdp !== null)) throw fieldSentence('sharding', 'ZeRO and FSDP shard training state; for inference, split the model with tensor or pipeline parallelism.')
+  if (!training && offloadOptimizer !== 'none') throw fieldSentence('offload', 'Optimizer offload applies to training; for inference, split the model with tensor or pipeline parallelism.')
+  if (fsdp !== null) {
+    if (offloadOptimizer !== 'none') throw fieldSentence('offload', 'FSDP offloads parameters, gradients and optimizer state together: offload the parameters instead (FSDP `CPUOffload(offload_params=True)`).')
+    if (offloadParams === 'nvme') throw fieldSentence('offloadParams', 'FSDP offloads to CPU memory only; NVMe offload is DeepSpeed ZeRO-Infinity (ZeRO-3).')
+  } else {
+    if (offloadOptimizer !== 'none' && (zero === null || zero === 0)) throw fieldSentence('offload', 'Optimizer offload is ZeRO-Offload: it needs ZeRO stage 1, 2 or 3.')
+    if (offloadOptimizer === 'nvme' && zero !== 3) throw fieldSentence('offload', 'NVMe offload of the optimizer state needs ZeRO-3 (ZeRO-Infinity).')
+    if (offloadParams !== 'none' && zero !== 3) throw fieldSentence('offloadParams', 'Parameter offload needs ZeRO-3 or FSDP.')
+  }
+  const hybrid = fsdp === 'hybrid_shard' || fsdp === 'hybrid_shard_zero2'
+  const hybridGroup = hybrid ? Math.max(1, Math.floor(gpusPerNode / (tp * pp))) : null
+  const shard = stage === 0 ? 1 : hybridGroup !== null ? Math.min(dp, hybridGroup) : dp
+  if (stage > 0 && dp === 1) notes.add({ code: 'sharding-one-rank', zero, fsdp })
+  const overhead = options.overheadBytes === undefined ? defaultOverheadBytes : parseByteSize(options.overheadBytes, 'overheadBytes', 'overhead')
+  const perSample = options.activationBytesPerSample === undefined ? null : parseByteSize(options.activationBytesPerSample, 'activationBytesPerSample', 'activationBytes')
+  // Hugging Face configs build a module tree without forward passes: an input shape cannot be traced through it.
+  const traceable = analysis.root.layer?.forward !== undefined
+  const contextLength = options.contextLength === undefined ? null : wholeNumber(options.contextLength, 'seq', 'contextLength', 1, fieldLimits.seq.max)
+  const kvDTypeName = options.kvCacheDType === undefined ? 'bf16' : oneOf(options.kvCacheDType, 'kvDtype', 'kvCacheDType', Object.keys(kvCacheDTypes))
+  let kvSpec: KvCacheSpec | null = options.kvCache === undefined ? null : validateKvCacheSpec(options.kvCache)
+  if (kvSpec !== null && contextLength === null) throw fieldSentence('seq', 'A KV cache needs a context length (tokens per sequence).')
+  const modelKv = analysis.model?.kvCache ?? null
+  if (kvSpec === null && modelKv !== null && !training) {
+    // The Hugging Face importer describes the model's cache; use it when no other description is given.
+    const { layers, kvHeads, headDim, slidingWindow, windowedLayers, latentDim } = modelKv
+    kvSpec = validateKvCacheSpec({ layers, kvHeads, headDim, ...(slidingWindow !== undefined ? { slidingWindow } : {}), ...(windowedLayers !== undefined ? { windowedLayers } : {}), ...(latentDim !== undefined ? { latentDim } : {}) })
+    if (contextLength === null) notes.add({ code: 'kv-needs-context' })
+  }
+  if (kvSpec !== null && training) notes.add({ code: 'kv-ignored-in-training' })
+  if (contextLength !== null && training) notes.add({ code: 'context-in-training' })
+  if (contextLength !== null && !training && kvSpec === null) notes.add({ code: 'kv-without-model' })
+  const gpu = resolveGpu(options.gpu)
+
+  const precision = forField('precision', () => findPrecision(options.precision ?? 'auto'))
+  const format = forField('weights', () => findWeightFormat(options.weights ?? 'auto'))
+  if (!training && options.optimizer !== undefined) notes.add({ code: 'optimizer-ignored-in-inference' })
+  let optimizer: OptimizerSpec | null = null
+  if (training) {
+    if (typeof options.optimizer === 'object' && options.optimizer !== null) optimizer = options.optimizer
+    else optimizer = parseOptimizer(options.optimizer ?? 'AdamW()', { torch })
+  }
+  if (options.lora !== undefined && !training) throw fieldSentence('lora', 'LoRA applies to training; plan the inference of a merged model without LoRA.')
+  if (options.lora !== undefined && (typeof options.lora !== 'object' || options.lora === null)) throw new NnsizeError('option', '`lora` must be LoRA settings such as `{ rank: 16, targets: [\'q_proj\', \'v_proj\'] }`.', { field: 'lora' })
+
+  const nodes = Math.ceil(gpus / gpusPerNode)
+  return {
+    options: {
+      mode,
+      optimizer: optimizer?.text ?? null,
+      precision: precision.id,
+      weights: format.id,
+      batch,
+      gradAccumulation,
+      checkpointing,
+      activationBytesPerSample: perSample,
+      overheadBytes: overhead,
+      gpus,
+      gpusPerNode,
+      nodes,
+      zero,
+      fsdp,
+      offloadOptimizer,
+      offloadParams,
+      tensorParallel: tp,
+      pipelineParallel: pp,
+      dataParallel: dp,
+      kvCache: kvSpec,
+      contextLength,
+      kvCacheDType: kvDTypeName,
+      lora: options.lora ?? null,
+      gpu: gpu?.id ?? null,
+      torch: optimizer?.torch ?? torch,
+    },
+    training,
+    layout: { gpus, tp, pp, dp, shard, stage, offloadOptimizer, offloadParams, fsdp: fsdp !== null, hybridGroup },
+    precision,
+    format,
+    optimizer,
+    kvSpec,
+    kvBytes: kvCacheDTypes[kvDTypeName]!,
+    gpu,
+    perSample,
+    traceable,
+    defaultOverhead: options.overheadBytes === undefined,
+  }
+}

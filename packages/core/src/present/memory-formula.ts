@@ -1,0 +1,136 @@
+import { formatBytes } from '../format/bytes.js'
+import { formatCount } from '../format/number.js'
+import type { CheckpointBasis, DTypeCount, EmptyReason, KvCacheBasis, MemoryLine, WeightExtra } from '../memory/basis.js'
+import { dtypeBytes } from '../tensor/dtype.js'
+import { formatShape } from '../tensor/shape.js'
+import { memoryLineNouns } from './words.js'
+import type { PresentOptions } from './words.js'
+
+const EMPTY: Readonly<Record<EmptyReason, string>> = {
+  'inference-gradients': 'inference: no gradients',
+  'inference-optimizer': 'inference: no optimizer state',
+  'training-kv-cache': 'training: no KV cache',
+  'no-kv-cache-shape': 'no KV cache described (give layers, KV heads and head dim, and a context length)',
+  'no-context-length': 'not counted: no context length given',
+  'nothing-gathered': 'nothing is gathered: one shard holds every parameter',
+  'not-sharded': 'parameters are not sharded',
+}
+
+/** `1,000 × 4 B (float32) + 24 × 2 B (bfloat16)`, or `0`. */
+function byDType(parts: readonly DTypeCount[]): string {
+  return parts.length === 0 ? '0' : parts.map((p) => `${formatCount(p.elements)} × ${dtypeBytes[p.dtype]} B (${p.dtype})`).join(' + ')
+}
+
+const sumElements = (parts: readonly DTypeCount[]): bigint => parts.reduce((s, p) => s + p.elements, 0n)
+
+function extra(e: WeightExtra): string {
+  switch (e.kind) {
+    case 'lora-adapters':
+      return `LoRA adapters ${byDType(e.parts)}`
+    case 'weight-copies':
+      return `${e.reason === 'fp8' ? 'FP8' : 'autocast'} copies of trainable weights ${byDType(e.parts)}`
+    case 'adapter-copies':
+      return `autocast copies of the adapters ${byDType(e.parts)}`
+  }
+}
+
+function checkpoint(c: CheckpointBasis, bytes: (b: bigint) => string): string {
+  const saved = bytes(c.savedBytes)
+  if (c.mode === 'none') return `${saved} saved for backward`
+  if (c.mode === 'full') {
+    if (c.blocks === null) return `${saved} saved for backward (no blocks to checkpoint)`
+    const where = c.parent === '' ? 'the top level' : `\`${c.parent}\``
+    const unit = c.leaves ? `${c.segments} checkpointed segments of the ${c.blocks} layers under ${where}` : `${c.segments} checkpointed blocks under ${where}`
+    return `${saved} − ${bytes(c.insideBytes)} inside ${unit} + their inputs ${bytes(c.inputBytes)} + the largest recomputed ${bytes(c.largestBytes)}`
+  }
+  if (c.attentionModules === 0) return `${saved} saved for backward (no attention to recompute)`
+  return `${saved} − ${bytes(c.droppedBytes)} recomputed inside ${c.attentionModules} attention module${c.attentionModules > 1 ? 's' : ''} (their inputs kept)`
+}
+
+function kvCache(k: KvCacheBasis): string {
+  const perToken = k.latentDim !== null ? `${formatCount(k.latentDim)} latent` : `2 (K, V) × ${formatCount(k.kvHeads)} KV heads × ${formatCount(k.headDim)} head dim`
+  const layerTokens =
+    k.windowLayers === 0
+      ? `${formatCount(k.layers)} layers × ${formatCount(k.tokens)} tokens`
+      : k.fullLayers === 0
+        ? `${formatCount(k.layers)} layers × ${formatCount(k.windowTokens)} tokens (window ${formatCount(k.window ?? 0)})`
+        : `(${formatCount(k.fullLayers)} layers × ${formatCount(k.tokens)} tokens + ${formatCount(k.windowLayers)} sliding-window layers × ${formatCount(k.windowTokens)} tokens)`
+  return `${perToken} × ${k.elementBytes} B × ${layerTokens} × batch ${formatCount(k.batch)}`
+}
+
+const shapes = (inputs: readonly number[][]): string => inputs.map((s) => formatShape(s)).join(', ')
+
+/**
+ * How a memory line adds up, written out with its numbers: `295,168 params: 295,168 × 4 B (float32) = 1.13 MiB`,
+ * `2.25 MiB optimizer state ÷ 4 shards`.
+ */
+export function memoryFormula(line: MemoryLine, options: PresentOptions = {}): string {
+  const units = options.units ?? 'iec'
+  const fb = (bytes: bigint): string => formatBytes(bytes, units)
+  const total = fb(line.bytes)
+  const b = line.basis
+  switch (b.kind) {
+    case 'empty':
+      return EMPTY[b.reason]
+    case 'weights': {
+      const parts = [`${b.frozenBase ? 'frozen base ' : ''}${formatCount(sumElements(b.params))} params: ${byDType(b.params)}${b.buffers.length > 0 ? ` + buffers ${byDType(b.buffers)}` : ''}`, ...b.extras.map(extra)]
+      return `${parts.join(' + ')} = ${total}`
+    }
+    case 'qlora-weights': {
+      const parts = [`frozen base: ${formatCount(b.quantisedElements)} linear weights in NF4 with double quantisation (${fb(b.quantisedBytes)}) + ${formatCount(b.otherElements)} other elements (${fb(b.otherBytes)})`, ...b.extras.map(extra)]
+      return `${parts.join(' + ')} = ${total}`
+    }
+    case 'weight-format': {
+      const elements = b.quantisedElements + b.otherElements
+      if (b.asBuilt !== null) return `${formatCount(elements)} elements as built: ${byDType(b.asBuilt)} = ${total}`
+      if (b.appliesTo === 'float') return `${formatCount(elements)} elements in ${b.format} = ${total}`
+      return `${formatCount(b.quantisedElements)} weights in ${b.format} (${b.bitsPerWeight} bits) + ${formatCount(b.otherElements)} other elements in ${b.otherDType ?? 'their dtype'} = ${total}`
+    }
+    case 'gradients': {
+      let text = b.parts.length === 0 ? 'no trainable parameters' : byDType(b.parts)
+      const a = b.accumulation
+      if (a !== null) {
+        text += a.bufferElements !== null ? ` + float32 accumulation buffer ${formatCount(a.bufferElements)} × 4 B (${a.steps} micro-batches)` : ` (${a.steps} micro-batches accumulate into the same buffers)`
+      }
+      return `${text} = ${total}`
+    }
+    case 'optimizer-state': {
+      const entries = b.entries.map((e) => `${e.name} ${formatCount(e.elements)} × ${dtypeBytes[e.dtype]} B`)
+      if (b.masterWeightElements > 0n) entries.push(`float32 master weights ${formatCount(b.masterWeightElements)} × 4 B`)
+      return `${b.optimizer}: ${entries.length > 0 ? entries.join(' + ') : 'no state'} = ${total}`
+    }
+    case 'activations-not-counted':
+      return b.traceable ? 'not counted: give an input shape to trace, or activation bytes per sample' : `not counted: \`${b.module}\` has no forward trace; give activation bytes per sample`
+    case 'activations-per-sample':
+      return `${fb(b.perSampleBytes)} per sample × batch ${formatCount(b.batch)} = ${total}`
+    case 'activations-saved':
+      return b.scale === null
+        ? `traced forward of ${shapes(b.inputs)} on ${b.device}: ${checkpoint(b.checkpoint, fb)}`
+        : `traced forward of ${shapes(b.inputs)}: ${checkpoint(b.checkpoint, fb)}, × ${b.scale.batch}/${b.scale.tracedBatch}`
+    case 'activations-peak':
+      return `peak of live tensors in a no-grad forward of ${shapes(b.inputs)}${b.scale === null ? '' : ` × ${b.scale.batch}/${b.scale.tracedBatch}`}: ${total}`
+    case 'element-scaled':
+      return `(${memoryFormula(b.of, options)}) × ${b.elementBytes}/4 (activations in ${b.elementBytes}-byte elements)`
+    case 'kv-cache':
+      return `${kvCache(b.cache)} = ${total}`
+    case 'overhead':
+      return `CUDA context and allocator reserve: ${total}${b.isDefault ? ' (default; adjustable)' : ''}`
+    case 'total':
+      return `${b.parts.filter((p) => p > 0n).map(fb).join(' + ') || '0 B'} = ${total}`
+    case 'split':
+      return `${fb(b.of.bytes)} ${memoryLineNouns[b.line]} ÷ ${b.tensorParallel * b.pipelineParallel} (tensor ${b.tensorParallel} × pipeline ${b.pipelineParallel})`
+    case 'sharded':
+      return `${fb(b.of.bytes)} ${b.modelParallel ? 'per model-parallel rank ' : ''}${memoryLineNouns[b.line]} ÷ ${b.shards} shards`
+    case 'offloaded':
+      return `${fb(b.of.bytes)} ${memoryLineNouns[b.line]} offloaded to ${b.target === 'cpu' ? 'CPU memory' : 'NVMe'}`
+    case 'tensor-parallel':
+      return `${memoryFormula(b.of, options)}; ÷ ${b.tensorParallel} (tensor parallel with sequence parallelism)`
+    case 'kv-split':
+      return `${memoryFormula(b.of, options)}; ÷ ${b.tensorParallel * b.pipelineParallel} (heads split over tensor ${b.tensorParallel}, layers over pipeline ${b.pipelineParallel})`
+    case 'gathered':
+      return `largest module \`${b.module || '(root)'}\` gathered whole during its forward and backward: ${total} of weights and gradients`
+    case 'offload-total':
+      if (b.parts.length === 0) return `nothing offloaded to ${b.target === 'cpu' ? 'CPU memory' : 'NVMe'}`
+      return `${b.parts.map((p) => `${memoryLineNouns[p.line]} ${fb(p.bytes)}`).join(' + ')} = ${total}`
+  }
+}

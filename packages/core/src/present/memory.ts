@@ -1,0 +1,176 @@
+import { formatBytes } from '../format/bytes.js'
+import { formatCount } from '../format/number.js'
+import { memoryLineKeys } from '../memory/basis.js'
+import type { MemoryLine, MemoryLineKey } from '../memory/basis.js'
+import type { Accelerator } from '../memory/gpus.js'
+import type { MemoryPlan } from '../memory/plan.js'
+import { memoryFormula } from './memory-formula.js'
+import type { Table } from './table.js'
+import { memoryLineLabels } from './words.js'
+import type { PresentOptions } from './words.js'
+
+/** One line of a memory budget ready to show. */
+export interface MemoryRow {
+  key: MemoryLineKey | 'total' | 'offloadedCpu' | 'offloadedNvme'
+  /**
+   * What the row is: a budget line, the total they add up to, or what one GPU moves off to CPU memory or NVMe. A
+   * subtotal of several lines (the model states: weights, gradients, optimizer state) is a row of its own kind.
+   */
+  kind: 'line' | 'subtotal' | 'total' | 'offloaded'
+  label: string
+  bytes: bigint
+  /** `14.96 GiB` in the chosen units. */
+  value: string
+  /** The formula with the numbers filled in. */
+  formula: string
+}
+
+/** Whose budget: the whole model before any split, or one GPU's share. */
+export type MemoryScope = 'replica' | 'device'
+
+/** Every row a budget can show, in order: the lines, the total, then what is offloaded. */
+const ROW_ORDER = [...memoryLineKeys, 'total', 'offloadedCpu', 'offloadedNvme'] as const
+
+/**
+ * Whether a line is shown: every line that holds bytes, and the lines that explain a zero (activations not
+ * counted, a KV cache without a context length); not the ones that cannot apply (no KV cache in training, no
+ * gradients in inference, nothing gathered or offloaded).
+ */
+export function memoryLineShown(plan: MemoryPlan, key: (typeof ROW_ORDER)[number], line: MemoryLine): boolean {
+  if (line.bytes > 0n) return true
+  if (key === 'kvCache') return plan.mode !== 'training'
+  if (key === 'gradients' || key === 'optimizerState') return plan.mode !== 'inference'
+  return key !== 'gatheredWeights' && key !== 'offloadedCpu' && key !== 'offloadedNvme'
+}
+
+/**
+ * The lines of a memory plan, in budget order: the whole replica (`scope: 'replica'`) or one GPU's share
+ * (`scope: 'device'`, with the gathered working set of ZeRO-3/FSDP and what is offloaded), the lines that do not
+ * apply left out (see {@link memoryLineShown}).
+ */
+export function memoryRows(plan: MemoryPlan, options: PresentOptions & { scope?: MemoryScope | undefined } = {}): MemoryRow[] {
+  const units = options.units ?? 'iec'
+  const lines = (options.scope === 'device' ? plan.perDevice : plan.memory) as Partial<Record<(typeof ROW_ORDER)[number], MemoryLine>>
+  const rows: MemoryRow[] = []
+  for (const key of ROW_ORDER) {
+    const line = lines[key]
+    if (!line || !memoryLineShown(plan, key, line)) continue
+    const kind = key === 'total' ? 'total' : key === 'offloadedCpu' || key === 'offloadedNvme' ? 'offloaded' : 'line'
+    rows.push({ key, kind, label: memoryLineLabels[key], bytes: line.bytes, value: formatBytes(line.bytes, units), formula: memoryFormula(line, options) })
+  }
+  return rows
+}
+
+/** The memory budget as a table: Line, Bytes, Formula (one GPU's share with `scope: 'device'`). */
+export function memoryTable(plan: MemoryPlan, options: PresentOptions & { scope?: MemoryScope | undefined } = {}): Table {
+  return {
+    columns: [
+      { key: 'label', header: options.scope === 'device' ? 'Per GPU' : 'Memory', align: 'left' },
+      { key: 'value', header: 'Bytes', align: 'right' },
+      { key: 'formula', header: 'Formula', align: 'left' },
+    ],
+    rows: memoryRows(plan, options).map((r) => [r.label, r.value, r.formula]),
+  }
+}
+
+/** `training · torch.optim.AdamW(lr=0.0001) · bf16-mixed · batch 8 · 8 GPUs · ZeRO-3`: the plan's settings in one line. */
+export function describeMemoryOptions(plan: MemoryPlan): string {
+  const o = plan.options
+  const parts: string[] = [o.mode]
+  if (o.optimizer) parts.push(o.optimizer)
+  parts.push(o.mode === 'training' ? `precision ${o.precision}` : `weights ${o.weights}`)
+  parts.push(`batch ${formatCount(o.batch)}`)
+  if (o.gradAccumulation > 1) parts.push(`${o.gradAccumulation} accumulation steps`)
+  if (o.contextLength !== null) parts.push(`context ${formatCount(o.contextLength)} tokens`)
+  if (o.checkpointing !== 'none') parts.push(`${o.checkpointing} checkpointing`)
+  if (o.lora) parts.push(`${o.lora.quantizeBase ? 'QLoRA' : 'LoRA'} r=${o.lora.rank}`)
+  if (o.gpus > 1) parts.push(`${formatCount(o.gpus)} GPUs`)
+  if (o.tensorParallel > 1) parts.push(`tensor parallel ${o.tensorParallel}`)
+  if (o.pipelineParallel > 1) parts.push(`pipeline parallel ${o.pipelineParallel}`)
+  if (o.zero !== null) parts.push(`ZeRO-${o.zero}`)
+  if (o.fsdp !== null) parts.push(`FSDP ${o.fsdp}`)
+  if (o.offloadOptimizer !== 'none') parts.push(`optimizer offload to ${o.offloadOptimizer}`)
+  if (o.offloadParams !== 'none') parts.push(`parameter offload to ${o.offloadParams}`)
+  return parts.join(' · ')
+}
+
+/** True when one GPU's share differs from the whole replica (several GPUs, model parallelism or offload). */
+export function memoryIsSplit(plan: MemoryPlan): boolean {
+  const o = plan.options
+  return o.gpus > 1 || o.tensorParallel > 1 || o.pipelineParallel > 1 || o.offloadOptimizer !== 'none' || o.offloadParams !== 'none'
+}
+
+/** `16 GPUs: data parallel 16 × tensor 1 × pipeline 1`: how one GPU's share is cut. */
+export function describeLayout(plan: MemoryPlan): string {
+  const o = plan.options
+  return `${formatCount(o.gpus)} GPUs: data parallel ${o.dataParallel} × tensor ${o.tensorParallel} × pipeline ${o.pipelineParallel}`
+}
+
+/** An accelerator's name: the catalogue's, or `a 24.00 GiB GPU` for a size given. */
+export function acceleratorName(gpu: Accelerator): string {
+  return gpu.id === 'custom' || gpu.name === '' ? `a ${formatBytes(gpu.bytes)} GPU` : gpu.name
+}
+
+/** Whether it fits, in words: the verdict sentence and what would fit. */
+export interface FitSummary {
+  fits: boolean
+  /** `fits on NVIDIA H100 80GB with 12.30 GiB to spare (67.70 GiB of 80.00 GiB)`. */
+  sentence: string
+  /** `GPUs needed: 2`, `largest batch per GPU: 14`. */
+  details: string[]
+}
+
+/** The "does it fit" sentence and its details, or undefined when no GPU was given. */
+export function fitSummary(plan: MemoryPlan, options: PresentOptions = {}): FitSummary | undefined {
+  const f = plan.fit
+  if (!f) return undefined
+  const units = options.units ?? 'iec'
+  const fb = (bytes: bigint): string => formatBytes(bytes, units)
+  const name = acceleratorName(f.gpu)
+  const sentence = f.fits
+    ? `fits on ${name} with ${fb(f.spareBytes)} to spare (${fb(f.neededBytes)} of ${fb(f.capacityBytes)})`
+    : `does not fit on ${name}: needs ${fb(f.neededBytes)} of ${fb(f.capacityBytes)} (${fb(f.shortfallBytes)} short)`
+  const details: string[] = []
+  if (f.gpusNeeded !== null) details.push(`GPUs needed: ${f.gpusNeeded}`)
+  if (f.largestBatch !== null) details.push(`largest batch per GPU: ${f.largestBatch}`)
+  return { fits: f.fits, sentence, details }
+}
+
+/** One node's share: its GPUs' memory and what its ranks offload, with the products written out. */
+export function perNodeText(plan: MemoryPlan, options: PresentOptions = {}): string {
+  const units = options.units ?? 'iec'
+  const fb = (bytes: bigint): string => formatBytes(bytes, units)
+  const n = plan.perNode.gpus
+  const d = plan.perDevice
+  return `${n} GPU${n === 1 ? '' : 's'} × ${fb(d.total.bytes)} = ${fb(plan.perNode.deviceBytes)} of GPU memory${d.offloadedCpu.bytes > 0n ? `; ${n} × ${fb(d.offloadedCpu.bytes)} = ${fb(plan.perNode.cpuBytes)} of CPU memory` : ''}${d.offloadedNvme.bytes > 0n ? `; ${n} × ${fb(d.offloadedNvme.bytes)} = ${fb(plan.perNode.nvmeBytes)} on NVMe` : ''}`
+}
+
+/** One segment of the stacked memory chart: a per-GPU line, its bytes, and where it sits as a share of the chart's width. */
+export interface ChartSegment {
+  key: MemoryLineKey
+  label: string
+  bytes: bigint
+  /** Left edge and width in percent of the chart. */
+  x: number
+  width: number
+}
+
+/**
+ * The stacked chart of one GPU's lines against its capacity: each non-empty line as a segment, and the capacity
+ * line, as percentages of the larger of the total and the capacity.
+ */
+export function memoryChart(plan: MemoryPlan): { segments: ChartSegment[]; capacityX: number | undefined } {
+  const total = plan.perDevice.total.bytes
+  const capacity = plan.fit?.capacityBytes
+  const scale = capacity !== undefined && capacity > total ? capacity : total
+  const percent = (bytes: bigint): number => (scale === 0n ? 0 : Number((bytes * 1_000_000n) / scale) / 10_000)
+  const segments: ChartSegment[] = []
+  let offset = 0n
+  for (const key of memoryLineKeys) {
+    const bytes = plan.perDevice[key].bytes
+    if (bytes === 0n) continue
+    segments.push({ key, label: memoryLineLabels[key], bytes, x: percent(offset), width: percent(bytes) })
+    offset += bytes
+  }
+  return { segments, capacityX: capacity === undefined ? undefined : percent(capacity) }
+}

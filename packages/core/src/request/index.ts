@@ -1,0 +1,7 @@
+export { requestFields, fieldSpec, fieldLimits } from './fields.js'
+export type { FieldId, FieldSpec } from './fields.js'
+export { readBaseRequest, analyzeOptionsOf } from './base.js'
+export type { BaseRequest, RawRequest, RawValue, RequestSource } from './base.js'
+export { readRequest, parseRequest, requestToRaw, fieldsForMode, memoryOptionsOf } from './request.js'
+export type { Request, MemoryRequest, Sharding } from './request.js'
+export { fieldChoices, deviceProfiles, byteUnits, planModes } from './choices.js'

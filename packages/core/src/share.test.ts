@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { decodeShareState, encodeShareState, maxShareFragmentChars, shareUrl } from './share.js'
+import { parseRequest, readRequest, requestToRaw } from './request/request.js'
+import { errorOf } from '../test/support.js'
+
+
+describe('encodeShareState and decodeShareState', () => {
+  it('round-trip every field under its stable key', () => {
+    const state = { source: 'nn.Linear(4, 4)', input: '2,4', device: 'cpu', torch: '1.13', mode: 'training', optimizer: 'AdamW(lr=1e-4)', batch: '8', sharding: 'full_shard', gpus: '16', lora: 'r=8,target=q_proj', units: 'si', depth: '3' }
+    const fragment = encodeShareState(state)
+    expect(fragment).toBe('src=nn.Linear(4%2C%204)&in=2%2C4&dev=cpu&torch=1.13&mode=training&opt=AdamW(lr%3D1e-4)&b=8&gpus=16&zero=full_shard&lora=r%3D8%2Ctarget%3Dq_proj&units=si&depth=3')
+    expect(decodeShareState(`#${fragment}`)).toEqual(state)
+  })
+
+  it('reads links written before the mode key: training with an optimizer, else inference with the weight format under prec', () => {
+    expect(decodeShareState('src=x&opt=AdamW&b=2')).toMatchObject({ mode: 'training', optimizer: 'AdamW', batch: '2' })
+    expect(decodeShareState('src=x&prec=int8&seq=512')).toMatchObject({ mode: 'inference', weights: 'int8', seq: '512' })
+    expect(decodeShareState('src=x')).toEqual({ source: 'x' })
+  })
+
+  it('refuses oversized and malformed fragments and a missing source', () => {
+    expect(errorOf(() => decodeShareState(`src=${'a'.repeat(maxShareFragmentChars)}`)).message).toContain('the limit is 100,000')
+    expect(errorOf(() => decodeShareState('src=%E0%A4%A')).message).toBe('The shared link is malformed.')
+    expect(errorOf(() => decodeShareState('in=1,2')).message).toContain('no `src`')
+  })
+
+  it('never writes a link the decoder refuses: too long is an error, not a link', () => {
+    const e = errorOf(() => encodeShareState({ source: 'x'.repeat(maxShareFragmentChars) }))
+    expect(e.code).toBe('limit')
+    expect(e.message).toMatch(/^This state is too large to share: its link would be 100,004 characters long; links hold 100,000\.$/)
+    expect(decodeShareState(encodeShareState({ source: 'x'.repeat(maxShareFragmentChars - 4) })).source.length).toBe(maxShareFragmentChars - 4)
+  })
+
+  it('gives a typed error for text a URL cannot carry (an unpaired surrogate), not a URIError', () => {
+    const e = errorOf(() => encodeShareState({ source: 'nn.Linear(2, 3)  # \ud800' }))
+    expect(e).toMatchObject({ code: 'option', field: 'source' })
+    expect(shareUrl({ source: 'nn.ReLU()  # 😀' })).toBe('https://nnsize.github.io/nnsize/#src=nn.ReLU()%20%20%23%20%F0%9F%98%80')
+  })
+
+  it('agrees with the request parser on every limit: what the command line accepts, the link carries and the page reads', () => {
+    const request = parseRequest({ source: 'nn.Linear(4, 4)', batch: '1_000_000_000', seq: 2 ** 31 - 1, mode: 'inference' })
+    const decoded = decodeShareState(encodeShareState(requestToRaw(request)))
+    expect(parseRequest(decoded)).toEqual(request)
+    expect(readRequest(decodeShareState('src=x&b=1000000001')).problems.map((p) => [p.field, p.reason])).toEqual([['batch', 'must be a whole number from 1 to 1,000,000,000, got `1000000001`.']])
+  })
+})

@@ -1,0 +1,2 @@
+export { syntaxTokens } from './tokens.js'
+export type { SyntaxToken, SyntaxTokenKind } from './tokens.js'

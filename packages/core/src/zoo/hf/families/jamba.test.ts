@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../../../analyze.js'
+
+describe('jamba', () => {
+  it('caches keys and values only in its attention layers and keeps a state in the Mamba layers', () => {
+    const model = analyze({ model_type: 'jamba', vocab_size: 10, hidden_size: 16, intermediate_size: 8, num_hidden_layers: 8, num_attention_heads: 2, num_key_value_heads: 1, num_experts: 4, num_experts_per_tok: 2, mamba_d_state: 2 }).model!
+    expect(model.kvCache).toMatchObject({ layers: 1, kvHeads: 1, headDim: 8 })
+    expect(model.stateCache).toMatchObject({ layers: 7, convElementsPerLayer: 32 * 4, recurrentElementsPerLayer: 32 * 2 })
+    // 4 MoE layers (1, 3, 5, 7), each skipping 2 of 4 experts of 3 × 16 × 8
+    expect(model.breakdown['per_expert']).toBe(384n)
+    expect(model.breakdown['per_layer_router']).toBe(64n)
+  })
+})

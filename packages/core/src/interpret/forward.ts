@@ -6,7 +6,11 @@ import type { LayerDefinition } from '../layers/define-layer.js'
 import { walkModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
 import type { PyClass } from './classes.js'
+import { forwardEinops } from './einops.js'
+import { forwardFunctional } from './functional.js'
 import type { Interpreter } from './interpreter.js'
+import { forwardTensorOp, traceOf, wrapTensor } from './tensor-methods.js'
+import type { TraceOps } from './tensor-methods.js'
 import { NONE, TensorValue, bool, float, int, str, tuple } from './values.js'
 import type { ArgValue, Value } from './values.js'
 
@@ -45,7 +49,7 @@ export function userForwardLayer(it: Interpreter, cls: PyClass): LayerDefinition
 
 /** A trace tensor as an interpreter value. */
 function wrap(t: Tensor): TensorValue {
-  return new TensorValue([...t.shape], t.dtype, false, undefined, t)
+  return wrapTensor(t)
 }
 
 /** JavaScript options of a forward call (`need_weights: false`) as Python values. */
@@ -85,6 +89,9 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
   const state: TraceState = stack.at(-1)?.ctx === ctx ? stack.at(-1)! : { ctx, stack: [] }
   if (state !== stack.at(-1)) stack.push(state)
   state.stack.push(node)
+  const previous = it.forwardOps
+  const t: TraceOps = { it, ctx }
+  it.forwardOps = (name, operands, args, opSpan) => forwardOp(t, name, operands, args, opSpan)
   try {
     const self: Value = { kind: 'module', module: node }
     const args: ArgValue[] = inputs.map((t) => ({ value: wrap(t), span, valueSpan: span }))
@@ -92,9 +99,17 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
     const result = it.call(it.getattr(self, 'forward', span), args, span)
     return outputTensors(result, span)
   } finally {
+    it.forwardOps = previous
     state.stack.pop()
     if (state.stack.length === 0 && stack.at(-1) === state) stack.pop()
   }
+}
+
+/** Tensor operations of a traced forward: `F.*`, `einops.*`, then `torch.*`, tensor methods, operators and indexing. */
+function forwardOp(t: TraceOps, name: string, operands: readonly Value[], args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+  if (name.startsWith('F.')) return forwardFunctional(t, name.slice(2), args, span)
+  if (name.startsWith('einops.')) return forwardEinops(t, name.slice(7), args, span)
+  return forwardTensorOp(t, name, operands, args, span)
 }
 
 /** The dotted name of `node` below `parent` (`blocks.0`), as the trace names it. */
@@ -117,6 +132,13 @@ function inputTensors(values: readonly Value[], span: SourceSpan, traced: boolea
   return { tensors, rest }
 }
 
+/** A submodule's outputs as PyTorch returns them: `(output, (h_n, c_n))` for `nn.LSTM`, `(output, weights or None)` for attention. */
+function moduleResult(node: ModuleNode, outputs: Tensor[]): Value {
+  if (node.type === 'LSTM' && outputs.length === 3) return tuple([wrap(outputs[0]!), tuple([wrap(outputs[1]!), wrap(outputs[2]!)])])
+  if (node.type === 'MultiheadAttention') return tuple([wrap(outputs[0]!), outputs[1] ? wrap(outputs[1]) : NONE])
+  return outputs.length === 1 ? wrap(outputs[0]!) : tuple(outputs.map(wrap))
+}
+
 /**
  * `module(…)`: during a traced forward, the submodule runs through the trace (`ctx.run`); while the
  * model is being built (a constructor that runs a layer on `torch.zeros(…)` to find a size), the
@@ -131,10 +153,12 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
     const parent = state.stack.at(-1)!
     const name = pathWithin(parent, node)
     if (name === undefined) throw new NnsizeError('unsupported', `Calling \`${node.type}\`, which is not a submodule of \`${parent.type}\`, in forward is not supported yet.`, { span })
-    const { tensors, rest } = inputTensors(positional, span, true)
-    if (rest.length > 0 || tensors.some((t) => t instanceof TensorValue)) throw new NnsizeError('unsupported', `Calling \`${node.type}\` with arguments other than traced tensors is not supported yet in forward.`, { span })
-    const outputs = state.ctx.run(node, tensors as Tensor[], name, options)
-    return outputs.length === 1 ? wrap(outputs[0]!) : tuple(outputs.map(wrap))
+    const t: TraceOps = { it, ctx: state.ctx }
+    const { tensors, rest } = inputTensors(positional, span, false)
+    if (rest.length > 0) throw new NnsizeError('unsupported', `Calling \`${node.type}\` with arguments other than tensors (${rest.map((v) => v.kind).join(', ')}) is not supported yet in forward.`, { span })
+    for (const [key, v] of Object.entries(options)) if (v instanceof TensorValue) options[key] = traceOf(t, v)
+    const outputs = state.ctx.run(node, (tensors as TensorValue[]).map((v) => traceOf(t, v)), name, options)
+    return moduleResult(node, outputs)
   }
   const { tensors, rest } = inputTensors(positional, span, false)
   if (rest.length > 0 || tensors.length === 0) {

@@ -155,7 +155,8 @@ function shapeOfOperand(v: Value, span: SourceSpan): number[] | undefined {
 
 /** Hooks into the forward trace: tensors that carry a trace tensor are computed there. */
 function traced(it: Interpreter, name: string, operands: readonly Value[], args: readonly ArgValue[], span: SourceSpan): Value | undefined {
-  if (!operands.some((v) => v.kind === 'tensor' && v.trace !== undefined)) return undefined
+  // In a traced forward, parameters and buffers (`self.pe[:, :T]`) go to the trace too, as their storage is never an activation.
+  if (!operands.some((v) => v.kind === 'tensor' && (v.trace !== undefined || (it.forwardOps !== undefined && v.def !== undefined)))) return undefined
   const hook = it.forwardOps
   const result = hook?.(name, operands, args, span)
   if (result !== undefined) return result

@@ -3,8 +3,8 @@ import { NnsizeError } from '../errors.js'
 import * as ops from '../forward/ops/index.js'
 import type { Tensor } from '../forward/trace.js'
 import { raise } from './exceptions.js'
-import { stridesOf } from './layout.js'
-import { reshapeOf, traceOf, viewOf, wrapTensor } from './tensor-methods.js'
+import { setStrides, stridesOf, viewStrides } from './layout.js'
+import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 import { wrapDimension } from './tensor.js'
 import { tuple, typeName } from './values.js'
@@ -180,11 +180,18 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
     params: ['query', 'key', 'value', 'attn_mask', 'dropout_p', 'is_causal', 'scale', 'enable_gqa'],
     run: (a) => {
       if (a.has('attn_mask')) throw new NnsizeError('unsupported', '`F.scaled_dot_product_attention` with an `attn_mask` is not supported yet in forward.', { span: a.span })
-      const v = a.tensor('value')
+      const [q, k, v] = [a.tensor('query'), a.tensor('key'), a.tensor('value')]
       const lead = v.shape.slice(0, -2)
-      const merged = viewOf(a.t, v, v.shape, stridesOf(v))
-      const valueNeedsCopy = lead.length > 1 && reshapeOf(a.t, merged, [lead.reduce((p, d) => p * d, 1), ...v.shape.slice(-2)], false, a.span).storage !== v.storage
-      return ops.scaledDotProductAttention(a.t.ctx, a.tensor('query'), a.tensor('key'), v, { dropoutP: a.number('dropout_p', 0), valueNeedsCopy })
+      const valueNeedsCopy = lead.length > 1 && viewStrides(v.shape, stridesOf(v), [lead.reduce((p, d) => p * d, 1), ...v.shape.slice(-2)]) === undefined
+      const dropoutP = a.number('dropout_p', 0)
+      const out = ops.scaledDotProductAttention(a.t.ctx, q, k, v, { dropoutP, valueNeedsCopy })
+      // The CPU flash kernel writes its output as (batch, length, heads, features) and returns it transposed, so
+      // that `out.transpose(1, 2).contiguous()` is free.
+      if (out.shape.length === 4 && ops.attentionKernel(a.t.ctx, q, k, v, dropoutP) === 'flash-cpu') {
+        const [, h, l, e] = out.shape as [number, number, number, number]
+        setStrides(out, [l * h * e, e, h * e, 1])
+      }
+      return out
     },
   },
   cross_entropy: {

@@ -537,6 +537,7 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
     }
     case 'matmul':
     case 'mm':
+    case 'spmm':
     case 'bmm':
       return [matmulOf(t, x, tensorArgs[0]!, span)]
     case 'add':

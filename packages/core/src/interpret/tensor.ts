@@ -561,6 +561,7 @@ const ops: Record<string, Op> = {
   atan2: (it, s, a, span) => tensorBinary(it, 'Div', s, a.values[0] ?? NONE, span),
   matmul: (_it, s, a, span) => matmul(s, a.values[0] ?? NONE, span),
   mm: (_it, s, a, span) => matmul(s, a.values[0] ?? NONE, span),
+  spmm: (_it, s, a, span) => matmul(s, a.values[0] ?? NONE, span),
   bmm: (_it, s, a, span) => matmul(s, a.values[0] ?? NONE, span),
   outer: (_it, s, a, span) => {
     const o = a.values[0] ?? a.named.get('vec2')
@@ -795,6 +796,10 @@ export function tensorAttr(it: Interpreter, t: TensorValue, name: string, span: 
     case 'is_leaf':
       return bool(true)
     case 'is_cuda':
+    case 'is_xpu':
+    case 'is_mps':
+    case 'is_meta':
+    case 'is_sparse':
       return bool(false)
     case 'data':
       return t

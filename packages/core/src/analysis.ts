@@ -16,6 +16,8 @@ import type { TorchVersion } from './forward/torch-version.js'
 import { lazyWithoutInput } from './layers/lazy.js'
 import { checkAnalyzeArguments } from './request/analyze-options.js'
 import { forField } from './request/field-errors.js'
+import { callFile, outputStructure, traceWithCall } from './interpret/forward.js'
+import { lineOf, lineStartOf } from './python/tokenize.js'
 
 // The analysis of an expression built from layers alone: no model collection (torchvision builders, the Hugging
 // Face catalogue) is needed, so a page can answer its first question before loading them (see `analyze`).
@@ -31,6 +33,37 @@ export interface AnalyzeOptions {
   device?: DeviceProfile | undefined
   /** The PyTorch release whose behaviour to reproduce. Default `2.13`. */
   torch?: TorchVersion | undefined
+  /**
+   * For a model defined by Python classes: how to call it, an expression over `m` (the model) and `x` (the list of
+   * input tensors), such as `m(x[0], m.init_hidden(4))` or `m(x[0], x[1], None)`. Default `m(*x)`. Tensors the
+   * expression makes are not inputs.
+   */
+  call?: string | undefined
+}
+
+/** The forward pass of an analysis: the trace's figures, the inputs, and the output's shapes and structure. */
+export type ForwardAnalysis = ForwardResult & {
+  inputs: InputSpec[]
+  device: DeviceProfile
+  torch: TorchVersion
+  /** Shape of the first tensor of the output (tuples, lists and dicts flattened in order, `None` skipped). */
+  outputShape: number[] | undefined
+  /** Shapes of every tensor of the output, in that order. */
+  outputShapes: number[][]
+  /** For a model defined by Python classes: the output's structure, tensors as `T` (`T`, `(T, None)`, `(T, (T, T))`). */
+  outputStructure?: string
+}
+
+/** Where a model's forward pass stopped at something nnsize does not support yet: the counts still stand. */
+export interface ForwardNote {
+  /** The error's code (`unsupported`). */
+  code: string
+  message: string
+  /** The file, when the source is several files. */
+  file?: string
+  /** 1-based line and column of the place, when known. */
+  line?: number
+  column?: number
 }
 
 /** What {@link analyze} returns: exact counts, every tensor, the module tree and, with an input, the forward pass. */
@@ -48,7 +81,12 @@ export interface Analysis {
   /** How the root's own parameters derive from its arguments (empty for containers). */
   formula: FormulaTerm[]
   /** The forward pass, when an input shape was given. */
-  forward?: ForwardResult & { inputs: InputSpec[]; device: DeviceProfile; torch: TorchVersion }
+  forward?: ForwardAnalysis
+  /**
+   * For Python source: why the forward pass could not be traced when the model's `forward` uses something nnsize
+   * does not support yet (also one of `notes`); parameters and buffers are still counted.
+   */
+  forwardNote?: ForwardNote
   /** The module tree itself. */
   root: ModuleNode
   /** For a Hugging Face config or a catalogue model: family, tying, MoE, breakdown and KV cache. */
@@ -78,18 +116,28 @@ export function buildModuleFrom(source: string, withModels: boolean): ModuleNode
 /** Analyses Python source text: the module it builds, with what it printed as notes. */
 export function analyzeSource(source: string, options: AnalyzeOptions, withModels = true): Analysis {
   const { module, notes, entry } = runSource(source, withModels)
-  const analysis = analyzeModule(module, source, options)
+  const analysis = analyzeModule(module, source, options, { '': source })
   analysis.entry = entry
-  if (notes.length > 0) analysis.notes = notes
+  if (notes.length > 0) analysis.notes = [...notes, ...(analysis.notes ?? [])]
   return analysis
 }
 
-/** Analyses a module tree already built. */
-export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}): Analysis {
+/**
+ * Analyses a module tree already built. With `sources` (the Python texts the model was read from, by file; `''`
+ * for one text), a forward pass that stops at something nnsize does not support yet becomes `forwardNote`.
+ */
+export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}, sources?: Readonly<Record<string, string>>): Analysis {
   const torch = resolveTorchVersion(options.torch)
   checkTorchVersion(root, torch)
   // Lazy modules take their sizes from the first forward pass, so it runs before anything is counted.
-  const forward = options.input === undefined ? undefined : traceModule(root, options, torch)
+  let forwardNote: ForwardNote | undefined
+  let forward: ForwardAnalysis | undefined
+  try {
+    forward = options.input === undefined ? undefined : traceModule(root, options, torch)
+  } catch (error) {
+    forwardNote = sources ? unsupportedForward(error, options.call === undefined ? sources : { ...sources, [callFile]: options.call }) : undefined
+    if (!forwardNote) throw error
+  }
   if (forward === undefined) {
     const lazy = lazyWithoutInput(root)
     if (lazy) throw lazy
@@ -110,16 +158,39 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
   defineLazily(analysis, 'tensors', () => listTensors(root, (walked ??= walkModules(root))))
   defineLazily(analysis, 'modules', () => listModules(root, (walked ??= walkModules(root))))
   if (forward) analysis.forward = forward
+  if (forwardNote) {
+    analysis.forwardNote = forwardNote
+    const place = forwardNote.line === undefined ? '' : ` (${forwardNote.file ? `${forwardNote.file}:` : 'line '}${forwardNote.line}:${forwardNote.column})`
+    analysis.notes = [...(analysis.notes ?? []), `The forward pass was not traced${place}: ${forwardNote.message}`]
+  }
   return analysis
 }
 
+/** A forward error for something not supported yet, as a note placed in `sources`; undefined for any other error. */
+function unsupportedForward(error: unknown, sources: Readonly<Record<string, string>>): ForwardNote | undefined {
+  if (!NnsizeError.isInstance(error) || (error.code !== 'unsupported' && error.code !== 'unsupported-syntax')) return undefined
+  const note: ForwardNote = { code: error.code, message: error.message }
+  const span = error.span
+  const text = span ? sources[span.file ?? ''] : undefined
+  if (span && text !== undefined && span.start <= text.length) {
+    if (span.file !== undefined) note.file = span.file
+    note.line = lineOf(text, span.start)
+    note.column = span.start - lineStartOf(text, span.start) + 1
+  }
+  return note
+}
+
 /** The forward pass of `root` on `options.input`; its errors (a malformed shape, an input the model cannot take) name the `input` field. */
-function traceModule(root: ModuleNode, options: AnalyzeOptions, torch: TorchVersion): NonNullable<Analysis['forward']> | undefined {
+function traceModule(root: ModuleNode, options: AnalyzeOptions, torch: TorchVersion): ForwardAnalysis | undefined {
   const input = options.input
   if (input === undefined) return undefined
   const device = options.device ?? 'cuda'
   const inputs = forField('input', () => parseInputShapes(input, root))
-  return { ...forField('input', () => traceForward(root, inputs, device, torch)), inputs, device, torch }
+  const call = options.call
+  const result = forField('input', () => (call === undefined ? traceForward(root, inputs, device, torch) : traceWithCall(root, call, () => traceForward(root, inputs, device, torch))))
+  const outputShapes = result.outputs.map((t) => [...t.shape])
+  const structure = outputStructure(root)
+  return { ...result, inputs, device, torch, outputShape: outputShapes[0], outputShapes, ...(structure === undefined ? {} : { outputStructure: structure }) }
 }
 
 /**

@@ -8,7 +8,7 @@ import { parseJSON } from './zoo/hf/json.js'
 import { checkAnalyzeArguments } from './request/analyze-options.js'
 import { analyzeModule, analyzeSource, buildModuleFrom, isDottedName, modelName } from './analysis.js'
 import type { Analysis, AnalyzeOptions } from './analysis.js'
-import { runFiles } from './interpret/program.js'
+import { entryFile, runFiles } from './interpret/program.js'
 import type { ProgramSource } from './interpret/program.js'
 
 export { analyzeExpression, analyzeModule, mayNeedModels, traceAnalysis } from './analysis.js'
@@ -44,10 +44,10 @@ function isProgram(source: object): source is ProgramSource {
 export function analyzeProgram(program: ProgramSource, options: AnalyzeOptions = {}): Analysis {
   checkAnalyzeArguments(program, options)
   const { module, notes, entry } = runFiles(program)
-  const analysis = analyzeModule(module, program.entry ?? program.main, options)
+  const analysis = analyzeModule(module, program.entry ?? program.main, options, { ...program.files, ...(program.entry === undefined ? {} : { [entryFile]: program.entry }) })
   analysis.program = program
   analysis.entry = entry
-  if (notes.length > 0) analysis.notes = notes
+  if (notes.length > 0) analysis.notes = [...notes, ...(analysis.notes ?? [])]
   return analysis
 }
 

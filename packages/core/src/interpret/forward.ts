@@ -1,4 +1,7 @@
 import { NnsizeError } from '../errors.js'
+import { parseExpression } from '../python/parse.js'
+import type { Expr } from '../python/ast.js'
+import { locate } from './exceptions.js'
 import type { SourceSpan } from '../errors.js'
 import { traceForward } from '../forward/trace.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
@@ -11,7 +14,7 @@ import { forwardFunctional } from './functional.js'
 import type { Interpreter } from './interpreter.js'
 import { forwardTensorOp, traceOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
-import { NONE, TensorValue, bool, float, int, str, tuple } from './values.js'
+import { NONE, TensorValue, bool, float, int, list, str, tuple } from './values.js'
 import type { ArgValue, Value } from './values.js'
 
 /**
@@ -29,6 +32,15 @@ interface TraceState {
 
 const traces = new WeakMap<Interpreter, TraceState[]>()
 const layers = new WeakMap<Interpreter, WeakMap<PyClass, LayerDefinition>>()
+/** The interpreter that runs each layer definition's `forward`. */
+const interpreters = new WeakMap<LayerDefinition, Interpreter>()
+/** A call expression that replaces `model(*inputs)` for the next trace of a root module. */
+const callPlans = new WeakMap<ModuleNode, Expr>()
+/** The structure of the last output of each root traced (`T`, `(T, None)`, `(T, (T, T))`). */
+const structures = new WeakMap<ModuleNode, string>()
+
+/** The file name errors in a call expression point at (its offsets are into the call text). */
+export const callFile = '<call>'
 
 /** The layer definition of a Python module class: no parameters of its own to build, `forward` interpreted. */
 export function userForwardLayer(it: Interpreter, cls: PyClass): LayerDefinition {
@@ -43,6 +55,7 @@ export function userForwardLayer(it: Interpreter, cls: PyClass): LayerDefinition
       forward: (self, inputs, ctx, options) => runForward(it, self, inputs, ctx, options),
     }
     byClass.set(cls, def)
+    interpreters.set(def, it)
   }
   return def
 }
@@ -92,11 +105,20 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
   const previous = it.forwardOps
   const t: TraceOps = { it, ctx }
   it.forwardOps = (name, operands, args, opSpan) => forwardOp(t, name, operands, args, opSpan)
+  const plan = state.stack.length === 1 ? callPlans.get(node) : undefined
   try {
     const self: Value = { kind: 'module', module: node }
-    const args: ArgValue[] = inputs.map((t) => ({ value: wrap(t), span, valueSpan: span }))
-    for (const [name, v] of Object.entries(options ?? {})) args.push({ name, value: optionValue(v), span, valueSpan: span })
-    const result = it.call(it.getattr(self, 'forward', span), args, span)
+    let result: Value
+    if (plan) {
+      // `call`: an expression over `m` (the model) and `x` (the list of inputs) instead of `m(*x)`.
+      const frame = it.moduleFrame(new Map<string, Value>([['m', self], ['x', list(inputs.map(wrap))]]), callFile, '__call__')
+      result = it.eval(plan, frame)
+    } else {
+      const args: ArgValue[] = inputs.map((t) => ({ value: wrap(t), span, valueSpan: span }))
+      for (const [name, v] of Object.entries(options ?? {})) args.push({ name, value: optionValue(v), span, valueSpan: span })
+      result = it.call(it.getattr(self, 'forward', span), args, span)
+    }
+    if (state.stack.length === 1) structures.set(node, structureOf(result))
     return outputTensors(result, span)
   } finally {
     it.forwardOps = previous
@@ -149,6 +171,10 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
   const options: Record<string, unknown> = {}
   for (const a of args) if (a.name !== undefined) options[a.name] = a.value.kind === 'tensor' ? (a.value.trace ?? a.value) : a.value.kind === 'bool' ? a.value.value : a.value.kind === 'none' ? null : a.value.kind === 'int' ? Number(a.value.value) : a.value.kind === 'float' ? a.value.value : a.value
   const state = traces.get(it)?.at(-1)
+  if (state && state.stack.length === 1 && state.stack[0] === node && callPlans.has(node)) {
+    // `m(...)` inside a call expression: the model's own forward, already on the trace's stack.
+    return it.call(it.getattr({ kind: 'module', module: node }, 'forward', span), [...args], span)
+  }
   if (state && state.stack.length > 0) {
     const parent = state.stack.at(-1)!
     const name = pathWithin(parent, node)
@@ -168,4 +194,50 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
   const result = traceForward(node, specs, 'cpu')
   const outputs = result.outputs.map((t) => new TensorValue([...t.shape], t.dtype))
   return outputs.length === 1 ? outputs[0]! : tuple(outputs)
+}
+
+/** A result's structure as Python shows it, tensors as `T`: `T`, `(T, None)`, `(T, (T, T))`, `[T, T]`, `{'logits': T}`. */
+function structureOf(value: Value): string {
+  switch (value.kind) {
+    case 'tensor':
+      return 'T'
+    case 'none':
+      return 'None'
+    case 'tuple':
+      return value.items.length === 1 ? `(${structureOf(value.items[0]!)},)` : `(${value.items.map(structureOf).join(', ')})`
+    case 'list':
+      return `[${value.items.map(structureOf).join(', ')}]`
+    case 'dict':
+      return `{${value.entries.map(([k, v]) => `${k.kind === 'str' ? `'${k.value}'` : k.kind}: ${structureOf(v)}`).join(', ')}}`
+    default:
+      return value.kind
+  }
+}
+
+/** The structure of the output of the last forward traced from `root` (see {@link traceWithCall}). */
+export function outputStructure(root: ModuleNode): string | undefined {
+  return structures.get(root)
+}
+
+/**
+ * Runs `trace` (a forward trace of `root`) with the model called as `call` says instead of `m(*x)`: an expression
+ * over `m`, the model, and `x`, the list of input tensors (`m(x[0], m.init_hidden(4))`). Tensors it makes are not
+ * inputs. The model must be one built from Python classes.
+ */
+export function traceWithCall<T>(root: ModuleNode, call: string, trace: () => T): T {
+  if (!root.layer || !interpreters.has(root.layer)) {
+    throw new NnsizeError('option', `A call expression (\`${call.slice(0, 60)}\`) needs a model defined by a Python class with a \`forward\`, and \`${root.type}\` is not one: give the input alone.`)
+  }
+  let expr: Expr
+  try {
+    expr = parseExpression(call)
+  } catch (error) {
+    throw locate(error, { start: 0, end: call.length, file: callFile })
+  }
+  callPlans.set(root, expr)
+  try {
+    return trace()
+  } finally {
+    callPlans.delete(root)
+  }
 }

@@ -96,7 +96,8 @@ function parsePattern(pattern: string, shape: readonly number[], given: Readonly
 }
 
 /** Runs an einops operation on a trace tensor. */
-export function einopsOp(ctx: ForwardContext, t: TraceOps, kind: 'rearrange' | 'repeat' | 'reduce', x: Tensor, pattern: string, reduction: string | undefined, given: ReadonlyMap<string, number>, span: SourceSpan): Tensor {
+export function einopsOp(ctx: ForwardContext, kind: 'rearrange' | 'repeat' | 'reduce', x: Tensor, pattern: string, reduction: string | undefined, given: ReadonlyMap<string, number>, span: SourceSpan): Tensor {
+  const t = { ctx }
   const { axes, right, lengths } = parsePattern(pattern, x.shape, given, span)
   const leftNames = axes.map((a) => a.name)
   const rightNames = right.flat()
@@ -167,6 +168,18 @@ export function forwardEinops(t: TraceOps, name: string, args: readonly ArgValue
   if (pattern?.kind !== 'str') throw new NnsizeError('argument-type', `\`einops.${name}\` needs a pattern string.`, { span })
   if (name === 'reduce' && reduction?.kind !== 'str') throw new NnsizeError('argument-type', '`einops.reduce` needs a reduction (`"mean"`, `"max"`, …).', { span })
   const given = lengthsOf(args, ['tensor', 'pattern', 'reduction'], span)
-  const out = einopsOp(t.ctx, t, name, traceOf(t, x), pattern.value, reduction?.kind === 'str' ? reduction.value : undefined, given, span)
+  const out = einopsOp(t.ctx, name, traceOf(t, x), pattern.value, reduction?.kind === 'str' ? reduction.value : undefined, given, span)
   return wrapTensor(out)
+}
+
+/**
+ * The forward of `einops.layers.torch.Rearrange` and `Reduce` (built with `pattern`, `reduction` and
+ * `axes_lengths` as their arguments): the function of the same name on the layer's input.
+ */
+export function einopsLayerForward(kind: 'Rearrange' | 'Reduce', args: Readonly<Record<string, unknown>>, inputs: readonly Tensor[], ctx: ForwardContext, span: SourceSpan = { start: 0, end: 0 }): Tensor {
+  const x = inputs[0]
+  if (!x || inputs.length !== 1) throw ctx.error(`takes one tensor, got ${inputs.length}.`)
+  const lengths = new Map(Object.entries((args['axes_lengths'] ?? {}) as Record<string, number>))
+  const pattern = String(args['pattern'])
+  return einopsOp(ctx, kind === 'Rearrange' ? 'rearrange' : 'reduce', x, pattern, args['reduction'] === undefined ? undefined : String(args['reduction']), lengths, span)
 }

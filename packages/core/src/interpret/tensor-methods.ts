@@ -5,7 +5,7 @@ import type { Operand } from '../forward/ops/index.js'
 import type { ForwardContext, Storage, Tensor } from '../forward/trace.js'
 import type { TensorDef } from '../model/module.js'
 import type { CmpOperator, Operator, UnaryOperator } from '../python/ast.js'
-import { isFloatingDType } from '../tensor/dtype.js'
+import { dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
 import { numel } from '../tensor/shape.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
@@ -40,7 +40,7 @@ export function traceOf(t: TraceOps, v: TensorValue): Tensor {
     let s = stateTensors.get(v.def)
     if (!s || s.dtype !== v.def.dtype || s.shape.length !== v.def.shape.length || s.shape.some((d, i) => d !== v.def!.shape[i])) {
       const def = v.def
-      const storage: Storage = { id: stateIds--, bytes: numel(def.shape) * 0n, origin: 'state', allocatedAt: 0, lastUse: 0 }
+      const storage: Storage = { id: stateIds--, bytes: numel(def.shape) * BigInt(dtypeBytes[def.dtype]), origin: 'state', allocatedAt: 0, lastUse: 0 }
       s = { shape: [...def.shape], dtype: def.dtype, storage, requiresGrad: def.kind === 'parameter' && def.requiresGrad }
       stateTensors.set(def, s)
     }
@@ -179,14 +179,14 @@ function permuted<T>(values: readonly T[], order: readonly number[]): T[] {
 }
 
 /** A view of `base` with `shape` and `strides`. */
-export function viewOf(t: TraceOps, base: Tensor, shape: readonly number[], strides: readonly number[], dtype = base.dtype, requiresGrad = base.requiresGrad): Tensor {
+export function viewOf(t: Pick<TraceOps, 'ctx'>, base: Tensor, shape: readonly number[], strides: readonly number[], dtype = base.dtype, requiresGrad = base.requiresGrad): Tensor {
   const v = t.ctx.view(base, shape, dtype)
   const out = requiresGrad === v.requiresGrad ? v : { ...v, requiresGrad }
   return setStrides(out, strides)
 }
 
 /** `reshape`: a view where the strides allow one, else a contiguous copy (which saves nothing). */
-export function reshapeOf(t: TraceOps, x: Tensor, shape: readonly number[], mustView: boolean, span: SourceSpan): Tensor {
+export function reshapeOf(t: Pick<TraceOps, 'ctx'>, x: Tensor, shape: readonly number[], mustView: boolean, span: SourceSpan): Tensor {
   const s = viewStrides(x.shape, stridesOf(x), shape)
   if (s) return viewOf(t, x, shape, s)
   if (mustView) throw new NnsizeError('shape', `view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces): a \`view\` of a tensor of shape (${x.shape.join(', ')}) as (${shape.join(', ')}) needs a copy. Use \`.reshape(...)\` instead.`, { span })
@@ -445,15 +445,15 @@ function binary(t: TraceOps, name: string, left: Value, right: Value, shape: Ten
   }
   switch (name) {
     case 'add':
-      return retype(ops.add(t.ctx, a, b), shape)
+      return retype(t, ops.add(t.ctx, a, b), shape)
     case 'sub':
-      return retype(ops.sub(t.ctx, a, b), shape)
+      return retype(t, ops.sub(t.ctx, a, b), shape)
     case 'mul':
-      return retype(ops.mul(t.ctx, a, b), shape)
+      return retype(t, ops.mul(t.ctx, a, b), shape)
     case 'div':
-      return retype(ops.div(t.ctx, a, b), shape)
+      return retype(t, ops.div(t.ctx, a, b), shape)
     case 'pow':
-      if (ops.isTensor(a) && !ops.isTensor(b)) return retype(ops.pow(t.ctx, a, typeof b === 'number' ? b : Number(b.int)), shape)
+      if (ops.isTensor(a) && !ops.isTensor(b)) return retype(t, ops.pow(t.ctx, a, typeof b === 'number' ? b : Number(b.int)), shape)
       throw new NnsizeError('unsupported', '`**` with a tensor exponent is not supported yet in forward.', { span })
     case 'matmul':
       return matmulOf(t, a as Tensor, b as Tensor, span)
@@ -464,10 +464,13 @@ function binary(t: TraceOps, name: string, left: Value, right: Value, shape: Ten
   }
 }
 
-/** The kernels' dtype is the first tensor's; the interpreter's type promotion decides the result's. */
-function retype(out: Tensor, shape: TensorValue): Tensor {
+/**
+ * The kernels' dtype is the first tensor's; the interpreter's type promotion decides the result's (`int64 * 0.5`
+ * is float32). A result of another dtype gets a storage of its own size, and keeps what the kernel saved.
+ */
+function retype(t: TraceOps, out: Tensor, shape: TensorValue): Tensor {
   if (out.dtype === shape.dtype) return out
-  return { ...out, dtype: shape.dtype, storage: { ...out.storage } }
+  return t.ctx.tensor(out.shape, shape.dtype, out.requiresGrad && isFloatingDType(shape.dtype))
 }
 
 function pointwiseOp(t: TraceOps, name: string, x: Tensor, inplace = false): Tensor {
@@ -495,7 +498,7 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
   if (name === 'contiguous' || name === 'clone') return [name === 'clone' ? ops.result(t.ctx, x.shape, x.dtype, [x]) : contiguousOf(t, x)]
   if (name === 'detach') return [viewOf(t, x, x.shape, stridesOf(x), x.dtype, false)]
   if (castOps.has(name)) return [fresh(t, shape, [x], isFloatingDType(shape.dtype))]
-  if (Object.hasOwn(pointwiseSaves, name)) return [retype(pointwiseOp(t, name, x), shape)]
+  if (Object.hasOwn(pointwiseSaves, name)) return [retype(t, pointwiseOp(t, name, x), shape)]
   if (name.endsWith('_') && Object.hasOwn(pointwiseSaves, name.slice(0, -1))) return [pointwiseOp(t, name.slice(0, -1), x, true)]
   const tensorArgs = args.map((a) => a.value).filter((v): v is TensorValue => v.kind === 'tensor').map((v) => traceOf(t, v))
   switch (name) {
@@ -506,7 +509,7 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
     case 'mean': {
       const dims = dimsArg(args, x.shape.length, span)
       const keepdim = boolArg(t, args, 1, 'keepdim', false, span)
-      return [retype((name === 'sum' ? ops.sum : ops.mean)(t.ctx, x, dims, keepdim), shape)]
+      return [retype(t, (name === 'sum' ? ops.sum : ops.mean)(t.ctx, x, dims, keepdim), shape)]
     }
     case 'max':
     case 'min':

@@ -2,6 +2,7 @@ import { NnsizeError } from '../../errors.js'
 import type { LayerDefinition } from '../../layers/define-layer.js'
 import { createModule } from '../../model/module.js'
 import { makeClass } from '../classes.js'
+import { einopsLayerForward } from '../einops.js'
 import { raise } from '../exceptions.js'
 import { moduleClass, moduleValue } from '../nn-module.js'
 import { namespace, native } from '../values.js'
@@ -9,7 +10,7 @@ import type { NamespaceValue, Value } from '../values.js'
 
 /** The layers of `einops.layers.torch`: no parameters; the pattern and axis lengths are kept as the module's arguments. */
 function einopsLayer(name: 'Rearrange' | 'Reduce'): Value {
-  const definition: LayerDefinition = { name, signature: [], build() {} }
+  const definition: LayerDefinition = { name, signature: [], build() {}, forward: (self, inputs, ctx) => einopsLayerForward(name, self.args, inputs, ctx, self.span) }
   const cls = makeClass(name, [moduleClass], {
     module: 'einops.layers.torch',
     native: {

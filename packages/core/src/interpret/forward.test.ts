@@ -87,3 +87,15 @@ describe('forward errors', () => {
     expect(() => analyze('nn.Linear(4, 4)', { input: '2,4', call: 'm(x[0])' })).toThrow(/needs a model defined by a Python class/)
   })
 })
+
+describe('a GPT-2 model file (test/fixtures/models/gpt2.py) with 1024 tokens', () => {
+  it('gives the output and the saved activations PyTorch 2.13 measures on CPU', () => {
+    const gpt2 = readFileSync(resolve(fixtures, '../models/gpt2.py'), 'utf8')
+    const forward = analyze({ files: { 'gpt2.py': gpt2 }, main: 'gpt2.py', entry: 'GPT(GPTConfig())' }, { input: '1,1024:int64', device: 'cpu' }).forward!
+    expect(forward.outputStructure).toBe('(T, None)')
+    expect(forward.outputShapes).toEqual([[1, 1, 50257]])
+    // Measured with saved-tensor hooks (method of ../shared/reference/README.md), torch 2.13.0+cpu.
+    expect(forward.savedBytes).toBe(607931400n)
+    expect(forward.savedBytesWithInput).toBe(607939592n)
+  })
+})

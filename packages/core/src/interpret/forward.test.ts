@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { analyze } from '../index.js'
+import { analysisToJSON, analyze } from '../index.js'
 
 /** Small model files measured with PyTorch 2.13 (CPU, training mode) by test/fixtures/forward/generate.py. */
 interface MeasuredCase {
@@ -99,3 +99,19 @@ describe('a GPT-2 model file (test/fixtures/models/gpt2.py) with 1024 tokens', (
     expect(forward.savedBytesWithInput).toBe(607939592n)
   })
 })
+
+describe('JSON output of a forward pass', () => {
+  it('has the output shapes and structure of a tuple, and the forward note of an unsupported forward', () => {
+    const tuple = analyzeJSON(classModel('y = self.fc(x)\nreturn y, None, (y.sum(), y[0])'))
+    expect(tuple.outputShape).toEqual([2, 4])
+    expect(tuple.outputShapes).toEqual([[2, 4], [], [4]])
+    expect(tuple.outputStructure).toBe('(T, None, (T, T))')
+    const stopped = analyzeJSON(classModel('return self.fc(x).tolist()'))
+    expect(stopped.forwardNote).toMatchObject({ code: 'unsupported', line: 10 })
+    expect(stopped.params).toMatchObject({ total: 20 })
+  })
+})
+
+function analyzeJSON(source: string): ReturnType<typeof analysisToJSON> {
+  return analysisToJSON(analyze(source, { input: '2,4' }))
+}

@@ -217,6 +217,8 @@ export function defineModel<A>(definition: {
   build: (args: A & BuilderArgs, m: ModuleBuilder) => void
   forward?: ForwardFn<A & BuilderArgs>
   untraced?: string
+  /** Takes and ignores other keyword arguments, as builders whose `**kwargs` go nowhere do (the segmentation builders). */
+  ignoresExtraKeywords?: boolean
 }): LayerDefinition<A & BuilderArgs> {
   const own = [...builderSignature, ...definition.signature.map(keyword), keyword(bool('pretrained', { default: false }))]
   const defaults = new Map(own.map((s) => [s.name, s.default]))
@@ -269,6 +271,7 @@ export function defineModel<A>(definition: {
     build: definition.build,
     ...(definition.forward ? { forward: definition.forward } : {}),
     ...(definition.untraced ? { untraced: definition.untraced } : {}),
+    ...(definition.ignoresExtraKeywords ? { ignoresExtraKeywords: true } : {}),
   }
 }
 

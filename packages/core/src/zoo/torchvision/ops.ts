@@ -220,3 +220,16 @@ export function scale(ctx: ForwardContext, x: Tensor): Tensor {
   ctx.save(ctx.tensor([], 'float64'))
   return ctx.tensor(x.shape, x.dtype)
 }
+
+/**
+ * `F.interpolate(x, size=..., mode=...)` in `nearest`, `bilinear` or `trilinear` mode: a new tensor
+ * with the trailing spatial dimensions resized; the backward needs only the sizes, so nothing is saved.
+ * Linear modes count one multiply-accumulate per output element and input corner.
+ */
+export function interpolate(ctx: ForwardContext, x: Tensor, size: readonly number[], mode: 'nearest' | 'bilinear' | 'trilinear'): Tensor {
+  if (x.shape.length !== size.length + 2) throw ctx.error(`cannot resize an input of shape ${formatShape(x.shape)} to ${size.length} spatial sizes ${formatShape(size)}.`)
+  const shape = [...x.shape.slice(0, 2), ...size]
+  if (mode !== 'nearest') ctx.macs(numel(shape) * BigInt(2 ** size.length))
+  ctx.use(x)
+  return ctx.tensor(shape, x.dtype)
+}

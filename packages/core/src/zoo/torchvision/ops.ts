@@ -233,3 +233,10 @@ export function interpolate(ctx: ForwardContext, x: Tensor, size: readonly numbe
   ctx.use(x)
   return ctx.tensor(shape, x.dtype)
 }
+
+/** `torch.tanh(x)`: saves its output. */
+export function tanh(ctx: ForwardContext, x: Tensor): Tensor {
+  const y = ctx.tensor(x.shape, x.dtype)
+  ctx.save(y)
+  return y
+}

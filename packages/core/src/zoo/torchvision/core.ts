@@ -175,6 +175,32 @@ export interface ModelWeights<A> {
   preset?: (entry: WeightsEntry) => Record<string, unknown>
 }
 
+/** What {@link defineModel} takes: the builder's own arguments, checks, structure and forward. */
+export interface ModelDefinition<A> {
+  name: string
+  className: string
+  /** The builder's own arguments (`weights`, `progress` and `pretrained` are added). */
+  signature: readonly ArgSpec[]
+  weights?: string | ModelWeights<A & BuilderArgs>
+  validate?: (args: A & BuilderArgs, fail: (arg: string, message: string) => never) => void
+  build: (args: A & BuilderArgs, m: ModuleBuilder) => void
+  forward?: ForwardFn<A & BuilderArgs>
+  untraced?: string
+  /** Takes and ignores other keyword arguments, as builders whose `**kwargs` go nowhere do (the segmentation builders). */
+  ignoresExtraKeywords?: boolean
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const modelDefinitions = new WeakMap<LayerDefinition, ModelDefinition<any>>()
+
+/** The definition a builder was declared with, for builders that derive from another (the quantizable classifiers). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function modelDefinition(builder: LayerDefinition): ModelDefinition<any> {
+  const found = modelDefinitions.get(builder)
+  if (!found) throw new Error(`internal: ${builder.name} is not a model builder`)
+  return found
+}
+
 /** The default of an argument the caller left out, until a builder's checks resolve it. */
 const notGiven: unique symbol = Symbol('not given')
 const givenByArgs = new WeakMap<object, ReadonlySet<string>>()
@@ -208,23 +234,12 @@ function showPy(value: unknown): string {
  * what `weights.fix` adds), and nothing is downloaded. The deprecated `pretrained=True` selects the
  * entry torchvision's legacy interface selects. `untraced` explains why the model has no forward trace.
  */
-export function defineModel<A>(definition: {
-  name: string
-  className: string
-  signature: readonly ArgSpec[]
-  weights?: string | ModelWeights<A & BuilderArgs>
-  validate?: (args: A & BuilderArgs, fail: (arg: string, message: string) => never) => void
-  build: (args: A & BuilderArgs, m: ModuleBuilder) => void
-  forward?: ForwardFn<A & BuilderArgs>
-  untraced?: string
-  /** Takes and ignores other keyword arguments, as builders whose `**kwargs` go nowhere do (the segmentation builders). */
-  ignoresExtraKeywords?: boolean
-}): LayerDefinition<A & BuilderArgs> {
+export function defineModel<A>(definition: ModelDefinition<A>): LayerDefinition<A & BuilderArgs> {
   const own = [...builderSignature, ...definition.signature.map(keyword), keyword(bool('pretrained', { default: false }))]
   const defaults = new Map(own.map((s) => [s.name, s.default]))
   const declared = definition.weights ?? (Object.hasOwn(builderWeights, definition.name) ? builderWeights[definition.name] : undefined)
   const weights: ModelWeights<A & BuilderArgs> | undefined = typeof declared === 'string' ? { enum: declared } : declared
-  return {
+  const builder: LayerDefinition<A & BuilderArgs> = {
     name: definition.name,
     className: definition.className,
     signature: own.map((s) => ({ ...s, default: notGiven })),
@@ -273,6 +288,8 @@ export function defineModel<A>(definition: {
     ...(definition.untraced ? { untraced: definition.untraced } : {}),
     ...(definition.ignoresExtraKeywords ? { ignoresExtraKeywords: true } : {}),
   }
+  modelDefinitions.set(builder, definition)
+  return builder
 }
 
 /** torchvision's `_make_divisible`: rounds a channel count to a multiple of `divisor`, never below 90% of it. */

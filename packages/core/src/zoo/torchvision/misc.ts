@@ -17,6 +17,7 @@ export type ActivationFactory = (m: ModuleBuilder, inplace: boolean | null) => M
 
 /** `nn.BatchNorm2d` with the given `eps` and `momentum` (torchvision's `partial(nn.BatchNorm2d, ...)`). */
 export function batchNorm(options: { eps?: number; momentum?: number } = {}): NormFactory {
+  if (options.eps === undefined && options.momentum === undefined) return (m, channels) => nn(m, 'BatchNorm2d', { num_features: channels })
   return (m, channels) => nn(m, 'BatchNorm2d', { num_features: channels, ...options })
 }
 

@@ -105,6 +105,55 @@ function patterns(value: Value, name: string, span: SourceSpan): string[] {
   throw new NnsizeError('argument-type', `\`${name}\` must be a string, a list of strings or \`None\`, got ${typeName(value)} \`${showValue(value)}\`.`, { span })
 }
 
+/** A namespace whose members are made when first read: most programs never look inside `torchvision`. */
+function lazyNamespace(name: string, make: () => Record<string, Value>): Value {
+  let members: Record<string, Value> | undefined
+  return {
+    kind: 'namespace',
+    name,
+    get members() {
+      return (members ??= make())
+    },
+  }
+}
+
+const submodules = ['detection', 'segmentation', 'video', 'optical_flow', 'quantization'] as const
+const apiNames = ['get_model', 'get_model_builder', 'get_model_weights', 'get_weight', 'list_models']
+
+type BareSource = { kind: 'builder' | 'op'; index: number } | { kind: 'api' } | { kind: 'value'; value: Value }
+
+/** What does not depend on the interpreter, worked out once per list of classifiers. */
+interface Plan {
+  builders: TorchvisionBuilder[]
+  qualified: string[]
+  enums: Array<[TorchvisionModule, string, Value]>
+  /** Names usable bare, as after `from torchvision.models import *`: everything of `torchvision.models`, and the names of the sub-modules and `torchvision.ops` that exactly one of them defines. */
+  bare: Array<[string, BareSource]>
+}
+
+const plans = new WeakMap<readonly LayerDefinition[], Plan>()
+
+function planFor(classification: readonly LayerDefinition[]): Plan {
+  let plan = plans.get(classification)
+  if (plan) return plan
+  const builders = torchvisionBuilders(classification)
+  const enums = [...weightsEnums.values()].map((w): [TorchvisionModule, string, Value] => [w.module, w.name, weightsEnumValue(w)])
+  const top = new Map<string, BareSource>()
+  builders.forEach((b, index) => b.module === 'models' && top.set(b.name, { kind: 'builder', index }))
+  for (const [module, name, value] of enums) if (module === 'models') top.set(name, { kind: 'value', value })
+  for (const name of apiNames) top.set(name, { kind: 'api' })
+  const others = new Map<string, BareSource | null>()
+  const offer = (name: string, source: BareSource): void => void others.set(name, others.has(name) ? null : source)
+  builders.forEach((b, index) => b.module !== 'models' && offer(b.name, { kind: 'builder', index }))
+  for (const [module, name, value] of enums) if (module !== 'models') offer(name, { kind: 'value', value })
+  torchvisionOps.forEach((layer, index) => offer(layer.name, { kind: 'op', index }))
+  const bare: Array<[string, BareSource]> = [...top]
+  for (const [name, source] of others) if (source !== null && !top.has(name)) bare.push([name, source])
+  plan = { builders, qualified: builders.map((b) => `${modulePath(b.module)}.${b.name}`), enums, bare }
+  plans.set(classification, plan)
+  return plan
+}
+
 /**
  * Builds the `torchvision` namespace for an interpreter: `torchvision.models.X` for the classifiers,
  * `torchvision.models.detection.X`, `.segmentation.X`, `.video.X`, `.optical_flow.X`,
@@ -113,21 +162,17 @@ function patterns(value: Value, name: string, span: SourceSpan): string[] {
  * `callable` turns a builder or layer definition into the interpreter's callable.
  */
 export function torchvisionNamespace(classification: readonly LayerDefinition[], callable: MakeCallable): TorchvisionNamespace {
-  const builders = torchvisionBuilders(classification)
-  const modules = new Map<TorchvisionModule, Record<string, Value>>()
-  const members = (module: TorchvisionModule): Record<string, Value> => {
-    let found = modules.get(module)
-    if (!found) modules.set(module, (found = {}))
-    return found
-  }
+  const plan = planFor(classification)
+  const builderValues = plan.builders.map((builder, i) => callable(plan.qualified[i]!, builder.definition))
   const callables = new Map<string, CallableValue>()
-  for (const builder of builders) {
-    const value = callable(`${modulePath(builder.module)}.${builder.name}`, builder.definition)
-    members(builder.module)[builder.name] = value
-    callables.set(builder.registered, value)
+  plan.builders.forEach((builder, i) => callables.set(builder.registered, builderValues[i]!))
+  /** The public names of one module: its builders and weights enums (made when the namespace is first read). */
+  const members = (module: TorchvisionModule): Record<string, Value> => {
+    const own: Record<string, Value> = {}
+    plan.builders.forEach((builder, i) => builder.module === module && (own[builder.name] = builderValues[i]!))
+    for (const [m, name, value] of plan.enums) if (m === module) own[name] = value
+    return own
   }
-  for (const weights of weightsEnums.values()) members(weights.module)[weights.name] = weightsEnumValue(weights)
-
   const registered = [...callables.keys()]
   const builderNamed = (value: Value, span: SourceSpan, argName: string): string => {
     if (value.kind === 'callable') {
@@ -151,7 +196,7 @@ export function torchvisionNamespace(classification: readonly LayerDefinition[],
     return { name, rest }
   }
 
-  const api: Record<string, Value> = {
+  const api: Record<string, CallableValue> = {
     get_model: call('torchvision.models.get_model', (args, span) => {
       const { name, rest } = nameArgument('torchvision.models.get_model', args, span)
       return callables.get(builderNamed(name.value, name.valueSpan, 'name'))!.invoke(rest, span)
@@ -194,11 +239,11 @@ export function torchvisionNamespace(classification: readonly LayerDefinition[],
         values[slot] = arg.value
         spans[slot] = arg.valueSpan
       })
-      let names = builders
+      let names = plan.builders
       const module = values['module']!
       if (module.kind !== 'none') {
         const path = module.kind === 'namespace' ? module.name : ''
-        const match = builders.filter((b) => modulePath(b.module) === path)
+        const match = plan.builders.filter((b) => modulePath(b.module) === path)
         if (match.length === 0) throw new NnsizeError('argument-value', `\`module\` must be \`torchvision.models\` or one of its sub-modules, got \`${showValue(module)}\`.`, { span: spans['module'] ?? span })
         names = match
       }
@@ -213,20 +258,21 @@ export function torchvisionNamespace(classification: readonly LayerDefinition[],
     }),
   }
 
-  const namespace = (path: string, own: Record<string, Value>): Value => ({ kind: 'namespace', name: path, members: own })
-  const modelsMembers: Record<string, Value> = { ...members('models'), ...api }
-  for (const module of ['detection', 'segmentation', 'video', 'optical_flow', 'quantization'] as const) modelsMembers[module] = namespace(modulePath(module), members(module))
-  const opsMembers: Record<string, Value> = {}
-  for (const layer of torchvisionOps) opsMembers[layer.name] = callable(`torchvision.ops.${layer.name}`, layer)
-  const torchvision = namespace('torchvision', { models: namespace('torchvision.models', modelsMembers), ops: namespace('torchvision.ops', opsMembers) })
-
-  // Bare names, as after `from torchvision.models import *`: everything of `torchvision.models`, and the
-  // names of the sub-modules and `torchvision.ops` that exactly one of them defines.
-  const bare = new Map<string, Value>(Object.entries({ ...members('models'), ...api }))
-  const others = new Map<string, Value | null>()
-  for (const own of [...(['detection', 'segmentation', 'video', 'optical_flow', 'quantization'] as const).map(members), opsMembers]) {
-    for (const [name, value] of Object.entries(own)) others.set(name, others.has(name) ? null : value)
+  const opsValues = torchvisionOps.map((layer) => callable(`torchvision.ops.${layer.name}`, layer))
+  const torchvision = lazyNamespace('torchvision', () => ({
+    models: lazyNamespace('torchvision.models', () => {
+      const own = members('models')
+      for (const [name, value] of Object.entries(api)) own[name] = value
+      for (const module of submodules) own[module] = lazyNamespace(modulePath(module), () => members(module))
+      return own
+    }),
+    ops: lazyNamespace('torchvision.ops', () => Object.fromEntries(torchvisionOps.map((layer, i) => [layer.name, opsValues[i]!]))),
+  }))
+  const bare = new Map<string, Value>()
+  for (const [name, source] of plan.bare) {
+    if (source.kind === 'value') bare.set(name, source.value)
+    else if (source.kind === 'api') bare.set(name, api[name]!)
+    else bare.set(name, (source.kind === 'builder' ? builderValues : opsValues)[source.index]!)
   }
-  for (const [name, value] of others) if (value !== null && !bare.has(name)) bare.set(name, value)
   return { torchvision, bare, layers: torchvisionOps }
 }

@@ -133,11 +133,10 @@ export function buildResNet(m: ModuleBuilder, kind: 'basic' | 'bottleneck', laye
       dilation *= stride
       stride = 1
     }
-    const shared = { norm, planes, groups: a.groups, base_width: a.width_per_group }
-    const first = block(m, def, { ...shared, inplanes, stride, downsample: stride !== 1 || inplanes !== planes * expansion, dilation: previousDilation })
+    const stage = [block(m, def, { norm, inplanes, planes, stride, downsample: stride !== 1 || inplanes !== planes * expansion, groups: a.groups, base_width: a.width_per_group, dilation: previousDilation })]
     inplanes = planes * expansion
-    const rest = Array.from({ length: blocks - 1 }, () => block(m, def, { ...shared, inplanes, stride: 1, downsample: false, dilation }))
-    return sequential(m, [first, ...rest])
+    for (let i = 1; i < blocks; i++) stage.push(block(m, def, { norm, inplanes, planes, stride: 1, downsample: false, groups: a.groups, base_width: a.width_per_group, dilation }))
+    return sequential(m, stage)
   }
   m.child('layer1', makeLayer(64, layers[0], 1, false))
   m.child('layer2', makeLayer(128, layers[1], 2, dilate[0]))

@@ -16,7 +16,7 @@ import type { WeightsEntry, WeightsInput } from './weights.js'
 
 /** Why a detection model has no forward trace. */
 export const detectionUntraced =
-  'returns a list of detections per image (boxes, labels, scores), whose length depends on the data, so nnsize does not trace it; parameters, buffers and memory without activations are still counted.'
+  'returns a list of detections per image (boxes, labels, scores), whose length depends on the data, so nnsize does not trace it: leave out the input shape, and its parameters, buffers and memory (without activations) are counted.'
 
 /** Arguments every detection builder takes, after its checks: the backbone's weights resolved, the trainable stages counted. */
 export interface DetectionArgs extends BuilderArgs {

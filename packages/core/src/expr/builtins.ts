@@ -11,6 +11,7 @@ import type { ModuleNode } from '../model/module.js'
 import { dtypeAliases, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { didYouMean, suggest } from '../suggest.js'
+import { timmNamespace } from '../zoo/timm/namespace.js'
 import type { EvaluatorHooks, Scope } from './evaluate.js'
 import { showValue, typeName } from './values.js'
 import type { ArgValue, CallableValue, Value } from './values.js'
@@ -252,6 +253,7 @@ export function createGlobals(builtins: Builtins, budget: ConstructionBudget): S
   globals.set('nn', nn)
   globals.set('F', functionalNs)
   globals.set('torchvision', torchvision)
+  globals.set('timm', timmNamespace(lookup, budget))
   globals.set('range', rangeFn)
   globals.set('len', lenFn)
   globals.set('OrderedDict', orderedDict)

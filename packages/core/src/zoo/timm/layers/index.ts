@@ -8,7 +8,7 @@ import { GlobalResponseNorm } from './grn.js'
 import { LayerScale, LayerScale2d } from './layer-scale.js'
 import { ConvMlp, GlobalResponseNormMlp, GluMlp, Mlp, SwiGLU } from './mlp.js'
 import { BatchNormAct2d, GroupNorm1Act, GroupNormAct, LayerNormAct, LayerNormAct2d } from './norm-act.js'
-import { GroupNorm, GroupNorm1, LayerNorm, LayerNorm2d, RmsNorm, RmsNorm2d } from './norm.js'
+import { GroupNorm, GroupNorm1, LayerNorm, LayerNorm2d, RmsNorm, RmsNorm2d, SimpleNorm, SimpleNorm2d } from './norm.js'
 import { PatchEmbed } from './patch-embed.js'
 import {
   AdaptiveAvgMaxPool2d,
@@ -36,6 +36,8 @@ export const timmLayers: readonly LayerDefinition[] = [
   GroupNorm1,
   RmsNorm,
   RmsNorm2d,
+  SimpleNorm,
+  SimpleNorm2d,
   BatchNormAct2d,
   GroupNormAct,
   GroupNorm1Act,

@@ -12,7 +12,7 @@ import { runBase, subclass } from './helpers.js'
  */
 
 /** The names of timm's norm layers (`'layernorm2d'`); `torch_layernorm` is `nn.LayerNorm` itself (eps 1e-5 by default). */
-export type NormName = 'batchnorm2d' | 'batchnorm1d' | 'groupnorm' | 'groupnorm1' | 'layernorm' | 'layernorm2d' | 'rmsnorm' | 'rmsnorm2d' | 'torch_layernorm'
+export type NormName = 'batchnorm2d' | 'batchnorm1d' | 'groupnorm' | 'groupnorm1' | 'layernorm' | 'layernorm2d' | 'rmsnorm' | 'rmsnorm2d' | 'simplenorm' | 'simplenorm2d' | 'torch_layernorm'
 
 /** Keyword arguments a model binds into its norm layer (`partial(nn.BatchNorm2d, eps=1e-3)`). */
 export interface NormOptions {
@@ -42,17 +42,7 @@ const forwardBase = (base: LayerDefinition): ForwardFn<unknown> => (self, inputs
 export const LayerNorm = defineBlock({ name: 'LayerNorm', build() {}, forward: forwardBase(layerNorm) })
 
 /** `LayerNorm2d`: an `nn.LayerNorm` over the channels of an `(N, C, H, W)` tensor, permuted to channels-last and back (views). */
-export const LayerNorm2d = defineBlock({
-  name: 'LayerNorm2d',
-  build() {},
-  forward(self, inputs, ctx) {
-    const x = inputs[0]!
-    if (x.shape.length !== 4) throw ctx.error(`expects a 4-D input (N, C, H, W), got shape ${formatShape(x.shape)}.`)
-    const [n, c, h, w] = x.shape as [number, number, number, number]
-    const y = runBase(layerNorm, self, ctx.view(x, [n, h, w, c]), ctx)
-    return ctx.view(y, [n, c, h, w])
-  },
-})
+export const LayerNorm2d = channelsFirst('LayerNorm2d', layerNorm)
 
 /** timm's `GroupNorm` (an `nn.GroupNorm` taking the channels first, 32 groups by default). */
 export const GroupNorm = defineBlock({ name: 'GroupNorm', build() {}, forward: forwardBase(groupNorm) })
@@ -63,18 +53,29 @@ export const GroupNorm1 = defineBlock({ name: 'GroupNorm1', build() {}, forward:
 /** `RmsNorm`: root-mean-square norm over the last dimension, one `weight`. */
 export const RmsNorm = defineBlock({ name: 'RmsNorm', build() {}, forward: forwardBase(rmsNorm) })
 
+/** A norm over the channels of an `(N, C, H, W)` tensor, run channels-last (`LayerNorm2d`, `RmsNorm2d`). */
+function channelsFirst(name: string, base: LayerDefinition): LayerDefinition {
+  return defineBlock({
+    name,
+    build() {},
+    forward(self, inputs, ctx) {
+      const x = inputs[0]!
+      if (x.shape.length !== 4) throw ctx.error(`expects a 4-D input (N, C, H, W), got shape ${formatShape(x.shape)}.`)
+      const [n, c, h, w] = x.shape as [number, number, number, number]
+      const y = runBase(base, self, ctx.view(x, [n, h, w, c]), ctx)
+      return ctx.view(y, [n, c, h, w])
+    },
+  })
+}
+
 /** `RmsNorm2d`: root-mean-square norm over the channels of an `(N, C, H, W)` tensor. */
-export const RmsNorm2d = defineBlock({
-  name: 'RmsNorm2d',
-  build() {},
-  forward(self, inputs, ctx) {
-    const x = inputs[0]!
-    if (x.shape.length !== 4) throw ctx.error(`expects a 4-D input (N, C, H, W), got shape ${formatShape(x.shape)}.`)
-    const [n, c, h, w] = x.shape as [number, number, number, number]
-    const y = runBase(rmsNorm, self, ctx.view(x, [n, h, w, c]), ctx)
-    return ctx.view(y, [n, c, h, w])
-  },
-})
+export const RmsNorm2d = channelsFirst('RmsNorm2d', rmsNorm)
+
+/** `SimpleNorm`: `x / std(x)` over the last dimension (no mean subtraction), one `weight`. */
+export const SimpleNorm = defineBlock({ name: 'SimpleNorm', build() {}, forward: forwardBase(rmsNorm) })
+
+/** `SimpleNorm2d`: {@link SimpleNorm} over the channels of an `(N, C, H, W)` tensor. */
+export const SimpleNorm2d = channelsFirst('SimpleNorm2d', rmsNorm)
 
 /** The `torch.nn` arguments of a norm layer of `channels` channels (`eps` defaults as in timm's class). */
 export function normBaseArgs(name: NormName, channels: number, o: NormOptions): [string, Record<string, number | boolean | number[]>] {
@@ -93,6 +94,8 @@ export function normBaseArgs(name: NormName, channels: number, o: NormOptions): 
       return ['LayerNorm', { normalized_shape: [channels], eps: o.eps ?? 1e-5, elementwise_affine: o.affine ?? true }]
     case 'rmsnorm':
     case 'rmsnorm2d':
+    case 'simplenorm':
+    case 'simplenorm2d':
       return ['RMSNorm', { normalized_shape: [channels], eps: o.eps ?? 1e-6, elementwise_affine: o.affine ?? true }]
   }
 }
@@ -104,6 +107,8 @@ const normClasses: Partial<Record<NormName, LayerDefinition>> = {
   layernorm2d: LayerNorm2d,
   rmsnorm: RmsNorm,
   rmsnorm2d: RmsNorm2d,
+  simplenorm: SimpleNorm,
+  simplenorm2d: SimpleNorm2d,
 }
 
 /** `get_norm_layer(spec)(channels)`: the norm layer module. */

@@ -1,6 +1,10 @@
 import type { TimmFamily } from './family.js'
 import { convnext } from './convnext.js'
+import { deit, deitDistilled } from './deit.js'
+import { efficientnet } from './efficientnet.js'
+import { mobilenetv3 } from './mobilenetv3.js'
 import { resnet } from './resnet.js'
+import { visionTransformer } from './vision-transformer.js'
 
 /** A family of any argument type, as the registry holds them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -10,4 +14,9 @@ export type AnyFamily = TimmFamily<any>
 export const timmFamilies: readonly AnyFamily[] = [
   resnet,
   convnext,
+  visionTransformer,
+  deit,
+  deitDistilled,
+  efficientnet,
+  mobilenetv3,
 ]

@@ -8,7 +8,9 @@ import type { NormSpec } from './norm.js'
 /**
  * `F.scaled_dot_product_attention(q, k, v)` as PyTorch 2.x runs it in training on CPU (the flash
  * kernel): `2 · B · H · L · S · D` multiply-accumulates; autograd keeps q, k, v, the output and the
- * float32 log-sum-exp of each query row.
+ * float32 log-sum-exp of each query row (keys and values with fewer heads than the queries take the
+ * math path instead, see below). The flash output is laid out `(B, L, H, D)` and returned as a
+ * `(B, H, L, D)` view, so `out.transpose(1, 2).reshape(B, L, H · D)` is a view of it, not a copy.
  */
 export function scaledDotProductAttention(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor): Tensor {
   const [b, h, l, d] = q.shape as [number, number, number, number]
@@ -16,7 +18,14 @@ export function scaledDotProductAttention(ctx: ForwardContext, q: Tensor, k: Ten
   if (k.shape[3] !== d || v.shape[2] !== s) throw ctx.error(`cannot attend with queries ${formatShape(q.shape)}, keys ${formatShape(k.shape)} and values ${formatShape(v.shape)}.`)
   const dv = v.shape[3]!
   ctx.macs(BigInt(b) * BigInt(h) * BigInt(l) * BigInt(s) * BigInt(d + dv))
-  const out = ctx.tensor([b, h, l, dv], q.dtype)
+  if (k.shape[1] !== h || v.shape[1] !== h) {
+    // Keys and values broadcast over the query heads: no fused kernel takes them, so PyTorch runs the
+    // math path, which keeps the scaled queries, the scaled keys and the values expanded to every
+    // head (contiguous copies for the batched products) and the softmax output.
+    ctx.save(ctx.tensor([b, h, l, d], q.dtype), ctx.tensor([b, h, d, s], q.dtype), ctx.tensor([b, h, l, s], q.dtype), ctx.tensor([b, h, s, dv], q.dtype))
+    return ctx.tensor([b, h, l, dv], q.dtype)
+  }
+  const out = ctx.view(ctx.tensor([b, l, h, dv], q.dtype), [b, h, l, dv])
   ctx.save(q, k, v, out, ctx.tensor([b, h, l], 'float32'))
   return out
 }
@@ -64,7 +73,7 @@ export const Attention = defineBlock<AttentionArgs>({
     const q = runChild(self, 'q_norm', view(qkv), ctx)
     const k = runChild(self, 'k_norm', view(qkv), ctx)
     const attended = scaledDotProductAttention(ctx, q, k, view(qkv))
-    let y = ops.copy(ctx, attended, [b, n, heads * headDim])
+    let y = ctx.view(attended, [b, n, heads * headDim])
     y = runChild(self, 'norm', y, ctx)
     y = runChild(self, 'proj', y, ctx)
     return runChild(self, 'proj_drop', y, ctx)

@@ -3,6 +3,8 @@ import { applyPad } from '../../../layers/padding.js'
 import type { LayerDefinition, ModuleBuilder } from '../../../layers/define-layer.js'
 import type { ModuleNode } from '../../../model/module.js'
 import type { ForwardContext, Tensor } from '../../../forward/trace.js'
+import { formatShape, numel } from '../../../tensor/shape.js'
+import * as ops from '../../torchvision/ops.js'
 import { defineBlock, nn, block, runChild } from '../../torchvision/core.js'
 import type { PyArg } from '../../torchvision/core.js'
 import { createAa } from './pool.js'
@@ -56,6 +58,59 @@ export const ScaledStdConv2d = defineBlock({ name: 'ScaledStdConv2d', build() {}
 /** `ScaledStdConv2dSame`: {@link ScaledStdConv2d} with TensorFlow `SAME` padding. */
 export const ScaledStdConv2dSame = defineBlock({ name: 'ScaledStdConv2dSame', build() {}, forward: sameConvForward })
 
+/** timm's `_split_channels`: equal parts, the remainder added to the first. */
+export function splitChannels(channels: number, groups: number): number[] {
+  const split = new Array<number>(groups).fill(Math.floor(channels / groups))
+  split[0]! += channels - split.reduce((s, c) => s + c, 0)
+  return split
+}
+
+/** `MixedConv2d` (MixNet): a `ModuleDict` of convolutions, one per kernel size, over splits of the channels; outputs concatenated. */
+export const MixedConv2d = defineBlock<{ in_splits: number[]; out_splits: number[] }>({
+  name: 'MixedConv2d',
+  build() {},
+  forward(self, inputs, ctx) {
+    const x = inputs[0]!
+    const outs: Tensor[] = []
+    let offset = 0
+    for (const [i, [name, conv]] of [...self.children.entries()].entries()) {
+      const width = self.args.in_splits[i]!
+      const part = ctx.view(x, [x.shape[0]!, width, ...x.shape.slice(2)])
+      offset += width
+      outs.push(ctx.run(conv!, [part], name)[0]!)
+    }
+    if (offset !== x.shape[1]) throw ctx.error(`expects ${offset} input channels, got shape ${formatShape(x.shape)}.`)
+    return ops.cat(ctx, outs, 1)
+  },
+})
+
+/**
+ * `CondConv2d`: `num_experts` convolution kernels mixed per sample by routing weights; `weight` is
+ * `(experts, out × in/groups × k × k)`. The forward makes each sample's kernel (`routing @ weight`,
+ * kept for backward with the input) and runs one grouped convolution over the batch.
+ */
+export const CondConv2d = defineBlock<{ in_channels: number; out_channels: number; kernel_size: number; stride: number; padding: number; dilation: number; groups: number; num_experts: number; bias: boolean }>({
+  name: 'CondConv2d',
+  build(a, m) {
+    m.param('weight', [a.num_experts, a.out_channels * (a.in_channels / a.groups) * a.kernel_size * a.kernel_size])
+    if (a.bias) m.param('bias', [a.num_experts, a.out_channels])
+    else m.none('bias')
+  },
+  forward(self, inputs, ctx) {
+    const x = inputs[0]!
+    const a = self.args
+    const [n, , h, w] = x.shape as [number, number, number, number]
+    const extent = a.dilation * (a.kernel_size - 1) + 1
+    const out = [n, a.out_channels, Math.floor((h + 2 * a.padding - extent) / a.stride) + 1, Math.floor((w + 2 * a.padding - extent) / a.stride) + 1]
+    const kernel = a.out_channels * (a.in_channels / a.groups) * a.kernel_size * a.kernel_size
+    ctx.macs(BigInt(n) * BigInt(a.num_experts) * BigInt(kernel))
+    ctx.macs(numel(out) * BigInt((a.in_channels / a.groups) * a.kernel_size * a.kernel_size))
+    ctx.save(x, ctx.tensor([n, kernel], x.dtype))
+    if (a.bias) ctx.tensor([n, a.out_channels], x.dtype)
+    return ctx.tensor(out, x.dtype)
+  },
+})
+
 /** Options of {@link createConv2d} (timm's keyword arguments; `bias` defaults to false there). */
 export interface ConvOptions {
   stride?: number
@@ -64,6 +119,8 @@ export interface ConvOptions {
   groups?: number
   depthwise?: boolean
   bias?: boolean
+  /** `CondConv2d` with this many experts. */
+  num_experts?: number
 }
 
 /** `get_padding_value`: the symmetric padding, and whether `SAME` padding depends on the input. */
@@ -74,12 +131,28 @@ export function paddingValue(padding: PadType, kernel: number, stride: number, d
   return [getPadding(kernel, stride, dilation), false]
 }
 
-/** `create_conv2d(in, out, kernel, ...)`: `nn.Conv2d`, or `Conv2dSame` where `SAME` padding is dynamic. */
-export function createConv2d(m: ModuleBuilder, inChannels: number, outChannels: number, kernel: number, o: ConvOptions = {}): ModuleNode {
+/**
+ * `create_conv2d(in, out, kernel, ...)`: `nn.Conv2d`, or `Conv2dSame` where `SAME` padding is
+ * dynamic, `MixedConv2d` for a list of kernel sizes, `CondConv2d` with experts.
+ */
+export function createConv2d(m: ModuleBuilder, inChannels: number, outChannels: number, kernel: number | readonly number[], o: ConvOptions = {}): ModuleNode {
   const stride = o.stride ?? 1
   const dilation = o.dilation ?? 1
+  if (typeof kernel !== 'number') {
+    const depthwise = o.depthwise || (o.groups !== undefined && o.groups === inChannels)
+    const inSplits = splitChannels(inChannels, kernel.length)
+    const outSplits = splitChannels(outChannels, kernel.length)
+    const node = block(m, MixedConv2d, { in_splits: inSplits, out_splits: outSplits })
+    kernel.forEach((k, i) => {
+      node.children.set(String(i), createConv2d(m, inSplits[i]!, outSplits[i]!, k, { stride, dilation, padding: o.padding ?? '', groups: depthwise ? inSplits[i]! : 1, bias: o.bias ?? false }))
+    })
+    return node
+  }
   const groups = o.depthwise ? inChannels : (o.groups ?? 1)
   const [padding, dynamic] = paddingValue(o.padding ?? '', kernel, stride, dilation)
+  if (o.num_experts) {
+    return block(m, CondConv2d, { in_channels: inChannels, out_channels: outChannels, kernel_size: kernel, stride, padding: dynamic ? 0 : padding, dilation, groups, num_experts: o.num_experts, bias: o.bias ?? false })
+  }
   const args: Record<string, PyArg> = { in_channels: inChannels, out_channels: outChannels, kernel_size: kernel, stride, padding, dilation, groups, bias: o.bias ?? false }
   return dynamic ? subclass(m, 'Conv2d', args, Conv2dSame) : nn(m, 'Conv2d', args)
 }
@@ -124,7 +197,7 @@ export function createStdConv2d(m: ModuleBuilder, inChannels: number, outChannel
 export interface ConvNormActArgs extends ConvOptions {
   in_channels: number
   out_channels: number
-  kernel_size: number
+  kernel_size: number | readonly number[]
   norm?: NormSpec
   /** The activation and `apply_act`/`inplace` of the norm layer; `act: null` for none. */
   normAct?: NormActOptions

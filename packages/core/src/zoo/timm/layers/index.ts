@@ -2,7 +2,7 @@ import type { LayerDefinition } from '../../../layers/define-layer.js'
 import { QuickGELU } from './activations.js'
 import { Attention } from './attention.js'
 import { ClassifierHead, NormMlpClassifierHead } from './classifier.js'
-import { Conv2dSame, ConvNormAct, ScaledStdConv2d, ScaledStdConv2dSame, StdConv2d, StdConv2dSame } from './conv.js'
+import { CondConv2d, Conv2dSame, ConvNormAct, MixedConv2d, ScaledStdConv2d, ScaledStdConv2dSame, StdConv2d, StdConv2dSame } from './conv.js'
 import { DropPath } from './drop.js'
 import { GlobalResponseNorm } from './grn.js'
 import { LayerScale, LayerScale2d } from './layer-scale.js'
@@ -49,6 +49,8 @@ export const timmLayers: readonly LayerDefinition[] = [
   ScaledStdConv2d,
   ScaledStdConv2dSame,
   ConvNormAct,
+  MixedConv2d,
+  CondConv2d,
   SelectAdaptivePool2d,
   FastAdaptiveAvgPool,
   FastAdaptiveMaxPool,

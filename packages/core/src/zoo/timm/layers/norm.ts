@@ -20,6 +20,8 @@ export interface NormOptions {
   momentum?: number
   affine?: boolean
   num_groups?: number
+  /** `GroupNormAct`'s channels per group (overrides `num_groups`). */
+  group_size?: number
 }
 
 /** A norm layer: its name, or its name with bound keyword arguments. */
@@ -84,7 +86,7 @@ export function normBaseArgs(name: NormName, channels: number, o: NormOptions): 
     case 'batchnorm1d':
       return [name === 'batchnorm2d' ? 'BatchNorm2d' : 'BatchNorm1d', { num_features: channels, eps: o.eps ?? 1e-5, momentum: o.momentum ?? 0.1, affine: o.affine ?? true }]
     case 'groupnorm':
-      return ['GroupNorm', { num_groups: o.num_groups ?? 32, num_channels: channels, eps: o.eps ?? 1e-5, affine: o.affine ?? true }]
+      return ['GroupNorm', { num_groups: o.group_size ? channels / o.group_size : (o.num_groups ?? 32), num_channels: channels, eps: o.eps ?? 1e-5, affine: o.affine ?? true }]
     case 'groupnorm1':
       return ['GroupNorm', { num_groups: 1, num_channels: channels, eps: o.eps ?? 1e-5, affine: o.affine ?? true }]
     case 'layernorm':

@@ -4,7 +4,7 @@
 
 MODULES: comma-separated timm modules (`resnet,convnext,...`); FULL: comma-separated models whose
 whole listings are kept. Each model is built with `timm.create_model(name, pretrained=False)` on
-the meta device. `structure.jsonl` holds, per model, the parameter and buffer totals and the count
+the meta device (on the CPU where the meta device lacks an op, as for RegNet). `structure.jsonl` holds, per model, the parameter and buffer totals and the count
 and hash of four listings (`listings`); `listings.jsonl` the listings themselves for the FULL models:
 
 - state_dict:  `name:shape:dtype` in `state_dict()` order
@@ -51,7 +51,11 @@ def main():
     names = [n for n in timm.list_models() if _registry._model_to_module[n] in modules]
     with open('structure.jsonl', 'w') as out, open('listings.jsonl', 'w') as whole:
         for name in names:
-            with torch.device('meta'):
+            try:
+                with torch.device('meta'):
+                    model = timm.create_model(name, pretrained=False)
+            except NotImplementedError:
+                # RegNet computes its widths with an op the meta device lacks: build it on the CPU.
                 model = timm.create_model(name, pretrained=False)
             lists = listings(model)
             record = {

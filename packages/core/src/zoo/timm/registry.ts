@@ -4,6 +4,7 @@ import { deit, deitDistilled } from './deit.js'
 import { efficientnet } from './efficientnet.js'
 import { mobilenetv3 } from './mobilenetv3.js'
 import { resnet } from './resnet.js'
+import { swinTransformer, swinTransformerV2 } from './swin.js'
 import { visionTransformer } from './vision-transformer.js'
 
 /** A family of any argument type, as the registry holds them. */
@@ -19,4 +20,6 @@ export const timmFamilies: readonly AnyFamily[] = [
   deitDistilled,
   efficientnet,
   mobilenetv3,
+  swinTransformer,
+  swinTransformerV2,
 ]

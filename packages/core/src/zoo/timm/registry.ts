@@ -1,10 +1,13 @@
 import type { TimmFamily } from './family.js'
 import { convnext } from './convnext.js'
 import { deit, deitDistilled } from './deit.js'
+import { densenet } from './densenet.js'
 import { efficientnet } from './efficientnet.js'
+import { inceptionResnetV2, inceptionV3 } from './inception.js'
 import { mobilenetv3 } from './mobilenetv3.js'
 import { resnet } from './resnet.js'
 import { swinTransformer, swinTransformerV2 } from './swin.js'
+import { vgg } from './vgg.js'
 import { visionTransformer } from './vision-transformer.js'
 
 /** A family of any argument type, as the registry holds them. */
@@ -22,4 +25,8 @@ export const timmFamilies: readonly AnyFamily[] = [
   mobilenetv3,
   swinTransformer,
   swinTransformerV2,
+  vgg,
+  densenet,
+  inceptionV3,
+  inceptionResnetV2,
 ]

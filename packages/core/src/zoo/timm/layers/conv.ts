@@ -203,6 +203,9 @@ export interface ConvNormActArgs extends ConvOptions {
   normAct?: NormActOptions
   applyNorm?: boolean
   aa?: AaName | null
+  /** A `(h, w)` kernel (`kernel_size=(1, 7)`), with its `(h, w)` padding: an `nn.Conv2d` with these. */
+  kernel_hw?: readonly [number, number]
+  padding_hw?: readonly [number, number]
 }
 
 /** `ConvNormAct`: `conv` (`create_conv2d`), `bn` (a norm + activation layer, or an empty `nn.Sequential`), `aa` when anti-aliased. */
@@ -211,7 +214,12 @@ export const ConvNormAct = defineBlock<ConvNormActArgs>({
   build(a, m) {
     const stride = a.stride ?? 1
     const useAa = a.aa !== undefined && a.aa !== null && stride > 1
-    m.child('conv', createConv2d(m, a.in_channels, a.out_channels, a.kernel_size, { ...a, stride: useAa ? 1 : stride }))
+    m.child(
+      'conv',
+      a.kernel_hw
+        ? nn(m, 'Conv2d', { in_channels: a.in_channels, out_channels: a.out_channels, kernel_size: [...a.kernel_hw], stride: useAa ? 1 : stride, padding: [...(a.padding_hw ?? [0, 0])], dilation: a.dilation ?? 1, groups: a.groups ?? 1, bias: a.bias ?? false })
+        : createConv2d(m, a.in_channels, a.out_channels, a.kernel_size, { ...a, stride: useAa ? 1 : stride }),
+    )
     m.child('bn', a.applyNorm === false ? nn(m, 'Sequential') : createNormAct(m, a.norm ?? 'batchnorm2d', a.out_channels, a.normAct ?? {}))
     if (useAa) m.child('aa', createAa(m, a.aa!, a.out_channels, stride))
   },

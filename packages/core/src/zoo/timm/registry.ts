@@ -5,6 +5,7 @@ import { densenet } from './densenet.js'
 import { efficientnet } from './efficientnet.js'
 import { inceptionResnetV2, inceptionV3 } from './inception.js'
 import { mobilenetv3 } from './mobilenetv3.js'
+import { regnet } from './regnet.js'
 import { resnet } from './resnet.js'
 import { swinTransformer, swinTransformerV2 } from './swin.js'
 import { vgg } from './vgg.js'
@@ -29,4 +30,5 @@ export const timmFamilies: readonly AnyFamily[] = [
   densenet,
   inceptionV3,
   inceptionResnetV2,
+  regnet,
 ]

@@ -147,7 +147,7 @@ export interface BuilderArgs {
 interface MadeBlock extends BlockArgs {
   in_chs: number
   dilation: number
-  act: ActName
+  act: ActName | null
   drop_path: number
   /** The SE layer's reduction ratio after the builder's adjustments; 0 for none. */
   se_rd_ratio: number
@@ -175,7 +175,7 @@ export const SqueezeExcite = defineBlock<{ in_chs: number; rd_ratio: number; act
 })
 
 function se(m: ModuleBuilder, b: MadeBlock, channels: number): ModuleNode {
-  return b.se_rd_ratio ? block(m, SqueezeExcite, { in_chs: channels, rd_ratio: b.se_rd_ratio, act: b.act, se: b.model.se }) : nn(m, 'Identity')
+  return b.se_rd_ratio ? block(m, SqueezeExcite, { in_chs: channels, rd_ratio: b.se_rd_ratio, act: b.act ?? 'relu', se: b.model.se }) : nn(m, 'Identity')
 }
 
 function normAct(m: ModuleBuilder, b: MadeBlock, channels: number, applyAct = true): ModuleNode {
@@ -196,7 +196,7 @@ function residual(self: ModuleNode & { args: { has_skip: boolean } }, names: rea
 type Made = MadeBlock & { has_skip: boolean }
 
 /** `ConvBnAct`: `conv`, `bn1` (norm + activation), `aa`, `drop_path`. */
-const ConvBnAct = defineBlock<Made>({
+export const ConvBnAct = defineBlock<Made>({
   name: 'ConvBnAct',
   build(b, m) {
     const useAa = b.model.aa !== null && b.stride > 1
@@ -207,6 +207,12 @@ const ConvBnAct = defineBlock<Made>({
   },
   forward: (self, inputs, ctx) => residual(self, ['conv', 'bn1', 'aa'], inputs, ctx),
 })
+
+/** `ConvBnAct(in_chs, out_chs, kernel_size, stride, group_size=0, pad_type='', act_layer=...)` outside a block string (GhostNet). */
+export function convBnAct(m: ModuleBuilder, o: { in_chs: number; out_chs: number; kernel: number; stride?: number; group_size?: number; pad_type?: PadType; act: ActName | null }): ModuleNode {
+  const model: BuilderArgs = { pad_type: o.pad_type ?? '', norm: 'batchnorm2d', aa: null, se: {}, se_from_exp: false, layer_scale_init_value: null }
+  return block(m, ConvBnAct, { block_type: 'cn', in_chs: o.in_chs, out_chs: o.out_chs, kernel: o.kernel, stride: o.stride ?? 1, dilation: 1, group_size: o.group_size ?? 0, act: o.act, drop_path: 0, se_rd_ratio: 0, s2d: 0, model, has_skip: false })
+}
 
 function s2dStem(m: ModuleBuilder, b: MadeBlock): [number, number | number[], PadType] {
   if (b.s2d !== 1) return [b.in_chs, b.kernel!, b.model.pad_type]

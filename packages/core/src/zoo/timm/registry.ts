@@ -2,11 +2,14 @@ import type { TimmFamily } from './family.js'
 import { convnext } from './convnext.js'
 import { deit, deitDistilled } from './deit.js'
 import { densenet } from './densenet.js'
+import { dla } from './dla.js'
 import { efficientnet } from './efficientnet.js'
+import { ghostnet } from './ghostnet.js'
 import { inceptionResnetV2, inceptionV3 } from './inception.js'
 import { mobilenetv3 } from './mobilenetv3.js'
 import { regnet } from './regnet.js'
 import { resnet } from './resnet.js'
+import { rexnet } from './rexnet.js'
 import { swinTransformer, swinTransformerV2 } from './swin.js'
 import { vgg } from './vgg.js'
 import { visionTransformer } from './vision-transformer.js'
@@ -31,4 +34,7 @@ export const timmFamilies: readonly AnyFamily[] = [
   inceptionV3,
   inceptionResnetV2,
   regnet,
+  dla,
+  ghostnet,
+  rexnet,
 ]

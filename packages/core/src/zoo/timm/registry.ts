@@ -1,5 +1,6 @@
 import type { TimmFamily } from './family.js'
 import { convnext } from './convnext.js'
+import { cspnet } from './cspnet.js'
 import { deit, deitDistilled } from './deit.js'
 import { densenet } from './densenet.js'
 import { dla } from './dla.js'
@@ -37,4 +38,5 @@ export const timmFamilies: readonly AnyFamily[] = [
   dla,
   ghostnet,
   rexnet,
+  cspnet,
 ]

@@ -7,6 +7,7 @@ import { dla } from './dla.js'
 import { efficientnet } from './efficientnet.js'
 import { ghostnet } from './ghostnet.js'
 import { inceptionResnetV2, inceptionV3 } from './inception.js'
+import { metaformer } from './metaformer.js'
 import { mobilenetv3 } from './mobilenetv3.js'
 import { regnet } from './regnet.js'
 import { resnet } from './resnet.js'
@@ -39,4 +40,5 @@ export const timmFamilies: readonly AnyFamily[] = [
   ghostnet,
   rexnet,
   cspnet,
+  metaformer,
 ]

@@ -1,10 +1,12 @@
 import type { TimmFamily } from './family.js'
+import { beit } from './beit.js'
 import { convnext } from './convnext.js'
 import { cspnet } from './cspnet.js'
 import { deit, deitDistilled } from './deit.js'
 import { densenet } from './densenet.js'
 import { dla } from './dla.js'
 import { efficientnet } from './efficientnet.js'
+import { eva } from './eva.js'
 import { ghostnet } from './ghostnet.js'
 import { inceptionResnetV2, inceptionV3 } from './inception.js'
 import { metaformer } from './metaformer.js'
@@ -41,4 +43,6 @@ export const timmFamilies: readonly AnyFamily[] = [
   rexnet,
   cspnet,
   metaformer,
+  beit,
+  eva,
 ]

@@ -1,5 +1,7 @@
 import type { TimmFamily } from './family.js'
 import { beit } from './beit.js'
+import { cait } from './cait.js'
+import { convmixer } from './convmixer.js'
 import { convnext } from './convnext.js'
 import { cspnet } from './cspnet.js'
 import { deit, deitDistilled } from './deit.js'
@@ -10,6 +12,7 @@ import { eva } from './eva.js'
 import { ghostnet } from './ghostnet.js'
 import { inceptionResnetV2, inceptionV3 } from './inception.js'
 import { metaformer } from './metaformer.js'
+import { mlpMixer } from './mlp-mixer.js'
 import { mobilenetv3 } from './mobilenetv3.js'
 import { regnet } from './regnet.js'
 import { resnet } from './resnet.js'
@@ -45,4 +48,7 @@ export const timmFamilies: readonly AnyFamily[] = [
   metaformer,
   beit,
   eva,
+  cait,
+  convmixer,
+  mlpMixer,
 ]

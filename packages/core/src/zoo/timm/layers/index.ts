@@ -6,7 +6,7 @@ import { CondConv2d, Conv2dSame, ConvNormAct, MixedConv2d, ScaledStdConv2d, Scal
 import { DropPath } from './drop.js'
 import { GlobalResponseNorm } from './grn.js'
 import { LayerScale, LayerScale2d } from './layer-scale.js'
-import { ConvMlp, GlobalResponseNormMlp, GluMlp, Mlp, SwiGLU } from './mlp.js'
+import { ConvMlp, GatedMlp, GlobalResponseNormMlp, GluMlp, Mlp, SwiGLU } from './mlp.js'
 import { BatchNormAct2d, GroupNorm1Act, GroupNormAct, LayerNormAct, LayerNormAct2d } from './norm-act.js'
 import { GroupNorm, GroupNorm1, LayerNorm, LayerNorm2d, RmsNorm, RmsNorm2d, SimpleNorm, SimpleNorm2d } from './norm.js'
 import { PatchEmbed } from './patch-embed.js'
@@ -71,6 +71,7 @@ export const timmLayers: readonly LayerDefinition[] = [
   SwiGLU,
   ConvMlp,
   GlobalResponseNormMlp,
+  GatedMlp,
   Attention,
   PatchEmbed,
   LayerScale,

@@ -29,6 +29,8 @@ export interface MlpArgs {
   gate_last?: boolean
   /** `SwiGLU`: round the hidden width up to a multiple of this. */
   align_to?: number
+  /** `GatedMlp`: the gate layer on the hidden features (it halves them), e.g. gMLP's spatial gating unit. */
+  gate?: (m: ModuleBuilder, hidden: number) => ModuleNode
 }
 
 function two<T>(value: T | readonly [T, T]): [T, T] {
@@ -146,8 +148,32 @@ export const GlobalResponseNormMlp = defineBlock<MlpArgs>({
   forward: (self, inputs, ctx) => runAll(self, ['fc1', 'act', 'drop1', 'grn', 'fc2', 'drop2'], inputs[0]!, ctx),
 })
 
+/** `GatedMlp` (gMLP): `fc1`, `act`, `drop1`, `gate` (halving the width), `norm`, `fc2`, `drop2`. */
+export const GatedMlp = defineBlock<MlpArgs>({
+  name: 'GatedMlp',
+  build(a, m) {
+    const out = a.out_features || a.in_features
+    let hidden = a.hidden_features || a.in_features
+    const bias = two(a.bias ?? true)
+    const drop = two(a.drop ?? 0)
+    m.child('fc1', nn(m, 'Linear', { in_features: a.in_features, out_features: hidden, bias: bias[0] }))
+    m.child('act', createAct(m, a.act ?? 'gelu'))
+    m.child('drop1', nn(m, 'Dropout', { p: drop[0] }))
+    if (a.gate) {
+      m.child('gate', a.gate(m, hidden))
+      hidden = Math.floor(hidden / 2)
+    } else {
+      m.child('gate', nn(m, 'Identity'))
+    }
+    m.child('norm', a.norm ? createNorm(m, a.norm, hidden) : nn(m, 'Identity'))
+    m.child('fc2', nn(m, 'Linear', { in_features: hidden, out_features: out, bias: bias[1] }))
+    m.child('drop2', nn(m, 'Dropout', { p: drop[1] }))
+  },
+  forward: (self, inputs, ctx) => runAll(self, ['fc1', 'act', 'drop1', 'gate', 'norm', 'fc2', 'drop2'], inputs[0]!, ctx),
+})
+
 /** The MLP classes by name. */
-export const mlpClasses = { Mlp, GluMlp, SwiGLU, ConvMlp, GlobalResponseNormMlp } as const
+export const mlpClasses = { Mlp, GluMlp, SwiGLU, ConvMlp, GlobalResponseNormMlp, GatedMlp } as const
 
 /** The name of an MLP class. */
 export type MlpClass = keyof typeof mlpClasses

@@ -14,6 +14,7 @@ import { inceptionResnetV2, inceptionV3 } from './inception.js'
 import { metaformer } from './metaformer.js'
 import { mlpMixer } from './mlp-mixer.js'
 import { mobilenetv3 } from './mobilenetv3.js'
+import { mobilevit } from './mobilevit.js'
 import { regnet } from './regnet.js'
 import { resnet } from './resnet.js'
 import { rexnet } from './rexnet.js'
@@ -51,4 +52,5 @@ export const timmFamilies: readonly AnyFamily[] = [
   cait,
   convmixer,
   mlpMixer,
+  mobilevit,
 ]

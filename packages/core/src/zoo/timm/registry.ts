@@ -15,6 +15,7 @@ import { metaformer } from './metaformer.js'
 import { mlpMixer } from './mlp-mixer.js'
 import { mobilenetv3 } from './mobilenetv3.js'
 import { mobilevit } from './mobilevit.js'
+import { nfnet } from './nfnet.js'
 import { regnet } from './regnet.js'
 import { resnet } from './resnet.js'
 import { rexnet } from './rexnet.js'
@@ -53,4 +54,5 @@ export const timmFamilies: readonly AnyFamily[] = [
   convmixer,
   mlpMixer,
   mobilevit,
+  nfnet,
 ]

@@ -15,6 +15,7 @@ import { metaformer } from './metaformer.js'
 import { mlpMixer } from './mlp-mixer.js'
 import { mobilenetv3 } from './mobilenetv3.js'
 import { mobilevit } from './mobilevit.js'
+import { maxxvit } from './maxxvit.js'
 import { nfnet } from './nfnet.js'
 import { regnet } from './regnet.js'
 import { resnet } from './resnet.js'
@@ -55,4 +56,5 @@ export const timmFamilies: readonly AnyFamily[] = [
   mlpMixer,
   mobilevit,
   nfnet,
+  maxxvit,
 ]

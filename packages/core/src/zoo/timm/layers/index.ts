@@ -22,6 +22,7 @@ import {
   MaxPool2dSame,
   SelectAdaptivePool2d,
 } from './pool.js'
+import { RelPosBias, RelPosBiasTf, RelPosMlp } from './pos-embed-rel.js'
 import { EcaModule, EffectiveSEModule, SEModule } from './squeeze-excite.js'
 
 /**
@@ -78,4 +79,7 @@ export const timmLayers: readonly LayerDefinition[] = [
   LayerScale2d,
   DropPath,
   GlobalResponseNorm,
+  RelPosBias,
+  RelPosMlp,
+  RelPosBiasTf,
 ] as readonly LayerDefinition[]

@@ -233,6 +233,18 @@ export const pretrainedTags: Readonly<Record<string, string>> = {
   eva_giant_patch14_clip_224: 'laion400m:1024@224 merged2b:1024@224',
   eva_large_patch14_196: 'in22k_ft_in22k_in1k@196 in22k_ft_in1k@196',
   eva_large_patch14_336: 'in22k_ft_in22k_in1k@336 in22k_ft_in1k@336',
+  fastvit_ma36: 'apple_in1k apple_dist_in1k',
+  fastvit_mci0: 'apple_mclip:512 apple_mclip2_dfndr2b:512',
+  fastvit_mci1: 'apple_mclip:512',
+  fastvit_mci2: 'apple_mclip:512 apple_mclip2_dfndr2b:512',
+  fastvit_mci3: 'apple_mclip2_dfndr2b:768',
+  fastvit_mci4: 'apple_mclip2_dfndr2b:768',
+  fastvit_s12: 'apple_in1k apple_dist_in1k',
+  fastvit_sa12: 'apple_in1k apple_dist_in1k',
+  fastvit_sa24: 'apple_in1k apple_dist_in1k',
+  fastvit_sa36: 'apple_in1k apple_dist_in1k',
+  fastvit_t8: 'apple_in1k apple_dist_in1k',
+  fastvit_t12: 'apple_in1k apple_dist_in1k',
   fbnetc_100: 'rmsp_in1k',
   fbnetv3_b: 'ra2_in1k',
   fbnetv3_d: 'ra2_in1k',
@@ -776,6 +788,9 @@ export const pretrainedTags: Readonly<Record<string, string>> = {
 
 /** Hugging Face Hub repositories outside the `timm` organisation that hold a timm model's weights (`hf-hub:<repo>`), with the model and tag. */
 export const hubAliases: Readonly<Record<string, string>> = {
+  'apple/mobileclip_s0_timm': 'fastvit_mci0.apple_mclip',
+  'apple/mobileclip_s1_timm': 'fastvit_mci1.apple_mclip',
+  'apple/mobileclip_s2_timm': 'fastvit_mci2.apple_mclip',
   'belfner/vit_base_patch16_lingbot.robbyant': 'vit_base_patch16_lingbot.robbyant',
   'belfner/vit_giant_patch16_lingbot.robbyant': 'vit_giant_patch16_lingbot.robbyant',
   'belfner/vit_large_patch16_lingbot.robbyant': 'vit_large_patch16_lingbot.robbyant',

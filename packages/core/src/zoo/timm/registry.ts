@@ -9,6 +9,7 @@ import { densenet } from './densenet.js'
 import { dla } from './dla.js'
 import { efficientnet } from './efficientnet.js'
 import { eva } from './eva.js'
+import { fastvit } from './fastvit.js'
 import { ghostnet } from './ghostnet.js'
 import { inceptionResnetV2, inceptionV3 } from './inception.js'
 import { metaformer } from './metaformer.js'
@@ -57,4 +58,5 @@ export const timmFamilies: readonly AnyFamily[] = [
   mobilevit,
   nfnet,
   maxxvit,
+  fastvit,
 ]

@@ -1,13 +1,9 @@
-import type { ModuleBuilder } from '../../layers/define-layer.js'
-import type { ModuleNode } from '../../model/module.js'
-import { block, defineBlock, nn, roundHalfEven, sequential } from '../torchvision/core.js'
+import { block, defineBlock, nn, sequential } from '../torchvision/core.js'
+import { BottleneckBlock, buildByobNet, byobDefaults, byoConvNormAct, byoGroups } from './byobnet.js'
+import type { ByoBlockArgs, ByobNetArgs } from './byobnet.js'
 import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
-import type { CommonArgs } from './family.js'
 import type { ActName } from './layers/activations.js'
-import { createAct } from './layers/activations.js'
-import { classifierHead } from './layers/classifier.js'
-import { convNormAct } from './layers/conv.js'
-import { DropPath, dropPathOrIdentity, dropPathRates } from './layers/drop.js'
+import { DropPath } from './layers/drop.js'
 import { makeDivisible } from './layers/helpers.js'
 import { ConvMlp } from './layers/mlp.js'
 import { createNorm } from './layers/norm.js'
@@ -21,75 +17,20 @@ import { Block } from './vision-transformer.js'
 
 const noForward = forwardNotModelled('MobileViT')
 
-/** One `ByoBlockCfg`: block type, repeats `d`, channels `c`, stride `s`, group size `gs`, bottleneck ratio `br` and its own keyword arguments. */
-export interface ByoBlockCfg {
-  type: 'bottle' | 'mobilevit' | 'mobilevit2'
-  d: number
-  c: number
-  s: number
-  gs: number | null
-  br: number
-  block_kwargs: { bottle_in?: boolean; linear_out?: boolean; transformer_dim?: number; transformer_depth?: number; patch_size?: number; mlp_ratio?: number }
-}
-
-/** The `ByoModelCfg` fields these models use. */
-export interface ByoModelCfg {
-  blocks: ReadonlyArray<ByoBlockCfg | readonly ByoBlockCfg[]>
-  stem_chs: number
-  width_factor: number
-  num_features: number
-  act_layer: ActName
-}
-
-interface BlockArgs {
-  in_chs: number
-  out_chs: number
-  stride: number
-  group_size: number | null
-  bottle_ratio: number
-  drop_path: number
-  act: ActName
-  kwargs: ByoBlockCfg['block_kwargs']
-}
-
-const groups = (groupSize: number | null, channels: number): number => (groupSize ? channels / groupSize : 1)
-
-function cna(m: ModuleBuilder, act: ActName, inCh: number, outCh: number, kernel: number, extra: { stride?: number; groups?: number; applyAct?: boolean } = {}): ModuleNode {
-  return convNormAct(m, { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride: extra.stride ?? 1, groups: extra.groups ?? 1, norm: 'batchnorm2d', normAct: { act, applyAct: extra.applyAct ?? true } })
-}
-
-/** ByobNet's `BottleneckBlock`: 1×1, grouped k×k, 1×1, shortcut (none when the shape changes and `downsample=''`). */
-const BottleneckBlock = defineBlock<BlockArgs>({
-  name: 'BottleneckBlock',
-  build(b, m) {
-    const mid = makeDivisible((b.kwargs.bottle_in ? b.in_chs : b.out_chs) * b.bottle_ratio)
-    if (b.in_chs === b.out_chs && b.stride === 1) m.child('shortcut', nn(m, 'Identity'))
-    m.child('conv1_1x1', cna(m, b.act, b.in_chs, mid, 1))
-    m.child('conv2_kxk', cna(m, b.act, mid, mid, 3, { stride: b.stride, groups: groups(b.group_size, mid) }))
-    m.child('conv2b_kxk', nn(m, 'Identity'))
-    m.child('attn', nn(m, 'Identity'))
-    m.child('conv3_1x1', cna(m, b.act, mid, b.out_chs, 1, { applyAct: false }))
-    m.child('attn_last', nn(m, 'Identity'))
-    m.child('drop_path', dropPathOrIdentity(m, b.drop_path))
-    m.child('act', b.kwargs.linear_out ? nn(m, 'Identity') : createAct(m, b.act, true)!)
-  },
-  forward: noForward,
-})
-
 /** `MobileVitBlock`: local k×k and 1×1 convolutions, ViT blocks over unfolded patches, a norm, projection and fusion convolutions. */
-const MobileVitBlock = defineBlock<BlockArgs>({
+const MobileVitBlock = defineBlock<ByoBlockArgs>({
   name: 'MobileVitBlock',
   build(b, m) {
     const dim = b.kwargs.transformer_dim ?? makeDivisible(b.bottle_ratio * b.in_chs)
-    m.child('conv_kxk', cna(m, b.act, b.in_chs, b.in_chs, 3, { stride: b.stride, groups: groups(b.group_size, b.in_chs) }))
+    m.child('conv_kxk', byoConvNormAct(m, b.act, b.in_chs, b.in_chs, 3, { stride: b.stride, groups: byoGroups(b.group_size, b.in_chs) }))
     m.child('conv_1x1', nn(m, 'Conv2d', { in_channels: b.in_chs, out_channels: dim, kernel_size: 1, bias: false }))
     const blocks = Array.from({ length: b.kwargs.transformer_depth ?? 2 }, () =>
       block(m, Block, { dim, num_heads: 4, mlp_ratio: b.kwargs.mlp_ratio ?? 2, qkv_bias: true, qk_norm: false, scale_attn_norm: false, scale_mlp_norm: false, proj_bias: true, proj_drop: 0, attn_drop: 0, init_values: null, drop_path: b.drop_path, act: b.act, norm: 'torch_layernorm', mlp: 'Mlp' }),
     )
     m.child('transformer', sequential(m, blocks))
     m.child('norm', createNorm(m, 'torch_layernorm', dim))
-    m.child('conv_proj', cna(m, b.act, dim, b.out_chs, 1))
-    m.child('conv_fusion', cna(m, b.act, b.in_chs + b.out_chs, b.out_chs, 3))
+    m.child('conv_proj', byoConvNormAct(m, b.act, dim, b.out_chs, 1))
+    m.child('conv_fusion', byoConvNormAct(m, b.act, b.in_chs + b.out_chs, b.out_chs, 3))
   },
   forward: noForward,
 })
@@ -121,65 +62,28 @@ const LinearTransformerBlock = defineBlock<{ dim: number; mlp_ratio: number; dro
 })
 
 /** `MobileVitV2Block`: depthwise k×k, 1×1, linear transformer blocks, `GroupNorm1`, projection without activation. */
-const MobileVitV2Block = defineBlock<BlockArgs>({
+const MobileVitV2Block = defineBlock<ByoBlockArgs>({
   name: 'MobileVitV2Block',
   build(b, m) {
     const dim = b.kwargs.transformer_dim ?? makeDivisible(b.bottle_ratio * b.in_chs)
-    m.child('conv_kxk', cna(m, b.act, b.in_chs, b.in_chs, 3, { groups: groups(b.group_size, b.in_chs) }))
+    m.child('conv_kxk', byoConvNormAct(m, b.act, b.in_chs, b.in_chs, 3, { groups: byoGroups(b.group_size, b.in_chs) }))
     m.child('conv_1x1', nn(m, 'Conv2d', { in_channels: b.in_chs, out_channels: dim, kernel_size: 1, bias: false }))
     m.child('transformer', sequential(m, Array.from({ length: b.kwargs.transformer_depth ?? 2 }, () => block(m, LinearTransformerBlock, { dim, mlp_ratio: b.kwargs.mlp_ratio ?? 2, drop_path: b.drop_path, act: b.act }))))
     m.child('norm', createNorm(m, 'groupnorm1', dim))
-    m.child('conv_proj', cna(m, b.act, dim, b.out_chs, 1, { applyAct: false }))
+    m.child('conv_proj', byoConvNormAct(m, b.act, dim, b.out_chs, 1, { applyAct: false }))
   },
   forward: noForward,
 })
 
 const blockTypes = { bottle: BottleneckBlock, mobilevit: MobileVitBlock, mobilevit2: MobileVitV2Block }
 
-/** Arguments of timm's `ByobNet` for the MobileViT models. */
-export interface MobileVitArgs extends CommonArgs {
-  cfg: ByoModelCfg
-}
-
 /** The MobileViT models (timm's `ByobNet`). */
-export const mobilevit = defineFamily<MobileVitArgs>({
+export const mobilevit = defineFamily<ByobNetArgs>({
   module: 'mobilevit',
   className: 'ByobNet',
-  defaults: { cfg: { blocks: [], stem_chs: 16, width_factor: 1, num_features: 0, act_layer: 'silu' }, num_classes: 1000, in_chans: 3, global_pool: 'avg', drop_rate: 0, drop_path_rate: 0 },
+  defaults: byobDefaults,
   signature: commonSignature,
-  build(a, m) {
-    const { cfg } = a
-    const stem = Math.trunc(roundHalfEven(cfg.stem_chs * cfg.width_factor))
-    m.child('stem', cna(m, cfg.act_layer, a.in_chans, stem, 3, { stride: 2 }))
-    const stages = cfg.blocks.map((s) => (Array.isArray(s) ? (s as ByoBlockCfg[]) : [s as ByoBlockCfg]).flatMap((bc) => Array.from({ length: bc.d }, () => bc)))
-    const rates = dropPathRates(a.drop_path_rate, stages.reduce((t, s) => t + s.length, 0))
-    let prev = stem
-    let index = 0
-    const built: ModuleNode[] = []
-    for (const stage of stages) {
-      const stride = stage[0]!.s
-      built.push(
-        sequential(
-          m,
-          stage.map((bc, i) => {
-            const out = makeDivisible(bc.c * cfg.width_factor)
-            const node = block(m, blockTypes[bc.type], { in_chs: prev, out_chs: out, stride: i === 0 ? stride : 1, group_size: bc.gs, bottle_ratio: bc.br, drop_path: rates[index++]!, act: cfg.act_layer, kwargs: bc.block_kwargs })
-            prev = out
-            return node
-          }),
-        ),
-      )
-    }
-    m.child('stages', sequential(m, built))
-    let features = prev
-    if (cfg.num_features) {
-      features = Math.trunc(roundHalfEven(cfg.width_factor * cfg.num_features))
-      m.child('final_conv', cna(m, cfg.act_layer, prev, features, 1))
-    } else {
-      m.child('final_conv', nn(m, 'Identity'))
-    }
-    m.child('head', classifierHead(m, { in_features: features, num_classes: a.num_classes, pool_type: a.global_pool, drop_rate: a.drop_rate }))
-  },
+  build: (a, m) => buildByobNet(a, m, blockTypes),
   variants: {
     mobilevit_s: { cfg: { blocks: [{ type: 'bottle', d: 1, c: 32, s: 1, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, { type: 'bottle', d: 3, c: 64, s: 2, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, [{ type: 'bottle', d: 1, c: 96, s: 2, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, { type: 'mobilevit', d: 1, c: 96, s: 1, gs: null, br: 1.0, block_kwargs: { transformer_dim: 144, transformer_depth: 2, patch_size: 2 } }], [{ type: 'bottle', d: 1, c: 128, s: 2, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, { type: 'mobilevit', d: 1, c: 128, s: 1, gs: null, br: 1.0, block_kwargs: { transformer_dim: 192, transformer_depth: 4, patch_size: 2 } }], [{ type: 'bottle', d: 1, c: 160, s: 2, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, { type: 'mobilevit', d: 1, c: 160, s: 1, gs: null, br: 1.0, block_kwargs: { transformer_dim: 240, transformer_depth: 3, patch_size: 2 } }]], stem_chs: 16, width_factor: 1.0, num_features: 640, act_layer: 'silu' } },
     mobilevit_xs: { cfg: { blocks: [{ type: 'bottle', d: 1, c: 32, s: 1, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, { type: 'bottle', d: 3, c: 48, s: 2, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, [{ type: 'bottle', d: 1, c: 64, s: 2, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, { type: 'mobilevit', d: 1, c: 64, s: 1, gs: null, br: 1.0, block_kwargs: { transformer_dim: 96, transformer_depth: 2, patch_size: 2 } }], [{ type: 'bottle', d: 1, c: 80, s: 2, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, { type: 'mobilevit', d: 1, c: 80, s: 1, gs: null, br: 1.0, block_kwargs: { transformer_dim: 120, transformer_depth: 4, patch_size: 2 } }], [{ type: 'bottle', d: 1, c: 96, s: 2, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, { type: 'mobilevit', d: 1, c: 96, s: 1, gs: null, br: 1.0, block_kwargs: { transformer_dim: 144, transformer_depth: 3, patch_size: 2 } }]], stem_chs: 16, width_factor: 1.0, num_features: 384, act_layer: 'silu' } },

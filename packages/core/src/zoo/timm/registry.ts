@@ -1,5 +1,6 @@
 import type { TimmFamily } from './family.js'
 import { beit } from './beit.js'
+import { byobnet } from './byobnet.js'
 import { cait } from './cait.js'
 import { convmixer } from './convmixer.js'
 import { convnext } from './convnext.js'
@@ -56,6 +57,7 @@ export const timmFamilies: readonly AnyFamily[] = [
   convmixer,
   mlpMixer,
   mobilevit,
+  byobnet,
   nfnet,
   maxxvit,
   fastvit,

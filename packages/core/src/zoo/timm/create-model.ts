@@ -72,14 +72,15 @@ function variants(): Map<string, Variant> {
 
 /** Every model name nnsize builds, in timm's natural order. */
 export function supportedModels(): string[] {
-  return [...variants().keys()].sort(naturalCompare)
+  return naturalSort([...variants().keys()])
 }
 
-/** timm's `_natural_key` order: digit runs compare as numbers, case-insensitively. */
-function naturalCompare(a: string, b: string): number {
-  const split = (s: string): Array<string | number> => s.toLowerCase().split(/(\d+)/).map((p, i) => (i % 2 === 1 ? Number(p) : p))
-  const x = split(a)
-  const y = split(b)
+/** timm's `_natural_key`: digit runs as numbers, the rest lower-cased. */
+function naturalKey(s: string): Array<string | number> {
+  return s.toLowerCase().split(/(\d+)/).map((p, i) => (i % 2 === 1 ? Number(p) : p))
+}
+
+function compareKeys(x: ReadonlyArray<string | number>, y: ReadonlyArray<string | number>): number {
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
     const p = x[i]!
     const q = y[i]!
@@ -88,6 +89,14 @@ function naturalCompare(a: string, b: string): number {
     return String(p) < String(q) ? -1 : 1
   }
   return x.length - y.length
+}
+
+/** Sorts names in timm's natural order (`resnet18` before `resnet101`), each name's key computed once. */
+function naturalSort(names: readonly string[]): string[] {
+  return names
+    .map((name) => ({ name, key: naturalKey(name) }))
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .map((e) => e.name)
 }
 
 /** A model name taken apart: the model, its tag (`null`: the default) and where it came from. */
@@ -301,7 +310,7 @@ export function listModels(options: ListOptions = {}): string[] {
   const exclude = list(options.exclude_filters).flatMap(expand)
   if (include.length > 0) names = names.filter((n) => include.some((f) => globMatch(f, n)))
   if (exclude.length > 0) names = names.filter((n) => !exclude.some((f) => globMatch(f, n)))
-  return names.sort(naturalCompare)
+  return naturalSort(names)
 }
 
 /** `timm.list_modules()`: the timm modules of the models nnsize builds. */

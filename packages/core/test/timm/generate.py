@@ -48,7 +48,7 @@ def listings(model):
 def main():
     modules = set(sys.argv[1].split(','))
     full = set(sys.argv[2].split(',')) if len(sys.argv) > 2 else set()
-    names = [n for n in timm.list_models() if _registry._model_to_module[n] in modules]
+    names = sorted((n for n in timm.list_models() if _registry._model_to_module[n] in modules), key=lambda n: (_registry._model_to_module[n], n))
     with open('structure.jsonl', 'w') as out, open('listings.jsonl', 'w') as whole:
         for name in names:
             try:

@@ -12,6 +12,7 @@ import { dtypeAliases, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { didYouMean, suggest } from '../suggest.js'
 import { torchvisionNamespace } from '../zoo/torchvision/namespace.js'
+import { timmNamespace } from '../zoo/timm/namespace.js'
 import type { EvaluatorHooks, Scope } from './evaluate.js'
 import { showValue, typeName } from './values.js'
 import type { ArgValue, CallableValue, Value } from './values.js'
@@ -267,6 +268,7 @@ export function createGlobals(builtins: Builtins, budget: ConstructionBudget): S
   globals.set('nn', nn)
   globals.set('F', functionalNs)
   globals.set('torchvision', tv.torchvision)
+  globals.set('timm', timmNamespace(lookup, budget))
   globals.set('range', rangeFn)
   globals.set('len', lenFn)
   globals.set('OrderedDict', orderedDict)

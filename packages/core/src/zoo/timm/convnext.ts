@@ -1,5 +1,4 @@
 import { bool, float, int, ints, optionalFloat, optionalInt, str } from '../../bind/args.js'
-import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, nn, runChild, sequential } from '../torchvision/core.js'
 import * as ops from '../torchvision/ops.js'

@@ -1,6 +1,6 @@
 import { float, int } from '../../bind/args.js'
 import type { ModuleNode } from '../../model/module.js'
-import { block, defineBlock, nn, roundHalfEven, sequential } from '../torchvision/core.js'
+import { block, defineBlock, roundHalfEven, sequential } from '../torchvision/core.js'
 import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
 import type { CommonArgs } from './family.js'
 import { createAct } from './layers/activations.js'

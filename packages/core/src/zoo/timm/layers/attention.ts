@@ -1,7 +1,6 @@
 import type { ForwardContext, Tensor } from '../../../forward/trace.js'
 import { formatShape } from '../../../tensor/shape.js'
 import { defineBlock, nn, runChild } from '../../torchvision/core.js'
-import * as ops from '../../torchvision/ops.js'
 import { createNorm } from './norm.js'
 import type { NormSpec } from './norm.js'
 

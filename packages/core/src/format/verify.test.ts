@@ -52,7 +52,8 @@ describe('verifySnippet', () => {
   })
   it('calls a bare torchvision builder and imports torchvision only when the program names it', () => {
     const py = verifySnippet(analyze('resnet18'))
-    expect(py).toContain('import torchvision\nfrom torchvision.models import *\n')
+    expect(py).toContain('import torchvision\nfrom torchvision.models.detection import *\n')
+    expect(py).toContain('from torchvision.models import *\n')
     expect(py).toContain('\nmodel = resnet18()\n')
     expect(verifySnippet(analyze('nn.ReLU()'))).not.toContain('torchvision')
   })

@@ -9,6 +9,7 @@ import { parseJSON } from '../zoo/hf/json.js'
 import { models } from '../zoo/index.js'
 import { layers } from '../layers/index.js'
 import { isLazy } from '../layers/lazy.js'
+import { torchvisionGroups } from '../zoo/torchvision/registry.js'
 import { formatBytes } from './bytes.js'
 
 /** A Python integer literal with `_` between thousands: `295_168`. */
@@ -31,7 +32,8 @@ function check(expression: string, value: string, what: string): string {
   return `check(${pyString(what)}, ${expression}, ${value})`
 }
 
-const modelNames = new Set(models.map((m) => m.name))
+/** Builders usable bare: the classifiers and those of the sub-modules the script star-imports. */
+const modelNames = new Set([...models, ...torchvisionGroups.filter(([module]) => module !== 'quantization').flatMap(([, builders]) => builders)].map((m) => m.name))
 const lazyNames = new Set(layers.filter(isLazy).map((l) => l.name))
 
 /** True when some `Name` or attribute of the tree satisfies `test` (`torchvision`, `resnet50`, `nn.LazyLinear`). */
@@ -93,7 +95,10 @@ function sourceProgram(analysis: Analysis): string[] {
   const tree = parse(analysis.input)
   const entry = analysis.entry ?? unparse(tree.body.at(-1) ?? tree)
   const lines = ['import math', 'import collections', 'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', 'from torch.nn import *', 'from collections import OrderedDict']
-  if (usesTorchvision(tree)) lines.push('import torchvision', 'from torchvision.models import *')
+  if (usesTorchvision(tree)) {
+    lines.push('import torchvision', ...['detection', 'segmentation', 'video', 'optical_flow'].map((m) => `from torchvision.models.${m} import *`), 'from torchvision.models import *')
+  }
+  if (namesSome(tree, (name) => name === 'timm')) lines.push('import timm')
   lines.push('')
   const last = tree.body.at(-1)
   // The final expression is what the model is: assigned to `model` instead of evaluated twice.

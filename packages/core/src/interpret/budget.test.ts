@@ -78,4 +78,24 @@ describe('one budget bounds all work of a Python program (issue #12)', () => {
     const e = stops('class M(nn.Module):\n    pass\nxs = [M() for _ in range(200000)]')
     expect(e.code).toBe('limit')
   }, 30_000)
+
+  it('9 KB of chained attributes, calls or subscripts stop on the nesting limit, not the stack', () => {
+    for (const chain of [`nn${'.a'.repeat(3000)}`, `range${'()'.repeat(3000)}`, `x = [0]\nx${'[0]'.repeat(3000)}`]) {
+      const e = stops(chain)
+      expect(e.code).toBe('limit')
+      expect(e.message).toBe('The input nests deeper than 500 levels, the limit.')
+    }
+  }, 30_000)
+})
+
+describe('JS-object names are ordinary Python names (issue #12)', () => {
+  it('as variables, attributes of modules, dict keys and library members', () => {
+    expect(analyze('constructor = nn.ReLU()\nconstructor').module).toBe('ReLU')
+    expect(analyze('__proto__ = nn.Linear(2, 3)\n__proto__').params.total).toBe(9n)
+    expect(analyze('toString = 2\nvalueOf = 3\nhasOwnProperty = 4\nnn.Linear(toString, valueOf + hasOwnProperty)').params.total).toBe(21n)
+    const cls = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.constructor = nn.Linear(2, 2)\n        self.__proto__ = nn.Linear(2, 2)\nM()'
+    expect(analyze(cls).tensors.map((t) => t.name)).toEqual(['constructor.weight', 'constructor.bias', '__proto__.weight', '__proto__.bias'])
+    expect(analyze("d = {'constructor': 1, '__proto__': 2}\nnn.Linear(d['constructor'], d['__proto__'])").params.total).toBe(4n)
+    expect(failure(() => analyze('nn.constructor')).message).toBe('`nn.constructor` is not supported yet.')
+  })
 })

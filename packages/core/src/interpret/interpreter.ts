@@ -27,6 +27,16 @@ export interface ModuleInstance {
  * buffers and submodules. The work itself is done by the functions of the other files, which take
  * the interpreter as their first argument.
  */
+let caller: Interpreter | undefined
+
+/**
+ * The interpreter that made the latest call: for callables made outside the interpreter (the zoo's namespaces),
+ * which call each other without passing it on (`get_model('resnet50')` calls the builder).
+ */
+export function callingInterpreter(): Interpreter | undefined {
+  return caller
+}
+
 export class Interpreter {
   /** The bound on all work, shared by everything the program runs. */
   readonly budget = new Budget()
@@ -67,6 +77,7 @@ export class Interpreter {
 
   /** Calls any callable value. */
   call(fn: Value, args: ArgValue[], span: SourceSpan): Value {
+    caller = this
     return callValue(this, fn, args, span)
   }
 

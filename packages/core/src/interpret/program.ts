@@ -15,7 +15,7 @@ import { locate } from './exceptions.js'
 import { importModule, Importer, normalizePath } from './imports.js'
 import { Interpreter } from './interpreter.js'
 import { libraryModule } from './modules/index.js'
-import { torchvisionNamespace } from './modules/torchvision.js'
+import { torchvisionModule } from './modules/torchvision.js'
 import { layerClass } from './nn-module.js'
 import { placeholderError } from './objects.js'
 import { orderedDictClass } from './types.js'
@@ -72,12 +72,12 @@ function expressionBuiltins(withModels: boolean): Map<string, Value> {
     const torch = libraryModule('torch')!
     const nn = libraryModule('torch.nn')!
     for (const layer of layers) names.set(layer.name, (nn.kind === 'namespace' ? nn.members[layer.name] : undefined) ?? layerClass(layer).value)
-    const builders = libraryModule('torchvision.models')
-    if (withModels && builders?.kind === 'namespace') for (const model of models) names.set(model.name, builders.members[model.name]!)
+    if (withModels) for (const [name, value] of torchvisionModule(models).bare) if (!names.has(name)) names.set(name, value)
     names.set('torch', torch)
     names.set('nn', nn)
     names.set('F', libraryModule('torch.nn.functional')!)
-    names.set('torchvision', withModels ? libraryModule('torchvision')! : torchvisionNamespace([]))
+    names.set('torchvision', withModels ? libraryModule('torchvision')! : torchvisionModule([]).torchvision)
+    if (withModels) names.set('timm', libraryModule('timm')!)
     names.set('OrderedDict', orderedDictClass.value)
     names.set('collections', libraryModule('collections')!)
     names.set('math', libraryModule('math')!)
@@ -282,6 +282,20 @@ function importMain(it: Interpreter, name: string, path: string): PyModuleValue 
     if (parent?.kind === 'pymodule') parent.globals.set(name.slice(dot + 1), module)
   }
   return module
+}
+
+/**
+ * Runs source text (statements ending in an expression) with the names an expression sees and returns the value of
+ * its last statement, whatever it is (`len(list_models())` is an int): for tests and tools that inspect values.
+ */
+export function evaluateSource(source: string): Value {
+  return guarded(() => {
+    const tree = parse(source)
+    const it = new Interpreter(new Importer(new Map(), ''), expressionBuiltins(true))
+    const globals = new Map<string, Value>()
+    globals.set('__name__', { kind: 'str', value: '__input__' })
+    return runKeepingLast(it, tree.body, globals, undefined, '__input__')?.value ?? { kind: 'none' }
+  })
 }
 
 /**

@@ -12,14 +12,16 @@ import { inspectNamespace } from './inspect.js'
 import { itertoolsNamespace } from './itertools.js'
 import { mathNamespace } from './math.js'
 import { torchNamespace } from './torch.js'
-import { torchvisionNamespace } from './torchvision.js'
+import { torchvisionModule } from './torchvision.js'
+import { timmModule } from './timm.js'
 import { typingNamespace } from './typing.js'
 import { warningsNamespace } from './warnings.js'
 
 /** How each library module nnsize models is made: once, on first import. */
 const builders: Record<string, () => Value> = {
   torch: () => torchNamespace(layers, models),
-  torchvision: () => torchvisionNamespace(models),
+  torchvision: () => torchvisionModule(models).torchvision,
+  timm: timmModule,
   math: mathNamespace,
   collections: collectionsNamespace,
   functools: functoolsNamespace,

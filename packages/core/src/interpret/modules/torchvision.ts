@@ -1,14 +1,23 @@
 import type { LayerDefinition } from '../../layers/define-layer.js'
-import { constructLayerValue } from '../nn-module.js'
-import { namespace, native } from '../values.js'
-import type { NamespaceValue, Value } from '../values.js'
+import { torchvisionNamespace } from '../../zoo/torchvision/namespace.js'
+import type { TorchvisionNamespace } from '../../zoo/torchvision/namespace.js'
+import { constructLayerValue, registerDefinitions } from '../nn-module.js'
+import { native } from '../values.js'
+import { callingInterpreter } from '../interpreter.js'
 
-/** `torchvision`: `torchvision.models.<builder>` for every model of the registry; the rest (datasets, transforms) is not read. */
-export function torchvisionNamespace(models: readonly LayerDefinition[]): NamespaceValue {
-  const builders: Record<string, Value> = {}
-  for (const model of models) {
-    const qualified = `torchvision.models.${model.name}`
-    builders[model.name] = native(qualified, (args, span, it) => constructLayerValue(it!, model, qualified, args, span))
+const made = new WeakMap<readonly LayerDefinition[], TorchvisionNamespace>()
+
+/**
+ * `torchvision` as torchvision 0.28 has it (`models` with its sub-modules, weights enums and `get_model`, `ops`),
+ * built by the zoo's namespace function with builders that construct through the interpreter; also the names
+ * usable bare, as after `from torchvision.models import *`. Made once per list of classifiers.
+ */
+export function torchvisionModule(models: readonly LayerDefinition[]): TorchvisionNamespace {
+  let tv = made.get(models)
+  if (!tv) {
+    tv = torchvisionNamespace(models, (qualified, definition) => native(qualified, (args, span, it) => constructLayerValue((it ?? callingInterpreter())!, definition, qualified, args, span)))
+    registerDefinitions(tv.layers)
+    made.set(models, tv)
   }
-  return namespace('torchvision', { models: namespace('torchvision.models', builders) })
+  return tv
 }

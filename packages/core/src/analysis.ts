@@ -39,6 +39,11 @@ export interface AnalyzeOptions {
    * expression makes are not inputs.
    */
   call?: string | undefined
+  /**
+   * Which inputs require grad, in order (`[true, false]`: a graph's features do, its adjacency matrix does not).
+   * Default: every floating-point input does; integer inputs never can.
+   */
+  inputRequiresGrad?: readonly boolean[] | undefined
 }
 
 /** The forward pass of an analysis: the trace's figures, the inputs, and the output's shapes and structure. */
@@ -185,7 +190,8 @@ function traceModule(root: ModuleNode, options: AnalyzeOptions, torch: TorchVers
   const input = options.input
   if (input === undefined) return undefined
   const device = options.device ?? 'cuda'
-  const inputs = forField('input', () => parseInputShapes(input, root))
+  const grads = options.inputRequiresGrad
+  const inputs = forField('input', () => parseInputShapes(input, root)).map((spec, i) => (grads?.[i] === undefined ? spec : { ...spec, requiresGrad: grads[i] }))
   const call = options.call
   const result = forField('input', () => (call === undefined ? traceForward(root, inputs, device, torch) : traceWithCall(root, call, () => traceForward(root, inputs, device, torch))))
   const outputShapes = result.outputs.map((t) => [...t.shape])

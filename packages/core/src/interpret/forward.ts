@@ -120,6 +120,9 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
     }
     if (state.stack.length === 1) structures.set(node, structureOf(result))
     return outputTensors(result, span)
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw new NnsizeError('too-deep', 'The forward pass nests calls and expressions too deeply to run.', { span })
+    throw error
   } finally {
     it.forwardOps = previous
     state.stack.pop()

@@ -15,6 +15,7 @@ interface CodeForwardCase {
   input_dtype?: string
   input_dtypes?: Array<string | null>
   forward_call?: string
+  input_requires_grad?: boolean[]
   mode?: string
   output_shape?: number[]
   output_shapes?: number[][]
@@ -37,31 +38,21 @@ export function inputText(c: CodeForwardCase): string {
     .join('; ')
 }
 
-/**
- * Figures nnsize cannot reproduce yet, by case, with the reason; every other case must match PyTorch exactly.
- */
-const notYet: Record<string, { saved?: string }> = {
-  // The adjacency input is made with `requires_grad=False` (`input_requires_grad`); nnsize's inputs all require grad.
-  'examples/gcn/GCN': { saved: 'inputs that do not require grad' },
-  'examples/gcn/GCN-main-defaults': { saved: 'inputs that do not require grad' },
-}
 
 function run(c: CodeForwardCase): Analysis {
-  return analyze({ files: c.files, main: c.main, entry: c.entry, root: c.import_root }, { input: inputText(c), device: 'cpu', call: c.forward_call })
+  return analyze({ files: c.files, main: c.main, entry: c.entry, root: c.import_root }, { input: inputText(c), device: 'cpu', call: c.forward_call, inputRequiresGrad: c.input_requires_grad })
 }
 
 describe('code.jsonl: the forward pass of real model files matches PyTorch 2.13 (CPU kernels, training mode)', () => {
   for (const c of cases) {
     if (only && !c.id.includes(only)) continue
-    const check = it
-    check(`${c.id}: output shapes`, () => {
+    it(`${c.id}: output shapes`, () => {
       const forward = run(c).forward!
       expect(forward.outputShape, 'output shape').toEqual(c.output_shape)
       if (c.output_shapes) expect(forward.outputShapes, 'output shapes').toEqual(c.output_shapes)
       expect(forward.outputStructure, 'output structure').toBe(c.output_structure ?? 'T')
     })
-    const checkSaved = notYet[c.id]?.saved === undefined ? it : it.skip
-    checkSaved(`${c.id}: saved activation bytes`, () => {
+    it(`${c.id}: saved activation bytes`, () => {
       const forward = run(c).forward!
       expect(Number(forward.savedBytes), 'saved activation bytes').toBe(c.saved_activation_bytes)
       expect(Number(forward.savedBytesWithInput), 'saved activation bytes incl. input').toBe(c.saved_activation_bytes_incl_input)

@@ -11,8 +11,7 @@ import type { ModuleNode } from '../model/module.js'
 import { dtypeAliases, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { didYouMean, suggest } from '../suggest.js'
-import { torchvisionNamespace } from '../zoo/torchvision/namespace.js'
-import { timmNamespace } from '../zoo/timm/namespace.js'
+import type { MakeCallable, TorchvisionNamespace } from '../zoo/torchvision/namespace.js'
 import type { EvaluatorHooks, Scope } from './evaluate.js'
 import { showValue, typeName } from './values.js'
 import type { ArgValue, CallableValue, Value } from './values.js'
@@ -186,8 +185,21 @@ export const moduleHooks: EvaluatorHooks = {
 export interface Builtins {
   /** Layer classes (`nn.X`, `torch.nn.X`, bare `X`). */
   layers: readonly LayerDefinition[]
-  /** The classifiers of `torchvision.models` (`torchvision.models.resnet50`, bare `resnet50`); the rest of torchvision comes from `torchvisionNamespace`. */
+  /** The classifiers of `torchvision.models` (`torchvision.models.resnet50`, bare `resnet50`); the rest of torchvision comes from `collections`. */
   models: readonly LayerDefinition[]
+  /**
+   * The model collections' namespaces (`torchvision`, `timm`), given only by the full analysis, so that the
+   * layers alone (the playground's first screen) load none of them. Without it those names are undefined.
+   */
+  collections?: ModelCollections
+}
+
+/** Makes the namespaces of the model collections for one program. */
+export interface ModelCollections {
+  /** The `torchvision` namespace over these classifiers. */
+  torchvision(classification: readonly LayerDefinition[], callable: MakeCallable): TorchvisionNamespace
+  /** The `timm` namespace. */
+  timm(lookup: LayerLookup, budget: ConstructionBudget): Value
 }
 
 /** Builds the global scope: `torch`, `nn`, `F`, `torchvision`, layer and model names, `range`, `OrderedDict`. */
@@ -206,8 +218,8 @@ export function createGlobals(builtins: Builtins, budget: ConstructionBudget): S
   for (const layer of builtins.layers) nnMembers[layer.name] = layerCallable(`nn.${layer.name}`, layer, lookup, budget)
   const nn: Value = { kind: 'namespace', name: 'nn', members: nnMembers }
 
-  const tv = torchvisionNamespace(builtins.models, (qualified, definition) => layerCallable(qualified, definition, lookup, budget))
-  for (const layer of tv.layers) byName.set(layer.name, layer)
+  const tv = builtins.collections?.torchvision(builtins.models, (qualified, definition) => layerCallable(qualified, definition, lookup, budget))
+  for (const layer of tv?.layers ?? []) byName.set(layer.name, layer)
 
   const torchMembers: Record<string, Value> = { nn }
   for (const [alias, dtype] of Object.entries(dtypeAliases)) torchMembers[alias] = { kind: 'dtype', dtype }
@@ -263,12 +275,12 @@ export function createGlobals(builtins: Builtins, budget: ConstructionBudget): S
 
   const globals: Scope = new Map()
   for (const layer of builtins.layers) globals.set(layer.name, nnMembers[layer.name]!)
-  for (const [name, value] of tv.bare) if (!globals.has(name)) globals.set(name, value)
+  for (const [name, value] of tv?.bare ?? []) if (!globals.has(name)) globals.set(name, value)
   globals.set('torch', torch)
   globals.set('nn', nn)
   globals.set('F', functionalNs)
-  globals.set('torchvision', tv.torchvision)
-  globals.set('timm', timmNamespace(lookup, budget))
+  if (tv) globals.set('torchvision', tv.torchvision)
+  if (builtins.collections) globals.set('timm', builtins.collections.timm(lookup, budget))
   globals.set('range', rangeFn)
   globals.set('len', lenFn)
   globals.set('OrderedDict', orderedDict)

@@ -7,10 +7,11 @@ import type { Value } from '../../expr/values.js'
 import { layers } from '../../layers/index.js'
 import { models } from '../index.js'
 import { counts, failure } from '../../../test/torchvision.js'
-import { fnmatch, torchvisionBuilders } from './namespace.js'
+import { fnmatch, torchvisionBuilders, torchvisionNamespace } from './namespace.js'
+import { timmNamespace } from '../timm/namespace.js'
 
 function evaluate(source: string): Value {
-  return evaluateProgram(parse(source), createGlobals({ layers, models }, { modules: 0 }), moduleHooks).value
+  return evaluateProgram(parse(source), createGlobals({ layers, models, collections: { torchvision: torchvisionNamespace, timm: timmNamespace } }, { modules: 0 }), moduleHooks).value
 }
 
 function strings(value: Value): string[] {

@@ -220,6 +220,17 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
+  it('models the PyTorch release chosen in its setting, and keeps it in the link', async () => {
+    const page = await open(`#${encodeShareState({ source: 'nn.LSTM(10, 20, 2)', input: '5,3,10', device: 'cpu' })}`)
+    await total(page, '5,920')
+    expect(await page.locator('#torch').inputValue()).toBe('2.13')
+    await page.waitForFunction(() => document.querySelector('[data-testid=forward]')?.textContent?.includes('92.22 KiB'))
+    await page.locator('#torch').selectOption('1.13')
+    await page.waitForFunction(() => document.querySelector('[data-testid=forward]')?.textContent?.includes('17.58 KiB'))
+    await page.waitForFunction(() => location.hash.includes('torch=1.13'))
+    await page.close()
+  })
+
   it('opens a shared link in the same state', async () => {
     const state = { source: 'block = nn.Sequential(nn.Linear(8, 8), nn.ReLU())\nnn.Sequential(block, block, nn.Linear(8, 2))', input: '4,8', units: 'si' as const }
     const page = await open(`#${encodeShareState(state)}`)

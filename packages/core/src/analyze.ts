@@ -1,5 +1,8 @@
 import { NnsizeError } from './errors.js'
 import { models } from './zoo/index.js'
+import { torchvisionNamespace } from './zoo/torchvision/namespace.js'
+import { timmNamespace } from './zoo/timm/namespace.js'
+import { provideModelCollections } from './interpret/collections.js'
 import type { ModuleNode } from './model/module.js'
 import { buildHFTree } from './zoo/hf/index.js'
 import { describeBuild } from './zoo/hf/model.js'
@@ -13,6 +16,10 @@ import type { ProgramSource } from './interpret/program.js'
 
 export { analyzeExpression, analyzeModule, mayNeedModels, traceAnalysis } from './analysis.js'
 export type { Analysis, AnalyzeOptions } from './analysis.js'
+
+// The model collections come with this module: `analyze` has torchvision's and timm's namespaces in scope,
+// `analyzeExpression` (the layers alone) does not load them.
+provideModelCollections({ models, torchvision: torchvisionNamespace, timm: timmNamespace })
 
 /**
  * Runs Python source text (an expression such as `nn.Conv2d(128, 256, 3)`, statements ending in one, or a whole

@@ -7,7 +7,6 @@ import type { ModuleNode } from '../model/module.js'
 import type { Expr, Stmt } from '../python/ast.js'
 import { parse, parseExpression } from '../python/parse.js'
 import { unparse } from '../python/unparse.js'
-import { models } from '../zoo/index.js'
 import { pythonBuiltins } from './builtins.js'
 import { lookupInMro } from './classes.js'
 import type { PyClass } from './classes.js'
@@ -16,6 +15,7 @@ import { importModule, Importer, normalizePath } from './imports.js'
 import { Interpreter } from './interpreter.js'
 import { libraryModule } from './modules/index.js'
 import { torchvisionModule } from './modules/torchvision.js'
+import { modelCollections, onModelCollections } from './collections.js'
 import { layerClass } from './nn-module.js'
 import { placeholderError } from './objects.js'
 import { orderedDictClass } from './types.js'
@@ -59,11 +59,13 @@ interface Result {
 }
 
 const expressionNames = new Map<boolean, Map<string, Value>>()
+onModelCollections(() => expressionNames.clear())
 
 /**
  * The names an expression sees without importing anything (`nn.Linear`, bare `Linear`, `resnet50`,
  * `torch`, `F`, `OrderedDict`), after Python's builtins. A program's own names shadow them. Without
- * `withModels`, torchvision's builders are not among them (`resnet50` is an unknown name).
+ * `withModels` or before the model collections are provided, `torchvision`, `timm` and torchvision's builders are
+ * not among them (`resnet50` is an unknown name).
  */
 function expressionBuiltins(withModels: boolean): Map<string, Value> {
   let names = expressionNames.get(withModels)
@@ -72,12 +74,15 @@ function expressionBuiltins(withModels: boolean): Map<string, Value> {
     const torch = libraryModule('torch')!
     const nn = libraryModule('torch.nn')!
     for (const layer of layers) names.set(layer.name, (nn.kind === 'namespace' ? nn.members[layer.name] : undefined) ?? layerClass(layer).value)
-    if (withModels) for (const [name, value] of torchvisionModule(models).bare) if (!names.has(name)) names.set(name, value)
+    const collections = withModels ? modelCollections() : undefined
+    if (collections) for (const [name, value] of torchvisionModule(collections).bare) if (!names.has(name)) names.set(name, value)
     names.set('torch', torch)
     names.set('nn', nn)
     names.set('F', libraryModule('torch.nn.functional')!)
-    names.set('torchvision', withModels ? libraryModule('torchvision')! : torchvisionModule([]).torchvision)
-    if (withModels) names.set('timm', libraryModule('timm')!)
+    if (collections) {
+      names.set('torchvision', libraryModule('torchvision')!)
+      names.set('timm', libraryModule('timm')!)
+    }
     names.set('OrderedDict', orderedDictClass.value)
     names.set('collections', libraryModule('collections')!)
     names.set('math', libraryModule('math')!)

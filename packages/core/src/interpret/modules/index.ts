@@ -1,5 +1,6 @@
 import { layers } from '../../layers/index.js'
-import { models } from '../../zoo/index.js'
+import { modelCollections, onModelCollections } from '../collections.js'
+import { registerDefinitions } from '../nn-module.js'
 import type { Value } from '../values.js'
 import { namespace } from '../values.js'
 import { abcNamespace } from './abc.js'
@@ -18,10 +19,13 @@ import { typingNamespace } from './typing.js'
 import { warningsNamespace } from './warnings.js'
 
 /** How each library module nnsize models is made: once, on first import. */
-const builders: Record<string, () => Value> = {
-  torch: () => torchNamespace(layers, models),
-  torchvision: () => torchvisionModule(models).torchvision,
-  timm: timmModule,
+const builders: Record<string, () => Value | undefined> = {
+  torch: () => torchNamespace(layers, []),
+  torchvision: () => {
+    const collections = modelCollections()
+    return collections && torchvisionModule(collections).torchvision
+  },
+  timm: () => (modelCollections() ? timmModule() : undefined),
   math: mathNamespace,
   collections: collectionsNamespace,
   functools: functoolsNamespace,
@@ -39,6 +43,13 @@ const builders: Record<string, () => Value> = {
 
 const made = new Map<string, Value>()
 
+onModelCollections(() => {
+  const collections = modelCollections()!
+  registerDefinitions(collections.models)
+  made.delete('torchvision')
+  made.delete('timm')
+})
+
 /**
  * A library module by dotted name (`torch.nn.functional`), or undefined when nnsize does not model
  * it. Submodules are the members of their parents (`torch.nn` is `torch`'s `nn`).
@@ -48,7 +59,11 @@ export function libraryModule(name: string): Value | undefined {
   const builder = Object.hasOwn(builders, top!) ? builders[top!] : undefined
   if (!builder) return undefined
   let value = made.get(top!)
-  if (!value) made.set(top!, (value = builder()))
+  if (!value) {
+    value = builder()
+    if (!value) return undefined
+    made.set(top!, value)
+  }
   for (const part of rest) {
     if (value.kind !== 'namespace' || !Object.hasOwn(value.members, part)) return undefined
     value = value.members[part]!

@@ -1,4 +1,4 @@
-import { timmNamespace } from '../../zoo/timm/namespace.js'
+import { modelCollections } from '../collections.js'
 import { layerLookup } from '../nn-module.js'
 import type { Interpreter } from '../interpreter.js'
 import { NONE, namespace, native } from '../values.js'
@@ -14,7 +14,7 @@ export function timmModule(): NamespaceValue {
   const member = (name: string): CallableValue =>
     native(`timm.${name}`, (args, span, it) => {
       let ns = perRun.get(it!)
-      if (!ns) perRun.set(it!, (ns = timmNamespace(layerLookup, it!.budget)))
+      if (!ns) perRun.set(it!, (ns = modelCollections()!.timm(layerLookup, it!.budget)))
       const fn = ns.kind === 'namespace' ? ns.members[name] : undefined
       return fn?.kind === 'callable' ? fn.invoke(args, span, it) : NONE
     })

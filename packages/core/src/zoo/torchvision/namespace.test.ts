@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { evaluateSource } from '../../interpret/program.js'
+import { provideModelCollections } from '../../interpret/collections.js'
+import { timmNamespace } from '../timm/namespace.js'
 import { showValue } from '../../interpret/values.js'
 import type { Value } from '../../interpret/values.js'
 import { models } from '../index.js'
 import { counts, failure } from '../../../test/torchvision.js'
-import { fnmatch, torchvisionBuilders } from './namespace.js'
+import { fnmatch, torchvisionBuilders, torchvisionNamespace } from './namespace.js'
+
+provideModelCollections({ models, torchvision: torchvisionNamespace, timm: timmNamespace })
 
 function evaluate(source: string): Value {
   return evaluateSource(source)

@@ -115,3 +115,19 @@ describe('JSON output of a forward pass', () => {
 function analyzeJSON(source: string): ReturnType<typeof analysisToJSON> {
   return analysisToJSON(analyze(source, { input: '2,4' }))
 }
+
+describe('bad calls in forward are NnsizeErrors naming what is wrong', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['F.pad(x, (1,))', /Padding length must be divisible by 2/],
+    ['F.conv2d(x, x)', /takes a weight of 4 dimensions/],
+    ['x[..., ...]', /a single ellipsis/],
+    ['F.softmax(x)', /needs `dim`/],
+    ['F.linear(x)', /needs a tensor `weight`/],
+    ['x.masked_fill(3, 0)', /needs a mask tensor/],
+  ]
+  for (const [line, message] of cases) {
+    it(line, () => {
+      expect(() => analyze(classModel(`x = self.fc(x)\nreturn ${line}`), { input: '2,4' })).toThrow(message)
+    })
+  }
+})

@@ -152,7 +152,11 @@ const pools = (dims: number): Record<string, { params: string[]; run: Functional
     run: (a) => {
       const pad = a.values.get('padding')
       const padding = pad?.kind === 'str' ? (pad.value as 'same' | 'valid') : a.ints('padding', dims, Array(dims).fill(0))
-      return ops.conv(a.t.ctx, a.tensor('input'), a.tensor('weight'), a.optionalTensor('bias'), { stride: a.ints('stride', dims, Array(dims).fill(1)), padding, dilation: a.ints('dilation', dims, Array(dims).fill(1)), groups: a.number('groups', 1) })
+      const [x, weight] = [a.tensor('input'), a.tensor('weight')]
+      if (weight.shape.length !== dims + 2 || (x.shape.length !== dims + 1 && x.shape.length !== dims + 2)) {
+        return raise('RuntimeError', 'shape', `\`F.conv${dims}d\` takes a weight of ${dims + 2} dimensions and an input of ${dims + 1} or ${dims + 2}, got (${weight.shape.join(', ')}) and (${x.shape.join(', ')}).`, a.span)
+      }
+      return ops.conv(a.t.ctx, x, weight, a.optionalTensor('bias'), { stride: a.ints('stride', dims, Array(dims).fill(1)), padding, dilation: a.ints('dilation', dims, Array(dims).fill(1)), groups: a.number('groups', 1) })
     },
   },
 })
@@ -211,7 +215,12 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
     run: (a) => {
       const mode = a.str('mode', 'constant')
       if (mode !== 'constant' && mode !== 'reflect' && mode !== 'replicate' && mode !== 'circular') return raise('ValueError', 'argument-value', `Padding mode \`${mode}\` is not one of \`constant\`, \`reflect\`, \`replicate\`, \`circular\`.`, a.span)
-      return ops.pad(a.t.ctx, a.tensor('input'), a.ints('pad', 1, undefined), mode)
+      const x = a.tensor('input')
+      const padding = a.ints('pad', 1, undefined)
+      if (padding.length % 2 !== 0 || padding.length > 2 * x.shape.length) {
+        return raise('ValueError', 'argument-value', `Padding length must be divisible by 2 and at most twice the input's ${x.shape.length} dimensions, got ${padding.length} values.`, a.span)
+      }
+      return ops.pad(a.t.ctx, x, padding, mode)
     },
   },
   interpolate: {

@@ -397,6 +397,10 @@ function maskedFill(t: TraceOps, x: Tensor, mask: Tensor, shape: TensorValue, in
 /** Runs one operation on traced values; undefined hands it back to the caller's "not supported" error. */
 export function forwardTensorOp(t: TraceOps, name: string, operands: readonly Value[], args: readonly ArgValue[], span: SourceSpan): Value | undefined {
   const form = formOf(name, operands, args)
+  if (form === 'getitem' || form === 'setitem') {
+    const index = operands[1]
+    if (index?.kind === 'tuple' && index.items.filter((v) => v.kind === 'ellipsis').length > 1) raise('IndexError', 'argument-value', 'An index can only have a single ellipsis (`...`).', span)
+  }
   const { value: shaped, originals } = shapeResult(t.it, name, form, operands, args, span)
   const outputs = tensorsIn(shaped)
   if (form === 'setitem') return setItem(t, operands, span)

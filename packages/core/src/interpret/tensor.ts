@@ -252,6 +252,10 @@ export function tensorIterate(it: Interpreter, t: TensorValue, span: SourceSpan)
     if (i >= n) return undefined
     it.budget.step(span)
     i++
+    // In a traced forward, each item is a view of the tensor (`x.select(0, i)`).
+    const index = { value: int(i - 1), span, valueSpan: span }
+    const hooked = traced(it, 'select', [t, int(0), index.value], [{ value: int(0), span, valueSpan: span }, index], span)
+    if (hooked) return hooked
     return newTensor(t.shape.slice(1), t.dtype, t.requiresGrad)
   }
 }
@@ -805,11 +809,20 @@ export function tensorAttr(it: Interpreter, t: TensorValue, name: string, span: 
       return t
     case 'grad':
       return NONE
-    case 'T':
+    case 'T': {
+      // In a traced forward, `x.T` and `x.mT` are views (`permute`, `transpose`).
+      const reversed = t.shape.map((_, i) => ({ value: int(t.shape.length - 1 - i), span, valueSpan: span }))
+      const hooked = traced(it, 'permute', [t, ...reversed.map((a) => a.value)], reversed, span)
+      if (hooked) return hooked
       return newTensor([...t.shape].reverse(), t.dtype, t.requiresGrad)
-    case 'mT':
+    }
+    case 'mT': {
       if (t.shape.length < 2) raise('RuntimeError', 'shape', '`mT` needs a tensor of at least 2 dimensions.', span)
+      const last = [int(-2), int(-1)].map((value) => ({ value, span, valueSpan: span }))
+      const hooked = traced(it, 'transpose', [t, ...last.map((a) => a.value)], last, span)
+      if (hooked) return hooked
       return newTensor([...t.shape.slice(0, -2), t.shape.at(-1)!, t.shape.at(-2)!], t.dtype, t.requiresGrad)
+    }
     case 'real':
     case 'imag':
       return newTensor([...t.shape], t.dtype === 'complex128' ? 'float64' : t.dtype === 'complex64' ? 'float32' : t.dtype, t.requiresGrad)

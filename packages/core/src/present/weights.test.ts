@@ -6,7 +6,7 @@ import { compareWeights } from '../weights/compare.js'
 import { analyzeWeights } from '../weights/analyze-weights.js'
 import { fileHandleReader } from '../weights/reader.js'
 import type { WeightsAnalysis } from '../weights/types.js'
-import { checkpointTable, dtypeTable, ggufHighlights, optimizerSentence, pickleSentence, weightsComparisonRows, weightsComparisonSentence, weightsFormatLine, weightsSections, weightsSummaryRows } from './weights.js'
+import { checkpointTable, dtypeTable, fileTensorTable, ggufHighlights, optimizerSentence, pickleSentence, weightsComparisonRows, weightsComparisonSentence, weightsFormatLine, weightsSections, weightsSummaryRows } from './weights.js'
 import type { GGUFDetails } from '../weights/types.js'
 import { planMemory } from '../memory/plan.js'
 import { memoryRows } from './memory.js'
@@ -31,7 +31,7 @@ describe('weights presentation', () => {
     expect(rows.find((r) => r.key === 'fileParams')!.value).toBe('106,816 elements')
     expect(rows.find((r) => r.key === 'configCheck')!.detail).toBe('the config predicts 106,816 parameters; the files hold 106,816 in 21 tensors')
     const sections = weightsSections(a.weights)
-    expect(sections.map((s) => s.key)).toEqual(['dtypes', 'config', 'files'])
+    expect(sections.map((s) => s.key)).toEqual(['dtypes', 'files'])
     expect(sections.find((s) => s.key === 'files')!.lines).toEqual(['safetensors/hf_llama_sharded/model.safetensors.index.json: 21 entries over 3 shards'])
     expect(sections.find((s) => s.key === 'files')!.table!.rows.map((r) => r[1])).toEqual(['6', '9', '6'])
   })
@@ -48,6 +48,11 @@ describe('weights presentation', () => {
     ])
     expect(dtypeTable(a.weights).rows[4]).toEqual(['Q4_K', '—', '2', '32,768', '18.00 KiB', '17.5%'])
     expect(weightsFormatLine(a.weights)).toBe('GGUF v3, 1 file, 21 tensors')
+    // GGUF stores dimensions fastest-first (`ffn_down` as 256, 64): shown in PyTorch order
+    const tensors = fileTensorTable(a.weights, { raw: true })
+    expect(tensors.columns.map((c) => c.header)).toEqual(['name', 'shape', 'dtype', 'torch_dtype', 'elements', 'bytes'])
+    expect(tensors.rows[0]).toEqual(['token_embd.weight', '64x64', 'F16', 'float16', '4096', '8192'])
+    expect(tensors.rows.filter((r) => r[2] === 'Q4_K').map((r) => [r[1], r[5]])).toEqual([['64x256', '9216'], ['64x256', '9216']])
   })
 
   it('shows the GGUF metadata that sizes the model', async () => {
@@ -89,7 +94,9 @@ describe('weights presentation', () => {
   it('explains a tied weight missing from the files', async () => {
     const a = await analyseFiles('safetensors/hf_gpt2/model.safetensors', 'safetensors/hf_gpt2/config.json')
     const section = weightsSections(a.weights).find((s) => s.key === 'config')!
-    expect(section.lines).toEqual(['the config predicts 30,720 parameters; the files hold 30,720 in 28 tensors; `lm_head.weight` is tied to `transformer.wte.weight` and not stored'])
+    expect(weightsSummaryRows(a.weights).find((r) => r.key === 'configCheck')!.detail).toBe(
+      'the config predicts 30,720 parameters; the files hold 30,720 in 28 tensors; `lm_head.weight` is tied to `transformer.wte.weight` and not stored',
+    )
     expect(section.table!.rows).toEqual([['lm_head.weight', '(100, 32)', 'in the config, not in the files: tied to transformer.wte.weight']])
   })
 

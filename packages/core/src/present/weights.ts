@@ -138,7 +138,7 @@ export function checkpointTable(checkpoint: CheckpointInfo, options: WeightsPres
     ],
     rows: checkpoint.perKey.map((e) => {
       const role = entryRole(checkpoint, e.key)
-      const own = Object.prototype.hasOwnProperty.call(values, e.key) ? ` = ${valueText(values[e.key])}` : ''
+      const own = Object.hasOwn(values, e.key) ? ` = ${valueText(values[e.key])}` : ''
       return [e.key, `${role}${own}`, formatCount(e.tensors), formatCount(e.params), formatBytes(e.bytes, units)]
     }),
   }
@@ -230,6 +230,36 @@ export function ggufHighlights(file: GGUFDetails): Table {
   }
 }
 
+/**
+ * Every tensor as the files store it: name, shape (PyTorch order), the format's dtype and the PyTorch name,
+ * elements, exact bytes, and the file when there are several. `raw`: plain numbers, for CSV.
+ */
+export function fileTensorTable(info: Pick<WeightsInfo, 'tensors' | 'files'>, options: WeightsPresentOptions & { raw?: boolean | undefined } = {}): Table {
+  const units = options.units ?? 'iec'
+  const raw = options.raw === true
+  const withFile = info.files.length > 1
+  return {
+    columns: [
+      { key: 'name', header: raw ? 'name' : 'Tensor', align: 'left' },
+      { key: 'shape', header: raw ? 'shape' : 'Shape', align: 'left' },
+      { key: 'dtype', header: 'dtype', align: 'left' },
+      { key: 'torch', header: raw ? 'torch_dtype' : 'PyTorch', align: 'left' },
+      { key: 'elements', header: raw ? 'elements' : 'Elements', align: 'right' },
+      { key: 'bytes', header: raw ? 'bytes' : 'Bytes', align: 'right' },
+      ...(withFile ? [{ key: 'file', header: raw ? 'file' : 'File', align: 'left' } as const] : []),
+    ],
+    rows: info.tensors.map((t) => [
+      t.name,
+      raw ? t.shape.join('x') : formatShape(t.shape),
+      t.dtype,
+      t.torchDType ?? (raw ? '' : '—'),
+      raw ? t.elements.toString() : formatCount(t.elements),
+      raw ? t.bytes.toString() : formatBytes(t.bytes, units),
+      ...(withFile ? [t.file] : []),
+    ]),
+  }
+}
+
 /** Each file of a set: its name, format details, tensors, elements, bytes on disk and bytes nnsize read. */
 export function filesTable(info: WeightsInfo, options: WeightsPresentOptions = {}): Table {
   const units = options.units ?? 'iec'
@@ -247,7 +277,7 @@ export function filesTable(info: WeightsInfo, options: WeightsPresentOptions = {
 
 /**
  * The sections a weights report adds to the ordinary report, in reading order: element types, checkpoint entries,
- * the config check, the classes a pickle needs, GGUF metadata, the files of a set, and warnings. Sections with
+ * the tensors that differ from the config, the classes a pickle needs, GGUF metadata, the files of a set, and warnings. Sections with
  * nothing to say are left out.
  */
 export function weightsSections(info: WeightsInfo, options: WeightsPresentOptions = {}): WeightsSection[] {
@@ -258,8 +288,9 @@ export function weightsSections(info: WeightsInfo, options: WeightsPresentOption
     sections.push({ key: 'checkpoint', title: 'Checkpoint entries', lines, table: checkpointTable(checkpoint, options) })
   }
   if (info.config) {
+    // the check's sentence is in the summary rows; the section lists the tensors that differ
     const table = configCheckTable(info.config.check)
-    sections.push({ key: 'config', title: `Against ${info.config.file}`, lines: [info.config.check.message], ...(table.rows.length > 0 ? { table } : {}) })
+    if (table.rows.length > 0) sections.push({ key: 'config', title: `Against ${info.config.file}`, lines: [], table })
   }
   const pickle = info.pickle ? pickleSentence(info.pickle) : null
   if (pickle !== null) sections.push({ key: 'pickle', title: 'Pickled classes', lines: [pickle] })

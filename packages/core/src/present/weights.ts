@@ -1,4 +1,3 @@
-import type { Analysis } from '../analyze.js'
 import { formatBytes } from '../format/bytes.js'
 import type { ByteUnits } from '../format/bytes.js'
 import { formatCount, formatPercent } from '../format/number.js'
@@ -339,7 +338,3 @@ export function weightsComparisonSentence(comparison: WeightsComparison): string
   return `${plural(comparison.unchanged, 'tensor')} the same; ${formatCount(comparison.added.length)} added, ${formatCount(comparison.removed.length)} removed, ${formatCount(comparison.reshaped.length)} reshaped, ${formatCount(comparison.retyped.length)} re-typed`
 }
 
-/** The weights part of an analysis, when it was made from files. */
-export function weightsOf(analysis: Analysis): WeightsInfo | null {
-  return analysis.weights ?? null
-}

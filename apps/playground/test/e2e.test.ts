@@ -737,6 +737,85 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
+  /** Records the main thread's long tasks (over 50 ms) from the start of the page, in `window.longTasks`. */
+  async function watchLongTasks(page: Page): Promise<void> {
+    await page.addInitScript(() => {
+      const tasks: Array<{ start: number; duration: number }> = []
+      ;(window as unknown as { longTasks: typeof tasks }).longTasks = tasks
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration })
+      }).observe({ type: 'longtask', buffered: true })
+    })
+  }
+
+  /** The longest main-thread task that started after `since` (a `performance.now()` time), in milliseconds. */
+  async function longestTaskSince(page: Page, since: number): Promise<number> {
+    return page.evaluate((from) => Math.max(0, ...(window as unknown as { longTasks: Array<{ start: number; duration: number }> }).longTasks.filter((t) => t.start >= from).map((t) => t.duration)), since)
+  }
+
+  const tenThousand = 'nn.Sequential(*[nn.Linear(8, 8) for _ in range(10000)])'
+
+  it('keeps the main thread free while a 10,000-layer model is analysed: keystrokes echo at once', { timeout: 120_000 }, async () => {
+    const page = await context.newPage()
+    await watchLongTasks(page)
+    await page.goto(baseUrl)
+    await total(page, '295,168')
+    await page.locator('.memory').waitFor()
+    const since = await page.evaluate(() => performance.now())
+    const editor = page.locator('#source')
+    await editor.fill(tenThousand)
+    await page.locator('#input-shape').fill('1,8')
+    // While the worker computes, each keystroke in the shape field shows at once.
+    await page.waitForTimeout(100)
+    const echoes: number[] = []
+    for (const key of [',', 'Backspace', ',', 'Backspace']) {
+      echoes.push(
+        await page.evaluate(async (k) => {
+          const field = document.querySelector<HTMLInputElement>('#input-shape')!
+          const before = field.value
+          const started = performance.now()
+          field.focus()
+          field.value = k === 'Backspace' ? before.slice(0, -1) : before + k
+          field.dispatchEvent(new Event('input', { bubbles: true }))
+          await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
+          return performance.now() - started
+        }, key),
+      )
+    }
+    await total(page, formatCount(analyze(tenThousand).params.total))
+    await page.locator('.results:not(.stale) [data-testid=forward]').waitFor()
+    const longest = await longestTaskSince(page, since)
+    console.log(`10,000 layers with an input: keystroke echo ${echoes.map((ms) => ms.toFixed(0)).join(', ')} ms; longest main-thread task ${longest.toFixed(0)} ms`)
+    expect(Math.max(...echoes)).toBeLessThan(100)
+    await page.close()
+  })
+
+  it('stops a link that computes past the time limit, says so, and stays usable', { timeout: 120_000 }, async () => {
+    // Within every limit of the language, but more work than the page's time limit allows.
+    const page = await open(`#${encodeShareState({ source: 'nn.Sequential(*[nn.Linear(8, 8) for _ in range(99999)])', input: '1,8' })}`)
+    await page.waitForFunction(() => document.querySelector('#source-error')?.textContent?.includes('This took longer than 2 s and was stopped'), undefined, { timeout: 20_000 })
+    expect(await page.locator('#source-error .code-tag').textContent()).toBe('time-limit')
+    // The page still answers what is typed next.
+    await typeSource(page, 'Linear(10, 5)')
+    await total(page, '55')
+    await page.close()
+  })
+
+  it('never lets a superseded answer overwrite a newer one', { timeout: 120_000 }, async () => {
+    const page = await open()
+    await total(page, '295,168')
+    const editor = page.locator('#source')
+    // A slow model, then at once a quick one: the quick one's answer must be the one that stays.
+    await editor.fill(tenThousand)
+    await page.waitForTimeout(150)
+    await editor.fill('nn.Linear(2, 3)')
+    await total(page, '9')
+    await page.waitForTimeout(3000)
+    expect(await page.locator('[data-testid=total]').textContent()).toBe('9')
+    expect(await editor.inputValue()).toBe('nn.Linear(2, 3)')
+    await page.close()
+  })
+
   it('raised no CSP violation and no page error along the way', () => {
     expect(cspViolations).toEqual([])
     expect(pageErrors).toEqual([])

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest'
+import { Engine, stoppedAnswer } from './engine.ts'
+import type { EngineReply, EngineRequest, EngineWorker } from './engine.ts'
+import type { Answer } from './answer.ts'
+
+/** A worker that records what it is asked and answers only when told to. */
+class FakeWorker implements EngineWorker {
+  asked: EngineRequest[] = []
+  terminated = false
+  onmessage: ((event: MessageEvent<EngineReply>) => void) | null = null
+  onerror: ((event: ErrorEvent) => void) | null = null
+  postMessage(message: EngineRequest): void {
+    this.asked.push(message)
+  }
+  terminate(): void {
+    this.terminated = true
+  }
+  reply(data: EngineReply): void {
+    this.onmessage?.({ data } as MessageEvent<EngineReply>)
+  }
+  ready(): void {
+    this.reply({ kind: 'ready' })
+  }
+  answer(id: number, text: string): void {
+    this.reply({ kind: 'answer', id, answer: answerWith(text) })
+  }
+}
+
+/** A distinguishable answer: a problem whose message is `text`. */
+function answerWith(text: string): Answer {
+  return stoppedAnswer(text, 0, 'internal')
+}
+
+const question = (source: string) => ({ state: { source }, explain: false })
+
+/** An engine over fake workers and a hand-driven clock. */
+function setup(timeLimitMs = 2000) {
+  const workers: FakeWorker[] = []
+  const shown: Array<[number, string]> = []
+  const timers = new Map<number, { at: number; run: () => void }>()
+  let now = 0
+  let nextTimer = 1
+  const engine = new Engine(
+    () => {
+      const worker = new FakeWorker()
+      workers.push(worker)
+      return worker
+    },
+    (answer, id) => shown.push([id, answer.outcome.ok ? 'ok' : answer.outcome.problem.message]),
+    {
+      timeLimitMs,
+      setTimer: (run, ms) => {
+        timers.set(nextTimer, { at: now + ms, run })
+        return nextTimer++
+      },
+      clearTimer: (timer) => timers.delete(timer as number),
+    },
+  )
+  const advance = (ms: number): void => {
+    now += ms
+    for (const [key, timer] of [...timers].sort((a, b) => a[1].at - b[1].at)) {
+      if (timer.at > now || !timers.has(key)) continue
+      timers.delete(key)
+      timer.run()
+    }
+  }
+  return { engine, workers, shown, advance, timers }
+}
+
+describe('Engine', () => {
+  it('gives each question an id and passes on its answer', () => {
+    const { engine, workers, shown } = setup()
+    const id = engine.ask(question('Linear(2, 3)'))
+    expect(workers).toHaveLength(1)
+    expect(workers[0]!.asked).toEqual([{ id, question: question('Linear(2, 3)') }])
+    workers[0]!.ready()
+    workers[0]!.answer(id, 'nine')
+    expect(shown).toEqual([[id, 'nine']])
+    expect(engine.busy).toBe(false)
+  })
+
+  it('asks one question at a time: a newer one waits, replaces any other waiting one, and only its answer is shown', () => {
+    const { engine, workers, shown } = setup()
+    const first = engine.ask(question('a'))
+    const second = engine.ask(question('b'))
+    const third = engine.ask(question('c'))
+    const worker = workers[0]!
+    // The worker still computes the first; the second was replaced by the third before it was sent.
+    expect(worker.asked.map((r) => r.id)).toEqual([first])
+    worker.ready()
+    worker.answer(first, 'stale')
+    expect(shown).toEqual([])
+    expect(worker.asked.map((r) => r.id)).toEqual([first, third])
+    expect(second).toBeLessThan(third)
+    worker.answer(third, 'newest')
+    expect(shown).toEqual([[third, 'newest']])
+    expect(workers).toHaveLength(1)
+  })
+
+  it('ignores an answer to a question it did not send last, and a late answer to a superseded one', () => {
+    const { engine, workers, shown } = setup()
+    const first = engine.ask(question('a'))
+    const worker = workers[0]!
+    worker.ready()
+    worker.answer(first + 5, 'unknown')
+    expect(shown).toEqual([])
+    worker.answer(first, 'first')
+    worker.answer(first, 'again')
+    expect(shown).toEqual([[first, 'first']])
+  })
+
+  it('stops a computation past the time limit: a new worker, and the time-limit problem for the newest question', () => {
+    const { engine, workers, shown, advance } = setup(2000)
+    const id = engine.ask(question('slow'))
+    workers[0]!.ready()
+    advance(1999)
+    expect(shown).toEqual([])
+    advance(1)
+    expect(workers[0]!.terminated).toBe(true)
+    expect(shown).toEqual([[id, 'This took longer than 2 s and was stopped. The page is still yours: change the input to try again.']])
+    // A late answer from the stopped worker is not shown.
+    workers[0]!.answer(id, 'late')
+    expect(shown).toHaveLength(1)
+    // The next question goes to a new worker.
+    const next = engine.ask(question('quick'))
+    expect(workers).toHaveLength(2)
+    expect(workers[1]!.asked.map((r) => r.id)).toEqual([next])
+  })
+
+  it('stops a superseded computation past the time limit without a problem, and asks the waiting question of a new worker', () => {
+    const { engine, workers, shown, advance } = setup(2000)
+    engine.ask(question('slow'))
+    workers[0]!.ready()
+    advance(500)
+    const newest = engine.ask(question('quick'))
+    advance(1500)
+    expect(workers[0]!.terminated).toBe(true)
+    expect(shown).toEqual([])
+    expect(workers[1]!.asked.map((r) => r.id)).toEqual([newest])
+    workers[1]!.ready()
+    workers[1]!.answer(newest, 'quick')
+    expect(shown).toEqual([[newest, 'quick']])
+  })
+
+  it('does not count the worker loading against the time limit', () => {
+    const { engine, workers, shown, advance } = setup(2000)
+    const id = engine.ask(question('a'))
+    advance(5000)
+    expect(shown).toEqual([])
+    workers[0]!.ready()
+    advance(1000)
+    workers[0]!.answer(id, 'done')
+    expect(shown).toEqual([[id, 'done']])
+  })
+
+  it('clears the clock of an answered question, so that it cannot stop the next one early', () => {
+    const { engine, workers, shown, advance, timers } = setup(2000)
+    const first = engine.ask(question('a'))
+    workers[0]!.ready()
+    advance(1500)
+    workers[0]!.answer(first, 'a')
+    const second = engine.ask(question('b'))
+    advance(1000)
+    expect(timers.size).toBe(1)
+    workers[0]!.answer(second, 'b')
+    expect(shown).toEqual([
+      [first, 'a'],
+      [second, 'b'],
+    ])
+    expect(timers.size).toBe(0)
+  })
+
+  it('answers a plain problem when the worker fails, and makes a new one for the next question', () => {
+    const { engine, workers, shown } = setup()
+    const id = engine.ask(question('a'))
+    workers[0]!.onerror?.({} as ErrorEvent)
+    expect(workers[0]!.terminated).toBe(true)
+    expect(shown).toEqual([[id, 'The page could not compute this: its engine failed to load. Reload the page to try again.']])
+    engine.ask(question('b'))
+    expect(workers).toHaveLength(2)
+  })
+
+  it('makes the worker on warm() without asking anything, and stops it on close()', () => {
+    const { engine, workers } = setup()
+    engine.warm()
+    expect(workers).toHaveLength(1)
+    expect(workers[0]!.asked).toEqual([])
+    engine.ask(question('a'))
+    engine.close()
+    expect(workers[0]!.terminated).toBe(true)
+    expect(engine.busy).toBe(false)
+  })
+})

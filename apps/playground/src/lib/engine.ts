@@ -1,0 +1,166 @@
+import type { Answer, Question } from './answer.ts'
+
+/** The longest one computation may run in the worker before it is stopped, in milliseconds. */
+export const timeLimitMs = 2000
+
+/** A message to the worker: one question, with its request id. */
+export interface EngineRequest {
+  id: number
+  question: Question
+}
+
+/** A message from the worker: that it has loaded, or the answer to a request. */
+export type EngineReply = { kind: 'ready' } | { kind: 'answer'; id: number; answer: Answer }
+
+/** The part of a `Worker` the engine uses (a fake one in tests). */
+export interface EngineWorker {
+  postMessage(message: EngineRequest): void
+  terminate(): void
+  onmessage: ((event: MessageEvent<EngineReply>) => void) | null
+  onerror: ((event: ErrorEvent) => void) | null
+}
+
+/** Options of {@link Engine}: the time limit and, for tests, the clock. */
+export interface EngineOptions {
+  timeLimitMs?: number
+  setTimer?: (run: () => void, ms: number) => unknown
+  clearTimer?: (timer: unknown) => void
+}
+
+/** The answer shown for a computation stopped at the time limit, or lost with a worker that failed. */
+export function stoppedAnswer(message: string, elapsedMs: number, code: 'time-limit' | 'internal'): Answer {
+  const problem = { code, field: 'source' as const, message, origin: '', line: undefined, column: undefined, span: undefined, excerpt: undefined, suggestions: [] }
+  return { outcome: { ok: false, problem, needsModels: false, elapsedMs }, switches: [], memory: undefined, explanation: undefined }
+}
+
+/** The message for a computation stopped at the time limit. */
+export function timeLimitMessage(ms: number): string {
+  return `This took longer than ${ms / 1000} s and was stopped. The page is still yours: change the input to try again.`
+}
+
+interface Job {
+  id: number
+  question: Question
+  /** Set once the worker has loaded, so that loading it does not count against the time limit. */
+  timer?: unknown
+}
+
+/**
+ * Asks a worker the page's questions, newest first and one at a time. Each question gets an id; only the answer to
+ * the newest is passed on. A question asked while the worker is busy waits (replacing any other waiting one), and
+ * the busy one's answer is dropped when it comes. A computation that runs past the time limit is stopped: the
+ * worker is terminated and a new one made (on the next question, or at once when one waits); if it was the newest
+ * question, its answer is the time-limit problem.
+ */
+export class Engine {
+  #worker: EngineWorker | undefined
+  #ready = false
+  #running: Job | undefined
+  #waiting: Job | undefined
+  #latest = 0
+  readonly #limitMs: number
+  readonly #setTimer: (run: () => void, ms: number) => unknown
+  readonly #clearTimer: (timer: unknown) => void
+
+  constructor(
+    private readonly makeWorker: () => EngineWorker,
+    private readonly onanswer: (answer: Answer, id: number) => void,
+    options: EngineOptions = {},
+  ) {
+    this.#limitMs = options.timeLimitMs ?? timeLimitMs
+    this.#setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms))
+    this.#clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>))
+  }
+
+  /** Asks `question`; returns its id. Every earlier question is superseded. */
+  ask(question: Question): number {
+    const id = ++this.#latest
+    this.#waiting = { id, question }
+    this.#next()
+    return id
+  }
+
+  /** Makes the worker now, so that it has loaded by the first question. */
+  warm(): void {
+    this.#start()
+  }
+
+  /** Whether a question is still unanswered. */
+  get busy(): boolean {
+    return this.#running !== undefined || this.#waiting !== undefined
+  }
+
+  /** Stops the worker; the engine makes a new one if asked again. */
+  close(): void {
+    if (this.#running?.timer !== undefined) this.#clearTimer(this.#running.timer)
+    this.#running = undefined
+    this.#waiting = undefined
+    this.#drop()
+  }
+
+  #start(): EngineWorker {
+    if (this.#worker) return this.#worker
+    const worker = this.makeWorker()
+    worker.onmessage = (event) => this.#receive(worker, event.data)
+    worker.onerror = () => this.#failed(worker)
+    this.#worker = worker
+    this.#ready = false
+    return worker
+  }
+
+  #drop(): void {
+    if (!this.#worker) return
+    this.#worker.onmessage = null
+    this.#worker.onerror = null
+    this.#worker.terminate()
+    this.#worker = undefined
+    this.#ready = false
+  }
+
+  #next(): void {
+    if (this.#running || !this.#waiting) return
+    const job = this.#waiting
+    this.#waiting = undefined
+    this.#running = job
+    this.#start().postMessage({ id: job.id, question: job.question })
+    if (this.#ready) this.#clock(job)
+  }
+
+  #clock(job: Job): void {
+    job.timer = this.#setTimer(() => this.#overrun(job), this.#limitMs)
+  }
+
+  #overrun(job: Job): void {
+    if (this.#running !== job) return
+    this.#running = undefined
+    this.#drop()
+    if (job.id === this.#latest) this.onanswer(stoppedAnswer(timeLimitMessage(this.#limitMs), this.#limitMs, 'time-limit'), job.id)
+    this.#next()
+  }
+
+  #receive(worker: EngineWorker, reply: EngineReply): void {
+    if (worker !== this.#worker) return
+    if (reply.kind === 'ready') {
+      this.#ready = true
+      if (this.#running && this.#running.timer === undefined) this.#clock(this.#running)
+      return
+    }
+    const job = this.#running
+    if (!job || job.id !== reply.id) return
+    if (job.timer !== undefined) this.#clearTimer(job.timer)
+    this.#running = undefined
+    if (job.id === this.#latest) this.onanswer(reply.answer, job.id)
+    this.#next()
+  }
+
+  /** The worker could not load or crashed: its question gets a plain problem; the next question makes a new worker. */
+  #failed(worker: EngineWorker): void {
+    if (worker !== this.#worker) return
+    const job = this.#running
+    if (job?.timer !== undefined) this.#clearTimer(job.timer)
+    this.#running = undefined
+    this.#drop()
+    if (job && job.id === this.#latest) this.onanswer(stoppedAnswer('The page could not compute this: its engine failed to load. Reload the page to try again.', 0, 'internal'), job.id)
+    this.#next()
+  }
+}

@@ -213,7 +213,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     const activations = page.locator('[data-testid=memory-lines] [data-line=activations]')
     await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=activations]')?.textContent?.includes('has no forward trace'))
     await page.locator('#activations').fill('1GiB')
-    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=activations]')?.textContent?.includes('per sample'))
+    // The plan comes from the worker: wait for the line it writes with the new field ("not counted" says "per sample" too).
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=activations]')?.textContent?.includes('per sample × batch'))
     expect(await activations.locator('td').first().textContent()).toBe('2.00 GiB')
     expect(await activations.textContent()).toContain('1.00 GiB per sample × batch 2 = 2.00 GiB')
     await page.waitForFunction(() => location.hash.includes('act=1GiB'))

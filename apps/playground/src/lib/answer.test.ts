@@ -41,6 +41,7 @@ describe('Answerer', () => {
     expect(answer.switches.map((s) => [s.name, s.value, s.toggled])).toEqual([['bias', true, 'nn.Linear(4, 2, bias=False)']])
     expect(answer.memory?.ok && answer.memory.plan.memory.total.bytes).toBeGreaterThan(0n)
     expect(answer.explanation).toBeUndefined()
+    expect(answer.snippet).toContain('model = nn.Linear(4, 2)')
     expect(() => structuredClone(answer)).not.toThrow()
   })
 
@@ -76,5 +77,7 @@ describe('Answerer', () => {
     const { answerer } = counting()
     const answer = answerer.answer({ state: { source: 'resnet18' }, explain: false })
     expect(answer.outcome.ok && answer.outcome.analysis.params.total).toBe(11_689_512n)
+    // A catalogue model is not Python: no snippet.
+    expect(answerer.answer({ state: { source: 'llama-3.1-8b' }, explain: false }).snippet).toBeUndefined()
   })
 })

@@ -1,3 +1,4 @@
+import { verifySnippet } from '@nnsize/core'
 import { explainAnalysis } from '@nnsize/core/present'
 import type { Analysis, ByteUnits, ShareState } from '@nnsize/core'
 import type { ExplainSection } from '@nnsize/core/present'
@@ -10,12 +11,15 @@ import { analysisView } from './view.ts'
 
 /**
  * Everything the page shows for one page state, as data `postMessage` can copy: the outcome (its analysis as an
- * {@link analysisView}), and what needs the module tree: the root layer's argument switches, the memory plan of the
- * model shown (the last good one while the input has an error) and, when asked for, the explanation.
+ * {@link analysisView}), and what needs the module tree or takes long for a large model: the root layer's argument
+ * switches, the PyTorch snippet that checks the numbers, the memory plan of the model shown (the last good one while
+ * the input has an error) and, when asked for, the explanation.
  */
 export interface Answer {
   outcome: Outcome
   switches: SwitchOption[]
+  /** The PyTorch code that checks these numbers; only for expressions (a config is not Python). */
+  snippet: string | undefined
   /** Undefined when no model is shown. */
   memory: MemoryOutcome | undefined
   /** Undefined unless asked for, or when no model is shown. */
@@ -30,6 +34,16 @@ export interface Question {
 
 /** Plans the memory of an analysed model with the page's memory fields (`computeMemory`). */
 export type PlanMemory = (analysis: Analysis, state: ShareState) => MemoryOutcome
+
+/** The PyTorch code that checks an analysis; none for a config or a catalogue model, which are not Python. */
+export function snippetOf(analysis: Analysis): string | undefined {
+  if (analysis.model) return undefined
+  try {
+    return verifySnippet(analysis)
+  } catch {
+    return undefined
+  }
+}
 
 /** The fields that decide the analysis; the others (memory, units, depth) only change what is made of it. */
 function analysisKey(state: ShareState): string {
@@ -66,6 +80,7 @@ export class Answerer {
     return {
       outcome: outcome.ok ? { ...outcome, analysis: analysisView(outcome.analysis) } : outcome,
       switches: outcome.ok ? switchOptions(outcome.analysis) : [],
+      snippet: outcome.ok ? snippetOf(outcome.analysis) : undefined,
       memory: shown ? this.planMemory(shown, state) : undefined,
       explanation: shown && explain ? explainAnalysis(shown, { units }) : undefined,
     }

@@ -30,7 +30,7 @@ export interface EngineOptions {
 /** The answer shown for a computation stopped at the time limit, or lost with a worker that failed. */
 export function stoppedAnswer(message: string, elapsedMs: number, code: 'time-limit' | 'internal'): Answer {
   const problem = { code, field: 'source' as const, message, origin: '', line: undefined, column: undefined, span: undefined, excerpt: undefined, suggestions: [] }
-  return { outcome: { ok: false, problem, needsModels: false, elapsedMs }, switches: [], memory: undefined, explanation: undefined }
+  return { outcome: { ok: false, problem, needsModels: false, elapsedMs }, switches: [], snippet: undefined, memory: undefined, explanation: undefined }
 }
 
 /** The message for a computation stopped at the time limit. */

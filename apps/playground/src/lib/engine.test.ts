@@ -5,12 +5,15 @@ import type { Answer } from './answer.ts'
 
 /** A worker that records what it is asked and answers only when told to. */
 class FakeWorker implements EngineWorker {
-  asked: EngineRequest[] = []
+  asked: Array<Extract<EngineRequest, { kind: 'ask' }>> = []
+  /** The ids whose answers the engine asked to be sent. */
+  sent: number[] = []
   terminated = false
   onmessage: ((event: MessageEvent<EngineReply>) => void) | null = null
   onerror: ((event: ErrorEvent) => void) | null = null
   postMessage(message: EngineRequest): void {
-    this.asked.push(message)
+    if (message.kind === 'ask') this.asked.push(message)
+    else this.sent.push(message.id)
   }
   terminate(): void {
     this.terminated = true
@@ -21,8 +24,11 @@ class FakeWorker implements EngineWorker {
   ready(): void {
     this.reply({ kind: 'ready' })
   }
+  /** Says the answer to `id` is done, and sends it if the engine asks for it at once. */
   answer(id: number, text: string): void {
-    this.reply({ kind: 'answer', id, answer: answerWith(text) })
+    const before = this.sent.length
+    this.reply({ kind: 'done', id })
+    if (this.sent.length > before && this.sent.at(-1) === id) this.reply({ kind: 'answer', id, answer: answerWith(text) })
   }
 }
 
@@ -72,7 +78,7 @@ describe('Engine', () => {
     const { engine, workers, shown } = setup()
     const id = engine.ask(question('Linear(2, 3)'))
     expect(workers).toHaveLength(1)
-    expect(workers[0]!.asked).toEqual([{ id, question: question('Linear(2, 3)') }])
+    expect(workers[0]!.asked).toEqual([{ kind: 'ask', id, question: question('Linear(2, 3)') }])
     workers[0]!.ready()
     workers[0]!.answer(id, 'nine')
     expect(shown).toEqual([[id, 'nine']])
@@ -95,6 +101,8 @@ describe('Engine', () => {
     worker.answer(third, 'newest')
     expect(shown).toEqual([[third, 'newest']])
     expect(workers).toHaveLength(1)
+    // The superseded answer was never asked for, so it was never copied to the page.
+    expect(worker.sent).toEqual([third])
   })
 
   it('ignores an answer to a question it did not send last, and a late answer to a superseded one', () => {
@@ -105,7 +113,7 @@ describe('Engine', () => {
     worker.answer(first + 5, 'unknown')
     expect(shown).toEqual([])
     worker.answer(first, 'first')
-    worker.answer(first, 'again')
+    worker.reply({ kind: 'answer', id: first, answer: answerWith('again') })
     expect(shown).toEqual([[first, 'first']])
   })
 
@@ -168,6 +176,19 @@ describe('Engine', () => {
       [second, 'b'],
     ])
     expect(timers.size).toBe(0)
+  })
+
+  it('does not stop a question whose answer is done and on its way', () => {
+    const { engine, workers, shown, advance } = setup(2000)
+    const id = engine.ask(question('a'))
+    const worker = workers[0]!
+    worker.ready()
+    worker.reply({ kind: 'done', id })
+    expect(worker.sent).toEqual([id])
+    advance(5000)
+    expect(worker.terminated).toBe(false)
+    worker.reply({ kind: 'answer', id, answer: answerWith('a') })
+    expect(shown).toEqual([[id, 'a']])
   })
 
   it('answers a plain problem when the worker fails, and makes a new one for the next question', () => {

@@ -3,14 +3,17 @@ import type { Answer, Question } from './answer.ts'
 /** The longest one computation may run in the worker before it is stopped, in milliseconds. */
 export const timeLimitMs = 2000
 
-/** A message to the worker: one question, with its request id. */
-export interface EngineRequest {
-  id: number
-  question: Question
-}
+/**
+ * A message to the worker: a question with its request id, or the word to send the answer it holds for `id`. A new
+ * question drops any answer the worker still holds.
+ */
+export type EngineRequest = { kind: 'ask'; id: number; question: Question } | { kind: 'send'; id: number }
 
-/** A message from the worker: that it has loaded, or the answer to a request. */
-export type EngineReply = { kind: 'ready' } | { kind: 'answer'; id: number; answer: Answer }
+/**
+ * A message from the worker: that it has loaded; that it has the answer to `id` (which it holds until told to send
+ * it, so that a superseded answer, large for a large model, is never copied to the page); or the answer itself.
+ */
+export type EngineReply = { kind: 'ready' } | { kind: 'done'; id: number } | { kind: 'answer'; id: number; answer: Answer }
 
 /** The part of a `Worker` the engine uses (a fake one in tests). */
 export interface EngineWorker {
@@ -43,12 +46,15 @@ interface Job {
   question: Question
   /** Set once the worker has loaded, so that loading it does not count against the time limit. */
   timer?: unknown
+  /** The worker has the answer (and was asked to send it). */
+  done?: boolean
 }
 
 /**
  * Asks a worker the page's questions, newest first and one at a time. Each question gets an id; only the answer to
  * the newest is passed on. A question asked while the worker is busy waits (replacing any other waiting one), and
- * the busy one's answer is dropped when it comes. A computation that runs past the time limit is stopped: the
+ * the busy one's answer is dropped when it is done: the worker is never asked to send it, so the page never spends
+ * time copying it. A computation that runs past the time limit is stopped: the
  * worker is terminated and a new one made (on the next question, or at once when one waits); if it was the newest
  * question, its answer is the time-limit problem.
  */
@@ -122,7 +128,7 @@ export class Engine {
     const job = this.#waiting
     this.#waiting = undefined
     this.#running = job
-    this.#start().postMessage({ id: job.id, question: job.question })
+    this.#start().postMessage({ kind: 'ask', id: job.id, question: job.question })
     if (this.#ready) this.#clock(job)
   }
 
@@ -142,12 +148,24 @@ export class Engine {
     if (worker !== this.#worker) return
     if (reply.kind === 'ready') {
       this.#ready = true
-      if (this.#running && this.#running.timer === undefined) this.#clock(this.#running)
+      if (this.#running && this.#running.timer === undefined && !this.#running.done) this.#clock(this.#running)
       return
     }
     const job = this.#running
     if (!job || job.id !== reply.id) return
-    if (job.timer !== undefined) this.#clearTimer(job.timer)
+    if (reply.kind === 'done') {
+      if (job.timer !== undefined) this.#clearTimer(job.timer)
+      job.timer = undefined
+      job.done = true
+      if (job.id === this.#latest) {
+        worker.postMessage({ kind: 'send', id: job.id })
+        return
+      }
+      // Superseded: its answer stays in the worker, and the newest question goes in its place.
+      this.#running = undefined
+      this.#next()
+      return
+    }
     this.#running = undefined
     if (job.id === this.#latest) this.onanswer(reply.answer, job.id)
     this.#next()

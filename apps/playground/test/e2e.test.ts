@@ -817,6 +817,20 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
+  it('explains every number of a model the worker analysed, in the words of its layers', async () => {
+    const page = await open()
+    await total(page, '295,168')
+    await typeSource(page, 'nn.Sequential(nn.Linear(4, 2))')
+    await total(page, '10')
+    await page.locator('.explain summary').click()
+    await page.waitForFunction(() => document.querySelector('.explain')?.textContent?.includes('in_features × out_features + out_features = 4 × 2 + 2'))
+    // The worker writes it again for the next model while it is open.
+    await typeSource(page, 'nn.Sequential(nn.Linear(4, 3))')
+    await total(page, '15')
+    await page.waitForFunction(() => document.querySelector('.explain')?.textContent?.includes('= 4 × 3 + 3'))
+    await page.close()
+  })
+
   it('raised no CSP violation and no page error along the way', () => {
     expect(cspViolations).toEqual([])
     expect(pageErrors).toEqual([])

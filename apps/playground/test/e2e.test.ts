@@ -832,6 +832,26 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
+  it('computes on the main thread when the worker cannot load', async () => {
+    // A service worker from the tests before would serve the worker's file past the route below: let none control.
+    const first = await context.newPage()
+    await first.goto(baseUrl)
+    await first.evaluate(async () => Promise.all((await navigator.serviceWorker.getRegistrations()).map((r) => r.unregister())))
+    await first.close()
+    const page = await context.newPage()
+    let blocked = 0
+    await page.route(/compute\.worker-[^/]*\.js$/, (route) => {
+      blocked++
+      return route.abort()
+    })
+    await page.goto(`${baseUrl}#${encodeShareState({ source: 'nn.Linear(4, 2)' })}`)
+    await total(page, '10')
+    expect(blocked).toBe(1)
+    await typeSource(page, 'resnet18')
+    await total(page, formatCount(analyze('resnet18').params.total))
+    await page.close()
+  })
+
   it('raised no CSP violation and no page error along the way', () => {
     expect(cspViolations).toEqual([])
     expect(pageErrors).toEqual([])

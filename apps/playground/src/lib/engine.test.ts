@@ -40,7 +40,7 @@ function answerWith(text: string): Answer {
 const question = (source: string) => ({ state: { source }, explain: false })
 
 /** An engine over fake workers and a hand-driven clock. */
-function setup(timeLimitMs = 2000) {
+function setup(timeLimitMs = 2000, extra: { onunavailable?: (q: ReturnType<typeof question>) => void; makeThrows?: boolean } = {}) {
   const workers: FakeWorker[] = []
   const shown: Array<[number, string]> = []
   const timers = new Map<number, { at: number; run: () => void }>()
@@ -48,6 +48,7 @@ function setup(timeLimitMs = 2000) {
   let nextTimer = 1
   const engine = new Engine(
     () => {
+      if (extra.makeThrows) throw new TypeError('module workers are not supported')
       const worker = new FakeWorker()
       workers.push(worker)
       return worker
@@ -60,6 +61,7 @@ function setup(timeLimitMs = 2000) {
         return nextTimer++
       },
       clearTimer: (timer) => timers.delete(timer as number),
+      ...(extra.onunavailable ? { onunavailable: extra.onunavailable } : {}),
     },
   )
   const advance = (ms: number): void => {
@@ -196,9 +198,36 @@ describe('Engine', () => {
     const id = engine.ask(question('a'))
     workers[0]!.onerror?.({} as ErrorEvent)
     expect(workers[0]!.terminated).toBe(true)
-    expect(shown).toEqual([[id, 'The page could not compute this: its engine failed to load. Reload the page to try again.']])
+    expect(shown).toEqual([[id, 'The page could not compute this: its engine failed. Change the input to try again, or reload the page.']])
     engine.ask(question('b'))
     expect(workers).toHaveLength(2)
+  })
+
+  it('hands the question to onunavailable when no worker can be made, and never tries again', () => {
+    const handed: string[] = []
+    const { engine, shown } = setup(2000, { makeThrows: true, onunavailable: (q) => handed.push(q.state.source) })
+    engine.warm()
+    engine.ask(question('a'))
+    engine.ask(question('b'))
+    expect(handed).toEqual(['a', 'b'])
+    expect(shown).toEqual([])
+  })
+
+  it('hands the question to onunavailable when the worker fails before it loaded, but not after', () => {
+    const handed: string[] = []
+    const before = setup(2000, { onunavailable: (q) => handed.push(q.state.source) })
+    before.engine.ask(question('a'))
+    before.workers[0]!.onerror?.({} as ErrorEvent)
+    before.engine.ask(question('b'))
+    expect(handed).toEqual(['a', 'b'])
+    expect(before.workers).toHaveLength(1)
+
+    const after = setup(2000, { onunavailable: (q) => handed.push(q.state.source) })
+    const id = after.engine.ask(question('c'))
+    after.workers[0]!.ready()
+    after.workers[0]!.onerror?.({} as ErrorEvent)
+    expect(handed).toEqual(['a', 'b'])
+    expect(after.shown).toEqual([[id, 'The page could not compute this: its engine failed. Change the input to try again, or reload the page.']])
   })
 
   it('makes the worker on warm() without asking anything, and stops it on close()', () => {

@@ -23,9 +23,15 @@ export interface EngineWorker {
   onerror: ((event: ErrorEvent) => void) | null
 }
 
-/** Options of {@link Engine}: the time limit and, for tests, the clock. */
+/** Options of {@link Engine}: the time limit, what to do without a worker and, for tests, the clock. */
 export interface EngineOptions {
   timeLimitMs?: number
+  /**
+   * Called, instead of an answer, with the newest question when no worker can be had: making one threw (a browser
+   * without module workers) or it failed before it loaded. The engine stays unusable from then on. Without it,
+   * such a question is answered with a problem saying so.
+   */
+  onunavailable?: (question: Question) => void
   setTimer?: (run: () => void, ms: number) => unknown
   clearTimer?: (timer: unknown) => void
 }
@@ -61,6 +67,7 @@ interface Job {
 export class Engine {
   #worker: EngineWorker | undefined
   #ready = false
+  #unavailable = false
   #running: Job | undefined
   #waiting: Job | undefined
   #latest = 0
@@ -76,7 +83,10 @@ export class Engine {
     this.#limitMs = options.timeLimitMs ?? timeLimitMs
     this.#setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms))
     this.#clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>))
+    this.#onunavailable = options.onunavailable
   }
+
+  readonly #onunavailable: ((question: Question) => void) | undefined
 
   /** Asks `question`; returns its id. Every earlier question is superseded. */
   ask(question: Question): number {
@@ -104,9 +114,17 @@ export class Engine {
     this.#drop()
   }
 
-  #start(): EngineWorker {
+  /** The worker, made when there is none; undefined when none can be made. */
+  #start(): EngineWorker | undefined {
     if (this.#worker) return this.#worker
-    const worker = this.makeWorker()
+    if (this.#unavailable) return undefined
+    let worker: EngineWorker
+    try {
+      worker = this.makeWorker()
+    } catch {
+      this.#unavailable = this.#onunavailable !== undefined
+      return undefined
+    }
     worker.onmessage = (event) => this.#receive(worker, event.data)
     worker.onerror = () => this.#failed(worker)
     this.#worker = worker
@@ -127,8 +145,13 @@ export class Engine {
     if (this.#running || !this.#waiting) return
     const job = this.#waiting
     this.#waiting = undefined
+    const worker = this.#start()
+    if (!worker) {
+      this.#lost(job)
+      return
+    }
     this.#running = job
-    this.#start().postMessage({ kind: 'ask', id: job.id, question: job.question })
+    worker.postMessage({ kind: 'ask', id: job.id, question: job.question })
     if (this.#ready) this.#clock(job)
   }
 
@@ -177,8 +200,17 @@ export class Engine {
     const job = this.#running
     if (job?.timer !== undefined) this.#clearTimer(job.timer)
     this.#running = undefined
+    // A worker that never loaded will not load next time either.
+    if (!this.#ready && this.#onunavailable) this.#unavailable = true
     this.#drop()
-    if (job && job.id === this.#latest) this.onanswer(stoppedAnswer('The page could not compute this: its engine failed to load. Reload the page to try again.', 0, 'internal'), job.id)
+    if (job) this.#lost(job)
     this.#next()
+  }
+
+  /** A question no worker answered: handed to `onunavailable` when there will be none, else answered with a problem. */
+  #lost(job: Job): void {
+    if (job.id !== this.#latest) return
+    if (this.#unavailable) this.#onunavailable!(job.question)
+    else this.onanswer(stoppedAnswer('The page could not compute this: its engine failed. Change the input to try again, or reload the page.', 0, 'internal'), job.id)
   }
 }

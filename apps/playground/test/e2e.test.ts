@@ -803,6 +803,15 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
+  it('stays usable on a 23-character link that made the engine loop (`[] * 10**18`)', { timeout: 60_000 }, async () => {
+    const page = await open(`#${encodeShareState({ source: '[] * 10**18' })}`)
+    // Stopped at the time limit, or refused by the interpreter's own budget: either way a problem, never a frozen tab.
+    await page.waitForFunction(() => /^(time-limit|limit)$/.test(document.querySelector('#source-error .code-tag')?.textContent ?? ''), undefined, { timeout: 20_000 })
+    await typeSource(page, 'Linear(10, 5)')
+    await total(page, '55')
+    await page.close()
+  })
+
   it('never lets a superseded answer overwrite a newer one', { timeout: 120_000 }, async () => {
     const page = await open()
     await total(page, '295,168')

@@ -22,3 +22,5 @@ export { compareAnalyses, comparisonTable, comparisonToJSON } from './compare.js
 export type { Comparison, ComparisonRow, ComparisonJSON, TensorDifference } from './compare.js'
 export { diagnose, diagnosticLines, formatErrorWithSource, applySuggestion, excerptOf } from './diagnostic.js'
 export type { Diagnostic, DiagnoseOptions, DiagnosticStyle, Excerpt, Suggestion } from './diagnostic.js'
+export { weightsFormatLine, weightsSummaryRows, dtypeTable, optimizerSentence, checkpointTable, configCheckTable, pickleSentence, ggufHighlights, filesTable, fileTensorTable, weightsSections, weightsComparisonRows, weightsComparisonTable, weightsComparisonSentence } from './weights.js'
+export type { WeightsSection, WeightsPresentOptions, WeightsComparisonRow } from './weights.js'

@@ -78,6 +78,10 @@ export function decodeShareState(fragment: string): ShareState {
   if (text.length > maxShareFragmentChars) {
     throw new NnsizeError('option', `The shared link is ${text.length.toLocaleString('en-US')} characters long; the limit is ${maxShareFragmentChars.toLocaleString('en-US')}.`)
   }
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) {
+    // The encoder cannot write such a state, so the decoder does not read one.
+    throw new NnsizeError('option', 'The shared link is malformed: it holds an unpaired surrogate (half of a character).')
+  }
   let params: FragmentParams
   try {
     params = FragmentParams.parse(text)

@@ -177,7 +177,7 @@ describe('run', () => {
   it('adds the memory budget, one GPU’s share and the fit to the report', async () => {
     const r = await cli(['nn.Linear(4096, 4096)', '--optimizer', 'AdamW', '--gpus', '4', '--zero', '2', '--gpu', 'rtx-4090'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain('Memory  training · torch.optim.AdamW() · precision auto · batch 1 · 4 GPUs · ZeRO-2\n')
+    expect(r.stdout).toContain('Memory  training · torch.optim.AdamW() · precision float32, as built · batch 1 · 4 GPUs · ZeRO-2\n')
     expect(r.stdout).toContain('  Optimizer state  128.03 MiB  torch.optim.AdamW(): step 2 × 4 B + exp_avg 16,781,312 × 4 B + exp_avg_sq 16,781,312 × 4 B = 128.03 MiB\n')
     expect(r.stdout).toContain('Per GPU  4 GPUs: data parallel 4 × tensor 1 × pipeline 1\n')
     expect(r.stdout).toMatch(/\n  ✓ fits on NVIDIA GeForce RTX 4090 24GB with [\d.]+ GiB to spare/)
@@ -253,6 +253,15 @@ describe('defects found in use', () => {
     expect((await cli(['Dense(128)'])).stderr.split('\n')[0]).toBe('error[unknown-name]: `Dense` is not defined.')
     expect((await cli(['tf.keras.layers.Dense(128)'])).stderr.split('\n')[0]).toBe('error[unknown-name]: `tf` is not defined.')
     expect((await cli(['resnet-50'])).stderr.split('\n')[0]).toBe("error[unknown-model]: No model named `resnet-50`. Did you mean torchvision's `resnet50`?")
+  })
+
+  it('sizes a catalogue model in its checkpoint dtype: Llama-3.1-8B fits on an L4 in bfloat16', async () => {
+    const r = await cli(['llama-3.1-8b', '--inference', '--gpu', 'l4'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain("Memory  inference · weights bfloat16, from the config's torch_dtype · batch 1\n")
+    expect(r.stdout).toMatch(/Weights +14\.96 GiB/)
+    expect(r.stdout).toContain('✓ fits on NVIDIA L4 24GB')
+    expect(r.stdout).not.toMatch(/\bauto\b/)
   })
 
   it('names options by their flags in notes, never by the library\'s names', async () => {

@@ -20,6 +20,8 @@ import type { PrecisionMode } from './precision.js'
 import { findWeightFormat } from './quant.js'
 import type { WeightFormat } from './quant.js'
 import { parseByteSize } from './units.js'
+import type { CheckpointDTypeSource } from '../zoo/hf/dtype.js'
+import type { DType } from '../tensor/dtype.js'
 
 export { checkpointingModes, fsdpModes, kvCacheDTypes, offloadTargets } from '../request/choices.js'
 export type { CheckpointingMode, FsdpMode, OffloadTarget, ZeroStage } from '../request/choices.js'
@@ -27,12 +29,38 @@ export type { CheckpointingMode, FsdpMode, OffloadTarget, ZeroStage } from '../r
 /** Default framework overhead: CUDA context plus allocator reserve, stated as its own line. */
 export const defaultOverheadBytes = 1024n ** 3n
 
+/**
+ * What "as built" (`auto`) resolves to: the dtype that holds most of the parameters' elements, and where it comes
+ * from — a Hugging Face config's `torch_dtype`/`dtype`, the catalogue, a weights file, float32 by default, or the
+ * dtypes the expression builds (`built`). `mixed` lists every floating-point dtype when more than one holds parameters.
+ */
+export interface AsBuiltDType {
+  dtype: DType
+  source: CheckpointDTypeSource | 'built'
+  /** True when parameters are held in more than one dtype (`dtype` holds the most elements). */
+  mixed: boolean
+}
+
+/** The dtype most parameter elements are built in, and where it comes from. */
+export function asBuiltDType(analysis: Analysis): AsBuiltDType {
+  const counts = new Map<DType, bigint>()
+  for (const t of analysis.tensors) if (t.kind === 'parameter') counts.set(t.dtype, (counts.get(t.dtype) ?? 0n) + t.elementCount)
+  let dtype: DType = analysis.model?.dtype.dtype ?? 'float32'
+  let most = -1n
+  for (const [d, n] of counts) if (n > most) [dtype, most] = [d, n]
+  const modelDType = analysis.model?.dtype
+  const source = modelDType !== undefined && modelDType.dtype === dtype ? modelDType.source : 'built'
+  return { dtype, source, mixed: counts.size > 1 }
+}
+
 /** The options after defaults and checks, as echoed in the plan. */
 export interface ResolvedMemoryOptions {
   mode: 'training' | 'inference'
   optimizer: string | null
   precision: string
   weights: string
+  /** What `auto` precision or weights resolve to: the dtype the parameters are built in, and why. */
+  asBuilt: AsBuiltDType
   batch: number
   gradAccumulation: number
   checkpointing: CheckpointingMode
@@ -182,6 +210,7 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
       optimizer: optimizer?.text ?? null,
       precision: precision.id,
       weights: format.id,
+      asBuilt: asBuiltDType(analysis),
       batch,
       gradAccumulation,
       checkpointing,

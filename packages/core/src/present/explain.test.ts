@@ -79,7 +79,7 @@ describe('explainMemory', () => {
   const linear = analyze('nn.Linear(1024, 1024)')
   it('gives every budget line its formula and exact bytes, and what the optimizer keeps', () => {
     const sections = explainMemory(planMemory(linear, { optimizer: 'Adam' }))
-    expect(sections.map((s) => s.title)).toEqual(['Memory (training · torch.optim.Adam() · precision auto · batch 1)', 'Optimizer state', 'Notes'])
+    expect(sections.map((s) => s.title)).toEqual(['Memory (training · torch.optim.Adam() · precision float32, as built · batch 1)', 'Optimizer state', 'Notes'])
     expect(sections[0]!.lines[0]).toEqual({
       subject: 'Weights',
       text: '1,049,600 params: 1,049,600 × 4 B (float32) = 4.00 MiB; exactly 4,198,400 bytes',

@@ -4,6 +4,7 @@ import { memoryLineKeys } from '../memory/basis.js'
 import type { MemoryLine, MemoryLineKey } from '../memory/basis.js'
 import type { Accelerator } from '../memory/gpus.js'
 import type { MemoryPlan } from '../memory/plan.js'
+import type { AsBuiltDType } from '../memory/resolve.js'
 import { memoryFormula } from './memory-formula.js'
 import type { Table } from './table.js'
 import { memoryLineLabels } from './words.js'
@@ -73,12 +74,28 @@ export function memoryTable(plan: MemoryPlan, options: PresentOptions & { scope?
   }
 }
 
+const AS_BUILT_SOURCES: Readonly<Record<AsBuiltDType['source'], string>> = {
+  'config torch_dtype': "from the config's torch_dtype",
+  'config dtype': "from the config's dtype",
+  catalogue: "the published checkpoint's dtype",
+  'weights file': 'as stored in the weights file',
+  default: "the config names no dtype: PyTorch's default",
+  built: 'as built',
+}
+
+/** What `auto` resolved to, and why: `bfloat16, from the config's torch_dtype`, `float32, as built`. */
+export function describeAsBuilt(asBuilt: AsBuiltDType): string {
+  return `${asBuilt.mixed ? 'mostly ' : ''}${asBuilt.dtype}, ${AS_BUILT_SOURCES[asBuilt.source]}`
+}
+
 /** `training · torch.optim.AdamW(lr=0.0001) · bf16-mixed · batch 8 · 8 GPUs · ZeRO-3`: the plan's settings in one line. */
 export function describeMemoryOptions(plan: MemoryPlan): string {
   const o = plan.options
   const parts: string[] = [o.mode]
   if (o.optimizer) parts.push(o.optimizer)
-  parts.push(o.mode === 'training' ? `precision ${o.precision}` : `weights ${o.weights}`)
+  const chosen = o.mode === 'training' ? o.precision : o.weights
+  const resolved = chosen === 'auto' ? describeAsBuilt(o.asBuilt) : chosen
+  parts.push(o.mode === 'training' ? `precision ${resolved}` : `weights ${resolved}`)
   parts.push(`batch ${formatCount(o.batch)}`)
   if (o.gradAccumulation > 1) parts.push(`${o.gradAccumulation} accumulation steps`)
   if (o.contextLength !== null) parts.push(`context ${formatCount(o.contextLength)} tokens`)

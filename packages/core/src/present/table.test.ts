@@ -224,6 +224,14 @@ describe('describeMemoryOptions', () => {
     )
     expect(describeMemoryOptions(planMemory(linear, { mode: 'inference', weights: 'int8' }))).toBe('inference · weights int8 · batch 1')
   })
+
+  it('never writes `auto`: it names the dtype the weights resolved to, and why', () => {
+    expect(describeMemoryOptions(planMemory(linear, {}))).toBe('training · torch.optim.AdamW() · precision float32, as built · batch 1')
+    const llama = analyze('llama-3.1-8b')
+    expect(describeMemoryOptions(planMemory(llama, { mode: 'inference' }))).toBe("inference · weights bfloat16, from the config's torch_dtype · batch 1")
+    expect(describeMemoryOptions(planMemory(analyze('gpt2'), { mode: 'inference' }))).toBe("inference · weights float32, the published checkpoint's dtype · batch 1")
+    expect(describeMemoryOptions(planMemory(analyze('nn.Sequential(nn.Linear(4, 4, dtype=torch.bfloat16), nn.Linear(2, 2))'), {}))).toBe('training · torch.optim.AdamW() · precision mostly bfloat16, as built · batch 1')
+  })
 })
 
 describe('memoryIsSplit', () => {

@@ -223,7 +223,9 @@ describe('nnsize as a subprocess: errors', () => {
     const json = JSON.parse(r.stdout)
     expect(json.params.total).toBe(295168)
     expect(json.memory.memory.weights).toEqual({ bytes: 1180672, formula: '295,168 params: 295,168 × 4 B (float32) = 1.13 MiB' })
-    expect(json.memory.memory.optimizerState.bytes).toBe(2 * 4 + 2 * 1180672)
+    // Adam's `step` counters are on the CPU for CUDA parameters
+    expect(json.memory.memory.optimizerState.bytes).toBe(2 * 1180672)
+    expect(json.memory.modelStates).toEqual({ bytes: 4722688, hostBytes: 8, formula: 'weights 1,180,672 B + gradients 1,180,672 B + optimizer state (exp_avg, exp_avg_sq) 2,361,344 B = 4,722,688 B on the GPU; + step 8 B on the CPU' })
     expect(json.memory.fit.fits).toBe(true)
   })
 

@@ -92,7 +92,16 @@ export type LineBasis =
   /** Gradients of the trainable parameters by dtype, and the float32 buffer gradient accumulation adds under mixed precision. */
   | { kind: 'gradients'; parts: DTypeCount[]; accumulation: null | { steps: number; bufferElements: bigint | null } }
   /** The optimizer's state entries and the float32 master weights it steps under mixed precision. */
-  | { kind: 'optimizer-state'; optimizer: string; entries: Array<{ name: string; dtype: DType; elements: bigint }>; masterWeightElements: bigint }
+  | {
+      kind: 'optimizer-state'
+      optimizer: string
+      /** State on the device (the line's bytes, with the master weights). */
+      entries: Array<{ name: string; dtype: DType; elements: bigint }>
+      masterWeightElements: bigint
+      /** State PyTorch creates on the CPU for CUDA parameters (scalar `step` unless `capturable`/`fused`): not in the line's bytes. */
+      hostEntries: Array<{ name: string; dtype: DType; elements: bigint }>
+      hostBytes: bigint
+    }
   /** Activations not counted: no input shape was traced and no bytes per sample given. */
   | { kind: 'activations-not-counted'; module: string; traceable: boolean }
   /** Activations given per sample, times the batch. */

@@ -26,6 +26,11 @@ import type { CheckpointingMode, FsdpMode, OffloadTarget, ResolvedMemoryOptions,
 export interface MemoryOptions {
   /** `training` (default) or `inference`. */
   mode?: 'training' | 'inference' | undefined
+  /**
+   * Where the model's tensors live: `cuda` (default) or `cpu`. On CUDA, PyTorch creates scalar optimizer state
+   * (Adam's `step`) on the CPU unless `capturable`/`fused`, so it is not in the GPU's bytes.
+   */
+  device?: 'cpu' | 'cuda' | undefined
   /** Training optimizer, parsed by {@link parseOptimizer}. Default `AdamW()`. */
   optimizer?: string | OptimizerSpec | undefined
   /** The PyTorch release whose optimizer state to count. Default 2.13 (a parsed optimizer keeps its own). */

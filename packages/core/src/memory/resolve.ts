@@ -56,6 +56,8 @@ export function asBuiltDType(analysis: Analysis): AsBuiltDType {
 /** The options after defaults and checks, as echoed in the plan. */
 export interface ResolvedMemoryOptions {
   mode: 'training' | 'inference'
+  /** Where the tensors live: `cuda` or `cpu`. */
+  device: 'cpu' | 'cuda'
   optimizer: string | null
   precision: string
   weights: string
@@ -140,6 +142,7 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
   const mode = options.mode === undefined ? 'training' : oneOf(options.mode, 'mode', 'mode', ['training', 'inference'] as const)
   const training = mode === 'training'
   const torch = options.torch === undefined ? defaultTorchVersion : oneOf(options.torch, 'torch', 'torch', torchVersions)
+  const device = options.device === undefined ? 'cuda' : oneOf(options.device, 'device', 'device', ['cpu', 'cuda'] as const)
 
   const tracedBatch = analysis.forward?.inputs[0]?.shape[0]
   const batch = options.batch === undefined ? (tracedBatch !== undefined && tracedBatch > 0 ? tracedBatch : 1) : wholeNumber(options.batch, 'batch', 'batch', 1, fieldLimits.batch.max)
@@ -207,6 +210,7 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
   return {
     options: {
       mode,
+      device,
       optimizer: optimizer?.text ?? null,
       precision: precision.id,
       weights: format.id,

@@ -86,9 +86,10 @@ describe('explainMemory', () => {
       steps: ['1,049,600 params: 1,049,600 × 4 B (float32) = 4.00 MiB', 'exactly 4,198,400 bytes'],
     })
     // a formula with a semicolon of its own stays one step
-    expect(sections[0]!.lines.find((l) => l.subject === 'Overhead')!.steps[0]).toBe('CUDA context and allocator reserve: 1.00 GiB (default; adjustable)')
+    expect(sections[0]!.lines.find((l) => l.subject === 'Framework reserve')!.steps[0]).toBe('CUDA context and allocator reserve: 1.00 GiB (default; adjustable)')
     expect(sections[1]!.lines.slice(1).map((l) => l.subject)).toEqual(['step', 'exp_avg', 'exp_avg_sq'])
     expect(sections[1]!.lines[2]!.text).toBe('1,049,600 elements × 4 B (float32) in 2 tensors = 4,198,400 B = 4.00 MiB')
+    expect(sections[1]!.lines[1]!.text).toBe('2 elements × 4 B (float32) in 2 tensors = 8 B, on the CPU (PyTorch creates it there unless `capturable=True` or `fused=True`)')
   })
   it('adds one GPU’s share and the fit', () => {
     const sections = explainMemory(planMemory(linear, { gpus: 2, zero: 2, gpu: 't4' }))

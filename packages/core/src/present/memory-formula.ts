@@ -1,4 +1,4 @@
-import { formatBytes } from '../format/bytes.js'
+import { formatBytes, formatBytesAlike } from '../format/bytes.js'
 import { formatCount } from '../format/number.js'
 import type { CheckpointBasis, DTypeCount, EmptyReason, KvCacheBasis, MemoryLine, WeightExtra } from '../memory/basis.js'
 import { dtypeBytes } from '../tensor/dtype.js'
@@ -97,7 +97,8 @@ export function memoryFormula(line: MemoryLine, options: PresentOptions = {}): s
     case 'optimizer-state': {
       const entries = b.entries.map((e) => `${e.name} ${formatCount(e.elements)} × ${dtypeBytes[e.dtype]} B`)
       if (b.masterWeightElements > 0n) entries.push(`float32 master weights ${formatCount(b.masterWeightElements)} × 4 B`)
-      return `${b.optimizer}: ${entries.length > 0 ? entries.join(' + ') : 'no state'} = ${total}`
+      const host = b.hostEntries.map((e) => `${e.name} ${formatCount(e.elements)} × ${dtypeBytes[e.dtype]} B`)
+      return `${b.optimizer}: ${entries.length > 0 ? entries.join(' + ') : 'no state'} = ${total}${host.length > 0 ? `; on the CPU: ${host.join(' + ')} = ${fb(b.hostBytes)}` : ''}`
     }
     case 'activations-not-counted':
       return b.traceable ? 'not counted: give an input shape to trace, or activation bytes per sample' : `not counted: \`${b.module}\` has no forward trace; give activation bytes per sample`
@@ -115,8 +116,12 @@ export function memoryFormula(line: MemoryLine, options: PresentOptions = {}): s
       return `${kvCache(b.cache)} = ${total}`
     case 'overhead':
       return `CUDA context and allocator reserve: ${total}${b.isDefault ? ' (default; adjustable)' : ''}`
-    case 'total':
-      return `${b.parts.filter((p) => p > 0n).map(fb).join(' + ') || '0 B'} = ${total}`
+    case 'total': {
+      const parts = b.parts.filter((p) => p > 0n)
+      if (parts.length === 0) return `0 B = ${total}`
+      const shown = formatBytesAlike([...parts, line.bytes], units)
+      return `${shown.slice(0, -1).join(' + ')} = ${shown.at(-1)}`
+    }
     case 'split':
       return `${fb(b.of.bytes)} ${memoryLineNouns[b.line]} ÷ ${b.tensorParallel * b.pipelineParallel} (tensor ${b.tensorParallel} × pipeline ${b.pipelineParallel})`
     case 'sharded':

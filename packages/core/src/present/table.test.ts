@@ -5,6 +5,7 @@ import {
   breakdownTable,
   fitSummary,
   memoryChart,
+  modelStates,
   describeMemoryOptions,
   memoryIsSplit,
   memoryRows,
@@ -197,16 +198,30 @@ describe('memoryRows', () => {
       ['weights', 4198400n],
       ['gradients', 4198400n],
       ['optimizerState', 4198400n],
+      ['modelStates', 3n * 4198400n],
       ['activations', 0n],
       ['overhead', 1073741824n],
       ['total', 1073741824n + 3n * 4198400n],
     ])
     expect(rows[0]!.value).toBe('4.00 MiB')
     expect(rows[2]!.formula).toBe('torch.optim.SGD(lr=0.1, momentum=0.9): momentum_buffer 1,049,600 × 4 B = 4.00 MiB')
+    expect(rows.map((r) => r.label)).toEqual(['Weights', 'Gradients', 'Optimizer state', 'Model states', 'Activations', 'Framework reserve', 'Total'])
+    // the parts of the total in one unit, with the decimals that make them add up
+    expect(rows.at(-1)!.formula).toBe('model states 0.012 GiB + framework reserve 1.000 GiB = 1.012 GiB')
+    expect(rows.at(-1)!.value).toBe('1.012 GiB')
+  })
+  it('answers the Adam question in one line: model states on the GPU, and the step counters PyTorch keeps on the CPU', () => {
+    const conv = analyze('Conv2d(128, 256, 3)')
+    const row = (device: 'cpu' | 'cuda') => memoryRows(planMemory(conv, { optimizer: 'Adam', device })).find((r) => r.key === 'modelStates')!
+    expect(row('cuda')).toMatchObject({ kind: 'subtotal', label: 'Model states', bytes: 4_722_688n, value: '4.50 MiB' })
+    expect(row('cuda').formula).toBe('weights 1,180,672 B + gradients 1,180,672 B + optimizer state (exp_avg, exp_avg_sq) 2,361,344 B = 4,722,688 B on the GPU; + step 8 B on the CPU')
+    expect(row('cpu').bytes).toBe(4_722_696n)
+    expect(row('cpu').formula).toBe('weights 1,180,672 B + gradients 1,180,672 B + optimizer state (step, exp_avg, exp_avg_sq) 2,361,352 B = 4,722,696 B')
+    expect(modelStates(planMemory(conv, { optimizer: 'Adam' }))).toMatchObject({ deviceBytes: 4_722_688n, hostBytes: 8n, hostEntries: ['step'] })
   })
   it('lists one GPU’s share with the gathered working set under ZeRO-3', () => {
     const rows = memoryRows(planMemory(linear, { gpus: 4, zero: 3 }), { scope: 'device' })
-    expect(rows.map((r) => r.key)).toEqual(['weights', 'gradients', 'optimizerState', 'activations', 'gatheredWeights', 'overhead', 'total'])
+    expect(rows.map((r) => r.key)).toEqual(['weights', 'gradients', 'optimizerState', 'modelStates', 'activations', 'gatheredWeights', 'overhead', 'total'])
     expect(rows[0]!.bytes).toBe(4198400n / 4n)
   })
   it('leaves gradients and optimizer out of an inference budget', () => {
@@ -276,25 +291,39 @@ describe('memoryChart', () => {
   it('stacks the non-zero lines of one GPU left to right and places the capacity line on the same scale', () => {
     const analysis = analyze('nn.Sequential(nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 1024))', { input: '8,1024' })
     const plan = planMemory(analysis, { optimizer: 'Adam', gpu: 't4' })
-    const { segments, capacityX } = memoryChart(plan)
+    const { segments, reserve, capacityX } = memoryChart(plan)
     expect(segments.map((s) => [s.key, s.label])).toEqual([
       ['weights', 'Weights'],
       ['gradients', 'Gradients'],
       ['optimizerState', 'Optimizer state'],
       ['activations', 'Activations'],
-      ['overhead', 'Overhead'],
     ])
     expect(segments[0]!.x).toBe(0)
     for (let i = 1; i < segments.length; i++) expect(segments[i]!.x).toBeCloseTo(segments[i - 1]!.x + segments[i - 1]!.width, 3)
+    // the reserve is its own segment after the model's lines
+    expect(reserve).toMatchObject({ key: 'overhead', label: 'Framework reserve', bytes: 1024n ** 3n })
+    expect(reserve!.x).toBeCloseTo(segments.at(-1)!.x + segments.at(-1)!.width, 3)
     expect(capacityX).toBe(100)
-    expect(segments.at(-1)!.x + segments.at(-1)!.width).toBeLessThan(100)
+    expect(reserve!.x + reserve!.width).toBeLessThan(100)
     expect(segments[0]!.bytes).toBe(analysis.params.bytes)
+  })
+
+  it('zooms in on a small model that the reserve would hide', () => {
+    const chart = memoryChart(planMemory(analyze('Conv2d(128, 256, 3)'), { optimizer: 'Adam' }))
+    expect(chart.modelBytes).toBe(4_722_688n)
+    expect(chart.segments.reduce((s, x) => s + x.width, 0)).toBeLessThan(1)
+    expect(chart.zoom!.map((s) => [s.key, s.width])).toEqual([
+      ['weights', 25],
+      ['gradients', 25],
+      ['optimizerState', 50],
+    ])
+    expect(memoryChart(planMemory(analyze('llama-3.1-8b'), { optimizer: 'AdamW', gpu: 't4' })).zoom).toBeUndefined()
   })
 
   it('scales to the total when the plan exceeds the capacity', () => {
     const plan = planMemory(analyze('llama-3.1-8b'), { optimizer: 'AdamW', gpu: 't4' })
-    const { segments, capacityX } = memoryChart(plan)
-    expect(segments.at(-1)!.x + segments.at(-1)!.width).toBeCloseTo(100, 2)
+    const { reserve, capacityX } = memoryChart(plan)
+    expect(reserve!.x + reserve!.width).toBeCloseTo(100, 2)
     expect(capacityX).toBeLessThan(100)
   })
 })

@@ -203,6 +203,7 @@ export function memoryOptionsOf(request: Request): MemoryOptions | undefined {
   if (m.lora !== undefined) lora = { ...parseLoraOptions(m.lora), ...(m.qlora ? { quantizeBase: true } : {}) }
   return {
     mode: m.mode,
+    device: request.device,
     torch: request.torch,
     optimizer: m.optimizer,
     precision: m.precision,

@@ -172,6 +172,25 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
+  it('answers the Adam question at a glance: model states apart from an adjustable framework reserve', async () => {
+    const page = await open(`#${encodeShareState({ source: 'Conv2d(128, 256, 3)', mode: 'training', optimizer: 'Adam' })}`)
+    await total(page, '295,168')
+    const states = page.locator('[data-testid=memory-lines] [data-line=modelStates]')
+    await states.waitFor()
+    expect(await states.locator('th').textContent()).toBe('Model states')
+    expect(await states.locator('td').first().textContent()).toBe('4.50 MiB')
+    expect(await states.textContent()).toContain('= 4,722,688 B on the GPU; + step 8 B on the CPU')
+    // the reserve is drawn apart, and the model's own lines get a chart of their own scale
+    expect(await page.locator('[data-testid=reserve-segment]').count()).toBe(1)
+    expect(await page.locator('[data-testid=memory-zoom] rect').count()).toBe(3)
+    expect(await page.locator('[data-testid=memory-lines] [data-line=overhead] th').textContent()).toBe('Framework reserve')
+    await page.locator('#overhead').fill('0')
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-total]')?.textContent === '4.50 MiB')
+    expect(await page.locator('[data-testid=reserve-segment]').count()).toBe(0)
+    await page.waitForFunction(() => location.hash.includes('ovh=0'))
+    await page.close()
+  })
+
   it('copies the module table as Markdown and CSV, and shows the PyTorch snippet', async () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'])
     const page = await open(`#${encodeShareState({ source: 'nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))' })}`)

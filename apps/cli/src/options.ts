@@ -102,7 +102,7 @@ export const optionSpecs: readonly OptionSpec[] = [
   { flags: '--kv-dtype <dtype>', key: 'kvDtype', field: 'kvDtype', group: 'Memory', description: 'KV cache entries: bf16 (default), fp16, fp8, fp32', example: 'fp8' },
   { flags: '--activation-bytes <bytes>', key: 'activationBytes', field: 'activationBytes', group: 'Memory', description: 'activation memory of one sample, when no input shape can be traced (Hugging Face configs)', example: '1.5GiB' },
   { flags: '--overhead <bytes>', key: 'overhead', field: 'overhead', group: 'Memory', description: 'framework overhead per GPU (default 1 GiB)', example: '2GiB' },
-  { flags: '--gpu <name>', key: 'gpu', field: 'gpu', group: 'Memory', description: 'accelerator to fit on, or a size: does it fit, how many are needed?', example: 'h100-80gb' },
+  { flags: '--gpu <name>', key: 'gpu', field: 'gpu', group: 'Memory', description: 'accelerator to fit on (h100, a100-40, 4090, mi300x, m3-max-128; nnsize gpus lists them), or a size with its unit: does it fit, how many are needed?', example: 'h100' },
   { flags: '--color', key: 'color', group: 'Other', description: 'colour even when not on a terminal' },
   { flags: '--no-color', key: 'color', group: 'Other', description: 'no colour (NO_COLOR=1 does the same)' },
   { flags: '--debug', key: 'debug', group: 'Other', description: 'print stack traces of unexpected errors' },

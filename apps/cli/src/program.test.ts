@@ -266,6 +266,23 @@ describe('defects found in use', () => {
     expect(cpu.stdout).toContain('= 4,722,696 B\n')
   })
 
+  it('reads the GPU names people type, and never a bare number as bytes', async () => {
+    for (const name of ['4090', 'rtx4090', 'RTX 4090']) expect((await cli(['nn.Linear(4, 4)', '--gpu', name])).stdout).toContain('fits on NVIDIA GeForce RTX 4090 24GB')
+    expect((await cli(['nn.Linear(4, 4)', '--gpu', 'm3-max-128'])).stdout).toContain('fits on Apple M-series 128GB unified memory')
+    const bad = await cli(['nn.Linear(4, 4)', '--gpu', '4080'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/^error\[option\]: Unknown GPU `4080`\. Did you mean `4090`\? A memory size needs a unit: `4080GiB`, `4080GB`\./)
+    expect((await cli(['nn.Linear(4, 4)', '--gpu', '24GiB'])).stdout).toContain('fits on a 24.00 GiB GPU')
+  })
+
+  it('lists the GPU catalogue with memory, bandwidth and peak TFLOP/s', async () => {
+    const r = await cli(['gpus'])
+    expect(r.code).toBe(0)
+    expect(r.stdout.split('\n')[0]).toMatch(/^ {2}GPU +Name +Memory +Bandwidth +fp32 TFLOP\/s/)
+    expect(r.stdout).toMatch(/\n {2}h100-80gb +NVIDIA H100 80GB +79\.65 GiB +3\.35 TB\/s +67 +494\.5 +989\.5 +989\.5 +1979 /)
+    expect((await cli(['gpus', '--markdown'])).stdout).toContain('| h100-80gb | NVIDIA H100 80GB | 79.65 GiB | 3.35 TB/s |')
+  })
+
   it('sizes a catalogue model in its checkpoint dtype: Llama-3.1-8B fits on an L4 in bfloat16', async () => {
     const r = await cli(['llama-3.1-8b', '--inference', '--gpu', 'l4'])
     expect(r.code).toBe(0)

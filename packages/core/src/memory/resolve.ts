@@ -3,11 +3,11 @@ import { NnsizeError } from '../errors.js'
 import { defaultTorchVersion, torchVersions } from '../forward/torch-version.js'
 import type { TorchVersion } from '../forward/torch-version.js'
 import type { Notes } from './basis.js'
-import { fieldError, fieldSentence, forField, oneOf, wholeNumber } from '../request/field-errors.js'
+import { fieldSentence, forField, oneOf, wholeNumber } from '../request/field-errors.js'
 import { fieldLimits } from '../request/fields.js'
 import { checkpointingModes, fsdpModes, kvCacheDTypes, offloadTargets } from '../request/choices.js'
 import type { CheckpointingMode, FsdpMode, OffloadTarget, ZeroStage } from '../request/choices.js'
-import { findAccelerator } from './gpus.js'
+import { customAccelerator, parseAccelerator } from './gpus.js'
 import type { Accelerator } from './gpus.js'
 import { validateKvCacheSpec } from './kvcache.js'
 import type { KvCacheSpec } from './kvcache.js'
@@ -124,15 +124,8 @@ export interface Resolved {
 
 function resolveGpu(gpu: MemoryOptions['gpu']): Accelerator | null {
   if (gpu === undefined || gpu === null) return null
-  const custom = (bytes: bigint): Accelerator => {
-    if (bytes <= 0n) throw fieldError('gpu', 'gpu', 'memory must be positive.')
-    return { id: 'custom', name: '', bytes, basis: 'spec', aliases: [] }
-  }
-  if (typeof gpu === 'bigint') return custom(gpu)
-  if (typeof gpu === 'string') {
-    if (/^\s*\d/.test(gpu)) return custom(parseByteSize(gpu, 'gpu', 'gpu'))
-    return forField('gpu', () => findAccelerator(gpu))
-  }
+  if (typeof gpu === 'bigint') return forField('gpu', () => customAccelerator(gpu))
+  if (typeof gpu === 'string') return forField('gpu', () => parseAccelerator(gpu))
   if (typeof gpu === 'object' && typeof gpu.bytes === 'bigint' && gpu.bytes > 0n) return gpu
   throw fieldSentence('gpu', '`gpu` must be a catalogue name such as `h100-80gb`, a size such as `24GiB`, or an accelerator object.')
 }

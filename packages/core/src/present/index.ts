@@ -22,3 +22,4 @@ export { compareAnalyses, comparisonTable, comparisonToJSON } from './compare.js
 export type { Comparison, ComparisonRow, ComparisonJSON, TensorDifference } from './compare.js'
 export { diagnose, diagnosticLines, formatErrorWithSource, applySuggestion, excerptOf } from './diagnostic.js'
 export type { Diagnostic, DiagnoseOptions, DiagnosticStyle, Excerpt, Suggestion } from './diagnostic.js'
+export { acceleratorTable, formatBandwidth } from './accelerators.js'

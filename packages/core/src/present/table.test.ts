@@ -5,6 +5,7 @@ import {
   breakdownTable,
   fitSummary,
   memoryChart,
+  acceleratorTable,
   modelStates,
   describeMemoryOptions,
   memoryIsSplit,
@@ -333,5 +334,15 @@ describe('fitSummary', () => {
     const plan = planMemory(linear, { gpu: '1GiB' })
     expect(fitSummary(plan)).toEqual({ fits: false, sentence: 'does not fit on a 1.00 GiB GPU: needs 1.02 GiB of 1.00 GiB (16.02 MiB short)', details: [] })
     expect(fitSummary(planMemory(linear))).toBeUndefined()
+  })
+})
+
+describe('acceleratorTable', () => {
+  it('lists every GPU with memory, bandwidth and dense peaks per number format', () => {
+    const t = acceleratorTable()
+    expect(t.columns.map((c) => c.header)).toEqual(['GPU', 'Name', 'Memory', 'Bandwidth', 'fp32 TFLOP/s', 'tf32 TFLOP/s', 'bf16 TFLOP/s', 'fp16 TFLOP/s', 'fp8 TFLOP/s', 'fp4 TFLOP/s', 'int8 TFLOP/s', 'Also'])
+    expect(t.rows.find((r) => r[0] === 'h100-80gb')).toEqual(['h100-80gb', 'NVIDIA H100 80GB', '79.65 GiB', '3.35 TB/s', '67', '494.5', '989.5', '989.5', '1979', '—', '1979', 'h100, h100-80, h100-sxm, h100-pcie'])
+    expect(t.rows.find((r) => r[0] === 'l4')!.slice(2, 4)).toEqual(['22.49 GiB', '300 GB/s'])
+    expect(t.rows.find((r) => r[0] === 'apple-128gb')![3]).toBe('—')
   })
 })

@@ -180,7 +180,7 @@ describe('run', () => {
     expect(r.stdout).toContain('Memory  training · torch.optim.AdamW() · precision float32, as built · batch 1 · 4 GPUs · ZeRO-2\n')
     expect(r.stdout).toMatch(/\n {2}Optimizer state +128\.03 MiB {2}torch\.optim\.AdamW\(\): exp_avg 16,781,312 × 4 B \+ exp_avg_sq 16,781,312 × 4 B = 128\.03 MiB; on the CPU: step 2 × 4 B = 8 B\n/)
     expect(r.stdout).toContain('Per GPU  4 GPUs: data parallel 4 × tensor 1 × pipeline 1\n')
-    expect(r.stdout).toMatch(/\n  ✓ fits on NVIDIA GeForce RTX 4090 24GB with [\d.]+ GiB to spare/)
+    expect(r.stdout).toMatch(/\n  ✓ weights and states fit on NVIDIA GeForce RTX 4090 24GB with [\d.]+ GiB to spare \(.*\); activations not counted\n/)
   })
 
   it('counts the activations of a model it cannot trace from --activation-bytes', async () => {
@@ -267,12 +267,12 @@ describe('defects found in use', () => {
   })
 
   it('reads the GPU names people type, and never a bare number as bytes', async () => {
-    for (const name of ['4090', 'rtx4090', 'RTX 4090']) expect((await cli(['nn.Linear(4, 4)', '--gpu', name])).stdout).toContain('fits on NVIDIA GeForce RTX 4090 24GB')
-    expect((await cli(['nn.Linear(4, 4)', '--gpu', 'm3-max-128'])).stdout).toContain('fits on Apple M-series 128GB unified memory')
+    for (const name of ['4090', 'rtx4090', 'RTX 4090']) expect((await cli(['nn.Linear(4, 4)', '--gpu', name])).stdout).toContain('fit on NVIDIA GeForce RTX 4090 24GB')
+    expect((await cli(['nn.Linear(4, 4)', '--gpu', 'm3-max-128'])).stdout).toContain('fit on Apple M-series 128GB unified memory')
     const bad = await cli(['nn.Linear(4, 4)', '--gpu', '4080'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/^error\[option\]: Unknown GPU `4080`\. Did you mean `4090`\? A memory size needs a unit: `4080GiB`, `4080GB`\./)
-    expect((await cli(['nn.Linear(4, 4)', '--gpu', '24GiB'])).stdout).toContain('fits on a 24.00 GiB GPU')
+    expect((await cli(['nn.Linear(4, 4)', '--gpu', '24GiB'])).stdout).toContain('fit on a 24.00 GiB GPU')
   })
 
   it('lists the GPU catalogue with memory, bandwidth and peak TFLOP/s', async () => {
@@ -288,7 +288,7 @@ describe('defects found in use', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain("Memory  inference · weights bfloat16, from the config's torch_dtype · batch 1\n")
     expect(r.stdout).toMatch(/Weights +14\.96 GiB/)
-    expect(r.stdout).toContain('✓ fits on NVIDIA L4 24GB')
+    expect(r.stdout).toMatch(/✓ the weights fit on NVIDIA L4 24GB with [\d.]+ GiB to spare \(.*\); activations and KV cache not counted\n/)
     expect(r.stdout).not.toMatch(/\bauto\b/)
   })
 

@@ -188,6 +188,10 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.waitForFunction(() => document.querySelector('[data-testid=memory-total]')?.textContent === '4.50 MiB')
     expect(await page.locator('[data-testid=reserve-segment]').count()).toBe(0)
     await page.waitForFunction(() => location.hash.includes('ovh=0'))
+    // no input shape: a verdict says what it did not count
+    await page.locator('#gpu').selectOption('t4')
+    await page.locator('[data-testid=verdict]').waitFor()
+    expect(await page.locator('[data-testid=verdict]').textContent()).toMatch(/^Weights and states fit: weights and states fit on NVIDIA T4 16GB with .* to spare \(.*\); activations not counted; .*fewest GPUs by layout: data parallel 1/)
     await page.close()
   })
 

@@ -42,6 +42,30 @@ describe('planMemory', () => {
     })
   })
 
+  describe('fit answers', () => {
+    it('finds the longest context whose KV cache fits, and checks it', () => {
+      const llama = analyze('llama-3.1-8b')
+      const fit = planMemory(llama, { mode: 'inference', gpu: 'l4', contextLength: 8192 }).fit!
+      expect(fit.longestContext).toBe(53_547)
+      // one token more does not fit; the longest does
+      expect(planMemory(llama, { mode: 'inference', gpu: 'l4', contextLength: 53_547 }).fit!.fits).toBe(true)
+      expect(planMemory(llama, { mode: 'inference', gpu: 'l4', contextLength: 53_548 }).fit!.fits).toBe(false)
+      expect(planMemory(llama, { mode: 'inference', gpu: 'l4' }).fit!.notCounted).toEqual(['activations', 'kvCache'])
+    })
+    it('gives the fewest GPUs for each layout', () => {
+      const fit = planMemory(analyze('llama-3.1-8b'), { optimizer: 'AdamW', precision: 'bf16-mixed', gpu: 'h100', overheadBytes: 0n }).fit!
+      const by = Object.fromEntries(fit.gpusByLayout.map((g) => [g.layout, g.gpus]))
+      expect(by['data-parallel']).toBe(null)
+      for (const [layout, gpus] of Object.entries(by)) {
+        if (gpus === null || layout === 'data-parallel') continue
+        const stage = layout === 'tensor-parallel' ? {} : { zero: Number(layout.slice(5)) as 1 | 2 | 3 }
+        const at = (n: number) => planMemory(analyze('llama-3.1-8b'), { optimizer: 'AdamW', precision: 'bf16-mixed', gpu: 'h100', overheadBytes: 0n, gpus: n, ...(layout === 'tensor-parallel' ? { tensorParallel: n } : {}), ...stage }).fit!.fits
+        expect([layout, at(gpus)]).toEqual([layout, true])
+        if (gpus > 1) expect([layout, at(gpus - 1)]).toEqual([layout, false])
+      }
+    })
+  })
+
   describe('training budget', () => {
     it('is weights + gradients + Adam\'s two moments on the GPU and its step on the CPU, not "3 × weights"', () => {
       const p = planMemory(analyze('nn.Linear(500, 768)'), { optimizer: 'Adam()', ...noOverhead })

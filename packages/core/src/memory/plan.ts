@@ -20,6 +20,7 @@ import { weightsLine } from './lines/weights.js'
 import type { LoraAdapter, LoraOptions } from './lora.js'
 import type { OptimizerSpec, OptimizerStateBreakdown } from './optimizers/index.js'
 import { resolveOptions } from './resolve.js'
+import { fieldLimits } from '../request/fields.js'
 import type { CheckpointingMode, FsdpMode, OffloadTarget, ResolvedMemoryOptions, ZeroStage } from './resolve.js'
 
 /** Options of {@link planMemory}. Every field is optional; see docs/memory.md for the defaults. */
@@ -139,7 +140,11 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   if (!r.training && tp * pp > 1) notes.add({ code: 'inference-split', tensorParallel: tp, pipelineParallel: pp })
 
   const batchMatters = analysis.forward !== undefined || r.perSample !== null || (r.kvSpec !== null && r.options.contextLength !== null && !r.training)
-  const fit = r.gpu ? fitOn(r.gpu, replica, r.layout, batch, device.total.bytes, r.training, batchMatters, notes) : undefined
+  const notCounted: Array<'activations' | 'kvCache'> = []
+  if (memory.activations.basis.kind === 'activations-not-counted') notCounted.push('activations')
+  if (!r.training && memory.kvCache.basis.kind === 'empty' && memory.kvCache.basis.reason === 'no-context-length') notCounted.push('kvCache')
+  const search = { kvAt: !r.training && r.kvSpec !== null ? (tokens: number) => kvCacheByBatch(r, tokens) : null, maxTokens: fieldLimits.seq.max, notCounted }
+  const fit = r.gpu ? fitOn(r.gpu, replica, r.layout, batch, device.total.bytes, r.training, batchMatters, notes, search) : undefined
   return {
     mode: r.options.mode,
     options: r.options,

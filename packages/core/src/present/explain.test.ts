@@ -94,7 +94,7 @@ describe('explainMemory', () => {
   it('adds one GPU’s share and the fit', () => {
     const sections = explainMemory(planMemory(linear, { gpus: 2, zero: 2, gpu: 't4' }))
     expect(sections.map((s) => s.title.split(' (')[0])).toEqual(['Memory', 'Memory per GPU', 'Optimizer state', 'Fit', 'Notes'])
-    expect(sections[3]!.lines[0]!.text).toMatch(/^fits on NVIDIA T4 16GB with .* to spare/)
+    expect(sections[3]!.lines[0]!.text).toMatch(/^weights and states fit on NVIDIA T4 16GB with .* to spare \(.*\); activations not counted/)
   })
 })
 

@@ -4,6 +4,7 @@ import { formatCount } from '../format/number.js'
 import { memoryLineKeys } from '../memory/basis.js'
 import type { MemoryLine, MemoryLineKey } from '../memory/basis.js'
 import type { Accelerator } from '../memory/gpus.js'
+import type { FitLayout } from '../memory/fit.js'
 import type { MemoryPlan } from '../memory/plan.js'
 import type { AsBuiltDType } from '../memory/resolve.js'
 import { memoryFormula } from './memory-formula.js'
@@ -208,9 +209,19 @@ export function acceleratorName(gpu: Accelerator): string {
   return gpu.id === 'custom' || gpu.name === '' ? `a ${formatBytes(gpu.bytes)} GPU` : gpu.name
 }
 
+const FIT_LAYOUTS: Readonly<Record<FitLayout, string>> = {
+  'data-parallel': 'data parallel',
+  'zero-1': 'ZeRO-1',
+  'zero-2': 'ZeRO-2',
+  'zero-3': 'ZeRO-3',
+  'tensor-parallel': 'tensor parallel',
+}
+
 /** Whether it fits, in words: the verdict sentence and what would fit. */
 export interface FitSummary {
   fits: boolean
+  /** `Fits`, `Does not fit`, or `Weights and states fit` when a line could not be counted. */
+  headline: string
   /** `fits on NVIDIA H100 80GB with 12.30 GiB to spare (67.70 GiB of 80.00 GiB)`. */
   sentence: string
   /** `GPUs needed: 2`, `largest batch per GPU: 14`. */
@@ -224,13 +235,21 @@ export function fitSummary(plan: MemoryPlan, options: PresentOptions = {}): FitS
   const units = options.units ?? 'iec'
   const fb = (bytes: bigint): string => formatBytes(bytes, units)
   const name = acceleratorName(f.gpu)
+  const missing = f.notCounted.map((key) => memoryLineNouns[key])
+  const partial = missing.length > 0
+  // with a line not counted, a verdict is about what was counted, and says so
+  const counted = plan.mode === 'training' ? 'weights and states' : plan.memory.kvCache.bytes > 0n ? 'the weights and KV cache' : 'the weights'
+  const notCounted = partial ? `; ${missing.join(' and ')} not counted` : ''
   const sentence = f.fits
-    ? `fits on ${name} with ${fb(f.spareBytes)} to spare (${fb(f.neededBytes)} of ${fb(f.capacityBytes)})`
-    : `does not fit on ${name}: needs ${fb(f.neededBytes)} of ${fb(f.capacityBytes)} (${fb(f.shortfallBytes)} short)`
+    ? `${partial ? `${counted} fit` : 'fits'} on ${name} with ${fb(f.spareBytes)} to spare (${fb(f.neededBytes)} of ${fb(f.capacityBytes)})${notCounted}`
+    : `does not fit on ${name}: needs ${fb(f.neededBytes)} of ${fb(f.capacityBytes)} (${fb(f.shortfallBytes)} short)${partial ? `, without the ${missing.join(' and ')}` : ''}`
+  const headline = f.fits ? (partial ? `${counted.replace(/^the /, '').replace(/^./, (c) => c.toUpperCase())} fit` : 'Fits') : 'Does not fit'
   const details: string[] = []
   if (f.gpusNeeded !== null) details.push(`GPUs needed: ${f.gpusNeeded}`)
-  if (f.largestBatch !== null) details.push(`largest batch per GPU: ${f.largestBatch}`)
-  return { fits: f.fits, sentence, details }
+  if (f.largestBatch !== null) details.push(`largest batch per GPU: ${formatCount(f.largestBatch)}`)
+  if (f.longestContext !== null) details.push(`longest context: ${formatCount(f.longestContext)} tokens`)
+  if (f.gpusByLayout.length > 1) details.push(`fewest GPUs by layout: ${f.gpusByLayout.map((g) => `${FIT_LAYOUTS[g.layout]} ${g.gpus === null ? 'none' : formatCount(g.gpus)}`).join(', ')}`)
+  return { fits: f.fits, headline, sentence, details }
 }
 
 /** One node's share: its GPUs' memory and what its ranks offload, with the products written out. */

@@ -332,8 +332,25 @@ describe('memoryChart', () => {
 describe('fitSummary', () => {
   it('says whether it fits, with what would', () => {
     const plan = planMemory(linear, { gpu: '1GiB' })
-    expect(fitSummary(plan)).toEqual({ fits: false, sentence: 'does not fit on a 1.00 GiB GPU: needs 1.02 GiB of 1.00 GiB (16.02 MiB short)', details: [] })
+    expect(fitSummary(plan)).toEqual({
+      fits: false,
+      headline: 'Does not fit',
+      sentence: 'does not fit on a 1.00 GiB GPU: needs 1.02 GiB of 1.00 GiB (16.02 MiB short), without the activations',
+      details: ['fewest GPUs by layout: data parallel none, ZeRO-1 none, ZeRO-2 none, ZeRO-3 none, tensor parallel none'],
+    })
     expect(fitSummary(planMemory(linear))).toBeUndefined()
+  })
+  it('never says a bare "fits" when a line was not counted', () => {
+    const traced = fitSummary(planMemory(analyze('nn.Linear(1024, 1024)', { input: '8,1024' }), { gpu: 't4' }))!
+    expect(traced.headline).toBe('Fits')
+    expect(traced.sentence).toMatch(/^fits on NVIDIA T4 16GB with [\d.]+ GiB to spare \([\d.]+ GiB of 15\.00 GiB\)$/)
+    const untraced = fitSummary(planMemory(linear, { gpu: 't4' }))!
+    expect(untraced.headline).toBe('Weights and states fit')
+    expect(untraced.sentence).toMatch(/^weights and states fit on NVIDIA T4 16GB with .* to spare \(.*\); activations not counted$/)
+    const serving = fitSummary(planMemory(analyze('llama-3.1-8b'), { mode: 'inference', gpu: 'l4', contextLength: 8192 }))!
+    expect(serving.headline).toBe('Weights and KV cache fit')
+    expect(serving.sentence).toMatch(/^the weights and KV cache fit on NVIDIA L4 24GB .*; activations not counted$/)
+    expect(serving.details).toContain('longest context: 53,547 tokens')
   })
 })
 

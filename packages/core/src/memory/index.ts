@@ -22,3 +22,5 @@ export type { MemoryLine, MemoryLineKey, ReplicaLineKey, LineBasis, CheckpointBa
 export type { FitResult } from './fit.js'
 export type { DeviceLines } from './layout.js'
 export { parseByteSize } from './units.js'
+export { megatronLayerActivationBytes } from './transformer-activations.js'
+export type { MegatronLayer, MegatronLayerActivations } from './transformer-activations.js'

@@ -113,7 +113,7 @@ export type LineBasis =
   /** Activations counted in float32 by the trace, held in `elementBytes`-byte elements. */
   | { kind: 'element-scaled'; of: MemoryLine; elementBytes: number }
   /** The KV cache of `batch` sequences of `tokens` tokens. */
-  | { kind: 'kv-cache'; cache: KvCacheBasis }
+  | { kind: 'kv-cache'; cache: KvCacheBasis; dtype: string }
   /** The framework's own memory per GPU (CUDA context, allocator reserve). */
   | { kind: 'overhead'; isDefault: boolean }
   /** A total: the sum of its parts. */

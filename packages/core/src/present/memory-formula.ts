@@ -47,7 +47,7 @@ function checkpoint(c: CheckpointBasis, bytes: (b: bigint) => string): string {
   return `${saved} − ${bytes(c.droppedBytes)} recomputed inside ${c.attentionModules} attention module${c.attentionModules > 1 ? 's' : ''} (their inputs kept)`
 }
 
-function kvCache(k: KvCacheBasis): string {
+function kvCache(k: KvCacheBasis, dtype: string): string {
   const perToken = k.latentDim !== null ? `${formatCount(k.latentDim)} latent` : `2 (K, V) × ${formatCount(k.kvHeads)} KV heads × ${formatCount(k.headDim)} head dim`
   const layerTokens =
     k.windowLayers === 0
@@ -55,7 +55,7 @@ function kvCache(k: KvCacheBasis): string {
       : k.fullLayers === 0
         ? `${formatCount(k.layers)} layers × ${formatCount(k.windowTokens)} tokens (window ${formatCount(k.window ?? 0)})`
         : `(${formatCount(k.fullLayers)} layers × ${formatCount(k.tokens)} tokens + ${formatCount(k.windowLayers)} sliding-window layers × ${formatCount(k.windowTokens)} tokens)`
-  return `${perToken} × ${k.elementBytes} B × ${layerTokens} × batch ${formatCount(k.batch)}`
+  return `${perToken} × ${k.elementBytes} B (${dtype}) × ${layerTokens} × batch ${formatCount(k.batch)}`
 }
 
 const shapes = (inputs: readonly number[][]): string => inputs.map((s) => formatShape(s)).join(', ')
@@ -113,7 +113,7 @@ export function memoryFormula(line: MemoryLine, options: PresentOptions = {}): s
     case 'element-scaled':
       return `(${memoryFormula(b.of, options)}) × ${b.elementBytes}/4 (activations in ${b.elementBytes}-byte elements)`
     case 'kv-cache':
-      return `${kvCache(b.cache)} = ${total}`
+      return `${kvCache(b.cache, b.dtype)} = ${total}`
     case 'overhead':
       return `CUDA context and allocator reserve: ${total}${b.isDefault ? ' (default; adjustable)' : ''}`
     case 'total': {

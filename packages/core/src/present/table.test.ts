@@ -284,7 +284,7 @@ describe('summaryRows of a Hugging Face model', () => {
     const byKey = Object.fromEntries(summaryRows(gpt2).map((r) => [r.key, r]))
     expect(byKey['model']!.value).toBe('GPT2LMHeadModel')
     expect(byKey['tiedEmbeddings']!.detail).toBe(`${(gpt2.model!.paramsUntied).toLocaleString('en-US')} if the output head had its own weight`)
-    expect(byKey['kvCachePerToken']!.value).toBe('256 B per token (fp16)')
+    expect(byKey['kvCachePerToken']!.value).toBe('256 B per token (16-bit: bf16 or fp16)')
   })
 })
 

@@ -10,6 +10,6 @@ export function kvCacheByBatch(r: Resolved, tokens: number | null = r.options.co
     if (r.kvSpec === null) return line(0n, { kind: 'empty', reason: 'no-kv-cache-shape' })
     if (tokens === null) return line(0n, { kind: 'empty', reason: 'no-context-length' })
     const size = kvCacheBytes(r.kvSpec, b, tokens, r.kvBytes)
-    return line(size.bytes, { kind: 'kv-cache', cache: size.basis })
+    return line(size.bytes, { kind: 'kv-cache', cache: size.basis, dtype: r.options.kvCacheDType })
   })
 }

@@ -756,6 +756,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=weights]')?.textContent?.includes('as built'))
     const text = (await page.locator('.memory').textContent()) ?? ''
     expect(text).toContain('4,160 elements as built: 4,160 × 4 B (float32)')
+    // the weight format's default names the dtype it resolves to
+    expect(await page.locator('#weights option[value=auto]').textContent()).toBe('float32, as built')
     expect(text).not.toMatch(/--[a-z]|in auto|contextLength|activationBytes/)
     await page.close()
   })

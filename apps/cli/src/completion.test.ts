@@ -18,6 +18,12 @@ describe('completionScript', () => {
     expect(completionScript('zsh', optionSpecs, [])).toContain("'--units[iec (MiB, GiB) or si (MB, GB)\\: the byte units shown first]:value:(iec si)'")
     expect(completionScript('fish', optionSpecs, [])).toContain("complete -c nnsize -l device -x -a 'cpu cuda'")
   })
+  it('offers files and folders for the input and for --compare (weight files, model folders)', () => {
+    expect(completionScript('bash', optionSpecs, [])).toContain('--compare) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;')
+    expect(completionScript('zsh', optionSpecs, [])).toContain(':value:_files')
+    expect(completionScript('zsh', optionSpecs, [])).toContain('"files:file (weights, a model folder, config.json, text):_files"')
+    expect(completionScript('fish', optionSpecs, [])).toMatch(/complete -c nnsize -l compare -r -d '[^']*weight file/)
+  })
   it('writes a bash script that bash parses', () => {
     const result = spawnSync('bash', ['-n'], { input: completionScript('bash', optionSpecs, ['resnet50']), encoding: 'utf8' })
     expect(result.stderr).toBe('')

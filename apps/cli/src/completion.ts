@@ -10,6 +10,8 @@ interface Flag {
   takesValue: boolean
   choices: readonly string[]
   description: string
+  /** Its value is a path. */
+  files: boolean
 }
 
 function flags(specs: readonly OptionSpec[]): Flag[] {
@@ -19,8 +21,9 @@ function flags(specs: readonly OptionSpec[]): Flag[] {
     takesValue: o.flags.includes('<'),
     choices: o.choices ?? [],
     description: o.description,
+    files: o.files === true,
   }))
-  list.push({ long: '--help', short: 'h', takesValue: false, choices: [], description: 'show the help' }, { long: '--version', short: 'v', takesValue: false, choices: [], description: 'print the version' })
+  list.push({ long: '--help', short: 'h', takesValue: false, choices: [], description: 'show the help', files: false }, { long: '--version', short: 'v', takesValue: false, choices: [], description: 'print the version', files: false })
   return list
 }
 
@@ -30,11 +33,11 @@ function shellWords(words: readonly string[]): string {
 
 function bash(specs: readonly OptionSpec[], modelNames: readonly string[]): string {
   const all = flags(specs)
-  const valueFlags = all.filter((f) => f.takesValue).flatMap((f) => [f.long, ...(f.short ? [`-${f.short}`] : [])])
-  const choiceCases = all
-    .filter((f) => f.choices.length > 0)
-    .map((f) => `    ${f.long}) COMPREPLY=( $(compgen -W "${shellWords(f.choices)}" -- "$cur") ); return ;;`)
-    .join('\n')
+  const valueFlags = all.filter((f) => f.takesValue && !f.files).flatMap((f) => [f.long, ...(f.short ? [`-${f.short}`] : [])])
+  const choiceCases = [
+    ...all.filter((f) => f.choices.length > 0).map((f) => `    ${f.long}) COMPREPLY=( $(compgen -W "${shellWords(f.choices)}" -- "$cur") ); return ;;`),
+    ...all.filter((f) => f.files).map((f) => `    ${f.long}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;`),
+  ].join('\n')
   return `# bash completion for nnsize. Install: nnsize completion bash > ~/.local/share/bash-completion/completions/nnsize
 _nnsize() {
   local cur prev
@@ -63,7 +66,7 @@ function zshQuote(text: string): string {
 
 function zsh(options: readonly OptionSpec[], modelNames: readonly string[]): string {
   const specs = flags(options).map((f) => {
-    const action = f.takesValue ? (f.choices.length > 0 ? `:value:(${f.choices.join(' ')})` : ':value: ') : ''
+    const action = f.takesValue ? (f.choices.length > 0 ? `:value:(${f.choices.join(' ')})` : f.files ? ':value:_files' : ':value: ') : ''
     const desc = `[${zshQuote(f.description)}]${action}`
     return f.short ? `    '(-${f.short} ${f.long})'{-${f.short},${f.long}}'${desc}'` : `    '${f.long}${desc}'`
   })
@@ -76,7 +79,7 @@ _nnsize() {
   fi
   _arguments -s \\
 ${specs.join(' \\\n')} \\
-    '1:input:{_alternative "models:model:(completion ${modelNames.join(' ')})" "files:file:_files"}'
+    '1:input:{_alternative "models:model:(completion ${modelNames.join(' ')})" "files:file (weights, a model folder, config.json, text):_files"}'
 }
 if [[ "\${funcstack[1]}" == _nnsize ]]; then _nnsize "$@"; else compdef _nnsize nnsize; fi
 `

@@ -112,17 +112,21 @@ export async function readSourceFile(path: string, cwd: string, shown: string): 
  * stops with an error instead of being read forever.
  */
 export async function readFileBytes(path: string, cwd: string, shown: string): Promise<Uint8Array> {
-  const { open } = await import('node:fs/promises')
+  const { open, stat } = await import('node:fs/promises')
+  const { constants } = await import('node:fs')
   const { resolve } = await import('node:path')
   let handle: Awaited<ReturnType<typeof open>>
+  // A FIFO opens without waiting for a writer (a plain open would block until one comes); its reads wait for data.
+  let pipe = false
   try {
-    handle = await open(resolve(cwd, path), 'r')
+    pipe = (await stat(resolve(cwd, path))).isFIFO()
+    handle = await open(resolve(cwd, path), pipe ? constants.O_RDONLY | constants.O_NONBLOCK : 'r')
   } catch (error) {
     throw new InputError(fileProblem(shown, error), 'unreadable')
   }
   try {
     const info = await handle.stat()
-    if (info.isDirectory()) throw new InputError(`cannot read '${shown}': it is a directory; give a config.json, a text file of statements or an expression`, 'unreadable')
+    if (info.isDirectory()) throw new InputError(`cannot read '${shown}': it is a directory without weight files; give a model folder or weight file, a config.json, a text file of statements or an expression`, 'unreadable')
     if (info.size > maxInputBytes) throw new InputError(`cannot read '${shown}': it is ${(info.size / 1024 / 1024).toFixed(1)} MiB, more than the ${maxInputMiB} MiB nnsize reads`, 'input-too-large')
     const chunks: Uint8Array[] = []
     let size = 0
@@ -133,6 +137,11 @@ export async function readFileBytes(path: string, cwd: string, shown: string): P
       try {
         read = (await handle.read(buffer, 0, buffer.length, null)).bytesRead
       } catch (error) {
+        // a pipe whose writer has not written yet
+        if (pipe && (error as { code?: string }).code === 'EAGAIN') {
+          await new Promise((done) => setTimeout(done, 5))
+          continue
+        }
         throw new InputError(fileProblem(shown, error), 'unreadable')
       }
       if (read === 0) break

@@ -61,6 +61,8 @@ export interface OptionSpec {
   conflicts?: readonly string[]
   /** A value starting with `-` is allowed (it is not taken for a forgotten value). */
   dashValue?: boolean
+  /** Its value may be a path: shell completion offers files and folders. */
+  files?: boolean
 }
 
 /** Output modes that each replace the terminal report; at most one may be given. */
@@ -76,11 +78,20 @@ export const optionSpecs: readonly OptionSpec[] = [
   { flags: '--tensors', key: 'tensors', group: 'Output', description: 'list every parameter and buffer (default: the first 30)' },
   { flags: '--explain', key: 'explain', group: 'Output', description: 'show how every number is derived, in words and numbers', conflicts: ['json', 'jsonl', 'csv', 'verify', 'share'] },
   { flags: '--json', key: 'json', group: 'Output', description: 'print the result as JSON (integers above 2^53 as strings)' },
-  { flags: '--jsonl', key: 'jsonl', group: 'Output', description: 'read one input per line (stdin or a file), print one JSON object per line' },
+  { flags: '--jsonl', key: 'jsonl', group: 'Output', description: 'read one input per line (stdin or a file; lines may be paths of weight files), print one JSON object per line' },
   { flags: '--markdown', key: 'markdown', group: 'Output', description: 'print Markdown tables, ready for a README' },
-  { flags: '--csv', key: 'csv', group: 'Output', description: 'print the per-module table as CSV' },
+  { flags: '--csv', key: 'csv', group: 'Output', description: 'print the per-module table as CSV (weight files: every tensor as stored)' },
   { flags: '--verify', key: 'verify', group: 'Output', description: 'print a PyTorch script that checks the same numbers' },
-  { flags: '--compare <other>', key: 'compare', group: 'Output', description: 'compare with another input, or with other options ("--device cpu")', example: '"Conv2d(128, 256, 3, bias=False)"', dashValue: true, conflicts: ['jsonl', 'csv', 'verify', 'share'] },
+  {
+    flags: '--compare <other>',
+    key: 'compare',
+    group: 'Output',
+    description: 'compare with another input (a weight file: which tensors differ), or with other options ("--device cpu")',
+    example: '"Conv2d(128, 256, 3, bias=False)"',
+    dashValue: true,
+    files: true,
+    conflicts: ['jsonl', 'csv', 'verify', 'share'],
+  },
   { flags: '--share', key: 'share', group: 'Output', description: 'print a playground link that opens this input and these options' },
   { flags: '--inference', key: 'inference', field: 'mode', group: 'Memory', description: 'plan memory for serving (weights, KV cache, activations) instead of training' },
   { flags: '--optimizer <optimizer>', key: 'optimizer', field: 'optimizer', group: 'Memory', description: 'training optimizer, in PyTorch syntax or by name (default AdamW)', example: '"AdamW(lr=1e-4)"' },

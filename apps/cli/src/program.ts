@@ -1,11 +1,12 @@
 import { Command, CommanderError, Option } from 'commander'
-import type { Analysis, NnsizeError } from '@nnsize/core'
+import type { Analysis, NnsizeError, WeightsAnalysis } from '@nnsize/core'
 import type { MemoryPlan } from '@nnsize/core/memory'
 import type { ExplainSection } from '@nnsize/core/present'
 import type { RawRequest, Request } from '@nnsize/core/request'
 import { exitCodes, InputError, SourcedError, UsageError } from './errors.js'
 import { resolveSource } from './input.js'
 import { jsonlError, jsonlItems } from './jsonl-input.js'
+import { openWeightsInput } from './weights-input.js'
 import type { Source, StdinLike } from './input.js'
 import { fieldFlag, longFlag, memoryKeys, optionSpecs, outputModes, splitArgs, wantsMemory } from './options.js'
 import type { CliOptions, OptionSpec } from './options.js'
@@ -38,6 +39,10 @@ Examples:
   nnsize resnet50 --input 1,3,224,224           per-module shapes, MACs, activation memory
   nnsize model.txt -i 8,3,224,224 --markdown    the same as Markdown tables
   nnsize "Linear(4096, 4096)" --verify | python3   check the numbers with PyTorch
+  nnsize model.safetensors                      a weight file: tensors, dtypes, exact bytes (headers only)
+  nnsize ./Llama-3.1-8B/ --inference --gpu l4   a model folder: shards, index, config.json checked
+  nnsize model.gguf --inference --seq 8192      a quantised file at its real size, KV cache from its metadata
+  nnsize ckpt.pt --compare ckpt-old.pt          which tensors were added, removed, reshaped, re-typed
   nnsize llama-3.1-8b --optimizer AdamW --precision bf16-mixed --gpus 8 --zero 3 --gpu h100-80gb
   nnsize ./config.json --inference --weights int8 --seq 8192 --gpu l4
   printf 'Linear(10, 20)\\nConv2d(3, 8, 3)\\n' | nnsize --jsonl
@@ -47,7 +52,9 @@ Examples:
 Input is a PyTorch expression ("nn.Linear(10, 20)", "Sequential(...)", several
 statements ending in the module), a torchvision model (resnet50), a catalogue
 checkpoint (llama-3.1-8b, gpt2), a path to a Hugging Face config.json or a text
-file, or - for standard input.
+file, a weight file (.safetensors, .bin/.pt/.pth/.ckpt, .gguf, .onnx, .keras/.h5;
+known by its first bytes, read only in its headers, pickles never run) or a
+model folder (config.json, shards and their index), or - for standard input.
 
 Exit codes: 0 success, 1 invalid input, 2 usage error.
 `
@@ -73,8 +80,8 @@ function buildProgram(io: CliIO, style: Style, handlers: { onRun(parsed: Parsed)
   const program = new Command('nnsize')
   program
     .description('Exact parameter counts, tensor shapes, compute and memory of PyTorch layers and models.')
-    .argument('[input]', 'expression, model name, config.json or text file; - for stdin')
-    .usage('[options] <expression | model | file | ->')
+    .argument('[input]', 'expression, model name, config.json, text file, weight file or model folder; - for stdin')
+    .usage('[options] <expression | model | file | folder | ->')
     .helpCommand(false)
     .exitOverride()
     .showSuggestionAfterError(true)
@@ -308,9 +315,11 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
 
   if (options.jsonl) return jsonl(parsed, io)
 
-  const source = await resolveSource(parsed.input, io)
-  const request = requestOf(source, options, given)
-  const analysis = analyzeSource(source, request)
+  const weights = await analyzeWeightsArg(parsed.input, io)
+  if (weights) checkWeightsOptions(options, given)
+  const source = weights ? weightsSource(parsed.input!) : await resolveSource(parsed.input, io)
+  const request = requestOf(weights ? undefined : source, options, given)
+  const analysis = weights ?? analyzeSource(source, request)
   const plan = planFor(analysis, request)
 
   if (options.compare !== undefined) return compare(analysis, plan, source, request, parsed, io, style)
@@ -328,12 +337,13 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
     return exitCodes.ok
   }
   if (options.csv) {
-    io.stdout.write(c.renderCsv(c.moduleTable(analysis, { raw: true, depth: request.depth, units })))
+    io.stdout.write(c.renderCsv(weights ? c.fileTensorTable(weights.weights, { raw: true }) : c.moduleTable(analysis, { raw: true, depth: request.depth, units })))
     return exitCodes.ok
   }
   const { renderMarkdownReport, renderReport } = c
   const common = {
-    title: titleOf(source, analysis),
+    title: weights ? source.origin : titleOf(source, analysis),
+    weights: weights?.weights,
     units,
     depth: request.depth ?? defaultDepth,
     allTensors: options.tensors === true,
@@ -355,10 +365,34 @@ function flagOf(key: keyof CliOptions): string {
   return spec ? longFlag(spec) : `--${key}`
 }
 
-/** The `--json` object: the analysis and, with memory options, its plan under `memory`. */
+/** The `--json` object: the analysis, the weight files' facts under `weights` and, with memory options, its plan under `memory`. */
 function toJSON(analysis: Analysis, plan: MemoryPlan | undefined, request: Request): unknown {
-  const json = core!.analysisToJSON(analysis)
+  const json = { ...core!.analysisToJSON(analysis), ...(analysis.weights ? { weights: core!.weightsToJSON(analysis.weights) } : {}) }
   return plan ? { ...json, memory: core!.memoryPlanToJSON(plan, presentOptions(request)) } : json
+}
+
+/** The weight files an argument names (a file, a shard index, a folder), analysed; null when it names none. */
+async function analyzeWeightsArg(arg: string | undefined, io: CliIO): Promise<WeightsAnalysis | null> {
+  if (arg === undefined || arg === '-') return null
+  const input = await openWeightsInput(arg, io.cwd, core!)
+  if (input === null) return null
+  try {
+    return await core!.analyzeWeights(input.readers, { entry: input.entry })
+  } finally {
+    await input.close()
+  }
+}
+
+/** The source of a weights analysis: no text, the path as given. */
+function weightsSource(arg: string): Source {
+  return { text: '', origin: arg, json: false }
+}
+
+/** Options that need an expression's text or code, which weight files do not have. */
+function checkWeightsOptions(options: CliOptions, given: ReadonlySet<keyof CliOptions>): void {
+  if (options.share) throw new UsageError("--share makes a link of an expression, a model name or a config; a weight file's answer cannot be shared as a link")
+  if (options.verify) throw new UsageError('--verify prints a PyTorch script that builds an expression; a weight file is checked by loading it')
+  if (given.has('input')) throw new UsageError('--input traces a forward pass through an expression or a model; weight files hold tensors, not the code to run them')
 }
 
 /** Analyses a source; an NnsizeError comes back as a {@link SourcedError} pointing into the text. */
@@ -382,8 +416,10 @@ async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
   for await (const item of jsonlItems(parsed.input, io)) {
     let out: unknown
     try {
-      if (item.problem) throw item.problem
-      const analysis = analyzeSource(item.source, request)
+      const weights = item.input === '' ? null : await analyzeWeightsArg(item.input, io)
+      if (weights) checkWeightsOptions(parsed.options, parsed.given)
+      if (item.problem && !weights) throw item.problem
+      const analysis = weights ?? analyzeSource(item.source!, request)
       out = toJSON(analysis, planFor(analysis, request), request)
     } catch (error) {
       failed = true
@@ -403,7 +439,8 @@ async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Sour
   let sourceB = sourceA
   let optionsB: CliOptions = parsed.options
   let givenB: ReadonlySet<keyof CliOptions> = parsed.given
-  let labels = { a: sourceA.text.trim(), b: '' }
+  let labels = { a: a.weights ? sourceA.origin : sourceA.text.trim(), b: '' }
+  let b: Analysis | undefined
   if (value.trimStart().startsWith('-')) {
     const words = splitArgs(value)
     let override: Parsed | undefined
@@ -426,25 +463,37 @@ async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Sour
         .map((k) => (o[k] === true ? flagOf(k) : `${flagOf(k)} ${String(o[k])}`))
         .join(' ') || 'defaults'
     labels = { a: describe(parsed.options), b: describe(optionsB) }
+    // the same weight files under other options
+    if (a.weights) b = a
   } else {
-    sourceB = await resolveSource(value, io)
-    labels.b = sourceB.text.trim()
+    const weightsB = await analyzeWeightsArg(value, io)
+    if (weightsB) {
+      b = weightsB
+      sourceB = weightsSource(value)
+      labels.b = value
+    } else {
+      sourceB = await resolveSource(value, io)
+      labels.b = sourceB.text.trim()
+    }
   }
-  const requestB = requestOf(sourceB, optionsB, givenB)
-  const b = analyzeSource(sourceB, requestB)
+  const requestB = requestOf(b?.weights ? undefined : sourceB, optionsB, givenB)
+  b ??= analyzeSource(sourceB, requestB)
   const planB = planFor(b, requestB)
   if ((planA === undefined) !== (planB === undefined)) throw new UsageError('--compare: give memory options to both sides or to neither')
   const comparison = c.compareAnalyses(a, b, { units: requestA.units, plans: planA && planB ? { a: planA, b: planB } : undefined })
+  // two sets of weight files: which tensors were added, removed, reshaped or re-typed, by the files' own types
+  const weightsComparison = a.weights && b.weights ? c.compareWeights(a, b) : undefined
   if (parsed.options.json) {
-    io.stdout.write(`${JSON.stringify(c.comparisonToJSON(comparison, presentOptions(requestA)), null, 2)}\n`)
+    const json = c.comparisonToJSON(comparison, presentOptions(requestA))
+    io.stdout.write(`${JSON.stringify(weightsComparison ? { ...json, weights: c.weightsComparisonToJSON(weightsComparison) } : json, null, 2)}\n`)
     return exitCodes.ok
   }
   const { renderComparison, renderMarkdownComparison } = c
   if (parsed.options.markdown) {
-    io.stdout.write(renderMarkdownComparison(comparison, labels))
+    io.stdout.write(renderMarkdownComparison(comparison, labels, weightsComparison))
     return exitCodes.ok
   }
-  io.stdout.write(renderComparison(comparison, labels, { style, width: io.isTTY && io.columns ? io.columns : Infinity }))
+  io.stdout.write(renderComparison(comparison, labels, { style, width: io.isTTY && io.columns ? io.columns : Infinity, weights: weightsComparison }))
   if (parsed.options.explain) {
     const { explanationLines } = c
     for (const [name, analysis] of [['A', a], ['B', b]] as const) {

@@ -1,10 +1,11 @@
-import type { Analysis, ByteUnits } from '@nnsize/core'
+import type { Analysis, ByteUnits, WeightsInfo } from '@nnsize/core'
 import type { MemoryPlan } from '@nnsize/core/memory'
 import type { ExplainSection } from '@nnsize/core/present'
 import {
   breakdownTable,
   describeLayout,
   describeMemoryOptions,
+  fileTensorTable,
   fitSummary,
   memoryIsSplit,
   memoryRows,
@@ -15,6 +16,8 @@ import {
   summaryRows,
   summaryTable,
   tensorTable,
+  weightsSections,
+  weightsSummaryRows,
 } from '@nnsize/core/present'
 import type { FieldId } from '@nnsize/core/request'
 import { renderTextTable, truncate, truncateShape, visibleWidth } from './layout.js'
@@ -38,6 +41,8 @@ export interface ReportOptions {
   plan?: MemoryPlan | undefined
   /** The command line's name for a request field in notes (`` `--seq` ``). */
   fieldLabel?: ((field: FieldId) => string) | undefined
+  /** The weight files the analysis was made from: their facts, sections and tensors as stored. */
+  weights?: WeightsInfo | undefined
 }
 
 /** Tensors listed by default. */
@@ -59,7 +64,7 @@ function sourceHeader(source: string, style: Style, width: number): string {
 /** Label/value/detail lines; the detail wraps under the value when the line would be too wide. */
 function summaryLines(analysis: Analysis, options: ReportOptions): string[] {
   const { style, width } = options
-  const rows = summaryRows(analysis, { units: options.units })
+  const rows = [...summaryRows(analysis, { units: options.units }), ...(options.weights ? weightsSummaryRows(options.weights, { units: options.units }) : [])]
   const labelWidth = Math.max(...rows.map((r) => r.label.length))
   const out: string[] = []
   for (const row of rows) {
@@ -166,6 +171,13 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
   if (analysis.model && Object.keys(analysis.model.breakdown).length > 0) {
     out.push('', title('Parts', style), ...renderTextTable(breakdownTable(analysis), style, width, { shrink: [{ key: 'part', min: 12 }] }))
   }
+  if (options.weights) {
+    for (const section of weightsSections(options.weights, { units: options.units })) {
+      out.push('', title(section.title, style))
+      for (const line of section.lines) out.push(...wrap(line, Number.isFinite(width) ? Math.max(20, width - 2) : Infinity).map((l) => `  ${l}`))
+      if (section.table) out.push(...renderTextTable(section.table, style, width, { shrink: [{ key: section.table.columns[0]!.key, min: 12, middle: true }] }))
+    }
+  }
   const hasChildren = analysis.modules.length > 1
   if (hasChildren || analysis.forward) {
     const table = moduleTable(analysis, { units: options.units, depth: options.depth })
@@ -191,7 +203,7 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
     out.push('', style.dim(`  ${analysis.tensors.length} tensors (--tensors lists them)`))
   }
   if (listTensors) {
-    const table = tensorTable(analysis, { units: options.units })
+    const table = options.weights ? fileTensorTable(options.weights, { units: options.units }) : tensorTable(analysis, { units: options.units })
     const total = table.rows.length
     if (total > 0) {
       const shown = options.allTensors ? table.rows : table.rows.slice(0, tensorLimit)
@@ -202,7 +214,7 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
             { key: 'name', min: 16, middle: true },
             { key: 'note', min: 6 },
           ],
-          drop: ['note', 'bytes', 'dtype'],
+          drop: ['note', 'file', 'torch', 'bytes', 'dtype'],
           color: { note: (text) => style.yellow(text), shape: (text) => style.cyan(text) },
         }),
       )
@@ -223,10 +235,18 @@ export function fenced(source: string): string {
 /** Markdown: the source in a code block, the summary, the module table and the tensors. */
 export function renderMarkdownReport(analysis: Analysis, options: Omit<ReportOptions, 'style' | 'width'>): string {
   const heading = options.title !== undefined && options.title !== analysis.input ? `**${options.title.replace(/[*_`]/g, '\\$&')}**` : fenced(analysis.input)
-  const parts = [heading, renderMarkdownTable(summaryTable(analysis, { units: options.units }))]
+  const summary = summaryTable(analysis, { units: options.units, extra: options.weights ? weightsSummaryRows(options.weights, { units: options.units }) : undefined })
+  const parts = [heading, renderMarkdownTable(summary)]
   if (analysis.model && Object.keys(analysis.model.breakdown).length > 0) parts.push('**Parts**', renderMarkdownTable(breakdownTable(analysis)))
+  if (options.weights) {
+    for (const section of weightsSections(options.weights, { units: options.units })) {
+      parts.push(`**${section.title}**`)
+      if (section.lines.length > 0) parts.push(section.lines.join('\n\n'))
+      if (section.table) parts.push(renderMarkdownTable(section.table))
+    }
+  }
   if (analysis.modules.length > 1 || analysis.forward) parts.push('**Modules**', renderMarkdownTable(moduleTable(analysis, { units: options.units, depth: options.depth })))
-  const tensors = tensorTable(analysis, { units: options.units })
+  const tensors = options.weights ? fileTensorTable(options.weights, { units: options.units }) : tensorTable(analysis, { units: options.units })
   if (tensors.rows.length > 0 && (!analysis.forward || options.allTensors)) {
     const shown = options.allTensors ? tensors.rows : tensors.rows.slice(0, tensorLimit)
     parts.push('**Tensors**', renderMarkdownTable({ ...tensors, rows: shown }))

@@ -135,7 +135,8 @@ describe('nnsize as a subprocess: output formats', () => {
     expect(version).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' })
     const help = await nnsize(['--help'])
     expect(help.code).toBe(0)
-    expect(help.stdout).toContain('Usage: nnsize [options] <expression | model | file | ->')
+    expect(help.stdout).toContain('Usage: nnsize [options] <expression | model | file | folder | ->')
+    expect(help.stdout).toContain('  nnsize model.safetensors                      a weight file: tensors, dtypes, exact bytes (headers only)')
     expect(help.stdout).toContain('Examples:\n  nnsize "Conv2d(128, 256, 3)"')
     expect(help.stdout).toContain('Exit codes: 0 success, 1 invalid input, 2 usage error.')
   })
@@ -185,7 +186,7 @@ describe('nnsize as a subprocess: errors', () => {
 
   it('says when a file is missing, is a directory or sits under a file', async () => {
     expect(await nnsize(['missing.txt'], { cwd: dir })).toEqual({ code: 1, stdout: '', stderr: "nnsize: cannot read 'missing.txt': no such file\n" })
-    expect(await nnsize(['folder/'], { cwd: dir })).toEqual({ code: 1, stdout: '', stderr: "nnsize: cannot read 'folder/': it is a directory; give a config.json, a text file of statements or an expression\n" })
+    expect(await nnsize(['folder/'], { cwd: dir })).toEqual({ code: 1, stdout: '', stderr: "nnsize: cannot read 'folder/': it is a directory without weight files; give a model folder or weight file, a config.json, a text file of statements or an expression\n" })
     expect(await nnsize(['./model.txt/x'], { cwd: dir })).toEqual({ code: 1, stdout: '', stderr: "nnsize: cannot read './model.txt/x': a part of the path is not a directory\n" })
   })
 

@@ -243,6 +243,17 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
+  it('models the PyTorch release chosen in its setting, and keeps it in the link', async () => {
+    const page = await open(`#${encodeShareState({ source: 'nn.LSTM(10, 20, 2)', input: '5,3,10', device: 'cpu' })}`)
+    await total(page, '5,920')
+    expect(await page.locator('#torch').inputValue()).toBe('2.13')
+    await page.waitForFunction(() => document.querySelector('[data-testid=forward]')?.textContent?.includes('92.22 KiB'))
+    await page.locator('#torch').selectOption('1.13')
+    await page.waitForFunction(() => document.querySelector('[data-testid=forward]')?.textContent?.includes('17.58 KiB'))
+    await page.waitForFunction(() => location.hash.includes('torch=1.13'))
+    await page.close()
+  })
+
   it('opens a shared link in the same state', async () => {
     const state = { source: 'block = nn.Sequential(nn.Linear(8, 8), nn.ReLU())\nnn.Sequential(block, block, nn.Linear(8, 2))', input: '4,8', units: 'si' as const }
     const page = await open(`#${encodeShareState(state)}`)
@@ -759,6 +770,44 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     // the weight format's default names the dtype it resolves to
     expect(await page.locator('#weights option[value=auto]').textContent()).toBe('float32, as built')
     expect(text).not.toMatch(/--[a-z]|in auto|contextLength|activationBytes/)
+    await page.close()
+  })
+
+  it('reads weight files opened or dropped, in the browser only: the counts are the files\', errors are clear', { timeout: 60_000 }, async () => {
+    const files = resolve(process.env['NNSIZE_REFERENCE_DIR'] ?? resolve(root, '../../../shared/reference'), 'files')
+    const page = await open()
+    await total(page, '295,168')
+    const report = page.locator('[data-testid=weights]')
+    // a safetensors file from "Open a file…"
+    await page.locator('input[type=file]').setInputFiles(join(files, 'safetensors/mlp_f32.safetensors'))
+    await total(page, '7,050')
+    expect(await report.locator('[data-key=weightsFormat]').textContent()).toContain('safetensors, 1 file, 8 tensors')
+    expect(await report.locator('[data-section=dtypes] tbody tr').allTextContents()).toEqual(['F32float3287,05027.54 KiB100.0%'])
+    expect(await page.locator('.share').textContent()).toContain("A file's answer cannot be shared as a link; nothing was uploaded.")
+    // a GGUF dropped on the editor: its quantised types at their real size, in the memory panel too
+    const gguf = readFileSync(join(files, 'gguf/tiny_llama_mixed.gguf')).toString('base64')
+    await page.locator('#source').evaluate((editor, base64) => {
+      const data = new DataTransfer()
+      data.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'tiny_llama_mixed.gguf'))
+      editor.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+    }, gguf)
+    await total(page, '131,392')
+    expect(await report.locator('[data-section=dtypes]').textContent()).toContain('Q4_K—232,76818.00 KiB17.5%')
+    expect(await report.locator('[data-section=gguf]').textContent()).toContain('llama.context_length128')
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=weights]')?.textContent?.includes('103.00 KiB'))
+    // a sharded folder's files picked together: index, shards and config.json
+    const folder = ['model.safetensors.index.json', 'config.json', 'model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors']
+    await page.locator('input[type=file]').setInputFiles(folder.map((f) => join(files, 'safetensors/hf_llama_sharded', f)))
+    await total(page, '106,816')
+    expect(await report.locator('[data-key=weightsFormat]').textContent()).toContain('safetensors, 3 files, 21 tensors')
+    expect(await report.locator('[data-key=configCheck]').textContent()).toContain('the config predicts 106,816 parameters; the files hold 106,816 in 21 tensors')
+    // a hostile pickle: a clear error naming the global, nothing run
+    await page.locator('input[type=file]').setInputFiles(join(files, 'adversarial/malicious_os_system.pt'))
+    await page.waitForFunction(() => document.querySelector('.notice')?.textContent?.includes('os.system'))
+    expect(await report.count()).toBe(0)
+    // typing goes back to the text's answer
+    await typeSource(page, 'nn.Linear(2, 3)')
+    await total(page, '9')
     await page.close()
   })
 

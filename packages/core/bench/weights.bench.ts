@@ -1,5 +1,9 @@
-import { bench, describe } from 'vitest'
-import { analyzeWeights, findModel } from '../src/index.js'
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { open } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, bench, describe } from 'vitest'
+import { analyzeWeights, fileHandleReader, findModel } from '../src/index.js'
 import type { ByteReader } from '../src/index.js'
 import { Source } from '../src/weights/bytes.js'
 import { readSafetensors } from '../src/weights/safetensors.js'
@@ -23,7 +27,7 @@ function sparse(name: string, head: Uint8Array, size: number): ByteReader {
 }
 
 /** A safetensors header of BF16 tensors, as transformers writes it, and the file's real size. */
-function safetensorsFile(name: string, tensors: Array<[string, number[]]>): ByteReader {
+function safetensorsHead(tensors: Array<[string, number[]]>): { head: Uint8Array; size: number } {
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } }
   let at = 0
   for (const [tensor, shape] of tensors) {
@@ -35,7 +39,13 @@ function safetensorsFile(name: string, tensors: Array<[string, number[]]>): Byte
   const head = new Uint8Array(8 + json.length)
   new DataView(head.buffer).setBigUint64(0, BigInt(json.length), true)
   head.set(json, 8)
-  return sparse(name, head, head.length + at)
+  return { head, size: head.length + at }
+}
+
+/** The same, as a reader of the file's real size. */
+function safetensorsFile(name: string, tensors: Array<[string, number[]]>): ByteReader {
+  const { head, size } = safetensorsHead(tensors)
+  return sparse(name, head, size)
 }
 
 /** The tensors of a Llama model, as `LlamaForCausalLM.state_dict()` names them. */
@@ -74,6 +84,27 @@ const index = encode(JSON.stringify({ metadata: { total_size: tensors405b.reduce
 const config = encode(JSON.stringify(findModel('llama-3.1-405b')!.config))
 const folder: ByteReader[] = [sparse('Llama-3.1-405B/model.safetensors.index.json', index, index.length), sparse('Llama-3.1-405B/config.json', config, config.length), ...shards]
 
+// The same folder as sparse files on disk, of the real sizes (about 811 GB that take a few MB), read through Node
+// file handles as the CLI reads them: memory does not grow with the files, which are never read past their headers.
+const disk = mkdtempSync(join(tmpdir(), 'nnsize-405b-'))
+afterAll(() => rmSync(disk, { recursive: true, force: true }))
+mkdirSync(join(disk, 'Llama-3.1-405B'))
+const diskFiles: Array<{ name: string; path: string; size: number }> = []
+function writeSparse(name: string, head: Uint8Array, size: number): void {
+  const path = join(disk, name)
+  const fd = openSync(path, 'w')
+  writeSync(fd, head)
+  ftruncateSync(fd, size)
+  closeSync(fd)
+  diskFiles.push({ name, path, size })
+}
+writeSparse('Llama-3.1-405B/model.safetensors.index.json', index, index.length)
+writeSparse('Llama-3.1-405B/config.json', config, config.length)
+for (let i = 0; i < shardCount; i++) {
+  const { head, size } = safetensorsHead(tensors405b.slice(i * perShard, (i + 1) * perShard))
+  writeSparse(shardName(i), head, size)
+}
+
 describe('weight files', () => {
   bench('safetensors header of 1,000 tensors: read and checked', async () => {
     await readSafetensors(Source.from(thousand))
@@ -89,5 +120,17 @@ describe('weight files', () => {
 
   bench('Llama 3.1 405B folder without config.json', async () => {
     await analyzeWeights(folder, { config: false })
+  })
+
+  bench('Llama 3.1 405B folder of sparse files on disk, through file handles, without config.json', async () => {
+    const handles = await Promise.all(diskFiles.map((f) => open(f.path)))
+    try {
+      await analyzeWeights(
+        handles.map((h, i) => fileHandleReader(h, diskFiles[i]!.name, diskFiles[i]!.size)),
+        { config: false },
+      )
+    } finally {
+      await Promise.all(handles.map((h) => h.close()))
+    }
   })
 })

@@ -2,6 +2,7 @@ import { NnsizeError } from './errors.js'
 import { parse } from './expr/parse.js'
 import { evaluateProgram } from './expr/evaluate.js'
 import { createGlobals, moduleHooks } from './expr/builtins.js'
+import type { ModelCollections } from './expr/builtins.js'
 import { showValue, typeName } from './expr/values.js'
 import { layers } from './layers/index.js'
 import type { LayerDefinition } from './layers/define-layer.js'
@@ -61,11 +62,14 @@ export interface Analysis {
   weights?: WeightsInfo
 }
 
-/** Evaluates source text (statements ending in an expression) to the module it builds, with these whole-model builders in scope. Throws {@link NnsizeError}. */
-export function buildModuleFrom(source: string, models: readonly LayerDefinition[]): ModuleNode {
+/**
+ * Evaluates source text (statements ending in an expression) to the module it builds, with these whole-model
+ * builders and model collections in scope. Throws {@link NnsizeError}.
+ */
+export function buildModuleFrom(source: string, models: readonly LayerDefinition[], collections?: ModelCollections): ModuleNode {
   const program = parse(source)
   const budget = { modules: 0 }
-  const globals = createGlobals({ layers, models }, budget)
+  const globals = createGlobals({ layers, models, collections }, budget)
   let { value, span } = evaluateProgram(program, globals, moduleHooks)
   if (value.kind === 'callable' && value.name.startsWith('torchvision.models.')) {
     // A bare model builder (`resnet50`): call it with its defaults, as `resnet50()`.

@@ -1,5 +1,8 @@
 import { NnsizeError } from './errors.js'
 import { models } from './zoo/index.js'
+import { torchvisionNamespace } from './zoo/torchvision/namespace.js'
+import { timmNamespace } from './zoo/timm/namespace.js'
+import type { ModelCollections } from './expr/builtins.js'
 import type { ModuleNode } from './model/module.js'
 import { buildHFTree } from './zoo/hf/index.js'
 import { describeBuild } from './zoo/hf/model.js'
@@ -12,9 +15,12 @@ import type { Analysis, AnalyzeOptions } from './analysis.js'
 export { analyzeExpression, analyzeModule, mayNeedModels, traceAnalysis } from './analysis.js'
 export type { Analysis, AnalyzeOptions } from './analysis.js'
 
+/** The namespaces of the model collections, in scope for {@link analyze} (not for `analyzeExpression`). */
+const collections: ModelCollections = { torchvision: torchvisionNamespace, timm: timmNamespace }
+
 /** Evaluates source text (statements ending in an expression) to the module it builds. Throws {@link NnsizeError}. */
 export function buildModule(source: string): ModuleNode {
-  return buildModuleFrom(source, models)
+  return buildModuleFrom(source, models, collections)
 }
 
 /** What {@link analyze} takes: source text (an expression, a model name, JSON text of a `config.json`) or a parsed `config.json` object. */

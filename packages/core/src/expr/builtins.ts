@@ -11,6 +11,7 @@ import type { ModuleNode } from '../model/module.js'
 import { dtypeAliases, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { didYouMean, suggest } from '../suggest.js'
+import type { MakeCallable, TorchvisionNamespace } from '../zoo/torchvision/namespace.js'
 import type { EvaluatorHooks, Scope } from './evaluate.js'
 import { showValue, typeName } from './values.js'
 import type { ArgValue, CallableValue, Value } from './values.js'
@@ -184,8 +185,21 @@ export const moduleHooks: EvaluatorHooks = {
 export interface Builtins {
   /** Layer classes (`nn.X`, `torch.nn.X`, bare `X`). */
   layers: readonly LayerDefinition[]
-  /** Whole-model builders (`torchvision.models.resnet50`, bare `resnet50`). */
+  /** The classifiers of `torchvision.models` (`torchvision.models.resnet50`, bare `resnet50`); the rest of torchvision comes from `collections`. */
   models: readonly LayerDefinition[]
+  /**
+   * The model collections' namespaces (`torchvision`, `timm`), given only by the full analysis, so that the
+   * layers alone (the playground's first screen) load none of them. Without it those names are undefined.
+   */
+  collections?: ModelCollections
+}
+
+/** Makes the namespaces of the model collections for one program. */
+export interface ModelCollections {
+  /** The `torchvision` namespace over these classifiers. */
+  torchvision(classification: readonly LayerDefinition[], callable: MakeCallable): TorchvisionNamespace
+  /** The `timm` namespace. */
+  timm(lookup: LayerLookup, budget: ConstructionBudget): Value
 }
 
 /** Builds the global scope: `torch`, `nn`, `F`, `torchvision`, layer and model names, `range`, `OrderedDict`. */
@@ -204,9 +218,8 @@ export function createGlobals(builtins: Builtins, budget: ConstructionBudget): S
   for (const layer of builtins.layers) nnMembers[layer.name] = layerCallable(`nn.${layer.name}`, layer, lookup, budget)
   const nn: Value = { kind: 'namespace', name: 'nn', members: nnMembers }
 
-  const modelMembers: Record<string, Value> = {}
-  for (const model of builtins.models) modelMembers[model.name] = layerCallable(`torchvision.models.${model.name}`, model, lookup, budget)
-  const torchvision: Value = { kind: 'namespace', name: 'torchvision', members: { models: { kind: 'namespace', name: 'torchvision.models', members: modelMembers } } }
+  const tv = builtins.collections?.torchvision(builtins.models, (qualified, definition) => layerCallable(qualified, definition, lookup, budget))
+  for (const layer of tv?.layers ?? []) byName.set(layer.name, layer)
 
   const torchMembers: Record<string, Value> = { nn }
   for (const [alias, dtype] of Object.entries(dtypeAliases)) torchMembers[alias] = { kind: 'dtype', dtype }
@@ -262,11 +275,12 @@ export function createGlobals(builtins: Builtins, budget: ConstructionBudget): S
 
   const globals: Scope = new Map()
   for (const layer of builtins.layers) globals.set(layer.name, nnMembers[layer.name]!)
-  for (const model of builtins.models) globals.set(model.name, modelMembers[model.name]!)
+  for (const [name, value] of tv?.bare ?? []) if (!globals.has(name)) globals.set(name, value)
   globals.set('torch', torch)
   globals.set('nn', nn)
   globals.set('F', functionalNs)
-  globals.set('torchvision', torchvision)
+  if (tv) globals.set('torchvision', tv.torchvision)
+  if (builtins.collections) globals.set('timm', builtins.collections.timm(lookup, budget))
   globals.set('range', rangeFn)
   globals.set('len', lenFn)
   globals.set('OrderedDict', orderedDict)

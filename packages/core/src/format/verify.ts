@@ -4,6 +4,7 @@ import { parse } from '../expr/parse.js'
 import { models } from '../zoo/index.js'
 import { layers } from '../layers/index.js'
 import { isLazy } from '../layers/lazy.js'
+import { torchvisionGroups } from '../zoo/torchvision/registry.js'
 import { formatBytes } from './bytes.js'
 
 /** A Python integer literal with `_` between thousands: `295_168`. */
@@ -30,9 +31,12 @@ function modelAssignment(source: string): string {
   return `${source.slice(0, last.start)}model = ${source.slice(last.start).trimEnd()}`
 }
 
+/** Builders usable bare: the classifiers and those of the sub-modules the script star-imports. */
+const bareBuilders = [...models, ...torchvisionGroups.filter(([module]) => module !== 'quantization').flatMap(([, builders]) => builders)].map((m) => m.name)
+
 function usesTorchvision(source: string): boolean {
   if (/\btorchvision\b/.test(source)) return true
-  return models.some((m) => new RegExp(`(^|[^\\w.])${m.name}\\s*\\(`).test(source))
+  return bareBuilders.some((name) => new RegExp(`(^|[^\\w.])${name}\\s*\\(`).test(source))
 }
 
 /** Whether the source builds a `Lazy*` module, whose tensors exist only after a first forward pass. */
@@ -61,7 +65,9 @@ function check(expression: string, value: string, what: string): string {
  */
 export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
   const lines: string[] = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', 'from torch.nn import *', 'from collections import OrderedDict']
-  if (usesTorchvision(analysis.input)) lines.push('import torchvision', 'from torchvision.models import *')
+  if (usesTorchvision(analysis.input)) {
+    lines.push('import torchvision', ...['detection', 'segmentation', 'video', 'optical_flow'].map((m) => `from torchvision.models.${m} import *`), 'from torchvision.models import *')
+  }
   lines.push('')
   const bytes = analysis.params.bytes + analysis.buffers.bytes
   if (bytes >= 1024n ** 3n) lines.push(`# Building the model allocates ${formatBytes(bytes)} of memory.`)
@@ -127,7 +133,7 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
       '',
       'with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):',
       `    out = model(${call})`,
-      'out = out[0] if isinstance(out, (tuple, list)) else out',
+      'out = out[0] if isinstance(out, (tuple, list)) else next(iter(out.values())) if isinstance(out, dict) else out',
       `state = {storage(t)[0] for t in [*model.parameters(), *model.buffers()]}`,
       `inputs = {storage(t)[0] for t in [${names.join(', ')}]}`,
       'activation_bytes = sum(n for p, n in saved.items() if p not in state and p not in inputs)',

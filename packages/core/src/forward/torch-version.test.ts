@@ -48,7 +48,7 @@ describe('the torch option of analyze', () => {
   it('is checked before anything is built', () => {
     const error = failure(() => analyze('nn.Linear(2, 3)', { torch: '3.0' as never }))
     expect(error.code).toBe('option')
-    expect(error.message).toBe("option `torch` must be one of `'2.13'`, `'1.13'`, got string `3.0`.")
+    expect(error.message).toBe("`torch` must be one of `'2.13'`, `'1.13'`, got string `3.0`.")
   })
 
   it('refuses a class PyTorch 1.13 does not have, naming the versions', () => {

@@ -221,7 +221,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     s.inputShapes = moduleInputs.map((t) => [...t.shape])
     stack.push(s)
     try {
-      if (!forward) throw ctx.error('has no forward pass: it cannot take an input.')
+      if (!forward) throw ctx.error(module.layer?.untraced ?? 'has no forward pass: it cannot take an input.')
       const out = forward(module as ModuleNode & { args: never }, moduleInputs, ctx, options)
       const outputs = Array.isArray(out) ? out : [out]
       ctx.use(...moduleInputs)

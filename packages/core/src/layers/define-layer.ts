@@ -62,6 +62,8 @@ export interface LayerDefinition<A = any> {
   build: (args: A, m: ModuleBuilder) => void
   /** Shapes, compute and saved tensors of the forward pass. Layers without it cannot take an input. */
   forward?: ForwardFn<A>
+  /** Why a model has no forward trace (its output is data-dependent), for the error an input shape gets. */
+  untraced?: string
   /** Names the factors of each parameter's size, for the explanation. Without it the shapes are used. */
   explain?: (args: A) => FormulaTerm[]
   /** The kind of input its first argument takes: index tensors (int64) or floats. */

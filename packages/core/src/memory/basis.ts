@@ -3,10 +3,18 @@ import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import type { FsdpMode, OffloadTarget } from './resolve.js'
 
-/** Elements of one dtype: `elements × dtypeBytes[dtype]` bytes. */
+/** Elements of one dtype: `elements × dtypeBytes[dtype]` bytes, or the exact bytes of the type a weight file stores them in. */
 export interface DTypeCount {
   dtype: DType
   elements: bigint
+  /** Elements kept in a weight file's type PyTorch has no dtype for (GGUF `Q4_K`): that type and its exact bytes. */
+  stored?: StoredType | undefined
+}
+
+/** A weight file's own element type and the exact bytes of the elements stored in it. */
+export interface StoredType {
+  type: string
+  bytes: bigint
 }
 
 /** The budget lines of one GPU's share, in the order they stack. */
@@ -151,17 +159,26 @@ export interface KvCacheBasis {
   batch: number
 }
 
-/** Sums element counts per dtype, in first-seen order, leaving out zero counts. */
-export function countByDType(items: Iterable<readonly [bigint, DType]>): DTypeCount[] {
-  const groups = new Map<DType, bigint>()
-  for (const [count, dtype] of items) if (count > 0n) groups.set(dtype, (groups.get(dtype) ?? 0n) + count)
-  return [...groups].map(([dtype, elements]) => ({ dtype, elements }))
+/** Sums element counts per dtype (and per stored type, for elements kept as a weight file stores them), in first-seen order, leaving out zero counts. */
+export function countByDType(items: Iterable<readonly [bigint, DType] | readonly [bigint, DType, StoredType | undefined]>): DTypeCount[] {
+  const groups = new Map<string, DTypeCount>()
+  for (const [count, dtype, stored] of items) {
+    if (count <= 0n) continue
+    const key = stored ? `${dtype}:${stored.type}` : dtype
+    const group = groups.get(key)
+    if (!group) groups.set(key, { dtype, elements: count, ...(stored ? { stored: { type: stored.type, bytes: stored.bytes } } : {}) })
+    else {
+      group.elements += count
+      if (group.stored && stored) group.stored.bytes += stored.bytes
+    }
+  }
+  return [...groups.values()]
 }
 
-/** Bytes of element counts by dtype. */
+/** Bytes of element counts by dtype (stored types at their exact bytes). */
 export function bytesOf(parts: readonly DTypeCount[]): bigint {
   let bytes = 0n
-  for (const p of parts) bytes += p.elements * BigInt(dtypeBytes[p.dtype])
+  for (const p of parts) bytes += p.stored ? p.stored.bytes : p.elements * BigInt(dtypeBytes[p.dtype])
   return bytes
 }
 

@@ -172,7 +172,7 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
   const perSample = options.activationBytesPerSample === undefined ? null : parseByteSize(options.activationBytesPerSample, 'activationBytesPerSample', 'activationBytes')
   // Hugging Face configs build a module tree without forward passes: an input shape cannot be traced through it.
   const traceable = analysis.root.layer?.forward !== undefined
-  const contextLength = options.contextLength === undefined ? null : wholeNumber(options.contextLength, 'seq', 'contextLength', 1, fieldLimits.seq.max)
+  let contextLength = options.contextLength === undefined ? null : wholeNumber(options.contextLength, 'seq', 'contextLength', 1, fieldLimits.seq.max)
   const kvDTypeName = options.kvCacheDType === undefined ? 'bf16' : oneOf(options.kvCacheDType, 'kvDtype', 'kvCacheDType', Object.keys(kvCacheDTypes))
   let kvSpec: KvCacheSpec | null = options.kvCache === undefined ? null : validateKvCacheSpec(options.kvCache)
   if (kvSpec !== null && contextLength === null) throw fieldSentence('seq', 'A KV cache needs a context length (tokens per sequence).')
@@ -181,6 +181,8 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
     // The Hugging Face importer describes the model's cache; use it when no other description is given.
     const { layers, kvHeads, headDim, slidingWindow, windowedLayers, latentDim } = modelKv
     kvSpec = validateKvCacheSpec({ layers, kvHeads, headDim, ...(slidingWindow !== undefined ? { slidingWindow } : {}), ...(windowedLayers !== undefined ? { windowedLayers } : {}), ...(latentDim !== undefined ? { latentDim } : {}) })
+    // weight files state the context they were trained for (GGUF `<arch>.context_length`, config.json beside them)
+    if (contextLength === null) contextLength = analysis.weights?.contextLength ?? null
     if (contextLength === null) notes.add({ code: 'kv-needs-context' })
   }
   if (kvSpec !== null && training) notes.add({ code: 'kv-ignored-in-training' })

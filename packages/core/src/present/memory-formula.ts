@@ -18,7 +18,7 @@ const EMPTY: Readonly<Record<EmptyReason, string>> = {
 
 /** `1,000 × 4 B (float32) + 24 × 2 B (bfloat16)`, or `0`. */
 function byDType(parts: readonly DTypeCount[]): string {
-  return parts.length === 0 ? '0' : parts.map((p) => `${formatCount(p.elements)} × ${dtypeBytes[p.dtype]} B (${p.dtype})`).join(' + ')
+  return parts.length === 0 ? '0' : parts.map((p) => (p.stored ? `${formatCount(p.elements)} in ${p.stored.type} (${formatCount(p.stored.bytes)} B as stored)` : `${formatCount(p.elements)} × ${dtypeBytes[p.dtype]} B (${p.dtype})`)).join(' + ')
 }
 
 const sumElements = (parts: readonly DTypeCount[]): bigint => parts.reduce((s, p) => s + p.elements, 0n)

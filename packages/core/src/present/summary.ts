@@ -1,6 +1,5 @@
 import type { Analysis } from '../analyze.js'
 import type { TensorEntry } from '../count/count.js'
-import type { DType } from '../tensor/dtype.js'
 import { formatShape } from '../tensor/shape.js'
 import { formatBytes } from '../format/bytes.js'
 import type { ByteUnits } from '../format/bytes.js'
@@ -48,10 +47,13 @@ export function formatBreakdown(b: ParamBreakdown): string {
   return `${weights} + ${formatCount(b.biases)} ${b.biases === 1n ? 'bias' : 'biases'}`
 }
 
-/** The dtypes of a tensor list, most elements first: `"float32"`, `"bfloat16 + float32"`. */
+/** The dtypes of a tensor list, most elements first: `"float32"`, `"bfloat16 + float32"`; a weight file's type PyTorch lacks by its own name (`Q4_K`). */
 export function formatDTypes(tensors: readonly TensorEntry[]): string {
-  const elements = new Map<DType, bigint>()
-  for (const t of tensors) elements.set(t.dtype, (elements.get(t.dtype) ?? 0n) + t.elementCount)
+  const elements = new Map<string, bigint>()
+  for (const t of tensors) {
+    const name = t.def.bytes !== undefined && t.storageType !== undefined ? t.storageType : t.dtype
+    elements.set(name, (elements.get(name) ?? 0n) + t.elementCount)
+  }
   return [...elements]
     .sort((a, b) => (a[1] === b[1] ? a[0].localeCompare(b[0]) : a[1] > b[1] ? -1 : 1))
     .map(([dtype]) => dtype)
@@ -139,14 +141,14 @@ export function summaryRows(analysis: Analysis, options: TableOptions = {}): Sum
   return rows
 }
 
-/** The summary as a two-column table (Quantity, Value), the detail in brackets. */
-export function summaryTable(analysis: Analysis, options: TableOptions = {}): Table {
+/** The summary as a two-column table (Quantity, Value), the detail in brackets; `extra` rows (a weights analysis's facts) follow. */
+export function summaryTable(analysis: Analysis, options: TableOptions & { extra?: readonly SummaryRow[] | undefined } = {}): Table {
   return {
     columns: [
       { key: 'label', header: 'Quantity', align: 'left' },
       { key: 'value', header: 'Value', align: 'right' },
     ],
-    rows: summaryRows(analysis, options).map((r) => [r.label, r.detail ? `${r.value} (${r.detail})` : r.value]),
+    rows: [...summaryRows(analysis, options), ...(options.extra ?? [])].map((r) => [r.label, r.detail ? `${r.value} (${r.detail})` : r.value]),
   }
 }
 

@@ -18,7 +18,7 @@ export interface WeightsComparison {
   removed: FileTensor[]
   /** Same name, other shape. */
   reshaped: Array<{ name: string; a: number[]; b: number[] }>
-  /** Same name and shape, other element type (the formats' own names: `BF16` → `F32`, `F16` → `Q4_K`). */
+  /** Same name and shape, other element type (the formats' own names: `BF16` → `F32`, `F16` → `Q4_K`; `F32` and `float32` are the same). */
   retyped: Array<{ name: string; a: string; b: string; bytesA: bigint; bytesB: bigint }>
   /** Tensors with the same name, shape and type on both sides. */
   unchanged: number
@@ -53,7 +53,8 @@ export function compareWeights(a: WeightsInfo | Analysis, b: WeightsInfo | Analy
     const y = inB.get(name)
     if (!y) continue
     if (x.shape.length !== y.shape.length || x.shape.some((d, i) => d !== y.shape[i])) reshaped.push({ name, a: [...x.shape], b: [...y.shape] })
-    else if (x.dtype !== y.dtype) retyped.push({ name, a: x.dtype, b: y.dtype, bytesA: x.bytes, bytesB: y.bytes })
+    // `F32` (safetensors) and `float32` (PyTorch) are one type: compared by PyTorch name when both have one
+    else if (x.dtype !== y.dtype && (x.torchDType === null || x.torchDType !== y.torchDType)) retyped.push({ name, a: x.dtype, b: y.dtype, bytesA: x.bytes, bytesB: y.bytes })
     else unchanged++
   }
   return {

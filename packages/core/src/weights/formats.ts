@@ -91,3 +91,11 @@ export async function readWeightsFile(source: Source, files: FileSet): Promise<P
   }
   return format!.read(source, files)
 }
+
+/**
+ * The weight-file format a file's first bytes (up to 64) show, or `null`: magic numbers first, so a file is known
+ * whatever its name; ONNX, which has none, also by its `.onnx` extension. Apps use it to tell a weight file from text.
+ */
+export function weightsFormatOf(head: Uint8Array, name: string): WeightsFormat | null {
+  return weightsFileFormats.find((f) => f.detect(head, baseName(name)))?.format ?? null
+}

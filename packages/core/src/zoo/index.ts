@@ -1,6 +1,9 @@
 import type { LayerDefinition } from '../layers/define-layer.js'
 import * as tv from './torchvision/index.js'
 
+/** The builders of `torchvision.models.detection`, `.segmentation`, `.video`, `.optical_flow` and `.quantization`, by module. */
+export { torchvisionGroups } from './torchvision/registry.js'
+
 /** Whole models callable by name (`resnet50()`, `torchvision.models.resnet50()`), one line each. */
 export const models: readonly LayerDefinition[] = [
   tv.alexnet,

@@ -4,7 +4,7 @@ import { namedModules } from '../../model/module.js'
 import type { ModuleNode, TensorDef } from '../../model/module.js'
 import { isFloatingDType } from '../../tensor/dtype.js'
 import type { DType } from '../../tensor/dtype.js'
-import type { Notes } from '../basis.js'
+import type { Notes, StoredType } from '../basis.js'
 import { loraAdapters, loraTensors } from '../lora.js'
 import type { LoraAdapter } from '../lora.js'
 import type { OptimizerTensor } from '../optimizers/index.js'
@@ -55,6 +55,13 @@ export function modelTensors(analysis: Analysis, options: MemoryOptions, resolve
     notes,
   }
 }
+
+/**
+ * A tensor kept as its weight file stores it, when no override casts it: a type PyTorch has no dtype for (GGUF
+ * `Q4_K`) at its exact bytes; undefined for every other tensor.
+ */
+export const storedAs = (t: TensorEntry, override: DType | null): StoredType | undefined =>
+  (override === null || !isFloatingDType(t.dtype)) && t.def.bytes !== undefined && t.storageType !== undefined ? { type: t.storageType, bytes: t.bytes } : undefined
 
 /** The dtype a float tensor takes under a mode's override. */
 export const castTo = (dtype: DType, override: DType | null): DType => (override !== null && isFloatingDType(dtype) ? override : dtype)

@@ -4,7 +4,7 @@ import type { DTypeCount, MemoryLine, WeightExtra } from '../basis.js'
 import { findWeightFormat, weightBytes } from '../quant.js'
 import type { WeightTensor } from '../quant.js'
 import type { Resolved } from '../resolve.js'
-import { castTo } from './model.js'
+import { castTo, storedAs } from './model.js'
 import type { ModelTensors } from './model.js'
 
 /**
@@ -19,7 +19,7 @@ export function weightsLine(m: ModelTensors, r: Resolved): MemoryLine {
     const tensors = m.analysis.tensors.map((t): WeightTensor => ({ name: t.name, kind: t.kind, shape: t.shape, dtype: t.dtype, moduleType: m.moduleType(t.def), bytes: t.def.bytes }))
     const result = weightBytes(tensors, format)
     if (format.appliesTo === 'linear' && result.quantisedTensors === 0) m.notes.add({ code: 'format-without-linear', format: format.id, otherDType: format.otherDType })
-    const asBuilt = format.appliesTo === 'float' && format.otherDType === null ? countByDType(m.analysis.tensors.map((t) => [t.elementCount, t.dtype] as const)) : null
+    const asBuilt = format.appliesTo === 'float' && format.otherDType === null ? countByDType(m.analysis.tensors.map((t) => [t.elementCount, t.dtype, storedAs(t, null)] as const)) : null
     return line(result.bytes, {
       kind: 'weight-format',
       format: format.id,
@@ -42,8 +42,9 @@ export function weightsLine(m: ModelTensors, r: Resolved): MemoryLine {
     baseBytes = result.bytes
     base = { kind: 'qlora-weights', quantisedElements: result.quantisedElements, quantisedBytes: result.quantisedBytes, otherElements: result.otherElements, otherBytes: result.otherBytes }
   } else {
-    const p = countByDType(params.map((t) => [t.elementCount, castTo(t.dtype, precision.weightDType)] as const))
-    const b = countByDType(buffers.map((t) => [t.elementCount, castTo(t.dtype, precision.weightDType)] as const))
+    // a tensor the file stores in a type PyTorch lacks (GGUF `Q4_K`) keeps its file bytes unless the precision casts it
+    const p = countByDType(params.map((t) => [t.elementCount, castTo(t.dtype, precision.weightDType), storedAs(t, precision.weightDType)] as const))
+    const b = countByDType(buffers.map((t) => [t.elementCount, castTo(t.dtype, precision.weightDType), storedAs(t, precision.weightDType)] as const))
     baseBytes = bytesOf(p) + bytesOf(b)
     base = { kind: 'weights', frozenBase: lora !== undefined, params: p, buffers: b }
   }

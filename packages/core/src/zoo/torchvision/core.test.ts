@@ -11,6 +11,7 @@ import {
   defineBlock,
   defineModel,
   defineSequentialBlock,
+  givenArgs,
   keyword,
   makeDivisible,
   moduleList,
@@ -130,13 +131,18 @@ describe('runChild', () => {
 })
 
 describe('defineModel', () => {
-  it('takes weights and progress, keyword-only, and names its class', () => {
-    expect(probe.signature.map((s) => `${s.name}${s.keywordOnly ? '*' : ''}`)).toEqual(['weights*', 'progress*', 'width*', 'pretrained*'])
+  it('takes weights and progress positionally, the rest keyword-only, and names its class', () => {
+    expect(probe.signature.map((s) => `${s.name}${s.keywordOnly ? '*' : ''}`)).toEqual(['weights', 'progress', 'width*', 'pretrained*'])
     expect(construct(probe).type).toBe('Probe')
   })
-  it('refuses weights: nnsize never downloads them', () => {
-    expect(() => construct(probe, { weights: { kind: 'str', value: 'DEFAULT' } })).toThrow(/`probe` takes `weights=None` only: nnsize never downloads weights/)
-    expect(() => construct(probe, { pretrained: true })).toThrow(/`pretrained=False` only/)
+  it('refuses weights where torchvision has none', () => {
+    expect(() => construct(probe, { weights: 'DEFAULT' })).toThrow(/`probe` has no pretrained weights in torchvision/)
+    expect(() => construct(probe, { pretrained: true })).toThrow(/`probe` has no pretrained weights in torchvision/)
+  })
+  it('records which arguments were given', () => {
+    const root = construct(probe, { width: 6 })
+    expect([...givenArgs(root.args)]).toEqual(['width'])
+    expect(root.args['weights']).toBeNull()
   })
 })
 

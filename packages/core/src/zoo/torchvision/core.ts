@@ -1,13 +1,16 @@
 import { NnsizeError } from '../../errors.js'
 import type { SourceSpan } from '../../errors.js'
-import { any, bool } from '../../bind/args.js'
+import { bool } from '../../bind/args.js'
 import type { ArgSpec } from '../../bind/args.js'
 import type { Value } from '../../expr/values.js'
 import { layers } from '../../layers/index.js'
+import { torchvisionOps } from '../../layers/torchvision-ops.js'
 import type { ForwardFn, LayerDefinition, ModuleBuilder } from '../../layers/define-layer.js'
 import { createModule } from '../../model/module.js'
 import type { ModuleNode, TensorDef } from '../../model/module.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
+import { builderWeights, verifyWeights, weightsArg, weightsEnum } from './weights.js'
+import type { WeightsEntry, WeightsInput } from './weights.js'
 
 /**
  * A Python-like argument for a `torch.nn` layer: integers become `int`, other
@@ -21,9 +24,9 @@ const NO_SPAN: SourceSpan = { start: 0, end: 0 }
 let layerIndex: Map<string, LayerDefinition> | undefined
 
 function layerDefinition(name: string): LayerDefinition {
-  layerIndex ??= new Map(layers.map((l) => [l.name, l as LayerDefinition]))
+  layerIndex ??= new Map([...layers, ...torchvisionOps].map((l) => [l.name, l as LayerDefinition]))
   const def = layerIndex.get(name)
-  if (!def) throw new Error(`internal: torchvision models need the layer nn.${name}`)
+  if (!def) throw new Error(`internal: torchvision models need the layer ${name}`)
   return def
 }
 
@@ -145,9 +148,9 @@ export function defineSequentialBlock<A>(name: string, build: (args: A, m: Modul
   return defineBlock<A>({ name, build, forward: (self, inputs, ctx) => runChildren(self, inputs, ctx) })
 }
 
-/** Arguments every torchvision builder takes: `weights` (only `None`) and `progress`. */
+/** Arguments every torchvision builder takes: `weights` (an entry of its enum, or `None`), `progress` and the deprecated `pretrained`. */
 export interface BuilderArgs {
-  weights: Value
+  weights: WeightsEntry | null
   progress: boolean
   pretrained: boolean
 }
@@ -157,40 +160,136 @@ export function keyword<T>(spec: ArgSpec<T>): ArgSpec<T> {
   return { ...spec, keywordOnly: true }
 }
 
-const builderSignature: ArgSpec[] = [
-  keyword(any('weights', { default: { kind: 'none' } })),
-  keyword(bool('progress', { default: true })),
-]
+const builderSignature: ArgSpec[] = [weightsArg('weights'), bool('progress', { default: true })]
 
-/**
- * Declares one torchvision builder function (`resnet50`) that makes a model
- * class (`ResNet`). Every argument is keyword-only, as in torchvision 0.14;
- * `weights` must be `None` because nnsize never downloads weights.
- */
-export function defineModel<A>(definition: {
+/** How a builder's `weights` argument works: which enum it takes and what an entry fixes. */
+export interface ModelWeights<A> {
+  /** The enum class (`ResNet50_Weights`); a function of the other arguments where it depends on one (`quantize`). */
+  enum: string | ((args: A) => string)
+  /**
+   * Arguments an entry fixes, as torchvision's `_ovewrite_named_param` does: set when not given, an
+   * error when given with another value. Default: `num_classes` from the entry's categories.
+   */
+  fix?: (entry: WeightsEntry) => Record<string, unknown>
+  /** Arguments an entry sets only when they are not given (`transform_input`). */
+  preset?: (entry: WeightsEntry) => Record<string, unknown>
+}
+
+/** What {@link defineModel} takes: the builder's own arguments, checks, structure and forward. */
+export interface ModelDefinition<A> {
   name: string
   className: string
+  /** The builder's own arguments (`weights`, `progress` and `pretrained` are added). */
   signature: readonly ArgSpec[]
+  weights?: string | ModelWeights<A & BuilderArgs>
   validate?: (args: A & BuilderArgs, fail: (arg: string, message: string) => never) => void
   build: (args: A & BuilderArgs, m: ModuleBuilder) => void
-  forward: ForwardFn<A & BuilderArgs>
-}): LayerDefinition<A & BuilderArgs> {
-  return {
+  forward?: ForwardFn<A & BuilderArgs>
+  untraced?: string
+  /** Takes and ignores other keyword arguments, as builders whose `**kwargs` go nowhere do (the segmentation builders). */
+  ignoresExtraKeywords?: boolean
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const modelDefinitions = new WeakMap<LayerDefinition, ModelDefinition<any>>()
+
+/** The definition a builder was declared with, for builders that derive from another (the quantizable classifiers). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function modelDefinition(builder: LayerDefinition): ModelDefinition<any> {
+  const found = modelDefinitions.get(builder)
+  if (!found) throw new Error(`internal: ${builder.name} is not a model builder`)
+  return found
+}
+
+/** The default of an argument the caller left out, until a builder's checks resolve it. */
+const notGiven: unique symbol = Symbol('not given')
+const givenByArgs = new WeakMap<object, ReadonlySet<string>>()
+
+/** The names of a builder's arguments the call gave explicitly (torchvision's `kwargs` keys). */
+export function givenArgs(args: object): ReadonlySet<string> {
+  return givenByArgs.get(args) ?? new Set()
+}
+
+function defaultFix(entry: WeightsEntry): Record<string, unknown> {
+  return entry.categories === null ? {} : { num_classes: entry.categories }
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
+}
+
+function showPy(value: unknown): string {
+  if (value === null) return 'None'
+  if (typeof value === 'boolean') return value ? 'True' : 'False'
+  if (Array.isArray(value)) return `(${value.map(showPy).join(', ')})`
+  return String(value)
+}
+
+/**
+ * Declares one torchvision builder function (`resnet50`) that makes a model class (`ResNet`).
+ * `weights` and `progress` may be positional, every other argument is keyword-only, as in
+ * torchvision 0.28. `weights` takes `None`, an entry of the builder's enum (by default the one
+ * torchvision registers for `name`) or its name; an entry
+ * fixes the structure as torchvision does before loading it (`num_classes` from its categories and
+ * what `weights.fix` adds), and nothing is downloaded. The deprecated `pretrained=True` selects the
+ * entry torchvision's legacy interface selects. `untraced` explains why the model has no forward trace.
+ */
+export function defineModel<A>(definition: ModelDefinition<A>): LayerDefinition<A & BuilderArgs> {
+  const own = [...builderSignature, ...definition.signature.map(keyword), keyword(bool('pretrained', { default: false }))]
+  const defaults = new Map(own.map((s) => [s.name, s.default]))
+  const declared = definition.weights ?? (Object.hasOwn(builderWeights, definition.name) ? builderWeights[definition.name] : undefined)
+  const weights: ModelWeights<A & BuilderArgs> | undefined = typeof declared === 'string' ? { enum: declared } : declared
+  const builder: LayerDefinition<A & BuilderArgs> = {
     name: definition.name,
     className: definition.className,
-    signature: [...builderSignature, ...definition.signature.map(keyword), keyword(bool('pretrained', { default: false }))],
+    signature: own.map((s) => ({ ...s, default: notGiven })),
     validate(args, fail) {
-      if (args.weights.kind !== 'none') {
-        fail('weights', `\`${definition.name}\` takes \`weights=None\` only: nnsize never downloads weights, and pretrained weights do not change the architecture, so leave \`weights\` out.`)
+      const record = args as unknown as Record<string, unknown>
+      const given = new Set<string>()
+      for (const [name, value] of defaults) {
+        if (record[name] === notGiven) record[name] = value
+        else given.add(name)
       }
+      givenByArgs.set(args, given)
+      if (given.has('pretrained') && given.has('weights')) fail('pretrained', `\`${definition.name}\` got both \`weights\` and the deprecated \`pretrained\`: pass \`weights\` only.`)
+      if (!weights) {
+        if (record['weights'] !== null || args.pretrained) fail(given.has('weights') ? 'weights' : 'pretrained', `\`${definition.name}\` has no pretrained weights in torchvision: leave \`weights\` out.`)
+        definition.validate?.(args, fail)
+        return
+      }
+      const enumName = typeof weights.enum === 'string' ? weights.enum : weights.enum(args)
+      const weightsEnumInfo = weightsEnum(enumName)
+      let entry: WeightsEntry | null
       if (args.pretrained) {
-        fail('pretrained', `\`${definition.name}\` takes \`pretrained=False\` only: nnsize never downloads weights, and pretrained weights do not change the architecture, so leave \`pretrained\` out.`)
+        entry = weightsEnumInfo.legacyEntry
+        if (entry === null) fail('pretrained', `No weights available for model \`${definition.name}\` with \`pretrained=True\`: name one, such as \`weights=${enumName}.DEFAULT\`.`)
+      } else {
+        try {
+          entry = verifyWeights(weightsEnumInfo, record['weights'] as WeightsInput, 'weights')
+        } catch (error) {
+          if (NnsizeError.isInstance(error)) fail('weights', error.message)
+          throw error
+        }
+      }
+      record['weights'] = entry
+      if (entry) {
+        for (const [name, value] of Object.entries((weights.fix ?? defaultFix)(entry))) {
+          if (given.has(name) && record[name] !== null && !same(record[name], value)) {
+            fail(name, `The parameter \`${name}\` expected value ${showPy(value)} but got ${showPy(record[name])} instead: the weights \`${entry.enumName}.${entry.name}\` fix it (leave \`${name}\` out, or use \`weights=None\`).`)
+          }
+          record[name] = value
+        }
+        for (const [name, value] of Object.entries(weights.preset?.(entry) ?? {})) if (!given.has(name)) record[name] = value
       }
       definition.validate?.(args, fail)
     },
     build: definition.build,
-    forward: definition.forward,
+    ...(definition.forward ? { forward: definition.forward } : {}),
+    ...(definition.untraced ? { untraced: definition.untraced } : {}),
+    ...(definition.ignoresExtraKeywords ? { ignoresExtraKeywords: true } : {}),
   }
+  modelDefinitions.set(builder, definition)
+  return builder
 }
 
 /** torchvision's `_make_divisible`: rounds a channel count to a multiple of `divisor`, never below 90% of it. */

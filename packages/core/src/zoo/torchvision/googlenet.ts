@@ -1,7 +1,7 @@
 import { bool, float, int } from '../../bind/args.js'
 import type { ModuleNode } from '../../model/module.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
-import { block, defineBlock, defineModel, nn, optionalBool, runChild, sequential } from './core.js'
+import { block, defineBlock, defineModel, givenArgs, nn, optionalBool, runChild, sequential } from './core.js'
 import { basicConv, transformInput } from './inception.js'
 import * as ops from './ops.js'
 
@@ -84,6 +84,7 @@ function run(self: ModuleNode, names: readonly string[], x: Tensor, ctx: Forward
 export const googlenet = defineModel<GoogLeNetArgs>({
   name: 'googlenet',
   className: 'GoogLeNet',
+  weights: { enum: 'GoogLeNet_Weights', fix: (entry) => ({ aux_logits: true, init_weights: false, num_classes: entry.categories }), preset: () => ({ transform_input: true }) },
   signature: [
     int('num_classes', { default: 1000 }),
     bool('aux_logits', { default: true }),
@@ -104,8 +105,10 @@ export const googlenet = defineModel<GoogLeNetArgs>({
       else m.child(name, block(m, Inception, { in_channels: inC, ch1x1: c1, ch3x3red: c3r, ch3x3: c3, ch5x5red: c5r, ch5x5: c5, pool_proj: pool }))
     }
     if (a.aux_logits) {
-      m.child('aux1', block(m, InceptionAux, { in_channels: 512, num_classes: a.num_classes, dropout: a.dropout_aux }))
-      m.child('aux2', block(m, InceptionAux, { in_channels: 528, num_classes: a.num_classes, dropout: a.dropout_aux }))
+      // With weights, torchvision loads the auxiliary heads and then drops them unless `aux_logits=True` was given.
+      const dropped = a.weights !== null && !givenArgs(a).has('aux_logits')
+      m.child('aux1', dropped ? null : block(m, InceptionAux, { in_channels: 512, num_classes: a.num_classes, dropout: a.dropout_aux }))
+      m.child('aux2', dropped ? null : block(m, InceptionAux, { in_channels: 528, num_classes: a.num_classes, dropout: a.dropout_aux }))
     }
     m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: [1, 1] }))
     m.child('dropout', nn(m, 'Dropout', { p: a.dropout }))

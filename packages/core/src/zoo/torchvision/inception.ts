@@ -212,6 +212,7 @@ interface Inception3Args {
 export const inception_v3 = defineModel<Inception3Args>({
   name: 'inception_v3',
   className: 'Inception3',
+  weights: { enum: 'Inception_V3_Weights', fix: (entry) => ({ aux_logits: true, init_weights: false, num_classes: entry.categories }), preset: () => ({ transform_input: true }) },
   signature: [int('num_classes', { default: 1000 }), bool('aux_logits', { default: true }), bool('transform_input', { default: false }), optionalBool('init_weights'), float('dropout', { default: 0.5 })],
   build(a, m) {
     addConvs(m, [

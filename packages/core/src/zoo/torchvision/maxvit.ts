@@ -271,6 +271,7 @@ const blockLayers = [2, 2, 5, 2]
 export const maxvit_t = defineModel<MaxVitArgs>({
   name: 'maxvit_t',
   className: 'MaxVit',
+  weights: { enum: 'MaxVit_T_Weights', fix: (entry) => ({ num_classes: entry.categories, input_size: [...entry.minSize] }) },
   signature: [inputSizeSpec, float('squeeze_ratio', { default: 0.25 }), float('expansion_ratio', { default: 4 }), int('mlp_ratio', { default: 4 }), float('mlp_dropout', { default: 0.0 }), float('attention_dropout', { default: 0.0 }), int('num_classes', { default: 1000 })],
   validate(a, fail) {
     let size = convOutput(a.input_size, 3, 2, 1)

@@ -17,6 +17,7 @@ export type ActivationFactory = (m: ModuleBuilder, inplace: boolean | null) => M
 
 /** `nn.BatchNorm2d` with the given `eps` and `momentum` (torchvision's `partial(nn.BatchNorm2d, ...)`). */
 export function batchNorm(options: { eps?: number; momentum?: number } = {}): NormFactory {
+  if (options.eps === undefined && options.momentum === undefined) return (m, channels) => nn(m, 'BatchNorm2d', { num_features: channels })
   return (m, channels) => nn(m, 'BatchNorm2d', { num_features: channels, ...options })
 }
 
@@ -25,14 +26,14 @@ export function activation(name: 'ReLU' | 'ReLU6' | 'Hardswish' | 'Hardsigmoid' 
   return (m, inplace) => nn(m, name, inplace === null ? {} : { inplace })
 }
 
-/** Arguments of {@link conv2dNormActivation}. */
+/** Arguments of {@link conv2dNormActivation} and {@link conv3dNormActivation}: an int or one value per spatial dimension. */
 export interface ConvNormActivationArgs {
   in_channels: number
   out_channels: number
-  kernel_size?: number | readonly [number, number]
-  stride?: number
+  kernel_size?: number | readonly number[]
+  stride?: number | readonly number[]
   /** `null`: `(kernel_size - 1) // 2 * dilation`. */
-  padding?: number | readonly [number, number] | null
+  padding?: number | readonly number[] | null
   groups?: number
   norm_layer?: NormFactory | null
   activation_layer?: ActivationFactory | null
@@ -42,35 +43,50 @@ export interface ConvNormActivationArgs {
   bias?: boolean | null
 }
 
-/** `torchvision.ops.Conv2dNormActivation`: a Sequential of `Conv2d`, the norm layer (`1`) and the activation (`2`). */
-export const Conv2dNormActivation = defineSequentialBlock<ConvNormActivationArgs>('Conv2dNormActivation', (a, m) => {
-  const kernel = typeof a.kernel_size === 'number' || a.kernel_size === undefined ? [a.kernel_size ?? 3, a.kernel_size ?? 3] : [...a.kernel_size]
-  const dilation = a.dilation ?? 1
-  const padding = a.padding ?? kernel.map((k) => Math.floor((k - 1) / 2) * dilation)
-  const norm = a.norm_layer === undefined ? batchNorm() : a.norm_layer
-  const act = a.activation_layer === undefined ? activation('ReLU') : a.activation_layer
-  const bias = a.bias ?? norm === null
-  let index = 0
-  m.child(
-    String(index++),
-    nn(m, 'Conv2d', {
-      in_channels: a.in_channels,
-      out_channels: a.out_channels,
-      kernel_size: kernel,
-      stride: a.stride ?? 1,
-      padding: typeof padding === 'number' ? padding : [...padding],
-      dilation,
-      groups: a.groups ?? 1,
-      bias,
-    }),
-  )
-  if (norm) m.child(String(index++), norm(m, a.out_channels))
-  if (act) m.child(String(index++), act(m, a.inplace === undefined ? true : a.inplace))
-})
+/** `torchvision.ops.ConvNormActivation` for `Conv2d` or `Conv3d`: a Sequential of the convolution, the norm layer (`1`) and the activation (`2`). */
+function convNormActivation(name: string, conv: 'Conv2d' | 'Conv3d', defaultNorm: NormFactory) {
+  const dims = conv === 'Conv2d' ? 2 : 3
+  const tuple = (v: number | readonly number[]): number[] => (typeof v === 'number' ? new Array<number>(dims).fill(v) : [...v])
+  return defineSequentialBlock<ConvNormActivationArgs>(name, (a, m) => {
+    const kernel = tuple(a.kernel_size ?? 3)
+    const dilation = a.dilation ?? 1
+    const padding = a.padding ?? kernel.map((k) => Math.floor((k - 1) / 2) * dilation)
+    const norm = a.norm_layer === undefined ? defaultNorm : a.norm_layer
+    const act = a.activation_layer === undefined ? activation('ReLU') : a.activation_layer
+    const bias = a.bias ?? norm === null
+    let index = 0
+    m.child(
+      String(index++),
+      nn(m, conv, {
+        in_channels: a.in_channels,
+        out_channels: a.out_channels,
+        kernel_size: kernel,
+        stride: typeof a.stride === 'object' ? [...a.stride] : (a.stride ?? 1),
+        padding: typeof padding === 'number' ? padding : [...padding],
+        dilation,
+        groups: a.groups ?? 1,
+        bias,
+      }),
+    )
+    if (norm) m.child(String(index++), norm(m, a.out_channels))
+    if (act) m.child(String(index++), act(m, a.inplace === undefined ? true : a.inplace))
+  })
+}
+
+/** `torchvision.ops.Conv2dNormActivation` (BatchNorm2d and ReLU by default). */
+export const Conv2dNormActivation = convNormActivation('Conv2dNormActivation', 'Conv2d', batchNorm())
+
+/** `torchvision.ops.Conv3dNormActivation` (BatchNorm3d and ReLU by default). */
+export const Conv3dNormActivation = convNormActivation('Conv3dNormActivation', 'Conv3d', (m, channels) => nn(m, 'BatchNorm3d', { num_features: channels }))
 
 /** Builds a {@link Conv2dNormActivation} block. */
 export function conv2dNormActivation(m: ModuleBuilder, args: ConvNormActivationArgs): ModuleNode {
   return block(m, Conv2dNormActivation, args)
+}
+
+/** Builds a {@link Conv3dNormActivation} block. */
+export function conv3dNormActivation(m: ModuleBuilder, args: ConvNormActivationArgs): ModuleNode {
+  return block(m, Conv3dNormActivation, args)
 }
 
 /** Arguments of `torchvision.ops.SqueezeExcitation`. */

@@ -3,6 +3,7 @@ import { bool, float, int } from '../../bind/args.js'
 import type { ArgSpec } from '../../bind/args.js'
 import { showValue } from '../../expr/values.js'
 import type { ModuleNode } from '../../model/module.js'
+import type { ModuleBuilder } from '../../layers/define-layer.js'
 import { block, defineBlock, defineModel, makeDivisible, nn, roundHalfEven, runChild, sequential } from './core.js'
 import { activation, batchNorm, conv2dNormActivation, SqueezeExcitation } from './misc.js'
 import type { NormFactory } from './misc.js'
@@ -198,6 +199,36 @@ interface MobileNetV3Args {
   dropout: number
 }
 
+/** What {@link mobileNetV3Features} makes: the `features` Sequential and the sizes of its stages. */
+export interface MobileNetV3Features {
+  features: ModuleNode
+  /** Output channels of each entry of `features` (torchvision's `out_channels` attribute). */
+  outChannels: number[]
+  /** Whether each entry is a strided block (torchvision's `_is_cn`), as the detection and segmentation extractors read it. */
+  strided: boolean[]
+  /** Channels of the last block, before the final 1×1 convolution. */
+  lastIn: number
+  /** Width of the classifier's hidden layer (`last_channel`). */
+  lastChannel: number
+}
+
+/** `MobileNetV3.features` for `mobilenet_v3_large` or `_small` with `width_mult`, `reduced_tail` and `dilated`, and the given `norm_layer`. */
+export function mobileNetV3Features(m: ModuleBuilder, arch: 'large' | 'small', a: { width_mult: number; reduced_tail: boolean; dilated: boolean }, norm: NormFactory): MobileNetV3Features {
+  const hardswish = activation('Hardswish')
+  const { rows, lastChannel } = v3Settings(arch, a.width_mult, a.reduced_tail, a.dilated)
+  const layers: ModuleNode[] = [conv2dNormActivation(m, { in_channels: 3, out_channels: rows[0]!.input_channels, kernel_size: 3, stride: 2, norm_layer: norm, activation_layer: hardswish })]
+  for (const row of rows) layers.push(block(m, InvertedResidualV3, { ...row, norm_layer: norm }))
+  const lastIn = rows.at(-1)!.out_channels
+  layers.push(conv2dNormActivation(m, { in_channels: lastIn, out_channels: 6 * lastIn, kernel_size: 1, norm_layer: norm, activation_layer: hardswish }))
+  return {
+    features: sequential(m, layers),
+    outChannels: [rows[0]!.input_channels, ...rows.map((r) => r.out_channels), 6 * lastIn],
+    strided: [false, ...rows.map((r) => r.stride > 1), false],
+    lastIn,
+    lastChannel,
+  }
+}
+
 function mobilenetV3(name: string, arch: 'large' | 'small') {
   return defineModel<MobileNetV3Args>({
     name,
@@ -207,14 +238,8 @@ function mobilenetV3(name: string, arch: 'large' | 'small') {
       if (!(a.width_mult > 0)) fail('width_mult', `\`width_mult\` must be positive, got ${a.width_mult}.`)
     },
     build(a, m) {
-      const norm = batchNorm({ eps: 0.001, momentum: 0.01 })
-      const hardswish = activation('Hardswish')
-      const { rows, lastChannel } = v3Settings(arch, a.width_mult, a.reduced_tail, a.dilated)
-      const layers: ModuleNode[] = [conv2dNormActivation(m, { in_channels: 3, out_channels: rows[0]!.input_channels, kernel_size: 3, stride: 2, norm_layer: norm, activation_layer: hardswish })]
-      for (const row of rows) layers.push(block(m, InvertedResidualV3, { ...row, norm_layer: norm }))
-      const lastIn = rows.at(-1)!.out_channels
-      layers.push(conv2dNormActivation(m, { in_channels: lastIn, out_channels: 6 * lastIn, kernel_size: 1, norm_layer: norm, activation_layer: hardswish }))
-      m.child('features', sequential(m, layers))
+      const { features, lastIn, lastChannel } = mobileNetV3Features(m, arch, a, batchNorm({ eps: 0.001, momentum: 0.01 }))
+      m.child('features', features)
       m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: 1 }))
       m.child(
         'classifier',

@@ -211,3 +211,23 @@ export function copy(ctx: ForwardContext, x: Tensor, shape: readonly number[] = 
 export function scale(ctx: ForwardContext, x: Tensor): Tensor {
   return shared.mul(ctx, x, 0.5)
 }
+
+/**
+ * `F.interpolate(x, size=..., mode=...)` in `nearest`, `bilinear` or `trilinear` mode: a new tensor
+ * with the trailing spatial dimensions resized; the backward needs only the sizes, so nothing is saved.
+ * Linear modes count one multiply-accumulate per output element and input corner.
+ */
+export function interpolate(ctx: ForwardContext, x: Tensor, size: readonly number[], mode: 'nearest' | 'bilinear' | 'trilinear'): Tensor {
+  if (x.shape.length !== size.length + 2) throw ctx.error(`cannot resize an input of shape ${formatShape(x.shape)} to ${size.length} spatial sizes ${formatShape(size)}.`)
+  const shape = [...x.shape.slice(0, 2), ...size]
+  if (mode !== 'nearest') ctx.macs(numel(shape) * BigInt(2 ** size.length))
+  ctx.use(x)
+  return ctx.tensor(shape, x.dtype)
+}
+
+/** `torch.tanh(x)`: saves its output. */
+export function tanh(ctx: ForwardContext, x: Tensor): Tensor {
+  const y = ctx.tensor(x.shape, x.dtype)
+  ctx.save(y)
+  return y
+}

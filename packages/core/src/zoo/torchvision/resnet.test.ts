@@ -43,12 +43,17 @@ describe('resnet18', () => {
     expect([Number(r.params.total), Number(r.params.trainable)]).toEqual([11699522, 10010])
     expect(r.tensors[0]!.name).toBe('0.conv1.weight')
   })
-  it('takes weights=None only: nnsize never downloads weights', () => {
-    expect(failure("resnet18(weights='IMAGENET1K_V1')")).toEqual({ code: 'argument-value', message: expect.stringMatching(/`weights=None` only: nnsize never downloads weights/) })
-    expect(failure('resnet18(pretrained=True)')).toEqual({ code: 'argument-value', message: expect.stringMatching(/`pretrained=False` only/) })
+  it('takes weights: an entry fixes the structure (1000 classes), nothing is downloaded', () => {
+    expect(counts("resnet18(weights='IMAGENET1K_V1')").params).toBe(11689512)
+    expect(counts('resnet18(weights=ResNet18_Weights.DEFAULT)').params).toBe(11689512)
+    expect(counts('resnet18(pretrained=True)').params).toBe(11689512)
+    expect(failure("resnet18(weights='DEFAULT', num_classes=10)")).toEqual({ code: 'argument-value', message: expect.stringMatching(/^The parameter `num_classes` expected value 1000 but got 10 instead/) })
+    expect(failure("resnet18(weights='IMAGENET1K_V2')")).toEqual({ code: 'argument-value', message: expect.stringMatching(/Valid: `ResNet18_Weights.IMAGENET1K_V1`, `ResNet18_Weights.DEFAULT` or `None`\.$/) })
   })
-  it('takes keyword arguments only and suggests a misspelt one', () => {
-    expect(failure('resnet18(10)').code).toBe('too-many-arguments')
+  it('takes weights and progress positionally, everything else by keyword, and suggests a misspelt one', () => {
+    expect(counts('resnet18(None, False)').params).toBe(11689512)
+    expect(failure('resnet18(10)')).toEqual({ code: 'argument-type', message: expect.stringMatching(/^`weights` must be `None`, a weights enum entry/) })
+    expect(failure('resnet18(None, True, 10)').code).toBe('too-many-arguments')
     expect(failure('resnet18(num_class=10)')).toEqual({ code: 'unknown-argument', message: expect.stringMatching(/Did you mean `num_classes`\?/) })
   })
   it('rejects grouped or dilated BasicBlocks, as torchvision does', () => {

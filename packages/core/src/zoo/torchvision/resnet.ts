@@ -6,6 +6,8 @@ import type { ModuleNode } from '../../model/module.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
 import { showValue, typeName } from '../../expr/values.js'
 import { block, defineBlock, defineModel, nn, runChild, sequential } from './core.js'
+import { batchNorm } from './misc.js'
+import type { NormFactory } from './misc.js'
 import * as ops from './ops.js'
 
 /** torchvision's `conv3x3`: padding = dilation, no bias. */
@@ -19,6 +21,8 @@ function conv1x1(m: ModuleBuilder, inPlanes: number, outPlanes: number, stride =
 }
 
 interface BlockArgs {
+  /** The normalisation layer (`norm_layer`): BatchNorm2d, or FrozenBatchNorm2d in detection backbones. */
+  norm: NormFactory
   inplanes: number
   planes: number
   stride: number
@@ -30,7 +34,7 @@ interface BlockArgs {
 }
 
 function downsample(m: ModuleBuilder, a: BlockArgs, expansion: number): ModuleNode {
-  return sequential(m, [conv1x1(m, a.inplanes, a.planes * expansion, a.stride), nn(m, 'BatchNorm2d', { num_features: a.planes * expansion })])
+  return sequential(m, [conv1x1(m, a.inplanes, a.planes * expansion, a.stride), a.norm(m, a.planes * expansion)])
 }
 
 /** The residual add and final ReLU shared by both block kinds. */
@@ -45,10 +49,10 @@ const BasicBlock = defineBlock<BlockArgs>({
   name: 'BasicBlock',
   build(a, m) {
     m.child('conv1', conv3x3(m, a.inplanes, a.planes, a.stride))
-    m.child('bn1', nn(m, 'BatchNorm2d', { num_features: a.planes }))
+    m.child('bn1', a.norm(m, a.planes))
     m.child('relu', nn(m, 'ReLU', { inplace: true }))
     m.child('conv2', conv3x3(m, a.planes, a.planes))
-    m.child('bn2', nn(m, 'BatchNorm2d', { num_features: a.planes }))
+    m.child('bn2', a.norm(m, a.planes))
     if (a.downsample) m.child('downsample', downsample(m, a, 1))
   },
   forward(self, inputs, ctx) {
@@ -68,11 +72,11 @@ const Bottleneck = defineBlock<BlockArgs>({
   build(a, m) {
     const width = Math.trunc(a.planes * (a.base_width / 64)) * a.groups
     m.child('conv1', conv1x1(m, a.inplanes, width))
-    m.child('bn1', nn(m, 'BatchNorm2d', { num_features: width }))
+    m.child('bn1', a.norm(m, width))
     m.child('conv2', conv3x3(m, width, width, a.stride, a.groups, a.dilation))
-    m.child('bn2', nn(m, 'BatchNorm2d', { num_features: width }))
+    m.child('bn2', a.norm(m, width))
     m.child('conv3', conv1x1(m, width, a.planes * 4))
-    m.child('bn3', nn(m, 'BatchNorm2d', { num_features: a.planes * 4 }))
+    m.child('bn3', a.norm(m, a.planes * 4))
     m.child('relu', nn(m, 'ReLU', { inplace: true }))
     if (a.downsample) m.child('downsample', downsample(m, a, 4))
   },
@@ -109,6 +113,39 @@ const dilationSpec: ArgSpec<[boolean, boolean, boolean] | null> = {
   },
 }
 
+/**
+ * Registers a `ResNet`'s modules (`conv1` … `layer4`, `avgpool`, `fc`) with the given block kind,
+ * stage depths and normalisation layer, as `ResNet.__init__` does.
+ */
+export function buildResNet(m: ModuleBuilder, kind: 'basic' | 'bottleneck', layers: readonly [number, number, number, number], a: ResNetArgs, norm: NormFactory): void {
+  const expansion = kind === 'basic' ? 1 : 4
+  const def = kind === 'basic' ? BasicBlock : Bottleneck
+  const dilate = a.replace_stride_with_dilation ?? [false, false, false]
+  let inplanes = 64
+  let dilation = 1
+  m.child('conv1', nn(m, 'Conv2d', { in_channels: 3, out_channels: 64, kernel_size: 7, stride: 2, padding: 3, bias: false }))
+  m.child('bn1', norm(m, 64))
+  m.child('relu', nn(m, 'ReLU', { inplace: true }))
+  m.child('maxpool', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2, padding: 1 }))
+  const makeLayer = (planes: number, blocks: number, stride: number, dilated: boolean): ModuleNode => {
+    const previousDilation = dilation
+    if (dilated) {
+      dilation *= stride
+      stride = 1
+    }
+    const stage = [block(m, def, { norm, inplanes, planes, stride, downsample: stride !== 1 || inplanes !== planes * expansion, groups: a.groups, base_width: a.width_per_group, dilation: previousDilation })]
+    inplanes = planes * expansion
+    for (let i = 1; i < blocks; i++) stage.push(block(m, def, { norm, inplanes, planes, stride: 1, downsample: false, groups: a.groups, base_width: a.width_per_group, dilation }))
+    return sequential(m, stage)
+  }
+  m.child('layer1', makeLayer(64, layers[0], 1, false))
+  m.child('layer2', makeLayer(128, layers[1], 2, dilate[0]))
+  m.child('layer3', makeLayer(256, layers[2], 2, dilate[1]))
+  m.child('layer4', makeLayer(512, layers[3], 2, dilate[2]))
+  m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: [1, 1] }))
+  m.child('fc', nn(m, 'Linear', { in_features: 512 * expansion, out_features: a.num_classes }))
+}
+
 function resnet(name: string, kind: 'basic' | 'bottleneck', layers: readonly [number, number, number, number], fixed: { groups?: number; width_per_group?: number } = {}) {
   return defineModel<ResNetArgs>({
     name,
@@ -128,44 +165,7 @@ function resnet(name: string, kind: 'basic' | 'bottleneck', layers: readonly [nu
       if (kind === 'basic' && (a.groups !== 1 || a.width_per_group !== 64)) fail(a.groups !== 1 ? 'groups' : 'width_per_group', 'BasicBlock only supports `groups=1` and `width_per_group=64`.')
       if (kind === 'basic' && a.replace_stride_with_dilation?.some(Boolean)) fail('replace_stride_with_dilation', 'Dilation > 1 is not supported in BasicBlock.')
     },
-    build(a, m) {
-      const expansion = kind === 'basic' ? 1 : 4
-      const def = kind === 'basic' ? BasicBlock : Bottleneck
-      const dilate = a.replace_stride_with_dilation ?? [false, false, false]
-      let inplanes = 64
-      let dilation = 1
-      m.child('conv1', nn(m, 'Conv2d', { in_channels: 3, out_channels: 64, kernel_size: 7, stride: 2, padding: 3, bias: false }))
-      m.child('bn1', nn(m, 'BatchNorm2d', { num_features: 64 }))
-      m.child('relu', nn(m, 'ReLU', { inplace: true }))
-      m.child('maxpool', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2, padding: 1 }))
-      const makeLayer = (planes: number, blocks: number, stride: number, dilated: boolean): ModuleNode => {
-        const previousDilation = dilation
-        if (dilated) {
-          dilation *= stride
-          stride = 1
-        }
-        const first = block(m, def, {
-          inplanes,
-          planes,
-          stride,
-          downsample: stride !== 1 || inplanes !== planes * expansion,
-          groups: a.groups,
-          base_width: a.width_per_group,
-          dilation: previousDilation,
-        })
-        inplanes = planes * expansion
-        const rest = Array.from({ length: blocks - 1 }, () =>
-          block(m, def, { inplanes, planes, stride: 1, downsample: false, groups: a.groups, base_width: a.width_per_group, dilation }),
-        )
-        return sequential(m, [first, ...rest])
-      }
-      m.child('layer1', makeLayer(64, layers[0], 1, false))
-      m.child('layer2', makeLayer(128, layers[1], 2, dilate[0]))
-      m.child('layer3', makeLayer(256, layers[2], 2, dilate[1]))
-      m.child('layer4', makeLayer(512, layers[3], 2, dilate[2]))
-      m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: [1, 1] }))
-      m.child('fc', nn(m, 'Linear', { in_features: 512 * expansion, out_features: a.num_classes }))
-    },
+    build: (a, m) => buildResNet(m, kind, layers, a, batchNorm()),
     forward(self, inputs, ctx) {
       let x = inputs[0]!
       for (const name of ['conv1', 'bn1', 'relu', 'maxpool', 'layer1', 'layer2', 'layer3', 'layer4', 'avgpool']) x = runChild(self, name, x, ctx)

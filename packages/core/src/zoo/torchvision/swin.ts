@@ -1,5 +1,6 @@
 import { float, int } from '../../bind/args.js'
 import type { ModuleNode } from '../../model/module.js'
+import type { LayerDefinition } from '../../layers/define-layer.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
 import { formatShape } from '../../tensor/shape.js'
 import { block, defineBlock, defineModel, nn, runChild, sequential } from './core.js'
@@ -8,8 +9,9 @@ import * as ops from './ops.js'
 
 interface AttentionArgs {
   dim: number
-  window_size: readonly [number, number]
-  shift_size: readonly [number, number]
+  /** Two sizes (H, W), or three (T, H, W) for the video Swin. */
+  window_size: readonly number[]
+  shift_size: readonly number[]
   num_heads: number
   attention_dropout: number
   dropout: number
@@ -25,7 +27,7 @@ interface AttentionArgs {
 const ShiftedWindowAttention = defineBlock<AttentionArgs>({
   name: 'ShiftedWindowAttention',
   build(a, m) {
-    const [wh, ww] = a.window_size
+    const [wh = 1, ww = 1] = a.window_size
     m.child('qkv', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim * 3, bias: true }))
     m.child('proj', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim, bias: true }))
     if (a.v2) m.buffer('relative_coords_table', [1, 2 * wh - 1, 2 * ww - 1, 2], { dtype: 'float32' })
@@ -41,67 +43,76 @@ const ShiftedWindowAttention = defineBlock<AttentionArgs>({
     const x = inputs[0]!
     if (x.shape.length !== 4 || x.shape[3] !== a.dim) throw ctx.error(`expects a (B, H, W, ${a.dim}) input, got shape ${formatShape(x.shape)}.`)
     const [b, h, w, c] = x.shape as [number, number, number, number]
-    const [wh, ww] = a.window_size
-    const heads = a.num_heads
-    const headDim = Math.floor(c / heads)
+    const [wh = 1, ww = 1] = a.window_size
     const padH = h + ((wh - (h % wh)) % wh)
     const padW = w + ((ww - (w % ww)) % ww)
-    const shift = [wh >= padH ? 0 : a.shift_size[0], ww >= padW ? 0 : a.shift_size[1]]
     const windows = (padH / wh) * (padW / ww)
     const length = wh * ww
-    const rows = b * windows
-
     // Relative position bias: table[index] (v1) or 16 * sigmoid(cpb_mlp(coords)[index]) (v2), made contiguous.
     if (a.v2) {
       runChild(self, 'cpb_mlp', ctx.state(self, 'relative_coords_table'), ctx)
-      ops.scale(ctx, ops.sigmoid(ctx, ctx.tensor([1, heads, length, length])))
+      ops.scale(ctx, ops.sigmoid(ctx, ctx.tensor([1, a.num_heads, length, length])))
     }
-    // F.pad, torch.roll and the window partition (permute + reshape) each copy: nothing saved.
-    ctx.use(x)
-    const partitioned = ctx.tensor([rows, length, c], x.dtype)
-    const qkv = runChild(self, 'qkv', partitioned, ctx)
-    const split = [rows * heads, length, headDim]
-    // q, k and v are strided views of qkv. For q @ k^T and attn @ v, matmul folds
-    // (windows, heads) into one batch dimension: a copy, unless there is a single
-    // window row (one image, one window), where the views fold as they are and qkv
-    // itself is what autograd keeps.
-    const single = rows === 1
-    let attn: Tensor
-    if (a.v2) {
-      // F.normalize(q) and F.normalize(k): norm (saves q/k and its result), clamp_min (its result), division (both).
-      ctx.save(qkv)
-      for (let i = 0; i < 2; i++) ctx.save(ctx.tensor([rows, heads, length, 1]), ctx.tensor([rows, heads, length, 1]))
-      attn = ops.matmul(ctx, ctx.tensor(split), ctx.tensor([rows * heads, headDim, length]))
-      // logit_scale.clamp(max=log 100).exp(), then attn * logit_scale.
-      attn = ops.mul(ctx, ctx.view(attn, [rows, heads, length, length]), ctx.tensor([heads, 1, 1]))
-    } else {
-      // q * head_dim ** -0.5 keeps the Python float; then q @ k^T.
-      const q = ops.scale(ctx, ctx.tensor(split))
-      attn = ops.matmul(ctx, single ? q : ctx.tensor(split), single ? ctx.view(qkv, [rows * heads, headDim, length]) : ctx.tensor([rows * heads, headDim, length]))
-    }
-    attn = ctx.tensor([rows, heads, length, length])
-    attn = ops.softmax(ctx, attn)
-    // F.dropout without `training=`: applied in training and evaluation alike.
-    attn = ops.dropout(ctx, attn, a.attention_dropout, true)
-    const context = ops.matmul(ctx, ctx.view(attn, [rows * heads, length, length]), single ? ctx.view(qkv, split) : ctx.tensor(split))
-    let out = runChild(self, 'proj', ops.copy(ctx, context, [rows, length, c]), ctx)
-    out = ops.dropout(ctx, out, a.dropout, true)
+    const out = attendWindows(self, x, b * windows, length, a.v2, ctx)
     // Window reverse (permute + reshape), roll back and crop: copies.
     return ops.copy(ctx, out, [b, h, w, c])
   },
 })
 
+/**
+ * The attention of `shifted_window_attention` (2-D and 3-D) over `rows` windows of `length` tokens:
+ * the window partition (a copy), `qkv`, scaled (v1) or cosine (v2) scores, softmax, dropout, the
+ * weighted sum and `proj`. Returns `proj`'s output, `(rows, length, C)`.
+ */
+export function attendWindows(self: ModuleNode & { args: { num_heads: number; attention_dropout: number; dropout: number } }, x: Tensor, rows: number, length: number, v2: boolean, ctx: ForwardContext): Tensor {
+  const c = x.shape.at(-1)!
+  const heads = self.args.num_heads
+  const headDim = Math.floor(c / heads)
+  // F.pad, torch.roll and the window partition (permute + reshape) each copy: nothing saved.
+  ctx.use(x)
+  const partitioned = ctx.tensor([rows, length, c], x.dtype)
+  const qkv = runChild(self, 'qkv', partitioned, ctx)
+  const split = [rows * heads, length, headDim]
+  // q, k and v are strided views of qkv. For q @ k^T and attn @ v, matmul folds
+  // (windows, heads) into one batch dimension: a copy, unless there is a single
+  // window row (one image, one window), where the views fold as they are and qkv
+  // itself is what autograd keeps.
+  const single = rows === 1
+  let attn: Tensor
+  if (v2) {
+    // F.normalize(q) and F.normalize(k): norm (saves q/k and its result), clamp_min (its result), division (both).
+    ctx.save(qkv)
+    for (let i = 0; i < 2; i++) ctx.save(ctx.tensor([rows, heads, length, 1]), ctx.tensor([rows, heads, length, 1]))
+    attn = ops.matmul(ctx, ctx.tensor(split), ctx.tensor([rows * heads, headDim, length]))
+    // logit_scale.clamp(max=log 100).exp(), then attn * logit_scale.
+    attn = ops.mul(ctx, ctx.view(attn, [rows, heads, length, length]), ctx.tensor([heads, 1, 1]))
+  } else {
+    // q * head_dim ** -0.5 keeps the Python float; then q @ k^T.
+    const q = ops.scale(ctx, ctx.tensor(split))
+    attn = ops.matmul(ctx, single ? q : ctx.tensor(split), single ? ctx.view(qkv, [rows * heads, headDim, length]) : ctx.tensor([rows * heads, headDim, length]))
+  }
+  attn = ctx.tensor([rows, heads, length, length])
+  attn = ops.softmax(ctx, attn)
+  // F.dropout without `training=`: applied in training and evaluation alike.
+  attn = ops.dropout(ctx, attn, self.args.attention_dropout, true)
+  const context = ops.matmul(ctx, ctx.view(attn, [rows * heads, length, length]), single ? ctx.view(qkv, split) : ctx.tensor(split))
+  const out = runChild(self, 'proj', ops.copy(ctx, context, [rows, length, c]), ctx)
+  return ops.dropout(ctx, out, self.args.dropout, true)
+}
+
 interface BlockArgs extends AttentionArgs {
   mlp_ratio: number
   stochastic_depth_prob: number
+  /** The attention class (`attn_layer`): `ShiftedWindowAttention(V2)` by default, `ShiftedWindowAttention3d` in the video Swin. */
+  attention?: LayerDefinition
 }
 
 /** `SwinTransformerBlock` (pre-norm) and `SwinTransformerBlockV2` (post-norm): window attention and MLP with residuals. */
-const SwinTransformerBlock = defineBlock<BlockArgs>({
+export const SwinTransformerBlock = defineBlock<BlockArgs>({
   name: 'SwinTransformerBlock',
   build(a, m) {
     m.child('norm1', nn(m, 'LayerNorm', { normalized_shape: a.dim, eps: 1e-5 }))
-    m.child('attn', block(m, a.v2 ? ShiftedWindowAttentionV2 : ShiftedWindowAttention, a))
+    m.child('attn', block(m, a.attention ?? (a.v2 ? ShiftedWindowAttentionV2 : ShiftedWindowAttention), a))
     m.child('stochastic_depth', block(m, StochasticDepth, { p: a.stochastic_depth_prob, mode: 'row' }))
     m.child('norm2', nn(m, 'LayerNorm', { normalized_shape: a.dim, eps: 1e-5 }))
     m.child('mlp', block(m, MLP, { in_channels: a.dim, hidden_channels: [Math.trunc(a.dim * a.mlp_ratio), a.dim], activation_layer: activation('GELU'), inplace: null, dropout: a.dropout }))
@@ -119,16 +130,16 @@ const SwinTransformerBlock = defineBlock<BlockArgs>({
 const ShiftedWindowAttentionV2 = { ...ShiftedWindowAttention, name: 'ShiftedWindowAttentionV2' }
 const SwinTransformerBlockV2 = { ...SwinTransformerBlock, name: 'SwinTransformerBlockV2' }
 
-/** `_patch_merging_pad`: pads H and W to even sizes and concatenates the four 2×2 phases along channels. */
+/** `_patch_merging_pad`: pads H and W (the last two dimensions before C) to even sizes and concatenates the four 2×2 phases along channels. */
 function patchMergingPad(ctx: ForwardContext, x: Tensor): Tensor {
-  if (x.shape.length !== 4) throw ctx.error(`expects a (B, H, W, C) input, got shape ${formatShape(x.shape)}.`)
-  const [b, h, w, c] = x.shape as [number, number, number, number]
+  if (x.shape.length < 3) throw ctx.error(`expects a (…, H, W, C) input, got shape ${formatShape(x.shape)}.`)
+  const [h, w, c] = x.shape.slice(-3) as [number, number, number]
   ctx.use(x)
-  return ctx.tensor([b, Math.ceil(h / 2), Math.ceil(w / 2), 4 * c], x.dtype)
+  return ctx.tensor([...x.shape.slice(0, -3), Math.ceil(h / 2), Math.ceil(w / 2), 4 * c], x.dtype)
 }
 
 /** `PatchMerging` (norm then reduction) and `PatchMergingV2` (reduction then norm): halves H and W, doubles C. */
-const PatchMerging = defineBlock<{ dim: number; v2: boolean }>({
+export const PatchMerging = defineBlock<{ dim: number; v2: boolean }>({
   name: 'PatchMerging',
   build(a, m) {
     m.child('reduction', nn(m, 'Linear', { in_features: 4 * a.dim, out_features: 2 * a.dim, bias: false }))

@@ -1,5 +1,6 @@
 import { bool, float, int } from '../../bind/args.js'
 import type { ModuleNode } from '../../model/module.js'
+import type { ModuleBuilder } from '../../layers/define-layer.js'
 import { defineModel, nn, runChild, sequential } from './core.js'
 import * as ops from './ops.js'
 
@@ -11,25 +12,34 @@ const configs = {
   E: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
 } as const satisfies Record<string, ReadonlyArray<number | 'M'>>
 
+/**
+ * torchvision's `make_layers(cfgs[config], batch_norm)`: the modules of `VGG.features`.
+ * `ceilModePools` lists the max-pools (counted from 0) built with `ceil_mode=True`, as SSD sets it.
+ */
+export function vggLayers(m: ModuleBuilder, config: keyof typeof configs, batchNorm: boolean, ceilModePools: readonly number[] = []): ModuleNode[] {
+  const layers: ModuleNode[] = []
+  let inChannels = 3
+  let pools = 0
+  for (const v of configs[config]) {
+    if (v === 'M') {
+      layers.push(nn(m, 'MaxPool2d', ceilModePools.includes(pools++) ? { kernel_size: 2, stride: 2, ceil_mode: true } : { kernel_size: 2, stride: 2 }))
+      continue
+    }
+    layers.push(nn(m, 'Conv2d', { in_channels: inChannels, out_channels: v, kernel_size: 3, padding: 1 }))
+    if (batchNorm) layers.push(nn(m, 'BatchNorm2d', { num_features: v }))
+    layers.push(nn(m, 'ReLU', { inplace: true }))
+    inChannels = v
+  }
+  return layers
+}
+
 function vgg(name: string, config: keyof typeof configs, batchNorm: boolean) {
   return defineModel<{ num_classes: number; init_weights: boolean; dropout: number }>({
     name,
     className: 'VGG',
     signature: [int('num_classes', { default: 1000 }), bool('init_weights', { default: true }), float('dropout', { default: 0.5 })],
     build(a, m) {
-      const layers: ModuleNode[] = []
-      let inChannels = 3
-      for (const v of configs[config]) {
-        if (v === 'M') {
-          layers.push(nn(m, 'MaxPool2d', { kernel_size: 2, stride: 2 }))
-          continue
-        }
-        layers.push(nn(m, 'Conv2d', { in_channels: inChannels, out_channels: v, kernel_size: 3, padding: 1 }))
-        if (batchNorm) layers.push(nn(m, 'BatchNorm2d', { num_features: v }))
-        layers.push(nn(m, 'ReLU', { inplace: true }))
-        inChannels = v
-      }
-      m.child('features', sequential(m, layers))
+      m.child('features', sequential(m, vggLayers(m, config, batchNorm)))
       m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: [7, 7] }))
       m.child(
         'classifier',

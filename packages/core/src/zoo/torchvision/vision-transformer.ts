@@ -2,6 +2,7 @@ import { float, int, optionalInt } from '../../bind/args.js'
 import { runAttentionWithoutWeights } from '../../layers/attention.js'
 import type { ModuleNode } from '../../model/module.js'
 import { formatShape } from '../../tensor/shape.js'
+import { builderWeights } from './weights.js'
 import { block, defineBlock, defineModel, defineSequentialBlock, nn, runChild, sequentialNamed } from './core.js'
 import { activation, MLP } from './misc.js'
 import type { MLPArgs } from './misc.js'
@@ -72,6 +73,7 @@ function vit(name: string, patchSize: number, numLayers: number, numHeads: numbe
   return defineModel<ViTArgs>({
     name,
     className: 'VisionTransformer',
+    weights: { enum: builderWeights[name]!, fix: (entry) => ({ num_classes: entry.categories, image_size: entry.minSize[0] }) },
     signature: [int('image_size', { default: 224, min: 1 }), float('dropout', { default: 0.0 }), float('attention_dropout', { default: 0.0 }), int('num_classes', { default: 1000 }), optionalInt('representation_size', { default: null })],
     validate(a, fail) {
       if (a.image_size % patchSize !== 0) fail('image_size', `Input shape indivisible by patch size! \`image_size\` ${a.image_size} is not a multiple of the patch size ${patchSize}.`)

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { referenceDir } from '../../test/conformance/reference.js'
+import { weightsFormatOf } from './formats.js'
+
+const head = (path: string): Uint8Array => readFileSync(resolve(referenceDir, 'files', path)).subarray(0, 64)
+
+describe('weightsFormatOf', () => {
+  it('knows a weight file by its first bytes, whatever its name', () => {
+    expect(weightsFormatOf(head('safetensors/mlp_f32.safetensors'), 'weights')).toBe('safetensors')
+    expect(weightsFormatOf(head('gguf/tiny_llama_mixed.gguf'), 'x.txt')).toBe('gguf')
+    expect(weightsFormatOf(head('pytorch/checkpoint_adam.pt'), 'ckpt')).toBe('pytorch')
+    expect(weightsFormatOf(head('pytorch/mlp_legacy.pt'), 'legacy')).toBe('pytorch')
+    expect(weightsFormatOf(head('keras/mlp.keras'), 'm')).toBe('pytorch') // a zip: which kind is read from its directory
+    expect(weightsFormatOf(head('onnx/cnn_legacy.onnx'), 'model')).toBe('onnx')
+  })
+  it('says null for text and other files', () => {
+    expect(weightsFormatOf(new TextEncoder().encode('nn.Linear(10, 20)\n'), 'model.txt')).toBeNull()
+    expect(weightsFormatOf(new TextEncoder().encode('{"model_type": "llama"}'), 'config.json')).toBeNull()
+    expect(weightsFormatOf(head('adversarial/image.bin'), 'image.bin')).toBeNull()
+  })
+})

@@ -1,0 +1,5 @@
+export { timmFamilies } from './registry.js'
+export type { AnyFamily } from './registry.js'
+export { createModel, listModels, listModules, parseModelName, supportedModels } from './create-model.js'
+export { timmNamespace } from './namespace.js'
+export type { TimmFamily } from './family.js'

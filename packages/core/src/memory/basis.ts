@@ -1,4 +1,5 @@
 import type { DeviceProfile } from '../forward/trace.js'
+import type { TransformerActivations, TransformerInference } from './transformer-activations.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import type { FsdpMode, OffloadTarget } from './resolve.js'
@@ -116,6 +117,10 @@ export type LineBasis =
   | { kind: 'activations-per-sample'; perSampleBytes: bigint; batch: number }
   /** Bytes saved for backward by a traced forward pass, after checkpointing; scaled from the traced batch when it could not be traced again. */
   | { kind: 'activations-saved'; inputs: number[][]; device: DeviceProfile; retraced: boolean; checkpoint: CheckpointBasis; scale: null | { batch: number; tracedBatch: number } }
+  /** Training activations of a transformer from its config's shape (no forward pass to trace). */
+  | { kind: 'activations-transformer'; terms: TransformerActivations }
+  /** Inference activations of a transformer from its config's shape: the prefill peak (the line's bytes) and one decode step. */
+  | { kind: 'activations-transformer-inference'; terms: TransformerInference }
   /** The peak of live tensors of a no-grad forward pass. */
   | { kind: 'activations-peak'; inputs: number[][]; scale: null | { batch: number; tracedBatch: number } }
   /** Activations counted in float32 by the trace, held in `elementBytes`-byte elements. */
@@ -227,6 +232,8 @@ export type PlanNote =
   | { code: 'inference-split'; tensorParallel: number; pipelineParallel: number }
   | { code: 'no-sharding-more-gpus' }
   | { code: 'largest-batch-extrapolated' }
+  | { code: 'activations-need-seq' }
+  | { code: 'transformer-activations'; attention: 'sdpa' | 'eager'; moe: boolean; training: boolean }
 
 /** Collects notes once each, in the order they are first made. */
 export class Notes {

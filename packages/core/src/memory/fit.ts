@@ -96,10 +96,10 @@ function gpusByLayout(r: Replica, l: Layout, batch: number, cap: bigint, trainin
   return out
 }
 
-/** The longest context whose KV cache fits (the KV cache grows with the tokens; nothing else here does). */
-function longestContext(r: Replica, l: Layout, batch: number, cap: bigint, training: boolean, kvAt: ((tokens: number) => Replica['kvCache']) | null, maxTokens: number): number | null {
-  if (kvAt === null || training) return null
-  const fits = (tokens: number): boolean => deviceTotal({ ...r, kvCache: kvAt(tokens) }, l, batch, training) <= cap
+/** The longest context that fits: the KV cache (inference) and a config's activations grow with the tokens. */
+function longestContext(r: Replica, l: Layout, batch: number, cap: bigint, training: boolean, at: FitSearch['at'], maxTokens: number): number | null {
+  if (at === null) return null
+  const fits = (tokens: number): boolean => deviceTotal({ ...r, ...at(tokens) }, l, batch, training) <= cap
   if (!fits(1)) return 0
   if (fits(maxTokens)) return maxTokens
   let lo = 1
@@ -114,8 +114,8 @@ function longestContext(r: Replica, l: Layout, batch: number, cap: bigint, train
 
 /** What else a fit search can vary: the KV cache at another context length. */
 export interface FitSearch {
-  /** The KV-cache line at `tokens` tokens per sequence, or null when the plan sizes none. */
-  kvAt: ((tokens: number) => Replica['kvCache']) | null
+  /** The lines that grow with the tokens per sequence (KV cache, a config's activations) at `tokens`, or null when none does. */
+  at: ((tokens: number) => Pick<Replica, 'kvCache' | 'activations'>) | null
   maxTokens: number
   notCounted: FitResult['notCounted']
 }
@@ -133,7 +133,7 @@ export function fitOn(gpu: Accelerator, r: Replica, l: Layout, batch: number, ne
     shortfallBytes: fits ? 0n : neededBytes - cap,
     gpusNeeded: gpusNeeded(r, l, batch, cap, training, notes),
     largestBatch: largestBatch(r, l, cap, training, batchMatters, notes),
-    longestContext: longestContext(r, l, batch, cap, training, search.kvAt, search.maxTokens),
+    longestContext: longestContext(r, l, batch, cap, training, search.at, search.maxTokens),
     gpusByLayout: gpusByLayout(r, l, batch, cap, training),
     notCounted: search.notCounted,
   }

@@ -43,13 +43,19 @@ describe('planMemory', () => {
   })
 
   describe('fit answers', () => {
-    it('finds the longest context whose KV cache fits, and checks it', () => {
+    it('finds the longest context whose KV cache and prefill activations fit, and checks it', () => {
       const llama = analyze('llama-3.1-8b')
       const fit = planMemory(llama, { mode: 'inference', gpu: 'l4', contextLength: 8192 }).fit!
-      expect(fit.longestContext).toBe(53_547)
+      expect(fit.longestContext).toBe(22_243)
+      expect(fit.notCounted).toEqual([])
       // one token more does not fit; the longest does
-      expect(planMemory(llama, { mode: 'inference', gpu: 'l4', contextLength: 53_547 }).fit!.fits).toBe(true)
-      expect(planMemory(llama, { mode: 'inference', gpu: 'l4', contextLength: 53_548 }).fit!.fits).toBe(false)
+      expect(planMemory(llama, { mode: 'inference', gpu: 'l4', contextLength: 22_243 }).fit!.fits).toBe(true)
+      expect(planMemory(llama, { mode: 'inference', gpu: 'l4', contextLength: 22_244 }).fit!.fits).toBe(false)
+      // training: the longest --seq whose activations fit beside the model states
+      const train = (seq: number) => planMemory(llama, { optimizer: 'AdamW', precision: 'bf16-mixed', gpu: 'h100', gpus: 8, zero: 3, contextLength: seq }).fit!
+      const longest = train(8192).longestContext!
+      expect(train(longest).fits).toBe(true)
+      expect(train(longest + 1).fits).toBe(false)
       expect(planMemory(llama, { mode: 'inference', gpu: 'l4' }).fit!.notCounted).toEqual(['activations', 'kvCache'])
     })
     it('gives the fewest GPUs for each layout', () => {

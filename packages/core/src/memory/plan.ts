@@ -139,11 +139,14 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   if (pp > 1 && r.training) notes.add({ code: 'pipeline-parallel-training' })
   if (!r.training && tp * pp > 1) notes.add({ code: 'inference-split', tensorParallel: tp, pipelineParallel: pp })
 
-  const batchMatters = analysis.forward !== undefined || r.perSample !== null || (r.kvSpec !== null && r.options.contextLength !== null && !r.training)
+  const fromShape = memory.activations.basis.kind === 'activations-transformer' || memory.activations.basis.kind === 'activations-transformer-inference'
+  const batchMatters = analysis.forward !== undefined || r.perSample !== null || fromShape || (r.kvSpec !== null && r.options.contextLength !== null && !r.training)
   const notCounted: Array<'activations' | 'kvCache'> = []
   if (memory.activations.basis.kind === 'activations-not-counted') notCounted.push('activations')
   if (!r.training && memory.kvCache.basis.kind === 'empty' && memory.kvCache.basis.reason === 'no-context-length') notCounted.push('kvCache')
-  const search = { kvAt: !r.training && r.kvSpec !== null ? (tokens: number) => kvCacheByBatch(r, tokens) : null, maxTokens: fieldLimits.seq.max, notCounted }
+  const kvGrows = !r.training && r.kvSpec !== null
+  const at = kvGrows || fromShape ? (tokens: number) => ({ kvCache: kvGrows ? kvCacheByBatch(r, tokens) : replica.kvCache, activations: fromShape ? activationsByBatch(m, r, tokens) : replica.activations }) : null
+  const search = { at, maxTokens: fieldLimits.seq.max, notCounted }
   const fit = r.gpu ? fitOn(r.gpu, replica, r.layout, batch, device.total.bytes, r.training, batchMatters, notes, search) : undefined
   return {
     mode: r.options.mode,

@@ -186,7 +186,8 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
     if (contextLength === null) notes.add({ code: 'kv-needs-context' })
   }
   if (kvSpec !== null && training) notes.add({ code: 'kv-ignored-in-training' })
-  if (contextLength !== null && training) notes.add({ code: 'context-in-training' })
+  // a config's transformer shape sizes training activations at `seq`; a traced model follows its input shape
+  if (contextLength !== null && training && analysis.model?.transformer === undefined) notes.add({ code: 'context-in-training' })
   if (contextLength !== null && !training && kvSpec === null) notes.add({ code: 'kv-without-model' })
   const gpu = resolveGpu(options.gpu)
 

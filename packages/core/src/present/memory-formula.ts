@@ -4,6 +4,7 @@ import type { CheckpointBasis, DTypeCount, EmptyReason, KvCacheBasis, MemoryLine
 import { dtypeBytes } from '../tensor/dtype.js'
 import { formatShape } from '../tensor/shape.js'
 import { memoryLineNouns } from './words.js'
+import type { TransformerActivations, TransformerInference, TransformerLayerTerms } from '../memory/transformer-activations.js'
 import type { PresentOptions } from './words.js'
 
 const EMPTY: Readonly<Record<EmptyReason, string>> = {
@@ -58,6 +59,33 @@ function kvCache(k: KvCacheBasis, dtype: string): string {
   return `${perToken} × ${k.elementBytes} B (${dtype}) × ${layerTokens} × batch ${formatCount(k.batch)}`
 }
 
+function layerTerms(l: TransformerLayerTerms, fb: (b: bigint) => string): string {
+  const parts = [`norm inputs ${fb(l.norms)}`, `attention ${fb(l.attention)}`]
+  if (l.scores > 0n) parts.push(`attention scores ${fb(l.scores)}`)
+  parts.push(`MLP ${fb(l.mlp)}`)
+  if (l.masks > 0n) parts.push(`dropout masks ${fb(l.masks)}`)
+  return parts.join(' + ')
+}
+
+const tokens = (seq: number, batch: number, e: number): string => `${formatCount(seq)} tokens × batch ${formatCount(batch)}, ${e}-byte activations`
+const kernel = (a: TransformerActivations['attention']): string => (a === 'sdpa' ? 'SDPA (flash) attention, no s² scores kept' : 'eager attention')
+
+function transformerTraining(t: TransformerActivations, fb: (b: bigint) => string): string {
+  const per =
+    t.checkpointing === 'full'
+      ? `${formatCount(t.layers)} layers × their input ${fb(t.keptPerLayer)} (full checkpointing) + one layer recomputed ${fb(t.recompute)} (${layerTerms(t.layer, fb)})`
+      : `${formatCount(t.layers)} layers × ${fb(t.keptPerLayer)} (${layerTerms(t.layer, fb)}${t.checkpointing === 'selective' && t.layer.scores > 0n ? `, less the scores: selective checkpointing` : ''})`
+  const parts = [per, `token ids and embedding ${fb(t.embeddings)}`, `final norm and head inputs ${fb(t.output)}`]
+  if (t.logits > 0n) parts.push(`logits ${fb(t.logits)}`, `float32 cross-entropy ${fb(t.loss)}`)
+  return `${kernel(t.attention)}, ${tokens(t.seq, t.batch, t.elementBytes)}: ${parts.join(' + ')}`
+}
+
+function transformerInference(t: TransformerInference, fb: (b: bigint) => string): string {
+  const p = t.prefill
+  const logits = p.logits > 0n ? ` + last-position float32 logits ${fb(p.logits)}` : ''
+  return `prefill peak, ${kernel(t.attention)}, ${tokens(t.seq, t.batch, t.elementBytes)}: residual ${fb(p.residual)} + one layer ${fb(p.layer.bytes)} (${layerTerms(p.layer, fb)})${logits}; a decode step holds ${fb(t.decode.bytes)}`
+}
+
 const shapes = (inputs: readonly number[][]): string => inputs.map((s) => formatShape(s)).join(', ')
 
 /**
@@ -108,6 +136,10 @@ export function memoryFormula(line: MemoryLine, options: PresentOptions = {}): s
       return b.scale === null
         ? `traced forward of ${shapes(b.inputs)} on ${b.device}: ${checkpoint(b.checkpoint, fb)}`
         : `traced forward of ${shapes(b.inputs)}: ${checkpoint(b.checkpoint, fb)}, × ${b.scale.batch}/${b.scale.tracedBatch}`
+    case 'activations-transformer':
+      return `${transformerTraining(b.terms, fb)} = ${total}`
+    case 'activations-transformer-inference':
+      return `${transformerInference(b.terms, fb)} = ${total}`
     case 'activations-peak':
       return `peak of live tensors in a no-grad forward of ${shapes(b.inputs)}${b.scale === null ? '' : ` × ${b.scale.batch}/${b.scale.tracedBatch}`}: ${total}`
     case 'element-scaled':

@@ -347,10 +347,13 @@ describe('fitSummary', () => {
     const untraced = fitSummary(planMemory(linear, { gpu: 't4' }))!
     expect(untraced.headline).toBe('Weights and states fit')
     expect(untraced.sentence).toMatch(/^weights and states fit on NVIDIA T4 16GB with .* to spare \(.*\); activations not counted$/)
+    // a config's activations come from its architecture at --seq: everything is counted
     const serving = fitSummary(planMemory(analyze('llama-3.1-8b'), { mode: 'inference', gpu: 'l4', contextLength: 8192 }))!
-    expect(serving.headline).toBe('Weights and KV cache fit')
-    expect(serving.sentence).toMatch(/^the weights and KV cache fit on NVIDIA L4 24GB .*; activations not counted$/)
-    expect(serving.details).toContain('longest context: 53,547 tokens')
+    expect(serving.headline).toBe('Fits')
+    expect(serving.details).toContain('longest context: 22,243 tokens')
+    const noSeq = fitSummary(planMemory(analyze('llama-3.1-8b'), { optimizer: 'AdamW', gpu: 'h200', gpus: 8, zero: 3 }))!
+    expect(noSeq.headline).toBe('Weights and states fit')
+    expect(noSeq.sentence).toMatch(/; activations not counted$/)
   })
 })
 

@@ -57,7 +57,7 @@ describe('nnsize as a subprocess: output formats', () => {
     const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l))
     expect(lines).toHaveLength(3)
     expect(lines[0].params.total).toBe(220)
-    expect(lines[1]).toEqual({ input: 'Conv2d(3, 8, 3', line: 2, error: { code: 'syntax', message: '`(` was never closed: add `)`.', start: 6, end: 7 } })
+    expect(lines[1]).toEqual({ input: 'Conv2d(3, 8, 3', line: 2, error: { code: 'syntax', message: "'(' was never closed", start: 6, end: 7 } })
     expect(lines[2].params.total).toBe(224)
   })
 

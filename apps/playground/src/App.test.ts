@@ -2,10 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { render } from 'svelte/server'
 import App from './App.svelte'
 import { readHash, writeHash } from './lib/state.ts'
+import type { HashReading } from './lib/state.ts'
+import { compute } from './lib/compute.ts'
+
+/** Renders the page as a server would: it computes the first answer and passes it in. */
+function renderPage(initial: HashReading): string {
+  return render(App, { props: { initial, firstOutcome: compute(initial.state) } }).body
+}
 
 /** The page as the server renderer draws it for a state: the same markup the browser builds first. */
 function page(hash: string): string {
-  return render(App, { props: { initial: readHash(hash) } }).body
+  return renderPage(readHash(hash))
 }
 
 function hashOf(source: string, extra: Record<string, string> = {}): string {
@@ -57,7 +64,7 @@ describe('App', () => {
 
   it('survives a huge input with an error instead of a hang', () => {
     const started = performance.now()
-    const body = render(App, { props: { initial: { state: { source: `Linear(1, 1)${'#'.repeat(1_000_001)}` } } } }).body
+    const body = renderPage({ state: { source: `Linear(1, 1)${'#'.repeat(1_000_001)}` } })
     expect(body).toContain('limit')
     expect(performance.now() - started).toBeLessThan(5_000)
   })

@@ -1,5 +1,4 @@
 import { bench, describe } from 'vitest'
-import { parse as parseExpressionLanguage } from '../src/expr/parse.js'
 import { parse } from '../src/python/parse.js'
 import { highlightTokens, tokenize } from '../src/python/tokenize.js'
 import { unparse } from '../src/python/unparse.js'
@@ -23,9 +22,6 @@ const allModels = [...new Set(readCases<{ files: Record<string, string> }>('code
 const options = { iterations: 40, warmupIterations: 5 }
 
 describe('nn.Sequential of 10,000 layers', () => {
-  bench('expression-language parser (expr/)', () => {
-    parseExpressionLanguage(seq10k)
-  }, options)
   bench('Python 3.12 parser (python/)', () => {
     parse(seq10k)
   }, options)

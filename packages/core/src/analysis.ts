@@ -1,11 +1,6 @@
 import { NnsizeError } from './errors.js'
-import { parse } from './expr/parse.js'
-import { evaluateProgram } from './expr/evaluate.js'
-import { createGlobals, moduleHooks } from './expr/builtins.js'
-import type { ModelCollections } from './expr/builtins.js'
-import { showValue, typeName } from './expr/values.js'
-import { layers } from './layers/index.js'
-import type { LayerDefinition } from './layers/define-layer.js'
+import { runSource } from './interpret/program.js'
+import type { ProgramSource } from './interpret/program.js'
 import { walkModules } from './model/module.js'
 import type { ModuleNode, WalkedModule } from './model/module.js'
 import { countTensors, formulaTerms, listModules, listTensors } from './count/count.js'
@@ -21,6 +16,8 @@ import type { TorchVersion } from './forward/torch-version.js'
 import { lazyWithoutInput } from './layers/lazy.js'
 import { checkAnalyzeArguments } from './request/analyze-options.js'
 import { forField } from './request/field-errors.js'
+import { callFile, outputStructure, traceWithCall } from './interpret/forward.js'
+import { lineOf, lineStartOf } from './python/tokenize.js'
 
 // The analysis of an expression built from layers alone: no model collection (torchvision builders, the Hugging
 // Face catalogue) is needed, so a page can answer its first question before loading them (see `analyze`).
@@ -36,6 +33,42 @@ export interface AnalyzeOptions {
   device?: DeviceProfile | undefined
   /** The PyTorch release whose behaviour to reproduce. Default `2.13`. */
   torch?: TorchVersion | undefined
+  /**
+   * For a model defined by Python classes: how to call it, an expression over `m` (the model) and `x` (the list of
+   * input tensors), such as `m(x[0], m.init_hidden(4))` or `m(x[0], x[1], None)`. Default `m(*x)`. Tensors the
+   * expression makes are not inputs.
+   */
+  call?: string | undefined
+  /**
+   * Which inputs require grad, in order (`[true, false]`: a graph's features do, its adjacency matrix does not).
+   * Default: every floating-point input does; integer inputs never can.
+   */
+  inputRequiresGrad?: readonly boolean[] | undefined
+}
+
+/** The forward pass of an analysis: the trace's figures, the inputs, and the output's shapes and structure. */
+export type ForwardAnalysis = ForwardResult & {
+  inputs: InputSpec[]
+  device: DeviceProfile
+  torch: TorchVersion
+  /** Shape of the first tensor of the output (tuples, lists and dicts flattened in order, `None` skipped). */
+  outputShape: number[] | undefined
+  /** Shapes of every tensor of the output, in that order. */
+  outputShapes: number[][]
+  /** For a model defined by Python classes: the output's structure, tensors as `T` (`T`, `(T, None)`, `(T, (T, T))`). */
+  outputStructure?: string
+}
+
+/** Where a model's forward pass stopped at something nnsize does not support yet: the counts still stand. */
+export interface ForwardNote {
+  /** The error's code (`unsupported`). */
+  code: string
+  message: string
+  /** The file, when the source is several files. */
+  file?: string
+  /** 1-based line and column of the place, when known. */
+  line?: number
+  column?: number
 }
 
 /** What {@link analyze} returns: exact counts, every tensor, the module tree and, with an input, the forward pass. */
@@ -53,41 +86,63 @@ export interface Analysis {
   /** How the root's own parameters derive from its arguments (empty for containers). */
   formula: FormulaTerm[]
   /** The forward pass, when an input shape was given. */
-  forward?: ForwardResult & { inputs: InputSpec[]; device: DeviceProfile; torch: TorchVersion }
+  forward?: ForwardAnalysis
+  /**
+   * For Python source: why the forward pass could not be traced when the model's `forward` uses something nnsize
+   * does not support yet (also one of `notes`); parameters and buffers are still counted.
+   */
+  forwardNote?: ForwardNote
   /** The module tree itself. */
   root: ModuleNode
   /** For a Hugging Face config or a catalogue model: family, tying, MoE, breakdown and KV cache. */
   model?: ModelInfo
   /** For weight files (`analyzeWeights`): format, every tensor as stored, per-file figures, checkpoint parts. */
   weights?: WeightsInfo
+  /** For Python source: what the program printed (`print(...)`, `warnings.warn(...)`), in order. */
+  notes?: string[]
+  /** For a program of files: the files, main file, entry and root it was read from. */
+  program?: ProgramSource
+  /**
+   * For Python source: an expression that gives the model in the program's namespace after it ran
+   * (`Net()`, `model`, `resnet50()`), written from nnsize's own syntax tree. `--verify` builds it.
+   */
+  entry?: string
 }
 
 /**
- * Evaluates source text (statements ending in an expression) to the module it builds, with these whole-model
- * builders and model collections in scope. Throws {@link NnsizeError}.
+ * Runs Python source text (an expression such as `nn.Conv2d(128, 256, 3)`, statements ending in one, or a whole
+ * model file) to the module it builds; without `withModels`, torchvision's builders are not in scope. Throws
+ * {@link NnsizeError}.
  */
-export function buildModuleFrom(source: string, models: readonly LayerDefinition[], collections?: ModelCollections): ModuleNode {
-  const program = parse(source)
-  const budget = { modules: 0 }
-  const globals = createGlobals({ layers, models, collections }, budget)
-  let { value, span } = evaluateProgram(program, globals, moduleHooks)
-  if (value.kind === 'callable' && value.name.startsWith('torchvision.models.')) {
-    // A bare model builder (`resnet50`): call it with its defaults, as `resnet50()`.
-    value = value.invoke([], span)
-  }
-  if (value.kind !== 'module') {
-    const hint = value.kind === 'callable' ? ` Call it: \`${value.name}(...)\`.` : value.kind === 'list' || value.kind === 'tuple' ? ' Wrap modules in `nn.Sequential(...)` or `nn.ModuleList([...])`.' : ''
-    throw new NnsizeError('type', `The input must end with a module, got ${typeName(value)} \`${showValue(value)}\`.${hint}`, { span })
-  }
-  return value.module
+export function buildModuleFrom(source: string, withModels: boolean): ModuleNode {
+  return runSource(source, withModels).module
 }
 
-/** Analyses a module tree already built. */
-export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}): Analysis {
+/** Analyses Python source text: the module it builds, with what it printed as notes. */
+export function analyzeSource(source: string, options: AnalyzeOptions, withModels = true): Analysis {
+  const { module, notes, entry } = runSource(source, withModels)
+  const analysis = analyzeModule(module, source, options, { '': source })
+  analysis.entry = entry
+  if (notes.length > 0) analysis.notes = [...notes, ...(analysis.notes ?? [])]
+  return analysis
+}
+
+/**
+ * Analyses a module tree already built. With `sources` (the Python texts the model was read from, by file; `''`
+ * for one text), a forward pass that stops at something nnsize does not support yet becomes `forwardNote`.
+ */
+export function analyzeModule(root: ModuleNode, source: string, options: AnalyzeOptions = {}, sources?: Readonly<Record<string, string>>): Analysis {
   const torch = resolveTorchVersion(options.torch)
   checkTorchVersion(root, torch)
   // Lazy modules take their sizes from the first forward pass, so it runs before anything is counted.
-  const forward = options.input === undefined ? undefined : traceModule(root, options, torch)
+  let forwardNote: ForwardNote | undefined
+  let forward: ForwardAnalysis | undefined
+  try {
+    forward = options.input === undefined ? undefined : traceModule(root, options, torch)
+  } catch (error) {
+    forwardNote = sources ? unsupportedForward(error, options.call === undefined ? sources : { ...sources, [callFile]: options.call }) : undefined
+    if (!forwardNote) throw error
+  }
   if (forward === undefined) {
     const lazy = lazyWithoutInput(root)
     if (lazy) throw lazy
@@ -108,16 +163,40 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
   defineLazily(analysis, 'tensors', () => listTensors(root, (walked ??= walkModules(root))))
   defineLazily(analysis, 'modules', () => listModules(root, (walked ??= walkModules(root))))
   if (forward) analysis.forward = forward
+  if (forwardNote) {
+    analysis.forwardNote = forwardNote
+    const place = forwardNote.line === undefined ? '' : ` (${forwardNote.file ? `${forwardNote.file}:` : 'line '}${forwardNote.line}:${forwardNote.column})`
+    analysis.notes = [...(analysis.notes ?? []), `The forward pass was not traced${place}: ${forwardNote.message}`]
+  }
   return analysis
 }
 
+/** A forward error for something not supported yet, as a note placed in `sources`; undefined for any other error. */
+function unsupportedForward(error: unknown, sources: Readonly<Record<string, string>>): ForwardNote | undefined {
+  if (!NnsizeError.isInstance(error) || (error.code !== 'unsupported' && error.code !== 'unsupported-syntax')) return undefined
+  const note: ForwardNote = { code: error.code, message: error.message }
+  const span = error.span
+  const text = span ? sources[span.file ?? ''] : undefined
+  if (span && text !== undefined && span.start <= text.length) {
+    if (span.file !== undefined) note.file = span.file
+    note.line = lineOf(text, span.start)
+    note.column = span.start - lineStartOf(text, span.start) + 1
+  }
+  return note
+}
+
 /** The forward pass of `root` on `options.input`; its errors (a malformed shape, an input the model cannot take) name the `input` field. */
-function traceModule(root: ModuleNode, options: AnalyzeOptions, torch: TorchVersion): NonNullable<Analysis['forward']> | undefined {
+function traceModule(root: ModuleNode, options: AnalyzeOptions, torch: TorchVersion): ForwardAnalysis | undefined {
   const input = options.input
   if (input === undefined) return undefined
   const device = options.device ?? 'cuda'
-  const inputs = forField('input', () => parseInputShapes(input, root))
-  return { ...forField('input', () => traceForward(root, inputs, device, torch)), inputs, device, torch }
+  const grads = options.inputRequiresGrad
+  const inputs = forField('input', () => parseInputShapes(input, root)).map((spec, i) => (grads?.[i] === undefined ? spec : { ...spec, requiresGrad: grads[i] }))
+  const call = options.call
+  const result = forField('input', () => (call === undefined ? traceForward(root, inputs, device, torch) : traceWithCall(root, call, () => traceForward(root, inputs, device, torch))))
+  const outputShapes = result.outputs.map((t) => [...t.shape])
+  const structure = outputStructure(root)
+  return { ...result, inputs, device, torch, outputShape: outputShapes[0], outputShapes, ...(structure === undefined ? {} : { outputStructure: structure }) }
 }
 
 /**
@@ -163,7 +242,7 @@ export function isDottedName(text: string): boolean {
 export function analyzeExpression(source: string, options: AnalyzeOptions = {}): Analysis {
   checkAnalyzeArguments(source, options)
   if (typeof source !== 'string') throw new NnsizeError('type', `\`analyzeExpression\` takes source text, got ${source === null ? 'null' : typeof source}.`)
-  return analyzeModule(buildModuleFrom(source, []), source, options)
+  return analyzeSource(source, options, false)
 }
 
 /**
@@ -175,5 +254,5 @@ export function mayNeedModels(source: string, error?: unknown): boolean {
   const text = source.trim()
   if (text.startsWith('{') || modelName.test(text)) return true
   if (!NnsizeError.isInstance(error)) return false
-  return error.code === 'unknown-name' || (error.code === 'unknown-attribute' && /\btorchvision\b/.test(source))
+  return error.code === 'unknown-name' || ((error.code === 'unknown-attribute' || error.code === 'unsupported') && /\btorchvision\b/.test(source))
 }

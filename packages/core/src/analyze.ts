@@ -3,29 +3,61 @@ import { transformerShapeOf } from './memory/transformer-shape.js'
 import { models } from './zoo/index.js'
 import { torchvisionNamespace } from './zoo/torchvision/namespace.js'
 import { timmNamespace } from './zoo/timm/namespace.js'
-import type { ModelCollections } from './expr/builtins.js'
+import { provideModelCollections } from './interpret/collections.js'
 import type { ModuleNode } from './model/module.js'
 import { buildHFTree } from './zoo/hf/index.js'
 import { describeBuild } from './zoo/hf/model.js'
 import { findModel, modelSuggestions, resolveModel } from './zoo/hf/catalogue.js'
 import { parseJSON } from './zoo/hf/json.js'
 import { checkAnalyzeArguments } from './request/analyze-options.js'
-import { analyzeModule, buildModuleFrom, isDottedName, modelName } from './analysis.js'
+import { analyzeModule, analyzeSource, buildModuleFrom, isDottedName, modelName } from './analysis.js'
 import type { Analysis, AnalyzeOptions } from './analysis.js'
+import { entryFile, runFiles } from './interpret/program.js'
+import type { ProgramSource } from './interpret/program.js'
 
 export { analyzeExpression, analyzeModule, mayNeedModels, traceAnalysis } from './analysis.js'
 export type { Analysis, AnalyzeOptions } from './analysis.js'
 
-/** The namespaces of the model collections, in scope for {@link analyze} (not for `analyzeExpression`). */
-const collections: ModelCollections = { torchvision: torchvisionNamespace, timm: timmNamespace }
+// The model collections come with this module: `analyze` has torchvision's and timm's namespaces in scope,
+// `analyzeExpression` (the layers alone) does not load them.
+provideModelCollections({ models, torchvision: torchvisionNamespace, timm: timmNamespace })
 
-/** Evaluates source text (statements ending in an expression) to the module it builds. Throws {@link NnsizeError}. */
+/**
+ * Runs Python source text (an expression such as `nn.Conv2d(128, 256, 3)`, statements ending in one, or a whole
+ * model file) and returns the module it builds. Throws {@link NnsizeError}.
+ */
 export function buildModule(source: string): ModuleNode {
-  return buildModuleFrom(source, models, collections)
+  return buildModuleFrom(source, true)
 }
 
-/** What {@link analyze} takes: source text (an expression, a model name, JSON text of a `config.json`) or a parsed `config.json` object. */
-export type AnalyzeSource = string | Readonly<Record<string, unknown>>
+/**
+ * What {@link analyze} takes: source text (an expression, statements or a whole model file, a model name, JSON text
+ * of a `config.json`), a parsed `config.json` object, or a Python program of several files
+ * (`{ files, main, entry?, root? }`).
+ */
+export type AnalyzeSource = string | ProgramSource | Readonly<Record<string, unknown>>
+
+export type { ProgramSource }
+
+/** True for `{ files: {...}, main: '...' }`: a program of files rather than a `config.json`. */
+function isProgram(source: object): source is ProgramSource {
+  const s = source as Record<string, unknown>
+  return typeof s['main'] === 'string' && typeof s['files'] === 'object' && s['files'] !== null && !Array.isArray(s['files'])
+}
+
+/**
+ * Analyses a Python program of several files: imports `main` as `python -c "import <module>"` from `root` would,
+ * then builds `entry` (or the program's final module, or the one module class that needs no arguments).
+ */
+export function analyzeProgram(program: ProgramSource, options: AnalyzeOptions = {}): Analysis {
+  checkAnalyzeArguments(program, options)
+  const { module, notes, entry } = runFiles(program)
+  const analysis = analyzeModule(module, program.entry ?? program.main, options, { ...program.files, ...(program.entry === undefined ? {} : { [entryFile]: program.entry }) })
+  analysis.program = program
+  analysis.entry = entry
+  if (notes.length > 0) analysis.notes = [...notes, ...(analysis.notes ?? [])]
+  return analysis
+}
 
 /**
  * Analyses a Hugging Face `config.json` (parsed), naming `input` as the source. Its parameters are sized in the
@@ -52,6 +84,7 @@ export function analyzeConfig(config: unknown, input: string, options: AnalyzeOp
  */
 export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): Analysis {
   checkAnalyzeArguments(source, options)
+  if (typeof source === 'object' && source !== null && !Array.isArray(source) && isProgram(source)) return analyzeProgram(source, options)
   if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
     let text: string
     try {
@@ -77,13 +110,13 @@ export function analyze(source: AnalyzeSource, options: AnalyzeOptions = {}): An
       resolveModel(text)
     }
     try {
-      return analyzeModule(buildModule(source), source, options)
+      return analyzeSource(source, options)
     } catch (error) {
       // A bare unknown identifier close to a catalogue name (`gpt3`): say so.
       if (NnsizeError.isInstance(error) && error.code === 'unknown-name' && error.suggestions.length === 0 && modelSuggestions(text).length > 0) resolveModel(text)
       throw error
     }
   }
-  return analyzeModule(buildModule(source), source, options)
+  return analyzeSource(source, options)
 }
 

@@ -4,6 +4,8 @@ export interface SourceSpan {
   start: number
   /** Offset one past the last character. */
   end: number
+  /** The file the offsets are in, when the source is several files (`models/resnet.py`); absent for one text. */
+  file?: string | undefined
 }
 
 /**
@@ -13,7 +15,7 @@ export interface SourceSpan {
 export const errorCodes = {
   /** The text is not valid in the expression language (unbalanced bracket, stray character). */
   SYNTAX: 'syntax',
-  /** Valid Python that nnsize deliberately does not run (lambda, import, def, attribute of an unknown object). */
+  /** Valid Python that nnsize does not run (`match`, `async def`, `await`, `yield` outside a function), reached by the code that builds a model. */
   UNSUPPORTED_SYNTAX: 'unsupported-syntax',
   /** A name that is neither a layer, a model, a known function nor an assigned variable. */
   UNKNOWN_NAME: 'unknown-name',
@@ -41,6 +43,22 @@ export const errorCodes = {
   UNKNOWN_MODEL: 'unknown-model',
   /** A size or count beyond nnsize's documented limits. */
   LIMIT: 'limit',
+  /** A Python program ran more steps than the interpreter's budget (`while True: pass`). */
+  TOO_MANY_STEPS: 'too-many-steps',
+  /** A Python program created more list, tuple, dict and set items in all than the interpreter's budget. */
+  TOO_MANY_ITEMS: 'too-many-items',
+  /** A Python program created more characters of strings in all than the interpreter's budget. */
+  STRING_TOO_LONG: 'string-too-long',
+  /** A Python integer beyond the interpreter's bit-length budget (`(2**4096)**4096`). */
+  INT_TOO_LARGE: 'int-too-large',
+  /** Python calls nested deeper than the interpreter's budget (unbounded recursion). */
+  TOO_DEEP: 'too-deep',
+  /** A library function, module or construct that nnsize does not model yet, reached by the code that builds the model. */
+  UNSUPPORTED: 'unsupported',
+  /** An import that cannot be resolved within the given files (a relative import of a missing file). */
+  IMPORT: 'import',
+  /** The model's own code raised an exception (`raise`, a failed `assert`, a `KeyError` nothing caught). */
+  EXCEPTION: 'exception',
   /** A weight file that is damaged, inconsistent, not a model file, or in a variant nnsize does not read. */
   WEIGHTS_FORMAT: 'weights-format',
   /** A pickle (PyTorch checkpoint) that imports or calls something outside the allowed globals. It is never run. */
@@ -107,10 +125,11 @@ export class NnsizeError extends Error {
   }
 
   /** Plain-object form used by `--json` and `--jsonl`. */
-  toJSON(): { code: ErrorCode; message: string; start?: number; end?: number; suggestions?: string[]; field?: string } {
+  toJSON(): { code: ErrorCode; message: string; file?: string; start?: number; end?: number; suggestions?: string[]; field?: string } {
     return {
       code: this.code,
       message: this.message,
+      ...(this.span?.file !== undefined ? { file: this.span.file } : {}),
       ...(this.span ? { start: this.span.start, end: this.span.end } : {}),
       ...(this.suggestions.length > 0 ? { suggestions: [...this.suggestions] } : {}),
       ...(this.field !== undefined ? { field: this.field } : {}),

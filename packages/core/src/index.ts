@@ -1,4 +1,5 @@
-export { analyze, buildModule } from './analyze.js'
+export { analyze, analyzeProgram, buildModule } from './analyze.js'
+export type { ProgramSource } from './analyze.js'
 export { analyzeExpression, analyzeModule, mayNeedModels, traceAnalysis } from './analysis.js'
 export type { Analysis, AnalyzeOptions } from './analysis.js'
 export { analysisToJSON } from './format/json.js'

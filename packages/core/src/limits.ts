@@ -13,6 +13,18 @@ export const limits = {
   maxListLength: 100_000,
   /** Largest value of one tensor dimension or constructor size argument. */
   maxDimension: 2 ** 53 - 1,
+  /** Most steps (statements, loop iterations, calls, comprehension items) one Python program may run. */
+  maxSteps: 2_000_000,
+  /** Most list, tuple, dict and set items one Python program may create in all. */
+  maxItems: 5_000_000,
+  /** Most characters of strings one Python program may create in all. */
+  maxStringChars: 10_000_000,
+  /** Most bits of one Python integer. */
+  maxIntBits: 65_536,
+  /** Deepest nesting of Python calls (recursion). */
+  maxCallDepth: 200,
+  /** Deepest module tree (a module inside a module …), which also bounds the length of dotted names. */
+  maxModuleDepth: 1_000,
   /** Most bytes of headers and metadata read from one weight file (safetensors header, `data.pkl`, GGUF metadata, ONNX graph, JSON sidecars). */
   maxWeightsHeaderBytes: 100_000_000,
   /** Most tensors one set of weight files may declare. */

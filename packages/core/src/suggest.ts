@@ -18,21 +18,28 @@ export function editDistance(a: string, b: string): number {
   return d[rows * cols - 1]!
 }
 
+/** Names longer than this get no suggestions (and are no suggestion): the edit distance is quadratic in length. */
+const maxSuggestedLength = 100
+
 /**
  * The candidates closest to `word`, best first: a case-insensitive exact match,
  * then those within an edit distance that grows with the word's length.
  */
 export function suggest(word: string, candidates: Iterable<string>, max = 3): string[] {
+  // A name this long is no typo of a short one; comparing it would cost its length times each candidate's.
+  if (word.length > maxSuggestedLength) return []
   const lower = word.toLowerCase()
   const limit = Math.max(1, Math.floor(word.length / 3))
   const scored: Array<[number, string]> = []
   for (const candidate of candidates) {
+    if (candidate.length > maxSuggestedLength) continue
     const c = candidate.toLowerCase()
     if (c === lower) {
       scored.push([-1, candidate])
       continue
     }
-    const distance = editDistance(lower, c)
+    // The distance is at least the difference in length: skip the quadratic work when that alone is too far.
+    const distance = Math.abs(c.length - lower.length) > limit ? limit + 1 : editDistance(lower, c)
     // A word of one to three characters is one edit from many unrelated ones (`tf` → `F`, `gpu` → `cpu`): there a
     // candidate must also start with the same letter (`lrr` → `lr`, `Rlu` → `ReLU`).
     if (distance <= limit && (lower.length >= 4 || c[0] === lower[0])) scored.push([distance, candidate])

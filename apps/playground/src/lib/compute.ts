@@ -8,8 +8,11 @@ import { pageFieldLabel } from './fields.ts'
 
 /** Why the input gave no result, or no forward pass, ready to show beside the control that holds the mistake. */
 export type Problem = Omit<Diagnostic, 'code' | 'field'> & {
-  /** The stable error code (`unknown-attribute`), or `internal` for a defect in nnsize. */
-  code: Diagnostic['code'] | 'internal'
+  /**
+   * The stable error code (`unknown-attribute`); or the page's own: `internal` for a defect in nnsize, `time-limit`
+   * for a computation stopped after the page's time limit.
+   */
+  code: Diagnostic['code'] | 'internal' | 'time-limit'
   /** Which control holds the mistake. */
   field: FieldId
 }

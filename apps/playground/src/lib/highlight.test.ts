@@ -23,8 +23,12 @@ describe('tokenizeForColour', () => {
     expect(kinds).toEqual([
       ['x', 'name'],
       ['=', 'op'],
-      ['f', 'name'],
-      ["'{a}'", 'str'],
+      // An f-string as Python reads it: its start and end are string, the field's expression is code.
+      ["f'", 'str'],
+      ['{', 'bracket'],
+      ['a', 'name'],
+      ['}', 'bracket'],
+      ["'", 'str'],
       ['# note', 'comment'],
       ['lambda', 'keyword'],
     ])

@@ -3,8 +3,8 @@ import type { SourceSpan } from '../errors.js'
 import { limits } from '../limits.js'
 import type { ModuleNode } from '../model/module.js'
 import type { DType } from '../tensor/dtype.js'
-import { showValue, typeName } from '../expr/values.js'
-import type { Value } from '../expr/values.js'
+import { showValue, typeName } from '../interpret/values.js'
+import type { Value } from '../interpret/values.js'
 
 /** How one constructor argument is named, defaulted and converted. */
 export interface ArgSpec<T = unknown> {
@@ -17,6 +17,8 @@ export interface ArgSpec<T = unknown> {
   keywordOnly?: boolean
   /** Converts an interpreter value, throwing {@link NnsizeError} with `span` on a bad one. */
   coerce(value: Value, span: SourceSpan, name: string): T
+  /** A float argument: a whole number bound to it reads back as a Python `float` (`m.eps` is `1.0`, not `1`). */
+  isFloat?: boolean
 }
 
 function typeError(name: string, expected: string, value: Value, span: SourceSpan): NnsizeError {
@@ -74,21 +76,27 @@ export function optionalInt(name: string, options?: Options<number | null> & { m
 
 /** A `float` argument (ints are accepted, as in Python). */
 export function float(name: string, options?: Options<number>): ArgSpec<number> {
-  return spec(name, options, (v, span, n) => {
-    if (v.kind === 'float') return v.value
-    if (v.kind === 'int') return Number(v.value)
-    throw typeError(n, 'a float', v, span)
-  })
+  return {
+    ...spec(name, options, (v, span, n) => {
+      if (v.kind === 'float') return v.value
+      if (v.kind === 'int') return Number(v.value)
+      throw typeError(n, 'a float', v, span)
+    }),
+    isFloat: true,
+  }
 }
 
 /** A `float` argument that may be `None`. */
 export function optionalFloat(name: string, options?: Options<number | null>): ArgSpec<number | null> {
-  return spec(name, options, (v, span, n) => {
-    if (v.kind === 'none') return null
-    if (v.kind === 'float') return v.value
-    if (v.kind === 'int') return Number(v.value)
-    throw typeError(n, 'a float or None', v, span)
-  })
+  return {
+    ...spec(name, options, (v, span, n) => {
+      if (v.kind === 'none') return null
+      if (v.kind === 'float') return v.value
+      if (v.kind === 'int') return Number(v.value)
+      throw typeError(n, 'a float or None', v, span)
+    }),
+    isFloat: true,
+  }
 }
 
 /** A `bool` argument. Python would accept any truthy value; nnsize asks for `True`/`False` (or 0/1). */

@@ -39,6 +39,11 @@ export interface AnalysisJSON {
   inputShapes?: number[][]
   device?: string
   outputShape?: number[]
+  /** When the output is not one bare tensor: the shapes of all its tensors in order, and its structure (`(T, None)`). */
+  outputShapes?: number[][]
+  outputStructure?: string
+  /** For Python source whose `forward` stopped at something unsupported: where and why (the counts still stand). */
+  forwardNote?: { code: string; message: string; file?: string; line?: number; column?: number }
   macs?: JSONInteger
   flops?: JSONInteger
   /** The backward pass's compute. */
@@ -135,6 +140,10 @@ export function analysisToJSON(analysis: Analysis): AnalysisJSON {
     json.inputShapes = forward.inputs.map((i) => i.shape)
     json.device = forward.device
     json.outputShape = [...(forward.outputs[0]?.shape ?? [])]
+    if (forward.outputShapes.length !== 1 || (forward.outputStructure ?? 'T') !== 'T') {
+      json.outputShapes = forward.outputShapes
+      if (forward.outputStructure !== undefined) json.outputStructure = forward.outputStructure
+    }
     json.macs = jsonInteger(forward.macs)
     json.flops = jsonInteger(2n * forward.macs)
     json.backward = { macs: jsonInteger(forward.backwardMacs), flops: jsonInteger(2n * forward.backwardMacs) }
@@ -144,6 +153,7 @@ export function analysisToJSON(analysis: Analysis): AnalysisJSON {
       inferencePeakBytes: jsonInteger(forward.inferencePeakBytes),
     }
   }
+  if (analysis.forwardNote) json.forwardNote = { ...analysis.forwardNote }
   if (analysis.model) json.model = modelJSON(analysis.model)
   return json
 }

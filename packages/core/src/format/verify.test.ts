@@ -42,9 +42,44 @@ describe('verifySnippet', () => {
     const py = verifySnippet(analyze('nn.Linear(1, 1)'))
     expect(py).not.toContain('expected_buffers')
   })
+
+  it('prints the program from nnsize’s own syntax tree, never the source text', () => {
+    // Read as CPython reads it: one triple-quoted string, then `+ str(1)`. The script holds that tree, re-printed.
+    const source = 'x = """a" # """ + str(1)\nnn.ReLU()'
+    const py = verifySnippet(analyze(source))
+    expect(py).toContain("\nx = 'a\" # ' + str(1)\nmodel = nn.ReLU()\n")
+    expect(py).not.toContain('"""')
+  })
+  it('calls a bare torchvision builder and imports torchvision only when the program names it', () => {
+    const py = verifySnippet(analyze('resnet18'))
+    expect(py).toContain('import torchvision\nfrom torchvision.models.detection import *\n')
+    expect(py).toContain('from torchvision.models import *\n')
+    expect(py).toContain('\nmodel = resnet18()\n')
+    expect(verifySnippet(analyze('nn.ReLU()'))).not.toContain('torchvision')
+  })
+  it('builds a program of files from a temporary folder, importing the main module from the root', () => {
+    const files = { 'app/main.py': 'import torch.nn as nn\nfrom blocks import make\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.body = make()  # a comment\n', 'app/blocks.py': 'import torch.nn as nn\ndef make():\n    return nn.Linear(2, 2)\n' }
+    const py = verifySnippet(analyze({ files, main: 'app/main.py', root: 'app' }))
+    expect(py).toContain('    "app/blocks.py": "import torch.nn as nn\\ndef make():\\n    return nn.Linear(2, 2)\\n",\n')
+    expect(py).not.toContain('a comment')
+    expect(py).toContain('main = importlib.import_module("main")\nmodel = eval("Net()", vars(main))\n')
+  })
+  it('builds a catalogue model or a config with transformers on the meta device, checking what a checkpoint holds', () => {
+    const py = verifySnippet(analyze('llama-3.2-1b'))
+    expect(py).toContain('with torch.device("meta"):\n    model = getattr(transformers, "LlamaForCausalLM")(config)\n')
+    expect(py).toContain('if n in model.state_dict()')
+    const config = { architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: 64, intermediate_size: 128, num_attention_heads: 4, num_hidden_layers: 2, vocab_size: 100, torch_dtype: 'bfloat16' }
+    expect(verifySnippet(analyze(config))).toContain('torch.set_default_dtype(getattr(torch, "bfloat16"))\nwith torch.device("meta"):')
+    expect(py).not.toContain('saved_tensors_hooks')
+  })
+  it('runs on a machine without CUDA: the CUDA profile’s activation bytes are checked only where CUDA is', () => {
+    const py = verifySnippet(analyze('nn.Sequential(nn.Linear(10, 20), nn.ReLU())', { input: '4,10' }))
+    expect(py).toContain('device = "cuda" if torch.cuda.is_available() else "cpu"\n')
+    expect(py).toContain('if device == "cuda":\n    check("activation bytes saved for backward"')
+  })
   it('names the PyTorch release whose figures it checks, and notes another one at run time', () => {
     const py = verifySnippet(analyze('nn.LSTM(4, 8)', { input: '3,2,4', device: 'cpu' }))
-    expect(py).toContain("# forward pass (activation bytes follow PyTorch 2.13's CPU kernels)")
+    expect(py).toContain("# forward pass: activation bytes follow PyTorch 2.13's CPU kernels")
     expect(py).toContain('modelled = "2.13"')
     expect(py).toContain('check("activation bytes saved for backward", activation_bytes, 29_120)')
     const old = verifySnippet(analyze('nn.LSTM(4, 8)', { input: '3,2,4', device: 'cpu', torch: '1.13' }))

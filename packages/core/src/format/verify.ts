@@ -1,6 +1,11 @@
 import type { Analysis } from '../analyze.js'
+import { normalizePath } from '../interpret/imports.js'
 import type { MemoryPlan } from '../memory/plan.js'
-import { parse } from '../expr/parse.js'
+import type { Module, Node } from '../python/ast.js'
+import { parse } from '../python/parse.js'
+import { stringLiteral, unparse } from '../python/unparse.js'
+import { findModel } from '../zoo/hf/catalogue.js'
+import { parseJSON } from '../zoo/hf/json.js'
 import { models } from '../zoo/index.js'
 import { layers } from '../layers/index.js'
 import { isLazy } from '../layers/lazy.js'
@@ -15,33 +20,62 @@ function py(value: bigint | number): string {
 }
 
 function pyString(text: string): string {
-  return JSON.stringify(text)
+  return stringLiteral(text, '"')
 }
 
 function pyTuple(shape: readonly number[]): string {
   return shape.length === 1 ? `(${py(shape[0]!)},)` : `(${shape.map(py).join(', ')})`
 }
 
-/** The source with its last statement assigned to `model`, as Python reads it. */
-function modelAssignment(source: string): string {
-  const statements = parse(source).statements
-  const last = statements.at(-1)
-  if (!last) return `model = ${source.trim()}`
-  if (last.type === 'assign') return `${source.trimEnd()}\nmodel = ${last.target}`
-  return `${source.slice(0, last.start)}model = ${source.slice(last.start).trimEnd()}`
+/** One `check("<what>", <expression>, <expected>)` line. */
+function check(expression: string, value: string, what: string): string {
+  return `check(${pyString(what)}, ${expression}, ${value})`
 }
 
 /** Builders usable bare: the classifiers and those of the sub-modules the script star-imports. */
-const bareBuilders = [...models, ...torchvisionGroups.filter(([module]) => module !== 'quantization').flatMap(([, builders]) => builders)].map((m) => m.name)
+const modelNames = new Set([...models, ...torchvisionGroups.filter(([module]) => module !== 'quantization').flatMap(([, builders]) => builders)].map((m) => m.name))
+const lazyNames = new Set(layers.filter(isLazy).map((l) => l.name))
 
-function usesTorchvision(source: string): boolean {
-  if (/\btorchvision\b/.test(source)) return true
-  return bareBuilders.some((name) => new RegExp(`(^|[^\\w.])${name}\\s*\\(`).test(source))
+/** True when some `Name` or attribute of the tree satisfies `test` (`torchvision`, `resnet50`, `nn.LazyLinear`). */
+function namesSome(tree: Node, test: (name: string) => boolean): boolean {
+  const stack: unknown[] = [tree]
+  while (stack.length > 0) {
+    const node = stack.pop()
+    if (!node || typeof node !== 'object') continue
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push(item)
+      continue
+    }
+    const n = node as { type?: string; id?: string; attr?: string }
+    if (n.type === 'Name' && n.id !== undefined && test(n.id)) return true
+    if (n.type === 'Attribute' && n.attr !== undefined && test(n.attr)) return true
+    for (const key in node) if (key !== 'start' && key !== 'end') stack.push((node as Record<string, unknown>)[key])
+  }
+  return false
 }
 
-/** Whether the source builds a `Lazy*` module, whose tensors exist only after a first forward pass. */
-function usesLazyModules(source: string): boolean {
-  return layers.some((layer) => isLazy(layer) && new RegExp(`(^|[^\\w])${layer.name}\\s*\\(`).test(source))
+/** True when the tree names torchvision or one of its model builders (`resnet50`), so that the script imports them. */
+function usesTorchvision(tree: Node): boolean {
+  return namesSome(tree, (name) => name === 'torchvision' || modelNames.has(name))
+}
+
+/** Whether the analysed program builds a `Lazy*` module, whose tensors exist only after a first forward pass. */
+function usesLazyModules(analysis: Analysis): boolean {
+  const isLazyName = (name: string): boolean => lazyNames.has(name)
+  if (analysis.program) {
+    return Object.values(analysis.program.files).some((text) => {
+      try {
+        return namesSome(parse(text), isLazyName)
+      } catch {
+        return false
+      }
+    })
+  }
+  try {
+    return namesSome(parse(analysis.input), isLazyName)
+  } catch {
+    return false
+  }
 }
 
 /** The arguments of the forward call for inputs named `names`, as the reference measurement calls each module. */
@@ -52,42 +86,133 @@ function callArguments(module: string, names: readonly string[]): string {
   return names.join(', ')
 }
 
-/** One `check("<what>", <expression>, <expected>)` line. */
-function check(expression: string, value: string, what: string): string {
-  return `check(${pyString(what)}, ${expression}, ${value})`
+/**
+ * Source text analysed as one program: its statements printed from nnsize's own syntax tree (so
+ * that Python runs exactly what nnsize read), after the names an expression may use unimported,
+ * then `model = <entry>`.
+ */
+function sourceProgram(analysis: Analysis): string[] {
+  const tree = parse(analysis.input)
+  const entry = analysis.entry ?? unparse(tree.body.at(-1) ?? tree)
+  const lines = ['import math', 'import collections', 'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', 'from torch.nn import *', 'from collections import OrderedDict']
+  if (usesTorchvision(tree)) {
+    lines.push('import torchvision', ...['detection', 'segmentation', 'video', 'optical_flow'].map((m) => `from torchvision.models.${m} import *`), 'from torchvision.models import *')
+  }
+  if (namesSome(tree, (name) => name === 'timm')) lines.push('import timm')
+  lines.push('')
+  const last = tree.body.at(-1)
+  // The final expression is what the model is: assigned to `model` instead of evaluated twice.
+  const body = last?.type === 'Expr' && unparse(last.value) === entry ? tree.body.slice(0, -1) : tree.body
+  if (body.length > 0) lines.push(unparse({ ...tree, body } satisfies Module).replace(/\n+$/, ''))
+  lines.push(`model = ${entry}`)
+  return lines
+}
+
+/** The dotted module name of a file under the import root (`models/resnet.py` → `resnet` with root `models`). */
+function moduleName(path: string, root: string): string {
+  const rel = root === '' ? path : path.slice(root.length + 1)
+  return rel.replace(/\.py$/, '').replace(/(^|\/)__init__$/, '').split('/').join('.')
+}
+
+/**
+ * A program of files: each file printed from nnsize's syntax tree into a temporary folder, the
+ * main module imported from the root as `python -c "import <module>"` would, the entry evaluated in
+ * its namespace.
+ */
+function filesProgram(analysis: Analysis): string[] {
+  const program = analysis.program!
+  const root = normalizePath(program.root ?? '')
+  const main = normalizePath(program.main)
+  const lines = ['import importlib', 'import os', 'import sys', 'import tempfile', 'import torch', '', '# The files as nnsize read them, printed from its syntax tree (comments and layout are not kept).', 'files = {']
+  for (const [path, text] of Object.entries(program.files)) {
+    const normalized = normalizePath(path)
+    if (!normalized.endsWith('.py')) continue
+    let printed: string
+    try {
+      printed = unparse(parse(text))
+    } catch {
+      lines.push(`    # ${pyString(normalized)} is left out: it is not valid Python, and the model does not import it.`)
+      continue
+    }
+    lines.push(`    ${pyString(normalized)}: ${pyString(printed.replace(/\n*$/, '\n'))},`)
+  }
+  lines.push(
+    '}',
+    'folder = tempfile.mkdtemp()',
+    'for path, text in files.items():',
+    '    target = os.path.join(folder, *path.split("/"))',
+    '    os.makedirs(os.path.dirname(target), exist_ok=True)',
+    '    with open(target, "w", encoding="utf-8") as handle:',
+    '        handle.write(text)',
+    `sys.path.insert(0, os.path.join(folder, *${pyString(root)}.split("/")) if ${pyString(root)} else folder)`,
+    `main = importlib.import_module(${pyString(moduleName(main, root))})`,
+    `model = eval(${pyString(analysis.entry ?? '')}, vars(main))`,
+  )
+  return lines
+}
+
+/** The `config.json` a Hugging Face analysis was made from. */
+function configOf(analysis: Analysis): unknown {
+  const checkpoint = analysis.model?.checkpoint
+  if (checkpoint !== undefined) return findModel(checkpoint)?.config
+  return parseJSON(analysis.input)
+}
+
+/**
+ * A Hugging Face config or a catalogue model: built by `transformers` from the same config on the
+ * meta device (no memory is allocated), in the checkpoint's dtype.
+ */
+function configProgram(analysis: Analysis): string[] {
+  const config = configOf(analysis) as Record<string, unknown>
+  const dtype = typeof config['torch_dtype'] === 'string' ? config['torch_dtype'] : undefined
+  return [
+    'import json',
+    'import torch',
+    'import transformers',
+    '',
+    '# The same config.json, built by transformers on the meta device: parameters and the buffers a checkpoint holds',
+    '# (counts, names, shapes, dtypes) are checked; non-persistent buffers, the forward pass and activation memory are not.',
+    `config = json.loads(${pyString(JSON.stringify(config))})`,
+    'config = transformers.AutoConfig.for_model(config.pop("model_type"), **config)',
+    ...(dtype ? [`torch.set_default_dtype(getattr(torch, ${pyString(dtype)}))`] : []),
+    'with torch.device("meta"):',
+    `    model = getattr(transformers, ${pyString(analysis.model!.architecture)})(config)`,
+    ...(dtype ? ['torch.set_default_dtype(torch.float32)'] : []),
+  ]
 }
 
 /**
  * A short PyTorch script that builds the same module and asserts the numbers of the
  * analysis: parameter and buffer counts and bytes, every name and shape in order and,
  * with an input, the output shape and the activation bytes saved for backward.
- * It prints `all checks passed` when PyTorch agrees.
+ * Python code in it is printed from nnsize's own syntax tree, never copied from the source text.
+ * It runs on CPU-only PyTorch. It prints `all checks passed` when PyTorch agrees.
  */
 export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
-  const lines: string[] = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', 'from torch.nn import *', 'from collections import OrderedDict']
-  if (usesTorchvision(analysis.input)) {
-    lines.push('import torchvision', ...['detection', 'segmentation', 'video', 'optical_flow'].map((m) => `from torchvision.models.${m} import *`), 'from torchvision.models import *')
-  }
-  lines.push('')
+  const lines: string[] = analysis.model ? configProgram(analysis) : analysis.program ? filesProgram(analysis) : sourceProgram(analysis)
   const bytes = analysis.params.bytes + analysis.buffers.bytes
-  if (bytes >= 1024n ** 3n) lines.push(`# Building the model allocates ${formatBytes(bytes)} of memory.`)
-  lines.push(modelAssignment(analysis.input), '')
-  lines.push('def check(what, got, expected):', '    assert got == expected, f"{what}: PyTorch gives {got!r}, nnsize gives {expected!r}"', '')
-  const f = analysis.forward
-  if (f && usesLazyModules(analysis.input)) {
+  if (bytes >= 1024n ** 3n && !analysis.model) lines.splice(lines.lastIndexOf(''), 0, `# Building the model allocates ${formatBytes(bytes)} of memory.`)
+  lines.push('', 'def check(what, got, expected):', '    assert got == expected, f"{what}: PyTorch gives {got!r}, nnsize gives {expected!r}"', '')
+  const f = analysis.model ? undefined : analysis.forward
+  if (f && usesLazyModules(analysis)) {
     // Lazy modules have no tensor shapes before their first forward pass: run one (without autograd) first.
     const lazyInputs = f.inputs.map((spec) => `torch.zeros(${pyTuple(spec.shape)}, dtype=torch.${spec.dtype === 'int64' ? 'long' : spec.dtype})`)
     lines.push('# lazy modules infer their sizes on the first forward pass', 'with torch.no_grad():', `    model(${callArguments(analysis.module, lazyInputs)})`, '')
   }
 
   const params = analysis.tensors.filter((t) => t.kind === 'parameter')
-  const buffers = analysis.tensors.filter((t) => t.kind === 'buffer')
+  // A config's non-persistent buffers (rotary tables) change between transformers releases: only what a checkpoint holds is checked.
+  const persistentOnly = analysis.model !== undefined
+  const buffers = analysis.tensors.filter((t) => t.kind === 'buffer' && (!persistentOnly || t.persistent))
+  const bufferSource = persistentOnly ? '(b for n, b in model.named_buffers() if n in model.state_dict())' : 'model.buffers()'
+  const bufferTotal = buffers.reduce((n, t) => n + t.elementCount, 0n)
+  const bufferBytes = buffers.reduce((n, t) => n + t.bytes, 0n)
   lines.push(
     check('sum(p.numel() for p in model.parameters())', py(analysis.params.total), 'parameters'),
     check('sum(p.numel() for p in model.parameters() if p.requires_grad)', py(analysis.params.trainable), 'trainable parameters'),
     check('sum(p.numel() * p.element_size() for p in model.parameters())', py(analysis.params.bytes), 'parameter bytes'),
-    check('sum(b.numel() for b in model.buffers())', py(analysis.buffers.total), 'buffer elements'),
-    check('sum(b.numel() * b.element_size() for b in model.buffers())', py(analysis.buffers.bytes), 'buffer bytes'),
+    check(`sum(b.numel() for b in ${bufferSource})`, py(bufferTotal), persistentOnly ? 'persistent buffer elements' : 'buffer elements'),
+    check(`sum(b.numel() * b.element_size() for b in ${bufferSource})`, py(bufferBytes), persistentOnly ? 'persistent buffer bytes' : 'buffer bytes'),
   )
   const listing = (name: string, entries: typeof params): string[] => [
     `${name} = [`,
@@ -99,11 +224,11 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
   lines.push(check(`[(n, ${describe}) for n, t in model.named_parameters()]`, 'expected_parameters', 'parameter names, shapes and dtypes'))
   if (buffers.length > 0) {
     lines.push('', ...listing('expected_buffers', buffers))
-    lines.push(check(`[(n, ${describe}) for n, t in model.named_buffers()]`, 'expected_buffers', 'buffer names, shapes and dtypes'))
+    lines.push(check(`[(n, ${describe}) for n, t in model.named_buffers()${persistentOnly ? ' if n in model.state_dict()' : ''}]`, 'expected_buffers', 'buffer names, shapes and dtypes'))
   }
 
   if (f) {
-    const device = f.device
+    const profile = f.device
     const inputs = f.inputs.map((spec, i) =>
       spec.dtype === 'int64'
         ? `x${i} = torch.zeros(${pyTuple(spec.shape)}, dtype=torch.long, device=device)`
@@ -113,11 +238,13 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
     const call = callArguments(analysis.module, names)
     lines.push(
       '',
-      `# forward pass (activation bytes follow PyTorch ${f.torch}'s ${device.toUpperCase()} kernels${device === 'cuda' ? '; needs a CUDA GPU, nnsize --device cpu writes a CPU check' : ''})`,
+      profile === 'cuda'
+        ? `# forward pass: activation bytes follow PyTorch ${f.torch}'s CUDA kernels, checked where CUDA is available (nnsize --device cpu writes a CPU check)`
+        : `# forward pass: activation bytes follow PyTorch ${f.torch}'s CPU kernels`,
       `modelled = ${pyString(f.torch)}`,
       'if ".".join(torch.__version__.split(".")[:2]) != modelled:',
       '    print(f"note: nnsize modelled PyTorch {modelled} (its `torch` option); this is PyTorch {torch.__version__}, whose kernels may save other tensors")',
-      `device = ${pyString(device)}`,
+      profile === 'cuda' ? 'device = "cuda" if torch.cuda.is_available() else "cpu"' : 'device = "cpu"',
       'model = model.to(device).train()',
       ...inputs,
       '',
@@ -139,12 +266,15 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
       'activation_bytes = sum(n for p, n in saved.items() if p not in state and p not in inputs)',
       'activation_bytes_with_input = sum(n for p, n in saved.items() if p not in state)',
       check('tuple(out.shape)', pyTuple(f.outputs[0]?.shape ?? []), 'output shape'),
-      check('activation_bytes', py(f.savedBytes), 'activation bytes saved for backward'),
-      check('activation_bytes_with_input', py(f.savedBytesWithInput), 'activation bytes saved for backward, input included'),
+      `if device == ${pyString(profile)}:`,
+      `    ${check('activation_bytes', py(f.savedBytes), 'activation bytes saved for backward')}`,
+      `    ${check('activation_bytes_with_input', py(f.savedBytesWithInput), 'activation bytes saved for backward, input included')}`,
+      'else:',
+      `    print("activation bytes not checked: they follow the ${profile.toUpperCase()} kernels, and this machine has none")`,
     )
   }
   const o = plan?.optimizer?.optimizer
-  if (plan && o && plan.mode === 'training' && o.library === 'torch.optim' && o.name !== 'LBFGS' && o.name !== 'SparseAdam' && plan.options.precision === 'auto' && !plan.lora) {
+  if (plan && o && !analysis.model && plan.mode === 'training' && o.library === 'torch.optim' && o.name !== 'LBFGS' && o.name !== 'SparseAdam' && plan.options.precision === 'auto' && !plan.lora) {
     lines.push(
       '',
       '# optimizer state after one step, as torch.optim holds it',

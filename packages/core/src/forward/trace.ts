@@ -110,6 +110,8 @@ export interface ForwardContext {
 export interface InputSpec {
   shape: number[]
   dtype: DType
+  /** Whether the input requires grad; by default floating-point inputs do (`torch.randn(..., requires_grad=True)`). */
+  requiresGrad?: boolean
 }
 
 /** Everything one forward pass measured. */
@@ -233,7 +235,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
   }
 
   // Float inputs require grad, as the reference measurement makes them; index inputs cannot.
-  const inputTensors = inputs.map((spec) => allocate(spec.shape, spec.dtype, 'input', isFloatingDType(spec.dtype)))
+  const inputTensors = inputs.map((spec) => allocate(spec.shape, spec.dtype, 'input', isFloatingDType(spec.dtype) && spec.requiresGrad !== false))
   const outputs = call(root, inputTensors, '')
   const end = clock + 1
   for (const t of outputs) t.storage.lastUse = end

@@ -1,7 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import { bool, device, dtype, float, int } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
-import { showValue, typeName } from '../expr/values.js'
+import { showValue, typeName } from '../interpret/values.js'
 import { defineLayer } from './define-layer.js'
 
 /** Bound arguments of `nn.AdaptiveLogSoftmaxWithLoss`. */

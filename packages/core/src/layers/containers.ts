@@ -1,6 +1,6 @@
 import { NnsizeError } from '../errors.js'
-import { showValue, typeName } from '../expr/values.js'
-import type { Value } from '../expr/values.js'
+import { showValue, typeName } from '../interpret/values.js'
+import type { Value } from '../interpret/values.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import { isFloatingDType } from '../tensor/dtype.js'
 import { any } from '../bind/args.js'
@@ -99,17 +99,17 @@ const parameterOf = new WeakMap<object, TensorDef>()
 function registerParameter(m: ModuleBuilder, name: string, value: Value, where: string): void {
   if (value.kind === 'module') throw new NnsizeError('argument-type', `${where} is a module; \`nn.ParameterList\` and \`nn.ParameterDict\` hold tensors (use \`nn.ModuleList\` or \`nn.ModuleDict\` for modules).`)
   if (value.kind !== 'tensor') return
-  const existing = value.parameter ? parameterOf.get(value) : undefined
+  const existing = value.isParameter ? parameterOf.get(value) : undefined
   if (existing && m.shared) {
     m.shared(name, existing)
     return
   }
-  const requiresGrad = value.parameter ? value.requiresGrad : true
+  const requiresGrad = value.isParameter ? value.requiresGrad : true
   if (requiresGrad && !isFloatingDType(value.dtype)) {
     throw new NnsizeError('argument-value', `${where} is a \`torch.${value.dtype}\` tensor, which cannot be a parameter that requires grad (Only Tensors of floating point and complex dtype can require gradients).`)
   }
   const def = m.param(name, value.shape, { dtype: value.dtype, requiresGrad })
-  if (value.parameter) parameterOf.set(value, def)
+  if (value.isParameter) parameterOf.set(value, def)
 }
 
 /**

@@ -1,6 +1,6 @@
 import { any, bool, device, dtype, float, int, optionalFloat, shape } from '../bind/args.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
-import type { Value } from '../expr/values.js'
+import type { Value } from '../interpret/values.js'
 import type { ModuleNode } from '../model/module.js'
 import * as ops from '../forward/ops/index.js'
 import { formatShape, numel } from '../tensor/shape.js'

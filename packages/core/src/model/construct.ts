@@ -30,11 +30,31 @@ export function constructLayer(
   if (budget.modules > limits.maxModules) {
     throw new NnsizeError('limit', `The model has more than ${limits.maxModules.toLocaleString('en-US')} modules, the limit.`, { span })
   }
+  const module = createModule(layer.className ?? layer.name, args, layer)
+  module.span = span
+  buildLayerInto(module, layer, args, lookup, budget, span, argSpans)
+  return module
+}
+
+/**
+ * Runs a layer's checks and `build` into a module that already exists (a Python class deriving
+ * from the layer, whose `super().__init__(…)` builds the layer's parameters and children into
+ * itself). The module keeps its own class name; it takes the layer and its arguments.
+ */
+export function buildLayerInto(
+  module: ModuleNode,
+  layer: LayerDefinition,
+  args: Record<string, unknown>,
+  lookup: LayerLookup,
+  budget: ConstructionBudget,
+  span?: SourceSpan,
+  argSpans: Record<string, SourceSpan> = {},
+): void {
   layer.validate?.(args, (arg, message) => {
     throw new NnsizeError('argument-value', message, { span: argSpans[arg] ?? span })
   })
-  const module = createModule(layer.className ?? layer.name, args, layer)
-  module.span = span
+  module.layer = layer
+  module.args = args
   for (const _ in argSpans) {
     module.argSpans = argSpans
     break
@@ -50,7 +70,6 @@ export function constructLayer(
     }
     throw error
   }
-  return module
 }
 
 function makeTensor(layer: LayerDefinition, span: SourceSpan | undefined, kind: TensorDef['kind'], shape: readonly number[], dtype: DType, requiresGrad: boolean, persistent: boolean): TensorDef {

@@ -137,7 +137,14 @@ export function diagnosticLines(d: Diagnostic, style: DiagnosticStyle = {}): str
   return lines
 }
 
-/** {@link diagnosticLines} of an error about `source`, as one string. */
-export function formatErrorWithSource(error: NnsizeError, source: string): string {
-  return diagnosticLines(diagnose(error, source)).join('\n')
+/**
+ * {@link diagnosticLines} of an error about `source`, as one string. `source` is the text the span points into, or
+ * the files of a program by path: an error in one of them (`span.file`) is shown as `file:line:column` with the line
+ * from that file.
+ */
+export function formatErrorWithSource(error: NnsizeError, source: string | Readonly<Record<string, string>>): string {
+  if (typeof source === 'string') return diagnosticLines(diagnose(error, source, error.span?.file === undefined ? {} : { origin: error.span.file })).join('\n')
+  const file = error.span?.file
+  if (file === undefined || !Object.hasOwn(source, file)) return diagnosticLines(diagnose(error, '', file === undefined ? {} : { origin: file })).concat(file === undefined ? [] : [` --> ${file}`]).join('\n')
+  return diagnosticLines(diagnose(error, source[file]!, { origin: file })).join('\n')
 }

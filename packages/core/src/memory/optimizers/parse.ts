@@ -1,13 +1,12 @@
 import { NnsizeError } from '../../errors.js'
 import type { SourceSpan } from '../../errors.js'
 import { bindArguments } from '../../bind/bind.js'
-import { parseExpression } from '../../expr/parse.js'
-import { evaluateExpression } from '../../expr/evaluate.js'
-import type { EvaluatorHooks } from '../../expr/evaluate.js'
-import { spanOf } from '../../expr/ast.js'
-import type { Expr } from '../../expr/ast.js'
-import type { ArgValue, Value } from '../../expr/values.js'
-import { showValue } from '../../expr/values.js'
+import { parseExpression } from '../../python/parse.js'
+import { spanOf } from '../../python/ast.js'
+import type { Expr } from '../../python/ast.js'
+import { evaluateConstant } from '../../interpret/program.js'
+import type { ArgValue, Value } from '../../interpret/values.js'
+import { showValue } from '../../interpret/values.js'
 import { defaultTorchVersion } from '../../forward/torch-version.js'
 import type { TorchVersion } from '../../forward/torch-version.js'
 import { didYouMean, suggest } from '../../suggest.js'
@@ -50,18 +49,16 @@ export function definitionOfSpec(spec: OptimizerSpec): OptimizerDefinition | und
   return definitionOf.get(spec)
 }
 
-const noHooks: EvaluatorHooks = { attribute: () => undefined, subscript: () => undefined }
-
 /**
  * Evaluates a constant argument expression (`1e-4`, `(0.9, 0.95)`, `True`, `'strong_wolfe'`, `3e-4 * 2`) with the
  * expression language's own evaluator and no names in scope. Anything else is an `option` error pointing at it.
  */
 function constantValue(expr: Expr): Value {
   try {
-    return evaluateExpression(expr, new Map(), noHooks)
+    return evaluateConstant(expr)
   } catch (error) {
     if (!NnsizeError.isInstance(error)) throw error
-    if (error.code === 'unknown-name' || error.code === 'unknown-attribute') {
+    if (error.code === 'unknown-name' || error.code === 'unknown-attribute' || error.code === 'unsupported') {
       throw new NnsizeError('option', 'Only constants (numbers, strings, `True`/`False`/`None`, tuples) can be given here.', { span: spanOf(expr), field: 'optimizer' })
     }
     throw asOption(error)
@@ -77,10 +74,10 @@ function asOption(error: unknown): unknown {
 }
 
 function dottedName(expr: Expr): string | undefined {
-  if (expr.type === 'name') return expr.name
-  if (expr.type === 'attribute') {
-    const head = dottedName(expr.object)
-    return head === undefined ? undefined : `${head}.${expr.name}`
+  if (expr.type === 'Name') return expr.id
+  if (expr.type === 'Attribute') {
+    const head = dottedName(expr.value)
+    return head === undefined ? undefined : `${head}.${expr.attr}`
   }
   return undefined
 }
@@ -143,7 +140,7 @@ function build(def: OptimizerDefinition, args: readonly ArgValue[], callSpan: So
 
 /** `model.parameters()`, `params`, `[p for ...]`, `filter(...)`: anything that is not a constant. */
 function isParamsExpression(expr: Expr): boolean {
-  return expr.type === 'name' || expr.type === 'attribute' || expr.type === 'call' || expr.type === 'listcomp' || expr.type === 'subscript'
+  return expr.type === 'Name' || expr.type === 'Attribute' || expr.type === 'Call' || expr.type === 'ListComp' || expr.type === 'GeneratorExp' || expr.type === 'Subscript'
 }
 
 /**
@@ -171,19 +168,18 @@ export function parseOptimizer(text: string, options: ParseOptimizerOptions = {}
   } catch (error) {
     throw asOption(error)
   }
-  const callee = expr.type === 'call' ? expr.callee : expr
+  const callee = expr.type === 'Call' ? expr.func : expr
   const name = dottedName(callee)
   if (name === undefined) throw new NnsizeError('option', 'Expected an optimizer such as `AdamW(lr=1e-4)` or a name such as `adamw`.', { span: spanOf(expr), field: 'optimizer' })
   const def = findOptimizer(name, !name.includes('.'))
   if (!def) throw unknownOptimizer(name, spanOf(callee))
   const args: ArgValue[] = []
-  if (expr.type === 'call') {
+  if (expr.type === 'Call') {
+    for (const kw of expr.keywords) {
+      if (kw.arg === null) throw new NnsizeError('option', '`*args` and `**kwargs` are not supported here: write the arguments out.', { span: spanOf(kw), field: 'optimizer' })
+    }
     expr.args.forEach((arg, index) => {
-      if (arg.type === 'star' || arg.type === 'double-star') throw new NnsizeError('option', '`*args` and `**kwargs` are not supported here: write the arguments out.', { span: spanOf(arg), field: 'optimizer' })
-      if (arg.type === 'keyword') {
-        args.push({ name: arg.name, value: constantValue(arg.value), span: spanOf(arg), valueSpan: spanOf(arg.value) })
-        return
-      }
+      if (arg.type === 'Starred') throw new NnsizeError('option', '`*args` and `**kwargs` are not supported here: write the arguments out.', { span: spanOf(arg), field: 'optimizer' })
       if (index === 0 && isParamsExpression(arg)) return
       if (index === 0) {
         throw new NnsizeError('option', `The first argument of \`${name}\` is the parameters (\`model.parameters()\`); pass the others by keyword, as in \`${name}(lr=${text.slice(arg.start, arg.end)})\`.`, { span: spanOf(arg), field: 'optimizer' })
@@ -191,6 +187,7 @@ export function parseOptimizer(text: string, options: ParseOptimizerOptions = {}
       const span = spanOf(arg)
       args.push({ name: undefined, value: constantValue(arg), span, valueSpan: span })
     })
+    for (const kw of expr.keywords) args.push({ name: kw.arg!, value: constantValue(kw.value), span: spanOf(kw), valueSpan: spanOf(kw.value) })
   }
   return build(def, args, spanOf(expr), torch)
 }

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { parse } from '../../expr/parse.js'
-import { evaluateProgram } from '../../expr/evaluate.js'
-import { createGlobals, moduleHooks } from '../../expr/builtins.js'
-import { showValue } from '../../expr/values.js'
-import type { Value } from '../../expr/values.js'
-import { layers } from '../../layers/index.js'
+import { evaluateSource } from '../../interpret/program.js'
+import { provideModelCollections } from '../../interpret/collections.js'
+import { timmNamespace } from '../timm/namespace.js'
+import { showValue } from '../../interpret/values.js'
+import type { Value } from '../../interpret/values.js'
 import { models } from '../index.js'
 import { counts, failure } from '../../../test/torchvision.js'
 import { fnmatch, torchvisionBuilders, torchvisionNamespace } from './namespace.js'
-import { timmNamespace } from '../timm/namespace.js'
+
+provideModelCollections({ models, torchvision: torchvisionNamespace, timm: timmNamespace })
 
 function evaluate(source: string): Value {
-  return evaluateProgram(parse(source), createGlobals({ layers, models, collections: { torchvision: torchvisionNamespace, timm: timmNamespace } }, { modules: 0 }), moduleHooks).value
+  return evaluateSource(source)
 }
 
 function strings(value: Value): string[] {

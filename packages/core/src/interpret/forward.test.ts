@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { analysisToJSON, analyze } from '../index.js'
+
+/** Small model files measured with PyTorch 2.13 (CPU, training mode) by test/fixtures/forward/generate.py. */
+interface MeasuredCase {
+  source: string
+  input: string
+  call: string | null
+  output_shapes: number[][]
+  output_structure: string
+  saved_activation_bytes: number
+  saved_activation_bytes_incl_input: number
+}
+
+const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/forward')
+const measured = JSON.parse(readFileSync(resolve(fixtures, 'cases.json'), 'utf8')) as { cases: Record<string, MeasuredCase> }
+
+describe("users' forward on symbolic tensors matches PyTorch 2.13 (CPU kernels)", () => {
+  for (const [name, c] of Object.entries(measured.cases)) {
+    it(name, () => {
+      const forward = analyze(c.source, { input: c.input, device: 'cpu', ...(c.call ? { call: c.call } : {}) }).forward!
+      expect(forward.outputShapes, 'output shapes').toEqual(c.output_shapes)
+      expect(forward.outputStructure, 'output structure').toBe(c.output_structure)
+      expect(Number(forward.savedBytes), 'saved activation bytes').toBe(c.saved_activation_bytes)
+      expect(Number(forward.savedBytesWithInput), 'saved activation bytes incl. input').toBe(c.saved_activation_bytes_incl_input)
+    })
+  }
+})
+
+const prelude = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n'
+
+function classModel(forward: string, init = 'self.fc = nn.Linear(4, 4)'): string {
+  return `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        ${init}\n\n    def forward(self, x):\n${forward
+    .split('\n')
+    .map((line) => `        ${line}`)
+    .join('\n')}\n`
+}
+
+describe('a model written as a class gives the figures of the same layers in nn.Sequential', () => {
+  it('convolutions, batch norm, pooling and a classifier', () => {
+    const cls = `${prelude}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.fc = nn.Linear(8 * 4 * 4, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.bn(self.conv(x))), 2)
+        return self.fc(torch.flatten(x, 1))
+`
+    const seq = 'nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8 * 4 * 4, 10))'
+    const a = analyze(cls, { input: '2,3,8,8', device: 'cpu' }).forward!
+    const b = analyze(seq, { input: '2,3,8,8', device: 'cpu' }).forward!
+    expect(a.outputShape).toEqual([2, 10])
+    expect(a.savedBytes).toBe(b.savedBytes)
+    expect(a.savedBytesWithInput).toBe(b.savedBytesWithInput)
+    expect(a.macs).toBe(b.macs)
+  })
+})
+
+describe('forward errors', () => {
+  it('a value-dependent `.item()` stops the forward with a note at its line; the counts stand', () => {
+    const result = analyze(classModel('y = self.fc(x)\nif y.sum().item() > 0:\n    return y\nreturn -y'), { input: '2,4' })
+    expect(result.params.total).toBe(20n)
+    expect(result.forward).toBeUndefined()
+    expect(result.forwardNote?.line).toBe(11)
+    expect(result.forwardNote?.message).toContain('.item()')
+    expect(result.notes?.at(-1)).toMatch(/^The forward pass was not traced \(line 11:\d+\): /)
+  })
+
+  it('a boolean mask is refused: the number of elements it selects depends on the values', () => {
+    const result = analyze(classModel('y = self.fc(x)\nreturn y[y > 0]'), { input: '2,4' })
+    expect(result.params.total).toBe(20n)
+    expect(result.forwardNote?.code).toBe('unsupported')
+    expect(result.forwardNote?.line).toBe(11)
+  })
+
+  it('a shape mismatch is an error, not a note', () => {
+    expect(() => analyze(classModel('return self.fc(x.view(-1, 3))'), { input: '2,4' })).toThrow(/invalid for input of size 8/)
+  })
+
+  it('a call expression needs a model defined by a Python class', () => {
+    expect(() => analyze('nn.Linear(4, 4)', { input: '2,4', call: 'm(x[0])' })).toThrow(/needs a model defined by a Python class/)
+  })
+})
+
+describe('a GPT-2 model file (test/fixtures/models/gpt2.py) with 1024 tokens', () => {
+  it('gives the output and the saved activations PyTorch 2.13 measures on CPU', () => {
+    const gpt2 = readFileSync(resolve(fixtures, '../models/gpt2.py'), 'utf8')
+    const forward = analyze({ files: { 'gpt2.py': gpt2 }, main: 'gpt2.py', entry: 'GPT(GPTConfig())' }, { input: '1,1024:int64', device: 'cpu' }).forward!
+    expect(forward.outputStructure).toBe('(T, None)')
+    expect(forward.outputShapes).toEqual([[1, 1, 50257]])
+    // Measured with saved-tensor hooks (method of ../shared/reference/README.md), torch 2.13.0+cpu.
+    expect(forward.savedBytes).toBe(607931400n)
+    expect(forward.savedBytesWithInput).toBe(607939592n)
+  })
+})
+
+describe('JSON output of a forward pass', () => {
+  it('has the output shapes and structure of a tuple, and the forward note of an unsupported forward', () => {
+    const tuple = analyzeJSON(classModel('y = self.fc(x)\nreturn y, None, (y.sum(), y[0])'))
+    expect(tuple.outputShape).toEqual([2, 4])
+    expect(tuple.outputShapes).toEqual([[2, 4], [], [4]])
+    expect(tuple.outputStructure).toBe('(T, None, (T, T))')
+    const stopped = analyzeJSON(classModel('return self.fc(x).tolist()'))
+    expect(stopped.forwardNote).toMatchObject({ code: 'unsupported', line: 10 })
+    expect(stopped.params).toMatchObject({ total: 20 })
+  })
+})
+
+function analyzeJSON(source: string): ReturnType<typeof analysisToJSON> {
+  return analysisToJSON(analyze(source, { input: '2,4' }))
+}
+
+describe('bad calls in forward are NnsizeErrors naming what is wrong', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['F.pad(x, (1,))', /Padding length must be divisible by 2/],
+    ['F.conv2d(x, x)', /takes a weight of 4 dimensions/],
+    ['x[..., ...]', /a single ellipsis/],
+    ['F.softmax(x)', /needs `dim`/],
+    ['F.linear(x)', /needs a tensor `weight`/],
+    ['x.masked_fill(3, 0)', /needs a mask tensor/],
+  ]
+  for (const [line, message] of cases) {
+    it(line, () => {
+      expect(() => analyze(classModel(`x = self.fc(x)\nreturn ${line}`), { input: '2,4' })).toThrow(message)
+    })
+  }
+})

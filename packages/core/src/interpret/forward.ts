@@ -1,0 +1,246 @@
+import { NnsizeError } from '../errors.js'
+import { parseExpression } from '../python/parse.js'
+import type { Expr } from '../python/ast.js'
+import { locate } from './exceptions.js'
+import type { SourceSpan } from '../errors.js'
+import { traceForward } from '../forward/trace.js'
+import type { ForwardContext, Tensor } from '../forward/trace.js'
+import type { LayerDefinition } from '../layers/define-layer.js'
+import { walkModules } from '../model/module.js'
+import type { ModuleNode } from '../model/module.js'
+import type { PyClass } from './classes.js'
+import { forwardEinops } from './einops.js'
+import { forwardFunctional } from './functional.js'
+import type { Interpreter } from './interpreter.js'
+import { forwardTensorOp, traceOf, wrapTensor } from './tensor-methods.js'
+import type { TraceOps } from './tensor-methods.js'
+import { NONE, TensorValue, bool, float, int, list, str, tuple } from './values.js'
+import type { ArgValue, Value } from './values.js'
+
+/**
+ * How `forward` plugs into the trace. A module made from a Python class that defines `forward` gets a
+ * layer definition whose `forward` runs that method in the interpreter: its tensor arguments are
+ * {@link TensorValue}s carrying the trace's tensors (`trace`), calls of submodules go back to the
+ * trace through `ctx.run` (so the module table and the saved activations follow the same rules as
+ * for built-in layers), and tensor operations on traced values go to `Interpreter.forwardOps`.
+ */
+interface TraceState {
+  ctx: ForwardContext
+  /** The modules whose forward is running, innermost last. */
+  stack: ModuleNode[]
+}
+
+const traces = new WeakMap<Interpreter, TraceState[]>()
+const layers = new WeakMap<Interpreter, WeakMap<PyClass, LayerDefinition>>()
+/** The interpreter that runs each layer definition's `forward`. */
+const interpreters = new WeakMap<LayerDefinition, Interpreter>()
+/** A call expression that replaces `model(*inputs)` for the next trace of a root module. */
+const callPlans = new WeakMap<ModuleNode, Expr>()
+/** The structure of the last output of each root traced (`T`, `(T, None)`, `(T, (T, T))`). */
+const structures = new WeakMap<ModuleNode, string>()
+
+/** The file name errors in a call expression point at (its offsets are into the call text). */
+export const callFile = '<call>'
+
+/** The layer definition of a Python module class: no parameters of its own to build, `forward` interpreted. */
+export function userForwardLayer(it: Interpreter, cls: PyClass): LayerDefinition {
+  let byClass = layers.get(it)
+  if (!byClass) layers.set(it, (byClass = new WeakMap()))
+  let def = byClass.get(cls)
+  if (!def) {
+    def = {
+      name: cls.name,
+      signature: [],
+      build() {},
+      forward: (self, inputs, ctx, options) => runForward(it, self, inputs, ctx, options),
+    }
+    byClass.set(cls, def)
+    interpreters.set(def, it)
+  }
+  return def
+}
+
+/** A trace tensor as an interpreter value. */
+function wrap(t: Tensor): TensorValue {
+  return wrapTensor(t)
+}
+
+/** JavaScript options of a forward call (`need_weights: false`) as Python values. */
+function optionValue(v: unknown): Value {
+  if (v === null || v === undefined) return NONE
+  if (typeof v === 'boolean') return bool(v)
+  if (typeof v === 'number') return Number.isInteger(v) ? int(v) : float(v)
+  if (typeof v === 'string') return str(v)
+  if (typeof v === 'object' && 'storage' in v) return wrap(v as Tensor)
+  return NONE
+}
+
+/** The tensors of a forward's result in order (tuples, lists and dict values flattened, `None` skipped). */
+function outputTensors(value: Value, span: SourceSpan, out: Tensor[] = []): Tensor[] {
+  switch (value.kind) {
+    case 'tensor':
+      if (!value.trace) throw new NnsizeError('unsupported', 'The forward pass returns a tensor nnsize did not trace (made from constants?); this is not supported yet.', { span })
+      out.push(value.trace)
+      break
+    case 'tuple':
+    case 'list':
+      for (const v of value.items) outputTensors(v, span, out)
+      break
+    case 'dict':
+      for (const [, v] of value.entries) outputTensors(v, span, out)
+      break
+    default:
+      break
+  }
+  return out
+}
+
+function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[], ctx: ForwardContext, options?: Readonly<Record<string, unknown>>): Tensor[] {
+  const span: SourceSpan = node.span ?? { start: 0, end: 0 }
+  const stack = traces.get(it) ?? []
+  traces.set(it, stack)
+  const state: TraceState = stack.at(-1)?.ctx === ctx ? stack.at(-1)! : { ctx, stack: [] }
+  if (state !== stack.at(-1)) stack.push(state)
+  state.stack.push(node)
+  const previous = it.forwardOps
+  const t: TraceOps = { it, ctx }
+  it.forwardOps = (name, operands, args, opSpan) => forwardOp(t, name, operands, args, opSpan)
+  const plan = state.stack.length === 1 ? callPlans.get(node) : undefined
+  try {
+    const self: Value = { kind: 'module', module: node }
+    let result: Value
+    if (plan) {
+      // `call`: an expression over `m` (the model) and `x` (the list of inputs) instead of `m(*x)`.
+      const frame = it.moduleFrame(new Map<string, Value>([['m', self], ['x', list(inputs.map(wrap))]]), callFile, '__call__')
+      result = it.eval(plan, frame)
+    } else {
+      const args: ArgValue[] = inputs.map((t) => ({ value: wrap(t), span, valueSpan: span }))
+      for (const [name, v] of Object.entries(options ?? {})) args.push({ name, value: optionValue(v), span, valueSpan: span })
+      result = it.call(it.getattr(self, 'forward', span), args, span)
+    }
+    if (state.stack.length === 1) structures.set(node, structureOf(result))
+    return outputTensors(result, span)
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw new NnsizeError('too-deep', 'The forward pass nests calls and expressions too deeply to run.', { span })
+    throw error
+  } finally {
+    it.forwardOps = previous
+    state.stack.pop()
+    if (state.stack.length === 0 && stack.at(-1) === state) stack.pop()
+  }
+}
+
+/** Tensor operations of a traced forward: `F.*`, `einops.*`, then `torch.*`, tensor methods, operators and indexing. */
+function forwardOp(t: TraceOps, name: string, operands: readonly Value[], args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+  if (name.startsWith('F.')) return forwardFunctional(t, name.slice(2), args, span)
+  if (name.startsWith('einops.')) return forwardEinops(t, name.slice(7), args, span)
+  return forwardTensorOp(t, name, operands, args, span)
+}
+
+/** The dotted name of `node` below `parent` (`blocks.0`), as the trace names it. */
+function pathWithin(parent: ModuleNode, node: ModuleNode): string | undefined {
+  for (const { path, node: n } of walkModules(parent)) if (n === node && path !== '') return path
+  return undefined
+}
+
+/** Flattens call arguments into the tensors a layer's forward takes (tuples of tensors flattened, `None` skipped). */
+function inputTensors(values: readonly Value[], span: SourceSpan, traced: boolean): { tensors: Array<Tensor | TensorValue>; rest: Value[] } {
+  const tensors: Array<Tensor | TensorValue> = []
+  const rest: Value[] = []
+  const add = (v: Value): void => {
+    if (v.kind === 'tensor') tensors.push(traced ? (v.trace ?? v) : v)
+    else if (v.kind === 'tuple' || v.kind === 'list') v.items.forEach(add)
+    else if (v.kind !== 'none') rest.push(v)
+  }
+  values.forEach(add)
+  void span
+  return { tensors, rest }
+}
+
+/** A submodule's outputs as PyTorch returns them: `(output, (h_n, c_n))` for `nn.LSTM`, `(output, weights or None)` for attention. */
+function moduleResult(node: ModuleNode, outputs: Tensor[]): Value {
+  if (node.type === 'LSTM' && outputs.length === 3) return tuple([wrap(outputs[0]!), tuple([wrap(outputs[1]!), wrap(outputs[2]!)])])
+  if (node.type === 'MultiheadAttention') return tuple([wrap(outputs[0]!), outputs[1] ? wrap(outputs[1]) : NONE])
+  return outputs.length === 1 ? wrap(outputs[0]!) : tuple(outputs.map(wrap))
+}
+
+/**
+ * `module(…)`: during a traced forward, the submodule runs through the trace (`ctx.run`); while the
+ * model is being built (a constructor that runs a layer on `torch.zeros(…)` to find a size), the
+ * module is traced on its own, on the CPU profile, and only the output shapes are kept.
+ */
+export function callModule(it: Interpreter, node: ModuleNode, args: readonly ArgValue[], span: SourceSpan): Value {
+  const positional = args.filter((a) => a.name === undefined).map((a) => a.value)
+  const options: Record<string, unknown> = {}
+  for (const a of args) if (a.name !== undefined) options[a.name] = a.value.kind === 'tensor' ? (a.value.trace ?? a.value) : a.value.kind === 'bool' ? a.value.value : a.value.kind === 'none' ? null : a.value.kind === 'int' ? Number(a.value.value) : a.value.kind === 'float' ? a.value.value : a.value
+  const state = traces.get(it)?.at(-1)
+  if (state && state.stack.length === 1 && state.stack[0] === node && callPlans.has(node)) {
+    // `m(...)` inside a call expression: the model's own forward, already on the trace's stack.
+    return it.call(it.getattr({ kind: 'module', module: node }, 'forward', span), [...args], span)
+  }
+  if (state && state.stack.length > 0) {
+    const parent = state.stack.at(-1)!
+    const name = pathWithin(parent, node)
+    if (name === undefined) throw new NnsizeError('unsupported', `Calling \`${node.type}\`, which is not a submodule of \`${parent.type}\`, in forward is not supported yet.`, { span })
+    const t: TraceOps = { it, ctx: state.ctx }
+    const { tensors, rest } = inputTensors(positional, span, false)
+    if (rest.length > 0) throw new NnsizeError('unsupported', `Calling \`${node.type}\` with arguments other than tensors (${rest.map((v) => v.kind).join(', ')}) is not supported yet in forward.`, { span })
+    for (const [key, v] of Object.entries(options)) if (v instanceof TensorValue) options[key] = traceOf(t, v)
+    const outputs = state.ctx.run(node, (tensors as TensorValue[]).map((v) => traceOf(t, v)), name, options)
+    return moduleResult(node, outputs)
+  }
+  const { tensors, rest } = inputTensors(positional, span, false)
+  if (rest.length > 0 || tensors.length === 0) {
+    throw new NnsizeError('unsupported', `Calling \`${node.type}\` while the model is being built is supported only on tensors (\`torch.zeros(…)\`).`, { span })
+  }
+  const specs = (tensors as TensorValue[]).map((t) => ({ shape: [...t.shape], dtype: t.dtype }))
+  const result = traceForward(node, specs, 'cpu')
+  const outputs = result.outputs.map((t) => new TensorValue([...t.shape], t.dtype))
+  return outputs.length === 1 ? outputs[0]! : tuple(outputs)
+}
+
+/** A result's structure as Python shows it, tensors as `T`: `T`, `(T, None)`, `(T, (T, T))`, `[T, T]`, `{'logits': T}`. */
+function structureOf(value: Value): string {
+  switch (value.kind) {
+    case 'tensor':
+      return 'T'
+    case 'none':
+      return 'None'
+    case 'tuple':
+      return value.items.length === 1 ? `(${structureOf(value.items[0]!)},)` : `(${value.items.map(structureOf).join(', ')})`
+    case 'list':
+      return `[${value.items.map(structureOf).join(', ')}]`
+    case 'dict':
+      return `{${value.entries.map(([k, v]) => `${k.kind === 'str' ? `'${k.value}'` : k.kind}: ${structureOf(v)}`).join(', ')}}`
+    default:
+      return value.kind
+  }
+}
+
+/** The structure of the output of the last forward traced from `root` (see {@link traceWithCall}). */
+export function outputStructure(root: ModuleNode): string | undefined {
+  return structures.get(root)
+}
+
+/**
+ * Runs `trace` (a forward trace of `root`) with the model called as `call` says instead of `m(*x)`: an expression
+ * over `m`, the model, and `x`, the list of input tensors (`m(x[0], m.init_hidden(4))`). Tensors it makes are not
+ * inputs. The model must be one built from Python classes.
+ */
+export function traceWithCall<T>(root: ModuleNode, call: string, trace: () => T): T {
+  if (!root.layer || !interpreters.has(root.layer)) {
+    throw new NnsizeError('option', `A call expression (\`${call.slice(0, 60)}\`) needs a model defined by a Python class with a \`forward\`, and \`${root.type}\` is not one: give the input alone.`)
+  }
+  let expr: Expr
+  try {
+    expr = parseExpression(call)
+  } catch (error) {
+    throw locate(error, { start: 0, end: call.length, file: callFile })
+  }
+  callPlans.set(root, expr)
+  try {
+    return trace()
+  } finally {
+    callPlans.delete(root)
+  }
+}

@@ -1,0 +1,283 @@
+import type { SourceSpan } from '../errors.js'
+import { NnsizeError } from '../errors.js'
+import * as ops from '../forward/ops/index.js'
+import type { Tensor } from '../forward/trace.js'
+import { raise } from './exceptions.js'
+import { setStrides, stridesOf, viewStrides } from './layout.js'
+import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
+import type { TraceOps } from './tensor-methods.js'
+import { wrapDimension } from './tensor.js'
+import { tuple, typeName } from './values.js'
+import type { ArgValue, Value } from './values.js'
+
+/**
+ * `torch.nn.functional` in a traced `forward`: each function binds its arguments as Python does and runs the
+ * kernel of `forward/ops/` that the `nn` layer of the same name runs.
+ */
+
+/** Binds call arguments to parameter names, positional first, as Python would. */
+function bind(name: string, args: readonly ArgValue[], params: readonly string[], span: SourceSpan): Map<string, Value> {
+  const out = new Map<string, Value>()
+  let position = 0
+  for (const a of args) {
+    if (a.name === undefined) {
+      const p = params[position++]
+      if (p === undefined) raise('TypeError', 'too-many-arguments', `\`F.${name}\` takes at most ${params.length} arguments.`, span)
+      out.set(p, a.value)
+    } else {
+      if (!params.includes(a.name)) raise('TypeError', 'unknown-argument', `\`F.${name}\` has no argument \`${a.name}\`.`, a.span)
+      out.set(a.name, a.value)
+    }
+  }
+  return out
+}
+
+class Args {
+  constructor(
+    readonly t: TraceOps,
+    readonly fn: string,
+    readonly values: Map<string, Value>,
+    readonly span: SourceSpan,
+  ) {}
+  has(name: string): boolean {
+    const v = this.values.get(name)
+    return v !== undefined && v.kind !== 'none'
+  }
+  tensor(name: string): Tensor {
+    const v = this.values.get(name)
+    if (v?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`F.${this.fn}\` needs a tensor \`${name}\`, got ${v ? typeName(v) : 'nothing'}.`, this.span)
+    return traceOf(this.t, v)
+  }
+  optionalTensor(name: string): Tensor | null {
+    return this.has(name) ? this.tensor(name) : null
+  }
+  number(name: string, fallback: number): number {
+    const v = this.values.get(name)
+    if (v === undefined || v.kind === 'none') return fallback
+    if (v.kind === 'int') return Number(v.value)
+    if (v.kind === 'float') return v.value
+    if (v.kind === 'bool') return v.value ? 1 : 0
+    return raise('TypeError', 'argument-type', `\`${name}\` of \`F.${this.fn}\` must be a number, got ${typeName(v)}.`, this.span)
+  }
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.values.get(name)
+    return v === undefined || v.kind === 'none' ? fallback : this.t.it.truthy(v, this.span)
+  }
+  str(name: string, fallback: string): string {
+    const v = this.values.get(name)
+    if (v === undefined || v.kind === 'none') return fallback
+    if (v.kind !== 'str') return raise('TypeError', 'argument-type', `\`${name}\` of \`F.${this.fn}\` must be a string, got ${typeName(v)}.`, this.span)
+    return v.value
+  }
+  /** An int or a tuple of ints, repeated to `n` values. */
+  ints(name: string, n: number, fallback: readonly number[] | undefined): number[] {
+    const v = this.values.get(name)
+    if (v === undefined || v.kind === 'none') {
+      if (fallback === undefined) return raise('TypeError', 'missing-argument', `\`F.${this.fn}\` needs \`${name}\`.`, this.span)
+      return [...fallback]
+    }
+    const items = v.kind === 'tuple' || v.kind === 'list' ? v.items : Array<Value>(n).fill(v)
+    return items.map((x) => (x.kind === 'int' ? Number(x.value) : raise('TypeError', 'argument-type', `\`${name}\` of \`F.${this.fn}\` must be ints.`, this.span)))
+  }
+  intsOrNull(name: string): number[] | null {
+    const v = this.values.get(name)
+    if (v === undefined || v.kind === 'none') return null
+    const items = v.kind === 'tuple' || v.kind === 'list' ? v.items : [v]
+    return items.map((x) => (x.kind === 'int' ? Number(x.value) : x.kind === 'float' ? x.value : raise('TypeError', 'argument-type', `\`${name}\` of \`F.${this.fn}\` must be numbers.`, this.span)))
+  }
+}
+
+const activations: Record<string, { params: string[]; run: (t: TraceOps, x: Tensor, inplace: boolean) => Tensor }> = {
+  relu: { params: ['input', 'inplace'], run: (t, x, inplace) => ops.relu(t.ctx, x, { inplace }) },
+  relu6: { params: ['input', 'inplace'], run: (t, x, inplace) => ops.relu6(t.ctx, x, { inplace }) },
+  hardtanh: { params: ['input', 'min_val', 'max_val', 'inplace'], run: (t, x, inplace) => ops.hardtanh(t.ctx, x, { inplace }) },
+  leaky_relu: { params: ['input', 'negative_slope', 'inplace'], run: (t, x, inplace) => ops.leakyRelu(t.ctx, x, { inplace }) },
+  elu: { params: ['input', 'alpha', 'inplace'], run: (t, x, inplace) => ops.elu(t.ctx, x, { inplace }) },
+  selu: { params: ['input', 'inplace'], run: (t, x, inplace) => ops.selu(t.ctx, x, { inplace }) },
+  celu: { params: ['input', 'alpha', 'inplace'], run: (t, x, inplace) => ops.celu(t.ctx, x, { inplace }) },
+  silu: { params: ['input', 'inplace'], run: (t, x, inplace) => ops.silu(t.ctx, x, { inplace }) },
+  mish: { params: ['input', 'inplace'], run: (t, x, inplace) => ops.mish(t.ctx, x, { inplace }) },
+  hardsigmoid: { params: ['input', 'inplace'], run: (t, x, inplace) => ops.hardsigmoid(t.ctx, x, { inplace }) },
+  hardswish: { params: ['input', 'inplace'], run: (t, x, inplace) => ops.hardswish(t.ctx, x, { inplace }) },
+  threshold: { params: ['input', 'threshold', 'value', 'inplace'], run: (t, x, inplace) => ops.threshold(t.ctx, x, { inplace }) },
+  gelu: { params: ['input', 'approximate'], run: (t, x) => ops.gelu(t.ctx, x) },
+  sigmoid: { params: ['input'], run: (t, x) => ops.sigmoid(t.ctx, x) },
+  tanh: { params: ['input'], run: (t, x) => ops.tanh(t.ctx, x) },
+  softplus: { params: ['input', 'beta', 'threshold'], run: (t, x) => ops.softplus(t.ctx, x) },
+  hardshrink: { params: ['input', 'lambd'], run: (t, x) => ops.hardshrink(t.ctx, x) },
+  softshrink: { params: ['input', 'lambd'], run: (t, x) => ops.softshrink(t.ctx, x) },
+  tanhshrink: { params: ['input'], run: (t, x) => ops.tanhshrink(t.ctx, x) },
+  softsign: { params: ['input'], run: (t, x) => ops.softsign(t.ctx, x) },
+  logsigmoid: { params: ['input'], run: (t, x) => ops.logsigmoid(t.ctx, x) },
+}
+
+function reduction(a: Args): ops.Reduction {
+  const r = a.str('reduction', 'mean')
+  if (r !== 'none' && r !== 'mean' && r !== 'sum') return raise('ValueError', 'argument-value', `\`${r}\` is not a valid value for reduction: use \`mean\`, \`sum\` or \`none\`.`, a.span)
+  return r
+}
+
+type Functional = (a: Args) => Tensor | Tensor[]
+
+const pools = (dims: number): Record<string, { params: string[]; run: Functional }> => ({
+  [`max_pool${dims}d`]: {
+    params: ['input', 'kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode', 'return_indices'],
+    run: (a) => {
+      const kernel = a.ints('kernel_size', dims, undefined)
+      const w = { kernel, stride: a.ints('stride', dims, kernel), padding: a.ints('padding', dims, Array(dims).fill(0)), dilation: a.ints('dilation', dims, Array(dims).fill(1)), ceilMode: a.bool('ceil_mode', false) }
+      const { values, indices } = ops.maxPool(a.t.ctx, a.tensor('input'), dims, w)
+      return a.bool('return_indices', false) ? [values, indices] : values
+    },
+  },
+  [`avg_pool${dims}d`]: {
+    params: ['input', 'kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad', 'divisor_override'],
+    run: (a) => {
+      const kernel = a.ints('kernel_size', dims, undefined)
+      return ops.avgPool(a.t.ctx, a.tensor('input'), dims, { kernel, stride: a.ints('stride', dims, kernel), padding: a.ints('padding', dims, Array(dims).fill(0)), ceilMode: a.bool('ceil_mode', false) })
+    },
+  },
+  [`adaptive_avg_pool${dims}d`]: {
+    params: ['input', 'output_size'],
+    run: (a) => ops.adaptiveAvgPool(a.t.ctx, a.tensor('input'), dims, a.ints('output_size', dims, undefined)),
+  },
+  [`adaptive_max_pool${dims}d`]: {
+    params: ['input', 'output_size', 'return_indices'],
+    run: (a) => {
+      const { values, indices } = ops.adaptiveMaxPool(a.t.ctx, a.tensor('input'), dims, a.ints('output_size', dims, undefined))
+      return a.bool('return_indices', false) ? [values, indices] : values
+    },
+  },
+  [`conv${dims}d`]: {
+    params: ['input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'groups'],
+    run: (a) => {
+      const pad = a.values.get('padding')
+      const padding = pad?.kind === 'str' ? (pad.value as 'same' | 'valid') : a.ints('padding', dims, Array(dims).fill(0))
+      const [x, weight] = [a.tensor('input'), a.tensor('weight')]
+      if (weight.shape.length !== dims + 2 || (x.shape.length !== dims + 1 && x.shape.length !== dims + 2)) {
+        return raise('RuntimeError', 'shape', `\`F.conv${dims}d\` takes a weight of ${dims + 2} dimensions and an input of ${dims + 1} or ${dims + 2}, got (${weight.shape.join(', ')}) and (${x.shape.join(', ')}).`, a.span)
+      }
+      return ops.conv(a.t.ctx, x, weight, a.optionalTensor('bias'), { stride: a.ints('stride', dims, Array(dims).fill(1)), padding, dilation: a.ints('dilation', dims, Array(dims).fill(1)), groups: a.number('groups', 1) })
+    },
+  },
+})
+
+const functions: Record<string, { params: string[]; run: Functional }> = {
+  ...pools(1),
+  ...pools(2),
+  ...pools(3),
+  softmax: { params: ['input', 'dim', '_stacklevel', 'dtype'], run: (a) => ops.softmax(a.t.ctx, a.tensor('input'), dimOf(a, 'dim')) },
+  log_softmax: { params: ['input', 'dim', '_stacklevel', 'dtype'], run: (a) => ops.logSoftmax(a.t.ctx, a.tensor('input'), dimOf(a, 'dim')) },
+  softmin: { params: ['input', 'dim', '_stacklevel', 'dtype'], run: (a) => ops.softmin(a.t.ctx, a.tensor('input'), dimOf(a, 'dim')) },
+  dropout: { params: ['input', 'p', 'training', 'inplace'], run: (a) => ops.dropout(a.t.ctx, a.tensor('input'), { p: a.number('p', 0.5), training: a.bool('training', true), inplace: a.bool('inplace', false) }) },
+  dropout1d: { params: ['input', 'p', 'training', 'inplace'], run: (a) => featureDropout(a) },
+  dropout2d: { params: ['input', 'p', 'training', 'inplace'], run: (a) => featureDropout(a) },
+  dropout3d: { params: ['input', 'p', 'training', 'inplace'], run: (a) => featureDropout(a) },
+  alpha_dropout: { params: ['input', 'p', 'training', 'inplace'], run: (a) => ops.alphaDropout(a.t.ctx, a.tensor('input'), { p: a.number('p', 0.5), training: a.bool('training', false) }) },
+  linear: { params: ['input', 'weight', 'bias'], run: (a) => ops.linear(a.t.ctx, a.tensor('input'), a.tensor('weight'), a.optionalTensor('bias')) },
+  embedding: { params: ['input', 'weight', 'padding_idx', 'max_norm', 'norm_type', 'scale_grad_by_freq', 'sparse'], run: (a) => ops.embedding(a.t.ctx, a.tensor('input'), a.tensor('weight')) },
+  layer_norm: { params: ['input', 'normalized_shape', 'weight', 'bias', 'eps'], run: (a) => ops.layerNorm(a.t.ctx, a.tensor('input'), a.ints('normalized_shape', 1, undefined), a.optionalTensor('weight'), a.optionalTensor('bias')) },
+  rms_norm: { params: ['input', 'normalized_shape', 'weight', 'eps'], run: (a) => ops.rmsNorm(a.t.ctx, a.tensor('input'), a.ints('normalized_shape', 1, undefined), a.optionalTensor('weight')) },
+  group_norm: { params: ['input', 'num_groups', 'weight', 'bias', 'eps'], run: (a) => ops.groupNorm(a.t.ctx, a.tensor('input'), a.number('num_groups', 1), a.optionalTensor('weight'), a.optionalTensor('bias')) },
+  glu: { params: ['input', 'dim'], run: (a) => ops.glu(a.t.ctx, a.tensor('input'), dimOf(a, 'dim', -1)) },
+  prelu: { params: ['input', 'weight'], run: (a) => ops.prelu(a.t.ctx, a.tensor('input'), a.tensor('weight')) },
+  scaled_dot_product_attention: {
+    params: ['query', 'key', 'value', 'attn_mask', 'dropout_p', 'is_causal', 'scale', 'enable_gqa'],
+    run: (a) => {
+      if (a.has('attn_mask')) throw new NnsizeError('unsupported', '`F.scaled_dot_product_attention` with an `attn_mask` is not supported yet in forward.', { span: a.span })
+      const [q, k, v] = [a.tensor('query'), a.tensor('key'), a.tensor('value')]
+      const lead = v.shape.slice(0, -2)
+      const valueNeedsCopy = lead.length > 1 && viewStrides(v.shape, stridesOf(v), [lead.reduce((p, d) => p * d, 1), ...v.shape.slice(-2)]) === undefined
+      const dropoutP = a.number('dropout_p', 0)
+      const out = ops.scaledDotProductAttention(a.t.ctx, q, k, v, { dropoutP, valueNeedsCopy })
+      // The CPU flash kernel writes its output as (batch, length, heads, features) and returns it transposed, so
+      // that `out.transpose(1, 2).contiguous()` is free.
+      if (out.shape.length === 4 && ops.attentionKernel(a.t.ctx, q, k, v, dropoutP) === 'flash-cpu') {
+        const [, h, l, e] = out.shape as [number, number, number, number]
+        setStrides(out, [l * h * e, e, h * e, 1])
+      }
+      return out
+    },
+  },
+  cross_entropy: {
+    params: ['input', 'target', 'weight', 'size_average', 'ignore_index', 'reduce', 'reduction', 'label_smoothing'],
+    run: (a) => ops.crossEntropy(a.t.ctx, a.tensor('input'), a.tensor('target'), a.optionalTensor('weight'), reduction(a)),
+  },
+  nll_loss: {
+    params: ['input', 'target', 'weight', 'size_average', 'ignore_index', 'reduce', 'reduction'],
+    run: (a) => ops.nllLoss(a.t.ctx, a.tensor('input'), a.tensor('target'), a.optionalTensor('weight'), reduction(a)),
+  },
+  mse_loss: { params: ['input', 'target', 'size_average', 'reduce', 'reduction', 'weight'], run: (a) => ops.fusedPairLoss(a.t.ctx, a.tensor('input'), a.tensor('target'), reduction(a)) },
+  l1_loss: { params: ['input', 'target', 'size_average', 'reduce', 'reduction'], run: (a) => ops.l1Loss(a.t.ctx, a.tensor('input'), a.tensor('target'), reduction(a)) },
+  binary_cross_entropy: { params: ['input', 'target', 'weight', 'size_average', 'reduce', 'reduction'], run: (a) => ops.fusedPairLoss(a.t.ctx, a.tensor('input'), a.tensor('target'), reduction(a), [a.optionalTensor('weight')]) },
+  binary_cross_entropy_with_logits: { params: ['input', 'target', 'weight', 'size_average', 'reduce', 'reduction', 'pos_weight'], run: (a) => ops.fusedPairLoss(a.t.ctx, a.tensor('input'), a.tensor('target'), reduction(a), [a.optionalTensor('weight'), a.optionalTensor('pos_weight')]) },
+  pad: {
+    params: ['input', 'pad', 'mode', 'value'],
+    run: (a) => {
+      const mode = a.str('mode', 'constant')
+      if (mode !== 'constant' && mode !== 'reflect' && mode !== 'replicate' && mode !== 'circular') return raise('ValueError', 'argument-value', `Padding mode \`${mode}\` is not one of \`constant\`, \`reflect\`, \`replicate\`, \`circular\`.`, a.span)
+      const x = a.tensor('input')
+      const padding = a.ints('pad', 1, undefined)
+      if (padding.length % 2 !== 0 || padding.length > 2 * x.shape.length) {
+        return raise('ValueError', 'argument-value', `Padding length must be divisible by 2 and at most twice the input's ${x.shape.length} dimensions, got ${padding.length} values.`, a.span)
+      }
+      return ops.pad(a.t.ctx, x, padding, mode)
+    },
+  },
+  interpolate: {
+    params: ['input', 'size', 'scale_factor', 'mode', 'align_corners', 'recompute_scale_factor', 'antialias'],
+    run: (a) => {
+      const mode = a.str('mode', 'nearest')
+      if (!(ops.interpolateModes as readonly string[]).includes(mode)) return raise('ValueError', 'argument-value', `\`${mode}\` is not an interpolation mode.`, a.span)
+      const size = a.intsOrNull('size')
+      const scale = a.intsOrNull('scale_factor')
+      const one = (v: number[] | null): number | number[] | null => (v === null ? null : a.values.get(v === size ? 'size' : 'scale_factor')?.kind === 'tuple' || a.values.get(v === size ? 'size' : 'scale_factor')?.kind === 'list' ? v : v[0]!)
+      const alignCorners = a.has('align_corners') ? a.bool('align_corners', false) : null
+      const recompute = a.has('recompute_scale_factor') ? a.bool('recompute_scale_factor', false) : null
+      return ops.interpolate(a.t.ctx, a.tensor('input'), { size: one(size), scaleFactor: one(scale), mode: mode as ops.InterpolateMode, alignCorners, recomputeScaleFactor: recompute })
+    },
+  },
+  normalize: {
+    params: ['input', 'p', 'dim', 'eps', 'out'],
+    run: (a) => {
+      // `x / x.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(x)`: the norm keeps its input and result,
+      // `clamp_min` its input, the division both operands.
+      const x = a.tensor('input')
+      const dim = wrapDimension(a.number('dim', 1), x.shape.length, a.span)
+      const reduced = x.shape.map((d, i) => (i === dim ? 1 : d))
+      const norm = ops.result(a.t.ctx, reduced, x.dtype, [x])
+      ops.saveIf(a.t.ctx, x.requiresGrad, x, norm)
+      const clamped = ops.result(a.t.ctx, reduced, x.dtype, [norm])
+      ops.saveIf(a.t.ctx, x.requiresGrad, norm)
+      const expanded = viewOf(a.t, clamped, x.shape, reduced.map((d, i) => (d === 1 && x.shape[i] !== 1 ? 0 : 1)))
+      return ops.div(a.t.ctx, x, expanded)
+    },
+  },
+}
+
+function featureDropout(a: Args): Tensor {
+  const x = a.tensor('input')
+  return ops.featureDropout(a.t.ctx, x, x.shape, { p: a.number('p', 0.5), training: a.bool('training', true), inplace: a.bool('inplace', false) })
+}
+
+function dimOf(a: Args, name: string, fallback?: number): number {
+  const x = a.tensor(a.values.has('input') ? 'input' : 'query')
+  if (!a.has(name)) {
+    if (fallback === undefined) return raise('TypeError', 'missing-argument', `\`F.${a.fn}\` needs \`${name}\` (the implicit choice is deprecated in PyTorch).`, a.span)
+    return wrapDimension(fallback, x.shape.length, a.span)
+  }
+  return wrapDimension(a.number(name, 0), x.shape.length, a.span)
+}
+
+/** Runs `F.<name>` on traced values; undefined when nnsize has no rule for it. */
+export function forwardFunctional(t: TraceOps, name: string, args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+  const activation = activations[name]
+  if (activation) {
+    const a = new Args(t, name, bind(name, args, activation.params, span), span)
+    return wrapTensor(activation.run(t, a.tensor('input'), a.bool('inplace', false)))
+  }
+  const f = functions[name]
+  if (!f) return undefined
+  const out = f.run(new Args(t, name, bind(name, args, f.params, span), span))
+  return Array.isArray(out) ? tuple(out.map(wrapTensor)) : wrapTensor(out)
+}
+

@@ -1,0 +1,212 @@
+import { NnsizeError } from '../errors.js'
+import type { SourceSpan } from '../errors.js'
+import { parse } from '../python/parse.js'
+import type { Import, ImportFrom, Module } from '../python/ast.js'
+import { locate, PyError } from './exceptions.js'
+import { dictGetString } from './hash.js'
+import type { Interpreter } from './interpreter.js'
+import { storeName } from './names.js'
+import type { Frame } from './scope.js'
+import { libraryModule } from './modules/index.js'
+import { quoted, str } from './values.js'
+import type { PyModuleValue, Value } from './values.js'
+
+/** A program's files, by path relative to the top of what was given (`models/resnet.py`). */
+export type ProgramFiles = ReadonlyMap<string, string>
+
+/** Normalises a path: forward slashes, no `./`, no leading slash. */
+export function normalizePath(path: string): string {
+  const parts: string[] = []
+  for (const part of path.replace(/\\/g, '/').split('/')) {
+    if (part === '' || part === '.') continue
+    if (part === '..') parts.pop()
+    else parts.push(part)
+  }
+  return parts.join('/')
+}
+
+/**
+ * Imports as `python -c "import <module>"` does from `root`: the program's files first (a module
+ * `a.b` is `root/a/b.py` or the package `root/a/b/__init__.py`; a folder without `__init__.py` is a
+ * namespace package), then the libraries nnsize models (`torch`, `math`, …). Anything else is a
+ * placeholder that raises only when the model's construction uses it. Nothing outside the given
+ * files is ever read.
+ */
+export class Importer {
+  /** Imported modules by dotted name (`sys.modules`). */
+  readonly modules = new Map<string, Value>()
+  private readonly folders = new Set<string>()
+  private readonly parsed = new Map<string, Module>()
+
+  constructor(
+    readonly files: ProgramFiles,
+    /** The folder (relative to the files' top, `''` for the top) first on the module path. */
+    readonly root: string,
+  ) {
+    for (const path of files.keys()) {
+      const parts = path.split('/')
+      for (let i = 1; i < parts.length; i++) this.folders.add(parts.slice(0, i).join('/'))
+    }
+  }
+
+  /** The file of a module name, if the program has it: `{ path, package }`. */
+  locate(name: string): { path: string | undefined; isPackage: boolean } | undefined {
+    const base = [this.root, ...name.split('.')].filter((p) => p !== '').join('/')
+    if (this.files.has(`${base}.py`)) return { path: `${base}.py`, isPackage: false }
+    if (this.files.has(`${base}/__init__.py`)) return { path: `${base}/__init__.py`, isPackage: true }
+    if (this.folders.has(base)) return { path: undefined, isPackage: true }
+    return undefined
+  }
+
+  /** The dotted module name of a file under the root (`models/resnet.py` → `resnet` with root `models`). */
+  moduleNameOf(path: string): string {
+    const prefix = this.root === '' ? '' : `${this.root}/`
+    if (prefix !== '' && !path.startsWith(prefix)) {
+      throw new NnsizeError('import', `\`${path}\` is not inside the import root \`${this.root}\`.`)
+    }
+    const rel = path.slice(prefix.length).replace(/\.py$/, '')
+    return rel.replace(/\/__init__$/, '').split('/').join('.')
+  }
+
+  /** Parses a file once. */
+  parseFile(path: string): Module {
+    let tree = this.parsed.get(path)
+    if (!tree) {
+      try {
+        tree = parse(this.files.get(path)!)
+      } catch (error) {
+        throw locate(error, { start: 0, end: 0, file: path })
+      }
+      this.parsed.set(path, tree)
+    }
+    return tree
+  }
+}
+
+/** Runs a file of the program as the module `name` (its `__name__`), registering it first so that circular imports see it. */
+export function runModule(it: Interpreter, name: string, path: string, isPackage: boolean): PyModuleValue {
+  const globals = new Map<string, Value>()
+  const module: PyModuleValue = { kind: 'pymodule', name, file: path, globals }
+  globals.set('__name__', str(name))
+  globals.set('__file__', str(path))
+  globals.set('__package__', str(isPackage ? name : name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : ''))
+  it.importer.modules.set(name, module)
+  try {
+    const tree = it.importer.parseFile(path)
+    it.exec(tree.body, it.moduleFrame(globals, path, name))
+  } catch (error) {
+    it.importer.modules.delete(name)
+    throw error
+  }
+  return module
+}
+
+/** Imports one module by its full dotted name (its parents first), as `importlib.import_module` does. */
+export function importModule(it: Interpreter, name: string, span: SourceSpan): Value {
+  const known = it.importer.modules.get(name)
+  if (known) return known
+  const dot = name.lastIndexOf('.')
+  const parent = dot < 0 ? undefined : importModule(it, name.slice(0, dot), span)
+  if (parent && parent.kind === 'placeholder') return placeholderChild(it, parent, name)
+  const found = it.importer.locate(name)
+  let module: Value
+  if (found && found.path !== undefined) module = runModule(it, name, found.path, found.isPackage)
+  else if (found) {
+    module = { kind: 'pymodule', name, file: undefined, globals: new Map([['__name__', str(name)], ['__package__', str(name)]]) }
+    it.importer.modules.set(name, module)
+  } else {
+    const library = parent && parent.kind === 'namespace' ? (Object.hasOwn(parent.members, name.slice(dot + 1)) ? parent.members[name.slice(dot + 1)] : undefined) ?? libraryModule(name) : libraryModule(name)
+    module = library ?? { kind: 'placeholder', name, reason: { type: 'import', module: name, span } }
+    it.importer.modules.set(name, module)
+  }
+  if (parent && parent.kind === 'pymodule') parent.globals.set(name.slice(dot + 1), module)
+  return module
+}
+
+function placeholderChild(it: Interpreter, parent: Extract<Value, { kind: 'placeholder' }>, name: string): Value {
+  const module: Value = { kind: 'placeholder', name, reason: parent.reason }
+  it.importer.modules.set(name, module)
+  return module
+}
+
+/** `import a.b.c` (binds `a`) and `import a.b.c as d` (binds the module `a.b.c`). */
+export function importModules(it: Interpreter, stmt: Import, frame: Frame): void {
+  for (const alias of stmt.names) {
+    const span = it.span(alias, frame)
+    const module = importModule(it, alias.name, span)
+    // `import numpy as np`: messages name what the program wrote (`np.prod`).
+    if (alias.asname) storeName(it, alias.asname, module.kind === 'placeholder' ? { ...module, name: alias.asname } : module, frame, alias)
+    else {
+      const top = alias.name.split('.')[0]!
+      storeName(it, top, it.importer.modules.get(top) ?? module, frame, alias)
+    }
+  }
+}
+
+/** The package a relative import starts from: the importing module's package, `level - 1` levels up. */
+function resolveRelative(it: Interpreter, stmt: ImportFrom, frame: Frame): string {
+  const base = stmt.module ?? ''
+  if (stmt.level === 0) return base
+  const pkgValue = frame.globals.get('__package__')
+  const pkg = pkgValue?.kind === 'str' ? pkgValue.value : ''
+  const span = it.span(stmt, frame)
+  if (pkg === '') throw new PyError('import', 'ImportError', 'Attempted relative import with no known parent package: the main file is not inside a package under the import root (give `root`).', span)
+  const parts = pkg.split('.')
+  if (stmt.level - 1 >= parts.length) throw new PyError('import', 'ImportError', 'Attempted relative import beyond the top-level package.', span)
+  const anchor = parts.slice(0, parts.length - (stmt.level - 1)).join('.')
+  return base === '' ? anchor : `${anchor}.${base}`
+}
+
+/** `from module import a, b as c` and `from module import *` (honouring `__all__`). */
+export function importFrom(it: Interpreter, stmt: ImportFrom, frame: Frame): void {
+  const span = it.span(stmt, frame)
+  const name = resolveRelative(it, stmt, frame)
+  if (name === '__future__') return
+  const module = importModule(it, name, span)
+  for (const alias of stmt.names) {
+    const aliasSpan = it.span(alias, frame)
+    if (alias.name === '*') {
+      starImport(it, module, frame, aliasSpan)
+      continue
+    }
+    let value = module.kind === 'placeholder' ? undefined : it.findattr(module, alias.name, aliasSpan)
+    if (value === undefined && (module.kind === 'pymodule' || module.kind === 'namespace')) {
+      // A submodule not imported yet (`from models import resnet`).
+      const sub = `${name}.${alias.name}`
+      if (module.kind === 'namespace' || it.importer.locate(sub)) value = importModule(it, sub, aliasSpan)
+    }
+    if (value === undefined && module.kind === 'placeholder') value = { kind: 'placeholder', name: `${module.name}.${alias.name}`, reason: module.reason }
+    if (value === undefined) {
+      throw new PyError('import', 'ImportError', `Cannot import name ${quoted(alias.name)} from ${quoted(name)}${module.kind === 'pymodule' && module.file ? ` (${module.file})` : ''}.`, aliasSpan)
+    }
+    storeName(it, alias.asname ?? alias.name, value, frame, alias)
+  }
+}
+
+function starImport(it: Interpreter, module: Value, frame: Frame, span: SourceSpan): void {
+  switch (module.kind) {
+    case 'pymodule': {
+      const all = module.globals.get('__all__')
+      if (all && (all.kind === 'list' || all.kind === 'tuple')) {
+        for (const item of all.items) {
+          if (item.kind !== 'str') continue
+          const v = module.globals.get(item.value) ?? (it.importer.locate(`${module.name}.${item.value}`) ? importModule(it, `${module.name}.${item.value}`, span) : undefined)
+          if (v === undefined) throw new PyError('unknown-attribute', 'AttributeError', `Module \`${module.name}\` has no attribute \`${item.value}\` named in its \`__all__\`.`, span)
+          storeName(it, item.value, v, frame, span)
+        }
+        return
+      }
+      for (const [k, v] of module.globals) if (!k.startsWith('_')) storeName(it, k, v, frame, span)
+      return
+    }
+    case 'namespace':
+      for (const k of Object.keys(module.members)) if (!k.startsWith('_')) storeName(it, k, module.members[k]!, frame, span)
+      return
+    case 'placeholder':
+      // Names from a module nnsize does not read cannot be listed; a name the program then uses is unknown.
+      return
+    default:
+      void dictGetString
+      throw new NnsizeError('import', `\`from ${module.kind} import *\` is not supported.`, { span })
+  }
+}

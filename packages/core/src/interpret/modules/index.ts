@@ -1,0 +1,72 @@
+import { layers } from '../../layers/index.js'
+import { modelCollections, onModelCollections } from '../collections.js'
+import { registerDefinitions } from '../nn-module.js'
+import type { Value } from '../values.js'
+import { namespace } from '../values.js'
+import { abcNamespace } from './abc.js'
+import { collectionsNamespace } from './collections.js'
+import { copyNamespace } from './copy.js'
+import { dataclassesNamespace } from './dataclasses.js'
+import { einopsNamespace } from './einops.js'
+import { functoolsNamespace } from './functools.js'
+import { inspectNamespace } from './inspect.js'
+import { itertoolsNamespace } from './itertools.js'
+import { mathNamespace } from './math.js'
+import { torchNamespace } from './torch.js'
+import { torchvisionModule } from './torchvision.js'
+import { timmModule } from './timm.js'
+import { typingNamespace } from './typing.js'
+import { warningsNamespace } from './warnings.js'
+
+/** How each library module nnsize models is made: once, on first import. */
+const builders: Record<string, () => Value | undefined> = {
+  torch: () => torchNamespace(layers, []),
+  torchvision: () => {
+    const collections = modelCollections()
+    return collections && torchvisionModule(collections).torchvision
+  },
+  timm: () => (modelCollections() ? timmModule() : undefined),
+  math: mathNamespace,
+  collections: collectionsNamespace,
+  functools: functoolsNamespace,
+  typing: () => typingNamespace('typing'),
+  typing_extensions: () => typingNamespace('typing_extensions'),
+  dataclasses: dataclassesNamespace,
+  itertools: itertoolsNamespace,
+  inspect: inspectNamespace,
+  einops: einopsNamespace,
+  copy: copyNamespace,
+  abc: abcNamespace,
+  warnings: warningsNamespace,
+  __future__: () => namespace('__future__', {}, (name) => ({ kind: 'typehint', name })),
+}
+
+const made = new Map<string, Value>()
+
+onModelCollections(() => {
+  const collections = modelCollections()!
+  registerDefinitions(collections.models)
+  made.delete('torchvision')
+  made.delete('timm')
+})
+
+/**
+ * A library module by dotted name (`torch.nn.functional`), or undefined when nnsize does not model
+ * it. Submodules are the members of their parents (`torch.nn` is `torch`'s `nn`).
+ */
+export function libraryModule(name: string): Value | undefined {
+  const [top, ...rest] = name.split('.')
+  const builder = Object.hasOwn(builders, top!) ? builders[top!] : undefined
+  if (!builder) return undefined
+  let value = made.get(top!)
+  if (!value) {
+    value = builder()
+    if (!value) return undefined
+    made.set(top!, value)
+  }
+  for (const part of rest) {
+    if (value.kind !== 'namespace' || !Object.hasOwn(value.members, part)) return undefined
+    value = value.members[part]!
+  }
+  return value
+}

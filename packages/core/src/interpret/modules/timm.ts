@@ -1,0 +1,23 @@
+import { modelCollections } from '../collections.js'
+import { layerLookup } from '../nn-module.js'
+import type { Interpreter } from '../interpreter.js'
+import { NONE, namespace, native } from '../values.js'
+import type { CallableValue, NamespaceValue, Value } from '../values.js'
+
+const perRun = new WeakMap<Interpreter, Value>()
+
+/**
+ * `timm` (`create_model`, `list_models`, `list_modules`, also under `timm.models`): the zoo's namespace, made for
+ * each run with the interpreter's layer lookup and module budget.
+ */
+export function timmModule(): NamespaceValue {
+  const member = (name: string): CallableValue =>
+    native(`timm.${name}`, (args, span, it) => {
+      let ns = perRun.get(it!)
+      if (!ns) perRun.set(it!, (ns = modelCollections()!.timm(layerLookup, it!.budget)))
+      const fn = ns.kind === 'namespace' ? ns.members[name] : undefined
+      return fn?.kind === 'callable' ? fn.invoke(args, span, it) : NONE
+    })
+  const members = { create_model: member('create_model'), list_models: member('list_models'), list_modules: member('list_modules') }
+  return namespace('timm', { ...members, models: namespace('timm.models', members) })
+}

@@ -1,0 +1,137 @@
+import { NnsizeError } from '../../errors.js'
+import type { LayerDefinition } from '../../layers/define-layer.js'
+import { dtypeAliases, dtypeBytes } from '../../tensor/dtype.js'
+import type { DType } from '../../tensor/dtype.js'
+import { makeClass } from '../classes.js'
+import type { PyClass } from '../classes.js'
+import { raise } from '../exceptions.js'
+import { newDict } from '../hash.js'
+import { defaultFloat, legacyTensorConstructor, sizesOf, torchTensorFunctions } from '../tensor.js'
+import { deviceClass, dtypeClass, objectClass, tensorClass } from '../types.js'
+import { FALSE, NONE, TRUE, float, int, namespace, native, str, tuple, typeName } from '../values.js'
+import type { NamespaceValue, Value } from '../values.js'
+import { nnNamespace } from './nn.js'
+
+/** A context manager that changes nothing nnsize models (`torch.no_grad()`), also usable as a decorator with or without parentheses. */
+function harmlessContext(name: string): PyClass {
+  const cls = makeClass(name, [objectClass], {
+    module: 'torch',
+    native: {
+      subclassable: false,
+      call: (args) => {
+        const only = args.length === 1 && args[0]!.name === undefined ? args[0]!.value : undefined
+        // `@torch.no_grad` without parentheses decorates the function directly.
+        if (only && (only.kind === 'function' || only.kind === 'method' || only.kind === 'callable')) return only
+        return { kind: 'instance', cls, dict: newDict() }
+      },
+    },
+  })
+  cls.dict.set('__enter__', native(`${name}.__enter__`, () => NONE, { binds: true }))
+  cls.dict.set('__exit__', native(`${name}.__exit__`, () => FALSE, { binds: true }))
+  cls.dict.set('__call__', native(`${name}.__call__`, (args) => args[1]?.value ?? NONE, { binds: true }))
+  return cls
+}
+
+/** A decorator that returns what it decorates (`torch.jit.script`, `torch.compile`), with or without arguments. */
+function identityDecorator(name: string): Value {
+  return native(name, (args) => {
+    const first = args[0]
+    if (first && first.name === undefined && (first.value.kind === 'function' || first.value.kind === 'class' || first.value.kind === 'module' || first.value.kind === 'method')) return first.value
+    return native(name, (inner) => inner[0]?.value ?? NONE)
+  })
+}
+
+/** `torch.finfo(dtype)`: the limits of a floating-point dtype. */
+function finfo(dtype: DType): Value {
+  const table: Partial<Record<DType, [number, number, number]>> = {
+    float32: [1.1920928955078125e-7, 3.4028234663852886e38, 1.1754943508222875e-38],
+    float64: [2.220446049250313e-16, 1.7976931348623157e308, 2.2250738585072014e-308],
+    float16: [0.0009765625, 65504, 6.103515625e-5],
+    bfloat16: [0.0078125, 3.3895313892515355e38, 1.1754943508222875e-38],
+  }
+  const limits = table[dtype]
+  if (!limits) return NONE
+  const [eps, max, tiny] = limits
+  return namespace(`torch.finfo(${dtype})`, { eps: float(eps), max: float(max), min: float(-max), tiny: float(tiny), smallest_normal: float(tiny), bits: int(dtypeBytes[dtype] * 8), dtype: str(dtype) })
+}
+
+/** `torch`: dtypes, tensor factories and functions, `nn`, and harmless settings. */
+export function torchNamespace(layers: readonly LayerDefinition[], models: readonly LayerDefinition[]): NamespaceValue {
+  const members: Record<string, Value> = { ...torchTensorFunctions() }
+  for (const [alias, dtype] of Object.entries(dtypeAliases)) members[alias] = { kind: 'dtype', dtype }
+  members['nn'] = nnNamespace(layers, models)
+  tensorClass.native = { subclassable: false, call: (args, span, it) => legacyTensorConstructor('Tensor', defaultFloat)(args, span, it) }
+  members['Tensor'] = tensorClass.value
+  const legacy: Array<[string, DType]> = [
+    ['FloatTensor', 'float32'],
+    ['DoubleTensor', 'float64'],
+    ['HalfTensor', 'float16'],
+    ['BFloat16Tensor', 'bfloat16'],
+    ['LongTensor', 'int64'],
+    ['IntTensor', 'int32'],
+    ['ShortTensor', 'int16'],
+    ['CharTensor', 'int8'],
+    ['ByteTensor', 'uint8'],
+    ['BoolTensor', 'bool'],
+  ]
+  for (const [name, dtype] of legacy) members[name] = native(`torch.${name}`, legacyTensorConstructor(name, dtype))
+  members['Size'] = native('torch.Size', (args, span) => tuple(sizesOf(args.length === 0 ? [tuple([])] : args.map((a) => a.value), span).map((d) => int(d))))
+  deviceClass.native = {
+    subclassable: false,
+    call: (args, span) => {
+      const first = args[0]?.value ?? args.find((a) => a.name === 'type')?.value
+      if (first?.kind === 'device') return first
+      if (first?.kind === 'int') return { kind: 'device', name: `cuda:${first.value}` }
+      if (first?.kind !== 'str') return raise('TypeError', 'argument-type', "`torch.device` needs a string such as `'cuda'`.", span)
+      const index = args[1]?.value
+      return { kind: 'device', name: index?.kind === 'int' ? `${first.value}:${index.value}` : first.value }
+    },
+  }
+  members['device'] = deviceClass.value
+  members['dtype'] = dtypeClass.value
+  for (const name of ['no_grad', 'enable_grad', 'inference_mode', 'set_grad_enabled', 'autocast']) members[name] = harmlessContext(name).value
+  members['manual_seed'] = native('torch.manual_seed', () => NONE)
+  members['seed'] = native('torch.seed', () => int(0))
+  members['set_printoptions'] = native('torch.set_printoptions', () => NONE)
+  members['set_float32_matmul_precision'] = native('torch.set_float32_matmul_precision', () => NONE)
+  members['use_deterministic_algorithms'] = native('torch.use_deterministic_algorithms', () => NONE)
+  members['set_num_threads'] = native('torch.set_num_threads', () => NONE)
+  members['get_default_dtype'] = native('torch.get_default_dtype', () => ({ kind: 'dtype', dtype: defaultFloat }))
+  members['set_default_dtype'] = native('torch.set_default_dtype', (args, span) => {
+    const d = args[0]?.value
+    if (d?.kind === 'dtype' && d.dtype === defaultFloat) return NONE
+    throw new NnsizeError('unsupported', `\`torch.set_default_dtype\` with a dtype other than float32 is not supported yet${d ? ` (got ${d.kind === 'dtype' ? `torch.${d.dtype}` : typeName(d)})` : ''}.`, { span })
+  })
+  members['finfo'] = native('torch.finfo', (args, span) => {
+    const d = args[0]?.value
+    if (d === undefined) return finfo(defaultFloat)
+    if (d.kind !== 'dtype') return raise('TypeError', 'argument-type', '`torch.finfo` takes a floating-point dtype.', span)
+    const info = finfo(d.dtype)
+    return info.kind === 'none' ? raise('TypeError', 'argument-type', `\`torch.finfo\` takes a floating-point dtype, got torch.${d.dtype}.`, span) : info
+  })
+  members['compile'] = identityDecorator('torch.compile')
+  members['jit'] = namespace('torch.jit', {
+    script: identityDecorator('torch.jit.script'),
+    ignore: identityDecorator('torch.jit.ignore'),
+    unused: identityDecorator('torch.jit.unused'),
+    export: identityDecorator('torch.jit.export'),
+    is_scripting: native('torch.jit.is_scripting', () => FALSE),
+    is_tracing: native('torch.jit.is_tracing', () => FALSE),
+    Final: { kind: 'typehint', name: 'Final' },
+  })
+  members['cuda'] = namespace('torch.cuda', {
+    is_available: native('torch.cuda.is_available', () => FALSE),
+    device_count: native('torch.cuda.device_count', () => int(0)),
+    is_bf16_supported: native('torch.cuda.is_bf16_supported', () => FALSE),
+    manual_seed: native('torch.cuda.manual_seed', () => NONE),
+    manual_seed_all: native('torch.cuda.manual_seed_all', () => NONE),
+  })
+  members['inf'] = float(Infinity)
+  members['nan'] = float(Number.NaN)
+  members['pi'] = float(Math.PI)
+  members['e'] = float(Math.E)
+  members['__version__'] = str('2.13.0')
+  members['is_grad_enabled'] = native('torch.is_grad_enabled', () => TRUE)
+  members['is_autocast_enabled'] = native('torch.is_autocast_enabled', () => FALSE)
+  return namespace('torch', members)
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../analyze.js'
+import { failure, python } from '../../test/interpret.js'
+
+const names = (source: string): string[] => analyze(source).tensors.map((t) => `${t.name}:${t.shape.join('x')}:${t.dtype}`)
+
+describe('nn.Module semantics, as PyTorch', () => {
+  it('registers parameters, buffers and submodules in assignment order; reassignment keeps the place', () => {
+    const source = `
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.b = nn.Linear(2, 2)
+        self.register_buffer("steps", torch.zeros((), dtype=torch.long))
+        self.a = nn.Parameter(torch.ones(3))
+        self.b = nn.Linear(2, 4)
+        self.extra = None
+        self.gate = nn.Parameter(torch.zeros(1), requires_grad=False)
+Net()`
+    // `named_parameters()` lists a module's own parameters before its children's.
+    expect(names(source)).toEqual(['a:3:float32', 'gate:1:float32', 'b.weight:4x2:float32', 'b.bias:4:float32', 'steps::int64'])
+    const r = analyze(source)
+    expect(r.params.frozen).toBe(1n)
+    expect(r.modules.map((m) => m.path)).toEqual(['', 'b'])
+  })
+
+  it('None placeholders, register_parameter, add_module and non-persistent buffers', () => {
+    const r = analyze(`
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_parameter("bias", None)
+        self.add_module("proj", nn.Linear(2, 2, bias=False))
+        self.register_buffer("mask", torch.ones(4, 4).tril(), persistent=False)
+        self.register_buffer("nothing", None)
+        self.head = None
+M()`)
+    expect(r.tensors.map((t) => [t.name, t.kind, t.persistent])).toEqual([
+      ['proj.weight', 'parameter', true],
+      ['mask', 'buffer', false],
+    ])
+  })
+
+  it('ties weights by assignment (counted once, listed under the first name)', () => {
+    const r = analyze(`
+class LM(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(100, 8)
+        self.head = nn.Linear(8, 100, bias=False)
+        self.head.weight = self.embed.weight
+LM()`)
+    expect(r.params.total).toBe(800n)
+    expect(r.tensors.map((t) => t.name)).toEqual(['embed.weight'])
+  })
+
+  it('refuses to assign a plain tensor over a parameter, or a number over a module, as PyTorch does', () => {
+    const tensor = failure(() => analyze('m = nn.Linear(2, 2)\nm.weight = torch.zeros(2, 2)\nm'))
+    expect(tensor.code).toBe('type')
+    expect(tensor.message).toContain('as parameter `weight` (torch.nn.Parameter or None expected)')
+    expect(failure(() => analyze('m = nn.Sequential(nn.ReLU())\nm.add_module("a.b", nn.ReLU())\nm')).code).toBe('argument-value')
+  })
+
+  it('freezes with a loop over parameters, and casts with .double(), .half() and .to()', () => {
+    const r = analyze(`
+m = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+for p in m[0].parameters():
+    p.requires_grad = False
+m.double()`)
+    expect(r.params.frozen).toBe(6n)
+    expect(r.tensors.map((t) => t.dtype)).toEqual(['float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'int64'])
+    expect(analyze('nn.Linear(2, 2).to(torch.float16)').params.bytes).toBe(12n)
+    expect(failure(() => analyze('nn.Linear(2, 2).to(torch.int64)')).message).toContain('only accepts floating point or complex dtypes')
+  })
+
+  it('ModuleList, ModuleDict and Sequential methods: append, extend, insert, +=, indexing, slicing, iteration, len', () => {
+    python(`
+layers = nn.ModuleList()
+layers.append(nn.Linear(1, 1))
+layers.extend([nn.ReLU(), nn.Tanh()])
+layers.insert(1, nn.Identity())
+layers += [nn.GELU()]
+assert len(layers) == 5 and type(layers[1]).__name__ == "Identity" and len(layers[1:3]) == 2
+assert [type(m).__name__ for m in layers] == ["Linear", "Identity", "ReLU", "Tanh", "GELU"]
+del layers[0]
+assert len(layers) == 4 and type(layers[0]).__name__ == "Identity"
+d = nn.ModuleDict({"a": nn.ReLU()})
+d["b"] = nn.Tanh()
+assert list(d.keys()) == ["a", "b"] and "b" in d and len(d) == 2
+s = nn.Sequential(nn.ReLU())
+s.append(nn.Tanh())
+assert len(s + s) == 4 and isinstance(s[-1], nn.Tanh) and len(s[:1]) == 1
+assert not nn.Sequential() and bool(s)
+`)
+  })
+
+  it('ParameterList and ParameterDict wrap tensors into parameters', () => {
+    expect(names('nn.ParameterList([torch.zeros(2), nn.Parameter(torch.ones(3, 3))])')).toEqual(['0:2:float32', '1:3x3:float32'])
+    expect(names('p = nn.ParameterDict({"scale": torch.ones(4)})\np["shift"] = torch.zeros(4)\np')).toEqual(['scale:4:float32', 'shift:4:float32'])
+  })
+
+  it('apply, named_parameters, modules and children iterate in PyTorch order', () => {
+    expect(
+      analyze(`
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+        self.head = nn.Linear(2, 1)
+        self.seen = []
+        self.apply(self._init)
+        self.names = [n for n, _ in self.named_parameters()]
+        self.count = sum(p.numel() for p in self.parameters())
+        assert [type(m).__name__ for m in self.modules()] == ["Net", "Sequential", "Linear", "ReLU", "Linear"]
+        assert [n for n, _ in self.named_children()] == ["body", "head"]
+        assert self.names == ["body.0.weight", "body.0.bias", "head.weight", "head.bias"] and self.count == 9
+        assert self.seen == ["Linear", "ReLU", "Sequential", "Linear", "Net"]
+    def _init(self, m):
+        self.seen.append(type(m).__name__)
+        if isinstance(m, nn.Linear):
+            nn.init.zeros_(m.bias)
+Net()`).params.total,
+    ).toBe(9n)
+  })
+
+  it('reads built-in layers’ arguments back as attributes, and getattr(nn, name) finds layers', () => {
+    python(`
+conv = nn.Conv2d(3, 8, 3, stride=2)
+assert conv.in_channels == 3 and conv.kernel_size == (3, 3) and conv.stride == (2, 2) and conv.bias is not None
+ln = nn.LayerNorm(4)
+assert ln.eps == 1e-05 and ln.normalized_shape == (4,)
+rnn = getattr(nn, "GRU")(4, 8, 2)
+assert rnn.hidden_size == 8 and rnn.num_layers == 2 and isinstance(rnn, nn.GRU) and isinstance(rnn, nn.Module)
+`)
+  })
+
+  it('subclasses of built-in layers build the layer into themselves, and may replace its submodules', () => {
+    const r = analyze(`
+class Model(nn.Transformer):
+    def __init__(self, d):
+        super(Model, self).__init__(d_model=d, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=8)
+        self.decoder = nn.Linear(d, 3)
+Model(4)`)
+    expect(r.module).toBe('Model')
+    expect(r.modules.filter((m) => m.depth === 1).map((m) => `${m.path}:${m.type}`)).toEqual(['encoder:TransformerEncoder', 'decoder:Linear'])
+    const seq = analyze('class Stack(nn.Sequential):\n    def __init__(self, n):\n        super().__init__(*[nn.Linear(2, 2) for _ in range(n)])\nStack(3)')
+    expect(seq.module).toBe('Stack')
+    expect(seq.params.total).toBe(18n)
+  })
+
+  it('copies modules with copy.deepcopy, keeping sharing inside the copy', () => {
+    const r = analyze(`
+import copy
+block = nn.Linear(4, 4)
+pair = nn.Sequential(block, block)
+nn.ModuleList([copy.deepcopy(pair) for _ in range(3)])`)
+    expect(r.params.total).toBe(60n)
+  })
+
+  it('a module called while being built is traced for its output shape', () => {
+    python(`
+features = nn.Sequential(nn.Conv2d(1, 4, 3), nn.MaxPool2d(2), nn.Flatten())
+n = features(torch.zeros(1, 1, 10, 10)).shape[1]
+assert n == 64
+`)
+  })
+})

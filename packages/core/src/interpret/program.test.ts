@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest'
+import { analyze, buildModule } from '../analyze.js'
+import { failure, files } from '../../test/interpret.js'
+
+const errorOf = (source: string) => failure(() => analyze(source))
+
+describe('expressions (what nnsize read before model files, unchanged)', () => {
+  it('resolves nn.X, torch.nn.X and bare X to the same layer', () => {
+    for (const source of ['nn.Linear(3, 4)', 'torch.nn.Linear(3, 4)', 'Linear(3, 4)']) expect(analyze(source).params.total).toBe(16n)
+  })
+
+  it('shares one module repeated with [m] * n and counts it once', () => {
+    const r = analyze('nn.Sequential(*[nn.Linear(10, 10)] * 3)')
+    expect(r.params.total).toBe(110n)
+    expect(r.tensors.map((t) => t.name)).toEqual(['0.weight', '0.bias'])
+  })
+
+  it('makes n separate modules with a comprehension', () => {
+    const r = analyze('nn.Sequential(*[nn.Linear(10, 10) for _ in range(3)])')
+    expect(r.params.total).toBe(330n)
+    expect(r.tensors.map((t) => t.name)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '2.weight', '2.bias'])
+  })
+
+  it('keeps object identity across assignments', () => {
+    const r = analyze('block = nn.Linear(4, 4)\nnn.Sequential(block, nn.ReLU(), block)')
+    expect(r.params.total).toBe(20n)
+    expect(r.modules.map((m) => m.path)).toEqual(['', '0', '1'])
+  })
+
+  it('freezes with requires_grad_(False), also through a shared module', () => {
+    const r = analyze('b = nn.Linear(4, 4)\nnn.Sequential(b.requires_grad_(False), nn.Linear(4, 2))')
+    expect([r.params.total, r.params.trainable, r.params.frozen]).toEqual([30n, 10n, 20n])
+    expect(r.tensors.filter((t) => !t.trainable).map((t) => t.name)).toEqual(['0.weight', '0.bias'])
+  })
+
+  it('casts parameters with .half(), .to(torch.bfloat16) and dtype=', () => {
+    expect(analyze('nn.Linear(4, 4).half()').params.bytes).toBe(40n)
+    expect(analyze('nn.Linear(4, 4).to(torch.bfloat16)').params.bytes).toBe(40n)
+    expect(analyze('nn.Linear(4, 4, dtype=torch.float64)').params.bytes).toBe(160n)
+  })
+
+  it('evaluates integer arithmetic exactly, with Python floor division', () => {
+    expect(analyze('nn.Linear(2 ** 3 * 4, 7 // 2 + -1 % 3)').tensors[0]!.shape).toEqual([5, 32])
+  })
+
+  it('unpacks *args and **kwargs', () => {
+    expect(analyze('args = [3, 4]\nnn.Linear(*args, **{"bias": False})').params.total).toBe(12n)
+  })
+
+  it('indexes Sequential, ModuleList and attributes of modules', () => {
+    expect(analyze('m = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 4))\nm[-1]').params.total).toBe(16n)
+    expect(analyze('m = nn.ModuleDict({"a": nn.Linear(2, 3)})\nm.a').params.total).toBe(9n)
+  })
+
+  it('names children from an OrderedDict', () => {
+    const r = analyze('nn.Sequential(OrderedDict([("fc", nn.Linear(2, 3)), ("act", nn.ReLU())]))')
+    expect(r.tensors.map((t) => t.name)).toEqual(['fc.weight', 'fc.bias'])
+  })
+
+  it('suggests the layer for a misspelt name, pointing at it', () => {
+    const e = errorOf('nn.Conv2D(1, 2, 3)')
+    expect(e.code).toBe('unknown-attribute')
+    expect(e.message).toBe('`nn` has no attribute `Conv2D`. Did you mean `Conv2d`?')
+    expect(e.suggestions[0]).toBe('Conv2d')
+    expect(e.span).toEqual({ start: 3, end: 9 })
+  })
+
+  it('suggests the keyword for a misspelt argument', () => {
+    const e = errorOf('nn.Conv2d(1, 2, kernal_size=3)')
+    expect(e.code).toBe('unknown-argument')
+    expect(e.message).toContain('Did you mean `kernel_size`?')
+    expect(e.span).toEqual({ start: 16, end: 29 })
+  })
+
+  it('refuses names it does not know instead of running them', () => {
+    const e = errorOf('os.system("rm -rf /")')
+    expect(e.code).toBe('unknown-name')
+    expect(e.message).toContain('`os` is not defined')
+  })
+
+  it('refuses library functions it does not model, and introspection of objects', () => {
+    // Before, `torch.load` was an unknown attribute; now it is a library function nnsize says it does not support.
+    const load = errorOf('torch.load("x")')
+    expect(load.code).toBe('unsupported')
+    expect(load.message).toBe('`torch.load` is not supported yet.')
+    expect(errorOf('nn.Linear(2, 3).__class__.__subclasses__()').code).toBe('unknown-attribute')
+    expect(errorOf('eval("nn.ReLU()")').code).toBe('unsupported')
+  })
+
+  it('requires the result to be a module', () => {
+    const e = errorOf('x = 3\nx')
+    expect(e.code).toBe('type')
+    expect(e.message).toContain('must end with a module')
+    expect(errorOf('nn.Linear').message).toContain('Call it')
+  })
+
+  it('bounds list repetition and the arguments of one call', () => {
+    expect(errorOf('nn.Sequential(*[nn.ReLU()] * 10 ** 9)').code).toBe('limit')
+    expect(errorOf('nn.Sequential(*[nn.ReLU() for _ in range(10 ** 9)])').message).toBe('The model has more than 100,000 modules, the limit.')
+  })
+
+  it('bounds huge powers before computing them', () => {
+    expect(errorOf('nn.Linear(10 ** 100000, 1)').code).toBe('int-too-large')
+  })
+
+  it('reports division by zero', () => {
+    expect(errorOf('nn.Linear(1 // 0, 1)').message).toContain('division by zero')
+  })
+
+  it('keeps comprehension variables local', () => {
+    expect(errorOf('[nn.Linear(i + 1, 1) for i in range(2)]\nnn.Linear(i, 1)').code).toBe('unknown-name')
+  })
+
+  it('builds module trees without analysis', () => {
+    expect(buildModule('nn.ModuleList([nn.ReLU(), nn.ReLU()])').children.size).toBe(2)
+  })
+
+  it('calls a bare torchvision builder with its defaults', () => {
+    expect(analyze('resnet18').module).toBe('ResNet')
+  })
+
+  it('reads JavaScript object names as ordinary Python names', () => {
+    expect(analyze('constructor = nn.ReLU()\n__proto__ = [constructor]\ntoString = {"valueOf": 1}\nnn.Sequential(*__proto__)').module).toBe('Sequential')
+    expect(analyze('hasOwnProperty = 3\nnn.Linear(hasOwnProperty, 2)').params.total).toBe(8n)
+  })
+
+  it('runs a whole model file pasted as one text, building its one class that needs no arguments', () => {
+    const source = ['import torch.nn as nn', 'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.fc = nn.Linear(4, 2)', "if __name__ == '__main__':", '    raise SystemExit(train())'].join('\n')
+    const r = analyze(source)
+    expect(r.module).toBe('Net')
+    expect(r.params.total).toBe(10n)
+  })
+})
+
+describe('programs of files', () => {
+  const resnet = [
+    'import torch.nn as nn',
+    'from .blocks import Block',
+    'class Net(nn.Module):',
+    '    def __init__(self, width=4, depth=2):',
+    '        super(Net, self).__init__()',
+    '        self.blocks = nn.Sequential(*[Block(width) for _ in range(depth)])',
+    'def small():',
+    '    return Net(2, 1)',
+  ].join('\n')
+  const blocks = ['import torch.nn as nn', '__all__ = ["Block"]', 'class Block(nn.Module):', '    def __init__(self, n):', '        super().__init__()', '        self.fc = nn.Linear(n, n)', 'class Hidden(nn.Module):', '    pass'].join('\n')
+
+  it('imports relative modules within the main file’s package and evaluates the entry in its namespace', () => {
+    const r = files({ 'models/resnet.py': resnet, 'models/blocks.py': blocks }, 'models/resnet.py', 'small()')
+    expect(r.module).toBe('Net')
+    expect(r.tensors.map((t) => t.name)).toEqual(['blocks.0.fc.weight', 'blocks.0.fc.bias'])
+    expect(r.program?.main).toBe('models/resnet.py')
+  })
+
+  it('builds the one module class that needs no arguments when there is no entry', () => {
+    const r = files({ 'models/resnet.py': resnet, 'models/blocks.py': blocks }, 'models/resnet.py')
+    expect(r.module).toBe('Net')
+    expect(r.params.total).toBe(40n)
+  })
+
+  it('honours __all__ in a star import, and packages by their folders', () => {
+    const main = 'from models.blocks import *\nimport models.blocks as b\nassert b.Block is Block\nmodel = Block(3)'
+    const r = files({ 'main.py': main, 'models/blocks.py': blocks }, 'main.py')
+    expect(r.params.total).toBe(12n)
+    const e = failure(() => files({ 'main.py': 'from models.blocks import *\nHidden()', 'models/blocks.py': blocks }, 'main.py', 'Hidden()'))
+    expect(e.code).toBe('unknown-name')
+  })
+
+  it('resolves imports from the root, as python -c "import main" from that folder', () => {
+    const main = 'from train import make\nnet = make()'
+    const train = 'import torch.nn as nn\ndef make():\n    return nn.Linear(2, 2)'
+    expect(files({ 'app/main.py': main, 'app/train.py': train }, 'app/main.py', undefined, 'app').params.total).toBe(6n)
+    // From the top, `train` is not a module: Python fails the same way, and so the import is a placeholder that fails when used.
+    expect(failure(() => files({ 'app/main.py': main, 'app/train.py': train }, 'app/main.py')).code).toBe('unsupported')
+  })
+
+  it('lists the candidates when several classes could be built, and gives an entry example', () => {
+    const two = 'import torch.nn as nn\nclass A(nn.Module):\n    pass\nclass B(nn.Module):\n    def __init__(self, n=2):\n        super().__init__()'
+    const e = failure(() => files({ 'm.py': two }, 'm.py'))
+    expect(e.message).toBe('`m.py` defines several nn.Module classes that can be built without arguments: `A`, `B`. Choose one with an entry such as `A()`.')
+    const needs = failure(() => files({ 'm.py': 'import torch.nn as nn\nclass A(nn.Module):\n    def __init__(self, n):\n        super().__init__()' }, 'm.py'))
+    expect(needs.message).toContain('which needs constructor arguments: give an entry such as `A(...)`')
+  })
+
+  it('points errors at the file, line and column they come from', () => {
+    const e = failure(() => files({ 'models/net.py': 'import torch.nn as nn\ndef f():\n    return nn.Linear(3)', 'main.py': 'from models.net import f\nm = f()' }, 'main.py'))
+    expect(e.code).toBe('missing-argument')
+    expect(e.span?.file).toBe('models/net.py')
+    const syntax = failure(() => files({ 'main.py': 'import helper\nm = helper.make()', 'helper.py': 'def make(:\n    pass' }, 'main.py'))
+    expect(syntax.code).toBe('syntax')
+    expect(syntax.span?.file).toBe('helper.py')
+    const entry = failure(() => files({ 'main.py': 'import torch.nn as nn' }, 'main.py', 'nn.Linear(2'))
+    expect(entry.span?.file).toBe('<entry>')
+  })
+
+  it('skips what only runs as a script, and unknown imports until construction uses them', () => {
+    const script = [
+      'import argparse, numpy as np',
+      'import torch.nn as nn',
+      'parser = argparse.ArgumentParser()',
+      "parser.add_argument('--lr', type=float, default=0.1)",
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(2, 2)',
+      "if __name__ == '__main__':",
+      '    args = parser.parse_args()',
+      '    np.random.seed(args.seed)',
+    ].join('\n')
+    expect(files({ 'main.py': script }, 'main.py').params.total).toBe(6n)
+    const uses = failure(() => files({ 'main.py': 'import numpy as np\nimport torch.nn as nn\nm = nn.Linear(np.prod([2, 3]), 1)' }, 'main.py'))
+    expect(uses.code).toBe('unsupported')
+    expect(uses.message).toContain('`np.prod()` comes from `numpy`, which nnsize does not read')
+    expect(uses.span?.file).toBe('main.py')
+  })
+
+  it('never reads outside the given files: a relative import of a missing file is an error', () => {
+    const e = failure(() => files({ 'pkg/a.py': 'from .missing import x' }, 'pkg/a.py', 'x'))
+    expect(e.code).toBe('unsupported')
+    const beyond = failure(() => files({ 'a.py': 'from . import b' }, 'a.py', 'b'))
+    expect(beyond.code).toBe('import')
+  })
+})

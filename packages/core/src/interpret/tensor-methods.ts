@@ -1,0 +1,576 @@
+import type { SourceSpan } from '../errors.js'
+import { NnsizeError } from '../errors.js'
+import * as ops from '../forward/ops/index.js'
+import type { Operand } from '../forward/ops/index.js'
+import type { ForwardContext, Storage, Tensor } from '../forward/trace.js'
+import type { TensorDef } from '../model/module.js'
+import type { CmpOperator, Operator, UnaryOperator } from '../python/ast.js'
+import { dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
+import { numel } from '../tensor/shape.js'
+import { raise } from './exceptions.js'
+import type { Interpreter } from './interpreter.js'
+import { contiguousStrides, isContiguous, setStrides, stridesOf, viewStrides } from './layout.js'
+import { sliceIndices } from './subscript.js'
+import { isTensorOp, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, torchTensorFunctions, wrapDimension } from './tensor.js'
+import { NONE, TensorValue, tuple } from './values.js'
+import type { ArgValue, CallableValue, Value } from './values.js'
+
+/**
+ * Tensor operations in a traced `forward`: `torch.*` functions, tensor methods, operators and indexing on
+ * values that carry the trace's tensors. Shapes and dtypes come from the interpreter's own rules (the same
+ * ones that answer while a model is built); storage, views and what autograd saves come from the kernels
+ * of `forward/ops/`, so that a model written as a class gives the figures of the same layers in `nn.Sequential`.
+ */
+export interface TraceOps {
+  readonly it: Interpreter
+  readonly ctx: ForwardContext
+}
+
+const stateTensors = new WeakMap<TensorDef, Tensor>()
+const constants = new WeakMap<TensorValue, Tensor>()
+let stateIds = -1
+
+/**
+ * The trace tensor of a value: its own, a parameter's or buffer's (never counted as an activation), or, for a
+ * tensor the forward made from constants (`torch.arange(T)`, `torch.zeros(...)`), a new storage of its size.
+ */
+export function traceOf(t: TraceOps, v: TensorValue): Tensor {
+  if (v.trace) return v.trace
+  if (v.def) {
+    let s = stateTensors.get(v.def)
+    if (!s || s.dtype !== v.def.dtype || s.shape.length !== v.def.shape.length || s.shape.some((d, i) => d !== v.def!.shape[i])) {
+      const def = v.def
+      const storage: Storage = { id: stateIds--, bytes: numel(def.shape) * BigInt(dtypeBytes[def.dtype]), origin: 'state', allocatedAt: 0, lastUse: 0 }
+      s = { shape: [...def.shape], dtype: def.dtype, storage, requiresGrad: def.kind === 'parameter' && def.requiresGrad }
+      stateTensors.set(def, s)
+    }
+    return s
+  }
+  let c = constants.get(v)
+  if (!c || c.shape.length !== v.shape.length || c.shape.some((d, i) => d !== v.shape[i]) || c.dtype !== v.dtype) {
+    c = t.ctx.tensor(v.shape, v.dtype, v.requiresGrad && isFloatingDType(v.dtype))
+    constants.set(v, c)
+  }
+  return c
+}
+
+/** A trace tensor as an interpreter value. */
+export function wrapTensor(t: Tensor): TensorValue {
+  return new TensorValue([...t.shape], t.dtype, t.requiresGrad, undefined, t)
+}
+
+/** A value as a kernel operand: a trace tensor, or a Python number (`{ int }` for ints, as type promotion needs). */
+export function operandOf(t: TraceOps, v: Value, span: SourceSpan): Operand {
+  if (v.kind === 'tensor') return traceOf(t, v)
+  if (v.kind === 'int') return { int: v.value }
+  if (v.kind === 'bool') return { int: v.value ? 1 : 0 }
+  if (v.kind === 'float') return v.value
+  return raise('TypeError', 'argument-type', `Expected a tensor or a number, got ${v.kind}.`, span)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes and dtypes: the interpreter's rules on copies of the operands without their trace.
+
+interface Stripped {
+  value: Value
+  originals: Map<TensorValue, TensorValue>
+}
+
+function strip(values: readonly Value[]): { values: Value[]; originals: Map<TensorValue, TensorValue> } {
+  const originals = new Map<TensorValue, TensorValue>()
+  const one = (v: Value): Value => {
+    if (v.kind === 'tensor') {
+      const copy = new TensorValue([...v.shape], v.dtype, v.requiresGrad)
+      originals.set(copy, v)
+      return copy
+    }
+    if (v.kind === 'tuple') return tuple(v.items.map(one))
+    if (v.kind === 'list') return { kind: 'list', items: v.items.map(one) }
+    return v
+  }
+  return { values: values.map(one), originals }
+}
+
+const binaryOperators: Record<string, Operator> = { add: 'Add', sub: 'Sub', mul: 'Mult', div: 'Div', floor_divide: 'FloorDiv', remainder: 'Mod', pow: 'Pow', matmul: 'MatMult', bitwise_and: 'BitAnd', bitwise_or: 'BitOr', bitwise_xor: 'BitXor' }
+const compareOperators: Record<string, CmpOperator> = { eq: 'Eq', noteq: 'NotEq', lt: 'Lt', lte: 'LtE', gt: 'Gt', gte: 'GtE' }
+const unaryOperators: Record<string, UnaryOperator> = { neg: 'USub', bitwise_not: 'Invert', positive: 'UAdd' }
+
+/** Which form of an operation the hook was called for. */
+type Form = 'binary' | 'inplace-binary' | 'compare' | 'unary' | 'getitem' | 'setitem' | 'function' | 'method'
+
+function formOf(name: string, operands: readonly Value[], args: readonly ArgValue[]): Form {
+  if (name === '__getitem__') return 'getitem'
+  if (name === '__setitem__') return 'setitem'
+  if (args.length === 0 && operands.length === 2) {
+    if (Object.hasOwn(binaryOperators, name)) return 'binary'
+    if (name.endsWith('_') && Object.hasOwn(binaryOperators, name.slice(0, -1))) return 'inplace-binary'
+    if (Object.hasOwn(compareOperators, name)) return 'compare'
+  }
+  if (args.length === 0 && operands.length === 1 && Object.hasOwn(unaryOperators, name)) return 'unary'
+  if (name === 'cat' || name === 'stack' || name === 'where' || name === 'view_as_complex' || name === 'view_as_real') return 'function'
+  return 'method'
+}
+
+let torchFunctions: Record<string, Value> | undefined
+
+/** The result the interpreter's shape rules give, on copies of the operands without their trace. */
+function shapeResult(it: Interpreter, name: string, form: Form, operands: readonly Value[], args: readonly ArgValue[], span: SourceSpan): Stripped {
+  const { values, originals } = strip([...operands, ...args.map((a) => a.value)])
+  const ops = values.slice(0, operands.length)
+  const stripArgs = args.map((a, i) => ({ ...a, value: values[operands.length + i]! }))
+  let value: Value
+  switch (form) {
+    case 'binary':
+      value = tensorBinary(it, binaryOperators[name]!, ops[0]!, ops[1]!, span)
+      break
+    case 'inplace-binary':
+      value = tensorBinary(it, binaryOperators[name.slice(0, -1)]!, ops[0]!, ops[1]!, span, true)
+      break
+    case 'compare':
+      value = tensorCompare(it, compareOperators[name]!, ops[0]!, ops[1]!, span)
+      break
+    case 'unary':
+      value = tensorUnary(it, unaryOperators[name]!, ops[0] as TensorValue, span)
+      break
+    case 'getitem':
+      value = tensorGetItem(it, ops[0] as TensorValue, ops[1]!, span)
+      break
+    case 'setitem':
+      tensorSetItem(it, ops[0] as TensorValue, ops[1]!, ops[2]!, span)
+      value = NONE
+      break
+    case 'function': {
+      torchFunctions ??= torchTensorFunctions()
+      value = (torchFunctions[name] as CallableValue).invoke(stripArgs, span, it)
+      break
+    }
+    case 'method':
+      if (!isTensorOp(name) || ops[0]?.kind !== 'tensor') throw new NnsizeError('unsupported', `\`${name}\` is not supported yet in forward.`, { span })
+      value = tensorOp(it, name, ops[0], stripArgs, span)!
+      break
+  }
+  return { value, originals }
+}
+
+/** The tensors of a result in order. */
+function tensorsIn(v: Value, out: TensorValue[] = []): TensorValue[] {
+  if (v.kind === 'tensor') out.push(v)
+  else if (v.kind === 'tuple' || v.kind === 'list') for (const x of v.items) tensorsIn(x, out)
+  return out
+}
+
+/** Replaces each tensor of `shape` by `make(tensor, index)`, keeping tuples and lists. */
+function rebuild(shape: Value, make: (t: TensorValue, index: number) => Value): Value {
+  let index = 0
+  const one = (v: Value): Value => {
+    if (v.kind === 'tensor') return make(v, index++)
+    if (v.kind === 'tuple') return tuple(v.items.map(one))
+    if (v.kind === 'list') return { kind: 'list', items: v.items.map(one) }
+    return v
+  }
+  return one(shape)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+function permuted<T>(values: readonly T[], order: readonly number[]): T[] {
+  return order.map((i) => values[i]!)
+}
+
+/** A view of `base` with `shape` and `strides`. */
+export function viewOf(t: Pick<TraceOps, 'ctx'>, base: Tensor, shape: readonly number[], strides: readonly number[], dtype = base.dtype, requiresGrad = base.requiresGrad): Tensor {
+  const v = t.ctx.view(base, shape, dtype)
+  const out = requiresGrad === v.requiresGrad ? v : { ...v, requiresGrad }
+  return setStrides(out, strides)
+}
+
+/** `reshape`: a view where the strides allow one, else a contiguous copy (which saves nothing). */
+export function reshapeOf(t: Pick<TraceOps, 'ctx'>, x: Tensor, shape: readonly number[], mustView: boolean, span: SourceSpan): Tensor {
+  const s = viewStrides(x.shape, stridesOf(x), shape)
+  if (s) return viewOf(t, x, shape, s)
+  if (mustView) throw new NnsizeError('shape', `view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces): a \`view\` of a tensor of shape (${x.shape.join(', ')}) as (${shape.join(', ')}) needs a copy. Use \`.reshape(...)\` instead.`, { span })
+  return ops.result(t.ctx, shape, x.dtype, [x])
+}
+
+/** A contiguous tensor with `x`'s values: `x` itself when it is contiguous, else a copy (`contiguous()`, `clone`). */
+export function contiguousOf(t: TraceOps, x: Tensor): Tensor {
+  return isContiguous(x) ? x : ops.result(t.ctx, x.shape, x.dtype, [x])
+}
+
+const reshapeOps = new Set(['view', 'reshape', 'view_as', 'reshape_as', 'flatten', 'unflatten', 'squeeze', 'unsqueeze'])
+const castOps = new Set(['float', 'double', 'half', 'bfloat16', 'long', 'int', 'short', 'byte', 'bool', 'cfloat', 'to', 'type', 'type_as', 'cpu', 'cuda'])
+
+function argAt(args: readonly ArgValue[], position: number, name: string): Value | undefined {
+  const positional = args.filter((a) => a.name === undefined)
+  const v = positional[position]?.value ?? args.find((a) => a.name === name)?.value
+  return v === undefined || v.kind === 'none' ? undefined : v
+}
+
+function intArg(args: readonly ArgValue[], position: number, name: string, fallback: number, span: SourceSpan): number {
+  const v = argAt(args, position, name)
+  if (v === undefined) return fallback
+  if (v.kind === 'int') return Number(v.value)
+  if (v.kind === 'bool') return v.value ? 1 : 0
+  return raise('TypeError', 'argument-type', `\`${name}\` must be an int, got ${v.kind}.`, span)
+}
+
+function boolArg(t: TraceOps, args: readonly ArgValue[], position: number, name: string, fallback: boolean, span: SourceSpan): boolean {
+  const v = argAt(args, position, name)
+  return v === undefined ? fallback : t.it.truthy(v, span)
+}
+
+/** `dim` arguments as wrapped dimensions (all dimensions when absent). */
+function dimsArg(args: readonly ArgValue[], rank: number, span: SourceSpan): number[] {
+  const v = argAt(args, 0, 'dim') ?? argAt(args, 0, 'axis')
+  if (v === undefined) return [...Array(rank).keys()]
+  const list = v.kind === 'tuple' || v.kind === 'list' ? v.items : [v]
+  return list.map((d) => wrapDimension(d, rank, span))
+}
+
+/** The strides of the views `narrow`, `select`, `chunk`, `split`, `unbind` and basic indexing make. */
+function viewOp(t: TraceOps, name: string, x: Tensor, shapes: readonly TensorValue[], args: readonly ArgValue[], span: SourceSpan): Tensor[] | undefined {
+  const xs = stridesOf(x)
+  const rank = x.shape.length
+  switch (name) {
+    case 'transpose':
+    case 'swapaxes': {
+      const a = wrapDimension(intArg(args, 0, 'dim0', 0, span), rank, span)
+      const b = wrapDimension(intArg(args, 1, 'dim1', 0, span), rank, span)
+      const order = [...Array(rank).keys()]
+      order[a] = b
+      order[b] = a
+      return [viewOf(t, x, permuted(x.shape, order), permuted(xs, order))]
+    }
+    case 't': {
+      const order = rank < 2 ? [...Array(rank).keys()] : [1, 0]
+      return [viewOf(t, x, permuted(x.shape, order), permuted(xs, order))]
+    }
+    case 'permute': {
+      const positional = args.filter((a) => a.name === undefined).map((a) => a.value)
+      const dimsValue = positional.length === 1 && (positional[0]!.kind === 'tuple' || positional[0]!.kind === 'list') ? positional[0]!.items : positional.length > 0 ? positional : argAt(args, 0, 'dims')?.kind === 'tuple' || argAt(args, 0, 'dims')?.kind === 'list' ? (argAt(args, 0, 'dims') as { items: Value[] }).items : []
+      const order = dimsValue.map((d) => wrapDimension(d, rank, span))
+      return [viewOf(t, x, permuted(x.shape, order), permuted(xs, order))]
+    }
+    case 'expand':
+    case 'expand_as': {
+      const shape = shapes[0]!.shape
+      const lead = shape.length - rank
+      const strides = shape.map((d, i) => (i < lead ? 0 : x.shape[i - lead] === d ? xs[i - lead]! : 0))
+      return [viewOf(t, x, shape, strides)]
+    }
+    case 'narrow':
+      return [viewOf(t, x, shapes[0]!.shape, xs)]
+    case 'select': {
+      const d = wrapDimension(intArg(args, 0, 'dim', 0, span), rank, span)
+      return [viewOf(t, x, shapes[0]!.shape, xs.filter((_, i) => i !== d))]
+    }
+    case 'chunk':
+    case 'split':
+      return shapes.map((s) => viewOf(t, x, s.shape, xs))
+    case 'unbind': {
+      const d = wrapDimension(intArg(args, 0, 'dim', 0, span), rank, span)
+      return shapes.map((s) => viewOf(t, x, s.shape, xs.filter((_, i) => i !== d)))
+    }
+    default:
+      return undefined
+  }
+}
+
+/** `x[index]`: basic indexing (ints, slices, `None`, `...`) is a view; tensor and list indices copy and save the indices. */
+function getItem(t: TraceOps, x: Tensor, index: Value, shape: TensorValue, span: SourceSpan): Tensor {
+  const items = index.kind === 'tuple' ? index.items : [index]
+  const advanced = items.filter((v) => v.kind === 'tensor' || v.kind === 'list' || (v.kind === 'tuple' && index.kind !== 'tuple'))
+  if (advanced.length === 0) {
+    const xs = stridesOf(x)
+    const used = items.filter((v) => v.kind !== 'none' && v.kind !== 'ellipsis' && v.kind !== 'bool').length
+    const strides: number[] = []
+    let dim = 0
+    for (const v of items) {
+      if (v.kind === 'none' || v.kind === 'bool') strides.push(1)
+      else if (v.kind === 'ellipsis') for (let i = 0; i < x.shape.length - used; i++) strides.push(xs[dim++]!)
+      else if (v.kind === 'slice') strides.push(xs[dim]! * sliceIndices(v, x.shape[dim++]!, span).step)
+      else dim++
+    }
+    while (dim < x.shape.length) strides.push(xs[dim++]!)
+    return viewOf(t, x, shape.shape, strides)
+  }
+  const out = ops.result(t.ctx, shape.shape, x.dtype, [x])
+  // `IndexBackward` keeps the index tensors; a list index becomes a new int64 tensor first.
+  for (const v of advanced) {
+    const idx = v.kind === 'tensor' ? traceOf(t, v) : t.ctx.tensor([listLength(v)], 'int64', false)
+    ops.saveIf(t.ctx, x.requiresGrad, idx)
+  }
+  return out
+}
+
+function listLength(v: Value): number {
+  return v.kind === 'list' || v.kind === 'tuple' ? v.items.length : 1
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels
+
+/** Element-wise ops of one tensor and what they keep (PyTorch's derivatives.yaml). */
+const pointwiseSaves: Record<string, ops.PointwiseSaves> = {
+  exp: 'output',
+  sigmoid: 'output',
+  tanh: 'output',
+  sqrt: 'output',
+  rsqrt: 'output',
+  relu: 'output',
+  reciprocal: 'output',
+  log: 'input',
+  abs: 'input',
+  sin: 'input',
+  cos: 'input',
+  tan: 'output',
+  erf: 'input',
+  square: 'input',
+  neg: 'nothing',
+  negative: 'nothing',
+  positive: 'nothing',
+  sign: 'nothing',
+  floor: 'nothing',
+  ceil: 'nothing',
+  round: 'nothing',
+  trunc: 'nothing',
+  clamp: 'input',
+  clip: 'input',
+  tril: 'nothing',
+  triu: 'nothing',
+  flip: 'nothing',
+  roll: 'nothing',
+  cumsum: 'nothing',
+  nan_to_num: 'nothing',
+}
+
+/** New tensors that keep nothing: results of ops whose gradient needs no saved tensor, or that have none. */
+const freshOps = new Set(['repeat', 'cat', 'concat', 'concatenate', 'stack', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape'])
+
+/** A fresh result tensor of the interpreter's shape and dtype, computed from `inputs`; it keeps nothing. */
+function fresh(t: TraceOps, shape: TensorValue, inputs: readonly Tensor[], requiresGrad = true): Tensor {
+  if (!requiresGrad) {
+    const out = t.ctx.tensor(shape.shape, shape.dtype, false)
+    t.ctx.use(...inputs)
+    return out
+  }
+  return ops.result(t.ctx, shape.shape, shape.dtype, inputs)
+}
+
+/** `a @ b` of two tensors as `torch.matmul` runs it: `mm` for matrices, folded or batched `bmm` above. */
+export function matmulOf(t: TraceOps, a: Tensor, b: Tensor, span: SourceSpan): Tensor {
+  if (a.shape.length < 2 || b.shape.length < 2) {
+    if (a.shape.length === 0 || b.shape.length === 0) throw new NnsizeError('shape', 'Both arguments to matmul need to be at least 1D.', { span })
+    // Vector products: as a matrix product with a dimension of 1 added, then removed.
+    const a2 = a.shape.length === 1 ? viewOf(t, a, [1, a.shape[0]!], [0, stridesOf(a)[0]!]) : a
+    const b2 = b.shape.length === 1 ? viewOf(t, b, [b.shape[0]!, 1], [stridesOf(b)[0]!, 0]) : b
+    const out = matmulOf(t, a2, b2, span)
+    const shape = [...out.shape]
+    if (b.shape.length === 1) shape.pop()
+    if (a.shape.length === 1) shape.splice(shape.length - (b.shape.length === 1 ? 0 : 1), 1)
+    return viewOf(t, out, shape, contiguousStrides(shape))
+  }
+  // A batch by a matrix folds the batch into the rows: `a.reshape(-1, k) @ b`, a copy when `a` is not viewable so.
+  const operand = (x: Tensor, shape: readonly number[]): Tensor => {
+    const s = viewStrides(x.shape, stridesOf(x), shape)
+    return s ? x : ops.result(t.ctx, x.shape, x.dtype, [x])
+  }
+  const k = a.shape.at(-1)!
+  if (b.shape.length === 2) return ops.matmul(t.ctx, operand(a, [numel(a.shape.slice(0, -1)) === 0n ? 0 : Number(numel(a.shape.slice(0, -1))), k]), b)
+  const batch = ops.broadcastShapes(t.ctx, a.shape.slice(0, -2), b.shape.slice(0, -2))
+  const flat = (x: Tensor): Tensor => {
+    const expanded = x.shape.length - 2 === batch.length && x.shape.slice(0, -2).every((d, i) => d === batch[i])
+    return expanded ? operand(x, [Number(numel(batch)), ...x.shape.slice(-2)]) : ops.result(t.ctx, [...batch, ...x.shape.slice(-2)], x.dtype, [x])
+  }
+  return ops.matmul(t.ctx, flat(a), flat(b))
+}
+
+/** `x.masked_fill(mask, value)`: keeps the mask when the gradient of `x` is needed. */
+function maskedFill(t: TraceOps, x: Tensor, mask: Tensor, shape: TensorValue, inplace: boolean): Tensor {
+  const out = inplace ? x : ops.result(t.ctx, shape.shape, shape.dtype, [x])
+  t.ctx.use(mask)
+  ops.saveIf(t.ctx, x.requiresGrad, mask)
+  return out
+}
+
+/** Runs one operation on traced values; undefined hands it back to the caller's "not supported" error. */
+export function forwardTensorOp(t: TraceOps, name: string, operands: readonly Value[], args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+  const form = formOf(name, operands, args)
+  if (form === 'getitem' || form === 'setitem') {
+    const index = operands[1]
+    if (index?.kind === 'tuple' && index.items.filter((v) => v.kind === 'ellipsis').length > 1) raise('IndexError', 'argument-value', 'An index can only have a single ellipsis (`...`).', span)
+  }
+  const { value: shaped, originals } = shapeResult(t.it, name, form, operands, args, span)
+  const outputs = tensorsIn(shaped)
+  if (form === 'setitem') return setItem(t, operands, span)
+  // Results that are no tensor (`x.size()`, `x.dim()`) or that are an operand itself (`x.float()` of a float32 `x`).
+  if (outputs.length === 0) return shaped
+  const self = operands[0]?.kind === 'tensor' ? operands[0] : undefined
+  const x = self ? traceOf(t, self) : undefined
+  if (outputs.length === 1 && originals.has(outputs[0]!) && form !== 'inplace-binary' && name !== 'contiguous' && !name.endsWith('_')) {
+    const original = originals.get(outputs[0]!)!
+    return original.trace ? original : wrapTensor(traceOf(t, original))
+  }
+  const make = (tensors: readonly Tensor[]): Value => rebuild(shaped, (_v, i) => wrapTensor(tensors[i]!))
+  switch (form) {
+    case 'binary':
+    case 'inplace-binary':
+      return make([binary(t, form === 'inplace-binary' ? name.slice(0, -1) : name, operands[0]!, operands[1]!, outputs[0]!, form === 'inplace-binary', span)])
+    case 'compare':
+      return make([fresh(t, outputs[0]!, operands.filter((v): v is TensorValue => v.kind === 'tensor').map((v) => traceOf(t, v)), false)])
+    case 'unary':
+      return make([pointwiseOp(t, name, traceOf(t, operands[0] as TensorValue))])
+    case 'getitem':
+      return make([getItem(t, x!, operands[1]!, outputs[0]!, span)])
+    case 'function':
+      return make([functionOp(t, name, operands, outputs[0]!)])
+    case 'method':
+      return make(method(t, name, x!, args, outputs, span))
+  }
+}
+
+function setItem(t: TraceOps, operands: readonly Value[], span: SourceSpan): Value {
+  // `x[i] = v` writes into `x` (`CopySlices`), which keeps nothing; `v` is read.
+  const value = operands[2]
+  if (value?.kind === 'tensor') t.ctx.use(traceOf(t, value))
+  void span
+  return NONE
+}
+
+function binary(t: TraceOps, name: string, left: Value, right: Value, shape: TensorValue, inplace: boolean, span: SourceSpan): Tensor {
+  const a = operandOf(t, left, span)
+  const b = operandOf(t, right, span)
+  if (inplace) {
+    const target = a as Tensor
+    if (name === 'add' || name === 'sub') return ops.addInPlace(t.ctx, target, b)
+    if ((name === 'mul' || name === 'div') && !ops.isTensor(b)) return ops.addInPlace(t.ctx, target, b)
+    throw new NnsizeError('unsupported', `\`${name}_\` with a tensor operand is not supported yet in forward.`, { span })
+  }
+  switch (name) {
+    case 'add':
+      return retype(t, ops.add(t.ctx, a, b), shape)
+    case 'sub':
+      return retype(t, ops.sub(t.ctx, a, b), shape)
+    case 'mul':
+      return retype(t, ops.mul(t.ctx, a, b), shape)
+    case 'div':
+      return retype(t, ops.div(t.ctx, a, b), shape)
+    case 'pow':
+      if (ops.isTensor(a) && !ops.isTensor(b)) return retype(t, ops.pow(t.ctx, a, typeof b === 'number' ? b : Number(b.int)), shape)
+      throw new NnsizeError('unsupported', '`**` with a tensor exponent is not supported yet in forward.', { span })
+    case 'matmul':
+      return matmulOf(t, a as Tensor, b as Tensor, span)
+    default: {
+      if (freshOps.has(name)) return fresh(t, shape, [a, b].filter(ops.isTensor), false)
+      throw new NnsizeError('unsupported', `\`${name}\` is not supported yet in forward.`, { span })
+    }
+  }
+}
+
+/**
+ * The kernels' dtype is the first tensor's; the interpreter's type promotion decides the result's (`int64 * 0.5`
+ * is float32). A result of another dtype gets a storage of its own size, and keeps what the kernel saved.
+ */
+function retype(t: TraceOps, out: Tensor, shape: TensorValue): Tensor {
+  if (out.dtype === shape.dtype) return out
+  return t.ctx.tensor(out.shape, shape.dtype, out.requiresGrad && isFloatingDType(shape.dtype))
+}
+
+function pointwiseOp(t: TraceOps, name: string, x: Tensor, inplace = false): Tensor {
+  const saves = pointwiseSaves[name] ?? 'nothing'
+  return ops.pointwise(t.ctx, x, saves, { inplace, inplaceSaves: saves === 'output' ? 'result' : 'clone' })
+}
+
+function functionOp(t: TraceOps, name: string, operands: readonly Value[], shape: TensorValue): Tensor {
+  const tensors = operands.filter((v): v is TensorValue => v.kind === 'tensor').map((v) => traceOf(t, v))
+  if (name === 'where') {
+    // `torch.where(cond, x, y)` keeps the condition.
+    const [cond] = tensors
+    const out = fresh(t, shape, tensors.slice(1))
+    if (cond) ops.saveIf(t.ctx, tensors.slice(1).some((x) => x.requiresGrad), cond)
+    return out
+  }
+  return fresh(t, shape, tensors, tensors.some((x) => x.requiresGrad))
+}
+
+function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[], outputs: readonly TensorValue[], span: SourceSpan): Tensor[] {
+  const shape = outputs[0]!
+  if (reshapeOps.has(name)) return [reshapeOf(t, x, shape.shape, name === 'view' || name === 'view_as', span)]
+  const view = viewOp(t, name, x, outputs, args, span)
+  if (view) return view
+  if (name === 'contiguous' || name === 'clone') return [name === 'clone' ? ops.result(t.ctx, x.shape, x.dtype, [x]) : contiguousOf(t, x)]
+  if (name === 'detach') return [viewOf(t, x, x.shape, stridesOf(x), x.dtype, false)]
+  if (castOps.has(name)) return [fresh(t, shape, [x], isFloatingDType(shape.dtype))]
+  if (Object.hasOwn(pointwiseSaves, name)) return [retype(t, pointwiseOp(t, name, x), shape)]
+  if (name.endsWith('_') && Object.hasOwn(pointwiseSaves, name.slice(0, -1))) return [pointwiseOp(t, name.slice(0, -1), x, true)]
+  const tensorArgs = args.map((a) => a.value).filter((v): v is TensorValue => v.kind === 'tensor').map((v) => traceOf(t, v))
+  switch (name) {
+    case 'softmax':
+    case 'log_softmax':
+      return [ops.softmax(t.ctx, x, wrapDimension(intArg(args, 0, 'dim', -1, span), x.shape.length, span))]
+    case 'sum':
+    case 'mean': {
+      const dims = dimsArg(args, x.shape.length, span)
+      const keepdim = boolArg(t, args, 1, 'keepdim', false, span)
+      return [retype(t, (name === 'sum' ? ops.sum : ops.mean)(t.ctx, x, dims, keepdim), shape)]
+    }
+    case 'max':
+    case 'min':
+    case 'amax':
+    case 'amin': {
+      if (tensorArgs.length > 0) {
+        // `torch.max(a, b)`: element-wise, keeps both operands.
+        const out = fresh(t, shape, [x, ...tensorArgs])
+        ops.saveIf(t.ctx, out.requiresGrad, x, ...tensorArgs)
+        return [out]
+      }
+      if (outputs.length === 2) {
+        // `max(dim)`: values and int64 indices; the indices are kept.
+        const values = fresh(t, outputs[0]!, [x])
+        const indices = fresh(t, outputs[1]!, [x], false)
+        ops.saveIf(t.ctx, x.requiresGrad, indices)
+        return [values, indices]
+      }
+      const out = fresh(t, shape, [x])
+      ops.saveIf(t.ctx, x.requiresGrad, x, out)
+      return [out]
+    }
+    case 'masked_fill':
+    case 'masked_fill_': {
+      const mask = argAt(args, 0, 'mask')
+      if (mask?.kind !== 'tensor') return raise('TypeError', 'argument-type', '`masked_fill` needs a mask tensor.', span)
+      return [maskedFill(t, x, traceOf(t, mask), shape, name === 'masked_fill_')]
+    }
+    case 'matmul':
+    case 'mm':
+    case 'spmm':
+    case 'bmm':
+      return [matmulOf(t, x, tensorArgs[0]!, span)]
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow': {
+      const other = argAt(args, 0, name === 'pow' ? 'exponent' : 'other')
+      if (!other) return raise('TypeError', 'missing-argument', `\`${name}\` needs a second operand.`, span)
+      const self = new TensorValue([...x.shape], x.dtype, x.requiresGrad, undefined, x)
+      return [binary(t, name, self, other, shape, false, span)]
+    }
+    case 'add_':
+    case 'sub_':
+    case 'mul_':
+    case 'div_': {
+      const other = argAt(args, 0, 'other')
+      if (!other) return raise('TypeError', 'missing-argument', `\`${name}\` needs a second operand.`, span)
+      const self = new TensorValue([...x.shape], x.dtype, x.requiresGrad, undefined, x)
+      return [binary(t, name.slice(0, -1), self, other, shape, true, span)]
+    }
+    case 'fill_':
+    case 'zero_':
+      return [x]
+    default:
+      if (freshOps.has(name)) return outputs.map((o) => fresh(t, o, [x, ...tensorArgs], false))
+      throw new NnsizeError('unsupported', `\`${name}\` is not supported yet in forward.`, { span })
+  }
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../analyze.js'
+import { failure, python } from '../../test/interpret.js'
+
+describe('tensors while a model is built: shapes and dtypes, never values', () => {
+  it('factories take sizes as arguments, a tuple or size=, with dtype', () => {
+    python(`
+assert torch.zeros(2, 3).shape == (2, 3) and torch.ones((4,)).shape == (4,) and torch.empty(size=(1, 2)).shape == (1, 2)
+assert torch.zeros(2, dtype=torch.long).dtype == torch.int64 and torch.full((2,), 1).dtype == torch.int64 and torch.full((2,), 1.0).dtype == torch.float32
+assert torch.arange(5).dtype == torch.int64 and torch.arange(0, 1, 0.25).shape == (4,) and torch.arange(0, 10, 2, dtype=torch.float).dtype == torch.float32
+assert torch.linspace(0, 1, 7).shape == (7,) and torch.eye(3).shape == (3, 3) and torch.eye(2, 5).shape == (2, 5)
+assert torch.tensor([[1, 2], [3, 4]]).shape == (2, 2) and torch.tensor([1.0, 2]).dtype == torch.float32 and torch.tensor(True).dtype == torch.bool
+assert torch.Tensor(3, 4).shape == (3, 4) and torch.Tensor([1, 2]).dtype == torch.float32 and torch.LongTensor(2).dtype == torch.int64
+assert torch.randn(2, 3).numel() == 6 and torch.zeros(2, 3).size(-1) == 3 and torch.zeros(2, 3).ndim == 2
+`)
+  })
+
+  it('arithmetic broadcasts and promotes dtypes as PyTorch does', () => {
+    python(`
+a = torch.zeros(5, 1)
+b = torch.zeros(4)
+assert (a * b).shape == (5, 4) and (a + 1).dtype == torch.float32
+assert (torch.arange(3) * 2.5).dtype == torch.float32 and (torch.arange(3) / 2).dtype == torch.float32 and (torch.arange(3) // 2).dtype == torch.int64
+assert (torch.zeros(2, dtype=torch.float64) + torch.zeros(2)).dtype == torch.float64
+assert (torch.zeros(2) + torch.tensor(1.0, dtype=torch.float64)).dtype == torch.float32
+assert (torch.zeros(2, 3) @ torch.zeros(3, 4)).shape == (2, 4) and torch.matmul(torch.zeros(7, 2, 3), torch.zeros(3, 5)).shape == (7, 2, 5)
+assert (torch.zeros(3) > 0).dtype == torch.bool and torch.exp(torch.arange(3)).dtype == torch.float32
+`)
+    const e = failure(() => python('torch.zeros(2, 3) + torch.zeros(4)'))
+    expect(e.code).toBe('shape')
+    expect(e.message).toContain('must match the size of tensor b (4) at non-singleton dimension 1')
+  })
+
+  it('shape methods: view with -1, transpose, permute, unsqueeze, squeeze, flatten, expand, repeat, chunk, split, indexing', () => {
+    python(`
+x = torch.zeros(2, 3, 4)
+assert x.view(-1, 4).shape == (6, 4) and x.reshape(2, -1).shape == (2, 12) and x.transpose(0, 2).shape == (4, 3, 2)
+assert x.permute(2, 0, 1).shape == (4, 2, 3) and x.unsqueeze(1).shape == (2, 1, 3, 4) and x[:, :1].squeeze(1).shape == (2, 4)
+assert x.flatten(1).shape == (2, 12) and x[:, :, None].expand(2, 3, 5, 4).shape == (2, 3, 5, 4) and x.repeat(1, 2, 1).shape == (2, 6, 4)
+assert [t.shape for t in x.chunk(2, dim=-1)] == [(2, 3, 2), (2, 3, 2)] and [t.shape for t in x.split([1, 2], dim=1)] == [(2, 1, 4), (2, 2, 4)]
+assert x[0].shape == (3, 4) and x[:, -1, :].shape == (2, 4) and x[:, [-1], :].shape == (2, 1, 4) and x[..., 1::2].shape == (2, 3, 2)
+assert torch.cat([x, x], dim=1).shape == (2, 6, 4) and torch.stack([x, x]).shape == (2, 2, 3, 4) and x.t if False else True
+`)
+    expect(failure(() => python('torch.zeros(2, 3).view(4, 2)')).message).toContain('is invalid for input of size 6')
+  })
+
+  it('builds a sinusoidal positional encoding buffer, with slice assignment', () => {
+    const r = analyze(`
+import math
+d_model, max_len = 8, 50
+pe = torch.zeros(max_len, d_model)
+position = torch.arange(0, max_len, dtype=torch.float).unsqueeze(1)
+div_term = torch.exp(torch.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model))
+pe[:, 0::2] = torch.sin(position * div_term)
+pe[:, 1::2] = torch.cos(position * div_term)
+m = nn.Module()
+m.register_buffer("pe", pe.unsqueeze(0).transpose(0, 1))
+m`)
+    expect(r.tensors.map((t) => [t.name, t.shape, t.dtype])).toEqual([['pe', [50, 1, 8], 'float32']])
+  })
+
+  it('complex tensors: torch.polar gives complex64 (8 bytes per element)', () => {
+    const r = analyze(`
+freqs = 1.0 / (10000.0 ** (torch.arange(0, 8, 2)[: 4].float() / 8))
+t = torch.arange(16)
+freqs = torch.outer(t, freqs).float()
+m = nn.Module()
+m.register_buffer("freqs_cis", torch.polar(torch.ones_like(freqs), freqs))
+m`)
+    expect(r.tensors.map((t) => [t.name, t.shape, t.dtype])).toEqual([['freqs_cis', [16, 4], 'complex64']])
+    expect(r.buffers.bytes).toBe(16n * 4n * 8n)
+  })
+
+  it('values are never known: item() and a tensor in a condition say so', () => {
+    expect(failure(() => python('torch.zeros(1).item()')).code).toBe('unsupported')
+    expect(failure(() => python('if torch.zeros(3):\n    pass')).code).toBe('unsupported')
+  })
+
+  it('nn.init functions check and return their tensor; calculate_gain and fans are computed', () => {
+    python(`
+w = nn.Parameter(torch.empty(4, 3, 2, 2))
+assert nn.init.kaiming_uniform_(w, a=math.sqrt(5)) is w
+fan_in, fan_out = nn.init._calculate_fan_in_and_fan_out(w)
+assert (fan_in, fan_out) == (12, 16) and nn.init.calculate_gain("relu") == math.sqrt(2)
+`)
+  })
+})

@@ -1,0 +1,1061 @@
+import { NnsizeError } from '../errors.js'
+import type { SourceSpan } from '../errors.js'
+import { limits } from '../limits.js'
+import type { CmpOperator, Operator, UnaryOperator } from '../python/ast.js'
+import { dtypeAliases, dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
+import type { DType } from '../tensor/dtype.js'
+import { numel } from '../tensor/shape.js'
+import { raise } from './exceptions.js'
+import type { Interpreter } from './interpreter.js'
+import { placeholderError } from './objects.js'
+import type { Iter } from './operators.js'
+import { sliceIndices } from './subscript.js'
+import { NONE, TensorValue, bool, int, native, str, tuple, typeName } from './values.js'
+import type { ArgValue, CallableValue, Value } from './values.js'
+
+/** The dtype of new floating-point tensors (`torch.get_default_dtype()`). */
+export const defaultFloat: DType = 'float32'
+
+/** Type-promotion category: bool < integer < floating point < complex. */
+function category(dtype: DType): number {
+  if (dtype === 'bool') return 0
+  if (dtype.startsWith('complex')) return 3
+  if (isFloatingDType(dtype)) return 2
+  return 1
+}
+
+const integerOrder: DType[] = ['uint8', 'int8', 'int16', 'int32', 'int64']
+const floatOrder: DType[] = ['float8_e5m2', 'float8_e4m3fn', 'float16', 'bfloat16', 'float32', 'float64']
+
+/** `torch.promote_types(a, b)`. */
+export function promoteTypes(a: DType, b: DType): DType {
+  if (a === b) return a
+  const ca = category(a)
+  const cb = category(b)
+  if (ca !== cb) {
+    const [hi, lo] = ca > cb ? [a, b] : [b, a]
+    if (category(hi) === 3 && lo === 'float64') return 'complex128'
+    return hi
+  }
+  if (ca === 1) {
+    if ((a === 'uint8' && b === 'int8') || (a === 'int8' && b === 'uint8')) return 'int16'
+    return integerOrder.indexOf(a) > integerOrder.indexOf(b) ? a : b
+  }
+  if (ca === 2) {
+    if ((a === 'float16' && b === 'bfloat16') || (a === 'bfloat16' && b === 'float16')) return 'float32'
+    return floatOrder.indexOf(a) > floatOrder.indexOf(b) ? a : b
+  }
+  if (ca === 3) return a === 'complex128' || b === 'complex128' ? 'complex128' : 'complex64'
+  return a
+}
+
+/** The default dtype of a Python number's category. */
+function scalarDType(v: Value): DType | undefined {
+  switch (v.kind) {
+    case 'bool':
+      return 'bool'
+    case 'int':
+      return 'int64'
+    case 'float':
+      return defaultFloat
+    case 'complex':
+      return 'complex64'
+    default:
+      return undefined
+  }
+}
+
+/** `torch.result_type` of operands: dimensioned tensors, then zero-dim tensors, then Python numbers, each only when of a higher category. */
+export function resultType(operands: readonly Value[]): DType {
+  let dims: DType | undefined
+  let zeroDim: DType | undefined
+  let scalar: DType | undefined
+  for (const v of operands) {
+    if (v.kind === 'tensor') {
+      if (v.shape.length > 0) dims = dims === undefined ? v.dtype : promoteTypes(dims, v.dtype)
+      else zeroDim = zeroDim === undefined ? v.dtype : promoteTypes(zeroDim, v.dtype)
+    } else {
+      const d = scalarDType(v)
+      if (d) scalar = scalar === undefined ? d : category(d) > category(scalar) ? d : scalar
+    }
+  }
+  let result = dims ?? zeroDim ?? scalar ?? defaultFloat
+  if (dims !== undefined && zeroDim !== undefined && category(zeroDim) > category(result)) result = zeroDim
+  if (scalar !== undefined && category(scalar) > category(result)) {
+    result = category(scalar) === 3 && result === 'float64' ? 'complex128' : scalar
+  }
+  return result
+}
+
+/** A new tensor value (no parameter, no storage). */
+export function newTensor(shape: number[], dtype: DType, requiresGrad = false): TensorValue {
+  return new TensorValue(shape, dtype, requiresGrad)
+}
+
+function checkShape(it: Interpreter, shape: readonly number[], span: SourceSpan): number[] {
+  if (shape.length > 64) raise('RuntimeError', 'argument-value', `A tensor of ${shape.length} dimensions; at most 64 are supported.`, span)
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) raise('RuntimeError', 'argument-value', `Invalid tensor size ${d} in (${shape.join(', ')}).`, span)
+  }
+  void it
+  return [...shape]
+}
+
+/** Reads one size: an int (also a 0-dim int tensor is refused: its value is unknown). */
+function sizeOf(v: Value, span: SourceSpan, what = 'size'): number {
+  if (v.kind === 'int') {
+    if (v.value > BigInt(limits.maxDimension) || v.value < -BigInt(limits.maxDimension)) {
+      throw new NnsizeError('limit', `A tensor ${what} of ${v.value} is beyond the largest supported size ${limits.maxDimension}.`, { span })
+    }
+    return Number(v.value)
+  }
+  if (v.kind === 'bool') return v.value ? 1 : 0
+  if (v.kind === 'placeholder') throw placeholderError(v, span)
+  if (v.kind === 'tensor') return raise('TypeError', 'unsupported', `A ${what} given by a tensor's value is not known to nnsize.`, span)
+  return raise('TypeError', 'argument-type', `A tensor ${what} must be an int, got ${typeName(v)}.`, span)
+}
+
+/** Sizes given as `f(2, 3)`, `f((2, 3))`, `f([2, 3])` or `f(torch.Size(...))`. */
+export function sizesOf(values: readonly Value[], span: SourceSpan): number[] {
+  if (values.length === 1 && (values[0]!.kind === 'tuple' || values[0]!.kind === 'list')) return (values[0] as { items: Value[] }).items.map((v) => sizeOf(v, span))
+  return values.map((v) => sizeOf(v, span))
+}
+
+/** A dimension index, negative from the end, checked against `rank` (`allowEnd` for `unsqueeze`-like positions). */
+export function wrapDimension(v: Value | number, rank: number, span: SourceSpan, allowEnd = false): number {
+  const d = typeof v === 'number' ? v : sizeOf(v, span, 'dimension')
+  const n = allowEnd ? rank + 1 : rank
+  const r = Math.max(n, 1)
+  const wrapped = d < 0 ? d + r : d
+  if (wrapped < 0 || wrapped >= r) raise('IndexError', 'argument-value', `Dimension out of range (expected to be in range of [${-r}, ${r - 1}], but got ${d}).`, span)
+  return wrapped
+}
+
+/** Broadcasts shapes as PyTorch does; a `RuntimeError` (code `shape`) when they do not fit. */
+export function broadcastShapes(a: readonly number[], b: readonly number[], span: SourceSpan): number[] {
+  const n = Math.max(a.length, b.length)
+  const out = new Array<number>(n)
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1
+    const y = b[b.length - n + i] ?? 1
+    if (x !== y && x !== 1 && y !== 1) {
+      raise('RuntimeError', 'shape', `The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}: shapes (${a.join(', ')}) and (${b.join(', ')}) do not broadcast.`, span)
+    }
+    out[i] = x === 1 ? y : x
+  }
+  return out
+}
+
+function shapeOfOperand(v: Value, span: SourceSpan): number[] | undefined {
+  if (v.kind === 'tensor') return v.shape
+  if (v.kind === 'int' || v.kind === 'float' || v.kind === 'bool' || v.kind === 'complex') return []
+  if (v.kind === 'placeholder') throw placeholderError(v, span)
+  return undefined
+}
+
+/** Hooks into the forward trace: tensors that carry a trace tensor are computed there. */
+function traced(it: Interpreter, name: string, operands: readonly Value[], args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+  // In a traced forward, parameters and buffers (`self.pe[:, :T]`) go to the trace too, as their storage is never an activation.
+  if (!operands.some((v) => v.kind === 'tensor' && (v.trace !== undefined || (it.forwardOps !== undefined && v.def !== undefined)))) return undefined
+  const hook = it.forwardOps
+  const result = hook?.(name, operands, args, span)
+  if (result !== undefined) return result
+  throw new NnsizeError('unsupported', `\`${name}\` is not supported yet in forward.`, { span })
+}
+
+const arithmeticNames: Partial<Record<Operator, string>> = { Add: 'add', Sub: 'sub', Mult: 'mul', Div: 'div', FloorDiv: 'floor_divide', Mod: 'remainder', Pow: 'pow', MatMult: 'matmul', BitAnd: 'bitwise_and', BitOr: 'bitwise_or', BitXor: 'bitwise_xor' }
+
+/** `a op b` where one side is a tensor: broadcast shapes and promoted dtype. */
+export function tensorBinary(it: Interpreter, op: Operator, left: Value, right: Value, span: SourceSpan, inPlace = false): Value {
+  const name = arithmeticNames[op] ?? op
+  const hooked = traced(it, inPlace ? `${name}_` : name, [left, right], [], span)
+  if (hooked) return hooked
+  if (op === 'MatMult') return matmul(left, right, span)
+  const a = shapeOfOperand(left, span)
+  const b = shapeOfOperand(right, span)
+  if (!a || !b) raise('TypeError', 'type', `Unsupported operand types for \`${name}\`: ${typeName(left)} and ${typeName(right)}.`, span)
+  const shape = broadcastShapes(a, b, span)
+  let dtype = resultType([left, right])
+  if (op === 'Div' && category(dtype) < 2) dtype = defaultFloat
+  if ((op === 'BitAnd' || op === 'BitOr' || op === 'BitXor') && category(dtype) > 1) raise('RuntimeError', 'type', `\`${name}\` is only defined for integer and bool tensors.`, span)
+  if (inPlace && left.kind === 'tensor') {
+    if (shape.length !== left.shape.length || shape.some((d, i) => d !== left.shape[i])) {
+      raise('RuntimeError', 'shape', `Output with shape (${left.shape.join(', ')}) doesn't match the broadcast shape (${shape.join(', ')}).`, span)
+    }
+    return left
+  }
+  return newTensor(shape, dtype, operandRequiresGrad(left) || operandRequiresGrad(right))
+}
+
+function operandRequiresGrad(v: Value): boolean {
+  return v.kind === 'tensor' && v.requiresGrad
+}
+
+function matmul(left: Value, right: Value, span: SourceSpan): Value {
+  if (left.kind !== 'tensor' || right.kind !== 'tensor') return raise('TypeError', 'type', '`@` needs two tensors.', span)
+  const a = left.shape
+  const b = right.shape
+  const dtype = promoteTypes(left.dtype, right.dtype)
+  if (a.length === 0 || b.length === 0) raise('RuntimeError', 'shape', 'Both arguments to matmul need to be at least 1D.', span)
+  const inner = (x: number, y: number): void => {
+    if (x !== y) raise('RuntimeError', 'shape', `mat1 and mat2 shapes cannot be multiplied: (${a.join(', ')}) and (${b.join(', ')}).`, span)
+  }
+  if (a.length === 1 && b.length === 1) {
+    inner(a[0]!, b[0]!)
+    return newTensor([], dtype)
+  }
+  if (b.length === 1) {
+    inner(a.at(-1)!, b[0]!)
+    return newTensor(a.slice(0, -1), dtype)
+  }
+  if (a.length === 1) {
+    inner(a[0]!, b.at(-2)!)
+    return newTensor([...b.slice(0, -2), b.at(-1)!], dtype)
+  }
+  inner(a.at(-1)!, b.at(-2)!)
+  const batch = broadcastShapes(a.slice(0, -2), b.slice(0, -2), span)
+  return newTensor([...batch, a.at(-2)!, b.at(-1)!], dtype, left.requiresGrad || right.requiresGrad)
+}
+
+/** `a == b`, `a < b`, … with a tensor: a bool tensor of the broadcast shape. */
+export function tensorCompare(it: Interpreter, op: CmpOperator, left: Value, right: Value, span: SourceSpan): Value {
+  const hooked = traced(it, op.toLowerCase(), [left, right], [], span)
+  if (hooked) return hooked
+  const a = shapeOfOperand(left, span)
+  const b = shapeOfOperand(right, span)
+  if (!a || !b) {
+    // `tensor == None` and the like compare identity in PyTorch (False), `!=` gives True.
+    return bool(op === 'NotEq')
+  }
+  return newTensor(broadcastShapes(a, b, span), 'bool')
+}
+
+/** `-t`, `+t`, `~t`. */
+export function tensorUnary(it: Interpreter, op: UnaryOperator, t: TensorValue, span: SourceSpan): Value {
+  const hooked = traced(it, op === 'USub' ? 'neg' : op === 'Invert' ? 'bitwise_not' : 'positive', [t], [], span)
+  if (hooked) return hooked
+  if (op === 'Invert' && category(t.dtype) > 1) raise('RuntimeError', 'type', '`~` is only defined for integer and bool tensors.', span)
+  return newTensor([...t.shape], t.dtype, t.requiresGrad)
+}
+
+/** `len(t)`: the size of the first dimension. */
+export function tensorLength(t: TensorValue, span: SourceSpan): number {
+  if (t.shape.length === 0) raise('TypeError', 'type', '`len()` of a 0-d tensor.', span)
+  return t.shape[0]!
+}
+
+/** Iterating a tensor gives its slices along the first dimension. */
+export function tensorIterate(it: Interpreter, t: TensorValue, span: SourceSpan): Iter {
+  const n = tensorLength(t, span)
+  let i = 0
+  return () => {
+    if (i >= n) return undefined
+    it.budget.step(span)
+    i++
+    // In a traced forward, each item is a view of the tensor (`x.select(0, i)`).
+    const index = { value: int(i - 1), span, valueSpan: span }
+    const hooked = traced(it, 'select', [t, int(0), index.value], [{ value: int(0), span, valueSpan: span }, index], span)
+    if (hooked) return hooked
+    return newTensor(t.shape.slice(1), t.dtype, t.requiresGrad)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indexing
+
+/** The shape `t[index]` selects: ints drop a dimension, slices keep a part, `None` adds one, `...` fills, int lists and tensors index. */
+function indexedShape(it: Interpreter, shape: readonly number[], index: Value, span: SourceSpan): number[] {
+  const items = index.kind === 'tuple' ? index.items : [index]
+  const consumes = (v: Value): number => (v.kind === 'none' || v.kind === 'ellipsis' ? 0 : v.kind === 'tensor' && v.dtype === 'bool' ? v.shape.length : v.kind === 'bool' ? 0 : 1)
+  const used = items.reduce((n, v) => n + consumes(v), 0)
+  if (used > shape.length) raise('IndexError', 'argument-value', `Too many indices for a tensor of dimension ${shape.length}.`, span)
+  const out: number[] = []
+  let dim = 0
+  let advanced: number[] | undefined
+  let advancedAt = -1
+  let lastAdvanced = -2
+  let separated = false
+  items.forEach((v, position) => {
+    switch (v.kind) {
+      case 'none':
+        out.push(1)
+        return
+      case 'bool':
+        out.push(v.value ? 1 : 0)
+        return
+      case 'ellipsis': {
+        const fill = shape.length - used
+        for (let i = 0; i < fill; i++) out.push(shape[dim++]!)
+        return
+      }
+      case 'slice':
+        out.push(sliceIndices(v, shape[dim++]!, span).count)
+        return
+      case 'int': {
+        const size = shape[dim++]!
+        const i = v.value < 0n ? v.value + BigInt(size) : v.value
+        if (i < 0n || i >= BigInt(size)) raise('IndexError', 'argument-value', `Index ${v.value} is out of bounds for dimension ${dim - 1} with size ${size}.`, span)
+        return
+      }
+      case 'list':
+      case 'tuple':
+      case 'tensor': {
+        if (v.kind === 'tensor' && v.dtype === 'bool') raise('IndexError', 'unsupported', 'Indexing with a boolean mask selects a number of elements that depends on the values, which nnsize does not compute.', span)
+        if (v.kind === 'tensor' && category(v.dtype) !== 1) raise('IndexError', 'argument-type', 'Tensors used as indices must be long, int, byte or bool tensors.', span)
+        const indexShape = v.kind === 'tensor' ? v.shape : nestedShape(it, v, span)
+        dim++
+        if (lastAdvanced >= 0 && lastAdvanced !== position - 1) separated = true
+        lastAdvanced = position
+        advanced = advanced === undefined ? indexShape : broadcastShapes(advanced, indexShape, span)
+        if (advancedAt < 0) advancedAt = out.length
+        return
+      }
+      case 'placeholder':
+        throw placeholderError(v, span)
+      default:
+        raise('IndexError', 'argument-type', `A tensor cannot be indexed with ${typeName(v)}.`, span)
+    }
+  })
+  while (dim < shape.length) out.push(shape[dim++]!)
+  if (advanced !== undefined) {
+    if (separated) return [...advanced, ...out]
+    out.splice(advancedAt, 0, ...advanced)
+  }
+  return out
+}
+
+/** The shape of nested lists of numbers (`torch.tensor([[1, 2], [3, 4]])` is (2, 2)). */
+function nestedShape(it: Interpreter, v: Value, span: SourceSpan): number[] {
+  if (v.kind === 'tensor') return [...v.shape]
+  if (v.kind !== 'list' && v.kind !== 'tuple') return []
+  if (v.items.length === 0) return [0]
+  const inner = nestedShape(it, v.items[0]!, span)
+  for (const item of v.items) {
+    const s = nestedShape(it, item, span)
+    if (s.length !== inner.length || s.some((d, i) => d !== inner[i])) raise('ValueError', 'argument-value', 'Expected a sequence of equal-length sequences.', span)
+  }
+  return [v.items.length, ...inner]
+}
+
+/** The dtype of nested Python numbers: bool, int64, float32 or complex64 as `torch.tensor` infers it. */
+function nestedDType(v: Value): DType {
+  if (v.kind === 'tensor') return v.dtype
+  if (v.kind === 'list' || v.kind === 'tuple') {
+    let d: DType | undefined
+    for (const item of v.items) {
+      const x = nestedDType(item)
+      d = d === undefined ? x : category(x) > category(d) ? x : d
+    }
+    return d ?? defaultFloat
+  }
+  return scalarDType(v) ?? defaultFloat
+}
+
+/** `t[index]`. */
+export function tensorGetItem(it: Interpreter, t: TensorValue, index: Value, span: SourceSpan): Value {
+  const hooked = traced(it, '__getitem__', [t, index], [], span)
+  if (hooked) return hooked
+  return newTensor(indexedShape(it, t.shape, index, span), t.dtype, t.requiresGrad)
+}
+
+/** `t[index] = value`: the value must broadcast to the selected shape; the tensor keeps its shape and dtype. */
+export function tensorSetItem(it: Interpreter, t: TensorValue, index: Value, value: Value, span: SourceSpan): void {
+  const hooked = traced(it, '__setitem__', [t, index, value], [], span)
+  if (hooked) return
+  const target = indexedShape(it, t.shape, index, span)
+  const source = shapeOfOperand(value, span)
+  if (!source) raise('TypeError', 'type', `Cannot assign ${typeName(value)} to a tensor.`, span)
+  const shape = broadcastShapes(target, source, span)
+  if (shape.length !== target.length || shape.some((d, i) => d !== target[i])) {
+    raise('RuntimeError', 'shape', `Shape mismatch: a value of shape (${source.join(', ')}) cannot be assigned to a selection of shape (${target.join(', ')}).`, span)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations: one implementation for `t.op(...)` and `torch.op(t, ...)`.
+
+/** The arguments of a tensor operation after `self`: positional values and keywords. */
+interface OpArgs {
+  values: Value[]
+  named: Map<string, Value>
+}
+
+type Op = (it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan) => Value
+
+function opArgs(args: readonly ArgValue[]): OpArgs {
+  const values: Value[] = []
+  const named = new Map<string, Value>()
+  for (const a of args) {
+    if (a.name === undefined) values.push(a.value)
+    else named.set(a.name, a.value)
+  }
+  return { values, named }
+}
+
+/** The argument at `position` or named `name`, if given (and not `None` when `noneIsAbsent`). */
+function arg(a: OpArgs, position: number, name: string, noneIsAbsent = true): Value | undefined {
+  const v = a.values[position] ?? a.named.get(name)
+  return v === undefined || (noneIsAbsent && v.kind === 'none') ? undefined : v
+}
+
+function dtypeArg(v: Value | undefined, span: SourceSpan): DType | undefined {
+  if (v === undefined || v.kind === 'none') return undefined
+  if (v.kind === 'dtype') return v.dtype
+  if (v.kind === 'str' && Object.hasOwn(dtypeAliases, v.value.replace(/^torch\./, ''))) return dtypeAliases[v.value.replace(/^torch\./, '')]
+  if (v.kind === 'class' && (v.cls.name === 'float' || v.cls.name === 'int' || v.cls.name === 'bool')) return v.cls.name === 'float' ? 'float64' : v.cls.name === 'int' ? 'int64' : 'bool'
+  return raise('TypeError', 'argument-type', `Expected a dtype such as \`torch.float32\`, got ${typeName(v)}.`, span)
+}
+
+const same = (self: TensorValue): TensorValue => newTensor([...self.shape], self.dtype, self.requiresGrad)
+const floating = (self: TensorValue): TensorValue => newTensor([...self.shape], category(self.dtype) < 2 ? defaultFloat : self.dtype, self.requiresGrad)
+const inPlace = (self: TensorValue): TensorValue => self
+
+function dims(it: Interpreter, self: TensorValue, v: Value | undefined, span: SourceSpan): number[] | undefined {
+  if (v === undefined) return undefined
+  const list = v.kind === 'tuple' || v.kind === 'list' ? v.items : [v]
+  return list.map((d) => wrapDimension(d, self.shape.length, span))
+}
+
+function reduce(it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan, dtype: DType): TensorValue {
+  const ds = dims(it, self, arg(a, 0, 'dim') ?? arg(a, 0, 'axis'), span)
+  const keep = arg(a, 1, 'keepdim')
+  const keepdim = keep !== undefined && it.truthy(keep, span)
+  if (ds === undefined) return newTensor(keepdim ? self.shape.map(() => 1) : [], dtype, self.requiresGrad)
+  const shape: number[] = []
+  self.shape.forEach((d, i) => {
+    if (ds.includes(i)) {
+      if (keepdim) shape.push(1)
+    } else shape.push(d)
+  })
+  return newTensor(shape, dtype, self.requiresGrad)
+}
+
+/** `view`/`reshape`: one `-1` is inferred from the element count; the count must match. */
+function reshaped(self: TensorValue, sizes: number[], span: SourceSpan): number[] {
+  const total = numel(self.shape)
+  const unknown = sizes.filter((d) => d === -1).length
+  if (unknown > 1) raise('RuntimeError', 'shape', 'Only one dimension can be inferred (-1).', span)
+  const known = sizes.reduce((p, d) => (d === -1 ? p : p * BigInt(d)), 1n)
+  const out = sizes.map((d) => {
+    if (d !== -1) {
+      if (d < 0) raise('RuntimeError', 'shape', `Invalid shape dimension ${d}.`, span)
+      return d
+    }
+    if (known === 0n || total % known !== 0n) raise('RuntimeError', 'shape', `Shape (${sizes.join(', ')}) is invalid for input of size ${total}.`, span)
+    return Number(total / known)
+  })
+  if (numel(out) !== total) raise('RuntimeError', 'shape', `Shape (${sizes.join(', ')}) is invalid for input of size ${total}.`, span)
+  return out
+}
+
+function sizeList(a: OpArgs, span: SourceSpan, name = 'size'): number[] {
+  if (a.values.length > 0) return sizesOf(a.values, span)
+  const named = a.named.get(name)
+  return named ? sizesOf([named], span) : []
+}
+
+function castTo(dtype: DType): Op {
+  return (_it, self) => (self.dtype === dtype ? self : newTensor([...self.shape], dtype, self.requiresGrad && isFloatingDType(dtype)))
+}
+
+/** `t.to(dtype)`, `t.to(device)`, `t.to(other)`, `t.to(device, dtype)`. */
+function toOp(_it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  let dtype: DType | undefined = dtypeArg(a.named.get('dtype'), span)
+  for (const v of a.values) {
+    if (v.kind === 'dtype') dtype = v.dtype
+    else if (v.kind === 'tensor') dtype = v.dtype
+  }
+  return dtype === undefined || dtype === self.dtype ? self : newTensor([...self.shape], dtype, self.requiresGrad && isFloatingDType(dtype))
+}
+
+function chunks(self: TensorValue, dim: number, sizes: number[]): Value {
+  return tuple(sizes.map((n) => newTensor(self.shape.map((d, i) => (i === dim ? n : d)), self.dtype, self.requiresGrad)))
+}
+
+const ops: Record<string, Op> = {
+  // element-wise, same dtype
+  abs: (_i, s) => same(s),
+  neg: (_i, s) => same(s),
+  negative: (_i, s) => same(s),
+  sign: (_i, s) => same(s),
+  floor: (_i, s) => same(s),
+  ceil: (_i, s) => same(s),
+  round: (_i, s) => same(s),
+  trunc: (_i, s) => same(s),
+  relu: (_i, s) => same(s),
+  square: (_i, s) => same(s),
+  clone: (_i, s) => same(s),
+  contiguous: (_i, s) => s,
+  detach: (_i, s) => newTensor([...s.shape], s.dtype, false),
+  clamp: (_i, s) => same(s),
+  clip: (_i, s) => same(s),
+  tril: (_i, s) => same(s),
+  triu: (_i, s) => same(s),
+  flip: (_i, s) => same(s),
+  roll: (_i, s) => same(s),
+  cumsum: (_i, s) => same(s),
+  cumprod: (_i, s) => same(s),
+  masked_fill: (_i, s, a, span) => {
+    const mask = arg(a, 0, 'mask')
+    if (mask?.kind === 'tensor') broadcastShapes(s.shape, mask.shape, span)
+    return same(s)
+  },
+  nan_to_num: (_i, s) => same(s),
+  // element-wise, floating result
+  exp: (_i, s) => floating(s),
+  exp2: (_i, s) => floating(s),
+  expm1: (_i, s) => floating(s),
+  log: (_i, s) => floating(s),
+  log2: (_i, s) => floating(s),
+  log10: (_i, s) => floating(s),
+  log1p: (_i, s) => floating(s),
+  sqrt: (_i, s) => floating(s),
+  rsqrt: (_i, s) => floating(s),
+  sin: (_i, s) => floating(s),
+  cos: (_i, s) => floating(s),
+  tan: (_i, s) => floating(s),
+  sinh: (_i, s) => floating(s),
+  cosh: (_i, s) => floating(s),
+  tanh: (_i, s) => floating(s),
+  asin: (_i, s) => floating(s),
+  acos: (_i, s) => floating(s),
+  atan: (_i, s) => floating(s),
+  sigmoid: (_i, s) => floating(s),
+  erf: (_i, s) => floating(s),
+  reciprocal: (_i, s) => floating(s),
+  softmax: (_i, s) => floating(s),
+  log_softmax: (_i, s) => floating(s),
+  // in place: shapes unchanged
+  fill_: (_i, s) => inPlace(s),
+  zero_: (_i, s) => inPlace(s),
+  normal_: (_i, s) => inPlace(s),
+  uniform_: (_i, s) => inPlace(s),
+  bernoulli_: (_i, s) => inPlace(s),
+  random_: (_i, s) => inPlace(s),
+  exponential_: (_i, s) => inPlace(s),
+  clamp_: (_i, s) => inPlace(s),
+  masked_fill_: (_i, s) => inPlace(s),
+  copy_: (_i, s, a, span) => {
+    const src = arg(a, 0, 'src')
+    if (src?.kind === 'tensor') broadcastShapes(s.shape, src.shape, span)
+    return s
+  },
+  requires_grad_: (it, s, a, span) => {
+    const flag = arg(a, 0, 'requires_grad')
+    const value = flag === undefined || it.truthy(flag, span)
+    if (value && !isFloatingDType(s.dtype)) raise('RuntimeError', 'argument-value', 'Only tensors of floating point and complex dtype can require gradients.', span)
+    s.requiresGrad = value
+    return s
+  },
+  add_: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? NONE, span, true),
+  sub_: (it, s, a, span) => tensorBinary(it, 'Sub', s, a.values[0] ?? NONE, span, true),
+  mul_: (it, s, a, span) => tensorBinary(it, 'Mult', s, a.values[0] ?? NONE, span, true),
+  div_: (it, s, a, span) => tensorBinary(it, 'Div', s, a.values[0] ?? NONE, span, true),
+  // binary
+  add: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
+  sub: (it, s, a, span) => tensorBinary(it, 'Sub', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
+  mul: (it, s, a, span) => tensorBinary(it, 'Mult', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
+  div: (it, s, a, span) => tensorBinary(it, 'Div', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
+  true_divide: (it, s, a, span) => tensorBinary(it, 'Div', s, a.values[0] ?? NONE, span),
+  floor_divide: (it, s, a, span) => tensorBinary(it, 'FloorDiv', s, a.values[0] ?? NONE, span),
+  remainder: (it, s, a, span) => tensorBinary(it, 'Mod', s, a.values[0] ?? NONE, span),
+  pow: (it, s, a, span) => tensorBinary(it, 'Pow', s, a.values[0] ?? a.named.get('exponent') ?? NONE, span),
+  maximum: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? NONE, span),
+  minimum: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? NONE, span),
+  atan2: (it, s, a, span) => tensorBinary(it, 'Div', s, a.values[0] ?? NONE, span),
+  matmul: (_it, s, a, span) => matmul(s, a.values[0] ?? NONE, span),
+  mm: (_it, s, a, span) => matmul(s, a.values[0] ?? NONE, span),
+  spmm: (_it, s, a, span) => matmul(s, a.values[0] ?? NONE, span),
+  bmm: (_it, s, a, span) => matmul(s, a.values[0] ?? NONE, span),
+  outer: (_it, s, a, span) => {
+    const o = a.values[0] ?? a.named.get('vec2')
+    if (o?.kind !== 'tensor' || s.shape.length !== 1 || o.shape.length !== 1) raise('RuntimeError', 'shape', '`outer` takes two 1-D tensors.', span)
+    return newTensor([s.shape[0]!, o.shape[0]!], promoteTypes(s.dtype, o.dtype))
+  },
+  eq: (it, s, a, span) => tensorCompare(it, 'Eq', s, a.values[0] ?? NONE, span),
+  ne: (it, s, a, span) => tensorCompare(it, 'NotEq', s, a.values[0] ?? NONE, span),
+  lt: (it, s, a, span) => tensorCompare(it, 'Lt', s, a.values[0] ?? NONE, span),
+  le: (it, s, a, span) => tensorCompare(it, 'LtE', s, a.values[0] ?? NONE, span),
+  gt: (it, s, a, span) => tensorCompare(it, 'Gt', s, a.values[0] ?? NONE, span),
+  ge: (it, s, a, span) => tensorCompare(it, 'GtE', s, a.values[0] ?? NONE, span),
+  // reductions
+  sum: (it, s, a, span) => reduce(it, s, a, span, category(s.dtype) < 2 ? 'int64' : s.dtype),
+  mean: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
+  prod: (it, s, a, span) => reduce(it, s, a, span, category(s.dtype) < 2 ? 'int64' : s.dtype),
+  std: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
+  var: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
+  norm: (it, s, a, span) => reduce(it, s, { values: a.values.slice(1), named: a.named }, span, s.dtype),
+  amax: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
+  amin: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
+  logsumexp: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
+  all: (it, s, a, span) => reduce(it, s, a, span, 'bool'),
+  any: (it, s, a, span) => reduce(it, s, a, span, 'bool'),
+  argmax: (it, s, a, span) => reduce(it, s, a, span, 'int64'),
+  argmin: (it, s, a, span) => reduce(it, s, a, span, 'int64'),
+  count_nonzero: (it, s, a, span) => reduce(it, s, a, span, 'int64'),
+  max: (it, s, a, span) => minMax(it, s, a, span),
+  min: (it, s, a, span) => minMax(it, s, a, span),
+  // shapes
+  view: (_it, s, a, span) => {
+    const first = a.values[0]
+    if (first?.kind === 'dtype') return newTensor([...s.shape], first.dtype)
+    return newTensor(reshaped(s, sizeList(a, span), span), s.dtype, s.requiresGrad)
+  },
+  reshape: (_it, s, a, span) => newTensor(reshaped(s, sizeList(a, span, 'shape'), span), s.dtype, s.requiresGrad),
+  view_as: (_it, s, a, span) => newTensor(reshaped(s, [...((a.values[0] as TensorValue | undefined)?.shape ?? [])], span), s.dtype, s.requiresGrad),
+  reshape_as: (_it, s, a, span) => newTensor(reshaped(s, [...((a.values[0] as TensorValue | undefined)?.shape ?? [])], span), s.dtype, s.requiresGrad),
+  flatten: (_it, s, a, span) => {
+    if (s.shape.length === 0) return newTensor([1], s.dtype, s.requiresGrad)
+    const start = wrapDimension(arg(a, 0, 'start_dim') ?? int(0), s.shape.length, span)
+    const end = wrapDimension(arg(a, 1, 'end_dim') ?? int(-1), s.shape.length, span)
+    const merged = s.shape.slice(start, end + 1).reduce((p, d) => p * BigInt(d), 1n)
+    if (merged > BigInt(limits.maxDimension)) throw new NnsizeError('limit', `Flattening makes a dimension of ${merged}, beyond the largest supported size.`, { span })
+    return newTensor([...s.shape.slice(0, start), Number(merged), ...s.shape.slice(end + 1)], s.dtype, s.requiresGrad)
+  },
+  unflatten: (_it, s, a, span) => {
+    const dim = wrapDimension(arg(a, 0, 'dim') ?? int(0), s.shape.length, span)
+    const sizes = sizesOf([arg(a, 1, 'sizes') ?? tuple([])], span)
+    const inner = reshaped(newTensor([s.shape[dim]!], s.dtype), sizes, span)
+    return newTensor([...s.shape.slice(0, dim), ...inner, ...s.shape.slice(dim + 1)], s.dtype, s.requiresGrad)
+  },
+  squeeze: (_it, s, a, span) => {
+    const d = arg(a, 0, 'dim')
+    if (d === undefined) return newTensor(s.shape.filter((x) => x !== 1), s.dtype, s.requiresGrad)
+    const ds = dims(_it, s, d, span)!
+    return newTensor(s.shape.filter((x, i) => !(ds.includes(i) && x === 1)), s.dtype, s.requiresGrad)
+  },
+  unsqueeze: (_it, s, a, span) => {
+    const d = wrapDimension(arg(a, 0, 'dim') ?? raise('TypeError', 'missing-argument', '`unsqueeze()` needs a dimension.', span), s.shape.length, span, true)
+    const shape = [...s.shape]
+    shape.splice(d, 0, 1)
+    return newTensor(shape, s.dtype, s.requiresGrad)
+  },
+  transpose: (_it, s, a, span) => {
+    const x = wrapDimension(arg(a, 0, 'dim0') ?? int(0), s.shape.length, span)
+    const y = wrapDimension(arg(a, 1, 'dim1') ?? int(1), s.shape.length, span)
+    const shape = [...s.shape]
+    ;[shape[x], shape[y]] = [shape[y]!, shape[x]!]
+    return newTensor(shape, s.dtype, s.requiresGrad)
+  },
+  swapaxes: (it, s, a, span) => ops['transpose']!(it, s, a, span),
+  t: (_it, s, _a, span) => {
+    if (s.shape.length > 2) raise('RuntimeError', 'shape', '`t()` expects a tensor with at most 2 dimensions.', span)
+    return newTensor([...s.shape].reverse(), s.dtype, s.requiresGrad)
+  },
+  permute: (_it, s, a, span) => {
+    const order = sizesOf(a.values.length > 0 ? a.values : [a.named.get('dims') ?? tuple([])], span).map((d) => wrapDimension(d, s.shape.length, span))
+    if (order.length !== s.shape.length || new Set(order).size !== order.length) raise('RuntimeError', 'shape', `\`permute\` needs each of the ${s.shape.length} dimensions once.`, span)
+    return newTensor(order.map((d) => s.shape[d]!), s.dtype, s.requiresGrad)
+  },
+  expand: (_it, s, a, span) => {
+    const sizes = sizeList(a, span)
+    if (sizes.length < s.shape.length) raise('RuntimeError', 'shape', `The number of sizes given to \`expand\` (${sizes.length}) must be at least the tensor's dimensions (${s.shape.length}).`, span)
+    const offset = sizes.length - s.shape.length
+    const shape = sizes.map((d, i) => {
+      const own = i >= offset ? s.shape[i - offset]! : undefined
+      if (d === -1) {
+        if (own === undefined) raise('RuntimeError', 'shape', 'The expanded size -1 is not allowed in a leading, new dimension.', span)
+        return own
+      }
+      if (own !== undefined && own !== 1 && own !== d) raise('RuntimeError', 'shape', `The expanded size of the tensor (${d}) must match the existing size (${own}) at non-singleton dimension ${i}.`, span)
+      return d
+    })
+    return newTensor(shape, s.dtype, s.requiresGrad)
+  },
+  expand_as: (it, s, a, span) => ops['expand']!(it, s, { values: [tuple(((a.values[0] as TensorValue | undefined)?.shape ?? []).map((d) => int(d)))], named: new Map() }, span),
+  repeat: (_it, s, a, span) => {
+    const times = sizeList(a, span, 'repeats')
+    if (times.length < s.shape.length) raise('RuntimeError', 'shape', 'The number of repeats cannot be smaller than the number of dimensions.', span)
+    const offset = times.length - s.shape.length
+    return newTensor(times.map((t, i) => t * (i >= offset ? s.shape[i - offset]! : 1)), s.dtype, s.requiresGrad)
+  },
+  narrow: (_it, s, a, span) => {
+    const d = wrapDimension(arg(a, 0, 'dim') ?? int(0), s.shape.length, span)
+    const length = sizeOf(arg(a, 2, 'length') ?? int(0), span)
+    return newTensor(s.shape.map((x, i) => (i === d ? length : x)), s.dtype, s.requiresGrad)
+  },
+  select: (_it, s, a, span) => {
+    const d = wrapDimension(arg(a, 0, 'dim') ?? int(0), s.shape.length, span)
+    return newTensor(s.shape.filter((_x, i) => i !== d), s.dtype, s.requiresGrad)
+  },
+  chunk: (_it, s, a, span) => {
+    const n = sizeOf(arg(a, 0, 'chunks') ?? int(1), span)
+    const d = wrapDimension(arg(a, 1, 'dim') ?? int(0), s.shape.length, span)
+    const size = s.shape[d]!
+    const each = Math.ceil(size / Math.max(1, n))
+    const sizes: number[] = []
+    for (let left = size; left > 0; left -= each) sizes.push(Math.min(each, left))
+    return chunks(s, d, sizes)
+  },
+  split: (_it, s, a, span) => {
+    const spec = arg(a, 0, 'split_size_or_sections') ?? arg(a, 0, 'split_size') ?? int(1)
+    const d = wrapDimension(arg(a, 1, 'dim') ?? int(0), s.shape.length, span)
+    const size = s.shape[d]!
+    if (spec.kind === 'list' || spec.kind === 'tuple') {
+      const sizes = sizesOf([spec], span)
+      if (sizes.reduce((p, x) => p + x, 0) !== size) raise('RuntimeError', 'shape', `Split sizes (${sizes.join(', ')}) do not add up to the dimension's size ${size}.`, span)
+      return chunks(s, d, sizes)
+    }
+    const each = Math.max(1, sizeOf(spec, span))
+    const sizes: number[] = []
+    for (let left = size; left > 0; left -= each) sizes.push(Math.min(each, left))
+    return chunks(s, d, sizes)
+  },
+  unbind: (_it, s, a, span) => {
+    const d = wrapDimension(arg(a, 0, 'dim') ?? int(0), s.shape.length, span)
+    return tuple(Array.from({ length: s.shape[d]! }, () => newTensor(s.shape.filter((_x, i) => i !== d), s.dtype, s.requiresGrad)))
+  },
+  // dtypes and devices
+  float: castTo('float32'),
+  double: castTo('float64'),
+  half: castTo('float16'),
+  bfloat16: castTo('bfloat16'),
+  long: castTo('int64'),
+  int: castTo('int32'),
+  short: castTo('int16'),
+  byte: castTo('uint8'),
+  bool: castTo('bool'),
+  cfloat: castTo('complex64'),
+  to: toOp,
+  type: (it, s, a, span) => {
+    const d = arg(a, 0, 'dtype')
+    if (d === undefined) return str(`torch.${tensorTypeName(s.dtype)}`)
+    return toOp(it, s, { values: [d], named: new Map() }, span)
+  },
+  type_as: (_it, s, a) => {
+    const o = a.values[0]
+    return o?.kind === 'tensor' && o.dtype !== s.dtype ? newTensor([...s.shape], o.dtype, s.requiresGrad) : s
+  },
+  cpu: (_it, s) => s,
+  cuda: (_it, s) => s,
+  pin_memory: (_it, s) => s,
+  share_memory_: (_it, s) => s,
+  // new tensors like this one
+  new_zeros: (_it, s, a, span) => newTensor(checkShape(_it, sizeList(a, span), span), dtypeArg(a.named.get('dtype'), span) ?? s.dtype),
+  new_ones: (_it, s, a, span) => newTensor(checkShape(_it, sizeList(a, span), span), dtypeArg(a.named.get('dtype'), span) ?? s.dtype),
+  new_empty: (_it, s, a, span) => newTensor(checkShape(_it, sizeList(a, span), span), dtypeArg(a.named.get('dtype'), span) ?? s.dtype),
+  new_full: (_it, s, a, span) => newTensor(checkShape(_it, sizesOf([a.values[0] ?? a.named.get('size') ?? tuple([])], span), span), dtypeArg(a.named.get('dtype'), span) ?? s.dtype),
+  new_tensor: (it, s, a, span) => newTensor(nestedShape(it, a.values[0] ?? tuple([]), span), dtypeArg(a.named.get('dtype'), span) ?? s.dtype),
+  // metadata
+  size: (_it, s, a, span) => {
+    const d = arg(a, 0, 'dim')
+    if (d === undefined) return tuple(s.shape.map((x) => int(x)))
+    return int(s.shape[wrapDimension(d, s.shape.length, span)]!)
+  },
+  dim: (_it, s) => int(s.shape.length),
+  ndimension: (_it, s) => int(s.shape.length),
+  numel: (_it, s) => int(numel(s.shape)),
+  nelement: (_it, s) => int(numel(s.shape)),
+  element_size: (_it, s) => int(dtypeBytes[s.dtype]),
+  is_floating_point: (_it, s) => bool(category(s.dtype) === 2),
+  is_complex: (_it, s) => bool(category(s.dtype) === 3),
+  is_contiguous: () => bool(true),
+  get_device: () => int(-1),
+  data_ptr: (_it, _s, _a, span) => raise('RuntimeError', 'unsupported', 'nnsize allocates no memory: tensors have no data pointer.', span),
+  item: (_it, _s, _a, span) => raise('RuntimeError', 'unsupported', "The value of a tensor is not known to nnsize: `.item()` cannot be computed.", span),
+  tolist: (_it, _s, _a, span) => raise('RuntimeError', 'unsupported', "The values of a tensor are not known to nnsize: `.tolist()` cannot be computed.", span),
+  numpy: (_it, _s, _a, span) => raise('RuntimeError', 'unsupported', 'nnsize has no NumPy: `.numpy()` is not supported.', span),
+}
+
+function minMax(it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const other = a.values[0]
+  if (other?.kind === 'tensor') return tensorBinary(it, 'Add', s, other, span)
+  if (arg(a, 0, 'dim') === undefined) return newTensor([], s.dtype, s.requiresGrad)
+  const values = reduce(it, s, a, span, s.dtype)
+  return tuple([values, newTensor([...values.shape], 'int64')])
+}
+
+function tensorTypeName(dtype: DType): string {
+  const names: Partial<Record<DType, string>> = { float32: 'FloatTensor', float64: 'DoubleTensor', float16: 'HalfTensor', bfloat16: 'BFloat16Tensor', int64: 'LongTensor', int32: 'IntTensor', int16: 'ShortTensor', int8: 'CharTensor', uint8: 'ByteTensor', bool: 'BoolTensor' }
+  return names[dtype] ?? 'Tensor'
+}
+
+/** Runs a tensor operation by name on `self` (`t.exp()` and `torch.exp(t)` alike); undefined when there is none. */
+export function tensorOp(it: Interpreter, name: string, self: TensorValue, args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+  const op = Object.hasOwn(ops, name) ? ops[name] : undefined
+  if (!op) return undefined
+  const hooked = traced(it, name, [self, ...args.map((a) => a.value)], args, span)
+  if (hooked) return hooked
+  return op(it, self, opArgs(args), span)
+}
+
+/** True when `name` is a tensor operation (`exp`, `view`, …). */
+export function isTensorOp(name: string): boolean {
+  return Object.hasOwn(ops, name)
+}
+
+/** Attributes and methods of a tensor. */
+export function tensorAttr(it: Interpreter, t: TensorValue, name: string, span: SourceSpan): Value | undefined {
+  switch (name) {
+    case 'shape':
+      return tuple(t.shape.map((d) => int(d)))
+    case 'dtype':
+      return { kind: 'dtype', dtype: t.dtype }
+    case 'device':
+      return { kind: 'device', name: 'cpu' }
+    case 'ndim':
+      return int(t.shape.length)
+    case 'requires_grad':
+      return bool(t.requiresGrad)
+    case 'is_leaf':
+      return bool(true)
+    case 'is_cuda':
+    case 'is_xpu':
+    case 'is_mps':
+    case 'is_meta':
+    case 'is_sparse':
+      return bool(false)
+    case 'data':
+      return t
+    case 'grad':
+      return NONE
+    case 'T': {
+      // In a traced forward, `x.T` and `x.mT` are views (`permute`, `transpose`).
+      const reversed = t.shape.map((_, i) => ({ value: int(t.shape.length - 1 - i), span, valueSpan: span }))
+      const hooked = traced(it, 'permute', [t, ...reversed.map((a) => a.value)], reversed, span)
+      if (hooked) return hooked
+      return newTensor([...t.shape].reverse(), t.dtype, t.requiresGrad)
+    }
+    case 'mT': {
+      if (t.shape.length < 2) raise('RuntimeError', 'shape', '`mT` needs a tensor of at least 2 dimensions.', span)
+      const last = [int(-2), int(-1)].map((value) => ({ value, span, valueSpan: span }))
+      const hooked = traced(it, 'transpose', [t, ...last.map((a) => a.value)], last, span)
+      if (hooked) return hooked
+      return newTensor([...t.shape.slice(0, -2), t.shape.at(-1)!, t.shape.at(-2)!], t.dtype, t.requiresGrad)
+    }
+    case 'real':
+    case 'imag':
+      return newTensor([...t.shape], t.dtype === 'complex128' ? 'float64' : t.dtype === 'complex64' ? 'float32' : t.dtype, t.requiresGrad)
+    default:
+      break
+  }
+  const extra = tensorAttributes.get(t.def ?? t)?.get(name)
+  if (extra !== undefined) return extra
+  if (!Object.hasOwn(ops, name)) return undefined
+  return native(`Tensor.${name}`, (args, callSpan, interp) => tensorOp(interp!, name, t, args, callSpan)!) satisfies CallableValue
+}
+
+const tensorAttributes = new WeakMap<object, Map<string, Value>>()
+
+/** `t.name = value`: `requires_grad`, `data` (takes the new value's shape and dtype), or an attribute of the program's own. */
+export function tensorSetAttr(it: Interpreter, t: TensorValue, name: string, value: Value, span: SourceSpan): void {
+  switch (name) {
+    case 'requires_grad': {
+      const flag = it.truthy(value, span)
+      if (flag && !isFloatingDType(t.dtype)) raise('RuntimeError', 'argument-value', 'Only tensors of floating point and complex dtype can require gradients.', span)
+      t.requiresGrad = flag
+      return
+    }
+    case 'data':
+      if (value.kind !== 'tensor') raise('TypeError', 'argument-type', `\`.data\` must be a tensor, got ${typeName(value)}.`, span)
+      t.shape = [...value.shape]
+      t.dtype = value.dtype
+      return
+    case 'grad':
+      return
+    case 'shape':
+    case 'dtype':
+    case 'device':
+      raise('AttributeError', 'unknown-attribute', `Attribute \`${name}\` of a tensor cannot be set.`, span)
+      return
+    default: {
+      const key = t.def ?? t
+      let map = tensorAttributes.get(key)
+      if (!map) tensorAttributes.set(key, (map = new Map()))
+      map.set(name, value)
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Factories and functions of `torch`
+
+/** `torch.zeros(2, 3, dtype=…, requires_grad=…)` and the other factories that take sizes. */
+export function sizedFactory(name: string): CallableValue {
+  return native(`torch.${name}`, (args, span, it) => {
+    const a = opArgs(args)
+    const sizes = a.values.length > 0 ? sizesOf(a.values, span) : sizesOf([a.named.get('size') ?? tuple([])], span)
+    const dtype = dtypeArg(a.named.get('dtype'), span) ?? defaultFloat
+    const requiresGrad = a.named.get('requires_grad')
+    return makeTensor(it!, sizes, dtype, requiresGrad !== undefined && it!.truthy(requiresGrad, span), span)
+  })
+}
+
+function makeTensor(it: Interpreter, shape: number[], dtype: DType, requiresGrad: boolean, span: SourceSpan): TensorValue {
+  if (requiresGrad && !isFloatingDType(dtype)) raise('RuntimeError', 'argument-value', 'Only tensors of floating point and complex dtype can require gradients.', span)
+  return newTensor(checkShape(it, shape, span), dtype, requiresGrad)
+}
+
+/** The functions of `torch` that build or transform tensors. */
+export function torchTensorFunctions(): Record<string, Value> {
+  const f: Record<string, Value> = {}
+  for (const name of ['zeros', 'ones', 'empty', 'randn', 'rand']) f[name] = sizedFactory(name)
+  f['full'] = native('torch.full', (args, span, it) => {
+    const a = opArgs(args)
+    const sizes = sizesOf([a.values[0] ?? a.named.get('size') ?? tuple([])], span)
+    const fill = a.values[1] ?? a.named.get('fill_value') ?? int(0)
+    const dtype = dtypeArg(a.named.get('dtype'), span) ?? scalarDType(fill) ?? defaultFloat
+    return makeTensor(it!, sizes, dtype, false, span)
+  })
+  f['randint'] = native('torch.randint', (args, span, it) => {
+    const a = opArgs(args)
+    const size = a.named.get('size') ?? a.values.at(-1) ?? tuple([])
+    return makeTensor(it!, sizesOf([size], span), dtypeArg(a.named.get('dtype'), span) ?? 'int64', false, span)
+  })
+  f['randperm'] = native('torch.randperm', (args, span, it) => {
+    const a = opArgs(args)
+    return makeTensor(it!, [sizeOf(a.values[0] ?? int(0), span)], dtypeArg(a.named.get('dtype'), span) ?? 'int64', false, span)
+  })
+  f['arange'] = native('torch.arange', (args, span, it) => {
+    const a = opArgs(args)
+    const nums = a.values.length > 0 ? a.values : [a.named.get('start'), a.named.get('end'), a.named.get('step')].filter((v): v is Value => v !== undefined)
+    const [start, end, step] = nums.length === 1 ? [int(0), nums[0]!, int(1)] : [nums[0] ?? int(0), nums[1] ?? int(0), nums[2] ?? int(1)]
+    const toNumber = (v: Value): number => (v.kind === 'int' ? Number(v.value) : v.kind === 'float' ? v.value : v.kind === 'bool' ? Number(v.value) : raise('TypeError', 'argument-type', '`torch.arange` takes numbers.', span))
+    const s = toNumber(step)
+    if (s === 0) raise('RuntimeError', 'argument-value', '`torch.arange` step must be nonzero.', span)
+    const length = Math.max(0, Math.ceil((toNumber(end) - toNumber(start)) / s))
+    const allInt = [start, end, step].every((v) => v.kind === 'int' || v.kind === 'bool')
+    const requiresGrad = a.named.get('requires_grad')
+    return makeTensor(it!, [length], dtypeArg(a.named.get('dtype'), span) ?? (allInt ? 'int64' : defaultFloat), requiresGrad !== undefined && it!.truthy(requiresGrad, span), span)
+  })
+  f['linspace'] = native('torch.linspace', (args, span, it) => {
+    const a = opArgs(args)
+    const steps = a.values[2] ?? a.named.get('steps') ?? raise('TypeError', 'missing-argument', '`torch.linspace` needs `steps`.', span)
+    return makeTensor(it!, [sizeOf(steps, span)], dtypeArg(a.named.get('dtype'), span) ?? defaultFloat, false, span)
+  })
+  f['logspace'] = f['linspace']
+  f['eye'] = native('torch.eye', (args, span, it) => {
+    const a = opArgs(args)
+    const n = sizeOf(a.values[0] ?? a.named.get('n') ?? int(0), span)
+    const mValue = a.values[1] ?? a.named.get('m')
+    const m = mValue && mValue.kind !== 'none' ? sizeOf(mValue, span) : n
+    return makeTensor(it!, [n, m], dtypeArg(a.named.get('dtype'), span) ?? defaultFloat, false, span)
+  })
+  f['tensor'] = native('torch.tensor', (args, span, it) => {
+    const a = opArgs(args)
+    const data = a.values[0] ?? a.named.get('data') ?? raise('TypeError', 'missing-argument', '`torch.tensor` needs data.', span)
+    const requiresGrad = a.named.get('requires_grad')
+    return makeTensor(it!, nestedShape(it!, data, span), dtypeArg(a.named.get('dtype'), span) ?? nestedDType(data), requiresGrad !== undefined && it!.truthy(requiresGrad, span), span)
+  })
+  f['as_tensor'] = f['tensor']
+  for (const name of ['zeros_like', 'ones_like', 'empty_like', 'randn_like', 'rand_like', 'full_like']) {
+    f[name] = native(`torch.${name}`, (args, span) => {
+      const a = opArgs(args)
+      const source = a.values[0] ?? a.named.get('input')
+      if (source?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`torch.${name}\` takes a tensor.`, span)
+      const fill = name === 'full_like' ? (a.values[1] ?? a.named.get('fill_value')) : undefined
+      const fillDType = fill ? scalarDType(fill) : undefined
+      const dtype = dtypeArg(a.named.get('dtype'), span) ?? (fillDType !== undefined && category(fillDType) > category(source.dtype) ? defaultFloat : source.dtype)
+      return newTensor([...source.shape], dtype)
+    })
+  }
+  const joined = (name: 'cat' | 'stack'): CallableValue =>
+    native(`torch.${name}`, (args, span, it) => {
+      const a = opArgs(args)
+      const tensors = it!.toArray(a.values[0] ?? a.named.get('tensors') ?? tuple([]), span)
+      const hooked = traced(it!, name, tensors, args, span)
+      if (hooked) return hooked
+      if (tensors.length === 0) raise('RuntimeError', 'argument-value', `\`torch.${name}\` expects a non-empty list of tensors.`, span)
+      const ts = tensors.map((t) => (t.kind === 'tensor' ? t : raise('TypeError', 'argument-type', `\`torch.${name}\` takes tensors, got ${typeName(t)}.`, span)))
+      const first = ts[0]!
+      const dimValue = a.values[1] ?? a.named.get('dim') ?? a.named.get('axis') ?? int(0)
+      const dtype = ts.reduce<DType>((d, t) => promoteTypes(d, t.dtype), first.dtype)
+      if (name === 'stack') {
+        const d = wrapDimension(dimValue, first.shape.length, span, true)
+        for (const t of ts) if (t.shape.length !== first.shape.length || t.shape.some((x, i) => x !== first.shape[i])) raise('RuntimeError', 'shape', 'stack expects each tensor to be equal size.', span)
+        const shape = [...first.shape]
+        shape.splice(d, 0, ts.length)
+        return newTensor(shape, dtype)
+      }
+      const nonEmpty = ts.filter((t) => !(t.shape.length === 1 && t.shape[0] === 0))
+      const base = nonEmpty[0] ?? first
+      const d = wrapDimension(dimValue, base.shape.length, span)
+      let total = 0
+      for (const t of nonEmpty) {
+        if (t.shape.length !== base.shape.length || t.shape.some((x, i) => i !== d && x !== base.shape[i])) raise('RuntimeError', 'shape', `Sizes of tensors must match except in dimension ${d}: (${base.shape.join(', ')}) and (${t.shape.join(', ')}).`, span)
+        total += t.shape[d]!
+      }
+      return newTensor(base.shape.map((x, i) => (i === d ? total : x)), dtype)
+    })
+  f['cat'] = joined('cat')
+  f['concat'] = f['cat']
+  f['concatenate'] = f['cat']
+  f['stack'] = joined('stack')
+  f['where'] = native('torch.where', (args, span, it) => {
+    const a = opArgs(args)
+    const [cond, x, y] = a.values
+    if (!cond || !x || !y) raise('RuntimeError', 'unsupported', '`torch.where(condition)` alone gives indices whose number depends on the values.', span)
+    const hooked = traced(it!, 'where', [cond, x, y], args, span)
+    if (hooked) return hooked
+    const shape = broadcastShapes(broadcastShapes(shapeOfOperand(cond, span) ?? [], shapeOfOperand(x, span) ?? [], span), shapeOfOperand(y, span) ?? [], span)
+    return newTensor(shape, resultType([x, y]))
+  })
+  f['polar'] = native('torch.polar', (args, span) => {
+    const a = opArgs(args)
+    const [abs, angle] = [a.values[0] ?? a.named.get('abs'), a.values[1] ?? a.named.get('angle')]
+    if (abs?.kind !== 'tensor' || angle?.kind !== 'tensor') return raise('TypeError', 'argument-type', '`torch.polar` takes two tensors.', span)
+    const dtype = promoteTypes(abs.dtype, angle.dtype)
+    return newTensor(broadcastShapes(abs.shape, angle.shape, span), dtype === 'float64' ? 'complex128' : 'complex64')
+  })
+  f['complex'] = native('torch.complex', (args, span) => {
+    const a = opArgs(args)
+    const [re, im] = a.values
+    if (re?.kind !== 'tensor' || im?.kind !== 'tensor') return raise('TypeError', 'argument-type', '`torch.complex` takes two tensors.', span)
+    return newTensor(broadcastShapes(re.shape, im.shape, span), promoteTypes(re.dtype, im.dtype) === 'float64' ? 'complex128' : 'complex64')
+  })
+  f['view_as_complex'] = native('torch.view_as_complex', (args, span, it) => {
+    const t = opArgs(args).values[0]
+    if (t?.kind !== 'tensor' || t.shape.at(-1) !== 2) return raise('RuntimeError', 'shape', '`view_as_complex` needs a tensor whose last dimension is 2.', span)
+    const hooked = traced(it!, 'view_as_complex', [t], args, span)
+    if (hooked) return hooked
+    return newTensor(t.shape.slice(0, -1), t.dtype === 'float64' ? 'complex128' : 'complex64', t.requiresGrad)
+  })
+  f['view_as_real'] = native('torch.view_as_real', (args, span, it) => {
+    const t = opArgs(args).values[0]
+    if (t?.kind !== 'tensor' || category(t.dtype) !== 3) return raise('RuntimeError', 'argument-type', '`view_as_real` needs a complex tensor.', span)
+    const hooked = traced(it!, 'view_as_real', [t], args, span)
+    if (hooked) return hooked
+    return newTensor([...t.shape, 2], t.dtype === 'complex128' ? 'float64' : 'float32', t.requiresGrad)
+  })
+  f['einsum'] = native('torch.einsum', (args, span) => raise('RuntimeError', 'unsupported', '`torch.einsum` is not supported yet.', span))
+  // `torch.exp(t)`, `torch.transpose(t, 0, 1)`, …: the tensor method of the same name.
+  for (const name of Object.keys(ops)) {
+    if (f[name] !== undefined) continue
+    f[name] = native(`torch.${name}`, (args, span, it) => {
+      const first = args[0]
+      const self = first?.value ?? args.find((x) => x.name === 'input')?.value
+      if (self?.kind !== 'tensor') {
+        if (self?.kind === 'placeholder') throw placeholderError(self, span)
+        return raise('TypeError', 'argument-type', `\`torch.${name}\` takes a tensor first, got ${self ? typeName(self) : 'nothing'}.`, span)
+      }
+      return tensorOp(it!, name, self, args.slice(1).filter((x) => x.name !== 'input'), span)!
+    })
+  }
+  f['numel'] = native('torch.numel', (args, span) => {
+    const t = args[0]?.value
+    if (t?.kind !== 'tensor') return raise('TypeError', 'argument-type', '`torch.numel` takes a tensor.', span)
+    return int(numel(t.shape))
+  })
+  f['is_tensor'] = native('torch.is_tensor', (args) => bool(args[0]?.value.kind === 'tensor'))
+  f['is_floating_point'] = native('torch.is_floating_point', (args) => bool(args[0]?.value.kind === 'tensor' && category((args[0].value as TensorValue).dtype) === 2))
+  f['result_type'] = native('torch.result_type', (args) => ({ kind: 'dtype', dtype: resultType(args.map((x) => x.value)) }))
+  f['promote_types'] = native('torch.promote_types', (args, span) => {
+    const [a, b] = args.map((x) => x.value)
+    if (a?.kind !== 'dtype' || b?.kind !== 'dtype') return raise('TypeError', 'argument-type', '`torch.promote_types` takes two dtypes.', span)
+    return { kind: 'dtype', dtype: promoteTypes(a.dtype, b.dtype) }
+  })
+  return f
+}
+
+/** `torch.Tensor(2, 3)` (uninitialised float32 of that shape) or `torch.Tensor([1, 2])` (from data), and `torch.FloatTensor` and friends. */
+export function legacyTensorConstructor(name: string, dtype: DType): CallableValue['invoke'] {
+  return (args, span, it) => {
+    const values = args.map((a) => a.value)
+    if (values.length === 1 && (values[0]!.kind === 'list' || values[0]!.kind === 'tuple')) {
+      return makeTensor(it!, nestedShape(it!, values[0]!, span), dtype, false, span)
+    }
+    if (values.length === 1 && values[0]!.kind === 'tensor') return newTensor([...(values[0] as TensorValue).shape], dtype)
+    void name
+    return makeTensor(it!, sizesOf(values, span), dtype, false, span)
+  }
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest'
+import { analyze } from '../../src/index.js'
+import type { Analysis } from '../../src/index.js'
+import { readCases } from './reference.js'
+
+/** The forward half of one line of `code.jsonl` (see CODE.md). */
+interface CodeForwardCase {
+  id: string
+  files: Record<string, string>
+  main: string
+  import_root: string
+  entry: string
+  input_shape?: number[]
+  input_shapes?: number[][]
+  input_dtype?: string
+  input_dtypes?: Array<string | null>
+  forward_call?: string
+  input_requires_grad?: boolean[]
+  mode?: string
+  output_shape?: number[]
+  output_shapes?: number[][]
+  output_structure?: string
+  saved_activation_bytes?: number
+  saved_activation_bytes_incl_input?: number
+}
+
+const cases = readCases<CodeForwardCase>('code.jsonl').filter((c) => c.input_shape !== undefined || c.input_shapes !== undefined)
+const only = process.env['NNSIZE_CASES']
+
+/** The `--input` text of a case: shapes with their dtypes (`12,4:int64`). */
+export function inputText(c: CodeForwardCase): string {
+  const shapes = c.input_shapes ?? [c.input_shape!]
+  return shapes
+    .map((shape, i) => {
+      const dtype = c.input_dtypes?.[i] ?? c.input_dtype
+      return `${shape.join(',')}${dtype ? `:${dtype}` : ':float32'}`
+    })
+    .join('; ')
+}
+
+
+function run(c: CodeForwardCase): Analysis {
+  return analyze({ files: c.files, main: c.main, entry: c.entry, root: c.import_root }, { input: inputText(c), device: 'cpu', call: c.forward_call, inputRequiresGrad: c.input_requires_grad })
+}
+
+describe('code.jsonl: the forward pass of real model files matches PyTorch 2.13 (CPU kernels, training mode)', () => {
+  for (const c of cases) {
+    if (only && !c.id.includes(only)) continue
+    it(`${c.id}: output shapes`, () => {
+      const forward = run(c).forward!
+      expect(forward.outputShape, 'output shape').toEqual(c.output_shape)
+      if (c.output_shapes) expect(forward.outputShapes, 'output shapes').toEqual(c.output_shapes)
+      expect(forward.outputStructure, 'output structure').toBe(c.output_structure ?? 'T')
+    })
+    it(`${c.id}: saved activation bytes`, () => {
+      const forward = run(c).forward!
+      expect(Number(forward.savedBytes), 'saved activation bytes').toBe(c.saved_activation_bytes)
+      expect(Number(forward.savedBytesWithInput), 'saved activation bytes incl. input').toBe(c.saved_activation_bytes_incl_input)
+    })
+  }
+})
+
+describe.runIf(process.env['NNSIZE_REPORT'])('code.jsonl forward report', () => {
+  it('reports every case', () => {
+    const lines: string[] = []
+    for (const c of cases) {
+      if (only && !c.id.includes(only)) continue
+      try {
+        const forward = run(c).forward!
+        const shapes = forward.outputs.map((t) => [...t.shape])
+        const outputOk = JSON.stringify(shapes[0]) === JSON.stringify(c.output_shape) && (!c.output_shapes || JSON.stringify(shapes) === JSON.stringify(c.output_shapes)) && forward.outputStructure === (c.output_structure ?? 'T')
+        const savedOk = Number(forward.savedBytes) === c.saved_activation_bytes && Number(forward.savedBytesWithInput) === c.saved_activation_bytes_incl_input
+        lines.push(`${c.id}\t${outputOk ? 'OUT' : `out ${forward.outputStructure} ${JSON.stringify(shapes)} vs ${c.output_structure} ${JSON.stringify(c.output_shapes ?? c.output_shape)}`}\t${savedOk ? 'SAVED' : `saved ${forward.savedBytes}/${forward.savedBytesWithInput} vs ${c.saved_activation_bytes}/${c.saved_activation_bytes_incl_input}`}`)
+      } catch (error) {
+        lines.push(`${c.id}\tERROR ${(error as Error).message.slice(0, 200)}`)
+      }
+    }
+    console.log(lines.join('\n'))
+    expect(lines.length).toBeGreaterThan(0)
+  })
+})

@@ -98,7 +98,7 @@ export const optionSpecs: readonly OptionSpec[] = [
   { flags: '--precision <mode>', key: 'precision', field: 'precision', group: 'Memory', description: 'training precision: fp32, bf16-mixed, 16-mixed, bf16, mixed-bf16, fp8, …', example: 'bf16-mixed' },
   { flags: '--weights <format>', key: 'weights', field: 'weights', group: 'Memory', description: 'inference weight format: bf16, fp8, int8, int4, nf4, q4_k, q8_0, …', example: 'int8' },
   { flags: '--batch <size>', key: 'batch', field: 'batch', group: 'Memory', description: 'samples per GPU per step (default: the batch of --input, else 1)', example: '8' },
-  { flags: '--seq <tokens>', key: 'seq', field: 'seq', group: 'Memory', description: 'tokens per sequence held in the KV cache (with --inference)', example: '8192' },
+  { flags: '--seq <tokens>', key: 'seq', field: 'seq', group: 'Memory', description: 'tokens per sequence: the KV cache (with --inference) and a Hugging Face config\'s activations', example: '8192' },
   { flags: '--grad-accum <steps>', key: 'gradAccum', field: 'gradAccum', group: 'Memory', description: 'gradient accumulation steps', example: '4' },
   { flags: '--checkpointing <mode>', key: 'checkpointing', field: 'checkpointing', group: 'Memory', description: 'activation checkpointing: none, selective or full', example: 'full', choices: fieldChoices.checkpointing },
   { flags: '--gpus <count>', key: 'gpus', field: 'gpus', group: 'Memory', description: 'number of GPUs', example: '8' },

@@ -195,6 +195,20 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
+  it('sizes a config\'s training activations from its architecture at the sequence length', async () => {
+    const page = await open(`#${encodeShareState({ source: 'gpt2', mode: 'training', optimizer: 'AdamW' })}`)
+    await total(page, '124,439,808')
+    const activations = page.locator('[data-testid=memory-lines] [data-line=activations]')
+    await activations.waitFor()
+    expect(await activations.textContent()).toContain('not counted')
+    expect(await page.locator('label[for=seq]').textContent()).toContain('Sequence length')
+    await page.locator('#seq').fill('1024')
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=activations]')?.textContent?.includes('1,024 tokens × batch 1'))
+    expect(await activations.textContent()).toContain('float32 cross-entropy')
+    await page.waitForFunction(() => location.hash.includes('seq=1024'))
+    await page.close()
+  })
+
   it('copies the module table as Markdown and CSV, and shows the PyTorch snippet', async () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'])
     const page = await open(`#${encodeShareState({ source: 'nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))' })}`)

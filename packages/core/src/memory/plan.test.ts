@@ -175,7 +175,7 @@ describe('planMemory', () => {
       const p = planMemory(model, { batch: 4 })
       expect(p.memory.activations).toEqual({ bytes: 0n, basis: { kind: 'activations-not-counted', module: 'LlamaForCausalLM', traceable: false } })
       expect(formula(p.memory.activations)).toBe('not counted: `LlamaForCausalLM` has no forward trace; give activation bytes per sample')
-      expect(cliNotes(p)).toContain('Activations are not counted: `LlamaForCausalLM` has no forward trace in nnsize, so give activation bytes per sample (`--activation-bytes`) to include them.')
+      expect(cliNotes(p)).toContain('Activations are sized from the config\'s architecture: set `--seq` (tokens per sequence) to count them.')
       expect(cliNotes(p).some((n) => n.includes('--input'))).toBe(false)
       expect(planMemory(model, { batch: 4, activationBytesPerSample: '1.5GiB' }).memory.activations.bytes).toBe(4n * 1536n * 1024n * 1024n)
     })

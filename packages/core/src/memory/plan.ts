@@ -145,7 +145,9 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   if (memory.activations.basis.kind === 'activations-not-counted') notCounted.push('activations')
   if (!r.training && memory.kvCache.basis.kind === 'empty' && memory.kvCache.basis.reason === 'no-context-length') notCounted.push('kvCache')
   const kvGrows = !r.training && r.kvSpec !== null
-  const at = kvGrows || fromShape ? (tokens: number) => ({ kvCache: kvGrows ? kvCacheByBatch(r, tokens) : replica.kvCache, activations: fromShape ? activationsByBatch(m, r, tokens) : replica.activations }) : null
+  // a config's activations grow with the tokens too, even when no --seq was given (the longest context then says how long one can be)
+  const shapeGrows = analysis.forward === undefined && r.perSample === null && analysis.model?.transformer !== undefined
+  const at = kvGrows || shapeGrows ? (tokens: number) => ({ kvCache: kvGrows ? kvCacheByBatch(r, tokens) : replica.kvCache, activations: shapeGrows ? activationsByBatch(m, r, tokens) : replica.activations }) : null
   const search = { at, maxTokens: fieldLimits.seq.max, notCounted }
   const fit = r.gpu ? fitOn(r.gpu, replica, r.layout, batch, device.total.bytes, r.training, batchMatters, notes, search) : undefined
   return {

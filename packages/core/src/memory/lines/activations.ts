@@ -86,7 +86,8 @@ export function activationsByBatch(m: ModelTensors, r: Resolved, seq: number | n
   const forward = m.analysis.forward
   const { training, precision, format, perSample } = r
   const shape = !forward && perSample === null ? (m.analysis.model?.transformer ?? null) : null
-  if (shape !== null) {
+  // the longest-context search asks at other lengths: the plan's notes are about the plan's own length
+  if (shape !== null && seq === r.options.contextLength) {
     if (seq === null) m.notes.add({ code: 'activations-need-seq' })
     else m.notes.add({ code: 'transformer-activations', attention: 'sdpa', moe: shape.moe !== null, training })
   }

@@ -54,7 +54,8 @@ describe('transformerLayerTerms', () => {
   // The same block two ways: nn.TransformerEncoderLayer (pre-norm, batch-first, no dropout) traced on CUDA, where
   // PyTorch's multi-head attention runs scaled_dot_product_attention, and the formula in float32. Tolerance 2%: the
   // formula leaves out what is per token rather than per element — LayerNorm's mean and reciprocal std (2 floats per
-  // token each norm) and the kernel's bookkeeping — which is 1,024 of 99,840 bytes here and shrinks as h grows.
+  // token each norm, 512 B) and the kernel padding its log-sum-exp to 32 positions (512 B) — 1,024 of 99,840 bytes
+  // here, a share that shrinks as h grows.
   it.each([
     ['relu', { activationKeepsOutput: true }],
     ['gelu', {}],
@@ -120,5 +121,14 @@ describe('transformer activations of a Hugging Face config', () => {
     expect(p.memory.activations.basis.kind).toBe('activations-not-counted')
     expect(p.notes).toContainEqual({ code: 'activations-need-seq' })
     expect(p.notes.some((n) => n.code === 'activations-not-counted')).toBe(false)
+  })
+})
+
+describe('transformerShapeOf', () => {
+  it('reads a config\'s sizes, dropout, gating and experts', () => {
+    const gpt2 = analyze({ architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: 50257, n_embd: 768, n_layer: 12, n_head: 12, attn_pdrop: 0.1, resid_pdrop: 0.1 }).model!.transformer!
+    expect(gpt2).toEqual({ layers: 12, hidden: 768, heads: 12, kvHeads: 12, headDim: 64, intermediate: 3072, glu: false, activationKeepsOutput: false, vocab: 50257, lmHead: true, attentionDropout: 0.1, hiddenDropout: 0.1, moe: null })
+    const mixtral = analyze('mixtral-8x7b').model!.transformer!
+    expect(mixtral).toMatchObject({ layers: 32, hidden: 4096, kvHeads: 8, glu: true, vocab: 32000, moe: { experts: 8, topK: 2, intermediate: 14336, sharedIntermediate: 0 } })
   })
 })

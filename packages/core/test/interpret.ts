@@ -1,3 +1,4 @@
+import { errorOf } from './support.js'
 import { analyze } from '../src/analyze.js'
 import type { Analysis } from '../src/analyze.js'
 import { NnsizeError } from '../src/errors.js'
@@ -22,15 +23,7 @@ export function files(entries: Record<string, string>, main: string, entry?: str
 }
 
 /** The {@link NnsizeError} that running `run` raises; fails when it raises nothing or something else. */
-export function failure(run: () => unknown): NnsizeError {
-  try {
-    run()
-  } catch (error) {
-    if (NnsizeError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an NnsizeError')
-}
+export const failure = errorOf
 
 /** The error a Python program (ending in `nn.Identity()`) raises. */
 export function pythonError(code: string): NnsizeError {

@@ -89,6 +89,16 @@ describe('verifySnippet', () => {
   it('passes an LSTM its initial state as one (h_0, c_0) tuple', () => {
     expect(verifySnippet(analyze('nn.LSTM(4, 8)', { input: '3,2,4; 1,2,8; 1,2,8', device: 'cpu' }))).toContain('    out = model(x0, (x1, x2))')
   })
+  it('downloads no pretrained weights: a weights enum hands load_state_dict an empty marker it skips', () => {
+    const py = verifySnippet(analyze('torchvision.models.detection.fasterrcnn_mobilenet_v3_large_fpn()'))
+    expect(py).toContain('torchvision.models.WeightsEnum.get_state_dict = lambda self, *args, **kwargs: _NotDownloaded()')
+    expect(py.indexOf('_NotDownloaded()')).toBeLessThan(py.indexOf('model = '))
+    expect(verifySnippet(analyze('nn.ReLU()'))).not.toContain('_NotDownloaded')
+  })
+  it('lists 100,000 tensors without overflowing the call stack', () => {
+    const py = verifySnippet(analyze('nn.Sequential(*[nn.Linear(1, 1) for _ in range(50000)])'))
+    expect(py).toContain('    ("49999.bias", (1,), "float32"),')
+  })
   it('runs one forward pass before counting a model with lazy modules', () => {
     const py = verifySnippet(analyze('nn.Sequential(nn.LazyLinear(4), nn.ReLU())', { input: '2,3', device: 'cpu' }))
     const materialise = py.indexOf('with torch.no_grad():\n    model(torch.zeros((2, 3), dtype=torch.float32))')

@@ -87,6 +87,21 @@ function callArguments(module: string, names: readonly string[]): string {
 }
 
 /**
+ * Pretrained weights (`weights=…`, the default `weights_backbone` of the detection models) are not downloaded: only
+ * the structure is checked, so the script also runs offline. A weights enum then hands over an empty marker that
+ * `load_state_dict` skips; the builders still apply what the weights' metadata decides (class counts, frozen layers).
+ */
+const withoutDownloads = [
+  '',
+  '# Pretrained weights are not downloaded: only the structure is checked.',
+  'class _NotDownloaded(dict):',
+  '    pass',
+  'torchvision.models.WeightsEnum.get_state_dict = lambda self, *args, **kwargs: _NotDownloaded()',
+  '_load_state_dict = torch.nn.Module.load_state_dict',
+  'torch.nn.Module.load_state_dict = lambda self, state_dict, *args, **kwargs: None if isinstance(state_dict, _NotDownloaded) else _load_state_dict(self, state_dict, *args, **kwargs)',
+]
+
+/**
  * Source text analysed as one program: its statements printed from nnsize's own syntax tree (so
  * that Python runs exactly what nnsize read), after the names an expression may use unimported,
  * then `model = <entry>`.
@@ -96,7 +111,7 @@ function sourceProgram(analysis: Analysis): string[] {
   const entry = analysis.entry ?? unparse(tree.body.at(-1) ?? tree)
   const lines = ['import math', 'import collections', 'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', 'from torch.nn import *', 'from collections import OrderedDict']
   if (usesTorchvision(tree)) {
-    lines.push('import torchvision', ...['detection', 'segmentation', 'video', 'optical_flow'].map((m) => `from torchvision.models.${m} import *`), 'from torchvision.models import *')
+    lines.push('import torchvision', ...['detection', 'segmentation', 'video', 'optical_flow'].map((m) => `from torchvision.models.${m} import *`), 'from torchvision.models import *', ...withoutDownloads)
   }
   if (namesSome(tree, (name) => name === 'timm')) lines.push('import timm')
   lines.push('')
@@ -214,16 +229,17 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
     check(`sum(b.numel() for b in ${bufferSource})`, py(bufferTotal), persistentOnly ? 'persistent buffer elements' : 'buffer elements'),
     check(`sum(b.numel() * b.element_size() for b in ${bufferSource})`, py(bufferBytes), persistentOnly ? 'persistent buffer bytes' : 'buffer bytes'),
   )
-  const listing = (name: string, entries: typeof params): string[] => [
-    `${name} = [`,
-    ...entries.map((t) => `    (${pyString(t.name)}, ${pyTuple(t.shape)}, ${pyString(t.dtype)}),`),
-    ']',
-  ]
+  // Appended one line at a time: a model of 100,000 tensors has more lines than a spread argument list may hold.
+  const listing = (name: string, entries: typeof params): void => {
+    lines.push('', `${name} = [`)
+    for (const t of entries) lines.push(`    (${pyString(t.name)}, ${pyTuple(t.shape)}, ${pyString(t.dtype)}),`)
+    lines.push(']')
+  }
   const describe = 'tuple(t.shape), str(t.dtype).replace("torch.", "")'
-  lines.push('', ...listing('expected_parameters', params))
+  listing('expected_parameters', params)
   lines.push(check(`[(n, ${describe}) for n, t in model.named_parameters()]`, 'expected_parameters', 'parameter names, shapes and dtypes'))
   if (buffers.length > 0) {
-    lines.push('', ...listing('expected_buffers', buffers))
+    listing('expected_buffers', buffers)
     lines.push(check(`[(n, ${describe}) for n, t in model.named_buffers()${persistentOnly ? ' if n in model.state_dict()' : ''}]`, 'expected_buffers', 'buffer names, shapes and dtypes'))
   }
 

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
-import { NnsizeError } from '../errors.js'
+import { errorOf } from '../../test/support.js'
 import { resolveTorchVersion, torchAtLeast } from './torch-version.js'
 
-function failure(run: () => unknown): NnsizeError {
-  try {
-    run()
-  } catch (error) {
-    if (NnsizeError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected an NnsizeError')
-}
+const failure = errorOf
 
 describe('resolveTorchVersion', () => {
   it('defaults to current PyTorch and accepts both versions', () => {

@@ -1,3 +1,4 @@
+import * as shared from '../../forward/ops/index.js'
 import { describe, expect, it } from 'vitest'
 import { traceForward } from '../../forward/trace.js'
 import type { DeviceProfile, ForwardContext, Tensor } from '../../forward/trace.js'
@@ -18,10 +19,10 @@ function run(shapes: number[][], body: (ctx: ForwardContext, inputs: readonly Te
 
 const fresh = (ctx: ForwardContext, x: Tensor): Tensor => ctx.tensor(x.shape, x.dtype)
 
-describe('broadcastShapes', () => {
+describe('broadcastShapes (the shared definition in forward/ops)', () => {
   it('broadcasts trailing dimensions and rejects mismatches', () => {
-    expect(run([[2, 4, 5], [4, 1]], (ctx, [a, b]) => ctx.tensor(ops.broadcastShapes(ctx, a!.shape, b!.shape))).output).toEqual([2, 4, 5])
-    expect(() => run([[2, 4, 5], [3, 5]], (ctx, [a, b]) => ctx.tensor(ops.broadcastShapes(ctx, a!.shape, b!.shape)))).toThrow(/shapes \(2, 4, 5\) and \(3, 5\)/)
+    expect(run([[2, 4, 5], [4, 1]], (ctx, [a, b]) => ctx.tensor(shared.broadcastShapes(ctx, a!.shape, b!.shape))).output).toEqual([2, 4, 5])
+    expect(() => run([[2, 4, 5], [3, 5]], (ctx, [a, b]) => ctx.tensor(shared.broadcastShapes(ctx, a!.shape, b!.shape)))).toThrow(/shapes \(2, 4, 5\) and \(3, 5\)/)
   })
 })
 

@@ -11,20 +11,7 @@ import { formatShape, numel } from '../../tensor/shape.js'
  * PyTorch releases run the shared definitions in forward/ops.
  */
 
-/** The shape two tensors broadcast to, or a shape error naming both. */
-export function broadcastShapes(ctx: ForwardContext, a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length)
-  const out: number[] = []
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1
-    const db = b[b.length - rank + i] ?? 1
-    if (da !== db && da !== 1 && db !== 1) {
-      throw ctx.error(`cannot add or multiply tensors of shapes ${formatShape(a)} and ${formatShape(b)}: the size of dimension ${i} differs (${da} and ${db}).`)
-    }
-    out.push(da === 1 ? db : da)
-  }
-  return out
-}
+const { broadcastShapes } = shared
 
 /** `a + b` (out of place): saves nothing. */
 export function add(ctx: ForwardContext, a: Tensor, b: Tensor): Tensor {

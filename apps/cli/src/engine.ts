@@ -5,6 +5,8 @@
 export { analyze, analysisToJSON, analyzeWeights, catalogue, compareWeights, fileHandleReader, models, NnsizeError, shareUrl, verifySnippet, weightsComparisonToJSON, weightsFormatOf, weightsToJSON } from '@nnsize/core'
 export { analyzeOptionsOf, memoryOptionsOf, parseRequest, requestToRaw } from '@nnsize/core/request'
 export { planMemory } from '@nnsize/core/memory'
+export { acceleratorTable, renderMarkdownTable } from '@nnsize/core/present'
+export { renderTextTable } from './layout.js'
 export { compareAnalyses, comparisonToJSON, diagnose, diagnosticLines, explainAnalysis, explainMemory, memoryPlanToJSON, moduleTable, renderCsv, fileTensorTable } from '@nnsize/core/present'
 export { explanationLines, renderMarkdownReport, renderReport } from './report.js'
 export { renderComparison, renderMarkdownComparison } from './compare-report.js'

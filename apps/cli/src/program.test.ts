@@ -177,16 +177,16 @@ describe('run', () => {
   it('adds the memory budget, one GPU’s share and the fit to the report', async () => {
     const r = await cli(['nn.Linear(4096, 4096)', '--optimizer', 'AdamW', '--gpus', '4', '--zero', '2', '--gpu', 'rtx-4090'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain('Memory  training · torch.optim.AdamW() · precision auto · batch 1 · 4 GPUs · ZeRO-2\n')
-    expect(r.stdout).toContain('  Optimizer state  128.03 MiB  torch.optim.AdamW(): step 2 × 4 B + exp_avg 16,781,312 × 4 B + exp_avg_sq 16,781,312 × 4 B = 128.03 MiB\n')
+    expect(r.stdout).toContain('Memory  training · torch.optim.AdamW() · precision float32, as built · batch 1 · 4 GPUs · ZeRO-2\n')
+    expect(r.stdout).toMatch(/\n {2}Optimizer state +128\.03 MiB {2}torch\.optim\.AdamW\(\): exp_avg 16,781,312 × 4 B \+ exp_avg_sq 16,781,312 × 4 B = 128\.03 MiB; on the CPU: step 2 × 4 B = 8 B\n/)
     expect(r.stdout).toContain('Per GPU  4 GPUs: data parallel 4 × tensor 1 × pipeline 1\n')
-    expect(r.stdout).toMatch(/\n  ✓ fits on NVIDIA GeForce RTX 4090 24GB with [\d.]+ GiB to spare/)
+    expect(r.stdout).toMatch(/\n  ✓ weights and states fit on NVIDIA GeForce RTX 4090 24GB with [\d.]+ GiB to spare \(.*\); activations not counted\n/)
   })
 
   it('counts the activations of a model it cannot trace from --activation-bytes', async () => {
     const r = await cli(['llama-3.1-8b', '--optimizer', 'adamw', '--batch', '4', '--activation-bytes', '1.5GiB'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain('  Activations       6.00 GiB  1.50 GiB per sample × batch 4 = 6.00 GiB\n')
+    expect(r.stdout).toMatch(/\n {2}Activations +6\.00 GiB {2}1\.50 GiB per sample × batch 4 = 6\.00 GiB\n/)
     const link = await cli(['llama-3.1-8b', '--optimizer', 'adamw', '--activation-bytes', '1.5GiB', '--share'])
     expect(link.stdout).toContain('&act=1536MiB')
     expect(link.stderr).toBe('')
@@ -253,6 +253,43 @@ describe('defects found in use', () => {
     expect((await cli(['Dense(128)'])).stderr.split('\n')[0]).toBe('error[unknown-name]: `Dense` is not defined.')
     expect((await cli(['tf.keras.layers.Dense(128)'])).stderr.split('\n')[0]).toBe('error[unknown-name]: `tf` is not defined.')
     expect((await cli(['resnet-50'])).stderr.split('\n')[0]).toBe("error[unknown-model]: No model named `resnet-50`. Did you mean torchvision's `resnet50`?")
+  })
+
+  it('answers the Adam question in one line: the model states, and the step counters PyTorch keeps on the CPU', async () => {
+    const gpu = await cli(['Conv2d(128, 256, 3)', '--optimizer', 'Adam'])
+    expect(gpu.stdout).toMatch(
+      /\n {2}Model states +4\.50 MiB {2}weights 1,180,672 B \+ gradients 1,180,672 B \+ optimizer state \(exp_avg, exp_avg_sq\) 2,361,344 B = 4,722,688 B on the GPU; \+ step 8 B on the CPU\n/,
+    )
+    expect(gpu.stdout).toMatch(/\n {2}Framework reserve +1\.00 GiB {2}CUDA context and allocator reserve/)
+    expect(gpu.stdout).toMatch(/\n {2}Total +1\.0044 GiB {2}model states 0\.0044 GiB \+ framework reserve 1\.0000 GiB = 1\.0044 GiB\n/)
+    const cpu = await cli(['Conv2d(128, 256, 3)', '--optimizer', 'Adam', '--device', 'cpu'])
+    expect(cpu.stdout).toContain('= 4,722,696 B\n')
+  })
+
+  it('reads the GPU names people type, and never a bare number as bytes', async () => {
+    for (const name of ['4090', 'rtx4090', 'RTX 4090']) expect((await cli(['nn.Linear(4, 4)', '--gpu', name])).stdout).toContain('fit on NVIDIA GeForce RTX 4090 24GB')
+    expect((await cli(['nn.Linear(4, 4)', '--gpu', 'm3-max-128'])).stdout).toContain('fit on Apple M-series 128GB unified memory')
+    const bad = await cli(['nn.Linear(4, 4)', '--gpu', '4080'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/^error\[option\]: Unknown GPU `4080`\. Did you mean `4090`\? A memory size needs a unit: `4080GiB`, `4080GB`\./)
+    expect((await cli(['nn.Linear(4, 4)', '--gpu', '24GiB'])).stdout).toContain('fit on a 24.00 GiB GPU')
+  })
+
+  it('lists the GPU catalogue with memory, bandwidth and peak TFLOP/s', async () => {
+    const r = await cli(['gpus'])
+    expect(r.code).toBe(0)
+    expect(r.stdout.split('\n')[0]).toMatch(/^ {2}GPU +Name +Memory +Bandwidth +fp32 TFLOP\/s/)
+    expect(r.stdout).toMatch(/\n {2}h100-80gb +NVIDIA H100 80GB +79\.65 GiB +3\.35 TB\/s +67 +494\.5 +989\.5 +989\.5 +1979 /)
+    expect((await cli(['gpus', '--markdown'])).stdout).toContain('| h100-80gb | NVIDIA H100 80GB | 79.65 GiB | 3.35 TB/s |')
+  })
+
+  it('sizes a catalogue model in its checkpoint dtype: Llama-3.1-8B fits on an L4 in bfloat16', async () => {
+    const r = await cli(['llama-3.1-8b', '--inference', '--gpu', 'l4'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain("Memory  inference · weights bfloat16, from the config's torch_dtype · batch 1\n")
+    expect(r.stdout).toMatch(/Weights +14\.96 GiB/)
+    expect(r.stdout).toMatch(/✓ the weights fit on NVIDIA L4 24GB with [\d.]+ GiB to spare \(.*\); activations and KV cache not counted\n/)
+    expect(r.stdout).not.toMatch(/\bauto\b/)
   })
 
   it('names options by their flags in notes, never by the library\'s names', async () => {

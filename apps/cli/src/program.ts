@@ -46,6 +46,7 @@ Examples:
   nnsize llama-3.1-8b --optimizer AdamW --precision bf16-mixed --gpus 8 --zero 3 --gpu h100-80gb
   nnsize ./config.json --inference --weights int8 --seq 8192 --gpu l4
   printf 'Linear(10, 20)\\nConv2d(3, 8, 3)\\n' | nnsize --jsonl
+  nnsize gpus                                    the GPUs --gpu knows: memory, bandwidth, TFLOP/s
   nnsize completion bash > ~/.local/share/bash-completion/completions/nnsize
 
 Input is a PyTorch expression ("nn.Linear(10, 20)", "Sequential(...)", several
@@ -75,7 +76,7 @@ interface Parsed {
 }
 
 /** Builds the commander program; `onRun` receives the parsed main command, `onCompletion` the completion subcommand. */
-function buildProgram(io: CliIO, style: Style, handlers: { onRun(parsed: Parsed): void; onCompletion(shell: string): void }): Command {
+function buildProgram(io: CliIO, style: Style, handlers: { onRun(parsed: Parsed): void; onCompletion(shell: string): void; onGpus(options: { markdown?: boolean; units?: string }): void }): Command {
   const program = new Command('nnsize')
   program
     .description('Exact parameter counts, tensor shapes, compute and memory of PyTorch layers and models.')
@@ -124,6 +125,14 @@ function buildProgram(io: CliIO, style: Style, handlers: { onRun(parsed: Parsed)
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: () => undefined, outputError: () => undefined })
     .action((shell: string) => handlers.onCompletion(shell))
+  program
+    .command('gpus')
+    .description('list the GPUs --gpu knows: memory, bandwidth and peak dense TFLOP/s per number format (--markdown, --units si)')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: () => undefined, outputError: () => undefined })
+    // `--markdown` and `--units` are the main command's options
+    .action((_options: unknown, command: Command) => handlers.onGpus(command.parent?.opts<{ markdown?: boolean; units?: string }>() ?? {}))
   return program
 }
 
@@ -170,7 +179,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   try {
     let parsed: Parsed | undefined
     let shell: string | undefined
-    const program = buildProgram(io, style, { onRun: (p) => (parsed = p), onCompletion: (s) => (shell = s) })
+    let gpus: { markdown?: boolean; units?: string } | undefined
+    const program = buildProgram(io, style, { onRun: (p) => (parsed = p), onCompletion: (s) => (shell = s), onGpus: (o) => (gpus = o) })
     try {
       // `nnsize help` is the help, not a variable named help
       await program.parseAsync(argv.length === 1 && argv[0] === 'help' ? ['--help'] : [...argv], { from: 'user' })
@@ -182,6 +192,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       throw error
     }
     if (shell !== undefined) return await completion(shell, io)
+    if (gpus !== undefined) return await listGpus(gpus, io, style)
     if (!parsed) return exitCodes.ok
     return await execute(parsed, io, style)
   } catch (error) {
@@ -265,6 +276,16 @@ function presentOptions(request: Request): { units: 'iec' | 'si'; fieldLabel: ty
 function explanation(analysis: Analysis, plan: MemoryPlan | undefined, request: Request): ExplainSection[] {
   const { explainAnalysis, explainMemory } = core!
   return [...explainAnalysis(analysis, presentOptions(request)), ...(plan ? explainMemory(plan, presentOptions(request)) : [])]
+}
+
+/** `nnsize gpus`: the accelerator catalogue, from the core's table. */
+async function listGpus(options: { markdown?: boolean; units?: string }, io: CliIO, style: Style): Promise<number> {
+  const { acceleratorTable, renderMarkdownTable, renderTextTable } = await loadCore()
+  if (options.units !== undefined && options.units !== 'iec' && options.units !== 'si') throw new UsageError(`--units is iec or si, not '${options.units}'`)
+  const table = acceleratorTable({ units: options.units === 'si' ? 'si' : 'iec' })
+  if (options.markdown) io.stdout.write(`${renderMarkdownTable(table)}\n`)
+  else io.stdout.write(`${renderTextTable(table, style, io.isTTY && io.columns ? io.columns : Infinity, { drop: ['aliases', 'fp4', 'tf32', 'int8'] }).join('\n')}\n`)
+  return exitCodes.ok
 }
 
 async function completion(shell: string, io: CliIO): Promise<number> {
@@ -423,7 +444,7 @@ async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Sour
   if (value.trimStart().startsWith('-')) {
     const words = splitArgs(value)
     let override: Parsed | undefined
-    const sub = buildProgram(io, style, { onRun: (p) => (override = p), onCompletion: () => undefined })
+    const sub = buildProgram(io, style, { onRun: (p) => (override = p), onCompletion: () => undefined, onGpus: () => undefined })
     try {
       await sub.parseAsync(words, { from: 'user' })
     } catch (error) {

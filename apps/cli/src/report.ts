@@ -140,7 +140,7 @@ export function memoryLines(plan: MemoryPlan, options: Pick<ReportOptions, 'styl
     const valueWidth = Math.max(...rows.map((r) => r.value.length))
     for (const r of rows) {
       const lead = `  ${r.label.padEnd(labelWidth)}  ${r.value.padStart(valueWidth)}`
-      const styled = r.kind === 'total' ? style.bold(lead) : r.bytes === 0n ? style.dim(lead) : lead
+      const styled = r.kind === 'total' || r.kind === 'subtotal' ? style.bold(lead) : r.bytes === 0n ? style.dim(lead) : lead
       // formulas in full under --explain; here, what fits on the line
       const room = Number.isFinite(width) ? width - lead.length - 2 : Infinity
       out.push(options.explain || room < 12 ? styled : `${styled}  ${style.dim(truncate(r.formula, room))}`)

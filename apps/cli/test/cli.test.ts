@@ -224,7 +224,9 @@ describe('nnsize as a subprocess: errors', () => {
     const json = JSON.parse(r.stdout)
     expect(json.params.total).toBe(295168)
     expect(json.memory.memory.weights).toEqual({ bytes: 1180672, formula: '295,168 params: 295,168 × 4 B (float32) = 1.13 MiB' })
-    expect(json.memory.memory.optimizerState.bytes).toBe(2 * 4 + 2 * 1180672)
+    // Adam's `step` counters are on the CPU for CUDA parameters
+    expect(json.memory.memory.optimizerState.bytes).toBe(2 * 1180672)
+    expect(json.memory.modelStates).toEqual({ bytes: 4722688, hostBytes: 8, formula: 'weights 1,180,672 B + gradients 1,180,672 B + optimizer state (exp_avg, exp_avg_sq) 2,361,344 B = 4,722,688 B on the GPU; + step 8 B on the CPU' })
     expect(json.memory.fit.fits).toBe(true)
   })
 
@@ -248,7 +250,7 @@ describe('nnsize as a subprocess: errors', () => {
     expect(r.code).toBe(0)
     expect(r.stdout.split('\n')[0]).toBe('config.json')
     expect(r.stdout).toContain('  Model             LlamaForCausalLM  Llama\n')
-    expect(r.stdout).toMatch(/\n  KV cache +1\.00 MiB  2 \(K, V\) × 2 KV heads × 32 head dim × 2 B × 2 layers × 1,024 tokens × batch 2 = 1\.00 MiB\n/)
+    expect(r.stdout).toMatch(/\n  KV cache +1\.00 MiB  2 \(K, V\) × 2 KV heads × 32 head dim × 2 B \(bf16\) × 2 layers × 1,024 tokens × batch 2 = 1\.00 MiB\n/)
   })
 
   it('stops quietly with exit 0 when the reader closes the pipe early', async () => {

@@ -172,6 +172,43 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
+  it('answers the Adam question at a glance: model states apart from an adjustable framework reserve', async () => {
+    const page = await open(`#${encodeShareState({ source: 'Conv2d(128, 256, 3)', mode: 'training', optimizer: 'Adam' })}`)
+    await total(page, '295,168')
+    const states = page.locator('[data-testid=memory-lines] [data-line=modelStates]')
+    await states.waitFor()
+    expect(await states.locator('th').textContent()).toBe('Model states')
+    expect(await states.locator('td').first().textContent()).toBe('4.50 MiB')
+    expect(await states.textContent()).toContain('= 4,722,688 B on the GPU; + step 8 B on the CPU')
+    // the reserve is drawn apart, and the model's own lines get a chart of their own scale
+    expect(await page.locator('[data-testid=reserve-segment]').count()).toBe(1)
+    expect(await page.locator('[data-testid=memory-zoom] rect').count()).toBe(3)
+    expect(await page.locator('[data-testid=memory-lines] [data-line=overhead] th').textContent()).toBe('Framework reserve')
+    await page.locator('#overhead').fill('0')
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-total]')?.textContent === '4.50 MiB')
+    expect(await page.locator('[data-testid=reserve-segment]').count()).toBe(0)
+    await page.waitForFunction(() => location.hash.includes('ovh=0'))
+    // no input shape: a verdict says what it did not count
+    await page.locator('#gpu').selectOption('t4')
+    await page.locator('[data-testid=verdict]').waitFor()
+    expect(await page.locator('[data-testid=verdict]').textContent()).toMatch(/^Weights and states fit: weights and states fit on NVIDIA T4 16GB with .* to spare \(.*\); activations not counted; .*fewest GPUs by layout: data parallel 1/)
+    await page.close()
+  })
+
+  it('sizes a config\'s training activations from its architecture at the sequence length', async () => {
+    const page = await open(`#${encodeShareState({ source: 'gpt2', mode: 'training', optimizer: 'AdamW' })}`)
+    await total(page, '124,439,808')
+    const activations = page.locator('[data-testid=memory-lines] [data-line=activations]')
+    await activations.waitFor()
+    expect(await activations.textContent()).toContain('not counted')
+    expect(await page.locator('label[for=seq]').textContent()).toContain('Sequence length')
+    await page.locator('#seq').fill('1024')
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=activations]')?.textContent?.includes('1,024 tokens × batch 1'))
+    expect(await activations.textContent()).toContain('float32 cross-entropy')
+    await page.waitForFunction(() => location.hash.includes('seq=1024'))
+    await page.close()
+  })
+
   it('copies the module table as Markdown and CSV, and shows the PyTorch snippet', async () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'])
     const page = await open(`#${encodeShareState({ source: 'nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))' })}`)
@@ -745,6 +782,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=weights]')?.textContent?.includes('as built'))
     const text = (await page.locator('.memory').textContent()) ?? ''
     expect(text).toContain('4,160 elements as built: 4,160 × 4 B (float32)')
+    // the weight format's default names the dtype it resolves to
+    expect(await page.locator('#weights option[value=auto]').textContent()).toBe('float32, as built')
     expect(text).not.toMatch(/--[a-z]|in auto|contextLength|activationBytes/)
     await page.close()
   })

@@ -1,4 +1,5 @@
 import { NnsizeError } from './errors.js'
+import { transformerShapeOf } from './memory/transformer-shape.js'
 import { models } from './zoo/index.js'
 import { torchvisionNamespace } from './zoo/torchvision/namespace.js'
 import { timmNamespace } from './zoo/timm/namespace.js'
@@ -65,7 +66,10 @@ export function analyzeProgram(program: ProgramSource, options: AnalyzeOptions =
 export function analyzeConfig(config: unknown, input: string, options: AnalyzeOptions = {}, checkpoint?: string): Analysis {
   const { build, meta } = buildHFTree(config, checkpoint === undefined ? undefined : findModel(checkpoint)?.dtype)
   const analysis = analyzeModule(build.root, input, options)
-  const model = describeBuild(build, meta, analysis.tensors.filter((t) => t.kind === 'parameter'))
+  const params = analysis.tensors.filter((t) => t.kind === 'parameter')
+  const described = describeBuild(build, meta, params)
+  const transformer = transformerShapeOf(config, params.map((t) => t.name), meta.architecture)
+  const model = transformer === null ? described : { ...described, transformer }
   analysis.model = checkpoint === undefined ? model : { ...model, checkpoint }
   return analysis
 }

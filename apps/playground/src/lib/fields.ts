@@ -17,7 +17,7 @@ const labels: Readonly<Record<FieldId, string>> = {
   gradAccum: 'Gradient accumulation',
   checkpointing: 'Activation checkpointing',
   activationBytes: 'Activations per sample',
-  overhead: 'Framework overhead',
+  overhead: 'Framework reserve',
   gpus: 'GPUs',
   gpusPerNode: 'GPUs per node',
   sharding: 'Sharding',

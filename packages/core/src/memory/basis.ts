@@ -1,4 +1,5 @@
 import type { DeviceProfile } from '../forward/trace.js'
+import type { TransformerActivations, TransformerInference } from './transformer-activations.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import type { FsdpMode, OffloadTarget } from './resolve.js'
@@ -100,19 +101,32 @@ export type LineBasis =
   /** Gradients of the trainable parameters by dtype, and the float32 buffer gradient accumulation adds under mixed precision. */
   | { kind: 'gradients'; parts: DTypeCount[]; accumulation: null | { steps: number; bufferElements: bigint | null } }
   /** The optimizer's state entries and the float32 master weights it steps under mixed precision. */
-  | { kind: 'optimizer-state'; optimizer: string; entries: Array<{ name: string; dtype: DType; elements: bigint }>; masterWeightElements: bigint }
+  | {
+      kind: 'optimizer-state'
+      optimizer: string
+      /** State on the device (the line's bytes, with the master weights). */
+      entries: Array<{ name: string; dtype: DType; elements: bigint }>
+      masterWeightElements: bigint
+      /** State PyTorch creates on the CPU for CUDA parameters (scalar `step` unless `capturable`/`fused`): not in the line's bytes. */
+      hostEntries: Array<{ name: string; dtype: DType; elements: bigint }>
+      hostBytes: bigint
+    }
   /** Activations not counted: no input shape was traced and no bytes per sample given. */
   | { kind: 'activations-not-counted'; module: string; traceable: boolean }
   /** Activations given per sample, times the batch. */
   | { kind: 'activations-per-sample'; perSampleBytes: bigint; batch: number }
   /** Bytes saved for backward by a traced forward pass, after checkpointing; scaled from the traced batch when it could not be traced again. */
   | { kind: 'activations-saved'; inputs: number[][]; device: DeviceProfile; retraced: boolean; checkpoint: CheckpointBasis; scale: null | { batch: number; tracedBatch: number } }
+  /** Training activations of a transformer from its config's shape (no forward pass to trace). */
+  | { kind: 'activations-transformer'; terms: TransformerActivations }
+  /** Inference activations of a transformer from its config's shape: the prefill peak (the line's bytes) and one decode step. */
+  | { kind: 'activations-transformer-inference'; terms: TransformerInference }
   /** The peak of live tensors of a no-grad forward pass. */
   | { kind: 'activations-peak'; inputs: number[][]; scale: null | { batch: number; tracedBatch: number } }
   /** Activations counted in float32 by the trace, held in `elementBytes`-byte elements. */
   | { kind: 'element-scaled'; of: MemoryLine; elementBytes: number }
   /** The KV cache of `batch` sequences of `tokens` tokens. */
-  | { kind: 'kv-cache'; cache: KvCacheBasis }
+  | { kind: 'kv-cache'; cache: KvCacheBasis; dtype: string }
   /** The framework's own memory per GPU (CUDA context, allocator reserve). */
   | { kind: 'overhead'; isDefault: boolean }
   /** A total: the sum of its parts. */
@@ -218,6 +232,8 @@ export type PlanNote =
   | { code: 'inference-split'; tensorParallel: number; pipelineParallel: number }
   | { code: 'no-sharding-more-gpus' }
   | { code: 'largest-batch-extrapolated' }
+  | { code: 'activations-need-seq' }
+  | { code: 'transformer-activations'; attention: 'sdpa' | 'eager'; moe: boolean; training: boolean }
 
 /** Collects notes once each, in the order they are first made. */
 export class Notes {

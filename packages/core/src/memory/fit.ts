@@ -19,7 +19,16 @@ export interface FitResult {
   gpusNeeded: number | null
   /** Largest batch per device that fits; null when the batch does not change the estimate or is unbounded. */
   largestBatch: number | null
+  /** Longest context (tokens per sequence) whose KV cache fits at the plan's batch; null when no length is sized. */
+  longestContext: number | null
+  /** The fewest GPUs for each way of laying the work out (training: data parallel, ZeRO-1/2/3, tensor parallel; inference: tensor parallel). */
+  gpusByLayout: Array<{ layout: FitLayout; gpus: number | null }>
+  /** Lines the verdict could not count (activations of a model without a forward trace, a KV cache without a length). */
+  notCounted: Array<'activations' | 'kvCache'>
 }
+
+/** A way of laying the work out over GPUs, for {@link FitResult.gpusByLayout}. */
+export type FitLayout = 'data-parallel' | 'zero-1' | 'zero-2' | 'zero-3' | 'tensor-parallel'
 
 /** The most GPUs the search tries. */
 const maxGpus = 1 << 20
@@ -71,8 +80,48 @@ function largestBatch(r: Replica, l: Layout, cap: bigint, training: boolean, bat
   return Number(best)
 }
 
-/** Whether one GPU's share fits on `gpu`, how many GPUs would, and the largest batch that does. */
-export function fitOn(gpu: Accelerator, r: Replica, l: Layout, batch: number, neededBytes: bigint, training: boolean, batchMatters: boolean, notes: Notes): FitResult {
+/** The fewest GPUs for each layout, the others as in `l` (no offload, no hybrid sharding). */
+function gpusByLayout(r: Replica, l: Layout, batch: number, cap: bigint, training: boolean): FitResult['gpusByLayout'] {
+  const plain: Layout = { ...l, offloadOptimizer: 'none', offloadParams: 'none', fsdp: false, hybridGroup: null }
+  const tensor = smallest((t) => deviceTotal(r, { ...plain, tp: t, pp: 1, gpus: t, dp: 1, shard: 1, stage: 0 }, batch, training) <= cap)
+  if (!training) return [{ layout: 'tensor-parallel', gpus: tensor }]
+  const mp = l.tp * l.pp
+  const stages = [0, 1, 2, 3] as const
+  const out: FitResult['gpusByLayout'] = stages.map((stage) => {
+    if (stage === 0) return { layout: 'data-parallel' as const, gpus: deviceTotal(r, { ...plain, stage: 0, shard: 1, dp: 1, gpus: mp }, batch, training) <= cap ? mp : null }
+    const n = smallest((d) => deviceTotal(r, { ...plain, stage, dp: d, gpus: d * mp, shard: d }, batch, training) <= cap)
+    return { layout: `zero-${stage}` as const, gpus: n === null ? null : n * mp }
+  })
+  out.push({ layout: 'tensor-parallel', gpus: tensor })
+  return out
+}
+
+/** The longest context that fits: the KV cache (inference) and a config's activations grow with the tokens. */
+function longestContext(r: Replica, l: Layout, batch: number, cap: bigint, training: boolean, at: FitSearch['at'], maxTokens: number): number | null {
+  if (at === null) return null
+  const fits = (tokens: number): boolean => deviceTotal({ ...r, ...at(tokens) }, l, batch, training) <= cap
+  if (!fits(1)) return 0
+  if (fits(maxTokens)) return maxTokens
+  let lo = 1
+  let hi = maxTokens
+  while (lo + 1 < hi) {
+    const mid = Math.floor((lo + hi) / 2)
+    if (fits(mid)) lo = mid
+    else hi = mid
+  }
+  return lo
+}
+
+/** What else a fit search can vary: the KV cache at another context length. */
+export interface FitSearch {
+  /** The lines that grow with the tokens per sequence (KV cache, a config's activations) at `tokens`, or null when none does. */
+  at: ((tokens: number) => Pick<Replica, 'kvCache' | 'activations'>) | null
+  maxTokens: number
+  notCounted: FitResult['notCounted']
+}
+
+/** Whether one GPU's share fits on `gpu`, how many GPUs would (for each layout), the largest batch and the longest context that do. */
+export function fitOn(gpu: Accelerator, r: Replica, l: Layout, batch: number, neededBytes: bigint, training: boolean, batchMatters: boolean, notes: Notes, search: FitSearch): FitResult {
   const cap = gpu.bytes
   const fits = neededBytes <= cap
   return {
@@ -84,5 +133,8 @@ export function fitOn(gpu: Accelerator, r: Replica, l: Layout, batch: number, ne
     shortfallBytes: fits ? 0n : neededBytes - cap,
     gpusNeeded: gpusNeeded(r, l, batch, cap, training, notes),
     largestBatch: largestBatch(r, l, cap, training, batchMatters, notes),
+    longestContext: longestContext(r, l, batch, cap, training, search.at, search.maxTokens),
+    gpusByLayout: gpusByLayout(r, l, batch, cap, training),
+    notCounted: search.notCounted,
   }
 }

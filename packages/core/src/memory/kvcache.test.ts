@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { NnsizeError } from '../errors.js'
+import { analyze } from '../analyze.js'
+import { planMemory } from './plan.js'
 import { kvCacheBytes, validateKvCacheSpec } from './kvcache.js'
 import type { KvCacheSize } from './kvcache.js'
 import { memoryFormula } from '../present/memory-formula.js'
 
 /** The formula the present layer writes for a KV cache. */
-const formula = (size: KvCacheSize): string => memoryFormula({ bytes: size.bytes, basis: { kind: 'kv-cache', cache: size.basis } })
+const formula = (size: KvCacheSize): string => memoryFormula({ bytes: size.bytes, basis: { kind: 'kv-cache', cache: size.basis, dtype: 'bf16' } })
 
 const GiB = 1024n ** 3n
 
@@ -13,7 +15,9 @@ describe('kvCacheBytes', () => {
   it('gives Llama-2-70B (80 layers, 8 KV heads, head dim 128) exactly 10 GiB at 32,768 tokens in bf16', () => {
     const size = kvCacheBytes({ layers: 80, kvHeads: 8, headDim: 128 }, 1, 32768, 2)
     expect(size.bytes).toBe(10n * GiB)
-    expect(formula(size)).toBe('2 (K, V) × 8 KV heads × 128 head dim × 2 B × 80 layers × 32,768 tokens × batch 1 = 10.00 GiB')
+    expect(formula(size)).toBe('2 (K, V) × 8 KV heads × 128 head dim × 2 B (bf16) × 80 layers × 32,768 tokens × batch 1 = 10.00 GiB')
+    // the label names the dtype in use
+    expect(planMemory(analyze('llama-2-70b'), { mode: 'inference', contextLength: 32768, kvCacheDType: 'fp8' }).memory.kvCache.basis).toMatchObject({ dtype: 'fp8' })
   })
 
   it('gives Llama-3.1-8B (32 layers, 8 KV heads, head dim 128) 128 KiB per token', () => {

@@ -21,9 +21,11 @@ describe('planMemory', () => {
   describe('the ZeRO paper example', () => {
     const model = analyze('nn.Linear(50000, 150000, bias=False)')
     const plan = (zero: 0 | 1 | 2 | 3) => planMemory(model, { optimizer: 'Adam()', precision: 'mixed-fp16', gpus: 64, zero, ...noOverhead })
-    it('counts 2 + 2 + 12 bytes per parameter, plus PyTorch\'s 4-byte step', () => {
+    it('counts 2 + 2 + 12 bytes per parameter on the GPU; PyTorch\'s 4-byte step is on the CPU', () => {
       expect(model.params.total).toBe(7_500_000_000n)
-      expect(modelStates(plan(0).perDevice)).toBe(120_000_000_004n)
+      expect(modelStates(plan(0).perDevice)).toBe(120_000_000_000n)
+      expect(plan(0).memory.optimizerState.basis).toMatchObject({ hostEntries: [{ name: 'step', elements: 1n }], hostBytes: 4n })
+      expect(modelStates(planMemory(model, { optimizer: 'Adam()', precision: 'mixed-fp16', device: 'cpu', ...noOverhead }).perDevice)).toBe(120_000_000_004n)
     })
     it('shards optimizer state, then gradients, then parameters over 64 GPUs', () => {
       const gb = (zero: 0 | 1 | 2 | 3): number => Number(modelStates(plan(zero).perDevice)) / 1e9
@@ -31,7 +33,7 @@ describe('planMemory', () => {
       expect(gb(1).toFixed(1)).toBe('31.4')
       expect(gb(2).toFixed(1)).toBe('16.6')
       expect(gb(3).toFixed(3)).toBe('1.875')
-      expect(modelStates(plan(3).perDevice)).toBe(1_875_000_001n)
+      expect(modelStates(plan(3).perDevice)).toBe(1_875_000_000n)
     })
     it('states the ZeRO-3 working set of the largest layer on its own line', () => {
       const d = plan(3).perDevice
@@ -40,19 +42,57 @@ describe('planMemory', () => {
     })
   })
 
+  describe('fit answers', () => {
+    it('finds the longest context whose KV cache and prefill activations fit, and checks it', () => {
+      const llama = analyze('llama-3.1-8b')
+      const fit = planMemory(llama, { mode: 'inference', gpu: 'l4', contextLength: 8192 }).fit!
+      expect(fit.longestContext).toBe(22_243)
+      expect(fit.notCounted).toEqual([])
+      // one token more does not fit; the longest does
+      expect(planMemory(llama, { mode: 'inference', gpu: 'l4', contextLength: 22_243 }).fit!.fits).toBe(true)
+      expect(planMemory(llama, { mode: 'inference', gpu: 'l4', contextLength: 22_244 }).fit!.fits).toBe(false)
+      // training: the longest --seq whose activations fit beside the model states
+      const train = (seq: number) => planMemory(llama, { optimizer: 'AdamW', precision: 'bf16-mixed', gpu: 'h100', gpus: 8, zero: 3, contextLength: seq }).fit!
+      const longest = train(8192).longestContext!
+      expect(train(longest).fits).toBe(true)
+      expect(train(longest + 1).fits).toBe(false)
+      expect(planMemory(llama, { mode: 'inference', gpu: 'l4' }).fit!.notCounted).toEqual(['activations', 'kvCache'])
+    })
+    it('gives the fewest GPUs for each layout', () => {
+      const fit = planMemory(analyze('llama-3.1-8b'), { optimizer: 'AdamW', precision: 'bf16-mixed', gpu: 'h100', overheadBytes: 0n }).fit!
+      const by = Object.fromEntries(fit.gpusByLayout.map((g) => [g.layout, g.gpus]))
+      expect(by['data-parallel']).toBe(null)
+      for (const [layout, gpus] of Object.entries(by)) {
+        if (gpus === null || layout === 'data-parallel') continue
+        const stage = layout === 'tensor-parallel' ? {} : { zero: Number(layout.slice(5)) as 1 | 2 | 3 }
+        const at = (n: number) => planMemory(analyze('llama-3.1-8b'), { optimizer: 'AdamW', precision: 'bf16-mixed', gpu: 'h100', overheadBytes: 0n, gpus: n, ...(layout === 'tensor-parallel' ? { tensorParallel: n } : {}), ...stage }).fit!.fits
+        expect([layout, at(gpus)]).toEqual([layout, true])
+        if (gpus > 1) expect([layout, at(gpus - 1)]).toEqual([layout, false])
+      }
+    })
+  })
+
   describe('training budget', () => {
-    it('is weights + gradients + Adam\'s two moments and step, not "3 × weights"', () => {
+    it('is weights + gradients + Adam\'s two moments on the GPU and its step on the CPU, not "3 × weights"', () => {
       const p = planMemory(analyze('nn.Linear(500, 768)'), { optimizer: 'Adam()', ...noOverhead })
       expect(p.memory.weights.bytes).toBe(1_539_072n)
       expect(p.memory.gradients.bytes).toBe(1_539_072n)
-      expect(p.memory.optimizerState.bytes).toBe(3_078_152n)
-      expect(formula(p.memory.optimizerState)).toBe('torch.optim.Adam(): step 2 × 4 B + exp_avg 384,768 × 4 B + exp_avg_sq 384,768 × 4 B = 2.94 MiB')
-      expect(p.memory.total.bytes).toBe(6_156_296n)
+      expect(p.memory.optimizerState.bytes).toBe(3_078_144n)
+      expect(formula(p.memory.optimizerState)).toBe('torch.optim.Adam(): exp_avg 384,768 × 4 B + exp_avg_sq 384,768 × 4 B = 2.94 MiB; on the CPU: step 2 × 4 B = 8 B')
+      expect(p.memory.total.bytes).toBe(6_156_288n)
+    })
+    it('keeps Adam\'s step beside the parameters with capturable or fused, and on a CPU model', () => {
+      const model = analyze('nn.Linear(500, 768)')
+      expect(planMemory(model, { optimizer: 'Adam(capturable=True)' }).memory.optimizerState.bytes).toBe(3_078_152n)
+      expect(planMemory(model, { optimizer: 'AdamW(fused=True)' }).memory.optimizerState.bytes).toBe(3_078_152n)
+      expect(planMemory(model, { optimizer: 'Adam()', device: 'cpu' }).memory.optimizerState.bytes).toBe(3_078_152n)
+      // torch.optim.ASGD creates its scalars on the parameter's device
+      expect(planMemory(model, { optimizer: 'ASGD()' }).memory.optimizerState.basis).toMatchObject({ hostBytes: 0n })
     })
     it('gives frozen parameters neither gradients nor optimizer state', () => {
       const p = planMemory(analyze('nn.Sequential(nn.Linear(64, 64).requires_grad_(False), nn.Linear(64, 2))'), { optimizer: 'AdamW()', ...noOverhead })
       expect(p.memory.gradients.bytes).toBe(130n * 4n)
-      expect(p.memory.optimizerState.bytes).toBe(130n * 8n + 8n)
+      expect(p.memory.optimizerState.bytes).toBe(130n * 8n)
     })
     it('keeps a cached half-precision copy of trainable weights under autocast', () => {
       const p = planMemory(analyze('nn.Linear(100, 10)'), { precision: 'bf16-mixed', ...noOverhead })
@@ -63,7 +103,7 @@ describe('planMemory', () => {
     it('holds pure bfloat16 optimizer state in bfloat16 (state dtype = parameter dtype)', () => {
       const p = planMemory(analyze('nn.Linear(100, 10)'), { precision: 'bf16', optimizer: 'AdamW()', ...noOverhead })
       expect(p.memory.weights.bytes).toBe(2020n)
-      expect(p.memory.optimizerState.bytes).toBe(1010n * 4n + 8n)
+      expect(p.memory.optimizerState.bytes).toBe(1010n * 4n)
     })
     it('adds a float32 accumulation buffer with gradient accumulation under mixed precision only', () => {
       const model = analyze('nn.Linear(100, 10)')
@@ -135,7 +175,7 @@ describe('planMemory', () => {
       const p = planMemory(model, { batch: 4 })
       expect(p.memory.activations).toEqual({ bytes: 0n, basis: { kind: 'activations-not-counted', module: 'LlamaForCausalLM', traceable: false } })
       expect(formula(p.memory.activations)).toBe('not counted: `LlamaForCausalLM` has no forward trace; give activation bytes per sample')
-      expect(cliNotes(p)).toContain('Activations are not counted: `LlamaForCausalLM` has no forward trace in nnsize, so give activation bytes per sample (`--activation-bytes`) to include them.')
+      expect(cliNotes(p)).toContain('Activations are sized from the config\'s architecture: set `--seq` (tokens per sequence) to count them.')
       expect(cliNotes(p).some((n) => n.includes('--input'))).toBe(false)
       expect(planMemory(model, { batch: 4, activationBytesPerSample: '1.5GiB' }).memory.activations.bytes).toBe(4n * 1536n * 1024n * 1024n)
     })
@@ -164,7 +204,7 @@ describe('planMemory', () => {
       const p = planMemory(model, { gpus: 8, zero: 2, offloadOptimizer: 'cpu', optimizer: 'Adam()', ...noOverhead })
       expect(p.perDevice.optimizerState.bytes).toBe(0n)
       expect(p.perDevice.gradients.bytes).toBe(0n)
-      expect(p.perDevice.offloadedCpu.bytes).toBe((1_001_000n * 8n + 8n + 7n) / 8n + 1_001_000n * 4n / 8n)
+      expect(p.perDevice.offloadedCpu.bytes).toBe((1_001_000n * 8n + 7n) / 8n + 1_001_000n * 4n / 8n)
       expect(p.perNode.cpuBytes).toBe(p.perDevice.offloadedCpu.bytes * 8n)
       const nvme = planMemory(model, { gpus: 8, zero: 3, offloadOptimizer: 'nvme', offloadParams: 'cpu' })
       expect(nvme.perDevice.offloadedNvme.bytes > 0n).toBe(true)
@@ -227,7 +267,7 @@ describe('planMemory', () => {
       const adapters = 16n * (1024n + 1024n) + 16n * (1024n + 256n)
       expect(p.lora!.params).toBe(adapters)
       expect(p.memory.gradients.bytes).toBe(adapters * 4n)
-      expect(p.memory.optimizerState.bytes).toBe(adapters * 8n + 4n * 4n)
+      expect(p.memory.optimizerState.bytes).toBe(adapters * 8n)
       const base = 1024n * 1024n + 1024n * 256n + 1024n * 4096n
       expect(p.memory.weights.bytes).toBe(base * 2n + adapters * 4n)
     })

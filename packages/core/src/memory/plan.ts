@@ -20,12 +20,18 @@ import { weightsLine } from './lines/weights.js'
 import type { LoraAdapter, LoraOptions } from './lora.js'
 import type { OptimizerSpec, OptimizerStateBreakdown } from './optimizers/index.js'
 import { resolveOptions } from './resolve.js'
+import { fieldLimits } from '../request/fields.js'
 import type { CheckpointingMode, FsdpMode, OffloadTarget, ResolvedMemoryOptions, ZeroStage } from './resolve.js'
 
 /** Options of {@link planMemory}. Every field is optional; see docs/memory.md for the defaults. */
 export interface MemoryOptions {
   /** `training` (default) or `inference`. */
   mode?: 'training' | 'inference' | undefined
+  /**
+   * Where the model's tensors live: `cuda` (default) or `cpu`. On CUDA, PyTorch creates scalar optimizer state
+   * (Adam's `step`) on the CPU unless `capturable`/`fused`, so it is not in the GPU's bytes.
+   */
+  device?: 'cpu' | 'cuda' | undefined
   /** Training optimizer, parsed by {@link parseOptimizer}. Default `AdamW()`. */
   optimizer?: string | OptimizerSpec | undefined
   /** The PyTorch release whose optimizer state to count. Default 2.13 (a parsed optimizer keeps its own). */
@@ -133,8 +139,17 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   if (pp > 1 && r.training) notes.add({ code: 'pipeline-parallel-training' })
   if (!r.training && tp * pp > 1) notes.add({ code: 'inference-split', tensorParallel: tp, pipelineParallel: pp })
 
-  const batchMatters = analysis.forward !== undefined || r.perSample !== null || (r.kvSpec !== null && r.options.contextLength !== null && !r.training)
-  const fit = r.gpu ? fitOn(r.gpu, replica, r.layout, batch, device.total.bytes, r.training, batchMatters, notes) : undefined
+  const fromShape = memory.activations.basis.kind === 'activations-transformer' || memory.activations.basis.kind === 'activations-transformer-inference'
+  const batchMatters = analysis.forward !== undefined || r.perSample !== null || fromShape || (r.kvSpec !== null && r.options.contextLength !== null && !r.training)
+  const notCounted: Array<'activations' | 'kvCache'> = []
+  if (memory.activations.basis.kind === 'activations-not-counted') notCounted.push('activations')
+  if (!r.training && memory.kvCache.basis.kind === 'empty' && memory.kvCache.basis.reason === 'no-context-length') notCounted.push('kvCache')
+  const kvGrows = !r.training && r.kvSpec !== null
+  // a config's activations grow with the tokens too, even when no --seq was given (the longest context then says how long one can be)
+  const shapeGrows = analysis.forward === undefined && r.perSample === null && analysis.model?.transformer !== undefined
+  const at = kvGrows || shapeGrows ? (tokens: number) => ({ kvCache: kvGrows ? kvCacheByBatch(r, tokens) : replica.kvCache, activations: shapeGrows ? activationsByBatch(m, r, tokens) : replica.activations }) : null
+  const search = { at, maxTokens: fieldLimits.seq.max, notCounted }
+  const fit = r.gpu ? fitOn(r.gpu, replica, r.layout, batch, device.total.bytes, r.training, batchMatters, notes, search) : undefined
   return {
     mode: r.options.mode,
     options: r.options,

@@ -3,11 +3,11 @@ import { NnsizeError } from '../errors.js'
 import { defaultTorchVersion, torchVersions } from '../forward/torch-version.js'
 import type { TorchVersion } from '../forward/torch-version.js'
 import type { Notes } from './basis.js'
-import { fieldError, fieldSentence, forField, oneOf, wholeNumber } from '../request/field-errors.js'
+import { fieldSentence, forField, oneOf, wholeNumber } from '../request/field-errors.js'
 import { fieldLimits } from '../request/fields.js'
 import { checkpointingModes, fsdpModes, kvCacheDTypes, offloadTargets } from '../request/choices.js'
 import type { CheckpointingMode, FsdpMode, OffloadTarget, ZeroStage } from '../request/choices.js'
-import { findAccelerator } from './gpus.js'
+import { customAccelerator, parseAccelerator } from './gpus.js'
 import type { Accelerator } from './gpus.js'
 import { validateKvCacheSpec } from './kvcache.js'
 import type { KvCacheSpec } from './kvcache.js'
@@ -20,6 +20,8 @@ import type { PrecisionMode } from './precision.js'
 import { findWeightFormat } from './quant.js'
 import type { WeightFormat } from './quant.js'
 import { parseByteSize } from './units.js'
+import type { CheckpointDTypeSource } from '../zoo/hf/dtype.js'
+import type { DType } from '../tensor/dtype.js'
 
 export { checkpointingModes, fsdpModes, kvCacheDTypes, offloadTargets } from '../request/choices.js'
 export type { CheckpointingMode, FsdpMode, OffloadTarget, ZeroStage } from '../request/choices.js'
@@ -27,12 +29,40 @@ export type { CheckpointingMode, FsdpMode, OffloadTarget, ZeroStage } from '../r
 /** Default framework overhead: CUDA context plus allocator reserve, stated as its own line. */
 export const defaultOverheadBytes = 1024n ** 3n
 
+/**
+ * What "as built" (`auto`) resolves to: the dtype that holds most of the parameters' elements, and where it comes
+ * from — a Hugging Face config's `torch_dtype`/`dtype`, the catalogue, a weights file, float32 by default, or the
+ * dtypes the expression builds (`built`). `mixed` lists every floating-point dtype when more than one holds parameters.
+ */
+export interface AsBuiltDType {
+  dtype: DType
+  source: CheckpointDTypeSource | 'built'
+  /** True when parameters are held in more than one dtype (`dtype` holds the most elements). */
+  mixed: boolean
+}
+
+/** The dtype most parameter elements are built in, and where it comes from. */
+export function asBuiltDType(analysis: Analysis): AsBuiltDType {
+  const counts = new Map<DType, bigint>()
+  for (const t of analysis.tensors) if (t.kind === 'parameter') counts.set(t.dtype, (counts.get(t.dtype) ?? 0n) + t.elementCount)
+  let dtype: DType = analysis.model?.dtype.dtype ?? 'float32'
+  let most = -1n
+  for (const [d, n] of counts) if (n > most) [dtype, most] = [d, n]
+  const modelDType = analysis.model?.dtype
+  const source = modelDType !== undefined && modelDType.dtype === dtype ? modelDType.source : 'built'
+  return { dtype, source, mixed: counts.size > 1 }
+}
+
 /** The options after defaults and checks, as echoed in the plan. */
 export interface ResolvedMemoryOptions {
   mode: 'training' | 'inference'
+  /** Where the tensors live: `cuda` or `cpu`. */
+  device: 'cpu' | 'cuda'
   optimizer: string | null
   precision: string
   weights: string
+  /** What `auto` precision or weights resolve to: the dtype the parameters are built in, and why. */
+  asBuilt: AsBuiltDType
   batch: number
   gradAccumulation: number
   checkpointing: CheckpointingMode
@@ -94,15 +124,8 @@ export interface Resolved {
 
 function resolveGpu(gpu: MemoryOptions['gpu']): Accelerator | null {
   if (gpu === undefined || gpu === null) return null
-  const custom = (bytes: bigint): Accelerator => {
-    if (bytes <= 0n) throw fieldError('gpu', 'gpu', 'memory must be positive.')
-    return { id: 'custom', name: '', bytes, basis: 'spec', aliases: [] }
-  }
-  if (typeof gpu === 'bigint') return custom(gpu)
-  if (typeof gpu === 'string') {
-    if (/^\s*\d/.test(gpu)) return custom(parseByteSize(gpu, 'gpu', 'gpu'))
-    return forField('gpu', () => findAccelerator(gpu))
-  }
+  if (typeof gpu === 'bigint') return forField('gpu', () => customAccelerator(gpu))
+  if (typeof gpu === 'string') return forField('gpu', () => parseAccelerator(gpu))
   if (typeof gpu === 'object' && typeof gpu.bytes === 'bigint' && gpu.bytes > 0n) return gpu
   throw fieldSentence('gpu', '`gpu` must be a catalogue name such as `h100-80gb`, a size such as `24GiB`, or an accelerator object.')
 }
@@ -112,6 +135,7 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
   const mode = options.mode === undefined ? 'training' : oneOf(options.mode, 'mode', 'mode', ['training', 'inference'] as const)
   const training = mode === 'training'
   const torch = options.torch === undefined ? defaultTorchVersion : oneOf(options.torch, 'torch', 'torch', torchVersions)
+  const device = options.device === undefined ? 'cuda' : oneOf(options.device, 'device', 'device', ['cpu', 'cuda'] as const)
 
   const tracedBatch = analysis.forward?.inputs[0]?.shape[0]
   const batch = options.batch === undefined ? (tracedBatch !== undefined && tracedBatch > 0 ? tracedBatch : 1) : wholeNumber(options.batch, 'batch', 'batch', 1, fieldLimits.batch.max)
@@ -162,7 +186,8 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
     if (contextLength === null) notes.add({ code: 'kv-needs-context' })
   }
   if (kvSpec !== null && training) notes.add({ code: 'kv-ignored-in-training' })
-  if (contextLength !== null && training) notes.add({ code: 'context-in-training' })
+  // a config's transformer shape sizes training activations at `seq`; a traced model follows its input shape
+  if (contextLength !== null && training && analysis.model?.transformer === undefined) notes.add({ code: 'context-in-training' })
   if (contextLength !== null && !training && kvSpec === null) notes.add({ code: 'kv-without-model' })
   const gpu = resolveGpu(options.gpu)
 
@@ -181,9 +206,11 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
   return {
     options: {
       mode,
+      device,
       optimizer: optimizer?.text ?? null,
       precision: precision.id,
       weights: format.id,
+      asBuilt: asBuiltDType(analysis),
       batch,
       gradAccumulation,
       checkpointing,

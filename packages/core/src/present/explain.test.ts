@@ -79,21 +79,22 @@ describe('explainMemory', () => {
   const linear = analyze('nn.Linear(1024, 1024)')
   it('gives every budget line its formula and exact bytes, and what the optimizer keeps', () => {
     const sections = explainMemory(planMemory(linear, { optimizer: 'Adam' }))
-    expect(sections.map((s) => s.title)).toEqual(['Memory (training · torch.optim.Adam() · precision auto · batch 1)', 'Optimizer state', 'Notes'])
+    expect(sections.map((s) => s.title)).toEqual(['Memory (training · torch.optim.Adam() · precision float32, as built · batch 1)', 'Optimizer state', 'Notes'])
     expect(sections[0]!.lines[0]).toEqual({
       subject: 'Weights',
       text: '1,049,600 params: 1,049,600 × 4 B (float32) = 4.00 MiB; exactly 4,198,400 bytes',
       steps: ['1,049,600 params: 1,049,600 × 4 B (float32) = 4.00 MiB', 'exactly 4,198,400 bytes'],
     })
     // a formula with a semicolon of its own stays one step
-    expect(sections[0]!.lines.find((l) => l.subject === 'Overhead')!.steps[0]).toBe('CUDA context and allocator reserve: 1.00 GiB (default; adjustable)')
+    expect(sections[0]!.lines.find((l) => l.subject === 'Framework reserve')!.steps[0]).toBe('CUDA context and allocator reserve: 1.00 GiB (default; adjustable)')
     expect(sections[1]!.lines.slice(1).map((l) => l.subject)).toEqual(['step', 'exp_avg', 'exp_avg_sq'])
     expect(sections[1]!.lines[2]!.text).toBe('1,049,600 elements × 4 B (float32) in 2 tensors = 4,198,400 B = 4.00 MiB')
+    expect(sections[1]!.lines[1]!.text).toBe('2 elements × 4 B (float32) in 2 tensors = 8 B, on the CPU (PyTorch creates it there unless `capturable=True` or `fused=True`)')
   })
   it('adds one GPU’s share and the fit', () => {
     const sections = explainMemory(planMemory(linear, { gpus: 2, zero: 2, gpu: 't4' }))
     expect(sections.map((s) => s.title.split(' (')[0])).toEqual(['Memory', 'Memory per GPU', 'Optimizer state', 'Fit', 'Notes'])
-    expect(sections[3]!.lines[0]!.text).toMatch(/^fits on NVIDIA T4 16GB with .* to spare/)
+    expect(sections[3]!.lines[0]!.text).toMatch(/^weights and states fit on NVIDIA T4 16GB with .* to spare \(.*\); activations not counted/)
   })
 })
 

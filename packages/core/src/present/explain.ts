@@ -246,7 +246,7 @@ export function explainMemory(plan: MemoryPlan, options: ExplainOptions = {}): E
       title: 'Optimizer state',
       lines: [
         explainLine(o.text, o.accounting, `source: ${o.source}`),
-        ...plan.optimizer.entries.map((e) => explainLine(e.name, `${formatCount(e.elements)} elements × ${dtypeBytes[e.dtype]} B (${e.dtype}) in ${formatCount(e.tensors)} ${e.tensors === 1 ? 'tensor' : 'tensors'} = ${exactBytes(e.bytes, units)}`)),
+        ...plan.optimizer.entries.map((e) => explainLine(e.name, `${formatCount(e.elements)} elements × ${dtypeBytes[e.dtype]} B (${e.dtype}) in ${formatCount(e.tensors)} ${e.tensors === 1 ? 'tensor' : 'tensors'} = ${exactBytes(e.bytes, units)}${e.host && plan.options.device === 'cuda' ? ', on the CPU (PyTorch creates it there unless `capturable=True` or `fused=True`)' : ''}`)),
       ],
     })
   }

@@ -1,9 +1,10 @@
-import { formatBytes } from '../format/bytes.js'
+import { formatBytes, formatBytesAlike } from '../format/bytes.js'
 import { formatCount } from '../format/number.js'
 import type { CheckpointBasis, DTypeCount, EmptyReason, KvCacheBasis, MemoryLine, WeightExtra } from '../memory/basis.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import { formatShape } from '../tensor/shape.js'
 import { memoryLineNouns } from './words.js'
+import type { TransformerActivations, TransformerInference, TransformerLayerTerms } from '../memory/transformer-activations.js'
 import type { PresentOptions } from './words.js'
 
 const EMPTY: Readonly<Record<EmptyReason, string>> = {
@@ -47,7 +48,7 @@ function checkpoint(c: CheckpointBasis, bytes: (b: bigint) => string): string {
   return `${saved} − ${bytes(c.droppedBytes)} recomputed inside ${c.attentionModules} attention module${c.attentionModules > 1 ? 's' : ''} (their inputs kept)`
 }
 
-function kvCache(k: KvCacheBasis): string {
+function kvCache(k: KvCacheBasis, dtype: string): string {
   const perToken = k.latentDim !== null ? `${formatCount(k.latentDim)} latent` : `2 (K, V) × ${formatCount(k.kvHeads)} KV heads × ${formatCount(k.headDim)} head dim`
   const layerTokens =
     k.windowLayers === 0
@@ -55,7 +56,34 @@ function kvCache(k: KvCacheBasis): string {
       : k.fullLayers === 0
         ? `${formatCount(k.layers)} layers × ${formatCount(k.windowTokens)} tokens (window ${formatCount(k.window ?? 0)})`
         : `(${formatCount(k.fullLayers)} layers × ${formatCount(k.tokens)} tokens + ${formatCount(k.windowLayers)} sliding-window layers × ${formatCount(k.windowTokens)} tokens)`
-  return `${perToken} × ${k.elementBytes} B × ${layerTokens} × batch ${formatCount(k.batch)}`
+  return `${perToken} × ${k.elementBytes} B (${dtype}) × ${layerTokens} × batch ${formatCount(k.batch)}`
+}
+
+function layerTerms(l: TransformerLayerTerms, fb: (b: bigint) => string): string {
+  const parts = [`norm inputs ${fb(l.norms)}`, `attention ${fb(l.attention)}`]
+  if (l.scores > 0n) parts.push(`attention scores ${fb(l.scores)}`)
+  parts.push(`MLP ${fb(l.mlp)}`)
+  if (l.masks > 0n) parts.push(`dropout masks ${fb(l.masks)}`)
+  return parts.join(' + ')
+}
+
+const tokens = (seq: number, batch: number, e: number): string => `${formatCount(seq)} tokens × batch ${formatCount(batch)}, ${e}-byte activations`
+const kernel = (a: TransformerActivations['attention']): string => (a === 'sdpa' ? 'SDPA (flash) attention, no s² scores kept' : 'eager attention')
+
+function transformerTraining(t: TransformerActivations, fb: (b: bigint) => string): string {
+  const per =
+    t.checkpointing === 'full'
+      ? `${formatCount(t.layers)} layers × their input ${fb(t.keptPerLayer)} (full checkpointing) + one layer recomputed ${fb(t.recompute)} (${layerTerms(t.layer, fb)})`
+      : `${formatCount(t.layers)} layers × ${fb(t.keptPerLayer)} (${layerTerms(t.layer, fb)}${t.checkpointing === 'selective' && t.layer.scores > 0n ? `, less the scores: selective checkpointing` : ''})`
+  const parts = [per, `token ids and embedding ${fb(t.embeddings)}`, `final norm and head inputs ${fb(t.output)}`]
+  if (t.logits > 0n) parts.push(`logits ${fb(t.logits)}`, `float32 cross-entropy ${fb(t.loss)}`)
+  return `${kernel(t.attention)}, ${tokens(t.seq, t.batch, t.elementBytes)}: ${parts.join(' + ')}`
+}
+
+function transformerInference(t: TransformerInference, fb: (b: bigint) => string): string {
+  const p = t.prefill
+  const logits = p.logits > 0n ? ` + last-position float32 logits ${fb(p.logits)}` : ''
+  return `prefill peak, ${kernel(t.attention)}, ${tokens(t.seq, t.batch, t.elementBytes)}: residual ${fb(p.residual)} + one layer ${fb(p.layer.bytes)} (${layerTerms(p.layer, fb)})${logits}; a decode step holds ${fb(t.decode.bytes)}`
 }
 
 const shapes = (inputs: readonly number[][]): string => inputs.map((s) => formatShape(s)).join(', ')
@@ -97,7 +125,8 @@ export function memoryFormula(line: MemoryLine, options: PresentOptions = {}): s
     case 'optimizer-state': {
       const entries = b.entries.map((e) => `${e.name} ${formatCount(e.elements)} × ${dtypeBytes[e.dtype]} B`)
       if (b.masterWeightElements > 0n) entries.push(`float32 master weights ${formatCount(b.masterWeightElements)} × 4 B`)
-      return `${b.optimizer}: ${entries.length > 0 ? entries.join(' + ') : 'no state'} = ${total}`
+      const host = b.hostEntries.map((e) => `${e.name} ${formatCount(e.elements)} × ${dtypeBytes[e.dtype]} B`)
+      return `${b.optimizer}: ${entries.length > 0 ? entries.join(' + ') : 'no state'} = ${total}${host.length > 0 ? `; on the CPU: ${host.join(' + ')} = ${fb(b.hostBytes)}` : ''}`
     }
     case 'activations-not-counted':
       return b.traceable ? 'not counted: give an input shape to trace, or activation bytes per sample' : `not counted: \`${b.module}\` has no forward trace; give activation bytes per sample`
@@ -107,16 +136,24 @@ export function memoryFormula(line: MemoryLine, options: PresentOptions = {}): s
       return b.scale === null
         ? `traced forward of ${shapes(b.inputs)} on ${b.device}: ${checkpoint(b.checkpoint, fb)}`
         : `traced forward of ${shapes(b.inputs)}: ${checkpoint(b.checkpoint, fb)}, × ${b.scale.batch}/${b.scale.tracedBatch}`
+    case 'activations-transformer':
+      return `${transformerTraining(b.terms, fb)} = ${total}`
+    case 'activations-transformer-inference':
+      return `${transformerInference(b.terms, fb)} = ${total}`
     case 'activations-peak':
       return `peak of live tensors in a no-grad forward of ${shapes(b.inputs)}${b.scale === null ? '' : ` × ${b.scale.batch}/${b.scale.tracedBatch}`}: ${total}`
     case 'element-scaled':
       return `(${memoryFormula(b.of, options)}) × ${b.elementBytes}/4 (activations in ${b.elementBytes}-byte elements)`
     case 'kv-cache':
-      return `${kvCache(b.cache)} = ${total}`
+      return `${kvCache(b.cache, b.dtype)} = ${total}`
     case 'overhead':
       return `CUDA context and allocator reserve: ${total}${b.isDefault ? ' (default; adjustable)' : ''}`
-    case 'total':
-      return `${b.parts.filter((p) => p > 0n).map(fb).join(' + ') || '0 B'} = ${total}`
+    case 'total': {
+      const parts = b.parts.filter((p) => p > 0n)
+      if (parts.length === 0) return `0 B = ${total}`
+      const shown = formatBytesAlike([...parts, line.bytes], units)
+      return `${shown.slice(0, -1).join(' + ')} = ${shown.at(-1)}`
+    }
     case 'split':
       return `${fb(b.of.bytes)} ${memoryLineNouns[b.line]} ÷ ${b.tensorParallel * b.pipelineParallel} (tensor ${b.tensorParallel} × pipeline ${b.pipelineParallel})`
     case 'sharded':

@@ -5,7 +5,7 @@ import type { MemoryPlan } from '../memory/plan.js'
 import type { ResolvedMemoryOptions } from '../memory/resolve.js'
 import type { DType } from '../tensor/dtype.js'
 import { memoryFormula } from './memory-formula.js'
-import { acceleratorName, fitSummary, perNodeText } from './memory.js'
+import { acceleratorName, fitSummary, memoryRows, modelStates, perNodeText } from './memory.js'
 import { planNotes } from './notes.js'
 import type { PresentOptions } from './words.js'
 
@@ -26,6 +26,8 @@ export interface MemoryPlanJSON {
     units: 'iec' | 'si'
   }
   memory: Record<ReplicaLineKey | 'total', MemoryLineJSON>
+  /** Training: weights + gradients + optimizer state on the device, and the optimizer state PyTorch keeps on the CPU. */
+  modelStates?: { bytes: JSONInteger; hostBytes: JSONInteger; formula: string }
   perDevice: Record<ReplicaLineKey | 'gatheredWeights' | 'total' | 'offloadedCpu' | 'offloadedNvme', MemoryLineJSON> & { gpus: number }
   perNode: { gpus: number; deviceBytes: JSONInteger; cpuBytes: JSONInteger; nvmeBytes: JSONInteger; formula: string }
   fit?: {
@@ -46,7 +48,7 @@ export interface MemoryPlanJSON {
     accounting: string
     source: string
     bytes: JSONInteger
-    entries: Array<{ name: string; dtype: DType; elements: JSONInteger; bytes: JSONInteger; tensors: number }>
+    entries: Array<{ name: string; dtype: DType; elements: JSONInteger; bytes: JSONInteger; tensors: number; host: boolean }>
   }
   lora?: { params: JSONInteger; quantizedBase: boolean; adapters: Array<{ module: string; type: string; params: JSONInteger }> }
   notes: string[]
@@ -103,6 +105,10 @@ export function memoryPlanToJSON(plan: MemoryPlan, options: PresentOptions = {})
     },
     notes: planNotes(plan.notes, options),
   }
+  if (plan.mode === 'training') {
+    const s = modelStates(plan)
+    json.modelStates = { bytes: jsonInteger(s.deviceBytes), hostBytes: jsonInteger(s.hostBytes), formula: memoryRows(plan, { ...options, units }).find((r) => r.key === 'modelStates')!.formula }
+  }
   if (plan.fit) {
     const f = plan.fit
     json.fit = {
@@ -126,7 +132,7 @@ export function memoryPlanToJSON(plan: MemoryPlan, options: PresentOptions = {})
       accounting: b.optimizer.accounting,
       source: b.optimizer.source,
       bytes: jsonInteger(b.bytes),
-      entries: b.entries.map((e) => ({ name: e.name, dtype: e.dtype, elements: jsonInteger(e.elements), bytes: jsonInteger(e.bytes), tensors: e.tensors })),
+      entries: b.entries.map((e) => ({ name: e.name, dtype: e.dtype, elements: jsonInteger(e.elements), bytes: jsonInteger(e.bytes), tensors: e.tensors, host: e.host })),
     }
   }
   if (plan.lora) {

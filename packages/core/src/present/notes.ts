@@ -24,6 +24,10 @@ export function noteText(note: PlanNote, options: PresentOptions = {}): string {
       return `The KV cache is not counted: set ${field('seq')} (tokens per sequence) to size it.`
     case 'kv-ignored-in-training':
       return 'Training keeps no KV cache; the KV cache description is ignored.'
+    case 'activations-need-seq':
+      return `Activations are sized from the config's architecture: set ${field('seq')} (tokens per sequence) to count them.`
+    case 'transformer-activations':
+      return `Activations are sized from the config's architecture (docs/memory.md): attention by PyTorch's scaled_dot_product_attention (flash or memory-efficient kernels keep no s² scores), ${note.training ? 'a fused norm keeps its input, the logits and a float32 cross-entropy are kept through backward' : 'the prefill peak holds one block\'s tensors at once (an upper bound) and the last position\'s logits'}${note.moe ? ', and every block is a mixture-of-experts block with its tokens spread evenly over the experts' : ''}.`
     case 'context-in-training':
       return `${field('seq')} sizes the inference KV cache; training activations follow the traced input shape (give the sequence length in ${field('input')}).`
     case 'kv-without-model':

@@ -121,7 +121,7 @@ export function summaryRows(analysis: Analysis, options: TableOptions = {}): Sum
     }
     rows.push(
       m.kvCache?.bytesPerTokenFp16 != null
-        ? { key: 'kvCachePerToken', label: 'KV cache', value: `${formatBytes(m.kvCache.bytesPerTokenFp16, units)} per token (fp16)`, detail: m.kvCacheNote }
+        ? { key: 'kvCachePerToken', label: 'KV cache', value: `${formatBytes(m.kvCache.bytesPerTokenFp16, units)} per token (16-bit: bf16 or fp16)`, detail: m.kvCacheNote }
         : { key: 'kvCachePerToken', label: 'KV cache', value: m.kvCache?.latentDim ? 'latent' : '—', detail: m.kvCacheNote },
     )
   }

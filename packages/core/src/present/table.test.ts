@@ -5,6 +5,8 @@ import {
   breakdownTable,
   fitSummary,
   memoryChart,
+  acceleratorTable,
+  modelStates,
   describeMemoryOptions,
   memoryIsSplit,
   memoryRows,
@@ -197,16 +199,30 @@ describe('memoryRows', () => {
       ['weights', 4198400n],
       ['gradients', 4198400n],
       ['optimizerState', 4198400n],
+      ['modelStates', 3n * 4198400n],
       ['activations', 0n],
       ['overhead', 1073741824n],
       ['total', 1073741824n + 3n * 4198400n],
     ])
     expect(rows[0]!.value).toBe('4.00 MiB')
     expect(rows[2]!.formula).toBe('torch.optim.SGD(lr=0.1, momentum=0.9): momentum_buffer 1,049,600 × 4 B = 4.00 MiB')
+    expect(rows.map((r) => r.label)).toEqual(['Weights', 'Gradients', 'Optimizer state', 'Model states', 'Activations', 'Framework reserve', 'Total'])
+    // the parts of the total in one unit, with the decimals that make them add up
+    expect(rows.at(-1)!.formula).toBe('model states 0.012 GiB + framework reserve 1.000 GiB = 1.012 GiB')
+    expect(rows.at(-1)!.value).toBe('1.012 GiB')
+  })
+  it('answers the Adam question in one line: model states on the GPU, and the step counters PyTorch keeps on the CPU', () => {
+    const conv = analyze('Conv2d(128, 256, 3)')
+    const row = (device: 'cpu' | 'cuda') => memoryRows(planMemory(conv, { optimizer: 'Adam', device })).find((r) => r.key === 'modelStates')!
+    expect(row('cuda')).toMatchObject({ kind: 'subtotal', label: 'Model states', bytes: 4_722_688n, value: '4.50 MiB' })
+    expect(row('cuda').formula).toBe('weights 1,180,672 B + gradients 1,180,672 B + optimizer state (exp_avg, exp_avg_sq) 2,361,344 B = 4,722,688 B on the GPU; + step 8 B on the CPU')
+    expect(row('cpu').bytes).toBe(4_722_696n)
+    expect(row('cpu').formula).toBe('weights 1,180,672 B + gradients 1,180,672 B + optimizer state (step, exp_avg, exp_avg_sq) 2,361,352 B = 4,722,696 B')
+    expect(modelStates(planMemory(conv, { optimizer: 'Adam' }))).toMatchObject({ deviceBytes: 4_722_688n, hostBytes: 8n, hostEntries: ['step'] })
   })
   it('lists one GPU’s share with the gathered working set under ZeRO-3', () => {
     const rows = memoryRows(planMemory(linear, { gpus: 4, zero: 3 }), { scope: 'device' })
-    expect(rows.map((r) => r.key)).toEqual(['weights', 'gradients', 'optimizerState', 'activations', 'gatheredWeights', 'overhead', 'total'])
+    expect(rows.map((r) => r.key)).toEqual(['weights', 'gradients', 'optimizerState', 'modelStates', 'activations', 'gatheredWeights', 'overhead', 'total'])
     expect(rows[0]!.bytes).toBe(4198400n / 4n)
   })
   it('leaves gradients and optimizer out of an inference budget', () => {
@@ -223,6 +239,14 @@ describe('describeMemoryOptions', () => {
       'training · torch.optim.Adam() · precision amp-bf16 · batch 8 · full checkpointing · 8 GPUs · ZeRO-3',
     )
     expect(describeMemoryOptions(planMemory(linear, { mode: 'inference', weights: 'int8' }))).toBe('inference · weights int8 · batch 1')
+  })
+
+  it('never writes `auto`: it names the dtype the weights resolved to, and why', () => {
+    expect(describeMemoryOptions(planMemory(linear, {}))).toBe('training · torch.optim.AdamW() · precision float32, as built · batch 1')
+    const llama = analyze('llama-3.1-8b')
+    expect(describeMemoryOptions(planMemory(llama, { mode: 'inference' }))).toBe("inference · weights bfloat16, from the config's torch_dtype · batch 1")
+    expect(describeMemoryOptions(planMemory(analyze('gpt2'), { mode: 'inference' }))).toBe("inference · weights float32, the published checkpoint's dtype · batch 1")
+    expect(describeMemoryOptions(planMemory(analyze('nn.Sequential(nn.Linear(4, 4, dtype=torch.bfloat16), nn.Linear(2, 2))'), {}))).toBe('training · torch.optim.AdamW() · precision mostly bfloat16, as built · batch 1')
   })
 })
 
@@ -260,7 +284,7 @@ describe('summaryRows of a Hugging Face model', () => {
     const byKey = Object.fromEntries(summaryRows(gpt2).map((r) => [r.key, r]))
     expect(byKey['model']!.value).toBe('GPT2LMHeadModel')
     expect(byKey['tiedEmbeddings']!.detail).toBe(`${(gpt2.model!.paramsUntied).toLocaleString('en-US')} if the output head had its own weight`)
-    expect(byKey['kvCachePerToken']!.value).toBe('256 B per token (fp16)')
+    expect(byKey['kvCachePerToken']!.value).toBe('256 B per token (16-bit: bf16 or fp16)')
   })
 })
 
@@ -268,25 +292,39 @@ describe('memoryChart', () => {
   it('stacks the non-zero lines of one GPU left to right and places the capacity line on the same scale', () => {
     const analysis = analyze('nn.Sequential(nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 1024))', { input: '8,1024' })
     const plan = planMemory(analysis, { optimizer: 'Adam', gpu: 't4' })
-    const { segments, capacityX } = memoryChart(plan)
+    const { segments, reserve, capacityX } = memoryChart(plan)
     expect(segments.map((s) => [s.key, s.label])).toEqual([
       ['weights', 'Weights'],
       ['gradients', 'Gradients'],
       ['optimizerState', 'Optimizer state'],
       ['activations', 'Activations'],
-      ['overhead', 'Overhead'],
     ])
     expect(segments[0]!.x).toBe(0)
     for (let i = 1; i < segments.length; i++) expect(segments[i]!.x).toBeCloseTo(segments[i - 1]!.x + segments[i - 1]!.width, 3)
+    // the reserve is its own segment after the model's lines
+    expect(reserve).toMatchObject({ key: 'overhead', label: 'Framework reserve', bytes: 1024n ** 3n })
+    expect(reserve!.x).toBeCloseTo(segments.at(-1)!.x + segments.at(-1)!.width, 3)
     expect(capacityX).toBe(100)
-    expect(segments.at(-1)!.x + segments.at(-1)!.width).toBeLessThan(100)
+    expect(reserve!.x + reserve!.width).toBeLessThan(100)
     expect(segments[0]!.bytes).toBe(analysis.params.bytes)
+  })
+
+  it('zooms in on a small model that the reserve would hide', () => {
+    const chart = memoryChart(planMemory(analyze('Conv2d(128, 256, 3)'), { optimizer: 'Adam' }))
+    expect(chart.modelBytes).toBe(4_722_688n)
+    expect(chart.segments.reduce((s, x) => s + x.width, 0)).toBeLessThan(1)
+    expect(chart.zoom!.map((s) => [s.key, s.width])).toEqual([
+      ['weights', 25],
+      ['gradients', 25],
+      ['optimizerState', 50],
+    ])
+    expect(memoryChart(planMemory(analyze('llama-3.1-8b'), { optimizer: 'AdamW', gpu: 't4' })).zoom).toBeUndefined()
   })
 
   it('scales to the total when the plan exceeds the capacity', () => {
     const plan = planMemory(analyze('llama-3.1-8b'), { optimizer: 'AdamW', gpu: 't4' })
-    const { segments, capacityX } = memoryChart(plan)
-    expect(segments.at(-1)!.x + segments.at(-1)!.width).toBeCloseTo(100, 2)
+    const { reserve, capacityX } = memoryChart(plan)
+    expect(reserve!.x + reserve!.width).toBeCloseTo(100, 2)
     expect(capacityX).toBeLessThan(100)
   })
 })
@@ -294,7 +332,37 @@ describe('memoryChart', () => {
 describe('fitSummary', () => {
   it('says whether it fits, with what would', () => {
     const plan = planMemory(linear, { gpu: '1GiB' })
-    expect(fitSummary(plan)).toEqual({ fits: false, sentence: 'does not fit on a 1.00 GiB GPU: needs 1.02 GiB of 1.00 GiB (16.02 MiB short)', details: [] })
+    expect(fitSummary(plan)).toEqual({
+      fits: false,
+      headline: 'Does not fit',
+      sentence: 'does not fit on a 1.00 GiB GPU: needs 1.02 GiB of 1.00 GiB (16.02 MiB short), without the activations',
+      details: ['fewest GPUs by layout: data parallel none, ZeRO-1 none, ZeRO-2 none, ZeRO-3 none, tensor parallel none'],
+    })
     expect(fitSummary(planMemory(linear))).toBeUndefined()
+  })
+  it('never says a bare "fits" when a line was not counted', () => {
+    const traced = fitSummary(planMemory(analyze('nn.Linear(1024, 1024)', { input: '8,1024' }), { gpu: 't4' }))!
+    expect(traced.headline).toBe('Fits')
+    expect(traced.sentence).toMatch(/^fits on NVIDIA T4 16GB with [\d.]+ GiB to spare \([\d.]+ GiB of 15\.00 GiB\)$/)
+    const untraced = fitSummary(planMemory(linear, { gpu: 't4' }))!
+    expect(untraced.headline).toBe('Weights and states fit')
+    expect(untraced.sentence).toMatch(/^weights and states fit on NVIDIA T4 16GB with .* to spare \(.*\); activations not counted$/)
+    // a config's activations come from its architecture at --seq: everything is counted
+    const serving = fitSummary(planMemory(analyze('llama-3.1-8b'), { mode: 'inference', gpu: 'l4', contextLength: 8192 }))!
+    expect(serving.headline).toBe('Fits')
+    expect(serving.details).toContain('longest context: 22,243 tokens')
+    const noSeq = fitSummary(planMemory(analyze('llama-3.1-8b'), { optimizer: 'AdamW', gpu: 'h200', gpus: 8, zero: 3 }))!
+    expect(noSeq.headline).toBe('Weights and states fit')
+    expect(noSeq.sentence).toMatch(/; activations not counted$/)
+  })
+})
+
+describe('acceleratorTable', () => {
+  it('lists every GPU with memory, bandwidth and dense peaks per number format', () => {
+    const t = acceleratorTable()
+    expect(t.columns.map((c) => c.header)).toEqual(['GPU', 'Name', 'Memory', 'Bandwidth', 'fp32 TFLOP/s', 'tf32 TFLOP/s', 'bf16 TFLOP/s', 'fp16 TFLOP/s', 'fp8 TFLOP/s', 'fp4 TFLOP/s', 'int8 TFLOP/s', 'Also'])
+    expect(t.rows.find((r) => r[0] === 'h100-80gb')).toEqual(['h100-80gb', 'NVIDIA H100 80GB', '79.65 GiB', '3.35 TB/s', '67', '494.5', '989.5', '989.5', '1979', '—', '1979', 'h100, h100-80, h100-sxm, h100-pcie'])
+    expect(t.rows.find((r) => r[0] === 'l4')!.slice(2, 4)).toEqual(['22.49 GiB', '300 GB/s'])
+    expect(t.rows.find((r) => r[0] === 'apple-128gb')![3]).toBe('—')
   })
 })

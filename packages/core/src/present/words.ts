@@ -17,14 +17,15 @@ export interface PresentOptions {
 export const defaultFieldLabel = (field: FieldId): string => `\`${field}\``
 
 /** The label of each memory line, the same in every table, chart and explanation. */
-export const memoryLineLabels: Readonly<Record<MemoryLineKey | 'total' | 'offloadedCpu' | 'offloadedNvme', string>> = {
+export const memoryLineLabels: Readonly<Record<MemoryLineKey | 'modelStates' | 'total' | 'offloadedCpu' | 'offloadedNvme', string>> = {
   weights: 'Weights',
   gradients: 'Gradients',
   optimizerState: 'Optimizer state',
+  modelStates: 'Model states',
   activations: 'Activations',
   kvCache: 'KV cache',
   gatheredWeights: 'Gathered weights',
-  overhead: 'Overhead',
+  overhead: 'Framework reserve',
   total: 'Total',
   offloadedCpu: 'Offloaded to CPU',
   offloadedNvme: 'Offloaded to NVMe',
@@ -38,5 +39,5 @@ export const memoryLineNouns: Readonly<Record<MemoryLineKey, string>> = {
   activations: 'activations',
   kvCache: 'KV cache',
   gatheredWeights: 'gathered weights',
-  overhead: 'overhead',
+  overhead: 'framework reserve',
 }

@@ -53,7 +53,7 @@ export const requestFields: readonly FieldSpec[] = [
   { id: 'precision', share: 'prec', group: 'memory', mode: 'training' },
   { id: 'weights', share: 'w', group: 'memory', mode: 'inference' },
   { id: 'batch', share: 'b', group: 'memory' },
-  { id: 'seq', share: 'seq', group: 'memory', mode: 'inference' },
+  { id: 'seq', share: 'seq', group: 'memory' },
   { id: 'gradAccum', share: 'accum', group: 'memory', mode: 'training' },
   { id: 'checkpointing', share: 'ckpt', group: 'memory', mode: 'training' },
   { id: 'gpus', share: 'gpus', group: 'memory' },

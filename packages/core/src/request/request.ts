@@ -1,6 +1,6 @@
 import { NnsizeError } from '../errors.js'
 import { defaultTorchVersion } from '../forward/torch-version.js'
-import { findAccelerator } from '../memory/gpus.js'
+import { parseAccelerator } from '../memory/gpus.js'
 import { parseLoraOptions } from '../memory/lora.js'
 import type { LoraOptions } from '../memory/lora.js'
 import { parseOptimizer } from '../memory/optimizers/index.js'
@@ -82,9 +82,8 @@ function checked(text: string, check: () => unknown): string {
 
 /** A catalogue GPU's id, or a memory size as written. */
 function accelerator(value: string): string {
-  if (!/^\d/.test(value)) return findAccelerator(value).id
-  if (parseByteSize(value, 'gpu', 'gpu') === 0n) throw fieldError('gpu', 'gpu', 'memory must be positive.')
-  return value
+  const gpu = parseAccelerator(value)
+  return gpu.id === 'custom' ? value : gpu.id
 }
 
 const onOff = { true: 'cpu', on: 'cpu', false: 'none', off: 'none' } as const
@@ -203,6 +202,7 @@ export function memoryOptionsOf(request: Request): MemoryOptions | undefined {
   if (m.lora !== undefined) lora = { ...parseLoraOptions(m.lora), ...(m.qlora ? { quantizeBase: true } : {}) }
   return {
     mode: m.mode,
+    device: request.device,
     torch: request.torch,
     optimizer: m.optimizer,
     precision: m.precision,

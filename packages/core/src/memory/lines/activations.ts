@@ -6,6 +6,7 @@ import { ceilDiv, line, perBatch } from '../basis.js'
 import type { CheckpointBasis, MemoryLine } from '../basis.js'
 import type { CheckpointingMode, Resolved } from '../resolve.js'
 import type { ModelTensors } from './model.js'
+import { transformerActivationBytes, transformerInferenceBytes } from '../transformer-activations.js'
 
 /**
  * Which block list full checkpointing wraps: the module whose called children repeat one class most often
@@ -79,12 +80,21 @@ function checkpointed(forward: ForwardResult, mode: CheckpointingMode, m: ModelT
  * The activations line as a function of the batch per GPU: bytes given per sample × batch; else, with a traced
  * input, what autograd saves for backward (training, after checkpointing) or the peak of live tensors (inference),
  * traced again at that batch (scaled linearly when the first dimension is not a batch); held in the precision's
- * activation bytes. Results are cached per batch.
+ * activation bytes; a Hugging Face config's from its architecture at `seq` tokens per sequence. Results are cached per batch.
  */
-export function activationsByBatch(m: ModelTensors, r: Resolved): (batch: number) => MemoryLine {
+export function activationsByBatch(m: ModelTensors, r: Resolved, seq: number | null = r.options.contextLength): (batch: number) => MemoryLine {
   const forward = m.analysis.forward
   const { training, precision, format, perSample } = r
-  if (!forward && perSample === null) m.notes.add({ code: 'activations-not-counted', module: m.analysis.root.type, traceable: r.traceable })
+  const shape = !forward && perSample === null ? (m.analysis.model?.transformer ?? null) : null
+  // the longest-context search asks at other lengths: the plan's notes are about the plan's own length
+  if (shape !== null && seq === r.options.contextLength) {
+    if (seq === null) m.notes.add({ code: 'activations-need-seq' })
+    else m.notes.add({ code: 'transformer-activations', attention: 'sdpa', moe: shape.moe !== null, training })
+  }
+  if (!forward && perSample === null && shape === null) m.notes.add({ code: 'activations-not-counted', module: m.analysis.root.type, traceable: r.traceable })
+  // a config's activations are held in the precision's activation dtype, else the dtype the weights are built in
+  const asBuiltBytes = dtypeBytes[r.options.asBuilt.dtype]
+  const configElementBytes = training ? (precision.activationBytes ?? asBuiltBytes) : format.otherDType === null ? asBuiltBytes : dtypeBytes[format.otherDType]
   const traces = new Map<number, ForwardResult>()
   const traceAt = (b: number): ForwardResult | undefined => {
     if (!forward) return undefined
@@ -105,6 +115,15 @@ export function activationsByBatch(m: ModelTensors, r: Resolved): (batch: number
   const scaled = (inner: MemoryLine): MemoryLine => (elementBytes === null || elementBytes === 4 ? inner : line(ceilDiv(inner.bytes * BigInt(elementBytes), 4n), { kind: 'element-scaled', of: inner, elementBytes }))
   const uncached = (b: number): MemoryLine => {
     if (perSample !== null) return line(perSample * BigInt(b), { kind: 'activations-per-sample', perSampleBytes: perSample, batch: b })
+    if (!forward && shape !== null && seq !== null) {
+      const options = { seq, batch: b, elementBytes: configElementBytes }
+      if (training) {
+        const terms = transformerActivationBytes(shape, { ...options, checkpointing: r.options.checkpointing })
+        return line(terms.bytes, { kind: 'activations-transformer', terms })
+      }
+      const terms = transformerInferenceBytes(shape, options)
+      return line(terms.prefill.bytes, { kind: 'activations-transformer-inference', terms })
+    }
     if (!forward) return line(0n, { kind: 'activations-not-counted', module: m.analysis.root.type, traceable: r.traceable })
     const tracedShapes = forward.inputs.map((i) => i.shape)
     const tracedBatch = forward.inputs[0]?.shape[0]

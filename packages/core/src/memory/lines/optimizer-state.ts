@@ -3,6 +3,7 @@ import type { MemoryLine } from '../basis.js'
 import { optimizerStateBreakdown } from '../optimizers/index.js'
 import type { OptimizerStateBreakdown, OptimizerTensor } from '../optimizers/index.js'
 import type { Resolved } from '../resolve.js'
+import type { DType } from '../../tensor/dtype.js'
 import { trainableElements } from './gradients.js'
 import { castTo } from './model.js'
 import type { ModelTensors } from './model.js'
@@ -24,12 +25,18 @@ export function optimizerStateLine(m: ModelTensors, r: Resolved): { line: Memory
   const breakdown = optimizerStateBreakdown(tensors, optimizer)
   const masterWeightElements = r.precision.masterWeights && !m.lora ? trainableElements(m) : 0n
   if (m.lora) m.notes.add({ code: 'lora-optimizer' })
+  // On CUDA, PyTorch creates scalar state such as Adam's `step` on the CPU (unless `capturable`/`fused`).
+  const onHost = (e: { host: boolean }): boolean => e.host && r.options.device === 'cuda'
+  const entry = (e: { name: string; dtype: DType; elements: bigint }) => ({ name: e.name, dtype: e.dtype, elements: e.elements })
+  const hostBytes = r.options.device === 'cuda' ? breakdown.hostBytes : 0n
   return {
-    line: line(breakdown.bytes + masterWeightElements * 4n, {
+    line: line(breakdown.bytes - hostBytes + masterWeightElements * 4n, {
       kind: 'optimizer-state',
       optimizer: optimizer.text,
-      entries: breakdown.entries.map((e) => ({ name: e.name, dtype: e.dtype, elements: e.elements })),
+      entries: breakdown.entries.filter((e) => !onHost(e)).map(entry),
       masterWeightElements,
+      hostEntries: breakdown.entries.filter(onHost).map(entry),
+      hostBytes,
     }),
     breakdown,
   }

@@ -28,9 +28,10 @@ export const adafactor = torchOptimizer<{ lr: number; beta2_decay: number; eps: 
     if (a.weight_decay < 0) fail('weight_decay', `weight_decay should be >= 0 but is: ${pyFloat(a.weight_decay)}`)
   },
   perParameter(p) {
-    if (p.shape.length < 2) return [scalar('step'), like('variance', p)]
+    // `torch.tensor(0.0)`: on the CPU whatever the parameter's device
+    if (p.shape.length < 2) return [scalar('step', true), like('variance', p)]
     const [rows, cols] = factored(p)
-    return [scalar('step'), { name: 'row_var', dtype: p.dtype, elements: rows }, { name: 'col_var', dtype: p.dtype, elements: cols }]
+    return [scalar('step', true), { name: 'row_var', dtype: p.dtype, elements: rows }, { name: 'col_var', dtype: p.dtype, elements: cols }]
   },
   accounting: () =>
     '`step` (float32 scalar); for tensors of 2+ dimensions the factored second moment: `row_var` (shape with the last dimension set to 1) + `col_var` (shape with the second-to-last set to 1); for vectors a full `variance`. No first moment. Dtype of the parameter. (PyTorch 2.5+.)',

@@ -1,17 +1,17 @@
 import { bool, float, floats } from '../../bind/args.js'
 import type { OptimizerContext, StateTensor } from './define.js'
-import { checks, ignored, ignoredKeywords, like, moments, pyFloat, scalar, torchOptimizer } from './define.js'
+import { checks, ignored, ignoredKeywords, like, moments, pyFloat, scalar, scalarsOnHost, torchOptimizer } from './define.js'
 
 /**
  * The `step` count of RMSprop, Adadelta and Rprop: a Python int (no tensor) in PyTorch 1.13, a float32 scalar
  * tensor since 2.0.
  */
-const stepSince2 = (context: OptimizerContext): StateTensor[] => (context.torch === '1.13' ? [] : [scalar('step')])
+const stepSince2 = (context: OptimizerContext, a: { capturable?: unknown }): StateTensor[] => (context.torch === '1.13' ? [] : [scalar('step', scalarsOnHost(a))])
 const stepText = (context: OptimizerContext): string => (context.torch === '1.13' ? '; `step` is a Python int (0 bytes) in PyTorch 1.13' : '')
 const stepPrefix = (context: OptimizerContext): string => (context.torch === '1.13' ? '' : '`step` (float32 scalar) + ')
 
 /** `torch.optim.Adagrad`: the sum of squared gradients, created in the constructor for every parameter. */
-export const adagrad = torchOptimizer<{ lr: number; lr_decay: number; weight_decay: number; initial_accumulator_value: number; eps: number }>({
+export const adagrad = torchOptimizer<{ lr: number; lr_decay: number; weight_decay: number; initial_accumulator_value: number; eps: number; fused?: unknown }>({
   name: 'Adagrad',
   shortNames: ['adagrad'],
   signature: [
@@ -31,12 +31,12 @@ export const adagrad = torchOptimizer<{ lr: number; lr_decay: number; weight_dec
     checks.eps(a.eps, fail)
   },
   statefulParameters: 'all',
-  perParameter: (p) => [scalar('step'), like('sum', p)],
+  perParameter: (p, a) => [scalar('step', scalarsOnHost(a)), like('sum', p)],
   accounting: () => '`step` (float32 scalar) + `sum` (shape and dtype of the parameter), created in the constructor for every parameter given, frozen ones included.',
 })
 
 /** `torch.optim.RMSprop`: the running mean of squared gradients (+ momentum, + the mean gradient when centred). */
-export const rmsprop = torchOptimizer<{ lr: number; alpha: number; eps: number; weight_decay: number; momentum: number; centered: boolean }>({
+export const rmsprop = torchOptimizer<{ lr: number; alpha: number; eps: number; weight_decay: number; momentum: number; centered: boolean; capturable?: unknown }>({
   name: 'RMSprop',
   shortNames: ['rmsprop'],
   signature: [
@@ -55,13 +55,13 @@ export const rmsprop = torchOptimizer<{ lr: number; alpha: number; eps: number; 
     checks.weightDecay(a.weight_decay, fail)
     checks.nonNegative(a.alpha, 'alpha', fail)
   },
-  perParameter: (p, a, context) => [...stepSince2(context), like('square_avg', p), ...(a.momentum > 0 ? [like('momentum_buffer', p)] : []), ...(a.centered ? [like('grad_avg', p)] : [])],
+  perParameter: (p, a, context) => [...stepSince2(context, a), like('square_avg', p), ...(a.momentum > 0 ? [like('momentum_buffer', p)] : []), ...(a.centered ? [like('grad_avg', p)] : [])],
   accounting: (context) =>
     `${stepPrefix(context)}\`square_avg\` (+ \`momentum_buffer\` when \`momentum\` > 0, + \`grad_avg\` when \`centered=True\`), each the shape and dtype of the parameter${stepText(context)}.`,
 })
 
 /** `torch.optim.Adadelta`: running means of squared gradients and of squared updates. */
-export const adadelta = torchOptimizer<{ lr: number; rho: number; eps: number; weight_decay: number }>({
+export const adadelta = torchOptimizer<{ lr: number; rho: number; eps: number; weight_decay: number; capturable?: unknown }>({
   name: 'Adadelta',
   shortNames: ['adadelta'],
   signature: [float('lr', { default: 1.0 }), float('rho', { default: 0.9 }), float('eps', { default: 1e-6 }), float('weight_decay', { default: 0 }), ignored('foreach'), ...ignoredKeywords('capturable', 'maximize', 'differentiable')],
@@ -71,12 +71,12 @@ export const adadelta = torchOptimizer<{ lr: number; rho: number; eps: number; w
     checks.eps(a.eps, fail)
     checks.weightDecay(a.weight_decay, fail)
   },
-  perParameter: (p, _a, context) => [...stepSince2(context), ...moments(p, 'square_avg', 'acc_delta')],
+  perParameter: (p, a, context) => [...stepSince2(context, a), ...moments(p, 'square_avg', 'acc_delta')],
   accounting: (context) => `${stepPrefix(context)}\`square_avg\` + \`acc_delta\`, each the shape and dtype of the parameter${stepText(context)}.`,
 })
 
 /** `torch.optim.Rprop`: the previous gradient and a step size per element. */
-export const rprop = torchOptimizer<{ lr: number; etas: number[] }>({
+export const rprop = torchOptimizer<{ lr: number; etas: number[]; capturable?: unknown }>({
   name: 'Rprop',
   shortNames: ['rprop'],
   signature: [float('lr', { default: 1e-2 }), floats('etas', 2, { default: [0.5, 1.2] }), floats('step_sizes', 2, { default: [1e-6, 50] }), ignored('foreach'), ignored('maximize'), ...ignoredKeywords('capturable', 'differentiable')],
@@ -85,6 +85,6 @@ export const rprop = torchOptimizer<{ lr: number; etas: number[] }>({
     const [lo, hi] = a.etas as [number, number]
     if (!(lo > 0 && lo < 1 && hi > 1)) fail('etas', `Invalid eta values: ${pyFloat(lo)}, ${pyFloat(hi)}`)
   },
-  perParameter: (p, _a, context) => [...stepSince2(context), ...moments(p, 'prev', 'step_size')],
+  perParameter: (p, a, context) => [...stepSince2(context, a), ...moments(p, 'prev', 'step_size')],
   accounting: (context) => `${stepPrefix(context)}\`prev\` + \`step_size\`, each the shape and dtype of the parameter${stepText(context)}.`,
 })

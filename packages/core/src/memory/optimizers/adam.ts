@@ -1,7 +1,7 @@
 import { NnsizeError } from '../../errors.js'
 import { bool, float, floats } from '../../bind/args.js'
 import type { OptimizerDefinition } from './define.js'
-import { checkAdamLike, checks, ignored, ignoredKeywords, moments, scalar, torchOptimizer } from './define.js'
+import { checkAdamLike, checks, ignored, ignoredKeywords, moments, scalar, scalarsOnHost, torchOptimizer } from './define.js'
 
 interface AdamArgs {
   lr: number
@@ -9,6 +9,9 @@ interface AdamArgs {
   eps: number
   weight_decay: number
   amsgrad: boolean
+  /** As written (`True` puts `step` on the parameter's device). */
+  capturable?: unknown
+  fused?: unknown
 }
 
 const adam = (name: 'Adam' | 'AdamW', weightDecay: number, shortNames: string[]): OptimizerDefinition<AdamArgs> =>
@@ -24,8 +27,8 @@ const adam = (name: 'Adam' | 'AdamW', weightDecay: number, shortNames: string[])
       ...ignoredKeywords('foreach', 'maximize', 'capturable', 'differentiable', 'fused', 'decoupled_weight_decay'),
     ],
     validate: checkAdamLike,
-    perParameter: (p, a) => [scalar('step'), ...moments(p, 'exp_avg', 'exp_avg_sq', ...(a.amsgrad ? ['max_exp_avg_sq'] : []))],
-    accounting: () => '`step` (float32 scalar) + `exp_avg` + `exp_avg_sq` (+ `max_exp_avg_sq` with `amsgrad=True`), each the shape and dtype of the parameter.',
+    perParameter: (p, a) => [scalar('step', scalarsOnHost(a)), ...moments(p, 'exp_avg', 'exp_avg_sq', ...(a.amsgrad ? ['max_exp_avg_sq'] : []))],
+    accounting: () => '`step` (float32 scalar, on the CPU unless `capturable=True` or `fused=True`) + `exp_avg` + `exp_avg_sq` (+ `max_exp_avg_sq` with `amsgrad=True`), each the shape and dtype of the parameter.',
   })
 
 /** `torch.optim.Adam`. */
@@ -43,7 +46,7 @@ export const adamax = torchOptimizer<AdamArgs>({
   shortNames: ['adamax'],
   signature: [...adamFamilySignature(2e-3), ignored('foreach'), ...ignoredKeywords('maximize', 'differentiable', 'capturable')],
   validate: checkAdamLike,
-  perParameter: (p) => [scalar('step'), ...moments(p, 'exp_avg', 'exp_inf')],
+  perParameter: (p, a) => [scalar('step', scalarsOnHost(a)), ...moments(p, 'exp_avg', 'exp_inf')],
   accounting: () => '`step` (float32 scalar) + `exp_avg` + `exp_inf`, each the shape and dtype of the parameter.',
 })
 
@@ -56,7 +59,7 @@ export const nadam = torchOptimizer<AdamArgs & { momentum_decay: number }>({
     checkAdamLike(a, fail)
     checks.nonNegative(a.momentum_decay, 'momentum_decay', fail)
   },
-  perParameter: (p) => [scalar('step'), scalar('mu_product'), ...moments(p, 'exp_avg', 'exp_avg_sq')],
+  perParameter: (p, a) => [scalar('step', scalarsOnHost(a)), scalar('mu_product', scalarsOnHost(a)), ...moments(p, 'exp_avg', 'exp_avg_sq')],
   accounting: () => '`step` and `mu_product` (float32 scalars) + `exp_avg` + `exp_avg_sq`, each the shape and dtype of the parameter.',
 })
 
@@ -66,7 +69,7 @@ export const radam = torchOptimizer<AdamArgs>({
   shortNames: ['radam'],
   signature: [...adamFamilySignature(1e-3), ignored('foreach'), ...ignoredKeywords('decoupled_weight_decay', 'maximize', 'capturable', 'differentiable')],
   validate: checkAdamLike,
-  perParameter: (p) => [scalar('step'), ...moments(p, 'exp_avg', 'exp_avg_sq')],
+  perParameter: (p, a) => [scalar('step', scalarsOnHost(a)), ...moments(p, 'exp_avg', 'exp_avg_sq')],
   accounting: () => '`step` (float32 scalar) + `exp_avg` + `exp_avg_sq`, each the shape and dtype of the parameter.',
 })
 

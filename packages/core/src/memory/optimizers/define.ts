@@ -20,6 +20,11 @@ export interface StateTensor {
   name: string
   dtype: DType
   elements: bigint
+  /**
+   * Created on the CPU whatever the parameter's device: PyTorch's scalar `step` (`torch.tensor(0.0)` without
+   * `device=`) unless `capturable` or `fused` puts it beside the parameter.
+   */
+  host?: boolean
 }
 
 /** What the state of an optimizer depends on besides its arguments: the PyTorch release it runs on. */
@@ -89,8 +94,14 @@ export function torchOptimizer<A>(
 /** A state tensor of the parameter's shape, in its dtype (or `dtype`): `torch.zeros_like(p)`. */
 export const like = (name: string, p: OptimizerParameter, dtype: DType = p.dtype): StateTensor => ({ name, dtype, elements: p.elements })
 
-/** A float32 scalar tensor (`step`, `mu_product`). */
-export const scalar = (name: string): StateTensor => ({ name, dtype: 'float32', elements: 1n })
+/** A float32 scalar tensor (`step`, `mu_product`); `host`: created on the CPU (see {@link StateTensor.host}). */
+export const scalar = (name: string, host = false): StateTensor => ({ name, dtype: 'float32', elements: 1n, ...(host ? { host: true } : {}) })
+
+/** Whether a keyword accepted as written (`capturable`, `fused`: see {@link ignored}) was given as `True`. */
+export const givenTrue = (value: unknown): boolean => typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'bool' && (value as { value?: unknown }).value === true
+
+/** Whether scalar state stays on the CPU for CUDA parameters: neither `capturable=True` nor `fused=True` was given. */
+export const scalarsOnHost = (a: { capturable?: unknown; fused?: unknown }): boolean => !givenTrue(a.capturable) && !givenTrue(a.fused)
 
 /** Several `zeros_like` moments. */
 export const moments = (p: OptimizerParameter, ...names: string[]): StateTensor[] => names.map((name) => like(name, p))

@@ -31,13 +31,17 @@ export interface OptimizerStateEntry {
   bytes: bigint
   /** How many tensors (one per parameter, or 1 for state shared by the whole optimizer). */
   tensors: number
+  /** Created on the CPU whatever the parameters' device (PyTorch's scalar `step` unless `capturable`/`fused`). */
+  host: boolean
 }
 
 /** What {@link optimizerStateBreakdown} returns. */
 export interface OptimizerStateBreakdown {
   optimizer: OptimizerSpec
-  /** Total bytes of optimizer state. */
+  /** Total bytes of optimizer state, wherever it is held. */
   bytes: bigint
+  /** The part of `bytes` PyTorch creates on the CPU even for CUDA parameters (entries with `host`). */
+  hostBytes: bigint
   /** One entry per state key and dtype. */
   entries: OptimizerStateEntry[]
   /** Parameters that hold state. */
@@ -78,7 +82,8 @@ export function optimizerStateBreakdown(tensors: readonly OptimizerTensor[], opt
   if (all) def.checkParameters?.(all)
   const entries = new Map<string, OptimizerStateEntry>()
   const add = (s: StateTensor, count: number): void => {
-    const key = s.dtype === 'float32' ? s.name : `${s.name}:${s.dtype}`
+    const host = s.host === true
+    const key = `${s.dtype === 'float32' ? s.name : `${s.name}:${s.dtype}`}${host ? ':host' : ''}`
     const existing = entries.get(key)
     const elements = count === 1 ? s.elements : s.elements * BigInt(count)
     const bytes = elements * BigInt(dtypeBytes[s.dtype])
@@ -87,7 +92,7 @@ export function optimizerStateBreakdown(tensors: readonly OptimizerTensor[], opt
       existing.bytes += bytes
       existing.tensors += count
     } else {
-      entries.set(key, { name: s.name, dtype: s.dtype, elements, bytes, tensors: count })
+      entries.set(key, { name: s.name, dtype: s.dtype, elements, bytes, tensors: count, host })
     }
   }
   let statefulParameters = 0
@@ -117,7 +122,7 @@ export function optimizerStateBreakdown(tensors: readonly OptimizerTensor[], opt
     for (const s of shared) add(s, 1)
   }
   const list = [...entries.values()]
-  return { optimizer: spec, bytes: list.reduce((s, e) => s + e.bytes, 0n), entries: list, statefulParameters }
+  return { optimizer: spec, bytes: list.reduce((s, e) => s + e.bytes, 0n), hostBytes: list.reduce((s, e) => s + (e.host ? e.bytes : 0n), 0n), entries: list, statefulParameters }
 }
 
 /**

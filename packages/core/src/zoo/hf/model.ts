@@ -4,6 +4,7 @@ import { numel } from '../../tensor/shape.js'
 import { dtypeBytes } from '../../tensor/dtype.js'
 import type { DType } from '../../tensor/dtype.js'
 import type { CheckpointDType, KeepFloat32 } from './dtype.js'
+import type { TransformerShape } from '../../memory/transformer-shape.js'
 
 /**
  * The shape of a model's KV cache, as the memory planner takes it (`KvCacheSpec` of `memory/kvcache.ts`). Bytes per token for a
@@ -102,6 +103,8 @@ export interface ModelInfo {
   /** The dtype the checkpoint stores its weights in (the parameters are sized in it) and where it was read. */
   dtype: CheckpointDType
   notes: string[]
+  /** The sizes that set its activation memory (the memory planner's `transformerActivationBytes`), when the config gives them. */
+  transformer?: TransformerShape
 }
 
 function under(name: string, path: string): boolean {

@@ -47,7 +47,8 @@ for (const c of selected) {
   const input = c.input_shapes ?? (c.input_shape ? [c.input_shape] : undefined)
   let analysis
   try {
-    analysis = analyze(c.expr, { ...(input ? { input, device: 'cpu' } : {}), ...(torch ? { torch } : {}) })
+    // A Hugging Face case holds its config.json instead of an expression.
+    analysis = analyze(c.expr ?? c.config, { ...(input ? { input, device: 'cpu' } : {}), ...(torch ? { torch } : {}) })
   } catch (error) {
     results.push({ id: c.id, file: c.file, status: 'not analysed', message: error.message })
     continue

@@ -191,7 +191,8 @@ describe('run', () => {
     expect(link.stdout).toContain('&act=1536MiB')
     expect(link.stderr).toBe('')
     const without = await cli(['llama-3.1-8b', '--optimizer', 'adamw'])
-    expect(without.stdout).toContain('note: Activations are not counted: `LlamaForCausalLM` has no forward trace in nnsize, so give activation bytes per sample (`--activation-bytes`) to include them.')
+    expect(without.stdout).toMatch(/\n {2}Activations +0 B {2}not counted: sized from the architecture once the sequence length is given\n/)
+    expect(without.stdout).toContain("note: Activations are sized from the config's architecture: set `--seq` (tokens per sequence) to count them.")
   })
 
   it('explains every memory line with --explain', async () => {

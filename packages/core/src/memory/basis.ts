@@ -113,6 +113,8 @@ export type LineBasis =
     }
   /** Activations not counted: no input shape was traced and no bytes per sample given. */
   | { kind: 'activations-not-counted'; module: string; traceable: boolean }
+  /** A config's activations, which its architecture sizes once the sequence length is given. */
+  | { kind: 'activations-need-seq' }
   /** Activations given per sample, times the batch. */
   | { kind: 'activations-per-sample'; perSampleBytes: bigint; batch: number }
   /** Bytes saved for backward by a traced forward pass, after checkpointing; scaled from the traced batch when it could not be traced again. */

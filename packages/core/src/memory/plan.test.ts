@@ -173,8 +173,9 @@ describe('planMemory', () => {
     it('does not ask for an input shape that a Hugging Face config cannot take', () => {
       const model = analyze('llama-3.1-8b')
       const p = planMemory(model, { batch: 4 })
-      expect(p.memory.activations).toEqual({ bytes: 0n, basis: { kind: 'activations-not-counted', module: 'LlamaForCausalLM', traceable: false } })
-      expect(formula(p.memory.activations)).toBe('not counted: `LlamaForCausalLM` has no forward trace; give activation bytes per sample')
+      expect(p.memory.activations).toEqual({ bytes: 0n, basis: { kind: 'activations-need-seq' } })
+      expect(formula(p.memory.activations)).toBe('not counted: sized from the architecture once the sequence length is given')
+      expect(planMemory(model, { batch: 4, gpu: 'h100' }).fit?.notCounted).toContain('activations')
       expect(cliNotes(p)).toContain('Activations are sized from the config\'s architecture: set `--seq` (tokens per sequence) to count them.')
       expect(cliNotes(p).some((n) => n.includes('--input'))).toBe(false)
       expect(planMemory(model, { batch: 4, activationBytesPerSample: '1.5GiB' }).memory.activations.bytes).toBe(4n * 1536n * 1024n * 1024n)

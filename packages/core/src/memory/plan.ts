@@ -142,7 +142,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   const fromShape = memory.activations.basis.kind === 'activations-transformer' || memory.activations.basis.kind === 'activations-transformer-inference'
   const batchMatters = analysis.forward !== undefined || r.perSample !== null || fromShape || (r.kvSpec !== null && r.options.contextLength !== null && !r.training)
   const notCounted: Array<'activations' | 'kvCache'> = []
-  if (memory.activations.basis.kind === 'activations-not-counted') notCounted.push('activations')
+  if (memory.activations.basis.kind === 'activations-not-counted' || memory.activations.basis.kind === 'activations-need-seq') notCounted.push('activations')
   if (!r.training && memory.kvCache.basis.kind === 'empty' && memory.kvCache.basis.reason === 'no-context-length') notCounted.push('kvCache')
   const kvGrows = !r.training && r.kvSpec !== null
   // a config's activations grow with the tokens too, even when no --seq was given (the longest context then says how long one can be)

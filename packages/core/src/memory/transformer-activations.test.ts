@@ -118,7 +118,7 @@ describe('transformer activations of a Hugging Face config', () => {
 
   it('asks for --seq in training instead of guessing a length', () => {
     const p = planMemory(analyze('llama-3.1-8b'), { optimizer: 'AdamW()' })
-    expect(p.memory.activations.basis.kind).toBe('activations-not-counted')
+    expect(p.memory.activations.basis.kind).toBe('activations-need-seq')
     expect(p.notes).toContainEqual({ code: 'activations-need-seq' })
     expect(p.notes.some((n) => n.code === 'activations-not-counted')).toBe(false)
   })

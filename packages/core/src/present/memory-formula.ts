@@ -130,6 +130,8 @@ export function memoryFormula(line: MemoryLine, options: PresentOptions = {}): s
     }
     case 'activations-not-counted':
       return b.traceable ? 'not counted: give an input shape to trace, or activation bytes per sample' : `not counted: \`${b.module}\` has no forward trace; give activation bytes per sample`
+    case 'activations-need-seq':
+      return 'not counted: sized from the architecture once the sequence length is given'
     case 'activations-per-sample':
       return `${fb(b.perSampleBytes)} per sample × batch ${formatCount(b.batch)} = ${total}`
     case 'activations-saved':

@@ -124,6 +124,7 @@ export function activationsByBatch(m: ModelTensors, r: Resolved, seq: number | n
       const terms = transformerInferenceBytes(shape, options)
       return line(terms.prefill.bytes, { kind: 'activations-transformer-inference', terms })
     }
+    if (!forward && shape !== null) return line(0n, { kind: 'activations-need-seq' })
     if (!forward) return line(0n, { kind: 'activations-not-counted', module: m.analysis.root.type, traceable: r.traceable })
     const tracedShapes = forward.inputs.map((i) => i.shape)
     const tracedBatch = forward.inputs[0]?.shape[0]

@@ -71,6 +71,8 @@ describe('verifySnippet', () => {
     const config = { architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: 64, intermediate_size: 128, num_attention_heads: 4, num_hidden_layers: 2, vocab_size: 100, torch_dtype: 'bfloat16' }
     expect(verifySnippet(analyze(config))).toContain('torch.set_default_dtype(getattr(torch, "bfloat16"))\nwith torch.device("meta"):')
     expect(py).not.toContain('saved_tensors_hooks')
+    // `initializer_factor: 1.0` reaches the script as `1`; transformers 5's config classes refuse an int for a float field.
+    expect(verifySnippet(analyze('t5-base'))).toContain('        if type(config.get(field.name)) is int and "float" in kind and "int" not in kind:\n            config[field.name] = float(config[field.name])\n')
   })
   it('runs on a machine without CUDA: the CUDA profile’s activation bytes are checked only where CUDA is', () => {
     const py = verifySnippet(analyze('nn.Sequential(nn.Linear(10, 20), nn.ReLU())', { input: '4,10' }))

@@ -142,12 +142,20 @@ function onlyBuildableClass(it: Interpreter, globals: Map<string, Value>, module
     return { value: it.call(cls.value, [], cls.span ?? span), span: cls.span ?? span, source: `${name}()` }
   }
   if (buildable.length > 1) {
-    throw new NnsizeError('type', `${where} defines several nn.Module classes that can be built without arguments: ${buildable.map(([n]) => `\`${n}\``).join(', ')}. Choose one with an entry such as \`${buildable[0]![0]}()\`.`, { span })
+    throw entryError(`must name the model to build: ${where} defines several nn.Module classes that can be built without arguments (${buildable.map(([n]) => `\`${n}\``).join(', ')}); choose one, e.g. \`${buildable[0]![0]}()\`.`, span)
   }
   if (classes.length > 0) {
-    throw new NnsizeError('type', `${where} defines ${classes.map(([n]) => `\`${n}\``).join(', ')}, which need${classes.length === 1 ? 's' : ''} constructor arguments: give an entry such as \`${classes[0]![0]}(...)\`.`, { span })
+    throw entryError(`must name the model to build: ${where} defines ${classes.map(([n]) => `\`${n}\``).join(', ')}, which need${classes.length === 1 ? 's' : ''} constructor arguments, e.g. \`${classes[0]![0]}(...)\`.`, span)
   }
-  throw new NnsizeError('type', `${where} builds no module: end it with one (\`model = Net()\`), or give an entry such as \`Net()\`.`, { span })
+  throw entryError(`must name the model to build: ${where} builds no module; end it with one (\`model = Net()\`) or name one, e.g. \`Net()\`.`, span)
+}
+
+/**
+ * An error about what to build, as a phrase after the entry's name: the library says `entry`, each app its own word
+ * for it (the CLI `--model`), through the error's `field` and `reason`.
+ */
+function entryError(reason: string, span: SourceSpan): NnsizeError {
+  return new NnsizeError('type', `\`entry\` ${reason}`, { span, field: 'entry', reason })
 }
 
 /** The module a program's final value is, calling a bare torchvision builder (`resnet50`) with its defaults, with the Python text that gives it. */

@@ -39,6 +39,8 @@ Examples:
   nnsize "Conv2d(128, 256, 3)" --compare "Conv2d(128, 256, 3, bias=False)"
   nnsize resnet50 --input 1,3,224,224           per-module shapes, MACs, activation memory
   nnsize model.txt -i 8,3,224,224 --markdown    the same as Markdown tables
+  nnsize models/resnet.py -m "ResNet18()" -i 1,3,32,32   your own model file, never run
+  nnsize unet/ --model "UNet(3, 2)"             a package folder: imports between its files
   nnsize "Linear(4096, 4096)" --verify | python3   check the numbers with PyTorch
   nnsize model.safetensors                      a weight file: tensors, dtypes, exact bytes (headers only)
   nnsize ./Llama-3.1-8B/ --inference --gpu l4   a model folder: shards, index, config.json checked
@@ -52,7 +54,8 @@ Examples:
 Input is a PyTorch expression ("nn.Linear(10, 20)", "Sequential(...)", several
 statements ending in the module), a torchvision model (resnet50), a catalogue
 checkpoint (llama-3.1-8b, gpt2), a path to a Hugging Face config.json or a text
-file, a weight file (.safetensors, .bin/.pt/.pth/.ckpt, .gguf, .onnx, .keras/.h5;
+file, a Python model file or package folder (imports as "python -c 'import m'"
+from the current folder or --root), a weight file (.safetensors, .bin/.pt/.pth/.ckpt, .gguf, .onnx, .keras/.h5;
 known by its first bytes, read only in its headers, pickles never run) or a
 model folder (config.json, shards and their index), or - for standard input.
 
@@ -80,7 +83,7 @@ function buildProgram(io: CliIO, style: Style, handlers: { onRun(parsed: Parsed)
   const program = new Command('nnsize')
   program
     .description('Exact parameter counts, tensor shapes, compute and memory of PyTorch layers and models.')
-    .argument('[input]', 'expression, model name, config.json, text file, weight file or model folder; - for stdin')
+    .argument('[input]', 'expression, model name, config.json, text file, model.py or package folder, weight file or model folder; - for stdin')
     .usage('[options] <expression | model | file | folder | ->')
     .helpCommand(false)
     .exitOverride()
@@ -411,7 +414,8 @@ function sourced(error: NnsizeError, source: Source, options: CliOptions): Sourc
   // what to build is about the whole file, not a place in it
   if (error.field === 'entry') return new SourcedError(error, '', '')
   if (program && file !== undefined && program.program.files[file] !== undefined) {
-    return new SourcedError(error, program.program.files[file]!, program.shownRoot === '' ? file : `${program.shownRoot}/${file}`)
+    const shown = file === program.program.main && !source.origin.endsWith('/') && source.origin.endsWith('.py') ? source.origin : program.shownRoot === '' ? file : `${program.shownRoot}/${file}`
+    return new SourcedError(error, program.program.files[file]!, shown)
   }
   if (program) return new SourcedError(error, '', source.origin)
   return new SourcedError(error, source.text, source.origin)

@@ -1,5 +1,5 @@
 import type { ProgramSource } from '@nnsize/core'
-import { decodeText, maxInputBytes, readSourceFile } from './input.js'
+import { decodeText, looksLikePath, maxInputBytes, readSourceFile } from './input.js'
 import { InputError, UsageError } from './errors.js'
 
 /** Most `.py` files a model file's or folder's program reads. */
@@ -17,7 +17,7 @@ const skippedFolders = new Set(['__pycache__', 'node_modules', 'site-packages', 
 /** A Python program read from disk: the files by path relative to its root, and how paths are shown. */
 export interface PythonProgram {
   program: ProgramSource
-  /** The root folder, as the user would write it relative to the current directory (`''`: the current directory). */
+  /** The root folder relative to the current directory (`''`: the current directory), or its absolute path when outside. */
   shownRoot: string
 }
 
@@ -33,10 +33,13 @@ export interface PythonProgramOptions {
 /**
  * Reads a Python model file (`model.py`) or a folder of them as a program, as `python -c "import <main module>"`
  * from the current directory (or `--root`) would import it: every `.py` file under the root (regular files only,
- * bounded in count, bytes and depth), `main` relative to the root. A folder's main file is its `__init__.py`.
+ * bounded in count, bytes and depth), `main` relative to the root. A folder's main file is its `__init__.py`; a bare
+ * name (`gpt2`) names a folder only with `--model`. A file without imports, `--model` or `--root` is left to be read as
+ * text, as before.
  * Returns null when `arg` names neither a `.py` file nor a folder with `.py` files.
  */
 export async function readPythonProgram(arg: string, options: PythonProgramOptions): Promise<PythonProgram | null> {
+  if (arg.trim() === '') return null
   const { stat } = await import('node:fs/promises')
   const path = await import('node:path')
   const target = path.resolve(options.cwd, arg)
@@ -46,12 +49,16 @@ export async function readPythonProgram(arg: string, options: PythonProgramOptio
   } catch {
     return null
   }
-  const folder = info.isDirectory()
+  // a bare name (`gpt2`) is a folder only when written as a path or with --model: else it stays a model name
+  const folder = info.isDirectory() && (looksLikePath(arg) || arg.includes('/') || options.entry !== undefined)
+  if (info.isDirectory() && !folder) return null
   if (!folder && !(info.isFile() && /\.py$/i.test(target))) return null
   const inside = (dir: string, file: string): boolean => {
     const rel = path.relative(dir, file)
     return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
   }
+  // a file without imports is statements over nnsize's names (`nn.Linear(10, 20)`, as in a text file): read as text
+  if (!folder && options.entry === undefined && options.root === undefined && !/^[ \t]*(?:import|from)[ \t]/m.test(await readSourceFile(target, options.cwd, arg))) return null
   let root: string
   if (options.root !== undefined) {
     root = path.resolve(options.cwd, options.root)
@@ -77,7 +84,7 @@ export async function readPythonProgram(arg: string, options: PythonProgramOptio
     const example = toKey(path.relative(options.cwd, path.join(root, defining ?? keys[0]!)))
     throw new InputError(`'${arg}' has no __init__.py to import: give the file that defines the model, e.g. nnsize ${example}${options.entry ? ` --model "${options.entry}"` : ''}`)
   }
-  const shownRoot = toKey(path.relative(options.cwd, root))
+  const shownRoot = inside(options.cwd, root) ? toKey(path.relative(options.cwd, root)) : root
   return { program: { files, main: mainKey, entry: options.entry, root: '' }, shownRoot }
 }
 

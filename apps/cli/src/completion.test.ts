@@ -9,7 +9,7 @@ describe('completionScript', () => {
   it('offers every flag in every shell', () => {
     for (const shell of shells) {
       const script = completionScript(shell, optionSpecs, ['resnet50'])
-      for (const flag of ['input', 'json', 'optimizer', 'units', 'help']) expect(script).toContain(shell === 'fish' ? `-l ${flag}` : `--${flag}`)
+      for (const flag of ['input', 'model', 'call', 'root', 'json', 'optimizer', 'units', 'help']) expect(script).toContain(shell === 'fish' ? `-l ${flag}` : `--${flag}`)
       expect(script).toContain('resnet50')
     }
   })
@@ -20,6 +20,7 @@ describe('completionScript', () => {
   })
   it('offers files and folders for the input and for --compare (weight files, model folders)', () => {
     expect(completionScript('bash', optionSpecs, [])).toContain('--compare) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;')
+    expect(completionScript('bash', optionSpecs, [])).toContain('--root) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;')
     expect(completionScript('zsh', optionSpecs, [])).toContain(':value:_files')
     expect(completionScript('zsh', optionSpecs, [])).toContain('"files:file (weights, a model folder, config.json, text):_files"')
     expect(completionScript('fish', optionSpecs, [])).toMatch(/complete -c nnsize -l compare -r -d '[^']*weight file/)

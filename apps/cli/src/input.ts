@@ -1,5 +1,6 @@
 import { decodeText } from './decode.js'
 import { InputError, UsageError } from './errors.js'
+import type { PythonProgram } from './python-input.js'
 
 export { decodeText }
 
@@ -11,6 +12,8 @@ export interface Source {
   origin: string
   /** True when the text is a JSON document (a `.json` file or text starting with `{`). */
   json: boolean
+  /** A Python model file or folder read as a program of files (`text` is then its main file's text). */
+  program?: PythonProgram | undefined
 }
 
 /** Standard input as the CLI sees it: text (tests), a stream (a real process), or nothing. */

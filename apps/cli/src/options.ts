@@ -5,6 +5,9 @@ import { UsageError } from './errors.js'
 /** Everything the command line can set. */
 export interface CliOptions {
   input?: string | undefined
+  model?: string | undefined
+  call?: string | undefined
+  root?: string | undefined
   device?: string | undefined
   torch?: string | undefined
   depth?: string | undefined
@@ -71,6 +74,17 @@ export const outputModes = ['json', 'jsonl', 'markdown', 'csv', 'verify', 'share
 /** Every option of the main command, in help order. */
 export const optionSpecs: readonly OptionSpec[] = [
   { flags: '-i, --input <shape>', key: 'input', field: 'input', group: 'Input', description: 'forward-pass input shape(s), for output shapes, MACs and activation memory', example: '1,3,224,224' },
+  {
+    flags: '-m, --model <expr>',
+    key: 'model',
+    field: 'entry',
+    group: 'Input',
+    description: 'for a model file or folder: the expression that builds the model, evaluated after the file',
+    example: '"ResNet18()"',
+    conflicts: ['jsonl'],
+  },
+  { flags: '--call <expr>', key: 'call', field: 'call', group: 'Input', description: 'how forward is called when not as m(*x): an expression over m (the model) and x (the inputs)', example: '"m(x[0], m.init_hidden(4))"' },
+  { flags: '--root <dir>', key: 'root', group: 'Input', description: "for a model file or folder: the folder first on the module path (default: the current directory)", example: 'src', files: true, conflicts: ['jsonl'] },
   { flags: '--device <kernels>', key: 'device', field: 'device', group: 'Input', description: 'cpu or cuda: whose kernels activation memory follows (default: cuda)', example: 'cpu', choices: fieldChoices.device },
   { flags: '--torch <version>', key: 'torch', field: 'torch', group: 'Input', description: 'the PyTorch release whose behaviour to reproduce (default: 2.13)', example: '1.13', choices: fieldChoices.torch },
   { flags: '-d, --depth <levels>', key: 'depth', field: 'depth', group: 'Output', description: 'deepest module level in the tables; default 2, CSV all', example: '3' },

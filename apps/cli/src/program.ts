@@ -5,6 +5,7 @@ import type { ExplainSection } from '@nnsize/core/present'
 import type { RawRequest, Request } from '@nnsize/core/request'
 import { exitCodes, InputError, SourcedError, UsageError } from './errors.js'
 import { resolveSource } from './input.js'
+import { readPythonProgram } from './python-input.js'
 import { jsonlError, jsonlItems } from './jsonl-input.js'
 import { openWeightsInput } from './weights-input.js'
 import type { Source, StdinLike } from './input.js'
@@ -38,6 +39,8 @@ Examples:
   nnsize "Conv2d(128, 256, 3)" --compare "Conv2d(128, 256, 3, bias=False)"
   nnsize resnet50 --input 1,3,224,224           per-module shapes, MACs, activation memory
   nnsize model.txt -i 8,3,224,224 --markdown    the same as Markdown tables
+  nnsize models/resnet.py -m "ResNet18()" -i 1,3,32,32   your own model file, never run
+  nnsize unet/ --model "UNet(3, 2)"             a package folder: imports between its files
   nnsize "Linear(4096, 4096)" --verify | python3   check the numbers with PyTorch
   nnsize model.safetensors                      a weight file: tensors, dtypes, exact bytes (headers only)
   nnsize ./Llama-3.1-8B/ --inference --gpu l4   a model folder: shards, index, config.json checked
@@ -52,7 +55,8 @@ Examples:
 Input is a PyTorch expression ("nn.Linear(10, 20)", "Sequential(...)", several
 statements ending in the module), a torchvision model (resnet50), a catalogue
 checkpoint (llama-3.1-8b, gpt2), a path to a Hugging Face config.json or a text
-file, a weight file (.safetensors, .bin/.pt/.pth/.ckpt, .gguf, .onnx, .keras/.h5;
+file, a Python model file or package folder (imports as "python -c 'import m'"
+from the current folder or --root), a weight file (.safetensors, .bin/.pt/.pth/.ckpt, .gguf, .onnx, .keras/.h5;
 known by its first bytes, read only in its headers, pickles never run) or a
 model folder (config.json, shards and their index), or - for standard input.
 
@@ -80,7 +84,7 @@ function buildProgram(io: CliIO, style: Style, handlers: { onRun(parsed: Parsed)
   const program = new Command('nnsize')
   program
     .description('Exact parameter counts, tensor shapes, compute and memory of PyTorch layers and models.')
-    .argument('[input]', 'expression, model name, config.json, text file, weight file or model folder; - for stdin')
+    .argument('[input]', 'expression, model name, config.json, text file, model.py or package folder, weight file or model folder; - for stdin')
     .usage('[options] <expression | model | file | folder | ->')
     .helpCommand(false)
     .exitOverride()
@@ -317,14 +321,15 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
 
   const weights = await analyzeWeightsArg(parsed.input, io)
   if (weights) checkWeightsOptions(options, given)
-  const source = weights ? weightsSource(parsed.input!) : await resolveSource(parsed.input, io)
+  const source = weights ? weightsSource(parsed.input!) : await resolveInput(parsed.input, io, options)
   const request = requestOf(weights ? undefined : source, options, given)
-  const analysis = weights ?? analyzeSource(source, request)
+  const analysis = weights ?? analyzeSource(source, request, options)
   const plan = planFor(analysis, request)
 
   if (options.compare !== undefined) return compare(analysis, plan, source, request, parsed, io, style)
   const units = request.units
   if (options.share) {
+    if (source.program) throw new UsageError("--share makes a link of one text; a model file's program is not one: paste the file into the playground")
     io.stdout.write(`${c.shareUrl(c.requestToRaw(request))}\n`)
     return exitCodes.ok
   }
@@ -395,17 +400,46 @@ function checkWeightsOptions(options: CliOptions, given: ReadonlySet<keyof CliOp
   if (given.has('input')) throw new UsageError('--input traces a forward pass through an expression or a model; weight files hold tensors, not the code to run them')
 }
 
-/** Analyses a source; an NnsizeError comes back as a {@link SourcedError} pointing into the text. */
-function analyzeSource(source: Source, request: Request): Analysis {
-  if (source.text.trim() === '') {
+/**
+ * The input an argument names: a Python model file or folder (a program of files, `--model` building from it), else
+ * what {@link resolveSource} finds. `--model` and `--root` need a model file or folder.
+ */
+async function resolveInput(arg: string | undefined, io: CliIO, options: CliOptions): Promise<Source> {
+  const python = arg === undefined || arg === '-' ? null : await readPythonProgram(arg, { cwd: io.cwd, root: options.root, entry: options.model })
+  if (python) return { text: python.program.files[python.program.main] ?? '', origin: arg!, json: false, program: python }
+  if (options.model !== undefined) throw new UsageError(`--model builds a model from a Python file or folder, e.g. nnsize models/resnet.py --model "ResNet18()"; '${arg ?? '-'}' is not one`)
+  if (options.root !== undefined) throw new UsageError(`--root is the folder first on the module path of a Python model file or folder; '${arg ?? '-'}' is not one`)
+  return resolveSource(arg, io)
+}
+
+/** Analyses a source; an NnsizeError comes back as a {@link SourcedError} pointing into the text (for a program of files, into the file it names). */
+function analyzeSource(source: Source, request: Request, options: CliOptions): Analysis {
+  if (source.text.trim() === '' && !source.program) {
     throw new InputError(`${source.origin === '' ? 'the input' : source.origin === '<stdin>' ? 'standard input' : `'${source.origin}'`} is empty: give an expression such as "Conv2d(128, 256, 3)", a model name or a config.json`)
   }
+  const analyzeOptions = { ...core!.analyzeOptionsOf(request), ...(options.call === undefined ? {} : { call: options.call }) }
   try {
-    return core!.analyze(source.text, core!.analyzeOptionsOf(request))
+    return source.program ? core!.analyze(source.program.program, analyzeOptions) : core!.analyze(source.text, analyzeOptions)
   } catch (error) {
-    if (core!.NnsizeError.isInstance(error)) throw new SourcedError(error, source.text, source.origin)
+    if (core!.NnsizeError.isInstance(error)) throw sourced(error, source, options)
     throw error
   }
+}
+
+/** An error with the text its span points into: a file of the program, `--model`'s or `--call`'s expression, or the input. */
+function sourced(error: NnsizeError, source: Source, options: CliOptions): SourcedError {
+  const file = error.span?.file
+  if (file === '<entry>' && options.model !== undefined) return new SourcedError(error, options.model, '--model')
+  if (file === '<call>' && options.call !== undefined) return new SourcedError(error, options.call, '--call')
+  const program = source.program
+  // what to build is about the whole file, not a place in it
+  if (error.field === 'entry') return new SourcedError(error, '', '')
+  if (program && file !== undefined && program.program.files[file] !== undefined) {
+    const shown = file === program.program.main && !source.origin.endsWith('/') && source.origin.endsWith('.py') ? source.origin : program.shownRoot === '' ? file : `${program.shownRoot}/${file}`
+    return new SourcedError(error, program.program.files[file]!, shown)
+  }
+  if (program) return new SourcedError(error, '', source.origin)
+  return new SourcedError(error, source.text, source.origin)
 }
 
 /** One JSON object per input line; a failing line becomes an `error` object with its line number and the run goes on. */
@@ -419,7 +453,7 @@ async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
       const weights = item.input === '' ? null : await analyzeWeightsArg(item.input, io)
       if (weights) checkWeightsOptions(parsed.options, parsed.given)
       if (item.problem && !weights) throw item.problem
-      const analysis = weights ?? analyzeSource(item.source!, request)
+      const analysis = weights ?? analyzeSource(item.source!, request, parsed.options)
       out = toJSON(analysis, planFor(analysis, request), request)
     } catch (error) {
       failed = true
@@ -430,7 +464,7 @@ async function jsonl(parsed: Parsed, io: CliIO): Promise<number> {
   return failed ? exitCodes.invalidInput : exitCodes.ok
 }
 
-const analysisOptionKeys: ReadonlyArray<keyof CliOptions> = ['input', 'device', 'torch', ...memoryKeys]
+const analysisOptionKeys: ReadonlyArray<keyof CliOptions> = ['input', 'model', 'call', 'device', 'torch', ...memoryKeys]
 
 /** `--compare`: another input, or other analysis options (`--compare "--device cpu"`) for the same input. */
 async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Source, requestA: Request, parsed: Parsed, io: CliIO, style: Style): Promise<number> {
@@ -439,7 +473,7 @@ async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Sour
   let sourceB = sourceA
   let optionsB: CliOptions = parsed.options
   let givenB: ReadonlySet<keyof CliOptions> = parsed.given
-  let labels = { a: a.weights ? sourceA.origin : sourceA.text.trim(), b: '' }
+  let labels = { a: a.weights || sourceA.program ? sourceA.origin : sourceA.text.trim(), b: '' }
   let b: Analysis | undefined
   if (value.trimStart().startsWith('-')) {
     const words = splitArgs(value)
@@ -465,6 +499,8 @@ async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Sour
     labels = { a: describe(parsed.options), b: describe(optionsB) }
     // the same weight files under other options
     if (a.weights) b = a
+    // the same model file building another model
+    else if (sourceA.program && optionsB.model !== parsed.options.model) sourceB = { ...sourceA, program: { ...sourceA.program, program: { ...sourceA.program.program, entry: optionsB.model } } }
   } else {
     const weightsB = await analyzeWeightsArg(value, io)
     if (weightsB) {
@@ -472,12 +508,12 @@ async function compare(a: Analysis, planA: MemoryPlan | undefined, sourceA: Sour
       sourceB = weightsSource(value)
       labels.b = value
     } else {
-      sourceB = await resolveSource(value, io)
-      labels.b = sourceB.text.trim()
+      sourceB = await resolveInput(value, io, parsed.options)
+      labels.b = sourceB.program ? value : sourceB.text.trim()
     }
   }
   const requestB = requestOf(b?.weights ? undefined : sourceB, optionsB, givenB)
-  b ??= analyzeSource(sourceB, requestB)
+  b ??= analyzeSource(sourceB, requestB, optionsB)
   const planB = planFor(b, requestB)
   if ((planA === undefined) !== (planB === undefined)) throw new UsageError('--compare: give memory options to both sides or to neither')
   const comparison = c.compareAnalyses(a, b, { units: requestA.units, plans: planA && planB ? { a: planA, b: planB } : undefined })

@@ -168,6 +168,11 @@ export function memoryLines(plan: MemoryPlan, options: Pick<ReportOptions, 'styl
 export function renderReport(analysis: Analysis, options: ReportOptions): string {
   const { style, width } = options
   const out: string[] = [sourceHeader(options.title ?? analysis.input, style, width), '', ...summaryLines(analysis, options)]
+  // what the program printed, and a forward pass that stopped at something unsupported
+  if (analysis.notes && analysis.notes.length > 0) {
+    out.push('')
+    for (const n of analysis.notes) out.push(...wrap(`note: ${n}`, Number.isFinite(width) ? Math.max(20, width - 2) : Infinity).map((l) => `  ${style.dim(l)}`))
+  }
   if (analysis.model && Object.keys(analysis.model.breakdown).length > 0) {
     out.push('', title('Parts', style), ...renderTextTable(breakdownTable(analysis), style, width, { shrink: [{ key: 'part', min: 12 }] }))
   }
@@ -237,6 +242,7 @@ export function renderMarkdownReport(analysis: Analysis, options: Omit<ReportOpt
   const heading = options.title !== undefined && options.title !== analysis.input ? `**${options.title.replace(/[*_`]/g, '\\$&')}**` : fenced(analysis.input)
   const summary = summaryTable(analysis, { units: options.units, extra: options.weights ? weightsSummaryRows(options.weights, { units: options.units }) : undefined })
   const parts = [heading, renderMarkdownTable(summary)]
+  if (analysis.notes && analysis.notes.length > 0) parts.push(analysis.notes.map((n) => `- note: ${n}`).join('\n'))
   if (analysis.model && Object.keys(analysis.model.breakdown).length > 0) parts.push('**Parts**', renderMarkdownTable(breakdownTable(analysis)))
   if (options.weights) {
     for (const section of weightsSections(options.weights, { units: options.units })) {

@@ -4,6 +4,8 @@ import type { FieldId } from '@nnsize/core/request'
 const labels: Readonly<Record<FieldId, string>> = {
   source: 'PyTorch model',
   input: 'Input shape',
+  entry: 'Model to build',
+  call: 'Forward call',
   device: 'Activations as saved by',
   torch: 'PyTorch version',
   units: 'Byte units',

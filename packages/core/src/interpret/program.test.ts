@@ -177,9 +177,15 @@ describe('programs of files', () => {
   it('lists the candidates when several classes could be built, and gives an entry example', () => {
     const two = 'import torch.nn as nn\nclass A(nn.Module):\n    pass\nclass B(nn.Module):\n    def __init__(self, n=2):\n        super().__init__()'
     const e = failure(() => files({ 'm.py': two }, 'm.py'))
-    expect(e.message).toBe('`m.py` defines several nn.Module classes that can be built without arguments: `A`, `B`. Choose one with an entry such as `A()`.')
+    expect(e.message).toBe('`entry` must name the model to build: `m.py` defines several nn.Module classes that can be built without arguments (`A`, `B`); e.g. `A()`.')
+    expect(e.field).toBe('entry')
+    expect(e.reason).toBe(e.message.slice('`entry` '.length))
     const needs = failure(() => files({ 'm.py': 'import torch.nn as nn\nclass A(nn.Module):\n    def __init__(self, n):\n        super().__init__()' }, 'm.py'))
-    expect(needs.message).toContain('which needs constructor arguments: give an entry such as `A(...)`')
+    expect(needs.message).toBe('`entry` must name the model to build: `m.py` defines `A`, which needs constructor arguments; e.g. `A(...)`.')
+    // source text has no entry: it is told to end with the model
+    const text = failure(() => analyze(two))
+    expect(text.message).toBe('The input defines several nn.Module classes that can be built without arguments (`A`, `B`): end it with the model to build, e.g. `model = A()`.')
+    expect(text.field).toBeUndefined()
   })
 
   it('points errors at the file, line and column they come from', () => {

@@ -133,21 +133,35 @@ function moduleClassesOf(globals: Map<string, Value>, moduleName: string): Array
   return out
 }
 
-/** Chooses what to build when nothing names it: the one module class that needs no arguments. */
-function onlyBuildableClass(it: Interpreter, globals: Map<string, Value>, moduleName: string, where: string, span: SourceSpan): Result {
+/**
+ * Chooses what to build when nothing names it: the one module class that needs no arguments. `where` names the main
+ * file of a program, which takes an entry; `undefined` is source text, which can only end with the model.
+ */
+function onlyBuildableClass(it: Interpreter, globals: Map<string, Value>, moduleName: string, where: string | undefined, span: SourceSpan): Result {
   const classes = moduleClassesOf(globals, moduleName)
   const buildable = classes.filter(([, c]) => buildsWithoutArguments(c))
   if (buildable.length === 1) {
     const [name, cls] = buildable[0]!
     return { value: it.call(cls.value, [], cls.span ?? span), span: cls.span ?? span, source: `${name}()` }
   }
-  if (buildable.length > 1) {
-    throw new NnsizeError('type', `${where} defines several nn.Module classes that can be built without arguments: ${buildable.map(([n]) => `\`${n}\``).join(', ')}. Choose one with an entry such as \`${buildable[0]![0]}()\`.`, { span })
-  }
-  if (classes.length > 0) {
-    throw new NnsizeError('type', `${where} defines ${classes.map(([n]) => `\`${n}\``).join(', ')}, which need${classes.length === 1 ? 's' : ''} constructor arguments: give an entry such as \`${classes[0]![0]}(...)\`.`, { span })
-  }
-  throw new NnsizeError('type', `${where} builds no module: end it with one (\`model = Net()\`), or give an entry such as \`Net()\`.`, { span })
+  const names = (list: Array<[string, PyClass]>): string => list.map(([n]) => `\`${n}\``).join(', ')
+  const problem =
+    buildable.length > 1
+      ? { what: `${where ?? 'The input'} defines several nn.Module classes that can be built without arguments (${names(buildable)})`, example: `${buildable[0]![0]}()` }
+      : classes.length > 0
+        ? { what: `${where ?? 'The input'} defines ${names(classes)}, which need${classes.length === 1 ? 's' : ''} constructor arguments`, example: `${classes[0]![0]}(...)` }
+        : { what: `${where ?? 'The input'} builds no module`, example: 'Net()' }
+  // source text has no entry: it ends with the model it builds
+  if (where === undefined) throw new NnsizeError('type', `${problem.what}: end it with the model to build, e.g. \`model = ${problem.example}\`.`, { span })
+  throw entryError(`must name the model to build: ${problem.what}; e.g. \`${problem.example}\`.`, span)
+}
+
+/**
+ * An error about what to build, as a phrase after the entry's name: the library says `entry`, each app its own word
+ * for it (the CLI `--model`), through the error's `field` and `reason`.
+ */
+function entryError(reason: string, span: SourceSpan): NnsizeError {
+  return new NnsizeError('type', `\`entry\` ${reason}`, { span, field: 'entry', reason })
 }
 
 /** The module a program's final value is, calling a bare torchvision builder (`resnet50`) with its defaults, with the Python text that gives it. */
@@ -219,7 +233,7 @@ function runSourceUnguarded(source: string, withModels: boolean): ProgramResult 
   globals.set('__name__', { kind: 'str', value: '__input__' })
   const last = runKeepingLast(it, tree.body, globals, undefined, '__input__')
   const whole = { start: 0, end: source.length }
-  const final = last?.value.kind === 'module' || last?.value.kind === 'callable' || !hasModuleClass(globals) ? (last ?? { value: { kind: 'none' }, span: whole, source: 'None' }) : onlyBuildableClass(it, globals, '__input__', 'The input', whole)
+  const final = last?.value.kind === 'module' || last?.value.kind === 'callable' || !hasModuleClass(globals) ? (last ?? { value: { kind: 'none' }, span: whole, source: 'None' }) : onlyBuildableClass(it, globals, '__input__', undefined, whole)
   return finish(it, asModule(it, final as Result))
 }
 

@@ -5,6 +5,8 @@
 export type FieldId =
   | 'source'
   | 'input'
+  | 'entry'
+  | 'call'
   | 'device'
   | 'torch'
   | 'units'

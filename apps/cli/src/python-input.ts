@@ -1,0 +1,135 @@
+import type { ProgramSource } from '@nnsize/core'
+import { decodeText, looksLikePath, maxInputBytes, readSourceFile } from './input.js'
+import { InputError, UsageError } from './errors.js'
+
+/** Most `.py` files a model file's or folder's program reads. */
+export const maxPythonFiles = 2000
+
+/** Deepest folder level below the root that is searched for `.py` files. */
+export const maxPythonDepth = 16
+
+/** Most folder entries looked at while searching, so that a huge tree stops early. */
+const maxEntriesSeen = 100_000
+
+/** Folders never searched: hidden ones, caches, installed packages. */
+const skippedFolders = new Set(['__pycache__', 'node_modules', 'site-packages', 'dist-packages'])
+
+/** A Python program read from disk: the files by path relative to its root, and how paths are shown. */
+export interface PythonProgram {
+  program: ProgramSource
+  /** The root folder relative to the current directory (`''`: the current directory), or its absolute path when outside. */
+  shownRoot: string
+}
+
+/** Options of {@link readPythonProgram}: the folder first on the module path and the expression to build. */
+export interface PythonProgramOptions {
+  cwd: string
+  /** `--root`: the folder first on the module path (default: the current directory). */
+  root?: string | undefined
+  /** `--model`: an expression evaluated after the main module ran. */
+  entry?: string | undefined
+}
+
+/**
+ * Reads a Python model file (`model.py`) or a folder of them as a program, as `python -c "import <main module>"`
+ * from the current directory (or `--root`) would import it: every `.py` file under the root (regular files only,
+ * bounded in count, bytes and depth), `main` relative to the root. A folder's main file is its `__init__.py`; a bare
+ * name (`gpt2`) names a folder only with `--model`. A file without imports, `--model` or `--root` is left to be read as
+ * text, as before.
+ * Returns null when `arg` names neither a `.py` file nor a folder with `.py` files.
+ */
+export async function readPythonProgram(arg: string, options: PythonProgramOptions): Promise<PythonProgram | null> {
+  if (arg.trim() === '') return null
+  const { stat } = await import('node:fs/promises')
+  const path = await import('node:path')
+  const target = path.resolve(options.cwd, arg)
+  let info: Awaited<ReturnType<typeof stat>>
+  try {
+    info = await stat(target)
+  } catch {
+    return null
+  }
+  // a bare name (`gpt2`) is a folder only when written as a path or with --model: else it stays a model name
+  const folder = info.isDirectory() && (looksLikePath(arg) || arg.includes('/') || options.entry !== undefined)
+  if (info.isDirectory() && !folder) return null
+  if (!folder && !(info.isFile() && /\.py$/i.test(target))) return null
+  const inside = (dir: string, file: string): boolean => {
+    const rel = path.relative(dir, file)
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+  }
+  // a file without imports is statements over nnsize's names (`nn.Linear(10, 20)`, as in a text file): read as text
+  if (!folder && options.entry === undefined && options.root === undefined && !/^[ \t]*(?:import|from)[ \t]/m.test(await readSourceFile(target, options.cwd, arg))) return null
+  let root: string
+  if (options.root !== undefined) {
+    root = path.resolve(options.cwd, options.root)
+    if (!inside(root, target)) throw new UsageError(`--root '${options.root}' does not contain '${arg}': give the folder that holds the model's top package`)
+    const rootInfo = await stat(root).catch(() => undefined)
+    if (!rootInfo?.isDirectory()) throw new UsageError(`--root '${options.root}' is not a folder`)
+  } else {
+    root = inside(options.cwd, target) && options.cwd !== target ? options.cwd : path.dirname(target)
+  }
+  // a folder alone is searched; a file brings the root's modules, which its imports may name
+  const searched = folder && options.root === undefined ? target : root
+  const main = folder ? path.join(target, '__init__.py') : target
+  const files = await pythonFiles(searched, root, toKey(path.relative(options.cwd, searched)) || '.')
+  const mainKey = toKey(path.relative(root, main))
+  // the file named on the command line is read even when the search passes it by (a link)
+  if (!folder && files[mainKey] === undefined) files[mainKey] = await readSourceFile(target, options.cwd, arg)
+  if (folder && files[mainKey] === undefined) {
+    if (Object.keys(files).length === 0) return null
+    // the file that defines the name `--model` calls, else the first file, as the example
+    const name = /^\s*([A-Za-z_]\w*)/.exec(options.entry ?? '')?.[1]
+    const keys = Object.keys(files)
+    const defining = name === undefined ? undefined : keys.find((k) => new RegExp(`^(?:class|def)\\s+${name}\\b`, 'm').test(files[k]!))
+    const example = toKey(path.relative(options.cwd, path.join(root, defining ?? keys[0]!)))
+    throw new InputError(`'${arg}' has no __init__.py to import: give the file that defines the model, e.g. nnsize ${example}${options.entry ? ` --model "${options.entry}"` : ''}`)
+  }
+  const shownRoot = inside(options.cwd, root) ? toKey(path.relative(options.cwd, root)) : root
+  return { program: { files, main: mainKey, entry: options.entry, root: '' }, shownRoot }
+}
+
+/** A path with `/` separators, as the program's file keys are written. */
+function toKey(relative: string): string {
+  return relative.split(/[\\/]/).filter((p) => p !== '').join('/')
+}
+
+/** The `.py` files under `dir` (regular files only, no links), keyed by their path relative to `root`. */
+async function pythonFiles(dir: string, root: string, shown: string): Promise<Record<string, string>> {
+  const { lstat, readdir, readFile } = await import('node:fs/promises')
+  const path = await import('node:path')
+  const files: Record<string, string> = {}
+  let count = 0
+  let bytes = 0
+  let seen = 0
+  const pending: Array<[string, number]> = [[dir, 0]]
+  while (pending.length > 0) {
+    const [folder, depth] = pending.shift()!
+    let entries: Array<import('node:fs').Dirent>
+    try {
+      entries = await readdir(folder, { withFileTypes: true })
+    } catch (error) {
+      if (folder === dir) throw new InputError(`cannot read '${shown}': ${(error as { code?: string }).code ?? (error as Error).message}`, 'unreadable')
+      continue
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    for (const entry of entries) {
+      if (++seen > maxEntriesSeen) throw tooMany(`more than ${maxEntriesSeen.toLocaleString('en-US')} entries`)
+      const full = path.join(folder, entry.name)
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && !skippedFolders.has(entry.name) && depth < maxPythonDepth) pending.push([full, depth + 1])
+      } else if (entry.isFile() && entry.name.endsWith('.py')) {
+        if (++count > maxPythonFiles) throw tooMany(`more than ${maxPythonFiles.toLocaleString('en-US')} .py files`)
+        const size = (await lstat(full)).size
+        bytes += size
+        if (bytes > maxInputBytes) throw tooMany(`more than ${maxInputBytes / 1024 / 1024} MiB of .py files`)
+        const key = toKey(path.relative(root, full))
+        files[key] = decodeText(await readFile(full), `'${key}'`)
+      }
+    }
+  }
+  return files
+
+  function tooMany(what: string): InputError {
+    return new InputError(`'${shown}' holds ${what}, more than nnsize reads for a model: give the model's own folder with --root DIR`, 'input-too-large')
+  }
+}

@@ -1,0 +1,183 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { nnsize } from './helpers.js'
+
+/** `code.jsonl`: real model files from public repositories, measured with PyTorch 2.13 on CPU. */
+const reference = resolve(process.env['NNSIZE_REFERENCE_DIR'] ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/reference'))
+
+interface CodeCase {
+  id: string
+  files: Record<string, string>
+  main: string
+  import_root: string
+  entry: string
+  forward_call?: string
+  input_shape?: number[]
+  input_shapes?: number[][]
+  input_dtype?: string
+  input_requires_grad?: boolean[]
+  params: number
+  trainable_params: number
+  buffers: number
+  output_shape?: number[]
+  output_shapes?: number[][]
+  output_structure?: string
+  saved_activation_bytes?: number
+  saved_activation_bytes_incl_input?: number
+}
+
+const cases: CodeCase[] = readFileSync(join(reference, 'code.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as CodeCase)
+
+const dir = mkdtempSync(join(tmpdir(), 'nnsize-python-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Writes a case's files under a folder of its own and returns that folder. */
+function writeCase(c: CodeCase): string {
+  const top = join(dir, c.id.replace(/[^\w-]+/g, '_'))
+  for (const [path, text] of Object.entries(c.files)) {
+    mkdirSync(dirname(join(top, path)), { recursive: true })
+    writeFileSync(join(top, path), text)
+  }
+  return top
+}
+
+/** `--input` for a case: shapes separated by `;`, each with its dtype when not float32. */
+function inputFlag(c: CodeCase): string {
+  const shapes = c.input_shapes ?? [c.input_shape!]
+  return shapes.map((s) => `${s.join(',')}${c.input_dtype ? `:${c.input_dtype}` : ''}`).join(';')
+}
+
+const json = async (args: string[], cwd: string): Promise<Record<string, any>> => {
+  const r = await nnsize([...args, '--json'], { cwd })
+  expect(r.stderr).toBe('')
+  expect(r.code).toBe(0)
+  return JSON.parse(r.stdout)
+}
+
+describe('nnsize on model files (code.jsonl)', () => {
+  // Each case as its authors' repository holds it: the command runs where `python -c "import <module>"` ran, with
+  // the case's entry as --model and its forward call as --call. Inputs made without grad need the library's
+  // `inputRequiresGrad`, which the command line does not set: their saved bytes are checked in core's conformance suite.
+  it.each(cases.map((c) => [c.id, c] as const))('%s: counts, output shapes and saved bytes as PyTorch measures them', async (_id, c) => {
+    const cwd = join(writeCase(c), c.import_root)
+    const main = relative(cwd, join(writeCase(c), c.main))
+    const args = [main, '--model', c.entry, '--device', 'cpu']
+    if (c.input_shape || c.input_shapes) args.push('--input', inputFlag(c))
+    if (c.forward_call) args.push('--call', c.forward_call)
+    const out = await json(args, cwd)
+    expect(out['params'].total).toBe(c.params)
+    expect(out['params'].trainable).toBe(c.trainable_params)
+    expect(out['buffers'].total).toBe(c.buffers)
+    expect(out['forwardNote']).toBeUndefined()
+    expect(out['outputShape']).toEqual(c.output_shape)
+    if (c.output_shapes) {
+      expect(out['outputShapes']).toEqual(c.output_shapes)
+      expect(out['outputStructure']).toBe(c.output_structure)
+    }
+    if (!c.input_requires_grad) {
+      expect(out['activations'].savedBytes).toBe(c.saved_activation_bytes)
+      expect(out['activations'].savedBytesWithInput).toBe(c.saved_activation_bytes_incl_input)
+    }
+  })
+
+  const byId = (id: string): CodeCase => cases.find((c) => c.id === id)!
+
+  it('imports from --root: a file that imports its neighbour, run from the top of the repository', async () => {
+    const c = byId('examples/mnist_hogwild/Net')
+    const top = writeCase(c)
+    const out = await json([c.main, '--root', c.import_root, '--model', c.entry, '-i', inputFlag(c), '--device', 'cpu'], top)
+    expect(out['params'].total).toBe(21_840)
+    expect(out['activations'].savedBytes).toBe(50_000)
+    // the same file from the top: `train` is then no module Python finds; it is not needed to build `Net`, so the counts stand
+    expect((await json([c.main, '--model', c.entry], top))['params'].total).toBe(21_840)
+  })
+
+  it('reads a folder as a package: its __init__.py is the main module, relative imports resolve within it', async () => {
+    const c = byId('pytorch-cifar/ResNet18')
+    const top = writeCase(c)
+    writeFileSync(join(top, 'models/__init__.py'), 'from .resnet import *\nfrom .vgg import VGG\n')
+    writeFileSync(join(top, 'models/vgg.py'), byId('pytorch-cifar/VGG16').files['models/vgg.py']!)
+    const out = await json(['models/', '-m', 'ResNet18()', '-i', '1,3,32,32', '--device', 'cpu'], top)
+    expect(out['params'].total).toBe(11_173_962)
+    expect(out['outputShape']).toEqual([1, 10])
+    expect(out['activations'].savedBytes).toBe(4_726_272)
+    expect((await json(['models', '--model', "VGG('VGG16')"], top))['params'].total).toBe(14_728_266)
+  })
+
+  it('says which classes could be built, with a --model example, and names the file that has no package to import', async () => {
+    const c = byId('pytorch-cifar/ResNet18')
+    const top = writeCase(c)
+    const r = await nnsize(['resnet.py'], { cwd: join(top, 'models') })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe('error[type]: `--model` must name the model to build: `resnet.py` defines `BasicBlock`, `Bottleneck`, `ResNet`, which need constructor arguments; e.g. `BasicBlock(...)`.\n')
+    const two = join(dir, 'two')
+    mkdirSync(two, { recursive: true })
+    writeFileSync(join(two, 'nets.py'), 'import torch.nn as nn\nclass A(nn.Module):\n    pass\nclass B(nn.Module):\n    def __init__(self, n=2):\n        super().__init__()\n        self.l = nn.Linear(n, n)\n')
+    const several = await nnsize(['nets.py'], { cwd: two })
+    expect(several.stderr).toBe('error[type]: `--model` must name the model to build: `nets.py` defines several nn.Module classes that can be built without arguments (`A`, `B`); e.g. `A()`.\n')
+    expect((await json(['nets.py', '-m', 'B(5)'], two))['params'].total).toBe(30)
+    const preact = writeCase(byId('pytorch-cifar/PreActResNet18'))
+    writeFileSync(join(preact, 'models/lenet.py'), byId('pytorch-cifar/LeNet').files['models/lenet.py']!)
+    const folder = await nnsize([join(relative(dir, preact), 'models'), '-m', 'PreActResNet18()'], { cwd: dir })
+    expect(folder.code).toBe(1)
+    expect(folder.stderr).toBe(`nnsize: '${join(relative(dir, preact), 'models')}' has no __init__.py to import: give the file that defines the model, e.g. nnsize ${relative(dir, preact)}/models/preact_resnet.py --model "PreActResNet18()"\n`)
+  })
+
+  it('points errors at file:line:column of the file, --model or --call they come from', async () => {
+    const folder = join(dir, 'errors')
+    mkdirSync(join(folder, 'nets'), { recursive: true })
+    writeFileSync(join(folder, 'nets/__init__.py'), '')
+    writeFileSync(join(folder, 'nets/blocks.py'), 'import torch.nn as nn\n\ndef block(n):\n    return nn.Linear(n)\n')
+    writeFileSync(join(folder, 'nets/net.py'), 'import torch.nn as nn\nfrom .blocks import block\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.b = block(4)\n')
+    const r = await nnsize(['nets/net.py'], { cwd: folder })
+    expect(r.code).toBe(1)
+    expect(r.stderr.split('\n').slice(1, 5)).toEqual([' --> nets/blocks.py:4:23', '  |', '4 |     return nn.Linear(n)', '  |                       ^'])
+    const entry = await nnsize(['nets/net.py', '--model', 'Nett()'], { cwd: folder })
+    expect(entry.stderr).toContain(' --> --model:1:1\n')
+    writeFileSync(join(folder, 'nets/ok.py'), 'import torch.nn as nn\n\nclass Ok(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.l = nn.Linear(4, 8)\n\n    def forward(self, x):\n        return self.l(x)\n')
+    const call = await nnsize(['nets/ok.py', '-i', '2,4', '--call', 'm(x[0]'], { cwd: folder })
+    expect(call.stderr).toContain(' --> --call:1:2\n')
+  })
+
+  it('counts the parameters and shows the note when forward stops at something unsupported (exit 0)', async () => {
+    const folder = join(dir, 'note')
+    mkdirSync(folder, { recursive: true })
+    writeFileSync(join(folder, 'net.py'), 'import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.l = nn.Linear(4, 8)\n\n    def forward(self, x):\n        return self.l(x).sum().item()\n\nmodel = Net()\n')
+    const r = await nnsize(['net.py', '-i', '2,4'], { cwd: folder })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Parameters        40')
+    expect(r.stdout).toContain('note: The forward pass was not traced (net.py:9:16)')
+    const out = await json(['net.py', '-i', '2,4'], folder)
+    expect(out['forwardNote']).toMatchObject({ code: 'unsupported', file: 'net.py', line: 9, column: 16 })
+    expect(out['outputShape']).toBeUndefined()
+  })
+
+  it('verifies, compares, explains and plans memory for a model file', async () => {
+    const c = byId('pytorch-cifar/VGG11')
+    const cwd = join(writeCase(c), 'models')
+    const verify = await nnsize(['vgg.py', '-m', "VGG('VGG11')", '--verify'], { cwd })
+    expect(verify.code).toBe(0)
+    expect(verify.stdout).toContain('main = importlib.import_module("vgg")')
+    expect(verify.stdout).toContain('check("parameters", sum(p.numel() for p in model.parameters()), 9_231_114)')
+    const compare = await json(['vgg.py', '-m', "VGG('VGG11')", '--compare', `--model "VGG('VGG16')"`], cwd)
+    expect(compare['a'].params.total).toBe(9_231_114)
+    expect(compare['b'].params.total).toBe(14_728_266)
+    const explain = await nnsize(['vgg.py', '-m', "VGG('VGG11')", '--explain'], { cwd })
+    expect(explain.stdout).toContain('9,231,114')
+    const plan = await json(['vgg.py', '-m', "VGG('VGG11')", '--optimizer', 'AdamW', '--precision', 'fp32'], cwd)
+    // AdamW in fp32: gradients of 4 bytes, two moments of 4 bytes and a 4-byte step per parameter tensor (34)
+    expect(plan['memory'].memory.gradients.bytes).toBe(9_231_114 * 4)
+    expect(plan['memory'].memory.optimizerState.bytes).toBe(2 * 9_231_114 * 4 + 34 * 4)
+    const share = await nnsize(['vgg.py', '-m', "VGG('VGG11')", '--share'], { cwd })
+    expect(share.code).toBe(2)
+    const notFile = await nnsize(['Linear(2, 3)', '--model', 'Net()'])
+    expect(notFile.code).toBe(2)
+    expect(notFile.stderr).toContain('--model builds a model from a Python file or folder')
+  })
+})

@@ -72,6 +72,14 @@ describe('forward errors', () => {
     expect(result.notes?.at(-1)).toMatch(/^The forward pass was not traced \(line 11:\d+\): /)
   })
 
+  it('returning what a library call nnsize does not model gives (`torch.fft.rfft`) is a note naming the call; the counts stand', () => {
+    const result = analyze(classModel('return torch.fft.rfft(self.fc(x))'), { input: '2,4' })
+    expect(result.params.total).toBe(20n)
+    expect(result.forward).toBeUndefined()
+    expect(result.forwardNote).toMatchObject({ code: 'unsupported', line: 10 })
+    expect(result.forwardNote?.message).toBe('`torch.fft.rfft` is not supported yet.')
+  })
+
   it('a boolean mask is refused: the number of elements it selects depends on the values', () => {
     const result = analyze(classModel('y = self.fc(x)\nreturn y[y > 0]'), { input: '2,4' })
     expect(result.params.total).toBe(20n)

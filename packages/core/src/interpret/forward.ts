@@ -15,7 +15,8 @@ import type { Interpreter } from './interpreter.js'
 import { forwardTensorOp, traceOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 import { NONE, TensorValue, bool, float, int, list, str, tuple } from './values.js'
-import type { ArgValue, Value } from './values.js'
+import type { ArgValue, PlaceholderValue, Value } from './values.js'
+import { placeholderError } from './objects.js'
 
 /**
  * How `forward` plugs into the trace. A module made from a Python class that defines `forward` gets a
@@ -118,6 +119,9 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
       for (const [name, v] of Object.entries(options ?? {})) args.push({ name, value: optionValue(v), span, valueSpan: span })
       result = it.call(it.getattr(self, 'forward', span), args, span)
     }
+    // A library call nnsize does not model (`torch.fft.rfft(x)`) gives a placeholder: returning one is using it.
+    const unmodelled = placeholderIn(result)
+    if (unmodelled) throw placeholderError(unmodelled, undefined)
     if (state.stack.length === 1) structures.set(node, structureOf(result))
     return outputTensors(result, span)
   } catch (error) {
@@ -197,6 +201,24 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
   const result = traceForward(node, specs, 'cpu')
   const outputs = result.outputs.map((t) => new TensorValue([...t.shape], t.dtype))
   return outputs.length === 1 ? outputs[0]! : tuple(outputs)
+}
+
+/** The first placeholder in a forward's result (a tensor, or tuples, lists and dicts of them), if any. */
+function placeholderIn(value: Value): PlaceholderValue | undefined {
+  if (value.kind === 'placeholder') return value
+  if (value.kind === 'tuple' || value.kind === 'list') {
+    for (const item of value.items) {
+      const found = placeholderIn(item)
+      if (found) return found
+    }
+  }
+  if (value.kind === 'dict') {
+    for (const [, item] of value.entries) {
+      const found = placeholderIn(item)
+      if (found) return found
+    }
+  }
+  return undefined
 }
 
 /** A result's structure as Python shows it, tensors as `T`: `T`, `(T, None)`, `(T, (T, T))`, `[T, T]`, `{'logits': T}`. */

@@ -131,6 +131,7 @@ interface Launcher {
   tagOf(key: Buffer, data: Uint8Array): Buffer
   magic: Buffer
   maxCacheBytes: number
+  cacheMode(folder: string | undefined, nodeModule: { enableCompileCache?: unknown }): 'node' | 'own' | 'none'
 }
 const require = createRequire(import.meta.url)
 const launcher = require('../bin/nnsize.cjs') as Launcher
@@ -289,6 +290,19 @@ describe('the code cache refuses what is not provably its own', () => {
     } finally {
       reads.mockRestore()
     }
+  })
+
+  it("prefers Node's own compile cache where Node has one, in the user's own folder only", () => {
+    const own = cacheFolder('node-cache')
+    mkdirSync(own, { recursive: true, mode: 0o700 })
+    const withNodeCache = { enableCompileCache: () => undefined }
+    expect(launcher.cacheMode(own, withNodeCache)).toBe('node')
+    expect(launcher.cacheMode(own, {})).toBe('own')
+    expect(launcher.cacheMode(undefined, withNodeCache)).toBe('none')
+    const shared = cacheFolder('node-cache-shared')
+    mkdirSync(shared, { recursive: true })
+    chmodSync(shared, 0o777)
+    expect(launcher.cacheMode(shared, withNodeCache)).toBe('none')
   })
 
   it('keeps its folder and files private to the user', async () => {

@@ -231,9 +231,10 @@ function cacheMode(/** @type {string | undefined} */ folder, /** @type {{ enable
 /** Starts the command line through Node's compile cache, this file's code cache, or a plain `require` (see {@link cacheMode}). */
 function main() {
   const folder = compileCacheFolder(process.env)
-  const nodeModule = require('node:module')
+  // `enableCompileCache` is typed only in the @types/node of Node versions that have it
+  const nodeModule = /** @type {{ enableCompileCache?: (directory: string) => unknown }} */ (/** @type {unknown} */ (require('node:module')))
   const mode = cacheMode(folder, nodeModule)
-  if (mode === 'node') nodeModule.enableCompileCache(join(/** @type {string} */ (folder), 'node'))
+  if (mode === 'node' && nodeModule.enableCompileCache) nodeModule.enableCompileCache(join(/** @type {string} */ (folder), 'node'))
   if (mode === 'own') loadBundle('cli.cjs', /** @type {string} */ (folder))
   else require(join(dist, 'cli.cjs'))
 }

@@ -244,11 +244,11 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
-  it('takes activation bytes per sample for a Hugging Face model, which has no forward trace', async () => {
+  it('takes activation bytes per sample for a Hugging Face model given no sequence length', async () => {
     const page = await open(`#${encodeShareState({ source: 'gpt2', optimizer: 'AdamW', batch: 2 })}`)
     await total(page, '124,439,808')
     const activations = page.locator('[data-testid=memory-lines] [data-line=activations]')
-    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=activations]')?.textContent?.includes('has no forward trace'))
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=activations]')?.textContent?.includes('once the sequence length is given'))
     await page.locator('#activations').fill('1GiB')
     // The plan comes from the worker: wait for the line it writes with the new field ("not counted" says "per sample" too).
     await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=activations]')?.textContent?.includes('per sample × batch'))

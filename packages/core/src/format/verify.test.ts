@@ -62,7 +62,8 @@ describe('verifySnippet', () => {
     const py = verifySnippet(analyze({ files, main: 'app/main.py', root: 'app' }))
     expect(py).toContain('    "app/blocks.py": "import torch.nn as nn\\ndef make():\\n    return nn.Linear(2, 2)\\n",\n')
     expect(py).not.toContain('a comment')
-    expect(py).toContain('main = importlib.import_module("main")\nmodel = eval("Net()", vars(main))\n')
+    expect(py).toContain('main = importlib.import_module("main")\nglobals().update(vars(main))\nmodel = Net()\n')
+    expect(py).not.toContain('eval(')
   })
   it('builds a catalogue model or a config with transformers on the meta device, checking what a checkpoint holds', () => {
     const py = verifySnippet(analyze('llama-3.2-1b'))

@@ -2,7 +2,7 @@ import type { Analysis } from '../analyze.js'
 import { normalizePath } from '../interpret/imports.js'
 import type { MemoryPlan } from '../memory/plan.js'
 import type { Module, Node } from '../python/ast.js'
-import { parse } from '../python/parse.js'
+import { parse, parseExpression } from '../python/parse.js'
 import { stringLiteral, unparse } from '../python/unparse.js'
 import { findModel } from '../zoo/hf/catalogue.js'
 import { parseJSON } from '../zoo/hf/json.js'
@@ -161,7 +161,9 @@ function filesProgram(analysis: Analysis): string[] {
     '        handle.write(text)',
     `sys.path.insert(0, os.path.join(folder, *${pyString(root)}.split("/")) if ${pyString(root)} else folder)`,
     `main = importlib.import_module(${pyString(moduleName(main, root))})`,
-    `model = eval(${pyString(analysis.entry ?? '')}, vars(main))`,
+    // the entry is printed from nnsize's syntax tree and evaluated among the main module's names, as nnsize did
+    'globals().update(vars(main))',
+    `model = ${unparse(parseExpression(analysis.entry ?? ''))}`,
   )
   return lines
 }

@@ -17,11 +17,11 @@ import type { ArgValue, FunctionValue, Value } from './values.js'
 
 /** Makes a function value for a `def` or `lambda` evaluated in `frame`: defaults are evaluated now, as in Python. */
 export function makeFunction(it: Interpreter, node: FunctionDef | AsyncFunctionDef | Lambda, name: string, frame: Frame, _decorators: Value[]): FunctionValue {
-  const defaults = node.args.defaults.map((d) => it.eval(d, frame))
+  const defaults = node.args.defaults.map((d) => it.evaluate(d, frame))
   const kwDefaults = new Map<string, Value>()
   node.args.kwonlyargs.forEach((arg, i) => {
     const d = node.args.kw_defaults[i]
-    if (d) kwDefaults.set(arg.arg, it.eval(d, frame))
+    if (d) kwDefaults.set(arg.arg, it.evaluate(d, frame))
   })
   const prefix = frame.kind === 'class' ? (frame.locals.get('__qualname__') as { value?: string } | undefined)?.value : undefined
   const qualname = prefix !== undefined ? `${prefix}.${name}` : name
@@ -142,7 +142,7 @@ export function callFunction(it: Interpreter, fn: FunctionValue, args: readonly 
   it.budget.step(span)
   it.budget.enter(span)
   try {
-    if (node.type === 'Lambda') return it.eval(node.body, frame)
+    if (node.type === 'Lambda') return it.evaluate(node.body, frame)
     if (fn.info.generator) {
       frame.yields = []
       it.exec(node.body, frame)

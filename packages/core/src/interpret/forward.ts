@@ -113,7 +113,7 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
     if (plan) {
       // `call`: an expression over `m` (the model) and `x` (the list of inputs) instead of `m(*x)`.
       const frame = it.moduleFrame(new Map<string, Value>([['m', self], ['x', list(inputs.map(wrap))]]), callFile, '__call__')
-      result = it.eval(plan, frame)
+      result = it.evaluate(plan, frame)
     } else {
       const args: ArgValue[] = inputs.map((t) => ({ value: wrap(t), span, valueSpan: span }))
       for (const [name, v] of Object.entries(options ?? {})) args.push({ name, value: optionValue(v), span, valueSpan: span })

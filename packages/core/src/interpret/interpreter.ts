@@ -66,7 +66,7 @@ export class Interpreter {
   }
 
   /** Evaluates an expression. */
-  eval(expr: Expr, frame: Frame): Value {
+  evaluate(expr: Expr, frame: Frame): Value {
     return evalExpr(this, expr, frame)
   }
 

@@ -103,7 +103,7 @@ function runKeepingLast(it: Interpreter, body: readonly Stmt[], globals: Map<str
   const last = body.at(-1)
   it.exec(body.slice(0, -1), frame)
   if (!last) return undefined
-  if (last.type === 'Expr') return { value: it.eval(last.value, frame), span: it.span(last.value, frame), source: unparse(last.value) }
+  if (last.type === 'Expr') return { value: it.evaluate(last.value, frame), span: it.span(last.value, frame), source: unparse(last.value) }
   it.exec([last], frame)
   const target = last.type === 'Assign' && last.targets.length === 1 ? last.targets[0] : last.type === 'AnnAssign' && last.value ? last.target : undefined
   if (target?.type === 'Name') return { value: globals.get(target.id)!, span: it.span(last, frame), source: target.id }
@@ -267,7 +267,7 @@ function runFilesUnguarded(program: ProgramSource): ProgramResult {
       throw locate(error, { start: 0, end: program.entry.length, file: entryFile })
     }
     const frame = it.moduleFrame(module.globals, entryFile, name)
-    return finish(it, asModule(it, { value: it.eval(expr, frame), span: it.span(expr, frame), source: unparse(expr) }))
+    return finish(it, asModule(it, { value: it.evaluate(expr, frame), span: it.span(expr, frame), source: unparse(expr) }))
   }
   const last = lastValues.get(it)
   if (last?.value.kind === 'placeholder') throw placeholderError(last.value, last.span)
@@ -323,5 +323,5 @@ export function evaluateSource(source: string): Value {
  */
 export function evaluateConstant(expr: Expr): Value {
   const it = new Interpreter(new Importer(new Map(), ''), new Map())
-  return it.eval(expr, it.moduleFrame(new Map(), undefined, '__option__'))
+  return it.evaluate(expr, it.moduleFrame(new Map(), undefined, '__option__'))
 }

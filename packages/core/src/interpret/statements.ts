@@ -42,10 +42,10 @@ export function execStmt(it: Interpreter, stmt: Stmt, frame: Frame): Signal {
   if (++it.budget.steps > limits.maxSteps) it.budget.step(it.span(stmt, frame), 0)
   switch (stmt.type) {
     case 'Expr':
-      it.eval(stmt.value, frame)
+      it.evaluate(stmt.value, frame)
       return NORMAL
     case 'Assign': {
-      const value = it.eval(stmt.value, frame)
+      const value = it.evaluate(stmt.value, frame)
       for (const target of stmt.targets) assignTarget(it, target, value, frame)
       return NORMAL
     }
@@ -54,18 +54,18 @@ export function execStmt(it: Interpreter, stmt: Stmt, frame: Frame): Signal {
       return NORMAL
     case 'AnnAssign':
       if (frame.kind === 'class' && stmt.target.type === 'Name' && stmt.simple) (frame.annotations ??= []).push([stmt.target.id, stmt.annotation])
-      if (stmt.value) assignTarget(it, stmt.target, it.eval(stmt.value, frame), frame)
+      if (stmt.value) assignTarget(it, stmt.target, it.evaluate(stmt.value, frame), frame)
       return NORMAL
     case 'Pass':
       return NORMAL
     case 'Return':
-      frame.returnValue = stmt.value ? it.eval(stmt.value, frame) : NONE
+      frame.returnValue = stmt.value ? it.evaluate(stmt.value, frame) : NONE
       return RETURN
     case 'If':
-      return it.truthy(it.eval(stmt.test, frame), it.span(stmt.test, frame)) ? execBlock(it, stmt.body, frame) : execBlock(it, stmt.orelse, frame)
+      return it.truthy(it.evaluate(stmt.test, frame), it.span(stmt.test, frame)) ? execBlock(it, stmt.body, frame) : execBlock(it, stmt.orelse, frame)
     case 'While': {
       const span = it.span(stmt, frame)
-      while (it.truthy(it.eval(stmt.test, frame), span)) {
+      while (it.truthy(it.evaluate(stmt.test, frame), span)) {
         it.budget.step(span)
         const signal = execBlock(it, stmt.body, frame)
         if (signal === BREAK) return NORMAL
@@ -75,7 +75,7 @@ export function execStmt(it: Interpreter, stmt: Stmt, frame: Frame): Signal {
     }
     case 'For': {
       const span = it.span(stmt.iter, frame)
-      const next = it.iter(it.eval(stmt.iter, frame), span)
+      const next = it.iter(it.evaluate(stmt.iter, frame), span)
       for (let item = next(); item !== undefined; item = next()) {
         assignTarget(it, stmt.target, item, frame)
         const signal = execBlock(it, stmt.body, frame)
@@ -89,7 +89,7 @@ export function execStmt(it: Interpreter, stmt: Stmt, frame: Frame): Signal {
     case 'Continue':
       return CONTINUE
     case 'FunctionDef': {
-      const decorators = stmt.decorator_list.map((d) => it.eval(d, frame))
+      const decorators = stmt.decorator_list.map((d) => it.evaluate(d, frame))
       let fn: Value = makeFunction(it, stmt, stmt.name, frame, [])
       for (let i = decorators.length - 1; i >= 0; i--) fn = it.callWith(decorators[i]!, [fn], it.span(stmt.decorator_list[i]!, frame))
       storeName(it, stmt.name, fn, frame, stmt)
@@ -108,8 +108,8 @@ export function execStmt(it: Interpreter, stmt: Stmt, frame: Frame): Signal {
     case 'Nonlocal':
       return NORMAL
     case 'Assert':
-      if (!it.truthy(it.eval(stmt.test, frame), it.span(stmt.test, frame))) {
-        const message = stmt.msg ? `: ${it.str(it.eval(stmt.msg, frame), it.span(stmt.msg, frame))}` : ''
+      if (!it.truthy(it.evaluate(stmt.test, frame), it.span(stmt.test, frame))) {
+        const message = stmt.msg ? `: ${it.str(it.evaluate(stmt.msg, frame), it.span(stmt.msg, frame))}` : ''
         const test = unparse(stmt.test)
         throw new PyError('exception', 'AssertionError', `\`assert ${test.length > 80 ? `${test.slice(0, 79)}…` : test}\` failed${message.length > 300 ? `${message.slice(0, 299)}…` : message}.`, it.span(stmt, frame))
       }
@@ -157,10 +157,10 @@ export function assignTarget(it: Interpreter, target: Expr, value: Value, frame:
       storeName(it, target.id, value, frame, target)
       return
     case 'Attribute':
-      it.setattr(it.eval(target.value, frame), target.attr, value, it.span(target, frame))
+      it.setattr(it.evaluate(target.value, frame), target.attr, value, it.span(target, frame))
       return
     case 'Subscript': {
-      const object = it.eval(target.value, frame)
+      const object = it.evaluate(target.value, frame)
       setItem(it, object, evalIndex(it, target.slice, frame), value, it.span(target, frame))
       return
     }
@@ -194,7 +194,7 @@ function unpack(it: Interpreter, targets: readonly Expr[], value: Value, frame: 
 
 function augmentedAssign(it: Interpreter, stmt: Extract<Stmt, { type: 'AugAssign' }>, frame: Frame): void {
   const span = it.span(stmt, frame)
-  const rhs = () => it.eval(stmt.value, frame)
+  const rhs = () => it.evaluate(stmt.value, frame)
   const target = stmt.target
   switch (target.type) {
     case 'Name': {
@@ -203,14 +203,14 @@ function augmentedAssign(it: Interpreter, stmt: Extract<Stmt, { type: 'AugAssign
       return
     }
     case 'Attribute': {
-      const object = it.eval(target.value, frame)
+      const object = it.evaluate(target.value, frame)
       const attrSpan = it.span(target, frame)
       const current = it.getattr(object, target.attr, attrSpan)
       it.setattr(object, target.attr, inplace(it, stmt.op, current, rhs(), span), attrSpan)
       return
     }
     case 'Subscript': {
-      const object = it.eval(target.value, frame)
+      const object = it.evaluate(target.value, frame)
       const index = evalIndex(it, target.slice, frame)
       const itemSpan = it.span(target, frame)
       const current = getItem(it, object, index, itemSpan)
@@ -226,10 +226,10 @@ function deleteTarget(it: Interpreter, target: Expr, frame: Frame): void {
       deleteName(it, target.id, frame, target)
       return
     case 'Attribute':
-      delAttr(it, it.eval(target.value, frame), target.attr, it.span(target, frame))
+      delAttr(it, it.evaluate(target.value, frame), target.attr, it.span(target, frame))
       return
     case 'Subscript':
-      delItem(it, it.eval(target.value, frame), evalIndex(it, target.slice, frame), it.span(target, frame))
+      delItem(it, it.evaluate(target.value, frame), evalIndex(it, target.slice, frame), it.span(target, frame))
       return
     case 'Tuple':
     case 'List':
@@ -242,9 +242,9 @@ function deleteTarget(it: Interpreter, target: Expr, frame: Frame): void {
 
 /** Runs a class body and makes the class (then applies its decorators). */
 function classStatement(it: Interpreter, stmt: ClassDef, frame: Frame): Value {
-  const decorators = stmt.decorator_list.map((d) => it.eval(d, frame))
-  const bases = stmt.bases.map((b) => ({ value: it.eval(b, frame), span: it.span(b, frame) }))
-  const keywords = stmt.keywords.map((k) => ({ name: k.arg, value: it.eval(k.value, frame), span: it.span(k, frame) }))
+  const decorators = stmt.decorator_list.map((d) => it.evaluate(d, frame))
+  const bases = stmt.bases.map((b) => ({ value: it.evaluate(b, frame), span: it.span(b, frame) }))
+  const keywords = stmt.keywords.map((k) => ({ name: k.arg, value: it.evaluate(k.value, frame), span: it.span(k, frame) }))
   const body = new Frame('class', frame.globals, frame, frame.file, frame.module, undefined, undefined, new Map())
   body.classCell = {}
   const qualname = frame.kind === 'class' ? `${frame.locals.get('__qualname__')?.kind === 'str' ? (frame.locals.get('__qualname__') as { value: string }).value : ''}.${stmt.name}` : frame.kind === 'function' ? `<locals>.${stmt.name}` : stmt.name
@@ -263,7 +263,7 @@ function raiseStatement(it: Interpreter, stmt: Extract<Stmt, { type: 'Raise' }>,
     if (current === undefined) return new PyError('exception', 'RuntimeError', 'No active exception to re-raise.', span)
     return current
   }
-  let exc = it.eval(stmt.exc, frame)
+  let exc = it.evaluate(stmt.exc, frame)
   if (exc.kind === 'class' && exc.cls.isException) exc = it.call(exc, [], span)
   if (exc.kind !== 'instance' || !exc.cls.isException) {
     return new PyError('type', 'TypeError', `Exceptions must derive from BaseException, not ${typeName(exc)}.`, span)
@@ -284,7 +284,7 @@ function tryStatement(it: Interpreter, stmt: Try, frame: Frame): Signal {
       if (catchableClass(error) === undefined) throw error
       const handler = stmt.handlers.find((h) => {
         if (h.type_ === null) return true
-        const types = it.eval(h.type_, frame)
+        const types = it.evaluate(h.type_, frame)
         const classes = types.kind === 'tuple' ? types.items : [types]
         return classes.some((c) => c.kind === 'class' && catches(error, c.cls))
       })
@@ -317,7 +317,7 @@ function withStatement(it: Interpreter, stmt: With, frame: Frame, index: number)
   if (index >= stmt.items.length) return execBlock(it, stmt.body, frame)
   const item = stmt.items[index]!
   const span = it.span(item, frame)
-  const manager = it.eval(item.context_expr, frame)
+  const manager = it.evaluate(item.context_expr, frame)
   const enter = it.findattr(manager, '__enter__', span)
   const exit = it.findattr(manager, '__exit__', span)
   if (!enter || !exit) raise('TypeError', 'type', `\`${typeName(manager)}\` cannot be used in \`with\`: it is not a context manager.`, span)

@@ -365,8 +365,8 @@ const entries: ReadonlyArray<readonly [id: string, aliases: readonly string[], c
   ['meta-llama/Llama-3.2-3B', ['llama-3.2-3b', 'llama3.2-3b'], llama3(3072, 8192, 28, 24, 131072, { head_dim: 128, tie_word_embeddings: true })],
   ['TinyLlama/TinyLlama-1.1B-Chat-v1.0', ['tinyllama-1.1b', 'tinyllama'], llama(2048, 5632, 22, 32, 4, { max_position_embeddings: 2048, torch_dtype: 'bfloat16' })],
   // Llama 4 (text_config and vision_config as published)
-  ['meta-llama/Llama-4-Scout-17B-16E-Instruct', ['llama-4-scout', 'llama4-scout', 'llama-4-scout-17b-16e'], llama4(16, 1, true, 262144)],
-  ['meta-llama/Llama-4-Maverick-17B-128E-Instruct', ['llama-4-maverick', 'llama4-maverick', 'llama-4-maverick-17b-128e'], llama4(128, 2, false, 1048576)],
+  ['meta-llama/Llama-4-Scout-17B-16E-Instruct', ['llama-4-scout', 'llama4-scout', 'llama-4-scout-17b-16e'], llama4(16, 1, true, 2 ** 18)],
+  ['meta-llama/Llama-4-Maverick-17B-128E-Instruct', ['llama-4-maverick', 'llama4-maverick', 'llama-4-maverick-17b-128e'], llama4(128, 2, false, 2 ** 20)],
   // Mistral, Mixtral, Codestral Mamba
   ['mistralai/Mistral-7B-v0.1', ['mistral-7b', 'mistral-7b-v0.1'], { architectures: ['MistralForCausalLM'], model_type: 'mistral', vocab_size: 32000, hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, max_position_embeddings: 32768, sliding_window: 4096, tie_word_embeddings: false, torch_dtype: 'bfloat16' }],
   ['mistralai/Mistral-7B-v0.3', ['mistral-7b-v0.3'], { architectures: ['MistralForCausalLM'], model_type: 'mistral', vocab_size: 32768, hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, max_position_embeddings: 32768, sliding_window: null, tie_word_embeddings: false, torch_dtype: 'bfloat16' }],

@@ -1,6 +1,6 @@
 import { NnsizeError } from '../../../errors.js'
 import type { ModuleNode } from '../../../model/module.js'
-import { causalLM } from '../decoder.js'
+import { gpt2LayoutLM } from './gpt.js'
 import { defineFamily } from '../family.js'
 import { kvCache, kvCacheNote } from '../model.js'
 import type { KVCacheShape } from '../model.js'
@@ -34,20 +34,7 @@ export const gptBigCode = defineFamily({
         ['ln_2', f.layerNorm(hidden)],
         ['mlp', f.module('GPTBigCodeMLP', [['c_fc', f.linear(hidden, inner, true)], ['c_proj', f.linear(inner, hidden, true)]])],
       ])
-    const built = causalLM(f, {
-      architecture,
-      headClass: 'GPTBigCodeForCausalLM',
-      baseClass: 'GPTBigCodeModel',
-      basePrefix: 'transformer',
-      embed: ['wte', f.embedding(vocab, hidden)],
-      beforeLayers: [['wpe', f.embedding(positions, hidden)]],
-      layersName: 'h',
-      layers,
-      layer: block,
-      after: [['ln_f', f.layerNorm(hidden)]],
-      finalNorm: 'ln_f',
-      head: { name: 'lm_head', inFeatures: hidden, outFeatures: vocab, bias: false, tie: c.bool('tie_word_embeddings', true) },
-    })
+    const built = gpt2LayoutLM(f, { architecture, headClass: 'GPTBigCodeForCausalLM', baseClass: 'GPTBigCodeModel', vocab, positions, hidden, layers, block, tie: c.bool('tie_word_embeddings', true) })
     const base = built.prefix === '' ? built.root : built.root.children.get('transformer')!
     f.buffer(base, 'bias', [positions, positions], { dtype: 'bool' })
     const shape: KVCacheShape = { layers, kvHeads, headDim }

@@ -1,5 +1,7 @@
 import type { ModuleNode, TensorDef } from '../../../model/module.js'
 import { causalLM } from '../decoder.js'
+import type { CausalLMBuild } from '../decoder.js'
+import type { ModuleFactory } from '../modules.js'
 import { defineFamily } from '../family.js'
 import { kvCache, kvCacheNote } from '../model.js'
 import type { HFBuild, KVCacheShape } from '../model.js'
@@ -11,6 +13,31 @@ import { partialRotaryFactor } from './llama-style.js'
  * GPT-2 (`GPT2Config`: `n_embd` 768, `n_layer` 12, `n_head` 12, `n_positions` 1024, `n_inner` = 4 × `n_embd`).
  * Attention and MLP use `Conv1D`, whose weight is stored (in, out). `lm_head` is tied to `wte` by default.
  */
+/**
+ * GPT-2's layout, shared by GPT-2 and GPT-BigCode: `transformer` holding `wte`, `wpe`, the blocks `h` and `ln_f`,
+ * and an untied or tied `lm_head`.
+ */
+export function gpt2LayoutLM(
+  f: ModuleFactory,
+  spec: { architecture: string; headClass: string; baseClass: string; vocab: number; positions: number; hidden: number; layers: number; block: () => ModuleNode; tie: boolean },
+): CausalLMBuild {
+  const { vocab, positions, hidden } = spec
+  return causalLM(f, {
+    architecture: spec.architecture,
+    headClass: spec.headClass,
+    baseClass: spec.baseClass,
+    basePrefix: 'transformer',
+    embed: ['wte', f.embedding(vocab, hidden)],
+    beforeLayers: [['wpe', f.embedding(positions, hidden)]],
+    layersName: 'h',
+    layers: spec.layers,
+    layer: spec.block,
+    after: [['ln_f', f.layerNorm(hidden)]],
+    finalNorm: 'ln_f',
+    head: { name: 'lm_head', inFeatures: hidden, outFeatures: vocab, bias: false, tie: spec.tie },
+  })
+}
+
 export const gpt2 = defineFamily({
   name: 'GPT-2',
   modelTypes: ['gpt2'],
@@ -40,20 +67,7 @@ export const gpt2 = defineFamily({
           : []),
         ['mlp', f.module('GPT2MLP', [['c_fc', f.conv1D(hidden, inner)], ['c_proj', f.conv1D(inner, hidden)]])],
       ])
-    const built = causalLM(f, {
-      architecture,
-      headClass: 'GPT2LMHeadModel',
-      baseClass: 'GPT2Model',
-      basePrefix: 'transformer',
-      embed: ['wte', f.embedding(vocab, hidden)],
-      beforeLayers: [['wpe', f.embedding(positions, hidden)]],
-      layersName: 'h',
-      layers,
-      layer: block,
-      after: [['ln_f', f.layerNorm(hidden)]],
-      finalNorm: 'ln_f',
-      head: { name: 'lm_head', inFeatures: hidden, outFeatures: vocab, bias: false, tie: c.bool('tie_word_embeddings', true) },
-    })
+    const built = gpt2LayoutLM(f, { architecture, headClass: 'GPT2LMHeadModel', baseClass: 'GPT2Model', vocab, positions, hidden, layers, block, tie: c.bool('tie_word_embeddings', true) })
     const shape: KVCacheShape = { layers, kvHeads: heads, headDim }
     return { ...built, kvCache: kvCache(shape), kvCacheNote: kvCacheNote(shape, rule, headsKey), notes: [] }
   },

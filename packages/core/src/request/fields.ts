@@ -32,6 +32,8 @@ export type FieldId =
   | 'lora'
   | 'qlora'
   | 'gpu'
+  | 'tokens'
+  | 'mfu'
 
 /** What a field holds and where it goes in a shared link. */
 export interface FieldSpec {
@@ -71,6 +73,8 @@ export const requestFields: readonly FieldSpec[] = [
   { id: 'activationBytes', share: 'act', group: 'memory' },
   { id: 'overhead', share: 'ovh', group: 'memory' },
   { id: 'gpu', share: 'gpu', group: 'memory' },
+  { id: 'tokens', share: 'tok', group: 'memory', mode: 'training' },
+  { id: 'mfu', share: 'mfu', group: 'memory', mode: 'training' },
   { id: 'units', share: 'units', group: 'view' },
   { id: 'depth', share: 'depth', group: 'view' },
 ]
@@ -88,4 +92,8 @@ export const fieldLimits = {
   tp: { min: 1, max: 1_000_000 },
   pp: { min: 1, max: 1_000_000 },
   depth: { min: 0, max: 999_999 },
+  /** Training tokens (`--tokens`): up to 10^18. */
+  tokens: { min: 1, max: 1e18 },
+  /** Model FLOPs utilisation as a fraction: above `min` (exclusive), at most `max`. */
+  mfu: { min: 0, max: 1 },
 } as const satisfies Partial<Record<FieldId, { min: number; max: number }>>

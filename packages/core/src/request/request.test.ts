@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
 import { planMemory } from '../memory/plan.js'
-import { memoryOptionsOf, parseRequest, readRequest, requestToRaw } from './request.js'
+import { memoryOptionsOf, parseRequest, readRequest, requestToRaw, speedOptionsOf } from './request.js'
 import { analyzeOptionsOf } from './base.js'
 import { fieldLimits, requestFields } from './fields.js'
 import { errorOf } from '../../test/support.js'
 
 
 describe('parseRequest', () => {
+  it('reads training tokens and MFU exactly, writes them back canonically, and hands them to the speed plan', () => {
+    const request = parseRequest({ source: 'llama-3.1-8b', tokens: '15.6T', mfu: '40%' })
+    expect(request.memory).toMatchObject({ mode: 'training', tokens: 15_600_000_000_000n, mfu: 0.4 })
+    expect(requestToRaw(request)).toMatchObject({ tokens: '15600000000000', mfu: '0.4' })
+    expect(speedOptionsOf(request)).toEqual({ tokens: 15_600_000_000_000n, mfu: 0.4 })
+    expect(parseRequest(requestToRaw(request))).toEqual(request)
+    expect(errorOf(() => parseRequest({ source: 'x', tokens: '1.5' }))).toMatchObject({ field: 'tokens', reason: 'must be a whole number of tokens from 1 to 1,000,000,000,000,000,000 (e.g. `1T`, `15.6T`, `1e12`, `2_000_000`): `1.5` is not a whole number of tokens.' })
+    expect(errorOf(() => parseRequest({ source: 'x', mfu: '40' }))).toMatchObject({ field: 'mfu' })
+  })
+
   it('reads the fields of a question into a request with canonical values', () => {
     const request = parseRequest({ source: 'nn.Linear(4, 4)', input: ' 2,4 ', device: 'cpu', optimizer: 'AdamW(lr=1e-4)', precision: 'bf16-mixed', batch: '1_024', sharding: 'zero-3', gpus: 8, gpu: 'H100', units: 'si' })
     expect(request).toEqual({

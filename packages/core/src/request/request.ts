@@ -10,6 +10,8 @@ import { findWeightFormat } from '../memory/quant.js'
 import { checkpointingModes, fsdpModes, kvCacheDTypes, offloadTargets, planModes } from './choices.js'
 import type { CheckpointingMode, FsdpMode, OffloadTarget, ZeroStage } from './choices.js'
 import { parseByteSize } from '../memory/units.js'
+import { parseMfu, parseTokenCount } from '../speed/counts.js'
+import type { SpeedOptions } from '../speed/plan.js'
 import { didYouMean, suggest } from '../suggest.js'
 import { fieldError } from './field-errors.js'
 import { choice, readBaseRequest, readField, shown, textOf, whole } from './base.js'
@@ -48,6 +50,10 @@ export interface MemoryRequest {
   overhead: bigint | undefined
   /** A catalogue GPU's id (`h100-80gb`), or a size as written (`24GiB`). */
   gpu: string | undefined
+  /** Training tokens, exact (`15.6T` is 15,600,000,000,000). */
+  tokens: bigint | undefined
+  /** Model FLOPs utilisation as a fraction (`40%` is 0.4). */
+  mfu: number | undefined
 }
 
 /** One question to nnsize, as data: what to size, the input, kernels, PyTorch release, view, and memory options. */
@@ -126,6 +132,8 @@ export function readRequest(raw: RawRequest): { request: Request; problems: Nnsi
       activationBytes: read('activationBytes', (t) => parseByteSize(t, 'activationBytes', 'activationBytes')),
       overhead: read('overhead', (t) => parseByteSize(t, 'overhead', 'overhead')),
       gpu: read('gpu', accelerator),
+      tokens: read('tokens', parseTokenCount),
+      mfu: read('mfu', parseMfu),
     }
     request.memory = memory
     if (memory.qlora && memory.lora === undefined && !problems.some((p) => p.field === 'lora')) {
@@ -180,6 +188,8 @@ export function requestToRaw(request: Request): RawRequest {
     raw.activationBytes = m.activationBytes === undefined ? undefined : sizeText(m.activationBytes)
     raw.overhead = m.overhead === undefined ? undefined : sizeText(m.overhead)
     raw.gpu = m.gpu
+    raw.tokens = text(m.tokens)
+    raw.mfu = text(m.mfu)
   }
   if (request.units !== 'iec') raw.units = request.units
   if (request.depth !== undefined) raw.depth = String(request.depth)
@@ -225,4 +235,11 @@ export function memoryOptionsOf(request: Request): MemoryOptions | undefined {
     lora,
     gpu: m.gpu,
   }
+}
+
+/** The options `planSpeed` takes for this request (training tokens and MFU), or undefined when it asks for no plan. */
+export function speedOptionsOf(request: Request): SpeedOptions | undefined {
+  const m = request.memory
+  if (!m) return undefined
+  return { tokens: m.tokens, mfu: m.mfu }
 }

@@ -1,3 +1,4 @@
+import { formatCount } from '../format/number.js'
 import { fieldError } from '../request/field-errors.js'
 import { fieldLimits } from '../request/fields.js'
 
@@ -16,7 +17,7 @@ export function parseTokenCount(text: string | number | bigint): bigint {
   const fail = (reason: string): never => {
     throw fieldError('tokens', 'tokens', reason)
   }
-  const range = `a whole number of tokens from ${min} to ${BigInt(max).toLocaleString('en-US')} (e.g. \`1T\`, \`15.6T\`, \`1e12\`, \`2_000_000\`)`
+  const range = `a whole number of tokens from ${min} to ${formatCount(BigInt(max))} (e.g. \`1T\`, \`15.6T\`, \`1e12\`, \`2_000_000\`)`
   if (typeof text === 'bigint') {
     if (text < BigInt(min) || text > BigInt(max)) fail(`must be ${range}, got ${shown(String(text))}.`)
     return text

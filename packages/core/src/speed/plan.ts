@@ -116,7 +116,7 @@ export interface SpeedPlan {
   /** Training: FLOPs per token (config) or per step (traced). */
   training?: { flops: TrainingFlops; time: TrainingTime | null; mfu: number }
   /** Inference of a config model: per-token FLOPs, prefill of one sequence, decode steps by batch size. */
-  inference?: { tokenFlops: InferenceTokenFlops; prefill: PrefillStep | null; decode: DecodeStep[]; kvBytesPerElement: number }
+  inference?: { tokenFlops: InferenceTokenFlops; prefill: PrefillStep | null; decode: DecodeStep[]; kvBytesPerElement: number; planBatch: number }
   /** Inference of a traced model: its forward pass. */
   forward?: ForwardStep
   notes: SpeedNote[]
@@ -231,7 +231,7 @@ export function planSpeed(analysis: Analysis, plan: MemoryPlan, options: SpeedOp
   }
   const tokenFlops: InferenceTokenFlops = { n, layers: shape.layers, heads: shape.heads, headDim: shape.headDim, matmulFlops: 2n * n.params }
   const kvBytesPerElement = kvCacheDTypes[o.kvCacheDType] ?? 2
-  result.inference = { tokenFlops, prefill: null, decode: [], kvBytesPerElement }
+  result.inference = { tokenFlops, prefill: null, decode: [], kvBytesPerElement, planBatch: o.batch }
   if (n.activePerToken) notes.push({ code: 'moe-bytes' })
   const seq = o.contextLength
   const spec = o.kvCache

@@ -3,11 +3,11 @@
 // layer, the terminal and Markdown reports, the completion scripts. The build makes it dist/core.cjs, beside the
 // command line's dist/cli.cjs.
 export { analyze, analysisToJSON, analyzeWeights, catalogue, compareWeights, fileHandleReader, models, NnsizeError, shareUrl, verifySnippet, weightsComparisonToJSON, weightsFormatOf, weightsToJSON } from '@nnsize/core'
-export { analyzeOptionsOf, memoryOptionsOf, parseRequest, requestToRaw } from '@nnsize/core/request'
-export { planMemory } from '@nnsize/core/memory'
+export { analyzeOptionsOf, memoryOptionsOf, parseRequest, requestToRaw, speedOptionsOf } from '@nnsize/core/request'
+export { planMemory, planSpeed } from '@nnsize/core/memory'
 export { acceleratorTable, renderMarkdownTable } from '@nnsize/core/present'
 export { renderTextTable } from './layout.js'
-export { compareAnalyses, comparisonToJSON, diagnose, diagnosticLines, explainAnalysis, explainMemory, memoryPlanToJSON, moduleTable, renderCsv, fileTensorTable } from '@nnsize/core/present'
+export { compareAnalyses, comparisonToJSON, diagnose, diagnosticLines, explainAnalysis, explainMemory, explainSpeed, memoryPlanToJSON, speedPlanToJSON, moduleTable, renderCsv, fileTensorTable } from '@nnsize/core/present'
 export { explanationLines, renderMarkdownReport, renderReport } from './report.js'
 export { renderComparison, renderMarkdownComparison } from './compare-report.js'
 export { completionScript, shells } from './completion.js'

@@ -44,6 +44,8 @@ export interface CliOptions {
   overhead?: string | undefined
   activationBytes?: string | undefined
   gpu?: string | undefined
+  tokens?: string | undefined
+  mfu?: string | undefined
 }
 
 /** One command-line option: its flags, help line, example, group and the request field it fills. */
@@ -128,6 +130,8 @@ export const optionSpecs: readonly OptionSpec[] = [
   { flags: '--activation-bytes <bytes>', key: 'activationBytes', field: 'activationBytes', group: 'Memory', description: 'activation memory of one sample, when no input shape can be traced (Hugging Face configs)', example: '1.5GiB' },
   { flags: '--overhead <bytes>', key: 'overhead', field: 'overhead', group: 'Memory', description: 'framework overhead per GPU (default 1 GiB)', example: '2GiB' },
   { flags: '--gpu <name>', key: 'gpu', field: 'gpu', group: 'Memory', description: 'accelerator to fit on (h100, a100-40, 4090, mi300x, m3-max-128; nnsize gpus lists them), or a size with its unit: does it fit, how many are needed?', example: 'h100' },
+  { flags: '--tokens <count>', key: 'tokens', field: 'tokens', group: 'Memory', description: 'training tokens, for the run\'s FLOPs and time on --gpu (1T, 15.6T, 1e12, 2_000_000)', example: '1T' },
+  { flags: '--mfu <fraction>', key: 'mfu', field: 'mfu', group: 'Memory', description: 'model FLOPs utilisation the training time assumes (default 40%)', example: '45%' },
   { flags: '--color', key: 'color', group: 'Other', description: 'colour even when not on a terminal' },
   { flags: '--no-color', key: 'color', group: 'Other', description: 'no colour (NO_COLOR=1 does the same)' },
   { flags: '--debug', key: 'debug', group: 'Other', description: 'print stack traces of unexpected errors' },

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander'
 import type { Analysis, NnsizeError, WeightsAnalysis } from '@nnsize/core'
-import type { MemoryPlan } from '@nnsize/core/memory'
+import type { MemoryPlan, SpeedPlan } from '@nnsize/core/memory'
 import type { ExplainSection } from '@nnsize/core/present'
 import type { RawRequest, Request } from '@nnsize/core/request'
 import { exitCodes, InputError, SourcedError, UsageError } from './errors.js'
@@ -271,15 +271,21 @@ function planFor(analysis: Analysis, request: Request): MemoryPlan | undefined {
   return options ? core!.planMemory(analysis, options) : undefined
 }
 
+/** The speed plan the request asks for (a GPU, `--tokens` or `--mfu` with a memory plan), if any. */
+function speedFor(analysis: Analysis, plan: MemoryPlan | undefined, request: Request): SpeedPlan | undefined {
+  const options = core!.speedOptionsOf(request)
+  return plan && options ? core!.planSpeed(analysis, plan, options) : undefined
+}
+
 /** How the command line wants things said: its byte units and its flags for request fields. */
 function presentOptions(request: Request): { units: 'iec' | 'si'; fieldLabel: typeof fieldFlag } {
   return { units: request.units, fieldLabel: fieldFlag }
 }
 
-/** The derivations `--explain` shows: the analysis, then the memory plan. */
-function explanation(analysis: Analysis, plan: MemoryPlan | undefined, request: Request): ExplainSection[] {
-  const { explainAnalysis, explainMemory } = core!
-  return [...explainAnalysis(analysis, presentOptions(request)), ...(plan ? explainMemory(plan, presentOptions(request)) : [])]
+/** The derivations `--explain` shows: the analysis, then the memory plan, then the speed plan. */
+function explanation(analysis: Analysis, plan: MemoryPlan | undefined, speed: SpeedPlan | undefined, request: Request): ExplainSection[] {
+  const { explainAnalysis, explainMemory, explainSpeed } = core!
+  return [...explainAnalysis(analysis, presentOptions(request)), ...(plan ? explainMemory(plan, presentOptions(request)) : []), ...(speed ? explainSpeed(speed, presentOptions(request)) : [])]
 }
 
 /** `nnsize gpus`: the accelerator catalogue, from the core's table. */
@@ -325,6 +331,7 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
   const request = requestOf(weights ? undefined : source, options, given)
   const analysis = weights ?? analyzeSource(source, request, options)
   const plan = planFor(analysis, request)
+  const speed = speedFor(analysis, plan, request)
 
   if (options.compare !== undefined) return compare(analysis, plan, source, request, parsed, io, style)
   const units = request.units
@@ -352,8 +359,9 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
     units,
     depth: request.depth ?? defaultDepth,
     allTensors: options.tensors === true,
-    explanation: options.explain ? explanation(analysis, plan, request) : undefined,
+    explanation: options.explain ? explanation(analysis, plan, speed, request) : undefined,
     plan,
+    speed,
     fieldLabel: fieldFlag,
   }
   if (options.markdown) {
@@ -370,10 +378,15 @@ function flagOf(key: keyof CliOptions): string {
   return spec ? longFlag(spec) : `--${key}`
 }
 
-/** The `--json` object: the analysis, the weight files' facts under `weights` and, with memory options, its plan under `memory`. */
+/**
+ * The `--json` object: the analysis, the weight files' facts under `weights` and, with memory options, its plan
+ * under `memory` and, with a GPU, `--tokens` or `--mfu`, its speed plan under `speed`.
+ */
 function toJSON(analysis: Analysis, plan: MemoryPlan | undefined, request: Request): unknown {
   const json = { ...core!.analysisToJSON(analysis), ...(analysis.weights ? { weights: core!.weightsToJSON(analysis.weights) } : {}) }
-  return plan ? { ...json, memory: core!.memoryPlanToJSON(plan, presentOptions(request)) } : json
+  if (!plan) return json
+  const speed = speedFor(analysis, plan, request)
+  return { ...json, memory: core!.memoryPlanToJSON(plan, presentOptions(request)), ...(speed ? { speed: core!.speedPlanToJSON(speed, presentOptions(request)) } : {}) }
 }
 
 /** The weight files an argument names (a file, a shard index, a folder), analysed; null when it names none. */

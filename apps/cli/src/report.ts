@@ -1,9 +1,11 @@
 import type { Analysis, ByteUnits, WeightsInfo } from '@nnsize/core'
-import type { MemoryPlan } from '@nnsize/core/memory'
+import type { MemoryPlan, SpeedPlan } from '@nnsize/core/memory'
 import type { ExplainSection } from '@nnsize/core/present'
 import {
   breakdownTable,
+  decodeTable,
   describeLayout,
+  describeSpeed,
   describeMemoryOptions,
   fileTensorTable,
   fitSummary,
@@ -13,6 +15,9 @@ import {
   moduleTable,
   planNotes,
   renderMarkdownTable,
+  speedNotes,
+  speedRows,
+  speedTable,
   summaryRows,
   summaryTable,
   tensorTable,
@@ -39,6 +44,8 @@ export interface ReportOptions {
   title?: string | undefined
   /** The memory plan, when memory options were given. */
   plan?: MemoryPlan | undefined
+  /** The speed plan, when a GPU, `--tokens` or `--mfu` was given with memory options. */
+  speed?: SpeedPlan | undefined
   /** The command line's name for a request field in notes (`` `--seq` ``). */
   fieldLabel?: ((field: FieldId) => string) | undefined
   /** The weight files the analysis was made from: their facts, sections and tensors as stored. */
@@ -164,6 +171,29 @@ export function memoryLines(plan: MemoryPlan, options: Pick<ReportOptions, 'styl
   return out
 }
 
+/** The speed figures for a terminal: the rates divided by, each figure with its formula, the decode table, the notes. */
+export function speedLines(speed: SpeedPlan, options: Pick<ReportOptions, 'style' | 'width' | 'units' | 'fieldLabel'> & { explain?: boolean | undefined }): string[] {
+  const { style, width } = options
+  const words = { units: options.units, fieldLabel: options.fieldLabel }
+  const out: string[] = ['', `${style.bold('Speed')}  ${style.dim(describeSpeed(speed))}`]
+  const rows = speedRows(speed, words)
+  const labelWidth = Math.max(0, ...rows.map((r) => r.label.length))
+  const valueWidth = Math.max(0, ...rows.map((r) => r.value.length))
+  for (const r of rows) {
+    const lead = `  ${r.label.padEnd(labelWidth)}  ${r.value.padStart(valueWidth)}`
+    const room = Number.isFinite(width) ? width - lead.length - 2 : Infinity
+    out.push(options.explain || room < 12 ? lead : `${lead}  ${style.dim(truncate(r.formula, room))}`)
+  }
+  const table = decodeTable(speed, words)
+  if (table) out.push('', `  ${style.bold('Decode by batch')}`, ...renderTextTable(table, style, width))
+  const notes = options.explain ? [] : speedNotes(speed, words)
+  if (notes.length > 0) {
+    out.push('')
+    for (const n of notes) out.push(...wrap(`note: ${n}`, Number.isFinite(width) ? Math.max(20, width - 2) : Infinity).map((l) => `  ${style.dim(l)}`))
+  }
+  return out
+}
+
 /** The terminal report: source, summary, module table, tensors and (optionally) the explanation. */
 export function renderReport(analysis: Analysis, options: ReportOptions): string {
   const { style, width } = options
@@ -227,6 +257,7 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
     }
   }
   if (options.plan) out.push(...memoryLines(options.plan, { ...options, explain: options.explanation !== undefined }))
+  if (options.speed) out.push(...speedLines(options.speed, { ...options, explain: options.explanation !== undefined }))
   if (options.explanation) out.push(...explanationLines(options.explanation, style, width))
   return `${out.join('\n')}\n`
 }
@@ -266,6 +297,18 @@ export function renderMarkdownReport(analysis: Analysis, options: Omit<ReportOpt
     const fit = fitSummary(plan, words)
     if (fit) parts.push(`${fit.fits ? '✓' : '✗'} ${fit.sentence}`)
     const notes = planNotes(plan.notes, words)
+    if (notes.length > 0) parts.push(notes.map((n) => `- ${n}`).join('\n'))
+  }
+  const speed = options.speed
+  if (speed) {
+    const words = { units: options.units, fieldLabel: options.fieldLabel }
+    parts.push(
+      `**Speed** (${describeSpeed(speed)})`,
+      renderMarkdownTable(speedTable(speed, words)),
+    )
+    const table = decodeTable(speed, words)
+    if (table) parts.push('**Decode by batch**', renderMarkdownTable(table))
+    const notes = speedNotes(speed, words)
     if (notes.length > 0) parts.push(notes.map((n) => `- ${n}`).join('\n'))
   }
   if (options.explanation) {

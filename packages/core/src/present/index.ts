@@ -25,5 +25,5 @@ export type { Diagnostic, DiagnoseOptions, DiagnosticStyle, Excerpt, Suggestion 
 export { acceleratorTable, formatBandwidth } from './accelerators.js'
 export { weightsFormatLine, weightsSummaryRows, dtypeTable, optimizerSentence, checkpointTable, configCheckTable, pickleSentence, ggufHighlights, filesTable, fileTensorTable, weightsSections, weightsComparisonRows, weightsComparisonTable, weightsComparisonSentence } from './weights.js'
 export type { WeightsSection, WeightsPresentOptions, WeightsComparisonRow } from './weights.js'
-export { speedRows, decodeTable, describeSpeed, speedNoteText, speedNotes, explainSpeed, speedPlanToJSON, formatFlops, formatFlopRate, formatDuration } from './speed.js'
+export { speedRows, speedTable, decodeTable, describeSpeed, speedNoteText, speedNotes, explainSpeed, speedPlanToJSON, formatFlops, formatFlopRate, formatDuration } from './speed.js'
 export type { SpeedRow, SpeedPlanJSON, StepJSON } from './speed.js'

@@ -151,6 +151,18 @@ export function speedRows(s: SpeedPlan, options: PresentOptions = {}): SpeedRow[
   return rows
 }
 
+/** The speed figures as a table: Speed, Value, Formula. */
+export function speedTable(s: SpeedPlan, options: PresentOptions = {}): Table {
+  return {
+    columns: [
+      { key: 'label', header: 'Speed', align: 'left' },
+      { key: 'value', header: 'Value', align: 'right' },
+      { key: 'formula', header: 'Formula', align: 'left' },
+    ],
+    rows: speedRows(s, options).map((r) => [r.label, r.value, r.formula]),
+  }
+}
+
 /** The decode roofline by batch size: bytes read and FLOPs per step, its time, tokens per second, the bound, whether it fits. */
 export function decodeTable(s: SpeedPlan, options: PresentOptions = {}): Table | undefined {
   const decode = s.inference?.decode ?? []

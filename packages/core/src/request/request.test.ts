@@ -16,6 +16,9 @@ describe('parseRequest', () => {
     expect(parseRequest(requestToRaw(request))).toEqual(request)
     expect(errorOf(() => parseRequest({ source: 'x', tokens: '1.5' }))).toMatchObject({ field: 'tokens', reason: 'must be a whole number of tokens from 1 to 1,000,000,000,000,000,000 (e.g. `1T`, `15.6T`, `1e12`, `2_000_000`): `1.5` is not a whole number of tokens.' })
     expect(errorOf(() => parseRequest({ source: 'x', mfu: '40' }))).toMatchObject({ field: 'mfu' })
+    // no GPU, tokens or MFU: no speed question
+    expect(speedOptionsOf(parseRequest({ source: 'x', batch: '2' }))).toBeUndefined()
+    expect(speedOptionsOf(parseRequest({ source: 'x', gpu: 'h100' }))).toEqual({ tokens: undefined, mfu: undefined })
   })
 
   it('reads the fields of a question into a request with canonical values', () => {

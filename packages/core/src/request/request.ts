@@ -237,9 +237,12 @@ export function memoryOptionsOf(request: Request): MemoryOptions | undefined {
   }
 }
 
-/** The options `planSpeed` takes for this request (training tokens and MFU), or undefined when it asks for no plan. */
+/**
+ * The options `planSpeed` takes for this request (training tokens and MFU), or undefined when it asks no speed
+ * question: a speed plan needs a memory plan and one of a GPU, a token count or an MFU.
+ */
 export function speedOptionsOf(request: Request): SpeedOptions | undefined {
   const m = request.memory
-  if (!m) return undefined
+  if (!m || (m.gpu === undefined && m.tokens === undefined && m.mfu === undefined)) return undefined
   return { tokens: m.tokens, mfu: m.mfu }
 }

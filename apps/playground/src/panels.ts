@@ -7,6 +7,7 @@
 export { default as ModuleTable } from './components/ModuleTable.svelte'
 export { default as TensorTable } from './components/TensorTable.svelte'
 export { default as MemoryPanel } from './components/MemoryPanel.svelte'
+export { default as SpeedPanel } from './components/SpeedPanel.svelte'
 export { default as Explanation } from './components/Explanation.svelte'
 export { default as SharePanel } from './components/SharePanel.svelte'
 export { default as Examples } from './components/Examples.svelte'

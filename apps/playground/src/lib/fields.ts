@@ -31,6 +31,8 @@ const labels: Readonly<Record<FieldId, string>> = {
   lora: 'LoRA',
   qlora: 'QLoRA',
   gpu: 'Fit on',
+  tokens: 'Training tokens',
+  mfu: 'MFU',
 }
 
 /** How the page names a field inside a sentence: its label in quotes (“Input shape”). */

@@ -33,7 +33,8 @@ export function computeMemory(analysis: Analysis, state: ShareState): MemoryOutc
     const raw = fieldsForMode({ ...state, input: undefined }, memoryMode(state))
     if (analysis.forward) delete raw.activationBytes
     const { request, problems } = readRequest(raw)
-    const first = problems[0]
+    // the speed fields are the speed panel's to report; they do not stop the memory plan
+    const first = problems.find((p) => p.field !== 'tokens' && p.field !== 'mfu')
     if (first) return { ok: false, message: diagnose(first, '', { fieldLabel: pageFieldLabel }).message, field: first.field as FieldId | undefined }
     return { ok: true, plan: planMemory(analysis, memoryOptionsOf(request)!) }
   } catch (error) {

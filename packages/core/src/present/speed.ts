@@ -76,6 +76,7 @@ function rate(perSecond: number, unit: string): string {
 function nText(n: FlopParams): string {
   const parts = [`${formatCount(n.modelParams)} ${n.activePerToken ? 'active parameters per token' : 'parameters'}`]
   if (n.embeddingParams > 0n) parts.push(`− ${formatCount(n.embeddingParams)} in the input embeddings`)
+  if (n.vectorParams > 0n) parts.push(`− ${formatCount(n.vectorParams)} in norms and biases`)
   if (n.tiedHeadParams > 0n) parts.push(`+ ${formatCount(n.tiedHeadParams)} for the tied output head`)
   return `N = ${parts.join(' ')} = ${formatCount(n.params)}`
 }
@@ -243,7 +244,7 @@ export function explainSpeed(s: SpeedPlan, options: PresentOptions = {}): Explai
   if (s.training) {
     const f = s.training.flops
     if (f.kind === 'config') {
-      lines.push(line('N', nText(f.n), 'the parameters a token is multiplied by: lookups are not multiplies, a tied output head is one'))
+      lines.push(line('N', nText(f.n), 'the parameters a token is multiplied by: lookups and element-wise norms and biases are not multiplies, a tied output head is one'))
       lines.push(line('6N', '2 FLOPs per parameter per token forward (a multiply and an add), 4 backward (the gradients of the activations and of the weights): Kaplan et al. 2020 (arXiv:2001.08361), Hoffmann et al. 2022'))
       lines.push(line('12·L·H·Q·T', f.seq === null ? 'not counted: no sequence length' : 'QKᵀ and the attention-weighted values, 2 × 2 FLOPs per multiply-add × 3 for forward and backward, over the whole T × T score matrix (PaLM, Chowdhery et al. 2022, appendix B; causal kernels that skip the masked half do about half of this)'))
     } else {

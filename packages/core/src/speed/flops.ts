@@ -4,8 +4,10 @@ import type { TransformerShape } from '../memory/transformer-shape.js'
 /**
  * The N of "6N" for a model read from a config: the parameters a token's matrix multiplies use. It is the model's
  * parameters (for a mixture of experts, those one token is routed through) without the input lookup tables (token
- * and position embeddings: an index, not a multiply), with the output head's matrix counted when it is tied to the
- * input embedding (the head still multiplies by it). Norms and biases stay in; they are a rounding error.
+ * and position embeddings: an index, not a multiply), without the one-dimensional parameters (norm weights and
+ * biases: element-wise, not multiplies), with the output head's matrix counted when it is tied to the input
+ * embedding (the head still multiplies by it). 6N is then what `torch.utils.flop_counter` counts for the matrix
+ * multiplies of a training step, per token.
  */
 export interface FlopParams {
   /** N. */
@@ -16,6 +18,8 @@ export interface FlopParams {
   activePerToken: boolean
   /** Input lookup tables left out: the `embeddings` part of the breakdown. */
   embeddingParams: bigint
+  /** One-dimensional parameters left out: norm weights and biases. */
+  vectorParams: bigint
   /** The tied output head counted back: vocab × hidden (0 when the head has its own weight, or there is none). */
   tiedHeadParams: bigint
 }
@@ -29,7 +33,9 @@ export function flopParamsOf(analysis: Analysis): FlopParams | null {
   const embeddingParams = model.breakdown['embeddings'] ?? 0n
   const shape = model.transformer
   const tiedHeadParams = model.tiedEmbeddings && shape !== undefined && shape.lmHead ? BigInt(shape.vocab) * BigInt(shape.hidden) : 0n
-  return { params: modelParams - embeddingParams + tiedHeadParams, modelParams, activePerToken: active !== null, embeddingParams, tiedHeadParams }
+  let vectorParams = 0n
+  for (const t of analysis.tensors) if (t.kind === 'parameter' && t.shape.length === 1) vectorParams += t.elementCount
+  return { params: modelParams - embeddingParams - vectorParams + tiedHeadParams, modelParams, activePerToken: active !== null, embeddingParams, vectorParams, tiedHeadParams }
 }
 
 /** Training FLOPs of one token of a config model: 6N for the matrix multiplies, 12·L·H·Q·T for attention (PaLM, appendix B). */

@@ -42,7 +42,7 @@ describe('training FLOPs', () => {
     expect(totalTrainingFlops(f, parseTokenCount('1.4T'))).toEqual({ flops: 588_000_000_000_000_000_000_000n, exact: true })
   })
   it('PaLM 540B: 6ND over 780B tokens is the 2527.2 zettaFLOPs of its compute table', () => {
-    // Chowdhery et al. 2022 (arXiv:2204.02311), table 22 (training compute): 540B parameters, 780B tokens, 2527.2 ZFLOPs.
+    // Chowdhery et al. 2022 (arXiv:2204.02311), the training compute table: 540B parameters, 780B tokens, 2527.2 ZFLOPs.
     const f = configTrainingFlops(plain(540_000_000_000n), { layers: 118, heads: 48, headDim: 256 }, null)
     expect(totalTrainingFlops(f, parseTokenCount('780B'))!.flops).toBe(2_527_200n * 10n ** 18n)
   })
@@ -56,26 +56,45 @@ describe('training FLOPs', () => {
   })
   it('Llama 3 405B on 15.6T tokens: 6ND ≈ 3.8e25 FLOPs, with N the parameters its matrix multiplies use', () => {
     // Llama Team 2024, "The Llama 3 Herd of Models" (arXiv:2407.21783), section 3.2.1: "405B parameters on 15.6T
-    // tokens using a total of 3.8 × 10^25 FLOPs". N = 405,853,388,800 parameters − 2,101,346,304 of the token embedding.
+    // tokens using a total of 3.8 × 10^25 FLOPs". N = 405,853,388,800 parameters − 2,101,346,304 of the token embedding
+    // − 4,145,152 of RMSNorm weights (126 × 2 + 1 of 16,384).
     const a = analyze('llama-3.1-405b')
     const n = flopParamsOf(a)!
-    expect(n).toEqual({ params: 403_752_042_496n, modelParams: 405_853_388_800n, activePerToken: false, embeddingParams: 2_101_346_304n, tiedHeadParams: 0n })
+    expect(n).toEqual({ params: 403_747_897_344n, modelParams: 405_853_388_800n, activePerToken: false, embeddingParams: 2_101_346_304n, vectorParams: 4_145_152n, tiedHeadParams: 0n })
     const f = configTrainingFlops(n, a.model!.transformer!, 8192)
     const run = parseTokenCount('15.6T')
-    expect(f.matmulFlops * run).toBe(37_791_191_177_625_600_000_000_000n)
+    expect(f.matmulFlops * run).toBe(6n * 403_747_897_344n * 15_600_000_000_000n)
+    expect(f.matmulFlops * run).toBe(37_790_803_191_398_400_000_000_000n)
     expect(Number(f.matmulFlops * run) / 1e25).toBeCloseTo(3.8, 1)
     // attention at 8,192 tokens adds 12 × 126 × 128 × 128 × 8,192 per token, 8.4% more
     expect(f.attentionFlops).toBe(202_937_204_736n)
   })
+  it('6N + 12LHQT is what torch.utils.flop_counter counts for a training step of a small Llama and GPT-2', () => {
+    // PyTorch 2.13, transformers 5.18, attn_implementation='eager', FlopCounterMode over model(ids, labels=ids) and
+    // loss.backward(), per token. Llama (batch 2 × 128 tokens): aten.mm 18,149,376 and aten.bmm 1,572,880 — the
+    // attention's 1,572,864 plus 16 of the rotary embedding's inv_freq × positions product.
+    const llama = analyze(JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: 1000, hidden_size: 256, intermediate_size: 688, num_hidden_layers: 4, num_attention_heads: 8, num_key_value_heads: 2 }))
+    const l = configTrainingFlops(flopParamsOf(llama)!, llama.model!.transformer!, 128)
+    expect(l.matmulFlops).toBe(18_149_376n)
+    expect(l.attentionFlops).toBe(1_572_864n)
+    // GPT-2 (batch 2 × 64 tokens; its head tied to the token embedding): aten.addmm 786,432 + aten.mm 1,956,864 +
+    // aten.bmm 196,608 = 2,939,904 FLOPs per token.
+    const gpt2 = analyze(JSON.stringify({ architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: 500, n_embd: 128, n_layer: 2, n_head: 4, n_positions: 256 }))
+    const g = configTrainingFlops(flopParamsOf(gpt2)!, gpt2.model!.transformer!, 64)
+    expect([g.matmulFlops, g.attentionFlops, g.flopsPerToken]).toEqual([786_432n + 1_956_864n, 196_608n, 2_939_904n])
+  })
   it('counts a tied output head once more: GPT-2 multiplies by its token embedding in the head', () => {
     const n = flopParamsOf(analyze('gpt2'))!
-    // 124,439,808 − (50,257 + 1,024) × 768 embeddings + 50,257 × 768 for the tied head
-    expect(n.params).toBe(124_439_808n - 39_383_808n + 38_597_376n)
+    // 124,439,808 − (50,257 + 1,024) × 768 embeddings − 12 × (4 × 768 + 3 × 768 + 768 + 3,072 + 768) − 2 × 768
+    // of norms and biases + 50,257 × 768 for the tied head
+    expect(n).toMatchObject({ embeddingParams: 39_383_808n, vectorParams: 121_344n, tiedHeadParams: 38_597_376n })
+    expect(n.params).toBe(124_439_808n - 39_383_808n - 121_344n + 38_597_376n)
   })
   it('a mixture of experts counts the parameters one token is routed through', () => {
     const n = flopParamsOf(analyze('mixtral-8x7b'))!
     expect(n.activePerToken).toBe(true)
-    expect(n.params).toBe(12_879_925_248n - 131_072_000n)
+    // 32 × 2 + 1 RMSNorm weights of 4,096
+    expect(n.params).toBe(12_879_925_248n - 131_072_000n - 266_240n)
   })
   it('from a traced model: 2 × forward MACs + 2 × backward MACs per step, per token for token ids', () => {
     const a = analyze('Sequential(Embedding(100, 16), Linear(16, 100))', { input: '4,8' })
@@ -102,12 +121,12 @@ describe('training time', () => {
     expect(s.device).toMatchObject({ dtype: 'bf16', dtypeSource: 'precision', peakTflops: 989.5, gpus: 1 })
     const f = s.training!.flops
     if (f.kind !== 'config') throw new Error('config expected')
-    // N = 8,030,261,248 − 525,336,576 embeddings; attention 12 × 32 × 32 × 128 × 8,192
-    expect(f.matmulFlops).toBe(6n * 7_504_924_672n)
+    // N = 8,030,261,248 − 525,336,576 embeddings − 266,240 norm weights; attention 12 × 32 × 32 × 128 × 8,192
+    expect(f.matmulFlops).toBe(6n * 7_504_658_432n)
     expect(f.attentionFlops).toBe(12_884_901_888n)
     const t = s.training!.time!
-    expect(t.totalFlops).toBe((45_029_548_032n + 12_884_901_888n) * 10n ** 12n)
-    const seconds = 57_914_449_920e12 / (989.5e12 * 0.4)
+    expect(t.totalFlops).toBe((45_027_950_592n + 12_884_901_888n) * 10n ** 12n)
+    const seconds = 57_912_852_480e12 / (989.5e12 * 0.4)
     expect(t.seconds).toBeCloseTo(seconds, 3)
     expect(t.gpuHours).toBeCloseTo(seconds / 3600, 6)
     expect(s.training!.mfu).toBe(0.4)
@@ -141,7 +160,7 @@ describe('inference roofline', () => {
     // Worked example of the decode roofline: 6,738,415,616 float16 parameters are 13,476,831,232 bytes; the KV cache
     // of 4,096 tokens is 32 layers × 2 × 4,096 × 2 B = 524,288 B per token, 2 GiB; both are read once per token.
     // (13,476,831,232 + 2,147,483,648) B ÷ 2.039 × 10^12 B/s = 7.663 ms: at most 130.5 tokens/s. The FLOPs,
-    // 2 × 6,607,343,616 + 4 × 32 × 4,096 × 4,096 per token, take 0.046 ms at 312 TFLOP/s: memory bound.
+    // 2 × 6,607,077,376 + 4 × 32 × 4,096 × 4,096 = 15,361,638,400 per token, take 0.049 ms at 312 TFLOP/s: memory bound.
     const a = analyze('llama-2-7b')
     const plan = planMemory(a, { mode: 'inference', gpu: 'a100-80gb', contextLength: 4096 })
     const s = planSpeed(a, plan)
@@ -150,7 +169,7 @@ describe('inference roofline', () => {
     expect(first.batch).toBe(1)
     expect(first.kvBytes).toBe(2_147_483_648n)
     expect(first.weightBytes - 13_476_831_232n).toBeLessThan(1024n)
-    expect(first.flops).toBe(2n * 6_607_343_616n + 4n * 32n * 4096n * 4096n)
+    expect(first.flops).toBe(2n * 6_607_077_376n + 4n * 32n * 4096n * 4096n)
     expect(first.bound).toBe('memory')
     expect(first.seconds * 1000).toBeCloseTo(7.663, 2)
     expect(first.tokensPerSecond).toBeCloseTo(130.5, 0)

@@ -198,3 +198,34 @@ describe('inference roofline', () => {
     expect(s.inference!.decode).toEqual([])
   })
 })
+
+describe('traced models and parallel serving', () => {
+  it('serves a traced model as one forward step: weights read once, 2 × MACs of compute', () => {
+    const a = analyze('Sequential(Linear(4096, 4096), ReLU(), Linear(4096, 4096))', { input: '64,4096' })
+    const plan = planMemory(a, { mode: 'inference', gpu: 'h100' })
+    const f = planSpeed(a, plan).forward!
+    // 2 × 4,096 × 4,096 float32 weights + 2 × 4,096 biases = 134,250,496 B; 64 × 2 × 4,096² MACs forward
+    expect(f.weightBytes).toBe(134_250_496n)
+    expect(f.flops).toBe(2n * 64n * 2n * 4096n * 4096n)
+    expect(f.memorySeconds).toBeCloseTo(134_250_496 / 3.35e12, 12)
+    // float32 as built: the H100's 67 TFLOP/s fp32 peak
+    expect(f.computeSeconds).toBeCloseTo(4_294_967_296 / 67e12, 12)
+    expect(f.bound).toBe('compute')
+    expect(f.samplesPerSecond).toBeCloseTo(64 / f.seconds, 6)
+  })
+  it('a traced input that is not token ids gives FLOPs per step but no run length in tokens', () => {
+    const a = analyze('Conv2d(3, 8, 3)', { input: '2,3,32,32' })
+    const s = planSpeed(a, planMemory(a, { gpu: 'h100' }), { tokens: '1M' })
+    expect(s.training!.flops.kind).toBe('traced')
+    expect(s.training!.time).toBeNull()
+    expect(s.notes).toContainEqual({ code: 'not-token-input' })
+  })
+  it('adds the rates of a tensor-parallel group and says replicas multiply the tokens per second', () => {
+    const a = analyze('llama-3.1-8b')
+    const one = planSpeed(a, planMemory(a, { mode: 'inference', gpu: 'h100', contextLength: 8192 }))
+    const two = planSpeed(a, planMemory(a, { mode: 'inference', gpu: 'h100', contextLength: 8192, gpus: 4, tensorParallel: 2 }))
+    expect(two.device!.gpus).toBe(2)
+    expect(two.inference!.decode[0]!.seconds).toBeCloseTo(one.inference!.decode[0]!.seconds / 2, 9)
+    expect(two.notes).toContainEqual({ code: 'data-parallel-replicas', replicas: 2 })
+  })
+})

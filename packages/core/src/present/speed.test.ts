@@ -55,6 +55,6 @@ describe('speed figures in words', () => {
       'Attention FLOPs grow with the sequence length: set --seq to count them (6N alone leaves them out).',
       "Set --tokens (tokens to train on, e.g. 1T) for the run's FLOPs and time.",
     ])
-    expect(speedRows(s)).toEqual([{ key: 'flopsPerToken', label: 'FLOPs per token', value: '45.0 GFLOP', formula: '6 × N = 6 × 7,504,658,432 = 45,027,950,592 (attention not counted) (forward + backward)' }])
+    expect(speedRows(s)).toEqual([{ key: 'flopsPerToken', label: 'FLOPs per token', value: '45.0 GFLOP', formula: '6 × N = 6 × 7,504,658,432 = 45,027,950,592 (forward + backward; attention not counted without a sequence length)' }])
   })
 })

@@ -88,7 +88,7 @@ function trainingFlopsFormula(f: TrainingFlops): string {
     return `2 × ${formatCount(f.forwardMacs)} forward MACs + 2 × ${formatCount(f.backwardMacs)} backward MACs = ${formatCount(f.stepFlops)} for ${per}`
   }
   const matmul = `6 × ${formatCount(f.n.params)}`
-  if (f.attentionFlops === null) return `6 × N = ${matmul} = ${formatCount(f.matmulFlops)} (attention not counted)`
+  if (f.attentionFlops === null) return `6 × N = ${matmul} = ${formatCount(f.matmulFlops)}`
   return `6 × N + 12 × L × H × Q × T = ${matmul} + 12 × ${f.layers} × ${f.heads} × ${f.headDim} × ${formatCount(f.seq!)} = ${formatCount(f.matmulFlops)} + ${formatCount(f.attentionFlops)} = ${formatCount(f.flopsPerToken)}`
 }
 
@@ -120,7 +120,7 @@ export function speedRows(s: SpeedPlan, options: PresentOptions = {}): SpeedRow[
   const rows: SpeedRow[] = []
   if (s.training) {
     const { flops, time } = s.training
-    if (flops.kind === 'config') rows.push({ key: 'flopsPerToken', label: 'FLOPs per token', value: formatFlops(flops.flopsPerToken), formula: `${trainingFlopsFormula(flops)} (forward + backward)` })
+    if (flops.kind === 'config') rows.push({ key: 'flopsPerToken', label: 'FLOPs per token', value: formatFlops(flops.flopsPerToken), formula: `${trainingFlopsFormula(flops)} (forward + backward${flops.attentionFlops === null ? '; attention not counted without a sequence length' : ''})` })
     else rows.push({ key: 'flopsPerStep', label: 'FLOPs per step', value: formatFlops(flops.stepFlops), formula: trainingFlopsFormula(flops) })
     if (time) {
       const perToken = flops.kind === 'config' ? `${formatCount(flops.flopsPerToken)} FLOP per token × ${formatCount(time.tokens)} tokens` : `${formatCount(flops.stepFlops)} FLOP per step × ${formatCount(time.tokens)} tokens ÷ ${formatCount(flops.samples * flops.tokensPerSample!)} tokens per step`
@@ -186,7 +186,7 @@ export function decodeTable(s: SpeedPlan, options: PresentOptions = {}): Table |
 /** `NVIDIA H100 80GB × 8 · bf16 989.5 TFLOP/s dense · 3.35 TB/s · MFU 40%`: the rates a speed plan divides by. */
 export function describeSpeed(s: SpeedPlan): string {
   const d = s.device
-  if (!d) return s.mode
+  if (!d) return 'FLOPs only: no GPU with speed figures'
   const parts = [`${acceleratorName(d.gpu)}${d.gpus > 1 ? ` × ${d.gpus}` : ''}`]
   if (d.peakTflops !== null) parts.push(`${d.dtype} ${d.peakTflops} TFLOP/s dense`)
   if (d.bandwidthBytesPerSecond !== null) parts.push(formatBandwidth(d.bandwidthBytesPerSecond))
@@ -202,7 +202,9 @@ export function speedNoteText(note: SpeedNote, options: PresentOptions = {}): st
     case 'no-gpu':
       return `Times need a GPU: set ${field('gpu')} to one of the catalogue (its peak FLOP/s and memory bandwidth).`
     case 'gpu-without-speed':
-      return `The catalogue has no bandwidth or peak FLOP/s for \`${note.gpu}\`; choose a GPU by name for times.`
+      return note.gpu === 'custom'
+        ? `A GPU given by its memory size has no bandwidth or peak FLOP/s: choose one by name in ${field('gpu')} for times.`
+        : `The catalogue has no bandwidth or peak FLOP/s for \`${note.gpu}\` (they depend on the chip): times need a GPU that has them.`
     case 'no-peak':
       return `\`${note.gpu}\` has no dense ${note.dtype ?? 'peak'} figure in the catalogue${note.dtype === null ? '' : ` (${note.dtype} is the training precision's or weight format's number format)`}; choose another precision, format or GPU for times.`
     case 'no-flops':

@@ -223,6 +223,8 @@ export function speedNoteText(note: SpeedNote, options: PresentOptions = {}): st
       return 'A mixture of experts computes with its active parameters, but a decode step is counted as reading every expert (at small batches fewer are read).'
     case 'data-parallel-replicas':
       return `Speeds are one replica's; ${note.replicas} data-parallel replicas serve ${note.replicas} times the tokens per second.`
+    case 'training-only':
+      return `${note.fields.map((f) => field(f)).join(' and ')} ${note.fields.length === 1 ? 'applies' : 'apply'} to training; inference speeds are the roofline at the datasheet peaks.`
     case 'pipeline-stages':
       return `Pipeline stages run one after another for each token: the ${note.stages} stages add no speed to one sequence; the rates are one tensor-parallel group's.`
   }

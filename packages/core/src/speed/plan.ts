@@ -107,6 +107,7 @@ export type SpeedNote =
   | { code: 'moe-bytes' }
   | { code: 'data-parallel-replicas'; replicas: number }
   | { code: 'pipeline-stages'; stages: number }
+  | { code: 'training-only'; fields: Array<'tokens' | 'mfu'> }
 
 /** What {@link planSpeed} returns: FLOPs and times as numbers with what they derive from; the present layer writes them out. */
 export interface SpeedPlan {
@@ -215,6 +216,8 @@ export function planSpeed(analysis: Analysis, plan: MemoryPlan, options: SpeedOp
   }
 
   // inference
+  const trainingOnly = (['tokens', 'mfu'] as const).filter((f) => options[f] !== undefined)
+  if (trainingOnly.length > 0) notes.push({ code: 'training-only', fields: [...trainingOnly] })
   if (o.dataParallel > 1) notes.push({ code: 'data-parallel-replicas', replicas: o.dataParallel })
   if (o.pipelineParallel > 1) notes.push({ code: 'pipeline-stages', stages: o.pipelineParallel })
   const weightBytes = plan.memory.weights.bytes

@@ -196,6 +196,7 @@ describe('inference roofline', () => {
     const s = planSpeed(a, planMemory(a, { mode: 'inference', gpu: 'l4' }))
     expect(s.notes).toContainEqual({ code: 'decode-needs-seq' })
     expect(s.inference!.decode).toEqual([])
+    expect(planSpeed(a, planMemory(a, { mode: 'inference', gpu: 'l4' }), { tokens: '1T' }).notes).toContainEqual({ code: 'training-only', fields: ['tokens'] })
   })
 })
 

@@ -16,7 +16,7 @@ import type { RooflineStep } from './roofline.js'
 /** Options of {@link planSpeed}. */
 export interface SpeedOptions {
   /** Training tokens (`15.6T`, `1e12`, or a bigint). Without it, only FLOPs per token are given. */
-  tokens?: string | bigint | undefined
+  tokens?: string | number | bigint | undefined
   /** Model FLOPs utilisation, `0.4` or `40%`. Default 40%. */
   mfu?: string | number | undefined
 }

@@ -28,4 +28,4 @@ export type { MegatronLayer, MegatronLayerActivations, AttentionKernel, Transfor
 export { transformerShapeOf } from './transformer-shape.js'
 export type { TransformerShape } from './transformer-shape.js'
 export { planSpeed, defaultMfu, flopParamsOf, configTrainingFlops, tracedTrainingFlops, totalTrainingFlops, modelFlopsUtilization, rooflineStep, attendedPositions, parseTokenCount, parseMfu } from '../speed/index.js'
-export type { SpeedOptions, SpeedPlan, SpeedDevice, SpeedNote, TrainingTime, InferenceTokenFlops, DecodeStep, PrefillStep, ForwardStep, ComputeDTypeSource, FlopParams, TrainingFlops, ConfigTrainingFlops, TracedTrainingFlops, RooflineStep } from '../speed/index.js'
+export type { SpeedOptions, SpeedPlan, SpeedDevice, SpeedNote, TrainingTime, InferenceTokenFlops, DecodeKeys, DecodeStep, PrefillStep, ForwardStep, ComputeDTypeSource, FlopParams, TrainingFlops, ConfigTrainingFlops, TracedTrainingFlops, RooflineStep } from '../speed/index.js'

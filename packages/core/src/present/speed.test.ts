@@ -42,6 +42,7 @@ describe('speed figures in words', () => {
       ['Prefill, 8,192 tokens', '7,052 tokens/s'],
       ['Decode, batch 1', '17.5 tokens/s'],
     ])
+    expect(speedRows(s)[0]!.formula).toBe('2 × N + 4 × H × Q × keys = 2 × 7,504,658,432 + 4 × 32 × 128 × 262,144 (32 × 8,192) = 19,304,284,160 (forward, at 8,192 tokens of context)')
     expect(decodeTable(s)!.rows).toEqual([
       ['1', '15.96 GiB', '19.3 GFLOP', '57.1 ms', '17.5', 'memory', 'yes'],
       ['2', '16.96 GiB', '38.6 GFLOP', '60.7 ms', '33.0', 'memory', 'yes'],

@@ -133,11 +133,15 @@ export function speedRows(s: SpeedPlan, options: PresentOptions = {}): SpeedRow[
     }
   }
   if (s.inference) {
-    const { tokenFlops: t, prefill, decode } = s.inference
-    const ctx = decode[0]?.contextTokens ?? prefill?.tokens ?? null
-    if (ctx !== null && decode[0]) {
-      const attention = decode[0].flops - t.matmulFlops
-      rows.push({ key: 'flopsPerToken', label: 'FLOPs per token', value: formatFlops(decode[0].flops), formula: `2 × N + 4 × H × Q × keys attended over the layers = 2 × ${formatCount(t.n.params)} + ${formatCount(attention)} = ${formatCount(decode[0].flops)} (forward, at ${formatCount(ctx)} tokens of context)` })
+    const { tokenFlops: t, prefill, decode, decodeKeys: k } = s.inference
+    if (k !== null && decode[0]) {
+      const layers = [k.fullLayers > 0 ? `${k.fullLayers} × ${formatCount(k.contextTokens)}` : '', k.windowLayers > 0 ? `${k.windowLayers} × ${formatCount(k.windowTokens)} in windowed layers` : ''].filter((x) => x !== '').join(' + ')
+      rows.push({
+        key: 'flopsPerToken',
+        label: 'FLOPs per token',
+        value: formatFlops(decode[0].flops),
+        formula: `2 × N + 4 × H × Q × keys = 2 × ${formatCount(t.n.params)} + 4 × ${t.heads} × ${t.headDim} × ${formatCount(k.keys)} (${layers}) = ${formatCount(decode[0].flops)} (forward, at ${formatCount(k.contextTokens)} tokens of context)`,
+      })
     } else rows.push({ key: 'flopsPerToken', label: 'FLOPs per token', value: formatFlops(t.matmulFlops), formula: `2 × N = 2 × ${formatCount(t.n.params)} = ${formatCount(t.matmulFlops)} (forward; attention not counted without a context length)` })
     if (prefill) {
       rows.push({ key: 'prefill', label: `Prefill, ${formatCount(prefill.tokens)} tokens`, value: rate(prefill.tokensPerSecond, 'tokens'), formula: `${rooflineFormula(s, prefill, '(weights + KV cache written)', units)}: the first token after ${formatDuration(prefill.seconds)}` })

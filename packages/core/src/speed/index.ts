@@ -1,5 +1,5 @@
 export { planSpeed, defaultMfu } from './plan.js'
-export type { SpeedOptions, SpeedPlan, SpeedDevice, SpeedNote, TrainingTime, InferenceTokenFlops, DecodeStep, PrefillStep, ForwardStep, ComputeDTypeSource } from './plan.js'
+export type { SpeedOptions, SpeedPlan, SpeedDevice, SpeedNote, TrainingTime, InferenceTokenFlops, DecodeKeys, DecodeStep, PrefillStep, ForwardStep, ComputeDTypeSource } from './plan.js'
 export { flopParamsOf, configTrainingFlops, tracedTrainingFlops, totalTrainingFlops, modelFlopsUtilization } from './flops.js'
 export type { FlopParams, TrainingFlops, ConfigTrainingFlops, TracedTrainingFlops } from './flops.js'
 export { rooflineStep, attendedPositions } from './roofline.js'

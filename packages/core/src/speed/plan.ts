@@ -66,6 +66,17 @@ export interface InferenceTokenFlops {
   matmulFlops: bigint
 }
 
+/** The keys one decoded token attends to, summed over the layers: the full context, or at most the window. */
+export interface DecodeKeys {
+  /** Σ over layers. */
+  keys: bigint
+  fullLayers: number
+  windowLayers: number
+  contextTokens: number
+  /** Keys of a windowed layer: the smaller of the context and the window. */
+  windowTokens: number
+}
+
 /** One decode step at a batch size: every sequence adds one token, reading all weights and its KV cache. */
 export interface DecodeStep extends RooflineStep {
   /** Tokens each sequence's cache holds (the context length). */
@@ -117,7 +128,7 @@ export interface SpeedPlan {
   /** Training: FLOPs per token (config) or per step (traced). */
   training?: { flops: TrainingFlops; time: TrainingTime | null; mfu: number }
   /** Inference of a config model: per-token FLOPs, prefill of one sequence, decode steps by batch size. */
-  inference?: { tokenFlops: InferenceTokenFlops; prefill: PrefillStep | null; decode: DecodeStep[]; kvBytesPerElement: number; planBatch: number }
+  inference?: { tokenFlops: InferenceTokenFlops; prefill: PrefillStep | null; decode: DecodeStep[]; kvBytesPerElement: number; planBatch: number; decodeKeys: DecodeKeys | null }
   /** Inference of a traced model: its forward pass. */
   forward?: ForwardStep
   notes: SpeedNote[]
@@ -234,7 +245,7 @@ export function planSpeed(analysis: Analysis, plan: MemoryPlan, options: SpeedOp
   }
   const tokenFlops: InferenceTokenFlops = { n, layers: shape.layers, heads: shape.heads, headDim: shape.headDim, matmulFlops: 2n * n.params }
   const kvBytesPerElement = kvCacheDTypes[o.kvCacheDType] ?? 2
-  result.inference = { tokenFlops, prefill: null, decode: [], kvBytesPerElement, planBatch: o.batch }
+  result.inference = { tokenFlops, prefill: null, decode: [], kvBytesPerElement, planBatch: o.batch, decodeKeys: null }
   if (n.activePerToken) notes.push({ code: 'moe-bytes' })
   const seq = o.contextLength
   const spec = o.kvCache
@@ -253,6 +264,7 @@ export function planSpeed(analysis: Analysis, plan: MemoryPlan, options: SpeedOp
   result.inference.prefill = { ...prefill, tokens: seq, weightBytes, kvBytes: kvOne.bytes, tokensPerSecond: seq / prefill.seconds }
   // decode: each sequence adds one token attending to a full context of `seq` keys (fewer in windowed layers)
   const keysPerToken = BigInt(fullLayers) * BigInt(seq) + BigInt(windowLayers) * BigInt(kvOne.basis.windowTokens)
+  result.inference.decodeKeys = { keys: keysPerToken, fullLayers, windowLayers, contextTokens: seq, windowTokens: kvOne.basis.windowTokens }
   const tokenDecodeFlops = tokenFlops.matmulFlops + perHead * keysPerToken
   const largest = plan.fit?.largestBatch ?? null
   const limit = Math.max(1, largest ?? o.batch)

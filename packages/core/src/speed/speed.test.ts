@@ -230,3 +230,19 @@ describe('traced models and parallel serving', () => {
     expect(two.notes).toContainEqual({ code: 'data-parallel-replicas', replicas: 2 })
   })
 })
+
+describe('sliding windows', () => {
+  it('Mistral-7B-v0.1 attends to at most its 4,096-token window: decode keys and prefill Σ min(t, w)', () => {
+    const a = analyze('mistral-7b')
+    const s = planSpeed(a, planMemory(a, { mode: 'inference', gpu: 'h100', contextLength: 8192 }))
+    expect(s.inference!.decodeKeys).toEqual({ keys: 32n * 4096n, fullLayers: 0, windowLayers: 32, contextTokens: 8192, windowTokens: 4096 })
+    const n = s.inference!.tokenFlops.matmulFlops / 2n
+    // prefill: 2N × 8,192 + 4 × 32 × 128 × 32 layers × (4,096 × 4,097 / 2 + 4,096 × 4,096)
+    expect(s.inference!.prefill!.flops).toBe(2n * n * 8192n + 4n * 32n * 128n * 32n * (2048n * 4097n + 4096n * 4096n))
+  })
+  it('Gemma 2 9B: half its layers windowed, half attending to the whole context', () => {
+    const a = analyze('gemma-2-9b')
+    const s = planSpeed(a, planMemory(a, { mode: 'inference', gpu: 'h100', contextLength: 8192 }))
+    expect(s.inference!.decodeKeys).toEqual({ keys: 21n * 8192n + 21n * 4096n, fullLayers: 21, windowLayers: 21, contextTokens: 8192, windowTokens: 4096 })
+  })
+})

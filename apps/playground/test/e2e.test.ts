@@ -209,6 +209,27 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
+  it('estimates speed: training time from the tokens and MFU typed, the decode roofline by batch for inference', async () => {
+    const page = await open(`#${encodeShareState({ source: 'llama-3.1-8b', mode: 'training', precision: 'bf16-mixed', seq: '8192', gpu: 'h100-80gb' })}`)
+    await total(page, '8,030,261,248')
+    const rows = page.locator('[data-testid=speed-rows]')
+    await rows.locator('[data-speed=flopsPerToken]').waitFor()
+    expect(await rows.locator('[data-speed=flopsPerToken] td').first().textContent()).toBe('57.9 GFLOP')
+    await page.locator('#tokens').fill('1T')
+    await page.waitForFunction(() => document.querySelector('[data-testid=speed-rows] [data-speed=trainingTime] td')?.textContent === '1,694 days (4.64 years)')
+    await page.locator('#mfu').fill('50%')
+    await page.waitForFunction(() => document.querySelector('[data-testid=speed-rows] [data-speed=throughput] td')?.textContent === '8,543 tokens/s')
+    await page.waitForFunction(() => location.hash.includes('tok=1T') && location.hash.includes('mfu=50%25'))
+    await page.locator('#mfu').fill('40')
+    await page.locator('.speed-error').waitFor()
+    expect(await page.locator('.speed-error').textContent()).toContain('write 40%')
+    await page.getByRole('radio', { name: 'Inference' }).check()
+    await page.locator('#gpu').selectOption('l4')
+    await page.waitForFunction(() => document.querySelector('[data-testid=speed-decode] tbody tr td:nth-child(4)')?.textContent === '57.1 ms')
+    expect(await page.locator('#tokens').count()).toBe(0)
+    await page.close()
+  })
+
   it('copies the module table as Markdown and CSV, and shows the PyTorch snippet', async () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'])
     const page = await open(`#${encodeShareState({ source: 'nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))' })}`)

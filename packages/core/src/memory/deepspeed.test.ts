@@ -148,3 +148,19 @@ describe('DeepSpeed\'s estimate of a 7B model on 1 node × 8 GPUs', () => {
     expect(unprinted.notes).toContainEqual({ code: 'deepspeed-combination-not-printed', offloadOptimizer: 'none', offloadParams: 'cpu' })
   })
 })
+
+// DeepSpeed's `model_to_params`, run under PyTorch 2.13 on the same models: total parameters counted once by
+// `data_ptr`, the largest layer the most `parameters(recurse=False)` of one module (the first such in
+// `named_modules()`): (424424, 231424, '1') and, with the output layer tied to the embedding, (68160, 64000, '0').
+describe('the inputs of DeepSpeed\'s estimate, from the module tree', () => {
+  const inputs = (source: string) => {
+    const e = planMemory(analyze(source), { zero: 3, gpus: 8, estimator: 'deepspeed' }).deepspeed!
+    return [e.totalParams, e.largestLayerParams, e.largestLayerModule]
+  }
+  it('takes the module holding the most parameters directly (an LSTM holds all its layers\' weights)', () => {
+    expect(inputs('nn.Sequential(nn.Embedding(1000, 64), nn.LSTM(64, 128, num_layers=2), nn.Linear(128, 1000))')).toEqual([424_424n, 231_424n, '1'])
+  })
+  it('counts a tied tensor once in the total and in each module that holds it', () => {
+    expect(inputs('e = nn.Embedding(1000, 64)\nl = nn.Linear(64, 1000, bias=False)\nl.weight = e.weight\nmodel = nn.Sequential(e, nn.Linear(64, 64), l)')).toEqual([68_160n, 64_000n, '0'])
+  })
+})

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
 import { planMemory } from './plan.js'
 import type { MemoryOptions } from './plan.js'
-import { fitSummary, memoryFormula, planNotes } from '../present/index.js'
+import { describeMemoryOptions, fitSummary, memoryFormula, planNotes } from '../present/index.js'
 import { errorOf as optionError } from '../../test/support.js'
 
 /** The formula a line is shown with, and a plan's notes as library users see them. */
@@ -367,6 +367,7 @@ describe('nodes', () => {
     expect(planMemory(model, { nodes: 4, gpus: 32 }).options).toMatchObject({ gpus: 32, gpusPerNode: 8, nodes: 4 })
     expect(planMemory(model, { nodes: 2, gpus: 12, gpusPerNode: 6 }).options).toMatchObject({ gpus: 12, gpusPerNode: 6, nodes: 2 })
     expect(planMemory(model, { gpus: 12, gpusPerNode: 8 }).options).toMatchObject({ gpus: 12, gpusPerNode: 8, nodes: 2 })
+    expect(describeMemoryOptions(planMemory(model, { nodes: 2, gpusPerNode: 4, zero: 3 }))).toBe('training · torch.optim.AdamW() · precision float32, as built · batch 1 · 8 GPUs on 2 nodes of 4 · ZeRO-3')
   })
   it('refuses conflicting or incomplete counts, naming the nodes field', () => {
     const conflict = optionError(() => planMemory(model, { nodes: 2, gpus: 12, gpusPerNode: 8 }))

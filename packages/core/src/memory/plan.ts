@@ -135,7 +135,7 @@ function deepspeedEstimate(m: ReturnType<typeof modelTensors>, r: ReturnType<typ
   const printed = o.offloadOptimizer !== 'nvme' && o.offloadParams !== 'nvme' && !(offloadParams && !offloadOptimizer)
   const chosen = printed ? rows.flatMap((row, i) => (row.offloadOptimizer === offloadOptimizer && row.offloadParams === offloadParams ? [i] : [])) : []
   if (!printed) notes.add({ code: 'deepspeed-combination-not-printed', offloadOptimizer: o.offloadOptimizer, offloadParams: o.offloadParams })
-  notes.add({ code: 'deepspeed-estimator', optimizerIsAdam: r.optimizer !== null && /^Adam/.test(r.optimizer.name) })
+  notes.add({ code: 'deepspeed-estimator', optimizerIsAdam: r.optimizer !== null && (r.optimizer.name === 'Adam' || r.optimizer.name === 'AdamW') })
   return { stage, totalParams: m.analysis.params.total, largestLayerParams: largest.params, largestLayerModule: largest.module, gpusPerNode: o.gpusPerNode, nodes: o.nodes, additionalBufferFactor: deepspeedBufferFactor, rows, chosen }
 }
 

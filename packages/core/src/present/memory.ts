@@ -198,13 +198,14 @@ export function describeMemoryOptions(plan: MemoryPlan): string {
   if (o.contextLength !== null) parts.push(`context ${formatCount(o.contextLength)} tokens`)
   if (o.checkpointing !== 'none') parts.push(`${o.checkpointing} checkpointing`)
   if (o.lora) parts.push(`${o.lora.quantizeBase ? 'QLoRA' : 'LoRA'} r=${o.lora.rank}`)
-  if (o.gpus > 1) parts.push(`${formatCount(o.gpus)} GPUs`)
+  if (o.gpus > 1) parts.push(`${formatCount(o.gpus)} GPUs${o.nodes > 1 ? ` on ${formatCount(o.nodes)} nodes of ${o.gpusPerNode}` : ''}`)
   if (o.tensorParallel > 1) parts.push(`tensor parallel ${o.tensorParallel}`)
   if (o.pipelineParallel > 1) parts.push(`pipeline parallel ${o.pipelineParallel}`)
   if (o.zero !== null) parts.push(`ZeRO-${o.zero}`)
   if (o.fsdp !== null) parts.push(`FSDP ${o.fsdp}`)
   if (o.offloadOptimizer !== 'none') parts.push(`optimizer offload to ${o.offloadOptimizer}`)
   if (o.offloadParams !== 'none') parts.push(`parameter offload to ${o.offloadParams}`)
+  if (o.estimator !== 'nnsize') parts.push(`with DeepSpeed's estimate`)
   return parts.join(' · ')
 }
 

@@ -23,5 +23,6 @@ export type { Comparison, ComparisonRow, ComparisonJSON, TensorDifference } from
 export { diagnose, diagnosticLines, formatErrorWithSource, applySuggestion, excerptOf } from './diagnostic.js'
 export type { Diagnostic, DiagnoseOptions, DiagnosticStyle, Excerpt, Suggestion } from './diagnostic.js'
 export { acceleratorTable, formatBandwidth } from './accelerators.js'
+export { precisionTable, precisionHelpLines } from './precision.js'
 export { weightsFormatLine, weightsSummaryRows, dtypeTable, optimizerSentence, checkpointTable, configCheckTable, pickleSentence, ggufHighlights, filesTable, fileTensorTable, weightsSections, weightsComparisonRows, weightsComparisonTable, weightsComparisonSentence } from './weights.js'
 export type { WeightsSection, WeightsPresentOptions, WeightsComparisonRow } from './weights.js'

@@ -110,7 +110,7 @@ export const optionSpecs: readonly OptionSpec[] = [
   { flags: '--inference', key: 'inference', field: 'mode', group: 'Memory', description: 'plan memory for serving (weights, KV cache, activations) instead of training' },
   { flags: '--optimizer <optimizer>', key: 'optimizer', field: 'optimizer', group: 'Memory', description: 'training optimizer, in PyTorch syntax or by name (default AdamW)', example: '"AdamW(lr=1e-4)"' },
   { flags: '--precision <mode>', key: 'precision', field: 'precision', group: 'Memory', description: 'training precision: fp32, bf16-mixed, 16-mixed, bf16, mixed-bf16, fp8, … (bytes per parameter below)', example: 'bf16-mixed' },
-  { flags: '--weights <format>', key: 'weights', field: 'weights', group: 'Memory', description: 'inference weight format: bf16, fp8, int8, int4, nf4, q4_k, q8_0, …', example: 'int8' },
+  { flags: '--weights <format>', key: 'weights', field: 'weights', group: 'Memory', description: 'inference weight format: bf16, fp8, int8, int4 (GPTQ), awq, exl2:4.65, hqq, nf4, bnb-fp4, mxfp4, nvfp4, q4_k, …', example: 'int8' },
   { flags: '--batch <size>', key: 'batch', field: 'batch', group: 'Memory', description: 'samples per GPU per step (default: the batch of --input, else 1)', example: '8' },
   { flags: '--seq <tokens>', key: 'seq', field: 'seq', group: 'Memory', description: 'tokens per sequence: the KV cache (with --inference) and a Hugging Face config\'s activations', example: '8192' },
   { flags: '--grad-accum <steps>', key: 'gradAccum', field: 'gradAccum', group: 'Memory', description: 'gradient accumulation steps', example: '4' },

@@ -212,7 +212,8 @@ const EXL2_NAME = /^exl2[-_:]?(\d{1,2}(?:\.\d{1,4})?)(?:-?bpw)?$/
 function exl2(bpwText: string): WeightFormat {
   const [whole, fraction = ''] = bpwText.split('.')
   const scale = 10n ** BigInt(fraction.length)
-  const tenthsOfBits = BigInt(whole!) * scale + BigInt(fraction === '' ? '0' : fraction)
+  // bpw × 10^(its decimals), so that bytes stay exact: 4.65 → 465 / 100
+  const scaledBits = BigInt(whole!) * scale + BigInt(fraction === '' ? '0' : fraction)
   const bpw = Number(bpwText)
   if (!(bpw >= 2 && bpw <= 8)) throw new NnsizeError('option', `EXL2 takes an average of 2 to 8 bits per weight, got \`${bpwText}\`: write it as \`exl2-4.65bpw\` or \`exl2:4.65\`.`, { suggestions: ['exl2-4.0bpw', 'exl2-4.65bpw', 'exl2-6.0bpw'] })
   const canonical = fraction === '' ? `${whole}.0` : `${whole}.${fraction}`
@@ -227,7 +228,7 @@ function exl2(bpwText: string): WeightFormat {
     tensorBytes: (t) => {
       const [out, inFeatures] = linearShape(t)
       if (LM_HEAD.test(t.name)) return ceilDiv(exl2HeadBits(inFeatures, out), 8n)
-      return ceilDiv(numel(t.shape) * tenthsOfBits, scale * 8n)
+      return ceilDiv(numel(t.shape) * scaledBits, scale * 8n)
     },
     sharedBytes: 0n,
     source: 'https://github.com/turboderp-org/exllamav2/blob/master/exllamav2/conversion/qparams.py (QParams.total_bits, qparams_headoptions) and optimize.py (weight_budget = numel × target bpw)',

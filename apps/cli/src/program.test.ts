@@ -137,6 +137,13 @@ describe('run', () => {
     expect(r.stdout).toContain('Usage: nnsize')
   })
 
+  it('lists every precision mode in the help with its bytes per parameter, from the core', async () => {
+    const r = await cli(['--help'])
+    expect(r.stdout).toContain('Precision modes (--precision): bytes per trainable parameter')
+    expect(r.stdout).toContain('  mixed-fp16  8 B = 2 + 2 + 4 (float32 master), with Adam 16 B; also fp16-master, zero-fp16, deepspeed-fp16, megatron-fp16\n')
+    expect(r.stdout).toContain('  amp-bf16    10 B = 4 + 4 + 2 (bfloat16 autocast copy), with Adam 18 B; also bf16-mixed, bf16-amp, autocast-bf16\n')
+  })
+
   it('writes completion scripts and refuses unknown shells', async () => {
     const bash = await cli(['completion', 'bash'])
     expect(bash.code).toBe(0)

@@ -95,7 +95,7 @@ export type LineBasis =
       kind: 'weight-format'
       format: string
       bitsPerWeight: string
-      appliesTo: 'float' | 'matrices' | 'linear'
+      appliesTo: 'float' | 'matrices' | 'linear' | 'experts'
       /** The dtype of the tensors it leaves alone; null: as built. */
       otherDType: DType | null
       quantisedElements: bigint

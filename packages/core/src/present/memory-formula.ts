@@ -72,10 +72,13 @@ const tokens = (seq: number, batch: number, e: number): string => `${formatCount
 const kernel = (a: TransformerActivations['attention']): string => (a === 'sdpa' ? 'SDPA (flash) attention, no s² scores kept' : 'eager attention')
 
 function transformerTraining(t: TransformerActivations, fb: (b: bigint) => string): string {
+  const moe = t.dense === null ? '' : ' mixture-of-experts'
+  const selective = (l: TransformerLayerTerms): string => (t.checkpointing === 'selective' && l.scores > 0n ? `, less the scores: selective checkpointing` : '')
+  const dense = t.dense === null ? [] : [t.checkpointing === 'full' ? `${formatCount(t.dense.layers)} dense layers × their input ${fb(t.dense.keptPerLayer)}` : `${formatCount(t.dense.layers)} dense layers × ${fb(t.dense.keptPerLayer)} (${layerTerms(t.dense.layer, fb)}${selective(t.dense.layer)})`]
   const per =
     t.checkpointing === 'full'
-      ? `${formatCount(t.layers)} layers × their input ${fb(t.keptPerLayer)} (full checkpointing) + one layer recomputed ${fb(t.recompute)} (${layerTerms(t.layer, fb)})`
-      : `${formatCount(t.layers)} layers × ${fb(t.keptPerLayer)} (${layerTerms(t.layer, fb)}${t.checkpointing === 'selective' && t.layer.scores > 0n ? `, less the scores: selective checkpointing` : ''})`
+      ? `${formatCount(t.layers)}${moe} layers × their input ${fb(t.keptPerLayer)} (full checkpointing) + ${dense.length > 0 ? `${dense[0]} + ` : ''}${t.dense === null ? 'one layer' : 'the largest layer'} recomputed ${fb(t.recompute)}${t.dense === null ? ` (${layerTerms(t.layer, fb)})` : ''}`
+      : [`${formatCount(t.layers)}${moe} layers × ${fb(t.keptPerLayer)} (${layerTerms(t.layer, fb)}${selective(t.layer)})`, ...dense].join(' + ')
   const parts = [per, `token ids and embedding ${fb(t.embeddings)}`, `final norm and head inputs ${fb(t.output)}`]
   if (t.logits > 0n) parts.push(`logits ${fb(t.logits)}`, `float32 cross-entropy ${fb(t.loss)}`)
   return `${kernel(t.attention)}, ${tokens(t.seq, t.batch, t.elementBytes)}: ${parts.join(' + ')}`

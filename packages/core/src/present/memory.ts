@@ -67,7 +67,7 @@ export function memoryRows(plan: MemoryPlan, options: PresentOptions & { scope?:
       continue
     }
     const kind = key === 'offloadedCpu' || key === 'offloadedNvme' ? 'offloaded' : 'line'
-    rows.push({ key, kind, label: memoryLineLabels[key], bytes: line.bytes, value: formatBytes(line.bytes, units), formula: memoryFormula(line, options) })
+    rows.push({ key, kind, label: key === 'offloadedCpu' || key === 'offloadedNvme' ? memoryLineLabels[key] : memoryLineLabel(plan, key), bytes: line.bytes, value: formatBytes(line.bytes, units), formula: memoryFormula(line, options) })
     if (key === 'optimizerState' && plan.mode === 'training') {
       const s = modelStates(plan, scope)
       rows.push({ key: 'modelStates', kind: 'subtotal', label: memoryLineLabels.modelStates, bytes: s.deviceBytes, value: formatBytes(s.deviceBytes, units), formula: modelStatesFormula(plan, s) })
@@ -305,6 +305,12 @@ export interface MemoryChart {
   zoom: ChartSegment[] | undefined
 }
 
+/** A line's label in this plan: the KV cache names the dtype its entries are stored in (`KV cache (fp8)`). */
+export function memoryLineLabel(plan: MemoryPlan, key: MemoryLineKey): string {
+  if (key === 'kvCache' && plan.mode === 'inference') return `${memoryLineLabels.kvCache} (${plan.options.kvCacheDType})`
+  return memoryLineLabels[key]
+}
+
 /**
  * The stacked chart of one GPU's lines against its capacity: the model's lines as segments, the framework reserve
  * as a segment of its own, the capacity line, and a zoomed view of the model's lines when they are small.
@@ -320,7 +326,7 @@ export function memoryChart(plan: MemoryPlan): MemoryChart {
     for (const key of memoryLineKeys) {
       const bytes = plan.perDevice[key].bytes
       if (bytes === 0n || key === 'overhead') continue
-      out.push({ key, label: memoryLineLabels[key], bytes, x: percentOf(offset, of), width: percentOf(bytes, of) })
+      out.push({ key, label: memoryLineLabel(plan, key), bytes, x: percentOf(offset, of), width: percentOf(bytes, of) })
       offset += bytes
     }
     return out

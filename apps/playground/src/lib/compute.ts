@@ -5,6 +5,7 @@ import type { Analysis, AnalyzeOptions, AnalyzeSource, ProgramSource, ShareState
 import type { FieldId } from '@nnsize/core/request'
 import type { Diagnostic } from '@nnsize/core/present'
 import { pageFieldLabel } from './fields.ts'
+import { pastedFileName } from './state.ts'
 
 /** Why the input gave no result, or no forward pass, ready to show beside the control that holds the mistake. */
 export type Problem = Omit<Diagnostic, 'code' | 'field'> & {
@@ -29,9 +30,6 @@ export type Outcome =
 
 /** The full analysis, with the torchvision builders and the Hugging Face catalogue, once they are loaded. */
 export type Analyze = (source: AnalyzeSource, options?: AnalyzeOptions) => Analysis
-
-/** The name a pasted text goes by when it becomes the main file of a program (a model to build was chosen for it). */
-export const pastedFileName = 'model.py'
 
 /** The model to build as the page state holds it, undefined when not given. */
 export function entryOf(state: ShareState): string | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { limits } from '@nnsize/core'
-import { fileKey, isPythonFile, readPythonFiles } from './python-files.ts'
+import { fileKey, isPythonFile, maxPythonDepth, readPythonFiles } from './python-files.ts'
 
 const named = (name: string, text: string) => ({ name, file: new File([text], name.split('/').at(-1)!) })
 
@@ -31,5 +31,33 @@ describe('fileKey and isPythonFile', () => {
     expect(fileKey('./models\\resnet.py')).toBe('models/resnet.py')
     expect(isPythonFile('Model.PY')).toBe(true)
     expect(isPythonFile('model.pyc')).toBe(false)
+  })
+})
+
+describe('filesOfEntries for a dropped folder of model code', () => {
+  /** A dropped folder as the browser's entries give it: files, and folders read in batches. */
+  function folder(fullPath: string, children: FileSystemEntry[]): FileSystemEntry {
+    return {
+      isFile: false,
+      isDirectory: true,
+      fullPath,
+      createReader: () => {
+        let done = false
+        return { readEntries: (ok: (batch: FileSystemEntry[]) => void) => ok(done ? [] : ((done = true), children)) }
+      },
+    } as unknown as FileSystemEntry
+  }
+  function file(fullPath: string, text = ''): FileSystemEntry {
+    return { isFile: true, isDirectory: false, fullPath, file: (ok: (f: File) => void) => ok(new File([text], fullPath.split('/').at(-1)!)) } as unknown as FileSystemEntry
+  }
+
+  it('walks deeper for .py files only, and the program reads them by their paths in the folder', async () => {
+    const { filesOfEntries } = await import('./weights.ts')
+    const dropped = folder('/proj', [file('/proj/README.md'), folder('/proj/models', [folder('/proj/models/blocks', [file('/proj/models/blocks/attn.py', 'import torch\n')]), file('/proj/models/__init__.py')]), file('/proj/train.py', 'x = 1\n')])
+    // the weights walk: the folder and one level below it
+    expect((await filesOfEntries([dropped])).map((f) => f.name)).toEqual(['proj/README.md', 'proj/models/__init__.py', 'proj/train.py'])
+    const code = await filesOfEntries([dropped], { maxDepth: maxPythonDepth, accept: isPythonFile })
+    expect(code.map((f) => f.name)).toEqual(['proj/models/blocks/attn.py', 'proj/models/__init__.py', 'proj/train.py'])
+    expect(Object.keys((await readPythonFiles(code)).files)).toEqual(['proj/models/blocks/attn.py', 'proj/models/__init__.py', 'proj/train.py'])
   })
 })

@@ -64,6 +64,9 @@ export function sameState(a: ShareState, b: ShareState): boolean {
   return written(a) === written(b)
 }
 
+/** The name a pasted text goes by when it becomes the main file of a program (a model to build was chosen for it). */
+export const pastedFileName = 'model.py'
+
 /** The state without a program of files (its main file's path, its other files, the model to build): one text again. */
 export function withoutProgram(state: ShareState): ShareState {
   const next: ShareState = { ...state }

@@ -989,6 +989,27 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
       await page.close()
     })
 
+    it('opens several .py files picked together as one program, and Undo brings back the page before them', async () => {
+      const page = await open()
+      await total(page, '295,168')
+      await page.locator('input[type=file]').setInputFiles([
+        { name: 'net.py', mimeType: 'text/x-python', buffer: Buffer.from(net) },
+        { name: 'parts.py', mimeType: 'text/x-python', buffer: Buffer.from(parts) },
+      ])
+      await total(page, '40')
+      expect(await page.locator('[data-testid=files] li').allTextContents()).toEqual(['net.py main', 'parts.py'])
+      // the other file as the main one: it builds nothing and defines a class that needs arguments
+      await page.getByRole('button', { name: 'parts.py' }).click()
+      await page.getByRole('button', { name: 'Import parts.py as the main file' }).click()
+      await page.getByTestId('class-picker').waitFor()
+      expect(await page.locator('[data-testid=files] li').allTextContents()).toEqual(['parts.py main', 'net.py'])
+      await page.getByRole('button', { name: 'Undo' }).click()
+      await total(page, '295,168')
+      expect(await page.locator('[data-testid=files]').count()).toBe(0)
+      expect(await page.locator('#source').inputValue()).toBe('Conv2d(128, 256, 3)')
+      await page.close()
+    })
+
     it('offers the classes of a file that builds none, and builds the one chosen with its arguments', async () => {
       const page = await open()
       await total(page, '295,168')
@@ -1000,6 +1021,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
       expect(await page.locator('#source-error .problem').count()).toBe(0)
       expect(await picker.locator('label.choice code').allTextContents()).toEqual(['Block(n)', 'Net(width, depth=2)'])
       expect(await picker.getByRole('radio', { name: /^Net/ }).isChecked()).toBe(true)
+      await page.screenshot({ path: join(results, 'playground-class-picker.png'), fullPage: true })
+      expect(await axeViolations(page)).toEqual([])
       await picker.getByLabel('Arguments').fill('8, depth=3')
       await picker.getByRole('button', { name: 'Build' }).click()
       // three Linear(8, 8): 3 × (64 + 8)
@@ -1010,13 +1033,17 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     })
 
     it('points an error in the second file at that file: Show in the editor opens it with the caret on the mistake', async () => {
-      const page = await open()
+      // on a phone: the file list and the excerpt reflow
+      const page = await open('', 360)
       await total(page, '295,168')
       const broken = parts.replace('nn.Linear(n, n)', 'nn.Linear(n, n, bais=True)')
       await dropFiles(page, [['net.py', net], ['parts.py', broken]])
       await caretShows(page, 'parts.py:6:35')
       expect(await page.locator('#source').inputValue()).toBe(net)
       expect(await page.locator('[data-testid=files] li').allTextContents()).toEqual(['net.py main', 'parts.py (has the error)'])
+      expect(await axeViolations(page)).toEqual([])
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+      await page.screenshot({ path: join(results, 'playground-360-file-error.png'), fullPage: true })
       await page.getByRole('button', { name: 'Show in the editor' }).click()
       expect(await page.locator('#source').inputValue()).toBe(broken)
       const selection = await page.locator('#source').evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd))

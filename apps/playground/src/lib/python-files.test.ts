@@ -42,8 +42,8 @@ describe('filesOfEntries for a dropped folder of model code', () => {
       isDirectory: true,
       fullPath,
       createReader: () => {
-        let done = false
-        return { readEntries: (ok: (batch: FileSystemEntry[]) => void) => ok(done ? [] : ((done = true), children)) }
+        const batches = [children, []]
+        return { readEntries: (ok: (batch: FileSystemEntry[]) => void) => ok(batches.shift() ?? []) }
       },
     } as unknown as FileSystemEntry
   }

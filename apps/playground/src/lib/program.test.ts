@@ -64,6 +64,21 @@ describe('classesToChoose', () => {
     expect(classesToChoose(built, chosen)).toBeUndefined()
   })
 
+  it('offers the several classes that build without arguments, and builds the only one as the command line does', () => {
+    const two = 'import torch.nn as nn\nclass A(nn.Module):\n    def __init__(self, n=2):\n        super().__init__()\n        self.fc = nn.Linear(n, 1)\nclass B(A):\n    pass\n'
+    const state = { source: two, main: 'ab.py' }
+    const outcome = compute(state, analyze)
+    expect(!outcome.ok && outcome.problem.message).toBe('“Model to build” must name the model to build: `ab.py` defines several nn.Module classes that can be built without arguments (`A`, `B`); e.g. `A()`.')
+    expect(classesToChoose(outcome, state)?.map((c) => [c.name, c.buildsWithoutArguments])).toEqual([
+      ['A', true],
+      ['B', true],
+    ])
+    const one = { source: two.replace('class B(A):\n    pass\n', 'class C(nn.Module):\n    def __init__(self, k):\n        super().__init__()\n'), main: 'ab.py' }
+    const built = compute(one, analyze)
+    // A(): Linear(2, 1) = 2 + 1
+    expect(built.ok && [built.analysis.params.total, built.analysis.entry]).toEqual([3n, 'A()'])
+  })
+
   it('offers nothing for another error, even in a file with classes', () => {
     const text = 'import torch.nn as nn\nclass A(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n        self.fc = nn.Linear(n, 1)\nmodel = A(2.5)\n'
     const outcome = compute({ source: text }, analyze)

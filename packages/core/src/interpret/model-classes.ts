@@ -90,19 +90,37 @@ function filesOf(source: string | ProgramSource): { files: Map<string | undefine
  */
 export function modelClasses(source: string | ProgramSource): ModelClass[] {
   const { files, main } = filesOf(source)
-  const defined: Defined[] = []
-  const mainClasses: Defined[] = []
-  for (const [file, text] of files) {
-    const body = tryParse(text)
+  const bodies = new Map<string | undefined, Stmt[] | null>()
+  for (const [file, text] of files) bodies.set(file, tryParse(text))
+  return classesOf(bodies, main)
+}
+
+/** The top-level classes of parsed files: by file, and by name over all files (the first of a name wins). */
+interface ClassIndex {
+  byFile: Map<string | undefined, Defined[]>
+  byName: Map<string, Defined>
+}
+
+function indexClasses(bodies: ReadonlyMap<string | undefined, Stmt[] | null>): ClassIndex {
+  const byFile = new Map<string | undefined, Defined[]>()
+  const byName = new Map<string, Defined>()
+  for (const [file, body] of bodies) {
     if (!body) continue
     const found: Defined[] = []
     topLevelClasses(body, file, found)
-    defined.push(...found)
-    if (file === main) mainClasses.push(...found)
+    byFile.set(file, found)
+    for (const d of found) if (!byName.has(d.node.name)) byName.set(d.node.name, d)
   }
-  const byName = new Map<string, Defined>()
+  return { byFile, byName }
+}
+
+/** {@link modelClasses} over files parsed once (null: a file that does not parse). */
+function classesOf(bodies: ReadonlyMap<string | undefined, Stmt[] | null>, main: string | undefined, index: ClassIndex = indexClasses(bodies)): ModelClass[] {
+  const mainClasses = index.byFile.get(main) ?? []
+  const own = new Map<string, Defined>()
+  for (const d of mainClasses) if (!own.has(d.node.name)) own.set(d.node.name, d)
   // the main file's own classes first, then those of the other files
-  for (const d of [...mainClasses, ...defined]) if (!byName.has(d.node.name)) byName.set(d.node.name, d)
+  const byName = { get: (name: string): Defined | undefined => own.get(name) ?? index.byName.get(name) }
   const isModule = (cls: ClassDef): boolean => {
     let pending: ClassDef[] = [cls]
     const seen = new Set<ClassDef>()
@@ -139,7 +157,7 @@ export function modelClasses(source: string | ProgramSource): ModelClass[] {
 }
 
 /** The parameters of a class's `__init__` after `self`, looked up through its bases of the files; [] when none defines one. */
-function constructorOf(cls: ClassDef, byName: ReadonlyMap<string, Defined>): ModelClassParameter[] {
+function constructorOf(cls: ClassDef, byName: { get(name: string): Defined | undefined }): ModelClassParameter[] {
   let current: ClassDef | undefined = cls
   const seen = new Set<ClassDef>()
   for (let step = 0; step < maxBaseChain && current && !seen.has(current); step++) {
@@ -228,10 +246,11 @@ export function mainFileOf(files: Readonly<Record<string, string>>): string {
     .sort()
   const all = paths.length > 0 ? paths : Object.keys(files).sort()
   if (all.length === 0) throw new NnsizeError('import', 'A program needs at least one file.')
-  const bodies = new Map(all.map((p) => [p, tryParse(files[p]!)]))
+  const bodies = new Map<string | undefined, Stmt[] | null>(all.map((p) => [p, tryParse(files[p]!)]))
   const imported = new Set<string>()
   for (const body of bodies.values()) if (body) for (const stem of importedStems(body)) imported.add(stem)
-  const definesModels = (p: string): boolean => bodies.get(p) !== null && modelClasses({ files, main: p }).length > 0
+  const index = indexClasses(bodies)
+  const definesModels = (p: string): boolean => bodies.get(p) !== null && classesOf(bodies, p, index).length > 0
   const rank = (p: string): number => {
     const body = bodies.get(p)
     if (!body) return 4

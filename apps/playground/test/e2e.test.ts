@@ -1028,6 +1028,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
       // three Linear(8, 8): 3 × (64 + 8)
       await total(page, '216')
       expect(await page.locator('#entry').inputValue()).toBe('Net(8, depth=3)')
+      await page.screenshot({ path: join(results, 'playground-class-built.png') })
       expect(await picker.count()).toBe(0)
       await page.close()
     })

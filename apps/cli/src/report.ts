@@ -3,6 +3,8 @@ import type { MemoryPlan } from '@nnsize/core/memory'
 import type { ExplainSection } from '@nnsize/core/present'
 import {
   breakdownTable,
+  deepspeedTable,
+  deepspeedTitle,
   describeLayout,
   describeMemoryOptions,
   fileTensorTable,
@@ -151,6 +153,11 @@ export function memoryLines(plan: MemoryPlan, options: Pick<ReportOptions, 'styl
     out.push('', `${style.bold('Per GPU')}  ${style.dim(describeLayout(plan))}`)
     block('device')
   }
+  const ds = deepspeedTable(plan)
+  if (ds && plan.deepspeed) {
+    out.push('', `${style.bold(deepspeedTitle(plan.deepspeed))}`)
+    out.push(...renderTextTable(ds, style, width))
+  }
   const fit = fitSummary(plan, words)
   if (fit) {
     out.push('', `  ${fit.fits ? style.green('✓') : style.red('✗')} ${style.bold(fit.sentence)}`)
@@ -263,6 +270,8 @@ export function renderMarkdownReport(analysis: Analysis, options: Omit<ReportOpt
     const words = { units: options.units, fieldLabel: options.fieldLabel }
     parts.push(`**Memory** (${describeMemoryOptions(plan)})`, renderMarkdownTable(memoryTable(plan, words)))
     if (memoryIsSplit(plan)) parts.push(`**Per GPU** (${plan.options.gpus} GPUs)`, renderMarkdownTable(memoryTable(plan, { ...words, scope: 'device' })))
+    const ds = deepspeedTable(plan)
+    if (ds && plan.deepspeed) parts.push(`**${deepspeedTitle(plan.deepspeed)}**`, renderMarkdownTable(ds))
     const fit = fitSummary(plan, words)
     if (fit) parts.push(`${fit.fits ? '✓' : '✗'} ${fit.sentence}`)
     const notes = planNotes(plan.notes, words)

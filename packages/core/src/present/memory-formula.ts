@@ -15,6 +15,7 @@ const EMPTY: Readonly<Record<EmptyReason, string>> = {
   'no-context-length': 'not counted: no context length given',
   'nothing-gathered': 'nothing is gathered: one shard holds every parameter',
   'not-sharded': 'parameters are not sharded',
+  'no-step-gradients': 'no float32 gradient partition: the optimizer steps the gradients as they are',
 }
 
 /** `1,000 × 4 B (float32) + 24 × 2 B (bfloat16)`, or `0`. */
@@ -161,13 +162,21 @@ export function memoryFormula(line: MemoryLine, options: PresentOptions = {}): s
     case 'sharded':
       return `${fb(b.of.bytes)} ${b.modelParallel ? 'per model-parallel rank ' : ''}${memoryLineNouns[b.line]} ÷ ${b.shards} shards`
     case 'offloaded':
-      return `${fb(b.of.bytes)} ${memoryLineNouns[b.line]} offloaded to ${b.target === 'cpu' ? 'CPU memory' : 'NVMe'}`
+      if (b.line === 'stepGradients') return `${memoryFormula(b.of, options)}; offloaded to ${b.target === 'cpu' ? 'CPU memory' : 'NVMe'} with the optimizer`
+      return `${fb(b.of.bytes)} ${memoryLineNouns[b.line]} offloaded to ${b.target === 'cpu' ? 'CPU memory' : 'NVMe'}${b.into ? `, held there as the ${memoryLineNouns[b.into]}` : ''}`
     case 'tensor-parallel':
       return `${memoryFormula(b.of, options)}; ÷ ${b.tensorParallel} (tensor parallel with sequence parallelism)`
     case 'kv-split':
       return `${memoryFormula(b.of, options)}; ÷ ${b.tensorParallel * b.pipelineParallel} (heads split over tensor ${b.tensorParallel}, layers over pipeline ${b.pipelineParallel})`
     case 'gathered':
       return `largest module \`${b.module || '(root)'}\` gathered whole during its forward and backward: ${total} of weights and gradients`
+    case 'step-gradients': {
+      const mp = b.modelParallel > 1 ? ` ÷ ${b.modelParallel} model-parallel` : ''
+      const partition = `${formatCount(b.elements)} trainable elements${mp} ÷ ${b.shards} shards = ${formatCount(b.partitionElements)}`
+      const held = b.subGroupElements !== null && b.subGroupElements < b.partitionElements ? `; one sub-group of ${formatCount(b.subGroupElements)} (sub_group_size) at a time` : ''
+      const where = b.replacesGradients ? ', a pinned CPU buffer the gradients are copied into (no 16-bit copy is kept there)' : ''
+      return `ZeRO-${b.stage}'s optimizer step turns this rank's gradients into float32: ${partition}${held} × 4 B = ${total}${where}`
+    }
     case 'offload-total':
       if (b.parts.length === 0) return `nothing offloaded to ${b.target === 'cpu' ? 'CPU memory' : 'NVMe'}`
       return `${b.parts.map((p) => `${memoryLineNouns[p.line]} ${fb(p.bytes)}`).join(' + ')} = ${total}`

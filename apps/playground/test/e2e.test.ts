@@ -1023,8 +1023,12 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
       expect(await picker.getByRole('radio', { name: /^Net/ }).isChecked()).toBe(true)
       await page.screenshot({ path: join(results, 'playground-class-picker.png'), fullPage: true })
       expect(await axeViolations(page)).toEqual([])
+      // any expression can be written instead, in the field the picker points to
+      await picker.getByRole('button', { name: 'Model to build' }).click()
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('entry')
+      expect(page.url()).not.toContain('#entry')
       await picker.getByLabel('Arguments').fill('8, depth=3')
-      await picker.getByRole('button', { name: 'Build' }).click()
+      await picker.getByRole('button', { name: 'Build', exact: true }).click()
       // three Linear(8, 8): 3 × (64 + 8)
       await total(page, '216')
       expect(await page.locator('#entry').inputValue()).toBe('Net(8, depth=3)')

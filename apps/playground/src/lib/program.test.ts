@@ -35,6 +35,14 @@ describe('compute with files', () => {
     expect(outcome.problem.excerpt?.text).toBe('        self.fc = nn.Linear(n, n, bais=True)')
   })
 
+  it('points a forward error in another file at that file, beside the counts', () => {
+    const forward = `${parts}\n    def forward(self, x):\n        return self.fc(x).view(-1, 7)\n`
+    const main = model.replace('nn.Sequential(*[Block(width) for _ in range(depth)])', 'nn.Sequential(*[Block(width) for _ in range(depth)])\n\n    def forward(self, x):\n        return self.blocks(x)')
+    const outcome = compute({ source: main, main: 'net.py', files: { 'parts.py': forward }, entry: 'Net(4)', input: '2,4' }, analyze)
+    expect(outcome.ok && outcome.analysis.params.total).toBe(40n)
+    expect(outcome.ok && [outcome.inputProblem?.field, outcome.inputProblem?.origin, outcome.inputProblem?.span?.file, outcome.inputProblem?.excerpt?.text]).toEqual(['input', 'parts.py', 'parts.py', '        return self.fc(x).view(-1, 7)'])
+  })
+
   it('shows an error in the model to build at its field', () => {
     const outcome = compute({ source: model, main: 'net.py', files: { 'parts.py': parts }, entry: 'Nett(4)' }, analyze)
     expect(!outcome.ok && [outcome.problem.field, outcome.problem.code, outcome.problem.excerpt?.text]).toEqual(['entry', 'unknown-name', 'Nett(4)'])

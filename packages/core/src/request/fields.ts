@@ -49,6 +49,7 @@ export interface FieldSpec {
 /** Every request field, in the order links write them. */
 export const requestFields: readonly FieldSpec[] = [
   { id: 'source', share: 'src', group: 'input' },
+  { id: 'entry', share: 'model', group: 'input' },
   { id: 'input', share: 'in', group: 'input' },
   { id: 'device', share: 'dev', group: 'input' },
   { id: 'torch', share: 'torch', group: 'input' },

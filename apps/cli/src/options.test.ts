@@ -30,7 +30,7 @@ describe('fieldFlag', () => {
 
 describe('memoryKeys', () => {
   it('lists the memory-planning options', () => {
-    expect(memoryKeys).toEqual(['inference', 'optimizer', 'precision', 'weights', 'batch', 'seq', 'gradAccum', 'checkpointing', 'gpus', 'gpusPerNode', 'zero', 'tp', 'pp', 'offload', 'offloadParams', 'lora', 'qlora', 'kvDtype', 'activationBytes', 'overhead', 'gpu', 'tokens', 'mfu'])
+    expect(memoryKeys).toEqual(['inference', 'optimizer', 'precision', 'weights', 'batch', 'seq', 'gradAccum', 'checkpointing', 'gpus', 'gpusPerNode', 'nodes', 'zero', 'tp', 'pp', 'offload', 'offloadParams', 'estimator', 'lora', 'qlora', 'kvDtype', 'activationBytes', 'overhead', 'gpu', 'tokens', 'mfu'])
   })
 })
 

@@ -33,11 +33,13 @@ export interface CliOptions {
   checkpointing?: string | undefined
   gpus?: string | undefined
   gpusPerNode?: string | undefined
+  nodes?: string | undefined
   zero?: string | undefined
   tp?: string | undefined
   pp?: string | undefined
   offload?: string | undefined
   offloadParams?: string | undefined
+  estimator?: string | undefined
   lora?: string | undefined
   qlora?: boolean | undefined
   kvDtype?: string | undefined
@@ -111,19 +113,21 @@ export const optionSpecs: readonly OptionSpec[] = [
   { flags: '--share', key: 'share', group: 'Output', description: 'print a playground link that opens this input and these options' },
   { flags: '--inference', key: 'inference', field: 'mode', group: 'Memory', description: 'plan memory for serving (weights, KV cache, activations) instead of training' },
   { flags: '--optimizer <optimizer>', key: 'optimizer', field: 'optimizer', group: 'Memory', description: 'training optimizer, in PyTorch syntax or by name (default AdamW)', example: '"AdamW(lr=1e-4)"' },
-  { flags: '--precision <mode>', key: 'precision', field: 'precision', group: 'Memory', description: 'training precision: fp32, bf16-mixed, 16-mixed, bf16, mixed-bf16, fp8, …', example: 'bf16-mixed' },
-  { flags: '--weights <format>', key: 'weights', field: 'weights', group: 'Memory', description: 'inference weight format: bf16, fp8, int8, int4, nf4, q4_k, q8_0, …', example: 'int8' },
+  { flags: '--precision <mode>', key: 'precision', field: 'precision', group: 'Memory', description: 'training precision: fp32, bf16-mixed, 16-mixed, bf16, mixed-bf16, fp8, … (bytes per parameter below)', example: 'bf16-mixed' },
+  { flags: '--weights <format>', key: 'weights', field: 'weights', group: 'Memory', description: 'inference weight format: bf16, fp8, int8, int4 (GPTQ), awq, exl2:4.65, hqq, nf4, bnb-fp4, mxfp4, nvfp4, q4_k, …', example: 'int8' },
   { flags: '--batch <size>', key: 'batch', field: 'batch', group: 'Memory', description: 'samples per GPU per step (default: the batch of --input, else 1)', example: '8' },
   { flags: '--seq <tokens>', key: 'seq', field: 'seq', group: 'Memory', description: 'tokens per sequence: the KV cache (with --inference) and a Hugging Face config\'s activations', example: '8192' },
   { flags: '--grad-accum <steps>', key: 'gradAccum', field: 'gradAccum', group: 'Memory', description: 'gradient accumulation steps', example: '4' },
   { flags: '--checkpointing <mode>', key: 'checkpointing', field: 'checkpointing', group: 'Memory', description: 'activation checkpointing: none, selective or full', example: 'full', choices: fieldChoices.checkpointing },
   { flags: '--gpus <count>', key: 'gpus', field: 'gpus', group: 'Memory', description: 'number of GPUs', example: '8' },
-  { flags: '--gpus-per-node <count>', key: 'gpusPerNode', field: 'gpusPerNode', group: 'Memory', description: 'GPUs per node (default: 8, or --gpus when fewer)', example: '4' },
+  { flags: '--gpus-per-node <count>', key: 'gpusPerNode', field: 'gpusPerNode', group: 'Memory', description: 'GPUs per node (default: 8, or --gpus when fewer; --gpus ÷ --nodes with --nodes)', example: '4' },
+  { flags: '--nodes <count>', key: 'nodes', field: 'nodes', group: 'Memory', description: 'nodes: GPUs = nodes × GPUs per node (give two of --nodes, --gpus-per-node, --gpus)', example: '2' },
   { flags: '--zero <stage>', key: 'zero', field: 'sharding', group: 'Memory', description: 'ZeRO stage 0-3, or an FSDP strategy (full_shard, shard_grad_op, hybrid_shard)', example: '3' },
   { flags: '--tp <degree>', key: 'tp', field: 'tp', group: 'Memory', description: 'tensor-parallel degree', example: '2' },
   { flags: '--pp <degree>', key: 'pp', field: 'pp', group: 'Memory', description: 'pipeline-parallel degree', example: '2' },
   { flags: '--offload <target>', key: 'offload', field: 'offload', group: 'Memory', description: 'ZeRO-Offload of the optimizer state: cpu or nvme', example: 'cpu', choices: fieldChoices.offload },
   { flags: '--offload-params <target>', key: 'offloadParams', field: 'offloadParams', group: 'Memory', description: 'parameter offload (ZeRO-3, FSDP): cpu or nvme', example: 'cpu', choices: fieldChoices.offloadParams },
+  { flags: '--estimator <name>', key: 'estimator', field: 'estimator', group: 'Memory', description: "nnsize (default) or deepspeed: also print DeepSpeed's own ZeRO-2/3 estimate for every offload combination", example: 'deepspeed', choices: fieldChoices.estimator },
   { flags: '--lora <spec>', key: 'lora', field: 'lora', group: 'Memory', description: 'LoRA adapters: rank, alpha and target modules', example: '"r=16,alpha=32,target=q_proj|v_proj"' },
   { flags: '--qlora', key: 'qlora', field: 'qlora', group: 'Memory', description: 'QLoRA: the frozen base in 4-bit NF4 (with --lora)' },
   { flags: '--kv-dtype <dtype>', key: 'kvDtype', field: 'kvDtype', group: 'Memory', description: 'KV cache entries: bf16 (default), fp16, fp8, fp32', example: 'fp8' },

@@ -137,6 +137,13 @@ describe('run', () => {
     expect(r.stdout).toContain('Usage: nnsize')
   })
 
+  it('lists every precision mode in the help with its bytes per parameter, from the core', async () => {
+    const r = await cli(['--help'])
+    expect(r.stdout).toContain('Precision modes (--precision): bytes per trainable parameter')
+    expect(r.stdout).toContain('  mixed-fp16  8 B = 2 + 2 + 4 (float32 master), with Adam 16 B; also fp16-master, zero-fp16, deepspeed-fp16, megatron-fp16\n')
+    expect(r.stdout).toContain('  amp-bf16    10 B = 4 + 4 + 2 (bfloat16 autocast copy), with Adam 18 B; also bf16-mixed, bf16-amp, autocast-bf16\n')
+  })
+
   it('writes completion scripts and refuses unknown shells', async () => {
     const bash = await cli(['completion', 'bash'])
     expect(bash.code).toBe(0)
@@ -181,6 +188,26 @@ describe('run', () => {
     expect(r.stdout).toMatch(/\n {2}Optimizer state +128\.03 MiB {2}torch\.optim\.AdamW\(\): exp_avg 16,781,312 × 4 B \+ exp_avg_sq 16,781,312 × 4 B = 128\.03 MiB; on the CPU: step 2 × 4 B = 8 B\n/)
     expect(r.stdout).toContain('Per GPU  4 GPUs: data parallel 4 × tensor 1 × pipeline 1\n')
     expect(r.stdout).toMatch(/\n  ✓ weights and states fit on NVIDIA GeForce RTX 4090 24GB with [\d.]+ GiB to spare \(.*\); activations not counted\n/)
+  })
+
+  it('prints DeepSpeed\'s own estimate with --estimator deepspeed, the chosen offload marked, in text, JSON and --explain', async () => {
+    const args = ['llama-2-7b', '--optimizer', 'AdamW', '--precision', 'mixed-bf16', '--zero', '3', '--nodes', '1', '--gpus-per-node', '8', '--offload', 'cpu', '--estimator', 'deepspeed']
+    const r = await cli(args)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain("DeepSpeed's ZeRO-3 estimate (estimate_zero3_model_states_mem_needs_all_cold, GB = GiB)\n")
+    expect(r.stdout).toContain('  150.62GB   2.06GB  offload_param=none, offload_optimizer=cpu , zero_init=1  ◀ chosen\n')
+    expect(r.stdout).toContain('    5.86GB  14.61GB  offload_param=none, offload_optimizer=none, zero_init=1\n')
+    expect(r.stdout).toMatch(/\n {2}CPU memory per node +112\.96 GiB {2}8 GPUs of one node × \(optimizer state 9\.41 GiB \+ gradients 1\.57 GiB \+ fp32 gradient partition 3\.14 GiB = 14\.12 GiB\) = 112\.96 GiB\n/)
+    const json = JSON.parse((await cli([...args, '--json'])).stdout)
+    expect(json.memory.deepspeed.printed.slice(2, 4)).toEqual(['SW: Model with 6738M total params, 131M largest layer params.', '  per CPU  |  per GPU |   Options'])
+    expect(json.memory.deepspeed.rows[2]).toMatchObject({ cpuBytes: 161721974784, gpuBytes: 2208891904, chosen: true, cpuFormula: '6,738,415,616 × 16 × 1.5 = 161,721,974,784 B' })
+    const explain = await cli([...args, '--explain'])
+    expect(explain.stdout).toContain('per GPU: largest layer 4 × 131,072,000 + int(2 × 6,738,415,616 / 8 GPUs) (16-bit parameters, partitioned) = 2,208,891,904 B (2.06 GiB)')
+    const stage1 = await cli(['nn.Linear(4, 4)', '--zero', '1', '--gpus', '8', '--estimator', 'deepspeed'])
+    expect(stage1.code).not.toBe(0)
+    expect(stage1.stderr).toContain("DeepSpeed's estimator covers ZeRO-2 and ZeRO-3 only; choose ZeRO stage 2 or 3 (got stage 1).")
+    const conflict = await cli(['nn.Linear(4, 4)', '--nodes', '2', '--gpus-per-node', '8', '--gpus', '12'])
+    expect(conflict.stderr).toContain('2 nodes × 8 GPUs per node = 16 GPUs, but the number of GPUs given is 12; give two of the three.')
   })
 
   it('counts the activations of a model it cannot trace from --activation-bytes', async () => {

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander'
 import type { Analysis, NnsizeError, WeightsAnalysis } from '@nnsize/core'
 import type { MemoryPlan, SpeedPlan } from '@nnsize/core/memory'
 import type { ExplainSection } from '@nnsize/core/present'
+import { precisionHelpLines } from '@nnsize/core/present'
 import type { RawRequest, Request } from '@nnsize/core/request'
 import { exitCodes, InputError, SourcedError, UsageError } from './errors.js'
 import { resolveSource } from './input.js'
@@ -98,7 +99,7 @@ function buildProgram(io: CliIO, style: Style, handlers: { onRun(parsed: Parsed)
       getOutHasColors: () => style.enabled,
     })
     .configureHelp({ styleTitle: (text) => style.bold(text), sortOptions: false })
-    .addHelpText('after', EXAMPLES)
+    .addHelpText('after', `\n${precisionHelpLines().join('\n')}\n${EXAMPLES}`)
 
   const groups: Record<OptionSpec['group'], string> = { Input: 'Input:', Output: 'Output:', Memory: 'Memory planning:', Other: 'Other:' }
   for (const spec of optionSpecs) {

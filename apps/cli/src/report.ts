@@ -4,6 +4,8 @@ import type { ExplainSection } from '@nnsize/core/present'
 import {
   breakdownTable,
   decodeTable,
+  deepspeedTable,
+  deepspeedTitle,
   describeLayout,
   describeSpeed,
   describeMemoryOptions,
@@ -158,6 +160,11 @@ export function memoryLines(plan: MemoryPlan, options: Pick<ReportOptions, 'styl
     out.push('', `${style.bold('Per GPU')}  ${style.dim(describeLayout(plan))}`)
     block('device')
   }
+  const ds = deepspeedTable(plan)
+  if (ds && plan.deepspeed) {
+    out.push('', `${style.bold(deepspeedTitle(plan.deepspeed))}`)
+    out.push(...renderTextTable(ds, style, width))
+  }
   const fit = fitSummary(plan, words)
   if (fit) {
     out.push('', `  ${fit.fits ? style.green('✓') : style.red('✗')} ${style.bold(fit.sentence)}`)
@@ -294,6 +301,8 @@ export function renderMarkdownReport(analysis: Analysis, options: Omit<ReportOpt
     const words = { units: options.units, fieldLabel: options.fieldLabel }
     parts.push(`**Memory** (${describeMemoryOptions(plan)})`, renderMarkdownTable(memoryTable(plan, words)))
     if (memoryIsSplit(plan)) parts.push(`**Per GPU** (${plan.options.gpus} GPUs)`, renderMarkdownTable(memoryTable(plan, { ...words, scope: 'device' })))
+    const ds = deepspeedTable(plan)
+    if (ds && plan.deepspeed) parts.push(`**${deepspeedTitle(plan.deepspeed)}**`, renderMarkdownTable(ds))
     const fit = fitSummary(plan, words)
     if (fit) parts.push(`${fit.fits ? '✓' : '✗'} ${fit.sentence}`)
     const notes = planNotes(plan.notes, words)

@@ -250,7 +250,7 @@ describe('nnsize as a subprocess: errors', () => {
     expect(r.code).toBe(0)
     expect(r.stdout.split('\n')[0]).toBe('config.json')
     expect(r.stdout).toContain('  Model             LlamaForCausalLM  Llama\n')
-    expect(r.stdout).toMatch(/\n  KV cache +1\.00 MiB  2 \(K, V\) × 2 KV heads × 32 head dim × 2 B \(bf16\) × 2 layers × 1,024 tokens × batch 2 = 1\.00 MiB\n/)
+    expect(r.stdout).toMatch(/\n  KV cache \(bf16\) +1\.00 MiB  2 \(K, V\) × 2 KV heads × 32 head dim × 2 B \(bf16\) × 2 layers × 1,024 tokens × batch 2 = 1\.00 MiB\n/)
   })
 
   it('stops quietly with exit 0 when the reader closes the pipe early', async () => {

@@ -56,6 +56,19 @@ describe('App', () => {
     expect(body).toContain('295,168')
   })
 
+  it('lists the files of a shared program, the main one first, with hostile paths as text', () => {
+    const written = writeHash({ source: 'from parts import Block\n', main: 'net.py', files: { 'parts.py': 'import torch\n', '<img src=x onerror=alert(1)>.py': '' }, entry: 'Net(4)' })
+    if (!written.ok) throw new Error(written.problem)
+    const body = page(`#${written.fragment}`)
+    expect(body).toContain('data-testid="files"')
+    // the main file first, marked so (hydration markers left out)
+    expect(body.replace(/<!--[^>]*-->/g, '')).toMatch(/>net\.py <span class="tag[^"]*">main<\/span><\/button><\/li><li><button[^>]*>&lt;img/)
+    expect(body).toContain('parts.py')
+    expect(body).not.toMatch(/<img/i)
+    expect(body).toContain('&lt;img src=x onerror=alert(1)>.py')
+    expect(body).toContain('value="Net(4)"')
+  })
+
   it('offers the misspelt name fixes as buttons', () => {
     const body = page(hashOf('nn.Conv2D(128, 256, 3)'))
     expect(body).toContain('aria-label="Replace Conv2D with Conv2d"')

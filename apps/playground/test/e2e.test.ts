@@ -975,6 +975,113 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
+  describe('model files', () => {
+    const parts = 'import torch.nn as nn\n\nclass Block(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n        self.fc = nn.Linear(n, n)\n'
+    const net = 'import torch.nn as nn\nfrom parts import Block\n\nclass Net(nn.Module):\n    def __init__(self, width=4, depth=2):\n        super().__init__()\n        self.blocks = nn.Sequential(*[Block(width) for _ in range(depth)])\n\nmodel = Net()\n'
+
+    /** Drops files (name and text) on the page, as a file manager drops several files together. */
+    const dropFiles = (page: Page, files: Array<[string, string]>) =>
+      page.evaluate((files) => {
+        const data = new DataTransfer()
+        for (const [name, text] of files) data.items.add(new File([text], name, { type: 'text/x-python' }))
+        document.querySelector('footer')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+      }, files)
+
+    it('reads two .py files dropped together, one importing the other: the count, the files beside the editor, the link', async () => {
+      const page = await open()
+      await total(page, '295,168')
+      await dropFiles(page, [['parts.py', parts], ['net.py', net]])
+      // two Linear(4, 4): 2 × (16 + 4)
+      await total(page, '40')
+      expect(await page.locator('#source').inputValue()).toBe(net)
+      expect(await page.locator('[data-testid=files] li').allTextContents()).toEqual(['net.py main', 'parts.py'])
+      expect(await page.locator('.notice.undo').textContent()).toContain('Loaded 2 files; net.py is the main file.')
+      await page.getByRole('button', { name: 'parts.py' }).click()
+      expect(await page.locator('#source').inputValue()).toBe(parts)
+      // an edit of the other file is analysed: Linear(n, n, bias=False) leaves 2 × 16
+      await page.locator('#source').fill(parts.replace('nn.Linear(n, n)', 'nn.Linear(n, n, bias=False)'))
+      await total(page, '32')
+      await page.waitForFunction(() => decodeURIComponent(location.hash).includes('main=net.py') && decodeURIComponent(location.hash).includes('file:parts.py='))
+      // the link opens the same files
+      const shared = await open(new URL(page.url()).hash)
+      await total(shared, '32')
+      expect(await shared.locator('[data-testid=files] li').allTextContents()).toEqual(['net.py main', 'parts.py'])
+      await shared.close()
+      await page.close()
+    })
+
+    it('opens several .py files picked together as one program, and Undo brings back the page before them', async () => {
+      const page = await open()
+      await total(page, '295,168')
+      await page.locator('input[type=file]').setInputFiles([
+        { name: 'net.py', mimeType: 'text/x-python', buffer: Buffer.from(net) },
+        { name: 'parts.py', mimeType: 'text/x-python', buffer: Buffer.from(parts) },
+      ])
+      await total(page, '40')
+      expect(await page.locator('[data-testid=files] li').allTextContents()).toEqual(['net.py main', 'parts.py'])
+      // the other file as the main one: it builds nothing and defines a class that needs arguments
+      await page.getByRole('button', { name: 'parts.py' }).click()
+      await page.getByRole('button', { name: 'Import parts.py as the main file' }).click()
+      await page.getByTestId('class-picker').waitFor()
+      expect(await page.locator('[data-testid=files] li').allTextContents()).toEqual(['parts.py main', 'net.py'])
+      await page.getByRole('button', { name: 'Undo' }).click()
+      await total(page, '295,168')
+      expect(await page.locator('[data-testid=files]').count()).toBe(0)
+      expect(await page.locator('#source').inputValue()).toBe('Conv2d(128, 256, 3)')
+      await page.close()
+    })
+
+    it('offers the classes of a file that builds none, and builds the one chosen with its arguments', async () => {
+      const page = await open()
+      await total(page, '295,168')
+      const classes = parts + '\nclass Net(nn.Module):\n    def __init__(self, width, depth=2):\n        super().__init__()\n        self.blocks = nn.Sequential(*[Block(width) for _ in range(depth)])\n'
+      await dropFiles(page, [['classes.py', classes]])
+      const picker = page.getByTestId('class-picker')
+      await picker.waitFor()
+      // the choice, not a red error
+      expect(await page.locator('#source-error .problem').count()).toBe(0)
+      expect(await picker.locator('label.choice code').allTextContents()).toEqual(['Block(n)', 'Net(width, depth=2)'])
+      expect(await picker.getByRole('radio', { name: /^Net/ }).isChecked()).toBe(true)
+      await page.screenshot({ path: join(results, 'playground-class-picker.png'), fullPage: true })
+      expect(await axeViolations(page)).toEqual([])
+      // any expression can be written instead, in the field the picker points to
+      await picker.getByRole('button', { name: 'Model to build' }).click()
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('entry')
+      expect(page.url()).not.toContain('#entry')
+      await picker.getByLabel('Arguments').fill('8, depth=3')
+      await picker.getByRole('button', { name: 'Build', exact: true }).click()
+      // three Linear(8, 8): 3 × (64 + 8)
+      await total(page, '216')
+      expect(await page.locator('#entry').inputValue()).toBe('Net(8, depth=3)')
+      await page.screenshot({ path: join(results, 'playground-class-built.png') })
+      expect(await picker.count()).toBe(0)
+      await page.close()
+    })
+
+    it('points an error in the second file at that file: Show in the editor opens it with the caret on the mistake', async () => {
+      // on a phone: the file list and the excerpt reflow
+      const page = await open('', 360)
+      await total(page, '295,168')
+      const broken = parts.replace('nn.Linear(n, n)', 'nn.Linear(n, n, bais=True)')
+      await dropFiles(page, [['net.py', net], ['parts.py', broken]])
+      await caretShows(page, 'parts.py:6:35')
+      expect(await page.locator('#source').inputValue()).toBe(net)
+      expect(await page.locator('[data-testid=files] li').allTextContents()).toEqual(['net.py main', 'parts.py (has the error)'])
+      expect(await axeViolations(page)).toEqual([])
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+      await page.screenshot({ path: join(results, 'playground-360-file-error.png'), fullPage: true })
+      await page.getByRole('button', { name: 'Show in the editor' }).click()
+      expect(await page.locator('#source').inputValue()).toBe(broken)
+      const selection = await page.locator('#source').evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd))
+      expect(selection).toBe('bais=True')
+      // the fix applies to that file
+      await page.getByRole('button', { name: 'Replace bais with bias' }).click()
+      await total(page, '40')
+      expect(await page.locator('#source').inputValue()).toBe(parts.replace('nn.Linear(n, n)', 'nn.Linear(n, n, bias=True)'))
+      await page.close()
+    })
+  })
+
   it('raised no CSP violation and no page error along the way', () => {
     expect(cspViolations).toEqual([])
     expect(pageErrors).toEqual([])

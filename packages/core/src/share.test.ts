@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeShareState, encodeShareState, maxShareFragmentChars, shareUrl } from './share.js'
+import { decodeShareState, encodeShareState, maxShareFiles, maxShareFragmentChars, shareUrl } from './share.js'
 import { parseRequest, readRequest, requestToRaw } from './request/request.js'
 import { errorOf } from '../test/support.js'
 
@@ -42,5 +42,22 @@ describe('encodeShareState and decodeShareState', () => {
     const decoded = decodeShareState(encodeShareState(requestToRaw(request)))
     expect(parseRequest(decoded)).toEqual(request)
     expect(readRequest(decodeShareState('src=x&b=1000000001')).problems.map((p) => [p.field, p.reason])).toEqual([['batch', 'must be a whole number from 1 to 1,000,000,000, got `1000000001`.']])
+  })
+
+  it('carries a program of files: the main file as the source, its path, the others by path, and the entry', () => {
+    const state = { source: 'from parts import Block\n', main: 'unet/model.py', files: { 'unet/parts.py': 'import torch.nn as nn\n', 'unet/__init__.py': '' }, entry: 'UNet(3, 2)' }
+    const fragment = encodeShareState(state)
+    expect(fragment).toBe('src=from%20parts%20import%20Block%0A&model=UNet(3%2C%202)&main=unet%2Fmodel.py&file%3Aunet%2Fparts.py=import%20torch.nn%20as%20nn%0A&file%3Aunet%2F__init__.py=')
+    expect(decodeShareState(fragment)).toEqual(state)
+  })
+
+  it('refuses files it cannot carry, and links with files but no main file or a file twice', () => {
+    const big = { source: 'x', main: 'a.py', files: { 'b.py': 'y'.repeat(maxShareFragmentChars) } }
+    expect(errorOf(() => encodeShareState(big)).message).toBe('These 2 files are too large to share as a link: it would be 100,028 characters long; links hold 100,000. Nothing was uploaded.')
+    const many = Object.fromEntries(Array.from({ length: maxShareFiles + 1 }, (_, i) => [`f${i}.py`, '']))
+    expect(errorOf(() => encodeShareState({ source: 'x', main: 'a.py', files: many })).message).toBe('These 201 files are too many to share: a link carries at most 200.')
+    expect(errorOf(() => decodeShareState('src=x&file%3Ab.py=y')).message).toBe('The shared link holds files but not which one is the main file (`main`).')
+    expect(errorOf(() => decodeShareState('src=x&main=a.py&file%3Ab.py=y&file%3Ab.py=z')).message).toBe('The shared link is malformed: it holds the file `b.py` twice, or a file without a name.')
+    expect(decodeShareState('src=x&main=a.py&file%3A__proto__=y').files).toEqual(Object.fromEntries([['__proto__', 'y']]))
   })
 })

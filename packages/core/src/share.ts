@@ -3,15 +3,30 @@ import { fieldSpec, requestFields } from './request/fields.js'
 import type { FieldId } from './request/fields.js'
 import type { RawRequest } from './request/base.js'
 
-/** Everything a shared link reproduces: the source and each request field as written. */
-export type ShareState = RawRequest
+/**
+ * Everything a shared link reproduces: the source and each request field as written. For a Python program of several
+ * files, `source` is the text of its `main` file (by path) and `files` the texts of the others, by path.
+ */
+export type ShareState = RawRequest & {
+  /** The path of the main file whose text is `source`, for a program of files (`unet/unet_model.py`). */
+  main?: string | undefined
+  /** The program's other files, by path (the main file is `source`). */
+  files?: Readonly<Record<string, string>> | undefined
+}
+
+/** The key of a link that holds the main file's path; each other file is under `file:` and its path. */
+const mainKey = 'main'
+const filePrefix = 'file:'
+
+/** Most files one shared link carries. */
+export const maxShareFiles = 200
 
 /** The longest fragment {@link decodeShareState} accepts and {@link encodeShareState} writes, in characters. */
 export const maxShareFragmentChars = 100_000
 
 /** Ordered key/value pairs of a URL fragment (`URLSearchParams` is not part of the language, so the core has its own). */
 class FragmentParams {
-  private readonly entries: Array<[string, string]> = []
+  readonly entries: Array<[string, string]> = []
   set(key: string, value: string): void {
     this.entries.push([key, value])
   }
@@ -54,6 +69,12 @@ export function encodeShareState(state: ShareState): string {
     const text = valueText(field.id === 'source' ? (state.source ?? '') : state[field.id as Exclude<FieldId, 'source'>])
     if (text !== undefined || field.id === 'source') params.set(field.share, text ?? '')
   }
+  const files = Object.entries(state.files ?? {})
+  if (typeof state.main === 'string' && state.main !== '') params.set(mainKey, state.main)
+  if (files.length > maxShareFiles) {
+    throw new NnsizeError('limit', `These ${files.length.toLocaleString('en-US')} files are too many to share: a link carries at most ${maxShareFiles.toLocaleString('en-US')}.`, { field: 'source' })
+  }
+  for (const [path, text] of files) params.set(`${filePrefix}${path}`, text)
   let fragment: string
   try {
     fragment = params.toString()
@@ -61,7 +82,15 @@ export function encodeShareState(state: ShareState): string {
     throw new NnsizeError('option', 'This state cannot be shared: its text holds an unpaired surrogate (half of a character), which a link cannot carry.', { field: 'source' })
   }
   if (fragment.length > maxShareFragmentChars) {
-    throw new NnsizeError('limit', `This state is too large to share: its link would be ${fragment.length.toLocaleString('en-US')} characters long; links hold ${maxShareFragmentChars.toLocaleString('en-US')}.`, { field: 'source' })
+    const length = fragment.length.toLocaleString('en-US')
+    const most = maxShareFragmentChars.toLocaleString('en-US')
+    throw new NnsizeError(
+      'limit',
+      files.length > 0
+        ? `These ${files.length + 1} files are too large to share as a link: it would be ${length} characters long; links hold ${most}. Nothing was uploaded.`
+        : `This state is too large to share: its link would be ${length} characters long; links hold ${most}.`,
+      { field: 'source' },
+    )
   }
   return fragment
 }
@@ -95,6 +124,21 @@ export function decodeShareState(fragment: string): ShareState {
     if (field.id === 'source') continue
     const value = params.get(field.share)
     if (value !== null && value !== '') state[field.id as Exclude<FieldId, 'source'>] = value
+  }
+  const main = params.get(mainKey)
+  if (main !== null && main !== '') state.main = main
+  const files = new Map<string, string>()
+  let count = 0
+  for (const [key, value] of params.entries) {
+    if (!key.startsWith(filePrefix)) continue
+    const path = key.slice(filePrefix.length)
+    if (path === '' || path === state.main || files.has(path)) throw new NnsizeError('option', `The shared link is malformed: it holds the file \`${path}\` twice, or a file without a name.`)
+    if (++count > maxShareFiles) throw new NnsizeError('option', `The shared link holds more than ${maxShareFiles.toLocaleString('en-US')} files, the limit.`)
+    files.set(path, value)
+  }
+  if (count > 0) {
+    if (state.main === undefined) throw new NnsizeError('option', 'The shared link holds files but not which one is the main file (`main`).')
+    state.files = Object.fromEntries(files)
   }
   if (!params.has(fieldSpec.mode.share) && requestFields.some((f) => f.group === 'memory' && params.has(f.share))) {
     state.mode = state.optimizer === undefined ? 'inference' : 'training'

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '@nnsize/core'
 import { explainAnalysis, moduleRows } from '@nnsize/core/present'
-import type { AnalyzeOptions } from '@nnsize/core'
+import type { AnalyzeOptions, AnalyzeSource } from '@nnsize/core'
 import { Answerer } from './answer.ts'
 import { computeMemory } from './memory.ts'
 import { analysisView } from './view.ts'
 
 /** An answerer over the full analysis that counts how often it analyses. */
 function counting() {
-  const calls: string[] = []
-  const answerer = new Answerer((source: string, options?: AnalyzeOptions) => {
+  const calls: AnalyzeSource[] = []
+  const answerer = new Answerer((source: AnalyzeSource, options?: AnalyzeOptions) => {
     calls.push(source)
     return analyze(source, options)
   }, computeMemory)

@@ -22,6 +22,8 @@ const labels: Readonly<Record<FieldId, string>> = {
   overhead: 'Framework reserve',
   gpus: 'GPUs',
   gpusPerNode: 'GPUs per node',
+  nodes: 'Nodes',
+  estimator: 'Estimator',
   sharding: 'Sharding',
   offload: 'Optimizer offload',
   offloadParams: 'Parameter offload',

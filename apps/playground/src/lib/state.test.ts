@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { encodeShareState, maxShareFragmentChars } from '@nnsize/core'
 import type { ShareState } from '@nnsize/core'
-import { defaultSource, defaultState, readHash, sameState, withLoadedSource, withoutEmptyValues, writeHash } from './state.ts'
+import { defaultSource, defaultState, filePaths, readHash, sameState, withLoadedProgram, withLoadedSource, withMainFile, withoutEmptyValues, withoutProgram, writeHash } from './state.ts'
 
 const full: ShareState = {
   source: 'block = nn.Sequential(nn.Linear(8, 8), nn.ReLU())\nnn.Sequential(block, block)',
@@ -123,3 +123,36 @@ describe('defaultState', () => {
     expect(defaultState().source).toBe(defaultSource)
   })
 })
+
+describe('programs of files in the page state', () => {
+  const program = { main: 'unet/model.py', files: { 'unet/model.py': 'from .parts import *\n', 'unet/parts.py': 'import torch\n', 'unet/__init__.py': '' } }
+
+  it('loads files as the main text and the others by path, dropping the old model to build and input', () => {
+    const state = withLoadedProgram({ source: 'x', input: '1,2', entry: 'Old()', units: 'si' }, program)
+    expect(state).toEqual({ source: 'from .parts import *\n', main: 'unet/model.py', files: { 'unet/parts.py': 'import torch\n', 'unet/__init__.py': '' }, units: 'si' })
+    expect(filePaths(state)).toEqual(['unet/model.py', 'unet/__init__.py', 'unet/parts.py'])
+    expect(filePaths({ source: 'x' })).toEqual([])
+  })
+
+  it('makes another file the main one, and goes back to one text', () => {
+    const state = withLoadedProgram({ source: '' }, program)
+    const swapped = withMainFile(state, 'unet/parts.py')
+    expect(swapped).toEqual({ source: 'import torch\n', main: 'unet/parts.py', files: { 'unet/__init__.py': '', 'unet/model.py': 'from .parts import *\n' } })
+    expect(withMainFile(state, 'nope.py')).toBe(state)
+    expect(withoutProgram({ ...swapped, entry: 'Net()' })).toEqual({ source: 'import torch\n' })
+    expect(withLoadedSource({ ...swapped, input: '1' }, 'Linear(2, 3)')).toEqual({ source: 'Linear(2, 3)' })
+  })
+
+  it('shares the files in the link and reads them back', () => {
+    const state = { ...withLoadedProgram({ source: '' }, program), entry: 'UNet(3, 2)' }
+    const written = writeHash(state)
+    expect(written.ok).toBe(true)
+    if (written.ok) expect(readHash(`#${written.fragment}`)).toEqual({ state })
+  })
+
+  it('says, in the words of the core, when the files are too large for a link', () => {
+    const state = withLoadedProgram({ source: '' }, { main: 'a.py', files: { 'a.py': '', 'b.py': 'x'.repeat(maxShareFragmentChars) } })
+    expect(writeHash(state)).toEqual({ ok: false, problem: 'These 2 files are too large to share as a link: it would be 100,027 characters long; links hold 100,000. Nothing was uploaded.' })
+  })
+})
+

@@ -64,9 +64,50 @@ export function sameState(a: ShareState, b: ShareState): boolean {
   return written(a) === written(b)
 }
 
-/** The state after a file (a `config.json`, a text file of statements) replaced the model: its input shape goes with the old model. */
+/** The name a pasted text goes by when it becomes the main file of a program (a model to build was chosen for it). */
+export const pastedFileName = 'model.py'
+
+/** The state without a program of files (its main file's path, its other files, the model to build): one text again. */
+export function withoutProgram(state: ShareState): ShareState {
+  const next: ShareState = { ...state }
+  delete next.main
+  delete next.files
+  delete next.entry
+  return next
+}
+
+/**
+ * The state after a file (a `config.json`, a text file of statements) replaced the model: its input shape, and any
+ * files and model to build, go with the old model.
+ */
 export function withLoadedSource(state: ShareState, source: string): ShareState {
-  const next: ShareState = { ...state, source }
+  const next: ShareState = { ...withoutProgram(state), source }
   delete next.input
   return next
+}
+
+/**
+ * The state after files replaced the model: the main file's text in the editor (`source`), the others by path, and
+ * no model to build or input shape of the old model.
+ */
+export function withLoadedProgram(state: ShareState, program: { main: string; files: Readonly<Record<string, string>> }): ShareState {
+  const next = withLoadedSource(state, program.files[program.main] ?? '')
+  const others = Object.fromEntries(Object.entries(program.files).filter(([path]) => path !== program.main))
+  return { ...next, main: program.main, ...(Object.keys(others).length > 0 ? { files: others } : {}) }
+}
+
+/**
+ * The state with another file of its program as the main one: that file's text moves to the editor's `source`, and the
+ * old main file joins the others. Unchanged when `path` is not one of the other files.
+ */
+export function withMainFile(state: ShareState, path: string): ShareState {
+  if (state.main === undefined || !state.files || !Object.hasOwn(state.files, path)) return state
+  const files = Object.fromEntries([...Object.entries(state.files).filter(([p]) => p !== path), [state.main, state.source]])
+  return { ...state, source: state.files[path]!, main: path, files }
+}
+
+/** The paths of a state's files, the main file first, then the others in path order; [] for one text. */
+export function filePaths(state: ShareState): string[] {
+  if (state.main === undefined) return []
+  return [state.main, ...Object.keys(state.files ?? {}).sort()]
 }

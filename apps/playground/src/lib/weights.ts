@@ -29,15 +29,27 @@ export async function holdsWeights(files: readonly NamedFile[]): Promise<boolean
   return false
 }
 
+/** How far {@link filesOfEntries} walks a dropped folder, and which files it keeps. */
+export interface WalkOptions {
+  /** Folder levels below the dropped ones that are walked (default 1: a model folder and one level below it). */
+  maxDepth?: number
+  /** Keeps only the files whose path this accepts (all by default). */
+  accept?: (name: string) => boolean
+}
+
 /** The regular files under dropped entries (folders walked, at most {@link maxFolderFiles}), named by their paths. */
-export async function filesOfEntries(entries: readonly FileSystemEntry[]): Promise<NamedFile[]> {
+export async function filesOfEntries(entries: readonly FileSystemEntry[], options: WalkOptions = {}): Promise<NamedFile[]> {
+  const maxDepth = options.maxDepth ?? 1
+  const accept = options.accept ?? (() => true)
   const out: NamedFile[] = []
   const walk = async (entry: FileSystemEntry, depth: number): Promise<void> => {
     if (out.length >= maxFolderFiles) throw new NnsizeError('limit', `The folder holds more than ${maxFolderFiles.toLocaleString('en-US')} files; nnsize reads folders of at most that many.`)
     if (entry.isFile) {
+      const name = entry.fullPath.replace(/^\//, '')
+      if (!accept(name)) return
       const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject))
-      out.push({ file, name: entry.fullPath.replace(/^\//, '') })
-    } else if (entry.isDirectory && depth < 2) {
+      out.push({ file, name })
+    } else if (entry.isDirectory && depth <= maxDepth) {
       // a model folder and one level below it (`onnx/`, `original/`): not a whole disk
       const reader = (entry as FileSystemDirectoryEntry).createReader()
       for (;;) {

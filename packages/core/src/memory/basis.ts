@@ -2,7 +2,7 @@ import type { DeviceProfile } from '../forward/trace.js'
 import type { TransformerActivations, TransformerInference } from './transformer-activations.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
-import type { FsdpMode, OffloadTarget } from './resolve.js'
+import type { FsdpMode, OffloadTarget, ZeroStage } from './resolve.js'
 
 /** Elements of one dtype: `elements × dtypeBytes[dtype]` bytes, or the exact bytes of the type a weight file stores them in. */
 export interface DTypeCount {
@@ -19,13 +19,16 @@ export interface StoredType {
 }
 
 /** The budget lines of one GPU's share, in the order they stack. */
-export const memoryLineKeys = ['weights', 'gradients', 'optimizerState', 'activations', 'kvCache', 'gatheredWeights', 'overhead'] as const
+export const memoryLineKeys = ['weights', 'gradients', 'optimizerState', 'stepGradients', 'activations', 'kvCache', 'gatheredWeights', 'overhead'] as const
 
 /** The key of a budget line. */
 export type MemoryLineKey = (typeof memoryLineKeys)[number]
 
-/** A budget line the whole model has before any split (every key but the gathered working set of sharding). */
-export type ReplicaLineKey = Exclude<MemoryLineKey, 'gatheredWeights'>
+/**
+ * A budget line the whole model has before any split: every key but those of one sharded rank (the gathered
+ * working set of ZeRO-3/FSDP, the float32 gradient partition of ZeRO's optimizer step).
+ */
+export type ReplicaLineKey = Exclude<MemoryLineKey, 'gatheredWeights' | 'stepGradients'>
 
 /** One line of a budget: its exact bytes and how they are derived, as numbers (the present layer writes the formula). */
 export interface MemoryLine {
@@ -74,6 +77,8 @@ export type EmptyReason =
   | 'no-context-length'
   | 'nothing-gathered'
   | 'not-sharded'
+  /** No float32 gradient partition: not DeepSpeed ZeRO, or no float32 master weights to step. */
+  | 'no-step-gradients'
 
 /**
  * How a line's bytes are derived: the numbers and what they are, never display text. Lines of one GPU's share wrap
@@ -90,7 +95,7 @@ export type LineBasis =
       kind: 'weight-format'
       format: string
       bitsPerWeight: string
-      appliesTo: 'float' | 'matrices' | 'linear'
+      appliesTo: 'float' | 'matrices' | 'linear' | 'experts'
       /** The dtype of the tensors it leaves alone; null: as built. */
       otherDType: DType | null
       quantisedElements: bigint
@@ -137,16 +142,23 @@ export type LineBasis =
   | { kind: 'split'; of: MemoryLine; line: ReplicaLineKey; tensorParallel: number; pipelineParallel: number }
   /** One data-parallel shard of a (model-parallel rank's) line: ZeRO/FSDP. */
   | { kind: 'sharded'; of: MemoryLine; line: ReplicaLineKey; shards: number; modelParallel: boolean }
-  /** A line moved off the GPU. */
-  | { kind: 'offloaded'; of: MemoryLine; line: ReplicaLineKey; target: Exclude<OffloadTarget, 'none'> }
+  /** A line moved off the GPU (`into`: held there as another line, as ZeRO-2's gradients in the float32 partition). */
+  | { kind: 'offloaded'; of: MemoryLine; line: MemoryLineKey; target: Exclude<OffloadTarget, 'none'>; into?: 'stepGradients' }
   /** Activations divided by tensor parallelism with sequence parallelism. */
   | { kind: 'tensor-parallel'; of: MemoryLine; tensorParallel: number }
   /** The KV cache divided over tensor (heads) and pipeline (layers) parallelism. */
   | { kind: 'kv-split'; of: MemoryLine; tensorParallel: number; pipelineParallel: number }
   /** The largest module's parameters and gradients, gathered whole by ZeRO-3 / FSDP while it runs. */
   | { kind: 'gathered'; module: string }
+  /**
+   * The float32 gradients ZeRO's optimizer step allocates for this rank's partition: `4 B × ⌈⌈elements ÷ model
+   * parallel⌉ ÷ shards⌉`, at most one sub-group of `subGroupElements` at a time (ZeRO-3), else one parameter group.
+   * With optimizer offload they are a pinned CPU buffer (`replacesGradients`: ZeRO-1/2 copy the gradients straight
+   * into it, so no 16-bit partition is kept there).
+   */
+  | { kind: 'step-gradients'; elements: bigint; modelParallel: number; shards: number; partitionElements: bigint; subGroupElements: bigint | null; stage: ZeroStage; replacesGradients: boolean }
   /** What one GPU offloads to CPU memory or NVMe, line by line. */
-  | { kind: 'offload-total'; target: Exclude<OffloadTarget, 'none'>; parts: Array<{ line: ReplicaLineKey; bytes: bigint }> }
+  | { kind: 'offload-total'; target: Exclude<OffloadTarget, 'none'>; parts: Array<{ line: MemoryLineKey; bytes: bigint }> }
 
 /** How a KV cache's bytes are derived. */
 export interface KvCacheBasis {
@@ -236,6 +248,10 @@ export type PlanNote =
   | { code: 'largest-batch-extrapolated' }
   | { code: 'activations-need-seq' }
   | { code: 'transformer-activations'; attention: 'sdpa' | 'eager'; moe: boolean; training: boolean }
+  | { code: 'hybrid-default-node'; gpusPerNode: number }
+  | { code: 'deepspeed-estimator'; optimizerIsAdam: boolean }
+  | { code: 'deepspeed-combination-not-printed'; offloadOptimizer: OffloadTarget; offloadParams: OffloadTarget }
+  | { code: 'step-gradients'; stage: ZeroStage }
 
 /** Collects notes once each, in the order they are first made. */
 export class Notes {

@@ -38,8 +38,9 @@ const pyMul = (a: bigint, f: number): number => Number(a) * f
 /**
  * DeepSpeed's ZeRO-2 estimate, reproduced operation for operation (including Python's float rounding):
  * with CPU offload the GPU holds `2 × params` and the CPU `params × max(4 × gpus, 16) × 1.5`; without it the GPU
- * holds `4 × params + int(16 × params / gpus)` and the CPU `params × 4 × gpus_per_node × 1.5`.
- * Source: deepspeed/runtime/zero/stage_1_and_2.py.
+ * holds `2 × params + int(18 × params / gpus)` and the CPU `params × 4 × gpus_per_node × 1.5`.
+ * Source: deepspeed/runtime/zero/stage_1_and_2.py (the GPU figure without offload is `2 + 18/gpus` since DeepSpeed
+ * pull request #5099, June 2024; it was `4 + 16/gpus` before).
  */
 export function deepspeedZero2Estimate(input: DeepSpeedZero2Input): { cpuBytes: bigint; gpuBytes: bigint } {
   const p = input.totalParams
@@ -53,7 +54,7 @@ export function deepspeedZero2Estimate(input: DeepSpeedZero2Input): { cpuBytes: 
     const big = 4n * totalGpus > 16n ? 4n * totalGpus : 16n
     return { cpuBytes: pyInt(pyMul(p * big, buffer)), gpuBytes: gpu }
   }
-  const gpu = 4n * p + pyInt(pyDiv(16n * p, totalGpus))
+  const gpu = 2n * p + pyInt(pyDiv(18n * p, totalGpus))
   return { cpuBytes: pyInt(pyMul(p * 4n * BigInt(perNode), buffer)), gpuBytes: gpu }
 }
 
@@ -89,4 +90,51 @@ export function deepspeedZero3Estimate(input: DeepSpeedZero3Input): { cpuBytes: 
     cpu = zeroInit ? pyMul(largest * 4n * BigInt(perNode), buffer) : pyMul(p * 4n * BigInt(perNode), buffer)
   }
   return { cpuBytes: pyInt(cpu), gpuBytes, largestLayerMemory }
+}
+
+/** One row of DeepSpeed's printed estimate: an offload combination and its bytes per CPU (one node) and per GPU. */
+export interface DeepSpeedRow {
+  /** `offload_param=cpu` (ZeRO-3 only; false for ZeRO-2). */
+  offloadParams: boolean
+  /** `offload_optimizer=cpu`. */
+  offloadOptimizer: boolean
+  /** `zero_init=1` / `0` (ZeRO-3); null for ZeRO-2, which prints no such column. */
+  zeroInit: boolean | null
+  cpuBytes: bigint
+  gpuBytes: bigint
+}
+
+/** Inputs of {@link deepspeedEstimateTable}. */
+export interface DeepSpeedTableInput {
+  stage: 2 | 3
+  totalParams: bigint
+  /** The most parameters one module holds directly (ZeRO-3). */
+  largestLayerParams: bigint
+  gpusPerNode: number
+  nodes: number
+  additionalBufferFactor?: number
+}
+
+/**
+ * Every row `estimate_zero2_model_states_mem_needs_all_cold` / `estimate_zero3_model_states_mem_needs_all_cold`
+ * prints, in its order: ZeRO-3 gives offload_param cpu/none × offload_optimizer cpu/none (parameter offload without
+ * optimizer offload is not printed) × zero_init 1/0; ZeRO-2 gives offload_optimizer cpu/none.
+ */
+export function deepspeedEstimateTable(input: DeepSpeedTableInput): DeepSpeedRow[] {
+  const common = { totalParams: input.totalParams, gpusPerNode: input.gpusPerNode, nodes: input.nodes, ...(input.additionalBufferFactor !== undefined ? { additionalBufferFactor: input.additionalBufferFactor } : {}) }
+  const rows: DeepSpeedRow[] = []
+  if (input.stage === 2) {
+    for (const cpuOffload of [true, false]) rows.push({ offloadParams: false, offloadOptimizer: cpuOffload, zeroInit: null, ...deepspeedZero2Estimate({ ...common, cpuOffload }) })
+    return rows
+  }
+  for (const cpuOffload of [true, false]) {
+    for (const cpuOffloadParams of [true, false]) {
+      if (!cpuOffload && cpuOffloadParams) continue
+      for (const zeroInit of [true, false]) {
+        const { cpuBytes, gpuBytes } = deepspeedZero3Estimate({ ...common, largestLayerParams: input.largestLayerParams, cpuOffload, cpuOffloadParams, zeroInit })
+        rows.push({ offloadParams: cpuOffloadParams, offloadOptimizer: cpuOffload, zeroInit, cpuBytes, gpuBytes })
+      }
+    }
+  }
+  return rows
 }

@@ -10,6 +10,11 @@ export interface Replica {
   /** Bytes of the largest module's own parameters plus their gradients (ZeRO-3/FSDP gather them at once). */
   gatherBytes: bigint
   gatherModule: string
+  /**
+   * Trainable elements whose gradients ZeRO's optimizer step turns into a float32 partition (DeepSpeed ZeRO with
+   * float32 master weights); 0 when it makes none.
+   */
+  stepGradientElements: bigint
   activations: (batch: number) => MemoryLine
   kvCache: (batch: number) => MemoryLine
   overhead: MemoryLine
@@ -47,8 +52,8 @@ export function perDevice(r: Replica, l: Layout, batch: number, training: boolea
   let weights = l.stage >= 3 ? sharded(r.weights, 'weights') : split(r.weights, 'weights')
   let gradients = l.stage >= 2 ? sharded(r.gradients, 'gradients') : split(r.gradients, 'gradients')
   let optimizerState = l.stage >= 1 ? sharded(r.optimizerState, 'optimizerState') : split(r.optimizerState, 'optimizerState')
-  const moved: Record<'cpu' | 'nvme', Array<{ line: ReplicaLineKey; bytes: bigint }>> = { cpu: [], nvme: [] }
-  const offload = (m: MemoryLine, target: OffloadTarget, key: ReplicaLineKey): MemoryLine => {
+  const moved: Record<'cpu' | 'nvme', Array<{ line: MemoryLineKey; bytes: bigint }>> = { cpu: [], nvme: [] }
+  const offload = (m: MemoryLine, target: OffloadTarget, key: MemoryLineKey): MemoryLine => {
     if (target === 'none' || m.bytes === 0n) return m
     moved[target].push({ line: key, bytes: m.bytes })
     return line(0n, { kind: 'offloaded', of: m, line: key, target })
@@ -61,6 +66,16 @@ export function perDevice(r: Replica, l: Layout, batch: number, training: boolea
     optimizerState = offload(optimizerState, l.offloadOptimizer, 'optimizerState')
     if (l.stage >= 2) gradients = offload(gradients, l.offloadOptimizer, 'gradients')
     weights = offload(weights, l.offloadParams, 'weights')
+  }
+  let stepGradients = stepGradientsLine(r.stepGradientElements, l, mp)
+  if (stepGradients.bytes > 0n && l.offloadOptimizer !== 'none') {
+    const target = l.offloadOptimizer
+    // ZeRO-1/2 with offload copy each gradient straight into the pinned float32 partition: no 16-bit copy stays there
+    if (l.stage === 2 && gradients.basis.kind === 'offloaded') {
+      moved[target] = moved[target].filter((p) => p.line !== 'gradients')
+      gradients = line(0n, { ...gradients.basis, into: 'stepGradients' })
+    }
+    stepGradients = offload(stepGradients, target, 'stepGradients')
   }
   const gathering = l.stage >= 3 && l.shard > 1
   const gatheredWeights = gathering ? line(ceilDiv(r.gatherBytes, mp), { kind: 'gathered', module: r.gatherModule }) : line(0n, { kind: 'empty', reason: l.stage >= 3 ? 'nothing-gathered' : 'not-sharded' })
@@ -75,12 +90,31 @@ export function perDevice(r: Replica, l: Layout, batch: number, training: boolea
     optimizerState,
     activations,
     kvCache,
+    stepGradients,
     gatheredWeights,
     overhead: r.overhead,
-    total: total([weights, gradients, optimizerState, activations, kvCache, gatheredWeights, r.overhead]),
+    total: total([weights, gradients, optimizerState, stepGradients, activations, kvCache, gatheredWeights, r.overhead]),
     offloadedCpu: offloaded('cpu'),
     offloadedNvme: offloaded('nvme'),
   }
+}
+
+/** DeepSpeed ZeRO-3's default `sub_group_size` (elements the optimizer steps at a time). */
+export const zero3SubGroupElements = 1_000_000_000n
+
+/**
+ * The float32 gradients ZeRO's optimizer step allocates for one rank's partition. ZeRO-1/2
+ * (`stage_1_and_2.py`) turn the partition's gradients into float32 (`single_partition_of_fp32_groups[i].grad`)
+ * for each parameter group it steps; ZeRO-3 (`stage3.py`) does so one sub-group at a time
+ * (`fp32_partitioned_groups_flat[i].grad`, at most `sub_group_size` elements). One parameter group is assumed.
+ */
+function stepGradientsLine(elements: bigint, l: Layout, mp: bigint): MemoryLine {
+  if (elements === 0n || l.fsdp || l.stage === 0) return line(0n, { kind: 'empty', reason: 'no-step-gradients' })
+  const partitionElements = ceilDiv(ceilDiv(elements, mp), BigInt(l.shard))
+  const subGroupElements = l.stage === 3 ? zero3SubGroupElements : null
+  const held = subGroupElements !== null && subGroupElements < partitionElements ? subGroupElements : partitionElements
+  const replacesGradients = l.stage === 2 && l.offloadOptimizer !== 'none'
+  return line(4n * held, { kind: 'step-gradients', elements, modelParallel: Number(mp), shards: l.shard, partitionElements, subGroupElements, stage: l.stage, replacesGradients })
 }
 
 /** Only the per-GPU total (the fit search asks for it often). */

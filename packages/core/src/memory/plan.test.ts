@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
 import { planMemory } from './plan.js'
 import type { MemoryOptions } from './plan.js'
-import { fitSummary, memoryFormula, planNotes } from '../present/index.js'
+import { describeMemoryOptions, fitSummary, memoryFormula, planNotes } from '../present/index.js'
 import { errorOf as optionError } from '../../test/support.js'
 
 /** The formula a line is shown with, and a plan's notes as library users see them. */
@@ -357,5 +357,53 @@ describe('planMemory', () => {
     it('rejects a non-analysis', () => {
       expect(optionError(() => planMemory({} as never)).code).toBe('option')
     })
+  })
+})
+
+describe('nodes', () => {
+  const model = analyze('nn.Linear(1000, 1000)')
+  it('derives the missing one of GPUs, GPUs per node and nodes from the other two', () => {
+    expect(planMemory(model, { nodes: 2, gpusPerNode: 4 }).options).toMatchObject({ gpus: 8, gpusPerNode: 4, nodes: 2 })
+    expect(planMemory(model, { nodes: 4, gpus: 32 }).options).toMatchObject({ gpus: 32, gpusPerNode: 8, nodes: 4 })
+    expect(planMemory(model, { nodes: 2, gpus: 12, gpusPerNode: 6 }).options).toMatchObject({ gpus: 12, gpusPerNode: 6, nodes: 2 })
+    expect(planMemory(model, { gpus: 12, gpusPerNode: 8 }).options).toMatchObject({ gpus: 12, gpusPerNode: 8, nodes: 2 })
+    expect(describeMemoryOptions(planMemory(model, { nodes: 2, gpusPerNode: 4, zero: 3 }))).toBe('training · torch.optim.AdamW() · precision float32, as built · batch 1 · 8 GPUs on 2 nodes of 4 · ZeRO-3')
+  })
+  it('refuses conflicting or incomplete counts, naming the nodes field', () => {
+    const conflict = optionError(() => planMemory(model, { nodes: 2, gpus: 12, gpusPerNode: 8 }))
+    expect([conflict.field, conflict.message]).toEqual(['nodes', '2 nodes × 8 GPUs per node = 16 GPUs, but the number of GPUs given is 12; give two of the three.'])
+    expect(optionError(() => planMemory(model, { nodes: 3, gpus: 8 })).message).toBe('8 GPUs do not divide evenly over 3 nodes.')
+    expect(optionError(() => planMemory(model, { nodes: 2 })).field).toBe('nodes')
+    expect(optionError(() => planMemory(model, { nodes: 0, gpus: 8 })).message).toContain('`nodes` must be a whole number from 1')
+  })
+  it('shards hybrid strategies within a node of the given size, and says when the size is the default', () => {
+    const four = planMemory(model, { nodes: 4, gpusPerNode: 4, fsdp: 'hybrid_shard', ...noOverhead })
+    expect(four.perDevice.weights.bytes).toBe((1_001_000n * 4n) / 4n)
+    expect(four.notes.some((n) => n.code === 'hybrid-default-node')).toBe(false)
+    const assumed = planMemory(model, { gpus: 16, fsdp: 'hybrid_shard', ...noOverhead })
+    expect(assumed.perDevice.weights.bytes).toBe((1_001_000n * 4n) / 8n)
+    expect(cliNotes(assumed)).toContain('Hybrid sharding shards within one node, taken as 8 GPUs; set `--gpusPerNode` or `--nodes` for your nodes.')
+  })
+})
+
+describe('the DeepSpeed estimator', () => {
+  const model = analyze('nn.Linear(1000, 1000)')
+  it('covers ZeRO-2 and ZeRO-3 of training on whole nodes, and says so', () => {
+    const stage1 = optionError(() => planMemory(model, { estimator: 'deepspeed', zero: 1, gpus: 8 }))
+    expect([stage1.field, stage1.message]).toEqual(['estimator', "DeepSpeed's estimator covers ZeRO-2 and ZeRO-3 only; choose ZeRO stage 2 or 3 (got stage 1)."])
+    expect(optionError(() => planMemory(model, { estimator: 'deepspeed', gpus: 8 })).message).toBe("DeepSpeed's estimator covers ZeRO-2 and ZeRO-3 only; choose ZeRO stage 2 or 3.")
+    expect(optionError(() => planMemory(model, { estimator: 'deepspeed', fsdp: 'full_shard', gpus: 8 })).message).toContain('instead of FSDP')
+    expect(optionError(() => planMemory(model, { estimator: 'deepspeed', mode: 'inference' })).field).toBe('estimator')
+    expect(optionError(() => planMemory(model, { estimator: 'deepspeed', zero: 3, gpus: 12, gpusPerNode: 8 })).message).toContain('takes whole nodes')
+    expect(optionError(() => planMemory(model, { estimator: 'other' as never })).field).toBe('estimator')
+  })
+  it('leaves the plan as it is and adds DeepSpeed\'s table', () => {
+    const plain = planMemory(model, { zero: 3, gpus: 8 })
+    const ds = planMemory(model, { zero: 3, gpus: 8, estimator: 'deepspeed' })
+    expect(ds.perDevice.total.bytes).toBe(plain.perDevice.total.bytes)
+    expect(plain.deepspeed).toBeUndefined()
+    expect(ds.deepspeed).toMatchObject({ stage: 3, totalParams: 1_001_000n, largestLayerParams: 1_001_000n, largestLayerModule: '', nodes: 1, gpusPerNode: 8 })
+    expect(notes(ds).some((n) => n.includes('for mixed-precision Adam') && !n.includes('whatever'))).toBe(true)
+    expect(notes(planMemory(model, { zero: 3, gpus: 8, estimator: 'deepspeed', optimizer: 'SGD' })).some((n) => n.includes('whatever `optimizer` says'))).toBe(true)
   })
 })

@@ -10,8 +10,10 @@ import type { KvCacheSpec } from './kvcache.js'
 import { perDevice, replicaLines } from './layout.js'
 import type { DeviceLines, Replica } from './layout.js'
 import { activationsByBatch } from './lines/activations.js'
-import { largestModule } from './lines/gathered.js'
-import { gradientsLine } from './lines/gradients.js'
+import { largestModule, largestOwnParams } from './lines/gathered.js'
+import { deepspeedEstimateTable } from './deepspeed.js'
+import type { DeepSpeedRow } from './deepspeed.js'
+import { gradientsLine, trainableElements } from './lines/gradients.js'
 import { kvCacheByBatch } from './lines/kv-cache.js'
 import { modelTensors } from './lines/model.js'
 import { optimizerStateLine } from './lines/optimizer-state.js'
@@ -52,8 +54,12 @@ export interface MemoryOptions {
   overheadBytes?: bigint | undefined
   /** Total number of GPUs. Default 1. */
   gpus?: number | undefined
-  /** GPUs per node. Default 8 (or `gpus` when fewer). */
+  /** GPUs per node. Default 8 (or `gpus` when fewer); `gpus / nodes` when `nodes` is given. */
   gpusPerNode?: number | undefined
+  /** Nodes: `gpus = nodes × gpusPerNode`, the missing one derived from the other two. */
+  nodes?: number | undefined
+  /** `deepspeed`: also reproduce DeepSpeed's own ZeRO-2/3 estimator (`plan.deepspeed`). Default `nnsize`. */
+  estimator?: 'nnsize' | 'deepspeed' | undefined
   /** DeepSpeed ZeRO stage. */
   zero?: ZeroStage | undefined
   /** PyTorch FSDP sharding strategy (instead of `zero`). */
@@ -89,12 +95,48 @@ export interface MemoryPlan {
   /** One node: its GPUs' memory and the host memory / NVMe its ranks offload to. */
   perNode: { gpus: number; deviceBytes: bigint; cpuBytes: bigint; nvmeBytes: bigint }
   fit?: FitResult
+  /** DeepSpeed's own estimate of the model states, as its estimator prints it (`estimator: 'deepspeed'`). */
+  deepspeed?: DeepSpeedEstimate
   /** The optimizer's state, entry by entry (training). */
   optimizer?: OptimizerStateBreakdown
   /** The LoRA adapters, when LoRA is on. */
   lora?: { adapters: LoraAdapter[]; params: bigint; quantizedBase: boolean }
   /** Assumptions and caveats that apply to this plan. */
   notes: PlanNote[]
+}
+
+/** DeepSpeed's `estimate_zero{2,3}_model_states_mem_needs_all_cold` table for the analysed model and the plan's nodes. */
+export interface DeepSpeedEstimate {
+  stage: 2 | 3
+  /** Parameters counted once each (DeepSpeed's `total_params`, shared tensors once). */
+  totalParams: bigint
+  /** The most parameters one module holds directly (`parameters(recurse=False)`), and that module's path. */
+  largestLayerParams: bigint
+  largestLayerModule: string
+  gpusPerNode: number
+  nodes: number
+  additionalBufferFactor: number
+  /** Every row DeepSpeed prints, in its order. */
+  rows: DeepSpeedRow[]
+  /** The rows of the chosen offload (both `zero_init` rows for ZeRO-3); empty when DeepSpeed prints no such row. */
+  chosen: number[]
+}
+
+/** DeepSpeed's default `additional_buffer_factor`. */
+const deepspeedBufferFactor = 1.5
+
+function deepspeedEstimate(m: ReturnType<typeof modelTensors>, r: ReturnType<typeof resolveOptions>, notes: Notes): DeepSpeedEstimate {
+  const o = r.options
+  const stage = o.zero as 2 | 3
+  const largest = largestOwnParams(m)
+  const rows = deepspeedEstimateTable({ stage, totalParams: m.analysis.params.total, largestLayerParams: largest.params, gpusPerNode: o.gpusPerNode, nodes: o.nodes, additionalBufferFactor: deepspeedBufferFactor })
+  const offloadOptimizer = o.offloadOptimizer === 'cpu'
+  const offloadParams = o.offloadParams === 'cpu'
+  const printed = o.offloadOptimizer !== 'nvme' && o.offloadParams !== 'nvme' && !(offloadParams && !offloadOptimizer)
+  const chosen = printed ? rows.flatMap((row, i) => (row.offloadOptimizer === offloadOptimizer && row.offloadParams === offloadParams ? [i] : [])) : []
+  if (!printed) notes.add({ code: 'deepspeed-combination-not-printed', offloadOptimizer: o.offloadOptimizer, offloadParams: o.offloadParams })
+  notes.add({ code: 'deepspeed-estimator', optimizerIsAdam: r.optimizer !== null && (r.optimizer.name === 'Adam' || r.optimizer.name === 'AdamW') })
+  return { stage, totalParams: m.analysis.params.total, largestLayerParams: largest.params, largestLayerModule: largest.module, gpusPerNode: o.gpusPerNode, nodes: o.nodes, additionalBufferFactor: deepspeedBufferFactor, rows, chosen }
 }
 
 /**
@@ -122,7 +164,9 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
     kvCache: kvCacheByBatch(r),
     overhead: overheadLine(r),
     ...(({ module, bytes }) => ({ gatherModule: module, gatherBytes: bytes }))(largestModule(m, r)),
+    stepGradientElements: r.training && r.layout.stage >= 1 && !r.layout.fsdp && r.precision.masterWeights && !m.lora ? trainableElements(m) : 0n,
   }
+  if (replica.stepGradientElements > 0n && r.layout.shard > 1) notes.add({ code: 'step-gradients', stage: r.layout.stage })
 
   const batch = r.options.batch
   const memory = replicaLines(replica, batch)
@@ -150,12 +194,14 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   const at = kvGrows || shapeGrows ? (tokens: number) => ({ kvCache: kvGrows ? kvCacheByBatch(r, tokens) : replica.kvCache, activations: shapeGrows ? activationsByBatch(m, r, tokens) : replica.activations }) : null
   const search = { at, maxTokens: fieldLimits.seq.max, notCounted }
   const fit = r.gpu ? fitOn(r.gpu, replica, r.layout, batch, device.total.bytes, r.training, batchMatters, notes, search) : undefined
+  const deepspeed = r.options.estimator === 'deepspeed' ? deepspeedEstimate(m, r, notes) : undefined
   return {
     mode: r.options.mode,
     options: r.options,
     memory,
     perDevice: device,
     perNode,
+    ...(deepspeed ? { deepspeed } : {}),
     ...(fit ? { fit } : {}),
     ...(optimizer.breakdown ? { optimizer: optimizer.breakdown } : {}),
     ...(m.lora ? { lora: m.lora } : {}),

@@ -1,5 +1,6 @@
 import { NnsizeError } from '../errors.js'
 import { didYouMean, suggest } from '../suggest.js'
+import { dtypeBytes } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 
 /** How a training run holds weights, gradients, optimizer state and activations. */
@@ -50,8 +51,8 @@ export const precisionModes: readonly PrecisionMode[] = [
   },
   {
     id: 'amp-fp16',
-    aliases: ['16-mixed', 'fp16-amp', 'amp', 'fp16-mixed'],
-    description: 'torch.autocast(float16) with a GradScaler: float32 weights, gradients and optimizer state; float16 activations and a cached float16 copy of every trainable weight',
+    aliases: ['fp16-mixed', '16-mixed', 'fp16-amp', 'amp', 'autocast-fp16'],
+    description: 'torch.autocast(float16) with a GradScaler, as Lightning\'s `16-mixed`/`fp16-mixed` and Accelerate\'s `fp16`: float32 weights, gradients and optimizer state; float16 activations and a cached float16 copy of every trainable weight',
     weightDType: 'float32',
     gradDType: 'float32',
     optimizerDType: 'float32',
@@ -62,8 +63,8 @@ export const precisionModes: readonly PrecisionMode[] = [
   },
   {
     id: 'amp-bf16',
-    aliases: ['bf16-mixed', 'bf16-amp'],
-    description: 'torch.autocast(bfloat16): float32 weights, gradients and optimizer state; bfloat16 activations and a cached bfloat16 copy of every trainable weight',
+    aliases: ['bf16-mixed', 'bf16-amp', 'autocast-bf16'],
+    description: 'torch.autocast(bfloat16), as Lightning\'s `bf16-mixed` and Accelerate\'s `bf16`: float32 weights, gradients and optimizer state; bfloat16 activations and a cached bfloat16 copy of every trainable weight',
     weightDType: 'float32',
     gradDType: 'float32',
     optimizerDType: 'float32',
@@ -98,8 +99,8 @@ export const precisionModes: readonly PrecisionMode[] = [
   },
   {
     id: 'mixed-fp16',
-    aliases: ['fp16-master', 'deepspeed-fp16', 'megatron-fp16'],
-    description: 'mixed precision as ZeRO and Megatron count it: float16 weights and gradients, the optimizer steps float32 master weights (2 + 2 + 4 + state bytes per parameter; 16 with Adam)',
+    aliases: ['fp16-master', 'zero-fp16', 'deepspeed-fp16', 'megatron-fp16'],
+    description: 'mixed precision as ZeRO and Megatron count it: float16 weights and gradients, the optimizer steps float32 master weights (2 + 2 + 4 + state bytes per parameter; 16 with Adam); the dtype comes second, unlike Lightning\'s `16-mixed`, which is `amp-fp16`',
     weightDType: 'float16',
     gradDType: 'float16',
     optimizerDType: 'float32',
@@ -110,8 +111,8 @@ export const precisionModes: readonly PrecisionMode[] = [
   },
   {
     id: 'mixed-bf16',
-    aliases: ['bf16-master', 'deepspeed-bf16', 'megatron-bf16'],
-    description: 'as `mixed-fp16` with bfloat16 weights and gradients and float32 master weights',
+    aliases: ['bf16-master', 'zero-bf16', 'deepspeed-bf16', 'megatron-bf16'],
+    description: 'as `mixed-fp16` with bfloat16 weights and gradients and float32 master weights (DeepSpeed `bf16`, Megatron `--bf16`); not Lightning\'s `bf16-mixed`, which is `amp-bf16`',
     weightDType: 'bfloat16',
     gradDType: 'bfloat16',
     optimizerDType: 'float32',
@@ -134,12 +135,43 @@ export const precisionModes: readonly PrecisionMode[] = [
   },
 ]
 
+/**
+ * Bytes per trainable parameter a precision mode holds besides the optimizer's own state: its weights, gradients,
+ * float32 master copy and autocast/FP8 weight copy; and the bytes of one element of optimizer state. `null` where the
+ * mode keeps the dtype the model is built in (`auto`).
+ */
+export interface PrecisionBytes {
+  weights: number | null
+  gradients: number | null
+  /** The float32 master copy the optimizer steps (`mixed-*`, `fp8`): 4, else 0. */
+  masterWeights: number
+  /** Autocast's cached cast or the FP8 copy of each trainable weight: its bytes, else 0. */
+  weightCopy: number
+  /** Weights + gradients + master copy + weight copy. */
+  perParameter: number | null
+  /** Bytes of one element of optimizer state (Adam keeps two per parameter: `exp_avg`, `exp_avg_sq`). */
+  optimizerElement: number | null
+}
+
+const bytesOf = (d: DType | null): number | null => (d === null ? null : dtypeBytes[d])
+
+/** The bytes per trainable parameter `mode` holds (see {@link PrecisionBytes}), derived from its dtypes. */
+export function precisionBytes(mode: PrecisionMode): PrecisionBytes {
+  const weights = bytesOf(mode.weightDType)
+  const gradients = bytesOf(mode.gradDType ?? mode.weightDType)
+  const masterWeights = mode.masterWeights ? dtypeBytes.float32 : 0
+  const weightCopy = bytesOf(mode.weightCopyDType) ?? 0
+  const perParameter = weights === null || gradients === null ? null : weights + gradients + masterWeights + weightCopy
+  return { weights, gradients, masterWeights, weightCopy, perParameter, optimizerElement: bytesOf(mode.optimizerDType) }
+}
+
 /** Every accepted precision name (ids, then aliases). */
 export const precisionNames: readonly string[] = [...precisionModes.map((m) => m.id), ...precisionModes.flatMap((m) => m.aliases)]
 
 /** Finds a precision mode by id or alias (`bf16-mixed` is `amp-bf16`, Lightning's name). */
 export function findPrecision(name: string): PrecisionMode {
-  const key = name.trim().toLowerCase()
+  // `bf16_mixed` as `bf16-mixed`
+  const key = name.trim().toLowerCase().replace(/_/g, '-')
   const mode = precisionModes.find((m) => m.id === key || m.aliases.includes(key))
   if (mode) return mode
   const suggestions = suggest(key, precisionNames)

@@ -5,8 +5,8 @@ import type { TorchVersion } from '../forward/torch-version.js'
 import type { Notes } from './basis.js'
 import { fieldSentence, forField, oneOf, wholeNumber } from '../request/field-errors.js'
 import { fieldLimits } from '../request/fields.js'
-import { checkpointingModes, fsdpModes, kvCacheDTypes, offloadTargets } from '../request/choices.js'
-import type { CheckpointingMode, FsdpMode, OffloadTarget, ZeroStage } from '../request/choices.js'
+import { checkpointingModes, estimators, fsdpModes, kvCacheDTypes, offloadTargets } from '../request/choices.js'
+import type { CheckpointingMode, Estimator, FsdpMode, OffloadTarget, ZeroStage } from '../request/choices.js'
 import { customAccelerator, parseAccelerator } from './gpus.js'
 import type { Accelerator } from './gpus.js'
 import { validateKvCacheSpec } from './kvcache.js'
@@ -24,7 +24,7 @@ import type { CheckpointDTypeSource } from '../zoo/hf/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 
 export { checkpointingModes, fsdpModes, kvCacheDTypes, offloadTargets } from '../request/choices.js'
-export type { CheckpointingMode, FsdpMode, OffloadTarget, ZeroStage } from '../request/choices.js'
+export type { CheckpointingMode, Estimator, FsdpMode, OffloadTarget, ZeroStage } from '../request/choices.js'
 
 /** Default framework overhead: CUDA context plus allocator reserve, stated as its own line. */
 export const defaultOverheadBytes = 1024n ** 3n
@@ -75,6 +75,8 @@ export interface ResolvedMemoryOptions {
   fsdp: FsdpMode | null
   offloadOptimizer: OffloadTarget
   offloadParams: OffloadTarget
+  /** `deepspeed`: DeepSpeed's own estimate is made beside the plan. */
+  estimator: Estimator
   tensorParallel: number
   pipelineParallel: number
   dataParallel: number
@@ -130,6 +132,34 @@ function resolveGpu(gpu: MemoryOptions['gpu']): Accelerator | null {
   throw fieldSentence('gpu', '`gpu` must be a catalogue name such as `h100-80gb`, a size such as `24GiB`, or an accelerator object.')
 }
 
+/**
+ * GPUs, GPUs per node and nodes: any one derived from the other two (`gpus = nodes × gpusPerNode`); conflicting
+ * values are an error on `nodes`. Without `nodes`, GPUs per node default to 8 (or `gpus` when fewer) and the nodes
+ * are as many as the GPUs fill.
+ */
+function resolveNodes(options: MemoryOptions): { gpus: number; gpusPerNode: number; nodes: number } {
+  const given = (value: number | undefined, field: 'gpus' | 'gpusPerNode' | 'nodes'): number | undefined =>
+    value === undefined ? undefined : wholeNumber(value, field, field, fieldLimits[field].min, fieldLimits[field].max)
+  const gpusGiven = given(options.gpus, 'gpus')
+  const perNodeGiven = given(options.gpusPerNode, 'gpusPerNode')
+  const nodes = given(options.nodes, 'nodes')
+  if (nodes === undefined) {
+    const gpus = gpusGiven ?? 1
+    const gpusPerNode = perNodeGiven ?? Math.min(8, gpus)
+    return { gpus, gpusPerNode, nodes: Math.ceil(gpus / gpusPerNode) }
+  }
+  if (gpusGiven === undefined && perNodeGiven === undefined) throw fieldSentence('nodes', `With ${nodes} ${nodes === 1 ? 'node' : 'nodes'}, give the GPUs per node or the total number of GPUs.`)
+  if (perNodeGiven === undefined) {
+    const gpus = gpusGiven!
+    if (gpus % nodes !== 0) throw fieldSentence('nodes', `${gpus} GPUs do not divide evenly over ${nodes} nodes.`)
+    return { gpus, gpusPerNode: gpus / nodes, nodes }
+  }
+  const gpus = nodes * perNodeGiven
+  if (gpusGiven !== undefined && gpusGiven !== gpus) throw fieldSentence('nodes', `${nodes} ${nodes === 1 ? 'node' : 'nodes'} × ${perNodeGiven} GPUs per node = ${gpus} GPUs, but the number of GPUs given is ${gpusGiven}; give two of the three.`)
+  if (gpus > fieldLimits.gpus.max) throw fieldSentence('nodes', `${nodes} nodes × ${perNodeGiven} GPUs per node = ${gpus} GPUs, more than the ${fieldLimits.gpus.max} GPUs a plan takes.`)
+  return { gpus, gpusPerNode: perNodeGiven, nodes }
+}
+
 /** Checks every option, fills in the defaults and lays the work out over the GPUs. Bad options throw `option` errors naming their field. */
 export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes: Notes): Resolved {
   const mode = options.mode === undefined ? 'training' : oneOf(options.mode, 'mode', 'mode', ['training', 'inference'] as const)
@@ -141,8 +171,7 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
   const batch = options.batch === undefined ? (tracedBatch !== undefined && tracedBatch > 0 ? tracedBatch : 1) : wholeNumber(options.batch, 'batch', 'batch', 1, fieldLimits.batch.max)
   const gradAccumulation = options.gradAccumulation === undefined ? 1 : wholeNumber(options.gradAccumulation, 'gradAccum', 'gradAccumulation', 1, fieldLimits.gradAccum.max)
   const checkpointing = options.checkpointing === undefined ? 'none' : oneOf(options.checkpointing, 'checkpointing', 'checkpointing', checkpointingModes)
-  const gpus = options.gpus === undefined ? 1 : wholeNumber(options.gpus, 'gpus', 'gpus', 1, fieldLimits.gpus.max)
-  const gpusPerNode = options.gpusPerNode === undefined ? Math.min(8, gpus) : wholeNumber(options.gpusPerNode, 'gpusPerNode', 'gpusPerNode', 1, fieldLimits.gpusPerNode.max)
+  const { gpus, gpusPerNode, nodes } = resolveNodes(options)
   const explicitParallel = options.tensorParallel !== undefined || options.pipelineParallel !== undefined
   const tp = options.tensorParallel === undefined ? (!training && !explicitParallel ? gpus : 1) : wholeNumber(options.tensorParallel, 'tp', 'tensorParallel', 1, fieldLimits.tp.max)
   const pp = options.pipelineParallel === undefined ? 1 : wholeNumber(options.pipelineParallel, 'pp', 'pipelineParallel', 1, fieldLimits.pp.max)
@@ -202,7 +231,13 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
   if (options.lora !== undefined && !training) throw fieldSentence('lora', 'LoRA applies to training; plan the inference of a merged model without LoRA.')
   if (options.lora !== undefined && (typeof options.lora !== 'object' || options.lora === null)) throw new NnsizeError('option', '`lora` must be LoRA settings such as `{ rank: 16, targets: [\'q_proj\', \'v_proj\'] }`.', { field: 'lora' })
 
-  const nodes = Math.ceil(gpus / gpusPerNode)
+  const estimator = options.estimator === undefined ? 'nnsize' : oneOf(options.estimator, 'estimator', 'estimator', estimators)
+  if (estimator === 'deepspeed') {
+    if (!training) throw fieldSentence('estimator', "DeepSpeed's estimator sizes training with ZeRO-2 or ZeRO-3; for inference use nnsize's planner.")
+    if (zero !== 2 && zero !== 3) throw fieldSentence('estimator', `DeepSpeed's estimator covers ZeRO-2 and ZeRO-3 only; choose ZeRO stage 2 or 3${fsdp !== null ? ' instead of FSDP' : zero !== null ? ` (got stage ${zero})` : ''}.`)
+    if (gpus !== nodes * gpusPerNode) throw fieldSentence('estimator', `DeepSpeed's estimator takes whole nodes: ${gpus} GPUs is not a multiple of ${gpusPerNode} GPUs per node.`)
+  }
+  if (hybrid && options.gpusPerNode === undefined && options.nodes === undefined && gpus > gpusPerNode) notes.add({ code: 'hybrid-default-node', gpusPerNode })
   return {
     options: {
       mode,
@@ -223,6 +258,7 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
       fsdp,
       offloadOptimizer,
       offloadParams,
+      estimator,
       tensorParallel: tp,
       pipelineParallel: pp,
       dataParallel: dp,

@@ -71,7 +71,7 @@ describe('transformerLayerTerms', () => {
     const t = 8n * 2n
     const dense = transformerLayerTerms(block({ glu: true }), 8, 2, 2, 'sdpa')
     expect(dense.mlp).toBe(t * 64n * 2n + 4n * t * 256n * 2n)
-    const moe = transformerLayerTerms(block({ glu: true, moe: { experts: 8, topK: 2, intermediate: 128, sharedIntermediate: 0 } }), 8, 2, 2, 'sdpa')
+    const moe = transformerLayerTerms(block({ glu: true, moe: { experts: 8, topK: 2, intermediate: 128, sharedIntermediate: 0, layers: 1 } }), 8, 2, 2, 'sdpa')
     expect(moe.mlp).toBe(t * 64n * 2n + t * 8n * 4n + 2n * (t * 64n * 2n + 4n * t * 128n * 2n))
   })
 })
@@ -129,6 +129,55 @@ describe('transformerShapeOf', () => {
     const gpt2 = analyze({ architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: 50257, n_embd: 768, n_layer: 12, n_head: 12, attn_pdrop: 0.1, resid_pdrop: 0.1 }).model!.transformer!
     expect(gpt2).toEqual({ layers: 12, hidden: 768, heads: 12, kvHeads: 12, headDim: 64, intermediate: 3072, glu: false, activationKeepsOutput: false, vocab: 50257, lmHead: true, attentionDropout: 0.1, hiddenDropout: 0.1, moe: null })
     const mixtral = analyze('mixtral-8x7b').model!.transformer!
-    expect(mixtral).toMatchObject({ layers: 32, hidden: 4096, kvHeads: 8, glu: true, vocab: 32000, moe: { experts: 8, topK: 2, intermediate: 14336, sharedIntermediate: 0 } })
+    expect(mixtral).toMatchObject({ layers: 32, hidden: 4096, kvHeads: 8, glu: true, vocab: 32000, moe: { experts: 8, topK: 2, intermediate: 14336, sharedIntermediate: 0, layers: 32 } })
+  })
+
+  it('takes the dropout a family\'s config class defaults to when config.json leaves it out', () => {
+    // transformers 5.18: GPT2Config().attn_pdrop == resid_pdrop == 0.1, BertConfig().hidden_dropout_prob == 0.1,
+    // OPTConfig().dropout == 0.1 with attention_dropout 0.0, LlamaConfig() none
+    const gpt2 = analyze({ architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: 1000, n_embd: 64, n_layer: 2, n_head: 4 }).model!.transformer!
+    expect([gpt2.attentionDropout, gpt2.hiddenDropout]).toEqual([0.1, 0.1])
+    const bert = analyze({ architectures: ['BertForMaskedLM'], model_type: 'bert', vocab_size: 1000, hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 256 }).model!.transformer!
+    expect([bert.attentionDropout, bert.hiddenDropout]).toEqual([0.1, 0.1])
+    // an encoder-decoder (T5: `dropout_rate`) is not sized from its architecture
+    expect(analyze({ architectures: ['T5ForConditionalGeneration'], model_type: 't5', vocab_size: 1000, d_model: 64, d_ff: 256, d_kv: 16, num_layers: 2, num_heads: 4 }).model!.transformer).toBeUndefined()
+    const opt = analyze({ architectures: ['OPTForCausalLM'], model_type: 'opt', vocab_size: 1000, hidden_size: 64, ffn_dim: 256, num_hidden_layers: 2, num_attention_heads: 4, word_embed_proj_dim: 64 }).model!.transformer!
+    expect([opt.attentionDropout, opt.hiddenDropout]).toEqual([0, 0.1])
+    // a value the config gives wins over the default
+    expect(analyze({ architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: 1000, n_embd: 64, n_layer: 2, n_head: 4, resid_pdrop: 0, attn_pdrop: 0 }).model!.transformer!.hiddenDropout).toBe(0)
+    expect(analyze('llama-3.1-8b').model!.transformer!.hiddenDropout).toBe(0)
+  })
+
+  it('keeps 1-byte dropout masks for a GPT-2 config without dropout keys (native_dropout saves a bool mask on CUDA)', () => {
+    const config = { architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: 1000, n_embd: 64, n_layer: 2, n_head: 4 }
+    const terms = transformerActivationBytes(analyze(config).model!.transformer!, { seq: 16, batch: 2, elementBytes: 2 })
+    expect(terms.layer.masks).toBe(2n * 32n * 64n)
+    expect(terms.embeddings).toBe(32n * 8n + 32n * 64n)
+  })
+
+  it('sizes DeepSeek-V3\'s first three dense blocks with intermediate_size and the other 58 with experts', () => {
+    const v3 = analyze('deepseek-v3')
+    const shape = v3.model!.transformer!
+    expect(shape.moe).toMatchObject({ experts: 256, topK: 8, intermediate: 2048, sharedIntermediate: 2048, layers: 58 })
+    const t = transformerActivationBytes(shape, { seq: 4096, batch: 1, elementBytes: 2 })
+    const tokens = 4096n
+    expect(t.layers).toBe(58)
+    expect(t.dense!.layers).toBe(3)
+    // a dense block's MLP: its input and four 18,432-wide tensors (gated)
+    expect(t.dense!.layer.mlp).toBe(tokens * 7168n * 2n + 4n * tokens * 18432n * 2n)
+    // a MoE block: router input, float32 router probabilities, 8 experts per token and the shared expert
+    expect(t.layer.mlp).toBe(tokens * 7168n * 2n + tokens * 256n * 4n + 8n * (tokens * 7168n * 2n + 4n * tokens * 2048n * 2n) + 4n * tokens * 2048n * 2n)
+    expect(t.bytes).toBe(58n * t.layer.bytes + 3n * t.dense!.layer.bytes + t.embeddings + t.output + t.logits + t.loss)
+    const full = transformerActivationBytes(shape, { seq: 4096, batch: 1, elementBytes: 2, checkpointing: 'full' })
+    expect(full.recompute).toBe(t.layer.bytes > t.dense!.layer.bytes ? t.layer.bytes : t.dense!.layer.bytes)
+    expect(full.keptPerLayer).toBe(tokens * 7168n * 2n)
+    // the same model the planner sizes, and its formula names both kinds of block
+    const plan = planMemory(v3, { contextLength: 4096, precision: 'bf16' })
+    expect(plan.memory.activations.bytes).toBe(t.bytes)
+    // inference: the peak holds the larger of the two kinds of block
+    const inference = transformerInferenceBytes(shape, { seq: 4096, batch: 1, elementBytes: 2 })
+    const moeBlock = transformerLayerTerms(shape, 4096, 1, 2, 'sdpa', false)
+    const denseBlock = transformerLayerTerms(shape, 4096, 1, 2, 'sdpa', false, 'dense')
+    expect(inference.prefill.layer.bytes).toBe(moeBlock.bytes > denseBlock.bytes ? moeBlock.bytes : denseBlock.bytes)
   })
 })

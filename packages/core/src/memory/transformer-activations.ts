@@ -94,8 +94,12 @@ export interface TransformerLayerTerms {
 /** What {@link transformerActivationBytes} returns: the total and every term it adds up from. */
 export interface TransformerActivations {
   bytes: bigint
+  /** One block's terms: a mixture-of-experts block when the model has experts. */
   layer: TransformerLayerTerms
+  /** Blocks of that kind. */
   layers: number
+  /** The dense blocks of a mixture of experts whose first blocks are dense (DeepSeek's `first_k_dense_replace`): their count, terms and bytes kept each. */
+  dense: { layers: number; layer: TransformerLayerTerms; keptPerLayer: bigint } | null
   /** Bytes each block keeps for backward after checkpointing (full: its input `t·h·e`). */
   keptPerLayer: bigint
   /** Full checkpointing: one block's activations rebuilt during its backward. */
@@ -115,8 +119,14 @@ export interface TransformerActivations {
   attention: AttentionKernel
 }
 
-/** One block's activation terms (see {@link TransformerLayerTerms}); `training: false` leaves out dropout. */
-export function transformerLayerTerms(shape: TransformerShape, seq: number, batch: number, elementBytes: number, attention: AttentionKernel, training = true): TransformerLayerTerms {
+/** Which kind of block: with the mixture of experts, or a dense MLP of `intermediate` (DeepSeek's first blocks). */
+export type TransformerBlockKind = 'moe' | 'dense'
+
+/**
+ * One block's activation terms (see {@link TransformerLayerTerms}); `training: false` leaves out dropout; `block`:
+ * a mixture-of-experts block (the default when the shape has experts) or a dense one.
+ */
+export function transformerLayerTerms(shape: TransformerShape, seq: number, batch: number, elementBytes: number, attention: AttentionKernel, training = true, block: TransformerBlockKind = shape.moe === null ? 'dense' : 'moe'): TransformerLayerTerms {
   const s = positive(seq, 'seq')
   const b = positive(batch, 'batch')
   const e = positive(elementBytes, 'elementBytes')
@@ -134,7 +144,7 @@ export function transformerLayerTerms(shape: TransformerShape, seq: number, batc
   const scores = attention === 'eager' ? b * a * s * s * (attnDropout ? 2n * e + 1n : e) : 0n
   const mlpTensors = (width: number): bigint => t * BigInt(width) * e * (shape.glu ? 4n : shape.activationKeepsOutput ? 1n : 2n)
   let mlp = t * h * e
-  if (shape.moe === null) mlp += mlpTensors(shape.intermediate)
+  if (shape.moe === null || block === 'dense') mlp += mlpTensors(shape.intermediate)
   else {
     const { experts, topK, intermediate, sharedIntermediate } = shape.moe
     mlp += t * BigInt(experts) * 4n + BigInt(topK) * (t * h * e + mlpTensors(intermediate))
@@ -160,14 +170,20 @@ export function transformerActivationBytes(shape: TransformerShape, options: Tra
   const e = BigInt(options.elementBytes)
   const h = BigInt(shape.hidden)
   const v = BigInt(shape.vocab)
-  const keptPerLayer = checkpointing === 'full' ? t * h * e : checkpointing === 'selective' ? layer.bytes - layer.scores : layer.bytes
-  const recompute = checkpointing === 'full' ? layer.bytes : 0n
+  const kept = (l: TransformerLayerTerms): bigint => (checkpointing === 'full' ? t * h * e : checkpointing === 'selective' ? l.bytes - l.scores : l.bytes)
+  const keptPerLayer = kept(layer)
+  const moeLayers = shape.moe === null ? shape.layers : Math.min(shape.moe.layers, shape.layers)
+  const denseLayers = shape.layers - moeLayers
+  const denseLayer = denseLayers > 0 ? transformerLayerTerms(shape, options.seq, options.batch, options.elementBytes, attention, true, 'dense') : null
+  const dense = denseLayer === null ? null : { layers: denseLayers, layer: denseLayer, keptPerLayer: kept(denseLayer) }
+  // full checkpointing rebuilds one block at a time: the largest
+  const recompute = checkpointing === 'full' ? (denseLayer !== null && denseLayer.bytes > layer.bytes ? denseLayer.bytes : layer.bytes) : 0n
   const embeddings = t * 8n + (shape.hiddenDropout > 0 ? t * h : 0n)
   const output = 2n * t * h * e
   const logits = shape.lmHead ? t * v * e : 0n
   const loss = shape.lmHead ? 2n * t * v * 4n : 0n
-  const bytes = BigInt(shape.layers) * keptPerLayer + recompute + embeddings + output + logits + loss
-  return { bytes, layer, layers: shape.layers, keptPerLayer, recompute, embeddings, output, logits, loss, seq: options.seq, batch: options.batch, elementBytes: options.elementBytes, checkpointing, attention }
+  const bytes = BigInt(moeLayers) * keptPerLayer + (dense === null ? 0n : BigInt(dense.layers) * dense.keptPerLayer) + recompute + embeddings + output + logits + loss
+  return { bytes, layer, layers: moeLayers, dense, keptPerLayer, recompute, embeddings, output, logits, loss, seq: options.seq, batch: options.batch, elementBytes: options.elementBytes, checkpointing, attention }
 }
 
 /** What {@link transformerInferenceBytes} returns: the prefill peak and one decode step, with their terms. */
@@ -185,8 +201,12 @@ export interface TransformerInference {
 /** Inference activations of a transformer: the prefill peak over a prompt of `seq` tokens and one decode step (the KV cache is its own line). */
 export function transformerInferenceBytes(shape: TransformerShape, options: Omit<TransformerActivationOptions, 'checkpointing'>): TransformerInference {
   const attention = options.attention ?? 'sdpa'
+  const hasDense = shape.moe !== null && shape.moe.layers < shape.layers
   const at = (seq: number) => {
-    const layer = transformerLayerTerms(shape, seq, options.batch, options.elementBytes, attention, false)
+    const moeOrOnly = transformerLayerTerms(shape, seq, options.batch, options.elementBytes, attention, false)
+    const dense = hasDense ? transformerLayerTerms(shape, seq, options.batch, options.elementBytes, attention, false, 'dense') : null
+    // the peak holds one block at a time: the larger kind
+    const layer = dense !== null && dense.bytes > moeOrOnly.bytes ? dense : moeOrOnly
     const residual = BigInt(seq) * BigInt(options.batch) * BigInt(shape.hidden) * BigInt(options.elementBytes)
     const logits = shape.lmHead ? BigInt(options.batch) * BigInt(shape.vocab) * 4n : 0n
     return { bytes: residual + layer.bytes + logits, residual, layer, logits }

@@ -27,11 +27,37 @@ export interface TransformerShape {
   /** Dropout probabilities: on the attention probabilities and on the residual branches (0: no masks kept). */
   attentionDropout: number
   hiddenDropout: number
-  /** Mixture of experts: routed experts, experts per token, each expert's MLP width, and the shared experts' width. */
-  moe: { experts: number; topK: number; intermediate: number; sharedIntermediate: number } | null
+  /**
+   * Mixture of experts: routed experts, experts per token, each expert's MLP width, the shared experts' width, and how
+   * many of the blocks hold experts (the others are dense MLPs of `intermediate`: DeepSeek's `first_k_dense_replace`,
+   * Jamba's and Llama 4's interleaving), counted from the blocks that have expert weights.
+   */
+  moe: { experts: number; topK: number; intermediate: number; sharedIntermediate: number; layers: number } | null
 }
 
 type Config = Readonly<Record<string, unknown>>
+
+/**
+ * Dropout probabilities a family's config class defaults to when `config.json` leaves them out, from transformers'
+ * `configuration_<family>.py` (read with transformers 5.18: `GPT2Config().attn_pdrop` is 0.1). Families not listed
+ * default to 0 (Llama, Mistral, Qwen, Falcon, BLOOM, Phi, GPT-J, ViT, …).
+ */
+const dropoutDefaults: Readonly<Record<string, Config>> = {
+  gpt2: { attn_pdrop: 0.1, resid_pdrop: 0.1, embd_pdrop: 0.1 },
+  gpt_bigcode: { attn_pdrop: 0.1, resid_pdrop: 0.1, embd_pdrop: 0.1 },
+  bert: { hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1 },
+  roberta: { hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1 },
+  'xlm-roberta': { hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1 },
+  electra: { hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1 },
+  'deberta-v2': { hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1 },
+  distilbert: { dropout: 0.1, attention_dropout: 0.1 },
+  bart: { dropout: 0.1, attention_dropout: 0 },
+  opt: { dropout: 0.1, attention_dropout: 0 },
+  wav2vec2: { hidden_dropout: 0.1, attention_dropout: 0.1 },
+}
+
+/** Block indices (`layers.3.`, `h.3.`, `block.3.`) of the blocks that hold expert weights. */
+const EXPERT_BLOCK = /(?:^|\.)(?:layers|h|block|blocks)\.(\d+)\.(?:.*\.)?experts(?:\.|$)/
 
 const int = (c: Config, ...keys: string[]): number | null => {
   for (const k of keys) {
@@ -58,6 +84,8 @@ export function transformerShapeOf(input: unknown, parameterNames: readonly stri
   let c = input as Config
   const text = c['text_config']
   if (typeof text === 'object' && text !== null && !Array.isArray(text)) c = text as Config
+  const modelType = c['model_type'] ?? (input as Config)['model_type']
+  if (typeof modelType === 'string' && Object.hasOwn(dropoutDefaults, modelType)) c = { ...dropoutDefaults[modelType], ...c }
   const layers = int(c, 'num_hidden_layers', 'n_layer', 'num_layers')
   const hidden = int(c, 'hidden_size', 'n_embd', 'd_model')
   const heads = int(c, 'num_attention_heads', 'n_head', 'encoder_attention_heads')
@@ -77,6 +105,7 @@ export function transformerShapeOf(input: unknown, parameterNames: readonly stri
           topK,
           intermediate: int(c, 'moe_intermediate_size', 'expert_intermediate_size') ?? intermediate,
           sharedIntermediate: (int(c, 'n_shared_experts') ?? 0) * (int(c, 'moe_intermediate_size') ?? 0) + (int(c, 'shared_expert_intermediate_size') ?? 0),
+          layers: moeBlocks(parameterNames, layers),
         }
       : null
   return {
@@ -94,4 +123,14 @@ export function transformerShapeOf(input: unknown, parameterNames: readonly stri
     hiddenDropout: prob(c, 'hidden_dropout', 'resid_pdrop', 'hidden_dropout_prob', 'dropout'),
     moe,
   }
+}
+
+/** How many blocks hold expert weights; all of them when the names do not say (no block index before `experts`). */
+function moeBlocks(parameterNames: readonly string[], layers: number): number {
+  const blocks = new Set<string>()
+  for (const name of parameterNames) {
+    const m = EXPERT_BLOCK.exec(name)
+    if (m) blocks.add(m[1]!)
+  }
+  return blocks.size === 0 ? layers : Math.min(blocks.size, layers)
 }

@@ -1,3 +1,4 @@
+import { deepspeedCpuFormula, deepspeedGB, deepspeedGpuFormula, deepspeedInputsText, deepspeedOptionsText, deepspeedTitle } from './deepspeed.js'
 import type { Analysis } from '../analyze.js'
 import type { MemoryPlan } from '../memory/plan.js'
 import { formulaTerms } from '../count/count.js'
@@ -249,6 +250,15 @@ export function explainMemory(plan: MemoryPlan, options: ExplainOptions = {}): E
         ...plan.optimizer.entries.map((e) => explainLine(e.name, `${formatCount(e.elements)} elements × ${dtypeBytes[e.dtype]} B (${e.dtype}) in ${formatCount(e.tensors)} ${e.tensors === 1 ? 'tensor' : 'tensors'} = ${exactBytes(e.bytes, units)}${e.host && plan.options.device === 'cuda' ? ', on the CPU (PyTorch creates it there unless `capturable=True` or `fused=True`)' : ''}`)),
       ],
     })
+  }
+  const ds = plan.deepspeed
+  if (ds) {
+    const lines = [explainLine('inputs', deepspeedInputsText(ds))]
+    ds.rows.forEach((row, i) => {
+      const subject = `${deepspeedOptionsText(row, ds.stage).replace(/ +,/g, ',')}${ds.chosen.includes(i) ? ' (chosen)' : ''}`
+      lines.push(explainLine(subject, `per GPU: ${deepspeedGpuFormula(ds, row)} (${deepspeedGB(row.gpuBytes)} GiB)`, `per CPU: ${deepspeedCpuFormula(ds, row)} (${deepspeedGB(row.cpuBytes)} GiB)`))
+    })
+    sections.push({ title: deepspeedTitle(ds), lines })
   }
   const fit = fitSummary(plan, { units })
   if (plan.fit && fit) {

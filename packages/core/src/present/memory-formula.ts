@@ -15,6 +15,7 @@ const EMPTY: Readonly<Record<EmptyReason, string>> = {
   'no-context-length': 'not counted: no context length given',
   'nothing-gathered': 'nothing is gathered: one shard holds every parameter',
   'not-sharded': 'parameters are not sharded',
+  'no-step-gradients': 'no float32 gradient partition: the optimizer steps the gradients as they are',
 }
 
 /** `1,000 × 4 B (float32) + 24 × 2 B (bfloat16)`, or `0`. */
@@ -71,10 +72,13 @@ const tokens = (seq: number, batch: number, e: number): string => `${formatCount
 const kernel = (a: TransformerActivations['attention']): string => (a === 'sdpa' ? 'SDPA (flash) attention, no s² scores kept' : 'eager attention')
 
 function transformerTraining(t: TransformerActivations, fb: (b: bigint) => string): string {
+  const moe = t.dense === null ? '' : ' mixture-of-experts'
+  const selective = (l: TransformerLayerTerms): string => (t.checkpointing === 'selective' && l.scores > 0n ? `, less the scores: selective checkpointing` : '')
+  const dense = t.dense === null ? [] : [t.checkpointing === 'full' ? `${formatCount(t.dense.layers)} dense layers × their input ${fb(t.dense.keptPerLayer)}` : `${formatCount(t.dense.layers)} dense layers × ${fb(t.dense.keptPerLayer)} (${layerTerms(t.dense.layer, fb)}${selective(t.dense.layer)})`]
   const per =
     t.checkpointing === 'full'
-      ? `${formatCount(t.layers)} layers × their input ${fb(t.keptPerLayer)} (full checkpointing) + one layer recomputed ${fb(t.recompute)} (${layerTerms(t.layer, fb)})`
-      : `${formatCount(t.layers)} layers × ${fb(t.keptPerLayer)} (${layerTerms(t.layer, fb)}${t.checkpointing === 'selective' && t.layer.scores > 0n ? `, less the scores: selective checkpointing` : ''})`
+      ? `${formatCount(t.layers)}${moe} layers × their input ${fb(t.keptPerLayer)} (full checkpointing) + ${dense.length > 0 ? `${dense[0]} + ` : ''}${t.dense === null ? 'one layer' : 'the largest layer'} recomputed ${fb(t.recompute)}${t.dense === null ? ` (${layerTerms(t.layer, fb)})` : ''}`
+      : [`${formatCount(t.layers)}${moe} layers × ${fb(t.keptPerLayer)} (${layerTerms(t.layer, fb)}${selective(t.layer)})`, ...dense].join(' + ')
   const parts = [per, `token ids and embedding ${fb(t.embeddings)}`, `final norm and head inputs ${fb(t.output)}`]
   if (t.logits > 0n) parts.push(`logits ${fb(t.logits)}`, `float32 cross-entropy ${fb(t.loss)}`)
   return `${kernel(t.attention)}, ${tokens(t.seq, t.batch, t.elementBytes)}: ${parts.join(' + ')}`
@@ -161,13 +165,21 @@ export function memoryFormula(line: MemoryLine, options: PresentOptions = {}): s
     case 'sharded':
       return `${fb(b.of.bytes)} ${b.modelParallel ? 'per model-parallel rank ' : ''}${memoryLineNouns[b.line]} ÷ ${b.shards} shards`
     case 'offloaded':
-      return `${fb(b.of.bytes)} ${memoryLineNouns[b.line]} offloaded to ${b.target === 'cpu' ? 'CPU memory' : 'NVMe'}`
+      if (b.line === 'stepGradients') return `${memoryFormula(b.of, options)}; offloaded to ${b.target === 'cpu' ? 'CPU memory' : 'NVMe'} with the optimizer`
+      return `${fb(b.of.bytes)} ${memoryLineNouns[b.line]} offloaded to ${b.target === 'cpu' ? 'CPU memory' : 'NVMe'}${b.into ? `, held there as the ${memoryLineNouns[b.into]}` : ''}`
     case 'tensor-parallel':
       return `${memoryFormula(b.of, options)}; ÷ ${b.tensorParallel} (tensor parallel with sequence parallelism)`
     case 'kv-split':
       return `${memoryFormula(b.of, options)}; ÷ ${b.tensorParallel * b.pipelineParallel} (heads split over tensor ${b.tensorParallel}, layers over pipeline ${b.pipelineParallel})`
     case 'gathered':
       return `largest module \`${b.module || '(root)'}\` gathered whole during its forward and backward: ${total} of weights and gradients`
+    case 'step-gradients': {
+      const mp = b.modelParallel > 1 ? ` ÷ ${b.modelParallel} model-parallel` : ''
+      const partition = `${formatCount(b.elements)} trainable elements${mp} ÷ ${b.shards} shards = ${formatCount(b.partitionElements)}`
+      const held = b.subGroupElements !== null && b.subGroupElements < b.partitionElements ? `; one sub-group of ${formatCount(b.subGroupElements)} (sub_group_size) at a time` : ''
+      const where = b.replacesGradients ? ', a pinned CPU buffer the gradients are copied into (no 16-bit copy is kept there)' : ''
+      return `ZeRO-${b.stage}'s optimizer step turns this rank's gradients into float32: ${partition}${held} × 4 B = ${total}${where}`
+    }
     case 'offload-total':
       if (b.parts.length === 0) return `nothing offloaded to ${b.target === 'cpu' ? 'CPU memory' : 'NVMe'}`
       return `${b.parts.map((p) => `${memoryLineNouns[p.line]} ${fb(p.bytes)}`).join(' + ')} = ${total}`

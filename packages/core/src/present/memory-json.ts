@@ -4,6 +4,7 @@ import type { MemoryLine, ReplicaLineKey } from '../memory/basis.js'
 import type { MemoryPlan } from '../memory/plan.js'
 import type { ResolvedMemoryOptions } from '../memory/resolve.js'
 import type { DType } from '../tensor/dtype.js'
+import { deepspeedCpuFormula, deepspeedGpuFormula, deepspeedPrinted, deepspeedPrintedLine } from './deepspeed.js'
 import { memoryFormula } from './memory-formula.js'
 import { acceleratorName, fitSummary, memoryRows, modelStates, perNodeText } from './memory.js'
 import { planNotes } from './notes.js'
@@ -28,7 +29,7 @@ export interface MemoryPlanJSON {
   memory: Record<ReplicaLineKey | 'total', MemoryLineJSON>
   /** Training: weights + gradients + optimizer state on the device, and the optimizer state PyTorch keeps on the CPU. */
   modelStates?: { bytes: JSONInteger; hostBytes: JSONInteger; formula: string }
-  perDevice: Record<ReplicaLineKey | 'gatheredWeights' | 'total' | 'offloadedCpu' | 'offloadedNvme', MemoryLineJSON> & { gpus: number }
+  perDevice: Record<ReplicaLineKey | 'stepGradients' | 'gatheredWeights' | 'total' | 'offloadedCpu' | 'offloadedNvme', MemoryLineJSON> & { gpus: number }
   perNode: { gpus: number; deviceBytes: JSONInteger; cpuBytes: JSONInteger; nvmeBytes: JSONInteger; formula: string }
   fit?: {
     gpu: { id: string; name: string; bytes: JSONInteger; basis: string }
@@ -51,6 +52,19 @@ export interface MemoryPlanJSON {
     entries: Array<{ name: string; dtype: DType; elements: JSONInteger; bytes: JSONInteger; tensors: number; host: boolean }>
   }
   lora?: { params: JSONInteger; quantizedBase: boolean; adapters: Array<{ module: string; type: string; params: JSONInteger }> }
+  /** DeepSpeed's own estimate (`--estimator deepspeed`): its inputs, every row it prints with its formulas, the chosen rows marked. */
+  deepspeed?: {
+    stage: 2 | 3
+    totalParams: JSONInteger
+    largestLayerParams: JSONInteger
+    largestLayerModule: string
+    gpusPerNode: number
+    nodes: number
+    additionalBufferFactor: number
+    rows: Array<{ offloadParams: boolean; offloadOptimizer: boolean; zeroInit: boolean | null; cpuBytes: JSONInteger; gpuBytes: JSONInteger; chosen: boolean; printed: string; cpuFormula: string; gpuFormula: string }>
+    /** The estimator's output, line by line, as DeepSpeed prints it. */
+    printed: string[]
+  }
   notes: string[]
 }
 
@@ -88,6 +102,7 @@ export function memoryPlanToJSON(plan: MemoryPlan, options: PresentOptions = {})
       weights: lineJSON(d.weights),
       gradients: lineJSON(d.gradients),
       optimizerState: lineJSON(d.optimizerState),
+      stepGradients: lineJSON(d.stepGradients),
       activations: lineJSON(d.activations),
       kvCache: lineJSON(d.kvCache),
       gatheredWeights: lineJSON(d.gatheredWeights),
@@ -133,6 +148,30 @@ export function memoryPlanToJSON(plan: MemoryPlan, options: PresentOptions = {})
       source: b.optimizer.source,
       bytes: jsonInteger(b.bytes),
       entries: b.entries.map((e) => ({ name: e.name, dtype: e.dtype, elements: jsonInteger(e.elements), bytes: jsonInteger(e.bytes), tensors: e.tensors, host: e.host })),
+    }
+  }
+  if (plan.deepspeed) {
+    const e = plan.deepspeed
+    json.deepspeed = {
+      stage: e.stage,
+      totalParams: jsonInteger(e.totalParams),
+      largestLayerParams: jsonInteger(e.largestLayerParams),
+      largestLayerModule: e.largestLayerModule,
+      gpusPerNode: e.gpusPerNode,
+      nodes: e.nodes,
+      additionalBufferFactor: e.additionalBufferFactor,
+      rows: e.rows.map((r, i) => ({
+        offloadParams: r.offloadParams,
+        offloadOptimizer: r.offloadOptimizer,
+        zeroInit: r.zeroInit,
+        cpuBytes: jsonInteger(r.cpuBytes),
+        gpuBytes: jsonInteger(r.gpuBytes),
+        chosen: e.chosen.includes(i),
+        printed: deepspeedPrintedLine(r, e.stage),
+        cpuFormula: deepspeedCpuFormula(e, r),
+        gpuFormula: deepspeedGpuFormula(e, r),
+      })),
+      printed: deepspeedPrinted(e),
     }
   }
   if (plan.lora) {

@@ -14,12 +14,13 @@ import type { PresentOptions } from './words.js'
 
 /** One line of a memory budget ready to show. */
 export interface MemoryRow {
-  key: MemoryLineKey | 'modelStates' | 'total' | 'offloadedCpu' | 'offloadedNvme'
+  key: MemoryLineKey | 'modelStates' | 'total' | 'offloadedCpu' | 'offloadedNvme' | 'cpuPerNode'
   /**
    * What the row is: a budget line, the total they add up to, or what one GPU moves off to CPU memory or NVMe. A
-   * subtotal of several lines (the model states: weights, gradients, optimizer state) is a row of its own kind.
+   * subtotal of several lines (the model states: weights, gradients, optimizer state) is a row of its own kind, and
+   * so is the CPU memory one node needs for what its GPUs offload (`node`).
    */
-  kind: 'line' | 'subtotal' | 'total' | 'offloaded'
+  kind: 'line' | 'subtotal' | 'total' | 'offloaded' | 'node'
   label: string
   bytes: bigint
   /** `14.96 GiB` in the chosen units. */
@@ -43,6 +44,7 @@ export function memoryLineShown(plan: MemoryPlan, key: (typeof ROW_ORDER)[number
   if (line.bytes > 0n) return true
   if (key === 'kvCache') return plan.mode !== 'training'
   if (key === 'gradients' || key === 'optimizerState') return plan.mode !== 'inference'
+  if (key === 'stepGradients') return line.basis.kind === 'offloaded'
   return key !== 'gatheredWeights' && key !== 'offloadedCpu' && key !== 'offloadedNvme'
 }
 
@@ -65,11 +67,15 @@ export function memoryRows(plan: MemoryPlan, options: PresentOptions & { scope?:
       continue
     }
     const kind = key === 'offloadedCpu' || key === 'offloadedNvme' ? 'offloaded' : 'line'
-    rows.push({ key, kind, label: memoryLineLabels[key], bytes: line.bytes, value: formatBytes(line.bytes, units), formula: memoryFormula(line, options) })
+    rows.push({ key, kind, label: key === 'offloadedCpu' || key === 'offloadedNvme' ? memoryLineLabels[key] : memoryLineLabel(plan, key), bytes: line.bytes, value: formatBytes(line.bytes, units), formula: memoryFormula(line, options) })
     if (key === 'optimizerState' && plan.mode === 'training') {
       const s = modelStates(plan, scope)
       rows.push({ key: 'modelStates', kind: 'subtotal', label: memoryLineLabels.modelStates, bytes: s.deviceBytes, value: formatBytes(s.deviceBytes, units), formula: modelStatesFormula(plan, s) })
     }
+  }
+  if (scope === 'device' && plan.perNode.cpuBytes > 0n) {
+    const n = plan.perNode
+    rows.push({ key: 'cpuPerNode', kind: 'node', label: memoryLineLabels.cpuPerNode, bytes: n.cpuBytes, value: formatBytes(n.cpuBytes, units), formula: cpuPerNodeFormula(plan, units) })
   }
   return rows
 }
@@ -128,6 +134,16 @@ function modelStatesFormula(plan: MemoryPlan, s: ModelStates): string {
   return `${sum} on the GPU${s.hostBytes > 0n ? `; + ${s.hostEntries.join(', ')} ${b(s.hostBytes)} on the CPU` : ''}`
 }
 
+/** `8 GPUs × (optimizer state 10.50 GiB + fp32 gradient partition 3.50 GiB = 14.00 GiB) = 112.00 GiB, pinned host memory`. */
+function cpuPerNodeFormula(plan: MemoryPlan, units: ByteUnits): string {
+  const d = plan.perDevice.offloadedCpu
+  const parts = d.basis.kind === 'offload-total' ? d.basis.parts : []
+  const n = plan.perNode.gpus
+  const text = formatBytesAlike([...parts.map((p) => p.bytes), d.bytes, plan.perNode.cpuBytes], units)
+  const each = parts.length > 1 ? `(${parts.map((p, i) => `${memoryLineNouns[p.line]} ${text[i]}`).join(' + ')} = ${text[parts.length]})` : `${parts.length === 1 ? `${memoryLineNouns[parts[0]!.line]} ` : ''}${text[parts.length]}`
+  return `${n} GPU${n === 1 ? '' : 's'} of one node × ${each} = ${text.at(-1)}`
+}
+
 /** The total's value and formula, its parts named and written in one unit with the decimals they need to add up visibly. */
 function totalText(plan: MemoryPlan, scope: MemoryScope, units: ByteUnits): { value: string; formula: string } {
   const lines = scope === 'device' ? plan.perDevice : plan.memory
@@ -135,7 +151,7 @@ function totalText(plan: MemoryPlan, scope: MemoryScope, units: ByteUnits): { va
   if (plan.mode === 'training') parts.push(['model states', modelStates(plan, scope).deviceBytes])
   else parts.push([memoryLineNouns.weights, lines.weights.bytes])
   parts.push([memoryLineNouns.activations, lines.activations.bytes], [memoryLineNouns.kvCache, lines.kvCache.bytes])
-  if (scope === 'device') parts.push([memoryLineNouns.gatheredWeights, plan.perDevice.gatheredWeights.bytes])
+  if (scope === 'device') parts.push([memoryLineNouns.stepGradients, plan.perDevice.stepGradients.bytes], [memoryLineNouns.gatheredWeights, plan.perDevice.gatheredWeights.bytes])
   parts.push([memoryLineNouns.overhead, lines.overhead.bytes])
   const shown = parts.filter(([, bytes]) => bytes > 0n)
   const text = formatBytesAlike([...shown.map(([, bytes]) => bytes), lines.total.bytes], units)
@@ -182,13 +198,14 @@ export function describeMemoryOptions(plan: MemoryPlan): string {
   if (o.contextLength !== null) parts.push(`context ${formatCount(o.contextLength)} tokens`)
   if (o.checkpointing !== 'none') parts.push(`${o.checkpointing} checkpointing`)
   if (o.lora) parts.push(`${o.lora.quantizeBase ? 'QLoRA' : 'LoRA'} r=${o.lora.rank}`)
-  if (o.gpus > 1) parts.push(`${formatCount(o.gpus)} GPUs`)
+  if (o.gpus > 1) parts.push(`${formatCount(o.gpus)} GPUs${o.nodes > 1 ? ` on ${formatCount(o.nodes)} nodes of ${o.gpusPerNode}` : ''}`)
   if (o.tensorParallel > 1) parts.push(`tensor parallel ${o.tensorParallel}`)
   if (o.pipelineParallel > 1) parts.push(`pipeline parallel ${o.pipelineParallel}`)
   if (o.zero !== null) parts.push(`ZeRO-${o.zero}`)
   if (o.fsdp !== null) parts.push(`FSDP ${o.fsdp}`)
   if (o.offloadOptimizer !== 'none') parts.push(`optimizer offload to ${o.offloadOptimizer}`)
   if (o.offloadParams !== 'none') parts.push(`parameter offload to ${o.offloadParams}`)
+  if (o.estimator !== 'nnsize') parts.push(`with DeepSpeed's estimate`)
   return parts.join(' · ')
 }
 
@@ -288,6 +305,12 @@ export interface MemoryChart {
   zoom: ChartSegment[] | undefined
 }
 
+/** A line's label in this plan: the KV cache names the dtype its entries are stored in (`KV cache (fp8)`). */
+export function memoryLineLabel(plan: MemoryPlan, key: MemoryLineKey): string {
+  if (key === 'kvCache' && plan.mode === 'inference') return `${memoryLineLabels.kvCache} (${plan.options.kvCacheDType})`
+  return memoryLineLabels[key]
+}
+
 /**
  * The stacked chart of one GPU's lines against its capacity: the model's lines as segments, the framework reserve
  * as a segment of its own, the capacity line, and a zoomed view of the model's lines when they are small.
@@ -303,7 +326,7 @@ export function memoryChart(plan: MemoryPlan): MemoryChart {
     for (const key of memoryLineKeys) {
       const bytes = plan.perDevice[key].bytes
       if (bytes === 0n || key === 'overhead') continue
-      out.push({ key, label: memoryLineLabels[key], bytes, x: percentOf(offset, of), width: percentOf(bytes, of) })
+      out.push({ key, label: memoryLineLabel(plan, key), bytes, x: percentOf(offset, of), width: percentOf(bytes, of) })
       offset += bytes
     }
     return out

@@ -44,6 +44,14 @@ export function noteText(note: PlanNote, options: PresentOptions = {}): string {
       return `Inference splits weights and KV cache over ${note.tensorParallel * note.pipelineParallel} GPUs (tensor ${note.tensorParallel} × pipeline ${note.pipelineParallel}); activations are counted whole on each GPU.`
     case 'no-sharding-more-gpus':
       return 'More GPUs do not help without sharding: data parallelism replicates every state. Try ZeRO/FSDP, tensor parallelism or offload.'
+    case 'hybrid-default-node':
+      return `Hybrid sharding shards within one node, taken as ${note.gpusPerNode} GPUs; set ${field('gpusPerNode')} or ${field('nodes')} for your nodes.`
+    case 'deepspeed-estimator':
+      return `DeepSpeed's estimator counts model states only, for mixed-precision Adam (16-bit parameters and gradients, float32 master weights, momentum and variance)${note.optimizerIsAdam ? '' : `, whatever ${field('optimizer')} says`}, with a 1.5× buffer on CPU memory; activations and buffers are not in it. Its "GB" are GiB (bytes ÷ 2^30).`
+    case 'deepspeed-combination-not-printed':
+      return `DeepSpeed's estimator prints no row for optimizer offload ${note.offloadOptimizer} with parameter offload ${note.offloadParams}; it covers CPU offload only, and parameter offload only with optimizer offload.`
+    case 'step-gradients':
+      return `ZeRO-${note.stage}'s optimizer step holds this rank's gradients in float32 (as DeepSpeed does for its float32 master weights); it is counted as its own line, apart from the model states.`
     case 'largest-batch-extrapolated':
       return 'The largest batch extrapolates the per-device total linearly from batches 1 and 2, then checks the result.'
   }

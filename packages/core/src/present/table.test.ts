@@ -231,6 +231,14 @@ describe('memoryRows', () => {
   it('writes bytes in the chosen units', () => {
     expect(memoryRows(planMemory(linear, {}), { units: 'si' })[0]!.value).toBe('4.20 MB')
   })
+  it('names the KV cache dtype in its label, in the table and the chart', () => {
+    const plan = planMemory(analyze('gpt2'), { mode: 'inference', contextLength: 1024, kvCacheDType: 'fp8' })
+    const row = memoryRows(plan).find((r) => r.key === 'kvCache')!
+    // GPT-2: 12 layers × 2 (K, V) × 768 × 1,024 tokens × 1 B
+    expect([row.label, row.bytes]).toEqual(['KV cache (fp8)', 12n * 2n * 768n * 1024n])
+    expect(memoryChart(plan).segments.find((s) => s.key === 'kvCache')!.label).toBe('KV cache (fp8)')
+    expect(memoryRows(planMemory(analyze('gpt2'), { mode: 'inference', contextLength: 8 })).find((r) => r.key === 'kvCache')!.label).toBe('KV cache (bf16)')
+  })
 })
 
 describe('describeMemoryOptions', () => {

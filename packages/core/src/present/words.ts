@@ -17,11 +17,12 @@ export interface PresentOptions {
 export const defaultFieldLabel = (field: FieldId): string => `\`${field}\``
 
 /** The label of each memory line, the same in every table, chart and explanation. */
-export const memoryLineLabels: Readonly<Record<MemoryLineKey | 'modelStates' | 'total' | 'offloadedCpu' | 'offloadedNvme', string>> = {
+export const memoryLineLabels: Readonly<Record<MemoryLineKey | 'modelStates' | 'total' | 'offloadedCpu' | 'offloadedNvme' | 'cpuPerNode', string>> = {
   weights: 'Weights',
   gradients: 'Gradients',
   optimizerState: 'Optimizer state',
   modelStates: 'Model states',
+  stepGradients: 'FP32 gradient partition',
   activations: 'Activations',
   kvCache: 'KV cache',
   gatheredWeights: 'Gathered weights',
@@ -29,6 +30,7 @@ export const memoryLineLabels: Readonly<Record<MemoryLineKey | 'modelStates' | '
   total: 'Total',
   offloadedCpu: 'Offloaded to CPU',
   offloadedNvme: 'Offloaded to NVMe',
+  cpuPerNode: 'CPU memory per node',
 }
 
 /** A line's name inside a sentence (`optimizer state`). */
@@ -36,6 +38,7 @@ export const memoryLineNouns: Readonly<Record<MemoryLineKey, string>> = {
   weights: 'weights',
   gradients: 'gradients',
   optimizerState: 'optimizer state',
+  stepGradients: 'fp32 gradient partition',
   activations: 'activations',
   kvCache: 'KV cache',
   gatheredWeights: 'gathered weights',

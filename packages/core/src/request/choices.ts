@@ -8,6 +8,8 @@ export type CheckpointingMode = 'none' | 'selective' | 'full'
 export type FsdpMode = 'no_shard' | 'shard_grad_op' | 'full_shard' | 'hybrid_shard' | 'hybrid_shard_zero2'
 /** Where offloaded state lives. */
 export type OffloadTarget = 'none' | 'cpu' | 'nvme'
+/** Who estimates the memory: nnsize's planner, or DeepSpeed's own ZeRO-2/3 estimator reproduced. */
+export type Estimator = 'nnsize' | 'deepspeed'
 /** ZeRO stages: 0 (plain data parallel), 1 (optimizer state), 2 (+ gradients), 3 (+ parameters). */
 export type ZeroStage = 0 | 1 | 2 | 3
 
@@ -23,6 +25,8 @@ export const checkpointingModes: readonly CheckpointingMode[] = ['none', 'select
 export const fsdpModes: readonly FsdpMode[] = ['no_shard', 'shard_grad_op', 'full_shard', 'hybrid_shard', 'hybrid_shard_zero2']
 /** Accepted offload targets. */
 export const offloadTargets: readonly OffloadTarget[] = ['none', 'cpu', 'nvme']
+/** Accepted estimators. */
+export const estimators: readonly Estimator[] = ['nnsize', 'deepspeed']
 /** Accepted KV cache dtypes and their bytes per element. */
 export const kvCacheDTypes: Readonly<Record<string, number>> = { fp32: 4, float32: 4, fp16: 2, float16: 2, bf16: 2, bfloat16: 2, fp8: 1, float8: 1, int8: 1 }
 
@@ -35,5 +39,6 @@ export const fieldChoices = {
   checkpointing: checkpointingModes,
   offload: offloadTargets,
   offloadParams: offloadTargets,
+  estimator: estimators,
   kvDtype: Object.keys(kvCacheDTypes),
 } as const

@@ -22,6 +22,8 @@ export type FieldId =
   | 'overhead'
   | 'gpus'
   | 'gpusPerNode'
+  | 'nodes'
+  | 'estimator'
   | 'sharding'
   | 'offload'
   | 'offloadParams'
@@ -49,6 +51,7 @@ export interface FieldSpec {
 /** Every request field, in the order links write them. */
 export const requestFields: readonly FieldSpec[] = [
   { id: 'source', share: 'src', group: 'input' },
+  { id: 'entry', share: 'model', group: 'input' },
   { id: 'input', share: 'in', group: 'input' },
   { id: 'device', share: 'dev', group: 'input' },
   { id: 'torch', share: 'torch', group: 'input' },
@@ -62,11 +65,13 @@ export const requestFields: readonly FieldSpec[] = [
   { id: 'checkpointing', share: 'ckpt', group: 'memory', mode: 'training' },
   { id: 'gpus', share: 'gpus', group: 'memory' },
   { id: 'gpusPerNode', share: 'gpn', group: 'memory' },
+  { id: 'nodes', share: 'nodes', group: 'memory' },
   { id: 'sharding', share: 'zero', group: 'memory', mode: 'training' },
   { id: 'tp', share: 'tp', group: 'memory' },
   { id: 'pp', share: 'pp', group: 'memory' },
   { id: 'offload', share: 'off', group: 'memory', mode: 'training' },
   { id: 'offloadParams', share: 'offp', group: 'memory', mode: 'training' },
+  { id: 'estimator', share: 'est', group: 'memory', mode: 'training' },
   { id: 'lora', share: 'lora', group: 'memory', mode: 'training' },
   { id: 'qlora', share: 'qlora', group: 'memory', mode: 'training' },
   { id: 'kvDtype', share: 'kvdt', group: 'memory', mode: 'inference' },
@@ -89,6 +94,7 @@ export const fieldLimits = {
   gradAccum: { min: 1, max: 1_000_000 },
   gpus: { min: 1, max: 10_000_000 },
   gpusPerNode: { min: 1, max: 1024 },
+  nodes: { min: 1, max: 1_000_000 },
   tp: { min: 1, max: 1_000_000 },
   pp: { min: 1, max: 1_000_000 },
   depth: { min: 0, max: 999_999 },

@@ -75,6 +75,16 @@ describe('requestToRaw', () => {
     expect(requestToRaw(request)).toEqual({ source: 'x', mode: 'inference', weights: 'q4_k', activationBytes: '1536MiB', overhead: '1000B', gpu: '24GiB', units: 'si' })
     expect(parseRequest(requestToRaw(request))).toEqual(request)
   })
+  it('writes the nodes and the DeepSpeed estimator, and leaves out the default estimator', () => {
+    const request = parseRequest({ source: 'x', nodes: '2', gpusPerNode: '4', sharding: '3', estimator: 'DeepSpeed' })
+    expect(request.memory).toMatchObject({ nodes: 2, gpusPerNode: 4, estimator: 'deepspeed' })
+    expect(requestToRaw(request)).toMatchObject({ nodes: '2', gpusPerNode: '4', sharding: '3', estimator: 'deepspeed' })
+    expect(parseRequest(requestToRaw(request))).toEqual(request)
+    expect(requestToRaw(parseRequest({ source: 'x', estimator: 'nnsize' })).estimator).toBeUndefined()
+    expect(memoryOptionsOf(request)).toMatchObject({ nodes: 2, gpusPerNode: 4, zero: 3, estimator: 'deepspeed' })
+    expect(errorOf(() => parseRequest({ source: 'x', estimator: 'deepseed' }))).toMatchObject({ field: 'estimator', reason: 'must be `nnsize` or `deepspeed`, got `deepseed`. Did you mean `deepspeed`?' })
+    expect(errorOf(() => parseRequest({ source: 'x', nodes: '0' }))).toMatchObject({ field: 'nodes' })
+  })
 })
 
 describe('analyzeOptionsOf and memoryOptionsOf', () => {

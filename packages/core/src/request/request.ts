@@ -7,8 +7,8 @@ import { parseOptimizer } from '../memory/optimizers/index.js'
 import type { MemoryOptions } from '../memory/plan.js'
 import { findPrecision } from '../memory/precision.js'
 import { findWeightFormat } from '../memory/quant.js'
-import { checkpointingModes, fsdpModes, kvCacheDTypes, offloadTargets, planModes } from './choices.js'
-import type { CheckpointingMode, FsdpMode, OffloadTarget, ZeroStage } from './choices.js'
+import { checkpointingModes, estimators, fsdpModes, kvCacheDTypes, offloadTargets, planModes } from './choices.js'
+import type { CheckpointingMode, Estimator, FsdpMode, OffloadTarget, ZeroStage } from './choices.js'
 import { parseByteSize } from '../memory/units.js'
 import { parseMfu, parseTokenCount } from '../speed/counts.js'
 import type { SpeedOptions } from '../speed/plan.js'
@@ -37,11 +37,14 @@ export interface MemoryRequest {
   checkpointing: CheckpointingMode | undefined
   gpus: number | undefined
   gpusPerNode: number | undefined
+  nodes: number | undefined
   sharding: Sharding | undefined
   tp: number | undefined
   pp: number | undefined
   offload: OffloadTarget | undefined
   offloadParams: OffloadTarget | undefined
+  /** `deepspeed`: DeepSpeed's own ZeRO-2/3 estimate beside the plan; undefined: nnsize's planner only. */
+  estimator: Estimator | undefined
   /** LoRA settings as written (`r=16,alpha=32,target=q_proj|v_proj`), checked. */
   lora: string | undefined
   qlora: boolean
@@ -121,11 +124,13 @@ export function readRequest(raw: RawRequest): { request: Request; problems: Nnsi
       checkpointing: read('checkpointing', (t) => choice<CheckpointingMode>('checkpointing', t, checkpointingModes, { true: 'full', on: 'full', false: 'none', off: 'none' })),
       gpus: read('gpus', (t) => whole('gpus', t)),
       gpusPerNode: read('gpusPerNode', (t) => whole('gpusPerNode', t)),
+      nodes: read('nodes', (t) => whole('nodes', t)),
       sharding: read('sharding', sharding),
       tp: read('tp', (t) => whole('tp', t)),
       pp: read('pp', (t) => whole('pp', t)),
       offload: read('offload', (t) => choice<OffloadTarget>('offload', t, offloadTargets, onOff)),
       offloadParams: read('offloadParams', (t) => choice<OffloadTarget>('offloadParams', t, offloadTargets, onOff)),
+      estimator: read('estimator', (t) => choice<Estimator>('estimator', t, estimators, { ds: 'deepspeed' })),
       lora: read('lora', (t) => checked(t, () => parseLoraOptions(t))),
       qlora: read('qlora', (t) => flag('qlora', t)) ?? false,
       kvDtype: read('kvDtype', (t) => choice('kvDtype', t, Object.keys(kvCacheDTypes))),
@@ -177,11 +182,13 @@ export function requestToRaw(request: Request): RawRequest {
     raw.checkpointing = m.checkpointing
     raw.gpus = text(m.gpus)
     raw.gpusPerNode = text(m.gpusPerNode)
+    raw.nodes = text(m.nodes)
     raw.sharding = m.sharding === undefined ? undefined : 'zero' in m.sharding ? String(m.sharding.zero) : m.sharding.fsdp
     raw.tp = text(m.tp)
     raw.pp = text(m.pp)
     raw.offload = m.offload
     raw.offloadParams = m.offloadParams
+    raw.estimator = m.estimator === 'nnsize' ? undefined : m.estimator
     raw.lora = m.lora
     raw.qlora = m.qlora ? 'true' : undefined
     raw.kvDtype = m.kvDtype
@@ -224,10 +231,12 @@ export function memoryOptionsOf(request: Request): MemoryOptions | undefined {
     overheadBytes: m.overhead,
     gpus: m.gpus,
     gpusPerNode: m.gpusPerNode,
+    nodes: m.nodes,
     zero: m.sharding && 'zero' in m.sharding ? m.sharding.zero : undefined,
     fsdp: m.sharding && 'fsdp' in m.sharding ? m.sharding.fsdp : undefined,
     offloadOptimizer: m.offload,
     offloadParams: m.offloadParams,
+    estimator: m.estimator,
     tensorParallel: m.tp,
     pipelineParallel: m.pp,
     contextLength: m.seq,

@@ -6,6 +6,25 @@ import { castTo } from './model.js'
 import type { ModelTensors } from './model.js'
 
 /**
+ * The module holding the most parameters directly (`parameters(recurse=False)`: a tensor shared by several modules
+ * counts in each), as DeepSpeed's `model_to_params` finds `largest_layer_params`; the first such module in
+ * `named_modules()` order.
+ */
+export function largestOwnParams(m: ModelTensors): { module: string; params: bigint } {
+  let module = ''
+  let params = 0n
+  for (const [path, node] of m.modules) {
+    let own = 0n
+    for (const def of node.params.values()) if (def) own += numel(def.shape)
+    if (own > params) {
+      params = own
+      module = path
+    }
+  }
+  return { module, params }
+}
+
+/**
  * The working set ZeRO-3 / FSDP full sharding gathers at once: the module with the most parameters of its own
  * (DeepSpeed's `largest_layer_params`), its weights and their gradients.
  */

@@ -21,7 +21,7 @@ export function optimizerStateLine(m: ModelTensors, r: Resolved): { line: Memory
   }
   const tensors: OptimizerTensor[] = m.lora
     ? m.adapterTensors
-    : m.params.map((t) => ({ name: t.name, shape: t.shape, dtype: castTo(t.dtype, r.precision.optimizerDType), trainable: t.trainable, kind: 'parameter', sparseGradient: sparse.has(t.name), elementCount: t.elementCount }))
+    : m.params.map((t) => ({ name: t.name, shape: t.shape, dtype: castTo(t.dtype, r.precision.optimizerDType), trainable: t.trainable, kind: 'parameter', sparseGradient: sparse.has(t.name), elementCount: t.elementCount, moduleType: m.moduleType(t.def) }))
   const breakdown = optimizerStateBreakdown(tensors, optimizer)
   const masterWeightElements = r.precision.masterWeights && !m.lora ? trainableElements(m) : 0n
   if (m.lora) m.notes.add({ code: 'lora-optimizer' })

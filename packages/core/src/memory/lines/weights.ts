@@ -18,7 +18,7 @@ export function weightsLine(m: ModelTensors, r: Resolved): MemoryLine {
     const format = r.format
     const tensors = m.analysis.tensors.map((t): WeightTensor => ({ name: t.name, kind: t.kind, shape: t.shape, dtype: t.dtype, moduleType: m.moduleType(t.def), bytes: t.def.bytes }))
     const result = weightBytes(tensors, format)
-    if (format.appliesTo === 'linear' && result.quantisedTensors === 0) m.notes.add({ code: 'format-without-linear', format: format.id, otherDType: format.otherDType })
+    if ((format.appliesTo === 'linear' || format.appliesTo === 'experts') && result.quantisedTensors === 0) m.notes.add({ code: 'format-without-linear', format: format.id, otherDType: format.otherDType })
     const asBuilt = format.appliesTo === 'float' && format.otherDType === null ? countByDType(m.analysis.tensors.map((t) => [t.elementCount, t.dtype, storedAs(t, null)] as const)) : null
     return line(result.bytes, {
       kind: 'weight-format',

@@ -13,6 +13,8 @@ export interface OptimizerParameter {
   /** True when its gradient is sparse (`nn.Embedding(..., sparse=True)`). */
   sparseGradient: boolean
   elements: bigint
+  /** Class of the module that owns it (`Linear`, `Embedding`), when known. */
+  moduleType?: string | undefined
 }
 
 /** One state tensor (or the sum of one kind of state over parameters): its key in the state dict, dtype and elements. */
@@ -58,6 +60,8 @@ export interface OptimizerDefinition<A = any> {
   validate?: (args: A, fail: OptimizerFailure) => void
   /** Which parameters hold state: those that get a gradient, or all (Adagrad creates state in its constructor). */
   statefulParameters: 'trainable' | 'all'
+  /** The state of a parameter depends on its name and module (which part of a split optimizer takes it), not only on its shape and dtype. */
+  byName?: boolean
   /** The state tensors of one parameter, in the order PyTorch creates them. */
   perParameter?: (p: OptimizerParameter, args: A, context: OptimizerContext) => StateTensor[]
   /** State held once for the whole optimizer (LBFGS's history, bitsandbytes' quantisation maps). */

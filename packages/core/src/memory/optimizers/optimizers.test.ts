@@ -184,8 +184,36 @@ describe('optimizerStateBytes', () => {
     expect(optimizerStateBytes(linear(4, 8), 'adan')).toBe(4n * 36n * 4n)
   })
 
-  it('gives Muon a momentum buffer for matrices and AdamW state for vectors', () => {
-    expect(optimizerStateBytes(linear(4, 8), 'Muon()')).toBe(32n * 4n + (4n + 2n * 4n * 4n))
+  it('gives torch.optim.Muon a momentum buffer per 2-D parameter and refuses others as PyTorch 2.13 does', () => {
+    expect(optimizerStateBytes([linear(4, 8)[0]!], 'Muon()')).toBe(32n * 4n)
+    // torch.optim.Muon(nn.Linear(8, 4).parameters()) raises
+    // ValueError: Muon only supports 2D parameters whereas we found a parameter with size: torch.Size([4])
+    expect(() => optimizerStateBytes(linear(4, 8), 'Muon()')).toThrow(/^Muon only supports 2D parameters whereas we found a parameter with size: torch\.Size\(\[4\]\) \(PyTorch's error\): `bias` has 1 dimension\. .*`MuonWithAuxAdam` \(`muon_aux_adam`\)/)
+    const conv: OptimizerTensor[] = [{ name: 'conv.weight', shape: [8, 3, 3, 3], dtype: 'float32', trainable: true }]
+    expect(() => optimizerStateBytes(conv, 'Muon()')).toThrow(/torch\.Size\(\[8, 3, 3, 3\]\).*`conv\.weight` has 4 dimensions/)
+    // frozen parameters are not given to the optimizer
+    expect(optimizerStateBytes([linear(4, 8)[0]!, { ...linear(4, 8)[1]!, trainable: false }], 'Muon()')).toBe(128n)
+  })
+
+  it('splits the reference MuonWithAuxAdam: Muon for hidden matrices, AdamW for embeddings, the head, norms and biases', () => {
+    const tensors: OptimizerTensor[] = [
+      { name: 'embed_tokens.weight', shape: [10, 4], dtype: 'float32', trainable: true, moduleType: 'Embedding' },
+      { name: 'layers.0.proj.weight', shape: [4, 4], dtype: 'float32', trainable: true, moduleType: 'Linear' },
+      { name: 'layers.0.proj.bias', shape: [4], dtype: 'float32', trainable: true, moduleType: 'Linear' },
+      { name: 'layers.0.norm.weight', shape: [4], dtype: 'float32', trainable: true, moduleType: 'LayerNorm' },
+      { name: 'lm_head.weight', shape: [10, 4], dtype: 'float32', trainable: true, moduleType: 'Linear' },
+      // an embedding table named as such, without a module type: still AdamW's
+      { name: 'wpe.weight', shape: [4, 4], dtype: 'float32', trainable: true },
+    ]
+    const r = optimizerStateBreakdown(tensors, 'MuonWithAuxAdam(param_groups)')
+    expect(r.optimizer.qualifiedName).toBe('muon.MuonWithAuxAdam')
+    expect(r.entries.map((e) => [e.name, e.elements, e.tensors])).toEqual([
+      ['exp_avg', 40n + 4n + 4n + 40n + 16n, 5],
+      ['exp_avg_sq', 40n + 4n + 4n + 40n + 16n, 5],
+      ['momentum_buffer', 16n, 1],
+    ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)) as unknown[])
+    expect(r.bytes).toBe((2n * 104n + 16n) * 4n)
+    expect(parseOptimizer('muon_aux_adam').name).toBe('MuonWithAuxAdam')
   })
 
   it('stores bitsandbytes 8-bit states in uint8 with a float32 scale per 256 elements: ≈ 2.03 bytes per parameter', () => {

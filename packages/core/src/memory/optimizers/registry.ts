@@ -7,7 +7,7 @@ import { bitsandbytesOptimizers } from './bitsandbytes.js'
 import { lamb } from './lamb.js'
 import { lbfgs } from './lbfgs.js'
 import { lion } from './lion.js'
-import { muon } from './muon.js'
+import { muon, muonWithAuxAdam } from './muon.js'
 import { asgd, sgd } from './sgd.js'
 import { sophia } from './sophia.js'
 
@@ -33,6 +33,7 @@ export const optimizerDefinitions: readonly OptimizerDefinition[] = [
   sophia,
   adan,
   muon,
+  muonWithAuxAdam,
   ...bitsandbytesOptimizers,
 ]
 

@@ -17,6 +17,8 @@ export interface OptimizerTensor {
   kind?: 'parameter' | 'buffer'
   /** True when its gradient is sparse (`nn.Embedding(..., sparse=True)`); only `SparseAdam` needs this. */
   sparseGradient?: boolean
+  /** Class of the module that owns it (`Linear`, `Embedding`), for optimizers that treat embeddings apart. */
+  moduleType?: string | undefined
   /** The element count, when already known (`TensorEntry.elementCount`); otherwise computed from the shape. */
   elementCount?: bigint
 }
@@ -77,7 +79,7 @@ export function optimizerStateBreakdown(tensors: readonly OptimizerTensor[], opt
     if (def.statefulParameters === 'trainable' && !t.trainable) continue
     params.push(t)
   }
-  const sized = (t: OptimizerTensor): OptimizerParameter => ({ name: t.name, shape: t.shape, dtype: t.dtype, trainable: t.trainable, sparseGradient: t.sparseGradient === true, elements: t.elementCount ?? numel(t.shape) })
+  const sized = (t: OptimizerTensor): OptimizerParameter => ({ name: t.name, shape: t.shape, dtype: t.dtype, trainable: t.trainable, sparseGradient: t.sparseGradient === true, elements: t.elementCount ?? numel(t.shape), moduleType: t.moduleType })
   const all = def.shared || def.checkParameters ? params.map(sized) : undefined
   if (all) def.checkParameters?.(all)
   const entries = new Map<string, OptimizerStateEntry>()
@@ -103,7 +105,7 @@ export function optimizerStateBreakdown(tensors: readonly OptimizerTensor[], opt
       let h = t.shape.length
       for (const d of t.shape) h = (Math.imul(h, 31) + d) | 0
       const list = groups.get(h)
-      const group = list?.find((g) => g.t.dtype === t.dtype && g.t.sparseGradient === t.sparseGradient && sameShape(g.t.shape, t.shape))
+      const group = def.byName ? undefined : list?.find((g) => g.t.dtype === t.dtype && g.t.sparseGradient === t.sparseGradient && sameShape(g.t.shape, t.shape))
       if (group) group.count++
       else if (list) list.push({ t, count: 1 })
       else groups.set(h, [{ t, count: 1 }])

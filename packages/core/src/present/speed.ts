@@ -213,6 +213,8 @@ export function speedNoteText(note: SpeedNote, options: PresentOptions = {}): st
       return `\`${note.gpu}\` has no dense ${note.dtype ?? 'peak'} figure in the catalogue${note.dtype === null ? '' : ` (${note.dtype} is the training precision's or weight format's number format)`}; choose another precision, format or GPU for times.`
     case 'no-flops':
       return `FLOPs need a forward trace (${field('input')}) or a Hugging Face config with a transformer's sizes.`
+    case 'no-work':
+      return 'The model holds no weights and multiplies nothing: there is no time to bound.'
     case 'no-tokens':
       return `Set ${field('tokens')} (tokens to train on, e.g. 1T) for the run's FLOPs and time.`
     case 'not-token-input':

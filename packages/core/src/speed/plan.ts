@@ -110,6 +110,7 @@ export type SpeedNote =
   | { code: 'gpu-without-speed'; gpu: string }
   | { code: 'no-peak'; gpu: string; dtype: PeakDType | null }
   | { code: 'no-flops' }
+  | { code: 'no-work' }
   | { code: 'no-tokens' }
   | { code: 'not-token-input' }
   | { code: 'attention-needs-seq' }
@@ -218,7 +219,7 @@ export function planSpeed(analysis: Analysis, plan: MemoryPlan, options: SpeedOp
         if (peakFlops !== null && device !== null) {
           const flopsPerSecond = peakFlops * mfu
           const seconds = Number(total.flops) / flopsPerSecond
-          time = { tokens, totalFlops: total.flops, exact: total.exact, mfu, flopsPerSecond, seconds, gpuHours: (device.gpus * seconds) / 3600, tokensPerSecond: Number(tokens) / seconds }
+          time = { tokens, totalFlops: total.flops, exact: total.exact, mfu, flopsPerSecond, seconds, gpuHours: (device.gpus * seconds) / 3600, tokensPerSecond: seconds > 0 ? Number(tokens) / seconds : null }
         } else time = { tokens, totalFlops: total.flops, exact: total.exact, mfu, flopsPerSecond: null, seconds: null, gpuHours: null, tokensPerSecond: null }
       }
     }
@@ -235,7 +236,9 @@ export function planSpeed(analysis: Analysis, plan: MemoryPlan, options: SpeedOp
   if (traced !== null) {
     if (peakFlops !== null && bandwidth !== null) {
       const step = rooflineStep(traced.samples, weightBytes, 2n * traced.forwardMacs, bandwidth, peakFlops)
-      result.forward = { ...step, forwardMacs: traced.forwardMacs, weightBytes, samplesPerSecond: traced.samples / step.seconds }
+      // a model that neither holds weights nor multiplies (`ReLU()`) takes no time to bound
+      if (step.seconds > 0) result.forward = { ...step, forwardMacs: traced.forwardMacs, weightBytes, samplesPerSecond: traced.samples / step.seconds }
+      else notes.push({ code: 'no-work' })
     }
     return result
   }

@@ -246,3 +246,14 @@ describe('sliding windows', () => {
     expect(s.inference!.decodeKeys).toEqual({ keys: 21n * 8192n + 21n * 4096n, fullLayers: 21, windowLayers: 21, contextTokens: 8192, windowTokens: 4096 })
   })
 })
+
+describe('a model with no work', () => {
+  it('never gives an infinite speed: ReLU() holds no weights and multiplies nothing', () => {
+    const a = analyze('ReLU()', { input: '8,16' })
+    const inference = planSpeed(a, planMemory(a, { mode: 'inference', gpu: 'h100' }))
+    expect(inference.forward).toBeUndefined()
+    expect(inference.notes).toContainEqual({ code: 'no-work' })
+    const training = planSpeed(a, planMemory(a, { gpu: 'h100' }), {})
+    expect(training.training!.flops).toMatchObject({ kind: 'traced', stepFlops: 0n })
+  })
+})

@@ -9,6 +9,7 @@ import { dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
 import { numel } from '../tensor/shape.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
+import { einsumTraced } from './einsum.js'
 import { contiguousStrides, isContiguous, setStrides, stridesOf, viewStrides } from './layout.js'
 import { sliceIndices } from './subscript.js'
 import { isTensorOp, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, torchTensorFunctions, wrapDimension } from './tensor.js'
@@ -107,7 +108,7 @@ function formOf(name: string, operands: readonly Value[], args: readonly ArgValu
     if (Object.hasOwn(compareOperators, name)) return 'compare'
   }
   if (args.length === 0 && operands.length === 1 && Object.hasOwn(unaryOperators, name)) return 'unary'
-  if (name === 'cat' || name === 'stack' || name === 'where' || name === 'view_as_complex' || name === 'view_as_real') return 'function'
+  if (name === 'cat' || name === 'stack' || name === 'where' || name === 'view_as_complex' || name === 'view_as_real' || name === 'einsum') return 'function'
   return 'method'
 }
 
@@ -424,6 +425,7 @@ export function forwardTensorOp(t: TraceOps, name: string, operands: readonly Va
     case 'getitem':
       return make([getItem(t, x!, operands[1]!, outputs[0]!, span)])
     case 'function':
+      if (name === 'einsum') return make([einsumTraced(t, (operands[0] as Extract<Value, { kind: 'str' }>).value, operands.slice(1).map((v) => traceOf(t, v as TensorValue)), span)])
       return make([functionOp(t, name, operands, outputs[0]!)])
     case 'method':
       return make(method(t, name, x!, args, outputs, span))

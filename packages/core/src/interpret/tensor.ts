@@ -7,6 +7,7 @@ import type { DType } from '../tensor/dtype.js'
 import { numel } from '../tensor/shape.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
+import { einsumShape } from './einsum.js'
 import { placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { sliceIndices } from './subscript.js'
@@ -1017,7 +1018,24 @@ export function torchTensorFunctions(): Record<string, Value> {
     if (hooked) return hooked
     return newTensor([...t.shape, 2], t.dtype === 'complex128' ? 'float64' : 'float32', t.requiresGrad)
   })
-  f['einsum'] = native('torch.einsum', (args, span) => raise('RuntimeError', 'unsupported', '`torch.einsum` is not supported yet.', span))
+  f['einsum'] = native('torch.einsum', (args, span, it) => {
+    const [equation, ...rest] = args.map((a) => a.value)
+    if (equation?.kind !== 'str') {
+      if (equation?.kind === 'tensor') return raise('RuntimeError', 'unsupported', '`torch.einsum` in the sublist format (`einsum(a, [0, 1], b, [1, 2])`) is not supported yet; write the equation as a string.', span)
+      return raise('TypeError', 'argument-type', `\`torch.einsum\` takes an equation string first, got ${equation ? typeName(equation) : 'nothing'}.`, span)
+    }
+    // `einsum(eq, [a, b])` is `einsum(eq, a, b)`.
+    const operands = rest.length === 1 && (rest[0]!.kind === 'list' || rest[0]!.kind === 'tuple') ? it!.toArray(rest[0]!, span) : rest
+    const tensors = operands.map((t) => {
+      if (t.kind === 'tensor') return t
+      if (t.kind === 'placeholder') throw placeholderError(t, span)
+      return raise('TypeError', 'argument-type', `\`torch.einsum\` takes tensors after the equation, got ${typeName(t)}.`, span)
+    })
+    const hooked = traced(it!, 'einsum', [equation, ...tensors], args, span)
+    if (hooked) return hooked
+    const out = einsumShape(equation.value, tensors, promoteTypes, (message) => raise('RuntimeError', 'shape', message, span))
+    return newTensor(out.shape, out.dtype, tensors.some((t) => t.requiresGrad) && isFloatingDType(out.dtype))
+  })
   // `torch.exp(t)`, `torch.transpose(t, 0, 1)`, …: the tensor method of the same name.
   for (const name of Object.keys(ops)) {
     if (f[name] !== undefined) continue

@@ -446,21 +446,27 @@ function binary(t: TraceOps, name: string, left: Value, right: Value, shape: Ten
   if (inplace) {
     const target = a as Tensor
     if (name === 'add' || name === 'sub') return ops.addInPlace(t.ctx, target, b)
+    if (name === 'pow') return ops.powInPlace(t.ctx, target, b)
     if ((name === 'mul' || name === 'div') && !ops.isTensor(b)) return ops.addInPlace(t.ctx, target, b)
+    if (name === 'mul') return ops.mulInPlace(t.ctx, target, b as Tensor)
+    if (name === 'div') return ops.divInPlace(t.ctx, target, b as Tensor)
     throw new NnsizeError('unsupported', `\`${name}_\` with a tensor operand is not supported yet in forward.`, { span })
   }
+  // The kernels make the promoted result type the interpreter's rules give (`int64 * 0.5` is float32).
+  const dtype = shape.dtype
   switch (name) {
     case 'add':
-      return retype(t, ops.add(t.ctx, a, b), shape)
+      return ops.add(t.ctx, a, b, dtype)
     case 'sub':
-      return retype(t, ops.sub(t.ctx, a, b), shape)
+      return ops.sub(t.ctx, a, b, dtype)
     case 'mul':
-      return retype(t, ops.mul(t.ctx, a, b), shape)
+      return ops.mul(t.ctx, a, b, dtype)
     case 'div':
-      return retype(t, ops.div(t.ctx, a, b), shape)
+      return ops.div(t.ctx, a, b, dtype)
     case 'pow':
-      if (ops.isTensor(a) && !ops.isTensor(b)) return retype(t, ops.pow(t.ctx, a, typeof b === 'number' ? b : Number(b.int)), shape)
-      throw new NnsizeError('unsupported', '`**` with a tensor exponent is not supported yet in forward.', { span })
+      if (ops.isTensor(a) && ops.isTensor(b)) return ops.powTensors(t.ctx, a, b, dtype)
+      if (ops.isTensor(a)) return ops.pow(t.ctx, a, typeof b === 'number' ? b : Number((b as { int: bigint | number }).int), dtype)
+      return ops.powScalarBase(t.ctx, a, b as Tensor, dtype)
     case 'matmul':
       return matmulOf(t, a as Tensor, b as Tensor, span)
     default: {
@@ -562,8 +568,9 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
     case 'add_':
     case 'sub_':
     case 'mul_':
-    case 'div_': {
-      const other = argAt(args, 0, 'other')
+    case 'div_':
+    case 'pow_': {
+      const other = argAt(args, 0, name === 'pow_' ? 'exponent' : 'other')
       if (!other) return raise('TypeError', 'missing-argument', `\`${name}\` needs a second operand.`, span)
       const self = new TensorValue([...x.shape], x.dtype, x.requiresGrad, undefined, x)
       return [binary(t, name.slice(0, -1), self, other, shape, true, span)]

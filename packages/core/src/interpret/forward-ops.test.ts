@@ -30,3 +30,30 @@ describe('einsum, attention masks, exponents and in-place arithmetic in forward 
     })
   }
 })
+
+const prelude = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n'
+
+function attentionModel(call: string): string {
+  return `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x):\n        q = self.fc(x)\n        k = torch.zeros(2, 3, 7, 4)\n        return ${call}\n`
+}
+
+describe('F.scaled_dot_product_attention refuses what PyTorch 2.13 refuses', () => {
+  const errors: Array<[string, string]> = [
+    ['F.scaled_dot_product_attention(q, k, k, attn_mask=torch.zeros(6, 7))', 'The size of tensor a (5) must match the size of tensor b (6) at non-singleton dimension 2'],
+    ['F.scaled_dot_product_attention(q, k, k, attn_mask=torch.zeros(5, 7, dtype=torch.long))', 'Expected attn_mask dtype to be bool or float or to match query dtype'],
+    ['F.scaled_dot_product_attention(q, k, k, dropout_p=1.5)', 'dropout probability has to be between 0 and 1, but got 1.5'],
+    ['F.scaled_dot_product_attention(q, k.double(), k)', 'Expected query, key, and value to have the same dtype'],
+    ['F.scaled_dot_product_attention(q.repeat(1, 2, 1, 1), k, k)', 'The size of tensor a (6) must match the size of tensor b (3) at non-singleton dimension 1'],
+    ['F.scaled_dot_product_attention(torch.cat([q, q[:, :1]], 1), k, k, enable_gqa=True)', 'Number of heads in key and value must divide the number of heads in query'],
+  ]
+  for (const [call, message] of errors) {
+    it(call, () => {
+      expect(() => analyze(attentionModel(call), { input: '2,3,5,4', device: 'cpu' })).toThrow(message)
+    })
+  }
+
+  it('a mask of (3, L, S) broadcasts over the batch, as in PyTorch', () => {
+    const f = analyze(attentionModel('F.scaled_dot_product_attention(q, k, k, attn_mask=torch.zeros(3, 5, 7), is_causal=False, scale=0.1)'), { input: '2,3,5,4', device: 'cpu' }).forward!
+    expect(f.outputShape).toEqual([2, 3, 5, 4])
+  })
+})

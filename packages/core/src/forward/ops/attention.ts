@@ -25,16 +25,55 @@ const kernelNames: Record<AttentionKernel, string> = {
   'efficient-cuda': 'memory-efficient attention (CUDA)',
 }
 
-/** Which kernel PyTorch 2.x picks for `scaled_dot_product_attention` on these operands (see {@link AttentionKernel}). */
-export function attentionKernel(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropoutP: number): AttentionKernel {
+/** What besides the operands decides the kernel of `scaled_dot_product_attention`. */
+export interface AttentionMaskOptions {
+  /** `attn_mask`: a bool mask or an additive float mask, broadcastable to `(…, L, S)`. */
+  attnMask?: Tensor | null
+  /** `enable_gqa=True` with fewer key/value heads than query heads (grouped-query attention). */
+  groupedHeads?: boolean
+}
+
+/**
+ * Which kernel PyTorch 2.x picks for `scaled_dot_product_attention` on these operands (see {@link AttentionKernel}).
+ * A mask rules out CUDA's flash kernel, and one that requires grad the CPU's; grouped heads rule out CUDA's
+ * memory-efficient kernel (sdp_utils' `check_for_attn_mask`, `check_batch_size_and_num_heads_dense<false>`).
+ */
+export function attentionKernel(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropoutP: number, options: AttentionMaskOptions = {}): AttentionKernel {
   const fourD = q.shape.length === 4 && k.shape.length === 4 && v.shape.length === 4
   const headDim = q.shape.at(-1)!
   const sameHeads = headDim === k.shape.at(-1) && headDim === v.shape.at(-1)
-  if (ctx.device === 'cpu') return fourD && sameHeads && dropoutP === 0 ? 'flash-cpu' : 'math'
+  const mask = options.attnMask ?? null
+  if (ctx.device === 'cpu') return fourD && sameHeads && dropoutP === 0 && !mask?.requiresGrad ? 'flash-cpu' : 'math'
   if (!fourD) return 'math'
   const half = q.dtype === 'float16' || q.dtype === 'bfloat16'
-  if (half && sameHeads && headDim <= 256 && headDim % 8 === 0) return 'flash-cuda'
-  return 'efficient-cuda'
+  if (half && sameHeads && headDim <= 256 && headDim % 8 === 0 && !mask) return 'flash-cuda'
+  return options.groupedHeads ? 'math' : 'efficient-cuda'
+}
+
+/**
+ * The mask a fused kernel keeps: a float mask of the query's dtype as given (its own storage), a bool mask (or
+ * another dtype) converted to the query's dtype (`convert_boolean_attn_mask`, a new tensor of the mask's
+ * shape); CUDA's memory-efficient kernel pads a mask whose strides are not multiples of 8 to a last dimension
+ * rounded up to the next multiple of 8 (`preprocess_mask`, `pad_bias`).
+ */
+function keptMask(ctx: ForwardContext, mask: Tensor, q: Tensor, kernel: AttentionKernel, strides: readonly number[]): Tensor {
+  const converted = mask.dtype === q.dtype ? mask : ctx.tensor(mask.shape, q.dtype, false)
+  if (kernel !== 'efficient-cuda') return converted
+  const s = converted === mask ? strides : contiguous(mask.shape)
+  const aligned = s.at(-1) === 1 && s.slice(0, -1).every((x) => x % 8 === 0)
+  if (aligned) return converted
+  const last = mask.shape.at(-1)!
+  return ctx.tensor([...mask.shape.slice(0, -1), last + (8 - (last % 8))], q.dtype, false)
+}
+
+function contiguous(shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length)
+  let step = 1
+  for (let i = shape.length - 1; i >= 0; i--) {
+    out[i] = step
+    step *= Math.max(shape[i]!, 1)
+  }
+  return out
 }
 
 /** Options of {@link scaledDotProductAttention}. */
@@ -46,6 +85,12 @@ export interface AttentionOptions {
    * `view(b, L, h, d).transpose(1, 2)` layout): the math kernel then keeps a copy of it.
    */
   valueNeedsCopy?: boolean
+  /** `attn_mask`, already checked to broadcast to the attention weights. */
+  attnMask?: Tensor | null
+  /** The strides of `attnMask` (a view keeps its base's). */
+  attnMaskStrides?: readonly number[]
+  /** `enable_gqa=True` with fewer key/value heads than query heads. */
+  groupedHeads?: boolean
 }
 
 /**
@@ -68,26 +113,33 @@ export function scaledDotProductAttention(ctx: ForwardContext, q: Tensor, k: Ten
   if (k.shape.at(-1) !== E || v.shape.at(-2) !== S) {
     throw ctx.error(`cannot attend with query ${formatShape(q.shape)}, key ${formatShape(k.shape)} and value ${formatShape(v.shape)}: the key must end with the query's size and the value must have the key's length.`)
   }
-  const kernel = attentionKernel(ctx, q, k, v, p)
+  const mask = options.attnMask ?? null
+  const kernel = attentionKernel(ctx, q, k, v, p, options)
+  const cpuMathReason = p > 0 ? 'dropout on the attention weights rules out the flash kernel' : mask?.requiresGrad ? 'a mask that requires grad rules out the flash kernel' : 'the flash kernel needs 4-D inputs of equal head sizes'
   ctx.assume({
     op: 'scaled_dot_product_attention',
     kernel: kernelNames[kernel],
     ...(ctx.device === 'cuda'
       ? { note: 'PyTorch picks the CUDA kernel at run time from the GPU, dtype, head size and enabled backends; cuDNN attention, where chosen, keeps similar tensors' }
       : kernel === 'math'
-        ? { note: p > 0 ? 'dropout on the attention weights rules out the flash kernel' : 'the flash kernel needs 4-D inputs of equal head sizes' }
+        ? { note: cpuMathReason }
         : {}),
   })
   const macs = product(batch) * BigInt(L) * BigInt(S) * BigInt(E + Ev)
   if (kernel === 'math') {
     ctx.macs(macs)
-    return mathAttention(ctx, q, k, v, p, options.valueNeedsCopy === true)
+    if (mask) ctx.use(mask)
+    // Grouped heads: key and value are repeated to the query's heads first (`repeat_interleave`, new tensors).
+    const heads = (t: Tensor): Tensor => (options.groupedHeads ? result(ctx, [...t.shape.slice(0, -3), q.shape.at(-3)!, ...t.shape.slice(-2)], t.dtype, [t]) : t)
+    return mathAttention(ctx, q, heads(k), heads(v), p, options.valueNeedsCopy === true && !options.groupedHeads)
   }
   const out = result(ctx, [...batch, L, Ev], q.dtype, [q, k, v])
   ctx.macs(macs)
+  if (mask) ctx.use(mask)
   if (!anyRequiresGrad(q, k, v)) return out
   const lse = accumulateDType(q.dtype)
   const rows = kernel === 'efficient-cuda' ? Math.ceil(L / 32) * 32 : L
+  if (mask) ctx.save(keptMask(ctx, mask, q, kernel, options.attnMaskStrides ?? contiguous(mask.shape)))
   ctx.save(q, k, v, out, ctx.tensor([...batch, rows], lse, false))
   if (p > 0 && ctx.device === 'cuda') ctx.save(ctx.tensor([2], kernel === 'flash-cuda' ? 'int64' : 'int64', false))
   return out

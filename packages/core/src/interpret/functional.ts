@@ -1,5 +1,4 @@
 import type { SourceSpan } from '../errors.js'
-import { NnsizeError } from '../errors.js'
 import * as ops from '../forward/ops/index.js'
 import type { Tensor } from '../forward/trace.js'
 import { raise } from './exceptions.js'

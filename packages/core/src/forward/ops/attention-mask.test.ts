@@ -51,3 +51,18 @@ describe('scaled_dot_product_attention with a mask', () => {
     expect(r.outputs).toEqual([[B, 6, L, E]])
   })
 })
+
+describe('FLOPs as FlopCounterMode counts them', () => {
+  it('CPU flash attention has no formula (0); the math path is two bmm calls; CUDA kernels count sdpa_flop = 2 × MACs', () => {
+    const shapes = [[B, H, L, E], [B, H, S, E], [B, H, S, E]]
+    const macs = BigInt(B * H * L * S * (E + E))
+    expect(traceOps(shapes, (ctx, [q, k, v]) => ops.scaledDotProductAttention(ctx, q!, k!, v!)).flopCounter).toEqual({ total: 0n, byOp: {} })
+    expect(traceOps(shapes, (ctx, [q, k, v]) => ops.scaledDotProductAttention(ctx, q!, k!, v!, { dropoutP: 0.1 })).flopCounter).toEqual({ total: 2n * macs, byOp: { 'aten.bmm': 2n * macs } })
+    expect(traceOps(shapes, (ctx, [q, k, v]) => ops.scaledDotProductAttention(ctx, q!, k!, v!), { device: 'cuda' }).flopCounter).toEqual({ total: 2n * macs, byOp: { 'aten._scaled_dot_product_efficient_attention': 2n * macs } })
+  })
+
+  it('a linear layer is 2 × MACs of addmm (with a bias) or mm', () => {
+    expect(traceOps([[3, 4]], (ctx, [x]) => ops.linear(ctx, x!, ctx.tensor([5, 4]), ctx.tensor([5]))).flopCounter.byOp).toEqual({ 'aten.addmm': 120n })
+    expect(traceOps([[3, 4]], (ctx, [x]) => ops.linear(ctx, x!, ctx.tensor([5, 4]))).flopCounter.byOp).toEqual({ 'aten.mm': 120n })
+  })
+})

@@ -1,3 +1,4 @@
+import { setStrides } from '../../interpret/layout.js'
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { accumulateDType, anyRequiresGrad, product, result, sameShape, saveIf, sizeProduct } from './common.js'
@@ -128,6 +129,8 @@ export function scaledDotProductAttention(ctx: ForwardContext, q: Tensor, k: Ten
   const macs = product(batch) * BigInt(L) * BigInt(S) * BigInt(E + Ev)
   if (kernel === 'math') {
     ctx.macs(macs)
+    // Its two products are `bmm` calls; CPU flash attention has no FLOP formula, the CUDA kernels `sdpa_flop`.
+    ctx.flops('aten.bmm', 2n * macs)
     if (mask) ctx.use(mask)
     // Grouped heads: key and value are repeated to the query's heads first (`repeat_interleave`, new tensors).
     const heads = (t: Tensor): Tensor => (options.groupedHeads ? result(ctx, [...t.shape.slice(0, -3), q.shape.at(-3)!, ...t.shape.slice(-2)], t.dtype, [t]) : t)
@@ -135,6 +138,8 @@ export function scaledDotProductAttention(ctx: ForwardContext, q: Tensor, k: Ten
   }
   const out = result(ctx, [...batch, L, Ev], q.dtype, [q, k, v])
   ctx.macs(macs)
+  if (kernel === 'flash-cuda') ctx.flops('aten._scaled_dot_product_flash_attention', 2n * macs)
+  if (kernel === 'efficient-cuda') ctx.flops('aten._scaled_dot_product_efficient_attention', 2n * macs)
   if (mask) ctx.use(mask)
   if (!anyRequiresGrad(q, k, v)) return out
   const lse = accumulateDType(q.dtype)
@@ -184,6 +189,8 @@ export interface MultiheadOptions {
   batchFirst: boolean
   /** `need_weights`: also compute the attention weights (averaged over heads) and return them. */
   needWeights: boolean
+  /** Whether an `attn_mask` or `key_padding_mask` is given: the weights' path then adds it in `baddbmm`. */
+  masked?: boolean
 }
 
 /**
@@ -232,7 +239,8 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   // non-contiguous batch-first view. Slices of the packed weight are views of the parameter.
   const project = (t: Tensor, seq: number, weight: Tensor): Tensor => {
     const copyInput = batched && o.batchFirst && seq > 1 && N > 1
-    return linear(ctx, ctx.view(t, [seq, N, t.shape[rank - 1]!]), weight, null, { copyInput })
+    // The projection is `F.linear` with its slice of `in_proj_bias` (`addmm` of the flattened input).
+    return linear(ctx, ctx.view(t, [seq, N, t.shape[rank - 1]!]), weight, w.inProjBias, { copyInput })
   }
   const packedRows = (rows: number): Tensor => ctx.view(w.inProj!, [rows, E])
   const sameKV = key === value
@@ -289,7 +297,7 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   let weights: Tensor | undefined
   if (v113 || o.needWeights) {
     const scaled = v113 ? div(ctx, q, Math.sqrt(headDim)) : mul(ctx, q, Math.sqrt(1 / headDim))
-    const scores = matmul(ctx, scaled, ctx.view(k, [rows, headDim, keyLen]))
+    const scores = matmul(ctx, scaled, ctx.view(k, [rows, headDim, keyLen]), o.masked && !v113 ? { flopOp: 'aten.baddbmm' } : {})
     weights = softmax(ctx, scores, -1)
     if (dropoutP > 0) weights = dropout(ctx, weights, { p: dropoutP, training: true })
     attended = matmul(ctx, weights, v)
@@ -306,7 +314,8 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   // (N·heads, L, d) → (L·N, E) with `.contiguous()`: a copy (the same size when it is a view).
   const merged = attended.shape.length === 2 ? attended : copy(ctx, attended, [tokens, E])
   const projected = linear(ctx, merged, w.outProj, w.outProjBias)
-  const output = !batched ? ctx.view(projected, [L, E]) : o.batchFirst ? ctx.view(projected, [N, L, E]) : ctx.view(projected, [L, N, E])
+  // batch_first returns `attn_output.transpose(1, 0)`: a view of the (L, N, E) result with its strides.
+  const output = !batched ? ctx.view(projected, [L, E]) : o.batchFirst ? setStrides(ctx.view(projected, [N, L, E]), [E, N * E, 1]) : ctx.view(projected, [L, N, E])
   if (!o.needWeights || !weights) return [output]
   const perHead = ctx.view(weights, [N, heads, L, keyLen])
   const averaged = v113 ? div(ctx, sum(ctx, perHead, [1]), { int: heads }) : mean(ctx, perHead, [1])

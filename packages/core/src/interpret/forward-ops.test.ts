@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { analyze } from '../index.js'
+import { analysisToJSON, analyze } from '../index.js'
 
 /** Model files measured with PyTorch 2.13 (CPU, training mode) by test/fixtures/forward/generate_ops.py. */
 interface MeasuredCase {
@@ -55,5 +55,14 @@ describe('F.scaled_dot_product_attention refuses what PyTorch 2.13 refuses', () 
   it('a mask of (3, L, S) broadcasts over the batch, as in PyTorch', () => {
     const f = analyze(attentionModel('F.scaled_dot_product_attention(q, k, k, attn_mask=torch.zeros(3, 5, 7), is_causal=False, scale=0.1)'), { input: '2,3,5,4', device: 'cpu' }).forward!
     expect(f.outputShape).toEqual([2, 3, 5, 4])
+  })
+})
+
+describe('FLOPs as FlopCounterMode counts them, in JSON', () => {
+  it('counts the bmm calls of an einsum and the addmm of a linear layer, not the softmax', () => {
+    const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x):\n        y = self.fc(x)\n        return torch.einsum('bij,bkj->bik', y, y).softmax(-1)\n`
+    const json = analysisToJSON(analyze(source, { input: '2,3,4', device: 'cpu' }))
+    // Measured with FlopCounterMode, PyTorch 2.13 (CPU). fc: 2 · (2·3) · 4 · 4 = 192 (3-D contiguous input with a bias: addmm); einsum: 2 · 2 · 3 · 4 · 3 = 144 (bmm)
+    expect(json.flopCounter).toEqual({ total: 336, byOp: { 'aten.addmm': 192, 'aten.bmm': 144 } })
   })
 })

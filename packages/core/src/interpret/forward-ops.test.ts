@@ -66,3 +66,11 @@ describe('FLOPs as FlopCounterMode counts them, in JSON', () => {
     expect(json.flopCounter).toEqual({ total: 336, byOp: { 'aten.addmm': 192, 'aten.bmm': 144 } })
   })
 })
+
+describe('FLOPs as FlopCounterMode counts them, for a catalogue model', () => {
+  it('resnet18 on (1, 3, 224, 224): 3,628,146,688, as FlopCounterMode measures it (PyTorch 2.13, torchvision 0.28)', () => {
+    const f = analyze('resnet18', { input: '1,3,224,224' }).forward!
+    expect(f.flopCounter.total).toBe(3_628_146_688n)
+    expect(2n * f.macs).toBe(3_633_164_288n)
+  })
+})

@@ -72,3 +72,25 @@ describe('torch.einsum in forward', () => {
     expect(f.savedBytesWithInput).toBe(32n)
   })
 })
+
+describe('the layout of an einsum result, as PyTorch 2.13 lays it out', () => {
+  // `.view(-1)` works on a contiguous result only; contiguity measured with `Tensor.is_contiguous()`.
+  const cases: Array<[string, string, boolean]> = [
+    ['bij,bjk->bik', 'torch.ones(2, 3, 4) * S, torch.ones(2, 4, 5) * S', true],
+    ['bhqk,bhkd->bqhd', 'torch.ones(2, 3, 4, 6) * S, torch.ones(2, 3, 6, 5) * S', false],
+    // the right operand's dimensions first: `bmm(right, left)`, a contiguous result
+    ['bij,bjk->bki', 'torch.ones(2, 3, 4) * S, torch.ones(2, 4, 5) * S', true],
+    ['ij,jk->ki', 'torch.ones(3, 4) * S, torch.ones(4, 5) * S', true],
+    // a product without a sum is laid out as its operands are (TensorIterator)
+    ['bi,bj->bij', 'torch.ones(2, 3) * S, torch.ones(2, 4) * S', true],
+    ['bi,bj->jib', 'torch.ones(2, 3) * S, torch.ones(2, 4) * S', false],
+    ['ij->ji', 'torch.ones(3, 4) * S', false],
+  ]
+  for (const [equation, operands, contiguous] of cases) {
+    it(`${equation}: ${contiguous ? 'contiguous' : 'not contiguous'}`, () => {
+      const run = () => analyze(model(`torch.einsum('${equation}', ${operands.replaceAll('S', 'x.sum()')}).view(-1)`), { input: '2,4', device: 'cpu' })
+      if (contiguous) expect(run().forward).toBeDefined()
+      else expect(run).toThrow('view size is not compatible')
+    })
+  }
+})

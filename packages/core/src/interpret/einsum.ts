@@ -4,7 +4,7 @@ import type { Tensor } from '../forward/trace.js'
 import type { DType } from '../tensor/dtype.js'
 import { scalarTypeName } from '../tensor/dtype.js'
 import { raise } from './exceptions.js'
-import { stridesOf } from './layout.js'
+import { setStrides, stridesOf } from './layout.js'
 import { reshapeOf, viewOf } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 
@@ -274,15 +274,22 @@ function sumProductPair<T extends object>(left0: T, right0: T, sumDims: readonly
       roSize *= rs
     }
   }
-  const outSize = [...lro.map((d) => k.shape(left)[d]!), ...lo.map((d) => k.shape(left)[d]!), ...sumDims.map(() => 1), ...ro.map((d) => k.shape(right)[d]!)]
-  const lperm = [...lro, ...lo, ...sumDims, ...ro]
-  const rperm = [...lro, ...sumDims, ...ro, ...lo]
+  const sizes = (t: T, dims: readonly number[]): number[] => dims.map((d) => k.shape(t)[d]!)
+  const ones = sumDims.map(() => 1)
+  // When every dimension only the right operand has comes before every one only the left has, PyTorch 2.13
+  // multiplies the other way round, `bmm(right, left)`, so that the result is laid out in the output's order
+  // (measured: `'bij,bjk->bki'` keeps `(b, k, j)` and `(b, j, i)` and returns a contiguous result).
+  const swap = lo.length > 0 && ro.length > 0 && Math.max(...ro) < Math.min(...lo)
+  const order = swap ? [...lro, ...ro, ...sumDims, ...lo] : [...lro, ...lo, ...sumDims, ...ro]
+  const outSize = swap ? [...sizes(left, lro), ...sizes(right, ro), ...ones, ...sizes(left, lo)] : [...sizes(left, lro), ...sizes(left, lo), ...ones, ...sizes(right, ro)]
   const operm = new Array<number>(dim).fill(-1)
-  let i = 0
-  for (const d of [...lro, ...lo, ...sumDims, ...ro]) operm[d] = i++
-  const l = k.reshape(k.permute(left, lperm), [lroSize, loSize, sumSize])
-  const r = k.reshape(k.permute(right, rperm), [lroSize, sumSize, roSize])
-  return k.permute(k.view(k.bmm(l, r), outSize), operm)
+  order.forEach((d, i) => {
+    operm[d] = i
+  })
+  const product = swap
+    ? k.bmm(k.reshape(k.permute(right, [...lro, ...ro, ...sumDims, ...lo]), [lroSize, roSize, sumSize]), k.reshape(k.permute(left, [...lro, ...sumDims, ...lo, ...ro]), [lroSize, sumSize, loSize]))
+    : k.bmm(k.reshape(k.permute(left, [...lro, ...lo, ...sumDims, ...ro]), [lroSize, loSize, sumSize]), k.reshape(k.permute(right, [...lro, ...sumDims, ...ro, ...lo]), [lroSize, sumSize, roSize]))
+  return k.permute(k.view(product, outSize), operm)
 }
 
 /**
@@ -343,10 +350,53 @@ export function einsumTraced(t: TraceOps, equation: string, operands: readonly T
     },
     unsqueezeLast: (x) => viewOf(t, x, [...x.shape, 1], [...stridesOf(x), 1]),
     sum: (x, dims, keepdim) => ops.sum(t.ctx, x, dims, keepdim),
-    mul: (a, b) => ops.mul(t.ctx, a, b),
+    mul: (a, b) => setStrides(ops.mul(t.ctx, a, b), elementwiseStrides([a, b])),
     bmm: (a, b) => ops.matmul(t.ctx, a, b),
     reshape: (x, shape) => reshapeOf(t, x, shape, false, span),
     view: (x, shape) => reshapeOf(t, x, shape, true, span),
     fail: (message) => raise('RuntimeError', 'shape', message, span),
   })
+}
+
+/**
+ * The strides TensorIterator gives the result of an element-wise op of `operands` (same rank, broadcast): the
+ * dimensions ordered as the operands lay them out (`reorder_dimensions`: by stride, the first operand first,
+ * broadcast dimensions deferring to the next operand, equal strides by size), the result contiguous in that order.
+ */
+function elementwiseStrides(operands: readonly Tensor[]): number[] {
+  const rank = operands[0]!.shape.length
+  const shape = Array.from({ length: rank }, (_, d) => Math.max(...operands.map((x) => x.shape[d]!)))
+  const strides = operands.map((x) => {
+    const s = stridesOf(x)
+    return x.shape.map((size, d) => (size === 1 && shape[d] !== 1 ? 0 : s[d]!))
+  })
+  const shouldSwap = (d0: number, d1: number): number => {
+    for (const s of strides) {
+      const [s0, s1] = [s[d0]!, s[d1]!]
+      if (s0 === 0 || s1 === 0) continue
+      if (s0 < s1) return -1
+      if (s0 > s1) return 1
+      if (shape[d0]! > shape[d1]!) return 1
+    }
+    return 0
+  }
+  // Fastest to slowest, starting from the reversed order; an insertion sort that leaves ambiguous pairs alone.
+  const perm = Array.from({ length: rank }, (_, i) => rank - 1 - i)
+  for (let i = 1; i < rank; i++) {
+    let d1 = i
+    for (let d0 = i - 1; d0 >= 0; d0--) {
+      const c = shouldSwap(perm[d0]!, perm[d1]!)
+      if (c > 0) {
+        ;[perm[d0], perm[d1]] = [perm[d1]!, perm[d0]!]
+        d1 = d0
+      } else if (c < 0) break
+    }
+  }
+  const out = new Array<number>(rank)
+  let step = 1
+  for (const d of perm) {
+    out[d] = step
+    step *= Math.max(shape[d]!, 1)
+  }
+  return out
 }

@@ -40,9 +40,9 @@ function attentionModel(call: string): string {
 describe('F.scaled_dot_product_attention refuses what PyTorch 2.13 refuses', () => {
   const errors: Array<[string, string]> = [
     ['F.scaled_dot_product_attention(q, k, k, attn_mask=torch.zeros(6, 7))', 'The size of tensor a (5) must match the size of tensor b (6) at non-singleton dimension 2'],
-    ['F.scaled_dot_product_attention(q, k, k, attn_mask=torch.zeros(5, 7, dtype=torch.long))', 'Expected attn_mask dtype to be bool or float or to match query dtype'],
+    ['F.scaled_dot_product_attention(q, k, k, attn_mask=torch.zeros(5, 7, dtype=torch.long))', 'Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: long int and  query.dtype: float instead.'],
     ['F.scaled_dot_product_attention(q, k, k, dropout_p=1.5)', 'dropout probability has to be between 0 and 1, but got 1.5'],
-    ['F.scaled_dot_product_attention(q, k.double(), k)', 'Expected query, key, and value to have the same dtype'],
+    ['F.scaled_dot_product_attention(q, k.double(), k)', 'Expected query, key, and value to have the same dtype, but got query.dtype: float key.dtype: double and value.dtype: float instead.'],
     ['F.scaled_dot_product_attention(q.repeat(1, 2, 1, 1), k, k)', 'The size of tensor a (6) must match the size of tensor b (3) at non-singleton dimension 1'],
     ['F.scaled_dot_product_attention(torch.cat([q, q[:, :1]], 1), k, k, enable_gqa=True)', 'Number of heads in key and value must divide the number of heads in query'],
   ]

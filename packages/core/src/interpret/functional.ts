@@ -1,6 +1,7 @@
 import type { SourceSpan } from '../errors.js'
 import * as ops from '../forward/ops/index.js'
 import type { Tensor } from '../forward/trace.js'
+import type { DType } from '../tensor/dtype.js'
 import { raise } from './exceptions.js'
 import { setStrides, stridesOf, viewStrides } from './layout.js'
 import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
@@ -275,7 +276,7 @@ export function forwardFunctional(t: TraceOps, name: string, args: readonly ArgV
 function attention(a: Args): Tensor {
   const [q, k, v] = [a.tensor('query'), a.tensor('key'), a.tensor('value')]
   if (q.dtype !== k.dtype || q.dtype !== v.dtype) {
-    raise('RuntimeError', 'argument-type', `Expected query, key, and value to have the same dtype, but got query.dtype: ${q.dtype} key.dtype: ${k.dtype} and value.dtype: ${v.dtype} instead.`, a.span)
+    raise('RuntimeError', 'argument-type', `Expected query, key, and value to have the same dtype, but got query.dtype: ${metaName(q.dtype)} key.dtype: ${metaName(k.dtype)} and value.dtype: ${metaName(v.dtype)} instead.`, a.span)
   }
   if (q.shape.length < 2 || k.shape.length < 2 || v.shape.length < 2) {
     raise('RuntimeError', 'shape', `Expected query, key, and value to all be at least 2 dimensional, but got query.dim: ${q.shape.length} key.dim: ${k.shape.length} and value.dim: ${v.shape.length} instead.`, a.span)
@@ -298,7 +299,7 @@ function attention(a: Args): Tensor {
   const mask = a.optionalTensor('attn_mask')
   if (mask) {
     if (mask.dtype !== 'bool' && mask.dtype !== 'float32' && mask.dtype !== q.dtype) {
-      raise('RuntimeError', 'argument-type', `Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${mask.dtype} and  query.dtype: ${q.dtype} instead.`, a.span)
+      raise('RuntimeError', 'argument-type', `Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${metaName(mask.dtype)} and  query.dtype: ${metaName(q.dtype)} instead.`, a.span)
     }
     broadcastShapes(weights, mask.shape, a.span)
   }
@@ -313,4 +314,11 @@ function attention(a: Args): Tensor {
     setStrides(out, [l * h * e, e, h * e, 1])
   }
   return out
+}
+
+const metaNames: Partial<Record<DType, string>> = { float32: 'float', float64: 'double', float16: 'c10::Half', bfloat16: 'c10::BFloat16', int64: 'long int', int32: 'int', bool: 'bool' }
+
+/** A dtype as PyTorch's attention checks print it (c10's `TypeMeta` names: `float`, `double`, `c10::Half`). */
+function metaName(dtype: DType): string {
+  return metaNames[dtype] ?? dtype
 }

@@ -31,5 +31,5 @@ export function traceOps(
 ) {
   const root = createModule('Probe', {}, { name: 'Probe', signature: [], build() {}, forward: (_self, inputs, ctx) => body(ctx, inputs) })
   const result = traceForward(root, shapes.map((shape) => ({ shape, dtype: 'float32' as const })), options.device ?? 'cpu', options.torch ?? '2.13')
-  return { outputs: result.outputs.map((t) => [...t.shape]), saved: result.savedBytes, withInput: result.savedBytesWithInput, macs: result.macs, kernels: result.kernels }
+  return { outputs: result.outputs.map((t) => [...t.shape]), saved: result.savedBytes, withInput: result.savedBytesWithInput, macs: result.macs, kernels: result.kernels, flopCounter: result.flopCounter }
 }

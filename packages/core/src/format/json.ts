@@ -48,6 +48,8 @@ export interface AnalysisJSON {
   flops?: JSONInteger
   /** The backward pass's compute. */
   backward?: { macs: JSONInteger; flops: JSONInteger }
+  /** FLOPs as `torch.utils.flop_counter.FlopCounterMode` counts them: only ops with a formula, by ATen op. */
+  flopCounter?: { total: JSONInteger; byOp: Record<string, JSONInteger> }
   activations?: ActivationsJSON
   /** Hugging Face configs and catalogue models only. */
   model?: ModelJSON
@@ -147,6 +149,7 @@ export function analysisToJSON(analysis: Analysis): AnalysisJSON {
     json.macs = jsonInteger(forward.macs)
     json.flops = jsonInteger(2n * forward.macs)
     json.backward = { macs: jsonInteger(forward.backwardMacs), flops: jsonInteger(2n * forward.backwardMacs) }
+    json.flopCounter = { total: jsonInteger(forward.flopCounter.total), byOp: Object.fromEntries(Object.entries(forward.flopCounter.byOp).map(([op, n]) => [op, jsonInteger(n)])) }
     json.activations = {
       savedBytes: jsonInteger(forward.savedBytes),
       savedBytesWithInput: jsonInteger(forward.savedBytesWithInput),

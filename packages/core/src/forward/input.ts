@@ -19,26 +19,35 @@ export function firstLeaf(root: ModuleNode): ModuleNode {
 
 /**
  * Reads input shapes: `"1,3,224,224"` or `"2,10,64; 2,20,64"` (also `x` or spaces between
- * numbers, and brackets), each optionally with a dtype (`"1,16,8,8; 1,16,4,4:int64"`), or arrays.
+ * numbers, and brackets), each optionally with a dtype (`"1,16,8,8; 1,16,4,4:int64"`) and `:grad` or `:nograd`
+ * (whether it requires grad; by default a floating-point input does), or arrays.
  * Without a dtype, index-taking models (Embedding first) get int64 inputs, others the dtype of their
  * first floating-point parameter (float32 when they have none).
  */
 export function parseInputShapes(input: string | readonly number[] | ReadonlyArray<readonly number[]>, root: ModuleNode): InputSpec[] {
   let shapes: number[][]
   const dtypes: Array<DType | undefined> = []
+  const grads: Array<boolean | undefined> = []
   if (typeof input === 'string') {
     const text = input.trim()
     if (text === '') throw new NnsizeError('option', 'The input shape is empty: write it as `1,3,224,224`.')
     shapes = text.split(';').map((part, index) => {
-      const [dims = '', dtypeName, ...extra] = part.split(':')
-      if (extra.length > 0) throw new NnsizeError('option', `Input shape \`${part.trim()}\` has more than one \`:dtype\`.`)
-      if (dtypeName !== undefined) {
-        const key = dtypeName.trim().replace(/^torch\./, '')
+      const [dims = '', ...suffixes] = part.split(':')
+      for (const suffix of suffixes) {
+        const name = suffix.trim()
+        // `:grad` / `:nograd`: whether the input requires grad (`torch.randn(..., requires_grad=…)`).
+        if (name === 'grad' || name === 'nograd') {
+          if (grads[index] !== undefined) throw new NnsizeError('option', `Input shape \`${part.trim()}\` has more than one \`:grad\` or \`:nograd\`.`)
+          grads[index] = name === 'grad'
+          continue
+        }
+        if (dtypes[index] !== undefined) throw new NnsizeError('option', `Input shape \`${part.trim()}\` has more than one \`:dtype\`.`)
+        const key = name.replace(/^torch\./, '')
         // Only the table's own names: `constructor` or `__proto__` are not dtypes.
         const dtype = Object.hasOwn(dtypeAliases, key) ? dtypeAliases[key] : undefined
         if (!dtype) {
-          const suggestions = suggest(dtypeName.trim(), Object.keys(dtypeAliases))
-          throw new NnsizeError('option', `\`${dtypeName.trim()}\` in input shape \`${part.trim()}\` is not a dtype.${didYouMean(suggestions)}`, { suggestions })
+          const suggestions = suggest(name, [...Object.keys(dtypeAliases), 'grad', 'nograd'])
+          throw new NnsizeError('option', `\`${name}\` in input shape \`${part.trim()}\` is not a dtype, \`grad\` or \`nograd\`.${didYouMean(suggestions)}`, { suggestions })
         }
         dtypes[index] = dtype
       }
@@ -65,7 +74,15 @@ export function parseInputShapes(input: string | readonly number[] | ReadonlyArr
     }
   }
   const dtype: DType = firstLeaf(root).layer?.inputKind === 'index' ? 'int64' : firstFloatDType(root)
-  return shapes.map((shape, i) => ({ shape, dtype: dtypes[i] ?? dtype }))
+  return shapes.map((shape, i) => {
+    const spec: InputSpec = { shape, dtype: dtypes[i] ?? dtype }
+    const grad = grads[i]
+    if (grad === undefined) return spec
+    if (grad && !isFloatingDType(spec.dtype)) {
+      throw new NnsizeError('option', `Input ${i + 1} (${shape.join(', ')}) is ${spec.dtype} and cannot take \`:grad\`: only tensors of floating point and complex dtype can require gradients.`)
+    }
+    return { ...spec, requiresGrad: grad }
+  })
 }
 
 /** The dtype of the model's first floating-point parameter (a `.half()` model takes float16 inputs), else float32. */

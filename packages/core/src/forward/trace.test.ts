@@ -83,8 +83,22 @@ describe('parseInputShapes (through analyze)', () => {
       }
       expect(NnsizeError.isInstance(error), name).toBe(true)
       expect((error as NnsizeError).code).toBe('option')
-      expect((error as NnsizeError).message).toContain(`\`${name}\` in input shape \`1,3:${name}\` is not a dtype.`)
+      expect((error as NnsizeError).message).toContain(`\`${name}\` in input shape \`1,3:${name}\` is not a dtype, \`grad\` or \`nograd\`.`)
     }
+  })
+
+  it('takes `:grad` or `:nograd` per input, beside a dtype, for whether it requires grad', () => {
+    // nn.ReLU keeps its output only when its input requires grad (2 × 3 float32 = 24 bytes).
+    expect(analyze('nn.ReLU()', { input: '2,3', device: 'cpu' }).forward!.savedBytes).toBe(24n)
+    const frozen = analyze('nn.ReLU()', { input: '2,3:nograd', device: 'cpu' }).forward!
+    expect(frozen.savedBytes).toBe(0n)
+    expect(frozen.inputs).toEqual([{ shape: [2, 3], dtype: 'float32', requiresGrad: false }])
+    expect(analyze('nn.ReLU()', { input: '2,3:float64:grad' }).forward!.inputs).toEqual([{ shape: [2, 3], dtype: 'float64', requiresGrad: true }])
+    expect(analyze('nn.Bilinear(3, 3, 2)', { input: '2,3:nograd; 2,3:grad' }).forward!.inputs.map((i) => i.requiresGrad)).toEqual([false, true])
+    expect(() => analyze('nn.ReLU()', { input: '2,3:int64:grad' })).toThrow('only tensors of floating point and complex dtype can require gradients')
+    expect(() => analyze('nn.ReLU()', { input: '2,3:grad:nograd' })).toThrow('more than one `:grad` or `:nograd`')
+    expect(() => analyze('nn.ReLU()', { input: '2,3:nograd:int64:float16' })).toThrow('more than one `:dtype`')
+    expect(() => analyze('nn.ReLU()', { input: '2,3:nograad' })).toThrow('Did you mean `nograd`')
   })
 
   it('gives a half-precision model half-precision inputs', () => {

@@ -95,6 +95,12 @@ export interface ForwardContext {
    * (gradients for the input and for the weights), 1 otherwise (gradient for the input only).
    */
   macs(count: bigint | number, backwardFactor?: number): void
+  /**
+   * Records FLOPs as `torch.utils.flop_counter.FlopCounterMode` counts them: only for the ATen ops it has a
+   * formula for (`aten.mm`, `aten.addmm`, `aten.bmm`, `aten.convolution`, the CUDA attention kernels), 2 per
+   * multiply-add. Other work (element-wise ops, normalisation, reductions, CPU flash attention) counts none.
+   */
+  flops(op: FlopCounterOp, count: bigint): void
   /** Runs a submodule's forward under the dotted `name` and returns its outputs; `options` are the call's keyword arguments. */
   run(child: ModuleNode, inputs: readonly Tensor[], name: string, options?: Readonly<Record<string, unknown>>): Tensor[]
   /** A parameter or buffer of `module` as a tensor (its storage is never counted as an activation). */
@@ -114,6 +120,17 @@ export interface InputSpec {
   requiresGrad?: boolean
 }
 
+/** The ATen ops `FlopCounterMode` has a FLOP formula for, as nnsize's kernels run them. */
+export type FlopCounterOp = 'aten.mm' | 'aten.addmm' | 'aten.bmm' | 'aten.baddbmm' | 'aten.convolution' | 'aten._scaled_dot_product_flash_attention' | 'aten._scaled_dot_product_efficient_attention'
+
+/** FLOPs of one forward call as `torch.utils.flop_counter.FlopCounterMode` reports them (`get_total_flops()`). */
+export interface FlopCounterFigures {
+  /** All counted FLOPs: 2 per multiply-add of the ops with a formula. */
+  total: bigint
+  /** The same by ATen op (`aten.addmm`, `aten.convolution`, …), in the order first counted. */
+  byOp: Partial<Record<FlopCounterOp, bigint>>
+}
+
 /** Everything one forward pass measured. */
 export interface ForwardResult {
   outputs: Tensor[]
@@ -130,6 +147,8 @@ export interface ForwardResult {
   inferencePeakBytes: bigint
   /** The kernels assumed where PyTorch chooses at run time, in call order. */
   kernels: KernelChoice[]
+  /** FLOPs as `FlopCounterMode` counts them, a figure apart from `macs` (see {@link ForwardContext.flops}). */
+  flopCounter: FlopCounterFigures
 }
 
 /**
@@ -146,6 +165,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
   const stack: ModuleStats[] = []
   const kernels: KernelChoice[] = []
   const kernelKeys = new Set<string>()
+  const flopCounter: FlopCounterFigures = { total: 0n, byOp: {} }
 
   const allocate = (shape: readonly number[], dtype: DType, origin: Storage['origin'], requiresGrad: boolean): Tensor => {
     for (const d of shape) {
@@ -189,6 +209,10 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
         s.backwardMacs += n * factor
       }
       if (top) top.ownMacs += n
+    },
+    flops: (op, count) => {
+      flopCounter.total += count
+      flopCounter.byOp[op] = (flopCounter.byOp[op] ?? 0n) + count
     },
     run: (child, childInputs, name, options) => {
       const parent = stack.at(-1)
@@ -255,6 +279,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     savedBytesWithInput,
     inferencePeakBytes: peakLiveBytes(storages, end),
     kernels,
+    flopCounter,
   }
 }
 

@@ -1,12 +1,12 @@
 import type { SourceSpan } from '../errors.js'
-import { NnsizeError } from '../errors.js'
 import * as ops from '../forward/ops/index.js'
 import type { Tensor } from '../forward/trace.js'
+import type { DType } from '../tensor/dtype.js'
 import { raise } from './exceptions.js'
 import { setStrides, stridesOf, viewStrides } from './layout.js'
 import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
-import { wrapDimension } from './tensor.js'
+import { broadcastShapes, wrapDimension } from './tensor.js'
 import { tuple, typeName } from './values.js'
 import type { ArgValue, Value } from './values.js'
 
@@ -182,21 +182,7 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
   prelu: { params: ['input', 'weight'], run: (a) => ops.prelu(a.t.ctx, a.tensor('input'), a.tensor('weight')) },
   scaled_dot_product_attention: {
     params: ['query', 'key', 'value', 'attn_mask', 'dropout_p', 'is_causal', 'scale', 'enable_gqa'],
-    run: (a) => {
-      if (a.has('attn_mask')) throw new NnsizeError('unsupported', '`F.scaled_dot_product_attention` with an `attn_mask` is not supported yet in forward.', { span: a.span })
-      const [q, k, v] = [a.tensor('query'), a.tensor('key'), a.tensor('value')]
-      const lead = v.shape.slice(0, -2)
-      const valueNeedsCopy = lead.length > 1 && viewStrides(v.shape, stridesOf(v), [lead.reduce((p, d) => p * d, 1), ...v.shape.slice(-2)]) === undefined
-      const dropoutP = a.number('dropout_p', 0)
-      const out = ops.scaledDotProductAttention(a.t.ctx, q, k, v, { dropoutP, valueNeedsCopy })
-      // The CPU flash kernel writes its output as (batch, length, heads, features) and returns it transposed, so
-      // that `out.transpose(1, 2).contiguous()` is free.
-      if (out.shape.length === 4 && ops.attentionKernel(a.t.ctx, q, k, v, dropoutP) === 'flash-cpu') {
-        const [, h, l, e] = out.shape as [number, number, number, number]
-        setStrides(out, [l * h * e, e, h * e, 1])
-      }
-      return out
-    },
+    run: (a) => attention(a),
   },
   cross_entropy: {
     params: ['input', 'target', 'weight', 'size_average', 'ignore_index', 'reduce', 'reduction', 'label_smoothing'],
@@ -281,3 +267,58 @@ export function forwardFunctional(t: TraceOps, name: string, args: readonly ArgV
   return Array.isArray(out) ? tuple(out.map(wrapTensor)) : wrapTensor(out)
 }
 
+/**
+ * `F.scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal, scale, enable_gqa)` with PyTorch
+ * 2.13's checks: equal dtypes, a bool mask or one of the query's dtype (or float32) that broadcasts to the
+ * weights `(…, L, S)`, a dropout probability in [0, 1], and with `enable_gqa` key/value heads that divide the
+ * query's. `is_causal` and `scale` change no shape and nothing saved.
+ */
+function attention(a: Args): Tensor {
+  const [q, k, v] = [a.tensor('query'), a.tensor('key'), a.tensor('value')]
+  if (q.dtype !== k.dtype || q.dtype !== v.dtype) {
+    raise('RuntimeError', 'argument-type', `Expected query, key, and value to have the same dtype, but got query.dtype: ${metaName(q.dtype)} key.dtype: ${metaName(k.dtype)} and value.dtype: ${metaName(v.dtype)} instead.`, a.span)
+  }
+  if (q.shape.length < 2 || k.shape.length < 2 || v.shape.length < 2) {
+    raise('RuntimeError', 'shape', `Expected query, key, and value to all be at least 2 dimensional, but got query.dim: ${q.shape.length} key.dim: ${k.shape.length} and value.dim: ${v.shape.length} instead.`, a.span)
+  }
+  const dropoutP = a.number('dropout_p', 0)
+  if (!(dropoutP >= 0 && dropoutP <= 1)) raise('RuntimeError', 'argument-value', `dropout probability has to be between 0 and 1, but got ${dropoutP}`, a.span)
+  a.number('scale', 1)
+  a.bool('is_causal', false)
+  const gqa = a.bool('enable_gqa', false)
+  const rank = q.shape.length
+  const qHeads = rank >= 3 ? q.shape[rank - 3]! : 1
+  const kvHeads = k.shape.length >= 3 ? k.shape.at(-3)! : 1
+  const groupedHeads = gqa && rank >= 3 && qHeads !== kvHeads
+  if (groupedHeads && (kvHeads === 0 || qHeads % kvHeads !== 0 || v.shape.at(-3) !== kvHeads)) {
+    raise('RuntimeError', 'shape', `Number of heads in key and value must divide the number of heads in query: ${kvHeads} key heads and ${v.shape.at(-3)} value heads for ${qHeads} query heads.`, a.span)
+  }
+  // The weights are (batch…, L, S): the query's and key's batch sizes broadcast (grouped heads aside).
+  const batchOf = (t: Tensor): number[] => (groupedHeads ? [...t.shape.slice(0, -3), qHeads] : t.shape.slice(0, -2))
+  const weights = [...broadcastShapes(batchOf(q), batchOf(k), a.span), q.shape.at(-2)!, k.shape.at(-2)!]
+  const mask = a.optionalTensor('attn_mask')
+  if (mask) {
+    if (mask.dtype !== 'bool' && mask.dtype !== 'float32' && mask.dtype !== q.dtype) {
+      raise('RuntimeError', 'argument-type', `Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${metaName(mask.dtype)} and  query.dtype: ${metaName(q.dtype)} instead.`, a.span)
+    }
+    broadcastShapes(weights, mask.shape, a.span)
+  }
+  const lead = v.shape.slice(0, -2)
+  const valueNeedsCopy = lead.length > 1 && viewStrides(v.shape, stridesOf(v), [lead.reduce((p, d) => p * d, 1), ...v.shape.slice(-2)]) === undefined
+  const options = { dropoutP, valueNeedsCopy, attnMask: mask, ...(mask ? { attnMaskStrides: stridesOf(mask) } : {}), groupedHeads }
+  const out = ops.scaledDotProductAttention(a.t.ctx, q, k, v, options)
+  // The CPU flash kernel writes its output as (batch, length, heads, features) and returns it transposed, so
+  // that `out.transpose(1, 2).contiguous()` is free.
+  if (out.shape.length === 4 && ops.attentionKernel(a.t.ctx, q, k, v, dropoutP, options) === 'flash-cpu') {
+    const [, h, l, e] = out.shape as [number, number, number, number]
+    setStrides(out, [l * h * e, e, h * e, 1])
+  }
+  return out
+}
+
+const metaNames: Partial<Record<DType, string>> = { float32: 'float', float64: 'double', float16: 'c10::Half', bfloat16: 'c10::BFloat16', int64: 'long int', int32: 'int', bool: 'bool' }
+
+/** A dtype as PyTorch's attention checks print it (c10's `TypeMeta` names: `float`, `double`, `c10::Half`). */
+function metaName(dtype: DType): string {
+  return metaNames[dtype] ?? dtype
+}

@@ -76,7 +76,12 @@ export function sequenceIndex(index: Value, length: number, what: string, span: 
   else return raise('TypeError', 'type', `${what} indices must be integers or slices, not ${typeName(index)}.`, span)
   const n = BigInt(length)
   const at = i < 0n ? i + n : i
-  if (at < 0n || at >= n) raise('IndexError', 'argument-value', `Index ${i} is out of range for a ${what} of length ${length}.`, span)
+  if (at < 0n || at >= n) {
+    // Python's own words for its sequences (`list index out of range`), PyTorch's for its containers.
+    const python = what === 'list' || what === 'tuple' || what === 'string' || what === 'range'
+    const message = python ? `${what === 'range' ? 'range object' : what} index out of range: index ${i} of a ${what} of length ${length}.` : `index ${i} is out of range: a ${what} of length ${length}.`
+    raise('IndexError', 'argument-value', message, span)
+  }
   return Number(at)
 }
 

@@ -9,6 +9,7 @@ import { dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
 import { numel } from '../tensor/shape.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
+import { einsumTraced } from './einsum.js'
 import { contiguousStrides, isContiguous, setStrides, stridesOf, viewStrides } from './layout.js'
 import { sliceIndices } from './subscript.js'
 import { isTensorOp, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, torchTensorFunctions, wrapDimension } from './tensor.js'
@@ -107,7 +108,7 @@ function formOf(name: string, operands: readonly Value[], args: readonly ArgValu
     if (Object.hasOwn(compareOperators, name)) return 'compare'
   }
   if (args.length === 0 && operands.length === 1 && Object.hasOwn(unaryOperators, name)) return 'unary'
-  if (name === 'cat' || name === 'stack' || name === 'where' || name === 'view_as_complex' || name === 'view_as_real') return 'function'
+  if (name === 'cat' || name === 'stack' || name === 'where' || name === 'view_as_complex' || name === 'view_as_real' || name === 'einsum') return 'function'
   return 'method'
 }
 
@@ -424,6 +425,7 @@ export function forwardTensorOp(t: TraceOps, name: string, operands: readonly Va
     case 'getitem':
       return make([getItem(t, x!, operands[1]!, outputs[0]!, span)])
     case 'function':
+      if (name === 'einsum') return make([einsumTraced(t, (operands[0] as Extract<Value, { kind: 'str' }>).value, operands.slice(1).map((v) => traceOf(t, v as TensorValue)), span)])
       return make([functionOp(t, name, operands, outputs[0]!)])
     case 'method':
       return make(method(t, name, x!, args, outputs, span))
@@ -444,21 +446,27 @@ function binary(t: TraceOps, name: string, left: Value, right: Value, shape: Ten
   if (inplace) {
     const target = a as Tensor
     if (name === 'add' || name === 'sub') return ops.addInPlace(t.ctx, target, b)
+    if (name === 'pow') return ops.powInPlace(t.ctx, target, b)
     if ((name === 'mul' || name === 'div') && !ops.isTensor(b)) return ops.addInPlace(t.ctx, target, b)
+    if (name === 'mul') return ops.mulInPlace(t.ctx, target, b as Tensor)
+    if (name === 'div') return ops.divInPlace(t.ctx, target, b as Tensor)
     throw new NnsizeError('unsupported', `\`${name}_\` with a tensor operand is not supported yet in forward.`, { span })
   }
+  // The kernels make the promoted result type the interpreter's rules give (`int64 * 0.5` is float32).
+  const dtype = shape.dtype
   switch (name) {
     case 'add':
-      return retype(t, ops.add(t.ctx, a, b), shape)
+      return ops.add(t.ctx, a, b, dtype)
     case 'sub':
-      return retype(t, ops.sub(t.ctx, a, b), shape)
+      return ops.sub(t.ctx, a, b, dtype)
     case 'mul':
-      return retype(t, ops.mul(t.ctx, a, b), shape)
+      return ops.mul(t.ctx, a, b, dtype)
     case 'div':
-      return retype(t, ops.div(t.ctx, a, b), shape)
+      return ops.div(t.ctx, a, b, dtype)
     case 'pow':
-      if (ops.isTensor(a) && !ops.isTensor(b)) return retype(t, ops.pow(t.ctx, a, typeof b === 'number' ? b : Number(b.int)), shape)
-      throw new NnsizeError('unsupported', '`**` with a tensor exponent is not supported yet in forward.', { span })
+      if (ops.isTensor(a) && ops.isTensor(b)) return ops.powTensors(t.ctx, a, b, dtype)
+      if (ops.isTensor(a)) return ops.pow(t.ctx, a, typeof b === 'number' ? b : Number((b as { int: bigint | number }).int), dtype)
+      return ops.powScalarBase(t.ctx, a, b as Tensor, dtype)
     case 'matmul':
       return matmulOf(t, a as Tensor, b as Tensor, span)
     default: {
@@ -560,8 +568,9 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
     case 'add_':
     case 'sub_':
     case 'mul_':
-    case 'div_': {
-      const other = argAt(args, 0, 'other')
+    case 'div_':
+    case 'pow_': {
+      const other = argAt(args, 0, name === 'pow_' ? 'exponent' : 'other')
       if (!other) return raise('TypeError', 'missing-argument', `\`${name}\` needs a second operand.`, span)
       const self = new TensorValue([...x.shape], x.dtype, x.requiresGrad, undefined, x)
       return [binary(t, name.slice(0, -1), self, other, shape, true, span)]

@@ -2,11 +2,12 @@ import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import { limits } from '../limits.js'
 import type { CmpOperator, Operator, UnaryOperator } from '../python/ast.js'
-import { dtypeAliases, dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
+import { dtypeAliases, dtypeBytes, isFloatingDType, scalarTypeName } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { numel } from '../tensor/shape.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
+import { einsumShape } from './einsum.js'
 import { placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { sliceIndices } from './subscript.js'
@@ -179,9 +180,12 @@ export function tensorBinary(it: Interpreter, op: Operator, left: Value, right: 
   if (op === 'Div' && category(dtype) < 2) dtype = defaultFloat
   if ((op === 'BitAnd' || op === 'BitOr' || op === 'BitXor') && category(dtype) > 1) raise('RuntimeError', 'type', `\`${name}\` is only defined for integer and bool tensors.`, span)
   if (inPlace && left.kind === 'tensor') {
+    // The result is written into `left`: its shape and dtype stay, so the broadcast must not grow it and the
+    // promoted type must cast to it (`torch.can_cast`).
     if (shape.length !== left.shape.length || shape.some((d, i) => d !== left.shape[i])) {
-      raise('RuntimeError', 'shape', `Output with shape (${left.shape.join(', ')}) doesn't match the broadcast shape (${shape.join(', ')}).`, span)
+      raise('RuntimeError', 'shape', `output with shape [${left.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`, span)
     }
+    if (category(dtype) > category(left.dtype)) raise('RuntimeError', 'type', `result type ${scalarTypeName(dtype)} can't be cast to the desired output type ${scalarTypeName(left.dtype)}`, span)
     return left
   }
   return newTensor(shape, dtype, operandRequiresGrad(left) || operandRequiresGrad(right))
@@ -413,7 +417,12 @@ const inPlace = (self: TensorValue): TensorValue => self
 function dims(it: Interpreter, self: TensorValue, v: Value | undefined, span: SourceSpan): number[] | undefined {
   if (v === undefined) return undefined
   const list = v.kind === 'tuple' || v.kind === 'list' ? v.items : [v]
-  return list.map((d) => wrapDimension(d, self.shape.length, span))
+  const out = list.map((d) => wrapDimension(d, self.shape.length, span))
+  // A reduction over a list of dims takes each once (ATen's `dim_list_to_bitset`).
+  out.forEach((d, i) => {
+    if (out.indexOf(d) !== i) raise('RuntimeError', 'argument-value', `dim ${d} appears multiple times in the list of dims`, span)
+  })
+  return out
 }
 
 function reduce(it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan, dtype: DType): TensorValue {
@@ -551,6 +560,7 @@ const ops: Record<string, Op> = {
   sub_: (it, s, a, span) => tensorBinary(it, 'Sub', s, a.values[0] ?? NONE, span, true),
   mul_: (it, s, a, span) => tensorBinary(it, 'Mult', s, a.values[0] ?? NONE, span, true),
   div_: (it, s, a, span) => tensorBinary(it, 'Div', s, a.values[0] ?? NONE, span, true),
+  pow_: (it, s, a, span) => tensorBinary(it, 'Pow', s, a.values[0] ?? a.named.get('exponent') ?? NONE, span, true),
   // binary
   add: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
   sub: (it, s, a, span) => tensorBinary(it, 'Sub', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
@@ -631,8 +641,14 @@ const ops: Record<string, Op> = {
     return newTensor(shape, s.dtype, s.requiresGrad)
   },
   transpose: (_it, s, a, span) => {
-    const x = wrapDimension(arg(a, 0, 'dim0') ?? int(0), s.shape.length, span)
-    const y = wrapDimension(arg(a, 1, 'dim1') ?? int(1), s.shape.length, span)
+    const d0 = arg(a, 0, 'dim0')
+    const d1 = arg(a, 1, 'dim1')
+    if (d0 === undefined || d1 === undefined) {
+      const missing = [d0 === undefined ? '"dim0"' : '', d1 === undefined ? '"dim1"' : ''].filter(Boolean)
+      raise('TypeError', 'missing-argument', `transpose() missing ${missing.length} required positional argument${missing.length > 1 ? '' : 's'}: ${missing.join(', ')}`, span)
+    }
+    const x = wrapDimension(d0, s.shape.length, span)
+    const y = wrapDimension(d1, s.shape.length, span)
     const shape = [...s.shape]
     ;[shape[x], shape[y]] = [shape[y]!, shape[x]!]
     return newTensor(shape, s.dtype, s.requiresGrad)
@@ -679,7 +695,8 @@ const ops: Record<string, Op> = {
     return newTensor(s.shape.filter((_x, i) => i !== d), s.dtype, s.requiresGrad)
   },
   chunk: (_it, s, a, span) => {
-    const n = sizeOf(arg(a, 0, 'chunks') ?? int(1), span)
+    const n = sizeOf(arg(a, 0, 'chunks') ?? raise('TypeError', 'missing-argument', 'chunk() missing 1 required positional arguments: "chunks"', span), span)
+    if (n <= 0) raise('RuntimeError', 'argument-value', `chunk expects \`chunks\` to be greater than 0, got: ${n}`, span)
     const d = wrapDimension(arg(a, 1, 'dim') ?? int(0), s.shape.length, span)
     const size = s.shape[d]!
     const each = Math.ceil(size / Math.max(1, n))
@@ -1017,7 +1034,33 @@ export function torchTensorFunctions(): Record<string, Value> {
     if (hooked) return hooked
     return newTensor([...t.shape, 2], t.dtype === 'complex128' ? 'float64' : 'float32', t.requiresGrad)
   })
-  f['einsum'] = native('torch.einsum', (args, span) => raise('RuntimeError', 'unsupported', '`torch.einsum` is not supported yet.', span))
+  // `torch.pow(2, x)`: a number base is `2 ** x`.
+  f['pow'] = native('torch.pow', (args, span, it) => {
+    const a = opArgs(args)
+    const base = a.values[0] ?? a.named.get('input') ?? a.named.get('self')
+    const exponent = a.values[1] ?? a.named.get('exponent')
+    if (!base || !exponent) return raise('TypeError', 'missing-argument', '`torch.pow` takes a base and an exponent.', span)
+    if (base.kind !== 'tensor' && exponent.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`torch.pow\` needs a tensor base or exponent, got ${typeName(base)} and ${typeName(exponent)}.`, span)
+    return tensorBinary(it!, 'Pow', base, exponent, span)
+  })
+  f['einsum'] = native('torch.einsum', (args, span, it) => {
+    const [equation, ...rest] = args.map((a) => a.value)
+    if (equation?.kind !== 'str') {
+      if (equation?.kind === 'tensor') return raise('RuntimeError', 'unsupported', '`torch.einsum` in the sublist format (`einsum(a, [0, 1], b, [1, 2])`) is not supported yet; write the equation as a string.', span)
+      return raise('TypeError', 'argument-type', `\`torch.einsum\` takes an equation string first, got ${equation ? typeName(equation) : 'nothing'}.`, span)
+    }
+    // `einsum(eq, [a, b])` is `einsum(eq, a, b)`.
+    const operands = rest.length === 1 && (rest[0]!.kind === 'list' || rest[0]!.kind === 'tuple') ? it!.toArray(rest[0]!, span) : rest
+    const tensors = operands.map((t) => {
+      if (t.kind === 'tensor') return t
+      if (t.kind === 'placeholder') throw placeholderError(t, span)
+      return raise('TypeError', 'argument-type', `\`torch.einsum\` takes tensors after the equation, got ${typeName(t)}.`, span)
+    })
+    const hooked = traced(it!, 'einsum', [equation, ...tensors], args, span)
+    if (hooked) return hooked
+    const out = einsumShape(equation.value, tensors, promoteTypes, (message) => raise('RuntimeError', 'shape', message, span))
+    return newTensor(out.shape, out.dtype, tensors.some((t) => t.requiresGrad) && isFloatingDType(out.dtype))
+  })
   // `torch.exp(t)`, `torch.transpose(t, 0, 1)`, …: the tensor method of the same name.
   for (const name of Object.keys(ops)) {
     if (f[name] !== undefined) continue

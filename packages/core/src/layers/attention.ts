@@ -133,7 +133,12 @@ export const multiheadAttention = defineLayer<MultiheadAttentionArgs>({
         outProj: ctx.state(outProj, 'weight'),
         outProjBias: tensor(outProj, 'bias'),
       },
-      { numHeads: a.num_heads, dropoutP: a.dropout, training: self.training, addZeroAttn: a.add_zero_attn, batchFirst: a.batch_first, needWeights: options?.['need_weights'] !== false },
+      { numHeads: a.num_heads, dropoutP: a.dropout, training: self.training, addZeroAttn: a.add_zero_attn, batchFirst: a.batch_first, needWeights: options?.['need_weights'] !== false, masked: isMask(options?.['attn_mask']) || isMask(options?.['key_padding_mask']) },
     )
   },
 })
+
+/** Whether a forward-call argument is a mask tensor (not absent, not `None`). */
+function isMask(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'storage' in value
+}

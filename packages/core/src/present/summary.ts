@@ -131,7 +131,8 @@ export function summaryRows(analysis: Analysis, options: TableOptions = {}): Sum
       { key: 'inputShape', label: f.inputs.length > 1 ? 'Input shapes' : 'Input shape', value: f.inputs.map((i) => formatShape(i.shape)).join(', '), detail: [...new Set(f.inputs.map((i) => i.dtype))].join(' + ') },
       { key: 'outputShape', label: 'Output shape', value: f.outputs[0] ? formatShape(f.outputs[0].shape) : '—' },
       { key: 'macs', label: 'MACs', value: formatCount(f.macs), detail: `${formatCompact(f.macs)} multiply-accumulates, forward` },
-      { key: 'flops', label: 'FLOPs', value: formatCount(2n * f.macs), detail: `${formatCompact(2n * f.macs)}, 2 × MACs` },
+      // FlopCounterMode's own figure counts only the ops it has a formula for (matmuls, convolutions).
+      { key: 'flops', label: 'FLOPs', value: formatCount(2n * f.macs), detail: `${formatCompact(2n * f.macs)}, 2 × MACs; FlopCounterMode counts ${formatCount(f.flopCounter.total)}` },
       { key: 'backwardMacs', label: 'Backward MACs', value: formatCount(f.backwardMacs), detail: `${formatCompact(f.backwardMacs)}; FLOPs ${formatCount(2n * f.backwardMacs)}` },
       { key: 'savedBytes', label: 'Activations', value: formatBytesBoth(f.savedBytes, units), detail: `saved for backward (${f.device}), input excluded` },
       { key: 'savedBytesWithInput', label: 'With input', value: formatBytesBoth(f.savedBytesWithInput, units), detail: 'saved for backward, input included' },

@@ -61,3 +61,23 @@ export const dtypeAliases: Record<string, DType> = {
 export function isFloatingDType(dtype: DType): boolean {
   return dtype.startsWith('float') || dtype.startsWith('bfloat') || dtype.startsWith('complex')
 }
+
+const scalarTypeNames: Partial<Record<DType, string>> = {
+  float32: 'Float',
+  float64: 'Double',
+  float16: 'Half',
+  bfloat16: 'BFloat16',
+  complex64: 'ComplexFloat',
+  complex128: 'ComplexDouble',
+  int64: 'Long',
+  int32: 'Int',
+  int16: 'Short',
+  int8: 'Char',
+  uint8: 'Byte',
+  bool: 'Bool',
+}
+
+/** The name PyTorch's error messages give a dtype (c10's `ScalarType`: `Float`, `Long`, `Half`). */
+export function scalarTypeName(dtype: DType): string {
+  return scalarTypeNames[dtype] ?? dtype
+}

@@ -1,3 +1,4 @@
+import { setStrides } from '../../interpret/layout.js'
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { accumulateDType, anyRequiresGrad, product, result, sameShape, saveIf, sizeProduct } from './common.js'
@@ -25,16 +26,55 @@ const kernelNames: Record<AttentionKernel, string> = {
   'efficient-cuda': 'memory-efficient attention (CUDA)',
 }
 
-/** Which kernel PyTorch 2.x picks for `scaled_dot_product_attention` on these operands (see {@link AttentionKernel}). */
-export function attentionKernel(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropoutP: number): AttentionKernel {
+/** What besides the operands decides the kernel of `scaled_dot_product_attention`. */
+export interface AttentionMaskOptions {
+  /** `attn_mask`: a bool mask or an additive float mask, broadcastable to `(…, L, S)`. */
+  attnMask?: Tensor | null
+  /** `enable_gqa=True` with fewer key/value heads than query heads (grouped-query attention). */
+  groupedHeads?: boolean
+}
+
+/**
+ * Which kernel PyTorch 2.x picks for `scaled_dot_product_attention` on these operands (see {@link AttentionKernel}).
+ * A mask rules out CUDA's flash kernel, and one that requires grad the CPU's; grouped heads rule out CUDA's
+ * memory-efficient kernel (sdp_utils' `check_for_attn_mask`, `check_batch_size_and_num_heads_dense<false>`).
+ */
+export function attentionKernel(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropoutP: number, options: AttentionMaskOptions = {}): AttentionKernel {
   const fourD = q.shape.length === 4 && k.shape.length === 4 && v.shape.length === 4
   const headDim = q.shape.at(-1)!
   const sameHeads = headDim === k.shape.at(-1) && headDim === v.shape.at(-1)
-  if (ctx.device === 'cpu') return fourD && sameHeads && dropoutP === 0 ? 'flash-cpu' : 'math'
+  const mask = options.attnMask ?? null
+  if (ctx.device === 'cpu') return fourD && sameHeads && dropoutP === 0 && !mask?.requiresGrad ? 'flash-cpu' : 'math'
   if (!fourD) return 'math'
   const half = q.dtype === 'float16' || q.dtype === 'bfloat16'
-  if (half && sameHeads && headDim <= 256 && headDim % 8 === 0) return 'flash-cuda'
-  return 'efficient-cuda'
+  if (half && sameHeads && headDim <= 256 && headDim % 8 === 0 && !mask) return 'flash-cuda'
+  return options.groupedHeads ? 'math' : 'efficient-cuda'
+}
+
+/**
+ * The mask a fused kernel keeps: a float mask of the query's dtype as given (its own storage), a bool mask (or
+ * another dtype) converted to the query's dtype (`convert_boolean_attn_mask`, a new tensor of the mask's
+ * shape); CUDA's memory-efficient kernel pads a mask whose strides are not multiples of 8 to a last dimension
+ * rounded up to the next multiple of 8 (`preprocess_mask`, `pad_bias`).
+ */
+function keptMask(ctx: ForwardContext, mask: Tensor, q: Tensor, kernel: AttentionKernel, strides: readonly number[]): Tensor {
+  const converted = mask.dtype === q.dtype ? mask : ctx.tensor(mask.shape, q.dtype, false)
+  if (kernel !== 'efficient-cuda') return converted
+  const s = converted === mask ? strides : contiguous(mask.shape)
+  const aligned = s.at(-1) === 1 && s.slice(0, -1).every((x) => x % 8 === 0)
+  if (aligned) return converted
+  const last = mask.shape.at(-1)!
+  return ctx.tensor([...mask.shape.slice(0, -1), last + (8 - (last % 8))], q.dtype, false)
+}
+
+function contiguous(shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length)
+  let step = 1
+  for (let i = shape.length - 1; i >= 0; i--) {
+    out[i] = step
+    step *= Math.max(shape[i]!, 1)
+  }
+  return out
 }
 
 /** Options of {@link scaledDotProductAttention}. */
@@ -46,6 +86,12 @@ export interface AttentionOptions {
    * `view(b, L, h, d).transpose(1, 2)` layout): the math kernel then keeps a copy of it.
    */
   valueNeedsCopy?: boolean
+  /** `attn_mask`, already checked to broadcast to the attention weights. */
+  attnMask?: Tensor | null
+  /** The strides of `attnMask` (a view keeps its base's). */
+  attnMaskStrides?: readonly number[]
+  /** `enable_gqa=True` with fewer key/value heads than query heads. */
+  groupedHeads?: boolean
 }
 
 /**
@@ -68,26 +114,37 @@ export function scaledDotProductAttention(ctx: ForwardContext, q: Tensor, k: Ten
   if (k.shape.at(-1) !== E || v.shape.at(-2) !== S) {
     throw ctx.error(`cannot attend with query ${formatShape(q.shape)}, key ${formatShape(k.shape)} and value ${formatShape(v.shape)}: the key must end with the query's size and the value must have the key's length.`)
   }
-  const kernel = attentionKernel(ctx, q, k, v, p)
+  const mask = options.attnMask ?? null
+  const kernel = attentionKernel(ctx, q, k, v, p, options)
+  const cpuMathReason = p > 0 ? 'dropout on the attention weights rules out the flash kernel' : mask?.requiresGrad ? 'a mask that requires grad rules out the flash kernel' : 'the flash kernel needs 4-D inputs of equal head sizes'
   ctx.assume({
     op: 'scaled_dot_product_attention',
     kernel: kernelNames[kernel],
     ...(ctx.device === 'cuda'
       ? { note: 'PyTorch picks the CUDA kernel at run time from the GPU, dtype, head size and enabled backends; cuDNN attention, where chosen, keeps similar tensors' }
       : kernel === 'math'
-        ? { note: p > 0 ? 'dropout on the attention weights rules out the flash kernel' : 'the flash kernel needs 4-D inputs of equal head sizes' }
+        ? { note: cpuMathReason }
         : {}),
   })
   const macs = product(batch) * BigInt(L) * BigInt(S) * BigInt(E + Ev)
   if (kernel === 'math') {
     ctx.macs(macs)
-    return mathAttention(ctx, q, k, v, p, options.valueNeedsCopy === true)
+    // Its two products are `bmm` calls; CPU flash attention has no FLOP formula, the CUDA kernels `sdpa_flop`.
+    ctx.flops('aten.bmm', 2n * macs)
+    if (mask) ctx.use(mask)
+    // Grouped heads: key and value are repeated to the query's heads first (`repeat_interleave`, new tensors).
+    const heads = (t: Tensor): Tensor => (options.groupedHeads ? result(ctx, [...t.shape.slice(0, -3), q.shape.at(-3)!, ...t.shape.slice(-2)], t.dtype, [t]) : t)
+    return mathAttention(ctx, q, heads(k), heads(v), p, options.valueNeedsCopy === true && !options.groupedHeads)
   }
   const out = result(ctx, [...batch, L, Ev], q.dtype, [q, k, v])
   ctx.macs(macs)
+  if (kernel === 'flash-cuda') ctx.flops('aten._scaled_dot_product_flash_attention', 2n * macs)
+  if (kernel === 'efficient-cuda') ctx.flops('aten._scaled_dot_product_efficient_attention', 2n * macs)
+  if (mask) ctx.use(mask)
   if (!anyRequiresGrad(q, k, v)) return out
   const lse = accumulateDType(q.dtype)
   const rows = kernel === 'efficient-cuda' ? Math.ceil(L / 32) * 32 : L
+  if (mask) ctx.save(keptMask(ctx, mask, q, kernel, options.attnMaskStrides ?? contiguous(mask.shape)))
   ctx.save(q, k, v, out, ctx.tensor([...batch, rows], lse, false))
   if (p > 0 && ctx.device === 'cuda') ctx.save(ctx.tensor([2], kernel === 'flash-cuda' ? 'int64' : 'int64', false))
   return out
@@ -132,6 +189,8 @@ export interface MultiheadOptions {
   batchFirst: boolean
   /** `need_weights`: also compute the attention weights (averaged over heads) and return them. */
   needWeights: boolean
+  /** Whether an `attn_mask` or `key_padding_mask` is given: the weights' path then adds it in `baddbmm`. */
+  masked?: boolean
 }
 
 /**
@@ -180,7 +239,8 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   // non-contiguous batch-first view. Slices of the packed weight are views of the parameter.
   const project = (t: Tensor, seq: number, weight: Tensor): Tensor => {
     const copyInput = batched && o.batchFirst && seq > 1 && N > 1
-    return linear(ctx, ctx.view(t, [seq, N, t.shape[rank - 1]!]), weight, null, { copyInput })
+    // The projection is `F.linear` with its slice of `in_proj_bias` (`addmm` of the flattened input).
+    return linear(ctx, ctx.view(t, [seq, N, t.shape[rank - 1]!]), weight, w.inProjBias, { copyInput })
   }
   const packedRows = (rows: number): Tensor => ctx.view(w.inProj!, [rows, E])
   const sameKV = key === value
@@ -237,7 +297,7 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   let weights: Tensor | undefined
   if (v113 || o.needWeights) {
     const scaled = v113 ? div(ctx, q, Math.sqrt(headDim)) : mul(ctx, q, Math.sqrt(1 / headDim))
-    const scores = matmul(ctx, scaled, ctx.view(k, [rows, headDim, keyLen]))
+    const scores = matmul(ctx, scaled, ctx.view(k, [rows, headDim, keyLen]), o.masked && !v113 ? { flopOp: 'aten.baddbmm' } : {})
     weights = softmax(ctx, scores, -1)
     if (dropoutP > 0) weights = dropout(ctx, weights, { p: dropoutP, training: true })
     attended = matmul(ctx, weights, v)
@@ -254,7 +314,8 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   // (N·heads, L, d) → (L·N, E) with `.contiguous()`: a copy (the same size when it is a view).
   const merged = attended.shape.length === 2 ? attended : copy(ctx, attended, [tokens, E])
   const projected = linear(ctx, merged, w.outProj, w.outProjBias)
-  const output = !batched ? ctx.view(projected, [L, E]) : o.batchFirst ? ctx.view(projected, [N, L, E]) : ctx.view(projected, [L, N, E])
+  // batch_first returns `attn_output.transpose(1, 0)`: a view of the (L, N, E) result with its strides.
+  const output = !batched ? ctx.view(projected, [L, E]) : o.batchFirst ? setStrides(ctx.view(projected, [N, L, E]), [E, N * E, 1]) : ctx.view(projected, [L, N, E])
   if (!o.needWeights || !weights) return [output]
   const perHead = ctx.view(weights, [N, heads, L, keyLen])
   const averaged = v113 ? div(ctx, sum(ctx, perHead, [1]), { int: heads }) : mean(ctx, perHead, [1])

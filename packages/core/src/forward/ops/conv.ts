@@ -60,6 +60,7 @@ export function conv(ctx: ForwardContext, x: Tensor, weight: Tensor, bias: Tenso
   const out = inner.map((size, i) => exactSize(ctx, floorDiv(size - extent[i]!, BigInt(options.stride[i]!)) + 1n, 'an output size'))
   const y = result(ctx, [...x.shape.slice(0, -dims - 1), weight.shape[0]!, ...out], x.dtype, [input, weight, bias ?? undefined])
   ctx.macs(product(y.shape) * BigInt(weight.shape[1]!) * product(kernel))
+  ctx.flops('aten.convolution', 2n * product(y.shape) * BigInt(weight.shape[1]!) * product(kernel))
   // `convolution_backward` is one formula for every gradient: the node keeps both whenever it exists.
   saveIf(ctx, anyRequiresGrad(input, weight, bias), input, weight)
   return y
@@ -100,6 +101,7 @@ export function convTranspose(ctx: ForwardContext, x: Tensor, weight: Tensor, bi
   const out = sizes.map((o) => exactSize(ctx, o, 'an output size'))
   const y = result(ctx, [...x.shape.slice(0, batched ? 1 : 0), outChannels, ...out], x.dtype, [x, weight, bias ?? undefined])
   ctx.macs(product(x.shape) * BigInt(weight.shape[1]!) * product(kernel))
+  ctx.flops('aten.convolution', 2n * product(x.shape) * BigInt(weight.shape[1]!) * product(kernel))
   saveIf(ctx, anyRequiresGrad(x, weight, bias), x, weight)
   return y
 }

@@ -17,19 +17,25 @@ function dtypeOf(a: Operand, b: Operand): DType {
   return 'float32'
 }
 
-function binary(ctx: ForwardContext, a: Operand, b: Operand): Tensor {
+/** The result of an element-wise op of `a` and `b`: broadcast shape, `dtype` (default: the first tensor's). */
+export function binaryResult(ctx: ForwardContext, a: Operand, b: Operand, dtype: DType = dtypeOf(a, b)): Tensor {
   const shape = broadcastShapes(ctx, shapeOf(a), shapeOf(b))
-  return result(ctx, shape, dtypeOf(a, b), [isTensor(a) ? a : undefined, isTensor(b) ? b : undefined])
+  return result(ctx, shape, dtype, [isTensor(a) ? a : undefined, isTensor(b) ? b : undefined])
 }
 
-/** `a + b` (`torch.add`, `+`): tensors or a tensor and a Python number; saves nothing. */
-export function add(ctx: ForwardContext, a: Operand, b: Operand): Tensor {
-  return binary(ctx, a, b)
+const binary = binaryResult
+
+/**
+ * `a + b` (`torch.add`, `+`): tensors or a tensor and a Python number; saves nothing. `dtype` is the promoted
+ * result type (`torch.result_type`) when the caller knows it; by default the first tensor's.
+ */
+export function add(ctx: ForwardContext, a: Operand, b: Operand, dtype?: DType): Tensor {
+  return binary(ctx, a, b, dtype)
 }
 
 /** `a - b` (`torch.sub`, `-`): saves nothing. */
-export function sub(ctx: ForwardContext, a: Operand, b: Operand): Tensor {
-  return binary(ctx, a, b)
+export function sub(ctx: ForwardContext, a: Operand, b: Operand, dtype?: DType): Tensor {
+  return binary(ctx, a, b, dtype)
 }
 
 /**
@@ -51,8 +57,8 @@ function inPlaceResult(a: Tensor, requiresGrad: boolean): Tensor {
  * `a * b` (`torch.mul`, `*`). Of two tensors, each is saved when the other's gradient is needed. With a Python
  * number, PyTorch 1.13 saves the number as a 0-dim tensor; 2.x saves nothing.
  */
-export function mul(ctx: ForwardContext, a: Operand, b: Operand): Tensor {
-  const out = binary(ctx, a, b)
+export function mul(ctx: ForwardContext, a: Operand, b: Operand, dtype?: DType): Tensor {
+  const out = binary(ctx, a, b, dtype)
   if (isTensor(a) && isTensor(b)) {
     saveIf(ctx, b.requiresGrad, a)
     saveIf(ctx, a.requiresGrad, b)
@@ -65,8 +71,8 @@ export function mul(ctx: ForwardContext, a: Operand, b: Operand): Tensor {
  * `a / b` (`torch.div`, `/`). A tensor divisor is saved when either gradient is needed, the dividend when the
  * divisor's is; a Python-number divisor as {@link mul}'s number.
  */
-export function div(ctx: ForwardContext, a: Operand, b: Operand): Tensor {
-  const out = binary(ctx, a, b)
+export function div(ctx: ForwardContext, a: Operand, b: Operand, dtype?: DType): Tensor {
+  const out = binary(ctx, a, b, dtype)
   if (isTensor(b)) {
     saveIf(ctx, anyRequiresGrad(a, b), b)
     if (isTensor(a)) saveIf(ctx, b.requiresGrad, a)
@@ -74,9 +80,9 @@ export function div(ctx: ForwardContext, a: Operand, b: Operand): Tensor {
   return out
 }
 
-/** `x ** exponent` (`torch.pow` with a number exponent): saves its input. */
-export function pow(ctx: ForwardContext, x: Tensor, _exponent: number): Tensor {
-  const out = result(ctx, x.shape, x.dtype, [x])
+/** `x ** exponent` (`torch.pow` with a number exponent): saves its input. `dtype`: the promoted result type. */
+export function pow(ctx: ForwardContext, x: Tensor, _exponent: number, dtype: DType = x.dtype): Tensor {
+  const out = result(ctx, x.shape, dtype, [x])
   saveIf(ctx, x.requiresGrad, x)
   return out
 }

@@ -1,5 +1,6 @@
+import { isContiguous } from '../../interpret/layout.js'
 import { formatShape } from '../../tensor/shape.js'
-import type { ForwardContext, Tensor } from '../trace.js'
+import type { FlopCounterOp, ForwardContext, Tensor } from '../trace.js'
 import { anyRequiresGrad, broadcastShapes, product, result, saveIf } from './common.js'
 
 /**
@@ -17,7 +18,10 @@ export function linear(ctx: ForwardContext, x: Tensor, weight: Tensor, bias?: Te
   }
   const saved = options.copyInput ? ctx.tensor(x.shape, x.dtype, x.requiresGrad) : x
   const out = result(ctx, [...x.shape.slice(0, -1), outFeatures], x.dtype, [x, weight, bias ?? undefined])
-  ctx.macs(product(x.shape.slice(0, -1)) * BigInt(inFeatures) * BigInt(outFeatures))
+  const macs = product(x.shape.slice(0, -1)) * BigInt(inFeatures) * BigInt(outFeatures)
+  ctx.macs(macs)
+  // `F.linear` runs `addmm` for a 2-D input with a bias (and a 3-D one, flattened), else `matmul` (`mm`) and an add.
+  ctx.flops(bias && (x.shape.length === 2 || (x.shape.length === 3 && !options.copyInput && isContiguous(x))) ? 'aten.addmm' : 'aten.mm', 2n * macs)
   saveIf(ctx, weight.requiresGrad, saved)
   saveIf(ctx, x.requiresGrad, weight)
   return out
@@ -39,16 +43,20 @@ export function bilinear(ctx: ForwardContext, x1: Tensor, x2: Tensor, weight: Te
 /**
  * A batched matrix product `a @ b` of `(…, n, k)` by `(…, k, m)` (`torch.matmul` of two tensors of at least
  * two dimensions, batch sizes broadcast; `torch.bmm` for three): `batch × n × k × m` MACs. Each operand is
- * kept for the other's gradient. Pass contiguous copies where PyTorch copies.
+ * kept for the other's gradient. Pass contiguous copies where PyTorch copies. `flopOp` names the ATen op when it is
+ * not `mm`/`bmm` (`baddbmm` adds a mask in the same call).
  */
-export function matmul(ctx: ForwardContext, a: Tensor, b: Tensor): Tensor {
+export function matmul(ctx: ForwardContext, a: Tensor, b: Tensor, options: { flopOp?: FlopCounterOp } = {}): Tensor {
   if (a.shape.length < 2 || b.shape.length < 2) throw ctx.error(`multiplies matrices of at least 2 dimensions, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}.`)
   const [n, k] = a.shape.slice(-2) as [number, number]
   const [k2, m] = b.shape.slice(-2) as [number, number]
   if (k !== k2) throw ctx.error(`cannot multiply matrices of shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}.`)
   const batch = broadcastShapes(ctx, a.shape.slice(0, -2), b.shape.slice(0, -2))
   const out = result(ctx, [...batch, n, m], a.dtype, [a, b])
-  ctx.macs(product(batch) * BigInt(n) * BigInt(k) * BigInt(m))
+  const macs = product(batch) * BigInt(n) * BigInt(k) * BigInt(m)
+  ctx.macs(macs)
+  // `matmul` folds a batch by a matrix into one `mm`; batches on both sides are a `bmm`.
+  ctx.flops(options.flopOp ?? (b.shape.length === 2 ? 'aten.mm' : 'aten.bmm'), 2n * macs)
   saveIf(ctx, b.requiresGrad, a)
   saveIf(ctx, a.requiresGrad, b)
   return out

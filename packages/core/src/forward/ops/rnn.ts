@@ -49,12 +49,14 @@ interface StepResult {
  * - GRU: the gate buffer (3·hidden), a copy of its `n` chunk (for the in-place `mul_`), the new gate `n_t` and a
  *   copy of `h_{t-1} − n_t` (again for an in-place `mul_`).
  */
-export function cellStep(ctx: ForwardContext, mode: RecurrentMode, batch: number, hidden: number, proj: number, h: Tensor, c: Tensor | undefined, dt: DType): StepResult {
+export function cellStep(ctx: ForwardContext, mode: RecurrentMode, batch: number, hidden: number, proj: number, h: Tensor, c: Tensor | undefined, dt: DType, cell = false): StepResult {
   const inSize = h.shape.at(-1)!
   const gates = ctx.tensor([batch, gateMultiple(mode) * hidden], dt)
   ctx.save(h)
   ctx.use(h)
   ctx.macs(BigInt(batch) * BigInt(inSize) * BigInt(gateMultiple(mode) * hidden))
+  // A layer's steps on CUDA are one cuDNN op without a FLOP formula; a cell's are `addmm` calls everywhere.
+  if (cell || ctx.device === 'cpu') ctx.flops('aten.addmm', 2n * BigInt(batch) * BigInt(inSize) * BigInt(gateMultiple(mode) * hidden))
   switch (mode) {
     case 'RNN_TANH':
     case 'RNN_RELU': {
@@ -73,6 +75,7 @@ export function cellStep(ctx: ForwardContext, mode: RecurrentMode, batch: number
         // h_t = (o ⊙ tanh(c_t)) W_hrᵀ: the matmul keeps its input.
         ctx.save(hy)
         ctx.macs(BigInt(batch) * BigInt(hidden) * BigInt(proj))
+        if (cell || ctx.device === 'cpu') ctx.flops('aten.mm', 2n * BigInt(batch) * BigInt(hidden) * BigInt(proj))
         hy = ctx.tensor([batch, proj], dt)
       }
       return { h: hy, c: cy }
@@ -204,6 +207,8 @@ export function recurrent(ctx: ForwardContext, x: Tensor, shape: RecurrentInput,
         ctx.save(projected)
         ctx.use(layerInput)
         ctx.macs(BigInt(steps) * BigInt(batch) * BigInt(inSize) * BigInt(gates))
+        // On CUDA, cuDNN runs the whole layer as one op without a FLOP formula.
+        if (ctx.device === 'cpu') ctx.flops('aten.addmm', 2n * BigInt(steps) * BigInt(batch) * BigInt(inSize) * BigInt(gates))
         const inputGates = ctx.tensor([steps, batch, gates], dt)
         let h = ctx.view(h0, [batch, out])
         let c = c0 ? ctx.view(c0, [batch, hidden]) : undefined
@@ -240,5 +245,6 @@ export function recurrentCell(ctx: ForwardContext, x: Tensor, batch: number, h: 
   ctx.save(x)
   ctx.use(x)
   ctx.macs(BigInt(batch) * BigInt(inputSize) * BigInt(gateMultiple(mode) * hidden))
-  return cellStep(ctx, mode, batch, hidden, 0, h, c, x.dtype)
+  ctx.flops('aten.addmm', 2n * BigInt(batch) * BigInt(inputSize) * BigInt(gateMultiple(mode) * hidden))
+  return cellStep(ctx, mode, batch, hidden, 0, h, c, x.dtype, true)
 }

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { analysisToJSON, analyze } from '../index.js'
+
+/** Model files measured with PyTorch 2.13 (CPU, training mode) by test/fixtures/forward/generate_ops.py. */
+interface MeasuredCase {
+  source: string
+  input: string
+  call: string | null
+  output_shapes: number[][]
+  output_structure: string
+  saved_activation_bytes: number
+  saved_activation_bytes_incl_input: number
+}
+
+const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/forward')
+const measured = JSON.parse(readFileSync(resolve(fixtures, 'ops-cases.json'), 'utf8')) as { cases: Record<string, MeasuredCase> }
+
+describe('einsum, attention masks, exponents and in-place arithmetic in forward match PyTorch 2.13 (CPU kernels)', () => {
+  for (const [name, c] of Object.entries(measured.cases)) {
+    it(name, () => {
+      const forward = analyze(c.source, { input: c.input, device: 'cpu', ...(c.call ? { call: c.call } : {}) }).forward!
+      expect(forward, 'forward traced').toBeDefined()
+      expect(forward.outputShapes, 'output shapes').toEqual(c.output_shapes)
+      expect(forward.outputStructure, 'output structure').toBe(c.output_structure)
+      expect(Number(forward.savedBytes), 'saved activation bytes').toBe(c.saved_activation_bytes)
+      expect(Number(forward.savedBytesWithInput), 'saved activation bytes incl. input').toBe(c.saved_activation_bytes_incl_input)
+    })
+  }
+})
+
+const prelude = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n'
+
+function attentionModel(call: string): string {
+  return `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x):\n        q = self.fc(x)\n        k = torch.zeros(2, 3, 7, 4)\n        return ${call}\n`
+}
+
+describe('F.scaled_dot_product_attention refuses what PyTorch 2.13 refuses', () => {
+  const errors: Array<[string, string]> = [
+    ['F.scaled_dot_product_attention(q, k, k, attn_mask=torch.zeros(6, 7))', 'The size of tensor a (5) must match the size of tensor b (6) at non-singleton dimension 2'],
+    ['F.scaled_dot_product_attention(q, k, k, attn_mask=torch.zeros(5, 7, dtype=torch.long))', 'Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: long int and  query.dtype: float instead.'],
+    ['F.scaled_dot_product_attention(q, k, k, dropout_p=1.5)', 'dropout probability has to be between 0 and 1, but got 1.5'],
+    ['F.scaled_dot_product_attention(q, k.double(), k)', 'Expected query, key, and value to have the same dtype, but got query.dtype: float key.dtype: double and value.dtype: float instead.'],
+    ['F.scaled_dot_product_attention(q.repeat(1, 2, 1, 1), k, k)', 'The size of tensor a (6) must match the size of tensor b (3) at non-singleton dimension 1'],
+    ['F.scaled_dot_product_attention(torch.cat([q, q[:, :1]], 1), k, k, enable_gqa=True)', 'Number of heads in key and value must divide the number of heads in query'],
+  ]
+  for (const [call, message] of errors) {
+    it(call, () => {
+      expect(() => analyze(attentionModel(call), { input: '2,3,5,4', device: 'cpu' })).toThrow(message)
+    })
+  }
+
+  it('a mask of (3, L, S) broadcasts over the batch, as in PyTorch', () => {
+    const f = analyze(attentionModel('F.scaled_dot_product_attention(q, k, k, attn_mask=torch.zeros(3, 5, 7), is_causal=False, scale=0.1)'), { input: '2,3,5,4', device: 'cpu' }).forward!
+    expect(f.outputShape).toEqual([2, 3, 5, 4])
+  })
+})
+
+describe('FLOPs as FlopCounterMode counts them, in JSON', () => {
+  it('counts the bmm calls of an einsum and the addmm of a linear layer, not the softmax', () => {
+    const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x):\n        y = self.fc(x)\n        return torch.einsum('bij,bkj->bik', y, y).softmax(-1)\n`
+    const json = analysisToJSON(analyze(source, { input: '2,3,4', device: 'cpu' }))
+    // Measured with FlopCounterMode, PyTorch 2.13 (CPU). fc: 2 · (2·3) · 4 · 4 = 192 (3-D contiguous input with a bias: addmm); einsum: 2 · 2 · 3 · 4 · 3 = 144 (bmm)
+    expect(json.flopCounter).toEqual({ total: 336, byOp: { 'aten.addmm': 192, 'aten.bmm': 144 } })
+  })
+})
+
+describe('FLOPs as FlopCounterMode counts them, for a catalogue model', () => {
+  it('resnet18 on (1, 3, 224, 224): 3,628,146,688, as FlopCounterMode measures it (PyTorch 2.13, torchvision 0.28)', () => {
+    const f = analyze('resnet18', { input: '1,3,224,224' }).forward!
+    expect(f.flopCounter.total).toBe(3_628_146_688n)
+    expect(2n * f.macs).toBe(3_633_164_288n)
+  })
+})

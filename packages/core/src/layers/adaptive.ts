@@ -4,17 +4,7 @@ import type { ArgSpec } from '../bind/args.js'
 import { showValue, typeName } from '../interpret/values.js'
 import { defineLayer } from './define-layer.js'
 
-/** Bound arguments of `nn.AdaptiveLogSoftmaxWithLoss`. */
-export interface AdaptiveLogSoftmaxArgs {
-  in_features: number
-  n_classes: number
-  cutoffs: number[]
-  div_value: number
-  head_bias: boolean
-  dtype: string | null
-}
-
-const cutoffsArg: ArgSpec<number[]> = {
+const cutoffsArg: ArgSpec<number[], 'cutoffs', true> = {
   name: 'cutoffs',
   required: true,
   coerce(v, span, name) {
@@ -41,7 +31,7 @@ export function floatFloorDiv(a: number, b: number): number {
  * per cluster. Its forward depends on the target values (which samples fall in each cluster), so it is not
  * traced.
  */
-export const adaptiveLogSoftmaxWithLoss = defineLayer<AdaptiveLogSoftmaxArgs>({
+export const adaptiveLogSoftmaxWithLoss = defineLayer({
   name: 'AdaptiveLogSoftmaxWithLoss',
   signature: [int('in_features'), int('n_classes'), cutoffsArg, float('div_value', { default: 4.0 }), bool('head_bias', { default: false }), device(), dtype()],
   validate(a, fail) {

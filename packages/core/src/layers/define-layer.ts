@@ -1,4 +1,4 @@
-import type { ArgSpec } from '../bind/args.js'
+import type { ArgSpec, ArgsOf } from '../bind/args.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import type { DType } from '../tensor/dtype.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
@@ -47,13 +47,13 @@ export type ForwardFn<A> = (self: ModuleNode & { args: A }, inputs: readonly Ten
 
 /** The contract every layer kind fulfils. Each kind lives in one file of `layers/` and is listed once in `layers/index.ts`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export interface LayerDefinition<A = any> {
+export interface LayerDefinition<A = any, S extends readonly ArgSpec[] = readonly ArgSpec[], V extends ArgSpec | undefined = ArgSpec | undefined> {
   /** The PyTorch class name, as written after `nn.`. */
   name: string
   /** Constructor arguments in PyTorch's positional order. */
-  signature: readonly ArgSpec[]
+  signature: S
   /** `*args` collected into one argument (Sequential's modules). */
-  variadic?: ArgSpec
+  variadic?: V
   /** Takes and ignores any other keyword arguments (`**kwargs`, as `nn.Identity` does). */
   ignoresExtraKeywords?: boolean
   /** PyTorch's constructor checks. Call `fail(argName, message)` to reject. */
@@ -88,7 +88,16 @@ export interface ClassMethod {
   call(args: Record<string, unknown>, create: (layer: string, args: Record<string, unknown>) => ModuleNode): ModuleNode
 }
 
-/** Declares a layer kind. The identity function, typed so that `args` carries the layer's argument types. */
-export function defineLayer<A>(definition: LayerDefinition<A>): LayerDefinition<A> {
+/** The bound arguments of a layer with signature `S` and `*args` spec `V`: `V`'s values are collected into a list. */
+export type LayerArgs<S extends readonly ArgSpec[], V extends ArgSpec | undefined = undefined> = ArgsOf<S> &
+  (V extends ArgSpec<infer T, infer N> ? { [K in N]: T[] } : unknown)
+
+/**
+ * Declares a layer kind. The identity function, typed so that the argument object `validate`, `build`, `explain`
+ * and `forward` see is inferred from `signature` (and `variadic`): a misspelt name or a wrong type does not compile.
+ */
+export function defineLayer<const S extends readonly ArgSpec[], V extends ArgSpec | undefined = undefined>(
+  definition: LayerDefinition<LayerArgs<S, V>, S, V>,
+): LayerDefinition<LayerArgs<S, V>, S, V> {
   return definition
 }

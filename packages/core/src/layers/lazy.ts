@@ -45,7 +45,7 @@ export function lazyWithoutInput(root: ModuleNode): NnsizeError | undefined {
 function makeLazy(concrete: LayerDefinition, infer: (x: Tensor, ctx: ForwardContext) => number, defaults: Record<string, unknown> = {}): LayerDefinition {
   const [first, ...rest] = concrete.signature
   const signature: ArgSpec[] = rest.map((spec) => (spec.name in defaults ? { ...spec, default: defaults[spec.name] } : spec))
-  const lazy = defineLayer<Record<string, unknown>>({
+  const lazy = defineLayer({
     name: `Lazy${concrete.name}`,
     signature,
     ...(concrete.argsSince ? { argsSince: concrete.argsSince } : {}),

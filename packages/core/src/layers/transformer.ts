@@ -1,5 +1,6 @@
 import { NnsizeError } from '../errors.js'
 import { any, bool, device, dtype, float, int, module } from '../bind/args.js'
+import type { ArgsOf } from '../bind/args.js'
 import { showValue, typeName } from '../interpret/values.js'
 import type { Value } from '../interpret/values.js'
 import * as ops from '../forward/ops/index.js'
@@ -7,7 +8,6 @@ import type { ForwardContext, Tensor } from '../forward/trace.js'
 import { limits } from '../limits.js'
 import { cloneModule, namedModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
-import type { DType } from '../tensor/dtype.js'
 import { formatShape } from '../tensor/shape.js'
 import { runAttentionWithoutWeights } from './attention.js'
 import { defineLayer } from './define-layer.js'
@@ -50,27 +50,7 @@ const functionalActivations = new WeakMap<object, ModuleNode>()
 const reluAfterDeepCopy = new WeakMap<ModuleNode, ModuleNode>()
 
 /** Arguments shared by `nn.TransformerEncoderLayer` and `nn.TransformerDecoderLayer`. */
-export interface TransformerLayerArgs {
-  d_model: number
-  nhead: number
-  dim_feedforward: number
-  dropout: number
-  activation: Value
-  layer_norm_eps: number
-  batch_first: boolean
-  norm_first: boolean
-  bias: boolean
-  device: string | null
-  dtype: DType | null
-}
-
-/** Bound arguments of `nn.Transformer`. */
-export interface TransformerArgs extends TransformerLayerArgs {
-  num_encoder_layers: number
-  num_decoder_layers: number
-  custom_encoder: ModuleNode | null
-  custom_decoder: ModuleNode | null
-}
+type TransformerLayerArgs = ArgsOf<ReturnType<typeof layerSignature>>
 
 function activationSpec() {
   return any('activation', { default: { kind: 'str', value: 'relu' } })
@@ -177,7 +157,7 @@ function expectInputs(ctx: ForwardContext, inputs: readonly Tensor[], names: str
  * `norm_first`, else after the residual). Children: `self_attn`, `linear1`, `dropout`, `linear2`,
  * `norm1`, `norm2`, `dropout1`, `dropout2` (and `activation` when a module is given).
  */
-export const transformerEncoderLayer = defineLayer<TransformerLayerArgs>({
+export const transformerEncoderLayer = defineLayer({
   name: 'TransformerEncoderLayer',
   argsSince: { bias: '2.1' },
   signature: layerSignature(),
@@ -211,7 +191,7 @@ export const transformerEncoderLayer = defineLayer<TransformerLayerArgs>({
  * attention over `memory` and a feed-forward block. Forward takes `(tgt, memory)`. Children:
  * `self_attn`, `multihead_attn`, `linear1`, `dropout`, `linear2`, `norm1`–`norm3`, `dropout1`–`dropout3`.
  */
-export const transformerDecoderLayer = defineLayer<TransformerLayerArgs>({
+export const transformerDecoderLayer = defineLayer({
   name: 'TransformerDecoderLayer',
   argsSince: { bias: '2.1' },
   signature: layerSignature(),
@@ -278,7 +258,7 @@ function runStack(ctx: ForwardContext, self: ModuleNode, x: Tensor, memory?: Ten
  * `nn.TransformerEncoder(encoder_layer, num_layers, norm=None, enable_nested_tensor=True,
  * mask_check=True)`: `num_layers` deep copies of `encoder_layer` as `layers.0…`, then `norm`.
  */
-export const transformerEncoder = defineLayer<{ encoder_layer: ModuleNode; num_layers: number; norm: ModuleNode | null }>({
+export const transformerEncoder = defineLayer({
   name: 'TransformerEncoder',
   signature: [
     module('encoder_layer'),
@@ -295,7 +275,7 @@ export const transformerEncoder = defineLayer<{ encoder_layer: ModuleNode; num_l
 })
 
 /** `nn.TransformerDecoder(decoder_layer, num_layers, norm=None)`: deep copies as `layers.0…`, then `norm`; forward takes `(tgt, memory)`. */
-export const transformerDecoder = defineLayer<{ decoder_layer: ModuleNode; num_layers: number; norm: ModuleNode | null }>({
+export const transformerDecoder = defineLayer({
   name: 'TransformerDecoder',
   signature: [module('decoder_layer'), int('num_layers'), module('norm', { default: null, optional: true })],
   build: (a, m) => buildStack('TransformerDecoder', a.decoder_layer, a.num_layers, a.norm, m),
@@ -312,7 +292,7 @@ export const transformerDecoder = defineLayer<{ decoder_layer: ModuleNode; num_l
  * (TransformerEncoder with a final LayerNorm) and a `decoder` (likewise), or the custom ones.
  * Forward takes `(src, tgt)` and returns the decoder's output.
  */
-export const transformer = defineLayer<TransformerArgs>({
+export const transformer = defineLayer({
   name: 'Transformer',
   argsSince: { bias: '2.1' },
   signature: [

@@ -1,5 +1,5 @@
 import type { LayerDefinition } from '../layers/define-layer.js'
-import type { ConstructionBudget, LayerLookup } from '../model/construct.js'
+import type { ConstructionBudget, } from '../model/construct.js'
 import type { MakeCallable, TorchvisionNamespace } from '../zoo/torchvision/namespace.js'
 import type { Value } from './values.js'
 
@@ -14,7 +14,7 @@ export interface ModelCollections {
   /** The `torchvision` namespace over these classifiers. */
   torchvision(classification: readonly LayerDefinition[], callable: MakeCallable): TorchvisionNamespace
   /** The `timm` namespace. */
-  timm(lookup: LayerLookup, budget: ConstructionBudget): Value
+  timm(budget: ConstructionBudget): Value
 }
 
 let provided: ModelCollections | undefined

@@ -4,6 +4,7 @@ import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { ModuleNode } from '../model/module.js'
 import { defineLayer } from './define-layer.js'
 import type { FormulaTerm } from './define-layer.js'
+import { linear } from './linear.js'
 
 // The forward is `F.multi_head_attention_forward` ({@link ops.multiheadAttention}): PyTorch 1.13 always
 // computes the attention matrix; PyTorch 2.x does so only with `need_weights=True` and otherwise runs
@@ -73,7 +74,7 @@ export const multiheadAttention = defineLayer({
     }
     if (a.bias) m.param('in_proj_bias', [3 * e])
     else m.none('in_proj_bias')
-    const outProj = m.create('Linear', { in_features: e, out_features: e, bias: a.bias, dtype: a.dtype })
+    const outProj = m.create(linear, { in_features: e, out_features: e, bias: a.bias, dtype: a.dtype })
     outProj.type = 'NonDynamicallyQuantizableLinear'
     m.child('out_proj', outProj)
     if (a.add_bias_kv) {

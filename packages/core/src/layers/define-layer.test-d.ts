@@ -4,9 +4,9 @@ import { bool, int, ints, module, optionalInt, str } from '../bind/args.js'
 import type { ArgSpec, ArgsOf } from '../bind/args.js'
 import type { ModuleNode } from '../model/module.js'
 import { defineLayer } from './define-layer.js'
-import type { conv2d } from './conv.js'
-import type { linear } from './linear.js'
-import type { sequential } from './containers.js'
+import { conv2d } from './conv.js'
+import { linear } from './linear.js'
+import { sequential } from './containers.js'
 
 // Each helper keeps its argument's name and whether a call must give it.
 expectTypeOf(int('in_features')).toEqualTypeOf<ArgSpec<number, 'in_features', true>>()
@@ -52,5 +52,25 @@ defineLayer({
     const size: string = self.args.kernel_size
     void size
     return inputs[0]!
+  },
+})
+
+// Child modules are made from a typed reference to their layer: the arguments are checked too.
+defineLayer({
+  name: 'Parent',
+  signature: [int('width')],
+  build(a, m) {
+    m.child('fc', m.create(linear, { in_features: a.width, out_features: 4 }))
+    m.child('seq', m.create(sequential, { modules: [] }))
+    // @ts-expect-error a misspelt argument of a child does not compile
+    m.create(linear, { in_feature: a.width, out_features: 4 })
+    // @ts-expect-error a required argument of a child cannot be left out
+    m.create(linear, { out_features: 4 })
+    // @ts-expect-error nor given the wrong type
+    m.create(linear, { in_features: 'wide', out_features: 4 })
+    // @ts-expect-error a class name is no longer accepted
+    m.create('Linear', { in_features: a.width, out_features: 4 })
+    // @ts-expect-error nor a value outside a string argument's choices
+    m.create(conv2d, { in_channels: 1, out_channels: 1, kernel_size: [3, 3], padding_mode: 'mirror' })
   },
 })

@@ -112,7 +112,7 @@ export const embedding = defineLayer({
       call(args, create) {
         const embeddings = args['embeddings'] as TensorArg
         const { freeze, ...rest } = args
-        return create('Embedding', { ...rest, num_embeddings: embeddings.shape[0], embedding_dim: embeddings.shape[1], _weight: embeddings, _freeze: freeze })
+        return create({ ...rest, num_embeddings: embeddings.shape[0], embedding_dim: embeddings.shape[1], _weight: embeddings, _freeze: freeze })
       },
     } satisfies ClassMethod,
   },
@@ -142,7 +142,7 @@ export const embeddingBag = defineLayer({
       call(args, create) {
         const embeddings = args['embeddings'] as TensorArg
         const { freeze, ...rest } = args
-        const module = create('EmbeddingBag', { ...rest, num_embeddings: embeddings.shape[0], embedding_dim: embeddings.shape[1], _weight: embeddings })
+        const module = create({ ...rest, num_embeddings: embeddings.shape[0], embedding_dim: embeddings.shape[1], _weight: embeddings })
         const weight = module.params.get('weight')
         if (weight) weight.requiresGrad = !freeze
         return module

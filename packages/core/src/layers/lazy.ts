@@ -67,7 +67,7 @@ function makeLazy(concrete: LayerDefinition, infer: (x: Tensor, ctx: ForwardCont
  * module's, in the concrete module's registration order.
  */
 function materialize(self: ModuleNode, concrete: LayerDefinition, args: Record<string, unknown>): void {
-  const built = constructLayer(concrete, args, () => undefined, { modules: 0 }, self.span)
+  const built = constructLayer(concrete, args, { modules: 0 }, self.span)
   self.type = built.type
   self.layer = built.layer
   self.args = built.args

@@ -11,6 +11,7 @@ import { defineLayer } from './define-layer.js'
 import type { ArgFailure, ModuleBuilder } from './define-layer.js'
 import { optionalTensor } from './embedding.js'
 import type { TensorArg } from './embedding.js'
+import { linear } from './linear.js'
 
 // The loss and distance modules of torch.nn. None has parameters; the weighted losses register their class
 // weights as buffers (`weight`, and `pos_weight` for BCEWithLogitsLoss), `None` when not given. Their forward
@@ -321,7 +322,7 @@ export const linearCrossEntropyLoss = defineLayer({
   build(a, m) {
     weightBuffer(m, 'weight', a.weight)
     const rows = a.out_features.reduce((total, d) => total * d, a.num_classes)
-    m.child('linear', m.create('Linear', { in_features: a.in_features, out_features: rows, bias: a.bias, dtype: (a as unknown as { dtype: unknown }).dtype }))
+    m.child('linear', m.create(linear, { in_features: a.in_features, out_features: rows, bias: a.bias, dtype: a.dtype }))
   },
   forward: untraced('LinearCrossEntropyLoss', 'its fused linear and cross-entropy kernel is not modelled'),
 })

@@ -61,7 +61,7 @@ const coerced = new Map<string, Record<string, unknown>>()
  * Constructs a `torch.nn` layer (`nn(m, conv2d, { in_channels: 3, ... })`) through its own signature and checks;
  * the compiler checks the argument names and types. Converted arguments are remembered: models repeat the same layers.
  */
-export function nn<S extends readonly ArgSpec[]>(m: ModuleBuilder, def: LayerDefinition<any, S, undefined> | LayerDefinition<any, S>, args: PyArgs<S> = {} as PyArgs<S>): ModuleNode {
+export function nn<S extends readonly ArgSpec[]>(m: ModuleBuilder, def: LayerDefinition<any, S>, args: PyArgs<S> = {} as PyArgs<S>): ModuleNode {
   const given = args as Readonly<Record<string, PyArg>>
   const key = `${def.name}${JSON.stringify(given)}`
   let bound = coerced.get(key)

@@ -6,11 +6,15 @@ import type { DType } from '../tensor/dtype.js'
 import { showValue, typeName } from '../interpret/values.js'
 import type { Value } from '../interpret/values.js'
 
-/** How one constructor argument is named, defaulted and converted. */
-export interface ArgSpec<T = unknown> {
-  name: string
+/**
+ * How one constructor argument is named, defaulted and converted. `T` is the converted value, `N` the name and `R`
+ * whether a call must give it, each kept as a literal type so that a layer's argument object is inferred from its
+ * signature ({@link ArgsOf}).
+ */
+export interface ArgSpec<T = unknown, N extends string = string, R extends boolean = boolean> {
+  name: N
   /** False when the argument has a default. */
-  required: boolean
+  required: R
   /** The JS value used when the argument is omitted. */
   default?: T
   /** Only by keyword (after `*` in the Python signature). */
@@ -47,17 +51,30 @@ export function coerceInt(value: Value, span: SourceSpan, name: string, min?: nu
   return n
 }
 
+/** The converted value of one argument spec. */
+export type SpecValue<S> = S extends ArgSpec<infer T> ? T : never
+
+/**
+ * The bound arguments of a signature: one property per spec, named as the spec and typed as its converted value.
+ * Every argument has a value once bound (a required one was given, an optional one takes its default); a spec made
+ * by hand with `required: false` and no default binds `undefined` and says so in its `T`.
+ */
+export type ArgsOf<S extends readonly ArgSpec[]> = { [P in S[number] as P['name']]: SpecValue<P> }
+
 /** Spec options shared by every helper. */
-interface Options<T> {
+export interface Options<T> {
   default?: T
   keywordOnly?: boolean
 }
 
-function spec<T>(name: string, options: Options<T> | undefined, coerce: ArgSpec<T>['coerce']): ArgSpec<T> {
+/** Whether options of type `O` leave an argument required: they do unless they give a default. */
+export type RequiredBy<O> = [O] extends [undefined] ? true : [O] extends [{ default: unknown }] ? false : 'default' extends keyof NonNullable<O> ? boolean : true
+
+function spec<T, N extends string, R extends boolean>(name: N, options: Options<T> | undefined, coerce: ArgSpec<T>['coerce']): ArgSpec<T, N, R> {
   const hasDefault = options !== undefined && 'default' in options
   return {
     name,
-    required: !hasDefault,
+    required: !hasDefault as R,
     ...(hasDefault ? { default: options.default as T } : {}),
     ...(options?.keywordOnly ? { keywordOnly: true } : {}),
     coerce,
@@ -65,17 +82,17 @@ function spec<T>(name: string, options: Options<T> | undefined, coerce: ArgSpec<
 }
 
 /** An `int` argument; `min` defaults to 0 (sizes). */
-export function int(name: string, options?: Options<number> & { min?: number }): ArgSpec<number> {
+export function int<const N extends string, O extends (Options<number> & { min?: number }) | undefined = undefined>(name: N, options?: O): ArgSpec<number, N, RequiredBy<O>> {
   return spec(name, options, (v, span, n) => coerceInt(v, span, n, options?.min ?? 0))
 }
 
 /** An `int` argument that may be `None`. */
-export function optionalInt(name: string, options?: Options<number | null> & { min?: number }): ArgSpec<number | null> {
+export function optionalInt<const N extends string, O extends (Options<number | null> & { min?: number }) | undefined = undefined>(name: N, options?: O): ArgSpec<number | null, N, RequiredBy<O>> {
   return spec(name, options, (v, span, n) => (v.kind === 'none' ? null : coerceInt(v, span, n, options?.min ?? 0)))
 }
 
 /** A `float` argument (ints are accepted, as in Python). */
-export function float(name: string, options?: Options<number>): ArgSpec<number> {
+export function float<const N extends string, O extends Options<number> | undefined = undefined>(name: N, options?: O): ArgSpec<number, N, RequiredBy<O>> {
   return {
     ...spec(name, options, (v, span, n) => {
       if (v.kind === 'float') return v.value
@@ -87,7 +104,7 @@ export function float(name: string, options?: Options<number>): ArgSpec<number> 
 }
 
 /** A `float` argument that may be `None`. */
-export function optionalFloat(name: string, options?: Options<number | null>): ArgSpec<number | null> {
+export function optionalFloat<const N extends string, O extends Options<number | null> | undefined = undefined>(name: N, options?: O): ArgSpec<number | null, N, RequiredBy<O>> {
   return {
     ...spec(name, options, (v, span, n) => {
       if (v.kind === 'none') return null
@@ -100,7 +117,7 @@ export function optionalFloat(name: string, options?: Options<number | null>): A
 }
 
 /** A `bool` argument. Python would accept any truthy value; nnsize asks for `True`/`False` (or 0/1). */
-export function bool(name: string, options?: Options<boolean>): ArgSpec<boolean> {
+export function bool<const N extends string, O extends Options<boolean> | undefined = undefined>(name: N, options?: O): ArgSpec<boolean, N, RequiredBy<O>> {
   return spec(name, options, (v, span, n) => {
     if (v.kind === 'bool') return v.value
     if (v.kind === 'int' && (v.value === 0n || v.value === 1n)) return v.value === 1n
@@ -108,8 +125,16 @@ export function bool(name: string, options?: Options<boolean>): ArgSpec<boolean>
   })
 }
 
+/** Options of a string argument: its default and the values it takes. */
+export interface StrOptions<T extends string> extends Options<T> {
+  choices?: readonly T[]
+}
+
 /** A string argument, optionally one of `choices`. */
-export function str<T extends string>(name: string, options?: Options<T> & { choices?: readonly T[] }): ArgSpec<T> {
+export function str<const N extends string, const T extends string = string>(name: N, options: StrOptions<T> & { default: T }): ArgSpec<T, N, false>
+export function str<const N extends string, const T extends string = string>(name: N, options?: StrOptions<T> & { default?: undefined }): ArgSpec<T, N, true>
+export function str<const N extends string, const T extends string = string>(name: N, options?: StrOptions<T>): ArgSpec<T, N>
+export function str<T extends string>(name: string, options?: StrOptions<T>): ArgSpec<T> {
   return spec(name, options, (v, span, n) => {
     if (v.kind !== 'str') throw typeError(n, options?.choices ? `one of ${options.choices.map((c) => `'${c}'`).join(', ')}` : 'a string', v, span)
     if (options?.choices && !options.choices.includes(v.value as T)) {
@@ -132,7 +157,7 @@ export function coerceInts(value: Value, span: SourceSpan, name: string, size: n
 }
 
 /** An int or a tuple of `size` ints, normalised to `size` ints. */
-export function ints(name: string, size: number, options?: Options<number[]> & { min?: number }): ArgSpec<number[]> {
+export function ints<const N extends string, O extends (Options<number[]> & { min?: number }) | undefined = undefined>(name: N, size: number, options?: O): ArgSpec<number[], N, RequiredBy<O>> {
   return spec(name, options, (v, span, n) => coerceInts(v, span, n, size, options?.min ?? 0))
 }
 
@@ -144,12 +169,12 @@ export function coerceShape(value: Value, span: SourceSpan, name: string): numbe
 }
 
 /** A shape argument such as LayerNorm's `normalized_shape`. */
-export function shape(name: string, options?: Options<number[]>): ArgSpec<number[]> {
+export function shape<const N extends string, O extends Options<number[]> | undefined = undefined>(name: N, options?: O): ArgSpec<number[], N, RequiredBy<O>> {
   return spec(name, options, coerceShape)
 }
 
 /** `dtype=torch.float16`, or `None` for the default. */
-export function dtype(): ArgSpec<DType | null> {
+export function dtype(): ArgSpec<DType | null, 'dtype', false> {
   return spec('dtype', { default: null }, (v, span, n) => {
     if (v.kind === 'none') return null
     if (v.kind === 'dtype') return v.dtype
@@ -158,7 +183,7 @@ export function dtype(): ArgSpec<DType | null> {
 }
 
 /** `device=...`: accepted and ignored (sizes do not depend on the device). */
-export function device(): ArgSpec<string | null> {
+export function device(): ArgSpec<string | null, 'device', false> {
   return spec('device', { default: null }, (v, span, n) => {
     if (v.kind === 'none') return null
     if (v.kind === 'str') return v.value
@@ -169,21 +194,24 @@ export function device(): ArgSpec<string | null> {
 }
 
 /** A module argument (`nn.TransformerEncoder(encoder_layer, ...)`). */
-export function module(name: string, options?: Options<ModuleNode | null> & { optional?: boolean }): ArgSpec<ModuleNode | null> {
-  return spec(name, options, (v, span, n) => {
+export function module<const N extends string, O extends (Options<ModuleNode | null> & { optional?: boolean }) | undefined = undefined>(
+  name: N,
+  options?: O,
+): ArgSpec<O extends { optional: true } ? ModuleNode | null : ModuleNode, N, RequiredBy<O>> {
+  return spec(name, options, (v, span, n): ModuleNode | null => {
     if (v.kind === 'module') return v.module
     if (v.kind === 'none' && options?.optional) return null
     throw typeError(n, 'a module such as `nn.Linear(8, 8)`', v, span)
-  })
+  }) as ArgSpec<O extends { optional: true } ? ModuleNode | null : ModuleNode, N, RequiredBy<O>>
 }
 
 /** Any value, handed over as the interpreter's {@link Value}. */
-export function any(name: string, options?: Options<Value>): ArgSpec<Value> {
+export function any<const N extends string, O extends Options<Value> | undefined = undefined>(name: N, options?: O): ArgSpec<Value, N, RequiredBy<O>> {
   return spec(name, options, (v) => v)
 }
 
 /** A tuple of `size` floats (`betas=(0.9, 0.999)`); the entries listed in `nullable` may also be `None`. */
-export function floats(name: string, size: number, options?: Options<Array<number | null>> & { nullable?: readonly number[] }): ArgSpec<Array<number | null>> {
+export function floats<const N extends string, O extends (Options<Array<number | null>> & { nullable?: readonly number[] }) | undefined = undefined>(name: N, size: number, options?: O): ArgSpec<Array<number | null>, N, RequiredBy<O>> {
   return spec(name, options, (v, span, n) => {
     if ((v.kind !== 'tuple' && v.kind !== 'list') || v.items.length !== size) throw typeError(n, `a tuple of ${size} numbers`, v, span)
     return v.items.map((item, i) => {
@@ -196,8 +224,11 @@ export function floats(name: string, size: number, options?: Options<Array<numbe
 }
 
 /** A string argument that may be `None`, optionally one of `choices`. */
+export function optionalStr<const N extends string, const T extends string = string>(name: N, options: Options<T | null> & { choices?: readonly T[]; default: T | null }): ArgSpec<T | null, N, false>
+export function optionalStr<const N extends string, const T extends string = string>(name: N, options?: Options<T | null> & { choices?: readonly T[]; default?: undefined }): ArgSpec<T | null, N, true>
+export function optionalStr<const N extends string, const T extends string = string>(name: N, options?: Options<T | null> & { choices?: readonly T[] }): ArgSpec<T | null, N>
 export function optionalStr<T extends string>(name: string, options?: Options<T | null> & { choices?: readonly T[] }): ArgSpec<T | null> {
-  const text = str<T>(name, { choices: options?.choices })
+  const text: ArgSpec<T> = str(name, options?.choices ? { choices: options.choices } : {})
   return spec(name, options, (v, span, n) => {
     if (v.kind === 'none') return null
     try {

@@ -1,7 +1,19 @@
 import type { LayerDefinition } from '../layers/define-layer.js'
-import type { ConstructionBudget, LayerLookup } from '../model/construct.js'
-import type { MakeCallable, TorchvisionNamespace } from '../zoo/torchvision/namespace.js'
-import type { Value } from './values.js'
+import type { ConstructionBudget } from '../model/construct.js'
+import type { CallableValue, Value } from './values.js'
+
+/** What the zoo's `torchvisionNamespace` makes for an interpreter: the contract between the interpreter and the torchvision zoo. */
+export interface TorchvisionNamespace {
+  /** The `torchvision` value: `models` (with `detection`, `segmentation`, `video`, `optical_flow`, `quantization`, the weights enums, `get_model`, `list_models`, …) and `ops`. */
+  torchvision: Value
+  /** Names usable without a prefix, as after `from torchvision.models import *` (and the sub-modules, and `torchvision.ops`), where no two modules share them. */
+  bare: ReadonlyMap<string, Value>
+  /** Layer classes the models build that are not in `torch.nn` (`FrozenBatchNorm2d`, …), for the interpreter's layer lookup. */
+  layers: readonly LayerDefinition[]
+}
+
+/** Makes the callable that builds a module from a layer definition (the interpreter's own binding and construction). */
+export type MakeCallable = (qualified: string, definition: LayerDefinition) => CallableValue
 
 /**
  * The model collections (torchvision's classifiers and namespace, timm's namespace), given to the interpreter by the
@@ -14,7 +26,7 @@ export interface ModelCollections {
   /** The `torchvision` namespace over these classifiers. */
   torchvision(classification: readonly LayerDefinition[], callable: MakeCallable): TorchvisionNamespace
   /** The `timm` namespace. */
-  timm(lookup: LayerLookup, budget: ConstructionBudget): Value
+  timm(budget: ConstructionBudget): Value
 }
 
 let provided: ModelCollections | undefined

@@ -5,7 +5,7 @@ import type { SourceSpan } from '../errors.js'
 import { moduleDict, moduleList, sequential } from '../layers/containers.js'
 import type { LayerDefinition } from '../layers/define-layer.js'
 import { limits } from '../limits.js'
-import { buildLayerInto, constructLayer } from '../model/construct.js'
+import { buildLayerInto, constructLayer, withDefaults } from '../model/construct.js'
 import type { LayerLookup } from '../model/construct.js'
 import { buffersOf, childrenOf, createModule, paramsOf } from '../model/module.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
@@ -86,7 +86,7 @@ export function constructLayerValue(it: Interpreter, def: LayerDefinition, quali
   const args = materialized(it, rawArgs, span)
   for (const a of args) if (a.value.kind === 'placeholder') throw placeholderUse(a.value, a.valueSpan)
   const bound = bindArguments(qualified, def.signature, args, span, def.variadic, def.ignoresExtraKeywords)
-  const node = constructLayer(def, bound.values, layerLookup, it.budget, span, bound.spans)
+  const node = constructLayer(def, bound.values, it.budget, span, bound.spans)
   noteBuilt(node, span)
   return moduleValue(node)
 }
@@ -116,7 +116,7 @@ export function layerClass(def: LayerDefinition): PyClass {
       if (self.kind !== 'module') raise('TypeError', 'type', `\`${qualified}.__init__\` needs a module.`, span)
       const rest = materialized(it!, args.slice(1), span)
       const bound = bindArguments(qualified, def.signature, rest, span, def.variadic, def.ignoresExtraKeywords)
-      buildLayerInto(self.module, def, bound.values, layerLookup, it!.budget, span, bound.spans)
+      buildLayerInto(self.module, def, bound.values, it!.budget, span, bound.spans)
       noteBuilt(self.module, span)
       return NONE
     }, { binds: true }),
@@ -126,12 +126,7 @@ export function layerClass(def: LayerDefinition): PyClass {
       name,
       native(`${qualified}.${name}`, (args, span, it) => {
         const bound = bindArguments(`${qualified}.${name}`, method.signature, args, span)
-        const node = method.call(bound.values, (layer, childArgs) => {
-          const child = layerLookup(layer)!
-          const full: Record<string, unknown> = {}
-          for (const s of child.signature) full[s.name] = s.name in childArgs ? childArgs[s.name] : s.default
-          return constructLayer(child, full, layerLookup, it!.budget, span, bound.spans)
-        })
+        const node = method.call(bound.values, (classArgs) => constructLayer(def, withDefaults(def, classArgs), it!.budget, span, bound.spans))
         node.span = span
         return moduleValue(node)
       }),

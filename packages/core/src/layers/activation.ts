@@ -1,22 +1,22 @@
 import { bool, device, dtype, float, int, optionalFloat, optionalInt, str } from '../bind/args.js'
-import type { ArgSpec } from '../bind/args.js'
+import type { ArgSpec, ArgsOf } from '../bind/args.js'
 import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 import type { ArgFailure, LayerDefinition } from './define-layer.js'
 
-interface ActivationSpec<A> {
+interface ActivationSpec<S extends readonly ArgSpec[]> {
   name: string
-  signature: readonly ArgSpec[]
-  validate?: (args: A, fail: ArgFailure) => void
+  signature: S
+  validate?: (args: ArgsOf<S>, fail: ArgFailure) => void
   /** The functional op it runs (what it saves is defined there, per release and device). */
   op: (ctx: ForwardContext, x: Tensor, options: ops.InplaceOptions) => Tensor
 }
 
 /** An element-wise activation: same output shape, no compute counted (activations cost 0 MACs by convention). */
-function activation<A extends object>(spec: ActivationSpec<A>): LayerDefinition<A> {
-  return defineLayer<A>({
+function activation<const S extends readonly ArgSpec[]>(spec: ActivationSpec<S>) {
+  return defineLayer({
     name: spec.name,
     signature: spec.signature,
     ...(spec.validate ? { validate: spec.validate } : {}),
@@ -28,56 +28,56 @@ function activation<A extends object>(spec: ActivationSpec<A>): LayerDefinition<
 const inplaceArg = bool('inplace', { default: false })
 
 /** `nn.ReLU(inplace=False)`: saves its output (in place: the modified input). */
-export const relu = activation<{ inplace: boolean }>({ name: 'ReLU', signature: [inplaceArg], op: ops.relu })
+export const relu = activation({ name: 'ReLU', signature: [inplaceArg], op: ops.relu })
 
 /** `nn.ReLU6(inplace=False)`: `hardtanh(x, 0, 6)`; saves its input (in place: a copy of it). */
-export const relu6 = activation<{ inplace: boolean }>({ name: 'ReLU6', signature: [inplaceArg], op: ops.relu6 })
+export const relu6 = activation({ name: 'ReLU6', signature: [inplaceArg], op: ops.relu6 })
 
 /** `nn.LeakyReLU(negative_slope=0.01, inplace=False)`: saves its input (in place: the result). */
-export const leakyRelu = activation<{ negative_slope: number; inplace: boolean }>({
+export const leakyRelu = activation({
   name: 'LeakyReLU',
   signature: [float('negative_slope', { default: 0.01 }), inplaceArg],
   op: ops.leakyRelu,
 })
 
 /** `nn.ELU(alpha=1.0, inplace=False)`: saves its input (in place: the result). */
-export const elu = activation<{ alpha: number; inplace: boolean }>({
+export const elu = activation({
   name: 'ELU',
   signature: [float('alpha', { default: 1.0 }), inplaceArg],
   op: ops.elu,
 })
 
 /** `nn.SELU(inplace=False)`: ELU with fixed scale; saves its input (in place: the result). */
-export const selu = activation<{ inplace: boolean }>({ name: 'SELU', signature: [inplaceArg], op: ops.selu })
+export const selu = activation({ name: 'SELU', signature: [inplaceArg], op: ops.selu })
 
 /** `nn.CELU(alpha=1.0, inplace=False)`: saves its input (in place: the result). */
-export const celu = activation<{ alpha: number; inplace: boolean }>({
+export const celu = activation({
   name: 'CELU',
   signature: [float('alpha', { default: 1.0 }), inplaceArg],
   op: ops.celu,
 })
 
 /** `nn.GELU(approximate='none')`: `'none'` (erf) or `'tanh'`; saves its input. */
-export const gelu = activation<{ approximate: 'none' | 'tanh' }>({
+export const gelu = activation({
   name: 'GELU',
   signature: [str('approximate', { default: 'none', choices: ['none', 'tanh'] as const })],
   op: ops.gelu,
 })
 
 /** `nn.SiLU(inplace=False)`: `x · σ(x)`; saves its input (in place: a copy of it). */
-export const silu = activation<{ inplace: boolean }>({ name: 'SiLU', signature: [inplaceArg], op: ops.silu })
+export const silu = activation({ name: 'SiLU', signature: [inplaceArg], op: ops.silu })
 
 /** `nn.Mish(inplace=False)`: `x · tanh(softplus(x))`; saves its input (in place: a copy of it). */
-export const mish = activation<{ inplace: boolean }>({ name: 'Mish', signature: [inplaceArg], op: ops.mish })
+export const mish = activation({ name: 'Mish', signature: [inplaceArg], op: ops.mish })
 
 /** `nn.Sigmoid()`: saves its output. */
-export const sigmoid = activation<Record<string, never>>({ name: 'Sigmoid', signature: [], op: ops.sigmoid })
+export const sigmoid = activation({ name: 'Sigmoid', signature: [], op: ops.sigmoid })
 
 /** `nn.Tanh()`: saves its output. */
-export const tanh = activation<Record<string, never>>({ name: 'Tanh', signature: [], op: ops.tanh })
+export const tanh = activation({ name: 'Tanh', signature: [], op: ops.tanh })
 
 /** `nn.Hardtanh(min_val=-1.0, max_val=1.0, inplace=False)`: saves its input (in place: a copy of it). */
-export const hardtanh = activation<{ min_val: number; max_val: number; inplace: boolean; min_value: number | null; max_value: number | null }>({
+export const hardtanh = activation({
   name: 'Hardtanh',
   signature: [
     float('min_val', { default: -1.0 }),
@@ -99,42 +99,42 @@ export const hardtanh = activation<{ min_val: number; max_val: number; inplace: 
 })
 
 /** `nn.Hardsigmoid(inplace=False)`: saves its input (in place: a copy of it). */
-export const hardsigmoid = activation<{ inplace: boolean }>({ name: 'Hardsigmoid', signature: [inplaceArg], op: ops.hardsigmoid })
+export const hardsigmoid = activation({ name: 'Hardsigmoid', signature: [inplaceArg], op: ops.hardsigmoid })
 
 /** `nn.Hardswish(inplace=False)`: saves its input (in place: a copy of it). */
-export const hardswish = activation<{ inplace: boolean }>({ name: 'Hardswish', signature: [inplaceArg], op: ops.hardswish })
+export const hardswish = activation({ name: 'Hardswish', signature: [inplaceArg], op: ops.hardswish })
 
 /** `nn.Hardshrink(lambd=0.5)`: saves its input. */
-export const hardshrink = activation<{ lambd: number }>({ name: 'Hardshrink', signature: [float('lambd', { default: 0.5 })], op: ops.hardshrink })
+export const hardshrink = activation({ name: 'Hardshrink', signature: [float('lambd', { default: 0.5 })], op: ops.hardshrink })
 
 /** `nn.Softshrink(lambd=0.5)`: saves its input. */
-export const softshrink = activation<{ lambd: number }>({ name: 'Softshrink', signature: [float('lambd', { default: 0.5 })], op: ops.softshrink })
+export const softshrink = activation({ name: 'Softshrink', signature: [float('lambd', { default: 0.5 })], op: ops.softshrink })
 
 /** `nn.Tanhshrink()`: `x − tanh(x)`; saves the intermediate `tanh(x)`. */
-export const tanhshrink = activation<Record<string, never>>({ name: 'Tanhshrink', signature: [], op: ops.tanhshrink })
+export const tanhshrink = activation({ name: 'Tanhshrink', signature: [], op: ops.tanhshrink })
 
 /** `nn.Softplus(beta=1.0, threshold=20.0)`: saves its input. */
-export const softplus = activation<{ beta: number; threshold: number }>({
+export const softplus = activation({
   name: 'Softplus',
   signature: [float('beta', { default: 1.0 }), float('threshold', { default: 20.0 })],
   op: ops.softplus,
 })
 
 /** `nn.Softsign()`: `x / (1 + |x|)`; the division saves its input and the denominator. */
-export const softsign = activation<Record<string, never>>({ name: 'Softsign', signature: [], op: ops.softsign })
+export const softsign = activation({ name: 'Softsign', signature: [], op: ops.softsign })
 
 /**
  * `nn.LogSigmoid()`: saves its input; the CPU kernel also saves a buffer of the input's size,
  * the CUDA kernel an empty one.
  */
-export const logSigmoid = activation<Record<string, never>>({
+export const logSigmoid = activation({
   name: 'LogSigmoid',
   signature: [],
   op: ops.logsigmoid,
 })
 
 /** `nn.Threshold(threshold, value, inplace=False)`: saves its input (in place: a copy of it). */
-export const threshold = activation<{ threshold: number; value: number; inplace: boolean }>({
+export const threshold = activation({
   name: 'Threshold',
   signature: [float('threshold'), float('value'), inplaceArg],
   op: ops.threshold,
@@ -145,7 +145,7 @@ export const threshold = activation<{ threshold: number; value: number; inplace:
  * mode, the mean slope in eval mode. Both modes allocate a noise tensor of the input's size and save
  * it with the input (in place: with the result).
  */
-export const rrelu = defineLayer<{ lower: number; upper: number; inplace: boolean }>({
+export const rrelu = defineLayer({
   name: 'RReLU',
   signature: [float('lower', { default: 1 / 8 }), float('upper', { default: 1 / 3 }), inplaceArg],
   build() {},
@@ -158,7 +158,7 @@ export const rrelu = defineLayer<{ lower: number; upper: number; inplace: boolea
 })
 
 /** `nn.PReLU(num_parameters=1, init=0.25)`: one learnable slope, or one per channel (dimension 1). Saves its input. */
-export const prelu = defineLayer<{ num_parameters: number; init: number }>({
+export const prelu = defineLayer({
   name: 'PReLU',
   signature: [int('num_parameters', { default: 1 }), float('init', { default: 0.25 }), device(), dtype()],
   build({ num_parameters }, m) {
@@ -180,7 +180,7 @@ export const prelu = defineLayer<{ num_parameters: number; init: number }>({
 })
 
 /** `nn.GLU(dim=-1)`: splits `dim` in halves `a, b` and returns `a · σ(b)`; saves its input. */
-export const glu = defineLayer<{ dim: number }>({
+export const glu = defineLayer({
   name: 'GLU',
   signature: [int('dim', { default: -1, min: -Infinity })],
   build() {},
@@ -201,7 +201,7 @@ function softmaxDim(dim: number | null, rank: number): number {
 }
 
 function makeSoftmax(name: 'Softmax' | 'LogSoftmax' | 'Softmin'): LayerDefinition<{ dim: number | null }> {
-  return defineLayer<{ dim: number | null }>({
+  return defineLayer({
     name,
     signature: [optionalInt('dim', { default: null, min: -Infinity })],
     build() {},
@@ -220,7 +220,7 @@ export const logSoftmax = makeSoftmax('LogSoftmax')
 export const softmin = makeSoftmax('Softmin')
 
 /** `nn.Softmax2d()`: softmax over the channel dimension (−3) of a 3-D or 4-D input; saves its output. */
-export const softmax2d = defineLayer<Record<string, never>>({
+export const softmax2d = defineLayer({
   name: 'Softmax2d',
   signature: [],
   build() {},

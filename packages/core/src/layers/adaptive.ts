@@ -3,18 +3,10 @@ import { bool, device, dtype, float, int } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
 import { showValue, typeName } from '../interpret/values.js'
 import { defineLayer } from './define-layer.js'
+import { moduleList, sequential } from './containers.js'
+import { linear } from './linear.js'
 
-/** Bound arguments of `nn.AdaptiveLogSoftmaxWithLoss`. */
-export interface AdaptiveLogSoftmaxArgs {
-  in_features: number
-  n_classes: number
-  cutoffs: number[]
-  div_value: number
-  head_bias: boolean
-  dtype: string | null
-}
-
-const cutoffsArg: ArgSpec<number[]> = {
+const cutoffsArg: ArgSpec<number[], 'cutoffs', true> = {
   name: 'cutoffs',
   required: true,
   coerce(v, span, name) {
@@ -41,7 +33,7 @@ export function floatFloorDiv(a: number, b: number): number {
  * per cluster. Its forward depends on the target values (which samples fall in each cluster), so it is not
  * traced.
  */
-export const adaptiveLogSoftmaxWithLoss = defineLayer<AdaptiveLogSoftmaxArgs>({
+export const adaptiveLogSoftmaxWithLoss = defineLayer({
   name: 'AdaptiveLogSoftmaxWithLoss',
   signature: [int('in_features'), int('n_classes'), cutoffsArg, float('div_value', { default: 4.0 }), bool('head_bias', { default: false }), device(), dtype()],
   validate(a, fail) {
@@ -55,20 +47,20 @@ export const adaptiveLogSoftmaxWithLoss = defineLayer<AdaptiveLogSoftmaxArgs>({
   build(a, m) {
     const cutoffs = [...a.cutoffs, a.n_classes]
     const clusters = cutoffs.length - 1
-    m.child('head', m.create('Linear', { in_features: a.in_features, out_features: cutoffs[0]! + clusters, bias: a.head_bias, dtype: a.dtype }))
+    m.child('head', m.create(linear, { in_features: a.in_features, out_features: cutoffs[0]! + clusters, bias: a.head_bias, dtype: a.dtype }))
     const tail = []
     for (let i = 0; i < clusters; i++) {
       const hidden = floatFloorDiv(a.in_features, a.div_value ** (i + 1))
       if (!Number.isSafeInteger(hidden) || hidden < 0) throw new NnsizeError('argument-value', `\`nn.AdaptiveLogSoftmaxWithLoss\` would make a cluster projection of ${hidden} features (in_features // div_value^${i + 1}).`)
-      const projection = m.create('Sequential', {
+      const projection = m.create(sequential, {
         modules: [
-          { kind: 'module', module: m.create('Linear', { in_features: a.in_features, out_features: hidden, bias: false, dtype: a.dtype }) },
-          { kind: 'module', module: m.create('Linear', { in_features: hidden, out_features: cutoffs[i + 1]! - cutoffs[i]!, bias: false, dtype: a.dtype }) },
+          { kind: 'module', module: m.create(linear, { in_features: a.in_features, out_features: hidden, bias: false, dtype: a.dtype }) },
+          { kind: 'module', module: m.create(linear, { in_features: hidden, out_features: cutoffs[i + 1]! - cutoffs[i]!, bias: false, dtype: a.dtype }) },
         ],
       })
       tail.push({ kind: 'module' as const, module: projection })
     }
-    m.child('tail', m.create('ModuleList', { modules: { kind: 'list', items: tail } }))
+    m.child('tail', m.create(moduleList, { modules: { kind: 'list', items: tail } }))
   },
   forward(_self, _inputs, ctx) {
     throw ctx.error("has no modelled forward pass: which samples fall in each cluster, and so what it computes and keeps, depends on the target's values. nnsize counts its parameters only.")

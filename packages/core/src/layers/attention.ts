@@ -2,28 +2,15 @@ import { bool, device, dtype, float, int, optionalInt } from '../bind/args.js'
 import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { ModuleNode } from '../model/module.js'
-import type { DType } from '../tensor/dtype.js'
 import { defineLayer } from './define-layer.js'
 import type { FormulaTerm } from './define-layer.js'
+import { linear } from './linear.js'
 
 // The forward is `F.multi_head_attention_forward` ({@link ops.multiheadAttention}): PyTorch 1.13 always
 // computes the attention matrix; PyTorch 2.x does so only with `need_weights=True` and otherwise runs
 // scaled-dot-product attention. The output projection runs as `F.linear` with `out_proj`'s tensors, as in
 // PyTorch, so `out_proj` itself is never called.
 
-/** Bound arguments of `nn.MultiheadAttention`. */
-export interface MultiheadAttentionArgs {
-  embed_dim: number
-  num_heads: number
-  dropout: number
-  bias: boolean
-  add_bias_kv: boolean
-  add_zero_attn: boolean
-  kdim: number | null
-  vdim: number | null
-  batch_first: boolean
-  dtype: DType | null
-}
 
 /**
  * Runs a `MultiheadAttention` child as the transformer layers do, `need_weights=False`:
@@ -33,7 +20,7 @@ export function runAttentionWithoutWeights(ctx: ForwardContext, attention: Modul
   return ctx.run(attention, inputs, name, { need_weights: false })[0]!
 }
 
-function kvDims(a: MultiheadAttentionArgs): { kdim: number; vdim: number; packed: boolean } {
+function kvDims(a: { embed_dim: number; kdim: number | null; vdim: number | null }): { kdim: number; vdim: number; packed: boolean } {
   const kdim = a.kdim ?? a.embed_dim
   const vdim = a.vdim ?? a.embed_dim
   return { kdim, vdim, packed: kdim === a.embed_dim && vdim === a.embed_dim }
@@ -48,7 +35,7 @@ function kvDims(a: MultiheadAttentionArgs): { kdim: number; vdim: number; packed
  * Forward takes `(query)`, `(query, key_value)` or `(query, key, value)` and returns
  * `(attn_output, attn_weights averaged over heads)`.
  */
-export const multiheadAttention = defineLayer<MultiheadAttentionArgs>({
+export const multiheadAttention = defineLayer({
   name: 'MultiheadAttention',
   signature: [
     int('embed_dim', { min: -Infinity }),
@@ -87,7 +74,7 @@ export const multiheadAttention = defineLayer<MultiheadAttentionArgs>({
     }
     if (a.bias) m.param('in_proj_bias', [3 * e])
     else m.none('in_proj_bias')
-    const outProj = m.create('Linear', { in_features: e, out_features: e, bias: a.bias, dtype: a.dtype })
+    const outProj = m.create(linear, { in_features: e, out_features: e, bias: a.bias, dtype: a.dtype })
     outProj.type = 'NonDynamicallyQuantizableLinear'
     m.child('out_proj', outProj)
     if (a.add_bias_kv) {

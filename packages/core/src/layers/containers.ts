@@ -23,7 +23,7 @@ function moduleKey(key: Value): string {
 }
 
 /** `nn.Sequential(*modules)` or `nn.Sequential(OrderedDict([...]))`: children run in order. */
-export const sequential = defineLayer<{ modules: Value[] }>({
+export const sequential = defineLayer({
   name: 'Sequential',
   signature: [],
   variadic: any('modules'),
@@ -52,7 +52,7 @@ export const sequential = defineLayer<{ modules: Value[] }>({
 })
 
 /** `nn.ModuleList(modules)`: holds modules, has no forward. */
-export const moduleList = defineLayer<{ modules: Value }>({
+export const moduleList = defineLayer({
   name: 'ModuleList',
   signature: [any('modules', { default: { kind: 'none' } })],
   build({ modules }, m) {
@@ -65,7 +65,7 @@ export const moduleList = defineLayer<{ modules: Value }>({
 })
 
 /** `nn.ModuleDict(modules)`: holds named modules in insertion order, has no forward. */
-export const moduleDict = defineLayer<{ modules: Value }>({
+export const moduleDict = defineLayer({
   name: 'ModuleDict',
   signature: [any('modules', { default: { kind: 'none' } })],
   build({ modules }, m) {
@@ -116,7 +116,7 @@ function registerParameter(m: ModuleBuilder, name: string, value: Value, where: 
  * `nn.ParameterList(values=None)`: holds tensors as parameters named `0`, `1`, …; a tensor becomes
  * `nn.Parameter(t)`. Has no forward.
  */
-export const parameterList = defineLayer<{ values: Value }>({
+export const parameterList = defineLayer({
   name: 'ParameterList',
   signature: [any('values', { default: { kind: 'none' } })],
   build({ values }, m) {
@@ -127,7 +127,7 @@ export const parameterList = defineLayer<{ values: Value }>({
 })
 
 /** `nn.ParameterDict(parameters=None)`: holds tensors as parameters under their keys, in insertion order. Has no forward. */
-export const parameterDict = defineLayer<{ parameters: Value }>({
+export const parameterDict = defineLayer({
   name: 'ParameterDict',
   signature: [any('parameters', { default: { kind: 'none' } })],
   build({ parameters }, m) {

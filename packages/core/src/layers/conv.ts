@@ -1,26 +1,11 @@
 import { NnsizeError } from '../errors.js'
 import { bool, coerceInts, device, dtype, int, ints, str } from '../bind/args.js'
-import type { ArgSpec } from '../bind/args.js'
+import type { ArgSpec, ArgsOf } from '../bind/args.js'
 import * as ops from '../forward/ops/index.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
-import type { LayerDefinition } from './define-layer.js'
 
-/** Bound arguments shared by every convolution. */
-export interface ConvArgs {
-  in_channels: number
-  out_channels: number
-  kernel_size: number[]
-  stride: number[]
-  padding: number[] | 'same' | 'valid'
-  dilation: number[]
-  groups: number
-  bias: boolean
-  padding_mode: 'zeros' | 'reflect' | 'replicate' | 'circular'
-  output_padding: number[]
-}
-
-function padding(dims: number, allowStrings: boolean): ArgSpec<number[] | 'same' | 'valid'> {
+function padding(dims: number, allowStrings: boolean): ArgSpec<number[] | 'same' | 'valid', 'padding', false> {
   return {
     name: 'padding',
     required: false,
@@ -38,8 +23,47 @@ function padding(dims: number, allowStrings: boolean): ArgSpec<number[] | 'same'
   }
 }
 
+const paddingModes = ['zeros', 'reflect', 'replicate', 'circular'] as const
+
+/** `nn.ConvNd`'s arguments, in its order. */
+function convSignature(dims: 1 | 2 | 3) {
+  return [
+    int('in_channels'),
+    int('out_channels'),
+    ints('kernel_size', dims, { min: 1 }),
+    ints('stride', dims, { default: new Array<number>(dims).fill(1) }),
+    padding(dims, true),
+    ints('dilation', dims, { default: new Array<number>(dims).fill(1) }),
+    int('groups', { default: 1, min: -Infinity }),
+    bool('bias', { default: true }),
+    str('padding_mode', { default: 'zeros', choices: paddingModes }),
+    device(),
+    dtype(),
+  ]
+}
+
+/** `nn.ConvTransposeNd`'s arguments, in its order. */
+function convTransposeSignature(dims: 1 | 2 | 3) {
+  return [
+    int('in_channels'),
+    int('out_channels'),
+    ints('kernel_size', dims, { min: 1 }),
+    ints('stride', dims, { default: new Array<number>(dims).fill(1) }),
+    padding(dims, false),
+    ints('output_padding', dims, { default: new Array<number>(dims).fill(0) }),
+    int('groups', { default: 1, min: -Infinity }),
+    bool('bias', { default: true }),
+    ints('dilation', dims, { default: new Array<number>(dims).fill(1) }),
+    str('padding_mode', { default: 'zeros', choices: paddingModes }),
+    device(),
+    dtype(),
+  ]
+}
+
+type ConvArgs = ArgsOf<ReturnType<typeof convSignature>>
+
 function validate(dims: number, transposed: boolean) {
-  return (a: ConvArgs, fail: (arg: string, message: string) => never): void => {
+  return (a: ConvArgs | ArgsOf<ReturnType<typeof convTransposeSignature>>, fail: (arg: string, message: string) => never): void => {
     if (a.groups <= 0) fail('groups', '`groups` must be a positive integer.')
     if (a.in_channels % a.groups !== 0) fail('groups', `\`in_channels\` must be divisible by \`groups\` (got ${a.in_channels} and ${a.groups}).`)
     if (a.out_channels % a.groups !== 0) fail('groups', `\`out_channels\` must be divisible by \`groups\` (got ${a.out_channels} and ${a.groups}).`)
@@ -50,22 +74,10 @@ function validate(dims: number, transposed: boolean) {
   }
 }
 
-function makeConv(dims: 1 | 2 | 3): LayerDefinition<ConvArgs> {
-  return defineLayer<ConvArgs>({
+function makeConv(dims: 1 | 2 | 3) {
+  return defineLayer({
     name: `Conv${dims}d`,
-    signature: [
-      int('in_channels'),
-      int('out_channels'),
-      ints('kernel_size', dims, { min: 1 }),
-      ints('stride', dims, { default: new Array<number>(dims).fill(1) }),
-      padding(dims, true),
-      ints('dilation', dims, { default: new Array<number>(dims).fill(1) }),
-      int('groups', { default: 1, min: -Infinity }),
-      bool('bias', { default: true }),
-      str('padding_mode', { default: 'zeros', choices: ['zeros', 'reflect', 'replicate', 'circular'] as const }),
-      device(),
-      dtype(),
-    ],
+    signature: convSignature(dims),
     validate: validate(dims, false),
     build(a, m) {
       m.param('weight', [a.out_channels, a.in_channels / a.groups, ...a.kernel_size])
@@ -114,23 +126,10 @@ function paddingPairs(a: ConvArgs): Array<[number, number]> {
   return a.padding.map((p) => [p, p])
 }
 
-function makeConvTranspose(dims: 1 | 2 | 3): LayerDefinition<ConvArgs> {
-  return defineLayer<ConvArgs>({
+function makeConvTranspose(dims: 1 | 2 | 3) {
+  return defineLayer({
     name: `ConvTranspose${dims}d`,
-    signature: [
-      int('in_channels'),
-      int('out_channels'),
-      ints('kernel_size', dims, { min: 1 }),
-      ints('stride', dims, { default: new Array<number>(dims).fill(1) }),
-      padding(dims, false),
-      ints('output_padding', dims, { default: new Array<number>(dims).fill(0) }),
-      int('groups', { default: 1, min: -Infinity }),
-      bool('bias', { default: true }),
-      ints('dilation', dims, { default: new Array<number>(dims).fill(1) }),
-      str('padding_mode', { default: 'zeros', choices: ['zeros', 'reflect', 'replicate', 'circular'] as const }),
-      device(),
-      dtype(),
-    ],
+    signature: convTransposeSignature(dims),
     validate: validate(dims, true),
     build(a, m) {
       m.param('weight', [a.in_channels, a.out_channels / a.groups, ...a.kernel_size])

@@ -1,4 +1,4 @@
-import type { ArgSpec } from '../bind/args.js'
+import type { ArgSpec, ArgsOf, SpecValue } from '../bind/args.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import type { DType } from '../tensor/dtype.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
@@ -19,8 +19,11 @@ export interface ModuleBuilder {
   none(name: string, kind?: 'parameter' | 'buffer'): void
   /** Registers a submodule (`None` allowed). */
   child(name: string, module: ModuleNode | null): ModuleNode | null
-  /** Constructs another layer kind from JS arguments (missing ones take their defaults). */
-  create(layer: string, args: Record<string, unknown>): ModuleNode
+  /**
+   * Constructs a module of another layer kind from bound JS arguments, through its checks; omitted arguments take
+   * their defaults. `m.create(linear, { in_features: 8, out_features: 4 })`: the compiler checks the names and types.
+   */
+  create<S extends readonly ArgSpec[], V extends ArgSpec | undefined>(layer: LayerDefinition<any, S, V>, args: CreateArgs<S, V>): ModuleNode
   /** The dtype for new floating-point tensors: the `dtype` argument or float32. */
   readonly floatDType: DType
 }
@@ -47,13 +50,13 @@ export type ForwardFn<A> = (self: ModuleNode & { args: A }, inputs: readonly Ten
 
 /** The contract every layer kind fulfils. Each kind lives in one file of `layers/` and is listed once in `layers/index.ts`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export interface LayerDefinition<A = any> {
+export interface LayerDefinition<A = any, S extends readonly ArgSpec[] = readonly ArgSpec[], V extends ArgSpec | undefined = ArgSpec | undefined> {
   /** The PyTorch class name, as written after `nn.`. */
   name: string
   /** Constructor arguments in PyTorch's positional order. */
-  signature: readonly ArgSpec[]
+  signature: S
   /** `*args` collected into one argument (Sequential's modules). */
-  variadic?: ArgSpec
+  variadic?: V
   /** Takes and ignores any other keyword arguments (`**kwargs`, as `nn.Identity` does). */
   ignoresExtraKeywords?: boolean
   /** PyTorch's constructor checks. Call `fail(argName, message)` to reject. */
@@ -84,11 +87,33 @@ export interface LayerDefinition<A = any> {
 /** A class method that makes a module (`nn.Embedding.from_pretrained(weights, freeze=True)`). */
 export interface ClassMethod {
   signature: readonly ArgSpec[]
-  /** Makes the module; `create` constructs a layer from JS arguments (defaults filled in). */
-  call(args: Record<string, unknown>, create: (layer: string, args: Record<string, unknown>) => ModuleNode): ModuleNode
+  /** Makes the module; `create` constructs one of the method's class from JS arguments (`cls(...)`, defaults filled in). */
+  call(args: Record<string, unknown>, create: (args: Record<string, unknown>) => ModuleNode): ModuleNode
 }
 
-/** Declares a layer kind. The identity function, typed so that `args` carries the layer's argument types. */
-export function defineLayer<A>(definition: LayerDefinition<A>): LayerDefinition<A> {
+/** The bound arguments of a layer with signature `S` and `*args` spec `V`: `V`'s values are collected into a list. */
+export type LayerArgs<S extends readonly ArgSpec[], V extends ArgSpec | undefined = undefined> = ArgsOf<S> &
+  (V extends ArgSpec<infer T, infer N> ? { [K in N]: T[] } : unknown)
+
+/** Whether a spec must be given: `true` only when its type says so. */
+type IsRequired<P> = P extends { required: true } ? true : false
+
+/**
+ * The arguments {@link ModuleBuilder.create} takes for a layer with signature `S` and `*args` spec `V`: the required
+ * ones must be given, the others may be; each is the converted JS value (`ints` take a list).
+ */
+export type CreateArgs<S extends readonly ArgSpec[], V extends ArgSpec | undefined = undefined> = {
+  [P in S[number] as IsRequired<P> extends true ? P['name'] : never]: SpecValue<P>
+} & { [P in S[number] as IsRequired<P> extends true ? never : P['name']]?: SpecValue<P> } & (V extends ArgSpec<infer T, infer N>
+    ? { [K in N]?: T[] }
+    : unknown)
+
+/**
+ * Declares a layer kind. The identity function, typed so that the argument object `validate`, `build`, `explain`
+ * and `forward` see is inferred from `signature` (and `variadic`): a misspelt name or a wrong type does not compile.
+ */
+export function defineLayer<const S extends readonly ArgSpec[], V extends ArgSpec | undefined = undefined>(
+  definition: LayerDefinition<LayerArgs<S, V>, S, V>,
+): LayerDefinition<LayerArgs<S, V>, S, V> {
   return definition
 }

@@ -1,16 +1,13 @@
 import { bool, float } from '../bind/args.js'
+import type { ArgsOf } from '../bind/args.js'
 import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { ModuleNode } from '../model/module.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
-import type { LayerDefinition } from './define-layer.js'
 
-/** Bound arguments of every dropout layer. */
-export interface DropoutArgs {
-  p: number
-  inplace: boolean
-}
+/** The arguments of every dropout layer. */
+const dropoutSignature = [float('p', { default: 0.5 }), bool('inplace', { default: false })]
 
 /** Which dropout variant: element-wise or per channel ("feature"), plain or alpha (self-normalising). */
 interface Variant {
@@ -22,17 +19,17 @@ interface Variant {
 }
 
 /** One dropout call of the module, through the functional op of its variant. */
-function dropoutForward(variant: Variant, self: ModuleNode & { args: DropoutArgs }, x: Tensor, ctx: ForwardContext): Tensor {
+function dropoutForward(variant: Variant, self: ModuleNode & { args: ArgsOf<typeof dropoutSignature> }, x: Tensor, ctx: ForwardContext): Tensor {
   const options = { p: self.args.p, training: self.training, inplace: self.args.inplace }
   const shape = variant.kernelShape?.(x, ctx) ?? x.shape
   if (variant.feature) return ops.featureDropout(ctx, x, shape, { ...options, alpha: variant.alpha })
   return variant.alpha ? ops.alphaDropout(ctx, x, options) : ops.dropout(ctx, x, options)
 }
 
-function makeDropout(variant: Variant): LayerDefinition<DropoutArgs> {
-  return defineLayer<DropoutArgs>({
+function makeDropout(variant: Variant) {
+  return defineLayer({
     name: variant.name,
-    signature: [float('p', { default: 0.5 }), bool('inplace', { default: false })],
+    signature: dropoutSignature,
     validate({ p }, fail) {
       if (!(p >= 0 && p <= 1)) fail('p', `dropout probability has to be between 0 and 1, but got \`p=${p}\`.`)
     },

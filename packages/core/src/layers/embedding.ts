@@ -16,7 +16,7 @@ export interface TensorArg {
 }
 
 /** A tensor argument that may be `None`. */
-export function optionalTensor(name: string): ArgSpec<TensorArg | null> {
+export function optionalTensor<const N extends string>(name: N): ArgSpec<TensorArg | null, N, false> {
   return {
     name,
     required: false,
@@ -30,7 +30,7 @@ export function optionalTensor(name: string): ArgSpec<TensorArg | null> {
 }
 
 /** A 2-D tensor argument (`from_pretrained(embeddings)`). */
-function matrixArg(name: string): ArgSpec<TensorArg> {
+function matrixArg<const N extends string>(name: N): ArgSpec<TensorArg, N, true> {
   const optional = optionalTensor(name)
   return {
     name,
@@ -85,11 +85,6 @@ function explainWeight(a: EmbeddingCommon) {
   return [{ tensor: 'weight', factors: [['num_embeddings', a.num_embeddings], ['embedding_dim', a.embedding_dim]] as const }]
 }
 
-/** Bound arguments of `nn.Embedding`. */
-export interface EmbeddingArgs extends EmbeddingCommon {
-  _freeze: boolean
-}
-
 const commonHead = [int('num_embeddings'), int('embedding_dim')] as const
 const paddingIdx = optionalInt('padding_idx', { default: null, min: -Infinity })
 const maxNorm = optionalFloat('max_norm', { default: null })
@@ -102,7 +97,7 @@ const sparse = bool('sparse', { default: false })
  * scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False)`: a lookup table.
  * The forward saves the indices when the weight requires grad; 0 MACs.
  */
-export const embedding = defineLayer<EmbeddingArgs>({
+export const embedding = defineLayer({
   name: 'Embedding',
   signature: [...commonHead, paddingIdx, maxNorm, normType, scaleGradByFreq, sparse, optionalTensor('_weight'), bool('_freeze', { default: false }), device(), dtype()],
   inputKind: 'index',
@@ -117,18 +112,12 @@ export const embedding = defineLayer<EmbeddingArgs>({
       call(args, create) {
         const embeddings = args['embeddings'] as TensorArg
         const { freeze, ...rest } = args
-        return create('Embedding', { ...rest, num_embeddings: embeddings.shape[0], embedding_dim: embeddings.shape[1], _weight: embeddings, _freeze: freeze })
+        return create({ ...rest, num_embeddings: embeddings.shape[0], embedding_dim: embeddings.shape[1], _weight: embeddings, _freeze: freeze })
       },
     } satisfies ClassMethod,
   },
   forward: (self, inputs, ctx) => ops.embedding(ctx, inputs[0]!, ctx.state(self, 'weight')),
 })
-
-/** Bound arguments of `nn.EmbeddingBag`. */
-export interface EmbeddingBagArgs extends EmbeddingCommon {
-  mode: 'sum' | 'mean' | 'max'
-  include_last_offset: boolean
-}
 
 const mode = str('mode', { default: 'mean', choices: ['sum', 'mean', 'max'] as const })
 const includeLastOffset = bool('include_last_offset', { default: false })
@@ -138,7 +127,7 @@ const includeLastOffset = bool('include_last_offset', { default: false })
  * mode='mean', sparse=False, _weight=None, include_last_offset=False, padding_idx=None)`: sums, averages
  * or takes the maximum of the embeddings of each bag. A 2-D input `(B, L)` is `B` bags of `L` indices.
  */
-export const embeddingBag = defineLayer<EmbeddingBagArgs>({
+export const embeddingBag = defineLayer({
   name: 'EmbeddingBag',
   signature: [...commonHead, maxNorm, normType, scaleGradByFreq, mode, sparse, optionalTensor('_weight'), includeLastOffset, paddingIdx, device(), dtype()],
   inputKind: 'index',
@@ -153,7 +142,7 @@ export const embeddingBag = defineLayer<EmbeddingBagArgs>({
       call(args, create) {
         const embeddings = args['embeddings'] as TensorArg
         const { freeze, ...rest } = args
-        const module = create('EmbeddingBag', { ...rest, num_embeddings: embeddings.shape[0], embedding_dim: embeddings.shape[1], _weight: embeddings })
+        const module = create({ ...rest, num_embeddings: embeddings.shape[0], embedding_dim: embeddings.shape[1], _weight: embeddings })
         const weight = module.params.get('weight')
         if (weight) weight.requiresGrad = !freeze
         return module

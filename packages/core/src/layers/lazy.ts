@@ -45,7 +45,7 @@ export function lazyWithoutInput(root: ModuleNode): NnsizeError | undefined {
 function makeLazy(concrete: LayerDefinition, infer: (x: Tensor, ctx: ForwardContext) => number, defaults: Record<string, unknown> = {}): LayerDefinition {
   const [first, ...rest] = concrete.signature
   const signature: ArgSpec[] = rest.map((spec) => (spec.name in defaults ? { ...spec, default: defaults[spec.name] } : spec))
-  const lazy = defineLayer<Record<string, unknown>>({
+  const lazy = defineLayer({
     name: `Lazy${concrete.name}`,
     signature,
     ...(concrete.argsSince ? { argsSince: concrete.argsSince } : {}),
@@ -67,7 +67,7 @@ function makeLazy(concrete: LayerDefinition, infer: (x: Tensor, ctx: ForwardCont
  * module's, in the concrete module's registration order.
  */
 function materialize(self: ModuleNode, concrete: LayerDefinition, args: Record<string, unknown>): void {
-  const built = constructLayer(concrete, args, () => undefined, { modules: 0 }, self.span)
+  const built = constructLayer(concrete, args, { modules: 0 }, self.span)
   self.type = built.type
   self.layer = built.layer
   self.args = built.args

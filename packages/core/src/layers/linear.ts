@@ -1,13 +1,13 @@
-import { bool, device, dtype, int } from '../bind/args.js'
+import { any, bool, device, dtype, int } from '../bind/args.js'
 import * as ops from '../forward/ops/index.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 
 /** `nn.Identity(*args, **kwargs)`: returns its input; takes and ignores any arguments. */
-export const identity = defineLayer<Record<string, never>>({
+export const identity = defineLayer({
   name: 'Identity',
   signature: [],
-  variadic: { name: 'args', required: false, coerce: (v) => v },
+  variadic: { ...any('args'), required: false },
   ignoresExtraKeywords: true,
   build() {},
   forward: (_self, inputs) => [inputs[0]!],
@@ -17,7 +17,7 @@ export const identity = defineLayer<Record<string, never>>({
  * `nn.Linear(in_features, out_features, bias=True)`: `y = x Wᵀ + b` ({@link ops.linear}): saves its input when the
  * weight requires grad; `rows × in_features × out_features` MACs.
  */
-export const linear = defineLayer<{ in_features: number; out_features: number; bias: boolean }>({
+export const linear = defineLayer({
   name: 'Linear',
   signature: [int('in_features'), int('out_features'), bool('bias', { default: true }), device(), dtype()],
   build({ in_features, out_features, bias }, m) {
@@ -38,7 +38,7 @@ export const linear = defineLayer<{ in_features: number; out_features: number; b
  * `nn.Bilinear(in1_features, in2_features, out_features, bias=True)`: `y = x₁ᵀ A x₂ + b` on two inputs.
  * Saves both inputs; `rows × out_features × in1_features × in2_features` MACs.
  */
-export const bilinear = defineLayer<{ in1_features: number; in2_features: number; out_features: number; bias: boolean }>({
+export const bilinear = defineLayer({
   name: 'Bilinear',
   signature: [int('in1_features'), int('in2_features'), int('out_features'), bool('bias', { default: true }), device(), dtype()],
   build({ in1_features, in2_features, out_features, bias }, m) {

@@ -1,6 +1,6 @@
 import { NnsizeError } from '../errors.js'
 import { any, bool, device, dtype, float, int, optionalInt, str } from '../bind/args.js'
-import type { ArgSpec } from '../bind/args.js'
+import type { ArgSpec, ArgsOf } from '../bind/args.js'
 import { showValue, typeName } from '../interpret/values.js'
 import type { Value } from '../interpret/values.js'
 import * as ops from '../forward/ops/index.js'
@@ -8,9 +8,10 @@ import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { ModuleNode } from '../model/module.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
-import type { ArgFailure, LayerDefinition, ModuleBuilder } from './define-layer.js'
+import type { ArgFailure, ModuleBuilder } from './define-layer.js'
 import { optionalTensor } from './embedding.js'
 import type { TensorArg } from './embedding.js'
+import { linear } from './linear.js'
 
 // The loss and distance modules of torch.nn. None has parameters; the weighted losses register their class
 // weights as buffers (`weight`, and `pos_weight` for BCEWithLogitsLoss), `None` when not given. Their forward
@@ -19,16 +20,15 @@ import type { TensorArg } from './embedding.js'
 
 const reductions = ['none', 'mean', 'sum'] as const
 
-/** Bound arguments every loss has: the reduction, after PyTorch's legacy `size_average`/`reduce`. */
+/** What {@link effectiveReduction} reads of a loss's arguments: the reduction and PyTorch's legacy `size_average`/`reduce`. */
 export interface LossArgs {
   reduction: ops.Reduction
   size_average?: Value
   reduce?: Value
-  weight?: TensorArg | null
 }
 
 const reductionArg = str('reduction', { default: 'mean', choices: reductions })
-const legacy = (name: string): ArgSpec<Value> => any(name, { default: { kind: 'none' } })
+const legacy = <const N extends string>(name: N): ArgSpec<Value, N, false> => any(name, { default: { kind: 'none' } })
 
 /** PyTorch's `_Reduction.legacy_get_string`: `size_average`/`reduce` given (not None) override `reduction`. */
 function effectiveReduction(a: LossArgs): ops.Reduction {
@@ -64,41 +64,42 @@ function untraced(name: string, why: string) {
   }
 }
 
-interface LossSpec<A extends LossArgs> {
+interface LossSpec<S extends readonly ArgSpec[]> {
   name: string
-  signature: readonly ArgSpec[]
-  validate?: (a: A, fail: ArgFailure) => void
+  signature: S
+  validate?: (a: ArgsOf<S>, fail: ArgFailure) => void
   /** Buffers besides `weight` (`pos_weight`). */
   buffers?: readonly string[]
   /** Whether it registers a `weight` buffer (`_WeightedLoss`). */
   weighted?: boolean
-  forward: (self: ModuleNode & { args: A }, inputs: readonly Tensor[], ctx: ForwardContext) => Tensor
+  forward: (self: ModuleNode & { args: ArgsOf<S> }, inputs: readonly Tensor[], ctx: ForwardContext) => Tensor
   since?: string
 }
 
-function defineLoss<A extends LossArgs>(spec: LossSpec<A>): LayerDefinition<A> {
-  return defineLayer<A>({
+function defineLoss<const S extends readonly ArgSpec[]>(spec: LossSpec<S>) {
+  return defineLayer({
     name: spec.name,
     signature: spec.signature,
     ...(spec.validate ? { validate: spec.validate } : {}),
     ...(spec.since ? { since: spec.since } : {}),
     build(a, m) {
-      if (spec.weighted) weightBuffer(m, 'weight', a.weight)
-      for (const name of spec.buffers ?? []) weightBuffer(m, name, (a as unknown as Record<string, TensorArg | null>)[name])
+      const tensors = a as unknown as Readonly<Record<string, TensorArg | null>>
+      if (spec.weighted) weightBuffer(m, 'weight', tensors['weight'])
+      for (const name of spec.buffers ?? []) weightBuffer(m, name, tensors[name])
     },
-    forward: (self, inputs, ctx) => spec.forward(self as ModuleNode & { args: A }, inputs, ctx),
+    forward: (self, inputs, ctx) => spec.forward(self, inputs, ctx),
   })
 }
 
 /** Validates a class-weight tensor: one dimension. */
-function validateWeight(a: LossArgs, fail: ArgFailure): void {
+function validateWeight(a: { weight: TensorArg | null }, fail: ArgFailure): void {
   if (a.weight && a.weight.shape.length !== 1) fail('weight', `\`weight\` must be a 1-D tensor of one weight per class, got shape ${formatShape(a.weight.shape)}.`)
 }
 
 const pairNames = ['input', 'target'] as const
 
 /** `nn.L1Loss(size_average=None, reduce=None, reduction='mean')`: `|input − target|` reduced ({@link ops.l1Loss}). */
-export const l1Loss = defineLoss<LossArgs>({
+export const l1Loss = defineLoss({
   name: 'L1Loss',
   signature: [legacy('size_average'), legacy('reduce'), reductionArg],
   forward(self, inputs, ctx) {
@@ -108,16 +109,17 @@ export const l1Loss = defineLoss<LossArgs>({
 })
 
 /** The losses computed by one fused kernel that keeps input and target ({@link ops.fusedPairLoss}). */
-function fusedLoss(name: string, signature: readonly ArgSpec[], extra: { weighted?: boolean; buffers?: readonly string[]; kernel?: string } = {}): LayerDefinition<LossArgs> {
-  return defineLoss<LossArgs>({
+function fusedLoss<const S extends readonly ArgSpec[]>(name: string, signature: S, extra: { weighted?: boolean; buffers?: readonly string[]; kernel?: string } = {}) {
+  return defineLoss({
     name,
     signature,
-    ...(extra.weighted ? { weighted: true, validate: validateWeight } : {}),
+    // The weighted ones are given a `weight` spec (`optionalTensor('weight')`), which the type of `S` does not show here.
+    ...(extra.weighted ? { weighted: true, validate: validateWeight as unknown as (a: ArgsOf<S>, fail: ArgFailure) => void } : {}),
     ...(extra.buffers ? { buffers: extra.buffers } : {}),
     forward(self, inputs, ctx) {
       const [input, target] = operands(ctx, inputs, pairNames)
       const weights = [...(extra.weighted ? ['weight'] : []), ...(extra.buffers ?? [])].map((b) => buffer(self, ctx, b))
-      return ops.fusedPairLoss(ctx, input!, target!, effectiveReduction(self.args), weights, extra.kernel ? { kernel: extra.kernel, targetHasNoGradient: true } : {})
+      return ops.fusedPairLoss(ctx, input!, target!, effectiveReduction(self.args as unknown as LossArgs), weights, extra.kernel ? { kernel: extra.kernel, targetHasNoGradient: true } : {})
     },
   })
 }
@@ -141,14 +143,8 @@ export const bceWithLogitsLoss = fusedLoss('BCEWithLogitsLoss', [optionalTensor(
   buffers: ['pos_weight'],
 })
 
-/** Bound arguments of `nn.NLLLoss` and `nn.CrossEntropyLoss`. */
-export interface ClassLossArgs extends LossArgs {
-  ignore_index: number
-  label_smoothing?: number
-}
-
 /** `nn.NLLLoss(weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean')`: `weight` is a buffer ({@link ops.nllLoss}). */
-export const nllLoss = defineLoss<ClassLossArgs>({
+export const nllLoss = defineLoss({
   name: 'NLLLoss',
   signature: [optionalTensor('weight'), legacy('size_average'), int('ignore_index', { default: -100, min: -Number.MAX_SAFE_INTEGER }), legacy('reduce'), reductionArg],
   weighted: true,
@@ -164,7 +160,7 @@ export const nllLoss = defineLoss<ClassLossArgs>({
  * label_smoothing=0.0)`: `weight` is a buffer. The target holds class indices (`:int64`) or class
  * probabilities ({@link ops.crossEntropy}).
  */
-export const crossEntropyLoss = defineLoss<ClassLossArgs>({
+export const crossEntropyLoss = defineLoss({
   name: 'CrossEntropyLoss',
   signature: [optionalTensor('weight'), legacy('size_average'), int('ignore_index', { default: -100, min: -Number.MAX_SAFE_INTEGER }), legacy('reduce'), reductionArg, float('label_smoothing', { default: 0 })],
   weighted: true,
@@ -180,7 +176,7 @@ export const crossEntropyLoss = defineLoss<ClassLossArgs>({
 })
 
 /** `nn.KLDivLoss(size_average=None, reduce=None, reduction='mean', log_target=False)` ({@link ops.klDiv}). */
-export const klDivLoss = defineLoss<LossArgs & { log_target: boolean; reduction: ops.Reduction | 'batchmean' }>({
+export const klDivLoss = defineLoss({
   name: 'KLDivLoss',
   signature: [legacy('size_average'), legacy('reduce'), str('reduction', { default: 'mean', choices: ['none', 'mean', 'sum', 'batchmean'] as const }), bool('log_target', { default: false })],
   forward(self, inputs, ctx) {
@@ -192,7 +188,7 @@ export const klDivLoss = defineLoss<LossArgs & { log_target: boolean; reduction:
 })
 
 /** `nn.PairwiseDistance(p=2.0, eps=1e-6, keepdim=False)`: the `p`-norm of `x1 − x2 + eps` along the last dimension ({@link ops.pairwiseDistance}). */
-export const pairwiseDistance = defineLayer<{ p: number; eps: number; keepdim: boolean }>({
+export const pairwiseDistance = defineLayer({
   name: 'PairwiseDistance',
   signature: [float('p', { default: 2.0 }), float('eps', { default: 1e-6 }), bool('keepdim', { default: false })],
   build() {},
@@ -203,7 +199,7 @@ export const pairwiseDistance = defineLayer<{ p: number; eps: number; keepdim: b
 })
 
 /** `nn.CosineSimilarity(dim=1, eps=1e-8)`: no parameters; its forward is not modelled. */
-export const cosineSimilarity = defineLayer<{ dim: number; eps: number }>({
+export const cosineSimilarity = defineLayer({
   name: 'CosineSimilarity',
   signature: [int('dim', { default: 1, min: -Number.MAX_SAFE_INTEGER }), float('eps', { default: 1e-8 })],
   build() {},
@@ -213,35 +209,35 @@ export const cosineSimilarity = defineLayer<{ dim: number; eps: number }>({
 const notModelled = 'the tensors its kernel keeps are not modelled'
 
 /** `nn.CTCLoss(blank=0, reduction='mean', zero_infinity=False)`. */
-export const ctcLoss = defineLoss<LossArgs>({ name: 'CTCLoss', signature: [int('blank', { default: 0 }), reductionArg, bool('zero_infinity', { default: false })], forward: untraced('CTCLoss', notModelled) })
+export const ctcLoss = defineLoss({ name: 'CTCLoss', signature: [int('blank', { default: 0 }), reductionArg, bool('zero_infinity', { default: false })], forward: untraced('CTCLoss', notModelled) })
 /** `nn.PoissonNLLLoss(log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction='mean')`. */
-export const poissonNLLLoss = defineLoss<LossArgs>({
+export const poissonNLLLoss = defineLoss({
   name: 'PoissonNLLLoss',
   signature: [bool('log_input', { default: true }), bool('full', { default: false }), legacy('size_average'), float('eps', { default: 1e-8 }), legacy('reduce'), reductionArg],
   forward: untraced('PoissonNLLLoss', notModelled),
 })
 /** `nn.GaussianNLLLoss(*, full=False, eps=1e-6, reduction='mean')`. */
-export const gaussianNLLLoss = defineLoss<LossArgs>({
+export const gaussianNLLLoss = defineLoss({
   name: 'GaussianNLLLoss',
   signature: [bool('full', { default: false, keywordOnly: true }), float('eps', { default: 1e-6, keywordOnly: true }), str('reduction', { default: 'mean', choices: reductions, keywordOnly: true })],
   forward: untraced('GaussianNLLLoss', notModelled),
 })
 /** `nn.MarginRankingLoss(margin=0.0, size_average=None, reduce=None, reduction='mean')`. */
-export const marginRankingLoss = defineLoss<LossArgs>({
+export const marginRankingLoss = defineLoss({
   name: 'MarginRankingLoss',
   signature: [float('margin', { default: 0 }), legacy('size_average'), legacy('reduce'), reductionArg],
   forward: untraced('MarginRankingLoss', notModelled),
 })
 /** `nn.HingeEmbeddingLoss(margin=1.0, size_average=None, reduce=None, reduction='mean')`. */
-export const hingeEmbeddingLoss = defineLoss<LossArgs>({
+export const hingeEmbeddingLoss = defineLoss({
   name: 'HingeEmbeddingLoss',
   signature: [float('margin', { default: 1.0 }), legacy('size_average'), legacy('reduce'), reductionArg],
   forward: untraced('HingeEmbeddingLoss', notModelled),
 })
 /** `nn.MultiLabelMarginLoss(size_average=None, reduce=None, reduction='mean')`. */
-export const multiLabelMarginLoss = defineLoss<LossArgs>({ name: 'MultiLabelMarginLoss', signature: [legacy('size_average'), legacy('reduce'), reductionArg], forward: untraced('MultiLabelMarginLoss', notModelled) })
+export const multiLabelMarginLoss = defineLoss({ name: 'MultiLabelMarginLoss', signature: [legacy('size_average'), legacy('reduce'), reductionArg], forward: untraced('MultiLabelMarginLoss', notModelled) })
 /** `nn.MultiLabelSoftMarginLoss(weight=None, size_average=None, reduce=None, reduction='mean')`: `weight` is a buffer. */
-export const multiLabelSoftMarginLoss = defineLoss<LossArgs>({
+export const multiLabelSoftMarginLoss = defineLoss({
   name: 'MultiLabelSoftMarginLoss',
   signature: [optionalTensor('weight'), legacy('size_average'), legacy('reduce'), reductionArg],
   weighted: true,
@@ -249,31 +245,31 @@ export const multiLabelSoftMarginLoss = defineLoss<LossArgs>({
   forward: untraced('MultiLabelSoftMarginLoss', notModelled),
 })
 /** `nn.CosineEmbeddingLoss(margin=0.0, size_average=None, reduce=None, reduction='mean')`. */
-export const cosineEmbeddingLoss = defineLoss<LossArgs>({
+export const cosineEmbeddingLoss = defineLoss({
   name: 'CosineEmbeddingLoss',
   signature: [float('margin', { default: 0 }), legacy('size_average'), legacy('reduce'), reductionArg],
   forward: untraced('CosineEmbeddingLoss', notModelled),
 })
 /** `nn.MultiMarginLoss(p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction='mean')`: `weight` is a buffer. */
-export const multiMarginLoss = defineLoss<LossArgs>({
+export const multiMarginLoss = defineLoss({
   name: 'MultiMarginLoss',
   signature: [int('p', { default: 1 }), float('margin', { default: 1.0 }), optionalTensor('weight'), legacy('size_average'), legacy('reduce'), reductionArg],
   weighted: true,
   validate(a, fail) {
     validateWeight(a, fail)
-    const p = (a as unknown as { p: number }).p
+    const p = a.p
     if (p !== 1 && p !== 2) fail('p', `only p == 1 and p == 2 supported, got \`p=${p}\`.`)
   },
   forward: untraced('MultiMarginLoss', notModelled),
 })
 /** `nn.TripletMarginLoss(margin=1.0, p=2.0, eps=1e-6, swap=False, size_average=None, reduce=None, reduction='mean')`. */
-export const tripletMarginLoss = defineLoss<LossArgs>({
+export const tripletMarginLoss = defineLoss({
   name: 'TripletMarginLoss',
   signature: [float('margin', { default: 1.0 }), float('p', { default: 2.0 }), float('eps', { default: 1e-6 }), bool('swap', { default: false }), legacy('size_average'), legacy('reduce'), reductionArg],
   forward: untraced('TripletMarginLoss', notModelled),
 })
 /** `nn.TripletMarginWithDistanceLoss(*, distance_function=None, margin=1.0, swap=False, reduction='mean')`. */
-export const tripletMarginWithDistanceLoss = defineLoss<LossArgs>({
+export const tripletMarginWithDistanceLoss = defineLoss({
   name: 'TripletMarginWithDistanceLoss',
   signature: [
     any('distance_function', { default: { kind: 'none' }, keywordOnly: true }),
@@ -284,18 +280,7 @@ export const tripletMarginWithDistanceLoss = defineLoss<LossArgs>({
   forward: untraced('TripletMarginWithDistanceLoss', notModelled),
 })
 
-/** Bound arguments of `nn.LinearCrossEntropyLoss`. */
-export interface LinearCrossEntropyArgs extends LossArgs {
-  in_features: number
-  num_classes: number
-  out_features: number[]
-  bias: boolean
-  ignore_index: number | null
-  label_smoothing: number
-  options: Value
-}
-
-const outFeaturesArg: ArgSpec<number[]> = {
+const outFeaturesArg: ArgSpec<number[], 'out_features', false> = {
   name: 'out_features',
   required: false,
   default: [],
@@ -312,7 +297,7 @@ const outFeaturesArg: ArgSpec<number[]> = {
  * `weight` buffer (class weights or `None`) and a child `linear` = `Linear(in_features, num_classes ·
  * ∏out_features, bias)`. Its fused forward (`F.linear_cross_entropy`) is not modelled.
  */
-export const linearCrossEntropyLoss = defineLayer<LinearCrossEntropyArgs>({
+export const linearCrossEntropyLoss = defineLayer({
   name: 'LinearCrossEntropyLoss',
   since: '2.13',
   signature: [
@@ -337,7 +322,7 @@ export const linearCrossEntropyLoss = defineLayer<LinearCrossEntropyArgs>({
   build(a, m) {
     weightBuffer(m, 'weight', a.weight)
     const rows = a.out_features.reduce((total, d) => total * d, a.num_classes)
-    m.child('linear', m.create('Linear', { in_features: a.in_features, out_features: rows, bias: a.bias, dtype: (a as unknown as { dtype: unknown }).dtype }))
+    m.child('linear', m.create(linear, { in_features: a.in_features, out_features: rows, bias: a.bias, dtype: a.dtype }))
   },
   forward: untraced('LinearCrossEntropyLoss', 'its fused linear and cross-entropy kernel is not modelled'),
 })

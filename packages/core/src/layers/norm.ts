@@ -1,23 +1,14 @@
 import { any, bool, device, dtype, float, int, optionalFloat, shape } from '../bind/args.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
-import type { Value } from '../interpret/values.js'
+import type { ArgsOf } from '../bind/args.js'
 import type { ModuleNode } from '../model/module.js'
 import * as ops from '../forward/ops/index.js'
 import { formatShape, numel } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
-import type { FormulaTerm, LayerDefinition, ModuleBuilder } from './define-layer.js'
+import type { FormulaTerm, ModuleBuilder } from './define-layer.js'
 
-/** Bound arguments of BatchNorm, SyncBatchNorm and InstanceNorm (`_NormBase`). */
-export interface NormBaseArgs {
-  num_features: number
-  eps: number
-  momentum: number | null
-  affine: boolean
-  track_running_stats: boolean
-  process_group?: Value
-  /** Keyword-only: with `affine`, whether there is a bias (PyTorch 2.13; 1.13 always has one). */
-  bias: boolean
-}
+/** Bound arguments of BatchNorm, SyncBatchNorm and InstanceNorm (`_NormBase`); only SyncBatchNorm has `process_group`. */
+type NormBaseArgs = ArgsOf<ReturnType<typeof normBaseSignature>>
 
 /** `_NormBase.__init__`: `weight`, `bias`, then `running_mean`, `running_var`, `num_batches_tracked` (int64). */
 function buildNormBase(a: NormBaseArgs, m: ModuleBuilder): void {
@@ -80,9 +71,9 @@ function batchNormForward(self: ModuleNode & { args: NormBaseArgs }, x: Tensor, 
   return ops.batchNorm(ctx, x, normTensors(self, ctx), self.training || !a.track_running_stats)
 }
 
-function makeBatchNorm(dims: 1 | 2 | 3): LayerDefinition<NormBaseArgs> {
+function makeBatchNorm(dims: 1 | 2 | 3) {
   const ranks = dims === 1 ? [2, 3] : [dims + 2]
-  return defineLayer<NormBaseArgs>({
+  return defineLayer({
     name: `BatchNorm${dims}d`,
     argsSince: normBiasSince,
     signature: normBaseSignature(true, true),
@@ -110,7 +101,7 @@ export const batchNorm3d = makeBatchNorm(3)
  * BatchNorm whose statistics are reduced across processes. PyTorch runs it only on GPUs, so the `cpu`
  * profile rejects an input; the `cuda` profile counts one process, which is BatchNorm's work.
  */
-export const syncBatchNorm = defineLayer<NormBaseArgs>({
+export const syncBatchNorm = defineLayer({
   name: 'SyncBatchNorm',
   argsSince: normBiasSince,
   signature: normBaseSignature(true, true, true),
@@ -125,9 +116,9 @@ export const syncBatchNorm = defineLayer<NormBaseArgs>({
   },
 })
 
-function makeInstanceNorm(dims: 1 | 2 | 3): LayerDefinition<NormBaseArgs> {
+function makeInstanceNorm(dims: 1 | 2 | 3) {
   const unbatched = dims + 1
-  return defineLayer<NormBaseArgs>({
+  return defineLayer({
     name: `InstanceNorm${dims}d`,
     argsSince: normBiasSince,
     signature: normBaseSignature(false, false),
@@ -173,19 +164,11 @@ function explainNormalized(tensor: string, normalized: readonly number[]): Formu
   return { tensor, factors: normalized.map((d) => ['normalized_shape', d] as const) }
 }
 
-/** Bound arguments of `nn.LayerNorm`. */
-export interface LayerNormArgs {
-  normalized_shape: number[]
-  eps: number
-  elementwise_affine: boolean
-  bias: boolean
-}
-
 /**
  * `nn.LayerNorm(normalized_shape, eps=1e-5, elementwise_affine=True, bias=True)`: normalises the last
  * dimensions. `native_layer_norm` saves the input and `mean` and `rstd`, one element per normalised row.
  */
-export const layerNorm = defineLayer<LayerNormArgs>({
+export const layerNorm = defineLayer({
   name: 'LayerNorm',
   argsSince: { bias: '2.1' },
   signature: [shape('normalized_shape'), float('eps', { default: 1e-5 }), bool('elementwise_affine', { default: true }), bool('bias', { default: true }), device(), dtype()],
@@ -207,19 +190,12 @@ export const layerNorm = defineLayer<LayerNormArgs>({
   },
 })
 
-/** Bound arguments of `nn.RMSNorm`. */
-export interface RMSNormArgs {
-  normalized_shape: number[]
-  eps: number | null
-  elementwise_affine: boolean
-}
-
 /**
  * `nn.RMSNorm(normalized_shape, eps=None, elementwise_affine=True)` (PyTorch 2.4+): weight only.
  * The fused kernel (`_fused_rms_norm`, PyTorch 2.8+ on CPU and CUDA) saves the input and `rstd`,
  * one element per normalised row, in the accumulation type. 1 MAC per element.
  */
-export const rmsNorm = defineLayer<RMSNormArgs>({
+export const rmsNorm = defineLayer({
   name: 'RMSNorm',
   since: '2.4',
   signature: [shape('normalized_shape'), optionalFloat('eps', { default: null }), bool('elementwise_affine', { default: true }), device(), dtype()],
@@ -233,21 +209,11 @@ export const rmsNorm = defineLayer<RMSNormArgs>({
   },
 })
 
-/** Bound arguments of `nn.GroupNorm`. */
-export interface GroupNormArgs {
-  num_groups: number
-  num_channels: number
-  eps: number
-  affine: boolean
-  /** Keyword-only: with `affine`, whether there is a bias (PyTorch 2.13). */
-  bias: boolean
-}
-
 /**
  * `nn.GroupNorm(num_groups, num_channels, eps=1e-5, affine=True, *, bias=True)`: normalises groups of channels
  * ({@link ops.groupNorm}: the input and `mean` and `rstd` of shape `(N, num_groups)`). 1 MAC per element.
  */
-export const groupNorm = defineLayer<GroupNormArgs>({
+export const groupNorm = defineLayer({
   name: 'GroupNorm',
   argsSince: normBiasSince,
   signature: [int('num_groups'), int('num_channels'), float('eps', { default: 1e-5 }), bool('affine', { default: true }), device(), dtype(), normBias],
@@ -292,21 +258,13 @@ export const groupNorm = defineLayer<GroupNormArgs>({
   },
 })
 
-/** Bound arguments of `nn.LocalResponseNorm`. */
-export interface LocalResponseNormArgs {
-  size: number
-  alpha: number
-  beta: number
-  k: number
-}
-
 /**
  * `nn.LocalResponseNorm(size, alpha=1e-4, beta=0.75, k=1.0)`: no parameters. `F.local_response_norm` is made of
  * plain tensor ops ({@link ops.localResponseNorm}): they keep the input, the squares padded by `size − 1`
  * channels, `k + alpha·avg` and its power (PyTorch 1.13 also the `alpha` number as a 0-dim float64). 1 MAC per
  * element, the normalisation convention.
  */
-export const localResponseNorm = defineLayer<LocalResponseNormArgs>({
+export const localResponseNorm = defineLayer({
   name: 'LocalResponseNorm',
   signature: [int('size', { min: 1 }), float('alpha', { default: 1e-4 }), float('beta', { default: 0.75 }), float('k', { default: 1.0 })],
   build() {},
@@ -317,7 +275,7 @@ export const localResponseNorm = defineLayer<LocalResponseNormArgs>({
  * `nn.CrossMapLRN2d(size, alpha=1e-4, beta=0.75, k=1)`: the legacy local response normalisation of 4-D inputs, an
  * autograd function that keeps its input and output ({@link ops.crossMapLrn2d}). No parameters.
  */
-export const crossMapLrn2d = defineLayer<LocalResponseNormArgs>({
+export const crossMapLrn2d = defineLayer({
   name: 'CrossMapLRN2d',
   signature: [int('size', { min: 1 }), float('alpha', { default: 1e-4 }), float('beta', { default: 0.75 }), float('k', { default: 1 })],
   build() {},

@@ -3,19 +3,11 @@ import type { ArgSpec } from '../bind/args.js'
 import * as ops from '../forward/ops/index.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
-import type { LayerDefinition } from './define-layer.js'
 
 /** The modes of `F.pad`. */
 export type PadMode = ops.PadMode
 
-/** Bound arguments of the padding layers: `padding` as PyTorch stores it (left, right pairs from the last dimension). */
-export interface PadArgs {
-  padding: number[]
-  /** The fill value of `ConstantPad*d`; absent for the other kinds. */
-  value?: number
-}
-
-function paddingArg(dims: number): ArgSpec<number[]> {
+function paddingArg(dims: number): ArgSpec<number[], 'padding', true> {
   return {
     name: 'padding',
     required: true,
@@ -23,8 +15,8 @@ function paddingArg(dims: number): ArgSpec<number[]> {
   }
 }
 
-function makePad(name: string, dims: 1 | 2 | 3, mode: PadMode, withValue: boolean, since?: string): LayerDefinition<PadArgs> {
-  return defineLayer<PadArgs>({
+function makePad(name: string, dims: 1 | 2 | 3, mode: PadMode, withValue: boolean, since?: string) {
+  return defineLayer({
     name,
     ...(since === undefined ? {} : { since }),
     signature: withValue ? [paddingArg(dims), float('value')] : [paddingArg(dims)],

@@ -6,7 +6,6 @@ import type { Value } from '../interpret/values.js'
 import * as ops from '../forward/ops/index.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
-import type { LayerDefinition } from './define-layer.js'
 
 // The pooling layers: argument handling and checks; what each kernel computes and keeps is in
 // forward/ops/pool.ts.
@@ -14,12 +13,12 @@ import type { LayerDefinition } from './define-layer.js'
 type Dims = 1 | 2 | 3
 
 /** An int, a tuple of `dims` ints, or `None`. */
-function optionalInts(name: string, dims: number): ArgSpec<number[] | null> {
+function optionalInts<const N extends string>(name: N, dims: number): ArgSpec<number[] | null, N, false> {
   return { name, required: false, default: null, coerce: (v, span, n) => (v.kind === 'none' ? null : coerceInts(v, span, n, dims)) }
 }
 
 /** Adaptive pooling's `output_size`: an int or a tuple of `dims` ints or `None`s (keep that input size). */
-function outputSizeArg(dims: number): ArgSpec<Array<number | null>> {
+function outputSizeArg(dims: number): ArgSpec<Array<number | null>, 'output_size', true> {
   return {
     name: 'output_size',
     required: true,
@@ -36,18 +35,8 @@ function outputSizeArg(dims: number): ArgSpec<Array<number | null>> {
 // ---------------------------------------------------------------------------------------------------------------
 // MaxPool
 
-/** Bound arguments of `nn.MaxPool1d/2d/3d`. */
-export interface MaxPoolArgs {
-  kernel_size: number[]
-  stride: number[] | null
-  padding: number[]
-  dilation: number[]
-  return_indices: boolean
-  ceil_mode: boolean
-}
-
-function makeMaxPool(dims: Dims): LayerDefinition<MaxPoolArgs> {
-  return defineLayer<MaxPoolArgs>({
+function makeMaxPool(dims: Dims) {
+  return defineLayer({
     name: `MaxPool${dims}d`,
     signature: [
       ints('kernel_size', dims),
@@ -76,18 +65,8 @@ export const maxPool3d = makeMaxPool(3)
 // ---------------------------------------------------------------------------------------------------------------
 // AvgPool
 
-/** Bound arguments of `nn.AvgPool1d/2d/3d` (`divisor_override` is absent for 1d). */
-export interface AvgPoolArgs {
-  kernel_size: number[]
-  stride: number[] | null
-  padding: number[]
-  ceil_mode: boolean
-  count_include_pad: boolean
-  divisor_override?: number | null
-}
-
-function makeAvgPool(dims: Dims): LayerDefinition<AvgPoolArgs> {
-  return defineLayer<AvgPoolArgs>({
+function makeAvgPool(dims: Dims) {
+  return defineLayer({
     name: `AvgPool${dims}d`,
     signature: [
       ints('kernel_size', dims),
@@ -116,14 +95,8 @@ export const avgPool3d = makeAvgPool(3)
 // ---------------------------------------------------------------------------------------------------------------
 // Adaptive pooling
 
-/** Bound arguments of adaptive pooling: `None` in `output_size` keeps that input size. */
-export interface AdaptivePoolArgs {
-  output_size: Array<number | null>
-  return_indices?: boolean
-}
-
-function makeAdaptiveAvgPool(dims: Dims): LayerDefinition<AdaptivePoolArgs> {
-  return defineLayer<AdaptivePoolArgs>({
+function makeAdaptiveAvgPool(dims: Dims) {
+  return defineLayer({
     name: `AdaptiveAvgPool${dims}d`,
     signature: [outputSizeArg(dims)],
     build() {},
@@ -131,8 +104,8 @@ function makeAdaptiveAvgPool(dims: Dims): LayerDefinition<AdaptivePoolArgs> {
   })
 }
 
-function makeAdaptiveMaxPool(dims: Dims): LayerDefinition<AdaptivePoolArgs> {
-  return defineLayer<AdaptivePoolArgs>({
+function makeAdaptiveMaxPool(dims: Dims) {
+  return defineLayer({
     name: `AdaptiveMaxPool${dims}d`,
     signature: [outputSizeArg(dims), bool('return_indices', { default: false })],
     build() {},
@@ -159,16 +132,8 @@ export const adaptiveMaxPool3d = makeAdaptiveMaxPool(3)
 // ---------------------------------------------------------------------------------------------------------------
 // LPPool
 
-/** Bound arguments of `nn.LPPool1d/2d/3d`. */
-export interface LPPoolArgs {
-  norm_type: number
-  kernel_size: number[]
-  stride: number[] | null
-  ceil_mode: boolean
-}
-
-function makeLPPool(dims: Dims): LayerDefinition<LPPoolArgs> {
-  return defineLayer<LPPoolArgs>({
+function makeLPPool(dims: Dims) {
+  return defineLayer({
     name: `LPPool${dims}d`,
     ...(dims === 3 ? { since: '2.2' } : {}),
     signature: [float('norm_type'), ints('kernel_size', dims), optionalInts('stride', dims), bool('ceil_mode', { default: false })],
@@ -191,16 +156,7 @@ export const lpPool3d = makeLPPool(3)
 // ---------------------------------------------------------------------------------------------------------------
 // FractionalMaxPool
 
-/** Bound arguments of `nn.FractionalMaxPool2d/3d`. */
-export interface FractionalMaxPoolArgs {
-  kernel_size: number[]
-  output_size: number[] | null
-  output_ratio: number[] | null
-  return_indices: boolean
-  _random_samples: Value
-}
-
-function ratioArg(dims: number): ArgSpec<number[] | null> {
+function ratioArg(dims: number): ArgSpec<number[] | null, 'output_ratio', false> {
   return {
     name: 'output_ratio',
     required: false,
@@ -223,9 +179,9 @@ function ratioArg(dims: number): ArgSpec<number[] | null> {
 
 const spatialNames = { 1: ['width'], 2: ['height', 'width'], 3: ['time', 'height', 'width'] } as const
 
-function makeFractionalMaxPool(dims: 2 | 3): LayerDefinition<FractionalMaxPoolArgs> {
+function makeFractionalMaxPool(dims: 2 | 3) {
   const name = `FractionalMaxPool${dims}d`
-  return defineLayer<FractionalMaxPoolArgs>({
+  return defineLayer({
     name,
     signature: [ints('kernel_size', dims), optionalInts('output_size', dims), ratioArg(dims), bool('return_indices', { default: false }), any('_random_samples', { default: { kind: 'none' } })],
     validate(a, fail) {
@@ -271,15 +227,8 @@ export const fractionalMaxPool3d = makeFractionalMaxPool(3)
 // ---------------------------------------------------------------------------------------------------------------
 // MaxUnpool
 
-/** Bound arguments of `nn.MaxUnpool1d/2d/3d`. */
-export interface MaxUnpoolArgs {
-  kernel_size: number[]
-  stride: number[] | null
-  padding: number[]
-}
-
-function makeMaxUnpool(dims: Dims): LayerDefinition<MaxUnpoolArgs> {
-  return defineLayer<MaxUnpoolArgs>({
+function makeMaxUnpool(dims: Dims) {
+  return defineLayer({
     name: `MaxUnpool${dims}d`,
     signature: [ints('kernel_size', dims), optionalInts('stride', dims), ints('padding', dims, { default: new Array<number>(dims).fill(0) })],
     build() {},

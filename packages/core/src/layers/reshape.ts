@@ -8,7 +8,7 @@ import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 
 /** `nn.Flatten(start_dim=1, end_dim=-1)`: merges dimensions `start_dim`…`end_dim`; a view of its input, saves nothing. */
-export const flatten = defineLayer<{ start_dim: number; end_dim: number }>({
+export const flatten = defineLayer({
   name: 'Flatten',
   signature: [int('start_dim', { default: 1, min: -Number.MAX_SAFE_INTEGER }), int('end_dim', { default: -1, min: -Number.MAX_SAFE_INTEGER })],
   build() {},
@@ -24,7 +24,7 @@ export const flatten = defineLayer<{ start_dim: number; end_dim: number }>({
 })
 
 /** `unflattened_size`: a tuple or list of ints (one of them may be `-1`), or a `torch.Size`. */
-const unflattenedSize: ArgSpec<number[]> = {
+const unflattenedSize: ArgSpec<number[], 'unflattened_size', true> = {
   name: 'unflattened_size',
   required: true,
   coerce(v, span, name) {
@@ -39,7 +39,7 @@ const unflattenedSize: ArgSpec<number[]> = {
 }
 
 /** `nn.Unflatten(dim, unflattened_size)`: splits dimension `dim` into `unflattened_size` (one `-1` is inferred); a view. */
-export const unflatten = defineLayer<{ dim: number; unflattened_size: number[] }>({
+export const unflatten = defineLayer({
   name: 'Unflatten',
   signature: [int('dim', { min: -Number.MAX_SAFE_INTEGER }), unflattenedSize],
   build() {},
@@ -54,7 +54,7 @@ function atLeast3D(x: Tensor, what: string, ctx: ForwardContext): void {
 }
 
 /** `nn.PixelShuffle(upscale_factor)`: `(*, C·r², H, W)` → `(*, C, H·r, W·r)`; a new tensor, saves nothing. */
-export const pixelShuffle = defineLayer<{ upscale_factor: number }>({
+export const pixelShuffle = defineLayer({
   name: 'PixelShuffle',
   signature: [int('upscale_factor', { min: -Number.MAX_SAFE_INTEGER })],
   build() {},
@@ -73,7 +73,7 @@ export const pixelShuffle = defineLayer<{ upscale_factor: number }>({
 })
 
 /** `nn.PixelUnshuffle(downscale_factor)`: `(*, C, H·r, W·r)` → `(*, C·r², H, W)`; a new tensor, saves nothing. */
-export const pixelUnshuffle = defineLayer<{ downscale_factor: number }>({
+export const pixelUnshuffle = defineLayer({
   name: 'PixelUnshuffle',
   signature: [int('downscale_factor', { min: -Number.MAX_SAFE_INTEGER })],
   build() {},
@@ -91,7 +91,7 @@ export const pixelUnshuffle = defineLayer<{ downscale_factor: number }>({
 })
 
 /** `nn.ChannelShuffle(groups)`: permutes the channels of `(N, C, *)` in `groups`; a new tensor, saves nothing. */
-export const channelShuffle = defineLayer<{ groups: number }>({
+export const channelShuffle = defineLayer({
   name: 'ChannelShuffle',
   signature: [int('groups', { min: -Number.MAX_SAFE_INTEGER })],
   build() {},
@@ -106,32 +106,31 @@ export const channelShuffle = defineLayer<{ groups: number }>({
   },
 })
 
-/** Bound arguments of `nn.Fold` and `nn.Unfold`. */
-export interface FoldArgs {
-  output_size?: number[]
-  kernel_size: number[]
-  dilation: number[]
-  padding: number[]
-  stride: number[]
+/** What Fold and Unfold share: the sliding blocks' `kernel_size`, `dilation`, `padding` and `stride`. */
+interface BlockArgs {
+  kernel_size: readonly number[]
+  dilation: readonly number[]
+  padding: readonly number[]
+  stride: readonly number[]
 }
 
 /** Number of sliding blocks along each dimension, with PyTorch's checks ({@link ops.slidingBlocks}). */
-function slidingBlocks(spatial: readonly number[], a: FoldArgs, ctx: ForwardContext): bigint[] {
+function slidingBlocks(spatial: readonly number[], a: BlockArgs, ctx: ForwardContext): bigint[] {
   return ops.slidingBlocks(ctx, spatial, { kernel: a.kernel_size, dilation: a.dilation, padding: a.padding, stride: a.stride })
 }
 
-const describeFold = (a: FoldArgs): string =>
+const describeFold = (a: BlockArgs): string =>
   `kernel_size=${formatShape(a.kernel_size)}, dilation=${formatShape(a.dilation)}, padding=${formatShape(a.padding)}, stride=${formatShape(a.stride)}`
 
 /** `nn.Fold(output_size, kernel_size, dilation=1, padding=0, stride=1)`: sums sliding blocks `(N, C·∏k, L)` into `(N, C, *output_size)`. */
-export const fold = defineLayer<FoldArgs>({
+export const fold = defineLayer({
   name: 'Fold',
   signature: [ints('output_size', 2), ints('kernel_size', 2), ints('dilation', 2, { default: [1, 1] }), ints('padding', 2, { default: [0, 0] }), ints('stride', 2, { default: [1, 1] })],
   build() {},
   forward(self, inputs, ctx) {
     const x = inputs[0]!
     const a = self.args
-    const output = a.output_size!
+    const output = a.output_size
     if (x.shape.length !== 2 && x.shape.length !== 3) {
       throw ctx.error(`expects a 2-D (unbatched) or 3-D (batched) input (C·∏kernel_size, L), got ${x.shape.length}-D input of shape ${formatShape(x.shape)}.`)
     }
@@ -157,7 +156,7 @@ export const fold = defineLayer<FoldArgs>({
  * `nn.Unfold(kernel_size, dilation=1, padding=0, stride=1)`: extracts sliding blocks, `(N, C, H, W)` → `(N, C·∏k, L)`.
  * PyTorch 1.13's `im2col` keeps its input for backward, 2.x only its sizes ({@link ops.unfold}).
  */
-export const unfold = defineLayer<FoldArgs>({
+export const unfold = defineLayer({
   name: 'Unfold',
   signature: [ints('kernel_size', 2), ints('dilation', 2, { default: [1, 1] }), ints('padding', 2, { default: [0, 0] }), ints('stride', 2, { default: [1, 1] })],
   build() {},

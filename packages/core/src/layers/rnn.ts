@@ -1,13 +1,14 @@
 import { NnsizeError } from '../errors.js'
 import { bool, device, dtype, float, int, str } from '../bind/args.js'
-import type { ArgSpec } from '../bind/args.js'
+import type { ArgSpec, ArgsOf } from '../bind/args.js'
+import type { Value } from '../interpret/values.js'
 import { limits } from '../limits.js'
 import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { ModuleNode } from '../model/module.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
-import type { ArgFailure, Factor, FormulaTerm, LayerDefinition, ModuleBuilder } from './define-layer.js'
+import type { ArgFailure, Factor, FormulaTerm, ModuleBuilder } from './define-layer.js'
 
 // The recurrent layers: arguments, parameters and input checks. What each kernel computes and keeps (the
 // native per-step kernels, oneDNN's fused LSTM of PyTorch 2.x on CPU) is in forward/ops/rnn.ts.
@@ -18,28 +19,10 @@ export const maxRecurrentSteps = ops.maxRecurrentSteps
 type RecurrentMode = ops.RecurrentMode
 
 /** Bound arguments of `nn.RNN`, `nn.LSTM` and `nn.GRU`. */
-export interface RecurrentArgs {
-  input_size: number
-  hidden_size: number
-  num_layers: number
-  /** `nn.RNN` only. */
-  nonlinearity?: 'tanh' | 'relu'
-  bias: boolean
-  batch_first: boolean
-  dropout: number
-  bidirectional: boolean
-  /** `nn.LSTM`: the projection size (0 = none). `nn.RNN`/`nn.GRU`: `null` unless (wrongly) given. */
-  proj_size: number | null
-}
+type RecurrentArgs = ArgsOf<ReturnType<typeof recurrentSignature>>
 
 /** Bound arguments of `nn.RNNCell`, `nn.LSTMCell` and `nn.GRUCell`. */
-export interface CellArgs {
-  input_size: number
-  hidden_size: number
-  bias: boolean
-  /** `nn.RNNCell` only. */
-  nonlinearity?: 'tanh' | 'relu'
-}
+type CellArgs = ArgsOf<ReturnType<typeof cellSignature>>
 
 const gateMultiple = ops.gateMultiple
 
@@ -54,16 +37,28 @@ function gateLabel(mode: RecurrentMode): string {
 }
 
 /** `proj_size` on RNN/GRU: PyTorch takes it only by keyword and then refuses it. */
-const rejectedProjSize: ArgSpec<unknown> = { name: 'proj_size', required: false, default: null, keywordOnly: true, coerce: (v) => v }
+const rejectedProjSize: ArgSpec<Value | null, 'proj_size', false> = { name: 'proj_size', required: false, default: null, keywordOnly: true, coerce: (v) => v }
 
-function recurrentSignature(kind: 'RNN' | 'LSTM' | 'GRU'): ArgSpec[] {
-  const head: ArgSpec[] = [int('input_size'), int('hidden_size', { min: -Infinity }), int('num_layers', { default: 1, min: -Infinity })]
-  if (kind === 'RNN') head.push(str('nonlinearity', { default: 'tanh', choices: ['tanh', 'relu'] as const }))
-  head.push(bool('bias', { default: true }), bool('batch_first', { default: false }), float('dropout', { default: 0 }), bool('bidirectional', { default: false }))
-  if (kind === 'LSTM') head.push(int('proj_size', { default: 0, min: -Infinity }))
-  head.push(device(), dtype())
-  if (kind !== 'LSTM') head.push(rejectedProjSize)
-  return head
+/** The projection size of an LSTM (0 = none); RNN and GRU, which refuse `proj_size`, have none. */
+function projSize(a: RecurrentArgs): number {
+  return typeof a.proj_size === 'number' ? a.proj_size : 0
+}
+
+function recurrentSignature(kind: 'RNN' | 'LSTM' | 'GRU') {
+  return [
+    int('input_size'),
+    int('hidden_size', { min: -Infinity }),
+    int('num_layers', { default: 1, min: -Infinity }),
+    ...(kind === 'RNN' ? [str('nonlinearity', { default: 'tanh', choices: ['tanh', 'relu'] as const })] : []),
+    bool('bias', { default: true }),
+    bool('batch_first', { default: false }),
+    float('dropout', { default: 0 }),
+    bool('bidirectional', { default: false }),
+    ...(kind === 'LSTM' ? [int('proj_size', { default: 0, min: -Infinity })] : []),
+    device(),
+    dtype(),
+    ...(kind !== 'LSTM' ? [rejectedProjSize] : []),
+  ]
 }
 
 function validateRecurrent(kind: 'RNN' | 'LSTM' | 'GRU') {
@@ -75,7 +70,7 @@ function validateRecurrent(kind: 'RNN' | 'LSTM' | 'GRU') {
     // PyTorch only warns when dropout > 0 with one layer: dropout applies between layers, so it has no effect.
     if (a.hidden_size <= 0) fail('hidden_size', `\`hidden_size\` must be greater than zero, got \`${a.hidden_size}\`.`)
     if (a.num_layers <= 0) fail('num_layers', `\`num_layers\` must be greater than zero, got \`${a.num_layers}\`.`)
-    const proj = a.proj_size ?? 0
+    const proj = projSize(a)
     if (proj < 0) fail('proj_size', `\`proj_size\` should be a positive integer or zero to disable projections, got \`${proj}\`.`)
     if (kind === 'LSTM' && proj >= a.hidden_size) fail('proj_size', `\`proj_size\` has to be smaller than \`hidden_size\` (got proj_size=${proj} and hidden_size=${a.hidden_size}).`)
     const tensors = a.num_layers * (a.bidirectional ? 2 : 1) * 5
@@ -87,13 +82,13 @@ function validateRecurrent(kind: 'RNN' | 'LSTM' | 'GRU') {
 
 /** Size of the hidden state a layer emits: `proj_size` when projecting, else `hidden_size`. */
 function outputSize(a: RecurrentArgs): number {
-  return a.proj_size !== null && a.proj_size > 0 ? a.proj_size : a.hidden_size
+  return projSize(a) > 0 ? projSize(a) : a.hidden_size
 }
 
 function buildRecurrent(mode: RecurrentMode, a: RecurrentArgs, m: ModuleBuilder): void {
   const directions = a.bidirectional ? 2 : 1
   const gates = gateMultiple(mode) * a.hidden_size
-  const proj = a.proj_size ?? 0
+  const proj = projSize(a)
   const out = outputSize(a)
   for (let layer = 0; layer < a.num_layers; layer++) {
     for (let direction = 0; direction < directions; direction++) {
@@ -112,7 +107,7 @@ function buildRecurrent(mode: RecurrentMode, a: RecurrentArgs, m: ModuleBuilder)
 function explainRecurrent(mode: RecurrentMode, a: RecurrentArgs): FormulaTerm[] {
   const directions = a.bidirectional ? 2 : 1
   const gate: Factor = [gateLabel(mode), gateMultiple(mode) * a.hidden_size]
-  const proj = a.proj_size ?? 0
+  const proj = projSize(a)
   const stateName = proj > 0 ? 'proj_size' : 'hidden_size'
   const state: Factor = [stateName, outputSize(a)]
   const terms: FormulaTerm[] = []
@@ -158,7 +153,7 @@ function recurrentForward(kind: 'RNN' | 'LSTM' | 'GRU') {
     }
     const directions = a.bidirectional ? 2 : 1
     const hidden = a.hidden_size
-    const proj = a.proj_size ?? 0
+    const proj = projSize(a)
     const out = outputSize(a)
     const stacked = a.num_layers * directions
     const stateShape = (size: number): number[] => (batched ? [stacked, batch, size] : [stacked, size])
@@ -177,8 +172,8 @@ function recurrentForward(kind: 'RNN' | 'LSTM' | 'GRU') {
   }
 }
 
-function makeRecurrent(kind: 'RNN' | 'LSTM' | 'GRU'): LayerDefinition<RecurrentArgs> {
-  return defineLayer<RecurrentArgs>({
+function makeRecurrent(kind: 'RNN' | 'LSTM' | 'GRU') {
+  return defineLayer({
     name: kind,
     signature: recurrentSignature(kind),
     validate: validateRecurrent(kind),
@@ -204,11 +199,15 @@ export const lstm = makeRecurrent('LSTM')
 /** `nn.GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0, bidirectional=False)`: three gates per layer. */
 export const gru = makeRecurrent('GRU')
 
-function cellSignature(kind: 'RNN' | 'LSTM' | 'GRU'): ArgSpec[] {
-  const specs: ArgSpec[] = [int('input_size'), int('hidden_size'), bool('bias', { default: true })]
-  if (kind === 'RNN') specs.push(str('nonlinearity', { default: 'tanh', choices: ['tanh', 'relu'] as const }))
-  specs.push(device(), dtype())
-  return specs
+function cellSignature(kind: 'RNN' | 'LSTM' | 'GRU') {
+  return [
+    int('input_size'),
+    int('hidden_size'),
+    bool('bias', { default: true }),
+    ...(kind === 'RNN' ? [str('nonlinearity', { default: 'tanh', choices: ['tanh', 'relu'] as const })] : []),
+    device(),
+    dtype(),
+  ]
 }
 
 function cellForward(kind: 'RNN' | 'LSTM' | 'GRU') {
@@ -258,8 +257,8 @@ function buildCell(mode: RecurrentMode, a: CellArgs, m: ModuleBuilder): void {
   }
 }
 
-function makeCell(kind: 'RNN' | 'LSTM' | 'GRU'): LayerDefinition<CellArgs> {
-  return defineLayer<CellArgs>({
+function makeCell(kind: 'RNN' | 'LSTM' | 'GRU') {
+  return defineLayer({
     name: `${kind}Cell`,
     signature: cellSignature(kind),
     build: (a, m) => buildCell(modeOf(kind, a.nonlinearity), a, m),

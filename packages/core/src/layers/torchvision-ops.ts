@@ -12,12 +12,6 @@ import type { LayerDefinition } from './define-layer.js'
  * `torchvision.ops.X`, never as `nn.X`.
  */
 
-/** Bound arguments of `torchvision.ops.FrozenBatchNorm2d`. */
-export interface FrozenBatchNormArgs {
-  num_features: number
-  eps: number
-}
-
 /**
  * `torchvision.ops.FrozenBatchNorm2d(num_features, eps=1e-5)`: batch norm with fixed statistics and
  * affine terms, all four buffers (`weight`, `bias`, `running_mean`, `running_var`; no parameters and no
@@ -25,7 +19,7 @@ export interface FrozenBatchNormArgs {
  * + eps).rsqrt()` reshaped to `(1, C, 1, 1)`: autograd keeps `scale` (C elements) for the input's
  * gradient; one multiply-accumulate per element.
  */
-export const frozenBatchNorm2d = defineLayer<FrozenBatchNormArgs>({
+export const frozenBatchNorm2d = defineLayer({
   name: 'FrozenBatchNorm2d',
   signature: [int('num_features'), float('eps', { default: 1e-5 })],
   build(a, m) {
@@ -45,7 +39,7 @@ export const frozenBatchNorm2d = defineLayer<FrozenBatchNormArgs>({
 })
 
 /** `output_size`: an int or a pair, as `_pair` reads it. */
-const outputSize: ArgSpec<[number, number]> = {
+const outputSize: ArgSpec<[number, number], 'output_size', true> = {
   name: 'output_size',
   required: true,
   coerce(value, span, name) {
@@ -59,7 +53,7 @@ const outputSize: ArgSpec<[number, number]> = {
 }
 
 /** A list of feature-map names (`['0', '1', '2', '3']`). */
-const featmapNames: ArgSpec<string[]> = {
+const featmapNames: ArgSpec<string[], 'featmap_names', true> = {
   name: 'featmap_names',
   required: true,
   coerce(value, span, name) {
@@ -71,7 +65,7 @@ const featmapNames: ArgSpec<string[]> = {
 const pooledByBoxes = 'pools the regions its box coordinates name: the number of output rows is the number of boxes, a value of the data, so nnsize does not trace it.'
 
 /** `torchvision.ops.MultiScaleRoIAlign(featmap_names, output_size, sampling_ratio, *, canonical_scale=224, canonical_level=4)`: no parameters. */
-export const multiScaleRoIAlign = defineLayer<{ featmap_names: string[]; output_size: [number, number]; sampling_ratio: number; canonical_scale: number; canonical_level: number }>({
+export const multiScaleRoIAlign = defineLayer({
   name: 'MultiScaleRoIAlign',
   signature: [featmapNames, outputSize, int('sampling_ratio', { min: -1 }), { ...int('canonical_scale', { default: 224 }), keywordOnly: true }, { ...int('canonical_level', { default: 4 }), keywordOnly: true }],
   build() {},
@@ -79,7 +73,7 @@ export const multiScaleRoIAlign = defineLayer<{ featmap_names: string[]; output_
 })
 
 /** `torchvision.ops.RoIAlign(output_size, spatial_scale, sampling_ratio, aligned=False)`: no parameters. */
-export const roiAlign = defineLayer<{ output_size: [number, number]; spatial_scale: number; sampling_ratio: number; aligned: boolean }>({
+export const roiAlign = defineLayer({
   name: 'RoIAlign',
   signature: [outputSize, float('spatial_scale'), int('sampling_ratio', { min: -1 }), bool('aligned', { default: false })],
   build() {},
@@ -87,7 +81,7 @@ export const roiAlign = defineLayer<{ output_size: [number, number]; spatial_sca
 })
 
 /** `torchvision.ops.RoIPool(output_size, spatial_scale)`: no parameters. */
-export const roiPool = defineLayer<{ output_size: [number, number]; spatial_scale: number }>({
+export const roiPool = defineLayer({
   name: 'RoIPool',
   signature: [outputSize, float('spatial_scale')],
   build() {},

@@ -1,5 +1,6 @@
 import { NnsizeError } from '../errors.js'
 import { any, bool, device, dtype, float, int, module } from '../bind/args.js'
+import type { ArgsOf } from '../bind/args.js'
 import { showValue, typeName } from '../interpret/values.js'
 import type { Value } from '../interpret/values.js'
 import * as ops from '../forward/ops/index.js'
@@ -7,11 +8,15 @@ import type { ForwardContext, Tensor } from '../forward/trace.js'
 import { limits } from '../limits.js'
 import { cloneModule, namedModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
-import type { DType } from '../tensor/dtype.js'
 import { formatShape } from '../tensor/shape.js'
-import { runAttentionWithoutWeights } from './attention.js'
+import { multiheadAttention, runAttentionWithoutWeights } from './attention.js'
 import { defineLayer } from './define-layer.js'
-import type { ArgFailure, ModuleBuilder } from './define-layer.js'
+import type { ArgFailure, LayerDefinition, ModuleBuilder } from './define-layer.js'
+import { celu as celuLayer, elu as eluLayer, gelu as geluLayer, hardswish as hardswishLayer, leakyRelu as leakyReluLayer, mish as mishLayer, relu as reluLayer, relu6 as relu6Layer, selu as seluLayer, sigmoid as sigmoidLayer, silu as siluLayer, softplus as softplusLayer, tanh as tanhLayer } from './activation.js'
+import { moduleList } from './containers.js'
+import { dropout as dropoutLayer } from './dropout.js'
+import { linear } from './linear.js'
+import { layerNorm } from './norm.js'
 
 // The forward passes below are PyTorch's Python path of the transformer layers. Their fast path
 // (`torch._transformer_encoder_layer_fwd`, and the nested-tensor conversion in
@@ -20,21 +25,21 @@ import type { ArgFailure, ModuleBuilder } from './define-layer.js'
 // backward never takes it, in training mode (as the reference measured, `module.train()`) or not.
 // Inside the layers attention runs with `need_weights=False`.
 
-/** PyTorch class names of the `torch.nn.functional` activations a transformer layer accepts as `activation=F.<name>`. */
-const FUNCTIONAL_ACTIVATION_CLASSES: Record<string, string> = {
-  relu: 'ReLU',
-  gelu: 'GELU',
-  silu: 'SiLU',
-  tanh: 'Tanh',
-  sigmoid: 'Sigmoid',
-  elu: 'ELU',
-  leaky_relu: 'LeakyReLU',
-  relu6: 'ReLU6',
-  mish: 'Mish',
-  hardswish: 'Hardswish',
-  selu: 'SELU',
-  celu: 'CELU',
-  softplus: 'Softplus',
+/** The layer classes of the `torch.nn.functional` activations a transformer layer accepts as `activation=F.<name>`. */
+const FUNCTIONAL_ACTIVATION_CLASSES: Record<string, LayerDefinition> = {
+  relu: reluLayer,
+  gelu: geluLayer,
+  silu: siluLayer,
+  tanh: tanhLayer,
+  sigmoid: sigmoidLayer,
+  elu: eluLayer,
+  leaky_relu: leakyReluLayer,
+  relu6: relu6Layer,
+  mish: mishLayer,
+  hardswish: hardswishLayer,
+  selu: seluLayer,
+  celu: celuLayer,
+  softplus: softplusLayer,
 }
 
 /** The functional activation of a layer, kept outside the module tree (PyTorch stores a function, not a submodule), by the layer's arguments. */
@@ -50,27 +55,7 @@ const functionalActivations = new WeakMap<object, ModuleNode>()
 const reluAfterDeepCopy = new WeakMap<ModuleNode, ModuleNode>()
 
 /** Arguments shared by `nn.TransformerEncoderLayer` and `nn.TransformerDecoderLayer`. */
-export interface TransformerLayerArgs {
-  d_model: number
-  nhead: number
-  dim_feedforward: number
-  dropout: number
-  activation: Value
-  layer_norm_eps: number
-  batch_first: boolean
-  norm_first: boolean
-  bias: boolean
-  device: string | null
-  dtype: DType | null
-}
-
-/** Bound arguments of `nn.Transformer`. */
-export interface TransformerArgs extends TransformerLayerArgs {
-  num_encoder_layers: number
-  num_decoder_layers: number
-  custom_encoder: ModuleNode | null
-  custom_decoder: ModuleNode | null
-}
+type TransformerLayerArgs = ArgsOf<ReturnType<typeof layerSignature>>
 
 function activationSpec() {
   return any('activation', { default: { kind: 'str', value: 'relu' } })
@@ -118,17 +103,17 @@ function layerSignature() {
 }
 
 function attention(a: TransformerLayerArgs, m: ModuleBuilder): ModuleNode {
-  return m.create('MultiheadAttention', { embed_dim: a.d_model, num_heads: a.nhead, dropout: a.dropout, bias: a.bias, batch_first: a.batch_first, device: a.device, dtype: a.dtype })
+  return m.create(multiheadAttention, { embed_dim: a.d_model, num_heads: a.nhead, dropout: a.dropout, bias: a.bias, batch_first: a.batch_first, device: a.device, dtype: a.dtype })
 }
 
 function norm(a: Pick<TransformerLayerArgs, 'd_model' | 'layer_norm_eps' | 'bias' | 'device' | 'dtype'>, m: ModuleBuilder): ModuleNode {
-  return m.create('LayerNorm', { normalized_shape: [a.d_model], eps: a.layer_norm_eps, bias: a.bias, device: a.device, dtype: a.dtype })
+  return m.create(layerNorm, { normalized_shape: [a.d_model], eps: a.layer_norm_eps, bias: a.bias, device: a.device, dtype: a.dtype })
 }
 
 function feedForward(a: TransformerLayerArgs, m: ModuleBuilder): void {
-  m.child('linear1', m.create('Linear', { in_features: a.d_model, out_features: a.dim_feedforward, bias: a.bias, device: a.device, dtype: a.dtype }))
-  m.child('dropout', m.create('Dropout', { p: a.dropout }))
-  m.child('linear2', m.create('Linear', { in_features: a.dim_feedforward, out_features: a.d_model, bias: a.bias, device: a.device, dtype: a.dtype }))
+  m.child('linear1', m.create(linear, { in_features: a.d_model, out_features: a.dim_feedforward, bias: a.bias, device: a.device, dtype: a.dtype }))
+  m.child('dropout', m.create(dropoutLayer, { p: a.dropout }))
+  m.child('linear2', m.create(linear, { in_features: a.dim_feedforward, out_features: a.d_model, bias: a.bias, device: a.device, dtype: a.dtype }))
 }
 
 /** The submodule `name` of a layer that registered it. */
@@ -177,7 +162,7 @@ function expectInputs(ctx: ForwardContext, inputs: readonly Tensor[], names: str
  * `norm_first`, else after the residual). Children: `self_attn`, `linear1`, `dropout`, `linear2`,
  * `norm1`, `norm2`, `dropout1`, `dropout2` (and `activation` when a module is given).
  */
-export const transformerEncoderLayer = defineLayer<TransformerLayerArgs>({
+export const transformerEncoderLayer = defineLayer({
   name: 'TransformerEncoderLayer',
   argsSince: { bias: '2.1' },
   signature: layerSignature(),
@@ -187,8 +172,8 @@ export const transformerEncoderLayer = defineLayer<TransformerLayerArgs>({
     feedForward(a, m)
     m.child('norm1', norm(a, m))
     m.child('norm2', norm(a, m))
-    m.child('dropout1', m.create('Dropout', { p: a.dropout }))
-    m.child('dropout2', m.create('Dropout', { p: a.dropout }))
+    m.child('dropout1', m.create(dropoutLayer, { p: a.dropout }))
+    m.child('dropout2', m.create(dropoutLayer, { p: a.dropout }))
     buildActivation(a, m)
   },
   forward(self, inputs, ctx) {
@@ -211,7 +196,7 @@ export const transformerEncoderLayer = defineLayer<TransformerLayerArgs>({
  * attention over `memory` and a feed-forward block. Forward takes `(tgt, memory)`. Children:
  * `self_attn`, `multihead_attn`, `linear1`, `dropout`, `linear2`, `norm1`–`norm3`, `dropout1`–`dropout3`.
  */
-export const transformerDecoderLayer = defineLayer<TransformerLayerArgs>({
+export const transformerDecoderLayer = defineLayer({
   name: 'TransformerDecoderLayer',
   argsSince: { bias: '2.1' },
   signature: layerSignature(),
@@ -223,9 +208,9 @@ export const transformerDecoderLayer = defineLayer<TransformerLayerArgs>({
     m.child('norm1', norm(a, m))
     m.child('norm2', norm(a, m))
     m.child('norm3', norm(a, m))
-    m.child('dropout1', m.create('Dropout', { p: a.dropout }))
-    m.child('dropout2', m.create('Dropout', { p: a.dropout }))
-    m.child('dropout3', m.create('Dropout', { p: a.dropout }))
+    m.child('dropout1', m.create(dropoutLayer, { p: a.dropout }))
+    m.child('dropout2', m.create(dropoutLayer, { p: a.dropout }))
+    m.child('dropout3', m.create(dropoutLayer, { p: a.dropout }))
     buildActivation(a, m)
   },
   forward(self, inputs, ctx) {
@@ -256,11 +241,11 @@ function buildStack(kind: string, layer: ModuleNode, numLayers: number, finalNor
   for (let i = 0; i < numLayers; i++) {
     const copy = cloneModule(layer)
     for (const [, node] of namedModules(copy)) {
-      if (node.layer === transformerDecoderLayer && node.children.get('activation')) reluAfterDeepCopy.set(node, (relu ??= m.create('ReLU', {})))
+      if (node.layer === transformerDecoderLayer && node.children.get('activation')) reluAfterDeepCopy.set(node, (relu ??= m.create(reluLayer, {})))
     }
     copies.push({ kind: 'module', module: copy })
   }
-  m.child('layers', m.create('ModuleList', { modules: { kind: 'list', items: copies } }))
+  m.child('layers', m.create(moduleList, { modules: { kind: 'list', items: copies } }))
   if (finalNorm) m.child('norm', finalNorm)
 }
 
@@ -278,7 +263,7 @@ function runStack(ctx: ForwardContext, self: ModuleNode, x: Tensor, memory?: Ten
  * `nn.TransformerEncoder(encoder_layer, num_layers, norm=None, enable_nested_tensor=True,
  * mask_check=True)`: `num_layers` deep copies of `encoder_layer` as `layers.0…`, then `norm`.
  */
-export const transformerEncoder = defineLayer<{ encoder_layer: ModuleNode; num_layers: number; norm: ModuleNode | null }>({
+export const transformerEncoder = defineLayer({
   name: 'TransformerEncoder',
   signature: [
     module('encoder_layer'),
@@ -295,7 +280,7 @@ export const transformerEncoder = defineLayer<{ encoder_layer: ModuleNode; num_l
 })
 
 /** `nn.TransformerDecoder(decoder_layer, num_layers, norm=None)`: deep copies as `layers.0…`, then `norm`; forward takes `(tgt, memory)`. */
-export const transformerDecoder = defineLayer<{ decoder_layer: ModuleNode; num_layers: number; norm: ModuleNode | null }>({
+export const transformerDecoder = defineLayer({
   name: 'TransformerDecoder',
   signature: [module('decoder_layer'), int('num_layers'), module('norm', { default: null, optional: true })],
   build: (a, m) => buildStack('TransformerDecoder', a.decoder_layer, a.num_layers, a.norm, m),
@@ -312,7 +297,7 @@ export const transformerDecoder = defineLayer<{ decoder_layer: ModuleNode; num_l
  * (TransformerEncoder with a final LayerNorm) and a `decoder` (likewise), or the custom ones.
  * Forward takes `(src, tgt)` and returns the decoder's output.
  */
-export const transformer = defineLayer<TransformerArgs>({
+export const transformer = defineLayer({
   name: 'Transformer',
   argsSince: { bias: '2.1' },
   signature: [
@@ -349,11 +334,11 @@ export const transformer = defineLayer<TransformerArgs>({
     }
     const encoder =
       a.custom_encoder ??
-      m.create('TransformerEncoder', { encoder_layer: m.create('TransformerEncoderLayer', layerArgs), num_layers: a.num_encoder_layers, norm: norm(a, m) })
+      m.create(transformerEncoder, { encoder_layer: m.create(transformerEncoderLayer, layerArgs), num_layers: a.num_encoder_layers, norm: norm(a, m) })
     m.child('encoder', encoder)
     const decoder =
       a.custom_decoder ??
-      m.create('TransformerDecoder', { decoder_layer: m.create('TransformerDecoderLayer', layerArgs), num_layers: a.num_decoder_layers, norm: norm(a, m) })
+      m.create(transformerDecoder, { decoder_layer: m.create(transformerDecoderLayer, layerArgs), num_layers: a.num_decoder_layers, norm: norm(a, m) })
     m.child('decoder', decoder)
   },
   forward(self, inputs, ctx) {

@@ -1,6 +1,6 @@
 import { NnsizeError } from '../errors.js'
 import { coerceInt, str } from '../bind/args.js'
-import type { ArgSpec } from '../bind/args.js'
+import type { ArgSpec, ArgsOf } from '../bind/args.js'
 import { showValue, typeName } from '../interpret/values.js'
 import type { Value } from '../interpret/values.js'
 import * as ops from '../forward/ops/index.js'
@@ -13,16 +13,7 @@ export const upsampleModes = ops.interpolateModes
 /** One of {@link upsampleModes}. */
 export type UpsampleMode = ops.InterpolateMode
 
-/** Bound arguments of `nn.Upsample`: a scalar `size`/`scale_factor` applies to every spatial dimension. */
-export interface UpsampleArgs {
-  size: number | number[] | null
-  scale_factor: number | number[] | null
-  mode: UpsampleMode
-  align_corners: boolean | null
-  recompute_scale_factor: boolean | null
-}
-
-const sizeArg: ArgSpec<number | number[] | null> = {
+const sizeArg: ArgSpec<number | number[] | null, 'size', false> = {
   name: 'size',
   required: false,
   default: null,
@@ -35,7 +26,7 @@ const sizeArg: ArgSpec<number | number[] | null> = {
 }
 
 /** `scale_factor`: stored as `float(scale_factor) if scale_factor else None`, so `0` means "not given", as in PyTorch. */
-const scaleArg: ArgSpec<number | number[] | null> = {
+const scaleArg: ArgSpec<number | number[] | null, 'scale_factor', false> = {
   name: 'scale_factor',
   required: false,
   default: null,
@@ -52,7 +43,7 @@ const scaleArg: ArgSpec<number | number[] | null> = {
   },
 }
 
-function optionalBool(name: string): ArgSpec<boolean | null> {
+function optionalBool<const N extends string>(name: N): ArgSpec<boolean | null, N, false> {
   return {
     name,
     required: false,
@@ -65,8 +56,10 @@ function optionalBool(name: string): ArgSpec<boolean | null> {
   }
 }
 
+const upsampleSignature = [sizeArg, scaleArg, str('mode', { default: 'nearest', choices: upsampleModes }), optionalBool('align_corners'), optionalBool('recompute_scale_factor')]
+
 /** `F.interpolate` with the module's arguments ({@link ops.interpolate}). */
-function interpolate(x: Tensor, a: UpsampleArgs, ctx: ForwardContext): Tensor {
+function interpolate(x: Tensor, a: ArgsOf<typeof upsampleSignature>, ctx: ForwardContext): Tensor {
   return ops.interpolate(ctx, x, { size: a.size, scaleFactor: a.scale_factor, mode: a.mode, alignCorners: a.align_corners, recomputeScaleFactor: a.recompute_scale_factor })
 }
 
@@ -74,15 +67,15 @@ function interpolate(x: Tensor, a: UpsampleArgs, ctx: ForwardContext): Tensor {
  * `nn.Upsample(size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None)`:
  * output size `size`, or `floor(input size × scale_factor)`. No compute is counted (area mode counts its averaging).
  */
-export const upsample = defineLayer<UpsampleArgs>({
+export const upsample = defineLayer({
   name: 'Upsample',
-  signature: [sizeArg, scaleArg, str('mode', { default: 'nearest', choices: upsampleModes }), optionalBool('align_corners'), optionalBool('recompute_scale_factor')],
+  signature: upsampleSignature,
   build() {},
   forward: (self, inputs, ctx) => interpolate(inputs[0]!, self.args, ctx),
 })
 
 /** `nn.UpsamplingNearest2d(size=None, scale_factor=None)`: `Upsample` with `mode='nearest'`. */
-export const upsamplingNearest2d = defineLayer<Pick<UpsampleArgs, 'size' | 'scale_factor'>>({
+export const upsamplingNearest2d = defineLayer({
   name: 'UpsamplingNearest2d',
   signature: [sizeArg, scaleArg],
   build() {},
@@ -90,7 +83,7 @@ export const upsamplingNearest2d = defineLayer<Pick<UpsampleArgs, 'size' | 'scal
 })
 
 /** `nn.UpsamplingBilinear2d(size=None, scale_factor=None)`: `Upsample` with `mode='bilinear', align_corners=True`. */
-export const upsamplingBilinear2d = defineLayer<Pick<UpsampleArgs, 'size' | 'scale_factor'>>({
+export const upsamplingBilinear2d = defineLayer({
   name: 'UpsamplingBilinear2d',
   signature: [sizeArg, scaleArg],
   build() {},

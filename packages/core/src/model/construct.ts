@@ -21,7 +21,6 @@ export interface ConstructionBudget {
 export function constructLayer(
   layer: LayerDefinition,
   args: Record<string, unknown>,
-  lookup: LayerLookup,
   budget: ConstructionBudget,
   span?: SourceSpan,
   argSpans: Record<string, SourceSpan> = {},
@@ -32,7 +31,7 @@ export function constructLayer(
   }
   const module = createModule(layer.className ?? layer.name, args, layer)
   module.span = span
-  buildLayerInto(module, layer, args, lookup, budget, span, argSpans)
+  buildLayerInto(module, layer, args, budget, span, argSpans)
   return module
 }
 
@@ -45,7 +44,6 @@ export function buildLayerInto(
   module: ModuleNode,
   layer: LayerDefinition,
   args: Record<string, unknown>,
-  lookup: LayerLookup,
   budget: ConstructionBudget,
   span?: SourceSpan,
   argSpans: Record<string, SourceSpan> = {},
@@ -61,7 +59,7 @@ export function buildLayerInto(
   }
   const argDType = args['dtype']
   const floatDType: DType = typeof argDType === 'string' ? (argDType as DType) : 'float32'
-  const builder = new Builder(module, layer, floatDType, lookup, budget, span)
+  const builder = new Builder(module, layer, floatDType, budget, span)
   try {
     layer.build(args, builder)
   } catch (error) {
@@ -70,6 +68,20 @@ export function buildLayerInto(
     }
     throw error
   }
+}
+
+/**
+ * A layer's arguments given from JS, with the defaults of those left out (`*args` default to none). A required
+ * argument left out is a defect of the caller, which the types of {@link ModuleBuilder.create} already refuse.
+ */
+export function withDefaults(def: LayerDefinition, given: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const full: Record<string, unknown> = {}
+  for (const s of def.signature) full[s.name] = s.name in given ? given[s.name] : s.default
+  if (def.variadic) full[def.variadic.name] = given[def.variadic.name] ?? []
+  for (const s of def.signature) {
+    if (s.required && full[s.name] === undefined) throw new Error(`internal: ${def.name} needs ${s.name}`)
+  }
+  return full
 }
 
 function makeTensor(layer: LayerDefinition, span: SourceSpan | undefined, kind: TensorDef['kind'], shape: readonly number[], dtype: DType, requiresGrad: boolean, persistent: boolean): TensorDef {
@@ -86,7 +98,6 @@ class Builder implements ModuleBuilder {
     private readonly module: ModuleNode,
     private readonly layer: LayerDefinition,
     readonly floatDType: DType,
-    private readonly lookup: LayerLookup,
     private readonly budget: ConstructionBudget,
     private readonly span: SourceSpan | undefined,
   ) {}
@@ -117,15 +128,6 @@ class Builder implements ModuleBuilder {
     return child
   }
 
-  create(name: string, childArgs: Record<string, unknown>): ModuleNode {
-    const def = this.lookup(name)
-    if (!def) throw new Error(`internal: unknown layer ${name}`)
-    const full: Record<string, unknown> = {}
-    for (const s of def.signature) full[s.name] = s.name in childArgs ? childArgs[s.name] : s.default
-    if (def.variadic) full[def.variadic.name] = childArgs[def.variadic.name] ?? []
-    for (const s of def.signature) {
-      if (s.required && full[s.name] === undefined) throw new Error(`internal: ${name} needs ${s.name}`)
-    }
-    return constructLayer(def, full, this.lookup, this.budget, this.span)
-  }
+  readonly create: ModuleBuilder['create'] = (def, args) =>
+    constructLayer(def as LayerDefinition, withDefaults(def as LayerDefinition, args as Readonly<Record<string, unknown>>), this.budget, this.span)
 }

@@ -1,5 +1,4 @@
 import { modelCollections } from '../collections.js'
-import { layerLookup } from '../nn-module.js'
 import type { Interpreter } from '../interpreter.js'
 import { NONE, namespace, native } from '../values.js'
 import type { CallableValue, NamespaceValue, Value } from '../values.js'
@@ -8,13 +7,13 @@ const perRun = new WeakMap<Interpreter, Value>()
 
 /**
  * `timm` (`create_model`, `list_models`, `list_modules`, also under `timm.models`): the zoo's namespace, made for
- * each run with the interpreter's layer lookup and module budget.
+ * each run with the interpreter's module budget.
  */
 export function timmModule(): NamespaceValue {
   const member = (name: string): CallableValue =>
     native(`timm.${name}`, (args, span, it) => {
       let ns = perRun.get(it!)
-      if (!ns) perRun.set(it!, (ns = modelCollections()!.timm(layerLookup, it!.budget)))
+      if (!ns) perRun.set(it!, (ns = modelCollections()!.timm(it!.budget)))
       const fn = ns.kind === 'namespace' ? ns.members[name] : undefined
       return fn?.kind === 'callable' ? fn.invoke(args, span, it) : NONE
     })

@@ -1,5 +1,4 @@
-import type { TorchvisionNamespace } from '../../zoo/torchvision/namespace.js'
-import type { ModelCollections } from '../collections.js'
+import type { ModelCollections, TorchvisionNamespace } from '../collections.js'
 import { constructLayerValue, registerDefinitions } from '../nn-module.js'
 import { native } from '../values.js'
 import { callingInterpreter } from '../interpreter.js'

@@ -1,9 +1,11 @@
 import { NnsizeError } from '../../errors.js'
 import { limits } from '../../limits.js'
-import { layers } from '../../layers/index.js'
+import type { ArgSpec } from '../../bind/args.js'
+import { embedding as embeddingLayer } from '../../layers/embedding.js'
+import { layerNorm as layerNormLayer } from '../../layers/norm.js'
 import { linear } from '../../layers/linear.js'
-import type { LayerDefinition } from '../../layers/define-layer.js'
-import { constructLayer } from '../../model/construct.js'
+import type { CreateArgs, LayerDefinition } from '../../layers/define-layer.js'
+import { constructLayer, withDefaults } from '../../model/construct.js'
 import type { ConstructionBudget } from '../../model/construct.js'
 import { createModule } from '../../model/module.js'
 import type { ModuleNode, TensorDef } from '../../model/module.js'
@@ -11,11 +13,6 @@ import type { DType } from '../../tensor/dtype.js'
 
 /** A child entry: its attribute name and the module (or `None`). */
 export type Child = readonly [name: string, module: ModuleNode | null]
-
-/** A core layer by its PyTorch class name, when the layer catalogue has it. */
-function coreLayer(name: string): LayerDefinition | undefined {
-  return (layers as readonly LayerDefinition[]).find((l) => l.name === name)
-}
 
 /**
  * Makes the modules of a Hugging Face model: core layers (`Linear`, `Embedding`, `LayerNorm`)
@@ -39,21 +36,17 @@ export class ModuleFactory {
     }
   }
 
-  private core(def: LayerDefinition, args: Record<string, unknown>): ModuleNode {
-    const full: Record<string, unknown> = {}
-    for (const s of def.signature) full[s.name] = s.name in args ? args[s.name] : s.default
-    return constructLayer(def, full, (name) => coreLayer(name), this.budget)
+  private core(def: LayerDefinition, args: Readonly<Record<string, unknown>>): ModuleNode {
+    return constructLayer(def, withDefaults(def, args), this.budget)
   }
 
   /**
-   * A core `torch.nn` layer by class name, with its arguments as bound (tuple arguments as lists:
-   * `layer('Conv1d', { in_channels: 8, out_channels: 8, kernel_size: [4], groups: 8, padding: [3] })`); the
-   * others take their defaults.
+   * A core `torch.nn` layer, with its arguments as bound (tuple arguments as lists:
+   * `layer(conv1d, { in_channels: 8, out_channels: 8, kernel_size: [4], groups: 8, padding: [3] })`); the
+   * others take their defaults. The compiler checks the names and types.
    */
-  layer(name: string, args: Record<string, unknown>): ModuleNode {
-    const def = coreLayer(name)
-    if (!def) throw new Error(`internal: no core layer ${name}`)
-    return this.core(def, args)
+  layer<S extends readonly ArgSpec[], V extends ArgSpec | undefined>(def: LayerDefinition<any, S, V>, args: CreateArgs<S, V>): ModuleNode {
+    return this.core(def as LayerDefinition, args as Readonly<Record<string, unknown>>)
   }
 
   /** A module of class `type` with the given children and own parameters (shapes in registration order). */
@@ -86,8 +79,7 @@ export class ModuleFactory {
 
   /** `nn.Embedding(num, dim)`: weight (num, dim). `type` names a subclass (`BartScaledWordEmbedding`). */
   embedding(num: number, dim: number, type = 'Embedding'): ModuleNode {
-    const def = coreLayer('Embedding')
-    const node = def ? this.core(def, { num_embeddings: num, embedding_dim: dim }) : this.module('Embedding', [], [['weight', [num, dim]]])
+    const node = this.layer(embeddingLayer, { num_embeddings: num, embedding_dim: dim })
     node.type = type
     return node
   }
@@ -96,10 +88,9 @@ export class ModuleFactory {
   layerNorm(dim: number, options: { affine?: boolean; bias?: boolean; type?: string } = {}): ModuleNode {
     const affine = options.affine ?? true
     const bias = options.bias ?? true
-    const def = coreLayer('LayerNorm')
     let node: ModuleNode
-    if (def && bias) {
-      node = this.core(def, { normalized_shape: [dim], elementwise_affine: affine })
+    if (bias) {
+      node = this.layer(layerNormLayer, { normalized_shape: [dim], elementwise_affine: affine })
     } else {
       node = this.module('LayerNorm')
       if (affine) {

@@ -8,6 +8,8 @@ import { createMlp } from './layers/mlp.js'
 import { createNorm } from './layers/norm.js'
 import type { NormSpec } from './layers/norm.js'
 import { PatchEmbed, patchGrid } from './layers/patch-embed.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity, linear } from '../../layers/linear.js'
 
 /**
  * timm's `Beit` (`timm.models.beit`): BEiT and BEiT v2, ViTs whose attention has separate q and v
@@ -21,7 +23,7 @@ const noForward = forwardNotModelled('BEiT')
 const BeitAttention = defineBlock<{ dim: number; num_heads: number; qkv_bias: boolean; window: [number, number] | null }>({
   name: 'Attention',
   build(a, m) {
-    m.child('qkv', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim * 3, bias: false }))
+    m.child('qkv', nn(m, linear, { in_features: a.dim, out_features: a.dim * 3, bias: false }))
     if (a.qkv_bias) {
       m.param('q_bias', [a.dim])
       m.buffer('k_bias', [a.dim], { persistent: false })
@@ -32,9 +34,9 @@ const BeitAttention = defineBlock<{ dim: number; num_heads: number; qkv_bias: bo
       m.param('relative_position_bias_table', [(2 * h - 1) * (2 * w - 1) + 3, a.num_heads])
       m.buffer('relative_position_index', [h * w + 1, h * w + 1], { dtype: 'int64', persistent: false })
     }
-    m.child('attn_drop', nn(m, 'Dropout', { p: 0 }))
-    m.child('proj', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim }))
-    m.child('proj_drop', nn(m, 'Dropout', { p: 0 }))
+    m.child('attn_drop', nn(m, dropout, { p: 0 }))
+    m.child('proj', nn(m, linear, { in_features: a.dim, out_features: a.dim }))
+    m.child('proj_drop', nn(m, dropout, { p: 0 }))
   },
   forward: noForward,
 })
@@ -104,7 +106,7 @@ export const beit = defineFamily<BeitArgs>({
     const grid = patchGrid({ img_size: imgSize, patch_size: a.patch_size })
     m.param('cls_token', [1, 1, a.embed_dim])
     if (a.use_abs_pos_emb) m.param('pos_embed', [1, grid[0] * grid[1] + 1, a.embed_dim])
-    m.child('pos_drop', nn(m, 'Dropout', { p: 0 }))
+    m.child('pos_drop', nn(m, dropout, { p: 0 }))
     if (a.use_shared_rel_pos_bias) m.child('rel_pos_bias', block(m, RelativePositionBias, { window: grid, num_heads: a.num_heads }))
     const rates = dropPathRates(a.drop_path_rate, a.depth)
     const blocks: ModuleNode[] = []
@@ -113,10 +115,10 @@ export const beit = defineFamily<BeitArgs>({
     }
     m.child('blocks', moduleList(m, blocks))
     const fcNorm = a.global_pool === 'avg'
-    m.child('norm', fcNorm ? nn(m, 'Identity') : createNorm(m, norm, a.embed_dim))
-    m.child('fc_norm', fcNorm ? createNorm(m, norm, a.embed_dim) : nn(m, 'Identity'))
-    m.child('head_drop', nn(m, 'Dropout', { p: a.drop_rate }))
-    m.child('head', a.num_classes > 0 ? nn(m, 'Linear', { in_features: a.embed_dim, out_features: a.num_classes }) : nn(m, 'Identity'))
+    m.child('norm', fcNorm ? nn(m, identity) : createNorm(m, norm, a.embed_dim))
+    m.child('fc_norm', fcNorm ? createNorm(m, norm, a.embed_dim) : nn(m, identity))
+    m.child('head_drop', nn(m, dropout, { p: a.drop_rate }))
+    m.child('head', a.num_classes > 0 ? nn(m, linear, { in_features: a.embed_dim, out_features: a.num_classes }) : nn(m, identity))
   },
   variants: {
     beit_base_patch16_224: { patch_size: 16, embed_dim: 768, depth: 12, num_heads: 12, mlp_ratio: 4, use_abs_pos_emb: false, use_rel_pos_bias: true, init_values: 0.1 },

@@ -11,6 +11,7 @@ import { dropPathOrIdentity, dropPathRates } from './layers/drop.js'
 import { makeDivisible } from './layers/helpers.js'
 import { createAttn } from './layers/squeeze-excite.js'
 import type { AttnSpec } from './layers/squeeze-excite.js'
+import { identity } from '../../layers/linear.js'
 
 /**
  * timm's `ByobNet` (`timm.models.byobnet`, "bring your own blocks"): a stem, stages of configured
@@ -71,15 +72,15 @@ export const BottleneckBlock = defineBlock<ByoBlockArgs>({
   name: 'BottleneckBlock',
   build(b, m) {
     const mid = makeDivisible((b.kwargs.bottle_in ? b.in_chs : b.out_chs) * b.bottle_ratio)
-    if (b.in_chs === b.out_chs && b.stride === 1) m.child('shortcut', nn(m, 'Identity'))
+    if (b.in_chs === b.out_chs && b.stride === 1) m.child('shortcut', nn(m, identity))
     m.child('conv1_1x1', byoConvNormAct(m, b.act, b.in_chs, mid, 1))
     m.child('conv2_kxk', byoConvNormAct(m, b.act, mid, mid, 3, { stride: b.stride, groups: byoGroups(b.group_size, mid) }))
-    m.child('conv2b_kxk', nn(m, 'Identity'))
-    m.child('attn', (b.attn && createAttn(m, b.attn, mid)) ?? nn(m, 'Identity'))
+    m.child('conv2b_kxk', nn(m, identity))
+    m.child('attn', (b.attn && createAttn(m, b.attn, mid)) ?? nn(m, identity))
     m.child('conv3_1x1', byoConvNormAct(m, b.act, mid, b.out_chs, 1, { applyAct: false }))
-    m.child('attn_last', nn(m, 'Identity'))
+    m.child('attn_last', nn(m, identity))
     m.child('drop_path', dropPathOrIdentity(m, b.drop_path))
-    m.child('act', b.kwargs.linear_out ? nn(m, 'Identity') : createAct(m, b.act, true)!)
+    m.child('act', b.kwargs.linear_out ? nn(m, identity) : createAct(m, b.act, true)!)
   },
   forward: noForward,
 })
@@ -139,7 +140,7 @@ export function buildByobNet(a: ByobNetArgs, m: ModuleBuilder, blockTypes: Reado
     features = Math.trunc(roundHalfEven(cfg.width_factor * cfg.num_features))
     m.child('final_conv', byoConvNormAct(m, cfg.act_layer, prev, features, 1))
   } else {
-    m.child('final_conv', nn(m, 'Identity'))
+    m.child('final_conv', nn(m, identity))
   }
   m.child('head', classifierHead(m, { in_features: features, num_classes: a.num_classes, pool_type: a.global_pool, drop_rate: a.drop_rate }))
 }

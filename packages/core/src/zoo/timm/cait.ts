@@ -7,6 +7,8 @@ import { pair } from './layers/helpers.js'
 import { Mlp } from './layers/mlp.js'
 import { createNorm } from './layers/norm.js'
 import { PatchEmbed, patchGrid } from './layers/patch-embed.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity, linear } from '../../layers/linear.js'
 
 /**
  * timm's `Cait` (`timm.models.cait`): CaiT, self-attention blocks with talking heads and layer
@@ -20,12 +22,12 @@ const noForward = forwardNotModelled('CaiT')
 const TalkingHeadAttn = defineBlock<{ dim: number; num_heads: number; qkv_bias: boolean }>({
   name: 'TalkingHeadAttn',
   build(a, m) {
-    m.child('qkv', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim * 3, bias: a.qkv_bias }))
-    m.child('attn_drop', nn(m, 'Dropout', { p: 0 }))
-    m.child('proj', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim }))
-    m.child('proj_l', nn(m, 'Linear', { in_features: a.num_heads, out_features: a.num_heads }))
-    m.child('proj_w', nn(m, 'Linear', { in_features: a.num_heads, out_features: a.num_heads }))
-    m.child('proj_drop', nn(m, 'Dropout', { p: 0 }))
+    m.child('qkv', nn(m, linear, { in_features: a.dim, out_features: a.dim * 3, bias: a.qkv_bias }))
+    m.child('attn_drop', nn(m, dropout, { p: 0 }))
+    m.child('proj', nn(m, linear, { in_features: a.dim, out_features: a.dim }))
+    m.child('proj_l', nn(m, linear, { in_features: a.num_heads, out_features: a.num_heads }))
+    m.child('proj_w', nn(m, linear, { in_features: a.num_heads, out_features: a.num_heads }))
+    m.child('proj_drop', nn(m, dropout, { p: 0 }))
   },
   forward: noForward,
 })
@@ -34,10 +36,10 @@ const TalkingHeadAttn = defineBlock<{ dim: number; num_heads: number; qkv_bias: 
 const ClassAttn = defineBlock<{ dim: number; num_heads: number; qkv_bias: boolean }>({
   name: 'ClassAttn',
   build(a, m) {
-    for (const name of ['q', 'k', 'v']) m.child(name, nn(m, 'Linear', { in_features: a.dim, out_features: a.dim, bias: a.qkv_bias }))
-    m.child('attn_drop', nn(m, 'Dropout', { p: 0 }))
-    m.child('proj', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim }))
-    m.child('proj_drop', nn(m, 'Dropout', { p: 0 }))
+    for (const name of ['q', 'k', 'v']) m.child(name, nn(m, linear, { in_features: a.dim, out_features: a.dim, bias: a.qkv_bias }))
+    m.child('attn_drop', nn(m, dropout, { p: 0 }))
+    m.child('proj', nn(m, linear, { in_features: a.dim, out_features: a.dim }))
+    m.child('proj_drop', nn(m, dropout, { p: 0 }))
   },
   forward: noForward,
 })
@@ -102,14 +104,14 @@ export const cait = defineFamily<CaitArgs>({
     const [gh, gw] = patchGrid({ img_size: imgSize, patch_size: a.patch_size })
     m.param('cls_token', [1, 1, a.embed_dim])
     m.param('pos_embed', [1, gh * gw, a.embed_dim])
-    m.child('pos_drop', nn(m, 'Dropout', { p: 0 }))
+    m.child('pos_drop', nn(m, dropout, { p: 0 }))
     const common = { dim: a.embed_dim, num_heads: a.num_heads, qkv_bias: a.qkv_bias }
     const blocks: ModuleNode[] = Array.from({ length: a.depth }, () => block(m, LayerScaleBlock, { ...common, mlp_ratio: a.mlp_ratio, drop_path: a.drop_path_rate }))
     m.child('blocks', sequential(m, blocks))
     m.child('blocks_token_only', moduleList(m, Array.from({ length: a.depth_token_only }, () => block(m, LayerScaleBlockClassAttn, { ...common, mlp_ratio: a.mlp_ratio_token_only, drop_path: 0 }))))
     m.child('norm', createNorm(m, ['torch_layernorm', { eps: 1e-6 }], a.embed_dim))
-    m.child('head_drop', nn(m, 'Dropout', { p: a.drop_rate }))
-    m.child('head', a.num_classes > 0 ? nn(m, 'Linear', { in_features: a.embed_dim, out_features: a.num_classes }) : nn(m, 'Identity'))
+    m.child('head_drop', nn(m, dropout, { p: a.drop_rate }))
+    m.child('head', a.num_classes > 0 ? nn(m, linear, { in_features: a.embed_dim, out_features: a.num_classes }) : nn(m, identity))
   },
   variants: {
     cait_m36_384: { patch_size: 16, embed_dim: 768, depth: 36, num_heads: 16, init_values: 1e-06 },

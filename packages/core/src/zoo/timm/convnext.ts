@@ -14,6 +14,9 @@ import { createMlp } from './layers/mlp.js'
 import { createNorm } from './layers/norm.js'
 import type { NormName, NormSpec } from './layers/norm.js'
 import { AvgPool2dSame } from './layers/pool.js'
+import { conv2d } from '../../layers/conv.js'
+import { identity } from '../../layers/linear.js'
+import { avgPool2d } from '../../layers/pool.js'
 
 /**
  * timm's `ConvNeXt` (`timm.models.convnext`): ConvNeXt (atto … xxlarge, the `_ols` overlapping
@@ -27,11 +30,11 @@ const Downsample = defineBlock<{ in_chs: number; out_chs: number; stride: number
     const avgStride = a.dilation === 1 ? a.stride : 1
     if (a.stride > 1 || a.dilation > 1) {
       const args = { kernel_size: 2, stride: avgStride, ceil_mode: true, count_include_pad: false }
-      m.child('pool', avgStride === 1 && a.dilation > 1 ? subclass(m, 'AvgPool2d', { ...args, kernel_size: [2, 2], stride: [1, 1] }, AvgPool2dSame) : nn(m, 'AvgPool2d', args))
+      m.child('pool', avgStride === 1 && a.dilation > 1 ? subclass(m, avgPool2d, { ...args, kernel_size: [2, 2], stride: [1, 1] }, AvgPool2dSame) : nn(m, avgPool2d, args))
     } else {
-      m.child('pool', nn(m, 'Identity'))
+      m.child('pool', nn(m, identity))
     }
-    m.child('conv', a.in_chs !== a.out_chs ? createConv2d(m, a.in_chs, a.out_chs, 1) : nn(m, 'Identity'))
+    m.child('conv', a.in_chs !== a.out_chs ? createConv2d(m, a.in_chs, a.out_chs, 1) : nn(m, identity))
   },
   forward: (self, inputs, ctx) => runChild(self, 'conv', runChild(self, 'pool', inputs[0]!, ctx), ctx),
 })
@@ -59,7 +62,7 @@ const ConvNeXtBlock = defineBlock<BlockArgs>({
     m.child('norm', createNorm(m, a.norm, a.out_chs))
     m.child('mlp', createMlp(m, a.use_grn ? 'GlobalResponseNormMlp' : 'Mlp', { in_features: a.out_chs, hidden_features: Math.trunc(a.mlp_ratio * a.out_chs), act: a.act, use_conv: a.conv_mlp }))
     if (a.ls_init_value !== null) m.param('gamma', [a.out_chs])
-    m.child('shortcut', a.in_chs !== a.out_chs ? block(m, Downsample, { in_chs: a.in_chs, out_chs: a.out_chs, stride: 1, dilation: a.dilation }) : nn(m, 'Identity'))
+    m.child('shortcut', a.in_chs !== a.out_chs ? block(m, Downsample, { in_chs: a.in_chs, out_chs: a.out_chs, stride: 1, dilation: a.dilation }) : nn(m, identity))
     m.child('drop_path', dropPathOrIdentity(m, a.drop_path))
   },
   forward(self, inputs, ctx) {
@@ -87,7 +90,7 @@ const ConvNeXtStage = defineBlock<Omit<BlockArgs, 'drop_path' | 'dilation'> & { 
       m.child('downsample', sequential(m, [createNorm(m, a.norm, a.in_chs), createConv2d(m, a.in_chs, a.out_chs, kernel, { stride: a.stride, dilation: a.dilation[0], padding: a.dilation[1] > 1 ? 'same' : 0, bias: a.conv_bias })]))
       inChs = a.out_chs
     } else {
-      m.child('downsample', nn(m, 'Identity'))
+      m.child('downsample', nn(m, identity))
     }
     const blocks: ModuleNode[] = []
     for (let i = 0; i < a.depth; i++) {
@@ -179,7 +182,7 @@ export const convnext = defineFamily<ConvNeXtArgs>({
     const [norm, normCl] = normLayers(a)
     const kernels = typeof a.kernel_sizes === 'number' ? [a.kernel_sizes, a.kernel_sizes, a.kernel_sizes, a.kernel_sizes] : a.kernel_sizes
     const conv = (inCh: number, outCh: number, kernel: number, stride: number, padding: number): ModuleNode =>
-      nn(m, 'Conv2d', { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride, padding, bias: a.conv_bias })
+      nn(m, conv2d, { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride, padding, bias: a.conv_bias })
     let stemStride = 4
     if (a.stem_type === 'patch') {
       m.child('stem', sequential(m, [conv(a.in_chans, a.dims[0]!, a.patch_size, a.patch_size, 0), createNorm(m, norm, a.dims[0]!)]))
@@ -233,7 +236,7 @@ export const convnext = defineFamily<ConvNeXtArgs>({
       m.child('norm_pre', createNorm(m, norm, prev))
       m.child('head', classifierHead(m, { in_features: prev, num_classes: a.num_classes, pool_type: a.global_pool, drop_rate: a.drop_rate }))
     } else {
-      m.child('norm_pre', nn(m, 'Identity'))
+      m.child('norm_pre', nn(m, identity))
       m.child('head', normMlpClassifierHead(m, { in_features: prev, num_classes: a.num_classes, hidden_size: a.head_hidden_size, pool_type: a.global_pool, drop_rate: a.drop_rate, norm, act: 'gelu' }))
     }
   },

@@ -6,7 +6,7 @@ import { bindArguments } from '../../bind/bind.js'
 import { showValue } from '../../interpret/values.js'
 import type { ArgValue, Value } from '../../interpret/values.js'
 import { constructLayer } from '../../model/construct.js'
-import type { ConstructionBudget, LayerLookup } from '../../model/construct.js'
+import type { ConstructionBudget } from '../../model/construct.js'
 import type { ModuleNode } from '../../model/module.js'
 import { didYouMean, suggest } from '../../suggest.js'
 import { deprecatedNames, hubAliases, pretrainedTags } from './pretrained.js'
@@ -188,9 +188,9 @@ const unsupported = new Map<string, string>([
 
 /**
  * Builds `timm.create_model(...)` from its call arguments. `build` makes the model class from
- * its merged arguments (the expression language passes its layer lookup and module budget).
+ * its merged arguments (the expression language passes its module budget).
  */
-export function createModel(args: readonly ArgValue[], span: SourceSpan, lookup: LayerLookup, budget: ConstructionBudget): ModuleNode {
+export function createModel(args: readonly ArgValue[], span: SourceSpan, budget: ConstructionBudget): ModuleNode {
   const own = args.filter((a) => a.name === undefined || ownNames.has(a.name))
   const rest = args.filter((a) => a.name !== undefined && !ownNames.has(a.name))
   const bound = bindArguments('timm.create_model', createModelSignature, own, span)
@@ -219,7 +219,7 @@ export function createModel(args: readonly ArgValue[], span: SourceSpan, lookup:
     if (cfg.imgSize && family.takesImgSize) fromCfg['img_size'] = cfg.imgSize
   }
   const merged = { ...family.defaults, ...fromCfg, ...variant.args, ...given }
-  const root = constructLayer(family.def, merged, lookup, budget, span, kw.spans)
+  const root = constructLayer(family.def, merged, budget, span, kw.spans)
   return root
 }
 

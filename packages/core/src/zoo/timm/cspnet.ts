@@ -12,6 +12,8 @@ import { dropPathOrIdentity, dropPathRates } from './layers/drop.js'
 import type { PadType } from './layers/conv.js'
 import { createAttn } from './layers/squeeze-excite.js'
 import type { AttnName, AttnOptions } from './layers/squeeze-excite.js'
+import { identity } from '../../layers/linear.js'
+import { avgPool2d, maxPool2d } from '../../layers/pool.js'
 
 /**
  * timm's `CspNet` (`timm.models.cspnet`): CSPDarkNet, CSPResNet(X), DarkNet and the CS3 variants,
@@ -77,7 +79,7 @@ function cna(m: ModuleBuilder, act: ActName, inCh: number, outCh: number, kernel
 }
 
 function attn(m: ModuleBuilder, b: BlockArgs, channels: number): ModuleNode {
-  return (b.attn && createAttn(m, b.attn, channels, { act: b.act, ...(b.attn_kwargs ?? {}) })) || nn(m, 'Identity')
+  return (b.attn && createAttn(m, b.attn, channels, { act: b.act, ...(b.attn_kwargs ?? {}) })) || nn(m, identity)
 }
 
 const blockClasses = {
@@ -90,7 +92,7 @@ const blockClasses = {
       m.child('conv2', cna(m, b.act, mid, mid, 3, { groups: b.groups }))
       m.child('attn2', attn(m, b, mid))
       m.child('conv3', cna(m, b.act, mid, b.out_chs, 1, { applyAct: false }))
-      m.child('attn3', nn(m, 'Identity'))
+      m.child('attn3', nn(m, identity))
       m.child('drop_path', dropPathOrIdentity(m, b.drop_path))
       m.child('act3', createAct(m, b.act)!)
     },
@@ -134,7 +136,7 @@ interface StageArgs {
 function convDown(m: ModuleBuilder, s: StageArgs, outCh: number): ModuleNode {
   const st = s.cfg.stages
   const i = s.index
-  if (st.avg_down[i]) return sequential(m, [s.stride === 2 ? nn(m, 'AvgPool2d', { kernel_size: 2 }) : nn(m, 'Identity'), cna(m, s.cfg.act_layer, s.in_chs, st.out_chs[i]!, 1, { groups: st.groups[i]! })])
+  if (st.avg_down[i]) return sequential(m, [s.stride === 2 ? nn(m, avgPool2d, { kernel_size: 2 }) : nn(m, identity), cna(m, s.cfg.act_layer, s.in_chs, st.out_chs[i]!, 1, { groups: st.groups[i]! })])
   return cna(m, s.cfg.act_layer, s.in_chs, outCh, 3, { stride: s.stride, groups: st.groups[i]! })
 }
 
@@ -166,7 +168,7 @@ function crossStage(name: 'CrossStage' | 'CrossStage3') {
         m.child('conv_down', convDown(m, s, down))
         prev = down
       } else if (name === 'CrossStage') {
-        m.child('conv_down', nn(m, 'Identity'))
+        m.child('conv_down', nn(m, identity))
       }
       m.child('conv_exp', cna(m, s.cfg.act_layer, prev, exp, 1, { applyAct: !st.cross_linear[i] }))
       const [blocks, blockOut] = stageBlocks(m, s, Math.floor(exp / 2))
@@ -223,7 +225,7 @@ export const cspnet = defineFamily<CspNetArgs>({
       stem.push([`conv${i + 1}`, cna(m, cfg.act_layer, prev, chs, cfg.stem.kernel_size, { stride, padding: i === 0 ? cfg.stem.padding : '' })])
       prev = chs
     })
-    if (cfg.stem.pool) stem.push(['pool', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2, padding: 1 })])
+    if (cfg.stem.pool) stem.push(['pool', nn(m, maxPool2d, { kernel_size: 3, stride: 2, padding: 1 })])
     m.child('stem', sequentialNamed(m, stem))
     const depths = cfg.stages.depth
     const rates = a.drop_path_rate ? dropPathRates(a.drop_path_rate, depths.reduce((s, d) => s + d, 0)) : []

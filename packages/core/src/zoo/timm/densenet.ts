@@ -9,6 +9,9 @@ import { createNormAct } from './layers/norm-act.js'
 import type { NormSpec } from './layers/norm.js'
 import { createAa } from './layers/pool.js'
 import type { AaName } from './layers/pool.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout } from '../../layers/dropout.js'
+import { avgPool2d, maxPool2d } from '../../layers/pool.js'
 
 /** timm's `DenseNet` (`timm.models.densenet`): dense blocks of `BatchNormAct2d`-conv layers, transitions, deep and anti-aliased stems. */
 
@@ -20,9 +23,9 @@ const DenseLayer = defineBlock<{ in_chs: number; growth_rate: number; bn_size: n
   build(a, m) {
     const mid = a.bn_size * a.growth_rate
     m.child('norm1', createNormAct(m, a.norm, a.in_chs, { act: a.act }))
-    m.child('conv1', nn(m, 'Conv2d', { in_channels: a.in_chs, out_channels: mid, kernel_size: 1, bias: false }))
+    m.child('conv1', nn(m, conv2d, { in_channels: a.in_chs, out_channels: mid, kernel_size: 1, bias: false }))
     m.child('norm2', createNormAct(m, a.norm, mid, { act: a.act }))
-    m.child('conv2', nn(m, 'Conv2d', { in_channels: mid, out_channels: a.growth_rate, kernel_size: 3, padding: 1, bias: false }))
+    m.child('conv2', nn(m, conv2d, { in_channels: mid, out_channels: a.growth_rate, kernel_size: 3, padding: 1, bias: false }))
   },
   forward: noForward,
 })
@@ -54,9 +57,9 @@ export const densenet = defineFamily<DenseNetArgs>({
   signature: [...commonSignature.filter((s) => s.name !== 'drop_path_rate'), int('growth_rate', { min: 1 }), ints('block_config', 4, { min: 0 }), int('bn_size', { min: 1 }), str('stem_type', { choices: ['', 'deep', 'deep_tiered', 'deep_tiered_narrow'] as const }), float('proj_drop_rate'), bool('memory_efficient')],
   build(a, m) {
     const normAct = (channels: number): ModuleNode => createNormAct(m, a.norm_layer, channels, { act: a.act_layer })
-    const conv = (inCh: number, outCh: number, kernel: number, stride: number, padding: number): ModuleNode => nn(m, 'Conv2d', { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride, padding, bias: false })
+    const conv = (inCh: number, outCh: number, kernel: number, stride: number, padding: number): ModuleNode => nn(m, conv2d, { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride, padding, bias: false })
     const init = a.growth_rate * 2
-    const pool = a.aa_layer === null ? nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2, padding: 1 }) : sequentialNamed(m, [['0', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 1, padding: 1 })], ['1', createAa(m, a.aa_layer, init, 2)]])
+    const pool = a.aa_layer === null ? nn(m, maxPool2d, { kernel_size: 3, stride: 2, padding: 1 }) : sequentialNamed(m, [['0', nn(m, maxPool2d, { kernel_size: 3, stride: 1, padding: 1 })], ['1', createAa(m, a.aa_layer, init, 2)]])
     const features: Array<[string, ModuleNode]> = []
     if (a.stem_type.includes('deep')) {
       let s1 = a.growth_rate
@@ -79,7 +82,7 @@ export const densenet = defineFamily<DenseNetArgs>({
         const transition = block(m, DenseTransition, {})
         transition.children.set('norm', normAct(channels))
         transition.children.set('conv', conv(channels, Math.floor(channels / 2), 1, 1, 0))
-        transition.children.set('pool', a.aa_stem_only || a.aa_layer === null ? nn(m, 'AvgPool2d', { kernel_size: 2, stride: 2 }) : createAa(m, a.aa_layer, Math.floor(channels / 2), 2))
+        transition.children.set('pool', a.aa_stem_only || a.aa_layer === null ? nn(m, avgPool2d, { kernel_size: 2, stride: 2 }) : createAa(m, a.aa_layer, Math.floor(channels / 2), 2))
         features.push([`transition${i + 1}`, transition])
         channels = Math.floor(channels / 2)
       }
@@ -88,7 +91,7 @@ export const densenet = defineFamily<DenseNetArgs>({
     m.child('features', sequentialNamed(m, features))
     const [globalPool, classifier] = createClassifier(m, channels, a.num_classes, a.global_pool)
     m.child('global_pool', globalPool)
-    m.child('head_drop', nn(m, 'Dropout', { p: a.drop_rate }))
+    m.child('head_drop', nn(m, dropout, { p: a.drop_rate }))
     m.child('classifier', classifier)
   },
   variants: {

@@ -5,6 +5,13 @@ import { block, defineBlock, moduleList, nn, sequential } from '../torchvision/c
 import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
 import type { CommonArgs } from './family.js'
 import { createClassifier } from './layers/classifier.js'
+import { relu } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity } from '../../layers/linear.js'
+import { batchNorm2d } from '../../layers/norm.js'
+import { avgPool2d, maxPool2d } from '../../layers/pool.js'
+import { flatten } from '../../layers/reshape.js'
 
 /** timm's `DLA` (`timm.models.dla`): Deep Layer Aggregation trees of basic, bottleneck or Res2Net blocks. */
 
@@ -20,8 +27,8 @@ interface BlockArgs {
 }
 
 const conv = (m: ModuleBuilder, inCh: number, outCh: number, kernel: number, stride = 1, padding = 0, groups = 1): ModuleNode =>
-  nn(m, 'Conv2d', { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride, padding, groups, bias: false })
-const bn = (m: ModuleBuilder, channels: number): ModuleNode => nn(m, 'BatchNorm2d', { num_features: channels })
+  nn(m, conv2d, { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride, padding, groups, bias: false })
+const bn = (m: ModuleBuilder, channels: number): ModuleNode => nn(m, batchNorm2d, { num_features: channels })
 
 const blocks: Record<BlockKind, ReturnType<typeof defineBlock<BlockArgs>>> = {
   /** `DlaBasic`: two 3×3 convolutions. */
@@ -30,7 +37,7 @@ const blocks: Record<BlockKind, ReturnType<typeof defineBlock<BlockArgs>>> = {
     build(a, m) {
       m.child('conv1', conv(m, a.inplanes, a.planes, 3, a.stride, 1))
       m.child('bn1', bn(m, a.planes))
-      m.child('relu', nn(m, 'ReLU', { inplace: true }))
+      m.child('relu', nn(m, relu, { inplace: true }))
       m.child('conv2', conv(m, a.planes, a.planes, 3, 1, 1))
       m.child('bn2', bn(m, a.planes))
     },
@@ -47,7 +54,7 @@ const blocks: Record<BlockKind, ReturnType<typeof defineBlock<BlockArgs>>> = {
       m.child('bn2', bn(m, mid))
       m.child('conv3', conv(m, mid, a.planes, 1))
       m.child('bn3', bn(m, a.planes))
-      m.child('relu', nn(m, 'ReLU', { inplace: true }))
+      m.child('relu', nn(m, relu, { inplace: true }))
     },
     forward: noForward,
   }),
@@ -62,10 +69,10 @@ const blocks: Record<BlockKind, ReturnType<typeof defineBlock<BlockArgs>>> = {
       const count = Math.max(1, scale - 1)
       m.child('convs', moduleList(m, Array.from({ length: count }, () => conv(m, mid, mid, 3, a.stride, 1, a.cardinality))))
       m.child('bns', moduleList(m, Array.from({ length: count }, () => bn(m, mid))))
-      if (a.stride > 1) m.child('pool', nn(m, 'AvgPool2d', { kernel_size: 3, stride: a.stride, padding: 1 }))
+      if (a.stride > 1) m.child('pool', nn(m, avgPool2d, { kernel_size: 3, stride: a.stride, padding: 1 }))
       m.child('conv3', conv(m, mid * scale, a.planes, 1))
       m.child('bn3', bn(m, a.planes))
-      m.child('relu', nn(m, 'ReLU', { inplace: true }))
+      m.child('relu', nn(m, relu, { inplace: true }))
     },
     forward: noForward,
   }),
@@ -77,7 +84,7 @@ const DlaRoot = defineBlock<{ in_channels: number; out_channels: number }>({
   build(a, m) {
     m.child('conv', conv(m, a.in_channels, a.out_channels, 1))
     m.child('bn', bn(m, a.out_channels))
-    m.child('relu', nn(m, 'ReLU', { inplace: true }))
+    m.child('relu', nn(m, relu, { inplace: true }))
   },
   forward: noForward,
 })
@@ -100,8 +107,8 @@ const DlaTree = defineBlock<TreeArgs>({
   build(a, m) {
     let rootDim = a.root_dim === 0 ? 2 * a.out_channels : a.root_dim
     if (a.level_root) rootDim += a.in_channels
-    m.child('downsample', a.stride > 1 ? nn(m, 'MaxPool2d', { kernel_size: a.stride, stride: a.stride }) : nn(m, 'Identity'))
-    m.child('project', nn(m, 'Identity'))
+    m.child('downsample', a.stride > 1 ? nn(m, maxPool2d, { kernel_size: a.stride, stride: a.stride }) : nn(m, identity))
+    m.child('project', nn(m, identity))
     const cargs = { cardinality: a.cardinality, base_width: a.base_width }
     if (a.levels === 1) {
       m.child('tree1', block(m, blocks[a.kind], { inplanes: a.in_channels, planes: a.out_channels, stride: a.stride, ...cargs }))
@@ -134,9 +141,9 @@ export const dla = defineFamily<DlaArgs>({
   signature: [...commonSignature.filter((s) => s.name !== 'drop_path_rate'), int('output_stride', { min: 32 })],
   build(a, m) {
     const c = a.channels
-    m.child('base_layer', sequential(m, [conv(m, a.in_chans, c[0]!, 7, 1, 3), bn(m, c[0]!), nn(m, 'ReLU', { inplace: true })]))
+    m.child('base_layer', sequential(m, [conv(m, a.in_chans, c[0]!, 7, 1, 3), bn(m, c[0]!), nn(m, relu, { inplace: true })]))
     const convLevel = (inCh: number, outCh: number, count: number, stride: number): ModuleNode =>
-      sequential(m, Array.from({ length: count }, (_, i) => [conv(m, i === 0 ? inCh : outCh, outCh, 3, i === 0 ? stride : 1, 1), bn(m, outCh), nn(m, 'ReLU', { inplace: true })]).flat())
+      sequential(m, Array.from({ length: count }, (_, i) => [conv(m, i === 0 ? inCh : outCh, outCh, 3, i === 0 ? stride : 1, 1), bn(m, outCh), nn(m, relu, { inplace: true })]).flat())
     m.child('level0', convLevel(c[0]!, c[0]!, a.levels[0]!, 1))
     m.child('level1', convLevel(c[0]!, c[1]!, a.levels[1]!, 2))
     for (let i = 2; i < 6; i++) {
@@ -144,9 +151,9 @@ export const dla = defineFamily<DlaArgs>({
     }
     const [pool, fc] = createClassifier(m, c[5]!, a.num_classes, a.global_pool, { useConv: true })
     m.child('global_pool', pool)
-    m.child('head_drop', nn(m, 'Dropout', { p: a.drop_rate }))
+    m.child('head_drop', nn(m, dropout, { p: a.drop_rate }))
     m.child('fc', fc)
-    m.child('flatten', a.global_pool ? nn(m, 'Flatten', { start_dim: 1 }) : nn(m, 'Identity'))
+    m.child('flatten', a.global_pool ? nn(m, flatten, { start_dim: 1 }) : nn(m, identity))
   },
   variants: {
     dla34: { levels: [1, 1, 1, 2, 2, 1], channels: [16, 32, 64, 128, 256, 512], block: 'DlaBasic' },

@@ -18,6 +18,9 @@ import { createNorm } from './layers/norm.js'
 import type { NormSpec } from './layers/norm.js'
 import { createAa } from './layers/pool.js'
 import type { AaName } from './layers/pool.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity, linear } from '../../layers/linear.js'
 
 /**
  * The blocks and builder shared by timm's EfficientNet and MobileNetV3 classes
@@ -161,9 +164,9 @@ export const SqueezeExcite = defineBlock<{ in_chs: number; rd_ratio: number; act
   build(a, m) {
     const raw = a.in_chs * a.rd_ratio
     const rd = a.se.rd_round ? roundChannels(raw, a.se.rd_round) : roundHalfEven(raw)
-    m.child('conv_reduce', nn(m, 'Conv2d', { in_channels: a.in_chs, out_channels: rd, kernel_size: 1, bias: true }))
+    m.child('conv_reduce', nn(m, conv2d, { in_channels: a.in_chs, out_channels: rd, kernel_size: 1, bias: true }))
     m.child('act1', createAct(m, a.se.force_act ?? a.act, true))
-    m.child('conv_expand', nn(m, 'Conv2d', { in_channels: rd, out_channels: a.in_chs, kernel_size: 1, bias: true }))
+    m.child('conv_expand', nn(m, conv2d, { in_channels: rd, out_channels: a.in_chs, kernel_size: 1, bias: true }))
     m.child('gate', createAct(m, a.se.gate ?? 'sigmoid'))
   },
   forward(self, inputs, ctx) {
@@ -175,7 +178,7 @@ export const SqueezeExcite = defineBlock<{ in_chs: number; rd_ratio: number; act
 })
 
 function se(m: ModuleBuilder, b: MadeBlock, channels: number): ModuleNode {
-  return b.se_rd_ratio ? block(m, SqueezeExcite, { in_chs: channels, rd_ratio: b.se_rd_ratio, act: b.act ?? 'relu', se: b.model.se }) : nn(m, 'Identity')
+  return b.se_rd_ratio ? block(m, SqueezeExcite, { in_chs: channels, rd_ratio: b.se_rd_ratio, act: b.act ?? 'relu', se: b.model.se }) : nn(m, identity)
 }
 
 function normAct(m: ModuleBuilder, b: MadeBlock, channels: number, applyAct = true): ModuleNode {
@@ -183,7 +186,7 @@ function normAct(m: ModuleBuilder, b: MadeBlock, channels: number, applyAct = tr
 }
 
 function aa(m: ModuleBuilder, b: MadeBlock, channels: number, enable: boolean): ModuleNode {
-  return enable ? createAa(m, b.model.aa!, channels, b.stride) : nn(m, 'Identity')
+  return enable ? createAa(m, b.model.aa!, channels, b.stride) : nn(m, identity)
 }
 
 /** Runs the named children in order, then adds the shortcut when the block has one. */
@@ -272,7 +275,7 @@ const CondConvResidual = defineBlock<Made>({
   name: 'CondConvResidual',
   build(b, m) {
     invertedResidual(b, m)
-    m.child('routing_fn', nn(m, 'Linear', { in_features: b.in_chs, out_features: b.num_experts! }))
+    m.child('routing_fn', nn(m, linear, { in_features: b.in_chs, out_features: b.num_experts! }))
   },
   forward(self, inputs, ctx) {
     const x = inputs[0]!
@@ -307,13 +310,13 @@ const UniversalInvertedResidual = defineBlock<Made>({
     const cna = (inCh: number, outCh: number, kernel: number, stride: number, groups: number, applyAct: boolean, withAa: boolean): ModuleNode =>
       convNormAct(m, { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride, dilation: b.dilation, groups, padding: b.model.pad_type, norm: b.model.norm, normAct: { act: b.act, applyAct }, aa: withAa ? b.model.aa : null })
     const mid = makeDivisible(b.in_chs * b.exp_ratio!)
-    m.child('dw_start', b.dw_start ? cna(b.in_chs, b.in_chs, b.dw_start, b.kernel ? 1 : b.stride, numGroups(b.group_size ?? 1, b.in_chs), false, true) : nn(m, 'Identity'))
+    m.child('dw_start', b.dw_start ? cna(b.in_chs, b.in_chs, b.dw_start, b.kernel ? 1 : b.stride, numGroups(b.group_size ?? 1, b.in_chs), false, true) : nn(m, identity))
     m.child('pw_exp', cna(b.in_chs, mid, 1, 1, 1, true, false))
-    m.child('dw_mid', b.kernel ? cna(mid, mid, b.kernel as number, b.stride, numGroups(b.group_size ?? 1, mid), true, true) : nn(m, 'Identity'))
+    m.child('dw_mid', b.kernel ? cna(mid, mid, b.kernel as number, b.stride, numGroups(b.group_size ?? 1, mid), true, true) : nn(m, identity))
     m.child('se', se(m, b, mid))
     m.child('pw_proj', cna(mid, b.out_chs, 1, 1, 1, false, false))
-    m.child('dw_end', b.dw_end ? cna(b.out_chs, b.out_chs, b.dw_end, !b.dw_start && !b.kernel ? b.stride : 1, numGroups(b.group_size ?? 1, b.out_chs), false, false) : nn(m, 'Identity'))
-    m.child('layer_scale', b.model.layer_scale_init_value !== null ? block(m, LayerScale2d, { dim: b.out_chs }) : nn(m, 'Identity'))
+    m.child('dw_end', b.dw_end ? cna(b.out_chs, b.out_chs, b.dw_end, !b.dw_start && !b.kernel ? b.stride : 1, numGroups(b.group_size ?? 1, b.out_chs), false, false) : nn(m, identity))
+    m.child('layer_scale', b.model.layer_scale_init_value !== null ? block(m, LayerScale2d, { dim: b.out_chs }) : nn(m, identity))
     m.child('drop_path', dropPathOrIdentity(m, b.drop_path))
   },
   forward: (self, inputs, ctx) => residual(self, ['dw_start', 'pw_exp', 'dw_mid', 'se', 'pw_proj', 'dw_end', 'layer_scale'], inputs, ctx),
@@ -335,8 +338,8 @@ const MultiQueryAttention2d = defineBlock<{ dim: number; dim_out: number; num_he
     }
     m.child('key', kv(a.key_dim, true))
     m.child('value', kv(a.value_dim, false))
-    m.child('attn_drop', nn(m, 'Dropout', { p: 0 }))
-    m.child('output', sequentialNamed(m, [['proj', createConv2d(m, a.value_dim * a.num_heads, a.dim_out, 1)], ['drop', nn(m, 'Dropout', { p: 0 })]]))
+    m.child('attn_drop', nn(m, dropout, { p: 0 }))
+    m.child('output', sequentialNamed(m, [['proj', createConv2d(m, a.value_dim * a.num_heads, a.dim_out, 1)], ['drop', nn(m, dropout, { p: 0 })]]))
   },
   forward(self, inputs, ctx) {
     const x = inputs[0]!
@@ -365,7 +368,7 @@ const MobileAttention = defineBlock<Made>({
       'attn',
       block(m, MultiQueryAttention2d, { dim: b.in_chs, dim_out: b.out_chs, num_heads: b.num_heads!, key_dim: b.key_dim!, value_dim: b.key_dim!, kv_stride: b.kv_stride!, dw_kernel_size: b.kernel as number, dilation: b.dilation, padding: b.model.pad_type, norm: b.model.norm }),
     )
-    m.child('layer_scale', b.model.layer_scale_init_value !== null ? block(m, LayerScale2d, { dim: b.out_chs }) : nn(m, 'Identity'))
+    m.child('layer_scale', b.model.layer_scale_init_value !== null ? block(m, LayerScale2d, { dim: b.out_chs }) : nn(m, identity))
     m.child('drop_path', dropPathOrIdentity(m, b.drop_path))
   },
   forward: (self, inputs, ctx) => residual(self, ['norm', 'attn', 'layer_scale'], inputs, ctx),

@@ -15,6 +15,7 @@ import type { NormSpec } from './layers/norm.js'
 import type { AaName } from './layers/pool.js'
 import { buildStages, roundChannels } from './efficientnet-blocks.js'
 import type { RoundChannels, SeSpec } from './efficientnet-blocks.js'
+import { identity } from '../../layers/linear.js'
 
 /**
  * timm's `EfficientNet` class (`timm.models.efficientnet`): EfficientNet B0–B8 and L2, the `tf_`
@@ -108,8 +109,8 @@ export const efficientnet = defineFamily<EfficientNetArgs>({
       m.child('bn2', createNormAct(m, norm, a.num_features, { act: a.act_layer ?? 'relu', inplace: true }))
       features = a.num_features
     } else {
-      m.child('conv_head', nn(m, 'Identity'))
-      m.child('bn2', nn(m, 'Identity'))
+      m.child('conv_head', nn(m, identity))
+      m.child('bn2', nn(m, identity))
     }
     const [pool, classifier] = createClassifier(m, features, a.num_classes, a.global_pool)
     m.child('global_pool', pool)

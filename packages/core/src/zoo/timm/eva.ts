@@ -11,6 +11,8 @@ import { createNorm } from './layers/norm.js'
 import type { NormSpec } from './layers/norm.js'
 import { PatchEmbed, patchGrid } from './layers/patch-embed.js'
 import { AttentionPoolLatent } from './vision-transformer.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity, linear as linearLayer } from '../../layers/linear.js'
 
 /**
  * timm's `Eva` (`timm.models.eva`): EVA and EVA-02 (rotary position embedding, SwiGLU, sub-LN),
@@ -36,7 +38,7 @@ function attention(name: 'EvaAttention' | 'AttentionRope') {
     name,
     build(a, m) {
       const d = a.dim
-      const linear = (outF: number, bias: boolean): ModuleNode => nn(m, 'Linear', { in_features: d, out_features: outF, bias })
+      const linear = (outF: number, bias: boolean): ModuleNode => nn(m, linearLayer, { in_features: d, out_features: outF, bias })
       if (a.qkv_fused) {
         if (name === 'EvaAttention') {
           m.child('qkv', linear(d * 3, false))
@@ -53,12 +55,12 @@ function attention(name: 'EvaAttention' | 'AttentionRope') {
         m.child('k_proj', linear(d, name === 'EvaAttention' ? false : a.qkv_bias))
         m.child('v_proj', linear(d, a.qkv_bias))
       }
-      m.child('q_norm', nn(m, 'Identity'))
-      m.child('k_norm', nn(m, 'Identity'))
-      m.child('attn_drop', nn(m, 'Dropout', { p: 0 }))
-      m.child('norm', a.scale_norm ? createNorm(m, a.norm, d) : nn(m, 'Identity'))
-      m.child('proj', nn(m, 'Linear', { in_features: d, out_features: d }))
-      m.child('proj_drop', nn(m, 'Dropout', { p: 0 }))
+      m.child('q_norm', nn(m, identity))
+      m.child('k_norm', nn(m, identity))
+      m.child('attn_drop', nn(m, dropout, { p: 0 }))
+      m.child('norm', a.scale_norm ? createNorm(m, a.norm, d) : nn(m, identity))
+      m.child('proj', nn(m, linearLayer, { in_features: d, out_features: d }))
+      m.child('proj_drop', nn(m, dropout, { p: 0 }))
     },
     forward: noForward,
   })
@@ -217,7 +219,7 @@ export const eva = defineFamily<EvaArgs>({
     if (a.class_token) m.param('cls_token', [1, 1, a.embed_dim])
     if (a.num_reg_tokens) m.param('reg_token', [1, a.num_reg_tokens, a.embed_dim])
     if (a.use_abs_pos_emb) m.param('pos_embed', [1, a.no_embed_class ? patches : patches + prefix, a.embed_dim])
-    m.child('pos_drop', nn(m, 'Dropout', { p: 0 }))
+    m.child('pos_drop', nn(m, dropout, { p: 0 }))
     if (a.use_rot_pos_emb) {
       const headDim = Math.floor(a.embed_dim / a.num_heads)
       const fixed = !a.dynamic_img_size
@@ -241,7 +243,7 @@ export const eva = defineFamily<EvaArgs>({
         } }))
       }
     }
-    m.child('norm_pre', a.use_pre_transformer_norm ? createNorm(m, a.norm_layer, a.embed_dim) : nn(m, 'Identity'))
+    m.child('norm_pre', a.use_pre_transformer_norm ? createNorm(m, a.norm_layer, a.embed_dim) : nn(m, identity))
     const rates = dropPathRates(a.drop_path_rate, a.depth)
     const blocks: ModuleNode[] = []
     for (let i = 0; i < a.depth; i++) {
@@ -265,13 +267,13 @@ export const eva = defineFamily<EvaArgs>({
       )
     }
     m.child('blocks', moduleList(m, blocks))
-    m.child('norm', postNorm ? createNorm(m, a.norm_layer, a.embed_dim) : nn(m, 'Identity'))
+    m.child('norm', postNorm ? createNorm(m, a.norm_layer, a.embed_dim) : nn(m, identity))
     if (a.global_pool === 'map') {
       m.child('attn_pool', block(m, AttentionPoolLatent, { in_features: a.embed_dim, num_heads: a.attn_pool_num_heads ?? a.num_heads, mlp_ratio: a.attn_pool_mlp_ratio ?? a.mlp_ratio, norm: a.norm_layer, act: 'gelu' }))
     }
-    m.child('fc_norm', fcNorm ? createNorm(m, a.norm_layer, a.embed_dim) : nn(m, 'Identity'))
-    m.child('head_drop', nn(m, 'Dropout', { p: a.drop_rate }))
-    m.child('head', a.num_classes > 0 ? nn(m, 'Linear', { in_features: a.embed_dim, out_features: a.num_classes }) : nn(m, 'Identity'))
+    m.child('fc_norm', fcNorm ? createNorm(m, a.norm_layer, a.embed_dim) : nn(m, identity))
+    m.child('head_drop', nn(m, dropout, { p: a.drop_rate }))
+    m.child('head', a.num_classes > 0 ? nn(m, linearLayer, { in_features: a.embed_dim, out_features: a.num_classes }) : nn(m, identity))
   },
   variants: {
     eva02_base_patch14_224: { img_size: 224, patch_size: 14, embed_dim: 768, depth: 12, num_heads: 12, qkv_fused: false, mlp_ratio: 2.6666666666666665, swiglu_mlp: true, scale_mlp: true, use_rot_pos_emb: true },

@@ -12,6 +12,10 @@ import { dropPathOrIdentity, dropPathRates } from './layers/drop.js'
 import { createNorm } from './layers/norm.js'
 import type { NormSpec } from './layers/norm.js'
 import { createAttn } from './layers/squeeze-excite.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity, linear } from '../../layers/linear.js'
+import { batchNorm2d } from '../../layers/norm.js'
 
 /**
  * timm's `FastVit` (`timm.models.fastvit`): structurally reparameterizable MobileOne blocks —
@@ -53,16 +57,16 @@ const MobileOneBlock = defineBlock<MobileOneArgs>({
   build(a, m) {
     const stride = a.stride ?? 1
     const groups = groupsOf(a.group_size ?? 0, a.in_chs)
-    m.child('se', a.use_se ? createAttn(m, ['se', { rd_divisor: 1 }], a.out_chs) : nn(m, 'Identity'))
+    m.child('se', a.use_se ? createAttn(m, ['se', { rd_divisor: 1 }], a.out_chs) : nn(m, identity))
     if (a.inference_mode) {
       m.child('reparam_conv', createConv2d(m, a.in_chs, a.out_chs, a.kernel_size, { stride, groups, bias: true }))
     } else {
-      if (a.out_chs === a.in_chs && stride === 1) m.child('identity', nn(m, 'BatchNorm2d', { num_features: a.in_chs }))
+      if (a.out_chs === a.in_chs && stride === 1) m.child('identity', nn(m, batchNorm2d, { num_features: a.in_chs }))
       const branches = a.num_conv_branches ?? 1
       if (branches > 0) m.child('conv_kxk', moduleList(m, Array.from({ length: branches }, () => convBn(m, a.in_chs, a.out_chs, a.kernel_size, stride, groups))))
       if (a.kernel_size > 1 && (a.use_scale_branch ?? true)) m.child('conv_scale', convBn(m, a.in_chs, a.out_chs, 1, stride, groups))
     }
-    m.child('act', a.use_act ?? true ? createAct(m, a.act ?? 'gelu') : nn(m, 'Identity'))
+    m.child('act', a.use_act ?? true ? createAct(m, a.act ?? 'gelu') : nn(m, identity))
   },
   forward: noForward,
 })
@@ -81,7 +85,7 @@ const ReparamLargeKernelConv = defineBlock<{ in_chs: number; out_chs: number; ke
       m.child('large_conv', convBn(m, a.in_chs, a.out_chs, a.kernel_size, a.stride, a.in_chs))
       m.child('small_conv', convBn(m, a.in_chs, a.out_chs, 3, a.stride, a.in_chs))
     }
-    m.child('se', a.use_se ? createAttn(m, ['se', { rd_ratio: 0.25 }], a.out_chs) : nn(m, 'Identity'))
+    m.child('se', a.use_se ? createAttn(m, ['se', { rd_ratio: 0.25 }], a.out_chs) : nn(m, identity))
     m.child('act', createActOrIdentity(m, a.act))
   },
   forward: noForward,
@@ -112,7 +116,7 @@ const LayerScale2d = defineBlock<{ dim: number }>({
 })
 
 function layerScale(m: ModuleBuilder, dim: number, initValue: number | null): ModuleNode {
-  return initValue !== null ? block(m, LayerScale2d, { dim }) : nn(m, 'Identity')
+  return initValue !== null ? block(m, LayerScale2d, { dim }) : nn(m, identity)
 }
 
 /** `RepMixer`: a depthwise MobileOne `mixer` minus a BatchNorm-only `norm`, layer-scaled (or one depthwise `reparam_conv`). */
@@ -120,7 +124,7 @@ const RepMixer = defineBlock<{ dim: number; kernel_size: number; layer_scale: nu
   name: 'RepMixer',
   build(a, m) {
     if (a.inference_mode) {
-      m.child('reparam_conv', nn(m, 'Conv2d', { in_channels: a.dim, out_channels: a.dim, kernel_size: a.kernel_size, padding: Math.floor(a.kernel_size / 2), groups: a.dim, bias: true }))
+      m.child('reparam_conv', nn(m, conv2d, { in_channels: a.dim, out_channels: a.dim, kernel_size: a.kernel_size, padding: Math.floor(a.kernel_size / 2), groups: a.dim, bias: true }))
       return
     }
     const branch = (extra: Partial<MobileOneArgs>): ModuleNode => mobileOne(m, { in_chs: a.dim, out_chs: a.dim, kernel_size: a.kernel_size, group_size: 1, use_act: false, inference_mode: false, ...extra })
@@ -136,10 +140,10 @@ const ConvMlp = defineBlock<{ in_chs: number; hidden: number; act: ActName; drop
   name: 'ConvMlp',
   build(a, m) {
     m.child('conv', convBn(m, a.in_chs, a.in_chs, 7, 1, a.in_chs))
-    m.child('fc1', nn(m, 'Conv2d', { in_channels: a.in_chs, out_channels: a.hidden, kernel_size: 1 }))
+    m.child('fc1', nn(m, conv2d, { in_channels: a.in_chs, out_channels: a.hidden, kernel_size: 1 }))
     m.child('act', createAct(m, a.act))
-    m.child('fc2', nn(m, 'Conv2d', { in_channels: a.hidden, out_channels: a.in_chs, kernel_size: 1 }))
-    m.child('drop', nn(m, 'Dropout', { p: a.drop }))
+    m.child('fc2', nn(m, conv2d, { in_channels: a.hidden, out_channels: a.in_chs, kernel_size: 1 }))
+    m.child('drop', nn(m, dropout, { p: a.drop }))
   },
   forward: noForward,
 })
@@ -148,7 +152,7 @@ const ConvMlp = defineBlock<{ in_chs: number; hidden: number; act: ActName; drop
 const RepConditionalPosEnc = defineBlock<{ dim: number; inference_mode: boolean }>({
   name: 'RepConditionalPosEnc',
   build(a, m) {
-    m.child(a.inference_mode ? 'reparam_conv' : 'pos_enc', nn(m, 'Conv2d', { in_channels: a.dim, out_channels: a.dim, kernel_size: [7, 7], stride: 1, padding: 3, groups: a.dim, bias: true }))
+    m.child(a.inference_mode ? 'reparam_conv' : 'pos_enc', nn(m, conv2d, { in_channels: a.dim, out_channels: a.dim, kernel_size: [7, 7], stride: 1, padding: 3, groups: a.dim, bias: true }))
   },
   forward: noForward,
 })
@@ -157,10 +161,10 @@ const RepConditionalPosEnc = defineBlock<{ dim: number; inference_mode: boolean 
 const Attention = defineBlock<{ dim: number }>({
   name: 'Attention',
   build(a, m) {
-    m.child('qkv', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim * 3, bias: false }))
-    m.child('attn_drop', nn(m, 'Dropout', { p: 0 }))
-    m.child('proj', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim }))
-    m.child('proj_drop', nn(m, 'Dropout', { p: 0 }))
+    m.child('qkv', nn(m, linear, { in_features: a.dim, out_features: a.dim * 3, bias: false }))
+    m.child('attn_drop', nn(m, dropout, { p: 0 }))
+    m.child('proj', nn(m, linear, { in_features: a.dim, out_features: a.dim }))
+    m.child('proj_drop', nn(m, dropout, { p: 0 }))
   },
   forward: noForward,
 })
@@ -257,9 +261,9 @@ function buildFastVit(a: FastVitArgs, m: ModuleBuilder): void {
       'downsample',
       downsample
         ? block(m, PatchEmbed, { patch_size: a.down_patch_size, stride: a.down_stride, in_chs: prev, embed_dim: dim, use_se: a.se_downsamples[i]!, lkc_use_act: a.lkc_use_act, ...io })
-        : nn(m, 'Identity'),
+        : nn(m, identity),
     )
-    stage.children.set('pos_emb', a.pos_embs[i] ? block(m, RepConditionalPosEnc, { dim, inference_mode: a.inference_mode }) : nn(m, 'Identity'))
+    stage.children.set('pos_emb', a.pos_embs[i] ? block(m, RepConditionalPosEnc, { dim, inference_mode: a.inference_mode }) : nn(m, identity))
     const blocks = Array.from({ length: depth }, (_, j) => {
       const args: BlockArgs = { dim, kernel_size: a.repmixer_kernel_size, mlp_ratio: a.mlp_ratios[i]!, act: a.act_layer, norm: a.norm_layer, drop: a.proj_drop_rate, drop_path: rates[offset + j]!, layer_scale: a.layer_scale_init_value, inference_mode: a.inference_mode }
       return block(m, a.token_mixers[i] === 'attention' ? AttentionBlock : RepMixerBlock, args)

@@ -6,6 +6,12 @@ import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
 import type { CommonArgs } from './family.js'
 import { makeDivisible } from './layers/helpers.js'
 import { selectAdaptivePool } from './layers/pool.js'
+import { relu as reluLayer, sigmoid } from '../../layers/activation.js'
+import { sequential as sequentialLayer } from '../../layers/containers.js'
+import { conv2d } from '../../layers/conv.js'
+import { identity, linear } from '../../layers/linear.js'
+import { batchNorm2d } from '../../layers/norm.js'
+import { flatten } from '../../layers/reshape.js'
 
 /**
  * timm's `GhostNet` (`timm.models.ghostnet`): Ghost modules (a primary convolution and cheap
@@ -18,9 +24,9 @@ type Mode = 'original' | 'attn' | 'shortcut'
 type Version = 'v1' | 'v2' | 'v3'
 
 const conv = (m: ModuleBuilder, inCh: number, outCh: number, kernel: number | [number, number], stride: number, padding: number | [number, number], groups = 1): ModuleNode =>
-  nn(m, 'Conv2d', { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride, padding, groups, bias: false })
-const bn = (m: ModuleBuilder, channels: number): ModuleNode => nn(m, 'BatchNorm2d', { num_features: channels })
-const act = (m: ModuleBuilder, relu: boolean): ModuleNode => (relu ? nn(m, 'ReLU', { inplace: true }) : nn(m, 'Identity'))
+  nn(m, conv2d, { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride, padding, groups, bias: false })
+const bn = (m: ModuleBuilder, channels: number): ModuleNode => nn(m, batchNorm2d, { num_features: channels })
+const act = (m: ModuleBuilder, relu: boolean): ModuleNode => (relu ? nn(m, reluLayer, { inplace: true }) : nn(m, identity))
 
 interface ModuleArgs {
   in_chs: number
@@ -41,7 +47,7 @@ const GhostModule = (name: string) =>
     name,
     build(a, m) {
       const init = Math.ceil(a.out_chs / 2)
-      if (name === 'GhostModuleV2') m.child('gate_fn', nn(m, 'Sigmoid'))
+      if (name === 'GhostModuleV2') m.child('gate_fn', nn(m, sigmoid))
       m.child('primary_conv', sequential(m, [conv(m, a.in_chs, init, 1, a.stride, 0), bn(m, init), act(m, a.relu)]))
       m.child('cheap_operation', sequential(m, [conv(m, init, init, 3, 1, 1, init), bn(m, init), act(m, a.relu)]))
       if (name === 'GhostModuleV2') m.child('short_conv', shortConv(m, a))
@@ -56,16 +62,16 @@ const GhostModuleV3 = defineBlock<ModuleArgs>({
   name: 'GhostModuleV3',
   build(a, m) {
     const init = Math.ceil(a.out_chs / 2)
-    m.child('gate_fn', nn(m, 'Sigmoid'))
-    m.child('primary_conv', nn(m, 'Identity'))
-    m.child('cheap_operation', nn(m, 'Identity'))
+    m.child('gate_fn', nn(m, sigmoid))
+    m.child('primary_conv', nn(m, identity))
+    m.child('cheap_operation', nn(m, identity))
     m.child('primary_rpr_conv', moduleList(m, [0, 1, 2].map(() => convBnAct(m, { in_chs: a.in_chs, out_chs: init, kernel: 1, stride: a.stride, pad_type: 0, act: null }))))
     m.child('primary_activation', act(m, a.relu))
     m.child('cheap_rpr_skip', bn(m, init))
     m.child('cheap_rpr_conv', moduleList(m, [0, 1, 2].map(() => convBnAct(m, { in_chs: init, out_chs: init, kernel: 3, pad_type: 1, group_size: 1, act: null }))))
     m.child('cheap_rpr_scale', convBnAct(m, { in_chs: init, out_chs: init, kernel: 1, pad_type: 0, group_size: 1, act: null }))
     m.child('cheap_activation', act(m, a.relu))
-    m.child('short_conv', a.mode === 'shortcut' ? shortConv(m, a) : nn(m, 'Identity'))
+    m.child('short_conv', a.mode === 'shortcut' ? shortConv(m, a) : nn(m, identity))
   },
   forward: noForward,
 })
@@ -101,7 +107,7 @@ const GhostBottleneck = defineBlock<BottleneckArgs>({
     const s = se(m, a)
     if (s) m.child('se', s)
     m.child('ghost2', block(m, GhostModuleV1, { in_chs: a.mid_chs, out_chs: a.out_chs, relu: false, stride: 1, mode: 'original' }))
-    m.child('shortcut', shortcut(m, a, () => nn(m, 'Sequential')))
+    m.child('shortcut', shortcut(m, a, () => nn(m, sequentialLayer)))
   },
   forward: noForward,
 })
@@ -110,19 +116,19 @@ const GhostBottleneck = defineBlock<BottleneckArgs>({
 const GhostBottleneckV3 = defineBlock<BottleneckArgs>({
   name: 'GhostBottleneckV3',
   build(a, m) {
-    m.child('conv_dw', nn(m, 'Identity'))
-    m.child('bn_dw', nn(m, 'Identity'))
+    m.child('conv_dw', nn(m, identity))
+    m.child('bn_dw', nn(m, identity))
     m.child('ghost1', block(m, GhostModuleV3, { in_chs: a.in_chs, out_chs: a.mid_chs, relu: true, stride: 1, mode: a.mode }))
     if (a.stride > 1) {
       m.child('dw_rpr_conv', moduleList(m, [0, 1, 2].map(() => convBnAct(m, { in_chs: a.mid_chs, out_chs: a.mid_chs, kernel: a.dw_kernel_size, stride: a.stride, pad_type: Math.floor((a.dw_kernel_size - 1) / 2), group_size: 1, act: null }))))
       m.child('dw_rpr_scale', convBnAct(m, { in_chs: a.mid_chs, out_chs: a.mid_chs, kernel: 1, stride: 2, pad_type: 0, group_size: 1, act: null }))
     } else {
       m.child('dw_rpr_conv', moduleList(m, []))
-      m.child('dw_rpr_scale', nn(m, 'Identity'))
+      m.child('dw_rpr_scale', nn(m, identity))
     }
-    m.child('se', se(m, a) ?? nn(m, 'Identity'))
+    m.child('se', se(m, a) ?? nn(m, identity))
     m.child('ghost2', block(m, GhostModuleV3, { in_chs: a.mid_chs, out_chs: a.out_chs, relu: false, stride: 1, mode: 'original' }))
-    m.child('shortcut', shortcut(m, a, () => nn(m, 'Identity')))
+    m.child('shortcut', shortcut(m, a, () => nn(m, identity)))
   },
   forward: noForward,
 })
@@ -145,7 +151,7 @@ export const ghostnet = defineFamily<GhostNetArgs>({
     const stem = makeDivisible(16 * a.width, 4)
     m.child('conv_stem', conv(m, a.in_chans, stem, 3, 2, 1))
     m.child('bn1', bn(m, stem))
-    m.child('act1', nn(m, 'ReLU', { inplace: true }))
+    m.child('act1', nn(m, reluLayer, { inplace: true }))
     let prev = stem
     let layer = 0
     let expSize = 0
@@ -167,10 +173,10 @@ export const ghostnet = defineFamily<GhostNetArgs>({
     stages.push(sequential(m, [convBnAct(m, { in_chs: prev, out_chs: out, kernel: 1, act: 'relu' })]))
     m.child('blocks', sequential(m, stages))
     m.child('global_pool', selectAdaptivePool(m, a.global_pool, false))
-    m.child('conv_head', nn(m, 'Conv2d', { in_channels: out, out_channels: 1280, kernel_size: 1, stride: 1, padding: 0, bias: true }))
-    m.child('act2', nn(m, 'ReLU', { inplace: true }))
-    m.child('flatten', a.global_pool ? nn(m, 'Flatten', { start_dim: 1 }) : nn(m, 'Identity'))
-    m.child('classifier', a.num_classes > 0 ? nn(m, 'Linear', { in_features: 1280, out_features: a.num_classes }) : nn(m, 'Identity'))
+    m.child('conv_head', nn(m, conv2d, { in_channels: out, out_channels: 1280, kernel_size: 1, stride: 1, padding: 0, bias: true }))
+    m.child('act2', nn(m, reluLayer, { inplace: true }))
+    m.child('flatten', a.global_pool ? nn(m, flatten, { start_dim: 1 }) : nn(m, identity))
+    m.child('classifier', a.num_classes > 0 ? nn(m, linear, { in_features: 1280, out_features: a.num_classes }) : nn(m, identity))
   },
   variants: {
     ghostnet_050: { cfgs: [[[3, 16, 16, 0, 1]], [[3, 48, 24, 0, 2]], [[3, 72, 24, 0, 1]], [[5, 72, 40, 0.25, 2]], [[5, 120, 40, 0.25, 1]], [[3, 240, 80, 0, 2]], [[3, 200, 80, 0, 1], [3, 184, 80, 0, 1], [3, 184, 80, 0, 1], [3, 480, 112, 0.25, 1], [3, 672, 112, 0.25, 1]], [[5, 672, 160, 0.25, 2]], [[5, 960, 160, 0, 1], [5, 960, 160, 0.25, 1], [5, 960, 160, 0, 1], [5, 960, 160, 0.25, 1]]], width: 0.5 },

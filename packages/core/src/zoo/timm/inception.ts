@@ -8,6 +8,11 @@ import type { ActName } from './layers/activations.js'
 import { createClassifier } from './layers/classifier.js'
 import { convNormAct } from './layers/conv.js'
 import type { NormName } from './layers/norm.js'
+import { relu as reluLayer } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout } from '../../layers/dropout.js'
+import { linear } from '../../layers/linear.js'
+import { avgPool2d, maxPool2d } from '../../layers/pool.js'
 
 /**
  * timm's Inception networks (`timm.models.inception_v3`, `inception_resnet_v2`): every convolution
@@ -105,7 +110,7 @@ const inceptionSignature = [...commonSignature.filter((s) => s.name !== 'drop_pa
 function head(m: ModuleBuilder, a: InceptionArgs, features: number, fc: string): void {
   const [pool, classifier] = createClassifier(m, features, a.num_classes, a.global_pool)
   m.child('global_pool', pool)
-  m.child('head_drop', nn(m, 'Dropout', { p: a.drop_rate }))
+  m.child('head_drop', nn(m, dropout, { p: a.drop_rate }))
   m.child(fc, classifier)
 }
 
@@ -120,10 +125,10 @@ export const inceptionV3 = defineFamily<InceptionArgs>({
     m.child('Conv2d_1a_3x3', c(a.in_chans, 32, 3, 2))
     m.child('Conv2d_2a_3x3', c(32, 32, 3))
     m.child('Conv2d_2b_3x3', c(32, 64, 3, 1, 1))
-    m.child('Pool1', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2 }))
+    m.child('Pool1', nn(m, maxPool2d, { kernel_size: 3, stride: 2 }))
     m.child('Conv2d_3b_1x1', c(64, 80, 1))
     m.child('Conv2d_4a_3x3', c(80, 192, 3))
-    m.child('Pool2', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2 }))
+    m.child('Pool2', nn(m, maxPool2d, { kernel_size: 3, stride: 2 }))
     m.child('Mixed_5b', inceptionA(m, c, 192, 32))
     m.child('Mixed_5c', inceptionA(m, c, 256, 64))
     m.child('Mixed_5d', inceptionA(m, c, 288, 64))
@@ -133,7 +138,7 @@ export const inceptionV3 = defineFamily<InceptionArgs>({
     m.child('Mixed_6d', inceptionC(m, c, 160))
     m.child('Mixed_6e', inceptionC(m, c, 192))
     if (a.aux_logits) {
-      m.child('AuxLogits', block(m, InceptionAux, { children: [['conv0', c(768, 128, 1)], ['conv1', c(128, 768, 5)], ['fc', nn(m, 'Linear', { in_features: 768, out_features: a.num_classes })]] }))
+      m.child('AuxLogits', block(m, InceptionAux, { children: [['conv0', c(768, 128, 1)], ['conv1', c(128, 768, 5)], ['fc', nn(m, linear, { in_features: 768, out_features: a.num_classes })]] }))
     }
     m.child(
       'Mixed_7a',
@@ -159,7 +164,7 @@ const Mixed7a = irv2('Mixed_7a')
 const Block8 = irv2('Block8')
 
 function residualBlock(m: ModuleBuilder, def: typeof Block35, branches: ReadonlyArray<readonly [string, ModuleNode]>, concat: number, out: number, relu: boolean): ModuleNode {
-  return block(m, def, { children: [...branches, ['conv2d', nn(m, 'Conv2d', { in_channels: concat, out_channels: out, kernel_size: 1, stride: 1 })], [relu ? (def === Block8 ? 'relu' : 'act') : 'relu', relu ? nn(m, 'ReLU') : null]] })
+  return block(m, def, { children: [...branches, ['conv2d', nn(m, conv2d, { in_channels: concat, out_channels: out, kernel_size: 1, stride: 1 })], [relu ? (def === Block8 ? 'relu' : 'act') : 'relu', relu ? nn(m, reluLayer) : null]] })
 }
 
 /** timm's `InceptionResnetV2`. */
@@ -173,10 +178,10 @@ export const inceptionResnetV2 = defineFamily<InceptionArgs>({
     m.child('conv2d_1a', c(a.in_chans, 32, 3, 2))
     m.child('conv2d_2a', c(32, 32, 3))
     m.child('conv2d_2b', c(32, 64, 3, 1, 1))
-    m.child('maxpool_3a', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2 }))
+    m.child('maxpool_3a', nn(m, maxPool2d, { kernel_size: 3, stride: 2 }))
     m.child('conv2d_3b', c(64, 80, 1))
     m.child('conv2d_4a', c(80, 192, 3))
-    m.child('maxpool_5a', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2 }))
+    m.child('maxpool_5a', nn(m, maxPool2d, { kernel_size: 3, stride: 2 }))
     m.child(
       'mixed_5b',
       block(m, Mixed5b, {
@@ -184,14 +189,14 @@ export const inceptionResnetV2 = defineFamily<InceptionArgs>({
           ['branch0', c(192, 96, 1)],
           ['branch1', sequential(m, [c(192, 48, 1), c(48, 64, 5, 1, 2)])],
           ['branch2', sequential(m, [c(192, 64, 1), c(64, 96, 3, 1, 1), c(96, 96, 3, 1, 1)])],
-          ['branch3', sequential(m, [nn(m, 'AvgPool2d', { kernel_size: 3, stride: 1, padding: 1, count_include_pad: false }), c(192, 64, 1)])],
+          ['branch3', sequential(m, [nn(m, avgPool2d, { kernel_size: 3, stride: 1, padding: 1, count_include_pad: false }), c(192, 64, 1)])],
         ],
       }),
     )
     const block35 = (): ModuleNode =>
       residualBlock(m, Block35, [['branch0', c(320, 32, 1)], ['branch1', sequential(m, [c(320, 32, 1), c(32, 32, 3, 1, 1)])], ['branch2', sequential(m, [c(320, 32, 1), c(32, 48, 3, 1, 1), c(48, 64, 3, 1, 1)])]], 128, 320, true)
     m.child('repeat', sequential(m, Array.from({ length: 10 }, block35)))
-    m.child('mixed_6a', block(m, Mixed6a, { children: [['branch0', c(320, 384, 3, 2)], ['branch1', sequential(m, [c(320, 256, 1), c(256, 256, 3, 1, 1), c(256, 384, 3, 2)])], ['branch2', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2 })]] }))
+    m.child('mixed_6a', block(m, Mixed6a, { children: [['branch0', c(320, 384, 3, 2)], ['branch1', sequential(m, [c(320, 256, 1), c(256, 256, 3, 1, 1), c(256, 384, 3, 2)])], ['branch2', nn(m, maxPool2d, { kernel_size: 3, stride: 2 })]] }))
     const block17 = (): ModuleNode => residualBlock(m, Block17, [['branch0', c(1088, 192, 1)], ['branch1', sequential(m, [c(1088, 128, 1), c(128, 160, [1, 7], 1, [0, 3]), c(160, 192, [7, 1], 1, [3, 0])])]], 384, 1088, true)
     m.child('repeat_1', sequential(m, Array.from({ length: 20 }, block17)))
     m.child(
@@ -201,7 +206,7 @@ export const inceptionResnetV2 = defineFamily<InceptionArgs>({
           ['branch0', sequential(m, [c(1088, 256, 1), c(256, 384, 3, 2)])],
           ['branch1', sequential(m, [c(1088, 256, 1), c(256, 288, 3, 2)])],
           ['branch2', sequential(m, [c(1088, 256, 1), c(256, 288, 3, 1, 1), c(288, 320, 3, 2)])],
-          ['branch3', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2 })],
+          ['branch3', nn(m, maxPool2d, { kernel_size: 3, stride: 2 })],
         ],
       }),
     )

@@ -17,6 +17,9 @@ import { createPool2d } from './layers/pool.js'
 import { createRelPos } from './layers/pos-embed-rel.js'
 import type { RelPosType } from './layers/pos-embed-rel.js'
 import { createAttn } from './layers/squeeze-excite.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity, linear as linearLayer } from '../../layers/linear.js'
 
 /**
  * timm's `MaxxVit` (`timm.models.maxxvit`): CoAtNet (MBConv stages, then transformer stages with a
@@ -156,7 +159,7 @@ const Downsample2d = defineBlock<{ dim: number; dim_out: number; pool_type: Down
             ? createPool2d(m, 'avg', 3, 2, pad(1), { count_include_pad: false })
             : createPool2d(m, 'avg', 2, 2, pad(0))
     m.child('pool', pool)
-    m.child('expand', a.dim !== a.dim_out ? nn(m, 'Conv2d', { in_channels: a.dim, out_channels: a.dim_out, kernel_size: 1, bias: a.bias }) : nn(m, 'Identity'))
+    m.child('expand', a.dim !== a.dim_out ? nn(m, conv2d, { in_channels: a.dim, out_channels: a.dim_out, kernel_size: 1, bias: a.bias }) : nn(m, identity))
   },
   forward: noForward,
 })
@@ -166,7 +169,7 @@ function downsample(m: ModuleBuilder, dim: number, dimOut: number, poolType: Dow
 }
 
 function layerScale(m: ModuleBuilder, dim: number, initValues: number | null, channelsFirst: boolean): ModuleNode {
-  return initValues ? block(m, channelsFirst ? LayerScale2d : LayerScale, { dim }) : nn(m, 'Identity')
+  return initValues ? block(m, channelsFirst ? LayerScale2d : LayerScale, { dim }) : nn(m, identity)
 }
 
 function norm(name: NormName, eps: number): NormSpec {
@@ -189,10 +192,10 @@ const MbConvBlock = defineBlock<ConvBlockArgs>({
     const normAct = (channels: number, applyAct = true): ModuleNode => createNormAct(m, norm(cfg.norm_layer, cfg.norm_eps), channels, { act: cfg.act_layer, applyAct })
     const mid = makeDivisible((cfg.expand_output ? a.out_chs : a.in_chs) * cfg.expand_ratio)
     const groups = cfg.group_size ? mid / cfg.group_size : 1
-    m.child('shortcut', a.stride === 2 ? downsample(m, a.in_chs, a.out_chs, cfg.pool_type, cfg.output_bias, cfg.padding) : nn(m, 'Identity'))
+    m.child('shortcut', a.stride === 2 ? downsample(m, a.in_chs, a.out_chs, cfg.pool_type, cfg.output_bias, cfg.padding) : nn(m, identity))
     const [stridePool, stride1, stride2] = cfg.stride_mode === 'pool' ? [a.stride, 1, 1] : cfg.stride_mode === '1x1' ? [1, a.stride, 1] : [1, 1, a.stride]
     m.child('pre_norm', normAct(a.in_chs, cfg.pre_norm_act))
-    m.child('down', stridePool > 1 ? downsample(m, a.in_chs, a.in_chs, cfg.downsample_pool_type, true, cfg.padding) : nn(m, 'Identity'))
+    m.child('down', stridePool > 1 ? downsample(m, a.in_chs, a.in_chs, cfg.downsample_pool_type, true, cfg.padding) : nn(m, identity))
     m.child('conv1_1x1', createConv2d(m, a.in_chs, mid, 1, { stride: stride1 }))
     m.child('norm1', normAct(mid))
     m.child('conv2_kxk', createConv2d(m, mid, mid, cfg.kernel_size, { stride: stride2, groups, padding: cfg.padding }))
@@ -220,11 +223,11 @@ const ConvNeXtBlock = defineBlock<ConvBlockArgs>({
       a.stride === 2
         ? downsample(m, a.in_chs, a.out_chs, 'avg2')
         : a.in_chs !== a.out_chs
-          ? nn(m, 'Conv2d', { in_channels: a.in_chs, out_channels: a.out_chs, kernel_size: 1, bias: cfg.output_bias })
-          : nn(m, 'Identity'),
+          ? nn(m, conv2d, { in_channels: a.in_chs, out_channels: a.out_chs, kernel_size: 1, bias: cfg.output_bias })
+          : nn(m, identity),
     )
     const stridePool = cfg.stride_mode === 'pool' ? a.stride : 1
-    m.child('down', stridePool === 2 ? downsample(m, a.in_chs, a.in_chs, cfg.downsample_pool_type) : nn(m, 'Identity'))
+    m.child('down', stridePool === 2 ? downsample(m, a.in_chs, a.in_chs, cfg.downsample_pool_type) : nn(m, identity))
     m.child('conv_dw', createConv2d(m, a.in_chs, a.out_chs, 7, { stride: cfg.stride_mode === 'pool' ? 1 : a.stride, depthwise: true, bias: cfg.output_bias }))
     m.child('norm', createNorm(m, norm(cfg.norm_layer, cfg.norm_eps), a.out_chs))
     m.child('mlp', block(m, ConvMlp, { in_features: a.out_chs, hidden_features: Math.trunc(cfg.expand_ratio * a.out_chs), bias: cfg.output_bias, act: cfg.act_layer }))
@@ -253,12 +256,12 @@ function attention(name: 'Attention2d' | 'AttentionCl') {
       const { cfg } = a
       const dimAttn = name === 'Attention2d' ? (cfg.expand_first ? a.dim_out : a.dim) : cfg.expand_first && a.dim_out > a.dim ? a.dim_out : a.dim
       const linear = (inF: number, outF: number): ModuleNode =>
-        name === 'Attention2d' ? nn(m, 'Conv2d', { in_channels: inF, out_channels: outF, kernel_size: 1, bias: cfg.attn_bias }) : nn(m, 'Linear', { in_features: inF, out_features: outF, bias: cfg.attn_bias })
+        name === 'Attention2d' ? nn(m, conv2d, { in_channels: inF, out_channels: outF, kernel_size: 1, bias: cfg.attn_bias }) : nn(m, linearLayer, { in_features: inF, out_features: outF, bias: cfg.attn_bias })
       m.child('qkv', linear(a.dim, dimAttn * 3))
       m.child('rel_pos', createRelPos(m, cfg.rel_pos_type, { window_size: a.window, num_heads: Math.floor(dimAttn / cfg.dim_head), hidden_dim: cfg.rel_pos_dim }))
-      m.child('attn_drop', nn(m, 'Dropout', { p: cfg.attn_drop }))
+      m.child('attn_drop', nn(m, dropout, { p: cfg.attn_drop }))
       m.child('proj', linear(dimAttn, a.dim_out))
-      m.child('proj_drop', nn(m, 'Dropout', { p: cfg.proj_drop }))
+      m.child('proj_drop', nn(m, dropout, { p: cfg.proj_drop }))
     },
     forward: noForward,
   })
@@ -276,7 +279,7 @@ const TransformerBlock2d = defineBlock<{ dim: number; dim_out: number; stride: n
       m.child('shortcut', downsample(m, a.dim, a.dim_out, cfg.pool_type, cfg.shortcut_bias))
       m.child('norm1', sequentialNamed(m, [['norm', normLayer(a.dim)], ['down', downsample(m, a.dim, a.dim, cfg.pool_type)]]))
     } else {
-      m.child('shortcut', nn(m, 'Identity'))
+      m.child('shortcut', nn(m, identity))
       m.child('norm1', normLayer(a.dim))
     }
     m.child('attn', block(m, Attention2d, { dim: a.dim, dim_out: a.dim_out, window: a.feat_size, cfg }))
@@ -424,7 +427,7 @@ function buildMaxxVit(a: MaxxVitArgs, m: ModuleBuilder): void {
   const features = a.embed_dim.at(-1)!
   const finalNorm = norm(transformer.norm_layer, transformer.norm_eps)
   if (a.head_hidden_size) {
-    m.child('norm', nn(m, 'Identity'))
+    m.child('norm', nn(m, identity))
     m.child('head', normMlpClassifierHead(m, { in_features: features, num_classes: a.num_classes, hidden_size: a.head_hidden_size, pool_type: a.global_pool, drop_rate: a.drop_rate, norm: finalNorm, act: 'tanh' }))
   } else {
     m.child('norm', createNorm(m, finalNorm, features))

@@ -8,6 +8,13 @@ import { subclass } from './layers/helpers.js'
 import { Mlp } from './layers/mlp.js'
 import { createNorm } from './layers/norm.js'
 import { selectAdaptivePool } from './layers/pool.js'
+import { relu } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity, linear } from '../../layers/linear.js'
+import { avgPool2d } from '../../layers/pool.js'
+import { flatten } from '../../layers/reshape.js'
+import { groupNorm, layerNorm } from '../../layers/norm.js'
 
 /**
  * timm's `MetaFormer` (`timm.models.metaformer`): PoolFormer (v1, v2), ConvFormer and CAFormer,
@@ -33,8 +40,8 @@ function metaNorm(m: ModuleBuilder, name: MetaNorm, channels: number): ModuleNod
   if (name === 'LayerNorm2d') return createNorm(m, 'layernorm2d', channels)
   const node =
     name === 'GroupNorm1NoBias'
-      ? subclass(m, 'GroupNorm', { num_groups: 1, num_channels: channels, eps: 1e-6 }, norms[name])
-      : subclass(m, 'LayerNorm', { normalized_shape: [channels], eps: name === 'LayerNormNoBias' ? 1e-5 : 1e-6 }, norms[name])
+      ? subclass(m, groupNorm, { num_groups: 1, num_channels: channels, eps: 1e-6 }, norms[name])
+      : subclass(m, layerNorm, { normalized_shape: [channels], eps: name === 'LayerNormNoBias' ? 1e-5 : 1e-6 }, norms[name])
   node.params.set('bias', null)
   return node
 }
@@ -43,7 +50,7 @@ function metaNorm(m: ModuleBuilder, name: MetaNorm, channels: number): ModuleNod
 const StarReLU = defineBlock<Record<string, never>>({
   name: 'StarReLU',
   build(_a, m) {
-    m.child('relu', nn(m, 'ReLU', { inplace: false }))
+    m.child('relu', nn(m, relu, { inplace: false }))
     m.param('scale', [1])
     m.param('bias', [1])
   },
@@ -54,7 +61,7 @@ const StarReLU = defineBlock<Record<string, never>>({
 const SquaredReLU = defineBlock<Record<string, never>>({
   name: 'SquaredReLU',
   build(_a, m) {
-    m.child('relu', nn(m, 'ReLU', { inplace: false }))
+    m.child('relu', nn(m, relu, { inplace: false }))
   },
   forward: noForward,
 })
@@ -73,11 +80,11 @@ const SepConv = defineBlock<{ dim: number }>({
   name: 'SepConv',
   build(a, m) {
     const mid = Math.trunc(2 * a.dim)
-    m.child('pwconv1', nn(m, 'Conv2d', { in_channels: a.dim, out_channels: mid, kernel_size: 1, bias: false }))
+    m.child('pwconv1', nn(m, conv2d, { in_channels: a.dim, out_channels: mid, kernel_size: 1, bias: false }))
     m.child('act1', block(m, StarReLU, {}))
-    m.child('dwconv', nn(m, 'Conv2d', { in_channels: mid, out_channels: mid, kernel_size: 7, padding: 3, groups: mid, bias: false }))
-    m.child('act2', nn(m, 'Identity'))
-    m.child('pwconv2', nn(m, 'Conv2d', { in_channels: mid, out_channels: a.dim, kernel_size: 1, bias: false }))
+    m.child('dwconv', nn(m, conv2d, { in_channels: mid, out_channels: mid, kernel_size: 7, padding: 3, groups: mid, bias: false }))
+    m.child('act2', nn(m, identity))
+    m.child('pwconv2', nn(m, conv2d, { in_channels: mid, out_channels: a.dim, kernel_size: 1, bias: false }))
   },
   forward: noForward,
 })
@@ -86,7 +93,7 @@ const SepConv = defineBlock<{ dim: number }>({
 const Pooling = defineBlock<{ dim: number }>({
   name: 'Pooling',
   build(_a, m) {
-    m.child('pool', nn(m, 'AvgPool2d', { kernel_size: 3, stride: 1, padding: 1, count_include_pad: false }))
+    m.child('pool', nn(m, avgPool2d, { kernel_size: 3, stride: 1, padding: 1, count_include_pad: false }))
   },
   forward: noForward,
 })
@@ -97,10 +104,10 @@ const Attention = defineBlock<{ dim: number }>({
   build(a, m) {
     const heads = Math.max(1, Math.floor(a.dim / 32))
     const attnDim = heads * 32
-    m.child('qkv', nn(m, 'Linear', { in_features: a.dim, out_features: attnDim * 3, bias: false }))
-    m.child('attn_drop', nn(m, 'Dropout', { p: 0 }))
-    m.child('proj', nn(m, 'Linear', { in_features: attnDim, out_features: a.dim, bias: false }))
-    m.child('proj_drop', nn(m, 'Dropout', { p: 0 }))
+    m.child('qkv', nn(m, linear, { in_features: a.dim, out_features: attnDim * 3, bias: false }))
+    m.child('attn_drop', nn(m, dropout, { p: 0 }))
+    m.child('proj', nn(m, linear, { in_features: attnDim, out_features: a.dim, bias: false }))
+    m.child('proj_drop', nn(m, dropout, { p: 0 }))
   },
   forward: noForward,
 })
@@ -124,7 +131,7 @@ interface BlockArgs {
 const MetaFormerBlock = defineBlock<BlockArgs>({
   name: 'MetaFormerBlock',
   build(a, m) {
-    const scale = (init: number | null): ModuleNode => (init !== null ? block(m, Scale, { dim: a.dim }) : nn(m, 'Identity'))
+    const scale = (init: number | null): ModuleNode => (init !== null ? block(m, Scale, { dim: a.dim }) : nn(m, identity))
     m.child('norm1', metaNorm(m, a.norm, a.dim))
     m.child('token_mixer', block(m, mixers[a.mixer], { dim: a.dim }))
     m.child('drop_path1', dropPathOrIdentity(m, a.drop_path))
@@ -153,11 +160,11 @@ const MlpHead = defineBlock<{ dim: number; num_classes: number; drop_rate: numbe
   name: 'MlpHead',
   build(a, m) {
     const hidden = 4 * a.dim
-    m.child('fc1', nn(m, 'Linear', { in_features: a.dim, out_features: hidden }))
+    m.child('fc1', nn(m, linear, { in_features: a.dim, out_features: hidden }))
     m.child('act', block(m, SquaredReLU, {}))
     m.child('norm', createNorm(m, 'layernorm', hidden))
-    m.child('fc2', nn(m, 'Linear', { in_features: hidden, out_features: a.num_classes }))
-    m.child('head_drop', nn(m, 'Dropout', { p: a.drop_rate }))
+    m.child('fc2', nn(m, linear, { in_features: hidden, out_features: a.num_classes }))
+    m.child('head_drop', nn(m, dropout, { p: a.drop_rate }))
   },
   forward: noForward,
 })
@@ -206,8 +213,8 @@ export const metaformer = defineFamily<MetaFormerArgs>({
     const normLayers = perStage(a.norm_layers, n)
     const resScales = perStage(a.res_scale_init_values, n)
     const stem = block(m, Stem, {})
-    stem.children.set('conv', nn(m, 'Conv2d', { in_channels: a.in_chans, out_channels: a.dims[0]!, kernel_size: 7, stride: 4, padding: 2 }))
-    stem.children.set('norm', a.downsample_norm ? metaNorm(m, a.downsample_norm, a.dims[0]!) : nn(m, 'Identity'))
+    stem.children.set('conv', nn(m, conv2d, { in_channels: a.in_chans, out_channels: a.dims[0]!, kernel_size: 7, stride: 4, padding: 2 }))
+    stem.children.set('norm', a.downsample_norm ? metaNorm(m, a.downsample_norm, a.dims[0]!) : nn(m, identity))
     m.child('stem', stem)
     const rates = dropPathRates(a.drop_path_rate, a.depths.reduce((s, d) => s + d, 0))
     let prev = a.dims[0]!
@@ -216,11 +223,11 @@ export const metaformer = defineFamily<MetaFormerArgs>({
     for (let i = 0; i < n; i++) {
       const stage = block(m, MetaFormerStage, {})
       if (prev === a.dims[i]) {
-        stage.children.set('downsample', nn(m, 'Identity'))
+        stage.children.set('downsample', nn(m, identity))
       } else {
         const down = block(m, Downsampling, {})
-        down.children.set('norm', a.downsample_norm ? metaNorm(m, a.downsample_norm, prev) : nn(m, 'Identity'))
-        down.children.set('conv', nn(m, 'Conv2d', { in_channels: prev, out_channels: a.dims[i]!, kernel_size: 3, stride: 2, padding: 1 }))
+        down.children.set('norm', a.downsample_norm ? metaNorm(m, a.downsample_norm, prev) : nn(m, identity))
+        down.children.set('conv', nn(m, conv2d, { in_channels: prev, out_channels: a.dims[i]!, kernel_size: 3, stride: 2, padding: 1 }))
         stage.children.set('downsample', down)
       }
       const blocks: ModuleNode[] = []
@@ -234,14 +241,14 @@ export const metaformer = defineFamily<MetaFormerArgs>({
     }
     m.child('stages', sequential(m, stages))
     const features = a.dims.at(-1)!
-    const fc = a.num_classes > 0 ? (a.use_mlp_head ? block(m, MlpHead, { dim: features, num_classes: a.num_classes, drop_rate: a.drop_rate }) : nn(m, 'Linear', { in_features: features, out_features: a.num_classes })) : nn(m, 'Identity')
+    const fc = a.num_classes > 0 ? (a.use_mlp_head ? block(m, MlpHead, { dim: features, num_classes: a.num_classes, drop_rate: a.drop_rate }) : nn(m, linear, { in_features: features, out_features: a.num_classes })) : nn(m, identity)
     m.child(
       'head',
       sequentialNamed(m, [
         ['global_pool', selectAdaptivePool(m, a.global_pool, false)],
         ['norm', createNorm(m, 'layernorm2d', features)],
-        ['flatten', a.global_pool ? nn(m, 'Flatten', { start_dim: 1 }) : nn(m, 'Identity')],
-        ['drop', a.use_mlp_head ? nn(m, 'Dropout', { p: a.drop_rate }) : nn(m, 'Identity')],
+        ['flatten', a.global_pool ? nn(m, flatten, { start_dim: 1 }) : nn(m, identity)],
+        ['drop', a.use_mlp_head ? nn(m, dropout, { p: a.drop_rate }) : nn(m, identity)],
         ['fc', fc],
       ]),
     )

@@ -10,6 +10,8 @@ import { createMlp } from './layers/mlp.js'
 import type { MlpClass } from './layers/mlp.js'
 import { createNorm } from './layers/norm.js'
 import { PatchEmbed, patchGrid } from './layers/patch-embed.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity, linear } from '../../layers/linear.js'
 
 /**
  * timm's `MlpMixer` (`timm.models.mlp_mixer`): MLP-Mixer, gMixer (gated), ResMLP (affine norms,
@@ -64,7 +66,7 @@ const ResBlock = defineBlock<BlockArgs>({
   name: 'ResBlock',
   build(a, m) {
     m.child('norm1', norm(m, a.norm, a.dim))
-    m.child('linear_tokens', nn(m, 'Linear', { in_features: a.seq_len, out_features: a.seq_len }))
+    m.child('linear_tokens', nn(m, linear, { in_features: a.seq_len, out_features: a.seq_len }))
     m.child('drop_path', dropPathOrIdentity(m, a.drop_path))
     m.child('norm2', norm(m, a.norm, a.dim))
     m.child('mlp_channels', createMlp(m, a.mlp, { in_features: a.dim, hidden_features: Math.trunc(a.dim * (a.mlp_ratio as number)), act: a.act }))
@@ -79,7 +81,7 @@ const SpatialGatingUnit = defineBlock<{ dim: number; seq_len: number }>({
   name: 'SpatialGatingUnit',
   build(a, m) {
     m.child('norm', createNorm(m, 'torch_layernorm', Math.floor(a.dim / 2)))
-    m.child('proj', nn(m, 'Linear', { in_features: a.seq_len, out_features: a.seq_len }))
+    m.child('proj', nn(m, linear, { in_features: a.seq_len, out_features: a.seq_len }))
   },
   forward: noForward,
 })
@@ -133,8 +135,8 @@ export const mlpMixer = defineFamily<MlpMixerArgs>({
     }
     m.child('blocks', sequential(m, blocks))
     m.child('norm', norm(m, a.norm_layer, a.embed_dim))
-    m.child('head_drop', nn(m, 'Dropout', { p: a.drop_rate }))
-    m.child('head', a.num_classes > 0 ? nn(m, 'Linear', { in_features: a.embed_dim, out_features: a.num_classes }) : nn(m, 'Identity'))
+    m.child('head_drop', nn(m, dropout, { p: a.drop_rate }))
+    m.child('head', a.num_classes > 0 ? nn(m, linear, { in_features: a.embed_dim, out_features: a.num_classes }) : nn(m, identity))
   },
   variants: {
     gmixer_12_224: { patch_size: 16, num_blocks: 12, embed_dim: 384, mlp_ratio: [1.0, 4.0], mlp_layer: 'GluMlp', act_layer: 'silu' },

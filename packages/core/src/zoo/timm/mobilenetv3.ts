@@ -9,6 +9,8 @@ import type { NormSpec } from './layers/norm.js'
 import { poolFeatMult, selectAdaptivePool } from './layers/pool.js'
 import { buildTrunk, efficientDefaults, runNamed } from './efficientnet.js'
 import type { EfficientArgs } from './efficientnet.js'
+import { identity, linear } from '../../layers/linear.js'
+import { flatten } from '../../layers/reshape.js'
 
 /**
  * timm's `MobileNetV3` class (`timm.models.mobilenetv3`): MobileNetV3 (large, small, the `tf_`
@@ -36,10 +38,10 @@ export const mobilenetv3 = defineFamily<MobileNetV3Args>({
     m.child('global_pool', selectAdaptivePool(m, a.global_pool, false))
     const pooled = features * poolFeatMult(a.global_pool)
     m.child('conv_head', createConv2d(m, pooled, a.num_features, 1, { padding: a.pad_type, bias: a.head_norm ? false : a.head_bias }))
-    m.child('norm_head', a.head_norm ? createNormAct(m, norm, a.num_features, { act: a.act_layer ?? 'relu' }) : nn(m, 'Identity'))
-    m.child('act2', a.head_norm ? nn(m, 'Identity') : createAct(m, a.act_layer ?? 'relu', true)!)
-    m.child('flatten', a.global_pool ? nn(m, 'Flatten', { start_dim: 1 }) : nn(m, 'Identity'))
-    m.child('classifier', a.num_classes > 0 ? nn(m, 'Linear', { in_features: a.num_features, out_features: a.num_classes }) : nn(m, 'Identity'))
+    m.child('norm_head', a.head_norm ? createNormAct(m, norm, a.num_features, { act: a.act_layer ?? 'relu' }) : nn(m, identity))
+    m.child('act2', a.head_norm ? nn(m, identity) : createAct(m, a.act_layer ?? 'relu', true)!)
+    m.child('flatten', a.global_pool ? nn(m, flatten, { start_dim: 1 }) : nn(m, identity))
+    m.child('classifier', a.num_classes > 0 ? nn(m, linear, { in_features: a.num_features, out_features: a.num_classes }) : nn(m, identity))
   },
   forward(self, inputs, ctx) {
     let x = runNamed(self, ['conv_stem', 'bn1', 'blocks', 'global_pool', 'conv_head', 'norm_head', 'act2', 'flatten'], inputs[0]!, ctx)

@@ -8,6 +8,8 @@ import { makeDivisible } from './layers/helpers.js'
 import { ConvMlp } from './layers/mlp.js'
 import { createNorm } from './layers/norm.js'
 import { Block } from './vision-transformer.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout } from '../../layers/dropout.js'
 
 /**
  * timm's MobileViT models (`timm.models.mobilevit`), built by its `ByobNet` class: bottleneck
@@ -23,7 +25,7 @@ const MobileVitBlock = defineBlock<ByoBlockArgs>({
   build(b, m) {
     const dim = b.kwargs.transformer_dim ?? makeDivisible(b.bottle_ratio * b.in_chs)
     m.child('conv_kxk', byoConvNormAct(m, b.act, b.in_chs, b.in_chs, 3, { stride: b.stride, groups: byoGroups(b.group_size, b.in_chs) }))
-    m.child('conv_1x1', nn(m, 'Conv2d', { in_channels: b.in_chs, out_channels: dim, kernel_size: 1, bias: false }))
+    m.child('conv_1x1', nn(m, conv2d, { in_channels: b.in_chs, out_channels: dim, kernel_size: 1, bias: false }))
     const blocks = Array.from({ length: b.kwargs.transformer_depth ?? 2 }, () =>
       block(m, Block, { dim, num_heads: 4, mlp_ratio: b.kwargs.mlp_ratio ?? 2, qkv_bias: true, qk_norm: false, scale_attn_norm: false, scale_mlp_norm: false, proj_bias: true, proj_drop: 0, attn_drop: 0, init_values: null, drop_path: b.drop_path, act: b.act, norm: 'torch_layernorm', mlp: 'Mlp' }),
     )
@@ -39,10 +41,10 @@ const MobileVitBlock = defineBlock<ByoBlockArgs>({
 const LinearSelfAttention = defineBlock<{ dim: number }>({
   name: 'LinearSelfAttention',
   build(a, m) {
-    m.child('qkv_proj', nn(m, 'Conv2d', { in_channels: a.dim, out_channels: 1 + 2 * a.dim, kernel_size: 1, bias: true }))
-    m.child('attn_drop', nn(m, 'Dropout', { p: 0 }))
-    m.child('out_proj', nn(m, 'Conv2d', { in_channels: a.dim, out_channels: a.dim, kernel_size: 1, bias: true }))
-    m.child('out_drop', nn(m, 'Dropout', { p: 0 }))
+    m.child('qkv_proj', nn(m, conv2d, { in_channels: a.dim, out_channels: 1 + 2 * a.dim, kernel_size: 1, bias: true }))
+    m.child('attn_drop', nn(m, dropout, { p: 0 }))
+    m.child('out_proj', nn(m, conv2d, { in_channels: a.dim, out_channels: a.dim, kernel_size: 1, bias: true }))
+    m.child('out_drop', nn(m, dropout, { p: 0 }))
   },
   forward: noForward,
 })
@@ -67,7 +69,7 @@ const MobileVitV2Block = defineBlock<ByoBlockArgs>({
   build(b, m) {
     const dim = b.kwargs.transformer_dim ?? makeDivisible(b.bottle_ratio * b.in_chs)
     m.child('conv_kxk', byoConvNormAct(m, b.act, b.in_chs, b.in_chs, 3, { groups: byoGroups(b.group_size, b.in_chs) }))
-    m.child('conv_1x1', nn(m, 'Conv2d', { in_channels: b.in_chs, out_channels: dim, kernel_size: 1, bias: false }))
+    m.child('conv_1x1', nn(m, conv2d, { in_channels: b.in_chs, out_channels: dim, kernel_size: 1, bias: false }))
     m.child('transformer', sequential(m, Array.from({ length: b.kwargs.transformer_depth ?? 2 }, () => block(m, LinearTransformerBlock, { dim, mlp_ratio: b.kwargs.mlp_ratio ?? 2, drop_path: b.drop_path, act: b.act }))))
     m.child('norm', createNorm(m, 'groupnorm1', dim))
     m.child('conv_proj', byoConvNormAct(m, b.act, dim, b.out_chs, 1, { applyAct: false }))

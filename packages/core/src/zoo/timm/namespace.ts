@@ -4,7 +4,7 @@ import { any, bool } from '../../bind/args.js'
 import { bindArguments } from '../../bind/bind.js'
 import { showValue, typeName } from '../../interpret/values.js'
 import type { ArgValue, CallableValue, Value } from '../../interpret/values.js'
-import type { ConstructionBudget, LayerLookup } from '../../model/construct.js'
+import type { ConstructionBudget } from '../../model/construct.js'
 import { createModel, listModels, listModules } from './create-model.js'
 
 function strings(value: Value, name: string, span: SourceSpan | undefined): string | string[] {
@@ -29,11 +29,10 @@ function callable(name: string, invoke: (args: ArgValue[], span: SourceSpan) => 
 /**
  * The `timm` namespace of the expression language: `timm.create_model(name, **kwargs)`,
  * `timm.list_models(filter, module, pretrained, exclude_filters, include_tags)` and
- * `timm.list_modules()` (also under `timm.models`). Any interpreter can call this with its layer
- * lookup and module budget.
+ * `timm.list_modules()` (also under `timm.models`). Any interpreter can call this with its module budget.
  */
-export function timmNamespace(lookup: LayerLookup, budget: ConstructionBudget): Value {
-  const createModelFn = callable('timm.create_model', (args, span) => ({ kind: 'module', module: createModel(args, span, lookup, budget) }))
+export function timmNamespace(budget: ConstructionBudget): Value {
+  const createModelFn = callable('timm.create_model', (args, span) => ({ kind: 'module', module: createModel(args, span, budget) }))
   const listModelsFn = callable('timm.list_models', (args, span) => {
     const { values, spans } = bindArguments('timm.list_models', listSignature, args, span)
     const includeTags = values['include_tags'] as Value

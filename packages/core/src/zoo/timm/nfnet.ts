@@ -12,6 +12,8 @@ import { dropPathOrIdentity, dropPathRates } from './layers/drop.js'
 import { makeDivisible } from './layers/helpers.js'
 import { createAttn } from './layers/squeeze-excite.js'
 import type { AttnName, AttnOptions } from './layers/squeeze-excite.js'
+import { identity } from '../../layers/linear.js'
+import { avgPool2d, maxPool2d } from '../../layers/pool.js'
 
 /**
  * timm's `NormFreeNet` (`timm.models.nfnet`): NFNet-F0…F7 (and the DeepMind `dm_` ports with
@@ -84,7 +86,7 @@ const NormFreeBlock = defineBlock<BlockArgs>({
     if (cfg.group_size && cfg.group_size % cfg.ch_div === 0) mid = cfg.group_size * groups
     if (b.in_chs !== b.out_chs || b.stride !== 1) {
       const down = block(m, DownsampleAvg, {})
-      down.children.set('pool', b.stride > 1 ? nn(m, 'AvgPool2d', { kernel_size: 2, stride: b.stride, ceil_mode: true, count_include_pad: false }) : nn(m, 'Identity'))
+      down.children.set('pool', b.stride > 1 ? nn(m, avgPool2d, { kernel_size: 2, stride: b.stride, ceil_mode: true, count_include_pad: false }) : nn(m, identity))
       down.children.set('conv', l.conv(b.in_chs, b.out_chs, 1))
       m.child('downsample', down)
     }
@@ -148,7 +150,7 @@ export const nfnet = defineFamily<NfNetArgs>({
       stem.push(['conv', l.conv(a.in_chans, stemChs, cfg.stem_type.includes('3x3') ? 3 : 7, { stride: 2 })])
     }
     if (cfg.stem_type.includes('pool')) {
-      stem.push(['pool', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2, padding: 1 })])
+      stem.push(['pool', nn(m, maxPool2d, { kernel_size: 3, stride: 2, padding: 1 })])
       stemStride = 4
     }
     m.child('stem', sequentialNamed(m, stem))
@@ -173,7 +175,7 @@ export const nfnet = defineFamily<NfNetArgs>({
       features = makeDivisible(cfg.width_factor * cfg.num_features, cfg.ch_div)
       m.child('final_conv', l.conv(prev, features, 1))
     } else {
-      m.child('final_conv', nn(m, 'Identity'))
+      m.child('final_conv', nn(m, identity))
     }
     m.child('final_act', l.act(cfg.num_features > 0))
     m.child('head', classifierHead(m, { in_features: features, num_classes: a.num_classes, pool_type: a.global_pool, drop_rate: a.drop_rate }))

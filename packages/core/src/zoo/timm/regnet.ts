@@ -14,6 +14,8 @@ import { createNormAct } from './layers/norm-act.js'
 import type { NormSpec } from './layers/norm.js'
 import { AvgPool2dSame } from './layers/pool.js'
 import { SEModule } from './layers/squeeze-excite.js'
+import { identity } from '../../layers/linear.js'
+import { avgPool2d } from '../../layers/pool.js'
 
 /**
  * timm's `RegNet` (`timm.models.regnet`): RegNetX, RegNetY (squeeze-excite), RegNetZ (inverted
@@ -83,15 +85,15 @@ interface BlockArgs {
 
 function shortcut(m: ModuleBuilder, b: BlockArgs, preact: boolean): ModuleNode | null {
   const { cfg } = b
-  if (b.in_chs === b.out_chs && b.stride === 1 && b.dilation[0] === b.dilation[1]) return nn(m, 'Identity')
+  if (b.in_chs === b.out_chs && b.stride === 1 && b.dilation[0] === b.dilation[1]) return nn(m, identity)
   if (!cfg.downsample) return null
   const conv = (kernel: number, stride: number, dilation: number): ModuleNode =>
     preact ? createConv2d(m, b.in_chs, b.out_chs, kernel, { stride, dilation }) : convNormAct(m, { in_channels: b.in_chs, out_channels: b.out_chs, kernel_size: kernel, stride, dilation, norm: cfg.norm_layer, applyNorm: true, normAct: { applyAct: false } })
   if (cfg.downsample === 'avg') {
     const avgStride = b.dilation[0] === 1 ? b.stride : 1
-    let pool = nn(m, 'Identity')
+    let pool = nn(m, identity)
     if (b.stride > 1 || b.dilation[0] > 1) {
-      pool = avgStride === 1 && b.dilation[0] > 1 ? subclass(m, 'AvgPool2d', { kernel_size: [2, 2], stride: [1, 1], padding: 0, ceil_mode: true, count_include_pad: false }, AvgPool2dSame) : nn(m, 'AvgPool2d', { kernel_size: 2, stride: avgStride, ceil_mode: true, count_include_pad: false })
+      pool = avgStride === 1 && b.dilation[0] > 1 ? subclass(m, avgPool2d, { kernel_size: [2, 2], stride: [1, 1], padding: 0, ceil_mode: true, count_include_pad: false }, AvgPool2dSame) : nn(m, avgPool2d, { kernel_size: 2, stride: avgStride, ceil_mode: true, count_include_pad: false })
     }
     return sequential(m, [pool, conv(1, 1, 1)])
   }
@@ -100,7 +102,7 @@ function shortcut(m: ModuleBuilder, b: BlockArgs, preact: boolean): ModuleNode |
 }
 
 function se(m: ModuleBuilder, b: BlockArgs, bottleneck: number): ModuleNode {
-  return b.cfg.se_ratio ? block(m, SEModule, { channels: bottleneck, rd_channels: Math.trunc(roundHalfEven(b.in_chs * b.cfg.se_ratio)), act: b.cfg.act_layer }) : nn(m, 'Identity')
+  return b.cfg.se_ratio ? block(m, SEModule, { channels: bottleneck, rd_channels: Math.trunc(roundHalfEven(b.in_chs * b.cfg.se_ratio)), act: b.cfg.act_layer }) : nn(m, identity)
 }
 
 /** RegNet's `Bottleneck`: 1×1, grouped 3×3 (stride), squeeze-excite, 1×1 projection, shortcut. */
@@ -116,7 +118,7 @@ const Bottleneck = defineBlock<BlockArgs>({
     m.child('conv2', cna(bottleneck, bottleneck, 3, { stride: b.stride, dilation: b.dilation[0], groups }))
     m.child('se', se(m, b, bottleneck))
     m.child('conv3', cna(bottleneck, b.out_chs, 1, { act: false }))
-    m.child('act3', cfg.linear_out ? nn(m, 'Identity') : createAct(m, cfg.act_layer)!)
+    m.child('act3', cfg.linear_out ? nn(m, identity) : createAct(m, cfg.act_layer)!)
     const down = shortcut(m, b, false)
     if (down) m.child('downsample', down)
     m.child('drop_path', dropPathOrIdentity(m, b.drop_path))
@@ -209,7 +211,7 @@ export const regnet = defineFamily<RegNetArgs>({
       m.child('final_conv', convNormAct(m, { in_channels: prev, out_channels: cfg.num_features, kernel_size: 1, norm: cfg.norm_layer, normAct: { act: cfg.act_layer } }))
       features = cfg.num_features
     } else {
-      m.child('final_conv', cfg.linear_out || cfg.preact ? createAct(m, cfg.act_layer)! : nn(m, 'Identity'))
+      m.child('final_conv', cfg.linear_out || cfg.preact ? createAct(m, cfg.act_layer)! : nn(m, identity))
     }
     m.child('head', classifierHead(m, { in_features: features, num_classes: a.num_classes, pool_type: a.global_pool, drop_rate: a.drop_rate }))
   },

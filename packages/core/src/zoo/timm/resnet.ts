@@ -18,6 +18,9 @@ import type { AaName } from './layers/pool.js'
 import { createAttn } from './layers/squeeze-excite.js'
 import type { AttnSpec } from './layers/squeeze-excite.js'
 import { subclass } from './layers/helpers.js'
+import { conv2d } from '../../layers/conv.js'
+import { identity as identityLayer } from '../../layers/linear.js'
+import { avgPool2d, maxPool2d } from '../../layers/pool.js'
 
 /**
  * timm's `ResNet` (`timm.models.resnet`): ResNet, ResNet-B/C/D/S/T stems and average-pool
@@ -57,15 +60,15 @@ interface BlockArgs {
 const expansion = (kind: BlockKind): number => (kind === 'basic' ? 1 : 4)
 
 function dropBlock(m: ModuleBuilder, a: BlockArgs): ModuleNode {
-  return a.drop_block > 0 ? block(m, DropBlock2d, { drop_prob: a.drop_block, block_size: a.drop_block_size }) : nn(m, 'Identity')
+  return a.drop_block > 0 ? block(m, DropBlock2d, { drop_prob: a.drop_block, block_size: a.drop_block_size }) : nn(m, identityLayer)
 }
 
 function conv(m: ModuleBuilder, inCh: number, outCh: number, kernel: number, stride = 1, padding = 0, dilation = 1, groups = 1): ModuleNode {
-  return nn(m, 'Conv2d', { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride, padding, dilation, groups, bias: false })
+  return nn(m, conv2d, { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride, padding, dilation, groups, bias: false })
 }
 
 function aaLayer(m: ModuleBuilder, a: BlockArgs, channels: number, useAa: boolean): ModuleNode {
-  return useAa ? createAa(m, a.aa!, channels, a.stride) : nn(m, 'Identity')
+  return useAa ? createAa(m, a.aa!, channels, a.stride) : nn(m, identityLayer)
 }
 
 /** The tail shared by both blocks: attention, drop path, the shortcut and the last activation. */
@@ -164,9 +167,9 @@ function downsampleConv(m: ModuleBuilder, a: ResNetArgs, inCh: number, outCh: nu
 function downsampleAvg(m: ModuleBuilder, a: ResNetArgs, inCh: number, outCh: number, stride: number, dilation: number): ModuleNode {
   const avgStride = dilation === 1 ? stride : 1
   let pool: ModuleNode
-  if (stride === 1 && dilation === 1) pool = nn(m, 'Identity')
-  else if (avgStride === 1 && dilation > 1) pool = subclass(m, 'AvgPool2d', { kernel_size: [2, 2], stride: [avgStride, avgStride], padding: 0, ceil_mode: true, count_include_pad: false }, AvgPool2dSame)
-  else pool = nn(m, 'AvgPool2d', { kernel_size: 2, stride: avgStride, ceil_mode: true, count_include_pad: false })
+  if (stride === 1 && dilation === 1) pool = nn(m, identityLayer)
+  else if (avgStride === 1 && dilation > 1) pool = subclass(m, avgPool2d, { kernel_size: [2, 2], stride: [avgStride, avgStride], padding: 0, ceil_mode: true, count_include_pad: false }, AvgPool2dSame)
+  else pool = nn(m, avgPool2d, { kernel_size: 2, stride: avgStride, ceil_mode: true, count_include_pad: false })
   return sequential(m, [pool, conv(m, inCh, outCh, 1), createNorm(m, a.norm_layer, outCh)])
 }
 
@@ -308,11 +311,11 @@ export const resnet = defineFamily<ResNetArgs>({
       parts.push(createNorm(m, a.norm_layer, inplanes), createAct(m, a.act_layer, true)!)
       m.child('maxpool', sequential(m, parts))
     } else if (a.aa_layer === 'avg') {
-      m.child('maxpool', nn(m, 'AvgPool2d', { kernel_size: 2 }))
+      m.child('maxpool', nn(m, avgPool2d, { kernel_size: 2 }))
     } else if (a.aa_layer) {
-      m.child('maxpool', sequential(m, [nn(m, 'MaxPool2d', { kernel_size: 3, stride: 1, padding: 1 }), createAa(m, a.aa_layer, inplanes, 2)]))
+      m.child('maxpool', sequential(m, [nn(m, maxPool2d, { kernel_size: 3, stride: 1, padding: 1 }), createAa(m, a.aa_layer, inplanes, 2)]))
     } else {
-      m.child('maxpool', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2, padding: 1 }))
+      m.child('maxpool', nn(m, maxPool2d, { kernel_size: 3, stride: 2, padding: 1 }))
     }
     for (const [name, stage] of makeStages(m, a, inplanes)) m.child(name, stage)
     const last = typeof a.block === 'string' ? a.block : a.block.at(-1)!

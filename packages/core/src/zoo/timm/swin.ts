@@ -11,6 +11,9 @@ import { Mlp } from './layers/mlp.js'
 import { createNorm } from './layers/norm.js'
 import type { NormSpec } from './layers/norm.js'
 import { PatchEmbed, patchGrid } from './layers/patch-embed.js'
+import { relu, softmax } from '../../layers/activation.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity, linear } from '../../layers/linear.js'
 
 /**
  * timm's Swin Transformers (`timm.models.swin_transformer`, `swin_transformer_v2`): windowed
@@ -34,21 +37,21 @@ function windowAttention(version: 1 | 2) {
       if (version === 1) {
         m.param('relative_position_bias_table', [(2 * wh - 1) * (2 * ww - 1), a.num_heads])
         m.buffer('relative_position_index', [wh * ww, wh * ww], { dtype: 'int64', persistent: false })
-        m.child('qkv', nn(m, 'Linear', { in_features: a.dim, out_features: attnDim * 3, bias: a.qkv_bias }))
+        m.child('qkv', nn(m, linear, { in_features: a.dim, out_features: attnDim * 3, bias: a.qkv_bias }))
       } else {
         m.param('logit_scale', [a.num_heads, 1, 1])
-        m.child('cpb_mlp', sequential(m, [nn(m, 'Linear', { in_features: 2, out_features: 512, bias: true }), nn(m, 'ReLU', { inplace: true }), nn(m, 'Linear', { in_features: 512, out_features: a.num_heads, bias: false })]))
-        m.child('qkv', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim * 3, bias: false }))
+        m.child('cpb_mlp', sequential(m, [nn(m, linear, { in_features: 2, out_features: 512, bias: true }), nn(m, relu, { inplace: true }), nn(m, linear, { in_features: 512, out_features: a.num_heads, bias: false })]))
+        m.child('qkv', nn(m, linear, { in_features: a.dim, out_features: a.dim * 3, bias: false }))
         if (a.qkv_bias) {
           m.param('q_bias', [a.dim])
           m.buffer('k_bias', [a.dim], { persistent: false })
           m.param('v_bias', [a.dim])
         }
       }
-      m.child('attn_drop', nn(m, 'Dropout', { p: 0 }))
-      m.child('proj', nn(m, 'Linear', { in_features: version === 1 ? attnDim : a.dim, out_features: a.dim }))
-      m.child('proj_drop', nn(m, 'Dropout', { p: 0 }))
-      m.child('softmax', nn(m, 'Softmax', { dim: -1 }))
+      m.child('attn_drop', nn(m, dropout, { p: 0 }))
+      m.child('proj', nn(m, linear, { in_features: version === 1 ? attnDim : a.dim, out_features: a.dim }))
+      m.child('proj_drop', nn(m, dropout, { p: 0 }))
+      m.child('softmax', nn(m, softmax, { dim: -1 }))
       if (version === 2) {
         m.buffer('relative_coords_table', [1, 2 * wh - 1, 2 * ww - 1, 2], { persistent: false })
         m.buffer('relative_position_index', [wh * ww, wh * ww], { dtype: 'int64', persistent: false })
@@ -131,7 +134,7 @@ const PatchMerging = (version: 1 | 2) =>
     name: 'PatchMerging',
     build(a, m) {
       if (version === 1) m.child('norm', createNorm(m, a.norm, 4 * a.dim))
-      m.child('reduction', nn(m, 'Linear', { in_features: 4 * a.dim, out_features: a.out_dim, bias: false }))
+      m.child('reduction', nn(m, linear, { in_features: 4 * a.dim, out_features: a.out_dim, bias: false }))
       if (version === 2) m.child('norm', createNorm(m, a.norm, a.out_dim))
     },
     forward: noSwinForward,
@@ -178,7 +181,7 @@ function buildSwin(version: 1 | 2) {
       const scale = 2 ** i
       const resolution: [number, number] = [Math.floor(grid[0] / scale), Math.floor(grid[1] / scale)]
       const stage: Array<[string, ModuleNode]> = []
-      const downsample = i > 0 ? block(m, version === 1 ? PatchMergingV1 : PatchMergingV2, { dim: inDim, out_dim: dims[i]!, norm: a.norm_layer }) : nn(m, 'Identity')
+      const downsample = i > 0 ? block(m, version === 1 ? PatchMergingV1 : PatchMergingV2, { dim: inDim, out_dim: dims[i]!, norm: a.norm_layer }) : nn(m, identity)
       const blocks: ModuleNode[] = []
       for (let j = 0; j < a.depths[i]!; j++) {
         blocks.push(

@@ -4,6 +4,11 @@ import { block, defineBlock, nn, sequential } from '../torchvision/core.js'
 import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
 import type { CommonArgs } from './family.js'
 import { classifierHead } from './layers/classifier.js'
+import { relu } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout } from '../../layers/dropout.js'
+import { batchNorm2d } from '../../layers/norm.js'
+import { maxPool2d } from '../../layers/pool.js'
 
 /** timm's `VGG` (`timm.models.vgg`): the convolution stack, then a convolutional `pre_logits` MLP (`ConvMlp`) and a classifier head. */
 
@@ -12,11 +17,11 @@ const ConvMlp = defineBlock<{ in_features: number; out_features: number; kernel_
   name: 'ConvMlp',
   build(a, m) {
     const mid = Math.trunc(a.out_features * a.mlp_ratio)
-    m.child('fc1', nn(m, 'Conv2d', { in_channels: a.in_features, out_channels: mid, kernel_size: a.kernel_size, bias: true }))
-    m.child('act1', nn(m, 'ReLU', { inplace: true }))
-    m.child('drop', nn(m, 'Dropout', { p: a.drop_rate }))
-    m.child('fc2', nn(m, 'Conv2d', { in_channels: mid, out_channels: a.out_features, kernel_size: 1, bias: true }))
-    m.child('act2', nn(m, 'ReLU', { inplace: true }))
+    m.child('fc1', nn(m, conv2d, { in_channels: a.in_features, out_channels: mid, kernel_size: a.kernel_size, bias: true }))
+    m.child('act1', nn(m, relu, { inplace: true }))
+    m.child('drop', nn(m, dropout, { p: a.drop_rate }))
+    m.child('fc2', nn(m, conv2d, { in_channels: mid, out_channels: a.out_features, kernel_size: 1, bias: true }))
+    m.child('act2', nn(m, relu, { inplace: true }))
   },
   forward: forwardNotModelled('VGG'),
 })
@@ -40,12 +45,12 @@ export const vgg = defineFamily<VggArgs>({
     let prev = a.in_chans
     for (const v of a.cfg) {
       if (v === 'M') {
-        layers.push(nn(m, 'MaxPool2d', { kernel_size: 2, stride: 2 }))
+        layers.push(nn(m, maxPool2d, { kernel_size: 2, stride: 2 }))
         continue
       }
-      layers.push(nn(m, 'Conv2d', { in_channels: prev, out_channels: v, kernel_size: 3, padding: 1 }))
-      if (a.norm_layer) layers.push(nn(m, 'BatchNorm2d', { num_features: v }))
-      layers.push(nn(m, 'ReLU', { inplace: true }))
+      layers.push(nn(m, conv2d, { in_channels: prev, out_channels: v, kernel_size: 3, padding: 1 }))
+      if (a.norm_layer) layers.push(nn(m, batchNorm2d, { num_features: v }))
+      layers.push(nn(m, relu, { inplace: true }))
       prev = v
     }
     m.child('features', sequential(m, layers))

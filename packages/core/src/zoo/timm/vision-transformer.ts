@@ -19,6 +19,8 @@ import type { MlpArgs, MlpClass } from './layers/mlp.js'
 import { createNorm } from './layers/norm.js'
 import type { NormSpec } from './layers/norm.js'
 import { PatchEmbed, patchGrid } from './layers/patch-embed.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity, linear } from '../../layers/linear.js'
 
 /**
  * timm's `VisionTransformer` (`timm.models.vision_transformer`): ViT, DeiT-III, DINOv2 (with
@@ -62,7 +64,7 @@ export function vitMlp(m: ModuleBuilder, a: Pick<VitBlockArgs, 'dim' | 'mlp_rati
 }
 
 function layerScale(m: ModuleBuilder, a: VitBlockArgs): ModuleNode {
-  return a.init_values ? block(m, LayerScale, { dim: a.dim }) : nn(m, 'Identity')
+  return a.init_values ? block(m, LayerScale, { dim: a.dim }) : nn(m, identity)
 }
 
 /** `Block`: pre-norm attention and MLP, each with layer scale and drop path, and a residual connection. */
@@ -118,17 +120,17 @@ const ParallelScalingBlock = defineBlock<VitBlockArgs>({
     const hidden = Math.trunc(a.mlp_ratio * a.dim)
     const headDim = a.dim / a.num_heads
     m.child('in_norm', createNorm(m, a.norm, a.dim))
-    m.child('in_proj', nn(m, 'Linear', { in_features: a.dim, out_features: hidden + 3 * a.dim, bias: a.qkv_bias }))
+    m.child('in_proj', nn(m, linear, { in_features: a.dim, out_features: hidden + 3 * a.dim, bias: a.qkv_bias }))
     if (a.qkv_bias) m.none('mlp_bias')
     else m.param('mlp_bias', [hidden])
-    m.child('q_norm', a.qk_norm ? createNorm(m, a.norm, headDim) : nn(m, 'Identity'))
-    m.child('k_norm', a.qk_norm ? createNorm(m, a.norm, headDim) : nn(m, 'Identity'))
-    m.child('attn_drop', nn(m, 'Dropout', { p: a.attn_drop }))
-    m.child('mlp_drop', nn(m, 'Dropout', { p: a.proj_drop }))
+    m.child('q_norm', a.qk_norm ? createNorm(m, a.norm, headDim) : nn(m, identity))
+    m.child('k_norm', a.qk_norm ? createNorm(m, a.norm, headDim) : nn(m, identity))
+    m.child('attn_drop', nn(m, dropout, { p: a.attn_drop }))
+    m.child('mlp_drop', nn(m, dropout, { p: a.proj_drop }))
     m.child('mlp_act', createAct(m, a.act))
-    m.child('attn_out_proj', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim, bias: a.proj_bias }))
-    m.child('mlp_out_proj', nn(m, 'Linear', { in_features: hidden, out_features: a.dim, bias: a.proj_bias }))
-    m.child('ls', a.init_values !== null ? block(m, LayerScale, { dim: a.dim }) : nn(m, 'Identity'))
+    m.child('attn_out_proj', nn(m, linear, { in_features: a.dim, out_features: a.dim, bias: a.proj_bias }))
+    m.child('mlp_out_proj', nn(m, linear, { in_features: hidden, out_features: a.dim, bias: a.proj_bias }))
+    m.child('ls', a.init_values !== null ? block(m, LayerScale, { dim: a.dim }) : nn(m, identity))
     m.child('drop_path', dropPathOrIdentity(m, a.drop_path))
   },
   forward(self, inputs, ctx) {
@@ -190,12 +192,12 @@ export const AttentionPoolLatent = defineBlock<{ in_features: number; num_heads:
   build(a, m) {
     const d = a.in_features
     m.param('latent', [1, 1, d])
-    m.child('q', nn(m, 'Linear', { in_features: d, out_features: d, bias: true }))
-    m.child('kv', nn(m, 'Linear', { in_features: d, out_features: 2 * d, bias: true }))
-    m.child('q_norm', nn(m, 'Identity'))
-    m.child('k_norm', nn(m, 'Identity'))
-    m.child('proj', nn(m, 'Linear', { in_features: d, out_features: d }))
-    m.child('proj_drop', nn(m, 'Dropout', { p: 0 }))
+    m.child('q', nn(m, linear, { in_features: d, out_features: d, bias: true }))
+    m.child('kv', nn(m, linear, { in_features: d, out_features: 2 * d, bias: true }))
+    m.child('q_norm', nn(m, identity))
+    m.child('k_norm', nn(m, identity))
+    m.child('proj', nn(m, linear, { in_features: d, out_features: d }))
+    m.child('proj_drop', nn(m, dropout, { p: 0 }))
     m.child('norm', createNorm(m, a.norm, d))
     m.child('mlp', block(m, Mlp, { in_features: d, hidden_features: Math.trunc(d * a.mlp_ratio), out_features: d, act: a.act }))
   },
@@ -378,9 +380,9 @@ export function buildVit(a: VisionTransformerArgs, m: ModuleBuilder): void {
   if (a.reg_tokens) m.param('reg_token', [1, a.reg_tokens, a.embed_dim])
   if (a.pos_embed === 'learn') m.param('pos_embed', [1, a.no_embed_class ? patches : patches + prefix, a.embed_dim])
   if (a.distilled) m.param('dist_token', [1, 1, a.embed_dim])
-  m.child('pos_drop', nn(m, 'Dropout', { p: a.pos_drop_rate }))
-  m.child('patch_drop', a.patch_drop_rate > 0 ? block(m, PatchDropout, { prob: a.patch_drop_rate, num_prefix_tokens: prefix }) : nn(m, 'Identity'))
-  m.child('norm_pre', a.pre_norm ? createNorm(m, norm, a.embed_dim) : nn(m, 'Identity'))
+  m.child('pos_drop', nn(m, dropout, { p: a.pos_drop_rate }))
+  m.child('patch_drop', a.patch_drop_rate > 0 ? block(m, PatchDropout, { prob: a.patch_drop_rate, num_prefix_tokens: prefix }) : nn(m, identity))
+  m.child('norm_pre', a.pre_norm ? createNorm(m, norm, a.embed_dim) : nn(m, identity))
   const rates = dropPathRates(a.drop_path_rate, a.depth)
   const blocks: ModuleNode[] = []
   for (let i = 0; i < a.depth; i++) {
@@ -405,11 +407,11 @@ export function buildVit(a: VisionTransformerArgs, m: ModuleBuilder): void {
     )
   }
   m.child('blocks', sequential(m, blocks))
-  m.child('norm', a.final_norm && !useFcNorm ? createNorm(m, norm, a.embed_dim) : nn(m, 'Identity'))
+  m.child('norm', a.final_norm && !useFcNorm ? createNorm(m, norm, a.embed_dim) : nn(m, identity))
   if (a.global_pool === 'map') m.child('attn_pool', block(m, AttentionPoolLatent, { in_features: a.embed_dim, num_heads: a.num_heads, mlp_ratio: a.mlp_ratio, norm, act }))
-  m.child('fc_norm', a.final_norm && useFcNorm ? createNorm(m, norm, a.embed_dim) : nn(m, 'Identity'))
-  m.child('head_drop', nn(m, 'Dropout', { p: a.drop_rate }))
-  const head = (): ModuleNode => (a.num_classes > 0 ? nn(m, 'Linear', { in_features: a.embed_dim, out_features: a.num_classes }) : nn(m, 'Identity'))
+  m.child('fc_norm', a.final_norm && useFcNorm ? createNorm(m, norm, a.embed_dim) : nn(m, identity))
+  m.child('head_drop', nn(m, dropout, { p: a.drop_rate }))
+  const head = (): ModuleNode => (a.num_classes > 0 ? nn(m, linear, { in_features: a.embed_dim, out_features: a.num_classes }) : nn(m, identity))
   m.child('head', head())
   if (a.distilled) m.child('head_dist', head())
 }

@@ -1,6 +1,11 @@
 import { float, int } from '../../bind/args.js'
 import { defineModel, nn, runChild, sequential } from './core.js'
 import * as ops from './ops.js'
+import { relu as reluLayer } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout as dropoutLayer } from '../../layers/dropout.js'
+import { linear } from '../../layers/linear.js'
+import { adaptiveAvgPool2d, maxPool2d } from '../../layers/pool.js'
 
 /** `torchvision.models.alexnet`: five convolutions, three max-pools, a 6×6 adaptive pool and three linear layers. */
 export const alexnet = defineModel<{ num_classes: number; dropout: number }>({
@@ -8,9 +13,9 @@ export const alexnet = defineModel<{ num_classes: number; dropout: number }>({
   className: 'AlexNet',
   signature: [int('num_classes', { default: 1000 }), float('dropout', { default: 0.5 })],
   build(a, m) {
-    const conv = (inC: number, outC: number, k: number, stride: number, padding: number) => nn(m, 'Conv2d', { in_channels: inC, out_channels: outC, kernel_size: k, stride, padding })
-    const relu = () => nn(m, 'ReLU', { inplace: true })
-    const pool = () => nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2 })
+    const conv = (inC: number, outC: number, k: number, stride: number, padding: number) => nn(m, conv2d, { in_channels: inC, out_channels: outC, kernel_size: k, stride, padding })
+    const relu = () => nn(m, reluLayer, { inplace: true })
+    const pool = () => nn(m, maxPool2d, { kernel_size: 3, stride: 2 })
     m.child(
       'features',
       sequential(m, [
@@ -29,17 +34,17 @@ export const alexnet = defineModel<{ num_classes: number; dropout: number }>({
         pool(),
       ]),
     )
-    m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: [6, 6] }))
+    m.child('avgpool', nn(m, adaptiveAvgPool2d, { output_size: [6, 6] }))
     m.child(
       'classifier',
       sequential(m, [
-        nn(m, 'Dropout', { p: a.dropout }),
-        nn(m, 'Linear', { in_features: 256 * 6 * 6, out_features: 4096 }),
+        nn(m, dropoutLayer, { p: a.dropout }),
+        nn(m, linear, { in_features: 256 * 6 * 6, out_features: 4096 }),
         relu(),
-        nn(m, 'Dropout', { p: a.dropout }),
-        nn(m, 'Linear', { in_features: 4096, out_features: 4096 }),
+        nn(m, dropoutLayer, { p: a.dropout }),
+        nn(m, linear, { in_features: 4096, out_features: 4096 }),
         relu(),
-        nn(m, 'Linear', { in_features: 4096, out_features: a.num_classes }),
+        nn(m, linear, { in_features: 4096, out_features: a.num_classes }),
       ]),
     )
   },

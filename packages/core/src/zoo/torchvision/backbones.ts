@@ -10,6 +10,7 @@ import { mobileNetV3Features } from './mobilenet.js'
 import type { MobileNetV3Features } from './mobilenet.js'
 import { buildResNet } from './resnet.js'
 import type { WeightsEntry } from './weights.js'
+import { frozenBatchNorm2d } from '../../layers/torchvision-ops.js'
 
 /**
  * The backbones of torchvision's detection and segmentation models: a classifier built with the
@@ -17,7 +18,7 @@ import type { WeightsEntry } from './weights.js'
  */
 
 /** `torchvision.ops.misc.FrozenBatchNorm2d`: the `norm_layer` of a backbone built for pretrained weights. */
-export const frozenBatchNorm: NormFactory = (m, channels) => nn(m, 'FrozenBatchNorm2d', { num_features: channels })
+export const frozenBatchNorm: NormFactory = (m, channels) => nn(m, frozenBatchNorm2d, { num_features: channels })
 
 /** `nn.BatchNorm2d` with its defaults. */
 export const plainBatchNorm: NormFactory = batchNorm()

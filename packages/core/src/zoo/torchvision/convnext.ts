@@ -5,6 +5,12 @@ import { block, defineBlock, defineModel, nn, runChild, sequential } from './cor
 import { conv2dNormActivation, Permute, StochasticDepth } from './misc.js'
 import type { NormFactory } from './misc.js'
 import * as ops from './ops.js'
+import { gelu } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { linear } from '../../layers/linear.js'
+import { layerNorm as layerNormLayer } from '../../layers/norm.js'
+import { adaptiveAvgPool2d } from '../../layers/pool.js'
+import { flatten } from '../../layers/reshape.js'
 
 /**
  * `LayerNorm2d`: an `nn.LayerNorm` over the channels of an `(N, C, H, W)`
@@ -35,12 +41,12 @@ const CNBlock = defineBlock<{ dim: number; layer_scale: number; stochastic_depth
     m.child(
       'block',
       sequential(m, [
-        nn(m, 'Conv2d', { in_channels: d, out_channels: d, kernel_size: 7, padding: 3, groups: d, bias: true }),
+        nn(m, conv2d, { in_channels: d, out_channels: d, kernel_size: 7, padding: 3, groups: d, bias: true }),
         block(m, Permute, { dims: [0, 2, 3, 1] }),
-        nn(m, 'LayerNorm', { normalized_shape: d, eps: 1e-6 }),
-        nn(m, 'Linear', { in_features: d, out_features: 4 * d, bias: true }),
-        nn(m, 'GELU'),
-        nn(m, 'Linear', { in_features: 4 * d, out_features: d, bias: true }),
+        nn(m, layerNormLayer, { normalized_shape: d, eps: 1e-6 }),
+        nn(m, linear, { in_features: d, out_features: 4 * d, bias: true }),
+        nn(m, gelu),
+        nn(m, linear, { in_features: 4 * d, out_features: d, bias: true }),
         block(m, Permute, { dims: [0, 3, 1, 2] }),
       ]),
     )
@@ -80,13 +86,13 @@ function convnext(name: string, stages: ReadonlyArray<readonly [number, number |
           blockId++
         }
         layers.push(sequential(m, blocks))
-        if (output !== null) layers.push(sequential(m, [layerNorm2d(m, input), nn(m, 'Conv2d', { in_channels: input, out_channels: output, kernel_size: 2, stride: 2 })]))
+        if (output !== null) layers.push(sequential(m, [layerNorm2d(m, input), nn(m, conv2d, { in_channels: input, out_channels: output, kernel_size: 2, stride: 2 })]))
       }
       m.child('features', sequential(m, layers))
-      m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: 1 }))
+      m.child('avgpool', nn(m, adaptiveAvgPool2d, { output_size: 1 }))
       const last = stages.at(-1)!
       const channels = last[1] ?? last[0]
-      m.child('classifier', sequential(m, [layerNorm2d(m, channels), nn(m, 'Flatten', { start_dim: 1 }), nn(m, 'Linear', { in_features: channels, out_features: a.num_classes })]))
+      m.child('classifier', sequential(m, [layerNorm2d(m, channels), nn(m, flatten, { start_dim: 1 }), nn(m, linear, { in_features: channels, out_features: a.num_classes })]))
     },
     forward(self, inputs, ctx) {
       let x = runChild(self, 'features', inputs[0]!, ctx)

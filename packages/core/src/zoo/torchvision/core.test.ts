@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { int } from '../../bind/args.js'
 import { traceForward } from '../../forward/trace.js'
-import { layers } from '../../layers/index.js'
 import type { LayerDefinition } from '../../layers/define-layer.js'
 import { constructLayer } from '../../model/construct.js'
 import { namedModules, namedTensors } from '../../model/module.js'
@@ -23,14 +22,16 @@ import {
   sequential,
   sequentialNamed,
 } from './core.js'
-
-const byName = new Map<string, LayerDefinition>(layers.map((l) => [l.name, l as LayerDefinition]))
+import { relu } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { linear } from '../../layers/linear.js'
+import { batchNorm2d } from '../../layers/norm.js'
 
 /** Builds a model definition with defaults for every argument, as `probe()` would. */
 function construct(def: LayerDefinition, args: Record<string, unknown> = {}): ModuleNode {
   const full: Record<string, unknown> = {}
   for (const s of def.signature) full[s.name] = s.name in args ? args[s.name] : s.default
-  return constructLayer(def, full, (name) => byName.get(name), { modules: 0 })
+  return constructLayer(def, full, { modules: 0 })
 }
 
 const Scaled = defineBlock<{ channels: number }>({
@@ -38,14 +39,14 @@ const Scaled = defineBlock<{ channels: number }>({
   build(a, m) {
     m.param('gamma', [a.channels, 1, 1])
     m.buffer('steps', [], { dtype: 'int64' })
-    m.child('conv', nn(m, 'Conv2d', { in_channels: a.channels, out_channels: a.channels, kernel_size: 3, padding: 1, bias: false }))
+    m.child('conv', nn(m, conv2d, { in_channels: a.channels, out_channels: a.channels, kernel_size: 3, padding: 1, bias: false }))
   },
   forward: (self, inputs, ctx) => runChild(self, 'conv', inputs[0]!, ctx),
 })
 
 const Stack = defineSequentialBlock<{ channels: number }>('Stack', (a, m) => {
-  m.child('a', nn(m, 'BatchNorm2d', { num_features: a.channels, eps: 0.001 }))
-  m.child('b', nn(m, 'ReLU', { inplace: true }))
+  m.child('a', nn(m, batchNorm2d, { num_features: a.channels, eps: 0.001 }))
+  m.child('b', nn(m, relu, { inplace: true }))
 })
 
 const probe = defineModel<{ width: number }>({
@@ -53,9 +54,9 @@ const probe = defineModel<{ width: number }>({
   className: 'Probe',
   signature: [int('width', { default: 4 })],
   build(a, m) {
-    m.child('stem', sequential(m, [nn(m, 'Conv2d', { in_channels: 3, out_channels: a.width, kernel_size: [3, 3], stride: 2 }), block(m, Stack, { channels: a.width })]))
+    m.child('stem', sequential(m, [nn(m, conv2d, { in_channels: 3, out_channels: a.width, kernel_size: [3, 3], stride: 2 }), block(m, Stack, { channels: a.width })]))
     m.child('body', sequentialNamed(m, [['scaled', block(m, Scaled, { channels: a.width })]]))
-    m.child('heads', moduleList(m, [nn(m, 'Linear', { in_features: a.width, out_features: 2 })]))
+    m.child('heads', moduleList(m, [nn(m, linear, { in_features: a.width, out_features: 2 })]))
   },
   forward(self, inputs, ctx) {
     return runChildren({ ...self, children: new Map([...self.children].filter(([name]) => name !== 'heads')) }, inputs, ctx)

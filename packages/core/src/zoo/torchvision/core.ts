@@ -1,16 +1,16 @@
 import { NnsizeError } from '../../errors.js'
 import type { SourceSpan } from '../../errors.js'
 import { bool } from '../../bind/args.js'
-import type { ArgSpec } from '../../bind/args.js'
+import type { ArgSpec, SpecValue } from '../../bind/args.js'
+import type { DType } from '../../tensor/dtype.js'
 import type { Value } from '../../interpret/values.js'
-import { layers } from '../../layers/index.js'
-import { torchvisionOps } from '../../layers/torchvision-ops.js'
 import type { ForwardFn, LayerDefinition, ModuleBuilder } from '../../layers/define-layer.js'
 import { createModule } from '../../model/module.js'
 import type { ModuleNode, TensorDef } from '../../model/module.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
 import { builderWeights, verifyWeights, weightsArg, weightsEnum } from './weights.js'
 import type { WeightsEntry, WeightsInput } from './weights.js'
+import { moduleList as moduleListLayer, sequential as sequentialLayer } from '../../layers/containers.js'
 
 /**
  * A Python-like argument for a `torch.nn` layer: integers become `int`, other
@@ -21,15 +21,6 @@ export type PyArg = number | boolean | string | null | readonly PyArg[]
 
 const NO_SPAN: SourceSpan = { start: 0, end: 0 }
 
-let layerIndex: Map<string, LayerDefinition> | undefined
-
-function layerDefinition(name: string): LayerDefinition {
-  layerIndex ??= new Map([...layers, ...torchvisionOps].map((l) => [l.name, l as LayerDefinition]))
-  const def = layerIndex.get(name)
-  if (!def) throw new Error(`internal: torchvision models need the layer ${name}`)
-  return def
-}
-
 function toValue(v: PyArg): Value {
   if (v === null) return { kind: 'none' }
   if (typeof v === 'boolean') return { kind: 'bool', value: v }
@@ -38,32 +29,58 @@ function toValue(v: PyArg): Value {
   return { kind: 'tuple', items: v.map(toValue) }
 }
 
+/** What a {@link PyArg} can stand for: an argument of type `T` as written in Python (an `ints` argument takes an int or a tuple). */
+type PyInput<T> = unknown extends T
+  ? PyArg
+  : T extends Value | ModuleNode | TensorLike
+    ? never
+    : T extends DType
+      ? never
+      : T extends readonly unknown[]
+        ? PyArg
+        : T extends string | number | boolean | null
+          ? T
+          : never
+
+/** Tensor arguments (`_weight`) cannot be written as a {@link PyArg}. */
+interface TensorLike {
+  shape: readonly number[]
+  dtype: DType
+}
+
+type IsRequired<P> = P extends { required: true } ? true : false
+
+/** The arguments {@link nn} takes for a layer with signature `S`: its required ones and any others, as Python would write them. */
+export type PyArgs<S extends readonly ArgSpec[]> = {
+  [P in S[number] as IsRequired<P> extends true ? P['name'] : never]: PyInput<SpecValue<P>>
+} & { [P in S[number] as IsRequired<P> extends true ? never : P['name']]?: PyInput<SpecValue<P>> }
+
 const coerced = new Map<string, Record<string, unknown>>()
 
 /**
- * Constructs a `torch.nn` layer (`nn(m, 'Conv2d', {in_channels: 3, ...})`) through its own
- * signature and checks. Converted arguments are remembered: models repeat the same layers.
+ * Constructs a `torch.nn` layer (`nn(m, conv2d, { in_channels: 3, ... })`) through its own signature and checks;
+ * the compiler checks the argument names and types. Converted arguments are remembered: models repeat the same layers.
  */
-export function nn(m: ModuleBuilder, name: string, args: Record<string, PyArg> = {}): ModuleNode {
-  const key = `${name}${JSON.stringify(args)}`
+export function nn<S extends readonly ArgSpec[]>(m: ModuleBuilder, def: LayerDefinition<any, S>, args: PyArgs<S> = {} as PyArgs<S>): ModuleNode {
+  const given = args as Readonly<Record<string, PyArg>>
+  const key = `${def.name}${JSON.stringify(given)}`
   let bound = coerced.get(key)
   if (!bound) {
-    const def = layerDefinition(name)
     bound = {}
-    for (const [arg, value] of Object.entries(args)) {
+    for (const [arg, value] of Object.entries(given)) {
       const spec = def.signature.find((s) => s.name === arg)
-      if (!spec) throw new Error(`internal: nn.${name} has no argument ${arg}`)
+      if (!spec) throw new Error(`internal: nn.${def.name} has no argument ${arg}`)
       bound[arg] = spec.coerce(toValue(value), NO_SPAN, arg)
     }
     if (coerced.size > 10_000) coerced.clear()
     coerced.set(key, bound)
   }
-  return m.create(name, bound)
+  return m.create(def as LayerDefinition, bound)
 }
 
 /** `nn.Sequential(*modules)`: children named `0`, `1`, … */
 export function sequential(m: ModuleBuilder, modules: readonly ModuleNode[]): ModuleNode {
-  return m.create('Sequential', { modules: modules.map((module): Value => ({ kind: 'module', module })) })
+  return m.create(sequentialLayer, { modules: modules.map((module): Value => ({ kind: 'module', module })) })
 }
 
 /** `nn.Sequential(OrderedDict([...]))`: children under the given names. */
@@ -73,12 +90,12 @@ export function sequentialNamed(m: ModuleBuilder, entries: ReadonlyArray<readonl
     ordered: true,
     entries: entries.map(([name, module]): [Value, Value] => [{ kind: 'str', value: name }, { kind: 'module', module }]),
   }
-  return m.create('Sequential', { modules: [dict] })
+  return m.create(sequentialLayer, { modules: [dict] })
 }
 
 /** `nn.ModuleList(modules)`. */
 export function moduleList(m: ModuleBuilder, modules: readonly ModuleNode[]): ModuleNode {
-  return m.create('ModuleList', { modules: { kind: 'list', items: modules.map((module): Value => ({ kind: 'module', module })) } })
+  return m.create(moduleListLayer, { modules: { kind: 'list', items: modules.map((module): Value => ({ kind: 'module', module })) } })
 }
 
 /**
@@ -116,7 +133,7 @@ export function block<A>(m: ModuleBuilder, def: LayerDefinition<A>, args: A): Mo
       node.children.set(name, child)
       return child
     },
-    create: (name, args) => m.create(name, args),
+    create: (def, args) => m.create(def, args),
   }
   def.build(args, inner)
   return node

@@ -3,6 +3,11 @@ import type { ModuleNode } from '../../model/module.js'
 import { numel } from '../../tensor/shape.js'
 import { block, defineBlock, defineModel, defineSequentialBlock, nn, runChild, sequentialNamed } from './core.js'
 import * as ops from './ops.js'
+import { relu as reluLayer } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { linear } from '../../layers/linear.js'
+import { batchNorm2d } from '../../layers/norm.js'
+import { avgPool2d, maxPool2d } from '../../layers/pool.js'
 
 interface DenseLayerArgs {
   num_input_features: number
@@ -20,12 +25,12 @@ const DenseLayer = defineBlock<DenseLayerArgs>({
   name: '_DenseLayer',
   build(a, m) {
     const bottleneck = a.bn_size * a.growth_rate
-    m.child('norm1', nn(m, 'BatchNorm2d', { num_features: a.num_input_features }))
-    m.child('relu1', nn(m, 'ReLU', { inplace: true }))
-    m.child('conv1', nn(m, 'Conv2d', { in_channels: a.num_input_features, out_channels: bottleneck, kernel_size: 1, stride: 1, bias: false }))
-    m.child('norm2', nn(m, 'BatchNorm2d', { num_features: bottleneck }))
-    m.child('relu2', nn(m, 'ReLU', { inplace: true }))
-    m.child('conv2', nn(m, 'Conv2d', { in_channels: bottleneck, out_channels: a.growth_rate, kernel_size: 3, stride: 1, padding: 1, bias: false }))
+    m.child('norm1', nn(m, batchNorm2d, { num_features: a.num_input_features }))
+    m.child('relu1', nn(m, reluLayer, { inplace: true }))
+    m.child('conv1', nn(m, conv2d, { in_channels: a.num_input_features, out_channels: bottleneck, kernel_size: 1, stride: 1, bias: false }))
+    m.child('norm2', nn(m, batchNorm2d, { num_features: bottleneck }))
+    m.child('relu2', nn(m, reluLayer, { inplace: true }))
+    m.child('conv2', nn(m, conv2d, { in_channels: bottleneck, out_channels: a.growth_rate, kernel_size: 3, stride: 1, padding: 1, bias: false }))
   },
   forward(self, inputs, ctx) {
     const a = self.args
@@ -62,10 +67,10 @@ const DenseBlock = defineBlock<DenseLayerArgs & { num_layers: number }>({
 
 /** `_Transition`: BN, ReLU, 1×1 convolution halving the channels, 2×2 average pool. */
 const Transition = defineSequentialBlock<{ num_input_features: number; num_output_features: number }>('_Transition', (a, m) => {
-  m.child('norm', nn(m, 'BatchNorm2d', { num_features: a.num_input_features }))
-  m.child('relu', nn(m, 'ReLU', { inplace: true }))
-  m.child('conv', nn(m, 'Conv2d', { in_channels: a.num_input_features, out_channels: a.num_output_features, kernel_size: 1, stride: 1, bias: false }))
-  m.child('pool', nn(m, 'AvgPool2d', { kernel_size: 2, stride: 2 }))
+  m.child('norm', nn(m, batchNorm2d, { num_features: a.num_input_features }))
+  m.child('relu', nn(m, reluLayer, { inplace: true }))
+  m.child('conv', nn(m, conv2d, { in_channels: a.num_input_features, out_channels: a.num_output_features, kernel_size: 1, stride: 1, bias: false }))
+  m.child('pool', nn(m, avgPool2d, { kernel_size: 2, stride: 2 }))
 })
 
 interface DenseNetArgs {
@@ -85,10 +90,10 @@ function densenet(name: string, growthRate: number, blockConfig: readonly number
     },
     build(a, m) {
       const entries: Array<[string, ModuleNode]> = [
-        ['conv0', nn(m, 'Conv2d', { in_channels: 3, out_channels: numInitFeatures, kernel_size: 7, stride: 2, padding: 3, bias: false })],
-        ['norm0', nn(m, 'BatchNorm2d', { num_features: numInitFeatures })],
-        ['relu0', nn(m, 'ReLU', { inplace: true })],
-        ['pool0', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2, padding: 1 })],
+        ['conv0', nn(m, conv2d, { in_channels: 3, out_channels: numInitFeatures, kernel_size: 7, stride: 2, padding: 3, bias: false })],
+        ['norm0', nn(m, batchNorm2d, { num_features: numInitFeatures })],
+        ['relu0', nn(m, reluLayer, { inplace: true })],
+        ['pool0', nn(m, maxPool2d, { kernel_size: 3, stride: 2, padding: 1 })],
       ]
       let features = numInitFeatures
       blockConfig.forEach((numLayers, i) => {
@@ -102,9 +107,9 @@ function densenet(name: string, growthRate: number, blockConfig: readonly number
           features = Math.floor(features / 2)
         }
       })
-      entries.push(['norm5', nn(m, 'BatchNorm2d', { num_features: features })])
+      entries.push(['norm5', nn(m, batchNorm2d, { num_features: features })])
       m.child('features', sequentialNamed(m, entries))
-      m.child('classifier', nn(m, 'Linear', { in_features: features, out_features: a.num_classes }))
+      m.child('classifier', nn(m, linear, { in_features: features, out_features: a.num_classes }))
     },
     forward(self, inputs, ctx) {
       let x = runChild(self, 'features', inputs[0]!, ctx)

@@ -5,6 +5,10 @@ import { block, defineBlock, defineModel, makeDivisible, nn, runChild, sequentia
 import { activation, batchNorm, conv2dNormActivation, SqueezeExcitation, StochasticDepth } from './misc.js'
 import type { NormFactory } from './misc.js'
 import * as ops from './ops.js'
+import { dropout as dropoutLayer } from '../../layers/dropout.js'
+import { linear } from '../../layers/linear.js'
+import { adaptiveAvgPool2d } from '../../layers/pool.js'
+import { silu as siluLayer } from '../../layers/activation.js'
 
 /** One stage of an EfficientNet (`MBConvConfig` / `FusedMBConvConfig`), channels and depth already scaled. */
 interface StageConfig {
@@ -35,7 +39,7 @@ function residualForward(self: ModuleNode & { args: BlockArgs }, x: Tensor, ctx:
 const MBConv = defineBlock<BlockArgs>({
   name: 'MBConv',
   build(c, m) {
-    const silu = activation('SiLU')
+    const silu = activation(siluLayer)
     const expanded = makeDivisible(c.input_channels * c.expand_ratio, 8)
     const layers: ModuleNode[] = []
     if (expanded !== c.input_channels) layers.push(conv2dNormActivation(m, { in_channels: c.input_channels, out_channels: expanded, kernel_size: 1, norm_layer: c.norm_layer, activation_layer: silu }))
@@ -52,7 +56,7 @@ const MBConv = defineBlock<BlockArgs>({
 const FusedMBConv = defineBlock<BlockArgs>({
   name: 'FusedMBConv',
   build(c, m) {
-    const silu = activation('SiLU')
+    const silu = activation(siluLayer)
     const expanded = makeDivisible(c.input_channels * c.expand_ratio, 8)
     const layers: ModuleNode[] = []
     if (expanded !== c.input_channels) {
@@ -106,7 +110,7 @@ function efficientnet(name: string, stages: StageConfig[], dropout: number, last
       if (a.stochastic_depth_prob < 0 || a.stochastic_depth_prob > 1) fail('stochastic_depth_prob', `drop probability has to be between 0 and 1, but got ${a.stochastic_depth_prob}.`)
     },
     build(a, m) {
-      const silu = activation('SiLU')
+      const silu = activation(siluLayer)
       const layers: ModuleNode[] = [conv2dNormActivation(m, { in_channels: 3, out_channels: stages[0]!.input_channels, kernel_size: 3, stride: 2, norm_layer: norm, activation_layer: silu })]
       const totalBlocks = stages.reduce((sum, s) => sum + s.num_layers, 0)
       let blockId = 0
@@ -129,8 +133,8 @@ function efficientnet(name: string, stages: StageConfig[], dropout: number, last
       const lastOut = lastChannel ?? 4 * lastIn
       layers.push(conv2dNormActivation(m, { in_channels: lastIn, out_channels: lastOut, kernel_size: 1, norm_layer: norm, activation_layer: silu }))
       m.child('features', sequential(m, layers))
-      m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: 1 }))
-      m.child('classifier', sequential(m, [nn(m, 'Dropout', { p: dropout, inplace: true }), nn(m, 'Linear', { in_features: lastOut, out_features: a.num_classes })]))
+      m.child('avgpool', nn(m, adaptiveAvgPool2d, { output_size: 1 }))
+      m.child('classifier', sequential(m, [nn(m, dropoutLayer, { p: dropout, inplace: true }), nn(m, linear, { in_features: lastOut, out_features: a.num_classes })]))
     },
     forward(self, inputs, ctx) {
       let x = runChild(self, 'features', inputs[0]!, ctx)

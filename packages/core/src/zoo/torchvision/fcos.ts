@@ -4,6 +4,8 @@ import { block, defineBlock, defineModel, nn, runChild, sequential } from './cor
 import { AnchorGenerator, detectionSignature, detectionUntraced, GeneralizedRCNNTransform, neutralKeywords, resolveDetection, singleStageKeywords } from './detection.js'
 import type { DetectionArgs } from './detection.js'
 import { groupNorm32, p6p7Backbone, twoHeads } from './retinanet.js'
+import { relu } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
 
 /** FCOS (`torchvision.models.detection.fcos_resnet50_fpn`): RetinaNet's backbone, anchor-free heads with GroupNorm. */
 
@@ -13,9 +15,9 @@ function fcosHead(name: string, predictors: ReadonlyArray<readonly [string, (a: 
     name,
     build(a, m) {
       const convs: ModuleNode[] = []
-      for (let i = 0; i < 4; i++) convs.push(nn(m, 'Conv2d', { in_channels: a.in_channels, out_channels: a.in_channels, kernel_size: 3, stride: 1, padding: 1 }), groupNorm32(m, a.in_channels), nn(m, 'ReLU'))
+      for (let i = 0; i < 4; i++) convs.push(nn(m, conv2d, { in_channels: a.in_channels, out_channels: a.in_channels, kernel_size: 3, stride: 1, padding: 1 }), groupNorm32(m, a.in_channels), nn(m, relu))
       m.child('conv', sequential(m, convs))
-      for (const [predictor, outputs] of predictors) m.child(predictor, nn(m, 'Conv2d', { in_channels: a.in_channels, out_channels: outputs(a), kernel_size: 3, stride: 1, padding: 1 }))
+      for (const [predictor, outputs] of predictors) m.child(predictor, nn(m, conv2d, { in_channels: a.in_channels, out_channels: outputs(a), kernel_size: 3, stride: 1, padding: 1 }))
     },
     forward(self, inputs, ctx: ForwardContext) {
       const features = inputs.map((x) => runChild(self, 'conv', x, ctx))

@@ -6,6 +6,7 @@ import { conv2dNormActivation } from './misc.js'
 import type { NormFactory } from './misc.js'
 import * as ops from './ops.js'
 import { freezeResNet, intermediateLayerGetter } from './backbones.js'
+import { conv2d } from '../../layers/conv.js'
 
 /**
  * torchvision's feature pyramid (`torchvision.ops.FeaturePyramidNetwork`), its extra blocks and
@@ -33,8 +34,8 @@ export const LastLevelMaxPool = defineBlock<Record<string, never>>({
 export const LastLevelP6P7 = defineBlock<{ in_channels: number; out_channels: number }>({
   name: 'LastLevelP6P7',
   build(a, m) {
-    m.child('p6', nn(m, 'Conv2d', { in_channels: a.in_channels, out_channels: a.out_channels, kernel_size: 3, stride: 2, padding: 1 }))
-    m.child('p7', nn(m, 'Conv2d', { in_channels: a.out_channels, out_channels: a.out_channels, kernel_size: 3, stride: 2, padding: 1 }))
+    m.child('p6', nn(m, conv2d, { in_channels: a.in_channels, out_channels: a.out_channels, kernel_size: 3, stride: 2, padding: 1 }))
+    m.child('p7', nn(m, conv2d, { in_channels: a.out_channels, out_channels: a.out_channels, kernel_size: 3, stride: 2, padding: 1 }))
   },
   forward(self, inputs, ctx, options) {
     const count = (options?.['results'] as number | undefined) ?? inputs.length

@@ -4,6 +4,9 @@ import type { ForwardContext, Tensor } from '../../forward/trace.js'
 import { block, defineBlock, defineModel, givenArgs, nn, optionalBool, runChild, sequential } from './core.js'
 import { basicConv, transformInput } from './inception.js'
 import * as ops from './ops.js'
+import { dropout as dropoutLayer } from '../../layers/dropout.js'
+import { linear } from '../../layers/linear.js'
+import { adaptiveAvgPool2d as adaptiveAvgPool2dLayer, maxPool2d } from '../../layers/pool.js'
 
 interface InceptionArgs {
   in_channels: number
@@ -22,7 +25,7 @@ const Inception = defineBlock<InceptionArgs>({
     m.child('branch1', basicConv(m, a.in_channels, a.ch1x1, 1))
     m.child('branch2', sequential(m, [basicConv(m, a.in_channels, a.ch3x3red, 1), basicConv(m, a.ch3x3red, a.ch3x3, 3, { padding: 1 })]))
     m.child('branch3', sequential(m, [basicConv(m, a.in_channels, a.ch5x5red, 1), basicConv(m, a.ch5x5red, a.ch5x5, 3, { padding: 1 })]))
-    m.child('branch4', sequential(m, [nn(m, 'MaxPool2d', { kernel_size: 3, stride: 1, padding: 1, ceil_mode: true }), basicConv(m, a.in_channels, a.pool_proj, 1)]))
+    m.child('branch4', sequential(m, [nn(m, maxPool2d, { kernel_size: 3, stride: 1, padding: 1, ceil_mode: true }), basicConv(m, a.in_channels, a.pool_proj, 1)]))
   },
   forward(self, inputs, ctx) {
     const x = inputs[0]!
@@ -35,9 +38,9 @@ const InceptionAux = defineBlock<{ in_channels: number; num_classes: number; dro
   name: 'InceptionAux',
   build(a, m) {
     m.child('conv', basicConv(m, a.in_channels, 128, 1))
-    m.child('fc1', nn(m, 'Linear', { in_features: 2048, out_features: 1024 }))
-    m.child('fc2', nn(m, 'Linear', { in_features: 1024, out_features: a.num_classes }))
-    m.child('dropout', nn(m, 'Dropout', { p: a.dropout }))
+    m.child('fc1', nn(m, linear, { in_features: 2048, out_features: 1024 }))
+    m.child('fc2', nn(m, linear, { in_features: 1024, out_features: a.num_classes }))
+    m.child('dropout', nn(m, dropoutLayer, { p: a.dropout }))
   },
   forward(self, inputs, ctx) {
     let x = ops.adaptiveAvgPool2d(ctx, inputs[0]!, [4, 4])
@@ -95,13 +98,13 @@ export const googlenet = defineModel<GoogLeNetArgs>({
   ],
   build(a, m) {
     m.child('conv1', basicConv(m, 3, 64, 7, { stride: 2, padding: 3 }))
-    m.child('maxpool1', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2, ceil_mode: true }))
+    m.child('maxpool1', nn(m, maxPool2d, { kernel_size: 3, stride: 2, ceil_mode: true }))
     m.child('conv2', basicConv(m, 64, 64, 1))
     m.child('conv3', basicConv(m, 64, 192, 3, { padding: 1 }))
-    m.child('maxpool2', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2, ceil_mode: true }))
+    m.child('maxpool2', nn(m, maxPool2d, { kernel_size: 3, stride: 2, ceil_mode: true }))
     for (const [name, inC, c1, c3r, c3, c5r, c5, pool] of blocks) {
-      if (name === 'maxpool3') m.child(name, nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2, ceil_mode: true }))
-      else if (name === 'maxpool4') m.child(name, nn(m, 'MaxPool2d', { kernel_size: 2, stride: 2, ceil_mode: true }))
+      if (name === 'maxpool3') m.child(name, nn(m, maxPool2d, { kernel_size: 3, stride: 2, ceil_mode: true }))
+      else if (name === 'maxpool4') m.child(name, nn(m, maxPool2d, { kernel_size: 2, stride: 2, ceil_mode: true }))
       else m.child(name, block(m, Inception, { in_channels: inC, ch1x1: c1, ch3x3red: c3r, ch3x3: c3, ch5x5red: c5r, ch5x5: c5, pool_proj: pool }))
     }
     if (a.aux_logits) {
@@ -110,9 +113,9 @@ export const googlenet = defineModel<GoogLeNetArgs>({
       m.child('aux1', dropped ? null : block(m, InceptionAux, { in_channels: 512, num_classes: a.num_classes, dropout: a.dropout_aux }))
       m.child('aux2', dropped ? null : block(m, InceptionAux, { in_channels: 528, num_classes: a.num_classes, dropout: a.dropout_aux }))
     }
-    m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: [1, 1] }))
-    m.child('dropout', nn(m, 'Dropout', { p: a.dropout }))
-    m.child('fc', nn(m, 'Linear', { in_features: 1024, out_features: a.num_classes }))
+    m.child('avgpool', nn(m, adaptiveAvgPool2dLayer, { output_size: [1, 1] }))
+    m.child('dropout', nn(m, dropoutLayer, { p: a.dropout }))
+    m.child('fc', nn(m, linear, { in_features: 1024, out_features: a.num_classes }))
   },
   forward(self, inputs, ctx) {
     let x = self.args.transform_input ? transformInput(ctx, inputs[0]!) : inputs[0]!

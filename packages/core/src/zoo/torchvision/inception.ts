@@ -3,8 +3,13 @@ import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
 import { block, defineBlock, defineModel, nn, optionalBool, runChild } from './core.js'
-import type { PyArg } from './core.js'
+import type { PyArgs } from './core.js'
 import * as ops from './ops.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout as dropoutLayer } from '../../layers/dropout.js'
+import { linear } from '../../layers/linear.js'
+import { batchNorm2d } from '../../layers/norm.js'
+import { adaptiveAvgPool2d as adaptiveAvgPool2dLayer, maxPool2d as maxPool2dLayer } from '../../layers/pool.js'
 
 /** Arguments of `BasicConv2d`: `Conv2d` keywords besides the channels. */
 export interface BasicConvArgs {
@@ -19,11 +24,11 @@ export interface BasicConvArgs {
 export const BasicConv2d = defineBlock<BasicConvArgs>({
   name: 'BasicConv2d',
   build(a, m) {
-    const conv: Record<string, PyArg> = { in_channels: a.in_channels, out_channels: a.out_channels, bias: false, kernel_size: a.kernel_size }
+    const conv: PyArgs<typeof conv2d.signature> = { in_channels: a.in_channels, out_channels: a.out_channels, bias: false, kernel_size: a.kernel_size }
     if (a.stride !== undefined) conv['stride'] = a.stride
     if (a.padding !== undefined) conv['padding'] = a.padding
-    m.child('conv', nn(m, 'Conv2d', conv))
-    m.child('bn', nn(m, 'BatchNorm2d', { num_features: a.out_channels, eps: 0.001 }))
+    m.child('conv', nn(m, conv2d, conv))
+    m.child('bn', nn(m, batchNorm2d, { num_features: a.out_channels, eps: 0.001 }))
   },
   forward(self, inputs, ctx) {
     return ops.relu(ctx, runChild(self, 'bn', runChild(self, 'conv', inputs[0]!, ctx), ctx), true)
@@ -186,7 +191,7 @@ const InceptionAux = defineBlock<{ in_channels: number; num_classes: number }>({
       ['conv0', a.in_channels, 128, 1],
       ['conv1', 128, 768, 5],
     ])
-    m.child('fc', nn(m, 'Linear', { in_features: 768, out_features: a.num_classes }))
+    m.child('fc', nn(m, linear, { in_features: 768, out_features: a.num_classes }))
   },
   forward(self, inputs, ctx) {
     let x = ops.avgPool2d(ctx, inputs[0]!, 5, 3)
@@ -220,12 +225,12 @@ export const inception_v3 = defineModel<Inception3Args>({
       ['Conv2d_2a_3x3', 32, 32, 3],
       ['Conv2d_2b_3x3', 32, 64, 3, { padding: 1 }],
     ])
-    m.child('maxpool1', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2 }))
+    m.child('maxpool1', nn(m, maxPool2dLayer, { kernel_size: 3, stride: 2 }))
     addConvs(m, [
       ['Conv2d_3b_1x1', 64, 80, 1],
       ['Conv2d_4a_3x3', 80, 192, 3],
     ])
-    m.child('maxpool2', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2 }))
+    m.child('maxpool2', nn(m, maxPool2dLayer, { kernel_size: 3, stride: 2 }))
     m.child('Mixed_5b', block(m, InceptionA, { in_channels: 192, pool_features: 32 }))
     m.child('Mixed_5c', block(m, InceptionA, { in_channels: 256, pool_features: 64 }))
     m.child('Mixed_5d', block(m, InceptionA, { in_channels: 288, pool_features: 64 }))
@@ -238,9 +243,9 @@ export const inception_v3 = defineModel<Inception3Args>({
     m.child('Mixed_7a', block(m, InceptionD, { in_channels: 768 }))
     m.child('Mixed_7b', block(m, InceptionE, { in_channels: 1280 }))
     m.child('Mixed_7c', block(m, InceptionE, { in_channels: 2048 }))
-    m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: [1, 1] }))
-    m.child('dropout', nn(m, 'Dropout', { p: a.dropout }))
-    m.child('fc', nn(m, 'Linear', { in_features: 2048, out_features: a.num_classes }))
+    m.child('avgpool', nn(m, adaptiveAvgPool2dLayer, { output_size: [1, 1] }))
+    m.child('dropout', nn(m, dropoutLayer, { p: a.dropout }))
+    m.child('fc', nn(m, linear, { in_features: 2048, out_features: a.num_classes }))
   },
   forward(self, inputs, ctx) {
     let x = self.args.transform_input ? transformInput(ctx, inputs[0]!) : inputs[0]!

@@ -7,9 +7,16 @@ import { formatShape } from '../../tensor/shape.js'
 import { block, defineBlock, defineModel, moduleList, nn, runChild, sequential, sequentialNamed } from './core.js'
 import { activation, batchNorm, conv2dNormActivation, SqueezeExcitation, StochasticDepth } from './misc.js'
 import * as ops from './ops.js'
+import { gelu as geluLayer, silu, tanh } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity, linear } from '../../layers/linear.js'
+import { layerNorm } from '../../layers/norm.js'
+import { adaptiveAvgPool2d, avgPool2d } from '../../layers/pool.js'
+import { flatten } from '../../layers/reshape.js'
 
 const norm = batchNorm({ eps: 1e-3, momentum: 0.99 })
-const gelu = activation('GELU')
+const gelu = activation(geluLayer)
 
 /** `(size - kernel + 2 padding) // stride + 1` for both dimensions. */
 function convOutput(size: readonly [number, number], kernel: number, stride: number, padding: number): [number, number] {
@@ -30,22 +37,22 @@ const MBConv = defineBlock<MBConvArgs>({
   name: 'MBConv',
   build(a, m) {
     if (a.stride !== 1 || a.in_channels !== a.out_channels) {
-      const conv = nn(m, 'Conv2d', { in_channels: a.in_channels, out_channels: a.out_channels, kernel_size: 1, stride: 1, bias: true })
-      m.child('proj', sequential(m, a.stride === 2 ? [nn(m, 'AvgPool2d', { kernel_size: 3, stride: a.stride, padding: 1 }), conv] : [conv]))
+      const conv = nn(m, conv2d, { in_channels: a.in_channels, out_channels: a.out_channels, kernel_size: 1, stride: 1, bias: true })
+      m.child('proj', sequential(m, a.stride === 2 ? [nn(m, avgPool2d, { kernel_size: 3, stride: a.stride, padding: 1 }), conv] : [conv]))
     } else {
-      m.child('proj', nn(m, 'Identity'))
+      m.child('proj', nn(m, identity))
     }
     const mid = Math.trunc(a.out_channels * a.expansion_ratio)
     const squeeze = Math.trunc(a.out_channels * a.squeeze_ratio)
-    m.child('stochastic_depth', a.p_stochastic_dropout ? block(m, StochasticDepth, { p: a.p_stochastic_dropout, mode: 'row' }) : nn(m, 'Identity'))
+    m.child('stochastic_depth', a.p_stochastic_dropout ? block(m, StochasticDepth, { p: a.p_stochastic_dropout, mode: 'row' }) : nn(m, identity))
     m.child(
       'layers',
       sequentialNamed(m, [
         ['pre_norm', norm(m, a.in_channels)],
         ['conv_a', conv2dNormActivation(m, { in_channels: a.in_channels, out_channels: mid, kernel_size: 1, stride: 1, padding: 0, activation_layer: gelu, norm_layer: norm, inplace: null })],
         ['conv_b', conv2dNormActivation(m, { in_channels: mid, out_channels: mid, kernel_size: 3, stride: a.stride, padding: 1, activation_layer: gelu, norm_layer: norm, groups: mid, inplace: null })],
-        ['squeeze_excitation', block(m, SqueezeExcitation, { input_channels: mid, squeeze_channels: squeeze, activation: activation('SiLU') })],
-        ['conv_c', nn(m, 'Conv2d', { in_channels: mid, out_channels: a.out_channels, kernel_size: 1, bias: true })],
+        ['squeeze_excitation', block(m, SqueezeExcitation, { input_channels: mid, squeeze_channels: squeeze, activation: activation(silu) })],
+        ['conv_c', nn(m, conv2d, { in_channels: mid, out_channels: a.out_channels, kernel_size: 1, bias: true })],
       ]),
     )
   },
@@ -62,8 +69,8 @@ const RelativePositionalMultiHeadAttention = defineBlock<{ feat_dim: number; hea
   build(a, m) {
     const heads = Math.floor(a.feat_dim / a.head_dim)
     const size = Math.trunc(Math.sqrt(a.max_seq_len))
-    m.child('to_qkv', nn(m, 'Linear', { in_features: a.feat_dim, out_features: heads * a.head_dim * 3 }))
-    m.child('merge', nn(m, 'Linear', { in_features: a.head_dim * heads, out_features: a.feat_dim }))
+    m.child('to_qkv', nn(m, linear, { in_features: a.feat_dim, out_features: heads * a.head_dim * 3 }))
+    m.child('merge', nn(m, linear, { in_features: a.head_dim * heads, out_features: a.feat_dim }))
     m.param('relative_position_bias_table', [(2 * size - 1) * (2 * size - 1), heads])
     m.buffer('relative_position_index', [size * size, size * size], { dtype: 'int64' })
   },
@@ -148,24 +155,24 @@ const PartitionAttentionLayer = defineBlock<PartitionArgs>({
     const p = a.partition_type === 'window' ? a.partition_size : partitions
     m.child('partition_op', block(m, WindowPartition, { p }))
     m.child('departition_op', block(m, WindowDepartition, { p, h_partitions: Math.floor(a.grid_size[0] / p), w_partitions: Math.floor(a.grid_size[1] / p) }))
-    m.child('partition_swap', a.partition_type === 'grid' ? block(m, SwapAxes, { a: -2, b: -3 }) : nn(m, 'Identity'))
-    m.child('departition_swap', a.partition_type === 'grid' ? block(m, SwapAxes, { a: -2, b: -3 }) : nn(m, 'Identity'))
+    m.child('partition_swap', a.partition_type === 'grid' ? block(m, SwapAxes, { a: -2, b: -3 }) : nn(m, identity))
+    m.child('departition_swap', a.partition_type === 'grid' ? block(m, SwapAxes, { a: -2, b: -3 }) : nn(m, identity))
     m.child(
       'attn_layer',
       sequential(m, [
-        nn(m, 'LayerNorm', { normalized_shape: a.in_channels }),
+        nn(m, layerNorm, { normalized_shape: a.in_channels }),
         block(m, RelativePositionalMultiHeadAttention, { feat_dim: a.in_channels, head_dim: a.head_dim, max_seq_len: a.partition_size ** 2 }),
-        nn(m, 'Dropout', { p: a.attention_dropout }),
+        nn(m, dropout, { p: a.attention_dropout }),
       ]),
     )
     m.child(
       'mlp_layer',
       sequential(m, [
-        nn(m, 'LayerNorm', { normalized_shape: a.in_channels }),
-        nn(m, 'Linear', { in_features: a.in_channels, out_features: a.in_channels * a.mlp_ratio }),
+        nn(m, layerNorm, { normalized_shape: a.in_channels }),
+        nn(m, linear, { in_features: a.in_channels, out_features: a.in_channels * a.mlp_ratio }),
         gelu(m, null),
-        nn(m, 'Linear', { in_features: a.in_channels * a.mlp_ratio, out_features: a.in_channels }),
-        nn(m, 'Dropout', { p: a.mlp_dropout }),
+        nn(m, linear, { in_features: a.in_channels * a.mlp_ratio, out_features: a.in_channels }),
+        nn(m, dropout, { p: a.mlp_dropout }),
       ]),
     )
     m.child('stochastic_dropout', block(m, StochasticDepth, { p: a.p_stochastic_dropout, mode: 'row' }))
@@ -323,12 +330,12 @@ export const maxvit_t = defineModel<MaxVitArgs>({
     m.child(
       'classifier',
       sequential(m, [
-        nn(m, 'AdaptiveAvgPool2d', { output_size: 1 }),
-        nn(m, 'Flatten'),
-        nn(m, 'LayerNorm', { normalized_shape: last }),
-        nn(m, 'Linear', { in_features: last, out_features: last }),
-        nn(m, 'Tanh'),
-        nn(m, 'Linear', { in_features: last, out_features: a.num_classes, bias: false }),
+        nn(m, adaptiveAvgPool2d, { output_size: 1 }),
+        nn(m, flatten),
+        nn(m, layerNorm, { normalized_shape: last }),
+        nn(m, linear, { in_features: last, out_features: last }),
+        nn(m, tanh),
+        nn(m, linear, { in_features: last, out_features: a.num_classes, bias: false }),
       ]),
     )
   },

@@ -1,8 +1,14 @@
-import type { ModuleBuilder } from '../../layers/define-layer.js'
+import type { LayerDefinition, ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, defineSequentialBlock, nn, runChild } from './core.js'
 import type { PyArg } from './core.js'
 import * as ops from './ops.js'
+import { conv2d, conv3d } from '../../layers/conv.js'
+import { dropout as dropoutLayer } from '../../layers/dropout.js'
+import { linear } from '../../layers/linear.js'
+import { batchNorm2d, batchNorm3d } from '../../layers/norm.js'
+import { adaptiveAvgPool2d } from '../../layers/pool.js'
+import { relu, sigmoid } from '../../layers/activation.js'
 
 /**
  * torchvision's shared building blocks (`torchvision.ops.misc` and
@@ -17,13 +23,13 @@ export type ActivationFactory = (m: ModuleBuilder, inplace: boolean | null) => M
 
 /** `nn.BatchNorm2d` with the given `eps` and `momentum` (torchvision's `partial(nn.BatchNorm2d, ...)`). */
 export function batchNorm(options: { eps?: number; momentum?: number } = {}): NormFactory {
-  if (options.eps === undefined && options.momentum === undefined) return (m, channels) => nn(m, 'BatchNorm2d', { num_features: channels })
-  return (m, channels) => nn(m, 'BatchNorm2d', { num_features: channels, ...options })
+  if (options.eps === undefined && options.momentum === undefined) return (m, channels) => nn(m, batchNorm2d, { num_features: channels })
+  return (m, channels) => nn(m, batchNorm2d, { num_features: channels, ...options })
 }
 
-/** An activation class such as `nn.ReLU` or `nn.Hardswish`. */
-export function activation(name: 'ReLU' | 'ReLU6' | 'Hardswish' | 'Hardsigmoid' | 'SiLU' | 'Sigmoid' | 'GELU' | 'Tanh'): ActivationFactory {
-  return (m, inplace) => nn(m, name, inplace === null ? {} : { inplace })
+/** An activation class such as `nn.ReLU` or `nn.Hardswish` (`activation(relu)`). */
+export function activation(layer: LayerDefinition): ActivationFactory {
+  return (m, inplace) => nn(m, layer, inplace === null ? {} : { inplace })
 }
 
 /** Arguments of {@link conv2dNormActivation} and {@link conv3dNormActivation}: an int or one value per spatial dimension. */
@@ -44,15 +50,15 @@ export interface ConvNormActivationArgs {
 }
 
 /** `torchvision.ops.ConvNormActivation` for `Conv2d` or `Conv3d`: a Sequential of the convolution, the norm layer (`1`) and the activation (`2`). */
-function convNormActivation(name: string, conv: 'Conv2d' | 'Conv3d', defaultNorm: NormFactory) {
-  const dims = conv === 'Conv2d' ? 2 : 3
+function convNormActivation(name: string, conv: typeof conv2d | typeof conv3d, defaultNorm: NormFactory) {
+  const dims = conv === conv2d ? 2 : 3
   const tuple = (v: number | readonly number[]): number[] => (typeof v === 'number' ? new Array<number>(dims).fill(v) : [...v])
   return defineSequentialBlock<ConvNormActivationArgs>(name, (a, m) => {
     const kernel = tuple(a.kernel_size ?? 3)
     const dilation = a.dilation ?? 1
     const padding = a.padding ?? kernel.map((k) => Math.floor((k - 1) / 2) * dilation)
     const norm = a.norm_layer === undefined ? defaultNorm : a.norm_layer
-    const act = a.activation_layer === undefined ? activation('ReLU') : a.activation_layer
+    const act = a.activation_layer === undefined ? activation(relu) : a.activation_layer
     const bias = a.bias ?? norm === null
     let index = 0
     m.child(
@@ -74,10 +80,10 @@ function convNormActivation(name: string, conv: 'Conv2d' | 'Conv3d', defaultNorm
 }
 
 /** `torchvision.ops.Conv2dNormActivation` (BatchNorm2d and ReLU by default). */
-export const Conv2dNormActivation = convNormActivation('Conv2dNormActivation', 'Conv2d', batchNorm())
+export const Conv2dNormActivation = convNormActivation('Conv2dNormActivation', conv2d, batchNorm())
 
 /** `torchvision.ops.Conv3dNormActivation` (BatchNorm3d and ReLU by default). */
-export const Conv3dNormActivation = convNormActivation('Conv3dNormActivation', 'Conv3d', (m, channels) => nn(m, 'BatchNorm3d', { num_features: channels }))
+export const Conv3dNormActivation = convNormActivation('Conv3dNormActivation', conv3d, (m, channels) => nn(m, batchNorm3d, { num_features: channels }))
 
 /** Builds a {@link Conv2dNormActivation} block. */
 export function conv2dNormActivation(m: ModuleBuilder, args: ConvNormActivationArgs): ModuleNode {
@@ -103,11 +109,11 @@ export interface SqueezeExcitationArgs {
 export const SqueezeExcitation = defineBlock<SqueezeExcitationArgs>({
   name: 'SqueezeExcitation',
   build(a, m) {
-    m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: 1 }))
-    m.child('fc1', nn(m, 'Conv2d', { in_channels: a.input_channels, out_channels: a.squeeze_channels, kernel_size: 1 }))
-    m.child('fc2', nn(m, 'Conv2d', { in_channels: a.squeeze_channels, out_channels: a.input_channels, kernel_size: 1 }))
-    m.child('activation', (a.activation ?? activation('ReLU'))(m, a.activation_inplace ?? null))
-    m.child('scale_activation', (a.scale_activation ?? activation('Sigmoid'))(m, null))
+    m.child('avgpool', nn(m, adaptiveAvgPool2d, { output_size: 1 }))
+    m.child('fc1', nn(m, conv2d, { in_channels: a.input_channels, out_channels: a.squeeze_channels, kernel_size: 1 }))
+    m.child('fc2', nn(m, conv2d, { in_channels: a.squeeze_channels, out_channels: a.input_channels, kernel_size: 1 }))
+    m.child('activation', (a.activation ?? activation(relu))(m, a.activation_inplace ?? null))
+    m.child('scale_activation', (a.scale_activation ?? activation(sigmoid))(m, null))
   },
   forward(self, inputs, ctx) {
     const x = inputs[0]!
@@ -154,11 +160,11 @@ export const MLP = defineSequentialBlock<MLPArgs>('MLP', (a, m) => {
   let inDim = a.in_channels
   const dropoutArgs: Record<string, PyArg> = a.inplace === null ? { p: a.dropout } : { p: a.dropout, inplace: a.inplace }
   for (const hidden of a.hidden_channels.slice(0, -1)) {
-    m.child(String(index++), nn(m, 'Linear', { in_features: inDim, out_features: hidden, bias: a.bias ?? true }))
+    m.child(String(index++), nn(m, linear, { in_features: inDim, out_features: hidden, bias: a.bias ?? true }))
     m.child(String(index++), a.activation_layer(m, a.inplace))
-    m.child(String(index++), nn(m, 'Dropout', dropoutArgs))
+    m.child(String(index++), nn(m, dropoutLayer, dropoutArgs))
     inDim = hidden
   }
-  m.child(String(index++), nn(m, 'Linear', { in_features: inDim, out_features: a.hidden_channels.at(-1)!, bias: a.bias ?? true }))
-  m.child(String(index++), nn(m, 'Dropout', dropoutArgs))
+  m.child(String(index++), nn(m, linear, { in_features: inDim, out_features: a.hidden_channels.at(-1)!, bias: a.bias ?? true }))
+  m.child(String(index++), nn(m, dropoutLayer, dropoutArgs))
 })

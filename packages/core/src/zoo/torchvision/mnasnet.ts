@@ -3,6 +3,11 @@ import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, defineModel, nn, runChild, sequential } from './core.js'
 import * as ops from './ops.js'
+import { relu } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout as dropoutLayer } from '../../layers/dropout.js'
+import { linear } from '../../layers/linear.js'
+import { batchNorm2d } from '../../layers/norm.js'
 
 const BN_MOMENTUM = 1 - 0.9997
 
@@ -20,17 +25,17 @@ const InvertedResidual = defineBlock<BlockArgs>({
   name: '_InvertedResidual',
   build(a, m) {
     const mid = a.in_ch * a.expansion_factor
-    const bn = (c: number) => nn(m, 'BatchNorm2d', { num_features: c, momentum: a.bn_momentum })
+    const bn = (c: number) => nn(m, batchNorm2d, { num_features: c, momentum: a.bn_momentum })
     m.child(
       'layers',
       sequential(m, [
-        nn(m, 'Conv2d', { in_channels: a.in_ch, out_channels: mid, kernel_size: 1, bias: false }),
+        nn(m, conv2d, { in_channels: a.in_ch, out_channels: mid, kernel_size: 1, bias: false }),
         bn(mid),
-        nn(m, 'ReLU', { inplace: true }),
-        nn(m, 'Conv2d', { in_channels: mid, out_channels: mid, kernel_size: a.kernel_size, padding: Math.floor(a.kernel_size / 2), stride: a.stride, groups: mid, bias: false }),
+        nn(m, relu, { inplace: true }),
+        nn(m, conv2d, { in_channels: mid, out_channels: mid, kernel_size: a.kernel_size, padding: Math.floor(a.kernel_size / 2), stride: a.stride, groups: mid, bias: false }),
         bn(mid),
-        nn(m, 'ReLU', { inplace: true }),
-        nn(m, 'Conv2d', { in_channels: mid, out_channels: a.out_ch, kernel_size: 1, bias: false }),
+        nn(m, relu, { inplace: true }),
+        nn(m, conv2d, { in_channels: mid, out_channels: a.out_ch, kernel_size: 1, bias: false }),
         bn(a.out_ch),
       ]),
     )
@@ -61,17 +66,17 @@ function mnasnet(name: string, alpha: number) {
     signature: [int('num_classes', { default: 1000 }), float('dropout', { default: 0.2 })],
     build(a, m) {
       const d = [32, 16, 24, 40, 80, 96, 192, 320].map((depth) => roundToMultipleOf(depth * alpha, 8)) as [number, number, number, number, number, number, number, number]
-      const bn = (c: number) => nn(m, 'BatchNorm2d', { num_features: c, momentum: BN_MOMENTUM })
+      const bn = (c: number) => nn(m, batchNorm2d, { num_features: c, momentum: BN_MOMENTUM })
       m.child(
         'layers',
         sequential(m, [
-          nn(m, 'Conv2d', { in_channels: 3, out_channels: d[0], kernel_size: 3, padding: 1, stride: 2, bias: false }),
+          nn(m, conv2d, { in_channels: 3, out_channels: d[0], kernel_size: 3, padding: 1, stride: 2, bias: false }),
           bn(d[0]),
-          nn(m, 'ReLU', { inplace: true }),
-          nn(m, 'Conv2d', { in_channels: d[0], out_channels: d[0], kernel_size: 3, padding: 1, stride: 1, groups: d[0], bias: false }),
+          nn(m, relu, { inplace: true }),
+          nn(m, conv2d, { in_channels: d[0], out_channels: d[0], kernel_size: 3, padding: 1, stride: 1, groups: d[0], bias: false }),
           bn(d[0]),
-          nn(m, 'ReLU', { inplace: true }),
-          nn(m, 'Conv2d', { in_channels: d[0], out_channels: d[1], kernel_size: 1, padding: 0, stride: 1, bias: false }),
+          nn(m, relu, { inplace: true }),
+          nn(m, conv2d, { in_channels: d[0], out_channels: d[1], kernel_size: 1, padding: 0, stride: 1, bias: false }),
           bn(d[1]),
           stack(m, d[1], d[2], 3, 2, 3, 3),
           stack(m, d[2], d[3], 5, 2, 3, 3),
@@ -79,12 +84,12 @@ function mnasnet(name: string, alpha: number) {
           stack(m, d[4], d[5], 3, 1, 6, 2),
           stack(m, d[5], d[6], 5, 2, 6, 4),
           stack(m, d[6], d[7], 3, 1, 6, 1),
-          nn(m, 'Conv2d', { in_channels: d[7], out_channels: 1280, kernel_size: 1, padding: 0, stride: 1, bias: false }),
+          nn(m, conv2d, { in_channels: d[7], out_channels: 1280, kernel_size: 1, padding: 0, stride: 1, bias: false }),
           bn(1280),
-          nn(m, 'ReLU', { inplace: true }),
+          nn(m, relu, { inplace: true }),
         ]),
       )
-      m.child('classifier', sequential(m, [nn(m, 'Dropout', { p: a.dropout, inplace: true }), nn(m, 'Linear', { in_features: 1280, out_features: a.num_classes })]))
+      m.child('classifier', sequential(m, [nn(m, dropoutLayer, { p: a.dropout, inplace: true }), nn(m, linear, { in_features: 1280, out_features: a.num_classes })]))
     },
     forward(self, inputs, ctx) {
       const x = runChild(self, 'layers', inputs[0]!, ctx)

@@ -8,6 +8,12 @@ import { block, defineBlock, defineModel, makeDivisible, nn, roundHalfEven, runC
 import { activation, batchNorm, conv2dNormActivation, SqueezeExcitation } from './misc.js'
 import type { NormFactory } from './misc.js'
 import * as ops from './ops.js'
+import { hardsigmoid, hardswish as hardswishLayer, relu as reluLayer, relu6 as relu6Layer } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout as dropoutLayer } from '../../layers/dropout.js'
+import { linear } from '../../layers/linear.js'
+import { batchNorm2d } from '../../layers/norm.js'
+import { adaptiveAvgPool2d as adaptiveAvgPool2dLayer } from '../../layers/pool.js'
 
 interface V2BlockArgs {
   inp: number
@@ -21,13 +27,13 @@ const InvertedResidualV2 = defineBlock<V2BlockArgs>({
   name: 'InvertedResidual',
   build(a, m) {
     const hidden = roundHalfEven(a.inp * a.expand_ratio)
-    const relu6 = activation('ReLU6')
+    const relu6 = activation(relu6Layer)
     const layers: ModuleNode[] = []
     if (a.expand_ratio !== 1) layers.push(conv2dNormActivation(m, { in_channels: a.inp, out_channels: hidden, kernel_size: 1, activation_layer: relu6 }))
     layers.push(
       conv2dNormActivation(m, { in_channels: hidden, out_channels: hidden, stride: a.stride, groups: hidden, activation_layer: relu6 }),
-      nn(m, 'Conv2d', { in_channels: hidden, out_channels: a.oup, kernel_size: 1, stride: 1, padding: 0, bias: false }),
-      nn(m, 'BatchNorm2d', { num_features: a.oup }),
+      nn(m, conv2d, { in_channels: hidden, out_channels: a.oup, kernel_size: 1, stride: 1, padding: 0, bias: false }),
+      nn(m, batchNorm2d, { num_features: a.oup }),
     )
     m.child('conv', sequential(m, layers))
   },
@@ -71,7 +77,7 @@ export const mobilenet_v2 = defineModel<{ num_classes: number; width_mult: numbe
     for (const [, , , s] of a.inverted_residual_setting ?? []) if (s > 2) fail('inverted_residual_setting', `stride should be 1 or 2 instead of ${s}.`)
   },
   build(a, m) {
-    const relu6 = activation('ReLU6')
+    const relu6 = activation(relu6Layer)
     let inputChannel = makeDivisible(32 * a.width_mult, a.round_nearest)
     const lastChannel = makeDivisible(1280 * Math.max(1.0, a.width_mult), a.round_nearest)
     const features: ModuleNode[] = [conv2dNormActivation(m, { in_channels: 3, out_channels: inputChannel, stride: 2, activation_layer: relu6 })]
@@ -84,7 +90,7 @@ export const mobilenet_v2 = defineModel<{ num_classes: number; width_mult: numbe
     }
     features.push(conv2dNormActivation(m, { in_channels: inputChannel, out_channels: lastChannel, kernel_size: 1, activation_layer: relu6 }))
     m.child('features', sequential(m, features))
-    m.child('classifier', sequential(m, [nn(m, 'Dropout', { p: a.dropout }), nn(m, 'Linear', { in_features: lastChannel, out_features: a.num_classes })]))
+    m.child('classifier', sequential(m, [nn(m, dropoutLayer, { p: a.dropout }), nn(m, linear, { in_features: lastChannel, out_features: a.num_classes })]))
   },
   forward(self, inputs, ctx) {
     let x = runChild(self, 'features', inputs[0]!, ctx)
@@ -109,7 +115,7 @@ interface V3Config {
 const InvertedResidualV3 = defineBlock<V3Config & { norm_layer: NormFactory }>({
   name: 'InvertedResidual',
   build(c, m) {
-    const act = activation(c.use_hs ? 'Hardswish' : 'ReLU')
+    const act = activation(c.use_hs ? hardswishLayer : reluLayer)
     const layers: ModuleNode[] = []
     if (c.expanded_channels !== c.input_channels) {
       layers.push(conv2dNormActivation(m, { in_channels: c.input_channels, out_channels: c.expanded_channels, kernel_size: 1, norm_layer: c.norm_layer, activation_layer: act }))
@@ -127,7 +133,7 @@ const InvertedResidualV3 = defineBlock<V3Config & { norm_layer: NormFactory }>({
       }),
     )
     if (c.use_se) {
-      layers.push(block(m, SqueezeExcitation, { input_channels: c.expanded_channels, squeeze_channels: makeDivisible(Math.floor(c.expanded_channels / 4), 8), scale_activation: activation('Hardsigmoid') }))
+      layers.push(block(m, SqueezeExcitation, { input_channels: c.expanded_channels, squeeze_channels: makeDivisible(Math.floor(c.expanded_channels / 4), 8), scale_activation: activation(hardsigmoid) }))
     }
     layers.push(conv2dNormActivation(m, { in_channels: c.expanded_channels, out_channels: c.out_channels, kernel_size: 1, norm_layer: c.norm_layer, activation_layer: null }))
     m.child('block', sequential(m, layers))
@@ -214,7 +220,7 @@ export interface MobileNetV3Features {
 
 /** `MobileNetV3.features` for `mobilenet_v3_large` or `_small` with `width_mult`, `reduced_tail` and `dilated`, and the given `norm_layer`. */
 export function mobileNetV3Features(m: ModuleBuilder, arch: 'large' | 'small', a: { width_mult: number; reduced_tail: boolean; dilated: boolean }, norm: NormFactory): MobileNetV3Features {
-  const hardswish = activation('Hardswish')
+  const hardswish = activation(hardswishLayer)
   const { rows, lastChannel } = v3Settings(arch, a.width_mult, a.reduced_tail, a.dilated)
   const layers: ModuleNode[] = [conv2dNormActivation(m, { in_channels: 3, out_channels: rows[0]!.input_channels, kernel_size: 3, stride: 2, norm_layer: norm, activation_layer: hardswish })]
   for (const row of rows) layers.push(block(m, InvertedResidualV3, { ...row, norm_layer: norm }))
@@ -240,14 +246,14 @@ function mobilenetV3(name: string, arch: 'large' | 'small') {
     build(a, m) {
       const { features, lastIn, lastChannel } = mobileNetV3Features(m, arch, a, batchNorm({ eps: 0.001, momentum: 0.01 }))
       m.child('features', features)
-      m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: 1 }))
+      m.child('avgpool', nn(m, adaptiveAvgPool2dLayer, { output_size: 1 }))
       m.child(
         'classifier',
         sequential(m, [
-          nn(m, 'Linear', { in_features: 6 * lastIn, out_features: lastChannel }),
-          nn(m, 'Hardswish', { inplace: true }),
-          nn(m, 'Dropout', { p: a.dropout, inplace: true }),
-          nn(m, 'Linear', { in_features: lastChannel, out_features: a.num_classes }),
+          nn(m, linear, { in_features: 6 * lastIn, out_features: lastChannel }),
+          nn(m, hardswishLayer, { inplace: true }),
+          nn(m, dropoutLayer, { p: a.dropout, inplace: true }),
+          nn(m, linear, { in_features: lastChannel, out_features: a.num_classes }),
         ]),
       )
     },

@@ -6,6 +6,12 @@ import { formatShape, numel } from '../../tensor/shape.js'
 import { block, defineBlock, defineModel, moduleList, nn, runChild, sequential } from './core.js'
 import { activation, MLP, StochasticDepth } from './misc.js'
 import * as ops from './ops.js'
+import { conv3d } from '../../layers/conv.js'
+import { dropout as dropoutLayer } from '../../layers/dropout.js'
+import { linear } from '../../layers/linear.js'
+import { layerNorm as layerNormLayer } from '../../layers/norm.js'
+import { maxPool3d } from '../../layers/pool.js'
+import { gelu } from '../../layers/activation.js'
 
 /**
  * Multiscale Vision Transformers (`torchvision.models.video.mvit_v1_b`, `mvit_v2_s`): pooling attention
@@ -46,7 +52,7 @@ function settings(version: 1 | 2): BlockConfig[] {
 
 /** `partial(nn.LayerNorm, eps=1e-6)`. */
 function layerNorm(m: ModuleBuilder, channels: number): ModuleNode {
-  return nn(m, 'LayerNorm', { normalized_shape: channels, eps: 1e-6 })
+  return nn(m, layerNormLayer, { normalized_shape: channels, eps: 1e-6 })
 }
 
 /** Output size of a pooling over `thw`. */
@@ -90,7 +96,7 @@ interface AttentionArgs {
 }
 
 function poolModule(m: ModuleBuilder, headDim: number, kernel: readonly number[], stride: readonly number[]): ModuleNode {
-  const conv = nn(m, 'Conv3d', { in_channels: headDim, out_channels: headDim, kernel_size: [...kernel], stride: [...stride], padding: kernel.map((k) => Math.floor(k / 2)), groups: headDim, bias: false })
+  const conv = nn(m, conv3d, { in_channels: headDim, out_channels: headDim, kernel_size: [...kernel], stride: [...stride], padding: kernel.map((k) => Math.floor(k / 2)), groups: headDim, bias: false })
   return block(m, Pool, { pool: conv, norm: layerNorm(m, headDim) })
 }
 
@@ -141,8 +147,8 @@ const MultiscaleAttention = defineBlock<AttentionArgs>({
   name: 'MultiscaleAttention',
   build(a, m) {
     const headDim = Math.floor(a.output_dim / a.cnf.num_heads)
-    m.child('qkv', nn(m, 'Linear', { in_features: a.embed_dim, out_features: 3 * a.output_dim }))
-    m.child('project', sequential(m, [nn(m, 'Linear', { in_features: a.output_dim, out_features: a.output_dim }), ...(a.dropout > 0 ? [nn(m, 'Dropout', { p: a.dropout, inplace: true })] : [])]))
+    m.child('qkv', nn(m, linear, { in_features: a.embed_dim, out_features: 3 * a.output_dim }))
+    m.child('project', sequential(m, [nn(m, linear, { in_features: a.output_dim, out_features: a.output_dim }), ...(a.dropout > 0 ? [nn(m, dropoutLayer, { p: a.dropout, inplace: true })] : [])]))
     const { kernel_q: kq, stride_q: sq, kernel_kv: kkv, stride_kv: skv } = a.cnf
     if (prod(kq) > 1 || prod(sq) > 1) m.child('pool_q', poolModule(m, headDim, kq, sq))
     if (prod(kkv) > 1 || prod(skv) > 1) {
@@ -209,15 +215,15 @@ const MultiscaleBlock = defineBlock<BlockArgs>({
     const { cnf } = a
     if (prod(cnf.stride_q) > 1) {
       const kernel = cnf.stride_q.map((s) => (s > 1 ? s + 1 : s))
-      m.child('pool_skip', block(m, Pool, { pool: nn(m, 'MaxPool3d', { kernel_size: kernel, stride: [...cnf.stride_q], padding: kernel.map((k) => Math.floor(k / 2)) }), norm: null }))
+      m.child('pool_skip', block(m, Pool, { pool: nn(m, maxPool3d, { kernel_size: kernel, stride: [...cnf.stride_q], padding: kernel.map((k) => Math.floor(k / 2)) }), norm: null }))
     }
     const attnDim = a.proj_after_attn ? cnf.output_channels : cnf.input_channels
     m.child('norm1', layerNorm(m, cnf.input_channels))
     m.child('norm2', layerNorm(m, attnDim))
     m.child('attn', block(m, MultiscaleAttention, { input_size: a.input_size, embed_dim: cnf.input_channels, output_dim: attnDim, cnf, residual_pool: a.residual_pool, rel_pos_embed: a.rel_pos_embed, dropout: a.dropout }))
-    m.child('mlp', block(m, MLP, { in_channels: attnDim, hidden_channels: [4 * attnDim, cnf.output_channels], activation_layer: activation('GELU'), inplace: null, dropout: a.dropout }))
+    m.child('mlp', block(m, MLP, { in_channels: attnDim, hidden_channels: [4 * attnDim, cnf.output_channels], activation_layer: activation(gelu), inplace: null, dropout: a.dropout }))
     m.child('stochastic_depth', block(m, StochasticDepth, { p: a.stochastic_depth_prob, mode: 'row' }))
-    if (cnf.input_channels !== cnf.output_channels) m.child('project', nn(m, 'Linear', { in_features: cnf.input_channels, out_features: cnf.output_channels }))
+    if (cnf.input_channels !== cnf.output_channels) m.child('project', nn(m, linear, { in_features: cnf.input_channels, out_features: cnf.output_channels }))
   },
   forward(self, inputs, ctx, options) {
     const thw = options?.['thw'] as Triple
@@ -286,7 +292,7 @@ function mvit(name: string, version: 1 | 2) {
     build(a, m) {
       const config = settings(version)
       const rel = version === 2
-      m.child('conv_proj', nn(m, 'Conv3d', { in_channels: 3, out_channels: config[0]!.input_channels, kernel_size: a.patch_embed_kernel, stride: a.patch_embed_stride, padding: a.patch_embed_padding }))
+      m.child('conv_proj', nn(m, conv3d, { in_channels: 3, out_channels: config[0]!.input_channels, kernel_size: a.patch_embed_kernel, stride: a.patch_embed_stride, padding: a.patch_embed_padding }))
       // The builders fix the clip size (`spatial_size=(224, 224)`, `temporal_size=16`): a caller cannot change it.
       let size = [16, 224, 224].map((s, i) => Math.floor(s / a.patch_embed_stride[i]!)) as unknown as Triple
       m.child('pos_encoding', block(m, PositionalEncoding, { embed_size: config[0]!.input_channels, spatial: [size[1], size[2]], temporal: size[0], rel_pos_embed: rel }))
@@ -297,7 +303,7 @@ function mvit(name: string, version: 1 | 2) {
       })
       m.child('blocks', moduleList(m, blocks))
       m.child('norm', layerNorm(m, config.at(-1)!.output_channels))
-      m.child('head', sequential(m, [nn(m, 'Dropout', { p: a.dropout, inplace: true }), nn(m, 'Linear', { in_features: config.at(-1)!.output_channels, out_features: a.num_classes })]))
+      m.child('head', sequential(m, [nn(m, dropoutLayer, { p: a.dropout, inplace: true }), nn(m, linear, { in_features: config.at(-1)!.output_channels, out_features: a.num_classes })]))
     },
     forward(self, inputs, ctx) {
       let x = inputs[0]!

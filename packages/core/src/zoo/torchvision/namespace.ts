@@ -3,6 +3,7 @@ import type { SourceSpan } from '../../errors.js'
 import type { ArgValue, CallableValue, Value } from '../../interpret/values.js'
 import { showValue, typeName } from '../../interpret/values.js'
 import type { LayerDefinition } from '../../layers/define-layer.js'
+import type { MakeCallable, TorchvisionNamespace } from '../../interpret/collections.js'
 import { torchvisionOps } from '../../layers/torchvision-ops.js'
 import { didYouMean, suggest } from '../../suggest.js'
 import { torchvisionGroups } from './registry.js'
@@ -33,18 +34,7 @@ export function torchvisionBuilders(classification: readonly LayerDefinition[]):
   return out
 }
 
-/** What {@link torchvisionNamespace} makes for an interpreter. */
-export interface TorchvisionNamespace {
-  /** The `torchvision` value: `models` (with `detection`, `segmentation`, `video`, `optical_flow`, `quantization`, the weights enums, `get_model`, `list_models`, …) and `ops`. */
-  torchvision: Value
-  /** Names usable without a prefix, as after `from torchvision.models import *` (and the sub-modules, and `torchvision.ops`), where no two modules share them. */
-  bare: ReadonlyMap<string, Value>
-  /** Layer classes the models build that are not in `torch.nn` (`FrozenBatchNorm2d`, …), for the interpreter's layer lookup. */
-  layers: readonly LayerDefinition[]
-}
-
-/** Makes the callable that builds a module from a layer definition (the interpreter's own binding and construction). */
-export type MakeCallable = (qualified: string, definition: LayerDefinition) => CallableValue
+export type { MakeCallable, TorchvisionNamespace } from '../../interpret/collections.js'
 
 function call(name: string, invoke: CallableValue['invoke']): CallableValue {
   return { kind: 'callable', name, invoke }

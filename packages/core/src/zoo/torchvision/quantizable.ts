@@ -3,6 +3,8 @@ import type { ModuleNode } from '../../model/module.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
 import { block, defineBlock, nn } from './core.js'
 import * as ops from './ops.js'
+import { relu as reluLayer } from '../../layers/activation.js'
+import { identity } from '../../layers/linear.js'
 
 /**
  * The float modules torchvision's quantizable models (`torchvision.models.quantization`, with
@@ -28,7 +30,7 @@ export const DeQuantStub = stub('DeQuantStub')
 const FloatFunctional = defineBlock<Record<string, never>>({
   name: 'FloatFunctional',
   build(_a, m) {
-    m.child('activation_post_process', nn(m, 'Identity'))
+    m.child('activation_post_process', nn(m, identity))
   },
   forward(_self, _inputs, ctx) {
     throw ctx.error('has no forward: its methods (`add`, `add_relu`, `mul`, `cat`) are called by the module that holds it.')
@@ -63,7 +65,7 @@ export function replaceRelu(m: ModuleBuilder, module: ModuleNode): void {
   for (const [name, child] of module.children) {
     if (!child) continue
     replaceRelu(m, child)
-    if (child.type === 'ReLU' || child.type === 'ReLU6') module.children.set(name, nn(m, 'ReLU', { inplace: false }))
+    if (child.type === 'ReLU' || child.type === 'ReLU6') module.children.set(name, nn(m, reluLayer, { inplace: false }))
   }
 }
 

@@ -12,6 +12,7 @@ import { addStubs, floatAdd, floatAddRelu, floatFunctional, replaceRelu } from '
 import { resnet18, resnet50, resnext101_32x8d, resnext101_64x4d } from './resnet.js'
 import { shufflenet_v2_x0_5, shufflenet_v2_x1_0, shufflenet_v2_x1_5, shufflenet_v2_x2_0 } from './shufflenet.js'
 import { builderWeights } from './weights.js'
+import { relu } from '../../layers/activation.js'
 
 /**
  * `torchvision.models.quantization`: the quantizable classifiers with `quantize=False`, the float
@@ -99,7 +100,7 @@ function subclass(m: ModuleBuilder, node: ModuleNode): void {
   const found = subclassOf(node)
   if (!found) return
   node.type = found.type
-  for (const [name, kind] of found.children) node.children.set(name, kind === 'relu' ? nn(m, 'ReLU') : floatFunctional(m))
+  for (const [name, kind] of found.children) node.children.set(name, kind === 'relu' ? nn(m, relu) : floatFunctional(m))
   if (found.forward && node.layer) node.layer = { ...node.layer, name: found.type, forward: found.forward }
 }
 
@@ -109,7 +110,7 @@ function quantizableBuilder(m: ModuleBuilder): ModuleBuilder {
     if (module) {
       subclass(m, module)
       replaceRelu(m, module)
-      if (module.type === 'ReLU' || module.type === 'ReLU6') module = nn(m, 'ReLU', { inplace: false })
+      if (module.type === 'ReLU' || module.type === 'ReLU6') module = nn(m, relu, { inplace: false })
     }
     return m.child(name, module)
   }
@@ -119,7 +120,7 @@ function quantizableBuilder(m: ModuleBuilder): ModuleBuilder {
     buffer: (name, shape, options) => m.buffer(name, shape, options),
     none: (name, kind) => m.none(name, kind),
     child,
-    create: (name, args) => m.create(name, args),
+    create: (def, args) => m.create(def, args),
   }
 }
 

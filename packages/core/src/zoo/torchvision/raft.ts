@@ -6,6 +6,10 @@ import { block, defineBlock, defineModel, nn, runChild, sequential } from './cor
 import { conv2dNormActivation } from './misc.js'
 import type { NormFactory } from './misc.js'
 import * as ops from './ops.js'
+import { relu as reluLayer } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { identity } from '../../layers/linear.js'
+import { batchNorm2d, instanceNorm2d } from '../../layers/norm.js'
 
 /**
  * RAFT (`torchvision.models.optical_flow.raft_large`, `raft_small`): a feature and a context encoder at
@@ -45,8 +49,8 @@ const ResidualBlock = defineBlock<ResidualArgs>({
   build(a, m) {
     m.child('convnormrelu1', cna(m, a.in_channels, a.out_channels, 3, a.norm, { stride: a.stride }))
     m.child('convnormrelu2', cna(m, a.out_channels, a.out_channels, 3, a.norm))
-    m.child('downsample', a.stride === 1 ? nn(m, 'Identity') : cna(m, a.in_channels, a.out_channels, 1, a.norm, { stride: a.stride, act: false }))
-    m.child('relu', nn(m, 'ReLU', { inplace: true }))
+    m.child('downsample', a.stride === 1 ? nn(m, identity) : cna(m, a.in_channels, a.out_channels, 1, a.norm, { stride: a.stride, act: false }))
+    m.child('relu', nn(m, reluLayer, { inplace: true }))
   },
   forward: residualForward(['convnormrelu1', 'convnormrelu2']),
 })
@@ -59,8 +63,8 @@ const BottleneckBlock = defineBlock<ResidualArgs>({
     m.child('convnormrelu1', cna(m, a.in_channels, mid, 1, a.norm))
     m.child('convnormrelu2', cna(m, mid, mid, 3, a.norm, { stride: a.stride }))
     m.child('convnormrelu3', cna(m, mid, a.out_channels, 1, a.norm))
-    m.child('relu', nn(m, 'ReLU', { inplace: true }))
-    m.child('downsample', a.stride === 1 ? nn(m, 'Identity') : cna(m, a.in_channels, a.out_channels, 1, a.norm, { stride: a.stride, act: false }))
+    m.child('relu', nn(m, reluLayer, { inplace: true }))
+    m.child('downsample', a.stride === 1 ? nn(m, identity) : cna(m, a.in_channels, a.out_channels, 1, a.norm, { stride: a.stride, act: false }))
   },
   forward: residualForward(['convnormrelu1', 'convnormrelu2', 'convnormrelu3']),
 })
@@ -76,7 +80,7 @@ const FeatureEncoder = defineBlock<{ kind: BlockKind; layers: readonly number[];
       const [inC, outC] = [a.layers[i - 1]!, a.layers[i]!]
       m.child(`layer${i}`, sequential(m, [block(m, def, { in_channels: inC, out_channels: outC, norm: a.norm, stride: strides[i]! }), block(m, def, { in_channels: outC, out_channels: outC, norm: a.norm, stride: 1 })]))
     }
-    m.child('conv', nn(m, 'Conv2d', { in_channels: a.layers[3]!, out_channels: a.layers[4]!, kernel_size: 1 }))
+    m.child('conv', nn(m, conv2d, { in_channels: a.layers[3]!, out_channels: a.layers[4]!, kernel_size: 1 }))
   },
   forward(self, inputs, ctx) {
     let x = inputs[0]!
@@ -100,7 +104,7 @@ const MotionEncoder = defineBlock<{ corr_channels: number; corr_layers: readonly
   build(a, m) {
     const [corr0, corr1] = a.corr_layers
     m.child('convcorr1', cna(m, a.corr_channels, corr0!, 1, null))
-    m.child('convcorr2', corr1 === undefined ? nn(m, 'Identity') : cna(m, corr0!, corr1, 3, null))
+    m.child('convcorr2', corr1 === undefined ? nn(m, identity) : cna(m, corr0!, corr1, 3, null))
     m.child('convflow1', cna(m, 2, a.flow_layers[0], 7, null))
     m.child('convflow2', cna(m, a.flow_layers[0], a.flow_layers[1], 3, null))
     m.child('conv', cna(m, a.corr_layers.at(-1)! + a.flow_layers[1], a.out_channels - 2, 3, null))
@@ -116,7 +120,7 @@ const MotionEncoder = defineBlock<{ corr_channels: number; corr_layers: readonly
 const ConvGRU = defineBlock<{ input_size: number; hidden_size: number; kernel: readonly [number, number]; padding: readonly [number, number] }>({
   name: 'ConvGRU',
   build(a, m) {
-    for (const name of ['convz', 'convr', 'convq']) m.child(name, nn(m, 'Conv2d', { in_channels: a.hidden_size + a.input_size, out_channels: a.hidden_size, kernel_size: [...a.kernel], padding: [...a.padding] }))
+    for (const name of ['convz', 'convr', 'convq']) m.child(name, nn(m, conv2d, { in_channels: a.hidden_size + a.input_size, out_channels: a.hidden_size, kernel_size: [...a.kernel], padding: [...a.padding] }))
   },
   forward(self, [h, x], ctx) {
     const hx = ops.cat(ctx, [h!, x!], 1)
@@ -145,9 +149,9 @@ const RecurrentBlock = defineBlock<{ input_size: number; hidden_size: number; ke
 const FlowHead = defineBlock<{ in_channels: number; hidden_size: number }>({
   name: 'FlowHead',
   build(a, m) {
-    m.child('conv1', nn(m, 'Conv2d', { in_channels: a.in_channels, out_channels: a.hidden_size, kernel_size: 3, padding: 1 }))
-    m.child('conv2', nn(m, 'Conv2d', { in_channels: a.hidden_size, out_channels: 2, kernel_size: 3, padding: 1 }))
-    m.child('relu', nn(m, 'ReLU', { inplace: true }))
+    m.child('conv1', nn(m, conv2d, { in_channels: a.in_channels, out_channels: a.hidden_size, kernel_size: 3, padding: 1 }))
+    m.child('conv2', nn(m, conv2d, { in_channels: a.hidden_size, out_channels: 2, kernel_size: 3, padding: 1 }))
+    m.child('relu', nn(m, reluLayer, { inplace: true }))
   },
   forward(self, inputs, ctx) {
     return runChild(self, 'conv2', runChild(self, 'relu', runChild(self, 'conv1', inputs[0]!, ctx), ctx), ctx)
@@ -175,7 +179,7 @@ const MaskPredictor = defineBlock<{ in_channels: number }>({
   name: 'MaskPredictor',
   build(a, m) {
     m.child('convrelu', cna(m, a.in_channels, 256, 3, null))
-    m.child('conv', nn(m, 'Conv2d', { in_channels: 256, out_channels: 8 * 8 * 9, kernel_size: 1, padding: 0 }))
+    m.child('conv', nn(m, conv2d, { in_channels: 256, out_channels: 8 * 8 * 9, kernel_size: 1, padding: 0 }))
   },
   forward(self, inputs, ctx) {
     return ops.scale(ctx, runChild(self, 'conv', runChild(self, 'convrelu', inputs[0]!, ctx), ctx))
@@ -199,7 +203,7 @@ interface RaftConfig {
   mask: boolean
 }
 
-const instanceNorm: NormFactory = (m, channels) => nn(m, 'InstanceNorm2d', { num_features: channels })
+const instanceNorm: NormFactory = (m, channels) => nn(m, instanceNorm2d, { num_features: channels })
 
 /** `RAFT.forward(image1, image2)` with the default 12 updates. */
 function raftForward(config: RaftConfig, self: ModuleNode, inputs: readonly Tensor[], ctx: ForwardContext): Tensor[] {
@@ -264,7 +268,7 @@ function raft(name: string, config: RaftConfig) {
     build(_a, m) {
       const corrChannels = config.levels * (2 * config.radius + 1) ** 2
       m.child('feature_encoder', block(m, FeatureEncoder, { kind: config.kind, layers: config.feature, norm: instanceNorm }))
-      m.child('context_encoder', block(m, FeatureEncoder, { kind: config.kind, layers: config.context, norm: config.contextNorm === 'batch' ? (mb, ch) => nn(mb, 'BatchNorm2d', { num_features: ch }) : null }))
+      m.child('context_encoder', block(m, FeatureEncoder, { kind: config.kind, layers: config.context, norm: config.contextNorm === 'batch' ? (mb, ch) => nn(mb, batchNorm2d, { num_features: ch }) : null }))
       m.child('corr_block', block(m, CorrBlock, { num_levels: config.levels, radius: config.radius }))
       const motion = block(m, MotionEncoder, { corr_channels: corrChannels, corr_layers: config.corrLayers, flow_layers: config.flowLayers, out_channels: config.motionOut })
       const recurrent = block(m, RecurrentBlock, { input_size: config.motionOut + config.context.at(-1)! - config.hidden, hidden_size: config.hidden, kernels: config.kernels, paddings: config.paddings })

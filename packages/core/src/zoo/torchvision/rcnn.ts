@@ -9,6 +9,11 @@ import { backboneWithFPN, resnetFpnExtractor } from './fpn.js'
 import { freezeMobileNet, frozenBatchNorm, intermediateLayerGetter, mobileNetV3Backbone, plainBatchNorm, resnetModule } from './backbones.js'
 import { AnchorGenerator, detectionSignature, detectionUntraced, GeneralizedRCNNTransform, isTrained, neutralKeywords, rcnnKeywords, resolveDetection } from './detection.js'
 import type { DetectionArgs } from './detection.js'
+import { relu as reluLayer } from '../../layers/activation.js'
+import { conv2d, convTranspose2d } from '../../layers/conv.js'
+import { linear } from '../../layers/linear.js'
+import { flatten as flattenLayer } from '../../layers/reshape.js'
+import { multiScaleRoIAlign } from '../../layers/torchvision-ops.js'
 
 /**
  * Faster R-CNN, Mask R-CNN and Keypoint R-CNN (`torchvision.models.detection`): a backbone with a
@@ -21,8 +26,8 @@ const RPNHead = defineBlock<{ in_channels: number; num_anchors: number; conv_dep
   build(a, m) {
     const convs = Array.from({ length: a.conv_depth }, () => conv2dNormActivation(m, { in_channels: a.in_channels, out_channels: a.in_channels, kernel_size: 3, norm_layer: null }))
     m.child('conv', sequential(m, convs))
-    m.child('cls_logits', nn(m, 'Conv2d', { in_channels: a.in_channels, out_channels: a.num_anchors, kernel_size: 1, stride: 1 }))
-    m.child('bbox_pred', nn(m, 'Conv2d', { in_channels: a.in_channels, out_channels: a.num_anchors * 4, kernel_size: 1, stride: 1 }))
+    m.child('cls_logits', nn(m, conv2d, { in_channels: a.in_channels, out_channels: a.num_anchors, kernel_size: 1, stride: 1 }))
+    m.child('bbox_pred', nn(m, conv2d, { in_channels: a.in_channels, out_channels: a.num_anchors * 4, kernel_size: 1, stride: 1 }))
   },
   forward(self, inputs, ctx) {
     const features = inputs.map((x) => runChild(self, 'conv', x, ctx))
@@ -50,8 +55,8 @@ const RegionProposalNetwork = untracedBlock<{ head: ModuleNode }>('RegionProposa
 const TwoMLPHead = defineBlock<{ in_channels: number; representation_size: number }>({
   name: 'TwoMLPHead',
   build(a, m) {
-    m.child('fc6', nn(m, 'Linear', { in_features: a.in_channels, out_features: a.representation_size }))
-    m.child('fc7', nn(m, 'Linear', { in_features: a.representation_size, out_features: a.representation_size }))
+    m.child('fc6', nn(m, linear, { in_features: a.in_channels, out_features: a.representation_size }))
+    m.child('fc7', nn(m, linear, { in_features: a.representation_size, out_features: a.representation_size }))
   },
   forward(self, inputs, ctx) {
     const x = ops.relu(ctx, runChild(self, 'fc6', ops.flatten(ctx, inputs[0]!, 1), ctx), false)
@@ -67,11 +72,11 @@ const FastRCNNConvFCHead = defineSequentialBlock<{ input: readonly [number, numb
     m.child(String(index++), conv2dNormActivation(m, { in_channels: channels, out_channels: c, norm_layer: a.norm }))
     channels = c
   }
-  m.child(String(index++), nn(m, 'Flatten'))
+  m.child(String(index++), nn(m, flattenLayer))
   let features = channels * a.input[1] * a.input[2]
   for (const f of a.fc_layers) {
-    m.child(String(index++), nn(m, 'Linear', { in_features: features, out_features: f }))
-    m.child(String(index++), nn(m, 'ReLU', { inplace: true }))
+    m.child(String(index++), nn(m, linear, { in_features: features, out_features: f }))
+    m.child(String(index++), nn(m, reluLayer, { inplace: true }))
     features = f
   }
 })
@@ -80,8 +85,8 @@ const FastRCNNConvFCHead = defineSequentialBlock<{ input: readonly [number, numb
 const FastRCNNPredictor = defineBlock<{ in_channels: number; num_classes: number }>({
   name: 'FastRCNNPredictor',
   build(a, m) {
-    m.child('cls_score', nn(m, 'Linear', { in_features: a.in_channels, out_features: a.num_classes }))
-    m.child('bbox_pred', nn(m, 'Linear', { in_features: a.in_channels, out_features: a.num_classes * 4 }))
+    m.child('cls_score', nn(m, linear, { in_features: a.in_channels, out_features: a.num_classes }))
+    m.child('bbox_pred', nn(m, linear, { in_features: a.in_channels, out_features: a.num_classes * 4 }))
   },
   forward(self, inputs, ctx) {
     const x = ops.flatten(ctx, inputs[0]!, 1)
@@ -102,8 +107,8 @@ const MaskRCNNHeads = defineSequentialBlock<{ in_channels: number; layers: reado
 const KeypointRCNNHeads = defineSequentialBlock<{ in_channels: number; layers: readonly number[] }>('KeypointRCNNHeads', (a, m) => {
   let channels = a.in_channels
   a.layers.forEach((c, i) => {
-    m.child(String(2 * i), nn(m, 'Conv2d', { in_channels: channels, out_channels: c, kernel_size: 3, stride: 1, padding: 1 }))
-    m.child(String(2 * i + 1), nn(m, 'ReLU', { inplace: true }))
+    m.child(String(2 * i), nn(m, conv2d, { in_channels: channels, out_channels: c, kernel_size: 3, stride: 1, padding: 1 }))
+    m.child(String(2 * i + 1), nn(m, reluLayer, { inplace: true }))
     channels = c
   })
 })
@@ -112,7 +117,7 @@ const KeypointRCNNHeads = defineSequentialBlock<{ in_channels: number; layers: r
 const KeypointRCNNPredictor = defineBlock<{ in_channels: number; num_keypoints: number }>({
   name: 'KeypointRCNNPredictor',
   build(a, m) {
-    m.child('kps_score_lowres', nn(m, 'ConvTranspose2d', { in_channels: a.in_channels, out_channels: a.num_keypoints, kernel_size: 4, stride: 2, padding: 1 }))
+    m.child('kps_score_lowres', nn(m, convTranspose2d, { in_channels: a.in_channels, out_channels: a.num_keypoints, kernel_size: 4, stride: 2, padding: 1 }))
   },
   forward(self, inputs, ctx) {
     const x = runChild(self, 'kps_score_lowres', inputs[0]!, ctx)
@@ -125,7 +130,7 @@ const RoIHeads = untracedBlock<{ modules: ReadonlyArray<readonly [string, Module
 })
 
 function roiPool(m: ModuleBuilder, size: number): ModuleNode {
-  return nn(m, 'MultiScaleRoIAlign', { featmap_names: ['0', '1', '2', '3'], output_size: size, sampling_ratio: 2 })
+  return nn(m, multiScaleRoIAlign, { featmap_names: ['0', '1', '2', '3'], output_size: size, sampling_ratio: 2 })
 }
 
 type Backbone = 'resnet50_fpn' | 'resnet50_fpn_v2' | 'mobilenet_v3_large_fpn'
@@ -191,9 +196,9 @@ function rcnn(name: string, className: string, kind: Backbone, heads: Heads) {
           [
             'mask_predictor',
             sequentialNamedAs(m, 'MaskRCNNPredictor', [
-              ['conv5_mask', nn(m, 'ConvTranspose2d', { in_channels: 256, out_channels: 256, kernel_size: 2, stride: 2, padding: 0 })],
-              ['relu', nn(m, 'ReLU', { inplace: true })],
-              ['mask_fcn_logits', nn(m, 'Conv2d', { in_channels: 256, out_channels: a.num_classes!, kernel_size: 1, stride: 1, padding: 0 })],
+              ['conv5_mask', nn(m, convTranspose2d, { in_channels: 256, out_channels: 256, kernel_size: 2, stride: 2, padding: 0 })],
+              ['relu', nn(m, reluLayer, { inplace: true })],
+              ['mask_fcn_logits', nn(m, conv2d, { in_channels: 256, out_channels: a.num_classes!, kernel_size: 1, stride: 1, padding: 0 })],
             ]),
           ],
         )

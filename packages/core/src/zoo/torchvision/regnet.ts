@@ -4,6 +4,9 @@ import { block, defineBlock, defineModel, defineSequentialBlock, makeDivisible, 
 import { activation, Conv2dNormActivation, conv2dNormActivation, SqueezeExcitation } from './misc.js'
 import type { ConvNormActivationArgs } from './misc.js'
 import * as ops from './ops.js'
+import { relu } from '../../layers/activation.js'
+import { linear } from '../../layers/linear.js'
+import { adaptiveAvgPool2d } from '../../layers/pool.js'
 
 /** `SimpleStemIN`: a stride-2 3×3 `Conv2dNormActivation`. */
 const SimpleStemIN = defineSequentialBlock<ConvNormActivationArgs>('SimpleStemIN', Conv2dNormActivation.build)
@@ -23,7 +26,7 @@ const BottleneckTransform = defineSequentialBlock<BlockArgs>('BottleneckTransfor
   const g = Math.floor(wB / a.group_width)
   m.child('a', conv2dNormActivation(m, { in_channels: a.width_in, out_channels: wB, kernel_size: 1, stride: 1 }))
   m.child('b', conv2dNormActivation(m, { in_channels: wB, out_channels: wB, kernel_size: 3, stride: a.stride, groups: g }))
-  if (a.se_ratio) m.child('se', block(m, SqueezeExcitation, { input_channels: wB, squeeze_channels: roundHalfEven(a.se_ratio * a.width_in), activation: activation('ReLU') }))
+  if (a.se_ratio) m.child('se', block(m, SqueezeExcitation, { input_channels: wB, squeeze_channels: roundHalfEven(a.se_ratio * a.width_in), activation: activation(relu) }))
   m.child('c', conv2dNormActivation(m, { in_channels: wB, out_channels: a.width_out, kernel_size: 1, stride: 1, activation_layer: null }))
 })
 
@@ -35,7 +38,7 @@ const ResBottleneckBlock = defineBlock<BlockArgs>({
       m.child('proj', conv2dNormActivation(m, { in_channels: a.width_in, out_channels: a.width_out, kernel_size: 1, stride: a.stride, activation_layer: null }))
     }
     m.child('f', block(m, BottleneckTransform, a))
-    m.child('activation', nn(m, 'ReLU', { inplace: true }))
+    m.child('activation', nn(m, relu, { inplace: true }))
   },
   forward(self, inputs, ctx) {
     const x = inputs[0]!
@@ -119,8 +122,8 @@ function regnet(name: string, params: DesignParams) {
         current = stage.width
       })
       m.child('trunk_output', sequentialNamed(m, stages))
-      m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: [1, 1] }))
-      m.child('fc', nn(m, 'Linear', { in_features: current, out_features: a.num_classes }))
+      m.child('avgpool', nn(m, adaptiveAvgPool2d, { output_size: [1, 1] }))
+      m.child('fc', nn(m, linear, { in_features: current, out_features: a.num_classes }))
     },
     forward(self, inputs, ctx) {
       let x = runChild(self, 'stem', inputs[0]!, ctx)

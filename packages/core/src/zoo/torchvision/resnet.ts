@@ -9,15 +9,19 @@ import { block, defineBlock, defineModel, nn, runChild, sequential } from './cor
 import { batchNorm } from './misc.js'
 import type { NormFactory } from './misc.js'
 import * as ops from './ops.js'
+import { relu } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { linear } from '../../layers/linear.js'
+import { adaptiveAvgPool2d, maxPool2d } from '../../layers/pool.js'
 
 /** torchvision's `conv3x3`: padding = dilation, no bias. */
 function conv3x3(m: ModuleBuilder, inPlanes: number, outPlanes: number, stride = 1, groups = 1, dilation = 1): ModuleNode {
-  return nn(m, 'Conv2d', { in_channels: inPlanes, out_channels: outPlanes, kernel_size: 3, stride, padding: dilation, groups, bias: false, dilation })
+  return nn(m, conv2d, { in_channels: inPlanes, out_channels: outPlanes, kernel_size: 3, stride, padding: dilation, groups, bias: false, dilation })
 }
 
 /** torchvision's `conv1x1`: no bias. */
 function conv1x1(m: ModuleBuilder, inPlanes: number, outPlanes: number, stride = 1): ModuleNode {
-  return nn(m, 'Conv2d', { in_channels: inPlanes, out_channels: outPlanes, kernel_size: 1, stride, bias: false })
+  return nn(m, conv2d, { in_channels: inPlanes, out_channels: outPlanes, kernel_size: 1, stride, bias: false })
 }
 
 interface BlockArgs {
@@ -50,7 +54,7 @@ const BasicBlock = defineBlock<BlockArgs>({
   build(a, m) {
     m.child('conv1', conv3x3(m, a.inplanes, a.planes, a.stride))
     m.child('bn1', a.norm(m, a.planes))
-    m.child('relu', nn(m, 'ReLU', { inplace: true }))
+    m.child('relu', nn(m, relu, { inplace: true }))
     m.child('conv2', conv3x3(m, a.planes, a.planes))
     m.child('bn2', a.norm(m, a.planes))
     if (a.downsample) m.child('downsample', downsample(m, a, 1))
@@ -77,7 +81,7 @@ const Bottleneck = defineBlock<BlockArgs>({
     m.child('bn2', a.norm(m, width))
     m.child('conv3', conv1x1(m, width, a.planes * 4))
     m.child('bn3', a.norm(m, a.planes * 4))
-    m.child('relu', nn(m, 'ReLU', { inplace: true }))
+    m.child('relu', nn(m, relu, { inplace: true }))
     if (a.downsample) m.child('downsample', downsample(m, a, 4))
   },
   forward(self, inputs, ctx) {
@@ -123,10 +127,10 @@ export function buildResNet(m: ModuleBuilder, kind: 'basic' | 'bottleneck', laye
   const dilate = a.replace_stride_with_dilation ?? [false, false, false]
   let inplanes = 64
   let dilation = 1
-  m.child('conv1', nn(m, 'Conv2d', { in_channels: 3, out_channels: 64, kernel_size: 7, stride: 2, padding: 3, bias: false }))
+  m.child('conv1', nn(m, conv2d, { in_channels: 3, out_channels: 64, kernel_size: 7, stride: 2, padding: 3, bias: false }))
   m.child('bn1', norm(m, 64))
-  m.child('relu', nn(m, 'ReLU', { inplace: true }))
-  m.child('maxpool', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2, padding: 1 }))
+  m.child('relu', nn(m, relu, { inplace: true }))
+  m.child('maxpool', nn(m, maxPool2d, { kernel_size: 3, stride: 2, padding: 1 }))
   const makeLayer = (planes: number, blocks: number, stride: number, dilated: boolean): ModuleNode => {
     const previousDilation = dilation
     if (dilated) {
@@ -142,8 +146,8 @@ export function buildResNet(m: ModuleBuilder, kind: 'basic' | 'bottleneck', laye
   m.child('layer2', makeLayer(128, layers[1], 2, dilate[0]))
   m.child('layer3', makeLayer(256, layers[2], 2, dilate[1]))
   m.child('layer4', makeLayer(512, layers[3], 2, dilate[2]))
-  m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: [1, 1] }))
-  m.child('fc', nn(m, 'Linear', { in_features: 512 * expansion, out_features: a.num_classes }))
+  m.child('avgpool', nn(m, adaptiveAvgPool2d, { output_size: [1, 1] }))
+  m.child('fc', nn(m, linear, { in_features: 512 * expansion, out_features: a.num_classes }))
 }
 
 function resnet(name: string, kind: 'basic' | 'bottleneck', layers: readonly [number, number, number, number], fixed: { groups?: number; width_per_group?: number } = {}) {

@@ -8,6 +8,8 @@ import { frozenBatchNorm, plainBatchNorm, resnetModule } from './backbones.js'
 import { LastLevelP6P7, resnetFpnExtractor } from './fpn.js'
 import { AnchorGenerator, detectionSignature, detectionUntraced, GeneralizedRCNNTransform, isTrained, neutralKeywords, resolveDetection, singleStageKeywords } from './detection.js'
 import type { DetectionArgs } from './detection.js'
+import { conv2d } from '../../layers/conv.js'
+import { groupNorm } from '../../layers/norm.js'
 
 /**
  * RetinaNet (`torchvision.models.detection.retinanet_resnet50_fpn`, `_v2`): a ResNet-50 FPN with P6/P7
@@ -15,7 +17,7 @@ import type { DetectionArgs } from './detection.js'
  */
 
 /** `partial(nn.GroupNorm, 32)`: the v2 heads' normalisation. */
-export const groupNorm32: NormFactory = (m, channels) => nn(m, 'GroupNorm', { num_groups: 32, num_channels: channels })
+export const groupNorm32: NormFactory = (m, channels) => nn(m, groupNorm, { num_groups: 32, num_channels: channels })
 
 /** Runs the head's `conv` Sequential and its last convolution on every feature level. */
 function headForward(self: ModuleNode, inputs: readonly Tensor[], last: readonly string[], ctx: ForwardContext): Tensor[] {
@@ -29,7 +31,7 @@ function retinaHead(name: string, predictor: 'cls_logits' | 'bbox_reg') {
     name,
     build(a, m) {
       m.child('conv', sequential(m, Array.from({ length: 4 }, () => conv2dNormActivation(m, { in_channels: a.in_channels, out_channels: a.in_channels, norm_layer: a.norm }))))
-      m.child(predictor, nn(m, 'Conv2d', { in_channels: a.in_channels, out_channels: a.outputs, kernel_size: 3, stride: 1, padding: 1 }))
+      m.child(predictor, nn(m, conv2d, { in_channels: a.in_channels, out_channels: a.outputs, kernel_size: 3, stride: 1, padding: 1 }))
     },
     forward: (self, inputs, ctx) => headForward(self, inputs, [predictor], ctx),
   })

@@ -5,11 +5,15 @@ import { block, defineBlock, defineModel, defineSequentialBlock, nn, runChild, s
 import { conv3dNormActivation } from './misc.js'
 import type { NormFactory } from './misc.js'
 import * as ops from './ops.js'
+import { conv3d } from '../../layers/conv.js'
+import { dropout as dropoutLayer } from '../../layers/dropout.js'
+import { batchNorm3d } from '../../layers/norm.js'
+import { avgPool3d, maxPool3d } from '../../layers/pool.js'
 
 /** S3D (`torchvision.models.video.s3d`): separable 3-D Inception blocks on `(N, 3, T, H, W)` clips. */
 
 /** `partial(nn.BatchNorm3d, eps=0.001, momentum=0.001)`. */
-const norm: NormFactory = (m, channels) => nn(m, 'BatchNorm3d', { num_features: channels, eps: 0.001, momentum: 0.001 })
+const norm: NormFactory = (m, channels) => nn(m, batchNorm3d, { num_features: channels, eps: 0.001, momentum: 0.001 })
 
 /** A 1×1×1 `Conv3dNormActivation`. */
 function pointwise(m: ModuleBuilder, inC: number, outC: number): ModuleNode {
@@ -35,7 +39,7 @@ const SepInceptionBlock3D = defineBlock<{ config: InceptionConfig }>({
     m.child('branch0', pointwise(m, inC, b0))
     m.child('branch1', sequential(m, [pointwise(m, inC, b1mid), separable(m, b1mid, b1, 3, 1, 1)]))
     m.child('branch2', sequential(m, [pointwise(m, inC, b2mid), separable(m, b2mid, b2, 3, 1, 1)]))
-    m.child('branch3', sequential(m, [nn(m, 'MaxPool3d', { kernel_size: [3, 3, 3], stride: 1, padding: 1 }), pointwise(m, inC, b3)]))
+    m.child('branch3', sequential(m, [nn(m, maxPool3d, { kernel_size: [3, 3, 3], stride: 1, padding: 1 }), pointwise(m, inC, b3)]))
   },
   forward(self, inputs, ctx) {
     return ops.cat(ctx, ['branch0', 'branch1', 'branch2', 'branch3'].map((name) => runChild(self, name, inputs[0]!, ctx)), 1)
@@ -61,7 +65,7 @@ export const s3d = defineModel<{ num_classes: number; dropout: number }>({
   signature: [int('num_classes', { default: 400 }), float('dropout', { default: 0.2 })],
   build(a, m) {
     const inception = (i: number): ModuleNode => block(m, SepInceptionBlock3D, { config: blocks[i]! })
-    const pool = (k: readonly number[], s: readonly number[], p: readonly number[]): ModuleNode => nn(m, 'MaxPool3d', { kernel_size: [...k], stride: [...s], padding: [...p] })
+    const pool = (k: readonly number[], s: readonly number[], p: readonly number[]): ModuleNode => nn(m, maxPool3d, { kernel_size: [...k], stride: [...s], padding: [...p] })
     m.child(
       'features',
       sequential(m, [
@@ -83,8 +87,8 @@ export const s3d = defineModel<{ num_classes: number; dropout: number }>({
         inception(8),
       ]),
     )
-    m.child('avgpool', nn(m, 'AvgPool3d', { kernel_size: [2, 7, 7], stride: 1 }))
-    m.child('classifier', sequential(m, [nn(m, 'Dropout', { p: a.dropout }), nn(m, 'Conv3d', { in_channels: 1024, out_channels: a.num_classes, kernel_size: 1, stride: 1, bias: true })]))
+    m.child('avgpool', nn(m, avgPool3d, { kernel_size: [2, 7, 7], stride: 1 }))
+    m.child('classifier', sequential(m, [nn(m, dropoutLayer, { p: a.dropout }), nn(m, conv3d, { in_channels: 1024, out_channels: a.num_classes, kernel_size: 1, stride: 1, bias: true })]))
   },
   forward(self, inputs, ctx) {
     let x = inputs[0]!

@@ -11,6 +11,11 @@ import type { BackboneResNet } from './backbones.js'
 import * as ops from './ops.js'
 import { builderWeights, verifyWeights, weightsArg, weightsEnum } from './weights.js'
 import type { WeightsEntry, WeightsInput } from './weights.js'
+import { relu, sigmoid } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout } from '../../layers/dropout.js'
+import { batchNorm2d } from '../../layers/norm.js'
+import { adaptiveAvgPool2d } from '../../layers/pool.js'
 
 /**
  * FCN, DeepLabV3 and LR-ASPP (`torchvision.models.segmentation`). Their forward returns a dict,
@@ -21,16 +26,16 @@ import type { WeightsEntry, WeightsInput } from './weights.js'
 /** `FCNHead(in_channels, channels)`: 3×3 conv to a quarter of the channels, BatchNorm, ReLU, Dropout(0.1), 1×1 conv. */
 const FCNHead = defineSequentialBlock<{ in_channels: number; channels: number }>('FCNHead', (a, m) => {
   const inter = Math.floor(a.in_channels / 4)
-  m.child('0', nn(m, 'Conv2d', { in_channels: a.in_channels, out_channels: inter, kernel_size: 3, padding: 1, bias: false }))
-  m.child('1', nn(m, 'BatchNorm2d', { num_features: inter }))
-  m.child('2', nn(m, 'ReLU'))
-  m.child('3', nn(m, 'Dropout', { p: 0.1 }))
-  m.child('4', nn(m, 'Conv2d', { in_channels: inter, out_channels: a.channels, kernel_size: 1 }))
+  m.child('0', nn(m, conv2d, { in_channels: a.in_channels, out_channels: inter, kernel_size: 3, padding: 1, bias: false }))
+  m.child('1', nn(m, batchNorm2d, { num_features: inter }))
+  m.child('2', nn(m, relu))
+  m.child('3', nn(m, dropout, { p: 0.1 }))
+  m.child('4', nn(m, conv2d, { in_channels: inter, out_channels: a.channels, kernel_size: 1 }))
 })
 
 /** Conv2d without bias, BatchNorm2d, ReLU: the branches of ASPP. */
 function convBnRelu(m: ModuleBuilder, inC: number, outC: number, conv: Record<string, number> = {}): ModuleNode[] {
-  return [nn(m, 'Conv2d', { in_channels: inC, out_channels: outC, kernel_size: 1, bias: false, ...conv }), nn(m, 'BatchNorm2d', { num_features: outC }), nn(m, 'ReLU')]
+  return [nn(m, conv2d, { in_channels: inC, out_channels: outC, kernel_size: 1, bias: false, ...conv }), nn(m, batchNorm2d, { num_features: outC }), nn(m, relu)]
 }
 
 /** `ASPPConv(in, out, dilation)`: a dilated 3×3 branch. */
@@ -42,7 +47,7 @@ const ASPPConv = defineSequentialBlock<{ in_channels: number; out_channels: numb
 const ASPPPooling = defineBlock<{ in_channels: number; out_channels: number }>({
   name: 'ASPPPooling',
   build(a, m) {
-    m.child('0', nn(m, 'AdaptiveAvgPool2d', { output_size: 1 }))
+    m.child('0', nn(m, adaptiveAvgPool2d, { output_size: 1 }))
     convBnRelu(m, a.in_channels, a.out_channels).forEach((module, i) => m.child(String(i + 1), module))
   },
   forward(self, inputs, ctx) {
@@ -58,7 +63,7 @@ const ASPP = defineBlock<{ in_channels: number; rates: readonly number[] }>({
     const out = 256
     const branches = [sequential(m, convBnRelu(m, a.in_channels, out)), ...a.rates.map((d) => block(m, ASPPConv, { in_channels: a.in_channels, out_channels: out, dilation: d })), block(m, ASPPPooling, { in_channels: a.in_channels, out_channels: out })]
     m.child('convs', moduleList(m, branches))
-    m.child('project', sequential(m, [...convBnRelu(m, branches.length * out, out), nn(m, 'Dropout', { p: 0.5 })]))
+    m.child('project', sequential(m, [...convBnRelu(m, branches.length * out, out), nn(m, dropout, { p: 0.5 })]))
   },
   forward(self, inputs, ctx) {
     const convs = self.children.get('convs')!
@@ -70,20 +75,20 @@ const ASPP = defineBlock<{ in_channels: number; rates: readonly number[] }>({
 /** `DeepLabHead(in_channels, num_classes)`: ASPP (rates 12, 24, 36), 3×3 conv, BatchNorm, ReLU, 1×1 classifier. */
 const DeepLabHead = defineSequentialBlock<{ in_channels: number; num_classes: number }>('DeepLabHead', (a, m) => {
   m.child('0', block(m, ASPP, { in_channels: a.in_channels, rates: [12, 24, 36] }))
-  m.child('1', nn(m, 'Conv2d', { in_channels: 256, out_channels: 256, kernel_size: 3, padding: 1, bias: false }))
-  m.child('2', nn(m, 'BatchNorm2d', { num_features: 256 }))
-  m.child('3', nn(m, 'ReLU'))
-  m.child('4', nn(m, 'Conv2d', { in_channels: 256, out_channels: a.num_classes, kernel_size: 1 }))
+  m.child('1', nn(m, conv2d, { in_channels: 256, out_channels: 256, kernel_size: 3, padding: 1, bias: false }))
+  m.child('2', nn(m, batchNorm2d, { num_features: 256 }))
+  m.child('3', nn(m, relu))
+  m.child('4', nn(m, conv2d, { in_channels: 256, out_channels: a.num_classes, kernel_size: 1 }))
 })
 
 /** `LRASPPHead(low_channels, high_channels, num_classes, inter_channels)`. */
 const LRASPPHead = defineBlock<{ low: number; high: number; num_classes: number; inter: number }>({
   name: 'LRASPPHead',
   build(a, m) {
-    m.child('cbr', sequential(m, [nn(m, 'Conv2d', { in_channels: a.high, out_channels: a.inter, kernel_size: 1, bias: false }), nn(m, 'BatchNorm2d', { num_features: a.inter }), nn(m, 'ReLU', { inplace: true })]))
-    m.child('scale', sequential(m, [nn(m, 'AdaptiveAvgPool2d', { output_size: 1 }), nn(m, 'Conv2d', { in_channels: a.high, out_channels: a.inter, kernel_size: 1, bias: false }), nn(m, 'Sigmoid')]))
-    m.child('low_classifier', nn(m, 'Conv2d', { in_channels: a.low, out_channels: a.num_classes, kernel_size: 1 }))
-    m.child('high_classifier', nn(m, 'Conv2d', { in_channels: a.inter, out_channels: a.num_classes, kernel_size: 1 }))
+    m.child('cbr', sequential(m, [nn(m, conv2d, { in_channels: a.high, out_channels: a.inter, kernel_size: 1, bias: false }), nn(m, batchNorm2d, { num_features: a.inter }), nn(m, relu, { inplace: true })]))
+    m.child('scale', sequential(m, [nn(m, adaptiveAvgPool2d, { output_size: 1 }), nn(m, conv2d, { in_channels: a.high, out_channels: a.inter, kernel_size: 1, bias: false }), nn(m, sigmoid)]))
+    m.child('low_classifier', nn(m, conv2d, { in_channels: a.low, out_channels: a.num_classes, kernel_size: 1 }))
+    m.child('high_classifier', nn(m, conv2d, { in_channels: a.inter, out_channels: a.num_classes, kernel_size: 1 }))
   },
   forward(self, inputs, ctx) {
     const [low, high] = inputs as [Tensor, Tensor]

@@ -3,13 +3,18 @@ import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, defineModel, nn, runChild, sequential } from './core.js'
 import * as ops from './ops.js'
+import { relu } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { linear } from '../../layers/linear.js'
+import { batchNorm2d } from '../../layers/norm.js'
+import { maxPool2d } from '../../layers/pool.js'
 
 function depthwise(m: ModuleBuilder, channels: number, stride: number): ModuleNode {
-  return nn(m, 'Conv2d', { in_channels: channels, out_channels: channels, kernel_size: 3, stride, padding: 1, bias: false, groups: channels })
+  return nn(m, conv2d, { in_channels: channels, out_channels: channels, kernel_size: 3, stride, padding: 1, bias: false, groups: channels })
 }
 
 function pointwise(m: ModuleBuilder, inC: number, outC: number): ModuleNode {
-  return nn(m, 'Conv2d', { in_channels: inC, out_channels: outC, kernel_size: 1, stride: 1, padding: 0, bias: false })
+  return nn(m, conv2d, { in_channels: inC, out_channels: outC, kernel_size: 1, stride: 1, padding: 0, bias: false })
 }
 
 /**
@@ -21,19 +26,19 @@ const InvertedResidual = defineBlock<{ inp: number; oup: number; stride: number 
   name: 'InvertedResidual',
   build(a, m) {
     const branch = Math.floor(a.oup / 2)
-    const bn = (c: number) => nn(m, 'BatchNorm2d', { num_features: c })
-    m.child('branch1', sequential(m, a.stride > 1 ? [depthwise(m, a.inp, a.stride), bn(a.inp), pointwise(m, a.inp, branch), bn(branch), nn(m, 'ReLU', { inplace: true })] : []))
+    const bn = (c: number) => nn(m, batchNorm2d, { num_features: c })
+    m.child('branch1', sequential(m, a.stride > 1 ? [depthwise(m, a.inp, a.stride), bn(a.inp), pointwise(m, a.inp, branch), bn(branch), nn(m, relu, { inplace: true })] : []))
     m.child(
       'branch2',
       sequential(m, [
         pointwise(m, a.stride > 1 ? a.inp : branch, branch),
         bn(branch),
-        nn(m, 'ReLU', { inplace: true }),
+        nn(m, relu, { inplace: true }),
         depthwise(m, branch, a.stride),
         bn(branch),
         pointwise(m, branch, branch),
         bn(branch),
-        nn(m, 'ReLU', { inplace: true }),
+        nn(m, relu, { inplace: true }),
       ]),
     )
   },
@@ -63,9 +68,9 @@ function shufflenet(name: string, stagesOutChannels: readonly [number, number, n
     build(a, m) {
       let input = 3
       let output = stagesOutChannels[0]
-      m.child('conv1', sequential(m, [nn(m, 'Conv2d', { in_channels: input, out_channels: output, kernel_size: 3, stride: 2, padding: 1, bias: false }), nn(m, 'BatchNorm2d', { num_features: output }), nn(m, 'ReLU', { inplace: true })]))
+      m.child('conv1', sequential(m, [nn(m, conv2d, { in_channels: input, out_channels: output, kernel_size: 3, stride: 2, padding: 1, bias: false }), nn(m, batchNorm2d, { num_features: output }), nn(m, relu, { inplace: true })]))
       input = output
-      m.child('maxpool', nn(m, 'MaxPool2d', { kernel_size: 3, stride: 2, padding: 1 }))
+      m.child('maxpool', nn(m, maxPool2d, { kernel_size: 3, stride: 2, padding: 1 }))
       repeats.forEach((count, i) => {
         output = stagesOutChannels[i + 1]!
         const seq = [block(m, InvertedResidual, { inp: input, oup: output, stride: 2 })]
@@ -74,8 +79,8 @@ function shufflenet(name: string, stagesOutChannels: readonly [number, number, n
         input = output
       })
       output = stagesOutChannels[4]
-      m.child('conv5', sequential(m, [nn(m, 'Conv2d', { in_channels: input, out_channels: output, kernel_size: 1, stride: 1, padding: 0, bias: false }), nn(m, 'BatchNorm2d', { num_features: output }), nn(m, 'ReLU', { inplace: true })]))
-      m.child('fc', nn(m, 'Linear', { in_features: output, out_features: a.num_classes }))
+      m.child('conv5', sequential(m, [nn(m, conv2d, { in_channels: input, out_channels: output, kernel_size: 1, stride: 1, padding: 0, bias: false }), nn(m, batchNorm2d, { num_features: output }), nn(m, relu, { inplace: true })]))
+      m.child('fc', nn(m, linear, { in_features: output, out_features: a.num_classes }))
     },
     forward(self, inputs, ctx) {
       let x = inputs[0]!

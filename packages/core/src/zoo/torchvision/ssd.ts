@@ -7,6 +7,9 @@ import { featureModules, freezeMobileNet, freezeModules, mobileNetV3Backbone } f
 import { childList, DefaultBoxGenerator, detectionSignature, detectionUntraced, GeneralizedRCNNTransform, neutralKeywords, resolveDetection } from './detection.js'
 import type { DetectionArgs } from './detection.js'
 import { vggLayers } from './vgg.js'
+import { relu, relu6 as relu6Layer } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { maxPool2d } from '../../layers/pool.js'
 
 /** SSD300 with a VGG-16 backbone and SSDlite320 with a MobileNetV3-Large backbone (`torchvision.models.detection`). */
 
@@ -29,19 +32,19 @@ const SSDFeatureExtractorVGG = part<{ vgg: readonly ModuleNode[] }>('SSDFeatureE
   const maxpool4 = pools[3]!
   m.param('scale_weight', [512])
   m.child('features', sequential(m, a.vgg.slice(0, maxpool4)))
-  const extra = (inC: number, mid: number, out: number, conv: Record<string, number>): ModuleNode =>
+  const extra = (inC: number, mid: number, out: number, conv: { kernel_size: number; padding?: number; stride?: number }): ModuleNode =>
     sequential(m, [
-      nn(m, 'Conv2d', { in_channels: inC, out_channels: mid, kernel_size: 1 }),
-      nn(m, 'ReLU', { inplace: true }),
-      nn(m, 'Conv2d', { in_channels: mid, out_channels: out, ...conv }),
-      nn(m, 'ReLU', { inplace: true }),
+      nn(m, conv2d, { in_channels: inC, out_channels: mid, kernel_size: 1 }),
+      nn(m, relu, { inplace: true }),
+      nn(m, conv2d, { in_channels: mid, out_channels: out, ...conv }),
+      nn(m, relu, { inplace: true }),
     ])
   const fc = sequential(m, [
-    nn(m, 'MaxPool2d', { kernel_size: 3, stride: 1, padding: 1, ceil_mode: false }),
-    nn(m, 'Conv2d', { in_channels: 512, out_channels: 1024, kernel_size: 3, padding: 6, dilation: 6 }),
-    nn(m, 'ReLU', { inplace: true }),
-    nn(m, 'Conv2d', { in_channels: 1024, out_channels: 1024, kernel_size: 1 }),
-    nn(m, 'ReLU', { inplace: true }),
+    nn(m, maxPool2d, { kernel_size: 3, stride: 1, padding: 1, ceil_mode: false }),
+    nn(m, conv2d, { in_channels: 512, out_channels: 1024, kernel_size: 3, padding: 6, dilation: 6 }),
+    nn(m, relu, { inplace: true }),
+    nn(m, conv2d, { in_channels: 1024, out_channels: 1024, kernel_size: 1 }),
+    nn(m, relu, { inplace: true }),
   ])
   m.child(
     'extra',
@@ -78,7 +81,7 @@ const SSDLiteFeatureExtractorMobileNet = part<{ features: readonly ModuleNode[];
 /** torchvision's SSDlite `_extra_block`: 1×1 down to half, 3×3 depthwise stride 2, 1×1 up; ReLU6 after each. */
 function extraBlock(m: ModuleBuilder, inC: number, outC: number, norm: NormFactory): ModuleNode {
   const mid = Math.floor(outC / 2)
-  const relu6 = activation('ReLU6')
+  const relu6 = activation(relu6Layer)
   return sequential(m, [
     conv2dNormActivation(m, { in_channels: inC, out_channels: mid, kernel_size: 1, norm_layer: norm, activation_layer: relu6 }),
     conv2dNormActivation(m, { in_channels: mid, out_channels: mid, kernel_size: 3, stride: 2, groups: mid, norm_layer: norm, activation_layer: relu6 }),
@@ -89,8 +92,8 @@ function extraBlock(m: ModuleBuilder, inC: number, outC: number, norm: NormFacto
 /** torchvision's SSDlite `_prediction_block`: a 3×3 depthwise `Conv2dNormActivation` (ReLU6), then a 1×1 convolution. */
 function predictionBlock(m: ModuleBuilder, inC: number, outC: number, norm: NormFactory): ModuleNode {
   return sequential(m, [
-    conv2dNormActivation(m, { in_channels: inC, out_channels: inC, kernel_size: 3, groups: inC, norm_layer: norm, activation_layer: activation('ReLU6') }),
-    nn(m, 'Conv2d', { in_channels: inC, out_channels: outC, kernel_size: 1 }),
+    conv2dNormActivation(m, { in_channels: inC, out_channels: inC, kernel_size: 3, groups: inC, norm_layer: norm, activation_layer: activation(relu6Layer) }),
+    nn(m, conv2d, { in_channels: inC, out_channels: outC, kernel_size: 1 }),
   ])
 }
 
@@ -109,7 +112,7 @@ export const ssd300_vgg16 = defineModel<DetectionArgs>({
     freezeModules(vgg.slice(0, trainable === 0 ? vgg.length : stages[stages.length - trainable]))
     const channels = [512, 1024, 512, 256, 256, 256]
     const anchors = [4, 6, 6, 6, 4, 4]
-    const predictors = (per: (i: number) => number): ModuleNode[] => channels.map((c, i) => nn(m, 'Conv2d', { in_channels: c, out_channels: per(i), kernel_size: 3, padding: 1 }))
+    const predictors = (per: (i: number) => number): ModuleNode[] => channels.map((c, i) => nn(m, conv2d, { in_channels: c, out_channels: per(i), kernel_size: 3, padding: 1 }))
     m.child('backbone', block(m, SSDFeatureExtractorVGG, { vgg }))
     m.child('anchor_generator', block(m, DefaultBoxGenerator, {}))
     m.child(

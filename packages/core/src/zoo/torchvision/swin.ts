@@ -6,6 +6,12 @@ import { formatShape } from '../../tensor/shape.js'
 import { block, defineBlock, defineModel, nn, runChild, sequential } from './core.js'
 import { activation, MLP, Permute, StochasticDepth } from './misc.js'
 import * as ops from './ops.js'
+import { gelu, relu } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { linear } from '../../layers/linear.js'
+import { layerNorm } from '../../layers/norm.js'
+import { adaptiveAvgPool2d } from '../../layers/pool.js'
+import { flatten } from '../../layers/reshape.js'
 
 interface AttentionArgs {
   dim: number
@@ -28,14 +34,14 @@ const ShiftedWindowAttention = defineBlock<AttentionArgs>({
   name: 'ShiftedWindowAttention',
   build(a, m) {
     const [wh = 1, ww = 1] = a.window_size
-    m.child('qkv', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim * 3, bias: true }))
-    m.child('proj', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim, bias: true }))
+    m.child('qkv', nn(m, linear, { in_features: a.dim, out_features: a.dim * 3, bias: true }))
+    m.child('proj', nn(m, linear, { in_features: a.dim, out_features: a.dim, bias: true }))
     if (a.v2) m.buffer('relative_coords_table', [1, 2 * wh - 1, 2 * ww - 1, 2], { dtype: 'float32' })
     else m.param('relative_position_bias_table', [(2 * wh - 1) * (2 * ww - 1), a.num_heads])
     m.buffer('relative_position_index', [wh * ww * wh * ww], { dtype: 'int64' })
     if (a.v2) {
       m.param('logit_scale', [a.num_heads, 1, 1])
-      m.child('cpb_mlp', sequential(m, [nn(m, 'Linear', { in_features: 2, out_features: 512, bias: true }), nn(m, 'ReLU', { inplace: true }), nn(m, 'Linear', { in_features: 512, out_features: a.num_heads, bias: false })]))
+      m.child('cpb_mlp', sequential(m, [nn(m, linear, { in_features: 2, out_features: 512, bias: true }), nn(m, relu, { inplace: true }), nn(m, linear, { in_features: 512, out_features: a.num_heads, bias: false })]))
     }
   },
   forward(self, inputs, ctx) {
@@ -111,11 +117,11 @@ interface BlockArgs extends AttentionArgs {
 export const SwinTransformerBlock = defineBlock<BlockArgs>({
   name: 'SwinTransformerBlock',
   build(a, m) {
-    m.child('norm1', nn(m, 'LayerNorm', { normalized_shape: a.dim, eps: 1e-5 }))
+    m.child('norm1', nn(m, layerNorm, { normalized_shape: a.dim, eps: 1e-5 }))
     m.child('attn', block(m, a.attention ?? (a.v2 ? ShiftedWindowAttentionV2 : ShiftedWindowAttention), a))
     m.child('stochastic_depth', block(m, StochasticDepth, { p: a.stochastic_depth_prob, mode: 'row' }))
-    m.child('norm2', nn(m, 'LayerNorm', { normalized_shape: a.dim, eps: 1e-5 }))
-    m.child('mlp', block(m, MLP, { in_channels: a.dim, hidden_channels: [Math.trunc(a.dim * a.mlp_ratio), a.dim], activation_layer: activation('GELU'), inplace: null, dropout: a.dropout }))
+    m.child('norm2', nn(m, layerNorm, { normalized_shape: a.dim, eps: 1e-5 }))
+    m.child('mlp', block(m, MLP, { in_channels: a.dim, hidden_channels: [Math.trunc(a.dim * a.mlp_ratio), a.dim], activation_layer: activation(gelu), inplace: null, dropout: a.dropout }))
   },
   forward(self, inputs, ctx) {
     let x = inputs[0]!
@@ -142,8 +148,8 @@ function patchMergingPad(ctx: ForwardContext, x: Tensor): Tensor {
 export const PatchMerging = defineBlock<{ dim: number; v2: boolean }>({
   name: 'PatchMerging',
   build(a, m) {
-    m.child('reduction', nn(m, 'Linear', { in_features: 4 * a.dim, out_features: 2 * a.dim, bias: false }))
-    m.child('norm', nn(m, 'LayerNorm', { normalized_shape: a.v2 ? 2 * a.dim : 4 * a.dim, eps: 1e-5 }))
+    m.child('reduction', nn(m, linear, { in_features: 4 * a.dim, out_features: 2 * a.dim, bias: false }))
+    m.child('norm', nn(m, layerNorm, { normalized_shape: a.v2 ? 2 * a.dim : 4 * a.dim, eps: 1e-5 }))
   },
   forward(self, inputs, ctx) {
     const x = patchMergingPad(ctx, inputs[0]!)
@@ -172,9 +178,9 @@ function swin(name: string, embedDim: number, depths: readonly number[], numHead
     build(a, m) {
       const layers: ModuleNode[] = [
         sequential(m, [
-          nn(m, 'Conv2d', { in_channels: 3, out_channels: embedDim, kernel_size: [4, 4], stride: [4, 4] }),
+          nn(m, conv2d, { in_channels: 3, out_channels: embedDim, kernel_size: [4, 4], stride: [4, 4] }),
           block(m, Permute, { dims: [0, 2, 3, 1] }),
-          nn(m, 'LayerNorm', { normalized_shape: embedDim, eps: 1e-5 }),
+          nn(m, layerNorm, { normalized_shape: embedDim, eps: 1e-5 }),
         ]),
       ]
       const totalBlocks = depths.reduce((s, d) => s + d, 0)
@@ -204,11 +210,11 @@ function swin(name: string, embedDim: number, depths: readonly number[], numHead
       })
       m.child('features', sequential(m, layers))
       const features = embedDim * 2 ** (depths.length - 1)
-      m.child('norm', nn(m, 'LayerNorm', { normalized_shape: features, eps: 1e-5 }))
+      m.child('norm', nn(m, layerNorm, { normalized_shape: features, eps: 1e-5 }))
       m.child('permute', block(m, Permute, { dims: [0, 3, 1, 2] }))
-      m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: 1 }))
-      m.child('flatten', nn(m, 'Flatten', { start_dim: 1 }))
-      m.child('head', nn(m, 'Linear', { in_features: features, out_features: a.num_classes }))
+      m.child('avgpool', nn(m, adaptiveAvgPool2d, { output_size: 1 }))
+      m.child('flatten', nn(m, flatten, { start_dim: 1 }))
+      m.child('head', nn(m, linear, { in_features: features, out_features: a.num_classes }))
     },
     forward(self, inputs, ctx) {
       let x = inputs[0]!

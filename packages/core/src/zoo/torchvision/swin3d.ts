@@ -4,6 +4,11 @@ import { formatShape } from '../../tensor/shape.js'
 import { block, defineBlock, defineModel, nn, runChild, sequential } from './core.js'
 import * as ops from './ops.js'
 import { attendWindows, PatchMerging, SwinTransformerBlock } from './swin.js'
+import { conv3d } from '../../layers/conv.js'
+import { dropout as dropoutLayer } from '../../layers/dropout.js'
+import { linear } from '../../layers/linear.js'
+import { layerNorm } from '../../layers/norm.js'
+import { adaptiveAvgPool3d } from '../../layers/pool.js'
 
 /**
  * The video Swin Transformer (`torchvision.models.video.swin3d_t`, `_s`, `_b`): 2×4×4 patches and
@@ -28,8 +33,8 @@ const ShiftedWindowAttention3d = defineBlock<Attention3dArgs>({
   name: 'ShiftedWindowAttention3d',
   build(a, m) {
     const [wd, wh, ww] = a.window_size
-    m.child('qkv', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim * 3, bias: true }))
-    m.child('proj', nn(m, 'Linear', { in_features: a.dim, out_features: a.dim, bias: true }))
+    m.child('qkv', nn(m, linear, { in_features: a.dim, out_features: a.dim * 3, bias: true }))
+    m.child('proj', nn(m, linear, { in_features: a.dim, out_features: a.dim, bias: true }))
     m.param('relative_position_bias_table', [(2 * wd - 1) * (2 * wh - 1) * (2 * ww - 1), a.num_heads])
     m.buffer('relative_position_index', [wd * wh * ww, wd * wh * ww], { dtype: 'int64' })
   },
@@ -55,8 +60,8 @@ const ShiftedWindowAttention3d = defineBlock<Attention3dArgs>({
 const PatchEmbed3d = defineBlock<{ patch: readonly [number, number, number]; embed_dim: number }>({
   name: 'PatchEmbed3d',
   build(a, m) {
-    m.child('proj', nn(m, 'Conv3d', { in_channels: 3, out_channels: a.embed_dim, kernel_size: [...a.patch], stride: [...a.patch] }))
-    m.child('norm', nn(m, 'LayerNorm', { normalized_shape: a.embed_dim, eps: 1e-5 }))
+    m.child('proj', nn(m, conv3d, { in_channels: 3, out_channels: a.embed_dim, kernel_size: [...a.patch], stride: [...a.patch] }))
+    m.child('norm', nn(m, layerNorm, { normalized_shape: a.embed_dim, eps: 1e-5 }))
   },
   forward(self, inputs, ctx) {
     let x = inputs[0]!
@@ -78,7 +83,7 @@ function swin3d(name: string, embedDim: number, depths: readonly number[], numHe
     signature: [float('mlp_ratio', { default: 4.0 }), float('dropout', { default: 0.0 }), float('attention_dropout', { default: 0.0 }), float('stochastic_depth_prob', { default: 0.1 }), int('num_classes', { default: 400 })],
     build(a, m) {
       m.child('patch_embed', block(m, PatchEmbed3d, { patch: [2, 4, 4], embed_dim: embedDim }))
-      m.child('pos_drop', nn(m, 'Dropout', { p: a.dropout }))
+      m.child('pos_drop', nn(m, dropoutLayer, { p: a.dropout }))
       const layers: ModuleNode[] = []
       const total = depths.reduce((s, d) => s + d, 0)
       let id = 0
@@ -106,9 +111,9 @@ function swin3d(name: string, embedDim: number, depths: readonly number[], numHe
       })
       m.child('features', sequential(m, layers))
       const features = embedDim * 2 ** (depths.length - 1)
-      m.child('norm', nn(m, 'LayerNorm', { normalized_shape: features, eps: 1e-5 }))
-      m.child('avgpool', nn(m, 'AdaptiveAvgPool3d', { output_size: 1 }))
-      m.child('head', nn(m, 'Linear', { in_features: features, out_features: a.num_classes }))
+      m.child('norm', nn(m, layerNorm, { normalized_shape: features, eps: 1e-5 }))
+      m.child('avgpool', nn(m, adaptiveAvgPool3d, { output_size: 1 }))
+      m.child('head', nn(m, linear, { in_features: features, out_features: a.num_classes }))
     },
     forward(self, inputs, ctx) {
       let x = inputs[0]!

@@ -3,6 +3,12 @@ import type { ModuleNode } from '../../model/module.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import { defineModel, nn, runChild, sequential } from './core.js'
 import * as ops from './ops.js'
+import { relu } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout as dropoutLayer } from '../../layers/dropout.js'
+import { linear } from '../../layers/linear.js'
+import { batchNorm2d } from '../../layers/norm.js'
+import { adaptiveAvgPool2d, maxPool2d } from '../../layers/pool.js'
 
 /** torchvision's VGG configurations: output channels of each 3×3 convolution, `M` for a 2×2 max-pool. */
 const configs = {
@@ -22,12 +28,12 @@ export function vggLayers(m: ModuleBuilder, config: keyof typeof configs, batchN
   let pools = 0
   for (const v of configs[config]) {
     if (v === 'M') {
-      layers.push(nn(m, 'MaxPool2d', ceilModePools.includes(pools++) ? { kernel_size: 2, stride: 2, ceil_mode: true } : { kernel_size: 2, stride: 2 }))
+      layers.push(nn(m, maxPool2d, ceilModePools.includes(pools++) ? { kernel_size: 2, stride: 2, ceil_mode: true } : { kernel_size: 2, stride: 2 }))
       continue
     }
-    layers.push(nn(m, 'Conv2d', { in_channels: inChannels, out_channels: v, kernel_size: 3, padding: 1 }))
-    if (batchNorm) layers.push(nn(m, 'BatchNorm2d', { num_features: v }))
-    layers.push(nn(m, 'ReLU', { inplace: true }))
+    layers.push(nn(m, conv2d, { in_channels: inChannels, out_channels: v, kernel_size: 3, padding: 1 }))
+    if (batchNorm) layers.push(nn(m, batchNorm2d, { num_features: v }))
+    layers.push(nn(m, relu, { inplace: true }))
     inChannels = v
   }
   return layers
@@ -40,17 +46,17 @@ function vgg(name: string, config: keyof typeof configs, batchNorm: boolean) {
     signature: [int('num_classes', { default: 1000 }), bool('init_weights', { default: true }), float('dropout', { default: 0.5 })],
     build(a, m) {
       m.child('features', sequential(m, vggLayers(m, config, batchNorm)))
-      m.child('avgpool', nn(m, 'AdaptiveAvgPool2d', { output_size: [7, 7] }))
+      m.child('avgpool', nn(m, adaptiveAvgPool2d, { output_size: [7, 7] }))
       m.child(
         'classifier',
         sequential(m, [
-          nn(m, 'Linear', { in_features: 512 * 7 * 7, out_features: 4096 }),
-          nn(m, 'ReLU', { inplace: true }),
-          nn(m, 'Dropout', { p: a.dropout }),
-          nn(m, 'Linear', { in_features: 4096, out_features: 4096 }),
-          nn(m, 'ReLU', { inplace: true }),
-          nn(m, 'Dropout', { p: a.dropout }),
-          nn(m, 'Linear', { in_features: 4096, out_features: a.num_classes }),
+          nn(m, linear, { in_features: 512 * 7 * 7, out_features: 4096 }),
+          nn(m, relu, { inplace: true }),
+          nn(m, dropoutLayer, { p: a.dropout }),
+          nn(m, linear, { in_features: 4096, out_features: 4096 }),
+          nn(m, relu, { inplace: true }),
+          nn(m, dropoutLayer, { p: a.dropout }),
+          nn(m, linear, { in_features: 4096, out_features: a.num_classes }),
         ]),
       )
     },

@@ -2,7 +2,13 @@ import { bool, int } from '../../bind/args.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, defineModel, defineSequentialBlock, nn, runChild, sequential } from './core.js'
+import type { PyArgs } from './core.js'
 import * as ops from './ops.js'
+import { relu } from '../../layers/activation.js'
+import { conv3d } from '../../layers/conv.js'
+import { linear } from '../../layers/linear.js'
+import { batchNorm3d } from '../../layers/norm.js'
+import { adaptiveAvgPool3d } from '../../layers/pool.js'
 
 /**
  * The 3-D ResNets of `torchvision.models.video`: `r3d_18` (3×3×3 convolutions), `mc3_18` (3-D in the
@@ -13,18 +19,18 @@ import * as ops from './ops.js'
 type ConvKind = 'simple' | 'no-temporal' | '2plus1d'
 
 /** A `Conv3d` registered under a subclass name (`Conv3DSimple`), as torchvision subclasses it. */
-function conv3dAs(m: ModuleBuilder, className: string, args: Record<string, number | number[] | boolean>): ModuleNode {
-  const node = nn(m, 'Conv3d', args)
+function conv3dAs(m: ModuleBuilder, className: string, args: PyArgs<typeof conv3d.signature>): ModuleNode {
+  const node = nn(m, conv3d, args)
   node.type = className
   return node
 }
 
 /** `Conv2Plus1D(in, out, mid, stride)`: a (1, 3, 3) convolution to `mid` channels, BatchNorm3d, ReLU, a (3, 1, 1) convolution. */
 const Conv2Plus1D = defineSequentialBlock<{ in_planes: number; out_planes: number; mid: number; stride: number }>('Conv2Plus1D', (a, m) => {
-  m.child('0', nn(m, 'Conv3d', { in_channels: a.in_planes, out_channels: a.mid, kernel_size: [1, 3, 3], stride: [1, a.stride, a.stride], padding: [0, 1, 1], bias: false }))
-  m.child('1', nn(m, 'BatchNorm3d', { num_features: a.mid }))
-  m.child('2', nn(m, 'ReLU', { inplace: true }))
-  m.child('3', nn(m, 'Conv3d', { in_channels: a.mid, out_channels: a.out_planes, kernel_size: [3, 1, 1], stride: [a.stride, 1, 1], padding: [1, 0, 0], bias: false }))
+  m.child('0', nn(m, conv3d, { in_channels: a.in_planes, out_channels: a.mid, kernel_size: [1, 3, 3], stride: [1, a.stride, a.stride], padding: [0, 1, 1], bias: false }))
+  m.child('1', nn(m, batchNorm3d, { num_features: a.mid }))
+  m.child('2', nn(m, relu, { inplace: true }))
+  m.child('3', nn(m, conv3d, { in_channels: a.mid, out_channels: a.out_planes, kernel_size: [3, 1, 1], stride: [a.stride, 1, 1], padding: [1, 0, 0], bias: false }))
 })
 
 /** The `conv_builder` of a stage. */
@@ -47,12 +53,12 @@ const BasicBlock = defineBlock<BlockArgs>({
   name: 'BasicBlock',
   build(a, m) {
     const mid = Math.floor((a.inplanes * a.planes * 27) / (a.inplanes * 9 + 3 * a.planes))
-    m.child('conv1', sequential(m, [convBuilder(m, a.kind, a.inplanes, a.planes, mid, a.stride), nn(m, 'BatchNorm3d', { num_features: a.planes }), nn(m, 'ReLU', { inplace: true })]))
-    m.child('conv2', sequential(m, [convBuilder(m, a.kind, a.planes, a.planes, mid), nn(m, 'BatchNorm3d', { num_features: a.planes })]))
-    m.child('relu', nn(m, 'ReLU', { inplace: true }))
+    m.child('conv1', sequential(m, [convBuilder(m, a.kind, a.inplanes, a.planes, mid, a.stride), nn(m, batchNorm3d, { num_features: a.planes }), nn(m, relu, { inplace: true })]))
+    m.child('conv2', sequential(m, [convBuilder(m, a.kind, a.planes, a.planes, mid), nn(m, batchNorm3d, { num_features: a.planes })]))
+    m.child('relu', nn(m, relu, { inplace: true }))
     if (a.downsample) {
       const stride = a.kind === 'no-temporal' ? [1, a.stride, a.stride] : [a.stride, a.stride, a.stride]
-      m.child('downsample', sequential(m, [nn(m, 'Conv3d', { in_channels: a.inplanes, out_channels: a.planes, kernel_size: 1, stride, bias: false }), nn(m, 'BatchNorm3d', { num_features: a.planes })]))
+      m.child('downsample', sequential(m, [nn(m, conv3d, { in_channels: a.inplanes, out_channels: a.planes, kernel_size: 1, stride, bias: false }), nn(m, batchNorm3d, { num_features: a.planes })]))
     }
   },
   forward(self, inputs, ctx) {
@@ -65,19 +71,19 @@ const BasicBlock = defineBlock<BlockArgs>({
 
 /** `BasicStem`: a (3, 7, 7) convolution with stride (1, 2, 2), BatchNorm3d, ReLU. */
 const BasicStem = defineSequentialBlock<Record<string, never>>('BasicStem', (_a, m) => {
-  m.child('0', nn(m, 'Conv3d', { in_channels: 3, out_channels: 64, kernel_size: [3, 7, 7], stride: [1, 2, 2], padding: [1, 3, 3], bias: false }))
-  m.child('1', nn(m, 'BatchNorm3d', { num_features: 64 }))
-  m.child('2', nn(m, 'ReLU', { inplace: true }))
+  m.child('0', nn(m, conv3d, { in_channels: 3, out_channels: 64, kernel_size: [3, 7, 7], stride: [1, 2, 2], padding: [1, 3, 3], bias: false }))
+  m.child('1', nn(m, batchNorm3d, { num_features: 64 }))
+  m.child('2', nn(m, relu, { inplace: true }))
 })
 
 /** `R2Plus1dStem`: (1, 7, 7) to 45 channels, then (3, 1, 1) to 64, each with BatchNorm3d and ReLU. */
 const R2Plus1dStem = defineSequentialBlock<Record<string, never>>('R2Plus1dStem', (_a, m) => {
-  m.child('0', nn(m, 'Conv3d', { in_channels: 3, out_channels: 45, kernel_size: [1, 7, 7], stride: [1, 2, 2], padding: [0, 3, 3], bias: false }))
-  m.child('1', nn(m, 'BatchNorm3d', { num_features: 45 }))
-  m.child('2', nn(m, 'ReLU', { inplace: true }))
-  m.child('3', nn(m, 'Conv3d', { in_channels: 45, out_channels: 64, kernel_size: [3, 1, 1], stride: [1, 1, 1], padding: [1, 0, 0], bias: false }))
-  m.child('4', nn(m, 'BatchNorm3d', { num_features: 64 }))
-  m.child('5', nn(m, 'ReLU', { inplace: true }))
+  m.child('0', nn(m, conv3d, { in_channels: 3, out_channels: 45, kernel_size: [1, 7, 7], stride: [1, 2, 2], padding: [0, 3, 3], bias: false }))
+  m.child('1', nn(m, batchNorm3d, { num_features: 45 }))
+  m.child('2', nn(m, relu, { inplace: true }))
+  m.child('3', nn(m, conv3d, { in_channels: 45, out_channels: 64, kernel_size: [3, 1, 1], stride: [1, 1, 1], padding: [1, 0, 0], bias: false }))
+  m.child('4', nn(m, batchNorm3d, { num_features: 64 }))
+  m.child('5', nn(m, relu, { inplace: true }))
 })
 
 function videoResnet(name: string, kinds: readonly [ConvKind, ConvKind, ConvKind, ConvKind], stem: 'basic' | 'r2plus1d') {
@@ -94,8 +100,8 @@ function videoResnet(name: string, kinds: readonly [ConvKind, ConvKind, ConvKind
         inplanes = planes
         m.child(`layer${i + 1}`, sequential(m, [first, block(m, BasicBlock, { kind: kinds[i]!, inplanes, planes, stride: 1, downsample: false })]))
       })
-      m.child('avgpool', nn(m, 'AdaptiveAvgPool3d', { output_size: [1, 1, 1] }))
-      m.child('fc', nn(m, 'Linear', { in_features: 512, out_features: a.num_classes }))
+      m.child('avgpool', nn(m, adaptiveAvgPool3d, { output_size: [1, 1, 1] }))
+      m.child('fc', nn(m, linear, { in_features: 512, out_features: a.num_classes }))
     },
     forward(self, inputs, ctx) {
       let x = inputs[0]!

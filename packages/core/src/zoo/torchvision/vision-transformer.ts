@@ -1,5 +1,5 @@
 import { float, int, optionalInt } from '../../bind/args.js'
-import { runAttentionWithoutWeights } from '../../layers/attention.js'
+import { multiheadAttention, runAttentionWithoutWeights } from '../../layers/attention.js'
 import type { ModuleNode } from '../../model/module.js'
 import { formatShape } from '../../tensor/shape.js'
 import { builderWeights } from './weights.js'
@@ -7,6 +7,11 @@ import { block, defineBlock, defineModel, defineSequentialBlock, nn, runChild, s
 import { activation, MLP } from './misc.js'
 import type { MLPArgs } from './misc.js'
 import * as ops from './ops.js'
+import { gelu, tanh } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout as dropoutLayer } from '../../layers/dropout.js'
+import { linear } from '../../layers/linear.js'
+import { layerNorm } from '../../layers/norm.js'
 
 /** ViT's `MLPBlock`: an `MLP` of `Linear`, GELU, `Dropout`, `Linear`, `Dropout`. */
 const MLPBlock = defineSequentialBlock<MLPArgs>('MLPBlock', MLP.build)
@@ -23,11 +28,11 @@ interface EncoderBlockArgs {
 const EncoderBlock = defineBlock<EncoderBlockArgs>({
   name: 'EncoderBlock',
   build(a, m) {
-    m.child('ln_1', nn(m, 'LayerNorm', { normalized_shape: a.hidden_dim, eps: 1e-6 }))
-    m.child('self_attention', nn(m, 'MultiheadAttention', { embed_dim: a.hidden_dim, num_heads: a.num_heads, dropout: a.attention_dropout, batch_first: true }))
-    m.child('dropout', nn(m, 'Dropout', { p: a.dropout }))
-    m.child('ln_2', nn(m, 'LayerNorm', { normalized_shape: a.hidden_dim, eps: 1e-6 }))
-    m.child('mlp', block(m, MLPBlock, { in_channels: a.hidden_dim, hidden_channels: [a.mlp_dim, a.hidden_dim], activation_layer: activation('GELU'), inplace: null, dropout: a.dropout }))
+    m.child('ln_1', nn(m, layerNorm, { normalized_shape: a.hidden_dim, eps: 1e-6 }))
+    m.child('self_attention', nn(m, multiheadAttention, { embed_dim: a.hidden_dim, num_heads: a.num_heads, dropout: a.attention_dropout, batch_first: true }))
+    m.child('dropout', nn(m, dropoutLayer, { p: a.dropout }))
+    m.child('ln_2', nn(m, layerNorm, { normalized_shape: a.hidden_dim, eps: 1e-6 }))
+    m.child('mlp', block(m, MLPBlock, { in_channels: a.hidden_dim, hidden_channels: [a.mlp_dim, a.hidden_dim], activation_layer: activation(gelu), inplace: null, dropout: a.dropout }))
   },
   forward(self, inputs, ctx) {
     const input = inputs[0]!
@@ -46,11 +51,11 @@ const Encoder = defineBlock<EncoderBlockArgs & { seq_length: number; num_layers:
   name: 'Encoder',
   build(a, m) {
     m.param('pos_embedding', [1, a.seq_length, a.hidden_dim])
-    m.child('dropout', nn(m, 'Dropout', { p: a.dropout }))
+    m.child('dropout', nn(m, dropoutLayer, { p: a.dropout }))
     const layers: Array<[string, ModuleNode]> = []
     for (let i = 0; i < a.num_layers; i++) layers.push([`encoder_layer_${i}`, block(m, EncoderBlock, a)])
     m.child('layers', sequentialNamed(m, layers))
-    m.child('ln', nn(m, 'LayerNorm', { normalized_shape: a.hidden_dim, eps: 1e-6 }))
+    m.child('ln', nn(m, layerNorm, { normalized_shape: a.hidden_dim, eps: 1e-6 }))
   },
   forward(self, inputs, ctx) {
     const input = inputs[0]!
@@ -79,17 +84,17 @@ function vit(name: string, patchSize: number, numLayers: number, numHeads: numbe
       if (a.image_size % patchSize !== 0) fail('image_size', `Input shape indivisible by patch size! \`image_size\` ${a.image_size} is not a multiple of the patch size ${patchSize}.`)
     },
     build(a, m) {
-      m.child('conv_proj', nn(m, 'Conv2d', { in_channels: 3, out_channels: hiddenDim, kernel_size: patchSize, stride: patchSize }))
+      m.child('conv_proj', nn(m, conv2d, { in_channels: 3, out_channels: hiddenDim, kernel_size: patchSize, stride: patchSize }))
       m.param('class_token', [1, 1, hiddenDim])
       const seqLength = (a.image_size / patchSize) ** 2 + 1
       m.child('encoder', block(m, Encoder, { seq_length: seqLength, num_layers: numLayers, num_heads: numHeads, hidden_dim: hiddenDim, mlp_dim: mlpDim, dropout: a.dropout, attention_dropout: a.attention_dropout }))
       const heads: Array<[string, ModuleNode]> =
         a.representation_size === null
-          ? [['head', nn(m, 'Linear', { in_features: hiddenDim, out_features: a.num_classes })]]
+          ? [['head', nn(m, linear, { in_features: hiddenDim, out_features: a.num_classes })]]
           : [
-              ['pre_logits', nn(m, 'Linear', { in_features: hiddenDim, out_features: a.representation_size })],
-              ['act', nn(m, 'Tanh')],
-              ['head', nn(m, 'Linear', { in_features: a.representation_size, out_features: a.num_classes })],
+              ['pre_logits', nn(m, linear, { in_features: hiddenDim, out_features: a.representation_size })],
+              ['act', nn(m, tanh)],
+              ['head', nn(m, linear, { in_features: a.representation_size, out_features: a.num_classes })],
             ]
       m.child('heads', sequentialNamed(m, heads))
     },

@@ -4,6 +4,7 @@ import { defineFamily } from '../family.js'
 import type { HFBuild } from '../model.js'
 import type { ModuleFactory } from '../modules.js'
 import { clipStyleEncoder, patchGrid, towerSizes, visionEncoderNote } from './vision.js'
+import { conv2d } from '../../../layers/conv.js'
 
 /** A tower's config: `key` of a composite config (`vision_config`), else the config itself (a `clip_vision_model` config). */
 export function towerConfig(c: HFConfig, key: string, modelType: string): HFConfig {
@@ -34,7 +35,7 @@ function clipVision(f: ModuleFactory, c: HFConfig, type: string): ModuleNode {
   const embeddings = f.module(
     'CLIPVisionEmbeddings',
     [
-      ['patch_embedding', f.layer('Conv2d', { in_channels: c.int('num_channels', 3), out_channels: s.hidden, kernel_size: [...patch], stride: [...patch], bias: false })],
+      ['patch_embedding', f.layer(conv2d, { in_channels: c.int('num_channels', 3), out_channels: s.hidden, kernel_size: [...patch], stride: [...patch], bias: false })],
       ['position_embedding', f.embedding(patches + 1, s.hidden)],
     ],
     [['class_embedding', [s.hidden]]],

@@ -4,6 +4,7 @@ import { defineFamily } from '../family.js'
 import type { HFBuild } from '../model.js'
 import type { Child } from '../modules.js'
 import { encoderOnlyNote, mlmDecoder, numLabels } from './bert.js'
+import { conv1d } from '../../../layers/conv.js'
 
 /**
  * DeBERTa-v2 and DeBERTa-v3 (`DebertaV2Config`: 1536 wide, 24 layers, 24 heads, FFN 6144, vocabulary 128100,
@@ -81,7 +82,7 @@ export const debertaV2 = defineFamily({
             [
               'conv',
               f.module('ConvLayer', [
-                ['conv', f.layer('Conv1d', { in_channels: hidden, out_channels: hidden, kernel_size: [convKernel], padding: [Math.floor((convKernel - 1) / 2)], groups: convGroups })],
+                ['conv', f.layer(conv1d, { in_channels: hidden, out_channels: hidden, kernel_size: [convKernel], padding: [Math.floor((convKernel - 1) / 2)], groups: convGroups })],
                 ['LayerNorm', f.layerNorm(hidden)],
               ]),
             ],

@@ -7,6 +7,7 @@ import type { HFFamily } from '../family.js'
 import { stateCache } from '../model.js'
 import type { StateCacheInfo } from '../model.js'
 import type { Child, ModuleFactory } from '../modules.js'
+import { conv1d } from '../../../layers/conv.js'
 
 /** The KV-cache note of a model whose layers keep a fixed-size state instead. */
 export const stateSpaceNote = 'state-space model: no KV cache; each layer keeps a convolution state and an SSM state per sequence, the same size at any length (see the state cache)'
@@ -40,7 +41,7 @@ export function mambaMixer(f: ModuleFactory, type: string, s: MambaMixerSizes, e
   return f.module(
     type,
     [
-      ['conv1d', f.layer('Conv1d', { in_channels: s.intermediate, out_channels: s.intermediate, kernel_size: [s.convKernel], groups: s.intermediate, padding: [s.convKernel - 1], bias: s.convBias })],
+      ['conv1d', f.layer(conv1d, { in_channels: s.intermediate, out_channels: s.intermediate, kernel_size: [s.convKernel], groups: s.intermediate, padding: [s.convKernel - 1], bias: s.convBias })],
       ['in_proj', f.linear(s.hidden, 2 * s.intermediate, s.projBias)],
       ['x_proj', f.linear(s.intermediate, s.timeStepRank + 2 * s.state, false)],
       ['dt_proj', f.linear(s.timeStepRank, s.intermediate, true)],

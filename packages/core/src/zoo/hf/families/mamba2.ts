@@ -3,6 +3,7 @@ import { causalLM } from '../decoder.js'
 import { defineFamily } from '../family.js'
 import { stateCache } from '../model.js'
 import { stateSpaceNote } from './mamba.js'
+import { conv1d } from '../../../layers/conv.js'
 
 /**
  * Mamba-2 and Codestral Mamba (`Mamba2Config`: 4096 wide, 64 layers, 128 heads of 64, `state_size` 128,
@@ -46,7 +47,7 @@ export const mamba2 = defineFamily({
             f.module(
               'Mamba2Mixer',
               [
-                ['conv1d', f.layer('Conv1d', { in_channels: convDim, out_channels: convDim, kernel_size: [convKernel], groups: convDim, padding: [convKernel - 1], bias: convBias })],
+                ['conv1d', f.layer(conv1d, { in_channels: convDim, out_channels: convDim, kernel_size: [convKernel], groups: convDim, padding: [convKernel - 1], bias: convBias })],
                 ['in_proj', f.linear(hidden, intermediate + convDim + heads, bias)],
                 ['norm', f.rmsNorm('MambaRMSNormGated', intermediate)],
                 ['out_proj', f.linear(intermediate, hidden, bias)],

@@ -6,6 +6,7 @@ import { nestedParts } from '../model.js'
 import type { HFBuild } from '../model.js'
 import type { ModuleFactory } from '../modules.js'
 import { llamaStyle, qkvBias, qwenWindow } from './llama-style.js'
+import { conv3d } from '../../../layers/conv.js'
 
 const qwenVLText = (cls: string): HFFamily =>
   llamaStyle({
@@ -41,7 +42,7 @@ function towerSizes(v: HFConfig, widthKey: string, widthDefault: number): TowerS
 function tower(f: ModuleFactory, type: string, cls: string, s: TowerSizes, block: () => ModuleNode, mergerNorm: (dim: number) => ModuleNode, outWidth: number, mergerType: string, embedType: string): ModuleNode {
   const merged = s.width * s.merge * s.merge
   return f.module(type, [
-    ['patch_embed', f.module(embedType, [['proj', f.layer('Conv3d', { in_channels: s.channels, out_channels: s.width, kernel_size: [s.temporal, s.patch, s.patch], stride: [s.temporal, s.patch, s.patch], bias: false })]])],
+    ['patch_embed', f.module(embedType, [['proj', f.layer(conv3d, { in_channels: s.channels, out_channels: s.width, kernel_size: [s.temporal, s.patch, s.patch], stride: [s.temporal, s.patch, s.patch], bias: false })]])],
     ['rotary_pos_emb', f.rotary(`${cls}VisionRotaryEmbedding`, Math.floor(s.width / s.heads / 2))],
     ['blocks', f.list(s.depth, block)],
     [

@@ -5,6 +5,7 @@ import { defineFamily } from '../family.js'
 import { kvCache, kvCacheNote, stateCache } from '../model.js'
 import type { HFBuild, KVCacheShape } from '../model.js'
 import { partialRotaryFactor } from './llama-style.js'
+import { conv1d } from '../../../layers/conv.js'
 
 /**
  * RecurrentGemma / Griffin (`RecurrentGemmaConfig`: 2560 wide, 26 layers, 10 heads, FFN 7680, vocabulary 256000,
@@ -46,7 +47,7 @@ export const recurrentGemma = defineFamily({
         ['linear_y', f.linear(hidden, lru, true)],
         ['linear_x', f.linear(hidden, lru, true)],
         ['linear_out', f.linear(lru, hidden, true)],
-        ['conv_1d', f.layer('Conv1d', { in_channels: lru, out_channels: lru, kernel_size: [convWidth], groups: lru, padding: [convWidth - 1], bias: true })],
+        ['conv_1d', f.layer(conv1d, { in_channels: lru, out_channels: lru, kernel_size: [convWidth], groups: lru, padding: [convWidth - 1], bias: true })],
         [
           'rg_lru',
           f.module('RecurrentGemmaRglru', [], [

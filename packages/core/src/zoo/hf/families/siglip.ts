@@ -5,6 +5,8 @@ import type { HFBuild } from '../model.js'
 import type { ModuleFactory } from '../modules.js'
 import { towerConfig } from './clip.js'
 import { clipStyleEncoder, fcMLP, patchGrid, towerSizes, visionEncoderNote } from './vision.js'
+import { multiheadAttention } from '../../../layers/attention.js'
+import { conv2d } from '../../../layers/conv.js'
 
 /** SigLIP's text tower (`SiglipTextTransformer`): embeddings, encoder, final LayerNorm and a `head` to `projection_size` (default hidden). */
 function siglipText(f: ModuleFactory, c: HFConfig, type: string): ModuleNode {
@@ -32,7 +34,7 @@ export function siglipVisionTower(f: ModuleFactory, c: HFConfig, type: string, u
   const s = towerSizes(c, { hidden: 768, intermediate: 3072, layers: 12, heads: 12 })
   const { patch, patches } = patchGrid(c, 224, 16)
   const embeddings = f.module('SiglipVisionEmbeddings', [
-    ['patch_embedding', f.layer('Conv2d', { in_channels: c.int('num_channels', 3), out_channels: s.hidden, kernel_size: [...patch], stride: [...patch], bias: true })],
+    ['patch_embedding', f.layer(conv2d, { in_channels: c.int('num_channels', 3), out_channels: s.hidden, kernel_size: [...patch], stride: [...patch], bias: true })],
     ['position_embedding', f.embedding(patches, s.hidden)],
   ])
   f.buffer(embeddings, 'position_ids', [1, patches], { dtype: 'int64' })
@@ -47,7 +49,7 @@ export function siglipVisionTower(f: ModuleFactory, c: HFConfig, type: string, u
             f.module(
               'SiglipMultiheadAttentionPoolingHead',
               [
-                ['attention', f.layer('MultiheadAttention', { embed_dim: s.hidden, num_heads: s.heads, batch_first: true })],
+                ['attention', f.layer(multiheadAttention, { embed_dim: s.hidden, num_heads: s.heads, batch_first: true })],
                 ['layernorm', f.layerNorm(s.hidden)],
                 ['mlp', fcMLP(f, 'SiglipMLP', s.hidden, s.intermediate)],
               ],

@@ -2,6 +2,7 @@ import { NnsizeError } from '../../../errors.js'
 import type { ModuleNode } from '../../../model/module.js'
 import type { HFConfig } from '../config.js'
 import type { ModuleFactory } from '../modules.js'
+import { conv2d } from '../../../layers/conv.js'
 
 /** The KV-cache note of an image or audio encoder. */
 export const visionEncoderNote = 'vision encoder: no KV cache'
@@ -38,7 +39,7 @@ export function patchGrid(c: HFConfig, imageDefault: number, patchDefault: numbe
 
 /** `<cls>PatchEmbeddings`: a `projection` Conv2d from the image channels to `hidden`, kernel and stride the patch size. */
 export function patchEmbeddings(f: ModuleFactory, type: string, channels: number, hidden: number, patch: readonly [number, number], name = 'projection', bias = true): ModuleNode {
-  return f.module(type, [[name, f.layer('Conv2d', { in_channels: channels, out_channels: hidden, kernel_size: [...patch], stride: [...patch], bias })]])
+  return f.module(type, [[name, f.layer(conv2d, { in_channels: channels, out_channels: hidden, kernel_size: [...patch], stride: [...patch], bias })]])
 }
 
 /** Bidirectional attention with `q_proj`, `k_proj`, `v_proj` (biased per `qkvBias`; `kBias` overrides for keys) and a biased `o_proj`. */

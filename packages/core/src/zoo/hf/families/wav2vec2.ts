@@ -5,6 +5,8 @@ import { defineFamily } from '../family.js'
 import type { HFBuild } from '../model.js'
 import type { Child } from '../modules.js'
 import { numLabels } from './bert.js'
+import { conv1d } from '../../../layers/conv.js'
+import { groupNorm } from '../../../layers/norm.js'
 
 /** A list of integers such as `conv_dim` (default `fallback`), each at least 1. */
 function intList(c: HFConfig, key: string, fallback: readonly number[]): number[] {
@@ -51,9 +53,9 @@ export const wav2vec2 = defineFamily({
     const masked = c.float('mask_time_prob', 0.05) > 0 || c.float('mask_feature_prob', 0) > 0
     f.reserve(layers * 14 + convDim.length * 3 + 30, `A ${layers}-layer Wav2Vec2`)
     const convLayer = (i: number): ModuleNode => {
-      const conv = f.layer('Conv1d', { in_channels: i === 0 ? 1 : convDim[i - 1]!, out_channels: convDim[i]!, kernel_size: [convKernel[i]!], stride: [convStride[i]!], bias: convBias })
+      const conv = f.layer(conv1d, { in_channels: i === 0 ? 1 : convDim[i - 1]!, out_channels: convDim[i]!, kernel_size: [convKernel[i]!], stride: [convStride[i]!], bias: convBias })
       if (norm === 'layer') return f.module('Wav2Vec2LayerNormConvLayer', [['conv', conv], ['layer_norm', f.layerNorm(convDim[i]!)]])
-      if (i === 0) return f.module('Wav2Vec2GroupNormConvLayer', [['conv', conv], ['layer_norm', f.layer('GroupNorm', { num_groups: convDim[0]!, num_channels: convDim[0]!, affine: true })]])
+      if (i === 0) return f.module('Wav2Vec2GroupNormConvLayer', [['conv', conv], ['layer_norm', f.layer(groupNorm, { num_groups: convDim[0]!, num_channels: convDim[0]!, affine: true })]])
       return f.module('Wav2Vec2NoLayerNormConvLayer', [['conv', conv]])
     }
     const last = convDim[convDim.length - 1]!

@@ -2,6 +2,7 @@ import type { ModuleNode, TensorDef } from '../../../model/module.js'
 import { defineFamily } from '../family.js'
 import type { HFBuild } from '../model.js'
 import type { ModuleFactory } from '../modules.js'
+import { conv1d } from '../../../layers/conv.js'
 
 /** Whisper's attention: `k_proj` without bias, `v_proj`, `q_proj`, `out_proj` with. */
 function whisperAttention(f: ModuleFactory, d: number): ModuleNode {
@@ -41,8 +42,8 @@ export const whisper = defineFamily({
     const encoderPositions = f.embedding(sourcePositions, d)
     encoderPositions.params.get('weight')!.requiresGrad = false
     const encoder = f.module('WhisperEncoder', [
-      ['conv1', f.layer('Conv1d', { in_channels: mels, out_channels: d, kernel_size: [3], padding: [1] })],
-      ['conv2', f.layer('Conv1d', { in_channels: d, out_channels: d, kernel_size: [3], stride: [2], padding: [1] })],
+      ['conv1', f.layer(conv1d, { in_channels: mels, out_channels: d, kernel_size: [3], padding: [1] })],
+      ['conv2', f.layer(conv1d, { in_channels: d, out_channels: d, kernel_size: [3], stride: [2], padding: [1] })],
       ['embed_positions', encoderPositions],
       [
         'layers',

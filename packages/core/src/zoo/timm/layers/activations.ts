@@ -1,7 +1,9 @@
-import type { ModuleBuilder } from '../../../layers/define-layer.js'
+import type { LayerDefinition, ModuleBuilder } from '../../../layers/define-layer.js'
 import type { ModuleNode } from '../../../model/module.js'
 import { defineBlock, block, nn } from '../../torchvision/core.js'
 import type { PyArg } from '../../torchvision/core.js'
+import { celu as celuLayer, elu as eluLayer, gelu as geluLayer, hardsigmoid as hardsigmoidLayer, hardswish as hardswishLayer, leakyRelu as leakyReluLayer, mish as mishLayer, prelu as preluLayer, relu as reluLayer, relu6 as relu6Layer, selu as seluLayer, sigmoid as sigmoidLayer, silu as siluLayer, tanh as tanhLayer } from '../../../layers/activation.js'
+import { identity as identityLayer } from '../../../layers/linear.js'
 
 /**
  * timm's activation factory (`create_act_layer`): a name (`'relu'`, `'gelu_tanh'`, `'hard_swish'`)
@@ -31,23 +33,23 @@ export type ActName =
 /** Every name {@link createAct} takes. */
 export const actNames: readonly ActName[] = ['relu', 'relu6', 'silu', 'swish', 'mish', 'gelu', 'gelu_tanh', 'quick_gelu', 'sigmoid', 'tanh', 'hard_sigmoid', 'hard_swish', 'elu', 'celu', 'selu', 'leaky_relu', 'prelu', 'identity']
 
-const torchClasses: Record<Exclude<ActName, 'quick_gelu' | 'gelu_tanh'>, [layer: string, takesInplace: boolean]> = {
-  relu: ['ReLU', true],
-  relu6: ['ReLU6', true],
-  silu: ['SiLU', true],
-  swish: ['SiLU', true],
-  mish: ['Mish', true],
-  gelu: ['GELU', false],
-  sigmoid: ['Sigmoid', false],
-  tanh: ['Tanh', false],
-  hard_sigmoid: ['Hardsigmoid', true],
-  hard_swish: ['Hardswish', true],
-  elu: ['ELU', true],
-  celu: ['CELU', true],
-  selu: ['SELU', true],
-  leaky_relu: ['LeakyReLU', true],
-  prelu: ['PReLU', false],
-  identity: ['Identity', false],
+const torchClasses: Record<Exclude<ActName, 'quick_gelu' | 'gelu_tanh'>, [layer: LayerDefinition, takesInplace: boolean]> = {
+  relu: [reluLayer, true],
+  relu6: [relu6Layer, true],
+  silu: [siluLayer, true],
+  swish: [siluLayer, true],
+  mish: [mishLayer, true],
+  gelu: [geluLayer, false],
+  sigmoid: [sigmoidLayer, false],
+  tanh: [tanhLayer, false],
+  hard_sigmoid: [hardsigmoidLayer, true],
+  hard_swish: [hardswishLayer, true],
+  elu: [eluLayer, true],
+  celu: [celuLayer, true],
+  selu: [seluLayer, true],
+  leaky_relu: [leakyReluLayer, true],
+  prelu: [preluLayer, false],
+  identity: [identityLayer, false],
 }
 
 /** timm's `QuickGELU`: `x * sigmoid(1.702 x)`; saves its input and the sigmoid. */
@@ -70,7 +72,7 @@ export function createAct(m: ModuleBuilder, name: ActName | null, inplace?: bool
   if (name === null) return null
   if (name === 'quick_gelu') return block(m, QuickGELU, {})
   if (name === 'gelu_tanh') {
-    const node = nn(m, 'GELU', { approximate: 'tanh' })
+    const node = nn(m, geluLayer, { approximate: 'tanh' })
     node.type = 'GELUTanh'
     return node
   }
@@ -81,5 +83,5 @@ export function createAct(m: ModuleBuilder, name: ActName | null, inplace?: bool
 
 /** {@link createAct}, with `nn.Identity` for no activation (timm's `_create_act` in the norm+act layers). */
 export function createActOrIdentity(m: ModuleBuilder, name: ActName | null, inplace?: boolean): ModuleNode {
-  return createAct(m, name, inplace) ?? nn(m, 'Identity')
+  return createAct(m, name, inplace) ?? nn(m, identityLayer)
 }

@@ -3,6 +3,8 @@ import { formatShape } from '../../../tensor/shape.js'
 import { defineBlock, nn, runChild } from '../../torchvision/core.js'
 import { createNorm } from './norm.js'
 import type { NormSpec } from './norm.js'
+import { dropout } from '../../../layers/dropout.js'
+import { identity, linear } from '../../../layers/linear.js'
 
 /**
  * `F.scaled_dot_product_attention(q, k, v)` as PyTorch 2.x runs it in training on CPU (the flash
@@ -53,13 +55,13 @@ export const Attention = defineBlock<AttentionArgs>({
     const headDim = a.attn_head_dim ?? a.dim / a.num_heads
     const attnDim = a.num_heads * headDim
     const norm = a.norm ?? 'torch_layernorm'
-    m.child('qkv', nn(m, 'Linear', { in_features: a.dim, out_features: attnDim * 3, bias: a.qkv_bias }))
-    m.child('q_norm', a.qk_norm ? createNorm(m, norm, headDim) : nn(m, 'Identity'))
-    m.child('k_norm', a.qk_norm ? createNorm(m, norm, headDim) : nn(m, 'Identity'))
-    m.child('attn_drop', nn(m, 'Dropout', { p: a.attn_drop ?? 0 }))
-    m.child('norm', a.scale_norm ? createNorm(m, norm, attnDim) : nn(m, 'Identity'))
-    m.child('proj', nn(m, 'Linear', { in_features: attnDim, out_features: a.dim, bias: a.proj_bias ?? true }))
-    m.child('proj_drop', nn(m, 'Dropout', { p: a.proj_drop ?? 0 }))
+    m.child('qkv', nn(m, linear, { in_features: a.dim, out_features: attnDim * 3, bias: a.qkv_bias }))
+    m.child('q_norm', a.qk_norm ? createNorm(m, norm, headDim) : nn(m, identity))
+    m.child('k_norm', a.qk_norm ? createNorm(m, norm, headDim) : nn(m, identity))
+    m.child('attn_drop', nn(m, dropout, { p: a.attn_drop ?? 0 }))
+    m.child('norm', a.scale_norm ? createNorm(m, norm, attnDim) : nn(m, identity))
+    m.child('proj', nn(m, linear, { in_features: attnDim, out_features: a.dim, bias: a.proj_bias ?? true }))
+    m.child('proj_drop', nn(m, dropout, { p: a.proj_drop ?? 0 }))
   },
   forward(self, inputs, ctx) {
     const x = inputs[0]!

@@ -7,6 +7,10 @@ import { createNorm } from './norm.js'
 import type { NormSpec } from './norm.js'
 import { poolFeatMult, selectAdaptivePool } from './pool.js'
 import type { PoolType } from './pool.js'
+import { conv2d } from '../../../layers/conv.js'
+import { dropout } from '../../../layers/dropout.js'
+import { identity, linear as linearLayer } from '../../../layers/linear.js'
+import { flatten } from '../../../layers/reshape.js'
 
 /**
  * timm's classifier heads (`timm.layers.classifier`): `create_classifier` (a global pool and an
@@ -16,9 +20,9 @@ import type { PoolType } from './pool.js'
 
 /** `_create_fc`: `nn.Linear` (or a 1×1 `nn.Conv2d`), `nn.Identity` for no classes. */
 export function createFc(m: ModuleBuilder, inFeatures: number, numClasses: number, useConv = false): ModuleNode {
-  if (numClasses <= 0) return nn(m, 'Identity')
-  if (useConv) return nn(m, 'Conv2d', { in_channels: inFeatures, out_channels: numClasses, kernel_size: 1, bias: true })
-  return nn(m, 'Linear', { in_features: inFeatures, out_features: numClasses })
+  if (numClasses <= 0) return nn(m, identity)
+  if (useConv) return nn(m, conv2d, { in_channels: inFeatures, out_channels: numClasses, kernel_size: 1, bias: true })
+  return nn(m, linearLayer, { in_features: inFeatures, out_features: numClasses })
 }
 
 /** `create_classifier(num_features, num_classes, pool_type)`: `[global_pool, fc]`. */
@@ -44,9 +48,9 @@ export const ClassifierHead = defineBlock<ClassifierHeadArgs>({
   build(a, m) {
     const [pool, fc] = createClassifier(m, a.in_features, a.num_classes, a.pool_type, { useConv: a.use_conv ?? false, inputFmt: a.input_fmt ?? 'NCHW' })
     m.child('global_pool', pool)
-    m.child('drop', nn(m, 'Dropout', { p: a.drop_rate }))
+    m.child('drop', nn(m, dropout, { p: a.drop_rate }))
     m.child('fc', fc)
-    m.child('flatten', a.use_conv && a.pool_type !== '' ? nn(m, 'Flatten', { start_dim: 1 }) : nn(m, 'Identity'))
+    m.child('flatten', a.use_conv && a.pool_type !== '' ? nn(m, flatten, { start_dim: 1 }) : nn(m, identity))
   },
   forward(self, inputs, ctx) {
     let x = inputs[0]!
@@ -77,19 +81,19 @@ export const NormMlpClassifierHead = defineBlock<NormMlpClassifierHeadArgs>({
   build(a, m) {
     const useConv = a.pool_type === ''
     const linear = (inF: number, outF: number): ModuleNode =>
-      useConv ? nn(m, 'Conv2d', { in_channels: inF, out_channels: outF, kernel_size: 1 }) : nn(m, 'Linear', { in_features: inF, out_features: outF })
+      useConv ? nn(m, conv2d, { in_channels: inF, out_channels: outF, kernel_size: 1 }) : nn(m, linearLayer, { in_features: inF, out_features: outF })
     m.child('global_pool', selectAdaptivePool(m, a.pool_type, false))
     m.child('norm', createNorm(m, a.norm, a.in_features))
-    m.child('flatten', a.pool_type !== '' ? nn(m, 'Flatten', { start_dim: 1 }) : nn(m, 'Identity'))
+    m.child('flatten', a.pool_type !== '' ? nn(m, flatten, { start_dim: 1 }) : nn(m, identity))
     let features = a.in_features
     if (a.hidden_size) {
       m.child('pre_logits', sequentialNamed(m, [['fc', linear(a.in_features, a.hidden_size)], ['act', createAct(m, a.act)!]]))
       features = a.hidden_size
     } else {
-      m.child('pre_logits', nn(m, 'Identity'))
+      m.child('pre_logits', nn(m, identity))
     }
-    m.child('drop', nn(m, 'Dropout', { p: a.drop_rate }))
-    m.child('fc', a.num_classes > 0 ? linear(features, a.num_classes) : nn(m, 'Identity'))
+    m.child('drop', nn(m, dropout, { p: a.drop_rate }))
+    m.child('fc', a.num_classes > 0 ? linear(features, a.num_classes) : nn(m, identity))
   },
   forward(self, inputs, ctx) {
     let x = inputs[0]!

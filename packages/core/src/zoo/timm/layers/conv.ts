@@ -6,13 +6,14 @@ import type { ForwardContext, Tensor } from '../../../forward/trace.js'
 import { formatShape, numel } from '../../../tensor/shape.js'
 import * as ops from '../../torchvision/ops.js'
 import { defineBlock, nn, block, runChild } from '../../torchvision/core.js'
-import type { PyArg } from '../../torchvision/core.js'
+import type { PyArg, PyArgs } from '../../torchvision/core.js'
 import { createAa } from './pool.js'
 import type { AaName } from './pool.js'
 import { getPadding, isStaticPad, pair, runBase, samePaddingTotal, subclass } from './helpers.js'
 import { createNormAct } from './norm-act.js'
 import type { NormActOptions } from './norm-act.js'
 import type { NormSpec } from './norm.js'
+import { sequential } from '../../../layers/containers.js'
 
 /**
  * timm's convolutions: `create_conv2d` (an `nn.Conv2d`, or `Conv2dSame` for TensorFlow `SAME`
@@ -153,8 +154,8 @@ export function createConv2d(m: ModuleBuilder, inChannels: number, outChannels: 
   if (o.num_experts) {
     return block(m, CondConv2d, { in_channels: inChannels, out_channels: outChannels, kernel_size: kernel, stride, padding: dynamic ? 0 : padding, dilation, groups, num_experts: o.num_experts, bias: o.bias ?? false })
   }
-  const args: Record<string, PyArg> = { in_channels: inChannels, out_channels: outChannels, kernel_size: kernel, stride, padding, dilation, groups, bias: o.bias ?? false }
-  return dynamic ? subclass(m, 'Conv2d', args, Conv2dSame) : nn(m, 'Conv2d', args)
+  const args: PyArgs<typeof conv2d.signature> = { in_channels: inChannels, out_channels: outChannels, kernel_size: kernel, stride, padding, dilation, groups, bias: o.bias ?? false }
+  return dynamic ? subclass(m, conv2d, args, Conv2dSame) : nn(m, conv2d, args)
 }
 
 /** Options of the weight-standardised convolutions. */
@@ -188,7 +189,7 @@ export function createStdConv2d(m: ModuleBuilder, inChannels: number, outChannel
     groups: o.groups ?? 1,
     bias: o.bias ?? (o.scaled === true),
   }
-  return subclass(m, 'Conv2d', args, def, {}, (node) => {
+  return subclass(m, conv2d, args, def, {}, (node) => {
     if (o.scaled) node.params.set('gain', { kind: 'parameter', shape: [outChannels, 1, 1, 1], dtype: m.floatDType, requiresGrad: true, persistent: true })
   })
 }
@@ -217,10 +218,10 @@ export const ConvNormAct = defineBlock<ConvNormActArgs>({
     m.child(
       'conv',
       a.kernel_hw
-        ? nn(m, 'Conv2d', { in_channels: a.in_channels, out_channels: a.out_channels, kernel_size: [...a.kernel_hw], stride: useAa ? 1 : stride, padding: [...(a.padding_hw ?? [0, 0])], dilation: a.dilation ?? 1, groups: a.groups ?? 1, bias: a.bias ?? false })
+        ? nn(m, conv2d, { in_channels: a.in_channels, out_channels: a.out_channels, kernel_size: [...a.kernel_hw], stride: useAa ? 1 : stride, padding: [...(a.padding_hw ?? [0, 0])], dilation: a.dilation ?? 1, groups: a.groups ?? 1, bias: a.bias ?? false })
         : createConv2d(m, a.in_channels, a.out_channels, a.kernel_size, { ...a, stride: useAa ? 1 : stride }),
     )
-    m.child('bn', a.applyNorm === false ? nn(m, 'Sequential') : createNormAct(m, a.norm ?? 'batchnorm2d', a.out_channels, a.normAct ?? {}))
+    m.child('bn', a.applyNorm === false ? nn(m, sequential) : createNormAct(m, a.norm ?? 'batchnorm2d', a.out_channels, a.normAct ?? {}))
     if (useAa) m.child('aa', createAa(m, a.aa!, a.out_channels, stride))
   },
   forward(self, inputs, ctx) {

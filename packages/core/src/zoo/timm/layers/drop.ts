@@ -2,6 +2,7 @@ import type { ModuleBuilder } from '../../../layers/define-layer.js'
 import type { ModuleNode } from '../../../model/module.js'
 import { block, defineBlock, nn } from '../../torchvision/core.js'
 import * as ops from '../../torchvision/ops.js'
+import { identity } from '../../../layers/linear.js'
 
 /** `DropPath(drop_prob)`: stochastic depth, multiplying by a saved `(N, 1, …)` mask while training. */
 export const DropPath = defineBlock<{ drop_prob: number }>({
@@ -12,7 +13,7 @@ export const DropPath = defineBlock<{ drop_prob: number }>({
 
 /** `DropPath(p) if p > 0. else nn.Identity()`, as timm's blocks make it. */
 export function dropPathOrIdentity(m: ModuleBuilder, p: number): ModuleNode {
-  return p > 0 ? block(m, DropPath, { drop_prob: p }) : nn(m, 'Identity')
+  return p > 0 ? block(m, DropPath, { drop_prob: p }) : nn(m, identity)
 }
 
 /** `DropPath(p) if p > 0. else None`: the blocks that hold no module without stochastic depth. */

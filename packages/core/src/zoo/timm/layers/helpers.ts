@@ -45,7 +45,7 @@ export function pair(value: number | readonly number[]): [number, number] {
  */
 export function subclass<A>(
   m: ModuleBuilder,
-  base: string,
+  base: LayerDefinition,
   baseArgs: Record<string, PyArg>,
   def: LayerDefinition<A>,
   extra: Record<string, unknown> = {},

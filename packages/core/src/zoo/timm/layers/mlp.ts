@@ -8,6 +8,9 @@ import type { ActName } from './activations.js'
 import { GlobalResponseNorm } from './grn.js'
 import { createNorm } from './norm.js'
 import type { NormSpec } from './norm.js'
+import { conv2d } from '../../../layers/conv.js'
+import { dropout } from '../../../layers/dropout.js'
+import { identity, linear as linearLayer } from '../../../layers/linear.js'
 
 /**
  * timm's MLPs (`timm.layers.mlp`): `Mlp`, `GluMlp` (and `SwiGLUPacked`), `SwiGLU`, `ConvMlp`,
@@ -38,7 +41,7 @@ function two<T>(value: T | readonly [T, T]): [T, T] {
 }
 
 function linear(m: ModuleBuilder, inF: number, outF: number, bias: boolean, useConv: boolean): ModuleNode {
-  return useConv ? nn(m, 'Conv2d', { in_channels: inF, out_channels: outF, kernel_size: 1, bias }) : nn(m, 'Linear', { in_features: inF, out_features: outF, bias })
+  return useConv ? nn(m, conv2d, { in_channels: inF, out_channels: outF, kernel_size: 1, bias }) : nn(m, linearLayer, { in_features: inF, out_features: outF, bias })
 }
 
 function runAll(self: ModuleNode, names: readonly string[], x: Tensor, ctx: ForwardContext): Tensor {
@@ -56,10 +59,10 @@ export const Mlp = defineBlock<MlpArgs>({
     const drop = two(a.drop ?? 0)
     m.child('fc1', linear(m, a.in_features, hidden, bias[0], a.use_conv ?? false))
     m.child('act', createAct(m, a.act ?? 'gelu'))
-    m.child('drop1', nn(m, 'Dropout', { p: drop[0] }))
-    m.child('norm', a.norm ? createNorm(m, a.norm, hidden) : nn(m, 'Identity'))
+    m.child('drop1', nn(m, dropout, { p: drop[0] }))
+    m.child('norm', a.norm ? createNorm(m, a.norm, hidden) : nn(m, identity))
     m.child('fc2', linear(m, hidden, out, bias[1], a.use_conv ?? false))
-    m.child('drop2', nn(m, 'Dropout', { p: drop[1] }))
+    m.child('drop2', nn(m, dropout, { p: drop[1] }))
   },
   forward: (self, inputs, ctx) => runAll(self, ['fc1', 'act', 'drop1', 'norm', 'fc2', 'drop2'], inputs[0]!, ctx),
 })
@@ -74,10 +77,10 @@ export const GluMlp = defineBlock<MlpArgs>({
     const drop = two(a.drop ?? 0)
     m.child('fc1', linear(m, a.in_features, hidden, bias[0], a.use_conv ?? false))
     m.child('act', createAct(m, a.act ?? 'sigmoid'))
-    m.child('drop1', nn(m, 'Dropout', { p: drop[0] }))
-    m.child('norm', a.norm ? createNorm(m, a.norm, hidden / 2) : nn(m, 'Identity'))
+    m.child('drop1', nn(m, dropout, { p: drop[0] }))
+    m.child('norm', a.norm ? createNorm(m, a.norm, hidden / 2) : nn(m, identity))
     m.child('fc2', linear(m, hidden / 2, out, bias[1], a.use_conv ?? false))
-    m.child('drop2', nn(m, 'Dropout', { p: drop[1] }))
+    m.child('drop2', nn(m, dropout, { p: drop[1] }))
   },
   forward(self, inputs, ctx) {
     const h = runChild(self, 'fc1', inputs[0]!, ctx)
@@ -98,13 +101,13 @@ export const SwiGLU = defineBlock<MlpArgs>({
     if (a.align_to) hidden += (a.align_to - (hidden % a.align_to)) % a.align_to
     const bias = two(a.bias ?? true)
     const drop = two(a.drop ?? 0)
-    m.child('fc1_g', nn(m, 'Linear', { in_features: a.in_features, out_features: hidden, bias: bias[0] }))
-    m.child('fc1_x', nn(m, 'Linear', { in_features: a.in_features, out_features: hidden, bias: bias[0] }))
+    m.child('fc1_g', nn(m, linearLayer, { in_features: a.in_features, out_features: hidden, bias: bias[0] }))
+    m.child('fc1_x', nn(m, linearLayer, { in_features: a.in_features, out_features: hidden, bias: bias[0] }))
     m.child('act', createAct(m, a.act ?? 'silu'))
-    m.child('drop1', nn(m, 'Dropout', { p: drop[0] }))
-    m.child('norm', a.norm ? createNorm(m, a.norm, hidden) : nn(m, 'Identity'))
-    m.child('fc2', nn(m, 'Linear', { in_features: hidden, out_features: out, bias: bias[1] }))
-    m.child('drop2', nn(m, 'Dropout', { p: drop[1] }))
+    m.child('drop1', nn(m, dropout, { p: drop[0] }))
+    m.child('norm', a.norm ? createNorm(m, a.norm, hidden) : nn(m, identity))
+    m.child('fc2', nn(m, linearLayer, { in_features: hidden, out_features: out, bias: bias[1] }))
+    m.child('drop2', nn(m, dropout, { p: drop[1] }))
   },
   forward(self, inputs, ctx) {
     const gate = runChild(self, 'act', runChild(self, 'fc1_g', inputs[0]!, ctx), ctx)
@@ -120,11 +123,11 @@ export const ConvMlp = defineBlock<MlpArgs>({
     const out = a.out_features || a.in_features
     const hidden = a.hidden_features || a.in_features
     const bias = two(a.bias ?? true)
-    m.child('fc1', nn(m, 'Conv2d', { in_channels: a.in_features, out_channels: hidden, kernel_size: 1, bias: bias[0] }))
-    m.child('norm', a.norm ? createNorm(m, a.norm, hidden) : nn(m, 'Identity'))
+    m.child('fc1', nn(m, conv2d, { in_channels: a.in_features, out_channels: hidden, kernel_size: 1, bias: bias[0] }))
+    m.child('norm', a.norm ? createNorm(m, a.norm, hidden) : nn(m, identity))
     m.child('act', createAct(m, a.act ?? 'relu'))
-    m.child('drop', nn(m, 'Dropout', { p: two(a.drop ?? 0)[0] }))
-    m.child('fc2', nn(m, 'Conv2d', { in_channels: hidden, out_channels: out, kernel_size: 1, bias: bias[1] }))
+    m.child('drop', nn(m, dropout, { p: two(a.drop ?? 0)[0] }))
+    m.child('fc2', nn(m, conv2d, { in_channels: hidden, out_channels: out, kernel_size: 1, bias: bias[1] }))
   },
   forward: (self, inputs, ctx) => runAll(self, ['fc1', 'norm', 'act', 'drop', 'fc2'], inputs[0]!, ctx),
 })
@@ -140,10 +143,10 @@ export const GlobalResponseNormMlp = defineBlock<MlpArgs>({
     const useConv = a.use_conv ?? false
     m.child('fc1', linear(m, a.in_features, hidden, bias[0], useConv))
     m.child('act', createAct(m, a.act ?? 'gelu'))
-    m.child('drop1', nn(m, 'Dropout', { p: drop[0] }))
+    m.child('drop1', nn(m, dropout, { p: drop[0] }))
     m.child('grn', block(m, GlobalResponseNorm, { dim: hidden, channels_last: !useConv }))
     m.child('fc2', linear(m, hidden, out, bias[1], useConv))
-    m.child('drop2', nn(m, 'Dropout', { p: drop[1] }))
+    m.child('drop2', nn(m, dropout, { p: drop[1] }))
   },
   forward: (self, inputs, ctx) => runAll(self, ['fc1', 'act', 'drop1', 'grn', 'fc2', 'drop2'], inputs[0]!, ctx),
 })
@@ -156,18 +159,18 @@ export const GatedMlp = defineBlock<MlpArgs>({
     let hidden = a.hidden_features || a.in_features
     const bias = two(a.bias ?? true)
     const drop = two(a.drop ?? 0)
-    m.child('fc1', nn(m, 'Linear', { in_features: a.in_features, out_features: hidden, bias: bias[0] }))
+    m.child('fc1', nn(m, linearLayer, { in_features: a.in_features, out_features: hidden, bias: bias[0] }))
     m.child('act', createAct(m, a.act ?? 'gelu'))
-    m.child('drop1', nn(m, 'Dropout', { p: drop[0] }))
+    m.child('drop1', nn(m, dropout, { p: drop[0] }))
     if (a.gate) {
       m.child('gate', a.gate(m, hidden))
       hidden = Math.floor(hidden / 2)
     } else {
-      m.child('gate', nn(m, 'Identity'))
+      m.child('gate', nn(m, identity))
     }
-    m.child('norm', a.norm ? createNorm(m, a.norm, hidden) : nn(m, 'Identity'))
-    m.child('fc2', nn(m, 'Linear', { in_features: hidden, out_features: out, bias: bias[1] }))
-    m.child('drop2', nn(m, 'Dropout', { p: drop[1] }))
+    m.child('norm', a.norm ? createNorm(m, a.norm, hidden) : nn(m, identity))
+    m.child('fc2', nn(m, linearLayer, { in_features: hidden, out_features: out, bias: bias[1] }))
+    m.child('drop2', nn(m, dropout, { p: drop[1] }))
   },
   forward: (self, inputs, ctx) => runAll(self, ['fc1', 'act', 'drop1', 'gate', 'norm', 'fc2', 'drop2'], inputs[0]!, ctx),
 })

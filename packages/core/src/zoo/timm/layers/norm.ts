@@ -1,4 +1,4 @@
-import { groupNorm, layerNorm, rmsNorm } from '../../../layers/norm.js'
+import { batchNorm1d, batchNorm2d, groupNorm, layerNorm, rmsNorm } from '../../../layers/norm.js'
 import type { ForwardFn, LayerDefinition, ModuleBuilder } from '../../../layers/define-layer.js'
 import type { ModuleNode } from '../../../model/module.js'
 import { formatShape } from '../../../tensor/shape.js'
@@ -80,25 +80,25 @@ export const SimpleNorm = defineBlock({ name: 'SimpleNorm', build() {}, forward:
 export const SimpleNorm2d = channelsFirst('SimpleNorm2d', rmsNorm)
 
 /** The `torch.nn` arguments of a norm layer of `channels` channels (`eps` defaults as in timm's class). */
-export function normBaseArgs(name: NormName, channels: number, o: NormOptions): [string, Record<string, number | boolean | number[]>] {
+export function normBaseArgs(name: NormName, channels: number, o: NormOptions): [LayerDefinition, Record<string, number | boolean | number[]>] {
   switch (name) {
     case 'batchnorm2d':
     case 'batchnorm1d':
-      return [name === 'batchnorm2d' ? 'BatchNorm2d' : 'BatchNorm1d', { num_features: channels, eps: o.eps ?? 1e-5, momentum: o.momentum ?? 0.1, affine: o.affine ?? true }]
+      return [name === 'batchnorm2d' ? batchNorm2d : batchNorm1d, { num_features: channels, eps: o.eps ?? 1e-5, momentum: o.momentum ?? 0.1, affine: o.affine ?? true }]
     case 'groupnorm':
-      return ['GroupNorm', { num_groups: o.group_size ? channels / o.group_size : (o.num_groups ?? 32), num_channels: channels, eps: o.eps ?? 1e-5, affine: o.affine ?? true }]
+      return [groupNorm, { num_groups: o.group_size ? channels / o.group_size : (o.num_groups ?? 32), num_channels: channels, eps: o.eps ?? 1e-5, affine: o.affine ?? true }]
     case 'groupnorm1':
-      return ['GroupNorm', { num_groups: 1, num_channels: channels, eps: o.eps ?? 1e-5, affine: o.affine ?? true }]
+      return [groupNorm, { num_groups: 1, num_channels: channels, eps: o.eps ?? 1e-5, affine: o.affine ?? true }]
     case 'layernorm':
     case 'layernorm2d':
-      return ['LayerNorm', { normalized_shape: [channels], eps: o.eps ?? 1e-6, elementwise_affine: o.affine ?? true }]
+      return [layerNorm, { normalized_shape: [channels], eps: o.eps ?? 1e-6, elementwise_affine: o.affine ?? true }]
     case 'torch_layernorm':
-      return ['LayerNorm', { normalized_shape: [channels], eps: o.eps ?? 1e-5, elementwise_affine: o.affine ?? true }]
+      return [layerNorm, { normalized_shape: [channels], eps: o.eps ?? 1e-5, elementwise_affine: o.affine ?? true }]
     case 'rmsnorm':
     case 'rmsnorm2d':
     case 'simplenorm':
     case 'simplenorm2d':
-      return ['RMSNorm', { normalized_shape: [channels], eps: o.eps ?? 1e-6, elementwise_affine: o.affine ?? true }]
+      return [rmsNorm, { normalized_shape: [channels], eps: o.eps ?? 1e-6, elementwise_affine: o.affine ?? true }]
   }
 }
 

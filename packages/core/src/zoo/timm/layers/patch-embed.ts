@@ -3,6 +3,8 @@ import { defineBlock, nn, runChild } from '../../torchvision/core.js'
 import { pair } from './helpers.js'
 import { createNorm } from './norm.js'
 import type { NormSpec } from './norm.js'
+import { conv2d } from '../../../layers/conv.js'
+import { identity } from '../../../layers/linear.js'
 
 /** Arguments of {@link PatchEmbed}. */
 export interface PatchEmbedArgs {
@@ -33,8 +35,8 @@ export const PatchEmbed = defineBlock<PatchEmbedArgs>({
   name: 'PatchEmbed',
   build(a, m) {
     const patch = pair(a.patch_size)
-    m.child('proj', nn(m, 'Conv2d', { in_channels: a.in_chans, out_channels: a.embed_dim, kernel_size: patch, stride: patch, bias: a.bias ?? true }))
-    m.child('norm', a.norm ? createNorm(m, a.norm, a.embed_dim) : nn(m, 'Identity'))
+    m.child('proj', nn(m, conv2d, { in_channels: a.in_chans, out_channels: a.embed_dim, kernel_size: patch, stride: patch, bias: a.bias ?? true }))
+    m.child('norm', a.norm ? createNorm(m, a.norm, a.embed_dim) : nn(m, identity))
   },
   forward(self, inputs, ctx) {
     const x = inputs[0]!

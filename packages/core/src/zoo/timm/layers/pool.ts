@@ -1,4 +1,4 @@
-import { avgPool2d, maxPool2d } from '../../../layers/pool.js'
+import { adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, maxPool2d } from '../../../layers/pool.js'
 import { pad } from '../../../forward/ops/index.js'
 import type { ModuleBuilder } from '../../../layers/define-layer.js'
 import type { ModuleNode } from '../../../model/module.js'
@@ -8,6 +8,8 @@ import { block, defineBlock, nn, runChild } from '../../torchvision/core.js'
 import * as ops from '../../torchvision/ops.js'
 import { getPadding, pair, runBase, subclass } from './helpers.js'
 import { padSame } from './conv.js'
+import { identity as identityLayer } from '../../../layers/linear.js'
+import { flatten as flattenLayer } from '../../../layers/reshape.js'
 
 /**
  * timm's pooling layers: `SelectAdaptivePool2d` (the global pooling of every classifier head),
@@ -74,10 +76,10 @@ export const SelectAdaptivePool2d = defineBlock<SelectAdaptivePoolArgs>({
   name: 'SelectAdaptivePool2d',
   build(a, m) {
     const fmt = a.input_fmt ?? 'NCHW'
-    const identity = () => nn(m, 'Identity')
+    const identity = () => nn(m, identityLayer)
     if (a.pool_type === '') {
       m.child('pool', identity())
-      m.child('flatten', a.flatten ? nn(m, 'Flatten', { start_dim: 1 }) : identity())
+      m.child('flatten', a.flatten ? nn(m, flattenLayer, { start_dim: 1 }) : identity())
     } else if (a.pool_type.startsWith('fast') || fmt !== 'NCHW') {
       const t = a.pool_type
       const def = t.endsWith('catavgmax') ? FastAdaptiveCatAvgMaxPool : t.endsWith('avgmax') ? FastAdaptiveAvgMaxPool : t.endsWith('max') ? FastAdaptiveMaxPool : FastAdaptiveAvgPool
@@ -88,12 +90,12 @@ export const SelectAdaptivePool2d = defineBlock<SelectAdaptivePoolArgs>({
       m.child(
         'pool',
         t === 'avg'
-          ? nn(m, 'AdaptiveAvgPool2d', { output_size: 1 })
+          ? nn(m, adaptiveAvgPool2d, { output_size: 1 })
           : t === 'max'
-            ? nn(m, 'AdaptiveMaxPool2d', { output_size: 1 })
+            ? nn(m, adaptiveMaxPool2d, { output_size: 1 })
             : block(m, t === 'avgmax' ? AdaptiveAvgMaxPool2d : AdaptiveCatAvgMaxPool2d, { flatten: false, channels_last: false }),
       )
-      m.child('flatten', a.flatten ? nn(m, 'Flatten', { start_dim: 1 }) : identity())
+      m.child('flatten', a.flatten ? nn(m, flattenLayer, { start_dim: 1 }) : identity())
     }
   },
   forward(self, inputs, ctx) {
@@ -129,7 +131,7 @@ export type AaName = 'avg' | 'blur' | 'blurpc'
 
 /** `create_aa(aa_layer, channels, stride)`. */
 export function createAa(m: ModuleBuilder, aa: AaName, channels: number, stride = 2): ModuleNode {
-  if (aa === 'avg') return nn(m, 'AvgPool2d', { kernel_size: stride })
+  if (aa === 'avg') return nn(m, avgPool2d, { kernel_size: stride })
   return block(m, BlurPool2d, { channels, filt_size: 3, stride, pad_mode: aa === 'blur' ? 'reflect' : 'constant' })
 }
 
@@ -154,8 +156,8 @@ export function createPool2d(m: ModuleBuilder, kind: 'avg' | 'max', kernel: numb
   const [kh, kw] = pair(kernel)
   if (kind === 'avg') {
     const args = { kernel_size: [kh, kw], stride: [stride, stride], padding: pad, ceil_mode: options.ceil_mode ?? false, count_include_pad: options.count_include_pad ?? true }
-    return dynamic ? subclass(m, 'AvgPool2d', args, AvgPool2dSame) : nn(m, 'AvgPool2d', { ...args, kernel_size: kernel, stride })
+    return dynamic ? subclass(m, avgPool2d, args, AvgPool2dSame) : nn(m, avgPool2d, { ...args, kernel_size: kernel, stride })
   }
   const args = { kernel_size: [kh, kw], stride: [stride, stride], padding: pad, ceil_mode: options.ceil_mode ?? false }
-  return dynamic ? subclass(m, 'MaxPool2d', args, MaxPool2dSame) : nn(m, 'MaxPool2d', { ...args, kernel_size: kernel, stride })
+  return dynamic ? subclass(m, maxPool2d, args, MaxPool2dSame) : nn(m, maxPool2d, { ...args, kernel_size: kernel, stride })
 }

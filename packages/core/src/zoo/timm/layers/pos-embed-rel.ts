@@ -3,6 +3,7 @@ import type { ModuleNode } from '../../../model/module.js'
 import { block, defineBlock, nn } from '../../torchvision/core.js'
 import { forwardNotModelled } from '../family.js'
 import { Mlp } from './mlp.js'
+import { identity } from '../../../layers/linear.js'
 
 /**
  * timm's relative position biases for windowed attention (`timm.layers.pos_embed_rel`):
@@ -35,7 +36,7 @@ export const RelPosMlp = defineBlock<RelPosArgs>({
   name: 'RelPosMlp',
   build(a, m) {
     const [h, w] = a.window_size
-    m.child('bias_act', nn(m, 'Identity'))
+    m.child('bias_act', nn(m, identity))
     m.child('mlp', block(m, Mlp, { in_features: 2, hidden_features: a.hidden_dim ?? 128, out_features: a.num_heads, act: 'relu', bias: true, drop: [0.125, 0] }))
     m.buffer('relative_position_index', [(h * w) ** 2], { dtype: 'int64', persistent: false })
     m.buffer('rel_coords_log', [2 * h - 1, 2 * w - 1, 2], { persistent: false })

@@ -8,6 +8,8 @@ import type { ActName } from './activations.js'
 import { makeDivisible } from './helpers.js'
 import { createNorm } from './norm.js'
 import type { NormSpec } from './norm.js'
+import { conv1d, conv2d } from '../../../layers/conv.js'
+import { identity } from '../../../layers/linear.js'
 
 /**
  * timm's channel attention (`timm.layers.squeeze_excite`, `eca`) and its factory `create_attn`:
@@ -45,10 +47,10 @@ export const SEModule = defineBlock<{ channels: number } & AttnOptions>({
   build(a, m) {
     const rd = a.rd_channels || makeDivisible(a.channels * (a.rd_ratio ?? 1 / 16), a.rd_divisor ?? 8, null, 0)
     const bias = a.bias ?? true
-    m.child('fc1', nn(m, 'Conv2d', { in_channels: a.channels, out_channels: rd, kernel_size: 1, bias }))
-    m.child('bn', a.norm ? createNorm(m, a.norm, rd) : nn(m, 'Identity'))
+    m.child('fc1', nn(m, conv2d, { in_channels: a.channels, out_channels: rd, kernel_size: 1, bias }))
+    m.child('bn', a.norm ? createNorm(m, a.norm, rd) : nn(m, identity))
     m.child('act', createAct(m, a.act ?? 'relu', true))
-    m.child('fc2', nn(m, 'Conv2d', { in_channels: rd, out_channels: a.channels, kernel_size: 1, bias }))
+    m.child('fc2', nn(m, conv2d, { in_channels: rd, out_channels: a.channels, kernel_size: 1, bias }))
     m.child('gate', createAct(m, a.gate ?? 'sigmoid'))
   },
   forward: (self, inputs, ctx) => squeezeForward(self, inputs[0]!, ctx, ['fc1', 'bn', 'act', 'fc2', 'gate']),
@@ -58,7 +60,7 @@ export const SEModule = defineBlock<{ channels: number } & AttnOptions>({
 export const EffectiveSEModule = defineBlock<{ channels: number } & AttnOptions>({
   name: 'EffectiveSEModule',
   build(a, m) {
-    m.child('fc', nn(m, 'Conv2d', { in_channels: a.channels, out_channels: a.channels, kernel_size: 1, padding: 0 }))
+    m.child('fc', nn(m, conv2d, { in_channels: a.channels, out_channels: a.channels, kernel_size: 1, padding: 0 }))
     m.child('gate', createAct(m, a.gate ?? 'hard_sigmoid'))
   },
   forward: (self, inputs, ctx) => squeezeForward(self, inputs[0]!, ctx, ['fc', 'gate']),
@@ -73,11 +75,11 @@ export const EcaModule = defineBlock<{ channels: number; use_mlp: boolean } & At
     const padding = (k - 1) / 2
     if (a.use_mlp) {
       const rd = a.rd_channels ?? makeDivisible(a.channels * (a.rd_ratio ?? 1 / 8), a.rd_divisor ?? 8)
-      m.child('conv', nn(m, 'Conv1d', { in_channels: 1, out_channels: rd, kernel_size: 1, padding: 0, bias: true }))
+      m.child('conv', nn(m, conv1d, { in_channels: 1, out_channels: rd, kernel_size: 1, padding: 0, bias: true }))
       m.child('act', createActOrIdentity(m, a.act ?? 'relu'))
-      m.child('conv2', nn(m, 'Conv1d', { in_channels: rd, out_channels: 1, kernel_size: k, padding, bias: true }))
+      m.child('conv2', nn(m, conv1d, { in_channels: rd, out_channels: 1, kernel_size: k, padding, bias: true }))
     } else {
-      m.child('conv', nn(m, 'Conv1d', { in_channels: 1, out_channels: 1, kernel_size: k, padding, bias: false }))
+      m.child('conv', nn(m, conv1d, { in_channels: 1, out_channels: 1, kernel_size: k, padding, bias: false }))
     }
     m.child('gate', createAct(m, a.gate ?? 'sigmoid'))
   },

@@ -156,7 +156,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.getByRole('radio', { name: 'Training' }).check()
     await page.locator('#optimizer').fill('Adam')
     const lines = page.locator('[data-testid=memory-lines]')
-    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=optimizerState]')?.textContent?.includes('exp_avg_sq'))
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=optimizerState]')?.textContent?.includes('torch.optim.Adam():'))
     expect(await lines.locator('[data-line=weights] td').first().textContent()).toBe('1.13 MiB')
     expect(await lines.locator('[data-line=gradients] td').first().textContent()).toBe('1.13 MiB')
     expect(await lines.locator('[data-line=optimizerState]').textContent()).toContain('torch.optim.Adam()')

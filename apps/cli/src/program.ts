@@ -3,6 +3,7 @@ import type { Analysis, NnsizeError, WeightsAnalysis } from '@nnsize/core'
 import type { MemoryPlan } from '@nnsize/core/memory'
 import type { ExplainSection } from '@nnsize/core/present'
 import type { RawRequest, Request } from '@nnsize/core/request'
+import { noteCodePath } from './code-path.js'
 import { exitCodes, InputError, SourcedError, UsageError } from './errors.js'
 import { resolveSource } from './input.js'
 import { readPythonProgram } from './python-input.js'
@@ -323,8 +324,10 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
   if (weights) checkWeightsOptions(options, given)
   const source = weights ? weightsSource(parsed.input!) : await resolveInput(parsed.input, io, options)
   const request = requestOf(weights ? undefined : source, options, given)
+  noteCodePath(`input:${weights ? 'weights' : source.program ? (source.program.program.main.endsWith('__init__.py') ? 'package' : 'program') : source.json ? 'config' : 'text'}`)
   const analysis = weights ?? analyzeSource(source, request, options)
   const plan = planFor(analysis, request)
+  noteCodePath(`output:${options.compare !== undefined ? 'compare' : (outputModes.find((m) => options[m]) ?? 'report')}${plan ? ':memory' : ''}`)
 
   if (options.compare !== undefined) return compare(analysis, plan, source, request, parsed, io, style)
   const units = request.units

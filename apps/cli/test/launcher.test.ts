@@ -24,9 +24,9 @@ function cacheFolder(name: string): string {
 }
 
 describe('dist bundles', () => {
-  it('are two ASCII CommonJS files whose first line names the version and the hash of the text', () => {
-    expect(readdirSync(dist).sort()).toEqual(['cli.cjs', 'core.cjs'])
-    for (const name of ['cli.cjs', 'core.cjs']) {
+  it('are ASCII CommonJS files whose first line names the version and the hash of the text', () => {
+    expect(readdirSync(dist).sort()).toEqual(bundles)
+    for (const name of bundles) {
       const text = readFileSync(join(dist, name), 'latin1')
       expect(text).toMatch(new RegExp(`^// nnsize ${version.replaceAll('.', '\\.')} [0-9a-f]{16}\n`))
       expect(text).not.toMatch(/[^\x00-\x7f]/)
@@ -39,7 +39,20 @@ describe('dist bundles', () => {
     expect(statSync(join(dist, 'cli.cjs')).size).toBeLessThan(100_000)
     expect(readFileSync(join(dist, 'cli.cjs'), 'latin1')).toContain('require("./core.cjs")')
   })
+
+  it('keeps the model collections and the weight-file readers out of the core bundle, required on first use', () => {
+    const core = readFileSync(join(dist, 'core.cjs'), 'latin1')
+    expect(core).toContain('require("./zoo.cjs")')
+    expect(core).toContain('require("./weights.cjs")')
+    // the zoo's catalogue and the readers' messages are in their own bundles only
+    expect(core).not.toContain('meta-llama/Llama-3.1-8B')
+    expect(readFileSync(join(dist, 'zoo.cjs'), 'latin1')).toContain('meta-llama/Llama-3.1-8B')
+    expect(statSync(join(dist, 'core.cjs')).size).toBeLessThan(statSync(join(dist, 'zoo.cjs')).size + statSync(join(dist, 'weights.cjs')).size + 100_000)
+  })
 })
+
+/** The bundles of dist/, each loaded on first use. */
+const bundles = ['cli.cjs', 'core.cjs', 'weights.cjs', 'zoo.cjs']
 
 describe('the code cache of bin/nnsize.cjs', () => {
   it('is written after the first run, read by the next, and changes nothing in the answer', async () => {
@@ -48,13 +61,67 @@ describe('the code cache of bin/nnsize.cjs', () => {
     expect(first.stderr).toBe('')
     expect(first.stdout).toContain(answer)
     const files = readdirSync(folder).sort()
-    expect(files).toEqual([expect.stringMatching(new RegExp(`^cli-${version.replaceAll('.', '\\.')}-[0-9a-f]{16}-${process.version}-${process.arch}\\.bin$`)), expect.stringMatching(/^core-.*\.bin$/)])
+    // an expression has torchvision's builders in scope: the zoo loads with the core
+    expect(files).toEqual([expect.stringMatching(new RegExp(`^cli-${version.replaceAll('.', '\\.')}-[0-9a-f]{16}-${process.version}-${process.arch}\\.bin$`)), expect.stringMatching(/^core-.*\.bin$/), expect.stringMatching(/^zoo-.*\.bin$/)])
     const written = files.map((f) => statSync(join(folder, f)).mtimeMs)
 
     const second = await nnsize([conv], { env: { NNSIZE_COMPILE_CACHE: folder } })
     expect(second).toEqual(first)
     // an accepted cache is not written again
     expect(files.map((f) => statSync(join(folder, f)).mtimeMs)).toEqual(written)
+  })
+
+  it('loads the zoo and the weight-file readers only where the question reaches them', async () => {
+    const models = join(work, 'models')
+    mkdirSync(join(models, 'net'), { recursive: true })
+    const net = 'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(10, 20)\n'
+    writeFileSync(join(models, 'net.py'), net)
+    writeFileSync(join(models, 'net', '__init__.py'), `${net}\n\nmodel = Net()\n`)
+    writeFileSync(join(models, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: 32000, hidden_size: 256, intermediate_size: 512, num_hidden_layers: 2, num_attention_heads: 8, num_key_value_heads: 2 }))
+    const loaded = async (args: string[]): Promise<string[]> => {
+      const folder = mkdtempSync(join(work, 'parts-'))
+      const r = await nnsize(args, { cwd: models, env: { NNSIZE_COMPILE_CACHE: folder } })
+      expect(r.stderr).toBe('')
+      return readdirSync(folder).map((f) => f.slice(0, f.indexOf('-'))).sort()
+    }
+    // a file's first bytes are checked against the weight formats; a folder without weight files is not
+    expect(await loaded(['net.py'])).toEqual(['cli', 'core', 'weights'])
+    expect(await loaded(['net/'])).toEqual(['cli', 'core'])
+    expect(await loaded(['config.json'])).toEqual(['cli', 'core', 'weights', 'zoo'])
+    expect(await loaded(['resnet18'])).toEqual(['cli', 'core', 'zoo'])
+  })
+
+  it('writes a cache again when a run takes a path its code was not compiled for, then keeps it', async () => {
+    const folder = cacheFolder('paths')
+    const dir = join(work, 'paths-model')
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'net.py'), 'import torch.nn as nn\n\nmodel = nn.Sequential(nn.Linear(10, 20), nn.ReLU())\n')
+    const core = (): { name: string; mtime: number; size: number } => {
+      const name = readdirSync(folder).find((f) => f.startsWith('core-'))!
+      const info = statSync(join(folder, name))
+      return { name, mtime: info.mtimeMs, size: info.size }
+    }
+    const pathsOf = (name: string): string => {
+      const bytes = readFileSync(join(folder, name))
+      return bytes.subarray(launcher.magic.length + 32, bytes.indexOf(0x0a, launcher.magic.length + 32)).toString('latin1')
+    }
+    await nnsize([conv], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
+    const first = core()
+    expect(pathsOf(first.name)).toBe('bundle:cli bundle:core bundle:zoo input:text output:report')
+    // the same question again: nothing to add
+    await nnsize([conv], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
+    expect(core()).toEqual(first)
+    // a model file: the interpreter's code joins the cache
+    const r = await nnsize(['net.py', '--json'], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
+    expect(r.stderr).toBe('')
+    const second = core()
+    expect(second.mtime).toBeGreaterThan(first.mtime)
+    expect(second.size).toBeGreaterThan(first.size)
+    expect(pathsOf(second.name)).toBe('bundle:cli bundle:core bundle:weights bundle:zoo input:program input:text output:json output:report')
+    // and both kinds of question are then answered from it, the answers unchanged
+    expect(await nnsize(['net.py', '--json'], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })).toEqual(r)
+    await nnsize([conv], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
+    expect(core()).toEqual(second)
   })
 
   it('loads only the command line bundle for --help', async () => {

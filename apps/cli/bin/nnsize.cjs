@@ -263,11 +263,18 @@ function cacheMode(/** @type {string | undefined} */ folder, /** @type {{ enable
   return ownFolder(folder) ? 'node' : 'none'
 }
 
+/** Whether a Node version may have `module.enableCompileCache` (added in 22.1.0): false only for versions known to lack it. */
+function mayHaveCompileCache(/** @type {string} */ version) {
+  const [major, minor] = version.split('.').map(Number)
+  return !(major !== undefined && minor !== undefined && (major < 22 || (major === 22 && minor < 1)))
+}
+
 /** Starts the command line through Node's compile cache, this file's code cache, or a plain `require` (see {@link cacheMode}). */
 function main() {
   const folder = compileCacheFolder(process.env)
-  // `enableCompileCache` is typed only in the @types/node of Node versions that have it
-  const nodeModule = /** @type {{ enableCompileCache?: (directory: string) => unknown }} */ (/** @type {unknown} */ (require('node:module')))
+  // `enableCompileCache` is typed only in the @types/node of Node versions that have it; on older Nodes, node:module
+  // (which sets up parts of the ES-module loader) is not loaded at all
+  const nodeModule = /** @type {{ enableCompileCache?: (directory: string) => unknown }} */ (/** @type {unknown} */ (mayHaveCompileCache(process.versions.node) ? require('node:module') : {}))
   const mode = cacheMode(folder, nodeModule)
   if (mode === 'node' && nodeModule.enableCompileCache) nodeModule.enableCompileCache(join(/** @type {string} */ (folder), 'node'))
   if (mode === 'own') {
@@ -278,4 +285,4 @@ function main() {
 }
 
 if (require.main === module) main()
-else module.exports = { isOwnFolder, ownFolder, readCacheFile, writeCacheFile, cacheKey, tagOf, magic, maxCacheBytes, cacheMode }
+else module.exports = { isOwnFolder, ownFolder, readCacheFile, writeCacheFile, cacheKey, tagOf, magic, maxCacheBytes, cacheMode, mayHaveCompileCache }

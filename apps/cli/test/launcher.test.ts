@@ -61,8 +61,7 @@ describe('the code cache of bin/nnsize.cjs', () => {
     expect(first.stderr).toBe('')
     expect(first.stdout).toContain(answer)
     const files = readdirSync(folder).sort()
-    // an expression has torchvision's builders in scope: the zoo loads with the core
-    expect(files).toEqual([expect.stringMatching(new RegExp(`^cli-${version.replaceAll('.', '\\.')}-[0-9a-f]{16}-${process.version}-${process.arch}\\.bin$`)), expect.stringMatching(/^core-.*\.bin$/), expect.stringMatching(/^zoo-.*\.bin$/)])
+    expect(files).toEqual([expect.stringMatching(new RegExp(`^cli-${version.replaceAll('.', '\\.')}-[0-9a-f]{16}-${process.version}-${process.arch}\\.bin$`)), expect.stringMatching(/^core-.*\.bin$/)])
     const written = files.map((f) => statSync(join(folder, f)).mtimeMs)
 
     const second = await nnsize([conv], { env: { NNSIZE_COMPILE_CACHE: folder } })
@@ -78,17 +77,20 @@ describe('the code cache of bin/nnsize.cjs', () => {
     writeFileSync(join(models, 'net.py'), net)
     writeFileSync(join(models, 'net', '__init__.py'), `${net}\n\nmodel = Net()\n`)
     writeFileSync(join(models, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: 32000, hidden_size: 256, intermediate_size: 512, num_hidden_layers: 2, num_attention_heads: 8, num_key_value_heads: 2 }))
-    const loaded = async (args: string[]): Promise<string[]> => {
+    const loaded = async (args: string[], stderr = ''): Promise<string[]> => {
       const folder = mkdtempSync(join(work, 'parts-'))
       const r = await nnsize(args, { cwd: models, env: { NNSIZE_COMPILE_CACHE: folder } })
-      expect(r.stderr).toBe('')
+      expect(r.stderr).toBe(stderr)
       return readdirSync(folder).map((f) => f.slice(0, f.indexOf('-'))).sort()
     }
     // a file's first bytes are checked against the weight formats; a folder without weight files is not
     expect(await loaded(['net.py'])).toEqual(['cli', 'core', 'weights'])
     expect(await loaded(['net/'])).toEqual(['cli', 'core'])
     expect(await loaded(['config.json'])).toEqual(['cli', 'core', 'weights', 'zoo'])
-    expect(await loaded(['resnet18'])).toEqual(['cli', 'core', 'zoo'])
+    // an expression's layers need no zoo; torchvision's builders and a name to suggest one for do
+    expect(await loaded(['Conv2d(128, 256, 3)'])).toEqual(['cli', 'core'])
+    expect(await loaded(['resnet18()'])).toEqual(['cli', 'core', 'zoo'])
+    expect(await loaded(['resnt18()', '--no-color'], 'error[unknown-name]: `resnt18` is not defined. Did you mean `resnet18`?\n --> 1:1\n  |\n1 | resnt18()\n  | ^^^^^^^\n')).toEqual(['cli', 'core', 'zoo'])
   })
 
   it('writes a cache again when a run takes a path its code was not compiled for, then keeps it', async () => {
@@ -107,7 +109,7 @@ describe('the code cache of bin/nnsize.cjs', () => {
     }
     await nnsize([conv], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
     const first = core()
-    expect(pathsOf(first.name)).toBe('bundle:cli bundle:core bundle:zoo input:text output:report')
+    expect(pathsOf(first.name)).toBe('bundle:cli bundle:core input:text output:report')
     // the same question again: nothing to add
     await nnsize([conv], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
     expect(core()).toEqual(first)
@@ -117,7 +119,7 @@ describe('the code cache of bin/nnsize.cjs', () => {
     const second = core()
     expect(second.mtime).toBeGreaterThan(first.mtime)
     expect(second.size).toBeGreaterThan(first.size)
-    expect(pathsOf(second.name)).toBe('bundle:cli bundle:core bundle:weights bundle:zoo input:program input:text output:json output:report')
+    expect(pathsOf(second.name)).toBe('bundle:cli bundle:core bundle:weights input:program input:text output:json output:report')
     // and both kinds of question are then answered from it, the answers unchanged
     expect(await nnsize(['net.py', '--json'], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })).toEqual(r)
     await nnsize([conv], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })

@@ -1,7 +1,10 @@
-// Bundles the CLI into two minified CommonJS files under dist/, which bin/nnsize.cjs runs through its code cache:
-//   dist/cli.cjs   the command line and commander (all that --help, --version and usage errors need)
-//   dist/core.cjs  src/engine.ts: @nnsize/core's entry points (bundled from its source): the analysis, the request
-//                  parser, the memory planner and the present layer, with the reports, loaded on the first real question
+// Bundles the CLI into minified CommonJS files under dist/, which bin/nnsize.cjs runs through its code cache:
+//   dist/cli.cjs      the command line and commander (all that --help, --version and usage errors need)
+//   dist/core.cjs     src/engine.ts: @nnsize/core's entry points (bundled from its source): the analysis, the request
+//                     parser, the memory planner and the present layer, with the reports, loaded on the first real question
+//   dist/zoo.cjs      the model collections: torchvision, timm, the Hugging Face families and catalogue
+//   dist/weights.cjs  the weight-file readers
+// The last two are required by dist/core.cjs on first use (below).
 // CommonJS rather than ES modules because Node starts its ES-module loader (and the streams it pulls in) only for
 // ES modules, and because V8's code cache can be used from node:vm for scripts but not for modules on Node 20.
 import { createHash } from 'node:crypto'

@@ -5,7 +5,9 @@
 //
 // Runs are interleaved (node, nnsize, node, nnsize, …) so that load on the machine hits every command alike; the
 // report gives the minimum, the median and the interquartile range of each, and each ratio to `node -e 0` of the same
-// rounds (minimum to minimum, median to median).
+// rounds (minimum to minimum, median to median). Where bash is found, each run is followed by one that measures the
+// command's CPU time (user + system, from bash's `times`), which a machine busy with other work disturbs less than
+// the wall time.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -48,6 +50,18 @@ const commands = [
   ...(hasTorch ? [{ name: 'python3 + torch (Conv2d)', file: python, args: ['-c', pythonCode], expect: '295168', runs: Math.min(runs, 7) }] : []),
 ]
 
+const bash = ['/bin/bash', '/usr/bin/bash'].find((path) => existsSync(path))
+const output = join(work, 'output.txt')
+
+/** The CPU time (user + system) of one run of `command`, in ms, from bash's `times` for its children. */
+function cpuTime(command) {
+  const script = '"$@" > "$NNSIZE_BENCH_OUTPUT" 2>&1; status=$?; times; exit $status'
+  const result = spawnSync(bash, ['-c', script, 'bench', command.file, ...command.args], { cwd: work, encoding: 'utf8', env: { ...process.env, NNSIZE_COMPILE_CACHE: cache, NNSIZE_BENCH_OUTPUT: output, ...command.env } })
+  if (result.status !== 0 || (command.expect && !readFileSync(output, 'utf8').includes(command.expect))) throw new Error(`${command.name} failed: ${readFileSync(output, 'utf8')}`)
+  const children = result.stdout.trim().split('\n').at(-1).match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/)
+  return (Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4])) * 1000
+}
+
 function time(command) {
   const start = process.hrtime.bigint()
   const result = spawnSync(command.file, command.args, { cwd: work, encoding: 'utf8', env: { ...process.env, NNSIZE_COMPILE_CACHE: cache, ...command.env } })
@@ -59,9 +73,14 @@ function time(command) {
 }
 
 const samples = new Map(commands.map((c) => [c.name, []]))
+const cpuSamples = new Map(commands.map((c) => [c.name, []]))
 for (const c of commands) time(c) // warm the file cache and write the code cache
 for (let i = 0; i < runs; i++) {
-  for (const c of commands) if (i < (c.runs ?? runs)) samples.get(c.name).push(time(c))
+  for (const c of commands) {
+    if (i >= (c.runs ?? runs)) continue
+    samples.get(c.name).push(time(c))
+    if (bash) cpuSamples.get(c.name).push(cpuTime(c))
+  }
 }
 
 const quantile = (sorted, q) => {
@@ -70,14 +89,20 @@ const quantile = (sorted, q) => {
   const hi = Math.ceil(pos)
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
 }
-const stats = new Map([...samples].map(([name, values]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return [name, { min: sorted[0], median: quantile(sorted, 0.5), q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75), n: sorted.length }]
-}))
-const base = stats.get('node -e 0')
-console.log(`node ${process.version}, ${runs} interleaved runs: minimum, median (interquartile range), and median and minimum against node -e 0`)
-for (const [name, s] of stats) {
-  const cells = [name.padEnd(42), `${s.min.toFixed(1).padStart(8)} ms`, `${s.median.toFixed(1).padStart(8)} ms`, `(${s.q1.toFixed(1)}–${s.q3.toFixed(1)})`.padEnd(16)]
-  console.log(`${cells.join(' ')} ${(s.median / base.median).toFixed(2)}× median  ${(s.min / base.min).toFixed(2)}× min${s.n < runs ? `  [${s.n} runs]` : ''}`)
+const statsOf = (all) =>
+  new Map([...all].map(([name, values]) => {
+    const sorted = [...values].sort((a, b) => a - b)
+    return [name, { min: sorted[0], median: quantile(sorted, 0.5), q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75), n: sorted.length }]
+  }))
+const report = (title, all) => {
+  const stats = statsOf(all)
+  const base = stats.get('node -e 0')
+  console.log(`${title}: minimum, median (interquartile range), and median and minimum against node -e 0`)
+  for (const [name, s] of stats) {
+    const cells = [name.padEnd(42), `${s.min.toFixed(1).padStart(8)} ms`, `${s.median.toFixed(1).padStart(8)} ms`, `(${s.q1.toFixed(1)}–${s.q3.toFixed(1)})`.padEnd(16)]
+    console.log(`${cells.join(' ')} ${(s.median / base.median).toFixed(2)}× median  ${(s.min / base.min).toFixed(2)}× min${s.n < runs ? `  [${s.n} runs]` : ''}`)
+  }
 }
+report(`node ${process.version}, ${runs} interleaved runs, wall time`, samples)
+if (bash) report('CPU time (user + system)', cpuSamples)
 if (!hasTorch) console.log('python3 with torch not found: Python comparison skipped')

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // @ts-check
 // The nnsize command. It runs dist/cli.cjs (the command line) and, on the first real question, dist/core.cjs (the
-// engine): two CommonJS bundles, so that Node starts without its ES-module loader. Most of a cold start is V8
-// compiling those bundles, so their compiled code is kept in the user's cache folder and reused. The cache is only
-// ever a speed-up, and it is used only when it is provably ours:
+// engine), which requires dist/zoo.cjs (the model collections) and dist/weights.cjs (the weight-file readers) only
+// when a question reaches them: CommonJS bundles, so that Node starts without its ES-module loader. Most of a cold
+// start is V8 compiling those bundles, so their compiled code is kept in the user's cache folder and reused. V8
+// compiles a function when it first runs, so each cache names the paths through the command it was written after
+// (`input:program`, `output:json`) and is written again, with the code of both, after a run that took another. The
+// cache is only ever a speed-up, and it is used only when it is provably ours:
 //   - the folder must be a real folder (not a symbolic link) owned by the current user and writable by no one else;
 //     otherwise nothing is read from it or written to it;
 //   - V8 accepts cached code for any source of the same length, so every cache file carries an HMAC-SHA256 of its
-//     bytes keyed by the SHA-256 of the exact bundle text and the Node and V8 versions, platform and architecture; a
+//     payload (the paths, then V8's data) keyed by the SHA-256 of the exact bundle text and the Node and V8 versions, platform and architecture; a
 //     file whose tag does not match is never given to V8;
 //   - cache files are opened without following symbolic links, must be regular files of the current user no larger
 //     than `maxCacheBytes` (checked before reading), and are written to a new file created exclusively (O_EXCL,
@@ -90,8 +93,8 @@ function tagOf(/** @type {Buffer} */ key, /** @type {Uint8Array} */ data) {
 }
 
 /**
- * The cached data in `file` when it is a regular file of the current user, at most {@link maxCacheBytes} long, and
- * its tag matches `key`; otherwise undefined. Never follows a symbolic link and never reads past the size it checked.
+ * The payload in `file` (the paths line, then V8's data) when it is a regular file of the current user, at most
+ * {@link maxCacheBytes} long, and its tag matches `key`; otherwise undefined. Never follows a symbolic link and never reads past the size it checked.
  */
 function readCacheFile(/** @type {string} */ file, /** @type {Buffer} */ key) {
   let fd

@@ -201,6 +201,7 @@ interface Launcher {
   magic: Buffer
   maxCacheBytes: number
   cacheMode(folder: string | undefined, nodeModule: { enableCompileCache?: unknown }): 'node' | 'own' | 'none'
+  mayHaveCompileCache(version: string): boolean
 }
 const require = createRequire(import.meta.url)
 const launcher = require('../bin/nnsize.cjs') as Launcher
@@ -359,6 +360,10 @@ describe('the code cache refuses what is not provably its own', () => {
     } finally {
       reads.mockRestore()
     }
+  })
+
+  it('loads node:module only on Node versions that may have a compile cache of their own (22.1 and later)', () => {
+    expect(['20.20.2', '22.0.0', '22.1.0', '22.23.0', '24.22.0'].map(launcher.mayHaveCompileCache)).toEqual([false, false, true, true, true])
   })
 
   it("prefers Node's own compile cache where Node has one, in the user's own folder only", () => {

@@ -2,9 +2,10 @@
 //   dist/cli.cjs      the command line and commander (all that --help, --version and usage errors need)
 //   dist/core.cjs     src/engine.ts: @nnsize/core's entry points (bundled from its source): the analysis, the request
 //                     parser, the memory planner and the present layer, with the reports, loaded on the first real question
-//   dist/zoo.cjs      the model collections: torchvision, timm, the Hugging Face families and catalogue
+//   dist/zoo.cjs      the model collections: torchvision and timm
+//   dist/hf.cjs       the Hugging Face families and the catalogue of checkpoints
 //   dist/weights.cjs  the weight-file readers
-// The last two are required by dist/core.cjs on first use (below).
+// The last three are required by dist/core.cjs on first use (below).
 // CommonJS rather than ES modules because Node starts its ES-module loader (and the streams it pulls in) only for
 // ES modules, and because V8's code cache can be used from node:vm for scripts but not for modules on Node 20.
 import { createHash } from 'node:crypto'
@@ -56,16 +57,17 @@ const common = {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The core in parts: dist/core.cjs holds what every question needs; the model collections (torchvision, timm,
-// Hugging Face families and catalogue: dist/zoo.cjs) and the weight-file readers (dist/weights.cjs) are bundles of
-// their own, required on first use. Each core module is in exactly one bundle. A module that imports a module of
+// The core in parts: dist/core.cjs holds what every question needs; the model collections (torchvision and timm:
+// dist/zoo.cjs), the Hugging Face families and catalogue (dist/hf.cjs) and the weight-file readers (dist/weights.cjs)
+// are bundles of their own, required on first use. Each core module is in exactly one bundle. A module that imports a module of
 // another bundle gets a stand-in with the same export names, each a getter that requires that bundle on first
 // read, so the zoo loads only when a question reaches into it (a model name, a config.json, a torchvision builder).
 
 const coreSrc = source('../../packages/core/src/')
 /** The core modules of each lazily loaded bundle, by path relative to packages/core/src. */
 const parts = {
-  zoo: (rel) => rel.startsWith('zoo/') && rel !== 'zoo/hf/json.ts',
+  hf: (rel) => rel.startsWith('zoo/hf/') && rel !== 'zoo/hf/json.ts',
+  zoo: (rel) => rel.startsWith('zoo/') && !rel.startsWith('zoo/hf/'),
   weights: (rel) => rel.startsWith('weights/'),
 }
 /** The bundle a source file belongs to: a part's name, or `core`. */

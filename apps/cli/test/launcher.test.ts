@@ -40,19 +40,19 @@ describe('dist bundles', () => {
     expect(readFileSync(join(dist, 'cli.cjs'), 'latin1')).toContain('require("./core.cjs")')
   })
 
-  it('keeps the model collections and the weight-file readers out of the core bundle, required on first use', () => {
+  it('keeps the model collections, the Hugging Face families and the weight-file readers out of the core bundle, required on first use', () => {
     const core = readFileSync(join(dist, 'core.cjs'), 'latin1')
-    expect(core).toContain('require("./zoo.cjs")')
-    expect(core).toContain('require("./weights.cjs")')
-    // the zoo's catalogue and the readers' messages are in their own bundles only
+    for (const part of ['zoo', 'hf', 'weights']) expect(core).toContain(`require("./${part}.cjs")`)
+    // the catalogue and torchvision's weights tables are in their own bundles only
     expect(core).not.toContain('meta-llama/Llama-3.1-8B')
-    expect(readFileSync(join(dist, 'zoo.cjs'), 'latin1')).toContain('meta-llama/Llama-3.1-8B')
-    expect(statSync(join(dist, 'core.cjs')).size).toBeLessThan(statSync(join(dist, 'zoo.cjs')).size + statSync(join(dist, 'weights.cjs')).size + 100_000)
+    expect(readFileSync(join(dist, 'hf.cjs'), 'latin1')).toContain('meta-llama/Llama-3.1-8B')
+    expect(core).not.toContain('ResNet50_Weights')
+    expect(readFileSync(join(dist, 'zoo.cjs'), 'latin1')).toContain('ResNet50_Weights')
   })
 })
 
 /** The bundles of dist/, each loaded on first use. */
-const bundles = ['cli.cjs', 'core.cjs', 'weights.cjs', 'zoo.cjs']
+const bundles = ['cli.cjs', 'core.cjs', 'hf.cjs', 'weights.cjs', 'zoo.cjs']
 
 describe('the code cache of bin/nnsize.cjs', () => {
   it('is written after the first run, read by the next, and changes nothing in the answer', async () => {
@@ -86,7 +86,8 @@ describe('the code cache of bin/nnsize.cjs', () => {
     // a file's first bytes are checked against the weight formats; a folder without weight files is not
     expect(await loaded(['net.py'])).toEqual(['cli', 'core', 'weights'])
     expect(await loaded(['net/'])).toEqual(['cli', 'core'])
-    expect(await loaded(['config.json'])).toEqual(['cli', 'core', 'weights', 'zoo'])
+    expect(await loaded(['config.json'])).toEqual(['cli', 'core', 'hf', 'weights'])
+    expect(await loaded(['llama-3.1-8b'])).toEqual(['cli', 'core', 'hf'])
     // an expression's layers need no zoo; torchvision's builders and a name to suggest one for do
     expect(await loaded(['Conv2d(128, 256, 3)'])).toEqual(['cli', 'core'])
     expect(await loaded(['resnet18()'])).toEqual(['cli', 'core', 'zoo'])

@@ -118,7 +118,8 @@ const bundleParts = (name) => ({
     b.onLoad({ filter: /.*/, namespace: 'part-stub' }, (args) => {
       const names = exportsOf.get(args.path)
       const contents = [
-        `let m; const load = () => (m ??= require('./${args.pluginData.owner}.cjs').sharedModules[${JSON.stringify(keyOf(args.path))}]);`,
+        `let m; const load = () => (m ??= (require('./${args.pluginData.owner}.cjs').sharedModules ?? cycle())[${JSON.stringify(keyOf(args.path))}]);`,
+        `const cycle = () => { throw new Error('dist/${args.pluginData.owner}.cjs was read while it was still being set up: ${keyOf(args.path)} must not be used when its importer loads'); };`,
         `Object.defineProperty(exports, '__esModule', { value: true });`,
         `for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
       ].join('\n')

@@ -58,10 +58,12 @@ const common = {
 
 // ---------------------------------------------------------------------------------------------
 // The core in parts: dist/core.cjs holds what every question needs; the model collections (torchvision and timm:
-// dist/zoo.cjs), the Hugging Face families and catalogue (dist/hf.cjs) and the weight-file readers (dist/weights.cjs)
-// are bundles of their own, required on first use. Each core module is in exactly one bundle. A module that imports a module of
-// another bundle gets a stand-in with the same export names, each a getter that requires that bundle on first
-// read, so the zoo loads only when a question reaches into it (a model name, a config.json, a torchvision builder).
+// dist/zoo.cjs), the Hugging Face families and catalogue (dist/hf.cjs) and the weight-file readers
+// (dist/weights.cjs) are bundles of their own, required on first use. Each core module is in exactly one bundle. A
+// module that imports a module of another bundle gets a stand-in with the same export names, each a getter that
+// requires that bundle on first read, so a part loads only when a question reaches into it (a torchvision builder,
+// a catalogue name or a config.json, a file's first bytes). Nothing may read a part's exports while its importer
+// loads: the stand-in then throws, and the launcher tests load each kind of question.
 
 const coreSrc = source('../../packages/core/src/')
 /** The core modules of each lazily loaded bundle, by path relative to packages/core/src. */
@@ -148,10 +150,11 @@ const bundles = await Promise.all([
 // every core module in exactly one part of the core: two copies would be two NnsizeError classes, two registries
 // (the command line bundle has its own copy of the few it needs before the core loads: its options and their errors)
 const seen = new Map()
+const names = ['core', ...Object.keys(parts)]
 for (const [index, { metafile }] of bundles.slice(1).entries()) {
   for (const input of Object.keys(metafile.inputs)) {
     if (!absolute(input).startsWith(coreSrc)) continue
-    if (seen.has(input)) throw new Error(`${input} is in two bundles (${seen.get(input)} and ${index})`)
+    if (seen.has(input)) throw new Error(`${input} is in two parts of the core (${names[seen.get(input)]} and ${names[index]})`)
     seen.set(input, index)
   }
 }

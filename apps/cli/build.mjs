@@ -1,7 +1,11 @@
-// Bundles the CLI into two minified CommonJS files under dist/, which bin/nnsize.cjs runs through its code cache:
-//   dist/cli.cjs   the command line and commander (all that --help, --version and usage errors need)
-//   dist/core.cjs  src/engine.ts: @nnsize/core's entry points (bundled from its source): the analysis, the request
-//                  parser, the memory planner and the present layer, with the reports, loaded on the first real question
+// Bundles the CLI into minified CommonJS files under dist/, which bin/nnsize.cjs runs through its code cache:
+//   dist/cli.cjs      the command line and commander (all that --help, --version and usage errors need)
+//   dist/core.cjs     src/engine.ts: @nnsize/core's entry points (bundled from its source): the analysis, the request
+//                     parser, the memory planner and the present layer, with the reports, loaded on the first real question
+//   dist/zoo.cjs      the model collections: torchvision and timm
+//   dist/hf.cjs       the Hugging Face families and the catalogue of checkpoints
+//   dist/weights.cjs  the weight-file readers
+// The last three are required by dist/core.cjs on first use (below).
 // CommonJS rather than ES modules because Node starts its ES-module loader (and the streams it pulls in) only for
 // ES modules, and because V8's code cache can be used from node:vm for scripts but not for modules on Node 20.
 import { createHash } from 'node:crypto'
@@ -52,13 +56,110 @@ const common = {
   logLevel: 'warning',
 }
 
+// ---------------------------------------------------------------------------------------------
+// The core in parts: dist/core.cjs holds what every question needs; the model collections (torchvision and timm:
+// dist/zoo.cjs), the Hugging Face families and catalogue (dist/hf.cjs) and the weight-file readers
+// (dist/weights.cjs) are bundles of their own, required on first use. Each core module is in exactly one bundle. A
+// module that imports a module of another bundle gets a stand-in with the same export names, each a getter that
+// requires that bundle on first read, so a part loads only when a question reaches into it (a torchvision builder,
+// a catalogue name or a config.json, a file's first bytes). Nothing may read a part's exports while its importer
+// loads: the stand-in then throws, and the launcher tests load each kind of question.
+
+const coreSrc = source('../../packages/core/src/')
+/** The core modules of each lazily loaded bundle, by path relative to packages/core/src. */
+const parts = {
+  hf: (rel) => rel.startsWith('zoo/hf/') && rel !== 'zoo/hf/json.ts',
+  zoo: (rel) => rel.startsWith('zoo/') && !rel.startsWith('zoo/hf/'),
+  weights: (rel) => rel.startsWith('weights/'),
+}
+/** The bundle a source file belongs to: a part's name, or `core`. */
+const bundleOf = (path) => {
+  if (!path.startsWith(coreSrc)) return 'core'
+  const rel = path.slice(coreSrc.length).replaceAll('\\', '/')
+  return Object.keys(parts).find((name) => parts[name](rel)) ?? 'core'
+}
+const relOf = (path) => path.slice(coreSrc.length).replaceAll('\\', '/')
+
+// 1. The module graph of everything dist/core.cjs answers, to find the modules imported across bundles.
+const graph = await build({ ...common, entryPoints: [source('./src/engine.ts')], format: 'esm', write: false, metafile: true, outdir, plugins: [nodeBuiltins] })
+const absolute = (input) => join(process.cwd(), input)
+/** Modules imported from another bundle, by the bundle that holds them. */
+const crossing = new Map(['core', ...Object.keys(parts)].map((name) => [name, new Set()]))
+for (const [input, info] of Object.entries(graph.metafile.inputs)) {
+  for (const imported of info.imports) {
+    if (imported.external || imported.path.startsWith('<') || imported.kind === 'require-call') continue
+    const from = bundleOf(absolute(input))
+    const to = bundleOf(absolute(imported.path))
+    if (from !== to) crossing.get(to).add(absolute(imported.path))
+  }
+}
+
+// 2. The export names of each module imported across bundles.
+const crossed = [...crossing.values()].flatMap((set) => [...set])
+const exportsOf = new Map()
+{
+  const names = await build({ ...common, entryPoints: crossed, format: 'esm', splitting: true, write: false, metafile: true, outdir: join(outdir, 'names'), plugins: [nodeBuiltins] })
+  for (const output of Object.values(names.metafile.outputs)) if (output.entryPoint) exportsOf.set(absolute(output.entryPoint), output.exports)
+}
+const keyOf = (path) => relOf(path).replace(/\.ts$/, '')
+
+/** In bundle `name`, an import of another bundle's module becomes a stand-in that requires that bundle on first use. */
+const bundleParts = (name) => ({
+  name: 'bundle-parts',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (/^\.\/[a-z]+\.cjs$/.test(args.path)) return { path: args.path, external: true }
+      if (args.pluginData?.resolving || args.kind === 'entry-point') return undefined
+      const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { resolving: true } })
+      if (resolved.errors.length > 0 || resolved.external || resolved.namespace !== 'file') return resolved
+      const owner = bundleOf(resolved.path)
+      if (owner === name) return resolved
+      if (!crossing.get(owner).has(resolved.path)) throw new Error(`${relOf(resolved.path)} is imported across bundles but was not found in the module graph`)
+      return { path: resolved.path, namespace: 'part-stub', pluginData: { owner } }
+    })
+    b.onLoad({ filter: /.*/, namespace: 'part-stub' }, (args) => {
+      const names = exportsOf.get(args.path)
+      const contents = [
+        `let m; const load = () => (m ??= (require('./${args.pluginData.owner}.cjs').sharedModules ?? cycle())[${JSON.stringify(keyOf(args.path))}]);`,
+        `const cycle = () => { throw new Error('dist/${args.pluginData.owner}.cjs was read while it was still being set up: ${keyOf(args.path)} must not be used when its importer loads'); };`,
+        `Object.defineProperty(exports, '__esModule', { value: true });`,
+        `for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
+      ].join('\n')
+      return { contents, loader: 'js', resolveDir: outdir }
+    })
+  },
+})
+
+/** The entry of bundle `name`: its own entry's exports (the core's engine) and the modules other bundles import from it. */
+const entryOf = (name, own) => {
+  const shared = [...crossing.get(name)]
+  const lines = shared.map((path, i) => `import * as m${i} from ${JSON.stringify(path)}`)
+  if (own) lines.push(`export * from ${JSON.stringify(own)}`)
+  lines.push(`export const sharedModules = { ${shared.map((path, i) => `${JSON.stringify(keyOf(path))}: m${i}`).join(', ')} }`)
+  return { contents: lines.join('\n'), resolveDir: source('./src'), loader: 'ts' }
+}
+
 rmSync(outdir, { recursive: true, force: true })
-await Promise.all([
-  build({ ...common, entryPoints: [source('./src/main.ts')], outfile: join(outdir, 'cli.cjs'), plugins: [coreBundle, nodeBuiltins] }),
-  build({ ...common, entryPoints: [source('./src/engine.ts')], outfile: join(outdir, 'core.cjs'), plugins: [nodeBuiltins] }),
+const bundles = await Promise.all([
+  build({ ...common, entryPoints: [source('./src/main.ts')], outfile: join(outdir, 'cli.cjs'), plugins: [coreBundle, nodeBuiltins], metafile: true }),
+  ...['core', ...Object.keys(parts)].map((name) =>
+    build({ ...common, stdin: entryOf(name, name === 'core' ? source('./src/engine.ts') : undefined), outfile: join(outdir, `${name}.cjs`), plugins: [bundleParts(name), nodeBuiltins], metafile: true }),
+  ),
 ])
 
-for (const name of ['cli.cjs', 'core.cjs']) {
+// every core module in exactly one part of the core: two copies would be two NnsizeError classes, two registries
+// (the command line bundle has its own copy of the few it needs before the core loads: its options and their errors)
+const seen = new Map()
+const names = ['core', ...Object.keys(parts)]
+for (const [index, { metafile }] of bundles.slice(1).entries()) {
+  for (const input of Object.keys(metafile.inputs)) {
+    if (!absolute(input).startsWith(coreSrc)) continue
+    if (seen.has(input)) throw new Error(`${input} is in two parts of the core (${names[seen.get(input)]} and ${names[index]})`)
+    seen.set(input, index)
+  }
+}
+
+for (const name of ['cli.cjs', 'core.cjs', ...Object.keys(parts).map((part) => `${part}.cjs`)]) {
   const file = join(outdir, name)
   const code = readFileSync(file, 'utf8')
   // node:vm runs the bundles without an ES-module loader: a dynamic import() left in them would fail at run time

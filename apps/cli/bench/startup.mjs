@@ -1,12 +1,17 @@
-// Start-up benchmark: wall time of `nnsize "Conv2d(128, 256, 3)"` against bare `node -e 0`
-// and, when /usr/bin/python3 has PyTorch, against the same question asked in Python.
+// Start-up benchmark: wall time of the command on an expression, a model file, a package folder and a config.json,
+// against bare `node -e 0` and, when /usr/bin/python3 has PyTorch, against the same question asked in Python.
 //
 //   node bench/startup.mjs [runs]      (default 21 runs each; builds dist/ first when missing)
 //
-// Runs are interleaved (node, nnsize, node, nnsize, …) so that load on the machine hits both alike;
-// the report gives the median and the interquartile range of each.
+// Runs are interleaved (node, nnsize, node, nnsize, …) so that load on the machine hits every command alike; the
+// report gives the minimum, the median and the interquartile range of each, and each ratio to `node -e 0` of the same
+// rounds (minimum to minimum, median to median). Where bash is found, each run is followed by one that measures the
+// command's CPU time (user + system, from bash's `times`), which a machine busy with other work disturbs less than
+// the wall time.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const runs = Number(process.argv[2] ?? 21)
@@ -14,21 +19,52 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = fileURLToPath(new URL('../bin/nnsize.cjs', import.meta.url))
 if (!existsSync(fileURLToPath(new URL('../dist/cli.cjs', import.meta.url)))) execFileSync(process.execPath, ['build.mjs'], { cwd: root, stdio: 'inherit' })
 
+// The inputs, in a folder of their own: the GPT-2 model file of the core's tests (a config dataclass, attention, MLP
+// and block classes, a 12-layer loop), the same file as a package folder, and GPT-2's Hugging Face config.json.
+const work = mkdtempSync(join(tmpdir(), 'nnsize-startup-'))
+process.on('exit', () => rmSync(work, { recursive: true, force: true }))
+const gpt2 = readFileSync(new URL('../../../packages/core/test/fixtures/models/gpt2.py', import.meta.url), 'utf8')
+writeFileSync(join(work, 'gpt2.py'), gpt2)
+mkdirSync(join(work, 'gpt2pkg'))
+writeFileSync(join(work, 'gpt2pkg', 'model.py'), gpt2)
+writeFileSync(join(work, 'gpt2pkg', '__init__.py'), 'from .model import GPT, GPTConfig\n\nmodel = GPT(GPTConfig())\n')
+const config = { architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', vocab_size: 50257, n_positions: 1024, n_embd: 768, n_layer: 12, n_head: 12, torch_dtype: 'float32' }
+writeFileSync(join(work, 'config.json'), JSON.stringify(config, null, 2))
+
+// a code cache of its own, so that other builds of nnsize on the machine neither use nor replace it
+const cache = join(work, 'cache')
+
 const python = '/usr/bin/python3'
 const pythonCode = 'import torch; m = torch.nn.Conv2d(128, 256, 3); print(sum(p.numel() for p in m.parameters()))'
 const hasTorch = existsSync(python) && spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0
 
+const nnsize = (args, more = {}) => ({ file: process.execPath, args: [bin, ...args], ...more })
 const commands = [
   { name: 'node -e 0', file: process.execPath, args: ['-e', '0'] },
-  { name: 'nnsize "Conv2d(128, 256, 3)"', file: process.execPath, args: [bin, 'Conv2d(128, 256, 3)'], expect: '295,168' },
+  { name: 'nnsize "Conv2d(128, 256, 3)"', ...nnsize(['Conv2d(128, 256, 3)']), expect: '295,168' },
   // the first run after an install or upgrade, before bin/nnsize.cjs has a code cache to read
-  { name: 'nnsize, without its code cache', file: process.execPath, args: [bin, 'Conv2d(128, 256, 3)'], env: { NNSIZE_DISABLE_COMPILE_CACHE: '1' }, expect: '295,168' },
-  ...(hasTorch ? [{ name: 'python3 + torch (same question)', file: python, args: ['-c', pythonCode], expect: '295168', runs: Math.min(runs, 7) }] : []),
+  { name: 'the same, without its code cache', ...nnsize(['Conv2d(128, 256, 3)']), env: { NNSIZE_DISABLE_COMPILE_CACHE: '1' }, expect: '295,168' },
+  { name: 'nnsize gpt2.py --model "GPT(GPTConfig())"', ...nnsize(['gpt2.py', '--model', 'GPT(GPTConfig())']), expect: '124,439,808' },
+  { name: 'nnsize gpt2pkg/ (a package folder)', ...nnsize(['gpt2pkg/']), expect: '124,439,808' },
+  { name: 'nnsize config.json (GPT-2)', ...nnsize(['config.json']), expect: '124,439,808' },
+  ...(hasTorch ? [{ name: 'python3 + torch (Conv2d)', file: python, args: ['-c', pythonCode], expect: '295168', runs: Math.min(runs, 7) }] : []),
 ]
+
+const bash = ['/bin/bash', '/usr/bin/bash'].find((path) => existsSync(path))
+const output = join(work, 'output.txt')
+
+/** The CPU time (user + system) of one run of `command`, in ms, from bash's `times` for its children. */
+function cpuTime(command) {
+  const script = '"$@" > "$NNSIZE_BENCH_OUTPUT" 2>&1; status=$?; times; exit $status'
+  const result = spawnSync(bash, ['-c', script, 'bench', command.file, ...command.args], { cwd: work, encoding: 'utf8', env: { ...process.env, NNSIZE_COMPILE_CACHE: cache, NNSIZE_BENCH_OUTPUT: output, ...command.env } })
+  if (result.status !== 0 || (command.expect && !readFileSync(output, 'utf8').includes(command.expect))) throw new Error(`${command.name} failed: ${readFileSync(output, 'utf8')}`)
+  const children = result.stdout.trim().split('\n').at(-1).match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/)
+  return (Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4])) * 1000
+}
 
 function time(command) {
   const start = process.hrtime.bigint()
-  const result = spawnSync(command.file, command.args, { encoding: 'utf8', env: { ...process.env, ...command.env } })
+  const result = spawnSync(command.file, command.args, { cwd: work, encoding: 'utf8', env: { ...process.env, NNSIZE_COMPILE_CACHE: cache, ...command.env } })
   const ms = Number(process.hrtime.bigint() - start) / 1e6
   if (result.status !== 0 || (command.expect && !result.stdout.includes(command.expect))) {
     throw new Error(`${command.name} failed: ${result.stderr || result.stdout}`)
@@ -37,9 +73,14 @@ function time(command) {
 }
 
 const samples = new Map(commands.map((c) => [c.name, []]))
-for (const c of commands) time(c) // warm the file cache
+const cpuSamples = new Map(commands.map((c) => [c.name, []]))
+for (const c of commands) time(c) // warm the file cache and write the code cache
 for (let i = 0; i < runs; i++) {
-  for (const c of commands) if (i < (c.runs ?? runs)) samples.get(c.name).push(time(c))
+  for (const c of commands) {
+    if (i >= (c.runs ?? runs)) continue
+    samples.get(c.name).push(time(c))
+    if (bash) cpuSamples.get(c.name).push(cpuTime(c))
+  }
 }
 
 const quantile = (sorted, q) => {
@@ -48,14 +89,20 @@ const quantile = (sorted, q) => {
   const hi = Math.ceil(pos)
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
 }
-const stats = new Map([...samples].map(([name, values]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return [name, { median: quantile(sorted, 0.5), q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75), n: sorted.length }]
-}))
-const base = stats.get('node -e 0').median
-console.log(`node ${process.version}, ${runs} runs, median (interquartile range)`)
-for (const [name, s] of stats) {
-  const ratio = s.median / base
-  console.log(`${name.padEnd(34)} ${s.median.toFixed(1).padStart(8)} ms  (${s.q1.toFixed(1)}–${s.q3.toFixed(1)})  ${ratio.toFixed(2)}× node${s.n < runs ? `  [${s.n} runs]` : ''}`)
+const statsOf = (all) =>
+  new Map([...all].map(([name, values]) => {
+    const sorted = [...values].sort((a, b) => a - b)
+    return [name, { min: sorted[0], median: quantile(sorted, 0.5), q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75), n: sorted.length }]
+  }))
+const report = (title, all) => {
+  const stats = statsOf(all)
+  const base = stats.get('node -e 0')
+  console.log(`${title}: minimum, median (interquartile range), and median and minimum against node -e 0`)
+  for (const [name, s] of stats) {
+    const cells = [name.padEnd(42), `${s.min.toFixed(1).padStart(8)} ms`, `${s.median.toFixed(1).padStart(8)} ms`, `(${s.q1.toFixed(1)}–${s.q3.toFixed(1)})`.padEnd(16)]
+    console.log(`${cells.join(' ')} ${(s.median / base.median).toFixed(2)}× median  ${(s.min / base.min).toFixed(2)}× min${s.n < runs ? `  [${s.n} runs]` : ''}`)
+  }
 }
+report(`node ${process.version}, ${runs} interleaved runs, wall time`, samples)
+if (bash) report('CPU time (user + system)', cpuSamples)
 if (!hasTorch) console.log('python3 with torch not found: Python comparison skipped')

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // @ts-check
 // The nnsize command. It runs dist/cli.cjs (the command line) and, on the first real question, dist/core.cjs (the
-// engine): two CommonJS bundles, so that Node starts without its ES-module loader. Most of a cold start is V8
-// compiling those bundles, so their compiled code is kept in the user's cache folder and reused. The cache is only
-// ever a speed-up, and it is used only when it is provably ours:
+// engine), which requires dist/zoo.cjs (the model collections) and dist/weights.cjs (the weight-file readers) only
+// when a question reaches them: CommonJS bundles, so that Node starts without its ES-module loader. Most of a cold
+// start is V8 compiling those bundles, so their compiled code is kept in the user's cache folder and reused. V8
+// compiles a function when it first runs, so each cache names the paths through the command it was written after
+// (`input:program`, `output:json`) and is written again, with the code of both, after a run that took another. The
+// cache is only ever a speed-up, and it is used only when it is provably ours:
 //   - the folder must be a real folder (not a symbolic link) owned by the current user and writable by no one else;
 //     otherwise nothing is read from it or written to it;
 //   - V8 accepts cached code for any source of the same length, so every cache file carries an HMAC-SHA256 of its
-//     bytes keyed by the SHA-256 of the exact bundle text and the Node and V8 versions, platform and architecture; a
+//     payload (the paths, then V8's data) keyed by the SHA-256 of the exact bundle text and the Node and V8 versions, platform and architecture; a
 //     file whose tag does not match is never given to V8;
 //   - cache files are opened without following symbolic links, must be regular files of the current user no larger
 //     than `maxCacheBytes` (checked before reading), and are written to a new file created exclusively (O_EXCL,
@@ -65,8 +68,11 @@ function ownFolder(/** @type {string} */ folder) {
 
 /** Largest cache file read, in bytes: the caches of both bundles are well under 2 MiB. */
 const maxCacheBytes = 16 * 1024 * 1024
-/** The first bytes of every cache file: the format, then a 32-byte tag, then V8's cached data. */
-const magic = Buffer.from('nnsize code cache 1\n', 'latin1')
+/**
+ * The first bytes of every cache file: the format, then a 32-byte tag, then the tagged payload: one line naming the
+ * paths through the command whose code it holds ({@link runPaths}), then V8's cached data.
+ */
+const magic = Buffer.from('nnsize code cache 2\n', 'latin1')
 const headerBytes = magic.length + 32
 const { O_CREAT, O_EXCL, O_RDONLY, O_WRONLY } = fs.constants
 /** Flags that refuse a symbolic link and never wait on a FIFO, where the platform has them (0 elsewhere). */
@@ -87,8 +93,8 @@ function tagOf(/** @type {Buffer} */ key, /** @type {Uint8Array} */ data) {
 }
 
 /**
- * The cached data in `file` when it is a regular file of the current user, at most {@link maxCacheBytes} long, and
- * its tag matches `key`; otherwise undefined. Never follows a symbolic link and never reads past the size it checked.
+ * The payload in `file` (the paths line, then V8's data) when it is a regular file of the current user, at most
+ * {@link maxCacheBytes} long, and its tag matches `key`; otherwise undefined. Never follows a symbolic link and never reads past the size it checked.
  */
 function readCacheFile(/** @type {string} */ file, /** @type {Buffer} */ key) {
   let fd
@@ -149,18 +155,48 @@ function cacheFileParts(/** @type {string} */ bundle, /** @type {string} */ vers
   return { prefix: `${bundle}-${version}-`, suffix: `-${process.version}-${process.arch}.bin` }
 }
 
-/** Caches to write once the command is done, when its functions have been compiled too. */
-const pendingCaches = /** @type {Array<{ folder: string, file: string, bundle: string, version: string, key: Buffer, script: import('node:vm').Script }>} */ ([])
+/**
+ * The paths this run took through the command: the bundles it loaded (`bundle:core`) and what the command noted
+ * through `globalThis[Symbol.for('nnsize.noteCodePath')]` (`input:program`, `output:json`). V8 compiles a function
+ * when it first runs, so a cache written after one kind of question lacks the code of another; a cache whose paths
+ * do not include all of this run's is written again at exit, with the code of both. Paths only grow, so each cache is
+ * rewritten at most once for each new path.
+ */
+const runPaths = new Set()
+
+/** Most paths one run notes, and the longest path name. */
+const maxPaths = 64
+const pathName = /^[\w:.-]{1,64}$/
+
+/** Notes a path this run took (see {@link runPaths}); anything else is ignored. */
+function noteCodePath(/** @type {unknown} */ path) {
+  if (typeof path === 'string' && pathName.test(path) && runPaths.size < maxPaths) runPaths.add(path)
+}
+
+/** The paths a cache payload's first line names and V8's data after it; undefined when the line is missing or malformed. */
+function splitPayload(/** @type {Buffer} */ payload) {
+  const end = payload.indexOf(0x0a)
+  if (end < 0 || end > maxPaths * 65) return undefined
+  const line = payload.subarray(0, end).toString('latin1')
+  const paths = line === '' ? [] : line.split(' ')
+  if (!paths.every((p) => pathName.test(p))) return undefined
+  return { paths: new Set(paths), data: payload.subarray(end + 1) }
+}
+
+/** Caches to write once the command is done, when its functions have been compiled too: new ones, and those whose paths miss some of this run's. */
+const pendingCaches = /** @type {Array<{ folder: string, file: string, bundle: string, version: string, key: Buffer, script: import('node:vm').Script, paths: Set<string> | undefined }>} */ ([])
 
 /** Writes the pending caches and removes the caches of earlier builds of the same version (other versions may still be installed elsewhere). */
 function writeCaches() {
-  for (const { folder, file, bundle, version, key, script } of pendingCaches) {
+  for (const { folder, file, bundle, version, key, script, paths } of pendingCaches) {
+    if (paths !== undefined && [...runPaths].every((p) => paths.has(p))) continue
     const name = basename(file)
     const { prefix, suffix } = cacheFileParts(bundle, version)
     try {
       if (!ownFolder(folder)) return
       const { randomBytes } = require('node:crypto')
-      writeCacheFile(file, key, script.createCachedData(), `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`)
+      const line = Buffer.from(`${[...new Set([...(paths ?? []), ...runPaths])].sort().join(' ')}\n`, 'latin1')
+      writeCacheFile(file, key, Buffer.concat([line, script.createCachedData()]), `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`)
       for (const other of fs.readdirSync(folder)) {
         const isEarlierBuild = other !== name && other.startsWith(prefix) && other.endsWith(suffix) && /^[0-9a-f]{16}$/.test(other.slice(prefix.length, -suffix.length))
         if (isEarlierBuild) fs.rmSync(join(folder, other), { force: true })
@@ -191,11 +227,13 @@ function loadBundle(/** @type {string} */ name, /** @type {string} */ folder) {
     const { prefix, suffix } = cacheFileParts(bundle, version)
     cache = { file: join(folder, prefix + textHash.slice(0, 16) + suffix), key: cacheKey(textHash) }
   }
-  const cachedData = cache && readCacheFile(cache.file, cache.key)
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, { filename, cachedData })
-  if (cache !== undefined && version !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
+  const payload = cache && readCacheFile(cache.file, cache.key)
+  const cached = payload && splitPayload(payload)
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, { filename, cachedData: cached?.data })
+  noteCodePath(`bundle:${bundle}`)
+  if (cache !== undefined && version !== undefined) {
     if (pendingCaches.length === 0) process.once('exit', writeCaches)
-    pendingCaches.push({ folder, file: cache.file, bundle, version, key: cache.key, script })
+    pendingCaches.push({ folder, file: cache.file, bundle, version, key: cache.key, script, paths: cached === undefined || script.cachedDataRejected ? undefined : cached.paths })
   }
   const module = { exports: {} }
   loaded.set(name, module.exports)
@@ -228,16 +266,26 @@ function cacheMode(/** @type {string | undefined} */ folder, /** @type {{ enable
   return ownFolder(folder) ? 'node' : 'none'
 }
 
+/** Whether a Node version may have `module.enableCompileCache` (added in 22.1.0): false only for versions known to lack it. */
+function mayHaveCompileCache(/** @type {string} */ version) {
+  const [major, minor] = version.split('.').map(Number)
+  return !(major !== undefined && minor !== undefined && (major < 22 || (major === 22 && minor < 1)))
+}
+
 /** Starts the command line through Node's compile cache, this file's code cache, or a plain `require` (see {@link cacheMode}). */
 function main() {
   const folder = compileCacheFolder(process.env)
-  // `enableCompileCache` is typed only in the @types/node of Node versions that have it
-  const nodeModule = /** @type {{ enableCompileCache?: (directory: string) => unknown }} */ (/** @type {unknown} */ (require('node:module')))
+  // `enableCompileCache` is typed only in the @types/node of Node versions that have it; on older Nodes, node:module
+  // (which sets up parts of the ES-module loader) is not loaded at all
+  const nodeModule = /** @type {{ enableCompileCache?: (directory: string) => unknown }} */ (/** @type {unknown} */ (mayHaveCompileCache(process.versions.node) ? require('node:module') : {}))
   const mode = cacheMode(folder, nodeModule)
   if (mode === 'node' && nodeModule.enableCompileCache) nodeModule.enableCompileCache(join(/** @type {string} */ (folder), 'node'))
-  if (mode === 'own') loadBundle('cli.cjs', /** @type {string} */ (folder))
+  if (mode === 'own') {
+    /** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('nnsize.noteCodePath')] = noteCodePath
+    loadBundle('cli.cjs', /** @type {string} */ (folder))
+  }
   else require(join(dist, 'cli.cjs'))
 }
 
 if (require.main === module) main()
-else module.exports = { isOwnFolder, ownFolder, readCacheFile, writeCacheFile, cacheKey, tagOf, magic, maxCacheBytes, cacheMode }
+else module.exports = { isOwnFolder, ownFolder, readCacheFile, writeCacheFile, cacheKey, tagOf, magic, maxCacheBytes, cacheMode, mayHaveCompileCache }

@@ -4,6 +4,7 @@ import type { MemoryPlan, SpeedPlan } from '@nnsize/core/memory'
 import type { ExplainSection } from '@nnsize/core/present'
 import { precisionHelpLines } from '@nnsize/core/present'
 import type { RawRequest, Request } from '@nnsize/core/request'
+import { noteCodePath } from './code-path.js'
 import { exitCodes, InputError, SourcedError, UsageError } from './errors.js'
 import { resolveSource } from './input.js'
 import { readPythonProgram } from './python-input.js'
@@ -330,9 +331,11 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
   if (weights) checkWeightsOptions(options, given)
   const source = weights ? weightsSource(parsed.input!) : await resolveInput(parsed.input, io, options)
   const request = requestOf(weights ? undefined : source, options, given)
+  noteCodePath(`input:${weights ? 'weights' : source.program ? (source.program.program.main.endsWith('__init__.py') ? 'package' : 'program') : source.json ? 'config' : 'text'}`)
   const analysis = weights ?? analyzeSource(source, request, options)
   const plan = planFor(analysis, request)
   const speed = speedFor(analysis, plan, request)
+  noteCodePath(`output:${options.compare !== undefined ? 'compare' : (outputModes.find((m) => options[m]) ?? 'report')}${plan ? ':memory' : ''}`)
 
   if (options.compare !== undefined) return compare(analysis, plan, source, request, parsed, io, style)
   const units = request.units

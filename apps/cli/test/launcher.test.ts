@@ -24,9 +24,9 @@ function cacheFolder(name: string): string {
 }
 
 describe('dist bundles', () => {
-  it('are two ASCII CommonJS files whose first line names the version and the hash of the text', () => {
-    expect(readdirSync(dist).sort()).toEqual(['cli.cjs', 'core.cjs'])
-    for (const name of ['cli.cjs', 'core.cjs']) {
+  it('are ASCII CommonJS files whose first line names the version and the hash of the text', () => {
+    expect(readdirSync(dist).sort()).toEqual(bundles)
+    for (const name of bundles) {
       const text = readFileSync(join(dist, name), 'latin1')
       expect(text).toMatch(new RegExp(`^// nnsize ${version.replaceAll('.', '\\.')} [0-9a-f]{16}\n`))
       expect(text).not.toMatch(/[^\x00-\x7f]/)
@@ -39,7 +39,20 @@ describe('dist bundles', () => {
     expect(statSync(join(dist, 'cli.cjs')).size).toBeLessThan(100_000)
     expect(readFileSync(join(dist, 'cli.cjs'), 'latin1')).toContain('require("./core.cjs")')
   })
+
+  it('keeps the model collections, the Hugging Face families and the weight-file readers out of the core bundle, required on first use', () => {
+    const core = readFileSync(join(dist, 'core.cjs'), 'latin1')
+    for (const part of ['zoo', 'hf', 'weights']) expect(core).toContain(`require("./${part}.cjs")`)
+    // the catalogue and torchvision's weights tables are in their own bundles only
+    expect(core).not.toContain('meta-llama/Llama-3.1-8B')
+    expect(readFileSync(join(dist, 'hf.cjs'), 'latin1')).toContain('meta-llama/Llama-3.1-8B')
+    expect(core).not.toContain('ResNet50_Weights')
+    expect(readFileSync(join(dist, 'zoo.cjs'), 'latin1')).toContain('ResNet50_Weights')
+  })
 })
+
+/** The bundles of dist/, each loaded on first use. */
+const bundles = ['cli.cjs', 'core.cjs', 'hf.cjs', 'weights.cjs', 'zoo.cjs']
 
 describe('the code cache of bin/nnsize.cjs', () => {
   it('is written after the first run, read by the next, and changes nothing in the answer', async () => {
@@ -55,6 +68,63 @@ describe('the code cache of bin/nnsize.cjs', () => {
     expect(second).toEqual(first)
     // an accepted cache is not written again
     expect(files.map((f) => statSync(join(folder, f)).mtimeMs)).toEqual(written)
+  })
+
+  it('loads the zoo and the weight-file readers only where the question reaches them', async () => {
+    const models = join(work, 'models')
+    mkdirSync(join(models, 'net'), { recursive: true })
+    const net = 'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(10, 20)\n'
+    writeFileSync(join(models, 'net.py'), net)
+    writeFileSync(join(models, 'net', '__init__.py'), `${net}\n\nmodel = Net()\n`)
+    writeFileSync(join(models, 'config.json'), JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: 32000, hidden_size: 256, intermediate_size: 512, num_hidden_layers: 2, num_attention_heads: 8, num_key_value_heads: 2 }))
+    const loaded = async (args: string[], stderr = ''): Promise<string[]> => {
+      const folder = mkdtempSync(join(work, 'parts-'))
+      const r = await nnsize(args, { cwd: models, env: { NNSIZE_COMPILE_CACHE: folder } })
+      expect(r.stderr).toBe(stderr)
+      return readdirSync(folder).map((f) => f.slice(0, f.indexOf('-'))).sort()
+    }
+    // a file's first bytes are checked against the weight formats; a folder without weight files is not
+    expect(await loaded(['net.py'])).toEqual(['cli', 'core', 'weights'])
+    expect(await loaded(['net/'])).toEqual(['cli', 'core'])
+    expect(await loaded(['config.json'])).toEqual(['cli', 'core', 'hf', 'weights'])
+    expect(await loaded(['llama-3.1-8b'])).toEqual(['cli', 'core', 'hf'])
+    // an expression's layers need no zoo; torchvision's builders and a name to suggest one for do
+    expect(await loaded(['Conv2d(128, 256, 3)'])).toEqual(['cli', 'core'])
+    expect(await loaded(['resnet18()'])).toEqual(['cli', 'core', 'zoo'])
+    expect(await loaded(['resnt18()', '--no-color'], 'error[unknown-name]: `resnt18` is not defined. Did you mean `resnet18`?\n --> 1:1\n  |\n1 | resnt18()\n  | ^^^^^^^\n')).toEqual(['cli', 'core', 'zoo'])
+  })
+
+  it('writes a cache again when a run takes a path its code was not compiled for, then keeps it', async () => {
+    const folder = cacheFolder('paths')
+    const dir = join(work, 'paths-model')
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'net.py'), 'import torch.nn as nn\n\nmodel = nn.Sequential(nn.Linear(10, 20), nn.ReLU())\n')
+    const core = (): { name: string; mtime: number; size: number } => {
+      const name = readdirSync(folder).find((f) => f.startsWith('core-'))!
+      const info = statSync(join(folder, name))
+      return { name, mtime: info.mtimeMs, size: info.size }
+    }
+    const pathsOf = (name: string): string => {
+      const bytes = readFileSync(join(folder, name))
+      return bytes.subarray(launcher.magic.length + 32, bytes.indexOf(0x0a, launcher.magic.length + 32)).toString('latin1')
+    }
+    await nnsize([conv], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
+    const first = core()
+    expect(pathsOf(first.name)).toBe('bundle:cli bundle:core input:text output:report')
+    // the same question again: nothing to add
+    await nnsize([conv], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
+    expect(core()).toEqual(first)
+    // a model file: the interpreter's code joins the cache
+    const r = await nnsize(['net.py', '--json'], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
+    expect(r.stderr).toBe('')
+    const second = core()
+    expect(second.mtime).toBeGreaterThan(first.mtime)
+    expect(second.size).toBeGreaterThan(first.size)
+    expect(pathsOf(second.name)).toBe('bundle:cli bundle:core bundle:weights input:program input:text output:json output:report')
+    // and both kinds of question are then answered from it, the answers unchanged
+    expect(await nnsize(['net.py', '--json'], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })).toEqual(r)
+    await nnsize([conv], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
+    expect(core()).toEqual(second)
   })
 
   it('loads only the command line bundle for --help', async () => {
@@ -132,6 +202,7 @@ interface Launcher {
   magic: Buffer
   maxCacheBytes: number
   cacheMode(folder: string | undefined, nodeModule: { enableCompileCache?: unknown }): 'node' | 'own' | 'none'
+  mayHaveCompileCache(version: string): boolean
 }
 const require = createRequire(import.meta.url)
 const launcher = require('../bin/nnsize.cjs') as Launcher
@@ -290,6 +361,10 @@ describe('the code cache refuses what is not provably its own', () => {
     } finally {
       reads.mockRestore()
     }
+  })
+
+  it('loads node:module only on Node versions that may have a compile cache of their own (22.1 and later)', () => {
+    expect(['20.20.2', '22.0.0', '22.1.0', '22.23.0', '24.22.0'].map(launcher.mayHaveCompileCache)).toEqual([false, false, true, true, true])
   })
 
   it("prefers Node's own compile cache where Node has one, in the user's own folder only", () => {

@@ -19,8 +19,9 @@ export { analyzeExpression, analyzeModule, mayNeedModels, traceAnalysis } from '
 export type { Analysis, AnalyzeOptions } from './analysis.js'
 
 // The model collections come with this module: `analyze` has torchvision's and timm's namespaces in scope,
-// `analyzeExpression` (the layers alone) does not load them.
-provideModelCollections({ models, torchvision: torchvisionNamespace, timm: timmNamespace })
+// `analyzeExpression` (the layers alone) does not load them. They are made on first use, so that a model file or a
+// config that names neither torchvision, timm nor a builder never touches them (a bundle may load them lazily).
+provideModelCollections(() => ({ models, torchvision: torchvisionNamespace, timm: timmNamespace }))
 
 /**
  * Runs Python source text (an expression such as `nn.Conv2d(128, 256, 3)`, statements ending in one, or a whole

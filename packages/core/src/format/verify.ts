@@ -32,9 +32,11 @@ function check(expression: string, value: string, what: string): string {
   return `check(${pyString(what)}, ${expression}, ${value})`
 }
 
-/** Builders usable bare: the classifiers and those of the sub-modules the script star-imports. */
-const modelNames = new Set([...models, ...torchvisionGroups.filter(([module]) => module !== 'quantization').flatMap(([, builders]) => builders)].map((m) => m.name))
-const lazyNames = new Set(layers.filter(isLazy).map((l) => l.name))
+/** Builders usable bare: the classifiers and those of the sub-modules the script star-imports (made on first use, with the zoo). */
+let modelNames: ReadonlySet<string> | undefined
+const modelNamesOf = (): ReadonlySet<string> =>
+  (modelNames ??= new Set([...models, ...torchvisionGroups.filter(([module]) => module !== 'quantization').flatMap(([, builders]) => builders)].map((m) => m.name)))
+let lazyNames: ReadonlySet<string> | undefined
 
 /** True when some `Name` or attribute of the tree satisfies `test` (`torchvision`, `resnet50`, `nn.LazyLinear`). */
 function namesSome(tree: Node, test: (name: string) => boolean): boolean {
@@ -56,12 +58,12 @@ function namesSome(tree: Node, test: (name: string) => boolean): boolean {
 
 /** True when the tree names torchvision or one of its model builders (`resnet50`), so that the script imports them. */
 function usesTorchvision(tree: Node): boolean {
-  return namesSome(tree, (name) => name === 'torchvision' || modelNames.has(name))
+  return namesSome(tree, (name) => name === 'torchvision' || modelNamesOf().has(name))
 }
 
 /** Whether the analysed program builds a `Lazy*` module, whose tensors exist only after a first forward pass. */
 function usesLazyModules(analysis: Analysis): boolean {
-  const isLazyName = (name: string): boolean => lazyNames.has(name)
+  const isLazyName = (name: string): boolean => (lazyNames ??= new Set(layers.filter(isLazy).map((l) => l.name))).has(name)
   if (analysis.program) {
     return Object.values(analysis.program.files).some((text) => {
       try {

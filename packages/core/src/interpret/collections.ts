@@ -30,21 +30,48 @@ export interface ModelCollections {
 }
 
 let provided: ModelCollections | undefined
+let load: (() => ModelCollections) | undefined
 const listeners: Array<() => void> = []
+const loadedListeners: Array<(collections: ModelCollections) => void> = []
 
-/** Makes the model collections available to every later run (called once, by the module that loads them). */
-export function provideModelCollections(collections: ModelCollections): void {
-  if (provided === collections) return
-  provided = collections
+/**
+ * Makes the model collections available to every later run (called once, by the module that loads them). Given as a
+ * function, they are made on first use: a run that never names torchvision, timm or a builder never loads them.
+ */
+export function provideModelCollections(collections: ModelCollections | (() => ModelCollections)): void {
+  if (provided === collections || load === collections) return
+  provided = typeof collections === 'function' ? undefined : collections
+  load = typeof collections === 'function' ? collections : undefined
   for (const listener of listeners) listener()
+  if (provided) for (const listener of loadedListeners) listener(provided)
 }
 
-/** The model collections, once provided. */
+/** The model collections, once provided (made now when they were given as a function). */
 export function modelCollections(): ModelCollections | undefined {
+  if (provided === undefined && load !== undefined) {
+    provided = load()
+    load = undefined
+    for (const listener of loadedListeners) listener(provided)
+  }
   return provided
+}
+
+/** Whether model collections have been provided, made or not yet made. */
+export function hasModelCollections(): boolean {
+  return provided !== undefined || load !== undefined
+}
+
+/** Whether model collections were provided as a function that has not been called yet. */
+export function modelCollectionsPending(): boolean {
+  return load !== undefined
 }
 
 /** Runs `listener` when the collections are provided (caches of names drop what they made without them). */
 export function onModelCollections(listener: () => void): void {
   listeners.push(listener)
+}
+
+/** Runs `listener` with the collections once they are made (on first use when they were given as a function). */
+export function onModelCollectionsMade(listener: (collections: ModelCollections) => void): void {
+  loadedListeners.push(listener)
 }

@@ -13,6 +13,7 @@ import type { Operator } from '../python/ast.js'
 import { isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { lookupInMro, makeClass } from './classes.js'
+import { modelCollections, modelCollectionsPending } from './collections.js'
 import type { PyClass } from './classes.js'
 import { raise } from './exceptions.js'
 import { callModule } from './forward.js'
@@ -66,8 +67,11 @@ function noteBuilt(node: ModuleNode, span: SourceSpan | undefined): void {
 const layerClasses = new WeakMap<LayerDefinition, PyClass>()
 let lookupTable: Map<string, LayerDefinition> | undefined
 
-/** Finds a layer or model definition by name, for layers that build other layers. */
-export const layerLookup: LayerLookup = (name) => lookupTable?.get(name)
+/**
+ * Finds a layer or model definition by name, for layers that build other layers. A name not registered yet, while
+ * the model collections wait to be made on first use, makes them and looks again.
+ */
+export const layerLookup: LayerLookup = (name) => lookupTable?.get(name) ?? (modelCollectionsPending() && modelCollections() ? lookupTable?.get(name) : undefined)
 
 /** Registers the layer and model definitions that `layerLookup` finds (the `layers` and `models` registries). */
 export function registerDefinitions(definitions: readonly LayerDefinition[]): void {

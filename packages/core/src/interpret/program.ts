@@ -15,7 +15,8 @@ import { importModule, Importer, normalizePath } from './imports.js'
 import { Interpreter } from './interpreter.js'
 import { libraryModule } from './modules/index.js'
 import { torchvisionModule } from './modules/torchvision.js'
-import { modelCollections, onModelCollections } from './collections.js'
+import { modelCollections, modelCollectionsPending, onModelCollections } from './collections.js'
+import type { ModelCollections } from './collections.js'
 import { layerClass } from './nn-module.js'
 import { placeholderError } from './objects.js'
 import { orderedDictClass } from './types.js'
@@ -65,30 +66,107 @@ onModelCollections(() => expressionNames.clear())
  * The names an expression sees without importing anything (`nn.Linear`, bare `Linear`, `resnet50`,
  * `torch`, `F`, `OrderedDict`), after Python's builtins. A program's own names shadow them. Without
  * `withModels` or before the model collections are provided, `torchvision`, `timm` and torchvision's builders are
- * not among them (`resnet50` is an unknown name).
+ * not among them (`resnet50` is an unknown name). Collections provided to be made on first use are made when a name
+ * is not among the others, or when all names are listed: `Conv2d(128, 256, 3)` never makes them.
  */
 function expressionBuiltins(withModels: boolean): Map<string, Value> {
   let names = expressionNames.get(withModels)
   if (!names) {
-    names = pythonBuiltins()
-    const torch = libraryModule('torch')!
-    const nn = libraryModule('torch.nn')!
-    for (const layer of layers) names.set(layer.name, (nn.kind === 'namespace' ? nn.members[layer.name] : undefined) ?? layerClass(layer).value)
-    const collections = withModels ? modelCollections() : undefined
-    if (collections) for (const [name, value] of torchvisionModule(collections).bare) if (!names.has(name)) names.set(name, value)
-    names.set('torch', torch)
-    names.set('nn', nn)
-    names.set('F', libraryModule('torch.nn.functional')!)
-    if (collections) {
-      names.set('torchvision', libraryModule('torchvision')!)
-      names.set('timm', libraryModule('timm')!)
-    }
-    names.set('OrderedDict', orderedDictClass.value)
-    names.set('collections', libraryModule('collections')!)
-    names.set('math', libraryModule('math')!)
+    if (withModels && modelCollectionsPending()) names = new NamesWithModels(expressionNamesOf(undefined), (reuse) => expressionNamesOf(modelCollections(), reuse))
+    else names = expressionNamesOf(withModels ? modelCollections() : undefined)
     expressionNames.set(withModels, names)
   }
   return names
+}
+
+/** The names of {@link expressionBuiltins}, with the collections' when given; a name in `reuse` keeps its value there. */
+function expressionNamesOf(collections: ModelCollections | undefined, reuse?: ReadonlyMap<string, Value>): Map<string, Value> {
+  const names = pythonBuiltins()
+  if (reuse) for (const [name, value] of names) names.set(name, reuse.get(name) ?? value)
+  const set = (name: string, value: Value): void => void names.set(name, reuse?.get(name) ?? value)
+  const torch = libraryModule('torch')!
+  const nn = libraryModule('torch.nn')!
+  for (const layer of layers) set(layer.name, (nn.kind === 'namespace' ? nn.members[layer.name] : undefined) ?? layerClass(layer).value)
+  if (collections) for (const [name, value] of torchvisionModule(collections).bare) if (!names.has(name)) set(name, value)
+  set('torch', torch)
+  set('nn', nn)
+  set('F', libraryModule('torch.nn.functional')!)
+  if (collections) {
+    set('torchvision', libraryModule('torchvision')!)
+    set('timm', libraryModule('timm')!)
+  }
+  set('OrderedDict', orderedDictClass.value)
+  set('collections', libraryModule('collections')!)
+  set('math', libraryModule('math')!)
+  return names
+}
+
+/**
+ * Names whose model-collection part is made on first need: a name not found among the others, or a listing of all
+ * of them. Made, it holds what {@link expressionNamesOf} with the collections holds, in the same order, and every
+ * name it had keeps its value.
+ */
+class NamesWithModels extends Map<string, Value> {
+  #make: ((reuse: ReadonlyMap<string, Value>) => Map<string, Value>) | undefined
+
+  constructor(base: Map<string, Value>, make: (reuse: ReadonlyMap<string, Value>) => Map<string, Value>) {
+    super(base)
+    this.#make = make
+  }
+
+  #made(): void {
+    const make = this.#make
+    if (make === undefined) return
+    this.#make = undefined
+    const base = new Map<string, Value>()
+    super.forEach((value, name) => base.set(name, value))
+    const full = make(base)
+    super.clear()
+    for (const [name, value] of full) super.set(name, value)
+  }
+
+  override get(name: string): Value | undefined {
+    const value = super.get(name)
+    if (value !== undefined || this.#make === undefined) return value
+    this.#made()
+    return super.get(name)
+  }
+
+  override has(name: string): boolean {
+    if (super.has(name) || this.#make === undefined) return super.has(name)
+    this.#made()
+    return super.has(name)
+  }
+
+  override get size(): number {
+    this.#made()
+    return super.size
+  }
+
+  override keys(): MapIterator<string> {
+    this.#made()
+    return super.keys()
+  }
+
+  override values(): MapIterator<Value> {
+    this.#made()
+    return super.values()
+  }
+
+  override entries(): MapIterator<[string, Value]> {
+    this.#made()
+    return super.entries()
+  }
+
+  override forEach(callback: (value: Value, key: string, map: Map<string, Value>) => void, thisArg?: unknown): void {
+    this.#made()
+    super.forEach(callback, thisArg)
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, Value]> {
+    this.#made()
+    return super[Symbol.iterator]()
+  }
 }
 
 let fileNames: Map<string, Value> | undefined

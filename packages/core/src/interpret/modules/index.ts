@@ -1,5 +1,5 @@
 import { layers } from '../../layers/index.js'
-import { modelCollections, onModelCollections } from '../collections.js'
+import { hasModelCollections, modelCollections, onModelCollections, onModelCollectionsMade } from '../collections.js'
 import { registerDefinitions } from '../nn-module.js'
 import type { Value } from '../values.js'
 import { namespace } from '../values.js'
@@ -25,7 +25,7 @@ const builders: Record<string, () => Value | undefined> = {
     const collections = modelCollections()
     return collections && torchvisionModule(collections).torchvision
   },
-  timm: () => (modelCollections() ? timmModule() : undefined),
+  timm: () => (hasModelCollections() ? timmModule() : undefined),
   math: mathNamespace,
   collections: collectionsNamespace,
   functools: functoolsNamespace,
@@ -44,11 +44,10 @@ const builders: Record<string, () => Value | undefined> = {
 const made = new Map<string, Value>()
 
 onModelCollections(() => {
-  const collections = modelCollections()!
-  registerDefinitions(collections.models)
   made.delete('torchvision')
   made.delete('timm')
 })
+onModelCollectionsMade((collections) => registerDefinitions(collections.models))
 
 /**
  * A library module by dotted name (`torch.nn.functional`), or undefined when nnsize does not model

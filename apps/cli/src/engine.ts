@@ -2,7 +2,7 @@
 // `--version` and usage errors never load it): the core's analysis, request parser, memory planner and present
 // layer, the terminal and Markdown reports, the completion scripts. The build makes it dist/core.cjs, beside the
 // command line's dist/cli.cjs.
-export { analyze, analysisToJSON, analyzeWeights, catalogue, compareWeights, fileHandleReader, models, NnsizeError, shareUrl, verifySnippet, weightsComparisonToJSON, weightsFormatOf, weightsToJSON } from '@nnsize/core'
+export { analyze, analysisToJSON, analyzeWeights, catalogue, compareWeights, fileHandleReader, models, NnsizeError, programShareState, shareUrl, verifySnippet, weightsComparisonToJSON, weightsFormatOf, weightsToJSON } from '@nnsize/core'
 export { analyzeOptionsOf, memoryOptionsOf, parseRequest, requestToRaw, speedOptionsOf } from '@nnsize/core/request'
 export { planMemory, planSpeed } from '@nnsize/core/memory'
 export { acceleratorTable, renderMarkdownTable } from '@nnsize/core/present'

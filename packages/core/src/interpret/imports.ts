@@ -68,6 +68,11 @@ export class Importer {
     return rel.replace(/\/__init__$/, '').split('/').join('.')
   }
 
+  /** The paths of the files parsed so far (the main file and those imported), in the order first read. */
+  get pathsRead(): string[] {
+    return [...this.parsed.keys()]
+  }
+
   /** Parses a file once. */
   parseFile(path: string): Module {
     let tree = this.parsed.get(path)

@@ -3,7 +3,7 @@
 // layer, the terminal and Markdown reports, the completion scripts. The build makes it dist/core.cjs, beside the
 // command line's dist/cli.cjs, with the model collections and the weight-file readers in dist/zoo.cjs and
 // dist/weights.cjs, required on first use.
-export { analyze, analysisToJSON, analyzeWeights, catalogue, compareWeights, fileHandleReader, models, NnsizeError, shareUrl, verifySnippet, weightsComparisonToJSON, weightsFormatOf, weightsToJSON } from '@nnsize/core'
+export { analyze, analysisToJSON, analyzeWeights, catalogue, compareWeights, fileHandleReader, models, NnsizeError, programShareState, shareUrl, verifySnippet, weightsComparisonToJSON, weightsFormatOf, weightsToJSON } from '@nnsize/core'
 export { analyzeOptionsOf, memoryOptionsOf, parseRequest, requestToRaw, speedOptionsOf } from '@nnsize/core/request'
 export { planMemory, planSpeed } from '@nnsize/core/memory'
 export { acceleratorTable, renderMarkdownTable } from '@nnsize/core/present'

@@ -323,6 +323,7 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
   const modes = outputModes.filter((m) => options[m])
   if (modes.length > 1) throw new UsageError(`--${modes[0]} cannot be used with --${modes[1]}; choose one output format`)
   if (options.qlora && options.lora === undefined) throw new UsageError('--qlora needs --lora, e.g. --lora "r=16,alpha=32,target=all-linear" --qlora')
+  if (options.share && options.call !== undefined) throw new UsageError('--share cannot carry --call: the playground calls the model as m(*x)')
   const c = await loadCore()
 
   if (options.jsonl) return jsonl(parsed, io)
@@ -340,8 +341,8 @@ async function execute(parsed: Parsed, io: CliIO, style: Style): Promise<number>
   if (options.compare !== undefined) return compare(analysis, plan, source, request, parsed, io, style)
   const units = request.units
   if (options.share) {
-    if (source.program) throw new UsageError("--share makes a link of one text; a model file's program is not one: paste the file into the playground")
-    io.stdout.write(`${c.shareUrl(c.requestToRaw(request))}\n`)
+    // a model file's program: the files its analysis read, with paths below the root, and the model to build
+    io.stdout.write(`${c.shareUrl(c.programShareState(analysis, c.requestToRaw(request)))}\n`)
     return exitCodes.ok
   }
   if (options.verify) {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { analyze, decodeShareState } from '@nnsize/core'
+import type { ShareState } from '@nnsize/core'
 import { nnsize } from './helpers.js'
 
 /** `code.jsonl`: real model files from public repositories, measured with PyTorch 2.13 on CPU. */
@@ -174,10 +176,97 @@ describe('nnsize on model files (code.jsonl)', () => {
     expect(plan['memory'].memory.gradients.bytes).toBe(9_231_114 * 4)
     expect(plan['memory'].memory.optimizerState.bytes).toBe(2 * 9_231_114 * 4)
     expect(plan['memory'].memory.optimizerState.formula).toContain('on the CPU: step 34 × 4 B = 136 B')
-    const share = await nnsize(['vgg.py', '-m', "VGG('VGG11')", '--share'], { cwd })
-    expect(share.code).toBe(2)
     const notFile = await nnsize(['Linear(2, 3)', '--model', 'Net()'])
     expect(notFile.code).toBe(2)
     expect(notFile.stderr).toContain('--model builds a model from a Python file or folder')
+  })
+})
+
+describe('--share for model files and folders', () => {
+  /** The state a printed link carries, read with the core's decoder, as the playground reads it. */
+  const linkState = (stdout: string): ShareState => {
+    expect(stdout.startsWith('https://nnsize.github.io/nnsize/#')).toBe(true)
+    expect(stdout.endsWith('\n')).toBe(true)
+    return decodeShareState(stdout.slice(stdout.indexOf('#'), -1))
+  }
+
+  /** The program a link opens in the playground: its main file and the others, and the model to build. */
+  const programOf = (state: ShareState) => ({ files: { ...state.files, [state.main!]: state.source }, main: state.main!, ...(state.entry === undefined ? {} : { entry: String(state.entry) }) })
+
+  /** A copy of a reference case's files under a folder of this test's own, with more files beside them. */
+  function folderWith(name: string, c: CodeCase, more: Record<string, string> = {}): string {
+    const top = join(dir, name)
+    for (const [path, text] of Object.entries({ ...c.files, ...more })) {
+      mkdirSync(dirname(join(top, path)), { recursive: true })
+      writeFileSync(join(top, path), text)
+    }
+    return top
+  }
+
+  const byId = (id: string): CodeCase => cases.find((c) => c.id === id)!
+
+  it('carries a folder\'s files that the model imports, with paths below the root, the entry and the options', async () => {
+    const resnet = byId('pytorch-cifar/ResNet18')
+    const vgg = byId('pytorch-cifar/VGG16').files['models/vgg.py']!
+    const init = 'from .resnet import *\nfrom .vgg import VGG\n'
+    const top = folderWith('share-folder', resnet, { 'models/__init__.py': init, 'models/vgg.py': vgg, 'models/unused.py': 'not ( python\n', 'train.py': 'import models\n' })
+    const r = await nnsize(['models/', '-m', 'ResNet18()', '-i', '1,3,32,32', '--batch', '8', '--share'], { cwd: top })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const state = linkState(r.stdout)
+    // the files the analysis read, in the order it read them; not `train.py` or `models/unused.py`, which it never imports
+    expect(state.main).toBe('models/__init__.py')
+    expect(state.source).toBe(init)
+    expect(state.files).toEqual({ 'models/resnet.py': resnet.files['models/resnet.py'], 'models/vgg.py': vgg })
+    expect(state).toMatchObject({ entry: 'ResNet18()', input: '1,3,32,32', mode: 'training', batch: '8' })
+    // what the page builds from the link: the counts PyTorch measured
+    expect(analyze(programOf(state)).params.total).toBe(11_173_962n)
+  })
+
+  it('carries one model file alone when it imports nothing of its folder, and paths below --root', async () => {
+    const vgg = byId('pytorch-cifar/VGG11')
+    const top = folderWith('share-file', vgg, { 'models/big.py': `# ${'x'.repeat(200_000)}\n`, 'models/other.py': 'import torch\n' })
+    const one = await nnsize(['vgg.py', '-m', "VGG('VGG11')", '--share'], { cwd: join(top, 'models') })
+    expect(one.stderr).toBe('')
+    const state = linkState(one.stdout)
+    expect(state).toEqual({ source: vgg.files['models/vgg.py'], main: 'vgg.py', entry: "VGG('VGG11')" })
+    expect(analyze(programOf(state)).params.total).toBe(9_231_114n)
+    const hogwild = byId('examples/mnist_hogwild/Net')
+    const repo = folderWith('share-root', hogwild)
+    const rooted = linkState((await nnsize([hogwild.main, '--root', hogwild.import_root, '--model', hogwild.entry, '--share'], { cwd: repo })).stdout)
+    // `main.py` imports `train` beside it: both, by their paths below the root, as the page imports them
+    expect(rooted.main).toBe('main.py')
+    expect(Object.keys(rooted.files ?? {})).toEqual(['train.py'])
+    expect(analyze(programOf(rooted)).params.total).toBe(21_840n)
+  })
+
+  it('says when the files read are too large for a link, with the core\'s sentence, and never carries --call', async () => {
+    const top = join(dir, 'share-large')
+    mkdirSync(join(top, 'net'), { recursive: true })
+    writeFileSync(join(top, 'net/__init__.py'), '')
+    writeFileSync(join(top, 'net/model.py'), 'import torch.nn as nn\nfrom .parts import width\nmodel = nn.Linear(width, 2)\n')
+    writeFileSync(join(top, 'net/parts.py'), `# ${'x'.repeat(100_000)}\nwidth = 4\n`)
+    const r = await nnsize(['net/model.py', '--share'], { cwd: top })
+    expect(r.stdout).toBe('')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^error\[limit\]: These 3 files are too large to share as a link: it would be 100,\d{3} characters long; links hold 100,000\. Nothing was uploaded\.\n$/)
+    const call = await nnsize(['net/model.py', '-i', '1,4', '--call', 'm(x[0])', '--share'], { cwd: top })
+    expect(call).toEqual({ code: 2, stdout: '', stderr: 'nnsize: --share cannot carry --call: the playground calls the model as m(*x)\n' })
+  })
+
+  it('says what a relative import in a file run without its package folder needs, without an option of the library', async () => {
+    const top = join(dir, 'share-relative', 'unet')
+    mkdirSync(top, { recursive: true })
+    writeFileSync(join(top, 'unet_parts.py'), 'import torch.nn as nn\nBlock = nn.Linear\n')
+    writeFileSync(join(top, 'unet_model.py'), 'import torch.nn as nn\nfrom .unet_parts import Block\nmodel = Block(2, 3)\n')
+    const inside = await nnsize(['unet_model.py'], { cwd: top })
+    expect(inside.code).toBe(1)
+    expect(inside.stderr.split('\n')[0]).toBe(
+      "error[import]: Attempted relative import with no known parent package: `unet_model.py` is at the top of the files, not inside a package folder. A relative import needs the file's package folder: give the files with the folder that holds them, so that its path reads `<package>/unet_model.py`.",
+    )
+    expect(inside.stderr).not.toContain('`root`')
+    // from the folder above, or with it as the root, the path reads `unet/unet_model.py`
+    expect((await json(['unet/unet_model.py'], dirname(top)))['params'].total).toBe(9)
+    expect((await json(['unet_model.py', '--root', '..'], top))['params'].total).toBe(9)
   })
 })

@@ -103,6 +103,11 @@ export interface Analysis {
   /** For a program of files: the files, main file, entry and root it was read from. */
   program?: ProgramSource
   /**
+   * For a program of files: the paths (as keys of `program.files`) of the files it read, the main file and those it
+   * imported, in the order first read; the other files given were never read.
+   */
+  filesRead?: string[]
+  /**
    * For Python source: an expression that gives the model in the program's namespace after it ran
    * (`Net()`, `model`, `resnet50()`), written from nnsize's own syntax tree. `--verify` builds it.
    */

@@ -13,6 +13,7 @@ import { checkAnalyzeArguments } from './request/analyze-options.js'
 import { analyzeModule, analyzeSource, buildModuleFrom, isDottedName, modelName } from './analysis.js'
 import type { Analysis, AnalyzeOptions } from './analysis.js'
 import { entryFile, runFiles } from './interpret/program.js'
+import { normalizePath } from './interpret/imports.js'
 import type { ProgramSource } from './interpret/program.js'
 
 export { analyzeExpression, analyzeModule, mayNeedModels, traceAnalysis } from './analysis.js'
@@ -52,9 +53,12 @@ function isProgram(source: object): source is ProgramSource {
  */
 export function analyzeProgram(program: ProgramSource, options: AnalyzeOptions = {}): Analysis {
   checkAnalyzeArguments(program, options)
-  const { module, notes, entry } = runFiles(program)
+  const { module, notes, entry, interpreter } = runFiles(program)
   const analysis = analyzeModule(module, program.entry ?? program.main, options, { ...program.files, ...(program.entry === undefined ? {} : { [entryFile]: program.entry }) })
   analysis.program = program
+  // read after the forward pass, which may import too; each path back as the program gave it
+  const given = new Map(Object.keys(program.files).map((path) => [normalizePath(path), path]))
+  analysis.filesRead = interpreter.importer.pathsRead.flatMap((path) => given.get(path) ?? [])
   analysis.entry = entry
   if (notes.length > 0) analysis.notes = [...notes, ...(analysis.notes ?? [])]
   return analysis

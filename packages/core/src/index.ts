@@ -24,7 +24,7 @@ export type { LayerDefinition, FormulaTerm, Factor } from './layers/define-layer
 export type { DeviceProfile, ForwardResult, ModuleStats, InputSpec, KernelChoice } from './forward/trace.js'
 export { torchVersions, defaultTorchVersion } from './forward/torch-version.js'
 export type { TorchVersion } from './forward/torch-version.js'
-export { encodeShareState, decodeShareState, shareUrl, playgroundUrl, maxShareFragmentChars, maxShareFiles } from './share.js'
+export { encodeShareState, decodeShareState, programShareState, shareUrl, playgroundUrl, maxShareFragmentChars, maxShareFiles } from './share.js'
 export type { ShareState } from './share.js'
 export * from './request/index.js'
 export * from './syntax/index.js'

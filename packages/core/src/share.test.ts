@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeShareState, encodeShareState, maxShareFiles, maxShareFragmentChars, shareUrl } from './share.js'
+import { decodeShareState, encodeShareState, maxShareFiles, maxShareFragmentChars, programShareState, shareUrl } from './share.js'
+import { analyze } from './analyze.js'
 import { parseRequest, readRequest, requestToRaw } from './request/request.js'
 import { errorOf } from '../test/support.js'
 
@@ -59,5 +60,52 @@ describe('encodeShareState and decodeShareState', () => {
     expect(errorOf(() => decodeShareState('src=x&file%3Ab.py=y')).message).toBe('The shared link holds files but not which one is the main file (`main`).')
     expect(errorOf(() => decodeShareState('src=x&main=a.py&file%3Ab.py=y&file%3Ab.py=z')).message).toBe('The shared link is malformed: it holds the file `b.py` twice, or a file without a name.')
     expect(decodeShareState('src=x&main=a.py&file%3A__proto__=y').files).toEqual(Object.fromEntries([['__proto__', 'y']]))
+  })
+})
+
+describe('programShareState', () => {
+  const unet = {
+    'unet/__init__.py': 'from .model import UNet\n',
+    'unet/model.py': [
+      'import torch.nn as nn',
+      'from .parts import Block',
+      'class UNet(nn.Module):',
+      '    def __init__(self, c_in, c_out):',
+      '        super().__init__()',
+      '        self.block = Block(c_in, c_out)',
+      '    def forward(self, x):',
+      '        from .ops import act',
+      '        return act(self.block(x))',
+      '',
+    ].join('\n'),
+    'unet/parts.py': 'import torch.nn as nn\nclass Block(nn.Module):\n    def __init__(self, a, b):\n        super().__init__()\n        self.conv = nn.Conv2d(a, b, 3)\n    def forward(self, x):\n        return self.conv(x)\n',
+    'unet/ops.py': 'import torch.nn.functional as F\ndef act(x):\n    return F.relu(x)\n',
+    'unet/unused.py': 'this is not ( python\n',
+    'train.py': 'import unet\n',
+  }
+
+  it('carries the files the analysis read (those imported while building and in forward), not every file given', () => {
+    const analysis = analyze({ files: unet, main: 'unet/__init__.py', entry: 'UNet(3, 2)' }, { input: '1,3,8,8' })
+    expect(analysis.filesRead).toEqual(['unet/__init__.py', 'unet/model.py', 'unet/parts.py', 'unet/ops.py'])
+    const state = programShareState(analysis, { source: 'ignored', batch: '4' })
+    expect(state).toEqual({ source: unet['unet/__init__.py'], batch: '4', main: 'unet/__init__.py', entry: 'UNet(3, 2)', files: { 'unet/model.py': unet['unet/model.py'], 'unet/parts.py': unet['unet/parts.py'], 'unet/ops.py': unet['unet/ops.py'] } })
+    // the page builds the same model from what the link carries: 3·2·3·3 + 2 = 56 parameters
+    const opened = decodeShareState(encodeShareState(state))
+    const again = analyze({ files: { ...opened.files, [opened.main!]: opened.source }, main: opened.main!, entry: String(opened.entry) }, { input: '1,3,8,8' })
+    expect(again.params.total).toBe(56n)
+    expect(again.outputShape).toEqual(analysis.outputShape)
+  })
+
+  it('writes paths below the import root, which a link does not carry, and leaves one text as it is', () => {
+    const analysis = analyze({ files: { 'src/pkg/__init__.py': '', 'src/pkg/net.py': 'import torch.nn as nn\nfrom . import layers\nmodel = layers.make()\n', 'src/pkg/layers.py': 'import torch.nn as nn\ndef make():\n    return nn.Linear(2, 3)\n' }, main: 'src/pkg/net.py', root: 'src' })
+    expect(analysis.filesRead).toEqual(['src/pkg/__init__.py', 'src/pkg/net.py', 'src/pkg/layers.py'])
+    const state = programShareState(analysis, { source: '' })
+    expect(state.main).toBe('pkg/net.py')
+    expect(Object.keys(state.files ?? {})).toEqual(['pkg/__init__.py', 'pkg/layers.py'])
+    expect(state.entry).toBeUndefined()
+    expect(analyze({ files: { ...state.files, [state.main!]: state.source }, main: state.main! }).params.total).toBe(9n)
+    const text = analyze('nn.Linear(2, 3)')
+    expect(text.filesRead).toBeUndefined()
+    expect(programShareState(text, { source: 'nn.Linear(2, 3)', input: '1,2' })).toEqual({ source: 'nn.Linear(2, 3)', input: '1,2' })
   })
 })

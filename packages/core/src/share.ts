@@ -2,6 +2,8 @@ import { NnsizeError } from './errors.js'
 import { fieldSpec, requestFields } from './request/fields.js'
 import type { FieldId } from './request/fields.js'
 import type { RawRequest } from './request/base.js'
+import type { Analysis } from './analysis.js'
+import { normalizePath } from './interpret/imports.js'
 
 /**
  * Everything a shared link reproduces: the source and each request field as written. For a Python program of several
@@ -148,6 +150,33 @@ export function decodeShareState(fragment: string): ShareState {
     }
   }
   return state
+}
+
+/**
+ * The state a link shares for the program of files an analysis read: the main file's text as `source` and its path as
+ * `main`, the other files it read (the files it imported, not every file it was given) by path, and the model to build
+ * as `entry`; the other fields as `raw` holds them. Paths are written below the program's import root, which a link
+ * does not carry. `raw` itself when the analysis is not of a program.
+ */
+export function programShareState(analysis: Pick<Analysis, 'program' | 'filesRead'>, raw: RawRequest): ShareState {
+  const program = analysis.program
+  if (!program) return raw
+  // a link has no import root: each path is written below it, as the importer saw it
+  const root = normalizePath(program.root ?? '')
+  const below = (path: string): string => {
+    const normal = normalizePath(path)
+    return root !== '' && normal.startsWith(`${root}/`) ? normal.slice(root.length + 1) : normal
+  }
+  const read = (analysis.filesRead ?? Object.keys(program.files)).filter((path) => path !== program.main && Object.hasOwn(program.files, path))
+  const files = Object.fromEntries(read.map((path) => [below(path), program.files[path]!]))
+  const entry = program.entry?.trim() ?? ''
+  return {
+    ...raw,
+    source: program.files[program.main] ?? '',
+    main: below(program.main),
+    ...(entry === '' ? {} : { entry }),
+    ...(read.length > 0 ? { files } : {}),
+  }
 }
 
 /** The playground's public address. */

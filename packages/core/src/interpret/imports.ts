@@ -68,6 +68,11 @@ export class Importer {
     return rel.replace(/\/__init__$/, '').split('/').join('.')
   }
 
+  /** The paths of the files parsed so far (the main file and those imported), in the order first read. */
+  get pathsRead(): string[] {
+    return [...this.parsed.keys()]
+  }
+
   /** Parses a file once. */
   parseFile(path: string): Module {
     let tree = this.parsed.get(path)
@@ -143,6 +148,18 @@ export function importModules(it: Interpreter, stmt: Import, frame: Frame): void
   }
 }
 
+/**
+ * Why a relative import in a file at the top of the files (or in source text) has no package, and the neutral fact of
+ * what would work: the file given with its package folder, which each app offers its own way (a folder opened, given
+ * or dropped instead of loose files).
+ */
+function noParentPackage(file: string | undefined, root: string): string {
+  if (file === undefined) return 'Attempted relative import with no known parent package: this text is not a file inside a package. A relative import needs the file\'s package folder: give the files with the folder that holds them.'
+  const below = root === '' ? file : file.slice(root.length + 1)
+  const where = root === '' ? 'at the top of the files' : `at the top of the import root \`${root}\``
+  return `Attempted relative import with no known parent package: \`${file}\` is ${where}, not inside a package folder. A relative import needs the file's package folder: give the files with the folder that holds them, so that its path${root === '' ? '' : ' below the import root'} reads \`<package>/${below}\`.`
+}
+
 /** The package a relative import starts from: the importing module's package, `level - 1` levels up. */
 function resolveRelative(it: Interpreter, stmt: ImportFrom, frame: Frame): string {
   const base = stmt.module ?? ''
@@ -150,7 +167,7 @@ function resolveRelative(it: Interpreter, stmt: ImportFrom, frame: Frame): strin
   const pkgValue = frame.globals.get('__package__')
   const pkg = pkgValue?.kind === 'str' ? pkgValue.value : ''
   const span = it.span(stmt, frame)
-  if (pkg === '') throw new PyError('import', 'ImportError', 'Attempted relative import with no known parent package: the main file is not inside a package under the import root (give `root`).', span)
+  if (pkg === '') throw new PyError('import', 'ImportError', noParentPackage(span.file, it.importer.root), span)
   const parts = pkg.split('.')
   if (stmt.level - 1 >= parts.length) throw new PyError('import', 'ImportError', 'Attempted relative import beyond the top-level package.', span)
   const anchor = parts.slice(0, parts.length - (stmt.level - 1)).join('.')

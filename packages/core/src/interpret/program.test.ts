@@ -226,4 +226,21 @@ describe('programs of files', () => {
     const beyond = failure(() => files({ 'a.py': 'from . import b' }, 'a.py', 'b'))
     expect(beyond.code).toBe('import')
   })
+
+  it('says what a relative import in a loose file needs, in words for any app: the file with its package folder', () => {
+    const loose = failure(() => files({ 'unet_model.py': 'from .unet_parts import Block', 'unet_parts.py': '' }, 'unet_model.py'))
+    expect(loose.code).toBe('import')
+    expect(loose.message).toBe(
+      'Attempted relative import with no known parent package: `unet_model.py` is at the top of the files, not inside a package folder. A relative import needs the file\'s package folder: give the files with the folder that holds them, so that its path reads `<package>/unet_model.py`.',
+    )
+    expect(loose.span).toEqual({ start: 0, end: 29, file: 'unet_model.py' })
+    const rooted = failure(() => files({ 'src/unet_model.py': 'from . import parts' }, 'src/unet_model.py', undefined, 'src'))
+    expect(rooted.message).toContain('`src/unet_model.py` is at the top of the import root `src`, not inside a package folder.')
+    expect(rooted.message).toContain('so that its path below the import root reads `<package>/unet_model.py`.')
+    // with the folder, the same files build: Python would import them so too
+    expect(files({ 'unet/unet_model.py': 'from .unet_parts import Block\nmodel = Block(2, 3)', 'unet/unet_parts.py': 'import torch.nn as nn\nBlock = nn.Linear' }, 'unet/unet_model.py').params.total).toBe(9n)
+    const text = failure(() => analyze('from . import parts'))
+    expect(text.message).toBe("Attempted relative import with no known parent package: this text is not a file inside a package. A relative import needs the file's package folder: give the files with the folder that holds them.")
+    expect(text.message).not.toMatch(/root|--|“/)
+  })
 })

@@ -230,6 +230,50 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
+  it('sizes llama-3.1-8b in EXL2 at 4.65 bits per weight from a field of its own, and shows precision bytes as --help does', async () => {
+    const page = await open(`#${encodeShareState({ source: 'llama-3.1-8b' })}`)
+    await total(page, '8,030,261,248')
+    await page.locator('#weights').selectOption('awq')
+    await page.waitForFunction(() => document.querySelector('[data-testid=weights-help]')?.textContent === 'AWQ 4-bit, group size 128 (AutoAWQ WQLinear_GEMM), 4.15625 bits per weight')
+    await page.locator('#weights').selectOption('exl2')
+    const bpw = page.locator('#weights-bpw')
+    await bpw.fill('4.65')
+    const weights = page.locator('[data-testid=memory-lines] [data-line=weights]')
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=weights]')?.textContent?.includes('exl2-4.65bpw'))
+    // as `nnsize llama-3.1-8b --inference --weights exl2-4.65bpw` prints it
+    expect(await weights.locator('td').first().textContent()).toBe('5.15 GiB')
+    expect(await weights.textContent()).toContain('7,504,658,432 weights in exl2-4.65bpw (≈ 4.65 bits) + 525,602,944 other elements in float16 = 5.15 GiB')
+    await page.waitForFunction(() => location.hash.includes('w=exl2-4.65bpw'))
+    // the core's parser judges the value; its objection sits at the field
+    await bpw.fill('9')
+    await page.waitForFunction(() => document.querySelector('[data-testid=weights-error]')?.textContent?.includes('EXL2 takes an average of 2 to 8 bits per weight, got 9'))
+    expect(await bpw.getAttribute('aria-invalid')).toBe('true')
+    expect(await page.locator('.memory-error').count()).toBe(0)
+    expect(await axeViolations(page)).toEqual([])
+    await bpw.fill('6')
+    await page.waitForFunction(() => document.querySelector('[data-testid=memory-lines] [data-line=weights]')?.textContent?.includes('exl2-6.0bpw'))
+    expect(await page.locator('[data-testid=weights-error]').textContent()).toBe('')
+    // training: each precision with its bytes per parameter and with Adam, in the words of --help
+    await page.getByRole('radio', { name: 'Training' }).check()
+    await page.locator('#precision').selectOption('mixed-bf16')
+    expect(await page.locator('#precision option:checked').textContent()).toBe('mixed-bf16: 8 B, with Adam 16 B')
+    expect(await page.locator('[data-testid=precision-help]').textContent()).toBe('8 B = 2 + 2 + 4 (float32 master), with Adam 16 B; also bf16-master, zero-bf16, deepspeed-bf16, megatron-bf16')
+    // the labels with their bytes take two columns where there are two: none is cut off
+    for (const width of [768, 1024, 1280, 1440]) {
+      await page.setViewportSize({ width, height: 900 })
+      const cut = await page.evaluate(() => {
+        const control = document.querySelector<HTMLSelectElement>('#precision')!
+        const style = getComputedStyle(control)
+        const canvas = document.createElement('canvas').getContext('2d')!
+        canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`
+        const room = control.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20
+        return [...control.options].filter((o) => canvas.measureText(o.textContent ?? '').width > room).map((o) => o.textContent)
+      })
+      expect(cut, `${width} px`).toEqual([])
+    }
+    await page.close()
+  })
+
   it('copies the module table as Markdown and CSV, and shows the PyTorch snippet', async () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'])
     const page = await open(`#${encodeShareState({ source: 'nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))' })}`)

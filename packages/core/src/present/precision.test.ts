@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { precisionHelpLines, precisionTable } from './precision.js'
+import { precisionChoices, precisionHelpLines, precisionTable } from './precision.js'
 import { renderMarkdownTable } from './table.js'
 
 describe('precisionTable', () => {
@@ -27,5 +27,17 @@ describe('precisionHelpLines', () => {
     const lines = precisionHelpLines()
     expect(lines.find((l) => l.trim().startsWith('amp-bf16'))).toBe('  amp-bf16    10 B = 4 + 4 + 2 (bfloat16 autocast copy), with Adam 18 B; also bf16-mixed, bf16-amp, autocast-bf16')
     expect(lines.find((l) => l.trim().startsWith('mixed-fp16'))).toContain('8 B = 2 + 2 + 4 (float32 master), with Adam 16 B')
+  })
+})
+
+describe('precisionChoices', () => {
+  it('labels each mode with its bytes per parameter and with Adam, in the words --help writes', () => {
+    const choices = Object.fromEntries(precisionChoices().map((c) => [c.id, c]))
+    // ZeRO (arXiv:1910.02054), §3.1: 2 + 2 + 4 bytes before the optimizer, 16 with Adam's two float32 moments
+    expect(choices['mixed-bf16']!.label).toBe('mixed-bf16: 8 B, with Adam 16 B')
+    expect(choices['amp-bf16']!.help).toBe('10 B = 4 + 4 + 2 (bfloat16 autocast copy), with Adam 18 B; also bf16-mixed, bf16-amp, autocast-bf16')
+    expect(choices['auto']!.label).toBe('auto: as built')
+    const lines = precisionHelpLines()
+    for (const c of precisionChoices()) expect(lines.some((l) => l.trim().startsWith(c.id) && l.endsWith(c.help))).toBe(true)
   })
 })

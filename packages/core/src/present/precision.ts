@@ -55,6 +55,42 @@ export function precisionTable(): Table {
   }
 }
 
+/** One precision mode as a choice in a form: its id, a short label and the words `--help` writes for it. */
+export interface PrecisionChoice {
+  id: string
+  /** The id with its bytes per trainable parameter and the figure with Adam: `mixed-bf16: 8 B, with Adam 16 B`. */
+  label: string
+  /**
+   * What `--help` writes after the id: `8 B = 2 + 2 + 4 (float32 master), with Adam 16 B; also bf16-master`, or for
+   * `auto` what it resolves to.
+   */
+  help: string
+}
+
+/** The words for one mode's bytes per trainable parameter: `10 B = 4 + 4 + 2 (bfloat16 autocast copy), with Adam 18 B`. */
+function bytesSum(mode: PrecisionMode): string {
+  const p = precisionBytes(mode)
+  if (p.perParameter === null) return 'as the model is built (a float32 model as fp32, a bfloat16 checkpoint as bf16)'
+  const parts = [p.weights, p.gradients, ...(p.masterWeights > 0 ? [p.masterWeights] : []), ...(p.weightCopy > 0 ? [p.weightCopy] : [])]
+  const extra = extraCopies(mode)
+  return `${p.perParameter} B = ${parts.join(' + ')}${extra === '—' ? '' : ` (${extra.replace(/ \d+ B/g, '')})`}, with Adam ${withAdam(mode)} B`
+}
+
+/**
+ * The precision modes as choices, in the core's order: a label with the bytes per trainable parameter (weights +
+ * gradients + extra copies, before the optimizer state) and with Adam, and the words of `--help`.
+ */
+export function precisionChoices(): PrecisionChoice[] {
+  return precisionModes.map((m) => {
+    const p = precisionBytes(m)
+    return {
+      id: m.id,
+      label: p.perParameter === null ? `${m.id}: as built` : `${m.id}: ${p.perParameter} B, with Adam ${withAdam(m)} B`,
+      help: `${bytesSum(m)}; also ${m.aliases.join(', ')}`,
+    }
+  })
+}
+
 /**
  * The precision modes for a command's help, one line each: the mode, its bytes per trainable parameter (weights +
  * gradients + extra copies, before the optimizer's state) with what they add up from, the figure with Adam, and the
@@ -65,13 +101,6 @@ export function precisionHelpLines(): string[] {
   return [
     'Precision modes (--precision): bytes per trainable parameter, weights + gradients + extra copies, before the',
     'optimizer state; "with Adam" adds its two state elements (exp_avg, exp_avg_sq) in the dtype the optimizer steps.',
-    ...precisionModes.map((m) => {
-      const p = precisionBytes(m)
-      const sum =
-        p.perParameter === null
-          ? 'as the model is built (a float32 model as fp32, a bfloat16 checkpoint as bf16)'
-          : `${p.perParameter} B = ${[p.weights, p.gradients, ...(p.masterWeights > 0 ? [p.masterWeights] : []), ...(p.weightCopy > 0 ? [p.weightCopy] : [])].join(' + ')}${extraCopies(m) === '—' ? '' : ` (${extraCopies(m).replace(/ \d+ B/g, '')})`}, with Adam ${withAdam(m)} B`
-      return `  ${m.id.padEnd(width)}  ${sum}; also ${m.aliases.join(', ')}`
-    }),
+    ...precisionChoices().map((c) => `  ${c.id.padEnd(width)}  ${c.help}`),
   ]
 }

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { analysisToJSON, analyze } from '../index.js'
 
-/** Small model files measured with PyTorch 2.13 (CPU, training mode) by test/fixtures/forward/generate.py. */
+/** Small model files measured with PyTorch 2.13 (CPU, training mode) by test/fixtures/forward/generate.py (`cases.json`)
+ * and generate_ops.py (`ops-cases.json`: einsum, attention masks, exponents, in-place arithmetic). */
 interface MeasuredCase {
   source: string
   input: string
@@ -16,19 +17,22 @@ interface MeasuredCase {
 }
 
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/forward')
-const measured = JSON.parse(readFileSync(resolve(fixtures, 'cases.json'), 'utf8')) as { cases: Record<string, MeasuredCase> }
 
-describe("users' forward on symbolic tensors matches PyTorch 2.13 (CPU kernels)", () => {
-  for (const [name, c] of Object.entries(measured.cases)) {
-    it(name, () => {
-      const forward = analyze(c.source, { input: c.input, device: 'cpu', ...(c.call ? { call: c.call } : {}) }).forward!
-      expect(forward.outputShapes, 'output shapes').toEqual(c.output_shapes)
-      expect(forward.outputStructure, 'output structure').toBe(c.output_structure)
-      expect(Number(forward.savedBytes), 'saved activation bytes').toBe(c.saved_activation_bytes)
-      expect(Number(forward.savedBytesWithInput), 'saved activation bytes incl. input').toBe(c.saved_activation_bytes_incl_input)
-    })
-  }
-})
+for (const file of ['cases.json', 'ops-cases.json']) {
+  const measured = JSON.parse(readFileSync(resolve(fixtures, file), 'utf8')) as { cases: Record<string, MeasuredCase> }
+  describe(`users' forward on symbolic tensors matches PyTorch 2.13 (CPU kernels): ${file}`, () => {
+    for (const [name, c] of Object.entries(measured.cases)) {
+      it(name, () => {
+        const forward = analyze(c.source, { input: c.input, device: 'cpu', ...(c.call ? { call: c.call } : {}) }).forward!
+        expect(forward, 'forward traced').toBeDefined()
+        expect(forward.outputShapes, 'output shapes').toEqual(c.output_shapes)
+        expect(forward.outputStructure, 'output structure').toBe(c.output_structure)
+        expect(Number(forward.savedBytes), 'saved activation bytes').toBe(c.saved_activation_bytes)
+        expect(Number(forward.savedBytesWithInput), 'saved activation bytes incl. input').toBe(c.saved_activation_bytes_incl_input)
+      })
+    }
+  })
+}
 
 const prelude = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n'
 

@@ -7,8 +7,8 @@ import { setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 import { broadcastShapes, wrapDimension } from './tensor.js'
-import { tuple, typeName } from './values.js'
-import type { ArgValue, Value } from './values.js'
+import { tuple, typeName } from '../contract/values.js'
+import type { ArgValue, Value } from '../contract/values.js'
 
 /**
  * `torch.nn.functional` in a traced `forward`: each function binds its arguments as Python does and runs the

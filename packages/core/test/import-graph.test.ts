@@ -14,7 +14,6 @@ const knownBackEdges = [
   'memory -> request',
   'request -> analysis',
   'weights -> analyze',
-  'zoo -> memory',
 ]
 
 const src = resolve(dirname(fileURLToPath(import.meta.url)), '../src')

@@ -12,7 +12,6 @@ const knownBackEdges = [
   'format -> memory',
   'memory -> analyze',
   'memory -> request',
-  'request -> analysis',
   'weights -> analyze',
 ]
 

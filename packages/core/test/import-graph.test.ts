@@ -89,6 +89,13 @@ describe('the import graph of the core', () => {
     expect(detail ?? []).toEqual([])
   })
 
+  it('keeps the engine contract free of the engine', () => {
+    // contract/ holds the types interpret/, bind/, layers/, model/ and forward/ share; it may read errors, dtypes and
+    // the syntax tree, nothing that imports it back.
+    expect([...(graph.get('contract')?.keys() ?? [])].sort()).toEqual(['errors', 'python', 'tensor'])
+    for (const unit of ['interpret', 'bind', 'layers', 'model', 'forward']) expect(graph.get(unit)?.has('contract')).toBe(true)
+  })
+
   it('still has each known back-edge (remove one from the list once it is opened)', () => {
     const gone = knownBackEdges.filter((edge) => {
       const [from, to] = edge.split(' -> ') as [string, string]

@@ -15,36 +15,15 @@ import { checkTorchVersion, resolveTorchVersion } from './forward/torch-version.
 import type { TorchVersion } from './forward/torch-version.js'
 import { lazyWithoutInput } from './layers/lazy.js'
 import { checkAnalyzeArguments } from './request/analyze-options.js'
+import type { AnalyzeOptions } from './request/analyze-options.js'
 import { forField } from './request/field-errors.js'
 import { callFile, outputStructure, traceWithCall } from './interpret/forward.js'
 import { lineOf, lineStartOf } from './python/tokenize.js'
 
+export type { AnalyzeOptions } from './request/analyze-options.js'
+
 // The analysis of an expression built from layers alone: no model collection (torchvision builders, the Hugging
 // Face catalogue) is needed, so a page can answer its first question before loading them (see `analyze`).
-
-/** Options of {@link analyze}. */
-export interface AnalyzeOptions {
-  /**
-   * Forward-pass input shapes: `"1,3,224,224"`, `"2,10,64; 2,20,64"`, `[1, 3, 224, 224]`
-   * or `[[2, 10, 64], [2, 20, 64]]`. Without it only parameters and buffers are counted.
-   */
-  input?: string | readonly number[] | ReadonlyArray<readonly number[]> | undefined
-  /** Which kernels' saved tensors to model for activation memory. Default `cuda`. */
-  device?: DeviceProfile | undefined
-  /** The PyTorch release whose behaviour to reproduce. Default `2.13`. */
-  torch?: TorchVersion | undefined
-  /**
-   * For a model defined by Python classes: how to call it, an expression over `m` (the model) and `x` (the list of
-   * input tensors), such as `m(x[0], m.init_hidden(4))` or `m(x[0], x[1], None)`. Default `m(*x)`. Tensors the
-   * expression makes are not inputs.
-   */
-  call?: string | undefined
-  /**
-   * Which inputs require grad, in order (`[true, false]`: a graph's features do, its adjacency matrix does not).
-   * Default: every floating-point input does; integer inputs never can.
-   */
-  inputRequiresGrad?: readonly boolean[] | undefined
-}
 
 /** The forward pass of an analysis: the trace's figures, the inputs, and the output's shapes and structure. */
 export type ForwardAnalysis = ForwardResult & {

@@ -1,5 +1,5 @@
 import { NnsizeError } from './errors.js'
-import { transformerShapeOf } from './memory/transformer-shape.js'
+import { transformerShapeOf } from './zoo/hf/transformer-shape.js'
 import { models } from './zoo/index.js'
 import { torchvisionNamespace } from './zoo/torchvision/namespace.js'
 import { timmNamespace } from './zoo/timm/namespace.js'

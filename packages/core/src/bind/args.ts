@@ -1,29 +1,13 @@
 import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import { limits } from '../limits.js'
-import type { ModuleNode } from '../model/module.js'
+import type { ArgSpec } from '../contract/args.js'
+import type { ModuleNode } from '../contract/module.js'
 import type { DType } from '../tensor/dtype.js'
-import { showValue, typeName } from '../interpret/values.js'
-import type { Value } from '../interpret/values.js'
+import { showValue, typeName } from '../contract/values.js'
+import type { Value } from '../contract/values.js'
 
-/**
- * How one constructor argument is named, defaulted and converted. `T` is the converted value, `N` the name and `R`
- * whether a call must give it, each kept as a literal type so that a layer's argument object is inferred from its
- * signature ({@link ArgsOf}).
- */
-export interface ArgSpec<T = unknown, N extends string = string, R extends boolean = boolean> {
-  name: N
-  /** False when the argument has a default. */
-  required: R
-  /** The JS value used when the argument is omitted. */
-  default?: T
-  /** Only by keyword (after `*` in the Python signature). */
-  keywordOnly?: boolean
-  /** Converts an interpreter value, throwing {@link NnsizeError} with `span` on a bad one. */
-  coerce(value: Value, span: SourceSpan, name: string): T
-  /** A float argument: a whole number bound to it reads back as a Python `float` (`m.eps` is `1.0`, not `1`). */
-  isFloat?: boolean
-}
+export type { ArgSpec, ArgsOf, SpecValue } from '../contract/args.js'
 
 function typeError(name: string, expected: string, value: Value, span: SourceSpan): NnsizeError {
   return new NnsizeError('argument-type', `\`${name}\` must be ${expected}, got ${typeName(value)} \`${showValue(value)}\`.`, { span })
@@ -50,16 +34,6 @@ export function coerceInt(value: Value, span: SourceSpan, name: string, min?: nu
   }
   return n
 }
-
-/** The converted value of one argument spec. */
-export type SpecValue<S> = S extends ArgSpec<infer T> ? T : never
-
-/**
- * The bound arguments of a signature: one property per spec, named as the spec and typed as its converted value.
- * Every argument has a value once bound (a required one was given, an optional one takes its default); a spec made
- * by hand with `required: false` and no default binds `undefined` and says so in its `T`.
- */
-export type ArgsOf<S extends readonly ArgSpec[]> = { [P in S[number] as P['name']]: SpecValue<P> }
 
 /** Spec options shared by every helper. */
 export interface Options<T> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { NnsizeError } from '../errors.js'
-import type { ArgValue, Value } from '../interpret/values.js'
+import type { ArgValue, Value } from '../contract/values.js'
 import { bool, int, ints, str } from './args.js'
 import { bindArguments } from './bind.js'
 

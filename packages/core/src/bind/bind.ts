@@ -1,7 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import { didYouMean, suggest } from '../suggest.js'
-import type { ArgValue } from '../interpret/values.js'
+import type { ArgValue } from '../contract/values.js'
 import type { ArgSpec } from './args.js'
 
 const positionalCache = new WeakMap<readonly ArgSpec[], readonly ArgSpec[]>()

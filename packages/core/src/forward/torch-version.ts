@@ -1,13 +1,9 @@
 import { NnsizeError } from '../errors.js'
 import { walkModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
+import type { TorchVersion } from '../contract/forward.js'
 
-/**
- * The PyTorch release whose behaviour nnsize reproduces: which tensors each kernel saves for backward,
- * which modules and arguments exist, and which optimizer state is a tensor. `2.13` (current PyTorch) is
- * the default; `1.13` keeps the figures of that release.
- */
-export type TorchVersion = '2.13' | '1.13'
+export type { TorchVersion } from '../contract/forward.js'
 
 /** Every {@link TorchVersion} nnsize models, newest first. */
 export const torchVersions: readonly TorchVersion[] = ['2.13', '1.13']

@@ -32,8 +32,8 @@ import {
   baseExceptionClass,
   complexClass,
 } from './types.js'
-import { ELLIPSIS_VALUE, FALSE, NONE, TRUE, bool, float, int, list, native, str, tuple, typeName } from './values.js'
-import type { ArgValue, CallableValue, Value } from './values.js'
+import { ELLIPSIS_VALUE, FALSE, NONE, TRUE, bool, float, int, list, native, str, tuple, typeName } from '../contract/values.js'
+import type { ArgValue, CallableValue, Value } from '../contract/values.js'
 
 /** Most notes `print` may add to one analysis. */
 const maxNotes = 100

@@ -12,8 +12,8 @@ import { limits } from '../limits.js'
 import { userForwardLayer } from './forward.js'
 import { Frame, functionInfo } from './scope.js'
 import { RETURN } from './statements.js'
-import { NONE, quoted, str, typeName, showValue } from './values.js'
-import type { ArgValue, FunctionValue, Value } from './values.js'
+import { NONE, quoted, str, typeName, showValue } from '../contract/values.js'
+import type { ArgValue, FunctionValue, Value } from '../contract/values.js'
 
 /** Makes a function value for a `def` or `lambda` evaluated in `frame`: defaults are evaluated now, as in Python. */
 export function makeFunction(it: Interpreter, node: FunctionDef | AsyncFunctionDef | Lambda, name: string, frame: Frame, _decorators: Value[]): FunctionValue {

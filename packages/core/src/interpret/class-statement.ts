@@ -6,8 +6,8 @@ import type { PyClass } from './classes.js'
 import type { Interpreter } from './interpreter.js'
 import type { Frame } from './scope.js'
 import { objectClass } from './types.js'
-import { typeName } from './values.js'
-import type { Value } from './values.js'
+import { typeName } from '../contract/values.js'
+import type { Value } from '../contract/values.js'
 
 /** Metaclasses that change nothing nnsize models (`abc.ABCMeta`). */
 const harmlessMetaclasses = new Set(['ABCMeta'])

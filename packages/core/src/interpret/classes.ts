@@ -1,8 +1,8 @@
 import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
-import type { LayerDefinition } from '../layers/define-layer.js'
+import type { LayerDefinition } from '../contract/layer.js'
 import type { Expr } from '../python/ast.js'
-import type { ArgValue, ClassValue, Value } from './values.js'
+import type { ArgValue, ClassValue, PyClass, Value } from '../contract/values.js'
 import type { Interpreter } from './interpreter.js'
 
 /** What `@dataclass` recorded: its fields in order, with defaults. */
@@ -26,36 +26,38 @@ export interface NativeClass {
   subclassable: boolean
 }
 
-/**
- * A Python class: a user's `class` statement or a built-in (`int`, `ValueError`, `nn.Module`,
- * `nn.Linear`). Attributes live in `dict`; lookups follow `mro` (C3 linearisation, as CPython).
- */
-export interface PyClass {
-  name: string
-  qualname: string
-  /** The module it was defined in (`__module__`). */
-  module: string
-  bases: PyClass[]
-  mro: PyClass[]
-  dict: Map<string, Value>
-  /** The one value object of this class. */
-  value: ClassValue
-  native?: NativeClass | undefined
-  /** A built-in `torch.nn` layer class (`nn.Linear`); inherited by subclasses through `layerBase`. */
-  layer?: LayerDefinition | undefined
-  /** True for `nn.Module` and its subclasses. */
-  isModule: boolean
-  /** True for `BaseException` and its subclasses. */
-  isException: boolean
-  /** Set by `@dataclass`. */
-  dataclass?: DataclassField[]
-  /** Annotated names of the class body in order (`dim: int = 4096`), with their annotations. */
-  annotations?: Array<[string, Expr]>
-  /** Where a user class was defined. */
-  span?: SourceSpan | undefined
-  /** A class of the program (a `class` statement), not a built-in. */
-  user: boolean
+declare module '../contract/values.js' {
+  /**
+   * A Python class: a user's `class` statement or a built-in (`int`, `ValueError`, `nn.Module`,
+   * `nn.Linear`). Attributes live in `dict`; lookups follow `mro` (C3 linearisation, as CPython).
+   */
+  interface PyClass {
+    /** The module it was defined in (`__module__`). */
+    module: string
+    bases: PyClass[]
+    mro: PyClass[]
+    dict: Map<string, Value>
+    /** The one value object of this class. */
+    value: ClassValue
+    native?: NativeClass | undefined
+    /** A built-in `torch.nn` layer class (`nn.Linear`); inherited by subclasses through `layerBase`. */
+    layer?: LayerDefinition | undefined
+    /** True for `nn.Module` and its subclasses. */
+    isModule: boolean
+    /** True for `BaseException` and its subclasses. */
+    isException: boolean
+    /** Set by `@dataclass`. */
+    dataclass?: DataclassField[]
+    /** Annotated names of the class body in order (`dim: int = 4096`), with their annotations. */
+    annotations?: Array<[string, Expr]>
+    /** Where a user class was defined. */
+    span?: SourceSpan | undefined
+    /** A class of the program (a `class` statement), not a built-in. */
+    user: boolean
+  }
 }
+
+export type { PyClass } from '../contract/values.js'
 
 /**
  * The C3 linearisation of a class with these bases: the order in which attributes are looked up.

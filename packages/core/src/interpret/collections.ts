@@ -1,6 +1,6 @@
 import type { LayerDefinition } from '../layers/define-layer.js'
 import type { ConstructionBudget } from '../model/construct.js'
-import type { CallableValue, Value } from './values.js'
+import type { CallableValue, Value } from '../contract/values.js'
 
 /** What the zoo's `torchvisionNamespace` makes for an interpreter: the contract between the interpreter and the torchvision zoo. */
 export interface TorchvisionNamespace {

@@ -2,11 +2,11 @@ import type { SourceSpan } from '../errors.js'
 import { NnsizeError } from '../errors.js'
 import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
-import { stridesOf } from './layout.js'
+import { stridesOf } from '../forward/layout.js'
 import { reshapeOf, traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
-import type { ArgValue } from './values.js'
-import type { Value } from './values.js'
+import type { ArgValue } from '../contract/values.js'
+import type { Value } from '../contract/values.js'
 
 /**
  * `einops.rearrange`, `repeat` and `reduce` (and the `Rearrange` / `Reduce` layers) in a traced forward: the

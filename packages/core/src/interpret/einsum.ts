@@ -4,7 +4,7 @@ import type { Tensor } from '../forward/trace.js'
 import type { DType } from '../tensor/dtype.js'
 import { scalarTypeName } from '../tensor/dtype.js'
 import { raise } from './exceptions.js'
-import { setStrides, stridesOf } from './layout.js'
+import { setStrides, stridesOf } from '../forward/layout.js'
 import { reshapeOf, viewOf } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 

@@ -3,7 +3,7 @@ import type { ErrorCode, SourceSpan } from '../errors.js'
 import { isSubclass } from './classes.js'
 import type { PyClass } from './classes.js'
 import { exceptionClassNamed } from './types.js'
-import type { Value } from './values.js'
+import type { Value } from '../contract/values.js'
 
 /**
  * An {@link NnsizeError} that is also a Python exception: `except KeyError:` catches it. Raised by the

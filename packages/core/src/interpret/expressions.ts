@@ -13,8 +13,8 @@ import { Frame } from './scope.js'
 import { lookupName, storeName } from './names.js'
 import { assignTarget } from './statements.js'
 import { formatValue } from './strings.js'
-import { ELLIPSIS_VALUE, FALSE, NONE, TRUE, bool, float, int, str } from './values.js'
-import type { ArgValue, DictValue, Value } from './values.js'
+import { ELLIPSIS_VALUE, FALSE, NONE, TRUE, bool, float, int, str } from '../contract/values.js'
+import type { ArgValue, DictValue, Value } from '../contract/values.js'
 
 /** Evaluates one expression node in a frame. */
 export function evalExpr(it: Interpreter, expr: Expr, frame: Frame): Value {

@@ -14,8 +14,8 @@ import { forwardFunctional } from './functional.js'
 import type { Interpreter } from './interpreter.js'
 import { forwardTensorOp, traceOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
-import { NONE, TensorValue, bool, float, int, list, str, tuple } from './values.js'
-import type { ArgValue, PlaceholderValue, Value } from './values.js'
+import { NONE, TensorValue, bool, float, int, list, str, tuple } from '../contract/values.js'
+import type { ArgValue, PlaceholderValue, Value } from '../contract/values.js'
 import { placeholderError } from './objects.js'
 
 /**

@@ -3,12 +3,12 @@ import * as ops from '../forward/ops/index.js'
 import type { Tensor } from '../forward/trace.js'
 import type { DType } from '../tensor/dtype.js'
 import { raise } from './exceptions.js'
-import { setStrides, stridesOf, viewStrides } from './layout.js'
+import { setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 import { broadcastShapes, wrapDimension } from './tensor.js'
-import { tuple, typeName } from './values.js'
-import type { ArgValue, Value } from './values.js'
+import { tuple, typeName } from '../contract/values.js'
+import type { ArgValue, Value } from '../contract/values.js'
 
 /**
  * `torch.nn.functional` in a traced `forward`: each function binds its arguments as Python does and runs the

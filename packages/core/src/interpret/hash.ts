@@ -1,7 +1,7 @@
 import type { SourceSpan } from '../errors.js'
 import { raise } from './exceptions.js'
-import { typeName } from './values.js'
-import type { DictValue, SetValue, Value } from './values.js'
+import { typeName } from '../contract/values.js'
+import type { DictValue, SetValue, Value } from '../contract/values.js'
 
 const ids = new WeakMap<object, number>()
 const tupleKeys = new WeakMap<object, HashKey>()

@@ -8,8 +8,8 @@ import type { Interpreter } from './interpreter.js'
 import { storeName } from './names.js'
 import type { Frame } from './scope.js'
 import { libraryModule } from './modules/index.js'
-import { quoted, str } from './values.js'
-import type { PyModuleValue, Value } from './values.js'
+import { quoted, str } from '../contract/values.js'
+import type { PyModuleValue, Value } from '../contract/values.js'
 
 /** A program's files, by path relative to the top of what was given (`models/resnet.py`). */
 export type ProgramFiles = ReadonlyMap<string, string>

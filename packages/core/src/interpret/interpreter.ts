@@ -12,7 +12,7 @@ import { Frame } from './scope.js'
 import { execBlock } from './statements.js'
 import type { Signal } from './statements.js'
 import { pyRepr, pyStr } from './strings.js'
-import type { ArgValue, DictValue, Value } from './values.js'
+import type { ArgValue, DictValue, Value } from '../contract/values.js'
 import type { Importer } from './imports.js'
 
 /** What the interpreter keeps for a module that is an instance of a Python class (its class and its plain attributes). */
@@ -28,6 +28,11 @@ export interface ModuleInstance {
  * the interpreter as their first argument.
  */
 let caller: Interpreter | undefined
+
+declare module '../contract/values.js' {
+  /** Native functions receive the {@link Interpreter}. */
+  interface Runtime extends Interpreter {}
+}
 
 /**
  * The interpreter that made the latest call: for callables made outside the interpreter (the zoo's namespaces),

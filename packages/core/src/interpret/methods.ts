@@ -6,8 +6,8 @@ import type { Interpreter } from './interpreter.js'
 import { contains, equals, iteratorValue, order, rangeLength, setOperation, toSet } from './operators.js'
 import { strFormat } from './strings.js'
 import { sortValues } from './builtins.js'
-import { FALSE, NONE, TRUE, bool, float, int, list, native, str, tuple, typeName } from './values.js'
-import type { ArgValue, CallableValue, DictValue, SetValue, Value } from './values.js'
+import { FALSE, NONE, TRUE, bool, float, int, list, native, str, tuple, typeName } from '../contract/values.js'
+import type { ArgValue, CallableValue, DictValue, SetValue, Value } from '../contract/values.js'
 
 /** Positional arguments of a method, checked for count; keywords are refused unless listed. */
 export function positionalArgs(name: string, args: readonly ArgValue[], min: number, max: number, span: SourceSpan, keywords: readonly string[] = []): { values: Value[]; named: Map<string, Value> } {

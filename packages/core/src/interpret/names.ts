@@ -3,8 +3,8 @@ import { didYouMean, suggest } from '../suggest.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
 import type { Frame } from './scope.js'
-import { quoted } from './values.js'
-import type { Value } from './values.js'
+import { quoted } from '../contract/values.js'
+import type { Value } from '../contract/values.js'
 
 /** Reads a free name from the enclosing function scopes (class bodies are skipped), then globals and builtins. */
 function lookupOuter(it: Interpreter, name: string, frame: Frame): Value | undefined {

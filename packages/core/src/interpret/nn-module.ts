@@ -23,8 +23,8 @@ import { bindAttribute, dynamicAttribute, placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { sequenceIndex, sliceIndices } from './subscript.js'
 import { objectClass, parameterClass } from './types.js'
-import { NONE, TensorValue, quoted, bindTensorDef, bool, float, int, list, namespace, native, str, tensorOf, tuple, typeName, showValue } from './values.js'
-import type { ArgValue, CallableValue, DictValue, Value } from './values.js'
+import { NONE, TensorValue, quoted, bindTensorDef, bool, float, int, list, namespace, native, str, tensorOf, tuple, typeName, showValue } from '../contract/values.js'
+import type { ArgValue, CallableValue, DictValue, Value } from '../contract/values.js'
 
 /** `torch.nn.Module`. */
 export const moduleClass: PyClass = makeClass('Module', [objectClass], { module: 'torch.nn', native: { subclassable: true } })

@@ -38,8 +38,8 @@ import {
   tupleClass,
   typeClass,
 } from './types.js'
-import { NONE, quoted, str, tuple, typeName } from './values.js'
-import type { InstanceValue, PlaceholderValue, Value } from './values.js'
+import { NONE, quoted, str, tuple, typeName } from '../contract/values.js'
+import type { InstanceValue, PlaceholderValue, Value } from '../contract/values.js'
 
 /** The class of any value (`type(x)`). A placeholder has none: using it raises its error. */
 export function classOf(it: Interpreter, value: Value, span?: SourceSpan): PyClass {

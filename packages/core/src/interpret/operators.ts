@@ -11,8 +11,8 @@ import { classOf, placeholderError } from './objects.js'
 import { moduleBinary, moduleIterate, moduleLength } from './nn-module.js'
 import { percentFormat } from './strings.js'
 import { tensorBinary, tensorCompare, tensorIterate, tensorUnary } from './tensor.js'
-import { FALSE, TRUE, bool, float, int, str, typeName } from './values.js'
-import type { DictValue, SetValue, Value } from './values.js'
+import { FALSE, TRUE, bool, float, int, str, typeName } from '../contract/values.js'
+import type { DictValue, SetValue, Value } from '../contract/values.js'
 
 /** The next value of an iteration, or undefined at its end. */
 export type Iter = () => Value | undefined

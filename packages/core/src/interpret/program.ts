@@ -20,8 +20,8 @@ import type { ModelCollections } from './collections.js'
 import { layerClass } from './nn-module.js'
 import { placeholderError } from './objects.js'
 import { orderedDictClass } from './types.js'
-import { showValue, typeName } from './values.js'
-import type { PyModuleValue, Value } from './values.js'
+import { showValue, typeName } from '../contract/values.js'
+import type { PyModuleValue, Value } from '../contract/values.js'
 
 /**
  * A Python program given as files: `files` by path (`models/resnet.py`), the `main` file whose

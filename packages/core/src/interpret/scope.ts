@@ -1,6 +1,11 @@
 import type { Arguments, Expr, Stmt } from '../python/ast.js'
 import type { PyClass } from './classes.js'
-import type { FunctionInfo, Value } from './values.js'
+import type { FunctionInfo, Value } from '../contract/values.js'
+
+declare module '../contract/values.js' {
+  /** A function closes over a {@link Frame}. */
+  interface Closure extends Frame {}
+}
 
 /** What kind of scope a frame is: names resolve differently in each, as in Python. */
 export type FrameKind = 'module' | 'function' | 'class' | 'comprehension'

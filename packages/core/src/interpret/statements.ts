@@ -14,8 +14,8 @@ import { Frame } from './scope.js'
 import { delItem, getItem, setItem } from './subscript.js'
 import { delAttr, exceptionObject } from './objects.js'
 import { importFrom, importModules } from './imports.js'
-import { NONE, str, typeName } from './values.js'
-import type { Value } from './values.js'
+import { NONE, str, typeName } from '../contract/values.js'
+import type { Value } from '../contract/values.js'
 
 /** How a block of statements ended. */
 export type Signal = 0 | 1 | 2 | 3

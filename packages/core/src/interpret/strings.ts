@@ -5,8 +5,8 @@ import { raise } from './exceptions.js'
 import { getItem } from './subscript.js'
 import type { Interpreter } from './interpreter.js'
 import { classOf, placeholderError } from './objects.js'
-import { floatRepr, showValue, typeName } from './values.js'
-import type { Value } from './values.js'
+import { floatRepr, showValue, typeName } from '../contract/values.js'
+import type { Value } from '../contract/values.js'
 
 /** Deepest nesting `repr` writes out (deeper containers print as `...`). */
 const maxReprDepth = 20

@@ -8,8 +8,8 @@ import { placeholderError } from './objects.js'
 import { rangeLength } from './operators.js'
 import { moduleDelItem, moduleGetItem, moduleSetItem } from './nn-module.js'
 import { tensorGetItem, tensorSetItem } from './tensor.js'
-import { int, showValue, str, typeName } from './values.js'
-import type { SliceValue, Value } from './values.js'
+import { int, showValue, str, typeName } from '../contract/values.js'
+import type { SliceValue, Value } from '../contract/values.js'
 
 /** A slice resolved against a length, as Python's `slice.indices`: the positions it selects. */
 export interface SliceIndices {

@@ -10,11 +10,11 @@ import { numel } from '../tensor/shape.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
 import { einsumTraced } from './einsum.js'
-import { contiguousStrides, isContiguous, setStrides, stridesOf, viewStrides } from './layout.js'
+import { contiguousStrides, isContiguous, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { sliceIndices } from './subscript.js'
 import { isTensorOp, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, torchTensorFunctions, wrapDimension } from './tensor.js'
-import { NONE, TensorValue, tuple } from './values.js'
-import type { ArgValue, CallableValue, Value } from './values.js'
+import { NONE, TensorValue, tuple } from '../contract/values.js'
+import type { ArgValue, CallableValue, Value } from '../contract/values.js'
 
 /**
  * Tensor operations in a traced `forward`: `torch.*` functions, tensor methods, operators and indexing on

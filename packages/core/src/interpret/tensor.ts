@@ -11,8 +11,8 @@ import { einsumShape } from './einsum.js'
 import { placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { sliceIndices } from './subscript.js'
-import { NONE, TensorValue, bool, int, native, str, tuple, typeName } from './values.js'
-import type { ArgValue, CallableValue, Value } from './values.js'
+import { NONE, TensorValue, bool, int, native, str, tuple, typeName } from '../contract/values.js'
+import type { ArgValue, CallableValue, Value } from '../contract/values.js'
 
 /** The dtype of new floating-point tensors (`torch.get_default_dtype()`). */
 export const defaultFloat: DType = 'float32'

@@ -1,7 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import { bool, device, dtype, float, int } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
-import { showValue, typeName } from '../interpret/values.js'
+import { showValue, typeName } from '../contract/values.js'
 import { defineLayer } from './define-layer.js'
 import { moduleList, sequential } from './containers.js'
 import { linear } from './linear.js'

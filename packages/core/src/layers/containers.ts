@@ -1,6 +1,6 @@
 import { NnsizeError } from '../errors.js'
-import { showValue, typeName } from '../interpret/values.js'
-import type { Value } from '../interpret/values.js'
+import { showValue, typeName } from '../contract/values.js'
+import type { Value } from '../contract/values.js'
 import type { ModuleNode, TensorDef } from '../model/module.js'
 import { isFloatingDType } from '../tensor/dtype.js'
 import { any } from '../bind/args.js'

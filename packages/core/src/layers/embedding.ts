@@ -1,7 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import { bool, device, dtype, float, int, optionalFloat, optionalInt, str } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
-import { showValue, typeName } from '../interpret/values.js'
+import { showValue, typeName } from '../contract/values.js'
 import * as ops from '../forward/ops/index.js'
 import { isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'

@@ -1,7 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import { coerceInt, int, ints } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
-import { showValue, typeName } from '../interpret/values.js'
+import { showValue, typeName } from '../contract/values.js'
 import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import { formatShape } from '../tensor/shape.js'

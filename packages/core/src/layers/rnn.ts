@@ -1,7 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import { bool, device, dtype, float, int, str } from '../bind/args.js'
 import type { ArgSpec, ArgsOf } from '../bind/args.js'
-import type { Value } from '../interpret/values.js'
+import type { Value } from '../contract/values.js'
 import { limits } from '../limits.js'
 import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'

@@ -1,7 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import { bool, coerceInt, float, int } from '../bind/args.js'
 import type { ArgSpec } from '../bind/args.js'
-import { showValue, typeName } from '../interpret/values.js'
+import { showValue, typeName } from '../contract/values.js'
 import { formatShape, numel } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
 import type { LayerDefinition } from './define-layer.js'

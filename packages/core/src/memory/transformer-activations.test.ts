@@ -32,7 +32,7 @@ describe('megatronLayerActivationBytes', () => {
 import { analyze } from '../analyze.js'
 import { planMemory } from './plan.js'
 import { transformerActivationBytes, transformerInferenceBytes, transformerLayerTerms } from './transformer-activations.js'
-import type { TransformerShape } from './transformer-shape.js'
+import type { TransformerShape } from '../zoo/hf/transformer-shape.js'
 
 const block = (over: Partial<TransformerShape>): TransformerShape => ({
   layers: 1, hidden: 64, heads: 4, kvHeads: 4, headDim: 16, intermediate: 256, glu: false, activationKeepsOutput: false,

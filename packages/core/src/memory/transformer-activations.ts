@@ -1,7 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import { ceilDiv } from './basis.js'
 import type { CheckpointingMode } from './resolve.js'
-import type { TransformerShape } from './transformer-shape.js'
+import type { TransformerShape } from '../zoo/hf/transformer-shape.js'
 
 /** One Megatron-style transformer layer, as Korthikanti et al. size its activations. */
 export interface MegatronLayer {

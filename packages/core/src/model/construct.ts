@@ -2,7 +2,7 @@ import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import { limits } from '../limits.js'
 import type { DType } from '../tensor/dtype.js'
-import type { LayerDefinition, ModuleBuilder } from '../layers/define-layer.js'
+import type { LayerDefinition, ModuleBuilder } from '../contract/layer.js'
 import { createModule } from './module.js'
 import type { ModuleNode, TensorDef } from './module.js'
 

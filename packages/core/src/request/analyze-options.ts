@@ -1,6 +1,32 @@
 import { NnsizeError } from '../errors.js'
 import { torchVersions } from '../forward/torch-version.js'
+import type { TorchVersion } from '../forward/torch-version.js'
+import type { DeviceProfile } from '../forward/trace.js'
 import { fieldError } from './field-errors.js'
+
+/** Options of `analyze`. */
+export interface AnalyzeOptions {
+  /**
+   * Forward-pass input shapes: `"1,3,224,224"`, `"2,10,64; 2,20,64"`, `[1, 3, 224, 224]`
+   * or `[[2, 10, 64], [2, 20, 64]]`. Without it only parameters and buffers are counted.
+   */
+  input?: string | readonly number[] | ReadonlyArray<readonly number[]> | undefined
+  /** Which kernels' saved tensors to model for activation memory. Default `cuda`. */
+  device?: DeviceProfile | undefined
+  /** The PyTorch release whose behaviour to reproduce. Default `2.13`. */
+  torch?: TorchVersion | undefined
+  /**
+   * For a model defined by Python classes: how to call it, an expression over `m` (the model) and `x` (the list of
+   * input tensors), such as `m(x[0], m.init_hidden(4))` or `m(x[0], x[1], None)`. Default `m(*x)`. Tensors the
+   * expression makes are not inputs.
+   */
+  call?: string | undefined
+  /**
+   * Which inputs require grad, in order (`[true, false]`: a graph's features do, its adjacency matrix does not).
+   * Default: every floating-point input does; integer inputs never can.
+   */
+  inputRequiresGrad?: readonly boolean[] | undefined
+}
 
 const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `${typeof value} \`${String(value).slice(0, 40)}\``)
 

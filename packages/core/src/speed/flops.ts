@@ -1,5 +1,5 @@
 import type { Analysis } from '../analyze.js'
-import type { TransformerShape } from '../memory/transformer-shape.js'
+import type { TransformerShape } from '../zoo/hf/transformer-shape.js'
 
 /**
  * The N of "6N" for a model read from a config: the parameters a token's matrix multiplies use. It is the model's

@@ -1,4 +1,4 @@
-import { setStrides } from '../../interpret/layout.js'
+import { setStrides } from '../layout.js'
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { accumulateDType, anyRequiresGrad, product, result, sameShape, saveIf, sizeProduct } from './common.js'

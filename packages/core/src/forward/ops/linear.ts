@@ -1,4 +1,4 @@
-import { isContiguous } from '../../interpret/layout.js'
+import { isContiguous } from '../layout.js'
 import { formatShape } from '../../tensor/shape.js'
 import type { FlopCounterOp, ForwardContext, Tensor } from '../trace.js'
 import { anyRequiresGrad, broadcastShapes, product, result, saveIf } from './common.js'

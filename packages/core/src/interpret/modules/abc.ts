@@ -1,7 +1,7 @@
 import { makeClass } from '../classes.js'
 import { objectClass } from '../types.js'
-import { NONE, namespace, native } from '../values.js'
-import type { NamespaceValue } from '../values.js'
+import { NONE, namespace, native } from '../../contract/values.js'
+import type { NamespaceValue } from '../../contract/values.js'
 
 /** `abc`: `ABC` as a base class, `ABCMeta` as a metaclass that changes nothing here, `abstractmethod` as a marker. */
 export function abcNamespace(): NamespaceValue {

@@ -3,8 +3,8 @@ import { dictSet, newDict } from '../hash.js'
 import { updateDict } from '../methods.js'
 import { defaultDictClass, dictClass, objectClass, orderedDictClass } from '../types.js'
 import { makeClass } from '../classes.js'
-import { NONE, namespace, native, str, tuple, typeName } from '../values.js'
-import type { NamespaceValue, Value } from '../values.js'
+import { NONE, namespace, native, str, tuple, typeName } from '../../contract/values.js'
+import type { NamespaceValue, Value } from '../../contract/values.js'
 
 /** `collections`: `OrderedDict`, `defaultdict`, `namedtuple`, and `collections.abc`'s names as type hints. */
 export function collectionsNamespace(): NamespaceValue {

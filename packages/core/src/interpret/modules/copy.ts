@@ -6,8 +6,8 @@ import type { ModuleNode, TensorDef } from '../../model/module.js'
 import { dictSet, newDict } from '../hash.js'
 import type { Interpreter } from '../interpreter.js'
 import { moduleValue, noteChild } from '../nn-module.js'
-import { TensorValue, namespace, native, tensorOf } from '../values.js'
-import type { DictValue, NamespaceValue, Value } from '../values.js'
+import { TensorValue, namespace, native, tensorOf } from '../../contract/values.js'
+import type { DictValue, NamespaceValue, Value } from '../../contract/values.js'
 
 /** What one `deepcopy` has copied, so that sharing inside the copied value is kept (as `copy.deepcopy`'s memo does). */
 interface Memo {

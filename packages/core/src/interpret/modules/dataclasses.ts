@@ -7,8 +7,8 @@ import { dictSet, newDict } from '../hash.js'
 import type { Interpreter } from '../interpreter.js'
 import { classOf } from '../objects.js'
 import { objectClass } from '../types.js'
-import { FALSE, NONE, TRUE, bool, namespace, native, str, tuple, typeName } from '../values.js'
-import type { ArgValue, InstanceValue, NamespaceValue, Value } from '../values.js'
+import { FALSE, NONE, TRUE, bool, namespace, native, str, tuple, typeName } from '../../contract/values.js'
+import type { ArgValue, InstanceValue, NamespaceValue, Value } from '../../contract/values.js'
 
 /** `dataclasses.Field`: what `field(...)` returns. */
 const fieldClass: PyClass = makeClass('Field', [objectClass], { module: 'dataclasses', native: { subclassable: false } })

@@ -5,8 +5,8 @@ import { makeClass } from '../classes.js'
 import { einopsLayerForward } from '../einops.js'
 import { raise } from '../exceptions.js'
 import { moduleClass, moduleValue } from '../nn-module.js'
-import { namespace, native } from '../values.js'
-import type { NamespaceValue, Value } from '../values.js'
+import { namespace, native } from '../../contract/values.js'
+import type { NamespaceValue, Value } from '../../contract/values.js'
 
 /** The layers of `einops.layers.torch`: no parameters; the pattern and axis lengths are kept as the module's arguments. */
 function einopsLayer(name: 'Rearrange' | 'Reduce'): Value {

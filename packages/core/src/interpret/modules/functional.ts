@@ -1,8 +1,8 @@
 import { NnsizeError } from '../../errors.js'
 import { raise } from '../exceptions.js'
 import { newTensor } from '../tensor.js'
-import { namespace, native, typeName } from '../values.js'
-import type { NamespaceValue, Value } from '../values.js'
+import { namespace, native, typeName } from '../../contract/values.js'
+import type { NamespaceValue, Value } from '../../contract/values.js'
 
 /** Activation functions that transformer layers also take as their `activation` argument (`activation=F.gelu`). */
 export const functionalActivations = ['relu', 'gelu', 'silu', 'tanh', 'sigmoid', 'elu', 'leaky_relu', 'relu6', 'mish', 'hardswish', 'selu', 'celu', 'softplus']

@@ -1,6 +1,6 @@
 import { raise } from '../exceptions.js'
-import { NONE, namespace, native } from '../values.js'
-import type { ArgValue, NamespaceValue, Value } from '../values.js'
+import { NONE, namespace, native } from '../../contract/values.js'
+import type { ArgValue, NamespaceValue, Value } from '../../contract/values.js'
 
 /** A decorator that returns what it decorates, also when called with arguments first (`@lru_cache(maxsize=None)`). */
 function transparentDecorator(name: string): Value {

@@ -1,7 +1,7 @@
 import type { SourceSpan } from '../../errors.js'
 import { raise } from '../exceptions.js'
-import { float, int, namespace, native, tuple, typeName } from '../values.js'
-import type { ArgValue, NamespaceValue, TensorValue, Value } from '../values.js'
+import { float, int, namespace, native, tuple, typeName } from '../../contract/values.js'
+import type { ArgValue, NamespaceValue, TensorValue, Value } from '../../contract/values.js'
 
 /** Initialisers of `torch.nn.init`: nnsize keeps no values, so each only checks its tensor and returns it. */
 const initialisers = [

@@ -1,5 +1,5 @@
-import { bool, namespace, native } from '../values.js'
-import type { NamespaceValue } from '../values.js'
+import { bool, namespace, native } from '../../contract/values.js'
+import type { NamespaceValue } from '../../contract/values.js'
 
 /** `inspect`, the harmless part: what kind of object a value is. */
 export function inspectNamespace(): NamespaceValue {

@@ -2,8 +2,8 @@ import { raise } from '../exceptions.js'
 import type { Interpreter } from '../interpreter.js'
 import type { Iter } from '../operators.js'
 import { binary } from '../operators.js'
-import { int, namespace, native, tuple } from '../values.js'
-import type { NamespaceValue, Value } from '../values.js'
+import { int, namespace, native, tuple } from '../../contract/values.js'
+import type { NamespaceValue, Value } from '../../contract/values.js'
 import type { SourceSpan } from '../../errors.js'
 
 function lazy(name: string, next: Iter): Value {

@@ -4,8 +4,8 @@ import { toFloat } from '../builtins.js'
 import { raise } from '../exceptions.js'
 import type { Interpreter } from '../interpreter.js'
 import { binary, order } from '../operators.js'
-import { FALSE, bool, float, int, namespace, native, typeName } from '../values.js'
-import type { ArgValue, NamespaceValue, Value } from '../values.js'
+import { FALSE, bool, float, int, namespace, native, typeName } from '../../contract/values.js'
+import type { ArgValue, NamespaceValue, Value } from '../../contract/values.js'
 
 function num(it: Interpreter, args: readonly ArgValue[], i: number, name: string, span: SourceSpan): number {
   const v = args[i]?.value

@@ -1,7 +1,7 @@
 import { modelCollections } from '../collections.js'
 import type { Interpreter } from '../interpreter.js'
-import { NONE, namespace, native } from '../values.js'
-import type { CallableValue, NamespaceValue, Value } from '../values.js'
+import { NONE, namespace, native } from '../../contract/values.js'
+import type { CallableValue, NamespaceValue, Value } from '../../contract/values.js'
 
 const perRun = new WeakMap<Interpreter, Value>()
 

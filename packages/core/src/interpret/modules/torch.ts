@@ -8,8 +8,8 @@ import { raise } from '../exceptions.js'
 import { newDict } from '../hash.js'
 import { defaultFloat, legacyTensorConstructor, sizesOf, torchTensorFunctions } from '../tensor.js'
 import { deviceClass, dtypeClass, objectClass, tensorClass } from '../types.js'
-import { FALSE, NONE, TRUE, float, int, namespace, native, str, tuple, typeName } from '../values.js'
-import type { NamespaceValue, Value } from '../values.js'
+import { FALSE, NONE, TRUE, float, int, namespace, native, str, tuple, typeName } from '../../contract/values.js'
+import type { NamespaceValue, Value } from '../../contract/values.js'
 import { nnNamespace } from './nn.js'
 
 /** A context manager that changes nothing nnsize models (`torch.no_grad()`), also usable as a decorator with or without parentheses. */

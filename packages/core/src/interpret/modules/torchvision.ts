@@ -1,6 +1,6 @@
 import type { ModelCollections, TorchvisionNamespace } from '../collections.js'
 import { constructLayerValue, registerDefinitions } from '../nn-module.js'
-import { native } from '../values.js'
+import { native } from '../../contract/values.js'
 import { callingInterpreter } from '../interpreter.js'
 
 const made = new WeakMap<ModelCollections, TorchvisionNamespace>()

@@ -1,6 +1,6 @@
 import { newDict } from '../hash.js'
-import { FALSE, NONE, namespace, native } from '../values.js'
-import type { NamespaceValue, Value } from '../values.js'
+import { FALSE, NONE, namespace, native } from '../../contract/values.js'
+import type { NamespaceValue, Value } from '../../contract/values.js'
 
 /** `typing` (and `typing_extensions`): type hints, which construction never uses, so every name is a harmless hint. */
 export function typingNamespace(name: string): NamespaceValue {

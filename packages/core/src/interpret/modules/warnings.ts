@@ -1,5 +1,5 @@
-import { NONE, namespace, native } from '../values.js'
-import type { NamespaceValue } from '../values.js'
+import { NONE, namespace, native } from '../../contract/values.js'
+import type { NamespaceValue } from '../../contract/values.js'
 
 /** `warnings`: `warn` adds a note to the analysis; filters change nothing. */
 export function warningsNamespace(): NamespaceValue {

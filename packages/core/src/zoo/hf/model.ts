@@ -4,7 +4,7 @@ import { numel } from '../../tensor/shape.js'
 import { dtypeBytes } from '../../tensor/dtype.js'
 import type { DType } from '../../tensor/dtype.js'
 import type { CheckpointDType, KeepFloat32 } from './dtype.js'
-import type { TransformerShape } from '../../memory/transformer-shape.js'
+import type { TransformerShape } from './transformer-shape.js'
 
 /**
  * The shape of a model's KV cache, as the memory planner takes it (`KvCacheSpec` of `memory/kvcache.ts`). Bytes per token for a

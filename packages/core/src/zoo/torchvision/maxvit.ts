@@ -1,7 +1,7 @@
 import { NnsizeError } from '../../errors.js'
 import { float, int } from '../../bind/args.js'
 import type { ArgSpec } from '../../bind/args.js'
-import { showValue, typeName } from '../../interpret/values.js'
+import { showValue, typeName } from '../../contract/values.js'
 import type { ModuleNode } from '../../model/module.js'
 import { formatShape } from '../../tensor/shape.js'
 import { block, defineBlock, defineModel, moduleList, nn, runChild, sequential, sequentialNamed } from './core.js'

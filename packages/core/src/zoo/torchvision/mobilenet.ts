@@ -1,7 +1,7 @@
 import { NnsizeError } from '../../errors.js'
 import { bool, float, int } from '../../bind/args.js'
 import type { ArgSpec } from '../../bind/args.js'
-import { showValue } from '../../interpret/values.js'
+import { showValue } from '../../contract/values.js'
 import type { ModuleNode } from '../../model/module.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import { block, defineBlock, defineModel, makeDivisible, nn, roundHalfEven, runChild, sequential } from './core.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { showValue } from '../../interpret/values.js'
+import { showValue } from '../../contract/values.js'
 import { counts, failure, names } from '../../../test/torchvision.js'
 import { builderWeights, verifyWeights, weightsArg, weightsEntryOf, weightsEntryValue, weightsEnum, weightsEnums, weightsEnumValue } from './weights.js'
 

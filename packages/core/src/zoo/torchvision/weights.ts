@@ -1,8 +1,8 @@
 import { NnsizeError } from '../../errors.js'
 import type { SourceSpan } from '../../errors.js'
 import type { ArgSpec } from '../../bind/args.js'
-import { showValue, typeName } from '../../interpret/values.js'
-import type { Value } from '../../interpret/values.js'
+import { showValue, typeName } from '../../contract/values.js'
+import type { Value } from '../../contract/values.js'
 import { didYouMean, suggest } from '../../suggest.js'
 
 /**

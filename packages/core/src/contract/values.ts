@@ -1,11 +1,26 @@
 import type { SourceSpan } from '../errors.js'
-import type { ModuleNode, TensorDef } from '../model/module.js'
-import type { DType } from '../tensor/dtype.js'
-import type { Tensor as TraceTensor } from '../forward/trace.js'
 import type { FunctionDef, Lambda, AsyncFunctionDef } from '../python/ast.js'
-import type { PyClass } from './classes.js'
-import type { Frame } from './scope.js'
-import type { Interpreter } from './interpreter.js'
+import type { DType } from '../tensor/dtype.js'
+import type { Tensor as TraceTensor } from './forward.js'
+import type { ModuleNode, TensorDef } from './module.js'
+
+/**
+ * A Python class as a value names it. The interpreter declares the rest of it (bases, MRO, namespace, native
+ * behaviour) in `interpret/classes.ts` by merging into this interface, so that the shape of values needs no
+ * import of the interpreter.
+ */
+export interface PyClass {
+  name: string
+  qualname: string
+}
+
+/** The scope a Python function closes over: the interpreter's `Frame`, declared by merging in `interpret/scope.ts`. */
+// biome-ignore lint/suspicious/noEmptyInterface: interpret/scope.ts declares its members by merging
+export interface Closure {}
+
+/** The interpreter as a native function receives it: its `Interpreter`, declared by merging in `interpret/interpreter.ts`. */
+// biome-ignore lint/suspicious/noEmptyInterface: interpret/interpreter.ts declares its members by merging
+export interface Runtime {}
 
 /** One argument passed to a callable, already evaluated. */
 export interface ArgValue {
@@ -28,7 +43,7 @@ export interface CallableValue {
   kind: 'callable'
   /** Qualified name for messages (`nn.Conv2d`, `range`). */
   name: string
-  invoke(args: ArgValue[], span: SourceSpan, interpreter?: Interpreter): Value
+  invoke(args: ArgValue[], span: SourceSpan, interpreter?: Runtime): Value
   /** Attributes reachable with `.` (e.g. `nn.Embedding.from_pretrained`). */
   members?: Record<string, Value>
   /** For activation functions passed as values (`F.gelu`): their PyTorch name. */
@@ -141,7 +156,7 @@ export interface FunctionValue {
   /** The module globals it reads. */
   globals: Map<string, Value>
   /** The enclosing function frame (for closures), or undefined at module level. */
-  closure: Frame | undefined
+  closure: Closure | undefined
   /** Default values of positional parameters (for the last ones), evaluated at `def` time. */
   defaults: Value[]
   /** Default values of keyword-only parameters by name. */

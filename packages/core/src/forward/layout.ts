@@ -1,4 +1,4 @@
-import type { Tensor } from '../forward/trace.js'
+import type { Tensor } from './trace.js'
 
 /**
  * Strides of the trace's tensors, as PyTorch lays them out: a view (`transpose`, `permute`, `expand`, a slice)

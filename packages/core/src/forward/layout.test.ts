@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Tensor } from '../forward/trace.js'
+import type { Tensor } from './trace.js'
 import { contiguousStrides, isContiguous, setStrides, stridesOf, viewStrides } from './layout.js'
 
 function tensor(shape: number[]): Tensor {

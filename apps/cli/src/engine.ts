@@ -5,7 +5,8 @@
 // and the weight-file readers in dist/weights.cjs, each required on first use.
 export { analyze, analysisToJSON, analyzeWeights, catalogue, compareWeights, fileHandleReader, models, NnsizeError, programShareState, shareUrl, verifySnippet, weightsComparisonToJSON, weightsFormatOf, weightsToJSON } from '@nnsize/core'
 export { analyzeOptionsOf, memoryOptionsOf, parseRequest, requestToRaw, speedOptionsOf } from '@nnsize/core/request'
-export { planMemory, planSpeed } from '@nnsize/core/memory'
+export { planMemory } from '@nnsize/core/memory'
+export { planSpeed } from '@nnsize/core/speed'
 export { acceleratorTable, renderMarkdownTable } from '@nnsize/core/present'
 export { renderTextTable } from './layout.js'
 export { compareAnalyses, comparisonToJSON, diagnose, diagnosticLines, explainAnalysis, explainMemory, explainSpeed, memoryPlanToJSON, speedPlanToJSON, moduleTable, renderCsv, fileTensorTable } from '@nnsize/core/present'

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander'
 import type { Analysis, NnsizeError, WeightsAnalysis } from '@nnsize/core'
-import type { MemoryPlan, SpeedPlan } from '@nnsize/core/memory'
+import type { MemoryPlan } from '@nnsize/core/memory'
+import type { SpeedPlan } from '@nnsize/core/speed'
 import type { ExplainSection } from '@nnsize/core/present'
 import { precisionHelpLines } from '@nnsize/core/present'
 import type { RawRequest, Request } from '@nnsize/core/request'

@@ -1,5 +1,6 @@
 import type { Analysis, ByteUnits, WeightsInfo } from '@nnsize/core'
-import type { MemoryPlan, SpeedPlan } from '@nnsize/core/memory'
+import type { MemoryPlan } from '@nnsize/core/memory'
+import type { SpeedPlan } from '@nnsize/core/speed'
 import type { ExplainSection } from '@nnsize/core/present'
 import {
   breakdownTable,

@@ -34,6 +34,8 @@ export { verifySnippet } from './format/verify.js'
 export { formatShape } from './tensor/shape.js'
 // memory
 export * from './memory/index.js'
+// speed
+export * from './speed/index.js'
 // Hugging Face
 export { analyzeConfig } from './analyze.js'
 export type { AnalyzeSource } from './analyze.js'

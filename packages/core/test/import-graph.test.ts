@@ -12,6 +12,10 @@ const knownBackEdges = [
   'format -> memory',
   'memory -> analyze',
   'memory -> request',
+  // The speed planner, like the memory planner, reads the analysis it plans for, and options given as text (tokens,
+  // MFU, KV dtype) through the request's parsers and choices.
+  'speed -> analyze',
+  'speed -> request',
   'weights -> analyze',
 ]
 

@@ -27,5 +27,3 @@ export { megatronLayerActivationBytes, transformerActivationBytes, transformerIn
 export type { MegatronLayer, MegatronLayerActivations, AttentionKernel, TransformerActivationOptions, TransformerActivations, TransformerInference, TransformerLayerTerms } from './transformer-activations.js'
 export { transformerShapeOf } from '../zoo/hf/transformer-shape.js'
 export type { TransformerShape } from '../zoo/hf/transformer-shape.js'
-export { planSpeed, defaultMfu, flopParamsOf, configTrainingFlops, tracedTrainingFlops, totalTrainingFlops, modelFlopsUtilization, rooflineStep, attendedPositions, parseTokenCount, parseMfu } from '../speed/index.js'
-export type { SpeedOptions, SpeedPlan, SpeedDevice, SpeedNote, TrainingTime, InferenceTokenFlops, DecodeKeys, DecodeStep, PrefillStep, ForwardStep, ComputeDTypeSource, FlopParams, TrainingFlops, ConfigTrainingFlops, TracedTrainingFlops, RooflineStep } from '../speed/index.js'

@@ -1,4 +1,4 @@
-import { setStrides } from '../layout.js'
+import { contiguousStrides, setStrides } from '../layout.js'
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { accumulateDType, anyRequiresGrad, product, result, sameShape, saveIf, sizeProduct } from './common.js'
@@ -60,21 +60,11 @@ export function attentionKernel(ctx: ForwardContext, q: Tensor, k: Tensor, v: Te
 function keptMask(ctx: ForwardContext, mask: Tensor, q: Tensor, kernel: AttentionKernel, strides: readonly number[]): Tensor {
   const converted = mask.dtype === q.dtype ? mask : ctx.tensor(mask.shape, q.dtype, false)
   if (kernel !== 'efficient-cuda') return converted
-  const s = converted === mask ? strides : contiguous(mask.shape)
+  const s = converted === mask ? strides : contiguousStrides(mask.shape)
   const aligned = s.at(-1) === 1 && s.slice(0, -1).every((x) => x % 8 === 0)
   if (aligned) return converted
   const last = mask.shape.at(-1)!
   return ctx.tensor([...mask.shape.slice(0, -1), last + (8 - (last % 8))], q.dtype, false)
-}
-
-function contiguous(shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length)
-  let step = 1
-  for (let i = shape.length - 1; i >= 0; i--) {
-    out[i] = step
-    step *= Math.max(shape[i]!, 1)
-  }
-  return out
 }
 
 /** Options of {@link scaledDotProductAttention}. */
@@ -144,7 +134,7 @@ export function scaledDotProductAttention(ctx: ForwardContext, q: Tensor, k: Ten
   if (!anyRequiresGrad(q, k, v)) return out
   const lse = accumulateDType(q.dtype)
   const rows = kernel === 'efficient-cuda' ? Math.ceil(L / 32) * 32 : L
-  if (mask) ctx.save(keptMask(ctx, mask, q, kernel, options.attnMaskStrides ?? contiguous(mask.shape)))
+  if (mask) ctx.save(keptMask(ctx, mask, q, kernel, options.attnMaskStrides ?? contiguousStrides(mask.shape)))
   ctx.save(q, k, v, out, ctx.tensor([...batch, rows], lse, false))
   if (p > 0 && ctx.device === 'cuda') ctx.save(ctx.tensor([2], kernel === 'flash-cuda' ? 'int64' : 'int64', false))
   return out

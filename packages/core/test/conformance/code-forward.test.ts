@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../../src/index.js'
 import type { Analysis } from '../../src/index.js'
-import { readCases } from './reference.js'
+import { type CodeCase, codeInputText, readCases } from './reference.js'
 
 /** The forward half of one line of `code.jsonl` (see CODE.md). */
-interface CodeForwardCase {
-  id: string
-  files: Record<string, string>
-  main: string
-  import_root: string
-  entry: string
-  input_shape?: number[]
-  input_shapes?: number[][]
-  input_dtype?: string
-  input_dtypes?: Array<string | null>
-  forward_call?: string
-  input_requires_grad?: boolean[]
+interface CodeForwardCase extends CodeCase {
   mode?: string
   output_shape?: number[]
   output_shapes?: number[][]
@@ -27,20 +16,8 @@ interface CodeForwardCase {
 const cases = readCases<CodeForwardCase>('code.jsonl').filter((c) => c.input_shape !== undefined || c.input_shapes !== undefined)
 const only = process.env['NNSIZE_CASES']
 
-/** The `--input` text of a case: shapes with their dtypes (`12,4:int64`). */
-export function inputText(c: CodeForwardCase): string {
-  const shapes = c.input_shapes ?? [c.input_shape!]
-  return shapes
-    .map((shape, i) => {
-      const dtype = c.input_dtypes?.[i] ?? c.input_dtype
-      return `${shape.join(',')}${dtype ? `:${dtype}` : ':float32'}`
-    })
-    .join('; ')
-}
-
-
 function run(c: CodeForwardCase): Analysis {
-  return analyze({ files: c.files, main: c.main, entry: c.entry, root: c.import_root }, { input: inputText(c), device: 'cpu', call: c.forward_call, inputRequiresGrad: c.input_requires_grad })
+  return analyze({ files: c.files, main: c.main, entry: c.entry, root: c.import_root }, { input: codeInputText(c), device: 'cpu', call: c.forward_call, inputRequiresGrad: c.input_requires_grad })
 }
 
 describe('code.jsonl: the forward pass of real model files matches PyTorch 2.13 (CPU kernels, training mode)', () => {

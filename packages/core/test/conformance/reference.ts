@@ -42,3 +42,24 @@ export function readCases<T = ReferenceCase>(file: string): T[] {
 export function inputShapesOf(c: ReferenceCase): number[][] | undefined {
   return c.input_shapes ?? (c.input_shape ? [c.input_shape] : undefined)
 }
+
+/** The inputs of one line of `code.jsonl` (see CODE.md): the files, what to build, and how forward is called. */
+export interface CodeCase {
+  id: string
+  files: Record<string, string>
+  main: string
+  import_root: string
+  entry: string
+  input_shape?: number[]
+  input_shapes?: number[][]
+  input_dtype?: string
+  input_dtypes?: Array<string | null>
+  forward_call?: string
+  input_requires_grad?: boolean[]
+}
+
+/** The `--input` text of a `code.jsonl` case: shapes with their dtypes (`12,4:int64`). */
+export function codeInputText(c: CodeCase): string {
+  const shapes = c.input_shapes ?? [c.input_shape!]
+  return shapes.map((shape, i) => `${shape.join(',')}:${c.input_dtypes?.[i] ?? c.input_dtype ?? 'float32'}`).join('; ')
+}

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../../src/index.js'
 import type { TensorEntry } from '../../src/index.js'
-import { readCases } from './reference.js'
+import { type CodeCase, readCases } from './reference.js'
 
 /** One line of `code.jsonl`: real model files, the entry that builds the model, and what PyTorch 2.13 reports (see CODE.md). */
-interface CodeCase {
-  id: string
-  files: Record<string, string>
-  main: string
-  import_root: string
-  entry: string
+interface CodeCountsCase extends CodeCase {
   params: number
   trainable_params: number
   param_bytes: number
@@ -26,7 +21,7 @@ interface CodeCase {
   buffer_shapes: Record<string, number[]>
 }
 
-const cases = readCases<CodeCase>('code.jsonl')
+const cases = readCases<CodeCountsCase>('code.jsonl')
 const only = process.env['NNSIZE_CASES']
 
 function dtypeTotals(tensors: readonly TensorEntry[]): Record<string, number> {

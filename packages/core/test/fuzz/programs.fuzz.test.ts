@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyze, errorCodes, NnsizeError } from '../../src/index.js'
-import { readCases } from '../conformance/reference.js'
+import { type CodeCase, readCases } from '../conformance/reference.js'
 import { mutate, prng } from './mutate.js'
 
 // Whole programs through the interpreter: the real model files of code.jsonl, mutated, and small programs of
@@ -12,14 +12,6 @@ const codes = new Set<string>(Object.values(errorCodes))
 /** Time and heap growth allowed for one input (loose bounds for loaded CI machines; the budgets stop work far sooner). */
 const maxMs = 3000
 const maxHeapGrowth = 512 * 1024 * 1024
-
-interface CodeCase {
-  id: string
-  files: Record<string, string>
-  main: string
-  import_root: string
-  entry: string
-}
 
 /** Statements, classes and loops to splice together: grammatical pieces whose combinations stress the interpreter. */
 const STATEMENTS = [

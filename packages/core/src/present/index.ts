@@ -1,7 +1,7 @@
 // The present layer: an analysis and a plan turned into what users see — rows, labels, visibility, the fit
 // sentence, chart segments, explanations, notes and diagnostics. The terminal, Markdown/CSV and the playground only
 // render what it returns.
-export { defaultFieldLabel, memoryLineLabels, memoryLineNouns } from './words.js'
+export { defaultFieldLabel, estimatorLabels, memoryLineLabels, memoryLineNouns } from './words.js'
 export type { PresentOptions } from './words.js'
 export { renderMarkdownTable, renderCsv } from './table.js'
 export type { Table, TableColumn } from './table.js'

@@ -1,5 +1,6 @@
 import type { ByteUnits } from '../format/bytes.js'
 import type { MemoryLineKey } from '../memory/basis.js'
+import type { Estimator } from '../request/choices.js'
 import type { FieldId } from '../request/fields.js'
 
 /** How an app wants things said: byte units, and its own name for each request field. */
@@ -43,4 +44,10 @@ export const memoryLineNouns: Readonly<Record<MemoryLineKey, string>> = {
   kvCache: 'KV cache',
   gatheredWeights: 'gathered weights',
   overhead: 'framework reserve',
+}
+
+/** What each estimator choice adds to a plan, in a few words (a select's options, the command's help). */
+export const estimatorLabels: Readonly<Record<Estimator, string>> = {
+  nnsize: 'nnsize',
+  deepspeed: "also DeepSpeed's (ZeRO-2/3)",
 }

@@ -44,3 +44,32 @@ describe('FLOPs as FlopCounterMode counts them, for a catalogue model', () => {
     expect(2n * f.macs).toBe(3_633_164_288n)
   })
 })
+
+describe('scatter_ in forward, as a vector-quantising layer builds its one-hot codes', () => {
+  const source = `${prelude}class OneHot(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(6, 3)
+
+    def forward(self, x):
+        inds = torch.argmin(x, dim=1).unsqueeze(1)
+        one_hot = torch.zeros(inds.size(0), 6)
+        one_hot.scatter_(1, inds, INDEX_VALUE)
+        return torch.matmul(one_hot, self.embedding.weight)
+OneHot()`
+
+  it('keeps the one-hot matrix for the weight’s gradient and nothing for the scatter of a number into a constant', () => {
+    const forward = analyze(source.replace('INDEX_VALUE', '1'), { input: '5,6', device: 'cpu' }).forward!
+    // Measured with PyTorch 2.13 (CPU, training mode): output (5, 3); 120 bytes saved (the float32 (5, 6) one-hot
+    // matrix); FlopCounterMode 180 FLOPs of aten.mm.
+    expect(forward.outputShape).toEqual([5, 3])
+    expect(forward.savedBytes).toBe(120n)
+    expect(forward.savedBytesWithInput).toBe(120n)
+    expect(forward.flopCounter.byOp).toEqual({ 'aten.mm': 180n })
+  })
+
+  it('refuses an index of another rank or dtype, as PyTorch does', () => {
+    expect(() => analyze(source.replace('inds, INDEX_VALUE', 'inds[:, 0], 1'), { input: '5,6' })).toThrow('Index tensor must have the same number of dimensions as self tensor')
+    expect(() => analyze(source.replace('inds, INDEX_VALUE', 'inds.float(), 1'), { input: '5,6' })).toThrow('scatter(): Expected dtype int32/int64 for index')
+  })
+})

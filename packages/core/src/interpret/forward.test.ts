@@ -143,3 +143,50 @@ describe('bad calls in forward are NnsizeErrors naming what is wrong', () => {
     })
   }
 })
+
+describe('calls between modules made from Python classes keep their Python arguments and results', () => {
+  const source = `${prelude}class Root(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(8, 4, 1)
+
+    def forward(self, xs, scale=1.0):
+        return F.relu(self.conv(torch.cat(xs, 1))) * scale, len(xs)
+
+class Dense(nn.Sequential):
+    def __init__(self):
+        super().__init__()
+        self.add_module('conv', nn.Conv2d(4, 4, 3, padding=1))
+        self.add_module('act', nn.Tanh())
+
+    def forward(self, x):
+        return torch.cat([x, super().forward(x)], 1)
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.dense = Dense()
+        self.root = Root()
+
+    def forward(self, x):
+        y, n = self.root([x, self.dense(x)[:, 4:]], scale=0.5)
+        return y, n
+Net()`
+
+  it('a list and a number reach forward as written; super().forward of an nn.Sequential subclass runs its layers', () => {
+    const forward = analyze(source, { input: '2,4,5,5', device: 'cpu' }).forward!
+    // Measured with PyTorch 2.13 (CPU, training mode): output (tensor (2, 4, 5, 5), 2); saved-tensor hooks 3200 / 4000
+    // bytes; FlopCounterMode 17,600 FLOPs, all aten.convolution.
+    expect(forward.outputStructure).toBe('(T, int)')
+    expect(forward.outputShapes).toEqual([[2, 4, 5, 5]])
+    expect(forward.savedBytes).toBe(3200n)
+    expect(forward.savedBytesWithInput).toBe(4000n)
+    expect(forward.flopCounter.total).toBe(17600n)
+    expect(forward.modules.map((m) => m.path)).toEqual(expect.arrayContaining(['dense.conv', 'dense.act', 'root.conv']))
+  })
+
+  it('calling nn.Sequential.forward on a module outside its own forward is refused', () => {
+    const outside = source.replace('y, n = self.root(', 'nn.Sequential.forward(self.dense, x)\n        y, n = self.root(')
+    expect(analyze(outside, { input: '2,4,5,5' }).forwardNote?.message).toMatch(/outside its own `forward`/)
+  })
+})

@@ -39,6 +39,16 @@ const interpreters = new WeakMap<LayerDefinition, Interpreter>()
 const callPlans = new WeakMap<ModuleNode, Expr>()
 /** The structure of the last output of each root traced (`T`, `(T, None)`, `(T, (T, T))`). */
 const structures = new WeakMap<ModuleNode, string>()
+/**
+ * A call of a module made from a Python class, as the program wrote it: its arguments (lists, numbers, `None`) go to
+ * its `forward` unchanged, with the trace's tensors in place of the tensors among them, and its result comes back whole.
+ */
+interface PythonCall {
+  positional: readonly Value[]
+  named: readonly ArgValue[]
+  result?: Value
+}
+const pythonCalls = new WeakMap<ModuleNode, PythonCall>()
 
 /** The file name errors in a call expression point at (its offsets are into the call text). */
 export const callFile = '<call>'
@@ -115,9 +125,12 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
       const frame = it.moduleFrame(new Map<string, Value>([['m', self], ['x', list(inputs.map(wrap))]]), callFile, '__call__')
       result = it.evaluate(plan, frame)
     } else {
-      const args: ArgValue[] = inputs.map((t) => ({ value: wrap(t), span, valueSpan: span }))
-      for (const [name, v] of Object.entries(options ?? {})) args.push({ name, value: optionValue(v), span, valueSpan: span })
+      const pythonCall = pythonCalls.get(node)
+      pythonCalls.delete(node)
+      const args: ArgValue[] = pythonCall ? pythonArgs(pythonCall, inputs, options, span) : inputs.map((t) => ({ value: wrap(t), span, valueSpan: span }))
+      if (!pythonCall) for (const [name, v] of Object.entries(options ?? {})) args.push({ name, value: optionValue(v), span, valueSpan: span })
       result = it.call(it.getattr(self, 'forward', span), args, span)
+      if (pythonCall) pythonCall.result = result
     }
     // A library call nnsize does not model (`torch.fft.rfft(x)`) gives a placeholder: returning one is using it.
     const unmodelled = placeholderIn(result)
@@ -132,6 +145,23 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
     state.stack.pop()
     if (state.stack.length === 0 && stack.at(-1) === state) stack.pop()
   }
+}
+
+/** The arguments of a {@link PythonCall}: its values as written, the trace's `inputs` in place of its tensors, in order. */
+function pythonArgs(call: PythonCall, inputs: readonly Tensor[], options: Readonly<Record<string, unknown>> | undefined, span: SourceSpan): ArgValue[] {
+  let next = 0
+  const rebuild = (v: Value): Value => {
+    if (v.kind === 'tensor') return next < inputs.length ? wrap(inputs[next++]!) : v
+    if (v.kind === 'list') return list(v.items.map(rebuild))
+    if (v.kind === 'tuple') return tuple(v.items.map(rebuild))
+    return v
+  }
+  const args: ArgValue[] = call.positional.map((v) => ({ value: rebuild(v), span, valueSpan: span }))
+  for (const a of call.named) {
+    const traced = options?.[a.name!]
+    args.push({ ...a, value: a.value.kind === 'tensor' && traced !== undefined ? optionValue(traced) : a.value })
+  }
+  return args
 }
 
 /** Tensor operations of a traced forward: `F.*`, `einops.*`, then `torch.*`, tensor methods, operators and indexing. */
@@ -188,10 +218,17 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
     if (name === undefined) throw new NnsizeError('unsupported', `Calling \`${node.type}\`, which is not a submodule of \`${parent.type}\`, in forward is not supported yet.`, { span })
     const t: TraceOps = { it, ctx: state.ctx }
     const { tensors, rest } = inputTensors(positional, span, false)
-    if (rest.length > 0) throw new NnsizeError('unsupported', `Calling \`${node.type}\` with arguments other than tensors (${rest.map((v) => v.kind).join(', ')}) is not supported yet in forward.`, { span })
+    const python = node.layer !== undefined && interpreters.has(node.layer)
+    if (rest.length > 0 && !python) throw new NnsizeError('unsupported', `Calling \`${node.type}\` with arguments other than tensors (${rest.map((v) => v.kind).join(', ')}) is not supported yet in forward.`, { span })
     for (const [key, v] of Object.entries(options)) if (v instanceof TensorValue) options[key] = traceOf(t, v)
-    const outputs = state.ctx.run(node, (tensors as TensorValue[]).map((v) => traceOf(t, v)), name, options)
-    return moduleResult(node, outputs)
+    const call: PythonCall | undefined = python ? { positional, named: args.filter((a) => a.name !== undefined) } : undefined
+    if (call) pythonCalls.set(node, call)
+    try {
+      const outputs = state.ctx.run(node, (tensors as TensorValue[]).map((v) => traceOf(t, v)), name, options)
+      return call?.result ?? moduleResult(node, outputs)
+    } finally {
+      pythonCalls.delete(node)
+    }
   }
   const { tensors, rest } = inputTensors(positional, span, false)
   if (rest.length > 0 || tensors.length === 0) {
@@ -201,6 +238,27 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
   const result = traceForward(node, specs, 'cpu')
   const outputs = result.outputs.map((t) => new TensorValue([...t.shape], t.dtype))
   return outputs.length === 1 ? outputs[0]! : tuple(outputs)
+}
+
+/**
+ * `forward` of a built-in layer class: `layer.forward(x)` is `layer(x)`, and `super().forward(x)` in the `forward` of a
+ * Python subclass (`class DenseLayer(nn.Sequential)`) runs the built-in's forward on the same module, inside its trace.
+ */
+export function builtinForward(it: Interpreter, def: LayerDefinition, args: readonly ArgValue[], span: SourceSpan): Value {
+  const self = args[0]?.value
+  if (self?.kind !== 'module') throw new NnsizeError('type', `\`nn.${def.name}.forward\` needs a module.`, { span })
+  const node = self.module
+  const rest = args.slice(1)
+  if (node.layer === def) return callModule(it, node, rest, span)
+  const state = traces.get(it)?.at(-1)
+  if (!state || state.stack.at(-1) !== node || !def.forward) {
+    throw new NnsizeError('unsupported', `Calling \`nn.${def.name}.forward\` on \`${node.type}\` outside its own \`forward\` is not supported yet.`, { span })
+  }
+  const t: TraceOps = { it, ctx: state.ctx }
+  const { tensors, rest: others } = inputTensors(rest.filter((a) => a.name === undefined).map((a) => a.value), span, false)
+  if (others.length > 0 || rest.some((a) => a.name !== undefined)) throw new NnsizeError('unsupported', `Calling \`nn.${def.name}.forward\` with arguments other than tensors is not supported yet.`, { span })
+  const out = def.forward(node as ModuleNode & { args: never }, (tensors as TensorValue[]).map((v) => traceOf(t, v)), state.ctx)
+  return moduleResult(node, Array.isArray(out) ? out : [out])
 }
 
 /** The first placeholder in a forward's result (a tensor, or tuples, lists and dicts of them), if any. */

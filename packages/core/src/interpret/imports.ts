@@ -8,6 +8,7 @@ import type { Interpreter } from './interpreter.js'
 import { storeName } from './names.js'
 import type { Frame } from './scope.js'
 import { libraryModule } from './modules/index.js'
+import { sysNamespace } from './modules/sys.js'
 import { quoted, str } from '../contract/values.js'
 import type { PyModuleValue, Value } from '../contract/values.js'
 
@@ -120,7 +121,7 @@ export function importModule(it: Interpreter, name: string, span: SourceSpan): V
     module = { kind: 'pymodule', name, file: undefined, globals: new Map([['__name__', str(name)], ['__package__', str(name)]]) }
     it.importer.modules.set(name, module)
   } else {
-    const library = parent && parent.kind === 'namespace' ? (Object.hasOwn(parent.members, name.slice(dot + 1)) ? parent.members[name.slice(dot + 1)] : undefined) ?? libraryModule(name) : libraryModule(name)
+    const library = name === 'sys' ? sysNamespace(it.importer) : parent && parent.kind === 'namespace' ? (Object.hasOwn(parent.members, name.slice(dot + 1)) ? parent.members[name.slice(dot + 1)] : undefined) ?? libraryModule(name) : libraryModule(name)
     module = library ?? { kind: 'placeholder', name, reason: { type: 'import', module: name, span } }
     it.importer.modules.set(name, module)
   }

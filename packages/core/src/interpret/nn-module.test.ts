@@ -165,3 +165,19 @@ assert n == 64
 `)
   })
 })
+
+describe('nn.Module.__setattr__ and __getattr__ called by name', () => {
+  it('register and find submodules as attribute assignment and lookup do', () => {
+    const source = `
+class Tree(nn.Module):
+    def __init__(self, levels):
+        super().__init__()
+        for i in range(levels):
+            self.__setattr__('level_%d' % i, nn.Linear(2, 2))
+        self.__setattr__('scale', nn.Parameter(torch.ones(2)))
+        self.head = self.__getattr__('level_%d' % (levels - 1))
+Tree(2)`
+    expect(names(source)).toEqual(['scale:2:float32', 'level_0.weight:2x2:float32', 'level_0.bias:2:float32', 'level_1.weight:2x2:float32', 'level_1.bias:2:float32'])
+    expect(failure(() => analyze(source.replace("'level_%d' % (levels - 1)", "'depth'"))).message).toContain('`Tree` object has no attribute `depth`')
+  })
+})

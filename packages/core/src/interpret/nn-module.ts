@@ -16,7 +16,7 @@ import { lookupInMro, makeClass } from './classes.js'
 import { modelCollections, modelCollectionsPending } from './collections.js'
 import type { PyClass } from './classes.js'
 import { raise } from './exceptions.js'
-import { callModule } from './forward.js'
+import { builtinForward, callModule } from './forward.js'
 import { dictDelete, dictGetString, dictSet, newDict } from './hash.js'
 import type { Interpreter } from './interpreter.js'
 import { bindAttribute, dynamicAttribute, placeholderError } from './objects.js'
@@ -136,6 +136,7 @@ export function layerClass(def: LayerDefinition): PyClass {
       }),
     )
   }
+  if (def.forward) cls.dict.set('forward', native(`${qualified}.forward`, (args, span, it) => builtinForward(it!, def, args, span), { binds: true }))
   for (const name of ['reset_parameters', '_reset_parameters', 'flatten_parameters', 'reset_running_stats']) cls.dict.set(name, noop(`${qualified}.${name}`))
   const extra = containerMethods(def)
   if (extra) for (const [name, fn] of Object.entries(extra)) cls.dict.set(name, fn)
@@ -511,6 +512,27 @@ function moduleMethods(): Record<string, Value> {
     return NONE
   })
   m['add_module'] = addModule
+  m['__getattr__'] = method('__getattr__', (_it, node, args, span) => {
+    const name = named(args, ['name'], span, '__getattr__').get('name')
+    if (name?.kind !== 'str') return raise('TypeError', 'argument-type', `Attribute name must be a string, not ${name ? typeName(name) : 'nothing'}.`, span)
+    // `nn.Module.__getattr__`: parameters, buffers and submodules only.
+    const param = paramsOf(node).get(name.value)
+    if (param !== undefined) return param ? tensorOf(param) : NONE
+    const buffer = buffersOf(node).get(name.value)
+    if (buffer !== undefined) return buffer ? tensorOf(buffer) : NONE
+    const child = childrenOf(node).get(name.value)
+    if (child !== undefined) return child ? moduleValue(child) : NONE
+    return raise('AttributeError', 'unknown-attribute', `\`${node.type}\` object has no attribute \`${name.value}\`.`, span)
+  })
+  m['__setattr__'] = method('__setattr__', (it, node, args, span) => {
+    const a = named(args, ['name', 'value'], span, '__setattr__')
+    const name = a.get('name')
+    const value = a.get('value')
+    if (name === undefined || value === undefined) return raise('TypeError', 'missing-argument', `\`__setattr__()\` takes the attribute's name and value, got ${args.length} argument${args.length === 1 ? '' : 's'}.`, span)
+    if (name.kind !== 'str') return raise('TypeError', 'argument-type', `Attribute name must be a string, not ${typeName(name)}.`, span)
+    moduleSetAttr(it, node, name.value, value, span)
+    return NONE
+  })
   m['register_module'] = addModule
   m['get_submodule'] = method('get_submodule', (_it, node, args, span) => {
     const target = named(args, ['target'], span, 'get_submodule').get('target')

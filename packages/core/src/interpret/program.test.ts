@@ -244,3 +244,22 @@ describe('programs of files', () => {
     expect(text.message).not.toMatch(/root|--|“/)
   })
 })
+
+describe('sys.modules', () => {
+  it('is the running module at sys.modules[__name__], whose functions setattr replaces', () => {
+    const zoo = [
+      'import sys',
+      'from functools import partial',
+      'import torch.nn as nn',
+      'def _net(width, classes):',
+      '    return nn.Linear(width, classes)',
+      'def net_small(*args, **kwargs) -> nn.Module: pass',
+      'this = sys.modules[__name__]',
+      'for name, width in zip(["small", "large"], [4, 8]):',
+      '    setattr(this, f"net_{name}", partial(_net, width=width, classes=10))',
+      'assert sys.maxsize == 2 ** 63 - 1 and sys.version_info >= (3, 8)',
+    ].join('\n')
+    const r = files({ 'zoo/nets.py': zoo, 'zoo/__init__.py': 'from .nets import net_small, net_large\n' }, 'zoo/nets.py', 'net_large()')
+    expect(r.params.total).toBe(90n)
+  })
+})

@@ -575,6 +575,20 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
       const self = new TensorValue([...x.shape], x.dtype, x.requiresGrad, undefined, x)
       return [binary(t, name.slice(0, -1), self, other, shape, true, span)]
     }
+    case 'scatter':
+    case 'scatter_':
+    case 'scatter_add':
+    case 'scatter_add_': {
+      // The gradients of `self` and of `src` read the index (`grad.scatter(dim, index, 0)`, `grad.gather(dim, index)`).
+      const index = traceOf(t, argAt(args, 1, 'index') as TensorValue)
+      const src = argAt(args, 2, 'src')
+      const srcTensor = src?.kind === 'tensor' ? traceOf(t, src) : undefined
+      const inplace = name.endsWith('_')
+      const out = inplace && !srcTensor?.requiresGrad ? x : ops.result(t.ctx, shape.shape, shape.dtype, srcTensor ? [x, srcTensor] : [x])
+      t.ctx.use(index)
+      ops.saveIf(t.ctx, x.requiresGrad || (srcTensor?.requiresGrad ?? false), index)
+      return [out]
+    }
     case 'fill_':
     case 'zero_':
       return [x]

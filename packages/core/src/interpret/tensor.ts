@@ -410,6 +410,20 @@ function dtypeArg(v: Value | undefined, span: SourceSpan): DType | undefined {
   return raise('TypeError', 'argument-type', `Expected a dtype such as \`torch.float32\`, got ${typeName(v)}.`, span)
 }
 
+/** `self.scatter(dim, index, src or value)`: checks ATen's `scatter_gather_dtype_check` and `scatter_shape_check`; returns `self`. */
+function scatterChecked(self: TensorValue, a: OpArgs, span: SourceSpan, name: string): TensorValue {
+  const dim = arg(a, 0, 'dim') ?? raise('TypeError', 'missing-argument', `\`${name}()\` needs \`dim\`.`, span)
+  wrapDimension(dim, self.shape.length, span)
+  const index = arg(a, 1, 'index')
+  if (index?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`${name}()\` needs \`index\`, a tensor.`, span)
+  if (index.dtype !== 'int64' && index.dtype !== 'int32') raise('RuntimeError', 'argument-type', `${name.replace(/_$/, '')}(): Expected dtype int32/int64 for index, got ${index.dtype}.`, span)
+  if (index.shape.length !== self.shape.length) raise('RuntimeError', 'shape', `Index tensor must have the same number of dimensions as self tensor (${index.shape.length} and ${self.shape.length}).`, span)
+  const src = arg(a, 2, 'src') ?? arg(a, 2, 'value')
+  if (src === undefined) raise('TypeError', 'missing-argument', `\`${name}()\` needs \`src\` or \`value\`.`, span)
+  if (src?.kind === 'tensor' && src.shape.length !== self.shape.length) raise('RuntimeError', 'shape', `Index tensor must have the same number of dimensions as src tensor (${index.shape.length} and ${src.shape.length}).`, span)
+  return self
+}
+
 const same = (self: TensorValue): TensorValue => newTensor([...self.shape], self.dtype, self.requiresGrad)
 const floating = (self: TensorValue): TensorValue => newTensor([...self.shape], category(self.dtype) < 2 ? defaultFloat : self.dtype, self.requiresGrad)
 const inPlace = (self: TensorValue): TensorValue => self
@@ -510,6 +524,10 @@ const ops: Record<string, Op> = {
     return same(s)
   },
   nan_to_num: (_i, s) => same(s),
+  scatter: (_i, s, a, span) => same(scatterChecked(s, a, span, 'scatter')),
+  scatter_: (_i, s, a, span) => scatterChecked(s, a, span, 'scatter_'),
+  scatter_add: (_i, s, a, span) => same(scatterChecked(s, a, span, 'scatter_add')),
+  scatter_add_: (_i, s, a, span) => scatterChecked(s, a, span, 'scatter_add_'),
   // element-wise, floating result
   exp: (_i, s) => floating(s),
   exp2: (_i, s) => floating(s),

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../../src/index.js'
 import type { Analysis } from '../../src/index.js'
-import { type CodeCase, codeInputText, readCases } from './reference.js'
-
-/** The forward half of one line of `code.jsonl` (see CODE.md). */
-interface CodeForwardCase extends CodeCase {
-  mode?: string
-  output_shape?: number[]
-  output_shapes?: number[][]
-  output_structure?: string
-  saved_activation_bytes?: number
-  saved_activation_bytes_incl_input?: number
-}
+import { type CodeForwardCase, codeInputText, expectCodeOutputs, expectCodeSavedBytes, readCases } from './reference.js'
 
 const cases = readCases<CodeForwardCase>('code.jsonl').filter((c) => c.input_shape !== undefined || c.input_shapes !== undefined)
 const only = process.env['NNSIZE_CASES']
@@ -24,15 +14,10 @@ describe('code.jsonl: the forward pass of real model files matches PyTorch 2.13 
   for (const c of cases) {
     if (only && !c.id.includes(only)) continue
     it(`${c.id}: output shapes`, () => {
-      const forward = run(c).forward!
-      expect(forward.outputShape, 'output shape').toEqual(c.output_shape)
-      if (c.output_shapes) expect(forward.outputShapes, 'output shapes').toEqual(c.output_shapes)
-      expect(forward.outputStructure, 'output structure').toBe(c.output_structure ?? 'T')
+      expectCodeOutputs(run(c).forward!, c)
     })
     it(`${c.id}: saved activation bytes`, () => {
-      const forward = run(c).forward!
-      expect(Number(forward.savedBytes), 'saved activation bytes').toBe(c.saved_activation_bytes)
-      expect(Number(forward.savedBytesWithInput), 'saved activation bytes incl. input').toBe(c.saved_activation_bytes_incl_input)
+      expectCodeSavedBytes(run(c).forward!, c)
     })
   }
 })

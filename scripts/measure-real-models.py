@@ -134,8 +134,8 @@ def inputs(c):
     return [torch.randn(c['input_shape'], generator=g, requires_grad=True)]
 
 
-def measure(c):
-    root = os.path.join(HERE, c['dir'])
+def measure(c, root=None):
+    root = root or os.path.join(HERE, c['dir'])
     for name in [n for n in sys.modules if n.split('.')[0] in ('models', 'resnet', 'pytorch_cifar_models', 'cifar10_models')]:
         del sys.modules[name]
     sys.path.insert(0, root)
@@ -147,8 +147,8 @@ def measure(c):
         m = eval(c['entry'], vars(module))
     finally:
         sys.path.remove(root)
-    loaded = sorted(os.path.relpath(mod.__file__, root) for mod in list(sys.modules.values()) if getattr(mod, '__file__', None) and os.path.abspath(mod.__file__).startswith(os.path.abspath(root) + os.sep))
-    meta = REPOS[c['dir']]
+    loaded = sorted(os.path.relpath(mod.__file__, root) for mod in list(sys.modules.values()) if getattr(mod, '__file__', None) and os.path.isabs(mod.__file__) and os.path.abspath(mod.__file__).startswith(os.path.abspath(root) + os.sep))
+    meta = REPOS.get(c['dir'], {'repo': c['dir'], 'commit': None, 'license': None})
     record = {
         'id': f"{meta['repo']}/{c['main']}/{c['entry']}",
         'source': {'repo': meta['repo'], 'commit': meta['commit'], 'paths': loaded, 'license': meta['license']},
@@ -239,4 +239,5 @@ def main():
         print(json.dumps(record), flush=True)
 
 
-main()
+if __name__ == '__main__':
+    main()

@@ -88,6 +88,22 @@ CASES = [
     case('AntixK-PyTorch-VAE', 'models/vanilla_vae.py', 'VanillaVAE(3, 128)', [2, 3, 64, 64]),
     case('AntixK-PyTorch-VAE', 'models/beta_vae.py', 'BetaVAE(3, 10)', [2, 3, 64, 64]),
     case('AntixK-PyTorch-VAE', 'models/vq_vae.py', 'VQVAE(3, 64, 512)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/betatc_vae.py', 'BetaTCVAE(3, 64, anneal_steps= 100)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/cat_vae.py', 'CategoricalVAE(3, 10)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/dip_vae.py', 'DIPVAE(3, 64)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/fvae.py', 'FactorVAE(3, 10)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/gamma_vae.py', 'GammaVAE(3, 10)', None),
+    case('AntixK-PyTorch-VAE', 'models/hvae.py', 'HVAE(3, latent1_dim=10, latent2_dim=20)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/iwae.py', 'IWAE(3, 10)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/joint_vae.py', 'JointVAE(3, 10, 40, 0.0)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/logcosh_vae.py', 'LogCoshVAE(3, 10, alpha=10)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/lvae.py', 'LVAE(3, [4,8,16,32,128], hidden_dims=[32, 64,128, 256, 512])', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/miwae.py', 'MIWAE(3, 10)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/mssim_vae.py', 'MSSIMVAE(3, 10)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/swae.py', 'SWAE(3, 10, reg_weight = 100)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/wae_mmd.py', 'WAE_MMD(3, 10, reg_weight = 100)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/info_vae.py', 'InfoVAE(3, 10)', [2, 3, 64, 64]),
+    case('AntixK-PyTorch-VAE', 'models/vampvae.py', 'VampVAE(3, latent_dim=10)', [2, 3, 64, 64]),
 ]
 
 
@@ -201,8 +217,12 @@ def measure(c, root=None):
         return t
 
     seed()
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        y = m(*xs)
+    try:
+        with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+            y = m(*xs)
+    except Exception as error:  # a forward PyTorch itself refuses: the case records the error
+        record['forward_error'] = f'{type(error).__name__}: {error}'
+        return record
     state = {storage(t)[0] for t in [*params, *buffers]}
     given = {storage(t)[0] for t in xs}
     tensors, structure = flatten(y, None)

@@ -10,7 +10,7 @@ import { numel } from '../tensor/shape.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
 import { einsumTraced } from './einsum.js'
-import { contiguousStrides, isContiguous, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
+import { contiguousStrides, isContiguous, preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { sliceIndices } from './subscript.js'
 import { isTensorOp, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, torchTensorFunctions, wrapDimension } from './tensor.js'
 import { NONE, TensorValue, tuple } from '../contract/values.js'
@@ -108,11 +108,14 @@ function formOf(name: string, operands: readonly Value[], args: readonly ArgValu
     if (Object.hasOwn(compareOperators, name)) return 'compare'
   }
   if (args.length === 0 && operands.length === 1 && Object.hasOwn(unaryOperators, name)) return 'unary'
-  if (name === 'cat' || name === 'stack' || name === 'where' || name === 'view_as_complex' || name === 'view_as_real' || name === 'einsum') return 'function'
+  if (name === 'cat' || name === 'stack' || name === 'where' || name === 'view_as_complex' || name === 'view_as_real' || name === 'einsum' || likeFactories.has(name)) return 'function'
   return 'method'
 }
 
 let torchFunctions: Record<string, Value> | undefined
+
+/** `torch.zeros_like(x)` and the other factories of a tensor like `x`: a new tensor, laid out as `x`. */
+const likeFactories = new Set(['zeros_like', 'ones_like', 'empty_like', 'randn_like', 'rand_like', 'full_like'])
 
 /** The result the interpreter's shape rules give, on copies of the operands without their trace. */
 function shapeResult(it: Interpreter, name: string, form: Form, operands: readonly Value[], args: readonly ArgValue[], span: SourceSpan): Stripped {
@@ -346,6 +349,9 @@ const pointwiseSaves: Record<string, ops.PointwiseSaves> = {
   nan_to_num: 'nothing',
 }
 
+/** Results of ops whose gradient needs no saved tensor that still require grad when an operand does (`x.repeat(2, 1)`). */
+const differentiableFreshOps = new Set(['repeat', 'cat', 'concat', 'concatenate', 'stack'])
+
 /** New tensors that keep nothing: results of ops whose gradient needs no saved tensor, or that have none. */
 const freshOps = new Set(['repeat', 'cat', 'concat', 'concatenate', 'stack', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape'])
 
@@ -425,6 +431,12 @@ export function forwardTensorOp(t: TraceOps, name: string, operands: readonly Va
     case 'getitem':
       return make([getItem(t, x!, operands[1]!, outputs[0]!, span)])
     case 'function':
+      if (likeFactories.has(name)) {
+        // A new tensor that requires no grad, laid out as its input (`memory_format=torch.preserve_format`).
+        const like = t.ctx.tensor(outputs[0]!.shape, outputs[0]!.dtype, false)
+        const strides = preservedStrides(x!.shape, stridesOf(x!))
+        return make([strides ? setStrides(like, strides) : like])
+      }
       if (name === 'einsum') return make([einsumTraced(t, (operands[0] as Extract<Value, { kind: 'str' }>).value, operands.slice(1).map((v) => traceOf(t, v as TensorValue)), span)])
       return make([functionOp(t, name, operands, outputs[0]!)])
     case 'method':
@@ -470,7 +482,7 @@ function binary(t: TraceOps, name: string, left: Value, right: Value, shape: Ten
     case 'matmul':
       return matmulOf(t, a as Tensor, b as Tensor, span)
     default: {
-      if (freshOps.has(name)) return fresh(t, shape, [a, b].filter(ops.isTensor), false)
+      if (freshOps.has(name)) return fresh(t, shape, [a, b].filter(ops.isTensor), differentiableFreshOps.has(name))
       throw new NnsizeError('unsupported', `\`${name}\` is not supported yet in forward.`, { span })
     }
   }
@@ -593,7 +605,7 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
     case 'zero_':
       return [x]
     default:
-      if (freshOps.has(name)) return outputs.map((o) => fresh(t, o, [x, ...tensorArgs], false))
+      if (freshOps.has(name)) return outputs.map((o) => fresh(t, o, [x, ...tensorArgs], differentiableFreshOps.has(name)))
       throw new NnsizeError('unsupported', `\`${name}\` is not supported yet in forward.`, { span })
   }
 }

@@ -974,10 +974,13 @@ export function torchTensorFunctions(): Record<string, Value> {
   })
   f['as_tensor'] = f['tensor']
   for (const name of ['zeros_like', 'ones_like', 'empty_like', 'randn_like', 'rand_like', 'full_like']) {
-    f[name] = native(`torch.${name}`, (args, span) => {
+    f[name] = native(`torch.${name}`, (args, span, it) => {
       const a = opArgs(args)
       const source = a.values[0] ?? a.named.get('input')
       if (source?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`torch.${name}\` takes a tensor.`, span)
+      // In a traced forward, the new tensor takes the memory layout of `input` (`memory_format=torch.preserve_format`).
+      const hooked = traced(it!, name, [source], args, span)
+      if (hooked) return hooked
       const fill = name === 'full_like' ? (a.values[1] ?? a.named.get('fill_value')) : undefined
       const fillDType = fill ? scalarDType(fill) : undefined
       const dtype = dtypeArg(a.named.get('dtype'), span) ?? (fillDType !== undefined && category(fillDType) > category(source.dtype) ? defaultFloat : source.dtype)

@@ -32,6 +32,11 @@ REPOS = {
     'chenyaofo-pytorch-cifar-models': {'repo': 'chenyaofo/pytorch-cifar-models', 'commit': '786c16252c0fc58ee9adac063f8337cc4a7a497a', 'license': 'BSD-3-Clause'},
     'huyvnphan-PyTorch_CIFAR10': {'repo': 'huyvnphan/PyTorch_CIFAR10', 'commit': '641cac24371b17052b9bb6e56af1c83b5e97cd7f', 'license': 'MIT'},
     'AntixK-PyTorch-VAE': {'repo': 'AntixK/PyTorch-VAE', 'commit': 'a6896b944c918dd7030e7d795a8c13e5c6345ec7', 'license': 'Apache-2.0'},
+    'bearpaw-pytorch-classification': {'repo': 'bearpaw/pytorch-classification', 'commit': '24f1c456f48c78133088c4eefd182ca9e6199b03', 'license': 'MIT'},
+    'xternalz-WideResNet-pytorch': {'repo': 'xternalz/WideResNet-pytorch', 'commit': '1171f93d5a9ae28eb5e603e5e7545f488d0df6ab', 'license': 'MIT'},
+    '4uiiurz1-pytorch-nested-unet': {'repo': '4uiiurz1/pytorch-nested-unet', 'commit': '557ea02f0b5d45ec171aae2282d2cd21562a633e', 'license': 'MIT'},
+    'jvanvugt-pytorch-unet': {'repo': 'jvanvugt/pytorch-unet', 'commit': '7e577223d048ace32c35c3f1e18f36cc9a8d1971', 'license': 'MIT'},
+    'd-li14-mobilenetv3.pytorch': {'repo': 'd-li14/mobilenetv3.pytorch', 'commit': '3e6938cedcbbc5ee5bc50780ea18e644702d85fc', 'license': 'MIT'},
 }
 
 CIFAR = [2, 3, 32, 32]
@@ -104,6 +109,24 @@ CASES = [
     case('AntixK-PyTorch-VAE', 'models/wae_mmd.py', 'WAE_MMD(3, 10, reg_weight = 100)', [2, 3, 64, 64]),
     case('AntixK-PyTorch-VAE', 'models/info_vae.py', 'InfoVAE(3, 10)', [2, 3, 64, 64]),
     case('AntixK-PyTorch-VAE', 'models/vampvae.py', 'VampVAE(3, latent_dim=10)', [2, 3, 64, 64]),
+    case('bearpaw-pytorch-classification', 'models/cifar/alexnet.py', 'alexnet(num_classes=10)', CIFAR),
+    case('bearpaw-pytorch-classification', 'models/cifar/vgg.py', 'vgg19_bn(num_classes=100)', CIFAR),
+    case('bearpaw-pytorch-classification', 'models/cifar/resnet.py', 'resnet(depth=110, num_classes=10)', CIFAR),
+    case('bearpaw-pytorch-classification', 'models/cifar/resnet.py', "resnet(depth=164, num_classes=100, block_name='Bottleneck')", CIFAR),
+    case('bearpaw-pytorch-classification', 'models/cifar/preresnet.py', 'preresnet(depth=110, num_classes=10)', CIFAR),
+    case('bearpaw-pytorch-classification', 'models/cifar/resnext.py', 'resnext(cardinality=8, depth=29, num_classes=10, widen_factor=4, dropRate=0)', CIFAR),
+    case('bearpaw-pytorch-classification', 'models/cifar/wrn.py', 'wrn(depth=28, widen_factor=10, dropRate=0.3, num_classes=10)', CIFAR),
+    case('bearpaw-pytorch-classification', 'models/cifar/densenet.py', 'densenet(depth=100, growthRate=12, num_classes=10)', CIFAR),
+    case('bearpaw-pytorch-classification', 'models/cifar/densenet.py', 'densenet(depth=40, growthRate=12, dropRate=0.2)', CIFAR),
+    case('bearpaw-pytorch-classification', 'models/imagenet/resnext.py', 'resnext50(4, 32)', [2, 3, 224, 224]),
+    case('xternalz-WideResNet-pytorch', 'wideresnet.py', 'WideResNet(28, 10, widen_factor=10, dropRate=0.3)', CIFAR),
+    case('4uiiurz1-pytorch-nested-unet', 'archs.py', 'UNet(num_classes=1, input_channels=3)', [2, 3, 96, 96]),
+    case('4uiiurz1-pytorch-nested-unet', 'archs.py', 'NestedUNet(num_classes=1, input_channels=3)', [2, 3, 96, 96]),
+    case('4uiiurz1-pytorch-nested-unet', 'archs.py', 'NestedUNet(num_classes=2, input_channels=1, deep_supervision=True)', [2, 1, 64, 64]),
+    case('jvanvugt-pytorch-unet', 'unet.py', 'UNet(depth=5, wf=3)', [1, 1, 188, 188]),
+    case('jvanvugt-pytorch-unet', 'unet.py', "UNet(in_channels=3, n_classes=4, depth=4, wf=4, padding=True, batch_norm=True, up_mode='upsample')", [2, 3, 64, 64]),
+    case('d-li14-mobilenetv3.pytorch', 'mobilenetv3.py', 'mobilenetv3_large()', [2, 3, 224, 224]),
+    case('d-li14-mobilenetv3.pytorch', 'mobilenetv3.py', 'mobilenetv3_small(num_classes=10, width_mult=0.75)', [2, 3, 224, 224]),
 ]
 
 
@@ -152,7 +175,7 @@ def inputs(c):
 
 def measure(c, root=None):
     root = root or os.path.join(HERE, c['dir'])
-    for name in [n for n in sys.modules if n.split('.')[0] in ('models', 'resnet', 'pytorch_cifar_models', 'cifar10_models')]:
+    for name in [n for n in sys.modules if n.split('.')[0] in ('models', 'resnet', 'pytorch_cifar_models', 'cifar10_models', 'wideresnet', 'archs', 'unet', 'mobilenetv3')]:
         del sys.modules[name]
     sys.path.insert(0, root)
     try:

@@ -308,6 +308,22 @@ function tupleMethod(self: Extract<Value, { kind: 'tuple' }>, name: string): Val
   const field = self.fields?.indexOf(name) ?? -1
   if (field >= 0) return self.items[field]
   if (self.fields && name === '_fields') return tuple(self.fields.map(str))
+  const fields = self.fields
+  if (fields && name === '_replace') {
+    return native('namedtuple._replace', (args, sp) => {
+      if (args.some((a) => a.name === undefined)) raise('TypeError', 'too-many-arguments', '`_replace()` takes keyword arguments only.', sp)
+      const unknown = args.map((a) => a.name!).filter((k) => !fields.includes(k))
+      if (unknown.length > 0) raise('ValueError', 'argument-value', `Got unexpected field names: [${unknown.map((k) => `'${k}'`).join(', ')}]`, sp)
+      return { kind: 'tuple', items: self.items.map((v, i) => args.find((a) => a.name === fields[i])?.value ?? v), fields }
+    })
+  }
+  if (fields && name === '_asdict') {
+    return method('namedtuple', name, (_v, _n, sp) => {
+      const out = newDict(true)
+      fields.forEach((f, i) => dictSet(out, str(f), self.items[i]!, sp))
+      return out
+    })
+  }
   switch (name) {
     case 'index':
       return method('tuple', name, (v, _n, sp, it) => {

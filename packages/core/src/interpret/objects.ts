@@ -339,6 +339,14 @@ export function setAttr(it: Interpreter, obj: Value, name: string, value: Value,
     case 'function':
       ;(obj.attrs ??= new Map()).set(name, value)
       return
+    case 'callable':
+      // A built-in function's own attributes (`T.__new__.__defaults__` of a namedtuple) can be set; no others.
+      if (obj.members && Object.hasOwn(obj.members, name)) {
+        obj.members[name] = value
+        return
+      }
+      raise('AttributeError', 'unknown-attribute', `A ${typeName(obj)} value has no attribute \`${name}\` to set.`, span)
+      return
     case 'tensor':
       tensorSetAttr(it, obj, name, value, span)
       return

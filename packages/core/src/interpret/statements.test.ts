@@ -279,3 +279,25 @@ if False:
 `)
   })
 })
+
+describe('namedtuple configs as model files write them', () => {
+  it('defaults set through T.__new__.__defaults__, _fields, _replace and _asdict', () => {
+    python(`
+import collections
+Params = collections.namedtuple('Params', ['width', 'depth', 'dropout'])
+Params.__new__.__defaults__ = (None,) * len(Params._fields)
+p = Params(width=1.0)
+assert p == (1.0, None, None) and Params._fields == ('width', 'depth', 'dropout')
+q = p._replace(depth=2, dropout=0.2)
+assert q.depth == 2 and q.width == 1.0 and p.depth is None and q._fields == Params._fields
+assert q._asdict() == {'width': 1.0, 'depth': 2, 'dropout': 0.2}
+Block = collections.namedtuple('Block', 'kernel stride', defaults=[1])
+assert Block(3) == (3, 1) and Block.__new__.__defaults__ == (1,)
+`)
+  })
+
+  it('unknown fields of _replace and other attributes of a built-in function are errors', () => {
+    expect(pythonError("import collections\nP = collections.namedtuple('P', 'x')\nP(1)._replace(y=2)").message).toContain("Got unexpected field names: ['y']")
+    expect(pythonError("import collections\nP = collections.namedtuple('P', 'x')\nP.__new__.other = 1").message).toContain('has no attribute `other` to set')
+  })
+})

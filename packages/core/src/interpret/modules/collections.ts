@@ -4,7 +4,8 @@ import { updateDict } from '../methods.js'
 import { defaultDictClass, dictClass, objectClass, orderedDictClass } from '../types.js'
 import { makeClass } from '../classes.js'
 import { NONE, namespace, native, str, tuple, typeName } from '../../contract/values.js'
-import type { NamespaceValue, Value } from '../../contract/values.js'
+import type { ArgValue, NamespaceValue, Value } from '../../contract/values.js'
+import type { SourceSpan } from '../../errors.js'
 
 /** `collections`: `OrderedDict`, `defaultdict`, `namedtuple`, and `collections.abc`'s names as type hints. */
 export function collectionsNamespace(): NamespaceValue {
@@ -41,30 +42,33 @@ export function collectionsNamespace(): NamespaceValue {
     else if (fieldsValue?.kind === 'list' || fieldsValue?.kind === 'tuple') fields = fieldsValue.items.map((f) => (f.kind === 'str' ? f.value : raise('TypeError', 'argument-type', 'Field names must be strings.', span)))
     else return raise('TypeError', 'argument-type', `\`namedtuple\` field names must be a string or a list, got ${fieldsValue ? typeName(fieldsValue) : 'nothing'}.`, span)
     const defaultsValue = args.find((a) => a.name === 'defaults')?.value
-    const defaults = defaultsValue && defaultsValue.kind !== 'none' ? (defaultsValue as { items?: Value[] }).items ?? [] : []
+    const given = defaultsValue && defaultsValue.kind !== 'none' ? (defaultsValue as { items?: Value[] }).items ?? [] : []
+    const construct = (callArgs: readonly ArgValue[], callSpan: SourceSpan): Value => {
+      // The defaults are those of `__new__` when called: a program may set `T.__new__.__defaults__` afterwards.
+      const current = newFunction.members!['__defaults__']!
+      const defaults = current.kind === 'tuple' ? current.items : []
+      const items: Array<Value | undefined> = new Array(fields.length).fill(undefined)
+      let i = 0
+      for (const a of callArgs) {
+        const at = a.name === undefined ? i++ : fields.indexOf(a.name)
+        if (at < 0 || at >= fields.length) raise('TypeError', 'unknown-argument', `\`${typename.value}()\` got an unexpected argument.`, a.span)
+        items[at] = a.value
+      }
+      const firstDefault = fields.length - defaults.length
+      const filled = items.map((v, k) => v ?? (k >= firstDefault ? defaults[k - firstDefault]! : raise('TypeError', 'missing-argument', `\`${typename.value}()\` is missing \`${fields[k]}\`.`, callSpan)))
+      return { kind: 'tuple', items: filled, fields }
+    }
+    // `T.__new__(T, ...)`, with `__defaults__` that a program can read and set.
+    const newFunction = native(`${typename.value}.__new__`, (callArgs, callSpan) => construct(callArgs.slice(1), callSpan), { members: { __defaults__: given.length > 0 ? tuple([...given]) : NONE } })
     const cls = makeClass(typename.value, [objectClass], {
       module: 'collections',
-      native: {
-        subclassable: false,
-        call: (callArgs, callSpan) => {
-          const items: Array<Value | undefined> = new Array(fields.length).fill(undefined)
-          let i = 0
-          for (const a of callArgs) {
-            const at = a.name === undefined ? i++ : fields.indexOf(a.name)
-            if (at < 0 || at >= fields.length) raise('TypeError', 'unknown-argument', `\`${typename.value}()\` got an unexpected argument.`, a.span)
-            items[at] = a.value
-          }
-          const firstDefault = fields.length - defaults.length
-          const filled = items.map((v, k) => v ?? (k >= firstDefault ? defaults[k - firstDefault]! : raise('TypeError', 'missing-argument', `\`${typename.value}()\` is missing \`${fields[k]}\`.`, callSpan)))
-          return { kind: 'tuple', items: filled, fields }
-        },
-      },
+      native: { subclassable: false, call: (callArgs, callSpan) => construct(callArgs, callSpan) },
     })
+    cls.dict.set('__new__', newFunction)
+    cls.dict.set('_fields', tuple(fields.map(str)))
     return cls.value
   })
   const abc = namespace('collections.abc', {}, (name) => ({ kind: 'typehint', name: `collections.abc.${name}` }))
   void dictClass
-  void NONE
-  void tuple
   return namespace('collections', { OrderedDict: orderedDictClass.value, defaultdict: defaultDictClass.value, namedtuple, abc })
 }

@@ -32,14 +32,11 @@ export function setStrides(t: Tensor, s: readonly number[]): Tensor {
 /** Whether `t` is contiguous as `Tensor.is_contiguous()` says (sizes of 1 and empty tensors ignore strides). */
 export function isContiguous(t: Tensor): boolean {
   const s = strides.get(t)
-  return !s || isContiguousStrides(t.shape, s)
-}
-
-function isContiguousStrides(shape: readonly number[], s: readonly number[]): boolean {
-  if (shape.includes(0)) return true
+  if (!s) return true
+  if (t.shape.includes(0)) return true
   let expected = 1
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const size = shape[i]!
+  for (let i = t.shape.length - 1; i >= 0; i--) {
+    const size = t.shape[i]!
     if (size === 1) continue
     if (s[i] !== expected) return false
     expected *= size
@@ -77,89 +74,62 @@ export function viewStrides(oldShape: readonly number[], oldStrides: readonly nu
   return viewD === -1 ? out : undefined
 }
 
-/** One operand of an element-wise op, for {@link elementwiseStrides}: its shape, strides and element size in bytes. */
-export interface LayoutOperand {
-  shape: readonly number[]
-  strides: readonly number[]
-  elementBytes: number
-}
-
 /**
- * The strides `TensorIterator` gives the new output of an element-wise op of `shape` (ATen's `reorder_dimensions` and
- * `compatible_stride`): the output is dense, with its dimensions in the memory order of the operands — the first
- * operand whose strides differ between two dimensions decides their order (broadcast dimensions are skipped; equal
- * strides put the larger dimension outside). `exp` of a permuted tensor is laid out as the permuted tensor, so a later
- * `view` fails as in PyTorch. Undefined when the output is contiguous.
+ * The strides TensorIterator gives the result of an element-wise op of `operands` broadcast to `shape`: the
+ * dimensions ordered as the operands lay them out (`reorder_dimensions`: by stride, the first operand first,
+ * broadcast dimensions deferring to the next operand, equal strides by size), the result contiguous in that order.
+ * An operand of lower rank is aligned to the right, as broadcasting aligns it.
  */
-export function elementwiseStrides(shape: readonly number[], operands: readonly LayoutOperand[]): number[] | undefined {
+export function elementwiseStrides(operands: readonly Tensor[], shape: readonly number[] = broadcastShapeOf(operands)): number[] {
   const rank = shape.length
-  if (rank < 2 || operands.length === 0) return undefined
-  // ATen's fast set-ups: operands of the output's shape, all contiguous or all with the same dense strides.
-  const first = operands[0]!
-  if (operands.every((op) => op.shape.length === rank && op.shape.every((d, i) => d === shape[i]) && op.strides.every((st, i) => st === first.strides[i]))) {
-    if (isContiguousStrides(shape, first.strides)) return undefined
-    if (isNonOverlappingAndDense(shape, first.strides)) return [...first.strides]
-  }
-  // Each operand's byte strides over the output's dimensions: 0 where it broadcasts or lacks the dimension.
-  const bytes = operands.map((op) => {
-    const offset = rank - op.shape.length
-    return shape.map((size, d) => {
-      const i = d - offset
-      if (i < 0) return 0
-      return op.shape[i] === 1 && size !== 1 ? 0 : op.strides[i]! * op.elementBytes
-    })
+  const strides = operands.map((x) => {
+    const s = stridesOf(x)
+    const pad = rank - x.shape.length
+    return shape.map((size, d) => (d < pad || (x.shape[d - pad] === 1 && size !== 1) ? 0 : s[d - pad]!))
   })
-  const shouldSwap = (dim0: number, dim1: number): number => {
-    for (const s of bytes) {
-      const s0 = s[dim0]!
-      const s1 = s[dim1]!
+  const shouldSwap = (d0: number, d1: number): number => {
+    for (const s of strides) {
+      const [s0, s1] = [s[d0]!, s[d1]!]
       if (s0 === 0 || s1 === 0) continue
       if (s0 < s1) return -1
       if (s0 > s1) return 1
-      if (shape[dim0]! > shape[dim1]!) return 1
+      if (shape[d0]! > shape[d1]!) return 1
     }
     return 0
   }
-  // perm[0] is the fastest-moving dimension; insertion sort as ATen does it.
+  // Fastest to slowest, starting from the reversed order; an insertion sort that leaves ambiguous pairs alone.
   const perm = Array.from({ length: rank }, (_, i) => rank - 1 - i)
   for (let i = 1; i < rank; i++) {
-    let dim1 = i
-    for (let dim0 = i - 1; dim0 >= 0; dim0--) {
-      const comparison = shouldSwap(perm[dim0]!, perm[dim1]!)
-      if (comparison > 0) {
-        const tmp = perm[dim0]!
-        perm[dim0] = perm[dim1]!
-        perm[dim1] = tmp
-        dim1 = dim0
-      } else if (comparison < 0) break
+    let d1 = i
+    for (let d0 = i - 1; d0 >= 0; d0--) {
+      const c = shouldSwap(perm[d0]!, perm[d1]!)
+      if (c > 0) {
+        ;[perm[d0], perm[d1]] = [perm[d1]!, perm[d0]!]
+        d1 = d0
+      } else if (c < 0) break
     }
   }
-  if (perm.every((d, i) => d === rank - 1 - i)) return undefined
   const out = new Array<number>(rank)
-  let next = 1
+  let step = 1
   for (const d of perm) {
-    out[d] = next
-    next *= shape[d]!
+    out[d] = step
+    step *= Math.max(shape[d]!, 1)
   }
   return out
 }
 
-/**
- * The strides of `empty_like(x)` and the other `*_like` factories (`memory_format=torch.preserve_format`): `x`'s own
- * when `x` is non-overlapping and dense, else dense in `x`'s memory order. Undefined when contiguous.
- */
-export function preservedStrides(shape: readonly number[], xStrides: readonly number[]): number[] | undefined {
-  if (isNonOverlappingAndDense(shape, xStrides)) return isContiguousStrides(shape, xStrides) ? undefined : [...xStrides]
-  return elementwiseStrides(shape, [{ shape, strides: xStrides, elementBytes: 1 }])
+function broadcastShapeOf(operands: readonly Tensor[]): number[] {
+  const rank = Math.max(0, ...operands.map((x) => x.shape.length))
+  return Array.from({ length: rank }, (_, d) => Math.max(...operands.map((x) => x.shape[x.shape.length - rank + d] ?? 1)))
 }
 
-/** Whether a tensor's elements fill its storage span exactly once (ATen's `is_non_overlapping_and_dense`). */
-function isNonOverlappingAndDense(shape: readonly number[], s: readonly number[]): boolean {
-  const order = shape.map((_, i) => i).filter((i) => shape[i] !== 1).sort((a, b) => s[a]! - s[b]! || a - b)
-  let expected = 1
-  for (const d of order) {
-    if (s[d] !== expected) return false
-    expected *= shape[d]!
-  }
-  return true
+/**
+ * Lays out the result `out` of an element-wise op of `operands` as TensorIterator does: contiguous when every
+ * operand is, else in the operands' order of dimensions (an activation of a transposed view is transposed too).
+ */
+export function layOutElementwise(out: Tensor, operands: ReadonlyArray<Tensor | undefined>): Tensor {
+  const tensors = operands.filter((x): x is Tensor => x !== undefined && x.shape.length > 0)
+  if (tensors.every((x) => !strides.has(x) || isContiguous(x))) return out
+  const s = elementwiseStrides(tensors, out.shape)
+  return s.every((v, i) => v === contiguousStrides(out.shape)[i]) ? out : setStrides(out, s)
 }

@@ -1,8 +1,7 @@
 import { formatShape } from '../../tensor/shape.js'
-import { dtypeBytes } from '../../tensor/dtype.js'
 import type { DType } from '../../tensor/dtype.js'
-import { elementwiseStrides, setStrides, stridesOf } from '../layout.js'
 import type { ForwardContext, Tensor } from '../trace.js'
+import { layOutElementwise } from '../layout.js'
 import { anyRequiresGrad, broadcastShapes, isTensor, result, sameShape, saveIf, saveScalarOperand } from './common.js'
 import type { Operand } from './common.js'
 
@@ -22,14 +21,8 @@ function dtypeOf(a: Operand, b: Operand): DType {
 /** The result of an element-wise op of `a` and `b`: broadcast shape, `dtype` (default: the first tensor's). */
 export function binaryResult(ctx: ForwardContext, a: Operand, b: Operand, dtype: DType = dtypeOf(a, b)): Tensor {
   const shape = broadcastShapes(ctx, shapeOf(a), shapeOf(b))
-  const tensors = [a, b].filter(isTensor)
-  return laidOut(result(ctx, shape, dtype, [isTensor(a) ? a : undefined, isTensor(b) ? b : undefined]), tensors)
-}
-
-/** `out`, a new element-wise result, with the memory layout `TensorIterator` gives it from its tensor operands. */
-export function laidOut(out: Tensor, operands: readonly Tensor[]): Tensor {
-  const strides = elementwiseStrides(out.shape, operands.map((t) => ({ shape: t.shape, strides: stridesOf(t), elementBytes: dtypeBytes[t.dtype] })))
-  return strides ? setStrides(out, strides) : out
+  const operands = [isTensor(a) ? a : undefined, isTensor(b) ? b : undefined]
+  return layOutElementwise(result(ctx, shape, dtype, operands), operands)
 }
 
 const binary = binaryResult
@@ -91,7 +84,7 @@ export function div(ctx: ForwardContext, a: Operand, b: Operand, dtype?: DType):
 
 /** `x ** exponent` (`torch.pow` with a number exponent): saves its input. `dtype`: the promoted result type. */
 export function pow(ctx: ForwardContext, x: Tensor, _exponent: number, dtype: DType = x.dtype): Tensor {
-  const out = laidOut(result(ctx, x.shape, dtype, [x]), [x])
+  const out = layOutElementwise(result(ctx, x.shape, dtype, [x]), [x])
   saveIf(ctx, x.requiresGrad, x)
   return out
 }
@@ -133,7 +126,7 @@ export function pointwise(ctx: ForwardContext, x: Tensor, saves: PointwiseSaves,
     }
     return x
   }
-  const y = laidOut(result(ctx, x.shape, x.dtype, [x]), [x])
+  const y = layOutElementwise(result(ctx, x.shape, x.dtype, [x]), [x])
   if (!grad) return y
   if (saves === 'output') ctx.save(y)
   if (saves === 'input' || saves === 'input+temp') ctx.save(x)

@@ -133,3 +133,27 @@ export function layOutElementwise(out: Tensor, operands: ReadonlyArray<Tensor | 
   const s = elementwiseStrides(tensors, out.shape)
   return s.every((v, i) => v === contiguousStrides(out.shape)[i]) ? out : setStrides(out, s)
 }
+
+/**
+ * The strides of `torch.empty_like(x)` and the other `*_like` factories (`memory_format=torch.preserve_format`):
+ * `x`'s own when `x` is non-overlapping and dense, else dense in `x`'s order of dimensions (ATen's
+ * `infer_dense_strides`). Undefined when that is contiguous.
+ */
+export function preservedStrides(x: Tensor): number[] | undefined {
+  if (isContiguous(x)) return undefined
+  const s = stridesOf(x)
+  const out = isNonOverlappingAndDense(x.shape, s) ? [...s] : elementwiseStrides([x], x.shape)
+  const contiguous = contiguousStrides(x.shape)
+  return out.every((v, i) => v === contiguous[i]) ? undefined : out
+}
+
+/** Whether a tensor's elements fill its storage span exactly once (ATen's `is_non_overlapping_and_dense`). */
+function isNonOverlappingAndDense(shape: readonly number[], s: readonly number[]): boolean {
+  const order = shape.map((_, i) => i).filter((i) => shape[i] !== 1).sort((a, b) => s[a]! - s[b]! || a - b)
+  let expected = 1
+  for (const d of order) {
+    if (s[d] !== expected) return false
+    expected *= shape[d]!
+  }
+  return true
+}

@@ -434,7 +434,7 @@ export function forwardTensorOp(t: TraceOps, name: string, operands: readonly Va
       if (likeFactories.has(name)) {
         // A new tensor that requires no grad, laid out as its input (`memory_format=torch.preserve_format`).
         const like = t.ctx.tensor(outputs[0]!.shape, outputs[0]!.dtype, false)
-        const strides = preservedStrides(x!.shape, stridesOf(x!))
+        const strides = preservedStrides(x!)
         return make([strides ? setStrides(like, strides) : like])
       }
       if (name === 'einsum') return make([einsumTraced(t, (operands[0] as Extract<Value, { kind: 'str' }>).value, operands.slice(1).map((v) => traceOf(t, v as TensorValue)), span)])

@@ -22,7 +22,7 @@ const unetDir = new URL('./fixtures/models/unet/', import.meta.url)
 const unet = Object.fromEntries(readdirSync(new URL('unet/', unetDir)).map((name) => [`unet/${name}`, readFileSync(new URL(`unet/${name}`, unetDir), 'utf8')]))
 
 describe('a U-Net package (test/fixtures/models/unet: `from .blocks import *`, F.pad to the skip connection), as PyTorch 2.13 builds and runs it', () => {
-  // Measured with scripts/measure-real-models.py's method (PyTorch 2.13.0 CPU, training mode, saved-tensor hooks,
+  // Measured with test/fixtures/real/scripts/measure_convnets.py's method (PyTorch 2.13.0 CPU, training mode, saved-tensor hooks,
   // FlopCounterMode). The same layout as the U-Net of milesial/Pytorch-UNet, which has the same 31,037,698 parameters.
   const cases: Array<[entry: string, input: string, params: bigint, buffers: bigint, output: number[], saved: bigint, savedWithInput: bigint, convFlops: bigint]> = [
     ['UNet(3, 2)', '2,3,37,41', 31_037_698n, 11_794n, [2, 2, 37, 41], 15_295_488n, 15_331_896n, 4_062_763_264n],

@@ -45,62 +45,6 @@ describe('FLOPs as FlopCounterMode counts them, for a catalogue model', () => {
   })
 })
 
-describe('scatter_ in forward, as a vector-quantising layer builds its one-hot codes', () => {
-  const source = `${prelude}class OneHot(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.embedding = nn.Embedding(6, 3)
-
-    def forward(self, x):
-        inds = torch.argmin(x, dim=1).unsqueeze(1)
-        one_hot = torch.zeros(inds.size(0), 6)
-        one_hot.scatter_(1, inds, INDEX_VALUE)
-        return torch.matmul(one_hot, self.embedding.weight)
-OneHot()`
-
-  it('keeps the one-hot matrix for the weight’s gradient and nothing for the scatter of a number into a constant', () => {
-    const forward = analyze(source.replace('INDEX_VALUE', '1'), { input: '5,6', device: 'cpu' }).forward!
-    // Measured with PyTorch 2.13 (CPU, training mode): output (5, 3); 120 bytes saved (the float32 (5, 6) one-hot
-    // matrix); FlopCounterMode 180 FLOPs of aten.mm.
-    expect(forward.outputShape).toEqual([5, 3])
-    expect(forward.savedBytes).toBe(120n)
-    expect(forward.savedBytesWithInput).toBe(120n)
-    expect(forward.flopCounter.byOp).toEqual({ 'aten.mm': 180n })
-  })
-
-  it('refuses an index of another rank or dtype, as PyTorch does', () => {
-    expect(() => analyze(source.replace('inds, INDEX_VALUE', 'inds[:, 0], 1'), { input: '5,6' })).toThrow('Index tensor must have the same number of dimensions as self tensor')
-    expect(() => analyze(source.replace('inds, INDEX_VALUE', 'inds.float(), 1'), { input: '5,6' })).toThrow('scatter(): Expected dtype int32/int64 for index')
-  })
-})
-
-describe('element-wise results take the layout of their operands, as TensorIterator lays them out', () => {
-  // Samples of a latent: the mean repeated and permuted, as importance-weighted VAEs do.
-  const source = `${prelude}class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(4, 10)
-
-    def forward(self, x):
-        mu = self.fc(x).repeat(5, 1, 1).permute(1, 0, 2)
-        std = torch.exp(0.5 * mu)
-        z = torch.randn_like(std) * std + mu
-        return (z - mu) / mu, z.contiguous().view(-1, 10)
-Net()`
-
-  it('keeps what autograd keeps from a repeated tensor, which requires grad', () => {
-    const forward = analyze(source, { input: '2,4', device: 'cpu' }).forward!
-    // Measured with PyTorch 2.13 (CPU, training mode): outputs (2, 5, 10) and (10, 10); 1,600 bytes saved (exp's
-    // result, the noise, the divisor — the repeated mean — and the difference, 400 bytes each).
-    expect(forward.outputShapes).toEqual([[2, 5, 10], [10, 10]])
-    expect(forward.savedBytes).toBe(1600n)
-  })
-
-  it('a view of a result laid out as its permuted operand fails, as in PyTorch', () => {
-    expect(() => analyze(source.replace('z.contiguous().view', 'z.view'), { input: '2,4', device: 'cpu' })).toThrow("view size is not compatible with input tensor's size and stride")
-  })
-})
-
 describe('element-wise results keep their input\'s layout, as TensorIterator lays them out', () => {
   it('an activation of a transposed view is transposed too, so a linear layer flattens a copy of it', () => {
     const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x):\n        y = F.silu(x.transpose(1, 2))\n        return self.fc(y) * y\n`

@@ -7,9 +7,9 @@ import type { Analysis } from '../../src/index.js'
 import { type CodeCountsCase, type CodeFlopsCase, type CodeForwardCase, codeInputText, expectCodeCounts, expectCodeFlops, expectCodeOutputs, expectCodeSavedBytes, readCases } from './reference.js'
 
 /**
- * One line of `test/fixtures/real/cases.jsonl`: the fields of `code.jsonl` (see ../shared/reference/CODE.md), measured
- * with PyTorch 2.13 by `scripts/measure-real-models.py`, for unchanged files of other public repositories (their
- * sources and licences: `test/fixtures/real/README.md`). The files are every `.py` file of the case's `dir`, as the
+ * One line of `test/fixtures/real/convnets.jsonl`: the fields of `code.jsonl` (see ../shared/reference/CODE.md), measured
+ * with PyTorch 2.13 by `test/fixtures/real/scripts/measure_convnets.py`, for unchanged files of other public repositories (their
+ * sources and licences: `test/fixtures/real/CONVNETS.md`). The files are every `.py` file of the case's `dir`, as the
  * command line reads a folder; `error` is what PyTorch raised where a file fails in PyTorch itself.
  */
 interface RealCase extends CodeCountsCase, CodeForwardCase, CodeFlopsCase {
@@ -20,7 +20,7 @@ interface RealCase extends CodeCountsCase, CodeForwardCase, CodeFlopsCase {
 }
 
 const fixtures = fileURLToPath(new URL('../fixtures/real/', import.meta.url))
-const cases = readCases<Omit<RealCase, 'files'>>(join(fixtures, 'cases.jsonl'))
+const cases = readCases<Omit<RealCase, 'files'>>(join(fixtures, 'convnets.jsonl'))
 const only = process.env['NNSIZE_CASES']
 
 function pythonFiles(dir: string, out: string[] = [], depth = 0): string[] {
@@ -53,9 +53,9 @@ function run(c: RealCase): Analysis {
   return result
 }
 
-describe('real model files of CIFAR model zoos, a VAE collection and others match PyTorch 2.13 (test/fixtures/real)', () => {
+describe('convolutional model files of CIFAR model zoos, U-Nets, VAEs and GANs match PyTorch 2.13 (test/fixtures/real/CONVNETS.md)', () => {
   it('has the measured cases', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(40)
+    expect(cases.length).toBeGreaterThanOrEqual(95)
   })
   for (const line of cases) {
     if (only && !line.id.includes(only)) continue
@@ -71,8 +71,9 @@ describe('real model files of CIFAR model zoos, a VAE collection and others matc
     })
     if (!c.input_shape) continue
     if (c.forward_error) {
-      // PyTorch's message up to its first parenthesis (`view size is not compatible with input tensor's size and stride`).
-      const message = c.forward_error.slice(c.forward_error.indexOf(': ') + 2).split(' (')[0]!
+      // PyTorch's message up to its first parenthesis or comma (`view size is not compatible with input tensor's size
+      // and stride`, `Expected more than 1 spatial element when training`).
+      const message = c.forward_error.slice(c.forward_error.indexOf(': ') + 2).split(/\s*[(,]/)[0]!
       it(`${c.id}: forward refused, as PyTorch refuses it`, () => {
         expect(() => analyze({ files: c.files, main: c.main, entry: c.entry, root: c.import_root }, { input: codeInputText(c), device: 'cpu' })).toThrow(message)
       })

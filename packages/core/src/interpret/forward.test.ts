@@ -185,6 +185,15 @@ Net()`
     expect(forward.modules.map((m) => m.path)).toEqual(expect.arrayContaining(['dense.conv', 'dense.act', 'root.conv']))
   })
 
+  it('super().forward of a subclass of nn.Linear runs the linear layer on the subclass’s own weight', () => {
+    const source = `${prelude}class Net(nn.Linear):\n    def forward(self, x):\n        return super().forward(x).relu() * 2\nNet(4, 3)`
+    const forward = analyze(source, { input: '2,4', device: 'cpu' }).forward!
+    // Measured with PyTorch 2.13 (CPU, training mode): output (2, 3); relu keeps its output (24 bytes), addmm the input (32).
+    expect(forward.outputShape).toEqual([2, 3])
+    expect(forward.savedBytes).toBe(24n)
+    expect(forward.savedBytesWithInput).toBe(56n)
+  })
+
   it('calling nn.Sequential.forward on a module outside its own forward is refused', () => {
     const outside = source.replace('y, n = self.root(', 'nn.Sequential.forward(self.dense, x)\n        y, n = self.root(')
     expect(analyze(outside, { input: '2,4,5,5' }).forwardNote?.message).toMatch(/outside its own `forward`/)

@@ -999,21 +999,28 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
-  it('computes on the main thread when the worker cannot load', async () => {
+  /** Opens the page with its worker's file refused, so that it computes on the main thread; `blocked()` counts the refusals. */
+  async function openWithoutWorker(hash: string, width = 1280): Promise<{ page: Page; blocked: () => number }> {
     // A service worker from the tests before would serve the worker's file past the route below: let none control.
     const first = await context.newPage()
     await first.goto(baseUrl)
     await first.evaluate(async () => Promise.all((await navigator.serviceWorker.getRegistrations()).map((r) => r.unregister())))
     await first.close()
     const page = await context.newPage()
+    await page.setViewportSize({ width, height: 900 })
     let blocked = 0
     await page.route(/compute\.worker-[^/]*\.js$/, (route) => {
       blocked++
       return route.abort()
     })
-    await page.goto(`${baseUrl}#${encodeShareState({ source: 'nn.Linear(4, 2)' })}`)
+    await page.goto(`${baseUrl}${hash}`)
+    return { page, blocked: () => blocked }
+  }
+
+  it('computes on the main thread when the worker cannot load', async () => {
+    const { page, blocked } = await openWithoutWorker(`#${encodeShareState({ source: 'nn.Linear(4, 2)' })}`)
     await total(page, '10')
-    expect(blocked).toBe(1)
+    expect(blocked()).toBe(1)
     await typeSource(page, 'resnet18')
     await total(page, formatCount(analyze('resnet18').params.total))
     await page.close()
@@ -1123,6 +1130,86 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
       await total(page, '40')
       expect(await page.locator('#source').inputValue()).toBe(parts.replace('nn.Linear(n, n)', 'nn.Linear(n, n, bias=True)'))
       await page.close()
+    })
+    /**
+     * Drops files or folders of this machine on the page as a file manager does: Chromium is told of a drag holding
+     * their paths (the debugging protocol's `Input.dispatchDragEvent`), so a folder arrives as the browser's own
+     * directory entry, read through `webkitGetAsEntry` as a person's drop is.
+     */
+    async function dropPaths(page: Page, paths: string[], selector = '.top'): Promise<void> {
+      const box = (await page.locator(selector).boundingBox())!
+      const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+      const cdp = await context.newCDPSession(page)
+      // dragOperationsMask 1: copy
+      const data = { items: [], files: paths, dragOperationsMask: 1 }
+      for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data })
+      await cdp.detach()
+    }
+
+    /** The package `unet/` of test/fixtures (its own U-Net: `__init__.py`, `unet_parts.py`, `unet_model.py` with `from .unet_parts import *`), copied to a folder of its own. */
+    function unetFolder(edit: (name: string, text: string) => string = (_name, text) => text): string {
+      const dir = join(mkdtempSync(join(tmpdir(), 'nnsize-drop-')), 'unet')
+      mkdirSync(dir)
+      for (const name of readdirSync(join(root, 'test/fixtures/unet'))) writeFileSync(join(dir, name), edit(name, readFileSync(join(root, 'test/fixtures/unet', name), 'utf8')))
+      return dir
+    }
+
+    it('offers the same class chooser when it computes on the main thread, for a pasted file and a dropped folder', async () => {
+      const { page, blocked } = await openWithoutWorker(`#${encodeShareState({ source: 'nn.Linear(4, 2)' })}`)
+      await total(page, '10')
+      expect(blocked()).toBe(1)
+      const classes = parts + '\nclass Net(nn.Module):\n    def __init__(self, width, depth=2):\n        super().__init__()\n        self.blocks = nn.Sequential(*[Block(width) for _ in range(depth)])\n'
+      await page.locator('#source').fill(classes)
+      const picker = page.getByTestId('class-picker')
+      await picker.waitFor()
+      // the choice, not a red error, as the worker's answer gives it
+      expect(await page.locator('#source-error .problem').count()).toBe(0)
+      expect(await picker.locator('label.choice code').allTextContents()).toEqual(['Block(n)', 'Net(width, depth=2)'])
+      await picker.getByLabel('Arguments').fill('8, depth=3')
+      await picker.getByRole('button', { name: 'Build', exact: true }).click()
+      // three Linear(8, 8): 3 × (64 + 8)
+      await total(page, '216')
+      expect(await picker.count()).toBe(0)
+      // a folder: its files are read once the model collections have loaded, and offer their class the same way
+      const dir = unetFolder()
+      await dropPaths(page, [dir])
+      await picker.waitFor()
+      expect(await page.locator('#source-error .problem').count()).toBe(0)
+      expect(await picker.locator('label.choice code').allTextContents()).toEqual(['UNet(n_channels, n_classes, base=16, depth=3)'])
+      await picker.getByLabel('Arguments').fill('3, 2, depth=2')
+      await picker.getByRole('button', { name: 'Build', exact: true }).click()
+      // the count worked out in the test of a dropped folder below
+      await total(page, '117,378')
+      expect(blocked()).toBe(1)
+      await page.close()
+      rmSync(dirname(dir), { recursive: true, force: true })
+    })
+
+    it('reads a dropped folder (a package with relative imports), offers its model class and builds it with the arguments given', async () => {
+      const dir = unetFolder()
+      const page = await open()
+      await total(page, '295,168')
+      await dropPaths(page, [dir])
+      const picker = page.getByTestId('class-picker')
+      await picker.waitFor()
+      expect(await page.locator('[data-testid=files] li').allTextContents()).toEqual(['unet/unet_model.py main', 'unet/__init__.py', 'unet/unet_parts.py'])
+      expect(await page.locator('#source').inputValue()).toBe(readFileSync(join(dir, 'unet_model.py'), 'utf8'))
+      expect(await picker.locator('label.choice code').allTextContents()).toEqual(['UNet(n_channels, n_classes, base=16, depth=3)'])
+      expect(await picker.locator('label.choice .muted').allTextContents()).toEqual(['unet/unet_model.py'])
+      await picker.getByLabel('Arguments').fill('3, 2, depth=2')
+      await picker.getByRole('button', { name: 'Build', exact: true }).click()
+      // UNet(3, 2, depth=2), widths 16, 32, 64; each ConvBlock(i, o) is 9·i·o + 2·o + 9·o·o + 2·o (convolutions without
+      // bias, two BatchNorms), each Up(i, o) adds ConvTranspose2d(i, i/2, 2): 4·i·i/2 + i/2:
+      //   inc ConvBlock(3, 16) 2,800 + Down(16, 32) 13,952 + Down(32, 64) 55,552
+      //   + Up(64, 32) 8,224 + 27,776 + Up(32, 16) 2,064 + 6,976 + outc Conv2d(16, 2, 1) 34 = 117,378,
+      // as PyTorch 2.13 counts it: sum(p.numel() for p in UNet(3, 2, depth=2).parameters()).
+      await total(page, '117,378')
+      expect(await page.locator('#entry').inputValue()).toBe('UNet(3, 2, depth=2)')
+      await page.locator('#input-shape').fill('1,3,64,64')
+      // the forward pass through both files: the skips concatenated, the output at the input's size
+      await page.waitForFunction(() => document.querySelector('.results:not(.stale) [data-testid=forward] dd code')?.textContent === '(1, 2, 64, 64)', undefined, { timeout: 10_000 })
+      await page.close()
+      rmSync(dirname(dir), { recursive: true, force: true })
     })
   })
 

@@ -1211,6 +1211,45 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
       await page.close()
       rmSync(dirname(dir), { recursive: true, force: true })
     })
+    it('opens a file of a dropped folder at its error: the line scrolled into view, the caret on the mistake, underlined', async () => {
+      const dir = unetFolder((name, text) => (name === 'unet_parts.py' ? text.replace('kernel_size=2, stride=2', 'kernel_size=2, strid=2') : text))
+      const page = await open()
+      await total(page, '295,168')
+      await dropPaths(page, [dir])
+      await page.getByTestId('class-picker').waitFor()
+      await page.locator('#entry').fill('UNet(3, 2)')
+      // line 33 of unet_parts.py, below the editor's 22 rows
+      await caretShows(page, 'unet/unet_parts.py:33:70')
+      expect(await page.locator('[data-testid=caret]').textContent()).toContain('33 |         self.up = nn.ConvTranspose2d(c_in, c_in // 2, kernel_size=2, strid=2)\n   |')
+      expect(await page.locator('#source').inputValue()).toBe(readFileSync(join(dir, 'unet_model.py'), 'utf8'))
+      expect(await page.locator('[data-testid=files] li').allTextContents()).toEqual(['unet/unet_model.py main', 'unet/__init__.py', 'unet/unet_parts.py (has the error)'])
+      // the main file has no mistake to underline
+      expect(await page.locator('.overlay .err').count()).toBe(0)
+      await page.getByRole('button', { name: 'Show in the editor' }).click()
+      expect(await page.locator('#source').inputValue()).toBe(readFileSync(join(dir, 'unet_parts.py'), 'utf8'))
+      expect(await page.locator('[data-testid=files] button[aria-pressed=true]').allTextContents()).toEqual(['unet/unet_parts.py (has the error)'])
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('source')
+      const where = await page.locator('#source').evaluate((el: HTMLTextAreaElement) => {
+        const before = el.value.slice(0, el.selectionStart)
+        return { selected: el.value.slice(el.selectionStart, el.selectionEnd), line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') }
+      })
+      expect(where).toEqual({ selected: 'strid=2', line: 33, column: 70 })
+      // underlined token by token
+      await page.waitForFunction(() => [...document.querySelectorAll('.overlay .err')].map((e) => e.textContent).join('') === 'strid=2')
+      // the underlined mistake is inside the editor's visible area, not scrolled away
+      const seen = await page.evaluate(() => {
+        const field = document.querySelector('#source')!.getBoundingClientRect()
+        return [...document.querySelectorAll('.overlay .err')].map((e) => e.getBoundingClientRect()).every((mark) => mark.top >= field.top && mark.bottom <= field.bottom && mark.left >= field.left && mark.right <= field.right)
+      })
+      expect(seen).toBe(true)
+      await page.screenshot({ path: join(results, 'playground-folder-file-error.png') })
+      // the fix applies to that file, and the model builds: UNet(3, 2) as PyTorch 2.13 counts it
+      await page.getByRole('button', { name: 'Replace strid with stride' }).click()
+      await total(page, '482,754')
+      expect(await page.locator('#source').inputValue()).toBe(readFileSync(join(root, 'test/fixtures/unet/unet_parts.py'), 'utf8'))
+      await page.close()
+      rmSync(dirname(dir), { recursive: true, force: true })
+    })
   })
 
   it('raised no CSP violation and no page error along the way', () => {

@@ -710,10 +710,35 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     }
   })
 
+  /**
+   * The memory controls whose text does not show whole: a text field's value (or placeholder) wider than the field, a
+   * closed select's choice that does not fit the select, laid out as the select lays it out (on one line, or wrapped
+   * where it wraps; 20 px are left for its arrow). `selector` picks the controls (all of them by default).
+   */
+  async function cutOff(page: Page, selector = '.memory .fields input:not([type=radio]), .memory .fields select'): Promise<string[]> {
+    return page.evaluate((selector) => {
+      const out: string[] = []
+      for (const control of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>(selector)) {
+        const style = getComputedStyle(control)
+        const select = control instanceof HTMLSelectElement
+        const text = select ? (control.selectedOptions[0]?.textContent ?? '') : control.value || control.placeholder
+        const room = { width: control.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - (select ? 20 : 0), height: control.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) }
+        const probe = document.createElement('div')
+        probe.textContent = text
+        Object.assign(probe.style, { position: 'absolute', visibility: 'hidden', font: style.font, letterSpacing: style.letterSpacing, width: `${room.width}px`, whiteSpace: select ? style.whiteSpace : 'pre', overflowWrap: style.overflowWrap })
+        document.body.append(probe)
+        const needed = { width: probe.scrollWidth, height: probe.getBoundingClientRect().height }
+        probe.remove()
+        if (needed.width > Math.ceil(room.width) || needed.height > room.height + 0.5) out.push(`${control.id}: ${text}`)
+      }
+      return out
+    }, selector)
+  }
+
   it('never breaks a number between its digits, and cuts off no memory control', async () => {
     const source = 'nn.Linear(1000000000, 1000000)'
     const count = formatCount(analyze(source).params.total)
-    for (const width of [360, 390, 1024, 1280, 1440]) {
+    for (const width of [360, 375, 390, 1024, 1280, 1440]) {
       const page = await open(`#${encodeShareState({ source, input: '1000,1000000000', optimizer: 'AdamW', sharding: '3', gpus: 8, gpu: 'h100-80gb', lora: 'r=16,alpha=32,target=all-linear' })}`, width)
       await total(page, count)
       await page.locator('.memory').waitFor()
@@ -734,21 +759,33 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
         return out
       })
       expect(broken, `${width} px`).toEqual([])
-      const cut = await page.evaluate(() => {
-        const canvas = document.createElement('canvas').getContext('2d')!
-        const out: string[] = []
-        for (const control of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.memory .fields input:not([type=radio]), .memory .fields select')) {
-          const style = getComputedStyle(control)
-          canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`
-          const text = control instanceof HTMLSelectElement ? control.selectedOptions[0]?.textContent ?? '' : control.value || control.placeholder
-          const room = control.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - (control instanceof HTMLSelectElement ? 20 : 0)
-          if (canvas.measureText(text).width > room) out.push(`${control.id}: ${text}`)
-        }
-        return out
-      })
-      if (width >= 1024) expect(cut, `${width} px`).toEqual([])
+      expect(await cutOff(page), `${width} px`).toEqual([])
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${width} px`).toBe(true)
       await page.close()
+    }
+  })
+
+  it('shows the longest choice of the precision and weight-format selects whole on a phone, while they are closed', async () => {
+    // a config: its as-built choice is the longest label of both, `bfloat16, from the config's torch_dtype`
+    const source = 'llama-3.1-8b'
+    for (const width of [360, 375, 390]) {
+      for (const [mode, id] of [['training', 'precision'], ['inference', 'weights']] as const) {
+        const page = await open(`#${encodeShareState({ source, mode })}`, width)
+        const select = page.locator(`#${id}`)
+        await select.waitFor()
+        const longest = await select.evaluate((control: HTMLSelectElement) => {
+          const canvas = document.createElement('canvas').getContext('2d')!
+          canvas.font = getComputedStyle(control).font
+          const widths = [...control.options].map((o) => ({ value: o.value, label: o.textContent ?? '', width: canvas.measureText(o.textContent ?? '').width }))
+          return widths.reduce((a, b) => (b.width > a.width ? b : a))
+        })
+        await select.selectOption(longest.value)
+        await page.waitForFunction(({ id, label }) => document.querySelector<HTMLSelectElement>(`#${id}`)?.selectedOptions[0]?.textContent === label, { id, label: longest.label })
+        expect(await cutOff(page, '.memory .fields select'), `${width} px, ${id}: ${longest.label}`).toEqual([])
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${width} px`).toBe(true)
+        if (width === 375) await select.screenshot({ path: join(results, `playground-375-${id}.png`) })
+        await page.close()
+      }
     }
   })
 

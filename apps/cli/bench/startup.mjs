@@ -1,20 +1,24 @@
 // Start-up benchmark: wall time of the command on an expression, a model file, a package folder and a config.json,
 // against bare `node -e 0` and, when /usr/bin/python3 has PyTorch, against the same question asked in Python.
 //
-//   node bench/startup.mjs [runs]      (default 21 runs each; builds dist/ first when missing)
+//   node bench/startup.mjs [runs] [--instructions]      (default 21 runs each; builds dist/ first when missing)
 //
 // Runs are interleaved (node, nnsize, node, nnsize, …) so that load on the machine hits every command alike; the
 // report gives the minimum, the median and the interquartile range of each, and each ratio to `node -e 0` of the same
 // rounds (minimum to minimum, median to median). Where bash is found, each run is followed by one that measures the
 // command's CPU time (user + system, from bash's `times`), which a machine busy with other work disturbs less than
-// the wall time.
+// the wall time. With --instructions, and where valgrind is installed, each command is also run once under
+// valgrind's cachegrind, which counts the instructions the whole process executes, all its threads together: a
+// figure that, unlike time, hardly moves with the load on the machine (within about 1%), so that a change's effect
+// on the start can be told from noise.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const runs = Number(process.argv[2] ?? 21)
+const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 21)
+const countInstructions = process.argv.includes('--instructions')
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = fileURLToPath(new URL('../bin/nnsize.cjs', import.meta.url))
 if (!existsSync(fileURLToPath(new URL('../dist/cli.cjs', import.meta.url)))) execFileSync(process.execPath, ['build.mjs'], { cwd: root, stdio: 'inherit' })
@@ -105,4 +109,24 @@ const report = (title, all) => {
 }
 report(`node ${process.version}, ${runs} interleaved runs, wall time`, samples)
 if (bash) report('CPU time (user + system)', cpuSamples)
+
+/** The instructions one run of `command` executes, all threads together, counted by valgrind (its code cache warm). */
+function instructions(command) {
+  const log = join(work, 'cachegrind.log')
+  const result = spawnSync('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', `--log-file=${log}`, command.file, ...command.args], { cwd: work, encoding: 'utf8', env: { ...process.env, NNSIZE_COMPILE_CACHE: cache, ...command.env } })
+  if (result.status !== 0 || (command.expect && !result.stdout.includes(command.expect))) throw new Error(`${command.name} failed under valgrind: ${result.stderr || result.stdout}`)
+  const refs = /I\s+refs:\s+([\d,]+)/.exec(readFileSync(log, 'utf8'))
+  if (!refs) throw new Error(`valgrind gave no instruction count for ${command.name}`)
+  return Number(refs[1].replaceAll(',', ''))
+}
+
+if (countInstructions) {
+  if (spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status !== 0) console.log('valgrind not found: instruction counts skipped')
+  else {
+    console.log('Instructions executed (valgrind cachegrind, one run each, all threads), and against node -e 0')
+    const counted = commands.filter((c) => c.file === process.execPath).map((c) => [c.name, instructions(c)])
+    const base = counted[0][1]
+    for (const [name, count] of counted) console.log(`${name.padEnd(42)} ${(count / 1e6).toFixed(1).padStart(8)} M  ${(count / base).toFixed(2)}×`)
+  }
+}
 if (!hasTorch) console.log('python3 with torch not found: Python comparison skipped')

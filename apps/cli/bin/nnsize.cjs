@@ -9,9 +9,13 @@
 // cache is only ever a speed-up, and it is used only when it is provably ours:
 //   - the folder must be a real folder (not a symbolic link) owned by the current user and writable by no one else;
 //     otherwise nothing is read from it or written to it;
-//   - V8 accepts cached code for any source of the same length, so every cache file carries an HMAC-SHA256 of its
-//     payload (the paths, then V8's data) keyed by the SHA-256 of the exact bundle text and the Node and V8 versions, platform and architecture; a
-//     file whose tag does not match is never given to V8;
+//   - V8 accepts cached code for any source of the same length, so every cache file records what it was compiled
+//     from: the Node and V8 versions, platform and architecture, the SHA-256 of the exact bundle text, and the
+//     identity of the bundle file it was read from (device, inode, size, modification and change times). A cache is
+//     used only for the same Node and the same text: the file it recorded, unchanged since (a change always moves the
+//     change time, which no program sets back), or a text whose SHA-256 matches. V8's data carries its length and
+//     CRC-32, so a damaged file is never given to V8. (Whoever can write the user's own folder can run code as the
+//     user anyway; what these checks rule out is a cache of other code: another build, another Node, an edited bundle.)
 //   - cache files are opened without following symbolic links, must be regular files of the current user no larger
 //     than `maxCacheBytes` (checked before reading), and are written to a new file created exclusively (O_EXCL,
 //     mode 0600, an unpredictable name) and renamed into place.
@@ -69,34 +73,70 @@ function ownFolder(/** @type {string} */ folder) {
 /** Largest cache file read, in bytes: the caches of both bundles are well under 2 MiB. */
 const maxCacheBytes = 16 * 1024 * 1024
 /**
- * The first bytes of every cache file: the format, then a 32-byte tag, then the tagged payload: one line naming the
- * paths through the command whose code it holds ({@link runPaths}), then V8's cached data.
+ * The first bytes of every cache file. Then come two lines and V8's data: the header ({@link headerOf}), saying which
+ * bundle text and which Node the code was compiled for and what V8's data must check as; then the paths through the
+ * command whose code it holds ({@link runPaths}).
  */
-const magic = Buffer.from('nnsize code cache 2\n', 'latin1')
-const headerBytes = magic.length + 32
+const magic = Buffer.from('nnsize code cache 3\n', 'latin1')
+/** Longest header line read. */
+const maxHeaderBytes = 512
 const { O_CREAT, O_EXCL, O_RDONLY, O_WRONLY } = fs.constants
 /** Flags that refuse a symbolic link and never wait on a FIFO, where the platform has them (0 elsewhere). */
 const noFollow = (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0)
 
-/** The key of one bundle's cache: SHA-256 of the exact bundle text and of everything V8's code depends on. */
-function cacheKey(/** @type {string} */ textHash) {
-  const { createHash } = require('node:crypto')
-  return createHash('sha256')
-    .update(`nnsize code cache 1\0${process.version}\0${process.versions.v8}\0${process.platform}\0${process.arch}\0${textHash}`)
-    .digest()
+/** Everything V8's code depends on besides the source: the Node and V8 versions, the platform and the architecture. */
+const runtime = `${process.version}/${process.versions.v8}/${process.platform}/${process.arch}`
+
+/** The text of one bundle as this run read it, and what identifies the file it was read from. */
+/** @typedef {{ text: string, identity: string | undefined }} BundleText */
+
+/** Files changed this recently are not identified by their status (below): a change within the clock's tick could keep it. */
+const settledMs = 2000
+
+/**
+ * Reads a bundle's text and the identity of its file: device, inode, size, modification and change times, all from
+ * one open file. Nothing but a change of the file moves its change time, which no program can set back; a file changed
+ * less than {@link settledMs} ago has no identity, since a second change within the clock's tick could leave it alike.
+ */
+function readBundle(/** @type {string} */ filename) {
+  const fd = fs.openSync(filename, O_RDONLY)
+  try {
+    const info = fs.fstatSync(fd, { bigint: true })
+    // the build escapes every non-ASCII character, so the text reads as one byte per character
+    const text = fs.readFileSync(fd, 'latin1')
+    const settled = Date.now() - Number(info.ctimeMs) > settledMs && BigInt(text.length) === info.size
+    return /** @type {BundleText} */ ({ text, identity: settled ? `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}` : undefined })
+  } finally {
+    fs.closeSync(fd)
+  }
 }
 
-/** The tag of cached data: HMAC-SHA256 keyed by {@link cacheKey}. */
-function tagOf(/** @type {Buffer} */ key, /** @type {Uint8Array} */ data) {
-  const { createHmac } = require('node:crypto')
-  return createHmac('sha256', key).update(data).digest()
+/** SHA-256 of a bundle's text, in hex: computed when a cache is written, and when one is read for a file that is not the one it recorded. */
+function textHashOf(/** @type {string} */ text) {
+  return require('node:crypto').createHash('sha256').update(text, 'latin1').digest('hex')
+}
+
+/** CRC-32 of V8's data, in hex: a cache file damaged after it was written is never given to V8. */
+function checksumOf(/** @type {Uint8Array} */ data) {
+  return require('node:zlib').crc32(data).toString(16).padStart(8, '0')
 }
 
 /**
- * The payload in `file` (the paths line, then V8's data) when it is a regular file of the current user, at most
- * {@link maxCacheBytes} long, and its tag matches `key`; otherwise undefined. Never follows a symbolic link and never reads past the size it checked.
+ * The header line of a cache of `data` compiled from `bundle`: {@link runtime}, the SHA-256 of the exact bundle text,
+ * the identity of the file it was read from (`-` when it had none), and the length and CRC-32 of V8's data.
  */
-function readCacheFile(/** @type {string} */ file, /** @type {Buffer} */ key) {
+function headerOf(/** @type {BundleText} */ bundle, /** @type {Uint8Array} */ data) {
+  return `${runtime} ${textHashOf(bundle.text)} ${bundle.identity ?? '-'} ${data.length} ${checksumOf(data)}`
+}
+
+/**
+ * The paths and V8's data in `file` when it is a regular file of the current user, at most {@link maxCacheBytes} long,
+ * made for this Node from exactly `bundle`'s text, and its data is whole; otherwise undefined. The text is known to be
+ * the one compiled when the file recorded the identity this run read it from; otherwise it is hashed and compared
+ * (`rehashed`: the file is then written again with the new identity). Never follows a symbolic link and never reads
+ * past the size it checked.
+ */
+function readCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bundle) {
   let fd
   try {
     fd = fs.openSync(file, O_RDONLY | noFollow)
@@ -105,7 +145,7 @@ function readCacheFile(/** @type {string} */ file, /** @type {Buffer} */ key) {
   }
   try {
     const info = fs.fstatSync(fd)
-    if (!info.isFile() || (uid !== undefined && info.uid !== uid) || info.size < headerBytes || info.size > maxCacheBytes) return undefined
+    if (!info.isFile() || (uid !== undefined && info.uid !== uid) || info.size < magic.length || info.size > maxCacheBytes) return undefined
     const bytes = Buffer.allocUnsafe(info.size)
     let filled = 0
     while (filled < bytes.length) {
@@ -114,9 +154,15 @@ function readCacheFile(/** @type {string} */ file, /** @type {Buffer} */ key) {
       filled += read
     }
     if (!bytes.subarray(0, magic.length).equals(magic)) return undefined
-    const data = bytes.subarray(headerBytes)
-    const { timingSafeEqual } = require('node:crypto')
-    return timingSafeEqual(bytes.subarray(magic.length, headerBytes), tagOf(key, data)) ? data : undefined
+    const headerEnd = bytes.indexOf(0x0a, magic.length)
+    if (headerEnd < 0 || headerEnd - magic.length > maxHeaderBytes) return undefined
+    const [recordedRuntime, textHash, identity, length, checksum, ...rest] = bytes.subarray(magic.length, headerEnd).toString('latin1').split(' ')
+    if (rest.length > 0 || recordedRuntime !== runtime) return undefined
+    const sameFile = bundle.identity !== undefined && identity === bundle.identity
+    if (!sameFile && textHash !== textHashOf(bundle.text)) return undefined
+    const payload = splitPayload(bytes.subarray(headerEnd + 1))
+    if (payload === undefined || String(payload.data.length) !== length || checksumOf(payload.data) !== checksum) return undefined
+    return { ...payload, rehashed: !sameFile && bundle.identity !== undefined }
   } catch {
     return undefined
   } finally {
@@ -125,15 +171,16 @@ function readCacheFile(/** @type {string} */ file, /** @type {Buffer} */ key) {
 }
 
 /**
- * Writes `data` with its tag to `file`: into `temporary`, a new file created exclusively (an existing file or link
- * there is an error, never followed) with mode 0600, then renamed over `file`, so that a reader never sees half of
- * one. Throws when it cannot; the temporary file is removed then.
+ * Writes a cache of `data` (with its `paths`) compiled from `bundle` to `file`: into `temporary`, a new file created
+ * exclusively (an existing file or link there is an error, never followed) with mode 0600, then renamed over `file`,
+ * so that a reader never sees half of one. Throws when it cannot; the temporary file is removed then.
  */
-function writeCacheFile(/** @type {string} */ file, /** @type {Buffer} */ key, /** @type {Uint8Array} */ data, /** @type {string} */ temporary) {
+function writeCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bundle, /** @type {readonly string[]} */ paths, /** @type {Uint8Array} */ data, /** @type {string} */ temporary) {
   const fd = fs.openSync(temporary, O_WRONLY | O_CREAT | O_EXCL | noFollow, 0o600)
   try {
     try {
-      for (const part of [magic, tagOf(key, data), data]) {
+      const lines = Buffer.from(`${headerOf(bundle, data)}\n${[...paths].sort().join(' ')}\n`, 'latin1')
+      for (const part of [magic, lines, data]) {
         let written = 0
         while (written < part.length) written += fs.writeSync(fd, part, written, part.length - written)
       }
@@ -147,8 +194,8 @@ function writeCacheFile(/** @type {string} */ file, /** @type {Buffer} */ key, /
   }
 }
 
-/** The build's first line in each bundle, `// nnsize <version> …`: caches are named by version and text hash. */
-const bundleHeader = /^\/\/ nnsize (\S+) /
+/** The build's first line in each bundle, `// nnsize <version> <hash> …`: caches are named by version and hash (a name only; the text itself is checked). */
+const bundleHeader = /^\/\/ nnsize (\S+) ([0-9a-f]{16})\n/
 
 /** Cache files are named `<bundle>-<version>-<text hash>-<Node version>-<architecture>.bin`: the parts around the hash. */
 function cacheFileParts(/** @type {string} */ bundle, /** @type {string} */ version) {
@@ -179,24 +226,26 @@ function splitPayload(/** @type {Buffer} */ payload) {
   if (end < 0 || end > maxPaths * 65) return undefined
   const line = payload.subarray(0, end).toString('latin1')
   const paths = line === '' ? [] : line.split(' ')
-  if (!paths.every((p) => pathName.test(p))) return undefined
+  if (paths.length > maxPaths || !paths.every((p) => pathName.test(p))) return undefined
   return { paths: new Set(paths), data: payload.subarray(end + 1) }
 }
 
-/** Caches to write once the command is done, when its functions have been compiled too: new ones, and those whose paths miss some of this run's. */
-const pendingCaches = /** @type {Array<{ folder: string, file: string, bundle: string, version: string, key: Buffer, script: import('node:vm').Script, paths: Set<string> | undefined }>} */ ([])
+/**
+ * Caches to write once the command is done, when its functions have been compiled too: new ones, those whose paths
+ * miss some of this run's, and those accepted by their text's hash, which then record the file's identity.
+ */
+const pendingCaches = /** @type {Array<{ folder: string, file: string, bundle: string, version: string, text: BundleText, script: import('node:vm').Script, paths: Set<string> | undefined }>} */ ([])
 
 /** Writes the pending caches and removes the caches of earlier builds of the same version (other versions may still be installed elsewhere). */
 function writeCaches() {
-  for (const { folder, file, bundle, version, key, script, paths } of pendingCaches) {
+  for (const { folder, file, bundle, version, text, script, paths } of pendingCaches) {
     if (paths !== undefined && [...runPaths].every((p) => paths.has(p))) continue
     const name = basename(file)
     const { prefix, suffix } = cacheFileParts(bundle, version)
     try {
       if (!ownFolder(folder)) return
       const { randomBytes } = require('node:crypto')
-      const line = Buffer.from(`${[...new Set([...(paths ?? []), ...runPaths])].sort().join(' ')}\n`, 'latin1')
-      writeCacheFile(file, key, Buffer.concat([line, script.createCachedData()]), `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`)
+      writeCacheFile(file, text, [...new Set([...(paths ?? []), ...runPaths])], script.createCachedData(), `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`)
       for (const other of fs.readdirSync(folder)) {
         const isEarlierBuild = other !== name && other.startsWith(prefix) && other.endsWith(suffix) && /^[0-9a-f]{16}$/.test(other.slice(prefix.length, -suffix.length))
         if (isEarlierBuild) fs.rmSync(join(folder, other), { force: true })
@@ -215,25 +264,20 @@ function loadBundle(/** @type {string} */ name, /** @type {string} */ folder) {
   if (loaded.has(name)) return loaded.get(name)
   const { Script } = require('node:vm')
   const filename = join(dist, name)
-  // the build escapes every non-ASCII character, so the text reads as one byte per character
-  const text = fs.readFileSync(filename, 'latin1')
-  const version = bundleHeader.exec(text)?.[1]
+  const bundleText = readBundle(filename)
+  const header = bundleHeader.exec(bundleText.text)
   const bundle = basename(name, '.cjs')
-  /** @type {{ file: string, key: Buffer } | undefined} */
-  let cache
   // a folder that is missing is made at exit (and checked again then); one that is not the user's own is not used
-  if (version !== undefined && (isOwnFolder(folder) || isMissing(folder))) {
-    const textHash = require('node:crypto').createHash('sha256').update(text, 'latin1').digest('hex')
-    const { prefix, suffix } = cacheFileParts(bundle, version)
-    cache = { file: join(folder, prefix + textHash.slice(0, 16) + suffix), key: cacheKey(textHash) }
-  }
-  const payload = cache && readCacheFile(cache.file, cache.key)
-  const cached = payload && splitPayload(payload)
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, { filename, cachedData: cached?.data })
+  const useCache = header !== null && (isOwnFolder(folder) || isMissing(folder))
+  const version = header?.[1] ?? ''
+  const file = header === null ? '' : join(folder, cacheFileParts(bundle, version).prefix + header[2] + cacheFileParts(bundle, version).suffix)
+  const cached = useCache ? readCacheFile(file, bundleText) : undefined
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${bundleText.text}\n})`, { filename, cachedData: cached?.data })
   noteCodePath(`bundle:${bundle}`)
-  if (cache !== undefined && version !== undefined) {
+  if (useCache) {
     if (pendingCaches.length === 0) process.once('exit', writeCaches)
-    pendingCaches.push({ folder, file: cache.file, bundle, version, key: cache.key, script, paths: cached === undefined || script.cachedDataRejected ? undefined : cached.paths })
+    const accepted = cached !== undefined && !script.cachedDataRejected && !cached.rehashed
+    pendingCaches.push({ folder, file, bundle, version, text: bundleText, script, paths: accepted ? cached.paths : undefined })
   }
   const module = { exports: {} }
   loaded.set(name, module.exports)
@@ -288,4 +332,4 @@ function main() {
 }
 
 if (require.main === module) main()
-else module.exports = { isOwnFolder, ownFolder, readCacheFile, writeCacheFile, cacheKey, tagOf, magic, maxCacheBytes, cacheMode, mayHaveCompileCache }
+else module.exports = { isOwnFolder, ownFolder, readBundle, readCacheFile, writeCacheFile, textHashOf, magic, maxCacheBytes, cacheMode, mayHaveCompileCache }

@@ -115,20 +115,20 @@ export async function readSourceFile(path: string, cwd: string, shown: string): 
  * stops with an error instead of being read forever.
  */
 export async function readFileBytes(path: string, cwd: string, shown: string): Promise<Uint8Array> {
-  const { open, stat } = await import('node:fs/promises')
-  const { constants } = await import('node:fs')
+  // synchronous reads of what Node has loaded already: node:fs/promises would load, and compile, more of Node
+  const { closeSync, constants, fstatSync, openSync, readSync, statSync } = await import('node:fs')
   const { resolve } = await import('node:path')
-  let handle: Awaited<ReturnType<typeof open>>
+  let fd: number
   // A FIFO opens without waiting for a writer (a plain open would block until one comes); its reads wait for data.
   let pipe = false
   try {
-    pipe = (await stat(resolve(cwd, path))).isFIFO()
-    handle = await open(resolve(cwd, path), pipe ? constants.O_RDONLY | constants.O_NONBLOCK : 'r')
+    pipe = statSync(resolve(cwd, path)).isFIFO()
+    fd = openSync(resolve(cwd, path), pipe ? constants.O_RDONLY | constants.O_NONBLOCK : constants.O_RDONLY)
   } catch (error) {
     throw new InputError(fileProblem(shown, error), 'unreadable')
   }
   try {
-    const info = await handle.stat()
+    const info = fstatSync(fd)
     if (info.isDirectory()) throw new InputError(`cannot read '${shown}': it is a directory without weight files; give a model folder or weight file, a config.json, a text file of statements or an expression`, 'unreadable')
     if (info.size > maxInputBytes) throw new InputError(`cannot read '${shown}': it is ${(info.size / 1024 / 1024).toFixed(1)} MiB, more than the ${maxInputMiB} MiB nnsize reads`, 'input-too-large')
     const chunks: Uint8Array[] = []
@@ -138,7 +138,7 @@ export async function readFileBytes(path: string, cwd: string, shown: string): P
       const buffer = Buffer.allocUnsafe(Math.min(1024 * 1024, maxInputBytes + 1 - size))
       let read: number
       try {
-        read = (await handle.read(buffer, 0, buffer.length, null)).bytesRead
+        read = readSync(fd, buffer, 0, buffer.length, null)
       } catch (error) {
         // a pipe whose writer has not written yet
         if (pipe && (error as { code?: string }).code === 'EAGAIN') {
@@ -154,7 +154,7 @@ export async function readFileBytes(path: string, cwd: string, shown: string): P
     }
     return Buffer.concat(chunks)
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
 }
 
@@ -191,10 +191,10 @@ export async function takesAsPath(arg: string, cwd: string): Promise<boolean> {
 
 async function isFile(path: string, cwd: string): Promise<boolean> {
   if (path.length > 4096) return false
-  const { stat } = await import('node:fs/promises')
+  const { statSync } = await import('node:fs')
   const { resolve } = await import('node:path')
   try {
-    return (await stat(resolve(cwd, path))).isFile()
+    return statSync(resolve(cwd, path)).isFile()
   } catch {
     return false
   }

@@ -78,5 +78,8 @@ describe('visibleWidth', () => {
   it('counts code points outside escapes', () => {
     expect(visibleWidth('\u001b[2m├─ \u001b[22m0')).toBe(4)
     expect(visibleWidth('× ²')).toBe(3)
+    // a character beyond the BMP is one column, written as two UTF-16 units
+    expect(visibleWidth('𝛼 = 1')).toBe(5)
+    expect(visibleWidth('\u001b[1m𝛼\u001b[22m')).toBe(1)
   })
 })

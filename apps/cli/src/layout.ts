@@ -10,8 +10,11 @@ export function stripAnsi(text: string): string {
 
 /** Width of text in terminal columns (escapes excluded; every code point one column). */
 export function visibleWidth(text: string): number {
+  const plain = stripAnsi(text)
+  // UTF-16 units are code points unless a surrogate pair is there: count those only then
+  if (!/[\ud800-\udbff]/.test(plain)) return plain.length
   let width = 0
-  for (const _ of stripAnsi(text)) width++
+  for (const _ of plain) width++
   return width
 }
 

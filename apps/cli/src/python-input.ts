@@ -40,12 +40,12 @@ export interface PythonProgramOptions {
  */
 export async function readPythonProgram(arg: string, options: PythonProgramOptions): Promise<PythonProgram | null> {
   if (arg.trim() === '') return null
-  const { stat } = await import('node:fs/promises')
+  const { statSync } = await import('node:fs')
   const path = await import('node:path')
   const target = path.resolve(options.cwd, arg)
-  let info: Awaited<ReturnType<typeof stat>>
+  let info: import('node:fs').Stats
   try {
-    info = await stat(target)
+    info = statSync(target)
   } catch {
     return null
   }
@@ -63,7 +63,7 @@ export async function readPythonProgram(arg: string, options: PythonProgramOptio
   if (options.root !== undefined) {
     root = path.resolve(options.cwd, options.root)
     if (!inside(root, target)) throw new UsageError(`--root '${options.root}' does not contain '${arg}': give the folder that holds the model's top package`)
-    const rootInfo = await stat(root).catch(() => undefined)
+    const rootInfo = statSync(root, { throwIfNoEntry: false })
     if (!rootInfo?.isDirectory()) throw new UsageError(`--root '${options.root}' is not a folder`)
   } else {
     root = inside(options.cwd, target) && options.cwd !== target ? options.cwd : path.dirname(target)
@@ -95,7 +95,8 @@ function toKey(relative: string): string {
 
 /** The `.py` files under `dir` (regular files only, no links), keyed by their path relative to `root`. */
 async function pythonFiles(dir: string, root: string, shown: string): Promise<Record<string, string>> {
-  const { lstat, readdir, readFile } = await import('node:fs/promises')
+  // synchronous reads: node:fs/promises would load, and compile, more of Node than reading a few files takes
+  const { lstatSync, readdirSync, readFileSync } = await import('node:fs')
   const path = await import('node:path')
   const files: Record<string, string> = {}
   let count = 0
@@ -106,7 +107,7 @@ async function pythonFiles(dir: string, root: string, shown: string): Promise<Re
     const [folder, depth] = pending.shift()!
     let entries: Array<import('node:fs').Dirent>
     try {
-      entries = await readdir(folder, { withFileTypes: true })
+      entries = readdirSync(folder, { withFileTypes: true })
     } catch (error) {
       if (folder === dir) throw new InputError(`cannot read '${shown}': ${(error as { code?: string }).code ?? (error as Error).message}`, 'unreadable')
       continue
@@ -119,11 +120,11 @@ async function pythonFiles(dir: string, root: string, shown: string): Promise<Re
         if (!entry.name.startsWith('.') && !skippedFolders.has(entry.name) && depth < maxPythonDepth) pending.push([full, depth + 1])
       } else if (entry.isFile() && entry.name.endsWith('.py')) {
         if (++count > maxPythonFiles) throw tooMany(`more than ${maxPythonFiles.toLocaleString('en-US')} .py files`)
-        const size = (await lstat(full)).size
+        const size = lstatSync(full).size
         bytes += size
         if (bytes > maxInputBytes) throw tooMany(`more than ${maxInputBytes / 1024 / 1024} MiB of .py files`)
         const key = toKey(path.relative(root, full))
-        files[key] = decodeText(await readFile(full), `'${key}'`)
+        files[key] = decodeText(readFileSync(full), `'${key}'`)
       }
     }
   }

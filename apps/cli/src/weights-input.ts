@@ -38,12 +38,13 @@ export const maxWeightsReadBytes = 1024 * 1024 * 1024
  */
 export async function openWeightsInput(arg: string, cwd: string, core: WeightsCore): Promise<WeightsInput | null> {
   if (arg.length > 4096 || /[\n()]/.test(arg)) return null
-  const { stat } = await import('node:fs/promises')
+  // synchronous status and folder reads: node:fs/promises loads only when weights are read
+  const { statSync } = await import('node:fs')
   const { resolve, basename, dirname } = await import('node:path')
   const path = resolve(cwd, arg)
-  let info: Awaited<ReturnType<typeof stat>>
+  let info: import('node:fs').Stats
   try {
-    info = await stat(path)
+    info = statSync(path)
   } catch {
     return null
   }
@@ -77,11 +78,11 @@ interface FoundFile {
 
 /** The regular files of a folder (links followed) whose names `keep` accepts, at most {@link maxFolderFiles}. */
 async function folderFiles(folder: string, keep?: (name: string) => boolean): Promise<FoundFile[]> {
-  const { readdir, stat } = await import('node:fs/promises')
+  const { readdirSync, statSync } = await import('node:fs')
   const { join } = await import('node:path')
   let names: string[]
   try {
-    names = await readdir(folder)
+    names = readdirSync(folder)
   } catch (error) {
     throw new InputError(`cannot read the folder '${folder}': ${(error as Error).message}`, 'unreadable')
   }
@@ -90,7 +91,7 @@ async function folderFiles(folder: string, keep?: (name: string) => boolean): Pr
   const out: FoundFile[] = []
   for (const name of names.sort()) {
     try {
-      const s = await stat(join(folder, name))
+      const s = statSync(join(folder, name))
       if (s.isFile()) out.push({ name, path: join(folder, name), size: s.size })
     } catch {
       // a dangling link or a file removed meanwhile is not part of the set
@@ -102,15 +103,19 @@ async function folderFiles(folder: string, keep?: (name: string) => boolean): Pr
 /** Whether a file's first bytes are a weight format's. */
 async function startsLikeWeights(path: string, name: string, size: number, core: WeightsCore): Promise<boolean> {
   if (size < 8) return false
-  const { open } = await import('node:fs/promises')
-  const handle = await open(path, 'r').catch(() => null)
-  if (handle === null) return false
+  const { closeSync, openSync, readSync } = await import('node:fs')
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch {
+    return false
+  }
   try {
     const head = new Uint8Array(Math.min(64, size))
-    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    const bytesRead = readSync(fd, head, 0, head.length, 0)
     return core.weightsFormatOf(head.subarray(0, bytesRead), name) !== null
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
 }
 

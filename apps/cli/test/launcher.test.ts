@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -106,7 +105,8 @@ describe('the code cache of bin/nnsize.cjs', () => {
     }
     const pathsOf = (name: string): string => {
       const bytes = readFileSync(join(folder, name))
-      return bytes.subarray(launcher.magic.length + 32, bytes.indexOf(0x0a, launcher.magic.length + 32)).toString('latin1')
+      const start = bytes.indexOf(0x0a, launcher.magic.length) + 1
+      return bytes.subarray(start, bytes.indexOf(0x0a, start)).toString('latin1')
     }
     await nnsize([conv], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
     const first = core()
@@ -193,12 +193,18 @@ describe('the code cache of bin/nnsize.cjs', () => {
   })
 })
 
+/** The text of a bundle and the identity of its file, as bin/nnsize.cjs reads them. */
+interface BundleText {
+  text: string
+  identity: string | undefined
+}
+
 /** The launcher's cache functions, as bin/nnsize.cjs exports them when it is required rather than run. */
 interface Launcher {
-  readCacheFile(file: string, key: Buffer): Buffer | undefined
-  writeCacheFile(file: string, key: Buffer, data: Uint8Array, temporary: string): void
-  cacheKey(textHash: string): Buffer
-  tagOf(key: Buffer, data: Uint8Array): Buffer
+  readBundle(filename: string): BundleText
+  readCacheFile(file: string, bundle: BundleText): { paths: Set<string>; data: Buffer; rehashed: boolean } | undefined
+  writeCacheFile(file: string, bundle: BundleText, paths: readonly string[], data: Uint8Array, temporary: string): void
+  textHashOf(text: string): string
   magic: Buffer
   maxCacheBytes: number
   cacheMode(folder: string | undefined, nodeModule: { enableCompileCache?: unknown }): 'node' | 'own' | 'none'
@@ -225,10 +231,11 @@ function plantedCode(marker: string): { data: Buffer; realText: string; payloadT
   return { data, realText, payloadText }
 }
 
-/** A cache file in nnsize's format whose tag is made with the key of `text`. */
+/** A cache file in nnsize's format that says `data` was compiled from `text` (read from a file with no identity). */
 function cacheFileFor(text: string, data: Buffer): Buffer {
-  const key = launcher.cacheKey(createHash('sha256').update(text, 'latin1').digest('hex'))
-  return Buffer.concat([launcher.magic, launcher.tagOf(key, data), data])
+  const file = join(mkdtempSync(join(work, 'made-')), 'cache.bin')
+  launcher.writeCacheFile(file, { text, identity: undefined }, [], data, `${file}.tmp`)
+  return readFileSync(file)
 }
 
 /** The name nnsize gives the cache of dist/cli.cjs, found by letting it write one. */
@@ -247,10 +254,16 @@ describe('the code cache refuses what is not provably its own', () => {
     const plants = {
       // V8's bytes as they are
       raw: data,
-      // nnsize's format, tagged for the other code
-      otherKey: cacheFileFor(payloadText, data),
-      // nnsize's format with a tag that is not one
-      badTag: Buffer.concat([launcher.magic, Buffer.alloc(32), data]),
+      // nnsize's format, made for the other code
+      otherText: cacheFileFor(payloadText, data),
+      // nnsize's format, made for the real bundle, its data damaged since: the CRC-32 no longer matches
+      damaged: (() => {
+        const bytes = cacheFileFor(readFileSync(join(dist, 'cli.cjs'), 'latin1'), data)
+        bytes[bytes.length - 1]! ^= 0x01
+        return bytes
+      })(),
+      // nnsize's format from before, whatever its tag
+      earlierFormat: Buffer.concat([Buffer.from('nnsize code cache 2\n', 'latin1'), Buffer.alloc(32), Buffer.from('\n'), data]),
     }
     for (const [kind, bytes] of Object.entries(plants)) {
       const folder = cacheFolder(`planted-${kind}`)
@@ -337,17 +350,48 @@ describe('the code cache refuses what is not provably its own', () => {
     const file = join(folder, 'cli.bin')
     const temporary = `${file}.1-planted.tmp`
     symlinkSync(target, temporary)
-    const key = launcher.cacheKey('0'.repeat(64))
-    expect(() => launcher.writeCacheFile(file, key, Buffer.from('data'), temporary)).toThrow(/EEXIST/)
+    const bundle = { text: 'one text', identity: undefined }
+    expect(() => launcher.writeCacheFile(file, bundle, ['input:text'], Buffer.from('data'), temporary)).toThrow(/EEXIST/)
     expect(readFileSync(target, 'utf8')).toBe('precious')
     expect(existsSync(file)).toBe(false)
 
-    launcher.writeCacheFile(file, key, Buffer.from('data'), `${file}.2.tmp`)
+    launcher.writeCacheFile(file, bundle, ['input:text'], Buffer.from('data'), `${file}.2.tmp`)
     expect(statSync(file).mode & 0o777).toBe(0o600)
-    expect(launcher.readCacheFile(file, key)?.toString()).toBe('data')
-    expect(launcher.readCacheFile(file, launcher.cacheKey('1'.repeat(64)))).toBeUndefined()
+    const read = launcher.readCacheFile(file, bundle)
+    expect(read?.data.toString()).toBe('data')
+    expect([...(read?.paths ?? [])]).toEqual(['input:text'])
+    // another text of the same length
+    expect(launcher.readCacheFile(file, { text: 'two text', identity: undefined })).toBeUndefined()
     // the planted link is not nnsize's to remove
     expect(readdirSync(folder).sort()).toEqual(['cli.bin', 'cli.bin.1-planted.tmp'])
+  })
+
+  it("trusts a bundle file's identity only once it has settled, and hashes the text of any other file", () => {
+    const folder = cacheFolder('identity')
+    mkdirSync(folder, { mode: 0o700 })
+    const bundleFile = join(folder, 'bundle.cjs')
+    const file = join(folder, 'bundle.bin')
+    writeFileSync(bundleFile, 'first text')
+    // just written: a second change within the clock's tick could leave its status alike
+    expect(launcher.readBundle(bundleFile)).toEqual({ text: 'first text', identity: undefined })
+    const later = vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 5000)
+    try {
+      const first = launcher.readBundle(bundleFile)
+      const info = statSync(bundleFile, { bigint: true })
+      expect(first.identity).toBe(`${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`)
+      launcher.writeCacheFile(file, first, [], Buffer.from('code of the first text'), `${file}.1.tmp`)
+      // the same file, unchanged: accepted as it is
+      expect(launcher.readCacheFile(file, first)).toMatchObject({ rehashed: false })
+      // the same text in another file (another install): accepted by its hash, to be written again with that file's identity
+      expect(launcher.readCacheFile(file, { text: 'first text', identity: 'another:file' })).toMatchObject({ rehashed: true })
+      // the file changed to another text of the same length: its identity changed, and so does the hash
+      writeFileSync(bundleFile, 'other text')
+      const changed = launcher.readBundle(bundleFile)
+      expect(changed.identity).not.toBe(first.identity)
+      expect(launcher.readCacheFile(file, changed)).toBeUndefined()
+    } finally {
+      later.mockRestore()
+    }
   })
 
   it('checks the size before reading and reads nothing past the limit', () => {
@@ -356,7 +400,7 @@ describe('the code cache refuses what is not provably its own', () => {
     truncateSync(file, launcher.maxCacheBytes + 1)
     const reads = vi.spyOn(nodeFs, 'readSync')
     try {
-      expect(launcher.readCacheFile(file, launcher.cacheKey('0'.repeat(64)))).toBeUndefined()
+      expect(launcher.readCacheFile(file, { text: '', identity: undefined })).toBeUndefined()
       expect(reads).not.toHaveBeenCalled()
     } finally {
       reads.mockRestore()

@@ -710,10 +710,35 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     }
   })
 
+  /**
+   * The memory controls whose text does not show whole: a text field's value (or placeholder) wider than the field, a
+   * closed select's choice that does not fit the select, laid out as the select lays it out (on one line, or wrapped
+   * where it wraps; 20 px are left for its arrow). `selector` picks the controls (all of them by default).
+   */
+  async function cutOff(page: Page, selector = '.memory .fields input:not([type=radio]), .memory .fields select'): Promise<string[]> {
+    return page.evaluate((selector) => {
+      const out: string[] = []
+      for (const control of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>(selector)) {
+        const style = getComputedStyle(control)
+        const select = control instanceof HTMLSelectElement
+        const text = select ? (control.selectedOptions[0]?.textContent ?? '') : control.value || control.placeholder
+        const room = { width: control.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - (select ? 20 : 0), height: control.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) }
+        const probe = document.createElement('div')
+        probe.textContent = text
+        Object.assign(probe.style, { position: 'absolute', visibility: 'hidden', font: style.font, letterSpacing: style.letterSpacing, width: `${room.width}px`, whiteSpace: select ? style.whiteSpace : 'pre', overflowWrap: style.overflowWrap })
+        document.body.append(probe)
+        const needed = { width: probe.scrollWidth, height: probe.getBoundingClientRect().height }
+        probe.remove()
+        if (needed.width > Math.ceil(room.width) || needed.height > room.height + 0.5) out.push(`${control.id}: ${text}`)
+      }
+      return out
+    }, selector)
+  }
+
   it('never breaks a number between its digits, and cuts off no memory control', async () => {
     const source = 'nn.Linear(1000000000, 1000000)'
     const count = formatCount(analyze(source).params.total)
-    for (const width of [360, 390, 1024, 1280, 1440]) {
+    for (const width of [360, 375, 390, 1024, 1280, 1440]) {
       const page = await open(`#${encodeShareState({ source, input: '1000,1000000000', optimizer: 'AdamW', sharding: '3', gpus: 8, gpu: 'h100-80gb', lora: 'r=16,alpha=32,target=all-linear' })}`, width)
       await total(page, count)
       await page.locator('.memory').waitFor()
@@ -734,21 +759,34 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
         return out
       })
       expect(broken, `${width} px`).toEqual([])
-      const cut = await page.evaluate(() => {
-        const canvas = document.createElement('canvas').getContext('2d')!
-        const out: string[] = []
-        for (const control of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.memory .fields input:not([type=radio]), .memory .fields select')) {
-          const style = getComputedStyle(control)
-          canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`
-          const text = control instanceof HTMLSelectElement ? control.selectedOptions[0]?.textContent ?? '' : control.value || control.placeholder
-          const room = control.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - (control instanceof HTMLSelectElement ? 20 : 0)
-          if (canvas.measureText(text).width > room) out.push(`${control.id}: ${text}`)
-        }
-        return out
-      })
-      if (width >= 1024) expect(cut, `${width} px`).toEqual([])
+      expect(await cutOff(page), `${width} px`).toEqual([])
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${width} px`).toBe(true)
       await page.close()
+    }
+  })
+
+  it('shows the longest choice of the precision and weight-format selects whole on a phone, while they are closed', async () => {
+    // a config: its as-built choice is the longest label of both, `bfloat16, from the config's torch_dtype`
+    const source = 'llama-3.1-8b'
+    for (const width of [360, 375, 390]) {
+      for (const [mode, id] of [['training', 'precision'], ['inference', 'weights']] as const) {
+        const page = await open(`#${encodeShareState({ source, mode })}`, width)
+        const select = page.locator(`#${id}`)
+        await select.waitFor()
+        const longest = await select.evaluate((control: HTMLSelectElement) => {
+          const canvas = document.createElement('canvas').getContext('2d')!
+          canvas.font = getComputedStyle(control).font
+          const widths = [...control.options].map((o) => ({ value: o.value, label: o.textContent ?? '', width: canvas.measureText(o.textContent ?? '').width }))
+          return widths.reduce((a, b) => (b.width > a.width ? b : a))
+        })
+        await select.selectOption(longest.value)
+        await page.waitForFunction(({ id, label }) => document.querySelector<HTMLSelectElement>(`#${id}`)?.selectedOptions[0]?.textContent === label, { id, label: longest.label })
+        // and no other memory control is cut off either (the LoRA field's example among them)
+        expect(await cutOff(page), `${width} px, ${id}: ${longest.label}`).toEqual([])
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${width} px`).toBe(true)
+        if (width === 375) await select.screenshot({ path: join(results, `playground-375-${id}.png`) })
+        await page.close()
+      }
     }
   })
 
@@ -999,21 +1037,28 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
     await page.close()
   })
 
-  it('computes on the main thread when the worker cannot load', async () => {
+  /** Opens the page with its worker's file refused, so that it computes on the main thread; `blocked()` counts the refusals. */
+  async function openWithoutWorker(hash: string, width = 1280): Promise<{ page: Page; blocked: () => number }> {
     // A service worker from the tests before would serve the worker's file past the route below: let none control.
     const first = await context.newPage()
     await first.goto(baseUrl)
     await first.evaluate(async () => Promise.all((await navigator.serviceWorker.getRegistrations()).map((r) => r.unregister())))
     await first.close()
     const page = await context.newPage()
+    await page.setViewportSize({ width, height: 900 })
     let blocked = 0
     await page.route(/compute\.worker-[^/]*\.js$/, (route) => {
       blocked++
       return route.abort()
     })
-    await page.goto(`${baseUrl}#${encodeShareState({ source: 'nn.Linear(4, 2)' })}`)
+    await page.goto(`${baseUrl}${hash}`)
+    return { page, blocked: () => blocked }
+  }
+
+  it('computes on the main thread when the worker cannot load', async () => {
+    const { page, blocked } = await openWithoutWorker(`#${encodeShareState({ source: 'nn.Linear(4, 2)' })}`)
     await total(page, '10')
-    expect(blocked).toBe(1)
+    expect(blocked()).toBe(1)
     await typeSource(page, 'resnet18')
     await total(page, formatCount(analyze('resnet18').params.total))
     await page.close()
@@ -1123,6 +1168,125 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the playground in Chromium' : `the 
       await total(page, '40')
       expect(await page.locator('#source').inputValue()).toBe(parts.replace('nn.Linear(n, n)', 'nn.Linear(n, n, bias=True)'))
       await page.close()
+    })
+    /**
+     * Drops files or folders of this machine on the page as a file manager does: Chromium is told of a drag holding
+     * their paths (the debugging protocol's `Input.dispatchDragEvent`), so a folder arrives as the browser's own
+     * directory entry, read through `webkitGetAsEntry` as a person's drop is.
+     */
+    async function dropPaths(page: Page, paths: string[], selector = '.top'): Promise<void> {
+      const box = (await page.locator(selector).boundingBox())!
+      const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+      const cdp = await context.newCDPSession(page)
+      // dragOperationsMask 1: copy
+      const data = { items: [], files: paths, dragOperationsMask: 1 }
+      for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data })
+      await cdp.detach()
+    }
+
+    /** The package `unet/` of test/fixtures (its own U-Net: `__init__.py`, `unet_parts.py`, `unet_model.py` with `from .unet_parts import *`), copied to a folder of its own. */
+    function unetFolder(edit: (name: string, text: string) => string = (_name, text) => text): string {
+      const dir = join(mkdtempSync(join(tmpdir(), 'nnsize-drop-')), 'unet')
+      mkdirSync(dir)
+      for (const name of readdirSync(join(root, 'test/fixtures/unet'))) writeFileSync(join(dir, name), edit(name, readFileSync(join(root, 'test/fixtures/unet', name), 'utf8')))
+      return dir
+    }
+
+    it('offers the same class chooser when it computes on the main thread, for a pasted file and a dropped folder', async () => {
+      const { page, blocked } = await openWithoutWorker(`#${encodeShareState({ source: 'nn.Linear(4, 2)' })}`)
+      await total(page, '10')
+      expect(blocked()).toBe(1)
+      const classes = parts + '\nclass Net(nn.Module):\n    def __init__(self, width, depth=2):\n        super().__init__()\n        self.blocks = nn.Sequential(*[Block(width) for _ in range(depth)])\n'
+      await page.locator('#source').fill(classes)
+      const picker = page.getByTestId('class-picker')
+      await picker.waitFor()
+      // the choice, not a red error, as the worker's answer gives it
+      expect(await page.locator('#source-error .problem').count()).toBe(0)
+      expect(await picker.locator('label.choice code').allTextContents()).toEqual(['Block(n)', 'Net(width, depth=2)'])
+      await picker.getByLabel('Arguments').fill('8, depth=3')
+      await picker.getByRole('button', { name: 'Build', exact: true }).click()
+      // three Linear(8, 8): 3 × (64 + 8)
+      await total(page, '216')
+      expect(await picker.count()).toBe(0)
+      // a folder: its files are read once the model collections have loaded, and offer their class the same way
+      const dir = unetFolder()
+      await dropPaths(page, [dir])
+      await picker.waitFor()
+      expect(await page.locator('#source-error .problem').count()).toBe(0)
+      expect(await picker.locator('label.choice code').allTextContents()).toEqual(['UNet(n_channels, n_classes, base=16, depth=3)'])
+      await picker.getByLabel('Arguments').fill('3, 2, depth=2')
+      await picker.getByRole('button', { name: 'Build', exact: true }).click()
+      // the count worked out in the test of a dropped folder below
+      await total(page, '117,378')
+      expect(blocked()).toBe(1)
+      await page.close()
+      rmSync(dirname(dir), { recursive: true, force: true })
+    })
+
+    it('reads a dropped folder (a package with relative imports), offers its model class and builds it with the arguments given', async () => {
+      const dir = unetFolder()
+      const page = await open()
+      await total(page, '295,168')
+      await dropPaths(page, [dir])
+      const picker = page.getByTestId('class-picker')
+      await picker.waitFor()
+      expect(await page.locator('[data-testid=files] li').allTextContents()).toEqual(['unet/unet_model.py main', 'unet/__init__.py', 'unet/unet_parts.py'])
+      expect(await page.locator('#source').inputValue()).toBe(readFileSync(join(dir, 'unet_model.py'), 'utf8'))
+      expect(await picker.locator('label.choice code').allTextContents()).toEqual(['UNet(n_channels, n_classes, base=16, depth=3)'])
+      expect(await picker.locator('label.choice .muted').allTextContents()).toEqual(['unet/unet_model.py'])
+      await picker.getByLabel('Arguments').fill('3, 2, depth=2')
+      await picker.getByRole('button', { name: 'Build', exact: true }).click()
+      // UNet(3, 2, depth=2), widths 16, 32, 64; each ConvBlock(i, o) is 9·i·o + 2·o + 9·o·o + 2·o (convolutions without
+      // bias, two BatchNorms), each Up(i, o) adds ConvTranspose2d(i, i/2, 2): 4·i·i/2 + i/2:
+      //   inc ConvBlock(3, 16) 2,800 + Down(16, 32) 13,952 + Down(32, 64) 55,552
+      //   + Up(64, 32) 8,224 + 27,776 + Up(32, 16) 2,064 + 6,976 + outc Conv2d(16, 2, 1) 34 = 117,378,
+      // as PyTorch 2.13 counts it: sum(p.numel() for p in UNet(3, 2, depth=2).parameters()).
+      await total(page, '117,378')
+      expect(await page.locator('#entry').inputValue()).toBe('UNet(3, 2, depth=2)')
+      await page.locator('#input-shape').fill('1,3,64,64')
+      // the forward pass through both files: the skips concatenated, the output at the input's size
+      await page.waitForFunction(() => document.querySelector('.results:not(.stale) [data-testid=forward] dd code')?.textContent === '(1, 2, 64, 64)', undefined, { timeout: 10_000 })
+      await page.close()
+      rmSync(dirname(dir), { recursive: true, force: true })
+    })
+    it('opens a file of a dropped folder at its error: the line scrolled into view, the caret on the mistake, underlined', async () => {
+      const dir = unetFolder((name, text) => (name === 'unet_parts.py' ? text.replace('kernel_size=2, stride=2', 'kernel_size=2, strid=2') : text))
+      const page = await open()
+      await total(page, '295,168')
+      await dropPaths(page, [dir])
+      await page.getByTestId('class-picker').waitFor()
+      await page.locator('#entry').fill('UNet(3, 2)')
+      // line 33 of unet_parts.py, below the editor's 22 rows
+      await caretShows(page, 'unet/unet_parts.py:33:70')
+      expect(await page.locator('[data-testid=caret]').textContent()).toContain('33 |         self.up = nn.ConvTranspose2d(c_in, c_in // 2, kernel_size=2, strid=2)\n   |')
+      expect(await page.locator('#source').inputValue()).toBe(readFileSync(join(dir, 'unet_model.py'), 'utf8'))
+      expect(await page.locator('[data-testid=files] li').allTextContents()).toEqual(['unet/unet_model.py main', 'unet/__init__.py', 'unet/unet_parts.py (has the error)'])
+      // the main file has no mistake to underline
+      expect(await page.locator('.overlay .err').count()).toBe(0)
+      await page.getByRole('button', { name: 'Show in the editor' }).click()
+      expect(await page.locator('#source').inputValue()).toBe(readFileSync(join(dir, 'unet_parts.py'), 'utf8'))
+      expect(await page.locator('[data-testid=files] button[aria-pressed=true]').allTextContents()).toEqual(['unet/unet_parts.py (has the error)'])
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('source')
+      const where = await page.locator('#source').evaluate((el: HTMLTextAreaElement) => {
+        const before = el.value.slice(0, el.selectionStart)
+        return { selected: el.value.slice(el.selectionStart, el.selectionEnd), line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') }
+      })
+      expect(where).toEqual({ selected: 'strid=2', line: 33, column: 70 })
+      // underlined token by token
+      await page.waitForFunction(() => [...document.querySelectorAll('.overlay .err')].map((e) => e.textContent).join('') === 'strid=2')
+      // the underlined mistake is inside the editor's visible area, not scrolled away
+      const seen = await page.evaluate(() => {
+        const field = document.querySelector('#source')!.getBoundingClientRect()
+        return [...document.querySelectorAll('.overlay .err')].map((e) => e.getBoundingClientRect()).every((mark) => mark.top >= field.top && mark.bottom <= field.bottom && mark.left >= field.left && mark.right <= field.right)
+      })
+      expect(seen).toBe(true)
+      await page.screenshot({ path: join(results, 'playground-folder-file-error.png') })
+      // the fix applies to that file, and the model builds: UNet(3, 2) as PyTorch 2.13 counts it
+      await page.getByRole('button', { name: 'Replace strid with stride' }).click()
+      await total(page, '482,754')
+      expect(await page.locator('#source').inputValue()).toBe(readFileSync(join(root, 'test/fixtures/unet/unet_parts.py'), 'utf8'))
+      await page.close()
+      rmSync(dirname(dir), { recursive: true, force: true })
     })
   })
 

@@ -1,8 +1,8 @@
-import { modelClasses, verifySnippet } from '@nnsize/core'
+import { verifySnippet } from '@nnsize/core'
 import { explainAnalysis } from '@nnsize/core/present'
-import type { Analysis, ByteUnits, ModelClass, ShareState } from '@nnsize/core'
+import type { Analysis, ByteUnits, ShareState } from '@nnsize/core'
 import type { ExplainSection } from '@nnsize/core/present'
-import { asksForModel, compute, programOf } from './compute.ts'
+import { compute } from './compute.ts'
 import type { Analyze, Outcome } from './compute.ts'
 import type { MemoryOutcome } from './memory.ts'
 import { switchOptions } from './root-options.ts'
@@ -24,18 +24,6 @@ export interface Answer {
   memory: MemoryOutcome | undefined
   /** Undefined unless asked for, or when no model is shown. */
   explanation: ExplainSection[] | undefined
-  /**
-   * The model classes to choose from when the text or the main file defines classes but builds none (or several
-   * could be built); undefined otherwise. The page offers them instead of the error.
-   */
-  classes?: ModelClass[] | undefined
-}
-
-/** The classes a reader may choose to build, when the outcome asks which model to build and there are some. */
-export function classesToChoose(outcome: Outcome, state: ShareState): ModelClass[] | undefined {
-  if (outcome.ok || !asksForModel(outcome.problem, state)) return undefined
-  const classes = modelClasses(programOf(state) ?? state.source)
-  return classes.length > 0 ? classes : undefined
 }
 
 /** What one answer is asked for: the page state, and whether the explanation is open. */
@@ -71,7 +59,6 @@ export class Answerer {
   #key: string | undefined
   #outcome: Outcome | undefined
   #lastGood: Analysis | undefined
-  #classes: ModelClass[] | undefined
 
   constructor(
     private readonly analyze: Analyze,
@@ -86,7 +73,6 @@ export class Answerer {
       outcome = compute(state, this.analyze)
       this.#key = key
       this.#outcome = outcome
-      this.#classes = classesToChoose(outcome, state)
       if (outcome.ok) this.#lastGood = outcome.analysis
     }
     const shown = outcome.ok ? outcome.analysis : this.#lastGood
@@ -97,7 +83,6 @@ export class Answerer {
       snippet: outcome.ok ? snippetOf(outcome.analysis) : undefined,
       memory: shown ? this.planMemory(shown, state) : undefined,
       explanation: shown && explain ? explainAnalysis(shown, { units }) : undefined,
-      classes: this.#classes,
     }
   }
 }

@@ -1,7 +1,7 @@
-import { NnsizeError, analyzeExpression, mayNeedModels, traceAnalysis } from '@nnsize/core'
+import { NnsizeError, analyzeExpression, mayNeedModels, modelClasses, traceAnalysis } from '@nnsize/core'
 import { analyzeOptionsOf, readBaseRequest } from '@nnsize/core/request'
 import { diagnose } from '@nnsize/core/present'
-import type { Analysis, AnalyzeOptions, AnalyzeSource, ProgramSource, ShareState } from '@nnsize/core'
+import type { Analysis, AnalyzeOptions, AnalyzeSource, ModelClass, ProgramSource, ShareState } from '@nnsize/core'
 import type { FieldId } from '@nnsize/core/request'
 import type { Diagnostic } from '@nnsize/core/present'
 import { pageFieldLabel } from './fields.ts'
@@ -22,11 +22,13 @@ export type Problem = Omit<Diagnostic, 'code' | 'field'> & {
  * The result of one recomputation and how long the core took, in milliseconds. A model that builds always gives
  * its counts; a mistake in the input shape (or one the model cannot take) comes with them, for the shape field.
  * `needsModels` says that the model collections (loaded after the first answer) may answer what the layers alone
- * could not.
+ * could not. `classes` are the model classes to choose from when the problem asks which model to build (the text or
+ * the main file defines classes but builds none, or several could be built): the page offers them instead of the
+ * error, whether it computed in its worker or on the main thread.
  */
 export type Outcome =
   | { ok: true; analysis: Analysis; inputProblem: Problem | undefined; elapsedMs: number }
-  | { ok: false; problem: Problem; needsModels: boolean; elapsedMs: number }
+  | { ok: false; problem: Problem; needsModels: boolean; elapsedMs: number; classes?: ModelClass[] | undefined }
 
 /** The full analysis, with the torchvision builders and the Hugging Face catalogue, once they are loaded. */
 export type Analyze = (source: AnalyzeSource, options?: AnalyzeOptions) => Analysis
@@ -84,10 +86,18 @@ export function asksForModel(problem: Problem, state: ShareState): boolean {
   return problem.span !== undefined && problem.span.start === 0 && problem.span.end === state.source.length
 }
 
+/** The classes a reader may choose to build, when a problem asks which model to build and there are some. */
+export function classesToChoose(problem: Problem, state: ShareState): ModelClass[] | undefined {
+  if (!asksForModel(problem, state)) return undefined
+  const classes = modelClasses(programOf(state) ?? state.source)
+  return classes.length > 0 ? classes : undefined
+}
+
 /**
  * Runs the core on the page state: an expression, a catalogue model name or a `config.json` text, then, with an
  * input shape, the forward pass. Without `analyze` (before the model collections are loaded) only expressions
- * built from layers are answered. Never throws.
+ * built from layers are answered. A problem that asks which model to build comes with the classes to choose from.
+ * Never throws.
  */
 export function compute(state: ShareState, analyze?: Analyze, now: () => number = () => performance.now()): Outcome {
   const started = now()
@@ -109,7 +119,11 @@ export function compute(state: ShareState, analyze?: Analyze, now: () => number 
   } catch (error) {
     // Lazy modules have no sizes without an input: with one, the model is analysed and traced in one go.
     const needsInput = NnsizeError.isInstance(error) && error.field === 'input' && request.input !== undefined && problems.length === 0
-    if (!needsInput) return { ok: false, problem: problem(error, 'source'), needsModels: !analyze && (program !== undefined || mayNeedModels(state.source, error)), elapsedMs: now() - started }
+    if (!needsInput) {
+      const shown = problem(error, 'source')
+      const classes = classesToChoose(shown, state)
+      return { ok: false, problem: shown, needsModels: !analyze && (program !== undefined || mayNeedModels(state.source, error)), elapsedMs: now() - started, classes }
+    }
     try {
       return { ok: true, analysis: run(analyzeOptionsOf(request)), inputProblem: undefined, elapsedMs: now() - started }
     } catch (traced) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '@nnsize/core'
-import { Answerer, classesToChoose } from './answer.ts'
+import { Answerer } from './answer.ts'
 import { asksForModel, compute, programOf } from './compute.ts'
 import { computeMemory } from './memory.ts'
 
@@ -54,22 +54,31 @@ describe('compute with files', () => {
   })
 })
 
-describe('classesToChoose', () => {
+describe('the classes to choose from', () => {
   it('offers the classes of files that build none', () => {
     const state = { source: model, main: 'net.py', files: { 'parts.py': parts } }
     const outcome = compute(state, analyze)
     expect(!outcome.ok && asksForModel(outcome.problem, state)).toBe(true)
-    expect(classesToChoose(outcome, state)?.map((c) => [c.name, c.parameters.map((p) => p.name)])).toEqual([['Net', ['width', 'depth']]])
+    expect(!outcome.ok && outcome.classes?.map((c) => [c.name, c.parameters.map((p) => p.name)])).toEqual([['Net', ['width', 'depth']]])
   })
 
   it('offers the classes of a pasted text that builds none, and nothing once a model to build is given', () => {
     const text = 'import torch.nn as nn\nclass A(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n        self.fc = nn.Linear(n, 1)\n'
     const outcome = compute({ source: text }, analyze)
-    expect(classesToChoose(outcome, { source: text })?.map((c) => c.name)).toEqual(['A'])
-    const chosen = { source: text, entry: 'A(5)' }
-    const built = compute(chosen, analyze)
+    expect(!outcome.ok && outcome.classes?.map((c) => c.name)).toEqual(['A'])
+    const built = compute({ source: text, entry: 'A(5)' }, analyze)
     expect(built.ok && built.analysis.params.total).toBe(6n)
-    expect(classesToChoose(built, chosen)).toBeUndefined()
+    // a model to build that fails is its error, not a choice
+    const wrong = compute({ source: text, entry: 'A()' }, analyze)
+    expect(!wrong.ok && [wrong.problem.field, wrong.classes]).toEqual(['entry', undefined])
+  })
+
+  it('offers the same classes from the layers alone, as the engine on the main thread computes before the collections load', () => {
+    const text = 'import torch.nn as nn\nclass A(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n        self.fc = nn.Linear(n, 1)\n'
+    const alone = compute({ source: text })
+    const full = compute({ source: text }, analyze)
+    expect(!alone.ok && [alone.needsModels, alone.classes?.map((c) => [c.name, c.parameters.map((p) => p.name)])]).toEqual([false, [['A', ['n']]]])
+    expect(!full.ok && full.classes).toEqual(!alone.ok && alone.classes)
   })
 
   it('offers the several classes that build without arguments, and builds the only one as the command line does', () => {
@@ -77,7 +86,7 @@ describe('classesToChoose', () => {
     const state = { source: two, main: 'ab.py' }
     const outcome = compute(state, analyze)
     expect(!outcome.ok && outcome.problem.message).toBe('“Model to build” must name the model to build: `ab.py` defines several nn.Module classes that can be built without arguments (`A`, `B`); e.g. `A()`.')
-    expect(classesToChoose(outcome, state)?.map((c) => [c.name, c.buildsWithoutArguments])).toEqual([
+    expect(!outcome.ok && outcome.classes?.map((c) => [c.name, c.buildsWithoutArguments])).toEqual([
       ['A', true],
       ['B', true],
     ])
@@ -90,14 +99,14 @@ describe('classesToChoose', () => {
   it('offers nothing for another error, even in a file with classes', () => {
     const text = 'import torch.nn as nn\nclass A(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n        self.fc = nn.Linear(n, 1)\nmodel = A(2.5)\n'
     const outcome = compute({ source: text }, analyze)
-    expect(outcome.ok).toBe(false)
-    expect(classesToChoose(outcome, { source: text })).toBeUndefined()
+    expect(!outcome.ok && [outcome.problem.code, outcome.classes]).toEqual(['argument-type', undefined])
   })
 
-  it('comes with the answer, computed once per analysis', () => {
+  it('comes with the worker\'s answer, a copy of the outcome', () => {
     const answerer = new Answerer(analyze, computeMemory)
     const state = { source: model, main: 'net.py', files: { 'parts.py': parts } }
-    expect(answerer.answer({ state, explain: false }).classes?.map((c) => c.name)).toEqual(['Net'])
-    expect(answerer.answer({ state: { ...state, entry: 'Net(8)' }, explain: false }).classes).toBeUndefined()
+    const answer = structuredClone(answerer.answer({ state, explain: false }))
+    expect(!answer.outcome.ok && answer.outcome.classes?.map((c) => c.name)).toEqual(['Net'])
+    expect(answerer.answer({ state: { ...state, entry: 'Net(8)' }, explain: false }).outcome.ok).toBe(true)
   })
 })

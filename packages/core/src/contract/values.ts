@@ -376,6 +376,18 @@ export function namespace(name: string, members: Record<string, Value>, fallback
   return fallback ? { kind: 'namespace', name, members: safe, fallback } : { kind: 'namespace', name, members: safe }
 }
 
+/**
+ * Adds `name` to a namespace's members as a value made on first read, then kept (an assignment replaces it): a
+ * namespace of many classes (`torch.nn`'s layers) then costs nothing for the names a program never reads.
+ */
+export function lazyMember(members: Record<string, Value>, name: string, make: () => Value): void {
+  const keep = (value: Value): Value => {
+    Object.defineProperty(members, name, { value, writable: true, enumerable: true, configurable: true })
+    return value
+  }
+  Object.defineProperty(members, name, { get: () => keep(make()), set: keep, enumerable: true, configurable: true })
+}
+
 /** Python's name for a value's type, for error messages. */
 export function typeName(value: Value): string {
   switch (value.kind) {

@@ -299,11 +299,22 @@ class TokenBuffer {
   }
 }
 
-const identifierPattern = /^[\p{XID_Start}_][\p{XID_Continue}]*$/u
-const identifierStart = /[\p{XID_Start}_]/u
-const identifierPart = /\p{XID_Continue}/u
-/** Characters CPython's `str.isprintable()` rejects: separators other than space, and other control/format/unassigned code points. */
-const nonPrintable = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u
+/**
+ * The patterns of PEP 3131's identifiers and of CPython's non-printable characters, made on first use: V8 checks a
+ * `\p{…}` pattern when it creates it, building its Unicode sets, which would cost every start of the core, while
+ * only a name with a character beyond ASCII needs them.
+ */
+let unicodePatterns: { identifier: RegExp; start: RegExp; part: RegExp; nonPrintable: RegExp } | undefined
+function unicode(): NonNullable<typeof unicodePatterns> {
+  unicodePatterns ??= {
+    identifier: /^[\p{XID_Start}_][\p{XID_Continue}]*$/u,
+    start: /[\p{XID_Start}_]/u,
+    part: /\p{XID_Continue}/u,
+    // characters CPython's `str.isprintable()` rejects: separators other than space, and other control/format/unassigned code points
+    nonPrintable: /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u,
+  }
+  return unicodePatterns
+}
 
 function isDigit(c: number): boolean {
   return c >= C_0 && c <= C_9
@@ -723,15 +734,16 @@ class Scanner {
 
   /** PEP 3131: the first character is XID_Start or `_`, the others XID_Continue; else CPython's error. */
   private verifyIdentifier(text: string, start: number): void {
-    if (identifierPattern.test(text)) return
+    const patterns = unicode()
+    if (patterns.identifier.test(text)) return
     let offset = 0
     let first = true
     for (const ch of text) {
-      const ok = first ? identifierStart.test(ch) : identifierPart.test(ch)
+      const ok = first ? patterns.start.test(ch) : patterns.part.test(ch)
       if (!ok) {
         const cp = ch.codePointAt(0)!
         const at = start + offset
-        const message = nonPrintable.test(ch) ? `invalid non-printable character U+${hex4(cp)}` : `invalid character '${ch}' (U+${hex4(cp)})`
+        const message = patterns.nonPrintable.test(ch) ? `invalid non-printable character U+${hex4(cp)}` : `invalid character '${ch}' (U+${hex4(cp)})`
         throw this.error(message, at, at + ch.length)
       }
       first = false

@@ -65,8 +65,15 @@ const BINOP: Record<Operator, readonly [string, number]> = {
 const CMPOP = { Eq: '==', NotEq: '!=', Lt: '<', LtE: '<=', Gt: '>', GtE: '>=', Is: 'is', IsNot: 'is not', In: 'in', NotIn: 'not in' } as const
 const UNARY = { Invert: '~', Not: 'not ', UAdd: '+', USub: '-' } as const
 
-/** Characters Python's `str.isprintable()` rejects (so `repr` escapes them). */
-const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u
+let notPrintablePattern: RegExp | undefined
+/**
+ * Whether Python's `str.isprintable()` rejects a character (so `repr` escapes it). The pattern is made on first use:
+ * V8 builds a `\p{…}` pattern's Unicode sets when it creates it, which would cost every start of the core.
+ */
+function isNotPrintable(ch: string): boolean {
+  notPrintablePattern ??= /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u
+  return notPrintablePattern.test(ch)
+}
 
 /**
  * Prints a syntax tree as Python source that CPython 3.12 parses back to the same tree (positions
@@ -95,7 +102,7 @@ function escapeChar(ch: string, quote: string): string {
     case '\t': return '\\t'
     default:
       if (ch === quote) return '\\' + ch
-      if (ch !== ' ' && NOT_PRINTABLE.test(ch)) {
+      if (ch !== ' ' && isNotPrintable(ch)) {
         const code = ch.codePointAt(0)!
         if (ch.length === 2 || code > 0xffff) return '\\U' + hex(code, 8)
         return code < 0x100 ? '\\x' + hex(code, 2) : '\\u' + hex(code, 4)
@@ -182,7 +189,7 @@ function dotted(name: string): string {
 function tripleQuotable(value: string): boolean {
   if (!value.includes('\n') || value.includes('"""') || value.includes('\\') || value.endsWith('"')) return false
   for (const ch of codePoints(value)) {
-    if (ch !== '\n' && ch !== ' ' && NOT_PRINTABLE.test(ch)) return false
+    if (ch !== '\n' && ch !== ' ' && isNotPrintable(ch)) return false
   }
   return true
 }

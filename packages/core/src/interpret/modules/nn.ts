@@ -2,7 +2,7 @@ import type { LayerDefinition } from '../../layers/define-layer.js'
 import { layerClass, moduleClass, parameterDictClass, parameterListClass, registerDefinitions } from '../nn-module.js'
 import { raise } from '../exceptions.js'
 import { parameterClass } from '../types.js'
-import { namespace, native, tuple } from '../../contract/values.js'
+import { lazyMember, namespace, native, tuple } from '../../contract/values.js'
 import type { NamespaceValue, Value } from '../../contract/values.js'
 import { functionalNamespace } from './functional.js'
 import { initNamespace } from './init.js'
@@ -26,12 +26,14 @@ export function nnNamespace(layers: readonly LayerDefinition[], models: readonly
     functional: functionalNamespace(),
     init: initNamespace(),
   }
-  for (const layer of layers) members[layer.name] = layerClass(layer).value
   // The interpreter's own parameter containers (`append`, `extend`, shared parameters) stand for the registry's.
   members['ParameterList'] = parameterListClass.value
   members['ParameterDict'] = parameterDictClass.value
   const utils = namespace('torch.nn.modules.utils', { _single: ntuple(1, '_single'), _pair: ntuple(2, '_pair'), _triple: ntuple(3, '_triple'), _quadruple: ntuple(4, '_quadruple') })
   members['modules'] = namespace('torch.nn.modules', { utils, Module: moduleClass.value })
   members['parameter'] = namespace('torch.nn.parameter', { Parameter: parameterClass.value })
-  return namespace('nn', members)
+  const nn = namespace('nn', members)
+  // each layer's class is made when a program first names it
+  for (const layer of layers) if (!Object.hasOwn(members, layer.name)) lazyMember(nn.members, layer.name, () => layerClass(layer).value)
+  return nn
 }

@@ -67,6 +67,11 @@ export interface LayerDefinition<A = any, S extends readonly ArgSpec[] = readonl
   forward?: ForwardFn<A>
   /** Why a model has no forward trace (its output is data-dependent), for the error an input shape gets. */
   untraced?: string
+  /**
+   * Its forward takes any Python value (a module made from a Python class): in `nn.Sequential`, the tuple the module
+   * before it returns is passed on whole, as PyTorch passes it, instead of being refused.
+   */
+  takesValues?: boolean
   /** Names the factors of each parameter's size, for the explanation. Without it the shapes are used. */
   explain?: (args: A) => FormulaTerm[]
   /** The kind of input its first argument takes: index tensors (int64) or floats. */

@@ -199,3 +199,46 @@ Net()`
     expect(analyze(outside, { input: '2,4,5,5' }).forwardNote?.message).toMatch(/outside its own `forward`/)
   })
 })
+
+describe('modules made in forward, and tuples nn.Sequential passes between modules made from Python classes', () => {
+  it('a module without tensors made and called in forward runs as a function would', () => {
+    const source = `${prelude}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+
+    def forward(self, x):
+        x = nn.ZeroPad2d((1, 0, 1, 0))(x)
+        return nn.ReLU(inplace=True)(self.conv(x))
+Net()`
+    const forward = analyze(source, { input: '2,3,8,8', device: 'cpu' }).forward!
+    // Measured with PyTorch 2.13 (CPU, training mode): output (2, 4, 7, 7); 3,512 bytes saved (the padded input the
+    // convolution keeps, the ReLU's output); FlopCounterMode 21,168 FLOPs.
+    expect(forward.outputShape).toEqual([2, 4, 7, 7])
+    expect(forward.savedBytes).toBe(3512n)
+    expect(forward.flopCounter.total).toBe(21168n)
+    expect(forward.modules.map((m) => m.path)).toEqual(['', 'conv'])
+    const withWeights = analyze(source.replace('nn.ReLU(inplace=True)(self.conv(x))', 'nn.Conv2d(4, 4, 1)(self.conv(x))'), { input: '2,3,8,8' })
+    expect(withWeights.forwardNote?.message).toContain('has parameters or buffers of its own')
+  })
+
+  it('nn.Sequential passes a tuple returned by one module to the next whole', () => {
+    const source = `${prelude}class Split(nn.Module):
+    def forward(self, x):
+        return x[:, :2], x[:, 2:]
+
+class Join(nn.Module):
+    def forward(self, xs):
+        a, b = xs
+        return torch.cat([a * 2, b.sigmoid()], 1)
+nn.Sequential(nn.Conv2d(3, 4, 1), Split(), Join())`
+    const forward = analyze(source, { input: '2,3,8,8', device: 'cpu' }).forward!
+    // Measured with PyTorch 2.13 (CPU, training mode): output (2, 4, 8, 8); 1,024 / 2,560 bytes saved; 3,072 FLOPs.
+    expect(forward.outputShape).toEqual([2, 4, 8, 8])
+    expect(forward.savedBytes).toBe(1024n)
+    expect(forward.savedBytesWithInput).toBe(2560n)
+    expect(forward.flopCounter.total).toBe(3072n)
+    // A built-in layer after the tuple still fails, as in PyTorch.
+    expect(() => analyze(source.replace('Split(), Join()', 'Split(), nn.ReLU()'), { input: '2,3,8,8' })).toThrow('passes the 2 outputs of `1` (a tuple) to `2` (ReLU)')
+  })
+})

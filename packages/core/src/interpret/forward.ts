@@ -49,6 +49,8 @@ interface PythonCall {
   result?: Value
 }
 const pythonCalls = new WeakMap<ModuleNode, PythonCall>()
+/** The result of a Python module's forward that is not one tensor, by its first output tensor, for `nn.Sequential` to pass on whole. */
+const structuredResults = new WeakMap<Tensor, { result: Value; outputs: readonly Tensor[] }>()
 
 /** The file name errors in a call expression point at (its offsets are into the call text). */
 export const callFile = '<call>'
@@ -62,6 +64,7 @@ export function userForwardLayer(it: Interpreter, cls: PyClass): LayerDefinition
     def = {
       name: cls.name,
       signature: [],
+      takesValues: true,
       build() {},
       forward: (self, inputs, ctx, options) => runForward(it, self, inputs, ctx, options),
     }
@@ -127,7 +130,10 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
     } else {
       const pythonCall = pythonCalls.get(node)
       pythonCalls.delete(node)
-      const args: ArgValue[] = pythonCall ? pythonArgs(pythonCall, inputs, options, span) : inputs.map((t) => ({ value: wrap(t), span, valueSpan: span }))
+      // The outputs of a Python module before this one in `nn.Sequential`: its tuple, passed whole as one argument.
+      const prior = !pythonCall && inputs.length > 1 ? structuredResults.get(inputs[0]!) : undefined
+      const whole = prior && prior.outputs.length === inputs.length && prior.outputs.every((x, i) => x === inputs[i]) ? prior.result : undefined
+      const args: ArgValue[] = pythonCall ? pythonArgs(pythonCall, inputs, options, span) : whole ? [{ value: whole, span, valueSpan: span }] : inputs.map((t) => ({ value: wrap(t), span, valueSpan: span }))
       if (!pythonCall) for (const [name, v] of Object.entries(options ?? {})) args.push({ name, value: optionValue(v), span, valueSpan: span })
       result = it.call(it.getattr(self, 'forward', span), args, span)
       if (pythonCall) pythonCall.result = result
@@ -136,7 +142,9 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
     const unmodelled = placeholderIn(result)
     if (unmodelled) throw placeholderError(unmodelled, undefined)
     if (state.stack.length === 1) structures.set(node, structureOf(result))
-    return outputTensors(result, span)
+    const outputs = outputTensors(result, span)
+    if (result.kind !== 'tensor' && outputs.length > 0) structuredResults.set(outputs[0]!, { result, outputs })
+    return outputs
   } catch (error) {
     if (error instanceof RangeError && /call stack/i.test(error.message)) throw new NnsizeError('too-deep', 'The forward pass nests calls and expressions too deeply to run.', { span })
     throw error
@@ -191,6 +199,24 @@ function inputTensors(values: readonly Value[], span: SourceSpan, traced: boolea
   return { tensors, rest }
 }
 
+/** Whether a module and its submodules hold no parameter or buffer. */
+function stateless(node: ModuleNode): boolean {
+  for (const { node: n } of walkModules(node)) {
+    for (const def of n.params.values()) if (def) return false
+    for (const def of n.buffers.values()) if (def) return false
+  }
+  return true
+}
+
+/** Runs a module that is no submodule through its forward rule, its work counted in the module that calls it. */
+function runAnonymous(ctx: ForwardContext, node: ModuleNode, inputs: Tensor[], options: Readonly<Record<string, unknown>>): Tensor[] {
+  const forward = node.layer?.forward
+  if (!forward) throw ctx.error(node.layer?.untraced ?? `calls \`${node.type}\`, which has no forward pass.`)
+  const out = forward(node as ModuleNode & { args: never }, inputs, ctx, options)
+  ctx.use(...inputs)
+  return Array.isArray(out) ? out : [out]
+}
+
 /** A submodule's outputs as PyTorch returns them: `(output, (h_n, c_n))` for `nn.LSTM`, `(output, weights or None)` for attention. */
 function moduleResult(node: ModuleNode, outputs: Tensor[]): Value {
   if (node.type === 'LSTM' && outputs.length === 3) return tuple([wrap(outputs[0]!), tuple([wrap(outputs[1]!), wrap(outputs[2]!)])])
@@ -215,7 +241,10 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
   if (state && state.stack.length > 0) {
     const parent = state.stack.at(-1)!
     const name = pathWithin(parent, node)
-    if (name === undefined) throw new NnsizeError('unsupported', `Calling \`${node.type}\`, which is not a submodule of \`${parent.type}\`, in forward is not supported yet.`, { span })
+    // A module made in forward and called at once (`nn.ReLU(inplace=True)(x)`, `nn.ZeroPad2d((1, 0, 1, 0))(x)`) is
+    // no submodule: without tensors of its own it runs as a function would, inside the module that calls it.
+    const anonymous = name === undefined && stateless(node)
+    if (name === undefined && !anonymous) throw new NnsizeError('unsupported', `Calling \`${node.type}\`, which is not a submodule of \`${parent.type}\` and has parameters or buffers of its own, in forward is not supported yet.`, { span })
     const t: TraceOps = { it, ctx: state.ctx }
     const { tensors, rest } = inputTensors(positional, span, false)
     const python = node.layer !== undefined && interpreters.has(node.layer)
@@ -224,7 +253,8 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
     const call: PythonCall | undefined = python ? { positional, named: args.filter((a) => a.name !== undefined) } : undefined
     if (call) pythonCalls.set(node, call)
     try {
-      const outputs = state.ctx.run(node, (tensors as TensorValue[]).map((v) => traceOf(t, v)), name, options)
+      const traced = (tensors as TensorValue[]).map((v) => traceOf(t, v))
+      const outputs = anonymous ? runAnonymous(state.ctx, node, traced, options) : state.ctx.run(node, traced, name!, options)
       return call?.result ?? moduleResult(node, outputs)
     } finally {
       pythonCalls.delete(node)

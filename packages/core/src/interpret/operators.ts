@@ -472,6 +472,10 @@ export function isSame(a: Value, b: Value): boolean {
     case 'int':
       // CPython shares small ints; model code only compares them to themselves.
       return a.value === (b as typeof a).value && a.value >= -5n && a.value <= 256n
+    case 'str':
+      // CPython interns string constants made of name characters (and caches '' and one-character strings), so
+      // `block_type is 'normal'` holds for a value that came from such a literal.
+      return a.value === (b as typeof a).value && (a.value.length <= 1 || /^[A-Za-z0-9_]+$/.test(a.value))
     case 'module':
       return a.module === (b as typeof a).module
     case 'dtype':

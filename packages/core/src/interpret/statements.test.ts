@@ -280,6 +280,17 @@ if False:
   })
 })
 
+describe('identity of strings, as CPython interns them', () => {
+  it('a name-like string constant is the same object wherever it comes from', () => {
+    python(`
+def block(kind='normal'):
+    assert kind is 'normal' and kind is not 'proj' and '' is ''
+    return kind
+assert block() == 'normal'
+`)
+  })
+})
+
 describe('namedtuple configs as model files write them', () => {
   it('defaults set through T.__new__.__defaults__, _fields, _replace and _asdict', () => {
     python(`

@@ -41,10 +41,11 @@ export const sequential = defineLayer({
     let previous: string | undefined
     for (const [name, child] of self.children) {
       if (!child) continue
-      if (previous !== undefined && current.length > 1) {
+      const whole = previous !== undefined && child.layer?.takesValues === true
+      if (previous !== undefined && current.length > 1 && !whole) {
         throw ctx.error(`passes the ${current.length} outputs of \`${previous}\` (a tuple) to \`${name}\` (${child.type}), which takes one tensor; PyTorch fails here too. Put \`${previous}\` last or take its first output in your own module.`)
       }
-      current = ctx.run(child, current.slice(0, 1), name)
+      current = ctx.run(child, whole ? current : current.slice(0, 1), name)
       previous = name
     }
     return current

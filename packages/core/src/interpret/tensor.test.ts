@@ -44,6 +44,19 @@ assert torch.cat([x, x], dim=1).shape == (2, 6, 4) and torch.stack([x, x]).shape
     expect(failure(() => python('torch.zeros(2, 3).view(4, 2)')).message).toContain('is invalid for input of size 6')
   })
 
+  it('torch.meshgrid gives one tensor per input of all their lengths; indexing="xy" swaps the first two', () => {
+    // Measured with PyTorch 2.13: shapes (2, 3) for 'ij' (the default), (3, 2, 5) for 'xy'; a 0-d input counts 1.
+    python(`
+y, x = torch.meshgrid(torch.arange(2), torch.arange(3), indexing="ij")
+assert y.shape == (2, 3) and x.shape == (2, 3) and y.dtype == torch.int64
+assert [t.shape for t in torch.meshgrid([torch.arange(2), torch.arange(3), torch.arange(5)], indexing="xy")] == [(3, 2, 5), (3, 2, 5), (3, 2, 5)]
+assert [t.shape for t in torch.meshgrid(torch.tensor(3), torch.arange(4))] == [(1, 4), (1, 4)]
+`)
+    expect(failure(() => python('torch.meshgrid(torch.arange(2), torch.arange(3.0))')).message).toMatch(/meshgrid expects all tensors to have the same dtype/)
+    expect(failure(() => python('torch.meshgrid(torch.zeros(2, 2))')).message).toMatch(/Expected 0D or 1D tensor/)
+    expect(failure(() => python("torch.meshgrid(torch.arange(2), indexing='ab')")).message).toMatch(/indexing must be one of "xy" or "ij", but received: ab/)
+  })
+
   it('builds a sinusoidal positional encoding buffer, with slice assignment', () => {
     const r = analyze(`
 import math

@@ -998,6 +998,25 @@ export function torchTensorFunctions(): Record<string, Value> {
   f['concat'] = f['cat']
   f['concatenate'] = f['cat']
   f['stack'] = joined('stack')
+  // `torch.meshgrid(a, b, indexing='ij')`: one tensor per input (a view of it), each of the shape of all the
+  // inputs' lengths; `indexing='xy'` swaps the first two. PyTorch 2.13's default is 'ij'.
+  f['meshgrid'] = native('torch.meshgrid', (args, span, it) => {
+    const a = opArgs(args)
+    const tensors = a.values.length === 1 && (a.values[0]!.kind === 'list' || a.values[0]!.kind === 'tuple') ? it!.toArray(a.values[0]!, span) : a.values
+    const hooked = traced(it!, 'meshgrid', tensors, args, span)
+    if (hooked) return hooked
+    const indexing = a.named.get('indexing') ?? str('ij')
+    if (indexing.kind !== 'str' || (indexing.value !== 'ij' && indexing.value !== 'xy')) raise('RuntimeError', 'argument-value', `torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${indexing.kind === 'str' ? indexing.value : typeName(indexing)}`, span)
+    if (tensors.length === 0) raise('RuntimeError', 'argument-value', 'meshgrid expects a non-empty TensorList', span)
+    const ts = tensors.map((t) => (t.kind === 'tensor' ? t : raise('TypeError', 'argument-type', `\`torch.meshgrid\` takes tensors, got ${typeName(t)}.`, span)))
+    for (const t of ts) {
+      if (t.shape.length > 1) raise('RuntimeError', 'shape', `torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a tensor of shape (${t.shape.join(', ')}).`, span)
+      if (t.dtype !== ts[0]!.dtype) raise('RuntimeError', 'type', 'meshgrid expects all tensors to have the same dtype', span)
+    }
+    const shape = ts.map((t) => t.shape[0] ?? 1)
+    if ((indexing as { value: string }).value === 'xy' && shape.length >= 2) [shape[0], shape[1]] = [shape[1]!, shape[0]!]
+    return tuple(ts.map((t) => newTensor([...shape], t.dtype, t.requiresGrad)))
+  })
   f['where'] = native('torch.where', (args, span, it) => {
     const a = opArgs(args)
     const [cond, x, y] = a.values

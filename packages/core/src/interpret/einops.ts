@@ -3,9 +3,13 @@ import { NnsizeError } from '../errors.js'
 import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import { stridesOf } from '../forward/layout.js'
+import { isFloatingDType } from '../tensor/dtype.js'
+import { einsumShape, einsumTraced } from './einsum.js'
+import { promoteTypes } from './tensor.js'
 import { reshapeOf, traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 import type { ArgValue } from '../contract/values.js'
+import { TensorValue } from '../contract/values.js'
 import type { Value } from '../contract/values.js'
 
 /**
@@ -95,10 +99,19 @@ function parsePattern(pattern: string, shape: readonly number[], given: Readonly
   return { axes, right, lengths }
 }
 
-/** Runs an einops operation on a trace tensor. */
-export function einopsOp(ctx: ForwardContext, kind: 'rearrange' | 'repeat' | 'reduce', x: Tensor, pattern: string, reduction: string | undefined, given: ReadonlyMap<string, number>, span: SourceSpan): Tensor {
-  const t = { ctx }
-  const { axes, right, lengths } = parsePattern(pattern, x.shape, given, span)
+type EinopsKind = 'rearrange' | 'repeat' | 'reduce'
+
+/** A checked pattern: the parsed sides, the axes the right side lacks, and the output's shape. */
+interface Plan extends Parsed {
+  leftNames: string[]
+  rightNames: string[]
+  reduced: string[]
+  outputShape: number[]
+  fail: (message: string) => never
+}
+
+function planOf(kind: EinopsKind, pattern: string, shape: readonly number[], reduction: string | undefined, given: ReadonlyMap<string, number>, span: SourceSpan): Plan {
+  const { axes, right, lengths } = parsePattern(pattern, shape, given, span)
   const leftNames = axes.map((a) => a.name)
   const rightNames = right.flat()
   const fail = (message: string): never => {
@@ -110,6 +123,23 @@ export function einopsOp(ctx: ForwardContext, kind: 'rearrange' | 'repeat' | 're
   const reduced = leftNames.filter((n) => !rightNames.includes(n))
   if (kind === 'rearrange' && reduced.length > 0) fail(`axes ${reduced.map((n) => `\`${n}\``).join(', ')} are on the left only: use \`reduce\``)
   if (kind === 'repeat' && reduced.length > 0) fail(`axes ${reduced.map((n) => `\`${n}\``).join(', ')} are on the left only`)
+  if (reduced.length > 0 && reduction !== 'mean' && reduction !== 'sum' && reduction !== 'max' && reduction !== 'min') fail(`reduction \`${reduction ?? ''}\` is not supported yet (use \`mean\`, \`sum\`, \`max\` or \`min\`)`)
+  const outputShape = right.map((g) => g.reduce((p, n) => p * lengths.get(n)!, 1))
+  return { axes, right, lengths, leftNames, rightNames, reduced, outputShape, fail }
+}
+
+/**
+ * The shape `einops.rearrange`, `repeat` or `reduce` gives a tensor of `shape` (outside a traced forward, where
+ * only shapes are known), after the same checks as in forward.
+ */
+export function einopsShape(kind: EinopsKind, pattern: string, shape: readonly number[], reduction: string | undefined, given: ReadonlyMap<string, number>, span: SourceSpan): number[] {
+  return planOf(kind, pattern, shape, reduction, given, span).outputShape
+}
+
+/** Runs an einops operation on a trace tensor. */
+export function einopsOp(ctx: ForwardContext, kind: EinopsKind, x: Tensor, pattern: string, reduction: string | undefined, given: ReadonlyMap<string, number>, span: SourceSpan): Tensor {
+  const t = { ctx }
+  const { axes, right, lengths, leftNames, rightNames, reduced, fail } = planOf(kind, pattern, x.shape, reduction, given, span)
   // 1. The elementary axes (a view where the strides allow).
   let y = reshapeOf(t, x, axes.map((a) => a.length), false, span)
   // 2. Reduce the axes that vanish.
@@ -157,8 +187,16 @@ function lengthsOf(args: readonly ArgValue[], skip: readonly string[], span: Sou
   return lengths
 }
 
-/** `einops.rearrange(x, pattern, **lengths)`, `repeat`, `reduce(x, pattern, reduction, **lengths)` on traced values. */
-export function forwardEinops(t: TraceOps, name: string, args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+interface EinopsCall {
+  kind: EinopsKind
+  x: TensorValue
+  pattern: string
+  reduction: string | undefined
+  given: Map<string, number>
+}
+
+/** The arguments of `einops.rearrange(x, pattern, **lengths)`, `repeat`, `reduce(x, pattern, reduction, **lengths)`. */
+function einopsCall(name: string, args: readonly ArgValue[], span: SourceSpan): EinopsCall | undefined {
   if (name !== 'rearrange' && name !== 'repeat' && name !== 'reduce') return undefined
   const positional = args.filter((a) => a.name === undefined).map((a) => a.value)
   const x = positional[0] ?? args.find((a) => a.name === 'tensor')?.value
@@ -168,8 +206,87 @@ export function forwardEinops(t: TraceOps, name: string, args: readonly ArgValue
   if (pattern?.kind !== 'str') throw new NnsizeError('argument-type', `\`einops.${name}\` needs a pattern string.`, { span })
   if (name === 'reduce' && reduction?.kind !== 'str') throw new NnsizeError('argument-type', '`einops.reduce` needs a reduction (`"mean"`, `"max"`, …).', { span })
   const given = lengthsOf(args, ['tensor', 'pattern', 'reduction'], span)
-  const out = einopsOp(t.ctx, name, traceOf(t, x), pattern.value, reduction?.kind === 'str' ? reduction.value : undefined, given, span)
-  return wrapTensor(out)
+  return { kind: name, x, pattern: pattern.value, reduction: reduction?.kind === 'str' ? reduction.value : undefined, given }
+}
+
+/**
+ * The `torch.einsum` equation of an `einops.einsum` pattern, as einops writes it: each axis name (`d_in`) becomes one
+ * letter, `a`, `b`, … in the order of first appearance on the left, `...` stays.
+ */
+export function einsumEquationOf(pattern: string, fail: (message: string) => never): string {
+  const sides = pattern.split('->')
+  if (sides.length !== 2) fail("Einsum pattern must contain '->'")
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
+  const mapping = new Map<string, string>()
+  const side = (text: string, left: boolean): string =>
+    text
+      .replace(/\.\.\./g, ' ... ')
+      .trim()
+      .split(/\s+/)
+      .filter((name) => name !== '')
+      .map((name) => {
+        if (name === '...') return name
+        if (name.includes('(') || name.includes(')')) fail('Shape rearrangement is not yet supported in einsum')
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(`Invalid axis name \`${name}\``)
+        let letter = mapping.get(name)
+        if (letter === undefined) {
+          if (!left) fail(`Unknown axis ${name} on right side of einsum ${pattern}`)
+          if (mapping.size >= letters.length) fail('Too many axes in einsum')
+          letter = letters[mapping.size]!
+          mapping.set(name, letter)
+        }
+        return letter
+      })
+      .join('')
+  const lefts = sides[0]!.split(',').map((text) => side(text, true))
+  return `${lefts.join(',')}->${side(sides[1]!, false)}`
+}
+
+/** `einops.einsum(*tensors, pattern)`: the tensors and the `torch.einsum` equation it runs. */
+function einsumCall(args: readonly ArgValue[], span: SourceSpan): { equation: string; tensors: TensorValue[] } {
+  const values = args.map((a) => a.value)
+  const pattern = values.at(-1)
+  if (args.some((a) => a.name !== undefined)) throw new NnsizeError('argument-type', '`einops.einsum` takes its tensors and pattern by position.', { span })
+  if (pattern?.kind !== 'str') throw new NnsizeError('argument-type', '`einops.einsum` takes the tensors first and the pattern string last.', { span })
+  if (values.length < 2) throw new NnsizeError('argument-value', '`einops.einsum` needs at least one tensor before the pattern.', { span })
+  const tensors = values.slice(0, -1).map((v) => (v.kind === 'tensor' ? v : raiseType(`\`einops.einsum\` takes tensors before the pattern, got ${v.kind}.`, span)))
+  const equation = einsumEquationOf(pattern.value, (message) => {
+    throw new NnsizeError('argument-value', `einops pattern \`${pattern.value}\`: ${message}.`, { span })
+  })
+  return { equation, tensors }
+}
+
+function raiseType(message: string, span: SourceSpan): never {
+  throw new NnsizeError('argument-type', message, { span })
+}
+
+/** `einops.rearrange(x, pattern, **lengths)`, `repeat`, `reduce(x, pattern, reduction, **lengths)` on traced values. */
+export function forwardEinops(t: TraceOps, name: string, args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+  if (name === 'einsum') {
+    const { equation, tensors } = einsumCall(args, span)
+    return wrapTensor(einsumTraced(t, equation, tensors.map((x) => traceOf(t, x)), span))
+  }
+  const call = einopsCall(name, args, span)
+  if (call === undefined) return undefined
+  return wrapTensor(einopsOp(t.ctx, call.kind, traceOf(t, call.x), call.pattern, call.reduction, call.given, span))
+}
+
+/**
+ * `einops.rearrange`, `repeat` and `reduce` outside a traced forward (a buffer built in `__init__`): a tensor of the
+ * shape the pattern gives, with the input's dtype; `undefined` for the other functions.
+ */
+export function einopsOutsideForward(name: string, args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+  if (name === 'einsum') {
+    const { equation, tensors } = einsumCall(args, span)
+    const out = einsumShape(equation, tensors, promoteTypes, (message) => {
+      throw new NnsizeError('shape', message, { span })
+    })
+    return new TensorValue(out.shape, out.dtype, tensors.some((x) => x.requiresGrad) && isFloatingDType(out.dtype))
+  }
+  const call = einopsCall(name, args, span)
+  if (call === undefined) return undefined
+  const shape = einopsShape(call.kind, call.pattern, call.x.shape, call.reduction, call.given, span)
+  return new TensorValue(shape, call.x.dtype, call.x.requiresGrad)
 }
 
 /**

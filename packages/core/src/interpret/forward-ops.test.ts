@@ -44,3 +44,14 @@ describe('FLOPs as FlopCounterMode counts them, for a catalogue model', () => {
     expect(2n * f.macs).toBe(3_633_164_288n)
   })
 })
+
+describe('element-wise results keep their input\'s layout, as TensorIterator lays them out', () => {
+  it('an activation of a transposed view is transposed too, so a linear layer flattens a copy of it', () => {
+    const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x):\n        y = F.silu(x.transpose(1, 2))\n        return self.fc(y) * y\n`
+    const f = analyze(source, { input: '2,4,5', device: 'cpu' }).forward!
+    // Measured with PyTorch 2.13 (CPU): y has strides (20, 1, 5); `mm` saves a contiguous (10, 4) copy of it
+    // (160 bytes), the product saves y (160) and the layer's output (160): 480 bytes, the input apart; mm 320 FLOPs.
+    expect(f.savedBytes).toBe(480n)
+    expect(f.flopCounter.byOp).toEqual({ 'aten.mm': 320n })
+  })
+})

@@ -67,3 +67,28 @@ describe('einops.einsum in forward', () => {
     expect(f.flopCounter.byOp).toEqual({ 'aten.addmm': 192n, 'aten.bmm': 144n })
   })
 })
+
+describe('einops brackets around an ellipsis, pack and unpack', () => {
+  it('`(...)` on the right merges the ellipsis axes into one (one of length 1 when there are none)', () => {
+    // Measured with einops 0.8.2: 'b ... d -> b (...) d' gives (2, 90, 4) for (2, 3, 5, 6, 4) and (2, 1, 4) for (2, 4).
+    expect(outputOf("rearrange(self.fc(x), 'b ... d -> b (...) d')", '2,3,5,6,4')).toEqual([2, 90, 4])
+    expect(outputOf("rearrange(self.fc(x), 'b ... d -> b (...) d')", '2,4')).toEqual([2, 1, 4])
+    expect(outputOf("rearrange(self.fc(x), 'b ... d -> b ... d')", '2,3,5,4')).toEqual([2, 3, 5, 4])
+  })
+
+  it('pack flattens the axes under `*` and concatenates; unpack splits them back into the packed shapes', () => {
+    const source = `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nfrom einops import pack, unpack\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n        self.tok = nn.Parameter(torch.randn(4))\n\n    def forward(self, x):\n        y = self.fc(x)\n        t = self.tok.expand(x.shape[0], 4)\n        z, ps = pack([t, y], 'b * d')\n        assert ps == [(), (3, 5)] and z.shape == (2, 16, 4)\n        a, b = unpack(F.relu(z), ps, 'b * d')\n        return a, b\n`
+    const f = analyze(source, { input: '2,3,5,4', device: 'cpu' }).forward!
+    // Measured with einops 0.8.2 on PyTorch 2.13 (CPU): outputs (2, 4) and (2, 3, 5, 4); 512 bytes saved (relu's output).
+    expect(f.outputShapes).toEqual([[2, 4], [2, 3, 5, 4]])
+    expect(f.savedBytes).toBe(512n)
+    python(`
+from einops import pack, unpack
+z, ps = pack([torch.zeros(2, 4), torch.zeros(2, 3, 5, 4)], 'b * d')
+assert z.shape == (2, 16, 4) and ps == [(), (3, 5)]
+assert [t.shape for t in unpack(torch.zeros(2, 16, 4), [(), (-1, 5)], 'b * d')] == [(2, 4), (2, 3, 5, 4)]
+`)
+    expect(() => python("from einops import pack\npack([torch.zeros(2, 4)], 'b d')")).toThrow(/exactly one `\*`/)
+    expect(() => python("from einops import unpack\nunpack(torch.zeros(2, 16, 4), [(), (2, 5)], 'b * d')")).toThrow(/the packed shapes add up to 11/)
+  })
+})

@@ -55,3 +55,15 @@ describe('element-wise results keep their input\'s layout, as TensorIterator lay
     expect(f.flopCounter.byOp).toEqual({ 'aten.mm': 320n })
   })
 })
+
+describe('var and std in forward', () => {
+  it('var keeps its input; std its input and its result', () => {
+    const model = (body: string): string => `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(5, 5)\n\n    def forward(self, x):\n        y = self.fc(x)\n        return ${body}\n`
+    // Measured with saved-tensor hooks, PyTorch 2.13 (CPU), y of shape (2, 3, 4, 5) (480 bytes): var saves y;
+    // std over (1, 2) saves y and its (2, 5) result (40 bytes).
+    const run = (body: string) => analyze(model(body), { input: '2,3,4,5', device: 'cpu' }).forward!
+    expect(run('torch.var(y, dim=1, unbiased=False, keepdim=True)').savedBytes).toBe(480n)
+    expect(run('torch.var(y, dim=1, unbiased=False, keepdim=True)').outputShape).toEqual([2, 1, 4, 5])
+    expect(run('y.std(dim=(1, 2))').savedBytes).toBe(520n)
+  })
+})

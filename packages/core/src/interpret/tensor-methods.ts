@@ -523,6 +523,14 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
       const keepdim = boolArg(t, args, 1, 'keepdim', false, span)
       return [retype(t, (name === 'sum' ? ops.sum : ops.mean)(t.ctx, x, dims, keepdim), shape)]
     }
+    case 'var':
+    case 'std': {
+      // `var_backward` reads the input; `std_backward` the input and the result.
+      const out = fresh(t, shape, [x])
+      ops.saveIf(t.ctx, x.requiresGrad, x)
+      if (name === 'std') ops.saveIf(t.ctx, x.requiresGrad, out)
+      return [out]
+    }
     case 'max':
     case 'min':
     case 'amax':

@@ -57,6 +57,22 @@ assert [t.shape for t in torch.meshgrid(torch.tensor(3), torch.arange(4))] == [(
     expect(failure(() => python("torch.meshgrid(torch.arange(2), indexing='ab')")).message).toMatch(/indexing must be one of "xy" or "ij", but received: ab/)
   })
 
+  it('torch.arange takes start, end and step by position or keyword', () => {
+    // PyTorch 2.13: arange(0, 7, step=2) has 4 elements, arange(start=1, end=4) 3, arange(2, end=9) 7, arange(end=3) 3.
+    python(`
+assert torch.arange(0, 7, step=2).shape == (4,) and torch.arange(start=1, end=4).shape == (3,)
+assert torch.arange(2, end=9).shape == (7,) and torch.arange(end=3).shape == (3,) and torch.arange(1, 10, step=3).dtype == torch.int64
+`)
+  })
+
+  it('var and std reduce like mean; their keepdim is third by position (after unbiased)', () => {
+    python(`
+x = torch.zeros(2, 3, 4, 5)
+assert torch.var(x, dim=1, unbiased=False, keepdim=True).shape == (2, 1, 4, 5) and x.var(-1).shape == (2, 3, 4)
+assert x.std(dim=(1, 2)).shape == (2, 5) and torch.std(x).shape == () and x.var(1, True, True).shape == (2, 1, 4, 5)
+`)
+  })
+
   it('builds a sinusoidal positional encoding buffer, with slice assignment', () => {
     const r = analyze(`
 import math

@@ -439,6 +439,11 @@ function reduce(it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan,
   return newTensor(shape, dtype, self.requiresGrad)
 }
 
+/** `var(dim, unbiased, keepdim)` / `std(…)`: `keepdim` comes third by position (second is `unbiased`). */
+function varianceArgs(a: OpArgs): OpArgs {
+  return { values: a.values.length >= 3 ? [a.values[0]!, a.values[2]!] : a.values.slice(0, 1), named: a.named }
+}
+
 /** `view`/`reshape`: one `-1` is inferred from the element count; the count must match. */
 function reshaped(self: TensorValue, sizes: number[], span: SourceSpan): number[] {
   const total = numel(self.shape)
@@ -592,8 +597,8 @@ const ops: Record<string, Op> = {
   sum: (it, s, a, span) => reduce(it, s, a, span, category(s.dtype) < 2 ? 'int64' : s.dtype),
   mean: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
   prod: (it, s, a, span) => reduce(it, s, a, span, category(s.dtype) < 2 ? 'int64' : s.dtype),
-  std: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
-  var: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
+  std: (it, s, a, span) => reduce(it, s, varianceArgs(a), span, s.dtype),
+  var: (it, s, a, span) => reduce(it, s, varianceArgs(a), span, s.dtype),
   norm: (it, s, a, span) => reduce(it, s, { values: a.values.slice(1), named: a.named }, span, s.dtype),
   amax: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
   amin: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
@@ -925,8 +930,13 @@ export function torchTensorFunctions(): Record<string, Value> {
   })
   f['arange'] = native('torch.arange', (args, span, it) => {
     const a = opArgs(args)
-    const nums = a.values.length > 0 ? a.values : [a.named.get('start'), a.named.get('end'), a.named.get('step')].filter((v): v is Value => v !== undefined)
-    const [start, end, step] = nums.length === 1 ? [int(0), nums[0]!, int(1)] : [nums[0] ?? int(0), nums[1] ?? int(0), nums[2] ?? int(1)]
+    // `arange(end)`, `arange(start, end)`, `arange(start, end, step)`; any of them also by keyword (`step=2`).
+    const [p0, p1, p2] = a.values
+    const named = (name: string): Value | undefined => a.named.get(name)
+    const single = p0 !== undefined && p1 === undefined && named('end') === undefined
+    const start = (single ? named('start') : p0 ?? named('start')) ?? int(0)
+    const end = (single ? p0 : p1 ?? named('end')) ?? raise('TypeError', 'missing-argument', '`torch.arange` needs `end`.', span)
+    const step = p2 ?? named('step') ?? int(1)
     const toNumber = (v: Value): number => (v.kind === 'int' ? Number(v.value) : v.kind === 'float' ? v.value : v.kind === 'bool' ? Number(v.value) : raise('TypeError', 'argument-type', '`torch.arange` takes numbers.', span))
     const s = toNumber(step)
     if (s === 0) raise('RuntimeError', 'argument-value', '`torch.arange` step must be nonzero.', span)

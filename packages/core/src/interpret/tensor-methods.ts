@@ -524,11 +524,12 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
       return [retype(t, (name === 'sum' ? ops.sum : ops.mean)(t.ctx, x, dims, keepdim), shape)]
     }
     case 'var':
-    case 'std': {
-      // `var_backward` reads the input; `std_backward` the input and the result.
+    case 'std':
+    case 'norm': {
+      // `var_backward` reads the input; `std_backward` and `norm_backward` the input and the result.
       const out = fresh(t, shape, [x])
       ops.saveIf(t.ctx, x.requiresGrad, x)
-      if (name === 'std') ops.saveIf(t.ctx, x.requiresGrad, out)
+      if (name !== 'var') ops.saveIf(t.ctx, x.requiresGrad, out)
       return [out]
     }
     case 'max':

@@ -73,6 +73,28 @@ assert x.std(dim=(1, 2)).shape == (2, 5) and torch.std(x).shape == () and x.var(
 `)
   })
 
+  it('in-place tril_ and triu_ keep the tensor (a causal mask built with fill_ and triu_)', () => {
+    python(`
+mask = torch.empty(5, 5)
+mask.fill_(float("-inf"))
+assert mask.triu_(1) is mask and mask.tril_(0).shape == (5, 5)
+`)
+  })
+
+  it('numpy scalar math on Python numbers gives floats, as numpy float64 works with tensors', () => {
+    // PyTorch 2.13 with numpy: nn.Parameter(torch.ones([]) * np.log(1 / 0.07)) is a float32 scalar; np.log(0) is -inf.
+    python(`
+import math
+import numpy as np
+s = nn.Parameter(torch.ones([]) * np.log(1 / 0.07))
+assert s.shape == () and s.dtype == torch.float32
+assert abs(np.log(1 / 0.07) - 2.659260036932778) < 1e-12 and np.sqrt(16) == 4.0 and np.floor(2.5) == 2.0 and isinstance(np.floor(2.5), float)
+assert np.log(0) == -np.inf and np.pi == math.pi
+`)
+    expect(failure(() => python('import numpy as np\nnp.log([1, 2])')).message).toMatch(/makes an array, which nnsize does not model/)
+    expect(failure(() => python('import numpy as np\nnn.Linear(2, int(np.prod([2, 3])))')).message).toContain('`np.prod()` comes from `numpy`, which nnsize does not read')
+  })
+
   it('builds a sinusoidal positional encoding buffer, with slice assignment', () => {
     const r = analyze(`
 import math

@@ -181,6 +181,21 @@ export interface MultiheadOptions {
   needWeights: boolean
   /** Whether an `attn_mask` or `key_padding_mask` is given: the weights' path then adds it in `baddbmm`. */
   masked?: boolean
+  /**
+   * `attn_mask` when it is given without a `key_padding_mask`: with `need_weights=False` (PyTorch 2.x), SDPA gets
+   * it as a `(1, 1, L, S)` or `(N, heads, L, S)` view and keeps it.
+   */
+  attnMask?: Tensor | null
+}
+
+/**
+ * `F.multi_head_attention_forward`'s `attn_mask` as SDPA receives it: a 2-D `(L, S)` mask or a 3-D one of batch 1
+ * as `(1, 1, L, S)`, a 3-D `(N·heads, L, S)` one as `(N, heads, L, S)`; views of the mask's storage.
+ */
+function attentionMaskView(ctx: ForwardContext, mask: Tensor, batch: number, heads: number): Tensor {
+  const [rows, L, S] = mask.shape.length === 2 ? [1, mask.shape[0]!, mask.shape[1]!] : [mask.shape[0]!, mask.shape[1]!, mask.shape[2]!]
+  if (mask.shape.length !== 2 && mask.shape.length !== 3) throw ctx.error(`expects a 2-D or 3-D \`attn_mask\`, got one of shape ${formatShape(mask.shape)}.`)
+  return ctx.view(mask, rows === 1 ? [1, 1, L, S] : [batch, heads, L, S])
 }
 
 /**
@@ -294,7 +309,8 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   } else {
     const as4d = (t: Tensor, len: number): Tensor => ctx.view(t, [N, heads, len, headDim])
     const [q4, k4, v4] = [as4d(q, L), as4d(k, keyLen), as4d(v, keyLen)]
-    const out = scaledDotProductAttention(ctx, q4, k4, v4, { dropoutP })
+    const mask = o.attnMask ? attentionMaskView(ctx, o.attnMask, N, heads) : null
+    const out = scaledDotProductAttention(ctx, q4, k4, v4, { dropoutP, ...(mask ? { attnMask: mask, attnMaskStrides: contiguousStrides(mask.shape) } : {}) })
     // The flash kernels lay their output out as the query (CPU) or (N, L, heads, d) (CUDA): the permute to
     // (L, N, heads, d) is free on CPU, and on CUDA when N or L is 1; otherwise it is a copy.
     const kernel = attentionKernel(ctx, q4, k4, v4, dropoutP)

@@ -79,3 +79,17 @@ describe('super().forward in a subclass of a built-in layer', () => {
     expect(r.forward!.savedBytes).toBe(264n)
   })
 })
+
+describe('F.multi_head_attention_forward', () => {
+  it('runs the nn.MultiheadAttention rule with the weights given (CLIP\'s attention pool): separate projections, another output width', () => {
+    const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.q = nn.Linear(8, 8)\n        self.k = nn.Linear(8, 8)\n        self.v = nn.Linear(8, 8)\n        self.c = nn.Linear(8, 6)\n\n    def forward(self, x):\n        x = x.permute(1, 0, 2)\n        out, w = F.multi_head_attention_forward(query=x[:1], key=x, value=x, embed_dim_to_check=8, num_heads=2, q_proj_weight=self.q.weight, k_proj_weight=self.k.weight, v_proj_weight=self.v.weight, in_proj_weight=None, in_proj_bias=torch.cat([self.q.bias, self.k.bias, self.v.bias]), bias_k=None, bias_v=None, add_zero_attn=False, dropout_p=0, out_proj_weight=self.c.weight, out_proj_bias=self.c.bias, use_separate_proj_weight=True, training=self.training, need_weights=False)\n        return out.squeeze(0), w\n`
+    const f = analyze(source, { input: '2,5,8', device: 'cpu' }).forward!
+    // Measured with saved-tensor hooks and FlopCounterMode, PyTorch 2.13 (CPU), x of (2, 5, 8): output (2, 6) and
+    // None; 1424 bytes saved (the key/value projections read a copy of the permuted input); mm 2816 (q, k, v of a
+    // non-contiguous input), addmm 192 (the output projection).
+    expect(f.outputShapes).toEqual([[2, 6]])
+    expect(f.outputStructure).toBe('(T, None)')
+    expect(f.savedBytes).toBe(1424n)
+    expect(f.flopCounter.byOp).toEqual({ 'aten.mm': 2816n, 'aten.addmm': 192n })
+  })
+})

@@ -217,7 +217,10 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
     throw ctx.error(`For ${kind} \`query\`, expected \`key\` and \`value\` to be ${rank}-D but found ${key.shape.length}-D and ${value.shape.length}-D tensors respectively.`)
   }
   const batched = rank === 3
-  const E = w.outProj.shape[0]!
+  // The output projection reads the embedding and may write another width (`F.multi_head_attention_forward` with
+  // an `out_proj_weight` of `(output_dim, embed_dim)`); in `nn.MultiheadAttention` both are `embed_dim`.
+  const E = w.outProj.shape[1]!
+  const outDim = w.outProj.shape[0]!
   const heads = o.numHeads
   const headDim = E / heads
   const kdim = w.kProj?.shape[1] ?? E
@@ -245,7 +248,9 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   const project = (t: Tensor, seq: number, weight: Tensor): Tensor => {
     const copyInput = batched && o.batchFirst && seq > 1 && N > 1
     // The projection is `F.linear` with its slice of `in_proj_bias` (`addmm` of the flattened input).
-    return linear(ctx, ctx.view(t, [seq, N, t.shape[rank - 1]!]), weight, w.inProjBias, { copyInput })
+    // A sequence-first input goes as it is, with its strides (a permuted view is folded through a copy).
+    const input = batched && !o.batchFirst ? t : ctx.view(t, [seq, N, t.shape[rank - 1]!])
+    return linear(ctx, input, weight, w.inProjBias, { copyInput })
   }
   const packedRows = (rows: number): Tensor => ctx.view(w.inProj!, [rows, E])
   const sameKV = key === value
@@ -321,7 +326,7 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   const merged = attended.shape.length === 2 ? attended : copy(ctx, attended, [tokens, E])
   const projected = linear(ctx, merged, w.outProj, w.outProjBias)
   // batch_first returns `attn_output.transpose(1, 0)`: a view of the (L, N, E) result with its strides.
-  const output = !batched ? ctx.view(projected, [L, E]) : o.batchFirst ? setStrides(ctx.view(projected, [N, L, E]), [E, N * E, 1]) : ctx.view(projected, [L, N, E])
+  const output = !batched ? ctx.view(projected, [L, outDim]) : o.batchFirst ? setStrides(ctx.view(projected, [N, L, outDim]), [outDim, N * outDim, 1]) : ctx.view(projected, [L, N, outDim])
   if (!o.needWeights || !weights) return [output]
   const perHead = ctx.view(weights, [N, heads, L, keyLen])
   const averaged = v113 ? div(ctx, sum(ctx, perHead, [1]), { int: heads }) : mean(ctx, perHead, [1])

@@ -347,7 +347,7 @@ const pointwiseSaves: Record<string, ops.PointwiseSaves> = {
 }
 
 /** New tensors that keep nothing: results of ops whose gradient needs no saved tensor, or that have none. */
-const freshOps = new Set(['repeat', 'cat', 'concat', 'concatenate', 'stack', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape'])
+const freshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape'])
 
 /** A fresh result tensor of the interpreter's shape and dtype, computed from `inputs`; it keeps nothing. */
 function fresh(t: TraceOps, shape: TensorValue, inputs: readonly Tensor[], requiresGrad = true): Tensor {
@@ -523,6 +523,11 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
       const keepdim = boolArg(t, args, 1, 'keepdim', false, span)
       return [retype(t, (name === 'sum' ? ops.sum : ops.mean)(t.ctx, x, dims, keepdim), shape)]
     }
+    case 'repeat':
+    case 'repeat_interleave':
+      // A new tensor (`repeat_interleave`: an expanded view cloned contiguous) that requires grad as its input does;
+      // nothing saved.
+      return [fresh(t, shape, [x])]
     case 'var':
     case 'std':
     case 'norm': {

@@ -95,6 +95,16 @@ assert np.log(0) == -np.inf and np.pi == math.pi
     expect(failure(() => python('import numpy as np\nnn.Linear(2, int(np.prod([2, 3])))')).message).toContain('`np.prod()` comes from `numpy`, which nnsize does not read')
   })
 
+  it('repeat_interleave with an int repeats along a dimension, or over the flattened tensor', () => {
+    // PyTorch 2.13: (2, 3, 4).repeat_interleave(2, dim=1) is (2, 6, 4); repeat_interleave(3) is (72,).
+    python(`
+x = torch.zeros(2, 3, 4)
+assert x.repeat_interleave(2, dim=1).shape == (2, 6, 4) and x.repeat_interleave(3).shape == (72,) and torch.repeat_interleave(x, 2, dim=-1).shape == (2, 3, 8)
+`)
+    expect(failure(() => python('torch.zeros(2, 3).repeat_interleave(-1, dim=1)')).message).toMatch(/Repeats must be non-negative/)
+    expect(failure(() => python('torch.zeros(2, 3).repeat_interleave(torch.tensor([1, 2]), dim=0)')).message).toMatch(/depends on its values/)
+  })
+
   it('builds a sinusoidal positional encoding buffer, with slice assignment', () => {
     const r = analyze(`
 import math

@@ -692,6 +692,18 @@ const ops: Record<string, Op> = {
     const offset = times.length - s.shape.length
     return newTensor(times.map((t, i) => t * (i >= offset ? s.shape[i - offset]! : 1)), s.dtype, s.requiresGrad)
   },
+  // `repeat_interleave(repeats, dim)` with an int: each element `repeats` times along `dim` (the flattened tensor
+  // without `dim`); a tensor of repeats gives a size that depends on its values.
+  repeat_interleave: (_it, s, a, span) => {
+    const repeats = arg(a, 0, 'repeats')
+    if (repeats?.kind === 'tensor') return raise('RuntimeError', 'unsupported', '`repeat_interleave` with a tensor of repeats makes a size that depends on its values, which nnsize does not compute.', span)
+    const n = sizeOf(repeats ?? int(1), span, 'repeat count')
+    if (n < 0) raise('RuntimeError', 'argument-value', 'Repeats must be non-negative', span)
+    const dimValue = arg(a, 1, 'dim')
+    if (dimValue === undefined) return newTensor([Number(numel(s.shape)) * n], s.dtype, s.requiresGrad)
+    const d = wrapDimension(dimValue, s.shape.length, span)
+    return newTensor(s.shape.map((x, i) => (i === d ? x * n : x)), s.dtype, s.requiresGrad)
+  },
   narrow: (_it, s, a, span) => {
     const d = wrapDimension(arg(a, 0, 'dim') ?? int(0), s.shape.length, span)
     const length = sizeOf(arg(a, 2, 'length') ?? int(0), span)

@@ -16,6 +16,8 @@ interface RealCase {
   files: string[]
   module: string
   main: string
+  /** The folder (inside `dir`) first on `sys.path`; `""` for the top. */
+  import_root: string
   entry: string
   printed: string[]
   params: number
@@ -55,7 +57,7 @@ const only = process.env['NNSIZE_CASES']
 /** The case as `code.jsonl` gives one: the files' texts read from the fixture folder. */
 function codeCase(c: RealCase): CodeCase {
   const files = Object.fromEntries(c.files.map((path) => [path, readFileSync(fileURLToPath(new URL(`${c.dir}/${path}`, fixtures)), 'utf8')]))
-  return { ...c, files, import_root: '' }
+  return { ...c, files, import_root: c.import_root }
 }
 
 function build(c: RealCase): Analysis {

@@ -137,7 +137,7 @@ function planOf(kind: EinopsKind, pattern: string, shape: readonly number[], red
  * The shape `einops.rearrange`, `repeat` or `reduce` gives a tensor of `shape` (outside a traced forward, where
  * only shapes are known), after the same checks as in forward.
  */
-export function einopsShape(kind: EinopsKind, pattern: string, shape: readonly number[], reduction: string | undefined, given: ReadonlyMap<string, number>, span: SourceSpan): number[] {
+function einopsShape(kind: EinopsKind, pattern: string, shape: readonly number[], reduction: string | undefined, given: ReadonlyMap<string, number>, span: SourceSpan): number[] {
   return planOf(kind, pattern, shape, reduction, given, span).outputShape
 }
 
@@ -218,7 +218,7 @@ function einopsCall(name: string, args: readonly ArgValue[], span: SourceSpan): 
  * The `torch.einsum` equation of an `einops.einsum` pattern, as einops writes it: each axis name (`d_in`) becomes one
  * letter, `a`, `b`, … in the order of first appearance on the left, `...` stays.
  */
-export function einsumEquationOf(pattern: string, fail: (message: string) => never): string {
+function einsumEquationOf(pattern: string, fail: (message: string) => never): string {
   const sides = pattern.split('->')
   if (sides.length !== 2) fail("Einsum pattern must contain '->'")
   const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'

@@ -353,7 +353,7 @@ const pointwiseSaves: Record<string, ops.PointwiseSaves> = {
 const differentiableFreshOps = new Set(['repeat', 'cat', 'concat', 'concatenate', 'stack'])
 
 /** New tensors that keep nothing: results of ops whose gradient needs no saved tensor, or that have none. */
-const freshOps = new Set(['repeat', 'cat', 'concat', 'concatenate', 'stack', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape'])
+const freshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape'])
 
 /** A fresh result tensor of the interpreter's shape and dtype, computed from `inputs`; it keeps nothing. */
 function fresh(t: TraceOps, shape: TensorValue, inputs: readonly Tensor[], requiresGrad = true): Tensor {
@@ -534,6 +534,20 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
       const dims = dimsArg(args, x.shape.length, span)
       const keepdim = boolArg(t, args, 1, 'keepdim', false, span)
       return [retype(t, (name === 'sum' ? ops.sum : ops.mean)(t.ctx, x, dims, keepdim), shape)]
+    }
+    case 'repeat':
+    case 'repeat_interleave':
+      // A new tensor (`repeat_interleave`: an expanded view cloned contiguous) that requires grad as its input does;
+      // nothing saved.
+      return [fresh(t, shape, [x])]
+    case 'var':
+    case 'std':
+    case 'norm': {
+      // `var_backward` reads the input; `std_backward` and `norm_backward` the input and the result.
+      const out = fresh(t, shape, [x])
+      ops.saveIf(t.ctx, x.requiresGrad, x)
+      if (name !== 'var') ops.saveIf(t.ctx, x.requiresGrad, out)
+      return [out]
     }
     case 'max':
     case 'min':

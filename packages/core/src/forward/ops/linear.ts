@@ -23,8 +23,10 @@ export function linear(ctx: ForwardContext, x: Tensor, weight: Tensor, bias?: Te
   const out = result(ctx, [...x.shape.slice(0, -1), outFeatures], x.dtype, [x, weight, bias ?? undefined])
   const macs = product(x.shape.slice(0, -1)) * BigInt(inFeatures) * BigInt(outFeatures)
   ctx.macs(macs)
-  // `F.linear` runs `addmm` for a 2-D input with a bias (and a 3-D one, flattened), else `matmul` (`mm`) and an add.
-  ctx.flops(bias && (x.shape.length === 2 || (x.shape.length === 3 && !options.copyInput && isContiguous(x))) ? 'aten.addmm' : 'aten.mm', 2n * macs)
+  // `F.linear` runs `addmm` for a 2-D input with a bias, and flattens a contiguous input with a bias into one (a 3-D
+  // one in PyTorch 1.13, any in 2.x); else `matmul` (`mm`) and an add.
+  const flattened = x.shape.length > 2 && !options.copyInput && isContiguous(x) && (x.shape.length === 3 || ctx.torch !== '1.13')
+  ctx.flops(bias && (x.shape.length === 2 || flattened) ? 'aten.addmm' : 'aten.mm', 2n * macs)
   saveIf(ctx, weight.requiresGrad, saved)
   saveIf(ctx, x.requiresGrad, weight)
   return out

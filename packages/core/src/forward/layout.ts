@@ -73,3 +73,63 @@ export function viewStrides(oldShape: readonly number[], oldStrides: readonly nu
   }
   return viewD === -1 ? out : undefined
 }
+
+/**
+ * The strides TensorIterator gives the result of an element-wise op of `operands` broadcast to `shape`: the
+ * dimensions ordered as the operands lay them out (`reorder_dimensions`: by stride, the first operand first,
+ * broadcast dimensions deferring to the next operand, equal strides by size), the result contiguous in that order.
+ * An operand of lower rank is aligned to the right, as broadcasting aligns it.
+ */
+export function elementwiseStrides(operands: readonly Tensor[], shape: readonly number[] = broadcastShapeOf(operands)): number[] {
+  const rank = shape.length
+  const strides = operands.map((x) => {
+    const s = stridesOf(x)
+    const pad = rank - x.shape.length
+    return shape.map((size, d) => (d < pad || (x.shape[d - pad] === 1 && size !== 1) ? 0 : s[d - pad]!))
+  })
+  const shouldSwap = (d0: number, d1: number): number => {
+    for (const s of strides) {
+      const [s0, s1] = [s[d0]!, s[d1]!]
+      if (s0 === 0 || s1 === 0) continue
+      if (s0 < s1) return -1
+      if (s0 > s1) return 1
+      if (shape[d0]! > shape[d1]!) return 1
+    }
+    return 0
+  }
+  // Fastest to slowest, starting from the reversed order; an insertion sort that leaves ambiguous pairs alone.
+  const perm = Array.from({ length: rank }, (_, i) => rank - 1 - i)
+  for (let i = 1; i < rank; i++) {
+    let d1 = i
+    for (let d0 = i - 1; d0 >= 0; d0--) {
+      const c = shouldSwap(perm[d0]!, perm[d1]!)
+      if (c > 0) {
+        ;[perm[d0], perm[d1]] = [perm[d1]!, perm[d0]!]
+        d1 = d0
+      } else if (c < 0) break
+    }
+  }
+  const out = new Array<number>(rank)
+  let step = 1
+  for (const d of perm) {
+    out[d] = step
+    step *= Math.max(shape[d]!, 1)
+  }
+  return out
+}
+
+function broadcastShapeOf(operands: readonly Tensor[]): number[] {
+  const rank = Math.max(0, ...operands.map((x) => x.shape.length))
+  return Array.from({ length: rank }, (_, d) => Math.max(...operands.map((x) => x.shape[x.shape.length - rank + d] ?? 1)))
+}
+
+/**
+ * Lays out the result `out` of an element-wise op of `operands` as TensorIterator does: contiguous when every
+ * operand is, else in the operands' order of dimensions (an activation of a transposed view is transposed too).
+ */
+export function layOutElementwise(out: Tensor, operands: ReadonlyArray<Tensor | undefined>): Tensor {
+  const tensors = operands.filter((x): x is Tensor => x !== undefined && x.shape.length > 0)
+  if (tensors.every((x) => !strides.has(x) || isContiguous(x))) return out
+  const s = elementwiseStrides(tensors, out.shape)
+  return s.every((v, i) => v === contiguousStrides(out.shape)[i]) ? out : setStrides(out, s)
+}

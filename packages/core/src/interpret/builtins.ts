@@ -329,7 +329,14 @@ function isinstanceOf(it: Interpreter, value: Value, spec: Value, span: SourceSp
   }
 }
 
-const refused = ['eval', 'exec', 'compile', 'open', 'input', '__import__', 'globals', 'locals', 'breakpoint', 'exit', 'quit', 'memoryview', 'bytearray']
+const refused = ['eval', 'exec', 'compile', 'open', 'input', '__import__', 'globals', 'breakpoint', 'exit', 'quit', 'memoryview', 'bytearray']
+
+/**
+ * `locals()`: a dict of the names the running function (or module, or class body) has bound, as a snapshot; the
+ * call expression gives the frame (`kwargs = dict(locals())` at the top of a constructor). With arguments, or
+ * called by other code (`map(locals, …)`), it is a `TypeError`.
+ */
+export const localsBuiltin: CallableValue = native('locals', (_args, span) => raise('TypeError', 'argument-type', '`locals()` takes no arguments and is called directly.', span))
 
 /** The `builtins` module: what every Python module sees after its globals. */
 export function pythonBuiltins(): Map<string, Value> {
@@ -343,6 +350,7 @@ export function pythonBuiltins(): Map<string, Value> {
   b.set('NotImplemented', { kind: 'typehint', name: 'NotImplemented' })
   b.set('__debug__', TRUE)
   b.set('super', superBuiltin)
+  b.set('locals', localsBuiltin)
   for (const name of refused) {
     b.set(name, native(name, (_a, span) => {
       throw new NnsizeError('unsupported', `\`${name}()\` is not supported: nnsize never runs code it did not read, nor reads files.`, { span })

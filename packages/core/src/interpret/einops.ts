@@ -3,9 +3,14 @@ import { NnsizeError } from '../errors.js'
 import * as ops from '../forward/ops/index.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import { stridesOf } from '../forward/layout.js'
+import { isFloatingDType } from '../tensor/dtype.js'
+import type { DType } from '../tensor/dtype.js'
+import { einsumShape, einsumTraced } from './einsum.js'
+import { promoteTypes } from './tensor.js'
 import { reshapeOf, traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 import type { ArgValue } from '../contract/values.js'
+import { TensorValue, int, list, tuple } from '../contract/values.js'
 import type { Value } from '../contract/values.js'
 
 /**
@@ -16,6 +21,9 @@ import type { Value } from '../contract/values.js'
  */
 
 type Group = string[]
+
+/** Groups written in brackets: `(...)` merges the axes of the ellipsis, a bare `...` keeps them apart. */
+const bracketed = new WeakSet<Group>()
 
 /** One side of a pattern: groups of axis names; `…` is the ellipsis, `()` an empty group of length 1. */
 function parseSide(text: string, fail: (message: string) => never): Group[] {
@@ -28,6 +36,7 @@ function parseSide(text: string, fail: (message: string) => never): Group[] {
       current = []
     } else if (token === ')') {
       if (!current) fail('a `)` without its `(`')
+      bracketed.add(current)
       groups.push(current)
       current = undefined
     } else {
@@ -68,7 +77,7 @@ function parsePattern(pattern: string, shape: readonly number[], given: Readonly
   }
   const ellipsisRank = shape.length - fixed
   const ellipsisNames = Array.from({ length: ellipsisRank }, (_, i) => `…${i}`)
-  const expand = (groups: Group[]): Group[] => groups.flatMap((g) => (g.length === 1 && g[0] === '…' ? ellipsisNames.map((n) => [n]) : [g.flatMap((n) => (n === '…' ? ellipsisNames : [n]))]))
+  const expand = (groups: Group[]): Group[] => groups.flatMap((g) => (g.length === 1 && g[0] === '…' && !bracketed.has(g) ? ellipsisNames.map((n) => [n]) : [g.flatMap((n) => (n === '…' ? ellipsisNames : [n]))]))
   const leftGroups = expand(left)
   right = expand(right)
   const lengths = new Map<string, number>(given)
@@ -95,10 +104,19 @@ function parsePattern(pattern: string, shape: readonly number[], given: Readonly
   return { axes, right, lengths }
 }
 
-/** Runs an einops operation on a trace tensor. */
-export function einopsOp(ctx: ForwardContext, kind: 'rearrange' | 'repeat' | 'reduce', x: Tensor, pattern: string, reduction: string | undefined, given: ReadonlyMap<string, number>, span: SourceSpan): Tensor {
-  const t = { ctx }
-  const { axes, right, lengths } = parsePattern(pattern, x.shape, given, span)
+type EinopsKind = 'rearrange' | 'repeat' | 'reduce'
+
+/** A checked pattern: the parsed sides, the axes the right side lacks, and the output's shape. */
+interface Plan extends Parsed {
+  leftNames: string[]
+  rightNames: string[]
+  reduced: string[]
+  outputShape: number[]
+  fail: (message: string) => never
+}
+
+function planOf(kind: EinopsKind, pattern: string, shape: readonly number[], reduction: string | undefined, given: ReadonlyMap<string, number>, span: SourceSpan): Plan {
+  const { axes, right, lengths } = parsePattern(pattern, shape, given, span)
   const leftNames = axes.map((a) => a.name)
   const rightNames = right.flat()
   const fail = (message: string): never => {
@@ -110,6 +128,23 @@ export function einopsOp(ctx: ForwardContext, kind: 'rearrange' | 'repeat' | 're
   const reduced = leftNames.filter((n) => !rightNames.includes(n))
   if (kind === 'rearrange' && reduced.length > 0) fail(`axes ${reduced.map((n) => `\`${n}\``).join(', ')} are on the left only: use \`reduce\``)
   if (kind === 'repeat' && reduced.length > 0) fail(`axes ${reduced.map((n) => `\`${n}\``).join(', ')} are on the left only`)
+  if (reduced.length > 0 && reduction !== 'mean' && reduction !== 'sum' && reduction !== 'max' && reduction !== 'min') fail(`reduction \`${reduction ?? ''}\` is not supported yet (use \`mean\`, \`sum\`, \`max\` or \`min\`)`)
+  const outputShape = right.map((g) => g.reduce((p, n) => p * lengths.get(n)!, 1))
+  return { axes, right, lengths, leftNames, rightNames, reduced, outputShape, fail }
+}
+
+/**
+ * The shape `einops.rearrange`, `repeat` or `reduce` gives a tensor of `shape` (outside a traced forward, where
+ * only shapes are known), after the same checks as in forward.
+ */
+function einopsShape(kind: EinopsKind, pattern: string, shape: readonly number[], reduction: string | undefined, given: ReadonlyMap<string, number>, span: SourceSpan): number[] {
+  return planOf(kind, pattern, shape, reduction, given, span).outputShape
+}
+
+/** Runs an einops operation on a trace tensor. */
+export function einopsOp(ctx: ForwardContext, kind: EinopsKind, x: Tensor, pattern: string, reduction: string | undefined, given: ReadonlyMap<string, number>, span: SourceSpan): Tensor {
+  const t = { ctx }
+  const { axes, right, lengths, leftNames, rightNames, reduced, fail } = planOf(kind, pattern, x.shape, reduction, given, span)
   // 1. The elementary axes (a view where the strides allow).
   let y = reshapeOf(t, x, axes.map((a) => a.length), false, span)
   // 2. Reduce the axes that vanish.
@@ -157,8 +192,16 @@ function lengthsOf(args: readonly ArgValue[], skip: readonly string[], span: Sou
   return lengths
 }
 
-/** `einops.rearrange(x, pattern, **lengths)`, `repeat`, `reduce(x, pattern, reduction, **lengths)` on traced values. */
-export function forwardEinops(t: TraceOps, name: string, args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+interface EinopsCall {
+  kind: EinopsKind
+  x: TensorValue
+  pattern: string
+  reduction: string | undefined
+  given: Map<string, number>
+}
+
+/** The arguments of `einops.rearrange(x, pattern, **lengths)`, `repeat`, `reduce(x, pattern, reduction, **lengths)`. */
+function einopsCall(name: string, args: readonly ArgValue[], span: SourceSpan): EinopsCall | undefined {
   if (name !== 'rearrange' && name !== 'repeat' && name !== 'reduce') return undefined
   const positional = args.filter((a) => a.name === undefined).map((a) => a.value)
   const x = positional[0] ?? args.find((a) => a.name === 'tensor')?.value
@@ -168,8 +211,200 @@ export function forwardEinops(t: TraceOps, name: string, args: readonly ArgValue
   if (pattern?.kind !== 'str') throw new NnsizeError('argument-type', `\`einops.${name}\` needs a pattern string.`, { span })
   if (name === 'reduce' && reduction?.kind !== 'str') throw new NnsizeError('argument-type', '`einops.reduce` needs a reduction (`"mean"`, `"max"`, …).', { span })
   const given = lengthsOf(args, ['tensor', 'pattern', 'reduction'], span)
-  const out = einopsOp(t.ctx, name, traceOf(t, x), pattern.value, reduction?.kind === 'str' ? reduction.value : undefined, given, span)
-  return wrapTensor(out)
+  return { kind: name, x, pattern: pattern.value, reduction: reduction?.kind === 'str' ? reduction.value : undefined, given }
+}
+
+/**
+ * The `torch.einsum` equation of an `einops.einsum` pattern, as einops writes it: each axis name (`d_in`) becomes one
+ * letter, `a`, `b`, … in the order of first appearance on the left, `...` stays.
+ */
+function einsumEquationOf(pattern: string, fail: (message: string) => never): string {
+  const sides = pattern.split('->')
+  if (sides.length !== 2) fail("Einsum pattern must contain '->'")
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
+  const mapping = new Map<string, string>()
+  const side = (text: string, left: boolean): string =>
+    text
+      .replace(/\.\.\./g, ' ... ')
+      .trim()
+      .split(/\s+/)
+      .filter((name) => name !== '')
+      .map((name) => {
+        if (name === '...') return name
+        if (name.includes('(') || name.includes(')')) fail('Shape rearrangement is not yet supported in einsum')
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(`Invalid axis name \`${name}\``)
+        let letter = mapping.get(name)
+        if (letter === undefined) {
+          if (!left) fail(`Unknown axis ${name} on right side of einsum ${pattern}`)
+          if (mapping.size >= letters.length) fail('Too many axes in einsum')
+          letter = letters[mapping.size]!
+          mapping.set(name, letter)
+        }
+        return letter
+      })
+      .join('')
+  const lefts = sides[0]!.split(',').map((text) => side(text, true))
+  return `${lefts.join(',')}->${side(sides[1]!, false)}`
+}
+
+/** `einops.einsum(*tensors, pattern)`: the tensors and the `torch.einsum` equation it runs. */
+function einsumCall(args: readonly ArgValue[], span: SourceSpan): { equation: string; tensors: TensorValue[] } {
+  const values = args.map((a) => a.value)
+  const pattern = values.at(-1)
+  if (args.some((a) => a.name !== undefined)) throw new NnsizeError('argument-type', '`einops.einsum` takes its tensors and pattern by position.', { span })
+  if (pattern?.kind !== 'str') throw new NnsizeError('argument-type', '`einops.einsum` takes the tensors first and the pattern string last.', { span })
+  if (values.length < 2) throw new NnsizeError('argument-value', '`einops.einsum` needs at least one tensor before the pattern.', { span })
+  const tensors = values.slice(0, -1).map((v) => (v.kind === 'tensor' ? v : raiseType(`\`einops.einsum\` takes tensors before the pattern, got ${v.kind}.`, span)))
+  const equation = einsumEquationOf(pattern.value, (message) => {
+    throw new NnsizeError('argument-value', `einops pattern \`${pattern.value}\`: ${message}.`, { span })
+  })
+  return { equation, tensors }
+}
+
+function raiseType(message: string, span: SourceSpan): never {
+  throw new NnsizeError('argument-type', message, { span })
+}
+
+/** A `pack`/`unpack` pattern (`'b * d'`): the number of named axes before and after its one `*`. */
+function packPattern(pattern: string, fail: (message: string) => never): { before: number; after: number } {
+  const names = pattern.trim().split(/\s+/).filter((n) => n !== '')
+  const stars = names.filter((n) => n === '*').length
+  if (stars !== 1) fail('it needs exactly one `*`')
+  for (const n of names) if (n !== '*' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) fail(`\`${n}\` is not an axis name`)
+  const before = names.indexOf('*')
+  return { before, after: names.length - before - 1 }
+}
+
+interface PackCall {
+  tensors: TensorValue[]
+  before: number
+  after: number
+  /** The lengths `*` stands for in each tensor. */
+  packed: number[][]
+}
+
+/** `einops.pack(tensors, pattern)`: each tensor's axes under `*` are flattened, then all are concatenated there. */
+function packCall(args: readonly ArgValue[], span: SourceSpan): PackCall {
+  const [first, second] = args.map((a) => a.value)
+  const list = first ?? args.find((a) => a.name === 'tensors')?.value
+  const pattern = second ?? args.find((a) => a.name === 'pattern')?.value
+  if (pattern?.kind !== 'str') throw new NnsizeError('argument-type', '`einops.pack` needs a pattern string after the tensors.', { span })
+  if (list?.kind !== 'list' && list?.kind !== 'tuple') throw new NnsizeError('argument-type', '`einops.pack` takes a list of tensors first.', { span })
+  const fail = (message: string): never => {
+    throw new NnsizeError('argument-value', `einops pattern \`${pattern.value}\`: ${message}.`, { span })
+  }
+  const { before, after } = packPattern(pattern.value, fail)
+  const tensors = list.items.map((v) => (v.kind === 'tensor' ? v : raiseType(`\`einops.pack\` packs tensors, got ${v.kind}.`, span)))
+  if (tensors.length === 0) fail('there are no tensors to pack')
+  const packed = tensors.map((t) => {
+    if (t.shape.length < before + after) fail(`packed tensor #${tensors.indexOf(t)} (shape (${t.shape.join(', ')})) has ${t.shape.length} dimensions, while the pattern has ${before + after} axes other than \`*\``)
+    return t.shape.slice(before, t.shape.length - after)
+  })
+  return { tensors, before, after, packed }
+}
+
+interface UnpackCall {
+  x: TensorValue
+  before: number
+  /** The shape each part takes in place of the packed axis. */
+  parts: number[][]
+  /** The length each part takes along the packed axis. */
+  lengths: number[]
+}
+
+/** `einops.unpack(tensor, packed_shapes, pattern)`: the packed axis split into the shapes `pack` gave (one `-1` inferred). */
+function unpackCall(args: readonly ArgValue[], span: SourceSpan): UnpackCall {
+  const [first, second, third] = args.map((a) => a.value)
+  const x = first ?? args.find((a) => a.name === 'tensor')?.value
+  const shapes = second ?? args.find((a) => a.name === 'packed_shapes')?.value
+  const pattern = third ?? args.find((a) => a.name === 'pattern')?.value
+  if (x?.kind !== 'tensor') throw new NnsizeError('argument-type', '`einops.unpack` takes a tensor first.', { span })
+  if (pattern?.kind !== 'str') throw new NnsizeError('argument-type', '`einops.unpack` needs a pattern string after the packed shapes.', { span })
+  if (shapes?.kind !== 'list' && shapes?.kind !== 'tuple') throw new NnsizeError('argument-type', '`einops.unpack` takes the list of packed shapes second.', { span })
+  const fail = (message: string): never => {
+    throw new NnsizeError('argument-value', `einops pattern \`${pattern.value}\`: ${message}.`, { span })
+  }
+  const { before, after } = packPattern(pattern.value, fail)
+  if (x.shape.length !== before + after + 1) fail(`unpacked tensor has ${x.shape.length} dimensions, the pattern ${before + after + 1}`)
+  const total = x.shape[before]!
+  const parts = shapes.items.map((ps) => {
+    const items = ps.kind === 'list' || ps.kind === 'tuple' ? ps.items : fail('each packed shape must be a list or tuple of ints')
+    return items.map((d) => (d.kind === 'int' ? Number(d.value) : fail('each packed shape must be a list or tuple of ints')))
+  })
+  const unknown = parts.flatMap((p, i) => (p.includes(-1) ? [i] : []))
+  if (unknown.length > 1 || parts.some((p) => p.filter((d) => d === -1).length > 1)) fail('only one `-1` may be inferred in the packed shapes')
+  const known = parts.reduce((sum, p, i) => (unknown.includes(i) ? sum : sum + p.reduce((q, d) => q * d, 1)), 0)
+  if (unknown.length === 1) {
+    const p = parts[unknown[0]!]!
+    const rest = p.reduce((q, d) => (d === -1 ? q : q * d), 1)
+    if (rest === 0 || (total - known) % rest !== 0 || total < known) fail(`the packed axis of length ${total} cannot be split into the packed shapes`)
+    p[p.indexOf(-1)] = (total - known) / rest
+  } else if (known !== total) fail(`the packed axis has length ${total}, the packed shapes add up to ${known}`)
+  return { x, before, parts, lengths: parts.map((p) => p.reduce((q, d) => q * d, 1)) }
+}
+
+function shapeValue(shape: readonly number[]): Value {
+  return tuple(shape.map((d) => int(d)))
+}
+
+/** `einops.rearrange(x, pattern, **lengths)`, `repeat`, `reduce(x, pattern, reduction, **lengths)` on traced values. */
+export function forwardEinops(t: TraceOps, name: string, args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+  if (name === 'pack') {
+    const { tensors, before, after, packed } = packCall(args, span)
+    const flat = tensors.map((x, i) => reshapeOf(t, traceOf(t, x), [...x.shape.slice(0, before), packed[i]!.reduce((q, d) => q * d, 1), ...x.shape.slice(x.shape.length - after)], false, span))
+    return tuple([wrapTensor(ops.cat(t.ctx, flat, before)), list(packed.map(shapeValue))])
+  }
+  if (name === 'unpack') {
+    const { x, before, parts, lengths } = unpackCall(args, span)
+    const base = traceOf(t, x)
+    const strides = stridesOf(base)
+    return list(
+      parts.map((part, i) => {
+        const piece = viewOf(t, base, base.shape.map((d, k) => (k === before ? lengths[i]! : d)), strides)
+        return wrapTensor(reshapeOf(t, piece, [...base.shape.slice(0, before), ...part, ...base.shape.slice(before + 1)], false, span))
+      }),
+    )
+  }
+  if (name === 'einsum') {
+    const { equation, tensors } = einsumCall(args, span)
+    return wrapTensor(einsumTraced(t, equation, tensors.map((x) => traceOf(t, x)), span))
+  }
+  const call = einopsCall(name, args, span)
+  if (call === undefined) return undefined
+  return wrapTensor(einopsOp(t.ctx, call.kind, traceOf(t, call.x), call.pattern, call.reduction, call.given, span))
+}
+
+/**
+ * `einops.rearrange`, `repeat` and `reduce` outside a traced forward (a buffer built in `__init__`): a tensor of the
+ * shape the pattern gives, with the input's dtype; `undefined` for the other functions.
+ */
+export function einopsOutsideForward(name: string, args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+  if (name === 'pack') {
+    const { tensors, before, after, packed } = packCall(args, span)
+    const first = tensors[0]!
+    const rank = (x: TensorValue): number[] => [...x.shape.slice(0, before), ...x.shape.slice(x.shape.length - after)]
+    for (const x of tensors) {
+      if (rank(x).some((d, k) => d !== rank(first)[k])) throw new NnsizeError('shape', `\`einops.pack\`: the axes other than \`*\` differ: (${first.shape.join(', ')}) and (${x.shape.join(', ')}).`, { span })
+    }
+    const total = packed.reduce((sum, p) => sum + p.reduce((q, d) => q * d, 1), 0)
+    const dtype = tensors.reduce<DType>((d, x) => promoteTypes(d, x.dtype), first.dtype)
+    return tuple([new TensorValue([...first.shape.slice(0, before), total, ...first.shape.slice(first.shape.length - after)], dtype, tensors.some((x) => x.requiresGrad)), list(packed.map(shapeValue))])
+  }
+  if (name === 'unpack') {
+    const { x, before, parts } = unpackCall(args, span)
+    return list(parts.map((part) => new TensorValue([...x.shape.slice(0, before), ...part, ...x.shape.slice(before + 1)], x.dtype, x.requiresGrad)))
+  }
+  if (name === 'einsum') {
+    const { equation, tensors } = einsumCall(args, span)
+    const out = einsumShape(equation, tensors, promoteTypes, (message) => {
+      throw new NnsizeError('shape', message, { span })
+    })
+    return new TensorValue(out.shape, out.dtype, tensors.some((x) => x.requiresGrad) && isFloatingDType(out.dtype))
+  }
+  const call = einopsCall(name, args, span)
+  if (call === undefined) return undefined
+  const shape = einopsShape(call.kind, call.pattern, call.x.shape, call.reduction, call.given, span)
+  return new TensorValue(shape, call.x.dtype, call.x.requiresGrad)
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Tensor } from '../forward/trace.js'
 import type { DType } from '../tensor/dtype.js'
 import { scalarTypeName } from '../tensor/dtype.js'
 import { raise } from './exceptions.js'
-import { setStrides, stridesOf } from '../forward/layout.js'
+import { elementwiseStrides, setStrides, stridesOf } from '../forward/layout.js'
 import { reshapeOf, viewOf } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 
@@ -356,47 +356,4 @@ export function einsumTraced(t: TraceOps, equation: string, operands: readonly T
     view: (x, shape) => reshapeOf(t, x, shape, true, span),
     fail: (message) => raise('RuntimeError', 'shape', message, span),
   })
-}
-
-/**
- * The strides TensorIterator gives the result of an element-wise op of `operands` (same rank, broadcast): the
- * dimensions ordered as the operands lay them out (`reorder_dimensions`: by stride, the first operand first,
- * broadcast dimensions deferring to the next operand, equal strides by size), the result contiguous in that order.
- */
-function elementwiseStrides(operands: readonly Tensor[]): number[] {
-  const rank = operands[0]!.shape.length
-  const shape = Array.from({ length: rank }, (_, d) => Math.max(...operands.map((x) => x.shape[d]!)))
-  const strides = operands.map((x) => {
-    const s = stridesOf(x)
-    return x.shape.map((size, d) => (size === 1 && shape[d] !== 1 ? 0 : s[d]!))
-  })
-  const shouldSwap = (d0: number, d1: number): number => {
-    for (const s of strides) {
-      const [s0, s1] = [s[d0]!, s[d1]!]
-      if (s0 === 0 || s1 === 0) continue
-      if (s0 < s1) return -1
-      if (s0 > s1) return 1
-      if (shape[d0]! > shape[d1]!) return 1
-    }
-    return 0
-  }
-  // Fastest to slowest, starting from the reversed order; an insertion sort that leaves ambiguous pairs alone.
-  const perm = Array.from({ length: rank }, (_, i) => rank - 1 - i)
-  for (let i = 1; i < rank; i++) {
-    let d1 = i
-    for (let d0 = i - 1; d0 >= 0; d0--) {
-      const c = shouldSwap(perm[d0]!, perm[d1]!)
-      if (c > 0) {
-        ;[perm[d0], perm[d1]] = [perm[d1]!, perm[d0]!]
-        d1 = d0
-      } else if (c < 0) break
-    }
-  }
-  const out = new Array<number>(rank)
-  let step = 1
-  for (const d of perm) {
-    out[d] = step
-    step *= Math.max(shape[d]!, 1)
-  }
-  return out
 }

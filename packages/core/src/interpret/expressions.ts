@@ -3,7 +3,7 @@ import { limits } from '../limits.js'
 import type { SourceSpan } from '../errors.js'
 import type { Comprehension, Constant, Expr, JoinedStr, Lambda } from '../python/ast.js'
 import { makeFunction } from './calls.js'
-import { superBuiltin } from './builtins.js'
+import { localsBuiltin, superBuiltin } from './builtins.js'
 import { locate, raise } from './exceptions.js'
 import { dictSet, newDict, newSet } from './hash.js'
 import type { Interpreter } from './interpreter.js'
@@ -231,6 +231,11 @@ export function evalIndex(it: Interpreter, expr: Expr, frame: Frame): Value {
 function evalCall(it: Interpreter, expr: Extract<Expr, { type: 'Call' }>, frame: Frame): Value {
   const fn = evalExpr(it, expr.func, frame)
   if (fn === superBuiltin && expr.args.length === 0 && expr.keywords.length === 0) return zeroArgumentSuper(it, frame, it.span(expr, frame))
+  if (fn === localsBuiltin && expr.args.length === 0 && expr.keywords.length === 0) {
+    const dict = newDict()
+    for (const [name, value] of frame.locals) dictSet(dict, str(name), value, undefined)
+    return dict
+  }
   const args: ArgValue[] = []
   for (const arg of expr.args) {
     if (arg.type === 'Starred') {

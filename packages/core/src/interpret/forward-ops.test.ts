@@ -44,3 +44,74 @@ describe('FLOPs as FlopCounterMode counts them, for a catalogue model', () => {
     expect(2n * f.macs).toBe(3_633_164_288n)
   })
 })
+
+describe('element-wise results keep their input\'s layout, as TensorIterator lays them out', () => {
+  it('an activation of a transposed view is transposed too, so a linear layer flattens a copy of it', () => {
+    const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x):\n        y = F.silu(x.transpose(1, 2))\n        return self.fc(y) * y\n`
+    const f = analyze(source, { input: '2,4,5', device: 'cpu' }).forward!
+    // Measured with PyTorch 2.13 (CPU): y has strides (20, 1, 5); `mm` saves a contiguous (10, 4) copy of it
+    // (160 bytes), the product saves y (160) and the layer's output (160): 480 bytes, the input apart; mm 320 FLOPs.
+    expect(f.savedBytes).toBe(480n)
+    expect(f.flopCounter.byOp).toEqual({ 'aten.mm': 320n })
+  })
+})
+
+describe('var and std in forward', () => {
+  it('var keeps its input; std its input and its result', () => {
+    const model = (body: string): string => `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(5, 5)\n\n    def forward(self, x):\n        y = self.fc(x)\n        return ${body}\n`
+    // Measured with saved-tensor hooks, PyTorch 2.13 (CPU), y of shape (2, 3, 4, 5) (480 bytes): var saves y;
+    // std over (1, 2) saves y and its (2, 5) result (40 bytes).
+    const run = (body: string) => analyze(model(body), { input: '2,3,4,5', device: 'cpu' }).forward!
+    expect(run('torch.var(y, dim=1, unbiased=False, keepdim=True)').savedBytes).toBe(480n)
+    expect(run('torch.var(y, dim=1, unbiased=False, keepdim=True)').outputShape).toEqual([2, 1, 4, 5])
+    expect(run('y.std(dim=(1, 2))').savedBytes).toBe(520n)
+  })
+})
+
+describe('super().forward in a subclass of a built-in layer', () => {
+  it('runs the layer\'s own forward rule on the same module (CLIP\'s LayerNorm that casts its input), and norm keeps its input and result', () => {
+    const source = `${prelude}class LayerNorm(nn.LayerNorm):\n    def forward(self, x: torch.Tensor):\n        orig_type = x.dtype\n        ret = super().forward(x.type(torch.float32))\n        return ret.type(orig_type)\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n        self.ln = LayerNorm(4)\n\n    def forward(self, x):\n        y = self.ln(self.fc(x))\n        return y / y.norm(dim=-1, keepdim=True)\n`
+    const r = analyze(source, { input: '2,3,4', device: 'cpu' })
+    // Measured with saved-tensor hooks, PyTorch 2.13 (CPU), x of (2, 3, 4): 28 parameters; 264 bytes saved: the
+    // layer norm's input (96), mean and rstd (24 + 24), y (96) and its norm (24), kept by the norm and the division.
+    expect(r.params.total).toBe(28n)
+    expect(r.forward!.outputShape).toEqual([2, 3, 4])
+    expect(r.forward!.savedBytes).toBe(264n)
+  })
+})
+
+describe('F.multi_head_attention_forward', () => {
+  it('runs the nn.MultiheadAttention rule with the weights given (CLIP\'s attention pool): separate projections, another output width', () => {
+    const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.q = nn.Linear(8, 8)\n        self.k = nn.Linear(8, 8)\n        self.v = nn.Linear(8, 8)\n        self.c = nn.Linear(8, 6)\n\n    def forward(self, x):\n        x = x.permute(1, 0, 2)\n        out, w = F.multi_head_attention_forward(query=x[:1], key=x, value=x, embed_dim_to_check=8, num_heads=2, q_proj_weight=self.q.weight, k_proj_weight=self.k.weight, v_proj_weight=self.v.weight, in_proj_weight=None, in_proj_bias=torch.cat([self.q.bias, self.k.bias, self.v.bias]), bias_k=None, bias_v=None, add_zero_attn=False, dropout_p=0, out_proj_weight=self.c.weight, out_proj_bias=self.c.bias, use_separate_proj_weight=True, training=self.training, need_weights=False)\n        return out.squeeze(0), w\n`
+    const f = analyze(source, { input: '2,5,8', device: 'cpu' }).forward!
+    // Measured with saved-tensor hooks and FlopCounterMode, PyTorch 2.13 (CPU), x of (2, 5, 8): output (2, 6) and
+    // None; 1424 bytes saved (the key/value projections read a copy of the permuted input); mm 2816 (q, k, v of a
+    // non-contiguous input), addmm 192 (the output projection).
+    expect(f.outputShapes).toEqual([[2, 6]])
+    expect(f.outputStructure).toBe('(T, None)')
+    expect(f.savedBytes).toBe(1424n)
+    expect(f.flopCounter.byOp).toEqual({ 'aten.mm': 2816n, 'aten.addmm': 192n })
+  })
+})
+
+describe('repeat and repeat_interleave in forward', () => {
+  it('make new tensors that require grad as their input does (grouped-query attention repeats keys this way)', () => {
+    const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x):\n        y = self.fc(x).repeat(1, 2)\n        z = self.fc(x).repeat_interleave(2, dim=1)\n        return y * z\n`
+    const f = analyze(source, { input: '3,4', device: 'cpu' }).forward!
+    // Measured with saved-tensor hooks, PyTorch 2.13 (CPU), x of (3, 4): the product keeps both (3, 8) operands, 192 bytes.
+    expect(f.outputShape).toEqual([3, 8])
+    expect(f.savedBytes).toBe(192n)
+  })
+})
+
+describe('torch.matmul folds a batch as ATen does', () => {
+  it('a matrix that requires grad by a batch is one mm; a batch of 1 that requires grad is squeezed first', () => {
+    const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n        self.q = nn.Parameter(torch.randn(3, 4))\n\n    def forward(self, x):\n        y = self.fc(x)\n        a = torch.matmul(self.q, y.transpose(-1, -2))\n        b = torch.matmul(self.q.detach(), y.transpose(-1, -2))\n        c = torch.matmul(y[:, :3], y.transpose(-1, -2)[:1])\n        return a.softmax(-1) * b + c.sum()\n`
+    const f = analyze(source, { input: '2,5,4', device: 'cpu' }).forward!
+    // Measured with saved-tensor hooks and FlopCounterMode, PyTorch 2.13 (CPU), x of (2, 5, 4): 496 bytes saved;
+    // addmm 320 (the layer), mm 480 (q @ yᵀ folded, and the batch of 1 squeezed), bmm 240 (the detached q, expanded).
+    expect(f.outputShape).toEqual([2, 3, 5])
+    expect(f.savedBytes).toBe(496n)
+    expect(f.flopCounter.byOp).toEqual({ 'aten.addmm': 320n, 'aten.mm': 480n, 'aten.bmm': 240n })
+  })
+})

@@ -203,6 +203,24 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
   return outputs.length === 1 ? outputs[0]! : tuple(outputs)
 }
 
+/**
+ * `super().forward(x)` in a class deriving from a built-in layer (`class LayerNorm(nn.LayerNorm)` that casts its
+ * input first): the layer's own forward rule on the same module, in the running trace, or undefined outside one.
+ */
+export function superLayerForward(it: Interpreter, node: ModuleNode, layer: LayerDefinition, args: readonly ArgValue[], span: SourceSpan): Value | undefined {
+  const state = traces.get(it)?.at(-1)
+  if (!state || state.stack.at(-1) !== node || !layer.forward) return undefined
+  const t: TraceOps = { it, ctx: state.ctx }
+  const options: Record<string, unknown> = {}
+  for (const a of args) if (a.name !== undefined) options[a.name] = a.value.kind === 'tensor' ? traceOf(t, a.value) : a.value.kind === 'bool' ? a.value.value : a.value.kind === 'none' ? null : a.value.kind === 'int' ? Number(a.value.value) : a.value.kind === 'float' ? a.value.value : a.value
+  const { tensors, rest } = inputTensors(args.filter((a) => a.name === undefined).map((a) => a.value), span, false)
+  if (rest.length > 0) throw new NnsizeError('unsupported', `\`super().forward\` of \`${layer.name}\` with arguments other than tensors (${rest.map((v) => v.kind).join(', ')}) is not supported yet.`, { span })
+  const inputs = (tensors as TensorValue[]).map((v) => traceOf(t, v))
+  const out = layer.forward(node, inputs, state.ctx, options)
+  state.ctx.use(...inputs)
+  return moduleResult(node, Array.isArray(out) ? out : [out])
+}
+
 /** The first placeholder in a forward's result (a tensor, or tuples, lists and dicts of them), if any. */
 function placeholderIn(value: Value): PlaceholderValue | undefined {
   if (value.kind === 'placeholder') return value

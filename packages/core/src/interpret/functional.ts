@@ -7,7 +7,7 @@ import { setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 import { broadcastShapes, wrapDimension } from './tensor.js'
-import { tuple, typeName } from '../contract/values.js'
+import { NONE, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, Value } from '../contract/values.js'
 
 /**
@@ -222,6 +222,10 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
       return ops.interpolate(a.t.ctx, a.tensor('input'), { size: one(size), scaleFactor: one(scale), mode: mode as ops.InterpolateMode, alignCorners, recomputeScaleFactor: recompute })
     },
   },
+  multi_head_attention_forward: {
+    params: ['query', 'key', 'value', 'embed_dim_to_check', 'num_heads', 'in_proj_weight', 'in_proj_bias', 'bias_k', 'bias_v', 'add_zero_attn', 'dropout_p', 'out_proj_weight', 'out_proj_bias', 'training', 'key_padding_mask', 'need_weights', 'attn_mask', 'use_separate_proj_weight', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'static_k', 'static_v', 'average_attn_weights', 'is_causal'],
+    run: (a) => multiHeadAttentionForward(a),
+  },
   normalize: {
     params: ['input', 'p', 'dim', 'eps', 'out'],
     run: (a) => {
@@ -238,6 +242,42 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
       return ops.div(a.t.ctx, x, expanded)
     },
   },
+}
+
+/**
+ * `F.multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, …)`, which
+ * `nn.MultiheadAttention` runs (sequence first): the same rule as the module, with the weights given as arguments
+ * (`use_separate_proj_weight=True` takes `q_proj_weight`, `k_proj_weight`, `v_proj_weight`). Returns the output
+ * and the averaged weights, or the output alone with `need_weights=False`.
+ */
+function multiHeadAttentionForward(a: Args): Tensor[] {
+  if (a.optionalTensor('static_k') || a.optionalTensor('static_v')) return raise('RuntimeError', 'unsupported', '`F.multi_head_attention_forward` with `static_k` or `static_v` is not supported yet.', a.span)
+  if (a.bool('is_causal', false)) return raise('RuntimeError', 'unsupported', '`F.multi_head_attention_forward` with `is_causal=True` is not supported yet; give the causal `attn_mask`.', a.span)
+  if (a.has('average_attn_weights') && !a.bool('average_attn_weights', true) && a.bool('need_weights', true)) return raise('RuntimeError', 'unsupported', '`F.multi_head_attention_forward` with `average_attn_weights=False` is not supported yet.', a.span)
+  const query = a.tensor('query')
+  const embedDim = query.shape.at(-1)
+  if (embedDim !== a.number('embed_dim_to_check', 0)) return raise('AssertionError', 'shape', `was expecting embedding dimension of ${a.number('embed_dim_to_check', 0)}, but got ${embedDim ?? 0}`, a.span)
+  const separate = a.bool('use_separate_proj_weight', false)
+  const keyPaddingMask = a.optionalTensor('key_padding_mask')
+  const attnMask = a.optionalTensor('attn_mask')
+  return ops.multiheadAttention(
+    a.t.ctx,
+    query,
+    a.tensor('key'),
+    a.tensor('value'),
+    {
+      inProj: separate ? null : a.tensor('in_proj_weight'),
+      qProj: separate ? a.tensor('q_proj_weight') : null,
+      kProj: separate ? a.tensor('k_proj_weight') : null,
+      vProj: separate ? a.tensor('v_proj_weight') : null,
+      inProjBias: a.optionalTensor('in_proj_bias'),
+      biasK: a.optionalTensor('bias_k'),
+      biasV: a.optionalTensor('bias_v'),
+      outProj: a.tensor('out_proj_weight'),
+      outProjBias: a.optionalTensor('out_proj_bias'),
+    },
+    { numHeads: a.number('num_heads', 1), dropoutP: a.number('dropout_p', 0), training: a.bool('training', true), addZeroAttn: a.bool('add_zero_attn', false), batchFirst: false, needWeights: a.bool('need_weights', true), masked: attnMask !== null || keyPaddingMask !== null, attnMask: keyPaddingMask === null ? attnMask : null },
+  )
 }
 
 function featureDropout(a: Args): Tensor {
@@ -264,6 +304,8 @@ export function forwardFunctional(t: TraceOps, name: string, args: readonly ArgV
   const f = functions[name]
   if (!f) return undefined
   const out = f.run(new Args(t, name, bind(name, args, f.params, span), span))
+  // `F.multi_head_attention_forward` returns `(output, weights or None)`.
+  if (name === 'multi_head_attention_forward' && Array.isArray(out)) return tuple([wrapTensor(out[0]!), out[1] ? wrapTensor(out[1]) : NONE])
   return Array.isArray(out) ? tuple(out.map(wrapTensor)) : wrapTensor(out)
 }
 

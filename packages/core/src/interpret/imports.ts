@@ -7,9 +7,9 @@ import { dictGetString } from './hash.js'
 import type { Interpreter } from './interpreter.js'
 import { storeName } from './names.js'
 import type { Frame } from './scope.js'
-import { libraryModule } from './modules/index.js'
+import { libraryModule, partialLibraries } from './modules/index.js'
 import { quoted, str } from '../contract/values.js'
-import type { PyModuleValue, Value } from '../contract/values.js'
+import type { NamespaceValue, PyModuleValue, Value } from '../contract/values.js'
 
 /** A program's files, by path relative to the top of what was given (`models/resnet.py`). */
 export type ProgramFiles = Map<string, string>
@@ -146,11 +146,16 @@ export function importModule(it: Interpreter, name: string, span: SourceSpan): V
     it.importer.modules.set(name, module)
   } else {
     const library = parent && parent.kind === 'namespace' ? (Object.hasOwn(parent.members, name.slice(dot + 1)) ? parent.members[name.slice(dot + 1)] : undefined) ?? libraryModule(name) : libraryModule(name)
-    module = library ?? { kind: 'placeholder', name, reason: { type: 'import', module: name, span } }
+    module = library === undefined ? { kind: 'placeholder', name, reason: { type: 'import', module: name, span } } : library.kind === 'namespace' && partialLibraries.has(name) ? partialModule(library, name, span) : library
     it.importer.modules.set(name, module)
   }
   if (parent && parent.kind === 'pymodule') parent.globals.set(name.slice(dot + 1), module)
   return module
+}
+
+/** A partly modelled library module (see `partialLibraries`): the names it does not list are placeholders named as written (`np.prod`). */
+function partialModule(module: NamespaceValue, written: string, span: SourceSpan): NamespaceValue {
+  return { ...module, fallback: (name) => ({ kind: 'placeholder', name: `${written}.${name}`, reason: { type: 'import', module: module.name, span } }) }
 }
 
 function placeholderChild(it: Interpreter, parent: Extract<Value, { kind: 'placeholder' }>, name: string): Value {
@@ -165,7 +170,7 @@ export function importModules(it: Interpreter, stmt: Import, frame: Frame): void
     const span = it.span(alias, frame)
     const module = importModule(it, alias.name, span)
     // `import numpy as np`: messages name what the program wrote (`np.prod`).
-    if (alias.asname) storeName(it, alias.asname, module.kind === 'placeholder' ? { ...module, name: alias.asname } : module, frame, alias)
+    if (alias.asname) storeName(it, alias.asname, module.kind === 'placeholder' ? { ...module, name: alias.asname } : module.kind === 'namespace' && partialLibraries.has(module.name) ? partialModule(module, alias.asname, span) : module, frame, alias)
     else {
       const top = alias.name.split('.')[0]!
       storeName(it, top, it.importer.modules.get(top) ?? module, frame, alias)

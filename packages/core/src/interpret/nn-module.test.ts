@@ -165,3 +165,14 @@ assert n == 64
 `)
   })
 })
+
+describe('nn.ModuleList with None items', () => {
+  it('registers None as PyTorch does: counted in len, skipped by named_children and parameters', () => {
+    // PyTorch 2.13: ModuleList([Linear(1, 1), None, ReLU()]) has len 3, m[1] is None, children '0' and '2', 2 parameters.
+    python(`
+m = nn.ModuleList([nn.Linear(1, 1), None, nn.ReLU()])
+assert len(m) == 3 and m[1] is None and [n for n, _ in m.named_children()] == ['0', '2']
+assert sum(1 for _ in m.parameters()) == 2 and [x is None for x in m] == [False, True, False]
+`)
+  })
+})

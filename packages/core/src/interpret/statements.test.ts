@@ -279,3 +279,18 @@ if False:
 `)
   })
 })
+
+describe('locals()', () => {
+  it('is a snapshot dict of the names the function has bound (kwargs = dict(locals()) in a constructor)', () => {
+    python(`
+def f(a, b=2, *, s1_dim=3):
+    kwargs = dict(locals())
+    c = 4
+    return kwargs, locals()
+
+k, l = f(1)
+assert k == {'a': 1, 'b': 2, 's1_dim': 3} and l == {'a': 1, 'b': 2, 's1_dim': 3, 'kwargs': k, 'c': 4}
+`)
+    expect(() => python('locals(1)')).toThrow(/takes no arguments/)
+  })
+})

@@ -44,6 +44,67 @@ assert torch.cat([x, x], dim=1).shape == (2, 6, 4) and torch.stack([x, x]).shape
     expect(failure(() => python('torch.zeros(2, 3).view(4, 2)')).message).toContain('is invalid for input of size 6')
   })
 
+  it('torch.meshgrid gives one tensor per input of all their lengths; indexing="xy" swaps the first two', () => {
+    // Measured with PyTorch 2.13: shapes (2, 3) for 'ij' (the default), (3, 2, 5) for 'xy'; a 0-d input counts 1.
+    python(`
+y, x = torch.meshgrid(torch.arange(2), torch.arange(3), indexing="ij")
+assert y.shape == (2, 3) and x.shape == (2, 3) and y.dtype == torch.int64
+assert [t.shape for t in torch.meshgrid([torch.arange(2), torch.arange(3), torch.arange(5)], indexing="xy")] == [(3, 2, 5), (3, 2, 5), (3, 2, 5)]
+assert [t.shape for t in torch.meshgrid(torch.tensor(3), torch.arange(4))] == [(1, 4), (1, 4)]
+`)
+    expect(failure(() => python('torch.meshgrid(torch.arange(2), torch.arange(3.0))')).message).toMatch(/meshgrid expects all tensors to have the same dtype/)
+    expect(failure(() => python('torch.meshgrid(torch.zeros(2, 2))')).message).toMatch(/Expected 0D or 1D tensor/)
+    expect(failure(() => python("torch.meshgrid(torch.arange(2), indexing='ab')")).message).toMatch(/indexing must be one of "xy" or "ij", but received: ab/)
+  })
+
+  it('torch.arange takes start, end and step by position or keyword', () => {
+    // PyTorch 2.13: arange(0, 7, step=2) has 4 elements, arange(start=1, end=4) 3, arange(2, end=9) 7, arange(end=3) 3.
+    python(`
+assert torch.arange(0, 7, step=2).shape == (4,) and torch.arange(start=1, end=4).shape == (3,)
+assert torch.arange(2, end=9).shape == (7,) and torch.arange(end=3).shape == (3,) and torch.arange(1, 10, step=3).dtype == torch.int64
+`)
+  })
+
+  it('var and std reduce like mean; their keepdim is third by position (after unbiased)', () => {
+    python(`
+x = torch.zeros(2, 3, 4, 5)
+assert torch.var(x, dim=1, unbiased=False, keepdim=True).shape == (2, 1, 4, 5) and x.var(-1).shape == (2, 3, 4)
+assert x.std(dim=(1, 2)).shape == (2, 5) and torch.std(x).shape == () and x.var(1, True, True).shape == (2, 1, 4, 5)
+`)
+  })
+
+  it('in-place tril_ and triu_ keep the tensor (a causal mask built with fill_ and triu_)', () => {
+    python(`
+mask = torch.empty(5, 5)
+mask.fill_(float("-inf"))
+assert mask.triu_(1) is mask and mask.tril_(0).shape == (5, 5)
+`)
+  })
+
+  it('numpy scalar math on Python numbers gives floats, as numpy float64 works with tensors', () => {
+    // PyTorch 2.13 with numpy: nn.Parameter(torch.ones([]) * np.log(1 / 0.07)) is a float32 scalar; np.log(0) is -inf.
+    python(`
+import math
+import numpy as np
+s = nn.Parameter(torch.ones([]) * np.log(1 / 0.07))
+assert s.shape == () and s.dtype == torch.float32
+assert abs(np.log(1 / 0.07) - 2.659260036932778) < 1e-12 and np.sqrt(16) == 4.0 and np.floor(2.5) == 2.0 and isinstance(np.floor(2.5), float)
+assert np.log(0) == -np.inf and np.pi == math.pi
+`)
+    expect(failure(() => python('import numpy as np\nnp.log([1, 2])')).message).toMatch(/makes an array, which nnsize does not model/)
+    expect(failure(() => python('import numpy as np\nnn.Linear(2, int(np.prod([2, 3])))')).message).toContain('`np.prod()` comes from `numpy`, which nnsize does not read')
+  })
+
+  it('repeat_interleave with an int repeats along a dimension, or over the flattened tensor', () => {
+    // PyTorch 2.13: (2, 3, 4).repeat_interleave(2, dim=1) is (2, 6, 4); repeat_interleave(3) is (72,).
+    python(`
+x = torch.zeros(2, 3, 4)
+assert x.repeat_interleave(2, dim=1).shape == (2, 6, 4) and x.repeat_interleave(3).shape == (72,) and torch.repeat_interleave(x, 2, dim=-1).shape == (2, 3, 8)
+`)
+    expect(failure(() => python('torch.zeros(2, 3).repeat_interleave(-1, dim=1)')).message).toMatch(/Repeats must be non-negative/)
+    expect(failure(() => python('torch.zeros(2, 3).repeat_interleave(torch.tensor([1, 2]), dim=0)')).message).toMatch(/depends on its values/)
+  })
+
   it('builds a sinusoidal positional encoding buffer, with slice assignment', () => {
     const r = analyze(`
 import math

@@ -439,6 +439,11 @@ function reduce(it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan,
   return newTensor(shape, dtype, self.requiresGrad)
 }
 
+/** `var(dim, unbiased, keepdim)` / `std(…)`: `keepdim` comes third by position (second is `unbiased`). */
+function varianceArgs(a: OpArgs): OpArgs {
+  return { values: a.values.length >= 3 ? [a.values[0]!, a.values[2]!] : a.values.slice(0, 1), named: a.named }
+}
+
 /** `view`/`reshape`: one `-1` is inferred from the element count; the count must match. */
 function reshaped(self: TensorValue, sizes: number[], span: SourceSpan): number[] {
   const total = numel(self.shape)
@@ -500,6 +505,8 @@ const ops: Record<string, Op> = {
   clip: (_i, s) => same(s),
   tril: (_i, s) => same(s),
   triu: (_i, s) => same(s),
+  tril_: (_i, s) => inPlace(s),
+  triu_: (_i, s) => inPlace(s),
   flip: (_i, s) => same(s),
   roll: (_i, s) => same(s),
   cumsum: (_i, s) => same(s),
@@ -592,8 +599,8 @@ const ops: Record<string, Op> = {
   sum: (it, s, a, span) => reduce(it, s, a, span, category(s.dtype) < 2 ? 'int64' : s.dtype),
   mean: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
   prod: (it, s, a, span) => reduce(it, s, a, span, category(s.dtype) < 2 ? 'int64' : s.dtype),
-  std: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
-  var: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
+  std: (it, s, a, span) => reduce(it, s, varianceArgs(a), span, s.dtype),
+  var: (it, s, a, span) => reduce(it, s, varianceArgs(a), span, s.dtype),
   norm: (it, s, a, span) => reduce(it, s, { values: a.values.slice(1), named: a.named }, span, s.dtype),
   amax: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
   amin: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
@@ -684,6 +691,18 @@ const ops: Record<string, Op> = {
     if (times.length < s.shape.length) raise('RuntimeError', 'shape', 'The number of repeats cannot be smaller than the number of dimensions.', span)
     const offset = times.length - s.shape.length
     return newTensor(times.map((t, i) => t * (i >= offset ? s.shape[i - offset]! : 1)), s.dtype, s.requiresGrad)
+  },
+  // `repeat_interleave(repeats, dim)` with an int: each element `repeats` times along `dim` (the flattened tensor
+  // without `dim`); a tensor of repeats gives a size that depends on its values.
+  repeat_interleave: (_it, s, a, span) => {
+    const repeats = arg(a, 0, 'repeats')
+    if (repeats?.kind === 'tensor') return raise('RuntimeError', 'unsupported', '`repeat_interleave` with a tensor of repeats makes a size that depends on its values, which nnsize does not compute.', span)
+    const n = sizeOf(repeats ?? int(1), span, 'repeat count')
+    if (n < 0) raise('RuntimeError', 'argument-value', 'Repeats must be non-negative', span)
+    const dimValue = arg(a, 1, 'dim')
+    if (dimValue === undefined) return newTensor([Number(numel(s.shape)) * n], s.dtype, s.requiresGrad)
+    const d = wrapDimension(dimValue, s.shape.length, span)
+    return newTensor(s.shape.map((x, i) => (i === d ? x * n : x)), s.dtype, s.requiresGrad)
   },
   narrow: (_it, s, a, span) => {
     const d = wrapDimension(arg(a, 0, 'dim') ?? int(0), s.shape.length, span)
@@ -925,8 +944,13 @@ export function torchTensorFunctions(): Record<string, Value> {
   })
   f['arange'] = native('torch.arange', (args, span, it) => {
     const a = opArgs(args)
-    const nums = a.values.length > 0 ? a.values : [a.named.get('start'), a.named.get('end'), a.named.get('step')].filter((v): v is Value => v !== undefined)
-    const [start, end, step] = nums.length === 1 ? [int(0), nums[0]!, int(1)] : [nums[0] ?? int(0), nums[1] ?? int(0), nums[2] ?? int(1)]
+    // `arange(end)`, `arange(start, end)`, `arange(start, end, step)`; any of them also by keyword (`step=2`).
+    const [p0, p1, p2] = a.values
+    const named = (name: string): Value | undefined => a.named.get(name)
+    const single = p0 !== undefined && p1 === undefined && named('end') === undefined
+    const start = (single ? named('start') : p0 ?? named('start')) ?? int(0)
+    const end = (single ? p0 : p1 ?? named('end')) ?? raise('TypeError', 'missing-argument', '`torch.arange` needs `end`.', span)
+    const step = p2 ?? named('step') ?? int(1)
     const toNumber = (v: Value): number => (v.kind === 'int' ? Number(v.value) : v.kind === 'float' ? v.value : v.kind === 'bool' ? Number(v.value) : raise('TypeError', 'argument-type', '`torch.arange` takes numbers.', span))
     const s = toNumber(step)
     if (s === 0) raise('RuntimeError', 'argument-value', '`torch.arange` step must be nonzero.', span)
@@ -998,6 +1022,25 @@ export function torchTensorFunctions(): Record<string, Value> {
   f['concat'] = f['cat']
   f['concatenate'] = f['cat']
   f['stack'] = joined('stack')
+  // `torch.meshgrid(a, b, indexing='ij')`: one tensor per input (a view of it), each of the shape of all the
+  // inputs' lengths; `indexing='xy'` swaps the first two. PyTorch 2.13's default is 'ij'.
+  f['meshgrid'] = native('torch.meshgrid', (args, span, it) => {
+    const a = opArgs(args)
+    const tensors = a.values.length === 1 && (a.values[0]!.kind === 'list' || a.values[0]!.kind === 'tuple') ? it!.toArray(a.values[0]!, span) : a.values
+    const hooked = traced(it!, 'meshgrid', tensors, args, span)
+    if (hooked) return hooked
+    const indexing = a.named.get('indexing') ?? str('ij')
+    if (indexing.kind !== 'str' || (indexing.value !== 'ij' && indexing.value !== 'xy')) raise('RuntimeError', 'argument-value', `torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${indexing.kind === 'str' ? indexing.value : typeName(indexing)}`, span)
+    if (tensors.length === 0) raise('RuntimeError', 'argument-value', 'meshgrid expects a non-empty TensorList', span)
+    const ts = tensors.map((t) => (t.kind === 'tensor' ? t : raise('TypeError', 'argument-type', `\`torch.meshgrid\` takes tensors, got ${typeName(t)}.`, span)))
+    for (const t of ts) {
+      if (t.shape.length > 1) raise('RuntimeError', 'shape', `torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a tensor of shape (${t.shape.join(', ')}).`, span)
+      if (t.dtype !== ts[0]!.dtype) raise('RuntimeError', 'type', 'meshgrid expects all tensors to have the same dtype', span)
+    }
+    const shape = ts.map((t) => t.shape[0] ?? 1)
+    if ((indexing as { value: string }).value === 'xy' && shape.length >= 2) [shape[0], shape[1]] = [shape[1]!, shape[0]!]
+    return tuple(ts.map((t) => newTensor([...shape], t.dtype, t.requiresGrad)))
+  })
   f['where'] = native('torch.where', (args, span, it) => {
     const a = opArgs(args)
     const [cond, x, y] = a.values

@@ -120,7 +120,7 @@ export const multiheadAttention = defineLayer({
         outProj: ctx.state(outProj, 'weight'),
         outProjBias: tensor(outProj, 'bias'),
       },
-      { numHeads: a.num_heads, dropoutP: a.dropout, training: self.training, addZeroAttn: a.add_zero_attn, batchFirst: a.batch_first, needWeights: options?.['need_weights'] !== false, masked: isMask(options?.['attn_mask']) || isMask(options?.['key_padding_mask']) },
+      { numHeads: a.num_heads, dropoutP: a.dropout, training: self.training, addZeroAttn: a.add_zero_attn, batchFirst: a.batch_first, needWeights: options?.['need_weights'] !== false, masked: isMask(options?.['attn_mask']) || isMask(options?.['key_padding_mask']), attnMask: isMask(options?.['attn_mask']) && !isMask(options?.['key_padding_mask']) ? (options?.['attn_mask'] as Tensor) : null },
     )
   },
 })

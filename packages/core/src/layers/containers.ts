@@ -60,7 +60,8 @@ export const moduleList = defineLayer({
     if (modules.kind !== 'list' && modules.kind !== 'tuple') {
       throw new NnsizeError('argument-type', `\`nn.ModuleList\` takes a list of modules, got ${typeName(modules)}.`)
     }
-    modules.items.forEach((value, i) => m.child(String(i), asModule(value, `Item ${i} of \`nn.ModuleList\``)))
+    // `None` items are registered as `None` (PyTorch's `add_module(name, None)`): they hold no parameters.
+    modules.items.forEach((value, i) => m.child(String(i), value.kind === 'none' ? null : asModule(value, `Item ${i} of \`nn.ModuleList\``)))
   },
 })
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { traceOps } from '../../../test/support.js'
 import * as ops from './index.js'
+import { setStrides } from '../layout.js'
 
 // `attn_mask`, `enable_gqa` and the kernel PyTorch 2.13 picks. The CPU figures are measured (saved-tensor
 // hooks, test/fixtures/forward/generate_ops.py); the CUDA ones follow ATen's sdp_utils.cpp and attention.cpp:
@@ -64,5 +65,12 @@ describe('FLOPs as FlopCounterMode counts them', () => {
   it('a linear layer is 2 × MACs of addmm (with a bias) or mm', () => {
     expect(traceOps([[3, 4]], (ctx, [x]) => ops.linear(ctx, x!, ctx.tensor([5, 4]), ctx.tensor([5]))).flopCounter.byOp).toEqual({ 'aten.addmm': 120n })
     expect(traceOps([[3, 4]], (ctx, [x]) => ops.linear(ctx, x!, ctx.tensor([5, 4]))).flopCounter.byOp).toEqual({ 'aten.mm': 120n })
+  })
+
+  it('a contiguous input of four dimensions with a bias is flattened into one addmm in PyTorch 2.x; a transposed one runs mm', () => {
+    // Measured with FlopCounterMode, PyTorch 2.13 (CPU): nn.Linear(4, 3) on (2, 3, 5, 4) is addmm 720; on a
+    // transposed (2, 3, 5, 4) view, mm 720.
+    expect(traceOps([[2, 3, 5, 4]], (ctx, [x]) => ops.linear(ctx, x!, ctx.tensor([3, 4]), ctx.tensor([3]))).flopCounter.byOp).toEqual({ 'aten.addmm': 720n })
+    expect(traceOps([[2, 3, 4, 5]], (ctx, [x]) => ops.linear(ctx, setStrides(ctx.view(x!, [2, 3, 5, 4]), [60, 20, 1, 5]), ctx.tensor([3, 4]), ctx.tensor([3]))).flopCounter.byOp).toEqual({ 'aten.mm': 720n })
   })
 })

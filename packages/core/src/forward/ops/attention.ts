@@ -181,6 +181,21 @@ export interface MultiheadOptions {
   needWeights: boolean
   /** Whether an `attn_mask` or `key_padding_mask` is given: the weights' path then adds it in `baddbmm`. */
   masked?: boolean
+  /**
+   * `attn_mask` when it is given without a `key_padding_mask`: with `need_weights=False` (PyTorch 2.x), SDPA gets
+   * it as a `(1, 1, L, S)` or `(N, heads, L, S)` view and keeps it.
+   */
+  attnMask?: Tensor | null
+}
+
+/**
+ * `F.multi_head_attention_forward`'s `attn_mask` as SDPA receives it: a 2-D `(L, S)` mask or a 3-D one of batch 1
+ * as `(1, 1, L, S)`, a 3-D `(N·heads, L, S)` one as `(N, heads, L, S)`; views of the mask's storage.
+ */
+function attentionMaskView(ctx: ForwardContext, mask: Tensor, batch: number, heads: number): Tensor {
+  const [rows, L, S] = mask.shape.length === 2 ? [1, mask.shape[0]!, mask.shape[1]!] : [mask.shape[0]!, mask.shape[1]!, mask.shape[2]!]
+  if (mask.shape.length !== 2 && mask.shape.length !== 3) throw ctx.error(`expects a 2-D or 3-D \`attn_mask\`, got one of shape ${formatShape(mask.shape)}.`)
+  return ctx.view(mask, rows === 1 ? [1, 1, L, S] : [batch, heads, L, S])
 }
 
 /**
@@ -202,7 +217,10 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
     throw ctx.error(`For ${kind} \`query\`, expected \`key\` and \`value\` to be ${rank}-D but found ${key.shape.length}-D and ${value.shape.length}-D tensors respectively.`)
   }
   const batched = rank === 3
-  const E = w.outProj.shape[0]!
+  // The output projection reads the embedding and may write another width (`F.multi_head_attention_forward` with
+  // an `out_proj_weight` of `(output_dim, embed_dim)`); in `nn.MultiheadAttention` both are `embed_dim`.
+  const E = w.outProj.shape[1]!
+  const outDim = w.outProj.shape[0]!
   const heads = o.numHeads
   const headDim = E / heads
   const kdim = w.kProj?.shape[1] ?? E
@@ -230,7 +248,9 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   const project = (t: Tensor, seq: number, weight: Tensor): Tensor => {
     const copyInput = batched && o.batchFirst && seq > 1 && N > 1
     // The projection is `F.linear` with its slice of `in_proj_bias` (`addmm` of the flattened input).
-    return linear(ctx, ctx.view(t, [seq, N, t.shape[rank - 1]!]), weight, w.inProjBias, { copyInput })
+    // A sequence-first input goes as it is, with its strides (a permuted view is folded through a copy).
+    const input = batched && !o.batchFirst ? t : ctx.view(t, [seq, N, t.shape[rank - 1]!])
+    return linear(ctx, input, weight, w.inProjBias, { copyInput })
   }
   const packedRows = (rows: number): Tensor => ctx.view(w.inProj!, [rows, E])
   const sameKV = key === value
@@ -294,7 +314,8 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   } else {
     const as4d = (t: Tensor, len: number): Tensor => ctx.view(t, [N, heads, len, headDim])
     const [q4, k4, v4] = [as4d(q, L), as4d(k, keyLen), as4d(v, keyLen)]
-    const out = scaledDotProductAttention(ctx, q4, k4, v4, { dropoutP })
+    const mask = o.attnMask ? attentionMaskView(ctx, o.attnMask, N, heads) : null
+    const out = scaledDotProductAttention(ctx, q4, k4, v4, { dropoutP, ...(mask ? { attnMask: mask, attnMaskStrides: contiguousStrides(mask.shape) } : {}) })
     // The flash kernels lay their output out as the query (CPU) or (N, L, heads, d) (CUDA): the permute to
     // (L, N, heads, d) is free on CPU, and on CUDA when N or L is 1; otherwise it is a copy.
     const kernel = attentionKernel(ctx, q4, k4, v4, dropoutP)
@@ -305,7 +326,7 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   const merged = attended.shape.length === 2 ? attended : copy(ctx, attended, [tokens, E])
   const projected = linear(ctx, merged, w.outProj, w.outProjBias)
   // batch_first returns `attn_output.transpose(1, 0)`: a view of the (L, N, E) result with its strides.
-  const output = !batched ? ctx.view(projected, [L, E]) : o.batchFirst ? setStrides(ctx.view(projected, [N, L, E]), [E, N * E, 1]) : ctx.view(projected, [L, N, E])
+  const output = !batched ? ctx.view(projected, [L, outDim]) : o.batchFirst ? setStrides(ctx.view(projected, [N, L, outDim]), [outDim, N * outDim, 1]) : ctx.view(projected, [L, N, outDim])
   if (!o.needWeights || !weights) return [output]
   const perHead = ctx.view(weights, [N, heads, L, keyLen])
   const averaged = v113 ? div(ctx, sum(ctx, perHead, [1]), { int: heads }) : mean(ctx, perHead, [1])

@@ -1,6 +1,7 @@
 import { formatShape } from '../../tensor/shape.js'
 import type { DType } from '../../tensor/dtype.js'
 import type { ForwardContext, Tensor } from '../trace.js'
+import { layOutElementwise } from '../layout.js'
 import { anyRequiresGrad, broadcastShapes, isTensor, result, sameShape, saveIf, saveScalarOperand } from './common.js'
 import type { Operand } from './common.js'
 
@@ -20,7 +21,8 @@ function dtypeOf(a: Operand, b: Operand): DType {
 /** The result of an element-wise op of `a` and `b`: broadcast shape, `dtype` (default: the first tensor's). */
 export function binaryResult(ctx: ForwardContext, a: Operand, b: Operand, dtype: DType = dtypeOf(a, b)): Tensor {
   const shape = broadcastShapes(ctx, shapeOf(a), shapeOf(b))
-  return result(ctx, shape, dtype, [isTensor(a) ? a : undefined, isTensor(b) ? b : undefined])
+  const operands = [isTensor(a) ? a : undefined, isTensor(b) ? b : undefined]
+  return layOutElementwise(result(ctx, shape, dtype, operands), operands)
 }
 
 const binary = binaryResult
@@ -82,7 +84,7 @@ export function div(ctx: ForwardContext, a: Operand, b: Operand, dtype?: DType):
 
 /** `x ** exponent` (`torch.pow` with a number exponent): saves its input. `dtype`: the promoted result type. */
 export function pow(ctx: ForwardContext, x: Tensor, _exponent: number, dtype: DType = x.dtype): Tensor {
-  const out = result(ctx, x.shape, dtype, [x])
+  const out = layOutElementwise(result(ctx, x.shape, dtype, [x]), [x])
   saveIf(ctx, x.requiresGrad, x)
   return out
 }
@@ -124,7 +126,7 @@ export function pointwise(ctx: ForwardContext, x: Tensor, saves: PointwiseSaves,
     }
     return x
   }
-  const y = result(ctx, x.shape, x.dtype, [x])
+  const y = layOutElementwise(result(ctx, x.shape, x.dtype, [x]), [x])
   if (!grad) return y
   if (saves === 'output') ctx.save(y)
   if (saves === 'input' || saves === 'input+temp') ctx.save(x)

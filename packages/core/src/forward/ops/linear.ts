@@ -1,4 +1,4 @@
-import { isContiguous } from '../layout.js'
+import { isContiguous, stridesOf, viewStrides } from '../layout.js'
 import { formatShape } from '../../tensor/shape.js'
 import type { FlopCounterOp, ForwardContext, Tensor } from '../trace.js'
 import { anyRequiresGrad, broadcastShapes, product, result, saveIf } from './common.js'
@@ -6,7 +6,9 @@ import { anyRequiresGrad, broadcastShapes, product, result, saveIf } from './com
 /**
  * `F.linear(x, weight, bias)` with a `(out, in)` weight: `rows × in × out` MACs (rows: the product of the
  * leading sizes). `mm` keeps the input for the weight's gradient and the weight for the input's.
- * `copyInput` models PyTorch reading a contiguous copy of a non-contiguous input (a transposed view).
+ * `copyInput` models PyTorch reading a contiguous copy of a non-contiguous input (a transposed view); an input of
+ * three or more dimensions whose leading dimensions cannot be flattened into a view is copied too (`matmul`
+ * folds it with `reshape`), and `mm` saves that copy.
  */
 export function linear(ctx: ForwardContext, x: Tensor, weight: Tensor, bias?: Tensor | null, options: { copyInput?: boolean } = {}): Tensor {
   const outFeatures = weight.shape[0]!
@@ -16,12 +18,15 @@ export function linear(ctx: ForwardContext, x: Tensor, weight: Tensor, bias?: Te
     const rows = x.shape.length <= 1 ? 1n : product(x.shape.slice(0, -1))
     throw ctx.error(`cannot multiply an input of shape ${formatShape(x.shape)} by its weight: mat1 and mat2 shapes cannot be multiplied (${rows}x${last ?? 0} and ${inFeatures}x${outFeatures}). It expects the last dimension to be ${inFeatures}.`)
   }
-  const saved = options.copyInput ? ctx.tensor(x.shape, x.dtype, x.requiresGrad) : x
+  const folded = x.shape.length < 3 || viewStrides(x.shape, stridesOf(x), [x.shape.slice(0, -1).reduce((p, d) => p * d, 1), inFeatures]) !== undefined
+  const saved = options.copyInput || !folded ? ctx.tensor(x.shape, x.dtype, x.requiresGrad) : x
   const out = result(ctx, [...x.shape.slice(0, -1), outFeatures], x.dtype, [x, weight, bias ?? undefined])
   const macs = product(x.shape.slice(0, -1)) * BigInt(inFeatures) * BigInt(outFeatures)
   ctx.macs(macs)
-  // `F.linear` runs `addmm` for a 2-D input with a bias (and a 3-D one, flattened), else `matmul` (`mm`) and an add.
-  ctx.flops(bias && (x.shape.length === 2 || (x.shape.length === 3 && !options.copyInput && isContiguous(x))) ? 'aten.addmm' : 'aten.mm', 2n * macs)
+  // `F.linear` runs `addmm` for a 2-D input with a bias, and flattens a contiguous input with a bias into one (a 3-D
+  // one in PyTorch 1.13, any in 2.x); else `matmul` (`mm`) and an add.
+  const flattened = x.shape.length > 2 && !options.copyInput && isContiguous(x) && (x.shape.length === 3 || ctx.torch !== '1.13')
+  ctx.flops(bias && (x.shape.length === 2 || flattened) ? 'aten.addmm' : 'aten.mm', 2n * macs)
   saveIf(ctx, weight.requiresGrad, saved)
   saveIf(ctx, x.requiresGrad, weight)
   return out

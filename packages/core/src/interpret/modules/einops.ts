@@ -2,7 +2,7 @@ import { NnsizeError } from '../../errors.js'
 import type { LayerDefinition } from '../../layers/define-layer.js'
 import { createModule } from '../../model/module.js'
 import { makeClass } from '../classes.js'
-import { einopsLayerForward } from '../einops.js'
+import { einopsLayerForward, einopsOutsideForward } from '../einops.js'
 import { raise } from '../exceptions.js'
 import { moduleClass, moduleValue } from '../nn-module.js'
 import { namespace, native } from '../../contract/values.js'
@@ -41,6 +41,10 @@ function forwardOnly(name: string): Value {
   return native(`einops.${name}`, (args, span, it) => {
     const result = it!.forwardOps?.(`einops.${name}`, args.map((a) => a.value), args, span)
     if (result !== undefined) return result
+    if (!args.some((a) => a.value.kind === 'tensor' && a.value.trace !== undefined)) {
+      const outside = einopsOutsideForward(name, args, span)
+      if (outside !== undefined) return outside
+    }
     throw new NnsizeError('unsupported', `\`einops.${name}\` is not supported yet${args.some((a) => a.value.kind === 'tensor' && a.value.trace !== undefined) ? ' in forward' : ' outside forward'}.`, { span })
   })
 }

@@ -12,6 +12,7 @@ import { functoolsNamespace } from './functools.js'
 import { inspectNamespace } from './inspect.js'
 import { itertoolsNamespace } from './itertools.js'
 import { mathNamespace } from './math.js'
+import { numpyNamespace } from './numpy.js'
 import { torchNamespace } from './torch.js'
 import { torchvisionModule } from './torchvision.js'
 import { timmModule } from './timm.js'
@@ -27,6 +28,7 @@ const builders: Record<string, () => Value | undefined> = {
   },
   timm: () => (hasModelCollections() ? timmModule() : undefined),
   math: mathNamespace,
+  numpy: numpyNamespace,
   collections: collectionsNamespace,
   functools: functoolsNamespace,
   typing: () => typingNamespace('typing'),
@@ -40,6 +42,12 @@ const builders: Record<string, () => Value | undefined> = {
   warnings: warningsNamespace,
   __future__: () => namespace('__future__', {}, (name) => ({ kind: 'typehint', name })),
 }
+
+/**
+ * Library modules nnsize models only in part (`numpy`: scalar math on Python numbers): a name they do not list is
+ * the library's own, a placeholder of the import that is an error only when construction uses it.
+ */
+export const partialLibraries: ReadonlySet<string> = new Set(['numpy'])
 
 const made = new Map<string, Value>()
 

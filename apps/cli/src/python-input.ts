@@ -8,7 +8,7 @@ export const maxPythonFiles = 2000
 /** Deepest folder level below the root that is searched for `.py` files. */
 export const maxPythonDepth = 16
 
-/** Most folder entries looked at while searching, so that a huge tree stops early. */
+/** Most folder entries looked at while searching a folder without `__init__.py` for an example, so that a huge tree stops early. */
 const maxEntriesSeen = 100_000
 
 /** Folders never searched: hidden ones, caches, installed packages. */
@@ -32,8 +32,9 @@ export interface PythonProgramOptions {
 
 /**
  * Reads a Python model file (`model.py`) or a folder of them as a program, as `python -c "import <main module>"`
- * from the current directory (or `--root`) would import it: every `.py` file under the root (regular files only,
- * bounded in count, bytes and depth), `main` relative to the root. A folder's main file is its `__init__.py`; a bare
+ * from the current directory (or `--root`) would import it: the main file, `main` relative to the root, and a reader
+ * of the other `.py` files under the root, which the core calls as imports name them (regular files only, bounded in
+ * count, bytes and depth; see {@link programReader}). A folder's main file is its `__init__.py`; a bare
  * name (`gpt2`) names a folder only with `--model`. A file without imports, `--model` or `--root` is left to be read as
  * text, as before.
  * Returns null when `arg` names neither a `.py` file nor a folder with `.py` files.
@@ -68,24 +69,85 @@ export async function readPythonProgram(arg: string, options: PythonProgramOptio
   } else {
     root = inside(options.cwd, target) && options.cwd !== target ? options.cwd : path.dirname(target)
   }
-  // a folder alone is searched; a file brings the root's modules, which its imports may name
-  const searched = folder && options.root === undefined ? target : root
   const main = folder ? path.join(target, '__init__.py') : target
-  const files = await pythonFiles(searched, root, toKey(path.relative(options.cwd, searched)) || '.')
   const mainKey = toKey(path.relative(root, main))
-  // the file named on the command line is read even when the search passes it by (a link)
-  if (!folder && files[mainKey] === undefined) files[mainKey] = await readSourceFile(target, options.cwd, arg)
-  if (folder && files[mainKey] === undefined) {
-    if (Object.keys(files).length === 0) return null
-    // the file that defines the name `--model` calls, else the first file, as the example
-    const name = /^\s*([A-Za-z_]\w*)/.exec(options.entry ?? '')?.[1]
-    const keys = Object.keys(files)
-    const defining = name === undefined ? undefined : keys.find((k) => new RegExp(`^(?:class|def)\\s+${name}\\b`, 'm').test(files[k]!))
-    const example = toKey(path.relative(options.cwd, path.join(root, defining ?? keys[0]!)))
-    throw new InputError(`'${arg}' has no __init__.py to import: give the file that defines the model, e.g. nnsize ${example}${options.entry ? ` --model "${options.entry}"` : ''}`)
+  const reader = await programReader(root, (inside(options.cwd, root) ? toKey(path.relative(options.cwd, root)) : root) || '.')
+  const files: Record<string, string> = {}
+  if (folder) {
+    const text = reader.readFile(mainKey)
+    if (text === undefined) {
+      // a folder alone is searched: the file that defines the name `--model` calls, else the first file, as the example
+      const found = await pythonFiles(target, root, toKey(path.relative(options.cwd, target)) || '.')
+      const keys = Object.keys(found)
+      if (keys.length === 0) return null
+      const name = /^\s*([A-Za-z_]\w*)/.exec(options.entry ?? '')?.[1]
+      const defining = name === undefined ? undefined : keys.find((k) => new RegExp(`^(?:class|def)\\s+${name}\\b`, 'm').test(found[k]!))
+      const example = toKey(path.relative(options.cwd, path.join(root, defining ?? keys[0]!)))
+      throw new InputError(`'${arg}' has no __init__.py to import: give the file that defines the model, e.g. nnsize ${example}${options.entry ? ` --model "${options.entry}"` : ''}`)
+    }
+    files[mainKey] = text
+  } else {
+    // the file named on the command line is read even when it is a link
+    files[mainKey] = await readSourceFile(target, options.cwd, arg)
+  }
+  // the other files under the root are read as imports name them, as Python reads them: never a whole tree first
+  const read = (key: string): string | undefined => {
+    const text = reader.readFile(key)
+    if (text !== undefined) files[key] = text
+    return text
   }
   const shownRoot = inside(options.cwd, root) ? toKey(path.relative(options.cwd, root)) : root
-  return { program: { files, main: mainKey, entry: options.entry, root: '' }, shownRoot }
+  return { program: { files, main: mainKey, entry: options.entry, root: '', readFile: read, isFolder: reader.isFolder }, shownRoot }
+}
+
+/**
+ * Reads the `.py` files under `root` by their paths relative to it (`models/resnet.py`), as the core's importer asks
+ * for them: regular files only, in folders that are neither links, hidden, caches nor installed packages, at most
+ * {@link maxPythonDepth} levels deep; at most {@link maxPythonFiles} files and {@link maxInputBytes} bytes in all.
+ */
+async function programReader(root: string, shown: string): Promise<{ readFile(key: string): string | undefined; isFolder(key: string): boolean }> {
+  const { lstatSync, readFileSync } = await import('node:fs')
+  const path = await import('node:path')
+  const folders = new Map<string, boolean>()
+  let count = 0
+  let bytes = 0
+  /** Whether each folder on the way to `parts` (the last part excluded) is a real folder nnsize searches. */
+  const reachable = (parts: readonly string[]): boolean => {
+    if (parts.length - 1 > maxPythonDepth || parts.some((p) => p === '' || p === '.' || p === '..')) return false
+    for (let i = 1; i < parts.length; i++) {
+      const name = parts[i - 1]!
+      if (name.startsWith('.') || skippedFolders.has(name)) return false
+      const folder = parts.slice(0, i).join('/')
+      let ok = folders.get(folder)
+      if (ok === undefined) {
+        ok = lstatSync(path.join(root, ...parts.slice(0, i)), { throwIfNoEntry: false })?.isDirectory() === true
+        folders.set(folder, ok)
+      }
+      if (!ok) return false
+    }
+    return true
+  }
+  return {
+    readFile(key) {
+      const parts = key.split('/')
+      if (!key.endsWith('.py') || !reachable(parts)) return undefined
+      const full = path.join(root, ...parts)
+      const info = lstatSync(full, { throwIfNoEntry: false })
+      if (!info?.isFile()) return undefined
+      if (++count > maxPythonFiles) throw tooMany(shown, `more than ${maxPythonFiles.toLocaleString('en-US')} .py files`)
+      bytes += info.size
+      if (bytes > maxInputBytes) throw tooMany(shown, `more than ${maxInputBytes / 1024 / 1024} MiB of .py files`)
+      return decodeText(readFileSync(full), `'${key}'`)
+    },
+    isFolder(key) {
+      const parts = key.split('/')
+      return reachable([...parts, '__init__.py']) && !parts.at(-1)!.startsWith('.') && !skippedFolders.has(parts.at(-1)!)
+    },
+  }
+}
+
+function tooMany(shown: string, what: string): InputError {
+  return new InputError(`'${shown}' holds ${what}, more than nnsize reads for a model: give the model's own folder with --root DIR`, 'input-too-large')
 }
 
 /** A path with `/` separators, as the program's file keys are written. */
@@ -114,23 +176,19 @@ async function pythonFiles(dir: string, root: string, shown: string): Promise<Re
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     for (const entry of entries) {
-      if (++seen > maxEntriesSeen) throw tooMany(`more than ${maxEntriesSeen.toLocaleString('en-US')} entries`)
+      if (++seen > maxEntriesSeen) throw tooMany(shown, `more than ${maxEntriesSeen.toLocaleString('en-US')} entries`)
       const full = path.join(folder, entry.name)
       if (entry.isDirectory()) {
         if (!entry.name.startsWith('.') && !skippedFolders.has(entry.name) && depth < maxPythonDepth) pending.push([full, depth + 1])
       } else if (entry.isFile() && entry.name.endsWith('.py')) {
-        if (++count > maxPythonFiles) throw tooMany(`more than ${maxPythonFiles.toLocaleString('en-US')} .py files`)
+        if (++count > maxPythonFiles) throw tooMany(shown, `more than ${maxPythonFiles.toLocaleString('en-US')} .py files`)
         const size = lstatSync(full).size
         bytes += size
-        if (bytes > maxInputBytes) throw tooMany(`more than ${maxInputBytes / 1024 / 1024} MiB of .py files`)
+        if (bytes > maxInputBytes) throw tooMany(shown, `more than ${maxInputBytes / 1024 / 1024} MiB of .py files`)
         const key = toKey(path.relative(root, full))
         files[key] = decodeText(readFileSync(full), `'${key}'`)
       }
     }
   }
   return files
-
-  function tooMany(what: string): InputError {
-    return new InputError(`'${shown}' holds ${what}, more than nnsize reads for a model: give the model's own folder with --root DIR`, 'input-too-large')
-  }
 }

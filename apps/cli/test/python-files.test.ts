@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -108,6 +108,56 @@ describe('nnsize on model files (code.jsonl)', () => {
     expect(out['outputShape']).toEqual([1, 10])
     expect(out['activations'].savedBytes).toBe(4_726_272)
     expect((await json(['models', '--model', "VGG('VGG16')"], top))['params'].total).toBe(14_728_266)
+  })
+
+  it('reads the files the imports name as Python does, not the whole tree: a dataset folder beside the model is never walked', async () => {
+    const project = join(dir, 'project')
+    mkdirSync(join(project, 'data/images'), { recursive: true })
+    mkdirSync(join(project, 'nets'), { recursive: true })
+    // more .py files than nnsize reads for a model, and a file that is not Python, none of which the model imports
+    for (let i = 0; i < 2100; i++) writeFileSync(join(project, `data/images/sample_${i}.py`), '')
+    writeFileSync(join(project, 'data/broken.py'), 'this is not Python (\n')
+    writeFileSync(join(project, 'nets/__init__.py'), '')
+    writeFileSync(join(project, 'nets/parts.py'), 'import torch.nn as nn\n\n\nclass Block(nn.Sequential):\n    def __init__(self, n):\n        super().__init__(nn.Linear(n, n), nn.ReLU())\n')
+    writeFileSync(join(project, 'train.py'), 'import torch.nn as nn\nfrom nets.parts import Block\n\nmodel = nn.Sequential(Block(8), nn.Linear(8, 2))\n')
+    const out = await json(['train.py'], project)
+    expect(out['params'].total).toBe(72 + 18)
+    // the files it read, and no others, are what a link carries
+    const r = await nnsize(['train.py', '--share'], { cwd: project })
+    const state = decodeShareState(new URL(r.stdout.trim()).hash.slice(1)) as ShareState
+    expect(Object.keys(state.files ?? {})).toEqual(['nets/__init__.py', 'nets/parts.py'])
+  })
+
+  it('reads no file through a link to a folder, nor in caches or installed packages', async () => {
+    const project = join(dir, 'skipped')
+    for (const folder of ['node_modules/extra', '__pycache__', 'real']) mkdirSync(join(project, folder), { recursive: true })
+    const head = 'import torch.nn as nn\nHead = nn.Linear\n'
+    writeFileSync(join(project, 'node_modules/extra/__init__.py'), head)
+    writeFileSync(join(project, '__pycache__/helpers.py'), head)
+    writeFileSync(join(project, 'real/__init__.py'), head)
+    symlinkSync(join(project, 'real'), join(project, 'linked'))
+    for (const module of ['node_modules.extra', '__pycache__.helpers', 'linked']) {
+      writeFileSync(join(project, 'net.py'), `import torch.nn as nn\nimport ${module} as h\n\nmodel = nn.Sequential(h.Head(2, 2))\n`)
+      const r = await nnsize(['net.py'], { cwd: project })
+      expect(r.code, module).toBe(1)
+      expect(r.stderr, module).toContain(`comes from \`${module.split('.')[0]}\`, which nnsize does not read`)
+    }
+    writeFileSync(join(project, 'net.py'), 'import torch.nn as nn\nimport real as h\n\nmodel = nn.Sequential(h.Head(2, 2))\n')
+    expect((await json(['net.py'], project))['params'].total).toBe(6)
+  })
+
+  it('stops with a clear error when the imports name more files than nnsize reads for a model', async () => {
+    const project = join(dir, 'many')
+    mkdirSync(project, { recursive: true })
+    const lines = ['import torch.nn as nn']
+    for (let i = 0; i <= 2000; i++) {
+      writeFileSync(join(project, `m${i}.py`), '')
+      lines.push(`import m${i}`)
+    }
+    writeFileSync(join(project, 'net.py'), `${lines.join('\n')}\nmodel = nn.Linear(2, 2)\n`)
+    const r = await nnsize(['net.py'], { cwd: project })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe("nnsize: '.' holds more than 2,000 .py files, more than nnsize reads for a model: give the model's own folder with --root DIR\n")
   })
 
   it('says which classes could be built, with a --model example, and names the file that has no package to import', async () => {

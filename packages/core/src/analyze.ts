@@ -54,11 +54,14 @@ function isProgram(source: object): source is ProgramSource {
 export function analyzeProgram(program: ProgramSource, options: AnalyzeOptions = {}): Analysis {
   checkAnalyzeArguments(program, options)
   const { module, notes, entry, interpreter } = runFiles(program)
-  const analysis = analyzeModule(module, program.entry ?? program.main, options, { ...program.files, ...(program.entry === undefined ? {} : { [entryFile]: program.entry }) })
-  analysis.program = program
-  // read after the forward pass, which may import too; each path back as the program gave it
-  const given = new Map(Object.keys(program.files).map((path) => [normalizePath(path), path]))
-  analysis.filesRead = interpreter.importer.pathsRead.flatMap((path) => given.get(path) ?? [])
+  const files = (): Record<string, string> => ({ ...program.files, ...Object.fromEntries(interpreter.importer.filesAdded) })
+  const analysis = analyzeModule(module, program.entry ?? program.main, options, { ...files(), ...(program.entry === undefined ? {} : { [entryFile]: program.entry }) })
+  // read after the forward pass, which may import too: the files given, and those the program's reader gave on demand;
+  // each path back as the program gave it
+  const { readFile: _read, isFolder: _folder, ...given } = program
+  analysis.program = { ...given, files: files() }
+  const paths = new Map(Object.keys(analysis.program.files).map((path) => [normalizePath(path), path]))
+  analysis.filesRead = interpreter.importer.pathsRead.flatMap((path) => paths.get(path) ?? [])
   analysis.entry = entry
   if (notes.length > 0) analysis.notes = [...notes, ...(analysis.notes ?? [])]
   return analysis

@@ -13,7 +13,13 @@ import { quoted, str } from '../contract/values.js'
 import type { NamespaceValue, PyModuleValue, Value } from '../contract/values.js'
 
 /** A program's files, by path relative to the top of what was given (`models/resnet.py`). */
-export type ProgramFiles = ReadonlyMap<string, string>
+export type ProgramFiles = Map<string, string>
+
+/** Reads a program's files on demand: a file's text, or undefined when there is none; whether a folder exists. */
+export interface ProgramReader {
+  readFile?: ((path: string) => string | undefined) | undefined
+  isFolder?: ((path: string) => boolean) | undefined
+}
 
 /** Normalises a path: forward slashes, no `./`, no leading slash. */
 export function normalizePath(path: string): string {
@@ -31,18 +37,23 @@ export function normalizePath(path: string): string {
  * `a.b` is `root/a/b.py` or the package `root/a/b/__init__.py`; a folder without `__init__.py` is a
  * namespace package), then the libraries nnsize models (`torch`, `math`, …). Anything else is a
  * placeholder that raises only when the model's construction uses it. Nothing outside the given
- * files is ever read.
+ * files is ever read, but for what the program's own reader gives for a module's path.
  */
 export class Importer {
   /** Imported modules by dotted name (`sys.modules`). */
   readonly modules = new Map<string, Value>()
   private readonly folders = new Set<string>()
   private readonly parsed = new Map<string, Module>()
+  /** The files the reader gave, by path, in the order read. */
+  readonly filesAdded = new Map<string, string>()
+  /** Paths the reader had no file for: it is asked once for each. */
+  private readonly absent = new Set<string>()
 
   constructor(
     readonly files: ProgramFiles,
     /** The folder (relative to the files' top, `''` for the top) first on the module path. */
     readonly root: string,
+    private readonly reader: ProgramReader = {},
   ) {
     for (const path of files.keys()) {
       const parts = path.split('/')
@@ -53,10 +64,24 @@ export class Importer {
   /** The file of a module name, if the program has it: `{ path, package }`. */
   locate(name: string): { path: string | undefined; isPackage: boolean } | undefined {
     const base = [this.root, ...name.split('.')].filter((p) => p !== '').join('/')
-    if (this.files.has(`${base}.py`)) return { path: `${base}.py`, isPackage: false }
-    if (this.files.has(`${base}/__init__.py`)) return { path: `${base}/__init__.py`, isPackage: true }
-    if (this.folders.has(base)) return { path: undefined, isPackage: true }
+    if (this.has(`${base}.py`)) return { path: `${base}.py`, isPackage: false }
+    if (this.has(`${base}/__init__.py`)) return { path: `${base}/__init__.py`, isPackage: true }
+    if (this.folders.has(base) || this.reader.isFolder?.(base) === true) return { path: undefined, isPackage: true }
     return undefined
+  }
+
+  /** Whether the program has a file: among those given, or read now by the program's reader. */
+  private has(path: string): boolean {
+    if (this.files.has(path)) return true
+    if (this.reader.readFile === undefined || this.absent.has(path)) return false
+    const text = this.reader.readFile(path)
+    if (typeof text !== 'string') {
+      this.absent.add(path)
+      return false
+    }
+    this.files.set(path, text)
+    this.filesAdded.set(path, text)
+    return true
   }
 
   /** The dotted module name of a file under the root (`models/resnet.py` → `resnet` with root `models`). */

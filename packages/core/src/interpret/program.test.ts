@@ -263,3 +263,31 @@ describe('sys.modules', () => {
     expect(r.params.total).toBe(90n)
   })
 })
+
+describe("a program's reader: files read on demand, as Python reads them", () => {
+  const disk: Record<string, string> = {
+    'unet/__init__.py': 'from .model import UNet\n',
+    'unet/model.py': 'import torch.nn as nn\nfrom .parts import DoubleConv\nfrom layers.extra import Head\n\n\nclass UNet(nn.Module):\n    def __init__(self, c):\n        super().__init__()\n        self.inc = DoubleConv(c, 8)\n        self.head = Head(8)\n',
+    'unet/parts.py': 'import torch.nn as nn\n\n\nclass DoubleConv(nn.Sequential):\n    def __init__(self, a, b):\n        super().__init__(nn.Conv2d(a, b, 3), nn.Conv2d(b, b, 3))\n',
+    'unet/unused.py': 'this is not Python at all (\n',
+    'layers/extra.py': 'import torch.nn as nn\n\n\nclass Head(nn.Module):\n    def __init__(self, c):\n        super().__init__()\n        self.out = nn.Conv2d(c, 1, 1)\n',
+  }
+
+  it('reads only the files the imports name, asks once for each missing one, and reports what it read', () => {
+    const asked: string[] = []
+    const readFile = (path: string): string | undefined => {
+      asked.push(path)
+      return disk[path]
+    }
+    const isFolder = (path: string): boolean => Object.keys(disk).some((p) => p.startsWith(`${path}/`))
+    const r = analyze({ files: { 'unet/__init__.py': disk['unet/__init__.py']! }, main: 'unet/__init__.py', entry: 'UNet(3)', readFile, isFolder })
+    // Conv2d(3, 8, 3) + Conv2d(8, 8, 3) + Conv2d(8, 1, 1)
+    expect(r.params.total).toBe(224n + 584n + 9n)
+    expect(r.filesRead).toEqual(['unet/__init__.py', 'unet/model.py', 'unet/parts.py', 'layers/extra.py'])
+    expect(Object.keys(r.program!.files).sort()).toEqual(['layers/extra.py', 'unet/__init__.py', 'unet/model.py', 'unet/parts.py'])
+    expect(r.program).not.toHaveProperty('readFile')
+    // never the file nobody imports; `torch` is looked for among the program's files first, as Python does, once
+    expect(asked).not.toContain('unet/unused.py')
+    expect(asked.filter((p) => p === 'torch.py')).toEqual(['torch.py'])
+  })
+})

@@ -34,6 +34,15 @@ export interface ProgramSource {
   /** An expression evaluated after importing `main`, in its namespace (`ResNet18()`). */
   entry?: string | undefined
   root?: string | undefined
+  /**
+   * Reads a file an import looks for that is not among `files` (a path such as `models/resnet.py`, as `files` names
+   * them), or gives undefined when there is none: an app can then give the main file alone and have a big folder's
+   * files read on demand, as Python reads them, instead of all of them first. What it reads joins the analysis's
+   * `program.files` and `filesRead`.
+   */
+  readFile?: ((path: string) => string | undefined) | undefined
+  /** Whether a folder (as `files` names paths) exists, for a namespace package whose files are read by `readFile`. */
+  isFolder?: ((path: string) => boolean) | undefined
 }
 
 /** The file name errors in `entry` point at (its offsets are into the entry text). */
@@ -333,7 +342,7 @@ function runFilesUnguarded(program: ProgramSource): ProgramResult {
   const main = normalizePath(program.main)
   if (!files.has(main)) throw new NnsizeError('import', `The main file \`${program.main}\` is not among the files given (${[...files.keys()].slice(0, 5).map((f) => `\`${f}\``).join(', ')}${files.size > 5 ? ', …' : ''}).`)
   const root = normalizePath(program.root ?? '')
-  const importer = new Importer(files, root)
+  const importer = new Importer(files, root, program)
   const it = new Interpreter(importer, fileBuiltins())
   const name = importer.moduleNameOf(main)
   const module = importMain(it, name, main)

@@ -383,12 +383,38 @@ export function matmulOf(t: TraceOps, a: Tensor, b: Tensor, span: SourceSpan): T
     const s = viewStrides(x.shape, stridesOf(x), shape)
     return s ? x : ops.result(t.ctx, x.shape, x.dtype, [x])
   }
+  // Two 3-D batches of different sizes, one of them 1 and requiring grad: ATen drops that batch (`squeeze(0)`, a
+  // view) and folds the other into one `mm`.
+  if (a.shape.length === 3 && b.shape.length === 3 && a.shape[0] !== b.shape[0]) {
+    if (a.shape[0] === 1 && a.requiresGrad) return matmulOf(t, viewOf(t, a, a.shape.slice(1), stridesOf(a).slice(1)), b, span)
+    if (b.shape[0] === 1 && b.requiresGrad) return matmulOf(t, a, viewOf(t, b, b.shape.slice(1), stridesOf(b).slice(1)), span)
+  }
   const k = a.shape.at(-1)!
   if (b.shape.length === 2) return ops.matmul(t.ctx, operand(a, [numel(a.shape.slice(0, -1)) === 0n ? 0 : Number(numel(a.shape.slice(0, -1))), k]), b)
+  if (a.shape.length === 2 && a.requiresGrad) {
+    // A matrix that requires grad by a batch: ATen folds the batch, transposed (`should_fold`): one `mm` of
+    // `b.mT.reshape(-1, k)` (a view where the strides allow, else a copy) by `a.t()`, which keeps both, then the
+    // result transposed back and made contiguous (a copy).
+    const r = b.shape.length
+    const bs = stridesOf(b)
+    const bT = viewOf(t, b, [...b.shape.slice(0, -2), b.shape[r - 1]!, b.shape[r - 2]!], [...bs.slice(0, -2), bs[r - 1]!, bs[r - 2]!])
+    const rows = Number(numel(bT.shape.slice(0, -1)))
+    const foldedStrides = viewStrides(bT.shape, stridesOf(bT), [rows, k])
+    const folded = foldedStrides ? viewOf(t, bT, [rows, k], foldedStrides) : ops.result(t.ctx, [rows, k], b.dtype, [b])
+    const as = stridesOf(a)
+    const product = ops.matmul(t.ctx, folded, viewOf(t, a, [k, a.shape[0]!], [as[1]!, as[0]!]))
+    return ops.result(t.ctx, [...b.shape.slice(0, -2), a.shape[0]!, b.shape[r - 1]!], product.dtype, [product])
+  }
   const batch = ops.broadcastShapes(t.ctx, a.shape.slice(0, -2), b.shape.slice(0, -2))
+  // Each operand is expanded to the broadcast batch (a view, stride 0 where it broadcasts), then folded into one
+  // batch dimension with `reshape` (a view where the strides allow, else a copy).
   const flat = (x: Tensor): Tensor => {
-    const expanded = x.shape.length - 2 === batch.length && x.shape.slice(0, -2).every((d, i) => d === batch[i])
-    return expanded ? operand(x, [Number(numel(batch)), ...x.shape.slice(-2)]) : ops.result(t.ctx, [...batch, ...x.shape.slice(-2)], x.dtype, [x])
+    const shape = [...batch, ...x.shape.slice(-2)]
+    const pad = shape.length - x.shape.length
+    const xs = stridesOf(x)
+    const same = pad === 0 && x.shape.every((d, i) => d === shape[i])
+    const expanded = same ? x : viewOf(t, x, shape, shape.map((d, i) => (i < pad || (x.shape[i - pad] === 1 && d !== 1) ? 0 : xs[i - pad]!)))
+    return operand(expanded, [Number(numel(batch)), ...x.shape.slice(-2)])
   }
   return ops.matmul(t.ctx, flat(a), flat(b))
 }

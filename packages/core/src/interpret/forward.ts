@@ -280,15 +280,9 @@ export function builtinForward(it: Interpreter, def: LayerDefinition, args: read
   const node = self.module
   const rest = args.slice(1)
   if (node.layer === def) return callModule(it, node, rest, span)
-  const state = traces.get(it)?.at(-1)
-  if (!state || state.stack.at(-1) !== node || !def.forward) {
-    throw new NnsizeError('unsupported', `Calling \`nn.${def.name}.forward\` on \`${node.type}\` outside its own \`forward\` is not supported yet.`, { span })
-  }
-  const t: TraceOps = { it, ctx: state.ctx }
-  const { tensors, rest: others } = inputTensors(rest.filter((a) => a.name === undefined).map((a) => a.value), span, false)
-  if (others.length > 0 || rest.some((a) => a.name !== undefined)) throw new NnsizeError('unsupported', `Calling \`nn.${def.name}.forward\` with arguments other than tensors is not supported yet.`, { span })
-  const out = def.forward(node as ModuleNode & { args: never }, (tensors as TensorValue[]).map((v) => traceOf(t, v)), state.ctx)
-  return moduleResult(node, Array.isArray(out) ? out : [out])
+  const result = superLayerForward(it, node, def, rest, span)
+  if (result === undefined) throw new NnsizeError('unsupported', `Calling \`nn.${def.name}.forward\` on \`${node.type}\` outside its own \`forward\` is not supported yet.`, { span })
+  return result
 }
 
 /**

@@ -10,7 +10,6 @@ import type { Interpreter } from './interpreter.js'
 import { builtinMethod, builtinMethodNames } from './methods.js'
 import { moduleAttr, moduleAttrNames, moduleClassOf, moduleDelAttr, moduleSetAttr } from './nn-module.js'
 import { tensorAttr, tensorSetAttr } from './tensor.js'
-import { superLayerForward } from './forward.js'
 import {
   boolClass,
   bytesClass,
@@ -39,7 +38,7 @@ import {
   tupleClass,
   typeClass,
 } from './types.js'
-import { NONE, native, quoted, str, tuple, typeName } from '../contract/values.js'
+import { NONE, quoted, str, tuple, typeName } from '../contract/values.js'
 import type { InstanceValue, PlaceholderValue, Value } from '../contract/values.js'
 
 /** The class of any value (`type(x)`). A placeholder has none: using it raises its error. */
@@ -222,7 +221,6 @@ export function findAttr(it: Interpreter, obj: Value, name: string, span: Source
       const self = obj.self
       const cls = self.kind === 'class' ? self.cls : classOf(it, self, span)
       const found = lookupInMro(cls, name, obj.cls)
-      if (!found && name === 'forward' && self.kind === 'module') return layerForwardAfter(cls, obj.cls, self.module)
       if (!found) return undefined
       return self.kind === 'class' ? classAttribute(it, found.owner, name) : bindAttribute(it, found.value, self, cls, span)
     }
@@ -404,17 +402,3 @@ export function moduleOf(value: Value): ModuleNode | undefined {
   return value.kind === 'module' ? value.module : undefined
 }
 
-/**
- * `super().forward` where the classes after `after` in `cls`'s MRO define no `forward` but one is a built-in layer:
- * that layer's forward rule on `node`, run in the current trace.
- */
-function layerForwardAfter(cls: PyClass, after: PyClass, node: ModuleNode): Value | undefined {
-  const rest = cls.mro.slice(cls.mro.indexOf(after) + 1)
-  const layer = rest.find((c) => c.layer !== undefined)?.layer
-  if (!layer?.forward) return undefined
-  return native(`${layer.name}.forward`, (args, span, interpreter) => {
-    const result = superLayerForward(interpreter!, node, layer, args, span)
-    if (result === undefined) throw new NnsizeError('unsupported', `\`super().forward\` of \`${layer.name}\` runs only inside a traced forward pass.`, { span })
-    return result
-  })
-}

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../../src/index.js'
-import type { Analysis, TensorEntry } from '../../src/index.js'
-import { type CodeCase, codeInputText } from './reference.js'
+import type { Analysis } from '../../src/index.js'
+import { type CodeCase, type CodeCountsCase, type CodeFlopsCase, type CodeForwardCase, codeInputText, expectCodeCounts, expectCodeFlops, expectCodeOutputs, expectCodeSavedBytes } from './reference.js'
 
 /**
  * One line of `test/fixtures/real/transformers.jsonl`: GPT and vision-transformer files of other public repositories
@@ -70,12 +70,6 @@ function run(c: RealCase): Analysis {
   return analyze({ files: k.files, main: k.main, entry: k.entry, root: k.import_root }, { input: codeInputText(k), device: 'cpu' })
 }
 
-function dtypeTotals(tensors: readonly TensorEntry[]): Record<string, number> {
-  const out: Record<string, number> = {}
-  for (const t of tensors) out[t.dtype] = (out[t.dtype] ?? 0) + Number(t.elementCount)
-  return out
-}
-
 describe('GPT and vision-transformer files of other repositories (nanoGPT, minGPT, makemore, vit-pytorch, mamba-minimal) match PyTorch 2.13', () => {
   it('has the cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(33)
@@ -84,37 +78,15 @@ describe('GPT and vision-transformer files of other repositories (nanoGPT, minGP
     if (only && !c.id.includes(only)) continue
     it(`${c.id}: construction (${c.entry})`, () => {
       const result = build(c)
-      const params = result.tensors.filter((t) => t.kind === 'parameter')
-      const buffers = result.tensors.filter((t) => t.kind === 'buffer')
-      expect(Number(result.params.total), 'parameters').toBe(c.params)
-      expect(Number(result.params.trainable), 'trainable parameters').toBe(c.trainable_params)
-      expect(Number(result.params.bytes), 'parameter bytes').toBe(c.param_bytes)
-      expect(params.length, 'parameter tensors').toBe(c.param_tensors)
-      expect(dtypeTotals(params), 'parameter dtypes').toEqual(c.param_dtypes)
-      expect(Number(result.buffers.total), 'buffer elements').toBe(c.buffers)
-      expect(Number(result.buffers.bytes), 'buffer bytes').toBe(c.buffer_bytes)
-      expect(buffers.length, 'buffer tensors').toBe(c.buffer_tensors)
-      expect(dtypeTotals(buffers), 'buffer dtypes').toEqual(c.buffer_dtypes)
-      expect(params.map((t) => [t.name, t.shape]), 'parameter names and shapes').toEqual(Object.entries(c.param_shapes))
-      expect(buffers.map((t) => [t.name, t.shape]), 'buffer names and shapes').toEqual(Object.entries(c.buffer_shapes))
-      expect(buffers.filter((t) => !t.persistent).map((t) => t.name), 'non-persistent buffers').toEqual(c.non_persistent_buffers ?? [])
-      expect(params.filter((t) => !t.trainable).map((t) => t.name), 'frozen parameters').toEqual(c.frozen_params ?? [])
-      for (const group of c.tied_params ?? []) {
-        const listed = group.filter((name) => params.some((t) => t.name === name))
-        expect(listed, `tied group ${group.join(', ')}`).toEqual([group[0]])
-      }
+      expectCodeCounts(result, codeCase(c) as CodeCountsCase)
       expect(result.notes ?? [], 'printed lines').toEqual(c.printed)
     })
     it(`${c.id}: forward (output shapes, saved activation bytes, FlopCounterMode FLOPs)`, () => {
       const forward = run(c).forward!
-      expect(forward.outputShape, 'output shape').toEqual(c.output_shape)
-      if (c.output_shapes) expect(forward.outputShapes, 'output shapes').toEqual(c.output_shapes)
-      expect(forward.outputStructure, 'output structure').toBe(c.output_structure ?? 'T')
-      expect(Number(forward.savedBytes), 'saved activation bytes').toBe(c.saved_activation_bytes)
-      expect(Number(forward.savedBytesWithInput), 'saved activation bytes incl. input').toBe(c.saved_activation_bytes_incl_input)
-      expect(Number(forward.flopCounter.total), 'FlopCounterMode total').toBe(c.flops_fwd_flopcounter)
-      const byOp = Object.fromEntries(Object.entries(forward.flopCounter.byOp).map(([op, n]) => [op, Number(n)]))
-      expect(byOp, 'FlopCounterMode by op').toEqual(c.flops_fwd_by_op)
+      const k = codeCase(c) as CodeForwardCase & CodeFlopsCase
+      expectCodeOutputs(forward, k)
+      expectCodeSavedBytes(forward, k)
+      expectCodeFlops(forward, k)
     })
   }
 })

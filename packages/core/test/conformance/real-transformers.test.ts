@@ -3,47 +3,20 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../../src/index.js'
 import type { Analysis } from '../../src/index.js'
-import { type CodeCase, type CodeCountsCase, type CodeFlopsCase, type CodeForwardCase, codeInputText, expectCodeCounts, expectCodeFlops, expectCodeOutputs, expectCodeSavedBytes } from './reference.js'
+import { type CodeCountsCase, type CodeFlopsCase, type CodeForwardCase, codeInputText, expectCodeCounts, expectCodeFlops, expectCodeOutputs, expectCodeSavedBytes } from './reference.js'
 
 /**
  * One line of `test/fixtures/real/transformers.jsonl`: GPT and vision-transformer files of other public repositories
  * (kept unchanged under `test/fixtures/real/<owner>-<repo>/`, see the README there), measured with PyTorch 2.13 by
  * `fixtures/real/scripts/measure_transformers.py` with the fields and method of `code.jsonl` (CODE.md).
  */
-interface RealCase {
-  id: string
+type RealCase = Omit<CodeCountsCase & CodeForwardCase & CodeFlopsCase, 'files'> & {
   dir: string
+  /** The case's files, by path below `dir`. */
   files: string[]
   module: string
-  main: string
-  /** The folder (inside `dir`) first on `sys.path`; `""` for the top. */
-  import_root: string
-  entry: string
+  /** The lines the files print while the model is built. */
   printed: string[]
-  params: number
-  trainable_params: number
-  param_bytes: number
-  param_tensors: number
-  param_dtypes: Record<string, number>
-  buffers: number
-  buffer_bytes: number
-  buffer_tensors: number
-  buffer_dtypes: Record<string, number>
-  non_persistent_buffers?: string[]
-  tied_params?: string[][]
-  frozen_params?: string[]
-  param_shapes: Record<string, number[]>
-  buffer_shapes: Record<string, number[]>
-  input_shape?: number[]
-  input_shapes?: number[][]
-  input_dtype?: string
-  output_shape: number[]
-  output_structure?: string
-  output_shapes?: number[][]
-  saved_activation_bytes: number
-  saved_activation_bytes_incl_input: number
-  flops_fwd_flopcounter: number
-  flops_fwd_by_op: Record<string, number>
   flops_fwd_sdpa_cpu?: number
 }
 
@@ -55,7 +28,7 @@ const cases = readFileSync(new URL('transformers.jsonl', fixtures), 'utf8')
 const only = process.env['NNSIZE_CASES']
 
 /** The case as `code.jsonl` gives one: the files' texts read from the fixture folder. */
-function codeCase(c: RealCase): CodeCase {
+function codeCase(c: RealCase): CodeCountsCase & CodeForwardCase & CodeFlopsCase {
   const files = Object.fromEntries(c.files.map((path) => [path, readFileSync(fileURLToPath(new URL(`${c.dir}/${path}`, fixtures)), 'utf8')]))
   return { ...c, files, import_root: c.import_root }
 }
@@ -78,12 +51,12 @@ describe('GPT and vision-transformer files of other repositories (nanoGPT, minGP
     if (only && !c.id.includes(only)) continue
     it(`${c.id}: construction (${c.entry})`, () => {
       const result = build(c)
-      expectCodeCounts(result, codeCase(c) as CodeCountsCase)
+      expectCodeCounts(result, codeCase(c))
       expect(result.notes ?? [], 'printed lines').toEqual(c.printed)
     })
     it(`${c.id}: forward (output shapes, saved activation bytes, FlopCounterMode FLOPs)`, () => {
       const forward = run(c).forward!
-      const k = codeCase(c) as CodeForwardCase & CodeFlopsCase
+      const k = codeCase(c)
       expectCodeOutputs(forward, k)
       expectCodeSavedBytes(forward, k)
       expectCodeFlops(forward, k)

@@ -332,4 +332,4 @@ function main() {
 }
 
 if (require.main === module) main()
-else module.exports = { isOwnFolder, ownFolder, readBundle, readCacheFile, writeCacheFile, textHashOf, magic, maxCacheBytes, cacheMode, mayHaveCompileCache }
+else module.exports = { isOwnFolder, ownFolder, readBundle, readCacheFile, writeCacheFile, textHashOf, magic, maxCacheBytes, settledMs, cacheMode, mayHaveCompileCache }

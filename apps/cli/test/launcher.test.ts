@@ -5,13 +5,21 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Script } from 'node:vm'
-import { afterAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { nnsize } from './helpers.js'
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url))
 const version = (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string }).version
 const work = mkdtempSync(join(tmpdir(), 'nnsize-launcher-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+// A bundle changed less than `settledMs` ago has no identity yet, and its cache is written again, with it, by the
+// first run after it settles: wait for a fresh build to settle, so that each test sees one write where it expects one.
+beforeAll(async () => {
+  const youngest = Math.max(...readdirSync(dist).map((name) => statSync(join(dist, name)).ctimeMs))
+  const wait = youngest + launcher.settledMs + 100 - Date.now()
+  if (wait > 0) await new Promise((done) => setTimeout(done, wait))
+})
 
 const conv = 'Conv2d(128, 256, 3)'
 const answer = '  Parameters        295,168  294,912 weights + 256 biases\n'
@@ -201,6 +209,7 @@ interface BundleText {
 
 /** The launcher's cache functions, as bin/nnsize.cjs exports them when it is required rather than run. */
 interface Launcher {
+  settledMs: number
   readBundle(filename: string): BundleText
   readCacheFile(file: string, bundle: BundleText): { paths: Set<string>; data: Buffer; rehashed: boolean } | undefined
   writeCacheFile(file: string, bundle: BundleText, paths: readonly string[], data: Uint8Array, temporary: string): void

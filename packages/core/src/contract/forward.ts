@@ -66,8 +66,13 @@ export interface ForwardContext {
   view(source: Tensor, shape: readonly number[], dtype?: DType): Tensor
   /** Records the kernel assumed for an op of the current module (listed once per module, op and kernel). */
   assume(choice: Omit<KernelChoice, 'path'>): void
-  /** Marks tensors as saved for backward. Parameters and buffers are never counted. */
+  /** Marks tensors as saved for backward. Parameters and buffers are never counted; nothing is, with grad mode off. */
   save(...tensors: Tensor[]): void
+  /**
+   * Turns grad mode on or off (`torch.no_grad()`, `torch.set_grad_enabled(False)`) and gives the mode before: with it
+   * off, new tensors and views do not require grad, nothing is saved and no backward work is counted.
+   */
+  setGradEnabled(enabled: boolean): boolean
   /** Marks tensors as read now (keeps them alive for the inference-peak measure). */
   use(...tensors: Tensor[]): void
   /**

@@ -82,6 +82,8 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
   const kernelKeys = new Set<string>()
   const flopCounter: FlopCounterFigures = { total: 0n, byOp: {} }
 
+  // grad mode (`torch.no_grad()` turns it off): new tensors then do not require grad and nothing is saved
+  let gradEnabled = true
   const allocate = (shape: readonly number[], dtype: DType, origin: Storage['origin'], requiresGrad: boolean): Tensor => {
     for (const d of shape) {
       if (d > Number.MAX_SAFE_INTEGER) throw ctx.error(`would make a size beyond the largest supported size ${Number.MAX_SAFE_INTEGER} (\`limits.maxDimension\`).`, 'limit')
@@ -96,8 +98,8 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
   const ctx: ForwardContext = {
     device,
     torch,
-    tensor: (shape, dtype = 'float32', requiresGrad = isFloatingDType(dtype)) => allocate(shape, dtype, 'activation', requiresGrad),
-    view: (source, shape, dtype) => ({ shape: [...shape], dtype: dtype ?? source.dtype, storage: source.storage, requiresGrad: source.requiresGrad }),
+    tensor: (shape, dtype = 'float32', requiresGrad = isFloatingDType(dtype)) => allocate(shape, dtype, 'activation', requiresGrad && gradEnabled),
+    view: (source, shape, dtype) => ({ shape: [...shape], dtype: dtype ?? source.dtype, storage: source.storage, requiresGrad: source.requiresGrad && gradEnabled }),
     assume: (choice) => {
       const path = stack.at(-1)?.path ?? ''
       const key = `${path}\u0000${choice.op}\u0000${choice.kernel}`
@@ -106,11 +108,17 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
       kernels.push({ path, ...choice })
     },
     save: (...tensors) => {
+      if (!gradEnabled) return
       for (const t of tensors) {
         if (t.storage.origin === 'state' || saved.has(t.storage)) continue
         saved.add(t.storage)
         if (t.storage.origin === 'activation') for (const s of stack) s.savedBytes += t.storage.bytes
       }
+    },
+    setGradEnabled: (enabled) => {
+      const before = gradEnabled
+      gradEnabled = enabled
+      return before
     },
     use: (...tensors) => {
       for (const t of tensors) t.storage.lastUse = clock
@@ -118,7 +126,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     macs: (count, backwardFactor) => {
       const n = BigInt(count)
       const top = stack.at(-1)
-      const factor = BigInt(backwardFactor ?? (top && [...paramsOf(top.module).values()].some((p) => p !== null && p.requiresGrad) ? 2 : 1))
+      const factor = gradEnabled ? BigInt(backwardFactor ?? (top && [...paramsOf(top.module).values()].some((p) => p !== null && p.requiresGrad) ? 2 : 1)) : 0n
       for (const s of stack) {
         s.macs += n
         s.backwardMacs += n * factor

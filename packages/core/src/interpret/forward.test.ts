@@ -242,3 +242,50 @@ nn.Sequential(nn.Conv2d(3, 4, 1), Split(), Join())`
     expect(() => analyze(source.replace('Split(), Join()', 'Split(), nn.ReLU()'), { input: '2,3,8,8' })).toThrow('passes the 2 outputs of `1` (a tuple) to `2` (ReLU)')
   })
 })
+
+describe('grad mode in forward: torch.no_grad(), set_grad_enabled, enable_grad, inference_mode', () => {
+  // Measured with PyTorch 2.13 (CPU, training mode, input (2, 8) requiring grad), with saved_tensors_hooks, each storage
+  // once, parameters left out: what runs with grad off saves nothing and makes tensors that do not require grad.
+  const linears = "import torch\nimport torch.nn as nn\n\n\nclass {name}(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = nn.Linear(8, 8)\n        self.b = nn.Linear(8, 4)\n\n    def forward(self, x):\n{body}\n\n\nmodel = {name}()\n"
+  const cases: Array<[string, string, number, number]> = [
+    // `a` and its ReLU run without grad: only `b`'s input is saved (for `b.weight`'s gradient); x is not
+    ['no_grad', '        with torch.no_grad():\n            y = torch.relu(self.a(x))\n        return self.b(y)', 64, 64],
+    // set_grad_enabled(False) as a call takes effect at once; True again before the sigmoid (it saves its output, `b` the same storage)
+    ['set_grad_enabled', '        torch.set_grad_enabled(False)\n        y = torch.relu(self.a(x))\n        torch.set_grad_enabled(True)\n        return self.b(torch.sigmoid(y))', 64, 64],
+  ]
+  for (const [name, body, saved, withInput] of cases) {
+    it(name, () => {
+      const source = linears.replaceAll('{name}', 'Net').replace('{body}', body)
+      const forward = analyze({ files: { 'net.py': source }, main: 'net.py' }, { input: '2,8', device: 'cpu' }).forward!
+      expect([Number(forward.savedBytes), Number(forward.savedBytesWithInput)]).toEqual([saved, withInput])
+    })
+  }
+
+  it('nests: enable_grad inside no_grad, and inference_mode(mode=False) leaves grad on', () => {
+    const source = [
+      'import torch',
+      'import torch.nn as nn',
+      '',
+      '',
+      'class P(nn.Module):',
+      '    def __init__(s):',
+      '        super().__init__(); s.a = nn.Linear(8, 8); s.b = nn.Linear(8, 8); s.c = nn.Linear(8, 4)',
+      '',
+      '    def forward(s, x):',
+      '        with torch.inference_mode(mode=False):',
+      '            x = torch.tanh(x)',
+      '        with torch.no_grad():',
+      '            y = s.a(x)',
+      '            with torch.enable_grad():',
+      '                z = torch.sigmoid(s.b(x))',
+      '        return s.c(y * z)',
+      '',
+      '',
+      'model = P()',
+      '',
+    ].join('\n')
+    const forward = analyze({ files: { 'p.py': source }, main: 'p.py' }, { input: '2,8', device: 'cpu' }).forward!
+    // PyTorch 2.13: 256 bytes, the input not among them
+    expect([Number(forward.savedBytes), Number(forward.savedBytesWithInput)]).toEqual([256, 256])
+  })
+})

@@ -225,6 +225,14 @@ function moduleResult(node: ModuleNode, outputs: Tensor[]): Value {
 }
 
 /**
+ * Sets grad mode in the running traced forward (`torch.no_grad()`, `torch.set_grad_enabled(…)`) and gives the mode
+ * before; undefined outside one (while the model is built, nothing is traced for backward).
+ */
+export function setGradMode(it: Interpreter, enabled: boolean): boolean | undefined {
+  return traces.get(it)?.at(-1)?.ctx.setGradEnabled(enabled)
+}
+
+/**
  * `module(…)`: during a traced forward, the submodule runs through the trace (`ctx.run`); while the
  * model is being built (a constructor that runs a layer on `torch.zeros(…)` to find a size), the
  * module is traced on its own, on the CPU profile, and only the output shapes are kept.

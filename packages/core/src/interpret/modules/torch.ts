@@ -11,25 +11,90 @@ import { deviceClass, dtypeClass, objectClass, tensorClass } from '../types.js'
 import { FALSE, NONE, TRUE, float, int, namespace, native, str, tuple, typeName } from '../../contract/values.js'
 import type { NamespaceValue, Value } from '../../contract/values.js'
 import { nnNamespace } from './nn.js'
+import { setGradMode } from '../forward.js'
+import type { ArgValue, InstanceValue } from '../../contract/values.js'
+import type { Interpreter } from '../interpreter.js'
 
-/** A context manager that changes nothing nnsize models (`torch.no_grad()`), also usable as a decorator with or without parentheses. */
+/** A context manager that changes nothing nnsize models (`torch.autocast()`), also usable as a decorator with or without parentheses. */
 function harmlessContext(name: string): PyClass {
+  return contextClass(name, () => undefined)
+}
+
+/**
+ * A context manager of `name` whose entry (with `immediate`: whose construction) runs `enter` on the call's
+ * arguments, and whose exit runs what `enter` gave back; also usable as a decorator with or without parentheses,
+ * which leaves the function as it is.
+ */
+function contextClass(name: string, enter: (args: readonly ArgValue[], it: Interpreter | undefined) => (() => void) | undefined, immediate = false): PyClass {
+  const calls = new WeakMap<InstanceValue, readonly ArgValue[]>()
+  const exits = new WeakMap<InstanceValue, Array<(() => void) | undefined>>()
+  const push = (self: InstanceValue, exit: (() => void) | undefined): void => {
+    exits.set(self, [...(exits.get(self) ?? []), exit])
+  }
   const cls = makeClass(name, [objectClass], {
     module: 'torch',
     native: {
       subclassable: false,
-      call: (args) => {
+      call: (args, _span, it) => {
         const only = args.length === 1 && args[0]!.name === undefined ? args[0]!.value : undefined
         // `@torch.no_grad` without parentheses decorates the function directly.
         if (only && (only.kind === 'function' || only.kind === 'method' || only.kind === 'callable')) return only
-        return { kind: 'instance', cls, dict: newDict() }
+        const self: InstanceValue = { kind: 'instance', cls, dict: newDict() }
+        calls.set(self, args)
+        if (immediate) push(self, enter(args, it as Interpreter | undefined))
+        return self
       },
     },
   })
-  cls.dict.set('__enter__', native(`${name}.__enter__`, () => NONE, { binds: true }))
-  cls.dict.set('__exit__', native(`${name}.__exit__`, () => FALSE, { binds: true }))
+  cls.dict.set(
+    '__enter__',
+    native(
+      `${name}.__enter__`,
+      (args, _span, it) => {
+        const self = args[0]?.value
+        if (!immediate && self?.kind === 'instance') push(self, enter(calls.get(self) ?? [], it as Interpreter | undefined))
+        return NONE
+      },
+      { binds: true },
+    ),
+  )
+  cls.dict.set(
+    '__exit__',
+    native(
+      `${name}.__exit__`,
+      (args) => {
+        const self = args[0]?.value
+        if (self?.kind === 'instance') exits.get(self)?.pop()?.()
+        return FALSE
+      },
+      { binds: true },
+    ),
+  )
   cls.dict.set('__call__', native(`${name}.__call__`, (args) => args[1]?.value ?? NONE, { binds: true }))
   return cls
+}
+
+/** The grad mode an argument gives (`set_grad_enabled(False)`, `inference_mode(mode=False)`), else `fallback`. */
+function modeArgument(args: readonly ArgValue[], keyword: string, fallback: boolean): boolean {
+  const value = (args.find((a) => a.name === keyword) ?? args.find((a) => a.name === undefined))?.value
+  return value?.kind === 'bool' ? value.value : value?.kind === 'int' ? value.value !== 0n : fallback
+}
+
+/**
+ * `torch.no_grad()`, `enable_grad()`, `inference_mode(mode=True)` and `set_grad_enabled(mode)` in a traced forward:
+ * tensors made inside do not require grad (or do again), and nothing they compute is saved for backward.
+ * `set_grad_enabled(False)` takes effect when called, as in PyTorch; the others when entered.
+ */
+function gradModeContext(name: string, mode: (args: readonly ArgValue[]) => boolean, immediate = false): PyClass {
+  return contextClass(
+    name,
+    (args, it) => {
+      if (!it) return undefined
+      const before = setGradMode(it, mode(args))
+      return before === undefined ? undefined : () => setGradMode(it, before)
+    },
+    immediate,
+  )
 }
 
 /** A decorator that returns what it decorates (`torch.jit.script`, `torch.compile`), with or without arguments. */
@@ -89,7 +154,11 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   }
   members['device'] = deviceClass.value
   members['dtype'] = dtypeClass.value
-  for (const name of ['no_grad', 'enable_grad', 'inference_mode', 'set_grad_enabled', 'autocast']) members[name] = harmlessContext(name).value
+  members['no_grad'] = gradModeContext('no_grad', () => false).value
+  members['enable_grad'] = gradModeContext('enable_grad', () => true).value
+  members['inference_mode'] = gradModeContext('inference_mode', (args) => !modeArgument(args, 'mode', true)).value
+  members['set_grad_enabled'] = gradModeContext('set_grad_enabled', (args) => modeArgument(args, 'mode', true), true).value
+  members['autocast'] = harmlessContext('autocast').value
   members['manual_seed'] = native('torch.manual_seed', () => NONE)
   members['seed'] = native('torch.seed', () => int(0))
   members['set_printoptions'] = native('torch.set_printoptions', () => NONE)

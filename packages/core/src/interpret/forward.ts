@@ -224,6 +224,16 @@ function moduleResult(node: ModuleNode, outputs: Tensor[]): Value {
   return outputs.length === 1 ? wrap(outputs[0]!) : tuple(outputs.map(wrap))
 }
 
+/** A call's keyword arguments as a layer's forward options: tensors as `tensor` gives them, `bool`, `None`, `int` and `float` as JavaScript values, anything else as it is. */
+function keywordOptions(args: readonly ArgValue[], tensor: (value: TensorValue) => unknown): Record<string, unknown> {
+  const options: Record<string, unknown> = {}
+  for (const { name, value } of args) {
+    if (name === undefined) continue
+    options[name] = value.kind === 'tensor' ? tensor(value) : value.kind === 'bool' || value.kind === 'float' ? value.value : value.kind === 'none' ? null : value.kind === 'int' ? Number(value.value) : value
+  }
+  return options
+}
+
 /**
  * Sets grad mode in the running traced forward (`torch.no_grad()`, `torch.set_grad_enabled(…)`) and gives the mode
  * before; undefined outside one (while the model is built, nothing is traced for backward).
@@ -239,8 +249,7 @@ export function setGradMode(it: Interpreter, enabled: boolean): boolean | undefi
  */
 export function callModule(it: Interpreter, node: ModuleNode, args: readonly ArgValue[], span: SourceSpan): Value {
   const positional = args.filter((a) => a.name === undefined).map((a) => a.value)
-  const options: Record<string, unknown> = {}
-  for (const a of args) if (a.name !== undefined) options[a.name] = a.value.kind === 'tensor' ? (a.value.trace ?? a.value) : a.value.kind === 'bool' ? a.value.value : a.value.kind === 'none' ? null : a.value.kind === 'int' ? Number(a.value.value) : a.value.kind === 'float' ? a.value.value : a.value
+  const options = keywordOptions(args, (v) => v.trace ?? v)
   const state = traces.get(it)?.at(-1)
   if (state && state.stack.length === 1 && state.stack[0] === node && callPlans.has(node)) {
     // `m(...)` inside a call expression: the model's own forward, already on the trace's stack.
@@ -301,8 +310,7 @@ export function superLayerForward(it: Interpreter, node: ModuleNode, layer: Laye
   const state = traces.get(it)?.at(-1)
   if (!state || state.stack.at(-1) !== node || !layer.forward) return undefined
   const t: TraceOps = { it, ctx: state.ctx }
-  const options: Record<string, unknown> = {}
-  for (const a of args) if (a.name !== undefined) options[a.name] = a.value.kind === 'tensor' ? traceOf(t, a.value) : a.value.kind === 'bool' ? a.value.value : a.value.kind === 'none' ? null : a.value.kind === 'int' ? Number(a.value.value) : a.value.kind === 'float' ? a.value.value : a.value
+  const options = keywordOptions(args, (v) => traceOf(t, v))
   const { tensors, rest } = inputTensors(args.filter((a) => a.name === undefined).map((a) => a.value), span, false)
   if (rest.length > 0) throw new NnsizeError('unsupported', `\`super().forward\` of \`${layer.name}\` with arguments other than tensors (${rest.map((v) => v.kind).join(', ')}) is not supported yet.`, { span })
   const inputs = (tensors as TensorValue[]).map((v) => traceOf(t, v))

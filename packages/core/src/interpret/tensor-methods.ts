@@ -349,8 +349,8 @@ const pointwiseSaves: Record<string, ops.PointwiseSaves> = {
   nan_to_num: 'nothing',
 }
 
-/** Results of ops whose gradient needs no saved tensor that still require grad when an operand does (`x.repeat(2, 1)`). */
-const differentiableFreshOps = new Set(['repeat', 'cat', 'concat', 'concatenate', 'stack'])
+/** Results among {@link freshOps} that still require grad when an operand does (`torch.cat([x, y])`). */
+const differentiableFreshOps = new Set(['cat', 'concat', 'concatenate', 'stack'])
 
 /** New tensors that keep nothing: results of ops whose gradient needs no saved tensor, or that have none. */
 const freshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape'])

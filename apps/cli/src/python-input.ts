@@ -71,17 +71,17 @@ export async function readPythonProgram(arg: string, options: PythonProgramOptio
   }
   const main = folder ? path.join(target, '__init__.py') : target
   const mainKey = toKey(path.relative(root, main))
-  const reader = await programReader(root, (inside(options.cwd, root) ? toKey(path.relative(options.cwd, root)) : root) || '.')
+  // the folder named on the command line is read even when it is a link, as the file named there is
+  const reader = await programReader(root, (inside(options.cwd, root) ? toKey(path.relative(options.cwd, root)) : root) || '.', folder ? toKey(path.relative(root, target)) : undefined)
   const files: Record<string, string> = {}
   if (folder) {
     const text = reader.readFile(mainKey)
     if (text === undefined) {
       // a folder alone is searched: the file that defines the name `--model` calls, else the first file, as the example
-      const found = await pythonFiles(target, root, toKey(path.relative(options.cwd, target)) || '.')
-      const keys = Object.keys(found)
+      const keys = await pythonFileKeys(target, root, toKey(path.relative(options.cwd, target)) || '.')
       if (keys.length === 0) return null
       const name = /^\s*([A-Za-z_]\w*)/.exec(options.entry ?? '')?.[1]
-      const defining = name === undefined ? undefined : keys.find((k) => new RegExp(`^(?:class|def)\\s+${name}\\b`, 'm').test(found[k]!))
+      const defining = name === undefined ? undefined : keys.find((k) => new RegExp(`^(?:class|def)\\s+${name}\\b`, 'm').test(reader.readFile(k) ?? ''))
       const example = toKey(path.relative(options.cwd, path.join(root, defining ?? keys[0]!)))
       throw new InputError(`'${arg}' has no __init__.py to import: give the file that defines the model, e.g. nnsize ${example}${options.entry ? ` --model "${options.entry}"` : ''}`)
     }
@@ -102,25 +102,24 @@ export async function readPythonProgram(arg: string, options: PythonProgramOptio
 
 /**
  * Reads the `.py` files under `root` by their paths relative to it (`models/resnet.py`), as the core's importer asks
- * for them: regular files only, in folders that are neither links, hidden, caches nor installed packages, at most
- * {@link maxPythonDepth} levels deep; at most {@link maxPythonFiles} files and {@link maxInputBytes} bytes in all.
+ * for them: regular files only, in folders that are neither links, hidden, caches nor installed packages (but for the
+ * folder `given` on the command line, as it is given), at most {@link maxPythonDepth} levels deep; at most
+ * {@link maxPythonFiles} files and {@link maxInputBytes} bytes in all.
  */
-async function programReader(root: string, shown: string): Promise<{ readFile(key: string): string | undefined; isFolder(key: string): boolean }> {
+async function programReader(root: string, shown: string, given?: string): Promise<{ readFile(key: string): string | undefined; isFolder(key: string): boolean }> {
   const { lstatSync, readFileSync } = await import('node:fs')
   const path = await import('node:path')
-  const folders = new Map<string, boolean>()
+  const folders = new Map<string, boolean>(given === undefined ? [] : [[given, true]])
   let count = 0
   let bytes = 0
   /** Whether each folder on the way to `parts` (the last part excluded) is a real folder nnsize searches. */
   const reachable = (parts: readonly string[]): boolean => {
     if (parts.length - 1 > maxPythonDepth || parts.some((p) => p === '' || p === '.' || p === '..')) return false
     for (let i = 1; i < parts.length; i++) {
-      const name = parts[i - 1]!
-      if (name.startsWith('.') || skippedFolders.has(name)) return false
       const folder = parts.slice(0, i).join('/')
       let ok = folders.get(folder)
       if (ok === undefined) {
-        ok = lstatSync(path.join(root, ...parts.slice(0, i)), { throwIfNoEntry: false })?.isDirectory() === true
+        ok = isSearched(parts[i - 1]!) && lstatSync(path.join(root, ...parts.slice(0, i)), { throwIfNoEntry: false })?.isDirectory() === true
         folders.set(folder, ok)
       }
       if (!ok) return false
@@ -141,7 +140,7 @@ async function programReader(root: string, shown: string): Promise<{ readFile(ke
     },
     isFolder(key) {
       const parts = key.split('/')
-      return reachable([...parts, '__init__.py']) && !parts.at(-1)!.startsWith('.') && !skippedFolders.has(parts.at(-1)!)
+      return reachable([...parts, '__init__.py'])
     },
   }
 }
@@ -155,14 +154,19 @@ function toKey(relative: string): string {
   return relative.split(/[\\/]/).filter((p) => p !== '').join('/')
 }
 
-/** The `.py` files under `dir` (regular files only, no links), keyed by their path relative to `root`. */
-async function pythonFiles(dir: string, root: string, shown: string): Promise<Record<string, string>> {
-  // synchronous reads: node:fs/promises would load, and compile, more of Node than reading a few files takes
-  const { lstatSync, readdirSync, readFileSync } = await import('node:fs')
+/** Whether a folder of that name is searched for modules: not hidden, not a cache or installed packages. */
+function isSearched(name: string): boolean {
+  return !name.startsWith('.') && !skippedFolders.has(name)
+}
+
+/**
+ * The paths relative to `root` of the `.py` files under `dir` (regular files only, no links; folders as
+ * {@link isSearched} and {@link maxPythonDepth} allow), in order, at most {@link maxEntriesSeen} entries looked at.
+ */
+async function pythonFileKeys(dir: string, root: string, shown: string): Promise<string[]> {
+  const { readdirSync } = await import('node:fs')
   const path = await import('node:path')
-  const files: Record<string, string> = {}
-  let count = 0
-  let bytes = 0
+  const keys: string[] = []
   let seen = 0
   const pending: Array<[string, number]> = [[dir, 0]]
   while (pending.length > 0) {
@@ -178,17 +182,9 @@ async function pythonFiles(dir: string, root: string, shown: string): Promise<Re
     for (const entry of entries) {
       if (++seen > maxEntriesSeen) throw tooMany(shown, `more than ${maxEntriesSeen.toLocaleString('en-US')} entries`)
       const full = path.join(folder, entry.name)
-      if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.') && !skippedFolders.has(entry.name) && depth < maxPythonDepth) pending.push([full, depth + 1])
-      } else if (entry.isFile() && entry.name.endsWith('.py')) {
-        if (++count > maxPythonFiles) throw tooMany(shown, `more than ${maxPythonFiles.toLocaleString('en-US')} .py files`)
-        const size = lstatSync(full).size
-        bytes += size
-        if (bytes > maxInputBytes) throw tooMany(shown, `more than ${maxInputBytes / 1024 / 1024} MiB of .py files`)
-        const key = toKey(path.relative(root, full))
-        files[key] = decodeText(readFileSync(full), `'${key}'`)
-      }
+      if (entry.isDirectory() && isSearched(entry.name) && depth < maxPythonDepth) pending.push([full, depth + 1])
+      else if (entry.isFile() && entry.name.endsWith('.py')) keys.push(toKey(path.relative(root, full)))
     }
   }
-  return files
+  return keys
 }

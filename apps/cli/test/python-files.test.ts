@@ -144,6 +144,10 @@ describe('nnsize on model files (code.jsonl)', () => {
     }
     writeFileSync(join(project, 'net.py'), 'import torch.nn as nn\nimport real as h\n\nmodel = nn.Sequential(h.Head(2, 2))\n')
     expect((await json(['net.py'], project))['params'].total).toBe(6)
+    // the folder named on the command line is read even when it is a link, as a file named there is
+    writeFileSync(join(project, 'real/parts.py'), 'import torch.nn as nn\nHead = nn.Linear\n')
+    writeFileSync(join(project, 'real/__init__.py'), 'from .parts import Head\n')
+    expect((await json(['linked/', '--model', 'Head(2, 3)'], project))['params'].total).toBe(9)
   })
 
   it('stops with a clear error when the imports name more files than nnsize reads for a model', async () => {

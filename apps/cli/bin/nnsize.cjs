@@ -202,6 +202,12 @@ function cacheFileParts(/** @type {string} */ bundle, /** @type {string} */ vers
   return { prefix: `${bundle}-${version}-`, suffix: `-${process.version}-${process.arch}.bin` }
 }
 
+/** The cache file of a build of a bundle in `folder`, named as {@link cacheFileParts} says. */
+function cacheFileOf(/** @type {string} */ folder, /** @type {string} */ bundle, /** @type {string} */ version, /** @type {string} */ hash) {
+  const { prefix, suffix } = cacheFileParts(bundle, version)
+  return join(folder, prefix + hash + suffix)
+}
+
 /**
  * The paths this run took through the command: the bundles it loaded (`bundle:core`) and what the command noted
  * through `globalThis[Symbol.for('nnsize.noteCodePath')]` (`input:program`, `output:json`). V8 compiles a function
@@ -268,16 +274,15 @@ function loadBundle(/** @type {string} */ name, /** @type {string} */ folder) {
   const header = bundleHeader.exec(bundleText.text)
   const bundle = basename(name, '.cjs')
   // a folder that is missing is made at exit (and checked again then); one that is not the user's own is not used
-  const useCache = header !== null && (isOwnFolder(folder) || isMissing(folder))
-  const version = header?.[1] ?? ''
-  const file = header === null ? '' : join(folder, cacheFileParts(bundle, version).prefix + header[2] + cacheFileParts(bundle, version).suffix)
-  const cached = useCache ? readCacheFile(file, bundleText) : undefined
+  const [, version = '', hash = ''] = header ?? []
+  const cache = header !== null && (isOwnFolder(folder) || isMissing(folder)) ? { version, file: cacheFileOf(folder, bundle, version, hash) } : undefined
+  const cached = cache && readCacheFile(cache.file, bundleText)
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${bundleText.text}\n})`, { filename, cachedData: cached?.data })
   noteCodePath(`bundle:${bundle}`)
-  if (useCache) {
+  if (cache) {
     if (pendingCaches.length === 0) process.once('exit', writeCaches)
     const accepted = cached !== undefined && !script.cachedDataRejected && !cached.rehashed
-    pendingCaches.push({ folder, file, bundle, version, text: bundleText, script, paths: accepted ? cached.paths : undefined })
+    pendingCaches.push({ folder, file: cache.file, bundle, version: cache.version, text: bundleText, script, paths: accepted ? cached.paths : undefined })
   }
   const module = { exports: {} }
   loaded.set(name, module.exports)

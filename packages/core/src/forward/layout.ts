@@ -131,7 +131,8 @@ export function layOutElementwise(out: Tensor, operands: ReadonlyArray<Tensor | 
   const tensors = operands.filter((x): x is Tensor => x !== undefined && x.shape.length > 0)
   if (tensors.every((x) => !strides.has(x) || isContiguous(x))) return out
   const s = elementwiseStrides(tensors, out.shape)
-  return s.every((v, i) => v === contiguousStrides(out.shape)[i]) ? out : setStrides(out, s)
+  const contiguous = contiguousStrides(out.shape)
+  return s.every((v, i) => v === contiguous[i]) ? out : setStrides(out, s)
 }
 
 /**

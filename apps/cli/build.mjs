@@ -70,7 +70,8 @@ const coreSrc = source('../../packages/core/src/')
 const parts = {
   hf: (rel) => rel.startsWith('zoo/hf/') && rel !== 'zoo/hf/json.ts',
   zoo: (rel) => rel.startsWith('zoo/') && !rel.startsWith('zoo/hf/'),
-  weights: (rel) => rel.startsWith('weights/'),
+  // telling a weight file from text (its first bytes, its name) needs no reader: detect.ts and paths.ts stay in the core
+  weights: (rel) => rel.startsWith('weights/') && rel !== 'weights/detect.ts' && rel !== 'weights/paths.ts',
 }
 /** The bundle a source file belongs to: a part's name, or `core`. */
 const bundleOf = (path) => {

@@ -50,7 +50,7 @@ export { parseJSON } from './zoo/hf/json.js'
 export type { JSONValue, JSONObject } from './zoo/hf/json.js'
 // weight files
 export { analyzeWeights } from './weights/analyze-weights.js'
-export { weightsFormatOf } from './weights/formats.js'
+export { weightsFormatOf } from './weights/detect.js'
 export type { AnalyzeWeightsOptions } from './weights/analyze-weights.js'
 export { bytesReader, fileHandleReader, blobReader, rangeReader } from './weights/reader.js'
 export type { ByteReader, FileHandleLike, BlobLike, RangeFetch } from './weights/reader.js'

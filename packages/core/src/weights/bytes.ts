@@ -10,18 +10,6 @@ export function malformed(message: string): never {
   throw new NnsizeError('weights-format', message)
 }
 
-/** The last part of a path (`a/b/model.safetensors` → `model.safetensors`). */
-export function baseName(path: string): string {
-  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'))
-  return i < 0 ? path : path.slice(i + 1)
-}
-
-/** The folder part of a path with its trailing slash (`a/b/model.onnx` → `a/b/`), `''` for a bare name. */
-export function folderOf(path: string): string {
-  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'))
-  return i < 0 ? '' : path.slice(0, i + 1)
-}
-
 /**
  * One file being read: its reader, checked size, and every read bounded by the file's size and
  * {@link limits.maxWeightsHeaderBytes}. Counts the bytes it reads.

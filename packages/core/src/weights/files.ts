@@ -1,5 +1,6 @@
 import { NnsizeError } from '../errors.js'
-import { baseName, folderOf, Source } from './bytes.js'
+import { Source } from './bytes.js'
+import { baseName, folderOf } from './paths.js'
 import type { ByteReader } from './reader.js'
 
 /**

@@ -1,31 +1,17 @@
 import { NnsizeError } from '../errors.js'
-import { baseName, decodeUtf8, grouped, malformed } from './bytes.js'
+import { decodeUtf8, grouped, malformed } from './bytes.js'
 import type { Source } from './bytes.js'
 import type { FileSet } from './files.js'
-import { looksLikeGGUF, readGGUF } from './gguf.js'
-import { looksLikeHDF5, readKerasH5, readKerasZip } from './keras.js'
-import { looksLikeONNX, readONNX } from './onnx.js'
-import { looksLikeLegacyTorch, readPytorchLegacy } from './pytorch-legacy.js'
+import { looksLikeSafetensors, weightsFileKindOf, weightsFileKinds } from './detect.js'
+import type { WeightsFileKind } from './detect.js'
+import { readGGUF } from './gguf.js'
+import { readKerasH5, readKerasZip } from './keras.js'
+import { readONNX } from './onnx.js'
+import { readPytorchLegacy } from './pytorch-legacy.js'
 import { readPytorchZip, torchZipRoot } from './pytorch-zip.js'
 import { readSafetensors } from './safetensors.js'
 import type { ParsedFile } from './tensors.js'
-import type { WeightsFormat } from './types.js'
-import { looksLikeZip, readZipDirectory } from './zip.js'
-
-/** One weight-file format: how to recognise a file from its first bytes and name, and how to read it. */
-export interface WeightsFileFormat {
-  format: WeightsFormat
-  /** Recognises the format from the file's first bytes (up to 64) and its name. */
-  detect(head: Uint8Array, name: string): boolean
-  /** Reads the file's headers; `files` holds the other files given, for side files (ONNX external data). */
-  read(source: Source, files: FileSet): Promise<ParsedFile>
-}
-
-/** True when a safetensors header could start here: a plausible length and `{` at byte 8. */
-function looksLikeSafetensors(head: Uint8Array): boolean {
-  if (head.length < 9 || head[8] !== 0x7b) return false
-  return head[5] === 0 && head[6] === 0 && head[7] === 0
-}
+import { readZipDirectory } from './zip.js'
 
 /** Reads a zip archive's directory, then the PyTorch or Keras contents it holds. */
 async function readZip(source: Source): Promise<ParsedFile> {
@@ -36,15 +22,15 @@ async function readZip(source: Source): Promise<ParsedFile> {
   return malformed(`\`${source.name}\` is a zip archive, but neither a \`torch.save\` checkpoint (\`<folder>/data.pkl\`) nor a Keras model (\`model.weights.h5\`); it holds ${names.join(', ')}${zip.entries.length > 5 ? ', …' : ''}.`)
 }
 
-/** The formats, in the order they are tried: magic numbers first, the formats without one last. */
-export const weightsFileFormats: readonly WeightsFileFormat[] = [
-  { format: 'gguf', detect: looksLikeGGUF, read: (s) => readGGUF(s) },
-  { format: 'pytorch', detect: looksLikeZip, read: (s) => readZip(s) },
-  { format: 'safetensors', detect: looksLikeSafetensors, read: (s) => readSafetensors(s) },
-  { format: 'pytorch', detect: looksLikeLegacyTorch, read: (s) => readPytorchLegacy(s) },
-  { format: 'keras', detect: looksLikeHDF5, read: (s) => readKerasH5(s) },
-  { format: 'onnx', detect: looksLikeONNX, read: readONNX },
-]
+/** The reader of each container {@link weightsFileKinds} recognises; `files` holds the other files given, for side files (ONNX external data). */
+const readers: Readonly<Record<WeightsFileKind['container'], (source: Source, files: FileSet) => Promise<ParsedFile>>> = {
+  gguf: (s) => readGGUF(s),
+  zip: (s) => readZip(s),
+  safetensors: (s) => readSafetensors(s),
+  'torch-legacy': (s) => readPytorchLegacy(s),
+  hdf5: (s) => readKerasH5(s),
+  onnx: readONNX,
+}
 
 /** Names a file that is not a model: an image, an archive, a Git LFS pointer, a web page, a plain pickle. */
 function notAModel(head: Uint8Array, source: Source): string | null {
@@ -68,34 +54,26 @@ function notAModel(head: Uint8Array, source: Source): string | null {
   return kind ? `${name} is ${kind[1]}, not a model weight file.` : null
 }
 
-/** The format a file's extension names, for files whose first bytes match no format (to say what is wrong with them). */
-function byExtension(name: string): WeightsFileFormat | undefined {
+/** The kind a file's extension names, for files whose first bytes match no format (to say what is wrong with them). */
+function byExtension(name: string): WeightsFileKind | undefined {
   const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase()
-  const format = ext === 'safetensors' ? 'safetensors' : ext === 'gguf' ? 'gguf' : ext === 'onnx' ? 'onnx' : undefined
-  return format === undefined ? undefined : weightsFileFormats.find((f) => f.format === format)
+  const container = ext === 'safetensors' ? 'safetensors' : ext === 'gguf' ? 'gguf' : ext === 'onnx' ? 'onnx' : undefined
+  return container === undefined ? undefined : weightsFileKinds.find((k) => k.container === container)
 }
 
 /** Recognises one weight file from its first bytes and reads it. */
 export async function readWeightsFile(source: Source, files: FileSet): Promise<ParsedFile> {
   if (source.size === 0) malformed(`\`${source.name}\` is empty (0 bytes): not a model weight file.`)
   const head = await source.read(0, Math.min(source.size, 64), 'the first bytes')
-  let format = weightsFileFormats.find((f) => f.detect(head, baseName(source.name)))
-  if (!format) {
+  let kind = weightsFileKindOf(head, source.name)
+  if (!kind) {
     const known = notAModel(head, source)
     if (known !== null) throw new NnsizeError('weights-format', known)
-    format = byExtension(source.name)
+    kind = byExtension(source.name)
   }
-  if (!format) {
+  if (!kind) {
     const hex = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')
     malformed(`\`${source.name}\` is not a weight file nnsize reads (safetensors, PyTorch \`.bin\`/\`.pt\`, GGUF, ONNX, Keras): it starts with bytes \`${hex}\`.`)
   }
-  return format!.read(source, files)
-}
-
-/**
- * The weight-file format a file's first bytes (up to 64) show, or `null`: magic numbers first, so a file is known
- * whatever its name; ONNX, which has none, also by its `.onnx` extension. Apps use it to tell a weight file from text.
- */
-export function weightsFormatOf(head: Uint8Array, name: string): WeightsFormat | null {
-  return weightsFileFormats.find((f) => f.detect(head, baseName(name)))?.format ?? null
+  return readers[kind!.container](source, files)
 }

@@ -3,7 +3,8 @@ import { NnsizeError } from '../errors.js'
 import { limits } from '../limits.js'
 import type { KVCacheInfo, ModelInfo } from '../zoo/hf/model.js'
 import type { DType } from '../tensor/dtype.js'
-import { baseName, decodeUtf8, grouped, malformed, StreamCursor } from './bytes.js'
+import { decodeUtf8, grouped, malformed, StreamCursor } from './bytes.js'
+import { baseName } from './paths.js'
 import type { Source } from './bytes.js'
 import { ggmlTypes } from './dtypes.js'
 import type { FileSet } from './files.js'
@@ -11,11 +12,6 @@ import { shardNumber } from './sharded.js'
 import { tensorKind } from './tensors.js'
 import type { ParsedFile } from './tensors.js'
 import type { FileTensor, GGUFDetails, GGUFValue } from './types.js'
-
-/** True when the file starts with the GGUF magic. */
-export function looksLikeGGUF(head: Uint8Array): boolean {
-  return head[0] === 0x47 && head[1] === 0x47 && head[2] === 0x55 && head[3] === 0x46
-}
 
 /** GGUF metadata value types: name and size of fixed-size values. */
 const valueTypes: ReadonlyArray<readonly [string, number]> = [

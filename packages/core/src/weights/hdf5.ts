@@ -23,13 +23,6 @@ export interface H5Dataset {
   chunked: boolean
 }
 
-const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
-
-/** True when an HDF5 signature starts at byte 0. */
-export function looksLikeHDF5(head: Uint8Array): boolean {
-  return signature.every((b, i) => head[i] === b)
-}
-
 const maxObjects = 1_000_000
 
 class H5 {

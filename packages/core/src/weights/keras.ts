@@ -1,4 +1,5 @@
-import { baseName, malformed, Source } from './bytes.js'
+import { malformed, Source } from './bytes.js'
+import { baseName } from './paths.js'
 import { readHDF5Datasets } from './hdf5.js'
 import type { H5Dataset } from './hdf5.js'
 import { tensorKind } from './tensors.js'
@@ -6,8 +7,6 @@ import type { ParsedFile } from './tensors.js'
 import type { FileTensor, KerasDetails } from './types.js'
 import { entryDataOffset } from './zip.js'
 import type { ZipDirectory } from './zip.js'
-
-export { looksLikeHDF5 } from './hdf5.js'
 
 const torchNames: Readonly<Record<string, string>> = {
   float16: 'float16',

@@ -1,6 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import { limits } from '../limits.js'
-import { baseName, grouped, malformed } from './bytes.js'
+import { grouped, malformed } from './bytes.js'
+import { baseName } from './paths.js'
 import type { Source } from './bytes.js'
 import { onnxTypes } from './dtypes.js'
 import { normalise } from './files.js'
@@ -9,11 +10,6 @@ import { int64, ProtoReader } from './protobuf.js'
 import { tensorKind } from './tensors.js'
 import type { ParsedFile } from './tensors.js'
 import type { FileTensor, ONNXDetails } from './types.js'
-
-/** An ONNX model has no magic number: a `.onnx` name, or a first field that is `ir_version` (field 1, varint). */
-export function looksLikeONNX(head: Uint8Array, name: string): boolean {
-  return /\.onnx$/i.test(name) || (head[0] === 0x08 && head[1]! > 0 && head[1]! < 16 && head[2] === 0x12)
-}
 
 /** `TensorProto` typed data fields by number. */
 const dataFields: Readonly<Record<number, string>> = { 4: 'float_data', 5: 'int32_data', 6: 'string_data', 7: 'int64_data', 9: 'raw_data', 10: 'double_data', 11: 'uint64_data' }

@@ -12,8 +12,6 @@ const legacyMagic = 0x1950a86a20f9469cfc6cn
 
 /** True when the file starts with a pickle of the legacy `torch.save` magic number (any pickle protocol). */
 export function looksLikeLegacyTorch(head: Uint8Array): boolean {
-  // PROTO (protocols 2 and up) or a text LONG (protocols 0 and 1) comes first; anything else is not one.
-  if (head[0] !== 0x80 && head[0] !== 0x4c) return false
   try {
     return readPickle(head, plainData, 'the first pickle', true).value === legacyMagic
   } catch {

@@ -1,5 +1,6 @@
 import { NnsizeError } from '../errors.js'
-import { baseName, decodeUtf8, grouped, malformed, parseFlatJSON } from './bytes.js'
+import { decodeUtf8, grouped, malformed, parseFlatJSON } from './bytes.js'
+import { baseName } from './paths.js'
 import type { Source } from './bytes.js'
 import type { FileSet } from './files.js'
 import { readWeightsFile } from './formats.js'

@@ -28,11 +28,6 @@ const ZIP64_EOCD = 0x06064b50
 const CENTRAL = 0x02014b50
 const LOCAL = 0x04034b50
 
-/** True when the file starts like a zip archive (a local header, or the end record of an empty archive). */
-export function looksLikeZip(head: Uint8Array): boolean {
-  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))
-}
-
 /**
  * Reads the central directory of a zip (and zip64) archive from the end of the file: the end record, its
  * zip64 locator and record when present, then the directory itself. Entry data is never read. Every size and

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { referenceDir } from '../../test/conformance/reference.js'
-import { weightsFormatOf } from './formats.js'
+import { weightsFormatOf } from './detect.js'
 
 const head = (path: string): Uint8Array => readFileSync(resolve(referenceDir, 'files', path)).subarray(0, 64)
 
@@ -19,5 +19,8 @@ describe('weightsFormatOf', () => {
     expect(weightsFormatOf(new TextEncoder().encode('nn.Linear(10, 20)\n'), 'model.txt')).toBeNull()
     expect(weightsFormatOf(new TextEncoder().encode('{"model_type": "llama"}'), 'config.json')).toBeNull()
     expect(weightsFormatOf(head('adversarial/image.bin'), 'image.bin')).toBeNull()
+    // first bytes that could start a legacy torch.save pickle (a text LONG, PROTO) but are not one
+    expect(weightsFormatOf(new TextEncoder().encode('Linear(10, 20)\n'), 'layers.txt')).toBeNull()
+    expect(weightsFormatOf(new Uint8Array([0x80, 0x04, 0x95, 0x05, 0, 0, 0, 0, 0, 0, 0, 0x4b, 0x07, 0x2e]), 'seven.pkl')).toBeNull()
   })
 })

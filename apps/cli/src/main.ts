@@ -1,16 +1,6 @@
-import { fstatSync, writeSync } from 'node:fs'
+import { writeSync } from 'node:fs'
 import { run } from './program.js'
-
-/** Whether a descriptor is a terminal. Pipes and files answer from one fstat; node:tty (and the streams it pulls in) loads only for a character device. */
-async function isTerminal(fd: 0 | 1): Promise<boolean> {
-  try {
-    if (!fstatSync(fd).isCharacterDevice()) return false
-  } catch {
-    return false
-  }
-  const { isatty } = await import('node:tty')
-  return isatty(fd)
-}
+import { isTerminal } from './terminal.js'
 
 /**
  * Writes straight to a file descriptor: no stream objects to set up at start-up. A reader that

@@ -13,8 +13,8 @@
 //     from: the Node and V8 versions, platform and architecture, the SHA-256 of the exact bundle text, and the
 //     identity of the bundle file it was read from (device, inode, size, modification and change times). A cache is
 //     used only for the same Node and the same text: the file it recorded, unchanged since (a change always moves the
-//     change time, which no program sets back), or a text whose SHA-256 matches. V8's data carries its length and
-//     CRC-32, so a damaged file is never given to V8. (Whoever can write the user's own folder can run code as the
+//     change time, which no program sets back), or a text whose SHA-256 matches. V8's data is written twice and
+//     its length recorded, and both copies must match byte for byte, so a damaged file is never given to V8. (Whoever can write the user's own folder can run code as the
 //     user anyway; what these checks rule out is a cache of other code: another build, another Node, an edited bundle.)
 //   - cache files are opened without following symbolic links, must be regular files of the current user no larger
 //     than `maxCacheBytes` (checked before reading), and are written to a new file created exclusively (O_EXCL,
@@ -73,11 +73,13 @@ function ownFolder(/** @type {string} */ folder) {
 /** Largest cache file read, in bytes: the caches of both bundles are well under 2 MiB. */
 const maxCacheBytes = 16 * 1024 * 1024
 /**
- * The first bytes of every cache file. Then come two lines and V8's data: the header ({@link headerOf}), saying which
- * bundle text and which Node the code was compiled for and what V8's data must check as; then the paths through the
- * command whose code it holds ({@link runPaths}).
+ * The first bytes of every cache file. Then come two lines and V8's data, twice: the header ({@link headerOf}), saying
+ * which bundle text and which Node the code was compiled for and how long V8's data is; then the paths through the
+ * command whose code it holds ({@link runPaths}). The two copies of the data must match byte for byte: a file damaged
+ * after it was written is never given to V8, checked by one compare of memory rather than a checksum (whose module,
+ * node:zlib, would cost every start more than reading the second copy).
  */
-const magic = Buffer.from('nnsize code cache 3\n', 'latin1')
+const magic = Buffer.from('nnsize code cache 4\n', 'latin1')
 /** Longest header line read. */
 const maxHeaderBytes = 512
 const { O_CREAT, O_EXCL, O_RDONLY, O_WRONLY } = fs.constants
@@ -116,17 +118,12 @@ function textHashOf(/** @type {string} */ text) {
   return require('node:crypto').createHash('sha256').update(text, 'latin1').digest('hex')
 }
 
-/** CRC-32 of V8's data, in hex: a cache file damaged after it was written is never given to V8. */
-function checksumOf(/** @type {Uint8Array} */ data) {
-  return require('node:zlib').crc32(data).toString(16).padStart(8, '0')
-}
-
 /**
  * The header line of a cache of `data` compiled from `bundle`: {@link runtime}, the SHA-256 of the exact bundle text,
- * the identity of the file it was read from (`-` when it had none), and the length and CRC-32 of V8's data.
+ * the identity of the file it was read from (`-` when it had none), and the length of V8's data.
  */
 function headerOf(/** @type {BundleText} */ bundle, /** @type {Uint8Array} */ data) {
-  return `${runtime} ${textHashOf(bundle.text)} ${bundle.identity ?? '-'} ${data.length} ${checksumOf(data)}`
+  return `${runtime} ${textHashOf(bundle.text)} ${bundle.identity ?? '-'} ${data.length}`
 }
 
 /**
@@ -156,12 +153,12 @@ function readCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bun
     if (!bytes.subarray(0, magic.length).equals(magic)) return undefined
     const headerEnd = bytes.indexOf(0x0a, magic.length)
     if (headerEnd < 0 || headerEnd - magic.length > maxHeaderBytes) return undefined
-    const [recordedRuntime, textHash, identity, length, checksum, ...rest] = bytes.subarray(magic.length, headerEnd).toString('latin1').split(' ')
+    const [recordedRuntime, textHash, identity, length, ...rest] = bytes.subarray(magic.length, headerEnd).toString('latin1').split(' ')
     if (rest.length > 0 || recordedRuntime !== runtime) return undefined
     const sameFile = bundle.identity !== undefined && identity === bundle.identity
     if (!sameFile && textHash !== textHashOf(bundle.text)) return undefined
     const payload = splitPayload(bytes.subarray(headerEnd + 1))
-    if (payload === undefined || String(payload.data.length) !== length || checksumOf(payload.data) !== checksum) return undefined
+    if (payload === undefined || String(payload.data.length) !== length) return undefined
     return { ...payload, rehashed: !sameFile && bundle.identity !== undefined }
   } catch {
     return undefined
@@ -171,16 +168,16 @@ function readCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bun
 }
 
 /**
- * Writes a cache of `data` (with its `paths`) compiled from `bundle` to `file`: into `temporary`, a new file created
- * exclusively (an existing file or link there is an error, never followed) with mode 0600, then renamed over `file`,
- * so that a reader never sees half of one. Throws when it cannot; the temporary file is removed then.
+ * Writes a cache of `data` (with its `paths`, the data twice) compiled from `bundle` to `file`: into `temporary`, a
+ * new file created exclusively (an existing file or link there is an error, never followed) with mode 0600, then
+ * renamed over `file`, so that a reader never sees half of one. Throws when it cannot; the temporary file is removed then.
  */
 function writeCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bundle, /** @type {readonly string[]} */ paths, /** @type {Uint8Array} */ data, /** @type {string} */ temporary) {
   const fd = fs.openSync(temporary, O_WRONLY | O_CREAT | O_EXCL | noFollow, 0o600)
   try {
     try {
       const lines = Buffer.from(`${headerOf(bundle, data)}\n${[...paths].sort().join(' ')}\n`, 'latin1')
-      for (const part of [magic, lines, data]) {
+      for (const part of [magic, lines, data, data]) {
         let written = 0
         while (written < part.length) written += fs.writeSync(fd, part, written, part.length - written)
       }
@@ -226,14 +223,21 @@ function noteCodePath(/** @type {unknown} */ path) {
   if (typeof path === 'string' && pathName.test(path) && runPaths.size < maxPaths) runPaths.add(path)
 }
 
-/** The paths a cache payload's first line names and V8's data after it; undefined when the line is missing or malformed. */
+/**
+ * The paths a cache payload's first line names and V8's data after it, when the data that follows is two equal copies;
+ * undefined when the line is missing or malformed or the copies differ.
+ */
 function splitPayload(/** @type {Buffer} */ payload) {
   const end = payload.indexOf(0x0a)
   if (end < 0 || end > maxPaths * 65) return undefined
   const line = payload.subarray(0, end).toString('latin1')
   const paths = line === '' ? [] : line.split(' ')
   if (paths.length > maxPaths || !paths.every((p) => pathName.test(p))) return undefined
-  return { paths: new Set(paths), data: payload.subarray(end + 1) }
+  const copies = payload.subarray(end + 1)
+  const half = copies.length / 2
+  if (!Number.isInteger(half)) return undefined
+  const data = copies.subarray(0, half)
+  return data.equals(copies.subarray(half)) ? { paths: new Set(paths), data } : undefined
 }
 
 /**

@@ -268,14 +268,25 @@ describe('the code cache refuses what is not provably its own', () => {
       raw: data,
       // nnsize's format, made for the other code
       otherText: cacheFileFor(payloadText, data),
-      // nnsize's format, made for the real bundle, its data damaged since: the CRC-32 no longer matches
+      // nnsize's format, made for the real bundle, its data damaged since (in the second copy, then in the first): the
+      // copies no longer match
       damaged: (() => {
         const bytes = cacheFileFor(readFileSync(join(dist, 'cli.cjs'), 'latin1'), data)
         bytes[bytes.length - 1]! ^= 0x01
         return bytes
       })(),
+      damagedFirstCopy: (() => {
+        const bytes = cacheFileFor(readFileSync(join(dist, 'cli.cjs'), 'latin1'), data)
+        bytes[bytes.length - data.length - Math.floor(data.length / 2)]! ^= 0x40
+        return bytes
+      })(),
+      // the real bundle's header and one copy of the data: a file cut short
+      oneCopy: (() => {
+        const bytes = cacheFileFor(readFileSync(join(dist, 'cli.cjs'), 'latin1'), data)
+        return bytes.subarray(0, bytes.length - data.length)
+      })(),
       // nnsize's format from before, whatever its tag
-      earlierFormat: Buffer.concat([Buffer.from('nnsize code cache 2\n', 'latin1'), Buffer.alloc(32), Buffer.from('\n'), data]),
+      earlierFormat: Buffer.concat([Buffer.from('nnsize code cache 3\n', 'latin1'), Buffer.alloc(32), Buffer.from('\n'), data]),
     }
     for (const [kind, bytes] of Object.entries(plants)) {
       const folder = cacheFolder(`planted-${kind}`)

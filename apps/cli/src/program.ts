@@ -101,7 +101,8 @@ function buildProgram(io: CliIO, style: Style, handlers: { onRun(parsed: Parsed)
       getOutHasColors: () => style.enabled,
     })
     .configureHelp({ styleTitle: (text) => style.bold(text), sortOptions: false })
-    .addHelpText('after', `\n${precisionHelpLines().join('\n')}\n${EXAMPLES}`)
+    // made when help is shown: most runs never show it
+    .addHelpText('after', () => `\n${precisionHelpLines().join('\n')}\n${EXAMPLES}`)
 
   const groups: Record<OptionSpec['group'], string> = { Input: 'Input:', Output: 'Output:', Memory: 'Memory planning:', Other: 'Other:' }
   for (const spec of optionSpecs) {

@@ -26,7 +26,6 @@
 //   NNSIZE_DISABLE_COMPILE_CACHE=1   neither read nor write a cache
 'use strict'
 const fs = require('node:fs')
-const { homedir } = require('node:os')
 const { basename, join } = require('node:path')
 
 const dist = join(__dirname, '..', 'dist')
@@ -37,7 +36,8 @@ function compileCacheFolder(/** @type {NodeJS.ProcessEnv} */ env) {
   if (env.NNSIZE_COMPILE_CACHE) return env.NNSIZE_COMPILE_CACHE
   if (process.platform === 'win32') return env.LOCALAPPDATA ? join(env.LOCALAPPDATA, 'nnsize', 'Cache') : undefined
   try {
-    return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'nnsize')
+    // $HOME is where os.homedir() looks first on POSIX systems; node:os loads only without it
+    return join(env.XDG_CACHE_HOME || join(env.HOME || require('node:os').homedir(), '.cache'), 'nnsize')
   } catch {
     return undefined
   }

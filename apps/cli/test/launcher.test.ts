@@ -202,6 +202,14 @@ describe('the code cache of bin/nnsize.cjs', () => {
     expect(r.stdout).toBe(`${version}\n`)
     expect(readdirSync(join(xdg, 'nnsize'))).toEqual([expect.stringMatching(/^cli-.*\.bin$/)])
   })
+
+  it.skipIf(process.platform === 'win32')('uses $HOME/.cache/nnsize without $XDG_CACHE_HOME', async () => {
+    const home = cacheFolder('home')
+    mkdirSync(home)
+    const r = await nnsize(['--version'], { env: { NNSIZE_COMPILE_CACHE: undefined, XDG_CACHE_HOME: undefined, HOME: home } })
+    expect(r.stdout).toBe(`${version}\n`)
+    expect(readdirSync(join(home, '.cache', 'nnsize'))).toEqual([expect.stringMatching(/^cli-.*\.bin$/)])
+  })
 })
 
 /** The text of a bundle and the identity of its file, as bin/nnsize.cjs reads them. */

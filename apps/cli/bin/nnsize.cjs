@@ -143,28 +143,54 @@ function readCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bun
   try {
     const info = fs.fstatSync(fd)
     if (!info.isFile() || (uid !== undefined && info.uid !== uid) || info.size < magic.length || info.size > maxCacheBytes) return undefined
-    const bytes = Buffer.allocUnsafe(info.size)
-    let filled = 0
-    while (filled < bytes.length) {
-      const read = fs.readSync(fd, bytes, filled, bytes.length - filled, filled)
-      if (read === 0) return undefined
-      filled += read
-    }
-    if (!bytes.subarray(0, magic.length).equals(magic)) return undefined
-    const headerEnd = bytes.indexOf(0x0a, magic.length)
+    const lines = readAt(fd, Math.min(info.size, maxLinesBytes), 0)
+    if (lines === undefined || !lines.subarray(0, magic.length).equals(magic)) return undefined
+    const headerEnd = lines.indexOf(0x0a, magic.length)
     if (headerEnd < 0 || headerEnd - magic.length > maxHeaderBytes) return undefined
-    const [recordedRuntime, textHash, identity, length, ...rest] = bytes.subarray(magic.length, headerEnd).toString('latin1').split(' ')
-    if (rest.length > 0 || recordedRuntime !== runtime) return undefined
+    const [recordedRuntime, textHash, identity, length = '', ...rest] = lines.subarray(magic.length, headerEnd).toString('latin1').split(' ')
+    if (rest.length > 0 || recordedRuntime !== runtime || !/^\d{1,9}$/.test(length)) return undefined
     const sameFile = bundle.identity !== undefined && identity === bundle.identity
     if (!sameFile && textHash !== textHashOf(bundle.text)) return undefined
-    const payload = splitPayload(bytes.subarray(headerEnd + 1))
-    if (payload === undefined || String(payload.data.length) !== length) return undefined
-    return { ...payload, rehashed: !sameFile && bundle.identity !== undefined }
+    const pathsEnd = lines.indexOf(0x0a, headerEnd + 1)
+    const paths = pathsEnd < 0 ? undefined : pathsOf(lines.subarray(headerEnd + 1, pathsEnd).toString('latin1'))
+    const dataLength = Number(length)
+    if (paths === undefined || info.size !== pathsEnd + 1 + 2 * dataLength) return undefined
+    const data = readAt(fd, dataLength, pathsEnd + 1)
+    if (data === undefined || !matchesAt(fd, data, pathsEnd + 1 + dataLength)) return undefined
+    return { paths, data, rehashed: !sameFile && bundle.identity !== undefined }
   } catch {
     return undefined
   } finally {
     fs.closeSync(fd)
   }
+}
+
+/** Exactly `length` bytes of `fd` from `position`, or undefined when the file ends first. */
+function readAt(/** @type {number} */ fd, /** @type {number} */ length, /** @type {number} */ position) {
+  const bytes = Buffer.allocUnsafe(length)
+  let filled = 0
+  while (filled < length) {
+    const read = fs.readSync(fd, bytes, filled, length - filled, position + filled)
+    if (read === 0) return undefined
+    filled += read
+  }
+  return bytes
+}
+
+/** Whether the bytes of `fd` from `position` are `data`'s, read a piece at a time (the second copy is never kept). */
+function matchesAt(/** @type {number} */ fd, /** @type {Buffer} */ data, /** @type {number} */ position) {
+  const piece = Buffer.allocUnsafe(Math.min(data.length, 64 * 1024))
+  for (let at = 0; at < data.length; at += piece.length) {
+    const length = Math.min(piece.length, data.length - at)
+    let filled = 0
+    while (filled < length) {
+      const read = fs.readSync(fd, piece, filled, length - filled, position + at + filled)
+      if (read === 0) return false
+      filled += read
+    }
+    if (!piece.subarray(0, length).equals(data.subarray(at, at + length))) return false
+  }
+  return true
 }
 
 /**
@@ -217,27 +243,19 @@ const runPaths = new Set()
 /** Most paths one run notes, and the longest path name. */
 const maxPaths = 64
 const pathName = /^[\w:.-]{1,64}$/
+/** Most bytes before V8's data: the magic, the header line and the paths line, each with its newline. */
+const maxLinesBytes = magic.length + maxHeaderBytes + 1 + maxPaths * 65 + 1
 
 /** Notes a path this run took (see {@link runPaths}); anything else is ignored. */
 function noteCodePath(/** @type {unknown} */ path) {
   if (typeof path === 'string' && pathName.test(path) && runPaths.size < maxPaths) runPaths.add(path)
 }
 
-/**
- * The paths a cache payload's first line names and V8's data after it, when the data that follows is two equal copies;
- * undefined when the line is missing or malformed or the copies differ.
- */
-function splitPayload(/** @type {Buffer} */ payload) {
-  const end = payload.indexOf(0x0a)
-  if (end < 0 || end > maxPaths * 65) return undefined
-  const line = payload.subarray(0, end).toString('latin1')
+/** The paths a cache file's second line names; undefined when the line is malformed. */
+function pathsOf(/** @type {string} */ line) {
   const paths = line === '' ? [] : line.split(' ')
   if (paths.length > maxPaths || !paths.every((p) => pathName.test(p))) return undefined
-  const copies = payload.subarray(end + 1)
-  const half = copies.length / 2
-  if (!Number.isInteger(half)) return undefined
-  const data = copies.subarray(0, half)
-  return data.equals(copies.subarray(half)) ? { paths: new Set(paths), data } : undefined
+  return new Set(paths)
 }
 
 /**

@@ -288,6 +288,8 @@ describe('the code cache refuses what is not provably its own', () => {
         bytes[bytes.length - data.length - Math.floor(data.length / 2)]! ^= 0x40
         return bytes
       })(),
+      // the real bundle's header and both copies, with bytes after them
+      trailing: Buffer.concat([cacheFileFor(readFileSync(join(dist, 'cli.cjs'), 'latin1'), data), Buffer.from('\n')]),
       // the real bundle's header and one copy of the data: a file cut short
       oneCopy: (() => {
         const bytes = cacheFileFor(readFileSync(join(dist, 'cli.cjs'), 'latin1'), data)

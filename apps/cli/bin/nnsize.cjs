@@ -104,8 +104,11 @@ function readBundle(/** @type {string} */ filename) {
   const fd = fs.openSync(filename, O_RDONLY)
   try {
     const info = fs.fstatSync(fd, { bigint: true })
-    // the build escapes every non-ASCII character, so the text reads as one byte per character
-    const text = fs.readFileSync(fd, 'latin1')
+    // the build escapes every non-ASCII character, so the text reads as one byte per character; read through the
+    // scratch buffer, whose pages are already touched, unless the file is longer than its status said
+    const size = Number(info.size)
+    const bytes = readAt(fd, size, 0, scratchOf(size))
+    const text = bytes !== undefined && fs.readSync(fd, Buffer.alloc(1), 0, 1, size) === 0 ? bytes.toString('latin1') : fs.readFileSync(fd, 'latin1')
     const settled = Date.now() - Number(info.ctimeMs) > settledMs && BigInt(text.length) === info.size
     return /** @type {BundleText} */ ({ text, identity: settled ? `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}` : undefined })
   } finally {
@@ -131,7 +134,7 @@ function headerOf(/** @type {BundleText} */ bundle, /** @type {Uint8Array} */ da
  * made for this Node from exactly `bundle`'s text, and its data is whole; otherwise undefined. The text is known to be
  * the one compiled when the file recorded the identity this run read it from; otherwise it is hashed and compared
  * (`rehashed`: the file is then written again with the new identity). Never follows a symbolic link and never reads
- * past the size it checked.
+ * past the size it checked. The data lies in the start's {@link scratch} buffer: it holds until the next read.
  */
 function readCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bundle) {
   let fd
@@ -155,7 +158,7 @@ function readCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bun
     const paths = pathsEnd < 0 ? undefined : pathsOf(lines.subarray(headerEnd + 1, pathsEnd).toString('latin1'))
     const dataLength = Number(length)
     if (paths === undefined || info.size !== pathsEnd + 1 + 2 * dataLength) return undefined
-    const data = readAt(fd, dataLength, pathsEnd + 1)
+    const data = readAt(fd, dataLength, pathsEnd + 1, scratchOf(dataLength))
     if (data === undefined || !matchesAt(fd, data, pathsEnd + 1 + dataLength)) return undefined
     return { paths, data, rehashed: !sameFile && bundle.identity !== undefined }
   } catch {
@@ -165,9 +168,21 @@ function readCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bun
   }
 }
 
-/** Exactly `length` bytes of `fd` from `position`, or undefined when the file ends first. */
-function readAt(/** @type {number} */ fd, /** @type {number} */ length, /** @type {number} */ position) {
-  const bytes = Buffer.allocUnsafe(length)
+/**
+ * One buffer for the reads of a start: a bundle's text (until it is a string), then its cache's data (until V8 has
+ * read it), then the next bundle's. Memory is paged in when first written, so reusing one buffer touches fewer pages
+ * than a new buffer for each read; it is allocated large enough for both bundles at once.
+ */
+let scratch = Buffer.alloc(0)
+
+/** The first `length` bytes of {@link scratch}, grown when too short. */
+function scratchOf(/** @type {number} */ length) {
+  if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(Math.max(length, 2 * 1024 * 1024))
+  return scratch.subarray(0, length)
+}
+
+/** Exactly `length` bytes of `fd` from `position` (into `bytes` when given), or undefined when the file ends first. */
+function readAt(/** @type {number} */ fd, /** @type {number} */ length, /** @type {number} */ position, bytes = Buffer.allocUnsafe(length)) {
   let filled = 0
   while (filled < length) {
     const read = fs.readSync(fd, bytes, filled, length - filled, position + filled)

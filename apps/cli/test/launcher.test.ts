@@ -427,6 +427,16 @@ describe('the code cache refuses what is not provably its own', () => {
     }
   })
 
+  it('reads texts of any length whole, one after another, through one buffer', () => {
+    const folder = cacheFolder('texts')
+    mkdirSync(folder, { mode: 0o700 })
+    const texts = ['a short text', 'x'.repeat(3 * 1024 * 1024 + 5), 'another short text']
+    texts.forEach((text, i) => writeFileSync(join(folder, `${i}.cjs`), text))
+    const read = texts.map((_, i) => launcher.readBundle(join(folder, `${i}.cjs`)).text)
+    expect(read.map((text) => text.length)).toEqual(texts.map((text) => text.length))
+    expect(read).toEqual(texts)
+  })
+
   it('checks the size before reading and reads nothing past the limit', () => {
     const file = join(work, 'huge.bin')
     writeFileSync(file, launcher.magic)

@@ -121,7 +121,7 @@ const bundleParts = (name) => ({
     b.onLoad({ filter: /.*/, namespace: 'part-stub' }, (args) => {
       const names = exportsOf.get(args.path)
       const contents = [
-        `let m; const load = () => (m ??= (require('./${args.pluginData.owner}.cjs').sharedModules ?? cycle())[${JSON.stringify(keyOf(args.path))}]);`,
+        `let m; const load = () => (m ??= (require('./${args.pluginData.owner}.cjs').sharedModules ?? cycle())[${JSON.stringify(keyOf(args.path))}]());`,
         `const cycle = () => { throw new Error('dist/${args.pluginData.owner}.cjs was read while it was still being set up: ${keyOf(args.path)} must not be used when its importer loads'); };`,
         `Object.defineProperty(exports, '__esModule', { value: true });`,
         `for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
@@ -131,12 +131,17 @@ const bundleParts = (name) => ({
   },
 })
 
-/** The entry of bundle `name`: its own entry's exports (the core's engine) and the modules other bundles import from it. */
+/**
+ * The entry of bundle `name`: its own entry's exports (the core's engine) and the modules other bundles import from it.
+ * Each shared module is a function that makes an object of getters over its exports (live, as an import's are) when
+ * another bundle first reads it, rather than a namespace object set up for every module whenever the bundle loads.
+ */
 const entryOf = (name, own) => {
   const shared = [...crossing.get(name)]
-  const lines = shared.map((path, i) => `import * as m${i} from ${JSON.stringify(path)}`)
+  const lines = shared.map((path, i) => `import { ${exportsOf.get(path).map((n, j) => `${n} as m${i}_${j}`).join(', ')} } from ${JSON.stringify(path)}`)
   if (own) lines.push(`export * from ${JSON.stringify(own)}`)
-  lines.push(`export const sharedModules = { ${shared.map((path, i) => `${JSON.stringify(keyOf(path))}: m${i}`).join(', ')} }`)
+  const getters = (path, i) => exportsOf.get(path).map((n, j) => `get ${n}() { return m${i}_${j} }`).join(', ')
+  lines.push(`export const sharedModules = { ${shared.map((path, i) => `${JSON.stringify(keyOf(path))}: () => ({ __esModule: true, ${getters(path, i)} })`).join(', ')} }`)
   return { contents: lines.join('\n'), resolveDir: source('./src'), loader: 'ts' }
 }
 

@@ -112,31 +112,44 @@ const registerModel = native('timm.models.register_model', (args, span) => {
   return fn
 })
 
-let made: { layers: NamespaceValue; registry: NamespaceValue } | undefined
+/** The namespaces of timm 1.0's layer helpers and model registry. */
+export interface TimmLayerNamespaces {
+  /** `timm.layers`, with its modules `helpers`, `drop` and `weight_init`. */
+  layers: NamespaceValue
+  /** `timm.models.layers`: the deprecated path, a module of the same names without submodules. */
+  modelsLayers: NamespaceValue
+  /** `timm.models.registry`. */
+  registry: NamespaceValue
+}
 
-/** `timm.layers` (also `timm.models.layers`, with its `helpers`, `drop` and `weight_init` modules) and `timm.models.registry`. */
-export function timmLayerNamespaces(): { layers: NamespaceValue; registry: NamespaceValue } {
+let made: TimmLayerNamespaces | undefined
+
+/** `timm.layers`, `timm.models.layers` and `timm.models.registry`, as timm 1.0.29 has them. */
+export function timmLayerNamespaces(): TimmLayerNamespaces {
   if (made) return made
   const DropPath = layerClass(dropPath, 'timm.layers', 'timm.layers').value
-  const tuples: Record<string, Value> = {
+  const helpers: Record<string, Value> = {
     to_1tuple: ntupleFunction(1, 'parse'),
     to_2tuple: ntupleFunction(2, 'parse'),
     to_3tuple: ntupleFunction(3, 'parse'),
     to_4tuple: ntupleFunction(4, 'parse'),
     to_ntuple: toNtuple,
+    make_divisible: makeDivisible,
   }
-  const helpers = { ...tuples, make_divisible: makeDivisible }
   const inits: Record<string, Value> = {}
   for (const name of ['trunc_normal_', 'trunc_normal_tf_', 'variance_scaling_', 'lecun_normal_']) inits[name] = initialiser(name)
-  const layers = namespace('timm.layers', {
-    DropPath,
-    ...helpers,
-    ...inits,
-    helpers: namespace('timm.layers.helpers', helpers),
-    drop: namespace('timm.layers.drop', { DropPath }),
-    weight_init: namespace('timm.layers.weight_init', inits),
-  })
-  const registry = namespace('timm.models.registry', { register_model: registerModel })
-  made = { layers, registry }
+  // The package exports every helper but `to_1tuple`.
+  const { to_1tuple: _, ...exported } = helpers
+  const members = { DropPath, ...exported, ...inits }
+  made = {
+    layers: namespace('timm.layers', {
+      ...members,
+      helpers: namespace('timm.layers.helpers', helpers),
+      drop: namespace('timm.layers.drop', { DropPath }),
+      weight_init: namespace('timm.layers.weight_init', inits),
+    }),
+    modelsLayers: namespace('timm.models.layers', members),
+    registry: namespace('timm.models.registry', { register_model: registerModel }),
+  }
   return made
 }

@@ -1,15 +1,20 @@
 import type { SourceSpan } from '../../errors.js'
-import { bool, float as floatArg } from '../../bind/args.js'
+import { any, bool, float as floatArg } from '../../bind/args.js'
+import { bindArguments } from '../../bind/bind.js'
 import * as ops from '../../forward/ops/index.js'
 import { defineLayer } from '../../layers/define-layer.js'
 import { formatShape } from '../../tensor/shape.js'
 import { raise } from '../exceptions.js'
 import type { Interpreter } from '../interpreter.js'
-import { lookupInMro } from '../classes.js'
-import { layerClass } from '../nn-module.js'
+import { lookupInMro, makeClass } from '../classes.js'
+import { layerClass, moduleClass } from '../nn-module.js'
+import { gelu } from '../../layers/activation.js'
+import { conv2d } from '../../layers/conv.js'
+import { dropout } from '../../layers/dropout.js'
+import { identity, linear } from '../../layers/linear.js'
 import { markWritten } from '../tensor-values.js'
-import { float, int, list, namespace, native, str, tuple, typeName } from '../../contract/values.js'
-import type { ArgValue, CallableValue, NamespaceValue, TensorValue, Value } from '../../contract/values.js'
+import { NONE, float, int, list, namespace, native, str, tuple, typeName } from '../../contract/values.js'
+import type { ArgValue, CallableValue, NamespaceValue, PyClass, TensorValue, Value } from '../../contract/values.js'
 
 /**
  * The helpers of `timm.layers` (timm 1.0) that model files import (`from timm.models.layers import DropPath,
@@ -122,6 +127,197 @@ export interface TimmLayerNamespaces {
   registry: NamespaceValue
 }
 
+/** Positional values and keywords as call arguments, all at `span`. */
+function callArgs(span: SourceSpan, values: readonly Value[], keywords: Record<string, Value> = {}): ArgValue[] {
+  return [...values.map((value): ArgValue => ({ value, span, valueSpan: span })), ...Object.entries(keywords).map(([name, value]): ArgValue => ({ name, value, span, valueSpan: span }))]
+}
+
+/**
+ * A module class of timm written as its Python source would run: `init` builds the module through the interpreter
+ * (children are made by calling the classes given, `act_layer()`, `norm_layer(dim)`, and assigned in timm's order),
+ * `forward` calls them as Python would. Its modules are ordinary module instances of this class.
+ */
+function timmModuleClass(name: string, module: string, init: (self: Value, values: Record<string, Value>, span: SourceSpan, it: Interpreter) => void, forward: (self: Value, x: Value, span: SourceSpan, it: Interpreter) => Value, signature: Parameters<typeof bindArguments>[1]): PyClass {
+  const cls = makeClass(name, [moduleClass], { module, user: true })
+  cls.dict.set(
+    '__init__',
+    native(
+      `${module}.${name}.__init__`,
+      (args, span, it) => {
+        const bound = bindArguments(`${name}`, signature, args.slice(1), span)
+        init(args[0]!.value, bound.values as Record<string, Value>, span, it!)
+        return NONE
+      },
+      { binds: true },
+    ),
+  )
+  cls.dict.set(
+    'forward',
+    native(
+      `${module}.${name}.forward`,
+      (args, span, it) => {
+        if (args.length !== 2 || args[1]!.name !== undefined) return raise('TypeError', 'argument-type', `\`${name}.forward\` takes one tensor.`, span)
+        return forward(args[0]!.value, args[1]!.value, span, it!)
+      },
+      { binds: true },
+    ),
+  )
+  return cls
+}
+
+/** Calls the children `names` of `self` in order on `x`, as `x = self.name(x)` lines do. */
+function runChildren(it: Interpreter, self: Value, names: readonly string[], x: Value, span: SourceSpan): Value {
+  let y = x
+  for (const name of names) y = it.call(it.getattr(self, name, span), callArgs(span, [y]), span)
+  return y
+}
+
+/** Calls a tensor method (`x.flatten(2)`) through the interpreter, so that a traced forward records it. */
+function method(it: Interpreter, x: Value, name: string, span: SourceSpan, ...values: Value[]): Value {
+  return it.call(it.getattr(x, name, span), callArgs(span, values), span)
+}
+
+const nnClass = (def: Parameters<typeof layerClass>[0]): Value => layerClass(def).value
+
+/**
+ * timm's `Mlp(in_features, hidden_features=None, out_features=None, act_layer=nn.GELU, norm_layer=None, bias=True,
+ * drop=0., use_conv=False, device=None, dtype=None)`: `fc1`, `act`, `drop1`, `norm`, `fc2`, `drop2`, in that order;
+ * 1×1 convolutions with `use_conv`; `bias` and `drop` may be pairs.
+ */
+function mlpClass(): PyClass {
+  const signature = [
+    any('in_features'),
+    any('hidden_features', { default: NONE }),
+    any('out_features', { default: NONE }),
+    any('act_layer', { default: nnClass(gelu) }),
+    any('norm_layer', { default: NONE }),
+    any('bias', { default: { kind: 'bool', value: true } }),
+    any('drop', { default: float(0) }),
+    any('use_conv', { default: { kind: 'bool', value: false } }),
+    any('device', { default: NONE }),
+    any('dtype', { default: NONE }),
+  ]
+  return timmModuleClass(
+    'Mlp',
+    'timm.layers.mlp',
+    (self, a, span, it) => {
+      const dd = { device: a['device']!, dtype: a['dtype']! }
+      const inFeatures = a['in_features']!
+      const out = it.truthy(a['out_features']!, span) ? a['out_features']! : inFeatures
+      const hidden = it.truthy(a['hidden_features']!, span) ? a['hidden_features']! : inFeatures
+      const bias = it.toArray(ntuple(it, 2, a['bias']!, span), span)
+      const drop = it.toArray(ntuple(it, 2, a['drop']!, span), span)
+      const conv = it.truthy(a['use_conv']!, span)
+      const layer = (inF: Value, outF: Value, b: Value): Value =>
+        conv
+          ? it.call(nnClass(conv2d), callArgs(span, [inF, outF], { kernel_size: int(1), bias: b, ...dd }), span)
+          : it.call(nnClass(linear), callArgs(span, [inF, outF], { bias: b, ...dd }), span)
+      const set = (name: string, value: Value): void => it.setattr(self, name, value, span)
+      set('fc1', layer(inFeatures, hidden, bias[0] ?? NONE))
+      set('act', it.call(a['act_layer']!, [], span))
+      set('drop1', it.call(nnClass(dropout), callArgs(span, [drop[0] ?? float(0)]), span))
+      const norm = a['norm_layer']!
+      set('norm', norm.kind === 'none' ? it.call(nnClass(identity), [], span) : it.call(norm, callArgs(span, [hidden], dd), span))
+      set('fc2', layer(hidden, out, bias[1] ?? NONE))
+      set('drop2', it.call(nnClass(dropout), callArgs(span, [drop[1] ?? float(0)]), span))
+    },
+    (self, x, span, it) => runChildren(it, self, ['fc1', 'act', 'drop1', 'norm', 'fc2', 'drop2'], x, span),
+    signature,
+  )
+}
+
+const patchFormats = new Set(['NCHW', 'NHWC', 'NCL', 'NLC'])
+
+/**
+ * timm's `PatchEmbed(img_size=224, patch_size=16, in_chans=3, embed_dim=768, norm_layer=None, flatten=True,
+ * output_fmt=None, bias=True, strict_img_size=True, dynamic_img_pad=False, device=None, dtype=None)`: `proj`, a
+ * convolution with kernel and stride `patch_size`, then `norm`; the attributes `patch_size`, `img_size`,
+ * `grid_size`, `num_patches`, `flatten`, `output_fmt`, `strict_img_size`, `dynamic_img_pad`. Its forward checks the
+ * image size as timm asserts it, then flattens to `(N, tokens, C)` or lays the result out as `output_fmt` says.
+ * Padding a dynamic image size is not read.
+ */
+function patchEmbedClass(): PyClass {
+  const signature = [
+    any('img_size', { default: int(224) }),
+    any('patch_size', { default: int(16) }),
+    any('in_chans', { default: int(3) }),
+    any('embed_dim', { default: int(768) }),
+    any('norm_layer', { default: NONE }),
+    any('flatten', { default: { kind: 'bool', value: true } }),
+    any('output_fmt', { default: NONE }),
+    any('bias', { default: { kind: 'bool', value: true } }),
+    any('strict_img_size', { default: { kind: 'bool', value: true } }),
+    any('dynamic_img_pad', { default: { kind: 'bool', value: false } }),
+    any('device', { default: NONE }),
+    any('dtype', { default: NONE }),
+  ]
+  const number = (v: Value | undefined): number => (v?.kind === 'int' ? Number(v.value) : Number.NaN)
+  return timmModuleClass(
+    'PatchEmbed',
+    'timm.layers.patch_embed',
+    (self, a, span, it) => {
+      const dd = { device: a['device']!, dtype: a['dtype']! }
+      const set = (name: string, value: Value): void => it.setattr(self, name, value, span)
+      const patch = ntuple(it, 2, a['patch_size']!, span)
+      set('patch_size', patch)
+      const imgSize = a['img_size']!
+      if (imgSize.kind === 'none') {
+        for (const name of ['img_size', 'grid_size', 'num_patches']) set(name, NONE)
+      } else {
+        const img = ntuple(it, 2, imgSize, span)
+        const sizes = it.toArray(img, span).map(number)
+        const patches = it.toArray(patch, span).map(number)
+        if (sizes.some((x) => !Number.isSafeInteger(x)) || patches.some((x) => !Number.isSafeInteger(x) || x <= 0)) raise('TypeError', 'argument-type', '`PatchEmbed` takes int sizes for `img_size` and `patch_size`.', span)
+        const grid = sizes.map((x, i) => Math.floor(x / patches[i]!))
+        set('img_size', img)
+        set('grid_size', tuple(grid.map((g) => int(g))))
+        set('num_patches', int(grid[0]! * grid[1]!))
+      }
+      const fmt = a['output_fmt']!
+      if (fmt.kind !== 'none') {
+        if (fmt.kind !== 'str' || !patchFormats.has(fmt.value)) raise('ValueError', 'argument-value', `\`output_fmt\` must be one of 'NCHW', 'NHWC', 'NCL' or 'NLC', got ${typeName(fmt)}.`, span)
+        set('flatten', { kind: 'bool', value: false })
+        set('output_fmt', fmt)
+      } else {
+        set('flatten', a['flatten']!)
+        set('output_fmt', str('NCHW'))
+      }
+      set('strict_img_size', a['strict_img_size']!)
+      set('dynamic_img_pad', a['dynamic_img_pad']!)
+      set('proj', it.call(nnClass(conv2d), callArgs(span, [a['in_chans']!, a['embed_dim']!], { kernel_size: a['patch_size']!, stride: a['patch_size']!, bias: a['bias']!, ...dd }), span))
+      const norm = a['norm_layer']!
+      set('norm', it.truthy(norm, span) ? it.call(norm, callArgs(span, [a['embed_dim']!], dd), span) : it.call(nnClass(identity), [], span))
+    },
+    (self, x, span, it) => {
+      if (x.kind !== 'tensor' || x.shape.length !== 4) return raise('ValueError', 'shape', `\`PatchEmbed\` expects images (N, C, H, W), got ${x.kind === 'tensor' ? `shape (${x.shape.join(', ')})` : typeName(x)}.`, span)
+      const [, , h, w] = x.shape as [number, number, number, number]
+      const attr = (name: string): Value => it.getattr(self, name, span)
+      const [ph, pw] = it.toArray(attr('patch_size'), span).map(number) as [number, number]
+      const img = attr('img_size')
+      const dynamicPad = it.truthy(attr('dynamic_img_pad'), span)
+      if (img.kind !== 'none') {
+        const [ih, iw] = it.toArray(img, span).map(number) as [number, number]
+        if (it.truthy(attr('strict_img_size'), span)) {
+          if (h !== ih) raise('AssertionError', 'shape', `Input height (${h}) doesn't match model (${ih}).`, span)
+          if (w !== iw) raise('AssertionError', 'shape', `Input width (${w}) doesn't match model (${iw}).`, span)
+        } else if (!dynamicPad) {
+          if (h % ph !== 0) raise('AssertionError', 'shape', `Input height (${h}) should be divisible by patch size (${ph}).`, span)
+          if (w % pw !== 0) raise('AssertionError', 'shape', `Input width (${w}) should be divisible by patch size (${pw}).`, span)
+        }
+      }
+      if (dynamicPad && (h % ph !== 0 || w % pw !== 0)) raise('RuntimeError', 'unsupported', '`PatchEmbed` with `dynamic_img_pad=True` on an image size that is not a multiple of the patch size is not read yet.', span)
+      let y = it.call(attr('proj'), callArgs(span, [x]), span)
+      const fmt = attr('output_fmt')
+      const fmtName = fmt.kind === 'str' ? fmt.value : 'NCHW'
+      if (it.truthy(attr('flatten'), span) || fmtName === 'NLC') y = method(it, method(it, y, 'flatten', span, int(2)), 'transpose', span, int(1), int(2))
+      else if (fmtName === 'NHWC') y = method(it, y, 'permute', span, int(0), int(2), int(3), int(1))
+      else if (fmtName === 'NCL') y = method(it, y, 'flatten', span, int(2))
+      return it.call(attr('norm'), callArgs(span, [y]), span)
+    },
+    signature,
+  )
+}
+
 let made: TimmLayerNamespaces | undefined
 
 /** `timm.layers`, `timm.models.layers` and `timm.models.registry`, as timm 1.0.29 has them. */
@@ -140,12 +336,16 @@ export function timmLayerNamespaces(): TimmLayerNamespaces {
   for (const name of ['trunc_normal_', 'trunc_normal_tf_', 'variance_scaling_', 'lecun_normal_']) inits[name] = initialiser(name)
   // The package exports every helper but `to_1tuple`.
   const { to_1tuple: _, ...exported } = helpers
-  const members = { DropPath, ...exported, ...inits }
+  const Mlp = mlpClass().value
+  const PatchEmbed = patchEmbedClass().value
+  const members = { DropPath, Mlp, PatchEmbed, ...exported, ...inits }
   made = {
     layers: namespace('timm.layers', {
       ...members,
       helpers: namespace('timm.layers.helpers', helpers),
       drop: namespace('timm.layers.drop', { DropPath }),
+      mlp: namespace('timm.layers.mlp', { Mlp }),
+      patch_embed: namespace('timm.layers.patch_embed', { PatchEmbed }),
       weight_init: namespace('timm.layers.weight_init', inits),
     }),
     modelsLayers: namespace('timm.models.layers', members),

@@ -39,16 +39,45 @@ export function castValue(x: number, dtype: DType): number | undefined {
   return v >= range[0] && v <= range[1] ? v : undefined
 }
 
+/** `values` cast to `dtype`, or undefined when one of them cannot be kept. */
+function castAll(values: readonly number[] | undefined, dtype: DType): number[] | undefined {
+  if (values === undefined) return undefined
+  const cast: number[] = []
+  for (const x of values) {
+    const v = castValue(x, dtype)
+    if (v === undefined) return undefined
+    cast.push(v)
+  }
+  return cast
+}
+
 /** Sets the values of a new tensor (its own storage) when they can all be kept; returns the tensor. */
 export function withValues(t: TensorValue, values: readonly number[] | undefined): TensorValue {
   if (values === undefined || !keeps(t.dtype) || values.length > maxKnownElements || values.length !== numelOf(t.shape)) return t
-  const cast: number[] = []
-  for (const x of values) {
-    const v = castValue(x, t.dtype)
-    if (v === undefined) return t
-    cast.push(v)
+  const cast = castAll(values, t.dtype)
+  if (cast !== undefined) t.known = { values: cast, storage: { written: false } }
+  return t
+}
+
+/**
+ * Sets the values of a new factory tensor (`zeros`, `arange`, `linspace`) to be computed when first read: building a
+ * model makes many such tensors whose values nothing reads. `make` depends on nothing that can change.
+ */
+export function withLazyValues(t: TensorValue, make: () => readonly number[] | undefined): TensorValue {
+  if (!keeps(t.dtype) || numelOf(t.shape) > maxKnownElements) return t
+  const dtype = t.dtype
+  const count = numelOf(t.shape)
+  let cache: readonly number[] | undefined | null = null
+  t.known = {
+    storage: { written: false },
+    get values() {
+      if (cache === null) {
+        const values = make()
+        cache = values === undefined || values.length !== count ? undefined : castAll(values, dtype)
+      }
+      return cache
+    },
   }
-  t.known = { values: cast, storage: { written: false } }
   return t
 }
 

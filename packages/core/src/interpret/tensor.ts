@@ -11,7 +11,7 @@ import { einsumShape } from './einsum.js'
 import { placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { sliceIndices } from './subscript.js'
-import { arangeValues, arithmeticValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, selectFirst, shareStorage, tensorItem, tensorToList, withValues, knownValues } from './tensor-values.js'
+import { arangeValues, arithmeticValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
 import { NONE, TensorValue, bool, int, native, str, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../contract/values.js'
 
@@ -959,8 +959,7 @@ export function sizedFactory(name: string): CallableValue {
 
 /** Gives a new tensor the value `x` in every element, when it is small enough to keep them. */
 function filled(t: TensorValue, x: number | undefined): TensorValue {
-  const n = Number(numel(t.shape))
-  return x === undefined || n > 4096 ? t : withValues(t, new Array<number>(n).fill(x))
+  return x === undefined ? t : withLazyValues(t, () => new Array<number>(Number(numel(t.shape))).fill(x))
 }
 
 function makeTensor(it: Interpreter, shape: number[], dtype: DType, requiresGrad: boolean, span: SourceSpan): TensorValue {
@@ -1005,7 +1004,7 @@ export function torchTensorFunctions(): Record<string, Value> {
     const requiresGrad = a.named.get('requires_grad')
     const t = makeTensor(it!, [length], dtypeArg(a.named.get('dtype'), span) ?? (allInt ? 'int64' : defaultFloat), requiresGrad !== undefined && it!.truthy(requiresGrad, span), span)
     // Integer steps are exact in any dtype; a float step's values depend on the kernel's vector width, so are not kept.
-    return allInt ? withValues(t, arangeValues(toNumber(start), s, length)) : t
+    return allInt ? withLazyValues(t, () => arangeValues(toNumber(start), s, length)) : t
   })
   f['linspace'] = native('torch.linspace', (args, span, it) => {
     const a = opArgs(args)
@@ -1015,7 +1014,7 @@ export function torchTensorFunctions(): Record<string, Value> {
     const t = makeTensor(it!, [n], dtype, false, span)
     const start = numberOf(a.values[0] ?? a.named.get('start'))
     const end = numberOf(a.values[1] ?? a.named.get('end'))
-    return start === undefined || end === undefined ? t : withValues(t, linspaceValues(start, end, n, dtype))
+    return start === undefined || end === undefined ? t : withLazyValues(t, () => linspaceValues(start, end, n, dtype))
   })
   f['logspace'] = native('torch.logspace', (args, span, it) => {
     const a = opArgs(args)

@@ -1003,7 +1003,7 @@ export function torchTensorFunctions(): Record<string, Value> {
     const allInt = [start, end, step].every((v) => v.kind === 'int' || v.kind === 'bool')
     const requiresGrad = a.named.get('requires_grad')
     const t = makeTensor(it!, [length], dtypeArg(a.named.get('dtype'), span) ?? (allInt ? 'int64' : defaultFloat), requiresGrad !== undefined && it!.truthy(requiresGrad, span), span)
-    // Integer steps are exact in any dtype; a float step's values depend on the kernel's vector width, so are not kept.
+    // Integer arguments give exact values in any dtype; the rounding of a float step's values is not reproduced, so they are not kept.
     return allInt ? withLazyValues(t, () => arangeValues(toNumber(start), s, length)) : t
   })
   f['linspace'] = native('torch.linspace', (args, span, it) => {

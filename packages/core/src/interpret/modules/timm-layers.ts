@@ -125,6 +125,8 @@ export interface TimmLayerNamespaces {
   modelsLayers: NamespaceValue
   /** `timm.models.registry`. */
   registry: NamespaceValue
+  /** `timm.models.vision_transformer`, for the layers model files import from it (`Mlp`, `PatchEmbed`); its other names are placeholders. */
+  visionTransformer: NamespaceValue
 }
 
 /** Positional values and keywords as call arguments, all at `span`. */
@@ -350,6 +352,7 @@ export function timmLayerNamespaces(): TimmLayerNamespaces {
     }),
     modelsLayers: namespace('timm.models.layers', members),
     registry: namespace('timm.models.registry', { register_model: registerModel }),
+    visionTransformer: namespace('timm.models.vision_transformer', { Mlp, PatchEmbed, DropPath, trunc_normal_: inits['trunc_normal_']!, lecun_normal_: inits['lecun_normal_']! }),
   }
   return made
 }

@@ -20,7 +20,7 @@ export function timmModule(): NamespaceValue {
       return fn?.kind === 'callable' ? fn.invoke(args, span, it) : NONE
     })
   const members = { create_model: member('create_model'), list_models: member('list_models'), list_modules: member('list_modules') }
-  const { layers, modelsLayers, registry } = timmLayerNamespaces()
-  const models = namespace('timm.models', { ...members, layers: modelsLayers, registry, register_model: registry.members['register_model']! })
+  const { layers, modelsLayers, registry, visionTransformer } = timmLayerNamespaces()
+  const models = namespace('timm.models', { ...members, layers: modelsLayers, registry, vision_transformer: visionTransformer, register_model: registry.members['register_model']! })
   return namespace('timm', { ...members, layers, models })
 }

@@ -51,6 +51,8 @@ describe('knownValues', () => {
 describe('timm.layers', () => {
   it('is an error where construction uses a name it does not model, or a module timm 1.0 no longer has', () => {
     expect(failure(() => python('from timm.layers import LayerNorm2d\nm = nn.Sequential(LayerNorm2d(4))')).message).toContain('`timm.layers.LayerNorm2d`')
+    const e = failure(() => python('import timm.models.vision_transformer as vit\nm = nn.Sequential(vit.PatchEmbedWithSize())'))
+    expect(e.message).toBe('`timm.models.vision_transformer.PatchEmbedWithSize` is not supported yet.')
     // timm 1.0 keeps `helpers` in `timm.layers` only: Python fails at this import, nnsize where the name is used.
     expect(python('from timm.layers.helpers import to_2tuple\nprint(to_2tuple(2))')).toEqual(['(2, 2)'])
     expect(failure(() => python('from timm.models.layers.helpers import to_2tuple\nm = nn.Conv2d(1, 1, to_2tuple(2))')).code).toBe('unsupported')

@@ -322,6 +322,14 @@ function patchEmbedClass(): PyClass {
 
 let made: TimmLayerNamespaces | undefined
 
+/**
+ * A module of timm that nnsize models in part: a name it does not list exists in timm, so it is a placeholder, an
+ * error saying it is not supported yet only where construction uses it (never a "has no attribute").
+ */
+function partial(name: string, members: Record<string, Value>): NamespaceValue {
+  return namespace(name, members, (attribute) => ({ kind: 'placeholder', name: `${name}.${attribute}`, reason: { type: 'attribute', owner: name, attribute, suggestions: [], span: { start: 0, end: 0 } } }))
+}
+
 /** `timm.layers`, `timm.models.layers` and `timm.models.registry`, as timm 1.0.29 has them. */
 export function timmLayerNamespaces(): TimmLayerNamespaces {
   if (made) return made
@@ -342,7 +350,7 @@ export function timmLayerNamespaces(): TimmLayerNamespaces {
   const PatchEmbed = patchEmbedClass().value
   const members = { DropPath, Mlp, PatchEmbed, ...exported, ...inits }
   made = {
-    layers: namespace('timm.layers', {
+    layers: partial('timm.layers', {
       ...members,
       helpers: namespace('timm.layers.helpers', helpers),
       drop: namespace('timm.layers.drop', { DropPath }),
@@ -350,9 +358,9 @@ export function timmLayerNamespaces(): TimmLayerNamespaces {
       patch_embed: namespace('timm.layers.patch_embed', { PatchEmbed }),
       weight_init: namespace('timm.layers.weight_init', inits),
     }),
-    modelsLayers: namespace('timm.models.layers', members),
+    modelsLayers: partial('timm.models.layers', members),
     registry: namespace('timm.models.registry', { register_model: registerModel }),
-    visionTransformer: namespace('timm.models.vision_transformer', { Mlp, PatchEmbed, DropPath, trunc_normal_: inits['trunc_normal_']!, lecun_normal_: inits['lecun_normal_']! }),
+    visionTransformer: partial('timm.models.vision_transformer', { Mlp, PatchEmbed, DropPath, trunc_normal_: inits['trunc_normal_']!, lecun_normal_: inits['lecun_normal_']! }),
   }
   return made
 }

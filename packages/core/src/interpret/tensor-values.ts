@@ -134,7 +134,7 @@ export function tensorItem(t: TensorValue, span: SourceSpan, what = '.item()'): 
 /** `float(t)` or `int(t)` of a one-element tensor: its value as a JavaScript number. */
 export function tensorNumber(t: TensorValue, span: SourceSpan, what: string): number {
   const n = numelOf(t.shape)
-  if (n !== 1) return raise('TypeError', 'argument-value', `only one element tensors can be converted to Python scalars`, span)
+  if (n !== 1) return raise('ValueError', 'argument-value', 'only one element tensors can be converted to Python scalars', span)
   return requireValues(t, what, span)[0]!
 }
 

@@ -17,8 +17,9 @@ import { NONE, float, int, list, namespace, native, str, tuple, typeName } from 
 import type { ArgValue, CallableValue, NamespaceValue, PyClass, TensorValue, Value } from '../../contract/values.js'
 
 /**
- * The helpers of `timm.layers` (timm 1.0) that model files import (`from timm.models.layers import DropPath,
- * to_2tuple, trunc_normal_`, the older path, is the same module), and `timm.models.register_model`.
+ * What model files import from timm 1.0.29 (`from timm.models.layers import DropPath, to_2tuple, trunc_normal_`,
+ * `from timm.layers import Mlp, PatchEmbed`, `from timm.models.vision_transformer import Mlp, PatchEmbed`,
+ * `from timm.models.registry import register_model`), with timm's arguments, module names and order.
  */
 
 /**

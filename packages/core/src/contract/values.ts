@@ -76,7 +76,19 @@ export interface SetValue {
 }
 
 /**
- * A tensor during construction: a shape and a dtype, never values. A parameter or a registered buffer
+ * The values of a small tensor computed while the model is built from known numbers (`torch.linspace(0, 0.1, 4)`),
+ * in row-major order as the dtype holds them (float32 values rounded to float32). `storage` is shared with the views
+ * made of it, and an in-place write to any of them marks it `written`: the values are then no longer known.
+ */
+export interface KnownValues {
+  /** The values, or undefined for a view whose values are not computed (it still shares `storage`). */
+  readonly values: readonly number[] | undefined
+  readonly storage: { written: boolean }
+}
+
+/**
+ * A tensor during construction: a shape and a dtype, and the values only of small tensors made from known numbers
+ * ({@link KnownValues}). A parameter or a registered buffer
  * is backed by its {@link TensorDef} (`def`), and then the def is the truth: one def has one value
  * object ({@link tensorOf}), so identity (`is`, tying by assignment) is JavaScript identity.
  * `trace` is the forward pass's tensor (shape, dtype, storage) when the same object flows through a
@@ -91,6 +103,8 @@ export class TensorValue {
   def: TensorDef | undefined
   /** The tensor of the forward trace this value stands for, during a traced forward. */
   trace: TraceTensor | undefined
+  /** Its values, when known (see {@link KnownValues}). */
+  known: KnownValues | undefined
 
   constructor(shape: number[], dtype: DType, requiresGrad = false, def?: TensorDef, trace?: TraceTensor) {
     this.#shape = shape

@@ -45,6 +45,30 @@ export function isContiguous(t: Tensor): boolean {
 }
 
 /**
+ * Whether a 4-D tensor's strides are those of channels-last memory (`x.suggest_memory_format() ==
+ * torch.channels_last`, ATen's `is_channels_last_strides_2d`): the channels vary fastest, then the width, the
+ * height and the batch. Ambiguous layouts (a size-1 channel dimension with equal strides) read as contiguous.
+ */
+export function isChannelsLast2d(shape: readonly number[], s: readonly number[]): boolean {
+  if (shape.length !== 4 || s[1] === 0) return false
+  let min = 0
+  for (const d of [1, 3, 2, 0]) {
+    const size = shape[d]!
+    if (size === 0 || s[d]! < min) return false
+    if (d === 0 && min === s[1]) return false
+    min = s[d]!
+    if (size > 1) min *= size
+  }
+  return true
+}
+
+/** The strides of a channels-last tensor of a 4-D `shape` (`N, C, H, W` laid out as `N, H, W, C`). */
+export function channelsLastStrides(shape: readonly number[]): number[] {
+  const [, c, h, w] = shape.map((d) => Math.max(d, 1)) as [number, number, number, number]
+  return [h * w * c, 1, w * c, c]
+}
+
+/**
  * The strides a view of `shape` over a tensor of `oldShape` and `oldStrides` would have, or undefined when
  * no view exists and `reshape` must copy (ATen's `computeStride`).
  */

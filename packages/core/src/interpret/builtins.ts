@@ -13,6 +13,7 @@ import type { Iter } from './operators.js'
 import { classOf, isInstance, placeholderError } from './objects.js'
 import { formatValue, toFixedExact } from './strings.js'
 import { tensorLength } from './tensor.js'
+import { tensorNumber } from './tensor-values.js'
 import {
   boolClass,
   builtinTypes,
@@ -144,7 +145,7 @@ export function toInt(it: Interpreter, v: Value, span: SourceSpan, base?: Value)
     case 'placeholder':
       throw placeholderError(v, span)
     case 'tensor':
-      return raise('TypeError', 'unsupported', 'The value of a tensor is not known to nnsize: `int(tensor)` cannot be computed.', span)
+      return toInt(it, float(tensorNumber(v, span, 'int(tensor)')), span)
     case 'instance': {
       const f = lookupInMro(v.cls, '__int__') ?? lookupInMro(v.cls, '__index__')
       if (f && f.owner.user) return it.callWith(f.value, [v], span)
@@ -175,7 +176,7 @@ export function toFloat(it: Interpreter, v: Value, span: SourceSpan): number {
     case 'placeholder':
       throw placeholderError(v, span)
     case 'tensor':
-      return raise('TypeError', 'unsupported', 'The value of a tensor is not known to nnsize: `float(tensor)` cannot be computed.', span)
+      return tensorNumber(v, span, 'float(tensor)')
     case 'instance': {
       const f = lookupInMro(v.cls, '__float__')
       if (f && f.owner.user) return toFloat(it, it.callWith(f.value, [v], span), span)

@@ -9,6 +9,7 @@ import { storeName } from './names.js'
 import type { Frame } from './scope.js'
 import { libraryModule, partialLibraries } from './modules/index.js'
 import { sysNamespace } from './modules/sys.js'
+import { standardLibrary } from './stdlib.js'
 import { quoted, str } from '../contract/values.js'
 import type { NamespaceValue, PyModuleValue, Value } from '../contract/values.js'
 
@@ -146,6 +147,11 @@ export function importModule(it: Interpreter, name: string, span: SourceSpan): V
     module = { kind: 'pymodule', name, file: undefined, globals: new Map([['__name__', str(name)], ['__package__', str(name)]]) }
     it.importer.modules.set(name, module)
   } else {
+    // Inside a `try` that catches a failed import, a top-level module the program cannot have fails as it would on a
+    // machine without it, so that the program's fallback runs.
+    if (parent === undefined && it.importFallbacks > 0 && !standardLibrary.has(name) && libraryModule(name) === undefined) {
+      throw new PyError('import', 'ModuleNotFoundError', `No module named ${quoted(name)}: it is neither a file of the program nor a library nnsize models, so this import fails as it would where the module is not installed, and the program's \`except\` runs.`, span)
+    }
     const library = name === 'sys' ? sysNamespace(it.importer) : parent && parent.kind === 'namespace' ? (Object.hasOwn(parent.members, name.slice(dot + 1)) ? parent.members[name.slice(dot + 1)] : undefined) ?? libraryModule(name) : libraryModule(name)
     module = library === undefined ? { kind: 'placeholder', name, reason: { type: 'import', module: name, span } } : library.kind === 'namespace' && partialLibraries.has(name) ? partialModule(library, name, span) : library
     it.importer.modules.set(name, module)

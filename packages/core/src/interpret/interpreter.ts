@@ -52,6 +52,13 @@ export class Interpreter {
   /** Imports: library modules and the program's files. */
   readonly importer: Importer
   /**
+   * How many `try` bodies now running have a handler that catches a failed import (`except ImportError:`, `except
+   * Exception:`, a bare `except:`): inside one, importing a top-level module that is neither a file of the program,
+   * a library nnsize models nor one of the standard library raises `ModuleNotFoundError`, as on a machine without
+   * it, so that the program's fallback runs; elsewhere it binds a placeholder.
+   */
+  importFallbacks = 0
+  /**
    * Tensor operations on tensors of a traced forward pass (values whose `trace` is set) go here:
    * the forward side answers them with the trace's own rules, or returns undefined for "not
    * supported yet". Unset: no forward is being traced.

@@ -103,13 +103,13 @@ function noop(name: string): CallableValue {
   return native(name, () => NONE, { binds: true })
 }
 
-/** The class of a built-in layer or model definition, made once. */
-export function layerClass(def: LayerDefinition): PyClass {
+/** The class of a built-in layer or model definition, made once; `module` is its `__module__`, `prefix` what messages write before its name. */
+export function layerClass(def: LayerDefinition, module = 'torch.nn', prefix = 'nn'): PyClass {
   let cls = layerClasses.get(def)
   if (cls) return cls
-  const qualified = `nn.${def.name}`
+  const qualified = `${prefix}.${def.name}`
   cls = makeClass(def.className ?? def.name, [moduleClass], {
-    module: 'torch.nn',
+    module,
     layer: def,
     native: { subclassable: true, call: (args, span, it) => constructLayerValue(it, def, qualified, args, span) },
   })

@@ -152,6 +152,32 @@ describe('programs of files', () => {
     expect(r.program?.main).toBe('models/resnet.py')
   })
 
+  it('takes the fallback of a try that catches a failed import of a module the program cannot have; elsewhere binds a placeholder', () => {
+    const text = [
+      'import torch.nn as nn',
+      'try:',
+      '    import os, sys',
+      '    from kernels.fused import FusedNorm',
+      'except:',
+      '    FusedNorm = None',
+      '    print("no fused kernels")',
+      'try:',
+      '    from apex.normalization import FusedLayerNorm as Norm',
+      'except (ImportError, AttributeError):',
+      '    Norm = nn.LayerNorm',
+      'try:',
+      '    import wandb',
+      'except ValueError:',
+      '    pass',
+      'model = nn.Sequential(Norm(4), nn.Identity() if FusedNorm is None else FusedNorm(4))',
+    ].join('\n')
+    const r = files({ 'model.py': text }, 'model.py')
+    expect(r.notes).toEqual(['no fused kernels'])
+    expect(r.tensors.map((t) => t.name)).toEqual(['0.weight', '0.bias'])
+    // `except ValueError` does not catch a failed import: `wandb` stays a placeholder, an error only when used.
+    expect(failure(() => files({ 'model.py': 'import torch.nn as nn\ntry:\n    import wandb\nexcept ValueError:\n    pass\nmodel = nn.Linear(wandb.width, 2)' }, 'model.py')).message).toContain('`wandb.width`')
+  })
+
   it('builds the one module class that needs no arguments when there is no entry', () => {
     const r = files({ 'models/resnet.py': resnet, 'models/blocks.py': blocks }, 'models/resnet.py')
     expect(r.module).toBe('Net')

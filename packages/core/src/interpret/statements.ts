@@ -272,13 +272,30 @@ function raiseStatement(it: Interpreter, stmt: Extract<Stmt, { type: 'Raise' }>,
   return new PyError('exception', exc.cls, `The model's code raised \`${exc.cls.name}\`${text === '' ? '' : `: ${text.length > 500 ? `${text.slice(0, 499)}…` : text}`}`, span, exc)
 }
 
+/** Handlers that catch a failed import, read from the syntax (nothing is evaluated before the body runs). */
+const importErrorBases = new Set(['ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException'])
+
+function catchesImportError(stmt: Try): boolean {
+  return stmt.handlers.some((h) => h.type_ === null || (h.type_.type === 'Name' ? importErrorBases.has(h.type_.id) : h.type_.type === 'Tuple' && h.type_.elts.some((e) => e.type === 'Name' && importErrorBases.has(e.id))))
+}
+
+/** Runs a `try` body whose handlers catch a failed import (see `Interpreter.importFallbacks`). */
+function importGuarded(it: Interpreter, body: readonly Stmt[], frame: Frame): Signal {
+  it.importFallbacks++
+  try {
+    return execBlock(it, body, frame)
+  } finally {
+    it.importFallbacks--
+  }
+}
+
 function tryStatement(it: Interpreter, stmt: Try, frame: Frame): Signal {
   let signal: Signal = NORMAL
   let pending: unknown
   let failed = false
   try {
     try {
-      signal = execBlock(it, stmt.body, frame)
+      signal = catchesImportError(stmt) ? importGuarded(it, stmt.body, frame) : execBlock(it, stmt.body, frame)
     } catch (error) {
       failed = true
       if (catchableClass(error) === undefined) throw error

@@ -548,6 +548,15 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
   if (name === 'contiguous' || name === 'clone') return [name === 'clone' ? ops.result(t.ctx, x.shape, x.dtype, [x]) : contiguousOf(t, x)]
   if (name === 'detach') return [viewOf(t, x, x.shape, stridesOf(x), x.dtype, false)]
   if (castOps.has(name)) return [fresh(t, shape, [x], isFloatingDType(shape.dtype))]
+  if (name === 'clamp' || name === 'clip') {
+    // `clamp(x, min=t, max=t)` with tensor bounds (`clamp.Tensor`) keeps the input and the bounds.
+    const bounds = args.map((a) => a.value).filter((v): v is TensorValue => v.kind === 'tensor').map((v) => traceOf(t, v))
+    if (bounds.length > 0) {
+      const out = fresh(t, shape, [x, ...bounds])
+      ops.saveIf(t.ctx, out.requiresGrad, x, ...bounds)
+      return [out]
+    }
+  }
   if (Object.hasOwn(pointwiseSaves, name)) return [retype(t, pointwiseOp(t, name, x), shape)]
   if (name.endsWith('_') && Object.hasOwn(pointwiseSaves, name.slice(0, -1))) return [pointwiseOp(t, name.slice(0, -1), x, true)]
   const tensorArgs = args.map((a) => a.value).filter((v): v is TensorValue => v.kind === 'tensor').map((v) => traceOf(t, v))

@@ -11,6 +11,7 @@ import { einsumShape } from './einsum.js'
 import { placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { sliceIndices } from './subscript.js'
+import { arangeValues, arithmeticValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
 import { NONE, TensorValue, bool, int, native, str, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../contract/values.js'
 
@@ -186,9 +187,10 @@ export function tensorBinary(it: Interpreter, op: Operator, left: Value, right: 
       raise('RuntimeError', 'shape', `output with shape [${left.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`, span)
     }
     if (category(dtype) > category(left.dtype)) raise('RuntimeError', 'type', `result type ${scalarTypeName(dtype)} can't be cast to the desired output type ${scalarTypeName(left.dtype)}`, span)
+    markWritten(left)
     return left
   }
-  return newTensor(shape, dtype, operandRequiresGrad(left) || operandRequiresGrad(right))
+  return withValues(newTensor(shape, dtype, operandRequiresGrad(left) || operandRequiresGrad(right)), arithmeticValues(op, left, right, shape, dtype))
 }
 
 function operandRequiresGrad(v: Value): boolean {
@@ -239,7 +241,7 @@ export function tensorUnary(it: Interpreter, op: UnaryOperator, t: TensorValue, 
   const hooked = traced(it, op === 'USub' ? 'neg' : op === 'Invert' ? 'bitwise_not' : 'positive', [t], [], span)
   if (hooked) return hooked
   if (op === 'Invert' && category(t.dtype) > 1) raise('RuntimeError', 'type', '`~` is only defined for integer and bool tensors.', span)
-  return newTensor([...t.shape], t.dtype, t.requiresGrad)
+  return withValues(newTensor([...t.shape], t.dtype, t.requiresGrad), op === 'USub' ? negatedValues(t) : op === 'UAdd' ? knownValues(t) : undefined)
 }
 
 /** `len(t)`: the size of the first dimension. */
@@ -260,7 +262,9 @@ export function tensorIterate(it: Interpreter, t: TensorValue, span: SourceSpan)
     const index = { value: int(i - 1), span, valueSpan: span }
     const hooked = traced(it, 'select', [t, int(0), index.value], [{ value: int(0), span, valueSpan: span }, index], span)
     if (hooked) return hooked
-    return newTensor(t.shape.slice(1), t.dtype, t.requiresGrad)
+    const item = newTensor(t.shape.slice(1), t.dtype, t.requiresGrad)
+    shareStorage(item, t, selectFirst(t, i - 1))
+    return item
   }
 }
 
@@ -359,13 +363,18 @@ function nestedDType(v: Value): DType {
 export function tensorGetItem(it: Interpreter, t: TensorValue, index: Value, span: SourceSpan): Value {
   const hooked = traced(it, '__getitem__', [t, index], [], span)
   if (hooked) return hooked
-  return newTensor(indexedShape(it, t.shape, index, span), t.dtype, t.requiresGrad)
+  const result = newTensor(indexedShape(it, t.shape, index, span), t.dtype, t.requiresGrad)
+  // `t[i]` of the first dimension keeps the values; any other selection is a view (or a copy) whose values are not computed.
+  const first = index.kind === 'int' && t.shape.length > 0 ? Number(index.value < 0n ? index.value + BigInt(t.shape[0]!) : index.value) : undefined
+  shareStorage(result, t, first === undefined ? undefined : selectFirst(t, first))
+  return result
 }
 
 /** `t[index] = value`: the value must broadcast to the selected shape; the tensor keeps its shape and dtype. */
 export function tensorSetItem(it: Interpreter, t: TensorValue, index: Value, value: Value, span: SourceSpan): void {
   const hooked = traced(it, '__setitem__', [t, index, value], [], span)
   if (hooked) return
+  markWritten(t)
   const target = indexedShape(it, t.shape, index, span)
   const source = shapeOfOperand(value, span)
   if (!source) raise('TypeError', 'type', `Cannot assign ${typeName(value)} to a tensor.`, span)
@@ -483,7 +492,7 @@ function sizeList(a: OpArgs, span: SourceSpan, name = 'size'): number[] {
 }
 
 function castTo(dtype: DType): Op {
-  return (_it, self) => (self.dtype === dtype ? self : newTensor([...self.shape], dtype, self.requiresGrad && isFloatingDType(dtype)))
+  return (_it, self) => (self.dtype === dtype ? self : withValues(newTensor([...self.shape], dtype, self.requiresGrad && isFloatingDType(dtype)), knownValues(self)))
 }
 
 /** `t.to(dtype)`, `t.to(device)`, `t.to(other)`, `t.to(device, dtype)`. */
@@ -493,7 +502,7 @@ function toOp(_it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan):
     if (v.kind === 'dtype') dtype = v.dtype
     else if (v.kind === 'tensor') dtype = v.dtype
   }
-  return dtype === undefined || dtype === self.dtype ? self : newTensor([...self.shape], dtype, self.requiresGrad && isFloatingDType(dtype))
+  return dtype === undefined || dtype === self.dtype ? self : withValues(newTensor([...self.shape], dtype, self.requiresGrad && isFloatingDType(dtype)), knownValues(self))
 }
 
 function chunks(self: TensorValue, dim: number, sizes: number[]): Value {
@@ -512,7 +521,7 @@ const ops: Record<string, Op> = {
   trunc: (_i, s) => same(s),
   relu: (_i, s) => same(s),
   square: (_i, s) => same(s),
-  clone: (_i, s) => same(s),
+  clone: (_i, s) => withValues(same(s), knownValues(s)),
   contiguous: (_i, s) => s,
   detach: (_i, s) => newTensor([...s.shape], s.dtype, false),
   clamp: (_i, s) => same(s),
@@ -806,8 +815,8 @@ const ops: Record<string, Op> = {
   is_contiguous: () => bool(true),
   get_device: () => int(-1),
   data_ptr: (_it, _s, _a, span) => raise('RuntimeError', 'unsupported', 'nnsize allocates no memory: tensors have no data pointer.', span),
-  item: (_it, _s, _a, span) => raise('RuntimeError', 'unsupported', "The value of a tensor is not known to nnsize: `.item()` cannot be computed.", span),
-  tolist: (_it, _s, _a, span) => raise('RuntimeError', 'unsupported', "The values of a tensor are not known to nnsize: `.tolist()` cannot be computed.", span),
+  item: (_it, s, _a, span) => tensorItem(s, span),
+  tolist: (_it, s, _a, span) => tensorToList(s, span),
   numpy: (_it, _s, _a, span) => raise('RuntimeError', 'unsupported', 'nnsize has no NumPy: `.numpy()` is not supported.', span),
 }
 
@@ -830,7 +839,14 @@ export function tensorOp(it: Interpreter, name: string, self: TensorValue, args:
   if (!op) return undefined
   const hooked = traced(it, name, [self, ...args.map((a) => a.value)], args, span)
   if (hooked) return hooked
-  return op(it, self, opArgs(args), span)
+  if (self.known === undefined) return op(it, self, opArgs(args), span)
+  // A tensor whose values are known: an in-place op forgets them; a result that may be a view shares its storage
+  // (`detach` keeps the values).
+  if (name.endsWith('_')) markWritten(self)
+  const result = op(it, self, opArgs(args), span)
+  if (result.kind === 'tensor') shareStorage(result, self, name === 'detach' ? knownValues(self) : undefined)
+  else if (result.kind === 'tuple') for (const item of result.items) shareStorage(item, self)
+  return result
 }
 
 /** True when `name` is a tensor operation (`exp`, `view`, …). */
@@ -868,14 +884,18 @@ export function tensorAttr(it: Interpreter, t: TensorValue, name: string, span: 
       const reversed = t.shape.map((_, i) => ({ value: int(t.shape.length - 1 - i), span, valueSpan: span }))
       const hooked = traced(it, 'permute', [t, ...reversed.map((a) => a.value)], reversed, span)
       if (hooked) return hooked
-      return newTensor([...t.shape].reverse(), t.dtype, t.requiresGrad)
+      const view = newTensor([...t.shape].reverse(), t.dtype, t.requiresGrad)
+      shareStorage(view, t)
+      return view
     }
     case 'mT': {
       if (t.shape.length < 2) raise('RuntimeError', 'shape', '`mT` needs a tensor of at least 2 dimensions.', span)
       const last = [int(-2), int(-1)].map((value) => ({ value, span, valueSpan: span }))
       const hooked = traced(it, 'transpose', [t, ...last.map((a) => a.value)], last, span)
       if (hooked) return hooked
-      return newTensor([...t.shape.slice(0, -2), t.shape.at(-1)!, t.shape.at(-2)!], t.dtype, t.requiresGrad)
+      const view = newTensor([...t.shape.slice(0, -2), t.shape.at(-1)!, t.shape.at(-2)!], t.dtype, t.requiresGrad)
+      shareStorage(view, t)
+      return view
     }
     case 'real':
     case 'imag':
@@ -902,6 +922,7 @@ export function tensorSetAttr(it: Interpreter, t: TensorValue, name: string, val
     }
     case 'data':
       if (value.kind !== 'tensor') raise('TypeError', 'argument-type', `\`.data\` must be a tensor, got ${typeName(value)}.`, span)
+      markWritten(t)
       t.shape = [...value.shape]
       t.dtype = value.dtype
       return
@@ -931,8 +952,14 @@ export function sizedFactory(name: string): CallableValue {
     const sizes = a.values.length > 0 ? sizesOf(a.values, span) : sizesOf([a.named.get('size') ?? tuple([])], span)
     const dtype = dtypeArg(a.named.get('dtype'), span) ?? defaultFloat
     const requiresGrad = a.named.get('requires_grad')
-    return makeTensor(it!, sizes, dtype, requiresGrad !== undefined && it!.truthy(requiresGrad, span), span)
+    const t = makeTensor(it!, sizes, dtype, requiresGrad !== undefined && it!.truthy(requiresGrad, span), span)
+    return name === 'zeros' || name === 'ones' ? filled(t, name === 'ones' ? 1 : 0) : t
   })
+}
+
+/** Gives a new tensor the value `x` in every element, when it is small enough to keep them. */
+function filled(t: TensorValue, x: number | undefined): TensorValue {
+  return x === undefined ? t : withLazyValues(t, () => new Array<number>(Number(numel(t.shape))).fill(x))
 }
 
 function makeTensor(it: Interpreter, shape: number[], dtype: DType, requiresGrad: boolean, span: SourceSpan): TensorValue {
@@ -949,7 +976,7 @@ export function torchTensorFunctions(): Record<string, Value> {
     const sizes = sizesOf([a.values[0] ?? a.named.get('size') ?? tuple([])], span)
     const fill = a.values[1] ?? a.named.get('fill_value') ?? int(0)
     const dtype = dtypeArg(a.named.get('dtype'), span) ?? scalarDType(fill) ?? defaultFloat
-    return makeTensor(it!, sizes, dtype, false, span)
+    return filled(makeTensor(it!, sizes, dtype, false, span), numberOf(fill))
   })
   f['randint'] = native('torch.randint', (args, span, it) => {
     const a = opArgs(args)
@@ -975,14 +1002,25 @@ export function torchTensorFunctions(): Record<string, Value> {
     const length = Math.max(0, Math.ceil((toNumber(end) - toNumber(start)) / s))
     const allInt = [start, end, step].every((v) => v.kind === 'int' || v.kind === 'bool')
     const requiresGrad = a.named.get('requires_grad')
-    return makeTensor(it!, [length], dtypeArg(a.named.get('dtype'), span) ?? (allInt ? 'int64' : defaultFloat), requiresGrad !== undefined && it!.truthy(requiresGrad, span), span)
+    const t = makeTensor(it!, [length], dtypeArg(a.named.get('dtype'), span) ?? (allInt ? 'int64' : defaultFloat), requiresGrad !== undefined && it!.truthy(requiresGrad, span), span)
+    // Integer arguments give exact values in any dtype; the rounding of a float step's values is not reproduced, so they are not kept.
+    return allInt ? withLazyValues(t, () => arangeValues(toNumber(start), s, length)) : t
   })
   f['linspace'] = native('torch.linspace', (args, span, it) => {
     const a = opArgs(args)
     const steps = a.values[2] ?? a.named.get('steps') ?? raise('TypeError', 'missing-argument', '`torch.linspace` needs `steps`.', span)
+    const n = sizeOf(steps, span)
+    const dtype = dtypeArg(a.named.get('dtype'), span) ?? defaultFloat
+    const t = makeTensor(it!, [n], dtype, false, span)
+    const start = numberOf(a.values[0] ?? a.named.get('start'))
+    const end = numberOf(a.values[1] ?? a.named.get('end'))
+    return start === undefined || end === undefined ? t : withLazyValues(t, () => linspaceValues(start, end, n, dtype))
+  })
+  f['logspace'] = native('torch.logspace', (args, span, it) => {
+    const a = opArgs(args)
+    const steps = a.values[2] ?? a.named.get('steps') ?? raise('TypeError', 'missing-argument', '`torch.logspace` needs `steps`.', span)
     return makeTensor(it!, [sizeOf(steps, span)], dtypeArg(a.named.get('dtype'), span) ?? defaultFloat, false, span)
   })
-  f['logspace'] = f['linspace']
   f['eye'] = native('torch.eye', (args, span, it) => {
     const a = opArgs(args)
     const n = sizeOf(a.values[0] ?? a.named.get('n') ?? int(0), span)
@@ -994,7 +1032,8 @@ export function torchTensorFunctions(): Record<string, Value> {
     const a = opArgs(args)
     const data = a.values[0] ?? a.named.get('data') ?? raise('TypeError', 'missing-argument', '`torch.tensor` needs data.', span)
     const requiresGrad = a.named.get('requires_grad')
-    return makeTensor(it!, nestedShape(it!, data, span), dtypeArg(a.named.get('dtype'), span) ?? nestedDType(data), requiresGrad !== undefined && it!.truthy(requiresGrad, span), span)
+    const t = makeTensor(it!, nestedShape(it!, data, span), dtypeArg(a.named.get('dtype'), span) ?? nestedDType(data), requiresGrad !== undefined && it!.truthy(requiresGrad, span), span)
+    return withValues(t, nestedNumbers(data))
   })
   f['as_tensor'] = f['tensor']
   for (const name of ['zeros_like', 'ones_like', 'empty_like', 'randn_like', 'rand_like', 'full_like']) {

@@ -1,6 +1,7 @@
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { anyRequiresGrad, exactSize, floorDiv, product, result, saveIf } from './common.js'
+import { channelsLastStrides, isChannelsLast2d, isContiguous, setStrides, stridesOf } from '../layout.js'
 
 /** Options of {@link conv}: PyTorch's `F.conv{1,2,3}d` arguments after `_single`/`_pair`/`_triple`. */
 export interface ConvOptions {
@@ -58,7 +59,10 @@ export function conv(ctx: ForwardContext, x: Tensor, weight: Tensor, bias: Tenso
     throw ctx.error(`got an input of shape ${formatShape(x.shape)}: calculated padded input size per channel: (${inner.join(' x ')}). Kernel size: (${extent.join(' x ')}). Kernel size can't be greater than actual input size.`)
   }
   const out = inner.map((size, i) => exactSize(ctx, floorDiv(size - extent[i]!, BigInt(options.stride[i]!)) + 1n, 'an output size'))
-  const y = result(ctx, [...x.shape.slice(0, -dims - 1), weight.shape[0]!, ...out], x.dtype, [input, weight, bias ?? undefined])
+  let y = result(ctx, [...x.shape.slice(0, -dims - 1), weight.shape[0]!, ...out], x.dtype, [input, weight, bias ?? undefined])
+  // A batched 2-D input laid out channels-last (`x.permute(0, 3, 1, 2)`, a transposed view reshaped) gives a
+  // channels-last output, as the CPU and CUDA kernels allocate it in the input's suggested memory format.
+  if (dims === 2 && input.shape.length === 4 && !isContiguous(input) && isChannelsLast2d(input.shape, stridesOf(input))) y = setStrides(y, channelsLastStrides(y.shape))
   ctx.macs(product(y.shape) * BigInt(weight.shape[1]!) * product(kernel))
   ctx.flops('aten.convolution', 2n * product(y.shape) * BigInt(weight.shape[1]!) * product(kernel))
   // `convolution_backward` is one formula for every gradient: the node keeps both whenever it exists.

@@ -1,5 +1,6 @@
 import type { SourceSpan } from '../../errors.js'
 import { raise } from '../exceptions.js'
+import { markWritten } from '../tensor-values.js'
 import { float, int, namespace, native, tuple, typeName } from '../../contract/values.js'
 import type { ArgValue, NamespaceValue, TensorValue, Value } from '../../contract/values.js'
 
@@ -54,6 +55,7 @@ export function initNamespace(): NamespaceValue {
       if ((name.startsWith('xavier') || name.startsWith('kaiming') || name.startsWith('orthogonal')) && t.shape.length < 2) fans(t, span)
       if (name.startsWith('dirac') && (t.shape.length < 3 || t.shape.length > 5)) raise('ValueError', 'argument-value', 'Only tensors with 3, 4, or 5 dimensions are supported.', span)
       if (name.startsWith('eye') && t.shape.length !== 2) raise('ValueError', 'argument-value', 'Only tensors with 2 dimensions are supported.', span)
+      markWritten(t)
       return t
     })
   }

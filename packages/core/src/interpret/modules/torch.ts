@@ -23,7 +23,7 @@ function harmlessContext(name: string): PyClass {
 /**
  * A context manager of `name` whose entry (with `immediate`: whose construction) runs `enter` on the call's
  * arguments, and whose exit runs what `enter` gave back; also usable as a decorator with or without parentheses,
- * which leaves the function as it is.
+ * which runs `enter` around each call of the function, as PyTorch's `_DecoratorContextManager` does.
  */
 function contextClass(name: string, enter: (args: readonly ArgValue[], it: Interpreter | undefined) => (() => void) | undefined, immediate = false): PyClass {
   const calls = new WeakMap<InstanceValue, readonly ArgValue[]>()
@@ -38,7 +38,7 @@ function contextClass(name: string, enter: (args: readonly ArgValue[], it: Inter
       call: (args, _span, it) => {
         const only = args.length === 1 && args[0]!.name === undefined ? args[0]!.value : undefined
         // `@torch.no_grad` without parentheses decorates the function directly.
-        if (only && (only.kind === 'function' || only.kind === 'method' || only.kind === 'callable')) return only
+        if (only && (only.kind === 'function' || only.kind === 'method' || only.kind === 'callable')) return decorated(only, [])
         const self: InstanceValue = { kind: 'instance', cls, dict: newDict() }
         calls.set(self, args)
         if (immediate) push(self, enter(args, it as Interpreter | undefined))
@@ -70,7 +70,33 @@ function contextClass(name: string, enter: (args: readonly ArgValue[], it: Inter
       { binds: true },
     ),
   )
-  cls.dict.set('__call__', native(`${name}.__call__`, (args) => args[1]?.value ?? NONE, { binds: true }))
+  // The function decorated: each call runs inside the context, entered with the decorator's arguments. A
+  // function stays a method when looked up on an instance (it binds, as a `def` does).
+  const decorated = (fn: Value, args: readonly ArgValue[]): Value =>
+    native(
+      fn.kind === 'function' ? fn.name : name,
+      (callArgs, span, it) => {
+        const exit = enter(args, it as Interpreter | undefined)
+        try {
+          return (it as Interpreter).call(fn, callArgs, span)
+        } finally {
+          exit?.()
+        }
+      },
+      { binds: fn.kind === 'function' },
+    )
+  cls.dict.set(
+    '__call__',
+    native(
+      `${name}.__call__`,
+      (args) => {
+        const self = args[0]?.value
+        const fn = args[1]?.value ?? NONE
+        return self?.kind === 'instance' && fn.kind !== 'none' ? decorated(fn, calls.get(self) ?? []) : fn
+      },
+      { binds: true },
+    ),
+  )
   return cls
 }
 

@@ -243,6 +243,52 @@ interface ScanOptions {
   tolerant: boolean
 }
 
+/**
+ * The hash of an identifier that {@link Scanner} computes while it reads the characters: `h * 33 + c` for each
+ * character code, kept to 24 bits (so it stays a small integer). {@link TokenBuffer.internText} hashes whole
+ * strings the same way, so that a name reaches the same slot whichever way it is interned.
+ */
+const HASH_MASK = 0xffffff
+
+function hashText(text: string): number {
+  let hash = 0
+  for (let k = 0; k < text.length; k++) hash = (hash * 33 + text.charCodeAt(k)) & HASH_MASK
+  return hash
+}
+
+/** Slots of the keyword table (a power of two, over three times the keywords, so that every probe ends early). */
+const KEYWORD_SLOTS = 128
+/** Keywords in the order of {@link KEYWORDS}, with their kinds and hashes, for {@link keywordAt}. */
+const KEYWORD_TEXTS: readonly string[] = [...KEYWORDS.keys()]
+const KEYWORD_KINDS: readonly number[] = [...KEYWORDS.values()]
+const KEYWORD_HASHES: readonly number[] = KEYWORD_TEXTS.map(hashText)
+/** Open addressing over {@link KEYWORD_HASHES}: each slot holds a keyword's index plus one, or 0. */
+const KEYWORD_TABLE = new Uint8Array(KEYWORD_SLOTS)
+for (let k = 0; k < KEYWORD_TEXTS.length; k++) {
+  let slot = KEYWORD_HASHES[k]! & (KEYWORD_SLOTS - 1)
+  while (KEYWORD_TABLE[slot] !== 0) slot = (slot + 1) & (KEYWORD_SLOTS - 1)
+  KEYWORD_TABLE[slot] = k + 1
+}
+
+/**
+ * The hard keyword spelt by `s` from `start` to `start + length` (whose hash is `hash`), or -1; reads the
+ * source in place, without slicing it.
+ */
+function keywordAt(s: string, start: number, length: number, hash: number): number {
+  let slot = hash & (KEYWORD_SLOTS - 1)
+  for (let probe = 0; probe < KEYWORD_SLOTS; probe++) {
+    const entry = KEYWORD_TABLE[slot]!
+    if (entry === 0) return -1
+    const k = entry - 1
+    if (KEYWORD_HASHES[k] === hash && KEYWORD_TEXTS[k]!.length === length && s.startsWith(KEYWORD_TEXTS[k]!, start)) return KEYWORD_KINDS[k]!
+    slot = (slot + 1) & (KEYWORD_SLOTS - 1)
+  }
+  return -1
+}
+
+/** Slots of a new buffer's name table; it doubles whenever it is half full. */
+const INITIAL_NAME_SLOTS = 256
+
 /** Growable parallel arrays of tokens. */
 class TokenBuffer {
   count = 0
@@ -251,7 +297,10 @@ class TokenBuffer {
   ends: Int32Array
   nameIds: Int32Array
   readonly names: string[] = []
-  private readonly nameIndex = new Map<string, number>()
+  /** The hash of each name in {@link names}. */
+  private readonly nameHashes: number[] = []
+  /** Open addressing over the names: each slot holds a name's index plus one, or 0. */
+  private nameSlots = new Int32Array(INITIAL_NAME_SLOTS)
   readonly debugTexts = new Map<number, string>()
 
   constructor(capacity: number) {
@@ -261,7 +310,7 @@ class TokenBuffer {
     this.nameIds = new Int32Array(capacity)
   }
 
-  push(kind: number, start: number, end: number, nameId = -1): number {
+  push(kind: number, start: number, end: number, nameId: number): number {
     const i = this.count
     if (i === this.kinds.length) this.grow()
     this.kinds[i] = kind
@@ -272,14 +321,59 @@ class TokenBuffer {
     return i
   }
 
-  intern(name: string): number {
-    let id = this.nameIndex.get(name)
-    if (id === undefined) {
-      id = this.names.length
-      this.names.push(name)
-      this.nameIndex.set(name, id)
+  /**
+   * The index of the name spelt by `s` from `start` to `end` (whose hash is `hash`), added on its first
+   * occurrence: a name seen before costs no new string.
+   */
+  internRange(s: string, start: number, end: number, hash: number): number {
+    const slots = this.nameSlots
+    const mask = slots.length - 1
+    const length = end - start
+    let slot = hash & mask
+    for (let probe = 0; probe < slots.length; probe++) {
+      const entry = slots[slot]!
+      if (entry === 0) break
+      const name = this.names[entry - 1]!
+      if (this.nameHashes[entry - 1] === hash && name.length === length && s.startsWith(name, start)) return entry - 1
+      slot = (slot + 1) & mask
     }
+    return this.add(s.slice(start, end), hash, slot)
+  }
+
+  /** The index of `name` (an identifier after NFKC normalisation), added on its first occurrence. */
+  internText(name: string): number {
+    const hash = hashText(name)
+    const slots = this.nameSlots
+    const mask = slots.length - 1
+    let slot = hash & mask
+    for (let probe = 0; probe < slots.length; probe++) {
+      const entry = slots[slot]!
+      if (entry === 0) break
+      if (this.names[entry - 1] === name) return entry - 1
+      slot = (slot + 1) & mask
+    }
+    return this.add(name, hash, slot)
+  }
+
+  /** Adds a name at the free `slot` of its probe sequence. */
+  private add(name: string, hash: number, slot: number): number {
+    const id = this.names.length
+    this.names.push(name)
+    this.nameHashes.push(hash)
+    this.nameSlots[slot] = id + 1
+    if ((id + 1) * 2 > this.nameSlots.length) this.rehash()
     return id
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.nameSlots.length * 2)
+    const mask = slots.length - 1
+    for (let id = 0; id < this.names.length; id++) {
+      let slot = this.nameHashes[id]! & mask
+      while (slots[slot] !== 0) slot = (slot + 1) & mask
+      slots[slot] = id + 1
+    }
+    this.nameSlots = slots
   }
 
   private grow(): void {
@@ -328,6 +422,18 @@ function isPotentialIdentifierStart(c: number): boolean {
 function isPotentialIdentifierChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= C_0 && c <= C_9) || c === C_UNDERSCORE || c >= 128
 }
+
+/** 1 for the ASCII characters that may continue an identifier (letters, digits, `_`). */
+const IS_IDENTIFIER_CHAR = new Uint8Array(128)
+/** 1 for the ASCII characters that may start an identifier (letters, `_`). */
+const IS_IDENTIFIER_START = new Uint8Array(128)
+/** 1 for the letters of string prefixes (`b`, `r`, `u`, `f`, either case). */
+const IS_PREFIX_LETTER = new Uint8Array(128)
+for (let c = 0; c < 128; c++) {
+  IS_IDENTIFIER_CHAR[c] = isPotentialIdentifierChar(c) ? 1 : 0
+  IS_IDENTIFIER_START[c] = isPotentialIdentifierStart(c) ? 1 : 0
+}
+for (const c of 'bBrRuUfF') IS_PREFIX_LETTER[c.charCodeAt(0)] = 1
 
 /** One-character operators by character code. */
 const ONE_CHAR: Record<number, TokenKind> = {
@@ -462,7 +568,12 @@ class Scanner {
 
   /** Scans to the end, or throws a {@link ScanError}. */
   run(): void {
-    while (!this.done) this.next()
+    const modes = this.modes
+    while (!this.done) {
+      const mode = modes[modes.length - 1]!
+      if (mode.fstring) this.fstringMode(mode)
+      else this.normalMode(mode)
+    }
   }
 
   private error(message: string, start: number, end = start + 1, resumeAt = end): ScanError {
@@ -484,18 +595,13 @@ class Scanner {
   }
 
   private emit(kind: number, start: number, end: number, nameId = -1): number {
+    // only the line end appended to a source without one lies beyond the source
     const n = this.source.length
-    return this.out.push(kind, Math.min(start, n), Math.min(end, n), nameId)
+    return this.out.push(kind, start > n ? n : start, end > n ? n : end, nameId)
   }
 
   private get mode(): Mode {
     return this.modes[this.modes.length - 1]!
-  }
-
-  private next(): void {
-    const mode = this.mode
-    if (mode.fstring) this.fstringMode(mode)
-    else this.normalMode(mode)
   }
 
   /** Length of the line end at `i` (2 for `\r\n`, 1 for `\n` or `\r`), or 0. */
@@ -629,7 +735,7 @@ class Scanner {
           this.done = true
           return
         }
-        if (isPotentialIdentifierStart(c)) {
+        if (c < 128 ? IS_IDENTIFIER_START[c] === 1 : true) {
           this.identifierOrString(start, c)
           return
         }
@@ -687,31 +793,41 @@ class Scanner {
     const n = this.n
     let i = start
     let c = first
-    let sawB = false
-    let sawR = false
-    let sawU = false
-    let sawF = false
-    for (;;) {
-      if (!(sawB || sawU || sawF) && (c === 98 || c === 66)) sawB = true
-      else if (!(sawB || sawU || sawR || sawF) && (c === 117 || c === 85)) sawU = true
-      else if (!(sawR || sawU) && (c === 114 || c === 82)) sawR = true
-      else if (!(sawF || sawB || sawU) && (c === 102 || c === 70)) sawF = true
-      else break
-      c = ++i < n ? s.charCodeAt(i) : -1
-      if (c === C_DQUOTE || c === C_SQUOTE) {
-        if (sawF) this.fstringStart(start, i, sawR)
-        else this.string(start, i)
-        return
+    if (c < 128 && IS_PREFIX_LETTER[c] === 1) {
+      let sawB = false
+      let sawR = false
+      let sawU = false
+      let sawF = false
+      for (;;) {
+        if (!(sawB || sawU || sawF) && (c === 98 || c === 66)) sawB = true
+        else if (!(sawB || sawU || sawR || sawF) && (c === 117 || c === 85)) sawU = true
+        else if (!(sawR || sawU) && (c === 114 || c === 82)) sawR = true
+        else if (!(sawF || sawB || sawU) && (c === 102 || c === 70)) sawF = true
+        else break
+        c = ++i < n ? s.charCodeAt(i) : -1
+        if (c === C_DQUOTE || c === C_SQUOTE) {
+          if (sawF) this.fstringStart(start, i, sawR)
+          else this.string(start, i)
+          return
+        }
       }
+      // the prefix letters were part of a name: read it again from its start, for its hash
+      i = start
     }
     let nonascii = false
-    while (i < n && isPotentialIdentifierChar((c = s.charCodeAt(i)))) {
-      if (c >= 128) nonascii = true
-      i++
+    let hash = 0
+    for (; i < n; i++) {
+      c = s.charCodeAt(i)
+      if (c < 128) {
+        if (IS_IDENTIFIER_CHAR[c] === 0) break
+        hash = (hash * 33 + c) & HASH_MASK
+      } else {
+        nonascii = true
+      }
     }
     this.i = i
-    let text = s.slice(start, i)
     if (nonascii) {
+      let text = s.slice(start, i)
       try {
         this.verifyIdentifier(text, start)
       } catch (error) {
@@ -722,14 +838,18 @@ class Scanner {
         throw error
       }
       text = text.normalize('NFKC')
-    } else {
-      const keyword = KEYWORDS.get(text)
-      if (keyword !== undefined) {
-        this.emit(keyword, start, i)
+      this.emit(Tok.NAME, start, i, this.out.internText(text))
+      return
+    }
+    const length = i - start
+    if (length >= 2 && length <= 8) {
+      const keyword = keywordAt(s, start, length, hash)
+      if (keyword !== -1) {
+        this.emit(keyword, start, i, -1)
         return
       }
     }
-    this.emit(Tok.NAME, start, i, this.out.intern(text))
+    this.emit(Tok.NAME, start, i, this.out.internRange(s, start, i, hash))
   }
 
   /** PEP 3131: the first character is XID_Start or `_`, the others XID_Continue; else CPython's error. */
@@ -1253,7 +1373,7 @@ export function scan(source: string): TokenStream & { readonly error: NnsizeErro
   } catch (error) {
     if (!(error instanceof ScanError)) throw error
     const lexical = new NnsizeError('syntax', error.message, { span: { start: error.start, end: error.end } })
-    out.push(Tok.ERRORTOKEN, error.start, error.start)
+    out.push(Tok.ERRORTOKEN, error.start, error.start, -1)
     return { ...toStream(source, out, undefined), error: lexical, errorDeferred: error.deferred }
   }
   return { ...toStream(source, out, scanner.unclosed), error: undefined, errorDeferred: false }
@@ -1339,10 +1459,10 @@ export function tokenizeAll(source: string): TokenStream {
       const start = Math.min(error.start, error.tokenStart)
       while (out.count > 0 && out.ends[out.count - 1]! > start) out.count--
       const end = Math.max(error.end, Math.min(error.resumeAt, text.length))
-      out.push(Tok.ERRORTOKEN, start, end)
+      out.push(Tok.ERRORTOKEN, start, end, -1)
       from = Math.max(error.resumeAt, end, from + 1)
       if (from >= text.length) {
-        out.push(Tok.ENDMARKER, text.length, text.length)
+        out.push(Tok.ENDMARKER, text.length, text.length, -1)
         break
       }
     }

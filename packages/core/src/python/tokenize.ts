@@ -292,6 +292,8 @@ const INITIAL_NAME_SLOTS = 256
 /** Growable parallel arrays of tokens. */
 class TokenBuffer {
   count = 0
+  /** The length of the arrays (kept as a number: a typed array's `length` is a getter). */
+  capacity: number
   kinds: Uint8Array
   starts: Int32Array
   ends: Int32Array
@@ -304,6 +306,7 @@ class TokenBuffer {
   readonly debugTexts = new Map<number, string>()
 
   constructor(capacity: number) {
+    this.capacity = capacity
     this.kinds = new Uint8Array(capacity)
     this.starts = new Int32Array(capacity)
     this.ends = new Int32Array(capacity)
@@ -312,7 +315,7 @@ class TokenBuffer {
 
   push(kind: number, start: number, end: number, nameId: number): number {
     const i = this.count
-    if (i === this.kinds.length) this.grow()
+    if (i === this.capacity) this.grow()
     this.kinds[i] = kind
     this.starts[i] = start
     this.ends[i] = end
@@ -376,8 +379,9 @@ class TokenBuffer {
     this.nameSlots = slots
   }
 
-  private grow(): void {
-    const size = this.kinds.length * 2
+  grow(): void {
+    const size = this.capacity * 2
+    this.capacity = size
     const kinds = new Uint8Array(size)
     kinds.set(this.kinds)
     const starts = new Int32Array(size)
@@ -441,6 +445,10 @@ const ONE_CHAR: Record<number, TokenKind> = {
   46: Tok.DOT, 47: Tok.SLASH, 58: Tok.COLON, 59: Tok.SEMI, 60: Tok.LESS, 61: Tok.EQUAL, 62: Tok.GREATER, 64: Tok.AT,
   91: Tok.LSQB, 93: Tok.RSQB, 94: Tok.CIRCUMFLEX, 123: Tok.LBRACE, 124: Tok.VBAR, 125: Tok.RBRACE, 126: Tok.TILDE, 33: Tok.EXCLAMATION,
 }
+
+/** 1 for the characters that may start a two-character operator (see {@link twoChars}). */
+const STARTS_PAIR = new Uint8Array(128)
+for (const c of '!%&*+-/:<=>@^|') STARTS_PAIR[c.charCodeAt(0)] = 1
 
 /** The two-character operator made of `c1` and `c2`, or -1. `<>` is an `OP`: CPython 3.12 rejects it. */
 function twoChars(c1: number, c2: number): number {
@@ -511,6 +519,12 @@ class Scanner {
   /** The source with a line end appended when it lacks one, as CPython does for files and `exec` input. */
   private readonly s: string
   private readonly n: number
+  /** The length of `source` (tokens end there at the latest). */
+  private readonly sourceLength: number
+  /** Also emit `COMMENT` and `NL` tokens. */
+  private readonly trivia: boolean
+  /** Skip the indentation and bracket checks. */
+  private readonly tolerant: boolean
   private i = 0
   private atbol = true
   private pendin = 0
@@ -531,18 +545,21 @@ class Scanner {
     /** `source`, with a line end appended when it lacks one (see {@link withFinalNewline}). */
     s: string,
     readonly out: TokenBuffer,
-    private readonly options: ScanOptions,
+    options: ScanOptions,
     from = 0,
   ) {
     this.s = s
     this.n = s.length
+    this.sourceLength = source.length
+    this.trivia = options.trivia
+    this.tolerant = options.tolerant
     this.i = from
     if (from > 0) this.atbol = false
   }
 
   /** The line of `offset` for a message (not computed in tolerant scans, whose messages are dropped). */
   private lineAt(offset: number): number {
-    return this.options.tolerant ? 0 : lineOf(this.source, Math.min(offset, this.source.length))
+    return this.tolerant ? 0 : lineOf(this.source, Math.min(offset, this.source.length))
   }
 
   /**
@@ -552,7 +569,7 @@ class Scanner {
   private eofOffset(): number {
     const n = this.source.length
     // Python's tokenize module puts the end after the last line instead.
-    if (this.options.trivia) return n
+    if (this.trivia) return n
     const last = this.source.charCodeAt(n - 1)
     if (last === C_LF) return this.source.charCodeAt(n - 2) === C_CR ? n - 2 : n - 1
     if (last === C_CR) return n - 1
@@ -596,8 +613,16 @@ class Scanner {
 
   private emit(kind: number, start: number, end: number, nameId = -1): number {
     // only the line end appended to a source without one lies beyond the source
-    const n = this.source.length
-    return this.out.push(kind, start > n ? n : start, end > n ? n : end, nameId)
+    const n = this.sourceLength
+    const out = this.out
+    const i = out.count
+    if (i === out.capacity) out.grow()
+    out.kinds[i] = kind
+    out.starts[i] = start > n ? n : start
+    out.ends[i] = end > n ? n : end
+    out.nameIds[i] = nameId
+    out.count = i + 1
+    return i
   }
 
   private get mode(): Mode {
@@ -665,7 +690,7 @@ class Scanner {
             altcol = contLineCol
           }
           // A tolerant scan keeps going where CPython stops: it never raises indentation errors.
-          const strict = !this.options.tolerant
+          const strict = !this.tolerant
           const top = this.indstack.length - 1
           if (col === this.indstack[top]) {
             if (strict && altcol !== this.altindstack[top]) throw this.tabError(i)
@@ -720,7 +745,7 @@ class Scanner {
         const start = i
         if (c === C_HASH) {
           while (i < n && (c = s.charCodeAt(i)) !== C_LF && c !== C_CR) i++
-          if (this.options.trivia) this.emit(Tok.COMMENT, start, i)
+          if (this.trivia) this.emit(Tok.COMMENT, start, i)
           c = i < n ? s.charCodeAt(i) : -1
         }
         this.i = i
@@ -744,7 +769,7 @@ class Scanner {
           this.i = end
           this.atbol = true
           if (this.blankline || this.level > 0) {
-            if (this.options.trivia) this.emit(Tok.NL, i, end)
+            if (this.trivia) this.emit(Tok.NL, i, end)
             break // goto nextline
           }
           this.emit(Tok.NEWLINE, i, end)
@@ -1121,8 +1146,7 @@ class Scanner {
         return
       }
     }
-    const c2 = s.charCodeAt(start + 1)
-    const two = twoChars(c, c2)
+    const two = STARTS_PAIR[c] === 1 ? twoChars(c, s.charCodeAt(start + 1)) : -1
     if (two !== -1) {
       const three = threeChars(two, s.charCodeAt(start + 2))
       const end = start + (three !== -1 ? 3 : 2)
@@ -1143,7 +1167,7 @@ class Scanner {
       case C_RPAR:
       case C_RSQB:
       case C_RBRACE: {
-        if (this.options.tolerant) {
+        if (this.tolerant) {
           if (this.level > 0) this.level--
           if (inFstring && mode.curlyDepth > 0) this.closeFstringBracket(mode, c)
           break

@@ -899,22 +899,24 @@ class Scanner {
   private numberEnd(c: number, at: number, kind: string, start: number): void {
     // CPython 3.12 warns (and goes on) when a keyword that may follow a number starts right after it;
     // any other ASCII identifier character there is an error.
+    if (!(c >= 0 && c < 128) || IS_IDENTIFIER_CHAR[c] === 0) return
     const s = this.s
-    const next = (k: number): number => s.charCodeAt(at + k)
-    const boundary = (k: number): boolean => !isPotentialIdentifierChar(s.charCodeAt(at + k) || 0)
     let keyword = false
-    if (c === 97) keyword = next(1) === 110 && next(2) === 100 && boundary(3) // and
-    else if (c === 101) keyword = next(1) === 108 && next(2) === 115 && next(3) === 101 && boundary(4) // else
-    else if (c === 102) keyword = next(1) === 111 && next(2) === 114 && boundary(3) // for
-    else if (c === 105) keyword = next(1) === 102 || next(1) === 110 || next(1) === 115 // if in is
-    else if (c === 111) keyword = next(1) === 114 && boundary(2) // or
-    else if (c === 110) keyword = next(1) === 111 && next(2) === 116 && boundary(3) // not
+    if (c === 97) keyword = s.charCodeAt(at + 1) === 110 && s.charCodeAt(at + 2) === 100 && this.boundaryAt(at + 3) // and
+    else if (c === 101) keyword = s.charCodeAt(at + 1) === 108 && s.charCodeAt(at + 2) === 115 && s.charCodeAt(at + 3) === 101 && this.boundaryAt(at + 4) // else
+    else if (c === 102) keyword = s.charCodeAt(at + 1) === 111 && s.charCodeAt(at + 2) === 114 && this.boundaryAt(at + 3) // for
+    else if (c === 105) keyword = s.charCodeAt(at + 1) === 102 || s.charCodeAt(at + 1) === 110 || s.charCodeAt(at + 1) === 115 // if in is
+    else if (c === 111) keyword = s.charCodeAt(at + 1) === 114 && this.boundaryAt(at + 2) // or
+    else if (c === 110) keyword = s.charCodeAt(at + 1) === 111 && s.charCodeAt(at + 2) === 116 && this.boundaryAt(at + 3) // not
     if (keyword) return
-    if (c >= 0 && c < 128 && isPotentialIdentifierChar(c)) {
-      let end = at
-      while (end < this.n && isPotentialIdentifierChar(s.charCodeAt(end))) end++
-      throw this.error(`invalid ${kind} literal`, Math.max(start, at - 1), end)
-    }
+    let end = at
+    while (end < this.n && isPotentialIdentifierChar(s.charCodeAt(end))) end++
+    throw this.error(`invalid ${kind} literal`, Math.max(start, at - 1), end)
+  }
+
+  /** Whether no identifier character is at `at` (the end of a keyword right after a number). */
+  private boundaryAt(at: number): boolean {
+    return !isPotentialIdentifierChar(this.s.charCodeAt(at) || 0)
   }
 
   /** Digits with single underscores between them, from `i`; returns the offset after them. */

@@ -250,6 +250,7 @@ interface ScanOptions {
  */
 const HASH_MASK = 0xffffff
 
+/** The {@link HASH_MASK} hash of a whole string. */
 function hashText(text: string): number {
   let hash = 0
   for (let k = 0; k < text.length; k++) hash = (hash * 33 + text.charCodeAt(k)) & HASH_MASK
@@ -368,6 +369,7 @@ class TokenBuffer {
     return id
   }
 
+  /** Doubles the name table (the new one is at most a quarter full, so every probe below finds a free slot). */
   private rehash(): void {
     const slots = new Int32Array(this.nameSlots.length * 2)
     const mask = slots.length - 1
@@ -379,6 +381,7 @@ class TokenBuffer {
     this.nameSlots = slots
   }
 
+  /** Doubles the arrays, keeping the tokens. */
   grow(): void {
     const size = this.capacity * 2
     this.capacity = size

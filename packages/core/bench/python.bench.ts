@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { bench, describe } from 'vitest'
 import { parse } from '../src/python/parse.js'
-import { highlightTokens, tokenize } from '../src/python/tokenize.js'
+import { highlightTokens, tokenize, tokenizeAll } from '../src/python/tokenize.js'
 import { unparse } from '../src/python/unparse.js'
 import { readCases } from '../test/conformance/reference.js'
 
@@ -47,3 +48,23 @@ describe('every model file of the conformance suite', () => {
     for (const source of allModels) parse(source)
   })
 })
+
+/** The GPT-2 model file the CLI's start-up benchmark reads (5 KB), and a large real model file (NASNet-A, 30 KB). */
+const fixtures = {
+  'GPT-2 model file (5 KB)': readFileSync(new URL('../test/fixtures/models/gpt2.py', import.meta.url), 'utf8'),
+  'NASNet-A from Cadene/pretrained-models.pytorch (30 KB)': readFileSync(new URL('../test/fixtures/real/Cadene-pretrained-models.pytorch/pretrainedmodels/models/nasnet.py', import.meta.url), 'utf8'),
+}
+
+for (const [name, source] of Object.entries(fixtures)) {
+  describe(name, () => {
+    bench('tokenize', () => {
+      tokenize(source)
+    })
+    bench('tokenizeAll (comments and line ends too)', () => {
+      tokenizeAll(source)
+    })
+    bench('parse', () => {
+      parse(source)
+    })
+  })
+}

@@ -634,7 +634,7 @@ class Parser {
       targets.push(rhs)
       target = rhs
     }
-    for (const t of targets) this.setContext(t, 'Store')
+    for (let k = 0; k < targets.length; k++) this.setContext(targets[k]!, 'Store')
     return { type: 'Assign', targets, value, type_comment: null, start, end: this.prevEnd() }
   }
 
@@ -725,8 +725,8 @@ class Parser {
     switch (e.type) {
       case 'List':
       case 'Tuple':
-        for (const elt of e.elts) {
-          const bad = this.invalidTarget(elt, kind)
+        for (let k = 0; k < e.elts.length; k++) {
+          const bad = this.invalidTarget(e.elts[k]!, kind)
           if (bad) return bad
         }
         return undefined
@@ -763,7 +763,7 @@ class Parser {
       case 'List':
       case 'Tuple':
         e.ctx = ctx
-        for (const elt of e.elts) this.setContext(elt, ctx)
+        for (let k = 0; k < e.elts.length; k++) this.setContext(e.elts[k]!, ctx)
         return
       default:
         return
@@ -1004,7 +1004,9 @@ class Parser {
       const open = this.p
       this.p++
       this.enter(this.starts[open]!)
-      ;[bases, keywords] = this.callArguments(open, false)
+      const call = this.callArguments(open, false)
+      bases = call.args
+      keywords = call.keywords
       this.depth--
     }
     const body = this.colonBlock(cls, 'class definition')
@@ -1979,8 +1981,8 @@ class Parser {
       } else if (k === Tok.LPAR) {
         const open = this.p++
         this.enter(this.starts[open]!)
-        const [args, keywords] = this.callArguments(open, true)
-        e = { type: 'Call', func: e, args, keywords, start, end: this.prevEnd() }
+        const call = this.callArguments(open, true)
+        e = { type: 'Call', func: e, args: call.args, keywords: call.keywords, start, end: this.prevEnd() }
       } else if (k === Tok.LSQB) {
         const open = this.p++
         this.enter(this.starts[open]!)
@@ -2035,7 +2037,7 @@ class Parser {
    * The arguments of a call after its `(`, through the `)`: positional and `*x` arguments, then
    * keywords and `**m` (with `*x` allowed among keywords), or a lone generator expression.
    */
-  private callArguments(open: number, allowGenexp: boolean): [Expr[], Keyword[]] {
+  private callArguments(open: number, allowGenexp: boolean): { args: Expr[]; keywords: Keyword[] } {
     const args: Expr[] = []
     const keywords: Keyword[] = []
     let sawKeyword = false
@@ -2082,7 +2084,7 @@ class Parser {
           if (!onlyArgument) throw this.error('Generator expression must be parenthesized', start, this.prevEnd())
           this.p++
           args.push({ type: 'GeneratorExp', elt: value, generators, start: this.starts[open]!, end: this.prevEnd() })
-          return [args, keywords]
+          return { args, keywords }
         }
         // CPython reports these on the token after the argument.
         if (sawDoubleStar) throw this.errorAt(this.p, 'positional argument follows keyword argument unpacking')
@@ -2096,7 +2098,7 @@ class Parser {
       if (this.kind() !== Tok.RPAR) this.afterItem(start)
     }
     this.p++
-    return [args, keywords]
+    return { args, keywords }
   }
 
   /**

@@ -219,3 +219,68 @@ describe('the tolerant token stream for highlighting', () => {
     }
   })
 })
+
+describe('names and keywords', () => {
+  /** Python 3.12's `keyword.kwlist`. */
+  const kwlist = ['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield']
+
+  /** The NAME tokens of a source: their text in the source and the name they were interned as. */
+  function names(stream: TokenStream): Array<{ text: string; name: string; id: number }> {
+    const out: Array<{ text: string; name: string; id: number }> = []
+    for (let k = 0; k < stream.count; k++) {
+      if (stream.kinds[k] !== Tok.NAME) continue
+      out.push({ text: stream.source.slice(stream.starts[k], stream.ends[k]), name: stream.names[stream.nameIds[k]!]!, id: stream.nameIds[k]! })
+    }
+    return out
+  }
+
+  it('gives every hard keyword its own kind', () => {
+    const stream = tokenize(kwlist.join('\n'))
+    const kinds = kwlist.map((_, k) => stream.kinds[2 * k]!)
+    expect(kinds.every((kind) => kind >= FIRST_KEYWORD)).toBe(true)
+    expect(new Set(kinds).size).toBe(35)
+    expect(names(stream)).toEqual([])
+  })
+
+  it('reads names that differ from a keyword by a character or by case as names', () => {
+    // the 169 such names Python's `keyword.iskeyword` rejects (a keyword with `_` before or after, without its last
+    // character, in capitals or capitalised)
+    const near = [...new Set(kwlist.flatMap((k) => [`${k}_`, k.slice(0, -1), k.toUpperCase(), k[0]!.toUpperCase() + k.slice(1).toLowerCase(), `_${k}`]))].filter((w) => !kwlist.includes(w))
+    expect(near).toHaveLength(169)
+    const found = names(tokenize(near.join(' + ')))
+    expect(found.map((n) => n.name)).toEqual(near)
+    expect(found.map((n) => n.text)).toEqual(near)
+  })
+
+  it('interns each distinct name once, however many there are', () => {
+    const count = 1000
+    const lines = Array.from({ length: count }, (_, k) => `v${k} = v${k} + v${(k * 7) % count}_x\n`)
+    const stream = tokenize(lines.join(''))
+    const found = names(stream)
+    expect(found).toHaveLength(3 * count)
+    expect(found.every((n) => n.name === n.text)).toBe(true)
+    expect(stream.names).toHaveLength(2 * count)
+    expect(new Set(stream.names).size).toBe(2 * count)
+    const ids = new Map<string, number>()
+    for (const n of found) {
+      expect(ids.get(n.name) ?? n.id).toBe(n.id)
+      ids.set(n.name, n.id)
+    }
+  })
+
+  it('tells apart names whose characters add up alike', () => {
+    // 97 * 33 + 98 = 98 * 33 + 65: `ab` and `bA` would share a slot of a table keyed by such a sum
+    const stream = tokenize('ab = bA\nbA = ab\n')
+    expect(names(stream).map((n) => n.name)).toEqual(['ab', 'bA', 'bA', 'ab'])
+    expect(names(stream).map((n) => n.id)).toEqual([0, 1, 1, 0])
+  })
+
+  it('interns a name and its NFKC-equivalent spelling as one name, and a full-width keyword as a name', () => {
+    // `ast.parse` gives these Name ids in source order: file file file if x if file
+    const stream = tokenize('ﬁle = 1\nfile = ﬁle\nｉｆ = 2\nx = ｉｆ + file\n')
+    const found = names(stream)
+    expect(found.map((n) => n.name)).toEqual(['file', 'file', 'file', 'if', 'x', 'if', 'file'])
+    expect(stream.names).toEqual(['file', 'if', 'x'])
+    expect(new Set(found.filter((n) => n.name === 'file').map((n) => n.id)).size).toBe(1)
+  })
+})

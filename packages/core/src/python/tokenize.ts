@@ -243,27 +243,80 @@ interface ScanOptions {
   tolerant: boolean
 }
 
+/**
+ * The hash of an identifier that {@link Scanner} computes while it reads the characters: `h * 33 + c` for each
+ * character code, kept to 24 bits (so it stays a small integer). {@link TokenBuffer.internText} hashes whole
+ * strings the same way, so that a name reaches the same slot whichever way it is interned.
+ */
+const HASH_MASK = 0xffffff
+
+/** The {@link HASH_MASK} hash of a whole string. */
+function hashText(text: string): number {
+  let hash = 0
+  for (let k = 0; k < text.length; k++) hash = (hash * 33 + text.charCodeAt(k)) & HASH_MASK
+  return hash
+}
+
+/** Slots of the keyword table (a power of two, over three times the keywords, so that every probe ends early). */
+const KEYWORD_SLOTS = 128
+/** Keywords in the order of {@link KEYWORDS}, with their kinds and hashes, for {@link keywordAt}. */
+const KEYWORD_TEXTS: readonly string[] = [...KEYWORDS.keys()]
+const KEYWORD_KINDS: readonly number[] = [...KEYWORDS.values()]
+const KEYWORD_HASHES: readonly number[] = KEYWORD_TEXTS.map(hashText)
+/** Open addressing over {@link KEYWORD_HASHES}: each slot holds a keyword's index plus one, or 0. */
+const KEYWORD_TABLE = new Uint8Array(KEYWORD_SLOTS)
+for (let k = 0; k < KEYWORD_TEXTS.length; k++) {
+  let slot = KEYWORD_HASHES[k]! & (KEYWORD_SLOTS - 1)
+  while (KEYWORD_TABLE[slot] !== 0) slot = (slot + 1) & (KEYWORD_SLOTS - 1)
+  KEYWORD_TABLE[slot] = k + 1
+}
+
+/**
+ * The hard keyword spelt by `s` from `start` to `start + length` (whose hash is `hash`), or -1; reads the
+ * source in place, without slicing it.
+ */
+function keywordAt(s: string, start: number, length: number, hash: number): number {
+  let slot = hash & (KEYWORD_SLOTS - 1)
+  for (let probe = 0; probe < KEYWORD_SLOTS; probe++) {
+    const entry = KEYWORD_TABLE[slot]!
+    if (entry === 0) return -1
+    const k = entry - 1
+    if (KEYWORD_HASHES[k] === hash && KEYWORD_TEXTS[k]!.length === length && s.startsWith(KEYWORD_TEXTS[k]!, start)) return KEYWORD_KINDS[k]!
+    slot = (slot + 1) & (KEYWORD_SLOTS - 1)
+  }
+  return -1
+}
+
+/** Slots of a new buffer's name table; it doubles whenever it is half full. */
+const INITIAL_NAME_SLOTS = 256
+
 /** Growable parallel arrays of tokens. */
 class TokenBuffer {
   count = 0
+  /** The length of the arrays (kept as a number: a typed array's `length` is a getter). */
+  capacity: number
   kinds: Uint8Array
   starts: Int32Array
   ends: Int32Array
   nameIds: Int32Array
   readonly names: string[] = []
-  private readonly nameIndex = new Map<string, number>()
+  /** The hash of each name in {@link names}. */
+  private readonly nameHashes: number[] = []
+  /** Open addressing over the names: each slot holds a name's index plus one, or 0. */
+  private nameSlots = new Int32Array(INITIAL_NAME_SLOTS)
   readonly debugTexts = new Map<number, string>()
 
   constructor(capacity: number) {
+    this.capacity = capacity
     this.kinds = new Uint8Array(capacity)
     this.starts = new Int32Array(capacity)
     this.ends = new Int32Array(capacity)
     this.nameIds = new Int32Array(capacity)
   }
 
-  push(kind: number, start: number, end: number, nameId = -1): number {
+  push(kind: number, start: number, end: number, nameId: number): number {
     const i = this.count
-    if (i === this.kinds.length) this.grow()
+    if (i === this.capacity) this.grow()
     this.kinds[i] = kind
     this.starts[i] = start
     this.ends[i] = end
@@ -272,18 +325,66 @@ class TokenBuffer {
     return i
   }
 
-  intern(name: string): number {
-    let id = this.nameIndex.get(name)
-    if (id === undefined) {
-      id = this.names.length
-      this.names.push(name)
-      this.nameIndex.set(name, id)
+  /**
+   * The index of the name spelt by `s` from `start` to `end` (whose hash is `hash`), added on its first
+   * occurrence: a name seen before costs no new string.
+   */
+  internRange(s: string, start: number, end: number, hash: number): number {
+    const slots = this.nameSlots
+    const mask = slots.length - 1
+    const length = end - start
+    let slot = hash & mask
+    for (let probe = 0; probe < slots.length; probe++) {
+      const entry = slots[slot]!
+      if (entry === 0) break
+      const name = this.names[entry - 1]!
+      if (this.nameHashes[entry - 1] === hash && name.length === length && s.startsWith(name, start)) return entry - 1
+      slot = (slot + 1) & mask
     }
+    return this.add(s.slice(start, end), hash, slot)
+  }
+
+  /** The index of `name` (an identifier after NFKC normalisation), added on its first occurrence. */
+  internText(name: string): number {
+    const hash = hashText(name)
+    const slots = this.nameSlots
+    const mask = slots.length - 1
+    let slot = hash & mask
+    for (let probe = 0; probe < slots.length; probe++) {
+      const entry = slots[slot]!
+      if (entry === 0) break
+      if (this.names[entry - 1] === name) return entry - 1
+      slot = (slot + 1) & mask
+    }
+    return this.add(name, hash, slot)
+  }
+
+  /** Adds a name at the free `slot` of its probe sequence. */
+  private add(name: string, hash: number, slot: number): number {
+    const id = this.names.length
+    this.names.push(name)
+    this.nameHashes.push(hash)
+    this.nameSlots[slot] = id + 1
+    if ((id + 1) * 2 > this.nameSlots.length) this.rehash()
     return id
   }
 
-  private grow(): void {
-    const size = this.kinds.length * 2
+  /** Doubles the name table (the new one is at most a quarter full, so every probe below finds a free slot). */
+  private rehash(): void {
+    const slots = new Int32Array(this.nameSlots.length * 2)
+    const mask = slots.length - 1
+    for (let id = 0; id < this.names.length; id++) {
+      let slot = this.nameHashes[id]! & mask
+      while (slots[slot] !== 0) slot = (slot + 1) & mask
+      slots[slot] = id + 1
+    }
+    this.nameSlots = slots
+  }
+
+  /** Doubles the arrays, keeping the tokens. */
+  grow(): void {
+    const size = this.capacity * 2
+    this.capacity = size
     const kinds = new Uint8Array(size)
     kinds.set(this.kinds)
     const starts = new Int32Array(size)
@@ -329,12 +430,28 @@ function isPotentialIdentifierChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= C_0 && c <= C_9) || c === C_UNDERSCORE || c >= 128
 }
 
+/** 1 for the ASCII characters that may continue an identifier (letters, digits, `_`). */
+const IS_IDENTIFIER_CHAR = new Uint8Array(128)
+/** 1 for the ASCII characters that may start an identifier (letters, `_`). */
+const IS_IDENTIFIER_START = new Uint8Array(128)
+/** 1 for the letters of string prefixes (`b`, `r`, `u`, `f`, either case). */
+const IS_PREFIX_LETTER = new Uint8Array(128)
+for (let c = 0; c < 128; c++) {
+  IS_IDENTIFIER_CHAR[c] = isPotentialIdentifierChar(c) ? 1 : 0
+  IS_IDENTIFIER_START[c] = isPotentialIdentifierStart(c) ? 1 : 0
+}
+for (const c of 'bBrRuUfF') IS_PREFIX_LETTER[c.charCodeAt(0)] = 1
+
 /** One-character operators by character code. */
 const ONE_CHAR: Record<number, TokenKind> = {
   37: Tok.PERCENT, 38: Tok.AMPER, 40: Tok.LPAR, 41: Tok.RPAR, 42: Tok.STAR, 43: Tok.PLUS, 44: Tok.COMMA, 45: Tok.MINUS,
   46: Tok.DOT, 47: Tok.SLASH, 58: Tok.COLON, 59: Tok.SEMI, 60: Tok.LESS, 61: Tok.EQUAL, 62: Tok.GREATER, 64: Tok.AT,
   91: Tok.LSQB, 93: Tok.RSQB, 94: Tok.CIRCUMFLEX, 123: Tok.LBRACE, 124: Tok.VBAR, 125: Tok.RBRACE, 126: Tok.TILDE, 33: Tok.EXCLAMATION,
 }
+
+/** 1 for the characters that may start a two-character operator (see {@link twoChars}). */
+const STARTS_PAIR = new Uint8Array(128)
+for (const c of '!%&*+-/:<=>@^|') STARTS_PAIR[c.charCodeAt(0)] = 1
 
 /** The two-character operator made of `c1` and `c2`, or -1. `<>` is an `OP`: CPython 3.12 rejects it. */
 function twoChars(c1: number, c2: number): number {
@@ -405,6 +522,12 @@ class Scanner {
   /** The source with a line end appended when it lacks one, as CPython does for files and `exec` input. */
   private readonly s: string
   private readonly n: number
+  /** The length of `source` (tokens end there at the latest). */
+  private readonly sourceLength: number
+  /** Also emit `COMMENT` and `NL` tokens. */
+  private readonly trivia: boolean
+  /** Skip the indentation and bracket checks. */
+  private readonly tolerant: boolean
   private i = 0
   private atbol = true
   private pendin = 0
@@ -425,18 +548,21 @@ class Scanner {
     /** `source`, with a line end appended when it lacks one (see {@link withFinalNewline}). */
     s: string,
     readonly out: TokenBuffer,
-    private readonly options: ScanOptions,
+    options: ScanOptions,
     from = 0,
   ) {
     this.s = s
     this.n = s.length
+    this.sourceLength = source.length
+    this.trivia = options.trivia
+    this.tolerant = options.tolerant
     this.i = from
     if (from > 0) this.atbol = false
   }
 
   /** The line of `offset` for a message (not computed in tolerant scans, whose messages are dropped). */
   private lineAt(offset: number): number {
-    return this.options.tolerant ? 0 : lineOf(this.source, Math.min(offset, this.source.length))
+    return this.tolerant ? 0 : lineOf(this.source, Math.min(offset, this.source.length))
   }
 
   /**
@@ -446,7 +572,7 @@ class Scanner {
   private eofOffset(): number {
     const n = this.source.length
     // Python's tokenize module puts the end after the last line instead.
-    if (this.options.trivia) return n
+    if (this.trivia) return n
     const last = this.source.charCodeAt(n - 1)
     if (last === C_LF) return this.source.charCodeAt(n - 2) === C_CR ? n - 2 : n - 1
     if (last === C_CR) return n - 1
@@ -462,7 +588,12 @@ class Scanner {
 
   /** Scans to the end, or throws a {@link ScanError}. */
   run(): void {
-    while (!this.done) this.next()
+    const modes = this.modes
+    while (!this.done) {
+      const mode = modes[modes.length - 1]!
+      if (mode.fstring) this.fstringMode(mode)
+      else this.normalMode(mode)
+    }
   }
 
   private error(message: string, start: number, end = start + 1, resumeAt = end): ScanError {
@@ -484,18 +615,21 @@ class Scanner {
   }
 
   private emit(kind: number, start: number, end: number, nameId = -1): number {
-    const n = this.source.length
-    return this.out.push(kind, Math.min(start, n), Math.min(end, n), nameId)
+    // only the line end appended to a source without one lies beyond the source
+    const n = this.sourceLength
+    const out = this.out
+    const i = out.count
+    if (i === out.capacity) out.grow()
+    out.kinds[i] = kind
+    out.starts[i] = start > n ? n : start
+    out.ends[i] = end > n ? n : end
+    out.nameIds[i] = nameId
+    out.count = i + 1
+    return i
   }
 
   private get mode(): Mode {
     return this.modes[this.modes.length - 1]!
-  }
-
-  private next(): void {
-    const mode = this.mode
-    if (mode.fstring) this.fstringMode(mode)
-    else this.normalMode(mode)
   }
 
   /** Length of the line end at `i` (2 for `\r\n`, 1 for `\n` or `\r`), or 0. */
@@ -559,7 +693,7 @@ class Scanner {
             altcol = contLineCol
           }
           // A tolerant scan keeps going where CPython stops: it never raises indentation errors.
-          const strict = !this.options.tolerant
+          const strict = !this.tolerant
           const top = this.indstack.length - 1
           if (col === this.indstack[top]) {
             if (strict && altcol !== this.altindstack[top]) throw this.tabError(i)
@@ -614,7 +748,7 @@ class Scanner {
         const start = i
         if (c === C_HASH) {
           while (i < n && (c = s.charCodeAt(i)) !== C_LF && c !== C_CR) i++
-          if (this.options.trivia) this.emit(Tok.COMMENT, start, i)
+          if (this.trivia) this.emit(Tok.COMMENT, start, i)
           c = i < n ? s.charCodeAt(i) : -1
         }
         this.i = i
@@ -629,7 +763,7 @@ class Scanner {
           this.done = true
           return
         }
-        if (isPotentialIdentifierStart(c)) {
+        if (c < 128 ? IS_IDENTIFIER_START[c] === 1 : true) {
           this.identifierOrString(start, c)
           return
         }
@@ -638,7 +772,7 @@ class Scanner {
           this.i = end
           this.atbol = true
           if (this.blankline || this.level > 0) {
-            if (this.options.trivia) this.emit(Tok.NL, i, end)
+            if (this.trivia) this.emit(Tok.NL, i, end)
             break // goto nextline
           }
           this.emit(Tok.NEWLINE, i, end)
@@ -687,31 +821,41 @@ class Scanner {
     const n = this.n
     let i = start
     let c = first
-    let sawB = false
-    let sawR = false
-    let sawU = false
-    let sawF = false
-    for (;;) {
-      if (!(sawB || sawU || sawF) && (c === 98 || c === 66)) sawB = true
-      else if (!(sawB || sawU || sawR || sawF) && (c === 117 || c === 85)) sawU = true
-      else if (!(sawR || sawU) && (c === 114 || c === 82)) sawR = true
-      else if (!(sawF || sawB || sawU) && (c === 102 || c === 70)) sawF = true
-      else break
-      c = ++i < n ? s.charCodeAt(i) : -1
-      if (c === C_DQUOTE || c === C_SQUOTE) {
-        if (sawF) this.fstringStart(start, i, sawR)
-        else this.string(start, i)
-        return
+    if (c < 128 && IS_PREFIX_LETTER[c] === 1) {
+      let sawB = false
+      let sawR = false
+      let sawU = false
+      let sawF = false
+      for (;;) {
+        if (!(sawB || sawU || sawF) && (c === 98 || c === 66)) sawB = true
+        else if (!(sawB || sawU || sawR || sawF) && (c === 117 || c === 85)) sawU = true
+        else if (!(sawR || sawU) && (c === 114 || c === 82)) sawR = true
+        else if (!(sawF || sawB || sawU) && (c === 102 || c === 70)) sawF = true
+        else break
+        c = ++i < n ? s.charCodeAt(i) : -1
+        if (c === C_DQUOTE || c === C_SQUOTE) {
+          if (sawF) this.fstringStart(start, i, sawR)
+          else this.string(start, i)
+          return
+        }
       }
+      // the prefix letters were part of a name: read it again from its start, for its hash
+      i = start
     }
     let nonascii = false
-    while (i < n && isPotentialIdentifierChar((c = s.charCodeAt(i)))) {
-      if (c >= 128) nonascii = true
-      i++
+    let hash = 0
+    for (; i < n; i++) {
+      c = s.charCodeAt(i)
+      if (c < 128) {
+        if (IS_IDENTIFIER_CHAR[c] === 0) break
+        hash = (hash * 33 + c) & HASH_MASK
+      } else {
+        nonascii = true
+      }
     }
     this.i = i
-    let text = s.slice(start, i)
     if (nonascii) {
+      let text = s.slice(start, i)
       try {
         this.verifyIdentifier(text, start)
       } catch (error) {
@@ -722,14 +866,18 @@ class Scanner {
         throw error
       }
       text = text.normalize('NFKC')
-    } else {
-      const keyword = KEYWORDS.get(text)
-      if (keyword !== undefined) {
-        this.emit(keyword, start, i)
+      this.emit(Tok.NAME, start, i, this.out.internText(text))
+      return
+    }
+    const length = i - start
+    if (length >= 2 && length <= 8) {
+      const keyword = keywordAt(s, start, length, hash)
+      if (keyword !== -1) {
+        this.emit(keyword, start, i, -1)
         return
       }
     }
-    this.emit(Tok.NAME, start, i, this.out.intern(text))
+    this.emit(Tok.NAME, start, i, this.out.internRange(s, start, i, hash))
   }
 
   /** PEP 3131: the first character is XID_Start or `_`, the others XID_Continue; else CPython's error. */
@@ -754,22 +902,24 @@ class Scanner {
   private numberEnd(c: number, at: number, kind: string, start: number): void {
     // CPython 3.12 warns (and goes on) when a keyword that may follow a number starts right after it;
     // any other ASCII identifier character there is an error.
+    if (!(c >= 0 && c < 128) || IS_IDENTIFIER_CHAR[c] === 0) return
     const s = this.s
-    const next = (k: number): number => s.charCodeAt(at + k)
-    const boundary = (k: number): boolean => !isPotentialIdentifierChar(s.charCodeAt(at + k) || 0)
     let keyword = false
-    if (c === 97) keyword = next(1) === 110 && next(2) === 100 && boundary(3) // and
-    else if (c === 101) keyword = next(1) === 108 && next(2) === 115 && next(3) === 101 && boundary(4) // else
-    else if (c === 102) keyword = next(1) === 111 && next(2) === 114 && boundary(3) // for
-    else if (c === 105) keyword = next(1) === 102 || next(1) === 110 || next(1) === 115 // if in is
-    else if (c === 111) keyword = next(1) === 114 && boundary(2) // or
-    else if (c === 110) keyword = next(1) === 111 && next(2) === 116 && boundary(3) // not
+    if (c === 97) keyword = s.charCodeAt(at + 1) === 110 && s.charCodeAt(at + 2) === 100 && this.boundaryAt(at + 3) // and
+    else if (c === 101) keyword = s.charCodeAt(at + 1) === 108 && s.charCodeAt(at + 2) === 115 && s.charCodeAt(at + 3) === 101 && this.boundaryAt(at + 4) // else
+    else if (c === 102) keyword = s.charCodeAt(at + 1) === 111 && s.charCodeAt(at + 2) === 114 && this.boundaryAt(at + 3) // for
+    else if (c === 105) keyword = s.charCodeAt(at + 1) === 102 || s.charCodeAt(at + 1) === 110 || s.charCodeAt(at + 1) === 115 // if in is
+    else if (c === 111) keyword = s.charCodeAt(at + 1) === 114 && this.boundaryAt(at + 2) // or
+    else if (c === 110) keyword = s.charCodeAt(at + 1) === 111 && s.charCodeAt(at + 2) === 116 && this.boundaryAt(at + 3) // not
     if (keyword) return
-    if (c >= 0 && c < 128 && isPotentialIdentifierChar(c)) {
-      let end = at
-      while (end < this.n && isPotentialIdentifierChar(s.charCodeAt(end))) end++
-      throw this.error(`invalid ${kind} literal`, Math.max(start, at - 1), end)
-    }
+    let end = at
+    while (end < this.n && isPotentialIdentifierChar(s.charCodeAt(end))) end++
+    throw this.error(`invalid ${kind} literal`, Math.max(start, at - 1), end)
+  }
+
+  /** Whether no identifier character is at `at` (the end of a keyword right after a number). */
+  private boundaryAt(at: number): boolean {
+    return !isPotentialIdentifierChar(this.s.charCodeAt(at) || 0)
   }
 
   /** Digits with single underscores between them, from `i`; returns the offset after them. */
@@ -1001,8 +1151,7 @@ class Scanner {
         return
       }
     }
-    const c2 = s.charCodeAt(start + 1)
-    const two = twoChars(c, c2)
+    const two = STARTS_PAIR[c] === 1 ? twoChars(c, s.charCodeAt(start + 1)) : -1
     if (two !== -1) {
       const three = threeChars(two, s.charCodeAt(start + 2))
       const end = start + (three !== -1 ? 3 : 2)
@@ -1023,7 +1172,7 @@ class Scanner {
       case C_RPAR:
       case C_RSQB:
       case C_RBRACE: {
-        if (this.options.tolerant) {
+        if (this.tolerant) {
           if (this.level > 0) this.level--
           if (inFstring && mode.curlyDepth > 0) this.closeFstringBracket(mode, c)
           break
@@ -1253,7 +1402,7 @@ export function scan(source: string): TokenStream & { readonly error: NnsizeErro
   } catch (error) {
     if (!(error instanceof ScanError)) throw error
     const lexical = new NnsizeError('syntax', error.message, { span: { start: error.start, end: error.end } })
-    out.push(Tok.ERRORTOKEN, error.start, error.start)
+    out.push(Tok.ERRORTOKEN, error.start, error.start, -1)
     return { ...toStream(source, out, undefined), error: lexical, errorDeferred: error.deferred }
   }
   return { ...toStream(source, out, scanner.unclosed), error: undefined, errorDeferred: false }
@@ -1339,10 +1488,10 @@ export function tokenizeAll(source: string): TokenStream {
       const start = Math.min(error.start, error.tokenStart)
       while (out.count > 0 && out.ends[out.count - 1]! > start) out.count--
       const end = Math.max(error.end, Math.min(error.resumeAt, text.length))
-      out.push(Tok.ERRORTOKEN, start, end)
+      out.push(Tok.ERRORTOKEN, start, end, -1)
       from = Math.max(error.resumeAt, end, from + 1)
       if (from >= text.length) {
-        out.push(Tok.ENDMARKER, text.length, text.length)
+        out.push(Tok.ENDMARKER, text.length, text.length, -1)
         break
       }
     }

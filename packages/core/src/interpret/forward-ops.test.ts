@@ -115,3 +115,23 @@ describe('torch.matmul folds a batch as ATen does', () => {
     expect(f.flopCounter.byOp).toEqual({ 'aten.addmm': 320n, 'aten.mm': 480n, 'aten.bmm': 240n })
   })
 })
+
+describe('max and min along a dimension give a named tuple', () => {
+  const model = (ret: string): string =>
+    `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 6)\n\n    def forward(self, x):\n        y = self.fc(x)\n        m = y.max(dim=-1)\n        n = torch.min(y, 1)\n        return ${ret}\n`
+  it('read as `.values` / `.indices` or by position, with PyTorch 2.13’s figures', () => {
+    for (const ret of ['m.values * 2, n.indices, m[1], y.max(-1, keepdim=True).values', 'm[0] * 2, n[1], m[1], y.max(-1, keepdim=True)[0]']) {
+      const json = analysisToJSON(analyze(model(ret), { input: '2,3,4', device: 'cpu' }))
+      // Measured with saved_tensors_hooks, PyTorch 2.13 (CPU): the input (96 bytes) and the three int64 index
+      // tensors kept for backward, (2, 3), (2, 6) and (2, 3, 1): 48 + 96 + 48 bytes.
+      expect(json.outputShapes, ret).toEqual([[2, 3], [2, 6], [2, 3], [2, 3, 1]])
+      expect(json.activations, ret).toMatchObject({ savedBytes: 192, savedBytesWithInput: 288 })
+    }
+  })
+
+  it('outside forward too, with its fields', () => {
+    // m.values and m.indices have shape (3,), m._fields == ('values', 'indices'): nn.Linear(5, 3), 18 parameters
+    const source = `${prelude}m = torch.zeros(3, 5).max(dim=1)\nmodel = nn.Linear(m.values.shape[0] + len(m._fields), m.indices.shape[0])\n`
+    expect(analyze(source).params.total).toBe(18n)
+  })
+})

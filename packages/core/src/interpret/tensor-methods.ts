@@ -85,7 +85,7 @@ function strip(values: readonly Value[]): { values: Value[]; originals: Map<Tens
       originals.set(copy, v)
       return copy
     }
-    if (v.kind === 'tuple') return tuple(v.items.map(one))
+    if (v.kind === 'tuple') return v.fields ? { kind: 'tuple', items: v.items.map(one), fields: v.fields } : tuple(v.items.map(one))
     if (v.kind === 'list') return { kind: 'list', items: v.items.map(one) }
     return v
   }
@@ -168,7 +168,7 @@ function rebuild(shape: Value, make: (t: TensorValue, index: number) => Value): 
   let index = 0
   const one = (v: Value): Value => {
     if (v.kind === 'tensor') return make(v, index++)
-    if (v.kind === 'tuple') return tuple(v.items.map(one))
+    if (v.kind === 'tuple') return v.fields ? { kind: 'tuple', items: v.items.map(one), fields: v.fields } : tuple(v.items.map(one))
     if (v.kind === 'list') return { kind: 'list', items: v.items.map(one) }
     return v
   }

@@ -825,7 +825,8 @@ function minMax(it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): V
   if (other?.kind === 'tensor') return tensorBinary(it, 'Add', s, other, span)
   if (arg(a, 0, 'dim') === undefined) return newTensor([], s.dtype, s.requiresGrad)
   const values = reduce(it, s, a, span, s.dtype)
-  return tuple([values, newTensor([...values.shape], 'int64')])
+  // `torch.return_types.max`/`min`: a named tuple, read by position or as `.values` / `.indices`
+  return { kind: 'tuple', items: [values, newTensor([...values.shape], 'int64')], fields: ['values', 'indices'] }
 }
 
 function tensorTypeName(dtype: DType): string {

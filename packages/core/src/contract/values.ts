@@ -368,9 +368,9 @@ export function str(value: string): Value {
   return { kind: 'str', value }
 }
 
-/** A `tuple` value. */
-export function tuple(items: Value[]): Value {
-  return { kind: 'tuple', items }
+/** A `tuple` value; with `fields`, a named tuple (`collections.namedtuple`, `torch.return_types.max`). */
+export function tuple(items: Value[], fields?: readonly string[]): Value {
+  return fields ? { kind: 'tuple', items, fields } : { kind: 'tuple', items }
 }
 
 /** A `list` value. */

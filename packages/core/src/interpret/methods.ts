@@ -314,7 +314,7 @@ function tupleMethod(self: Extract<Value, { kind: 'tuple' }>, name: string): Val
       if (args.some((a) => a.name === undefined)) raise('TypeError', 'too-many-arguments', '`_replace()` takes keyword arguments only.', sp)
       const unknown = args.map((a) => a.name!).filter((k) => !fields.includes(k))
       if (unknown.length > 0) raise('ValueError', 'argument-value', `Got unexpected field names: [${unknown.map((k) => `'${k}'`).join(', ')}]`, sp)
-      return { kind: 'tuple', items: self.items.map((v, i) => args.find((a) => a.name === fields[i])?.value ?? v), fields }
+      return tuple(self.items.map((v, i) => args.find((a) => a.name === fields[i])?.value ?? v), fields)
     })
   }
   if (fields && name === '_asdict') {

@@ -79,17 +79,12 @@ interface Stripped {
 
 function strip(values: readonly Value[]): { values: Value[]; originals: Map<TensorValue, TensorValue> } {
   const originals = new Map<TensorValue, TensorValue>()
-  const one = (v: Value): Value => {
-    if (v.kind === 'tensor') {
-      const copy = new TensorValue([...v.shape], v.dtype, v.requiresGrad)
-      originals.set(copy, v)
-      return copy
-    }
-    if (v.kind === 'tuple') return v.fields ? { kind: 'tuple', items: v.items.map(one), fields: v.fields } : tuple(v.items.map(one))
-    if (v.kind === 'list') return { kind: 'list', items: v.items.map(one) }
-    return v
+  const copyOf = (v: TensorValue): Value => {
+    const copy = new TensorValue([...v.shape], v.dtype, v.requiresGrad)
+    originals.set(copy, v)
+    return copy
   }
-  return { values: values.map(one), originals }
+  return { values: values.map((v) => rebuild(v, copyOf)), originals }
 }
 
 const binaryOperators: Record<string, Operator> = { add: 'Add', sub: 'Sub', mul: 'Mult', div: 'Div', floor_divide: 'FloorDiv', remainder: 'Mod', pow: 'Pow', matmul: 'MatMult', bitwise_and: 'BitAnd', bitwise_or: 'BitOr', bitwise_xor: 'BitXor' }
@@ -168,7 +163,7 @@ function rebuild(shape: Value, make: (t: TensorValue, index: number) => Value): 
   let index = 0
   const one = (v: Value): Value => {
     if (v.kind === 'tensor') return make(v, index++)
-    if (v.kind === 'tuple') return v.fields ? { kind: 'tuple', items: v.items.map(one), fields: v.fields } : tuple(v.items.map(one))
+    if (v.kind === 'tuple') return tuple(v.items.map(one), v.fields)
     if (v.kind === 'list') return { kind: 'list', items: v.items.map(one) }
     return v
   }

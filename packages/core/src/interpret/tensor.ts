@@ -826,7 +826,7 @@ function minMax(it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): V
   if (arg(a, 0, 'dim') === undefined) return newTensor([], s.dtype, s.requiresGrad)
   const values = reduce(it, s, a, span, s.dtype)
   // `torch.return_types.max`/`min`: a named tuple, read by position or as `.values` / `.indices`
-  return { kind: 'tuple', items: [values, newTensor([...values.shape], 'int64')], fields: ['values', 'indices'] }
+  return tuple([values, newTensor([...values.shape], 'int64')], ['values', 'indices'])
 }
 
 function tensorTypeName(dtype: DType): string {

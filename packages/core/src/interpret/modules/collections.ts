@@ -56,7 +56,7 @@ export function collectionsNamespace(): NamespaceValue {
       }
       const firstDefault = fields.length - defaults.length
       const filled = items.map((v, k) => v ?? (k >= firstDefault ? defaults[k - firstDefault]! : raise('TypeError', 'missing-argument', `\`${typename.value}()\` is missing \`${fields[k]}\`.`, callSpan)))
-      return { kind: 'tuple', items: filled, fields }
+      return tuple(filled, fields)
     }
     // `T.__new__(T, ...)`, with `__defaults__` that a program can read and set.
     const newFunction = native(`${typename.value}.__new__`, (callArgs, callSpan) => construct(callArgs.slice(1), callSpan), { members: { __defaults__: given.length > 0 ? tuple([...given]) : NONE } })

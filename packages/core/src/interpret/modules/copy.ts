@@ -6,7 +6,7 @@ import type { ModuleNode, TensorDef } from '../../model/module.js'
 import { dictSet, newDict } from '../hash.js'
 import type { Interpreter } from '../interpreter.js'
 import { moduleValue, noteChild } from '../nn-module.js'
-import { TensorValue, namespace, native, tensorOf } from '../../contract/values.js'
+import { TensorValue, namespace, native, tensorOf, tuple } from '../../contract/values.js'
 import type { DictValue, NamespaceValue, Value } from '../../contract/values.js'
 
 /** What one `deepcopy` has copied, so that sharing inside the copied value is kept (as `copy.deepcopy`'s memo does). */
@@ -69,7 +69,7 @@ export function deepCopy(it: Interpreter, value: Value, memo: Memo, span: Source
       }
       if (value.kind === 'tuple') {
         it.budget.allocate(value.items.length, span)
-        const out: Value = { kind: 'tuple', items: value.items.map((v) => deepCopy(it, v, memo, span)), ...(value.fields ? { fields: value.fields } : {}) }
+        const out = tuple(value.items.map((v) => deepCopy(it, v, memo, span)), value.fields)
         memo.values.set(value, out)
         return out
       }

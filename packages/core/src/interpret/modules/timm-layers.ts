@@ -15,6 +15,7 @@ import { identity, linear } from '../../layers/linear.js'
 import { markWritten } from '../tensor-values.js'
 import { NONE, float, int, list, namespace, native, str, tuple, typeName } from '../../contract/values.js'
 import type { ArgValue, CallableValue, NamespaceValue, PyClass, TensorValue, Value } from '../../contract/values.js'
+import { makeDivisible } from '../../tensor/divisible.js'
 
 /**
  * What model files import from timm 1.0.29 (`from timm.models.layers import DropPath, to_2tuple, trunc_normal_`,
@@ -90,7 +91,7 @@ function initialiser(name: string): CallableValue {
 }
 
 /** timm's `make_divisible(v, divisor=8, min_value=None, round_limit=.9)`. */
-const makeDivisible = native('timm.layers.make_divisible', (args, span, it) => {
+const makeDivisibleFunction = native('timm.layers.make_divisible', (args, span) => {
   const value = (position: number, name: string): Value | undefined => args.find((a) => a.name === name)?.value ?? (args[position]?.name === undefined ? args[position]?.value : undefined)
   const number = (v: Value | undefined, fallback: number): number => (v === undefined || v.kind === 'none' ? fallback : v.kind === 'int' ? Number(v.value) : v.kind === 'float' ? v.value : raise('TypeError', 'argument-type', `\`make_divisible\` takes numbers, got ${typeName(v)}.`, span))
   const v = number(value(0, 'v'), Number.NaN)
@@ -99,9 +100,7 @@ const makeDivisible = native('timm.layers.make_divisible', (args, span, it) => {
   const minValue = minGiven === undefined || minGiven.kind === 'none' || number(minGiven, 0) === 0 ? divisor : number(minGiven, divisor)
   const roundLimit = number(value(3, 'round_limit'), 0.9)
   if (!Number.isFinite(v) || divisor === 0) return raise('ValueError', 'argument-value', '`make_divisible` needs a finite value and a nonzero divisor.', span)
-  let rounded = Math.max(minValue, Math.floor(Math.trunc(v + divisor / 2) / divisor) * divisor)
-  if (rounded < roundLimit * v) rounded += divisor
-  void it
+  const rounded = makeDivisible(v, divisor, minValue, roundLimit)
   const divisorGiven = value(1, 'divisor')
   const whole = (divisorGiven === undefined || divisorGiven.kind === 'int') && (minGiven === undefined || minGiven.kind === 'none' || minGiven.kind === 'int')
   return whole ? int(BigInt(rounded)) : float(rounded)
@@ -341,7 +340,7 @@ export function timmLayerNamespaces(): TimmLayerNamespaces {
     to_3tuple: ntupleFunction(3, 'parse'),
     to_4tuple: ntupleFunction(4, 'parse'),
     to_ntuple: toNtuple,
-    make_divisible: makeDivisible,
+    make_divisible: makeDivisibleFunction,
   }
   const inits: Record<string, Value> = {}
   for (const name of ['trunc_normal_', 'trunc_normal_tf_', 'variance_scaling_', 'lecun_normal_']) inits[name] = initialiser(name)

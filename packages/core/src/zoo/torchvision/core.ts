@@ -11,6 +11,7 @@ import type { ForwardContext, Tensor } from '../../forward/trace.js'
 import { builderWeights, verifyWeights, weightsArg, weightsEnum } from './weights.js'
 import type { WeightsEntry, WeightsInput } from './weights.js'
 import { moduleList as moduleListLayer, sequential as sequentialLayer } from '../../layers/containers.js'
+import { makeDivisible as roundToDivisible } from '../../tensor/divisible.js'
 
 /**
  * A Python-like argument for a `torch.nn` layer: integers become `int`, other
@@ -311,10 +312,7 @@ export function defineModel<A>(definition: ModelDefinition<A>): LayerDefinition<
 
 /** torchvision's `_make_divisible`: rounds a channel count to a multiple of `divisor`, never below 90% of it. */
 export function makeDivisible(value: number, divisor: number, minValue?: number): number {
-  const min = minValue ?? divisor
-  let rounded = Math.max(min, Math.floor(Math.trunc(value + divisor / 2) / divisor) * divisor)
-  if (rounded < 0.9 * value) rounded += divisor
-  return rounded
+  return roundToDivisible(value, divisor, minValue ?? divisor)
 }
 
 /** A `bool` argument that may be `None` (default `None`), such as `init_weights`. */

@@ -3,6 +3,7 @@ import type { ModuleNode } from '../../../model/module.js'
 import type { ForwardContext, Tensor } from '../../../forward/trace.js'
 import { nn } from '../../torchvision/core.js'
 import type { PyArg } from '../../torchvision/core.js'
+import { makeDivisible as roundToDivisible } from '../../../tensor/divisible.js'
 
 /**
  * Helpers shared by timm's building blocks (`timm.layers`): its channel rounding and padding
@@ -12,10 +13,7 @@ import type { PyArg } from '../../torchvision/core.js'
 
 /** timm's `make_divisible`: the nearest multiple of `divisor`, at least `minValue`, never below `roundLimit` of `value`. */
 export function makeDivisible(value: number, divisor = 8, minValue?: number | null, roundLimit = 0.9): number {
-  const min = minValue || divisor
-  let rounded = Math.max(min, Math.floor(Math.trunc(value + divisor / 2) / divisor) * divisor)
-  if (rounded < roundLimit * value) rounded += divisor
-  return rounded
+  return roundToDivisible(value, divisor, minValue || divisor, roundLimit)
 }
 
 /** timm's `get_padding`: symmetric padding that keeps `ceil(size / stride)` for odd kernels. */

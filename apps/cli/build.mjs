@@ -141,7 +141,7 @@ const entryOf = (name, own) => {
   const lines = shared.map((path, i) => `import { ${exportsOf.get(path).map((n, j) => `${n} as m${i}_${j}`).join(', ')} } from ${JSON.stringify(path)}`)
   if (own) lines.push(`export * from ${JSON.stringify(own)}`)
   const getters = (path, i) => exportsOf.get(path).map((n, j) => `get ${n}() { return m${i}_${j} }`).join(', ')
-  lines.push(`export const sharedModules = { ${shared.map((path, i) => `${JSON.stringify(keyOf(path))}: () => ({ __esModule: true, ${getters(path, i)} })`).join(', ')} }`)
+  lines.push(`export const sharedModules = { ${shared.map((path, i) => `${JSON.stringify(keyOf(path))}: () => ({ ${getters(path, i)} })`).join(', ')} }`)
   return { contents: lines.join('\n'), resolveDir: source('./src'), loader: 'ts' }
 }
 

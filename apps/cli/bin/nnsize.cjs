@@ -207,13 +207,8 @@ function matchesAt(/** @type {number} */ fd, /** @type {Buffer} */ data, /** @ty
   const piece = Buffer.allocUnsafe(Math.min(data.length, 64 * 1024))
   for (let at = 0; at < data.length; at += piece.length) {
     const length = Math.min(piece.length, data.length - at)
-    let filled = 0
-    while (filled < length) {
-      const read = fs.readSync(fd, piece, filled, length - filled, position + at + filled)
-      if (read === 0) return false
-      filled += read
-    }
-    if (!piece.subarray(0, length).equals(data.subarray(at, at + length))) return false
+    const read = readAt(fd, length, position + at, piece.subarray(0, length))
+    if (read === undefined || !read.equals(data.subarray(at, at + length))) return false
   }
   return true
 }

@@ -32,9 +32,10 @@ const initialisers = [
   'sparse',
 ]
 
-function tensorArg(name: string, args: readonly ArgValue[], span: SourceSpan): TensorValue {
+/** The tensor an initialiser fills (first, or `tensor=`); `shownName` names the function in the error. */
+export function tensorArg(shownName: string, args: readonly ArgValue[], span: SourceSpan): TensorValue {
   const t = args[0]?.value ?? args.find((a) => a.name === 'tensor')?.value
-  if (t?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`nn.init.${name}\` takes a tensor, got ${t ? typeName(t) : 'nothing'}.`, span)
+  if (t?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`${shownName}\` takes a tensor, got ${t ? typeName(t) : 'nothing'}.`, span)
   return t
 }
 
@@ -51,7 +52,7 @@ export function initNamespace(): NamespaceValue {
   const members: Record<string, Value> = {}
   for (const name of initialisers) {
     members[name] = native(`nn.init.${name}`, (args, span) => {
-      const t = tensorArg(name, args, span)
+      const t = tensorArg(`nn.init.${name}`, args, span)
       if ((name.startsWith('xavier') || name.startsWith('kaiming') || name.startsWith('orthogonal')) && t.shape.length < 2) fans(t, span)
       if (name.startsWith('dirac') && (t.shape.length < 3 || t.shape.length > 5)) raise('ValueError', 'argument-value', 'Only tensors with 3, 4, or 5 dimensions are supported.', span)
       if (name.startsWith('eye') && t.shape.length !== 2) raise('ValueError', 'argument-value', 'Only tensors with 2 dimensions are supported.', span)
@@ -60,7 +61,7 @@ export function initNamespace(): NamespaceValue {
     })
   }
   members['_calculate_fan_in_and_fan_out'] = native('nn.init._calculate_fan_in_and_fan_out', (args, span) => {
-    const [fanIn, fanOut] = fans(tensorArg('_calculate_fan_in_and_fan_out', args, span), span)
+    const [fanIn, fanOut] = fans(tensorArg('nn.init._calculate_fan_in_and_fan_out', args, span), span)
     return tuple([int(fanIn), int(fanOut)])
   })
   members['calculate_gain'] = native('nn.init.calculate_gain', (args, span) => {

@@ -14,8 +14,9 @@ import { dropout } from '../../layers/dropout.js'
 import { identity, linear } from '../../layers/linear.js'
 import { markWritten } from '../tensor-values.js'
 import { NONE, float, int, list, namespace, native, str, tuple, typeName } from '../../contract/values.js'
-import type { ArgValue, CallableValue, NamespaceValue, PyClass, TensorValue, Value } from '../../contract/values.js'
+import type { ArgValue, CallableValue, NamespaceValue, PyClass, Value } from '../../contract/values.js'
 import { makeDivisible } from '../../tensor/divisible.js'
+import { tensorArg } from './init.js'
 
 /**
  * What model files import from timm 1.0.29 (`from timm.models.layers import DropPath, to_2tuple, trunc_normal_`,
@@ -83,10 +84,9 @@ const toNtuple = native('timm.layers.to_ntuple', (args, span) => {
 /** An initialiser of `timm.layers.weight_init` (`trunc_normal_`, …): nnsize keeps no random values, so it checks its tensor and returns it. */
 function initialiser(name: string): CallableValue {
   return native(`timm.layers.${name}`, (args: ArgValue[], span) => {
-    const t = args[0]?.value ?? args.find((a) => a.name === 'tensor')?.value
-    if (t?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`${name}\` takes a tensor, got ${t ? typeName(t) : 'nothing'}.`, span)
+    const t = tensorArg(name, args, span)
     markWritten(t)
-    return t satisfies TensorValue
+    return t
   })
 }
 

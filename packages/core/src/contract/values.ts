@@ -175,8 +175,6 @@ export interface FunctionValue {
   defaults: Value[]
   /** Default values of keyword-only parameters by name. */
   kwDefaults: Map<string, Value>
-  /** Names assigned in the body (locals), with `global`/`nonlocal` declarations. */
-  info: FunctionInfo
   /** Attributes set on the function (`fn.__name__`, `functools.wraps`). */
   attrs?: Map<string, Value>
   /** The module it was defined in (`__module__`). */

@@ -265,29 +265,50 @@ function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null 
 }
 
 /** Models that share modules or tensors: each shared tensor counts once per subtree. */
+/** Adds `from`'s counts to `into`'s. */
+function addCounts(into: ParamCounts, from: ParamCounts): void {
+  into.total += from.total
+  into.trainable += from.trainable
+  into.frozen += from.frozen
+  into.bytes += from.bytes
+  into.trainableBytes += from.trainableBytes
+  into.frozenBytes += from.frozenBytes
+}
+
 function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
   const modules = walked
   const entry = ({ path, node, depth }: WalkedModule, params: ParamCounts, buffers: BufferCounts): ModuleEntry => {
     let ownParamCount = 0n
-    for (const p of paramsOf(node).values()) if (p) ownParamCount += numel(p.shape)
+    paramsOf(node).forEach((p) => {
+      if (p) ownParamCount += numel(p.shape)
+    })
     return { path, type: node.type, depth, params, buffers, ownParamCount, node }
   }
   // A module held by two parents: count each subtree on its own (rare, small models).
-  const parents = new Map<ModuleNode, number>()
-  for (const { node: m } of modules) for (const c of childrenOf(m).values()) if (c) parents.set(c, (parents.get(c) ?? 0) + 1)
-  for (const n of parents.values()) {
-    if (n > 1) {
-      return modules.map((walkedModule) => {
-        const { params, buffers } = countTensors(walkedModule.node)
-        return entry(walkedModule, params, buffers)
-      })
-    }
+  // (Maps are walked with forEach and arrays by index: this runs once per question, cold, where `for … of` allocates.)
+  const parents = new Set<ModuleNode>()
+  let held = false
+  for (let i = 0; i < modules.length && !held; i++) {
+    childrenOf(modules[i]!.node).forEach((c) => {
+      if (c === null) return
+      if (parents.has(c)) held = true
+      parents.add(c)
+    })
+  }
+  if (held) {
+    return modules.map((walkedModule) => {
+      const { params, buffers } = countTensors(walkedModule.node)
+      return entry(walkedModule, params, buffers)
+    })
   }
   // A tree: sum bottom-up once; tensors registered in two modules (tied weights) are counted once per subtree.
   const uses = new Map<TensorDef, number>()
-  for (const { node: m } of modules) {
-    for (const t of paramsOf(m).values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
-    for (const t of buffersOf(m).values()) if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
+  const use = (t: TensorDef | null): void => {
+    if (t) uses.set(t, (uses.get(t) ?? 0) + 1)
+  }
+  for (let i = 0; i < modules.length; i++) {
+    paramsOf(modules[i]!.node).forEach(use)
+    buffersOf(modules[i]!.node).forEach(use)
   }
   interface Subtree {
     params: ParamCounts
@@ -323,24 +344,24 @@ function listSharedModules(walked: readonly WalkedModule[]): ModuleEntry[] {
       if ((uses.get(t) ?? 0) > 1) (sub.shared ??= new Set()).add(t)
       else add(sub, t)
     }
-    for (const t of paramsOf(node).values()) own(t)
-    for (const t of buffersOf(node).values()) own(t)
-    for (const child of childrenOf(node).values()) {
+    paramsOf(node).forEach(own)
+    buffersOf(node).forEach(own)
+    childrenOf(node).forEach((child) => {
       const c = child && subtrees.get(child)
-      if (!c) continue
-      for (const key of Object.keys(sub.params) as Array<keyof ParamCounts>) sub.params[key] += c.params[key]
+      if (!c) return
+      addCounts(sub.params, c.params)
       sub.buffers.total += c.buffers.total
       sub.buffers.bytes += c.buffers.bytes
-      if (c.shared) for (const t of c.shared) (sub.shared ??= new Set()).add(t)
-    }
+      if (c.shared) c.shared.forEach((t) => (sub.shared ??= new Set()).add(t))
+    })
     subtrees.set(node, sub)
   }
   return modules.map((walkedModule) => {
     const sub = subtrees.get(walkedModule.node)!
     const total = zero()
-    for (const key of Object.keys(total.params) as Array<keyof ParamCounts>) total.params[key] = sub.params[key]
+    addCounts(total.params, sub.params)
     total.buffers = { ...sub.buffers }
-    if (sub.shared) for (const t of sub.shared) add(total, t)
+    if (sub.shared) sub.shared.forEach((t) => add(total, t))
     return entry(walkedModule, total.params, total.buffers)
   })
 }

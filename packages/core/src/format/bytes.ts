@@ -45,7 +45,9 @@ export function formatBytesAlike(values: readonly bigint[], units: ByteUnits = '
 export function formatBytes(bytes: bigint, units: ByteUnits = 'iec', digits = 2): string {
   const negative = bytes < 0n
   const abs = negative ? -bytes : bytes
-  for (const [size, unit] of units === 'iec' ? IEC : SI) {
+  const steps = units === 'iec' ? IEC : SI
+  for (let i = 0; i < steps.length; i++) {
+    const [size, unit] = steps[i]!
     if (abs >= size) return `${negative ? '-' : ''}${decimal(abs, size, digits)} ${unit}`
   }
   return `${bytes.toString()} B`

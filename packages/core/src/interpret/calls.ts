@@ -35,7 +35,6 @@ export function makeFunction(it: Interpreter, node: FunctionDef | AsyncFunctionD
     closure: frame.kind === 'class' ? frame.closureScope : frame.kind === 'module' ? undefined : frame,
     defaults,
     kwDefaults,
-    info: functionInfo(node),
     module: frame.module,
     classCell: frame.kind === 'class' ? frame.classCell : frame.definingClass,
   }
@@ -78,7 +77,9 @@ export function callValue(it: Interpreter, fn: Value, args: ArgValue[], span: So
 export function callFunction(it: Interpreter, fn: FunctionValue, args: readonly ArgValue[], span: SourceSpan): Value {
   const node = fn.node
   const a = node.args
-  const frame = new Frame('function', fn.globals, fn.closure, fn.file, fn.module, fn.info, fn.classCell)
+  // what the body declares is found on its first call: most methods of a model file (`generate`, `configure_optimizers`) never run
+  const info = functionInfo(node)
+  const frame = new Frame('function', fn.globals, fn.closure, fn.file, fn.module, info, fn.classCell)
   const locals = frame.locals
   const posonly = a.posonlyargs.length
   const positional = posonly === 0 ? a.args : [...a.posonlyargs, ...a.args]
@@ -86,7 +87,8 @@ export function callFunction(it: Interpreter, fn: FunctionValue, args: readonly 
   const extra: Value[] = []
   let kwargs: ReturnType<typeof newDict> | undefined
   let given = 0
-  for (const arg of args) {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
     if (arg.name === undefined) {
       given++
       if (given <= nPos) locals.set(positional[given - 1]!.arg, arg.value)
@@ -124,7 +126,8 @@ export function callFunction(it: Interpreter, fn: FunctionValue, args: readonly 
     if (i >= firstDefault) locals.set(name, fn.defaults[i - firstDefault]!)
     else (missing ??= []).push(name)
   }
-  for (const k of a.kwonlyargs) {
+  for (let i = 0; i < a.kwonlyargs.length; i++) {
+    const k = a.kwonlyargs[i]!
     if (locals.has(k.arg)) continue
     const d = fn.kwDefaults.get(k.arg)
     if (d !== undefined) locals.set(k.arg, d)
@@ -143,7 +146,7 @@ export function callFunction(it: Interpreter, fn: FunctionValue, args: readonly 
   it.budget.enter(span)
   try {
     if (node.type === 'Lambda') return it.evaluate(node.body, frame)
-    if (fn.info.generator) {
+    if (info.generator) {
       frame.yields = []
       it.exec(node.body, frame)
       const items = frame.yields

@@ -38,7 +38,8 @@ export function evalExpr(it: Interpreter, expr: Expr, frame: Frame): Value {
     }
     case 'BoolOp': {
       let value: Value = NONE
-      for (const operand of expr.values) {
+      for (let i = 0; i < expr.values.length; i++) {
+        const operand = expr.values[i]!
         value = evalExpr(it, operand, frame)
         const t = it.truthy(value, it.span(operand, frame))
         if (expr.op === 'And' ? !t : t) return value
@@ -179,7 +180,8 @@ function constant(expr: Constant): Value {
 /** The items of a list, tuple or set display, with `*x` spread. */
 function elements(it: Interpreter, elts: readonly Expr[], frame: Frame): Value[] {
   const out: Value[] = []
-  for (const elt of elts) {
+  for (let i = 0; i < elts.length; i++) {
+    const elt = elts[i]!
     if (elt.type === 'Starred') {
       const span = it.span(elt, frame)
       const next = it.iter(evalExpr(it, elt.value, frame), span)
@@ -237,7 +239,9 @@ function evalCall(it: Interpreter, expr: Extract<Expr, { type: 'Call' }>, frame:
     return dict
   }
   const args: ArgValue[] = []
-  for (const arg of expr.args) {
+  // indexed loops: the interpreter's calls run cold, where `for … of` allocates a result object per item
+  for (let i = 0; i < expr.args.length; i++) {
+    const arg = expr.args[i]!
     if (arg.type === 'Starred') {
       const span = it.span(arg, frame)
       const valueSpan = it.span(arg.value, frame)
@@ -255,7 +259,8 @@ function evalCall(it: Interpreter, expr: Extract<Expr, { type: 'Call' }>, frame:
       args.push({ value: evalExpr(it, arg, frame), span, valueSpan: span })
     }
   }
-  for (const kw of expr.keywords) {
+  for (let i = 0; i < expr.keywords.length; i++) {
+    const kw = expr.keywords[i]!
     const span = it.span(kw, frame)
     const valueSpan = it.span(kw.value, frame)
     const value = evalExpr(it, kw.value, frame)

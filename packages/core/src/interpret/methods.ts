@@ -13,7 +13,8 @@ import type { ArgValue, CallableValue, DictValue, SetValue, Value } from '../con
 export function positionalArgs(name: string, args: readonly ArgValue[], min: number, max: number, span: SourceSpan, keywords: readonly string[] = []): { values: Value[]; named: Map<string, Value> } {
   const values: Value[] = []
   const named = new Map<string, Value>()
-  for (const a of args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
     if (a.name === undefined) values.push(a.value)
     else if (keywords.includes(a.name)) named.set(a.name, a.value)
     else raise('TypeError', 'unknown-argument', `\`${name}()\` takes no keyword argument \`${a.name}\`.`, a.span)

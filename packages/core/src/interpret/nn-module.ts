@@ -384,11 +384,11 @@ function namedModules(it: Interpreter, root: ModuleNode, prefix: string, removeD
     it.budget.step(span)
     it.budget.string(path.length, span)
     out.push([path, node])
-    const children = [...childrenOf(node)].filter(([, c]) => c !== null) as Array<[string, ModuleNode]>
-    for (let i = children.length - 1; i >= 0; i--) {
-      const [name, child] = children[i]!
-      stack.push([path === '' ? name : `${path}.${name}`, child])
-    }
+    const children: Array<[string, ModuleNode]> = []
+    childrenOf(node).forEach((child, name) => {
+      if (child !== null) children.push([path === '' ? name : `${path}.${name}`, child])
+    })
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!)
     if (!removeDuplicate && stack.length > limits.maxModules) raise('RecursionError', 'limit', 'The module tree has a cycle or too many paths to list.', span)
   }
   return out
@@ -401,14 +401,15 @@ function namedTensors(it: Interpreter, root: ModuleNode, which: 'params' | 'buff
   const modules = recurse ? namedModules(it, root, prefix, removeDuplicate, span) : [[prefix, root] as [string, ModuleNode]]
   const seen = new Set<TensorDef>()
   const out: Array<[string, TensorDef]> = []
-  for (const [path, node] of modules) {
-    for (const [name, def] of (which === 'params' ? paramsOf(node) : buffersOf(node))) {
-      if (def === null || (removeDuplicate && seen.has(def))) continue
+  for (let i = 0; i < modules.length; i++) {
+    const [path, node] = modules[i]!
+    ;(which === 'params' ? paramsOf(node) : buffersOf(node)).forEach((def, name) => {
+      if (def === null || (removeDuplicate && seen.has(def))) return
       seen.add(def)
       const full = path === '' ? name : `${path}.${name}`
       it.budget.string(full.length, span)
       out.push([full, def])
-    }
+    })
   }
   it.budget.allocate(out.length, span)
   return out

@@ -16,36 +16,52 @@ export type FrameKind = 'module' | 'function' | 'class' | 'comprehension'
  * reads free names from (class bodies are skipped, as in Python).
  */
 export class Frame {
+  // Fields are declared and assigned in the constructor, not defined as class fields: a frame is made for every call,
+  // and defining fields (which class fields and parameter properties do) costs more than assigning them.
+  /** What kind of scope this is. */
+  declare readonly kind: FrameKind
+  /** The module globals. */
+  declare readonly globals: Map<string, Value>
+  /** The enclosing scope free names are read from. */
+  declare readonly parent: Frame | undefined
+  /** The file of the code running in it. */
+  declare readonly file: string | undefined
+  /** The module's name (`__name__`). */
+  declare readonly module: string
+  /** For function frames: which names are local, global or nonlocal. */
+  declare readonly info: FunctionInfo | undefined
+  /** For methods: the class whose body defined the function (`super()` without arguments), once made. */
+  declare readonly definingClass: { cls?: PyClass } | undefined
   /** The frame's own names (for a module frame, its globals). */
-  readonly locals: Map<string, Value>
+  declare readonly locals: Map<string, Value>
   /** Set by `return`. */
-  returnValue: Value | undefined = undefined
+  declare returnValue: Value | undefined
   /** What a generator function yielded so far. */
-  yields: Value[] | undefined = undefined
+  declare yields: Value[] | undefined
   /** For class bodies: annotated names in order (`x: int = 3`), for `@dataclass`. */
-  annotations: Array<[string, Expr]> | undefined = undefined
+  declare annotations: Array<[string, Expr]> | undefined
   /** For class bodies: filled with the class once made, for `super()` without arguments in its methods. */
-  classCell: { cls?: PyClass } | undefined = undefined
+  declare classCell: { cls?: PyClass } | undefined
   /** For function frames: the name of the first positional parameter (`self` for `super()` without arguments). */
-  selfName: string | undefined = undefined
+  declare selfName: string | undefined
   /** The exceptions being handled (`raise` alone re-raises the innermost). */
-  handling: unknown[] | undefined = undefined
+  declare handling: unknown[] | undefined
 
-  constructor(
-    readonly kind: FrameKind,
-    readonly globals: Map<string, Value>,
-    readonly parent: Frame | undefined,
-    /** The file of the code running in it. */
-    readonly file: string | undefined,
-    /** The module's name (`__name__`). */
-    readonly module: string,
-    /** For function frames: which names are local, global or nonlocal. */
-    readonly info?: FunctionInfo,
-    /** For methods: the class whose body defined the function (`super()` without arguments), once made. */
-    readonly definingClass?: { cls?: PyClass },
-    locals?: Map<string, Value>,
-  ) {
+  constructor(kind: FrameKind, globals: Map<string, Value>, parent: Frame | undefined, file: string | undefined, module: string, info?: FunctionInfo, definingClass?: { cls?: PyClass }, locals?: Map<string, Value>) {
+    this.kind = kind
+    this.globals = globals
+    this.parent = parent
+    this.file = file
+    this.module = module
+    this.info = info
+    this.definingClass = definingClass
     this.locals = locals ?? (kind === 'module' ? globals : new Map())
+    this.returnValue = undefined
+    this.yields = undefined
+    this.annotations = undefined
+    this.classCell = undefined
+    this.selfName = undefined
+    this.handling = undefined
   }
 
   /** The first enclosing frame that is not a class body: where closures of code in this frame look. */

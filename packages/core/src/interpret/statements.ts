@@ -46,7 +46,7 @@ export function execStmt(it: Interpreter, stmt: Stmt, frame: Frame): Signal {
       return NORMAL
     case 'Assign': {
       const value = it.evaluate(stmt.value, frame)
-      for (const target of stmt.targets) assignTarget(it, target, value, frame)
+      for (let i = 0; i < stmt.targets.length; i++) assignTarget(it, stmt.targets[i]!, value, frame)
       return NORMAL
     }
     case 'AugAssign':

@@ -398,7 +398,8 @@ type Op = (it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan) => V
 function opArgs(args: readonly ArgValue[]): OpArgs {
   const values: Value[] = []
   const named = new Map<string, Value>()
-  for (const a of args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
     if (a.name === undefined) values.push(a.value)
     else named.set(a.name, a.value)
   }

@@ -4,7 +4,7 @@
  */
 export function elementCount(shape: readonly number[]): number | bigint {
   let product = 1
-  for (const dim of shape) product *= dim
+  for (let i = 0; i < shape.length; i++) product *= shape[i]!
   if (Number.isSafeInteger(product)) return product
   let total = 1n
   for (const dim of shape) total *= BigInt(dim)

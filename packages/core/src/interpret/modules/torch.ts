@@ -148,7 +148,7 @@ function finfo(dtype: DType): Value {
 
 /** `torch`: dtypes, tensor factories and functions, `nn`, and harmless settings. */
 export function torchNamespace(layers: readonly LayerDefinition[], models: readonly LayerDefinition[]): NamespaceValue {
-  const members: Record<string, Value> = { ...torchTensorFunctions() }
+  const members = torchTensorFunctions()
   for (const [alias, dtype] of Object.entries(dtypeAliases)) members[alias] = { kind: 'dtype', dtype }
   members['nn'] = nnNamespace(layers, models)
   tensorClass.native = { subclassable: false, call: (args, span, it) => legacyTensorConstructor('Tensor', defaultFloat)(args, span, it) }

@@ -1,3 +1,5 @@
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { decodeText } from './decode.js'
 import { InputError, UsageError } from './errors.js'
 import type { PythonProgram } from './python-input.js'
@@ -116,8 +118,6 @@ export async function readSourceFile(path: string, cwd: string, shown: string): 
  */
 export async function readFileBytes(path: string, cwd: string, shown: string): Promise<Uint8Array> {
   // synchronous reads of what Node has loaded already: node:fs/promises would load, and compile, more of Node
-  const { closeSync, constants, fstatSync, openSync, readSync, statSync } = await import('node:fs')
-  const { resolve } = await import('node:path')
   let fd: number
   // A FIFO opens without waiting for a writer (a plain open would block until one comes); its reads wait for data.
   let pipe = false
@@ -191,8 +191,6 @@ export async function takesAsPath(arg: string, cwd: string): Promise<boolean> {
 
 async function isFile(path: string, cwd: string): Promise<boolean> {
   if (path.length > 4096) return false
-  const { statSync } = await import('node:fs')
-  const { resolve } = await import('node:path')
   try {
     return statSync(resolve(cwd, path)).isFile()
   } catch {

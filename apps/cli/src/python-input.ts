@@ -1,3 +1,5 @@
+import { lstatSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { ProgramSource } from '@nnsize/core'
 import { decodeText, looksLikePath, maxInputBytes, readSourceFile } from './input.js'
 import { InputError, UsageError } from './errors.js'
@@ -41,9 +43,7 @@ export interface PythonProgramOptions {
  */
 export async function readPythonProgram(arg: string, options: PythonProgramOptions): Promise<PythonProgram | null> {
   if (arg.trim() === '') return null
-  const { statSync } = await import('node:fs')
-  const path = await import('node:path')
-  const target = path.resolve(options.cwd, arg)
+  const target = resolve(options.cwd, arg)
   let info: import('node:fs').Stats
   try {
     info = statSync(target)
@@ -55,34 +55,34 @@ export async function readPythonProgram(arg: string, options: PythonProgramOptio
   if (info.isDirectory() && !folder) return null
   if (!folder && !(info.isFile() && /\.py$/i.test(target))) return null
   const inside = (dir: string, file: string): boolean => {
-    const rel = path.relative(dir, file)
-    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+    const rel = relative(dir, file)
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
   }
   // a file without imports is statements over nnsize's names (`nn.Linear(10, 20)`, as in a text file): read as text
   if (!folder && options.entry === undefined && options.root === undefined && !/^[ \t]*(?:import|from)[ \t]/m.test(await readSourceFile(target, options.cwd, arg))) return null
   let root: string
   if (options.root !== undefined) {
-    root = path.resolve(options.cwd, options.root)
+    root = resolve(options.cwd, options.root)
     if (!inside(root, target)) throw new UsageError(`--root '${options.root}' does not contain '${arg}': give the folder that holds the model's top package`)
     const rootInfo = statSync(root, { throwIfNoEntry: false })
     if (!rootInfo?.isDirectory()) throw new UsageError(`--root '${options.root}' is not a folder`)
   } else {
-    root = inside(options.cwd, target) && options.cwd !== target ? options.cwd : path.dirname(target)
+    root = inside(options.cwd, target) && options.cwd !== target ? options.cwd : dirname(target)
   }
-  const main = folder ? path.join(target, '__init__.py') : target
-  const mainKey = toKey(path.relative(root, main))
+  const main = folder ? join(target, '__init__.py') : target
+  const mainKey = toKey(relative(root, main))
   // the folder named on the command line is read even when it is a link, as the file named there is
-  const reader = await programReader(root, (inside(options.cwd, root) ? toKey(path.relative(options.cwd, root)) : root) || '.', folder ? toKey(path.relative(root, target)) : undefined)
+  const reader = await programReader(root, (inside(options.cwd, root) ? toKey(relative(options.cwd, root)) : root) || '.', folder ? toKey(relative(root, target)) : undefined)
   const files: Record<string, string> = {}
   if (folder) {
     const text = reader.readFile(mainKey)
     if (text === undefined) {
       // a folder alone is searched: the file that defines the name `--model` calls, else the first file, as the example
-      const keys = await pythonFileKeys(target, root, toKey(path.relative(options.cwd, target)) || '.')
+      const keys = await pythonFileKeys(target, root, toKey(relative(options.cwd, target)) || '.')
       if (keys.length === 0) return null
       const name = /^\s*([A-Za-z_]\w*)/.exec(options.entry ?? '')?.[1]
       const defining = name === undefined ? undefined : keys.find((k) => new RegExp(`^(?:class|def)\\s+${name}\\b`, 'm').test(reader.readFile(k) ?? ''))
-      const example = toKey(path.relative(options.cwd, path.join(root, defining ?? keys[0]!)))
+      const example = toKey(relative(options.cwd, join(root, defining ?? keys[0]!)))
       throw new InputError(`'${arg}' has no __init__.py to import: give the file that defines the model, e.g. nnsize ${example}${options.entry ? ` --model "${options.entry}"` : ''}`)
     }
     files[mainKey] = text
@@ -96,7 +96,7 @@ export async function readPythonProgram(arg: string, options: PythonProgramOptio
     if (text !== undefined) files[key] = text
     return text
   }
-  const shownRoot = inside(options.cwd, root) ? toKey(path.relative(options.cwd, root)) : root
+  const shownRoot = inside(options.cwd, root) ? toKey(relative(options.cwd, root)) : root
   return { program: { files, main: mainKey, entry: options.entry, root: '', readFile: read, isFolder: reader.isFolder }, shownRoot }
 }
 
@@ -107,8 +107,6 @@ export async function readPythonProgram(arg: string, options: PythonProgramOptio
  * {@link maxPythonFiles} files and {@link maxInputBytes} bytes in all.
  */
 async function programReader(root: string, shown: string, given?: string): Promise<{ readFile(key: string): string | undefined; isFolder(key: string): boolean }> {
-  const { lstatSync, readFileSync } = await import('node:fs')
-  const path = await import('node:path')
   const folders = new Map<string, boolean>(given === undefined ? [] : [[given, true]])
   let count = 0
   let bytes = 0
@@ -119,7 +117,7 @@ async function programReader(root: string, shown: string, given?: string): Promi
       const folder = parts.slice(0, i).join('/')
       let ok = folders.get(folder)
       if (ok === undefined) {
-        ok = isSearched(parts[i - 1]!) && lstatSync(path.join(root, ...parts.slice(0, i)), { throwIfNoEntry: false })?.isDirectory() === true
+        ok = isSearched(parts[i - 1]!) && lstatSync(join(root, ...parts.slice(0, i)), { throwIfNoEntry: false })?.isDirectory() === true
         folders.set(folder, ok)
       }
       if (!ok) return false
@@ -130,7 +128,7 @@ async function programReader(root: string, shown: string, given?: string): Promi
     readFile(key) {
       const parts = key.split('/')
       if (!key.endsWith('.py') || !reachable(parts)) return undefined
-      const full = path.join(root, ...parts)
+      const full = join(root, ...parts)
       const info = lstatSync(full, { throwIfNoEntry: false })
       if (!info?.isFile()) return undefined
       if (++count > maxPythonFiles) throw tooMany(shown, `more than ${maxPythonFiles.toLocaleString('en-US')} .py files`)
@@ -164,8 +162,6 @@ function isSearched(name: string): boolean {
  * {@link isSearched} and {@link maxPythonDepth} allow), in order, at most {@link maxEntriesSeen} entries looked at.
  */
 async function pythonFileKeys(dir: string, root: string, shown: string): Promise<string[]> {
-  const { readdirSync } = await import('node:fs')
-  const path = await import('node:path')
   const keys: string[] = []
   let seen = 0
   const pending: Array<[string, number]> = [[dir, 0]]
@@ -181,9 +177,9 @@ async function pythonFileKeys(dir: string, root: string, shown: string): Promise
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     for (const entry of entries) {
       if (++seen > maxEntriesSeen) throw tooMany(shown, `more than ${maxEntriesSeen.toLocaleString('en-US')} entries`)
-      const full = path.join(folder, entry.name)
+      const full = join(folder, entry.name)
       if (entry.isDirectory() && isSearched(entry.name) && depth < maxPythonDepth) pending.push([full, depth + 1])
-      else if (entry.isFile() && entry.name.endsWith('.py')) keys.push(toKey(path.relative(root, full)))
+      else if (entry.isFile() && entry.name.endsWith('.py')) keys.push(toKey(relative(root, full)))
     }
   }
   return keys

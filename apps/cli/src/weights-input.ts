@@ -1,3 +1,5 @@
+import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
 import type { ByteReader, fileHandleReader, weightsFormatOf } from '@nnsize/core'
 import { InputError } from './errors.js'
 
@@ -39,8 +41,6 @@ export const maxWeightsReadBytes = 1024 * 1024 * 1024
 export async function openWeightsInput(arg: string, cwd: string, core: WeightsCore): Promise<WeightsInput | null> {
   if (arg.length > 4096 || /[\n()]/.test(arg)) return null
   // synchronous status and folder reads: node:fs/promises loads only when weights are read
-  const { statSync } = await import('node:fs')
-  const { resolve, basename, dirname } = await import('node:path')
   const path = resolve(cwd, arg)
   let info: import('node:fs').Stats
   try {
@@ -78,8 +78,6 @@ interface FoundFile {
 
 /** The regular files of a folder (links followed) whose names `keep` accepts, at most {@link maxFolderFiles}. */
 async function folderFiles(folder: string, keep?: (name: string) => boolean): Promise<FoundFile[]> {
-  const { readdirSync, statSync } = await import('node:fs')
-  const { join } = await import('node:path')
   let names: string[]
   try {
     names = readdirSync(folder)
@@ -103,7 +101,6 @@ async function folderFiles(folder: string, keep?: (name: string) => boolean): Pr
 /** Whether a file's first bytes are a weight format's. */
 async function startsLikeWeights(path: string, name: string, size: number, core: WeightsCore): Promise<boolean> {
   if (size < 8) return false
-  const { closeSync, openSync, readSync } = await import('node:fs')
   let fd: number
   try {
     fd = openSync(path, 'r')

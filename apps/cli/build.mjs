@@ -1,11 +1,12 @@
 // Bundles the CLI into minified CommonJS files under dist/, which bin/nnsize.cjs runs through its code cache:
 //   dist/cli.cjs      the command line and commander (all that --help, --version and usage errors need)
 //   dist/core.cjs     src/engine.ts: @nnsize/core's entry points (bundled from its source): the analysis, the request
-//                     parser, the memory planner and the present layer, with the reports, loaded on the first real question
+//                     parser and the present layer, with the reports, loaded on the first real question
 //   dist/zoo.cjs      the model collections: torchvision and timm
 //   dist/hf.cjs       the Hugging Face families and the catalogue of checkpoints
 //   dist/weights.cjs  the weight-file readers
-// The last three are required by dist/core.cjs on first use (below).
+//   dist/plan.cjs     the memory and speed planners, with the optimizers and the GPU table
+// The last four are required by dist/core.cjs on first use (below).
 // CommonJS rather than ES modules because Node starts its ES-module loader (and the streams it pulls in) only for
 // ES modules, and because V8's code cache can be used from node:vm for scripts but not for modules on Node 20.
 import { createHash } from 'node:crypto'
@@ -58,8 +59,8 @@ const common = {
 
 // ---------------------------------------------------------------------------------------------
 // The core in parts: dist/core.cjs holds what every question needs; the model collections (torchvision and timm:
-// dist/zoo.cjs), the Hugging Face families and catalogue (dist/hf.cjs) and the weight-file readers
-// (dist/weights.cjs) are bundles of their own, required on first use. Each core module is in exactly one bundle. A
+// dist/zoo.cjs), the Hugging Face families and catalogue (dist/hf.cjs), the weight-file readers (dist/weights.cjs)
+// and the memory and speed planners (dist/plan.cjs) are bundles of their own, required on first use. Each core module is in exactly one bundle. A
 // module that imports a module of another bundle gets a stand-in with the same export names, each a getter that
 // requires that bundle on first read, so a part loads only when a question reaches into it (a torchvision builder,
 // a catalogue name or a config.json, a file's first bytes). Nothing may read a part's exports while its importer
@@ -72,6 +73,8 @@ const parts = {
   zoo: (rel) => rel.startsWith('zoo/') && !rel.startsWith('zoo/hf/'),
   // telling a weight file from text (its first bytes, its name) needs no reader: detect.ts and paths.ts stay in the core
   weights: (rel) => rel.startsWith('weights/') && rel !== 'weights/detect.ts' && rel !== 'weights/paths.ts',
+  // the memory and speed planners, with their optimizers and GPU table: memory/basis.ts names the lines every report lists
+  plan: (rel) => (rel.startsWith('memory/') || rel.startsWith('speed/')) && rel !== 'memory/basis.ts',
 }
 /** The bundle a source file belongs to: a part's name, or `core`. */
 const bundleOf = (path) => {

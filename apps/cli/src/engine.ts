@@ -2,7 +2,8 @@
 // `--version` and usage errors never load it): the core's analysis, request parser, memory planner and present
 // layer, the terminal and Markdown reports, the completion scripts. The build makes it dist/core.cjs, beside the
 // command line's dist/cli.cjs, with torchvision and timm in dist/zoo.cjs, the Hugging Face families in dist/hf.cjs
-// and the weight-file readers in dist/weights.cjs, each required on first use.
+// the weight-file readers in dist/weights.cjs and the memory and speed planners in dist/plan.cjs, each required on
+// first use.
 export { analyze, analysisToJSON, analyzeWeights, catalogue, compareWeights, fileHandleReader, models, NnsizeError, programShareState, shareUrl, verifySnippet, weightsComparisonToJSON, weightsFormatOf, weightsToJSON } from '@nnsize/core'
 export { analyzeOptionsOf, memoryOptionsOf, parseRequest, requestToRaw, speedOptionsOf } from '@nnsize/core/request'
 export { planMemory } from '@nnsize/core/memory'

@@ -47,9 +47,12 @@ describe('dist bundles', () => {
     expect(readFileSync(join(dist, 'cli.cjs'), 'latin1')).toContain('require("./core.cjs")')
   })
 
-  it('keeps the model collections, the Hugging Face families and the weight-file readers out of the core bundle, required on first use', () => {
+  it('keeps the model collections, the Hugging Face families, the weight-file readers and the planners out of the core bundle, required on first use', () => {
     const core = readFileSync(join(dist, 'core.cjs'), 'latin1')
-    for (const part of ['zoo', 'hf', 'weights']) expect(core).toContain(`require("./${part}.cjs")`)
+    for (const part of ['zoo', 'hf', 'weights', 'plan']) expect(core).toContain(`require("./${part}.cjs")`)
+    // the GPU table and the optimizers are the planners' own
+    expect(core).not.toContain('NVIDIA H100')
+    expect(readFileSync(join(dist, 'plan.cjs'), 'latin1')).toContain('NVIDIA H100')
     // the catalogue and torchvision's weights tables are in their own bundles only
     expect(core).not.toContain('meta-llama/Llama-3.1-8B')
     expect(readFileSync(join(dist, 'hf.cjs'), 'latin1')).toContain('meta-llama/Llama-3.1-8B')
@@ -59,7 +62,7 @@ describe('dist bundles', () => {
 })
 
 /** The bundles of dist/, each loaded on first use. */
-const bundles = ['cli.cjs', 'core.cjs', 'hf.cjs', 'weights.cjs', 'zoo.cjs']
+const bundles = ['cli.cjs', 'core.cjs', 'hf.cjs', 'plan.cjs', 'weights.cjs', 'zoo.cjs']
 
 describe('the code cache of bin/nnsize.cjs', () => {
   it('is written after the first run, read by the next, and changes nothing in the answer', async () => {
@@ -100,6 +103,9 @@ describe('the code cache of bin/nnsize.cjs', () => {
     expect(await loaded(['llama-3.1-8b'])).toEqual(['cli', 'core', 'hf'])
     // an expression's layers need no zoo; torchvision's builders and a name to suggest one for do
     expect(await loaded(['Conv2d(128, 256, 3)'])).toEqual(['cli', 'core'])
+    // only a memory plan loads the planners (their optimizers and GPU table)
+    expect(await loaded(['Linear(4096, 4096)', '--optimizer', 'adamw', '--gpu', 'a100'])).toEqual(['cli', 'core', 'plan'])
+    expect(await loaded(['Conv2d(128, 256, 3)', '--explain'])).toEqual(['cli', 'core'])
     expect(await loaded(['resnet18()'])).toEqual(['cli', 'core', 'zoo'])
     expect(await loaded(['resnt18()', '--no-color'], 'error[unknown-name]: `resnt18` is not defined. Did you mean `resnet18`?\n --> 1:1\n  |\n1 | resnt18()\n  | ^^^^^^^\n')).toEqual(['cli', 'core', 'zoo'])
   })

@@ -66,10 +66,13 @@ assert torch.zeros(3, dtype=torch.bool).sort().values.dtype == torch.bool and to
 `)
   })
 
-  it('refuses a dim out of range, complex tensors and too many positional arguments', () => {
+  it('refuses a dim out of range, complex tensors, too many positional arguments and positional ones with `stable`', () => {
     expect(pythonError('torch.tensor(1.0).sort(dim=1)').message).toBe('Dimension out of range (expected to be in range of [-1, 0], but got 1).')
     expect(pythonError('torch.zeros(3, dtype=torch.cfloat).argsort()').message).toBe('Sort does not support complex dtypes on CPU')
     expect(pythonError('torch.zeros(3).sort(0, True, True)').code).toBe('too-many-arguments')
+    expect(pythonError('torch.argsort(torch.zeros(3), 0, True, True)').code).toBe('too-many-arguments')
+    // PyTorch 2.13: `stable` is keyword-only, and with it `dim` and `descending` are too (`x.argsort(0, True, stable=True)` fails).
+    expect(pythonError('torch.zeros(3).argsort(0, True, stable=True)').code).toBe('argument-type')
   })
 })
 

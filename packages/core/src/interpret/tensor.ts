@@ -641,9 +641,9 @@ const ops: Record<string, Op> = {
   min: (it, s, a, span) => minMax(it, s, a, span),
   // selection and ordering along a dimension
   topk: (it, s, a, span) => topk(it, s, a, span),
-  sort: (it, s, a, span) => sorted(it, s, a, span, 'sort'),
-  argsort: (it, s, a, span) => (sorted(it, s, a, span, 'argsort') as Extract<Value, { kind: 'tuple' }>).items[1]!,
-  msort: (it, s, _a, span) => (sorted(it, s, { values: [int(0)], named: new Map() }, span, 'msort') as Extract<Value, { kind: 'tuple' }>).items[0]!,
+  sort: (it, s, a, span) => sortResult(it, s, a, span, 'sort'),
+  argsort: (it, s, a, span) => (sortResult(it, s, a, span, 'argsort') as Extract<Value, { kind: 'tuple' }>).items[1]!,
+  msort: (it, s, _a, span) => (sortResult(it, s, { values: [int(0)], named: new Map() }, span, 'msort') as Extract<Value, { kind: 'tuple' }>).items[0]!,
   // shapes
   view: (_it, s, a, span) => {
     const first = a.values[0]
@@ -871,17 +871,18 @@ function topk(it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Val
 }
 
 /**
- * `sort(dim=-1, descending=False, *, stable=False)` (`torch.return_types.sort`: the values and their int64
- * indices, both of the input's shape), also for `argsort` (the indices) and `msort` (the values along dimension 0).
+ * `sort(dim=-1, descending=False)` or `sort(*, stable, dim=-1, descending=False)` (`torch.return_types.sort`: the
+ * values and their int64 indices, both of the input's shape), also for `argsort` (the indices) and `msort` (the
+ * values along dimension 0).
  */
-function sorted(it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan, fn: 'sort' | 'argsort' | 'msort'): Value {
-  if (a.values.length > (fn === 'argsort' ? 3 : 2)) raise('TypeError', 'too-many-arguments', `${fn}() takes from 0 to ${fn === 'argsort' ? 3 : 2} positional arguments but ${a.values.length} were given`, span)
+function sortResult(it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan, fn: 'sort' | 'argsort' | 'msort'): Value {
+  if (a.values.length > 2) raise('TypeError', 'too-many-arguments', `${fn}() takes at most 2 positional arguments (\`dim\`, \`descending\`) but ${a.values.length} were given`, span)
+  if (a.named.has('stable') && a.values.length > 0) raise('TypeError', 'argument-type', `${fn}() with \`stable\` takes \`dim\` and \`descending\` by keyword only`, span)
   const dimValue = a.values[0] ?? a.named.get('dim')
-  const dim = wrapDimension(dimValue === undefined ? -1 : intArgument(fn, dimValue, 'dim', undefined, span), s.shape.length, span)
-  for (const flag of [a.values[1] ?? a.named.get('descending'), a.values[2] ?? a.named.get('stable')]) {
+  wrapDimension(dimValue === undefined ? -1 : intArgument(fn, dimValue, 'dim', undefined, span), s.shape.length, span)
+  for (const flag of [a.values[1] ?? a.named.get('descending'), a.named.get('stable')]) {
     if (flag !== undefined && flag.kind !== 'none') it.truthy(flag, span)
   }
-  void dim
   orderable(s, 'Sort', span)
   return tuple([newTensor([...s.shape], s.dtype, s.requiresGrad), newTensor([...s.shape], 'int64')], ['values', 'indices'])
 }

@@ -1,3 +1,4 @@
+import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import * as ops from '../forward/ops/index.js'
 import type { Tensor } from '../forward/trace.js'
@@ -7,6 +8,7 @@ import { setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 import { broadcastShapes, wrapDimension } from './tensor.js'
+import { sdpBackendsOf } from './modules/torch-backends.js'
 import { NONE, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, Value } from '../contract/values.js'
 
@@ -347,7 +349,10 @@ function attention(a: Args): Tensor {
   }
   const lead = v.shape.slice(0, -2)
   const valueNeedsCopy = lead.length > 1 && viewStrides(v.shape, stridesOf(v), [lead.reduce((p, d) => p * d, 1), ...v.shape.slice(-2)]) === undefined
-  const options = { dropoutP, valueNeedsCopy, attnMask: mask, ...(mask ? { attnMaskStrides: stridesOf(mask) } : {}), groupedHeads }
+  const options = { dropoutP, valueNeedsCopy, attnMask: mask, ...(mask ? { attnMaskStrides: stridesOf(mask) } : {}), groupedHeads, backends: sdpBackendsOf(a.t.it) }
+  const unavailable = ops.attentionUnavailable(a.t.ctx, q, k, v, dropoutP, options)
+  if (unavailable?.code === 'unsupported') throw new NnsizeError('unsupported', unavailable.message, { span: a.span })
+  if (unavailable) raise('RuntimeError', unavailable.code, unavailable.message, a.span)
   const out = ops.scaledDotProductAttention(a.t.ctx, q, k, v, options)
   // The CPU flash kernel writes its output as (batch, length, heads, features) and returns it transposed, so
   // that `out.transpose(1, 2).contiguous()` is free.

@@ -600,6 +600,17 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
       ops.saveIf(t.ctx, x.requiresGrad, x, out)
       return [out]
     }
+    case 'topk':
+    case 'sort':
+    case 'msort':
+    case 'argsort': {
+      // `TopkBackward0` and `SortBackward0` keep the int64 indices (`argsort` and `msort` run `sort` and keep them
+      // too, though they return only one of its results).
+      const values = name === 'argsort' ? undefined : fresh(t, outputs[0]!, [x])
+      const indices = name === 'topk' || name === 'sort' ? fresh(t, outputs[1]!, [x], false) : name === 'argsort' ? fresh(t, outputs[0]!, [x], false) : t.ctx.tensor(x.shape, 'int64', false)
+      ops.saveIf(t.ctx, x.requiresGrad, indices)
+      return name === 'argsort' ? [indices] : name === 'msort' ? [values!] : [values!, indices]
+    }
     case 'masked_fill':
     case 'masked_fill_': {
       const mask = argAt(args, 0, 'mask')

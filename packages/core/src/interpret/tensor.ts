@@ -640,6 +640,11 @@ const ops: Record<string, Op> = {
   count_nonzero: (it, s, a, span) => reduce(it, s, a, span, 'int64'),
   max: (it, s, a, span) => minMax(it, s, a, span),
   min: (it, s, a, span) => minMax(it, s, a, span),
+  // selection and ordering along a dimension
+  topk: (it, s, a, span) => topk(it, s, a, span),
+  sort: (it, s, a, span) => sortResult(it, s, a, span, 'sort'),
+  argsort: (it, s, a, span) => (sortResult(it, s, a, span, 'argsort') as Extract<Value, { kind: 'tuple' }>).items[1]!,
+  msort: (it, s, _a, span) => (sortResult(it, s, { values: [int(0)], named: new Map() }, span, 'msort') as Extract<Value, { kind: 'tuple' }>).items[0]!,
   // shapes
   view: (_it, s, a, span) => {
     const first = a.values[0]
@@ -828,6 +833,59 @@ function minMax(it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): V
   const values = reduce(it, s, a, span, s.dtype)
   // `torch.return_types.max`/`min`: a named tuple, read by position or as `.values` / `.indices`
   return tuple([values, newTensor([...values.shape], 'int64')], ['values', 'indices'])
+}
+
+/** An int argument of `name` (`topk(k)`): PyTorch's argument parser takes ints only, not bools or floats. */
+function intArgument(fn: string, v: Value, name: string, position: number | undefined, span: SourceSpan): number {
+  if (v.kind === 'int') return sizeOf(v, span, `\`${name}\``)
+  if (v.kind === 'placeholder') throw placeholderError(v, span)
+  return raise('TypeError', 'argument-type', `${fn}(): argument '${name}'${position === undefined ? '' : ` (position ${position})`} must be int, not ${v.kind === 'none' ? 'NoneType' : typeName(v)}`, span)
+}
+
+/** Refuses dtypes PyTorch's CPU kernels of `topk` and `sort` refuse. */
+function orderable(self: TensorValue, kernel: 'topk' | 'Sort', span: SourceSpan): void {
+  if (category(self.dtype) === 3 || (kernel === 'topk' && self.dtype === 'bool')) {
+    raise('RuntimeError', 'type', `${kernel} does not support ${self.dtype === 'bool' ? 'bool' : 'complex'} dtypes on CPU`, span)
+  }
+}
+
+/**
+ * `topk(k, dim=-1, largest=True, sorted=True)`: `torch.return_types.topk`, a named tuple of the `k` values along
+ * `dim` (its size becomes `k`) and their int64 indices; `k` must lie in `[0, size]` (a 0-dim tensor has size 1).
+ */
+function topk(it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  if (a.values.length > 4) raise('TypeError', 'too-many-arguments', `topk() takes from 1 to 4 positional arguments but ${a.values.length + 1} were given`, span)
+  const kValue = a.values[0] ?? a.named.get('k') ?? raise('TypeError', 'missing-argument', 'topk() missing 1 required positional arguments: "k"', span)
+  const k = intArgument('topk', kValue, 'k', a.values[0] === undefined ? undefined : 1, span)
+  const dimValue = a.values[1] ?? a.named.get('dim')
+  const dim = wrapDimension(dimValue === undefined ? -1 : intArgument('topk', dimValue, 'dim', a.values[1] === undefined ? undefined : 2, span), s.shape.length, span)
+  for (const [position, name] of [[2, 'largest'], [3, 'sorted']] as const) {
+    const flag = a.values[position] ?? a.named.get(name)
+    if (flag !== undefined) it.truthy(flag, span)
+  }
+  orderable(s, 'topk', span)
+  const size = s.shape.length === 0 ? 1 : s.shape[dim]!
+  if (k < 0 || k > size) raise('RuntimeError', 'argument-value', `selected index k out of range: \`k\` is ${k}, but dimension ${dim} has size ${size}.`, span)
+  const shape = s.shape.map((d, i) => (i === dim ? k : d))
+  // `torch.return_types.topk`: read by position or as `.values` / `.indices`.
+  return tuple([newTensor(shape, s.dtype, s.requiresGrad), newTensor([...shape], 'int64')], ['values', 'indices'])
+}
+
+/**
+ * `sort(dim=-1, descending=False)` or `sort(*, stable, dim=-1, descending=False)` (`torch.return_types.sort`: the
+ * values and their int64 indices, both of the input's shape), also for `argsort` (the indices) and `msort` (the
+ * values along dimension 0).
+ */
+function sortResult(it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan, fn: 'sort' | 'argsort' | 'msort'): Value {
+  if (a.values.length > 2) raise('TypeError', 'too-many-arguments', `${fn}() takes at most 2 positional arguments (\`dim\`, \`descending\`) but ${a.values.length} were given`, span)
+  if (a.named.has('stable') && a.values.length > 0) raise('TypeError', 'argument-type', `${fn}() with \`stable\` takes \`dim\` and \`descending\` by keyword only`, span)
+  const dimValue = a.values[0] ?? a.named.get('dim')
+  wrapDimension(dimValue === undefined ? -1 : intArgument(fn, dimValue, 'dim', undefined, span), s.shape.length, span)
+  for (const flag of [a.values[1] ?? a.named.get('descending'), a.named.get('stable')]) {
+    if (flag !== undefined && flag.kind !== 'none') it.truthy(flag, span)
+  }
+  orderable(s, 'Sort', span)
+  return tuple([newTensor([...s.shape], s.dtype, s.requiresGrad), newTensor([...s.shape], 'int64')], ['values', 'indices'])
 }
 
 function tensorTypeName(dtype: DType): string {

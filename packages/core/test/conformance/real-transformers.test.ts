@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../../src/index.js'
 import type { Analysis } from '../../src/index.js'
+import { errorOf } from '../support.js'
 import { type CodeCountsCase, type CodeFlopsCase, type CodeForwardCase, codeInputText, expectCodeCounts, expectCodeFlops, expectCodeOutputs, expectCodeSavedBytes } from './reference.js'
 
 /**
@@ -45,7 +46,7 @@ function run(c: RealCase): Analysis {
 
 describe('GPT and vision-transformer files of other repositories (nanoGPT, minGPT, makemore, vit-pytorch, Swin Transformer, ConvNeXt, PVT, DeiT, mamba-minimal) match PyTorch 2.13', () => {
   it('has the cases', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(65)
+    expect(cases.length).toBeGreaterThanOrEqual(68)
   })
   for (const c of cases) {
     if (only && !c.id.includes(only)) continue
@@ -63,3 +64,16 @@ describe('GPT and vision-transformer files of other repositories (nanoGPT, minGP
     })
   }
 })
+
+describe('vit-pytorch files that fail in PyTorch 2.13 itself fail the same way', () => {
+  it('simple_flash_attn_vit.py with use_flash=False: `einsum` is not defined (NameError), at the same line', () => {
+    // PyTorch 2.13: NameError: name 'einsum' is not defined, raised from `Attend.forward` (line 74 of the file).
+    const path = 'vit_pytorch/simple_flash_attn_vit.py'
+    const files = { [path]: readFileSync(fileURLToPath(new URL(`lucidrains-vit-pytorch/${path}`, fixtures)), 'utf8') }
+    const entry = 'SimpleViT(image_size=32, patch_size=8, num_classes=10, dim=64, depth=2, heads=4, mlp_dim=128, use_flash=False)'
+    const error = errorOf(() => analyze({ files, main: path, entry }, { input: '2,3,32,32', device: 'cpu' }))
+    expect([error.code, error.message, error.span?.file]).toEqual(['unknown-name', '`einsum` is not defined.', path])
+    expect(files[path]!.slice(0, error.span!.start).split('\n').length).toBe(74)
+  })
+})
+

@@ -26,29 +26,77 @@ const kernelNames: Record<AttentionKernel, string> = {
   'efficient-cuda': 'memory-efficient attention (CUDA)',
 }
 
+/**
+ * The backends `scaled_dot_product_attention` may pick (`torch.nn.attention.sdpa_kernel`,
+ * `torch.backends.cuda.sdp_kernel`, `torch.backends.cuda.enable_flash_sdp(…)` and the like); all by default.
+ */
+export interface SdpBackends {
+  flash: boolean
+  efficient: boolean
+  math: boolean
+  cudnn: boolean
+}
+
+const allBackends: SdpBackends = { flash: true, efficient: true, math: true, cudnn: true }
+
 /** What besides the operands decides the kernel of `scaled_dot_product_attention`. */
 export interface AttentionMaskOptions {
   /** `attn_mask`: a bool mask or an additive float mask, broadcastable to `(…, L, S)`. */
   attnMask?: Tensor | null
   /** `enable_gqa=True` with fewer key/value heads than query heads (grouped-query attention). */
   groupedHeads?: boolean
+  /** The backends enabled; all when absent. */
+  backends?: SdpBackends
+}
+
+/** Why no kernel runs: PyTorch's `RuntimeError` (code `argument-value`), or a kernel nnsize does not model (`unsupported`). */
+export interface AttentionUnavailable {
+  code: 'argument-value' | 'unsupported'
+  message: string
+}
+
+const noBackend = 'No viable backend for scaled_dot_product_attention was found. This is likely due to turning off both the math kernel and the fused kernels.'
+
+/**
+ * The kernel PyTorch 2.13 picks in its priority order (flash, memory-efficient, math), among the backends enabled,
+ * or why none can run (sdp_utils' `select_sdp_backend`; on CPU `select_sdp_backend_cpp`: flash, then math).
+ */
+function pickKernel(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropoutP: number, options: AttentionMaskOptions): AttentionKernel | AttentionUnavailable {
+  const on = options.backends ?? allBackends
+  const fourD = q.shape.length === 4 && k.shape.length === 4 && v.shape.length === 4
+  const headDim = q.shape.at(-1)!
+  const sameHeads = headDim === k.shape.at(-1) && headDim === v.shape.at(-1)
+  const mask = options.attnMask ?? null
+  const noKernel = (fused: string): AttentionUnavailable => ({ code: 'argument-value', message: `No available kernel.  Aborting execution. (${fused} cannot run these inputs and the math kernel is turned off.)` })
+  if (ctx.device === 'cpu') {
+    if (on.flash && fourD && sameHeads && dropoutP === 0 && !mask?.requiresGrad) return 'flash-cpu'
+    if (on.math) return 'math'
+    return on.flash ? noKernel('The flash kernel') : { code: 'argument-value', message: noBackend }
+  }
+  const half = q.dtype === 'float16' || q.dtype === 'bfloat16'
+  if (on.flash && fourD && half && sameHeads && headDim <= 256 && headDim % 8 === 0 && !mask) return 'flash-cuda'
+  if (on.efficient && fourD && !options.groupedHeads) return 'efficient-cuda'
+  if (on.math) return 'math'
+  if (on.cudnn) return { code: 'unsupported', message: 'With only cuDNN attention enabled, `scaled_dot_product_attention` runs a kernel nnsize does not model yet.' }
+  return on.flash || on.efficient ? noKernel(on.flash && on.efficient ? 'Neither the flash nor the memory-efficient kernel' : on.flash ? 'The flash kernel' : 'The memory-efficient kernel') : { code: 'argument-value', message: noBackend }
 }
 
 /**
  * Which kernel PyTorch 2.x picks for `scaled_dot_product_attention` on these operands (see {@link AttentionKernel}).
  * A mask rules out CUDA's flash kernel, and one that requires grad the CPU's; grouped heads rule out CUDA's
- * memory-efficient kernel (sdp_utils' `check_for_attn_mask`, `check_batch_size_and_num_heads_dense<false>`).
+ * memory-efficient kernel (sdp_utils' `check_for_attn_mask`, `check_batch_size_and_num_heads_dense<false>`); a
+ * backend turned off is skipped. Check {@link attentionUnavailable} first: when no kernel can run, this throws.
  */
 export function attentionKernel(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropoutP: number, options: AttentionMaskOptions = {}): AttentionKernel {
-  const fourD = q.shape.length === 4 && k.shape.length === 4 && v.shape.length === 4
-  const headDim = q.shape.at(-1)!
-  const sameHeads = headDim === k.shape.at(-1) && headDim === v.shape.at(-1)
-  const mask = options.attnMask ?? null
-  if (ctx.device === 'cpu') return fourD && sameHeads && dropoutP === 0 && !mask?.requiresGrad ? 'flash-cpu' : 'math'
-  if (!fourD) return 'math'
-  const half = q.dtype === 'float16' || q.dtype === 'bfloat16'
-  if (half && sameHeads && headDim <= 256 && headDim % 8 === 0 && !mask) return 'flash-cuda'
-  return options.groupedHeads ? 'math' : 'efficient-cuda'
+  const kernel = pickKernel(ctx, q, k, v, dropoutP, options)
+  if (typeof kernel === 'string') return kernel
+  throw ctx.error(kernel.message)
+}
+
+/** Why no kernel of the backends enabled can run these operands, or undefined when one can. */
+export function attentionUnavailable(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropoutP: number, options: AttentionMaskOptions = {}): AttentionUnavailable | undefined {
+  const kernel = pickKernel(ctx, q, k, v, dropoutP, options)
+  return typeof kernel === 'string' ? undefined : kernel
 }
 
 /**
@@ -82,6 +130,8 @@ export interface AttentionOptions {
   attnMaskStrides?: readonly number[]
   /** `enable_gqa=True` with fewer key/value heads than query heads. */
   groupedHeads?: boolean
+  /** The backends enabled; all when absent. */
+  backends?: SdpBackends
 }
 
 /**
@@ -106,7 +156,7 @@ export function scaledDotProductAttention(ctx: ForwardContext, q: Tensor, k: Ten
   }
   const mask = options.attnMask ?? null
   const kernel = attentionKernel(ctx, q, k, v, p, options)
-  const cpuMathReason = p > 0 ? 'dropout on the attention weights rules out the flash kernel' : mask?.requiresGrad ? 'a mask that requires grad rules out the flash kernel' : 'the flash kernel needs 4-D inputs of equal head sizes'
+  const cpuMathReason = options.backends && !options.backends.flash ? 'the flash kernel is turned off (`sdpa_kernel`, `sdp_kernel` or `enable_flash_sdp(False)`)' : p > 0 ? 'dropout on the attention weights rules out the flash kernel' : mask?.requiresGrad ? 'a mask that requires grad rules out the flash kernel' : 'the flash kernel needs 4-D inputs of equal head sizes'
   ctx.assume({
     op: 'scaled_dot_product_attention',
     kernel: kernelNames[kernel],

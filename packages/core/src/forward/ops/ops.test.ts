@@ -110,6 +110,34 @@ describe('attentionKernel', () => {
     expect(r.macs).toBe(2n * 3n * 5n * 8n)
   })
 
+  it('skips the backends turned off, in PyTorch 2.13’s priority order (flash, memory-efficient, math)', () => {
+    // `torch._C._get_sdp_priority_order()` is [1, 2, 0, 3, 4] in PyTorch 2.13: flash, memory-efficient, math, cuDNN.
+    const shapes = [[1, 2, 3, 8], [1, 2, 5, 8], [1, 2, 5, 8]]
+    const on = { flash: true, efficient: true, math: true, cudnn: true }
+    const kernel = (device: 'cpu' | 'cuda', backends: typeof on, dtype: 'float32' | 'float16' = 'float32') =>
+      traceOps(shapes, (ctx, [q, k, v]) => {
+        const half = (t: typeof q) => ctx.tensor(t!.shape, dtype)
+        return ops.scaledDotProductAttention(ctx, half(q), half(k), half(v), { backends })
+      }, { device }).kernels[0]!.kernel
+    expect(kernel('cpu', { ...on, flash: false })).toBe('math (composite)')
+    expect(kernel('cuda', on, 'float16')).toBe('flash attention (CUDA)')
+    expect(kernel('cuda', { ...on, flash: false }, 'float16')).toBe('memory-efficient attention (CUDA)')
+    expect(kernel('cuda', { ...on, efficient: false })).toBe('math (composite)')
+    const unavailable = (device: 'cpu' | 'cuda', backends: typeof on) => {
+      let why: ops.AttentionUnavailable | undefined
+      traceOps(shapes, (ctx, [q, k, v]) => {
+        why = ops.attentionUnavailable(ctx, q!, k!, v!, 0, { backends })
+        return q!
+      }, { device })
+      return why
+    }
+    const none = { flash: false, efficient: false, math: false, cudnn: false }
+    expect(unavailable('cpu', on)).toBeUndefined()
+    expect(unavailable('cpu', { ...none, efficient: true })?.message).toMatch(/^No viable backend for scaled_dot_product_attention/)
+    expect(unavailable('cuda', { ...none, flash: true })?.message).toMatch(/^No available kernel\. {2}Aborting execution\./)
+    expect(unavailable('cuda', { ...none, cudnn: true })?.code).toBe('unsupported')
+  })
+
   it('does not exist in PyTorch 1.13', () => {
     expect(errorOf(() => traceOps([[1, 1, 2, 2], [1, 1, 2, 2], [1, 1, 2, 2]], (ctx, [q, k, v]) => ops.scaledDotProductAttention(ctx, q!, k!, v!), { torch: '1.13' })).message).toContain('PyTorch 1.13')
   })

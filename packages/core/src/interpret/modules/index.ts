@@ -13,6 +13,7 @@ import { inspectNamespace } from './inspect.js'
 import { itertoolsNamespace } from './itertools.js'
 import { mathNamespace } from './math.js'
 import { numpyNamespace } from './numpy.js'
+import { packagingNamespace } from './packaging.js'
 import { torchNamespace } from './torch.js'
 import { torchvisionModule } from './torchvision.js'
 import { timmModule } from './timm.js'
@@ -40,6 +41,7 @@ const builders: Record<string, () => Value | undefined> = {
   copy: copyNamespace,
   abc: abcNamespace,
   warnings: warningsNamespace,
+  packaging: packagingNamespace,
   __future__: () => namespace('__future__', {}, (name) => ({ kind: 'typehint', name })),
 }
 

@@ -2,103 +2,17 @@ import { NnsizeError } from '../../errors.js'
 import type { LayerDefinition } from '../../layers/define-layer.js'
 import { dtypeAliases, dtypeBytes } from '../../tensor/dtype.js'
 import type { DType } from '../../tensor/dtype.js'
-import { makeClass } from '../classes.js'
 import type { PyClass } from '../classes.js'
 import { raise } from '../exceptions.js'
-import { newDict } from '../hash.js'
 import { defaultFloat, legacyTensorConstructor, sizesOf, torchTensorFunctions } from '../tensor.js'
-import { deviceClass, dtypeClass, objectClass, tensorClass } from '../types.js'
+import { deviceClass, dtypeClass, tensorClass } from '../types.js'
 import { FALSE, NONE, TRUE, float, int, namespace, native, str, tuple, typeName } from '../../contract/values.js'
 import type { NamespaceValue, Value } from '../../contract/values.js'
 import { nnNamespace } from './nn.js'
+import { sdpModules } from './torch-backends.js'
+import { contextClass, harmlessContext } from './context.js'
 import { setGradMode } from '../forward.js'
-import type { ArgValue, InstanceValue } from '../../contract/values.js'
-import type { Interpreter } from '../interpreter.js'
-
-/** A context manager that changes nothing nnsize models (`torch.autocast()`), also usable as a decorator with or without parentheses. */
-function harmlessContext(name: string): PyClass {
-  return contextClass(name, () => undefined)
-}
-
-/**
- * A context manager of `name` whose entry (with `immediate`: whose construction) runs `enter` on the call's
- * arguments, and whose exit runs what `enter` gave back; also usable as a decorator with or without parentheses,
- * which runs `enter` around each call of the function, as PyTorch's `_DecoratorContextManager` does.
- */
-function contextClass(name: string, enter: (args: readonly ArgValue[], it: Interpreter | undefined) => (() => void) | undefined, immediate = false): PyClass {
-  const calls = new WeakMap<InstanceValue, readonly ArgValue[]>()
-  const exits = new WeakMap<InstanceValue, Array<(() => void) | undefined>>()
-  const push = (self: InstanceValue, exit: (() => void) | undefined): void => {
-    exits.set(self, [...(exits.get(self) ?? []), exit])
-  }
-  const cls = makeClass(name, [objectClass], {
-    module: 'torch',
-    native: {
-      subclassable: false,
-      call: (args, _span, it) => {
-        const only = args.length === 1 && args[0]!.name === undefined ? args[0]!.value : undefined
-        // `@torch.no_grad` without parentheses decorates the function directly.
-        if (only && (only.kind === 'function' || only.kind === 'method' || only.kind === 'callable')) return decorated(only, [])
-        const self: InstanceValue = { kind: 'instance', cls, dict: newDict() }
-        calls.set(self, args)
-        if (immediate) push(self, enter(args, it as Interpreter | undefined))
-        return self
-      },
-    },
-  })
-  cls.dict.set(
-    '__enter__',
-    native(
-      `${name}.__enter__`,
-      (args, _span, it) => {
-        const self = args[0]?.value
-        if (!immediate && self?.kind === 'instance') push(self, enter(calls.get(self) ?? [], it as Interpreter | undefined))
-        return NONE
-      },
-      { binds: true },
-    ),
-  )
-  cls.dict.set(
-    '__exit__',
-    native(
-      `${name}.__exit__`,
-      (args) => {
-        const self = args[0]?.value
-        if (self?.kind === 'instance') exits.get(self)?.pop()?.()
-        return FALSE
-      },
-      { binds: true },
-    ),
-  )
-  // The function decorated: each call runs inside the context, entered with the decorator's arguments. A
-  // function stays a method when looked up on an instance (it binds, as a `def` does).
-  const decorated = (fn: Value, args: readonly ArgValue[]): Value =>
-    native(
-      fn.kind === 'function' ? fn.name : name,
-      (callArgs, span, it) => {
-        const exit = enter(args, it as Interpreter | undefined)
-        try {
-          return (it as Interpreter).call(fn, callArgs, span)
-        } finally {
-          exit?.()
-        }
-      },
-      { binds: fn.kind === 'function' },
-    )
-  cls.dict.set(
-    '__call__',
-    native(
-      `${name}.__call__`,
-      (args) => {
-        const self = args[0]?.value
-        const fn = args[1]?.value ?? NONE
-        return self?.kind === 'instance' && fn.kind !== 'none' ? decorated(fn, calls.get(self) ?? []) : fn
-      },
-      { binds: true },
-    ),
-  )
-  return cls
-}
+import type { ArgValue } from '../../contract/values.js'
 
 /** The grad mode an argument gives (`set_grad_enabled(False)`, `inference_mode(mode=False)`), else `fallback`. */
 function modeArgument(args: readonly ArgValue[], keyword: string, fallback: boolean): boolean {
@@ -151,6 +65,10 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   const members = torchTensorFunctions()
   for (const [alias, dtype] of Object.entries(dtypeAliases)) members[alias] = { kind: 'dtype', dtype }
   members['nn'] = nnNamespace(layers, models)
+  // `torch.nn.attention` and `torch.backends` share the attention backends they turn on and off.
+  const sdp = sdpModules()
+  ;(members['nn'] as NamespaceValue).members['attention'] = sdp.attention
+  members['backends'] = sdp.backends
   tensorClass.native = { subclassable: false, call: (args, span, it) => legacyTensorConstructor('Tensor', defaultFloat)(args, span, it) }
   members['Tensor'] = tensorClass.value
   const legacy: Array<[string, DType]> = [

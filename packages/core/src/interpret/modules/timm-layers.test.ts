@@ -31,6 +31,8 @@ describe('timm.layers classes in model files build, trace and save as in PyTorch
       const buffers = a.tensors.filter((t) => t.kind === 'buffer').map((t) => [t.name, t.shape])
       expect(params).toEqual(c.param_shapes)
       expect(buffers).toEqual(c.buffer_shapes)
+      // No case has buffers, so `state_dict()` lists the parameters in the same order.
+      expect(a.tensors.map((t) => t.name)).toEqual(c.state_dict)
       const f = a.forward!
       expect(f.outputShape).toEqual(c.output_shape)
       expect(f.savedBytes).toBe(BigInt(c.saved_activation_bytes))

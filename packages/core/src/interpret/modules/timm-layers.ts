@@ -13,7 +13,7 @@ import { markWritten } from '../tensor-values.js'
 import { FALSE, NONE, TRUE, bool, float, int, list, namespace, native, str, tuple, typeName } from '../../contract/values.js'
 import type { ArgValue, CallableValue, NamespaceValue, PyClass, Value } from '../../contract/values.js'
 import { functionalNamespace } from './functional.js'
-import { tensorArg } from './init.js'
+import { fans, tensorArg } from './init.js'
 import { ntuple, ntupleFunction } from './ntuple.js'
 import { callArgs, method, nnClass, timmModuleClass } from './timm-classes.js'
 import { timmMlps } from './timm-mlp.js'
@@ -34,14 +34,37 @@ const toNtuple = native('timm.layers.to_ntuple', (args, span) => {
 })
 
 /**
- * An initialiser of `timm.layers.weight_init`: nnsize keeps no random values, so it checks its tensor and marks it
- * written; `trunc_normal_` and `trunc_normal_tf_` return the tensor, `variance_scaling_` and `lecun_normal_` `None`.
+ * `trunc_normal_` and `trunc_normal_tf_` of `timm.layers.weight_init`: nnsize keeps no random values, so they check
+ * their tensor, mark it written and return it.
  */
-function initialiser(name: string, returnsTensor: boolean): CallableValue {
+function initialiser(name: string): CallableValue {
   return native(`timm.layers.${name}`, (args: ArgValue[], span) => {
     const t = tensorArg(name, args, span)
     markWritten(t)
-    return returnsTensor ? t : NONE
+    return t
+  })
+}
+
+/**
+ * timm's `variance_scaling_(tensor, scale=1.0, mode='fan_in', distribution='normal')`, and `lecun_normal_(tensor)`
+ * (`mode='fan_in', distribution='truncated_normal'`): the fans of the tensor (at least 2 dimensions), `scale / fan`
+ * for `fan_in`, `fan_out` or `fan_avg`, a distribution of `truncated_normal`, `normal` or `uniform`; they mark the
+ * tensor written and return `None`, as timm's do.
+ */
+function varianceScaling(name: 'variance_scaling_' | 'lecun_normal_'): CallableValue {
+  const signature = name === 'lecun_normal_' ? [any('tensor')] : [any('tensor'), any('scale', { default: float(1) }), any('mode', { default: str('fan_in') }), any('distribution', { default: str('normal') })]
+  return native(`timm.layers.${name}`, (args, span) => {
+    const a = bindArguments(name, signature, args, span).values as Record<string, Value>
+    const t = tensorArg(name, [{ value: a['tensor']!, span, valueSpan: span }], span)
+    const [fanIn, fanOut] = fans(t, span)
+    const mode = a['mode'] ?? str('fan_in')
+    const denominator = mode.kind !== 'str' ? undefined : mode.value === 'fan_in' ? fanIn : mode.value === 'fan_out' ? fanOut : mode.value === 'fan_avg' ? (fanIn + fanOut) / 2 : undefined
+    if (denominator === undefined) return raise('UnboundLocalError', 'argument-value', "cannot access local variable 'denom' where it is not associated with a value", span)
+    if (denominator === 0) return raise('ZeroDivisionError', 'argument-value', 'float division by zero', span)
+    const distribution = a['distribution'] ?? str('truncated_normal')
+    if (distribution.kind !== 'str' || !['truncated_normal', 'normal', 'uniform'].includes(distribution.value)) return raise('ValueError', 'argument-value', `invalid distribution ${distribution.kind === 'str' ? distribution.value : typeName(distribution)}`, span)
+    markWritten(t)
+    return NONE
   })
 }
 
@@ -280,8 +303,8 @@ export function timmLayerNamespaces(): TimmLayerNamespaces {
     make_divisible: makeDivisibleFunction,
   }
   const inits: Record<string, Value> = {}
-  for (const name of ['trunc_normal_', 'trunc_normal_tf_']) inits[name] = initialiser(name, true)
-  for (const name of ['variance_scaling_', 'lecun_normal_']) inits[name] = initialiser(name, false)
+  for (const name of ['trunc_normal_', 'trunc_normal_tf_']) inits[name] = initialiser(name)
+  for (const name of ['variance_scaling_', 'lecun_normal_'] as const) inits[name] = varianceScaling(name)
   // The package exports every helper but `to_1tuple`.
   const { to_1tuple: _, ...exported } = helpers
   const mlps = timmMlps()

@@ -3,6 +3,7 @@ import { transformerShapeOf } from './zoo/hf/transformer-shape.js'
 import { models } from './zoo/index.js'
 import { torchvisionNamespace } from './zoo/torchvision/namespace.js'
 import { timmNamespace } from './zoo/timm/namespace.js'
+import { timmLayerDefinitions } from './zoo/timm/layers/index.js'
 import { provideModelCollections } from './interpret/collections.js'
 import type { ModuleNode } from './model/module.js'
 import { buildHFTree } from './zoo/hf/index.js'
@@ -22,7 +23,7 @@ export type { Analysis, AnalyzeOptions } from './analysis.js'
 // The model collections come with this module: `analyze` has torchvision's and timm's namespaces in scope,
 // `analyzeExpression` (the layers alone) does not load them. They are made on first use, so that a model file or a
 // config that names neither torchvision, timm nor a builder never touches them (a bundle may load them lazily).
-provideModelCollections(() => ({ models, torchvision: torchvisionNamespace, timm: timmNamespace }))
+provideModelCollections(() => ({ models, torchvision: torchvisionNamespace, timm: timmNamespace, timmLayers: timmLayerDefinitions }))
 
 /**
  * Runs Python source text (an expression such as `nn.Conv2d(128, 256, 3)`, statements ending in one, or a whole

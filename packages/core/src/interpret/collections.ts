@@ -12,6 +12,17 @@ export interface TorchvisionNamespace {
   layers: readonly LayerDefinition[]
 }
 
+/**
+ * The layer definitions of `timm.layers` that the timm zoo builds and model files import by name: one definition of
+ * each kind, with timm's constructor arguments, given to the interpreter by the zoo.
+ */
+export interface TimmLayerDefinitions {
+  DropPath: LayerDefinition
+  DropBlock2d: LayerDefinition
+  LayerScale: LayerDefinition
+  LayerScale2d: LayerDefinition
+}
+
 /** Makes the callable that builds a module from a layer definition (the interpreter's own binding and construction). */
 export type MakeCallable = (qualified: string, definition: LayerDefinition) => CallableValue
 
@@ -27,6 +38,8 @@ export interface ModelCollections {
   torchvision(classification: readonly LayerDefinition[], callable: MakeCallable): TorchvisionNamespace
   /** The `timm` namespace. */
   timm(budget: ConstructionBudget): Value
+  /** The layers of `timm.layers` that model files import (`from timm.layers import LayerScale`). */
+  timmLayers: TimmLayerDefinitions
 }
 
 let provided: ModelCollections | undefined

@@ -658,6 +658,7 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
     }
     case 'fill_':
     case 'zero_':
+    case 'bernoulli_':
       return [x]
     default:
       if (freshOps.has(name)) return outputs.map((o) => fresh(t, o, [x, ...tensorArgs], differentiableFreshOps.has(name)))

@@ -39,10 +39,10 @@ export function tensorArg(shownName: string, args: readonly ArgValue[], span: So
   return t
 }
 
-/** `torch.nn.init._calculate_fan_in_and_fan_out`: fans from the shape, as PyTorch computes them. */
-function fans(t: TensorValue, span: SourceSpan): [number, number] {
+/** `torch.nn.init._calculate_fan_in_and_fan_out`: fans (in, out) from the shape, as PyTorch computes them. */
+export function fans(t: TensorValue, span: SourceSpan): [number, number] {
   const shape = t.shape
-  if (shape.length < 2) raise('ValueError', 'argument-value', 'Fan in and fan out can not be computed for tensor with fewer than 2 dimensions.', span)
+  if (shape.length < 2) raise('ValueError', 'argument-value', 'Fan in and fan out can not be computed for tensor with fewer than 2 dimensions', span)
   const receptive = shape.slice(2).reduce((p, d) => p * d, 1)
   return [shape[1]! * receptive, shape[0]! * receptive]
 }

@@ -1,21 +1,14 @@
 import type { LayerDefinition } from '../../layers/define-layer.js'
 import { layerClass, moduleClass, parameterDictClass, parameterListClass, registerDefinitions } from '../nn-module.js'
-import { raise } from '../exceptions.js'
 import { parameterClass } from '../types.js'
-import { lazyMember, namespace, native, tuple } from '../../contract/values.js'
+import { lazyMember, namespace } from '../../contract/values.js'
 import type { NamespaceValue, Value } from '../../contract/values.js'
 import { functionalNamespace } from './functional.js'
 import { initNamespace } from './init.js'
+import { ntupleFunction } from './ntuple.js'
 
-/** `torch.nn.modules.utils._ntuple(n)`: an int repeated `n` times, an iterable kept as a tuple. */
-function ntuple(n: number, name: string): Value {
-  return native(`nn.modules.utils.${name}`, (args, span, it) => {
-    const v = args[0]?.value
-    if (!v) return raise('TypeError', 'missing-argument', `\`${name}\` takes one argument.`, span)
-    if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'iterator' || v.kind === 'range') return tuple([...it!.toArray(v, span)])
-    return tuple(Array.from({ length: n }, () => v))
-  })
-}
+/** `torch.nn.modules.utils._single` … `_quadruple`: PyTorch's `_ntuple(n)`, which takes a string as an iterable. */
+const utility = (n: number, name: string): Value => ntupleFunction(n, `nn.modules.utils.${name}`, name, 'iterate')
 
 /** `torch.nn`: `Module`, `Parameter`, every layer class of the registry, `functional`, `init`. */
 export function nnNamespace(layers: readonly LayerDefinition[], models: readonly LayerDefinition[]): NamespaceValue {
@@ -29,7 +22,7 @@ export function nnNamespace(layers: readonly LayerDefinition[], models: readonly
   // The interpreter's own parameter containers (`append`, `extend`, shared parameters) stand for the registry's.
   members['ParameterList'] = parameterListClass.value
   members['ParameterDict'] = parameterDictClass.value
-  const utils = namespace('torch.nn.modules.utils', { _single: ntuple(1, '_single'), _pair: ntuple(2, '_pair'), _triple: ntuple(3, '_triple'), _quadruple: ntuple(4, '_quadruple') })
+  const utils = namespace('torch.nn.modules.utils', { _single: utility(1, '_single'), _pair: utility(2, '_pair'), _triple: utility(3, '_triple'), _quadruple: utility(4, '_quadruple') })
   members['modules'] = namespace('torch.nn.modules', { utils, Module: moduleClass.value })
   members['parameter'] = namespace('torch.nn.parameter', { Parameter: parameterClass.value })
   const nn = namespace('nn', members)

@@ -1,92 +1,143 @@
 import type { SourceSpan } from '../../errors.js'
-import { any, bool, float as floatArg } from '../../bind/args.js'
+import { any } from '../../bind/args.js'
 import { bindArguments } from '../../bind/bind.js'
-import * as ops from '../../forward/ops/index.js'
-import { defineLayer } from '../../layers/define-layer.js'
-import { formatShape } from '../../tensor/shape.js'
-import { raise } from '../exceptions.js'
-import type { Interpreter } from '../interpreter.js'
-import { lookupInMro, makeClass } from '../classes.js'
-import { layerClass, moduleClass } from '../nn-module.js'
-import { gelu } from '../../layers/activation.js'
+import { layerNorm } from '../../layers/norm.js'
 import { conv2d } from '../../layers/conv.js'
-import { dropout } from '../../layers/dropout.js'
-import { identity, linear } from '../../layers/linear.js'
-import { markWritten } from '../tensor-values.js'
-import { NONE, float, int, list, namespace, native, str, tuple, typeName } from '../../contract/values.js'
-import type { ArgValue, CallableValue, NamespaceValue, PyClass, Value } from '../../contract/values.js'
+import { identity } from '../../layers/linear.js'
 import { makeDivisible } from '../../tensor/divisible.js'
-import { tensorArg } from './init.js'
+import { modelCollections } from '../collections.js'
+import { raise } from '../exceptions.js'
+import { layerClass } from '../nn-module.js'
+import { binary } from '../operators.js'
+import { markWritten } from '../tensor-values.js'
+import { FALSE, NONE, TRUE, bool, float, int, list, namespace, native, str, tuple, typeName } from '../../contract/values.js'
+import type { ArgValue, CallableValue, NamespaceValue, PyClass, Value } from '../../contract/values.js'
+import { functionalNamespace } from './functional.js'
+import { fans, tensorArg } from './init.js'
+import { ntuple, ntupleFunction } from './ntuple.js'
+import { callArgs, method, nnClass, timmModuleClass } from './timm-classes.js'
+import { timmMlps } from './timm-mlp.js'
 
 /**
  * What model files import from timm 1.0.29 (`from timm.models.layers import DropPath, to_2tuple, trunc_normal_`,
- * `from timm.layers import Mlp, PatchEmbed`, `from timm.models.vision_transformer import Mlp, PatchEmbed`,
- * `from timm.models.registry import register_model`), with timm's arguments, module names and order.
+ * `from timm.layers import Mlp, LayerNorm2d, LayerScale`, `from timm.models.vision_transformer import Mlp, PatchEmbed`,
+ * `from timm.models.registry import register_model`), with timm's arguments, module names and order. `DropPath`,
+ * `DropBlock2d`, `LayerScale` and `LayerScale2d` are the timm zoo's definitions (given through the model collections);
+ * the MLPs are in `timm-mlp.ts`.
  */
-
-/**
- * `timm.layers.DropPath(drop_prob=0., scale_by_keep=True)`: stochastic depth per sample. No parameters; in training
- * mode with `drop_prob > 0` its forward is `x * mask`, where the mask of shape `(N, 1, …)` is drawn with `bernoulli_`
- * (and divided by the keep probability in place), so autograd keeps the mask when `x` requires grad.
- */
-export const dropPath = defineLayer({
-  name: 'DropPath',
-  signature: [floatArg('drop_prob', { default: 0 }), bool('scale_by_keep', { default: true })],
-  build() {},
-  forward(self, inputs, ctx) {
-    const x = inputs[0]!
-    if (self.args.drop_prob === 0 || !self.training) return x
-    if (x.shape.length === 0) throw ctx.error(`needs a batch dimension, got shape ${formatShape(x.shape)}.`)
-    const mask = ctx.tensor([x.shape[0]!, ...x.shape.slice(1).map(() => 1)], x.dtype, false)
-    return ops.mul(ctx, x, mask)
-  },
-})
-
-/** Whether `to_ntuple` takes `v` as an iterable (`collections.abc.Iterable`, strings excepted). */
-function iterable(v: Value): boolean {
-  switch (v.kind) {
-    case 'list':
-    case 'tuple':
-    case 'dict':
-    case 'set':
-    case 'range':
-    case 'iterator':
-    case 'tensor':
-      return true
-    case 'instance':
-      return lookupInMro(v.cls, '__iter__') !== undefined
-    default:
-      return false
-  }
-}
-
-/** `to_ntuple(n)(x)`: `tuple(x)` for an iterable other than a string, else `x` repeated `n` times. */
-function ntuple(it: Interpreter, n: number, x: Value, span: SourceSpan): Value {
-  if (iterable(x)) return tuple([...it.toArray(x, span)])
-  it.budget.allocate(n, span)
-  return tuple(Array.from({ length: n }, () => x))
-}
-
-function ntupleFunction(n: number, name: string): CallableValue {
-  return native(name, (args, span, it) => {
-    const x = args[0]?.value ?? raise('TypeError', 'missing-argument', `parse() missing 1 required positional argument: 'x'`, span)
-    return ntuple(it!, n, x, span)
-  })
-}
 
 /** `to_ntuple(n)`: the function that makes `n`-tuples. */
 const toNtuple = native('timm.layers.to_ntuple', (args, span) => {
   const n = args[0]?.value
   if (n?.kind !== 'int' || n.value < 0n || n.value > 64n) return raise('TypeError', 'argument-type', `\`to_ntuple\` takes a small int, got ${n ? typeName(n) : 'nothing'}.`, span)
-  return ntupleFunction(Number(n.value), 'parse')
+  return ntupleFunction(Number(n.value), 'timm.layers.helpers.parse', 'parse', 'repeat')
 })
 
-/** An initialiser of `timm.layers.weight_init` (`trunc_normal_`, …): nnsize keeps no random values, so it checks its tensor and returns it. */
+/**
+ * `trunc_normal_` and `trunc_normal_tf_` of `timm.layers.weight_init`: nnsize keeps no random values, so they check
+ * their tensor, mark it written and return it.
+ */
 function initialiser(name: string): CallableValue {
   return native(`timm.layers.${name}`, (args: ArgValue[], span) => {
     const t = tensorArg(name, args, span)
     markWritten(t)
     return t
+  })
+}
+
+/**
+ * timm's `variance_scaling_(tensor, scale=1.0, mode='fan_in', distribution='normal')`, and `lecun_normal_(tensor)`
+ * (`mode='fan_in', distribution='truncated_normal'`): the fans of the tensor (at least 2 dimensions), `scale / fan`
+ * for `fan_in`, `fan_out` or `fan_avg`, a distribution of `truncated_normal`, `normal` or `uniform`; they mark the
+ * tensor written and return `None`, as timm's do.
+ */
+function varianceScaling(name: 'variance_scaling_' | 'lecun_normal_'): CallableValue {
+  const signature = name === 'lecun_normal_' ? [any('tensor')] : [any('tensor'), any('scale', { default: float(1) }), any('mode', { default: str('fan_in') }), any('distribution', { default: str('normal') })]
+  return native(`timm.layers.${name}`, (args, span) => {
+    const a = bindArguments(name, signature, args, span).values as Record<string, Value>
+    const t = tensorArg(name, [{ value: a['tensor']!, span, valueSpan: span }], span)
+    const [fanIn, fanOut] = fans(t, span)
+    const mode = a['mode'] ?? str('fan_in')
+    const denominator = mode.kind !== 'str' ? undefined : mode.value === 'fan_in' ? fanIn : mode.value === 'fan_out' ? fanOut : mode.value === 'fan_avg' ? (fanIn + fanOut) / 2 : undefined
+    if (denominator === undefined) return raise('UnboundLocalError', 'argument-value', "cannot access local variable 'denom' where it is not associated with a value", span)
+    if (denominator === 0) return raise('ZeroDivisionError', 'argument-value', 'float division by zero', span)
+    const distribution = a['distribution'] ?? str('truncated_normal')
+    if (distribution.kind !== 'str' || !['truncated_normal', 'normal', 'uniform'].includes(distribution.value)) return raise('ValueError', 'argument-value', `invalid distribution ${distribution.kind === 'str' ? distribution.value : typeName(distribution)}`, span)
+    markWritten(t)
+    return NONE
+  })
+}
+
+/** timm's `to_1tuple` … `to_4tuple` (each named `parse`, as `_ntuple(n)` makes them): a string is repeated, not iterated. */
+const toTuple = (n: number): CallableValue => ntupleFunction(n, 'timm.layers.helpers.parse', 'parse', 'repeat')
+
+/**
+ * `timm.layers.use_fused_attn(experimental=False)`: whether timm's attention calls `F.scaled_dot_product_attention`.
+ * With PyTorch 2 and timm's defaults (no `TIMM_FUSED_ATTN` in the environment, not exportable): `True`, and `False`
+ * for `experimental=True`.
+ */
+const useFusedAttn = native('timm.layers.use_fused_attn', (args, span, it) => {
+  const bound = bindArguments('use_fused_attn', [any('experimental', { default: FALSE })], args, span)
+  return bool(!it!.truthy(bound.values['experimental'] as Value, span))
+})
+
+/** A number argument of `drop_path` (`drop_prob`), as a JS number. */
+function numberOf(v: Value, name: string, span: SourceSpan): number {
+  if (v.kind === 'int') return Number(v.value)
+  if (v.kind === 'float') return v.value
+  if (v.kind === 'bool') return v.value ? 1 : 0
+  return raise('TypeError', 'argument-type', `\`drop_path\` takes a number for \`${name}\`, got ${typeName(v)}.`, span)
+}
+
+/**
+ * `timm.layers.drop_path(x, drop_prob=0., training=False, scale_by_keep=True)`, run as timm writes it: `x` itself when
+ * `drop_prob == 0` or not `training`; else `x * mask`, the mask `x.new_empty((N, 1, …)).bernoulli_(keep_prob)`
+ * (divided in place by `keep_prob` when it is above 0 and `scale_by_keep`), which autograd keeps when `x` needs grad.
+ */
+const dropPathFunction = native('timm.layers.drop.drop_path', (args, span, it) => {
+  const signature = [any('x'), any('drop_prob', { default: float(0) }), any('training', { default: FALSE }), any('scale_by_keep', { default: TRUE })]
+  const a = bindArguments('drop_path', signature, args, span).values as Record<string, Value>
+  const x = a['x']!
+  const p = numberOf(a['drop_prob']!, 'drop_prob', span)
+  if (p === 0 || !it!.truthy(a['training']!, span)) return x
+  if (x.kind !== 'tensor') return raise('AttributeError', 'type', `\`drop_path\` takes a tensor, got ${typeName(x)}.`, span)
+  if (x.shape.length === 0) return raise('IndexError', 'shape', 'tuple index out of range', span)
+  const keep = binary(it!, 'Sub', int(1), a['drop_prob']!, span)
+  const shape = tuple([int(x.shape[0]!), ...x.shape.slice(1).map(() => int(1))])
+  const mask = method(it!, method(it!, x, 'new_empty', span, [shape]), 'bernoulli_', span, [keep])
+  if (1 - p > 0 && it!.truthy(a['scale_by_keep']!, span)) method(it!, mask, 'div_', span, [keep])
+  return binary(it!, 'Mult', x, mask, span)
+})
+
+let functional: NamespaceValue | undefined
+
+/**
+ * `timm.layers.LayerNorm2d(num_channels, eps=1e-6, affine=True, **kwargs)`: an `nn.LayerNorm(num_channels, eps=eps,
+ * elementwise_affine=affine, **kwargs)` (its `weight` and `bias`, `normalized_shape`, `eps`, `elementwise_affine`),
+ * with `_fast_norm` False, whose forward normalises the channels of `(N, C, H, W)`: `x.permute(0, 2, 3, 1)`,
+ * `F.layer_norm`, `.permute(0, 3, 1, 2)`.
+ */
+function layerNorm2dClass(): PyClass {
+  const base = layerClass(layerNorm)
+  return timmModuleClass({
+    name: 'LayerNorm2d',
+    module: 'timm.layers.norm',
+    base,
+    kwargs: true,
+    signature: [any('num_channels'), any('eps', { default: float(1e-6) }), any('affine', { default: TRUE })],
+    init(self, a, span, it, kwargs) {
+      it.call(it.getattr(base.value, '__init__', span), callArgs(span, [self, a['num_channels']!], { eps: a['eps']!, elementwise_affine: a['affine']!, ...kwargs }), span)
+      // nn.LayerNorm's attributes, kept on the instance (its forward is timm's, not nn.LayerNorm's).
+      for (const name of ['normalized_shape', 'eps', 'elementwise_affine']) it.setattr(self, name, it.getattr(self, name, span), span)
+      it.setattr(self, '_fast_norm', FALSE, span)
+    },
+    forward(self, x, span, it) {
+      functional ??= functionalNamespace()
+      const attr = (name: string): Value => it.getattr(self, name, span)
+      const y = method(it, x, 'permute', span, [int(0), int(2), int(3), int(1)])
+      const normed = it.call(functional.members['layer_norm']!, callArgs(span, [y, attr('normalized_shape'), attr('weight'), attr('bias'), attr('eps')]), span)
+      return method(it, normed, 'permute', span, [int(0), int(3), int(1), int(2)])
+    },
   })
 }
 
@@ -119,113 +170,14 @@ const registerModel = native('timm.models.register_model', (args, span) => {
 
 /** The namespaces of timm 1.0's layer helpers and model registry. */
 export interface TimmLayerNamespaces {
-  /** `timm.layers`, with its modules `helpers`, `drop` and `weight_init`. */
+  /** `timm.layers`, with its modules `helpers`, `drop`, `mlp`, `norm`, `layer_scale`, `config`, `patch_embed` and `weight_init`. */
   layers: NamespaceValue
-  /** `timm.models.layers`: the deprecated path, a module of the same names without submodules. */
+  /** `timm.models.layers`: the deprecated path, a module of the same names without submodules (less those timm leaves out). */
   modelsLayers: NamespaceValue
   /** `timm.models.registry`. */
   registry: NamespaceValue
-  /** `timm.models.vision_transformer`, for the layers model files import from it (`Mlp`, `PatchEmbed`); its other names are placeholders. */
+  /** `timm.models.vision_transformer`, for the layers model files import from it (`Mlp`, `PatchEmbed`, `LayerScale`); its other names are placeholders. */
   visionTransformer: NamespaceValue
-}
-
-/** Positional values and keywords as call arguments, all at `span`. */
-function callArgs(span: SourceSpan, values: readonly Value[], keywords: Record<string, Value> = {}): ArgValue[] {
-  return [...values.map((value): ArgValue => ({ value, span, valueSpan: span })), ...Object.entries(keywords).map(([name, value]): ArgValue => ({ name, value, span, valueSpan: span }))]
-}
-
-/**
- * A module class of timm written as its Python source would run: `init` builds the module through the interpreter
- * (children are made by calling the classes given, `act_layer()`, `norm_layer(dim)`, and assigned in timm's order),
- * `forward` calls them as Python would. Its modules are ordinary module instances of this class.
- */
-function timmModuleClass(name: string, module: string, init: (self: Value, values: Record<string, Value>, span: SourceSpan, it: Interpreter) => void, forward: (self: Value, x: Value, span: SourceSpan, it: Interpreter) => Value, signature: Parameters<typeof bindArguments>[1]): PyClass {
-  const cls = makeClass(name, [moduleClass], { module, user: true })
-  cls.dict.set(
-    '__init__',
-    native(
-      `${module}.${name}.__init__`,
-      (args, span, it) => {
-        const bound = bindArguments(`${name}`, signature, args.slice(1), span)
-        init(args[0]!.value, bound.values as Record<string, Value>, span, it!)
-        return NONE
-      },
-      { binds: true },
-    ),
-  )
-  cls.dict.set(
-    'forward',
-    native(
-      `${module}.${name}.forward`,
-      (args, span, it) => {
-        if (args.length !== 2 || args[1]!.name !== undefined) return raise('TypeError', 'argument-type', `\`${name}.forward\` takes one tensor.`, span)
-        return forward(args[0]!.value, args[1]!.value, span, it!)
-      },
-      { binds: true },
-    ),
-  )
-  return cls
-}
-
-/** Calls the children `names` of `self` in order on `x`, as `x = self.name(x)` lines do. */
-function runChildren(it: Interpreter, self: Value, names: readonly string[], x: Value, span: SourceSpan): Value {
-  let y = x
-  for (const name of names) y = it.call(it.getattr(self, name, span), callArgs(span, [y]), span)
-  return y
-}
-
-/** Calls a tensor method (`x.flatten(2)`) through the interpreter, so that a traced forward records it. */
-function method(it: Interpreter, x: Value, name: string, span: SourceSpan, ...values: Value[]): Value {
-  return it.call(it.getattr(x, name, span), callArgs(span, values), span)
-}
-
-const nnClass = (def: Parameters<typeof layerClass>[0]): Value => layerClass(def).value
-
-/**
- * timm's `Mlp(in_features, hidden_features=None, out_features=None, act_layer=nn.GELU, norm_layer=None, bias=True,
- * drop=0., use_conv=False, device=None, dtype=None)`: `fc1`, `act`, `drop1`, `norm`, `fc2`, `drop2`, in that order;
- * 1×1 convolutions with `use_conv`; `bias` and `drop` may be pairs.
- */
-function mlpClass(): PyClass {
-  const signature = [
-    any('in_features'),
-    any('hidden_features', { default: NONE }),
-    any('out_features', { default: NONE }),
-    any('act_layer', { default: nnClass(gelu) }),
-    any('norm_layer', { default: NONE }),
-    any('bias', { default: { kind: 'bool', value: true } }),
-    any('drop', { default: float(0) }),
-    any('use_conv', { default: { kind: 'bool', value: false } }),
-    any('device', { default: NONE }),
-    any('dtype', { default: NONE }),
-  ]
-  return timmModuleClass(
-    'Mlp',
-    'timm.layers.mlp',
-    (self, a, span, it) => {
-      const dd = { device: a['device']!, dtype: a['dtype']! }
-      const inFeatures = a['in_features']!
-      const out = it.truthy(a['out_features']!, span) ? a['out_features']! : inFeatures
-      const hidden = it.truthy(a['hidden_features']!, span) ? a['hidden_features']! : inFeatures
-      const bias = it.toArray(ntuple(it, 2, a['bias']!, span), span)
-      const drop = it.toArray(ntuple(it, 2, a['drop']!, span), span)
-      const conv = it.truthy(a['use_conv']!, span)
-      const layer = (inF: Value, outF: Value, b: Value): Value =>
-        conv
-          ? it.call(nnClass(conv2d), callArgs(span, [inF, outF], { kernel_size: int(1), bias: b, ...dd }), span)
-          : it.call(nnClass(linear), callArgs(span, [inF, outF], { bias: b, ...dd }), span)
-      const set = (name: string, value: Value): void => it.setattr(self, name, value, span)
-      set('fc1', layer(inFeatures, hidden, bias[0] ?? NONE))
-      set('act', it.call(a['act_layer']!, [], span))
-      set('drop1', it.call(nnClass(dropout), callArgs(span, [drop[0] ?? float(0)]), span))
-      const norm = a['norm_layer']!
-      set('norm', norm.kind === 'none' ? it.call(nnClass(identity), [], span) : it.call(norm, callArgs(span, [hidden], dd), span))
-      set('fc2', layer(hidden, out, bias[1] ?? NONE))
-      set('drop2', it.call(nnClass(dropout), callArgs(span, [drop[1] ?? float(0)]), span))
-    },
-    (self, x, span, it) => runChildren(it, self, ['fc1', 'act', 'drop1', 'norm', 'fc2', 'drop2'], x, span),
-    signature,
-  )
 }
 
 const patchFormats = new Set(['NCHW', 'NHWC', 'NCL', 'NLC'])
@@ -254,19 +206,20 @@ function patchEmbedClass(): PyClass {
     any('dtype', { default: NONE }),
   ]
   const number = (v: Value | undefined): number => (v?.kind === 'int' ? Number(v.value) : Number.NaN)
-  return timmModuleClass(
-    'PatchEmbed',
-    'timm.layers.patch_embed',
-    (self, a, span, it) => {
+  return timmModuleClass({
+    name: 'PatchEmbed',
+    module: 'timm.layers.patch_embed',
+    signature,
+    init(self, a, span, it) {
       const dd = { device: a['device']!, dtype: a['dtype']! }
       const set = (name: string, value: Value): void => it.setattr(self, name, value, span)
-      const patch = ntuple(it, 2, a['patch_size']!, span)
+      const patch = ntuple(it, 2, a['patch_size']!, 'repeat', span)
       set('patch_size', patch)
       const imgSize = a['img_size']!
       if (imgSize.kind === 'none') {
         for (const name of ['img_size', 'grid_size', 'num_patches']) set(name, NONE)
       } else {
-        const img = ntuple(it, 2, imgSize, span)
+        const img = ntuple(it, 2, imgSize, 'repeat', span)
         const sizes = it.toArray(img, span).map(number)
         const patches = it.toArray(patch, span).map(number)
         if (sizes.some((x) => !Number.isSafeInteger(x)) || patches.some((x) => !Number.isSafeInteger(x) || x <= 0)) raise('TypeError', 'argument-type', '`PatchEmbed` takes int sizes for `img_size` and `patch_size`.', span)
@@ -290,7 +243,7 @@ function patchEmbedClass(): PyClass {
       const norm = a['norm_layer']!
       set('norm', it.truthy(norm, span) ? it.call(norm, callArgs(span, [a['embed_dim']!], dd), span) : it.call(nnClass(identity), [], span))
     },
-    (self, x, span, it) => {
+    forward(self, x, span, it) {
       if (x.kind !== 'tensor' || x.shape.length !== 4) return raise('ValueError', 'shape', `\`PatchEmbed\` expects images (N, C, H, W), got ${x.kind === 'tensor' ? `shape (${x.shape.join(', ')})` : typeName(x)}.`, span)
       const [, , h, w] = x.shape as [number, number, number, number]
       const attr = (name: string): Value => it.getattr(self, name, span)
@@ -311,13 +264,12 @@ function patchEmbedClass(): PyClass {
       let y = it.call(attr('proj'), callArgs(span, [x]), span)
       const fmt = attr('output_fmt')
       const fmtName = fmt.kind === 'str' ? fmt.value : 'NCHW'
-      if (it.truthy(attr('flatten'), span) || fmtName === 'NLC') y = method(it, method(it, y, 'flatten', span, int(2)), 'transpose', span, int(1), int(2))
-      else if (fmtName === 'NHWC') y = method(it, y, 'permute', span, int(0), int(2), int(3), int(1))
-      else if (fmtName === 'NCL') y = method(it, y, 'flatten', span, int(2))
+      if (it.truthy(attr('flatten'), span) || fmtName === 'NLC') y = method(it, method(it, y, 'flatten', span, [int(2)]), 'transpose', span, [int(1), int(2)])
+      else if (fmtName === 'NHWC') y = method(it, y, 'permute', span, [int(0), int(2), int(3), int(1)])
+      else if (fmtName === 'NCL') y = method(it, y, 'flatten', span, [int(2)])
       return it.call(attr('norm'), callArgs(span, [y]), span)
     },
-    signature,
-  )
+  })
 }
 
 let made: TimmLayerNamespaces | undefined
@@ -330,37 +282,63 @@ function partial(name: string, members: Record<string, Value>): NamespaceValue {
   return namespace(name, members, (attribute) => ({ kind: 'placeholder', name: `${name}.${attribute}`, reason: { type: 'attribute', owner: name, attribute, suggestions: [], span: { start: 0, end: 0 } } }))
 }
 
+/** The names of `timm.layers` that timm 1.0.29's deprecated `timm.models.layers` does not re-export (placeholders there). */
+const notInModelsLayers = new Set(['SwiGLUPacked', 'SwiGLU', 'LayerScale', 'LayerScale2d', 'use_fused_attn'])
+
 /** `timm.layers`, `timm.models.layers` and `timm.models.registry`, as timm 1.0.29 has them. */
 export function timmLayerNamespaces(): TimmLayerNamespaces {
   if (made) return made
-  const DropPath = layerClass(dropPath, 'timm.layers', 'timm.layers').value
+  const definitions = modelCollections()!.timmLayers
+  const DropPath = layerClass(definitions.DropPath, 'timm.layers.drop', 'timm.layers').value
+  const DropBlock2d = layerClass(definitions.DropBlock2d, 'timm.layers.drop', 'timm.layers').value
+  const LayerScale = layerClass(definitions.LayerScale, 'timm.layers.layer_scale', 'timm.layers').value
+  const LayerScale2d = layerClass(definitions.LayerScale2d, 'timm.layers.layer_scale', 'timm.layers').value
+  const LayerNorm2d = layerNorm2dClass().value
   const helpers: Record<string, Value> = {
-    to_1tuple: ntupleFunction(1, 'parse'),
-    to_2tuple: ntupleFunction(2, 'parse'),
-    to_3tuple: ntupleFunction(3, 'parse'),
-    to_4tuple: ntupleFunction(4, 'parse'),
+    to_1tuple: toTuple(1),
+    to_2tuple: toTuple(2),
+    to_3tuple: toTuple(3),
+    to_4tuple: toTuple(4),
     to_ntuple: toNtuple,
     make_divisible: makeDivisibleFunction,
   }
   const inits: Record<string, Value> = {}
-  for (const name of ['trunc_normal_', 'trunc_normal_tf_', 'variance_scaling_', 'lecun_normal_']) inits[name] = initialiser(name)
+  for (const name of ['trunc_normal_', 'trunc_normal_tf_']) inits[name] = initialiser(name)
+  for (const name of ['variance_scaling_', 'lecun_normal_'] as const) inits[name] = varianceScaling(name)
   // The package exports every helper but `to_1tuple`.
   const { to_1tuple: _, ...exported } = helpers
-  const Mlp = mlpClass().value
+  const mlps = timmMlps()
   const PatchEmbed = patchEmbedClass().value
-  const members = { DropPath, Mlp, PatchEmbed, ...exported, ...inits }
+  const drop = { DropPath, drop_path: dropPathFunction, DropBlock2d }
+  const layerScale = { LayerScale, LayerScale2d }
+  const members: Record<string, Value> = { ...drop, ...mlps, PatchEmbed, LayerNorm2d, ...layerScale, use_fused_attn: useFusedAttn, ...exported, ...inits }
+  const modelsLayers: Record<string, Value> = {}
+  for (const [name, value] of Object.entries(members)) if (!notInModelsLayers.has(name)) modelsLayers[name] = value
   made = {
     layers: partial('timm.layers', {
       ...members,
       helpers: namespace('timm.layers.helpers', helpers),
-      drop: namespace('timm.layers.drop', { DropPath }),
-      mlp: namespace('timm.layers.mlp', { Mlp }),
-      patch_embed: namespace('timm.layers.patch_embed', { PatchEmbed }),
-      weight_init: namespace('timm.layers.weight_init', inits),
+      drop: partial('timm.layers.drop', drop),
+      mlp: partial('timm.layers.mlp', { ...mlps, to_2tuple: helpers['to_2tuple']! }),
+      norm: partial('timm.layers.norm', { LayerNorm2d }),
+      layer_scale: namespace('timm.layers.layer_scale', layerScale),
+      config: partial('timm.layers.config', { use_fused_attn: useFusedAttn }),
+      patch_embed: partial('timm.layers.patch_embed', { PatchEmbed }),
+      weight_init: partial('timm.layers.weight_init', inits),
     }),
-    modelsLayers: partial('timm.models.layers', members),
+    modelsLayers: partial('timm.models.layers', modelsLayers),
     registry: namespace('timm.models.registry', { register_model: registerModel }),
-    visionTransformer: partial('timm.models.vision_transformer', { Mlp, PatchEmbed, DropPath, trunc_normal_: inits['trunc_normal_']!, lecun_normal_: inits['lecun_normal_']! }),
+    visionTransformer: partial('timm.models.vision_transformer', {
+      Mlp: mlps.Mlp,
+      SwiGLUPacked: mlps.SwiGLUPacked,
+      SwiGLU: mlps.SwiGLU,
+      PatchEmbed,
+      DropPath,
+      LayerScale,
+      use_fused_attn: useFusedAttn,
+      trunc_normal_: inits['trunc_normal_']!,
+      lecun_normal_: inits['lecun_normal_']!,
+    }),
   }
   return made
 }

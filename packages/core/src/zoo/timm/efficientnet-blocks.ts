@@ -316,7 +316,7 @@ const UniversalInvertedResidual = defineBlock<Made>({
     m.child('se', se(m, b, mid))
     m.child('pw_proj', cna(mid, b.out_chs, 1, 1, 1, false, false))
     m.child('dw_end', b.dw_end ? cna(b.out_chs, b.out_chs, b.dw_end, !b.dw_start && !b.kernel ? b.stride : 1, numGroups(b.group_size ?? 1, b.out_chs), false, false) : nn(m, identity))
-    m.child('layer_scale', b.model.layer_scale_init_value !== null ? block(m, LayerScale2d, { dim: b.out_chs }) : nn(m, identity))
+    m.child('layer_scale', b.model.layer_scale_init_value !== null ? nn(m, LayerScale2d, { dim: b.out_chs, init_values: b.model.layer_scale_init_value }) : nn(m, identity))
     m.child('drop_path', dropPathOrIdentity(m, b.drop_path))
   },
   forward: (self, inputs, ctx) => residual(self, ['dw_start', 'pw_exp', 'dw_mid', 'se', 'pw_proj', 'dw_end', 'layer_scale'], inputs, ctx),
@@ -368,7 +368,7 @@ const MobileAttention = defineBlock<Made>({
       'attn',
       block(m, MultiQueryAttention2d, { dim: b.in_chs, dim_out: b.out_chs, num_heads: b.num_heads!, key_dim: b.key_dim!, value_dim: b.key_dim!, kv_stride: b.kv_stride!, dw_kernel_size: b.kernel as number, dilation: b.dilation, padding: b.model.pad_type, norm: b.model.norm }),
     )
-    m.child('layer_scale', b.model.layer_scale_init_value !== null ? block(m, LayerScale2d, { dim: b.out_chs }) : nn(m, identity))
+    m.child('layer_scale', b.model.layer_scale_init_value !== null ? nn(m, LayerScale2d, { dim: b.out_chs, init_values: b.model.layer_scale_init_value }) : nn(m, identity))
     m.child('drop_path', dropPathOrIdentity(m, b.drop_path))
   },
   forward: (self, inputs, ctx) => residual(self, ['norm', 'attn', 'layer_scale'], inputs, ctx),

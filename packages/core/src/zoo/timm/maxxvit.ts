@@ -169,7 +169,7 @@ function downsample(m: ModuleBuilder, dim: number, dimOut: number, poolType: Dow
 }
 
 function layerScale(m: ModuleBuilder, dim: number, initValues: number | null, channelsFirst: boolean): ModuleNode {
-  return initValues ? block(m, channelsFirst ? LayerScale2d : LayerScale, { dim }) : nn(m, identity)
+  return initValues ? nn(m, channelsFirst ? LayerScale2d : LayerScale, { dim, init_values: initValues }) : nn(m, identity)
 }
 
 function norm(name: NormName, eps: number): NormSpec {

@@ -55,10 +55,10 @@ const LinearTransformerBlock = defineBlock<{ dim: number; mlp_ratio: number; dro
   build(a, m) {
     m.child('norm1', createNorm(m, 'groupnorm1', a.dim))
     m.child('attn', block(m, LinearSelfAttention, { dim: a.dim }))
-    m.child('drop_path1', block(m, DropPath, { drop_prob: a.drop_path }))
+    m.child('drop_path1', nn(m, DropPath, { drop_prob: a.drop_path }))
     m.child('norm2', createNorm(m, 'groupnorm1', a.dim))
     m.child('mlp', block(m, ConvMlp, { in_features: a.dim, hidden_features: Math.trunc(a.dim * a.mlp_ratio), act: a.act }))
-    m.child('drop_path2', block(m, DropPath, { drop_prob: a.drop_path }))
+    m.child('drop_path2', nn(m, DropPath, { drop_prob: a.drop_path }))
   },
   forward: noForward,
 })

@@ -84,7 +84,7 @@ function tail(m: ModuleBuilder, a: BlockArgs, outplanes: number, last: string): 
   if (se) m.child('se', se)
   m.child(last, createAct(m, a.act, true))
   if (a.downsample) m.child('downsample', a.downsample)
-  if (a.drop_path > 0) m.child('drop_path', block(m, DropPath, { drop_prob: a.drop_path }))
+  if (a.drop_path > 0) m.child('drop_path', nn(m, DropPath, { drop_prob: a.drop_path }))
 }
 
 /** `BasicBlock`: two 3×3 convolutions (ResNet-18/34). */

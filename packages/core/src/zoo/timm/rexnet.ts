@@ -1,6 +1,6 @@
 import { float, int } from '../../bind/args.js'
 import type { ModuleNode } from '../../model/module.js'
-import { block, defineBlock, roundHalfEven, sequential } from '../torchvision/core.js'
+import { block, defineBlock, nn, roundHalfEven, sequential } from '../torchvision/core.js'
 import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
 import type { CommonArgs } from './family.js'
 import { createAct } from './layers/activations.js'
@@ -26,7 +26,7 @@ const LinearBottleneck = defineBlock<{ in_chs: number; out_chs: number; stride: 
     if (a.se_ratio > 0) m.child('se', block(m, SEModule, { channels: dw, rd_channels: makeDivisible(Math.trunc(dw * a.se_ratio), a.ch_div), norm: 'batchnorm2d' }))
     m.child('act_dw', createAct(m, a.dw_act))
     m.child('conv_pwl', convNormAct(m, { in_channels: dw, out_channels: a.out_chs, kernel_size: 1, normAct: { applyAct: false } }))
-    if (a.drop_path > 0) m.child('drop_path', block(m, DropPath, { drop_prob: a.drop_path }))
+    if (a.drop_path > 0) m.child('drop_path', nn(m, DropPath, { drop_prob: a.drop_path }))
   },
   forward: forwardNotModelled('RexNet'),
 })

@@ -64,7 +64,7 @@ export function vitMlp(m: ModuleBuilder, a: Pick<VitBlockArgs, 'dim' | 'mlp_rati
 }
 
 function layerScale(m: ModuleBuilder, a: VitBlockArgs): ModuleNode {
-  return a.init_values ? block(m, LayerScale, { dim: a.dim }) : nn(m, identity)
+  return a.init_values ? nn(m, LayerScale, { dim: a.dim, init_values: a.init_values }) : nn(m, identity)
 }
 
 /** `Block`: pre-norm attention and MLP, each with layer scale and drop path, and a residual connection. */
@@ -130,7 +130,7 @@ const ParallelScalingBlock = defineBlock<VitBlockArgs>({
     m.child('mlp_act', createAct(m, a.act))
     m.child('attn_out_proj', nn(m, linear, { in_features: a.dim, out_features: a.dim, bias: a.proj_bias }))
     m.child('mlp_out_proj', nn(m, linear, { in_features: hidden, out_features: a.dim, bias: a.proj_bias }))
-    m.child('ls', a.init_values !== null ? block(m, LayerScale, { dim: a.dim }) : nn(m, identity))
+    m.child('ls', a.init_values !== null ? nn(m, LayerScale, { dim: a.dim, init_values: a.init_values }) : nn(m, identity))
     m.child('drop_path', dropPathOrIdentity(m, a.drop_path))
   },
   forward(self, inputs, ctx) {

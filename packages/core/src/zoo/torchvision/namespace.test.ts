@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { evaluateSource } from '../../interpret/program.js'
 import { provideModelCollections } from '../../interpret/collections.js'
+import { timmLayerDefinitions } from '../timm/layers/index.js'
 import { timmNamespace } from '../timm/namespace.js'
 import { showValue } from '../../contract/values.js'
 import type { Value } from '../../contract/values.js'
@@ -8,7 +9,7 @@ import { models } from '../index.js'
 import { counts, failure } from '../../../test/torchvision.js'
 import { fnmatch, torchvisionBuilders, torchvisionNamespace } from './namespace.js'
 
-provideModelCollections({ models, torchvision: torchvisionNamespace, timm: timmNamespace })
+provideModelCollections({ models, torchvision: torchvisionNamespace, timm: timmNamespace, timmLayers: timmLayerDefinitions })
 
 function evaluate(source: string): Value {
   return evaluateSource(source)

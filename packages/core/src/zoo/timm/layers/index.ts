@@ -1,9 +1,10 @@
 import type { LayerDefinition } from '../../../layers/define-layer.js'
+import type { TimmLayerDefinitions } from '../../../interpret/collections.js'
 import { QuickGELU } from './activations.js'
 import { Attention } from './attention.js'
 import { ClassifierHead, NormMlpClassifierHead } from './classifier.js'
 import { CondConv2d, Conv2dSame, ConvNormAct, MixedConv2d, ScaledStdConv2d, ScaledStdConv2dSame, StdConv2d, StdConv2dSame } from './conv.js'
-import { DropPath } from './drop.js'
+import { DropBlock2d, DropPath } from './drop.js'
 import { GlobalResponseNorm } from './grn.js'
 import { LayerScale, LayerScale2d } from './layer-scale.js'
 import { ConvMlp, GatedMlp, GlobalResponseNormMlp, GluMlp, Mlp, SwiGLU } from './mlp.js'
@@ -78,8 +79,12 @@ export const timmLayers: readonly LayerDefinition[] = [
   LayerScale,
   LayerScale2d,
   DropPath,
+  DropBlock2d,
   GlobalResponseNorm,
   RelPosBias,
   RelPosMlp,
   RelPosBiasTf,
 ] as readonly LayerDefinition[]
+
+/** The layers of this list that model files import from `timm.layers`, given to the interpreter (one definition each). */
+export const timmLayerDefinitions: TimmLayerDefinitions = { DropPath, DropBlock2d, LayerScale, LayerScale2d }

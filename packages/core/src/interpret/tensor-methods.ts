@@ -252,7 +252,8 @@ function viewOp(t: TraceOps, name: string, x: Tensor, shapes: readonly TensorVal
       return [viewOf(t, x, permuted(x.shape, order), permuted(xs, order))]
     }
     case 'expand':
-    case 'expand_as': {
+    case 'expand_as':
+    case 'broadcast_to': {
       const shape = shapes[0]!.shape
       const lead = shape.length - rank
       const strides = shape.map((d, i) => (i < lead ? 0 : x.shape[i - lead] === d ? xs[i - lead]! : 0))

@@ -1,3 +1,5 @@
+import { NnsizeError } from '../errors.js'
+import { broadcastShapes } from '../tensor/broadcast.js'
 import type { Tensor } from './trace.js'
 
 /**
@@ -143,8 +145,12 @@ export function elementwiseStrides(operands: readonly Tensor[], shape: readonly 
 }
 
 function broadcastShapeOf(operands: readonly Tensor[]): number[] {
-  const rank = Math.max(0, ...operands.map((x) => x.shape.length))
-  return Array.from({ length: rank }, (_, d) => Math.max(...operands.map((x) => x.shape[x.shape.length - rank + d] ?? 1)))
+  return broadcastShapes(
+    operands.map((x) => x.shape),
+    (message) => {
+      throw new NnsizeError('shape', message)
+    },
+  )
 }
 
 /**

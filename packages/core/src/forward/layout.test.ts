@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Tensor } from './trace.js'
-import { contiguousStrides, isContiguous, preservedStrides, setStrides, stridesOf, viewStrides } from './layout.js'
+import { contiguousStrides, expandedStrides, isContiguous, preservedStrides, setStrides, stridesOf, viewStrides } from './layout.js'
 
 function tensor(shape: number[]): Tensor {
   return { shape, dtype: 'float32', storage: { id: 0, bytes: 0n, origin: 'activation', allocatedAt: 0, lastUse: 0 }, requiresGrad: false }
@@ -44,5 +44,21 @@ describe('the layout of *_like tensors, as empty_like chooses it (memory_format=
     expect(preservedStrides(setStrides(tensor([4, 3]), [6, 2]))).toBeUndefined()
     expect(preservedStrides(setStrides(tensor([4, 3]), [1, 8]))).toEqual([1, 4])
     expect(preservedStrides(tensor([4, 3]))).toBeUndefined()
+  })
+})
+
+describe('expandedStrides', () => {
+  it('gives the strides of PyTorch 2.13\'s `x.expand(*sizes).stride()`', () => {
+    // Measured: torch.zeros(3, 1).expand(2, 3, 4) (0, 1, 0); .expand(1, 3, 1) (3, 1, 1); .expand(1, 1, 3, 1)
+    // (3, 3, 1, 1); .expand(3, 0) (1, 0); torch.zeros(3).expand(1, 3) (3, 1); torch.zeros(2, 3).t().expand(1, 3, 2)
+    // (3, 1, 3); torch.zeros(1, 3)[:, ::2].expand(4, 2) (0, 2); torch.tensor(1.).expand(1, 3) (0, 0).
+    expect(expandedStrides(tensor([3, 1]), [2, 3, 4])).toEqual([0, 1, 0])
+    expect(expandedStrides(tensor([3, 1]), [1, 3, 1])).toEqual([3, 1, 1])
+    expect(expandedStrides(tensor([3, 1]), [1, 1, 3, 1])).toEqual([3, 3, 1, 1])
+    expect(expandedStrides(tensor([3, 1]), [3, 0])).toEqual([1, 0])
+    expect(expandedStrides(tensor([3]), [1, 3])).toEqual([3, 1])
+    expect(expandedStrides(setStrides(tensor([3, 2]), [1, 3]), [1, 3, 2])).toEqual([3, 1, 3])
+    expect(expandedStrides(setStrides(tensor([1, 2]), [3, 2]), [4, 2])).toEqual([0, 2])
+    expect(expandedStrides(tensor([]), [1, 3])).toEqual([0, 0])
   })
 })

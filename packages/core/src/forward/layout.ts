@@ -1,3 +1,5 @@
+import { NnsizeError } from '../errors.js'
+import { broadcastShapes } from '../tensor/broadcast.js'
 import type { Tensor } from './trace.js'
 
 /**
@@ -99,6 +101,25 @@ export function viewStrides(oldShape: readonly number[], oldStrides: readonly nu
 }
 
 /**
+ * The strides of `x.expand(*shape)` (a view; `shape` already checked by `expandedShape`), as ATen's
+ * `infer_expand_geometry` gives them: a dimension that grows from 1 has stride 0, one that keeps its size keeps its
+ * stride, and a new leading dimension has stride 0, or when of size 1 the extent of the dimension after it. A 0-d
+ * tensor expands with every stride 0.
+ */
+export function expandedStrides(x: Tensor, shape: readonly number[]): number[] {
+  const xs = stridesOf(x)
+  const lead = shape.length - x.shape.length
+  const out = new Array<number>(shape.length).fill(0)
+  if (x.shape.length === 0) return out
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const own = i >= lead ? x.shape[i - lead]! : 1
+    if (own !== shape[i]) out[i] = 0
+    else out[i] = i >= lead ? xs[i - lead]! : i + 1 < shape.length ? shape[i + 1]! * out[i + 1]! : 1
+  }
+  return out
+}
+
+/**
  * The strides TensorIterator gives the result of an element-wise op of `operands` broadcast to `shape`: the
  * dimensions ordered as the operands lay them out (`reorder_dimensions`: by stride, the first operand first,
  * broadcast dimensions deferring to the next operand, equal strides by size), the result contiguous in that order.
@@ -143,8 +164,12 @@ export function elementwiseStrides(operands: readonly Tensor[], shape: readonly 
 }
 
 function broadcastShapeOf(operands: readonly Tensor[]): number[] {
-  const rank = Math.max(0, ...operands.map((x) => x.shape.length))
-  return Array.from({ length: rank }, (_, d) => Math.max(...operands.map((x) => x.shape[x.shape.length - rank + d] ?? 1)))
+  return broadcastShapes(
+    operands.map((x) => x.shape),
+    (message) => {
+      throw new NnsizeError('shape', message)
+    },
+  )
 }
 
 /**

@@ -339,13 +339,13 @@ function attention(a: Args): Tensor {
   }
   // The weights are (batch…, L, S): the query's and key's batch sizes broadcast (grouped heads aside).
   const batchOf = (t: Tensor): number[] => (groupedHeads ? [...t.shape.slice(0, -3), qHeads] : t.shape.slice(0, -2))
-  const weights = [...broadcastShapes(batchOf(q), batchOf(k), a.span), q.shape.at(-2)!, k.shape.at(-2)!]
+  const weights = [...broadcastShapes([batchOf(q), batchOf(k)], a.span), q.shape.at(-2)!, k.shape.at(-2)!]
   const mask = a.optionalTensor('attn_mask')
   if (mask) {
     if (mask.dtype !== 'bool' && mask.dtype !== 'float32' && mask.dtype !== q.dtype) {
       raise('RuntimeError', 'argument-type', `Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${metaName(mask.dtype)} and  query.dtype: ${metaName(q.dtype)} instead.`, a.span)
     }
-    broadcastShapes(weights, mask.shape, a.span)
+    broadcastShapes([weights, mask.shape], a.span)
   }
   const lead = v.shape.slice(0, -2)
   const valueNeedsCopy = lead.length > 1 && viewStrides(v.shape, stridesOf(v), [lead.reduce((p, d) => p * d, 1), ...v.shape.slice(-2)]) === undefined

@@ -10,7 +10,7 @@ import { numel } from '../tensor/shape.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
 import { einsumTraced } from './einsum.js'
-import { contiguousStrides, isContiguous, preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
+import { contiguousStrides, expandedStrides, isContiguous, preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { sliceIndices } from './subscript.js'
 import { isTensorOp, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, torchTensorFunctions, wrapDimension } from './tensor.js'
 import { NONE, TensorValue, tuple } from '../contract/values.js'
@@ -252,11 +252,10 @@ function viewOp(t: TraceOps, name: string, x: Tensor, shapes: readonly TensorVal
       return [viewOf(t, x, permuted(x.shape, order), permuted(xs, order))]
     }
     case 'expand':
-    case 'expand_as': {
+    case 'expand_as':
+    case 'broadcast_to': {
       const shape = shapes[0]!.shape
-      const lead = shape.length - rank
-      const strides = shape.map((d, i) => (i < lead ? 0 : x.shape[i - lead] === d ? xs[i - lead]! : 0))
-      return [viewOf(t, x, shape, strides)]
+      return [viewOf(t, x, shape, expandedStrides(x, shape))]
     }
     case 'narrow':
       return [viewOf(t, x, shapes[0]!.shape, xs)]
@@ -405,10 +404,8 @@ export function matmulOf(t: TraceOps, a: Tensor, b: Tensor, span: SourceSpan): T
   // batch dimension with `reshape` (a view where the strides allow, else a copy).
   const flat = (x: Tensor): Tensor => {
     const shape = [...batch, ...x.shape.slice(-2)]
-    const pad = shape.length - x.shape.length
-    const xs = stridesOf(x)
-    const same = pad === 0 && x.shape.every((d, i) => d === shape[i])
-    const expanded = same ? x : viewOf(t, x, shape, shape.map((d, i) => (i < pad || (x.shape[i - pad] === 1 && d !== 1) ? 0 : xs[i - pad]!)))
+    const same = shape.length === x.shape.length && x.shape.every((d, i) => d === shape[i])
+    const expanded = same ? x : viewOf(t, x, shape, expandedStrides(x, shape))
     return operand(expanded, [Number(numel(batch)), ...x.shape.slice(-2)])
   }
   return ops.matmul(t.ctx, flat(a), flat(b))

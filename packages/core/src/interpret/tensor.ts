@@ -5,6 +5,7 @@ import type { CmpOperator, Operator, UnaryOperator } from '../python/ast.js'
 import { dtypeAliases, dtypeBytes, isFloatingDType, scalarTypeName } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { numel } from '../tensor/shape.js'
+import { broadcastResult, broadcastShapes as broadcastRule, expandedShape, inPlaceBroadcastError } from '../tensor/broadcast.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
 import { einsumShape } from './einsum.js'
@@ -133,19 +134,21 @@ export function wrapDimension(v: Value | number, rank: number, span: SourceSpan,
   return wrapped
 }
 
-/** Broadcasts shapes as PyTorch does; a `RuntimeError` (code `shape`) when they do not fit. */
-export function broadcastShapes(a: readonly number[], b: readonly number[], span: SourceSpan): number[] {
-  const n = Math.max(a.length, b.length)
-  const out = new Array<number>(n)
-  for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1
-    const y = b[b.length - n + i] ?? 1
-    if (x !== y && x !== 1 && y !== 1) {
-      raise('RuntimeError', 'shape', `The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}: shapes (${a.join(', ')}) and (${b.join(', ')}) do not broadcast.`, span)
-    }
-    out[i] = x === 1 ? y : x
-  }
-  return out
+/** Broadcasts shapes as PyTorch does (`tensor/broadcast.ts`); a `RuntimeError` (code `shape`) when they do not fit. */
+export function broadcastShapes(shapes: ReadonlyArray<readonly number[]>, span: SourceSpan): number[] {
+  return broadcastRule(shapes, (message) => raise('RuntimeError', 'shape', message, span))
+}
+
+/** The check of an op that writes into a tensor of shape `output`: a `RuntimeError` (code `shape`) in PyTorch's words. */
+function checkInPlace(output: readonly number[], operands: ReadonlyArray<readonly number[]>, span: SourceSpan): void {
+  const message = inPlaceBroadcastError(output, operands)
+  if (message !== undefined) raise('RuntimeError', 'shape', message, span)
+}
+
+/** `t.expand(*sizes)`: the shape, or a `RuntimeError` (code `shape`) in PyTorch's words. */
+function expandShape(shape: readonly number[], sizes: readonly number[], span: SourceSpan): number[] {
+  const r = expandedShape(shape, sizes)
+  return r.shape ?? raise('RuntimeError', 'shape', r.error, span)
 }
 
 function shapeOfOperand(v: Value, span: SourceSpan): number[] | undefined {
@@ -176,16 +179,14 @@ export function tensorBinary(it: Interpreter, op: Operator, left: Value, right: 
   const a = shapeOfOperand(left, span)
   const b = shapeOfOperand(right, span)
   if (!a || !b) raise('TypeError', 'type', `Unsupported operand types for \`${name}\`: ${typeName(left)} and ${typeName(right)}.`, span)
-  const shape = broadcastShapes(a, b, span)
+  const shape = broadcastShapes([a, b], span)
   let dtype = resultType([left, right])
   if (op === 'Div' && category(dtype) < 2) dtype = defaultFloat
   if ((op === 'BitAnd' || op === 'BitOr' || op === 'BitXor') && category(dtype) > 1) raise('RuntimeError', 'type', `\`${name}\` is only defined for integer and bool tensors.`, span)
   if (inPlace && left.kind === 'tensor') {
     // The result is written into `left`: its shape and dtype stay, so the broadcast must not grow it and the
     // promoted type must cast to it (`torch.can_cast`).
-    if (shape.length !== left.shape.length || shape.some((d, i) => d !== left.shape[i])) {
-      raise('RuntimeError', 'shape', `output with shape [${left.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`, span)
-    }
+    checkInPlace(left.shape, [b], span)
     if (category(dtype) > category(left.dtype)) raise('RuntimeError', 'type', `result type ${scalarTypeName(dtype)} can't be cast to the desired output type ${scalarTypeName(left.dtype)}`, span)
     markWritten(left)
     return left
@@ -219,7 +220,7 @@ function matmul(left: Value, right: Value, span: SourceSpan): Value {
     return newTensor([...b.slice(0, -2), b.at(-1)!], dtype)
   }
   inner(a.at(-1)!, b.at(-2)!)
-  const batch = broadcastShapes(a.slice(0, -2), b.slice(0, -2), span)
+  const batch = broadcastShapes([a.slice(0, -2), b.slice(0, -2)], span)
   return newTensor([...batch, a.at(-2)!, b.at(-1)!], dtype, left.requiresGrad || right.requiresGrad)
 }
 
@@ -233,7 +234,7 @@ export function tensorCompare(it: Interpreter, op: CmpOperator, left: Value, rig
     // `tensor == None` and the like compare identity in PyTorch (False), `!=` gives True.
     return bool(op === 'NotEq')
   }
-  return newTensor(broadcastShapes(a, b, span), 'bool')
+  return newTensor(broadcastShapes([a, b], span), 'bool')
 }
 
 /** `-t`, `+t`, `~t`. */
@@ -279,7 +280,7 @@ function indexedShape(it: Interpreter, shape: readonly number[], index: Value, s
   if (used > shape.length) raise('IndexError', 'argument-value', `Too many indices for a tensor of dimension ${shape.length}.`, span)
   const out: number[] = []
   let dim = 0
-  let advanced: number[] | undefined
+  const advancedShapes: number[][] = []
   let advancedAt = -1
   let lastAdvanced = -2
   let separated = false
@@ -314,7 +315,7 @@ function indexedShape(it: Interpreter, shape: readonly number[], index: Value, s
         dim++
         if (lastAdvanced >= 0 && lastAdvanced !== position - 1) separated = true
         lastAdvanced = position
-        advanced = advanced === undefined ? indexShape : broadcastShapes(advanced, indexShape, span)
+        advancedShapes.push(indexShape)
         if (advancedAt < 0) advancedAt = out.length
         return
       }
@@ -325,7 +326,10 @@ function indexedShape(it: Interpreter, shape: readonly number[], index: Value, s
     }
   })
   while (dim < shape.length) out.push(shape[dim++]!)
-  if (advanced !== undefined) {
+  if (advancedShapes.length > 0) {
+    // The index tensors broadcast together; PyTorch names them all when they do not.
+    const advanced = broadcastResult(advancedShapes).shape
+    if (!advanced) raise('IndexError', 'shape', `shape mismatch: indexing tensors could not be broadcast together with shapes ${advancedShapes.map((s) => `[${s.join(', ')}]`).join(', ')}`, span)
     if (separated) return [...advanced, ...out]
     out.splice(advancedAt, 0, ...advanced)
   }
@@ -378,10 +382,10 @@ export function tensorSetItem(it: Interpreter, t: TensorValue, index: Value, val
   const target = indexedShape(it, t.shape, index, span)
   const source = shapeOfOperand(value, span)
   if (!source) raise('TypeError', 'type', `Cannot assign ${typeName(value)} to a tensor.`, span)
-  const shape = broadcastShapes(target, source, span)
-  if (shape.length !== target.length || shape.some((d, i) => d !== target[i])) {
-    raise('RuntimeError', 'shape', `Shape mismatch: a value of shape (${source.join(', ')}) cannot be assigned to a selection of shape (${target.join(', ')}).`, span)
-  }
+  // PyTorch drops the value's leading dimensions of size 1, then expands it to the selection (`copy_`).
+  let ones = 0
+  while (ones < source.length && source[ones] === 1) ones++
+  expandShape(source.slice(ones), target, span)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -535,10 +539,10 @@ const ops: Record<string, Op> = {
   roll: (_i, s) => same(s),
   cumsum: (_i, s) => same(s),
   cumprod: (_i, s) => same(s),
+  // Out of place, the mask and the tensor broadcast together (the mask first), so the result can be larger.
   masked_fill: (_i, s, a, span) => {
     const mask = arg(a, 0, 'mask')
-    if (mask?.kind === 'tensor') broadcastShapes(s.shape, mask.shape, span)
-    return same(s)
+    return mask?.kind === 'tensor' ? newTensor(broadcastShapes([mask.shape, s.shape], span), s.dtype, s.requiresGrad) : same(s)
   },
   nan_to_num: (_i, s) => same(s),
   scatter: (_i, s, a, span) => same(scatterChecked(s, a, span, 'scatter')),
@@ -578,10 +582,14 @@ const ops: Record<string, Op> = {
   random_: (_i, s) => inPlace(s),
   exponential_: (_i, s) => inPlace(s),
   clamp_: (_i, s) => inPlace(s),
-  masked_fill_: (_i, s) => inPlace(s),
+  masked_fill_: (_i, s, a, span) => {
+    const mask = arg(a, 0, 'mask')
+    if (mask?.kind === 'tensor') checkInPlace(s.shape, [mask.shape], span)
+    return inPlace(s)
+  },
   copy_: (_i, s, a, span) => {
     const src = arg(a, 0, 'src')
-    if (src?.kind === 'tensor') broadcastShapes(s.shape, src.shape, span)
+    if (src?.kind === 'tensor') checkInPlace(s.shape, [src.shape], span)
     return s
   },
   requires_grad_: (it, s, a, span) => {
@@ -703,22 +711,13 @@ const ops: Record<string, Op> = {
     if (order.length !== s.shape.length || new Set(order).size !== order.length) raise('RuntimeError', 'shape', `\`permute\` needs each of the ${s.shape.length} dimensions once.`, span)
     return newTensor(order.map((d) => s.shape[d]!), s.dtype, s.requiresGrad)
   },
-  expand: (_it, s, a, span) => {
-    const sizes = sizeList(a, span)
-    if (sizes.length < s.shape.length) raise('RuntimeError', 'shape', `The number of sizes given to \`expand\` (${sizes.length}) must be at least the tensor's dimensions (${s.shape.length}).`, span)
-    const offset = sizes.length - s.shape.length
-    const shape = sizes.map((d, i) => {
-      const own = i >= offset ? s.shape[i - offset]! : undefined
-      if (d === -1) {
-        if (own === undefined) raise('RuntimeError', 'shape', 'The expanded size -1 is not allowed in a leading, new dimension.', span)
-        return own
-      }
-      if (own !== undefined && own !== 1 && own !== d) raise('RuntimeError', 'shape', `The expanded size of the tensor (${d}) must match the existing size (${own}) at non-singleton dimension ${i}.`, span)
-      return d
-    })
-    return newTensor(shape, s.dtype, s.requiresGrad)
+  expand: (_it, s, a, span) => newTensor(expandShape(s.shape, sizeList(a, span), span), s.dtype, s.requiresGrad),
+  expand_as: (it, s, a, span) => {
+    const other = arg(a, 0, 'other')
+    if (other?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`expand_as\` takes a tensor, got ${other === undefined ? 'nothing' : typeName(other)}.`, span)
+    return newTensor(expandShape(s.shape, other.shape, span), s.dtype, s.requiresGrad)
   },
-  expand_as: (it, s, a, span) => ops['expand']!(it, s, { values: [tuple(((a.values[0] as TensorValue | undefined)?.shape ?? []).map((d) => int(d)))], named: new Map() }, span),
+  broadcast_to: (_it, s, a, span) => newTensor(expandShape(s.shape, sizeList(a, span), span), s.dtype, s.requiresGrad),
   repeat: (_it, s, a, span) => {
     const times = sizeList(a, span, 'repeats')
     if (times.length < s.shape.length) raise('RuntimeError', 'shape', 'The number of repeats cannot be smaller than the number of dimensions.', span)
@@ -1161,13 +1160,25 @@ export function torchTensorFunctions(): Record<string, Value> {
     if ((indexing as { value: string }).value === 'xy' && shape.length >= 2) [shape[0], shape[1]] = [shape[1]!, shape[0]!]
     return tuple(ts.map((t) => newTensor([...shape], t.dtype, t.requiresGrad)))
   })
+  // `torch.broadcast_shapes(*shapes)`: the shape they broadcast to (a `torch.Size`); an int is a 1-d shape.
+  f['broadcast_shapes'] = native('torch.broadcast_shapes', (args, span) => {
+    const shapes = opArgs(args).values.map((v) => sizesOf([v], span))
+    if (shapes.some((shape) => shape.some((d) => d < 0))) raise('ValueError', 'argument-value', 'Attempting to broadcast a dimension with negative length!', span)
+    return tuple(broadcastShapes(shapes, span).map((d) => int(d)))
+  })
+  // `torch.broadcast_tensors(*tensors)`: each tensor expanded (a view) to the shape they all broadcast to.
+  f['broadcast_tensors'] = native('torch.broadcast_tensors', (args, span, it) => {
+    const ts = opArgs(args).values.map((t) => (t.kind === 'tensor' ? t : raise('TypeError', 'argument-type', `\`torch.broadcast_tensors\` takes tensors, got ${typeName(t)}.`, span)))
+    const sizes = tuple(broadcastShapes(ts.map((t) => t.shape), span).map((d) => int(d)))
+    return tuple(ts.map((t) => tensorOp(it!, 'expand', t, [{ value: sizes, span, valueSpan: span }], span)!))
+  })
   f['where'] = native('torch.where', (args, span, it) => {
     const a = opArgs(args)
     const [cond, x, y] = a.values
     if (!cond || !x || !y) raise('RuntimeError', 'unsupported', '`torch.where(condition)` alone gives indices whose number depends on the values.', span)
     const hooked = traced(it!, 'where', [cond, x, y], args, span)
     if (hooked) return hooked
-    const shape = broadcastShapes(broadcastShapes(shapeOfOperand(cond, span) ?? [], shapeOfOperand(x, span) ?? [], span), shapeOfOperand(y, span) ?? [], span)
+    const shape = broadcastShapes([shapeOfOperand(cond, span) ?? [], shapeOfOperand(x, span) ?? [], shapeOfOperand(y, span) ?? []], span)
     return newTensor(shape, resultType([x, y]))
   })
   f['polar'] = native('torch.polar', (args, span) => {
@@ -1175,13 +1186,13 @@ export function torchTensorFunctions(): Record<string, Value> {
     const [abs, angle] = [a.values[0] ?? a.named.get('abs'), a.values[1] ?? a.named.get('angle')]
     if (abs?.kind !== 'tensor' || angle?.kind !== 'tensor') return raise('TypeError', 'argument-type', '`torch.polar` takes two tensors.', span)
     const dtype = promoteTypes(abs.dtype, angle.dtype)
-    return newTensor(broadcastShapes(abs.shape, angle.shape, span), dtype === 'float64' ? 'complex128' : 'complex64')
+    return newTensor(broadcastShapes([abs.shape, angle.shape], span), dtype === 'float64' ? 'complex128' : 'complex64')
   })
   f['complex'] = native('torch.complex', (args, span) => {
     const a = opArgs(args)
     const [re, im] = a.values
     if (re?.kind !== 'tensor' || im?.kind !== 'tensor') return raise('TypeError', 'argument-type', '`torch.complex` takes two tensors.', span)
-    return newTensor(broadcastShapes(re.shape, im.shape, span), promoteTypes(re.dtype, im.dtype) === 'float64' ? 'complex128' : 'complex64')
+    return newTensor(broadcastShapes([re.shape, im.shape], span), promoteTypes(re.dtype, im.dtype) === 'float64' ? 'complex128' : 'complex64')
   })
   f['view_as_complex'] = native('torch.view_as_complex', (args, span, it) => {
     const t = opArgs(args).values[0]

@@ -1,7 +1,7 @@
 import { limits } from '../../limits.js'
 import { isFloatingDType } from '../../tensor/dtype.js'
 import type { DType } from '../../tensor/dtype.js'
-import { formatShape } from '../../tensor/shape.js'
+import { broadcastShapes as broadcastRule, inPlaceBroadcastError } from '../../tensor/broadcast.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 
 /**
@@ -89,19 +89,17 @@ export function wrapDim(ctx: ForwardContext, dim: number, rank: number): number 
   return dim < 0 ? dim + extent : dim
 }
 
-/** The shape two tensors broadcast to, or a shape error naming both. */
-export function broadcastShapes(ctx: ForwardContext, a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length)
-  const out: number[] = []
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1
-    const db = b[b.length - rank + i] ?? 1
-    if (da !== db && da !== 1 && db !== 1) {
-      throw ctx.error(`cannot broadcast tensors of shapes ${formatShape(a)} and ${formatShape(b)}: the size of dimension ${i} differs (${da} and ${db}).`)
-    }
-    out.push(da === 1 ? db : da)
-  }
-  return out
+/** The shape tensors broadcast to (`tensor/broadcast.ts`), or a shape error in PyTorch's words naming them all. */
+export function broadcastShapes(ctx: ForwardContext, ...shapes: ReadonlyArray<readonly number[]>): number[] {
+  return broadcastRule(shapes, (message) => {
+    throw ctx.error(`cannot broadcast its operands: ${message}`)
+  })
+}
+
+/** Checks that an op writing into a tensor of shape `output` keeps its shape, as PyTorch does (`x += y`). */
+export function checkInPlace(ctx: ForwardContext, output: readonly number[], ...operands: ReadonlyArray<readonly number[]>): void {
+  const message = inPlaceBroadcastError(output, operands)
+  if (message !== undefined) throw ctx.error(`cannot write in place: ${message}`)
 }
 
 /** Whether two shapes are equal. */

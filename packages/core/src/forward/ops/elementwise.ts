@@ -1,8 +1,7 @@
-import { formatShape } from '../../tensor/shape.js'
 import type { DType } from '../../tensor/dtype.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { layOutElementwise } from '../layout.js'
-import { anyRequiresGrad, broadcastShapes, isTensor, result, sameShape, saveIf, saveScalarOperand } from './common.js'
+import { anyRequiresGrad, broadcastShapes, checkInPlace, isTensor, result, saveIf, saveScalarOperand } from './common.js'
 import type { Operand } from './common.js'
 
 // Element-wise arithmetic and activations: no multiply-accumulates are counted (docs/compute.md), and each op
@@ -45,8 +44,7 @@ export function sub(ctx: ForwardContext, a: Operand, b: Operand, dtype?: DType):
  * `a`'s storage, and requires grad when either operand does.
  */
 export function addInPlace(ctx: ForwardContext, a: Tensor, b: Operand): Tensor {
-  const shape = broadcastShapes(ctx, a.shape, shapeOf(b))
-  if (!sameShape(shape, a.shape)) throw ctx.error(`cannot add a tensor of shape ${formatShape(shapeOf(b))} in place to one of shape ${formatShape(a.shape)}.`)
+  checkInPlace(ctx, a.shape, shapeOf(b))
   if (isTensor(b)) ctx.use(b)
   return inPlaceResult(a, anyRequiresGrad(a, b))
 }

@@ -142,3 +142,16 @@ describe('attentionKernel', () => {
     expect(errorOf(() => traceOps([[1, 1, 2, 2], [1, 1, 2, 2], [1, 1, 2, 2]], (ctx, [q, k, v]) => ops.scaledDotProductAttention(ctx, q!, k!, v!), { torch: '1.13' })).message).toContain('PyTorch 1.13')
   })
 })
+
+describe('broadcasting in the shared ops', () => {
+  // PyTorch 2.13's messages for torch.zeros(1) + torch.zeros(0) written into the first (`add_`), and for
+  // torch.zeros(2, 3) * torch.zeros(3, 4).
+  it('add in place refuses to grow its tensor, 0-size dimensions included', () => {
+    expect(traceOps([[0], [1]], (ctx, [a, b]) => ops.addInPlace(ctx, a!, b!)).outputs).toEqual([[0]])
+    expect(() => traceOps([[1], [0]], (ctx, [a, b]) => ops.addInPlace(ctx, a!, b!))).toThrow("output with shape [1] doesn't match the broadcast shape [0]")
+  })
+
+  it('names the last dimension that differs, in PyTorch\'s words', () => {
+    expect(() => traceOps([[2, 3], [3, 4]], (ctx, [a, b]) => ops.mul(ctx, a!, b!))).toThrow('The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1')
+  })
+})

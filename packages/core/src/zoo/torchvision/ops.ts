@@ -20,10 +20,7 @@ export function add(ctx: ForwardContext, a: Tensor, b: Tensor): Tensor {
 
 /** `a += b`: writes into `a`, saves nothing. */
 export function addInPlace(ctx: ForwardContext, a: Tensor, b: Tensor): Tensor {
-  const shape = broadcastShapes(ctx, a.shape, b.shape)
-  if (shape.length !== a.shape.length || shape.some((d, i) => d !== a.shape[i])) {
-    throw ctx.error(`cannot add a tensor of shape ${formatShape(b.shape)} in place to one of shape ${formatShape(a.shape)}.`)
-  }
+  shared.checkInPlace(ctx, a.shape, b.shape)
   ctx.use(b)
   return a
 }

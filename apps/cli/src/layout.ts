@@ -8,8 +8,13 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '')
 }
 
+/** An escape or the first half of a surrogate pair: text with neither is as wide as it is long. */
+const NOT_PLAIN = /[\u001b\ud800-\udbff]/
+
 /** Width of text in terminal columns (escapes excluded; every code point one column). */
 export function visibleWidth(text: string): number {
+  // a table measures every cell two or three times: most are plain
+  if (!NOT_PLAIN.test(text)) return text.length
   const plain = stripAnsi(text)
   // UTF-16 units are code points unless a surrogate pair is there: count those only then
   if (!/[\ud800-\udbff]/.test(plain)) return plain.length

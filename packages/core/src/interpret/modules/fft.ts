@@ -1,3 +1,4 @@
+import { NnsizeError } from '../../errors.js'
 import type { SourceSpan } from '../../errors.js'
 import * as ops from '../../forward/ops/index.js'
 import type { DType } from '../../tensor/dtype.js'
@@ -91,8 +92,16 @@ export function fftNamespace(): NamespaceValue {
       return newTensor(shape, dtype, x.requiresGrad)
     })
   }
+  // The rest of `torch.fft` is named, so that a call says it is not modelled.
+  for (const name of unmodelled) {
+    members[name] = native(`torch.fft.${name}`, (_args, span) => {
+      throw new NnsizeError('unsupported', `\`torch.fft.${name}\` is not supported yet.`, { span })
+    })
+  }
   return namespace('torch.fft', members)
 }
+
+const unmodelled = ['rfft', 'irfft', 'rfft2', 'irfft2', 'rfftn', 'irfftn', 'hfft', 'ihfft', 'hfft2', 'ihfft2', 'hfftn', 'ihfftn', 'fftfreq', 'rfftfreq', 'fftshift', 'ifftshift']
 
 /** `torch.fft.<name>(input, …)` in a traced `forward`: the complex copy of a real input, then the transform. */
 export function forwardFft(t: TraceOps, name: string, args: readonly ArgValue[], span: SourceSpan): Value | undefined {

@@ -27,6 +27,9 @@ const transforms: Record<string, { size: 'n' | 's'; dims: 'one' | 'two' | 'all' 
   ifftn: { size: 's', dims: 'all' },
 }
 
+/** The other functions of `torch.fft`, which are named so that a call says it is not modelled. */
+const unmodelled = ['rfft', 'irfft', 'rfft2', 'irfft2', 'rfftn', 'irfftn', 'hfft', 'ihfft', 'hfft2', 'ihfft2', 'hfftn', 'ihfftn', 'fftfreq', 'rfftfreq', 'fftshift', 'ifftshift']
+
 /** The complex dtype a transform of `dtype` gives: complex128 for float64, complex64 for other reals. */
 function complexOf(dtype: DType): DType {
   if (dtype === 'complex64' || dtype === 'complex128') return dtype
@@ -92,7 +95,6 @@ export function fftNamespace(): NamespaceValue {
       return newTensor(shape, dtype, x.requiresGrad)
     })
   }
-  // The rest of `torch.fft` is named, so that a call says it is not modelled.
   for (const name of unmodelled) {
     members[name] = native(`torch.fft.${name}`, (_args, span) => {
       throw new NnsizeError('unsupported', `\`torch.fft.${name}\` is not supported yet.`, { span })
@@ -100,8 +102,6 @@ export function fftNamespace(): NamespaceValue {
   }
   return namespace('torch.fft', members)
 }
-
-const unmodelled = ['rfft', 'irfft', 'rfft2', 'irfft2', 'rfftn', 'irfftn', 'hfft', 'ihfft', 'hfft2', 'ihfft2', 'hfftn', 'ihfftn', 'fftfreq', 'rfftfreq', 'fftshift', 'ifftshift']
 
 /** `torch.fft.<name>(input, …)` in a traced `forward`: the complex copy of a real input, then the transform. */
 export function forwardFft(t: TraceOps, name: string, args: readonly ArgValue[], span: SourceSpan): Value | undefined {

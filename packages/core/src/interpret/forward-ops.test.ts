@@ -135,3 +135,72 @@ describe('max and min along a dimension give a named tuple', () => {
     expect(analyze(source).params.total).toBe(18n)
   })
 })
+
+describe('matmul with a vector runs as ATen does: dot, mv, a folded mv or a bmm', () => {
+  const net = (init: string, body: string): string =>
+    `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n${init}\n\n    def forward(self, x):\n        return ${body}\n`
+  // Measured with PyTorch 2.13 (CPU): saved bytes without the input and the parameters, FlopCounterMode's counts
+  // (it has no formula for `mv` and `dot`).
+  const cases: Array<[string, string, string, string, number[], bigint, Record<string, bigint>]> = [
+    ['a batch by a parameter vector: one mv of the folded batch', '        self.fc = nn.Linear(4, 4)\n        self.v = nn.Parameter(torch.zeros(4))', '(self.fc(x) @ self.v).tanh()', '2,3,5,4', [2, 3, 5], 600n, { 'aten.addmm': 960n }],
+    ['a matrix by a vector: mv', '        self.fc = nn.Linear(4, 4)\n        self.v = nn.Parameter(torch.zeros(4))', 'self.fc(x) @ self.v', '6,4', [6], 96n, { 'aten.addmm': 192n }],
+    ['two vectors: dot, a 0-dim result', '        self.v = nn.Parameter(torch.zeros(4))', 'x.sin() @ self.v', '4', [], 16n, {}],
+    ['a vector by a matrix: mm', '        self.w = nn.Parameter(torch.zeros(4, 3))', 'x.sin() @ self.w', '4', [3], 16n, { 'aten.mm': 24n }],
+    ['a vector by a batch: one mv of the batch transposed, copied to fold it', '        self.w = nn.Parameter(torch.zeros(2, 4, 3))', 'x.sin() @ self.w', '4', [2, 3], 112n, { }],
+    ['a transposed batch by a vector without grad: a bmm', '        self.fc = nn.Linear(4, 4)', 'self.fc(x).transpose(0, 1) @ torch.ones(4)', '2,3,4', [3, 2], 16n, { 'aten.addmm': 192n, 'aten.bmm': 48n }],
+  ]
+  for (const [title, init, body, input, shape, saved, flops] of cases) {
+    it(title, () => {
+      const f = analyze(net(init, body), { input, device: 'cpu' }).forward!
+      expect([f.outputShape, f.savedBytes, f.flopCounter.byOp]).toEqual([shape, saved, flops])
+    })
+  }
+})
+
+describe('views of tensors made in forward share their storage', () => {
+  it('indices sliced from random ones keep the whole storage of the indices when a gather saves them', () => {
+    const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x):\n        x = self.fc(x)\n        ids = torch.rand(2, 16).argsort(dim=-1)\n        keep = ids[:, 8:]\n        return x[torch.arange(2)[:, None], keep]\n`
+    const f = analyze(source, { input: '2,16,4', device: 'cpu' }).forward!
+    // PyTorch 2.13: the batch index (2, 1) and the slice (2, 8) of the (2, 16) int64 indices: 16 + 256 bytes.
+    expect([f.outputShape, f.savedBytes]).toEqual([[2, 8, 4], 272n])
+  })
+})
+
+describe('F.kl_div and Tensor.unfold in forward', () => {
+  it('F.kl_div with batchmean keeps the target of its product', () => {
+    const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 10)\n\n    def forward(self, x):\n        y = self.fc(x)\n        target = torch.randn(2, 10).softmax(dim=-1)\n        return F.kl_div(F.log_softmax(y, dim=-1), target, reduction='batchmean')\n`
+    const f = analyze(source, { input: '2,4', device: 'cpu' }).forward!
+    // PyTorch 2.13: log_softmax's result and the target, 80 bytes each.
+    expect([f.outputShape, f.savedBytes, f.flopCounter.byOp]).toEqual([[], 160n, { 'aten.addmm': 160n }])
+  })
+
+  it('unfold is a view of windows along a dimension', () => {
+    const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x):\n        w = self.fc(x).unfold(1, 3, 2)\n        return w * w\n`
+    const f = analyze(source, { input: '2,7,4', device: 'cpu' }).forward!
+    // PyTorch 2.13: (2, 3, 4, 3); the product keeps the view, whose storage is the layer's (2, 7, 4) output.
+    expect([f.outputShape, f.savedBytes]).toEqual([[2, 3, 4, 3], 224n])
+  })
+
+  it('unfold refuses windows larger than the dimension and steps below 1, as PyTorch does', () => {
+    const model = (call: string): string => `${prelude}class Net(nn.Module):\n    def forward(self, x):\n        return x.${call}\n`
+    expect(() => analyze(model('unfold(2, 6, 1)'), { input: '2,3,5', device: 'cpu' })).toThrow('maximum size for tensor at dimension 2 is 5 but size is 6')
+    expect(() => analyze(model('unfold(2, 2, 0)'), { input: '2,3,5', device: 'cpu' })).toThrow('step is 0 but must be > 0')
+  })
+})
+
+describe('while the model is built', () => {
+  it('F.pad pads a tensor of indices, fmod and erfinv keep shapes and dtypes, torch.amp.autocast changes nothing', () => {
+    const source = `${prelude}from torch.amp import autocast\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.register_buffer('ids', F.pad(torch.zeros(4, 4, dtype=torch.long), (2, 0, 2, 0), value=7))\n        i = torch.arange(1, 5, dtype=torch.float64).unsqueeze(1)\n        self.register_buffer('z', torch.erfinv(2.0 * torch.fmod(i * torch.ones(3, dtype=torch.float64), 1.0) - 1.0))\n        self.register_buffer('r', torch.arange(6).fmod(2.5))\n\n    @autocast('cuda', enabled=False)\n    def forward(self, x):\n        return x * 2\nmodel = Net()\n`
+    const a = analyze(source, { input: '2,3', device: 'cpu' })
+    // PyTorch 2.13: (6, 6) int64, (4, 3) float64, (6,) float32.
+    expect(a.tensors.map((t) => [t.name, t.shape, t.dtype])).toEqual([['ids', [6, 6], 'int64'], ['z', [4, 3], 'float64'], ['r', [6], 'float32']])
+    expect(a.forward!.outputShape).toEqual([2, 3])
+  })
+
+  it('F.pad refuses what PyTorch refuses', () => {
+    const model = (pad: string): string => `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.register_buffer('b', F.pad(torch.zeros(3, 4, 5), ${pad}))\nmodel = Net()\n`
+    expect(() => analyze(model('(1, 0, 0)'))).toThrow('Padding length must be divisible by 2')
+    expect(() => analyze(model('(1, -7)'))).toThrow('narrow(): length must be non-negative.')
+    expect(() => analyze(model('(1, 0) * 4'))).toThrow('Padding length should be less than or equal to two times the input dimension but got padding length 8 and input of dimension 3')
+  })
+})

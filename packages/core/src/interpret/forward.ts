@@ -11,6 +11,7 @@ import type { ModuleNode } from '../model/module.js'
 import type { PyClass } from './classes.js'
 import { forwardEinops } from './einops.js'
 import { forwardFunctional } from './functional.js'
+import { forwardFft } from './modules/fft.js'
 import type { Interpreter } from './interpreter.js'
 import { forwardTensorOp, traceOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
@@ -176,6 +177,7 @@ function pythonArgs(call: PythonCall, inputs: readonly Tensor[], options: Readon
 function forwardOp(t: TraceOps, name: string, operands: readonly Value[], args: readonly ArgValue[], span: SourceSpan): Value | undefined {
   if (name.startsWith('F.')) return forwardFunctional(t, name.slice(2), args, span)
   if (name.startsWith('einops.')) return forwardEinops(t, name.slice(7), args, span)
+  if (name.startsWith('fft.')) return forwardFft(t, name.slice(4), args, span)
   return forwardTensorOp(t, name, operands, args, span)
 }
 

@@ -195,6 +195,10 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
     run: (a) => ops.nllLoss(a.t.ctx, a.tensor('input'), a.tensor('target'), a.optionalTensor('weight'), reduction(a)),
   },
   mse_loss: { params: ['input', 'target', 'size_average', 'reduce', 'reduction', 'weight'], run: (a) => ops.fusedPairLoss(a.t.ctx, a.tensor('input'), a.tensor('target'), reduction(a)) },
+  kl_div: {
+    params: ['input', 'target', 'size_average', 'reduce', 'reduction', 'log_target'],
+    run: (a) => ops.klDiv(a.t.ctx, a.tensor('input'), a.tensor('target'), a.str('reduction', 'mean') === 'batchmean' ? 'batchmean' : reduction(a), a.bool('log_target', false)),
+  },
   l1_loss: { params: ['input', 'target', 'size_average', 'reduce', 'reduction'], run: (a) => ops.l1Loss(a.t.ctx, a.tensor('input'), a.tensor('target'), reduction(a)) },
   binary_cross_entropy: { params: ['input', 'target', 'weight', 'size_average', 'reduce', 'reduction'], run: (a) => ops.fusedPairLoss(a.t.ctx, a.tensor('input'), a.tensor('target'), reduction(a), [a.optionalTensor('weight')]) },
   binary_cross_entropy_with_logits: { params: ['input', 'target', 'weight', 'size_average', 'reduce', 'reduction', 'pos_weight'], run: (a) => ops.fusedPairLoss(a.t.ctx, a.tensor('input'), a.tensor('target'), reduction(a), [a.optionalTensor('weight'), a.optionalTensor('pos_weight')]) },

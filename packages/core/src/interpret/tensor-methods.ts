@@ -12,6 +12,7 @@ import type { Interpreter } from './interpreter.js'
 import { einsumTraced } from './einsum.js'
 import { contiguousStrides, expandedStrides, isContiguous, preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { sliceIndices } from './subscript.js'
+import { untracedViews } from './tensor-values.js'
 import { isTensorOp, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, torchTensorFunctions, wrapDimension } from './tensor.js'
 import { NONE, TensorValue, tuple } from '../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../contract/values.js'
@@ -49,7 +50,9 @@ export function traceOf(t: TraceOps, v: TensorValue): Tensor {
   }
   let c = constants.get(v)
   if (!c || c.shape.length !== v.shape.length || c.shape.some((d, i) => d !== v.shape[i]) || c.dtype !== v.dtype) {
-    c = t.ctx.tensor(v.shape, v.dtype, v.requiresGrad && isFloatingDType(v.dtype))
+    // A view of another such tensor is a view of its storage.
+    const view = untracedViews.get(v)
+    c = view ? getItem(t, traceOf(t, view.base), view.index, v, view.span) : t.ctx.tensor(v.shape, v.dtype, v.requiresGrad && isFloatingDType(v.dtype))
     constants.set(v, c)
   }
   return c
@@ -263,6 +266,12 @@ function viewOp(t: TraceOps, name: string, x: Tensor, shapes: readonly TensorVal
       const d = wrapDimension(intArg(args, 0, 'dim', 0, span), rank, span)
       return [viewOf(t, x, shapes[0]!.shape, xs.filter((_, i) => i !== d))]
     }
+    case 'unfold': {
+      if (rank === 0) return [viewOf(t, x, shapes[0]!.shape, [1])]
+      const d = wrapDimension(intArg(args, 0, 'dimension', 0, span), rank, span)
+      const step = intArg(args, 2, 'step', 1, span)
+      return [viewOf(t, x, shapes[0]!.shape, [...xs.map((s, i) => (i === d ? s * step : s)), xs[d]!])]
+    }
     case 'chunk':
     case 'split':
       return shapes.map((s) => viewOf(t, x, s.shape, xs))
@@ -363,13 +372,16 @@ function fresh(t: TraceOps, shape: TensorValue, inputs: readonly Tensor[], requi
 export function matmulOf(t: TraceOps, a: Tensor, b: Tensor, span: SourceSpan): Tensor {
   if (a.shape.length < 2 || b.shape.length < 2) {
     if (a.shape.length === 0 || b.shape.length === 0) throw new NnsizeError('shape', 'Both arguments to matmul need to be at least 1D.', { span })
+    const product = vectorProductOf(t, a, b)
+    if (product) return product
     // Vector products: as a matrix product with a dimension of 1 added, then removed.
     const a2 = a.shape.length === 1 ? viewOf(t, a, [1, a.shape[0]!], [0, stridesOf(a)[0]!]) : a
     const b2 = b.shape.length === 1 ? viewOf(t, b, [b.shape[0]!, 1], [stridesOf(b)[0]!, 0]) : b
     const out = matmulOf(t, a2, b2, span)
     const shape = [...out.shape]
     if (b.shape.length === 1) shape.pop()
-    if (a.shape.length === 1) shape.splice(shape.length - (b.shape.length === 1 ? 0 : 1), 1)
+    // A vector on the left: the row of 1 it became is dropped (`(k) @ (…, k, m)` is `(…, m)`).
+    if (a.shape.length === 1) shape.splice(shape.length - 2, 1)
     return viewOf(t, out, shape, contiguousStrides(shape))
   }
   // A batch by a matrix folds the batch into the rows: `a.reshape(-1, k) @ b`, a copy when `a` is not viewable so.
@@ -409,6 +421,47 @@ export function matmulOf(t: TraceOps, a: Tensor, b: Tensor, span: SourceSpan): T
     return operand(expanded, [Number(numel(batch)), ...x.shape.slice(-2)])
   }
   return ops.matmul(t.ctx, flat(a), flat(b))
+}
+
+/**
+ * `a @ b` where one side is a vector, as ATen's `matmul` runs it: `dot` for two vectors, `mv` for a matrix by a
+ * vector; a batch by a vector (or a vector by a batch, through the batch's `mT`) is folded into one `mv` when
+ * the vector requires grad or the batch folds without a copy (`should_fold`), else it is a `bmm` with the vector
+ * expanded over the batch. A vector by a matrix (`mm`) is `undefined`: the caller's path. FlopCounterMode counts
+ * neither `dot` nor `mv`. The shapes were checked before (`tensorBinary`).
+ */
+function vectorProductOf(t: TraceOps, a: Tensor, b: Tensor): Tensor | undefined {
+  const vectorRight = b.shape.length === 1
+  if (!vectorRight && b.shape.length < 3) return undefined
+  const v = vectorRight ? b : a
+  const k = v.shape[0]!
+  // The larger operand as rows of `k` values: `a` itself, or `b.mT` for a vector on the left.
+  const big = vectorRight ? a : b
+  const bs = stridesOf(big)
+  const r = big.shape.length
+  const rowsShape = vectorRight ? big.shape.slice(0, -1) : [...big.shape.slice(0, -2), big.shape[r - 1]!]
+  const rowStrides = vectorRight ? bs.slice(0, -1) : [...bs.slice(0, -2), bs[r - 1]!]
+  const kStride = vectorRight ? bs[r - 1]! : bs[r - 2]!
+  const asRows = viewOf(t, big, [...rowsShape, k], [...rowStrides, kStride])
+  const rows = Number(numel(rowsShape))
+  const foldedStrides = big.shape.length === 1 ? [0, bs[0]!] : viewStrides(asRows.shape, stridesOf(asRows), [rows, k])
+  const vs = stridesOf(v)[0]!
+  const fold = big.shape.length <= 2 || foldedStrides !== undefined || v.requiresGrad
+  if (fold) {
+    const folded = foldedStrides ? viewOf(t, asRows, [rows, k], foldedStrides) : ops.result(t.ctx, [rows, k], big.dtype, [big])
+    const product = ops.matmul(t.ctx, folded, viewOf(t, v, [k, 1], [vs, 0]), { flopOp: null })
+    return viewOf(t, product, rowsShape, contiguousStrides(rowsShape))
+  }
+  // Not folded: a `bmm` of the batch, reshaped (a copy where the strides need one), by the vector expanded.
+  const batchShape = big.shape.slice(0, -2)
+  const batch = Number(numel(batchShape))
+  const n = vectorRight ? big.shape[r - 2]! : big.shape[r - 1]!
+  const matrixShape = vectorRight ? [batch, n, k] : [batch, k, n]
+  const matrixStrides = viewStrides(big.shape, bs, matrixShape)
+  const batched = matrixStrides ? viewOf(t, big, matrixShape, matrixStrides) : ops.result(t.ctx, matrixShape, big.dtype, [big])
+  const vector = vectorRight ? viewOf(t, v, [batch, k, 1], [0, vs, 0]) : viewOf(t, v, [batch, 1, k], [0, 0, vs])
+  const product = vectorRight ? ops.matmul(t.ctx, batched, vector) : ops.matmul(t.ctx, vector, batched)
+  return viewOf(t, product, rowsShape, contiguousStrides(rowsShape))
 }
 
 /** `x.masked_fill(mask, value)`: keeps the mask when the gradient of `x` is needed. */

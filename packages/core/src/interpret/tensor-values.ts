@@ -88,6 +88,20 @@ export function shareStorage(view: Value, base: TensorValue, values?: readonly n
   view.known = { values: values !== undefined && !known.storage.written && known.values !== undefined ? values : undefined, storage: known.storage }
 }
 
+/**
+ * Views by basic indexing (ints, slices, `None`, `...`) of tensors made outside the trace, such as random
+ * indices in `forward` (`torch.rand(b, n).argsort(dim=-1)[:, k:]`): each with its base and index, so that the
+ * trace makes the view of its base's storage, which autograd keeps whole when it saves the view.
+ */
+export const untracedViews = new WeakMap<TensorValue, { readonly base: TensorValue; readonly index: Value; readonly span: SourceSpan }>()
+
+/** Records `view = base[index]` in {@link untracedViews} when the index is basic (a view, not a copy). */
+export function recordView(view: Value, base: TensorValue, index: Value, span: SourceSpan): void {
+  const items = index.kind === 'tuple' ? index.items : [index]
+  if (view.kind !== 'tensor' || items.some((v) => v.kind === 'tensor' || v.kind === 'list' || v.kind === 'tuple')) return
+  untracedViews.set(view, { base, index, span })
+}
+
 /** Marks the storage of `t` written (an in-place op, `t[i] = v`, an initialiser): its values, and its views', are no longer known. */
 export function markWritten(t: Value | undefined): void {
   if (t?.kind === 'tensor' && t.known !== undefined) t.known.storage.written = true

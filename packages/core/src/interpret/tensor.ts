@@ -12,7 +12,7 @@ import { einsumShape } from './einsum.js'
 import { placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { sliceIndices } from './subscript.js'
-import { arangeValues, arithmeticValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
+import { arangeValues, arithmeticValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, recordView, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
 import { NONE, TensorValue, bool, int, native, str, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../contract/values.js'
 
@@ -371,6 +371,7 @@ export function tensorGetItem(it: Interpreter, t: TensorValue, index: Value, spa
   // `t[i]` of the first dimension keeps the values; any other selection is a view (or a copy) whose values are not computed.
   const first = index.kind === 'int' && t.shape.length > 0 ? Number(index.value < 0n ? index.value + BigInt(t.shape[0]!) : index.value) : undefined
   shareStorage(result, t, first === undefined ? undefined : selectFirst(t, first))
+  recordView(result, t, index, span)
   return result
 }
 
@@ -570,6 +571,7 @@ const ops: Record<string, Op> = {
   atan: (_i, s) => floating(s),
   sigmoid: (_i, s) => floating(s),
   erf: (_i, s) => floating(s),
+  erfinv: (_i, s) => floating(s),
   reciprocal: (_i, s) => floating(s),
   softmax: (_i, s) => floating(s),
   log_softmax: (_i, s) => floating(s),
@@ -612,6 +614,8 @@ const ops: Record<string, Op> = {
   true_divide: (it, s, a, span) => tensorBinary(it, 'Div', s, a.values[0] ?? NONE, span),
   floor_divide: (it, s, a, span) => tensorBinary(it, 'FloorDiv', s, a.values[0] ?? NONE, span),
   remainder: (it, s, a, span) => tensorBinary(it, 'Mod', s, a.values[0] ?? NONE, span),
+  // C's `fmod` (the sign of the dividend) has the shapes and dtypes of `remainder`; its values are never kept
+  fmod: (it, s, a, span) => tensorBinary(it, 'Mod', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
   pow: (it, s, a, span) => tensorBinary(it, 'Pow', s, a.values[0] ?? a.named.get('exponent') ?? NONE, span),
   maximum: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? NONE, span),
   minimum: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? NONE, span),
@@ -740,6 +744,19 @@ const ops: Record<string, Op> = {
     const d = wrapDimension(arg(a, 0, 'dim') ?? int(0), s.shape.length, span)
     const length = sizeOf(arg(a, 2, 'length') ?? int(0), span)
     return newTensor(s.shape.map((x, i) => (i === d ? length : x)), s.dtype, s.requiresGrad)
+  },
+  // `unfold(dimension, size, step)`: the windows of `size` every `step` along a dimension, as a last dimension (a view)
+  unfold: (_it, s, a, span) => {
+    const rank = Math.max(1, s.shape.length)
+    const d = wrapDimension(arg(a, 0, 'dimension') ?? int(0), rank, span)
+    const size = sizeOf(arg(a, 1, 'size') ?? int(0), span)
+    const stepValue = arg(a, 2, 'step') ?? int(1)
+    const step = stepValue.kind === 'int' ? Number(stepValue.value) : sizeOf(stepValue, span)
+    const n = s.shape.length === 0 ? 1 : s.shape[d]!
+    if (size > n) raise('RuntimeError', 'argument-value', `maximum size for tensor at dimension ${d} is ${n} but size is ${size}`, span)
+    if (step <= 0) raise('RuntimeError', 'argument-value', `step is ${step} but must be > 0`, span)
+    const windows = Math.floor((n - size) / step) + 1
+    return newTensor(s.shape.length === 0 ? [size] : [...s.shape.map((x, i) => (i === d ? windows : x)), size], s.dtype, s.requiresGrad)
   },
   select: (_it, s, a, span) => {
     const d = wrapDimension(arg(a, 0, 'dim') ?? int(0), s.shape.length, span)

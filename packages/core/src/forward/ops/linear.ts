@@ -49,9 +49,10 @@ export function bilinear(ctx: ForwardContext, x1: Tensor, x2: Tensor, weight: Te
  * A batched matrix product `a @ b` of `(…, n, k)` by `(…, k, m)` (`torch.matmul` of two tensors of at least
  * two dimensions, batch sizes broadcast; `torch.bmm` for three): `batch × n × k × m` MACs. Each operand is
  * kept for the other's gradient. Pass contiguous copies where PyTorch copies. `flopOp` names the ATen op when it is
- * not `mm`/`bmm` (`baddbmm` adds a mask in the same call).
+ * not `mm`/`bmm` (`baddbmm` adds a mask in the same call); `null` for `mv` and `dot`, which FlopCounterMode does not
+ * count (it has no formula for them).
  */
-export function matmul(ctx: ForwardContext, a: Tensor, b: Tensor, options: { flopOp?: FlopCounterOp } = {}): Tensor {
+export function matmul(ctx: ForwardContext, a: Tensor, b: Tensor, options: { flopOp?: FlopCounterOp | null } = {}): Tensor {
   if (a.shape.length < 2 || b.shape.length < 2) throw ctx.error(`multiplies matrices of at least 2 dimensions, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}.`)
   const [n, k] = a.shape.slice(-2) as [number, number]
   const [k2, m] = b.shape.slice(-2) as [number, number]
@@ -61,7 +62,7 @@ export function matmul(ctx: ForwardContext, a: Tensor, b: Tensor, options: { flo
   const macs = product(batch) * BigInt(n) * BigInt(k) * BigInt(m)
   ctx.macs(macs)
   // `matmul` folds a batch by a matrix into one `mm`; batches on both sides are a `bmm`.
-  ctx.flops(options.flopOp ?? (b.shape.length === 2 ? 'aten.mm' : 'aten.bmm'), 2n * macs)
+  if (options.flopOp !== null) ctx.flops(options.flopOp ?? (b.shape.length === 2 ? 'aten.mm' : 'aten.bmm'), 2n * macs)
   saveIf(ctx, b.requiresGrad, a)
   saveIf(ctx, a.requiresGrad, b)
   return out

@@ -1,8 +1,9 @@
 import { NnsizeError } from '../../errors.js'
+import type { SourceSpan } from '../../errors.js'
 import { raise } from '../exceptions.js'
 import { newTensor } from '../tensor.js'
 import { namespace, native, typeName } from '../../contract/values.js'
-import type { NamespaceValue, Value } from '../../contract/values.js'
+import type { ArgValue, NamespaceValue, Value } from '../../contract/values.js'
 
 /** Activation functions that transformer layers also take as their `activation` argument (`activation=F.gelu`). */
 export const functionalActivations = ['relu', 'gelu', 'silu', 'tanh', 'sigmoid', 'elu', 'leaky_relu', 'relu6', 'mish', 'hardswish', 'selu', 'celu', 'softplus']
@@ -111,8 +112,33 @@ export function functionalNamespace(): NamespaceValue {
     members[name] = native(`F.${name}`, (args, span, it) => {
       const result = it!.forwardOps?.(`F.${name}`, args.map((a) => a.value), args, span)
       if (result !== undefined) return result
+      if (name === 'pad') return paddedTensor(args, span)
       throw new NnsizeError('unsupported', `\`F.${name}\` is not supported yet${args.some((a) => a.value.kind === 'tensor' && a.value.trace !== undefined) ? ' in forward' : ' outside forward'}.`, { span })
     })
   }
   return namespace('torch.nn.functional', members)
+}
+
+/**
+ * `F.pad(input, pad, mode, value)` on a tensor made while the model is built (a buffer of indices padded with a
+ * constant): each pair of `pad` widens (or, negative, narrows) one dimension from the last, in any mode.
+ */
+function paddedTensor(args: readonly ArgValue[], span: SourceSpan): Value {
+  const x = args[0]?.name === undefined ? args[0]?.value : args.find((a) => a.name === 'input')?.value
+  const pad = (args[1]?.name === undefined ? args[1]?.value : undefined) ?? args.find((a) => a.name === 'pad')?.value
+  if (x?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`F.pad\` takes a tensor, got ${x ? typeName(x) : 'nothing'}.`, span)
+  if (pad?.kind !== 'tuple' && pad?.kind !== 'list') return raise('TypeError', 'argument-type', `\`pad\` of \`F.pad\` must be a tuple of ints, got ${pad ? typeName(pad) : 'nothing'}.`, span)
+  const widths = pad.items.map((v) => (v.kind === 'int' ? Number(v.value) : raise('TypeError', 'argument-type', `\`pad\` of \`F.pad\` must be a tuple of ints, got ${typeName(v)}.`, span)))
+  if (widths.length % 2 !== 0) return raise('RuntimeError', 'argument-value', 'Padding length must be divisible by 2', span)
+  if (widths.length > 2 * x.shape.length) {
+    return raise('RuntimeError', 'argument-value', `Padding length should be less than or equal to two times the input dimension but got padding length ${widths.length} and input of dimension ${x.shape.length}`, span)
+  }
+  const shape = [...x.shape]
+  for (let i = 0; i < widths.length / 2; i++) {
+    const dim = shape.length - 1 - i
+    const size = shape[dim]! + widths[2 * i]! + widths[2 * i + 1]!
+    if (size < 0) return raise('RuntimeError', 'argument-value', 'narrow(): length must be non-negative.', span)
+    shape[dim] = size
+  }
+  return newTensor(shape, x.dtype, x.requiresGrad)
 }

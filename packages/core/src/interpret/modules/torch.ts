@@ -11,6 +11,7 @@ import type { NamespaceValue, Value } from '../../contract/values.js'
 import { nnNamespace } from './nn.js'
 import { sdpModules } from './torch-backends.js'
 import { contextClass, harmlessContext } from './context.js'
+import { fftNamespace } from './fft.js'
 import { setGradMode } from '../forward.js'
 import type { ArgValue } from '../../contract/values.js'
 
@@ -103,6 +104,9 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   members['inference_mode'] = gradModeContext('inference_mode', (args) => !modeArgument(args, 'mode', true)).value
   members['set_grad_enabled'] = gradModeContext('set_grad_enabled', (args) => modeArgument(args, 'mode', true), true).value
   members['autocast'] = harmlessContext('autocast').value
+  // `torch.amp.autocast(device_type, ...)`, also as a decorator: nnsize keeps every dtype as written.
+  members['amp'] = namespace('torch.amp', { autocast: members['autocast'] })
+  members['fft'] = fftNamespace()
   members['manual_seed'] = native('torch.manual_seed', () => NONE)
   members['seed'] = native('torch.seed', () => int(0))
   members['set_printoptions'] = native('torch.set_printoptions', () => NONE)

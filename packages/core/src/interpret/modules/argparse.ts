@@ -56,7 +56,10 @@ function exitError(parser: Parser, message: string, span: SourceSpan): never {
   const why = required
     ? `The script needs ${names.length > 1 ? 'the options' : 'the option'} ${names.map((n) => `\`${n}\``).join(', ')}: nnsize runs it as \`python ${parser.prog}\` with no command-line arguments, and \`argparse\` stops there with \`${printed}\`.`
     : `\`argparse\` stops the script with \`${printed}\`.`
-  throw new PyError('exception', 'SystemExit', why, span)
+  const systemExit = exceptionClassNamed('SystemExit')
+  const exit: InstanceValue = { kind: 'instance', cls: systemExit, dict: newDict(), native: { args: tuple([int(2)]) } }
+  dictSet(exit.dict, str('code'), int(2), span)
+  throw new PyError('exception', systemExit, why, span, exit)
 }
 
 const attr = (action: Action, name: string): Value => dictGetString(action.value.dict, name) ?? NONE
@@ -232,29 +235,31 @@ function countFor(nargs: number | string | undefined, available: number): number
   return available
 }
 
-/** Splits the positional strings among the positional actions, in order, as argparse's greedy patterns do. */
-function matchPositionals(actions: Action[], strings: string[]): { taken: Array<[Action, string[]]>; rest: string[] } {
+/**
+ * Matches the first positional actions to a run of positional strings, as argparse's `match_partial` does: as many
+ * actions as can match (each greedy, leaving the later ones their least), and the strings they take.
+ */
+function matchPartial(actions: readonly Action[], strings: readonly string[]): Array<[Action, string[]]> {
   const least = (a: Action): number => {
     const n = nargsOf(a)
     return n === undefined || n === '+' ? 1 : typeof n === 'number' ? n : 0
   }
-  const taken: Array<[Action, string[]]> = []
-  let at = 0
-  for (let i = 0; i < actions.length; i++) {
-    const action = actions[i]!
-    const laterLeast = actions.slice(i + 1).reduce((sum, a) => sum + least(a), 0)
-    const free = Math.max(0, strings.length - at - laterLeast)
-    const n = nargsOf(action)
-    let count: number
-    if (n === undefined) count = 1
-    else if (typeof n === 'number') count = n
-    else if (n === '?') count = Math.min(1, free)
-    else count = n === '+' ? Math.max(1, free) : free
-    if (at + count > strings.length) break
-    taken.push([action, strings.slice(at, at + count)])
-    at += count
+  for (let k = actions.length; k >= 0; k--) {
+    const some = actions.slice(0, k)
+    if (some.reduce((sum, a) => sum + least(a), 0) > strings.length) continue
+    const taken: Array<[Action, string[]]> = []
+    let at = 0
+    for (let i = 0; i < some.length; i++) {
+      const action = some[i]!
+      const free = strings.length - at - some.slice(i + 1).reduce((sum, a) => sum + least(a), 0)
+      const n = nargsOf(action)
+      const count = n === undefined ? 1 : typeof n === 'number' ? n : n === '?' ? Math.min(1, free) : free
+      taken.push([action, strings.slice(at, at + count)])
+      at += count
+    }
+    return taken
   }
-  return { taken, rest: strings.slice(at) }
+  return []
 }
 
 /** `parse_known_args`: fills the namespace as `argparse` does and returns the strings it did not recognise. */
@@ -281,7 +286,23 @@ function parseKnown(it: Interpreter, parser: Parser, argv: string[], ns: Value, 
   }
   const negativeOptions = parser.actions.some((a) => a.options.some((o) => /^-\d+$|^-\d*\.\d+$/.test(o)))
   const extras: string[] = []
-  const positionals: string[] = []
+  const remaining = parser.actions.filter((a) => a.options.length === 0)
+  let positionals: string[] = []
+  // A run of positional strings goes to the positional actions still unmatched when an option (or the end) follows it.
+  const consumePositionals = (): void => {
+    const taken = matchPartial(remaining, positionals)
+    remaining.splice(0, taken.length)
+    let used = 0
+    for (const [action, strings] of taken) {
+      seen.add(action)
+      used += strings.length
+      const values = valuesOf(it, parser, action, strings, span)
+      conflicts(action, values)
+      take(it, action, ns, values, undefined, span)
+    }
+    extras.push(...positionals.slice(used))
+    positionals = []
+  }
   let i = 0
   let onlyPositionals = false
   while (i < argv.length) {
@@ -300,6 +321,7 @@ function parseKnown(it: Interpreter, parser: Parser, argv: string[], ns: Value, 
       positionals.push(s)
       continue
     }
+    if (positionals.length > 0) consumePositionals()
     let found: FoundOption | undefined = findOption(it, parser, s, span)
     if (!found) {
       extras.push(s)
@@ -339,17 +361,7 @@ function parseKnown(it: Interpreter, parser: Parser, argv: string[], ns: Value, 
       break
     }
   }
-  const { taken, rest } = matchPositionals(
-    parser.actions.filter((a) => a.options.length === 0),
-    positionals,
-  )
-  for (const [action, strings] of taken) {
-    seen.add(action)
-    const values = valuesOf(it, parser, action, strings, span)
-    conflicts(action, values)
-    take(it, action, ns, values, undefined, span)
-  }
-  extras.push(...rest)
+  consumePositionals()
   const missing: string[] = []
   for (const action of parser.actions) {
     if (seen.has(action)) continue
@@ -435,7 +447,7 @@ function makeClasses(): Classes {
     const addHelp = named.get('add_help')
     if (!addHelp || it.truthy(addHelp, span)) {
       const p = parser.prefixChars.includes('-') ? '-' : parser.prefixChars[0]!
-      addArgument(it, parser, [str(`${p}h`), str(`${p}${p}help`)], new Map([['action', str('help')]]), span)
+      addArgument(it, parser, [str(`${p}h`), str(`${p}${p}help`)], new Map([['action', str('help')], ['default', str(SUPPRESS)]]), span)
     }
     return NONE
   })
@@ -470,7 +482,7 @@ function makeClasses(): Classes {
       }
       for (const o of options) {
         const clash = parser.actions.find((a) => a.options.includes(o))
-        if (clash) raise('ValueError', 'argument-value', `argument ${options.join('/')}: conflicting option string: ${o}`, span)
+        if (clash) throw new PyError('argument-value', argumentError, `argument ${options.join('/')}: conflicting option string: ${o}`, span)
       }
     }
     const actionValue = named.get('action') ?? str('store')

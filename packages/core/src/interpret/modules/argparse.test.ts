@@ -147,6 +147,13 @@ describe('argparse errors', () => {
     expect(e.message).toContain("main.py: error: the following arguments are required: more")
   })
 
+  it("stops on required before the default is converted with CPython\u2019s message", () => {
+    const source = "parser = argparse.ArgumentParser()\nparser.add_argument('--size', type=int, default='large', required=True)\nopt = parser.parse_args()"
+    const e = failure(() => run(source))
+    expect(e.code).toBe('exception')
+    expect(e.message).toContain("main.py: error: the following arguments are required: --size")
+  })
+
 })
 describe('argparse in a script', () => {
   it('names the missing option, with the caret at the `parse_args()` call', () => {

@@ -199,7 +199,7 @@ interface FoundOption {
 }
 
 /** The action of one option string; undefined for an unknown option. */
-function findOption(it: Interpreter, parser: Parser, s: string, span: SourceSpan): FoundOption | undefined {
+function findOption(parser: Parser, s: string, span: SourceSpan): FoundOption | undefined {
   const byOption = (o: string): Action | undefined => parser.actions.find((a) => a.options.includes(o))
   const exact = byOption(s)
   if (exact) return { action: exact, option: s, explicit: undefined }
@@ -221,7 +221,6 @@ function findOption(it: Interpreter, parser: Parser, s: string, span: SourceSpan
     const action = byOption(s.slice(0, 2))
     if (action) return { action, option: s.slice(0, 2), explicit: s.slice(2) }
   }
-  void it
   return undefined
 }
 
@@ -322,7 +321,7 @@ function parseKnown(it: Interpreter, parser: Parser, argv: string[], ns: Value, 
       continue
     }
     if (positionals.length > 0) consumePositionals()
-    let found: FoundOption | undefined = findOption(it, parser, s, span)
+    let found: FoundOption | undefined = findOption(parser, s, span)
     if (!found) {
       extras.push(s)
       continue
@@ -335,7 +334,7 @@ function parseKnown(it: Interpreter, parser: Parser, argv: string[], ns: Value, 
       if (explicit !== undefined) {
         if (nargs === 0) {
           const long = parser.prefixChars.includes(option[1]!)
-          const next: FoundOption | undefined = long || explicit === '' ? undefined : findOption(it, parser, `${option[0]}${explicit}`, span)
+          const next: FoundOption | undefined = long || explicit === '' ? undefined : findOption(parser, `${option[0]}${explicit}`, span)
           if (!next) exitError(parser, `argument ${actionName(it, action, span)}: ignored explicit argument ${JSON.stringify(explicit).replace(/^"|"$/g, "'")}`, span)
           seen.add(action)
           const values = valuesOf(it, parser, action, [], span)
@@ -365,7 +364,10 @@ function parseKnown(it: Interpreter, parser: Parser, argv: string[], ns: Value, 
   const missing: string[] = []
   for (const action of parser.actions) {
     if (seen.has(action)) continue
-    if (it.truthy(attr(action, 'required'), span)) missing.push(actionName(it, action, span))
+    if (it.truthy(attr(action, 'required'), span)) {
+      missing.push(actionName(it, action, span))
+      continue
+    }
     const dflt = attr(action, 'default')
     const dest = textOf(attr(action, 'dest'))
     if (dflt.kind === 'str' && dest !== undefined && dest !== SUPPRESS && it.findattr(ns, dest, span) === dflt) {
@@ -542,7 +544,7 @@ function makeClasses(): Classes {
   method(parserClass, 'add_argument', addArgumentMethod)
   method(groupClass, 'add_argument', addArgumentMethod)
 
-  const addGroup = (args: ArgValue[], span: SourceSpan, it: Interpreter): Value => {
+  const addGroup = (args: ArgValue[], span: SourceSpan): Value => {
     const { self, positional, named } = split(args)
     const owner = self.kind === 'instance' ? groups.get(self) : undefined
     const parser = parserOf(self, span)
@@ -550,7 +552,6 @@ function makeClasses(): Classes {
     dictSet(instance.dict, str('title'), named.get('title') ?? positional[0] ?? NONE, span)
     dictSet(instance.dict, str('description'), named.get('description') ?? positional[1] ?? NONE, span)
     groups.set(instance, { parser, mutex: owner?.mutex })
-    void it
     return instance
   }
   method(parserClass, 'add_argument_group', addGroup)

@@ -191,3 +191,13 @@ describe('argparse in a script', () => {
     expect(failure(() => run(source)).code).toBe('unsupported')
   })
 })
+
+describe('argparse with a prog of its own', () => {
+  it('prints the prog in argparse’s line and the file in what nnsize ran', () => {
+    const text = "import argparse\nparser = argparse.ArgumentParser(prog='train')\nparser.add_argument('--data', required=True)\nparser.parse_args()\n"
+    const e = failure(() => files({ 'scripts/run.py': text }, 'scripts/run.py'))
+    expect(e.message).toBe(
+      'The script needs the option `--data`: nnsize runs it as `python run.py` with no command-line arguments, and `argparse` stops there with `train: error: the following arguments are required: --data`.',
+    )
+  })
+})

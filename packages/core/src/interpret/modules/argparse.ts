@@ -42,6 +42,8 @@ interface Parser {
   /** `set_defaults(...)`, in the order given. */
   defaults: DictValue
   prog: string
+  /** The script's file name, as `python <file>` runs it. */
+  file: string
   prefixChars: string
   argumentDefault: Value
   allowAbbrev: boolean
@@ -54,7 +56,7 @@ function exitError(parser: Parser, message: string, span: SourceSpan): never {
   const required = /^the following arguments are required: (.*)$/.exec(message)
   const names = required?.[1]?.split(', ') ?? []
   const why = required
-    ? `The script needs ${names.length > 1 ? 'the options' : 'the option'} ${names.map((n) => `\`${n}\``).join(', ')}: nnsize runs it as \`python ${parser.prog}\` with no command-line arguments, and \`argparse\` stops there with \`${printed}\`.`
+    ? `The script needs ${names.length > 1 ? 'the options' : 'the option'} ${names.map((n) => `\`${n}\``).join(', ')}: nnsize runs it as \`python ${parser.file}\` with no command-line arguments, and \`argparse\` stops there with \`${printed}\`.`
     : `\`argparse\` stops the script with \`${printed}\`.`
   const systemExit = exceptionClassNamed('SystemExit')
   const exit: InstanceValue = { kind: 'instance', cls: systemExit, dict: newDict(), native: { args: tuple([int(2)]) } }
@@ -432,12 +434,13 @@ function makeClasses(): Classes {
     const { self, positional, named } = split(args)
     const progValue = named.get('prog') ?? positional[0]
     const file = span.file?.split('/').pop()
-    const prog = progValue && progValue.kind !== 'none' ? it.str(progValue, span) : (file ?? '<input>')
+    const prog = progValue && progValue.kind !== 'none' ? it.str(progValue, span) : (file ?? 'main.py')
     const prefix = named.get('prefix_chars')
     const parser: Parser = {
       actions: [],
       defaults: newDict(),
       prog,
+      file: file ?? 'main.py',
       prefixChars: prefix?.kind === 'str' ? prefix.value : '-',
       argumentDefault: named.get('argument_default') ?? NONE,
       allowAbbrev: named.has('allow_abbrev') ? it.truthy(named.get('allow_abbrev')!, span) : true,

@@ -201,3 +201,13 @@ describe('argparse with a prog of its own', () => {
     )
   })
 })
+
+describe('argparse beyond what nnsize models', () => {
+  it('says so where a script prints its help or adds subcommands', () => {
+    for (const call of ['p.print_help()', "p.add_subparsers(dest='cmd')"]) {
+      const e = failure(() => run(`p = argparse.ArgumentParser()\n${call}`))
+      expect(e.code).toBe('unsupported')
+      expect(e.message).toContain('is not supported yet')
+    }
+  })
+})

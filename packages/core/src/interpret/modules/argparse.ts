@@ -624,6 +624,12 @@ function makeClasses(): Classes {
     exitError(parserOf(self, span), it.str(positional[0] ?? str(''), span), span)
   })
 
+  for (const name of ['print_help', 'print_usage', 'format_help', 'format_usage', 'add_subparsers', 'exit']) {
+    method(parserClass, name, (_args, span) => {
+      throw new NnsizeError('unsupported', `\`ArgumentParser.${name}\` is not supported yet: nnsize models the options a script parses, not its help text, subcommands or exit.`, { span })
+    })
+  }
+
   method(nsClass, '__init__', (args, span) => {
     const { self, named } = split(args)
     for (const [k, v] of named) dictSet((self as InstanceValue).dict, str(k), v, span)

@@ -327,3 +327,15 @@ assert k == {'a': 1, 'b': 2, 's1_dim': 3} and l == {'a': 1, 'b': 2, 's1_dim': 3,
     expect(() => python('locals(1)')).toThrow(/takes no arguments/)
   })
 })
+
+describe('torch.device and torch.accelerator as text, as PyTorch 2.13 (CPU) prints them', () => {
+  it('str of a device is its name, repr names its type and index', () => {
+    const code = "d = torch.device('cpu')\nprint(d, str(d), repr(d), f'{d}', torch.device('cuda', 1), repr(torch.device('cuda:0')))"
+    expect(printed(code)).toEqual(["cpu cpu device(type='cpu') cpu cuda:1 device(type='cuda', index=0)"])
+  })
+
+  it('a CPU build has no accelerator', () => {
+    const code = 'print(torch.accelerator.is_available(), torch.accelerator.current_accelerator(), torch.accelerator.device_count())'
+    expect(printed(code)).toEqual(['False None 0'])
+  })
+})

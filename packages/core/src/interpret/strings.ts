@@ -21,6 +21,7 @@ export function pyRepr(it: Interpreter, value: Value, span: SourceSpan): string 
 /** `str(value)`, charging the characters it makes. */
 export function pyStr(it: Interpreter, value: Value, span: SourceSpan): string {
   if (value.kind === 'str') return value.value
+  if (value.kind === 'device') return value.name
   if (value.kind === 'instance') {
     const f = lookupInMro(value.cls, '__str__')
     if (f && f.owner.user) return stringResult(it, it.callWith(f.value, [value], span), '__str__', span)
@@ -51,6 +52,10 @@ function repr(it: Interpreter, value: Value, span: SourceSpan, depth: number): s
       return floatRepr(value.value)
     case 'str':
       return stringLiteral(value.value)
+    case 'device': {
+      const [type, index] = value.name.split(':')
+      return index === undefined ? `device(type='${type}')` : `device(type='${type}', index=${index})`
+    }
     case 'bool':
       return value.value ? 'True' : 'False'
     case 'none':

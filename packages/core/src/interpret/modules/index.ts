@@ -4,6 +4,7 @@ import { registerDefinitions } from '../nn-module.js'
 import type { Value } from '../../contract/values.js'
 import { namespace } from '../../contract/values.js'
 import { abcNamespace } from './abc.js'
+import { argparseNamespace } from './argparse.js'
 import { collectionsNamespace } from './collections.js'
 import { copyNamespace } from './copy.js'
 import { dataclassesNamespace } from './dataclasses.js'
@@ -40,6 +41,7 @@ const builders: Record<string, () => Value | undefined> = {
   einops: einopsNamespace,
   copy: copyNamespace,
   abc: abcNamespace,
+  argparse: argparseNamespace,
   warnings: warningsNamespace,
   packaging: packagingNamespace,
   __future__: () => namespace('__future__', {}, (name) => ({ kind: 'typehint', name })),

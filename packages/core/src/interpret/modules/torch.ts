@@ -143,6 +143,12 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
     manual_seed: native('torch.cuda.manual_seed', () => NONE),
     manual_seed_all: native('torch.cuda.manual_seed_all', () => NONE),
   })
+  // A CPU build: no accelerator, as PyTorch 2.13 reports without CUDA, MPS or XPU.
+  members['accelerator'] = namespace('torch.accelerator', {
+    is_available: native('torch.accelerator.is_available', () => FALSE),
+    device_count: native('torch.accelerator.device_count', () => int(0)),
+    current_accelerator: native('torch.accelerator.current_accelerator', () => NONE),
+  })
   members['inf'] = float(Infinity)
   members['nan'] = float(Number.NaN)
   members['pi'] = float(Math.PI)

@@ -372,21 +372,39 @@ function prefixOf(v: Value | undefined): string {
   return v?.kind === 'str' ? v.value : ''
 }
 
-/** `named_modules()`: each module with its dotted name, pre-order; paths are charged to the string budget. */
-function namedModules(it: Interpreter, root: ModuleNode, prefix: string, removeDuplicate: boolean, span: SourceSpan): Array<[string, ModuleNode]> {
-  const out: Array<[string, ModuleNode]> = []
+/** A module with its dotted name, as `named_modules()` gives it. */
+interface NamedModule {
+  readonly path: string
+  readonly node: ModuleNode
+}
+
+/** A parameter or buffer with its dotted name, as `named_parameters()` gives it. */
+interface NamedTensor {
+  readonly name: string
+  readonly def: TensorDef
+}
+
+/**
+ * `named_modules()`: each module with its dotted name, pre-order; paths are charged to the string budget.
+ * (Entries are objects and arrays are walked by index: this runs cold, where destructuring a pair walks an iterator.)
+ */
+function namedModules(it: Interpreter, root: ModuleNode, prefix: string, removeDuplicate: boolean, span: SourceSpan): NamedModule[] {
+  const out: NamedModule[] = []
   const seen = new Set<ModuleNode>()
-  const stack: Array<[string, ModuleNode]> = [[prefix, root]]
+  const stack: NamedModule[] = [{ path: prefix, node: root }]
+  const children: NamedModule[] = []
   while (stack.length > 0) {
-    const [path, node] = stack.pop()!
+    const entry = stack.pop()!
+    const node = entry.node
     if (seen.has(node)) continue
     if (removeDuplicate) seen.add(node)
     it.budget.step(span)
-    it.budget.string(path.length, span)
-    out.push([path, node])
-    const children: Array<[string, ModuleNode]> = []
+    it.budget.string(entry.path.length, span)
+    out.push(entry)
+    const path = entry.path
+    children.length = 0
     childrenOf(node).forEach((child, name) => {
-      if (child !== null) children.push([path === '' ? name : `${path}.${name}`, child])
+      if (child !== null) children.push({ path: path === '' ? name : `${path}.${name}`, node: child })
     })
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!)
     if (!removeDuplicate && stack.length > limits.maxModules) raise('RecursionError', 'limit', 'The module tree has a cycle or too many paths to list.', span)
@@ -394,25 +412,48 @@ function namedModules(it: Interpreter, root: ModuleNode, prefix: string, removeD
   return out
 }
 
-function namedTensors(it: Interpreter, root: ModuleNode, which: 'params' | 'buffers', args: Map<string, Value>, span: SourceSpan): Array<[string, TensorDef]> {
+function namedTensors(it: Interpreter, root: ModuleNode, which: 'params' | 'buffers', args: Map<string, Value>, span: SourceSpan): NamedTensor[] {
   const recurse = flag(it, args.get('recurse'), true, span)
   const removeDuplicate = flag(it, args.get('remove_duplicate'), true, span)
   const prefix = prefixOf(args.get('prefix'))
-  const modules = recurse ? namedModules(it, root, prefix, removeDuplicate, span) : [[prefix, root] as [string, ModuleNode]]
+  const modules = recurse ? namedModules(it, root, prefix, removeDuplicate, span) : [{ path: prefix, node: root }]
   const seen = new Set<TensorDef>()
-  const out: Array<[string, TensorDef]> = []
+  const out: NamedTensor[] = []
+  let path = ''
+  const add = (def: TensorDef | null, name: string): void => {
+    if (def === null || (removeDuplicate && seen.has(def))) return
+    seen.add(def)
+    const full = path === '' ? name : `${path}.${name}`
+    it.budget.string(full.length, span)
+    out.push({ name: full, def })
+  }
   for (let i = 0; i < modules.length; i++) {
-    const [path, node] = modules[i]!
-    ;(which === 'params' ? paramsOf(node) : buffersOf(node)).forEach((def, name) => {
-      if (def === null || (removeDuplicate && seen.has(def))) return
-      seen.add(def)
-      const full = path === '' ? name : `${path}.${name}`
-      it.budget.string(full.length, span)
-      out.push([full, def])
-    })
+    const entry = modules[i]!
+    path = entry.path
+    ;(which === 'params' ? paramsOf(entry.node) : buffersOf(entry.node)).forEach(add)
   }
   it.budget.allocate(out.length, span)
   return out
+}
+
+/** The tensors of `named` as values, with their names (`named_parameters()`) or without (`parameters()`). */
+function tensorValues(named: readonly NamedTensor[], withNames: boolean): Value[] {
+  const values = new Array<Value>(named.length)
+  for (let i = 0; i < named.length; i++) {
+    const entry = named[i]!
+    values[i] = withNames ? tuple([str(entry.name), tensorOf(entry.def)]) : tensorOf(entry.def)
+  }
+  return values
+}
+
+/** Each module of `named` as a value, with its name (`named_modules()`) or without (`modules()`). */
+function moduleValues(named: readonly NamedModule[], withNames: boolean): Value[] {
+  const values = new Array<Value>(named.length)
+  for (let i = 0; i < named.length; i++) {
+    const entry = named[i]!
+    values[i] = withNames ? tuple([str(entry.path), moduleValue(entry.node)]) : moduleValue(entry.node)
+  }
+  return values
 }
 
 function iteratorOf(values: Value[]): Value {
@@ -422,7 +463,7 @@ function iteratorOf(values: Value[]): Value {
 
 /** Casts floating-point parameters and buffers (complex too, for `.to(dtype)`) of every module below `root`. */
 function castModule(it: Interpreter, root: ModuleNode, dtype: DType, includeComplex: boolean, span: SourceSpan): void {
-  for (const [, node] of namedModules(it, root, '', true, span)) {
+  for (const { node } of namedModules(it, root, '', true, span)) {
     for (const map of [paramsOf(node), buffersOf(node)]) {
       for (const def of map.values()) {
         if (!def) continue
@@ -448,13 +489,13 @@ function moduleMethods(): Record<string, Value> {
     return NONE
   })
   m['__call__'] = method('__call__', (it, node, args, span) => callModule(it, node, args, span))
-  m['parameters'] = method('parameters', (it, node, args, span) => iteratorOf(namedTensors(it, node, 'params', named(args, ['recurse'], span, 'parameters'), span).map(([, d]) => tensorOf(d))))
+  m['parameters'] = method('parameters', (it, node, args, span) => iteratorOf(tensorValues(namedTensors(it, node, 'params', named(args, ['recurse'], span, 'parameters'), span), false)))
   m['named_parameters'] = method('named_parameters', (it, node, args, span) =>
-    iteratorOf(namedTensors(it, node, 'params', named(args, ['prefix', 'recurse', 'remove_duplicate'], span, 'named_parameters'), span).map(([n, d]) => tuple([str(n), tensorOf(d)]))),
+    iteratorOf(tensorValues(namedTensors(it, node, 'params', named(args, ['prefix', 'recurse', 'remove_duplicate'], span, 'named_parameters'), span), true)),
   )
-  m['buffers'] = method('buffers', (it, node, args, span) => iteratorOf(namedTensors(it, node, 'buffers', named(args, ['recurse'], span, 'buffers'), span).map(([, d]) => tensorOf(d))))
+  m['buffers'] = method('buffers', (it, node, args, span) => iteratorOf(tensorValues(namedTensors(it, node, 'buffers', named(args, ['recurse'], span, 'buffers'), span), false)))
   m['named_buffers'] = method('named_buffers', (it, node, args, span) =>
-    iteratorOf(namedTensors(it, node, 'buffers', named(args, ['prefix', 'recurse', 'remove_duplicate'], span, 'named_buffers'), span).map(([n, d]) => tuple([str(n), tensorOf(d)]))),
+    iteratorOf(tensorValues(namedTensors(it, node, 'buffers', named(args, ['prefix', 'recurse', 'remove_duplicate'], span, 'named_buffers'), span), true)),
   )
   const children = (node: ModuleNode): Array<[string, ModuleNode]> => {
     const seen = new Set<ModuleNode>()
@@ -468,10 +509,10 @@ function moduleMethods(): Record<string, Value> {
   }
   m['children'] = method('children', (_it, node) => iteratorOf(children(node).map(([, c]) => moduleValue(c))))
   m['named_children'] = method('named_children', (_it, node) => iteratorOf(children(node).map(([n, c]) => tuple([str(n), moduleValue(c)]))))
-  m['modules'] = method('modules', (it, node, _args, span) => iteratorOf(namedModules(it, node, '', true, span).map(([, n]) => moduleValue(n))))
+  m['modules'] = method('modules', (it, node, _args, span) => iteratorOf(moduleValues(namedModules(it, node, '', true, span), false)))
   m['named_modules'] = method('named_modules', (it, node, args, span) => {
     const a = named(args, ['memo', 'prefix', 'remove_duplicate'], span, 'named_modules')
-    return iteratorOf(namedModules(it, node, prefixOf(a.get('prefix')), flag(it, a.get('remove_duplicate'), true, span), span).map(([n, c]) => tuple([str(n), moduleValue(c)])))
+    return iteratorOf(moduleValues(namedModules(it, node, prefixOf(a.get('prefix')), flag(it, a.get('remove_duplicate'), true, span), span), true))
   })
   m['register_buffer'] = method('register_buffer', (it, node, args, span) => {
     const a = named(args, ['name', 'tensor', 'persistent'], span, 'register_buffer')
@@ -553,11 +594,13 @@ function moduleMethods(): Record<string, Value> {
     const fn = named(args, ['fn'], span, 'apply').get('fn')
     if (!fn) return raise('TypeError', 'missing-argument', '`apply()` needs a function.', span)
     // Post-order (children first, then the module), as `nn.Module.apply` recurses; shared modules are visited each time.
-    const stack: Array<[ModuleNode, boolean]> = [[node, false]]
+    const stack: Array<{ module: ModuleNode; expanded: boolean }> = [{ module: node, expanded: false }]
     const onPath = new Set<ModuleNode>()
+    const kids: ModuleNode[] = []
     while (stack.length > 0) {
-      const [current, expanded] = stack.pop()!
-      if (expanded) {
+      const entry = stack.pop()!
+      const current = entry.module
+      if (entry.expanded) {
         onPath.delete(current)
         it.callWith(fn, [moduleValue(current)], span)
         continue
@@ -565,9 +608,12 @@ function moduleMethods(): Record<string, Value> {
       if (onPath.has(current)) raise('RecursionError', 'limit', 'The module tree has a cycle: `apply` would recurse for ever.', span)
       onPath.add(current)
       it.budget.step(span)
-      stack.push([current, true])
-      const kids = [...childrenOf(current).values()].filter((c): c is ModuleNode => c !== null)
-      for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i]!, false])
+      stack.push({ module: current, expanded: true })
+      kids.length = 0
+      childrenOf(current).forEach((c) => {
+        if (c !== null) kids.push(c)
+      })
+      for (let i = kids.length - 1; i >= 0; i--) stack.push({ module: kids[i]!, expanded: false })
     }
     return moduleValue(node)
   })
@@ -595,28 +641,28 @@ function moduleMethods(): Record<string, Value> {
   m['type'] = method('type', (it, node, args, span) => {
     const dtype = args[0] ? dtypeOf(args[0].value) : undefined
     if (dtype === undefined) return raise('TypeError', 'argument-type', '`.type()` needs a dtype.', span)
-    for (const [, n] of namedModules(it, node, '', true, span)) for (const map of [paramsOf(n), buffersOf(n)]) for (const def of map.values()) if (def) def.dtype = dtype
+    for (const { node: n } of namedModules(it, node, '', true, span)) for (const map of [paramsOf(n), buffersOf(n)]) for (const def of map.values()) if (def) def.dtype = dtype
     return moduleValue(node)
   })
   for (const name of ['cuda', 'cpu', 'share_memory', 'to_empty', 'xpu', 'mps', 'ipu']) m[name] = method(name, (_it, node) => moduleValue(node))
   m['requires_grad_'] = method('requires_grad_', (it, node, args, span) => {
     const value = flag(it, named(args, ['requires_grad'], span, 'requires_grad_').get('requires_grad'), true, span)
-    for (const [, n] of namedModules(it, node, '', true, span)) for (const def of paramsOf(n).values()) if (def) def.requiresGrad = value
+    for (const { node: n } of namedModules(it, node, '', true, span)) for (const def of paramsOf(n).values()) if (def) def.requiresGrad = value
     return moduleValue(node)
   })
   m['train'] = method('train', (it, node, args, span) => {
     const mode = flag(it, named(args, ['mode'], span, 'train').get('mode'), true, span)
-    for (const [, n] of namedModules(it, node, '', true, span)) n.training = mode
+    for (const { node: n } of namedModules(it, node, '', true, span)) n.training = mode
     return moduleValue(node)
   })
   m['eval'] = method('eval', (it, node, _args, span) => {
-    for (const [, n] of namedModules(it, node, '', true, span)) n.training = false
+    for (const { node: n } of namedModules(it, node, '', true, span)) n.training = false
     return moduleValue(node)
   })
   m['zero_grad'] = method('zero_grad', () => NONE)
   m['state_dict'] = method('state_dict', (it, node, _args, span) => {
     const dict = newDict(true)
-    for (const [path, n] of namedModules(it, node, '', true, span)) {
+    for (const { path, node: n } of namedModules(it, node, '', true, span)) {
       for (const [k, def] of paramsOf(n)) if (def) dictSet(dict, str(path === '' ? k : `${path}.${k}`), tensorOf(def), span)
       for (const [k, def] of buffersOf(n)) if (def && def.persistent) dictSet(dict, str(path === '' ? k : `${path}.${k}`), tensorOf(def), span)
     }

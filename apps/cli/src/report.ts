@@ -246,13 +246,14 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
     out.push('', style.dim(`  ${analysis.tensors.length} tensors (--tensors lists them)`))
   }
   if (listTensors) {
-    const table = options.weights ? fileTensorTable(options.weights, { units: options.units }) : tensorTable(analysis, { units: options.units })
-    const total = table.rows.length
+    const limit = options.allTensors ? undefined : tensorLimit
+    const table = options.weights ? fileTensorTable(options.weights, { units: options.units, limit }) : tensorTable(analysis, { units: options.units, limit })
+    const total = table.rowCount ?? table.rows.length
     if (total > 0) {
-      const shown = options.allTensors ? table.rows : table.rows.slice(0, tensorLimit)
+      const shown = table.rows
       out.push('', title('Tensors', style))
       out.push(
-        ...renderTextTable({ ...table, rows: shown }, style, width, {
+        ...renderTextTable(table, style, width, {
           shrink: [
             { key: 'name', min: 16, middle: true },
             { key: 'note', min: 6 },
@@ -291,11 +292,12 @@ export function renderMarkdownReport(analysis: Analysis, options: Omit<ReportOpt
     }
   }
   if (analysis.modules.length > 1 || analysis.forward) parts.push('**Modules**', renderMarkdownTable(moduleTable(analysis, { units: options.units, depth: options.depth })))
-  const tensors = options.weights ? fileTensorTable(options.weights, { units: options.units }) : tensorTable(analysis, { units: options.units })
-  if (tensors.rows.length > 0 && (!analysis.forward || options.allTensors)) {
-    const shown = options.allTensors ? tensors.rows : tensors.rows.slice(0, tensorLimit)
-    parts.push('**Tensors**', renderMarkdownTable({ ...tensors, rows: shown }))
-    if (shown.length < tensors.rows.length) parts.push(`_… ${tensors.rows.length - shown.length} more tensors._`)
+  const limit = options.allTensors ? undefined : tensorLimit
+  const tensors = options.weights ? fileTensorTable(options.weights, { units: options.units, limit }) : tensorTable(analysis, { units: options.units, limit })
+  const total = tensors.rowCount ?? tensors.rows.length
+  if (total > 0 && (!analysis.forward || options.allTensors)) {
+    parts.push('**Tensors**', renderMarkdownTable(tensors))
+    if (tensors.rows.length < total) parts.push(`_… ${total - tensors.rows.length} more tensors._`)
   }
   const plan = options.plan
   if (plan) {

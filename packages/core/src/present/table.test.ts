@@ -151,6 +151,17 @@ describe('tensorTable', () => {
       ['bias', '(256)', 'float32', '256', '1.00 KiB'],
     ])
   })
+  it('with a limit, formats only the first tensors and says how many there are, keeping a note column that only later tensors need', () => {
+    const t = tensorTable(analyze('nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 4), nn.BatchNorm1d(4))'), { limit: 2 })
+    expect(t.rows).toEqual([
+      ['0.weight', '(3, 2)', 'float32', '6', '24 B', ''],
+      ['0.bias', '(3)', 'float32', '3', '12 B', ''],
+    ])
+    expect(t.rowCount).toBe(9)
+    expect(t.columns.map((c) => c.key).at(-1)).toBe('note')
+    expect(tensorTable(analyze('nn.Linear(2, 3)'), { limit: 0 }).rows).toEqual([])
+    expect(tensorTable(analyze('nn.Linear(2, 3)'), { limit: 5, raw: true }).rows.map((r) => r[0])).toEqual(['weight', 'bias'])
+  })
   it('marks frozen parameters', () => {
     const t = tensorTable(analyze('nn.Linear(2, 3).requires_grad_(False)'), { raw: true })
     expect(t.rows).toEqual([

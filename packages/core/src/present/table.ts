@@ -9,6 +9,8 @@ export interface TableColumn {
 export interface Table {
   columns: TableColumn[]
   rows: string[][]
+  /** How many rows the whole table has, when `rows` holds only the first of them (a table made with a row limit). */
+  rowCount?: number
 }
 
 function markdownCell(text: string): string {

@@ -53,6 +53,9 @@ describe('weights presentation', () => {
     expect(tensors.columns.map((c) => c.header)).toEqual(['name', 'shape', 'dtype', 'torch_dtype', 'elements', 'bytes'])
     expect(tensors.rows[0]).toEqual(['token_embd.weight', '64x64', 'F16', 'float16', '4096', '8192'])
     expect(tensors.rows.filter((r) => r[2] === 'Q4_K').map((r) => [r[1], r[5]])).toEqual([['64x256', '9216'], ['64x256', '9216']])
+    const first = fileTensorTable(a.weights, { raw: true, limit: 1 })
+    expect(first.rows).toEqual([tensors.rows[0]])
+    expect(first.rowCount).toBe(tensors.rows.length)
   })
 
   it('shows the GGUF metadata that sizes the model', async () => {

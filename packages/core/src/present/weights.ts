@@ -231,10 +231,11 @@ export function ggufHighlights(file: GGUFDetails): Table {
 
 /**
  * Every tensor as the files store it: name, shape (PyTorch order), the format's dtype and the PyTorch name,
- * elements, exact bytes, and the file when there are several. `raw`: plain numbers, for CSV.
+ * elements, exact bytes, and the file when there are several. `raw`: plain numbers, for CSV. With `limit`, only the first `limit` tensors get rows (`rowCount` says how many there are).
  */
-export function fileTensorTable(info: Pick<WeightsInfo, 'tensors' | 'files'>, options: WeightsPresentOptions & { raw?: boolean | undefined } = {}): Table {
+export function fileTensorTable(info: Pick<WeightsInfo, 'tensors' | 'files'>, options: WeightsPresentOptions & { raw?: boolean | undefined; limit?: number | undefined } = {}): Table {
   const units = options.units ?? 'iec'
+  const tensors = options.limit === undefined ? info.tensors : info.tensors.slice(0, Math.max(0, options.limit))
   const raw = options.raw === true
   const withFile = info.files.length > 1
   return {
@@ -247,7 +248,7 @@ export function fileTensorTable(info: Pick<WeightsInfo, 'tensors' | 'files'>, op
       { key: 'bytes', header: raw ? 'bytes' : 'Bytes', align: 'right' },
       ...(withFile ? [{ key: 'file', header: raw ? 'file' : 'File', align: 'left' } as const] : []),
     ],
-    rows: info.tensors.map((t) => [
+    rows: tensors.map((t) => [
       t.name,
       raw ? t.shape.join('x') : formatShape(t.shape),
       t.dtype,
@@ -256,6 +257,7 @@ export function fileTensorTable(info: Pick<WeightsInfo, 'tensors' | 'files'>, op
       raw ? t.bytes.toString() : formatBytes(t.bytes, units),
       ...(withFile ? [t.file] : []),
     ]),
+    rowCount: info.tensors.length,
   }
 }
 

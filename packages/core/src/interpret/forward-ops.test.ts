@@ -204,3 +204,27 @@ describe('while the model is built', () => {
     expect(() => analyze(model('(1, 0) * 4'))).toThrow('Padding length should be less than or equal to two times the input dimension but got padding length 8 and input of dimension 3')
   })
 })
+
+describe('torch.bernoulli in forward', () => {
+  it('makes a new tensor that requires grad when its probabilities do, and keeps nothing itself', () => {
+    const source = `import torch
+import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x):
+        h = self.fc(x)
+        mask = torch.bernoulli(torch.sigmoid(h))
+        return h * mask + x.bernoulli()
+Net()`
+    const forward = analyze(source, { input: '2,8', device: 'cpu' }).forward!
+    // Measured with PyTorch 2.13 (CPU, training mode): output (2, 8); the sigmoid's output and both factors of the
+    // product are kept (192 bytes, 256 with the input the linear layer keeps); FlopCounterMode 256 FLOPs.
+    expect(forward.outputShape).toEqual([2, 8])
+    expect([forward.savedBytes, forward.savedBytesWithInput, forward.flopCounter.total]).toEqual([192n, 256n, 256n])
+  })
+})
+

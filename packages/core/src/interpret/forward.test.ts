@@ -241,6 +241,49 @@ nn.Sequential(nn.Conv2d(3, 4, 1), Split(), Join())`
     // A built-in layer after the tuple still fails, as in PyTorch.
     expect(() => analyze(source.replace('Split(), Join()', 'Split(), nn.ReLU()'), { input: '2,3,8,8' })).toThrow('passes the 2 outputs of `1` (a tuple) to `2` (ReLU)')
   })
+
+  it('nn.Sequential called with a tuple hands it whole to its first module, also inside a nested first nn.Sequential', () => {
+    const source = `${prelude}class Cell(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 1)
+
+    def forward(self, x):
+        x, prev = x
+        if prev is None:
+            prev = x
+        return self.conv(x) + prev, x
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cells = nn.Sequential(nn.Sequential(Cell(4), Cell(4)), Cell(4))
+
+    def forward(self, x):
+        x, prev = self.cells((x, None))
+        return torch.cat([x, prev.sigmoid()], 1)
+
+class Pair(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cells = nn.Sequential(Cell(4), Cell(4))
+
+    def forward(self, x):
+        return self.cells((x, x.tanh()))
+`
+    // Measured with PyTorch 2.13 (CPU, training mode, input (2, 4, 5, 5)): `Net` gives (2, 8, 5, 5), 2,400 / 3,200 bytes
+    // saved, 4,800 FLOPs; `Pair` gives two (2, 4, 5, 5) tensors, 1,600 / 2,400 bytes saved, 3,200 FLOPs.
+    const net = analyze(`${source}Net()`, { input: '2,4,5,5', device: 'cpu' }).forward!
+    expect(net.outputShape).toEqual([2, 8, 5, 5])
+    expect([net.savedBytes, net.savedBytesWithInput, net.flopCounter.total]).toEqual([2400n, 3200n, 4800n])
+    const pair = analyze(`${source}Pair()`, { input: '2,4,5,5', device: 'cpu' }).forward!
+    expect(pair.outputStructure).toBe('(T, T)')
+    expect(pair.outputShapes).toEqual([
+      [2, 4, 5, 5],
+      [2, 4, 5, 5],
+    ])
+    expect([pair.savedBytes, pair.savedBytesWithInput, pair.flopCounter.total]).toEqual([1600n, 2400n, 3200n])
+  })
 })
 
 describe('grad mode in forward: torch.no_grad(), set_grad_enabled, enable_grad, inference_mode', () => {

@@ -6,6 +6,7 @@ import type { SourceSpan } from '../errors.js'
 import { traceForward } from '../forward/trace.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { LayerDefinition } from '../layers/define-layer.js'
+import { sequential } from '../layers/containers.js'
 import { walkModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
 import type { PyClass } from './classes.js'
@@ -201,6 +202,29 @@ function inputTensors(values: readonly Value[], span: SourceSpan, traced: boolea
   return { tensors, rest }
 }
 
+/** Most `nn.Sequential` containers followed down their first modules, so that a deep nesting ends. */
+const maxSequentialNesting = 64
+
+/**
+ * The module an `nn.Sequential` (or one nested first in it) runs first, when its forward is Python: it takes what the
+ * container was called with as one argument. Undefined for an empty container or a built-in first layer.
+ */
+function firstPythonModule(node: ModuleNode): ModuleNode | undefined {
+  let current = node
+  for (let depth = 0; depth < maxSequentialNesting && current.layer === sequential; depth++) {
+    let next: ModuleNode | undefined
+    for (const child of current.children.values()) {
+      if (child) {
+        next = child
+        break
+      }
+    }
+    if (!next) return undefined
+    current = next
+  }
+  return current !== node && current.layer !== undefined && interpreters.has(current.layer) ? current : undefined
+}
+
 /** Whether a module and its submodules hold no parameter or buffer. */
 function stateless(node: ModuleNode): boolean {
   for (const { node: n } of walkModules(node)) {
@@ -267,16 +291,20 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
     const t: TraceOps = { it, ctx: state.ctx }
     const { tensors, rest } = inputTensors(positional, span, false)
     const python = node.layer !== undefined && interpreters.has(node.layer)
-    if (rest.length > 0 && !python) throw new NnsizeError('unsupported', `Calling \`${node.type}\` with arguments other than tensors (${rest.map((v) => v.kind).join(', ')}) is not supported yet in forward.`, { span })
+    // `nn.Sequential` called with a tuple (`self.cells((x, None))`) hands it whole to its first module, as PyTorch does.
+    const first = !python && !(positional.length === 1 && positional[0]!.kind === 'tensor') ? firstPythonModule(node) : undefined
+    if (rest.length > 0 && !python && !first) throw new NnsizeError('unsupported', `Calling \`${node.type}\` with arguments other than tensors (${rest.map((v) => v.kind).join(', ')}) is not supported yet in forward.`, { span })
     for (const [key, v] of Object.entries(options)) if (v instanceof TensorValue) options[key] = traceOf(t, v)
     const call: PythonCall | undefined = python ? { positional, named: args.filter((a) => a.name !== undefined) } : undefined
     if (call) pythonCalls.set(node, call)
+    if (first) pythonCalls.set(first, { positional, named: [] })
     try {
       const traced = (tensors as TensorValue[]).map((v) => traceOf(t, v))
       const outputs = anonymous ? runAnonymous(state.ctx, node, traced, options) : state.ctx.run(node, traced, name!, options)
       return call?.result ?? moduleResult(node, outputs)
     } finally {
       pythonCalls.delete(node)
+      if (first) pythonCalls.delete(first)
     }
   }
   const { tensors, rest } = inputTensors(positional, span, false)

@@ -32,8 +32,8 @@ export interface ModelClass {
   buildsWithoutArguments: boolean
 }
 
-/** The names `torch.nn` classes go by (every layer kind, and `Module` itself): a class deriving from one is a module. */
-const torchModuleNames = new Set(['Module', ...layers.map((l) => l.name)])
+/** The names `torch.nn` classes go by (every layer kind, `Module` itself and `torch.jit.ScriptModule`): a class deriving from one is a module. */
+const torchModuleNames = new Set(['Module', 'ScriptModule', ...layers.map((l) => l.name)])
 
 /** Most classes followed up one base-class chain, so that a cycle of names (`class A(B)`, `class B(A)`) ends. */
 const maxBaseChain = 100

@@ -145,4 +145,19 @@ fan_in, fan_out = nn.init._calculate_fan_in_and_fan_out(w)
 assert (fan_in, fan_out) == (12, 16) and nn.init.calculate_gain("relu") == math.sqrt(2)
 `)
   })
+
+  it('torch.equal answers from known values, False for different shapes; bernoulli keeps the shape and dtype', () => {
+    // PyTorch 2.13 prints True False True False False True; bernoulli of (2, 3) float32 is (2, 3) float32, of float64 float64.
+    python(`
+assert torch.equal(torch.tensor([1.0, 2.0]), torch.tensor([1, 2])) is True and torch.equal(torch.ones(2), torch.ones(3)) is False
+assert torch.equal(torch.arange(3), torch.arange(3) * 1) and not torch.tensor(0.5).equal(torch.tensor(0.25))
+assert not torch.equal(torch.ones(1, 2), torch.ones(2)) and torch.equal(torch.linspace(0, 1, 3), torch.tensor([0, 0.5, 1]))
+b = torch.bernoulli(torch.full((2, 3), 0.5))
+assert b.shape == (2, 3) and b.dtype == torch.float32 and torch.bernoulli(torch.zeros(4, dtype=torch.float64)).dtype == torch.float64
+`)
+    const random = failure(() => python('torch.equal(torch.bernoulli(torch.tensor(0.5)), torch.tensor(1.0))'))
+    expect([random.code, random.message]).toEqual(['unsupported', expect.stringContaining('depends on their values')])
+    expect(failure(() => python('torch.bernoulli(torch.ones(2, dtype=torch.int64))')).message).toContain('floating-point probabilities')
+    expect(failure(() => python('torch.equal(torch.ones(2), 1)')).code).toBe('argument-type')
+  })
 })

@@ -581,6 +581,11 @@ const ops: Record<string, Op> = {
   normal_: (_i, s) => inPlace(s),
   uniform_: (_i, s) => inPlace(s),
   bernoulli_: (_i, s) => inPlace(s),
+  // `torch.bernoulli(input)`: a new tensor of random 0s and 1s, shaped and typed as the probabilities (floating only).
+  bernoulli: (_i, s, _a, span) => {
+    if (!isFloatingDType(s.dtype)) raise('RuntimeError', 'type', `\`bernoulli\` is not implemented for ${scalarTypeName(s.dtype)} tensors; it takes floating-point probabilities.`, span)
+    return newTensor([...s.shape], s.dtype, s.requiresGrad)
+  },
   random_: (_i, s) => inPlace(s),
   exponential_: (_i, s) => inPlace(s),
   clamp_: (_i, s) => inPlace(s),
@@ -630,6 +635,16 @@ const ops: Record<string, Op> = {
     return newTensor([s.shape[0]!, o.shape[0]!], promoteTypes(s.dtype, o.dtype))
   },
   eq: (it, s, a, span) => tensorCompare(it, 'Eq', s, a.values[0] ?? NONE, span),
+  // `torch.equal(a, b)`: one Python bool, False for different shapes, else read from the values when both are known.
+  equal: (_i, s, a, span) => {
+    const other = a.values[0] ?? a.named.get('other')
+    if (other?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`equal\` takes a tensor to compare with, got ${other ? typeName(other) : 'nothing'}.`, span)
+    if (s.shape.length !== other.shape.length || s.shape.some((d, i) => d !== other.shape[i])) return bool(false)
+    const left = knownValues(s)
+    const right = knownValues(other)
+    if (!left || !right) return raise('RuntimeError', 'unsupported', '`equal` of two tensors of the same shape depends on their values, which nnsize does not compute here.', span)
+    return bool(left.every((v, i) => v === right[i]))
+  },
   ne: (it, s, a, span) => tensorCompare(it, 'NotEq', s, a.values[0] ?? NONE, span),
   lt: (it, s, a, span) => tensorCompare(it, 'Lt', s, a.values[0] ?? NONE, span),
   le: (it, s, a, span) => tensorCompare(it, 'LtE', s, a.values[0] ?? NONE, span),

@@ -41,7 +41,9 @@ export const sequential = defineLayer({
     let previous: string | undefined
     for (const [name, child] of self.children) {
       if (!child) continue
-      const whole = previous !== undefined && child.layer?.takesValues === true
+      // A module whose forward is Python takes the previous outputs whole; so does the first one, and a first nested
+      // `nn.Sequential`, when the container was called with a tuple (`self.cells((x, prev))`).
+      const whole = child.layer?.takesValues === true || (previous === undefined && child.layer === self.layer)
       if (previous !== undefined && current.length > 1 && !whole) {
         throw ctx.error(`passes the ${current.length} outputs of \`${previous}\` (a tuple) to \`${name}\` (${child.type}), which takes one tensor; PyTorch fails here too. Put \`${previous}\` last or take its first output in your own module.`)
       }

@@ -9,6 +9,8 @@ import { deviceClass, dtypeClass, tensorClass } from '../types.js'
 import { FALSE, NONE, TRUE, float, int, namespace, native, str, tuple, typeName } from '../../contract/values.js'
 import type { NamespaceValue, Value } from '../../contract/values.js'
 import { nnNamespace } from './nn.js'
+import { makeClass } from '../classes.js'
+import { moduleClass } from '../nn-module.js'
 import { sdpModules } from './torch-backends.js'
 import { contextClass, harmlessContext } from './context.js'
 import { fftNamespace } from './fft.js'
@@ -46,6 +48,12 @@ function identityDecorator(name: string): Value {
     return native(name, (inner) => inner[0]?.value ?? NONE)
   })
 }
+
+/**
+ * `torch.jit.ScriptModule`: an `nn.Module` to derive from. nnsize reads the Python of its methods as they are written
+ * (`@torch.jit.script_method` returns the method), as PyTorch runs them when scripting is disabled.
+ */
+const scriptModuleClass: PyClass = makeClass('ScriptModule', [moduleClass], { module: 'torch.jit', native: { subclassable: true } })
 
 /** `torch.finfo(dtype)`: the limits of a floating-point dtype. */
 function finfo(dtype: DType): Value {
@@ -132,6 +140,8 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
     ignore: identityDecorator('torch.jit.ignore'),
     unused: identityDecorator('torch.jit.unused'),
     export: identityDecorator('torch.jit.export'),
+    script_method: identityDecorator('torch.jit.script_method'),
+    ScriptModule: scriptModuleClass.value,
     is_scripting: native('torch.jit.is_scripting', () => FALSE),
     is_tracing: native('torch.jit.is_tracing', () => FALSE),
     Final: { kind: 'typehint', name: 'Final' },

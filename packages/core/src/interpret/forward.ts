@@ -6,6 +6,7 @@ import type { SourceSpan } from '../errors.js'
 import { traceForward } from '../forward/trace.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { LayerDefinition } from '../layers/define-layer.js'
+import { sequential } from '../layers/containers.js'
 import { walkModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
 import type { PyClass } from './classes.js'
@@ -263,6 +264,7 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
     // A module made in forward and called at once (`nn.ReLU(inplace=True)(x)`, `nn.ZeroPad2d((1, 0, 1, 0))(x)`) is
     // no submodule: without tensors of its own it runs as a function would, inside the module that calls it.
     const anonymous = name === undefined && stateless(node)
+    if (name === undefined && !anonymous && node.layer === sequential && node.type === 'Sequential') return callSequentialSlice(it, node, args, span)
     if (name === undefined && !anonymous) throw new NnsizeError('unsupported', `Calling \`${node.type}\`, which is not a submodule of \`${parent.type}\` and has parameters or buffers of its own, in forward is not supported yet.`, { span })
     const t: TraceOps = { it, ctx: state.ctx }
     const { tensors, rest } = inputTensors(positional, span, false)
@@ -287,6 +289,23 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
   const result = traceForward(node, specs, 'cpu')
   const outputs = result.outputs.map((t) => new TensorValue([...t.shape], t.dtype))
   return outputs.length === 1 ? outputs[0]! : tuple(outputs)
+}
+
+/**
+ * A `Sequential` that is no submodule but holds submodules (`self.out_layers[1:](h)`: slicing makes a new `Sequential`
+ * of the same modules): as PyTorch's `Sequential.forward` does, each module runs in turn on the output of the one
+ * before, each counted where it is a submodule.
+ */
+function callSequentialSlice(it: Interpreter, node: ModuleNode, args: readonly ArgValue[], span: SourceSpan): Value {
+  let result: Value | undefined
+  for (const child of node.children.values()) {
+    if (!child) continue
+    result = callModule(it, child, result === undefined ? args : [{ value: result, span, valueSpan: span }], span)
+  }
+  if (result !== undefined) return result
+  const first = args.find((a) => a.name === undefined)
+  if (!first || args.length !== 1) throw new NnsizeError('type', `\`Sequential.forward\` takes one input (got ${args.length} arguments).`, { span })
+  return first.value
 }
 
 /**

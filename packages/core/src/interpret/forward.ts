@@ -7,6 +7,7 @@ import { traceForward } from '../forward/trace.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { LayerDefinition } from '../layers/define-layer.js'
 import { sequential } from '../layers/containers.js'
+import { isFloatingDType } from '../tensor/dtype.js'
 import { walkModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
 import type { PyClass } from './classes.js'
@@ -243,6 +244,35 @@ function keywordOptions(args: readonly ArgValue[], tensor: (value: TensorValue) 
  */
 export function setGradMode(it: Interpreter, enabled: boolean): boolean | undefined {
   return traces.get(it)?.at(-1)?.ctx.setGradEnabled(enabled)
+}
+
+/** Whether grad mode is on in the running traced forward; undefined outside one (while the model is built). */
+export function gradModeOf(it: Interpreter): boolean | undefined {
+  const ctx = traces.get(it)?.at(-1)?.ctx
+  if (!ctx) return undefined
+  const enabled = ctx.setGradEnabled(true)
+  ctx.setGradEnabled(enabled)
+  return enabled
+}
+
+/**
+ * The results of a custom autograd function (`torch.autograd.Function.apply`) in the running traced forward: the
+ * tensors its `ctx.save_for_backward` kept are saved when `tracked` (grad mode on and an input requiring grad), and
+ * each tensor result is its own tensor again, on the same storage, requiring grad when `tracked` and not marked
+ * non-differentiable. Outside a trace the results stay as they are.
+ */
+export function autogradFunctionResult(it: Interpreter, tracked: boolean, saved: readonly TensorValue[], result: Value, nonDifferentiable: ReadonlySet<TensorValue>): Value {
+  const state = traces.get(it)?.at(-1)
+  if (!state) return result
+  const t: TraceOps = { it, ctx: state.ctx }
+  if (tracked) state.ctx.save(...saved.map((v) => traceOf(t, v)))
+  const output = (v: Value): Value => {
+    if (v.kind === 'tuple') return tuple(v.items.map(output))
+    if (v.kind !== 'tensor') return v
+    const trace = traceOf(t, v)
+    return wrapTensor({ shape: trace.shape, dtype: trace.dtype, storage: trace.storage, requiresGrad: tracked && !nonDifferentiable.has(v) && isFloatingDType(trace.dtype) })
+  }
+  return output(result)
 }
 
 /**

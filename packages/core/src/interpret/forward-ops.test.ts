@@ -28,6 +28,49 @@ describe('F.scaled_dot_product_attention refuses what PyTorch 2.13 refuses', () 
   })
 })
 
+describe('the CPU flash kernel of F.scaled_dot_product_attention: unit-stride inputs, an output laid out as the query', () => {
+  /** q, k, v of (2, 4, 64, 32) from a 1×1 convolution's output, transposed views whose last dimension has stride 64. */
+  const model = (body: string): string =>
+    `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.to_qkv = nn.Conv2d(32, 384, 1, bias=False)\n        self.to_out = nn.Conv2d(128, 32, 1)\n\n    def forward(self, x):\n        b, c, h, w = x.shape\n        q, k, v = self.to_qkv(x).view(b, 3, 4, 32, h * w).transpose(3, 4).unbind(1)\n${body}\n`
+  // Measured with PyTorch 2.13 (CPU, training mode) on x of (2, 32, 8, 8): bytes saved without and with the input, and
+  // FlopCounterMode's FLOPs.
+  const cases: Array<[string, string, number[], number, number, number]> = [
+    [
+      'inputs whose last dimension is not contiguous run the math path (two bmm calls and a softmax saved)',
+      '        out = F.scaled_dot_product_attention(q, k, v)\n        return self.to_out(out.transpose(2, 3).reshape(b, 128, h, w))',
+      [2, 32, 8, 8],
+      393216,
+      409600,
+      8388608,
+    ],
+    [
+      'with contiguous inputs the flash kernel runs, and its contiguous output is copied to feed the convolution',
+      '        out = F.scaled_dot_product_attention(q.contiguous(), k.contiguous(), v.contiguous())\n        return self.to_out(out.transpose(2, 3).reshape(b, 128, h, w))',
+      [2, 32, 8, 8],
+      329728,
+      346112,
+      4194304,
+    ],
+    [
+      'the output of contiguous inputs, transposed and reshaped, is a copy, which a linear layer saves',
+      '        out = F.scaled_dot_product_attention(q.contiguous(), k.contiguous(), v.contiguous())\n        return F.linear(out.transpose(1, 2).reshape(b, h * w, 128), self.to_out.weight.view(32, 128))',
+      [2, 64, 32],
+      329728,
+      346112,
+      4194304,
+    ],
+  ]
+  for (const [title, body, shape, saved, withInput, flops] of cases) {
+    it(title, () => {
+      const f = analyze(model(body), { input: '2,32,8,8', device: 'cpu' }).forward!
+      expect(f.outputShape).toEqual(shape)
+      expect(f.savedBytes).toBe(BigInt(saved))
+      expect(f.savedBytesWithInput).toBe(BigInt(withInput))
+      expect(f.flopCounter.total).toBe(BigInt(flops))
+    })
+  }
+})
+
 describe('FLOPs as FlopCounterMode counts them, in JSON', () => {
   it('counts the bmm calls of an einsum and the addmm of a linear layer, not the softmax', () => {
     const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x):\n        y = self.fc(x)\n        return torch.einsum('bij,bkj->bik', y, y).softmax(-1)\n`

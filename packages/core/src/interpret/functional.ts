@@ -4,7 +4,7 @@ import * as ops from '../forward/ops/index.js'
 import type { Tensor } from '../forward/trace.js'
 import type { DType } from '../tensor/dtype.js'
 import { raise } from './exceptions.js'
-import { setStrides, stridesOf, viewStrides } from '../forward/layout.js'
+import { preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 import { broadcastShapes, wrapDimension } from './tensor.js'
@@ -358,11 +358,12 @@ function attention(a: Args): Tensor {
   if (unavailable?.code === 'unsupported') throw new NnsizeError('unsupported', unavailable.message, { span: a.span })
   if (unavailable) raise('RuntimeError', unavailable.code, unavailable.message, a.span)
   const out = ops.scaledDotProductAttention(a.t.ctx, q, k, v, options)
-  // The CPU flash kernel writes its output as (batch, length, heads, features) and returns it transposed, so
-  // that `out.transpose(1, 2).contiguous()` is free.
-  if (out.shape.length === 4 && ops.attentionKernel(a.t.ctx, q, k, v, dropoutP, options) === 'flash-cpu') {
-    const [, h, l, e] = out.shape as [number, number, number, number]
-    setStrides(out, [l * h * e, e, h * e, 1])
+  // The CPU flash kernel lays its output out as the query, as `torch.empty_like(q)` would: the query of
+  // `x.view(b, l, h, e).transpose(1, 2)` gives an output whose `out.transpose(1, 2).contiguous()` is free, a
+  // contiguous query a contiguous output.
+  if (ops.attentionKernel(a.t.ctx, q, k, v, dropoutP, options) === 'flash-cpu') {
+    const strides = preservedStrides(q)
+    if (strides) setStrides(out, strides)
   }
   return out
 }

@@ -247,3 +247,36 @@ describe('while the model is built', () => {
     expect(() => analyze(model('(1, 0) * 4'))).toThrow('Padding length should be less than or equal to two times the input dimension but got padding length 8 and input of dimension 3')
   })
 })
+
+describe('copy_ and F.one_hot in forward, as magnitude-preserving layers and class embeddings use them', () => {
+  const source = `${prelude}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(6, 10))
+        self.emb = nn.Linear(5, 6, bias=False)
+
+    def forward(self, x, labels):
+        if self.training:
+            with torch.no_grad():
+                self.weight.copy_(F.normalize(self.weight, dim=1))
+        codes = F.one_hot(labels, 5)
+        return F.linear(x, self.weight) + self.emb(codes.float() * 2)
+Net()`
+
+  it('a weight normalised in place under no_grad keeps nothing; one-hot codes are int64 of (…, num_classes)', () => {
+    const forward = analyze(source, { input: '4,10; 4:int64', device: 'cpu' }).forward!
+    // Measured with PyTorch 2.13 (CPU, training mode): output (4, 6); 80 bytes saved (the float codes the
+    // embedding keeps), 240 with the inputs; FlopCounterMode 720 FLOPs (two mm).
+    expect(forward.outputShape).toEqual([4, 6])
+    expect(forward.savedBytes).toBe(80n)
+    expect(forward.savedBytesWithInput).toBe(240n)
+    expect(forward.flopCounter.total).toBe(720n)
+  })
+
+  it('refuses what PyTorch refuses, and a class count that depends on the values', () => {
+    const run = (call: string) => () => analyze(source.replace('F.one_hot(labels, 5)', call), { input: '4,10; 4:int64', device: 'cpu' })
+    expect(run('F.one_hot(labels.int(), 5)')).toThrow('one_hot is only applicable to index tensor of type LongTensor.')
+    expect(run('F.one_hot(labels, 0)')).toThrow('Class values must be smaller than num_classes.')
+    expect(analyze(source.replace('F.one_hot(labels, 5)', 'F.one_hot(labels)'), { input: '4,10; 4:int64' }).forwardNote?.message).toContain('give `num_classes`')
+  })
+})

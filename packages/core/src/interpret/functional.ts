@@ -182,6 +182,7 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
   group_norm: { params: ['input', 'num_groups', 'weight', 'bias', 'eps'], run: (a) => ops.groupNorm(a.t.ctx, a.tensor('input'), a.number('num_groups', 1), a.optionalTensor('weight'), a.optionalTensor('bias')) },
   glu: { params: ['input', 'dim'], run: (a) => ops.glu(a.t.ctx, a.tensor('input'), dimOf(a, 'dim', -1)) },
   prelu: { params: ['input', 'weight'], run: (a) => ops.prelu(a.t.ctx, a.tensor('input'), a.tensor('weight')) },
+  one_hot: { params: ['tensor', 'num_classes'], run: (a) => oneHot(a) },
   scaled_dot_product_attention: {
     params: ['query', 'key', 'value', 'attn_mask', 'dropout_p', 'is_causal', 'scale', 'enable_gqa'],
     run: (a) => attention(a),
@@ -313,6 +314,21 @@ export function forwardFunctional(t: TraceOps, name: string, args: readonly ArgV
   // `F.multi_head_attention_forward` returns `(output, weights or None)`.
   if (name === 'multi_head_attention_forward' && Array.isArray(out)) return tuple([wrapTensor(out[0]!), out[1] ? wrapTensor(out[1]) : NONE])
   return Array.isArray(out) ? tuple(out.map(wrapTensor)) : wrapTensor(out)
+}
+
+/**
+ * `F.one_hot(tensor, num_classes)`: int64 codes of shape `(*tensor.shape, num_classes)`, which require no grad. Without
+ * `num_classes` (`-1`) the size is the largest class plus one, which depends on the values.
+ */
+function oneHot(a: Args): Tensor {
+  const x = a.tensor('tensor')
+  if (x.dtype !== 'int64') raise('RuntimeError', 'argument-type', 'one_hot is only applicable to index tensor of type LongTensor.', a.span)
+  const classes = a.number('num_classes', -1)
+  if (classes === -1) throw new NnsizeError('unsupported', '`F.one_hot` without `num_classes` makes as many classes as the largest value plus one, which depends on the values: give `num_classes`.', { span: a.span })
+  // Class values are at least 0, so fewer than one class fails for any of them.
+  if (!Number.isInteger(classes) || (classes < 1 && !x.shape.includes(0))) raise('RuntimeError', 'argument-value', 'Class values must be smaller than num_classes.', a.span)
+  a.t.ctx.use(x)
+  return a.t.ctx.tensor([...x.shape, classes], 'int64', false)
 }
 
 /**

@@ -503,10 +503,10 @@ function reshaped(self: TensorValue, sizes: number[], span: SourceSpan): number[
       if (d < 0) raise('RuntimeError', 'shape', `Invalid shape dimension ${d}.`, span)
       return d
     }
-    if (known === 0n || total % known !== 0n) raise('RuntimeError', 'shape', `Shape (${sizes.join(', ')}) is invalid for input of size ${total}.`, span)
+    if (known === 0n || total % known !== 0n) raise('RuntimeError', 'shape', `shape '[${sizes.join(', ')}]' is invalid for input of size ${total}`, span)
     return Number(total / known)
   })
-  if (numel(out) !== total) raise('RuntimeError', 'shape', `Shape (${sizes.join(', ')}) is invalid for input of size ${total}.`, span)
+  if (numel(out) !== total) raise('RuntimeError', 'shape', `shape '[${sizes.join(', ')}]' is invalid for input of size ${total}`, span)
   return out
 }
 

@@ -28,6 +28,49 @@ describe('F.scaled_dot_product_attention refuses what PyTorch 2.13 refuses', () 
   })
 })
 
+describe('the CPU flash kernel of F.scaled_dot_product_attention: unit-stride inputs, an output laid out as the query', () => {
+  /** q, k, v of (2, 4, 64, 32) from a 1×1 convolution's output, transposed views whose last dimension has stride 64. */
+  const model = (body: string): string =>
+    `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.to_qkv = nn.Conv2d(32, 384, 1, bias=False)\n        self.to_out = nn.Conv2d(128, 32, 1)\n\n    def forward(self, x):\n        b, c, h, w = x.shape\n        q, k, v = self.to_qkv(x).view(b, 3, 4, 32, h * w).transpose(3, 4).unbind(1)\n${body}\n`
+  // Measured with PyTorch 2.13 (CPU, training mode) on x of (2, 32, 8, 8): bytes saved without and with the input, and
+  // FlopCounterMode's FLOPs.
+  const cases: Array<[string, string, number[], number, number, number]> = [
+    [
+      'inputs whose last dimension is not contiguous run the math path (two bmm calls and a softmax saved)',
+      '        out = F.scaled_dot_product_attention(q, k, v)\n        return self.to_out(out.transpose(2, 3).reshape(b, 128, h, w))',
+      [2, 32, 8, 8],
+      393216,
+      409600,
+      8388608,
+    ],
+    [
+      'with contiguous inputs the flash kernel runs, and its contiguous output is copied to feed the convolution',
+      '        out = F.scaled_dot_product_attention(q.contiguous(), k.contiguous(), v.contiguous())\n        return self.to_out(out.transpose(2, 3).reshape(b, 128, h, w))',
+      [2, 32, 8, 8],
+      329728,
+      346112,
+      4194304,
+    ],
+    [
+      'the output of contiguous inputs, transposed and reshaped, is a copy, which a linear layer saves',
+      '        out = F.scaled_dot_product_attention(q.contiguous(), k.contiguous(), v.contiguous())\n        return F.linear(out.transpose(1, 2).reshape(b, h * w, 128), self.to_out.weight.view(32, 128))',
+      [2, 64, 32],
+      329728,
+      346112,
+      4194304,
+    ],
+  ]
+  for (const [title, body, shape, saved, withInput, flops] of cases) {
+    it(title, () => {
+      const f = analyze(model(body), { input: '2,32,8,8', device: 'cpu' }).forward!
+      expect(f.outputShape).toEqual(shape)
+      expect(f.savedBytes).toBe(BigInt(saved))
+      expect(f.savedBytesWithInput).toBe(BigInt(withInput))
+      expect(f.flopCounter.total).toBe(BigInt(flops))
+    })
+  }
+})
+
 describe('FLOPs as FlopCounterMode counts them, in JSON', () => {
   it('counts the bmm calls of an einsum and the addmm of a linear layer, not the softmax', () => {
     const source = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x):\n        y = self.fc(x)\n        return torch.einsum('bij,bkj->bik', y, y).softmax(-1)\n`
@@ -228,3 +271,35 @@ Net()`
   })
 })
 
+describe('copy_ and F.one_hot in forward, as magnitude-preserving layers and class embeddings use them', () => {
+  const source = `${prelude}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(6, 10))
+        self.emb = nn.Linear(5, 6, bias=False)
+
+    def forward(self, x, labels):
+        if self.training:
+            with torch.no_grad():
+                self.weight.copy_(F.normalize(self.weight, dim=1))
+        codes = F.one_hot(labels, 5)
+        return F.linear(x, self.weight) + self.emb(codes.float() * 2)
+Net()`
+
+  it('a weight normalised in place under no_grad keeps nothing; one-hot codes are int64 of (…, num_classes)', () => {
+    const forward = analyze(source, { input: '4,10; 4:int64', device: 'cpu' }).forward!
+    // Measured with PyTorch 2.13 (CPU, training mode): output (4, 6); 80 bytes saved (the float codes the
+    // embedding keeps), 240 with the inputs; FlopCounterMode 720 FLOPs (two mm).
+    expect(forward.outputShape).toEqual([4, 6])
+    expect(forward.savedBytes).toBe(80n)
+    expect(forward.savedBytesWithInput).toBe(240n)
+    expect(forward.flopCounter.total).toBe(720n)
+  })
+
+  it('refuses what PyTorch refuses, and a class count that depends on the values', () => {
+    const run = (call: string) => () => analyze(source.replace('F.one_hot(labels, 5)', call), { input: '4,10; 4:int64', device: 'cpu' })
+    expect(run('F.one_hot(labels.int(), 5)')).toThrow('one_hot is only applicable to index tensor of type LongTensor.')
+    expect(run('F.one_hot(labels, 0)')).toThrow('Class values must be smaller than num_classes.')
+    expect(analyze(source.replace('F.one_hot(labels, 5)', 'F.one_hot(labels)'), { input: '4,10; 4:int64' }).forwardNote?.message).toContain('give `num_classes`')
+  })
+})

@@ -222,6 +222,31 @@ Net()`
     expect(withWeights.forwardNote?.message).toContain('has parameters or buffers of its own')
   })
 
+  it('a slice of an nn.Sequential runs the submodules it holds in turn, each counted where it is a submodule', () => {
+    const source = `${prelude}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.Conv2d(4, 6, 1))
+        self.head = nn.Linear(6, 5)
+
+    def forward(self, x):
+        first, rest = self.layers[0], self.layers[1:]
+        h = rest(first(x) * 2)
+        h = self.layers[3:](self.layers[:3](x)) + h
+        h = self.layers[4:](h)
+        return self.head(h.mean((2, 3)))
+Net()`
+    const forward = analyze(source, { input: '2,3,8,8', device: 'cpu' }).forward!
+    // Measured with PyTorch 2.13 (CPU, training mode): output (2, 5); 8,304 / 9,840 bytes saved; 67,704 FLOPs.
+    expect(forward.outputShape).toEqual([2, 5])
+    expect(forward.savedBytes).toBe(8304n)
+    expect(forward.savedBytesWithInput).toBe(9840n)
+    expect(forward.flopCounter.total).toBe(67704n)
+    expect(forward.modules.map((m) => [m.path, m.macs])).toEqual([['', 35644n], ['layers.0', 27648n], ['layers.1', 1024n], ['layers.2', 0n], ['layers.3', 6144n], ['head', 60n]])
+    // A slice of a Sequential made in forward around a module with weights is still no submodule.
+    expect(analyze(source.replace('self.layers[4:](h)', 'nn.Sequential(nn.Linear(8, 8))(h)'), { input: '2,3,8,8' }).forwardNote?.message).toContain('has parameters or buffers of its own')
+  })
+
   it('nn.Sequential passes a tuple returned by one module to the next whole', () => {
     const source = `${prelude}class Split(nn.Module):
     def forward(self, x):

@@ -7,6 +7,7 @@ import { traceForward } from '../forward/trace.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { LayerDefinition } from '../layers/define-layer.js'
 import { sequential } from '../layers/containers.js'
+import { isFloatingDType } from '../tensor/dtype.js'
 import { walkModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
 import type { PyClass } from './classes.js'
@@ -268,6 +269,35 @@ export function setGradMode(it: Interpreter, enabled: boolean): boolean | undefi
   return traces.get(it)?.at(-1)?.ctx.setGradEnabled(enabled)
 }
 
+/** Whether grad mode is on in the running traced forward; undefined outside one (while the model is built). */
+export function gradModeOf(it: Interpreter): boolean | undefined {
+  const ctx = traces.get(it)?.at(-1)?.ctx
+  if (!ctx) return undefined
+  const enabled = ctx.setGradEnabled(true)
+  ctx.setGradEnabled(enabled)
+  return enabled
+}
+
+/**
+ * The results of a custom autograd function (`torch.autograd.Function.apply`) in the running traced forward: the
+ * tensors its `ctx.save_for_backward` kept are saved when `tracked` (grad mode on and an input requiring grad), and
+ * each tensor result is its own tensor again, on the same storage, requiring grad when `tracked` and not marked
+ * non-differentiable. Outside a trace the results stay as they are.
+ */
+export function autogradFunctionResult(it: Interpreter, tracked: boolean, saved: readonly TensorValue[], result: Value, nonDifferentiable: ReadonlySet<TensorValue>): Value {
+  const state = traces.get(it)?.at(-1)
+  if (!state) return result
+  const t: TraceOps = { it, ctx: state.ctx }
+  if (tracked) state.ctx.save(...saved.map((v) => traceOf(t, v)))
+  const output = (v: Value): Value => {
+    if (v.kind === 'tuple') return tuple(v.items.map(output))
+    if (v.kind !== 'tensor') return v
+    const trace = traceOf(t, v)
+    return wrapTensor({ shape: trace.shape, dtype: trace.dtype, storage: trace.storage, requiresGrad: tracked && !nonDifferentiable.has(v) && isFloatingDType(trace.dtype) })
+  }
+  return output(result)
+}
+
 /**
  * `module(…)`: during a traced forward, the submodule runs through the trace (`ctx.run`); while the
  * model is being built (a constructor that runs a layer on `torch.zeros(…)` to find a size), the
@@ -287,6 +317,7 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
     // A module made in forward and called at once (`nn.ReLU(inplace=True)(x)`, `nn.ZeroPad2d((1, 0, 1, 0))(x)`) is
     // no submodule: without tensors of its own it runs as a function would, inside the module that calls it.
     const anonymous = name === undefined && stateless(node)
+    if (name === undefined && !anonymous && node.layer === sequential && node.type === 'Sequential') return callSequentialSlice(it, node, args, span)
     if (name === undefined && !anonymous) throw new NnsizeError('unsupported', `Calling \`${node.type}\`, which is not a submodule of \`${parent.type}\` and has parameters or buffers of its own, in forward is not supported yet.`, { span })
     const t: TraceOps = { it, ctx: state.ctx }
     const { tensors, rest } = inputTensors(positional, span, false)
@@ -315,6 +346,23 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
   const result = traceForward(node, specs, 'cpu')
   const outputs = result.outputs.map((t) => new TensorValue([...t.shape], t.dtype))
   return outputs.length === 1 ? outputs[0]! : tuple(outputs)
+}
+
+/**
+ * A `Sequential` that is no submodule but holds submodules (`self.out_layers[1:](h)`: slicing makes a new `Sequential`
+ * of the same modules): as PyTorch's `Sequential.forward` does, each module runs in turn on the output of the one
+ * before, each counted where it is a submodule.
+ */
+function callSequentialSlice(it: Interpreter, node: ModuleNode, args: readonly ArgValue[], span: SourceSpan): Value {
+  let result: Value | undefined
+  for (const child of node.children.values()) {
+    if (!child) continue
+    result = callModule(it, child, result === undefined ? args : [{ value: result, span, valueSpan: span }], span)
+  }
+  if (result !== undefined) return result
+  const first = args.find((a) => a.name === undefined)
+  if (!first || args.length !== 1) throw new NnsizeError('type', `\`Sequential.forward\` takes one input (got ${args.length} arguments).`, { span })
+  return first.value
 }
 
 /**

@@ -4,7 +4,7 @@ import * as ops from '../forward/ops/index.js'
 import type { Tensor } from '../forward/trace.js'
 import type { DType } from '../tensor/dtype.js'
 import { raise } from './exceptions.js'
-import { setStrides, stridesOf, viewStrides } from '../forward/layout.js'
+import { preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
 import { broadcastShapes, wrapDimension } from './tensor.js'
@@ -182,6 +182,7 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
   group_norm: { params: ['input', 'num_groups', 'weight', 'bias', 'eps'], run: (a) => ops.groupNorm(a.t.ctx, a.tensor('input'), a.number('num_groups', 1), a.optionalTensor('weight'), a.optionalTensor('bias')) },
   glu: { params: ['input', 'dim'], run: (a) => ops.glu(a.t.ctx, a.tensor('input'), dimOf(a, 'dim', -1)) },
   prelu: { params: ['input', 'weight'], run: (a) => ops.prelu(a.t.ctx, a.tensor('input'), a.tensor('weight')) },
+  one_hot: { params: ['tensor', 'num_classes'], run: (a) => oneHot(a) },
   scaled_dot_product_attention: {
     params: ['query', 'key', 'value', 'attn_mask', 'dropout_p', 'is_causal', 'scale', 'enable_gqa'],
     run: (a) => attention(a),
@@ -316,6 +317,21 @@ export function forwardFunctional(t: TraceOps, name: string, args: readonly ArgV
 }
 
 /**
+ * `F.one_hot(tensor, num_classes)`: int64 codes of shape `(*tensor.shape, num_classes)`, which require no grad. Without
+ * `num_classes` (`-1`) the size is the largest class plus one, which depends on the values.
+ */
+function oneHot(a: Args): Tensor {
+  const x = a.tensor('tensor')
+  if (x.dtype !== 'int64') raise('RuntimeError', 'argument-type', 'one_hot is only applicable to index tensor of type LongTensor.', a.span)
+  const classes = a.number('num_classes', -1)
+  if (classes === -1) throw new NnsizeError('unsupported', '`F.one_hot` without `num_classes` makes as many classes as the largest value plus one, which depends on the values: give `num_classes`.', { span: a.span })
+  // Class values are at least 0, so fewer than one class fails for any of them.
+  if (!Number.isInteger(classes) || (classes < 1 && !x.shape.includes(0))) raise('RuntimeError', 'argument-value', 'Class values must be smaller than num_classes.', a.span)
+  a.t.ctx.use(x)
+  return a.t.ctx.tensor([...x.shape, classes], 'int64', false)
+}
+
+/**
  * `F.scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal, scale, enable_gqa)` with PyTorch
  * 2.13's checks: equal dtypes, a bool mask or one of the query's dtype (or float32) that broadcasts to the
  * weights `(…, L, S)`, a dropout probability in [0, 1], and with `enable_gqa` key/value heads that divide the
@@ -358,11 +374,12 @@ function attention(a: Args): Tensor {
   if (unavailable?.code === 'unsupported') throw new NnsizeError('unsupported', unavailable.message, { span: a.span })
   if (unavailable) raise('RuntimeError', unavailable.code, unavailable.message, a.span)
   const out = ops.scaledDotProductAttention(a.t.ctx, q, k, v, options)
-  // The CPU flash kernel writes its output as (batch, length, heads, features) and returns it transposed, so
-  // that `out.transpose(1, 2).contiguous()` is free.
-  if (out.shape.length === 4 && ops.attentionKernel(a.t.ctx, q, k, v, dropoutP, options) === 'flash-cpu') {
-    const [, h, l, e] = out.shape as [number, number, number, number]
-    setStrides(out, [l * h * e, e, h * e, 1])
+  // The CPU flash kernel lays its output out as the query, as `torch.empty_like(q)` would: the query of
+  // `x.view(b, l, h, e).transpose(1, 2)` gives an output whose `out.transpose(1, 2).contiguous()` is free, a
+  // contiguous query a contiguous output.
+  if (ops.attentionKernel(a.t.ctx, q, k, v, dropoutP, options) === 'flash-cpu') {
+    const strides = preservedStrides(q)
+    if (strides) setStrides(out, strides)
   }
   return out
 }

@@ -706,6 +706,19 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
       ops.saveIf(t.ctx, x.requiresGrad || (srcTensor?.requiresGrad ?? false), index)
       return [out]
     }
+    case 'copy_': {
+      // `x.copy_(src)` writes `src` (broadcast and cast) into `x`'s storage; `CopyBackwards` keeps nothing.
+      const src = argAt(args, 0, 'src')
+      return [src?.kind === 'tensor' ? ops.addInPlace(t.ctx, x, traceOf(t, src)) : x]
+    }
+    case 'gather': {
+      // `gather_backward` reads `self` (for its sizes, but autograd keeps the tensor) and the index.
+      const index = traceOf(t, argAt(args, 1, 'index') as TensorValue)
+      const out = ops.result(t.ctx, shape.shape, shape.dtype, [x])
+      t.ctx.use(index)
+      ops.saveIf(t.ctx, x.requiresGrad, index, x)
+      return [out]
+    }
     case 'fill_':
     case 'zero_':
     case 'bernoulli_':

@@ -41,7 +41,9 @@ assert [t.shape for t in x.chunk(2, dim=-1)] == [(2, 3, 2), (2, 3, 2)] and [t.sh
 assert x[0].shape == (3, 4) and x[:, -1, :].shape == (2, 4) and x[:, [-1], :].shape == (2, 1, 4) and x[..., 1::2].shape == (2, 3, 2)
 assert torch.cat([x, x], dim=1).shape == (2, 6, 4) and torch.stack([x, x]).shape == (2, 2, 3, 4) and x.t if False else True
 `)
-    expect(failure(() => python('torch.zeros(2, 3).view(4, 2)')).message).toContain('is invalid for input of size 6')
+    // PyTorch 2.13's messages: `shape '[4, 2]' is invalid for input of size 6`, and with the `-1` as written.
+    expect(failure(() => python('torch.zeros(2, 3).view(4, 2)')).message).toContain("shape '[4, 2]' is invalid for input of size 6")
+    expect(failure(() => python('torch.zeros(2, 3).reshape(-1, 4)')).message).toContain("shape '[-1, 4]' is invalid for input of size 6")
   })
 
   it('torch.meshgrid gives one tensor per input of all their lengths; indexing="xy" swaps the first two', () => {

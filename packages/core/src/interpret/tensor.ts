@@ -439,6 +439,25 @@ function scatterChecked(self: TensorValue, a: OpArgs, span: SourceSpan, name: st
   return self
 }
 
+/**
+ * `self.gather(dim, index)`: a tensor of the index's shape and `self`'s dtype, with ATen's `gather_shape_check` (the
+ * same number of dimensions, and the index no larger than `self` apart from `dim`).
+ */
+function gathered(self: TensorValue, a: OpArgs, span: SourceSpan): TensorValue {
+  const dimValue = arg(a, 0, 'dim') ?? raise('TypeError', 'missing-argument', '`gather()` needs `dim`.', span)
+  const dim = wrapDimension(dimValue, self.shape.length, span)
+  const index = arg(a, 1, 'index')
+  if (index?.kind !== 'tensor') return raise('TypeError', 'argument-type', '`gather()` needs `index`, a tensor.', span)
+  if (index.dtype !== 'int64' && index.dtype !== 'int32') raise('RuntimeError', 'argument-type', 'gather(): Expected dtype int32/int64 for index', span)
+  if (index.shape.length !== Math.max(self.shape.length, 1) && !(index.shape.length <= 1 && self.shape.length === 0)) raise('RuntimeError', 'shape', 'Index tensor must have the same number of dimensions as input tensor', span)
+  for (let d = 0; d < index.shape.length && self.shape.length > 0; d++) {
+    if (d !== dim && index.shape[d]! > self.shape[d]!) {
+      raise('RuntimeError', 'shape', `Size does not match at dimension ${d} expected index [${index.shape.join(', ')}] to be no larger than self [${self.shape.join(', ')}] apart from dimension ${dim}`, span)
+    }
+  }
+  return newTensor([...index.shape], self.dtype, self.requiresGrad)
+}
+
 const same = (self: TensorValue): TensorValue => newTensor([...self.shape], self.dtype, self.requiresGrad)
 const floating = (self: TensorValue): TensorValue => newTensor([...self.shape], category(self.dtype) < 2 ? defaultFloat : self.dtype, self.requiresGrad)
 const inPlace = (self: TensorValue): TensorValue => self
@@ -484,10 +503,10 @@ function reshaped(self: TensorValue, sizes: number[], span: SourceSpan): number[
       if (d < 0) raise('RuntimeError', 'shape', `Invalid shape dimension ${d}.`, span)
       return d
     }
-    if (known === 0n || total % known !== 0n) raise('RuntimeError', 'shape', `Shape (${sizes.join(', ')}) is invalid for input of size ${total}.`, span)
+    if (known === 0n || total % known !== 0n) raise('RuntimeError', 'shape', `shape '[${sizes.join(', ')}]' is invalid for input of size ${total}`, span)
     return Number(total / known)
   })
-  if (numel(out) !== total) raise('RuntimeError', 'shape', `Shape (${sizes.join(', ')}) is invalid for input of size ${total}.`, span)
+  if (numel(out) !== total) raise('RuntimeError', 'shape', `shape '[${sizes.join(', ')}]' is invalid for input of size ${total}`, span)
   return out
 }
 
@@ -546,6 +565,7 @@ const ops: Record<string, Op> = {
     return mask?.kind === 'tensor' ? newTensor(broadcastShapes([mask.shape, s.shape], span), s.dtype, s.requiresGrad) : same(s)
   },
   nan_to_num: (_i, s) => same(s),
+  gather: (_i, s, a, span) => gathered(s, a, span),
   scatter: (_i, s, a, span) => same(scatterChecked(s, a, span, 'scatter')),
   scatter_: (_i, s, a, span) => scatterChecked(s, a, span, 'scatter_'),
   scatter_add: (_i, s, a, span) => same(scatterChecked(s, a, span, 'scatter_add')),

@@ -17,6 +17,8 @@ interface RealCase extends CodeCountsCase, CodeForwardCase, CodeFlopsCase {
   error?: string
   /** What PyTorch raised in the forward call, where the model builds but its forward fails in PyTorch itself. */
   forward_error?: string
+  /** What `FlopCounterMode` raised where its own module tracking fails on a forward PyTorch runs (no FLOPs to check). */
+  flops_error?: string
 }
 
 const fixtures = fileURLToPath(new URL('../fixtures/real/', import.meta.url))
@@ -55,7 +57,7 @@ function run(c: RealCase): Analysis {
 
 describe('convolutional model files of CIFAR model zoos, U-Nets, VAEs and GANs match PyTorch 2.13 (test/fixtures/real/CONVNETS.md)', () => {
   it('has the measured cases', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(109)
+    expect(cases.length).toBeGreaterThanOrEqual(138)
   })
   for (const line of cases) {
     if (only && !line.id.includes(only)) continue
@@ -85,6 +87,7 @@ describe('convolutional model files of CIFAR model zoos, U-Nets, VAEs and GANs m
     it(`${c.id}: saved activation bytes`, () => {
       expectCodeSavedBytes(run(c).forward!, c)
     })
+    if (c.flops_error) continue
     it(`${c.id}: FLOPs as FlopCounterMode counts them`, () => {
       expectCodeFlops(run(c).forward!, c)
     })

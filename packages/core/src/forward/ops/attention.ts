@@ -1,4 +1,4 @@
-import { contiguousStrides, setStrides } from '../layout.js'
+import { contiguousStrides, setStrides, stridesOf } from '../layout.js'
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { accumulateDType, anyRequiresGrad, product, result, sameShape, saveIf, sizeProduct } from './common.js'
@@ -69,7 +69,10 @@ function pickKernel(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropou
   const mask = options.attnMask ?? null
   const noKernel = (fused: string): AttentionUnavailable => ({ code: 'argument-value', message: `No available kernel.  Aborting execution. (${fused} cannot run these inputs and the math kernel is turned off.)` })
   if (ctx.device === 'cpu') {
-    if (on.flash && fourD && sameHeads && dropoutP === 0 && !mask?.requiresGrad) return 'flash-cpu'
+    // sdp_utils' `check_last_dim_stride_equals_1_dense`: the CPU flash kernel reads q, k and v with unit stride
+    // along their last dimension (`rearrange(x, 'b (h d) x y -> b h (x y) d')` of a convolution's output has not).
+    const unitStride = [q, k, v].every((t) => stridesOf(t).at(-1) === 1)
+    if (on.flash && fourD && sameHeads && dropoutP === 0 && !mask?.requiresGrad && unitStride) return 'flash-cpu'
     if (on.math) return 'math'
     return on.flash ? noKernel('The flash kernel') : { code: 'argument-value', message: noBackend }
   }
@@ -156,7 +159,7 @@ export function scaledDotProductAttention(ctx: ForwardContext, q: Tensor, k: Ten
   }
   const mask = options.attnMask ?? null
   const kernel = attentionKernel(ctx, q, k, v, p, options)
-  const cpuMathReason = options.backends && !options.backends.flash ? 'the flash kernel is turned off (`sdpa_kernel`, `sdp_kernel` or `enable_flash_sdp(False)`)' : p > 0 ? 'dropout on the attention weights rules out the flash kernel' : mask?.requiresGrad ? 'a mask that requires grad rules out the flash kernel' : 'the flash kernel needs 4-D inputs of equal head sizes'
+  const cpuMathReason = options.backends && !options.backends.flash ? 'the flash kernel is turned off (`sdpa_kernel`, `sdp_kernel` or `enable_flash_sdp(False)`)' : p > 0 ? 'dropout on the attention weights rules out the flash kernel' : mask?.requiresGrad ? 'a mask that requires grad rules out the flash kernel' : [q, k, v].some((t) => stridesOf(t).at(-1) !== 1) ? 'the flash kernel needs query, key and value with unit stride along their last dimension' : 'the flash kernel needs 4-D inputs of equal head sizes'
   ctx.assume({
     op: 'scaled_dot_product_attention',
     kernel: kernelNames[kernel],

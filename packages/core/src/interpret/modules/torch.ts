@@ -6,7 +6,7 @@ import type { PyClass } from '../classes.js'
 import { raise } from '../exceptions.js'
 import { defaultFloat, legacyTensorConstructor, sizesOf, torchTensorFunctions } from '../tensor.js'
 import { deviceClass, dtypeClass, tensorClass } from '../types.js'
-import { FALSE, NONE, TRUE, float, int, namespace, native, str, tuple, typeName } from '../../contract/values.js'
+import { FALSE, NONE, bool, float, int, namespace, native, str, tuple, typeName } from '../../contract/values.js'
 import type { NamespaceValue, Value } from '../../contract/values.js'
 import { nnNamespace } from './nn.js'
 import { makeClass } from '../classes.js'
@@ -14,7 +14,9 @@ import { moduleClass } from '../nn-module.js'
 import { sdpModules } from './torch-backends.js'
 import { contextClass, harmlessContext } from './context.js'
 import { fftNamespace } from './fft.js'
-import { setGradMode } from '../forward.js'
+import { autogradNamespace } from './autograd.js'
+import { gradModeOf, setGradMode } from '../forward.js'
+import type { Interpreter } from '../interpreter.js'
 import type { ArgValue } from '../../contract/values.js'
 
 /** The grad mode an argument gives (`set_grad_enabled(False)`, `inference_mode(mode=False)`), else `fallback`. */
@@ -115,6 +117,7 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   // `torch.amp.autocast(device_type, ...)`, also as a decorator: nnsize keeps every dtype as written.
   members['amp'] = namespace('torch.amp', { autocast: members['autocast'] })
   members['fft'] = fftNamespace()
+  members['autograd'] = autogradNamespace()
   members['manual_seed'] = native('torch.manual_seed', () => NONE)
   members['seed'] = native('torch.seed', () => int(0))
   members['set_printoptions'] = native('torch.set_printoptions', () => NONE)
@@ -164,7 +167,8 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   members['pi'] = float(Math.PI)
   members['e'] = float(Math.E)
   members['__version__'] = str('2.13.0')
-  members['is_grad_enabled'] = native('torch.is_grad_enabled', () => TRUE)
+  // Grad mode of the running traced forward (`torch.no_grad()` turns it off); on while the model is built.
+  members['is_grad_enabled'] = native('torch.is_grad_enabled', (_args, _span, it) => bool(it ? (gradModeOf(it as Interpreter) ?? true) : true))
   members['is_autocast_enabled'] = native('torch.is_autocast_enabled', () => FALSE)
   return namespace('torch', members)
 }

@@ -15,6 +15,7 @@ import { forwardFft } from './modules/fft.js'
 import type { Interpreter } from './interpreter.js'
 import { forwardTensorOp, traceOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
+import { isFloatingDType } from '../tensor/dtype.js'
 import { NONE, TensorValue, bool, float, int, list, str, tuple } from '../contract/values.js'
 import type { ArgValue, PlaceholderValue, Value } from '../contract/values.js'
 import { placeholderError } from './objects.js'
@@ -383,4 +384,22 @@ export function traceWithCall<T>(root: ModuleNode, call: string, trace: () => T)
   } finally {
     callPlans.delete(root)
   }
+}
+
+/**
+ * What `torch.autograd.Function.apply` leaves once its `forward` ran with grad off: in a traced forward with
+ * `requiresGrad` (grad mode on and a tensor argument requiring grad), the tensors `ctx.save_for_backward` kept are
+ * saved for backward and each floating-point output not marked non-differentiable is tracked by autograd (an alias of
+ * the same storage, as PyTorch makes a view of an input returned as it is). Outside a trace the outputs stay as they are.
+ */
+export function customFunctionResult(it: Interpreter, saved: readonly TensorValue[], outputs: readonly TensorValue[], requiresGrad: boolean, nonDifferentiable: ReadonlySet<TensorValue>): TensorValue[] {
+  const state = traces.get(it)?.at(-1)
+  if (!state) return [...outputs]
+  const t: TraceOps = { it, ctx: state.ctx }
+  if (requiresGrad) state.ctx.save(...saved.map((v) => traceOf(t, v)))
+  return outputs.map((v) => {
+    const traced = traceOf(t, v)
+    const tracked = requiresGrad && !nonDifferentiable.has(v) && isFloatingDType(traced.dtype)
+    return wrapTensor({ shape: traced.shape, dtype: traced.dtype, storage: traced.storage, requiresGrad: tracked })
+  })
 }

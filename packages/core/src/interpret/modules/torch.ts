@@ -12,6 +12,7 @@ import { nnNamespace } from './nn.js'
 import { sdpModules } from './torch-backends.js'
 import { contextClass, harmlessContext } from './context.js'
 import { fftNamespace } from './fft.js'
+import { autogradNamespace } from './autograd.js'
 import { setGradMode } from '../forward.js'
 import type { ArgValue } from '../../contract/values.js'
 
@@ -107,6 +108,7 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   // `torch.amp.autocast(device_type, ...)`, also as a decorator: nnsize keeps every dtype as written.
   members['amp'] = namespace('torch.amp', { autocast: members['autocast'] })
   members['fft'] = fftNamespace()
+  members['autograd'] = autogradNamespace()
   members['manual_seed'] = native('torch.manual_seed', () => NONE)
   members['seed'] = native('torch.seed', () => int(0))
   members['set_printoptions'] = native('torch.set_printoptions', () => NONE)

@@ -89,7 +89,7 @@ export function compileRegex(source: string, flags: number): Regex {
   }
 
   /** An escape after `\`: a character class test, or a code point (for ranges). */
-  const escape = (inClass: boolean): { test: Test; code?: string } | Node => {
+  const escapeAt = (inClass: boolean): { test: Test; code?: string } | Node => {
     const c = source[i++]
     if (c === undefined) fail('bad escape (end of pattern)', i - 1)
     const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', '\\': '\\' }
@@ -144,7 +144,7 @@ export function compileRegex(source: string, flags: number): Regex {
       let from: string | undefined
       let test: Test
       if (c === '\\') {
-        const e = escape(true) as { test: Test; code?: string }
+        const e = escapeAt(true) as { test: Test; code?: string }
         test = e.test
         from = e.code
       } else {
@@ -156,7 +156,7 @@ export function compileRegex(source: string, flags: number): Regex {
         c = source[i++]!
         let to = c
         if (c === '\\') {
-          const e = escape(true) as { test: Test; code?: string }
+          const e = escapeAt(true) as { test: Test; code?: string }
           if (e.code === undefined) fail(`bad character range ${from}-\\${source[i - 1]}`, i - 4)
           to = e.code!
         }
@@ -181,7 +181,7 @@ export function compileRegex(source: string, flags: number): Regex {
     if (c === '$') return { t: 'assert', kind: 'eol' }
     if (c === '[') return charClass()
     if (c === '\\') {
-      const e = escape(false)
+      const e = escapeAt(false)
       return 't' in e ? e : { t: 'char', test: e.test }
     }
     if (c === '*' || c === '+' || c === '?') fail('nothing to repeat', i - 1)

@@ -28,7 +28,7 @@ function tensorsIn(values: readonly Value[], out: TensorValue[] = []): TensorVal
 }
 
 /** The class of the `ctx` that `forward` and `setup_context` receive. */
-function contextClass(): PyClass {
+function functionContextClass(): PyClass {
   const cls = makeClass('FunctionCtx', [objectClass], { module: 'torch.autograd.function', native: { subclassable: false } })
   const method = (name: string, run: (ctx: FunctionContext, self: InstanceValue, args: readonly ArgValue[]) => Value): void => {
     cls.dict.set(name, native(`FunctionCtx.${name}`, (args) => run(contextOf(args[0]?.value), args[0]!.value as InstanceValue, args.slice(1)), { binds: true }))
@@ -54,7 +54,7 @@ function contextClass(): PyClass {
  * its tensor.
  */
 export function autogradNamespace(): NamespaceValue {
-  const ctxClass = contextClass()
+  const ctxClass = functionContextClass()
   const functionClass = makeClass('Function', [objectClass], { module: 'torch.autograd', native: { subclassable: true } })
   const apply = native('torch.autograd.Function.apply', (args, span, it) => {
     const cls = args[0]?.value

@@ -118,10 +118,14 @@ export function str<T extends string>(name: string, options?: StrOptions<T>): Ar
   })
 }
 
-/** Converts an int or a tuple/list of `size` ints into a list of `size` ints (PyTorch's `_pair`, `_triple`). */
-export function coerceInts(value: Value, span: SourceSpan, name: string, size: number, min = 0): number[] {
+/**
+ * Converts an int or a tuple/list of `size` ints into a list of `size` ints (PyTorch's `_pair`, `_triple`). With
+ * `single`, a sequence of one int stands for all `size` (a convolution's `stride=[2]`, which its kernel expands).
+ */
+export function coerceInts(value: Value, span: SourceSpan, name: string, size: number, min = 0, single = false): number[] {
   if (value.kind === 'int') return new Array<number>(size).fill(coerceInt(value, span, name, min))
   if (value.kind === 'tuple' || value.kind === 'list') {
+    if (single && value.items.length === 1 && size > 1) return new Array<number>(size).fill(coerceInt(value.items[0]!, span, name, min))
     if (value.items.length !== size) {
       throw new NnsizeError('argument-value', `\`${name}\` must be an int or a tuple of ${size} ints, got ${value.items.length} values \`${showValue(value)}\`.`, { span })
     }
@@ -130,9 +134,9 @@ export function coerceInts(value: Value, span: SourceSpan, name: string, size: n
   throw typeError(name, size === 1 ? 'an int' : `an int or a tuple of ${size} ints`, value, span)
 }
 
-/** An int or a tuple of `size` ints, normalised to `size` ints. */
-export function ints<const N extends string, O extends (Options<number[]> & { min?: number }) | undefined = undefined>(name: N, size: number, options?: O): ArgSpec<number[], N, RequiredBy<O>> {
-  return spec(name, options, (v, span, n) => coerceInts(v, span, n, size, options?.min ?? 0))
+/** An int or a tuple of `size` ints, normalised to `size` ints; with `single`, also a sequence of one int (see {@link coerceInts}). */
+export function ints<const N extends string, O extends (Options<number[]> & { min?: number; single?: boolean }) | undefined = undefined>(name: N, size: number, options?: O): ArgSpec<number[], N, RequiredBy<O>> {
+  return spec(name, options, (v, span, n) => coerceInts(v, span, n, size, options?.min ?? 0, options?.single ?? false))
 }
 
 /** Converts an int, a list/tuple of ints or a `torch.Size` to a shape. */

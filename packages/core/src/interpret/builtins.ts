@@ -330,6 +330,15 @@ function isinstanceOf(it: Interpreter, value: Value, spec: Value, span: SourceSp
   }
 }
 
+/**
+ * Why `open(path)` is refused: nnsize reads no files, so a script that reads its data where it builds the model (a
+ * vocabulary from a text file) is sized from a file that only defines the model, with the sizes written in the entry.
+ */
+function openRefusal(path: Value | undefined): string {
+  const named = path?.kind === 'str' ? `open('${path.value.slice(0, 200)}')` : 'open()'
+  return `\`${named}\` is not supported: nnsize never reads files, so it cannot take sizes from a file's data. Where a script reads its data before the model is built, size the model from a file that only defines it, with the sizes the data would give written in the entry (\`--model\`).`
+}
+
 const refused = ['eval', 'exec', 'compile', 'open', 'input', '__import__', 'globals', 'breakpoint', 'exit', 'quit', 'memoryview', 'bytearray']
 
 /**
@@ -353,7 +362,8 @@ export function pythonBuiltins(): Map<string, Value> {
   b.set('super', superBuiltin)
   b.set('locals', localsBuiltin)
   for (const name of refused) {
-    b.set(name, native(name, (_a, span) => {
+    b.set(name, native(name, (a, span) => {
+      if (name === 'open') throw new NnsizeError('unsupported', openRefusal(a[0]?.value), { span })
       throw new NnsizeError('unsupported', `\`${name}()\` is not supported: nnsize never runs code it did not read, nor reads files.`, { span })
     }))
   }

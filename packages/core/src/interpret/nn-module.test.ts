@@ -191,4 +191,21 @@ assert len(m) == 3 and m[1] is None and [n for n, _ in m.named_children()] == ['
 assert sum(1 for _ in m.parameters()) == 2 and [x is None for x in m] == [False, True, False]
 `)
   })
+
+  it('reads the constructor arguments of a built-in base in the forward of a Python subclass', () => {
+    // PyTorch 2.13 prints (2, 2) (0, 0) (1, 1) 1 and gives (1, 8, 4, 4) for a (1, 3, 9, 9) input.
+    const r = analyze(
+      `
+class SameConv(nn.Conv2d):
+    def __init__(self, i, o, k, stride=1, **kwargs):
+        super().__init__(i, o, k, stride, **kwargs)
+    def forward(self, x):
+        print(self.stride, self.padding, self.dilation, self.groups)
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+SameConv(3, 8, 3, 2, bias=False)`,
+      { input: '1,3,9,9', device: 'cpu' },
+    )
+    expect(r.notes).toContain('(2, 2) (0, 0) (1, 1) 1')
+    expect(r.forward?.outputShapes).toEqual([[1, 8, 4, 4]])
+  })
 })

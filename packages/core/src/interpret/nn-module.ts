@@ -185,8 +185,18 @@ function argumentValue(value: unknown, spec: ArgSpec | undefined): Value {
 /** Arguments that are not attributes of the module PyTorch builds. */
 const notAttributes = new Set(['device', 'dtype'])
 
-function layerArgument(node: ModuleNode, name: string): Value | undefined {
+/**
+ * The built-in layer whose arguments a module keeps: its own, or for a Python subclass with a `forward` of its own
+ * (whose layer is then that interpreted forward) the built-in base's (`class SameConv(nn.Conv2d)` reads `self.padding`).
+ */
+function argumentLayer(cls: PyClass, node: ModuleNode): LayerDefinition | undefined {
   const layer = node.layer
+  if (!layer || layer.signature.length > 0) return layer
+  return cls.mro.find((c) => c.layer !== undefined)?.layer ?? layer
+}
+
+function layerArgument(cls: PyClass, node: ModuleNode, name: string): Value | undefined {
+  const layer = argumentLayer(cls, node)
   if (!layer || notAttributes.has(name) || !Object.hasOwn(node.args, name)) return undefined
   if (paramsHas(node, name)) return undefined
   const spec = layer.signature.find((s) => s.name === name) ?? (layer.variadic?.name === name ? layer.variadic : undefined)
@@ -230,7 +240,7 @@ export function moduleAttr(it: Interpreter, node: ModuleNode, name: string, span
   const own = it.instances.get(node)?.dict
   const ownValue = own ? dictGetString(own, name) : undefined
   if (ownValue !== undefined) return ownValue
-  const argument = layerArgument(node, name)
+  const argument = layerArgument(cls, node, name)
   if (argument !== undefined) return argument
   if (found) return bindAttribute(it, found.value, self, cls, span)
   if (paramsOf(node).has(name)) {

@@ -87,6 +87,13 @@ describe('expressions (what nnsize read before model files, unchanged)', () => {
     expect(errorOf('eval("nn.ReLU()")').code).toBe('unsupported')
   })
 
+  it('refuses open() naming the file, and says how to size a model whose sizes come from data', () => {
+    const e = errorOf("with open('input.txt', 'r', encoding='utf-8') as f:\n    text = f.read()\nnn.Embedding(len(set(text)), 32)")
+    expect(e.code).toBe('unsupported')
+    expect(e.message).toMatch(/^`open\('input\.txt'\)` is not supported: nnsize never reads files.*a file that only defines it.*`--model`/)
+    expect(e.span?.start).toBe(5)
+  })
+
   it('requires the result to be a module', () => {
     const e = errorOf('x = 3\nx')
     expect(e.code).toBe('type')

@@ -115,6 +115,14 @@ describe('conv2d', () => {
     expect(r.macs).toBe(6912n) // 2·8·4·4 × 3 × 9
   })
 
+  it('takes a stride, padding and dilation of one item for every dimension, as its kernel expands them', () => {
+    // PyTorch 2.13: nn.Conv2d(3, 8, 3, stride=[2], padding=[1], dilation=[2]) on (1, 3, 9, 9) gives (1, 8, 4, 4).
+    const r = run('nn.Conv2d(3, 8, 3, stride=[2], padding=[1], dilation=[2])', [1, 3, 9, 9])
+    expect(r.params).toBe(224n)
+    expect(r.output).toEqual([1, 8, 4, 4])
+    expect(failure('nn.Conv2d(3, 8, 3, stride=[2, 2, 2])').code).toBe('argument-value')
+  })
+
   it('rejects in_channels not divisible by groups, pointing at groups', () => {
     const source = 'nn.Conv2d(30, 64, 3, groups=4)'
     const e = failure(source)

@@ -18,7 +18,7 @@ function padding(dims: number, allowStrings: boolean): ArgSpec<number[] | 'same'
         }
         return value.value
       }
-      return coerceInts(value, span, name, dims)
+      return coerceInts(value, span, name, dims, 0, true)
     },
   }
 }
@@ -31,9 +31,9 @@ function convSignature(dims: 1 | 2 | 3) {
     int('in_channels'),
     int('out_channels'),
     ints('kernel_size', dims, { min: 1 }),
-    ints('stride', dims, { default: new Array<number>(dims).fill(1) }),
+    ints('stride', dims, { default: new Array<number>(dims).fill(1), single: true }),
     padding(dims, true),
-    ints('dilation', dims, { default: new Array<number>(dims).fill(1) }),
+    ints('dilation', dims, { default: new Array<number>(dims).fill(1), single: true }),
     int('groups', { default: 1, min: -Infinity }),
     bool('bias', { default: true }),
     str('padding_mode', { default: 'zeros', choices: paddingModes }),
@@ -48,12 +48,12 @@ function convTransposeSignature(dims: 1 | 2 | 3) {
     int('in_channels'),
     int('out_channels'),
     ints('kernel_size', dims, { min: 1 }),
-    ints('stride', dims, { default: new Array<number>(dims).fill(1) }),
+    ints('stride', dims, { default: new Array<number>(dims).fill(1), single: true }),
     padding(dims, false),
     ints('output_padding', dims, { default: new Array<number>(dims).fill(0) }),
     int('groups', { default: 1, min: -Infinity }),
     bool('bias', { default: true }),
-    ints('dilation', dims, { default: new Array<number>(dims).fill(1) }),
+    ints('dilation', dims, { default: new Array<number>(dims).fill(1), single: true }),
     str('padding_mode', { default: 'zeros', choices: paddingModes }),
     device(),
     dtype(),

@@ -106,5 +106,10 @@ export function autogradNamespace(): NamespaceValue {
     native(`Function.${name}`, (_args, span) => raise('NotImplementedError', 'unsupported', `You must implement the ${name} function for custom autograd.Function.`, span))
   functionClass.dict.set('forward', { kind: 'descriptor', type: 'staticmethod', fn: notImplemented('forward') })
   functionClass.dict.set('setup_context', { kind: 'descriptor', type: 'staticmethod', fn: notImplemented('setup_context') })
-  return namespace('torch.autograd', { Function: functionClass.value, function: namespace('torch.autograd.function', { Function: functionClass.value, FunctionCtx: ctxClass.value }) })
+  return namespace('torch.autograd', {
+    Function: functionClass.value,
+    function: namespace('torch.autograd.function', { Function: functionClass.value, FunctionCtx: ctxClass.value }),
+    // the old wrapper of a tensor: since PyTorch 0.4 `Variable(t)` gives back the tensor itself
+    Variable: native('torch.autograd.Variable', (args) => args[0]?.value ?? NONE),
+  })
 }

@@ -15,6 +15,7 @@ import { itertoolsNamespace } from './itertools.js'
 import { mathNamespace } from './math.js'
 import { numpyNamespace } from './numpy.js'
 import { packagingNamespace } from './packaging.js'
+import { reNamespace } from './re.js'
 import { torchNamespace } from './torch.js'
 import { torchvisionModule } from './torchvision.js'
 import { timmModule } from './timm.js'
@@ -44,6 +45,7 @@ const builders: Record<string, () => Value | undefined> = {
   argparse: argparseNamespace,
   warnings: warningsNamespace,
   packaging: packagingNamespace,
+  re: reNamespace,
   __future__: () => namespace('__future__', {}, (name) => ({ kind: 'typehint', name })),
 }
 

@@ -73,6 +73,8 @@ export interface ForwardContext {
    * off, new tensors and views do not require grad, nothing is saved and no backward work is counted.
    */
   setGradEnabled(enabled: boolean): boolean
+  /** Whether grad mode is on (`torch.is_grad_enabled()`). */
+  gradEnabled(): boolean
   /** Marks tensors as read now (keeps them alive for the inference-peak measure). */
   use(...tensors: Tensor[]): void
   /**

@@ -115,6 +115,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
         if (t.storage.origin === 'activation') for (const s of stack) s.savedBytes += t.storage.bytes
       }
     },
+    gradEnabled: () => gradEnabled,
     setGradEnabled: (enabled) => {
       const before = gradEnabled
       gradEnabled = enabled

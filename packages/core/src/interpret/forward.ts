@@ -271,11 +271,7 @@ export function setGradMode(it: Interpreter, enabled: boolean): boolean | undefi
 
 /** Whether grad mode is on in the running traced forward; undefined outside one (while the model is built). */
 export function gradModeOf(it: Interpreter): boolean | undefined {
-  const ctx = traces.get(it)?.at(-1)?.ctx
-  if (!ctx) return undefined
-  const enabled = ctx.setGradEnabled(true)
-  ctx.setGradEnabled(enabled)
-  return enabled
+  return traces.get(it)?.at(-1)?.ctx.gradEnabled()
 }
 
 /**

@@ -58,6 +58,14 @@ export interface AttentionUnavailable {
 const noBackend = 'No viable backend for scaled_dot_product_attention was found. This is likely due to turning off both the math kernel and the fused kernels.'
 
 /**
+ * sdp_utils' `check_last_dim_stride_equals_1_dense`: the CPU flash kernel reads q, k and v with unit stride along
+ * their last dimension (`rearrange(x, 'b (h d) x y -> b h (x y) d')` of a convolution's output has not).
+ */
+function unitLastStride(...tensors: readonly Tensor[]): boolean {
+  return tensors.every((t) => stridesOf(t).at(-1) === 1)
+}
+
+/**
  * The kernel PyTorch 2.13 picks in its priority order (flash, memory-efficient, math), among the backends enabled,
  * or why none can run (sdp_utils' `select_sdp_backend`; on CPU `select_sdp_backend_cpp`: flash, then math).
  */
@@ -69,10 +77,7 @@ function pickKernel(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropou
   const mask = options.attnMask ?? null
   const noKernel = (fused: string): AttentionUnavailable => ({ code: 'argument-value', message: `No available kernel.  Aborting execution. (${fused} cannot run these inputs and the math kernel is turned off.)` })
   if (ctx.device === 'cpu') {
-    // sdp_utils' `check_last_dim_stride_equals_1_dense`: the CPU flash kernel reads q, k and v with unit stride
-    // along their last dimension (`rearrange(x, 'b (h d) x y -> b h (x y) d')` of a convolution's output has not).
-    const unitStride = [q, k, v].every((t) => stridesOf(t).at(-1) === 1)
-    if (on.flash && fourD && sameHeads && dropoutP === 0 && !mask?.requiresGrad && unitStride) return 'flash-cpu'
+    if (on.flash && fourD && sameHeads && dropoutP === 0 && !mask?.requiresGrad && unitLastStride(q, k, v)) return 'flash-cpu'
     if (on.math) return 'math'
     return on.flash ? noKernel('The flash kernel') : { code: 'argument-value', message: noBackend }
   }
@@ -159,7 +164,7 @@ export function scaledDotProductAttention(ctx: ForwardContext, q: Tensor, k: Ten
   }
   const mask = options.attnMask ?? null
   const kernel = attentionKernel(ctx, q, k, v, p, options)
-  const cpuMathReason = options.backends && !options.backends.flash ? 'the flash kernel is turned off (`sdpa_kernel`, `sdp_kernel` or `enable_flash_sdp(False)`)' : p > 0 ? 'dropout on the attention weights rules out the flash kernel' : mask?.requiresGrad ? 'a mask that requires grad rules out the flash kernel' : [q, k, v].some((t) => stridesOf(t).at(-1) !== 1) ? 'the flash kernel needs query, key and value with unit stride along their last dimension' : 'the flash kernel needs 4-D inputs of equal head sizes'
+  const cpuMathReason = options.backends && !options.backends.flash ? 'the flash kernel is turned off (`sdpa_kernel`, `sdp_kernel` or `enable_flash_sdp(False)`)' : p > 0 ? 'dropout on the attention weights rules out the flash kernel' : mask?.requiresGrad ? 'a mask that requires grad rules out the flash kernel' : !unitLastStride(q, k, v) ? 'the flash kernel needs query, key and value with unit stride along their last dimension' : 'the flash kernel needs 4-D inputs of equal head sizes'
   ctx.assume({
     op: 'scaled_dot_product_attention',
     kernel: kernelNames[kernel],

@@ -339,7 +339,7 @@ function openRefusal(path: Value | undefined): string {
   return `\`${named}\` is not supported: nnsize never reads files, so it cannot take sizes from a file's data. Where a script reads its data before the model is built, size the model from a file that only defines it, with the sizes the data would give written in the entry (\`--model\`).`
 }
 
-const refused = ['eval', 'exec', 'compile', 'open', 'input', '__import__', 'globals', 'breakpoint', 'exit', 'quit', 'memoryview', 'bytearray']
+const refused = ['eval', 'exec', 'compile', 'input', '__import__', 'globals', 'breakpoint', 'exit', 'quit', 'memoryview', 'bytearray']
 
 /**
  * `locals()`: a dict of the names the running function (or module, or class body) has bound, as a snapshot; the
@@ -362,11 +362,13 @@ export function pythonBuiltins(): Map<string, Value> {
   b.set('super', superBuiltin)
   b.set('locals', localsBuiltin)
   for (const name of refused) {
-    b.set(name, native(name, (a, span) => {
-      if (name === 'open') throw new NnsizeError('unsupported', openRefusal(a[0]?.value), { span })
+    b.set(name, native(name, (_a, span) => {
       throw new NnsizeError('unsupported', `\`${name}()\` is not supported: nnsize never runs code it did not read, nor reads files.`, { span })
     }))
   }
+  b.set('open', native('open', (a, span) => {
+    throw new NnsizeError('unsupported', openRefusal(a[0]?.value), { span })
+  }))
   b.set('print', native('print', (args, span, it) => {
     const { values, named } = args1('print', args, span, 0, Number.MAX_SAFE_INTEGER, ['sep', 'end', 'file', 'flush'])
     const sep = named.get('sep')

@@ -250,7 +250,6 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
     const table = options.weights ? fileTensorTable(options.weights, { units: options.units, limit }) : tensorTable(analysis, { units: options.units, limit })
     const total = table.rowCount ?? table.rows.length
     if (total > 0) {
-      const shown = table.rows
       out.push('', title('Tensors', style))
       out.push(
         ...renderTextTable(table, style, width, {
@@ -262,7 +261,7 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
           color: { note: (text) => style.yellow(text), shape: (text) => style.cyan(text) },
         }),
       )
-      if (shown.length < total) out.push(style.dim(`  … ${total - shown.length} more (--tensors lists all ${total})`))
+      if (table.rows.length < total) out.push(style.dim(`  … ${total - table.rows.length} more (--tensors lists all ${total})`))
     }
   }
   if (options.plan) out.push(...memoryLines(options.plan, { ...options, explain: options.explanation !== undefined }))

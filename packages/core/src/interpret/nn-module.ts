@@ -8,7 +8,7 @@ import { limits } from '../limits.js'
 import { buildLayerInto, constructLayer, withDefaults } from '../model/construct.js'
 import type { LayerLookup } from '../model/construct.js'
 import { buffersOf, childrenOf, createModule, paramsOf } from '../model/module.js'
-import type { ModuleNode, TensorDef } from '../model/module.js'
+import type { ModuleNode, TensorDef, WalkedModule } from '../model/module.js'
 import type { Operator } from '../python/ast.js'
 import { isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
@@ -383,10 +383,7 @@ function prefixOf(v: Value | undefined): string {
 }
 
 /** A module with its dotted name, as `named_modules()` gives it. */
-interface NamedModule {
-  readonly path: string
-  readonly node: ModuleNode
-}
+type NamedModule = Pick<WalkedModule, 'path' | 'node'>
 
 /** A parameter or buffer with its dotted name, as `named_parameters()` gives it. */
 interface NamedTensor {
@@ -446,25 +443,22 @@ function namedTensors(it: Interpreter, root: ModuleNode, which: 'params' | 'buff
   return out
 }
 
-/** The tensors of `named` as values, with their names (`named_parameters()`) or without (`parameters()`). */
-function tensorValues(named: readonly NamedTensor[], withNames: boolean): Value[] {
-  const values = new Array<Value>(named.length)
-  for (let i = 0; i < named.length; i++) {
-    const entry = named[i]!
-    values[i] = withNames ? tuple([str(entry.name), tensorOf(entry.def)]) : tensorOf(entry.def)
+/**
+ * Each entry as a value (`parameters()`, `modules()`), or as a `(name, value)` tuple (`named_parameters()`,
+ * `named_modules()`), walked by index.
+ */
+function namedValues<T>(entries: readonly T[], withNames: boolean, nameOf: (entry: T) => string, valueOf: (entry: T) => Value): Value[] {
+  const values = new Array<Value>(entries.length)
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!
+    values[i] = withNames ? tuple([str(nameOf(entry)), valueOf(entry)]) : valueOf(entry)
   }
   return values
 }
 
-/** Each module of `named` as a value, with its name (`named_modules()`) or without (`modules()`). */
-function moduleValues(named: readonly NamedModule[], withNames: boolean): Value[] {
-  const values = new Array<Value>(named.length)
-  for (let i = 0; i < named.length; i++) {
-    const entry = named[i]!
-    values[i] = withNames ? tuple([str(entry.path), moduleValue(entry.node)]) : moduleValue(entry.node)
-  }
-  return values
-}
+/** {@link namedValues} of tensors and of modules. */
+const tensorValues = (named: readonly NamedTensor[], withNames: boolean): Value[] => namedValues(named, withNames, (e) => e.name, (e) => tensorOf(e.def))
+const moduleValues = (named: readonly NamedModule[], withNames: boolean): Value[] => namedValues(named, withNames, (e) => e.path, (e) => moduleValue(e.node))
 
 function iteratorOf(values: Value[]): Value {
   let i = 0

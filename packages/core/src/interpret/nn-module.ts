@@ -447,11 +447,11 @@ function namedTensors(it: Interpreter, root: ModuleNode, which: 'params' | 'buff
  * Each entry as a value (`parameters()`, `modules()`), or as a `(name, value)` tuple (`named_parameters()`,
  * `named_modules()`), walked by index.
  */
-function namedValues<T>(entries: readonly T[], withNames: boolean, nameOf: (entry: T) => string, valueOf: (entry: T) => Value): Value[] {
+function namedValues<T>(entries: readonly T[], withNames: boolean, nameOf: (entry: T) => string, entryValue: (entry: T) => Value): Value[] {
   const values = new Array<Value>(entries.length)
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!
-    values[i] = withNames ? tuple([str(nameOf(entry)), valueOf(entry)]) : valueOf(entry)
+    values[i] = withNames ? tuple([str(nameOf(entry)), entryValue(entry)]) : entryValue(entry)
   }
   return values
 }

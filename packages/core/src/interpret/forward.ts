@@ -32,6 +32,8 @@ interface TraceState {
   ctx: ForwardContext
   /** The modules whose forward is running, innermost last. */
   stack: ModuleNode[]
+  /** For each module that called a submodule: the dotted names of the modules below it, made once (see {@link pathWithin}). */
+  paths: Map<ModuleNode, Map<ModuleNode, string>>
 }
 
 const traces = new WeakMap<Interpreter, TraceState[]>()
@@ -116,7 +118,7 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
   const span: SourceSpan = node.span ?? { start: 0, end: 0 }
   const stack = traces.get(it) ?? []
   traces.set(it, stack)
-  const state: TraceState = stack.at(-1)?.ctx === ctx ? stack.at(-1)! : { ctx, stack: [] }
+  const state: TraceState = stack.at(-1)?.ctx === ctx ? stack.at(-1)! : { ctx, stack: [], paths: new Map() }
   if (state !== stack.at(-1)) stack.push(state)
   state.stack.push(node)
   const previous = it.forwardOps
@@ -183,10 +185,24 @@ function forwardOp(t: TraceOps, name: string, operands: readonly Value[], args: 
   return forwardTensorOp(t, name, operands, args, span)
 }
 
-/** The dotted name of `node` below `parent` (`blocks.0`), as the trace names it. */
-function pathWithin(parent: ModuleNode, node: ModuleNode): string | undefined {
-  for (const { path, node: n } of walkModules(parent)) if (n === node && path !== '') return path
-  return undefined
+/** The dotted name of each module below `parent` (the first, for one reached twice), as the trace names it. */
+function pathsBelow(parent: ModuleNode): Map<ModuleNode, string> {
+  const paths = new Map<ModuleNode, string>()
+  for (const { path, node } of walkModules(parent)) if (path !== '' && !paths.has(node)) paths.set(node, path)
+  return paths
+}
+
+/**
+ * The dotted name of `node` below `parent` (`blocks.0`), as the trace names it. The names below a parent are listed
+ * once per trace, so a forward that calls each of its n submodules walks the tree once rather than n times; a module
+ * not listed (assigned while forward runs) has the tree walked again.
+ */
+function pathWithin(state: TraceState, parent: ModuleNode, node: ModuleNode): string | undefined {
+  const known = state.paths.get(parent)?.get(node)
+  if (known !== undefined) return known
+  const paths = pathsBelow(parent)
+  state.paths.set(parent, paths)
+  return paths.get(node)
 }
 
 /** Flattens call arguments into the tensors a layer's forward takes (tuples of tensors flattened, `None` skipped). */
@@ -309,7 +325,7 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
   }
   if (state && state.stack.length > 0) {
     const parent = state.stack.at(-1)!
-    const name = pathWithin(parent, node)
+    const name = pathWithin(state, parent, node)
     // A module made in forward and called at once (`nn.ReLU(inplace=True)(x)`, `nn.ZeroPad2d((1, 0, 1, 0))(x)`) is
     // no submodule: without tensors of its own it runs as a function would, inside the module that calls it.
     const anonymous = name === undefined && stateless(node)

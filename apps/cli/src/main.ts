@@ -7,7 +7,7 @@ import { isTerminal } from './terminal.js'
  * closes early (`nnsize … | head`) is not an error: nnsize stops quietly, as `head` asked.
  * A descriptor that would block (a non-blocking pipe) hands the rest to the stream.
  */
-function writer(fd: 1 | 2): { write(chunk: string): void } {
+function writer(fd: 1 | 2): { write(chunk: string): void; readonly streamed: boolean } {
   let useStream = false
   const stream = (): NodeJS.WriteStream => {
     const s = fd === 1 ? process.stdout : process.stderr
@@ -37,6 +37,10 @@ function writer(fd: 1 | 2): { write(chunk: string): void } {
         }
       }
     },
+    /** Whether some output went to the stream, which may still be writing it. */
+    get streamed() {
+      return useStream
+    },
   }
 }
 
@@ -44,9 +48,11 @@ function writer(fd: 1 | 2): { write(chunk: string): void } {
 async function main(): Promise<void> {
   const [stdinIsTTY, stdoutIsTTY] = await Promise.all([isTerminal(0), isTerminal(1)])
 
-  process.exitCode = await run(process.argv.slice(2), {
-    stdout: writer(1),
-    stderr: writer(2),
+  const stdout = writer(1)
+  const stderr = writer(2)
+  const code = await run(process.argv.slice(2), {
+    stdout,
+    stderr,
     // created on first use: most runs never read standard input
     stdin: {
       isTTY: stdinIsTTY,
@@ -57,6 +63,10 @@ async function main(): Promise<void> {
     columns: stdoutIsTTY ? process.stdout.columns : undefined,
     cwd: process.cwd(),
   })
+  // Everything is written: exit now rather than wait for the event loop to wind down (timers and collections it
+  // would run first). Output still queued on a stream is left to finish, with the exit code set.
+  if (stdout.streamed || stderr.streamed) process.exitCode = code
+  else process.exit(code)
 }
 
 void main()

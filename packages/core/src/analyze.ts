@@ -59,7 +59,7 @@ export function analyzeProgram(program: ProgramSource, options: AnalyzeOptions =
   const analysis = analyzeModule(module, program.entry ?? program.main, options, { ...files(), ...(program.entry === undefined ? {} : { [entryFile]: program.entry }) })
   // read after the forward pass, which may import too: the files given, and those the program's reader gave on demand;
   // each path back as the program gave it
-  const { readFile: _read, isFolder: _folder, ...given } = program
+  const { readFile: _read, isFolder: _folder, keptTrees: _kept, ...given } = program
   analysis.program = { ...given, files: files() }
   const paths = new Map(Object.keys(analysis.program.files).map((path) => [normalizePath(path), path]))
   analysis.filesRead = interpreter.importer.pathsRead.flatMap((path) => paths.get(path) ?? [])

@@ -1,5 +1,6 @@
 export { analyze, analyzeProgram, buildModule } from './analyze.js'
 export type { ProgramSource } from './analyze.js'
+export type { KeptTreeStore } from './interpret/imports.js'
 export { modelClasses, mainFileOf } from './interpret/model-classes.js'
 export type { ModelClass, ModelClassParameter } from './interpret/model-classes.js'
 export { analyzeExpression, analyzeModule, mayNeedModels, traceAnalysis } from './analysis.js'

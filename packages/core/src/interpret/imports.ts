@@ -1,6 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import { parse } from '../python/parse.js'
+import { keptTreeEntry, keptTreeOf } from '../python/kept-tree.js'
 import type { Import, ImportFrom, Module } from '../python/ast.js'
 import { locate, PyError } from './exceptions.js'
 import { dictGetString } from './hash.js'
@@ -20,6 +21,20 @@ export type ProgramFiles = Map<string, string>
 export interface ProgramReader {
   readFile?: ((path: string) => string | undefined) | undefined
   isFolder?: ((path: string) => boolean) | undefined
+  keptTrees?: KeptTreeStore | undefined
+}
+
+/**
+ * Where an app keeps the syntax trees of the files it analyses from one run to the next (a cache folder, as Python
+ * keeps compiled files in `__pycache__`), by path as the program names files (`<entry>` for the entry expression). Entries are text made and read by
+ * nnsize ({@link keptTreeEntry}); a tree is used only when its entry holds the file's exact text, so an entry of an
+ * edited file is parsed again. The app must give back only entries written by this same version of nnsize.
+ */
+export interface KeptTreeStore {
+  /** The entry kept for `path`, or undefined. */
+  read(path: string): string | undefined
+  /** Keeps the entry of the file `path`, just parsed; `entry` makes it (called only when the app writes it). */
+  write(path: string, entry: () => string): void
 }
 
 /** Normalises a path: forward slashes, no `./`, no leading slash. */
@@ -104,10 +119,18 @@ export class Importer {
   parseFile(path: string): Module {
     let tree = this.parsed.get(path)
     if (!tree) {
-      try {
-        tree = parse(this.files.get(path)!)
-      } catch (error) {
-        throw locate(error, { start: 0, end: 0, file: path })
+      const text = this.files.get(path)!
+      const store = this.reader.keptTrees
+      const entry = store?.read(path)
+      tree = entry === undefined ? undefined : keptTreeOf(entry, text)
+      if (tree === undefined) {
+        try {
+          tree = parse(text)
+        } catch (error) {
+          throw locate(error, { start: 0, end: 0, file: path })
+        }
+        const parsed = tree
+        store?.write(path, () => keptTreeEntry(text, parsed))
       }
       this.parsed.set(path, tree)
     }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { analyze, buildModule } from '../analyze.js'
 import { failure, files } from '../../test/interpret.js'
+import { keptTreeEntry } from '../python/kept-tree.js'
+import { parse, parseExpression } from '../python/parse.js'
 
 const errorOf = (source: string) => failure(() => analyze(source))
 
@@ -322,5 +324,67 @@ describe("a program's reader: files read on demand, as Python reads them", () =>
     // never the file nobody imports; `torch` is looked for among the program's files first, as Python does, once
     expect(asked).not.toContain('unet/unused.py')
     expect(asked.filter((p) => p === 'torch.py')).toEqual(['torch.py'])
+  })
+})
+
+describe('syntax trees kept between runs (an app\'s cache, as `__pycache__`)', () => {
+  /** A store over a map, counting what is read and written. */
+  function memoryStore(entries = new Map<string, string>()) {
+    const writes: string[] = []
+    const keptTrees = {
+      read: (path: string) => entries.get(path),
+      write: (path: string, entry: () => string) => {
+        writes.push(path)
+        entries.set(path, entry())
+      },
+    }
+    return { keptTrees, entries, writes }
+  }
+  const model = 'import torch.nn as nn\nfrom .parts import Block\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = Block(4)\n        self.b = nn.Linear(4, 2)\n'
+  const parts = 'import torch.nn as nn\n\n\ndef Block(n):\n    return nn.Linear(n, n)\n'
+  const program = (store: ReturnType<typeof memoryStore>, text = model) => analyze({ files: { 'net/model.py': text, 'net/parts.py': parts, 'net/__init__.py': '' }, main: 'net/model.py', entry: 'Net()', keptTrees: store.keptTrees })
+
+  it('keeps the tree of each file parsed, and the next run on the same text uses it, with the same answer', () => {
+    const store = memoryStore()
+    const first = program(store)
+    expect(first.params.total).toBe(20n + 10n)
+    expect(store.writes).toEqual(['net/__init__.py', 'net/model.py', 'net/parts.py', '<entry>'])
+    const again = memoryStore(store.entries)
+    const second = program(again)
+    expect(again.writes).toEqual([])
+    expect(second.tensors.map((t) => [t.name, t.shape])).toEqual(first.tensors.map((t) => [t.name, t.shape]))
+    expect(second.program).not.toHaveProperty('keptTrees')
+  })
+
+  it('uses a kept tree only for the exact text it was made from: an edited file is parsed again and kept anew', () => {
+    const store = memoryStore()
+    program(store)
+    const edited = model.replace('nn.Linear(4, 2)', 'nn.Linear(4, 3)')
+    const again = memoryStore(store.entries)
+    expect(program(again, edited).params.total).toBe(20n + 15n)
+    expect(again.writes).toEqual(['net/model.py'])
+  })
+
+  it('keeps the entry expression too, and parses a new one', () => {
+    const store = memoryStore()
+    const build = (entry: string) => analyze({ files: { 'm.py': 'import torch.nn as nn\n\n\ndef net(n):\n    return nn.Linear(n, n)\n' }, main: 'm.py', entry, keptTrees: store.keptTrees })
+    expect(build('net(3)').params.total).toBe(12n)
+    store.writes.length = 0
+    expect(build('net(3)').params.total).toBe(12n)
+    expect(store.writes).toEqual([])
+    expect(build('net(4)').params.total).toBe(20n)
+    expect(store.writes).toEqual(['<entry>'])
+    // the kept entry answers for its own text only (this one claims `net(3)` but holds `net(5)`, to show it is used)
+    store.entries.set('<entry>', keptTreeEntry('net(3)', parseExpression('net(5)')))
+    expect(build('net(3)').params.total).toBe(30n)
+    store.entries.set('<entry>', keptTreeEntry('net(3)', parseExpression('net(5)')))
+    expect(build('net(4)').params.total).toBe(20n)
+  })
+
+  it('answers from the kept tree, not from a parse, when one is given for the text', () => {
+    // an entry that claims the file's text but holds another tree shows which one the run used
+    const other = model.replace('nn.Linear(4, 2)', 'nn.Linear(4, 7)')
+    const entries = new Map([['net/model.py', keptTreeEntry(model, parse(other))]])
+    expect(program(memoryStore(entries)).params.total).toBe(20n + 35n)
   })
 })

@@ -12,6 +12,8 @@ import { lookupInMro } from './classes.js'
 import type { PyClass } from './classes.js'
 import { locate } from './exceptions.js'
 import { importModule, Importer, normalizePath } from './imports.js'
+import type { KeptTreeStore } from './imports.js'
+import { keptExpressionOf, keptTreeEntry } from '../python/kept-tree.js'
 import { Interpreter } from './interpreter.js'
 import { libraryModule } from './modules/index.js'
 import { torchvisionModule } from './modules/torchvision.js'
@@ -43,6 +45,8 @@ export interface ProgramSource {
   readFile?: ((path: string) => string | undefined) | undefined
   /** Whether a folder (as `files` names paths) exists, for a namespace package whose files are read by `readFile`. */
   isFolder?: ((path: string) => boolean) | undefined
+  /** Syntax trees the app kept from earlier runs (a cache folder): a file whose exact text has one is not parsed again. */
+  keptTrees?: KeptTreeStore | undefined
 }
 
 /** The file name errors in `entry` point at (its offsets are into the entry text). */
@@ -347,11 +351,17 @@ function runFilesUnguarded(program: ProgramSource): ProgramResult {
   const name = importer.moduleNameOf(main)
   const module = importMain(it, name, main)
   if (program.entry !== undefined && program.entry.trim() !== '') {
-    let expr: Expr
-    try {
-      expr = parseExpression(program.entry)
-    } catch (error) {
-      throw locate(error, { start: 0, end: program.entry.length, file: entryFile })
+    const entry = program.entry
+    const kept = program.keptTrees?.read(entryFile)
+    let expr = kept === undefined ? undefined : keptExpressionOf(kept, entry)
+    if (expr === undefined) {
+      try {
+        expr = parseExpression(entry)
+      } catch (error) {
+        throw locate(error, { start: 0, end: entry.length, file: entryFile })
+      }
+      const parsed = expr
+      program.keptTrees?.write(entryFile, () => keptTreeEntry(entry, parsed))
     }
     const frame = it.moduleFrame(module.globals, entryFile, name)
     return finish(it, asModule(it, { value: it.evaluate(expr, frame), span: it.span(expr, frame), source: unparse(expr) }))

@@ -215,16 +215,24 @@ function matchesAt(/** @type {number} */ fd, /** @type {Buffer} */ data, /** @ty
 }
 
 /**
- * Writes a cache of `data` (with its `paths`, the data twice) compiled from `bundle` to `file`: into `temporary`, a
- * new file created exclusively (an existing file or link there is an error, never followed) with mode 0600, then
- * renamed over `file`, so that a reader never sees half of one. Throws when it cannot; the temporary file is removed then.
+ * Writes a cache of `data` (with its `paths`, the data twice) compiled from `bundle` to `file`, through
+ * {@link writeFileParts}. Throws when it cannot.
  */
 function writeCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bundle, /** @type {readonly string[]} */ paths, /** @type {Uint8Array} */ data, /** @type {string} */ temporary) {
+  const lines = Buffer.from(`${headerOf(bundle, data)}\n${[...paths].sort().join(' ')}\n`, 'latin1')
+  writeFileParts(file, [magic, lines, data, data], temporary)
+}
+
+/**
+ * Writes `parts` one after another to `file`: into `temporary`, a new file created exclusively (an existing file or
+ * link there is an error, never followed) with mode 0600, then renamed over `file`, so that a reader never sees half
+ * of one. Throws when it cannot; the temporary file is removed then.
+ */
+function writeFileParts(/** @type {string} */ file, /** @type {readonly Uint8Array[]} */ parts, /** @type {string} */ temporary) {
   const fd = fs.openSync(temporary, O_WRONLY | O_CREAT | O_EXCL | noFollow, 0o600)
   try {
     try {
-      const lines = Buffer.from(`${headerOf(bundle, data)}\n${[...paths].sort().join(' ')}\n`, 'latin1')
-      for (const part of [magic, lines, data, data]) {
+      for (const part of parts) {
         let written = 0
         while (written < part.length) written += fs.writeSync(fd, part, written, part.length - written)
       }
@@ -305,6 +313,140 @@ function writeCaches() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Kept entries: what the command keeps from one run to the next beside the code caches, in the same folder and under
+// the same checks (the syntax tree of each Python file read, as Python keeps compiled files in __pycache__). The
+// command reads and writes them through `globalThis[Symbol.for('nnsize.keptEntries')]`; what an entry holds is the
+// command's business (a syntax tree is used only for the exact text it was parsed from), this file only keeps it
+// whole and private. An entry is named `<kind>-<hash of its key>.bin`, is written for one build of the core (the
+// version and hash on the first line of dist/core.cjs) and read only by that build, holds its data twice (both copies
+// must match byte for byte), and is written at exit, as the code caches are.
+
+/** The first bytes of every kept entry; then a line `<build> <data length>`, and the data twice. */
+const keptMagic = Buffer.from('nnsize kept entry 1\n', 'latin1')
+/** Most entries written by one run, and most kept in the folder: beyond it, the least recently written are removed. */
+const maxKeptWrites = 256
+const maxKeptEntries = 2000
+const keptKind = /^[a-z]{1,16}$/
+const keptName = /^[a-z]{1,16}-[0-9a-f]{16}\.bin$/
+
+/** The build of the core this run uses, `<version> <hash>` from the first line of dist/core.cjs; undefined when unknown. */
+let coreBuild = /** @type {string | undefined} */ (undefined)
+
+function coreBuildOf() {
+  if (coreBuild !== undefined) return coreBuild
+  try {
+    const fd = fs.openSync(join(dist, 'core.cjs'), O_RDONLY | noFollow)
+    try {
+      const head = Buffer.alloc(96)
+      const header = bundleHeader.exec(head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)).toString('latin1'))
+      if (header) coreBuild = `${header[1]} ${header[2]}`
+    } finally {
+      fs.closeSync(fd)
+    }
+  } catch {
+    // without a build to tell entries apart, none is read or written
+  }
+  return coreBuild
+}
+
+/** The file name of an entry: its kind and two FNV-1a hashes (32 bits each, of the key's UTF-16 code units). */
+function keptFileName(/** @type {string} */ kind, /** @type {string} */ key) {
+  let a = 0x811c9dc5
+  let b = 0x01000193
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193)
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15)
+  }
+  return `${kind}-${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}.bin`
+}
+
+/**
+ * The data of the entry `file` when it is a regular file of the current user, at most {@link maxCacheBytes} long,
+ * written for `build`, and whole (both copies alike); otherwise undefined. Never follows a symbolic link and never
+ * reads past the size it checked.
+ */
+function readKeptFile(/** @type {string} */ file, /** @type {string} */ build) {
+  let fd
+  try {
+    fd = fs.openSync(file, O_RDONLY | noFollow)
+  } catch {
+    return undefined
+  }
+  try {
+    const info = fs.fstatSync(fd)
+    if (!info.isFile() || (uid !== undefined && info.uid !== uid) || info.size < keptMagic.length || info.size > maxCacheBytes) return undefined
+    const bytes = readAt(fd, info.size, 0, scratchOf(info.size))
+    if (bytes === undefined || !bytes.subarray(0, keptMagic.length).equals(keptMagic)) return undefined
+    const headerEnd = bytes.indexOf(0x0a, keptMagic.length)
+    if (headerEnd < 0 || headerEnd - keptMagic.length > maxHeaderBytes) return undefined
+    const header = bytes.subarray(keptMagic.length, headerEnd).toString('latin1')
+    const at = header.lastIndexOf(' ')
+    const length = header.slice(at + 1)
+    if (header.slice(0, at) !== build || !/^\d{1,9}$/.test(length) || info.size !== headerEnd + 1 + 2 * Number(length)) return undefined
+    const data = bytes.subarray(headerEnd + 1, headerEnd + 1 + Number(length))
+    if (!data.equals(bytes.subarray(headerEnd + 1 + data.length))) return undefined
+    return data.toString('utf8')
+  } catch {
+    return undefined
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** Entries to write at exit, by file name: the makers are called then, once the command is done. */
+const pendingKept = /** @type {Map<string, () => string>} */ (new Map())
+
+/** The kept entries of `folder`, as the command uses them (see above); undefined when the folder is not the user's own. */
+function keptEntries(/** @type {string} */ folder) {
+  if (!isOwnFolder(folder) && !isMissing(folder)) return undefined
+  return {
+    /** The entry of `kind` kept for `key` by this build of the core, or undefined. */
+    read(/** @type {string} */ kind, /** @type {string} */ key) {
+      const build = coreBuildOf()
+      if (build === undefined || !keptKind.test(kind) || typeof key !== 'string') return undefined
+      return readKeptFile(join(folder, keptFileName(kind, key)), build)
+    },
+    /** Keeps the entry that `make` gives for `key`, written at exit. */
+    write(/** @type {string} */ kind, /** @type {string} */ key, /** @type {() => string} */ make) {
+      if (!keptKind.test(kind) || typeof key !== 'string' || typeof make !== 'function') return
+      const name = keptFileName(kind, key)
+      if (pendingKept.size >= maxKeptWrites && !pendingKept.has(name)) return
+      if (pendingKept.size === 0) process.once('exit', () => writeKept(folder))
+      pendingKept.set(name, make)
+    },
+  }
+}
+
+/** Writes the pending entries to `folder`, then removes the least recently written beyond {@link maxKeptEntries}. */
+function writeKept(/** @type {string} */ folder) {
+  const build = coreBuildOf()
+  const pending = [...pendingKept]
+  pendingKept.clear()
+  if (build === undefined || !ownFolder(folder)) return
+  for (const [name, make] of pending) {
+    try {
+      const data = Buffer.from(make(), 'utf8')
+      if (2 * data.length > maxCacheBytes) continue
+      const file = join(folder, name)
+      const { randomBytes } = require('node:crypto')
+      writeFileParts(file, [keptMagic, Buffer.from(`${build} ${data.length}\n`, 'latin1'), data, data], `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`)
+    } catch {
+      // an entry that cannot be made or written only means the next run parses the file again
+    }
+  }
+  try {
+    const kept = fs.readdirSync(folder).filter((name) => keptName.test(name))
+    if (kept.length <= maxKeptEntries) return
+    const written = kept.map((name) => ({ name, ms: fs.lstatSync(join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    written.sort((x, y) => x.ms - y.ms)
+    for (const { name } of written.slice(0, written.length - maxKeptEntries)) fs.rmSync(join(folder, name), { force: true })
+  } catch {
+    // a folder that cannot be listed keeps what it has
+  }
+}
+
 /** @type {Map<string, unknown>} */
 const loaded = new Map()
 
@@ -322,6 +464,7 @@ function loadBundle(/** @type {string} */ name, /** @type {string} */ folder) {
   const cached = cache && readCacheFile(cache.file, bundleText)
   const script = new Script(bundleText.source, { filename, cachedData: cached?.data })
   noteCodePath(`bundle:${bundle}`)
+  if (bundle === 'core' && header !== null) coreBuild = `${version} ${hash}`
   if (cache) {
     if (pendingCaches.length === 0) process.once('exit', writeCaches)
     const accepted = cached !== undefined && !script.cachedDataRejected && !cached.rehashed
@@ -372,6 +515,8 @@ function main() {
   const nodeModule = /** @type {{ enableCompileCache?: (directory: string) => unknown }} */ (/** @type {unknown} */ (mayHaveCompileCache(process.versions.node) ? require('node:module') : {}))
   const mode = cacheMode(folder, nodeModule)
   if (mode === 'node' && nodeModule.enableCompileCache) nodeModule.enableCompileCache(join(/** @type {string} */ (folder), 'node'))
+  const kept = mode === 'none' ? undefined : keptEntries(/** @type {string} */ (folder))
+  if (kept) /** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('nnsize.keptEntries')] = kept
   if (mode === 'own') {
     /** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('nnsize.noteCodePath')] = noteCodePath
     loadBundle('cli.cjs', /** @type {string} */ (folder))
@@ -380,4 +525,4 @@ function main() {
 }
 
 if (require.main === module) main()
-else module.exports = { isOwnFolder, ownFolder, readBundle, readCacheFile, writeCacheFile, textHashOf, magic, maxCacheBytes, settledMs, cacheMode, mayHaveCompileCache }
+else module.exports = { isOwnFolder, ownFolder, readBundle, readCacheFile, writeCacheFile, textHashOf, magic, maxCacheBytes, settledMs, cacheMode, mayHaveCompileCache, keptEntries, keptFileName, readKeptFile, writeKept, keptMagic, maxKeptEntries }

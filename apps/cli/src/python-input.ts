@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { ProgramSource } from '@nnsize/core'
 import { decodeText, looksLikePath, maxInputBytes, readSourceFile } from './input.js'
 import { InputError, UsageError } from './errors.js'
+import { keptTreeStore } from './kept-trees.js'
 
 /** Most `.py` files a model file's or folder's program reads. */
 export const maxPythonFiles = 2000
@@ -97,7 +98,7 @@ export async function readPythonProgram(arg: string, options: PythonProgramOptio
     return text
   }
   const shownRoot = inside(options.cwd, root) ? toKey(relative(options.cwd, root)) : root
-  return { program: { files, main: mainKey, entry: options.entry, root: '', readFile: read, isFolder: reader.isFolder }, shownRoot }
+  return { program: { files, main: mainKey, entry: options.entry, root: '', readFile: read, isFolder: reader.isFolder, keptTrees: keptTreeStore(root) }, shownRoot }
 }
 
 /**

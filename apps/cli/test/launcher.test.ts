@@ -95,10 +95,11 @@ describe('the code cache of bin/nnsize.cjs', () => {
     }
     // a file's first bytes are checked against the weight formats without their readers; a folder without weight
     // files is not checked. Only a first byte that could start a legacy torch.save pickle needs the pickle reader.
-    expect(await loaded(['net.py'])).toEqual(['cli', 'core'])
+    // A Python file's syntax tree is kept (`tree-…`).
+    expect(await loaded(['net.py'])).toEqual(['cli', 'core', 'tree'])
     writeFileSync(join(models, 'layers.txt'), 'Linear(10, 20)\n')
     expect(await loaded(['layers.txt'])).toEqual(['cli', 'core', 'weights'])
-    expect(await loaded(['net/'])).toEqual(['cli', 'core'])
+    expect(await loaded(['net/'])).toEqual(['cli', 'core', 'tree'])
     expect(await loaded(['config.json'])).toEqual(['cli', 'core', 'hf'])
     expect(await loaded(['llama-3.1-8b'])).toEqual(['cli', 'core', 'hf'])
     // an expression's layers need no zoo; torchvision's builders and a name to suggest one for do
@@ -138,10 +139,14 @@ describe('the code cache of bin/nnsize.cjs', () => {
     expect(second.mtime).toBeGreaterThan(first.mtime)
     expect(second.size).toBeGreaterThan(first.size)
     expect(pathsOf(second.name)).toBe('bundle:cli bundle:core input:program input:text output:json output:report')
+    // the file again: its syntax tree, kept by the first run, is read back instead of parsed, a path of its own
+    expect(await nnsize(['net.py', '--json'], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })).toEqual(r)
+    const third = core()
+    expect(pathsOf(third.name)).toBe('bundle:cli bundle:core input:kept-tree input:program input:text output:json output:report')
     // and both kinds of question are then answered from it, the answers unchanged
     expect(await nnsize(['net.py', '--json'], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })).toEqual(r)
     await nnsize([conv], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
-    expect(core()).toEqual(second)
+    expect(core()).toEqual(third)
   })
 
   it('loads only the command line bundle for --help', async () => {
@@ -235,6 +240,12 @@ interface Launcher {
   maxCacheBytes: number
   cacheMode(folder: string | undefined, nodeModule: { enableCompileCache?: unknown }): 'node' | 'own' | 'none'
   mayHaveCompileCache(version: string): boolean
+  keptEntries(folder: string): { read(kind: string, key: string): string | undefined; write(kind: string, key: string, make: () => string): void } | undefined
+  keptFileName(kind: string, key: string): string
+  readKeptFile(file: string, build: string): string | undefined
+  writeKept(folder: string): void
+  keptMagic: Buffer
+  maxKeptEntries: number
 }
 const require = createRequire(import.meta.url)
 const launcher = require('../bin/nnsize.cjs') as Launcher
@@ -478,5 +489,98 @@ describe('the code cache refuses what is not provably its own', () => {
     await nnsize(['--version'], { env: { NNSIZE_COMPILE_CACHE: folder } })
     expect(statSync(folder).mode & 0o777).toBe(0o700)
     for (const f of readdirSync(folder)) expect(statSync(join(folder, f)).mode & 0o777).toBe(0o600)
+  })
+})
+
+describe('kept entries: the syntax trees of Python files, kept beside the code caches', () => {
+  const core = readFileSync(join(dist, 'core.cjs'), 'latin1')
+  const build = /^\/\/ nnsize (\S+) ([0-9a-f]{16})\n/.exec(core)!.slice(1).join(' ')
+  const gpt = (layers: number) => `import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.h = nn.ModuleList([nn.Linear(8, 8) for _ in range(${layers})])\n`
+
+  it("keeps a file's tree after the first run, answers the same from it, and parses an edited file again", async () => {
+    const folder = cacheFolder('kept')
+    const dir = join(work, 'kept-model')
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'net.py'), gpt(2))
+    const run = () => nnsize(['net.py', '--model', 'Net()', '--json'], { cwd: dir, env: { NNSIZE_COMPILE_CACHE: folder } })
+    const first = await run()
+    expect(first.stderr).toBe('')
+    const trees = readdirSync(folder).filter((f) => f.startsWith('tree-')).sort()
+    // the file's tree and the entry expression's
+    expect(trees).toEqual([launcher.keptFileName('tree', join(dir, '<entry>')), launcher.keptFileName('tree', join(dir, 'net.py'))].sort())
+    const netTree = join(folder, launcher.keptFileName('tree', join(dir, 'net.py')))
+    const entry = readFileSync(netTree)
+    expect(entry.subarray(0, launcher.keptMagic.length)).toEqual(launcher.keptMagic)
+    expect(entry.toString('utf8')).toContain(`\n${build} `)
+    const written = statSync(netTree).mtimeMs
+    expect(await run()).toEqual(first)
+    expect(statSync(netTree).mtimeMs).toBe(written)
+    // the same path with other text: parsed, answered for the new text, and kept anew
+    writeFileSync(join(dir, 'net.py'), gpt(3))
+    const edited = await run()
+    expect(JSON.parse(edited.stdout).params.total).toBe(3 * 72)
+    expect(JSON.parse(first.stdout).params.total).toBe(2 * 72)
+    expect(readFileSync(netTree, 'utf8')).toContain('range(3)')
+  })
+
+  it('reads an entry only when it is a whole regular file of this build, in a folder of the user', () => {
+    const folder = cacheFolder('kept-checks')
+    mkdirSync(folder, { recursive: true, mode: 0o700 })
+    const kept = launcher.keptEntries(folder)!
+    kept.write('tree', '/m/a.py', () => 'the entry of a.py \u00e9')
+    launcher.writeKept(folder)
+    const file = join(folder, launcher.keptFileName('tree', '/m/a.py'))
+    expect(kept.read('tree', '/m/a.py')).toBe('the entry of a.py \u00e9')
+    expect(kept.read('tree', '/m/b.py')).toBeUndefined()
+    const whole = readFileSync(file)
+    // made by another build of the core
+    expect(launcher.readKeptFile(file, '0.0.0 0123456789abcdef')).toBeUndefined()
+    // the second copy damaged, or the file cut short
+    const damaged = Buffer.from(whole)
+    damaged[damaged.length - 1]! ^= 0x01
+    writeFileSync(file, damaged)
+    expect(kept.read('tree', '/m/a.py')).toBeUndefined()
+    writeFileSync(file, whole.subarray(0, whole.length - 1))
+    expect(kept.read('tree', '/m/a.py')).toBeUndefined()
+    // a link to an entry elsewhere is not followed
+    const elsewhere = join(work, 'kept-elsewhere.bin')
+    writeFileSync(elsewhere, whole)
+    rmSync(file)
+    symlinkSync(elsewhere, file)
+    expect(kept.read('tree', '/m/a.py')).toBeUndefined()
+    rmSync(file)
+    writeFileSync(file, whole)
+    expect(kept.read('tree', '/m/a.py')).toBe('the entry of a.py \u00e9')
+    // names only as the launcher makes them: a kind of letters, the key hashed
+    expect(launcher.keptFileName('tree', '../../etc/passwd')).toMatch(/^tree-[0-9a-f]{16}\.bin$/)
+    expect(kept.read('../x', '/m/a.py')).toBeUndefined()
+    // a folder others can write keeps nothing
+    const shared = cacheFolder('kept-shared')
+    mkdirSync(shared, { recursive: true })
+    chmodSync(shared, 0o777)
+    expect(launcher.keptEntries(shared)).toBeUndefined()
+  })
+
+  it(`keeps at most ${launcher.maxKeptEntries} entries, removing the least recently written`, () => {
+    const folder = cacheFolder('kept-many')
+    mkdirSync(folder, { recursive: true, mode: 0o700 })
+    const old = new Date(Date.now() - 60_000)
+    for (let i = 0; i < launcher.maxKeptEntries; i++) {
+      const name = join(folder, launcher.keptFileName('tree', `/old/${i}.py`))
+      writeFileSync(name, 'x')
+      nodeFs.utimesSync(name, old, old)
+    }
+    const code = join(folder, `core-${version}-0123456789abcdef-${process.version}-${process.arch}.bin`)
+    writeFileSync(code, 'a code cache is not an entry')
+    nodeFs.utimesSync(code, new Date(0), new Date(0))
+    const kept = launcher.keptEntries(folder)!
+    kept.write('tree', '/new/a.py', () => 'a')
+    kept.write('tree', '/new/b.py', () => 'b')
+    launcher.writeKept(folder)
+    const names = readdirSync(folder)
+    expect(names.filter((n) => n.startsWith('tree-'))).toHaveLength(launcher.maxKeptEntries)
+    expect(names).toContain(launcher.keptFileName('tree', '/new/a.py'))
+    expect(names).toContain(launcher.keptFileName('tree', '/new/b.py'))
+    expect(names).toContain(code.slice(folder.length + 1))
   })
 })

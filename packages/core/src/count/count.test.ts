@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
 import { formatFormula } from '../format/formula.js'
 import { analysisToJSON } from '../format/json.js'
+import { countTensors } from './count.js'
 
 describe('listTensors / countTensors', () => {
   it('lists parameters in named_parameters() order with bytes', () => {
@@ -30,6 +33,49 @@ describe('listModules', () => {
       ['0.0', 'Linear', 2, 6n],
       ['0.1', 'ReLU', 2, 0n],
     ])
+  })
+})
+
+describe('listModules with tensors registered in several modules (tied weights)', () => {
+  /** Each module's counts against countTensors of its subtree, which counts every distinct tensor once by definition. */
+  function checkAgainstDefinition(source: string | Parameters<typeof analyze>[0]): ReturnType<typeof analyze> {
+    const r = analyze(source)
+    for (const m of r.modules) {
+      const { params, buffers } = countTensors(m.node)
+      expect([m.path, m.params, m.buffers]).toEqual([m.path, params, buffers])
+    }
+    return r
+  }
+
+  it('counts a tied tensor once in each subtree that holds it, wherever its registrations are', () => {
+    // embedding and head tied, as GPT-2 ties them: the root holds two registrations, each child one
+    const tied = checkAgainstDefinition('class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.emb = nn.Embedding(10, 4)\n        self.body = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 4))\n        self.head = nn.Linear(4, 10, bias=False)\n        self.head.weight = self.emb.weight\n        self.body[1].weight = self.body[0].weight\n\nM()')
+    expect(tied.modules.map((m) => [m.path, m.params.total])).toEqual([
+      ['', 40n + 16n + 4n + 4n],
+      ['emb', 40n],
+      ['body', 16n + 4n + 4n],
+      ['body.0', 20n],
+      ['body.1', 20n],
+      ['head', 40n],
+    ])
+    expect(tied.modules.map((m) => m.ownParamCount)).toEqual([0n, 40n, 0n, 20n, 20n, 40n])
+  })
+
+  it('takes back a tensor registered three times, as a parameter of a frozen module and as a buffer', () => {
+    const frozen = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        w = nn.Parameter(torch.zeros(3, 5), requires_grad=False)\n        self.a = nn.Module()\n        self.a.register_parameter("w", w)\n        self.a.inner = nn.Module()\n        self.a.inner.register_parameter("w", w)\n        self.b = nn.Module()\n        self.b.register_parameter("w", w)\n        b = torch.ones(7)\n        self.a.register_buffer("s", b)\n        self.b.register_buffer("s", b)\n\nM()'
+    const r = checkAgainstDefinition(frozen)
+    expect(r.modules.map((m) => [m.path, m.params.total, m.params.frozen, m.buffers.total])).toEqual([
+      ['', 15n, 15n, 7n],
+      ['a', 15n, 15n, 7n],
+      ['a.inner', 15n, 15n, 0n],
+      ['b', 15n, 15n, 7n],
+    ])
+  })
+
+  it('gives the GPT-2 model file the figures of its definition', () => {
+    const gpt2 = readFileSync(fileURLToPath(new URL('../../test/fixtures/models/gpt2.py', import.meta.url)), 'utf8')
+    const r = checkAgainstDefinition({ files: { 'gpt2.py': gpt2 }, main: 'gpt2.py', entry: 'GPT(GPTConfig(n_layer=2))' })
+    expect(r.modules[0]!.params.total).toBe(38_597_376n + 786_432n + 2n * 7_087_872n + 1_536n)
   })
 })
 

@@ -184,16 +184,19 @@ export function listModules(root: ModuleNode, walked: readonly WalkedModule[] = 
 }
 
 /**
- * The common case: a tree in which no module has two parents and no tensor is registered twice.
- * Subtree totals then simply add up, bottom-up, in flat arrays (no per-module objects but the entries).
- * Returns null when the model shares anything.
+ * The common case: a tree, in which no module has two parents. Subtree totals simply add up, bottom-up, in flat
+ * arrays (no per-module objects but the entries); a tensor registered in several modules (tied weights) is then taken
+ * back from each subtree that counted it more than once. Returns null when a module is shared.
  */
 function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null {
   const n = walked.length
   const index = new Map<ModuleNode, number>()
   for (let i = 0; i < n; i++) index.set(walked[i]!.node, i)
   const parent = new Int32Array(n).fill(-1)
-  const seenTensors = new Set<TensorDef>()
+  /** Where each tensor was first registered (its module's index), and whether as a buffer. */
+  const firstAt = new Map<TensorDef, number>()
+  const firstAsBuffer = new Set<TensorDef>()
+  let repeated: Array<[TensorDef, number]> | undefined
   const total = new Array<bigint>(n).fill(0n)
   const trainable = new Array<bigint>(n).fill(0n)
   const bytes = new Array<bigint>(n).fill(0n)
@@ -201,6 +204,17 @@ function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null 
   const bufferTotal = new Array<bigint>(n).fill(0n)
   const bufferBytes = new Array<bigint>(n).fill(0n)
   const own = new Array<bigint>(n).fill(0n)
+  /** Notes where `t` is registered; false when it is registered both as a parameter and as a buffer. */
+  const register = (t: TensorDef, i: number, asBuffer: boolean): boolean => {
+    const first = firstAt.get(t)
+    if (first === undefined) {
+      firstAt.set(t, i)
+      if (asBuffer) firstAsBuffer.add(t)
+      return true
+    }
+    ;(repeated ??= []).push([t, i])
+    return firstAsBuffer.has(t) === asBuffer
+  }
   for (let i = 0; i < n; i++) {
     const node = walked[i]!.node
     for (const child of childrenOf(node).values()) {
@@ -211,8 +225,7 @@ function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null 
     }
     for (const t of paramsOf(node).values()) {
       if (t === null) continue
-      if (seenTensors.has(t)) return null
-      seenTensors.add(t)
+      if (!register(t, i, false)) return null
       const count = numel(t.shape)
       const size = tensorBytes(t, count)
       own[i]! += count
@@ -225,8 +238,7 @@ function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null 
     }
     for (const t of buffersOf(node).values()) {
       if (t === null) continue
-      if (seenTensors.has(t)) return null
-      seenTensors.add(t)
+      if (!register(t, i, true)) return null
       const count = numel(t.shape)
       bufferTotal[i]! += count
       bufferBytes[i]! += tensorBytes(t, count)
@@ -240,6 +252,40 @@ function listTreeModules(walked: readonly WalkedModule[]): ModuleEntry[] | null 
     trainableBytes[p]! += trainableBytes[i]!
     bufferTotal[p]! += bufferTotal[i]!
     bufferBytes[p]! += bufferBytes[i]!
+  }
+  if (repeated !== undefined) {
+    // A module whose subtree holds k registrations of one tensor counted it k times: take back k - 1.
+    const registrations = new Map<TensorDef, number[]>()
+    for (let r = 0; r < repeated.length; r++) {
+      const [t, i] = repeated[r]!
+      const at = registrations.get(t)
+      if (at === undefined) registrations.set(t, [firstAt.get(t)!, i])
+      else at.push(i)
+    }
+    registrations.forEach((at, t) => {
+      const times = new Map<number, number>()
+      for (let r = 0; r < at.length; r++) {
+        for (let m = at[r]!; m !== -1; m = parent[m]!) times.set(m, (times.get(m) ?? 0) + 1)
+      }
+      const count = numel(t.shape)
+      const size = tensorBytes(t, count)
+      const asBuffer = firstAsBuffer.has(t)
+      times.forEach((k, m) => {
+        if (k < 2) return
+        const extra = BigInt(k - 1)
+        if (asBuffer) {
+          bufferTotal[m]! -= count * extra
+          bufferBytes[m]! -= size * extra
+          return
+        }
+        total[m]! -= count * extra
+        bytes[m]! -= size * extra
+        if (t.requiresGrad) {
+          trainable[m]! -= count * extra
+          trainableBytes[m]! -= size * extra
+        }
+      })
+    })
   }
   const entries = new Array<ModuleEntry>(n)
   for (let i = 0; i < n; i++) {

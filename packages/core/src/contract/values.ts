@@ -341,13 +341,17 @@ export const TRUE: Value = Object.freeze({ kind: 'bool', value: true })
 export const FALSE: Value = Object.freeze({ kind: 'bool', value: false })
 export const ELLIPSIS_VALUE: Value = Object.freeze({ kind: 'ellipsis' })
 
-const smallInts: Value[] = []
-for (let i = -5; i <= 256; i++) smallInts.push(Object.freeze({ kind: 'int', value: BigInt(i) }))
+/** The shared values of the ints -5 to 256, as CPython shares them, each made when first used. */
+const smallInts: Array<Value | undefined> = new Array<Value | undefined>(262).fill(undefined)
+
+function smallInt(value: number): Value {
+  return (smallInts[value + 5] ??= Object.freeze({ kind: 'int', value: BigInt(value) }))
+}
 
 /** An `int` value (small ones shared). */
 export function int(value: bigint | number): Value {
-  if (typeof value === 'number') return value >= -5 && value <= 256 ? smallInts[value + 5]! : { kind: 'int', value: BigInt(value) }
-  if (value >= -5n && value <= 256n) return smallInts[Number(value) + 5]!
+  if (typeof value === 'number') return value >= -5 && value <= 256 ? smallInt(value) : { kind: 'int', value: BigInt(value) }
+  if (value >= -5n && value <= 256n) return smallInt(Number(value))
   return { kind: 'int', value }
 }
 

@@ -6,7 +6,7 @@ import type { PyClass } from '../classes.js'
 import { raise } from '../exceptions.js'
 import { defaultFloat, legacyTensorConstructor, sizesOf, torchTensorFunctions } from '../tensor.js'
 import { deviceClass, dtypeClass, tensorClass } from '../types.js'
-import { FALSE, NONE, bool, float, int, namespace, native, str, tuple, typeName } from '../../contract/values.js'
+import { FALSE, NONE, bool, float, int, lazyMember, namespace, native, str, tuple, typeName } from '../../contract/values.js'
 import type { NamespaceValue, Value } from '../../contract/values.js'
 import { nnNamespace } from './nn.js'
 import { makeClass } from '../classes.js'
@@ -75,11 +75,8 @@ function finfo(dtype: DType): Value {
 export function torchNamespace(layers: readonly LayerDefinition[], models: readonly LayerDefinition[]): NamespaceValue {
   const members = torchTensorFunctions()
   for (const [alias, dtype] of Object.entries(dtypeAliases)) members[alias] = { kind: 'dtype', dtype }
-  members['nn'] = nnNamespace(layers, models)
-  // `torch.nn.attention` and `torch.backends` share the attention backends they turn on and off.
-  const sdp = sdpModules()
-  ;(members['nn'] as NamespaceValue).members['attention'] = sdp.attention
-  members['backends'] = sdp.backends
+  const nn = nnNamespace(layers, models)
+  members['nn'] = nn
   tensorClass.native = { subclassable: false, call: (args, span, it) => legacyTensorConstructor('Tensor', defaultFloat)(args, span, it) }
   members['Tensor'] = tensorClass.value
   const legacy: Array<[string, DType]> = [
@@ -94,7 +91,6 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
     ['ByteTensor', 'uint8'],
     ['BoolTensor', 'bool'],
   ]
-  for (const [name, dtype] of legacy) members[name] = native(`torch.${name}`, legacyTensorConstructor(name, dtype))
   members['Size'] = native('torch.Size', (args, span) => tuple(sizesOf(args.length === 0 ? [tuple([])] : args.map((a) => a.value), span).map((d) => int(d))))
   deviceClass.native = {
     subclassable: false,
@@ -114,10 +110,6 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   members['inference_mode'] = gradModeContext('inference_mode', (args) => !modeArgument(args, 'mode', true)).value
   members['set_grad_enabled'] = gradModeContext('set_grad_enabled', (args) => modeArgument(args, 'mode', true), true).value
   members['autocast'] = harmlessContext('autocast').value
-  // `torch.amp.autocast(device_type, ...)`, also as a decorator: nnsize keeps every dtype as written.
-  members['amp'] = namespace('torch.amp', { autocast: members['autocast'] })
-  members['fft'] = fftNamespace()
-  members['autograd'] = autogradNamespace()
   members['manual_seed'] = native('torch.manual_seed', () => NONE)
   members['seed'] = native('torch.seed', () => int(0))
   members['set_printoptions'] = native('torch.set_printoptions', () => NONE)
@@ -137,31 +129,6 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
     const info = finfo(d.dtype)
     return info.kind === 'none' ? raise('TypeError', 'argument-type', `\`torch.finfo\` takes a floating-point dtype, got torch.${d.dtype}.`, span) : info
   })
-  members['compile'] = identityDecorator('torch.compile')
-  members['jit'] = namespace('torch.jit', {
-    script: identityDecorator('torch.jit.script'),
-    ignore: identityDecorator('torch.jit.ignore'),
-    unused: identityDecorator('torch.jit.unused'),
-    export: identityDecorator('torch.jit.export'),
-    script_method: identityDecorator('torch.jit.script_method'),
-    ScriptModule: scriptModuleClass.value,
-    is_scripting: native('torch.jit.is_scripting', () => FALSE),
-    is_tracing: native('torch.jit.is_tracing', () => FALSE),
-    Final: { kind: 'typehint', name: 'Final' },
-  })
-  members['cuda'] = namespace('torch.cuda', {
-    is_available: native('torch.cuda.is_available', () => FALSE),
-    device_count: native('torch.cuda.device_count', () => int(0)),
-    is_bf16_supported: native('torch.cuda.is_bf16_supported', () => FALSE),
-    manual_seed: native('torch.cuda.manual_seed', () => NONE),
-    manual_seed_all: native('torch.cuda.manual_seed_all', () => NONE),
-  })
-  // A CPU build: no accelerator, as PyTorch 2.13 reports without CUDA, MPS or XPU.
-  members['accelerator'] = namespace('torch.accelerator', {
-    is_available: native('torch.accelerator.is_available', () => FALSE),
-    device_count: native('torch.accelerator.device_count', () => int(0)),
-    current_accelerator: native('torch.accelerator.current_accelerator', () => NONE),
-  })
   members['inf'] = float(Infinity)
   members['nan'] = float(Number.NaN)
   members['pi'] = float(Math.PI)
@@ -170,5 +137,47 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   // Grad mode of the running traced forward (`torch.no_grad()` turns it off); on while the model is built.
   members['is_grad_enabled'] = native('torch.is_grad_enabled', (_args, _span, it) => bool(it ? (gradModeOf(it as Interpreter) ?? true) : true))
   members['is_autocast_enabled'] = native('torch.is_autocast_enabled', () => FALSE)
-  return namespace('torch', members)
+  const torch = namespace('torch', members)
+  // what few programs use is made when first read
+  for (const [name, dtype] of legacy) lazyMember(torch.members, name, () => native(`torch.${name}`, legacyTensorConstructor(name, dtype)))
+  // `torch.nn.attention` and `torch.backends` share the attention backends they turn on and off.
+  let sdp: ReturnType<typeof sdpModules> | undefined
+  lazyMember(nn.members, 'attention', () => (sdp ??= sdpModules()).attention)
+  lazyMember(torch.members, 'backends', () => (sdp ??= sdpModules()).backends)
+  // `torch.amp.autocast(device_type, ...)`, also as a decorator: nnsize keeps every dtype as written.
+  lazyMember(torch.members, 'amp', () => namespace('torch.amp', { autocast: torch.members['autocast']! }))
+  lazyMember(torch.members, 'fft', fftNamespace)
+  lazyMember(torch.members, 'autograd', autogradNamespace)
+  lazyMember(torch.members, 'compile', () => identityDecorator('torch.compile'))
+  lazyMember(torch.members, 'jit', () =>
+    namespace('torch.jit', {
+      script: identityDecorator('torch.jit.script'),
+      ignore: identityDecorator('torch.jit.ignore'),
+      unused: identityDecorator('torch.jit.unused'),
+      export: identityDecorator('torch.jit.export'),
+      script_method: identityDecorator('torch.jit.script_method'),
+      ScriptModule: scriptModuleClass.value,
+      is_scripting: native('torch.jit.is_scripting', () => FALSE),
+      is_tracing: native('torch.jit.is_tracing', () => FALSE),
+      Final: { kind: 'typehint', name: 'Final' },
+    }),
+  )
+  lazyMember(torch.members, 'cuda', () =>
+    namespace('torch.cuda', {
+      is_available: native('torch.cuda.is_available', () => FALSE),
+      device_count: native('torch.cuda.device_count', () => int(0)),
+      is_bf16_supported: native('torch.cuda.is_bf16_supported', () => FALSE),
+      manual_seed: native('torch.cuda.manual_seed', () => NONE),
+      manual_seed_all: native('torch.cuda.manual_seed_all', () => NONE),
+    }),
+  )
+  // A CPU build: no accelerator, as PyTorch 2.13 reports without CUDA, MPS or XPU.
+  lazyMember(torch.members, 'accelerator', () =>
+    namespace('torch.accelerator', {
+      is_available: native('torch.accelerator.is_available', () => FALSE),
+      device_count: native('torch.accelerator.device_count', () => int(0)),
+      current_accelerator: native('torch.accelerator.current_accelerator', () => NONE),
+    }),
+  )
+  return torch
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { bench, describe } from 'vitest'
+import { keptTreeEntry, keptTreeOf } from '../src/python/kept-tree.js'
 import { parse } from '../src/python/parse.js'
 import { highlightTokens, tokenize, tokenizeAll } from '../src/python/tokenize.js'
 import { unparse } from '../src/python/unparse.js'
@@ -56,7 +57,12 @@ const fixtures = {
 }
 
 for (const [name, source] of Object.entries(fixtures)) {
+  // the entry the CLI keeps in its cache folder, read back instead of parsing when the file is unchanged
+  const kept = keptTreeEntry(source, parse(source))
   describe(name, () => {
+    bench('read its kept syntax tree', () => {
+      keptTreeOf(kept, source)
+    })
     bench('tokenize', () => {
       tokenize(source)
     })

@@ -33,10 +33,12 @@ export * from './syntax/index.js'
 export * from './present/index.js'
 export { verifySnippet } from './format/verify.js'
 export { formatShape } from './tensor/shape.js'
-// memory
-export * from './memory/index.js'
+// memory: the names of the planners' values, listed (see test/exports.test.ts), and all their types
+export { defineOptimizer, torchOptimizer, parseOptimizer, optimizerStateBytes, optimizerStateBreakdown, optimizerNames, optimizerCatalogue, precisionModes, precisionNames, findPrecision, precisionBytes, weightFormats, weightFormatNames, findWeightFormat, weightBytes, kvCacheBytes, validateKvCacheSpec, loraAdapters, parseLoraOptions, accelerators, customAccelerator, findAccelerator, parseAccelerator, peakDTypes, deepspeedEstimateTable, deepspeedZero2Estimate, deepspeedZero3Estimate, planMemory, checkpointingModes, fsdpModes, offloadTargets, kvCacheDTypes, defaultOverheadBytes, asBuiltDType, memoryLineKeys, parseByteSize, megatronLayerActivationBytes, transformerActivationBytes, transformerInferenceBytes, transformerLayerTerms, transformerShapeOf } from './memory/index.js'
+export type * from './memory/index.js'
 // speed
-export * from './speed/index.js'
+export { planSpeed, defaultMfu, flopParamsOf, configTrainingFlops, tracedTrainingFlops, totalTrainingFlops, modelFlopsUtilization, rooflineStep, attendedPositions, parseTokenCount, parseMfu } from './speed/index.js'
+export type * from './speed/index.js'
 // Hugging Face
 export { analyzeConfig } from './analyze.js'
 export type { AnalyzeSource } from './analyze.js'

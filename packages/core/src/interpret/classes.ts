@@ -64,6 +64,14 @@ export type { PyClass } from '../contract/values.js'
  * Throws a `type` error when the bases have no consistent order, as CPython does.
  */
 export function linearize(cls: PyClass, bases: readonly PyClass[], span?: SourceSpan): PyClass[] {
+  // one base (nearly every class): the class, then its base's order; copied by index, as this runs cold
+  if (bases.length <= 1) {
+    const inherited = bases.length === 0 ? [] : bases[0]!.mro
+    const out = new Array<PyClass>(inherited.length + 1)
+    out[0] = cls
+    for (let i = 0; i < inherited.length; i++) out[i + 1] = inherited[i]!
+    return out
+  }
   const sequences = [...bases.map((b) => [...b.mro]), [...bases]].filter((s) => s.length > 0)
   const out: PyClass[] = [cls]
   while (sequences.some((s) => s.length > 0)) {

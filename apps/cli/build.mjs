@@ -61,8 +61,8 @@ const common = {
 // The core in parts: dist/core.cjs holds what every question needs; the model collections (torchvision and timm:
 // dist/zoo.cjs), the Hugging Face families and catalogue (dist/hf.cjs), the weight-file readers (dist/weights.cjs)
 // and the memory and speed planners (dist/plan.cjs) are bundles of their own, required on first use. Each core module is in exactly one bundle. A
-// module that imports a module of another bundle gets a stand-in with the same export names, each a getter that
-// requires that bundle on first read, so a part loads only when a question reaches into it (a torchvision builder,
+// module that imports a module of another bundle gets a stand-in whose export names are read through its prototype,
+// which requires that bundle on the first read of one of them, so a part loads only when a question reaches into it (a torchvision builder,
 // a catalogue name or a config.json, a file's first bytes). Nothing may read a part's exports while its importer
 // loads: the stand-in then throws, and the launcher tests load each kind of question.
 
@@ -126,8 +126,12 @@ const bundleParts = (name) => ({
       const contents = [
         `let m; const load = () => (m ??= (require('./${args.pluginData.owner}.cjs').sharedModules ?? cycle())[${JSON.stringify(keyOf(args.path))}]());`,
         `const cycle = () => { throw new Error('dist/${args.pluginData.owner}.cjs was read while it was still being set up: ${keyOf(args.path)} must not be used when its importer loads'); };`,
-        `Object.defineProperty(exports, '__esModule', { value: true });`,
-        `for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });`,
+        // the exports are read through the prototype, which loads the part on the first read of one of its names: the
+        // importer's copy of a CommonJS module's exports (esbuild's __toESM makes an object of the same prototype and
+        // copies the own properties) then copies nothing, however many names the module has
+        `const names = ${JSON.stringify(names)};`,
+        `const exported = new Proxy(Object.create(null), { get: (_, k) => (typeof k === 'string' && names.includes(k) ? load()[k] : undefined) });`,
+        `module.exports = Object.create(exported, { __esModule: { value: true } });`,
       ].join('\n')
       return { contents, loader: 'js', resolveDir: outdir }
     })

@@ -44,15 +44,14 @@ export interface Options<T> {
 /** Whether options of type `O` leave an argument required: they do unless they give a default. */
 export type RequiredBy<O> = [O] extends [undefined] ? true : [O] extends [{ default: unknown }] ? false : 'default' extends keyof NonNullable<O> ? boolean : true
 
-function spec<T, N extends string, R extends boolean>(name: N, options: Options<T> | undefined, coerce: ArgSpec<T>['coerce']): ArgSpec<T, N, R> {
-  const hasDefault = options !== undefined && 'default' in options
-  return {
-    name,
-    required: !hasDefault as R,
-    ...(hasDefault ? { default: options.default as T } : {}),
-    ...(options?.keywordOnly ? { keywordOnly: true } : {}),
-    coerce,
-  }
+function spec<T, N extends string, R extends boolean>(name: N, options: Options<T> | undefined, coerce: ArgSpec<T>['coerce'], isFloat = false): ArgSpec<T, N, R> {
+  // Written out rather than spread: every layer's signature is made when the core loads, in code that runs once, cold.
+  const required = !(options !== undefined && 'default' in options) as R
+  const keywordOnly = options?.keywordOnly === true
+  if (!required && keywordOnly) return isFloat ? { name, required, default: options!.default as T, keywordOnly, coerce, isFloat } : { name, required, default: options!.default as T, keywordOnly, coerce }
+  if (!required) return isFloat ? { name, required, default: options!.default as T, coerce, isFloat } : { name, required, default: options!.default as T, coerce }
+  if (keywordOnly) return isFloat ? { name, required, keywordOnly, coerce, isFloat } : { name, required, keywordOnly, coerce }
+  return isFloat ? { name, required, coerce, isFloat } : { name, required, coerce }
 }
 
 /** An `int` argument; `min` defaults to 0 (sizes). */
@@ -67,27 +66,31 @@ export function optionalInt<const N extends string, O extends (Options<number | 
 
 /** A `float` argument (ints are accepted, as in Python). */
 export function float<const N extends string, O extends Options<number> | undefined = undefined>(name: N, options?: O): ArgSpec<number, N, RequiredBy<O>> {
-  return {
-    ...spec(name, options, (v, span, n) => {
+  return spec(
+    name,
+    options,
+    (v, span, n) => {
       if (v.kind === 'float') return v.value
       if (v.kind === 'int') return Number(v.value)
       throw typeError(n, 'a float', v, span)
-    }),
-    isFloat: true,
-  }
+    },
+    true,
+  )
 }
 
 /** A `float` argument that may be `None`. */
 export function optionalFloat<const N extends string, O extends Options<number | null> | undefined = undefined>(name: N, options?: O): ArgSpec<number | null, N, RequiredBy<O>> {
-  return {
-    ...spec(name, options, (v, span, n) => {
+  return spec(
+    name,
+    options,
+    (v, span, n) => {
       if (v.kind === 'none') return null
       if (v.kind === 'float') return v.value
       if (v.kind === 'int') return Number(v.value)
       throw typeError(n, 'a float or None', v, span)
-    }),
-    isFloat: true,
-  }
+    },
+    true,
+  )
 }
 
 /** A `bool` argument. Python would accept any truthy value; nnsize asks for `True`/`False` (or 0/1). */

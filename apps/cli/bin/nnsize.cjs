@@ -148,16 +148,8 @@ function headerOf(/** @type {BundleText} */ bundle, /** @type {Uint8Array} */ da
  * past the size it checked. The data lies in the start's {@link scratch} buffer: it holds until the next read.
  */
 function readCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bundle) {
-  let fd
-  try {
-    fd = fs.openSync(file, O_RDONLY | noFollow)
-  } catch {
-    return undefined
-  }
-  try {
-    const info = fs.fstatSync(fd)
-    if (!info.isFile() || (uid !== undefined && info.uid !== uid) || info.size < magic.length || info.size > maxCacheBytes) return undefined
-    const lines = readAt(fd, Math.min(info.size, maxLinesBytes), 0)
+  return readOwnFile(file, magic.length, (fd, size) => {
+    const lines = readAt(fd, Math.min(size, maxLinesBytes), 0)
     if (lines === undefined || !lines.subarray(0, magic.length).equals(magic)) return undefined
     const headerEnd = lines.indexOf(0x0a, magic.length)
     if (headerEnd < 0 || headerEnd - magic.length > maxHeaderBytes) return undefined
@@ -168,15 +160,45 @@ function readCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bun
     const pathsEnd = lines.indexOf(0x0a, headerEnd + 1)
     const paths = pathsEnd < 0 ? undefined : pathsOf(lines.subarray(headerEnd + 1, pathsEnd).toString('latin1'))
     const dataLength = Number(length)
-    if (paths === undefined || info.size !== pathsEnd + 1 + 2 * dataLength) return undefined
+    if (paths === undefined || size !== pathsEnd + 1 + 2 * dataLength) return undefined
     const data = readAt(fd, dataLength, pathsEnd + 1, scratchOf(dataLength))
     if (data === undefined || !matchesAt(fd, data, pathsEnd + 1 + dataLength)) return undefined
     return { paths, data, rehashed: !sameFile && bundle.identity !== undefined }
+  })
+}
+
+/**
+ * What `read` makes of `file`, opened without following a symbolic link (and without waiting on a FIFO), when it is a
+ * regular file of the current user of `minBytes` to {@link maxCacheBytes} bytes (its size, checked before any read,
+ * is given to `read`); undefined when it is not, or when reading fails. The file is closed after.
+ * @template T
+ * @param {string} file
+ * @param {number} minBytes
+ * @param {(fd: number, size: number) => T | undefined} read
+ * @returns {T | undefined}
+ */
+function readOwnFile(file, minBytes, read) {
+  let fd
+  try {
+    fd = fs.openSync(file, O_RDONLY | noFollow)
+  } catch {
+    return undefined
+  }
+  try {
+    const info = fs.fstatSync(fd)
+    if (!info.isFile() || (uid !== undefined && info.uid !== uid) || info.size < minBytes || info.size > maxCacheBytes) return undefined
+    return read(fd, info.size)
   } catch {
     return undefined
   } finally {
     fs.closeSync(fd)
   }
+}
+
+/** A new, unpredictable name beside `file` for the file written before it is renamed to `file`. */
+function temporaryNameOf(/** @type {string} */ file) {
+  const { randomBytes } = require('node:crypto')
+  return `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`
 }
 
 /**
@@ -301,8 +323,7 @@ function writeCaches() {
     const { prefix, suffix } = cacheFileParts(bundle, version)
     try {
       if (!ownFolder(folder)) return
-      const { randomBytes } = require('node:crypto')
-      writeCacheFile(file, text, [...new Set([...(paths ?? []), ...runPaths])], script.createCachedData(), `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`)
+      writeCacheFile(file, text, [...new Set([...(paths ?? []), ...runPaths])], script.createCachedData(), temporaryNameOf(file))
       for (const other of fs.readdirSync(folder)) {
         const isEarlierBuild = other !== name && other.startsWith(prefix) && other.endsWith(suffix) && /^[0-9a-f]{16}$/.test(other.slice(prefix.length, -suffix.length))
         if (isEarlierBuild) fs.rmSync(join(folder, other), { force: true })
@@ -368,31 +389,19 @@ function keptFileName(/** @type {string} */ kind, /** @type {string} */ key) {
  * reads past the size it checked.
  */
 function readKeptFile(/** @type {string} */ file, /** @type {string} */ build) {
-  let fd
-  try {
-    fd = fs.openSync(file, O_RDONLY | noFollow)
-  } catch {
-    return undefined
-  }
-  try {
-    const info = fs.fstatSync(fd)
-    if (!info.isFile() || (uid !== undefined && info.uid !== uid) || info.size < keptMagic.length || info.size > maxCacheBytes) return undefined
-    const bytes = readAt(fd, info.size, 0, scratchOf(info.size))
+  return readOwnFile(file, keptMagic.length, (fd, size) => {
+    const bytes = readAt(fd, size, 0, scratchOf(size))
     if (bytes === undefined || !bytes.subarray(0, keptMagic.length).equals(keptMagic)) return undefined
     const headerEnd = bytes.indexOf(0x0a, keptMagic.length)
     if (headerEnd < 0 || headerEnd - keptMagic.length > maxHeaderBytes) return undefined
     const header = bytes.subarray(keptMagic.length, headerEnd).toString('latin1')
     const at = header.lastIndexOf(' ')
     const length = header.slice(at + 1)
-    if (header.slice(0, at) !== build || !/^\d{1,9}$/.test(length) || info.size !== headerEnd + 1 + 2 * Number(length)) return undefined
+    if (header.slice(0, at) !== build || !/^\d{1,9}$/.test(length) || size !== headerEnd + 1 + 2 * Number(length)) return undefined
     const data = bytes.subarray(headerEnd + 1, headerEnd + 1 + Number(length))
     if (!data.equals(bytes.subarray(headerEnd + 1 + data.length))) return undefined
     return data.toString('utf8')
-  } catch {
-    return undefined
-  } finally {
-    fs.closeSync(fd)
-  }
+  })
 }
 
 /** Entries to write at exit, by file name: the makers are called then, once the command is done. */
@@ -430,8 +439,7 @@ function writeKept(/** @type {string} */ folder) {
       const data = Buffer.from(make(), 'utf8')
       if (2 * data.length > maxCacheBytes) continue
       const file = join(folder, name)
-      const { randomBytes } = require('node:crypto')
-      writeFileParts(file, [keptMagic, Buffer.from(`${build} ${data.length}\n`, 'latin1'), data, data], `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`)
+      writeFileParts(file, [keptMagic, Buffer.from(`${build} ${data.length}\n`, 'latin1'), data, data], temporaryNameOf(file))
     } catch {
       // an entry that cannot be made or written only means the next run parses the file again
     }

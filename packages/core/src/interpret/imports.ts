@@ -2,7 +2,7 @@ import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import { parse } from '../python/parse.js'
 import { keptTreeEntry, keptTreeOf } from '../python/kept-tree.js'
-import type { Import, ImportFrom, Module } from '../python/ast.js'
+import type { Expr, Import, ImportFrom, Module } from '../python/ast.js'
 import { locate, PyError } from './exceptions.js'
 import { dictGetString } from './hash.js'
 import type { Interpreter } from './interpreter.js'
@@ -35,6 +35,19 @@ export interface KeptTreeStore {
   read(path: string): string | undefined
   /** Keeps the entry of the file `path`, just parsed; `entry` makes it (called only when the app writes it). */
   write(path: string, entry: () => string): void
+}
+
+/**
+ * The tree of `text` (the file `path`): read back from `store` when it kept one for exactly this text (`keptOf`), else
+ * made by `parseText` and offered to `store` for the next run.
+ */
+export function keptOrParsed<T extends Module | Expr>(store: KeptTreeStore | undefined, path: string, text: string, keptOf: (entry: string, text: string) => T | undefined, parseText: (text: string) => T): T {
+  const entry = store?.read(path)
+  const kept = entry === undefined ? undefined : keptOf(entry, text)
+  if (kept !== undefined) return kept
+  const tree = parseText(text)
+  store?.write(path, () => keptTreeEntry(text, tree))
+  return tree
 }
 
 /** Normalises a path: forward slashes, no `./`, no leading slash. */
@@ -119,19 +132,13 @@ export class Importer {
   parseFile(path: string): Module {
     let tree = this.parsed.get(path)
     if (!tree) {
-      const text = this.files.get(path)!
-      const store = this.reader.keptTrees
-      const entry = store?.read(path)
-      tree = entry === undefined ? undefined : keptTreeOf(entry, text)
-      if (tree === undefined) {
+      tree = keptOrParsed(this.reader.keptTrees, path, this.files.get(path)!, keptTreeOf, (text) => {
         try {
-          tree = parse(text)
+          return parse(text)
         } catch (error) {
           throw locate(error, { start: 0, end: 0, file: path })
         }
-        const parsed = tree
-        store?.write(path, () => keptTreeEntry(text, parsed))
-      }
+      })
       this.parsed.set(path, tree)
     }
     return tree

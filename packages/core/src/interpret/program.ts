@@ -11,9 +11,9 @@ import { pythonBuiltins } from './builtins.js'
 import { lookupInMro } from './classes.js'
 import type { PyClass } from './classes.js'
 import { locate } from './exceptions.js'
-import { importModule, Importer, normalizePath } from './imports.js'
+import { importModule, Importer, keptOrParsed, normalizePath } from './imports.js'
 import type { KeptTreeStore } from './imports.js'
-import { keptExpressionOf, keptTreeEntry } from '../python/kept-tree.js'
+import { keptExpressionOf } from '../python/kept-tree.js'
 import { Interpreter } from './interpreter.js'
 import { libraryModule } from './modules/index.js'
 import { torchvisionModule } from './modules/torchvision.js'
@@ -351,18 +351,13 @@ function runFilesUnguarded(program: ProgramSource): ProgramResult {
   const name = importer.moduleNameOf(main)
   const module = importMain(it, name, main)
   if (program.entry !== undefined && program.entry.trim() !== '') {
-    const entry = program.entry
-    const kept = program.keptTrees?.read(entryFile)
-    let expr = kept === undefined ? undefined : keptExpressionOf(kept, entry)
-    if (expr === undefined) {
+    const expr = keptOrParsed(program.keptTrees, entryFile, program.entry, keptExpressionOf, (entry) => {
       try {
-        expr = parseExpression(entry)
+        return parseExpression(entry)
       } catch (error) {
         throw locate(error, { start: 0, end: entry.length, file: entryFile })
       }
-      const parsed = expr
-      program.keptTrees?.write(entryFile, () => keptTreeEntry(entry, parsed))
-    }
+    })
     const frame = it.moduleFrame(module.globals, entryFile, name)
     return finish(it, asModule(it, { value: it.evaluate(expr, frame), span: it.span(expr, frame), source: unparse(expr) }))
   }

@@ -58,6 +58,13 @@ export interface ReportOptions {
 /** Tensors listed by default. */
 export const tensorLimit = 30
 
+/** The tensor table a report shows (the weight file's, or the model's; the first {@link tensorLimit} rows unless all are asked for) and how many tensors there are. */
+function tensorRows(analysis: Analysis, options: Pick<ReportOptions, 'weights' | 'units' | 'allTensors'>): { table: ReturnType<typeof tensorTable>; total: number } {
+  const limit = options.allTensors ? undefined : tensorLimit
+  const table = options.weights ? fileTensorTable(options.weights, { units: options.units, limit }) : tensorTable(analysis, { units: options.units, limit })
+  return { table, total: table.rowCount ?? table.rows.length }
+}
+
 /** Source lines shown above the report. */
 const sourceLines = 8
 
@@ -246,9 +253,7 @@ export function renderReport(analysis: Analysis, options: ReportOptions): string
     out.push('', style.dim(`  ${analysis.tensors.length} tensors (--tensors lists them)`))
   }
   if (listTensors) {
-    const limit = options.allTensors ? undefined : tensorLimit
-    const table = options.weights ? fileTensorTable(options.weights, { units: options.units, limit }) : tensorTable(analysis, { units: options.units, limit })
-    const total = table.rowCount ?? table.rows.length
+    const { table, total } = tensorRows(analysis, options)
     if (total > 0) {
       out.push('', title('Tensors', style))
       out.push(
@@ -291,9 +296,7 @@ export function renderMarkdownReport(analysis: Analysis, options: Omit<ReportOpt
     }
   }
   if (analysis.modules.length > 1 || analysis.forward) parts.push('**Modules**', renderMarkdownTable(moduleTable(analysis, { units: options.units, depth: options.depth })))
-  const limit = options.allTensors ? undefined : tensorLimit
-  const tensors = options.weights ? fileTensorTable(options.weights, { units: options.units, limit }) : tensorTable(analysis, { units: options.units, limit })
-  const total = tensors.rowCount ?? tensors.rows.length
+  const { table: tensors, total } = tensorRows(analysis, options)
   if (total > 0 && (!analysis.forward || options.allTensors)) {
     parts.push('**Tensors**', renderMarkdownTable(tensors))
     if (tensors.rows.length < total) parts.push(`_… ${total - tensors.rows.length} more tensors._`)

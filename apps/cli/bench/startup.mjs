@@ -1,7 +1,13 @@
 // Start-up benchmark: wall time of the command on an expression, a model file, a package folder and a config.json,
 // against bare `node -e 0` and, when /usr/bin/python3 has PyTorch, against the same question asked in Python.
 //
-//   node bench/startup.mjs [runs] [--instructions]      (default 21 runs each; builds dist/ first when missing)
+//   node bench/startup.mjs [runs] [--instructions] [--keep-environment]   (default 21 runs each; builds dist/ first when missing)
+//
+// Every command runs without the environment variables that make each Node process do work of its own before any
+// script (NODE_EXTRA_CA_CERTS, NODE_OPTIONS), unless --keep-environment is given: NODE_EXTRA_CA_CERTS has Node read and parse
+// a whole certificate bundle at start (Debian's ca-certificates.crt: about 37 ms and 416 M instructions a process on
+// the bench machine, more than `node -e 0` takes without it). The same cost added to both sides of a ratio pulls it
+// towards 1: with it, the GPT-2 model file measured 1.51× `node -e 0`; without it, 2.4×. The report names any it removed.
 //
 // Runs are interleaved (node, nnsize, node, nnsize, …) so that load on the machine hits every command alike; the
 // report gives the minimum, the median and the interquartile range of each, and each ratio to `node -e 0` of the same
@@ -38,6 +44,14 @@ writeFileSync(join(work, 'config.json'), JSON.stringify(config, null, 2))
 // a code cache of its own, so that other builds of nnsize on the machine neither use nor replace it
 const cache = join(work, 'cache')
 
+/** Variables that make every Node process do work of its own at start, whatever it runs; see the top of this file. */
+const startupVariables = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS']
+const keepEnvironment = process.argv.includes('--keep-environment')
+const removed = keepEnvironment ? [] : startupVariables.filter((name) => process.env[name] !== undefined)
+const baseEnvironment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !removed.includes(name)))
+/** The environment `command` runs in: the bench's own, less {@link removed}, with the code cache and the command's own variables. */
+const environmentOf = (command, more = {}) => ({ ...baseEnvironment, NNSIZE_COMPILE_CACHE: cache, ...more, ...command.env })
+
 const python = '/usr/bin/python3'
 const pythonCode = 'import torch; m = torch.nn.Conv2d(128, 256, 3); print(sum(p.numel() for p in m.parameters()))'
 const hasTorch = existsSync(python) && spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0
@@ -60,7 +74,7 @@ const output = join(work, 'output.txt')
 /** The CPU time (user + system) of one run of `command`, in ms, from bash's `times` for its children. */
 function cpuTime(command) {
   const script = '"$@" > "$NNSIZE_BENCH_OUTPUT" 2>&1; status=$?; times; exit $status'
-  const result = spawnSync(bash, ['-c', script, 'bench', command.file, ...command.args], { cwd: work, encoding: 'utf8', env: { ...process.env, NNSIZE_COMPILE_CACHE: cache, NNSIZE_BENCH_OUTPUT: output, ...command.env } })
+  const result = spawnSync(bash, ['-c', script, 'bench', command.file, ...command.args], { cwd: work, encoding: 'utf8', env: environmentOf(command, { NNSIZE_BENCH_OUTPUT: output }) })
   if (result.status !== 0 || (command.expect && !readFileSync(output, 'utf8').includes(command.expect))) throw new Error(`${command.name} failed: ${readFileSync(output, 'utf8')}`)
   const children = result.stdout.trim().split('\n').at(-1).match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/)
   return (Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4])) * 1000
@@ -68,7 +82,7 @@ function cpuTime(command) {
 
 function time(command) {
   const start = process.hrtime.bigint()
-  const result = spawnSync(command.file, command.args, { cwd: work, encoding: 'utf8', env: { ...process.env, NNSIZE_COMPILE_CACHE: cache, ...command.env } })
+  const result = spawnSync(command.file, command.args, { cwd: work, encoding: 'utf8', env: environmentOf(command) })
   const ms = Number(process.hrtime.bigint() - start) / 1e6
   if (result.status !== 0 || (command.expect && !result.stdout.includes(command.expect))) {
     throw new Error(`${command.name} failed: ${result.stderr || result.stdout}`)
@@ -107,13 +121,14 @@ const report = (title, all) => {
     console.log(`${cells.join(' ')} ${(s.median / base.median).toFixed(2)}× median  ${(s.min / base.min).toFixed(2)}× min${s.n < runs ? `  [${s.n} runs]` : ''}`)
   }
 }
+if (removed.length > 0) console.log(`run without ${removed.join(' and ')}, which this environment sets (--keep-environment keeps them)`)
 report(`node ${process.version}, ${runs} interleaved runs, wall time`, samples)
 if (bash) report('CPU time (user + system)', cpuSamples)
 
 /** The instructions one run of `command` executes, all threads together, counted by valgrind (its code cache warm). */
 function instructions(command) {
   const log = join(work, 'cachegrind.log')
-  const result = spawnSync('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', `--log-file=${log}`, command.file, ...command.args], { cwd: work, encoding: 'utf8', env: { ...process.env, NNSIZE_COMPILE_CACHE: cache, ...command.env } })
+  const result = spawnSync('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', `--log-file=${log}`, command.file, ...command.args], { cwd: work, encoding: 'utf8', env: environmentOf(command) })
   if (result.status !== 0 || (command.expect && !result.stdout.includes(command.expect))) throw new Error(`${command.name} failed under valgrind: ${result.stderr || result.stdout}`)
   const refs = /I\s+refs:\s+([\d,]+)/.exec(readFileSync(log, 'utf8'))
   if (!refs) throw new Error(`valgrind gave no instruction count for ${command.name}`)

@@ -242,9 +242,23 @@ describe('while the model is built', () => {
 
   it('F.pad refuses what PyTorch refuses', () => {
     const model = (pad: string): string => `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.register_buffer('b', F.pad(torch.zeros(3, 4, 5), ${pad}))\nmodel = Net()\n`
-    expect(() => analyze(model('(1, 0, 0)'))).toThrow('Padding length must be divisible by 2')
-    expect(() => analyze(model('(1, -7)'))).toThrow('narrow(): length must be non-negative.')
-    expect(() => analyze(model('(1, 0) * 4'))).toThrow('Padding length should be less than or equal to two times the input dimension but got padding length 8 and input of dimension 3')
+    expect(() => analyze(model('(1, 0, 0)'))).toThrow('`F.pad` got padding of length 3: its length must be divisible by 2.')
+    expect(() => analyze(model('(1, -7)'))).toThrow('`F.pad` got padding (1, -7) for dimension 2 of size 5 (input (3, 4, 5)): the padded size would be negative (narrow(): length must be non-negative).')
+    expect(() => analyze(model('(1, 0) * 4'))).toThrow('`F.pad` got padding of length 8 for an input of 3 dimensions (3, 4, 5): the padding can be at most twice as long as the number of dimensions.')
+  })
+
+  it('F.pad while the model is built checks each mode as the forward pass does (PyTorch 2.13 refuses all four)', () => {
+    const model = (args: string): string => `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.register_buffer('b', F.pad(torch.zeros(3, 4, 5), ${args}))\nmodel = Net()\n`
+    // PyTorch: "Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (5, 0) at dimension 2 of input [3, 4, 5]"
+    expect(() => analyze(model("(5, 0), mode='reflect'"))).toThrow('`F.pad` got reflection padding (5, 0) for dimension 2 of size 5 (input (3, 4, 5)): padding size should be less than the corresponding input dimension.')
+    // PyTorch: "Padding value causes wrapping around more than once."
+    expect(() => analyze(model("(6, 0), 'circular'"))).toThrow('`F.pad` got circular padding (6, 0) for dimension 2 of size 5 (input (3, 4, 5)): padding value causes wrapping around more than once.')
+    // PyTorch: "input (W: 5) is too small. Calculated output W: -1"
+    expect(() => analyze(model("(-3, -3), mode='replicate'"))).toThrow('`F.pad` input (W: 5) is too small for replicate padding (-3, -3). Calculated output W: -1.')
+    // PyTorch: NotImplementedError "Unrecognised padding mode bogus"
+    expect(() => analyze(model("(1, 1), mode='bogus'"))).toThrow('`F.pad` got padding mode `bogus`, which is not one of `constant`, `reflect`, `replicate`, `circular`.')
+    // what PyTorch accepts: (3, 4, 5) padded by (1, 1) in reflect mode is (3, 4, 7)
+    expect(analyze(model("(1, 1), mode='reflect'")).tensors.map((t) => [t.name, t.shape])).toEqual([['b', [3, 4, 7]]])
   })
 })
 

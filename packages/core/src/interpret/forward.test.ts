@@ -130,7 +130,7 @@ function analyzeJSON(source: string): ReturnType<typeof analysisToJSON> {
 
 describe('bad calls in forward are NnsizeErrors naming what is wrong', () => {
   const cases: Array<[string, RegExp]> = [
-    ['F.pad(x, (1,))', /Padding length must be divisible by 2/],
+    ['F.pad(x, (1,))', /`F\.pad` got padding of length 1: its length must be divisible by 2\./],
     ['F.conv2d(x, x)', /takes a weight of 4 dimensions/],
     ['x[..., ...]', /a single ellipsis/],
     ['F.softmax(x)', /needs `dim`/],

@@ -207,12 +207,10 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
     params: ['input', 'pad', 'mode', 'value'],
     run: (a) => {
       const mode = a.str('mode', 'constant')
-      if (mode !== 'constant' && mode !== 'reflect' && mode !== 'replicate' && mode !== 'circular') return raise('ValueError', 'argument-value', `Padding mode \`${mode}\` is not one of \`constant\`, \`reflect\`, \`replicate\`, \`circular\`.`, a.span)
       const x = a.tensor('input')
       const padding = a.ints('pad', 1, undefined)
-      if (padding.length % 2 !== 0 || padding.length > 2 * x.shape.length) {
-        return raise('ValueError', 'argument-value', `Padding length must be divisible by 2 and at most twice the input's ${x.shape.length} dimensions, got ${padding.length} values.`, a.span)
-      }
+      const padded = ops.paddedShape(x.shape, padding, mode)
+      if ('refusal' in padded) return raise(padded.exception, 'argument-value', `\`F.pad\` ${padded.refusal}`, a.span)
       return ops.pad(a.t.ctx, x, padding, mode)
     },
   },

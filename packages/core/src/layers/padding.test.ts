@@ -49,7 +49,7 @@ describe('zeroPad2d', () => {
   })
 
   it('rejects padding that makes a size negative', () => {
-    expect(failure('nn.ZeroPad2d((-4, -4, 0, 0))', [3, 7, 7]).message).toContain('the input size 7, plus negative padding -4 and -4 resulted in a negative output size')
+    expect(failure('nn.ZeroPad2d((-4, -4, 0, 0))', [3, 7, 7]).message).toContain('`ZeroPad2d` got padding (-4, -4) for dimension 2 of size 7 (input (3, 7, 7)): the padded size would be negative (narrow(): length must be non-negative).')
   })
 
   it('rejects an input with fewer dimensions than it pads', () => {

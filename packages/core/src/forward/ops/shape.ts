@@ -69,42 +69,51 @@ export function stack(ctx: ForwardContext, tensors: readonly Tensor[], dim: numb
 /** The modes of `F.pad`. */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular'
 
+const padModes: readonly string[] = ['constant', 'reflect', 'replicate', 'circular'] satisfies PadMode[]
+
 const sizeLetters = ['W', 'H', 'D'] as const
 
 /**
- * `F.pad(x, pad, mode)`: `pad` lists (left, right) pairs starting from the last dimension, as PyTorch takes them;
- * negative values crop. Checks what PyTorch checks and allocates the padded tensor. Reflection and replication
- * padding keep their input for backward; constant and circular padding keep nothing (CPU and CUDA alike).
+ * Why PyTorch refuses an `F.pad`: a clause that follows what was padded (`` `F.pad` ``, a layer's name), and the Python
+ * exception PyTorch raises.
  */
-export function pad(ctx: ForwardContext, x: Tensor, padding: readonly number[], mode: PadMode): Tensor {
-  const rank = x.shape.length
+export interface PadRefusal {
+  refusal: string
+  exception: 'RuntimeError' | 'NotImplementedError'
+}
+
+/**
+ * The shape `F.pad(x, padding, mode)` gives an input of `shape`, or the reason PyTorch refuses it: one rule for the
+ * forward pass and for a tensor made while the model is built. `padding` lists (left, right) pairs starting from the
+ * last dimension, as PyTorch takes them; negative values crop.
+ */
+export function paddedShape(shape: readonly number[], padding: readonly number[], mode: string): { shape: bigint[] } | PadRefusal {
+  const refuse = (refusal: string): PadRefusal => ({ refusal, exception: 'RuntimeError' })
+  if (!padModes.includes(mode)) return { refusal: `got padding mode \`${mode}\`, which is not one of ${padModes.map((m) => `\`${m}\``).join(', ')}.`, exception: 'NotImplementedError' }
+  const rank = shape.length
+  if (padding.length % 2 !== 0) return refuse(`got padding of length ${padding.length}: its length must be divisible by 2.`)
   const padded = padding.length / 2
   if (padded > rank) {
-    throw ctx.error(`got padding of length ${padding.length} for an input of ${rank} dimension${rank === 1 ? '' : 's'} ${formatShape(x.shape)}: the padding can be at most twice as long as the number of dimensions.`)
+    return refuse(`got padding of length ${padding.length} for an input of ${rank} dimension${rank === 1 ? '' : 's'} ${formatShape(shape)}: the padding can be at most twice as long as the number of dimensions.`)
   }
   if (mode !== 'constant' && rank !== padded + 1 && rank !== padded + 2) {
-    throw ctx.error(`cannot apply ${mode} padding of length ${padding.length} to a ${rank}-D input ${formatShape(x.shape)}: it pads ${padded}-D data and needs a ${padded + 1}-D (unbatched) or ${padded + 2}-D (batched) input.`)
+    return refuse(`cannot apply ${mode} padding of length ${padding.length} to a ${rank}-D input ${formatShape(shape)}: it pads ${padded}-D data and needs a ${padded + 1}-D (unbatched) or ${padded + 2}-D (batched) input.`)
   }
-  const shape = [...x.shape]
-  const sizes: Array<{ dim: number; size: number; out: bigint }> = []
+  const out = shape.map(BigInt)
+  const sizes: Array<{ size: number; out: bigint }> = []
   for (let i = 0; i < padded; i++) {
     const dim = rank - 1 - i
     const [left, right] = [padding[2 * i]!, padding[2 * i + 1]!]
-    const size = x.shape[dim]!
-    const out = BigInt(size) + BigInt(left) + BigInt(right)
-    if (mode === 'reflect' && (left >= size || right >= size)) {
-      throw ctx.error(`got reflection padding (${left}, ${right}) for dimension ${dim} of size ${size} (input ${formatShape(x.shape)}): padding size should be less than the corresponding input dimension.`)
-    }
+    const size = shape[dim]!
+    const where = `(${left}, ${right}) for dimension ${dim} of size ${size} (input ${formatShape(shape)})`
+    out[dim] = BigInt(size) + BigInt(left) + BigInt(right)
+    if (mode === 'reflect' && (left >= size || right >= size)) return refuse(`got reflection padding ${where}: padding size should be less than the corresponding input dimension.`)
     if (mode === 'circular') {
-      if (left > size || right > size) {
-        throw ctx.error(`got circular padding (${left}, ${right}) for dimension ${dim} of size ${size} (input ${formatShape(x.shape)}): padding value causes wrapping around more than once.`)
-      }
-      if (out < 0n) throw ctx.error(`got circular padding (${left}, ${right}) for dimension ${dim} of size ${size} (input ${formatShape(x.shape)}): negative padding value is resulting in an empty dimension.`)
+      if (left > size || right > size) return refuse(`got circular padding ${where}: padding value causes wrapping around more than once.`)
+      if (out[dim]! < 0n) return refuse(`got circular padding ${where}: negative padding value is resulting in an empty dimension.`)
     }
-    if (mode === 'constant' && out < 0n) {
-      throw ctx.error(`got padding (${left}, ${right}) for dimension ${dim} of size ${size} (input ${formatShape(x.shape)}): the input size ${size}, plus negative padding ${left} and ${right} resulted in a negative output size, which is invalid.`)
-    }
-    sizes.push({ dim, size, out })
+    if (mode === 'constant' && out[dim]! < 0n) return refuse(`got padding ${where}: the padded size would be negative (narrow(): length must be non-negative).`)
+    sizes.push({ size, out: out[dim]! })
   }
   if (mode === 'reflect' || mode === 'replicate') {
     // PyTorch's 1-D kernels need W ≥ 1; its 2-D and 3-D kernels check that some output size is at least 1.
@@ -112,10 +121,21 @@ export function pad(ctx: ForwardContext, x: Tensor, padding: readonly number[], 
     if (tooSmall) {
       const inputs = sizes.map((s, i) => `${sizeLetters[i]}: ${s.size}`).reverse().join(', ')
       const outputs = sizes.map((s, i) => `${sizeLetters[i]}: ${s.out}`).reverse().join(', ')
-      throw ctx.error(`input (${inputs}) is too small for ${mode} padding ${formatShape(padding)}. Calculated output ${outputs}.`)
+      return refuse(`input (${inputs}) is too small for ${mode} padding ${formatShape(padding)}. Calculated output ${outputs}.`)
     }
   }
-  for (const s of sizes) shape[s.dim] = exactSize(ctx, s.out, 'a padded size')
+  return { shape: out }
+}
+
+/**
+ * `F.pad(x, pad, mode)` ({@link paddedShape}): checks what PyTorch checks and allocates the padded tensor. Reflection
+ * and replication padding keep their input for backward; constant and circular padding keep nothing (CPU and CUDA
+ * alike).
+ */
+export function pad(ctx: ForwardContext, x: Tensor, padding: readonly number[], mode: string): Tensor {
+  const padded = paddedShape(x.shape, padding, mode)
+  if ('refusal' in padded) throw ctx.error(padded.refusal)
+  const shape = padded.shape.map((size, dim) => (size === BigInt(x.shape[dim]!) ? x.shape[dim]! : exactSize(ctx, size, 'a padded size')))
   const y = result(ctx, shape, x.dtype, [x])
   saveIf(ctx, (mode === 'reflect' || mode === 'replicate') && x.requiresGrad, x)
   return y

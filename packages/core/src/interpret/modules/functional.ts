@@ -2,7 +2,9 @@ import { NnsizeError } from '../../errors.js'
 import type { SourceSpan } from '../../errors.js'
 import { raise } from '../exceptions.js'
 import { newTensor } from '../tensor.js'
-import { namespace, native, typeName } from '../../contract/values.js'
+import { limits } from '../../limits.js'
+import { paddedShape } from '../../forward/ops/shape.js'
+import { namespace, native, str, typeName } from '../../contract/values.js'
 import type { ArgValue, NamespaceValue, Value } from '../../contract/values.js'
 
 /** Activation functions that transformer layers also take as their `activation` argument (`activation=F.gelu`). */
@@ -121,24 +123,22 @@ export function functionalNamespace(): NamespaceValue {
 
 /**
  * `F.pad(input, pad, mode, value)` on a tensor made while the model is built (a buffer of indices padded with a
- * constant): each pair of `pad` widens (or, negative, narrows) one dimension from the last, in any mode.
+ * constant): the shape and the checks of the forward pass's `F.pad` ({@link paddedShape}), in every mode.
  */
 function paddedTensor(args: readonly ArgValue[], span: SourceSpan): Value {
-  const x = args[0]?.name === undefined ? args[0]?.value : args.find((a) => a.name === 'input')?.value
-  const pad = (args[1]?.name === undefined ? args[1]?.value : undefined) ?? args.find((a) => a.name === 'pad')?.value
+  const argument = (index: number, name: string): Value | undefined => (args[index]?.name === undefined ? args[index]?.value : undefined) ?? args.find((a) => a.name === name)?.value
+  const x = argument(0, 'input')
+  const pad = argument(1, 'pad')
+  const mode = argument(2, 'mode') ?? str('constant')
   if (x?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`F.pad\` takes a tensor, got ${x ? typeName(x) : 'nothing'}.`, span)
   if (pad?.kind !== 'tuple' && pad?.kind !== 'list') return raise('TypeError', 'argument-type', `\`pad\` of \`F.pad\` must be a tuple of ints, got ${pad ? typeName(pad) : 'nothing'}.`, span)
+  if (mode.kind !== 'str') return raise('TypeError', 'argument-type', `\`mode\` of \`F.pad\` must be a string, got ${typeName(mode)}.`, span)
   const widths = pad.items.map((v) => (v.kind === 'int' ? Number(v.value) : raise('TypeError', 'argument-type', `\`pad\` of \`F.pad\` must be a tuple of ints, got ${typeName(v)}.`, span)))
-  if (widths.length % 2 !== 0) return raise('RuntimeError', 'argument-value', 'Padding length must be divisible by 2', span)
-  if (widths.length > 2 * x.shape.length) {
-    return raise('RuntimeError', 'argument-value', `Padding length should be less than or equal to two times the input dimension but got padding length ${widths.length} and input of dimension ${x.shape.length}`, span)
-  }
-  const shape = [...x.shape]
-  for (let i = 0; i < widths.length / 2; i++) {
-    const dim = shape.length - 1 - i
-    const size = shape[dim]! + widths[2 * i]! + widths[2 * i + 1]!
-    if (size < 0) return raise('RuntimeError', 'argument-value', 'narrow(): length must be non-negative.', span)
-    shape[dim] = size
-  }
+  const padded = paddedShape(x.shape, widths, mode.value)
+  if ('refusal' in padded) return raise(padded.exception, 'argument-value', `\`F.pad\` ${padded.refusal}`, span)
+  const shape = padded.shape.map((size) => {
+    if (size > BigInt(limits.maxDimension)) throw new NnsizeError('limit', `\`F.pad\` would make a size of ${size}, beyond the largest supported size ${limits.maxDimension} (\`limits.maxDimension\`).`, { span })
+    return Number(size)
+  })
   return newTensor(shape, x.dtype, x.requiresGrad)
 }

@@ -7,10 +7,11 @@ import { raise } from './exceptions.js'
 import { preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
-import { broadcastShapes, wrapDimension } from './tensor.js'
+import { broadcastShapes, newTensor, wrapDimension } from './tensor.js'
 import { sdpBackendsOf } from './modules/torch-backends.js'
 import { NONE, tuple, typeName } from '../contract/values.js'
-import type { ArgValue, Value } from '../contract/values.js'
+import type { ArgValue, TensorValue, Value } from '../contract/values.js'
+import { limits } from '../limits.js'
 
 /**
  * `torch.nn.functional` in a traced `forward`: each function binds its arguments as Python does and runs the
@@ -34,9 +35,9 @@ function bind(name: string, args: readonly ArgValue[], params: readonly string[]
   return out
 }
 
-class Args {
+/** The bound arguments of an `F.<fn>` call ({@link bind}), read as the values PyTorch takes; traced tensors are {@link Args}'. */
+class BoundArgs {
   constructor(
-    readonly t: TraceOps,
     readonly fn: string,
     readonly values: Map<string, Value>,
     readonly span: SourceSpan,
@@ -45,13 +46,11 @@ class Args {
     const v = this.values.get(name)
     return v !== undefined && v.kind !== 'none'
   }
-  tensor(name: string): Tensor {
+  /** The tensor value `name`, traced or not. */
+  tensorValue(name: string): TensorValue {
     const v = this.values.get(name)
     if (v?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`F.${this.fn}\` needs a tensor \`${name}\`, got ${v ? typeName(v) : 'nothing'}.`, this.span)
-    return traceOf(this.t, v)
-  }
-  optionalTensor(name: string): Tensor | null {
-    return this.has(name) ? this.tensor(name) : null
+    return v
   }
   number(name: string, fallback: number): number {
     const v = this.values.get(name)
@@ -60,10 +59,6 @@ class Args {
     if (v.kind === 'float') return v.value
     if (v.kind === 'bool') return v.value ? 1 : 0
     return raise('TypeError', 'argument-type', `\`${name}\` of \`F.${this.fn}\` must be a number, got ${typeName(v)}.`, this.span)
-  }
-  bool(name: string, fallback: boolean): boolean {
-    const v = this.values.get(name)
-    return v === undefined || v.kind === 'none' ? fallback : this.t.it.truthy(v, this.span)
   }
   str(name: string, fallback: string): string {
     const v = this.values.get(name)
@@ -87,6 +82,55 @@ class Args {
     const items = v.kind === 'tuple' || v.kind === 'list' ? v.items : [v]
     return items.map((x) => (x.kind === 'int' ? Number(x.value) : x.kind === 'float' ? x.value : raise('TypeError', 'argument-type', `\`${name}\` of \`F.${this.fn}\` must be numbers.`, this.span)))
   }
+}
+
+/** The bound arguments of an `F.<fn>` call in a traced `forward`. */
+class Args extends BoundArgs {
+  constructor(
+    readonly t: TraceOps,
+    fn: string,
+    values: Map<string, Value>,
+    span: SourceSpan,
+  ) {
+    super(fn, values, span)
+  }
+  tensor(name: string): Tensor {
+    return traceOf(this.t, this.tensorValue(name))
+  }
+  optionalTensor(name: string): Tensor | null {
+    return this.has(name) ? this.tensor(name) : null
+  }
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.values.get(name)
+    return v === undefined || v.kind === 'none' ? fallback : this.t.it.truthy(v, this.span)
+  }
+}
+
+/**
+ * `F.pad`'s padding and mode, with the shape they give an input of `shape` ({@link ops.paddedShape}); PyTorch's refusal
+ * is raised at the call. One reading for the traced forward and for a tensor made while the model is built.
+ */
+function padArguments(a: BoundArgs, shape: readonly number[]): { padding: number[]; mode: string; padded: bigint[] } {
+  const mode = a.str('mode', 'constant')
+  const padding = a.ints('pad', 1, undefined)
+  const padded = ops.paddedShape(shape, padding, mode)
+  if ('refusal' in padded) return raise(padded.exception, 'argument-value', `\`F.pad\` ${padded.refusal}`, a.span)
+  return { padding, mode, padded: padded.shape }
+}
+
+/**
+ * `F.pad(input, pad, mode, value)` on a tensor made while the model is built (a buffer of indices padded with a
+ * constant): the same arguments, checks and shape as in a traced `forward`.
+ */
+export function padBuiltTensor(args: readonly ArgValue[], span: SourceSpan): TensorValue {
+  const a = new BoundArgs('pad', bind('pad', args, functions['pad']!.params, span), span)
+  const x = a.tensorValue('input')
+  const { padded } = padArguments(a, x.shape)
+  const shape = padded.map((size) => {
+    if (size > BigInt(limits.maxDimension)) throw new NnsizeError('limit', `\`F.pad\` would make a size of ${size}, beyond the largest supported size ${limits.maxDimension} (\`limits.maxDimension\`).`, { span })
+    return Number(size)
+  })
+  return newTensor(shape, x.dtype, x.requiresGrad)
 }
 
 const activations: Record<string, { params: string[]; run: (t: TraceOps, x: Tensor, inplace: boolean) => Tensor }> = {
@@ -206,12 +250,9 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
   pad: {
     params: ['input', 'pad', 'mode', 'value'],
     run: (a) => {
-      const mode = a.str('mode', 'constant')
       const x = a.tensor('input')
-      const padding = a.ints('pad', 1, undefined)
-      const padded = ops.paddedShape(x.shape, padding, mode)
-      if ('refusal' in padded) return raise(padded.exception, 'argument-value', `\`F.pad\` ${padded.refusal}`, a.span)
-      return ops.pad(a.t.ctx, x, padding, mode)
+      const { padding, mode, padded } = padArguments(a, x.shape)
+      return ops.pad(a.t.ctx, x, padding, mode, padded)
     },
   },
   interpolate: {

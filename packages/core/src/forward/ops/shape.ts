@@ -128,14 +128,18 @@ export function paddedShape(shape: readonly number[], padding: readonly number[]
 }
 
 /**
- * `F.pad(x, pad, mode)` ({@link paddedShape}): checks what PyTorch checks and allocates the padded tensor. Reflection
- * and replication padding keep their input for backward; constant and circular padding keep nothing (CPU and CUDA
- * alike).
+ * `F.pad(x, pad, mode)` ({@link paddedShape}): checks what PyTorch checks and allocates the padded tensor, of the
+ * shape `padded` when the caller has already checked it. Reflection and replication padding keep their input for
+ * backward; constant and circular padding keep nothing (CPU and CUDA alike).
  */
-export function pad(ctx: ForwardContext, x: Tensor, padding: readonly number[], mode: string): Tensor {
-  const padded = paddedShape(x.shape, padding, mode)
-  if ('refusal' in padded) throw ctx.error(padded.refusal)
-  const shape = padded.shape.map((size, dim) => (size === BigInt(x.shape[dim]!) ? x.shape[dim]! : exactSize(ctx, size, 'a padded size')))
+export function pad(ctx: ForwardContext, x: Tensor, padding: readonly number[], mode: string, padded?: readonly bigint[]): Tensor {
+  let sizes = padded
+  if (sizes === undefined) {
+    const checked = paddedShape(x.shape, padding, mode)
+    if ('refusal' in checked) throw ctx.error(checked.refusal)
+    sizes = checked.shape
+  }
+  const shape = sizes.map((size, dim) => (size === BigInt(x.shape[dim]!) ? x.shape[dim]! : exactSize(ctx, size, 'a padded size')))
   const y = result(ctx, shape, x.dtype, [x])
   saveIf(ctx, (mode === 'reflect' || mode === 'replicate') && x.requiresGrad, x)
   return y

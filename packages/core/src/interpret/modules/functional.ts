@@ -1,11 +1,9 @@
 import { NnsizeError } from '../../errors.js'
-import type { SourceSpan } from '../../errors.js'
 import { raise } from '../exceptions.js'
+import { padBuiltTensor } from '../functional.js'
 import { newTensor } from '../tensor.js'
-import { limits } from '../../limits.js'
-import { paddedShape } from '../../forward/ops/shape.js'
-import { namespace, native, str, typeName } from '../../contract/values.js'
-import type { ArgValue, NamespaceValue, Value } from '../../contract/values.js'
+import { namespace, native, typeName } from '../../contract/values.js'
+import type { NamespaceValue, Value } from '../../contract/values.js'
 
 /** Activation functions that transformer layers also take as their `activation` argument (`activation=F.gelu`). */
 export const functionalActivations = ['relu', 'gelu', 'silu', 'tanh', 'sigmoid', 'elu', 'leaky_relu', 'relu6', 'mish', 'hardswish', 'selu', 'celu', 'softplus']
@@ -114,31 +112,9 @@ export function functionalNamespace(): NamespaceValue {
     members[name] = native(`F.${name}`, (args, span, it) => {
       const result = it!.forwardOps?.(`F.${name}`, args.map((a) => a.value), args, span)
       if (result !== undefined) return result
-      if (name === 'pad') return paddedTensor(args, span)
+      if (name === 'pad') return padBuiltTensor(args, span)
       throw new NnsizeError('unsupported', `\`F.${name}\` is not supported yet${args.some((a) => a.value.kind === 'tensor' && a.value.trace !== undefined) ? ' in forward' : ' outside forward'}.`, { span })
     })
   }
   return namespace('torch.nn.functional', members)
-}
-
-/**
- * `F.pad(input, pad, mode, value)` on a tensor made while the model is built (a buffer of indices padded with a
- * constant): the shape and the checks of the forward pass's `F.pad` ({@link paddedShape}), in every mode.
- */
-function paddedTensor(args: readonly ArgValue[], span: SourceSpan): Value {
-  const argument = (index: number, name: string): Value | undefined => (args[index]?.name === undefined ? args[index]?.value : undefined) ?? args.find((a) => a.name === name)?.value
-  const x = argument(0, 'input')
-  const pad = argument(1, 'pad')
-  const mode = argument(2, 'mode') ?? str('constant')
-  if (x?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`F.pad\` takes a tensor, got ${x ? typeName(x) : 'nothing'}.`, span)
-  if (pad?.kind !== 'tuple' && pad?.kind !== 'list') return raise('TypeError', 'argument-type', `\`pad\` of \`F.pad\` must be a tuple of ints, got ${pad ? typeName(pad) : 'nothing'}.`, span)
-  if (mode.kind !== 'str') return raise('TypeError', 'argument-type', `\`mode\` of \`F.pad\` must be a string, got ${typeName(mode)}.`, span)
-  const widths = pad.items.map((v) => (v.kind === 'int' ? Number(v.value) : raise('TypeError', 'argument-type', `\`pad\` of \`F.pad\` must be a tuple of ints, got ${typeName(v)}.`, span)))
-  const padded = paddedShape(x.shape, widths, mode.value)
-  if ('refusal' in padded) return raise(padded.exception, 'argument-value', `\`F.pad\` ${padded.refusal}`, span)
-  const shape = padded.shape.map((size) => {
-    if (size > BigInt(limits.maxDimension)) throw new NnsizeError('limit', `\`F.pad\` would make a size of ${size}, beyond the largest supported size ${limits.maxDimension} (\`limits.maxDimension\`).`, { span })
-    return Number(size)
-  })
-  return newTensor(shape, x.dtype, x.requiresGrad)
 }

@@ -159,10 +159,8 @@ function readCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bun
     if (!sameFile && textHash !== textHashOf(bundle.text)) return undefined
     const pathsEnd = lines.indexOf(0x0a, headerEnd + 1)
     const paths = pathsEnd < 0 ? undefined : pathsOf(lines.subarray(headerEnd + 1, pathsEnd).toString('latin1'))
-    const dataLength = Number(length)
-    if (paths === undefined || size !== pathsEnd + 1 + 2 * dataLength) return undefined
-    const data = readAt(fd, dataLength, pathsEnd + 1, scratchOf(dataLength))
-    if (data === undefined || !matchesAt(fd, data, pathsEnd + 1 + dataLength)) return undefined
+    const data = paths === undefined ? undefined : readStoredTwice(fd, size, pathsEnd + 1, Number(length))
+    if (data === undefined) return undefined
     return { paths, data, rehashed: !sameFile && bundle.identity !== undefined }
   })
 }
@@ -223,6 +221,16 @@ function readAt(/** @type {number} */ fd, /** @type {number} */ length, /** @typ
     filled += read
   }
   return bytes
+}
+
+/**
+ * The data that `fd` (a file of `size` bytes) holds twice from `start`, each copy `length` bytes and the second ending
+ * the file, read into the {@link scratch} buffer; undefined unless both copies are there and alike byte for byte.
+ */
+function readStoredTwice(/** @type {number} */ fd, /** @type {number} */ size, /** @type {number} */ start, /** @type {number} */ length) {
+  if (size !== start + 2 * length) return undefined
+  const data = readAt(fd, length, start, scratchOf(length))
+  return data !== undefined && matchesAt(fd, data, start + length) ? data : undefined
 }
 
 /** Whether the bytes of `fd` from `position` are `data`'s, read a piece at a time (the second copy is never kept). */
@@ -390,17 +398,15 @@ function keptFileName(/** @type {string} */ kind, /** @type {string} */ key) {
  */
 function readKeptFile(/** @type {string} */ file, /** @type {string} */ build) {
   return readOwnFile(file, keptMagic.length, (fd, size) => {
-    const bytes = readAt(fd, size, 0, scratchOf(size))
-    if (bytes === undefined || !bytes.subarray(0, keptMagic.length).equals(keptMagic)) return undefined
-    const headerEnd = bytes.indexOf(0x0a, keptMagic.length)
-    if (headerEnd < 0 || headerEnd - keptMagic.length > maxHeaderBytes) return undefined
-    const header = bytes.subarray(keptMagic.length, headerEnd).toString('latin1')
+    const lines = readAt(fd, Math.min(size, keptMagic.length + maxHeaderBytes + 1), 0)
+    if (lines === undefined || !lines.subarray(0, keptMagic.length).equals(keptMagic)) return undefined
+    const headerEnd = lines.indexOf(0x0a, keptMagic.length)
+    if (headerEnd < 0) return undefined
+    const header = lines.subarray(keptMagic.length, headerEnd).toString('latin1')
     const at = header.lastIndexOf(' ')
     const length = header.slice(at + 1)
-    if (header.slice(0, at) !== build || !/^\d{1,9}$/.test(length) || size !== headerEnd + 1 + 2 * Number(length)) return undefined
-    const data = bytes.subarray(headerEnd + 1, headerEnd + 1 + Number(length))
-    if (!data.equals(bytes.subarray(headerEnd + 1 + data.length))) return undefined
-    return data.toString('utf8')
+    if (header.slice(0, at) !== build || !/^\d{1,9}$/.test(length)) return undefined
+    return readStoredTwice(fd, size, headerEnd + 1, Number(length))?.toString('utf8')
   })
 }
 

@@ -45,13 +45,13 @@ export interface Options<T> {
 export type RequiredBy<O> = [O] extends [undefined] ? true : [O] extends [{ default: unknown }] ? false : 'default' extends keyof NonNullable<O> ? boolean : true
 
 function spec<T, N extends string, R extends boolean>(name: N, options: Options<T> | undefined, coerce: ArgSpec<T>['coerce'], isFloat = false): ArgSpec<T, N, R> {
-  // Written out rather than spread: every layer's signature is made when the core loads, in code that runs once, cold.
-  const required = !(options !== undefined && 'default' in options) as R
-  const keywordOnly = options?.keywordOnly === true
-  if (!required && keywordOnly) return isFloat ? { name, required, default: options!.default as T, keywordOnly, coerce, isFloat } : { name, required, default: options!.default as T, keywordOnly, coerce }
-  if (!required) return isFloat ? { name, required, default: options!.default as T, coerce, isFloat } : { name, required, default: options!.default as T, coerce }
-  if (keywordOnly) return isFloat ? { name, required, keywordOnly, coerce, isFloat } : { name, required, keywordOnly, coerce }
-  return isFloat ? { name, required, coerce, isFloat } : { name, required, coerce }
+  // Fields set one by one rather than spread from parts: every layer's signature is made when the core loads, in code
+  // that runs once, cold. An option not given is no field at all.
+  const out: ArgSpec<T, N, R> = { name, required: !(options !== undefined && 'default' in options) as R, coerce }
+  if (!out.required) out.default = options!.default as T
+  if (options?.keywordOnly === true) out.keywordOnly = true
+  if (isFloat) out.isFloat = true
+  return out
 }
 
 /** An `int` argument; `min` defaults to 0 (sizes). */

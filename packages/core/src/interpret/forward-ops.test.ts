@@ -317,3 +317,40 @@ Net()`
     expect(analyze(source.replace('F.one_hot(labels, 5)', 'F.one_hot(labels)'), { input: '4,10; 4:int64' }).forwardNote?.message).toContain('give `num_classes`')
   })
 })
+
+describe('view ops in place (`unsqueeze_`, `squeeze_`, `transpose_`, `t_`)', () => {
+  // SKNet's branches (`fea = conv(x).unsqueeze_(dim=1)`); a buffer shaped in place before it is registered.
+  const model = `${prelude}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        pe = torch.zeros(5, 4)
+        pe.unsqueeze_(0).transpose_(1, 2)
+        self.register_buffer('pe', pe)
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.fc = nn.Linear(4, 6)
+
+    def forward(self, x):
+        fea = self.conv(x).unsqueeze_(dim=1)
+        feas = torch.cat([fea, fea], dim=1)
+        s = feas.sum(dim=1)
+        s.transpose_(1, 3)
+        return self.fc(s)
+`
+
+  it('change the tensor itself, as PyTorch 2.13 does (measured on x of (2, 3, 8, 8), CPU)', () => {
+    const a = analyze(model, { input: '2,3,8,8', device: 'cpu' })
+    expect(a.tensors.find((t) => t.name === 'pe')?.shape).toEqual([1, 4, 5])
+    expect(a.forward?.outputShape).toEqual([2, 8, 8, 6])
+    expect(a.forward?.savedBytes).toBe(2048n)
+    expect(a.forward?.savedBytesWithInput).toBe(3584n)
+  })
+
+  it('refuse a parameter, whose registered shape would change', () => {
+    const net = `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.w = nn.Parameter(torch.zeros(3))\n\n    def forward(self, x):\n        return x * self.w.unsqueeze_(0)\n`
+    const a = analyze(net, { input: '2,3', device: 'cpu' })
+    expect(a.params.total).toBe(3n)
+    expect(a.forward).toBeUndefined()
+    expect(a.forwardNote?.message).toContain('`unsqueeze_` of a parameter changes its registered shape in place')
+    expect(a.forwardNote?.line).toBe(10)
+  })
+})

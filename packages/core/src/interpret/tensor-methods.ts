@@ -13,7 +13,7 @@ import { einsumTraced } from './einsum.js'
 import { contiguousStrides, expandedStrides, isContiguous, preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { sliceIndices } from './subscript.js'
 import { untracedViews } from './tensor-values.js'
-import { isTensorOp, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, torchTensorFunctions, wrapDimension } from './tensor.js'
+import { checkViewInPlace, inPlaceViewOps, isTensorOp, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, torchTensorFunctions, wrapDimension } from './tensor.js'
 import { NONE, TensorValue, tuple } from '../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../contract/values.js'
 
@@ -491,6 +491,15 @@ export function forwardTensorOp(t: TraceOps, name: string, operands: readonly Va
     return original.trace ? original : wrapTensor(traceOf(t, original))
   }
   const make = (tensors: readonly Tensor[]): Value => rebuild(shaped, (_v, i) => wrapTensor(tensors[i]!))
+  const viewed = Object.hasOwn(inPlaceViewOps, name) ? inPlaceViewOps[name]! : undefined
+  if (form === 'method' && viewed && self) {
+    // `x.unsqueeze_(d)`: `x` becomes the view the op without `_` makes (autograd keeps nothing for it).
+    checkViewInPlace(self, name, span)
+    const [view] = method(t, viewed, x!, args, outputs, span)
+    self.shape = [...view!.shape]
+    self.trace = view
+    return self
+  }
   switch (form) {
     case 'binary':
     case 'inplace-binary':

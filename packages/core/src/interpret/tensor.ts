@@ -462,6 +462,22 @@ const same = (self: TensorValue): TensorValue => newTensor([...self.shape], self
 const floating = (self: TensorValue): TensorValue => newTensor([...self.shape], category(self.dtype) < 2 ? defaultFloat : self.dtype, self.requiresGrad)
 const inPlace = (self: TensorValue): TensorValue => self
 
+/** The view ops that have an in-place form (`x.unsqueeze_(d)`), by that form's name: the op it reshapes as. */
+export const inPlaceViewOps: Readonly<Record<string, string>> = { squeeze_: 'squeeze', unsqueeze_: 'unsqueeze', transpose_: 'transpose', swapaxes_: 'transpose', swapdims_: 'transpose', t_: 't' }
+
+/** Refuses a view op in place on a parameter or buffer, whose registered shape nnsize does not change in place. */
+export function checkViewInPlace(self: TensorValue, name: string, span: SourceSpan): void {
+  if (self.def) raise('RuntimeError', 'unsupported', `\`${name}\` of a ${self.def.kind} changes its registered shape in place, which nnsize does not model yet; use \`${inPlaceViewOps[name]}\` (a view) instead.`, span)
+}
+
+/** `x.unsqueeze_(d)` and the other view ops in place: `x` itself, with the sizes the op without `_` gives. */
+function reshapedInPlace(it: Interpreter, name: string, self: TensorValue, args: OpArgs, span: SourceSpan): TensorValue {
+  checkViewInPlace(self, name, span)
+  const shaped = ops[inPlaceViewOps[name]!]!(it, self, args, span) as TensorValue
+  self.shape = [...shaped.shape]
+  return self
+}
+
 function dims(it: Interpreter, self: TensorValue, v: Value | undefined, span: SourceSpan): number[] | undefined {
   if (v === undefined) return undefined
   const list = v.kind === 'tuple' || v.kind === 'list' ? v.items : [v]
@@ -745,6 +761,8 @@ const ops: Record<string, Op> = {
     if (s.shape.length > 2) raise('RuntimeError', 'shape', '`t()` expects a tensor with at most 2 dimensions.', span)
     return newTensor([...s.shape].reverse(), s.dtype, s.requiresGrad)
   },
+  // In place, a view op changes `self`'s own sizes.
+  ...Object.fromEntries(Object.keys(inPlaceViewOps).map((name): [string, Op] => [name, (it, s, a, span) => reshapedInPlace(it, name, s, a, span)])),
   permute: (_it, s, a, span) => {
     const order = sizesOf(a.values.length > 0 ? a.values : [a.named.get('dims') ?? tuple([])], span).map((d) => wrapDimension(d, s.shape.length, span))
     if (order.length !== s.shape.length || new Set(order).size !== order.length) raise('RuntimeError', 'shape', `\`permute\` needs each of the ${s.shape.length} dimensions once.`, span)

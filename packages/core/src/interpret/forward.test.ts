@@ -95,6 +95,14 @@ describe('forward errors', () => {
     expect(() => analyze(classModel('return self.fc(x.view(-1, 3))'), { input: '2,4' })).toThrow(/invalid for input of size 8/)
   })
 
+  it("a call expression sees the main file's names, with `m` and `x` first", () => {
+    const net = `${prelude}x = 3\n\ndef weights():\n    return torch.ones(4)\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n\n    def forward(self, x, w):\n        return self.fc(x) * w\n`
+    expect(analyze(net, { input: '2,4', call: 'm(x[0], torch.ones(3, 1, 1))' }).forward?.outputShape).toEqual([3, 2, 4])
+    const file = analyze({ files: { 'net.py': net }, main: 'net.py', entry: 'Net()' }, { input: '2,4', call: 'm(x[0], weights())' }).forward!
+    expect(file.outputShape).toEqual([2, 4])
+    expect(() => analyze({ files: { 'net.py': net }, main: 'net.py', entry: 'Net()' }, { input: '2,4', call: 'm(x[0], ones(4))' })).toThrow(/`ones` is not defined/)
+  })
+
   it('a call expression needs a model defined by a Python class', () => {
     expect(() => analyze('nn.Linear(4, 4)', { input: '2,4', call: 'm(x[0])' })).toThrow(/needs a model defined by a Python class/)
   })

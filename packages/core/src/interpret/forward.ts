@@ -129,8 +129,9 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
     const self: Value = { kind: 'module', module: node }
     let result: Value
     if (plan) {
-      // `call`: an expression over `m` (the model) and `x` (the list of inputs) instead of `m(*x)`.
-      const frame = it.moduleFrame(new Map<string, Value>([['m', self], ['x', list(inputs.map(wrap))]]), callFile, '__call__')
+      // `call`: an expression over `m` (the model) and `x` (the list of inputs) instead of `m(*x)`, which also sees
+      // the main file's names (`torch`, a helper it defines).
+      const frame = it.moduleFrame(new Map<string, Value>([...(it.mainGlobals ?? []), ['m', self], ['x', list(inputs.map(wrap))]]), callFile, '__call__')
       result = it.evaluate(plan, frame)
     } else {
       const pythonCall = pythonCalls.get(node)

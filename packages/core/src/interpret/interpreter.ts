@@ -64,6 +64,8 @@ export class Interpreter {
    * supported yet". Unset: no forward is being traced.
    */
   forwardOps: ((name: string, operands: readonly Value[], args: readonly ArgValue[], span: SourceSpan) => Value | undefined) | undefined = undefined
+  /** The globals of the main file (or of a pasted program), which a call expression (`m(x[0], torch.ones(4))`) sees too. */
+  mainGlobals: ReadonlyMap<string, Value> | undefined = undefined
   /** The names every module sees after its own globals (`len`, `range`, …; in expression mode also `nn`, `torch`, layer names). */
   readonly builtins: Map<string, Value>
 

@@ -322,6 +322,7 @@ function runSourceUnguarded(source: string, withModels: boolean): ProgramResult 
   const it = new Interpreter(new Importer(new Map(), ''), expressionBuiltins(withModels))
   const globals = new Map<string, Value>()
   globals.set('__name__', { kind: 'str', value: '__input__' })
+  it.mainGlobals = globals
   const last = runKeepingLast(it, tree.body, globals, undefined, '__input__')
   const whole = { start: 0, end: source.length }
   const final = last?.value.kind === 'module' || last?.value.kind === 'callable' || !hasModuleClass(globals) ? (last ?? { value: { kind: 'none' }, span: whole, source: 'None' }) : onlyBuildableClass(it, globals, '__input__', undefined, whole)
@@ -350,6 +351,7 @@ function runFilesUnguarded(program: ProgramSource): ProgramResult {
   const it = new Interpreter(importer, fileBuiltins())
   const name = importer.moduleNameOf(main)
   const module = importMain(it, name, main)
+  it.mainGlobals = module.globals
   if (program.entry !== undefined && program.entry.trim() !== '') {
     const expr = keptOrParsed(program.keptTrees, entryFile, program.entry, keptExpressionOf, (entry) => {
       try {

@@ -299,10 +299,17 @@ export interface PyModuleValue {
   globals: Map<string, Value>
 }
 
+/**
+ * The numpy scalar type of a number a numpy function gave (`np.log(n)` is a `numpy.float64`, a subclass of `float`;
+ * `.astype('int')` of it a `numpy.int64`), which has numpy's methods (`item`, `astype`). Arithmetic on it gives
+ * Python numbers of the same value.
+ */
+export type NumpyScalarType = 'float64' | 'float32' | 'int64' | 'int32'
+
 /** Runtime values of the interpreter. Python `int`s are exact (`bigint`). */
 export type Value =
-  | { kind: 'int'; value: bigint }
-  | { kind: 'float'; value: number }
+  | { kind: 'int'; value: bigint; numpy?: NumpyScalarType }
+  | { kind: 'float'; value: number; numpy?: NumpyScalarType }
   | { kind: 'bool'; value: boolean }
   | { kind: 'none' }
   | { kind: 'str'; value: string }

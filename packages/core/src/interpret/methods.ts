@@ -6,6 +6,7 @@ import type { Interpreter } from './interpreter.js'
 import { contains, equals, iteratorValue, order, rangeLength, setOperation, toSet } from './operators.js'
 import { strFormat } from './strings.js'
 import { sortValues } from './builtins.js'
+import { numpyScalarMethod } from './modules/numpy.js'
 import { FALSE, NONE, TRUE, bool, float, int, list, native, str, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, CallableValue, DictValue, SetValue, Value } from '../contract/values.js'
 
@@ -491,6 +492,10 @@ function setMethod(self: SetValue, name: string): Value | undefined {
 
 /** Methods and attributes of built-in values (`str.join`, `list.append`, `dict.items`, `int.bit_length`, `dtype.is_floating_point`, …). */
 export function builtinMethod(it: Interpreter, obj: Value, name: string, span: SourceSpan): Value | undefined {
+  if ((obj.kind === 'int' || obj.kind === 'float') && obj.numpy) {
+    const numpyMethod = numpyScalarMethod(obj, name)
+    if (numpyMethod) return numpyMethod
+  }
   switch (obj.kind) {
     case 'str':
       return strMethod(it, obj.value, name, span)

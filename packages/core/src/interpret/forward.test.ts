@@ -365,3 +365,19 @@ describe('grad mode in forward: torch.no_grad(), set_grad_enabled, enable_grad, 
     expect([Number(forward.savedBytes), Number(forward.savedBytesWithInput)]).toEqual([256, 256])
   })
 })
+
+describe('an nn.Sequential returns what its last module returned', () => {
+  // HRNet's stages (VainF/DeepLabV3Plus-Pytorch) take and give lists of tensors through nn.Sequential.
+  const source = (last: string, use: string): string =>
+    `${prelude}class Branches(nn.Module):\n    def __init__(self, c):\n        super().__init__()\n        self.convs = nn.ModuleList([nn.Conv2d(c, c, 3, padding=1) for _ in range(2)])\n\n    def forward(self, xs):\n        return [conv(x) for conv, x in zip(self.convs, xs)]\n\nclass One(nn.Module):\n    def __init__(self, c):\n        super().__init__()\n        self.conv = nn.Conv2d(c, c, 3, padding=1)\n\n    def forward(self, x):\n        return [self.conv(x)]\n\nclass Unwrap(nn.Module):\n    def forward(self, xs):\n        return xs[0]\n\nclass M(nn.Module):\n    def __init__(self, c=4):\n        super().__init__()\n        self.stage = nn.Sequential(Branches(c), Branches(c))\n        self.one = nn.Sequential(nn.Identity(), ${last})\n\n    def forward(self, x):\n        b = self.stage([x, x])\n        b.append(x)\n        y = self.one(x)\n        return torch.cat(b + [${use}], 1)\n`
+
+  it('a list stays a list, also of one tensor (measured with PyTorch 2.13 on x of (2, 4, 8, 8), CPU)', () => {
+    const f = analyze({ files: { 'm.py': source('One(c)', 'y[0]') }, main: 'm.py', entry: 'M()' }, { input: '2,4,8,8', device: 'cpu' }).forward!
+    expect(f.outputShape).toEqual([2, 16, 8, 8])
+  })
+
+  it('a tensor a later module unwraps is that tensor', () => {
+    const f = analyze({ files: { 'm.py': source('One(c), Unwrap()', 'y') }, main: 'm.py', entry: 'M()' }, { input: '2,4,8,8', device: 'cpu' }).forward!
+    expect(f.outputShape).toEqual([2, 16, 8, 8])
+  })
+})

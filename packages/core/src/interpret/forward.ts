@@ -137,8 +137,9 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
       const pythonCall = pythonCalls.get(node)
       pythonCalls.delete(node)
       // The outputs of a Python module before this one in `nn.Sequential`: its tuple, passed whole as one argument.
-      const prior = !pythonCall && inputs.length > 1 ? structuredResults.get(inputs[0]!) : undefined
-      const whole = prior && prior.outputs.length === inputs.length && prior.outputs.every((x, i) => x === inputs[i]) ? prior.result : undefined
+      // A module after another in `nn.Sequential` takes what the last Python module gave these tensors as returned
+      // them: a list (also of one tensor), a tuple, a dict.
+      const whole = !pythonCall ? structuredResultOf(inputs) : undefined
       const args: ArgValue[] = pythonCall ? pythonArgs(pythonCall, inputs, options, span) : whole ? [{ value: whole, span, valueSpan: span }] : inputs.map((t) => ({ value: wrap(t), span, valueSpan: span }))
       if (!pythonCall) for (const [name, v] of Object.entries(options ?? {})) args.push({ name, value: optionValue(v), span, valueSpan: span })
       result = it.call(it.getattr(self, 'forward', span), args, span)
@@ -150,6 +151,7 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
     if (state.stack.length === 1) structures.set(node, structureOf(result))
     const outputs = outputTensors(result, span)
     if (result.kind !== 'tensor' && outputs.length > 0) structuredResults.set(outputs[0]!, { result, outputs })
+    else if (result.kind === 'tensor') structuredResults.delete(outputs[0]!)
     return outputs
   } catch (error) {
     if (error instanceof RangeError && /call stack/i.test(error.message)) throw new NnsizeError('too-deep', 'The forward pass nests calls and expressions too deeply to run.', { span })
@@ -230,13 +232,7 @@ const maxSequentialNesting = 64
 function firstPythonModule(node: ModuleNode): ModuleNode | undefined {
   let current = node
   for (let depth = 0; depth < maxSequentialNesting && current.layer === sequential; depth++) {
-    let next: ModuleNode | undefined
-    for (const child of current.children.values()) {
-      if (child) {
-        next = child
-        break
-      }
-    }
+    const next = firstChildOf(current)
     if (!next) return undefined
     current = next
   }
@@ -250,6 +246,18 @@ function stateless(node: ModuleNode): boolean {
     for (const def of n.buffers.values()) if (def) return false
   }
   return true
+}
+
+/** The first module of a container (`None` entries skipped). */
+function firstChildOf(node: ModuleNode): ModuleNode | undefined {
+  for (const child of node.children.values()) if (child) return child
+  return undefined
+}
+
+/** The value the last Python module that gave exactly these tensors returned (a list, a tuple, a dict), if any. */
+function structuredResultOf(tensors: readonly Tensor[]): Value | undefined {
+  const prior = tensors.length > 0 ? structuredResults.get(tensors[0]!) : undefined
+  return prior && prior.outputs.length === tensors.length && prior.outputs.every((x, i) => x === tensors[i]) ? prior.result : undefined
 }
 
 /** Runs a module that is no submodule through its forward rule, its work counted in the module that calls it. */
@@ -335,8 +343,9 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
     const t: TraceOps = { it, ctx: state.ctx }
     const { tensors, rest } = inputTensors(positional, span, false)
     const python = node.layer !== undefined && interpreters.has(node.layer)
-    // `nn.Sequential` called with a tuple (`self.cells((x, None))`) hands it whole to its first module, as PyTorch does.
-    const first = !python && !(positional.length === 1 && positional[0]!.kind === 'tensor') ? firstPythonModule(node) : undefined
+    // `nn.Sequential` hands what it was called with to its first module as it is: a tensor, or a tuple
+    // (`self.cells((x, None))`), `None` included.
+    const first = !python ? firstPythonModule(node) : undefined
     if (rest.length > 0 && !python && !first) throw new NnsizeError('unsupported', `Calling \`${node.type}\` with arguments other than tensors (${rest.map((v) => v.kind).join(', ')}) is not supported yet in forward.`, { span })
     for (const [key, v] of Object.entries(options)) if (v instanceof TensorValue) options[key] = traceOf(t, v)
     const call: PythonCall | undefined = python ? { positional, named: args.filter((a) => a.name !== undefined) } : undefined
@@ -345,7 +354,8 @@ export function callModule(it: Interpreter, node: ModuleNode, args: readonly Arg
     try {
       const traced = (tensors as TensorValue[]).map((v) => traceOf(t, v))
       const outputs = anonymous ? runAnonymous(state.ctx, node, traced, options) : state.ctx.run(node, traced, name!, options)
-      return call?.result ?? moduleResult(node, outputs)
+      // An `nn.Sequential` returns what its last module returned: a Python module's list or dict stays one.
+      return call?.result ?? (node.layer === sequential ? structuredResultOf(outputs) : undefined) ?? moduleResult(node, outputs)
     } finally {
       pythonCalls.delete(node)
       if (first) pythonCalls.delete(first)

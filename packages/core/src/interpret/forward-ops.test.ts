@@ -354,3 +354,47 @@ describe('view ops in place (`unsqueeze_`, `squeeze_`, `transpose_`, `t_`)', () 
     expect(a.forwardNote?.line).toBe(10)
   })
 })
+
+describe('element-wise ops in place (`erfinv_`, `floor_`, `exp_`, `sigmoid_`)', () => {
+  // A hand-copied `trunc_normal_` (erfinv_) at construction, timm's old `drop_path` (floor_) and in-place activations
+  // in forward, as DINO's and DeiT's descendants write them.
+  const model = `${prelude}def drop_path(x, drop_prob: float = 0., training: bool = False):
+    if drop_prob == 0. or not training:
+        return x
+    keep_prob = 1 - drop_prob
+    shape = (x.shape[0],) + (1,) * (x.ndim - 1)
+    random_tensor = keep_prob + torch.rand(shape, dtype=x.dtype, device=x.device)
+    random_tensor.floor_()
+    return x.div(keep_prob) * random_tensor
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+        self.w = nn.Parameter(torch.empty(3, 8))
+        with torch.no_grad():
+            self.w.uniform_(-1, 1)
+            self.w.erfinv_()
+            self.w.mul_(2.0)
+            self.w.clamp_(min=-2, max=2)
+
+    def forward(self, x):
+        y = x + drop_path(self.fc(x), 0.1, self.training)
+        z = y * 2
+        z.exp_()
+        z.sigmoid_()
+        return z @ self.w.t()
+`
+
+  it('write into the tensor, as PyTorch 2.13 does (measured on x of (2, 8), CPU)', () => {
+    const a = analyze(model, { input: '2,8', device: 'cpu' })
+    expect(a.params.total).toBe(96n)
+    expect(a.forward?.outputShape).toEqual([2, 3])
+    expect(a.forward?.savedBytes).toBe(72n)
+    expect(a.forward?.savedBytesWithInput).toBe(136n)
+  })
+
+  it('refuse a floating result in an integer tensor, as PyTorch does', () => {
+    expect(() => analyze(`${prelude}t = torch.arange(3)\nt.exp_()\nnn.Linear(2, 2)`)).toThrow("result type Float can't be cast to the desired output type Long")
+  })
+})

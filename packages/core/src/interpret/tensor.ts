@@ -895,6 +895,17 @@ const ops: Record<string, Op> = {
   numpy: (_it, _s, _a, span) => raise('RuntimeError', 'unsupported', 'nnsize has no NumPy: `.numpy()` is not supported.', span),
 }
 
+/** Element-wise ops of one tensor that have an in-place form (`w.erfinv_()` in `trunc_normal_`, `mask.floor_()`). */
+const elementwiseInPlace = ['abs', 'neg', 'negative', 'sign', 'floor', 'ceil', 'round', 'trunc', 'relu', 'square', 'nan_to_num', 'clip', 'exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsqrt', 'sin', 'cos', 'tan', 'sinh', 'cosh', 'tanh', 'asin', 'acos', 'atan', 'sigmoid', 'erf', 'erfinv', 'reciprocal']
+for (const name of elementwiseInPlace) {
+  // The result is written into `self`, so it must keep its dtype: `exp_` of an int64 tensor is PyTorch's error.
+  ops[`${name}_`] = (it, self, a, span) => {
+    const result = ops[name]!(it, self, a, span) as TensorValue
+    if (result.dtype !== self.dtype) raise('RuntimeError', 'type', `result type ${scalarTypeName(result.dtype)} can't be cast to the desired output type ${scalarTypeName(self.dtype)}`, span)
+    return self
+  }
+}
+
 function minMax(it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
   const other = a.values[0]
   if (other?.kind === 'tensor') return tensorBinary(it, 'Add', s, other, span)

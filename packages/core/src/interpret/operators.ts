@@ -503,6 +503,8 @@ export function equals(it: Interpreter, a: Value, b: Value, span: SourceSpan): b
     return Number.isInteger(f) && BigInt(f) === i
   }
   if (a.kind !== b.kind) {
+    // A class nnsize knows (`type(x)`) is none of an unread library's (`type(x) == ListConfig`), as `isinstance` says.
+    if ((a.kind === 'class' && b.kind === 'placeholder') || (a.kind === 'placeholder' && b.kind === 'class')) return false
     if (a.kind === 'placeholder') throw placeholderError(a, span)
     if (b.kind === 'placeholder') throw placeholderError(b, span)
     if (a.kind === 'instance' || b.kind === 'instance') return userEquals(it, a, b, span) ?? false

@@ -255,6 +255,30 @@ describe('programs of files', () => {
     expect(uses.span?.file).toBe('main.py')
   })
 
+  it("a class nnsize knows is none of an unread library's: `type(x) == ListConfig` is false, as `isinstance` is", () => {
+    // latent-diffusion's UNetModel (`from omegaconf.listconfig import ListConfig`); PyTorch with omegaconf: 36 parameters.
+    const source = [
+      'import torch.nn as nn',
+      'class Net(nn.Module):',
+      '    def __init__(self, context_dim=8):',
+      '        super().__init__()',
+      '        from omegaconf.listconfig import ListConfig',
+      '        if type(context_dim) == ListConfig or isinstance(context_dim, ListConfig):',
+      '            context_dim = list(context_dim)',
+      '        assert type(context_dim) != ListConfig',
+      '        self.fc = nn.Linear(context_dim, 4)',
+    ].join('\n')
+    expect(files({ 'net.py': source }, 'net.py', 'Net()').params.total).toBe(36n)
+    // Against anything but a class, a placeholder's value is unknown: an error that names its library.
+    expect(failure(() => files({ 'main.py': 'import omegaconf\nassert omegaconf.OmegaConf == 3' }, 'main.py')).message).toContain('comes from `omegaconf`')
+  })
+
+  it('torchvision.__version__ is the release nnsize models (DETR gates on it with packaging.version)', () => {
+    // torchvision 0.28.0+cu130 beside PyTorch 2.13.
+    const source = ['import torchvision', 'import torch.nn as nn', 'from packaging import version', "assert version.parse(torchvision.__version__) >= version.parse('0.7')", "assert torchvision.__version__.startswith('0.28.')", 'm = nn.Linear(2, 2)'].join('\n')
+    expect(files({ 'main.py': source }, 'main.py').params.total).toBe(6n)
+  })
+
   it('never reads outside the given files: a relative import of a missing file is an error', () => {
     const e = failure(() => files({ 'pkg/a.py': 'from .missing import x' }, 'pkg/a.py', 'x'))
     expect(e.code).toBe('unsupported')

@@ -257,6 +257,8 @@ export function torchvisionNamespace(classification: readonly LayerDefinition[],
       return own
     }),
     ops: lazyNamespace('torchvision.ops', () => Object.fromEntries(torchvisionOps.map((layer, i) => [layer.name, opsValues[i]!]))),
+    // The release whose models these are (DETR's `util/misc.py` compares it with `packaging.version`).
+    __version__: { kind: 'str', value: '0.28.0' },
   }))
   const bare = new Map<string, Value>()
   for (const [name, source] of plan.bare) {

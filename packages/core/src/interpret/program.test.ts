@@ -273,6 +273,30 @@ describe('programs of files', () => {
     expect(failure(() => files({ 'main.py': 'import omegaconf\nassert omegaconf.OmegaConf == 3' }, 'main.py')).message).toContain('comes from `omegaconf`')
   })
 
+  it("a decorator from an unread library returns what it decorates, with a note (lucidrains' `@beartype`, fvcore's `@REGISTRY.register()`)", () => {
+    // PyTorch with beartype and fvcore installed: 36 parameters, and `build` is the function it decorates.
+    const source = [
+      'import torch.nn as nn',
+      'from beartype import beartype',
+      'from fvcore.common.registry import Registry',
+      "MODELS = Registry('models')",
+      'class Net(nn.Module):',
+      '    @beartype',
+      '    def __init__(self, dim: int = 8):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(dim, 4)',
+      '@MODELS.register()',
+      '@beartype',
+      'def build(dim=8):',
+      '    return Net(dim)',
+    ].join('\n')
+    const a = files({ 'net.py': source }, 'net.py', 'build()')
+    expect(a.params.total).toBe(36n)
+    expect(a.notes).toContain('`@beartype` comes from `beartype`, which nnsize does not read: it is taken to return what it decorates (`__init__` in net.py).')
+    expect(a.notes).toContain('`@MODELS.register()` comes from `fvcore`, which nnsize does not read: it is taken to return what it decorates (`build` in net.py).')
+    expect(a.notes?.filter((n) => n.startsWith('`@beartype`'))).toHaveLength(1)
+  })
+
   it('torchvision.__version__ is the release nnsize models (DETR gates on it with packaging.version)', () => {
     // torchvision 0.28.0+cu130 beside PyTorch 2.13.
     const source = ['import torchvision', 'import torch.nn as nn', 'from packaging import version', "assert version.parse(torchvision.__version__) >= version.parse('0.7')", "assert torchvision.__version__.startswith('0.28.')", 'm = nn.Linear(2, 2)'].join('\n')

@@ -90,8 +90,7 @@ export function execStmt(it: Interpreter, stmt: Stmt, frame: Frame): Signal {
       return CONTINUE
     case 'FunctionDef': {
       const decorators = stmt.decorator_list.map((d) => it.evaluate(d, frame))
-      let fn: Value = makeFunction(it, stmt, stmt.name, frame, [])
-      for (let i = decorators.length - 1; i >= 0; i--) fn = it.callWith(decorators[i]!, [fn], it.span(stmt.decorator_list[i]!, frame))
+      const fn = decorate(it, decorators, stmt.decorator_list, makeFunction(it, stmt, stmt.name, frame, []), stmt.name, frame)
       storeName(it, stmt.name, fn, frame, stmt)
       return NORMAL
     }
@@ -251,9 +250,34 @@ function classStatement(it: Interpreter, stmt: ClassDef, frame: Frame): Value {
   body.locals.set('__module__', str(frame.module))
   body.locals.set('__qualname__', str(qualname))
   execBlock(it, stmt.body, body)
-  let cls = defineClass(it, stmt, body, bases, keywords, qualname)
-  for (let i = decorators.length - 1; i >= 0; i--) cls = it.callWith(decorators[i]!, [cls], it.span(stmt.decorator_list[i]!, frame))
-  return cls
+  return decorate(it, decorators, stmt.decorator_list, defineClass(it, stmt, body, bases, keywords, qualname), qualname, frame)
+}
+
+const notedDecorators = new WeakMap<Interpreter, Set<string>>()
+
+/**
+ * Applies decorators, the innermost first. One from a library nnsize does not read (`@beartype`, a registry's
+ * `@register()`) is taken to return what it decorates, as such decorators do, and a note says so once per decorator:
+ * calling a placeholder would leave a placeholder where the function or class was, and a constructor that never runs.
+ */
+function decorate(it: Interpreter, decorators: readonly Value[], exprs: readonly Expr[], target: Value, name: string, frame: Frame): Value {
+  let value = target
+  for (let i = decorators.length - 1; i >= 0; i--) {
+    const decorator = decorators[i]!
+    const span = it.span(exprs[i]!, frame)
+    if (decorator.kind === 'placeholder' && decorator.reason.type === 'import') {
+      const noted = notedDecorators.get(it) ?? new Set<string>()
+      notedDecorators.set(it, noted)
+      const written = unparse(exprs[i]!)
+      if (!noted.has(written) && it.notes.length < 100) {
+        noted.add(written)
+        it.notes.push(`\`@${written}\` comes from \`${decorator.reason.module}\`, which nnsize does not read: it is taken to return what it decorates (\`${name}\`${span.file === undefined ? '' : ` in ${span.file}`}).`)
+      }
+      continue
+    }
+    value = it.callWith(decorator, [value], span)
+  }
+  return value
 }
 
 function raiseStatement(it: Interpreter, stmt: Extract<Stmt, { type: 'Raise' }>, frame: Frame): unknown {

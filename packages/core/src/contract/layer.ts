@@ -65,6 +65,11 @@ export interface LayerDefinition<A = any, S extends readonly ArgSpec[] = readonl
   build: (args: A, m: ModuleBuilder) => void
   /** Shapes, compute and saved tensors of the forward pass. Layers without it cannot take an input. */
   forward?: ForwardFn<A>
+  /**
+   * The names of its forward's tensor parameters, in order (`['query', 'key', 'value']`); absent: `['input']`. A call
+   * that names them (`attn(query=q, key=k, value=v)`, `fc(input=x)`) binds them as PyTorch does.
+   */
+  forwardInputs?: readonly string[]
   /** Why a model has no forward trace (its output is data-dependent), for the error an input shape gets. */
   untraced?: string
   /**

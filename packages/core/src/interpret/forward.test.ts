@@ -381,3 +381,24 @@ describe('an nn.Sequential returns what its last module returned', () => {
     expect(f.outputShape).toEqual([2, 16, 8, 8])
   })
 })
+
+describe('a built-in layer called with its tensor parameters named', () => {
+  const net = (call: string): string =>
+    `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.attn = nn.MultiheadAttention(32, 4)\n        self.fc = nn.Linear(32, 8)\n\n    def forward(self, tgt, memory):\n        return self.fc(input=${call}[0])\n`
+
+  it("binds them as PyTorch does (DETR's `self.multihead_attn(query=…, key=memory, value=memory)`; measured with PyTorch 2.13, CPU)", () => {
+    const input = '10,2,32;16,2,32'
+    const positional = analyze(net('self.attn(tgt, memory, memory)'), { input, device: 'cpu' }).forward!
+    for (const call of ['self.attn(query=tgt, key=memory, value=memory)', 'self.attn(tgt, key=memory, value=memory)', 'self.attn(tgt, value=memory, key=memory)']) {
+      const f = analyze(net(call), { input, device: 'cpu' }).forward!
+      expect(f.outputShape).toEqual([10, 2, 8])
+      expect(f.macs).toBe(positional.macs)
+      expect(f.savedBytes).toBe(positional.savedBytes)
+    }
+  })
+
+  it('refuses a parameter given twice, or one named after a missing one, with PyTorch\'s sense', () => {
+    expect(() => analyze(net('self.attn(tgt, memory, query=memory)'), { input: '10,2,32;16,2,32' })).toThrow("got multiple values for argument 'query'")
+    expect(() => analyze(net('self.attn(tgt, value=memory)'), { input: '10,2,32;16,2,32' })).toThrow("missing 1 required positional argument: 'key'")
+  })
+})

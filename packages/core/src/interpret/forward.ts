@@ -1,7 +1,7 @@
 import { NnsizeError } from '../errors.js'
 import { parseExpression } from '../python/parse.js'
 import type { Expr } from '../python/ast.js'
-import { locate } from './exceptions.js'
+import { locate, raise } from './exceptions.js'
 import type { SourceSpan } from '../errors.js'
 import { traceForward } from '../forward/trace.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
@@ -248,6 +248,29 @@ function stateless(node: ModuleNode): boolean {
   return true
 }
 
+/**
+ * A built-in layer's call with its tensor parameters named (`attn(query=q, key=k, value=v)`, DETR's decoder;
+ * `fc(input=x)`) as the positional call PyTorch binds it to; other keywords stay options (`attn_mask=`).
+ */
+function keywordInputsBound(layer: LayerDefinition, type: string, args: readonly ArgValue[]): readonly ArgValue[] {
+  const names = layer.forwardInputs ?? ['input']
+  const positional = args.filter((a) => a.name === undefined)
+  const named = args.filter((a) => a.name !== undefined && names.includes(a.name))
+  if (named.length === 0) return args
+  for (const a of named) {
+    if (names.indexOf(a.name!) < positional.length) raise('TypeError', 'argument-type', `\`${type}.forward()\` got multiple values for argument '${a.name}'.`, a.span)
+  }
+  const bound = [...positional]
+  for (const name of names.slice(positional.length)) {
+    const a = named.find((n) => n.name === name)
+    if (!a) break
+    bound.push({ ...a, name: undefined })
+  }
+  const missing = named.find((a) => !bound.some((b) => b.span === a.span))
+  if (missing) raise('TypeError', 'missing-argument', `\`${type}.forward()\` missing 1 required positional argument: '${names[bound.length]}' (given before '${missing.name}').`, missing.span)
+  return [...bound, ...args.filter((a) => a.name !== undefined && !names.includes(a.name))]
+}
+
 /** The first module of a container (`None` entries skipped). */
 function firstChildOf(node: ModuleNode): ModuleNode | undefined {
   for (const child of node.children.values()) if (child) return child
@@ -324,7 +347,8 @@ export function autogradFunctionResult(it: Interpreter, tracked: boolean, saved:
  * model is being built (a constructor that runs a layer on `torch.zeros(…)` to find a size), the
  * module is traced on its own, on the CPU profile, and only the output shapes are kept.
  */
-export function callModule(it: Interpreter, node: ModuleNode, args: readonly ArgValue[], span: SourceSpan): Value {
+export function callModule(it: Interpreter, node: ModuleNode, given: readonly ArgValue[], span: SourceSpan): Value {
+  const args = node.layer && !interpreters.has(node.layer) ? keywordInputsBound(node.layer, node.type, given) : given
   const positional = args.filter((a) => a.name === undefined).map((a) => a.value)
   const options = keywordOptions(args, (v) => v.trace ?? v)
   const state = traces.get(it)?.at(-1)

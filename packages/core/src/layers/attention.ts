@@ -37,6 +37,7 @@ function kvDims(a: { embed_dim: number; kdim: number | null; vdim: number | null
  */
 export const multiheadAttention = defineLayer({
   name: 'MultiheadAttention',
+  forwardInputs: ['query', 'key', 'value'],
   signature: [
     int('embed_dim', { min: -Infinity }),
     int('num_heads', { min: -Infinity }),

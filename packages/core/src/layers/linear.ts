@@ -40,6 +40,7 @@ export const linear = defineLayer({
  */
 export const bilinear = defineLayer({
   name: 'Bilinear',
+  forwardInputs: ['input1', 'input2'],
   signature: [int('in1_features'), int('in2_features'), int('out_features'), bool('bias', { default: true }), device(), dtype()],
   build({ in1_features, in2_features, out_features, bias }, m) {
     m.param('weight', [out_features, in1_features, in2_features])

@@ -74,6 +74,8 @@ interface LossSpec<S extends readonly ArgSpec[]> {
   weighted?: boolean
   forward: (self: ModuleNode & { args: ArgsOf<S> }, inputs: readonly Tensor[], ctx: ForwardContext) => Tensor
   since?: string
+  /** Its forward's tensor parameters, when not `input` and `target`. */
+  forwardInputs?: readonly string[]
 }
 
 function defineLoss<const S extends readonly ArgSpec[]>(spec: LossSpec<S>) {
@@ -88,6 +90,7 @@ function defineLoss<const S extends readonly ArgSpec[]>(spec: LossSpec<S>) {
       for (const name of spec.buffers ?? []) weightBuffer(m, name, tensors[name])
     },
     forward: (self, inputs, ctx) => spec.forward(self, inputs, ctx),
+    forwardInputs: spec.forwardInputs ?? ['input', 'target'],
   })
 }
 
@@ -192,6 +195,7 @@ export const pairwiseDistance = defineLayer({
   name: 'PairwiseDistance',
   signature: [float('p', { default: 2.0 }), float('eps', { default: 1e-6 }), bool('keepdim', { default: false })],
   build() {},
+  forwardInputs: ['x1', 'x2'],
   forward(self, inputs, ctx) {
     const [x1, x2] = operands(ctx, inputs, ['x1', 'x2'])
     return ops.pairwiseDistance(ctx, x1!, x2!, self.args.keepdim)
@@ -203,30 +207,39 @@ export const cosineSimilarity = defineLayer({
   name: 'CosineSimilarity',
   signature: [int('dim', { default: 1, min: -Number.MAX_SAFE_INTEGER }), float('eps', { default: 1e-8 })],
   build() {},
+  forwardInputs: ['x1', 'x2'],
   forward: untraced('CosineSimilarity', "the norms and products PyTorch's kernel keeps are not modelled"),
 })
 
 const notModelled = 'the tensors its kernel keeps are not modelled'
 
 /** `nn.CTCLoss(blank=0, reduction='mean', zero_infinity=False)`. */
-export const ctcLoss = defineLoss({ name: 'CTCLoss', signature: [int('blank', { default: 0 }), reductionArg, bool('zero_infinity', { default: false })], forward: untraced('CTCLoss', notModelled) })
+export const ctcLoss = defineLoss({
+  name: 'CTCLoss',
+  signature: [int('blank', { default: 0 }), reductionArg, bool('zero_infinity', { default: false })],
+  forward: untraced('CTCLoss', notModelled),
+  forwardInputs: ['log_probs', 'targets', 'input_lengths', 'target_lengths'],
+})
 /** `nn.PoissonNLLLoss(log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction='mean')`. */
 export const poissonNLLLoss = defineLoss({
   name: 'PoissonNLLLoss',
   signature: [bool('log_input', { default: true }), bool('full', { default: false }), legacy('size_average'), float('eps', { default: 1e-8 }), legacy('reduce'), reductionArg],
   forward: untraced('PoissonNLLLoss', notModelled),
+  forwardInputs: ['log_input', 'target'],
 })
 /** `nn.GaussianNLLLoss(*, full=False, eps=1e-6, reduction='mean')`. */
 export const gaussianNLLLoss = defineLoss({
   name: 'GaussianNLLLoss',
   signature: [bool('full', { default: false, keywordOnly: true }), float('eps', { default: 1e-6, keywordOnly: true }), str('reduction', { default: 'mean', choices: reductions, keywordOnly: true })],
   forward: untraced('GaussianNLLLoss', notModelled),
+  forwardInputs: ['input', 'target', 'var'],
 })
 /** `nn.MarginRankingLoss(margin=0.0, size_average=None, reduce=None, reduction='mean')`. */
 export const marginRankingLoss = defineLoss({
   name: 'MarginRankingLoss',
   signature: [float('margin', { default: 0 }), legacy('size_average'), legacy('reduce'), reductionArg],
   forward: untraced('MarginRankingLoss', notModelled),
+  forwardInputs: ['input1', 'input2', 'target'],
 })
 /** `nn.HingeEmbeddingLoss(margin=1.0, size_average=None, reduce=None, reduction='mean')`. */
 export const hingeEmbeddingLoss = defineLoss({
@@ -249,6 +262,7 @@ export const cosineEmbeddingLoss = defineLoss({
   name: 'CosineEmbeddingLoss',
   signature: [float('margin', { default: 0 }), legacy('size_average'), legacy('reduce'), reductionArg],
   forward: untraced('CosineEmbeddingLoss', notModelled),
+  forwardInputs: ['input1', 'input2', 'target'],
 })
 /** `nn.MultiMarginLoss(p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction='mean')`: `weight` is a buffer. */
 export const multiMarginLoss = defineLoss({
@@ -267,6 +281,7 @@ export const tripletMarginLoss = defineLoss({
   name: 'TripletMarginLoss',
   signature: [float('margin', { default: 1.0 }), float('p', { default: 2.0 }), float('eps', { default: 1e-6 }), bool('swap', { default: false }), legacy('size_average'), legacy('reduce'), reductionArg],
   forward: untraced('TripletMarginLoss', notModelled),
+  forwardInputs: ['anchor', 'positive', 'negative'],
 })
 /** `nn.TripletMarginWithDistanceLoss(*, distance_function=None, margin=1.0, swap=False, reduction='mean')`. */
 export const tripletMarginWithDistanceLoss = defineLoss({
@@ -278,6 +293,7 @@ export const tripletMarginWithDistanceLoss = defineLoss({
     str('reduction', { default: 'mean', choices: reductions, keywordOnly: true }),
   ],
   forward: untraced('TripletMarginWithDistanceLoss', notModelled),
+  forwardInputs: ['anchor', 'positive', 'negative'],
 })
 
 const outFeaturesArg: ArgSpec<number[], 'out_features', false> = {

@@ -175,6 +175,7 @@ function recurrentForward(kind: 'RNN' | 'LSTM' | 'GRU') {
 function makeRecurrent(kind: 'RNN' | 'LSTM' | 'GRU') {
   return defineLayer({
     name: kind,
+    forwardInputs: ['input', 'hx'],
     signature: recurrentSignature(kind),
     validate: validateRecurrent(kind),
     build: (a, m) => buildRecurrent(modeOf(kind, a.nonlinearity), a, m),
@@ -260,6 +261,7 @@ function buildCell(mode: RecurrentMode, a: CellArgs, m: ModuleBuilder): void {
 function makeCell(kind: 'RNN' | 'LSTM' | 'GRU') {
   return defineLayer({
     name: `${kind}Cell`,
+    forwardInputs: ['input', 'hx'],
     signature: cellSignature(kind),
     build: (a, m) => buildCell(modeOf(kind, a.nonlinearity), a, m),
     explain: (a) => {

@@ -164,6 +164,7 @@ function expectInputs(ctx: ForwardContext, inputs: readonly Tensor[], names: str
  */
 export const transformerEncoderLayer = defineLayer({
   name: 'TransformerEncoderLayer',
+  forwardInputs: ['src'],
   argsSince: { bias: '2.1' },
   signature: layerSignature(),
   validate: (a, fail) => validateActivation(a.activation, fail),
@@ -198,6 +199,7 @@ export const transformerEncoderLayer = defineLayer({
  */
 export const transformerDecoderLayer = defineLayer({
   name: 'TransformerDecoderLayer',
+  forwardInputs: ['tgt', 'memory'],
   argsSince: { bias: '2.1' },
   signature: layerSignature(),
   validate: (a, fail) => validateActivation(a.activation, fail),
@@ -265,6 +267,7 @@ function runStack(ctx: ForwardContext, self: ModuleNode, x: Tensor, memory?: Ten
  */
 export const transformerEncoder = defineLayer({
   name: 'TransformerEncoder',
+  forwardInputs: ['src'],
   signature: [
     module('encoder_layer'),
     int('num_layers'),
@@ -282,6 +285,7 @@ export const transformerEncoder = defineLayer({
 /** `nn.TransformerDecoder(decoder_layer, num_layers, norm=None)`: deep copies as `layers.0…`, then `norm`; forward takes `(tgt, memory)`. */
 export const transformerDecoder = defineLayer({
   name: 'TransformerDecoder',
+  forwardInputs: ['tgt', 'memory'],
   signature: [module('decoder_layer'), int('num_layers'), module('norm', { default: null, optional: true })],
   build: (a, m) => buildStack('TransformerDecoder', a.decoder_layer, a.num_layers, a.norm, m),
   forward(self, inputs, ctx) {
@@ -299,6 +303,7 @@ export const transformerDecoder = defineLayer({
  */
 export const transformer = defineLayer({
   name: 'Transformer',
+  forwardInputs: ['src', 'tgt'],
   argsSince: { bias: '2.1' },
   signature: [
     int('d_model', { default: 512 }),

@@ -36,6 +36,8 @@ export type ForwardAnalysis = ForwardResult & {
   outputShapes: number[][]
   /** For a model defined by Python classes: the output's structure, tensors as `T` (`T`, `(T, None)`, `(T, (T, T))`). */
   outputStructure?: string
+  /** The `call` option the model was called with instead of `m(*x)` (`m(x[0], m.init_hidden(4))`), as given. */
+  call?: string
 }
 
 /** Where a model's forward pass stopped at something nnsize does not support yet: the counts still stand. */
@@ -180,7 +182,7 @@ function traceModule(root: ModuleNode, options: AnalyzeOptions, torch: TorchVers
   const result = forField('input', () => (call === undefined ? traceForward(root, inputs, device, torch) : traceWithCall(root, call, () => traceForward(root, inputs, device, torch))))
   const outputShapes = result.outputs.map((t) => [...t.shape])
   const structure = outputStructure(root)
-  return { ...result, inputs, device, torch, outputShape: outputShapes[0], outputShapes, ...(structure === undefined ? {} : { outputStructure: structure }) }
+  return { ...result, inputs, device, torch, outputShape: outputShapes[0], outputShapes, ...(structure === undefined ? {} : { outputStructure: structure }), ...(call === undefined ? {} : { call }) }
 }
 
 /**

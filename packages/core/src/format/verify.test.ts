@@ -92,6 +92,37 @@ describe('verifySnippet', () => {
   it('passes an LSTM its initial state as one (h_0, c_0) tuple', () => {
     expect(verifySnippet(analyze('nn.LSTM(4, 8)', { input: '3,2,4; 1,2,8; 1,2,8', device: 'cpu' }))).toContain('    out = model(x0, (x1, x2))')
   })
+  it('calls the model as the `call` option says, printed from nnsize’s syntax tree, among the main module’s names', () => {
+    const file = 'import torch\nimport torch.nn as nn\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 8)\n    def init_state(self, bsz):\n        return torch.zeros(bsz, 8)\n    def forward(self, x, state):\n        y = self.fc(x) * state\n        return {"y": (None, y), "x": x}\n'
+    const py = verifySnippet(analyze({ files: { 'main.py': file }, main: 'main.py', entry: 'M()' }, { input: '2,8', call: 'm( x[0] ,m.init_state( 2 ) )', device: 'cpu' }))
+    expect(py).toContain(
+      'globals().update(vars(main))\n# the forward call nnsize traced (its `call` option): `m` is the model, `x` the list of inputs, among the main module\'s names\n' +
+        'def forward_call(m, x):\n    return m(x[0], m.init_state(2))\nforward_call = type(forward_call)(forward_call.__code__, vars(main))\nmodel = M()\n',
+    )
+    expect(py).toContain('    out = forward_call(model, [x0])\nout = first_tensor(out)\n')
+    expect(py).toContain('inputs = {storage(t)[0] for t in [x0]}\n')
+    // PyTorch 2.13 on CPU: `* state` saves init_state's zeros (64 bytes), which are not an input; with x0, 128.
+    expect(py).toContain('check("output shape", tuple(out.shape), (2, 8))')
+    expect(py).toContain('check("activation bytes saved for backward", activation_bytes, 64)')
+    expect(py).toContain('check("activation bytes saved for backward, input included", activation_bytes_with_input, 128)')
+  })
+  it('takes the names a call sees in a single text before the script adds its own', () => {
+    const source = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 8)\n    def forward(self, x, scale):\n        return self.fc(x) * scale\ndevice = 2\nM()'
+    const py = verifySnippet(analyze(source, { input: '2,8', call: 'm(x[0], device)', device: 'cpu' }))
+    expect(py).toContain('\ndevice = 2\n# the forward call nnsize traced')
+    expect(py).toContain('    return m(x[0], device)\nforward_call = type(forward_call)(forward_call.__code__, dict(globals()))\nmodel = M()\n')
+  })
+  it('calls the model with its inputs when there is no call', () => {
+    const py = verifySnippet(analyze('nn.Linear(8, 4)', { input: '2,8', device: 'cpu' }))
+    expect(py).toContain('    out = model(x0)\nout = first_tensor(out)\n')
+    expect(py).not.toContain('forward_call')
+  })
+  it('runs the first pass of lazy modules through the call', () => {
+    const source = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.LazyLinear(4)\n    def forward(self, x, flat):\n        return self.fc(x.flatten(1) if flat else x)\nM()'
+    const py = verifySnippet(analyze(source, { input: '2,3,2', call: 'm(x[0], flat=True)', device: 'cpu' }))
+    expect(py).toContain('with torch.no_grad():\n    forward_call(model, [torch.zeros((2, 3, 2), dtype=torch.float32)])\n')
+    expect(py).toContain('    ("fc.weight", (4, 6), "float32"),')
+  })
   it('downloads no pretrained weights: a weights enum hands load_state_dict an empty marker it skips', () => {
     const py = verifySnippet(analyze('torchvision.models.detection.fasterrcnn_mobilenet_v3_large_fpn()'))
     expect(py).toContain('torchvision.models.WeightsEnum.get_state_dict = lambda self, *args, **kwargs: _NotDownloaded()')

@@ -89,6 +89,27 @@ function callArguments(module: string, names: readonly string[]): string {
 }
 
 /**
+ * With a `call` option, the definition of `forward_call(m, x)`, which calls the model as nnsize did: the expression
+ * printed from nnsize's syntax tree, over `m` (the model) and `x` (the list of inputs), evaluated among the names
+ * `namespace` gives (the main module's), not the script's own (`device`, `check`). Empty without one.
+ */
+function forwardCallDefinition(analysis: Analysis, namespace: string): string[] {
+  const call = analysis.forward?.call
+  if (call === undefined) return []
+  return [
+    '# the forward call nnsize traced (its `call` option): `m` is the model, `x` the list of inputs, among the main module\'s names',
+    'def forward_call(m, x):',
+    `    return ${unparse(parseExpression(call))}`,
+    `forward_call = type(forward_call)(forward_call.__code__, ${namespace})`,
+  ]
+}
+
+/** The forward call on the inputs named `names`: `forward_call(model, [x0])` with a `call` option, else `model(x0)`. */
+function forwardCall(analysis: Analysis, names: readonly string[]): string {
+  return analysis.forward?.call === undefined ? `model(${callArguments(analysis.module, names)})` : `forward_call(model, [${names.join(', ')}])`
+}
+
+/**
  * Pretrained weights (`weights=…`, the default `weights_backbone` of the detection models) are not downloaded: only
  * the structure is checked, so the script also runs offline. A weights enum then hands over an empty marker that
  * `load_state_dict` skips; the builders still apply what the weights' metadata decides (class counts, frozen layers).
@@ -121,7 +142,8 @@ function sourceProgram(analysis: Analysis): string[] {
   // The final expression is what the model is: assigned to `model` instead of evaluated twice.
   const body = last?.type === 'Expr' && unparse(last.value) === entry ? tree.body.slice(0, -1) : tree.body
   if (body.length > 0) lines.push(unparse({ ...tree, body } satisfies Module).replace(/\n+$/, ''))
-  lines.push(`model = ${entry}`)
+  // the program's names as they are before the script adds its own
+  lines.push(...forwardCallDefinition(analysis, 'dict(globals())'), `model = ${entry}`)
   return lines
 }
 
@@ -165,6 +187,7 @@ function filesProgram(analysis: Analysis): string[] {
     `main = importlib.import_module(${pyString(moduleName(main, root))})`,
     // the entry is printed from nnsize's syntax tree and evaluated among the main module's names, as nnsize did
     'globals().update(vars(main))',
+    ...forwardCallDefinition(analysis, 'vars(main)'),
     `model = ${unparse(parseExpression(analysis.entry ?? ''))}`,
   )
   return lines
@@ -224,7 +247,7 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
   if (f && usesLazyModules(analysis)) {
     // Lazy modules have no tensor shapes before their first forward pass: run one (without autograd) first.
     const lazyInputs = f.inputs.map((spec) => `torch.zeros(${pyTuple(spec.shape)}, dtype=torch.${spec.dtype === 'int64' ? 'long' : spec.dtype})`)
-    lines.push('# lazy modules infer their sizes on the first forward pass', 'with torch.no_grad():', `    model(${callArguments(analysis.module, lazyInputs)})`, '')
+    lines.push('# lazy modules infer their sizes on the first forward pass', 'with torch.no_grad():', `    ${forwardCall(analysis, lazyInputs)}`, '')
   }
 
   const params = analysis.tensors.filter((t) => t.kind === 'parameter')
@@ -263,7 +286,6 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
         : `x${i} = torch.randn(${pyTuple(spec.shape)}, dtype=torch.${spec.dtype}, device=device, requires_grad=True)`,
     )
     const names = f.inputs.map((_, i) => `x${i}`)
-    const call = callArguments(analysis.module, names)
     lines.push(
       '',
       profile === 'cuda'
@@ -280,6 +302,16 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
       '    s = t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()',
       '    return s.data_ptr(), s.nbytes()',
       '',
+      '# the output shape is that of its first tensor, tuples, lists and dicts flattened in order (None skipped)',
+      'def first_tensor(value):',
+      '    if torch.is_tensor(value):',
+      '        return value',
+      '    for item in value.values() if isinstance(value, dict) else value if isinstance(value, (tuple, list)) else ():',
+      '        found = first_tensor(item)',
+      '        if found is not None:',
+      '            return found',
+      '    return None',
+      '',
       'saved = {}',
       'def pack(t):',
       '    ptr, nbytes = storage(t)',
@@ -287,8 +319,8 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
       '    return t',
       '',
       'with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):',
-      `    out = model(${call})`,
-      'out = out[0] if isinstance(out, (tuple, list)) else next(iter(out.values())) if isinstance(out, dict) else out',
+      `    out = ${forwardCall(analysis, names)}`,
+      'out = first_tensor(out)',
       `state = {storage(t)[0] for t in [*model.parameters(), *model.buffers()]}`,
       `inputs = {storage(t)[0] for t in [${names.join(', ')}]}`,
       'activation_bytes = sum(n for p, n in saved.items() if p not in state and p not in inputs)',

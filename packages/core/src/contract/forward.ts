@@ -91,6 +91,11 @@ export interface ForwardContext {
   flops(op: FlopCounterOp, count: bigint): void
   /** Runs a submodule's forward under the dotted `name` and returns its outputs; `options` are the call's keyword arguments. */
   run(child: ModuleNode, inputs: readonly Tensor[], name: string, options?: Readonly<Record<string, unknown>>): Tensor[]
+  /**
+   * Runs a module of the model that is no child of the running one (called through a lambda a parent passed down)
+   * under its dotted `path` from the root; its work still counts in every module now running.
+   */
+  runAt(module: ModuleNode, inputs: readonly Tensor[], path: string, options?: Readonly<Record<string, unknown>>): Tensor[]
   /** A parameter or buffer of `module` as a tensor (its storage is never counted as an activation). */
   state(module: ModuleNode, name: string): Tensor
   /**

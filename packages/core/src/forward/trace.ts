@@ -143,6 +143,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
       const path = parent === undefined || parent.path === '' ? name : `${parent.path}.${name}`
       return call(child, childInputs, path, options)
     },
+    runAt: (module, moduleInputs, path, options) => call(module, moduleInputs, path, options),
     state: (module, name) => {
       const def = module.params.get(name) ?? module.buffers.get(name)
       if (!def) throw new NnsizeError('shape', `\`${module.type}\` has no tensor \`${name}\`.`)

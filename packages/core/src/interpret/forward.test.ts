@@ -402,3 +402,39 @@ describe('a built-in layer called with its tensor parameters named', () => {
     expect(() => analyze(net('self.attn(tgt, value=memory)'), { input: '10,2,32;16,2,32' })).toThrow("missing 1 required positional argument: 'key'")
   })
 })
+
+describe("a submodule called through a lambda another submodule is given (annotated-transformer's SublayerConnection)", () => {
+  const source = `${prelude}class Residual(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.norm = nn.LayerNorm(d)
+
+    def forward(self, x, sublayer):
+        return x + sublayer(self.norm(x))
+
+class Block(nn.Module):
+    def __init__(self, d=16):
+        super().__init__()
+        self.attn = nn.Linear(d, d)
+        self.res = Residual(d)
+        self.register_buffer('pe', torch.randn(1, 32, d))
+
+    def forward(self, x):
+        x = x + self.pe[:, : x.size(1)].requires_grad_(False)
+        return self.res(x, lambda y: self.attn(y))
+`
+
+  it('runs under its own path, its work counted in the modules running, as PyTorch 2.13 measures (x of (2, 8, 16), CPU)', () => {
+    const f = analyze({ files: { 'b.py': source }, main: 'b.py', entry: 'Block()' }, { input: '2,8,16', device: 'cpu' }).forward!
+    expect(f.outputShape).toEqual([2, 8, 16])
+    expect(f.savedBytes).toBe(2176n)
+    expect(f.macs).toBe(4352n)
+    const macs = Object.fromEntries(f.modules.map((m) => [m.path, m.macs]))
+    expect(macs).toEqual({ '': 4352n, attn: 4096n, res: 4352n, 'res.norm': 256n })
+  })
+
+  it('requires_grad_ in forward: a buffer\'s view stays as it is; a result of ops cannot stop requiring grad', () => {
+    const stop = source.replace("self.pe[:, : x.size(1)].requires_grad_(False)", 'self.attn(x).requires_grad_(False)')
+    expect(() => analyze({ files: { 'b.py': stop }, main: 'b.py', entry: 'Block()' }, { input: '2,8,16', device: 'cpu' })).toThrow('you can only change requires_grad flags of leaf variables')
+  })
+})

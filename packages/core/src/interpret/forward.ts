@@ -359,11 +359,15 @@ export function callModule(it: Interpreter, node: ModuleNode, given: readonly Ar
   if (state && state.stack.length > 0) {
     const parent = state.stack.at(-1)!
     const name = pathWithin(state, parent, node)
+    // A module of the model called where it is no child of the running module (a lambda a parent passed down, as
+    // annotated-transformer's `SublayerConnection` is given `lambda x: self.self_attn(x, x, x, mask)`) runs under
+    // its own path, its work counted in the modules now running, as PyTorch's module hooks see it.
+    const elsewhere = name === undefined ? pathWithin(state, state.stack[0]!, node) : undefined
     // A module made in forward and called at once (`nn.ReLU(inplace=True)(x)`, `nn.ZeroPad2d((1, 0, 1, 0))(x)`) is
     // no submodule: without tensors of its own it runs as a function would, inside the module that calls it.
-    const anonymous = name === undefined && stateless(node)
-    if (name === undefined && !anonymous && node.layer === sequential && node.type === 'Sequential') return callSequentialSlice(it, node, args, span)
-    if (name === undefined && !anonymous) throw new NnsizeError('unsupported', `Calling \`${node.type}\`, which is not a submodule of \`${parent.type}\` and has parameters or buffers of its own, in forward is not supported yet.`, { span })
+    const anonymous = name === undefined && elsewhere === undefined && stateless(node)
+    if (name === undefined && elsewhere === undefined && !anonymous && node.layer === sequential && node.type === 'Sequential') return callSequentialSlice(it, node, args, span)
+    if (name === undefined && elsewhere === undefined && !anonymous) throw new NnsizeError('unsupported', `Calling \`${node.type}\`, which is not a submodule of \`${parent.type}\` and has parameters or buffers of its own, in forward is not supported yet.`, { span })
     const t: TraceOps = { it, ctx: state.ctx }
     const { tensors, rest } = inputTensors(positional, span, false)
     const python = node.layer !== undefined && interpreters.has(node.layer)
@@ -377,7 +381,7 @@ export function callModule(it: Interpreter, node: ModuleNode, given: readonly Ar
     if (first) pythonCalls.set(first, { positional, named: [] })
     try {
       const traced = (tensors as TensorValue[]).map((v) => traceOf(t, v))
-      const outputs = anonymous ? runAnonymous(state.ctx, node, traced, options) : state.ctx.run(node, traced, name!, options)
+      const outputs = anonymous ? runAnonymous(state.ctx, node, traced, options) : elsewhere !== undefined ? state.ctx.runAt(node, traced, elsewhere, options) : state.ctx.run(node, traced, name!, options)
       // An `nn.Sequential` returns what its last module returned: a Python module's list or dict stays one.
       return call?.result ?? (node.layer === sequential ? structuredResultOf(outputs) : undefined) ?? moduleResult(node, outputs)
     } finally {

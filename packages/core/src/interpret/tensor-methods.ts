@@ -491,6 +491,7 @@ export function forwardTensorOp(t: TraceOps, name: string, operands: readonly Va
     return original.trace ? original : wrapTensor(traceOf(t, original))
   }
   const make = (tensors: readonly Tensor[]): Value => rebuild(shaped, (_v, i) => wrapTensor(tensors[i]!))
+  if (form === 'method' && name === 'requires_grad_' && self) return requiresGradInPlace(t, self, args, span)
   const viewed = Object.hasOwn(inPlaceViewOps, name) ? inPlaceViewOps[name]! : undefined
   if (form === 'method' && viewed && self) {
     // `x.unsqueeze_(d)`: `x` becomes the view the op without `_` makes (autograd keeps nothing for it).
@@ -522,6 +523,23 @@ export function forwardTensorOp(t: TraceOps, name: string, operands: readonly Va
     case 'method':
       return make(method(t, name, x!, args, outputs, span))
   }
+}
+
+/**
+ * `x.requires_grad_(flag)` in forward: the tensor itself, now requiring grad or not (a parameter's view
+ * `self.pe[:, :T].requires_grad_(False)` is unchanged). A result of ops that requires grad cannot stop requiring it,
+ * as PyTorch refuses.
+ */
+function requiresGradInPlace(t: TraceOps, self: TensorValue, args: readonly ArgValue[], span: SourceSpan): Value {
+  const x = traceOf(t, self)
+  const flag = boolArg(t, args, 0, 'requires_grad', true, span)
+  if (x.requiresGrad === flag) return self
+  if (flag && !isFloatingDType(x.dtype)) return raise('RuntimeError', 'argument-value', 'Only Tensors of floating point and complex dtype can require gradients', span)
+  if (!flag && x.storage.origin === 'activation') {
+    return raise('RuntimeError', 'argument-value', "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().", span)
+  }
+  self.trace = { ...x, requiresGrad: flag }
+  return self
 }
 
 function setItem(t: TraceOps, operands: readonly Value[], span: SourceSpan): Value {

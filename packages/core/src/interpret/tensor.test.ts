@@ -163,3 +163,15 @@ assert b.shape == (2, 3) and b.dtype == torch.float32 and torch.bernoulli(torch.
     expect(failure(() => python('torch.equal(torch.ones(2), 1)')).code).toBe('argument-type')
   })
 })
+
+describe('Tensor.type with a legacy tensor type', () => {
+  it('casts to its dtype, as the class or its name, as PyTorch 2.13 does', () => {
+    python(`
+x = torch.arange(3.)
+assert x.type(torch.LongTensor).dtype == torch.int64 and x.type('torch.ByteTensor').dtype == torch.uint8
+assert x.type(torch.Tensor).dtype == torch.float32 and x.type(torch.float64).dtype == torch.float64
+assert x.long().type() == 'torch.LongTensor'
+`)
+    expect(failure(() => python("torch.arange(3.).type('foo')")).message).toContain("invalid type: 'foo'")
+  })
+})

@@ -858,7 +858,7 @@ const ops: Record<string, Op> = {
   type: (it, s, a, span) => {
     const d = arg(a, 0, 'dtype')
     if (d === undefined) return str(`torch.${tensorTypeName(s.dtype)}`)
-    return toOp(it, s, { values: [d], named: new Map() }, span)
+    return toOp(it, s, { values: [legacyTypeDType(d, span) ?? d], named: new Map() }, span)
   },
   type_as: (_it, s, a) => {
     const o = a.values[0]
@@ -968,9 +968,24 @@ function sortResult(it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan
   return tuple([newTensor([...s.shape], s.dtype, s.requiresGrad), newTensor([...s.shape], 'int64')], ['values', 'indices'])
 }
 
+const tensorTypeNames: Partial<Record<DType, string>> = { float32: 'FloatTensor', float64: 'DoubleTensor', float16: 'HalfTensor', bfloat16: 'BFloat16Tensor', int64: 'LongTensor', int32: 'IntTensor', int16: 'ShortTensor', int8: 'CharTensor', uint8: 'ByteTensor', bool: 'BoolTensor' }
+
 function tensorTypeName(dtype: DType): string {
-  const names: Partial<Record<DType, string>> = { float32: 'FloatTensor', float64: 'DoubleTensor', float16: 'HalfTensor', bfloat16: 'BFloat16Tensor', int64: 'LongTensor', int32: 'IntTensor', int16: 'ShortTensor', int8: 'CharTensor', uint8: 'ByteTensor', bool: 'BoolTensor' }
-  return names[dtype] ?? 'Tensor'
+  return tensorTypeNames[dtype] ?? 'Tensor'
+}
+
+/**
+ * The dtype a legacy tensor type names in `t.type(…)`: the class (`torch.ByteTensor`, `torch.cuda.LongTensor`) or
+ * its name (`'torch.LongTensor'`); `torch.Tensor` is the default float. Undefined for a dtype; an unknown name is
+ * PyTorch's error.
+ */
+function legacyTypeDType(v: Value, span: SourceSpan): { kind: 'dtype'; dtype: DType } | undefined {
+  const name = v.kind === 'str' ? v.value : v.kind === 'callable' ? v.name : v.kind === 'class' && v.cls.module === 'torch' ? `torch.${v.cls.name}` : undefined
+  if (name === undefined) return undefined
+  if (name === 'torch.Tensor') return { kind: 'dtype', dtype: defaultFloat }
+  const legacy = /^torch\.(?:cuda\.)?(\w+Tensor)$/.exec(name)?.[1]
+  const dtype = (Object.keys(tensorTypeNames) as DType[]).find((d) => tensorTypeNames[d] === legacy)
+  return dtype ? { kind: 'dtype', dtype } : raise('ValueError', 'argument-value', `invalid type: '${name}'`, span)
 }
 
 /** Runs a tensor operation by name on `self` (`t.exp()` and `torch.exp(t)` alike); undefined when there is none. */

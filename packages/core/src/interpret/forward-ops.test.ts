@@ -398,3 +398,21 @@ class Net(nn.Module):
     expect(() => analyze(`${prelude}t = torch.arange(3)\nt.exp_()\nnn.Linear(2, 2)`)).toThrow("result type Float can't be cast to the desired output type Long")
   })
 })
+
+describe('F.scaled_dot_product_attention with a key and value broadcast over the batch or the heads', () => {
+  // litgpt's adapter prefix: k and v of batch 1 (with a bool mask), or of 1 head without `enable_gqa`. The fused kernels
+  // need one batch size and head count, so the math path runs, and `matmul` keeps copies of k and v at the full batch.
+  const model = (kv: string, extra: string): string =>
+    `${prelude}class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.q = nn.Linear(64, 64)\n        self.prefix = nn.Parameter(torch.randn(${kv}))\n\n    def forward(self, x):\n        q = self.q(x).view(2, 16, 4, 16).transpose(1, 2)\n        return F.scaled_dot_product_attention(q, self.prefix * 2.0, self.prefix * 3.0${extra})\n`
+  // Measured with PyTorch 2.13 (CPU, training mode) on x of (2, 16, 64): bytes saved, input excluded.
+  it('batch 1 with a bool mask: 14,336 bytes', () => {
+    const f = analyze(model('1, 4, 4, 16', ', attn_mask=torch.ones(16, 4, dtype=torch.bool)'), { input: '2,16,64', device: 'cpu' }).forward!
+    expect(f.outputShape).toEqual([2, 4, 16, 16])
+    expect(f.savedBytes).toBe(14336n)
+  })
+
+  it('one head for four: 32,768 bytes', () => {
+    const f = analyze(model('2, 1, 16, 16', ''), { input: '2,16,64', device: 'cpu' }).forward!
+    expect(f.savedBytes).toBe(32768n)
+  })
+})

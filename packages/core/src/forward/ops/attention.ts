@@ -1,7 +1,7 @@
 import { contiguousStrides, setStrides, stridesOf } from '../layout.js'
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
-import { accumulateDType, anyRequiresGrad, product, result, sameShape, saveIf, sizeProduct } from './common.js'
+import { accumulateDType, anyRequiresGrad, broadcastShapes, product, result, sameShape, saveIf, sizeProduct } from './common.js'
 import { dropout } from './dropout.js'
 import { div, mul } from './elementwise.js'
 import { linear, matmul } from './linear.js'
@@ -65,6 +65,35 @@ function unitLastStride(...tensors: readonly Tensor[]): boolean {
   return tensors.every((t) => stridesOf(t).at(-1) === 1)
 }
 
+/** Query, key and value of one batch size and, unless grouped (`enable_gqa`), one head count. */
+function denseBatchAndHeads(q: Tensor, k: Tensor, v: Tensor, grouped: boolean): boolean {
+  const [batch, heads] = q.shape as [number, number]
+  if (k.shape[0] !== batch || v.shape[0] !== batch) return false
+  return grouped || (k.shape[1] === heads && v.shape[1] === heads)
+}
+
+const cpuFlashDtypes: ReadonlySet<string> = new Set(['float32', 'float64', 'bfloat16', 'float16'])
+
+/**
+ * The rest of what the CPU flash kernel needs of 4-D operands (sdp_utils' `use_flash_attention_cpp`): one batch size,
+ * one head count unless grouped (`check_batch_size_and_num_heads_dense`: a key and value broadcast over the batch or
+ * the heads run the math kernel), no empty sequence, a floating dtype shared by all three, and a mask of `(L or 1,
+ * S or 1)` or `(B or 1, H or 1, L or 1, S or 1)` with unit last stride (`check_attn_mask_shape`).
+ */
+function cpuFlashFits(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, grouped: boolean): boolean {
+  const [batch, heads, queries] = q.shape as [number, number, number, number]
+  const keys = k.shape[2]!
+  if (!denseBatchAndHeads(q, k, v, grouped)) return false
+  if (queries === 0 || keys === 0) return false
+  if (!cpuFlashDtypes.has(q.dtype) || k.dtype !== q.dtype || v.dtype !== q.dtype) return false
+  if (!mask) return true
+  const m = mask.shape
+  if (m.length < 2 || (m.at(-2) !== queries && m.at(-2) !== 1) || (m.at(-1) !== keys && m.at(-1) !== 1)) return false
+  if (stridesOf(mask).at(-1) !== 1) return false
+  if (m.length === 2) return true
+  return m.length === 4 && (m[0] === 1 || m[0] === batch) && (m[1] === 1 || m[1] === heads)
+}
+
 /**
  * The kernel PyTorch 2.13 picks in its priority order (flash, memory-efficient, math), among the backends enabled,
  * or why none can run (sdp_utils' `select_sdp_backend`; on CPU `select_sdp_backend_cpp`: flash, then math).
@@ -77,13 +106,15 @@ function pickKernel(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropou
   const mask = options.attnMask ?? null
   const noKernel = (fused: string): AttentionUnavailable => ({ code: 'argument-value', message: `No available kernel.  Aborting execution. (${fused} cannot run these inputs and the math kernel is turned off.)` })
   if (ctx.device === 'cpu') {
-    if (on.flash && fourD && sameHeads && dropoutP === 0 && !mask?.requiresGrad && unitLastStride(q, k, v)) return 'flash-cpu'
+    if (on.flash && fourD && sameHeads && dropoutP === 0 && !mask?.requiresGrad && unitLastStride(q, k, v) && cpuFlashFits(q, k, v, mask, options.groupedHeads === true)) return 'flash-cpu'
     if (on.math) return 'math'
     return on.flash ? noKernel('The flash kernel') : { code: 'argument-value', message: noBackend }
   }
   const half = q.dtype === 'float16' || q.dtype === 'bfloat16'
-  if (on.flash && fourD && half && sameHeads && headDim <= 256 && headDim % 8 === 0 && !mask) return 'flash-cuda'
-  if (on.efficient && fourD && !options.groupedHeads) return 'efficient-cuda'
+  // Dense inputs of one batch size and head count (grouped heads for flash only): `check_batch_size_and_num_heads_dense`.
+  const dense = fourD && denseBatchAndHeads(q, k, v, options.groupedHeads === true)
+  if (on.flash && dense && half && sameHeads && headDim <= 256 && headDim % 8 === 0 && !mask) return 'flash-cuda'
+  if (on.efficient && dense && !options.groupedHeads) return 'efficient-cuda'
   if (on.math) return 'math'
   if (on.cudnn) return { code: 'unsupported', message: 'With only cuDNN attention enabled, `scaled_dot_product_attention` runs a kernel nnsize does not model yet.' }
   return on.flash || on.efficient ? noKernel(on.flash && on.efficient ? 'Neither the flash nor the memory-efficient kernel' : on.flash ? 'The flash kernel' : 'The memory-efficient kernel') : { code: 'argument-value', message: noBackend }
@@ -204,13 +235,20 @@ function mathAttention(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, p: 
   // q · √scale and kᵀ · √scale: Python-number multipliers, new tensors.
   const qs = result(ctx, q.shape, q.dtype, [q])
   const kts = result(ctx, [...k.shape.slice(0, -2), k.shape.at(-1)!, k.shape.at(-2)!], k.dtype, [k])
-  const scores = result(ctx, [...q.shape.slice(0, -1), k.shape.at(-2)!], q.dtype, [qs, kts])
-  saveIf(ctx, grad, qs, kts)
+  // `matmul` expands both operands to their broadcast batch and folds it with `reshape`: a key or value broadcast over
+  // the batch or the heads is copied at the full batch, and that copy is what `bmm` keeps.
+  const batched = (x: Tensor, batch: readonly number[]): Tensor => (sameShape(x.shape.slice(0, -2), batch) ? x : result(ctx, [...batch, ...x.shape.slice(-2)], x.dtype, [x]))
+  const scoreBatch = broadcastShapes(ctx, qs.shape.slice(0, -2), kts.shape.slice(0, -2))
+  const [qb, kb] = [batched(qs, scoreBatch), batched(kts, scoreBatch)]
+  const scores = result(ctx, [...scoreBatch, q.shape.at(-2)!, k.shape.at(-2)!], q.dtype, [qb, kb])
+  saveIf(ctx, grad, qb, kb)
   let weights = softmax(ctx, scores, -1)
   if (p > 0) weights = dropout(ctx, weights, { p, training: true })
   const value = valueNeedsCopy ? copy(ctx, v) : v
-  const out = result(ctx, [...weights.shape.slice(0, -1), v.shape.at(-1)!], q.dtype, [weights, value])
-  saveIf(ctx, grad, weights, value)
+  const outBatch = broadcastShapes(ctx, weights.shape.slice(0, -2), value.shape.slice(0, -2))
+  const [wb, vb] = [batched(weights, outBatch), batched(value, outBatch)]
+  const out = result(ctx, [...outBatch, weights.shape.at(-2)!, v.shape.at(-1)!], q.dtype, [wb, vb])
+  saveIf(ctx, grad, wb, vb)
   return out
 }
 

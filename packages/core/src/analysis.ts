@@ -2,6 +2,7 @@ import { NnsizeError } from './errors.js'
 import { runSource } from './interpret/program.js'
 import type { ProgramSource } from './interpret/program.js'
 import { walkModules } from './model/module.js'
+import { formatShape } from './tensor/shape.js'
 import type { ModuleNode, WalkedModule } from './model/module.js'
 import { countTensors, formulaTerms, listModules, listTensors } from './count/count.js'
 import type { BufferCounts, ModuleEntry, ParamCounts, TensorEntry } from './count/count.js'
@@ -13,7 +14,7 @@ import type { ModelInfo } from './zoo/hf/model.js'
 import type { WeightsInfo } from './weights/types.js'
 import { checkTorchVersion, resolveTorchVersion } from './forward/torch-version.js'
 import type { TorchVersion } from './forward/torch-version.js'
-import { lazyWithoutInput } from './layers/lazy.js'
+import { isLazy, lazyWithoutInput } from './layers/lazy.js'
 import { checkAnalyzeArguments } from './request/analyze-options.js'
 import type { AnalyzeOptions } from './request/analyze-options.js'
 import { forField } from './request/field-errors.js'
@@ -123,11 +124,15 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
   // Lazy modules take their sizes from the first forward pass, so it runs before anything is counted.
   let forwardNote: ForwardNote | undefined
   let forward: ForwardAnalysis | undefined
+  const before = options.input === undefined ? undefined : buffersBefore(root)
+  const notes: string[] = []
   try {
     forward = options.input === undefined ? undefined : traceModule(root, options, torch)
   } catch (error) {
     forwardNote = sources ? unsupportedForward(error, options.call === undefined ? sources : { ...sources, [callFile]: options.call }) : undefined
     if (!forwardNote) throw error
+  } finally {
+    if (before) notes.push(...restoreBuffers(root, before))
   }
   if (forward === undefined) {
     const lazy = lazyWithoutInput(root)
@@ -149,12 +154,41 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
   defineLazily(analysis, 'tensors', () => listTensors(root, (walked ??= walkModules(root))))
   defineLazily(analysis, 'modules', () => listModules(root, (walked ??= walkModules(root))))
   if (forward) analysis.forward = forward
+  if (notes.length > 0) analysis.notes = [...(analysis.notes ?? []), ...notes]
   if (forwardNote) {
     analysis.forwardNote = forwardNote
     const place = forwardNote.line === undefined ? '' : ` (${forwardNote.file ? `${forwardNote.file}:` : 'line '}${forwardNote.line}:${forwardNote.column})`
     analysis.notes = [...(analysis.notes ?? []), `The forward pass was not traced${place}: ${forwardNote.message}`]
   }
   return analysis
+}
+
+/** The buffers of each module before a forward pass: its names, each with whether a tensor is registered there. */
+function buffersBefore(root: ModuleNode): Map<ModuleNode, Map<string, boolean>> {
+  const before = new Map<ModuleNode, Map<string, boolean>>()
+  // A lazy module's buffers take their sizes in the forward pass: they are the model's own.
+  for (const { node } of walkModules(root)) if (!isLazy(node.layer)) before.set(node, new Map([...node.buffers].map(([name, def]) => [name, def !== null])))
+  return before
+}
+
+/**
+ * Takes back the buffers a forward pass registered where the model as built has none (PaLM's causal mask, cached on
+ * the first call): the counts are those of the model after construction, as `model.buffers()` gives them then. A note
+ * names each one.
+ */
+function restoreBuffers(root: ModuleNode, before: ReadonlyMap<ModuleNode, ReadonlyMap<string, boolean>>): string[] {
+  const notes: string[] = []
+  for (const { path, node } of walkModules(root)) {
+    const was = before.get(node)
+    if (!was) continue
+    for (const [name, def] of [...node.buffers]) {
+      if (def === null || was.get(name) === true) continue
+      if (was.has(name)) node.buffers.set(name, null)
+      else node.buffers.delete(name)
+      notes.push(`The forward pass registers the buffer \`${path === '' ? name : `${path}.${name}`}\` ${formatShape(def.shape)} (${def.dtype}): not counted, as the model as built has none there.`)
+    }
+  }
+  return notes
 }
 
 /** A forward error for something not supported yet, as a note placed in `sources`; undefined for any other error. */

@@ -438,3 +438,30 @@ class Block(nn.Module):
     expect(() => analyze({ files: { 'b.py': stop }, main: 'b.py', entry: 'Block()' }, { input: '2,8,16', device: 'cpu' })).toThrow('you can only change requires_grad flags of leaf variables')
   })
 })
+
+describe('a buffer the forward pass registers (PaLM-pytorch caches its causal mask on the first call)', () => {
+  const source = `${prelude}class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+        self.register_buffer("mask", None, persistent=False)
+
+    def forward(self, x):
+        n = x.shape[1]
+        if self.mask is None or self.mask.shape[-1] < n:
+            self.register_buffer("mask", torch.ones(n, n, dtype=torch.bool).triu(1), persistent=False)
+            self.register_buffer("cache", torch.zeros(n), persistent=False)
+        return self.fc(x).masked_fill(self.mask[:n, :1], 0.0)
+`
+
+  it('is not counted, as `model.buffers()` after construction has none, and a note names it', () => {
+    const a = analyze({ files: { 'm.py': source }, main: 'm.py', entry: 'M()' }, { input: '2,16,8', device: 'cpu' })
+    expect(a.forward?.outputShape).toEqual([2, 16, 8])
+    expect(a.buffers.total).toBe(0n)
+    expect(a.tensors.map((t) => t.name)).toEqual(['fc.weight', 'fc.bias'])
+    expect(a.notes).toContain('The forward pass registers the buffer `mask` (16, 16) (bool): not counted, as the model as built has none there.')
+    expect(a.notes).toContain('The forward pass registers the buffer `cache` (16) (float32): not counted, as the model as built has none there.')
+    // Without an input, the same counts.
+    expect(analyze({ files: { 'm.py': source }, main: 'm.py', entry: 'M()' }).buffers.total).toBe(0n)
+  })
+})

@@ -416,3 +416,13 @@ describe('F.scaled_dot_product_attention with a key and value broadcast over the
     expect(f.savedBytes).toBe(32768n)
   })
 })
+
+describe('torch.hstack in forward (llama\'s causal mask with a cache prefix)', () => {
+  it('concatenates along the second dimension, as PyTorch 2.13 measures (x of (2, 16, 8), CPU)', () => {
+    const model = `${prelude}class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 8)\n\n    def forward(self, x):\n        n = x.shape[1]\n        mask = torch.hstack([torch.zeros(n, 2), torch.triu(torch.full((n, n), float("-inf")), 1)])\n        return self.fc(x) + mask[:, 2:].sum()\n`
+    const f = analyze(model, { input: '2,16,8', device: 'cpu' }).forward!
+    expect(f.outputShape).toEqual([2, 16, 8])
+    expect(f.savedBytes).toBe(0n)
+    expect(f.savedBytesWithInput).toBe(1024n)
+  })
+})

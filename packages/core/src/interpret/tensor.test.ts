@@ -175,3 +175,20 @@ assert x.long().type() == 'torch.LongTensor'
     expect(failure(() => python("torch.arange(3.).type('foo')")).message).toContain("invalid type: 'foo'")
   })
 })
+
+describe('torch.hstack, vstack, dstack and column_stack', () => {
+  it('make each tensor at least 1-, 2- or 3-D and concatenate, as PyTorch 2.13 does', () => {
+    python(`
+a = torch.zeros(3)
+b = torch.ones(3)
+m = torch.zeros(2, 3)
+assert torch.hstack([a, b]).shape == (6,) and torch.vstack([a, b]).shape == (2, 3) and torch.dstack([a, b]).shape == (1, 3, 2)
+assert torch.column_stack([a, b]).shape == (3, 2) and torch.row_stack((a, b)).shape == (2, 3)
+assert torch.hstack([m, m]).shape == (2, 6) and torch.vstack([m, m]).shape == (4, 3) and torch.dstack([m, m]).shape == (2, 3, 2)
+assert torch.column_stack([m, torch.zeros(2)]).shape == (2, 4)
+h = torch.hstack([torch.tensor(1.), torch.tensor(2)])
+assert h.shape == (2,) and h.dtype == torch.float32
+`)
+    expect(failure(() => python('torch.hstack([])')).message).toContain('hstack expects a non-empty TensorList')
+  })
+})

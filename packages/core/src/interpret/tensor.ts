@@ -1237,6 +1237,31 @@ export function torchTensorFunctions(): Record<string, Value> {
   f['concat'] = f['cat']
   f['concatenate'] = f['cat']
   f['stack'] = joined('stack')
+  // `torch.hstack` and its kin, as PyTorch composes them: each tensor made at least 1-, 2- or 3-D (a view), then
+  // `cat` along the dimension each names; `column_stack` makes 0- and 1-D tensors columns first.
+  const arg = (value: Value, span: SourceSpan): ArgValue => ({ value, span, valueSpan: span })
+  const reshapedTo = (it: Interpreter, t: Value, shape: (s: readonly number[]) => readonly number[], span: SourceSpan): Value => {
+    if (t.kind !== 'tensor') return raise('TypeError', 'argument-type', `expected Tensor as element in argument 0, but got ${typeName(t)}`, span)
+    const target = shape(t.shape)
+    return target.length === t.shape.length ? t : tensorOp(it, 'reshape', t, [arg(tuple(target.map((d) => int(d))), span)], span)!
+  }
+  const atLeast = (rank: number) => (s: readonly number[]): readonly number[] =>
+    s.length >= rank ? s : rank === 1 ? [1] : rank === 2 ? (s.length === 0 ? [1, 1] : [1, s[0]!]) : s.length === 0 ? [1, 1, 1] : s.length === 1 ? [1, s[0]!, 1] : [s[0]!, s[1]!, 1]
+  const columns = (s: readonly number[]): readonly number[] => (s.length <= 1 ? [s.length === 0 ? 1 : s[0]!, 1] : s)
+  const stackedAlong = (name: string, shape: (s: readonly number[]) => readonly number[], dim: (first: readonly number[]) => number): CallableValue =>
+    native(`torch.${name}`, (args, span, it) => {
+      const a = opArgs(args)
+      const tensors = it!.toArray(a.values[0] ?? a.named.get('tensors') ?? tuple([]), span)
+      if (tensors.length === 0) raise('RuntimeError', 'argument-value', `${name} expects a non-empty TensorList`, span)
+      const shaped = tensors.map((t) => reshapedTo(it!, t, shape, span))
+      const first = shaped[0] as TensorValue
+      return (f['cat'] as CallableValue).invoke([arg(tuple(shaped), span), { name: 'dim', ...arg(int(dim(first.shape)), span) }], span, it)
+    })
+  f['hstack'] = stackedAlong('hstack', atLeast(1), (s) => (s.length === 1 ? 0 : 1))
+  f['vstack'] = stackedAlong('vstack', atLeast(2), () => 0)
+  f['row_stack'] = f['vstack']
+  f['dstack'] = stackedAlong('dstack', atLeast(3), () => 2)
+  f['column_stack'] = stackedAlong('column_stack', columns, () => 1)
   // `torch.meshgrid(a, b, indexing='ij')`: one tensor per input (a view of it), each of the shape of all the
   // inputs' lengths; `indexing='xy'` swaps the first two. PyTorch 2.13's default is 'ij'.
   f['meshgrid'] = native('torch.meshgrid', (args, span, it) => {

@@ -426,3 +426,26 @@ describe('torch.hstack in forward (llama\'s causal mask with a cache prefix)', (
     expect(f.savedBytesWithInput).toBe(1024n)
   })
 })
+
+describe('index_copy and index_copy_ (litgpt LoRA\'s `zero_pad`)', () => {
+  // Measured with PyTorch 2.13 (CPU) on x of (2, 8): IndexCopyBackward keeps the index (a buffer here) and the source.
+  const model = (call: string): string =>
+    `${prelude}class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 4)\n        self.register_buffer("ind", torch.tensor([0, 2, 4, 6]), persistent=False)\n\n    def forward(self, x):\n        y = self.fc(x)\n        out = y.new_zeros(2, 8)\n        return ${call}\n`
+  for (const call of ['out.index_copy_(dim=-1, index=self.ind, source=y)', 'out.index_copy(1, self.ind, y)', 'torch.index_copy(out, 1, self.ind, y)']) {
+    it(call, () => {
+      const f = analyze(model(call), { input: '2,8', device: 'cpu' }).forward!
+      expect(f.outputShape).toEqual([2, 8])
+      expect(f.savedBytes).toBe(32n)
+      expect(f.savedBytesWithInput).toBe(96n)
+    })
+  }
+
+  it("refuses what PyTorch refuses", () => {
+    const errors: Array<[string, string]> = [
+      ['t.index_copy(1, torch.tensor([0, 1]), torch.zeros(2, 3))', 'index_copy_(): Number of indices (2) should be equal to source.size(dim) (3)'],
+      ['t.index_copy(1, torch.tensor([0., 1]), torch.zeros(2, 2))', 'index_copy_(): Expected a long tensor for index, but got Float'],
+      ['t.index_copy(1, torch.tensor([[0, 1]]), torch.zeros(2, 2))', 'index_copy_(): Index should have dimension 1 or 0 (got 2)'],
+    ]
+    for (const [code, message] of errors) expect(() => analyze(`${prelude}t = torch.zeros(2, 8)\n${code}\nnn.Linear(2, 2)`), code).toThrow(message)
+  })
+})

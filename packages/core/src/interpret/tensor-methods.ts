@@ -733,6 +733,17 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
       ops.saveIf(t.ctx, x.requiresGrad || (srcTensor?.requiresGrad ?? false), index)
       return [out]
     }
+    case 'index_copy':
+    case 'index_copy_': {
+      // `IndexCopyBackward` keeps the index and `source` (the source's gradient is `grad.index_select(...)` shaped as it).
+      const index = traceOf(t, argAt(args, 1, 'index') as TensorValue)
+      const source = traceOf(t, argAt(args, 2, 'source') as TensorValue)
+      const grad = x.requiresGrad || source.requiresGrad
+      const out = name === 'index_copy_' && x.requiresGrad === grad ? x : ops.result(t.ctx, shape.shape, shape.dtype, [x, source])
+      t.ctx.use(index, source)
+      ops.saveIf(t.ctx, grad, index, source)
+      return [grad && !out.requiresGrad ? { ...out, requiresGrad: true } : out]
+    }
     case 'copy_': {
       // `x.copy_(src)` writes `src` (broadcast and cast) into `x`'s storage; `CopyBackwards` keeps nothing.
       const src = argAt(args, 0, 'src')

@@ -440,6 +440,26 @@ function scatterChecked(self: TensorValue, a: OpArgs, span: SourceSpan, name: st
 }
 
 /**
+ * `self.index_copy(dim, index, source)`: `source`'s slices written at `index` along `dim`, with ATen's checks (a
+ * long index of at most one dimension, one index per slice of `source`, `source` shaped as `self` elsewhere).
+ */
+function indexCopyChecked(self: TensorValue, a: OpArgs, span: SourceSpan): TensorValue {
+  const dim = wrapDimension(arg(a, 0, 'dim') ?? raise('TypeError', 'missing-argument', '`index_copy()` needs `dim`.', span), self.shape.length, span)
+  const index = arg(a, 1, 'index')
+  const source = arg(a, 2, 'source')
+  if (index?.kind !== 'tensor' || source?.kind !== 'tensor') return raise('TypeError', 'argument-type', '`index_copy()` needs `index` and `source`, tensors.', span)
+  if (index.shape.length > 1) raise('IndexError', 'shape', `index_copy_(): Index should have dimension 1 or 0 (got ${index.shape.length})`, span)
+  if (index.dtype !== 'int64') raise('RuntimeError', 'argument-type', `index_copy_(): Expected a long tensor for index, but got ${scalarTypeName(index.dtype)}`, span)
+  const count = index.shape[0] ?? 1
+  const sliceSize = source.shape.length === 0 ? 1 : source.shape[dim]
+  if (sliceSize !== count) raise('IndexError', 'shape', `index_copy_(): Number of indices (${count}) should be equal to source.size(dim) (${sliceSize})`, span)
+  if (source.shape.length !== 0 && (source.shape.length !== self.shape.length || source.shape.some((d, i) => i !== dim && d !== self.shape[i]))) {
+    raise('IndexError', 'shape', `index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: (${self.shape.filter((_, i) => i !== dim).join(', ')}) and source slice shape: (${source.shape.filter((_, i) => i !== dim).join(', ')})`, span)
+  }
+  return self
+}
+
+/**
  * `self.gather(dim, index)`: a tensor of the index's shape and `self`'s dtype, with ATen's `gather_shape_check` (the
  * same number of dimensions, and the index no larger than `self` apart from `dim`).
  */
@@ -586,6 +606,11 @@ const ops: Record<string, Op> = {
   scatter_: (_i, s, a, span) => scatterChecked(s, a, span, 'scatter_'),
   scatter_add: (_i, s, a, span) => same(scatterChecked(s, a, span, 'scatter_add')),
   scatter_add_: (_i, s, a, span) => scatterChecked(s, a, span, 'scatter_add_'),
+  index_copy: (_i, s, a, span) => {
+    const source = arg(a, 2, 'source')
+    return newTensor([...indexCopyChecked(s, a, span).shape], s.dtype, s.requiresGrad || (source?.kind === 'tensor' && source.requiresGrad))
+  },
+  index_copy_: (_i, s, a, span) => indexCopyChecked(s, a, span),
   // element-wise, floating result
   exp: (_i, s) => floating(s),
   exp2: (_i, s) => floating(s),

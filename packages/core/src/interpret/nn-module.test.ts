@@ -192,6 +192,20 @@ assert sum(1 for _ in m.parameters()) == 2 and [x is None for x in m] == [False,
 `)
   })
 
+  it('append and extend take None too (x-transformers\' `skip_combines.append(None)`), and refuse other values', () => {
+    // PyTorch 2.13: children '0': None, '1': None, '2': ReLU(), len 3; append(3) is `TypeError: int is not a Module subclass`.
+    python(`
+l = nn.ModuleList()
+l.append(None)
+l.extend([None, nn.ReLU()])
+assert len(l) == 3 and l[0] is None and l[1] is None and [n for n, _ in l.named_children()] == ['2']
+s = nn.Sequential()
+s.append(None)
+assert len(s) == 1
+`)
+    expect(failure(() => python('l = nn.ModuleList()\nl.append(3)')).message).toContain('int is not a Module subclass')
+  })
+
   it('reads the constructor arguments of a built-in base in the forward of a Python subclass', () => {
     // PyTorch 2.13 prints (2, 2) (0, 0) (1, 1) 1 and gives (1, 8, 4, 4) for a (1, 3, 9, 9) input.
     const r = analyze(

@@ -956,15 +956,16 @@ function containerMethods(def: LayerDefinition): Record<string, Value> | undefin
   const m: Record<string, Value> = {}
   const children = (node: ModuleNode): Map<string, ModuleNode | null> => node.children
   if (def === sequential || def === moduleList) {
+    // `None` is registered as `None` (`add_module(name, None)`), as x-transformers' `skip_combines.append(None)` does.
     m['append'] = method('append', (_it, node, args, span) => {
       const v = args[0]?.value ?? NONE
-      if (v.kind !== 'module') raise('TypeError', 'argument-type', `${typeName(v)} is not a Module subclass.`, span)
+      if (v.kind !== 'module' && v.kind !== 'none') raise('TypeError', 'argument-type', `${typeName(v)} is not a Module subclass.`, span)
       setChild(node, String(children(node).size), v, span)
       return moduleValue(node)
     })
     m['extend'] = method('extend', (it, node, args, span) => {
       for (const v of it.toArray(args[0]?.value ?? NONE, span)) {
-        if (v.kind !== 'module') raise('TypeError', 'argument-type', `${typeName(v)} is not a Module subclass.`, span)
+        if (v.kind !== 'module' && v.kind !== 'none') raise('TypeError', 'argument-type', `${typeName(v)} is not a Module subclass.`, span)
         setChild(node, String(children(node).size), v, span)
       }
       return moduleValue(node)

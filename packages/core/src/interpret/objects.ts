@@ -115,7 +115,7 @@ export function placeholderError(value: PlaceholderValue, span: SourceSpan | und
     case 'import':
       return new NnsizeError(
         'unsupported',
-        `${quoted(value.name)} comes from ${quoted(reason.module)}, which nnsize does not read${reason.span.file !== undefined ? ` (imported in ${reason.span.file})` : ''}; the model's construction uses it here.`,
+        `${quoted(value.name)} comes from ${quoted(reason.module)}, which nnsize does not read${reason.span.file !== undefined ? ` (imported in ${reason.span.file})` : ''}; the model uses it here.`,
         { span: span ?? reason.span },
       )
     case 'attribute':

@@ -287,6 +287,16 @@ function bufferDef(value: TensorValue, persistent: boolean): TensorDef {
   return def
 }
 
+/**
+ * A note for an attribute set, while the model is built, to what a call of a library nnsize does not read returned
+ * (`self.attn = Attention(...)` from xformers): if that is a module, its parameters and buffers are missing from
+ * the counts, which must not go unsaid.
+ */
+function noteUnmodelledAttribute(it: Interpreter, node: ModuleNode, name: string, call: string, library: string): void {
+  const note = `\`${node.type}.${name}\` is set to what \`${call}\` returns, from \`${library}\`, which nnsize does not read: if that is a module, its parameters and buffers are not counted.`
+  if (it.notes.length < 100 && !it.notes.includes(note)) it.notes.push(note)
+}
+
 /** `module.name = value` with `nn.Module.__setattr__`'s rules: parameters, submodules and buffers are registered in assignment order. */
 export function moduleSetAttr(it: Interpreter, node: ModuleNode, name: string, value: Value, span: SourceSpan): void {
   if (name === 'training') {
@@ -314,6 +324,7 @@ export function moduleSetAttr(it: Interpreter, node: ModuleNode, name: string, v
     node.children.set(name, value.module)
     return
   }
+  if (value.kind === 'placeholder' && value.reason.type === 'import' && value.name.endsWith('()') && it.forwardOps === undefined) noteUnmodelledAttribute(it, node, name, value.name, value.reason.module)
   if (childrenOf(node).has(name)) {
     if (value.kind !== 'none') raise('TypeError', 'type', `Cannot assign ${typeName(value)} as child module ${quoted(name)} (torch.nn.Module or None expected).`, span)
     node.children.set(name, null)

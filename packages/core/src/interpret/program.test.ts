@@ -299,6 +299,13 @@ describe('programs of files', () => {
     expect(a.notes?.filter((n) => n.startsWith('`@beartype`'))).toHaveLength(1)
   })
 
+  it('a module attribute set to what an unmodelled call returns is noted: its parameters would be missing', () => {
+    const source = ['import torch.nn as nn', 'from xformers.components import Attention', 'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.fc = nn.Linear(2, 2)', "        self.attn = Attention(dim=2)", '        self.name = "net"'].join('\n')
+    const a = files({ 'net.py': source }, 'net.py', 'Net()')
+    expect(a.params.total).toBe(6n)
+    expect(a.notes).toEqual(['`Net.attn` is set to what `xformers.components.Attention()` returns, from `xformers`, which nnsize does not read: if that is a module, its parameters and buffers are not counted.'])
+  })
+
   it('torchvision.__version__ is the release nnsize models (DETR gates on it with packaging.version)', () => {
     // torchvision 0.28.0+cu130 beside PyTorch 2.13.
     const source = ['import torchvision', 'import torch.nn as nn', 'from packaging import version', "assert version.parse(torchvision.__version__) >= version.parse('0.7')", "assert torchvision.__version__.startswith('0.28.')", 'm = nn.Linear(2, 2)'].join('\n')

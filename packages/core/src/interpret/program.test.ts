@@ -350,6 +350,7 @@ describe('sys.modules', () => {
       'for name, width in zip(["small", "large"], [4, 8]):',
       '    setattr(this, f"net_{name}", partial(_net, width=width, classes=10))',
       'assert sys.maxsize == 2 ** 63 - 1 and sys.version_info >= (3, 8)',
+      "assert sys.getdefaultencoding() == 'utf-8' and sys.getfilesystemencoding() == 'utf-8' and sys.platform == 'linux' and sys.byteorder == 'little'",
     ].join('\n')
     const r = files({ 'zoo/nets.py': zoo, 'zoo/__init__.py': 'from .nets import net_small, net_large\n' }, 'zoo/nets.py', 'net_large()')
     expect(r.params.total).toBe(90n)

@@ -192,3 +192,10 @@ assert h.shape == (2,) and h.dtype == torch.float32
     expect(failure(() => python('torch.hstack([])')).message).toContain('hstack expects a non-empty TensorList')
   })
 })
+
+describe('indexing a tensor with a name from a library nnsize does not read', () => {
+  it("is that library's error, not a wrong count of indices", () => {
+    const e = failure(() => python('import scipy\nt = torch.zeros(3)\nt[:, scipy.newaxis]'))
+    expect(e.message).toContain('`scipy.newaxis` comes from `scipy`, which nnsize does not read')
+  })
+})

@@ -275,6 +275,8 @@ export function tensorIterate(it: Interpreter, t: TensorValue, span: SourceSpan)
 /** The shape `t[index]` selects: ints drop a dimension, slices keep a part, `None` adds one, `...` fills, int lists and tensors index. */
 function indexedShape(it: Interpreter, shape: readonly number[], index: Value, span: SourceSpan): number[] {
   const items = index.kind === 'tuple' ? index.items : [index]
+  // An index from a library nnsize does not read (`np.newaxis` of a numpy it does not model) is that library's error.
+  for (const v of items) if (v.kind === 'placeholder') throw placeholderError(v, span)
   const consumes = (v: Value): number => (v.kind === 'none' || v.kind === 'ellipsis' ? 0 : v.kind === 'tensor' && v.dtype === 'bool' ? v.shape.length : v.kind === 'bool' ? 0 : 1)
   const used = items.reduce((n, v) => n + consumes(v), 0)
   if (used > shape.length) raise('IndexError', 'argument-value', `Too many indices for a tensor of dimension ${shape.length}.`, span)

@@ -1,6 +1,6 @@
 import { dictSet, newDict } from '../hash.js'
 import type { Importer } from '../imports.js'
-import { int, namespace, str, tuple } from '../../contract/values.js'
+import { int, namespace, native, str, tuple } from '../../contract/values.js'
 import type { DictValue, NamespaceValue } from '../../contract/values.js'
 
 /** `sys.modules` as the program sees it when it reads it: every module imported so far, by dotted name. */
@@ -12,10 +12,19 @@ function modulesDict(importer: Importer): DictValue {
 
 /**
  * `sys` of one program: `sys.modules` (read when the program reads it, so `sys.modules[__name__]` is the running
- * module, whose attributes `setattr` then sets), `maxsize` and the `version_info` of Python 3.12.
+ * module, whose attributes `setattr` then sets), `maxsize`, the `version_info` of Python 3.12, `platform` and the
+ * encodings (`getdefaultencoding()`, whisper's `utils.py` checks it at import) of a Linux machine.
  */
 export function sysNamespace(importer: Importer): NamespaceValue {
-  return namespace('sys', { maxsize: int(2n ** 63n - 1n), version_info: tuple([int(3), int(12), int(0), str('final'), int(0)]) }, (name) =>
+  const members = {
+    maxsize: int(2n ** 63n - 1n),
+    version_info: tuple([int(3), int(12), int(0), str('final'), int(0)]),
+    platform: str('linux'),
+    byteorder: str('little'),
+    getdefaultencoding: native('sys.getdefaultencoding', () => str('utf-8')),
+    getfilesystemencoding: native('sys.getfilesystemencoding', () => str('utf-8')),
+  }
+  return namespace('sys', members, (name) =>
     name === 'modules' ? modulesDict(importer) : undefined,
   )
 }

@@ -105,6 +105,11 @@ export class TensorValue {
   trace: TraceTensor | undefined
   /** Its values, when known (see {@link KnownValues}). */
   known: KnownValues | undefined
+  /**
+   * True for a numpy array (`np.arange(4)`), which follows numpy's rules (float64 defaults, numpy's type promotion,
+   * `interpret/modules/numpy-array.ts`) rather than PyTorch's; `torch.from_numpy` makes a tensor of it.
+   */
+  ndarray = false
 
   constructor(shape: number[], dtype: DType, requiresGrad = false, def?: TensorDef, trace?: TraceTensor) {
     this.#shape = shape
@@ -313,7 +318,7 @@ export type Value =
   | { kind: 'bool'; value: boolean }
   | { kind: 'none' }
   | { kind: 'str'; value: string }
-  | { kind: 'tuple'; items: Value[]; fields?: readonly string[] }
+  | { kind: 'tuple'; items: Value[]; fields?: readonly string[]; cls?: PyClass }
   | { kind: 'list'; items: Value[] }
   | DictValue
   | { kind: 'module'; module: ModuleNode }
@@ -377,8 +382,12 @@ export function str(value: string): Value {
   return { kind: 'str', value }
 }
 
-/** A `tuple` value; with `fields`, a named tuple (`collections.namedtuple`, `torch.return_types.max`). */
-export function tuple(items: Value[], fields?: readonly string[]): Value {
+/**
+ * A `tuple` value; with `fields`, a named tuple (`collections.namedtuple`, `torch.return_types.max`); with `cls` too,
+ * an instance of that namedtuple class (or of a class derived from it): `type(x)` is `cls`, whose attributes it has.
+ */
+export function tuple(items: Value[], fields?: readonly string[], cls?: PyClass): Value {
+  if (cls) return { kind: 'tuple', items, fields: fields ?? [], cls }
   return fields ? { kind: 'tuple', items, fields } : { kind: 'tuple', items }
 }
 
@@ -437,7 +446,7 @@ export function typeName(value: Value): string {
     case 'device':
       return 'torch.device'
     case 'tensor':
-      return value.isParameter ? 'Parameter' : 'Tensor'
+      return value.ndarray ? 'numpy.ndarray' : value.isParameter ? 'Parameter' : 'Tensor'
     case 'namespace':
     case 'pymodule':
       return 'module'
@@ -520,7 +529,7 @@ function show(value: Value, depth: number): string {
     case 'device':
       return `device('${value.name}')`
     case 'tensor':
-      return `${value.isParameter ? 'parameter' : 'tensor'} of shape (${value.shape.join(', ')})`
+      return `${value.ndarray ? 'array' : value.isParameter ? 'parameter' : 'tensor'} of shape (${value.shape.join(', ')})`
     case 'namespace':
     case 'pymodule':
       return value.name

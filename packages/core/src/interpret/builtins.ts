@@ -34,7 +34,7 @@ import {
   complexClass,
 } from './types.js'
 import { ELLIPSIS_VALUE, FALSE, NONE, TRUE, bool, float, int, list, native, str, tuple, typeName } from '../contract/values.js'
-import type { ArgValue, CallableValue, Value } from '../contract/values.js'
+import type { ArgValue, CallableValue, DictValue, Value } from '../contract/values.js'
 
 /** Most notes `print` may add to one analysis. */
 const maxNotes = 100
@@ -243,7 +243,8 @@ function attachConstructors(): void {
   })
   set(tupleClass, (args, span, it) => {
     const { values } = args1('tuple', args, span, 0, 1)
-    if (values[0]?.kind === 'tuple') return values[0]
+    // A plain tuple is itself; a namedtuple's items make a plain tuple.
+    if (values[0]?.kind === 'tuple' && values[0].fields === undefined) return values[0]
     return tuple(values.length === 0 ? [] : copyItems(it, values[0]!, span))
   })
   set(setClass, (args, span, it) => {
@@ -314,6 +315,7 @@ export const superBuiltin: CallableValue = native('super', (args, span, it) => {
 function isinstanceOf(it: Interpreter, value: Value, spec: Value, span: SourceSpan, subclass: boolean): boolean {
   switch (spec.kind) {
     case 'class':
+      if (spec.cls.typedDict) raise('TypeError', 'type', `\`${spec.cls.name}\` is a \`TypedDict\`: TypedDict does not support instance and class checks.`, span)
       if (subclass) {
         if (value.kind !== 'class') raise('TypeError', 'argument-type', '`issubclass()` argument 1 must be a class.', span)
         return isSubclass(value.cls, spec.cls)
@@ -339,7 +341,75 @@ function openRefusal(path: Value | undefined): string {
   return `\`${named}\` is not supported: nnsize never reads files, so it cannot take sizes from a file's data. Where a script reads its data before the model is built, size the model from a file that only defines it, with the sizes the data would give written in the entry (\`--model\`).`
 }
 
-const refused = ['eval', 'exec', 'compile', 'input', '__import__', 'globals', 'breakpoint', 'exit', 'quit', 'memoryview', 'bytearray']
+const refused = ['eval', 'exec', 'compile', 'input', '__import__', 'breakpoint', 'exit', 'quit', 'memoryview', 'bytearray']
+
+/**
+ * The globals of the module a call is in: the program's module whose file the call's span names (the module a
+ * function was defined in, as Python's `globals()` gives), else the main module (the entry expression, a pasted program).
+ */
+function callerGlobals(it: Interpreter, span: SourceSpan): Map<string, Value> | undefined {
+  let found: Map<string, Value> | undefined
+  if (span.file !== undefined) for (const module of it.importer.modules.values()) if (module.kind === 'pymodule' && module.file === span.file) found = module.globals
+  if (found) return found
+  const main = it.mainGlobals
+  return main instanceof Map ? main : undefined
+}
+
+/** What a dict from `globals()` does not let a program change in its module; `span` is the `globals()` call that made it. */
+function refuseGlobalsWrite(what: string, span: SourceSpan): never {
+  throw new NnsizeError('unsupported', `${what} through the dict \`globals()\` gave is not supported yet; bind or delete the module's names with \`global name\` in a function instead.`, { span })
+}
+
+/**
+ * A module's globals as a dict, live as Python's: reading it sees the module's names as they are then (it is made
+ * again from them whenever they changed), and writing a name through it (`globals()[name] = f`, `update`) binds the
+ * name in the module. Deleting a name through it is refused, pointing at the `globals()` call that made it (`span`).
+ */
+function globalsDict(globals: Map<string, Value>, span: SourceSpan): DictValue {
+  const dict = newDict()
+  // Each write to `entries` (a new key goes last, a changed value replaces its pair) reaches the module.
+  const watched = (entries: Array<[Value, Value]>): Array<[Value, Value]> =>
+    new Proxy(entries, {
+      set(target, property, value: unknown) {
+        if (property === 'length') {
+          if (typeof value === 'number' && value < target.length) refuseGlobalsWrite('Deleting names', span)
+        } else if (Array.isArray(value)) {
+          const [key, item] = value as [Value, Value]
+          if (key.kind !== 'str') refuseGlobalsWrite('Setting a key that is not a string', span)
+          globals.set(key.value, item)
+        }
+        return Reflect.set(target, property, value)
+      },
+      deleteProperty: () => refuseGlobalsWrite('Deleting names', span),
+    })
+  // The module's names, when they differ from the dict's: bound, rebound or deleted since it was last read.
+  const sync = (): void => {
+    const entries = dict.entries
+    let same = entries.length === globals.size
+    let i = 0
+    if (same) {
+      for (const [name, value] of globals) {
+        const [key, item] = entries[i++]!
+        if (key.kind !== 'str' || key.value !== name || item !== value) {
+          same = false
+          break
+        }
+      }
+    }
+    if (same) return
+    const fresh: Array<[Value, Value]> = []
+    for (const [name, value] of globals) fresh.push([str(name), value])
+    dict.entries = watched(fresh)
+    dict.index = undefined
+  }
+  sync()
+  return new Proxy(dict, {
+    get(target, property, receiver) {
+      if (property === 'entries' || property === 'index') sync()
+      return Reflect.get(target, property, receiver) as unknown
+    },
+  })
+}
 
 /**
  * `locals()`: a dict of the names the running function (or module, or class body) has bound, as a snapshot; the
@@ -361,6 +431,12 @@ export function pythonBuiltins(): Map<string, Value> {
   b.set('__debug__', TRUE)
   b.set('super', superBuiltin)
   b.set('locals', localsBuiltin)
+  b.set('globals', native('globals', (args, span, it) => {
+    args1('globals', args, span, 0, 0)
+    const globals = callerGlobals(it!, span)
+    if (!globals) throw new NnsizeError('unsupported', '`globals()` is not supported here: this code runs in no module of the program.', { span })
+    return globalsDict(globals, span)
+  }))
   for (const name of refused) {
     b.set(name, native(name, (_a, span) => {
       throw new NnsizeError('unsupported', `\`${name}()\` is not supported: nnsize never runs code it did not read, nor reads files.`, { span })

@@ -2,7 +2,7 @@ import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import type { LayerDefinition } from '../contract/layer.js'
 import type { Expr } from '../python/ast.js'
-import type { ArgValue, ClassValue, PyClass, Value } from '../contract/values.js'
+import type { ArgValue, CallableValue, ClassValue, PyClass, Value } from '../contract/values.js'
 import type { Interpreter } from './interpreter.js'
 
 /** What `@dataclass` recorded: its fields in order, with defaults. */
@@ -14,6 +14,22 @@ export interface DataclassField {
   factory?: Value
   /** `field(init=False)`. */
   init: boolean
+}
+
+/**
+ * What makes a class a namedtuple class (`collections.namedtuple`, `typing.NamedTuple`): its field names in order
+ * and its `__new__`, whose `__defaults__` a program may read and set. Its instances are tuples with these fields;
+ * subclasses find it along the MRO.
+ */
+export interface NamedTupleSpec {
+  fields: readonly string[]
+  newFunction: CallableValue
+}
+
+/** What makes a class a `TypedDict` class: the keys it requires and those it allows, its bases' included. */
+export interface TypedDictSpec {
+  required: readonly string[]
+  optional: readonly string[]
 }
 
 /** Native behaviour of a built-in class: how calling it makes a value, and what `isinstance` matches. */
@@ -48,6 +64,10 @@ declare module '../contract/values.js' {
     isException: boolean
     /** Set by `@dataclass`. */
     dataclass?: DataclassField[]
+    /** Set on a namedtuple class, not on its subclasses (see {@link namedTupleSpecOf}). */
+    namedtuple?: NamedTupleSpec
+    /** Set on a `TypedDict` class. */
+    typedDict?: TypedDictSpec
     /** Annotated names of the class body in order (`dim: int = 4096`), with their annotations. */
     annotations?: Array<[string, Expr]>
     /** Where a user class was defined. */
@@ -145,4 +165,10 @@ export function isSubclass(cls: PyClass, base: PyClass): boolean {
 /** The first built-in layer class along the MRO: the `nn.X` a user class extends, if any. */
 export function layerBase(cls: PyClass): PyClass | undefined {
   return cls.mro.find((c) => c.layer !== undefined)
+}
+
+/** The namedtuple class `cls` is or derives from: its fields, or undefined for any other class. */
+export function namedTupleSpecOf(cls: PyClass): NamedTupleSpec | undefined {
+  for (const c of cls.mro) if (c.namedtuple) return c.namedtuple
+  return undefined
 }

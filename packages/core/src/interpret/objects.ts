@@ -59,7 +59,7 @@ export function classOf(it: Interpreter, value: Value, span?: SourceSpan): PyCla
     case 'none':
       return noneClass
     case 'tuple':
-      return tupleClass
+      return value.cls ?? tupleClass
     case 'list':
       return listClass
     case 'dict':
@@ -270,6 +270,15 @@ export function findAttr(it: Interpreter, obj: Value, name: string, span: Source
       if (obj.type === 'property' && name === 'setter') return { kind: 'callable', name: 'property.setter', invoke: (args) => ({ kind: 'descriptor', type: 'property', fn: obj.fn, setter: args[0]?.value }) }
       if (obj.type === 'property' && (name === 'getter' || name === 'deleter')) return { kind: 'callable', name: `property.${name}`, invoke: () => obj }
       return undefined
+    case 'tuple':
+      // An instance of a namedtuple class: its class's own attributes (the fields as properties, methods, constants).
+      if (obj.cls) {
+        if (name === '__class__') return obj.cls.value
+        const found = lookupInMro(obj.cls, name)
+        if (found && found.owner !== tupleClass && found.owner !== objectClass) return bindAttribute(it, found.value, obj, obj.cls, span)
+      }
+      if (name === '__class__') return classOf(it, obj, span).value
+      return builtinMethod(it, obj, name, span)
     default:
       if (name === '__class__') return classOf(it, obj, span).value
       return builtinMethod(it, obj, name, span)

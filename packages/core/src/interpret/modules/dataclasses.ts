@@ -128,12 +128,15 @@ export function dataclassesNamespace(): NamespaceValue {
   const dataclass = native('dataclasses.dataclass', (args, span, it) => {
     const first = args[0]
     const options = new Map(args.filter((a) => a.name !== undefined).map((a) => [a.name!, a.value]))
+    // A class derived from a library nnsize does not read stays a placeholder: an error only where the program uses it.
     if (first && first.name === undefined) {
+      if (first.value.kind === 'placeholder') return first.value
       if (first.value.kind !== 'class') return raise('TypeError', 'argument-type', '`@dataclass` decorates a class.', span)
       return decorate(first.value.cls, options, span, it!)
     }
     return native('dataclasses.dataclass', (inner, innerSpan, it2) => {
       const c = inner[0]?.value
+      if (c?.kind === 'placeholder') return c
       if (c?.kind !== 'class') return raise('TypeError', 'argument-type', '`@dataclass(...)` decorates a class.', innerSpan)
       return decorate(c.cls, options, innerSpan, it2!)
     })

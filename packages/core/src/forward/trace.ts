@@ -5,6 +5,7 @@ import { dtypeBytes, isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { formatShape, numel } from '../tensor/shape.js'
 import { defaultTorchVersion } from './torch-version.js'
+import { hookedState, runPreForwardHooks, withRunningForward } from './module-hooks.js'
 import type { DeviceProfile, FlopCounterOp, ForwardContext, KernelChoice, Storage, Tensor, TorchVersion } from '../contract/forward.js'
 
 export type { DeviceProfile, FlopCounterOp, ForwardContext, KernelChoice, Storage, Tensor } from '../contract/forward.js'
@@ -146,7 +147,12 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     runAt: (module, moduleInputs, path, options) => call(module, moduleInputs, path, options),
     state: (module, name) => {
       const def = module.params.get(name) ?? module.buffers.get(name)
-      if (!def) throw new NnsizeError('shape', `\`${module.type}\` has no tensor \`${name}\`.`)
+      if (!def) {
+        // A tensor that is no parameter or buffer: a weight-normalised or parametrized `weight` (module-hooks.ts).
+        const computed = hookedState(module, name, ctx)
+        if (computed) return computed
+        throw new NnsizeError('shape', `\`${module.type}\` has no tensor \`${name}\`.`)
+      }
       let t = stateTensors.get(def)
       if (!t) {
         t = allocate(def.shape, def.dtype, 'state', def.kind === 'parameter' && def.requiresGrad)
@@ -173,6 +179,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     stack.push(s)
     try {
       if (!forward) throw ctx.error(module.layer?.untraced ?? 'has no forward pass: it cannot take an input.')
+      runPreForwardHooks(module, ctx)
       const out = forward(module as ModuleNode & { args: never }, moduleInputs, ctx, options)
       const outputs = Array.isArray(out) ? out : [out]
       ctx.use(...moduleInputs)
@@ -185,7 +192,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
 
   // Float inputs require grad, as the reference measurement makes them; index inputs cannot.
   const inputTensors = inputs.map((spec) => allocate(spec.shape, spec.dtype, 'input', isFloatingDType(spec.dtype) && spec.requiresGrad !== false))
-  const outputs = call(root, inputTensors, '')
+  const outputs = withRunningForward(ctx, () => call(root, inputTensors, ''))
   const end = clock + 1
   for (const t of outputs) t.storage.lastUse = end
 

@@ -6,11 +6,12 @@ import type { NamespaceValue, Value } from '../../contract/values.js'
 import { functionalNamespace } from './functional.js'
 import { initNamespace } from './init.js'
 import { ntupleFunction } from './ntuple.js'
+import { nnUtilsNamespace } from './nn-utils.js'
 
 /** `torch.nn.modules.utils._single` … `_quadruple`: PyTorch's `_ntuple(n)`, which takes a string as an iterable. */
 const utility = (n: number, name: string): Value => ntupleFunction(n, `nn.modules.utils.${name}`, name, 'iterate')
 
-/** `torch.nn`: `Module`, `Parameter`, every layer class of the registry, `functional`, `init`. */
+/** `torch.nn`: `Module`, `Parameter`, every layer class of the registry, `functional`, `init`, `utils`. */
 export function nnNamespace(layers: readonly LayerDefinition[], models: readonly LayerDefinition[]): NamespaceValue {
   registerDefinitions([...layers, ...models])
   const members: Record<string, Value> = {
@@ -26,6 +27,7 @@ export function nnNamespace(layers: readonly LayerDefinition[], models: readonly
   members['modules'] = namespace('torch.nn.modules', { utils, Module: moduleClass.value })
   members['parameter'] = namespace('torch.nn.parameter', { Parameter: parameterClass.value })
   const nn = namespace('nn', members)
+  lazyMember(nn.members, 'utils', nnUtilsNamespace)
   // each layer's class is made when a program first names it
   for (const layer of layers) if (!Object.hasOwn(members, layer.name)) lazyMember(nn.members, layer.name, () => layerClass(layer).value)
   return nn

@@ -17,13 +17,14 @@ import { fans, tensorArg } from './init.js'
 import { ntuple, ntupleFunction } from './ntuple.js'
 import { callArgs, method, nnClass, timmModuleClass } from './timm-classes.js'
 import { timmMlps } from './timm-mlp.js'
+import { timmAttentionClass } from './timm-attention.js'
 
 /**
  * What model files import from timm 1.0.29 (`from timm.models.layers import DropPath, to_2tuple, trunc_normal_`,
- * `from timm.layers import Mlp, LayerNorm2d, LayerScale`, `from timm.models.vision_transformer import Mlp, PatchEmbed`,
+ * `from timm.layers import Mlp, LayerNorm2d, LayerScale`, `from timm.models.vision_transformer import Mlp, PatchEmbed, Attention`,
  * `from timm.models.registry import register_model`), with timm's arguments, module names and order. `DropPath`,
  * `DropBlock2d`, `LayerScale` and `LayerScale2d` are the timm zoo's definitions (given through the model collections);
- * the MLPs are in `timm-mlp.ts`.
+ * the MLPs are in `timm-mlp.ts`, `Attention` in `timm-attention.ts`.
  */
 
 /** `to_ntuple(n)`: the function that makes `n`-tuples. */
@@ -170,13 +171,13 @@ const registerModel = native('timm.models.register_model', (args, span) => {
 
 /** The namespaces of timm 1.0's layer helpers and model registry. */
 export interface TimmLayerNamespaces {
-  /** `timm.layers`, with its modules `helpers`, `drop`, `mlp`, `norm`, `layer_scale`, `config`, `patch_embed` and `weight_init`. */
+  /** `timm.layers`, with its modules `helpers`, `drop`, `mlp`, `norm`, `layer_scale`, `config`, `patch_embed`, `attention` and `weight_init`. */
   layers: NamespaceValue
   /** `timm.models.layers`: the deprecated path, a module of the same names without submodules (less those timm leaves out). */
   modelsLayers: NamespaceValue
   /** `timm.models.registry`. */
   registry: NamespaceValue
-  /** `timm.models.vision_transformer`, for the layers model files import from it (`Mlp`, `PatchEmbed`, `LayerScale`); its other names are placeholders. */
+  /** `timm.models.vision_transformer`, for the layers model files import from it (`Mlp`, `PatchEmbed`, `Attention`, `LayerScale`); its other names are placeholders. */
   visionTransformer: NamespaceValue
 }
 
@@ -283,7 +284,7 @@ function partial(name: string, members: Record<string, Value>): NamespaceValue {
 }
 
 /** The names of `timm.layers` that timm 1.0.29's deprecated `timm.models.layers` does not re-export (placeholders there). */
-const notInModelsLayers = new Set(['SwiGLUPacked', 'SwiGLU', 'LayerScale', 'LayerScale2d', 'use_fused_attn'])
+const notInModelsLayers = new Set(['SwiGLUPacked', 'SwiGLU', 'LayerScale', 'LayerScale2d', 'use_fused_attn', 'Attention'])
 
 /** `timm.layers`, `timm.models.layers` and `timm.models.registry`, as timm 1.0.29 has them. */
 export function timmLayerNamespaces(): TimmLayerNamespaces {
@@ -311,7 +312,8 @@ export function timmLayerNamespaces(): TimmLayerNamespaces {
   const PatchEmbed = patchEmbedClass().value
   const drop = { DropPath, drop_path: dropPathFunction, DropBlock2d }
   const layerScale = { LayerScale, LayerScale2d }
-  const members: Record<string, Value> = { ...drop, ...mlps, PatchEmbed, LayerNorm2d, ...layerScale, use_fused_attn: useFusedAttn, ...exported, ...inits }
+  const Attention = timmAttentionClass(useFusedAttn).value
+  const members: Record<string, Value> = { ...drop, ...mlps, PatchEmbed, LayerNorm2d, ...layerScale, Attention, use_fused_attn: useFusedAttn, ...exported, ...inits }
   const modelsLayers: Record<string, Value> = {}
   for (const [name, value] of Object.entries(members)) if (!notInModelsLayers.has(name)) modelsLayers[name] = value
   made = {
@@ -324,6 +326,7 @@ export function timmLayerNamespaces(): TimmLayerNamespaces {
       layer_scale: namespace('timm.layers.layer_scale', layerScale),
       config: partial('timm.layers.config', { use_fused_attn: useFusedAttn }),
       patch_embed: partial('timm.layers.patch_embed', { PatchEmbed }),
+      attention: partial('timm.layers.attention', { Attention, use_fused_attn: useFusedAttn }),
       weight_init: partial('timm.layers.weight_init', inits),
     }),
     modelsLayers: partial('timm.models.layers', modelsLayers),
@@ -333,6 +336,7 @@ export function timmLayerNamespaces(): TimmLayerNamespaces {
       SwiGLUPacked: mlps.SwiGLUPacked,
       SwiGLU: mlps.SwiGLU,
       PatchEmbed,
+      Attention,
       DropPath,
       LayerScale,
       use_fused_attn: useFusedAttn,

@@ -1,3 +1,4 @@
+import { floatFloorDiv, floatMod, floatPow } from './float-arith.js'
 import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import { limits } from '../limits.js'
@@ -86,11 +87,6 @@ export function floorMod(a: bigint, b: bigint): bigint {
   return r !== 0n && (r < 0n) !== (b < 0n) ? r + b : r
 }
 
-/** Python's modulo of floats. */
-function floatMod(a: number, b: number): number {
-  const r = a % b
-  return r !== 0 && (r < 0) !== (b < 0) ? r + b : r
-}
 
 /** Below this magnitude a sum, and a product of two, stays far below the bit budget: no need to measure. */
 const small = 2n ** 30_000n
@@ -138,7 +134,7 @@ function arithmetic(it: Interpreter, op: Operator, l: Num, r: Num, span: SourceS
       case 'Pow': {
         if (b < 0n) {
           if (a === 0n) raise('ZeroDivisionError', 'argument-value', '0 cannot be raised to a negative power (division by zero).', span)
-          return checkedFloat(intToFloat(a, span) ** Number(b), span)
+          return checkedFloat(floatPow(intToFloat(a, span), Number(b)), span)
         }
         if (a === 0n || a === 1n || b === 0n) return int(b === 0n ? 1n : a)
         if (a === -1n) return int(b % 2n === 0n ? 1n : -1n)
@@ -181,14 +177,14 @@ function arithmetic(it: Interpreter, op: Operator, l: Num, r: Num, span: SourceS
       return checkedFloat(a / b, span)
     case 'FloorDiv':
       if (b === 0) raise('ZeroDivisionError', 'argument-value', 'Float floor division by zero.', span)
-      return checkedFloat(Math.floor(a / b), span)
+      return checkedFloat(floatFloorDiv(a, b), span)
     case 'Mod':
       if (b === 0) raise('ZeroDivisionError', 'argument-value', 'Float modulo by zero.', span)
       return checkedFloat(floatMod(a, b), span)
     default: {
       if (a === 0 && b < 0) raise('ZeroDivisionError', 'argument-value', '0.0 cannot be raised to a negative power (division by zero).', span)
       if (a < 0 && !Number.isInteger(b)) raise('ValueError', 'argument-value', 'A negative number raised to a fractional power is complex; complex numbers are not supported.', span)
-      return checkedFloat(a ** b, span)
+      return checkedFloat(floatPow(a, b), span)
     }
   }
 }

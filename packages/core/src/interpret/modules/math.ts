@@ -1,3 +1,4 @@
+import { floatPow } from '../float-arith.js'
 import type { SourceSpan } from '../../errors.js'
 import { bitLength } from '../budget.js'
 import { toFloat } from '../builtins.js'
@@ -147,7 +148,7 @@ export function mathNamespace(): NamespaceValue {
     const y = num(it!, args, 1, 'pow', span)
     if (x === 0 && y < 0) raise('ValueError', 'argument-value', 'Math domain error in `math.pow`.', span)
     if (x < 0 && !Number.isInteger(y)) raise('ValueError', 'argument-value', 'Math domain error in `math.pow`.', span)
-    return checked(x ** y, 'pow', span)
+    return checked(floatPow(x, y), 'pow', span)
   })
   members['atan2'] = native('math.atan2', (args, span, it) => float(Math.atan2(num(it!, args, 0, 'atan2', span), num(it!, args, 1, 'atan2', span))))
   members['hypot'] = native('math.hypot', (args, span, it) => float(Math.hypot(...args.map((_a, i) => num(it!, args, i, 'hypot', span)))))

@@ -66,6 +66,10 @@ export interface DictValue {
   index?: Map<unknown, number>
   /** `defaultdict`'s factory, called for a missing key. */
   defaultFactory?: Value
+  /** The class derived from `dict` this dict is an instance of (`class AttrDict(dict)`); absent for a plain dict. */
+  cls?: PyClass
+  /** The attributes set on an instance of a class derived from `dict` or `list` (its `__dict__`; the dict itself after `self.__dict__ = self`). */
+  attrs?: DictValue
 }
 
 /** A set or frozenset: values by {@link hashKey}, in insertion order. */
@@ -319,7 +323,8 @@ export type Value =
   | { kind: 'none' }
   | { kind: 'str'; value: string }
   | { kind: 'tuple'; items: Value[]; fields?: readonly string[]; cls?: PyClass }
-  | { kind: 'list'; items: Value[] }
+  // `cls` and `attrs`: an instance of a class derived from `list`, as for a dict (see DictValue)
+  | { kind: 'list'; items: Value[]; cls?: PyClass; attrs?: DictValue }
   | DictValue
   | { kind: 'module'; module: ModuleNode }
   | { kind: 'dtype'; dtype: DType }
@@ -436,9 +441,9 @@ export function typeName(value: Value): string {
     case 'tuple':
       return 'tuple'
     case 'list':
-      return 'list'
+      return value.cls?.name ?? 'list'
     case 'dict':
-      return value.ordered ? 'OrderedDict' : 'dict'
+      return value.cls?.name ?? (value.ordered ? 'OrderedDict' : 'dict')
     case 'module':
       return value.module.type
     case 'dtype':

@@ -11,6 +11,7 @@ import { moduleLength } from './nn-module.js'
 import { binary, equals, floorDiv, floorMod, intToFloat, iteratorValue, order, rangeLength } from './operators.js'
 import type { Iter } from './operators.js'
 import { classOf, isInstance, placeholderError } from './objects.js'
+import { containerDunder } from './container-classes.js'
 import { formatValue, toFixedExact } from './strings.js'
 import { tensorLength } from './tensor.js'
 import { tensorNumber } from './tensor-values.js'
@@ -64,6 +65,10 @@ export function sortValues(it: Interpreter, items: readonly Value[], key: Value 
 
 /** `len(value)`. */
 export function lengthOf(it: Interpreter, value: Value, span: SourceSpan): bigint {
+  if ((value.kind === 'dict' || value.kind === 'list') && value.cls !== undefined) {
+    const own = containerDunder(value, '__len__')
+    if (own) return needInt(it.callWith(own, [value], span), '`__len__`', span)
+  }
   switch (value.kind) {
     case 'list':
     case 'tuple':

@@ -4,6 +4,7 @@ import { createModule } from '../model/module.js'
 import type { FunctionDef, AsyncFunctionDef, Lambda } from '../python/ast.js'
 import { didYouMean, suggest } from '../suggest.js'
 import { lookupInMro } from './classes.js'
+import { newContainerInstance } from './container-classes.js'
 import type { PyClass } from './classes.js'
 import { locate, raise } from './exceptions.js'
 import { dictSet, newDict } from './hash.js'
@@ -173,7 +174,8 @@ export function instantiate(it: Interpreter, cls: PyClass, args: ArgValue[], spa
     it.instances.set(node, { cls, dict: newDict() })
     self = { kind: 'module', module: node }
   } else {
-    self = { kind: 'instance', cls, dict: newDict() }
+    // A class derived from `dict` or `list` makes a dict or list of its class, which its `__init__` then fills.
+    self = cls.container ? newContainerInstance(cls) : { kind: 'instance', cls, dict: newDict() }
   }
   const init = lookupInMro(cls, '__init__')
   if (init) callValue(it, init.value, [{ value: self, span, valueSpan: span }, ...args], span)

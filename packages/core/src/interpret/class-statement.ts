@@ -2,6 +2,7 @@ import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import type { ClassDef, Expr } from '../python/ast.js'
 import { makeClass, namedTupleSpecOf } from './classes.js'
+import { containerBase, isContainerClass } from './container-classes.js'
 import type { PyClass } from './classes.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
@@ -56,7 +57,7 @@ export function defineClass(
   if (namedTupleBase) return namedTupleStatement(it, stmt, body, baseClasses, keywords, qualname, span)
   if (typedDictBase) return typedDictStatement(it, stmt, body, baseClasses, keywords, qualname, span)
   for (const base of baseClasses) {
-    if (!base.cls.user && !base.cls.native?.subclassable) {
+    if (!base.cls.user && !base.cls.native?.subclassable && !isContainerClass(base.cls)) {
       throw new NnsizeError('unsupported', `Deriving a class from \`${base.cls.name}\` is not supported yet.`, { span: base.span })
     }
   }
@@ -66,6 +67,8 @@ export function defineClass(
     throw new NnsizeError('unsupported', `Class keyword \`${kw.name ?? '**'}\` is not supported yet.`, { span: kw.span })
   }
   const classes = baseClasses.map((b) => b.cls)
+  // `class AttrDict(dict)`: its instances are dicts that carry the class (see container-classes.ts).
+  const container = containerBase(stmt.name, baseClasses)
   const tupleBase = classes.find((b) => namedTupleSpecOf(b) !== undefined)
   if (tupleBase) checkNamedTupleBases(baseClasses, tupleBase)
   // A class derived from a namedtuple class makes namedtuples, as its base does: it is called as its base is, so it
@@ -78,6 +81,7 @@ export function defineClass(
     dict: body.locals,
     ...(tupleBase ? { native: namedTupleNative } : {}),
   })
+  if (container) cls.container = container
   if (body.annotations) cls.annotations = body.annotations
   body.classCell!.cls = cls
   return cls.value

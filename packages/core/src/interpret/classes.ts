@@ -68,6 +68,11 @@ declare module '../contract/values.js' {
     namedtuple?: NamedTupleSpec
     /** Set on a `TypedDict` class. */
     typedDict?: TypedDictSpec
+    /**
+     * Set on a class derived from `dict`, `list`, `OrderedDict` or `defaultdict` (`class AttrDict(dict)`): that
+     * built-in class, the nearest along the MRO. Its instances are dicts or lists that carry the class.
+     */
+    container?: PyClass
     /** Annotated names of the class body in order (`dim: int = 4096`), with their annotations. */
     annotations?: Array<[string, Expr]>
     /** Where a user class was defined. */

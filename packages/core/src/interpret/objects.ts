@@ -8,6 +8,8 @@ import { catchableClass, PyError, raise } from './exceptions.js'
 import { dictDelete, dictGetString, dictSet, newDict } from './hash.js'
 import type { Interpreter } from './interpreter.js'
 import { builtinMethod, builtinMethodNames } from './methods.js'
+import { containerDunder } from './container-classes.js'
+import type { ContainerInstance } from './container-classes.js'
 import { moduleAttr, moduleAttrNames, moduleClassOf, moduleDelAttr, moduleSetAttr } from './nn-module.js'
 import { tensorAttr, tensorSetAttr } from './tensor.js'
 import {
@@ -61,9 +63,9 @@ export function classOf(it: Interpreter, value: Value, span?: SourceSpan): PyCla
     case 'tuple':
       return value.cls ?? tupleClass
     case 'list':
-      return listClass
+      return value.cls ?? listClass
     case 'dict':
-      return value.defaultFactory ? defaultDictClass : value.ordered ? orderedDictClass : dictClass
+      return value.cls ?? (value.defaultFactory ? defaultDictClass : value.ordered ? orderedDictClass : dictClass)
     case 'set':
       return value.frozen ? frozensetClass : setClass
     case 'module':
@@ -196,6 +198,22 @@ function instanceAttribute(it: Interpreter, inst: InstanceValue, name: string, s
   return dynamicAttribute(it, inst, inst.cls, name, span)
 }
 
+/**
+ * An attribute of a dict or list made by a class derived from `dict` or `list`, looked up as for an instance: the
+ * class's properties, then the attributes set on it (the dict's own keys after `self.__dict__ = self`), then the
+ * class's attributes and the built-in type's methods, then the class's `__getattr__`.
+ */
+function containerAttribute(it: Interpreter, obj: ContainerInstance, cls: PyClass, name: string, span: SourceSpan): Value | undefined {
+  if (name === '__class__') return cls.value
+  if (name === '__dict__') return (obj.attrs ??= newDict())
+  const found = lookupInMro(cls, name)
+  if (found && found.value.kind === 'descriptor' && found.value.type === 'property') return it.callWith(found.value.fn, [obj], span)
+  const own = obj.attrs === undefined ? undefined : dictGetString(obj.attrs, name)
+  if (own !== undefined) return own
+  if (found) return bindAttribute(it, found.value, obj, cls, span)
+  return builtinMethod(it, obj, name, span) ?? dynamicAttribute(it, obj, cls, name, span)
+}
+
 /** A class's `__getattr__`, for attributes found nowhere else; undefined when it raises `AttributeError`. */
 export function dynamicAttribute(it: Interpreter, self: Value, cls: PyClass, name: string, span: SourceSpan): Value | undefined {
   const hook = lookupInMro(cls, '__getattr__')
@@ -279,6 +297,11 @@ export function findAttr(it: Interpreter, obj: Value, name: string, span: Source
       }
       if (name === '__class__') return classOf(it, obj, span).value
       return builtinMethod(it, obj, name, span)
+    case 'dict':
+    case 'list':
+      if (obj.cls !== undefined) return containerAttribute(it, obj, obj.cls, name, span)
+      if (name === '__class__') return classOf(it, obj, span).value
+      return builtinMethod(it, obj, name, span)
     default:
       if (name === '__class__') return classOf(it, obj, span).value
       return builtinMethod(it, obj, name, span)
@@ -322,6 +345,12 @@ function attributeNames(it: Interpreter, obj: Value): string[] {
     case 'pymodule':
       names.push(...obj.globals.keys())
       break
+    case 'dict':
+    case 'list':
+      for (const [k] of obj.attrs?.entries ?? []) if (k.kind === 'str') names.push(k.value)
+      if (obj.cls !== undefined) addClass(obj.cls)
+      names.push(...builtinMethodNames(obj))
+      break
     default:
       names.push(...builtinMethodNames(obj))
   }
@@ -338,9 +367,17 @@ export function setAttr(it: Interpreter, obj: Value, name: string, value: Value,
       return
     }
     case 'instance':
-      if (setThroughProperty(it, obj.cls, obj, name, value, span)) return
-      dictSet(obj.dict, str(name), value, span)
+      genericSetAttr(it, obj, name, value, span)
       return
+    case 'dict':
+    case 'list': {
+      if (obj.cls === undefined) raise('AttributeError', 'unknown-attribute', `A ${typeName(obj)} value has no attribute \`${name}\` to set.`, span)
+      // A class derived from `dict` or `list` may define `__setattr__` (`__setattr__ = dict.__setitem__`).
+      const hook = containerDunder(obj, '__setattr__')
+      if (hook) it.callWith(hook, [obj, str(name), value], span)
+      else genericSetAttr(it, obj, name, value, span)
+      return
+    }
     case 'class':
       if (!obj.cls.user) raise('TypeError', 'type', `Cannot set attribute \`${name}\` of the built-in class \`${obj.cls.name}\`.`, span)
       obj.cls.dict.set(name, value)
@@ -372,6 +409,29 @@ export function setAttr(it: Interpreter, obj: Value, name: string, value: Value,
   }
 }
 
+/**
+ * `object.__setattr__(obj, name, value)`: a property's setter, else the object's own attributes; `__dict__` replaces
+ * them (`self.__dict__ = self` makes a derived dict's keys its attributes).
+ */
+export function genericSetAttr(it: Interpreter, obj: Value, name: string, value: Value, span: SourceSpan): void {
+  const target = obj.kind === 'instance' ? obj : (obj.kind === 'dict' || obj.kind === 'list') && obj.cls !== undefined ? obj : undefined
+  if (target === undefined) {
+    if (obj.kind === 'module') throw new NnsizeError('unsupported', `\`object.__setattr__\` on a module (\`${obj.module.type}\`) is not supported yet; assign the attribute (\`self.${name} = …\`).`, { span })
+    setAttr(it, obj, name, value, span)
+    return
+  }
+  const cls = target.kind === 'instance' ? target.cls : target.cls!
+  if (setThroughProperty(it, cls, target, name, value, span)) return
+  if (name === '__dict__') {
+    if (value.kind !== 'dict') raise('TypeError', 'argument-type', `\`__dict__\` must be set to a dictionary, not ${typeName(value)}.`, span)
+    if (target.kind === 'instance') target.dict = value
+    else target.attrs = value
+    return
+  }
+  if (target.kind === 'instance') dictSet(target.dict, str(name), value, span)
+  else dictSet((target.attrs ??= newDict()), str(name), value, span)
+}
+
 function setThroughProperty(it: Interpreter, cls: PyClass, self: Value, name: string, value: Value, span: SourceSpan): boolean {
   const found = lookupInMro(cls, name)
   if (!found || found.value.kind !== 'descriptor' || found.value.type !== 'property') return false
@@ -387,14 +447,35 @@ export function delAttr(it: Interpreter, obj: Value, name: string, span: SourceS
       moduleDelAttr(it, obj.module, name, span)
       return
     case 'instance':
-      if (dictDelete(obj.dict, str(name), span) === undefined) raise('AttributeError', 'unknown-attribute', `\`${obj.cls.name}\` has no attribute \`${name}\`.`, span)
+      genericDelAttr(it, obj, name, span)
       return
+    case 'dict':
+    case 'list': {
+      if (obj.cls === undefined) raise('AttributeError', 'unknown-attribute', `A ${typeName(obj)} value has no attribute \`${name}\` to delete.`, span)
+      const hook = containerDunder(obj, '__delattr__')
+      if (hook) it.callWith(hook, [obj, str(name)], span)
+      else genericDelAttr(it, obj, name, span)
+      return
+    }
     case 'class':
       if (!obj.cls.user || !obj.cls.dict.delete(name)) raise('AttributeError', 'unknown-attribute', `\`${obj.cls.name}\` has no attribute \`${name}\`.`, span)
       return
     default:
       raise('AttributeError', 'unknown-attribute', `A ${typeName(obj)} value has no attribute \`${name}\` to delete.`, span)
   }
+}
+
+/** `object.__delattr__(obj, name)`: removes one of the object's own attributes, or raises `AttributeError`. */
+export function genericDelAttr(it: Interpreter, obj: Value, name: string, span: SourceSpan): void {
+  if (obj.kind === 'instance') {
+    if (dictDelete(obj.dict, str(name), span) === undefined) raise('AttributeError', 'unknown-attribute', `\`${obj.cls.name}\` has no attribute \`${name}\`.`, span)
+    return
+  }
+  if ((obj.kind === 'dict' || obj.kind === 'list') && obj.cls !== undefined) {
+    if (obj.attrs === undefined || dictDelete(obj.attrs, str(name), span) === undefined) raise('AttributeError', 'unknown-attribute', `\`${obj.cls.name}\` has no attribute \`${name}\`.`, span)
+    return
+  }
+  delAttr(it, obj, name, span)
 }
 
 /** The exception object an `except … as e` binds: the raised object, or one made for an error nnsize raised. */

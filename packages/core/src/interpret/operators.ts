@@ -9,6 +9,8 @@ import { raise } from './exceptions.js'
 import { dictGet, dictHas, dictSet, hashKey, newDict, newSet } from './hash.js'
 import type { Interpreter } from './interpreter.js'
 import { classOf, placeholderError } from './objects.js'
+import { containerDunder } from './container-classes.js'
+import type { ContainerInstance } from './container-classes.js'
 import { moduleBinary, moduleIterate, moduleLength } from './nn-module.js'
 import { percentFormat } from './strings.js'
 import { tensorBinary, tensorCompare, tensorIterate, tensorUnary } from './tensor.js'
@@ -306,10 +308,14 @@ function userOperator(it: Interpreter, op: Operator, left: Value, right: Value, 
     const f = lookupInMro(left.cls, names[0])
     if (f && f.owner.user) return it.callWith(f.value, [left, right], span)
   }
+  const ownLeft = containerDunder(left, names[0])
+  if (ownLeft) return it.callWith(ownLeft, [left, right], span)
   if (right.kind === 'instance') {
     const f = lookupInMro(right.cls, names[1])
     if (f && f.owner.user) return it.callWith(f.value, [right, left], span)
   }
+  const ownRight = containerDunder(right, names[1])
+  if (ownRight) return it.callWith(ownRight, [right, left], span)
   return undefined
 }
 
@@ -415,8 +421,10 @@ export function truthy(it: Interpreter, value: Value, span: SourceSpan): boolean
       return value.value.length > 0
     case 'list':
     case 'tuple':
+      if (value.kind === 'list' && value.cls !== undefined) return containerTruthy(it, value, span)
       return value.items.length > 0
     case 'dict':
+      if (value.cls !== undefined) return containerTruthy(it, value, span)
       return value.entries.length > 0
     case 'set':
       return value.items.size > 0
@@ -443,6 +451,16 @@ export function truthy(it: Interpreter, value: Value, span: SourceSpan): boolean
     default:
       return true
   }
+}
+
+/** The truth of a dict or list of a class derived from `dict` or `list`: its own `__bool__` or `__len__`, else whether it is empty. */
+function containerTruthy(it: Interpreter, value: ContainerInstance, span: SourceSpan): boolean {
+  const own = containerDunder(value, '__bool__') ?? containerDunder(value, '__len__')
+  if (own) {
+    const result = it.callWith(own, [value], span)
+    return result.kind === 'bool' ? result.value : result.kind === 'int' ? result.value !== 0n : truthy(it, result, span)
+  }
+  return value.kind === 'dict' ? value.entries.length > 0 : value.items.length > 0
 }
 
 function showShape(shape: readonly number[]): string {
@@ -608,6 +626,10 @@ export function order(it: Interpreter, a: Value, b: Value, span: SourceSpan, op 
 
 /** `item in container`. */
 export function contains(it: Interpreter, container: Value, item: Value, span: SourceSpan): boolean {
+  if ((container.kind === 'dict' || container.kind === 'list') && container.cls !== undefined) {
+    const own = containerDunder(container, '__contains__')
+    if (own) return truthy(it, it.callWith(own, [container, item], span), span)
+  }
   switch (container.kind) {
     case 'str':
       if (item.kind !== 'str') raise('TypeError', 'type', `\`in <string>\` requires a string as the left operand, not ${typeName(item)}.`, span)
@@ -688,6 +710,10 @@ export function compare(it: Interpreter, op: CmpOperator, left: Value, right: Va
 /** An iterator over any iterable value; every item charges one step of the budget. */
 export function iterate(it: Interpreter, value: Value, span: SourceSpan): Iter {
   const budget = it.budget
+  if ((value.kind === 'dict' || value.kind === 'list') && value.cls !== undefined) {
+    const own = containerDunder(value, '__iter__')
+    if (own) return iterate(it, it.callWith(own, [value], span), span)
+  }
   switch (value.kind) {
     case 'list':
     case 'tuple': {

@@ -1,6 +1,7 @@
 import type { SourceSpan } from '../errors.js'
 import { didYouMean, suggest } from '../suggest.js'
 import { lookupInMro } from './classes.js'
+import { containerDunder } from './container-classes.js'
 import { raise } from './exceptions.js'
 import { dictDelete, dictGet, dictSet } from './hash.js'
 import type { Interpreter } from './interpreter.js'
@@ -87,6 +88,19 @@ export function sequenceIndex(index: Value, length: number, what: string, span: 
 
 /** `object[index]`. */
 export function getItem(it: Interpreter, object: Value, index: Value, span: SourceSpan): Value {
+  // A class derived from `dict` or `list` may define its own `__getitem__`.
+  if ((object.kind === 'dict' || object.kind === 'list') && object.cls !== undefined) {
+    const own = containerDunder(object, '__getitem__')
+    if (own) return it.callWith(own, [object, index], span)
+  }
+  return baseGetItem(it, object, index, span)
+}
+
+/**
+ * `object[index]` as the built-in type answers it, without a derived class's own `__getitem__` (`dict.__getitem__`,
+ * `super().__getitem__(key)`); a missing key of a dict still goes to its class's `__missing__`, as in Python.
+ */
+export function baseGetItem(it: Interpreter, object: Value, index: Value, span: SourceSpan): Value {
   switch (object.kind) {
     case 'list':
     case 'tuple':
@@ -109,6 +123,8 @@ export function getItem(it: Interpreter, object: Value, index: Value, span: Sour
     case 'dict': {
       const found = dictGet(object, index, span)
       if (found !== undefined) return found
+      const missing = object.cls === undefined ? undefined : containerDunder(object, '__missing__')
+      if (missing) return it.callWith(missing, [object, index], span)
       if (object.defaultFactory) {
         const made = it.callWith(object.defaultFactory, [], span)
         dictSet(object, index, made, span)
@@ -154,6 +170,18 @@ export function getItem(it: Interpreter, object: Value, index: Value, span: Sour
 
 /** `object[index] = value`. */
 export function setItem(it: Interpreter, object: Value, index: Value, value: Value, span: SourceSpan): void {
+  if ((object.kind === 'dict' || object.kind === 'list') && object.cls !== undefined) {
+    const own = containerDunder(object, '__setitem__')
+    if (own) {
+      it.callWith(own, [object, index, value], span)
+      return
+    }
+  }
+  baseSetItem(it, object, index, value, span)
+}
+
+/** `object[index] = value` as the built-in type does it, without a derived class's own `__setitem__`. */
+export function baseSetItem(it: Interpreter, object: Value, index: Value, value: Value, span: SourceSpan): void {
   switch (object.kind) {
     case 'list':
       if (index.kind === 'slice') {
@@ -197,6 +225,18 @@ export function setItem(it: Interpreter, object: Value, index: Value, value: Val
 
 /** `del object[index]`. */
 export function delItem(it: Interpreter, object: Value, index: Value, span: SourceSpan): void {
+  if ((object.kind === 'dict' || object.kind === 'list') && object.cls !== undefined) {
+    const own = containerDunder(object, '__delitem__')
+    if (own) {
+      it.callWith(own, [object, index], span)
+      return
+    }
+  }
+  baseDelItem(it, object, index, span)
+}
+
+/** `del object[index]` as the built-in type does it, without a derived class's own `__delitem__`. */
+export function baseDelItem(it: Interpreter, object: Value, index: Value, span: SourceSpan): void {
   switch (object.kind) {
     case 'list':
       if (index.kind === 'slice') {

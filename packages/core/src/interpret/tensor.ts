@@ -9,6 +9,7 @@ import { broadcastResult, broadcastShapes as broadcastRule, expandedShape, inPla
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
 import { einsumShape } from './einsum.js'
+import { isNdarray, ndarrayAttr, ndarrayBinary, ndarrayCompare, ndarrayGetItem, ndarrayIterate, ndarrayLength, ndarraySetAttr, ndarraySetItem, ndarrayUnary, newArray } from './modules/numpy-array.js'
 import { placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { sliceIndices } from './subscript.js'
@@ -172,6 +173,8 @@ const arithmeticNames: Partial<Record<Operator, string>> = { Add: 'add', Sub: 's
 
 /** `a op b` where one side is a tensor: broadcast shapes and promoted dtype. */
 export function tensorBinary(it: Interpreter, op: Operator, left: Value, right: Value, span: SourceSpan, inPlace = false): Value {
+  // numpy arrays follow numpy's rules; a torch tensor on the left reads an array as a tensor.
+  if (isNdarray(left) || (isNdarray(right) && left.kind !== 'tensor')) return ndarrayBinary(it, op, left, right, span, inPlace)
   const name = arithmeticNames[op] ?? op
   const hooked = traced(it, inPlace ? `${name}_` : name, [left, right], [], span)
   if (hooked) return hooked
@@ -226,6 +229,7 @@ function matmul(left: Value, right: Value, span: SourceSpan): Value {
 
 /** `a == b`, `a < b`, … with a tensor: a bool tensor of the broadcast shape. */
 export function tensorCompare(it: Interpreter, op: CmpOperator, left: Value, right: Value, span: SourceSpan): Value {
+  if (isNdarray(left) || isNdarray(right)) return ndarrayCompare(it, op, left, right, span)
   const hooked = traced(it, op.toLowerCase(), [left, right], [], span)
   if (hooked) return hooked
   const a = shapeOfOperand(left, span)
@@ -239,6 +243,7 @@ export function tensorCompare(it: Interpreter, op: CmpOperator, left: Value, rig
 
 /** `-t`, `+t`, `~t`. */
 export function tensorUnary(it: Interpreter, op: UnaryOperator, t: TensorValue, span: SourceSpan): Value {
+  if (t.ndarray) return ndarrayUnary(op, t, span)
   const hooked = traced(it, op === 'USub' ? 'neg' : op === 'Invert' ? 'bitwise_not' : 'positive', [t], [], span)
   if (hooked) return hooked
   if (op === 'Invert' && category(t.dtype) > 1) raise('RuntimeError', 'type', '`~` is only defined for integer and bool tensors.', span)
@@ -247,12 +252,14 @@ export function tensorUnary(it: Interpreter, op: UnaryOperator, t: TensorValue, 
 
 /** `len(t)`: the size of the first dimension. */
 export function tensorLength(t: TensorValue, span: SourceSpan): number {
+  if (t.ndarray) return ndarrayLength(t, span)
   if (t.shape.length === 0) raise('TypeError', 'type', '`len()` of a 0-d tensor.', span)
   return t.shape[0]!
 }
 
 /** Iterating a tensor gives its slices along the first dimension. */
 export function tensorIterate(it: Interpreter, t: TensorValue, span: SourceSpan): Iter {
+  if (t.ndarray) return ndarrayIterate(it, t, span)
   const n = tensorLength(t, span)
   let i = 0
   return () => {
@@ -367,6 +374,7 @@ function nestedDType(v: Value): DType {
 
 /** `t[index]`. */
 export function tensorGetItem(it: Interpreter, t: TensorValue, index: Value, span: SourceSpan): Value {
+  if (t.ndarray) return ndarrayGetItem(it, t, index, span)
   const hooked = traced(it, '__getitem__', [t, index], [], span)
   if (hooked) return hooked
   const result = newTensor(indexedShape(it, t.shape, index, span), t.dtype, t.requiresGrad)
@@ -379,6 +387,10 @@ export function tensorGetItem(it: Interpreter, t: TensorValue, index: Value, spa
 
 /** `t[index] = value`: the value must broadcast to the selected shape; the tensor keeps its shape and dtype. */
 export function tensorSetItem(it: Interpreter, t: TensorValue, index: Value, value: Value, span: SourceSpan): void {
+  if (t.ndarray) {
+    ndarraySetItem(it, t, index, value, span)
+    return
+  }
   const hooked = traced(it, '__setitem__', [t, index, value], [], span)
   if (hooked) return
   markWritten(t)
@@ -919,7 +931,13 @@ const ops: Record<string, Op> = {
   data_ptr: (_it, _s, _a, span) => raise('RuntimeError', 'unsupported', 'nnsize allocates no memory: tensors have no data pointer.', span),
   item: (_it, s, _a, span) => tensorItem(s, span),
   tolist: (_it, s, _a, span) => tensorToList(s, span),
-  numpy: (_it, _s, _a, span) => raise('RuntimeError', 'unsupported', 'nnsize has no NumPy: `.numpy()` is not supported.', span),
+  // `t.numpy()`: a numpy array sharing the tensor's storage (and its known values).
+  numpy: (_it, s, _a, span) => {
+    if (s.requiresGrad) raise('RuntimeError', 'argument-value', "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.", span)
+    const a = newArray([...s.shape], s.dtype)
+    shareStorage(a, s, knownValues(s))
+    return a
+  },
 }
 
 /** Element-wise ops of one tensor that have an in-place form (`w.erfinv_()` in `trunc_normal_`, `mask.floor_()`). */
@@ -1038,6 +1056,7 @@ export function isTensorOp(name: string): boolean {
 
 /** Attributes and methods of a tensor. */
 export function tensorAttr(it: Interpreter, t: TensorValue, name: string, span: SourceSpan): Value | undefined {
+  if (t.ndarray) return ndarrayAttr(t, name, span)
   switch (name) {
     case 'shape':
       return tuple(t.shape.map((d) => int(d)))
@@ -1095,6 +1114,10 @@ const tensorAttributes = new WeakMap<object, Map<string, Value>>()
 
 /** `t.name = value`: `requires_grad`, `data` (takes the new value's shape and dtype), or an attribute of the program's own. */
 export function tensorSetAttr(it: Interpreter, t: TensorValue, name: string, value: Value, span: SourceSpan): void {
+  if (t.ndarray) {
+    ndarraySetAttr(t, name, value, span)
+    return
+  }
   switch (name) {
     case 'requires_grad': {
       const flag = it.truthy(value, span)
@@ -1215,9 +1238,17 @@ export function torchTensorFunctions(): Record<string, Value> {
     const data = a.values[0] ?? a.named.get('data') ?? raise('TypeError', 'missing-argument', '`torch.tensor` needs data.', span)
     const requiresGrad = a.named.get('requires_grad')
     const t = makeTensor(it!, nestedShape(it!, data, span), dtypeArg(a.named.get('dtype'), span) ?? nestedDType(data), requiresGrad !== undefined && it!.truthy(requiresGrad, span), span)
-    return withValues(t, nestedNumbers(data))
+    return withValues(t, isNdarray(data) ? knownValues(data) : nestedNumbers(data))
   })
   f['as_tensor'] = f['tensor']
+  // `torch.from_numpy(a)`: a tensor of the array's shape and dtype, sharing its storage.
+  f['from_numpy'] = native('torch.from_numpy', (args, span) => {
+    const a = args[0]?.value
+    if (!isNdarray(a)) return raise('TypeError', 'argument-type', `expected np.ndarray (got ${a === undefined ? 'nothing' : a.kind === 'tensor' ? 'Tensor' : typeName(a)})`, span)
+    const t = newTensor([...a.shape], a.dtype)
+    shareStorage(t, a, knownValues(a))
+    return t
+  })
   for (const name of ['zeros_like', 'ones_like', 'empty_like', 'randn_like', 'rand_like', 'full_like']) {
     f[name] = native(`torch.${name}`, (args, span, it) => {
       const a = opArgs(args)
@@ -1389,8 +1420,9 @@ export function torchTensorFunctions(): Record<string, Value> {
     f[name] = native(`torch.${name}`, (args, span, it) => {
       const first = args[0]
       const self = first?.value ?? args.find((x) => x.name === 'input')?.value
-      if (self?.kind !== 'tensor') {
+      if (self?.kind !== 'tensor' || self.ndarray) {
         if (self?.kind === 'placeholder') throw placeholderError(self, span)
+        if (self?.kind === 'tensor') return raise('TypeError', 'argument-type', `${name}(): argument 'input' (position 1) must be Tensor, not numpy.ndarray`, span)
         return raise('TypeError', 'argument-type', `\`torch.${name}\` takes a tensor first, got ${self ? typeName(self) : 'nothing'}.`, span)
       }
       return tensorOp(it!, name, self, args.slice(1).filter((x) => x.name !== 'input'), span)!
@@ -1401,7 +1433,7 @@ export function torchTensorFunctions(): Record<string, Value> {
     if (t?.kind !== 'tensor') return raise('TypeError', 'argument-type', '`torch.numel` takes a tensor.', span)
     return int(numel(t.shape))
   })
-  f['is_tensor'] = native('torch.is_tensor', (args) => bool(args[0]?.value.kind === 'tensor'))
+  f['is_tensor'] = native('torch.is_tensor', (args) => bool(args[0]?.value.kind === 'tensor' && !args[0].value.ndarray))
   f['is_floating_point'] = native('torch.is_floating_point', (args) => bool(args[0]?.value.kind === 'tensor' && category((args[0].value as TensorValue).dtype) === 2))
   f['result_type'] = native('torch.result_type', (args) => ({ kind: 'dtype', dtype: resultType(args.map((x) => x.value)) }))
   f['promote_types'] = native('torch.promote_types', (args, span) => {
@@ -1419,6 +1451,8 @@ export function legacyTensorConstructor(name: string, dtype: DType): CallableVal
     if (values.length === 1 && (values[0]!.kind === 'list' || values[0]!.kind === 'tuple')) {
       return makeTensor(it!, nestedShape(it!, values[0]!, span), dtype, false, span)
     }
+    // `torch.FloatTensor(np_array)` converts the array, values included.
+    if (values.length === 1 && isNdarray(values[0])) return withValues(newTensor([...values[0].shape], dtype), knownValues(values[0]))
     if (values.length === 1 && values[0]!.kind === 'tensor') return newTensor([...(values[0] as TensorValue).shape], dtype)
     void name
     return makeTensor(it!, sizesOf(values, span), dtype, false, span)

@@ -10,7 +10,7 @@ import { positionalArgs, updateDict } from './methods.js'
 import { moduleLength } from './nn-module.js'
 import { binary, equals, floorDiv, floorMod, intToFloat, iteratorValue, order, rangeLength } from './operators.js'
 import type { Iter } from './operators.js'
-import { classOf, isInstance, placeholderError } from './objects.js'
+import { classOf, delAttr, isInstance, placeholderError } from './objects.js'
 import { containerDunder } from './container-classes.js'
 import { formatValue, toFixedExact } from './strings.js'
 import { tensorLength } from './tensor.js'
@@ -664,8 +664,7 @@ export function pythonBuiltins(): Map<string, Value> {
   b.set('delattr', native('delattr', (args, span, it) => {
     const [v, name] = args1('delattr', args, span, 2, 2).values as [Value, Value]
     if (name.kind !== 'str') raise('TypeError', 'argument-type', 'Attribute name must be a string.', span)
-    it!.call(native('delattr', () => NONE), [], span)
-    void v
+    delAttr(it!, v, name.value, span)
     return NONE
   }))
   b.set('callable', native('callable', (args, span) => {

@@ -590,6 +590,13 @@ function moduleMethods(): Record<string, Value> {
     moduleSetAttr(it, node, name.value, value, span)
     return NONE
   })
+  // RepVGG's and ACNet's `switch_to_deploy` delete their training branches with `self.__delattr__('rbr_dense')`.
+  m['__delattr__'] = method('__delattr__', (it, node, args, span) => {
+    const name = named(args, ['name'], span, '__delattr__').get('name')
+    if (name?.kind !== 'str') return raise('TypeError', 'argument-type', `Attribute name must be a string, not ${name ? typeName(name) : 'nothing'}.`, span)
+    moduleDelAttr(it, node, name.value, span)
+    return NONE
+  })
   m['register_module'] = addModule
   m['get_submodule'] = method('get_submodule', (_it, node, args, span) => {
     const target = named(args, ['target'], span, 'get_submodule').get('target')

@@ -199,3 +199,17 @@ describe('indexing a tensor with a name from a library nnsize does not read', ()
     expect(e.message).toContain('`scipy.newaxis` comes from `scipy`, which nnsize does not read')
   })
 })
+
+describe('torch.tensor of data other than nested lists', () => {
+  it('takes a range as a sequence of ints, and refuses what PyTorch 2.13 refuses', () => {
+    python(`
+t = torch.tensor(range(4))
+assert t.shape == (4,) and t.dtype == torch.int64
+u = torch.tensor([range(2), range(2)])
+assert u.shape == (2, 2) and u.dtype == torch.int64
+`)
+    expect(failure(() => python('torch.tensor(None)')).message).toContain('Could not infer dtype of NoneType')
+    expect(failure(() => python("torch.tensor('ab')")).message).toContain("new(): invalid data type 'str'")
+    expect(failure(() => python('import scipy\ntorch.tensor(scipy.x)')).message).toContain('`scipy.x` comes from `scipy`')
+  })
+})

@@ -10,8 +10,9 @@ import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
 import { einsumShape } from './einsum.js'
 import { isNdarray, ndarrayAttr, ndarrayBinary, ndarrayCompare, ndarrayGetItem, ndarrayIterate, ndarrayLength, ndarraySetAttr, ndarraySetItem, ndarrayUnary, newArray } from './modules/numpy-array.js'
-import { placeholderError } from './objects.js'
+import { classOf, placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
+import { rangeLength } from './operators.js'
 import { sliceIndices } from './subscript.js'
 import { arangeValues, arithmeticValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, recordView, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
 import { NONE, TensorValue, bool, int, native, str, tuple, typeName } from '../contract/values.js'
@@ -348,7 +349,14 @@ function indexedShape(it: Interpreter, shape: readonly number[], index: Value, s
 /** The shape of nested lists of numbers (`torch.tensor([[1, 2], [3, 4]])` is (2, 2)). */
 function nestedShape(it: Interpreter, v: Value, span: SourceSpan): number[] {
   if (v.kind === 'tensor') return [...v.shape]
-  if (v.kind !== 'list' && v.kind !== 'tuple') return []
+  // A range is a sequence of ints (`torch.tensor(range(4))` is int64 of (4,)).
+  if (v.kind === 'range') return [Number(rangeLength(v))]
+  if (v.kind !== 'list' && v.kind !== 'tuple') {
+    if (v.kind === 'int' || v.kind === 'float' || v.kind === 'bool' || v.kind === 'complex') return []
+    if (v.kind === 'placeholder') throw placeholderError(v, span)
+    if (v.kind === 'str') return raise('TypeError', 'argument-type', "new(): invalid data type 'str'", span)
+    return raise('RuntimeError', 'argument-type', `Could not infer dtype of ${classOf(it, v, span).name}`, span)
+  }
   if (v.items.length === 0) return [0]
   const inner = nestedShape(it, v.items[0]!, span)
   for (const item of v.items) {
@@ -361,6 +369,7 @@ function nestedShape(it: Interpreter, v: Value, span: SourceSpan): number[] {
 /** The dtype of nested Python numbers: bool, int64, float32 or complex64 as `torch.tensor` infers it. */
 function nestedDType(v: Value): DType {
   if (v.kind === 'tensor') return v.dtype
+  if (v.kind === 'range') return 'int64'
   if (v.kind === 'list' || v.kind === 'tuple') {
     let d: DType | undefined
     for (const item of v.items) {

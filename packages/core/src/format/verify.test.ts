@@ -26,6 +26,15 @@ describe('verifySnippet', () => {
     expect(py).toContain('check("output shape", tuple(out.shape), (4, 20))')
     expect(py).toContain('check("activation bytes saved for backward", activation_bytes, 320)')
   })
+  it("leaves each module in the mode the model's code left it, keeps saved tensors alive, and checks a forward that returns None", () => {
+    const py = verifySnippet(analyze('nn.Sequential(nn.Linear(10, 20), nn.Dropout()).eval()', { input: '4,10', device: 'cpu' }))
+    expect(py).toContain('model = model.to(device)\n')
+    expect(py).not.toContain('.train()')
+    expect(py).toContain('    kept.append(t)\n')
+    const none = verifySnippet(analyze('class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n    def forward(self, x):\n        y = self.fc(x)\nM()', { input: '2,4', device: 'cpu' }))
+    expect(none).toContain('check("output tensor", out, None)')
+  })
+
   it('checks the optimizer state after one step for torch.optim optimizers', () => {
     const a = analyze('nn.Linear(10, 20)')
     const py = verifySnippet(a, planMemory(a, { optimizer: 'SGD(lr=0.1, momentum=0.9)' }))

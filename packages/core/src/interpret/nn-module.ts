@@ -289,11 +289,11 @@ function bufferDef(value: TensorValue, persistent: boolean): TensorDef {
 
 /**
  * A note for an attribute set, while the model is built, to what a call of a library nnsize does not read returned
- * (`self.attn = Attention(...)` from xformers): if that is a module, its parameters and buffers are missing from
+ * (`self.attn = Attention(...)` from xformers), or of a PyTorch function it does not model (`torch.nn.utils.skip_init`): if that is a module, its parameters and buffers are missing from
  * the counts, which must not go unsaid.
  */
-function noteUnmodelledAttribute(it: Interpreter, node: ModuleNode, name: string, call: string, library: string): void {
-  const note = `\`${node.type}.${name}\` is set to what \`${call}\` returns, from \`${library}\`, which nnsize does not read: if that is a module, its parameters and buffers are not counted.`
+function noteUnmodelledAttribute(it: Interpreter, node: ModuleNode, name: string, call: string, why: string): void {
+  const note = `\`${node.type}.${name}\` is set to what \`${call}\` returns, ${why}: if that is a module, its parameters and buffers are not counted.`
   if (it.notes.length < 100 && !it.notes.includes(note)) it.notes.push(note)
 }
 
@@ -324,7 +324,10 @@ export function moduleSetAttr(it: Interpreter, node: ModuleNode, name: string, v
     node.children.set(name, value.module)
     return
   }
-  if (value.kind === 'placeholder' && value.reason.type === 'import' && value.name.endsWith('()') && it.forwardOps === undefined) noteUnmodelledAttribute(it, node, name, value.name, value.reason.module)
+  if (value.kind === 'placeholder' && value.name.endsWith('()') && it.forwardOps === undefined) {
+    if (value.reason.type === 'import') noteUnmodelledAttribute(it, node, name, value.name, `from \`${value.reason.module}\`, which nnsize does not read`)
+    else if (value.reason.type === 'attribute' && value.name.startsWith('torch.')) noteUnmodelledAttribute(it, node, name, value.name, 'which nnsize does not model yet')
+  }
   if (childrenOf(node).has(name)) {
     if (value.kind !== 'none') raise('TypeError', 'type', `Cannot assign ${typeName(value)} as child module ${quoted(name)} (torch.nn.Module or None expected).`, span)
     node.children.set(name, null)

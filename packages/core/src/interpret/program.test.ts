@@ -304,6 +304,9 @@ describe('programs of files', () => {
     const a = files({ 'net.py': source }, 'net.py', 'Net()')
     expect(a.params.total).toBe(6n)
     expect(a.notes).toEqual(['`Net.attn` is set to what `xformers.components.Attention()` returns, from `xformers`, which nnsize does not read: if that is a module, its parameters and buffers are not counted.'])
+    const skip = files({ 'net.py': 'import torch\nimport torch.nn as nn\nclass W(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = torch.nn.utils.skip_init(nn.Linear, 4, 8)\n        self.out = nn.Linear(2, 2)' }, 'net.py', 'W()')
+    expect(skip.params.total).toBe(6n)
+    expect(skip.notes).toEqual(['`W.fc` is set to what `torch.nn.utils.skip_init()` returns, which nnsize does not model yet: if that is a module, its parameters and buffers are not counted.'])
   })
 
   it('torchvision.__version__ is the release nnsize models (DETR gates on it with packaging.version)', () => {

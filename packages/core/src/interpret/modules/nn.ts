@@ -11,6 +11,9 @@ import { nnUtilsNamespace } from './nn-utils.js'
 /** `torch.nn.modules.utils._single` … `_quadruple`: PyTorch's `_ntuple(n)`, which takes a string as an iterable. */
 const utility = (n: number, name: string): Value => ntupleFunction(n, `nn.modules.utils.${name}`, name, 'iterate')
 
+/** The files of PyTorch 2.13's `torch/nn/modules/`. */
+const torchNnModuleFiles = ['activation', 'adaptive', 'batchnorm', 'channelshuffle', 'container', 'conv', 'distance', 'dropout', 'flatten', 'fold', 'instancenorm', 'lazy', 'linear', 'loss', 'module', 'normalization', 'padding', 'pixelshuffle', 'pooling', 'rnn', 'sparse', 'transformer', 'upsampling', 'utils']
+
 /** `torch.nn`: `Module`, `Parameter`, every layer class of the registry, `functional`, `init`, `utils`. */
 export function nnNamespace(layers: readonly LayerDefinition[], models: readonly LayerDefinition[]): NamespaceValue {
   registerDefinitions([...layers, ...models])
@@ -24,9 +27,14 @@ export function nnNamespace(layers: readonly LayerDefinition[], models: readonly
   members['ParameterList'] = parameterListClass.value
   members['ParameterDict'] = parameterDictClass.value
   const utils = namespace('torch.nn.modules.utils', { _single: utility(1, '_single'), _pair: utility(2, '_pair'), _triple: utility(3, '_triple'), _quadruple: utility(4, '_quadruple') })
-  members['modules'] = namespace('torch.nn.modules', { utils, Module: moduleClass.value })
   members['parameter'] = namespace('torch.nn.parameter', { Parameter: parameterClass.value })
   const nn = namespace('nn', members)
+  // `torch.nn.modules.<file>` (`from torch.nn.modules.module import Module`, `from torch.nn.modules.conv import
+  // Conv2d`): the module files of PyTorch 2.13, each giving nn's classes by name.
+  const files: Record<string, Value> = { utils, module: namespace('torch.nn.modules.module', { Module: moduleClass.value }) }
+  for (const file of torchNnModuleFiles) if (!Object.hasOwn(files, file)) files[file] = namespace(`torch.nn.modules.${file}`, {}, (name) => (name === 'Module' ? moduleClass.value : nn.members[name]))
+  members['modules'] = namespace('torch.nn.modules', { ...files, Module: moduleClass.value }, (name) => nn.members[name])
+  nn.members['modules'] = members['modules']
   lazyMember(nn.members, 'utils', nnUtilsNamespace)
   // each layer's class is made when a program first names it
   for (const layer of layers) if (!Object.hasOwn(members, layer.name)) lazyMember(nn.members, layer.name, () => layerClass(layer).value)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../../index.js'
+import { python } from '../../../test/interpret.js'
 
 describe('torch.jit', () => {
   it('a class deriving from torch.jit.ScriptModule is a module, and @torch.jit.script_method returns the method', () => {
@@ -36,5 +37,19 @@ Net()`
     const forward = analysis.forward!
     expect(forward.outputShape).toEqual([2, 10])
     expect([forward.savedBytes, forward.savedBytesWithInput, forward.flopCounter.total]).toEqual([3552n, 4416n, 23568n])
+  })
+})
+
+describe('torch.nn.modules files', () => {
+  it('give nn classes by file, as `from torch.nn.modules.module import Module` (pygcn) and `torch.nn.modules.conv` do', () => {
+    python(`
+from torch.nn.modules.module import Module
+from torch.nn.modules.conv import Conv2d
+from torch.nn.modules.batchnorm import BatchNorm2d
+import torch.nn.modules.linear as lin
+from torch.nn.modules.utils import _pair
+assert Module is nn.Module and Conv2d is nn.Conv2d and BatchNorm2d is nn.BatchNorm2d and lin.Linear is nn.Linear and _pair(3) == (3, 3)
+assert torch.nn.modules.Linear is nn.Linear
+`)
   })
 })

@@ -465,3 +465,17 @@ describe('a buffer the forward pass registers (PaLM-pytorch caches its causal ma
     expect(analyze({ files: { 'm.py': source }, main: 'm.py', entry: 'M()' }).buffers.total).toBe(0n)
   })
 })
+
+describe('a forward that returns a tensor made from constants (tabnet\'s `torch.ones(embedded_x.shape)`)', () => {
+  it('returns it as a tensor of the trace, also from a submodule (measured with PyTorch 2.13 on x of (2, 8), CPU)', () => {
+    const root = analyze(`${prelude}class Net(nn.Module):\n    def __init__(self, d=8):\n        super().__init__()\n        self.fc = nn.Linear(d, d)\n\n    def forward(self, x):\n        return self.fc(x), torch.ones(x.shape)\n`, { input: '2,8', device: 'cpu' }).forward!
+    expect(root.outputShapes).toEqual([[2, 8], [2, 8]])
+    expect(root.savedBytesWithInput).toBe(64n)
+    const sub = analyze(
+      `${prelude}class Mask(nn.Module):\n    def forward(self, x):\n        groups = torch.bernoulli(0.2 * torch.ones((x.shape[0], x.shape[1])))\n        return torch.mul(1 - groups, x), groups\n\nclass Net(nn.Module):\n    def __init__(self, d=8):\n        super().__init__()\n        self.masker = Mask()\n        self.fc = nn.Linear(d, d)\n\n    def forward(self, x):\n        masked, groups = self.masker(x)\n        return self.fc(masked) * (1 - groups), groups\n\nNet()\n`,
+      { input: '2,8', device: 'cpu' },
+    ).forward!
+    expect(sub.outputShapes).toEqual([[2, 8], [2, 8]])
+    expect(sub.savedBytes).toBe(192n)
+  })
+})

@@ -94,19 +94,21 @@ function optionValue(v: unknown): Value {
   return NONE
 }
 
-/** The tensors of a forward's result in order (tuples, lists and dict values flattened, `None` skipped). */
-function outputTensors(value: Value, span: SourceSpan, out: Tensor[] = []): Tensor[] {
+/**
+ * The tensors of a forward's result in order (tuples, lists and dict values flattened, `None` skipped). A tensor made
+ * from constants in forward (`torch.ones(x.shape)`) or a parameter returned as it is is the trace's tensor for it.
+ */
+function outputTensors(t: TraceOps, value: Value, out: Tensor[] = []): Tensor[] {
   switch (value.kind) {
     case 'tensor':
-      if (!value.trace) throw new NnsizeError('unsupported', 'The forward pass returns a tensor nnsize did not trace (made from constants?); this is not supported yet.', { span })
-      out.push(value.trace)
+      out.push(traceOf(t, value))
       break
     case 'tuple':
     case 'list':
-      for (const v of value.items) outputTensors(v, span, out)
+      for (const v of value.items) outputTensors(t, v, out)
       break
     case 'dict':
-      for (const [, v] of value.entries) outputTensors(v, span, out)
+      for (const [, v] of value.entries) outputTensors(t, v, out)
       break
     default:
       break
@@ -149,7 +151,7 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
     const unmodelled = placeholderIn(result)
     if (unmodelled) throw placeholderError(unmodelled, undefined)
     if (state.stack.length === 1) structures.set(node, structureOf(result))
-    const outputs = outputTensors(result, span)
+    const outputs = outputTensors(t, result)
     if (result.kind !== 'tensor' && outputs.length > 0) structuredResults.set(outputs[0]!, { result, outputs })
     else if (result.kind === 'tensor') structuredResults.delete(outputs[0]!)
     return outputs

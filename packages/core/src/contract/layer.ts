@@ -70,6 +70,13 @@ export interface LayerDefinition<A = any, S extends readonly ArgSpec[] = readonl
    * that names them (`attn(query=q, key=k, value=v)`, `fc(input=x)`) binds them as PyTorch does.
    */
   forwardInputs?: readonly string[]
+  /**
+   * The names of its forward's other parameters, in order after `forwardInputs` (`src_mask`, `tgt_mask`, …): a call
+   * that passes them by position binds them by name, as the keywords the forward rule reads.
+   */
+  forwardOptions?: readonly string[]
+  /** Static methods that make a tensor (`nn.Transformer.generate_square_subsequent_mask(sz)`), by name. */
+  tensorStaticMethods?: Record<string, TensorStaticMethod>
   /** Why a model has no forward trace (its output is data-dependent), for the error an input shape gets. */
   untraced?: string
   /**
@@ -92,6 +99,12 @@ export interface LayerDefinition<A = any, S extends readonly ArgSpec[] = readonl
   since?: string
   /** Arguments PyTorch 1.13 does not take, each with the earliest release known to take it (`{ bias: '2.1' }`). */
   argsSince?: Readonly<Record<string, string>>
+}
+
+/** A static method of a layer class that makes a tensor: its shape and dtype from the bound arguments. */
+export interface TensorStaticMethod {
+  signature: readonly ArgSpec[]
+  call(args: Record<string, unknown>): { shape: number[]; dtype: DType }
 }
 
 /** A class method that makes a module (`nn.Embedding.from_pretrained(weights, freeze=True)`). */

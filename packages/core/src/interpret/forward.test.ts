@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { analysisToJSON, analyze } from '../index.js'
+import { python } from '../../test/interpret.js'
 
 /** Small model files measured with PyTorch 2.13 (CPU, training mode) by test/fixtures/forward/generate.py (`cases.json`)
  * and generate_ops.py (`ops-cases.json`: einsum, attention masks, exponents, in-place arithmetic). */
@@ -477,5 +478,18 @@ describe('a forward that returns a tensor made from constants (tabnet\'s `torch.
     ).forward!
     expect(sub.outputShapes).toEqual([[2, 8], [2, 8]])
     expect(sub.savedBytes).toBe(192n)
+  })
+})
+
+describe('nn.Transformer with its masks by position (pytorch/examples language_translation)', () => {
+  it('binds them as PyTorch does, and makes the causal mask with generate_square_subsequent_mask', () => {
+    // Measured with PyTorch 2.13 (CPU) on src (8, 2, 32) and tgt (6, 2, 32).
+    const source = `${prelude}class T(nn.Module):\n    def __init__(self, d=32):\n        super().__init__()\n        self.transformer = nn.Transformer(d_model=d, nhead=4, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=64)\n\n    def forward(self, src, tgt):\n        S, T_ = src.shape[0], tgt.shape[0]\n        src_mask = torch.zeros(S, S).bool()\n        tgt_mask = nn.Transformer.generate_square_subsequent_mask(T_)\n        pad_s = torch.zeros(src.shape[1], S).bool()\n        pad_t = torch.zeros(tgt.shape[1], T_).bool()\n        return self.transformer(src, tgt, src_mask, tgt_mask, None, pad_s, pad_t, pad_s)\n\nT()\n`
+    const f = analyze(source, { input: '8,2,32;6,2,32', device: 'cpu' }).forward!
+    expect(f.outputShape).toEqual([6, 2, 32])
+    expect(f.savedBytes).toBe(95360n)
+    python("m = nn.Transformer.generate_square_subsequent_mask(4)\nassert m.shape == (4, 4) and m.dtype == torch.float32\nassert nn.Transformer.generate_square_subsequent_mask(3, dtype=torch.float64).dtype == torch.float64")
+    const many = source.replace('pad_t, pad_s)', 'pad_t, pad_s, None, None, None, None)')
+    expect(() => analyze(many, { input: '8,2,32;6,2,32', device: 'cpu' })).toThrow('`Transformer.forward()` takes 11 positional arguments but 12 were given.')
   })
 })

@@ -254,8 +254,9 @@ function stateless(node: ModuleNode): boolean {
  * A built-in layer's call with its tensor parameters named (`attn(query=q, key=k, value=v)`, DETR's decoder;
  * `fc(input=x)`) as the positional call PyTorch binds it to; other keywords stay options (`attn_mask=`).
  */
-function keywordInputsBound(layer: LayerDefinition, type: string, args: readonly ArgValue[]): readonly ArgValue[] {
+function keywordInputsBound(layer: LayerDefinition, type: string, given: readonly ArgValue[]): readonly ArgValue[] {
   const names = layer.forwardInputs ?? ['input']
+  const args = positionalOptionsNamed(layer, type, names.length, given)
   const positional = args.filter((a) => a.name === undefined)
   const named = args.filter((a) => a.name !== undefined && names.includes(a.name))
   if (named.length === 0) return args
@@ -271,6 +272,20 @@ function keywordInputsBound(layer: LayerDefinition, type: string, args: readonly
   const missing = named.find((a) => !bound.some((b) => b.span === a.span))
   if (missing) raise('TypeError', 'missing-argument', `\`${type}.forward()\` missing 1 required positional argument: '${names[bound.length]}' (given before '${missing.name}').`, missing.span)
   return [...bound, ...args.filter((a) => a.name !== undefined && !names.includes(a.name))]
+}
+
+/**
+ * Positional arguments after a layer's tensor parameters named as its forward names them (`nn.Transformer(src, tgt,
+ * src_mask, tgt_mask, …)` as `src_mask=…`), so that its rule reads them as it reads keywords.
+ */
+function positionalOptionsNamed(layer: LayerDefinition, type: string, inputCount: number, args: readonly ArgValue[]): readonly ArgValue[] {
+  const options = layer.forwardOptions
+  const positional = args.filter((a) => a.name === undefined)
+  if (!options || positional.length <= inputCount) return args
+  if (positional.length > inputCount + options.length) raise('TypeError', 'argument-type', `\`${type}.forward()\` takes ${inputCount + options.length} positional arguments but ${positional.length} were given.`, positional[inputCount + options.length]!.span)
+  const named = positional.slice(inputCount).map((a, i) => ({ ...a, name: options[i]! }))
+  for (const a of named) if (args.some((b) => b.name === a.name)) raise('TypeError', 'argument-type', `\`${type}.forward()\` got multiple values for argument '${a.name}'.`, a.span)
+  return [...positional.slice(0, inputCount), ...named, ...args.filter((a) => a.name !== undefined)]
 }
 
 /** The first module of a container (`None` entries skipped). */

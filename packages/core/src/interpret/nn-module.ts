@@ -136,6 +136,16 @@ export function layerClass(def: LayerDefinition, module = 'torch.nn', prefix = '
       }),
     )
   }
+  for (const [name, method] of Object.entries(def.tensorStaticMethods ?? {})) {
+    cls.dict.set(name, {
+      kind: 'descriptor',
+      type: 'staticmethod',
+      fn: native(`${qualified}.${name}`, (args, span) => {
+        const made = method.call(bindArguments(`${qualified}.${name}`, method.signature, args, span).values)
+        return new TensorValue(made.shape, made.dtype)
+      }),
+    })
+  }
   if (def.forward) cls.dict.set('forward', native(`${qualified}.forward`, (args, span, it) => builtinForward(it!, def, args, span), { binds: true }))
   for (const name of ['reset_parameters', '_reset_parameters', 'flatten_parameters', 'reset_running_stats']) cls.dict.set(name, noop(`${qualified}.${name}`))
   const extra = containerMethods(def)

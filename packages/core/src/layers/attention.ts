@@ -38,6 +38,7 @@ function kvDims(a: { embed_dim: number; kdim: number | null; vdim: number | null
 export const multiheadAttention = defineLayer({
   name: 'MultiheadAttention',
   forwardInputs: ['query', 'key', 'value'],
+  forwardOptions: ['key_padding_mask', 'need_weights', 'attn_mask', 'average_attn_weights', 'is_causal'],
   signature: [
     int('embed_dim', { min: -Infinity }),
     int('num_heads', { min: -Infinity }),

@@ -9,6 +9,7 @@ import { limits } from '../limits.js'
 import { cloneModule, namedModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
 import { formatShape } from '../tensor/shape.js'
+import type { DType } from '../tensor/dtype.js'
 import { multiheadAttention, runAttentionWithoutWeights } from './attention.js'
 import { defineLayer } from './define-layer.js'
 import type { ArgFailure, LayerDefinition, ModuleBuilder } from './define-layer.js'
@@ -165,6 +166,7 @@ function expectInputs(ctx: ForwardContext, inputs: readonly Tensor[], names: str
 export const transformerEncoderLayer = defineLayer({
   name: 'TransformerEncoderLayer',
   forwardInputs: ['src'],
+  forwardOptions: ['src_mask', 'src_key_padding_mask', 'is_causal'],
   argsSince: { bias: '2.1' },
   signature: layerSignature(),
   validate: (a, fail) => validateActivation(a.activation, fail),
@@ -200,6 +202,7 @@ export const transformerEncoderLayer = defineLayer({
 export const transformerDecoderLayer = defineLayer({
   name: 'TransformerDecoderLayer',
   forwardInputs: ['tgt', 'memory'],
+  forwardOptions: ['tgt_mask', 'memory_mask', 'tgt_key_padding_mask', 'memory_key_padding_mask', 'tgt_is_causal', 'memory_is_causal'],
   argsSince: { bias: '2.1' },
   signature: layerSignature(),
   validate: (a, fail) => validateActivation(a.activation, fail),
@@ -268,6 +271,7 @@ function runStack(ctx: ForwardContext, self: ModuleNode, x: Tensor, memory?: Ten
 export const transformerEncoder = defineLayer({
   name: 'TransformerEncoder',
   forwardInputs: ['src'],
+  forwardOptions: ['mask', 'src_key_padding_mask', 'is_causal'],
   signature: [
     module('encoder_layer'),
     int('num_layers'),
@@ -286,6 +290,7 @@ export const transformerEncoder = defineLayer({
 export const transformerDecoder = defineLayer({
   name: 'TransformerDecoder',
   forwardInputs: ['tgt', 'memory'],
+  forwardOptions: ['tgt_mask', 'memory_mask', 'tgt_key_padding_mask', 'memory_key_padding_mask', 'tgt_is_causal', 'memory_is_causal'],
   signature: [module('decoder_layer'), int('num_layers'), module('norm', { default: null, optional: true })],
   build: (a, m) => buildStack('TransformerDecoder', a.decoder_layer, a.num_layers, a.norm, m),
   forward(self, inputs, ctx) {
@@ -303,7 +308,15 @@ export const transformerDecoder = defineLayer({
  */
 export const transformer = defineLayer({
   name: 'Transformer',
+  // `nn.Transformer.generate_square_subsequent_mask(sz)`: a float `(sz, sz)` mask, `-inf` above the diagonal.
+  tensorStaticMethods: {
+    generate_square_subsequent_mask: {
+      signature: [int('sz', { min: 0 }), device(), dtype()],
+      call: (a) => ({ shape: [a['sz'] as number, a['sz'] as number], dtype: (a['dtype'] as DType | null) ?? 'float32' }),
+    },
+  },
   forwardInputs: ['src', 'tgt'],
+  forwardOptions: ['src_mask', 'tgt_mask', 'memory_mask', 'src_key_padding_mask', 'tgt_key_padding_mask', 'memory_key_padding_mask', 'src_is_causal', 'tgt_is_causal', 'memory_is_causal'],
   argsSince: { bias: '2.1' },
   signature: [
     int('d_model', { default: 512 }),

@@ -2,16 +2,16 @@ import { NnsizeError } from '../errors.js'
 import type { SourceSpan } from '../errors.js'
 import * as ops from '../forward/ops/index.js'
 import type { Tensor } from '../forward/trace.js'
+import { scalarTypeName } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { raise } from './exceptions.js'
 import { preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
-import { broadcastShapes, newTensor, wrapDimension } from './tensor.js'
+import { broadcastShapes, wrapDimension } from './tensor.js'
 import { sdpBackendsOf } from './modules/torch-backends.js'
 import { NONE, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, TensorValue, Value } from '../contract/values.js'
-import { limits } from '../limits.js'
 
 /**
  * `torch.nn.functional` in a traced `forward`: each function binds its arguments as Python does and runs the
@@ -108,7 +108,7 @@ class Args extends BoundArgs {
 
 /**
  * `F.pad`'s padding and mode, with the shape they give an input of `shape` ({@link ops.paddedShape}); PyTorch's refusal
- * is raised at the call. One reading for the traced forward and for a tensor made while the model is built.
+ * is raised at the call.
  */
 function padArguments(a: BoundArgs, shape: readonly number[]): { padding: number[]; mode: string; padded: bigint[] } {
   const mode = a.str('mode', 'constant')
@@ -116,21 +116,6 @@ function padArguments(a: BoundArgs, shape: readonly number[]): { padding: number
   const padded = ops.paddedShape(shape, padding, mode)
   if ('refusal' in padded) return raise(padded.exception, 'argument-value', `\`F.pad\` ${padded.refusal}`, a.span)
   return { padding, mode, padded: padded.shape }
-}
-
-/**
- * `F.pad(input, pad, mode, value)` on a tensor made while the model is built (a buffer of indices padded with a
- * constant): the same arguments, checks and shape as in a traced `forward`.
- */
-export function padBuiltTensor(args: readonly ArgValue[], span: SourceSpan): TensorValue {
-  const a = new BoundArgs('pad', bind('pad', args, functions['pad']!.params, span), span)
-  const x = a.tensorValue('input')
-  const { padded } = padArguments(a, x.shape)
-  const shape = padded.map((size) => {
-    if (size > BigInt(limits.maxDimension)) throw new NnsizeError('limit', `\`F.pad\` would make a size of ${size}, beyond the largest supported size ${limits.maxDimension} (\`limits.maxDimension\`).`, { span })
-    return Number(size)
-  })
-  return newTensor(shape, x.dtype, x.requiresGrad)
 }
 
 const activations: Record<string, { params: string[]; run: (t: TraceOps, x: Tensor, inplace: boolean) => Tensor }> = {
@@ -223,9 +208,9 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
   embedding: { params: ['input', 'weight', 'padding_idx', 'max_norm', 'norm_type', 'scale_grad_by_freq', 'sparse'], run: (a) => ops.embedding(a.t.ctx, a.tensor('input'), a.tensor('weight')) },
   layer_norm: { params: ['input', 'normalized_shape', 'weight', 'bias', 'eps'], run: (a) => ops.layerNorm(a.t.ctx, a.tensor('input'), a.ints('normalized_shape', 1, undefined), a.optionalTensor('weight'), a.optionalTensor('bias')) },
   rms_norm: { params: ['input', 'normalized_shape', 'weight', 'eps'], run: (a) => ops.rmsNorm(a.t.ctx, a.tensor('input'), a.ints('normalized_shape', 1, undefined), a.optionalTensor('weight')) },
-  group_norm: { params: ['input', 'num_groups', 'weight', 'bias', 'eps'], run: (a) => ops.groupNorm(a.t.ctx, a.tensor('input'), a.number('num_groups', 1), a.optionalTensor('weight'), a.optionalTensor('bias')) },
-  glu: { params: ['input', 'dim'], run: (a) => ops.glu(a.t.ctx, a.tensor('input'), dimOf(a, 'dim', -1)) },
-  prelu: { params: ['input', 'weight'], run: (a) => ops.prelu(a.t.ctx, a.tensor('input'), a.tensor('weight')) },
+  group_norm: { params: ['input', 'num_groups', 'weight', 'bias', 'eps'], run: (a) => groupNorm(a) },
+  glu: { params: ['input', 'dim'], run: (a) => glu(a) },
+  prelu: { params: ['input', 'weight'], run: (a) => prelu(a) },
   one_hot: { params: ['tensor', 'num_classes'], run: (a) => oneHot(a) },
   scaled_dot_product_attention: {
     params: ['query', 'key', 'value', 'attn_mask', 'dropout_p', 'is_causal', 'scale', 'enable_gqa'],
@@ -326,6 +311,59 @@ function multiHeadAttentionForward(a: Args): Tensor[] {
   )
 }
 
+/** `F.glu(input, dim=-1)` with PyTorch 2.13's checks: no 0-dim input, an even size along `dim`. */
+function glu(a: Args): Tensor {
+  const x = a.tensor('input')
+  if (x.shape.length === 0) return raise('RuntimeError', 'shape', 'glu does not support scalars because halving size must be even', a.span)
+  const dim = dimOf(a, 'dim', -1)
+  if (x.shape[dim]! % 2 !== 0) return raise('RuntimeError', 'shape', `Halving dimension must be even, but dimension ${dim} is size ${x.shape[dim]}`, a.span)
+  return ops.glu(a.t.ctx, x, dim)
+}
+
+/**
+ * `F.group_norm(input, num_groups, weight, bias, eps)` with PyTorch 2.13's checks, in its order: at least 2
+ * dimensions, more than one value per group (`_verify_batch_size`, also in eval mode), a positive number of groups
+ * that divides the channels, and a weight and bias of one value per channel.
+ */
+function groupNorm(a: Args): Tensor {
+  const x = a.tensor('input')
+  const groups = a.number('num_groups', 1)
+  const [weight, bias] = [a.optionalTensor('weight'), a.optionalTensor('bias')]
+  if (x.shape.length < 2) return raise('RuntimeError', 'shape', `Expected at least 2 dimensions for input tensor but received ${x.shape.length}`, a.span)
+  if (groups === 0) return raise('ZeroDivisionError', 'argument-value', 'integer division or modulo by zero', a.span)
+  const [n, c] = x.shape as [number, number]
+  const spatial = x.shape.slice(2)
+  // Python's `n * c // num_groups` rounds down, also for a negative number of groups.
+  const rows = Math.floor((n * c) / groups)
+  if (rows * spatial.reduce((p, d) => p * d, 1) === 1) return raise('ValueError', 'shape', `Expected more than 1 value per channel when training, got input size [${[rows, groups, ...spatial].join(', ')}]`, a.span)
+  if (groups < 0) return raise('RuntimeError', 'argument-value', `Expected num groups to be greater than 0, got ${groups}`, a.span)
+  const shape = `input of shape [${x.shape.join(', ')}]`
+  if (c % groups !== 0) return raise('RuntimeError', 'shape', `Expected number of channels in input to be divisible by num_groups, but got ${shape} and num_groups=${groups}`, a.span)
+  const perChannel = (t: Tensor | null): boolean => t === null || (t.shape.length === 1 && t.shape[0] === c)
+  if (!perChannel(weight)) return raise('RuntimeError', 'shape', `Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${weight!.shape.join(', ')}] and ${shape}`, a.span)
+  // PyTorch's message about the bias shows the weight's shape (`[0]` without a weight).
+  if (!perChannel(bias)) return raise('RuntimeError', 'shape', `Expected bias to be a vector of size equal to the number of channels in input, but got bias of shape [${weight ? weight.shape.join(', ') : '0'}] and ${shape}`, a.span)
+  return ops.groupNorm(a.t.ctx, x, groups, weight, bias)
+}
+
+/**
+ * `F.prelu(input, weight)` with PyTorch 2.13's checks, in its order: equal dtypes, then for more than one slope an
+ * input of at least one dimension with as many channels (dimension 1, or 1 for a 1-D input), then a weight of at most
+ * one dimension.
+ */
+function prelu(a: Args): Tensor {
+  const [x, weight] = [a.tensor('input'), a.tensor('weight')]
+  if (x.dtype !== weight.dtype) return raise('RuntimeError', 'argument-type', `prelu: Type promoting not supported. Got ${scalarTypeName(x.dtype)} and ${scalarTypeName(weight.dtype)}`, a.span)
+  const slopes = weight.shape.reduce((p, d) => p * d, 1)
+  if (slopes !== 1) {
+    if (x.shape.length === 0) return raise('RuntimeError', 'shape', 'Not allow zero-dim input tensor.', a.span)
+    const channels = x.shape.length >= 2 ? x.shape[1]! : 1
+    if (channels !== slopes) return raise('RuntimeError', 'shape', `Mismatch of parameter numbers and input channel size. Found parameter numbers = ${slopes} and channel size = ${channels}.`, a.span)
+  }
+  if (weight.shape.length > 1) return raise('RuntimeError', 'shape', `prelu: Expected \`weight\` to be a scalar or 1D tensor, but got: ndim = ${weight.shape.length}`, a.span)
+  return ops.prelu(a.t.ctx, x, weight)
+}
+
 function featureDropout(a: Args): Tensor {
   const x = a.tensor('input')
   return ops.featureDropout(a.t.ctx, x, x.shape, { p: a.number('p', 0.5), training: a.bool('training', true), inplace: a.bool('inplace', false) })
@@ -338,6 +376,11 @@ function dimOf(a: Args, name: string, fallback?: number): number {
     return wrapDimension(fallback, x.shape.length, a.span)
   }
   return wrapDimension(a.number(name, 0), x.shape.length, a.span)
+}
+
+/** Whether nnsize has a forward rule for `F.<name>` (which {@link forwardFunctional} runs). */
+export function hasFunctionalRule(name: string): boolean {
+  return Object.hasOwn(activations, name) || Object.hasOwn(functions, name)
 }
 
 /** Runs `F.<name>` on traced values; undefined when nnsize has no rule for it. */

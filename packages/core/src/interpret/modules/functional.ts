@@ -1,6 +1,6 @@
 import { NnsizeError } from '../../errors.js'
 import { raise } from '../exceptions.js'
-import { padBuiltTensor } from '../functional.js'
+import { builtFunctional } from '../functional-built.js'
 import { newTensor } from '../tensor.js'
 import { namespace, native, typeName } from '../../contract/values.js'
 import type { NamespaceValue, Value } from '../../contract/values.js'
@@ -8,7 +8,10 @@ import type { NamespaceValue, Value } from '../../contract/values.js'
 /** Activation functions that transformer layers also take as their `activation` argument (`activation=F.gelu`). */
 export const functionalActivations = ['relu', 'gelu', 'silu', 'tanh', 'sigmoid', 'elu', 'leaky_relu', 'relu6', 'mish', 'hardswish', 'selu', 'celu', 'softplus']
 
-/** Functions whose output has the input's shape and dtype (on tensors made while building a model). */
+/**
+ * Functions of one input tensor (activations, softmax, norms, dropout, `glu`). While the model is built, those without
+ * a forward rule (`F.batch_norm`, `F.instance_norm`, …), which all keep the input's shape, give a tensor like it.
+ */
 const elementwise = [
   ...functionalActivations,
   'hardtanh',
@@ -39,7 +42,7 @@ const elementwise = [
   'rms_norm',
 ]
 
-/** Functions of `torch.nn.functional` that only make sense in `forward` (on traced tensors). */
+/** Functions of `torch.nn.functional` that change shapes: each runs only where nnsize has a forward rule for it. */
 const forwardOnly = [
   'linear',
   'bilinear',
@@ -68,6 +71,7 @@ const forwardOnly = [
   'pad',
   'embedding',
   'embedding_bag',
+  'prelu',
   'one_hot',
   'pixel_shuffle',
   'pixel_unshuffle',
@@ -89,7 +93,11 @@ const forwardOnly = [
   'affine_grid',
 ]
 
-/** `torch.nn.functional`: functions on tensors. While a model is built they compute shapes; in `forward` the trace answers them. */
+/**
+ * `torch.nn.functional`: functions on tensors. In `forward` the trace answers them; while the model is built, a
+ * function with a forward rule runs it on a throwaway trace ({@link builtFunctional}), giving the shapes, dtypes and
+ * errors of `forward`.
+ */
 export function functionalNamespace(): NamespaceValue {
   const members: Record<string, Value> = {}
   for (const name of elementwise) {
@@ -103,7 +111,7 @@ export function functionalNamespace(): NamespaceValue {
           throw new NnsizeError('unsupported', `\`F.${name}\` is not supported yet in forward.`, { span })
         }
         if (x?.kind !== 'tensor') return raise('TypeError', 'argument-type', `\`F.${name}\` takes a tensor, got ${x ? typeName(x) : 'nothing'}.`, span)
-        return newTensor([...x.shape], x.dtype, x.requiresGrad)
+        return builtFunctional(it!, name, args, span) ?? newTensor([...x.shape], x.dtype, x.requiresGrad)
       },
       functionalActivations.includes(name) ? { activation: name } : {},
     )
@@ -112,8 +120,10 @@ export function functionalNamespace(): NamespaceValue {
     members[name] = native(`F.${name}`, (args, span, it) => {
       const result = it!.forwardOps?.(`F.${name}`, args.map((a) => a.value), args, span)
       if (result !== undefined) return result
-      if (name === 'pad') return padBuiltTensor(args, span)
-      throw new NnsizeError('unsupported', `\`F.${name}\` is not supported yet${args.some((a) => a.value.kind === 'tensor' && a.value.trace !== undefined) ? ' in forward' : ' outside forward'}.`, { span })
+      const inForward = it!.forwardOps !== undefined || args.some((a) => a.value.kind === 'tensor' && a.value.trace !== undefined)
+      const built = inForward ? undefined : builtFunctional(it!, name, args, span)
+      if (built !== undefined) return built
+      throw new NnsizeError('unsupported', `\`F.${name}\` is not supported yet${inForward ? ' in forward' : ', in forward or while the model is built'}.`, { span })
     })
   }
   return namespace('torch.nn.functional', members)

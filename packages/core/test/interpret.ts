@@ -1,7 +1,7 @@
 import { errorOf } from './support.js'
 import { analyze } from '../src/analyze.js'
 import type { Analysis } from '../src/analyze.js'
-import { NnsizeError } from '../src/errors.js'
+import type { NnsizeError } from '../src/errors.js'
 
 /**
  * Runs a Python program that checks itself with `assert` and ends without a model of its own:

@@ -6,10 +6,10 @@ describe('float arithmetic as CPython computes it', () => {
   it('x ** y for a dyadic exponent is the double Python 3.11 gives, where V8 is a unit off', () => {
     // repr(float(d) ** e) in Python 3.11 (glibc's pow); V8's Math.pow gives the neighbouring double for each.
     const cases: Array<[number, number, number]> = [
-      [2, -0.5, 0.7071067811865476],
+      [2, -0.5, Math.SQRT1_2], // 0.7071067811865476
       [2, -0.25, 0.8408964152537145],
       [2, 1.5, 2.8284271247461903],
-      [4, 0.25, 1.4142135623730951],
+      [4, 0.25, Math.SQRT2], // 1.4142135623730951
       [7, 1.5, 18.520259177452136],
       [8, -0.5, 0.3535533905932738],
       [8, 0.25, 1.681792830507429],

@@ -53,3 +53,17 @@ assert torch.nn.modules.Linear is nn.Linear
 `)
   })
 })
+
+describe('torch.distributed', () => {
+  it('is one process without a process group, as PyTorch 2.13 says outside a launcher', () => {
+    python(`
+import torch.distributed as dist
+assert dist.is_available() and not dist.is_initialized() and not dist.is_nccl_available()
+try:
+    dist.get_world_size()
+    raise AssertionError('no error')
+except ValueError as e:
+    assert str(e) == 'Default process group has not been initialized, please make sure to call init_process_group.'
+`)
+  })
+})

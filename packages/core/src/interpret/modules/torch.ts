@@ -6,7 +6,7 @@ import type { PyClass } from '../classes.js'
 import { raise } from '../exceptions.js'
 import { defaultFloat, legacyTensorConstructor, sizesOf, torchTensorFunctions } from '../tensor.js'
 import { deviceClass, dtypeClass, tensorClass } from '../types.js'
-import { FALSE, NONE, bool, float, int, lazyMember, namespace, native, str, tuple, typeName } from '../../contract/values.js'
+import { FALSE, NONE, TRUE, bool, float, int, lazyMember, namespace, native, str, tuple, typeName } from '../../contract/values.js'
 import type { NamespaceValue, Value } from '../../contract/values.js'
 import { nnNamespace } from './nn.js'
 import { makeClass } from '../classes.js'
@@ -169,6 +169,20 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
       is_bf16_supported: native('torch.cuda.is_bf16_supported', () => FALSE),
       manual_seed: native('torch.cuda.manual_seed', () => NONE),
       manual_seed_all: native('torch.cuda.manual_seed_all', () => NONE),
+    }),
+  )
+  // One process, no process group: what `torch.distributed` tells a model built outside a launcher (rosinality's
+  // `get_world_size()` checks `is_available()` and `is_initialized()` first).
+  const noGroup = (name: string): Value =>
+    native(`torch.distributed.${name}`, (_args, span) => raise('ValueError', 'argument-value', 'Default process group has not been initialized, please make sure to call init_process_group.', span))
+  lazyMember(torch.members, 'distributed', () =>
+    namespace('torch.distributed', {
+      is_available: native('torch.distributed.is_available', () => TRUE),
+      is_initialized: native('torch.distributed.is_initialized', () => FALSE),
+      is_nccl_available: native('torch.distributed.is_nccl_available', () => FALSE),
+      get_rank: noGroup('get_rank'),
+      get_world_size: noGroup('get_world_size'),
+      barrier: noGroup('barrier'),
     }),
   )
   // A CPU build: no accelerator, as PyTorch 2.13 reports without CUDA, MPS or XPU.

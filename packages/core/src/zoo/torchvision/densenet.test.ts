@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { analyze } from '../../analyze.js'
 import { counts, failure, forward, names } from '../../../test/torchvision.js'
 
 describe('densenet121', () => {
@@ -25,6 +26,9 @@ describe('densenet121', () => {
   })
   it('runs densenet121(memory_efficient=True) on 1×3×64×64: output (1, 1000), saves 5,171,200 bytes for backward', () => {
     expect(forward('densenet121(memory_efficient=True)', '1,3,64,64')).toEqual({ output: [1, 1000], saved: 5171200, savedWithInput: 5220352 })
+    // FlopCounterMode, PyTorch 2.13 and torchvision 0.28: 464,601,088 with and without memory_efficient (the
+    // checkpointed bottleneck's 1×1 convolution runs in the forward pass).
+    expect(analyze('densenet121(memory_efficient=True)', { input: '1,3,64,64', device: 'cpu' }).forward!.flopCounter.total).toBe(464601088n)
   })
   it('runs densenet121(drop_rate=0.2) on 1×3×64×64: output (1, 1000), saves 11,283,200 bytes for backward', () => {
     expect(forward('densenet121(drop_rate=0.2)', '1,3,64,64')).toEqual({ output: [1, 1000], saved: 11283200, savedWithInput: 11332352 })

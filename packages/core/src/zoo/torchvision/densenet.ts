@@ -40,7 +40,10 @@ const DenseLayer = defineBlock<DenseLayerArgs>({
       // torch.utils.checkpoint: only the inputs are saved; the 1×1 bottleneck is recomputed in the backward pass.
       ctx.save(...inputs)
       const [n, c, h, w] = concatenated.shape as [number, number, number, number]
-      ctx.macs(numel(concatenated.shape) + BigInt(n * h * w) * BigInt(c) * BigInt(a.bn_size * a.growth_rate))
+      const convMacs = BigInt(n * h * w) * BigInt(c) * BigInt(a.bn_size * a.growth_rate)
+      ctx.macs(numel(concatenated.shape) + convMacs)
+      // FlopCounterMode counts the 1×1 convolution that runs in the forward pass, checkpointed or not.
+      ctx.flops('aten.convolution', 2n * convMacs)
       bottleneck = ctx.tensor([n, a.bn_size * a.growth_rate, h, w], concatenated.dtype)
     } else {
       bottleneck = runChild(self, 'conv1', runChild(self, 'relu1', runChild(self, 'norm1', concatenated, ctx), ctx), ctx)

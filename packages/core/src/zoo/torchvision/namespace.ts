@@ -1,12 +1,14 @@
 import { NnsizeError } from '../../errors.js'
 import type { SourceSpan } from '../../errors.js'
 import type { ArgValue, CallableValue, Value } from '../../contract/values.js'
-import { showValue, typeName } from '../../contract/values.js'
+import { lazyMember, showValue, typeName } from '../../contract/values.js'
 import type { LayerDefinition } from '../../layers/define-layer.js'
 import type { MakeCallable, TorchvisionNamespace } from '../../interpret/collections.js'
 import { torchvisionOps } from '../../layers/torchvision-ops.js'
 import { didYouMean, suggest } from '../../suggest.js'
 import { torchvisionGroups } from './registry.js'
+import { miscMembers, modelClasses, opsClassNames, torchvisionFamilies } from './classes/index.js'
+import type { TorchvisionFamily } from './classes/index.js'
 import { builderWeights, weightsEntryValue, weightsEnum, weightsEnumValue, weightsEnums } from './weights.js'
 import type { TorchvisionModule } from './weights.js'
 
@@ -107,6 +109,12 @@ function lazyNamespace(name: string, make: () => Record<string, Value>): Value {
   }
 }
 
+/** Adds `name` to `members` as a value made afresh at each read (a module-level list a program may change), until a program assigns it. */
+function freshMember(members: Record<string, Value>, name: string, make: () => Value): void {
+  const keep = (value: Value): void => void Object.defineProperty(members, name, { value, writable: true, enumerable: true, configurable: true })
+  Object.defineProperty(members, name, { get: make, set: keep, enumerable: true, configurable: true })
+}
+
 const submodules = ['detection', 'segmentation', 'video', 'optical_flow', 'quantization'] as const
 const apiNames = ['get_model', 'get_model_builder', 'get_model_weights', 'get_weight', 'list_models']
 
@@ -117,7 +125,11 @@ interface Plan {
   builders: TorchvisionBuilder[]
   qualified: string[]
   enums: Array<[TorchvisionModule, string, Value]>
-  /** Names usable bare, as after `from torchvision.models import *`: everything of `torchvision.models`, and the names of the sub-modules and `torchvision.ops` that exactly one of them defines. */
+  /**
+   * Names usable bare, as after `from torchvision.models import *`: the builders, weights enums and API of
+   * `torchvision.models`, and the names of the sub-modules and `torchvision.ops` that exactly one of them defines. The
+   * classes (`ResNet`, `DenseNet`, `MLP`) are not: an expression reaches them qualified, and `Dense` suggests no `DenseNet`.
+   */
   bare: Array<[string, BareSource]>
 }
 
@@ -148,7 +160,9 @@ function planFor(classification: readonly LayerDefinition[]): Plan {
  * Builds the `torchvision` namespace for an interpreter: `torchvision.models.X` for the classifiers,
  * `torchvision.models.detection.X`, `.segmentation.X`, `.video.X`, `.optical_flow.X`,
  * `.quantization.X`, every weights enum where torchvision defines it, `get_model`,
- * `get_model_builder`, `get_model_weights`, `get_weight`, `list_models`, and `torchvision.ops`.
+ * `get_model_builder`, `get_model_weights`, `get_weight`, `list_models`, and `torchvision.ops`; the model classes
+ * and blocks model files import and subclass (`torchvision.models.ResNet`, `torchvision.models.resnet.BasicBlock`,
+ * `torchvision.ops.misc.Conv2dNormActivation`, see `classes/`).
  * `callable` turns a builder or layer definition into the interpreter's callable.
  */
 export function torchvisionNamespace(classification: readonly LayerDefinition[], callable: MakeCallable): TorchvisionNamespace {
@@ -249,14 +263,43 @@ export function torchvisionNamespace(classification: readonly LayerDefinition[],
   }
 
   const opsValues = torchvisionOps.map((layer) => callable(`torchvision.ops.${layer.name}`, layer))
+  /** A module of `torchvision.models` with classes (`torchvision.models.resnet`): those, its builders and their weights enums. */
+  const family = (f: TorchvisionFamily): Record<string, Value> => {
+    const own: Record<string, Value> = {}
+    for (const name of f.builders) {
+      const i = plan.builders.findIndex((b) => b.module === 'models' && b.name === name)
+      if (i < 0) continue
+      own[name] = builderValues[i]!
+      const weights = builderWeights[name]
+      const entry = weights === undefined ? undefined : plan.enums.find(([m, n]) => m === 'models' && n === weights)
+      if (entry) own[entry[1]] = entry[2]
+    }
+    for (const [name, make] of Object.entries(f.members())) {
+      if (f.fresh?.includes(name)) freshMember(own, name, make)
+      else lazyMember(own, name, make)
+    }
+    return own
+  }
   const torchvision = lazyNamespace('torchvision', () => ({
     models: lazyNamespace('torchvision.models', () => {
       const own = members('models')
       for (const [name, value] of Object.entries(api)) own[name] = value
       for (const module of submodules) own[module] = lazyNamespace(modulePath(module), () => members(module))
+      for (const f of torchvisionFamilies) own[f.name] = lazyNamespace(`torchvision.models.${f.name}`, () => family(f))
+      for (const [name, make] of Object.entries(modelClasses())) lazyMember(own, name, make)
       return own
     }),
-    ops: lazyNamespace('torchvision.ops', () => Object.fromEntries(torchvisionOps.map((layer, i) => [layer.name, opsValues[i]!]))),
+    ops: lazyNamespace('torchvision.ops', () => {
+      const own: Record<string, Value> = Object.fromEntries(torchvisionOps.map((layer, i) => [layer.name, opsValues[i]!]))
+      const misc = miscMembers()
+      for (const name of opsClassNames) lazyMember(own, name, misc[name]!)
+      own['misc'] = lazyNamespace('torchvision.ops.misc', () => {
+        const members: Record<string, Value> = { FrozenBatchNorm2d: own['FrozenBatchNorm2d']! }
+        for (const [name, make] of Object.entries(misc)) lazyMember(members, name, make)
+        return members
+      })
+      return own
+    }),
     // The release whose models these are (DETR's `util/misc.py` compares it with `packaging.version`).
     __version__: { kind: 'str', value: '0.28.0' },
   }))

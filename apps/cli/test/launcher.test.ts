@@ -62,7 +62,7 @@ describe('dist bundles', () => {
 })
 
 /** The bundles of dist/, each loaded on first use. */
-const bundles = ['cli.cjs', 'core.cjs', 'hf.cjs', 'plan.cjs', 'weights.cjs', 'zoo.cjs']
+const bundles = ['cli.cjs', 'core.cjs', 'hf.cjs', 'libs.cjs', 'plan.cjs', 'weights.cjs', 'zoo.cjs']
 
 describe('the code cache of bin/nnsize.cjs', () => {
   it('is written after the first run, read by the next, and changes nothing in the answer', async () => {
@@ -108,6 +108,10 @@ describe('the code cache of bin/nnsize.cjs', () => {
     expect(await loaded(['Linear(4096, 4096)', '--optimizer', 'adamw', '--gpu', 'a100'])).toEqual(['cli', 'core', 'plan'])
     expect(await loaded(['Conv2d(128, 256, 3)', '--explain'])).toEqual(['cli', 'core'])
     expect(await loaded(['resnet18()'])).toEqual(['cli', 'core', 'zoo'])
+    // numpy's arrays and torch.nn.utils' weight normalisations load with the first program that imports them
+    writeFileSync(join(models, 'table.py'), 'import numpy as np\nimport torch.nn as nn\n\nmodel = nn.Linear(int(np.arange(4).sum()), 2)\n')
+    expect(await loaded(['table.py'])).toEqual(['cli', 'core', 'libs', 'tree'])
+    expect(await loaded(['nn.utils.weight_norm(nn.Linear(4, 4))'])).toEqual(['cli', 'core', 'libs'])
     expect(await loaded(['resnt18()', '--no-color'], 'error[unknown-name]: `resnt18` is not defined. Did you mean `resnet18`?\n --> 1:1\n  |\n1 | resnt18()\n  | ^^^^^^^\n')).toEqual(['cli', 'core', 'zoo'])
   })
 

@@ -150,6 +150,14 @@ export class TensorValue {
   }
 }
 
+/** A numpy array: a {@link TensorValue} with numpy's rules (`interpret/modules/numpy-array.ts`). */
+export type NdarrayValue = TensorValue & { ndarray: true }
+
+/** True for a numpy array (not a torch tensor). */
+export function isNdarray(v: Value | undefined): v is NdarrayValue {
+  return v?.kind === 'tensor' && v.ndarray
+}
+
 const tensorOfDef = new WeakMap<TensorDef, TensorValue>()
 
 /** The one value object of a parameter or buffer. */

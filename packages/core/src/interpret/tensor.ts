@@ -9,13 +9,13 @@ import { broadcastResult, broadcastShapes as broadcastRule, expandedShape, inPla
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
 import { einsumShape } from './einsum.js'
-import { isNdarray, ndarrayAttr, ndarrayBinary, ndarrayCompare, ndarrayGetItem, ndarrayIterate, ndarrayLength, ndarraySetAttr, ndarraySetItem, ndarrayUnary, newArray } from './modules/numpy-array.js'
+import { ndarrayAttr, ndarrayBinary, ndarrayCompare, ndarrayGetItem, ndarrayIterate, ndarrayLength, ndarraySetAttr, ndarraySetItem, ndarrayUnary, newArray } from './modules/numpy-array.js'
 import { classOf, placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { rangeLength } from './operators.js'
 import { sliceIndices } from './subscript.js'
 import { arangeValues, arithmeticValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, recordView, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
-import { NONE, TensorValue, bool, int, native, str, tuple, typeName } from '../contract/values.js'
+import { NONE, TensorValue, bool, int, isNdarray, native, str, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../contract/values.js'
 
 /** The dtype of new floating-point tensors (`torch.get_default_dtype()`). */

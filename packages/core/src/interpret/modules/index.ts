@@ -31,7 +31,8 @@ const builders: Record<string, () => Value | undefined> = {
   },
   timm: () => (hasModelCollections() ? timmModule() : undefined),
   math: mathNamespace,
-  numpy: numpyNamespace,
+  // made on first import (numpy's arrays are a bundle of their own in the command line)
+  numpy: () => numpyNamespace(),
   collections: collectionsNamespace,
   functools: functoolsNamespace,
   typing: () => typingNamespace('typing'),

@@ -35,7 +35,7 @@ export function nnNamespace(layers: readonly LayerDefinition[], models: readonly
   for (const file of torchNnModuleFiles) if (!Object.hasOwn(files, file)) files[file] = namespace(`torch.nn.modules.${file}`, {}, (name) => (name === 'Module' ? moduleClass.value : nn.members[name]))
   members['modules'] = namespace('torch.nn.modules', { ...files, Module: moduleClass.value }, (name) => nn.members[name])
   nn.members['modules'] = members['modules']
-  lazyMember(nn.members, 'utils', nnUtilsNamespace)
+  lazyMember(nn.members, 'utils', () => nnUtilsNamespace())
   // each layer's class is made when a program first names it
   for (const layer of layers) if (!Object.hasOwn(members, layer.name)) lazyMember(nn.members, layer.name, () => layerClass(layer).value)
   return nn

@@ -12,8 +12,8 @@ import type { Iter } from '../operators.js'
 import { sliceIndices } from '../subscript.js'
 import { tensorBinary, tensorCompare, tensorGetItem } from '../tensor.js'
 import { arithmeticValues, castValue, knownValues, markWritten, maxKnownElements, selectFirst, shareStorage, withValues } from '../tensor-values.js'
-import { NONE, TRUE, TensorValue, bool, float, int, list, native, showValue, str, tuple, typeName } from '../../contract/values.js'
-import type { ArgValue, CallableValue, NumpyScalarType, Value } from '../../contract/values.js'
+import { NONE, TRUE, TensorValue, bool, float, int, isNdarray, list, native, showValue, str, tuple, typeName } from '../../contract/values.js'
+import type { ArgValue, CallableValue, NdarrayValue, NumpyScalarType, Value } from '../../contract/values.js'
 
 /**
  * numpy arrays while the model is built (`np.arange`, `np.meshgrid`, `table[:, 0::2] = np.sin(...)`): a
@@ -32,13 +32,6 @@ export function newArray(shape: number[], dtype: DType): TensorValue {
   return a
 }
 
-/** A numpy array. */
-export type NdarrayValue = TensorValue & { ndarray: true }
-
-/** True for a numpy array (not a torch tensor). */
-export function isNdarray(v: Value | undefined): v is NdarrayValue {
-  return v?.kind === 'tensor' && v.ndarray
-}
 
 /** A torch tensor of the array's shape and dtype sharing its storage and values: PyTorch's rules then apply to it. */
 export function plainTensorOf(a: TensorValue): TensorValue {

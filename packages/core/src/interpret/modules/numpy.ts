@@ -20,7 +20,6 @@ import {
   expandDims,
   given,
   integerOf,
-  isNdarray,
   kindOf,
   ndarrayBinary,
   newArray,
@@ -38,7 +37,7 @@ import {
   toArray,
   transposeArray,
 } from './numpy-array.js'
-import { NONE, float, int, namespace, native, str, tuple, typeName } from '../../contract/values.js'
+import { NONE, float, int, isNdarray, namespace, native, str, tuple, typeName } from '../../contract/values.js'
 import type { ArgValue, CallableValue, NamespaceValue, TensorValue, Value } from '../../contract/values.js'
 
 /**

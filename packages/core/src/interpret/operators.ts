@@ -14,6 +14,7 @@ import type { ContainerInstance } from './container-classes.js'
 import { moduleBinary, moduleIterate, moduleLength } from './nn-module.js'
 import { percentFormat } from './strings.js'
 import { tensorBinary, tensorCompare, tensorIterate, tensorUnary } from './tensor.js'
+import { tensorTruth } from './tensor-values.js'
 import { FALSE, TRUE, bool, float, int, str, typeName } from '../contract/values.js'
 import type { DictValue, SetValue, Value } from '../contract/values.js'
 
@@ -437,7 +438,7 @@ export function truthy(it: Interpreter, value: Value, span: SourceSpan): boolean
       return length === undefined || length > 0
     }
     case 'tensor':
-      return raise('RuntimeError', 'unsupported', `The truth value of a ${showShape(value.shape)} tensor depends on its values, which nnsize does not compute.`, span)
+      return tensorTruth(value, span)
     case 'placeholder':
       throw placeholderError(value, span)
     case 'instance': {
@@ -461,10 +462,6 @@ function containerTruthy(it: Interpreter, value: ContainerInstance, span: Source
     return result.kind === 'bool' ? result.value : result.kind === 'int' ? result.value !== 0n : truthy(it, result, span)
   }
   return value.kind === 'dict' ? value.entries.length > 0 : value.items.length > 0
-}
-
-function showShape(shape: readonly number[]): string {
-  return `(${shape.join(', ')})`
 }
 
 /** The length of a range. */

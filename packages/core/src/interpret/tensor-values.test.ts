@@ -29,12 +29,12 @@ describe('knownValues', () => {
     expect(e.code).toBe('unsupported')
     expect(e.message).toContain('`.item()` needs the value of a tensor')
     expect(e.span).toMatchObject({ start: 'x = torch.randn(3)\ny = '.length })
-    expect(failure(() => python('float(torch.linspace(0, 1, 4).exp()[0])')).message).toContain('`float(tensor)` needs the value')
+    expect(failure(() => python('float(torch.linspace(0, 1, 4).erf()[0])')).message).toContain('`float(tensor)` needs the value')
     expect(failure(() => python('torch.empty(2).tolist()')).code).toBe('unsupported')
   })
 
   it('forgets the values once the tensor, or a view of it, is written in place', () => {
-    for (const code of ['t = torch.zeros(2)\nt.add_(1)', 't = torch.zeros(2)\nt[0] = 1', 't = torch.zeros(2)\nv = t.view(2, 1)\nv.mul_(2)', 't = torch.zeros(2)\nnn.init.normal_(t)', 't = torch.ones(2)\nt += 1']) {
+    for (const code of ['t = torch.zeros(2)\nt.add_(1)', 't = torch.zeros(2)\nv = t[1]\nt[0] = 1', 't = torch.zeros(2)\nv = t.view(2, 1)\nv.mul_(2)', 't = torch.zeros(2)\nnn.init.normal_(t)', 't = torch.ones(2)\nt += 1', 't = torch.zeros(2)\nv = t[:1]\nv[0] = 1', 't = torch.zeros(2)\nt[0] = torch.randn(1)']) {
       expect(failure(() => python(`${code}\nt.tolist()`)).code, code).toBe('unsupported')
     }
     // A value read before the write keeps what it read.
@@ -45,6 +45,66 @@ describe('knownValues', () => {
     expect(failure(() => python('p = nn.Parameter(torch.zeros(1))\np.item()')).code).toBe('unsupported')
     expect(failure(() => python('torch.zeros(4097)[0].item()')).code).toBe('unsupported')
     expect(python('print(torch.zeros(4096)[4095].item())')).toEqual(['0.0'])
+  })
+})
+
+describe('values through functions, comparisons and assignments', () => {
+  it('keeps no value where PyTorch may round a math-library result either way, and settles it where both ways agree', () => {
+    // PyTorch 2.13 (CPU, MKL): exp(-3.881624221801758) is 0.02061731182038784, one ulp above the correctly rounded
+    // 0.02061730995774269; sqrt(267) is 16.340133666992188, one ulp below 16.34013557434082. Then 1 - exp(x) is
+    // 0.9793826937675476, exp(x) > 0.02 and bool(exp(x)) are True, sqrt(267).floor() is 16.0, sqrt(267) < 16.34 False.
+    const e = failure(() => python('torch.exp(torch.tensor([-3.881624221801758])).item()'))
+    expect(e.code).toBe('unsupported')
+    expect(e.message).toContain('midpoint between two float32s')
+    expect(failure(() => python('torch.tensor([267.0]).sqrt().tolist()')).code).toBe('unsupported')
+    expect(failure(() => python('(torch.tensor([267.0]).sqrt() * 2).item()')).code).toBe('unsupported')
+    expect(failure(() => python('torch.tensor([267.0]).sqrt().double().item()')).code).toBe('unsupported')
+    const settled = 'x = torch.exp(torch.tensor([-3.881624221801758]))\ns = torch.tensor([267.0]).sqrt()\nprint((1 - x).item(), (x > 0.02).item(), bool(x), s.floor().item(), (s < 16.34).item(), (1 - x.clone().detach()[0]).item())'
+    expect(python(settled)).toEqual(['0.9793826937675476 True True 16.0 False 0.9793826937675476'])
+  })
+
+  it('keeps no value where PyTorch wraps around or rounds in a way nnsize does not reproduce', () => {
+    // PyTorch 2.13: int32 2 ** 31 wraps to -2147483648; float32 x ** 4 and x ** 1.5 go through SLEEF's or the C library's pow;
+    // uint8 negation wraps; float64 exp is MKL's; `add` with `alpha` fuses `alpha * other` into the sum.
+    for (const code of ['(torch.tensor([2], dtype=torch.int32) ** 31).tolist()', '(torch.tensor([1.1]) ** 4).item()', 'torch.tensor([2.0]).pow(1.5).item()', 'torch.arange(3, dtype=torch.uint8).neg().tolist()', 'torch.tensor([1.0], dtype=torch.float64).exp().item()', 'torch.arange(3).add(1, alpha=2).tolist()']) {
+      expect(failure(() => python(code)).code, code).toBe('unsupported')
+    }
+  })
+
+  it('keeps the values of a tensor written by index only while no view of it exists', () => {
+    // PyTorch 2.13: [5.0, 0.0, 2.0] then, written through the view v = t[1:], [5.0, 9.0, 2.0].
+    expect(python('t = torch.zeros(3)\nt[0] = 5\nt[2] = torch.tensor(2.0)\nprint(t.tolist())')).toEqual(['[5.0, 0.0, 2.0]'])
+    expect(failure(() => python('t = torch.zeros(3)\nv = t[1:]\nt[1] = 9\nv.tolist()')).code).toBe('unsupported')
+    // Repeated positions with a tensor of values, and a list mixed with ints, are not computed.
+    expect(failure(() => python('t = torch.zeros(3)\nt[[0, 0]] = torch.tensor([1.0, 2.0])\nt.tolist()')).code).toBe('unsupported')
+    expect(failure(() => python('t = torch.zeros(2, 3)\nt[0, [1, 2]] = torch.tensor([1.0, 2.0])\nt.tolist()')).code).toBe('unsupported')
+  })
+
+  it('answers the truth of a numpy array as numpy 2 does', () => {
+    // numpy 2.4.6: the two errors, then False True.
+    const code =
+      'import numpy as np\nfor a in (np.zeros(2), np.zeros(0)):\n    try:\n        bool(a)\n    except ValueError as e:\n        print(e)\nprint(bool(np.array([0.0])), bool(np.array([[3]])))'
+    expect(python(code)).toEqual([
+      'The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()',
+      'The truth value of an empty array is ambiguous. Use `array.size > 0` to check that an array is not empty.',
+      'False True',
+    ])
+  })
+
+  it('builds the models that read these values: RetNet decay rates, tabnet widths, a sum started at 0', () => {
+    const model = (source: string, input: string): [bigint, number[][] | undefined, bigint | undefined] => {
+      const a = analyze(`import math\nimport torch\nimport torch.nn as nn\n${source}`, { input })
+      return [a.params.total, a.forward?.outputShapes, a.forward?.savedBytes]
+    }
+    // PyTorch 2.13: 272 parameters and a (2, 64) output (one (2, 16) projection per decay rate, four of them).
+    const decays = 'class Decays(nn.Module):\n    def __init__(self, d=16, heads=4):\n        super().__init__()\n        self.gammas = (1 - torch.exp(torch.linspace(math.log(1 / 32), math.log(1 / 512), heads))).detach().cpu().tolist()\n        self.proj = nn.Linear(d, d)\n    def forward(self, x):\n        return torch.cat([self.proj(x) * g for g in self.gammas], -1)\nDecays()'
+    expect(model(decays, '2,16').slice(0, 2)).toEqual([272n, [[2, 64]]])
+    // PyTorch 2.13: widths 3 + 1 + 3 + 1 + 1 + 1 = 10, so Linear(10, 2) has 22 parameters.
+    const emb = 'class Emb(nn.Module):\n    def __init__(self, n=6, cat_idxs=(0, 2)):\n        super().__init__()\n        cont = torch.ones(n, dtype=torch.bool)\n        cont[list(cat_idxs)] = 0\n        width = 0\n        for i in range(n):\n            if cont[i] == 1:\n                width += 1\n            else:\n                width += 3\n        self.fc = nn.Linear(width, 2)\n    def forward(self, x):\n        return self.fc(x)\nEmb()'
+    expect(model(emb, '3,10').slice(0, 2)).toEqual([22n, [[3, 2]]])
+    // PyTorch 2.13: (2, 8) and 72 parameters; the adds save nothing (saved-tensor hooks see only the input and weight).
+    const acc = 'class Acc(nn.Module):\n    def __init__(self, d=8):\n        super().__init__()\n        self.fc = nn.Linear(d, d)\n    def forward(self, x):\n        res = 0\n        for _ in range(2):\n            res = torch.add(res, self.fc(x))\n        return torch.mul(2, res) + torch.sub(1, res)\nAcc()'
+    expect(model(acc, '2,8')).toEqual([72n, [[2, 8]], 0n])
   })
 })
 

@@ -14,7 +14,7 @@ import { classOf, placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { rangeLength } from './operators.js'
 import { sliceIndices } from './subscript.js'
-import { arangeValues, arithmeticValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, recordView, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
+import { allAnyValues, arangeValues, arithmeticValues, assignValues, clampValues, comparisonValues, currentValues, elementwiseValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, powValues, recordView, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
 import { NONE, TensorValue, bool, int, isNdarray, native, str, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../contract/values.js'
 
@@ -195,7 +195,8 @@ export function tensorBinary(it: Interpreter, op: Operator, left: Value, right: 
     markWritten(left)
     return left
   }
-  return withValues(newTensor(shape, dtype, operandRequiresGrad(left) || operandRequiresGrad(right)), arithmeticValues(op, left, right, shape, dtype))
+  const values = op === 'Pow' ? powValues(left, right, dtype) : arithmeticValues(op, left, right, shape, dtype)
+  return withValues(newTensor(shape, dtype, operandRequiresGrad(left) || operandRequiresGrad(right)), values)
 }
 
 function operandRequiresGrad(v: Value): boolean {
@@ -239,7 +240,8 @@ export function tensorCompare(it: Interpreter, op: CmpOperator, left: Value, rig
     // `tensor == None` and the like compare identity in PyTorch (False), `!=` gives True.
     return bool(op === 'NotEq')
   }
-  return newTensor(broadcastShapes([a, b], span), 'bool')
+  const shape = broadcastShapes([a, b], span)
+  return withValues(newTensor(shape, 'bool'), comparisonValues(op, left, right, shape, resultType([left, right])))
 }
 
 /** `-t`, `+t`, `~t`. */
@@ -248,7 +250,7 @@ export function tensorUnary(it: Interpreter, op: UnaryOperator, t: TensorValue, 
   const hooked = traced(it, op === 'USub' ? 'neg' : op === 'Invert' ? 'bitwise_not' : 'positive', [t], [], span)
   if (hooked) return hooked
   if (op === 'Invert' && category(t.dtype) > 1) raise('RuntimeError', 'type', '`~` is only defined for integer and bool tensors.', span)
-  return withValues(newTensor([...t.shape], t.dtype, t.requiresGrad), op === 'USub' ? negatedValues(t) : op === 'UAdd' ? knownValues(t) : undefined)
+  return withValues(newTensor([...t.shape], t.dtype, t.requiresGrad), op === 'USub' ? negatedValues(t) : op === 'UAdd' ? currentValues(t) : undefined)
 }
 
 /** `len(t)`: the size of the first dimension. */
@@ -402,7 +404,6 @@ export function tensorSetItem(it: Interpreter, t: TensorValue, index: Value, val
   }
   const hooked = traced(it, '__setitem__', [t, index, value], [], span)
   if (hooked) return
-  markWritten(t)
   const target = indexedShape(it, t.shape, index, span)
   const source = shapeOfOperand(value, span)
   if (!source) raise('TypeError', 'type', `Cannot assign ${typeName(value)} to a tensor.`, span)
@@ -410,6 +411,8 @@ export function tensorSetItem(it: Interpreter, t: TensorValue, index: Value, val
   let ones = 0
   while (ones < source.length && source[ones] === 1) ones++
   expandShape(source.slice(ones), target, span)
+  // A tensor that owns its known values keeps them, with the assigned ones; otherwise they are forgotten.
+  if (!assignValues(t, index, value, (slice, size) => sliceIndices(slice, size, span))) markWritten(t)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -593,23 +596,76 @@ function chunks(self: TensorValue, dim: number, sizes: number[]): Value {
   return tuple(sizes.map((n) => newTensor(self.shape.map((d, i) => (i === dim ? n : d)), self.dtype, self.requiresGrad)))
 }
 
+/** An element-wise function of one tensor whose result `make` shapes, with its values when they are kept. */
+function valued(name: string, make: (self: TensorValue) => TensorValue): Op {
+  return (_it, self) => {
+    const result = make(self)
+    return withValues(result, elementwiseValues(name, self, result.dtype))
+  }
+}
+
+/**
+ * `t.clamp(min, max)` (`clip`): at least one bound; a Python float bound of an integer tensor makes a float32
+ * result (`torch.result_type`), and the values are kept for Python number bounds.
+ */
+function clampOp(_it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const low = arg(a, 0, 'min')
+  const high = arg(a, 1, 'max')
+  if (low === undefined && high === undefined) raise('RuntimeError', 'argument-value', "torch.clamp: At least one of 'min' or 'max' must not be None", span)
+  const dtype = resultType([self, ...[low, high].filter((v): v is Value => v !== undefined)])
+  return withValues(newTensor([...self.shape], dtype, self.requiresGrad), clampValues(self, low, high, dtype))
+}
+
+/** `t.add(other, alpha=…)` and `sub`: with an `alpha` other than 1 the values are not kept (ATen fuses `alpha * other`). */
+function addOrSub(op: 'Add' | 'Sub'): Op {
+  return (it, s, a, span) => {
+    const result = tensorBinary(it, op, s, a.values[0] ?? a.named.get('other') ?? NONE, span)
+    const alpha = a.values[1] ?? a.named.get('alpha')
+    if (alpha !== undefined && numberOf(alpha) !== 1 && result.kind === 'tensor' && result.trace === undefined) result.known = undefined
+    return result
+  }
+}
+
+/** `t.div(other, rounding_mode=None | 'trunc' | 'floor')`: true division, or a division rounded in the operands' dtype. */
+function divOp(it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const other = a.values[0] ?? a.named.get('other') ?? NONE
+  const mode = a.named.get('rounding_mode')
+  if (mode === undefined || mode.kind === 'none') return tensorBinary(it, 'Div', s, other, span)
+  if (mode.kind !== 'str' || (mode.value !== 'trunc' && mode.value !== 'floor')) {
+    return raise('RuntimeError', 'argument-value', `div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode.kind === 'str' ? mode.value : typeName(mode)}'`, span)
+  }
+  return tensorBinary(it, 'FloorDiv', s, other, span)
+}
+
+/** `t.all(dim, keepdim)` and `any`: bool (uint8 for a uint8 tensor), with the values when those of `t` are known. */
+function allAny(kind: 'all' | 'any'): Op {
+  return (it, s, a, span) => {
+    const result = reduce(it, s, a, span, s.dtype === 'uint8' ? 'uint8' : 'bool')
+    const dimension = arg(a, 0, 'dim') ?? arg(a, 0, 'axis')
+    return withValues(result, allAnyValues(kind, s, dims(it, s, dimension, span)))
+  }
+}
+
 const ops: Record<string, Op> = {
   // element-wise, same dtype
-  abs: (_i, s) => same(s),
-  neg: (_i, s) => same(s),
-  negative: (_i, s) => same(s),
+  abs: valued('abs', same),
+  neg: valued('neg', same),
+  negative: valued('negative', same),
   sign: (_i, s) => same(s),
-  floor: (_i, s) => same(s),
-  ceil: (_i, s) => same(s),
-  round: (_i, s) => same(s),
-  trunc: (_i, s) => same(s),
+  floor: valued('floor', same),
+  ceil: valued('ceil', same),
+  round: (it, s, a, span) => {
+    const decimals = arg(a, 0, 'decimals')
+    return decimals === undefined || numberOf(decimals) === 0 ? valued('round', same)(it, s, a, span) : same(s)
+  },
+  trunc: valued('trunc', same),
   relu: (_i, s) => same(s),
-  square: (_i, s) => same(s),
-  clone: (_i, s) => withValues(same(s), knownValues(s)),
+  square: valued('square', same),
+  clone: (_i, s) => withValues(same(s), currentValues(s)),
   contiguous: (_i, s) => s,
   detach: (_i, s) => newTensor([...s.shape], s.dtype, false),
-  clamp: (_i, s) => same(s),
-  clip: (_i, s) => same(s),
+  clamp: clampOp,
+  clip: clampOp,
   tril: (_i, s) => same(s),
   triu: (_i, s) => same(s),
   tril_: (_i, s) => inPlace(s),
@@ -635,28 +691,28 @@ const ops: Record<string, Op> = {
   },
   index_copy_: (_i, s, a, span) => indexCopyChecked(s, a, span),
   // element-wise, floating result
-  exp: (_i, s) => floating(s),
+  exp: valued('exp', floating),
   exp2: (_i, s) => floating(s),
   expm1: (_i, s) => floating(s),
-  log: (_i, s) => floating(s),
-  log2: (_i, s) => floating(s),
-  log10: (_i, s) => floating(s),
+  log: valued('log', floating),
+  log2: valued('log2', floating),
+  log10: valued('log10', floating),
   log1p: (_i, s) => floating(s),
-  sqrt: (_i, s) => floating(s),
-  rsqrt: (_i, s) => floating(s),
-  sin: (_i, s) => floating(s),
-  cos: (_i, s) => floating(s),
+  sqrt: valued('sqrt', floating),
+  rsqrt: valued('rsqrt', floating),
+  sin: valued('sin', floating),
+  cos: valued('cos', floating),
   tan: (_i, s) => floating(s),
   sinh: (_i, s) => floating(s),
   cosh: (_i, s) => floating(s),
-  tanh: (_i, s) => floating(s),
+  tanh: valued('tanh', floating),
   asin: (_i, s) => floating(s),
   acos: (_i, s) => floating(s),
   atan: (_i, s) => floating(s),
-  sigmoid: (_i, s) => floating(s),
+  sigmoid: valued('sigmoid', floating),
   erf: (_i, s) => floating(s),
   erfinv: (_i, s) => floating(s),
-  reciprocal: (_i, s) => floating(s),
+  reciprocal: valued('reciprocal', floating),
   softmax: (_i, s) => floating(s),
   log_softmax: (_i, s) => floating(s),
   // in place: shapes unchanged
@@ -696,10 +752,10 @@ const ops: Record<string, Op> = {
   div_: (it, s, a, span) => tensorBinary(it, 'Div', s, a.values[0] ?? NONE, span, true),
   pow_: (it, s, a, span) => tensorBinary(it, 'Pow', s, a.values[0] ?? a.named.get('exponent') ?? NONE, span, true),
   // binary
-  add: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
-  sub: (it, s, a, span) => tensorBinary(it, 'Sub', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
+  add: addOrSub('Add'),
+  sub: addOrSub('Sub'),
   mul: (it, s, a, span) => tensorBinary(it, 'Mult', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
-  div: (it, s, a, span) => tensorBinary(it, 'Div', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
+  div: divOp,
   true_divide: (it, s, a, span) => tensorBinary(it, 'Div', s, a.values[0] ?? NONE, span),
   floor_divide: (it, s, a, span) => tensorBinary(it, 'FloorDiv', s, a.values[0] ?? NONE, span),
   remainder: (it, s, a, span) => tensorBinary(it, 'Mod', s, a.values[0] ?? NONE, span),
@@ -744,8 +800,8 @@ const ops: Record<string, Op> = {
   amax: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
   amin: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
   logsumexp: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
-  all: (it, s, a, span) => reduce(it, s, a, span, 'bool'),
-  any: (it, s, a, span) => reduce(it, s, a, span, 'bool'),
+  all: allAny('all'),
+  any: allAny('any'),
   argmax: (it, s, a, span) => reduce(it, s, a, span, 'int64'),
   argmin: (it, s, a, span) => reduce(it, s, a, span, 'int64'),
   count_nonzero: (it, s, a, span) => reduce(it, s, a, span, 'int64'),
@@ -1053,7 +1109,7 @@ export function tensorOp(it: Interpreter, name: string, self: TensorValue, args:
   // (`detach` keeps the values).
   if (name.endsWith('_')) markWritten(self)
   const result = op(it, self, opArgs(args), span)
-  if (result.kind === 'tensor') shareStorage(result, self, name === 'detach' ? knownValues(self) : undefined)
+  if (result.kind === 'tensor') shareStorage(result, self, name === 'detach' ? currentValues(self) : undefined)
   else if (result.kind === 'tuple') for (const item of result.items) shareStorage(item, self)
   return result
 }
@@ -1423,6 +1479,9 @@ export function torchTensorFunctions(): Record<string, Value> {
     const out = einsumShape(equation.value, tensors, promoteTypes, (message) => raise('RuntimeError', 'shape', message, span))
     return newTensor(out.shape, out.dtype, tensors.some((t) => t.requiresGrad) && isFloatingDType(out.dtype))
   })
+  for (const [name, op] of [['add', 'Add'], ['sub', 'Sub'], ['mul', 'Mult'], ['div', 'Div'], ['true_divide', 'Div']] as const) {
+    f[name] = native(`torch.${name}`, (args, span, it) => scalarFirstArithmetic(it!, name, op, args, span))
+  }
   // `torch.exp(t)`, `torch.transpose(t, 0, 1)`, …: the tensor method of the same name.
   for (const name of Object.keys(ops)) {
     if (f[name] !== undefined) continue
@@ -1451,6 +1510,39 @@ export function torchTensorFunctions(): Record<string, Value> {
     return { kind: 'dtype', dtype: promoteTypes(a.dtype, b.dtype) }
   })
   return f
+}
+
+/**
+ * `torch.add(input, other)` and `sub`, `mul`, `div`, `true_divide`: the tensor method when `input` is a tensor; a
+ * Python number as `input` is an operand as in `0 + t` (`torch.add(0, t)`, `torch.sub(1, t)`), and two numbers make a
+ * 0-dim tensor (`torch.add(1, 2)` is int64, `torch.div(1, 2)` float32), as PyTorch 2.13's argument parser allows.
+ */
+function scalarFirstArithmetic(it: Interpreter, name: string, op: 'Add' | 'Sub' | 'Mult' | 'Div', args: readonly ArgValue[], span: SourceSpan): Value {
+  const positional = args.filter((a) => a.name === undefined)
+  const input = positional[0]?.value ?? args.find((a) => a.name === 'input')?.value
+  if (input?.kind === 'tensor' && !input.ndarray) {
+    const rest = args.filter((a) => a !== positional[0] && a.name !== 'input')
+    return tensorOp(it, name, input, rest, span)!
+  }
+  const pythonType = (v: Value): string => (v.kind === 'tensor' ? 'numpy.ndarray' : classOf(it, v, span).name)
+  const isNumber = (v: Value | undefined): boolean => v?.kind === 'int' || v?.kind === 'float' || v?.kind === 'bool'
+  if (input === undefined) return raise('TypeError', 'missing-argument', `${name}() missing 1 required positional arguments: "input"`, span)
+  if (input.kind === 'placeholder') throw placeholderError(input, span)
+  if (!isNumber(input)) return raise('TypeError', 'argument-type', `${name}(): argument 'input' (position 1) must be Tensor, not ${pythonType(input)}`, span)
+  if (positional.length > 2) return raise('TypeError', 'too-many-arguments', `${name}() takes 2 positional arguments but ${positional.length} were given`, span)
+  const other = positional[1]?.value ?? args.find((a) => a.name === 'other')?.value
+  if (other === undefined) return raise('TypeError', 'missing-argument', `${name}() missing 1 required positional arguments: "other"`, span)
+  if (other.kind === 'placeholder') throw placeholderError(other, span)
+  if (!(other.kind === 'tensor' && !other.ndarray) && !isNumber(other)) return raise('TypeError', 'argument-type', `${name}(): argument 'other' (position 2) must be Tensor, not ${pythonType(other)}`, span)
+  const mode = name === 'div' ? args.find((a) => a.name === 'rounding_mode')?.value : undefined
+  const alpha = op === 'Add' || op === 'Sub' ? args.find((a) => a.name === 'alpha')?.value : undefined
+  if (mode !== undefined && mode.kind !== 'none' && (mode.kind !== 'str' || (mode.value !== 'trunc' && mode.value !== 'floor'))) {
+    return raise('RuntimeError', 'argument-value', `div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode.kind === 'str' ? mode.value : typeName(mode)}'`, span)
+  }
+  const result = tensorBinary(it, mode !== undefined && mode.kind !== 'none' ? 'FloorDiv' : op, input, other, span)
+  // With an `alpha` other than 1 the values are not kept (ATen fuses `alpha * other` into the sum).
+  if (alpha !== undefined && numberOf(alpha) !== 1 && result.kind === 'tensor' && result.trace === undefined) result.known = undefined
+  return result
 }
 
 /** `torch.Tensor(2, 3)` (uninitialised float32 of that shape) or `torch.Tensor([1, 2])` (from data), and `torch.FloatTensor` and friends. */

@@ -90,7 +90,7 @@ function strip(values: readonly Value[]): { values: Value[]; originals: Map<Tens
   return { values: values.map((v) => rebuild(v, copyOf)), originals }
 }
 
-const binaryOperators: Record<string, Operator> = { add: 'Add', sub: 'Sub', mul: 'Mult', div: 'Div', floor_divide: 'FloorDiv', remainder: 'Mod', pow: 'Pow', matmul: 'MatMult', bitwise_and: 'BitAnd', bitwise_or: 'BitOr', bitwise_xor: 'BitXor' }
+const binaryOperators: Record<string, Operator> = { add: 'Add', sub: 'Sub', mul: 'Mult', div: 'Div', floor_divide: 'FloorDiv', remainder: 'Mod', pow: 'Pow', matmul: 'MatMult', bitwise_and: 'BitAnd', bitwise_or: 'BitOr', bitwise_xor: 'BitXor', bitwise_left_shift: 'LShift', bitwise_right_shift: 'RShift' }
 const compareOperators: Record<string, CmpOperator> = { eq: 'Eq', noteq: 'NotEq', lt: 'Lt', lte: 'LtE', gt: 'Gt', gte: 'GtE' }
 const unaryOperators: Record<string, UnaryOperator> = { neg: 'USub', bitwise_not: 'Invert', positive: 'UAdd' }
 
@@ -356,7 +356,7 @@ const pointwiseSaves: Record<string, ops.PointwiseSaves> = {
 const differentiableFreshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'bernoulli'])
 
 /** New tensors that keep nothing: results of ops whose gradient needs no saved tensor, or that have none. */
-const freshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'bernoulli', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape'])
+const freshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'bernoulli', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_left_shift', 'bitwise_right_shift', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape'])
 
 /** A fresh result tensor of the interpreter's shape and dtype, computed from `inputs`; it keeps nothing. */
 function fresh(t: TraceOps, shape: TensorValue, inputs: readonly Tensor[], requiresGrad = true): Tensor {

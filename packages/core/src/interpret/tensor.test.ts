@@ -213,3 +213,15 @@ assert u.shape == (2, 2) and u.dtype == torch.int64
     expect(failure(() => python('import scipy\ntorch.tensor(scipy.x)')).message).toContain('`scipy.x` comes from `scipy`')
   })
 })
+
+describe('bit shifts of tensors', () => {
+  it('shift integer tensors (a bool tensor as int64) and refuse floats, as PyTorch 2.13 does', () => {
+    python(`
+t = torch.tensor([64, 60, 50])
+assert (t >> 2).shape == (3,) and (t >> 2).dtype == torch.int64 and (t << 1).dtype == torch.int64
+assert (torch.tensor([1, 2], dtype=torch.int32) >> 1).dtype == torch.int32 and (torch.tensor([True]) >> 1).dtype == torch.int64
+assert t.bitwise_right_shift(1).shape == (3,)
+`)
+    expect(failure(() => python('torch.tensor([1.5]) >> 1')).message).toContain(`"rshift_cpu" not implemented for 'Float'`)
+  })
+})

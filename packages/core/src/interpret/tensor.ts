@@ -170,7 +170,7 @@ function traced(it: Interpreter, name: string, operands: readonly Value[], args:
   throw new NnsizeError('unsupported', `\`${name}\` is not supported yet in forward.`, { span })
 }
 
-const arithmeticNames: Partial<Record<Operator, string>> = { Add: 'add', Sub: 'sub', Mult: 'mul', Div: 'div', FloorDiv: 'floor_divide', Mod: 'remainder', Pow: 'pow', MatMult: 'matmul', BitAnd: 'bitwise_and', BitOr: 'bitwise_or', BitXor: 'bitwise_xor' }
+const arithmeticNames: Partial<Record<Operator, string>> = { Add: 'add', Sub: 'sub', Mult: 'mul', Div: 'div', FloorDiv: 'floor_divide', Mod: 'remainder', Pow: 'pow', MatMult: 'matmul', BitAnd: 'bitwise_and', BitOr: 'bitwise_or', BitXor: 'bitwise_xor', LShift: 'bitwise_left_shift', RShift: 'bitwise_right_shift' }
 
 /** `a op b` where one side is a tensor: broadcast shapes and promoted dtype. */
 export function tensorBinary(it: Interpreter, op: Operator, left: Value, right: Value, span: SourceSpan, inPlace = false): Value {
@@ -187,6 +187,11 @@ export function tensorBinary(it: Interpreter, op: Operator, left: Value, right: 
   let dtype = resultType([left, right])
   if (op === 'Div' && category(dtype) < 2) dtype = defaultFloat
   if ((op === 'BitAnd' || op === 'BitOr' || op === 'BitXor') && category(dtype) > 1) raise('RuntimeError', 'type', `\`${name}\` is only defined for integer and bool tensors.`, span)
+  // `t >> 2` (sooftware/conformer's output lengths): integer shifts; a bool tensor shifts as int64, as PyTorch promotes it.
+  if (op === 'LShift' || op === 'RShift') {
+    if (category(dtype) > 1) raise('NotImplementedError', 'type', `"${op === 'LShift' ? 'lshift' : 'rshift'}_cpu" not implemented for '${scalarTypeName(dtype)}'`, span)
+    if (dtype === 'bool') dtype = 'int64'
+  }
   if (inPlace && left.kind === 'tensor') {
     // The result is written into `left`: its shape and dtype stay, so the broadcast must not grow it and the
     // promoted type must cast to it (`torch.can_cast`).
@@ -757,6 +762,11 @@ const ops: Record<string, Op> = {
   mul: (it, s, a, span) => tensorBinary(it, 'Mult', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
   div: divOp,
   true_divide: (it, s, a, span) => tensorBinary(it, 'Div', s, a.values[0] ?? NONE, span),
+  bitwise_and: (it, s, a, span) => tensorBinary(it, 'BitAnd', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
+  bitwise_or: (it, s, a, span) => tensorBinary(it, 'BitOr', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
+  bitwise_xor: (it, s, a, span) => tensorBinary(it, 'BitXor', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
+  bitwise_left_shift: (it, s, a, span) => tensorBinary(it, 'LShift', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
+  bitwise_right_shift: (it, s, a, span) => tensorBinary(it, 'RShift', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
   floor_divide: (it, s, a, span) => tensorBinary(it, 'FloorDiv', s, a.values[0] ?? NONE, span),
   remainder: (it, s, a, span) => tensorBinary(it, 'Mod', s, a.values[0] ?? NONE, span),
   // C's `fmod` (the sign of the dividend) has the shapes and dtypes of `remainder`; its values are never kept

@@ -163,11 +163,13 @@ export function analyzeModule(root: ModuleNode, source: string, options: Analyze
   return analysis
 }
 
+const noBuffers: ReadonlyMap<string, boolean> = new Map()
+
 /** The buffers of each module before a forward pass: its names, each with whether a tensor is registered there. */
-function buffersBefore(root: ModuleNode): Map<ModuleNode, Map<string, boolean>> {
-  const before = new Map<ModuleNode, Map<string, boolean>>()
+function buffersBefore(root: ModuleNode): Map<ModuleNode, ReadonlyMap<string, boolean>> {
+  const before = new Map<ModuleNode, ReadonlyMap<string, boolean>>()
   // A lazy module's buffers take their sizes in the forward pass: they are the model's own.
-  for (const { node } of walkModules(root)) if (!isLazy(node.layer)) before.set(node, new Map([...node.buffers].map(([name, def]) => [name, def !== null])))
+  for (const { node } of walkModules(root)) if (!isLazy(node.layer)) before.set(node, node.buffers.size === 0 ? noBuffers : new Map([...node.buffers].map(([name, def]) => [name, def !== null])))
   return before
 }
 

@@ -250,12 +250,23 @@ function stateless(node: ModuleNode): boolean {
   return true
 }
 
+/** The tensor parameter of a layer that names none: `forward(input)`. */
+const defaultForwardInputs: readonly string[] = ['input']
+
 /**
  * A built-in layer's call with its tensor parameters named (`attn(query=q, key=k, value=v)`, DETR's decoder;
  * `fc(input=x)`) as the positional call PyTorch binds it to; other keywords stay options (`attn_mask=`).
  */
 function keywordInputsBound(layer: LayerDefinition, type: string, given: readonly ArgValue[]): readonly ArgValue[] {
-  const names = layer.forwardInputs ?? ['input']
+  const names = layer.forwardInputs ?? defaultForwardInputs
+  // Most calls name nothing and pass no more than the tensor parameters: they bind as given, with nothing made.
+  let positionalCount = 0
+  let anyNamed = false
+  for (const a of given) {
+    if (a.name === undefined) positionalCount++
+    else anyNamed = true
+  }
+  if (!anyNamed && (layer.forwardOptions === undefined || positionalCount <= names.length)) return given
   const args = positionalOptionsNamed(layer, type, names.length, given)
   const positional = args.filter((a) => a.name === undefined)
   const named = args.filter((a) => a.name !== undefined && names.includes(a.name))

@@ -13,7 +13,7 @@ import { sliceIndices } from '../subscript.js'
 import { tensorBinary, tensorCompare, tensorGetItem } from '../tensor.js'
 import { arithmeticValues, castValue, knownValues, markWritten, maxKnownElements, selectFirst, shareStorage, withValues } from '../tensor-values.js'
 import { NONE, TRUE, TensorValue, bool, float, int, isNdarray, list, native, showValue, str, tuple, typeName } from '../../contract/values.js'
-import type { ArgValue, CallableValue, NdarrayValue, NumpyScalarType, Value } from '../../contract/values.js'
+import type { ArgValue, CallableValue, NumpyScalarType, Value } from '../../contract/values.js'
 
 /**
  * numpy arrays while the model is built (`np.arange`, `np.meshgrid`, `table[:, 0::2] = np.sin(...)`): a

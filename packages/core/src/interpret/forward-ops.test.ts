@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analysisToJSON, analyze } from '../index.js'
+import { python } from '../../test/interpret.js'
 
 const prelude = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n'
 
@@ -447,5 +448,15 @@ describe('index_copy and index_copy_ (litgpt LoRA\'s `zero_pad`)', () => {
       ['t.index_copy(1, torch.tensor([[0, 1]]), torch.zeros(2, 2))', 'index_copy_(): Index should have dimension 1 or 0 (got 2)'],
     ]
     for (const [code, message] of errors) expect(() => analyze(`${prelude}t = torch.zeros(2, 8)\n${code}\nnn.Linear(2, 2)`), code).toThrow(message)
+  })
+})
+
+describe('softmax with dtype=', () => {
+  it('casts first, so the result and what it keeps are of that dtype (measured with PyTorch 2.13 on x of (2, 8), CPU)', () => {
+    const model = `${prelude}class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 8)\n\n    def forward(self, x):\n        y = self.fc(x).double()\n        a = F.softmax(y, dim=-1, dtype=torch.float32)\n        b = y.log_softmax(-1, dtype=torch.float32)\n        c = torch.softmax(y, -1, dtype=torch.float32)\n        return a + b + c\n`
+    const f = analyze(model, { input: '2,8', device: 'cpu' }).forward!
+    // three float32 (2, 8) outputs kept: 3 × 64 bytes (they were float64 before the fix: 384)
+    expect(f.savedBytes).toBe(192n)
+    python('x = torch.zeros(2, 3, dtype=torch.float64)\nassert x.softmax(-1, dtype=torch.float32).dtype == torch.float32 and F.log_softmax(x, -1, dtype=torch.float16).dtype == torch.float16')
   })
 })

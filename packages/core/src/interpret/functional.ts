@@ -192,13 +192,25 @@ const pools = (dims: number): Record<string, { params: string[]; run: Functional
   },
 })
 
+/**
+ * The input of `F.softmax(x, dim, dtype=…)` (and `log_softmax`, `softmin`): with a `dtype`, PyTorch first casts `x`
+ * to it (a new tensor, which the cast's backward keeps nothing of), so the result and what it saves are of that dtype.
+ */
+function castForSoftmax(a: Args): Tensor {
+  const x = a.tensor('input')
+  const d = a.values.get('dtype')
+  if (d === undefined || d.kind === 'none') return x
+  if (d.kind !== 'dtype') return raise('TypeError', 'argument-type', `\`dtype\` of \`F.${a.fn}\` must be a torch.dtype, got ${typeName(d)}.`, a.span)
+  return d.dtype === x.dtype ? x : ops.result(a.t.ctx, x.shape, d.dtype, [x])
+}
+
 const functions: Record<string, { params: string[]; run: Functional }> = {
   ...pools(1),
   ...pools(2),
   ...pools(3),
-  softmax: { params: ['input', 'dim', '_stacklevel', 'dtype'], run: (a) => ops.softmax(a.t.ctx, a.tensor('input'), dimOf(a, 'dim')) },
-  log_softmax: { params: ['input', 'dim', '_stacklevel', 'dtype'], run: (a) => ops.logSoftmax(a.t.ctx, a.tensor('input'), dimOf(a, 'dim')) },
-  softmin: { params: ['input', 'dim', '_stacklevel', 'dtype'], run: (a) => ops.softmin(a.t.ctx, a.tensor('input'), dimOf(a, 'dim')) },
+  softmax: { params: ['input', 'dim', '_stacklevel', 'dtype'], run: (a) => ops.softmax(a.t.ctx, castForSoftmax(a), dimOf(a, 'dim')) },
+  log_softmax: { params: ['input', 'dim', '_stacklevel', 'dtype'], run: (a) => ops.logSoftmax(a.t.ctx, castForSoftmax(a), dimOf(a, 'dim')) },
+  softmin: { params: ['input', 'dim', '_stacklevel', 'dtype'], run: (a) => ops.softmin(a.t.ctx, castForSoftmax(a), dimOf(a, 'dim')) },
   dropout: { params: ['input', 'p', 'training', 'inplace'], run: (a) => ops.dropout(a.t.ctx, a.tensor('input'), { p: a.number('p', 0.5), training: a.bool('training', true), inplace: a.bool('inplace', false) }) },
   dropout1d: { params: ['input', 'p', 'training', 'inplace'], run: (a) => featureDropout(a) },
   dropout2d: { params: ['input', 'p', 'training', 'inplace'], run: (a) => featureDropout(a) },

@@ -634,8 +634,11 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
   const tensorArgs = args.map((a) => a.value).filter((v): v is TensorValue => v.kind === 'tensor').map((v) => traceOf(t, v))
   switch (name) {
     case 'softmax':
-    case 'log_softmax':
-      return [ops.softmax(t.ctx, x, wrapDimension(intArg(args, 0, 'dim', -1, span), x.shape.length, span))]
+    case 'log_softmax': {
+      // `dtype=`: a cast first (a new tensor), as `F.softmax` does.
+      const input = shape.dtype === x.dtype ? x : ops.result(t.ctx, x.shape, shape.dtype, [x])
+      return [ops.softmax(t.ctx, input, wrapDimension(intArg(args, 0, 'dim', -1, span), x.shape.length, span))]
+    }
     case 'sum':
     case 'mean': {
       const dims = dimsArg(args, x.shape.length, span)

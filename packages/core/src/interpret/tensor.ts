@@ -512,6 +512,8 @@ function gathered(self: TensorValue, a: OpArgs, span: SourceSpan): TensorValue {
 const same = (self: TensorValue): TensorValue => newTensor([...self.shape], self.dtype, self.requiresGrad)
 const floating = (self: TensorValue): TensorValue => newTensor([...self.shape], category(self.dtype) < 2 ? defaultFloat : self.dtype, self.requiresGrad)
 const inPlace = (self: TensorValue): TensorValue => self
+/** `t` as a tensor of `dtype` when one is given. */
+const withDType = (t: TensorValue, dtype: DType | undefined): TensorValue => (dtype === undefined || dtype === t.dtype ? t : newTensor([...t.shape], dtype, t.requiresGrad && isFloatingDType(dtype)))
 
 /** The view ops that have an in-place form (`x.unsqueeze_(d)`), by that form's name: the op it reshapes as. */
 export const inPlaceViewOps: Readonly<Record<string, string>> = { squeeze_: 'squeeze', unsqueeze_: 'unsqueeze', transpose_: 'transpose', swapaxes_: 'transpose', swapdims_: 'transpose', t_: 't' }
@@ -718,8 +720,9 @@ const ops: Record<string, Op> = {
   erf: (_i, s) => floating(s),
   erfinv: (_i, s) => floating(s),
   reciprocal: valued('reciprocal', floating),
-  softmax: (_i, s) => floating(s),
-  log_softmax: (_i, s) => floating(s),
+  // `dtype=` casts first: the result is of that dtype.
+  softmax: (_i, s, a, span) => withDType(floating(s), dtypeArg(a.named.get('dtype') ?? a.values[1], span)),
+  log_softmax: (_i, s, a, span) => withDType(floating(s), dtypeArg(a.named.get('dtype') ?? a.values[1], span)),
   // in place: shapes unchanged
   fill_: (_i, s) => inPlace(s),
   zero_: (_i, s) => inPlace(s),

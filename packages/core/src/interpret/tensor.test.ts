@@ -225,3 +225,17 @@ assert t.bitwise_right_shift(1).shape == (3,)
     expect(failure(() => python('torch.tensor([1.5]) >> 1')).message).toContain(`"rshift_cpu" not implemented for 'Float'`)
   })
 })
+
+describe('nonzero and argwhere', () => {
+  it('take their shape from known values, and refuse values nnsize does not know', () => {
+    // PyTorch 2.13: (2, 2) int64, two (2,) tensors with as_tuple=True.
+    python(`
+t = torch.tensor([[0, 1], [2, 0]])
+assert t.nonzero().shape == (2, 2) and t.nonzero().dtype == torch.int64 and torch.argwhere(t).shape == (2, 2)
+a, b = t.nonzero(as_tuple=True)
+assert a.shape == (2,) and b.shape == (2,)
+assert torch.nonzero(torch.tensor([0., 3., 0., float('nan')])).shape == (2, 1)
+`)
+    expect(failure(() => python('torch.randn(3).nonzero()')).message).toContain("`nonzero` gives a shape that depends on the tensor's values")
+  })
+})

@@ -491,6 +491,19 @@ function indexCopyChecked(self: TensorValue, a: OpArgs, span: SourceSpan): Tenso
 }
 
 /**
+ * `t.nonzero()` and `torch.argwhere(t)`: int64 `(count, ndim)`, or with `as_tuple=True` one `(count,)` tensor per
+ * dimension. The count decides the shape, so the values must be known (small tensors made while the model is built).
+ */
+function nonzeroOf(it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan, name: string): Value {
+  const values = knownValues(self)
+  if (!values) return raise('RuntimeError', 'unsupported', `\`${name}\` gives a shape that depends on the tensor's values, which nnsize does not know here (it keeps the values of small tensors made while the model is built, not of activations).`, span)
+  const count = values.filter((v) => v !== 0).length
+  const asTuple = arg(a, 0, 'as_tuple')
+  if (asTuple !== undefined && it.truthy(asTuple, span)) return tuple(Array.from({ length: Math.max(self.shape.length, 1) }, () => newTensor([count], 'int64')))
+  return newTensor([count, self.shape.length], 'int64')
+}
+
+/**
  * `self.gather(dim, index)`: a tensor of the index's shape and `self`'s dtype, with ATen's `gather_shape_check` (the
  * same number of dimensions, and the index no larger than `self` apart from `dim`).
  */
@@ -697,6 +710,8 @@ const ops: Record<string, Op> = {
     return newTensor([...indexCopyChecked(s, a, span).shape], s.dtype, s.requiresGrad || (source?.kind === 'tensor' && source.requiresGrad))
   },
   index_copy_: (_i, s, a, span) => indexCopyChecked(s, a, span),
+  nonzero: (it, s, a, span) => nonzeroOf(it, s, a, span, 'nonzero'),
+  argwhere: (it, s, a, span) => nonzeroOf(it, s, { values: [], named: new Map() }, span, 'argwhere'),
   // element-wise, floating result
   exp: valued('exp', floating),
   exp2: (_i, s) => floating(s),

@@ -89,6 +89,11 @@ export interface ForwardContext {
    * multiply-add. Other work (element-wise ops, normalisation, reductions, CPU flash attention) counts none.
    */
   flops(op: FlopCounterOp, count: bigint): void
+  /**
+   * Runs `run` keeping nothing for backward (`torch.utils.checkpoint` without reentry: its function's saved tensors
+   * are recomputed in backward rather than kept).
+   */
+  withoutSaving<T>(run: () => T): T
   /** Runs a submodule's forward under the dotted `name` and returns its outputs; `options` are the call's keyword arguments. */
   run(child: ModuleNode, inputs: readonly Tensor[], name: string, options?: Readonly<Record<string, unknown>>): Tensor[]
   /**

@@ -96,6 +96,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
     return { shape: [...shape], dtype, storage, requiresGrad }
   }
 
+  let savingSuspended = 0
   const ctx: ForwardContext = {
     device,
     torch,
@@ -109,7 +110,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
       kernels.push({ path, ...choice })
     },
     save: (...tensors) => {
-      if (!gradEnabled) return
+      if (!gradEnabled || savingSuspended > 0) return
       for (const t of tensors) {
         if (t.storage.origin === 'state' || saved.has(t.storage)) continue
         saved.add(t.storage)
@@ -117,6 +118,14 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
       }
     },
     gradEnabled: () => gradEnabled,
+    withoutSaving: (run) => {
+      savingSuspended++
+      try {
+        return run()
+      } finally {
+        savingSuspended--
+      }
+    },
     setGradEnabled: (enabled) => {
       const before = gradEnabled
       gradEnabled = enabled

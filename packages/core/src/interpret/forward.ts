@@ -539,3 +539,46 @@ export function traceWithCall<T>(root: ModuleNode, call: string, trace: () => T)
     callPlans.delete(root)
   }
 }
+
+/**
+ * `torch.utils.checkpoint.checkpoint(fn, *args, use_reentrant=…, **kwargs)` in a traced forward: `fn` runs on the
+ * arguments but keeps nothing for backward (it is recomputed there), and the tensor arguments are kept instead, as
+ * PyTorch 2.13 measures it. Without reentry (`use_reentrant=False`) they are kept whether they require grad or not;
+ * with it (`True`, or not given, PyTorch's default with a warning), `fn` runs without grad, and only when an argument
+ * requires grad are they kept and do the results require grad. Outside a traced forward `fn` is called as it is.
+ */
+export function checkpointCall(it: Interpreter, fn: Value, args: ArgValue[], reentrant: boolean, span: SourceSpan): Value {
+  const state = traces.get(it)?.at(-1)
+  if (!state) return it.call(fn, args, span)
+  const ctx = state.ctx
+  const t: TraceOps = { it, ctx }
+  const inputs: Tensor[] = []
+  const collect = (v: Value): void => {
+    if (v.kind === 'tensor') inputs.push(traceOf(t, v))
+    else if (v.kind === 'tuple' || v.kind === 'list') v.items.forEach(collect)
+  }
+  for (const a of args) collect(a.value)
+  if (!reentrant) {
+    const result = ctx.withoutSaving(() => it.call(fn, args, span))
+    ctx.save(...inputs)
+    return result
+  }
+  const tracked = ctx.gradEnabled() && inputs.some((x) => x.requiresGrad)
+  const before = ctx.setGradEnabled(false)
+  let result: Value
+  try {
+    result = it.call(fn, args, span)
+  } finally {
+    ctx.setGradEnabled(before)
+  }
+  if (!tracked) return result
+  ctx.save(...inputs)
+  // `CheckpointFunction`'s outputs require grad: each floating tensor result again, on the same storage.
+  const again = (v: Value): Value => {
+    if (v instanceof TensorValue && v.trace && isFloatingDType(v.dtype)) return wrapTensor({ ...v.trace, requiresGrad: true })
+    if (v.kind === 'tuple') return tuple(v.items.map(again), v.fields)
+    if (v.kind === 'list') return list(v.items.map(again))
+    return v
+  }
+  return again(result)
+}

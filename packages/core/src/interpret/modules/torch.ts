@@ -15,7 +15,7 @@ import { sdpModules } from './torch-backends.js'
 import { contextClass, harmlessContext } from './context.js'
 import { fftNamespace } from './fft.js'
 import { autogradNamespace } from './autograd.js'
-import { gradModeOf, setGradMode } from '../forward.js'
+import { checkpointCall, gradModeOf, setGradMode } from '../forward.js'
 import type { Interpreter } from '../interpreter.js'
 import type { ArgValue } from '../../contract/values.js'
 
@@ -169,6 +169,22 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
       is_bf16_supported: native('torch.cuda.is_bf16_supported', () => FALSE),
       manual_seed: native('torch.cuda.manual_seed', () => NONE),
       manual_seed_all: native('torch.cuda.manual_seed_all', () => NONE),
+    }),
+  )
+  // `torch.utils.checkpoint`: activation checkpointing (`checkpoint(fn, *args, use_reentrant=…)`); `torch.utils`'
+  // other modules (`data`, `tensorboard`) stay unread.
+  lazyMember(torch.members, 'utils', () =>
+    namespace('torch.utils', {
+      checkpoint: namespace('torch.utils.checkpoint', {
+        checkpoint: native('torch.utils.checkpoint.checkpoint', (args, span, it) => {
+          const fn = args[0]
+          if (!fn || fn.name !== undefined) return raise('TypeError', 'missing-argument', '`checkpoint` needs the function to run first.', span)
+          const flag = args.find((a) => a.name === 'use_reentrant')?.value
+          const rest = args.slice(1).filter((a) => a.name !== 'use_reentrant' && a.name !== 'preserve_rng_state' && a.name !== 'determinism_check' && a.name !== 'debug')
+          const reentrant = flag === undefined || flag.kind === 'none' ? true : (it as Interpreter).truthy(flag, span)
+          return checkpointCall(it as Interpreter, fn.value, rest, reentrant, span)
+        }),
+      }),
     }),
   )
   // One process, no process group: what `torch.distributed` tells a model built outside a launcher (rosinality's

@@ -14,6 +14,7 @@ import { moduleClass } from '../nn-module.js'
 import { sdpModules } from './torch-backends.js'
 import { contextClass, harmlessContext } from './context.js'
 import { fftNamespace } from './fft.js'
+import { torchCompile } from './torch-compile.js'
 import { autogradNamespace } from './autograd.js'
 import { checkpointCall, gradModeOf, setGradMode } from '../forward.js'
 import type { Interpreter } from '../interpreter.js'
@@ -42,7 +43,7 @@ function gradModeContext(name: string, mode: (args: readonly ArgValue[]) => bool
   )
 }
 
-/** A decorator that returns what it decorates (`torch.jit.script`, `torch.compile`), with or without arguments. */
+/** A decorator that returns what it decorates (`torch.jit.script`), with or without arguments. */
 function identityDecorator(name: string): Value {
   return native(name, (args) => {
     const first = args[0]
@@ -148,7 +149,7 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   lazyMember(torch.members, 'amp', () => namespace('torch.amp', { autocast: torch.members['autocast']! }))
   lazyMember(torch.members, 'fft', fftNamespace)
   lazyMember(torch.members, 'autograd', autogradNamespace)
-  lazyMember(torch.members, 'compile', () => identityDecorator('torch.compile'))
+  lazyMember(torch.members, 'compile', () => torchCompile(nn))
   lazyMember(torch.members, 'jit', () =>
     namespace('torch.jit', {
       script: identityDecorator('torch.jit.script'),

@@ -223,17 +223,21 @@ export function tensorNumber(t: TensorValue, span: SourceSpan, what: string): nu
   return requireValues(t, what, span)[0]!
 }
 
-/** `t.tolist()`: nested lists of Python numbers (a number for a 0-dim tensor). */
-export function tensorToList(t: TensorValue, span: SourceSpan): Value {
-  const values = requireValues(t, '.tolist()', span)
+/** Flat values as nested lists of `shape` (the leaf itself for a 0-dimensional shape), each made by `leaf`. */
+export function nestedList(shape: readonly number[], values: readonly number[], leaf: (value: number) => Value): Value {
   let position = 0
   const build = (dim: number): Value => {
-    if (dim === t.shape.length) return scalar(values[position++]!, t.dtype)
+    if (dim === shape.length) return leaf(values[position++]!)
     const items: Value[] = []
-    for (let i = 0; i < t.shape[dim]!; i++) items.push(build(dim + 1))
+    for (let i = 0; i < shape[dim]!; i++) items.push(build(dim + 1))
     return list(items)
   }
-  return t.shape.length === 0 ? scalar(values[0]!, t.dtype) : build(0)
+  return build(0)
+}
+
+/** `t.tolist()`: nested lists of Python numbers (a number for a 0-dim tensor). */
+export function tensorToList(t: TensorValue, span: SourceSpan): Value {
+  return nestedList(t.shape, requireValues(t, '.tolist()', span), (v) => scalar(v, t.dtype))
 }
 
 /** The numbers of a Python number, or nested lists and tuples of them, in row-major order (`torch.tensor(data)`). */
@@ -329,6 +333,18 @@ function sameNumber(a: number, b: number): boolean {
  * The result of `f` on the `i`-th output element of two broadcast operands: `f` of each candidate pair (see
  * {@link candidatesOf}) must agree; undefined when they do not or `f` gives undefined.
  */
+/** {@link combined} at every element of the broadcast `shape`; undefined as soon as one element is undecided. */
+function combinedAll(a: Operand, b: Operand, shape: readonly number[], f: (x: number, y: number) => number | undefined): number[] | undefined {
+  const n = numelOf(shape)
+  const out: number[] = []
+  for (let i = 0; i < n; i++) {
+    const r = combined(a, b, i, shape, f)
+    if (r === undefined) return undefined
+    out.push(r)
+  }
+  return out
+}
+
 function combined(a: Operand, b: Operand, i: number, shape: readonly number[], f: (x: number, y: number) => number | undefined): number | undefined {
   const xs = candidatesOf(a.values[broadcastIndex(i, shape, a.shape)]!, a.unrounded)
   const ys = candidatesOf(b.values[broadcastIndex(i, shape, b.shape)]!, b.unrounded)
@@ -363,14 +379,7 @@ export function arithmeticValues(op: string, left: Value, right: Value, shape: r
     const r = p === undefined || q === undefined ? undefined : apply(op, p, q, dtype)
     return r === undefined ? undefined : castValue(r, dtype)
   }
-  const n = numelOf(shape)
-  const out: number[] = []
-  for (let i = 0; i < n; i++) {
-    const r = combined(a, b, i, shape, each)
-    if (r === undefined) return undefined
-    out.push(r)
-  }
-  return out
+  return combinedAll(a, b, shape, each)
 }
 
 const comparisons: Partial<Record<CmpOperator, (x: number, y: number) => boolean>> = {
@@ -398,14 +407,7 @@ export function comparisonValues(op: CmpOperator, left: Value, right: Value, sha
     const q = castValue(y, common)
     return p === undefined || q === undefined ? undefined : test(p, q) ? 1 : 0
   }
-  const n = numelOf(shape)
-  const out: number[] = []
-  for (let i = 0; i < n; i++) {
-    const r = combined(a, b, i, shape, each)
-    if (r === undefined) return undefined
-    out.push(r)
-  }
-  return out
+  return combinedAll(a, b, shape, each)
 }
 
 function apply(op: Arithmetic, x: number, y: number, dtype: DType): number | undefined {

@@ -11,7 +11,7 @@ import { placeholderError } from '../objects.js'
 import type { Iter } from '../operators.js'
 import { sliceIndices } from '../subscript.js'
 import { tensorBinary, tensorCompare, tensorGetItem } from '../tensor.js'
-import { arithmeticValues, castValue, knownValues, markWritten, maxKnownElements, selectFirst, shareStorage, withValues } from '../tensor-values.js'
+import { arithmeticValues, castValue, knownValues, markWritten, maxKnownElements, nestedList, selectFirst, shareStorage, withValues } from '../tensor-values.js'
 import { NONE, TRUE, TensorValue, bool, float, int, isNdarray, list, native, showValue, str, tuple, typeName } from '../../contract/values.js'
 import type { ArgValue, CallableValue, NumpyScalarType, Value } from '../../contract/values.js'
 
@@ -994,14 +994,7 @@ function pythonNumber(x: number, d: DType): Value {
 export function arrayToList(it: Interpreter, a: TensorValue, span: SourceSpan): Value {
   const values = requireValues(a, '.tolist()', span)
   it.budget.allocate(values.length, span)
-  let position = 0
-  const build = (dim: number): Value => {
-    if (dim === a.shape.length) return pythonNumber(values[position++]!, a.dtype)
-    const items: Value[] = []
-    for (let i = 0; i < a.shape[dim]!; i++) items.push(build(dim + 1))
-    return list(items)
-  }
-  return build(0)
+  return nestedList(a.shape, values, (v) => pythonNumber(v, a.dtype))
 }
 
 /** `a.item()`: the one element as a Python number. */

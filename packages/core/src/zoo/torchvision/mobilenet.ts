@@ -44,7 +44,7 @@ const InvertedResidualV2 = defineBlock<V2BlockArgs>({
   },
 })
 
-const defaultV2Setting: ReadonlyArray<readonly [number, number, number, number]> = [
+export const defaultV2Setting: ReadonlyArray<readonly [number, number, number, number]> = [
   [1, 16, 1, 1],
   [6, 24, 2, 2],
   [6, 32, 3, 2],

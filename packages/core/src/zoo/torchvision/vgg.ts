@@ -11,7 +11,7 @@ import { batchNorm2d } from '../../layers/norm.js'
 import { adaptiveAvgPool2d, maxPool2d } from '../../layers/pool.js'
 
 /** torchvision's VGG configurations: output channels of each 3×3 convolution, `M` for a 2×2 max-pool. */
-const configs = {
+export const configs = {
   A: [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
   B: [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
   D: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],

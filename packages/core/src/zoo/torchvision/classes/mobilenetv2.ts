@@ -6,6 +6,7 @@ import { dropout } from '../../../layers/dropout.js'
 import { linear } from '../../../layers/linear.js'
 import { batchNorm2d } from '../../../layers/norm.js'
 import { FALSE, NONE, bool, float, int, list, tuple, typeName } from '../../../contract/values.js'
+import { defaultV2Setting } from '../mobilenet.js'
 import type { Value } from '../../../contract/values.js'
 import { raise } from '../../../interpret/exceptions.js'
 import { conv2dNormActivationClass } from './misc.js'
@@ -81,17 +82,6 @@ const invertedResidual = once(() =>
   }),
 )
 
-/** torchvision's default `inverted_residual_setting`: `t, c, n, s` per stage. */
-const defaultSetting = [
-  [1, 16, 1, 1],
-  [6, 24, 2, 2],
-  [6, 32, 3, 2],
-  [6, 64, 4, 2],
-  [6, 96, 3, 1],
-  [6, 160, 3, 2],
-  [6, 320, 1, 1],
-]
-
 const mobileNetV2 = once(() =>
   torchvisionClass({
     name: 'MobileNetV2',
@@ -111,7 +101,7 @@ const mobileNetV2 = once(() =>
       const widthMult = a['width_mult']!
       const roundNearest = a['round_nearest']!
       const given = a['inverted_residual_setting']!
-      const setting = given.kind === 'none' ? list(defaultSetting.map((row) => list(row.map((v) => int(v))))) : given
+      const setting = given.kind === 'none' ? list(defaultV2Setting.map((row) => list(row.map((v) => int(v))))) : given
       const len = (v: Value): Value => py.call(py.builtin('len'), [v])
       if (py.is('Eq', len(setting), 0) || py.is('NotEq', len(py.item(setting, 0)), 4)) {
         py.valueError(`inverted_residual_setting should be non-empty or a 4-element list, got ${py.it.str(setting, py.span)}`)

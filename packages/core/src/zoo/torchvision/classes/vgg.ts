@@ -10,6 +10,7 @@ import { newDict, dictSet } from '../../../interpret/hash.js'
 import { FALSE, TRUE, float, int, list, str, tuple } from '../../../contract/values.js'
 import type { Value } from '../../../contract/values.js'
 import { nnClass, once, pyFunction, torchvisionClass } from './kit.js'
+import { configs } from '../vgg.js'
 
 /**
  * `torchvision.models.vgg` of torchvision 0.28 as model files use it: `VGG(features, num_classes=1000,
@@ -73,18 +74,10 @@ const makeLayers = once(() =>
   }),
 )
 
-/** torchvision's VGG configurations: output channels per convolution, `'M'` for a max pool. */
-const configurations: Record<string, ReadonlyArray<number | 'M'>> = {
-  A: [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
-  B: [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
-  D: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],
-  E: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
-}
-
 /** `cfgs`: a new dict of the configurations, as lists. */
 function cfgs(): Value {
   const dict = newDict()
-  for (const [key, entries] of Object.entries(configurations)) dictSet(dict, str(key), list(entries.map((v) => (v === 'M' ? str('M') : int(v)))), undefined)
+  for (const [key, entries] of Object.entries(configs)) dictSet(dict, str(key), list(entries.map((v) => (v === 'M' ? str('M') : int(v)))), undefined)
   return dict
 }
 

@@ -295,7 +295,7 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
       'if ".".join(torch.__version__.split(".")[:2]) != modelled:',
       '    print(f"note: nnsize modelled PyTorch {modelled} (its `torch` option); this is PyTorch {torch.__version__}, whose kernels may save other tensors")',
       profile === 'cuda' ? 'device = "cuda" if torch.cuda.is_available() else "cpu"' : 'device = "cpu"',
-      '# each module in the mode the code of the model left it (training unless it called .eval()), as nnsize traced it',
+      '# each module in the mode the code of the model left it (training, unless that code switched it off), as nnsize traced it',
       'model = model.to(device)',
       ...inputs,
       '',

@@ -37,8 +37,6 @@ import {
 import { ELLIPSIS_VALUE, FALSE, NONE, TRUE, bool, float, int, list, native, str, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, CallableValue, DictValue, Value } from '../contract/values.js'
 
-/** Most notes `print` may add to one analysis. */
-const maxNotes = 100
 
 function args1(name: string, args: readonly ArgValue[], span: SourceSpan, min: number, max: number, keywords: readonly string[] = []): { values: Value[]; named: Map<string, Value> } {
   return positionalArgs(name, args, min, max, span, keywords)
@@ -454,7 +452,7 @@ export function pythonBuiltins(): Map<string, Value> {
     const { values, named } = args1('print', args, span, 0, Number.MAX_SAFE_INTEGER, ['sep', 'end', 'file', 'flush'])
     const sep = named.get('sep')
     const text = values.map((v) => it!.str(v, span)).join(sep?.kind === 'str' ? sep.value : ' ')
-    if (it!.notes.length < maxNotes) it!.notes.push(text.length > 1000 ? `${text.slice(0, 999)}…` : text)
+    it!.note(text.length > 1000 ? `${text.slice(0, 999)}…` : text)
     return NONE
   }))
   b.set('len', native('len', (args, span, it) => int(lengthOf(it!, args1('len', args, span, 1, 1).values[0]!, span))))

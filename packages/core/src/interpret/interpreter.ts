@@ -42,10 +42,13 @@ export function callingInterpreter(): Interpreter | undefined {
   return caller
 }
 
+/** Most notes one program adds: printed lines, warnings and nnsize's own. */
+const maxNotes = 100
+
 export class Interpreter {
   /** The bound on all work, shared by everything the program runs. */
   readonly budget = new Budget()
-  /** What the program printed (`print(...)`), one entry per call, for the analysis' notes. */
+  /** What the program printed (`print(...)`), one entry per call, its warnings and nnsize's own notes: the analysis' notes. */
   readonly notes: string[] = []
   /** Class and attributes of modules made from Python classes. */
   readonly instances = new WeakMap<ModuleNode, ModuleInstance>()
@@ -150,6 +153,11 @@ export class Interpreter {
   /** `repr(value)`. */
   repr(value: Value, span: SourceSpan): string {
     return pyRepr(this, value, span)
+  }
+
+  /** Adds a note, unless 100 are there already (or, with `once`, the same one is). */
+  note(text: string, once = false): void {
+    if (this.notes.length < maxNotes && !(once && this.notes.includes(text))) this.notes.push(text)
   }
 
   /** A frame for running a module's top level. */

@@ -304,7 +304,7 @@ function bufferDef(value: TensorValue, persistent: boolean): TensorDef {
  */
 function noteUnmodelledAttribute(it: Interpreter, node: ModuleNode, name: string, call: string, why: string): void {
   const note = `\`${node.type}.${name}\` is set to what \`${call}\` returns, ${why}: if that is a module, its parameters and buffers are not counted.`
-  if (it.notes.length < 100 && !it.notes.includes(note)) it.notes.push(note)
+  it.note(note, true)
 }
 
 /** `module.name = value` with `nn.Module.__setattr__`'s rules: parameters, submodules and buffers are registered in assignment order. */

@@ -269,9 +269,9 @@ function decorate(it: Interpreter, decorators: readonly Value[], exprs: readonly
       const noted = notedDecorators.get(it) ?? new Set<string>()
       notedDecorators.set(it, noted)
       const written = unparse(exprs[i]!)
-      if (!noted.has(written) && it.notes.length < 100) {
+      if (!noted.has(written)) {
         noted.add(written)
-        it.notes.push(`\`@${written}\` comes from \`${decorator.reason.module}\`, which nnsize does not read: it is taken to return what it decorates (\`${name}\`${span.file === undefined ? '' : ` in ${span.file}`}).`)
+        it.note(`\`@${written}\` comes from \`${decorator.reason.module}\`, which nnsize does not read: it is taken to return what it decorates (\`${name}\`${span.file === undefined ? '' : ` in ${span.file}`}).`)
       }
       continue
     }

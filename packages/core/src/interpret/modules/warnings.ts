@@ -6,7 +6,7 @@ export function warningsNamespace(): NamespaceValue {
   return namespace('warnings', {
     warn: native('warnings.warn', (args, span, it) => {
       const message = args[0]?.value
-      if (message && it!.notes.length < 100) it!.notes.push(`warning: ${it!.str(message, span).slice(0, 1000)}`)
+      if (message) it!.note(`warning: ${it!.str(message, span).slice(0, 1000)}`)
       return NONE
     }),
     filterwarnings: native('warnings.filterwarnings', () => NONE),

@@ -15,7 +15,7 @@ import type { ArgValue, PyClass, Value } from '../../contract/values.js'
  */
 
 /** Positional values and keywords as call arguments, all at `span`. */
-export function callArgs(span: SourceSpan, values: readonly Value[], keywords: Record<string, Value> = {}): ArgValue[] {
+export function callArgs(span: SourceSpan, values: readonly Value[], keywords: Readonly<Record<string, Value>> = {}): ArgValue[] {
   return [...values.map((value): ArgValue => ({ value, span, valueSpan: span })), ...Object.entries(keywords).map(([name, value]): ArgValue => ({ name, value, span, valueSpan: span }))]
 }
 

@@ -1,3 +1,4 @@
+import { callArgs } from '../../../interpret/modules/timm-classes.js'
 import type { SourceSpan } from '../../../errors.js'
 import { any } from '../../../bind/args.js'
 import type { ArgSpec } from '../../../bind/args.js'
@@ -126,13 +127,6 @@ function member(module: string, name: string): Value {
   const found = ns?.kind === 'namespace' ? ns.members[name] : undefined
   if (!found) throw new Error(`internal: no ${module}.${name}`)
   return found
-}
-
-/** Positional values and keywords as call arguments, all at `span`. */
-function callArgs(span: SourceSpan, values: readonly Value[], keywords: Readonly<Record<string, Value>> = {}): ArgValue[] {
-  const args: ArgValue[] = values.map((value) => ({ value, span, valueSpan: span }))
-  for (const [name, value] of Object.entries(keywords)) args.push({ name, value, span, valueSpan: span })
-  return args
 }
 
 /** The class of a `torch.nn` layer (`nn.Conv2d`), as a value. */

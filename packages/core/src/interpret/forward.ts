@@ -4,6 +4,7 @@ import type { Expr } from '../python/ast.js'
 import { locate, raise } from './exceptions.js'
 import type { SourceSpan } from '../errors.js'
 import { traceForward } from '../forward/trace.js'
+import { setStrides, stridesOf } from '../forward/layout.js'
 import type { ForwardContext, Tensor } from '../forward/trace.js'
 import type { LayerDefinition } from '../layers/define-layer.js'
 import { sequential } from '../layers/containers.js'
@@ -365,7 +366,9 @@ export function autogradFunctionResult(it: Interpreter, tracked: boolean, saved:
     if (v.kind === 'tuple') return tuple(v.items.map(output))
     if (v.kind !== 'tensor') return v
     const trace = traceOf(t, v)
-    return wrapTensor({ shape: trace.shape, dtype: trace.dtype, storage: trace.storage, requiresGrad: tracked && !nonDifferentiable.has(v) && isFloatingDType(trace.dtype) })
+    // the same storage with the same layout: a permuted result stays permuted (a later `@` copies it)
+    const again: Tensor = { shape: trace.shape, dtype: trace.dtype, storage: trace.storage, requiresGrad: tracked && !nonDifferentiable.has(v) && isFloatingDType(trace.dtype) }
+    return wrapTensor(setStrides(again, stridesOf(trace)))
   }
   return output(result)
 }
@@ -575,7 +578,7 @@ export function checkpointCall(it: Interpreter, fn: Value, args: ArgValue[], ree
   ctx.save(...inputs)
   // `CheckpointFunction`'s outputs require grad: each floating tensor result again, on the same storage.
   const again = (v: Value): Value => {
-    if (v instanceof TensorValue && v.trace && isFloatingDType(v.dtype)) return wrapTensor({ ...v.trace, requiresGrad: true })
+    if (v instanceof TensorValue && v.trace && isFloatingDType(v.dtype)) return wrapTensor(setStrides({ ...v.trace, requiresGrad: true }, stridesOf(v.trace)))
     if (v.kind === 'tuple') return tuple(v.items.map(again), v.fields)
     if (v.kind === 'list') return list(v.items.map(again))
     return v

@@ -617,7 +617,13 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
   if (reshapeOps.has(name)) return [reshapeOf(t, x, shape.shape, name === 'view' || name === 'view_as', span)]
   const view = viewOp(t, name, x, outputs, args, span)
   if (view) return view
-  if (name === 'contiguous' || name === 'clone') return [name === 'clone' ? ops.result(t.ctx, x.shape, x.dtype, [x]) : contiguousOf(t, x)]
+  if (name === 'contiguous') return [contiguousOf(t, x)]
+  if (name === 'clone') {
+    // `memory_format=torch.preserve_format`: a transposed tensor's clone is transposed too (a later `@` copies it)
+    const copy = ops.result(t.ctx, x.shape, x.dtype, [x])
+    const strides = args.some((a) => a.name === 'memory_format') ? undefined : preservedStrides(x)
+    return [strides ? setStrides(copy, strides) : copy]
+  }
   if (name === 'detach') return [viewOf(t, x, x.shape, stridesOf(x), x.dtype, false)]
   if (castOps.has(name)) return [fresh(t, shape, [x], isFloatingDType(shape.dtype))]
   if (name === 'clamp' || name === 'clip') {

@@ -157,3 +157,40 @@ Net()`, { input: '2,4', device: 'cpu' })
     expect(r.forward!.outputShape).toEqual([2, 3])
   })
 })
+
+describe('torch.autograd.Function results keep their layout', () => {
+  // mamba.py's PScan: a Function clones a transposed activation and returns it; the clone keeps the transposed
+  // layout (`preserve_format`), so the `@` that follows copies it and keeps the copy.
+  const scan = (save: boolean) => `${prelude}import torch.nn.functional as F
+class Ident(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x_in):
+        x = x_in.clone()
+        ${save ? 'ctx.save_for_backward(x)' : 'pass'}
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+class M(nn.Module):
+    def __init__(self, e=8, n=4):
+        super().__init__()
+        self.A = nn.Parameter(torch.randn(e, n))
+
+    def forward(self, d, c):
+        s = F.softplus(d.transpose(1, 2))
+        h = Ident.apply(s.unsqueeze(-1) * self.A)
+        return (h @ c.unsqueeze(-1)).squeeze(3)
+model = M()
+`
+  it('a transposed clone returned by a Function is copied by matmul, besides the clone it saved', () => {
+    // Measured with PyTorch 2.13 (CPU, inputs (2, 8, 6) and (2, 6, 4) requiring grad): output (2, 6, 8);
+    // 3,456 bytes saved (softplus's output 384, the saved clone 1,536 and matmul's contiguous copy 1,536).
+    const saving = analyze(scan(true), { input: '2,8,6;2,6,4', device: 'cpu' }).forward!
+    expect(saving.outputShape).toEqual([2, 6, 8])
+    expect(saving.savedBytes).toBe(3456n)
+    // Without save_for_backward: 1,920 bytes (softplus's output and matmul's copy).
+    expect(analyze(scan(false), { input: '2,8,6;2,6,4', device: 'cpu' }).forward!.savedBytes).toBe(1920n)
+  })
+})

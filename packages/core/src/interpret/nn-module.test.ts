@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyze } from '../analyze.js'
-import { failure, python } from '../../test/interpret.js'
+import { failure, printed, python } from '../../test/interpret.js'
 
 const names = (source: string): string[] => analyze(source).tensors.map((t) => `${t.name}:${t.shape.join('x')}:${t.dtype}`)
 
@@ -232,5 +232,83 @@ describe('deleting a submodule', () => {
       expect(r.params.total, del).toBe(10n)
       expect(r.tensors.map((t) => t.name), del).toEqual(['b.weight', 'b.bias'])
     }
+  })
+})
+
+describe('state_dict and load_state_dict, as PyTorch 2.13 runs them', () => {
+  // Every printed line below is what PyTorch 2.13 prints for the same program.
+  it('state_dict lists a shared module under each of its names, own tensors first, with a prefix', () => {
+    expect(
+      printed(`import torch
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(2, 3)
+        self.b = self.a
+        self.register_buffer('r', torch.zeros(2), persistent=False)
+        self.register_buffer('q', torch.zeros(2))
+m = M()
+print(list(m.state_dict().keys()))
+print(list(m.state_dict(prefix='p.').keys()))`),
+    ).toEqual(["['q', 'a.weight', 'a.bias', 'b.weight', 'b.bias']", "['p.q', 'p.a.weight', 'p.a.bias', 'p.b.weight', 'p.b.bias']"])
+  })
+
+  it('load_state_dict checks keys, shapes and values, strictly or not, and assign takes the dtype', () => {
+    expect(
+      printed(`import torch
+import torch.nn as nn
+t = nn.Linear(2, 3)
+print(t.load_state_dict(nn.Linear(2, 3).state_dict()).missing_keys)
+r = t.load_state_dict({'weight': torch.zeros(3, 2), 'bias': torch.zeros(3), 'x.y': torch.zeros(1)}, strict=False)
+print(r.missing_keys, r.unexpected_keys)
+for sd in [{'weight': torch.zeros(3, 2)}, {'weight': torch.zeros(3, 2), 'bias': torch.zeros(3), 'extra': torch.zeros(1), 'z': 1}, {'weight': torch.zeros(2, 2), 'bias': torch.zeros(3)}, {'weight': 3, 'bias': torch.zeros(3)}]:
+    try:
+        t.load_state_dict(sd)
+    except Exception as e:
+        print(type(e).__name__, repr(str(e)))
+try:
+    t.load_state_dict([1])
+except Exception as e:
+    print(type(e).__name__, repr(str(e)))
+s = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+print(s.load_state_dict({'0.weight': torch.zeros(3, 2, dtype=torch.float64), '0.bias': torch.zeros(3)}, assign=True).unexpected_keys, s[0].weight.dtype, s[0].weight.requires_grad)
+try:
+    s.load_state_dict({'0.weight': torch.zeros(3, 2), '0.bias': torch.zeros(3), '1.foo': torch.zeros(1), '2.x': torch.zeros(1)})
+except Exception as e:
+    print(type(e).__name__, repr(str(e)))
+class Q(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer('n', None)
+        self.register_buffer('r', torch.zeros(2), persistent=False)
+        self.s = nn.Parameter(torch.tensor(1.0))
+q = Q()
+print(q.load_state_dict({'s': torch.ones(1), 'r': torch.zeros(2)}, strict=False).unexpected_keys)`),
+    ).toEqual([
+      '[]',
+      "[] ['x.y']",
+      `RuntimeError 'Error(s) in loading state_dict for Linear:\\n\\tMissing key(s) in state_dict: "bias". '`,
+      `RuntimeError 'Error(s) in loading state_dict for Linear:\\n\\tUnexpected key(s) in state_dict: "extra", "z". '`,
+      `RuntimeError 'Error(s) in loading state_dict for Linear:\\n\\tsize mismatch for weight: copying a param with shape torch.Size([2, 2]) from checkpoint, the shape in current model is torch.Size([3, 2]).'`,
+      `RuntimeError 'Error(s) in loading state_dict for Linear:\\n\\tWhile copying the parameter named "weight", expected torch.Tensor or Tensor-like object from checkpoint but received <class \\'int\\'>'`,
+      `TypeError "Expected state_dict to be dict-like, got <class 'list'>."`,
+      '[] torch.float64 True',
+      `RuntimeError 'Error(s) in loading state_dict for Sequential:\\n\\tUnexpected key(s) in state_dict: "2.x", "1.foo". '`,
+      "['r']",
+    ])
+  })
+
+  it("a target network built as a copy of the online one (CleanRL's DQN) counts both", () => {
+    const r = analyze(`import torch.nn as nn
+class Agent(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.online = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
+        self.target = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
+        self.target.load_state_dict(self.online.state_dict())
+model = Agent()`)
+    // PyTorch 2.13: 46 parameters, 23 in each network.
+    expect(r.params.total).toBe(46n)
   })
 })

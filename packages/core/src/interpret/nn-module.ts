@@ -695,14 +695,20 @@ function moduleMethods(): Record<string, Value> {
     return moduleValue(node)
   })
   m['zero_grad'] = method('zero_grad', () => NONE)
-  m['state_dict'] = method('state_dict', (it, node, _args, span) => {
+  m['state_dict'] = method('state_dict', (it, node, args, span) => {
+    // Every module under every name it has (a shared module, or a tied weight, is listed under each), its own
+    // parameters and persistent buffers before its children's, as `_save_to_state_dict` recurses.
+    const a = named(args, ['destination', 'prefix', 'keep_vars'], span, 'state_dict')
     const dict = newDict(true)
-    for (const { path, node: n } of namedModules(it, node, '', true, span)) {
-      for (const [k, def] of paramsOf(n)) if (def) dictSet(dict, str(path === '' ? k : `${path}.${k}`), tensorOf(def), span)
-      for (const [k, def] of buffersOf(n)) if (def && def.persistent) dictSet(dict, str(path === '' ? k : `${path}.${k}`), tensorOf(def), span)
+    const prefix = prefixOf(a.get('prefix'))
+    for (const { path, node: n } of namedModules(it, node, '', false, span)) {
+      const own = path === '' ? prefix : `${prefix}${path}.`
+      for (const [k, def] of paramsOf(n)) if (def) dictSet(dict, str(`${own}${k}`), tensorOf(def), span)
+      for (const [k, def] of buffersOf(n)) if (def && def.persistent) dictSet(dict, str(`${own}${k}`), tensorOf(def), span)
     }
     return dict
   })
+  m['load_state_dict'] = method('load_state_dict', (it, node, args, span) => loadStateDict(it, node, named(args, ['state_dict', 'strict', 'assign'], span, 'load_state_dict'), span))
   m['extra_repr'] = method('extra_repr', () => str(''))
   m['_get_name'] = method('_get_name', (it, node) => str(moduleClassOf(it, node).name))
   for (const name of ['register_forward_hook', 'register_forward_pre_hook', 'register_full_backward_hook', 'register_backward_hook', 'register_full_backward_pre_hook', 'register_load_state_dict_post_hook', 'register_state_dict_pre_hook', '_register_load_state_dict_pre_hook', '_register_state_dict_hook']) {
@@ -712,6 +718,65 @@ function moduleMethods(): Record<string, Value> {
 }
 
 for (const [name, fn] of Object.entries(moduleMethods())) moduleClass.dict.set(name, fn)
+
+/**
+ * `module.load_state_dict(state_dict, strict=True, assign=False)` as PyTorch 2.13 runs it: every module under every
+ * name it has takes its parameters and persistent buffers from the keys under its prefix. Values are copied into the
+ * tensors (nothing changes but with `assign=True`, where each takes the dtype of the tensor it is given); a missing
+ * key, an unexpected one (a key whose first part names neither a child nor a tensor of the module it falls under), a
+ * value that is no tensor or a shape that differs is an error, the first two only when `strict`. Returns the named
+ * tuple `(missing_keys, unexpected_keys)`.
+ */
+function loadStateDict(it: Interpreter, root: ModuleNode, a: Map<string, Value>, span: SourceSpan): Value {
+  const given = a.get('state_dict')
+  if (given?.kind !== 'dict') return raise('TypeError', 'argument-type', `Expected state_dict to be dict-like, got <class '${given ? typeName(given) : 'NoneType'}'>.`, span)
+  const strict = flag(it, a.get('strict'), true, span)
+  const assign = flag(it, a.get('assign'), false, span)
+  const entries: Array<[string, Value]> = []
+  for (const [key, value] of given.entries) if (key.kind === 'str') entries.push([key.value, value])
+  const byKey = new Map(entries)
+  const missing: string[] = []
+  const unexpected: string[] = []
+  const errors: string[] = []
+  const sizeOf = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`
+  for (const { path: prefix, node } of namedModules(it, root, '', false, span)) {
+    const local = new Map<string, TensorDef>()
+    for (const [k, def] of paramsOf(node)) if (def) local.set(k, def)
+    for (const [k, def] of buffersOf(node)) if (def && def.persistent) local.set(k, def)
+    for (const [name, def] of local) {
+      const key = `${prefix === '' ? '' : `${prefix}.`}${name}`
+      const value = byKey.get(key)
+      if (value === undefined) {
+        missing.push(key)
+        continue
+      }
+      if (value.kind !== 'tensor') {
+        errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received <class '${typeName(value)}'>`)
+        continue
+      }
+      // a 0-dimensional tensor takes the single element of a 1-dimensional one (checkpoints of old PyTorch)
+      const shape = def.shape.length === 0 && value.shape.length === 1 ? [] : value.shape
+      if (shape.length !== def.shape.length || shape.some((d, i) => d !== def.shape[i])) {
+        errors.push(`size mismatch for ${key}: copying a param with shape ${sizeOf(value.shape)} from checkpoint, the shape in current model is ${sizeOf(def.shape)}.`)
+        continue
+      }
+      if (assign) def.dtype = value.dtype
+    }
+    const own = prefix === '' ? '' : `${prefix}.`
+    for (const [key] of entries) {
+      it.budget.step(span)
+      if (!key.startsWith(own)) continue
+      const first = key.slice(own.length).split('.', 1)[0]!
+      if (!childrenOf(node).has(first) && !local.has(first)) unexpected.push(key)
+    }
+  }
+  if (strict) {
+    if (unexpected.length > 0) errors.unshift(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}. `)
+    if (missing.length > 0) errors.unshift(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}. `)
+  }
+  if (errors.length > 0) raise('RuntimeError', 'argument-value', `Error(s) in loading state_dict for ${moduleClassOf(it, root).name}:\n\t${errors.join('\n\t')}`, span)
+  return tuple([list(missing.map(str)), list(unexpected.map(str))], ['missing_keys', 'unexpected_keys'])
+}
 
 function resolvePath(root: ModuleNode, path: string, span: SourceSpan): ModuleNode {
   if (path === '') return root

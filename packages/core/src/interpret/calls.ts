@@ -180,9 +180,10 @@ export function instantiate(it: Interpreter, cls: PyClass, args: ArgValue[], spa
   const init = lookupInMro(cls, '__init__')
   if (init) callValue(it, init.value, [{ value: self, span, valueSpan: span }, ...args], span)
   if (self.kind === 'module') {
-    // A class that defines `forward` itself runs it (interpreted); one that does not keeps its built-in base's.
+    // A class that defines `forward` itself runs it (interpreted); one that does not keeps its built-in base's. One
+    // with no forward at all (CleanRL's agents) is interpreted too: a call expression may run one of its methods.
     const forward = lookupInMro(cls, 'forward')
-    if (forward && forward.owner.user) self.module.layer = userForwardLayer(it, forward.owner)
+    if (forward ? forward.owner.user : self.module.layer === undefined) self.module.layer = userForwardLayer(it, forward?.owner ?? cls)
   }
   return self
 }

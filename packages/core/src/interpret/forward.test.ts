@@ -107,6 +107,27 @@ describe('forward errors', () => {
   it('a call expression needs a model defined by a Python class', () => {
     expect(() => analyze('nn.Linear(4, 4)', { input: '2,4', call: 'm(x[0])' })).toThrow(/needs a model defined by a Python class/)
   })
+
+  it("a call expression runs a method of a class with no forward (CleanRL's agents); without one the input is refused", () => {
+    const agent = `${prelude}class Agent(nn.Module):
+    def __init__(self, obs=11, act=3):
+        super().__init__()
+        self.critic = nn.Sequential(nn.Linear(obs, 64), nn.Tanh(), nn.Linear(64, 1))
+        self.actor = nn.Sequential(nn.Linear(obs, 64), nn.Tanh(), nn.Linear(64, act))
+
+    def get_action_and_value(self, x):
+        return self.actor(x), self.critic(x)
+
+model = Agent()
+`
+    // Measured with PyTorch 2.13 (CPU, input (2, 11) requiring grad): outputs (2, 3) and (2, 1); 1,024 bytes saved
+    // (the two Tanh outputs), 6,656 FLOPs.
+    const forward = analyze(agent, { input: '2,11', device: 'cpu', call: 'm.get_action_and_value(x[0])' }).forward!
+    expect(forward.outputShapes).toEqual([[2, 3], [2, 1]])
+    expect(forward.savedBytes).toBe(1024n)
+    expect(forward.flopCounter.total).toBe(6656n)
+    expect(() => analyze(agent, { input: '2,11' })).toThrow(/`Agent` has no forward pass: it cannot take an input. A call expression can run one of its methods/)
+  })
 })
 
 describe('a GPT-2 model file (test/fixtures/models/gpt2.py) with 1024 tokens', () => {

@@ -11,6 +11,7 @@ import { sequential } from '../layers/containers.js'
 import { isFloatingDType } from '../tensor/dtype.js'
 import { walkModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
+import { lookupInMro } from './classes.js'
 import type { PyClass } from './classes.js'
 import { forwardEinops } from './einops.js'
 import { forwardFunctional } from './functional.js'
@@ -143,6 +144,10 @@ function runForward(it: Interpreter, node: ModuleNode, inputs: readonly Tensor[]
       // A module after another in `nn.Sequential` takes what the last Python module gave these tensors as returned
       // them: a list (also of one tensor), a tuple, a dict.
       const whole = !pythonCall ? structuredResultOf(inputs) : undefined
+      const instance = it.instances.get(node)
+      if (instance && lookupInMro(instance.cls, 'forward') === undefined) {
+        throw ctx.error('has no forward pass: it cannot take an input. A call expression can run one of its methods instead (`m.get_value(x[0])`).')
+      }
       const args: ArgValue[] = pythonCall ? pythonArgs(pythonCall, inputs, options, span) : whole ? [{ value: whole, span, valueSpan: span }] : inputs.map((t) => ({ value: wrap(t), span, valueSpan: span }))
       if (!pythonCall) for (const [name, v] of Object.entries(options ?? {})) args.push({ name, value: optionValue(v), span, valueSpan: span })
       result = it.call(it.getattr(self, 'forward', span), args, span)
@@ -527,7 +532,7 @@ export function outputStructure(root: ModuleNode): string | undefined {
  */
 export function traceWithCall<T>(root: ModuleNode, call: string, trace: () => T): T {
   if (!root.layer || !interpreters.has(root.layer)) {
-    throw new NnsizeError('option', `A call expression (\`${call.slice(0, 60)}\`) needs a model defined by a Python class with a \`forward\`, and \`${root.type}\` is not one: give the input alone.`)
+    throw new NnsizeError('option', `A call expression (\`${call.slice(0, 60)}\`) needs a model defined by a Python class, and \`${root.type}\` is not one: give the input alone.`)
   }
   let expr: Expr
   try {

@@ -294,6 +294,10 @@ export type PlaceholderReason =
 export interface TypeHintValue {
   kind: 'typehint'
   name: string
+  /** What it was subscripted with (`Literal['relu', 'gelu']`), for `typing.get_args` and `get_origin`. */
+  args?: readonly Value[]
+  /** The hint it was subscripted from. */
+  origin?: Value
 }
 
 /**

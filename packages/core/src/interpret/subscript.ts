@@ -150,7 +150,7 @@ export function baseGetItem(it: Interpreter, object: Value, index: Value, span: 
     case 'class':
     case 'typehint':
       // `list[int]`, `Optional[Tensor]`, `Dict[str, int]`: annotations, nothing to compute.
-      return { kind: 'typehint', name: object.kind === 'class' ? object.cls.name : object.name }
+      return { kind: 'typehint', name: object.kind === 'class' ? object.cls.name : object.name, args: index.kind === 'tuple' ? index.items : [index], origin: object }
     case 'placeholder':
       return { kind: 'placeholder', name: `${object.name}[…]`, reason: object.reason }
     case 'instance': {

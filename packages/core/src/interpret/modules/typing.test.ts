@@ -321,3 +321,16 @@ assert caught == ['TypeError', 'TypeError']
     expect(pythonError('from typing import TypedDict\nclass O(TypedDict):\n    a: int\nisinstance({}, O)\n').message).toBe('`O` is a `TypedDict`: TypedDict does not support instance and class checks.')
   })
 })
+
+describe('typing.get_args and get_origin', () => {
+  it("read what a hint was subscripted with (rtdl's FT-Transformer checks a name against a Literal)", () => {
+    // The lines Python 3.12 prints for the same program.
+    expect(
+      python(`import typing
+from typing import Literal, Optional, Dict
+Act = Literal["ReLU", "ReGLU"]
+print(typing.get_args(Act), "ReLU" in typing.get_args(Act), typing.get_origin(Act) is Literal)
+print(typing.get_args(Optional[int]), typing.get_args(Dict[str, int]), typing.get_args(int), typing.get_origin(int))`),
+    ).toEqual(["('ReLU', 'ReGLU') True True", "(<class 'int'>, <class 'NoneType'>) (<class 'str'>, <class 'int'>) () None"])
+  })
+})

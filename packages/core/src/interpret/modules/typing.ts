@@ -5,9 +5,9 @@ import type { PyClass } from '../classes.js'
 import { raise } from '../exceptions.js'
 import { newDict, newSet } from '../hash.js'
 import type { Interpreter } from '../interpreter.js'
-import { dictClass, objectClass } from '../types.js'
+import { dictClass, noneClass, objectClass } from '../types.js'
 import { checkedFieldNames, makeNamedTupleClass } from './collections.js'
-import { FALSE, NONE, TRUE, namespace, native, quoted, str } from '../../contract/values.js'
+import { FALSE, NONE, TRUE, namespace, native, quoted, str, tuple } from '../../contract/values.js'
 import type { ArgValue, NamespaceValue, Value } from '../../contract/values.js'
 
 /**
@@ -154,6 +154,16 @@ export function typingNamespace(name: string): NamespaceValue {
       no_type_check: identity('no_type_check'),
       runtime_checkable: identity('runtime_checkable'),
       get_type_hints: native(`${name}.get_type_hints`, () => newDict()),
+      // `get_args(Literal['relu', 'gelu'])` (rtdl's FT-Transformer checks an activation's name against it)
+      get_args: native(`${name}.get_args`, (args) => {
+        const hint = args[0]?.value
+        if (hint?.kind !== 'typehint' || !hint.args) return tuple([])
+        return tuple(hint.name === 'Optional' ? [...hint.args, noneClass.value] : [...hint.args])
+      }),
+      get_origin: native(`${name}.get_origin`, (args) => {
+        const hint = args[0]?.value
+        return hint?.kind === 'typehint' && hint.origin ? hint.origin : NONE
+      }),
       NamedTuple: namedTupleClass.value,
       TypedDict: typedDictClass.value,
     },

@@ -129,3 +129,36 @@ describe('timm.layers.DropPath', () => {
     expect(model('0.25', false)).toBe(0n)
   })
 })
+
+describe('known values through reductions', () => {
+  it("sum, prod, amax and amin of known values where the result is certain (vector-quantize-pytorch's FSQ levels)", () => {
+    // The lines PyTorch 2.13 prints for the same program.
+    expect(
+      python(`import torch
+lv = torch.tensor([8, 5, 5], dtype=torch.int32)
+print(lv.prod().item(), lv.sum().item(), lv.amax().item(), lv.amin().item(), lv.prod().dtype)
+f = torch.tensor([[1.5, 2.0], [3.0, 4.0]])
+print(f.amax(1).tolist())
+g = torch.tensor([[1., 2.], [3., 4.]])
+print(g.sum().item(), g.prod(1).tolist(), g.sum(dim=1, keepdim=True).tolist(), torch.tensor([True, False, True]).sum().item())`),
+    ).toEqual(['200 18 8 5 torch.int64', '[2.0, 4.0]', '10.0 [2.0, 12.0] [[3.0], [7.0]] 2'])
+  })
+
+  it('a sum whose float32 rounding depends on the order of addition stays unknown', () => {
+    expect(failure(() => python('import torch\nprint(torch.tensor([1.5, 2.0]).sum().item())')).message).toContain('nnsize knows the values only')
+    expect(failure(() => python('import torch\nprint(torch.full((3,), 2.0 ** 23).sum().item())')).message).toContain('nnsize knows the values only')
+  })
+
+  it('builds an embedding sized by a product of levels', () => {
+    const r = analyze(`import torch
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(s, levels=[8, 5, 5]):
+        super().__init__()
+        n = torch.tensor(levels, dtype=torch.int32).prod().item()
+        s.l = nn.Embedding(n, 4)
+model = M()`)
+    // PyTorch 2.13: 800 parameters (an Embedding(200, 4)).
+    expect(r.params.total).toBe(800n)
+  })
+})

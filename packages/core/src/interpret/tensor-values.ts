@@ -681,6 +681,28 @@ function integerPower(x: number, e: number): number | undefined {
   return r
 }
 
+/** The position in the reduced result of each element of a tensor of `shape` reduced over `dims` (all when undefined). */
+function reducedPositions(shape: readonly number[], dims: readonly number[] | undefined): { count: number; positionOf: (i: number) => number } {
+  const reduced = (d: number): boolean => dims === undefined || dims.includes(d)
+  return {
+    count: numelOf(shape.filter((_, d) => !reduced(d))),
+    positionOf: (i) => {
+      let rest = i
+      let index = 0
+      let stride = 1
+      for (let d = shape.length - 1; d >= 0; d--) {
+        const c = rest % shape[d]!
+        rest = Math.floor(rest / shape[d]!)
+        if (!reduced(d)) {
+          index += c * stride
+          stride *= shape[d]!
+        }
+      }
+      return index
+    },
+  }
+}
+
 /**
  * The values (1 or 0) of `t.all(dims)` or `t.any(dims)`: over all dimensions when `dims` is undefined, true for an
  * empty `all`, false for an empty `any`; in the order of the remaining dimensions (`keepdim` does not change it).
@@ -688,27 +710,48 @@ function integerPower(x: number, e: number): number | undefined {
 export function allAnyValues(kind: 'all' | 'any', t: TensorValue, dims: readonly number[] | undefined): number[] | undefined {
   const values = currentValues(t)
   if (values === undefined) return undefined
-  const shape = t.shape
-  const reduced = (d: number): boolean => dims === undefined || dims.includes(d)
-  const outCount = numelOf(shape.filter((_, d) => !reduced(d)))
-  const out = new Array<number>(outCount).fill(kind === 'all' ? 1 : 0)
+  const { count, positionOf } = reducedPositions(t.shape, dims)
+  const out = new Array<number>(count).fill(kind === 'all' ? 1 : 0)
   values.forEach((x, i) => {
-    let rest = i
-    let index = 0
-    let stride = 1
-    for (let d = shape.length - 1; d >= 0; d--) {
-      const c = rest % shape[d]!
-      rest = Math.floor(rest / shape[d]!)
-      if (!reduced(d)) {
-        index += c * stride
-        stride *= shape[d]!
-      }
-    }
     // NaN and unrounded elements are never zero.
-    if (kind === 'all' && x === 0) out[index] = 0
-    if (kind === 'any' && x !== 0) out[index] = 1
+    if (kind === 'all' && x === 0) out[positionOf(i)] = 0
+    if (kind === 'any' && x !== 0) out[positionOf(i)] = 1
   })
   return out
+}
+
+/**
+ * `t.sum(dims)`, `prod`, `amax`, `amin` of a tensor with known values, in `dtype` (the result's), where the result is
+ * certain whatever order PyTorch's kernels add or multiply in: integers that stay safe, and floats whose elements
+ * are whole numbers and whose sum of magnitudes (product of magnitudes) a float32 (float64) holds exactly. `amax`
+ * and `amin` are always exact (NaN wins). Undefined otherwise.
+ */
+export function reductionValues(kind: 'sum' | 'prod' | 'amax' | 'amin', t: TensorValue, dims: readonly number[] | undefined, dtype: DType): number[] | undefined {
+  const values = currentValues(t)
+  if (values === undefined || values.some(isUnroundedNumber)) return undefined
+  const { count, positionOf } = reducedPositions(t.shape, dims)
+  if (kind === 'amax' || kind === 'amin') {
+    if (values.length === 0) return undefined
+    const out = new Array<number>(count).fill(kind === 'amax' ? -Infinity : Infinity)
+    values.forEach((x, i) => {
+      const at = positionOf(i)
+      const y = out[at]!
+      out[at] = Number.isNaN(x) || Number.isNaN(y) ? NaN : kind === 'amax' ? Math.max(x, y) : Math.min(x, y)
+    })
+    return out
+  }
+  const exactUpTo = dtype === 'float32' ? 2 ** 24 : Number.MAX_SAFE_INTEGER
+  const out = new Array<number>(count).fill(kind === 'sum' ? 0 : 1)
+  const magnitude = new Array<number>(count).fill(kind === 'sum' ? 0 : 1)
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!
+    if (!Number.isInteger(x)) return undefined
+    const at = positionOf(i)
+    out[at] = kind === 'sum' ? out[at]! + x : out[at]! * x
+    magnitude[at] = kind === 'sum' ? magnitude[at]! + Math.abs(x) : magnitude[at]! * Math.abs(x)
+    if (magnitude[at]! > exactUpTo) return undefined
+  }
+  return out.map((x) => (Object.is(x, -0) ? 0 : x))
 }
 
 // ---------------------------------------------------------------------------------------------

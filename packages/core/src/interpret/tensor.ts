@@ -14,7 +14,7 @@ import { classOf, placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { rangeLength } from './operators.js'
 import { sliceIndices } from './subscript.js'
-import { allAnyValues, arangeValues, arithmeticValues, assignValues, clampValues, comparisonValues, currentValues, elementwiseValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, powValues, recordView, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
+import { allAnyValues, arangeValues, arithmeticValues, assignValues, clampValues, comparisonValues, currentValues, elementwiseValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, powValues, recordView, reductionValues, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
 import { NONE, TensorValue, bool, int, isNdarray, native, str, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../contract/values.js'
 
@@ -569,6 +569,14 @@ function reduce(it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan,
   return newTensor(shape, dtype, self.requiresGrad)
 }
 
+/** A reduction (`sum`, `prod`, `amax`, `amin`) whose values are known when its input's are and the result is certain. */
+function reduceKnown(kind: 'sum' | 'prod' | 'amax' | 'amin', it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan, dtype: DType): TensorValue {
+  const result = reduce(it, self, a, span, dtype)
+  if (self.known === undefined) return result
+  const dimension = arg(a, 0, 'dim') ?? arg(a, 0, 'axis')
+  return withValues(result, reductionValues(kind, self, dims(it, self, dimension, span), dtype))
+}
+
 /** `var(dim, unbiased, keepdim)` / `std(…)`: `keepdim` comes third by position (second is `unbiased`). */
 function varianceArgs(a: OpArgs): OpArgs {
   return { values: a.values.length >= 3 ? [a.values[0]!, a.values[2]!] : a.values.slice(0, 1), named: a.named }
@@ -819,14 +827,14 @@ const ops: Record<string, Op> = {
   gt: (it, s, a, span) => tensorCompare(it, 'Gt', s, a.values[0] ?? NONE, span),
   ge: (it, s, a, span) => tensorCompare(it, 'GtE', s, a.values[0] ?? NONE, span),
   // reductions
-  sum: (it, s, a, span) => reduce(it, s, a, span, category(s.dtype) < 2 ? 'int64' : s.dtype),
+  sum: (it, s, a, span) => reduceKnown('sum', it, s, a, span, category(s.dtype) < 2 ? 'int64' : s.dtype),
   mean: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
-  prod: (it, s, a, span) => reduce(it, s, a, span, category(s.dtype) < 2 ? 'int64' : s.dtype),
+  prod: (it, s, a, span) => reduceKnown('prod', it, s, a, span, category(s.dtype) < 2 ? 'int64' : s.dtype),
   std: (it, s, a, span) => reduce(it, s, varianceArgs(a), span, s.dtype),
   var: (it, s, a, span) => reduce(it, s, varianceArgs(a), span, s.dtype),
   norm: (it, s, a, span) => reduce(it, s, { values: a.values.slice(1), named: a.named }, span, s.dtype),
-  amax: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
-  amin: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
+  amax: (it, s, a, span) => reduceKnown('amax', it, s, a, span, s.dtype),
+  amin: (it, s, a, span) => reduceKnown('amin', it, s, a, span, s.dtype),
   logsumexp: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
   all: allAny('all'),
   any: allAny('any'),

@@ -16,6 +16,7 @@ import type { PyClass } from './classes.js'
 import { forwardEinops } from './einops.js'
 import { forwardFunctional } from './functional.js'
 import { forwardFft } from './modules/fft.js'
+import { forwardLinalg } from './modules/linalg.js'
 import type { Interpreter } from './interpreter.js'
 import { forwardTensorOp, traceOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
@@ -188,11 +189,12 @@ function pythonArgs(call: PythonCall, inputs: readonly Tensor[], options: Readon
   return args
 }
 
-/** Tensor operations of a traced forward: `F.*`, `einops.*`, then `torch.*`, tensor methods, operators and indexing. */
+/** Tensor operations of a traced forward: `F.*`, `einops.*`, `torch.fft.*`, `torch.linalg.*`, then `torch.*`, tensor methods, operators and indexing. */
 function forwardOp(t: TraceOps, name: string, operands: readonly Value[], args: readonly ArgValue[], span: SourceSpan): Value | undefined {
   if (name.startsWith('F.')) return forwardFunctional(t, name.slice(2), args, span)
   if (name.startsWith('einops.')) return forwardEinops(t, name.slice(7), args, span)
   if (name.startsWith('fft.')) return forwardFft(t, name.slice(4), args, span)
+  if (name.startsWith('linalg.')) return forwardLinalg(t, name.slice(7), args, span)
   return forwardTensorOp(t, name, operands, args, span)
 }
 

@@ -8,7 +8,7 @@ import { raise } from './exceptions.js'
 import { preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { traceOf, viewOf, wrapTensor } from './tensor-methods.js'
 import type { TraceOps } from './tensor-methods.js'
-import { broadcastShapes, wrapDimension } from './tensor.js'
+import { broadcastShapes, promoteTypes, wrapDimension } from './tensor.js'
 import { sdpBackendsOf } from './modules/torch-backends.js'
 import { NONE, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, TensorValue, Value } from '../contract/values.js'
@@ -269,6 +269,7 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
     params: ['query', 'key', 'value', 'embed_dim_to_check', 'num_heads', 'in_proj_weight', 'in_proj_bias', 'bias_k', 'bias_v', 'add_zero_attn', 'dropout_p', 'out_proj_weight', 'out_proj_bias', 'training', 'key_padding_mask', 'need_weights', 'attn_mask', 'use_separate_proj_weight', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'static_k', 'static_v', 'average_attn_weights', 'is_causal'],
     run: (a) => multiHeadAttentionForward(a),
   },
+  cosine_similarity: { params: ['x1', 'x2', 'dim', 'eps'], run: (a) => cosineSimilarity(a) },
   normalize: {
     params: ['input', 'p', 'dim', 'eps', 'out'],
     run: (a) => {
@@ -321,6 +322,19 @@ function multiHeadAttentionForward(a: Args): Tensor[] {
     },
     { numHeads: a.number('num_heads', 1), dropoutP: a.number('dropout_p', 0), training: a.bool('training', true), addZeroAttn: a.bool('add_zero_attn', false), batchFirst: false, needWeights: a.bool('need_weights', true), masked: attnMask !== null || keyPaddingMask !== null, attnMask: keyPaddingMask === null ? attnMask : null },
   )
+}
+
+/**
+ * `F.cosine_similarity(x1, x2, dim=1, eps=1e-8)` with PyTorch 2.13's checks (a floating common dtype, broadcastable
+ * operands, `dim` within the broadcast shape), run as ATen composes it ({@link ops.cosineSimilarity}).
+ */
+function cosineSimilarity(a: Args): Tensor {
+  const [x1, x2] = [a.tensor('x1'), a.tensor('x2')]
+  const dtype = promoteTypes(x1.dtype, x2.dtype)
+  if (ops.cosineSimilarityDType(x1.dtype, x2.dtype) === undefined) raise('RuntimeError', 'type', `expected common dtype to be floating point, yet common dtype is ${scalarTypeName(dtype)}`, a.span)
+  const shape = broadcastShapes([x1.shape, x2.shape], a.span)
+  a.number('eps', 1e-8)
+  return ops.cosineSimilarity(a.t.ctx, x1, x2, wrapDimension(a.number('dim', 1), shape.length, a.span))
 }
 
 /** `F.glu(input, dim=-1)` with PyTorch 2.13's checks: no 0-dim input, an even size along `dim`. */

@@ -262,6 +262,12 @@ function viewOp(t: TraceOps, name: string, x: Tensor, shapes: readonly TensorVal
     }
     case 'narrow':
       return [viewOf(t, x, shapes[0]!.shape, xs)]
+    case 'diagonal': {
+      // The diagonal of `dim1` and `dim2` steps along both at once: its stride is the sum of theirs.
+      const d1 = wrapDimension(intArg(args, 1, 'dim1', 0, span), rank, span)
+      const d2 = wrapDimension(intArg(args, 2, 'dim2', 1, span), rank, span)
+      return [viewOf(t, x, shapes[0]!.shape, [...xs.filter((_, i) => i !== d1 && i !== d2), xs[d1]! + xs[d2]!])]
+    }
     case 'select': {
       const d = wrapDimension(intArg(args, 0, 'dim', 0, span), rank, span)
       return [viewOf(t, x, shapes[0]!.shape, xs.filter((_, i) => i !== d))]
@@ -350,13 +356,14 @@ const pointwiseSaves: Record<string, ops.PointwiseSaves> = {
   roll: 'nothing',
   cumsum: 'nothing',
   nan_to_num: 'nothing',
+  frac: 'nothing',
 }
 
 /** Results among {@link freshOps} that still require grad when an operand does (`torch.cat([x, y])`). */
-const differentiableFreshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'bernoulli'])
+const differentiableFreshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'bernoulli', 'diag', 'diag_embed', 'trace', 'block_diag'])
 
 /** New tensors that keep nothing: results of ops whose gradient needs no saved tensor, or that have none. */
-const freshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'bernoulli', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_left_shift', 'bitwise_right_shift', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape'])
+const freshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'bernoulli', 'diag', 'diag_embed', 'trace', 'block_diag', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_left_shift', 'bitwise_right_shift', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape'])
 
 /** A fresh result tensor of the interpreter's shape and dtype, computed from `inputs`; it keeps nothing. */
 function fresh(t: TraceOps, shape: TensorValue, inputs: readonly Tensor[], requiresGrad = true): Tensor {
@@ -771,7 +778,107 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
     case 'bernoulli_':
       return [x]
     default:
-      if (freshOps.has(name)) return outputs.map((o) => fresh(t, o, [x, ...tensorArgs], differentiableFreshOps.has(name)))
-      throw new NnsizeError('unsupported', `\`${name}\` is not supported yet in forward.`, { span })
+      return distanceOrProduct(t, name, x, args, outputs, span)
+  }
+}
+
+/**
+ * The distances, products and statistics of {@link method} (`cdist`, `logsumexp`, `outer`, `baddbmm`, `cumprod`, …) and
+ * what each keeps for backward in PyTorch 2.13 (derivatives.yaml, checked with saved-tensor hooks).
+ */
+function distanceOrProduct(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[], outputs: readonly TensorValue[], span: SourceSpan): Tensor[] {
+  const shape = outputs[0]!
+  const tensorAt = (position: number, argName: string): Tensor => {
+    const v = argAt(args, position, argName)
+    return v?.kind === 'tensor' ? traceOf(t, v) : raise('TypeError', 'argument-type', `\`${name}\` needs a tensor \`${argName}\`.`, span)
+  }
+  switch (name) {
+    case 'logsumexp':
+      return [ops.logsumexp(t.ctx, x, dimsArg(args, x.shape.length, span), boolArg(t, args, 1, 'keepdim', false, span), shape.dtype)]
+    case 'cumprod': {
+      const out = fresh(t, shape, [x])
+      ops.saveIf(t.ctx, x.requiresGrad, x, out)
+      return [out]
+    }
+    case 'cummax':
+    case 'cummin':
+    case 'kthvalue':
+    case 'mode': {
+      // Values and int64 indices: `cummax`/`cummin` keep the input and the indices, `kthvalue` and `mode` the indices.
+      const values = fresh(t, outputs[0]!, [x])
+      const indices = fresh(t, outputs[1]!, [x], false)
+      if (name === 'cummax' || name === 'cummin') ops.saveIf(t.ctx, x.requiresGrad, x)
+      ops.saveIf(t.ctx, x.requiresGrad, indices)
+      return [values, indices]
+    }
+    case 'var_mean':
+    case 'std_mean': {
+      // One node for both results: it keeps the input, and `std_mean` the standard deviation too.
+      const statistic = fresh(t, outputs[0]!, [x])
+      const mean = fresh(t, outputs[1]!, [x])
+      ops.saveIf(t.ctx, x.requiresGrad, x)
+      if (name === 'std_mean') ops.saveIf(t.ctx, x.requiresGrad, statistic)
+      return [statistic, mean]
+    }
+    case 'outer':
+    case 'ger':
+      // `a.reshape(-1, 1) * b`: a view of `a`, then a product that keeps each operand for the other's gradient.
+      return [ops.mul(t.ctx, reshapeOf(t, x, [x.shape[0]!, 1], false, span), tensorAt(0, 'vec2'), shape.dtype)]
+    case 'baddbmm':
+      return [ops.baddbmm(t.ctx, x, tensorAt(0, 'batch1'), tensorAt(1, 'batch2'))]
+    case 'atan2':
+    case 'arctan2':
+    case 'hypot':
+    case 'dist':
+    case 'cross': {
+      const other = tensorAt(0, 'other')
+      const out = fresh(t, shape, [x, other])
+      if (name === 'cross') {
+        // Each operand is kept for the other's gradient.
+        ops.saveIf(t.ctx, other.requiresGrad, x)
+        ops.saveIf(t.ctx, x.requiresGrad, other)
+      } else if (name === 'hypot') {
+        // Each operand for its own gradient, and the result for either.
+        ops.saveIf(t.ctx, x.requiresGrad, x)
+        ops.saveIf(t.ctx, other.requiresGrad, other)
+        ops.saveIf(t.ctx, out.requiresGrad, out)
+      } else ops.saveIf(t.ctx, out.requiresGrad, x, other, ...(name === 'dist' ? [out] : []))
+      return [out]
+    }
+    case 'addcmul':
+    case 'addcdiv': {
+      const [t1, t2] = [tensorAt(0, 'tensor1'), tensorAt(1, 'tensor2')]
+      const out = fresh(t, shape, [x, t1, t2])
+      // `addcmul` keeps each factor for the other's gradient; `addcdiv` keeps the divisor whenever it has a backward
+      // node (also for `input` alone), and the dividend for the divisor's gradient.
+      ops.saveIf(t.ctx, name === 'addcmul' ? t1.requiresGrad : ops.anyRequiresGrad(x, t1, t2), t2)
+      ops.saveIf(t.ctx, t2.requiresGrad, t1)
+      return [out]
+    }
+    case 'diff': {
+      // `prepend` and `append` joined first (a new tensor), then `n` differences of two slices (views), each new.
+      const dim = wrapDimension(intArg(args, 1, 'dim', -1, span), x.shape.length, span)
+      const joined = [argAt(args, 2, 'prepend'), argAt(args, 3, 'append')].filter((v): v is TensorValue => v?.kind === 'tensor').map((v) => traceOf(t, v))
+      let current = joined.length === 0 ? x : ops.result(t.ctx, x.shape.map((d, i) => (i === dim ? joined.reduce((n, j) => n + j.shape[dim]!, d) : d)), shape.dtype, [x, ...joined])
+      for (let n = intArg(args, 0, 'n', 1, span); n > 0; n--) current = ops.result(t.ctx, current.shape.map((d, i) => (i === dim ? Math.max(0, d - 1) : d)), shape.dtype, [current])
+      return [current]
+    }
+    case 'cdist': {
+      const other = tensorAt(0, 'x2')
+      const p = argAt(args, 1, 'p')
+      const mode = argAt(args, 2, 'compute_mode')
+      const path = ops.cdistPath(x.shape, other.shape, p?.kind === 'int' ? Number(p.value) : p?.kind === 'float' ? p.value : 2, mode?.kind !== 'str' || mode.value === 'use_mm_for_euclid_dist_if_necessary' ? 'if-necessary' : mode.value === 'use_mm_for_euclid_dist' ? 'always' : 'never')
+      return [ops.cdist(t.ctx, x, other, path)]
+    }
+    case 'cosine_similarity': {
+      const other = tensorAt(0, 'x2')
+      const rank = Math.max(x.shape.length, other.shape.length)
+      return [ops.cosineSimilarity(t.ctx, x, other, wrapDimension(intArg(args, 1, 'dim', 1, span), rank, span))]
+    }
+    default: {
+      if (!freshOps.has(name)) throw new NnsizeError('unsupported', `\`${name}\` is not supported yet in forward.`, { span })
+      const tensorArgs = args.map((a) => a.value).filter((v): v is TensorValue => v.kind === 'tensor').map((v) => traceOf(t, v))
+      return outputs.map((o) => fresh(t, o, [x, ...tensorArgs], differentiableFreshOps.has(name)))
+    }
   }
 }

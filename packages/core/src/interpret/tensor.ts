@@ -15,7 +15,7 @@ import type { Iter } from './operators.js'
 import { rangeLength } from './operators.js'
 import { sliceIndices } from './subscript.js'
 import { allAnyValues, arangeValues, arithmeticValues, assignValues, clampValues, comparisonValues, currentValues, elementwiseValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, powValues, recordView, reductionValues, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
-import { NONE, TensorValue, bool, int, isNdarray, native, str, tuple, typeName } from '../contract/values.js'
+import { NONE, TensorValue, bool, float, int, isNdarray, native, str, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../contract/values.js'
 
 /** The dtype of new floating-point tensors (`torch.get_default_dtype()`). */
@@ -674,6 +674,308 @@ function allAny(kind: 'all' | 'any'): Op {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Distances, norms, products and diagonals (`torch.cdist`, `logsumexp`, `outer`, `baddbmm`, `diag`, …): shapes and
+// dtypes with PyTorch 2.13's checks and messages. In a traced forward, `tensor-methods.ts` gives what they keep.
+
+/** Whether `dtype` is an integer or bool dtype (ATen's `isIntegralType(…, includeBool=true)`). */
+function integral(dtype: DType): boolean {
+  return category(dtype) < 2
+}
+
+/** The name c10's `TypeMeta` gives a dtype in some of PyTorch's messages (`float`, `double`, `long int`). */
+const metaTypeNames: Partial<Record<DType, string>> = { float32: 'float', float64: 'double', float16: 'c10::Half', bfloat16: 'c10::BFloat16', int64: 'long int', int32: 'int', int16: 'short int', int8: 'signed char', uint8: 'unsigned char', bool: 'bool' }
+
+/** A tensor argument `name` of `fn()` (`other`, `tensor2`): PyTorch's argument parser takes a tensor, not a Python number. */
+function tensorArgument(fn: string, v: Value | undefined, name: string, span: SourceSpan): TensorValue {
+  if (v?.kind === 'tensor') return v
+  if (v === undefined) return raise('TypeError', 'missing-argument', `${fn}() missing 1 required positional arguments: "${name}"`, span)
+  if (v.kind === 'placeholder') throw placeholderError(v, span)
+  return raise('TypeError', 'argument-type', `${fn}(): argument '${name}' must be Tensor, not ${v.kind === 'none' ? 'NoneType' : typeName(v)}`, span)
+}
+
+/** A `dim` argument that `fn()` requires (`cumprod`, `cummax`). */
+function requiredDim(fn: string, a: OpArgs, position: number, span: SourceSpan): Value {
+  return arg(a, position, 'dim') ?? raise('TypeError', 'missing-argument', `${fn}() missing 1 required positional arguments: "dim"`, span)
+}
+
+/** An int argument (`n`, `offset`, `diagonal`), or `fallback` when it is absent. */
+function intArg(fn: string, a: OpArgs, position: number, name: string, fallback: number, span: SourceSpan): number {
+  const v = arg(a, position, name)
+  return v === undefined ? fallback : intArgument(fn, v, name, a.values[position] === undefined ? undefined : position + 1, span)
+}
+
+/** The length of the diagonal `offset` above the main one of a `rows × columns` matrix (0 when there is none). */
+function diagonalLength(rows: number, columns: number, offset: number): number {
+  return Math.max(0, offset >= 0 ? Math.min(rows, columns - offset) : Math.min(rows + offset, columns))
+}
+
+/** Refuses a dtype that a CPU kernel has no implementation for, in PyTorch's words (`"hypot_cpu" not implemented for 'Long'`). */
+function notImplementedFor(kernel: string, dtype: DType, span: SourceSpan): never {
+  return raise('NotImplementedError', 'type', `"${kernel}" not implemented for '${scalarTypeName(dtype)}'`, span)
+}
+
+/** The names `torch.cdist` takes as `compute_mode`. */
+const cdistModes: readonly string[] = ['use_mm_for_euclid_dist_if_necessary', 'use_mm_for_euclid_dist', 'donot_use_mm_for_euclid_dist']
+
+/**
+ * `torch.cdist(x1, x2, p=2.0, compute_mode=…)`: `(…, P, R)` from `(…, P, M)` and `(…, R, M)`, the batch dimensions
+ * broadcast, with PyTorch's checks in its order. `compute_mode` is checked by name here; the path it picks is
+ * `ops.cdistPath`'s.
+ */
+function cdistOf(_it: Interpreter, x1: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const x2 = tensorArgument('cdist', arg(a, 0, 'x2'), 'x2', span)
+  const pValue = arg(a, 1, 'p') ?? float(2)
+  const mode = arg(a, 2, 'compute_mode')
+  if (mode !== undefined && (mode.kind !== 'str' || !cdistModes.includes(mode.value))) raise('ValueError', 'argument-value', `${mode.kind === 'str' ? mode.value : typeName(mode)} is not a valid value for compute_mode`, span)
+  const p = pValue.kind === 'int' ? Number(pValue.value) : pValue.kind === 'float' ? pValue.value : raise('TypeError', 'argument-type', `cdist(): argument 'p' must be float, not ${typeName(pValue)}`, span)
+  for (const [name, x] of [['X1', x1], ['X2', x2]] as const) if (x.shape.length < 2) raise('RuntimeError', 'shape', `cdist only supports at least 2D tensors, ${name} got: ${x.shape.length}D`, span)
+  for (const [name, x] of [['X1', x1], ['X2', x2]] as const) if (integral(x.dtype)) raise('RuntimeError', 'type', `cdist only supports floating-point dtypes, ${name} got: ${scalarTypeName(x.dtype)}`, span)
+  if (x1.shape.at(-1) !== x2.shape.at(-1)) raise('RuntimeError', 'shape', `X1 and X2 must have the same number of columns. X1: ${x1.shape.at(-1)} X2: ${x2.shape.at(-1)}`, span)
+  if (!(p >= 0)) raise('RuntimeError', 'argument-value', 'cdist only supports non-negative p values', span)
+  const batch = broadcastShapes([x1.shape.slice(0, -2), x2.shape.slice(0, -2)], span)
+  if (x1.dtype !== x2.dtype) raise('RuntimeError', 'type', `expected scalar type ${scalarTypeName(x1.dtype)} but found ${scalarTypeName(x2.dtype)}`, span)
+  if (x1.dtype !== 'float32' && x1.dtype !== 'float64') notImplementedFor('cdist', x1.dtype, span)
+  return newTensor([...batch, x1.shape.at(-2)!, x2.shape.at(-2)!], x1.dtype, x1.requiresGrad || x2.requiresGrad)
+}
+
+/**
+ * `torch.outer(a, b)` / `torch.ger` / `Tensor.outer(vec2)`: `(n, m)` of two 1-D tensors, of their promoted dtype; it
+ * runs as `a.reshape(-1, 1) * b`.
+ */
+function outerOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const other = tensorArgument('outer', arg(a, 0, 'vec2'), 'vec2', span)
+  if (s.shape.length !== 1) raise('RuntimeError', 'shape', `outer: Expected 1-D argument self, but got ${s.shape.length}-D`, span)
+  if (other.shape.length !== 1) raise('RuntimeError', 'shape', `outer: Expected 1-D argument vec2, but got ${other.shape.length}-D`, span)
+  return newTensor([s.shape[0]!, other.shape[0]!], promoteTypes(s.dtype, other.dtype), s.requiresGrad || other.requiresGrad)
+}
+
+/**
+ * `torch.var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None)` and `std_mean`: a tuple of the
+ * statistic and the mean, both reduced over `dim` (a bool first is `unbiased`, over every dimension); floating only.
+ */
+function statisticAndMean(name: 'var_mean' | 'std_mean'): Op {
+  return (it, s, a, span) => {
+    if (integral(s.dtype)) raise('RuntimeError', 'type', `${name} only support floating point and complex dtypes`, span)
+    const reduced = reduce(it, s, a.values[0]?.kind === 'bool' ? { values: [], named: a.named } : varianceArgs(a), span, s.dtype)
+    return tuple([reduced, newTensor([...reduced.shape], s.dtype, s.requiresGrad)])
+  }
+}
+
+/** `cumprod(dim, dtype=None)`: the input's shape; integer and bool inputs accumulate in int64, as `cumsum` does. */
+function cumprodOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  wrapDimension(requiredDim('cumprod', a, 0, span), s.shape.length, span)
+  const dtype = dtypeArg(arg(a, 1, 'dtype'), span) ?? (integral(s.dtype) ? 'int64' : s.dtype)
+  return newTensor([...s.shape], dtype, s.requiresGrad && isFloatingDType(dtype))
+}
+
+/** `cummax(dim)` / `cummin(dim)`: a named tuple of the running values and their int64 indices, both of the input's shape. */
+function cumulativeExtreme(name: 'cummax' | 'cummin'): Op {
+  return (_it, s, a, span) => {
+    wrapDimension(requiredDim(name, a, 0, span), s.shape.length, span)
+    return tuple([same(s), newTensor([...s.shape], 'int64')], ['values', 'indices'])
+  }
+}
+
+/** `kthvalue(k, dim=-1, keepdim=False)` and `mode(dim=-1, keepdim=False)`: a named tuple of values and int64 indices. */
+function selectedAlong(name: 'kthvalue' | 'mode'): Op {
+  return (it, s, a, span) => {
+    const shift = name === 'kthvalue' ? 1 : 0
+    const k = name === 'kthvalue' ? intArgument('kthvalue', a.values[0] ?? a.named.get('k') ?? raise('TypeError', 'missing-argument', 'kthvalue() missing 1 required positional arguments: "k"', span), 'k', a.values[0] === undefined ? undefined : 1, span) : 0
+    const dim = wrapDimension(intArg(name, a, shift, 'dim', -1, span), s.shape.length, span)
+    const keep = arg(a, shift + 1, 'keepdim')
+    if (name === 'kthvalue') {
+      if (s.dtype === 'bool') notImplementedFor('kthvalue_cpu', s.dtype, span)
+      if (k < 1 || k > (s.shape.length === 0 ? 1 : s.shape[dim]!)) raise('RuntimeError', 'argument-value', `kthvalue(): selected number k out of range for dimension ${dim}`, span)
+    }
+    const values = reduce(it, s, { values: [int(dim), keep ?? bool(false)], named: new Map() }, span, s.dtype)
+    return tuple([values, newTensor([...values.shape], 'int64')], ['values', 'indices'])
+  }
+}
+
+/**
+ * `baddbmm(batch1, batch2, *, beta=1, alpha=1)`: `(b, n, p)` of 3-D batches `(b, n, m)` and `(b, m, p)`, `self`
+ * broadcast to it; all three of one dtype, as PyTorch requires.
+ */
+function baddbmmOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const b1 = tensorArgument('baddbmm', arg(a, 0, 'batch1'), 'batch1', span)
+  const b2 = tensorArgument('baddbmm', arg(a, 1, 'batch2'), 'batch2', span)
+  for (const [name, b] of [['batch1', b1], ['batch2', b2]] as const) {
+    wrapDimension(2, b.shape.length, span)
+    if (b.shape.length !== 3) raise('RuntimeError', 'shape', `${name} must be a 3D tensor`, span)
+  }
+  const [batch, n, m] = b1.shape as [number, number, number]
+  if (b2.shape[0] !== batch || b2.shape[1] !== m) raise('RuntimeError', 'shape', `Expected size for first two dimensions of batch2 tensor to be: [${batch}, ${m}] but got: [${b2.shape[0]}, ${b2.shape[1]}].`, span)
+  const shape = [batch, n, b2.shape[2]!]
+  expandShape(s.shape, shape, span)
+  if (s.dtype !== b1.dtype || s.dtype !== b2.dtype) {
+    const name = (d: DType): string => metaTypeNames[d] ?? d
+    raise('RuntimeError', 'type', `Input dtypes must be the same, got: input ${name(s.dtype)}, batch1: ${name(b1.dtype)}, batch2: ${name(b2.dtype)}`, span)
+  }
+  return newTensor(shape, s.dtype, s.requiresGrad || b1.requiresGrad || b2.requiresGrad)
+}
+
+/**
+ * An element-wise function of two tensors (`atan2`, `hypot`): the broadcast shape and promoted dtype, floating for
+ * integer operands (`atan2`) or refused for them (`hypot`, as its CPU kernel is); a Python number is refused.
+ */
+function twoTensors(name: 'atan2' | 'arctan2' | 'hypot'): Op {
+  return (_it, s, a, span) => {
+    const other = tensorArgument(name, arg(a, 0, 'other'), 'other', span)
+    const shape = broadcastShapes([s.shape, other.shape], span)
+    const dtype = promoteTypes(s.dtype, other.dtype)
+    if (name === 'hypot' && integral(dtype)) notImplementedFor('hypot_cpu', dtype, span)
+    return newTensor(shape, integral(dtype) ? defaultFloat : dtype, s.requiresGrad || other.requiresGrad)
+  }
+}
+
+/** `addcmul(tensor1, tensor2, *, value=1)` and `addcdiv`: the three tensors broadcast, of their promoted dtype. */
+function addcOf(name: 'addcmul' | 'addcdiv'): Op {
+  return (_it, s, a, span) => {
+    const t1 = tensorArgument(name, arg(a, 0, 'tensor1'), 'tensor1', span)
+    const t2 = tensorArgument(name, arg(a, 1, 'tensor2'), 'tensor2', span)
+    if (name === 'addcdiv' && integral(t1.dtype) && integral(t2.dtype)) {
+      raise('RuntimeError', 'type', 'Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.', span)
+    }
+    const shape = broadcastShapes([s.shape, t1.shape, t2.shape], span)
+    const dtype = resultType([s, t1, t2])
+    return newTensor(shape, dtype, (s.requiresGrad || t1.requiresGrad || t2.requiresGrad) && isFloatingDType(dtype))
+  }
+}
+
+/** `diag(diagonal=0)`: a 1-D tensor as the diagonal of a square matrix, or the diagonal of a matrix as a copy. */
+function diagOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const offset = intArg('diag', a, 0, 'diagonal', 0, span)
+  if (s.shape.length === 1) {
+    const n = s.shape[0]! + Math.abs(offset)
+    return newTensor([n, n], s.dtype, s.requiresGrad)
+  }
+  if (s.shape.length !== 2) raise('RuntimeError', 'shape', `diag(): Supports 1D or 2D tensors. Got ${s.shape.length}D`, span)
+  return newTensor([diagonalLength(s.shape[0]!, s.shape[1]!, offset)], s.dtype, s.requiresGrad)
+}
+
+/** Two distinct dimensions of a tensor of `rank` dimensions (`dim1`, `dim2` of `diagonal` and `diag_embed`). */
+function dimensionPair(a: OpArgs, positions: [number, number], defaults: [number, number], rank: number, span: SourceSpan): [number, number] {
+  const given = [arg(a, positions[0], 'dim1') ?? int(defaults[0]), arg(a, positions[1], 'dim2') ?? int(defaults[1])]
+  const [d1, d2] = given.map((d) => wrapDimension(d, rank, span)) as [number, number]
+  if (d1 === d2) raise('RuntimeError', 'argument-value', `diagonal dimensions cannot be identical ${numberOf(given[0]!)}, ${numberOf(given[1]!)}`, span)
+  return [d1, d2]
+}
+
+/** `diagonal(offset=0, dim1=0, dim2=1)`: a view of the diagonal of `dim1` and `dim2`, which become its last dimension. */
+function diagonalOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const offset = intArg('diagonal', a, 0, 'offset', 0, span)
+  const [d1, d2] = dimensionPair(a, [1, 2], [0, 1], s.shape.length, span)
+  const shape = s.shape.filter((_, i) => i !== d1 && i !== d2)
+  shape.push(diagonalLength(s.shape[d1]!, s.shape[d2]!, offset))
+  return newTensor(shape, s.dtype, s.requiresGrad)
+}
+
+/** `diag_embed(offset=0, dim1=-2, dim2=-1)`: the last dimension as diagonals of new square dimensions `dim1` and `dim2`. */
+function diagEmbedOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const offset = intArg('diag_embed', a, 0, 'offset', 0, span)
+  const [d1, d2] = dimensionPair(a, [1, 2], [-2, -1], s.shape.length + 1, span)
+  const n = s.shape.at(-1)! + Math.abs(offset)
+  const shape = s.shape.slice(0, -1)
+  shape.splice(Math.min(d1, d2), 0, n)
+  shape.splice(Math.max(d1, d2), 0, n)
+  return newTensor(shape, s.dtype, s.requiresGrad)
+}
+
+/**
+ * `diff(n=1, dim=-1, prepend=None, append=None)`: `prepend` and `append` joined along `dim` first (tensors of the same
+ * number of dimensions, equal elsewhere), then `n` differences, each one shorter along `dim` (at least 0).
+ */
+function diffOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  if (s.shape.length === 0) raise('RuntimeError', 'shape', 'diff expects input to be at least one-dimensional', span)
+  const n = intArg('diff', a, 0, 'n', 1, span)
+  if (n < 0) raise('RuntimeError', 'argument-value', `order must be non-negative but got ${n}`, span)
+  const dim = wrapDimension(arg(a, 1, 'dim') ?? int(-1), s.shape.length, span)
+  let length = s.shape[dim]!
+  let dtype = s.dtype
+  let requiresGrad = s.requiresGrad
+  for (const [position, name] of [[2, 'prepend'], [3, 'append']] as const) {
+    const v = arg(a, position, name)
+    if (v === undefined) continue
+    const t = tensorArgument('diff', v, name, span)
+    if (t.shape.length !== s.shape.length) raise('RuntimeError', 'shape', 'diff expects prepend or append to be the same dimension as input', span)
+    const other = t.shape.findIndex((d, i) => i !== dim && d !== s.shape[i])
+    if (other >= 0) raise('RuntimeError', 'shape', `diff expects the shape of tensor to prepend or append to match that of input except along the differencing dimension; input.size(${other}) = ${s.shape[other]}, but got tensor.size(${other}) = ${t.shape[other]}`, span)
+    length += t.shape[dim]!
+    dtype = promoteTypes(dtype, t.dtype)
+    requiresGrad ||= t.requiresGrad
+  }
+  return newTensor(s.shape.map((d, i) => (i === dim ? Math.max(0, length - n) : d)), dtype, requiresGrad)
+}
+
+/** `trace()`: the sum of a matrix's diagonal, 0-dim; integer inputs sum in int64. */
+function matrixTraceOf(_it: Interpreter, s: TensorValue, _a: OpArgs, span: SourceSpan): Value {
+  if (s.shape.length !== 2) raise('RuntimeError', 'shape', `trace: expected a matrix, but got tensor with dim ${s.shape.length}`, span)
+  if (s.dtype === 'bool') notImplementedFor('trace', s.dtype, span)
+  return newTensor([], integral(s.dtype) ? 'int64' : s.dtype, s.requiresGrad)
+}
+
+/** `dist(other, p=2)`: the `p`-norm of the broadcast difference, 0-dim, of the promoted floating dtype. */
+function distOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const other = tensorArgument('dist', arg(a, 0, 'other'), 'other', span)
+  const p = arg(a, 1, 'p')
+  if (p !== undefined && p.kind !== 'int' && p.kind !== 'float' && p.kind !== 'bool') raise('TypeError', 'argument-type', `dist(): argument 'p' must be Number, not ${typeName(p)}`, span)
+  broadcastShapes([s.shape, other.shape], span)
+  const dtype = promoteTypes(s.dtype, other.dtype)
+  if (integral(dtype)) raise('RuntimeError', 'type', `norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(dtype)} instead.`, span)
+  return newTensor([], dtype, s.requiresGrad || other.requiresGrad)
+}
+
+/**
+ * `cross(other, dim=None)` and `torch.linalg.cross(input, other, dim=-1)`: of two tensors of as many dimensions, of
+ * size 3 along `dim` (by default `torch.cross` takes the input's first dimension of size 3), broadcast, of one dtype.
+ */
+function crossOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const other = tensorArgument('cross', arg(a, 0, 'other'), 'other', span)
+  const given = arg(a, 1, 'dim')
+  let dimValue: number
+  if (given === undefined) {
+    dimValue = s.shape.indexOf(3)
+    if (dimValue < 0) raise('RuntimeError', 'shape', 'no dimension of size 3 in input', span)
+  } else dimValue = intArgument('cross', given, 'dim', undefined, span)
+  if (s.shape.length !== other.shape.length) raise('RuntimeError', 'shape', 'linalg.cross: inputs must have the same number of dimensions.', span)
+  const dim = wrapDimension(dimValue, s.shape.length, span)
+  if (s.shape[dim] !== 3 || other.shape[dim] !== 3) raise('RuntimeError', 'shape', `linalg.cross: inputs dimension ${dimValue} must have length 3. Got ${s.shape[dim]} and ${other.shape[dim]}`, span)
+  const shape = broadcastShapes([s.shape, other.shape], span)
+  if (s.dtype !== other.dtype) raise('RuntimeError', 'type', `expected scalar type ${scalarTypeName(s.dtype)} but found ${scalarTypeName(other.dtype)}`, span)
+  return newTensor(shape, s.dtype, s.requiresGrad || other.requiresGrad)
+}
+
+/** `torch.block_diag(*tensors)`: the tensors (at most 2-D; a 0-D one is 1 × 1, a 1-D one a row) along a block diagonal. */
+function blockDiagOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const tensors = [s, ...a.values].map((t) => tensorArgument('block_diag', t, 'tensors', span))
+  let rows = 0
+  let columns = 0
+  tensors.forEach((t, i) => {
+    if (t.shape.length > 2) raise('RuntimeError', 'shape', `torch.block_diag: Input tensors must have 2 or fewer dimensions. Input ${i} has ${t.shape.length} dimensions`, span)
+    rows += t.shape.length === 2 ? t.shape[0]! : 1
+    columns += t.shape.length === 2 ? t.shape[1]! : t.shape.length === 1 ? t.shape[0]! : 1
+  })
+  const dtype = tensors.reduce<DType>((d, t) => promoteTypes(d, t.dtype), s.dtype)
+  return newTensor([rows, columns], dtype, tensors.some((t) => t.requiresGrad) && isFloatingDType(dtype))
+}
+
+/**
+ * `torch.cosine_similarity(x1, x2, dim=1, eps=1e-8)` (as `F.cosine_similarity`): the broadcast shape without `dim`, of
+ * the operands' common dtype, which must be floating.
+ */
+function cosineSimilarityOf(_it: Interpreter, x1: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const x2 = tensorArgument('cosine_similarity', arg(a, 0, 'x2'), 'x2', span)
+  const dtype = promoteTypes(x1.dtype, x2.dtype)
+  if (category(dtype) !== 2) raise('RuntimeError', 'type', `expected common dtype to be floating point, yet common dtype is ${scalarTypeName(dtype)}`, span)
+  const shape = broadcastShapes([x1.shape, x2.shape], span)
+  const dim = wrapDimension(arg(a, 1, 'dim') ?? int(1), shape.length, span)
+  return newTensor(shape.filter((_, i) => i !== dim), dtype, x1.requiresGrad || x2.requiresGrad)
+}
+
+/** The operations of `torch` that are no tensor methods (`torch.cdist(a, b)`, but no `a.cdist(b)`). */
+const functionOnly = new Set(['cdist', 'var_mean', 'std_mean', 'block_diag', 'cosine_similarity'])
+
 const ops: Record<string, Op> = {
   // element-wise, same dtype
   abs: valued('abs', same),
@@ -699,9 +1001,17 @@ const ops: Record<string, Op> = {
   tril_: (_i, s) => inPlace(s),
   triu_: (_i, s) => inPlace(s),
   flip: (_i, s) => same(s),
+  diag: diagOf,
+  diag_embed: diagEmbedOf,
+  diagonal: diagonalOf,
+  diff: diffOf,
+  block_diag: blockDiagOf,
+  frac: (_i, s, _a, span) => (integral(s.dtype) ? notImplementedFor('frac_cpu', s.dtype, span) : same(s)),
   roll: (_i, s) => same(s),
   cumsum: (_i, s) => same(s),
-  cumprod: (_i, s) => same(s),
+  cumprod: cumprodOf,
+  cummax: cumulativeExtreme('cummax'),
+  cummin: cumulativeExtreme('cummin'),
   // Out of place, the mask and the tensor broadcast together (the mask first), so the result can be larger.
   masked_fill: (_i, s, a, span) => {
     const mask = arg(a, 0, 'mask')
@@ -800,16 +1110,22 @@ const ops: Record<string, Op> = {
   pow: (it, s, a, span) => tensorBinary(it, 'Pow', s, a.values[0] ?? a.named.get('exponent') ?? NONE, span),
   maximum: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? NONE, span),
   minimum: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? NONE, span),
-  atan2: (it, s, a, span) => tensorBinary(it, 'Div', s, a.values[0] ?? NONE, span),
+  atan2: twoTensors('atan2'),
+  arctan2: twoTensors('arctan2'),
+  hypot: twoTensors('hypot'),
+  addcmul: addcOf('addcmul'),
+  addcdiv: addcOf('addcdiv'),
+  baddbmm: baddbmmOf,
+  cross: crossOf,
+  dist: distOf,
+  cdist: cdistOf,
+  cosine_similarity: cosineSimilarityOf,
   matmul: (_it, s, a, span) => matmul(s, a.values[0] ?? NONE, span),
   mm: (_it, s, a, span) => matmul(s, a.values[0] ?? NONE, span),
   spmm: (_it, s, a, span) => matmul(s, a.values[0] ?? NONE, span),
   bmm: (_it, s, a, span) => matmul(s, a.values[0] ?? NONE, span),
-  outer: (_it, s, a, span) => {
-    const o = a.values[0] ?? a.named.get('vec2')
-    if (o?.kind !== 'tensor' || s.shape.length !== 1 || o.shape.length !== 1) raise('RuntimeError', 'shape', '`outer` takes two 1-D tensors.', span)
-    return newTensor([s.shape[0]!, o.shape[0]!], promoteTypes(s.dtype, o.dtype))
-  },
+  outer: outerOf,
+  ger: outerOf,
   eq: (it, s, a, span) => tensorCompare(it, 'Eq', s, a.values[0] ?? NONE, span),
   // `torch.equal(a, b)`: one Python bool, False for different shapes, else read from the values when both are known.
   equal: (_i, s, a, span) => {
@@ -835,7 +1151,13 @@ const ops: Record<string, Op> = {
   norm: (it, s, a, span) => reduce(it, s, { values: a.values.slice(1), named: a.named }, span, s.dtype),
   amax: (it, s, a, span) => reduceKnown('amax', it, s, a, span, s.dtype),
   amin: (it, s, a, span) => reduceKnown('amin', it, s, a, span, s.dtype),
-  logsumexp: (it, s, a, span) => reduce(it, s, a, span, s.dtype),
+  logsumexp: (it, s, a, span) => {
+    requiredDim('logsumexp', a, 0, span)
+    return reduce(it, s, a, span, integral(s.dtype) ? defaultFloat : s.dtype)
+  },
+  var_mean: statisticAndMean('var_mean'),
+  std_mean: statisticAndMean('std_mean'),
+  trace: matrixTraceOf,
   all: allAny('all'),
   any: allAny('any'),
   argmax: (it, s, a, span) => reduce(it, s, a, span, 'int64'),
@@ -845,6 +1167,8 @@ const ops: Record<string, Op> = {
   min: (it, s, a, span) => minMax(it, s, a, span),
   // selection and ordering along a dimension
   topk: (it, s, a, span) => topk(it, s, a, span),
+  kthvalue: selectedAlong('kthvalue'),
+  mode: selectedAlong('mode'),
   sort: (it, s, a, span) => sortResult(it, s, a, span, 'sort'),
   argsort: (it, s, a, span) => (sortResult(it, s, a, span, 'argsort') as Extract<Value, { kind: 'tuple' }>).items[1]!,
   msort: (it, s, _a, span) => (sortResult(it, s, { values: [int(0)], named: new Map() }, span, 'msort') as Extract<Value, { kind: 'tuple' }>).items[0]!,
@@ -1207,7 +1531,7 @@ export function tensorAttr(it: Interpreter, t: TensorValue, name: string, span: 
   }
   const extra = tensorAttributes.get(t.def ?? t)?.get(name)
   if (extra !== undefined) return extra
-  if (!Object.hasOwn(ops, name)) return undefined
+  if (!Object.hasOwn(ops, name) || functionOnly.has(name)) return undefined
   return native(`Tensor.${name}`, (args, callSpan, interp) => tensorOp(interp!, name, t, args, callSpan)!) satisfies CallableValue
 }
 

@@ -202,13 +202,17 @@ export const pairwiseDistance = defineLayer({
   },
 })
 
-/** `nn.CosineSimilarity(dim=1, eps=1e-8)`: no parameters; its forward is not modelled. */
+/** `nn.CosineSimilarity(dim=1, eps=1e-8)`: no parameters; `F.cosine_similarity(x1, x2, dim, eps)` ({@link ops.cosineSimilarity}). */
 export const cosineSimilarity = defineLayer({
   name: 'CosineSimilarity',
   signature: [int('dim', { default: 1, min: -Number.MAX_SAFE_INTEGER }), float('eps', { default: 1e-8 })],
   build() {},
   forwardInputs: ['x1', 'x2'],
-  forward: untraced('CosineSimilarity', "the norms and products PyTorch's kernel keeps are not modelled"),
+  forward(self, inputs, ctx) {
+    const [x1, x2] = operands(ctx, inputs, ['x1', 'x2'])
+    const rank = ops.broadcastShapes(ctx, x1!.shape, x2!.shape).length
+    return ops.cosineSimilarity(ctx, x1!, x2!, ops.wrapDim(ctx, self.args.dim, rank))
+  },
 })
 
 const notModelled = 'the tensors its kernel keeps are not modelled'

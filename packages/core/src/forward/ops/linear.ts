@@ -50,9 +50,10 @@ export function bilinear(ctx: ForwardContext, x1: Tensor, x2: Tensor, weight: Te
  * two dimensions, batch sizes broadcast; `torch.bmm` for three): `batch × n × k × m` MACs. Each operand is
  * kept for the other's gradient. Pass contiguous copies where PyTorch copies. `flopOp` names the ATen op when it is
  * not `mm`/`bmm` (`baddbmm` adds a mask in the same call); `null` for `mv` and `dot`, which FlopCounterMode does not
- * count (it has no formula for them).
+ * count (it has no formula for them). `backwardFactor` sets the backward pass's multiple of the MACs where it is not
+ * the module's default (see `ForwardContext.macs`).
  */
-export function matmul(ctx: ForwardContext, a: Tensor, b: Tensor, options: { flopOp?: FlopCounterOp | null } = {}): Tensor {
+export function matmul(ctx: ForwardContext, a: Tensor, b: Tensor, options: { flopOp?: FlopCounterOp | null; backwardFactor?: number } = {}): Tensor {
   if (a.shape.length < 2 || b.shape.length < 2) throw ctx.error(`multiplies matrices of at least 2 dimensions, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}.`)
   const [n, k] = a.shape.slice(-2) as [number, number]
   const [k2, m] = b.shape.slice(-2) as [number, number]
@@ -60,7 +61,7 @@ export function matmul(ctx: ForwardContext, a: Tensor, b: Tensor, options: { flo
   const batch = broadcastShapes(ctx, a.shape.slice(0, -2), b.shape.slice(0, -2))
   const out = result(ctx, [...batch, n, m], a.dtype, [a, b])
   const macs = product(batch) * BigInt(n) * BigInt(k) * BigInt(m)
-  ctx.macs(macs)
+  ctx.macs(macs, options.backwardFactor)
   // `matmul` folds a batch by a matrix into one `mm`; batches on both sides are a `bmm`.
   if (options.flopOp !== null) ctx.flops(options.flopOp ?? (b.shape.length === 2 ? 'aten.mm' : 'aten.bmm'), 2n * macs)
   saveIf(ctx, b.requiresGrad, a)
@@ -70,3 +71,15 @@ export function matmul(ctx: ForwardContext, a: Tensor, b: Tensor, options: { flo
 
 /** `torch.bmm(a, b)` of `(B, n, k)` by `(B, k, m)`: as {@link matmul}. */
 export const bmm = matmul
+
+/**
+ * `torch.baddbmm(input, batch1, batch2, beta=…, alpha=…)` of `(b, n, m)` by `(b, m, p)`, `input` broadcast to `(b, n, p)`
+ * (checked by the caller): `b × n × m × p` MACs, 2× in backward (both batches get a gradient), which FlopCounterMode
+ * counts as `aten.baddbmm` whatever `beta` and `alpha`. `BaddbmmBackward0` keeps `batch1` when `batch2` requires grad
+ * and `batch2` when `batch1` does; nothing for `input`. The result requires grad when any operand does.
+ */
+export function baddbmm(ctx: ForwardContext, input: Tensor, batch1: Tensor, batch2: Tensor): Tensor {
+  const out = matmul(ctx, batch1, batch2, { flopOp: 'aten.baddbmm', backwardFactor: 2 })
+  ctx.use(input)
+  return input.requiresGrad && !out.requiresGrad ? { ...out, requiresGrad: ctx.gradEnabled() } : out
+}

@@ -1,3 +1,4 @@
+import type { DType } from '../../tensor/dtype.js'
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { abs, mul, pow, relu, sign } from './elementwise.js'
@@ -90,11 +91,11 @@ export function avgPool(ctx: ForwardContext, x: Tensor, dims: number, w: Omit<Po
   return y
 }
 
-/** A reduction over `dims` (one MAC per input element), keeping nothing. */
-function reduction(ctx: ForwardContext, x: Tensor, dims: readonly number[], keepdim: boolean): Tensor {
+/** A reduction over `dims` (one MAC per input element) with a result of `dtype`, keeping nothing. */
+function reduction(ctx: ForwardContext, x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType = x.dtype): Tensor {
   const drop = new Set(dims.map((d) => (d < 0 ? d + x.shape.length : d)))
   const shape = keepdim ? x.shape.map((s, i) => (drop.has(i) ? 1 : s)) : x.shape.filter((_, i) => !drop.has(i))
-  const y = result(ctx, shape, x.dtype, [x])
+  const y = result(ctx, shape, dtype, [x])
   ctx.macs(product(x.shape))
   return y
 }
@@ -102,6 +103,16 @@ function reduction(ctx: ForwardContext, x: Tensor, dims: readonly number[], keep
 /** `x.sum(dims, keepdim)`: one MAC per input element; keeps nothing (its backward needs only the sizes). */
 export function sum(ctx: ForwardContext, x: Tensor, dims: readonly number[], keepdim = false): Tensor {
   return reduction(ctx, x, dims, keepdim)
+}
+
+/**
+ * `torch.logsumexp(x, dims, keepdim)`: one MAC per input element, as a reduction; `LogsumexpBackward0` keeps the input
+ * and the result. `dtype` is the result's (float32 for an integer input).
+ */
+export function logsumexp(ctx: ForwardContext, x: Tensor, dims: readonly number[], keepdim = false, dtype: DType = x.dtype): Tensor {
+  const y = reduction(ctx, x, dims, keepdim, dtype)
+  saveIf(ctx, x.requiresGrad, x, y)
+  return y
 }
 
 /**

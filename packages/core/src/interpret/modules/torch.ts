@@ -14,6 +14,7 @@ import { moduleClass } from '../nn-module.js'
 import { sdpModules } from './torch-backends.js'
 import { contextClass, harmlessContext } from './context.js'
 import { fftNamespace } from './fft.js'
+import { linalgNamespace } from './linalg.js'
 import { torchCompile } from './torch-compile.js'
 import { autogradNamespace } from './autograd.js'
 import { checkpointCall, gradModeOf, setGradMode } from '../forward.js'
@@ -148,6 +149,7 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   // `torch.amp.autocast(device_type, ...)`, also as a decorator: nnsize keeps every dtype as written.
   lazyMember(torch.members, 'amp', () => namespace('torch.amp', { autocast: torch.members['autocast']! }))
   lazyMember(torch.members, 'fft', fftNamespace)
+  lazyMember(torch.members, 'linalg', linalgNamespace)
   lazyMember(torch.members, 'autograd', autogradNamespace)
   lazyMember(torch.members, 'compile', () => torchCompile(nn))
   lazyMember(torch.members, 'jit', () =>

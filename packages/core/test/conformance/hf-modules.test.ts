@@ -19,6 +19,11 @@ interface ModuleCase {
   state_dict: string[]
   /** `named_modules()` that register a parameter or buffer themselves (even `None`): name and class. */
   modules: Array<[string, string]>
+  /**
+   * Every parameter's dtype, for a case whose config names a checkpoint dtype: that case was loaded with
+   * `from_pretrained(dtype="auto")` from a checkpoint saved in it (see `generate.py`).
+   */
+  parameter_dtypes?: Array<[string, string]>
 }
 
 const folder = resolve(fileURLToPath(new URL('.', import.meta.url)), '../fixtures/hf')
@@ -54,6 +59,13 @@ for (const file of readdirSync(folder).filter((f) => f.endsWith('.jsonl')).sort(
           const mine = result.tensors.filter((t) => t.kind === 'buffer').map((t) => `${t.name} ${t.shape.join('×')} ${t.dtype}${t.persistent ? '' : ' non-persistent'}`)
           expect(mine).toEqual(c.buffers.map(([n, s, d, p]) => `${n} ${s.join('×')} ${d}${p ? '' : ' non-persistent'}`))
         })
+        if (c.parameter_dtypes) {
+          const loaded = c.parameter_dtypes
+          it('loads every parameter in the same dtype', () => {
+            const mine = result.tensors.filter((t) => t.kind === 'parameter').map((t) => `${t.name} ${t.dtype}`)
+            expect(mine).toEqual(loaded.map(([n, d]) => `${n} ${d}`))
+          })
+        }
         it('has the same state_dict keys', () => {
           expect(stateDictKeys(result.root)).toEqual(c.state_dict)
         })

@@ -56,6 +56,28 @@ describe('applyCheckpointDType', () => {
   })
 })
 
+describe('tensors made under the default dtype and in their own', () => {
+  // Measured with torch 2.13 + transformers 5.18: each class built in float32, cast with `.to(dtype)`,
+  // `save_pretrained`, then `from_pretrained(dtype="auto")`.
+  const dtypeOf = (config: Record<string, unknown>, name: string): string | undefined => analyze(config).tensors.find((t) => t.name === name)?.dtype
+
+  it('gives non-persistent buffers made under the default dtype the checkpoint\'s (Gemma\'s embed_scale, Falcon-Mamba\'s unit norm weights)', () => {
+    const gemma = { model_type: 'gemma', vocab_size: 10, hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 4, torch_dtype: 'bfloat16' }
+    expect(dtypeOf(gemma, 'model.embed_tokens.embed_scale')).toBe('bfloat16')
+    expect(dtypeOf(gemma, 'model.rotary_emb.inv_freq')).toBe('float32')
+    const falconMamba = { model_type: 'falcon_mamba', vocab_size: 10, hidden_size: 8, state_size: 2, num_hidden_layers: 1, torch_dtype: 'float16' }
+    expect(dtypeOf(falconMamba, 'backbone.layers.0.mixer.dt_layernorm.weight')).toBe('float16')
+    expect(dtypeOf(falconMamba, 'backbone.layers.0.mixer.b_layernorm.weight')).toBe('float16')
+  })
+
+  it('keeps the dtype of tensors made in one of their own (GPT-J\'s `.float()` table, wav2vec2\'s FloatTensor codevectors)', () => {
+    expect(dtypeOf({ model_type: 'gptj', vocab_size: 10, n_embd: 8, n_layer: 1, n_head: 2, rotary_dim: 2, n_positions: 6, torch_dtype: 'bfloat16' }, 'transformer.h.0.attn.embed_positions')).toBe('float32')
+    const wav2vec2 = { model_type: 'wav2vec2', architectures: ['Wav2Vec2ForPreTraining'], hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16, conv_dim: [4], conv_stride: [5], conv_kernel: [10], num_conv_pos_embeddings: 4, num_conv_pos_embedding_groups: 2, num_codevectors_per_group: 2, num_codevector_groups: 2, codevector_dim: 4, proj_codevector_dim: 4, torch_dtype: 'bfloat16' }
+    expect(dtypeOf(wav2vec2, 'quantizer.codevectors')).toBe('float32')
+    expect(dtypeOf(wav2vec2, 'wav2vec2.masked_spec_embed')).toBe('bfloat16')
+  })
+})
+
 describe('quantized checkpoints', () => {
   it('say that the published weights are quantized', () => {
     expect(analyze('gpt-oss-20b').model?.notes).toContain('The config has a `quantization_config` (`quant_method` `mxfp4`): the published weights are quantized, while the parameters here are sized in bfloat16 as if loaded unquantized.')

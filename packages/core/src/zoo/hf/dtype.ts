@@ -1,7 +1,7 @@
 import { dtypeAliases, isFloatingDType } from '../../tensor/dtype.js'
 import type { DType } from '../../tensor/dtype.js'
 import { buffersOf, paramsOf, walkModules } from '../../model/module.js'
-import type { ModuleNode } from '../../model/module.js'
+import type { ModuleNode, TensorDef } from '../../model/module.js'
 import { isJSONObject } from './json.js'
 
 /**
@@ -60,19 +60,23 @@ export interface KeepFloat32 {
 }
 
 /**
- * Stores the floating-point parameters and persistent buffers of `root` in `dtype`, as
- * `from_pretrained(..., dtype="auto")` loads a checkpoint. Non-persistent buffers (rotary `inv_freq`) are
- * computed at load time and keep their own dtype; integer buffers keep theirs; tensors named in `keep` stay float32.
+ * Gives the floating-point tensors of `root` the checkpoint's `dtype`, as `from_pretrained(..., dtype="auto")`
+ * does: it builds the model with `dtype` as torch's default, so every tensor made under the default dtype takes it
+ * (non-persistent buffers included: Gemma's `embed_scale`), and loading keeps the dtype each tensor was made in.
+ * Tensors for which `hasOwnDType` is true were made in a dtype of their own (rotary `inv_freq`, computed in
+ * float32; wav2vec2's `torch.FloatTensor` codevectors) and keep it; integer buffers keep theirs; parameters and
+ * persistent buffers named in `keep` are loaded in float32.
  */
-export function applyCheckpointDType(root: ModuleNode, dtype: DType, keep: KeepFloat32 = {}): void {
+export function applyCheckpointDType(root: ModuleNode, dtype: DType, keep: KeepFloat32 = {}, hasOwnDType: (t: TensorDef) => boolean = () => false): void {
   if (dtype === 'float32') return
   const half = dtype === 'bfloat16' || dtype === 'float16'
   const patterns = [...(half ? (keep.halfPrecision ?? []) : []), ...(dtype === 'float16' ? (keep.float16 ?? []) : [])]
   for (const { path, node } of walkModules(root)) {
     for (const own of [paramsOf(node), buffersOf(node)]) {
       own.forEach((t, name) => {
-        if (!t || (t.kind !== 'parameter' && !t.persistent) || !isFloatingDType(t.dtype)) return
-        if (patterns.length > 0 && patterns.some((p) => (path === '' ? name : `${path}.${name}`).includes(p))) return
+        if (!t || !isFloatingDType(t.dtype) || hasOwnDType(t)) return
+        const loaded = t.kind === 'parameter' || t.persistent
+        if (loaded && patterns.length > 0 && patterns.some((p) => (path === '' ? name : `${path}.${name}`).includes(p))) return
         t.dtype = dtype
       })
     }

@@ -244,10 +244,11 @@ export function buildHFTree(input: unknown, catalogueDType?: DType): { build: HF
     ;({ config, note } = textConfigOf(config, family))
   }
   const reading = typeof config['model_type'] === 'string' && family.modelTypes.includes(config['model_type']) ? config['model_type'] : family.modelTypes[0]!
-  const build = family.build(new HFConfig(config, reading), architecture, new ModuleFactory())
+  const factory = new ModuleFactory()
+  const build = family.build(new HFConfig(config, reading), architecture, factory)
   if (note) build.notes.unshift(note)
   const checkpoint = checkpointDType(input, catalogueDType)
-  applyCheckpointDType(build.root, checkpoint.dtype.dtype, build.keepFloat32)
+  applyCheckpointDType(build.root, checkpoint.dtype.dtype, build.keepFloat32, (t) => factory.hasOwnDType(t))
   if (checkpoint.note) build.notes.push(checkpoint.note)
   const quantization = quantizationNote(input, checkpoint.dtype.dtype)
   if (quantization) build.notes.push(quantization)

@@ -21,6 +21,7 @@ export type Child = readonly [name: string, module: ModuleNode | null]
  */
 export class ModuleFactory {
   private readonly budget: ConstructionBudget = { modules: 0 }
+  private readonly ownDTypes = new WeakSet<TensorDef>()
 
   /** Fails early when a model would need more than {@link limits.maxModules} modules. */
   reserve(modules: number, what: string): void {
@@ -120,7 +121,8 @@ export class ModuleFactory {
   }
 
   /**
-   * A rotary embedding: no parameters, non-persistent float32 buffers of `ceil(dim / 2)` frequencies —
+   * A rotary embedding: no parameters, non-persistent float32 buffers (computed with `.float()`, whatever the
+   * checkpoint's dtype) of `ceil(dim / 2)` frequencies —
    * `inv_freq` and, as transformers 5 keeps it for dynamic scaling, `original_inv_freq` (unless `original`
    * is false). With `prefixes` (Gemma 3's attention types, sorted), one pair per prefix:
    * `sliding_attention_inv_freq`, `sliding_attention_original_inv_freq`, …
@@ -128,8 +130,8 @@ export class ModuleFactory {
   rotary(type: string, dim: number, options: { prefixes?: readonly string[]; original?: boolean } = {}): ModuleNode {
     const node = this.module(type)
     for (const prefix of options.prefixes ?? ['']) {
-      node.buffers.set(`${prefix}inv_freq`, buffer([Math.ceil(dim / 2)]))
-      if (options.original ?? true) node.buffers.set(`${prefix}original_inv_freq`, buffer([Math.ceil(dim / 2)]))
+      node.buffers.set(`${prefix}inv_freq`, this.ownDType(buffer([Math.ceil(dim / 2)])))
+      if (options.original ?? true) node.buffers.set(`${prefix}original_inv_freq`, this.ownDType(buffer([Math.ceil(dim / 2)])))
     }
     return node
   }
@@ -139,13 +141,40 @@ export class ModuleFactory {
     return tensor([...shape])
   }
 
-  /** Adds a buffer to `node` (float32 and non-persistent unless said otherwise); returns `node`. */
+  /**
+   * Marks `t` as made in a dtype of its own (`torch.FloatTensor(...)`, `.float()`, `dtype=` in the model's
+   * `__init__`), which the checkpoint's dtype does not change (see {@link hasOwnDType}); returns `t`.
+   */
+  ownDType(t: TensorDef): TensorDef {
+    this.ownDTypes.add(t)
+    return t
+  }
+
+  /**
+   * Whether `t` was made in a dtype of its own. Every other floating-point tensor is made under the default dtype,
+   * which `from_pretrained` sets to the checkpoint's while it builds the model, and loading keeps the dtype each
+   * tensor was made in.
+   */
+  hasOwnDType(t: TensorDef): boolean {
+    return this.ownDTypes.has(t)
+  }
+
+  /**
+   * Adds a buffer to `node` (non-persistent unless said otherwise); returns `node`. With a `dtype`, the buffer is
+   * made in that dtype ({@link ownDType}); without one, under the default dtype (float32, or the checkpoint's:
+   * Gemma's `torch.tensor(embed_scale)`, Falcon-Mamba's `torch.ones(dim)`).
+   */
   buffer(node: ModuleNode, name: string, shape: readonly number[], options: { dtype?: DType; persistent?: boolean } = {}): ModuleNode {
-    node.buffers.set(name, buffer([...shape], options.dtype, options.persistent))
+    const made = buffer([...shape], options.dtype, options.persistent)
+    if (options.dtype !== undefined) this.ownDType(made)
+    node.buffers.set(name, made)
     return node
   }
 
-  /** A scaled word embedding (Gemma's `GemmaTextScaledWordEmbedding`): an `Embedding` with a non-persistent scalar `embed_scale` buffer. */
+  /**
+   * A scaled word embedding (Gemma's `GemmaTextScaledWordEmbedding`): an `Embedding` with a non-persistent scalar
+   * `embed_scale` buffer, made under the default dtype (`torch.tensor(embed_scale)`).
+   */
   scaledEmbedding(num: number, dim: number, type: string): ModuleNode {
     return this.buffer(this.embedding(num, dim, type), 'embed_scale', [])
   }

@@ -50,6 +50,37 @@ describe('bert', () => {
     expect(pretraining.model?.breakdown['nsp_head']).toBe(10n)
   })
 
+  it('gives an untied decoder its own weight and bias beside the head\'s bias', () => {
+    // transformers 5.18 ties `decoder.weight` and `decoder.bias` (`_tied_weights_keys`) only with tie_word_embeddings;
+    // measured on the meta device with torch 2.13: 340 parameters untied, 290 tied.
+    const untied = analyze({ ...tiny, architectures: ['BertForMaskedLM'], model_type: 'bert', tie_word_embeddings: false })
+    expect(untied.params.total).toBe(340n)
+    expect(untied.tensors.filter((t) => t.name.startsWith('cls.')).map((t) => t.name).slice(-3)).toEqual(['cls.predictions.transform.LayerNorm.bias', 'cls.predictions.decoder.weight', 'cls.predictions.decoder.bias'])
+    expect(untied.model?.tiedEmbeddings).toBe(false)
+    expect(analyze({ ...tiny, architectures: ['BertForMaskedLM'], model_type: 'bert' }).params.total).toBe(290n)
+  })
+
+  it('builds no distance_embedding for a relative position_embedding_type, and says so', () => {
+    // transformers 5.18 reads no position_embedding_type: BertModel has 272 parameters either way (torch 2.13, meta).
+    const r = analyze({ ...tiny, architectures: ['BertModel'], model_type: 'bert', position_embedding_type: 'relative_key' })
+    expect(r.params.total).toBe(272n)
+    expect(r.tensors.some((t) => t.name.includes('distance_embedding'))).toBe(false)
+    expect(r.model?.notes).toContain(
+      "The config's `position_embedding_type` `relative_key` is not applied: transformers 5.18 no longer builds relative-position tables (`distance_embedding`), so the model has only its absolute position table and a checkpoint's `distance_embedding` weights are not loaded.",
+    )
+  })
+
+  it('adds a crossattention to every layer of a decoder with add_cross_attention, and refuses it without is_decoder', () => {
+    // torch 2.13 + transformers 5.18 on meta: 360 parameters, `crossattention.self` a BertCrossAttention; without
+    // is_decoder, BertLayer raises a ValueError.
+    const r = analyze({ ...tiny, architectures: ['BertModel'], model_type: 'bert', is_decoder: true, add_cross_attention: true })
+    expect(r.params.total).toBe(360n)
+    expect(r.tensors.filter((t) => t.name.startsWith('encoder.layer.0.crossattention.')).map((t) => t.name)).toEqual(
+      ['self.query', 'self.key', 'self.value', 'output.dense'].flatMap((m) => [`encoder.layer.0.crossattention.${m}.weight`, `encoder.layer.0.crossattention.${m}.bias`]).concat(['encoder.layer.0.crossattention.output.LayerNorm.weight', 'encoder.layer.0.crossattention.output.LayerNorm.bias']),
+    )
+    expect(() => analyze({ ...tiny, architectures: ['BertModel'], model_type: 'bert', add_cross_attention: true })).toThrow(/`add_cross_attention` is true but `is_decoder` is not/)
+  })
+
   it('sizes the classifier from id2label', () => {
     const r = analyze({ ...tiny, architectures: ['BertForSequenceClassification'], model_type: 'bert', id2label: { 0: 'a', 1: 'b', 2: 'c' } })
     expect(r.tensors.find((t) => t.name === 'classifier.weight')?.shape).toEqual([3, 4])
@@ -89,9 +120,12 @@ describe('distilbert', () => {
     expect(r.tensors.some((t) => t.name.includes('token_type'))).toBe(false)
   })
 
-  it('freezes sinusoidal position embeddings', () => {
+  it('leaves sinusoidal position embeddings trainable, as transformers 5.18 does', () => {
+    // transformers 5.18 marks a copy of the table as not requiring grad, not the parameter: requires_grad stays True
+    // on the built model and after save_pretrained → from_pretrained (measured with torch 2.13).
     const r = analyze({ model_type: 'distilbert', vocab_size: 10, dim: 4, n_layers: 1, n_heads: 2, hidden_dim: 8, max_position_embeddings: 6, sinusoidal_pos_embds: true })
-    expect(r.params.frozen).toBe(24n)
+    expect(r.params.frozen).toBe(0n)
+    expect(r.tensors.find((t) => t.name === 'distilbert.embeddings.position_embeddings.weight')?.trainable).toBe(true)
   })
 
   it('counts DistilBertModel as published', () => {
@@ -108,6 +142,15 @@ describe('albert', () => {
     expect(r.model?.breakdown['embed_projections']).toBe(128n * 768n + 768n)
     expect(r.tensors.some((t) => t.name.startsWith('albert.encoder.albert_layer_groups.0.albert_layers.0.attention.query'))).toBe(true)
     expect(r.tensors.some((t) => t.name.includes('albert_layer_groups.1'))).toBe(false)
+  })
+
+  it('gives an untied decoder its own weight and bias', () => {
+    // torch 2.13 + transformers 5.18 on meta: 1290 parameters untied (1260 tied); the decoder follows the head's dense.
+    const config = { model_type: 'albert', vocab_size: 10, embedding_size: 2, hidden_size: 4, num_hidden_layers: 3, num_attention_heads: 2, intermediate_size: 8 }
+    const untied = analyze({ ...config, tie_word_embeddings: false })
+    expect(untied.params.total).toBe(1290n)
+    expect(untied.tensors.filter((t) => t.kind === 'parameter').map((t) => t.name).slice(-2)).toEqual(['predictions.decoder.weight', 'predictions.decoder.bias'])
+    expect(analyze(config).params.total).toBe(1260n)
   })
 
   it('lists the AlbertMLMHead bias before its LayerNorm', () => {

@@ -1,3 +1,4 @@
+import { NnsizeError } from '../../../errors.js'
 import type { ModuleNode, TensorDef } from '../../../model/module.js'
 import type { HFConfig } from '../config.js'
 import { defineFamily } from '../family.js'
@@ -54,10 +55,28 @@ export function positionIdBuffers(f: ModuleFactory, node: ModuleNode, positions:
 }
 
 /**
- * BERT-style encoder blocks (`BertLayer`: attention.self.{query,key,value}, attention.output, intermediate, output).
- * RoBERTa's embeddings (and XLM-RoBERTa's) register the position table after the LayerNorm, as transformers 5 does.
+ * What a BERT-style config asks of its blocks beyond the sizes: `add_cross_attention` (which transformers allows
+ * only with `is_decoder`), and a note when `position_embedding_type` asks for relative positions, which
+ * transformers 5.18 no longer builds.
  */
-export function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, relative: boolean, positionsLast = false, embeddingSize = s.hidden): { embeddings: ModuleNode; encoder: ModuleNode; word: ModuleNode } {
+export function bertBlockOptions(c: HFConfig): { crossAttention: boolean; notes: string[] } {
+  const crossAttention = c.bool('add_cross_attention', false)
+  if (crossAttention && !c.bool('is_decoder', false)) {
+    throw new NnsizeError('config', `\`add_cross_attention\` is true but \`is_decoder\` is not: transformers adds cross-attention only to a decoder; set \`is_decoder\` to true, or \`add_cross_attention\` to false (model type \`${c.modelType}\`).`)
+  }
+  const positions = c.str('position_embedding_type', 'absolute')
+  const notes = positions.startsWith('relative_key')
+    ? [`The config's \`position_embedding_type\` \`${positions.slice(0, 40)}\` is not applied: transformers 5.18 no longer builds relative-position tables (\`distance_embedding\`), so the model has only its absolute position table and a checkpoint's \`distance_embedding\` weights are not loaded.`]
+    : []
+  return { crossAttention, notes }
+}
+
+/**
+ * BERT-style encoder blocks (`BertLayer`: attention.self.{query,key,value}, attention.output, with
+ * `crossAttention` a `crossattention` of the same shape, intermediate, output). RoBERTa's embeddings (and
+ * XLM-RoBERTa's) register the position table after the LayerNorm, as transformers 5 does.
+ */
+export function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, crossAttention: boolean, positionsLast = false, embeddingSize = s.hidden): { embeddings: ModuleNode; encoder: ModuleNode; word: ModuleNode } {
   const word = f.embedding(s.vocab, embeddingSize)
   const position = ['position_embeddings', f.embedding(s.positions, embeddingSize)] as const
   const embeddings = positionIdBuffers(
@@ -71,24 +90,22 @@ export function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, relativ
     ]),
     s.positions,
   )
-  const headSize = s.hidden / s.heads
-  const layer = (): ModuleNode =>
-    f.module(`${cls}Layer`, [
+  const attention = (kind: 'Self' | 'Cross'): ModuleNode =>
+    f.module(`${cls}Attention`, [
       [
-        'attention',
-        f.module(`${cls}Attention`, [
-          [
-            'self',
-            f.module(`${cls}SelfAttention`, [
-              ['query', f.linear(s.hidden, s.hidden, true)],
-              ['key', f.linear(s.hidden, s.hidden, true)],
-              ['value', f.linear(s.hidden, s.hidden, true)],
-              ...(relative ? ([['distance_embedding', f.embedding(2 * s.positions - 1, headSize)]] as const) : []),
-            ]),
-          ],
-          ['output', f.module(`${cls}SelfOutput`, [['dense', f.linear(s.hidden, s.hidden, true)], ['LayerNorm', f.layerNorm(s.hidden)]])],
+        'self',
+        f.module(`${cls}${kind}Attention`, [
+          ['query', f.linear(s.hidden, s.hidden, true)],
+          ['key', f.linear(s.hidden, s.hidden, true)],
+          ['value', f.linear(s.hidden, s.hidden, true)],
         ]),
       ],
+      ['output', f.module(`${cls}SelfOutput`, [['dense', f.linear(s.hidden, s.hidden, true)], ['LayerNorm', f.layerNorm(s.hidden)]])],
+    ])
+  const layer = (): ModuleNode =>
+    f.module(`${cls}Layer`, [
+      ['attention', attention('Self')],
+      ...(crossAttention ? ([['crossattention', attention('Cross')]] as const) : []),
       ['intermediate', f.module(`${cls}Intermediate`, [['dense', f.linear(s.hidden, s.intermediate, true)]])],
       ['output', f.module(`${cls}Output`, [['dense', f.linear(s.intermediate, s.hidden, true)], ['LayerNorm', f.layerNorm(s.hidden)]])],
     ])
@@ -96,13 +113,18 @@ export function bertEncoder(f: ModuleFactory, cls: string, s: BertSizes, relativ
   return { embeddings, encoder, word }
 }
 
-/** A masked-LM decoder whose bias is the head's own `bias` parameter (`decoder.bias = self.bias`). */
-export function mlmDecoder(f: ModuleFactory, inFeatures: number, vocab: number, head: ModuleNode): ModuleNode {
-  const bias: TensorDef = { kind: 'parameter', shape: [vocab], dtype: 'float32', requiresGrad: true, persistent: true }
-  head.params.set('bias', bias)
-  const decoder = f.linear(inFeatures, vocab, false)
-  decoder.params.set('bias', bias)
-  return decoder
+/**
+ * A masked-LM head's `bias` parameter (of `vocab`) and its `decoder` Linear. With `tiedTo` (the word embeddings,
+ * when `tie_word_embeddings` is true) the decoder shares their weight and the head's `bias` (`_tied_weights_keys`:
+ * `decoder.weight` → the embeddings, `decoder.bias` → `bias`); without, transformers ties neither and the decoder
+ * keeps its own weight and bias. Returns the decoder and the tied weight.
+ */
+export function mlmDecoder(f: ModuleFactory, inFeatures: number, vocab: number, head: ModuleNode, tiedTo: ModuleNode | null): { decoder: ModuleNode; tiedWeight: TensorDef | null } {
+  head.params.set('bias', f.parameter([vocab]))
+  const decoder = f.linear(inFeatures, vocab, true)
+  if (!tiedTo) return { decoder, tiedWeight: null }
+  decoder.params.set('bias', head.params.get('bias')!)
+  return { decoder, tiedWeight: f.tie(decoder, tiedTo) }
 }
 
 /**
@@ -120,9 +142,9 @@ export function bertLike(o: { name: string; cls: string; modelTypes: readonly st
     build(c, architecture, f) {
       const s = bertSizes(c, o.vocab)
       f.reserve(s.layers * 16 + 20, `A ${s.layers}-layer ${o.name}`)
-      const relative = c.str('position_embedding_type', 'absolute').startsWith('relative_key')
+      const blocks = bertBlockOptions(c)
       const pooled = architecture === `${cls}Model` || architecture === `${cls}ForPreTraining` || (architecture === `${cls}ForSequenceClassification` && o.mlmHead === 'bert')
-      const { embeddings, encoder, word } = bertEncoder(f, cls, s, relative, o.mlmHead === 'roberta')
+      const { embeddings, encoder, word } = bertEncoder(f, cls, s, blocks.crossAttention, o.mlmHead === 'roberta')
       const base = f.module(`${cls}Model`, [
         ['embeddings', embeddings],
         ['encoder', encoder],
@@ -136,18 +158,18 @@ export function bertLike(o: { name: string; cls: string; modelTypes: readonly st
       const makeMLM = (): [ModuleNode, string] => {
         if (o.mlmHead === 'bert') {
           const predictions = f.module(`${cls}LMPredictionHead`)
-          const decoder = mlmDecoder(f, s.hidden, s.vocab, predictions)
+          const made = mlmDecoder(f, s.hidden, s.vocab, predictions, tie ? word : null)
           predictions.children.set('transform', f.module(`${cls}PredictionHeadTransform`, [['dense', f.linear(s.hidden, s.hidden, true)], ['LayerNorm', f.layerNorm(s.hidden)]]))
-          predictions.children.set('decoder', decoder)
-          if (tie) tiedWeight = f.tie(decoder, word)
+          predictions.children.set('decoder', made.decoder)
+          tiedWeight = made.tiedWeight
           return [predictions, 'decoder']
         }
         const head = f.module(`${cls}LMHead`)
         head.children.set('dense', f.linear(s.hidden, s.hidden, true))
         head.children.set('layer_norm', f.layerNorm(s.hidden))
-        const decoder = mlmDecoder(f, s.hidden, s.vocab, head)
-        head.children.set('decoder', decoder)
-        if (tie) tiedWeight = f.tie(decoder, word)
+        const made = mlmDecoder(f, s.hidden, s.vocab, head, tie ? word : null)
+        head.children.set('decoder', made.decoder)
+        tiedWeight = made.tiedWeight
         return [head, 'decoder']
       }
       if (architecture === `${cls}ForMaskedLM` || architecture === `${cls}ForPreTraining`) {
@@ -200,7 +222,7 @@ export function bertLike(o: { name: string; cls: string; modelTypes: readonly st
         tiedWeight,
         kvCache: null,
         kvCacheNote: encoderOnlyNote,
-        notes: [],
+        notes: blocks.notes,
       }
       return build
     },
@@ -228,8 +250,9 @@ export const distilbert = defineFamily({
     c.headDim({ key: 'dim', value: dim }, { key: 'n_heads', value: heads }, null)
     f.reserve(layers * 12 + 20, `A ${layers}-layer DistilBERT`)
     const word = f.embedding(vocab, dim)
+    // With `sinusoidal_pos_embds` transformers 5.18 fills the table with sines and cosines at initialisation but
+    // leaves the parameter trainable (it marks a copy as not requiring grad), after `from_pretrained` too.
     const positionEmbeddings = f.embedding(positions, dim)
-    if (c.bool('sinusoidal_pos_embds', false)) positionEmbeddings.params.get('weight')!.requiresGrad = false
     const base = f.module('DistilBertModel', [
       ['embeddings', positionIdBuffers(f, f.module('Embeddings', [['word_embeddings', word], ['position_embeddings', positionEmbeddings], ['LayerNorm', f.layerNorm(dim)]]), positions, false)],
       [
@@ -370,13 +393,10 @@ export const albert = defineFamily({
     if (architecture !== 'AlbertModel') {
       const predictions = f.module('AlbertMLMHead')
       predictions.children.set('LayerNorm', f.layerNorm(embeddingSize))
-      const bias: TensorDef = { kind: 'parameter', shape: [vocab], dtype: 'float32', requiresGrad: true, persistent: true }
-      predictions.params.set('bias', bias)
+      const made = mlmDecoder(f, embeddingSize, vocab, predictions, c.bool('tie_word_embeddings', true) ? word : null)
       predictions.children.set('dense', f.linear(hidden, embeddingSize, true))
-      const decoder = f.linear(embeddingSize, vocab, false)
-      decoder.params.set('bias', bias)
-      predictions.children.set('decoder', decoder)
-      if (c.bool('tie_word_embeddings', true)) tiedWeight = f.tie(decoder, word)
+      predictions.children.set('decoder', made.decoder)
+      tiedWeight = made.tiedWeight
       const pretraining = architecture === 'AlbertForPreTraining'
       root = f.module(architecture, [
         ['albert', base],

@@ -28,4 +28,19 @@ describe('debertaV2', () => {
     expect(r.model?.tiedEmbeddings).toBe(true)
     expect(r.tensors.find((t) => t.name === 'cls.predictions.bias')?.shape).toEqual([10])
   })
+
+  it('gives an untied legacy decoder its own weight and bias', () => {
+    // torch 2.13 + transformers 5.18 on meta: 932 parameters.
+    const r = analyze({ model_type: 'deberta-v2', architectures: ['DebertaV2ForMaskedLM'], vocab_size: 10, hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, max_position_embeddings: 6, tie_word_embeddings: false })
+    expect(r.params.total).toBe(932n)
+    expect(r.tensors.filter((t) => t.name.startsWith('cls.predictions.decoder.')).map((t) => `${t.name} ${t.shape.join('×')}`)).toEqual(['cls.predictions.decoder.weight 10×8', 'cls.predictions.decoder.bias 10'])
+  })
+
+  it('sizes the classifier from hidden_size (ContextPooler.output_dim), not pooler_hidden_size', () => {
+    // torch 2.13 + transformers 5.18 on meta: 813 parameters, pooler 6 → 6, classifier 3 × 8.
+    const r = analyze({ model_type: 'deberta-v2', architectures: ['DebertaV2ForSequenceClassification'], vocab_size: 10, hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, max_position_embeddings: 6, pooler_hidden_size: 6, num_labels: 3 })
+    expect(r.params.total).toBe(813n)
+    expect(r.tensors.find((t) => t.name === 'classifier.weight')?.shape).toEqual([3, 8])
+    expect(r.model?.notes.some((n) => n.startsWith('`pooler_hidden_size` (6) differs from `hidden_size` (8)'))).toBe(true)
+  })
 })

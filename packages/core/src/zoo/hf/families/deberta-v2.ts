@@ -101,10 +101,10 @@ export const debertaV2 = defineFamily({
     if (architecture === 'DebertaV2ForMaskedLM') {
       if (legacy) {
         const predictions = f.module('LegacyDebertaV2LMPredictionHead')
-        const decoder = mlmDecoder(f, embeddingSize, vocab, predictions)
+        const made = mlmDecoder(f, embeddingSize, vocab, predictions, c.bool('tie_word_embeddings', true) ? word : null)
         predictions.children.set('transform', f.module('LegacyDebertaV2PredictionHeadTransform', [['dense', f.linear(hidden, embeddingSize, true)], ['LayerNorm', f.layerNorm(embeddingSize)]]))
-        predictions.children.set('decoder', decoder)
-        if (c.bool('tie_word_embeddings', true)) tiedWeight = f.tie(decoder, word)
+        predictions.children.set('decoder', made.decoder)
+        tiedWeight = made.tiedWeight
         headModules = [['cls', f.module('LegacyDebertaV2OnlyMLMHead', [['predictions', predictions]])]]
         headParts = [['lm_head', ['cls.predictions.decoder.weight']], ['mlm_head', ['cls']]]
       } else {
@@ -116,9 +116,13 @@ export const debertaV2 = defineFamily({
     } else if (architecture === 'DebertaV2ForSequenceClassification') {
       headModules = [
         ['pooler', f.module('ContextPooler', [['dense', f.linear(poolerSize, poolerSize, true)]])],
-        ['classifier', f.linear(poolerSize, numLabels(c), true)],
+        // `ContextPooler.output_dim` is `hidden_size`, whatever `pooler_hidden_size` is.
+        ['classifier', f.linear(hidden, numLabels(c), true)],
       ]
       headParts = [['lm_head', []], ['pooler', ['pooler']], ['classifier', ['classifier']]]
+      if (poolerSize !== hidden) {
+        notes.push(`\`pooler_hidden_size\` (${poolerSize}) differs from \`hidden_size\` (${hidden}): transformers builds the pooler (${poolerSize} → ${poolerSize}) and a classifier reading \`hidden_size\` as given, although the three widths must agree for a forward pass.`)
+      }
     }
     const root = architecture === 'DebertaV2Model' ? base : f.module(architecture, [['deberta', base], ...headModules])
     const build: HFBuild = {

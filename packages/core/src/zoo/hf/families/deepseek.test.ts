@@ -48,10 +48,15 @@ describe('deepseekV3', () => {
     expect(r.model?.breakdown['per_expert']).toBe(96n)
   })
 
-  it('makes every moe_layer_freq-th layer sparse', () => {
+  it('makes every layer from first_k_dense_replace sparse whatever moe_layer_freq says, as transformers 5.18 does, with a note', () => {
+    // transformers 5.18 (DeepseekV3DecoderLayer: MoE when layer_idx >= first_k_dense_replace) reads no moe_layer_freq.
     const r = analyze({ ...tiny, num_hidden_layers: 4, moe_layer_freq: 2 })
     const sparse = [0, 1, 2, 3].filter((i) => r.tensors.some((t) => t.name === `model.layers.${i}.mlp.experts.gate_up_proj`))
-    expect(sparse).toEqual([2])
+    expect(sparse).toEqual([1, 2, 3])
+    expect(r.model?.notes).toContain(
+      "The config's `moe_layer_freq` (2) is not applied by transformers 5.18: every layer from `first_k_dense_replace` on is a mixture of experts, as built here (DeepSeek's own code makes only every `moe_layer_freq`-th layer sparse).",
+    )
+    expect(analyze({ ...tiny, moe_layer_freq: 1 }).model?.notes.some((n) => n.includes('moe_layer_freq'))).toBe(false)
   })
 
   it('reports the latent KV-cache size instead of the standard bytes', () => {

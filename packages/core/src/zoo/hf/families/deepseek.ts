@@ -22,8 +22,10 @@ interface DeepseekDefaults {
 /**
  * DeepSeek-V2 and V3: multi-head latent attention (queries through `q_a_proj` → `q_a_layernorm` → `q_b_proj`,
  * or one `q_proj` when `q_lora_rank` is null; keys and values through `kv_a_proj_with_mqa` →
- * `kv_a_layernorm` → `kv_b_proj`), and from layer `first_k_dense_replace` on, every
- * `moe_layer_freq`-th layer a mixture of `n_routed_experts` experts plus `n_shared_experts` shared ones.
+ * `kv_a_layernorm` → `kv_b_proj`), and from layer `first_k_dense_replace` on, every layer a mixture of
+ * `n_routed_experts` experts plus `n_shared_experts` shared ones. transformers 5.18 does not read
+ * `moe_layer_freq` (DeepSeek's own code makes only every `moe_layer_freq`-th layer sparse): a value other than 1
+ * gets a note.
  */
 function deepseekFamily(o: { name: string; cls: string; modelType: string; gate: string; gateBias: boolean; moeClass: string; routedAliases: readonly string[]; defaults: DeepseekDefaults }): HFFamily {
   const { cls } = o
@@ -44,7 +46,7 @@ function deepseekFamily(o: { name: string; cls: string; modelType: string; gate:
       const shared = c.present('n_shared_experts') ? c.optionalInt('n_shared_experts') : d.sharedExperts
       const perToken = c.present('num_experts_per_tok') ? c.optionalInt('num_experts_per_tok') : d.perToken
       const firstDense = c.int('first_k_dense_replace', d.firstDense, { min: 0 })
-      const frequency = c.count('moe_layer_freq', 1)
+      const frequency = c.get('moe_layer_freq')?.value
       const qLoraRank = c.present('q_lora_rank') ? c.optionalInt('q_lora_rank') : d.qLoraRank
       const kvLoraRank = c.int('kv_lora_rank', 512)
       const ropeDim = c.int('qk_rope_head_dim', 64)
@@ -55,7 +57,7 @@ function deepseekFamily(o: { name: string; cls: string; modelType: string; gate:
       if (routed !== undefined && perToken !== undefined && perToken > routed) {
         throw new NnsizeError('config', `\`num_experts_per_tok\` (${perToken}) is larger than \`n_routed_experts\` (${routed}) (model type \`${c.modelType}\`).`)
       }
-      const isMoE = (i: number): boolean => routed !== undefined && i >= firstDense && i % frequency === 0
+      const isMoE = (i: number): boolean => routed !== undefined && i >= firstDense
       f.reserve(layers * 24 + 10, `A ${layers}-layer ${o.name} with ${routed ?? 0} experts per layer`)
       const norm = (dim: number): ModuleNode => f.rmsNorm(`${cls}RMSNorm`, dim)
       const attention = (): ModuleNode =>
@@ -132,6 +134,9 @@ function deepseekFamily(o: { name: string; cls: string; modelType: string; gate:
         ...(o.gateBias ? { keepFloat32: { halfPrecision: ['e_score_correction_bias'] } } : {}),
         notes: [
           ...(o.gateBias ? ['The router\'s `e_score_correction_bias` is a buffer here, as in transformers (DeepSeek\'s own code makes it a parameter).'] : []),
+          ...(frequency !== undefined && frequency !== 1 && routed !== undefined
+            ? [`The config's \`moe_layer_freq\` (${typeof frequency === 'number' ? frequency : JSON.stringify(frequency).slice(0, 40)}) is not applied by transformers 5.18: every layer from \`first_k_dense_replace\` on is a mixture of experts, as built here (DeepSeek's own code makes only every \`moe_layer_freq\`-th layer sparse).`]
+            : []),
           ...(c.int(['num_nextn_predict_layers', 'num_mtp_layers'], 0, { min: 0 }) > 0 ? ['The multi-token-prediction layers stored in the checkpoint are not part of this class and are not counted.'] : []),
           ...(routed !== undefined && perToken === undefined && moeLayers.length > 0 ? ['The config has no `num_experts_per_tok`, so the parameters a token uses are not known.'] : []),
         ],

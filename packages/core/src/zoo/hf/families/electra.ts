@@ -2,7 +2,7 @@ import type { ModuleNode, TensorDef } from '../../../model/module.js'
 import { defineFamily } from '../family.js'
 import type { HFBuild } from '../model.js'
 import type { Child } from '../modules.js'
-import { bertEncoder, bertSizes, encoderOnlyNote, numLabels } from './bert.js'
+import { bertBlockOptions, bertEncoder, bertSizes, encoderOnlyNote, numLabels } from './bert.js'
 
 /**
  * ELECTRA (`ElectraConfig`: `embedding_size` 128, `hidden_size` 256, 12 layers, 4 heads, FFN 1024, vocabulary 30522,
@@ -19,7 +19,8 @@ export const electra = defineFamily({
     const s = bertSizes(c, 30522, { hidden: 256, heads: 4, intermediate: 1024 })
     const embeddingSize = c.int('embedding_size', 128)
     f.reserve(s.layers * 16 + 20, `A ${s.layers}-layer ELECTRA`)
-    const { embeddings, encoder, word } = bertEncoder(f, 'Electra', s, c.str('position_embedding_type', 'absolute').startsWith('relative_key'), false, embeddingSize)
+    const blocks = bertBlockOptions(c)
+    const { embeddings, encoder, word } = bertEncoder(f, 'Electra', s, blocks.crossAttention, false, embeddingSize)
     const projected = embeddingSize !== s.hidden
     const base = f.module('ElectraModel', [
       ['embeddings', embeddings],
@@ -59,7 +60,7 @@ export const electra = defineFamily({
       tiedWeight,
       kvCache: null,
       kvCacheNote: encoderOnlyNote,
-      notes: [],
+      notes: blocks.notes,
     }
     return build
   },

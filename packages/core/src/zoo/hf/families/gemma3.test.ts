@@ -21,6 +21,14 @@ describe('gemma3Multimodal', () => {
     expect(r.model?.kvCache?.bytesPerTokenFp16).toBe(text.model?.kvCache?.bytesPerTokenFp16)
   })
 
+  it('ties the head by the top-level tie_word_embeddings, not text_config\'s', () => {
+    // torch 2.13 + transformers 5.18 on meta: 2730 parameters (tied) with only text_config untied; 2810 untied at the top.
+    const textUntied = { ...config, text_config: { ...config.text_config, tie_word_embeddings: false } }
+    expect(analyze(textUntied).params.total).toBe(2730n)
+    expect(analyze(textUntied).model?.tiedEmbeddings).toBe(true)
+    expect(analyze({ ...textUntied, tie_word_embeddings: false }).params.total).toBe(2810n)
+  })
+
   it('reads the checkpoint dtype of the composite config', () => {
     expect(analyze({ ...config, torch_dtype: 'bfloat16' }).model?.dtype).toEqual({ dtype: 'bfloat16', source: 'config torch_dtype' })
   })

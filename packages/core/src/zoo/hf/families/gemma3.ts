@@ -35,8 +35,8 @@ export const gemma3Multimodal = defineFamily({
     if (withHead) {
       const embed = language.root.children.get('embed_tokens')!
       const head = f.linear(textWidth, text.int('vocab_size', 262208), false)
-      const tie = c.has('tie_word_embeddings') ? c.bool('tie_word_embeddings', true) : text.bool('tie_word_embeddings', true)
-      if (tie) tiedWeight = f.tie(head, embed)
+      // The head is tied by the top-level `Gemma3Config.tie_word_embeddings` (default true); `text_config`'s is not read.
+      if (c.bool('tie_word_embeddings', true)) tiedWeight = f.tie(head, embed)
       root = f.module(architecture, [
         ['model', model],
         ['lm_head', head],

@@ -115,6 +115,8 @@ export const gptj = defineFamily({
               ]),
               'embed_positions',
               [positions, rotaryDim],
+              // `create_sinusoidal_positions` ends in `.float()`: float32 whatever the checkpoint's dtype.
+              { dtype: 'float32' },
             ),
           ],
           ['mlp', f.module('GPTJMLP', [['fc_in', f.linear(hidden, inner, true)], ['fc_out', f.linear(inner, hidden, true)]])],

@@ -10,4 +10,12 @@ describe('jamba', () => {
     expect(model.breakdown['per_expert']).toBe(384n)
     expect(model.breakdown['per_layer_router']).toBe(64n)
   })
+
+  it('gives a layer of one expert the dense JambaMLP (layers_num_experts)', () => {
+    // torch 2.13 + transformers 5.18 on meta: 18579 parameters, every feed_forward a JambaMLP.
+    const r = analyze({ model_type: 'jamba', vocab_size: 10, hidden_size: 16, intermediate_size: 8, num_hidden_layers: 8, num_attention_heads: 2, num_key_value_heads: 1, num_experts: 1, mamba_d_state: 2 })
+    expect(r.params.total).toBe(18579n)
+    expect(r.tensors.filter((t) => t.name.startsWith('model.layers.1.feed_forward.')).map((t) => t.name)).toEqual(['gate_proj', 'up_proj', 'down_proj'].map((p) => `model.layers.1.feed_forward.${p}.weight`))
+    expect(r.model?.activeParamsPerToken).toBeNull()
+  })
 })

@@ -11,7 +11,8 @@ import { expertCounts } from './moe.js'
  * Jamba (`JambaConfig`: 4096 wide, 32 layers, 32 heads, 8 KV heads, FFN 14336, vocabulary 65536, untied): layer `i`
  * attends when `i % attn_layer_period == attn_layer_offset` (every 8th from layer 4) and is a Mamba mixer otherwise
  * (with RMSNorms on Δ, B and C); its feed-forward is a mixture of `num_experts` (16, 2 per token) when
- * `i % expert_layer_period == expert_layer_offset` (every other layer from 1), a gated MLP otherwise. No position
+ * `i % expert_layer_period == expert_layer_offset` (every other layer from 1) and `num_experts` > 1, a gated MLP
+ * otherwise. No position
  * embeddings. Only the attention layers keep a KV cache; the Mamba layers keep a state.
  */
 export const jamba = defineFamily({
@@ -20,13 +21,16 @@ export const jamba = defineFamily({
   architectures: ['JambaForCausalLM', 'JambaModel'],
   build(c, architecture, f) {
     const s = decoderSizes(c, { vocab: 65536, hidden: 4096, layers: 32, heads: 32, kvHeads: 8, intermediate: 14336, headDimKey: null })
-    const { experts, perToken } = expertCounts(c, ['num_experts', 'num_local_experts'], 16, 2)
+    // With one expert no layer routes (see `isMoE`), so `num_experts_per_tok` is not checked against it.
+    const experts = c.count(['num_experts', 'num_local_experts'], 16)
+    const { perToken } = experts > 1 ? expertCounts(c, ['num_experts', 'num_local_experts'], 16, 2) : { perToken: c.count('num_experts_per_tok', 2) }
     const expertPeriod = c.count('expert_layer_period', 2)
     const expertOffset = c.int('expert_layer_offset', 1, { min: 0 })
     const attnPeriod = c.count('attn_layer_period', 8)
     const attnOffset = c.int('attn_layer_offset', 4, { min: 0 })
     const isAttention = (i: number): boolean => i % attnPeriod === attnOffset
-    const isMoE = (i: number): boolean => i % expertPeriod === expertOffset
+    // `JambaConfig.layers_num_experts`: `num_experts` in those layers, 1 elsewhere; a layer with one expert is a dense `JambaMLP`.
+    const isMoE = (i: number): boolean => experts > 1 && i % expertPeriod === expertOffset
     const m: MambaMixerSizes = {
       hidden: s.hidden,
       intermediate: c.int('mamba_expand', 2) * s.hidden,

@@ -50,6 +50,24 @@ describe('qwen2Moe', () => {
     expect(r.model?.activeParamsPerToken).toBe(r.params.total - 2n * 144n)
   })
 
+  it('honours qkv_bias and accepts a shared expert of size 0, as transformers 5.18 builds them', () => {
+    // torch 2.13 + transformers 5.18 on meta: 1752 parameters; 1720 without q/k/v biases; 1464 with
+    // shared_expert_intermediate_size 0 (empty shared-expert Linears, the 1 × 8 gate still there).
+    const config = { ...tiny, vocab_size: 10, model_type: 'qwen2_moe', num_experts: 4, num_experts_per_tok: 2, moe_intermediate_size: 4, shared_expert_intermediate_size: 6 }
+    expect(analyze(config).params.total).toBe(1752n)
+    const unbiased = analyze({ ...config, qkv_bias: false })
+    expect(unbiased.params.total).toBe(1720n)
+    expect(unbiased.tensors.some((t) => t.name.endsWith('_proj.bias'))).toBe(false)
+    const empty = analyze({ ...config, shared_expert_intermediate_size: 0 })
+    expect(empty.params.total).toBe(1464n)
+    expect(empty.tensors.filter((t) => t.name.startsWith('model.layers.0.mlp.shared_expert')).map((t) => `${t.name.slice(19)} ${t.shape.join('×')}`)).toEqual([
+      'shared_expert.gate_proj.weight 0×8',
+      'shared_expert.up_proj.weight 0×8',
+      'shared_expert.down_proj.weight 8×0',
+      'shared_expert_gate.weight 1×8',
+    ])
+  })
+
   it('matches the published Qwen1.5-MoE-A2.7B count', () => {
     expect(analyze('qwen1.5-moe-a2.7b').params.total).toBe(14_315_784_192n)
   })

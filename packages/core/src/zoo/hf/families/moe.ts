@@ -1,7 +1,7 @@
 import { NnsizeError } from '../../../errors.js'
 import type { HFConfig } from '../config.js'
 import { fusedExperts, gatedMLP, router } from '../decoder.js'
-import { attentionBias, everyLayerWindow, llamaStyle, qkvBias, qwenWindow } from './llama-style.js'
+import { attentionBias, everyLayerWindow, llamaStyle, qwenWindow } from './llama-style.js'
 import type { MLPBuilder, MLPContext } from './llama-style.js'
 
 /** Reads the routed-expert counts and checks that a token does not use more experts than there are. */
@@ -57,7 +57,8 @@ function qwenMoE(shared: boolean) {
     // transformers 5 writes `num_local_experts` for Qwen3-MoE (`num_experts` is its alias) and reads `num_experts` for Qwen2-MoE.
     const { experts, perToken } = expertCounts(c, shared ? ['num_experts'] : ['num_local_experts', 'num_experts'], shared ? 60 : 128, shared ? 4 : 8)
     const moeSize = c.int('moe_intermediate_size', shared ? 1408 : 768)
-    const sharedSize = shared ? c.int('shared_expert_intermediate_size', 5632) : 0
+    // 0 is accepted, as transformers builds it: a shared expert of empty Linears, and its gate.
+    const sharedSize = shared ? c.int('shared_expert_intermediate_size', 5632, { min: 0 }) : 0
     const step = c.count('decoder_sparse_step', 1)
     const dense = new Set(c.ints('mlp_only_layers'))
     const sparse = (i: number): boolean => !dense.has(i) && (i + 1) % step === 0
@@ -92,14 +93,14 @@ function qwenMoE(shared: boolean) {
   }
 }
 
-/** Qwen2-MoE (`Qwen2MoeConfig`): 60 routed experts (4 per token) plus a gated shared expert by default. */
+/** Qwen2-MoE (`Qwen2MoeConfig`): 60 routed experts (4 per token) plus a gated shared expert by default; q/k/v biases unless `qkv_bias` is false. */
 export const qwen2Moe = llamaStyle({
   name: 'Qwen2-MoE',
   modelTypes: ['qwen2_moe'],
   cls: 'Qwen2Moe',
   defaults: { vocab: 151936, hidden: 2048, layers: 24, heads: 16, kvHeads: 16, intermediate: 5632 },
   tie: false,
-  bias: qkvBias,
+  bias: (c) => ({ qkv: c.bool('qkv_bias', true), o: false, mlp: false }),
   mlp: qwenMoE(true),
   window: qwenWindow,
 })

@@ -104,6 +104,16 @@ describe('bart', () => {
     expect(attention).toEqual(['k_proj', 'v_proj', 'q_proj', 'out_proj'].map((p) => `model.encoder.layers.0.self_attn.${p}.weight`))
   })
 
+  it('gives each stack its own embed_tokens and the head its own matrix when untied', () => {
+    // transformers 5.18 applies `_tied_weights_keys` only with tie_word_embeddings (torch 2.13, meta): 672 parameters
+    // untied, 552 tied.
+    const config = { model_type: 'bart', vocab_size: 10, d_model: 4, encoder_layers: 1, decoder_layers: 1, encoder_attention_heads: 2, decoder_attention_heads: 2, encoder_ffn_dim: 8, decoder_ffn_dim: 8, max_position_embeddings: 6 }
+    const untied = analyze({ ...config, tie_word_embeddings: false })
+    expect(untied.params.total).toBe(672n)
+    expect(untied.tensors.filter((t) => /embed_tokens|shared|lm_head/.test(t.name)).map((t) => t.name)).toEqual(['model.shared.weight', 'model.encoder.embed_tokens.weight', 'model.decoder.embed_tokens.weight', 'lm_head.weight'])
+    expect(analyze(config).params.total).toBe(552n)
+  })
+
   it('rejects d_model not divisible by the attention heads', () => {
     try {
       analyze({ model_type: 'bart', d_model: 10, encoder_attention_heads: 3 })

@@ -191,10 +191,13 @@ export const bart = defineFamily({
     const encoderFfn = c.int('encoder_ffn_dim', 4096)
     const decoderFfn = c.int('decoder_ffn_dim', 4096)
     f.reserve((encoderLayers + decoderLayers) * 14 + 10, `A ${encoderLayers}+${decoderLayers}-layer BART`)
+    // `_tied_weights_keys` (the stacks' `embed_tokens` → `shared`, `lm_head` → `shared`) apply only when
+    // `tie_word_embeddings` is true; otherwise every one of them is a matrix of its own.
+    const tie = c.bool('tie_word_embeddings', true)
     const shared = f.embedding(vocab, dModel, 'BartScaledWordEmbedding')
     const stack = (isDecoder: boolean): ModuleNode => {
       const embed = f.embedding(vocab, dModel, 'BartScaledWordEmbedding')
-      f.tie(embed, shared)
+      if (tie) f.tie(embed, shared)
       const n = isDecoder ? decoderLayers : encoderLayers
       return f.module(isDecoder ? 'BartDecoder' : 'BartEncoder', [
         ['embed_tokens', embed],
@@ -213,7 +216,7 @@ export const bart = defineFamily({
     let tiedWeight: TensorDef | null = null
     if (withHead) {
       const head = f.linear(dModel, vocab, false)
-      if (c.bool('tie_word_embeddings', true)) tiedWeight = f.tie(head, shared)
+      if (tie) tiedWeight = f.tie(head, shared)
       root = f.module('BartForConditionalGeneration', [
         ['model', base],
         ['lm_head', head],

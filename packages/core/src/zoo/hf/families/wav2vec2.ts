@@ -108,8 +108,12 @@ export const wav2vec2 = defineFamily({
       const codevector = c.int('codevector_dim', 256)
       if (codevector % groups !== 0) throw new NnsizeError('config', `\`codevector_dim\` (${codevector}) must be divisible by \`num_codevector_groups\` (${groups}) (model type \`wav2vec2\`).`)
       const projected = c.int('proj_codevector_dim', 256)
+      const quantizer = f.module('Wav2Vec2GumbelVectorQuantizer', [['weight_proj', f.linear(last, groups * perGroup, true)]], [['codevectors', [1, groups * perGroup, codevector / groups]]])
+      // `nn.Parameter(torch.FloatTensor(...))`: float32 whatever the default dtype, so it stays float32 in a
+      // half-precision checkpoint (loading keeps the dtype a tensor was made in).
+      f.ownDType(quantizer.params.get('codevectors')!)
       headModules = [
-        ['quantizer', f.module('Wav2Vec2GumbelVectorQuantizer', [['weight_proj', f.linear(last, groups * perGroup, true)]], [['codevectors', [1, groups * perGroup, codevector / groups]]])],
+        ['quantizer', quantizer],
         ['project_hid', f.linear(hidden, projected, true)],
         ['project_q', f.linear(codevector, projected, true)],
       ]

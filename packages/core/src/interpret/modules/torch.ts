@@ -149,7 +149,8 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   // `torch.amp.autocast(device_type, ...)`, also as a decorator: nnsize keeps every dtype as written.
   lazyMember(torch.members, 'amp', () => namespace('torch.amp', { autocast: torch.members['autocast']! }))
   lazyMember(torch.members, 'fft', fftNamespace)
-  lazyMember(torch.members, 'linalg', linalgNamespace)
+  // read on first use: torch.linalg is in the CLI's bundle of rarely imported libraries
+  lazyMember(torch.members, 'linalg', () => linalgNamespace())
   lazyMember(torch.members, 'autograd', autogradNamespace)
   lazyMember(torch.members, 'compile', () => torchCompile(nn))
   lazyMember(torch.members, 'jit', () =>

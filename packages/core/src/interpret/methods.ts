@@ -7,6 +7,7 @@ import { contains, equals, iteratorValue, order, rangeLength, setOperation, toSe
 import { strFormat } from './strings.js'
 import { sortValues } from './builtins.js'
 import { numpyScalarMethod } from './modules/numpy.js'
+import { sizeClass } from './types.js'
 import { FALSE, NONE, TRUE, bool, float, int, list, native, str, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, CallableValue, DictValue, SetValue, Value } from '../contract/values.js'
 
@@ -319,6 +320,8 @@ function tupleMethod(self: Extract<Value, { kind: 'tuple' }>, name: string): Val
       return tuple(self.items.map((v, i) => args.find((a) => a.name === fields[i])?.value ?? v), fields)
     })
   }
+  // `torch.Size.numel()`: the product of the sizes
+  if (self.cls === sizeClass && name === 'numel') return method('Size', name, () => int(self.items.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1n), 1n)))
   if (fields && name === '_asdict') {
     return method('namedtuple', name, (_v, _n, sp) => {
       const out = newDict(true)

@@ -15,7 +15,8 @@ import { moduleBinary, moduleIterate, moduleLength } from './nn-module.js'
 import { percentFormat } from './strings.js'
 import { tensorBinary, tensorCompare, tensorIterate, tensorUnary } from './tensor.js'
 import { tensorTruth } from './tensor-values.js'
-import { FALSE, TRUE, bool, float, int, str, typeName } from '../contract/values.js'
+import { FALSE, TRUE, bool, float, int, str, tuple, typeName } from '../contract/values.js'
+import { sizeClass } from './types.js'
 import type { DictValue, SetValue, Value } from '../contract/values.js'
 
 /** The next value of an iteration, or undefined at its end. */
@@ -207,6 +208,11 @@ function trueDivide(a: bigint, b: bigint, span: SourceSpan): number {
   return intToFloat(q, span) * 2 ** Number(shift) + rest
 }
 
+/** `result` as a `torch.Size` when `source` is one (`torch.Size([2]) * 2`). */
+function sizeLike(source: Value, result: Value): Value {
+  return source.kind === 'tuple' && source.cls === sizeClass && result.kind === 'tuple' ? tuple(result.items, undefined, sizeClass) : result
+}
+
 /** Repeats a sequence `n` times, charging the items (or characters) before making them: `[] * 10**18` is empty at once. */
 function repeat(it: Interpreter, seq: Value, times: bigint, span: SourceSpan): Value {
   const n = times < 0n ? 0n : times
@@ -254,12 +260,14 @@ export function binary(it: Interpreter, op: Operator, left: Value, right: Value,
       }
       if ((left.kind === 'list' || left.kind === 'tuple') && right.kind === left.kind) {
         it.budget.allocate(left.items.length + right.items.length, span)
+        // `torch.Size` on either side makes a `torch.Size`, as its `__add__` and `__radd__` do
+        if (left.kind === 'tuple' && right.kind === 'tuple' && (left.cls === sizeClass || right.cls === sizeClass)) return tuple([...left.items, ...right.items], undefined, sizeClass)
         return { kind: left.kind, items: [...left.items, ...right.items] }
       }
       break
     case 'Mult':
-      if ((left.kind === 'str' || left.kind === 'list' || left.kind === 'tuple') && r && 'int' in r) return repeat(it, left, r.int, span)
-      if ((right.kind === 'str' || right.kind === 'list' || right.kind === 'tuple') && l && 'int' in l) return repeat(it, right, l.int, span)
+      if ((left.kind === 'str' || left.kind === 'list' || left.kind === 'tuple') && r && 'int' in r) return sizeLike(left, repeat(it, left, r.int, span))
+      if ((right.kind === 'str' || right.kind === 'list' || right.kind === 'tuple') && l && 'int' in l) return sizeLike(right, repeat(it, right, l.int, span))
       break
     case 'Mod':
       if (left.kind === 'str') return str(percentFormat(it, left.value, right, span))

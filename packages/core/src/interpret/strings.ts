@@ -5,6 +5,7 @@ import { raise } from './exceptions.js'
 import { getItem } from './subscript.js'
 import type { Interpreter } from './interpreter.js'
 import { classOf, placeholderError } from './objects.js'
+import { sizeClass } from './types.js'
 import { floatRepr, showValue, typeName } from '../contract/values.js'
 import type { Value } from '../contract/values.js'
 
@@ -61,6 +62,11 @@ function repr(it: Interpreter, value: Value, span: SourceSpan, depth: number): s
     case 'none':
       return 'None'
     case 'tuple':
+      if (value.cls === sizeClass) return `torch.Size([${items(it, value.items, span, depth)}])`
+      // a namedtuple: `Point(x=1, y=2)`
+      if (value.cls && value.fields && value.fields.length === value.items.length && value.fields.length > 0 && !lookupInMro(value.cls, '__repr__')?.owner.user) {
+        return `${value.cls.name}(${value.fields.map((f, i) => `${f}=${repr(it, value.items[i]!, span, depth + 1)}`).join(', ')})`
+      }
       if (value.items.length === 1) return `(${repr(it, value.items[0]!, span, depth + 1)},)`
       return `(${items(it, value.items, span, depth)})`
     case 'list':

@@ -9,7 +9,8 @@ import { placeholderError } from './objects.js'
 import { rangeLength } from './operators.js'
 import { moduleDelItem, moduleGetItem, moduleSetItem } from './nn-module.js'
 import { tensorGetItem, tensorSetItem } from './tensor.js'
-import { int, showValue, str, typeName } from '../contract/values.js'
+import { int, showValue, str, tuple, typeName } from '../contract/values.js'
+import { sizeClass } from './types.js'
 import type { SliceValue, Value } from '../contract/values.js'
 
 /** A slice resolved against a length, as Python's `slice.indices`: the positions it selects. */
@@ -107,6 +108,8 @@ export function baseGetItem(it: Interpreter, object: Value, index: Value, span: 
       if (index.kind === 'slice') {
         const items = sliceItems(object.items, index, span)
         it.budget.allocate(items.length, span)
+        // a slice of a `torch.Size` is a `torch.Size` (of a namedtuple, a plain tuple)
+        if (object.kind === 'tuple' && object.cls === sizeClass) return tuple(items, undefined, sizeClass)
         return { kind: object.kind, items }
       }
       return object.items[sequenceIndex(index, object.items.length, object.kind, span)]!

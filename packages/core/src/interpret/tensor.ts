@@ -14,6 +14,7 @@ import { classOf, placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { rangeLength } from './operators.js'
 import { sliceIndices } from './subscript.js'
+import { sizeClass } from './types.js'
 import { allAnyValues, arangeValues, arithmeticValues, assignValues, clampValues, comparisonValues, currentValues, elementwiseValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, powValues, recordView, reductionValues, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
 import { NONE, TensorValue, bool, float, int, isNdarray, native, str, tuple, typeName } from '../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../contract/values.js'
@@ -1341,7 +1342,7 @@ const ops: Record<string, Op> = {
   // metadata
   size: (_it, s, a, span) => {
     const d = arg(a, 0, 'dim')
-    if (d === undefined) return tuple(s.shape.map((x) => int(x)))
+    if (d === undefined) return tuple(s.shape.map((x) => int(x)), undefined, sizeClass)
     return int(s.shape[wrapDimension(d, s.shape.length, span)]!)
   },
   dim: (_it, s) => int(s.shape.length),
@@ -1484,7 +1485,7 @@ export function tensorAttr(it: Interpreter, t: TensorValue, name: string, span: 
   if (t.ndarray) return ndarrayAttr(t, name, span)
   switch (name) {
     case 'shape':
-      return tuple(t.shape.map((d) => int(d)))
+      return tuple(t.shape.map((d) => int(d)), undefined, sizeClass)
     case 'dtype':
       return { kind: 'dtype', dtype: t.dtype }
     case 'device':

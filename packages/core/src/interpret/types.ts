@@ -30,6 +30,8 @@ export const bytesClass = builtin('bytes', [objectClass])
 export const listClass = builtin('list', [objectClass])
 /** `tuple`. */
 export const tupleClass = builtin('tuple', [objectClass])
+/** `torch.Size`: the tuple a tensor's shape is (`x.shape`, `x.size()`), printed `torch.Size([2, 3])`; torch.ts attaches its call. */
+export const sizeClass = builtin('Size', [tupleClass], false, 'torch')
 /** `dict`. */
 export const dictClass = builtin('dict', [objectClass])
 /** `collections.OrderedDict`. */

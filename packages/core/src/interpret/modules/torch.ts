@@ -5,7 +5,7 @@ import type { DType } from '../../tensor/dtype.js'
 import type { PyClass } from '../classes.js'
 import { raise } from '../exceptions.js'
 import { defaultFloat, legacyTensorConstructor, sizesOf, torchTensorFunctions } from '../tensor.js'
-import { deviceClass, dtypeClass, tensorClass } from '../types.js'
+import { deviceClass, dtypeClass, sizeClass, tensorClass } from '../types.js'
 import { FALSE, NONE, TRUE, bool, float, int, lazyMember, namespace, native, str, tuple, typeName } from '../../contract/values.js'
 import type { NamespaceValue, Value } from '../../contract/values.js'
 import { nnNamespace } from './nn.js'
@@ -93,7 +93,8 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
     ['ByteTensor', 'uint8'],
     ['BoolTensor', 'bool'],
   ]
-  members['Size'] = native('torch.Size', (args, span) => tuple(sizesOf(args.length === 0 ? [tuple([])] : args.map((a) => a.value), span).map((d) => int(d))))
+  sizeClass.native!.call = (args, span) => tuple(sizesOf(args.length === 0 ? [tuple([])] : args.map((a) => a.value), span).map((d) => int(d)), undefined, sizeClass)
+  members['Size'] = sizeClass.value
   deviceClass.native = {
     subclassable: false,
     call: (args, span) => {

@@ -17,6 +17,7 @@ import { fftNamespace } from './fft.js'
 import { linalgNamespace } from './linalg.js'
 import { torchCompile } from './torch-compile.js'
 import { autogradNamespace } from './autograd.js'
+import { distributionsNamespace } from './distributions.js'
 import { checkpointCall, gradModeOf, setGradMode } from '../forward.js'
 import type { Interpreter } from '../interpreter.js'
 import type { ArgValue } from '../../contract/values.js'
@@ -153,6 +154,7 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   // read on first use: torch.linalg is in the CLI's bundle of rarely imported libraries
   lazyMember(torch.members, 'linalg', () => linalgNamespace())
   lazyMember(torch.members, 'autograd', autogradNamespace)
+  lazyMember(torch.members, 'distributions', () => distributionsNamespace(torch))
   lazyMember(torch.members, 'compile', () => torchCompile(nn))
   lazyMember(torch.members, 'jit', () =>
     namespace('torch.jit', {

@@ -14,6 +14,15 @@ describe('verifySnippet', () => {
     expect(py).not.toContain('torchvision')
     expect(py.endsWith('print("all checks passed")\n')).toBe(true)
   })
+  it('says that a forward pass nnsize did not trace was not checked', () => {
+    const py = verifySnippet(
+      analyze('import torch\nimport torch.nn as nn\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n    def forward(self, x):\n        return torch.fft.rfft(self.fc(x))\nm = M()\n', { input: '2,4' }),
+    )
+    expect(py).toContain('print("forward pass not checked: nnsize did not trace it')
+    expect(py).toContain('rfft')
+    expect(py.endsWith('print("all checks passed (parameters and buffers only)")\n')).toBe(true)
+    expect(py).not.toContain('output shape')
+  })
   it('keeps earlier statements and assigns the last expression to model', () => {
     const py = verifySnippet(analyze('block = nn.Linear(4, 4)\nnn.Sequential(block, block)'))
     expect(py).toContain('\nblock = nn.Linear(4, 4)\nmodel = nn.Sequential(block, block)\n')

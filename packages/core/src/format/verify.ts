@@ -351,6 +351,11 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
       check('state_bytes', py(plan.optimizer!.bytes), 'optimizer state bytes'),
     )
   }
-  lines.push('print("all checks passed")')
+  const note = analysis.model ? undefined : analysis.forwardNote
+  if (note) {
+    // nnsize did not trace the forward pass: say so, rather than pass as if it had been checked
+    const place = note.line === undefined ? '' : ` (${note.file ?? 'the model'}:${note.line}${note.column === undefined ? '' : `:${note.column}`})`
+    lines.push(`print(${pyString(`forward pass not checked: nnsize did not trace it${place}: ${note.message}`)})`, 'print("all checks passed (parameters and buffers only)")')
+  } else lines.push('print("all checks passed")')
   return `${lines.join('\n')}\n`
 }

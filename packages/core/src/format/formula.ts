@@ -23,8 +23,9 @@ function termValue(term: FormulaTerm): bigint {
 export function formatFormula(analysis: Analysis): FormulaText {
   const total = formatCount(analysis.params.total)
   if (analysis.formula.length > 0) {
-    const symbolic = analysis.formula.map((t) => t.factors.map(([name]) => name).join(' × ')).join(' + ')
-    const numeric = analysis.formula.map((t) => t.factors.map(([, v]) => formatCount(v)).join(' × ')).join(' + ')
+    // A term without factors is a 0-dim tensor: one element.
+    const symbolic = analysis.formula.map((t) => (t.factors.length === 0 ? '1' : t.factors.map(([name]) => name).join(' × '))).join(' + ')
+    const numeric = analysis.formula.map((t) => (t.factors.length === 0 ? '1' : t.factors.map(([, v]) => formatCount(v)).join(' × '))).join(' + ')
     const sum = analysis.formula.reduce((acc, t) => acc + termValue(t), 0n)
     const rest = analysis.params.total - sum
     const numericAll = rest > 0n ? `${numeric} + ${formatCount(rest)}` : numeric

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { analysisToJSON, analyzeWeights, bytesReader, moduleTable, planMemory, summaryRows, tensorTable, unknownModuleType } from '../index.js'
+import { analysisToJSON, analyzeWeights, bytesReader, formatFormula, moduleTable, planMemory, summaryRows, tensorTable, unknownModuleType } from '../index.js'
 import { safetensors, utf8 } from '../../test/weights/build.js'
 
 const file = (tensors: Record<string, [string, number[]]>, name = 'model.safetensors') => {
@@ -91,6 +91,22 @@ describe('the analysis of weight files', () => {
     // Training plans take each tensor's dtype from the file: 32 bf16 + 8 float32 elements.
     const plan = planMemory(a, { optimizer: 'AdamW()' })
     expect(plan.memory.weights.bytes).toBe(96n)
+  })
+
+  it('keeps two tensors whose names split alike (`a.b`, `a/b`) as two tensors of the module tree, and says so', async () => {
+    const a = await analyzeWeights(file({ 'a.b': ['F32', [2]], 'a/b': ['F32', [3]] }))
+    expect([a.weights.params, a.params.total]).toEqual([5n, 5n])
+    expect(a.tensors.map((t) => [t.name, t.shape])).toEqual([
+      ['a.b', [2]],
+      ['a.b (2)', [3]],
+    ])
+    expect(a.weights.warnings).toEqual(['`a.b` and `a/b` are different tensors with one name in the module tree, `a.b` (a key that holds `/` or `.` reads like a path); both are counted, the second as `a.b (2)` in the module tree.'])
+  })
+
+  it('writes a 0-dim tensor as the term 1 of the formula', async () => {
+    // numel(): torch.ones(()) 1, torch.ones(0) 0, torch.ones(3, 0, 4) 0, torch.ones(2) 2.
+    const a = await analyzeWeights(file({ s: ['F32', []], e: ['F32', [0]], m: ['F32', [3, 0, 4]], w: ['F32', [2]] }))
+    expect(formatFormula(a).text).toBe('1 + 0 + 3 × 0 × 4 + 2 = 3')
   })
 
   it('analyses the files without a config nnsize cannot build, and says so', async () => {

@@ -80,7 +80,8 @@ function mergePickles(parsed: readonly ParsedFile[]): PickleInfo | null {
   if (infos.length === 0) return null
   const globals = [...new Set(infos.flatMap((i) => i.globals))].sort()
   const requiresClasses = [...new Set(infos.flatMap((i) => i.requiresClasses))].sort()
-  return { globals, requiresClasses, weightsOnlyLoadable: requiresClasses.length === 0 }
+  const refusedOpcodes = [...new Set(infos.flatMap((i) => i.refusedOpcodes))].sort()
+  return { globals, requiresClasses, refusedOpcodes, weightsOnlyLoadable: infos.every((i) => i.weightsOnlyLoadable) }
 }
 
 /** Reads the `config.json` in the entry's folder, when there is one. */
@@ -198,7 +199,7 @@ export async function analyzeWeights(input: ByteReader | readonly ByteReader[], 
     contextLength: null,
     warnings,
   }
-  const analysis = weightsAnalysis(info, model, parsed.length === 1 ? parsed[0]!.moduleTypes : undefined)
+  const analysis = weightsAnalysis(info, model, parsed.length === 1 ? { types: parsed[0]!.moduleTypes, aliases: parsed[0]!.moduleAliases } : {})
 
   let modelInfo: ModelInfo | null = format === 'gguf' ? ggufModelInfo(parsed, analysis) : null
   if (format === 'gguf' && parsed[0]!.file.format === 'gguf') {
@@ -206,9 +207,12 @@ export async function analyzeWeights(input: ByteReader | readonly ByteReader[], 
     const context = arch && 'value' in arch ? parsed[0]!.file.metadata[`${String(arch.value)}.context_length`] : undefined
     if (context && 'value' in context && typeof context.value === 'number') info.contextLength = context.value
   }
+  // An optimizer's state alone (the Trainer's `optimizer.pt`) holds no model tensor to check against a config.
+  const optimizerOnly = model.length === 0 && parsed.some((p) => p.checkpoint?.optimizer)
   if (options.config !== false) {
     const config = await readConfig(files, entry, warnings)
-    if (config !== null) {
+    if (config !== null && optimizerOnly) warnings.push(`\`${entry.name}\` holds an optimizer's state, not the model's weights; \`${config.source.name}\` was not checked against it.`)
+    else if (config !== null) {
       try {
         const configAnalysis = analyzeConfig(config.json, config.source.name)
         let modelParams = 0n

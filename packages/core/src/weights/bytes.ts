@@ -123,6 +123,39 @@ export function decodeUtf8(bytes: Uint8Array, surrogates = false): string | null
   return parts.join('')
 }
 
+/**
+ * Decodes UTF-8, writing U+FFFD for each byte sequence that is not valid UTF-8 (a lead byte with the
+ * continuation bytes that fit it), as Python's `bytes.decode('utf-8', 'replace')` does.
+ */
+export function decodeUtf8Lossy(bytes: Uint8Array): string {
+  const out: string[] = []
+  let start = 0
+  for (let i = 0; i < bytes.length; ) {
+    const b0 = bytes[i]!
+    if (b0 < 0x80) {
+      i++
+      continue
+    }
+    // The second byte's range depends on the lead byte (no overlong forms, no surrogates, nothing past U+10FFFF).
+    const [need, low, high] = b0 >= 0xc2 && b0 <= 0xdf ? [1, 0x80, 0xbf] : b0 === 0xe0 ? [2, 0xa0, 0xbf] : b0 === 0xed ? [2, 0x80, 0x9f] : b0 >= 0xe1 && b0 <= 0xef ? [2, 0x80, 0xbf] : b0 === 0xf0 ? [3, 0x90, 0xbf] : b0 === 0xf4 ? [3, 0x80, 0x8f] : b0 >= 0xf1 && b0 <= 0xf3 ? [3, 0x80, 0xbf] : [0, 0, 0]
+    let k = 1
+    while (k <= need) {
+      const b = bytes[i + k]
+      if (b === undefined || b < (k === 1 ? low : 0x80) || b > (k === 1 ? high : 0xbf)) break
+      k++
+    }
+    if (need > 0 && k > need) {
+      i += k
+      continue
+    }
+    out.push(decodeUtf8(bytes.subarray(start, i))!, '\ufffd')
+    i += k
+    start = i
+  }
+  out.push(decodeUtf8(bytes.subarray(start))!)
+  return out.join('')
+}
+
 /** Sequential reading of little-endian values from bytes in memory; every read is bounds-checked. */
 export class Cursor {
   /** Position in {@link bytes}. */

@@ -56,7 +56,8 @@ function bestMapping(fileNames: readonly string[], config: ReadonlyMap<string, C
 /**
  * Checks the files' tensors against the model a `config.json` builds: which names the config predicts that the
  * files lack (a tied `lm_head`), which the files hold that the config does not predict (`rotary_emb.inv_freq`
- * saved by older versions, LoRA adapters), which differ in shape, and which differ from the config's dtype.
+ * saved by older versions, LoRA adapters), which differ in shape, which the config ties but the files store
+ * apart, and which differ from the config's dtype.
  */
 export function checkAgainstConfig(config: Analysis, configJSON: unknown, model: readonly ModelTensor[], fileParams: bigint, fileParamsDedup: bigint): ConfigCheck {
   const expected = stateDict(config)
@@ -67,6 +68,10 @@ export function checkAgainstConfig(config: Analysis, configJSON: unknown, model:
   )
   const inFile = new Map<string, ModelTensor>()
   for (const m of model) inFile.set(map(m.name), m)
+  // The tensor each file name is: an alias is the tensor it repeats.
+  const tensorOf = new Map<ModelTensor, number>()
+  model.forEach((m, i) => tensorOf.set(m, m.aliasOf >= 0 ? m.aliasOf : i))
+  const untied: ConfigCheck['untied'] = []
   const missing: ConfigTensorDifference[] = []
   const extra: ConfigTensorDifference[] = []
   const reshaped: ConfigCheck['reshaped'] = []
@@ -84,6 +89,8 @@ export function checkAgainstConfig(config: Analysis, configJSON: unknown, model:
       continue
     }
     if (file.tensor.shape.length !== t.shape.length || file.tensor.shape.some((d, i) => d !== t.shape[i])) reshaped.push({ name, configShape: [...t.shape], fileShape: [...file.tensor.shape] })
+    const tiedTo = firstNameOf.get(t.def)
+    if (tiedTo !== undefined && tiedTo !== name && tensorOf.get(inFile.get(tiedTo)!) !== tensorOf.get(file)) untied.push({ name, shape: [...file.tensor.shape], tiedTo })
     if (configDType !== null && isFloatingDType(t.dtype) && file.tensor.torchDType !== null && file.tensor.torchDType !== configDType && /^(float|bfloat)/.test(file.tensor.torchDType)) {
       retyped.push({ name, configDType, fileDType: file.tensor.dtype })
     }
@@ -94,7 +101,7 @@ export function checkAgainstConfig(config: Analysis, configJSON: unknown, model:
     const reason: ConfigTensorDifference['reason'] = loraNames.test(name) ? 'lora' : t !== undefined || savedBuffers.test(name) ? 'buffer' : 'unexpected'
     extra.push({ name: m.name, shape: [...m.tensor.shape], reason })
   }
-  const consistent = reshaped.length === 0 && missing.every((m) => m.reason === 'tied') && extra.every((e) => e.reason === 'buffer')
+  const consistent = reshaped.length === 0 && untied.length === 0 && missing.every((m) => m.reason === 'tied') && extra.every((e) => e.reason === 'buffer')
   const configParams = config.params.total
   const parts = [`the config predicts ${grouped(configParams)} parameters; the files hold ${grouped(fileParams)} in ${grouped(model.length)} tensors${note}`]
   if (fileParamsDedup !== fileParams) parts.push(`${grouped(fileParamsDedup)} counting shared storage once`)
@@ -108,6 +115,7 @@ export function checkAgainstConfig(config: Analysis, configJSON: unknown, model:
     const what = reason === 'buffer' ? 'saved buffers the model computes itself' : reason === 'lora' ? 'LoRA adapter tensors' : 'tensors the config does not predict'
     parts.push(`${grouped(list.length)} ${what} (${list.slice(0, 3).map((e) => `\`${e.name}\``).join(', ')}${list.length > 3 ? ', …' : ''})`)
   }
+  if (untied.length > 0) parts.push(`${untied.map((u) => `\`${u.name}\``).join(', ')} ${untied.length === 1 ? 'is' : 'are'} stored apart although the config ties ${untied.length === 1 ? 'it' : 'them'} to ${untied.map((u) => `\`${u.tiedTo}\``).join(', ')} (transformers keeps both when their values differ, and the model is then larger than the config's)`)
   if (reshaped.length > 0) parts.push(`${grouped(reshaped.length)} tensor${reshaped.length === 1 ? ' has' : 's have'} another shape (${reshaped.slice(0, 3).map((r) => `\`${r.name}\` [${r.fileShape.join(', ')}], config [${r.configShape.join(', ')}]`).join('; ')})`)
   if (retyped.length > 0) parts.push(`${grouped(retyped.length)} tensor${retyped.length === 1 ? ' is' : 's are'} not in the config's dtype ${configDType}`)
   return {
@@ -119,6 +127,7 @@ export function checkAgainstConfig(config: Analysis, configJSON: unknown, model:
     consistent,
     missing,
     extra,
+    untied,
     reshaped,
     retyped,
     message: parts.join('; '),

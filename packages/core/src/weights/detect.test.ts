@@ -14,6 +14,9 @@ describe('weightsFormatOf', () => {
     expect(weightsFormatOf(head('pytorch/mlp_legacy.pt'), 'legacy')).toBe('pytorch')
     expect(weightsFormatOf(head('keras/mlp.keras'), 'm')).toBe('pytorch') // a zip: which kind is read from its directory
     expect(weightsFormatOf(head('onnx/cnn_legacy.onnx'), 'model')).toBe('onnx')
+    // safe_open (safetensors 0.8.0) reads a header with spaces or line breaks before its `{`.
+    const spaced = new TextEncoder().encode('\u0040\u0000\u0000\u0000\u0000\u0000\u0000\u0000 \n\t{"a":{}}')
+    expect(weightsFormatOf(spaced, 'weights')).toBe('safetensors')
   })
   it('says null for text and other files', () => {
     expect(weightsFormatOf(new TextEncoder().encode('nn.Linear(10, 20)\n'), 'model.txt')).toBeNull()

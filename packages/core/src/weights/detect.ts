@@ -27,9 +27,11 @@ function looksLikeZip(head: Uint8Array): boolean {
   return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))
 }
 
-/** True when a safetensors header could start here: a plausible length and `{` at byte 8. */
+/** True when a safetensors header could start here: a plausible length and `{` at byte 8, after any JSON spaces. */
 export function looksLikeSafetensors(head: Uint8Array): boolean {
-  if (head.length < 9 || head[8] !== 0x7b) return false
+  let at = 8
+  while (at < head.length && (head[at] === 0x20 || head[at] === 0x09 || head[at] === 0x0a || head[at] === 0x0d)) at++
+  if (at >= head.length || head[at] !== 0x7b) return false
   return head[5] === 0 && head[6] === 0 && head[7] === 0
 }
 

@@ -57,6 +57,8 @@ describe('readGGUF', () => {
     ['an unaligned tensor', gguf([], [{ name: 'a', dims: [4], type: 0, offset: 4 }], 64), /not a multiple of the alignment 32/],
     ['a truncated data section', gguf([], [{ name: 'a', dims: [1024], type: 0, offset: 0 }], 100), /truncated/],
     ['an alignment that is not a power of two', gguf([['general.alignment', gv.u32(48)]], [], 0), /power of two/],
+    // gguf-py 0.19 GGUFReader: "Bad type for general.alignment field" for a UINT64 (type 10) alignment.
+    ['an alignment stored as a UINT64', gguf([['general.alignment', bytes(u32(10), u64(32))]], [], 0), /`general.alignment` is a UINT64; GGUF readers \(gguf-py, llama.cpp\) require a UINT32/],
   ]
   for (const [what, file, message] of refusals) {
     it(`refuses ${what}`, async () => {

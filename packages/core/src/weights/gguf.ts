@@ -164,6 +164,8 @@ export async function readGGUF(source: Source): Promise<ParsedFile> {
     checkHeader()
   }
   const align = metadata['general.alignment']
+  // gguf-py and llama.cpp read the alignment as a u32 only: another type is refused ("Bad type for general.alignment field").
+  if (align !== undefined && align.type !== 'UINT32') malformed(`${label}: \`general.alignment\` is a ${align.type}; GGUF readers (gguf-py, llama.cpp) require a UINT32.`)
   const alignment = align === undefined ? 32 : 'value' in align && typeof align.value === 'number' ? align.value : 0
   if (!Number.isSafeInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0) malformed(`${label}: \`general.alignment\` must be a power of two, got \`${'value' in (align ?? {}) ? String((align as { value: unknown }).value) : '?'}\`.`)
 

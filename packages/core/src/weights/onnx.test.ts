@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { analyzeWeights, bytesReader } from '../index.js'
 import { bytes, onnxModel, onnxTensor, pb, refusal, sparseReader } from '../../test/weights/build.js'
@@ -46,6 +47,37 @@ describe('readONNX', () => {
       expect(e.message).toMatch(message)
     })
   }
+
+  it('counts sparse initializers and the initializers of subgraphs, with the names onnx gives them', async () => {
+    // test/fixtures/weights/generate_load_semantics.py, read back with onnx 1.23: graph.initializer ['top'];
+    // graph.sparse_initializer: values 'sp_w' [2] FLOAT, indices [2] INT64, dims [3, 4]; the If node `branch`'s
+    // then_branch holds initializer 'sub_w' [7], its else_branch a Constant of 9 elements.
+    const file = new Uint8Array(readFileSync(new URL('../../test/fixtures/weights/sparse_subgraph.onnx', import.meta.url)))
+    const a = await analyzeWeights(bytesReader('sparse_subgraph.onnx', file))
+    expect(a.weights.tensors.map((t) => [t.name, t.shape, t.elements, t.bytes, t.layout ?? null, t.subgraph ?? null])).toEqual([
+      ['top', [2, 2], 4n, 16n, null, null],
+      ['sp_w', [3, 4], 12n, 8n + 16n, 'sparse_coo', null],
+      ['sub_w', [7], 7n, 28n, null, 'branch.then_branch'],
+    ])
+    expect(a.weights.tensors[1]!.sparsePieces).toEqual([
+      { role: 'values', shape: [2], dtype: 'FLOAT', bytes: 8n },
+      { role: 'indices', shape: [2], dtype: 'INT64', bytes: 16n },
+    ])
+    const f = a.weights.files[0]!
+    expect(f.format === 'onnx' && [f.nodes, f.constantNodes]).toEqual([1, { count: 1, elements: 9n }])
+    expect(a.weights.params).toBe(23n)
+  })
+
+  it('reads names that are not valid UTF-8 with replacement characters, as onnx.load accepts them', async () => {
+    // onnx.load returns such a string field as bytes; nnsize shows U+FFFD where Python's decode('utf-8', 'replace') does.
+    const name = bytes('w', 0xff, 'x', 0xed, 0xa0, 0x80, 'a', 0xe2, 0x82)
+    const tensor = bytes(pb.int(1, 2), pb.int(2, FLOAT), pb.bytes(8, name), pb.bytes(9, new Uint8Array(8)))
+    const a = await analyzeWeights(bytesReader('m.onnx', onnxModel([tensor])))
+    expect(a.weights.tensors.map((t) => t.name)).toEqual(['w\ufffdx\ufffd\ufffd\ufffda\ufffd'])
+    // An external location is a path: it must be read exactly.
+    const external = bytes(pb.int(1, 2), pb.int(2, FLOAT), pb.str(8, 'w'), pb.bytes(13, bytes(pb.str(1, 'location'), pb.bytes(2, bytes('w', 0xff)))), pb.int(14, 1))
+    expect((await refusal(analyzeWeights(bytesReader('m.onnx', onnxModel([external]))))).message).toMatch(/not valid UTF-8/)
+  })
 
   it('refuses external data that runs past the end of its file', async () => {
     const model = onnxModel([onnxTensor('w', [100], FLOAT, { external: { location: 'w.bin', offset: '64' } })])

@@ -33,6 +33,12 @@ describe('readPickle', () => {
     expect(v).toMatchObject({ kind: 'global', module: 'mod', name: 'name' })
   })
 
+  it('says which opcodes a pickle uses, and keeps the bytes of short bytes values', () => {
+    const { value, opcodes } = readPickle(bytes(op.proto(3), op.emptyList, 0x43, 2, 'a', 0x00, op.append, op.stop), open, 'test')
+    expect([...opcodes].sort((a, b) => a - b)).toEqual([0x2e, 0x43, 0x5d, 0x61, 0x80])
+    expect((value as { items: PyValue[] }).items[0]).toEqual({ kind: 'bytes', length: 2, data: new Uint8Array([0x61, 0]) })
+  })
+
   it('reads exact integers of any width LONG1 holds', () => {
     expect(read(op.proto(2), bytes(0x8a, 9, u64(0n), 0x01), op.stop)).toBe(2n ** 64n)
     expect(read(op.proto(2), bytes(0x8a, 1, 0xff), op.stop)).toBe(-1)

@@ -45,11 +45,15 @@ export interface PySet {
   items: PyValue[]
 }
 
-/** `bytes` or `bytearray`: only their length is kept. */
+/** `bytes` or `bytearray`: their length, and their bytes when short (at most {@link keptBytes}: dict keys, tags). */
 export interface PyBytes {
   kind: 'bytes'
   length: number
+  data?: Uint8Array
 }
+
+/** Bytes values up to this length keep their bytes (to name a `bytes` dict key as Python writes it). */
+export const keptBytes = 256
 
 /** A reference to `module.name` (a class or function), never imported. */
 export interface PyGlobal {
@@ -105,6 +109,36 @@ const moduleRenames: Readonly<Record<string, string>> = { __builtin__: 'builtins
 /** Largest integer text or LONG byte length accepted: PyTorch never writes integers this large. */
 const maxLongBytes = 256
 
+/** Names of the pickle opcodes, by byte (Python's `pickletools` names). */
+export const opcodeNames: ReadonlyMap<number, string> = new Map([
+  [0x28, 'MARK'], [0x29, 'EMPTY_TUPLE'], [0x2e, 'STOP'], [0x30, 'POP'], [0x31, 'POP_MARK'], [0x32, 'DUP'], [0x42, 'BINBYTES'],
+  [0x43, 'SHORT_BINBYTES'], [0x46, 'FLOAT'], [0x47, 'BINFLOAT'], [0x49, 'INT'], [0x4a, 'BININT'], [0x4b, 'BININT1'], [0x4c, 'LONG'],
+  [0x4d, 'BININT2'], [0x4e, 'NONE'], [0x50, 'PERSID'], [0x51, 'BINPERSID'], [0x52, 'REDUCE'], [0x53, 'STRING'], [0x54, 'BINSTRING'],
+  [0x55, 'SHORT_BINSTRING'], [0x56, 'UNICODE'], [0x58, 'BINUNICODE'], [0x5d, 'EMPTY_LIST'], [0x61, 'APPEND'], [0x62, 'BUILD'], [0x63, 'GLOBAL'],
+  [0x64, 'DICT'], [0x65, 'APPENDS'], [0x67, 'GET'], [0x68, 'BINGET'], [0x69, 'INST'], [0x6a, 'LONG_BINGET'], [0x6c, 'LIST'], [0x6f, 'OBJ'],
+  [0x70, 'PUT'], [0x71, 'BINPUT'], [0x72, 'LONG_BINPUT'], [0x73, 'SETITEM'], [0x74, 'TUPLE'], [0x75, 'SETITEMS'], [0x7d, 'EMPTY_DICT'],
+  [0x80, 'PROTO'], [0x81, 'NEWOBJ'], [0x82, 'EXT1'], [0x83, 'EXT2'], [0x84, 'EXT4'], [0x85, 'TUPLE1'], [0x86, 'TUPLE2'], [0x87, 'TUPLE3'],
+  [0x88, 'NEWTRUE'], [0x89, 'NEWFALSE'], [0x8a, 'LONG1'], [0x8b, 'LONG4'], [0x8c, 'SHORT_BINUNICODE'], [0x8d, 'BINUNICODE8'], [0x8e, 'BINBYTES8'],
+  [0x8f, 'EMPTY_SET'], [0x90, 'ADDITEMS'], [0x91, 'FROZENSET'], [0x92, 'NEWOBJ_EX'], [0x93, 'STACK_GLOBAL'], [0x94, 'MEMOIZE'], [0x95, 'FRAME'],
+  [0x96, 'BYTEARRAY8'], [0x97, 'NEXT_BUFFER'], [0x98, 'READONLY_BUFFER'],
+])
+
+/** Python's repr of bytes: `b'ab\x00'`, single quotes unless the bytes hold one and no double quote. */
+export function bytesRepr(data: Uint8Array): string {
+  const quote = data.includes(0x27) && !data.includes(0x22) ? '"' : "'"
+  let out = ''
+  for (const b of data) {
+    if (b === 0x5c) out += '\\\\'
+    else if (b === quote.charCodeAt(0)) out += `\\${quote}`
+    else if (b === 0x09) out += '\\t'
+    else if (b === 0x0a) out += '\\n'
+    else if (b === 0x0d) out += '\\r'
+    else if (b < 0x20 || b >= 0x7f) out += `\\x${b.toString(16).padStart(2, '0')}`
+    else out += String.fromCharCode(b)
+  }
+  return `b${quote}${out}${quote}`
+}
+
 /** Python's repr-like short text of a global. */
 export function globalName(g: PyGlobal): string {
   return `${g.module}.${g.name}`
@@ -145,8 +179,10 @@ class PickleCursor extends Cursor {
  * reference to an undefined memo entry, a short stack or an unknown opcode is a `weights-format` error. With
  * `partial`, `bytes` may be a prefix of a longer stream: running out of bytes throws {@link pickleTruncated}.
  */
-export function readPickle(bytes: Uint8Array, hooks: PickleHooks, what: string, partial = false): { value: PyValue; end: number; protocol: number } {
+export function readPickle(bytes: Uint8Array, hooks: PickleHooks, what: string, partial = false): { value: PyValue; end: number; protocol: number; opcodes: Set<number> } {
   const c = new PickleCursor(bytes, what, partial)
+  // Which opcodes the pickle uses (PyTorch's `weights_only` unpickler implements only some).
+  const used = new Uint8Array(256)
   const short = (length: number | bigint, message: string): void => {
     if (length > c.remaining) {
       if (partial) throw pickleTruncated
@@ -259,6 +295,7 @@ export function readPickle(bytes: Uint8Array, hooks: PickleHooks, what: string, 
   for (;;) {
     short(1, 'the pickle ends without STOP')
     const op = c.u8()
+    used[op] = 1
     switch (op) {
       case 0x80: // PROTO
         protocol = c.u8()
@@ -269,7 +306,7 @@ export function readPickle(bytes: Uint8Array, hooks: PickleHooks, what: string, 
         break
       case 0x2e: // STOP
         if (marks.length > 0) fail('the pickle stops inside a mark')
-        return { value: pop(), end: c.pos, protocol }
+        return { value: pop(), end: c.pos, protocol, opcodes: new Set([...used.keys()].filter((k) => used[k] === 1)) }
       case 0x28: // MARK
         marks.push(stack)
         stack = []
@@ -564,8 +601,11 @@ export function readPickle(bytes: Uint8Array, hooks: PickleHooks, what: string, 
   }
   function skipBytes(length: number): PyBytes {
     short(length, `bytes claim ${grouped(length)} bytes but only ${grouped(c.remaining)} are left`)
-    c.skip(length)
-    return { kind: 'bytes', length }
+    if (length > keptBytes) {
+      c.skip(length)
+      return { kind: 'bytes', length }
+    }
+    return { kind: 'bytes', length, data: c.slice(length).slice() }
   }
   function memoIndex(s: string): number {
     if (!/^\d{1,10}$/.test(s)) fail(`bad memo index \`${s.slice(0, 20)}\``)

@@ -1,6 +1,6 @@
 import { NnsizeError } from '../errors.js'
 import { limits } from '../limits.js'
-import { decodeUtf8, grouped, malformed, StreamCursor } from './bytes.js'
+import { decodeUtf8, decodeUtf8Lossy, grouped, malformed, StreamCursor } from './bytes.js'
 import type { Source } from './bytes.js'
 
 /** One field of a protobuf message: its number, wire type, and for length-delimited fields the length. */
@@ -82,14 +82,18 @@ export class ProtoReader {
     if (f.wire === 2) await this.c.skipAhead(f.length)
   }
 
-  /** Reads a length-delimited field as UTF-8 text (at most `max` bytes kept). */
-  async string(f: ProtoField, max = 1 << 16): Promise<string> {
+  /**
+   * Reads a length-delimited field as UTF-8 text (at most `max` bytes kept). Invalid UTF-8 is read with
+   * replacement characters (U+FFFD), as a name `onnx.load` accepts; with `strict` (a file path) it is refused.
+   */
+  async string(f: ProtoField, max = 1 << 16, strict = false): Promise<string> {
     if (f.length > max) {
       await this.c.skipAhead(f.length)
       return `<${grouped(f.length)} bytes>`
     }
     await this.c.need(f.length)
-    return decodeUtf8(this.c.slice(f.length)) ?? malformed(`${this.what}: a string field is not valid UTF-8.`)
+    const bytes = this.c.slice(f.length)
+    return decodeUtf8(bytes) ?? (strict ? malformed(`${this.what}: a string field is not valid UTF-8.`) : decodeUtf8Lossy(bytes))
   }
 
   /** Reads the varints of a packed repeated field (at most `max` values kept). */

@@ -51,10 +51,13 @@ export async function readPytorchLegacy(source: Source): Promise<ParsedFile> {
 
 async function parse(source: Source, bytes: Uint8Array, what: string): Promise<ParsedFile> {
   let at = 0
+  // torch.load(weights_only=True) reads every one of these pickles with its restricted unpickler.
+  const opcodes = new Set<number>()
   const next = (hooks: PickleHooks, label: string): PyValue => {
-    const { value, end } = readPickle(bytes.subarray(at), hooks, `${what} (${label})`, true)
-    at += end
-    return value
+    const read = readPickle(bytes.subarray(at), hooks, `${what} (${label})`, true)
+    at += read.end
+    for (const op of read.opcodes) opcodes.add(op)
+    return read.value
   }
   const magic = next(plainData, 'magic number')
   if (magic !== legacyMagic) malformed(`${what} is a pickle but not a \`torch.save\` file: its magic number is \`${String(magic)}\`.`)
@@ -64,13 +67,18 @@ async function parse(source: Source, bytes: Uint8Array, what: string): Promise<P
   const sysInfo = next(plainData, 'system info')
   const littleEndian = dictGet(sysInfo, 'little_endian') !== false
   const storages = new Map<string, TorchStorage>()
-  const hooks = new TorchPickle(`${what} (the pickled object)`, (storage) => {
-    storages.set(storage.key, storage)
-    return storage
-  })
+  const hooks = new TorchPickle(
+    `${what} (the pickled object)`,
+    (storage) => {
+      storages.set(storage.key, storage)
+      return storage
+    },
+    true,
+  )
   const object = next(hooks, 'the pickled object')
   const keys = sequenceItems(next(plainData, 'storage keys'))
   if (keys === null || !keys.every((k) => typeof k === 'string')) return malformed(`${what}: the list of storage keys is not a list of strings.`)
+  hooks.addOpcodes(opcodes)
   const listed = new Set(keys as string[])
   for (const key of storages.keys()) if (!listed.has(key)) malformed(`${what}: storage \`${key}\` is used by a tensor but missing from the file.`)
   // Each storage: an int64 element count, then its bytes. Check the counts against the pickle, skip the bytes.

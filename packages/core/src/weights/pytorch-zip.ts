@@ -44,7 +44,8 @@ export async function readPytorchZip(source: Source, zip: ZipDirectory): Promise
     return storage
   }
   const hooks = new TorchPickle(what, resolve)
-  const { value } = readPickle(await readStoredEntry(source, zip, pkl), hooks, what)
+  const { value, opcodes } = readPickle(await readStoredEntry(source, zip, pkl), hooks, what)
+  hooks.addOpcodes(opcodes)
   const parsed = interpretCheckpoint(value, hooks, name, what)
   if (zip.byName.has(`${root}/constants.pkl`)) parsed.warnings?.push('This archive also holds TorchScript code (`constants.pkl`); only `data.pkl` was read.')
   let elements = 0n

@@ -4,7 +4,7 @@ import { numel } from '../tensor/shape.js'
 import { grouped, malformed } from './bytes.js'
 import { isFloatName, storageClassDTypes, torchItemBytes } from './dtypes.js'
 import { identifyOptimizer } from './optimizer-state.js'
-import { dictGet, globalName, newDict, sequenceItems } from './pickle.js'
+import { bytesRepr, dictGet, globalName, keptBytes, newDict, opcodeNames, sequenceItems } from './pickle.js'
 import type { PickleHooks, PyDict, PyGlobal, PyObject, PyValue } from './pickle.js'
 import { tensorKind } from './tensors.js'
 import type { ParsedFile } from './tensors.js'
@@ -21,8 +21,21 @@ export interface TorchStorage {
   bytes: bigint
 }
 
+/** The pieces of a sparse tensor (`_rebuild_sparse_tensor`): its layout and the strided tensors that hold it. */
+export interface SparseParts {
+  /** PyTorch's layout name: `sparse_coo`, `sparse_csr`, `sparse_csc`, `sparse_bsr`, `sparse_bsc`. */
+  layout: string
+  /** `indices` and `values` (COO); `compressed_indices`, `plain_indices` and `values` (compressed layouts). */
+  pieces: Array<{ role: string; tensor: TorchTensor }>
+}
+
 /** A tensor rebuilt from a pickle: where its elements are, not the elements. */
 export class TorchTensor {
+  /** `requires_grad` as saved (`_rebuild_parameter`'s second argument for an `nn.Parameter`). */
+  requiresGrad = false
+  /** Set for a sparse tensor: `shape` is its dense size, `storage` is null and the pieces hold the data. */
+  sparse: SparseParts | null = null
+
   constructor(
     readonly storage: TorchStorage | null,
     readonly offset: number,
@@ -32,6 +45,27 @@ export class TorchTensor {
     public parameter: boolean,
   ) {}
 }
+
+/** A `torch.layout` made by `torch.serialization._get_layout('torch.sparse_coo')`. */
+class TorchLayout {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * The opcodes PyTorch's `weights_only` unpickler implements (torch 2.13 `_weights_only_unpickler.Unpickler.load`):
+ * protocol 2 as `torch.save` writes it. Any other opcode — `FRAME`, `STACK_GLOBAL`, `MEMOIZE`,
+ * `SHORT_BINUNICODE` (protocol 4 and up), `SHORT_BINBYTES`/`BINBYTES` (bytes, protocol 3 and up), `INT` (how
+ * protocols 0 and 1 write `True` and `False`), the text opcodes of protocol 0 — makes `torch.load(weights_only=True)`
+ * fail with "Unsupported operand".
+ */
+const weightsOnlyOpcodes: ReadonlySet<string> = new Set([
+  'GLOBAL', 'NEWOBJ', 'REDUCE', 'BUILD', 'APPEND', 'APPENDS', 'SETITEM', 'SETITEMS', 'MARK', 'TUPLE', 'TUPLE1', 'TUPLE2', 'TUPLE3', 'NONE', 'NEWFALSE',
+  'NEWTRUE', 'EMPTY_TUPLE', 'EMPTY_LIST', 'EMPTY_DICT', 'EMPTY_SET', 'BININT', 'BININT1', 'BININT2', 'BINFLOAT', 'BINUNICODE', 'SHORT_BINSTRING',
+  'BINPERSID', 'BINGET', 'LONG_BINGET', 'BINPUT', 'LONG_BINPUT', 'LONG1', 'PROTO', 'STOP',
+])
+
+/** Python's truth value of a pickled flag (`True`, or `1` from old protocols). */
+const truthy = (v: PyValue | undefined): boolean => v === true || (typeof v === 'number' && v !== 0)
 
 /** The globals PyTorch's `weights_only` unpickler allows (torch 2.13 `_get_allowed_globals`), apart from dtypes and storage classes. */
 const allowedGlobals = new Set([
@@ -106,11 +140,25 @@ export class TorchPickle implements PickleHooks {
   readonly unknownCalls: string[] = []
   readonly warnings = new Set<string>()
   readonly storages = new Map<string, TorchStorage>()
+  /** Opcodes the pickles use, by byte. */
+  readonly opcodes = new Set<number>()
+  /** Module classes recorded by legacy `('module', class, file, source)` persistent ids. */
+  readonly moduleSources = new Set<string>()
 
+  /**
+   * `legacy`: the pickle is a legacy (`_use_new_zipfile_serialization=False`) stream, whose persistent ids may
+   * also be `('module', class, source_file, source)`: the class of a pickled `nn.Module`, with its source text.
+   */
   constructor(
     private readonly what: string,
     private readonly resolve: StorageResolver,
+    private readonly legacy = false,
   ) {}
+
+  /** Records the opcodes of one of the file's pickles. */
+  addOpcodes(opcodes: Iterable<number>): void {
+    for (const op of opcodes) this.opcodes.add(op)
+  }
 
   global(module: string, name: string, written: string): 'allowed' | 'class' {
     this.written.add(written)
@@ -124,6 +172,13 @@ export class TorchPickle implements PickleHooks {
 
   persistentLoad(pid: PyValue): PyValue {
     const items = sequenceItems(pid)
+    if (this.legacy && items !== null && items[0] === 'module' && items.length === 4) {
+      // torch.load returns the class (`data[0]`) after comparing the saved source with the class's own; nothing runs.
+      const cls = items[1]
+      if (typeof cls !== 'object' || cls === null || cls.kind !== 'global') return malformed(`${this.what}: a \`module\` persistent id without a class.`)
+      this.moduleSources.add(globalName(cls))
+      return cls
+    }
     if (items === null || items.length < 5 || items[0] !== 'storage') {
       throw new NnsizeError('unsafe-pickle', `${this.what} loads a persistent object that is not a storage (\`${describe(items?.[0] ?? pid)}\`); only tensor storages are allowed.`)
     }
@@ -170,16 +225,33 @@ export class TorchPickle implements PickleHooks {
       case 'builtins.set':
         return { kind: 'set', items: [...(sequenceItems(args[0]) ?? [])] }
       case 'builtins.bytearray':
-      case '_codecs.encode':
-        return { kind: 'bytes', length: typeof args[0] === 'string' ? args[0].length : 0 }
+      case '_codecs.encode': {
+        // `_codecs.encode(text, 'latin1')`: how protocol 2 writes bytes.
+        const text = typeof args[0] === 'string' ? args[0] : ''
+        const latin1 = text.length <= keptBytes && [...text].every((ch) => ch.charCodeAt(0) < 256)
+        return { kind: 'bytes', length: text.length, ...(latin1 ? { data: Uint8Array.from(text, (ch) => ch.charCodeAt(0)) } : {}) }
+      }
+      case 'torch.serialization._get_layout':
+        return opaque(new TorchLayout(typeof args[0] === 'string' ? args[0].replace(/^torch\./, '') : '?'))
+      case 'torch._utils._rebuild_sparse_tensor':
+        return opaque(this.sparseTensor(fn, args))
       case 'torch.Size':
         return { kind: 'tuple', items: [...(sequenceItems(args[0]) ?? [])] }
       case 'torch._utils._rebuild_tensor':
-      case 'torch._utils._rebuild_tensor_v2':
       case 'torch._utils._rebuild_qtensor':
         return opaque(this.tensor(args, null))
-      case 'torch._utils._rebuild_tensor_v3':
-        return opaque(this.tensor(args, this.dtypeOf(args[6])))
+      case 'torch._utils._rebuild_tensor_v2': {
+        // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
+        const t = this.tensor(args, null)
+        t.requiresGrad = truthy(args[4])
+        return opaque(t)
+      }
+      case 'torch._utils._rebuild_tensor_v3': {
+        // (storage, storage_offset, size, stride, requires_grad, backward_hooks, dtype[, metadata])
+        const t = this.tensor(args, this.dtypeOf(args[6]))
+        t.requiresGrad = truthy(args[4])
+        return opaque(t)
+      }
       case 'torch._utils._rebuild_meta_tensor_no_storage': {
         const dtype = this.dtypeOf(args[0])
         return opaque(new TorchTensor(null, 0, this.dims(args[1], 'shape'), this.dims(args[2], 'stride'), dtype, false))
@@ -187,9 +259,12 @@ export class TorchPickle implements PickleHooks {
       case 'torch._utils._rebuild_parameter':
       case 'torch._utils._rebuild_parameter_with_state':
       case 'torch.nn.parameter.Parameter': {
+        // `_rebuild_parameter(data, requires_grad, backward_hooks)`, `…_with_state(data, requires_grad, backward_hooks, state)`,
+        // `Parameter(data, requires_grad=True)`: the flag decides whether the parameter is trained.
         const t = asTensor(args[0])
         if (t === null) return malformed(`${this.what}: \`${fn.written}\` without a tensor.`)
         t.parameter = true
+        t.requiresGrad = full === 'torch.nn.parameter.Parameter' && args.length < 2 ? true : truthy(args[1])
         return opaque(t)
       }
       case 'torch._utils._rebuild_device_tensor_from_cpu_tensor':
@@ -204,9 +279,31 @@ export class TorchPickle implements PickleHooks {
         return made
       }
       default:
-        if (full.startsWith('torch._utils._rebuild_')) this.warnings.add(`\`${full}\` (sparse, nested or subclass tensors) is recorded but not sized.`)
+        if (full.startsWith('torch._utils._rebuild_')) this.warnings.add(`\`${full}\` (nested or subclass tensors) is recorded but not sized.`)
         return { kind: 'call', fn, args, state: undefined }
     }
+  }
+
+  /**
+   * `_rebuild_sparse_tensor(layout, data)`: COO `(indices, values, size[, is_coalesced])`, compressed layouts
+   * `(compressed_indices, plain_indices, values, size)`. One tensor of the dense size and the values' dtype.
+   */
+  private sparseTensor(fn: PyGlobal, args: PyValue[]): TorchTensor {
+    const layout = typeof args[0] === 'object' && args[0] !== null && args[0].kind === 'opaque' && args[0].value instanceof TorchLayout ? args[0].value.name : null
+    const data = sequenceItems(args[1])
+    const compressed = layout !== null && /^sparse_(csr|csc|bsr|bsc)$/.test(layout)
+    const roles = layout === 'sparse_coo' ? ['indices', 'values'] : compressed ? ['compressed_indices', 'plain_indices', 'values'] : null
+    if (roles === null || data === null || data.length < roles.length + 1) return malformed(`${this.what}: \`${fn.written}\` with layout \`${layout ?? '?'}\` and ${data?.length ?? 0} parts; PyTorch rebuilds COO, CSR, CSC, BSR and BSC tensors.`)
+    const pieces = roles.map((role, i) => {
+      const tensor = asTensor(data[i])
+      if (tensor === null || tensor.sparse !== null) return malformed(`${this.what}: the \`${role}\` of a sparse tensor is not a tensor.`)
+      return { role, tensor }
+    })
+    const shape = this.dims(data[roles.length], 'size')
+    const values = pieces.at(-1)!.tensor
+    const t = new TorchTensor(null, 0, shape, [], values.dtype, false)
+    t.sparse = { layout: layout!, pieces }
+    return t
   }
 
   private dtypeOf(value: PyValue | undefined): string {
@@ -247,7 +344,8 @@ export class TorchPickle implements PickleHooks {
   /** What the pickle imports and what loading it needs. */
   info(): PickleInfo {
     const requires = [...this.unknown].sort()
-    return { globals: [...this.written].sort(), requiresClasses: requires, weightsOnlyLoadable: requires.length === 0 }
+    const refused = [...this.opcodes].map((op) => opcodeNames.get(op) ?? `0x${op.toString(16)}`).filter((op) => !weightsOnlyOpcodes.has(op)).sort()
+    return { globals: [...this.written].sort(), requiresClasses: requires, refusedOpcodes: refused, weightsOnlyLoadable: requires.length === 0 && refused.length === 0 && this.moduleSources.size === 0 }
   }
 }
 
@@ -259,14 +357,22 @@ function describe(value: PyValue): string {
   return value.kind
 }
 
-/** A key of a dict or the index of a list as a name part. */
+/** A key of a dict or the index of a list as a name part: strings as they are, other keys as Python writes them. */
 function keyText(key: PyValue): string {
   if (typeof key === 'string') return key
-  if (typeof key === 'number' || typeof key === 'bigint' || typeof key === 'boolean') return String(key)
+  if (typeof key === 'number' || typeof key === 'bigint') return String(key)
+  if (typeof key === 'boolean') return key ? 'True' : 'False'
   if (key === null) return 'None'
+  if (typeof key === 'object' && key.kind === 'bytes') return key.data ? bytesRepr(key.data) : `<${key.length} bytes>`
   const items = sequenceItems(key)
-  if (items) return `(${items.map(keyText).join(', ')})`
+  if (items) return `(${items.map((item) => (typeof item === 'string' ? stringRepr(item) : keyText(item))).join(', ')}${items.length === 1 ? ',' : ''})`
   return describe(key)
+}
+
+/** Python's repr of a string inside a tuple key: `'a'`. */
+function stringRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'"
+  return `${quote}${text.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`).replace(/\n/g, '\\n')}${quote}`
 }
 
 const join = (parent: string, child: string, sep: string): string => (parent === '' ? child : `${parent}${sep}${child}`)
@@ -283,17 +389,30 @@ interface Found {
   name: string
   tensor: TorchTensor
   kind: 'parameter' | 'buffer' | null
+  /** False for a pickled module's non-persistent buffer (in `module.buffers()`, not in `state_dict()`). */
+  persistent: boolean
   /** Top-level key the tensor is under (checkpoints). */
   top: string | null
 }
 
+/** A module's path: its container's key path (`model`) and its dotted path inside it (`encoder.0`). */
+const modulePath = (container: string, path: string): string => (container === '' ? path : path === '' ? container : `${container}/${path}`)
+
 /** Follows a pickled object: dicts and lists by key, modules by `_parameters`, `_buffers` and `_modules`. */
 class Walker {
   readonly found: Found[] = []
-  /** Class names of modules met, by path. */
+  /** Class names of modules met, by the path they were first met under, in `named_modules()` order. */
   readonly moduleTypes = new Map<string, string>()
+  /** Paths under which a module met before is reached again (`tied` → `l.0`): `state_dict()` names its tensors under both. */
+  readonly moduleAliases = new Map<string, string>()
+  readonly warnings: string[] = []
   readonly #seen = new Set<object>()
+  /** The first path of each module object. */
+  readonly #moduleFirstPath = new Map<object, string>()
+  /** The modules being followed, to stop at a module that contains itself. */
+  readonly #ancestors = new Set<object>()
   #steps = 0
+  #moduleVisits = 0
   moduleCount = 0
 
   constructor(private readonly what: string) {}
@@ -302,7 +421,7 @@ class Walker {
     if (typeof v !== 'object' || v === null) return
     const t = asTensor(v)
     if (t) {
-      this.found.push({ name: path, tensor: t, kind: t.parameter ? 'parameter' : null, top })
+      this.found.push({ name: path, tensor: t, kind: t.parameter ? 'parameter' : null, persistent: true, top })
       return
     }
     if (v.kind === 'opaque' || v.kind === 'global' || v.kind === 'bytes') return
@@ -336,10 +455,21 @@ class Walker {
     }
   }
 
-  /** A module: its own parameters, its persistent buffers, then its children, as `state_dict()` orders them. */
+  /**
+   * A module: its own parameters, its buffers, then its children, as `state_dict()` orders them. A child reached
+   * under two names (`self.tied = self.l[0]`) is followed under both, as `state_dict()` names its tensors twice;
+   * non-persistent buffers are kept (flagged), as `module.buffers()` lists them.
+   */
   private module(obj: PyObject, state: PyDict, container: string, path: string, top: string | null, depth: number): void {
-    this.moduleCount++
-    this.moduleTypes.set(join(container, path, '/'), obj.cls.name)
+    if (++this.#moduleVisits > limits.maxModules) throw new NnsizeError('limit', `${this.what} reaches its modules under more than ${grouped(limits.maxModules)} names, the limit.`)
+    const full = modulePath(container, path)
+    const first = this.#moduleFirstPath.get(obj)
+    if (first === undefined) {
+      this.#moduleFirstPath.set(obj, full)
+      this.moduleCount++
+      this.moduleTypes.set(full, obj.cls.name)
+    } else this.moduleAliases.set(full, first)
+    this.#ancestors.add(obj)
     const nonPersistent = new Set<string>()
     const np = dictGet(state, '_non_persistent_buffers_set')
     const npItems = typeof np === 'object' && np !== null && (np.kind === 'set' || np.kind === 'list') ? np.items : []
@@ -349,24 +479,29 @@ class Walker {
       if (typeof d !== 'object' || d === null || d.kind !== 'dict') return
       for (let i = 0; i < d.keys.length; i++) {
         const name = keyText(d.keys[i]!)
-        if (kind === 'buffer' && nonPersistent.has(name)) continue
         const t = asTensor(d.values[i]!)
-        if (t) this.found.push({ name: join(container, join(path, name, '.'), '/'), tensor: t, kind, top: top ?? name })
+        const persistent = kind === 'parameter' || !nonPersistent.has(name)
+        if (t) this.found.push({ name: join(container, join(path, name, '.'), '/'), tensor: t, kind, persistent, top: top ?? name })
       }
     }
     own('_parameters', 'parameter')
     own('_buffers', 'buffer')
     const children = dictGet(state, '_modules')
-    if (typeof children !== 'object' || children === null || children.kind !== 'dict') return
-    for (let i = 0; i < children.keys.length; i++) {
-      const child = children.values[i]!
-      const childState = moduleState(child)
-      if (!childState || this.#seen.has(child as object)) continue
-      this.#seen.add(child as object)
-      if (depth > limits.maxNestingDepth) throw new NnsizeError('limit', `${this.what} nests modules deeper than ${limits.maxNestingDepth} levels, the limit.`)
-      const name = keyText(children.keys[i]!)
-      this.module(child as PyObject, childState, container, join(path, name, '.'), top ?? name, depth + 1)
+    if (typeof children === 'object' && children !== null && children.kind === 'dict') {
+      for (let i = 0; i < children.keys.length; i++) {
+        const child = children.values[i]!
+        const childState = moduleState(child)
+        if (!childState) continue
+        const name = keyText(children.keys[i]!)
+        if (this.#ancestors.has(child as object)) {
+          this.warnings.push(`Module \`${modulePath(container, join(path, name, '.'))}\` is the module \`${this.#moduleFirstPath.get(child as object)}\` that contains it: PyTorch's \`state_dict()\` would never end. nnsize did not follow it.`)
+          continue
+        }
+        if (depth > limits.maxNestingDepth) throw new NnsizeError('limit', `${this.what} nests modules deeper than ${limits.maxNestingDepth} levels, the limit.`)
+        this.module(child as PyObject, childState, container, join(path, name, '.'), top ?? name, depth + 1)
+      }
     }
+    this.#ancestors.delete(obj)
   }
 }
 
@@ -449,59 +584,80 @@ export function interpretCheckpoint(root: PyValue, pickle: TorchPickle, fileName
     const first = [...pickle.unknown].sort()[0]!
     throw new NnsizeError('unsafe-pickle', `${what} refers to \`${first}\`, which is not one of the globals PyTorch's \`weights_only\` loader allows, and holds no pickled \`nn.Module\`. nnsize does not import it.`)
   }
-  const warnings = [...pickle.warnings]
+  const warnings = [...pickle.warnings, ...walker.warnings]
   if (pickle.unknownCalls.length > 0) warnings.push(`Loading this file with \`torch.load(weights_only=False)\` would call ${[...new Set(pickle.unknownCalls)].map((c) => `\`${c}\``).join(', ')}; nnsize only named them.`)
   if (walker.found.length > limits.maxWeightsTensors) throw new NnsizeError('limit', `${what} holds more than ${grouped(limits.maxWeightsTensors)} tensors, the limit.`)
 
   const tensors: FileTensor[] = []
   const aliasOf: number[] = []
   const firstOf = new Map<string, number>()
-  const perStorage = new Map<TorchStorage, { intervals: Array<[bigint, bigint]>; exact: boolean; item: number }>()
+  const perStorage = new Map<TorchStorage, { intervals: Array<[bigint, bigint]>; item: number }>()
   let approximate = false
   // Listing the runs of strided views is bounded in all: 1,000,000 runs per file, spans beyond that.
   let runBudget = 1_000_000
-  walker.found.forEach(({ name, tensor: t, kind }, index) => {
+  /** Adds the bytes a strided tensor reaches to its storage's intervals. */
+  const reachOf = (t: TorchTensor, storage: TorchStorage): void => {
+    const item = torchItemBytes[t.dtype]!
+    let s = perStorage.get(storage)
+    if (!s) perStorage.set(storage, (s = { intervals: [], item: storage.dtype === 'uint8' ? item : torchItemBytes[storage.dtype]! }))
+    const r = reach(t, Math.min(100_000, runBudget))
+    if (r !== null) runBudget -= r.length
+    if (r === null) {
+      approximate = true
+      const span = BigInt(t.shape.reduce((a, size, i) => a + (size - 1) * t.stride[i]!, 0) + 1)
+      s.intervals.push([BigInt(t.offset) * BigInt(item), (BigInt(t.offset) + span) * BigInt(item)])
+    } else for (const iv of r) s.intervals.push(iv)
+  }
+  let storageless = 0n
+  walker.found.forEach(({ name, tensor: t, kind, persistent }, index) => {
     const elements = numel(t.shape)
     const item = torchItemBytes[t.dtype]!
     const float = isFloatName(t.dtype)
+    const sparse = t.sparse
+    let bytes = elements * BigInt(item)
+    if (sparse !== null) bytes = sparse.pieces.reduce((sum, p) => sum + numel(p.tensor.shape) * BigInt(torchItemBytes[p.tensor.dtype]!), 0n)
+    const resolvedKind = kind ?? tensorKind(name, float)
     tensors.push({
       name,
       shape: [...t.shape],
       dtype: t.dtype,
       torchDType: t.dtype,
       elements,
-      bytes: elements * BigInt(item),
+      bytes,
       file: fileName,
-      kind: kind ?? tensorKind(name, float),
+      kind: resolvedKind,
       ...(t.storage ? { storage: t.storage.key, storageOffset: t.offset, stride: [...t.stride] } : {}),
-      ...(t.parameter ? { parameter: true } : {}),
+      ...(t.parameter ? { parameter: true, requiresGrad: t.requiresGrad } : {}),
+      ...(resolvedKind === 'buffer' && !persistent ? { persistent: false } : {}),
+      ...(sparse !== null
+        ? { layout: sparse.layout, sparsePieces: sparse.pieces.map((p) => ({ role: p.role, shape: [...p.tensor.shape], dtype: p.tensor.dtype, bytes: numel(p.tensor.shape) * BigInt(torchItemBytes[p.tensor.dtype]!) })) }
+        : {}),
     })
     const key = t.storage ? `${t.storage.key}|${t.offset}|${t.shape.join(',')}|${t.stride.join(',')}|${t.dtype}` : null
     const first = key === null ? undefined : firstOf.get(key)
     aliasOf.push(first ?? -1)
     if (key !== null && first === undefined) firstOf.set(key, index)
-    if (t.storage) {
-      let s = perStorage.get(t.storage)
-      if (!s) perStorage.set(t.storage, (s = { intervals: [], exact: true, item: t.storage.dtype === 'uint8' ? item : torchItemBytes[t.storage.dtype]! }))
-      const r = reach(t, Math.min(100_000, runBudget))
-      if (r !== null) runBudget -= r.length
-      if (r === null) {
-        approximate = true
-        const span = BigInt(t.shape.reduce((a, size, i) => a + (size - 1) * t.stride[i]!, 0) + 1)
-        s.intervals.push([BigInt(t.offset) * BigInt(item), (BigInt(t.offset) + span) * BigInt(item)])
-      } else for (const iv of r) s.intervals.push(iv)
-    } else aliasOf[index] = -1
+    if (t.storage) reachOf(t, t.storage)
+    else if (sparse !== null) {
+      for (const p of sparse.pieces) if (p.tensor.storage) reachOf(p.tensor, p.tensor.storage)
+    } else storageless += elements
   })
-  let paramsDedup = 0n
+  let paramsDedup = storageless
   for (const [, s] of perStorage) paramsDedup += unionLength(s.intervals) / BigInt(s.item)
-  for (let i = 0; i < tensors.length; i++) if (!walker.found[i]!.tensor.storage) paramsDedup += tensors[i]!.elements
   if (approximate) warnings.push('A strided view reaches too many separate runs of its storage to list; `paramsDedup` counts its whole span.')
   let storageBytes = 0n
   for (const s of pickle.storages.values()) storageBytes += s.bytes
 
+  // Optimizer states (`optimizer.state_dict()`) anywhere near the top: the file itself, an entry, an entry's items.
+  const optimizers = findOptimizers(root, tensors, walker.found)
+  if (optimizers.length > 1) warnings.push(`The file holds ${optimizers.length} optimizer states (${optimizers.map((o) => `\`${o.key}\``).join(', ')}); \`checkpoint.optimizer\` describes the first.`)
+  const inOptimizer = (name: string): boolean => optimizers.some((o) => o.key === '' || name === o.key || name.startsWith(`${o.key}/`))
+
   // Training checkpoints: a dict whose values are not all tensors.
   let checkpoint: CheckpointInfo | null = null
   let modelTensors: Array<{ index: number; name: string }> | undefined
+  let moduleTypes = walker.moduleTypes
+  let moduleAliases = walker.moduleAliases
   if (typeof root === 'object' && root !== null && root.kind === 'dict' && !moduleState(root) && root.values.some((v) => asTensor(v) === null)) {
     const keys = root.keys.map(keyText)
     const perKey = keys.map((key) => ({ key, tensors: 0, params: 0n, bytes: 0n }))
@@ -517,17 +673,22 @@ export function interpretCheckpoint(root: PyValue, pickle: TorchPickle, fileName
     keys.forEach((key, i) => {
       if (byKey.get(key)!.tensors === 0) nonTensorValues[key] = plain(root.values[i]!)
     })
-    const optimizer = findOptimizer(root, keys, tensors, walker.found)
-    const modelKey = modelKeys.find((k) => (byKey.get(k)?.tensors ?? 0) > 0) ?? null
-    checkpoint = { topLevelKeys: keys, modelKey, perKey, nonTensorValues, optimizer }
+    const modelKey = modelKeys.find((k) => (byKey.get(k)?.tensors ?? 0) > 0 && !inOptimizer(k)) ?? null
+    checkpoint = { topLevelKeys: keys, modelKey, perKey, nonTensorValues, optimizer: optimizers[0] ?? null }
     if (modelKey !== null) {
       modelTensors = []
       const prefix = `${modelKey}/`
       walker.found.forEach((f, index) => {
         if (f.top === modelKey && f.name.startsWith(prefix)) modelTensors!.push({ index, name: f.name.slice(prefix.length) })
       })
+      // The model's modules by their paths inside the model.
+      const inside = (path: string): string | null => (path === modelKey ? '' : path.startsWith(prefix) ? path.slice(prefix.length) : null)
+      moduleTypes = new Map([...walker.moduleTypes].flatMap(([path, type]) => (inside(path) === null ? [] : [[inside(path)!, type] as [string, string]])))
+      moduleAliases = new Map([...walker.moduleAliases].flatMap(([path, to]) => (inside(path) === null || inside(to) === null ? [] : [[inside(path)!, inside(to)!] as [string, string]])))
     }
   }
+  // Optimizer state is not the model: its tensors stay out of the module tree.
+  if (modelTensors === undefined && optimizers.length > 0) modelTensors = walker.found.flatMap((f, index) => (inOptimizer(f.name) ? [] : [{ index, name: f.name }]))
   return {
     tensors,
     aliasOf,
@@ -535,47 +696,71 @@ export function interpretCheckpoint(root: PyValue, pickle: TorchPickle, fileName
     pickle: pickle.info(),
     ...(checkpoint ? { checkpoint } : {}),
     ...(modelTensors ? { modelTensors } : {}),
-    moduleTypes: walker.moduleTypes,
+    moduleTypes,
+    moduleAliases,
     warnings,
     storageBytes,
     storages: pickle.storages.size,
   }
 }
 
-/** The optimizer's state dict (`{'state': {i: {...}}, 'param_groups': [...]}`) among the top-level entries. */
-function findOptimizer(root: PyDict, keys: string[], tensors: FileTensor[], found: Found[]): OptimizerStateInfo | null {
-  for (let i = 0; i < root.values.length; i++) {
-    const value = root.values[i]!
-    const state = dictGet(value, 'state')
-    const groups = sequenceItems(dictGet(value, 'param_groups') ?? null)
-    if (typeof state !== 'object' || state === null || state.kind !== 'dict' || groups === null) continue
-    const key = keys[i]!
-    const stateKeys = new Set<string>()
-    let stepTensors = 0
-    for (const perParam of state.values) {
-      if (typeof perParam !== 'object' || perParam === null || perParam.kind !== 'dict') continue
-      perParam.keys.forEach((k, j) => {
-        stateKeys.add(keyText(k))
-        if (k === 'step' && asTensor(perParam.values[j]!)) stepTensors++
-      })
-    }
-    const prefix = `${key}/state/`
-    let count = 0
-    let elements = 0n
-    let bytes = 0n
-    found.forEach((f, j) => {
-      if (f.name.startsWith(prefix)) {
-        count++
-        elements += tensors[j]!.elements
-        bytes += tensors[j]!.bytes
-      }
-    })
-    const groupKeys = new Map<string, PyValue>()
-    for (const g of groups) if (typeof g === 'object' && g !== null && g.kind === 'dict') g.keys.forEach((k, j) => groupKeys.set(keyText(k), g.values[j]!))
-    const sorted = [...stateKeys].sort()
-    const { optimizer, evidence } = identifyOptimizer(sorted, groupKeys)
-    return { key, optimizer, evidence, paramCount: state.keys.length, stateKeys: sorted, tensors: count, elements, bytes, stepTensors, paramGroups: groups.length }
-  }
-  return null
+/** Whether a value is an optimizer's state dict: `{'state': {…}, 'param_groups': [...]}`. */
+function isOptimizerState(value: PyValue | undefined): boolean {
+  const state = dictGet(value, 'state')
+  return typeof state === 'object' && state !== null && state.kind === 'dict' && sequenceItems(dictGet(value, 'param_groups') ?? null) !== null
 }
 
+/**
+ * The optimizer state dicts (`{'state': {i: {...}}, 'param_groups': [...]}`) near the top of a file, by key path:
+ * the file itself (`''`, the Hugging Face Trainer's `optimizer.pt`), a top-level entry (`optimizer`), or an item of
+ * one (`optimizer_states/0`, Lightning's list).
+ */
+function findOptimizers(root: PyValue, tensors: FileTensor[], found: Found[]): OptimizerStateInfo[] {
+  const candidates: Array<{ key: string; value: PyDict }> = []
+  if (isOptimizerState(root)) candidates.push({ key: '', value: root as PyDict })
+  else if (typeof root === 'object' && root !== null && root.kind === 'dict' && !moduleState(root)) {
+    for (let i = 0; i < root.values.length && candidates.length < 100; i++) {
+      const value = root.values[i]!
+      const key = keyText(root.keys[i]!)
+      if (isOptimizerState(value)) candidates.push({ key, value: value as PyDict })
+      else if (typeof value === 'object' && value !== null && (value.kind === 'list' || value.kind === 'tuple' || value.kind === 'dict') && !moduleState(value)) {
+        const items = value.kind === 'dict' ? value.values : value.items
+        items.forEach((item, j) => {
+          if (isOptimizerState(item) && candidates.length < 100) candidates.push({ key: `${key}/${value.kind === 'dict' ? keyText(value.keys[j]!) : j}`, value: item as PyDict })
+        })
+      }
+    }
+  }
+  return candidates.map(({ key, value }) => describeOptimizer(key, value, tensors, found))
+}
+
+/** What an optimizer's state dict holds and which optimizer it looks like. */
+function describeOptimizer(key: string, value: PyDict, tensors: FileTensor[], found: Found[]): OptimizerStateInfo {
+  const state = dictGet(value, 'state') as PyDict
+  const groups = sequenceItems(dictGet(value, 'param_groups') ?? null)!
+  const stateKeys = new Set<string>()
+  let stepTensors = 0
+  for (const perParam of state.values) {
+    if (typeof perParam !== 'object' || perParam === null || perParam.kind !== 'dict') continue
+    perParam.keys.forEach((k, j) => {
+      stateKeys.add(keyText(k))
+      if (k === 'step' && asTensor(perParam.values[j]!)) stepTensors++
+    })
+  }
+  const prefix = key === '' ? 'state/' : `${key}/state/`
+  let count = 0
+  let elements = 0n
+  let bytes = 0n
+  found.forEach((f, j) => {
+    if (f.name.startsWith(prefix)) {
+      count++
+      elements += tensors[j]!.elements
+      bytes += tensors[j]!.bytes
+    }
+  })
+  const groupKeys = new Map<string, PyValue>()
+  for (const g of groups) if (typeof g === 'object' && g !== null && g.kind === 'dict') g.keys.forEach((k, j) => groupKeys.set(keyText(k), g.values[j]!))
+  const sorted = [...stateKeys].sort()
+  const { optimizer, evidence } = identifyOptimizer(sorted, groupKeys)
+  return { key, optimizer, evidence, paramCount: state.keys.length, stateKeys: sorted, tensors: count, elements, bytes, stepTensors, paramGroups: groups.length }
+}

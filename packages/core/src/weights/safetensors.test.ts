@@ -22,6 +22,34 @@ describe('readSafetensors', () => {
     expect(a.weights.tensors.map((x) => x.name)).toEqual(['a', 'b'])
   })
 
+  // safetensors 0.8.0, safe_open: serde reads `shape` and `data_offsets` as unsigned integers ("invalid type: floating
+  // point `1.0`, expected usize"; `-0` too), accepts spaces, tabs and line breaks before the object, a float in a field
+  // it does not know, and `"__metadata__": null`.
+  const header = (text: string, data: number) => {
+    const json = utf8(text)
+    return bytes(u64(json.length), json, new Uint8Array(data))
+  }
+  const floats: Array<[string, number, string]> = [
+    ['"shape":[1.0],"data_offsets":[0,4]', 4, 'has `1.0` in `shape`'],
+    ['"shape":[1e0],"data_offsets":[0,4]', 4, 'has `1e0` in `shape`'],
+    ['"shape":[1],"data_offsets":[0,4.0]', 4, 'has `4.0` in `data_offsets`'],
+    ['"shape":[-0],"data_offsets":[0,0]', 0, 'has `-0` in `shape`'],
+  ]
+  for (const [written, data, message] of floats) {
+    it(`refuses a whole number written as a float, as the library does: ${written}`, async () => {
+      const e = await refusal(read(header(`{"a":{"dtype":"F32",${written}}}`, data)))
+      expect(e.message).toContain(`tensor \`a\` ${message}`)
+    })
+  }
+
+  it('accepts what the library accepts: spaces before the header, a float in an unknown field, null metadata', async () => {
+    for (const lead of [' ', '\n', '\t', '\r\n  ']) {
+      const a = await read(header(`${lead}{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"extra":1.5},"__metadata__":null}`, 4))
+      expect([a.weights.tensors.map((x) => x.name), a.weights.files[0]!.format === 'safetensors' && a.weights.files[0]!.metadata]).toEqual([['a'], null])
+    }
+    expect((await refusal(read(header('\u0000{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 4)))).message).toMatch(/must start with `\{`, found byte `0x00`/)
+  })
+
   it('sizes sub-byte types by bits: F4 is half a byte, F6 three quarters', async () => {
     const a = await read(safetensors({ q: t('F4', [4, 8], 0, 16), r: t('F6_E2M3', [4, 4], 16, 28) }, 28))
     expect(a.weights.tensors.map((x) => [x.bytes, x.torchDType])).toEqual([
@@ -44,7 +72,7 @@ describe('readSafetensors', () => {
     ['a non-string metadata value', safetensors({ __metadata__: { epoch: 3 } }, 0), /`__metadata__` value `epoch` must be a string/],
     ['an unknown dtype', safetensors({ w: t('F128', [1], 0, 16) }, 16), /dtype `F128`/],
     ['a negative dimension', safetensors({ w: t('F32', [-1], 0, 4) }, 4), /dimension `-1`/],
-    ['a fractional dimension', safetensors({ w: t('F32', [1.5], 0, 4) }, 4), /dimension `1\.5`/],
+    ['a fractional dimension', safetensors({ w: t('F32', [1.5], 0, 4) }, 4), /`1\.5` in `shape`/],
     ['a dimension beyond 2^53', bytes(u64(72), utf8('{"w":{"dtype":"U8","shape":[9007199254740993,0],"data_offsets":[0,0]}}'.padEnd(72))), /dimension `9007199254740992`/],
     ['offsets that are not two numbers', safetensors({ w: { dtype: 'F32', shape: [1], data_offsets: [0] } }, 4), /`data_offsets`/],
     ['overlapping tensors', safetensors({ a: t('F32', [16], 0, 64), b: t('F32', [16], 32, 96) }, 96), /`b` starts at byte 32 of the data, inside `a`/],

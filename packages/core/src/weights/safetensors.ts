@@ -18,6 +18,56 @@ function wholeBytes(count: number | bigint, bits: number): number | bigint | nul
   return total % 8n === 0n ? total / 8n : null
 }
 
+/** Key of the object that stands for a number written as a float (`1.0`, `1e0`, `-0`) in a header. */
+const floatKey = '\u0000float'
+
+/**
+ * Wraps every number token outside strings that JSON writes as a float (with `.`, `e` or `E`, or `-0`) in an
+ * object `{"\u0000float": "1.0"}`: the safetensors library (serde) reads shapes and offsets as unsigned integers and
+ * refuses `1.0` there, while `JSON.parse` would give 1. Text without such numbers is returned as it is.
+ */
+function markFloats(text: string): string {
+  let out: string[] | null = null
+  let from = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++
+      else if (c === 0x22) inString = false
+      continue
+    }
+    if (c === 0x22) inString = true
+    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let j = i + 1
+      let float = false
+      for (; j < text.length; j++) {
+        const d = text.charCodeAt(j)
+        if (d === 0x2e || d === 0x65 || d === 0x45) float = true
+        else if (!(d >= 0x30 && d <= 0x39) && d !== 0x2b && d !== 0x2d) break
+      }
+      const token = text.slice(i, j)
+      if (float || token === '-0') {
+        out ??= []
+        out.push(text.slice(from, i), `{"\\u0000float":"${token}"}`)
+        from = j
+      }
+      i = j - 1
+    }
+  }
+  return out === null ? text : out.join('') + text.slice(from)
+}
+
+/** The text of a number {@link markFloats} wrapped, or null. */
+function floatToken(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null
+  const token = (value as Record<string, unknown>)[floatKey]
+  return typeof token === 'string' ? token : null
+}
+
+/** A value of a header for a message: a wrapped float as it was written. */
+const shown = (value: unknown): string => floatToken(value) ?? JSON.stringify(value)?.slice(0, 60) ?? String(value)
+
 /**
  * Reads a safetensors file: the 8-byte little-endian header length N and the N-byte JSON header, nothing else.
  * Checks what the safetensors library checks: a JSON object of `{dtype, shape, data_offsets}` entries and an
@@ -38,35 +88,45 @@ export async function readSafetensors(source: Source): Promise<ParsedFile> {
   }
   if (headerBytes < 2) malformed(`\`${name}\`: the safetensors header is ${headerBytes} bytes long; it must hold at least a JSON object \`{}\`.`)
   const raw = await source.read(8, headerBytes, 'the safetensors header')
-  if (raw[0] !== 0x7b) malformed(`\`${name}\`: the safetensors header must start with \`{\`, found byte \`0x${raw[0]!.toString(16).padStart(2, '0')}\`.`)
+  // JSON allows spaces, tabs and line breaks before the object, and so does the library.
+  let first = 0
+  while (first < raw.length && (raw[first] === 0x20 || raw[first] === 0x09 || raw[first] === 0x0a || raw[first] === 0x0d)) first++
+  if (raw[first] !== 0x7b) malformed(`\`${name}\`: the safetensors header must start with \`{\`, found ${first < raw.length ? `byte \`0x${raw[first]!.toString(16).padStart(2, '0')}\`` : 'only spaces'}.`)
   const text = decodeUtf8(raw)
   if (text === null) malformed(`\`${name}\`: the safetensors header is not valid UTF-8.`)
-  const header = parseFlatJSON(text!, 8, `\`${name}\`: the safetensors header`)
+  const header = parseFlatJSON(markFloats(text!), 8, `\`${name}\`: the safetensors header`)
   if (typeof header !== 'object' || header === null || Array.isArray(header)) malformed(`\`${name}\`: the safetensors header must be a JSON object.`)
 
   let metadata: Record<string, string> | null = null
   const entries: Array<{ name: string; dtype: string; shape: number[]; begin: number; end: number }> = []
   for (const [key, value] of Object.entries(header)) {
     if (key === '__metadata__') {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed(`\`${name}\`: \`__metadata__\` must be an object of strings.`)
+      // `null` is no metadata (the library's `Option`).
+      if (value === null) continue
+      if (typeof value !== 'object' || Array.isArray(value) || floatToken(value) !== null) malformed(`\`${name}\`: \`__metadata__\` must be an object of strings.`)
       metadata = Object.create(null) as Record<string, string>
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (typeof v !== 'string') malformed(`\`${name}\`: \`__metadata__\` value \`${k}\` must be a string, got ${JSON.stringify(v)?.slice(0, 40)}.`)
+        if (typeof v !== 'string') malformed(`\`${name}\`: \`__metadata__\` value \`${k}\` must be a string, got ${shown(v).slice(0, 40)}.`)
         metadata[k] = v
       }
       continue
     }
     if (entries.length >= limits.maxWeightsTensors) throw new NnsizeError('limit', `\`${name}\` declares more than ${grouped(limits.maxWeightsTensors)} tensors, the limit.`)
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed(`\`${name}\`: tensor \`${key}\` must be an object with \`dtype\`, \`shape\` and \`data_offsets\`.`)
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || floatToken(value) !== null) malformed(`\`${name}\`: tensor \`${key}\` must be an object with \`dtype\`, \`shape\` and \`data_offsets\`.`)
     const info = value as Record<string, unknown>
     const dtype = info['dtype']
     if (typeof dtype !== 'string' || !Object.hasOwn(safetensorsTypes, dtype)) {
       malformed(`\`${name}\`: tensor \`${key}\` has dtype \`${String(dtype)}\`; safetensors dtypes are ${Object.keys(safetensorsTypes).map((d) => `\`${d}\``).join(', ')}.`)
     }
+    for (const field of ['shape', 'data_offsets']) {
+      const list = info[field]
+      const float = Array.isArray(list) ? list.map(floatToken).find((t) => t !== null) : undefined
+      if (float) malformed(`\`${name}\`: tensor \`${key}\` has \`${float}\` in \`${field}\`: a float, where the safetensors library reads only whole numbers (it refuses the file).`)
+    }
     const shape = parseShape(info['shape'], () => `\`${name}\`: tensor \`${key}\``)
     const offsets = info['data_offsets']
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => typeof o === 'number' && Number.isSafeInteger(o) && o >= 0)) {
-      malformed(`\`${name}\`: tensor \`${key}\` needs \`data_offsets\` \`[begin, end]\` of whole numbers, got \`${JSON.stringify(offsets)?.slice(0, 60)}\`.`)
+      malformed(`\`${name}\`: tensor \`${key}\` needs \`data_offsets\` \`[begin, end]\` of whole numbers, got \`${shown(offsets)}\`.`)
     }
     entries.push({ name: key, dtype, shape, begin: offsets[0] as number, end: offsets[1] as number })
   }

@@ -16,6 +16,8 @@ export interface ParsedFile {
   modelTensors?: Array<{ index: number; name: string }>
   /** Class names of pickled modules by path (`''` for the root, `conv1`): whole-module pickles only. */
   moduleTypes?: Map<string, string>
+  /** Paths under which a pickled module is reached again (`tied` → `l.0`): one module under two names. */
+  moduleAliases?: Map<string, string>
   warnings?: string[]
 }
 

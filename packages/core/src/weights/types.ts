@@ -13,9 +13,12 @@ export interface FileTensor {
   dtype: string
   /** The PyTorch dtype name (`bfloat16`), or `null` when PyTorch has none (`Q4_K`, `F6_E2M3`). */
   torchDType: string | null
-  /** Product of the shape (`[]` is 1, a 0 gives 0). */
+  /** Product of the shape (`[]` is 1, a 0 gives 0); a sparse tensor's dense size, as PyTorch's `numel()`. */
   elements: bigint
-  /** Data bytes: elements × element size, or blocks × block bytes for block-quantised types. */
+  /**
+   * Data bytes: elements × element size, or blocks × block bytes for block-quantised types; a sparse tensor's
+   * pieces (indices and values) together.
+   */
   bytes: bigint
   /** Name of the file that holds it. */
   file: string
@@ -32,6 +35,17 @@ export interface FileTensor {
   stride?: number[]
   /** PyTorch: saved as an `nn.Parameter`. */
   parameter?: boolean
+  /** PyTorch: the `requires_grad` an `nn.Parameter` was saved with; `false` is a frozen parameter (not trained). */
+  requiresGrad?: boolean
+  /** PyTorch: `false` for a pickled module's non-persistent buffer, which `module.buffers()` lists and `state_dict()` leaves out. */
+  persistent?: false
+  /**
+   * A sparse tensor's layout, as PyTorch names it (`sparse_coo`, `sparse_csr`, `sparse_csc`, `sparse_bsr`,
+   * `sparse_bsc`; ONNX sparse initializers are `sparse_coo`). `shape` is its dense shape.
+   */
+  layout?: string
+  /** A sparse tensor's pieces as stored: `indices` and `values` (COO), `compressed_indices`, `plain_indices` and `values`. */
+  sparsePieces?: Array<{ role: string; shape: number[]; dtype: string; bytes: bigint }>
   /** GGUF: dimensions as stored (fastest-varying first), the ggml type number, block geometry, offset in the data section. */
   ggufDims?: number[]
   ggmlType?: number
@@ -39,6 +53,8 @@ export interface FileTensor {
   typeSize?: number
   blocks?: bigint
   offset?: number
+  /** ONNX: the subgraph that holds an initializer outside the main graph (`If_0.then_branch`, nested with `/`). */
+  subgraph?: string
   /** ONNX: where the data is (`embedded` in the model, or `external` in a side file) and which field holds it. */
   dataLocation?: 'embedded' | 'external'
   external?: { location: string; offset: number; length: number | null }
@@ -185,7 +201,12 @@ export interface PickleInfo {
   globals: string[]
   /** Globals outside what PyTorch's `weights_only` loader allows: loading needs them importable. Named, never imported. */
   requiresClasses: string[]
-  /** Whether `torch.load(weights_only=True)` accepts every global. */
+  /**
+   * Pickle opcodes the file uses that PyTorch's `weights_only` unpickler does not implement (`FRAME`,
+   * `STACK_GLOBAL` of protocol 4 and up; `SHORT_BINBYTES` for bytes; `INT`, how protocol 1 writes booleans), sorted.
+   */
+  refusedOpcodes: string[]
+  /** Whether `torch.load(weights_only=True)` loads the file: every global allowed, every opcode implemented. */
   weightsOnlyLoadable: boolean
 }
 
@@ -220,10 +241,20 @@ export interface ConfigCheck {
   fileParams: bigint
   fileParamsDedup: bigint
   fileTensors: number
-  /** True when every difference is explained (tied weights, saved buffers). */
+  /**
+   * True when the files hold the model the config builds: every name and shape matches except tied names the
+   * files leave out and buffers some versions save, and no name the config ties is stored as a tensor of its own.
+   * Dtype differences (`retyped`) are listed but do not count: the tensors are the model's, stored in another type.
+   */
   consistent: boolean
   missing: ConfigTensorDifference[]
   extra: ConfigTensorDifference[]
+  /**
+   * Names the config ties to another (`lm_head.weight` to `model.embed_tokens.weight`, with `tie_word_embeddings`)
+   * that the files store as a separate tensor: the files hold more parameters than the config's model, and
+   * transformers (5.x) keeps the two apart when their values differ, ties them when they are equal.
+   */
+  untied: Array<{ name: string; shape: number[]; tiedTo: string }>
   reshaped: Array<{ name: string; configShape: number[]; fileShape: number[] }>
   /** Tensors whose file dtype differs from the config's `torch_dtype`. */
   retyped: Array<{ name: string; configDType: string; fileDType: string }>

@@ -23,7 +23,7 @@ async function* chunks(...parts: Array<string | Uint8Array>): AsyncGenerator<str
 
 describe('looksLikePath', () => {
   it('tells paths from expressions', () => {
-    expect(['model.txt', './m', '../configs/llama.json', '~/x', '/tmp/m', 'models/'].map(looksLikePath)).toEqual([true, true, true, true, true, true])
+    expect(['model.txt', './m', '../configs/llama.json', '~/x', '/tmp/m', 'models/', 'missing/model.safetensors', 'ckpt.PT'].map(looksLikePath)).toEqual([true, true, true, true, true, true, true, true])
     expect(['Conv2d(1, 2, 3)', 'resnet50', 'x = a/b', 'mistralai/Mistral-7B-v0.1'].map(looksLikePath)).toEqual([false, false, false, false])
   })
 })

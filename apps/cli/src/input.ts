@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { decodeText } from './decode.js'
 import { InputError, UsageError } from './errors.js'
 import type { PythonProgram } from './python-input.js'
+import { weightsExtension } from './weights-input.js'
 
 export { decodeText }
 
@@ -103,7 +104,7 @@ export function splitLines(text: string): string[] {
  */
 export function looksLikePath(arg: string): boolean {
   if (/[()\n=]/.test(arg)) return false
-  return /^(\/|\.{1,2}[/\\]|~)/.test(arg) || arg.includes('\\') || arg.endsWith('/') || /\.(json|txt|py|nnsize)$/i.test(arg)
+  return /^(\/|\.{1,2}[/\\]|~)/.test(arg) || arg.includes('\\') || arg.endsWith('/') || /\.(json|txt|py|nnsize)$/i.test(arg) || weightsExtension.test(arg)
 }
 
 /** Reads a file as text, with one clear line for each way it can fail. */

@@ -20,7 +20,7 @@ export interface WeightsInput {
 }
 
 /** Extensions of weight files: a file with one of these is read as weights, whatever its first bytes. */
-const weightsExtension = /\.(safetensors|bin|pt|pth|ckpt|gguf|onnx|keras|h5|hdf5)$/i
+export const weightsExtension = /\.(safetensors|bin|pt|pth|ckpt|gguf|onnx|keras|h5|hdf5)$/i
 
 /** A Hugging Face shard index (`model.safetensors.index.json`, `pytorch_model.bin.index.json`). */
 const indexName = /\.index\.json$/i

@@ -23,6 +23,35 @@ async function analyseFiles(...paths: string[]): Promise<WeightsAnalysis> {
 
 const llamaShards = ['model.safetensors.index.json', 'config.json', 'model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors'].map((f) => `safetensors/hf_llama_sharded/${f}`)
 
+/** Analyses one of the core's own fixture files (`test/fixtures/weights/`). */
+async function analyseFixture(name: string): Promise<WeightsAnalysis> {
+  const handle = await open(resolve(import.meta.dirname, '../../test/fixtures/weights', name))
+  try {
+    return await analyzeWeights([fileHandleReader(handle, name, (await handle.stat()).size)])
+  } finally {
+    await handle.close()
+  }
+}
+
+describe('weights presentation of optimizer state and pickles weights_only refuses', () => {
+  // Fixtures written by test/fixtures/weights/generate_load_semantics.py with PyTorch 2.13.
+  it('names an optimizer-only file (the Trainer\'s optimizer.pt) and Lightning\'s optimizer_states as optimizer state', async () => {
+    const alone = await analyseFixture('optimizer_only.pt')
+    expect(checkpointTable(alone.weights.checkpoint!).rows.every((r) => r[1]!.startsWith('optimizer state'))).toBe(true)
+    const sections = weightsSections(alone.weights)
+    expect(sections.flatMap((s) => s.lines).some((l) => l.startsWith('the file: '))).toBe(true)
+    const lightning = await analyseFixture('lightning.ckpt')
+    const rows = checkpointTable(lightning.weights.checkpoint!).rows
+    expect(rows.find((r) => r[0] === 'optimizer_states')![1]).toBe('optimizer state')
+  })
+
+  it("says which opcodes of a protocol-4 pickle torch.load(weights_only=True) refuses", async () => {
+    const a = await analyseFixture('protocol4.pt')
+    // PyTorch 2.13: torch.load(weights_only=True) fails with "Unsupported operand 149" (FRAME).
+    expect(pickleSentence(a.weights.pickle!)).toMatch(/^`torch.load\(weights_only=True\)` refuses this pickle: it uses pickle opcodes? that the `weights_only` unpickler does not implement \(.*FRAME.*\)\.$/)
+  })
+})
+
 describe('weights presentation', () => {
   it('says the format, files and tensors of a sharded folder and checks it against its config', async () => {
     const a = await analyseFiles(...llamaShards)

@@ -107,7 +107,9 @@ export function optimizerSentence(state: OptimizerStateInfo): string {
 /** What an entry of a checkpoint is: the model's tensors, the optimizer's state, or something else. */
 function entryRole(checkpoint: CheckpointInfo, key: string): string {
   if (key === checkpoint.modelKey) return 'model tensors'
-  if (key === checkpoint.optimizer?.key) return 'optimizer state'
+  // the optimizer's state dict is the entry, lies within it (Lightning's `optimizer_states/0`), or is the file itself
+  const optimizer = checkpoint.optimizer?.key
+  if (optimizer !== undefined && (optimizer === '' || key === optimizer || optimizer.startsWith(`${key}/`))) return 'optimizer state'
   return 'other'
 }
 
@@ -157,6 +159,7 @@ export function configCheckTable(check: ConfigCheck): Table {
     ...check.extra.map((d) => [d.name, formatShape(d.shape), `in the files, not in the config: ${reasons[d.reason]}`]),
     ...check.reshaped.map((d) => [d.name, formatShape(d.fileShape), `reshaped: the config gives ${formatShape(d.configShape)}`]),
     ...check.retyped.map((d) => [d.name, '', `retyped: ${d.fileDType} in the files, ${d.configDType} in the config`]),
+    ...check.untied.map((d) => [d.name, formatShape(d.shape), `stored apart, although the config ties it to ${d.tiedTo}`]),
   ]
   return {
     columns: [
@@ -170,8 +173,9 @@ export function configCheckTable(check: ConfigCheck): Table {
 
 /** The classes a whole-module pickle refers to: named, never imported. */
 export function pickleSentence(pickle: PickleInfo): string | null {
-  if (pickle.requiresClasses.length === 0) return null
-  return `Loading this pickle needs ${plural(pickle.requiresClasses.length, 'class', 'classes')} importable (named here, never imported): ${pickle.requiresClasses.join(', ')}. \`torch.load(weights_only=True)\` refuses it.`
+  const opcodes = pickle.refusedOpcodes.length === 0 ? '' : `It uses pickle ${pickle.refusedOpcodes.length === 1 ? 'opcode' : 'opcodes'} that the \`weights_only\` unpickler does not implement (${pickle.refusedOpcodes.join(', ')}).`
+  if (pickle.requiresClasses.length === 0) return opcodes === '' ? null : `\`torch.load(weights_only=True)\` refuses this pickle: ${opcodes.charAt(0).toLowerCase()}${opcodes.slice(1)}`
+  return `Loading this pickle needs ${plural(pickle.requiresClasses.length, 'class', 'classes')} importable (named here, never imported): ${pickle.requiresClasses.join(', ')}. \`torch.load(weights_only=True)\` refuses it.${opcodes === '' ? '' : ` ${opcodes}`}`
 }
 
 /** A GGUF metadata value as text: scalars as read, arrays by type and count. */
@@ -285,7 +289,7 @@ export function weightsSections(info: WeightsInfo, options: WeightsPresentOption
   const sections: WeightsSection[] = [{ key: 'dtypes', title: 'By dtype', lines: [], table: dtypeTable(info, options) }]
   const checkpoint = info.checkpoint
   if (checkpoint && checkpoint.perKey.length > 0) {
-    const lines = checkpoint.optimizer ? [`${checkpoint.optimizer.key}: ${optimizerSentence(checkpoint.optimizer)} (${plural(checkpoint.optimizer.paramCount, 'parameter')} with state, ${plural(checkpoint.optimizer.paramGroups, 'param group')}; ${checkpoint.optimizer.evidence})`] : []
+    const lines = checkpoint.optimizer ? [`${checkpoint.optimizer.key === '' ? 'the file' : checkpoint.optimizer.key}: ${optimizerSentence(checkpoint.optimizer)} (${plural(checkpoint.optimizer.paramCount, 'parameter')} with state, ${plural(checkpoint.optimizer.paramGroups, 'param group')}; ${checkpoint.optimizer.evidence})`] : []
     sections.push({ key: 'checkpoint', title: 'Checkpoint entries', lines, table: checkpointTable(checkpoint, options) })
   }
   if (info.config) {

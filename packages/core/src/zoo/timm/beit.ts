@@ -1,7 +1,7 @@
-import { bool, float, int, optionalFloat } from '../../bind/args.js'
+import { bool, float, int, optionalFloat, str } from '../../bind/args.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, moduleList, nn } from '../torchvision/core.js'
-import { defineFamily, forwardNotModelled, imgSizeSpec } from './family.js'
+import { defineFamily, forwardNotModelled, ignoredSpecs, imgSizeSpec, normLayerSpec } from './family.js'
 import { dropPathOrIdentity, dropPathRates } from './layers/drop.js'
 import { pair } from './layers/helpers.js'
 import { createMlp } from './layers/mlp.js'
@@ -65,7 +65,8 @@ export interface BeitArgs {
   patch_size: number
   in_chans: number
   num_classes: number
-  global_pool: 'avg' | 'token' | ''
+  /** `'avg'` pools the patch tokens (then `fc_norm`); any other value pools the class token (then `norm`). */
+  global_pool: string
   embed_dim: number
   depth: number
   num_heads: number
@@ -79,6 +80,7 @@ export interface BeitArgs {
   use_abs_pos_emb: boolean
   use_rel_pos_bias: boolean
   use_shared_rel_pos_bias: boolean
+  norm_layer: NormSpec | null
 }
 
 /** `RelativePositionBias` shared by every block. */
@@ -96,11 +98,33 @@ const RelativePositionBias = defineBlock<{ window: [number, number]; num_heads: 
 export const beit = defineFamily<BeitArgs>({
   module: 'beit',
   className: 'Beit',
-  defaults: { img_size: 224, patch_size: 16, in_chans: 3, num_classes: 1000, global_pool: 'avg', embed_dim: 768, depth: 12, num_heads: 12, qkv_bias: true, mlp_ratio: 4, swiglu_mlp: false, scale_mlp: false, drop_rate: 0, drop_path_rate: 0, init_values: null, use_abs_pos_emb: true, use_rel_pos_bias: false, use_shared_rel_pos_bias: false },
-  signature: [imgSizeSpec, int('num_classes', { min: 0 }), int('in_chans', { min: 1 }), float('drop_rate'), float('drop_path_rate'), int('depth', { min: 0 }), float('mlp_ratio'), optionalFloat('init_values'), bool('use_abs_pos_emb'), bool('use_rel_pos_bias'), bool('use_shared_rel_pos_bias')],
+  defaults: { img_size: 224, patch_size: 16, in_chans: 3, num_classes: 1000, global_pool: 'avg', embed_dim: 768, depth: 12, num_heads: 12, qkv_bias: true, mlp_ratio: 4, swiglu_mlp: false, scale_mlp: false, drop_rate: 0, drop_path_rate: 0, init_values: null, use_abs_pos_emb: true, use_rel_pos_bias: false, use_shared_rel_pos_bias: false, norm_layer: 'layernorm' },
+  signature: [
+    imgSizeSpec,
+    int('patch_size', { min: 1 }),
+    int('num_classes', { min: 0 }),
+    int('in_chans', { min: 1 }),
+    str('global_pool'),
+    int('embed_dim', { min: 1 }),
+    int('depth', { min: 0 }),
+    int('num_heads', { min: 1 }),
+    bool('qkv_bias'),
+    float('mlp_ratio'),
+    bool('swiglu_mlp'),
+    bool('scale_mlp'),
+    float('drop_rate'),
+    float('drop_path_rate'),
+    optionalFloat('init_values'),
+    bool('use_abs_pos_emb'),
+    bool('use_rel_pos_bias'),
+    bool('use_shared_rel_pos_bias'),
+    normLayerSpec('norm_layer', ['torch_layernorm'] as const, { strings: false }),
+    // The dropout rates change no tensor (the forward pass is not modelled), `head_init_scale` only the values.
+    ...ignoredSpecs('pos_drop_rate', 'proj_drop_rate', 'attn_drop_rate', 'head_init_scale'),
+  ],
   takesImgSize: true,
   build(a, m) {
-    const norm: NormSpec = 'layernorm'
+    const norm: NormSpec = a.norm_layer ?? 'layernorm'
     const imgSize = pair(a.img_size)
     m.child('patch_embed', block(m, PatchEmbed, { img_size: imgSize, patch_size: a.patch_size, in_chans: a.in_chans, embed_dim: a.embed_dim }))
     const grid = patchGrid({ img_size: imgSize, patch_size: a.patch_size })

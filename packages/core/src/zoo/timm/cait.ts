@@ -1,7 +1,7 @@
-import { float, int } from '../../bind/args.js'
+import { bool, float, int, str } from '../../bind/args.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, moduleList, nn, sequential } from '../torchvision/core.js'
-import { defineFamily, forwardNotModelled, imgSizeSpec } from './family.js'
+import { defineFamily, forwardNotModelled, ignoredSpecs, imgSizeSpec } from './family.js'
 import { dropPathOrIdentity } from './layers/drop.js'
 import { pair } from './layers/helpers.js'
 import { Mlp } from './layers/mlp.js'
@@ -96,7 +96,26 @@ export const cait = defineFamily<CaitArgs>({
   module: 'cait',
   className: 'Cait',
   defaults: { img_size: 224, patch_size: 16, in_chans: 3, num_classes: 1000, global_pool: 'token', embed_dim: 768, depth: 12, num_heads: 12, mlp_ratio: 4, qkv_bias: true, drop_rate: 0, drop_path_rate: 0, init_values: 1e-4, depth_token_only: 2, mlp_ratio_token_only: 4 },
-  signature: [imgSizeSpec, int('num_classes', { min: 0 }), int('in_chans', { min: 1 }), float('drop_rate'), float('drop_path_rate'), int('depth', { min: 0 }), int('depth_token_only', { min: 0 })],
+  signature: [
+    imgSizeSpec,
+    int('patch_size', { min: 1 }),
+    int('in_chans', { min: 1 }),
+    int('num_classes', { min: 0 }),
+    str('global_pool', { choices: ['', 'token', 'avg'] as const }),
+    int('embed_dim', { min: 1 }),
+    int('depth', { min: 0 }),
+    int('num_heads', { min: 1 }),
+    float('mlp_ratio'),
+    bool('qkv_bias'),
+    float('drop_rate'),
+    float('drop_path_rate'),
+    float('init_values'),
+    int('depth_token_only', { min: 0 }),
+    float('mlp_ratio_token_only'),
+    // The dropout rates change no tensor (the forward pass is not modelled).
+    ...ignoredSpecs('pos_drop_rate', 'proj_drop_rate', 'attn_drop_rate'),
+  ],
+
   takesImgSize: true,
   build(a, m) {
     const imgSize = pair(a.img_size)

@@ -2,7 +2,9 @@ import { bool, float, int, ints, optionalFloat, optionalInt, str } from '../../b
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, nn, runChild, sequential } from '../torchvision/core.js'
 import * as ops from '../torchvision/ops.js'
-import { commonSignature, defineFamily } from './family.js'
+import { actLayerSpec, commonSignature, defineFamily } from './family.js'
+import type { SourceSpan } from '../../errors.js'
+import type { Value } from '../../contract/values.js'
 import type { CommonArgs } from './family.js'
 import { createAct } from './layers/activations.js'
 import type { ActName } from './layers/activations.js'
@@ -173,6 +175,10 @@ export const convnext = defineFamily<ConvNeXtArgs>({
     bool('conv_bias'),
     bool('use_grn'),
     optionalFloat('norm_eps'),
+    ints('kernel_sizes', 4, { min: 1 }),
+    actLayerSpec(),
+    // `_get_norm_layers`: the names of its `_NORM_MAP` (a norm class needs `conv_mlp=True`, which nnsize does not build).
+    { ...str('norm_layer', { choices: ['layernorm', 'layernorm2d', 'simplenorm', 'simplenorm2d', 'rmsnorm', 'rmsnorm2d'] as const }), coerce: (v: Value, span: SourceSpan, n: string) => (v.kind === 'none' ? null : str('norm_layer', { choices: ['layernorm', 'layernorm2d', 'simplenorm', 'simplenorm2d', 'rmsnorm', 'rmsnorm2d'] as const }).coerce(v, span, n)) },
   ],
   validate(a, fail) {
     if (![8, 16, 32].includes(a.output_stride)) fail('output_stride', `\`output_stride\` must be 8, 16 or 32, got ${a.output_stride}.`)

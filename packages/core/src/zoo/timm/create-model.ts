@@ -1,6 +1,6 @@
 import { NnsizeError } from '../../errors.js'
 import type { SourceSpan } from '../../errors.js'
-import { any, bool, str } from '../../bind/args.js'
+import { any, bool, device, dtype, str } from '../../bind/args.js'
 import type { ArgSpec } from '../../bind/args.js'
 import { bindArguments } from '../../bind/bind.js'
 import { showValue } from '../../contract/values.js'
@@ -8,6 +8,8 @@ import type { ArgValue, Value } from '../../contract/values.js'
 import { constructLayer } from '../../model/construct.js'
 import type { ConstructionBudget } from '../../model/construct.js'
 import type { ModuleNode } from '../../model/module.js'
+import { isFloatingDType } from '../../tensor/dtype.js'
+import type { DType } from '../../tensor/dtype.js'
 import { didYouMean, suggest } from '../../suggest.js'
 import { deprecatedNames, hubAliases, pretrainedTags } from './pretrained.js'
 import { timmFamilies } from './registry.js'
@@ -179,6 +181,10 @@ const createModelSignature: readonly ArgSpec[] = [
   any('scriptable', { default: { kind: 'none' } }),
   any('exportable', { default: { kind: 'none' } }),
   any('no_jit', { default: { kind: 'none' } }),
+  // Every timm 1.0.29 model class takes `device` and `dtype` (its `dd` passed to each layer): the parameters and float
+  // buffers are made in that dtype, and the device changes nothing nnsize counts.
+  dtype(),
+  device(),
 ]
 const ownNames = new Set(createModelSignature.map((s) => s.name))
 const unsupported = new Map<string, string>([
@@ -211,6 +217,9 @@ export function createModel(args: readonly ArgValue[], span: SourceSpan, budget:
   const { model, variant, cfg } = resolveModel(tagged, bound.spans['model_name'] ?? span)
   const family = variant.family
   const kw = bindArguments(`timm.create_model('${model}')`, family.signature, rest, span)
+  for (const name of family.fixedByBuilder?.(model) ?? []) {
+    if (name in kw.spans) throw new NnsizeError('too-many-arguments', `\`${model}\`'s builder passes \`${name}\` to the class itself: TypeError: got multiple values for keyword argument '${name}'.`, { span: kw.spans[name] })
+  }
   const given: Record<string, unknown> = {}
   for (const key of Object.keys(kw.spans)) given[key] = kw.values[key]
   const fromCfg: Record<string, unknown> = {}
@@ -220,7 +229,29 @@ export function createModel(args: readonly ArgValue[], span: SourceSpan, budget:
   }
   const merged = { ...family.defaults, ...fromCfg, ...variant.args, ...given }
   const root = constructLayer(family.def, merged, budget, span, kw.spans)
+  const floatDType = bound.values['dtype'] as DType | null
+  if (floatDType !== null) {
+    if (!isFloatingDType(floatDType) || floatDType.startsWith('complex')) {
+      throw new NnsizeError('argument-type', `\`dtype\` must be a floating dtype such as \`torch.bfloat16\` for the parameters of \`${model}\`, got \`torch.${floatDType}\`.`, { span: bound.spans['dtype'] })
+    }
+    castFloating(root, floatDType)
+  }
   return root
+}
+
+/** Makes every floating parameter and buffer of the module tree `dtype`, as a class given `dtype=` makes them. */
+function castFloating(root: ModuleNode, dtype: DType): void {
+  const seen = new Set<ModuleNode>()
+  const stack = [root]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    if (seen.has(node)) continue
+    seen.add(node)
+    for (const map of [node.params, node.buffers]) {
+      for (const def of map.values()) if (def && isFloatingDType(def.dtype) && !def.dtype.startsWith('complex')) def.dtype = dtype
+    }
+    for (const child of node.children.values()) if (child) stack.push(child)
+  }
 }
 
 /** A glob match as Python's `fnmatch` does (`*`, `?`, `[seq]`, `[!seq]`), in linear time. */

@@ -7,7 +7,7 @@ import * as ops from '../torchvision/ops.js'
 import { invalid } from './family.js'
 import { createAct } from './layers/activations.js'
 import type { ActName } from './layers/activations.js'
-import { scaledDotProductAttention } from './layers/attention.js'
+import { attend } from './layers/attention.js'
 import { convNormAct, createConv2d } from './layers/conv.js'
 import type { PadType } from './layers/conv.js'
 import { dropPathOrIdentity } from './layers/drop.js'
@@ -352,7 +352,7 @@ const MultiQueryAttention2d = defineBlock<{ dim: number; dim_out: number; num_he
     const kvTokens = kOut.shape[2]! * kOut.shape[3]!
     const k = ops.copy(ctx, kOut, [b, 1, kvTokens, a.key_dim])
     const v = ops.copy(ctx, runChild(self, 'value', x, ctx), [b, 1, kvTokens, a.value_dim])
-    const attended = scaledDotProductAttention(ctx, q, k, v)
+    const attended = attend(ctx, q, k, v)
     // transpose + reshape to (B, H, W, heads × dim) copies, then permute + contiguous copies again.
     const flat = ops.copy(ctx, attended, [b, h, w, a.num_heads * a.value_dim])
     return runChild(self, 'output', ops.copy(ctx, flat, [b, a.num_heads * a.value_dim, h, w]), ctx)

@@ -4,7 +4,7 @@ import type { ModuleNode } from '../../model/module.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
 import { nn, runChild, sequential } from '../torchvision/core.js'
 import * as ops from '../torchvision/ops.js'
-import { commonSignature, defineFamily } from './family.js'
+import { actLayerSpec, commonSignature, defineFamily, normLayerSpec } from './family.js'
 import type { CommonArgs } from './family.js'
 import type { ActName } from './layers/activations.js'
 import { createClassifier } from './layers/classifier.js'
@@ -73,6 +73,12 @@ export function runNamed(self: ModuleNode, names: readonly string[], x: Tensor, 
   return x
 }
 
+/**
+ * `EfficientNet`'s layer keywords, which its builders pop from their keyword arguments: `act_layer` (a name or
+ * class) and `norm_layer` (the norms timm's `get_norm_act_layer` turns into a norm+act class).
+ */
+export const efficientLayerSpecs = [actLayerSpec('act_layer', { optional: true }), normLayerSpec('norm_layer', ['batchnorm2d', 'groupnorm', 'groupnorm1', 'layernorm2d'] as const, { optional: true })]
+
 /** The defaults of the arguments both classes take. */
 export const efficientDefaults: EfficientArgs = {
   block_args: [],
@@ -97,7 +103,9 @@ export const efficientnet = defineFamily<EfficientNetArgs>({
   module: 'efficientnet',
   className: 'EfficientNet',
   defaults: { ...efficientDefaults, stem_kernel_size: 3, output_stride: 32 },
-  signature: [...commonSignature, int('num_features', { min: 0 }), int('stem_size', { min: 1 }), int('output_stride', { min: 8 }), str('pad_type', { choices: ['', 'same', 'valid'] as const })],
+  signature: [...commonSignature, int('num_features', { min: 0 }), int('stem_size', { min: 1 }), int('output_stride', { min: 8 }), str('pad_type', { choices: ['', 'same', 'valid'] as const }), ...efficientLayerSpecs],
+  // These builders pass `norm_layer` themselves (`partial(GroupNormAct, group_size=…)`).
+  fixedByBuilder: (model) => (['efficientnet_b0_gn', 'efficientnet_b0_g8_gn', 'efficientnet_b3_gn', 'efficientnet_b3_g8_gn'].includes(model) ? ['norm_layer'] : []),
   validate(a, fail) {
     if (![8, 16, 32].includes(a.output_stride)) fail('output_stride', `\`output_stride\` must be 8, 16 or 32, got ${a.output_stride}.`)
   },

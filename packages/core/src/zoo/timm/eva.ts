@@ -1,8 +1,8 @@
-import { bool, float, int, optionalFloat } from '../../bind/args.js'
+import { bool, float, int, optionalFloat, optionalInt, str } from '../../bind/args.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
-import { block, defineBlock, moduleList, nn } from '../torchvision/core.js'
-import { defineFamily, forwardNotModelled, imgSizeSpec } from './family.js'
+import { block, defineBlock, moduleList, nn, optionalBool } from '../torchvision/core.js'
+import { defineFamily, forwardNotModelled, ignoredSpecs, imgSizeSpec, normLayerSpec } from './family.js'
 import type { ActName } from './layers/activations.js'
 import { dropPathOrIdentity, dropPathRates } from './layers/drop.js'
 import { pair } from './layers/helpers.js'
@@ -120,6 +120,9 @@ const EvaBlockPostNorm = defineBlock<BlockArgs>({
   forward: noForward,
 })
 
+/** `PatchDropoutWithIndices(patch_drop_rate, num_prefix_tokens)`: no tensors. */
+const PatchDropoutWithIndices = defineBlock<Record<string, never>>({ name: 'PatchDropoutWithIndices', build() {}, forward: noForward })
+
 /** The rotary embedding classes: their tables are non-persistent buffers (`RotaryEmbeddingMixed` learns `freqs`). */
 const RotaryEmbedding = (name: string) => defineBlock<{ build: (m: ModuleBuilder) => void }>({ name, build: (a, m) => a.build(m), forward: noForward })
 const RotaryEmbeddingCat = RotaryEmbedding('RotaryEmbeddingCat')
@@ -206,7 +209,48 @@ export const eva = defineFamily<EvaArgs>({
     dynamic_img_size: false,
     act_layer: 'gelu',
   },
-  signature: [imgSizeSpec, int('num_classes', { min: 0 }), int('in_chans', { min: 1 }), float('drop_rate'), float('drop_path_rate'), int('depth', { min: 0 }), optionalFloat('init_values'), bool('dynamic_img_size')],
+  signature: [
+    imgSizeSpec,
+    int('patch_size', { min: 1 }),
+    int('in_chans', { min: 1 }),
+    int('num_classes', { min: 0 }),
+    str('global_pool', { choices: ['', 'avg', 'avgmax', 'max', 'token', 'map'] as const }),
+    int('embed_dim', { min: 1 }),
+    int('depth', { min: 0 }),
+    int('num_heads', { min: 1 }),
+    bool('qkv_bias'),
+    bool('qkv_fused'),
+    float('mlp_ratio'),
+    bool('swiglu_mlp'),
+    int('swiglu_align_to', { min: 0 }),
+    bool('scale_mlp'),
+    bool('scale_attn_inner'),
+    str('attn_type', { choices: ['eva', 'rope'] as const }),
+    float('drop_rate'),
+    float('patch_drop_rate'),
+    float('drop_path_rate'),
+    normLayerSpec('norm_layer', ['torch_layernorm'] as const, { strings: false }),
+    optionalFloat('init_values'),
+    bool('class_token'),
+    int('num_reg_tokens', { min: 0 }),
+    bool('no_embed_class'),
+    bool('use_abs_pos_emb'),
+    bool('use_rot_pos_emb'),
+    str('rope_type', { choices: ['cat', 'mixed', 'dinov3'] as const }),
+    bool('use_post_norm'),
+    bool('use_pre_transformer_norm'),
+    optionalBool('use_post_transformer_norm'),
+    optionalBool('use_fc_norm'),
+    optionalInt('attn_pool_num_heads', { min: 1 }),
+    optionalFloat('attn_pool_mlp_ratio'),
+    bool('dynamic_img_size'),
+    bool('dynamic_img_pad'),
+    // Dropout rates change no tensor (the forward pass is not modelled); the RoPE settings and `head_init_scale` only values.
+    ...ignoredSpecs('pos_drop_rate', 'proj_drop_rate', 'attn_drop_rate', 'rope_grid_offset', 'rope_grid_indexing', 'rope_temperature', 'rope_rotate_half', 'ref_feat_shape', 'head_init_scale'),
+  ],
+  validate(a, fail) {
+    if (a.patch_drop_rate < 0 || a.patch_drop_rate >= 1) fail('patch_drop_rate', `\`patch_drop_rate\` must be in [0, 1), got ${a.patch_drop_rate}.`)
+  },
   takesImgSize: true,
   build(a, m) {
     const fcNorm = a.use_fc_norm ?? a.global_pool === 'avg'
@@ -220,6 +264,7 @@ export const eva = defineFamily<EvaArgs>({
     if (a.num_reg_tokens) m.param('reg_token', [1, a.num_reg_tokens, a.embed_dim])
     if (a.use_abs_pos_emb) m.param('pos_embed', [1, a.no_embed_class ? patches : patches + prefix, a.embed_dim])
     m.child('pos_drop', nn(m, dropout, { p: 0 }))
+    if (a.patch_drop_rate > 0) m.child('patch_drop', block(m, PatchDropoutWithIndices, {}))
     if (a.use_rot_pos_emb) {
       const headDim = Math.floor(a.embed_dim / a.num_heads)
       const fixed = !a.dynamic_img_size

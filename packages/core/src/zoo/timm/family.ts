@@ -6,6 +6,14 @@ import type { ArgFailure, ForwardFn, LayerDefinition, ModuleBuilder } from '../.
 import type { ForwardContext } from '../../forward/trace.js'
 import { poolTypes } from './layers/pool.js'
 import type { PoolType } from './layers/pool.js'
+import { actNames } from './layers/activations.js'
+import type { ActName } from './layers/activations.js'
+import type { NormName } from './layers/norm.js'
+import { showValue, typeName } from '../../contract/values.js'
+import type { Value } from '../../contract/values.js'
+import { batchNorm2d, layerNorm as torchLayerNorm } from '../../layers/norm.js'
+import { avgPool2d } from '../../layers/pool.js'
+import type { AaName } from './layers/pool.js'
 
 /**
  * A timm model family: one model class (`ResNet`, `VisionTransformer`), the arguments its
@@ -29,6 +37,11 @@ export interface TimmFamily<A extends object = Record<string, unknown>> {
   takesImgSize: boolean
   /** Whether the forward pass is modelled. */
   forward: boolean
+  /**
+   * The class keywords a model's builder function passes itself (`norm_layer` for `efficientnet_b0_gn`): given again to
+   * `create_model`, Python raises `TypeError` (multiple values for the keyword).
+   */
+  fixedByBuilder?: (model: string) => readonly string[]
 }
 
 /** Arguments every timm classifier takes. */
@@ -54,6 +67,119 @@ export const imgSizeSpec: ArgSpec<[number, number]> = {
   name: 'img_size',
   required: true,
   coerce: (value, span, name) => coerceInts(value, span, name, 2, 1) as [number, number],
+}
+
+/** The `torch.nn` activation classes timm's `get_act_layer` passes through, by the name nnsize builds them under. */
+const actClasses: Readonly<Record<string, ActName>> = {
+  ReLU: 'relu',
+  ReLU6: 'relu6',
+  SiLU: 'silu',
+  Mish: 'mish',
+  GELU: 'gelu',
+  Sigmoid: 'sigmoid',
+  Tanh: 'tanh',
+  Hardsigmoid: 'hard_sigmoid',
+  Hardswish: 'hard_swish',
+  ELU: 'elu',
+  CELU: 'celu',
+  SELU: 'selu',
+  LeakyReLU: 'leaky_relu',
+  PReLU: 'prelu',
+  Identity: 'identity',
+}
+
+/** The activation classes whose constructor takes `inplace` (and `nn.Identity`, which takes anything). */
+const inplaceClasses: ReadonlySet<string> = new Set(['ReLU', 'ReLU6', 'SiLU', 'Mish', 'Hardsigmoid', 'Hardswish', 'ELU', 'CELU', 'SELU', 'LeakyReLU', 'Identity'])
+
+/** The class a value names, for the layer classes of `torch.nn` (`nn.SiLU`), or undefined. */
+function layerClassName(value: Value): string | undefined {
+  return value.kind === 'class' ? value.cls.layer?.name : undefined
+}
+
+/**
+ * An `act_layer` argument as timm's `get_act_layer` reads it: one of its names (`'silu'`, `'gelu_tanh'`) or a
+ * `torch.nn` activation class (`nn.SiLU`); with `optional`, `None` is `null` (the class's default); with `inplace`, the
+ * class must take `inplace` (the family calls `act_layer(inplace=True)`).
+ */
+export function actLayerSpec(name = 'act_layer', options: { optional?: boolean; inplace?: boolean } = {}): ArgSpec<ActName | null> {
+  return {
+    name,
+    required: true,
+    coerce(value, span, argName) {
+      if (value.kind === 'none' && options.optional) return null
+      if (value.kind === 'str' && (actNames as readonly string[]).includes(value.value)) return value.value as ActName
+      const cls = layerClassName(value)
+      if (options.inplace && cls !== undefined && !inplaceClasses.has(cls)) throw new NnsizeError('argument-type', `\`${argName}\`: the class is called with \`inplace=True\` here, which \`nn.${cls}\` does not take (TypeError: ${cls}.__init__() got an unexpected keyword argument 'inplace').`, { span })
+      if (cls !== undefined && Object.hasOwn(actClasses, cls)) return actClasses[cls]!
+      throw new NnsizeError('argument-value', `\`${argName}\` must be an activation name timm knows (${actNames.map((n) => `'${n}'`).join(', ')}) or a \`torch.nn\` activation class, got ${typeName(value)} \`${showValue(value)}\`.`, { span })
+    },
+  }
+}
+
+/** timm's `get_norm_layer` names (`_` removed, lower case) of the norm layers nnsize builds. */
+const normNames: Readonly<Record<string, NormName>> = {
+  batchnorm: 'batchnorm2d',
+  batchnorm2d: 'batchnorm2d',
+  batchnorm1d: 'batchnorm1d',
+  groupnorm: 'groupnorm',
+  groupnorm1: 'groupnorm1',
+  layernorm: 'layernorm',
+  layernorm2d: 'layernorm2d',
+  rmsnorm: 'rmsnorm',
+  rmsnorm2d: 'rmsnorm2d',
+  simplenorm: 'simplenorm',
+  simplenorm2d: 'simplenorm2d',
+}
+
+/**
+ * A `norm_layer` argument: the `torch.nn` class `nn.LayerNorm` or `nn.BatchNorm2d`, or where the class resolves it
+ * with timm's `get_norm_layer` (`strings`), a name (`'rmsnorm'`, `'layer_norm'`); `None` is `null` (the class's
+ * default). `allowed` limits it to the norms the family's blocks take.
+ */
+export function normLayerSpec<N extends NormName>(name: string, allowed: readonly N[], options: { strings?: boolean; optional?: boolean } = {}): ArgSpec<N | null> {
+  const strings = options.strings ?? true
+  return {
+    name,
+    required: true,
+    coerce(value, span, argName) {
+      if (value.kind === 'none' && options.optional) return null
+      let found: NormName | undefined
+      if (strings && value.kind === 'str') found = normNames[value.value.replaceAll('_', '').toLowerCase()]
+      const layer = value.kind === 'class' ? value.cls.layer : undefined
+      if (layer === torchLayerNorm) found = 'torch_layernorm'
+      if (layer === batchNorm2d) found = 'batchnorm2d'
+      if (found !== undefined && (allowed as readonly string[]).includes(found)) return found as N
+      const names = strings ? Object.entries(normNames).filter(([, n]) => (allowed as readonly string[]).includes(n)).map(([k]) => `'${k}'`) : []
+      const classes = [...(allowed.includes('torch_layernorm' as N) ? ['`nn.LayerNorm`'] : []), ...(allowed.includes('batchnorm2d' as N) ? ['`nn.BatchNorm2d`'] : [])]
+      throw new NnsizeError('argument-value', `\`${argName}\` must be ${[...names, ...classes].join(', ') || 'left out'} here, got ${typeName(value)} \`${showValue(value)}\`.`, { span })
+    },
+  }
+}
+
+/**
+ * `aa_layer`: `None` or the class `nn.AvgPool2d` (ResNet's blocks test `issubclass(aa_layer, nn.AvgPool2d)`, so a
+ * name is Python's `TypeError` there); with `strings`, also timm's `create_aa` names `'avg'`, `'blur'` and `'blurpc'`.
+ */
+export function aaLayerSpec(options: { strings?: boolean } = {}): ArgSpec<AaName | null> {
+  return {
+    name: 'aa_layer',
+    required: true,
+    coerce(value, span, name) {
+      if (value.kind === 'none') return null
+      if (value.kind === 'class' && value.cls.layer === avgPool2d) return 'avg'
+      if (value.kind === 'str' && !options.strings) throw new NnsizeError('argument-type', `\`${name}\` must be a class here, such as \`nn.AvgPool2d\` (TypeError: issubclass() arg 1 must be a class), got '${value.value}'.`, { span })
+      const key = value.kind === 'str' ? value.value.toLowerCase().replaceAll('_', '').replaceAll('-', '') : undefined
+      if (key === 'avg' || key === 'avgpool') return 'avg'
+      if (key === 'blur' || key === 'blurpool') return 'blur'
+      if (key === 'blurpc') return 'blurpc'
+      throw new NnsizeError('argument-value', `\`${name}\` must be None${options.strings ? ", 'avg', 'blur', 'blurpc'" : ''} or \`nn.AvgPool2d\`, got ${typeName(value)} \`${showValue(value)}\`.`, { span })
+    },
+  }
+}
+
+/** Keyword arguments a class takes that change nothing nnsize counts (`head_init_scale`, `weight_init`): accepted and ignored. */
+export function ignoredSpecs(...names: string[]): ArgSpec[] {
+  return names.map((name) => ({ name, required: true, coerce: () => undefined }))
 }
 
 /** Checks a drop rate: a probability. */
@@ -82,6 +208,7 @@ export function defineFamily<A extends object>(family: {
   build: (args: A, m: ModuleBuilder) => void
   forward?: ForwardFn<A>
   takesImgSize?: boolean
+  fixedByBuilder?: (model: string) => readonly string[]
 }): TimmFamily<A> {
   return {
     module: family.module,
@@ -100,6 +227,7 @@ export function defineFamily<A extends object>(family: {
     variants: family.variants,
     takesImgSize: family.takesImgSize ?? false,
     forward: family.forward !== undefined,
+    ...(family.fixedByBuilder ? { fixedByBuilder: family.fixedByBuilder } : {}),
   }
 }
 

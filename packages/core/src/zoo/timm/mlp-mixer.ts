@@ -1,8 +1,8 @@
-import { float, int } from '../../bind/args.js'
+import { bool, float, int, str } from '../../bind/args.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, nn, sequential } from '../torchvision/core.js'
-import { defineFamily, forwardNotModelled, imgSizeSpec } from './family.js'
+import { defineFamily, forwardNotModelled, ignoredSpecs, imgSizeSpec } from './family.js'
 import type { ActName } from './layers/activations.js'
 import { dropPathOrIdentity } from './layers/drop.js'
 import { pair } from './layers/helpers.js'
@@ -115,7 +115,26 @@ export interface MlpMixerArgs {
   drop_rate: number
   drop_path_rate: number
   stem_norm: boolean
-  global_pool: 'avg' | ''
+  global_pool: string
+}
+
+/** The models of `timm.models.mlp_mixer` and the arguments each passes. */
+const mixerVariants: Readonly<Record<string, Partial<MlpMixerArgs>>> = {
+  gmixer_12_224: { patch_size: 16, num_blocks: 12, embed_dim: 384, mlp_ratio: [1.0, 4.0], mlp_layer: 'GluMlp', act_layer: 'silu' },
+  gmixer_24_224: { patch_size: 16, num_blocks: 24, embed_dim: 384, mlp_ratio: [1.0, 4.0], mlp_layer: 'GluMlp', act_layer: 'silu' },
+  gmlp_b16_224: { patch_size: 16, num_blocks: 30, embed_dim: 512, mlp_ratio: 6, block_layer: 'SpatialGatingBlock', mlp_layer: 'GatedMlp' },
+  gmlp_s16_224: { patch_size: 16, num_blocks: 30, embed_dim: 256, mlp_ratio: 6, block_layer: 'SpatialGatingBlock', mlp_layer: 'GatedMlp' },
+  gmlp_ti16_224: { patch_size: 16, num_blocks: 30, embed_dim: 128, mlp_ratio: 6, block_layer: 'SpatialGatingBlock', mlp_layer: 'GatedMlp' },
+  mixer_b16_224: { patch_size: 16, num_blocks: 12, embed_dim: 768 },
+  mixer_b32_224: { patch_size: 32, num_blocks: 12, embed_dim: 768 },
+  mixer_l16_224: { patch_size: 16, num_blocks: 24, embed_dim: 1024 },
+  mixer_l32_224: { patch_size: 32, num_blocks: 24, embed_dim: 1024 },
+  mixer_s16_224: { patch_size: 16, num_blocks: 8, embed_dim: 512 },
+  mixer_s32_224: { patch_size: 32, num_blocks: 8, embed_dim: 512 },
+  resmlp_12_224: { patch_size: 16, num_blocks: 12, embed_dim: 384, mlp_ratio: 4, block_layer: 'ResBlock', norm_layer: 'Affine' },
+  resmlp_24_224: { patch_size: 16, num_blocks: 24, embed_dim: 384, mlp_ratio: 4, block_layer: 'ResBlock', norm_layer: 'Affine' },
+  resmlp_36_224: { patch_size: 16, num_blocks: 36, embed_dim: 384, mlp_ratio: 4, block_layer: 'ResBlock', norm_layer: 'Affine' },
+  resmlp_big_24_224: { patch_size: 8, num_blocks: 24, embed_dim: 768, mlp_ratio: 4, block_layer: 'ResBlock', norm_layer: 'Affine' },
 }
 
 /** timm's `MlpMixer` and its models. */
@@ -123,8 +142,24 @@ export const mlpMixer = defineFamily<MlpMixerArgs>({
   module: 'mlp_mixer',
   className: 'MlpMixer',
   defaults: { num_classes: 1000, img_size: 224, in_chans: 3, patch_size: 16, num_blocks: 8, embed_dim: 512, mlp_ratio: [0.5, 4.0], block_layer: 'MixerBlock', mlp_layer: 'Mlp', norm_layer: 'layernorm', act_layer: 'gelu', drop_rate: 0, drop_path_rate: 0, stem_norm: false, global_pool: 'avg' },
-  signature: [imgSizeSpec, int('num_classes', { min: 0 }), int('in_chans', { min: 1 }), float('drop_rate'), float('drop_path_rate'), int('num_blocks', { min: 0 })],
+  signature: [
+    imgSizeSpec,
+    int('num_classes', { min: 0 }),
+    int('in_chans', { min: 1 }),
+    int('patch_size', { min: 1 }),
+    int('num_blocks', { min: 0 }),
+    int('embed_dim', { min: 1 }),
+    float('drop_rate'),
+    float('drop_path_rate'),
+    bool('stem_norm'),
+    // `'avg'` pools the tokens, anything else returns them; no tensor changes (the forward pass is not modelled).
+    str('global_pool'),
+    ...ignoredSpecs('proj_drop_rate', 'nlhb'),
+  ],
   takesImgSize: true,
+  // Each model function builds `dict(patch_size=…, num_blocks=…, embed_dim=…, **kwargs)`: those keywords given again
+  // are Python's `TypeError`.
+  fixedByBuilder: (model) => Object.keys(mixerVariants[model] ?? {}),
   build(a, m) {
     const imgSize = pair(a.img_size)
     m.child('stem', block(m, PatchEmbed, { img_size: imgSize, patch_size: a.patch_size, in_chans: a.in_chans, embed_dim: a.embed_dim, norm: a.stem_norm ? ['torch_layernorm', { eps: 1e-6 }] : null }))
@@ -138,21 +173,5 @@ export const mlpMixer = defineFamily<MlpMixerArgs>({
     m.child('head_drop', nn(m, dropout, { p: a.drop_rate }))
     m.child('head', a.num_classes > 0 ? nn(m, linear, { in_features: a.embed_dim, out_features: a.num_classes }) : nn(m, identity))
   },
-  variants: {
-    gmixer_12_224: { patch_size: 16, num_blocks: 12, embed_dim: 384, mlp_ratio: [1.0, 4.0], mlp_layer: 'GluMlp', act_layer: 'silu' },
-    gmixer_24_224: { patch_size: 16, num_blocks: 24, embed_dim: 384, mlp_ratio: [1.0, 4.0], mlp_layer: 'GluMlp', act_layer: 'silu' },
-    gmlp_b16_224: { patch_size: 16, num_blocks: 30, embed_dim: 512, mlp_ratio: 6, block_layer: 'SpatialGatingBlock', mlp_layer: 'GatedMlp' },
-    gmlp_s16_224: { patch_size: 16, num_blocks: 30, embed_dim: 256, mlp_ratio: 6, block_layer: 'SpatialGatingBlock', mlp_layer: 'GatedMlp' },
-    gmlp_ti16_224: { patch_size: 16, num_blocks: 30, embed_dim: 128, mlp_ratio: 6, block_layer: 'SpatialGatingBlock', mlp_layer: 'GatedMlp' },
-    mixer_b16_224: { patch_size: 16, num_blocks: 12, embed_dim: 768 },
-    mixer_b32_224: { patch_size: 32, num_blocks: 12, embed_dim: 768 },
-    mixer_l16_224: { patch_size: 16, num_blocks: 24, embed_dim: 1024 },
-    mixer_l32_224: { patch_size: 32, num_blocks: 24, embed_dim: 1024 },
-    mixer_s16_224: { patch_size: 16, num_blocks: 8, embed_dim: 512 },
-    mixer_s32_224: { patch_size: 32, num_blocks: 8, embed_dim: 512 },
-    resmlp_12_224: { patch_size: 16, num_blocks: 12, embed_dim: 384, mlp_ratio: 4, block_layer: 'ResBlock', norm_layer: 'Affine' },
-    resmlp_24_224: { patch_size: 16, num_blocks: 24, embed_dim: 384, mlp_ratio: 4, block_layer: 'ResBlock', norm_layer: 'Affine' },
-    resmlp_36_224: { patch_size: 16, num_blocks: 36, embed_dim: 384, mlp_ratio: 4, block_layer: 'ResBlock', norm_layer: 'Affine' },
-    resmlp_big_24_224: { patch_size: 8, num_blocks: 24, embed_dim: 768, mlp_ratio: 4, block_layer: 'ResBlock', norm_layer: 'Affine' },
-  },
+  variants: mixerVariants,
 })

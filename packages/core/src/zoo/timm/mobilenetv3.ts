@@ -1,7 +1,7 @@
 import { bool, int, str } from '../../bind/args.js'
 import { nn, runChild } from '../torchvision/core.js'
 import * as ops from '../torchvision/ops.js'
-import { commonSignature, defineFamily } from './family.js'
+import { actLayerSpec, commonSignature, defineFamily } from './family.js'
 import { createAct } from './layers/activations.js'
 import { createConv2d } from './layers/conv.js'
 import { createNormAct } from './layers/norm-act.js'
@@ -31,7 +31,7 @@ export const mobilenetv3 = defineFamily<MobileNetV3Args>({
   module: 'mobilenetv3',
   className: 'MobileNetV3',
   defaults: { ...efficientDefaults, stem_size: 16, head_bias: true, head_norm: false, se_from_exp: true, layer_scale_init_value: null },
-  signature: [...commonSignature, int('num_features', { min: 1 }), int('stem_size', { min: 1 }), bool('head_bias'), bool('head_norm'), str('pad_type', { choices: ['', 'same', 'valid'] as const })],
+  signature: [...commonSignature, int('num_features', { min: 1 }), int('stem_size', { min: 1 }), bool('head_bias'), bool('head_norm'), str('pad_type', { choices: ['', 'same', 'valid'] as const }), actLayerSpec('act_layer', { optional: true })],
   build(a, m) {
     const norm: NormSpec = a.norm_layer ?? 'batchnorm2d'
     const features = buildTrunk(a, m)

@@ -4,12 +4,12 @@ import type { ModuleNode } from '../../model/module.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
 import { block, defineBlock, nn, runChild, sequential } from '../torchvision/core.js'
 import * as ops from '../torchvision/ops.js'
-import { commonSignature, defineFamily } from './family.js'
+import { aaLayerSpec, actLayerSpec, commonSignature, defineFamily, normLayerSpec } from './family.js'
 import type { CommonArgs } from './family.js'
 import { createAct } from './layers/activations.js'
 import type { ActName } from './layers/activations.js'
 import { createClassifier } from './layers/classifier.js'
-import { DropPath } from './layers/drop.js'
+import { DropBlock2d, DropPath } from './layers/drop.js'
 import { getPadding } from './layers/helpers.js'
 import { createNorm } from './layers/norm.js'
 import type { NormSpec } from './layers/norm.js'
@@ -27,13 +27,6 @@ import { avgPool2d, maxPool2d } from '../../layers/pool.js'
  * downsampling (ResNet-D), ResNeXt, SE-/ECA-ResNet(X), ResNet-RS, SENet-154, anti-aliased and
  * Wide ResNets, from one class whose arguments each model sets.
  */
-
-/** `DropBlock2d(drop_prob, block_size)`: drops square blocks of activations while training. */
-export const DropBlock2d = defineBlock<{ drop_prob: number; block_size: number }>({
-  name: 'DropBlock2d',
-  build() {},
-  forward: (self, inputs, ctx) => ops.dropout(ctx, inputs[0]!, self.args.drop_prob, self.training),
-})
 
 type BlockKind = 'basic' | 'bottleneck'
 
@@ -54,13 +47,14 @@ interface BlockArgs {
   aa: AaName | null
   drop_block: number
   drop_block_size: number
+  drop_block_gamma: number
   drop_path: number
 }
 
 const expansion = (kind: BlockKind): number => (kind === 'basic' ? 1 : 4)
 
 function dropBlock(m: ModuleBuilder, a: BlockArgs): ModuleNode {
-  return a.drop_block > 0 ? block(m, DropBlock2d, { drop_prob: a.drop_block, block_size: a.drop_block_size }) : nn(m, identityLayer)
+  return a.drop_block > 0 ? nn(m, DropBlock2d, { drop_prob: a.drop_block, block_size: a.drop_block_size, gamma_scale: a.drop_block_gamma }) : nn(m, identityLayer)
 }
 
 function conv(m: ModuleBuilder, inCh: number, outCh: number, kernel: number, stride = 1, padding = 0, dilation = 1, groups = 1): ModuleNode {
@@ -218,6 +212,7 @@ function makeStages(m: ModuleBuilder, a: ResNetArgs, inplanes: number): Array<[s
           aa: a.aa_layer,
           drop_block: dropBlockRate,
           drop_block_size: stageIndex === 2 ? 5 : 3,
+          drop_block_gamma: stageIndex === 2 ? 0.25 : 1,
           drop_path: dp,
         }),
       )
@@ -231,6 +226,7 @@ function makeStages(m: ModuleBuilder, a: ResNetArgs, inplanes: number): Array<[s
 }
 
 const stemTypes = ['', 'deep', 'deep_tiered'] as const
+
 
 /** timm's `ResNet` and every model registered in `timm.models.resnet`. */
 export const resnet = defineFamily<ResNetArgs>({
@@ -275,6 +271,10 @@ export const resnet = defineFamily<ResNetArgs>({
     bool('avg_down'),
     float('drop_block_rate'),
     bool('zero_init_last'),
+    ints('channels', 4, { min: 1 }),
+    actLayerSpec('act_layer', { inplace: true }),
+    normLayerSpec('norm_layer', ['batchnorm2d', 'groupnorm', 'groupnorm1', 'layernorm2d', 'rmsnorm2d', 'simplenorm2d'] as const),
+    aaLayerSpec(),
   ],
   validate(a, fail) {
     if (![8, 16, 32].includes(a.output_stride)) fail('output_stride', `\`output_stride\` must be 8, 16 or 32, got ${a.output_stride}.`)

@@ -1,8 +1,10 @@
-import { float, int, ints } from '../../bind/args.js'
+import { bool, float, int, ints, str } from '../../bind/args.js'
+import type { SourceSpan } from '../../errors.js'
+import type { Value } from '../../contract/values.js'
 import type { ForwardFn, ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, moduleList, nn, sequential } from '../torchvision/core.js'
-import { defineFamily, imgSizeSpec } from './family.js'
+import { actLayerSpec, defineFamily, ignoredSpecs, imgSizeSpec, normLayerSpec } from './family.js'
 import type { ActName } from './layers/activations.js'
 import { classifierHead } from './layers/classifier.js'
 import { dropPathOrIdentity, dropPathRates } from './layers/drop.js'
@@ -77,10 +79,13 @@ interface SwinBlockArgs {
   act: ActName
   norm: NormSpec
   dynamic_mask: boolean
+  always_partition: boolean
 }
 
 /** `_calc_window_shift`: the window shrinks to the feature map when it is smaller, and then does not shift. */
 function windowShift(a: SwinBlockArgs): { window: [number, number]; shift: boolean } {
+  // `always_partition=True`: the full window, shifted in odd blocks, whatever the feature map's size.
+  if (a.always_partition) return { window: a.window, shift: a.shifted }
   const window = a.window.map((w, i) => Math.min(w, a.resolution[i]!)) as [number, number]
   const shift = a.shifted && a.resolution.some((r, i) => r > window[i]!)
   return { window, shift }
@@ -155,6 +160,7 @@ export interface SwinArgs {
   head_dim: number | null
   window_size: number | readonly number[]
   strict_img_size: boolean
+  always_partition: boolean
   mlp_ratio: number
   qkv_bias: boolean
   drop_rate: number
@@ -198,6 +204,7 @@ function buildSwin(version: 1 | 2) {
             act: a.act_layer,
             norm: a.norm_layer,
             dynamic_mask: !a.strict_img_size,
+            always_partition: a.always_partition,
           }),
         )
       }
@@ -224,14 +231,27 @@ const swinSignature = [
   int('patch_size', { min: 1 }),
   int('in_chans', { min: 1 }),
   int('num_classes', { min: 0 }),
+  str('global_pool', { choices: ['', 'avg'] as const }),
   int('embed_dim', { min: 1 }),
   ints('depths', 4, { min: 0 }),
   ints('num_heads', 4, { min: 1 }),
   int('window_size', { min: 1 }),
+  bool('always_partition'),
+  bool('strict_img_size'),
   float('mlp_ratio'),
+  bool('qkv_bias'),
   float('drop_rate'),
   float('drop_path_rate'),
+  normLayerSpec('norm_layer', ['torch_layernorm'] as const, { strings: false }),
+  // The dropout rates change no tensor, and the forward pass is not modelled.
+  ...ignoredSpecs('proj_drop_rate', 'attn_drop_rate', 'weight_init'),
 ]
+
+/** `SwinTransformer`'s own keywords: `head_dim`. */
+const swinV1Signature = [...swinSignature, { ...int('head_dim', { min: 1 }), coerce: (v: Value, span: SourceSpan, n: string) => (v.kind === 'none' ? null : int('head_dim', { min: 1 }).coerce(v, span, n)) }]
+
+/** `SwinTransformerV2`'s own keywords: `act_layer` and `pretrained_window_sizes` (the bias tables' values only). */
+const swinV2Signature = [...swinSignature, actLayerSpec(), ...ignoredSpecs('pretrained_window_sizes')]
 
 const swinDefaults: SwinArgs = {
   img_size: 224,
@@ -252,6 +272,7 @@ const swinDefaults: SwinArgs = {
   act_layer: 'gelu',
   norm_layer: 'torch_layernorm',
   pretrained_window_sizes: [0, 0, 0, 0],
+  always_partition: false,
 }
 
 /** timm's `SwinTransformer` (v1) and its models. */
@@ -259,7 +280,7 @@ export const swinTransformer = defineFamily<SwinArgs>({
   module: 'swin_transformer',
   className: 'SwinTransformer',
   defaults: swinDefaults,
-  signature: swinSignature,
+  signature: swinV1Signature,
   takesImgSize: true,
   build: buildSwin(1),
   variants: {
@@ -280,7 +301,7 @@ export const swinTransformerV2 = defineFamily<SwinArgs>({
   module: 'swin_transformer_v2',
   className: 'SwinTransformerV2',
   defaults: swinDefaults,
-  signature: swinSignature,
+  signature: swinV2Signature,
   takesImgSize: true,
   build: buildSwin(2),
   variants: {

@@ -3,14 +3,16 @@ import type { ArgSpec } from '../../bind/args.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
+import * as forwardOps from '../../forward/ops/index.js'
+import { setStrides, stridesOf } from '../../forward/layout.js'
 import { formatShape } from '../../tensor/shape.js'
 import { block, defineBlock, moduleList, nn, runChild, sequential, sequentialNamed } from '../torchvision/core.js'
 import * as ops from '../torchvision/ops.js'
-import { defineFamily, imgSizeSpec } from './family.js'
+import { actLayerSpec, defineFamily, ignoredSpecs, imgSizeSpec, normLayerSpec } from './family.js'
 import type { TimmFamily } from './family.js'
 import type { ActName } from './layers/activations.js'
 import { createAct } from './layers/activations.js'
-import { Attention, scaledDotProductAttention } from './layers/attention.js'
+import { Attention, attend, headsView, mergeHeads } from './layers/attention.js'
 import { dropPathOrIdentity, dropPathRates } from './layers/drop.js'
 import { pair } from './layers/helpers.js'
 import { LayerScale } from './layers/layer-scale.js'
@@ -138,13 +140,23 @@ const ParallelScalingBlock = defineBlock<VitBlockArgs>({
     const [b, n, c] = x.shape as [number, number, number]
     const heads = self.args.num_heads
     const y = runChild(self, 'in_proj', runChild(self, 'in_norm', x, ctx), ctx)
-    const hidden = y.shape[2]! - 3 * c
-    let mlp = ctx.view(y, [b, n, hidden])
-    if (self.params.get('mlp_bias')) mlp = ops.add(ctx, mlp, ctx.state(self, 'mlp_bias'))
-    const head = (t: Tensor): Tensor => ctx.view(t, [b, heads, n, c / heads])
-    const q = runChild(self, 'q_norm', head(y), ctx)
-    const k = runChild(self, 'k_norm', head(y), ctx)
-    const attn = ctx.view(scaledDotProductAttention(ctx, q, k, head(y)), [b, n, c])
+    const width = y.shape[2]!
+    const hidden = width - 3 * c
+    // `torch.split(y, in_split, dim=-1)`: x_mlp, q, k and v are column slices of y (views with its row stride).
+    let mlp = setStrides(ctx.view(y, [b, n, hidden]), [n * width, width, 1])
+    if (self.params.get('mlp_bias')) mlp = forwardOps.add(ctx, mlp, ctx.state(self, 'mlp_bias'))
+    const headDim = c / heads
+    // `norm(t.view(B, N, H, D)).transpose(1, 2)`: a norm makes a contiguous (B, N, H, D) tensor, whose transpose is a view.
+    const normed = (name: 'q_norm' | 'k_norm'): Tensor => {
+      const t = setStrides(ctx.view(y, [b, n, heads, headDim]), [n * width, width, headDim, 1])
+      const out = runChild(self, name, t, ctx)
+      const s = stridesOf(out)
+      return setStrides(ctx.view(out, [b, heads, n, headDim]), [s[0]!, s[2]!, s[1]!, s[3]!])
+    }
+    const q = normed('q_norm')
+    const k = normed('k_norm')
+    const dropoutP = self.training ? self.args.attn_drop : 0
+    const attn = mergeHeads(ctx, attend(ctx, q, k, headsView(ctx, y, b, n, heads, headDim, width), dropoutP, (w) => runChild(self, 'attn_drop', w, ctx)))
     mlp = runChild(self, 'mlp_drop', runChild(self, 'mlp_act', mlp, ctx), ctx)
     let out = ops.add(ctx, runChild(self, 'attn_out_proj', attn, ctx), runChild(self, 'mlp_out_proj', mlp, ctx))
     out = runChild(self, 'drop_path', runChild(self, 'ls', out, ctx), ctx)
@@ -206,26 +218,47 @@ export const AttentionPoolLatent = defineBlock<{ in_features: number; num_heads:
     const [b, n, c] = x.shape as [number, number, number]
     const heads = self.args.num_heads
     const q = runChild(self, 'q', ctx.view(ctx.state(self, 'latent'), [b, 1, c]), ctx)
+    // `kv(x).reshape(B, N, 2, H, D).permute(2, 0, 3, 1, 4).unbind(0)`: k and v are strided views of kv.
     const kv = runChild(self, 'kv', x, ctx)
-    const head = (t: Tensor, len: number): Tensor => ctx.view(t, [b, heads, len, c / heads])
-    let y = ctx.view(scaledDotProductAttention(ctx, head(q, 1), head(kv, n), head(kv, n)), [b, 1, c])
+    const headDim = c / heads
+    const k = headsView(ctx, kv, b, n, heads, headDim, 2 * c)
+    let y = mergeHeads(ctx, attend(ctx, headsView(ctx, q, b, 1, heads, headDim), k, headsView(ctx, kv, b, n, heads, headDim, 2 * c)))
     y = runChild(self, 'proj_drop', runChild(self, 'proj', y, ctx), ctx)
     y = ops.add(ctx, y, runChild(self, 'mlp', runChild(self, 'norm', y, ctx), ctx))
     return ctx.view(y, [b, c])
   },
 })
 
-/** `PatchDropout(prob, num_prefix_tokens)`: drops a random share of the patch tokens while training. */
+/** `x[:, start:]` of `(B, N, C)` tokens: a view of `x`'s storage (strided unless `B` is 1 or `start` is 0). */
+export function tokensFrom(ctx: ForwardContext, x: Tensor, start: number): Tensor {
+  if (start === 0) return x
+  const [b, n, c] = x.shape as [number, number, number]
+  const s = stridesOf(x)
+  return setStrides(ctx.view(x, [b, n - start, c]), [s[0]!, s[1]!, s[2]!])
+}
+
+/**
+ * `PatchDropout(prob, num_prefix_tokens)`: drops a random share of the patch tokens while training. The patches
+ * `x[:, prefix:]` are gathered at `keep_indices`, the first `num_keep` columns of an `argsort` of `(B, L)` noise
+ * (int64), expanded over the features; `gather` keeps its input (a view of x) and the index (a view of the
+ * argsort's result). The prefix tokens are concatenated back in front.
+ */
 const PatchDropout = defineBlock<{ prob: number; num_prefix_tokens: number }>({
   name: 'PatchDropout',
   build() {},
   forward(self, inputs, ctx) {
     const x = inputs[0]!
     if (!self.training || self.args.prob === 0) return x
+    if (x.shape.length !== 3) throw ctx.error(`expects (batch, tokens, dim), got shape ${formatShape(x.shape)}.`)
     const [b, n, c] = x.shape as [number, number, number]
     const prefix = self.args.num_prefix_tokens
+    const patches = tokensFrom(ctx, x, prefix)
     const keep = Math.max(1, Math.trunc((n - prefix) * (1 - self.args.prob)))
-    return ctx.tensor([b, prefix + keep, c], x.dtype)
+    const order = ctx.tensor([b, n - prefix], 'int64', false)
+    const index = ctx.view(order, [b, keep, c])
+    const gathered = forwardOps.result(ctx, [b, keep, c], x.dtype, [patches, index])
+    forwardOps.saveIf(ctx, patches.requiresGrad, patches, index)
+    return prefix > 0 ? forwardOps.cat(ctx, [ctx.view(x, [b, prefix, c]), gathered], 1) : gathered
   },
 })
 
@@ -312,6 +345,9 @@ export const vitDefaults: VisionTransformerArgs = {
   distilled: false,
 }
 
+/** The norm layers of the token blocks (timm's `get_norm_layer` names, and `nn.LayerNorm`). */
+const tokenNorms = ['layernorm', 'rmsnorm', 'simplenorm', 'torch_layernorm'] as const
+
 /** The keyword arguments of `VisionTransformer` a caller may pass. */
 export const vitSignature: readonly ArgSpec[] = [
   imgSizeSpec,
@@ -343,6 +379,12 @@ export const vitSignature: readonly ArgSpec[] = [
   float('proj_drop_rate'),
   float('attn_drop_rate'),
   float('drop_path_rate'),
+  bool('scale_attn_norm'),
+  bool('scale_mlp_norm'),
+  normLayerSpec('norm_layer', tokenNorms, { optional: true }),
+  normLayerSpec('embed_norm_layer', tokenNorms, { optional: true }),
+  actLayerSpec('act_layer', { optional: true }),
+  ...ignoredSpecs('weight_init', 'fix_init'),
 ]
 
 /** Checks `VisionTransformer`'s arguments as its constructor does. */
@@ -428,7 +470,8 @@ function positionEmbed(self: ModuleNode & { args: VisionTransformerArgs }, x: Te
     if (t) prefix.push(ctx.view(ctx.state(self, name), [b, t.shape[1]!, c]))
   }
   const pos = self.params.get('pos_embed') ? ctx.state(self, 'pos_embed') : null
-  const expected = a.no_embed_class ? tokens.shape[1]! : tokens.shape[1]! + prefix.length
+  const prefixTokens = prefix.reduce((sum, t) => sum + t.shape[1]!, 0)
+  const expected = a.no_embed_class ? tokens.shape[1]! : tokens.shape[1]! + prefixTokens
   if (pos && pos.shape[1] !== expected) {
     throw ctx.error(`has a position embedding for ${pos.shape[1]} tokens, but the image gives ${tokens.shape[1]} patches: build it for this size (\`img_size\`) or with \`dynamic_img_size=True\`.`)
   }
@@ -453,11 +496,12 @@ export function vitForward(self: ModuleNode & { args: VisionTransformerArgs }, i
   if (a.dynamic_img_size && self.params.get('pos_embed')) {
     // The position embedding is resampled to the image's grid (bicubic interpolation, a new tensor).
     const [b, h, w, c] = x.shape as [number, number, number, number]
-    const prefix = (a.class_token ? 1 : 0) + a.reg_tokens
+    const prefix = (a.class_token ? 1 : 0) + a.reg_tokens + (a.distilled ? 1 : 0)
     const tokens = ctx.view(x, [b, h * w, c])
     const pos = ctx.tensor([1, a.no_embed_class ? h * w : h * w + prefix, c], tokens.dtype)
     const parts: Tensor[] = []
-    for (const name of ['cls_token', 'reg_token']) {
+    // `VisionTransformerDistilled._pos_embed` puts the distillation token after the class token.
+    for (const name of ['cls_token', 'reg_token', 'dist_token']) {
       const t = self.params.get(name)
       if (t) parts.push(ctx.view(ctx.state(self, name), [b, t.shape[1]!, c]))
     }
@@ -468,10 +512,10 @@ export function vitForward(self: ModuleNode & { args: VisionTransformerArgs }, i
   }
   for (const name of ['patch_drop', 'norm_pre', 'blocks', 'norm']) x = runChild(self, name, x, ctx)
   const prefix = (a.class_token ? 1 : 0) + a.reg_tokens + (a.distilled ? 1 : 0)
-  const [b, n, c] = x.shape as [number, number, number]
+  const [b, , c] = x.shape as [number, number, number]
   if (self.children.has('attn_pool')) {
-    const tokens = a.pool_include_prefix ? x : ops.copy(ctx, x, [b, n - prefix, c])
-    x = runChild(self, 'attn_pool', tokens, ctx)
+    // `x[:, num_prefix_tokens:]`: a view, which `attn_pool.kv` reads as it is at batch 1 and copies otherwise.
+    x = runChild(self, 'attn_pool', a.pool_include_prefix ? x : tokensFrom(ctx, x, prefix), ctx)
   } else if (a.global_pool === 'token') {
     const cls = ctx.view(x, [b, c])
     if (a.distilled) {
@@ -482,8 +526,20 @@ export function vitForward(self: ModuleNode & { args: VisionTransformerArgs }, i
     }
     x = cls
   } else if (a.global_pool !== '') {
-    const tokens = a.pool_include_prefix ? x : ctx.view(x, [b, n - prefix, c])
-    x = ops.mean(ctx, tokens, [1])
+    // `global_pool_nlc`: `x.mean(dim=1)`, `x.amax(dim=1)` (which keeps its input and result) or
+    // `0.5 * (x.amax(dim=1) + x.mean(dim=1))` of the tokens `x[:, num_prefix_tokens:]`.
+    const tokens = a.pool_include_prefix ? x : tokensFrom(ctx, x, prefix)
+    const amax = (): Tensor => {
+      const y = forwardOps.result(ctx, [b, c], tokens.dtype, [tokens])
+      forwardOps.saveIf(ctx, tokens.requiresGrad, tokens, y)
+      return y
+    }
+    if (a.global_pool === 'avg') x = forwardOps.mean(ctx, tokens, [1])
+    else if (a.global_pool === 'max') x = amax()
+    else {
+      const max = amax()
+      x = forwardOps.mul(ctx, forwardOps.add(ctx, max, forwardOps.mean(ctx, tokens, [1])), 0.5)
+    }
   }
   for (const name of ['fc_norm', 'head_drop', 'head']) x = runChild(self, name, x, ctx)
   return x

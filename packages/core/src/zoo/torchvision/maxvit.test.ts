@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { analyze } from '../../analyze.js'
 import { counts, failure, forward, names } from '../../../test/torchvision.js'
 
 describe('maxvit_t', () => {
@@ -37,6 +38,10 @@ describe('maxvit_t', () => {
       'blocks.2.layers.1.layers.MBconv.layers.conv_a.1.running_var [1024]',
       'blocks.3.layers.1.layers.grid_attention.attn_layer.1.relative_position_index [49,49]',
     ])
+  })
+  it('counts the attention matmuls as aten.bmm in the FlopCounterMode figure (PyTorch 2.13)', () => {
+    const f = analyze('maxvit_t(num_classes=10)', { input: '1,3,224,224', device: 'cpu' }).forward!.flopCounter
+    expect([f.total, f.byOp['aten.bmm']]).toEqual([11115079680n, 354041856n])
   })
   it('runs maxvit_t() on 1×3×224×224: output (1, 1000), saves 307,324,736 bytes for backward', () => {
     expect(forward('maxvit_t()', '1,3,224,224')).toEqual({ output: [1, 1000], saved: 307324736, savedWithInput: 307926848 })

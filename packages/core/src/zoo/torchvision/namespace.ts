@@ -7,6 +7,7 @@ import type { MakeCallable, TorchvisionNamespace } from '../../interpret/collect
 import { torchvisionOps } from '../../layers/torchvision-ops.js'
 import { didYouMean, suggest } from '../../suggest.js'
 import { torchvisionGroups } from './registry.js'
+import { classRoute, routedBuilder } from './builder-kwargs.js'
 import { miscMembers, modelClasses, opsClassNames, torchvisionFamilies } from './classes/index.js'
 import type { TorchvisionFamily } from './classes/index.js'
 import { builderWeights, weightsEntryValue, weightsEnum, weightsEnumValue, weightsEnums } from './weights.js'
@@ -167,7 +168,12 @@ function planFor(classification: readonly LayerDefinition[]): Plan {
  */
 export function torchvisionNamespace(classification: readonly LayerDefinition[], callable: MakeCallable): TorchvisionNamespace {
   const plan = planFor(classification)
-  const builderValues = plan.builders.map((builder, i) => callable(plan.qualified[i]!, builder.definition))
+  const builderValues = plan.builders.map((builder, i) => {
+    const made = callable(plan.qualified[i]!, builder.definition)
+    // A keyword the builder passes on to its class that nnsize's builder does not model (`norm_layer`): see builder-kwargs.ts.
+    const route = builder.module === 'models' ? classRoute(builder.name) : undefined
+    return route ? routedBuilder(made, plan.qualified[i]!, builder.definition, route) : made
+  })
   const callables = new Map<string, CallableValue>()
   plan.builders.forEach((builder, i) => callables.set(builder.registered, builderValues[i]!))
   /** The public names of one module: its builders and weights enums (made when the namespace is first read). */

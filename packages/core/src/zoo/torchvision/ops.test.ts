@@ -154,6 +154,14 @@ describe('matmul', () => {
     expect(run([[6, 49, 32], [6, 32, 49]], (ctx, [a, b]) => ops.matmul(ctx, fresh(ctx, a!), fresh(ctx, b!)))).toEqual({ output: [6, 49, 49], saved: 2 * 37632, savedWithInput: 2 * 37632, macs: 6 * 49 * 32 * 49 })
     expect(() => run([[6, 49, 32], [6, 31, 49]], (ctx, [a, b]) => ops.matmul(ctx, a!, b!))).toThrow(/cannot multiply/)
   })
+  it('counts aten.bmm (or aten.mm for a matrix right operand) in the FlopCounterMode figure', () => {
+    const flops = (shapes: number[][]) => {
+      const root = createModule('Probe', {}, { name: 'Probe', signature: [], build() {}, forward: (_self, [a, b], ctx) => ops.matmul(ctx, a!, b!) })
+      return traceForward(root, shapes.map((shape) => ({ shape, dtype: 'float32' })), 'cpu').flopCounter.byOp
+    }
+    expect(flops([[6, 49, 32], [6, 32, 49]])).toEqual({ 'aten.bmm': BigInt(2 * 6 * 49 * 32 * 49) })
+    expect(flops([[6, 49, 32], [32, 49]])).toEqual({ 'aten.mm': BigInt(2 * 6 * 49 * 32 * 49) })
+  })
 })
 
 describe('linear', () => {

@@ -160,14 +160,18 @@ export function stochasticDepth(ctx: ForwardContext, x: Tensor, p: number, train
 
 /**
  * A batched matrix product `a @ b` of `(…, n, k)` by `(…, k, m)` (batch dims
- * broadcast). Saves both operands; pass contiguous copies where PyTorch copies.
+ * broadcast), counted by FlopCounterMode as `aten.mm` or `aten.bmm`. Saves both operands; pass contiguous
+ * copies where PyTorch copies.
  */
 export function matmul(ctx: ForwardContext, a: Tensor, b: Tensor): Tensor {
   const [n, k] = a.shape.slice(-2) as [number, number]
   const [k2, m] = b.shape.slice(-2) as [number, number]
   if (k !== k2) throw ctx.error(`cannot multiply matrices of shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}.`)
   const batch = broadcastShapes(ctx, a.shape.slice(0, -2), b.shape.slice(0, -2))
-  ctx.macs(numel(batch) * BigInt(n) * BigInt(k) * BigInt(m))
+  const macs = numel(batch) * BigInt(n) * BigInt(k) * BigInt(m)
+  ctx.macs(macs)
+  // `torch.matmul` folds a batch by a matrix into one `mm`; batches on both sides are a `bmm`.
+  ctx.flops(b.shape.length === 2 ? 'aten.mm' : 'aten.bmm', 2n * macs)
   ctx.save(a, b)
   return ctx.tensor([...batch, n, m], a.dtype)
 }

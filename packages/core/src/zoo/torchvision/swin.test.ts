@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { analyze } from '../../analyze.js'
 import { counts, forward, names } from '../../../test/torchvision.js'
+
+/** FlopCounterMode's figures for one forward pass on CPU (measured with PyTorch 2.13 and torchvision 0.28). */
+const flopCounter = (source: string, input: string) => analyze(source, { input, device: 'cpu' }).forward!.flopCounter
 
 describe('swin_t', () => {
   it('has torchvision\'s 28,288,354 parameters in 173 tensors and 28,812 buffer elements', () => {
@@ -19,6 +23,11 @@ describe('swin_t', () => {
       'features.5.2.attn.relative_position_index [2401]',
       'features.7.1.attn.relative_position_index [2401]',
     ])
+  })
+  it('counts the attention matmuls as aten.bmm in the FlopCounterMode figure', () => {
+    const f = flopCounter('swin_t(num_classes=10)', '1,3,64,64')
+    expect([f.total, f.byOp['aten.bmm']]).toEqual([1541769984n, 68226816n])
+    expect(flopCounter('swin_v2_t(num_classes=10)', '1,3,64,64').total).toBe(1735246848n)
   })
   it('runs swin_t() on 1×3×112×112: output (1, 1000), saves 29,098,208 bytes for backward', () => {
     expect(forward('swin_t()', '1,3,112,112')).toEqual({ output: [1, 1000], saved: 29098208, savedWithInput: 29248736 })

@@ -1,4 +1,6 @@
 import type { ForwardContext, Tensor } from '../../../forward/trace.js'
+import * as forwardOps from '../../../forward/ops/index.js'
+import { preservedStrides, setStrides, stridesOf, viewStrides } from '../../../forward/layout.js'
 import { formatShape } from '../../../tensor/shape.js'
 import { defineBlock, nn, runChild } from '../../torchvision/core.js'
 import { createNorm } from './norm.js'
@@ -7,28 +9,80 @@ import { dropout } from '../../../layers/dropout.js'
 import { identity, linear } from '../../../layers/linear.js'
 
 /**
- * `F.scaled_dot_product_attention(q, k, v)` as PyTorch 2.x runs it in training on CPU (the flash
- * kernel): `2 · B · H · L · S · D` multiply-accumulates; autograd keeps q, k, v, the output and the
- * float32 log-sum-exp of each query row (keys and values with fewer heads than the queries take the
- * math path instead, see below). The flash output is laid out `(B, L, H, D)` and returned as a
- * `(B, H, L, D)` view, so `out.transpose(1, 2).reshape(B, L, H · D)` is a view of it, not a copy.
+ * `t.view(B, N, H, D).transpose(1, 2)` of `H` heads of `D` features at the start of rows `width` wide (`width` is
+ * `H · D` for a tensor of its own, more for one of the slices `qkv.unbind(0)`, `torch.split` or `chunk` make): a
+ * `(B, H, N, D)` view of `t`'s storage, with the strides that view has. Pass the slice's first row as `t`.
  */
-export function scaledDotProductAttention(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor): Tensor {
-  const [b, h, l, d] = q.shape as [number, number, number, number]
-  const s = k.shape[2]!
-  if (k.shape[3] !== d || v.shape[2] !== s) throw ctx.error(`cannot attend with queries ${formatShape(q.shape)}, keys ${formatShape(k.shape)} and values ${formatShape(v.shape)}.`)
-  const dv = v.shape[3]!
-  ctx.macs(BigInt(b) * BigInt(h) * BigInt(l) * BigInt(s) * BigInt(d + dv))
-  if (k.shape[1] !== h || v.shape[1] !== h) {
-    // Keys and values broadcast over the query heads: no fused kernel takes them, so PyTorch runs the
-    // math path, which keeps the scaled queries, the scaled keys and the values expanded to every
-    // head (contiguous copies for the batched products) and the softmax output.
-    ctx.save(ctx.tensor([b, h, l, d], q.dtype), ctx.tensor([b, h, d, s], q.dtype), ctx.tensor([b, h, l, s], q.dtype), ctx.tensor([b, h, s, dv], q.dtype))
-    return ctx.tensor([b, h, l, dv], q.dtype)
+export function headsView(ctx: ForwardContext, t: Tensor, b: number, n: number, heads: number, headDim: number, width = heads * headDim): Tensor {
+  return setStrides(ctx.view(t, [b, heads, n, headDim]), [n * width, headDim, width, 1])
+}
+
+/**
+ * `F.scaled_dot_product_attention(q, k, v, dropout_p=…)` on `(B, H, L, D)` operands, as forward/ops models it: the
+ * kernel PyTorch picks ({@link forwardOps.attentionKernel}: CPU flash attention without dropout, the math path with
+ * it, or where keys and values are shared by the query heads), what that kernel keeps and its FlopCounterMode
+ * figure. The flash kernels lay their output out as the query (`empty_like(q)`), CUDA's memory-efficient kernel as
+ * `(B, L, H, D)`, the math path contiguously, which decides whether {@link mergeHeads} copies. PyTorch 1.13 has no
+ * `scaled_dot_product_attention`, so timm runs its unfused path there (see {@link unfusedAttention}); `attnDrop` runs
+ * the module's `attn_drop` on the weights.
+ */
+export function attend(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropoutP = 0, attnDrop?: (weights: Tensor) => Tensor): Tensor {
+  if (q.shape.length !== 4 || k.shape.length !== 4 || v.shape.length !== 4 || k.shape[3] !== q.shape[3] || v.shape[2] !== k.shape[2]) {
+    throw ctx.error(`cannot attend with queries ${formatShape(q.shape)}, keys ${formatShape(k.shape)} and values ${formatShape(v.shape)}.`)
   }
-  const out = ctx.view(ctx.tensor([b, l, h, dv], q.dtype), [b, h, l, dv])
-  ctx.save(q, k, v, out, ctx.tensor([b, h, l], 'float32'))
+  if (ctx.torch === '1.13') return unfusedAttention(ctx, q, k, v, dropoutP, attnDrop)
+  // The math path's `attn @ v` folds v's batch and heads with `reshape`: a copy when its strides do not allow a view.
+  const valueNeedsCopy = viewStrides(v.shape, stridesOf(v), [v.shape[0]! * v.shape[1]!, v.shape[2]!, v.shape[3]!]) === undefined
+  const out = forwardOps.scaledDotProductAttention(ctx, q, k, v, { dropoutP, valueNeedsCopy })
+  const kernel = forwardOps.attentionKernel(ctx, q, k, v, dropoutP)
+  if (kernel === 'flash-cpu' || kernel === 'flash-cuda') {
+    const strides = preservedStrides(q)
+    if (strides) setStrides(out, strides)
+  } else if (kernel === 'efficient-cuda') {
+    const [, h, l, d] = out.shape as [number, number, number, number]
+    setStrides(out, [l * h * d, d, h * d, 1])
+  }
   return out
+}
+
+/**
+ * `a @ b` of `(B, H, n, k)` by `(B, H, k, m)` as `torch.matmul` runs it: each operand folded to `(B · H, …)` with
+ * `reshape` (a copy where its strides allow no view), then `bmm`, which keeps the folded operands.
+ */
+function batchedMatmul(ctx: ForwardContext, a: Tensor, b: Tensor): Tensor {
+  const fold = (t: Tensor): Tensor => {
+    const shape = [t.shape[0]! * t.shape[1]!, t.shape[2]!, t.shape[3]!]
+    const strides = viewStrides(t.shape, stridesOf(t), shape)
+    return strides ? setStrides(ctx.view(t, shape), strides) : forwardOps.copy(ctx, t, shape)
+  }
+  const out = forwardOps.matmul(ctx, fold(a), fold(b))
+  return ctx.view(out, [a.shape[0]!, a.shape[1]!, a.shape[2]!, b.shape[3]!])
+}
+
+/**
+ * timm's attention without `F.scaled_dot_product_attention` (`fused_attn` off, as under PyTorch 1.13):
+ * `q * scale`, `q @ k.transpose(-2, -1)`, softmax, `attn_drop`, `attn @ v`, each op keeping what it keeps.
+ */
+function unfusedAttention(ctx: ForwardContext, q: Tensor, k: Tensor, v: Tensor, dropoutP: number, attnDrop?: (weights: Tensor) => Tensor): Tensor {
+  const [b, h, n, d] = k.shape as [number, number, number, number]
+  const ks = stridesOf(k)
+  const scaled = forwardOps.mul(ctx, q, d ** -0.5)
+  const scores = batchedMatmul(ctx, scaled, setStrides(ctx.view(k, [b, h, d, n]), [ks[0]!, ks[1]!, ks[3]!, ks[2]!]))
+  let weights = forwardOps.softmax(ctx, scores, -1)
+  weights = attnDrop ? attnDrop(weights) : dropoutP > 0 ? forwardOps.dropout(ctx, weights, { p: dropoutP, training: true }) : weights
+  return batchedMatmul(ctx, weights, v)
+}
+
+/**
+ * `y.transpose(1, 2).reshape(B, N, H · D)` of a `(B, H, N, D)` attention output: a view when its layout is
+ * `(B, N, H, D)`, else a contiguous copy.
+ */
+export function mergeHeads(ctx: ForwardContext, y: Tensor): Tensor {
+  const [b, h, n, d] = y.shape as [number, number, number, number]
+  const s = stridesOf(y)
+  const shape = [b, n, h * d]
+  const strides = viewStrides([b, n, h, d], [s[0]!, s[2]!, s[1]!, s[3]!], shape)
+  return strides ? setStrides(ctx.view(y, shape), strides) : forwardOps.copy(ctx, y, shape)
 }
 
 /** Arguments of timm's {@link Attention}. */
@@ -47,7 +101,8 @@ export interface AttentionArgs {
 
 /**
  * timm's `Attention` (ViT, DeiT, CaiT's blocks, …): fused `qkv`, optional per-head `q_norm`/`k_norm`,
- * `attn_drop`, `norm` (scale norm), `proj`, `proj_drop`. The forward runs fused attention.
+ * `attn_drop`, `norm` (scale norm), `proj`, `proj_drop`. The forward runs `F.scaled_dot_product_attention` with
+ * `attn_drop`'s probability in training ({@link attend}).
  */
 export const Attention = defineBlock<AttentionArgs>({
   name: 'Attention',
@@ -68,13 +123,15 @@ export const Attention = defineBlock<AttentionArgs>({
     if (x.shape.length !== 3) throw ctx.error(`expects (batch, tokens, dim), got shape ${formatShape(x.shape)}.`)
     const [b, n] = x.shape as [number, number]
     const heads = self.args.num_heads
+    // `qkv(x).reshape(B, N, 3, H, D).permute(2, 0, 3, 1, 4).unbind(0)`: q, k and v are strided views of qkv.
     const qkv = runChild(self, 'qkv', x, ctx)
-    const headDim = qkv.shape[2]! / 3 / heads
-    const view = (t: Tensor): Tensor => ctx.view(t, [b, heads, n, headDim])
-    const q = runChild(self, 'q_norm', view(qkv), ctx)
-    const k = runChild(self, 'k_norm', view(qkv), ctx)
-    const attended = scaledDotProductAttention(ctx, q, k, view(qkv))
-    let y = ctx.view(attended, [b, n, heads * headDim])
+    const attnDim = qkv.shape[2]! / 3
+    const headDim = attnDim / heads
+    const split = (): Tensor => headsView(ctx, qkv, b, n, heads, headDim, 3 * attnDim)
+    const q = runChild(self, 'q_norm', split(), ctx)
+    const k = runChild(self, 'k_norm', split(), ctx)
+    const attended = attend(ctx, q, k, split(), self.training ? (self.args.attn_drop ?? 0) : 0, (w) => runChild(self, 'attn_drop', w, ctx))
+    let y = mergeHeads(ctx, attended)
     y = runChild(self, 'norm', y, ctx)
     y = runChild(self, 'proj', y, ctx)
     return runChild(self, 'proj_drop', y, ctx)

@@ -1,3 +1,4 @@
+import { pad } from '../../../forward/ops/index.js'
 import { formatShape } from '../../../tensor/shape.js'
 import { defineBlock, nn, runChild } from '../../torchvision/core.js'
 import { pair } from './helpers.js'
@@ -50,7 +51,10 @@ export const PatchEmbed = defineBlock<PatchEmbedArgs>({
     } else if (!a.dynamic_img_pad && (h % ph !== 0 || w % pw !== 0)) {
       throw ctx.error(`Input size (${h}, ${w}) should be divisible by patch size (${ph}, ${pw}).`)
     }
-    const y = runChild(self, 'proj', x, ctx)
+    // `dynamic_img_pad`: `F.pad(x, (0, pad_w, 0, pad_h))` up to a multiple of the patch size, a new tensor even when
+    // nothing is padded (constant padding keeps nothing; `proj` keeps the padded copy).
+    const input = a.dynamic_img_pad ? pad(ctx, x, [0, (pw - (w % pw)) % pw, 0, (ph - (h % ph)) % ph], 'constant') : x
+    const y = runChild(self, 'proj', input, ctx)
     const [n, c, gh, gw] = y.shape as [number, number, number, number]
     const fmt = a.output_fmt ?? 'NLC'
     const tokens = fmt === 'NLC' ? ctx.view(y, [n, gh * gw, c]) : fmt === 'NHWC' ? ctx.view(y, [n, gh, gw, c]) : y

@@ -1,8 +1,9 @@
 import { adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, maxPool2d } from '../../../layers/pool.js'
+import * as forwardOps from '../../../forward/ops/index.js'
 import { pad } from '../../../forward/ops/index.js'
 import type { ModuleBuilder } from '../../../layers/define-layer.js'
 import type { ModuleNode } from '../../../model/module.js'
-import { formatShape, numel } from '../../../tensor/shape.js'
+import { formatShape } from '../../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../../../forward/trace.js'
 import { block, defineBlock, nn, runChild } from '../../torchvision/core.js'
 import * as ops from '../../torchvision/ops.js'
@@ -27,27 +28,60 @@ export function poolFeatMult(pool: PoolType): number {
   return pool.endsWith('catavgmax') ? 2 : 1
 }
 
-function globalPool(ctx: ForwardContext, x: Tensor, kind: 'avg' | 'max' | 'avgmax' | 'catavgmax', flatten: boolean, channelsLast: boolean): Tensor {
+/** `x.amax(dims, keepdim)`: 0 MACs (as max pooling); `AmaxBackward0` keeps the input and the result. */
+function amax(ctx: ForwardContext, x: Tensor, dims: readonly number[], keepdim: boolean): Tensor {
+  const drop = new Set(dims)
+  const shape = keepdim ? x.shape.map((s, i) => (drop.has(i) ? 1 : s)) : x.shape.filter((_, i) => !drop.has(i))
+  const y = forwardOps.result(ctx, shape, x.dtype, [x])
+  forwardOps.saveIf(ctx, x.requiresGrad, x, y)
+  return y
+}
+
+type GlobalPoolKind = 'avg' | 'max' | 'avgmax' | 'catavgmax'
+
+/**
+ * The `Fast*` pools: `x.mean` and `x.amax` over the spatial dimensions (`(2, 3)`, or `(1, 2)` channels last), as timm
+ * writes them: `avgmax` is `0.5 * x_avg + 0.5 * x_max`, `catavgmax` concatenates the two. `mean` keeps nothing
+ * (PyTorch 2.x), `amax` its input and result.
+ */
+function fastGlobalPool(ctx: ForwardContext, x: Tensor, kind: GlobalPoolKind, flatten: boolean, channelsLast: boolean): Tensor {
   if (x.shape.length !== 4) throw ctx.error(`expects a 4-D input, got shape ${formatShape(x.shape)}.`)
-  const [n] = x.shape as [number]
-  const c = channelsLast ? x.shape[3]! : x.shape[1]!
-  const shape = flatten ? [n, c] : channelsLast ? [n, 1, 1, c] : [n, c, 1, 1]
-  const reduce = (): Tensor => {
-    ctx.macs(numel(x.shape))
-    ctx.save(x)
-    return ctx.tensor(shape, x.dtype)
-  }
-  if (kind === 'avg' || kind === 'max') return reduce()
-  const both = [reduce(), reduce()]
-  if (kind === 'avgmax') return ops.add(ctx, both[0]!, both[1]!)
+  const dims = channelsLast ? [1, 2] : [2, 3]
+  const avg = (): Tensor => forwardOps.mean(ctx, x, dims, !flatten)
+  const max = (): Tensor => amax(ctx, x, dims, !flatten)
+  if (kind === 'avg') return avg()
+  if (kind === 'max') return max()
+  const both = [avg(), max()]
+  if (kind === 'avgmax') return forwardOps.add(ctx, forwardOps.mul(ctx, both[0]!, 0.5), forwardOps.mul(ctx, both[1]!, 0.5))
   return ops.cat(ctx, both, flatten || !channelsLast ? 1 : 3)
 }
 
-function fastPool(name: string, kind: 'avg' | 'max' | 'avgmax' | 'catavgmax') {
+/**
+ * `adaptive_avgmax_pool2d` / `adaptive_catavgmax_pool2d` at output size 1: `F.adaptive_avg_pool2d` (a `mean`, which
+ * keeps nothing) and `F.adaptive_max_pool2d` (which keeps its input and its int64 indices), then
+ * `0.5 * (x_avg + x_max)` or `torch.cat((x_avg, x_max), 1)`.
+ */
+function adaptiveGlobalPool(ctx: ForwardContext, x: Tensor, kind: 'avgmax' | 'catavgmax'): Tensor {
+  if (x.shape.length !== 3 && x.shape.length !== 4) throw ctx.error(`expects a 3-D or 4-D input, got shape ${formatShape(x.shape)}.`)
+  const avg = forwardOps.adaptiveAvgPool(ctx, x, 2, [1, 1])
+  const max = forwardOps.adaptiveMaxPool(ctx, x, 2, [1, 1]).values
+  if (kind === 'avgmax') return forwardOps.mul(ctx, forwardOps.add(ctx, avg, max), 0.5)
+  return ops.cat(ctx, [avg, max], 1)
+}
+
+function fastPool(name: string, kind: GlobalPoolKind) {
   return defineBlock<{ flatten: boolean; channels_last: boolean }>({
     name,
     build() {},
-    forward: (self, inputs, ctx) => globalPool(ctx, inputs[0]!, kind, self.args.flatten, self.args.channels_last),
+    forward: (self, inputs, ctx) => fastGlobalPool(ctx, inputs[0]!, kind, self.args.flatten, self.args.channels_last),
+  })
+}
+
+function adaptivePool(name: string, kind: 'avgmax' | 'catavgmax') {
+  return defineBlock<{ flatten: boolean; channels_last: boolean }>({
+    name,
+    build() {},
+    forward: (_self, inputs, ctx) => adaptiveGlobalPool(ctx, inputs[0]!, kind),
   })
 }
 
@@ -60,9 +94,9 @@ export const FastAdaptiveAvgMaxPool = fastPool('FastAdaptiveAvgMaxPool', 'avgmax
 /** `FastAdaptiveCatAvgMaxPool`: average and max pooling concatenated. */
 export const FastAdaptiveCatAvgMaxPool = fastPool('FastAdaptiveCatAvgMaxPool', 'catavgmax')
 /** `AdaptiveAvgMaxPool2d(1)`: the mean of average and max pooling. */
-export const AdaptiveAvgMaxPool2d = fastPool('AdaptiveAvgMaxPool2d', 'avgmax')
+export const AdaptiveAvgMaxPool2d = adaptivePool('AdaptiveAvgMaxPool2d', 'avgmax')
 /** `AdaptiveCatAvgMaxPool2d(1)`: average and max pooling concatenated on the channels. */
-export const AdaptiveCatAvgMaxPool2d = fastPool('AdaptiveCatAvgMaxPool2d', 'catavgmax')
+export const AdaptiveCatAvgMaxPool2d = adaptivePool('AdaptiveCatAvgMaxPool2d', 'catavgmax')
 
 /** Arguments of {@link SelectAdaptivePool2d}. */
 export interface SelectAdaptivePoolArgs {
@@ -118,11 +152,9 @@ export const BlurPool2d = defineBlock<{ channels: number; filt_size: number; str
     const { filt_size: k, stride, pad_mode } = self.args
     const p = getPadding(k, stride)
     const x = pad(ctx, inputs[0]!, [p, p, p, p], pad_mode)
-    const [n, c, h, w] = x.shape as [number, number, number, number]
-    const y = ctx.tensor([n, c, Math.floor((h - k) / stride) + 1, Math.floor((w - k) / stride) + 1], x.dtype)
-    ctx.macs(numel(y.shape) * BigInt(k * k))
-    ctx.save(x)
-    return y
+    // `F.conv2d(x, filt, stride=stride, groups=C)`: a depthwise convolution (FlopCounterMode's `aten.convolution`)
+    // that keeps the padded input.
+    return forwardOps.conv(ctx, x, ctx.state(self, 'filt'), null, { stride: [stride, stride], padding: [0, 0], dilation: [1, 1], groups: self.args.channels })
   },
 })
 

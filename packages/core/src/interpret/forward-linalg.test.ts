@@ -259,3 +259,65 @@ describe('PyTorch 2.13\'s errors', () => {
     python(`import torch\nfor name in ['cdist', 'var_mean', 'std_mean', 'block_diag', 'cosine_similarity']:\n    assert not hasattr(torch.zeros(3), name), name\nfor name in ['logsumexp', 'outer', 'ger', 'baddbmm', 'atan2', 'hypot', 'addcmul', 'addcdiv', 'diag', 'diag_embed', 'diagonal', 'diff', 'trace', 'dist', 'cross', 'frac', 'cummax', 'cummin', 'kthvalue', 'mode']:\n    assert hasattr(torch.zeros(3), name), name`)
   })
 })
+
+describe('decompositions, inverses and solvers in forward, as PyTorch 2.13 keeps them', () => {
+  // Measured with PyTorch 2.13 (CPU, training mode) as above, with the output's dtype: what each backward node keeps
+  // (`LinalgSolveExBackward0` keeps A, its LU factors, the int32 pivots and the result; `LinalgLstsqBackward0` keeps A, B
+  // and the solution, the top of a `max(m, n) × k` buffer; `LinalgSvdBackward0` keeps U, S and Vh; …). None is counted
+  // as MACs or by FlopCounterMode (the FLOPs are those of `fc` and of any `mm` around them).
+  const cases: Array<[string, string, number, number[], string, number, number, number]> = [
+    ['return torch.linalg.lstsq(x.view(5, 3), x.view(5, 3)[:, :2]).solution', '3,5', 5, [3, 2], 'float32', 100, 160, 150],
+    ['return torch.linalg.lstsq(x.view(5, 3), x.view(5, 3)[:, 0]).solution', '3,5', 5, [3], 'float32', 80, 140, 150],
+    ['s, r, k, sv = torch.linalg.lstsq(x.view(5, 3), x.view(5, 3)[:, :2].detach(), driver=\'gelsd\')\n        return s + sv.sum()', '3,5', 5, [3, 2], 'float32', 100, 160, 150],
+    ['return torch.linalg.lstsq(x.view(3, 5), x.view(3, 5)[:, :2], driver=\'gelsy\')[0]', '3,5', 5, [5, 2], 'float32', 100, 160, 150],
+    ['return torch.linalg.lstsq(x.view(3, 5, 1), x.view(3, 5, 1).detach()).solution', '3,5', 5, [3, 1, 1], 'float32', 120, 180, 150],
+    ['return torch.linalg.solve(x[:, :3], x[:, 3:])', '3,5', 5, [3, 2], 'float32', 132, 192, 150],
+    ['return torch.linalg.solve(x[:, :3], x[:, 3].detach())', '3,5', 5, [3], 'float32', 120, 180, 150],
+    ['return torch.linalg.solve(x[:, :3], x[:, 3:].t().detach(), left=False)', '3,5', 5, [2, 3], 'float32', 132, 192, 150],
+    ['return torch.linalg.solve(x[:, :3].detach(), x[:, 3:])', '3,5', 5, [3, 2], 'float32', 132, 192, 150],
+    ['return torch.linalg.solve_ex(x[:, :3], x[:, 3:]).result', '3,5', 5, [3, 2], 'float32', 132, 192, 150],
+    ['return torch.linalg.inv(x[:, :3])', '3,5', 5, [3, 3], 'float32', 36, 96, 150],
+    ['return x[:, :3].inverse() @ x', '3,5', 5, [3, 5], 'float32', 96, 156, 240],
+    ['return torch.linalg.inv_ex(x[:, :3]).inverse', '3,5', 5, [3, 3], 'float32', 36, 96, 150],
+    ['return torch.linalg.pinv(x)', '3,5', 5, [5, 3], 'float32', 120, 180, 150],
+    ['return torch.pinverse(x)', '3,5', 5, [5, 3], 'float32', 120, 180, 150],
+    ['return torch.linalg.pinv(x[:, :3], hermitian=True)', '3,5', 5, [3, 3], 'float32', 96, 156, 150],
+    ['return torch.linalg.qr(x)[0]', '3,5', 5, [3, 3], 'float32', 96, 156, 150],
+    ['q, r = torch.linalg.qr(x.t())\n        return q', '3,5', 5, [5, 3], 'float32', 96, 156, 150],
+    ['return torch.linalg.qr(x, mode=\'r\')[1]', '3,5', 5, [3, 5], 'float32', 60, 120, 150],
+    ['return torch.linalg.qr(x, mode=\'complete\').Q', '3,5', 5, [3, 3], 'float32', 96, 156, 150],
+    ['return torch.linalg.svd(x)[0]', '3,5', 5, [3, 3], 'float32', 148, 208, 150],
+    ['U, S, Vh = torch.linalg.svd(x, full_matrices=False)\n        return U', '3,5', 5, [3, 3], 'float32', 108, 168, 150],
+    ['return torch.linalg.svdvals(x)', '3,5', 5, [3], 'float32', 108, 168, 150],
+    ['return x * torch.linalg.svdvals(x.detach()).sum()', '3,5', 5, [3, 5], 'float32', 4, 64, 150],
+    ['return torch.svd(x.t())[2]', '3,5', 5, [3, 3], 'float32', 108, 168, 150],
+    ['return torch.svd(x, some=False).U', '3,5', 5, [3, 3], 'float32', 148, 208, 150],
+    ['return torch.linalg.eigh(x[:, :3])[0]', '3,5', 5, [3], 'float32', 48, 108, 150],
+    ['return torch.linalg.eigh(x[:, :3], UPLO=\'U\').eigenvectors', '3,5', 5, [3, 3], 'float32', 48, 108, 150],
+    ['return torch.linalg.eigvalsh(x[:, :3])', '3,5', 5, [3], 'float32', 48, 108, 150],
+    ['return torch.linalg.cholesky(x[:, :3] @ x[:, :3].t() + torch.eye(3))', '3,5', 5, [3, 3], 'float32', 96, 156, 204],
+    ['return torch.linalg.cholesky_ex(x[:, :3] @ x[:, :3].t() + torch.eye(3)).L', '3,5', 5, [3, 3], 'float32', 96, 156, 204],
+    ['return torch.cholesky(x[:, :3] @ x[:, :3].t() + torch.eye(3), upper=True)', '3,5', 5, [3, 3], 'float32', 96, 156, 204],
+    ['return torch.linalg.det(x[:, :3])', '3,5', 5, [], 'float32', 112, 172, 150],
+    ['return torch.linalg.det(x.view(3, 5)[:, :3].expand(2, 3, 3))', '3,5', 5, [2], 'float32', 164, 224, 150],
+    ['return torch.det(x[:, :3]) * x', '3,5', 5, [3, 5], 'float32', 112, 172, 150],
+    ['return x[:, :3].det() * x', '3,5', 5, [3, 5], 'float32', 112, 172, 150],
+    ['return torch.linalg.slogdet(x[:, :3])[1]', '3,5', 5, [], 'float32', 112, 172, 150],
+    ['return torch.linalg.slogdet(x[:, :3].double()).logabsdet', '3,5', 5, [], 'float64', 164, 224, 150],
+    ['s, l = torch.slogdet(x[:, :3])\n        return l * x', '3,5', 5, [3, 5], 'float32', 116, 176, 150],
+    ['return torch.logdet(x[:, :3] @ x[:, :3].t())', '3,5', 5, [], 'float32', 149, 209, 204],
+    ['return x @ torch.linalg.inv(self.fc.weight)', '3,5', 5, [3, 5], 'float32', 160, 220, 300],
+    ['return torch.svd(x, compute_uv=False)[1]', '3,5', 5, [3], 'float32', 108, 168, 150],
+    ['return torch.linalg.solve(x[:, :3].unsqueeze(0), x.view(1, 3, 5).expand(2, 3, 5).contiguous()[:, :, 3:])', '3,5', 5, [2, 3, 2], 'float32', 156, 216, 150],
+    ['return torch.linalg.solve(x[:, :3].expand(2, 3, 3), x[:, 3:])', '3,5', 5, [2, 3, 2], 'float32', 204, 264, 150],
+    ['return torch.linalg.lstsq(x.view(1, 5, 3), x.view(5, 3)[:, :2].expand(2, 5, 2)).solution', '3,5', 5, [2, 3, 2], 'float32', 140, 200, 150],
+    ['return torch.linalg.det(x[:, :3].detach()) * x', '3,5', 5, [3, 5], 'float32', 4, 64, 150],
+    ['return torch.linalg.eigh(x.view(3, 5)[:2, :2].expand(3, 2, 2)).eigenvalues', '3,5', 5, [3, 2], 'float32', 72, 132, 150],
+  ]
+  for (const [body, input, width, shape, dtype, saved, withInput, flops] of cases) {
+    it(body, () => {
+      const f = analyze(model(body, width), { input, device: 'cpu' }).forward!
+      expect([f.outputShape, f.outputs[0]!.dtype, f.savedBytes, f.savedBytesWithInput, f.flopCounter.total]).toEqual([shape, dtype, BigInt(saved), BigInt(withInput), BigInt(flops)])
+    })
+  }
+})

@@ -13,8 +13,9 @@ import { einsumTraced } from './einsum.js'
 import { contiguousStrides, expandedStrides, isContiguous, preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { sliceIndices } from './subscript.js'
 import { untracedViews } from './tensor-values.js'
-import { checkViewInPlace, inPlaceViewOps, isTensorOp, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, torchTensorFunctions, wrapDimension } from './tensor.js'
-import { NONE, TensorValue, tuple } from '../contract/values.js'
+import { checkViewInPlace, inPlaceViewOps, isTensorOp, quantileSpec, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, tensordotDims, torchTensorFunctions, wrapDimension } from './tensor.js'
+import type { TensordotDims } from './tensor.js'
+import { NONE, TensorValue, int, tuple } from '../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../contract/values.js'
 
 /**
@@ -69,6 +70,13 @@ export function operandOf(t: TraceOps, v: Value, span: SourceSpan): Operand {
   if (v.kind === 'int') return { int: v.value }
   if (v.kind === 'bool') return { int: v.value ? 1 : 0 }
   if (v.kind === 'float') return v.value
+  // A complex number (`1j * self.A_imag`): the kernels take the result's dtype from the interpreter (complex64, or
+  // complex128 with a float64 tensor) and keep no Python number in PyTorch 2.x; PyTorch 1.13 keeps it as a 0-dim
+  // complex128 tensor, which the kernels do not model.
+  if (v.kind === 'complex') {
+    if (t.ctx.torch === '1.13') throw new NnsizeError('unsupported', 'A complex Python number with a tensor in forward is not supported yet for PyTorch 1.13.', { span })
+    return v.real
+  }
   return raise('TypeError', 'argument-type', `Expected a tensor or a number, got ${v.kind}.`, span)
 }
 
@@ -350,6 +358,8 @@ const pointwiseSaves: Record<string, ops.PointwiseSaves> = {
   trunc: 'nothing',
   clamp: 'input',
   clip: 'input',
+  clamp_min: 'input',
+  clamp_max: 'input',
   tril: 'nothing',
   triu: 'nothing',
   flip: 'nothing',
@@ -471,6 +481,105 @@ function vectorProductOf(t: TraceOps, a: Tensor, b: Tensor): Tensor | undefined 
   return viewOf(t, product, rowsShape, contiguousStrides(rowsShape))
 }
 
+/** A view of `x` with its dimensions in `order` (`permute`). */
+function permutedView(t: TraceOps, x: Tensor, order: readonly number[]): Tensor {
+  return viewOf(t, x, permuted(x.shape, order), permuted(stridesOf(x), order))
+}
+
+/**
+ * `torch.tensordot(a, b, dims)` as ATen runs it in PyTorch 2.13: a contracted dimension of size 1 on one side is summed
+ * away on the other first (`sum(dim, keepdim=True)`, a new tensor that keeps nothing); each operand is permuted (a
+ * view) so that its contracted dimensions come last (`a`) or first (`b`) and reshaped into a matrix (a view where the
+ * strides allow, else a copy); one `mm`, which keeps each matrix for the other's gradient, viewed as the result. For a
+ * result of one element the two are vectors instead, multiplied by `dot` (which FlopCounterMode does not count) when
+ * both are views so, else multiplied element-wise and summed.
+ */
+function tensordotTraced(t: TraceOps, a: Tensor, b: Tensor, pairs: TensordotDims, span: SourceSpan): Tensor {
+  let [t1, t2] = [a, b]
+  let csize = 1
+  pairs.a.forEach(({ dim: d1 }, i) => {
+    const d2 = pairs.b[i]!.dim
+    if (b.shape[d2] === 1) t1 = ops.sum(t.ctx, t1, [d1], true)
+    else if (a.shape[d1] === 1) t2 = ops.sum(t.ctx, t2, [d2], true)
+    else csize *= a.shape[d1]!
+  })
+  const freeA = [...a.shape.keys()].filter((i) => !pairs.a.some((d) => d.dim === i))
+  const freeB = [...b.shape.keys()].filter((i) => !pairs.b.some((d) => d.dim === i))
+  const size1 = freeA.reduce((n, i) => n * t1.shape[i]!, 1)
+  const size2 = freeB.reduce((n, i) => n * t2.shape[i]!, 1)
+  const left = permutedView(t, t1, [...freeA, ...pairs.a.map((d) => d.dim)])
+  const right = permutedView(t, t2, [...pairs.b.map((d) => d.dim), ...freeB])
+  const shape = [...freeA.map((i) => t1.shape[i]!), ...freeB.map((i) => t2.shape[i]!)]
+  let product: Tensor
+  if (size1 === 1 && size2 === 1) {
+    // One element: a `dot` of the two as vectors when both are views so; else their product without the dimensions of
+    // size 1 (`squeeze`, views), summed (`(a * b).sum()`).
+    const vector1 = viewStrides(left.shape, stridesOf(left), [csize])
+    const vector2 = viewStrides(right.shape, stridesOf(right), [csize])
+    if (vector1 && vector2) product = ops.productAdded(t.ctx, undefined, viewOf(t, left, [csize], vector1), viewOf(t, right, [csize], vector2), [], BigInt(csize), null, false, null)
+    else {
+      const squeezed = (v: Tensor): Tensor => viewOf(t, v, v.shape.filter((d) => d !== 1), stridesOf(v).filter((_, i) => v.shape[i] !== 1))
+      const both = ops.mul(t.ctx, squeezed(left), squeezed(right), a.dtype)
+      product = ops.sum(t.ctx, both, [...both.shape.keys()])
+    }
+  } else product = ops.matmul(t.ctx, reshapeOf(t, left, [size1, csize], false, span), reshapeOf(t, right, [csize, size2], false, span))
+  return viewOf(t, product, shape, contiguousStrides(shape))
+}
+
+/**
+ * `torch.quantile(input, q, dim, keepdim, interpolation=…)` and `nanquantile` as ATen composes them in PyTorch 2.13
+ * (`quantile_compute`): the input flattened (no `dim`; a view, or a copy where the strides need one), or with `dim`
+ * moved last (`unsqueeze(-1).transpose(dim, -1)`, a view, unless it is last already), sorted (`SortBackward0` keeps the
+ * int64 indices) and viewed as the result's sizes by the reduced length; the ranks (`q` times the last index, of the
+ * input's dtype, broadcast against the rows) are new tensors that keep nothing; the values at the rank below are
+ * gathered (`GatherBackward0` keeps the sorted values and the int64 ranks). For `'linear'` and `'midpoint'` the values
+ * at the rank above are gathered too (with their own int64 ranks) and interpolated in place (`lerp_` by a tensor of
+ * weights, which it keeps). The result is that storage, viewed as the result's shape. No MACs or FLOPs.
+ */
+function quantileTraced(t: TraceOps, name: 'quantile' | 'nanquantile', x: Tensor, args: readonly ArgValue[], span: SourceSpan): Tensor {
+  const spec = quantileSpec(name, new TensorValue([...x.shape], x.dtype, x.requiresGrad), args, span)
+  if (spec.q.kind === 'tensor' && traceOf(t, spec.q).requiresGrad) throw new NnsizeError('unsupported', `\`torch.${name}\` with a \`q\` that requires grad is not supported yet in forward.`, { span })
+  const ctx = t.ctx
+  const rank = x.shape.length
+  let reduced: Tensor
+  if (spec.dim === undefined) reduced = reshapeOf(t, x, [Number(numel(x.shape))], false, span)
+  else if (spec.dim === rank - 1 || rank === 0) reduced = rank === 0 ? viewOf(t, x, [1], [1]) : x
+  else {
+    const unsqueezed = viewOf(t, x, [...x.shape, 1], [...stridesOf(x), 1])
+    const order = [...unsqueezed.shape.keys()]
+    ;[order[spec.dim], order[rank]] = [rank, spec.dim]
+    reduced = permutedView(t, unsqueezed, order)
+  }
+  // `sort(-1)`: the values (a new tensor) and their int64 indices, which autograd keeps.
+  const length = reduced.shape.at(-1)!
+  const sortedValues = ops.result(ctx, reduced.shape, x.dtype, [reduced])
+  ops.saveIf(ctx, x.requiresGrad, ctx.tensor(reduced.shape, 'int64', false))
+  const qCount = spec.q.kind === 'tensor' && spec.q.shape.length > 0 ? spec.q.shape[0]! : 1
+  const outShape = spec.q.kind === 'tensor' && spec.q.shape.length > 0 ? spec.shape.slice(1) : spec.shape
+  const inShape = [...outShape, length]
+  const sorted = viewOf(t, sortedValues, inShape, contiguousStrides(inShape))
+  // The ranks: `q` against each row (the rows' last dimension becomes the quantiles'), new tensors without grad.
+  const ranksShape = [...inShape.slice(0, -1), qCount]
+  if (spec.q.kind === 'tensor') ctx.use(traceOf(t, spec.q))
+  const ranks = ctx.tensor(ranksShape, x.dtype, false)
+  ctx.use(sorted)
+  const gathered = (): void => {
+    const index = ctx.tensor(ranksShape, 'int64', false)
+    ctx.use(ranks, index)
+    ops.saveIf(ctx, x.requiresGrad, sorted, index)
+  }
+  gathered()
+  const valuesBelow = ops.result(ctx, ranksShape, x.dtype, [sorted])
+  if (spec.interpolation === 'linear' || spec.interpolation === 'midpoint') {
+    const weights = ctx.tensor(ranksShape, x.dtype, false)
+    gathered()
+    const valuesAbove = ops.result(ctx, ranksShape, x.dtype, [sorted])
+    ctx.use(valuesAbove, weights)
+    ops.saveIf(ctx, valuesBelow.requiresGrad || valuesAbove.requiresGrad, weights)
+  }
+  return viewOf(t, valuesBelow, spec.shape, contiguousStrides(spec.shape))
+}
+
 /** `x.masked_fill(mask, value)`: keeps the mask when the gradient of `x` is needed. */
 function maskedFill(t: TraceOps, x: Tensor, mask: Tensor, shape: TensorValue, inplace: boolean): Tensor {
   const out = inplace ? x : ops.result(t.ctx, shape.shape, shape.dtype, [x])
@@ -526,6 +635,17 @@ export function forwardTensorOp(t: TraceOps, name: string, operands: readonly Va
         return make([strides ? setStrides(like, strides) : like])
       }
       if (name === 'einsum') return make([einsumTraced(t, (operands[0] as Extract<Value, { kind: 'str' }>).value, operands.slice(1).map((v) => traceOf(t, v as TensorValue)), span)])
+      if (name === 'view_as_complex' || name === 'view_as_real') {
+        // Views of the same storage (`torch.view_as_complex(self.C)` of a parameter stays the parameter's): a complex
+        // element spans two real ones, so the strides halve or double, and the real view's last stride is 1.
+        const xs = stridesOf(x!)
+        if (name === 'view_as_complex') {
+          if (xs.at(-1) !== 1) raise('RuntimeError', 'shape', 'Tensor must have a last dimension with stride 1', span)
+          if (xs.slice(0, -1).some((d) => d % 2 !== 0)) raise('RuntimeError', 'shape', 'Tensor must have a stride divisible by 2 for all but last dimension', span)
+        }
+        const strides = name === 'view_as_complex' ? xs.slice(0, -1).map((d) => d / 2) : [...xs.map((d) => d * 2), 1]
+        return make([viewOf(t, x!, outputs[0]!.shape, strides, outputs[0]!.dtype)])
+      }
       return make([functionOp(t, name, operands, outputs[0]!)])
     case 'method':
       return make(method(t, name, x!, args, outputs, span))
@@ -633,10 +753,17 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
   }
   if (name === 'detach') return [viewOf(t, x, x.shape, stridesOf(x), x.dtype, false)]
   if (castOps.has(name)) return [fresh(t, shape, [x], isFloatingDType(shape.dtype))]
-  if (name === 'clamp' || name === 'clip') {
-    // `clamp(x, min=t, max=t)` with tensor bounds (`clamp.Tensor`) keeps the input and the bounds.
+  if (name === 'clamp' || name === 'clip' || name === 'clamp_min' || name === 'clamp_max' || name === 'clamp_min_' || name === 'clamp_max_') {
+    // `clamp(x, min=t, max=t)` with tensor bounds (`clamp.Tensor`, `clamp_min.Tensor`) keeps the input and the bounds,
+    // whatever their dtype; in place, a copy of the input as it was.
     const bounds = args.map((a) => a.value).filter((v): v is TensorValue => v.kind === 'tensor').map((v) => traceOf(t, v))
     if (bounds.length > 0) {
+      if (name.endsWith('_')) {
+        const grad = ops.anyRequiresGrad(x, ...bounds)
+        t.ctx.use(...bounds)
+        ops.saveIf(t.ctx, grad, ...bounds, t.ctx.tensor(x.shape, x.dtype, false))
+        return [grad && !x.requiresGrad ? { ...x, requiresGrad: true } : x]
+      }
       const out = fresh(t, shape, [x, ...bounds])
       ops.saveIf(t.ctx, out.requiresGrad, x, ...bounds)
       return [out]
@@ -800,11 +927,26 @@ function distanceOrProduct(t: TraceOps, name: string, x: Tensor, args: readonly 
       ops.saveIf(t.ctx, x.requiresGrad, x, out)
       return [out]
     }
+    case 'logcumsumexp': {
+      // `LogcumsumexpBackward0` keeps the input and the result.
+      const out = fresh(t, shape, [x])
+      ops.saveIf(t.ctx, x.requiresGrad, x, out)
+      return [out]
+    }
+    case 'median':
+    case 'nanmedian':
     case 'cummax':
     case 'cummin':
     case 'kthvalue':
     case 'mode': {
-      // Values and int64 indices: `cummax`/`cummin` keep the input and the indices, `kthvalue` and `mode` the indices.
+      if (outputs.length === 1) {
+        // `median()` of the whole tensor: `MedianBackward0` keeps the input and the result.
+        const out = fresh(t, shape, [x])
+        ops.saveIf(t.ctx, x.requiresGrad, x, out)
+        return [out]
+      }
+      // Values and int64 indices: `cummax`/`cummin` keep the input and the indices, `kthvalue`, `mode` and `median(dim)`
+      // the indices.
       const values = fresh(t, outputs[0]!, [x])
       const indices = fresh(t, outputs[1]!, [x], false)
       if (name === 'cummax' || name === 'cummin') ops.saveIf(t.ctx, x.requiresGrad, x)
@@ -826,6 +968,57 @@ function distanceOrProduct(t: TraceOps, name: string, x: Tensor, args: readonly 
       return [ops.mul(t.ctx, reshapeOf(t, x, [x.shape[0]!, 1], false, span), tensorAt(0, 'vec2'), shape.dtype)]
     case 'baddbmm':
       return [ops.baddbmm(t.ctx, x, tensorAt(0, 'batch1'), tensorAt(1, 'batch2'))]
+    case 'lerp':
+    case 'lerp_': {
+      // A Python number weight (`LerpBackward0`) keeps nothing. A tensor weight (`LerpBackward1`) is kept whenever the
+      // node has a gradient to compute, and the start and end are kept for the weight's own (in place: a copy of the
+      // start as it was).
+      const end = tensorAt(0, 'end')
+      const w = argAt(args, 1, 'weight')
+      const weight = w?.kind === 'tensor' ? traceOf(t, w) : undefined
+      const operands = weight ? [x, end, weight] : [x, end]
+      const grad = ops.anyRequiresGrad(...operands) && t.ctx.gradEnabled()
+      let out: Tensor
+      if (name === 'lerp_') {
+        t.ctx.use(...operands.slice(1))
+        out = grad && !x.requiresGrad ? { ...x, requiresGrad: true } : x
+      } else out = fresh(t, shape, operands)
+      if (weight) {
+        ops.saveIf(t.ctx, grad, weight)
+        if (weight.requiresGrad) ops.saveIf(t.ctx, grad, name === 'lerp_' ? t.ctx.tensor(x.shape, x.dtype, false) : x, end)
+      }
+      return [out]
+    }
+    case 'tensordot': {
+      const other = tensorAt(0, 'b')
+      const given = args.filter((a) => a.name === undefined)[1]?.value ?? args.find((a) => a.name === 'dims')?.value ?? int(2)
+      const pairs = tensordotDims(t.it, new TensorValue([...x.shape], x.dtype), new TensorValue([...other.shape], other.dtype), given, span)
+      return [tensordotTraced(t, x, other, pairs, span)]
+    }
+    case 'quantile':
+    case 'nanquantile':
+      return [quantileTraced(t, name, x, args, span)]
+    case 'addmm':
+    case 'addmm_': {
+      // `AddmmBackward0` keeps each matrix for the other's gradient; FlopCounterMode counts `aten.addmm`, but not
+      // `aten.addmm_`, whose result is written into `x`.
+      const [a, b] = [tensorAt(0, 'mat1'), tensorAt(1, 'mat2')]
+      const inPlace = name === 'addmm_'
+      return [ops.productAdded(t.ctx, x, a, b, shape.shape, ops.product([...a.shape, b.shape[1]!]), inPlace ? null : 'aten.addmm', inPlace)]
+    }
+    case 'addbmm': {
+      const [a, b] = [tensorAt(0, 'batch1'), tensorAt(1, 'batch2')]
+      return [ops.productAdded(t.ctx, x, a, b, shape.shape, ops.product([...a.shape, b.shape[2]!]), null)]
+    }
+    case 'addmv': {
+      const [a, b] = [tensorAt(0, 'mat'), tensorAt(1, 'vec')]
+      return [ops.productAdded(t.ctx, x, a, b, shape.shape, ops.product(a.shape), null)]
+    }
+    case 'mv':
+      return [ops.productAdded(t.ctx, undefined, x, tensorAt(0, 'vec'), shape.shape, ops.product(x.shape), null)]
+    case 'dot':
+    case 'vdot':
+      return [ops.productAdded(t.ctx, undefined, x, tensorAt(0, name === 'dot' ? 'tensor' : 'other'), shape.shape, ops.product(x.shape), null)]
     case 'atan2':
     case 'arctan2':
     case 'hypot':

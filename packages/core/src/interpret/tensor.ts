@@ -14,6 +14,8 @@ import { classOf, placeholderError } from './objects.js'
 import type { Iter } from './operators.js'
 import { rangeLength } from './operators.js'
 import { sliceIndices } from './subscript.js'
+import { pytorchName } from './modules/torch-names.js'
+import { tensorDecomposition } from './modules/linalg.js'
 import { sizeClass } from './types.js'
 import { allAnyValues, arangeValues, arithmeticValues, assignValues, clampValues, comparisonValues, currentValues, elementwiseValues, knownValues, linspaceValues, markWritten, negatedValues, nestedNumbers, numberOf, powValues, recordView, reductionValues, selectFirst, shareStorage, tensorItem, tensorToList, withLazyValues, withValues } from './tensor-values.js'
 import { NONE, TensorValue, bool, float, int, isNdarray, native, str, tuple, typeName } from '../contract/values.js'
@@ -91,6 +93,18 @@ export function resultType(operands: readonly Value[]): DType {
     result = category(scalar) === 3 && result === 'float64' ? 'complex128' : scalar
   }
   return result
+}
+
+/**
+ * Whether a complex Python number meets a float16 tensor (and nothing of a higher category): PyTorch then computes in
+ * complex32 (`1j * x.half()`), a dtype nnsize does not model.
+ */
+function complexHalf(operands: readonly Value[]): boolean {
+  if (!operands.some((v) => v.kind === 'complex')) return false
+  const tensors = operands.filter((v): v is TensorValue => v.kind === 'tensor')
+  const dims = tensors.filter((v) => v.shape.length > 0)
+  const deciding = (dims.length > 0 && !tensors.some((v) => v.shape.length === 0 && category(v.dtype) > category(dims[0]!.dtype)) ? dims : tensors).map((v) => v.dtype)
+  return deciding.length > 0 && deciding.every((d) => d === 'float16' || category(d) < 2) && deciding.includes('float16')
 }
 
 /** A new tensor value (no parameter, no storage). */
@@ -186,6 +200,7 @@ export function tensorBinary(it: Interpreter, op: Operator, left: Value, right: 
   if (!a || !b) raise('TypeError', 'type', `Unsupported operand types for \`${name}\`: ${typeName(left)} and ${typeName(right)}.`, span)
   const shape = broadcastShapes([a, b], span)
   let dtype = resultType([left, right])
+  if (complexHalf([left, right])) throw new NnsizeError('unsupported', 'A complex Python number with a float16 tensor makes a complex32 (`torch.chalf`) tensor, which is not supported yet.', { span })
   if (op === 'Div' && category(dtype) < 2) dtype = defaultFloat
   if ((op === 'BitAnd' || op === 'BitOr' || op === 'BitXor') && category(dtype) > 1) raise('RuntimeError', 'type', `\`${name}\` is only defined for integer and bool tensors.`, span)
   // `t >> 2` (sooftware/conformer's output lengths): integer shifts; a bool tensor shifts as int64, as PyTorch promotes it.
@@ -645,6 +660,60 @@ function clampOp(_it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpa
   return withValues(newTensor([...self.shape], dtype, self.requiresGrad), clampValues(self, low, high, dtype))
 }
 
+/** The Python type names PyTorch's argument parser lists in "received an invalid combination of arguments". */
+function parserTypeName(v: Value): string {
+  return v.kind === 'none' ? 'NoneType' : typeName(v)
+}
+
+/** PyTorch's argument parser refusing a call no signature of `fn` takes, in its words, with the signatures it takes. */
+function invalidCombination(fn: string, self: TensorValue, a: OpArgs, expected: readonly string[], span: SourceSpan): never {
+  const got = [self, ...a.values].map(parserTypeName).concat([...a.named].map(([k, v]) => `${k}=${parserTypeName(v)}`))
+  return raise('TypeError', 'argument-type', `${fn}() received an invalid combination of arguments - got (${got.join(', ')}), but expected one of:\n${expected.map((e) => ` * ${e}`).join('\n')}`, span)
+}
+
+/**
+ * `clamp_min(min)` / `clamp_max(max)` (`torch.clamp_min(input, min)`) and their in-place forms: one bound, a Python
+ * number or a tensor that broadcasts with `self` (`clamp_min.Tensor`); the result type of both, as `clamp`. In place,
+ * the result is written into `self`, whose shape and dtype stay.
+ */
+function oneBound(name: 'clamp_min' | 'clamp_max', inplace: boolean): Op {
+  return (_it, self, a, span) => {
+    const key = name === 'clamp_min' ? 'min' : 'max'
+    const fn = inplace ? `${name}_` : name
+    const bound = a.values[0] ?? a.named.get(key)
+    const extra = a.values.length + a.named.size !== 1 || (a.values.length === 0 && !a.named.has(key))
+    if (bound === undefined || extra || (bound.kind !== 'tensor' && bound.kind !== 'int' && bound.kind !== 'float' && bound.kind !== 'bool' && bound.kind !== 'complex')) {
+      if (bound?.kind === 'placeholder') throw placeholderError(bound, span)
+      return invalidCombination(fn, self, a, [`(Tensor input, Tensor ${key})`, `(Tensor input, Number ${key})`], span)
+    }
+    if (category(self.dtype) === 3 || bound.kind === 'complex' || (bound.kind === 'tensor' && category(bound.dtype) === 3)) raise('NotImplementedError', 'type', 'clamp is not supported for complex types', span)
+    const dtype = resultType([self, bound])
+    if (bound.kind !== 'tensor' && dtype === 'bool') notImplementedFor(`${name}_scalar_cpu`, 'bool', span)
+    const shape = bound.kind === 'tensor' ? broadcastShapes([self.shape, bound.shape], span) : [...self.shape]
+    if (inplace) {
+      if (bound.kind === 'tensor') checkInPlace(self.shape, [bound.shape], span)
+      if (category(dtype) > category(self.dtype)) raise('RuntimeError', 'type', `result type ${scalarTypeName(dtype)} can't be cast to the desired output type ${bound.kind === 'tensor' ? scalarTypeName(self.dtype) : (metaTypeNames[self.dtype] ?? self.dtype)}`, span)
+      markWritten(self)
+      return self
+    }
+    const requiresGrad = (self.requiresGrad || (bound.kind === 'tensor' && bound.requiresGrad)) && isFloatingDType(dtype)
+    const result = newTensor(shape, dtype, requiresGrad)
+    return bound.kind === 'tensor' ? result : withValues(result, clampValues(self, name === 'clamp_min' ? bound : undefined, name === 'clamp_max' ? bound : undefined, dtype))
+  }
+}
+
+/**
+ * `cumsum(dim, dtype=None)` and `cumprod`: the input's shape; `dtype=` casts first, else integer and bool inputs
+ * accumulate in int64, as PyTorch promotes them.
+ */
+function cumulative(name: 'cumsum' | 'cumprod'): Op {
+  return (_it, s, a, span) => {
+    wrapDimension(requiredDim(name, a, 0, span), s.shape.length, span)
+    const dtype = dtypeArg(arg(a, 1, 'dtype'), span) ?? (integral(s.dtype) ? 'int64' : s.dtype)
+    return newTensor([...s.shape], dtype, s.requiresGrad && isFloatingDType(dtype))
+  }
+}
+
 /** `t.add(other, alpha=…)` and `sub`: with an `alpha` other than 1 the values are not kept (ATen fuses `alpha * other`). */
 function addOrSub(op: 'Add' | 'Sub'): Op {
   return (it, s, a, span) => {
@@ -688,11 +757,11 @@ function integral(dtype: DType): boolean {
 const metaTypeNames: Partial<Record<DType, string>> = { float32: 'float', float64: 'double', float16: 'c10::Half', bfloat16: 'c10::BFloat16', int64: 'long int', int32: 'int', int16: 'short int', int8: 'signed char', uint8: 'unsigned char', bool: 'bool' }
 
 /** A tensor argument `name` of `fn()` (`other`, `tensor2`): PyTorch's argument parser takes a tensor, not a Python number. */
-function tensorArgument(fn: string, v: Value | undefined, name: string, span: SourceSpan): TensorValue {
+function tensorArgument(fn: string, v: Value | undefined, name: string, span: SourceSpan, position?: number): TensorValue {
   if (v?.kind === 'tensor') return v
   if (v === undefined) return raise('TypeError', 'missing-argument', `${fn}() missing 1 required positional arguments: "${name}"`, span)
   if (v.kind === 'placeholder') throw placeholderError(v, span)
-  return raise('TypeError', 'argument-type', `${fn}(): argument '${name}' must be Tensor, not ${v.kind === 'none' ? 'NoneType' : typeName(v)}`, span)
+  return raise('TypeError', 'argument-type', `${fn}(): argument '${name}'${position === undefined ? '' : ` (position ${position})`} must be Tensor, not ${v.kind === 'none' ? 'NoneType' : typeName(v)}`, span)
 }
 
 /** A `dim` argument that `fn()` requires (`cumprod`, `cummax`). */
@@ -763,13 +832,6 @@ function statisticAndMean(name: 'var_mean' | 'std_mean'): Op {
   }
 }
 
-/** `cumprod(dim, dtype=None)`: the input's shape; integer and bool inputs accumulate in int64, as `cumsum` does. */
-function cumprodOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
-  wrapDimension(requiredDim('cumprod', a, 0, span), s.shape.length, span)
-  const dtype = dtypeArg(arg(a, 1, 'dtype'), span) ?? (integral(s.dtype) ? 'int64' : s.dtype)
-  return newTensor([...s.shape], dtype, s.requiresGrad && isFloatingDType(dtype))
-}
-
 /** `cummax(dim)` / `cummin(dim)`: a named tuple of the running values and their int64 indices, both of the input's shape. */
 function cumulativeExtreme(name: 'cummax' | 'cummin'): Op {
   return (_it, s, a, span) => {
@@ -814,6 +876,329 @@ function baddbmmOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan
     raise('RuntimeError', 'type', `Input dtypes must be the same, got: input ${name(s.dtype)}, batch1: ${name(b1.dtype)}, batch2: ${name(b2.dtype)}`, span)
   }
   return newTensor(shape, s.dtype, s.requiresGrad || b1.requiresGrad || b2.requiresGrad)
+}
+
+/**
+ * The `beta` and `alpha` keywords of the matrix products that add (`addmm`, `addbmm`, `addmv`): Python numbers (or
+ * 0-dim tensors); a complex one scales a real product only as PyTorch refuses it.
+ */
+function productScales(fn: string, self: TensorValue, a: OpArgs, positional: number, span: SourceSpan): void {
+  if (a.values.length > positional) invalidCombination(fn, self, a, [`(Tensor input, Tensor ${fn === 'addmv' ? 'mat, Tensor vec' : fn === 'addbmm' ? 'batch1, Tensor batch2' : 'mat1, Tensor mat2'}, *, Number beta = 1, Number alpha = 1)`], span)
+  for (const key of ['beta', 'alpha']) {
+    const v = a.named.get(key)
+    if (v === undefined) continue
+    if (v.kind === 'complex') {
+      if (category(self.dtype) !== 3) raise('RuntimeError', 'argument-value', 'value cannot be converted to type float without overflow', span)
+    } else if (v.kind !== 'int' && v.kind !== 'float' && v.kind !== 'bool' && !(v.kind === 'tensor' && v.shape.length === 0)) {
+      invalidCombination(fn, self, a, ['(Tensor input, Tensor mat1, Tensor mat2, *, Number beta = 1, Number alpha = 1)'], span)
+    }
+  }
+}
+
+/** `self` broadcast (`expand`) to the `shape` of a matrix product it is added to, in PyTorch's words when it cannot be. */
+function addedTo(self: TensorValue, shape: number[], span: SourceSpan): void {
+  if (self.shape.length > shape.length) {
+    raise('RuntimeError', 'shape', `expand(torch.${tensorTypeName(self.dtype)}{[${self.shape.join(', ')}]}, size=[${shape.join(', ')}]): the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${self.shape.length})`, span)
+  }
+  expandShape(self.shape, shape, span)
+}
+
+/** The dtype checks of `addmm` (and `addbmm`, which runs it): `self` as `mat2`, then `mat1` as `mat2`. */
+function sameProductDTypes(self: TensorValue, mat1: TensorValue, mat2: TensorValue, span: SourceSpan): void {
+  if (self.dtype !== mat2.dtype) raise('RuntimeError', 'type', `self and mat2 must have the same dtype, but got ${scalarTypeName(self.dtype)} and ${scalarTypeName(mat2.dtype)}`, span)
+  if (mat1.dtype !== mat2.dtype) raise('RuntimeError', 'type', `mat1 and mat2 must have the same dtype, but got ${scalarTypeName(mat1.dtype)} and ${scalarTypeName(mat2.dtype)}`, span)
+}
+
+/**
+ * `addmm(mat1, mat2, *, beta=1, alpha=1)` (`torch.addmm(input, mat1, mat2)`, and `addmm_` in place): `beta * self +
+ * alpha * mat1 @ mat2` of `(n, k)` by `(k, m)`, `self` broadcast to `(n, m)`; all three of one dtype. PyTorch 2.13's
+ * checks in its order: the dtypes, the matrices, their sizes, then `self`.
+ */
+function addmmOf(inplace: boolean): Op {
+  return (_it, self, a, span) => {
+    const fn = inplace ? 'addmm_' : 'addmm'
+    const mat1 = tensorArgument(fn, arg(a, 0, 'mat1'), 'mat1', span)
+    const mat2 = tensorArgument(fn, arg(a, 1, 'mat2'), 'mat2', span)
+    productScales('addmm', self, a, 2, span)
+    sameProductDTypes(self, mat1, mat2, span)
+    if (mat1.shape.length !== 2) raise('RuntimeError', 'shape', `mat1 must be a matrix, got ${mat1.shape.length}-D tensor`, span)
+    if (mat2.shape.length !== 2) raise('RuntimeError', 'shape', `mat2 must be a matrix, got ${mat2.shape.length}-D tensor`, span)
+    if (mat1.shape[1] !== mat2.shape[0]) raise('RuntimeError', 'shape', `mat1 and mat2 shapes cannot be multiplied (${mat1.shape.join('x')} and ${mat2.shape.join('x')})`, span)
+    const shape = [mat1.shape[0]!, mat2.shape[1]!]
+    if (self.dtype === 'bool') notImplementedFor('addmm_impl_cpu_', self.dtype, span)
+    if (inplace) {
+      if (self.shape.length !== 2 || self.shape[0] !== shape[0] || self.shape[1] !== shape[1]) raise('RuntimeError', 'shape', `Bad in-place call: input tensor size [${self.shape.join(', ')}] and output tensor size [${shape.join(', ')}] should match`, span)
+      markWritten(self)
+      return self
+    }
+    addedTo(self, shape, span)
+    return newTensor(shape, self.dtype, self.requiresGrad || mat1.requiresGrad || mat2.requiresGrad)
+  }
+}
+
+/**
+ * `addbmm(batch1, batch2, *, beta=1, alpha=1)`: `beta * self + alpha * Σ_b batch1[b] @ batch2[b]` of `(b, n, m)` by
+ * `(b, m, p)`, `self` broadcast to `(n, p)`, with PyTorch 2.13's checks in its order.
+ */
+function addbmmOf(_it: Interpreter, self: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const b1 = tensorArgument('addbmm', arg(a, 0, 'batch1'), 'batch1', span)
+  const b2 = tensorArgument('addbmm', arg(a, 1, 'batch2'), 'batch2', span)
+  productScales('addbmm', self, a, 2, span)
+  wrapDimension(1, b1.shape.length, span)
+  wrapDimension(2, b2.shape.length, span)
+  if (b1.shape.length !== 3) raise('RuntimeError', 'shape', 'batch1 must be a 3D tensor', span)
+  if (b2.shape.length !== 3) raise('RuntimeError', 'shape', 'batch2 must be a 3D tensor', span)
+  if (b1.shape[0] !== b2.shape[0]) raise('RuntimeError', 'shape', `batch1 and batch2 must have same number of batches, got ${b1.shape[0]} and ${b2.shape[0]}`, span)
+  if (b1.shape[2] !== b2.shape[1]) raise('RuntimeError', 'shape', `Incompatible matrix sizes for bmm (${b1.shape[1]}x${b1.shape[2]} and ${b2.shape[1]}x${b2.shape[2]})`, span)
+  sameProductDTypes(self, b1, b2, span)
+  if (self.dtype === 'bool') notImplementedFor('addmm_impl_cpu_', self.dtype, span)
+  const shape = [b1.shape[1]!, b2.shape[2]!]
+  addedTo(self, shape, span)
+  return newTensor(shape, self.dtype, self.requiresGrad || b1.requiresGrad || b2.requiresGrad)
+}
+
+/**
+ * `addmv(mat, vec, *, beta=1, alpha=1)` and `mv(vec)` (`self` is the matrix): a matrix `(n, m)` by a vector `(m,)`,
+ * plus `self` of at most one dimension (`n` elements or one); the three of one dtype. `mv` runs as `addmv` into an
+ * empty result of the vector's dtype, which its messages name first.
+ */
+function matrixVectorOf(name: 'addmv' | 'mv'): Op {
+  return (_it, self, a, span) => {
+    const mat = name === 'mv' ? self : tensorArgument(name, arg(a, 0, 'mat'), 'mat', span)
+    const vec = tensorArgument(name, arg(a, name === 'mv' ? 0 : 1, 'vec'), 'vec', span)
+    if (name === 'addmv') productScales('addmv', self, a, 2, span)
+    const input = name === 'mv' ? undefined : self
+    const inputRank = input === undefined ? 1 : input.shape.length
+    if (mat.shape.length !== 2 || vec.shape.length !== 1 || inputRank > 1) raise('RuntimeError', 'shape', `vector + matrix @ vector expected, got ${inputRank}, ${mat.shape.length}, ${vec.shape.length}`, span)
+    const [n, m] = mat.shape as [number, number]
+    const elements = input === undefined ? n : Number(numel(input.shape))
+    if (m !== vec.shape[0] || (n !== elements && elements !== 1)) {
+      if (input !== undefined && input.shape.length === 0) raise('IndexError', 'argument-value', 'Dimension specified as 0 but tensor has no dimensions', span)
+      raise('RuntimeError', 'shape', `size mismatch, got input (${input === undefined ? n : input.shape[0]}), mat (${n}x${m}), vec (${vec.shape[0]})`, span)
+    }
+    const inputDType = input?.dtype ?? vec.dtype
+    if (inputDType !== mat.dtype || mat.dtype !== vec.dtype) raise('RuntimeError', 'type', `addmv input tensors must have the same dtype, but got ${scalarTypeName(inputDType)}, ${scalarTypeName(mat.dtype)}, and ${scalarTypeName(vec.dtype)}`, span)
+    if (mat.dtype === 'bool') notImplementedFor('addmv_impl_cpu', mat.dtype, span)
+    return newTensor([n], mat.dtype, (input?.requiresGrad ?? false) || mat.requiresGrad || vec.requiresGrad)
+  }
+}
+
+/** `dot(tensor)` and `vdot(other)`: the 0-dim product of two 1-D tensors of one size and one dtype. */
+function dotOf(name: 'dot' | 'vdot'): Op {
+  return (_it, self, a, span) => {
+    const other = tensorArgument(name, arg(a, 0, name === 'dot' ? 'tensor' : 'other'), name === 'dot' ? 'tensor' : 'other', span, a.values[0] === undefined ? undefined : 2)
+    if (self.shape.length !== 1 || other.shape.length !== 1) raise('RuntimeError', 'shape', `1D tensors expected, but got ${self.shape.length}D and ${other.shape.length}D tensors`, span)
+    if (self.dtype !== other.dtype) raise('RuntimeError', 'type', `dot : expected both vectors to have same dtype, but found ${scalarTypeName(self.dtype)} and ${scalarTypeName(other.dtype)}`, span)
+    if (self.shape[0] !== other.shape[0]) raise('RuntimeError', 'shape', `inconsistent tensor size, expected tensor [${self.shape[0]}] and src [${other.shape[0]}] to have the same number of elements, but got ${self.shape[0]} and ${other.shape[0]} elements respectively`, span)
+    if (self.dtype === 'bool') notImplementedFor('dot', self.dtype, span)
+    return newTensor([], self.dtype, self.requiresGrad || other.requiresGrad)
+  }
+}
+
+/** A bool argument PyTorch's parser takes only as a bool (`keepdim` of `median`): an int or `None` is refused. */
+function strictBool(fn: string, v: Value | undefined, name: string, span: SourceSpan): boolean {
+  if (v === undefined) return false
+  if (v.kind === 'bool') return v.value
+  return raise('TypeError', 'argument-type', `${fn}(): argument '${name}' must be bool, not ${parserTypeName(v)}`, span)
+}
+
+/**
+ * `lerp(end, weight)` (`torch.lerp(input, end, weight)`) and `lerp_`: `self + weight * (end - self)`, broadcast, of
+ * `self`'s dtype, which `end` (and a tensor `weight` of any dimension) must share; a Python number `weight` or a 0-dim
+ * tensor of another dtype. Floating and complex only, as the CPU kernels.
+ */
+function lerpOf(inplace: boolean): Op {
+  return (_it, self, a, span) => {
+    const fn = inplace ? 'lerp_' : 'lerp'
+    const end = arg(a, 0, 'end')
+    const weight = arg(a, 1, 'weight', false)
+    const isNumber = (v: Value): boolean => v.kind === 'int' || v.kind === 'float' || v.kind === 'bool' || v.kind === 'complex'
+    if (end?.kind === 'placeholder') throw placeholderError(end, span)
+    if (weight?.kind === 'placeholder') throw placeholderError(weight, span)
+    if (end?.kind !== 'tensor' || weight === undefined || (weight.kind !== 'tensor' && !isNumber(weight)) || a.values.length + a.named.size > 2) {
+      return invalidCombination(fn, self, a, ['(Tensor input, Tensor end, Tensor weight)', '(Tensor input, Tensor end, Number weight)'], span)
+    }
+    const typeName = (d: DType): string => metaTypeNames[d] ?? d
+    if (end.dtype !== self.dtype) raise('RuntimeError', 'type', `expected dtype ${typeName(self.dtype)} for \`end\` but got dtype ${typeName(end.dtype)}`, span)
+    if (weight.kind === 'tensor' && weight.shape.length > 0 && weight.dtype !== self.dtype) raise('RuntimeError', 'type', `expected dtype ${typeName(self.dtype)} for \`weight\` but got dtype ${typeName(weight.dtype)}`, span)
+    if (weight.kind === 'complex' && category(self.dtype) !== 3) raise('RuntimeError', 'argument-value', 'value cannot be converted to type float without overflow', span)
+    const operands = weight.kind === 'tensor' ? [self.shape, end.shape, weight.shape] : [self.shape, end.shape]
+    const shape = broadcastShapes(operands, span)
+    if (integral(self.dtype)) notImplementedFor(weight.kind === 'tensor' ? 'lerp_kernel_tensor' : 'lerp_kernel_scalar', self.dtype, span)
+    const requiresGrad = self.requiresGrad || end.requiresGrad || (weight.kind === 'tensor' && weight.requiresGrad)
+    if (inplace) {
+      checkInPlace(self.shape, operands.slice(1), span)
+      markWritten(self)
+      if (requiresGrad) self.requiresGrad = true
+      return self
+    }
+    return newTensor(shape, self.dtype, requiresGrad)
+  }
+}
+
+/** The dimensions `torch.tensordot(a, b, dims)` contracts, as given and wrapped, pair by pair. */
+export interface TensordotDims {
+  /** `a`'s dimensions, as given (PyTorch's messages name them so) and wrapped. */
+  a: Array<{ given: number; dim: number }>
+  /** `b`'s dimensions, likewise. */
+  b: Array<{ given: number; dim: number }>
+}
+
+/**
+ * The `dims` of `torch.tensordot(a, b, dims=2)` as torch/functional.py reads them: an int `d` (the last `d` of `a` with
+ * the first `d` of `b`), two lists (`([1, 0], [0, 1])`), or a tensor of either (whose values must be known), with
+ * PyTorch 2.13's checks and messages.
+ */
+export function tensordotDims(it: Interpreter, a: TensorValue, b: TensorValue, dims: Value, span: SourceSpan): TensordotDims {
+  if (dims.kind === 'placeholder') throw placeholderError(dims, span)
+  let dimsA: Value[] = []
+  let dimsB: Value[] = []
+  const count = (d: number): void => {
+    if (d < 0) raise('RuntimeError', 'argument-value', `tensordot expects dims >= 0, but got dims=${d}`, span)
+    if (d > Math.min(a.shape.length, b.shape.length)) raise('RuntimeError', 'argument-value', `tensordot expects dims < ndim_a or ndim_b, but got dims=${d}`, span)
+    dimsA = Array.from({ length: d }, (_, i) => int(i - d))
+    dimsB = Array.from({ length: d }, (_, i) => int(i))
+  }
+  if (dims.kind === 'tuple' || dims.kind === 'list') {
+    if (dims.items.length !== 2) raise('ValueError', 'argument-value', dims.items.length > 2 ? 'too many values to unpack (expected 2)' : `not enough values to unpack (expected 2, got ${dims.items.length})`, span)
+    const list = (v: Value, name: string, position: number): Value[] => {
+      if ((v.kind === 'tuple' || v.kind === 'list') && v.items.every((d) => d.kind === 'int')) return v.items
+      return raise('TypeError', 'argument-type', `tensordot(): argument '${name}' (position ${position}) must be tuple of ints, not ${parserTypeName(v)}`, span)
+    }
+    dimsA = list(dims.items[0]!, 'dims_self', 3)
+    dimsB = list(dims.items[1]!, 'dims_other', 4)
+  } else if (dims.kind === 'tensor') {
+    throw new NnsizeError('unsupported', '`torch.tensordot` with `dims` given as a tensor whose values nnsize does not know is not supported; give the dimensions as ints or lists.', { span })
+  } else if (dims.kind === 'int' || dims.kind === 'bool') count(dims.kind === 'bool' ? Number(dims.value) : Number(dims.value))
+  else raise('RuntimeError', 'argument-value', `tensordot expects dims to be int or tuple[list[int], list[int]] or list[list[int]] containing two lists, but got dims=${it.str(dims, span)}`, span)
+  if (dimsA.length !== dimsB.length) raise('RuntimeError', 'argument-value', 'both dimension lists should have same length', span)
+  if (a.dtype !== b.dtype) raise('RuntimeError', 'type', 'both inputs should have same dtype', span)
+  const pairs: TensordotDims = { a: [], b: [] }
+  dimsA.forEach((v, i) => {
+    const given = [Number((v as { value: bigint }).value), Number((dimsB[i] as { value: bigint }).value)] as const
+    const [da, db] = [wrapDimension(given[0], a.shape.length, span), wrapDimension(given[1], b.shape.length, span)]
+    const [s1, s2] = [a.shape[da]!, b.shape[db]!]
+    if (s1 !== s2 && s1 !== 1 && s2 !== 1) raise('RuntimeError', 'shape', `contracted dimensions need to match, but first has size ${s1} in dim ${given[0]} and second has size ${s2} in dim ${given[1]}`, span)
+    pairs.a.push({ given: given[0], dim: da })
+    pairs.b.push({ given: given[1], dim: db })
+  })
+  for (const side of [pairs.a, pairs.b]) {
+    side.forEach(({ dim }, i) => {
+      if (side.findIndex((d) => d.dim === dim) !== i) raise('RuntimeError', 'argument-value', `dim ${dim} appears multiple times in the list of dims`, span)
+    })
+  }
+  return pairs
+}
+
+/**
+ * `dims` of `torch.tensordot` given as a tensor, read as torch/functional.py reads it: one element is an int, more are
+ * two rows of dimensions. The values must be known (a tensor made from Python numbers); else the tensor stays, refused.
+ */
+function tensordotDimsOfTensor(dims: TensorValue, span: SourceSpan): Value {
+  const values = knownValues(dims)
+  if (values === undefined) return dims
+  if (values.length === 1) return int(values[0]!)
+  if (dims.shape[0] !== 2) raise('AssertionError', 'argument-value', `dims tensor must have size 2 in first dimension, got ${dims.shape[0]}`, span)
+  const half = values.length / 2
+  return tuple([{ kind: 'list', items: values.slice(0, half).map((d) => int(d)) }, { kind: 'list', items: values.slice(half).map((d) => int(d)) }])
+}
+
+/** `torch.tensordot(a, b, dims=2)`: `a`'s dimensions that are not contracted, then `b`'s, of their common dtype. */
+function tensordotOf(it: Interpreter, a: TensorValue, args: OpArgs, span: SourceSpan): Value {
+  const b = tensorArgument('tensordot', arg(args, 0, 'b'), 'b', span)
+  const pairs = tensordotDims(it, a, b, arg(args, 1, 'dims') ?? int(2), span)
+  const shape = [...a.shape.filter((_, i) => !pairs.a.some((d) => d.dim === i)), ...b.shape.filter((_, i) => !pairs.b.some((d) => d.dim === i))]
+  return newTensor(shape, a.dtype, a.requiresGrad || b.requiresGrad)
+}
+
+/**
+ * `median()` / `nanmedian()`: one 0-dim value; `median(dim, keepdim=False)`: `torch.return_types.median`, the values
+ * and their int64 indices along `dim` (which must not be empty). No bool or complex tensors, as the CPU kernels.
+ */
+function medianOf(name: 'median' | 'nanmedian'): Op {
+  return (it, s, a, span) => {
+    const dimValue = arg(a, 0, 'dim', false)
+    if (dimValue === undefined) {
+      if (a.named.has('keepdim')) raise('TypeError', 'missing-argument', `${name}() missing 1 required positional arguments: "dim"`, span)
+      if (s.dtype === 'bool' || category(s.dtype) === 3) notImplementedFor('median_cpu', s.dtype, span)
+      return newTensor([], s.dtype, s.requiresGrad)
+    }
+    const dim = wrapDimension(intArgument(name, dimValue, 'dim', a.values[0] === undefined ? undefined : 2, span), s.shape.length, span)
+    const keepdim = strictBool(name, arg(a, 1, 'keepdim', false), 'keepdim', span)
+    if (s.dtype === 'bool' || category(s.dtype) === 3) notImplementedFor('median_out', s.dtype, span)
+    if (s.shape.length > 0 && s.shape[dim] === 0) raise('IndexError', 'shape', `median(): Expected reduction dim ${dim} to have non-zero size.`, span)
+    const values = reduce(it, s, { values: [int(dim), bool(keepdim)], named: new Map() }, span, s.dtype)
+    return tuple([values, newTensor([...values.shape], 'int64')], ['values', 'indices'])
+  }
+}
+
+/** `logcumsumexp(dim)`: the input's shape and dtype, floating or complex only. */
+function logcumsumexpOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  wrapDimension(requiredDim('logcumsumexp', a, 0, span), s.shape.length, span)
+  if (integral(s.dtype)) notImplementedFor('logcumsumexp_out_cpu', s.dtype, span)
+  return same(s)
+}
+
+/** The signatures of `torch.quantile`, as its argument parser lists them. */
+const quantileSignatures: readonly string[] = ["(Tensor input, Tensor q, int dim = None, bool keepdim = False, *, str interpolation = 'linear')", "(Tensor input, float q, int dim = None, bool keepdim = False, *, str interpolation = 'linear')"]
+
+/** The interpolations `torch.quantile` takes. */
+const quantileInterpolations: readonly string[] = ['linear', 'lower', 'higher', 'midpoint', 'nearest']
+
+/** What `torch.quantile(input, q, dim=None, keepdim=False, *, interpolation='linear')` computes, checked. */
+export interface QuantileSpec {
+  /** `q`: a Python number (0-dim) or a tensor of at most one dimension. */
+  q: Value
+  /** The wrapped `dim`, or undefined to reduce the flattened input. */
+  dim: number | undefined
+  keepdim: boolean
+  interpolation: string
+  /** The result's shape: the quantiles first when `q` is a 1-D tensor. */
+  shape: number[]
+}
+
+/** `quantile(q, dim=None, keepdim=False, *, interpolation='linear')` and `nanquantile`, with PyTorch 2.13's checks in its order. */
+export function quantileSpec(name: 'quantile' | 'nanquantile', s: TensorValue, args: readonly ArgValue[], span: SourceSpan): QuantileSpec {
+  const a = opArgs(args)
+  if (a.values.length > 3) invalidCombination(name, s, a, quantileSignatures, span)
+  const q = arg(a, 0, 'q', false)
+  if (q?.kind === 'placeholder') throw placeholderError(q, span)
+  if (q === undefined || (q.kind !== 'tensor' && q.kind !== 'int' && q.kind !== 'float' && q.kind !== 'bool')) {
+    return invalidCombination(name, s, a, quantileSignatures, span)
+  }
+  if (q.kind !== 'tensor') {
+    const value = numberOf(q)!
+    if (!(value >= 0 && value <= 1)) raise('RuntimeError', 'argument-value', `quantile() q must be in the range [0, 1] but got ${value}`, span)
+  }
+  const interpolation = a.named.get('interpolation') ?? str('linear')
+  if (interpolation.kind !== 'str' || !quantileInterpolations.includes(interpolation.value)) {
+    raise('RuntimeError', 'argument-value', `quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, but got ${interpolation.kind === 'str' ? interpolation.value : typeName(interpolation)}`, span)
+  }
+  if (numel(s.shape) === 0n) raise('RuntimeError', 'argument-value', 'quantile() input tensor must be non-empty', span)
+  if (q.kind === 'tensor' && q.shape.length > 1) raise('RuntimeError', 'shape', 'quantile() q must be a scalar or 1D tensor', span)
+  if (s.dtype !== 'float32' && s.dtype !== 'float64') raise('RuntimeError', 'type', 'quantile() input tensor must be either float or double dtype', span)
+  if (q.kind === 'tensor' && q.dtype !== s.dtype) raise('RuntimeError', 'type', 'quantile() q tensor must be same dtype as the input tensor', span)
+  if (q.kind === 'tensor') {
+    const values = knownValues(q)
+    if (values !== undefined && values.some((v) => !(v >= 0 && v <= 1))) raise('RuntimeError', 'argument-value', 'quantile() q values must be in the range [0, 1]', span)
+  }
+  const dimValue = arg(a, 1, 'dim')
+  const dim = dimValue === undefined ? undefined : wrapDimension(intArgument(name, dimValue, 'dim', a.values[1] === undefined ? undefined : 3, span), s.shape.length, span)
+  const keepdim = strictBool(name, arg(a, 2, 'keepdim', false), 'keepdim', span)
+  let shape: number[] = []
+  if (dim !== undefined && s.shape.length > 0) shape = keepdim ? s.shape.map((d, i) => (i === dim ? 1 : d)) : s.shape.filter((_, i) => i !== dim)
+  else if (keepdim) shape = s.shape.map(() => 1)
+  if (q.kind === 'tensor' && q.shape.length > 0) shape.unshift(q.shape[0]!)
+  return { q, dim, keepdim, interpolation: interpolation.value, shape }
+}
+
+/** `quantile(q, …)` and `nanquantile`: see {@link quantileSpec}; in a traced forward, `tensor-methods.ts` runs them. */
+function quantileOf(name: 'quantile' | 'nanquantile'): Op {
+  return (_it, s, a, span) => {
+    const args: ArgValue[] = [...a.values.map((value) => ({ value, span, valueSpan: span })), ...[...a.named].map(([k, value]) => ({ name: k, value, span, valueSpan: span }))]
+    const spec = quantileSpec(name, s, args, span)
+    return newTensor(spec.shape, s.dtype, s.requiresGrad || (spec.q.kind === 'tensor' && spec.q.requiresGrad))
+  }
 }
 
 /**
@@ -975,7 +1360,7 @@ function cosineSimilarityOf(_it: Interpreter, x1: TensorValue, a: OpArgs, span: 
 }
 
 /** The operations of `torch` that are no tensor methods (`torch.cdist(a, b)`, but no `a.cdist(b)`). */
-const functionOnly = new Set(['cdist', 'var_mean', 'std_mean', 'block_diag', 'cosine_similarity'])
+const functionOnly = new Set(['cdist', 'var_mean', 'std_mean', 'block_diag', 'cosine_similarity', 'tensordot'])
 
 const ops: Record<string, Op> = {
   // element-wise, same dtype
@@ -997,6 +1382,10 @@ const ops: Record<string, Op> = {
   detach: (_i, s) => newTensor([...s.shape], s.dtype, false),
   clamp: clampOp,
   clip: clampOp,
+  clamp_min: oneBound('clamp_min', false),
+  clamp_max: oneBound('clamp_max', false),
+  clamp_min_: oneBound('clamp_min', true),
+  clamp_max_: oneBound('clamp_max', true),
   tril: (_i, s) => same(s),
   triu: (_i, s) => same(s),
   tril_: (_i, s) => inPlace(s),
@@ -1009,8 +1398,8 @@ const ops: Record<string, Op> = {
   block_diag: blockDiagOf,
   frac: (_i, s, _a, span) => (integral(s.dtype) ? notImplementedFor('frac_cpu', s.dtype, span) : same(s)),
   roll: (_i, s) => same(s),
-  cumsum: (_i, s) => same(s),
-  cumprod: cumprodOf,
+  cumsum: cumulative('cumsum'),
+  cumprod: cumulative('cumprod'),
   cummax: cumulativeExtreme('cummax'),
   cummin: cumulativeExtreme('cummin'),
   // Out of place, the mask and the tensor broadcast together (the mask first), so the result can be larger.
@@ -1114,9 +1503,24 @@ const ops: Record<string, Op> = {
   atan2: twoTensors('atan2'),
   arctan2: twoTensors('arctan2'),
   hypot: twoTensors('hypot'),
+  lerp: lerpOf(false),
+  lerp_: lerpOf(true),
+  tensordot: tensordotOf,
+  median: medianOf('median'),
+  nanmedian: medianOf('nanmedian'),
+  logcumsumexp: logcumsumexpOf,
+  quantile: quantileOf('quantile'),
+  nanquantile: quantileOf('nanquantile'),
   addcmul: addcOf('addcmul'),
   addcdiv: addcOf('addcdiv'),
   baddbmm: baddbmmOf,
+  addmm: addmmOf(false),
+  addmm_: addmmOf(true),
+  addbmm: addbmmOf,
+  addmv: matrixVectorOf('addmv'),
+  mv: matrixVectorOf('mv'),
+  dot: dotOf('dot'),
+  vdot: dotOf('vdot'),
   cross: crossOf,
   dist: distOf,
   cdist: cdistOf,
@@ -1532,9 +1936,20 @@ export function tensorAttr(it: Interpreter, t: TensorValue, name: string, span: 
   }
   const extra = tensorAttributes.get(t.def ?? t)?.get(name)
   if (extra !== undefined) return extra
-  if (!Object.hasOwn(ops, name) || functionOnly.has(name)) return undefined
+  if (decompositionMethods.has(name)) return native(`Tensor.${name}`, (args, callSpan, interp) => tensorDecomposition(name, t, args, callSpan, interp as Interpreter | undefined))
+  if (!Object.hasOwn(ops, name) || functionOnly.has(name)) {
+    // A method or attribute PyTorch has but nnsize does not model yet: a placeholder, an error where the model uses it.
+    if (pytorchName('Tensor', name) === undefined) return undefined
+    return { kind: 'placeholder', name: `Tensor.${name}`, reason: { type: 'attribute', owner: 'Tensor', attribute: name, suggestions: [], span } }
+  }
   return native(`Tensor.${name}`, (args, callSpan, interp) => tensorOp(interp!, name, t, args, callSpan)!) satisfies CallableValue
 }
+
+/**
+ * The tensor methods that run a decomposition of `torch.linalg` (`A.det()`, `W.inverse()`, `x.svd()`): named here, so
+ * that reading a tensor's attributes does not load `torch.linalg` (a bundle of its own in the command line).
+ */
+const decompositionMethods: ReadonlySet<string> = new Set(['det', 'slogdet', 'logdet', 'inverse', 'pinverse', 'svd', 'qr', 'cholesky'])
 
 const tensorAttributes = new WeakMap<object, Map<string, Value>>()
 
@@ -1843,6 +2258,17 @@ export function torchTensorFunctions(): Record<string, Value> {
   for (const [name, op] of [['add', 'Add'], ['sub', 'Sub'], ['mul', 'Mult'], ['div', 'Div'], ['true_divide', 'Div']] as const) {
     f[name] = native(`torch.${name}`, (args, span, it) => scalarFirstArithmetic(it!, name, op, args, span))
   }
+  // `torch.tensordot(a, b, dims=2)`: `dims` given as a tensor is read for its values first, as torch/functional.py does,
+  // so that a traced forward sees ints and lists.
+  f['tensordot'] = native('torch.tensordot', (args, span, it) => {
+    const positional = args.filter((x) => x.name === undefined)
+    const self = positional[0]?.value ?? args.find((x) => x.name === 'a')?.value
+    if (self?.kind === 'placeholder') throw placeholderError(self, span)
+    if (self?.kind !== 'tensor' || self.ndarray) return raise('TypeError', 'argument-type', `\`torch.tensordot\` takes a tensor first, got ${self ? typeName(self) : 'nothing'}.`, span)
+    if (args.some((x) => x.name === 'out')) throw new NnsizeError('unsupported', '`torch.tensordot` with `out=` is not supported yet.', { span })
+    const rest = args.filter((x) => x !== positional[0] && x.name !== 'a').map((x) => (x.value.kind === 'tensor' && (x.name === 'dims' || x === positional[2]) ? { ...x, value: tensordotDimsOfTensor(x.value, span) } : x))
+    return tensorOp(it!, 'tensordot', self, rest, span)!
+  })
   // `torch.exp(t)`, `torch.transpose(t, 0, 1)`, …: the tensor method of the same name.
   for (const name of Object.keys(ops)) {
     if (f[name] !== undefined) continue

@@ -83,3 +83,26 @@ export function baddbmm(ctx: ForwardContext, input: Tensor, batch1: Tensor, batc
   ctx.use(input)
   return input.requiresGrad && !out.requiresGrad ? { ...out, requiresGrad: ctx.gradEnabled() } : out
 }
+
+/**
+ * A matrix product added to an input (`torch.addmm`, `addbmm`, `addmv`) or alone (`torch.mv`, `dot`, `vdot`), checked
+ * by the caller: `shape` of `a`'s dtype, `macs` multiply-accumulates (2× in backward: both operands get a gradient),
+ * which FlopCounterMode counts as `flopOp` (`aten.addmm`, whatever `beta` and `alpha`) or not at all (`null`: it has no
+ * formula for `addbmm`, `addmv`, `mv`, `dot` and `vdot`). Autograd keeps `a` as given when `b` requires grad and `b`
+ * when `a` does; nothing for the input, which is only scaled. The result requires grad when any operand does. In place
+ * (`addmm_`, `inPlace`), the result is the input's storage. `backwardFactor` `null` takes the module's default, as
+ * {@link matmul} does (`torch.tensordot`'s `dot`, like its `mm`).
+ */
+export function productAdded(ctx: ForwardContext, input: Tensor | undefined, a: Tensor, b: Tensor, shape: readonly number[], macs: bigint, flopOp: FlopCounterOp | null, inPlace = false, backwardFactor: number | null = 2): Tensor {
+  let out: Tensor
+  if (inPlace && input) {
+    ctx.use(a, b)
+    const requiresGrad = anyRequiresGrad(input, a, b) && ctx.gradEnabled()
+    out = requiresGrad === input.requiresGrad ? input : { ...input, requiresGrad }
+  } else out = result(ctx, shape, a.dtype, [input, a, b])
+  ctx.macs(macs, backwardFactor ?? undefined)
+  if (flopOp !== null) ctx.flops(flopOp, 2n * macs)
+  saveIf(ctx, b.requiresGrad, a)
+  saveIf(ctx, a.requiresGrad, b)
+  return out
+}

@@ -1,4 +1,5 @@
 import { NnsizeError } from '../../errors.js'
+import type { SourceSpan } from '../../errors.js'
 import type { LayerDefinition } from '../../layers/define-layer.js'
 import { dtypeAliases, dtypeBytes } from '../../tensor/dtype.js'
 import type { DType } from '../../tensor/dtype.js'
@@ -14,9 +15,10 @@ import { moduleClass } from '../nn-module.js'
 import { sdpModules } from './torch-backends.js'
 import { contextClass, harmlessContext } from './context.js'
 import { fftNamespace } from './fft.js'
-import { linalgNamespace } from './linalg.js'
+import { linalgNamespace, torchDecomposition } from './linalg.js'
 import { torchCompile } from './torch-compile.js'
 import { autogradNamespace } from './autograd.js'
+import { pytorchName } from './torch-names.js'
 import { distributionsNamespace } from './distributions.js'
 import { checkpointCall, gradModeOf, setGradMode } from '../forward.js'
 import type { Interpreter } from '../interpreter.js'
@@ -72,6 +74,32 @@ function finfo(dtype: DType): Value {
   if (!limits) return NONE
   const [eps, max, tiny] = limits
   return namespace(`torch.finfo(${dtype})`, { eps: float(eps), max: float(max), min: float(-max), tiny: float(tiny), smallest_normal: float(tiny), bits: int(dtypeBytes[dtype] * 8), dtype: str(dtype) })
+}
+
+/** Where a placeholder of a class or constant of PyTorch nnsize does not model comes from: its use gives the error's place. */
+const unknownPlace: SourceSpan = { start: 0, end: 0 }
+
+/**
+ * The names of `torch` and `torch.nn.functional` that nnsize does not model but PyTorch 2.13 has (torch-names.ts): a
+ * submodule is an empty namespace, whose names are not supported yet; a function gives, when called, a placeholder for
+ * its result, which says "`torch.X` is not supported yet" where the model uses it; a class or constant is such a
+ * placeholder. A name PyTorch does not have either is undefined: an unknown attribute, with "did you mean".
+ */
+function unmodelledNames(owner: 'torch' | 'torch.nn.functional'): (name: string) => Value | undefined {
+  return (name) => {
+    const qualified = `${owner}.${name}`
+    const placeholder = (span: SourceSpan, called = ''): Value => ({ kind: 'placeholder', name: `${qualified}${called}`, reason: { type: 'attribute', owner, attribute: name, suggestions: [], span } })
+    switch (pytorchName(owner, name)) {
+      case 'module':
+        return namespace(qualified, {})
+      case 'function':
+        return native(qualified, (_args, span) => placeholder(span, '()'))
+      case undefined:
+        return undefined
+      default:
+        return placeholder(unknownPlace)
+    }
+  }
 }
 
 /** `torch`: dtypes, tensor factories and functions, `nn`, and harmless settings. */
@@ -141,7 +169,8 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   // Grad mode of the running traced forward (`torch.no_grad()` turns it off); on while the model is built.
   members['is_grad_enabled'] = native('torch.is_grad_enabled', (_args, _span, it) => bool(it ? (gradModeOf(it as Interpreter) ?? true) : true))
   members['is_autocast_enabled'] = native('torch.is_autocast_enabled', () => FALSE)
-  const torch = namespace('torch', members)
+  const torch = namespace('torch', members, unmodelledNames('torch'))
+  ;(nn.members['functional'] as NamespaceValue).fallback = unmodelledNames('torch.nn.functional')
   // what few programs use is made when first read
   for (const [name, dtype] of legacy) lazyMember(torch.members, name, () => native(`torch.${name}`, legacyTensorConstructor(name, dtype)))
   // `torch.nn.attention` and `torch.backends` share the attention backends they turn on and off.
@@ -153,6 +182,8 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   lazyMember(torch.members, 'fft', fftNamespace)
   // read on first use: torch.linalg is in the CLI's bundle of rarely imported libraries
   lazyMember(torch.members, 'linalg', () => linalgNamespace())
+  // `torch.det`, `torch.inverse`, `torch.svd`, …: the decompositions of `torch.linalg`, read on first use too.
+  for (const name of ['det', 'slogdet', 'logdet', 'inverse', 'pinverse', 'svd', 'qr', 'cholesky']) lazyMember(torch.members, name, () => torchDecomposition(name))
   lazyMember(torch.members, 'autograd', autogradNamespace)
   lazyMember(torch.members, 'distributions', () => distributionsNamespace(torch))
   lazyMember(torch.members, 'compile', () => torchCompile(nn))

@@ -6,7 +6,8 @@
 //   dist/hf.cjs       the Hugging Face families and the catalogue of checkpoints
 //   dist/weights.cjs  the weight-file readers
 //   dist/plan.cjs     the memory and speed planners, with the optimizers and the GPU table
-//   dist/libs.cjs     libraries few model files import: numpy's arrays, torch.nn.utils' weight normalisations, torch.linalg
+//   dist/libs.cjs     libraries few model files import: numpy's arrays, torch.nn.utils' weight normalisations,
+//                     torch.linalg, torch.distributions, and the names of PyTorch that nnsize does not model
 // The last five are required by dist/core.cjs on first use (below).
 // CommonJS rather than ES modules because Node starts its ES-module loader (and the streams it pulls in) only for
 // ES modules, and because V8's code cache can be used from node:vm for scripts but not for modules on Node 20.
@@ -68,7 +69,7 @@ const common = {
 // loads: the stand-in then throws, and the launcher tests load each kind of question.
 
 const coreSrc = source('../../packages/core/src/')
-const libsModules = new Set(['interpret/modules/numpy.ts', 'interpret/modules/numpy-array.ts', 'interpret/modules/nn-utils.ts', 'forward/ops/weight-norm.ts', 'interpret/modules/linalg.ts'])
+const libsModules = new Set(['interpret/modules/numpy.ts', 'interpret/modules/numpy-array.ts', 'interpret/modules/nn-utils.ts', 'forward/ops/weight-norm.ts', 'interpret/modules/linalg.ts', 'interpret/modules/distributions.ts', 'interpret/modules/torch-names.ts', 'interpret/modules/torch-names-data.ts'])
 /** The core modules of each lazily loaded bundle, by path relative to packages/core/src. */
 const parts = {
   hf: (rel) => rel.startsWith('zoo/hf/') && rel !== 'zoo/hf/json.ts',
@@ -77,7 +78,8 @@ const parts = {
   weights: (rel) => rel.startsWith('weights/') && rel !== 'weights/detect.ts' && rel !== 'weights/paths.ts',
   // the memory and speed planners, with their optimizers and GPU table: memory/basis.ts names the lines every report lists
   plan: (rel) => (rel.startsWith('memory/') || rel.startsWith('speed/')) && rel !== 'memory/basis.ts',
-  // libraries few model files import: numpy's arrays, torch.nn.utils' weight normalisations and torch.linalg
+  // libraries few model files import: numpy's arrays, torch.nn.utils' weight normalisations, torch.linalg and
+  // torch.distributions; and PyTorch's names nnsize does not model, read only to word an error
   libs: (rel) => libsModules.has(rel),
 }
 /** The bundle a source file belongs to: a part's name, or `core`. */

@@ -3,7 +3,7 @@
 // The nnsize command. It runs dist/cli.cjs (the command line) and, on the first real question, dist/core.cjs (the
 // engine), which requires dist/zoo.cjs (the model collections), dist/hf.cjs (the Hugging Face families),
 // dist/weights.cjs (the weight-file readers), dist/plan.cjs (the memory and speed planners) and dist/libs.cjs (numpy's
-// arrays, torch.nn.utils' weight normalisations, torch.linalg) only when a question reaches them: CommonJS bundles, so that Node starts without its ES-module loader. Most of a cold
+// arrays, torch.nn.utils' weight normalisations, torch.linalg, torch.distributions) only when a question reaches them: CommonJS bundles, so that Node starts without its ES-module loader. Most of a cold
 // start is V8 compiling those bundles, so their compiled code is kept in the user's cache folder and reused. V8
 // compiles a function when it first runs, so each cache names the paths through the command it was written after
 // (`input:program`, `output:json`) and is written again, with the code of both, after a run that took another. The

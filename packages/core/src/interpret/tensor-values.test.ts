@@ -162,3 +162,33 @@ model = M()`)
     expect(r.params.total).toBe(800n)
   })
 })
+
+describe('known values of registered buffers', () => {
+  it("a buffer keeps its tensor's values while its dtype holds them (vector-quantize-pytorch's FSQ)", () => {
+    // The lines PyTorch 2.13 prints for the same program.
+    expect(
+      python(`import torch
+import torch.nn as nn
+class Q(nn.Module):
+    def __init__(self, levels=[8, 5, 5, 5]):
+        super().__init__()
+        _levels = torch.tensor(levels, dtype=torch.int32)
+        self.register_buffer('_levels', _levels, persistent=False)
+        self.codebook_size = self._levels.prod().item()
+        self.register_buffer('scale', torch.tensor([0.5, 2.0]))
+        print(self.codebook_size, self.scale.tolist())
+        self.emb = nn.Embedding(self.codebook_size, 4)
+        self.double()
+        print(self.scale.dtype, self.scale.tolist(), self._levels.dtype, self._levels.sum().item())
+q = Q()
+print(sum(p.numel() for p in q.parameters()))`),
+    ).toEqual(['1000 [0.5, 2.0]', 'torch.float64 [0.5, 2.0] torch.int32 23', '4000'])
+  })
+
+  it('a buffer cast to a dtype that rounds its values, a written buffer and a parameter have none', () => {
+    const prelude = 'import torch\nimport torch.nn as nn\nm = nn.Module()\n'
+    expect(failure(() => python(`${prelude}m.register_buffer('third', torch.tensor([1 / 3]))\nm.half()\nprint(m.third.tolist())`)).message).toContain('nnsize knows the values only')
+    expect(failure(() => python(`${prelude}m.register_buffer('b', torch.ones(2))\nm.b.add_(1)\nprint(m.b.tolist())`)).message).toContain('nnsize knows the values only')
+    expect(failure(() => python(`${prelude}m.p = nn.Parameter(torch.ones(2))\nprint(m.p.tolist())`)).message).toContain('nnsize knows the values only')
+  })
+})

@@ -161,8 +161,21 @@ export function knownValues(t: TensorValue): readonly number[] | undefined {
  */
 export function currentValues(t: TensorValue): readonly number[] | undefined {
   const known: KnownValues | undefined = t.known
-  if (known === undefined || known.values === undefined || known.storage.written || t.def !== undefined) return undefined
+  if (known === undefined || known.values === undefined || known.storage.written) return undefined
+  // A registered buffer keeps the values of the tensor it was (FSQ's `self._levels.prod().item()`), while the dtype
+  // it may since have been cast to (`model.half()`) holds them exactly; a parameter's values are not known.
+  if (t.def !== undefined && (t.def.kind !== 'buffer' || !heldExactly(known.values, t.def.dtype))) return undefined
   return known.values
+}
+
+/** Whether every one of `values` is a number of `dtype`, unchanged by a cast to it. */
+function heldExactly(values: readonly number[], dtype: DType): boolean {
+  if (!keeps(dtype)) return false
+  for (const x of values) {
+    const cast = castValue(x, dtype)
+    if (cast === undefined || !(cast === x || (Number.isNaN(cast) && Number.isNaN(x)))) return false
+  }
+  return true
 }
 
 function numelOf(shape: readonly number[]): number {

@@ -246,6 +246,12 @@ export function binary(it: Interpreter, op: Operator, left: Value, right: Value,
   if (left.kind === 'placeholder') throw placeholderError(left, span)
   if (right.kind === 'placeholder') throw placeholderError(right, span)
   if (left.kind === 'tensor' || right.kind === 'tensor') return tensorBinary(it, op, left, right, span)
+  if (left.kind === 'complex' || right.kind === 'complex') {
+    const a = asComplex(left, l)
+    const b = asComplex(right, r)
+    const result = a && b ? complexArithmetic(op, a, b, span) : undefined
+    if (result) return result
+  }
   if (left.kind === 'module' || right.kind === 'module') {
     const result = moduleBinary(it, op, left, right, span)
     if (result) return result
@@ -387,6 +393,89 @@ export function inplace(it: Interpreter, op: Operator, target: Value, value: Val
   return binary(it, op, target, value, span)
 }
 
+type Complex = { readonly real: number; readonly imag: number }
+
+/** A complex number, or an int, bool or float as Python's complex arithmetic reads it (`complex(float(x), 0.0)`). */
+function asComplex(v: Value, n: Num | undefined): Complex | undefined {
+  if (v.kind === 'complex') return v
+  if (n === undefined) return undefined
+  return { real: 'int' in n ? Number(n.int) : n.float, imag: 0 }
+}
+
+function complexValue(c: Complex): Value {
+  return { kind: 'complex', real: c.real, imag: c.imag }
+}
+
+function complexProduct(a: Complex, b: Complex): Complex {
+  return { real: a.real * b.real - a.imag * b.imag, imag: a.real * b.imag + a.imag * b.real }
+}
+
+/** `a / b` as CPython's `_Py_c_quot` computes it (Smith's method, dividing by the larger part of `b`). */
+function complexQuotient(a: Complex, b: Complex, span: SourceSpan): Complex {
+  const absReal = Math.abs(b.real)
+  const absImag = Math.abs(b.imag)
+  if (absReal >= absImag) {
+    if (absReal === 0) return raise('ZeroDivisionError', 'argument-value', 'complex division by zero', span)
+    const ratio = b.imag / b.real
+    const denominator = b.real + b.imag * ratio
+    return { real: (a.real + a.imag * ratio) / denominator, imag: (a.imag - a.real * ratio) / denominator }
+  }
+  if (absImag >= absReal) {
+    const ratio = b.real / b.imag
+    const denominator = b.real * ratio + b.imag
+    return { real: (a.real * ratio + a.imag) / denominator, imag: (a.imag * ratio - a.real) / denominator }
+  }
+  return { real: NaN, imag: NaN }
+}
+
+/** `a ** b` as CPython computes it: repeated squaring for an integral exponent up to 100, else in polar form. */
+function complexPower(a: Complex, b: Complex, span: SourceSpan): Complex {
+  if (b.imag === 0 && Number.isInteger(b.real) && Math.abs(b.real) <= 100) {
+    let n = Math.abs(b.real)
+    let result: Complex = { real: 1, imag: 0 }
+    let square = a
+    while (n > 0) {
+      if (n % 2 === 1) result = complexProduct(result, square)
+      n = Math.floor(n / 2)
+      if (n > 0) square = complexProduct(square, square)
+    }
+    if (b.real < 0 && result.real === 0 && result.imag === 0) raise('ZeroDivisionError', 'argument-value', '0.0 to a negative or complex power', span)
+    return b.real < 0 ? complexQuotient({ real: 1, imag: 0 }, result, span) : result
+  }
+  if (b.real === 0 && b.imag === 0) return { real: 1, imag: 0 }
+  if (a.real === 0 && a.imag === 0) {
+    if (b.imag !== 0 || b.real < 0) raise('ZeroDivisionError', 'argument-value', '0.0 to a negative or complex power', span)
+    return { real: 0, imag: 0 }
+  }
+  const magnitude = Math.hypot(a.real, a.imag)
+  const angle = Math.atan2(a.imag, a.real)
+  let length = Math.pow(magnitude, b.real)
+  let phase = angle * b.real
+  if (b.imag !== 0) {
+    length /= Math.exp(angle * b.imag)
+    phase += b.imag * Math.log(magnitude)
+  }
+  return { real: length * Math.cos(phase), imag: length * Math.sin(phase) }
+}
+
+/** `a op b` of complex numbers (one may be an int or float); undefined for an operator complex numbers do not have (`//`, `%`, `&`). */
+function complexArithmetic(op: Operator, a: Complex, b: Complex, span: SourceSpan): Value | undefined {
+  switch (op) {
+    case 'Add':
+      return complexValue({ real: a.real + b.real, imag: a.imag + b.imag })
+    case 'Sub':
+      return complexValue({ real: a.real - b.real, imag: a.imag - b.imag })
+    case 'Mult':
+      return complexValue(complexProduct(a, b))
+    case 'Div':
+      return complexValue(complexQuotient(a, b, span))
+    case 'Pow':
+      return complexValue(complexPower(a, b, span))
+    default:
+      return undefined
+  }
+}
+
 /** `-x`, `+x`, `~x`. */
 export function unary(it: Interpreter, op: UnaryOperator, operand: Value, span: SourceSpan): Value {
   switch (operand.kind) {
@@ -398,6 +487,9 @@ export function unary(it: Interpreter, op: UnaryOperator, operand: Value, span: 
     case 'float':
       if (op === 'Invert') break
       return float(op === 'USub' ? -operand.value : operand.value)
+    case 'complex':
+      if (op === 'Invert') break
+      return op === 'USub' ? complexValue({ real: -operand.real, imag: -operand.imag }) : operand
     case 'tensor':
       return tensorUnary(it, op, operand, span)
     case 'placeholder':

@@ -13,7 +13,7 @@ import { einsumTraced } from './einsum.js'
 import { contiguousStrides, expandedStrides, isContiguous, preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { sliceIndices } from './subscript.js'
 import { untracedViews } from './tensor-values.js'
-import { checkViewInPlace, inPlaceViewOps, isTensorOp, quantileSpec, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, tensordotDims, torchTensorFunctions, wrapDimension } from './tensor.js'
+import { checkViewInPlace, inPlaceViewOps, untracedMethodViews, isTensorOp, quantileSpec, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, tensordotDims, torchTensorFunctions, wrapDimension } from './tensor.js'
 import type { TensordotDims } from './tensor.js'
 import { NONE, TensorValue, int, tuple } from '../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../contract/values.js'
@@ -51,12 +51,22 @@ export function traceOf(t: TraceOps, v: TensorValue): Tensor {
   }
   let c = constants.get(v)
   if (!c || c.shape.length !== v.shape.length || c.shape.some((d, i) => d !== v.shape[i]) || c.dtype !== v.dtype) {
-    // A view of another such tensor is a view of its storage.
+    // A view of another such tensor (by indexing or a view method) is a view of its storage.
     const view = untracedViews.get(v)
-    c = view ? getItem(t, traceOf(t, view.base), view.index, v, view.span) : t.ctx.tensor(v.shape, v.dtype, v.requiresGrad && isFloatingDType(v.dtype))
+    c = view ? getItem(t, traceOf(t, view.base), view.index, v, view.span) : (methodViewOf(t, v) ?? t.ctx.tensor(v.shape, v.dtype, v.requiresGrad && isFloatingDType(v.dtype)))
     constants.set(v, c)
   }
   return c
+}
+
+/** The trace's view of `v` when a view method made it from a tensor made outside the trace ({@link untracedMethodViews}). */
+function methodViewOf(t: TraceOps, v: TensorValue): Tensor | undefined {
+  const view = untracedMethodViews.get(v)
+  if (!view) return undefined
+  const result = forwardTensorOp(t, view.name, [view.base, ...view.args.map((a) => a.value)], view.args, view.span)
+  const made = view.item === undefined ? result : result?.kind === 'tuple' ? result.items[view.item] : undefined
+  const trace = made?.kind === 'tensor' ? made.trace : undefined
+  return trace && trace.dtype === v.dtype && trace.shape.length === v.shape.length && trace.shape.every((d, i) => d === v.shape[i]) ? trace : undefined
 }
 
 /** A trace tensor as an interpreter value. */
@@ -347,6 +357,28 @@ const pointwiseSaves: Record<string, ops.PointwiseSaves> = {
   cos: 'input',
   tan: 'output',
   erf: 'input',
+  // Measured with PyTorch 2.13's saved-tensor hooks (CPU): what each backward keeps of `y = op(x)`.
+  log1p: 'input',
+  log2: 'input',
+  log10: 'input',
+  expm1: 'output',
+  exp2: 'output',
+  erfinv: 'input',
+  erfc: 'input',
+  sinh: 'input',
+  cosh: 'input',
+  asin: 'input',
+  acos: 'input',
+  atan: 'input',
+  asinh: 'input',
+  acosh: 'input',
+  atanh: 'input',
+  arcsin: 'input',
+  arccos: 'input',
+  arctan: 'input',
+  arcsinh: 'input',
+  arccosh: 'input',
+  arctanh: 'input',
   square: 'input',
   neg: 'nothing',
   negative: 'nothing',
@@ -671,8 +703,18 @@ function requiresGradInPlace(t: TraceOps, self: TensorValue, args: readonly ArgV
 
 function setItem(t: TraceOps, operands: readonly Value[], span: SourceSpan): Value {
   // `x[i] = v` writes into `x` (`CopySlices`), which keeps nothing; `v` is read.
-  const value = operands[2]
-  if (value?.kind === 'tensor') t.ctx.use(traceOf(t, value))
+  const [target, index, value] = operands
+  const v = value?.kind === 'tensor' ? traceOf(t, value) : undefined
+  if (v) t.ctx.use(v)
+  // Tensors in the index (a boolean mask, integer indices) make it `index_put_`, whose backward keeps each of them
+  // (as PyTorch 2.13's saved-tensor hooks show) when the target or the value requires grad; the target then does.
+  const indices = (index?.kind === 'tuple' ? index.items : index ? [index] : []).filter((i): i is TensorValue => i.kind === 'tensor')
+  if (indices.length > 0 && target?.kind === 'tensor') {
+    const x = traceOf(t, target)
+    const grad = x.requiresGrad || (v?.requiresGrad ?? false)
+    ops.saveIf(t.ctx, grad, ...indices.map((i) => traceOf(t, i)))
+    if (grad && !x.requiresGrad && target.def === undefined && isFloatingDType(x.dtype)) target.trace = { ...x, requiresGrad: true }
+  }
   void span
   return NONE
 }

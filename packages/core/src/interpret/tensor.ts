@@ -425,6 +425,10 @@ export function tensorSetItem(it: Interpreter, t: TensorValue, index: Value, val
   }
   const hooked = traced(it, '__setitem__', [t, index, value], [], span)
   if (hooked) return
+  if (index.kind === 'tensor' && index.dtype === 'bool') {
+    maskAssignment(t, index, value, span)
+    return
+  }
   const target = indexedShape(it, t.shape, index, span)
   const source = shapeOfOperand(value, span)
   if (!source) raise('TypeError', 'type', `Cannot assign ${typeName(value)} to a tensor.`, span)
@@ -434,6 +438,29 @@ export function tensorSetItem(it: Interpreter, t: TensorValue, index: Value, val
   expandShape(source.slice(ones), target, span)
   // A tensor that owns its known values keeps them, with the assigned ones; otherwise they are forgotten.
   if (!assignValues(t, index, value, (slice, size) => sliceIndices(slice, size, span))) markWritten(t)
+}
+
+/**
+ * `t[mask] = value` with a boolean mask (PyTorch's `index_put_`): the mask must have the shape of `t`'s leading
+ * dimensions; the value must broadcast to the selected elements whatever their number, which depends on the mask's
+ * values (a number, a one-element tensor, or a tensor of the dimensions after the mask's).
+ */
+function maskAssignment(t: TensorValue, mask: TensorValue, value: Value, span: SourceSpan): void {
+  if (mask.shape.length > t.shape.length) raise('IndexError', 'shape', `too many indices for tensor of dimension ${t.shape.length} (got ${mask.shape.length})`, span)
+  const wrong = mask.shape.findIndex((d, i) => d !== t.shape[i])
+  if (wrong >= 0) raise('IndexError', 'shape', `The shape of the mask [${mask.shape.join(', ')}] at index ${wrong} does not match the shape of the indexed tensor [${t.shape.join(', ')}] at index ${wrong}`, span)
+  const source = shapeOfOperand(value, span)
+  if (!source) raise('TypeError', 'type', `Cannot assign ${typeName(value)} to a tensor.`, span)
+  let ones = 0
+  while (ones < source.length && source[ones] === 1) ones++
+  const rest = t.shape.slice(mask.shape.length)
+  if (source.length - ones > rest.length) {
+    const shapeText = (shape: readonly number[]): string => `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`
+    const valid = rest.length === 0 ? 'A number or a one-element tensor works' : `A number, a one-element tensor or a tensor of shape ${shapeText(rest)} works`
+    throw new NnsizeError('unsupported', `Assigning a tensor of shape ${shapeText(source)} to \`t[mask]\` needs one value per true element of the mask, a number that depends on its values, which nnsize does not compute. ${valid} for any mask.`, { span })
+  }
+  expandShape(source.slice(ones), rest, span)
+  markWritten(t)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1439,6 +1466,16 @@ const ops: Record<string, Op> = {
   asin: (_i, s) => floating(s),
   acos: (_i, s) => floating(s),
   atan: (_i, s) => floating(s),
+  asinh: (_i, s) => floating(s),
+  acosh: (_i, s) => floating(s),
+  atanh: (_i, s) => floating(s),
+  arcsin: (_i, s) => floating(s),
+  arccos: (_i, s) => floating(s),
+  arctan: (_i, s) => floating(s),
+  arcsinh: (_i, s) => floating(s),
+  arccosh: (_i, s) => floating(s),
+  arctanh: (_i, s) => floating(s),
+  erfc: (_i, s) => floating(s),
   sigmoid: valued('sigmoid', floating),
   erf: (_i, s) => floating(s),
   erfinv: (_i, s) => floating(s),
@@ -1863,19 +1900,41 @@ function legacyTypeDType(v: Value, span: SourceSpan): { kind: 'dtype'; dtype: DT
   return dtype ? { kind: 'dtype', dtype } : raise('ValueError', 'argument-value', `invalid type: '${name}'`, span)
 }
 
+/** The tensor methods that make views (or, for `reshape`, a view when they can): see {@link untracedMethodViews}. */
+const viewMethods = new Set(['view', 'reshape', 'view_as', 'reshape_as', 'flatten', 'unflatten', 'squeeze', 'unsqueeze', 'transpose', 'swapaxes', 'swapdims', 't', 'permute', 'movedim', 'moveaxis', 'expand', 'expand_as', 'broadcast_to', 'narrow', 'diagonal', 'select', 'unfold', 'chunk', 'split', 'unbind', 'detach'])
+
+/**
+ * Views made in a traced forward by a tensor method of a tensor made outside the trace, from constants
+ * (`torch.zeros(2, 1).expand(2, 3)`): each with its base, the method and its arguments, and which result it is
+ * (of `split`, `unbind`, …). The trace makes the same view of its base's storage, as PyTorch does, rather than
+ * new storage of the view's size.
+ */
+export const untracedMethodViews = new WeakMap<TensorValue, { readonly base: TensorValue; readonly name: string; readonly args: readonly ArgValue[]; readonly item: number | undefined; readonly span: SourceSpan }>()
+
+function recordMethodView(it: Interpreter, name: string, base: TensorValue, args: readonly ArgValue[], result: Value, span: SourceSpan): void {
+  if (it.forwardOps === undefined || !viewMethods.has(name)) return
+  if (result.kind === 'tensor' && result !== base) untracedMethodViews.set(result, { base, name, args, item: undefined, span })
+  else if (result.kind === 'tuple') result.items.forEach((v, item) => v.kind === 'tensor' && untracedMethodViews.set(v, { base, name, args, item, span }))
+}
+
 /** Runs a tensor operation by name on `self` (`t.exp()` and `torch.exp(t)` alike); undefined when there is none. */
 export function tensorOp(it: Interpreter, name: string, self: TensorValue, args: readonly ArgValue[], span: SourceSpan): Value | undefined {
   const op = Object.hasOwn(ops, name) ? ops[name] : undefined
   if (!op) return undefined
   const hooked = traced(it, name, [self, ...args.map((a) => a.value)], args, span)
   if (hooked) return hooked
-  if (self.known === undefined) return op(it, self, opArgs(args), span)
+  if (self.known === undefined) {
+    const plain = op(it, self, opArgs(args), span)
+    recordMethodView(it, name, self, args, plain, span)
+    return plain
+  }
   // A tensor whose values are known: an in-place op forgets them; a result that may be a view shares its storage
   // (`detach` keeps the values).
   if (name.endsWith('_')) markWritten(self)
   const result = op(it, self, opArgs(args), span)
   if (result.kind === 'tensor') shareStorage(result, self, name === 'detach' ? currentValues(self) : undefined)
   else if (result.kind === 'tuple') for (const item of result.items) shareStorage(item, self)
+  recordMethodView(it, name, self, args, result, span)
   return result
 }
 

@@ -748,6 +748,13 @@ function binary(t: TraceOps, name: string, left: Value, right: Value, shape: Ten
       return ops.powScalarBase(t.ctx, a, b as Tensor, dtype)
     case 'matmul':
       return matmulOf(t, a as Tensor, b as Tensor, span)
+    case 'remainder': {
+      // `x % n` keeps nothing (RemainderBackward0); `x % y` of two tensors keeps both when the divisor requires grad
+      // (RemainderBackward1: its gradient reads the quotient's floor), measured with PyTorch 2.13.
+      const out = fresh(t, shape, [a, b].filter(ops.isTensor))
+      if (ops.isTensor(a) && ops.isTensor(b)) ops.saveIf(t.ctx, b.requiresGrad, a, b)
+      return out
+    }
     default: {
       if (freshOps.has(name)) return fresh(t, shape, [a, b].filter(ops.isTensor), differentiableFreshOps.has(name))
       throw new NnsizeError('unsupported', `\`${name}\` is not supported yet in forward.`, { span })

@@ -848,6 +848,19 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
       if (name !== 'var') ops.saveIf(t.ctx, x.requiresGrad, out)
       return [out]
     }
+    case 'maximum':
+    case 'minimum': {
+      // Element-wise: MaximumBackward0 keeps both operands whenever there is a gradient (measured with PyTorch 2.13).
+      const out = fresh(t, shape, [x, ...tensorArgs])
+      ops.saveIf(t.ctx, out.requiresGrad, x, ...tensorArgs)
+      return [out]
+    }
+    case 'prod': {
+      // ProdBackward0/1 keep the input and the result.
+      const out = fresh(t, shape, [x])
+      ops.saveIf(t.ctx, x.requiresGrad, x, out)
+      return [out]
+    }
     case 'max':
     case 'min':
     case 'amax':

@@ -30,3 +30,16 @@ describe('`%` (torch.remainder) in forward', () => {
     expect(tensors.savedBytes).toBe(120n)
   })
 })
+
+describe('maximum, minimum and prod in forward', () => {
+  // Measured with PyTorch 2.13 (CPU, input (3, 5) requiring grad, saved-tensor hooks, the input left out).
+  it('maximum and minimum keep both operands; prod keeps its input and result', () => {
+    const saved = (body: string): bigint => analyze(model(body), { input: '3,5', device: 'cpu' }).forward!.savedBytes
+    expect(saved('return torch.maximum(y, y * 2)')).toBe(120n)
+    expect(saved('return torch.minimum(y, torch.zeros(1, 5))')).toBe(80n)
+    expect(saved('return y.maximum(torch.zeros(5))')).toBe(80n)
+    expect(saved('return torch.prod(y, -1)')).toBe(72n)
+    expect(saved('return y.prod()')).toBe(64n)
+    expect(analyze(model('return y.prod(1, keepdim=True) + torch.prod(self.levels)'), { input: '3,5', device: 'cpu' }).forward!.outputShape).toEqual([3, 1])
+  })
+})

@@ -270,6 +270,7 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
     run: (a) => multiHeadAttentionForward(a),
   },
   cosine_similarity: { params: ['x1', 'x2', 'dim', 'eps'], run: (a) => cosineSimilarity(a) },
+  pairwise_distance: { params: ['x1', 'x2', 'p', 'eps', 'keepdim'], run: (a) => pairwiseDistance(a) },
   normalize: {
     params: ['input', 'p', 'dim', 'eps', 'out'],
     run: (a) => {
@@ -335,6 +336,28 @@ function cosineSimilarity(a: Args): Tensor {
   const shape = broadcastShapes([x1.shape, x2.shape], a.span)
   a.number('eps', 1e-8)
   return ops.cosineSimilarity(a.t.ctx, x1, x2, wrapDimension(a.number('dim', 1), shape.length, a.span))
+}
+
+/**
+ * `F.pairwise_distance(x1, x2, p=2, eps=1e-6, keepdim=False)` as ATen composes it: `(x1 - x2 + eps).norm(p, -1)`
+ * over the last dimension of the broadcast shape; NormBackward1 keeps the shifted difference and the norms (measured
+ * with PyTorch 2.13's saved-tensor hooks).
+ */
+function pairwiseDistance(a: Args): Tensor {
+  const [x1, x2] = [a.tensor('x1'), a.tensor('x2')]
+  const shape = broadcastShapes([x1.shape, x2.shape], a.span)
+  const promoted = promoteTypes(x1.dtype, x2.dtype)
+  const dtype = promoted === 'float64' || promoted === 'float32' || promoted === 'float16' || promoted === 'bfloat16' ? promoted : 'float32'
+  a.number('p', 2)
+  a.number('eps', 1e-6)
+  const keepdim = a.bool('keepdim', false)
+  const difference = ops.result(a.t.ctx, shape, promoted, [x1, x2])
+  const shifted = ops.result(a.t.ctx, shape, dtype, [difference])
+  const last = shape.length - 1
+  const reduced = last < 0 ? [] : shape.flatMap((d, i) => (i !== last ? [d] : keepdim ? [1] : []))
+  const out = ops.result(a.t.ctx, reduced, dtype, [shifted])
+  ops.saveIf(a.t.ctx, shifted.requiresGrad, shifted, out)
+  return out
 }
 
 /** `F.glu(input, dim=-1)` with PyTorch 2.13's checks: no 0-dim input, an even size along `dim`. */

@@ -405,7 +405,7 @@ const pointwiseSaves: Record<string, ops.PointwiseSaves> = {
 const differentiableFreshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'bernoulli', 'diag', 'diag_embed', 'trace', 'block_diag'])
 
 /** New tensors that keep nothing: results of ops whose gradient needs no saved tensor, or that have none. */
-const freshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'bernoulli', 'diag', 'diag_embed', 'trace', 'block_diag', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_left_shift', 'bitwise_right_shift', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape'])
+const freshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'bernoulli', 'diag', 'diag_embed', 'trace', 'block_diag', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_left_shift', 'bitwise_right_shift', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape', 'isnan', 'isinf', 'isposinf', 'isneginf', 'isfinite', 'signbit'])
 
 /** A fresh result tensor of the interpreter's shape and dtype, computed from `inputs`; it keeps nothing. */
 function fresh(t: TraceOps, shape: TensorValue, inputs: readonly Tensor[], requiresGrad = true): Tensor {
@@ -835,7 +835,12 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
       return [retype(t, (name === 'sum' ? ops.sum : ops.mean)(t.ctx, x, dims, keepdim), shape)]
     }
     case 'repeat':
+    case 'tile':
+    case 'rot90':
+    case 'heaviside':
     case 'repeat_interleave':
+      // `tile` runs as `repeat` (RepeatBackward0), `rot90` as flips and a transpose copied (Rot90Backward0), and
+      // `heaviside` has no gradient formula (its result requires grad; its backward raises).
       // A new tensor (`repeat_interleave`: an expanded view cloned contiguous) that requires grad as its input does;
       // nothing saved.
       return [fresh(t, shape, [x])]
@@ -849,14 +854,21 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
       return [out]
     }
     case 'maximum':
-    case 'minimum': {
-      // Element-wise: MaximumBackward0 keeps both operands whenever there is a gradient (measured with PyTorch 2.13).
+    case 'minimum':
+    case 'fmax':
+    case 'fmin':
+    case 'logaddexp':
+    case 'logaddexp2':
+    case 'xlogy': {
+      // Element-wise: MaximumBackward0, FmaxBackward0, LogaddexpBackward0, XlogyBackward0, … keep both operands whenever
+      // there is a gradient (measured with PyTorch 2.13).
       const out = fresh(t, shape, [x, ...tensorArgs])
       ops.saveIf(t.ctx, out.requiresGrad, x, ...tensorArgs)
       return [out]
     }
+    case 'sgn':
     case 'prod': {
-      // ProdBackward0/1 keep the input and the result.
+      // ProdBackward0/1 and SgnBackward0 keep the input and the result (measured with PyTorch 2.13).
       const out = fresh(t, shape, [x])
       ops.saveIf(t.ctx, x.requiresGrad, x, out)
       return [out]
@@ -953,6 +965,56 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
       // `x.copy_(src)` writes `src` (broadcast and cast) into `x`'s storage; `CopyBackwards` keeps nothing.
       const src = argAt(args, 0, 'src')
       return [src?.kind === 'tensor' ? ops.addInPlace(t.ctx, x, traceOf(t, src)) : x]
+    }
+    case 'isfinite': {
+      // Runs `self.abs()`, whose AbsBackward0 keeps `self` when it requires grad (measured with PyTorch 2.13).
+      const out = fresh(t, shape, [x], false)
+      ops.saveIf(t.ctx, x.requiresGrad, x)
+      return [out]
+    }
+    case 'isclose': {
+      // Runs as `|self - other| <= atol + |rtol * other|` and `isfinite(|self - other|)`: with a gradient, the two
+      // `abs` keep the difference and its absolute value, and `rtol * other` when `other` requires grad (measured with
+      // PyTorch 2.13's saved-tensor hooks).
+      // With `rtol=0` and `atol=0` it is `self == other` alone.
+      const other = tensorArgs[0]!
+      const out = fresh(t, shape, [x, other], false)
+      const tolerance = (position: number, name: string): number | undefined => {
+        const v = argAt(args, position, name)
+        return v?.kind === 'int' ? Number(v.value) : v?.kind === 'float' ? v.value : undefined
+      }
+      if (tolerance(1, 'rtol') === 0 && tolerance(2, 'atol') === 0) return [out]
+      const difference = (): Tensor => t.ctx.tensor(shape.shape, x.dtype, false)
+      ops.saveIf(t.ctx, ops.anyRequiresGrad(x, other), difference(), difference())
+      ops.saveIf(t.ctx, other.requiresGrad, t.ctx.tensor(other.shape, other.dtype, false))
+      return [out]
+    }
+    case 'masked_select': {
+      // MaskedSelectBackward0 keeps the mask and `self` (for its sizes), measured with PyTorch 2.13.
+      const mask = traceOf(t, argAt(args, 0, 'mask') as TensorValue)
+      const out = ops.result(t.ctx, shape.shape, shape.dtype, [x])
+      t.ctx.use(mask)
+      ops.saveIf(t.ctx, x.requiresGrad, mask, x)
+      return [out]
+    }
+    case 'index_select': {
+      // IndexSelectBackward0 keeps only the index (int32 or int64, as given), measured with PyTorch 2.13.
+      const index = traceOf(t, argAt(args, 1, 'index') as TensorValue)
+      const out = ops.result(t.ctx, shape.shape, shape.dtype, [x])
+      t.ctx.use(index)
+      ops.saveIf(t.ctx, x.requiresGrad, index)
+      return [out]
+    }
+    case 'take_along_dim': {
+      // A `gather` of `self` (broadcast: a view) and the indices, copied when broadcasting changes their shape:
+      // GatherBackward0 keeps both (measured with PyTorch 2.13). Without `dim`, both are flattened first.
+      const index = traceOf(t, argAt(args, 0, 'indices') as TensorValue)
+      const out = ops.result(t.ctx, shape.shape, shape.dtype, [x])
+      t.ctx.use(index)
+      const indexShape = argAt(args, 1, 'dim')?.kind === 'int' ? shape.shape : [index.shape.reduce((n, d) => n * d, 1)]
+      const sameShape = indexShape.length === index.shape.length && indexShape.every((d, i) => d === index.shape[i])
+      ops.saveIf(t.ctx, x.requiresGrad, sameShape ? index : t.ctx.tensor(indexShape, index.dtype, false), x)
+      return [out]
     }
     case 'gather': {
       // `gather_backward` reads `self` (for its sizes, but autograd keeps the tensor) and the index.

@@ -565,6 +565,75 @@ function gathered(self: TensorValue, a: OpArgs, span: SourceSpan): TensorValue {
   return newTensor([...index.shape], self.dtype, self.requiresGrad)
 }
 
+/**
+ * `self.index_select(dim, index)`: `self` with `dim` replaced by the index's length; the index is a vector (or a
+ * 0-d tensor) of int32 or int64, as ATen's `index_select_out_cpu_` checks.
+ */
+function indexSelected(self: TensorValue, a: OpArgs, span: SourceSpan): TensorValue {
+  const dimValue = arg(a, 0, 'dim') ?? raise('TypeError', 'missing-argument', '`index_select()` needs `dim`.', span)
+  const index = arg(a, 1, 'index')
+  if (index?.kind !== 'tensor') return raise('TypeError', 'argument-type', '`index_select()` needs `index`, a tensor of int64 or int32.', span)
+  if (index.shape.length > 1) raise('IndexError', 'shape', 'index_select(): Index is supposed to be a vector', span)
+  if (index.dtype !== 'int64' && index.dtype !== 'int32') raise('RuntimeError', 'argument-type', 'index_select(): Expected dtype int32 or int64 for index', span)
+  const dim = wrapDimension(dimValue, self.shape.length, span)
+  const length = index.shape[0] ?? 1
+  return newTensor(self.shape.length === 0 ? [] : self.shape.map((d, i) => (i === dim ? length : d)), self.dtype, self.requiresGrad)
+}
+
+/** `self.take_along_dim(indices, dim)`: `self` and the indices broadcast apart from `dim`, then gathered along it. */
+function takenAlongDim(self: TensorValue, a: OpArgs, span: SourceSpan): TensorValue {
+  const index = arg(a, 0, 'indices')
+  if (index?.kind !== 'tensor') return raise('TypeError', 'argument-type', '`take_along_dim()` needs `indices`, a tensor of int64.', span)
+  if (index.dtype !== 'int64') raise('RuntimeError', 'argument-type', `torch.take_along_dim(): dtype of indices should be Long but got ${scalarTypeName(index.dtype)}`, span)
+  const dimValue = arg(a, 1, 'dim')
+  if (dimValue === undefined || dimValue.kind === 'none') return newTensor([Number(numel(index.shape))], self.dtype, self.requiresGrad)
+  if (self.shape.length !== index.shape.length) raise('RuntimeError', 'shape', 'torch.take_along_dim(): input and indices should have the same number of dimensions, but got ' + `${self.shape.length} dimensions for input, and ${index.shape.length} dimensions for indices`, span)
+  const dim = wrapDimension(dimValue, self.shape.length, span)
+  const others = (shape: readonly number[]): number[] => shape.map((d, i) => (i === dim ? 1 : d))
+  const joined = broadcastShapes([others(self.shape), others(index.shape)], span)
+  return newTensor(joined.map((d, i) => (i === dim ? index.shape[dim]! : d)), self.dtype, self.requiresGrad)
+}
+
+/**
+ * `self.masked_select(mask)`: a vector of the selected elements of `self` and the bool mask broadcast together, whose
+ * length is known only when the mask's values are (each element of the mask repeats as often as broadcasting makes it).
+ */
+function maskedSelected(self: TensorValue, a: OpArgs, span: SourceSpan): TensorValue {
+  const mask = arg(a, 0, 'mask')
+  if (mask?.kind !== 'tensor') return raise('TypeError', 'argument-type', '`masked_select()` needs `mask`, a bool tensor.', span)
+  if (mask.dtype !== 'bool') raise('RuntimeError', 'argument-type', 'masked_select: expected BoolTensor for mask', span)
+  const shape = broadcastShapes([mask.shape, self.shape], span)
+  const values = knownValues(mask)
+  if (values === undefined) return raise('RuntimeError', 'unsupported', '`masked_select` makes a tensor whose length depends on the values of the mask, which nnsize does not know here; a mask built from known values (`torch.tensor([True, False])`) would do.', span)
+  const copies = values.length === 0 ? 0 : Number(numel(shape)) / values.length
+  return newTensor([values.filter((v) => v !== 0).length * copies], self.dtype, self.requiresGrad)
+}
+
+/** `torch.rot90(self, k=1, dims=[0, 1])`: an odd number of quarter turns swaps the two dimensions. */
+function rotated90(self: TensorValue, a: OpArgs, span: SourceSpan): TensorValue {
+  const k = sizeOf(arg(a, 0, 'k') ?? int(1), span, 'k')
+  const dimsValue = arg(a, 1, 'dims')
+  const dims = dimsValue === undefined ? [int(0), int(1)] : dimsValue.kind === 'list' || dimsValue.kind === 'tuple' ? dimsValue.items : raise('TypeError', 'argument-type', '`rot90()` takes `dims` as a list of two ints.', span)
+  if (dims.length !== 2) raise('RuntimeError', 'argument-value', `expected total rotation dims == 2, but got dims = ${dims.length}`, span)
+  if (self.shape.length < 2) raise('RuntimeError', 'shape', `expected total dims >= 2, but got total dims = ${self.shape.length}`, span)
+  const [d0, d1] = dims.map((d) => wrapDimension(d, self.shape.length, span)) as [number, number]
+  if (d0 === d1) raise('RuntimeError', 'argument-value', `expected rotation dims to be different, but got dim0 = ${d0} and dim1 = ${d1}`, span)
+  const shape = [...self.shape]
+  if (((k % 4) + 4) % 4 % 2 === 1) [shape[d0], shape[d1]] = [shape[d1]!, shape[d0]!]
+  return newTensor(shape, self.dtype, self.requiresGrad)
+}
+
+/**
+ * `isnan`, `isinf`, `isposinf`, `isneginf`, `isfinite` and `signbit`: a bool tensor of `self`'s shape that never
+ * requires grad, with its values where `self`'s are known.
+ */
+function predicate(test: (x: number) => boolean): Op {
+  return (_it, self) => {
+    const values = knownValues(self)
+    return withValues(newTensor([...self.shape], 'bool', false), values?.map((x) => (test(x) ? 1 : 0)))
+  }
+}
+
 const same = (self: TensorValue): TensorValue => newTensor([...self.shape], self.dtype, self.requiresGrad)
 const floating = (self: TensorValue): TensorValue => newTensor([...self.shape], category(self.dtype) < 2 ? defaultFloat : self.dtype, self.requiresGrad)
 const inPlace = (self: TensorValue): TensorValue => self
@@ -1242,6 +1311,29 @@ function twoTensors(name: 'atan2' | 'arctan2' | 'hypot'): Op {
   }
 }
 
+/**
+ * `logaddexp`, `logaddexp2` and `xlogy` of two tensors (`xlogy` also takes a Python number for either): broadcast,
+ * of a floating promoted dtype; the `logaddexp` kernels have no integer version.
+ */
+function logarithmicPair(name: 'logaddexp' | 'logaddexp2' | 'xlogy'): Op {
+  return (_it, s, a, span) => {
+    const given = arg(a, 0, 'other')
+    const scalar = name === 'xlogy' && given !== undefined && given.kind !== 'tensor' && given.kind !== 'placeholder'
+    const other = scalar ? newTensor([], s.dtype, false) : tensorArgument(name, given, 'other', span)
+    const shape = broadcastShapes([s.shape, other.shape], span)
+    const dtype = scalar ? resultType([s, given!]) : promoteTypes(s.dtype, other.dtype)
+    if (name !== 'xlogy' && integral(dtype)) notImplementedFor(`${name}_cpu`, dtype, span)
+    return newTensor(shape, integral(dtype) ? defaultFloat : dtype, s.requiresGrad || other.requiresGrad)
+  }
+}
+
+/** `torch.heaviside(input, values)`: both tensors of one dtype, broadcast. */
+function heavisideOf(_it: Interpreter, s: TensorValue, a: OpArgs, span: SourceSpan): Value {
+  const values = tensorArgument('heaviside', arg(a, 0, 'values'), 'values', span)
+  if (values.dtype !== s.dtype) raise('RuntimeError', 'argument-type', 'heaviside is not yet implemented for tensors with different dtypes.', span)
+  return newTensor(broadcastShapes([s.shape, values.shape], span), s.dtype, s.requiresGrad || values.requiresGrad)
+}
+
 /** `addcmul(tensor1, tensor2, *, value=1)` and `addcdiv`: the three tensors broadcast, of their promoted dtype. */
 function addcOf(name: 'addcmul' | 'addcdiv'): Op {
   return (_it, s, a, span) => {
@@ -1436,6 +1528,22 @@ const ops: Record<string, Op> = {
   },
   nan_to_num: (_i, s) => same(s),
   gather: (_i, s, a, span) => gathered(s, a, span),
+  index_select: (_i, s, a, span) => indexSelected(s, a, span),
+  take_along_dim: (_i, s, a, span) => takenAlongDim(s, a, span),
+  rot90: (_i, s, a, span) => rotated90(s, a, span),
+  masked_select: (_i, s, a, span) => maskedSelected(s, a, span),
+  isnan: predicate((x) => Number.isNaN(x)),
+  isinf: predicate((x) => x === Infinity || x === -Infinity),
+  isposinf: predicate((x) => x === Infinity),
+  isneginf: predicate((x) => x === -Infinity),
+  isfinite: predicate((x) => Number.isFinite(x)),
+  signbit: predicate((x) => x < 0 || Object.is(x, -0)),
+  // `isclose(other)`: two tensors of one dtype, broadcast; a bool result.
+  isclose: (_i, s, a, span) => {
+    const other = tensorArgument('isclose', arg(a, 0, 'other'), 'other', span)
+    if (other.dtype !== s.dtype) raise('RuntimeError', 'argument-type', `${scalarTypeName(s.dtype)} did not match ${scalarTypeName(other.dtype)}`, span)
+    return newTensor(broadcastShapes([s.shape, other.shape], span), 'bool', false)
+  },
   scatter: (_i, s, a, span) => same(scatterChecked(s, a, span, 'scatter')),
   scatter_: (_i, s, a, span) => scatterChecked(s, a, span, 'scatter_'),
   scatter_add: (_i, s, a, span) => same(scatterChecked(s, a, span, 'scatter_add')),
@@ -1537,6 +1645,13 @@ const ops: Record<string, Op> = {
   pow: (it, s, a, span) => tensorBinary(it, 'Pow', s, a.values[0] ?? a.named.get('exponent') ?? NONE, span),
   maximum: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? NONE, span),
   minimum: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? NONE, span),
+  fmax: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
+  fmin: (it, s, a, span) => tensorBinary(it, 'Add', s, a.values[0] ?? a.named.get('other') ?? NONE, span),
+  logaddexp: logarithmicPair('logaddexp'),
+  logaddexp2: logarithmicPair('logaddexp2'),
+  xlogy: logarithmicPair('xlogy'),
+  heaviside: heavisideOf,
+  sgn: (_i, s) => same(s),
   atan2: twoTensors('atan2'),
   arctan2: twoTensors('arctan2'),
   hypot: twoTensors('hypot'),
@@ -1689,6 +1804,14 @@ const ops: Record<string, Op> = {
   },
   // `repeat_interleave(repeats, dim)` with an int: each element `repeats` times along `dim` (the flattened tensor
   // without `dim`); a tensor of repeats gives a size that depends on its values.
+  // `tile(dims)`: `repeat` after padding the shorter of `dims` and the shape with leading ones.
+  tile: (_it, s, a, span) => {
+    const times = sizeList(a, span, 'dims')
+    const rank = Math.max(times.length, s.shape.length)
+    const padded = [...Array<number>(rank - times.length).fill(1), ...times]
+    const shape = [...Array<number>(rank - s.shape.length).fill(1), ...s.shape]
+    return newTensor(shape.map((d, i) => d * padded[i]!), s.dtype, s.requiresGrad)
+  },
   repeat_interleave: (_it, s, a, span) => {
     const repeats = arg(a, 0, 'repeats')
     if (repeats?.kind === 'tensor') return raise('RuntimeError', 'unsupported', '`repeat_interleave` with a tensor of repeats makes a size that depends on its values, which nnsize does not compute.', span)

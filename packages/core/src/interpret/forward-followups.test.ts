@@ -114,3 +114,27 @@ describe('assignment through a boolean mask in forward (`index_put_`)', () => {
     expect(() => note('wrong')).toThrow('The shape of the mask [6] at index 0 does not match the shape of the indexed tensor [2, 6] at index 0')
   })
 })
+
+describe('x.T and x.mT of a tensor made in forward from constants', () => {
+  it('are views of its storage, so the matrix products that keep them keep it once', () => {
+    const r = analyze(
+      `import torch
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(5, 5)
+    def forward(self, x):
+        y = self.fc(x)
+        c = torch.ones(5, 5) * 2
+        return c.T @ y.t() + c.mT @ y.t() + c @ y.t()
+m = M()
+`,
+      { input: '3,5', device: 'cpu' },
+    )
+    // Measured with PyTorch 2.13 (CPU, input (3, 5) requiring grad, saved-tensor hooks, the input left out): the
+    // three products keep `c` (100 bytes) once, through its two views and itself.
+    expect(r.forward!.outputShape).toEqual([5, 3])
+    expect(r.forward!.savedBytes).toBe(100n)
+  })
+})

@@ -2099,6 +2099,7 @@ export function tensorAttr(it: Interpreter, t: TensorValue, name: string, span: 
       if (hooked) return hooked
       const view = newTensor([...t.shape].reverse(), t.dtype, t.requiresGrad)
       shareStorage(view, t)
+      recordMethodView(it, 'permute', t, reversed, view, span)
       return view
     }
     case 'mT': {
@@ -2108,6 +2109,7 @@ export function tensorAttr(it: Interpreter, t: TensorValue, name: string, span: 
       if (hooked) return hooked
       const view = newTensor([...t.shape.slice(0, -2), t.shape.at(-1)!, t.shape.at(-2)!], t.dtype, t.requiresGrad)
       shareStorage(view, t)
+      recordMethodView(it, 'transpose', t, last, view, span)
       return view
     }
     case 'real':

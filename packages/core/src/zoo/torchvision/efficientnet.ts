@@ -71,9 +71,12 @@ const FusedMBConv = defineBlock<BlockArgs>({
   forward: (self, inputs, ctx) => residualForward(self, inputs[0]!, ctx),
 })
 
-type Row = readonly [expand: number, kernel: number, stride: number, input: number, out: number, layers: number]
+/** One stage row of torchvision's `_efficientnet_conf`: `expand_ratio, kernel, stride, input_channels, out_channels, num_layers`. */
+export type EfficientNetRow = readonly [expand: number, kernel: number, stride: number, input: number, out: number, layers: number]
+type Row = EfficientNetRow
 
-const v1Rows: Row[] = [
+/** The stages of EfficientNet-B0, which the other B* scale. */
+export const efficientNetV1Rows: readonly Row[] = [
   [1, 3, 1, 32, 16, 1],
   [6, 3, 2, 16, 24, 2],
   [6, 5, 2, 24, 40, 2],
@@ -85,7 +88,7 @@ const v1Rows: Row[] = [
 
 /** EfficientNet-B*: `MBConvConfig` rows scaled by width (channels, to multiples of 8) and depth (layers, rounded up). */
 function v1Config(widthMult: number, depthMult: number): StageConfig[] {
-  return v1Rows.map(([expand, kernel, stride, input, out, layers]) => ({
+  return efficientNetV1Rows.map(([expand, kernel, stride, input, out, layers]) => ({
     fused: false,
     expand_ratio: expand,
     kernel,
@@ -94,6 +97,36 @@ function v1Config(widthMult: number, depthMult: number): StageConfig[] {
     out_channels: makeDivisible(out * widthMult, 8),
     num_layers: Math.ceil(layers * depthMult),
   }))
+}
+
+/** The stages of EfficientNetV2-S, -M and -L: whether fused (`FusedMBConvConfig`), then the row. */
+export const efficientNetV2Rows: Readonly<Record<'efficientnet_v2_s' | 'efficientnet_v2_m' | 'efficientnet_v2_l', ReadonlyArray<readonly [boolean, ...Row]>>> = {
+  efficientnet_v2_s: [
+    [true, 1, 3, 1, 24, 24, 2],
+    [true, 4, 3, 2, 24, 48, 4],
+    [true, 4, 3, 2, 48, 64, 4],
+    [false, 4, 3, 2, 64, 128, 6],
+    [false, 6, 3, 1, 128, 160, 9],
+    [false, 6, 3, 2, 160, 256, 15],
+  ],
+  efficientnet_v2_m: [
+    [true, 1, 3, 1, 24, 24, 3],
+    [true, 4, 3, 2, 24, 48, 5],
+    [true, 4, 3, 2, 48, 80, 5],
+    [false, 4, 3, 2, 80, 160, 7],
+    [false, 6, 3, 1, 160, 176, 14],
+    [false, 6, 3, 2, 176, 304, 18],
+    [false, 6, 3, 1, 304, 512, 5],
+  ],
+  efficientnet_v2_l: [
+    [true, 1, 3, 1, 32, 32, 4],
+    [true, 4, 3, 2, 32, 64, 7],
+    [true, 4, 3, 2, 64, 96, 7],
+    [false, 4, 3, 2, 96, 192, 10],
+    [false, 6, 3, 1, 192, 224, 19],
+    [false, 6, 3, 2, 224, 384, 25],
+    [false, 6, 3, 1, 384, 640, 7],
+  ],
 }
 
 /** EfficientNetV2: `[fused, expand, kernel, stride, input, out, layers]` rows. */
@@ -167,14 +200,7 @@ export const efficientnet_b7 = efficientnet('efficientnet_b7', v1Config(2.0, 3.1
 /** `torchvision.models.efficientnet_v2_s` (`EfficientNet`). */
 export const efficientnet_v2_s = efficientnet(
   'efficientnet_v2_s',
-  v2Config([
-    [true, 1, 3, 1, 24, 24, 2],
-    [true, 4, 3, 2, 24, 48, 4],
-    [true, 4, 3, 2, 48, 64, 4],
-    [false, 4, 3, 2, 64, 128, 6],
-    [false, 6, 3, 1, 128, 160, 9],
-    [false, 6, 3, 2, 160, 256, 15],
-  ]),
+  v2Config(efficientNetV2Rows['efficientnet_v2_s']),
   0.2,
   1280,
   bnV2,
@@ -182,15 +208,7 @@ export const efficientnet_v2_s = efficientnet(
 /** `torchvision.models.efficientnet_v2_m` (`EfficientNet`). */
 export const efficientnet_v2_m = efficientnet(
   'efficientnet_v2_m',
-  v2Config([
-    [true, 1, 3, 1, 24, 24, 3],
-    [true, 4, 3, 2, 24, 48, 5],
-    [true, 4, 3, 2, 48, 80, 5],
-    [false, 4, 3, 2, 80, 160, 7],
-    [false, 6, 3, 1, 160, 176, 14],
-    [false, 6, 3, 2, 176, 304, 18],
-    [false, 6, 3, 1, 304, 512, 5],
-  ]),
+  v2Config(efficientNetV2Rows['efficientnet_v2_m']),
   0.3,
   1280,
   bnV2,
@@ -198,15 +216,7 @@ export const efficientnet_v2_m = efficientnet(
 /** `torchvision.models.efficientnet_v2_l` (`EfficientNet`). */
 export const efficientnet_v2_l = efficientnet(
   'efficientnet_v2_l',
-  v2Config([
-    [true, 1, 3, 1, 32, 32, 4],
-    [true, 4, 3, 2, 32, 64, 7],
-    [true, 4, 3, 2, 64, 96, 7],
-    [false, 4, 3, 2, 96, 192, 10],
-    [false, 6, 3, 1, 192, 224, 19],
-    [false, 6, 3, 2, 224, 384, 25],
-    [false, 6, 3, 1, 384, 640, 7],
-  ]),
+  v2Config(efficientNetV2Rows['efficientnet_v2_l']),
   0.4,
   1280,
   bnV2,

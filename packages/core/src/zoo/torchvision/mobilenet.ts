@@ -145,43 +145,48 @@ const InvertedResidualV3 = defineBlock<V3Config & { norm_layer: NormFactory }>({
   },
 })
 
-type Row = readonly [input: number, kernel: number, expanded: number, out: number, se: boolean, act: 'RE' | 'HS', stride: number, dilated: boolean]
+/** A row of torchvision's `_mobilenet_v3_conf` (`bneck_conf`'s arguments), `dilated` for the tail's rows. */
+export type MobileNetV3Row = readonly [input: number, kernel: number, expanded: number, out: number, se: boolean, act: 'RE' | 'HS', stride: number, dilated: boolean]
+
+/** The rows of `mobilenet_v3_large` or `_small`, `reduce` dividing the tail's channels (`reduced_tail`). */
+export function mobileNetV3Rows(arch: 'large' | 'small', reduce: (channels: number) => number): MobileNetV3Row[] {
+  return arch === 'large'
+    ? [
+        [16, 3, 16, 16, false, 'RE', 1, false],
+        [16, 3, 64, 24, false, 'RE', 2, false],
+        [24, 3, 72, 24, false, 'RE', 1, false],
+        [24, 5, 72, 40, true, 'RE', 2, false],
+        [40, 5, 120, 40, true, 'RE', 1, false],
+        [40, 5, 120, 40, true, 'RE', 1, false],
+        [40, 3, 240, 80, false, 'HS', 2, false],
+        [80, 3, 200, 80, false, 'HS', 1, false],
+        [80, 3, 184, 80, false, 'HS', 1, false],
+        [80, 3, 184, 80, false, 'HS', 1, false],
+        [80, 3, 480, 112, true, 'HS', 1, false],
+        [112, 3, 672, 112, true, 'HS', 1, false],
+        [112, 5, 672, reduce(160), true, 'HS', 2, true],
+        [reduce(160), 5, reduce(960), reduce(160), true, 'HS', 1, true],
+        [reduce(160), 5, reduce(960), reduce(160), true, 'HS', 1, true],
+      ]
+    : [
+        [16, 3, 16, 16, true, 'RE', 2, false],
+        [16, 3, 72, 24, false, 'RE', 2, false],
+        [24, 3, 88, 24, false, 'RE', 1, false],
+        [24, 5, 96, 40, true, 'HS', 2, false],
+        [40, 5, 240, 40, true, 'HS', 1, false],
+        [40, 5, 240, 40, true, 'HS', 1, false],
+        [40, 5, 120, 48, true, 'HS', 1, false],
+        [48, 5, 144, 48, true, 'HS', 1, false],
+        [48, 5, 288, reduce(96), true, 'HS', 2, true],
+        [reduce(96), 5, reduce(576), reduce(96), true, 'HS', 1, true],
+        [reduce(96), 5, reduce(576), reduce(96), true, 'HS', 1, true],
+      ]
+}
 
 function v3Settings(arch: 'large' | 'small', widthMult: number, reducedTail: boolean, dilated: boolean): { rows: V3Config[]; lastChannel: number } {
   const r = reducedTail ? 2 : 1
   const adjust = (channels: number) => makeDivisible(channels * widthMult, 8)
-  const rows: Row[] =
-    arch === 'large'
-      ? [
-          [16, 3, 16, 16, false, 'RE', 1, false],
-          [16, 3, 64, 24, false, 'RE', 2, false],
-          [24, 3, 72, 24, false, 'RE', 1, false],
-          [24, 5, 72, 40, true, 'RE', 2, false],
-          [40, 5, 120, 40, true, 'RE', 1, false],
-          [40, 5, 120, 40, true, 'RE', 1, false],
-          [40, 3, 240, 80, false, 'HS', 2, false],
-          [80, 3, 200, 80, false, 'HS', 1, false],
-          [80, 3, 184, 80, false, 'HS', 1, false],
-          [80, 3, 184, 80, false, 'HS', 1, false],
-          [80, 3, 480, 112, true, 'HS', 1, false],
-          [112, 3, 672, 112, true, 'HS', 1, false],
-          [112, 5, 672, Math.floor(160 / r), true, 'HS', 2, true],
-          [Math.floor(160 / r), 5, Math.floor(960 / r), Math.floor(160 / r), true, 'HS', 1, true],
-          [Math.floor(160 / r), 5, Math.floor(960 / r), Math.floor(160 / r), true, 'HS', 1, true],
-        ]
-      : [
-          [16, 3, 16, 16, true, 'RE', 2, false],
-          [16, 3, 72, 24, false, 'RE', 2, false],
-          [24, 3, 88, 24, false, 'RE', 1, false],
-          [24, 5, 96, 40, true, 'HS', 2, false],
-          [40, 5, 240, 40, true, 'HS', 1, false],
-          [40, 5, 240, 40, true, 'HS', 1, false],
-          [40, 5, 120, 48, true, 'HS', 1, false],
-          [48, 5, 144, 48, true, 'HS', 1, false],
-          [48, 5, 288, Math.floor(96 / r), true, 'HS', 2, true],
-          [Math.floor(96 / r), 5, Math.floor(576 / r), Math.floor(96 / r), true, 'HS', 1, true],
-          [Math.floor(96 / r), 5, Math.floor(576 / r), Math.floor(96 / r), true, 'HS', 1, true],
-        ]
+  const rows = mobileNetV3Rows(arch, (channels) => Math.floor(channels / r))
   return {
     rows: rows.map(([input, kernel, expanded, out, se, act, stride, tail]) => ({
       input_channels: adjust(input),

@@ -11,6 +11,8 @@ import type { Value } from '../../../contract/values.js'
 import { raise } from '../../../interpret/exceptions.js'
 import { conv2dNormActivationClass, miscMembers } from './misc.js'
 import { makeDivisibleFunction } from './mobilenetv2.js'
+import { efficientNetV1Rows, efficientNetV2Rows } from '../efficientnet.js'
+import type { EfficientNetRow } from '../efficientnet.js'
 import { checkSetting } from './mobilenetv3.js'
 import { stochasticDepthClass } from './stochastic-depth.js'
 import { configClass, kwargsFunction, libraryMember } from './kit-extras.js'
@@ -230,58 +232,6 @@ const efficientNet = once(() =>
   }),
 )
 
-/** One stage row of `_efficientnet_conf`: `expand_ratio, kernel, stride, input_channels, out_channels, num_layers`. */
-type Row = readonly [expand: number, kernel: number, stride: number, input: number, out: number, layers: number]
-
-const b0Rows: readonly Row[] = [
-  [1, 3, 1, 32, 16, 1],
-  [6, 3, 2, 16, 24, 2],
-  [6, 5, 2, 24, 40, 2],
-  [6, 3, 2, 40, 80, 3],
-  [6, 5, 1, 80, 112, 3],
-  [6, 5, 2, 112, 192, 4],
-  [6, 3, 1, 192, 320, 1],
-]
-
-/** The EfficientNetV2 stages: whether fused (`FusedMBConvConfig`), then the row. */
-const v2Rows: ReadonlyArray<readonly [string, ReadonlyArray<readonly [boolean, ...Row]>]> = [
-  [
-    'efficientnet_v2_s',
-    [
-      [true, 1, 3, 1, 24, 24, 2],
-      [true, 4, 3, 2, 24, 48, 4],
-      [true, 4, 3, 2, 48, 64, 4],
-      [false, 4, 3, 2, 64, 128, 6],
-      [false, 6, 3, 1, 128, 160, 9],
-      [false, 6, 3, 2, 160, 256, 15],
-    ],
-  ],
-  [
-    'efficientnet_v2_m',
-    [
-      [true, 1, 3, 1, 24, 24, 3],
-      [true, 4, 3, 2, 24, 48, 5],
-      [true, 4, 3, 2, 48, 80, 5],
-      [false, 4, 3, 2, 80, 160, 7],
-      [false, 6, 3, 1, 160, 176, 14],
-      [false, 6, 3, 2, 176, 304, 18],
-      [false, 6, 3, 1, 304, 512, 5],
-    ],
-  ],
-  [
-    'efficientnet_v2_l',
-    [
-      [true, 1, 3, 1, 32, 32, 4],
-      [true, 4, 3, 2, 32, 64, 7],
-      [true, 4, 3, 2, 64, 96, 7],
-      [false, 4, 3, 2, 96, 192, 10],
-      [false, 6, 3, 1, 192, 224, 19],
-      [false, 6, 3, 2, 224, 384, 25],
-      [false, 6, 3, 1, 384, 640, 7],
-    ],
-  ],
-]
-
 /**
  * `_efficientnet_conf(arch, **kwargs)`: the stage configs and `last_channel` of an `arch` that starts with
  * `'efficientnet_b'` (`MBConvConfig`s scaled by the `width_mult` and `depth_mult` it pops from `kwargs`, a `KeyError`
@@ -291,13 +241,13 @@ const efficientNetConf = once(() =>
   kwargsFunction(`${MODULE}._efficientnet_conf`, [any('arch')], (py, a, kwargs) => {
     const arch = a['arch']!
     const startsWith = (prefix: string): boolean => py.truthy(py.method(arch, 'startswith', [str(prefix)]))
-    const row = (values: Row): Value[] => values.map((v) => int(v))
+    const row = (values: EfficientNetRow): Value[] => values.map((v) => int(v))
     if (startsWith('efficientnet_b')) {
       const pop = (name: string): Value => kwargs.find(([k]) => k === name)?.[1] ?? raise('KeyError', 'argument-value', `'${name}'`, py.span)
       const scale = { width_mult: pop('width_mult'), depth_mult: pop('depth_mult') }
-      return tuple([list(b0Rows.map((values) => py.call(mbConvConfig().value, row(values), scale))), NONE])
+      return tuple([list(efficientNetV1Rows.map((values) => py.call(mbConvConfig().value, row(values), scale))), NONE])
     }
-    for (const [name, rows] of v2Rows) {
+    for (const [name, rows] of Object.entries(efficientNetV2Rows)) {
       if (!startsWith(name)) continue
       const setting = rows.map(([fused, ...values]) => py.call((fused ? fusedMBConvConfig() : mbConvConfig()).value, row(values)))
       return tuple([list(setting), int(1280)])

@@ -10,6 +10,7 @@ import type { Value } from '../../../contract/values.js'
 import { raise } from '../../../interpret/exceptions.js'
 import { conv2dNormActivationClass, miscMembers } from './misc.js'
 import { makeDivisibleFunction } from './mobilenetv2.js'
+import { mobileNetV3Rows } from '../mobilenet.js'
 import { configClass, kwargsFunction, libraryMember, setKwargsInit } from './kit-extras.js'
 import { nnClass, once, torchvisionClass } from './kit.js'
 import type { Py } from './kit.js'
@@ -170,43 +171,6 @@ const mobileNetV3 = once(() => {
   return cls
 })
 
-/** A row of `_mobilenet_v3_conf`'s tables: `bneck_conf`'s arguments, `dilated` for the rows given `dilation`. */
-type Row = readonly [input: number, kernel: number, expanded: number, out: number, se: boolean, activation: 'RE' | 'HS', stride: number, dilated: boolean]
-
-/** The rows of `mobilenet_v3_large`, `reduce` dividing the tail's channels by `reduce_divider`. */
-const largeRows = (reduce: (channels: number) => number): Row[] => [
-  [16, 3, 16, 16, false, 'RE', 1, false],
-  [16, 3, 64, 24, false, 'RE', 2, false],
-  [24, 3, 72, 24, false, 'RE', 1, false],
-  [24, 5, 72, 40, true, 'RE', 2, false],
-  [40, 5, 120, 40, true, 'RE', 1, false],
-  [40, 5, 120, 40, true, 'RE', 1, false],
-  [40, 3, 240, 80, false, 'HS', 2, false],
-  [80, 3, 200, 80, false, 'HS', 1, false],
-  [80, 3, 184, 80, false, 'HS', 1, false],
-  [80, 3, 184, 80, false, 'HS', 1, false],
-  [80, 3, 480, 112, true, 'HS', 1, false],
-  [112, 3, 672, 112, true, 'HS', 1, false],
-  [112, 5, 672, reduce(160), true, 'HS', 2, true],
-  [reduce(160), 5, reduce(960), reduce(160), true, 'HS', 1, true],
-  [reduce(160), 5, reduce(960), reduce(160), true, 'HS', 1, true],
-]
-
-/** The rows of `mobilenet_v3_small`. */
-const smallRows = (reduce: (channels: number) => number): Row[] => [
-  [16, 3, 16, 16, true, 'RE', 2, false],
-  [16, 3, 72, 24, false, 'RE', 2, false],
-  [24, 3, 88, 24, false, 'RE', 1, false],
-  [24, 5, 96, 40, true, 'HS', 2, false],
-  [40, 5, 240, 40, true, 'HS', 1, false],
-  [40, 5, 240, 40, true, 'HS', 1, false],
-  [40, 5, 120, 48, true, 'HS', 1, false],
-  [48, 5, 144, 48, true, 'HS', 1, false],
-  [48, 5, 288, reduce(96), true, 'HS', 2, true],
-  [reduce(96), 5, reduce(576), reduce(96), true, 'HS', 1, true],
-  [reduce(96), 5, reduce(576), reduce(96), true, 'HS', 1, true],
-]
-
 /**
  * `_mobilenet_v3_conf(arch, width_mult=1.0, reduced_tail=False, dilated=False, **kwargs)`: the list of
  * `InvertedResidualConfig` of `'mobilenet_v3_large'` or `'mobilenet_v3_small'` and `last_channel`. The tail's
@@ -224,7 +188,7 @@ const mobileNetV3Conf = once(() =>
       const large = py.is('Eq', arch, str('mobilenet_v3_large'))
       if (!large && !py.is('Eq', arch, str('mobilenet_v3_small'))) py.valueError(`Unsupported model type ${py.it.str(arch, py.span)}`)
       const reduce = (channels: number): number => Math.floor(channels / divider)
-      const rows = (large ? largeRows : smallRows)(reduce)
+      const rows = mobileNetV3Rows(large ? 'large' : 'small', reduce)
       const setting = rows.map(([input, kernel, expanded, out, se, activation, stride, dilated]) =>
         py.call(config, [int(input), int(kernel), int(expanded), int(out), bool(se), str(activation), int(stride), dilated ? dilation : int(1)], { width_mult: a['width_mult']! }),
       )

@@ -11,12 +11,12 @@ import { setGradMode } from '../forward.js'
 import { dictGetString, dictSet, newDict } from '../hash.js'
 import type { Interpreter } from '../interpreter.js'
 import { binary, compare, unary } from '../operators.js'
-import { getItem, setItem } from '../subscript.js'
+import { setItem } from '../subscript.js'
 import { currentValues } from '../tensor-values.js'
 import { objectClass } from '../types.js'
 import { ELLIPSIS_VALUE, FALSE, NONE, TRUE, bool, float, floatRepr, int, namespace, native, str, tuple, typeName } from '../../contract/values.js'
 import type { ArgValue, InstanceValue, NamespaceValue, TensorValue, Value } from '../../contract/values.js'
-import { callArgs } from './timm-classes.js'
+import { Py } from '../py.js'
 
 /**
  * `torch.distributions` as PyTorch 2.13 has it for the policies and VAEs of model files: `Distribution`, `Normal`,
@@ -58,36 +58,18 @@ const defaultValidation = new WeakMap<Interpreter, boolean>()
 /** The KL functions `register_kl` added in each run, in the order they were registered. */
 const registeredKl = new WeakMap<Interpreter, Array<{ p: PyClass; q: PyClass; fn: Value }>>()
 
-/** What a distribution method's code sees while it runs: the interpreter, the span of the call, and Python's operations. */
-class Run {
+/** What a distribution method's code sees while it runs: {@link Py}'s operations, a JavaScript number as a Python float. */
+class Run extends Py {
   constructor(
-    readonly it: Interpreter,
-    readonly span: SourceSpan,
-    readonly torch: NamespaceValue,
-  ) {}
-
-  /** `fn(*values, **keywords)`. */
-  call(fn: Value, values: readonly Value[] = [], keywords: Readonly<Record<string, Value>> = {}): Value {
-    return this.it.call(fn, callArgs(this.span, values, keywords), this.span)
-  }
-
-  /** `obj.name(*values, **keywords)`. */
-  method(obj: Value, name: string, values: readonly Value[] = [], keywords: Readonly<Record<string, Value>> = {}): Value {
-    return this.call(this.get(obj, name), values, keywords)
-  }
-
-  /** `obj.name`. */
-  get(obj: Value, name: string): Value {
-    return this.it.getattr(obj, name, this.span)
-  }
-
-  /** `obj.name = value`. */
-  set(obj: Value, name: string, value: Value): void {
-    this.it.setattr(obj, name, value, this.span)
+    it: Interpreter,
+    span: SourceSpan,
+    readonly torchNamespace: NamespaceValue,
+  ) {
+    super(it, span)
   }
 
   /** `a <op> b`; a JavaScript number is a Python float. */
-  op(op: Operator, a: Value | number, b: Value | number): Value {
+  override op(op: Operator, a: Value | number, b: Value | number): Value {
     return binary(this.it, op, typeof a === 'number' ? float(a) : a, typeof b === 'number' ? float(b) : b, this.span)
   }
 
@@ -106,24 +88,10 @@ class Run {
     return unary(this.it, 'USub', a, this.span)
   }
 
-  /** `obj[index]`. */
-  item(obj: Value, index: Value): Value {
-    return getItem(this.it, obj, index, this.span)
-  }
-
-  /** `torch.<name>`. */
+  /** `torch.<name>` of the namespace being built. */
   fn(name: string): Value {
-    const found = this.torch.members[name]
+    const found = this.torchNamespace.members[name]
     if (!found) throw new Error(`internal: no torch.${name}`)
-    return found
-  }
-
-  /** `torch.nn.functional.<name>`. */
-  functional(name: string): Value {
-    const nn = this.torch.members['nn']
-    const functional = nn?.kind === 'namespace' ? nn.members['functional'] : undefined
-    const found = functional?.kind === 'namespace' ? functional.members[name] : undefined
-    if (!found) throw new Error(`internal: no torch.nn.functional.${name}`)
     return found
   }
 
@@ -135,16 +103,6 @@ class Run {
     } finally {
       if (before !== undefined) setGradMode(this.it, before)
     }
-  }
-
-  /** Python truthiness. */
-  truthy(v: Value): boolean {
-    return this.it.truthy(v, this.span)
-  }
-
-  /** Raises `ValueError(message)`. */
-  valueError(message: string): never {
-    return raise('ValueError', 'argument-value', message, this.span)
   }
 }
 

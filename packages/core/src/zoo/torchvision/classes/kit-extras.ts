@@ -3,11 +3,13 @@ import { bindArguments } from '../../../bind/bind.js'
 import { makeClass } from '../../../interpret/classes.js'
 import type { PyClass } from '../../../interpret/classes.js'
 import { raise } from '../../../interpret/exceptions.js'
-import { libraryModule } from '../../../interpret/modules/index.js'
 import { objectClass } from '../../../interpret/types.js'
 import { NONE, native } from '../../../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../../../contract/values.js'
 import { Py } from './kit.js'
+import { libraryMember } from '../../../interpret/py.js'
+
+export { libraryMember }
 import type { Signature } from './kit.js'
 
 /**
@@ -17,13 +19,6 @@ import type { Signature } from './kit.js'
  * members of the Python modules torchvision imports (`functools.partial`, `copy.copy`, `math.ceil`).
  */
 
-/** A member of a library module nnsize models (`functools.partial`). */
-export function libraryMember(module: string, name: string): Value {
-  const ns = libraryModule(module)
-  const found = ns?.kind === 'namespace' ? ns.members[name] : undefined
-  if (!found) throw new Error(`internal: no ${module}.${name}`)
-  return found
-}
 
 /** Binds `args` to `signature` as Python binds `def f(<signature>)`. */
 function bind(callee: string, signature: Signature, args: readonly ArgValue[], span: SourceSpan): Record<string, Value> {

@@ -91,12 +91,23 @@ export function avgPool(ctx: ForwardContext, x: Tensor, dims: number, w: Omit<Po
   return y
 }
 
+/** The shape of `x` reduced over `dims` (negative ones count from the end). */
+function reducedShape(x: Tensor, dims: readonly number[], keepdim: boolean): number[] {
+  const drop = new Set(dims.map((d) => (d < 0 ? d + x.shape.length : d)))
+  return keepdim ? x.shape.map((s, i) => (drop.has(i) ? 1 : s)) : x.shape.filter((_, i) => !drop.has(i))
+}
+
 /** A reduction over `dims` (one MAC per input element) with a result of `dtype`, keeping nothing. */
 function reduction(ctx: ForwardContext, x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType = x.dtype): Tensor {
-  const drop = new Set(dims.map((d) => (d < 0 ? d + x.shape.length : d)))
-  const shape = keepdim ? x.shape.map((s, i) => (drop.has(i) ? 1 : s)) : x.shape.filter((_, i) => !drop.has(i))
-  const y = result(ctx, shape, dtype, [x])
+  const y = result(ctx, reducedShape(x, dims, keepdim), dtype, [x])
   ctx.macs(product(x.shape))
+  return y
+}
+
+/** `x.amax(dims, keepdim)`: 0 MACs, as max pooling; `AmaxBackward0` keeps the input and the result. */
+export function amax(ctx: ForwardContext, x: Tensor, dims: readonly number[], keepdim = false): Tensor {
+  const y = result(ctx, reducedShape(x, dims, keepdim), x.dtype, [x])
+  saveIf(ctx, x.requiresGrad, x, y)
   return y
 }
 

@@ -529,11 +529,7 @@ export function vitForward(self: ModuleNode & { args: VisionTransformerArgs }, i
     // `global_pool_nlc`: `x.mean(dim=1)`, `x.amax(dim=1)` (which keeps its input and result) or
     // `0.5 * (x.amax(dim=1) + x.mean(dim=1))` of the tokens `x[:, num_prefix_tokens:]`.
     const tokens = a.pool_include_prefix ? x : tokensFrom(ctx, x, prefix)
-    const amax = (): Tensor => {
-      const y = forwardOps.result(ctx, [b, c], tokens.dtype, [tokens])
-      forwardOps.saveIf(ctx, tokens.requiresGrad, tokens, y)
-      return y
-    }
+    const amax = (): Tensor => forwardOps.amax(ctx, tokens, [1])
     if (a.global_pool === 'avg') x = forwardOps.mean(ctx, tokens, [1])
     else if (a.global_pool === 'max') x = amax()
     else {

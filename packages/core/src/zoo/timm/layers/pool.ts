@@ -28,15 +28,6 @@ export function poolFeatMult(pool: PoolType): number {
   return pool.endsWith('catavgmax') ? 2 : 1
 }
 
-/** `x.amax(dims, keepdim)`: 0 MACs (as max pooling); `AmaxBackward0` keeps the input and the result. */
-function amax(ctx: ForwardContext, x: Tensor, dims: readonly number[], keepdim: boolean): Tensor {
-  const drop = new Set(dims)
-  const shape = keepdim ? x.shape.map((s, i) => (drop.has(i) ? 1 : s)) : x.shape.filter((_, i) => !drop.has(i))
-  const y = forwardOps.result(ctx, shape, x.dtype, [x])
-  forwardOps.saveIf(ctx, x.requiresGrad, x, y)
-  return y
-}
-
 type GlobalPoolKind = 'avg' | 'max' | 'avgmax' | 'catavgmax'
 
 /**
@@ -48,7 +39,7 @@ function fastGlobalPool(ctx: ForwardContext, x: Tensor, kind: GlobalPoolKind, fl
   if (x.shape.length !== 4) throw ctx.error(`expects a 4-D input, got shape ${formatShape(x.shape)}.`)
   const dims = channelsLast ? [1, 2] : [2, 3]
   const avg = (): Tensor => forwardOps.mean(ctx, x, dims, !flatten)
-  const max = (): Tensor => amax(ctx, x, dims, !flatten)
+  const max = (): Tensor => forwardOps.amax(ctx, x, dims, !flatten)
   if (kind === 'avg') return avg()
   if (kind === 'max') return max()
   const both = [avg(), max()]

@@ -407,6 +407,17 @@ const differentiableFreshOps = new Set(['cat', 'concat', 'concatenate', 'stack',
 /** New tensors that keep nothing: results of ops whose gradient needs no saved tensor, or that have none. */
 const freshOps = new Set(['cat', 'concat', 'concatenate', 'stack', 'bernoulli', 'diag', 'diag_embed', 'trace', 'block_diag', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor', 'argmax', 'argmin', 'all', 'any', 'count_nonzero', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_left_shift', 'bitwise_right_shift', 'floor_divide', 'eq', 'ne', 'noteq', 'lt', 'le', 'lte', 'gt', 'ge', 'gte', 'outer_shape', 'isnan', 'isinf', 'isposinf', 'isneginf', 'isfinite', 'signbit'])
 
+/**
+ * The new result of an op of `x` that reads `index` (a mask or indices: `gather`, `index_select`, …), of the
+ * interpreter's shape and dtype; when `x` requires grad, autograd keeps `kept`.
+ */
+function indexedResult(t: TraceOps, x: Tensor, index: Tensor, shape: TensorValue, kept: readonly Tensor[]): Tensor {
+  const out = ops.result(t.ctx, shape.shape, shape.dtype, [x])
+  t.ctx.use(index)
+  ops.saveIf(t.ctx, x.requiresGrad, ...kept)
+  return out
+}
+
 /** A fresh result tensor of the interpreter's shape and dtype, computed from `inputs`; it keeps nothing. */
 function fresh(t: TraceOps, shape: TensorValue, inputs: readonly Tensor[], requiresGrad = true): Tensor {
   if (!requiresGrad) {
@@ -992,18 +1003,12 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
     case 'masked_select': {
       // MaskedSelectBackward0 keeps the mask and `self` (for its sizes), measured with PyTorch 2.13.
       const mask = traceOf(t, argAt(args, 0, 'mask') as TensorValue)
-      const out = ops.result(t.ctx, shape.shape, shape.dtype, [x])
-      t.ctx.use(mask)
-      ops.saveIf(t.ctx, x.requiresGrad, mask, x)
-      return [out]
+      return [indexedResult(t, x, mask, shape, [mask, x])]
     }
     case 'index_select': {
       // IndexSelectBackward0 keeps only the index (int32 or int64, as given), measured with PyTorch 2.13.
       const index = traceOf(t, argAt(args, 1, 'index') as TensorValue)
-      const out = ops.result(t.ctx, shape.shape, shape.dtype, [x])
-      t.ctx.use(index)
-      ops.saveIf(t.ctx, x.requiresGrad, index)
-      return [out]
+      return [indexedResult(t, x, index, shape, [index])]
     }
     case 'take_along_dim': {
       // A `gather` of `self` (broadcast: a view) and the indices, copied when broadcasting changes their shape:
@@ -1019,10 +1024,7 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
     case 'gather': {
       // `gather_backward` reads `self` (for its sizes, but autograd keeps the tensor) and the index.
       const index = traceOf(t, argAt(args, 1, 'index') as TensorValue)
-      const out = ops.result(t.ctx, shape.shape, shape.dtype, [x])
-      t.ctx.use(index)
-      ops.saveIf(t.ctx, x.requiresGrad, index, x)
-      return [out]
+      return [indexedResult(t, x, index, shape, [index, x])]
     }
     case 'fill_':
     case 'zero_':

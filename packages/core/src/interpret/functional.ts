@@ -252,19 +252,12 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
       return ops.pad(a.t.ctx, x, padding, mode, padded)
     },
   },
-  interpolate: {
-    params: ['input', 'size', 'scale_factor', 'mode', 'align_corners', 'recompute_scale_factor', 'antialias'],
-    run: (a) => {
-      const mode = a.str('mode', 'nearest')
-      if (!(ops.interpolateModes as readonly string[]).includes(mode)) return raise('ValueError', 'argument-value', `\`${mode}\` is not an interpolation mode.`, a.span)
-      const size = a.intsOrNull('size')
-      const scale = a.intsOrNull('scale_factor')
-      const one = (v: number[] | null): number | number[] | null => (v === null ? null : a.values.get(v === size ? 'size' : 'scale_factor')?.kind === 'tuple' || a.values.get(v === size ? 'size' : 'scale_factor')?.kind === 'list' ? v : v[0]!)
-      const alignCorners = a.has('align_corners') ? a.bool('align_corners', false) : null
-      const recompute = a.has('recompute_scale_factor') ? a.bool('recompute_scale_factor', false) : null
-      return ops.interpolate(a.t.ctx, a.tensor('input'), { size: one(size), scaleFactor: one(scale), mode: mode as ops.InterpolateMode, alignCorners, recomputeScaleFactor: recompute })
-    },
-  },
+  interpolate: { params: ['input', 'size', 'scale_factor', 'mode', 'align_corners', 'recompute_scale_factor', 'antialias'], run: (a) => interpolate(a) },
+  // the deprecated aliases: `upsample` is `interpolate` without the last two arguments, `upsample_nearest` its
+  // nearest mode and `upsample_bilinear` its bilinear mode with `align_corners=True`
+  upsample: { params: ['input', 'size', 'scale_factor', 'mode', 'align_corners'], run: (a) => interpolate(a) },
+  upsample_nearest: { params: ['input', 'size', 'scale_factor'], run: (a) => interpolate(a, { mode: 'nearest', alignCorners: null }) },
+  upsample_bilinear: { params: ['input', 'size', 'scale_factor'], run: (a) => interpolate(a, { mode: 'bilinear', alignCorners: true }) },
   multi_head_attention_forward: {
     params: ['query', 'key', 'value', 'embed_dim_to_check', 'num_heads', 'in_proj_weight', 'in_proj_bias', 'bias_k', 'bias_v', 'add_zero_attn', 'dropout_p', 'out_proj_weight', 'out_proj_bias', 'training', 'key_padding_mask', 'need_weights', 'attn_mask', 'use_separate_proj_weight', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'static_k', 'static_v', 'average_attn_weights', 'is_causal'],
     run: (a) => multiHeadAttentionForward(a),
@@ -287,6 +280,21 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
       return ops.div(a.t.ctx, x, expanded)
     },
   },
+}
+
+/**
+ * `F.interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor)`, and its aliases with their
+ * `mode` and `align_corners` fixed (`fixed`).
+ */
+function interpolate(a: Args, fixed?: { mode: ops.InterpolateMode; alignCorners: boolean | null }): Tensor {
+  const mode = fixed?.mode ?? a.str('mode', 'nearest')
+  if (!(ops.interpolateModes as readonly string[]).includes(mode)) return raise('ValueError', 'argument-value', `\`${mode}\` is not an interpolation mode.`, a.span)
+  const size = a.intsOrNull('size')
+  const scale = a.intsOrNull('scale_factor')
+  const one = (v: number[] | null): number | number[] | null => (v === null ? null : a.values.get(v === size ? 'size' : 'scale_factor')?.kind === 'tuple' || a.values.get(v === size ? 'size' : 'scale_factor')?.kind === 'list' ? v : v[0]!)
+  const alignCorners = fixed ? fixed.alignCorners : a.has('align_corners') ? a.bool('align_corners', false) : null
+  const recompute = a.has('recompute_scale_factor') ? a.bool('recompute_scale_factor', false) : null
+  return ops.interpolate(a.t.ctx, a.tensor('input'), { size: one(size), scaleFactor: one(scale), mode: mode as ops.InterpolateMode, alignCorners, recomputeScaleFactor: recompute })
 }
 
 /**

@@ -9,6 +9,7 @@ import { placeholderError } from './objects.js'
 import { rangeLength } from './operators.js'
 import { moduleDelItem, moduleGetItem, moduleSetItem } from './nn-module.js'
 import { tensorGetItem, tensorSetItem } from './tensor.js'
+import { tensorIndex } from './tensor-values.js'
 import { int, showValue, str, tuple, typeName } from '../contract/values.js'
 import { sizeClass } from './types.js'
 import type { SliceValue, Value } from '../contract/values.js'
@@ -26,6 +27,7 @@ function sliceBound(value: Value, name: string, span: SourceSpan): bigint | unde
   if (value.kind === 'int') return value.value
   if (value.kind === 'bool') return value.value ? 1n : 0n
   if (value.kind === 'placeholder') throw placeholderError(value, span)
+  if (value.kind === 'tensor') return tensorIndex(value, span, 'tensor.__index__()')
   if (value.kind === 'instance') {
     const index = lookupInMro(value.cls, '__index__')
     if (index) return undefined

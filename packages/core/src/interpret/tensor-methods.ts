@@ -718,14 +718,15 @@ function setItem(t: TraceOps, operands: readonly Value[], span: SourceSpan): Val
   const v = value?.kind === 'tensor' ? traceOf(t, value) : undefined
   if (v) t.ctx.use(v)
   // Tensors in the index (a boolean mask, integer indices) make it `index_put_`, whose backward keeps each of them
-  // (as PyTorch 2.13's saved-tensor hooks show) when the target or the value requires grad; the target then does.
+  // (as PyTorch 2.13's saved-tensor hooks show) when the target or the value requires grad.
   const indices = (index?.kind === 'tuple' ? index.items : index ? [index] : []).filter((i): i is TensorValue => i.kind === 'tensor')
-  if (indices.length > 0 && target?.kind === 'tensor') {
-    const x = traceOf(t, target)
-    const grad = x.requiresGrad || (v?.requiresGrad ?? false)
-    ops.saveIf(t.ctx, grad, ...indices.map((i) => traceOf(t, i)))
-    if (grad && !x.requiresGrad && target.def === undefined && isFloatingDType(x.dtype)) target.trace = { ...x, requiresGrad: true }
-  }
+  if (target?.kind !== 'tensor') return NONE
+  const x = traceOf(t, target)
+  const grad = x.requiresGrad || (v?.requiresGrad ?? false)
+  if (indices.length > 0) ops.saveIf(t.ctx, grad, ...indices.map((i) => traceOf(t, i)))
+  // Whatever the index, writing a value that requires grad makes the target require grad from then on (`CopySlices`
+  // or `IndexPutBackward`): a KV cache kept as a plain tensor or a buffer, `cache[:, :T] = k`, and every later read of it.
+  if (grad && !x.requiresGrad && isFloatingDType(x.dtype)) target.trace = { ...x, requiresGrad: true }
   void span
   return NONE
 }

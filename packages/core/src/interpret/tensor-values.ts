@@ -1,5 +1,6 @@
 import type { SourceSpan } from '../errors.js'
 import type { CmpOperator } from '../python/ast.js'
+import { isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { raise } from './exceptions.js'
 import { bool, float, int, list } from '../contract/values.js'
@@ -234,6 +235,15 @@ export function tensorNumber(t: TensorValue, span: SourceSpan, what: string): nu
   const n = numelOf(t.shape)
   if (n !== 1) return raise('ValueError', 'argument-value', 'only one element tensors can be converted to Python scalars', span)
   return requireValues(t, what, span)[0]!
+}
+
+/**
+ * `operator.index(t)`, as Python calls it for a tensor used as a slice bound (`x[:, :n]` with `n = t[0]`): the value
+ * of a one-element integer or bool tensor, which must be known.
+ */
+export function tensorIndex(t: TensorValue, span: SourceSpan, what: string): bigint {
+  if (isFloatingDType(t.dtype) || numelOf(t.shape) !== 1) return raise('TypeError', 'type', 'only integer tensors of a single element can be converted to an index', span)
+  return BigInt(requireValues(t, what, span)[0]!)
 }
 
 /** Flat values as nested lists of `shape` (the leaf itself for a 0-dimensional shape), each made by `leaf`. */

@@ -2521,7 +2521,8 @@ export function legacyTensorConstructor(name: string, dtype: DType): CallableVal
   return (args, span, it) => {
     const values = args.map((a) => a.value)
     if (values.length === 1 && (values[0]!.kind === 'list' || values[0]!.kind === 'tuple')) {
-      return makeTensor(it!, nestedShape(it!, values[0]!, span), dtype, false, span)
+      // `torch.IntTensor([n])` holds its numbers, as `torch.tensor([n], dtype=torch.int32)` does
+      return withValues(makeTensor(it!, nestedShape(it!, values[0]!, span), dtype, false, span), nestedNumbers(values[0]!))
     }
     // `torch.FloatTensor(np_array)` converts the array, values included.
     if (values.length === 1 && isNdarray(values[0])) return withValues(newTensor([...values[0].shape], dtype), knownValues(values[0]))

@@ -1,4 +1,5 @@
 import { formatShape } from '../../tensor/shape.js'
+import { layOutElementwise } from '../layout.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { result, saveIf } from './common.js'
 
@@ -16,6 +17,8 @@ export interface DropoutOptions {
  * - `p == 1`: the input times a zero 0-dim tensor, which is saved;
  * - otherwise CPU draws a noise tensor of the input's shape and dtype and the multiplication keeps it; CUDA runs
  *   the fused `native_dropout` out of place, which keeps a 1-byte mask of the input's shape.
+ * The noise, the mask and the result are made with `empty_like` or by an element-wise op, so a result keeps the
+ * input's layout: a transposed input gives a transposed result, which a following `view` or `linear` must copy.
  */
 export function dropout(ctx: ForwardContext, x: Tensor, options: DropoutOptions): Tensor {
   return dropoutImpl(ctx, x, x.shape, options, { feature: false, alpha: false })
@@ -41,7 +44,7 @@ function dropoutImpl(ctx: ForwardContext, x: Tensor, shape: readonly number[], o
   const { p } = options
   const inplace = options.inplace === true
   if (p === 0 || !options.training || x.shape.includes(0)) return x
-  const y = inplace ? x : result(ctx, x.shape, x.dtype, [x])
+  const y = inplace ? x : layOutElementwise(result(ctx, x.shape, x.dtype, [x]), [x])
   if (p === 1) {
     saveIf(ctx, x.requiresGrad, ctx.tensor([], x.dtype, false))
     return y

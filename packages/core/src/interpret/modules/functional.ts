@@ -68,6 +68,8 @@ const forwardOnly = [
   'lp_pool2d',
   'interpolate',
   'upsample',
+  'upsample_nearest',
+  'upsample_bilinear',
   'pad',
   'embedding',
   'embedding_bag',

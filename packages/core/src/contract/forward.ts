@@ -104,10 +104,10 @@ export interface ForwardContext {
   /** A parameter or buffer of `module` as a tensor (its storage is never counted as an activation). */
   state(module: ModuleNode, name: string): Tensor
   /**
-   * An error that names the current module, its path and where it is in the source: a `shape` error, or a
-   * `limit` error for a size beyond what nnsize represents.
+   * An error that names the current module, its path and where it is in the source: a `shape` error, a `limit`
+   * error for a size beyond what nnsize represents, or a `type` error for an input of the wrong dtype.
    */
-  error(message: string, code?: 'shape' | 'limit'): NnsizeError
+  error(message: string, code?: 'shape' | 'limit' | 'type'): NnsizeError
 }
 
 /** The ATen ops `FlopCounterMode` has a FLOP formula for, as nnsize's kernels run them. */

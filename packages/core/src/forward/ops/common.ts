@@ -1,5 +1,5 @@
 import { limits } from '../../limits.js'
-import { isFloatingDType } from '../../tensor/dtype.js'
+import { isFloatingDType, scalarTypeName } from '../../tensor/dtype.js'
 import type { DType } from '../../tensor/dtype.js'
 import { broadcastShapes as broadcastRule, inPlaceBroadcastError } from '../../tensor/broadcast.js'
 import type { ForwardContext, Tensor } from '../trace.js'
@@ -113,4 +113,18 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
  */
 export function accumulateDType(input: DType): DType {
   return input === 'float16' || input === 'bfloat16' ? 'float32' : input
+}
+
+/**
+ * Checks that an input's dtype is its layer's weight's (and bias's): PyTorch's matrix products and convolutions take
+ * one dtype (`mat1 and mat2 must have the same dtype`), so a bfloat16 input to a float32 layer is an error, not an
+ * implicit cast. `what` names the op's operands as PyTorch's message does.
+ */
+export function checkSameDType(ctx: ForwardContext, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, what: 'matmul' | 'conv'): void {
+  const other = weight.dtype !== x.dtype ? weight : bias && bias.dtype !== x.dtype ? bias : undefined
+  if (other === undefined) return
+  const message = what === 'matmul'
+    ? `mat1 and mat2 must have the same dtype, but got ${scalarTypeName(x.dtype)} and ${scalarTypeName(other.dtype)}`
+    : `Input type (${scalarTypeName(x.dtype)}) and ${other === weight ? 'weight' : 'bias'} type (${scalarTypeName(other.dtype)}) should be the same`
+  throw ctx.error(`gets a ${x.dtype} input but holds ${other.dtype} tensors: ${message}. Give the input as ${other.dtype}, or convert the model with \`.to(torch.${x.dtype})\`.`, 'type')
 }

@@ -1,6 +1,6 @@
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
-import { anyRequiresGrad, exactSize, floorDiv, product, result, saveIf } from './common.js'
+import { anyRequiresGrad, checkSameDType, exactSize, floorDiv, product, result, saveIf } from './common.js'
 import { channelsLastStrides, isChannelsLast2d, isContiguous, setStrides, stridesOf } from '../layout.js'
 
 /** Options of {@link conv}: PyTorch's `F.conv{1,2,3}d` arguments after `_single`/`_pair`/`_triple`. */
@@ -39,6 +39,7 @@ export function conv(ctx: ForwardContext, x: Tensor, weight: Tensor, bias: Tenso
   const kernel = weight.shape.slice(2)
   const inChannels = weight.shape[1]! * options.groups
   checkConvInput(ctx, x, dims, inChannels)
+  checkSameDType(ctx, x, weight, bias, 'conv')
   let input = x
   let padding: number[]
   if (options.padding === 'valid') padding = kernel.map(() => 0)
@@ -89,6 +90,7 @@ export function convTranspose(ctx: ForwardContext, x: Tensor, weight: Tensor, bi
   const kernel = weight.shape.slice(2)
   const outChannels = weight.shape[1]! * options.groups
   const batched = checkConvInput(ctx, x, dims, weight.shape[0]!)
+  checkSameDType(ctx, x, weight, bias, 'conv')
   options.outputPadding.forEach((op, i) => {
     if (op >= options.stride[i]! && op >= options.dilation[i]!) {
       throw ctx.error(`needs \`output_padding\` smaller than either \`stride\` or \`dilation\`, got output_padding=${formatShape(options.outputPadding)}, stride=${formatShape(options.stride)} and dilation=${formatShape(options.dilation)}.`)

@@ -1,7 +1,7 @@
 import { isContiguous, stridesOf, viewStrides } from '../layout.js'
 import { formatShape } from '../../tensor/shape.js'
 import type { FlopCounterOp, ForwardContext, Tensor } from '../trace.js'
-import { anyRequiresGrad, broadcastShapes, product, result, saveIf } from './common.js'
+import { anyRequiresGrad, broadcastShapes, checkSameDType, product, result, saveIf } from './common.js'
 
 /**
  * `F.linear(x, weight, bias)` with a `(out, in)` weight: `rows × in × out` MACs (rows: the product of the
@@ -18,6 +18,7 @@ export function linear(ctx: ForwardContext, x: Tensor, weight: Tensor, bias?: Te
     const rows = x.shape.length <= 1 ? 1n : product(x.shape.slice(0, -1))
     throw ctx.error(`cannot multiply an input of shape ${formatShape(x.shape)} by its weight: mat1 and mat2 shapes cannot be multiplied (${rows}x${last ?? 0} and ${inFeatures}x${outFeatures}). It expects the last dimension to be ${inFeatures}.`)
   }
+  checkSameDType(ctx, x, weight, bias, 'matmul')
   const folded = x.shape.length < 3 || viewStrides(x.shape, stridesOf(x), [x.shape.slice(0, -1).reduce((p, d) => p * d, 1), inFeatures]) !== undefined
   const saved = options.copyInput || !folded ? ctx.tensor(x.shape, x.dtype, x.requiresGrad) : x
   const out = result(ctx, [...x.shape.slice(0, -1), outFeatures], x.dtype, [x, weight, bias ?? undefined])

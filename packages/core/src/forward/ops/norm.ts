@@ -1,3 +1,4 @@
+import type { DType } from '../../tensor/dtype.js'
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { accumulateDType, anyRequiresGrad, product, result, saveIf, sizeProduct } from './common.js'
@@ -14,6 +15,23 @@ function torchSize(shape: readonly number[]): string {
   return `torch.Size([${shape.join(', ')}])`
 }
 
+/**
+ * The dtype of the statistics a fused norm keeps (`save_mean`, `save_invstd`, `mean`, `rstd`). CUDA's kernels keep
+ * them in the accumulation type (float32 for half-precision inputs). The CPU kernels keep them in the input's dtype,
+ * except in "mixed type": a half-precision input with a float32 weight, bias or running statistic among `others`,
+ * where they are float32 (measured with PyTorch 2.13: `nn.LayerNorm(5).half()` keeps float16 `mean` and `rstd`,
+ * `nn.LayerNorm(5)` on a float16 input float32 ones).
+ */
+function statsDType(ctx: ForwardContext, x: Tensor, others: ReadonlyArray<Tensor | null>): DType {
+  if (ctx.device === 'cuda') return accumulateDType(x.dtype)
+  return isMixedType(x, others) ? 'float32' : x.dtype
+}
+
+/** Whether a half-precision `x` meets a float32 tensor among `others` (ATen's `is_mixed_type` on CPU). */
+function isMixedType(x: Tensor, others: ReadonlyArray<Tensor | null>): boolean {
+  return (x.dtype === 'float16' || x.dtype === 'bfloat16') && others.some((t) => t !== null && t.dtype === 'float32')
+}
+
 /** The tensors of `F.batch_norm` besides the input; `null` where the module has none. */
 export interface BatchNormTensors {
   weight: Tensor | null
@@ -25,7 +43,7 @@ export interface BatchNormTensors {
 /**
  * `F.batch_norm(x, running_mean, running_var, weight, bias, training)` on an `(N, C, *)` input whose channel
  * count the caller has checked. Keeps the input and, when it normalises with batch statistics (training, or no
- * running statistics), `save_mean` and `save_invstd` of `C` elements each, in the accumulation type.
+ * running statistics), `save_mean` and `save_invstd` of `C` elements each, in the dtype {@link statsDType} gives.
  */
 export function batchNorm(ctx: ForwardContext, x: Tensor, t: BatchNormTensors, training: boolean): Tensor {
   const channels = x.shape[1]!
@@ -36,7 +54,7 @@ export function batchNorm(ctx: ForwardContext, x: Tensor, t: BatchNormTensors, t
   if (anyRequiresGrad(x, t.weight, t.bias)) {
     ctx.save(x)
     if (batchStats) {
-      const stats = accumulateDType(x.dtype)
+      const stats = statsDType(ctx, x, [t.weight, t.bias, t.runningMean, t.runningVar])
       ctx.save(ctx.tensor([channels], stats, false), ctx.tensor([channels], stats, false))
     }
   }
@@ -60,9 +78,13 @@ export function instanceNorm(ctx: ForwardContext, x: Tensor, batched: readonly n
   if (!anyRequiresGrad(x, t.weight, t.bias)) return y
   ctx.save(x)
   if (t.weight) ctx.save(ctx.tensor([instances], t.weight.dtype, t.weight.requiresGrad))
-  if (t.runningMean) ctx.save(ctx.tensor([instances], t.runningMean.dtype, false), ctx.tensor([instances], t.runningMean.dtype, false))
+  // without a float32 weight or bias, the CPU kernel sees the repeated running statistics in the input's dtype
+  // (a bfloat16 input with float32 running statistics keeps bfloat16 copies, as PyTorch 2.13 measures)
+  const mixed = ctx.device === 'cuda' || isMixedType(x, [t.weight, t.bias])
+  const running = t.runningMean && (mixed ? t.runningMean.dtype : x.dtype)
+  if (running) ctx.save(ctx.tensor([instances], running, false), ctx.tensor([instances], running, false))
   if (useInputStats) {
-    const stats = accumulateDType(x.dtype)
+    const stats = statsDType(ctx, x, [t.weight, t.bias])
     ctx.save(ctx.tensor([instances], stats, false), ctx.tensor([instances], stats, false))
   }
   return y
@@ -83,7 +105,7 @@ export function layerNorm(ctx: ForwardContext, x: Tensor, normalized: readonly n
   const y = result(ctx, x.shape, x.dtype, [x, weight ?? undefined, bias ?? undefined])
   ctx.macs(product(x.shape))
   if (anyRequiresGrad(x, weight, bias)) {
-    const stats = accumulateDType(x.dtype)
+    const stats = statsDType(ctx, x, [weight, bias])
     ctx.save(x, ctx.tensor(statShape, stats, false), ctx.tensor(statShape, stats, false))
   }
   return y
@@ -94,7 +116,7 @@ export function groupNorm(ctx: ForwardContext, x: Tensor, groups: number, weight
   const y = result(ctx, x.shape, x.dtype, [x, weight ?? undefined, bias ?? undefined])
   ctx.macs(product(x.shape))
   if (anyRequiresGrad(x, weight, bias)) {
-    const stats = accumulateDType(x.dtype)
+    const stats = statsDType(ctx, x, [weight, bias])
     ctx.save(x, ctx.tensor([x.shape[0]!, groups], stats, false), ctx.tensor([x.shape[0]!, groups], stats, false))
   }
   return y

@@ -35,9 +35,18 @@ describe('verifySnippet', () => {
     expect(py).toContain('check("output shape", tuple(out.shape), (4, 20))')
     expect(py).toContain('check("activation bytes saved for backward", activation_bytes, 320)')
   })
+  it('makes integer and bool inputs as zeros of their dtype, and a `:nograd` input without requires_grad', () => {
+    const py = verifySnippet(analyze('nn.Embedding(10, 4)', { input: '2,3:int32', device: 'cpu' }))
+    expect(py).toContain('x0 = torch.zeros((2, 3), dtype=torch.int32, device=device)\n')
+    const loss = verifySnippet(analyze('nn.KLDivLoss()', { input: '2,3; 2,3:nograd', device: 'cpu' }))
+    expect(loss).toContain('x0 = torch.randn((2, 3), dtype=torch.float32, device=device, requires_grad=True)\n')
+    expect(loss).toContain('x1 = torch.randn((2, 3), dtype=torch.float32, device=device)\n')
+  })
   it("leaves each module in the mode the model's code left it, keeps saved tensors alive, and checks a forward that returns None", () => {
     const py = verifySnippet(analyze('nn.Sequential(nn.Linear(10, 20), nn.Dropout()).eval()', { input: '4,10', device: 'cpu' }))
-    expect(py).toContain('model = model.to(device)\n')
+    // on the CPU the model stays where it was built; the CUDA profile moves it to the device
+    expect(py).not.toContain('model.to(device)')
+    expect(verifySnippet(analyze('nn.Sequential(nn.Linear(10, 20), nn.Dropout()).eval()', { input: '4,10', device: 'cuda' }))).toContain('model = model.to(device)\n')
     expect(py).not.toContain('.train()')
     expect(py).toContain('    kept.append(t)\n')
     const none = verifySnippet(analyze('class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n    def forward(self, x):\n        y = self.fc(x)\nM()', { input: '2,4', device: 'cpu' }))

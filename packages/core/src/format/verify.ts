@@ -9,6 +9,7 @@ import { parseJSON } from '../zoo/hf/json.js'
 import { models } from '../zoo/index.js'
 import { layers } from '../layers/index.js'
 import { isLazy } from '../layers/lazy.js'
+import { isFloatingDType } from '../tensor/dtype.js'
 import { torchvisionGroups } from '../zoo/torchvision/registry.js'
 import { formatBytes } from './bytes.js'
 
@@ -280,10 +281,12 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
 
   if (f) {
     const profile = f.device
+    // integer and bool inputs (token ids, masks) as zeros, valid indices of any table; floating-point ones random,
+    // requiring grad unless the input said `:nograd`
     const inputs = f.inputs.map((spec, i) =>
-      spec.dtype === 'int64'
-        ? `x${i} = torch.zeros(${pyTuple(spec.shape)}, dtype=torch.long, device=device)`
-        : `x${i} = torch.randn(${pyTuple(spec.shape)}, dtype=torch.${spec.dtype}, device=device, requires_grad=True)`,
+      !isFloatingDType(spec.dtype)
+        ? `x${i} = torch.zeros(${pyTuple(spec.shape)}, dtype=torch.${spec.dtype}, device=device)`
+        : `x${i} = torch.randn(${pyTuple(spec.shape)}, dtype=torch.${spec.dtype}, device=device${spec.requiresGrad === false ? '' : ', requires_grad=True'})`,
     )
     const names = f.inputs.map((_, i) => `x${i}`)
     lines.push(
@@ -296,7 +299,8 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
       '    print(f"note: nnsize modelled PyTorch {modelled} (its `torch` option); this is PyTorch {torch.__version__}, whose kernels may save other tensors")',
       profile === 'cuda' ? 'device = "cuda" if torch.cuda.is_available() else "cpu"' : 'device = "cpu"',
       '# each module in the mode the code of the model left it (training, unless that code switched it off), as nnsize traced it',
-      'model = model.to(device)',
+      // on the CPU the model is where it was built: `.to()` is not called (a model's own `to()` override stays out of it)
+      ...(profile === 'cuda' ? ['model = model.to(device)'] : []),
       ...inputs,
       '',
       'def storage(t):',

@@ -276,6 +276,10 @@ function keywordInputsBound(layer: LayerDefinition, type: string, given: readonl
   }
   if (!anyNamed && (layer.forwardOptions === undefined || positionalCount <= names.length)) return given
   const args = positionalOptionsNamed(layer, type, names.length, given)
+  // a keyword its forward does not take is PyTorch's TypeError, never silently dropped (`output_size=` of a layer
+  // that has none, a misspelt `key_padding_mask=`)
+  const unknown = args.find((a) => a.name !== undefined && !names.includes(a.name) && !(layer.forwardOptions ?? []).includes(a.name))
+  if (unknown) raise('TypeError', 'unknown-argument', `\`${type}.forward()\` got an unexpected keyword argument '${unknown.name}'.`, unknown.span)
   const positional = args.filter((a) => a.name === undefined)
   const named = args.filter((a) => a.name !== undefined && names.includes(a.name))
   if (named.length === 0) return args

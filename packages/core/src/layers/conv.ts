@@ -3,7 +3,9 @@ import { bool, coerceInts, device, dtype, int, ints, str } from '../bind/args.js
 import type { ArgSpec, ArgsOf } from '../bind/args.js'
 import * as ops from '../forward/ops/index.js'
 import { formatShape } from '../tensor/shape.js'
+import type { ForwardContext, Tensor } from '../forward/trace.js'
 import { defineLayer } from './define-layer.js'
+import { intsOption } from './forward-options.js'
 
 function padding(dims: number, allowStrings: boolean): ArgSpec<number[] | 'same' | 'valid', 'padding', false> {
   return {
@@ -126,6 +128,26 @@ function paddingPairs(a: ConvArgs): Array<[number, number]> {
   return a.padding.map((p) => [p, p])
 }
 
+/**
+ * The output padding that makes a transposed convolution's output `outputSize` (`forward(input, output_size=…)`), as
+ * `_ConvTransposeNd._output_padding` computes it: `output_size` may include the batch and channel sizes; each spatial
+ * size must lie between the size without output padding and that plus `stride − 1`.
+ */
+function outputPaddingFor(ctx: ForwardContext, x: Tensor, outputSize: readonly number[], dims: number, kernel: readonly number[], stride: readonly number[], padding: readonly number[], dilation: readonly number[]): number[] {
+  const nonSpatial = x.shape.length === dims + 2 ? 2 : 1
+  const sizes = outputSize.length === nonSpatial + dims ? outputSize.slice(nonSpatial) : outputSize
+  if (sizes.length !== dims) {
+    throw ctx.error(`ConvTranspose${dims}D: for ${x.shape.length}D input, output_size must have ${dims} or ${nonSpatial + dims} elements (got ${sizes.length})`)
+  }
+  const spatial = x.shape.slice(nonSpatial)
+  const minSizes = spatial.map((size, d) => (size - 1) * stride[d]! - 2 * padding[d]! + dilation[d]! * (kernel[d]! - 1) + 1)
+  const maxSizes = minSizes.map((size, d) => size + stride[d]! - 1)
+  if (sizes.some((size, d) => size < minSizes[d]! || size > maxSizes[d]!)) {
+    throw ctx.error(`requested an output size of [${sizes.join(', ')}], but valid sizes range from [${minSizes.join(', ')}] to [${maxSizes.join(', ')}] (for an input of ${formatShape(spatial)})`)
+  }
+  return sizes.map((size, d) => size - minSizes[d]!)
+}
+
 function makeConvTranspose(dims: 1 | 2 | 3) {
   return defineLayer({
     name: `ConvTranspose${dims}d`,
@@ -147,12 +169,16 @@ function makeConvTranspose(dims: 1 | 2 | 3) {
       },
       ...(a.bias ? [{ tensor: 'bias', factors: [['out_channels', a.out_channels]] as const }] : []),
     ],
-    forward(self, inputs, ctx) {
+    forwardOptions: ['output_size'],
+    forward(self, inputs, ctx, options) {
       const a = self.args
-      return ops.convTranspose(ctx, inputs[0]!, ctx.state(self, 'weight'), a.bias ? ctx.state(self, 'bias') : null, {
+      const x = inputs[0]!
+      const padding = a.padding as number[]
+      const outputSize = intsOption(ctx, options, 'output_size')
+      return ops.convTranspose(ctx, x, ctx.state(self, 'weight'), a.bias ? ctx.state(self, 'bias') : null, {
         stride: a.stride,
-        padding: a.padding as number[],
-        outputPadding: a.output_padding,
+        padding,
+        outputPadding: outputSize === undefined ? a.output_padding : outputPaddingFor(ctx, x, outputSize, dims, a.kernel_size, a.stride, padding, a.dilation),
         groups: a.groups,
         dilation: a.dilation,
       })

@@ -6,6 +6,7 @@ import type { Value } from '../contract/values.js'
 import * as ops from '../forward/ops/index.js'
 import { formatShape } from '../tensor/shape.js'
 import { defineLayer } from './define-layer.js'
+import { intsOption } from './forward-options.js'
 
 // The pooling layers: argument handling and checks; what each kernel computes and keeps is in
 // forward/ops/pool.ts.
@@ -232,7 +233,9 @@ function makeMaxUnpool(dims: Dims) {
     name: `MaxUnpool${dims}d`,
     signature: [ints('kernel_size', dims), optionalInts('stride', dims), ints('padding', dims, { default: new Array<number>(dims).fill(0) })],
     build() {},
-    forward(self, inputs, ctx) {
+    forwardInputs: ['input', 'indices'],
+    forwardOptions: ['output_size'],
+    forward(self, inputs, ctx, options) {
       // forward(input, indices): the second input holds the indices a max pooling returned with return_indices=True.
       const [x, indices] = inputs
       if (!x || !indices) {
@@ -243,7 +246,7 @@ function makeMaxUnpool(dims: Dims) {
       if (x.shape.length !== indices.shape.length || x.shape.some((d, i) => d !== indices.shape[i])) {
         throw ctx.error(`expects \`indices\` of the same shape as its input, got ${formatShape(indices.shape)} and ${formatShape(x.shape)}.`)
       }
-      return ops.maxUnpool(ctx, x, indices, dims, a.kernel_size, a.stride ?? a.kernel_size, a.padding)
+      return ops.maxUnpool(ctx, x, indices, dims, a.kernel_size, a.stride ?? a.kernel_size, a.padding, intsOption(ctx, options, 'output_size'))
     },
   })
 }

@@ -1,5 +1,6 @@
 import type { DType } from '../../tensor/dtype.js'
 import { formatShape } from '../../tensor/shape.js'
+import { channelsLastStrides, isChannelsLast2d, isContiguous, setStrides, stridesOf } from '../layout.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { accumulateDType, anyRequiresGrad, product, result, saveIf, sizeProduct } from './common.js'
 import { add, div, mul, pow, rsqrt } from './elementwise.js'
@@ -59,7 +60,16 @@ export function batchNorm(ctx: ForwardContext, x: Tensor, t: BatchNormTensors, t
     }
   }
   ctx.macs(product(x.shape))
-  return result(ctx, x.shape, x.dtype, [x, t.weight ?? undefined, t.bias ?? undefined])
+  return inSuggestedFormat(x, result(ctx, x.shape, x.dtype, [x, t.weight ?? undefined, t.bias ?? undefined]))
+}
+
+/**
+ * `y` laid out as `empty_like(x, x.suggest_memory_format())` lays it out, as batch and group norm allocate their
+ * result: channels-last for a channels-last 4-D input (a convolution's output on a channels-last input), else
+ * contiguous.
+ */
+function inSuggestedFormat(x: Tensor, y: Tensor): Tensor {
+  return x.shape.length === 4 && !isContiguous(x) && isChannelsLast2d(x.shape, stridesOf(x)) ? setStrides(y, channelsLastStrides(y.shape)) : y
 }
 
 /**
@@ -113,7 +123,7 @@ export function layerNorm(ctx: ForwardContext, x: Tensor, normalized: readonly n
 
 /** `F.group_norm(x, num_groups, weight, bias)` on a checked `(N, C, *)` input: keeps the input and `mean` and `rstd` of shape `(N, num_groups)`. */
 export function groupNorm(ctx: ForwardContext, x: Tensor, groups: number, weight: Tensor | null, bias: Tensor | null): Tensor {
-  const y = result(ctx, x.shape, x.dtype, [x, weight ?? undefined, bias ?? undefined])
+  const y = inSuggestedFormat(x, result(ctx, x.shape, x.dtype, [x, weight ?? undefined, bias ?? undefined]))
   ctx.macs(product(x.shape))
   if (anyRequiresGrad(x, weight, bias)) {
     const stats = statsDType(ctx, x, [weight, bias])

@@ -195,12 +195,28 @@ export function lpPool(ctx: ForwardContext, x: Tensor, dims: number, normType: n
 }
 
 /**
+ * `output_size` of `F.max_unpoolNd` (`_unpool_output_size`): the spatial sizes, given with or without the batch and
+ * channel sizes; each must lie strictly between the default size minus and plus `stride`.
+ */
+function unpoolOutputSize(ctx: ForwardContext, outputSize: readonly number[], defaults: readonly bigint[], dims: number, stride: readonly number[]): bigint[] {
+  const sizes = outputSize.length === dims + 2 ? outputSize.slice(2) : outputSize
+  if (sizes.length !== dims) throw ctx.error(`output_size should be a sequence containing ${dims} or ${dims + 2} elements, but it has a length of '${sizes.length}'`)
+  return sizes.map((size, d) => {
+    const min = defaults[d]! - BigInt(stride[d]!)
+    const max = defaults[d]! + BigInt(stride[d]!)
+    if (!(min < BigInt(size) && BigInt(size) < max)) throw ctx.error(`invalid output_size "[${outputSize.join(', ')}]" (dim ${d} must be between ${min} and ${max})`)
+    return BigInt(size)
+  })
+}
+
+/**
  * `F.max_unpool{1,2,3}d(x, indices, kernel_size, stride, padding)` on checked inputs: output size per dimension
  * `(size − 1)·stride − 2·padding + kernel`; keeps the indices.
  */
-export function maxUnpool(ctx: ForwardContext, x: Tensor, indices: Tensor, dims: number, kernel: readonly number[], stride: readonly number[], padding: readonly number[]): Tensor {
+export function maxUnpool(ctx: ForwardContext, x: Tensor, indices: Tensor, dims: number, kernel: readonly number[], stride: readonly number[], padding: readonly number[], outputSize?: readonly number[]): Tensor {
   const spatial = x.shape.slice(-dims)
-  const sizes = spatial.map((s, i) => (BigInt(s) - 1n) * BigInt(stride[i]!) - 2n * BigInt(padding[i]!) + BigInt(kernel[i]!))
+  const defaults = spatial.map((s, i) => (BigInt(s) - 1n) * BigInt(stride[i]!) - 2n * BigInt(padding[i]!) + BigInt(kernel[i]!))
+  const sizes = outputSize === undefined ? defaults : unpoolOutputSize(ctx, outputSize, defaults, dims, stride)
   if (sizes.some((o) => o < 1n)) throw ctx.error(`got an input of shape ${formatShape(x.shape)}. Calculated output size: (${sizes.join('x')}). Output size is too small.`)
   const y = result(
     ctx,

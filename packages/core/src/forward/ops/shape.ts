@@ -1,5 +1,6 @@
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
+import { isContiguous, setStrides, stridesOf, viewStrides } from '../layout.js'
 import { exactSize, floorDiv, product, result, saveIf, wrapDim } from './common.js'
 
 // Ops that move or rearrange data: views share their input's storage; copies allocate; none of them is
@@ -15,10 +16,16 @@ export function copy(ctx: ForwardContext, x: Tensor, shape: readonly number[] = 
   return result(ctx, shape, x.dtype, [x])
 }
 
-/** `torch.flatten(x, start_dim, end_dim)` (dimensions already wrapped, `start ≤ end`): a view. */
+/**
+ * `torch.flatten(x, start_dim, end_dim)` (dimensions already wrapped, `start ≤ end`): `reshape`, a view where the
+ * strides allow one, else a contiguous copy (a channels-last activation flattened for a linear layer).
+ */
 export function flatten(ctx: ForwardContext, x: Tensor, start: number, end: number): Tensor {
   const merged = exactSize(ctx, product(x.shape.slice(start, end + 1)), `a flattened dimension (${x.shape.slice(start, end + 1).join(' × ')})`)
-  return ctx.view(x, [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)])
+  const shape = [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)]
+  if (isContiguous(x)) return ctx.view(x, shape)
+  const strides = viewStrides(x.shape, stridesOf(x), shape)
+  return strides === undefined ? result(ctx, shape, x.dtype, [x]) : setStrides(ctx.view(x, shape), strides)
 }
 
 /**

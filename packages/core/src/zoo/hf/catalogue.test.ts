@@ -31,6 +31,13 @@ describe('catalogue', () => {
     expect(findModel('gpt2')?.dtype).toBe('float32')
   })
 
+  it('prices a state-space checkpoint\'s SSM state in float32', () => {
+    // transformers 5.18, torch 2.13 (CPU forward with use_cache): a bfloat16 FalconMamba of tiiuae/falcon-mamba-7b's
+    // sizes (hidden 4096, state 16, conv 4) holds 589,824 bytes per layer per sequence (conv 8192 × 4 bfloat16, SSM
+    // 8192 × 16 float32); its 64 layers 37,748,736.
+    expect(buildHFModel(findModel('falcon-mamba-7b')!.config).model.stateCache?.bytesPerSequenceFp16).toBe(37_748_736n)
+  })
+
   it('has no name that answers to two checkpoints', () => {
     const names = catalogue.flatMap((e) => [e.id, e.id.split('/')[1]!, ...(e.aliases ?? [])].map((n) => n.toLowerCase()))
     expect(names.length).toBeGreaterThan(2 * catalogue.length)

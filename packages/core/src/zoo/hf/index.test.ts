@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { NnsizeError } from '../../errors.js'
 import { buildHFModel, hfArchitectures, hfFamilies, hfModelTypes } from './index.js'
 import { parseJSON } from './json.js'
+import { TRANSFORMERS_MODEL_TYPES } from './transformers-model-types-data.js'
 
 function errorOf(config: unknown): NnsizeError {
   try {
@@ -53,7 +54,7 @@ describe('buildHFModel', () => {
   it('lists the supported families for an unknown architecture, without steering it to another family', () => {
     const e = errorOf({ architectures: ['XmodForMaskedLM'], model_type: 'xmod' })
     expect(e.code).toBe('config')
-    expect(e.message).toContain('Unsupported architecture `XmodForMaskedLM` (model type `xmod`). Supported families: GPT-2, BERT,')
+    expect(e.message).toContain('Unsupported architecture `XmodForMaskedLM` (model type `xmod`). `xmod` is a transformers 5.18 model type that nnsize does not support yet. Supported families: GPT-2, BERT,')
     expect(e.message).toContain('DeepSeek-V3')
     expect(e.suggestions).toEqual([])
   })
@@ -71,6 +72,27 @@ describe('buildHFModel', () => {
     expect(suggestionsFor({ model_type: 'gpt-neox' })).toEqual(['gpt_neox'])
     expect(suggestionsFor({ architectures: ['LLamaForCausalLM'] })).toEqual(['LlamaForCausalLM'])
     expect(suggestionsFor({ architectures: ['MistarlForCausalLM'] })).toEqual(['MistralForCausalLM'])
+  })
+
+  it('says a transformers model type it does not build is not supported yet, suggesting no family that looks alike', () => {
+    // each is a key of transformers 5.18's CONFIG_MAPPING_NAMES
+    for (const type of ['llava', 'mllama', 'zamba', 'zamba2', 'bamba']) {
+      const e = errorOf({ model_type: type })
+      expect(e.message, type).toContain(`Unsupported \`model_type\` \`${type}\`. \`${type}\` is a transformers 5.18 model type that nnsize does not support yet. Supported families:`)
+      expect(e.suggestions, type).toEqual([])
+    }
+    const e = errorOf({ architectures: ['LlavaForConditionalGeneration'], model_type: 'llava' })
+    expect(e.message).toContain('Unsupported architecture `LlavaForConditionalGeneration` (model type `llava`). `llava` is a transformers 5.18 model type')
+    expect(e.suggestions).toEqual([])
+    // a slip as close to a model type nnsize does not build as to one it does is not steered to either
+    expect(errorOf({ model_type: 'mlama' }).suggestions).toEqual([])
+  })
+
+  it('keeps the list of transformers 5.18 model types, which has every one it builds', () => {
+    const types = new Set(TRANSFORMERS_MODEL_TYPES.split(' '))
+    expect(types.size).toBe(725) // len(CONFIG_MAPPING_NAMES) in transformers 5.18
+    // `phi-msft` is the model type of Phi's old remote-code configs, which transformers does not read
+    expect(hfModelTypes.filter((t) => !types.has(t))).toEqual(['phi-msft'])
   })
 
   it('names the classes it builds for a known model_type with another head', () => {

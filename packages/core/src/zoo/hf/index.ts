@@ -46,6 +46,7 @@ import { describeBuild } from './model.js'
 import type { DType } from '../../tensor/dtype.js'
 import type { BuildMeta, HFBuild, ModelInfo } from './model.js'
 import { ModuleFactory } from './modules.js'
+import { TRANSFORMERS_MODEL_TYPES } from './transformers-model-types-data.js'
 
 /** Every Hugging Face family nnsize builds, one line each. */
 export const hfFamilies: readonly HFFamily[] = [
@@ -165,13 +166,44 @@ function isMisspelling(word: string, candidate: string): boolean {
   return distance <= (a.length >= 7 ? 2 : 1)
 }
 
-/** The supported names closest to `word` that it is a misspelling of (see {@link isMisspelling}); classes are compared by their family stem and must have the same head. */
+/**
+ * The supported names closest to `word` that it is a misspelling of (see {@link isMisspelling}); classes are compared
+ * by their family stem and must have the same head. A model type nnsize does not build that `word` is as close a
+ * misspelling of (`mlama`: `mllama` as much as `llama`) leaves nothing to suggest.
+ */
 function misspelled(word: string, candidates: readonly string[], classes: boolean): string[] {
   const key = (name: string): string => (classes ? stemOf(name) : name).toLowerCase()
   const head = (name: string): string => name.slice(stemOf(name).length).toLowerCase()
   const found = candidates.filter((c) => isMisspelling(key(word), key(c)) && (!classes || head(word) === head(c)))
   const best = Math.min(...found.map((c) => editDistance(key(word), key(c))))
+  if (!classes && found.length > 0) {
+    const others = transformersModelTypes().filter((t) => !byModelType.has(t) && isMisspelling(word.toLowerCase(), t))
+    if (others.some((t) => editDistance(word.toLowerCase(), t) <= best)) return []
+  }
   return found.filter((c) => editDistance(key(word), key(c)) === best).slice(0, 3)
+}
+
+let modelTypesOfTransformers: readonly string[] | undefined
+
+/** transformers 5.18's model types (transformers_model_types.py writes the list), read on first use. */
+function transformersModelTypes(): readonly string[] {
+  modelTypesOfTransformers ??= TRANSFORMERS_MODEL_TYPES.split(' ')
+  return modelTypesOfTransformers
+}
+
+/**
+ * Why a `model_type` nnsize does not build is not built, and what to suggest: a model type transformers 5.18 has
+ * (`llava`, `zamba2`) is one nnsize does not support yet, never a misspelling of a family that looks alike; any
+ * other gets the supported names it is a misspelling of.
+ */
+function unsupportedType(modelType: string): { sentence: string; suggestions: string[] } {
+  if (transformersModelTypes().includes(modelType)) return { sentence: ` \`${modelType}\` is a transformers 5.18 model type that nnsize does not support yet.`, suggestions: [] }
+  return suggesting(misspelled(modelType, hfModelTypes, false))
+}
+
+/** "Did you mean" with the names it offers, or nothing. */
+function suggesting(suggestions: string[]): { sentence: string; suggestions: string[] } {
+  return { sentence: didYouMean(suggestions), suggestions }
 }
 
 /**
@@ -224,18 +256,19 @@ export function buildHFTree(input: unknown, catalogueDType?: DType): { build: HF
           suggestions: typeFamily.architectures,
         })
       }
-      const suggestions = typeof modelType === 'string' ? misspelled(modelType, hfModelTypes, false) : misspelled(requested, hfArchitectures, true)
+      const why = typeof modelType === 'string' ? unsupportedType(modelType) : suggesting(misspelled(requested, hfArchitectures, true))
       const what = typeof modelType === 'string' ? `architecture \`${requested}\` (model type \`${modelType}\`)` : `architecture \`${requested}\``
-      throw new NnsizeError('config', `Unsupported ${what}.${didYouMean(suggestions)} Supported families: ${supportedList()}.`, { suggestions })
+      throw new NnsizeError('config', `Unsupported ${what}.${why.sentence} Supported families: ${supportedList()}.`, { suggestions: why.suggestions })
     }
     architecture = requested
   } else if (typeof modelType === 'string') {
     if (!typeFamily) {
-      const suggestions = misspelled(modelType, hfModelTypes, false)
-      throw new NnsizeError('config', `Unsupported \`model_type\` \`${modelType}\`.${didYouMean(suggestions)} Supported families: ${supportedList()}.`, { suggestions })
+      const why = unsupportedType(modelType)
+      throw new NnsizeError('config', `Unsupported \`model_type\` \`${modelType}\`.${why.sentence} Supported families: ${supportedList()}.`, { suggestions: why.suggestions })
     }
     family = typeFamily
-    architecture = typeFamily.architectures[0]!
+    const classes = typeFamily.modelTypeClasses
+    architecture = classes && Object.hasOwn(classes, modelType) ? classes[modelType]! : typeFamily.architectures[0]!
   } else {
     throw new NnsizeError('config', 'The config has neither `architectures` nor `model_type`, so nnsize cannot tell which model to build.')
   }

@@ -44,7 +44,7 @@ export interface StateCacheInfo {
   convElementsPerLayer: number
   /** Elements of one layer's recurrent state per sequence (the SSM state; RecurrentGemma's RG-LRU state). */
   recurrentElementsPerLayer: number
-  /** The recurrent state's dtype when it does not follow the model's (RecurrentGemma keeps it in float32). */
+  /** The recurrent state's dtype when it does not follow the model's (transformers keeps the SSM states of Mamba, Mamba-2, Falcon-Mamba and Jamba, and RecurrentGemma's RG-LRU state, in float32). */
   recurrentDType?: DType
   /** Bytes per sequence, at any length, with the states in fp16 (the recurrent one in `recurrentDType` when set). */
   bytesPerSequenceFp16: bigint

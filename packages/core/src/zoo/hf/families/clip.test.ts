@@ -24,4 +24,14 @@ describe('clip', () => {
     const text = analyze({ ...config, architectures: ['CLIPTextModel'] })
     expect(text.tensors.find((t) => t.name === 'embeddings.token_embedding.weight')?.shape).toEqual([10, 8])
   })
+
+  it('builds the tower a tower\'s own model type names when the config names no class, as AutoModel does', () => {
+    // transformers 5.18 AutoModel.from_config (meta): CLIPVisionModel of 72,384 parameters and a 17-element
+    // embeddings.position_ids; CLIPTextModel of 127,744 parameters and 77 buffer elements.
+    const vision = analyze({ model_type: 'clip_vision_model', hidden_size: 64, intermediate_size: 96, num_hidden_layers: 2, num_attention_heads: 2, image_size: 32, patch_size: 8 })
+    expect([vision.module, vision.params.total, vision.buffers.total]).toEqual(['CLIPVisionModel', 72_384n, 17n])
+    const text = analyze({ model_type: 'clip_text_model', vocab_size: 1000, hidden_size: 64, intermediate_size: 96, num_hidden_layers: 2, num_attention_heads: 2 })
+    expect([text.module, text.params.total, text.buffers.total]).toEqual(['CLIPTextModel', 127_744n, 77n])
+    expect(analyze({ ...config }).module).toBe('CLIPModel')
+  })
 })

@@ -59,6 +59,7 @@ export const clip = defineFamily({
   name: 'CLIP',
   modelTypes: ['clip', 'clip_vision_model', 'clip_text_model'],
   architectures: ['CLIPModel', 'CLIPVisionModel', 'CLIPTextModel'],
+  modelTypeClasses: { clip_vision_model: 'CLIPVisionModel', clip_text_model: 'CLIPTextModel' },
   build(c, architecture, f) {
     f.reserve(200, 'CLIP')
     if (architecture === 'CLIPVisionModel' || architecture === 'CLIPTextModel') {

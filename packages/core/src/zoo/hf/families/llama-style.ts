@@ -1,3 +1,4 @@
+import { NnsizeError } from '../../../errors.js'
 import type { ModuleNode } from '../../../model/module.js'
 import type { HFConfig } from '../config.js'
 import { attention, causalLM, decoderSizes, gatedMLP } from '../decoder.js'
@@ -178,16 +179,49 @@ export function qkvBias(): { qkv: boolean; o: boolean; mlp: boolean } {
   return { qkv: true, o: false, mlp: false }
 }
 
-/** Qwen2/Qwen3's window: layers from `max_window_layers` on use `sliding_window` when `use_sliding_window` is set. */
-export function qwenWindow(c: HFConfig, s: DecoderSizes): Partial<KVCacheShape> {
-  if (!c.bool('use_sliding_window', false)) return {}
-  const window = c.optionalInt('sliding_window')
-  if (window === undefined) return {}
-  const from = c.int('max_window_layers', 28, { min: 0 })
-  const count = Math.max(0, s.layers - from)
-  if (count === 0) return {}
-  return count === s.layers ? { slidingWindow: window } : { windowedLayers: { count, window } }
+/**
+ * Qwen's attention windows, as transformers 5.18's config classes set them and `DynamicCache` sizes the cache: only
+ * with `use_sliding_window`, `sliding_window` (default 4096; null: no window) applies to the layers that
+ * `layer_types` lists as `sliding_attention` (it must have one entry per layer), or, without that list, to the layers
+ * `sliding` picks (read once per config).
+ */
+function qwenWindows(sliding: (c: HFConfig) => (layer: number) => boolean) {
+  return (c: HFConfig, s: DecoderSizes): Partial<KVCacheShape> => {
+    if (!c.bool('use_sliding_window', false)) return {}
+    const window = c.present('sliding_window') ? c.optionalInt('sliding_window') : 4096
+    if (window === undefined) return {}
+    const types = c.strings('layer_types')
+    if (types && types.length !== s.layers) throw new NnsizeError('config', `\`num_hidden_layers\` (${s.layers}) must be equal to the number of \`layer_types\` (${types.length}) (model type \`${c.modelType}\`).`)
+    const picks = types ? (i: number) => types[i] === 'sliding_attention' : sliding(c)
+    let count = 0
+    for (let i = 0; i < s.layers; i++) if (picks(i)) count++
+    if (count === 0) return {}
+    return count === s.layers ? { slidingWindow: window } : { windowedLayers: { count, window } }
+  }
 }
+
+/**
+ * Qwen2, Qwen3 and the Qwen2-VL/Qwen2.5-VL text models: the layers from `max_window_layers` on (default 28; the
+ * VL text configs' 80) use the window (`Qwen2Config.layer_types`).
+ */
+export function qwenWindow(maxWindowLayersDefault = 28): (c: HFConfig, s: DecoderSizes) => Partial<KVCacheShape> {
+  return qwenWindows((c) => {
+    const from = c.int('max_window_layers', maxWindowLayersDefault, { min: 0 })
+    return (i) => i >= from
+  })
+}
+
+/** Qwen2-MoE: the even layers below `max_window_layers` (default 28) use the window (`Qwen2MoeConfig.layer_types`). */
+export const qwen2MoeWindow = qwenWindows((c) => {
+  const below = c.int('max_window_layers', 28, { min: 0 })
+  return (i) => i % 2 === 0 && i < below
+})
+
+/**
+ * Qwen3-MoE: `Qwen3MoeConfig` has no `layer_types` of its own and reads no `max_window_layers`, so every layer
+ * uses the window (a `layer_types` in the config file is still what the cache follows).
+ */
+export const qwen3MoeWindow = qwenWindows(() => () => true)
 
 /** Every layer attends within `sliding_window` when the config sets one (Mistral, Starcoder2, Phi-3). */
 export function everyLayerWindow(defaultWindow?: number) {

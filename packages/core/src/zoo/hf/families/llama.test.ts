@@ -104,6 +104,15 @@ describe('qwen2', () => {
     expect(analyze({ ...base, use_sliding_window: true }).model?.kvCache?.windowedLayers).toEqual({ count: 3, window: 64 })
   })
 
+  it('takes the window from Qwen2Config: 4096 by default, and the layers layer_types lists when it has them', () => {
+    // transformers 5.18: DynamicCache(config) of 4 layers, use_sliding_window, max_window_layers 1 and no
+    // sliding_window: DynamicSlidingWindowLayer(4096) at layers 1-3; Qwen3 with layer_types sliding/full/sliding/full
+    // and sliding_window 64: windows at layers 0 and 2.
+    expect(analyze({ ...tiny, model_type: 'qwen2', num_hidden_layers: 4, use_sliding_window: true, max_window_layers: 1 }).model?.kvCache?.windowedLayers).toEqual({ count: 3, window: 4096 })
+    const types = ['sliding_attention', 'full_attention', 'sliding_attention', 'full_attention']
+    expect(analyze({ ...tiny, model_type: 'qwen3', num_hidden_layers: 4, use_sliding_window: true, sliding_window: 64, max_window_layers: 1, layer_types: types }).model?.kvCache?.windowedLayers).toEqual({ count: 2, window: 64 })
+  })
+
   it('matches published Qwen2.5 sizes', () => {
     expect(analyze('qwen2.5-1.5b').params.total).toBe(1_543_714_304n)
     expect(analyze('qwen2.5-7b').params.total).toBe(7_615_616_512n)

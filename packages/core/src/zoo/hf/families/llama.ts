@@ -37,7 +37,7 @@ export const qwen2 = llamaStyle({
   defaults: { vocab: 151936, hidden: 4096, layers: 32, heads: 32, kvHeads: 32, intermediate: 22016 },
   tie: false,
   bias: qkvBias,
-  window: qwenWindow,
+  window: qwenWindow(),
 })
 
 /** Qwen3 (`Qwen3Config`): `head_dim` 128 by default, RMSNorm on each query and key head. */
@@ -49,7 +49,7 @@ export const qwen3 = llamaStyle({
   tie: false,
   bias: attentionBias,
   qkNorm: 'head',
-  window: qwenWindow,
+  window: qwenWindow(),
 })
 
 /** OLMo (`OlmoConfig`): LayerNorm without parameters (`OlmoLayerNorm`). */

@@ -8,8 +8,19 @@ describe('mamba', () => {
     const model = analyze({ ...tiny, model_type: 'mamba' }).model!
     expect(model.kvCache).toBeNull()
     expect(model.kvCacheNote).toContain('no KV cache')
-    // intermediate 64: conv 64 × 4, SSM 64 × 4, fp16, 2 layers
-    expect(model.stateCache).toEqual({ layers: 2, convElementsPerLayer: 256, recurrentElementsPerLayer: 256, bytesPerSequenceFp16: 2n * 512n * 2n })
+    // intermediate 64: conv 64 × 4 in fp16, SSM 64 × 4 in float32, 2 layers
+    expect(model.stateCache).toEqual({ layers: 2, convElementsPerLayer: 256, recurrentElementsPerLayer: 256, recurrentDType: 'float32', bytesPerSequenceFp16: 2n * (256n * 2n + 256n * 4n) })
+  })
+
+  it('keeps the SSM state in float32 and the conv state in the model dtype, as transformers does', () => {
+    // transformers 5.18, torch 2.13 (CPU): a bfloat16 MambaForCausalLM of hidden 64, state 16, 2 layers after a
+    // prefill and a decode step with use_cache holds conv states (1, 128, 4) bfloat16 and SSM states (1, 128, 16)
+    // float32 per layer: 18,432 bytes per sequence.
+    const config = { vocab_size: 100, hidden_size: 64, state_size: 16, num_hidden_layers: 2, expand: 2, conv_kernel: 4 }
+    expect(analyze({ ...config, model_type: 'mamba' }).model?.stateCache?.bytesPerSequenceFp16).toBe(18_432n)
+    expect(analyze({ ...config, model_type: 'falcon_mamba' }).model?.stateCache?.bytesPerSequenceFp16).toBe(18_432n)
+    // the same, 6 layers of hidden 768: 663,552 bytes
+    expect(analyze({ model_type: 'mamba', vocab_size: 1000, hidden_size: 768, num_hidden_layers: 6 }).model?.stateCache?.bytesPerSequenceFp16).toBe(663_552n)
   })
 
   it('derives time_step_rank from "auto" as ceil(hidden / 16)', () => {

@@ -55,9 +55,12 @@ export function mambaMixer(f: ModuleFactory, type: string, s: MambaMixerSizes, e
   )
 }
 
-/** The state a Mamba mixer keeps per sequence: the last `conv_kernel` inputs of each channel, and the SSM state. */
+/**
+ * The state a Mamba mixer keeps per sequence: the last `conv_kernel` inputs of each channel (in the model's dtype),
+ * and the SSM state, which transformers 5.18 keeps in float32 (the scan runs in float32 and its last state is cached as it is).
+ */
 export function mambaState(layers: number, s: MambaMixerSizes): StateCacheInfo {
-  return stateCache({ layers, convElementsPerLayer: s.intermediate * s.convKernel, recurrentElementsPerLayer: s.intermediate * s.state })
+  return stateCache({ layers, convElementsPerLayer: s.intermediate * s.convKernel, recurrentElementsPerLayer: s.intermediate * s.state, recurrentDType: 'float32' })
 }
 
 /**

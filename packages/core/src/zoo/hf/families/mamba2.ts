@@ -68,7 +68,8 @@ export const mamba2 = defineFamily({
       ...built,
       kvCache: null,
       kvCacheNote: stateSpaceNote,
-      stateCache: stateCache({ layers, convElementsPerLayer: convDim * convKernel, recurrentElementsPerLayer: heads * headDim * state }),
+      // the SSM state is float32 whatever the model's dtype (transformers 5.18's scan runs in float32), the conv state follows the model
+      stateCache: stateCache({ layers, convElementsPerLayer: convDim * convKernel, recurrentElementsPerLayer: heads * headDim * state, recurrentDType: 'float32' }),
       notes: [],
     }
   },

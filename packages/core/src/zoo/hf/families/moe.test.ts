@@ -68,12 +68,38 @@ describe('qwen2Moe', () => {
     ])
   })
 
+  it('windows the even layers below max_window_layers, as Qwen2MoeConfig.layer_types does', () => {
+    // transformers 5.18: DynamicCache(config) of 8 layers with use_sliding_window and sliding_window 16 has
+    // DynamicSlidingWindowLayer(16) at layer 0 only with max_window_layers 2, at 0, 2, 4, 6 with the default 28, none
+    // without use_sliding_window; with a 4-entry layer_types, the layers it lists.
+    const config = { ...tiny, model_type: 'qwen2_moe', num_hidden_layers: 8, num_experts: 4, num_experts_per_tok: 2, use_sliding_window: true, sliding_window: 16 }
+    expect(analyze({ ...config, max_window_layers: 2 }).model?.kvCache?.windowedLayers).toEqual({ count: 1, window: 16 })
+    expect(analyze(config).model?.kvCache?.windowedLayers).toEqual({ count: 4, window: 16 })
+    expect(analyze({ ...config, use_sliding_window: false, max_window_layers: 2 }).model?.kvCache).not.toHaveProperty('windowedLayers')
+    const types = ['sliding_attention', 'full_attention', 'sliding_attention', 'sliding_attention', 'full_attention', 'full_attention', 'full_attention', 'full_attention']
+    expect(analyze({ ...config, max_window_layers: 2, layer_types: types }).model?.kvCache?.windowedLayers).toEqual({ count: 3, window: 16 })
+    expect(() => analyze({ ...config, layer_types: types.slice(0, 6) })).toThrow('`num_hidden_layers` (8) must be equal to the number of `layer_types` (6)')
+  })
+
   it('matches the published Qwen1.5-MoE-A2.7B count', () => {
     expect(analyze('qwen1.5-moe-a2.7b').params.total).toBe(14_315_784_192n)
   })
 })
 
 describe('qwen3Moe', () => {
+  it('windows every layer with use_sliding_window, whatever max_window_layers says, as transformers 5.18 does', () => {
+    // transformers 5.18: Qwen3MoeConfig has no layer_types; DynamicCache(config) of 4 layers is 4 ×
+    // DynamicSlidingWindowLayer(16) with max_window_layers 2, 4 × (4096) with no sliding_window given, and follows a
+    // layer_types the config file has (one window at layer 1).
+    const config = { ...tiny, model_type: 'qwen3_moe', num_hidden_layers: 4, num_experts: 4, num_experts_per_tok: 2, use_sliding_window: true }
+    const cache = analyze({ ...config, sliding_window: 16, max_window_layers: 2 }).model?.kvCache
+    expect(cache?.slidingWindow).toBe(16)
+    expect(cache).not.toHaveProperty('windowedLayers')
+    expect(analyze(config).model?.kvCache?.slidingWindow).toBe(4096)
+    expect(analyze({ ...config, sliding_window: 16, layer_types: ['full_attention', 'sliding_attention', 'full_attention', 'full_attention'] }).model?.kvCache?.windowedLayers).toEqual({ count: 1, window: 16 })
+    expect(analyze({ ...config, use_sliding_window: false, sliding_window: 16 }).model?.kvCache).not.toHaveProperty('slidingWindow')
+  })
+
   it('matches the published Qwen3 MoE sizes (total and activated)', () => {
     const small = analyze('qwen3-30b-a3b')
     expect(small.params.total).toBe(30_532_122_624n)

@@ -1,7 +1,7 @@
 import { NnsizeError } from '../../../errors.js'
 import type { HFConfig } from '../config.js'
 import { fusedExperts, gatedMLP, router } from '../decoder.js'
-import { attentionBias, everyLayerWindow, llamaStyle, qwenWindow } from './llama-style.js'
+import { attentionBias, everyLayerWindow, llamaStyle, qwen2MoeWindow, qwen3MoeWindow } from './llama-style.js'
 import type { MLPBuilder, MLPContext } from './llama-style.js'
 
 /** Reads the routed-expert counts and checks that a token does not use more experts than there are. */
@@ -102,7 +102,7 @@ export const qwen2Moe = llamaStyle({
   tie: false,
   bias: (c) => ({ qkv: c.bool('qkv_bias', true), o: false, mlp: false }),
   mlp: qwenMoE(true),
-  window: qwenWindow,
+  window: qwen2MoeWindow,
 })
 
 /**
@@ -118,5 +118,5 @@ export const qwen3Moe = llamaStyle({
   bias: attentionBias,
   qkNorm: 'head',
   mlp: qwenMoE(false),
-  window: qwenWindow,
+  window: qwen3MoeWindow,
 })

@@ -13,6 +13,15 @@ describe('qwen2VL', () => {
     expect(r.model?.tiedEmbeddings).toBe(false)
   })
 
+  it('windows the text layers from max_window_layers on, 80 by default', () => {
+    // transformers 5.18: Qwen2VLTextConfig's max_window_layers is 80; DynamicCache(config) of a flat qwen2_vl config
+    // with 82 layers and use_sliding_window has DynamicSlidingWindowLayer(64) at layers 80 and 81 (the same for qwen2_5_vl).
+    for (const model_type of ['qwen2_vl', 'qwen2_5_vl']) {
+      const r = analyze({ model_type, ...text, num_hidden_layers: 82, use_sliding_window: true, sliding_window: 64, vision_config: { depth: 1, embed_dim: 4, hidden_size: 8, num_heads: 2, out_hidden_size: 8 } })
+      expect(r.model?.kvCache?.windowedLayers, model_type).toEqual({ count: 2, window: 64 })
+    }
+  })
+
   it('ties the head when text_config asks for it', () => {
     const r = analyze({ model_type: 'qwen2_vl', text_config: { ...text, tie_word_embeddings: true }, vision_config: { depth: 1, embed_dim: 4, hidden_size: 8, num_heads: 2 } })
     expect(r.model?.tiedEmbeddings).toBe(true)

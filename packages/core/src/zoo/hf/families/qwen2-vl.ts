@@ -17,7 +17,7 @@ const qwenVLText = (cls: string): HFFamily =>
     defaults: { vocab: 152064, hidden: 8192, layers: 80, heads: 64, kvHeads: 8, intermediate: 29568 },
     tie: false,
     bias: qkvBias,
-    window: qwenWindow,
+    window: qwenWindow(80),
   })
 
 /** Sizes shared by both vision towers. */

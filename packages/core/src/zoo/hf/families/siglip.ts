@@ -70,6 +70,9 @@ export const siglip = defineFamily({
   name: 'SigLIP',
   modelTypes: ['siglip', 'siglip_vision_model', 'siglip_text_model'],
   architectures: ['SiglipModel', 'SiglipVisionModel', 'SiglipTextModel'],
+  // transformers 5.18's AutoModel maps `siglip_vision_model` to SiglipVisionModel and has no class for
+  // `siglip_text_model`; SiglipTextModel is the class made from its config (SiglipTextConfig).
+  modelTypeClasses: { siglip_vision_model: 'SiglipVisionModel', siglip_text_model: 'SiglipTextModel' },
   build(c, architecture, f) {
     f.reserve(200, 'SigLIP')
     if (architecture === 'SiglipVisionModel' || architecture === 'SiglipTextModel') {

@@ -230,7 +230,7 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
   },
   cross_entropy: {
     params: ['input', 'target', 'weight', 'size_average', 'ignore_index', 'reduce', 'reduction', 'label_smoothing'],
-    run: (a) => ops.crossEntropy(a.t.ctx, a.tensor('input'), a.tensor('target'), a.optionalTensor('weight'), reduction(a)),
+    run: (a) => ops.crossEntropy(a.t.ctx, a.tensor('input'), a.tensor('target'), a.optionalTensor('weight'), reduction(a), a.number('label_smoothing', 0)),
   },
   nll_loss: {
     params: ['input', 'target', 'weight', 'size_average', 'ignore_index', 'reduce', 'reduction'],
@@ -242,6 +242,7 @@ const functions: Record<string, { params: string[]; run: Functional }> = {
     run: (a) => ops.klDiv(a.t.ctx, a.tensor('input'), a.tensor('target'), a.str('reduction', 'mean') === 'batchmean' ? 'batchmean' : reduction(a), a.bool('log_target', false)),
   },
   l1_loss: { params: ['input', 'target', 'size_average', 'reduce', 'reduction'], run: (a) => ops.l1Loss(a.t.ctx, a.tensor('input'), a.tensor('target'), reduction(a)) },
+  smooth_l1_loss: { params: ['input', 'target', 'size_average', 'reduce', 'reduction', 'beta'], run: (a) => ops.smoothL1Loss(a.t.ctx, a.tensor('input'), a.tensor('target'), reduction(a), a.number('beta', 1)) },
   binary_cross_entropy: { params: ['input', 'target', 'weight', 'size_average', 'reduce', 'reduction'], run: (a) => ops.fusedPairLoss(a.t.ctx, a.tensor('input'), a.tensor('target'), reduction(a), [a.optionalTensor('weight')]) },
   binary_cross_entropy_with_logits: { params: ['input', 'target', 'weight', 'size_average', 'reduce', 'reduction', 'pos_weight'], run: (a) => ops.fusedPairLoss(a.t.ctx, a.tensor('input'), a.tensor('target'), reduction(a), [a.optionalTensor('weight'), a.optionalTensor('pos_weight')]) },
   pad: {
@@ -300,19 +301,16 @@ function interpolate(a: Args, fixed?: { mode: ops.InterpolateMode; alignCorners:
 /**
  * `F.multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, …)`, which
  * `nn.MultiheadAttention` runs (sequence first): the same rule as the module, with the weights given as arguments
- * (`use_separate_proj_weight=True` takes `q_proj_weight`, `k_proj_weight`, `v_proj_weight`). Returns the output
- * and the averaged weights, or the output alone with `need_weights=False`.
+ * (`use_separate_proj_weight=True` takes `q_proj_weight`, `k_proj_weight`, `v_proj_weight`), its masks and
+ * `is_causal`. Returns the output and the weights (averaged over heads unless `average_attn_weights=False`), or the
+ * output alone with `need_weights=False`.
  */
 function multiHeadAttentionForward(a: Args): Tensor[] {
   if (a.optionalTensor('static_k') || a.optionalTensor('static_v')) return raise('RuntimeError', 'unsupported', '`F.multi_head_attention_forward` with `static_k` or `static_v` is not supported yet.', a.span)
-  if (a.bool('is_causal', false)) return raise('RuntimeError', 'unsupported', '`F.multi_head_attention_forward` with `is_causal=True` is not supported yet; give the causal `attn_mask`.', a.span)
-  if (a.has('average_attn_weights') && !a.bool('average_attn_weights', true) && a.bool('need_weights', true)) return raise('RuntimeError', 'unsupported', '`F.multi_head_attention_forward` with `average_attn_weights=False` is not supported yet.', a.span)
   const query = a.tensor('query')
   const embedDim = query.shape.at(-1)
   if (embedDim !== a.number('embed_dim_to_check', 0)) return raise('AssertionError', 'shape', `was expecting embedding dimension of ${a.number('embed_dim_to_check', 0)}, but got ${embedDim ?? 0}`, a.span)
   const separate = a.bool('use_separate_proj_weight', false)
-  const keyPaddingMask = a.optionalTensor('key_padding_mask')
-  const attnMask = a.optionalTensor('attn_mask')
   return ops.multiheadAttention(
     a.t.ctx,
     query,
@@ -329,7 +327,18 @@ function multiHeadAttentionForward(a: Args): Tensor[] {
       outProj: a.tensor('out_proj_weight'),
       outProjBias: a.optionalTensor('out_proj_bias'),
     },
-    { numHeads: a.number('num_heads', 1), dropoutP: a.number('dropout_p', 0), training: a.bool('training', true), addZeroAttn: a.bool('add_zero_attn', false), batchFirst: false, needWeights: a.bool('need_weights', true), masked: attnMask !== null || keyPaddingMask !== null, attnMask: keyPaddingMask === null ? attnMask : null },
+    {
+      numHeads: a.number('num_heads', 1),
+      dropoutP: a.number('dropout_p', 0),
+      training: a.bool('training', true),
+      addZeroAttn: a.bool('add_zero_attn', false),
+      batchFirst: false,
+      needWeights: a.bool('need_weights', true),
+      averageWeights: a.bool('average_attn_weights', true),
+      attnMask: a.optionalTensor('attn_mask'),
+      keyPaddingMask: a.optionalTensor('key_padding_mask'),
+      isCausal: a.bool('is_causal', false),
+    },
   )
 }
 

@@ -205,6 +205,19 @@ describe('runAttentionWithoutWeights', () => {
     // The next plain call returns the weights again.
     expect(traceForward(attention, [{ shape: [3, 2, 8], dtype: 'float32' }], 'cpu').outputs).toHaveLength(2)
   })
+
+  it('hands the attention the masks given, as a transformer layer hands them (PyTorch 2.13)', () => {
+    const attention = buildModule('nn.MultiheadAttention(8, 2)')
+    const wrapper = createModule(
+      'Wrapper',
+      {},
+      defineLayer({ name: 'Wrapper', signature: [], build() {}, forward: (_self, inputs, ctx) => runAttentionWithoutWeights(ctx, attention, [inputs[0]!], 'attn', { key_padding_mask: inputs[1]! }) }),
+    )
+    wrapper.children.set('attn', attention)
+    // Measured with saved-tensor hooks, x of (5, 2, 8) and a (2, 5) bool key_padding_mask: the (2, 2, 1, 5) float mask adds 80 bytes.
+    const r = traceForward(wrapper, [{ shape: [5, 2, 8], dtype: 'float32' }, { shape: [2, 5], dtype: 'bool' }], 'cpu')
+    expect([r.savedBytes, r.savedBytesWithInput]).toEqual([1440n, 1760n])
+  })
 })
 
 describe('multiheadAttention under PyTorch 2.13 (the default)', () => {
@@ -269,5 +282,88 @@ describe('nn.MultiheadAttention with an attn_mask and need_weights=False (PyTorc
     // a float copy) and one with a (4, 5, 5) float mask.
     expect(saved('        return self.attn(x, x, x, need_weights=False, attn_mask=self.mask)[0]')).toBe(1460n)
     expect(saved('        mask = torch.ones(5, 5, dtype=torch.bool).triu(1)\n        m3 = torch.zeros(4, 5, 5)\n        return self.attn(x, x, x, need_weights=False, attn_mask=mask)[0] + self.attn(x, x, x, need_weights=False, attn_mask=m3)[0]')).toBe(3220n)
+  })
+})
+
+/** A model file whose module `W` runs `layer` on whatever it is called with, so that `call` can pass keywords. */
+function called(layer: string, input: string, call: string) {
+  const source = `import torch\nimport torch.nn as nn\n\nclass W(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.mod = ${layer}\n\n    def forward(self, *args, **kwargs):\n        return self.mod(*args, **kwargs)\n`
+  const f = analyze(source, { input, call, device: 'cpu' }).forward!
+  return { shapes: f.outputs.map((t) => [...t.shape]), saved: f.savedBytes, withInput: f.savedBytesWithInput, macs: f.macs }
+}
+
+// Measured with saved-tensor hooks, PyTorch 2.13 (CPU, training mode), x of (5, 2, 8) unless said otherwise; masks
+// do not require grad.
+describe('nn.MultiheadAttention with a key_padding_mask and need_weights=False (PyTorch 2.13)', () => {
+  const attention = 'nn.MultiheadAttention(8, 2)'
+  const selfAttention = 'm(x[0], x[0], x[0], need_weights=False'
+
+  it('keeps the padding mask expanded over the heads, a float (N, heads, 1, S) copy that SDPA keeps', () => {
+    // 1360 bytes without a mask, + the (2, 2, 1, 5) float mask (80 bytes), bool or float as given.
+    expect(called(attention, '5,2,8; 2,5:bool:nograd', `${selfAttention}, key_padding_mask=x[1])`)).toMatchObject({ saved: 1440n, withInput: 1760n })
+    expect(called(attention, '5,2,8; 2,5:nograd', `${selfAttention}, key_padding_mask=x[1])`)).toMatchObject({ saved: 1440n, withInput: 1760n })
+    // batch_first: the input projection reads a copy of the transposed input (the input itself is not kept).
+    expect(called('nn.MultiheadAttention(8, 2, batch_first=True)', '2,5,8; 2,5:bool:nograd', `${selfAttention}, key_padding_mask=x[1])`)).toMatchObject({ saved: 1760n, withInput: 1760n })
+  })
+
+  it('adds it to attn_mask: one (N, heads, L, S) float mask, whether is_causal is given or not', () => {
+    expect(called(attention, '5,2,8; 2,5:bool:nograd; 5,5:bool:nograd', `${selfAttention}, key_padding_mask=x[1], attn_mask=x[2])`)).toMatchObject({ saved: 1760n, withInput: 2080n })
+    expect(called(attention, '5,2,8; 2,5:bool:nograd; 5,5:bool:nograd', `${selfAttention}, key_padding_mask=x[1], attn_mask=x[2], is_causal=True)`)).toMatchObject({ saved: 1760n, withInput: 2080n })
+    expect(called(attention, '5,2,8; 2,5:nograd; 4,5,5:nograd', `${selfAttention}, key_padding_mask=x[1], attn_mask=x[2])`)).toMatchObject({ saved: 1760n, withInput: 2080n })
+  })
+
+  it('views the mask given when there is one batch element or one head: the mask\'s own storage is kept', () => {
+    // unbatched (5, 8) query, (5) mask: its 5-float canonical copy (20 bytes); one head, batch 1: the same.
+    expect(called(attention, '5,8; 5:bool:nograd', `${selfAttention}, key_padding_mask=x[1])`)).toMatchObject({ shapes: [[5, 8]], saved: 700n, withInput: 860n })
+    expect(called('nn.MultiheadAttention(8, 1)', '5,1,8; 1,5:bool:nograd', `${selfAttention}, key_padding_mask=x[1])`)).toMatchObject({ saved: 680n, withInput: 840n })
+  })
+
+  it('pads the masks by one key for bias_k and for add_zero_attn', () => {
+    // (2, 2, 1, 7) float padding mask (112 bytes); a (5, 5) attn_mask becomes (1, 1, 5, 6) (120 bytes).
+    expect(called('nn.MultiheadAttention(8, 2, add_bias_kv=True, add_zero_attn=True)', '5,2,8; 2,5:bool:nograd', `${selfAttention}, key_padding_mask=x[1])`)).toMatchObject({ saved: 2368n, withInput: 2688n })
+    expect(called('nn.MultiheadAttention(8, 2, add_bias_kv=True)', '5,2,8; 5,5:nograd', `${selfAttention}, attn_mask=x[1])`)).toMatchObject({ saved: 2248n, withInput: 2568n })
+    expect(called('nn.MultiheadAttention(8, 2, add_bias_kv=True)', '5,2,8; 5,5:nograd', 'm(x[0], x[0], x[0], attn_mask=x[1])')).toMatchObject({ shapes: [[5, 2, 8], [2, 5, 6]], saved: 1888n, withInput: 2208n })
+  })
+
+  it('keeps no mask on the math kernel (dropout) and with need_weights=True', () => {
+    expect(called('nn.MultiheadAttention(8, 2, dropout=0.1)', '5,2,8; 2,5:bool:nograd', `${selfAttention}, key_padding_mask=x[1])`)).toMatchObject({ saved: 3120n, withInput: 3440n })
+    expect(called(attention, '5,2,8; 2,5:bool:nograd', 'm(x[0], x[0], x[0], key_padding_mask=x[1])')).toMatchObject({ shapes: [[5, 2, 8], [2, 5, 5]], saved: 2000n, withInput: 2320n })
+  })
+
+  it('checks the masks\' shapes with PyTorch\'s messages', () => {
+    expect(() => called(attention, '5,2,8; 3,5:bool:nograd', `${selfAttention}, key_padding_mask=x[1])`)).toThrow('Expected key_padded_mask.shape[0] to be 2, but got 3.')
+    expect(() => called(attention, '5,2,8; 4,5:bool:nograd', `${selfAttention}, attn_mask=x[1])`)).toThrow('The shape of the 2D attn_mask is (4, 5), but should be (5, 5).')
+    expect(() => called(attention, '5,2,8; 5:bool:nograd', `${selfAttention}, key_padding_mask=x[1])`)).toThrow('For batched (3-D) `query`, expected `key_padding_mask` to be `None` or 2-D but found 1-D tensor instead.')
+  })
+})
+
+describe('nn.MultiheadAttention with is_causal (PyTorch 2.13)', () => {
+  it('drops attn_mask for SDPA\'s causal path with need_weights=False and no key_padding_mask', () => {
+    // The (5, 5) float mask is not kept: 1360 bytes as without a mask.
+    expect(called('nn.MultiheadAttention(8, 2)', '5,2,8; 5,5:nograd', 'm(x[0], x[0], x[0], attn_mask=x[1], is_causal=True, need_weights=False)')).toMatchObject({ saved: 1360n, withInput: 1680n })
+    // need_weights=True uses the mask in baddbmm, which keeps nothing of it.
+    expect(called('nn.MultiheadAttention(8, 2)', '5,2,8; 5,5:nograd', 'm(x[0], x[0], x[0], attn_mask=x[1], is_causal=True)')).toMatchObject({ shapes: [[5, 2, 8], [2, 5, 5]], saved: 2000n, withInput: 2320n })
+  })
+
+  it('needs attn_mask', () => {
+    expect(() => called('nn.MultiheadAttention(8, 2)', '5,2,8', 'm(x[0], x[0], x[0], is_causal=True)')).toThrow(
+      'Need attn_mask if specifying the is_causal hint. You may use the Transformer module method `generate_square_subsequent_mask` to create this mask.',
+    )
+  })
+})
+
+describe('nn.MultiheadAttention with average_attn_weights=False', () => {
+  it('returns the weights per head, a view of the softmax output, and averages nothing', () => {
+    // in-proj 1920, QKᵀ and AV 400 each, out-proj 640 MACs; the average over heads (100) is not computed.
+    expect(called('nn.MultiheadAttention(8, 2)', '5,2,8', 'm(x[0], x[0], x[0], average_attn_weights=False)')).toEqual({ shapes: [[5, 2, 8], [2, 2, 5, 5]], saved: 2000n, withInput: 2320n, macs: 3360n })
+    expect(called('nn.MultiheadAttention(8, 2)', '5,2,8', 'm(x[0], x[0], x[0])').macs).toBe(3460n)
+    expect(called('nn.MultiheadAttention(8, 2)', '5,8', 'm(x[0], x[0], x[0], average_attn_weights=False)')).toMatchObject({ shapes: [[5, 8], [2, 5, 5]], saved: 840n, withInput: 1000n })
+  })
+
+  it('runs the same rule in F.multi_head_attention_forward, with is_causal too', () => {
+    const source = `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.attn = nn.MultiheadAttention(8, 2)\n        self.register_buffer('mask', torch.ones(5, 5, dtype=torch.bool).triu(1))\n\n    def forward(self, x):\n        a = self.attn\n        out, w = F.multi_head_attention_forward(x, x, x, 8, 2, a.in_proj_weight, a.in_proj_bias, None, None, False, 0.0, a.out_proj.weight, a.out_proj.bias, training=self.training, average_attn_weights=False)\n        out2, _ = F.multi_head_attention_forward(x, x, x, 8, 2, a.in_proj_weight, a.in_proj_bias, None, None, False, 0.0, a.out_proj.weight, a.out_proj.bias, training=self.training, need_weights=False, attn_mask=self.mask, is_causal=True)\n        return out + out2, w\n`
+    const f = analyze(source, { input: '5,2,8', device: 'cpu' }).forward!
+    expect(f.outputs.map((t) => [...t.shape])).toEqual([[5, 2, 8], [2, 2, 5, 5]])
+    expect([f.savedBytes, f.savedBytesWithInput]).toEqual([3360n, 3680n])
   })
 })

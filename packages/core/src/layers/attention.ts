@@ -12,12 +12,19 @@ import { linear } from './linear.js'
 // PyTorch, so `out_proj` itself is never called.
 
 
+/** The masks a transformer layer hands its attention (`attn_mask`, `key_padding_mask`, `is_causal`). */
+export interface AttentionMasks {
+  attn_mask?: Tensor | null
+  key_padding_mask?: Tensor | null
+  is_causal?: boolean
+}
+
 /**
- * Runs a `MultiheadAttention` child as the transformer layers do, `need_weights=False`:
- * the averaged attention weights are then neither computed nor returned.
+ * Runs a `MultiheadAttention` child as the transformer layers do, `need_weights=False`, with the masks given:
+ * the attention weights are then neither computed nor returned.
  */
-export function runAttentionWithoutWeights(ctx: ForwardContext, attention: ModuleNode, inputs: readonly Tensor[], name: string): Tensor {
-  return ctx.run(attention, inputs, name, { need_weights: false })[0]!
+export function runAttentionWithoutWeights(ctx: ForwardContext, attention: ModuleNode, inputs: readonly Tensor[], name: string, masks: AttentionMasks = {}): Tensor {
+  return ctx.run(attention, inputs, name, { ...masks, need_weights: false })[0]!
 }
 
 function kvDims(a: { embed_dim: number; kdim: number | null; vdim: number | null }): { kdim: number; vdim: number; packed: boolean } {
@@ -32,8 +39,9 @@ function kvDims(a: { embed_dim: number; kdim: number | null; vdim: number | null
  * `(3·embed_dim, embed_dim)` when keys and values have `embed_dim` features, else separate
  * `q_proj_weight`, `k_proj_weight`, `v_proj_weight`; `in_proj_bias`, `out_proj`
  * (a `NonDynamicallyQuantizableLinear`), and `bias_k`/`bias_v` with `add_bias_kv`.
- * Forward takes `(query)`, `(query, key_value)` or `(query, key, value)` and returns
- * `(attn_output, attn_weights averaged over heads)`.
+ * Forward takes `(query)`, `(query, key_value)` or `(query, key, value)` and the keywords of
+ * `F.multi_head_attention_forward` (`key_padding_mask`, `need_weights`, `attn_mask`, `average_attn_weights`,
+ * `is_causal`), and returns `(attn_output, attn_weights averaged over heads or per head)`.
  */
 export const multiheadAttention = defineLayer({
   name: 'MultiheadAttention',
@@ -122,12 +130,23 @@ export const multiheadAttention = defineLayer({
         outProj: ctx.state(outProj, 'weight'),
         outProjBias: tensor(outProj, 'bias'),
       },
-      { numHeads: a.num_heads, dropoutP: a.dropout, training: self.training, addZeroAttn: a.add_zero_attn, batchFirst: a.batch_first, needWeights: options?.['need_weights'] !== false, masked: isMask(options?.['attn_mask']) || isMask(options?.['key_padding_mask']), attnMask: isMask(options?.['attn_mask']) && !isMask(options?.['key_padding_mask']) ? (options?.['attn_mask'] as Tensor) : null },
+      {
+        numHeads: a.num_heads,
+        dropoutP: a.dropout,
+        training: self.training,
+        addZeroAttn: a.add_zero_attn,
+        batchFirst: a.batch_first,
+        needWeights: options?.['need_weights'] !== false,
+        averageWeights: options?.['average_attn_weights'] !== false,
+        attnMask: maskOption(options?.['attn_mask']),
+        keyPaddingMask: maskOption(options?.['key_padding_mask']),
+        isCausal: options?.['is_causal'] === true,
+      },
     )
   },
 })
 
-/** Whether a forward-call argument is a mask tensor (not absent, not `None`). */
-function isMask(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && 'storage' in value
+/** A forward-call argument as a mask tensor, or null when it is absent or `None`. */
+function maskOption(value: unknown): Tensor | null {
+  return typeof value === 'object' && value !== null && 'storage' in value ? (value as Tensor) : null
 }

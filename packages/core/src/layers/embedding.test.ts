@@ -25,7 +25,8 @@ const measured: Record<string, Measured[]> = {
     ["nn.EmbeddingBag(10, 4, mode='sum', dtype=torch.float64)", [2, 5], [2, 4], 136, 216],
     ["nn.EmbeddingBag(10, 4, mode='max')", [2, 5], [2, 4], 184, 264],
     ["nn.EmbeddingBag(10, 4, mode='max', padding_idx=0)", [2, 5], [2, 4], 184, 264],
-    ["nn.EmbeddingBag(10, 4, mode='mean', include_last_offset=True)", [3, 5], [2, 4], 192, 312],
+    // A 2-D input is one bag per row whatever `include_last_offset` says (PyTorch 2.13; 1.13 dropped the last bag).
+    ["nn.EmbeddingBag(10, 4, mode='mean', include_last_offset=True)", [3, 5], [3, 4], 200, 320],
     ['nn.EmbeddingBag(10, 4).requires_grad_(False)', [2, 5], [2, 4], 0, 0],
     ['nn.EmbeddingBag.from_pretrained(torch.zeros(7, 3))', [2, 5], [2, 3], 0, 0],
     ["nn.EmbeddingBag.from_pretrained(torch.zeros(7, 3), freeze=False, mode='sum')", [2, 5], [2, 3], 48, 128],
@@ -160,8 +161,64 @@ describe('embeddingBag', () => {
   it('rejects `padding_idx` outside the table', () => {
     expect(errorOf(() => analyze('nn.EmbeddingBag(5, 3, padding_idx=5)')).message).toContain('Padding_idx must be within num_embeddings')
   })
-  it('needs a 2-D input: 1-D would need offsets, 3-D is invalid', () => {
-    expect(errorOf(() => forward('nn.EmbeddingBag(10, 3)', [6])).message).toContain('needs `offsets` with a 1D input')
+  it('needs offsets with a 1-D input, none with a 2-D input, and refuses 3-D', () => {
+    expect(errorOf(() => forward('nn.EmbeddingBag(10, 3)', [6])).message).toContain('offsets has to be a 1D Tensor but got None')
     expect(errorOf(() => forward('nn.EmbeddingBag(10, 3)', [2, 3, 4])).message).toContain('input has to be 1D or 2D Tensor, but got Tensor of dimension 3')
+    expect(errorOf(() => called("nn.EmbeddingBag(10, 4, mode='sum')", '2,3:int64; 2:int64', 'm(x[0], x[1])')).message).toContain(
+      "if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences. However, found offsets of type <class 'torch.Tensor'>",
+    )
+    expect(errorOf(() => called("nn.EmbeddingBag(10, 4, mode='sum')", '6:int64; 2,3:int64', 'm(x[0], x[1])')).message).toContain('offsets has to be a 1D Tensor')
+  })
+  it('drops the last row\'s bag of a 2-D input with include_last_offset under PyTorch 1.13', () => {
+    // The value this test held before PyTorch's fix (pytorch/pytorch#168159): offset2bag 16×8, offsets and bag_size
+    // 3×8 each, max_indices 2×8 (the indices 15×8 besides).
+    const f = analyze("nn.EmbeddingBag(10, 4, mode='mean', include_last_offset=True)", { input: [3, 5], device: 'cpu', torch: '1.13' }).forward!
+    expect([f.outputs[0]!.shape, f.savedBytes, f.savedBytesWithInput]).toEqual([[2, 4], 192n, 312n])
+  })
+})
+
+/** A model file whose module `W` runs `layer` on whatever it is called with, so that `call` can pass keywords. */
+function called(layer: string, input: string, call: string) {
+  const source = `import torch\nimport torch.nn as nn\n\nclass W(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.mod = ${layer}\n\n    def forward(self, *args, **kwargs):\n        return self.mod(*args, **kwargs)\n`
+  const f = analyze(source, { input, call, device: 'cpu' }).forward!
+  return { shape: [...f.outputs[0]!.shape], saved: f.savedBytes, withInput: f.savedBytesWithInput }
+}
+
+// Measured with PyTorch 2.13 (CPU, training mode, saved_tensors_hooks, each storage once, parameters excluded); the
+// float inputs require grad unless marked `:nograd`.
+describe('embeddingBag with offsets and per_sample_weights', () => {
+  it('keeps the flat per-sample weights (a view of the input) with the indices, whether they require grad or not', () => {
+    // indices 6×8 (input), offsets 2×8, per_sample_weights 6×4 (input), empty offset2bag, bag_size and max_indices 2×8.
+    expect(called("nn.EmbeddingBag(10, 4, mode='sum')", '2,3:int64; 2,3', 'm(x[0], per_sample_weights=x[1])')).toEqual({ shape: [2, 4], saved: 48n, withInput: 120n })
+    expect(called("nn.EmbeddingBag(10, 4, mode='sum')", '2,3:int64; 2,3:nograd', 'm(x[0], per_sample_weights=x[1])')).toEqual({ shape: [2, 4], saved: 48n, withInput: 120n })
+    // padding_idx leaves the fast path: offset2bag of 7 int64.
+    expect(called("nn.EmbeddingBag(10, 4, mode='sum', padding_idx=0)", '2,3:int64; 2,3', 'm(x[0], per_sample_weights=x[1])')).toEqual({ shape: [2, 4], saved: 104n, withInput: 176n })
+  })
+  it('saves the per-sample weights for their own gradient when the weight is frozen', () => {
+    expect(called("nn.EmbeddingBag(10, 4, mode='sum').requires_grad_(False)", '2,3:int64; 2,3', 'm(x[0], per_sample_weights=x[1])')).toEqual({ shape: [2, 4], saved: 48n, withInput: 120n })
+    expect(called("nn.EmbeddingBag(10, 4, mode='sum').requires_grad_(False)", '2,3:int64; 2,3:nograd', 'm(x[0], per_sample_weights=x[1])')).toEqual({ shape: [2, 4], saved: 0n, withInput: 0n })
+  })
+  it('cuts a 1-D input into one bag per offset, one fewer with include_last_offset', () => {
+    // indices 6×8 and offsets 3×8 (inputs), empty offset2bag, bag_size 3×8, max_indices one per bag.
+    expect(called("nn.EmbeddingBag(10, 4, mode='sum')", '6:int64; 3:int64', 'm(x[0], x[1])')).toEqual({ shape: [3, 4], saved: 48n, withInput: 120n })
+    expect(called("nn.EmbeddingBag(10, 4, mode='sum', include_last_offset=True)", '6:int64; 3:int64', 'm(x[0], x[1])')).toEqual({ shape: [2, 4], saved: 40n, withInput: 112n })
+    expect(called("nn.EmbeddingBag(10, 4, mode='max')", '6:int64; 3:int64', 'm(x[0], offsets=x[1])')).toEqual({ shape: [3, 4], saved: 176n, withInput: 248n })
+    expect(called('nn.EmbeddingBag(10, 4, include_last_offset=True)', '6:int64; 3:int64', 'm(x[0], x[1])')).toEqual({ shape: [2, 4], saved: 96n, withInput: 168n })
+    expect(called('nn.EmbeddingBag(10, 4)', '6:int32; 3:int32', 'm(x[0], x[1])')).toEqual({ shape: [3, 4], saved: 52n, withInput: 88n })
+    expect(called("nn.EmbeddingBag(10, 4, mode='sum')", '6:int64; 3:int64; 6', 'm(x[0], x[1], per_sample_weights=x[2])')).toEqual({ shape: [3, 4], saved: 48n, withInput: 144n })
+    // The tensors given in order: input, offsets, per_sample_weights.
+    const f = analyze("nn.EmbeddingBag(10, 4, mode='sum')", { input: '6:int64; 3:int64; 6:float32', device: 'cpu' }).forward!
+    expect([f.outputs[0]!.shape, f.savedBytes, f.savedBytesWithInput]).toEqual([[3, 4], 48n, 144n])
+  })
+  it('refuses per_sample_weights of another shape, another dtype or outside sum mode, as PyTorch does', () => {
+    expect(errorOf(() => called("nn.EmbeddingBag(10, 4, mode='sum')", '2,3:int64; 3,2', 'm(x[0], per_sample_weights=x[1])')).message).toContain(
+      'embedding_bag: If per_sample_weights (torch.Size([3, 2])) is not None, then it must have the same shape as the input (torch.Size([2, 3]))',
+    )
+    expect(errorOf(() => called('nn.EmbeddingBag(10, 4)', '2,3:int64; 2,3', 'm(x[0], per_sample_weights=x[1])')).message).toContain(
+      "per_sample_weights is only supported for mode='sum' (got mode='mean')",
+    )
+    expect(errorOf(() => called("nn.EmbeddingBag(10, 4, mode='sum')", '2,3:int64; 2,3:float64', 'm(x[0], per_sample_weights=x[1])')).message).toContain(
+      "Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 'per_sample_weights'",
+    )
   })
 })

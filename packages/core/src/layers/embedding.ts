@@ -3,6 +3,7 @@ import { bool, device, dtype, float, int, optionalFloat, optionalInt, str } from
 import type { ArgSpec } from '../bind/args.js'
 import { showValue, typeName } from '../contract/values.js'
 import * as ops from '../forward/ops/index.js'
+import type { Tensor } from '../forward/trace.js'
 import { isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { formatShape } from '../tensor/shape.js'
@@ -125,7 +126,8 @@ const includeLastOffset = bool('include_last_offset', { default: false })
 /**
  * `nn.EmbeddingBag(num_embeddings, embedding_dim, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
  * mode='mean', sparse=False, _weight=None, include_last_offset=False, padding_idx=None)`: sums, averages
- * or takes the maximum of the embeddings of each bag. A 2-D input `(B, L)` is `B` bags of `L` indices.
+ * or takes the maximum of the embeddings of each bag. A 2-D input `(B, L)` is `B` bags of `L` indices; a 1-D
+ * input is cut into bags at `offsets`. Forward: `(input, offsets=None, per_sample_weights=None)`.
  */
 export const embeddingBag = defineLayer({
   name: 'EmbeddingBag',
@@ -149,13 +151,24 @@ export const embeddingBag = defineLayer({
       },
     } satisfies ClassMethod,
   },
-  /** `F.embedding_bag` ({@link ops.embeddingBag}): a 2-D input `(B, L)` is `B` bags of `L` indices. */
-  forward(self, inputs, ctx) {
-    const x = inputs[0]!
+  forwardOptions: ['offsets', 'per_sample_weights'],
+  /**
+   * `F.embedding_bag` ({@link ops.embeddingBag}): a 2-D input `(B, L)` is `B` bags of `L` indices; a 1-D input
+   * takes `offsets` (the second tensor); `per_sample_weights` is the third tensor or the keyword.
+   */
+  forward(self, inputs, ctx, options) {
     const a = self.args
-    ops.checkIndices(ctx, x)
-    if (x.shape.length === 1) throw ctx.error('needs `offsets` with a 1D input, which nnsize cannot pass: use a 2D input of shape (bags, indices per bag).')
-    if (x.shape.length !== 2) throw ctx.error(`input has to be 1D or 2D Tensor, but got Tensor of dimension ${x.shape.length} (shape ${formatShape(x.shape)}).`)
-    return ops.embeddingBag(ctx, x, ctx.state(self, 'weight'), { mode: a.mode, includeLastOffset: a.include_last_offset, paddingIdx: a.padding_idx })
+    if (inputs.length > 3) throw ctx.error(`takes input, offsets and per_sample_weights: at most 3 tensors, got ${inputs.length}.`)
+    const tensorOption = (name: string, position: number): Tensor | null => {
+      const value = options?.[name]
+      return typeof value === 'object' && value !== null && 'storage' in value ? (value as Tensor) : (inputs[position] ?? null)
+    }
+    return ops.embeddingBag(ctx, inputs[0]!, ctx.state(self, 'weight'), {
+      mode: a.mode,
+      includeLastOffset: a.include_last_offset,
+      paddingIdx: a.padding_idx,
+      offsets: tensorOption('offsets', 1),
+      perSampleWeights: tensorOption('per_sample_weights', 2),
+    })
   },
 })

@@ -69,6 +69,57 @@ describe('the loss modules', () => {
   })
 })
 
+describe('smooth L1 and Huber losses', () => {
+  it('SmoothL1Loss(beta=0) runs l1_loss, whose abs keeps the difference', () => {
+    expect(run('nn.SmoothL1Loss(beta=0.)', '2,3; 2,3')).toEqual({ saved: 24, withInput: 24, output: [] })
+    expect(run("nn.SmoothL1Loss(beta=0, reduction='none')", '2,3; 2,3')).toEqual({ saved: 24, withInput: 24, output: [2, 3] })
+    expect(run('nn.SmoothL1Loss(beta=0.)', '2,3; 3')).toEqual({ saved: 24, withInput: 24, output: [] })
+    expect(run('nn.SmoothL1Loss()', '2,3; 2,3')).toEqual({ saved: 0, withInput: 48, output: [] })
+    const source = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\nclass Net(nn.Module):\n    def forward(self, x, y):\n        return F.smooth_l1_loss(x, y, beta=0.)\n'
+    expect(analyze(source, { input: '2,3; 2,3', device: 'cpu' }).forward!.savedBytes).toBe(24n)
+  })
+
+  it('refuse a negative beta and a non-positive delta as ATen does', () => {
+    expect(errorOf(() => run('nn.SmoothL1Loss(beta=-1.)', '2,3; 2,3')).message).toContain('smooth_l1_loss does not support negative values for beta')
+    expect(errorOf(() => run('nn.HuberLoss(delta=0.)', '2,3; 2,3')).message).toContain('huber_loss does not support non-positive values for delta')
+    expect(run('nn.HuberLoss(delta=0.5)', '2,3; 2,3')).toEqual({ saved: 0, withInput: 48, output: [] })
+  })
+})
+
+describe('CrossEntropyLoss with label_smoothing', () => {
+  it('keeps the ignore mask and, for the mean, the count of kept targets (class indices)', () => {
+    // log_softmax output 80, target 32 (input), total_weight 4, `target == ignore_index` (4 bools), int64 count 8.
+    expect(run('nn.CrossEntropyLoss(label_smoothing=0.1)', '4,5; 4:int64')).toEqual({ saved: 96, withInput: 128, output: [] })
+    expect(run('nn.CrossEntropyLoss(label_smoothing=0.1, ignore_index=1)', '4,5; 4:int64')).toEqual({ saved: 96, withInput: 128, output: [] })
+    expect(run("nn.CrossEntropyLoss(label_smoothing=0.1, reduction='sum')", '4,5; 4:int64')).toEqual({ saved: 88, withInput: 120, output: [] })
+    expect(run("nn.CrossEntropyLoss(label_smoothing=0.1, reduction='none')", '4,5; 4:int64')).toEqual({ saved: 88, withInput: 120, output: [4] })
+    expect(run('nn.CrossEntropyLoss(label_smoothing=0.1)', '2,5,3,3; 2,3,3:int64')).toEqual({ saved: 390, withInput: 534, output: [] })
+    expect(run('nn.CrossEntropyLoss(label_smoothing=0.1)', '4,5:float64; 4:int64')).toEqual({ saved: 180, withInput: 212, output: [] })
+  })
+
+  it('divides the weighted mean by the summed weights of the targets, a 0-dim of the weight\'s dtype', () => {
+    expect(run('nn.CrossEntropyLoss(weight=torch.rand(5), label_smoothing=0.1)', '4,5; 4:int64')).toEqual({ saved: 92, withInput: 124, output: [] })
+    expect(run("nn.CrossEntropyLoss(weight=torch.rand(5), label_smoothing=0.1, reduction='none')", '4,5; 4:int64')).toEqual({ saved: 88, withInput: 120, output: [4] })
+    expect(run('nn.CrossEntropyLoss(weight=torch.rand(5), label_smoothing=0.1)', '2,5,3,3; 2,3,3:int64')).toEqual({ saved: 386, withInput: 530, output: [] })
+  })
+
+  it('smooths class probabilities into a new target, which the product keeps', () => {
+    expect(run('nn.CrossEntropyLoss(label_smoothing=0.1)', '4,5; 4,5')).toEqual({ saved: 160, withInput: 160, output: [] })
+    expect(run('nn.CrossEntropyLoss(weight=torch.rand(5), label_smoothing=0.1)', '4,5; 4,5:nograd')).toEqual({ saved: 160, withInput: 160, output: [] })
+  })
+
+  it('weights class probabilities after the product: the weighted product is not kept', () => {
+    expect(run('nn.CrossEntropyLoss(weight=torch.rand(5))', '4,5; 4,5')).toEqual({ saved: 80, withInput: 160, output: [] })
+    expect(run('nn.CrossEntropyLoss(weight=torch.rand(5))', '2,5,3,3; 2,5,3,3')).toEqual({ saved: 360, withInput: 720, output: [] })
+  })
+
+  it('is the same in F.cross_entropy', () => {
+    const source = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\nclass Net(nn.Module):\n    def forward(self, x, t):\n        return F.cross_entropy(x, t, label_smoothing=0.1)\n'
+    const f = analyze(source, { input: '4,5; 4:int64', device: 'cpu' }).forward!
+    expect([f.savedBytes, f.savedBytesWithInput]).toEqual([96n, 128n])
+  })
+})
+
 describe('linearCrossEntropyLoss', () => {
   it('holds a Linear of num_classes × ∏out_features rows and a weight buffer (PyTorch 2.13)', () => {
     const r = analyze('nn.LinearCrossEntropyLoss(768, 32000)')

@@ -129,10 +129,27 @@ function fusedLoss<const S extends readonly ArgSpec[]>(name: string, signature: 
 
 /** `nn.MSELoss(size_average=None, reduce=None, reduction='mean')`: `mse_loss` keeps input and target. */
 export const mseLoss = fusedLoss('MSELoss', [legacy('size_average'), legacy('reduce'), reductionArg])
-/** `nn.HuberLoss(reduction='mean', delta=1.0)`: `huber_loss` keeps input and target. */
-export const huberLoss = fusedLoss('HuberLoss', [reductionArg, float('delta', { default: 1.0 })])
-/** `nn.SmoothL1Loss(size_average=None, reduce=None, reduction='mean', beta=1.0)`: keeps input and target. */
-export const smoothL1Loss = fusedLoss('SmoothL1Loss', [legacy('size_average'), legacy('reduce'), reductionArg, float('beta', { default: 1.0 })])
+/** `nn.HuberLoss(reduction='mean', delta=1.0)`: `huber_loss` keeps input and target ({@link ops.huberLoss}). */
+export const huberLoss = defineLoss({
+  name: 'HuberLoss',
+  signature: [reductionArg, float('delta', { default: 1.0 })],
+  forward(self, inputs, ctx) {
+    const [input, target] = operands(ctx, inputs, pairNames)
+    return ops.huberLoss(ctx, input!, target!, self.args.reduction, self.args.delta)
+  },
+})
+/**
+ * `nn.SmoothL1Loss(size_average=None, reduce=None, reduction='mean', beta=1.0)`: keeps input and target, or with
+ * `beta=0` runs `l1_loss`, which keeps their difference ({@link ops.smoothL1Loss}).
+ */
+export const smoothL1Loss = defineLoss({
+  name: 'SmoothL1Loss',
+  signature: [legacy('size_average'), legacy('reduce'), reductionArg, float('beta', { default: 1.0 })],
+  forward(self, inputs, ctx) {
+    const [input, target] = operands(ctx, inputs, pairNames)
+    return ops.smoothL1Loss(ctx, input!, target!, effectiveReduction(self.args), self.args.beta)
+  },
+})
 /** `nn.SoftMarginLoss(size_average=None, reduce=None, reduction='mean')`: keeps input and target. */
 export const softMarginLoss = fusedLoss('SoftMarginLoss', [legacy('size_average'), legacy('reduce'), reductionArg], { kernel: 'soft_margin_loss' })
 /** `nn.BCELoss(weight=None, size_average=None, reduce=None, reduction='mean')`: `weight` is a buffer; keeps input, target and weight. */
@@ -161,7 +178,7 @@ export const nllLoss = defineLoss({
 /**
  * `nn.CrossEntropyLoss(weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean',
  * label_smoothing=0.0)`: `weight` is a buffer. The target holds class indices (`:int64`) or class
- * probabilities ({@link ops.crossEntropy}).
+ * probabilities; `label_smoothing` adds the tensors its smoothing term keeps ({@link ops.crossEntropy}).
  */
 export const crossEntropyLoss = defineLoss({
   name: 'CrossEntropyLoss',
@@ -173,8 +190,7 @@ export const crossEntropyLoss = defineLoss({
   },
   forward(self, inputs, ctx) {
     const [input, target] = operands(ctx, inputs, pairNames)
-    if (self.args.label_smoothing! > 0) throw ctx.error('has no modelled forward pass with `label_smoothing` (its extra saved tensors are not modelled); its buffers are counted.')
-    return ops.crossEntropy(ctx, input!, target!, buffer(self, ctx, 'weight'), effectiveReduction(self.args))
+    return ops.crossEntropy(ctx, input!, target!, buffer(self, ctx, 'weight'), effectiveReduction(self.args), self.args.label_smoothing)
   },
 })
 

@@ -1,9 +1,10 @@
-import { contiguousStrides, setStrides, stridesOf } from '../layout.js'
+import { contiguousStrides, expandedStrides, setStrides, stridesOf, viewStrides } from '../layout.js'
+import { isFloatingDType } from '../../tensor/dtype.js'
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { accumulateDType, anyRequiresGrad, broadcastShapes, product, result, sameShape, saveIf, sizeProduct } from './common.js'
 import { dropout } from './dropout.js'
-import { div, mul } from './elementwise.js'
+import { add, div, mul } from './elementwise.js'
 import { linear, matmul } from './linear.js'
 import { mean, sum } from './pool.js'
 import { cat, copy } from './shape.js'
@@ -273,25 +274,107 @@ export interface MultiheadOptions {
   training: boolean
   addZeroAttn: boolean
   batchFirst: boolean
-  /** `need_weights`: also compute the attention weights (averaged over heads) and return them. */
+  /** `need_weights`: also compute the attention weights and return them. */
   needWeights: boolean
-  /** Whether an `attn_mask` or `key_padding_mask` is given: the weights' path then adds it in `baddbmm`. */
-  masked?: boolean
-  /**
-   * `attn_mask` when it is given without a `key_padding_mask`: with `need_weights=False` (PyTorch 2.x), SDPA gets
-   * it as a `(1, 1, L, S)` or `(N, heads, L, S)` view and keeps it.
-   */
+  /** `average_attn_weights` (default true): return the weights averaged over heads, else per head. */
+  averageWeights?: boolean
+  /** `attn_mask`: a bool or float `(L, S)` or `(N·heads, L, S)` mask. */
   attnMask?: Tensor | null
+  /** `key_padding_mask`: a bool or float `(N, S)` mask (`(S)` for an unbatched query). */
+  keyPaddingMask?: Tensor | null
+  /** `is_causal`: a hint that `attn_mask` is the causal mask, which needs `attn_mask` given. */
+  isCausal?: boolean
 }
 
 /**
- * `F.multi_head_attention_forward`'s `attn_mask` as SDPA receives it: a 2-D `(L, S)` mask or a 3-D one of batch 1
- * as `(1, 1, L, S)`, a 3-D `(N·heads, L, S)` one as `(N, heads, L, S)`; views of the mask's storage.
+ * `F._canonical_mask`: a bool mask becomes a float mask of the query's dtype (a new tensor of its shape, `-inf`
+ * where it is true); a float mask is used as it is; any other dtype is refused.
  */
-function attentionMaskView(ctx: ForwardContext, mask: Tensor, batch: number, heads: number): Tensor {
-  const [rows, L, S] = mask.shape.length === 2 ? [1, mask.shape[0]!, mask.shape[1]!] : [mask.shape[0]!, mask.shape[1]!, mask.shape[2]!]
-  if (mask.shape.length !== 2 && mask.shape.length !== 3) throw ctx.error(`expects a 2-D or 3-D \`attn_mask\`, got one of shape ${formatShape(mask.shape)}.`)
-  return ctx.view(mask, rows === 1 ? [1, 1, L, S] : [batch, heads, L, S])
+function canonicalMask(ctx: ForwardContext, mask: Tensor, name: string, dtype: Tensor['dtype']): Tensor {
+  if (mask.dtype === 'bool') return ctx.tensor(mask.shape, dtype, false)
+  if (!isFloatingDType(mask.dtype)) throw ctx.error(`only bool and floating types of ${name} are supported (got a ${mask.dtype} mask of shape ${formatShape(mask.shape)}).`, 'type')
+  return mask
+}
+
+/** `t.view(shape)` (or a `reshape` that can view), with the strides the view gets; a copy where no view fits. */
+function reshaped(ctx: ForwardContext, t: Tensor, shape: readonly number[]): Tensor {
+  const s = viewStrides(t.shape, stridesOf(t), shape)
+  return s ? setStrides(ctx.view(t, shape), s) : result(ctx, shape, t.dtype, [t])
+}
+
+/** `F.pad(mask, (0, 1))`: one more key position (`bias_k`, `add_zero_attn`), a new tensor. */
+function padKey(ctx: ForwardContext, mask: Tensor): Tensor {
+  return result(ctx, [...mask.shape.slice(0, -1), mask.shape.at(-1)! + 1], mask.dtype, [mask])
+}
+
+/** What {@link attentionMasks} needs of the attention's sizes. */
+interface MaskSizes {
+  batched: boolean
+  /** Query length, key length as given, batch size, heads. */
+  L: number
+  S: number
+  N: number
+  heads: number
+  /** Key positions added (`bias_k`, `add_zero_attn`), each padding the masks by one. */
+  extraKeys: number
+  dtype: Tensor['dtype']
+}
+
+/**
+ * `F.multi_head_attention_forward`'s masks (PyTorch 2.x), checked with its messages and merged as it merges them:
+ * bool masks become float masks of the query's dtype; `is_causal` without a `key_padding_mask` and with
+ * `need_weights=False` drops `attn_mask` (SDPA's causal path, which keeps no mask); a 2-D `attn_mask` is `(1, L,
+ * S)`; each extra key position pads the masks; `key_padding_mask` `(N, S)` is expanded over the heads to `(N·heads,
+ * 1, S)` (a view when `N` or `heads` is 1, else a copy) and added to `attn_mask` (a new `(N·heads, L, S)` tensor).
+ * Returns the mask `baddbmm` or SDPA gets.
+ */
+function attentionMasks(ctx: ForwardContext, o: MultiheadOptions, z: MaskSizes): Tensor | null {
+  let attnMask = o.attnMask ?? null
+  let padding = o.keyPaddingMask ?? null
+  const kind = z.batched ? 'batched (3-D)' : 'unbatched (2-D)'
+  if (padding && padding.shape.length !== (z.batched ? 2 : 1)) {
+    throw ctx.error(`For ${kind} \`query\`, expected \`key_padding_mask\` to be \`None\` or ${z.batched ? 2 : 1}-D but found ${padding.shape.length}-D tensor instead.`)
+  }
+  if (attnMask && attnMask.shape.length !== 2 && attnMask.shape.length !== 3) {
+    throw ctx.error(`For ${kind} \`query\`, expected \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attnMask.shape.length}-D tensor instead.`)
+  }
+  if (padding) padding = canonicalMask(ctx, z.batched ? padding : ctx.view(padding, [1, ...padding.shape]), 'key_padding_mask', z.dtype)
+  if (o.isCausal && !attnMask) {
+    throw ctx.error('Need attn_mask if specifying the is_causal hint. You may use the Transformer module method `generate_square_subsequent_mask` to create this mask.')
+  }
+  if (o.isCausal && !padding && !o.needWeights) attnMask = null
+  if (attnMask) {
+    attnMask = canonicalMask(ctx, attnMask, 'attn_mask', z.dtype)
+    const rows = sizeProduct(ctx, 'a batch of heads', z.N, z.heads)
+    const expected = attnMask.shape.length === 2 ? [z.L, z.S] : [rows, z.L, z.S]
+    if (!sameShape(attnMask.shape, expected)) {
+      throw ctx.error(`The shape of the ${attnMask.shape.length}D attn_mask is ${formatShape(attnMask.shape)}, but should be ${formatShape(expected)}.`)
+    }
+    if (attnMask.shape.length === 2) attnMask = ctx.view(attnMask, [1, z.L, z.S])
+  }
+  for (let i = 0; i < z.extraKeys; i++) {
+    if (attnMask) attnMask = padKey(ctx, attnMask)
+    if (padding) padding = padKey(ctx, padding)
+  }
+  const keys = z.S + z.extraKeys
+  if (!padding) return attnMask
+  if (padding.shape[0] !== z.N) throw ctx.error(`Expected key_padded_mask.shape[0] to be ${z.N}, but got ${padding.shape[0]}.`)
+  if (padding.shape[1] !== keys) throw ctx.error(`Expected key_padded_mask.shape[1] to be ${keys}, but got ${padding.shape[1]}.`)
+  // view(N, 1, 1, S).expand(-1, heads, -1, -1).reshape(N·heads, 1, S)
+  const expanded = ctx.view(padding, [z.N, z.heads, 1, keys])
+  setStrides(expanded, expandedStrides(reshaped(ctx, padding, [z.N, 1, 1, keys]), expanded.shape))
+  const perHead = reshaped(ctx, expanded, [z.N * z.heads, 1, keys])
+  if (!attnMask) return perHead
+  return add(ctx, attnMask, perHead)
+}
+
+/**
+ * A `(1, L, S)` or `(N·heads, L, S)` mask as SDPA receives it: `unsqueeze(0)` of one of batch 1, else `view(N,
+ * heads, -1, S)`; views of the mask's storage.
+ */
+function sdpaMask(ctx: ForwardContext, mask: Tensor, batch: number, heads: number): Tensor {
+  const [rows, L, S] = mask.shape as [number, number, number]
+  return reshaped(ctx, mask, rows === 1 ? [1, 1, L, S] : [batch, heads, L, S])
 }
 
 /**
@@ -336,6 +419,9 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   const dt = query.dtype
   const dropoutP = o.training ? o.dropoutP : 0
   const v113 = ctx.torch === '1.13'
+  // PyTorch 1.13 has no `is_causal` and always computes the weights, which keep no mask.
+  const extraKeys = (w.biasK ? 1 : 0) + (o.addZeroAttn ? 1 : 0)
+  const mask = attentionMasks(ctx, v113 ? { ...o, isCausal: false } : o, { batched, L, S, N, heads, extraKeys, dtype: dt })
   const rows = sizeProduct(ctx, 'a batch of heads', N, heads)
   const tokens = sizeProduct(ctx, 'a number of tokens', L, N)
 
@@ -403,18 +489,20 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   let weights: Tensor | undefined
   if (v113 || o.needWeights) {
     const scaled = v113 ? div(ctx, q, Math.sqrt(headDim)) : mul(ctx, q, Math.sqrt(1 / headDim))
-    const scores = matmul(ctx, scaled, ctx.view(k, [rows, headDim, keyLen]), o.masked && !v113 ? { flopOp: 'aten.baddbmm' } : {})
+    const scores = matmul(ctx, scaled, ctx.view(k, [rows, headDim, keyLen]), mask && !v113 ? { flopOp: 'aten.baddbmm' } : {})
     weights = softmax(ctx, scores, -1)
     if (dropoutP > 0) weights = dropout(ctx, weights, { p: dropoutP, training: true })
     attended = matmul(ctx, weights, v)
   } else {
     const as4d = (t: Tensor, len: number): Tensor => ctx.view(t, [N, heads, len, headDim])
     const [q4, k4, v4] = [as4d(q, L), as4d(k, keyLen), as4d(v, keyLen)]
-    const mask = o.attnMask ? attentionMaskView(ctx, o.attnMask, N, heads) : null
-    const out = scaledDotProductAttention(ctx, q4, k4, v4, { dropoutP, ...(mask ? { attnMask: mask, attnMaskStrides: contiguousStrides(mask.shape) } : {}) })
+    // With `is_causal` (and no mask left) SDPA runs its causal path, which keeps nothing more.
+    const sdpa = mask ? sdpaMask(ctx, mask, N, heads) : null
+    const maskOptions = sdpa ? { attnMask: sdpa, attnMaskStrides: stridesOf(sdpa) } : {}
+    const out = scaledDotProductAttention(ctx, q4, k4, v4, { dropoutP, ...maskOptions })
     // The flash kernels lay their output out as the query (CPU) or (N, L, heads, d) (CUDA): the permute to
     // (L, N, heads, d) is free on CPU, and on CUDA when N or L is 1; otherwise it is a copy.
-    const kernel = attentionKernel(ctx, q4, k4, v4, dropoutP)
+    const kernel = attentionKernel(ctx, q4, k4, v4, dropoutP, maskOptions)
     const free = kernel === 'flash-cpu' || ((kernel === 'flash-cuda' || kernel === 'efficient-cuda') && (N === 1 || L === 1))
     attended = free ? ctx.view(out, [tokens, E]) : out
   }
@@ -425,6 +513,8 @@ export function multiheadAttention(ctx: ForwardContext, query: Tensor, key: Tens
   const output = !batched ? ctx.view(projected, [L, outDim]) : o.batchFirst ? setStrides(ctx.view(projected, [N, L, outDim]), [outDim, N * outDim, 1]) : ctx.view(projected, [L, N, outDim])
   if (!o.needWeights || !weights) return [output]
   const perHead = ctx.view(weights, [N, heads, L, keyLen])
+  // `average_attn_weights=False`: the weights per head, a view of the softmax (or dropout) output.
+  if (o.averageWeights === false) return [output, batched ? perHead : ctx.view(perHead, [heads, L, keyLen])]
   const averaged = v113 ? div(ctx, sum(ctx, perHead, [1]), { int: heads }) : mean(ctx, perHead, [1])
   return [output, batched ? averaged : ctx.view(averaged, [L, keyLen])]
 }

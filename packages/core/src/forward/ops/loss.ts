@@ -44,6 +44,22 @@ export function l1Loss(ctx: ForwardContext, input: Tensor, target: Tensor, reduc
 }
 
 /**
+ * `F.smooth_l1_loss(input, target, reduction, beta)` (`nn.SmoothL1Loss`): `beta=0` runs `l1_loss` (which keeps the
+ * difference), any other `beta` the fused `smooth_l1_loss` kernel (which keeps input and target); a negative `beta`
+ * is refused as ATen refuses it.
+ */
+export function smoothL1Loss(ctx: ForwardContext, input: Tensor, target: Tensor, reduction: Reduction, beta: number): Tensor {
+  if (!(beta >= 0)) throw ctx.error(`smooth_l1_loss does not support negative values for beta (got beta=${beta}).`)
+  return beta === 0 ? l1Loss(ctx, input, target, reduction) : fusedPairLoss(ctx, input, target, reduction)
+}
+
+/** `F.huber_loss(input, target, reduction, delta)` (`nn.HuberLoss`): the fused kernel keeps input and target; `delta` must be positive. */
+export function huberLoss(ctx: ForwardContext, input: Tensor, target: Tensor, reduction: Reduction, delta: number): Tensor {
+  if (!(delta > 0)) throw ctx.error(`huber_loss does not support non-positive values for delta (got delta=${delta}).`)
+  return fusedPairLoss(ctx, input, target, reduction)
+}
+
+/**
  * `F.nll_loss(input, target, weight, reduction)` on `(N, C, *)` (or `(C)`) log-probabilities and `(N, *)` class
  * indices: keeps the input, the target, the weight and the 0-dim `total_weight`.
  */
@@ -53,7 +69,7 @@ export function nllLoss(ctx: ForwardContext, input: Tensor, target: Tensor, weig
   if (target.shape.length !== expected.length || target.shape.some((d, i) => d !== expected[i])) {
     throw ctx.error(`expects a target of shape ${formatShape(expected)} for an input of shape ${formatShape(input.shape)}, got ${formatShape(target.shape)}.`)
   }
-  if (target.dtype !== 'int64' && target.dtype !== 'int32' && target.dtype !== 'uint8') {
+  if (!isClassIndices(target)) {
     throw ctx.error(`expects class indices as its target (an integer tensor, \`:int64\`), got a ${target.dtype} tensor of shape ${formatShape(target.shape)}.`)
   }
   const classes = input.shape[batched ? 1 : 0]!
@@ -63,20 +79,55 @@ export function nllLoss(ctx: ForwardContext, input: Tensor, target: Tensor, weig
   return y
 }
 
+/** Integer dtypes `F.nll_loss` takes as class indices. */
+function isClassIndices(target: Tensor): boolean {
+  return target.dtype === 'int64' || target.dtype === 'int32' || target.dtype === 'uint8'
+}
+
 /**
- * `F.cross_entropy(input, target, weight, reduction)`: with class indices, `log_softmax` over the class dimension
- * (it keeps its output) and {@link nllLoss}; with class probabilities (a float target of the input's shape),
- * `−(log_softmax(input) · target)` summed over classes and reduced (the product keeps the target).
+ * `F.cross_entropy(input, target, weight, reduction, label_smoothing)`: with class indices, `log_softmax` over the
+ * class dimension (it keeps its output) and {@link nllLoss}; with class probabilities (a float target of the input's
+ * shape), `−(log_softmax(input) · target · weight)` summed over classes and reduced (the product keeps the target).
+ *
+ * `label_smoothing` ε > 0 (ATen's `cross_entropy_loss_label_smoothing`): class indices add `−Σ_c log p · weight`
+ * per sample, with the ignored targets masked out (`masked_fill_` keeps the bool mask `target == ignore_index`);
+ * its `'mean'` divides by the count of kept targets (a 0-dim int64) or their summed weights (a 0-dim of the
+ * weight's dtype), which the division keeps; the two terms are mixed by Python numbers (nothing kept).
+ * Probabilities become `target · (1 − ε) + ε / C`, a new tensor that the product keeps instead of the target.
  */
-export function crossEntropy(ctx: ForwardContext, input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction): Tensor {
+export function crossEntropy(ctx: ForwardContext, input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, labelSmoothing = 0): Tensor {
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw ctx.error(`label_smoothing must be between 0.0 and 1.0. Got: ${labelSmoothing}.`)
   const classDim = input.shape.length === 1 ? 0 : 1
   const logProbs = logSoftmax(ctx, input, classDim)
-  if (target.dtype === 'int64' || target.dtype === 'int32' || target.dtype === 'uint8') return nllLoss(ctx, logProbs, target, weight, reduction)
+  // The class weights broadcast along the class dimension: `weight.view(1, C, 1, …)`.
+  const weightView = weight ? ctx.view(weight, input.shape.map((d, i) => (i === classDim ? weight.shape[0]! : 1))) : null
+  if (isClassIndices(target)) {
+    const nll = nllLoss(ctx, logProbs, target, weight, reduction)
+    if (labelSmoothing === 0) return nll
+    const ignored = result(ctx, target.shape, 'bool', [target])
+    const perClass = weightView ? mul(ctx, logProbs, weightView) : logProbs
+    // `−(…).sum(class_dim)`, then `masked_fill_(ignore_mask, 0.0)` in place.
+    const smooth = result(ctx, target.shape, logProbs.dtype, [sum(ctx, perClass, [classDim])])
+    saveIf(ctx, smooth.requiresGrad, ignored)
+    let smoothed = smooth
+    if (reduction === 'sum') smoothed = sum(ctx, smooth, smooth.shape.map((_, i) => i))
+    if (reduction === 'mean') {
+      const kept = result(ctx, target.shape, 'bool', [ignored])
+      // `weight.gather(0, target.masked_select(~ignore_mask)).sum()` (every target kept) or `(~ignore_mask).sum()`
+      const count = weight ? result(ctx, [], weight.dtype, [result(ctx, target.shape, weight.dtype, [weight, result(ctx, target.shape, target.dtype, [target, kept])])]) : result(ctx, [], 'int64', [kept])
+      smoothed = div(ctx, sum(ctx, smooth, smooth.shape.map((_, i) => i)), count)
+    }
+    // `(1 − ε) · nll + smoothed · (ε / C)`: C++ scalar products keep nothing.
+    return result(ctx, nll.shape, nll.dtype, [result(ctx, nll.shape, nll.dtype, [nll]), result(ctx, smoothed.shape, smoothed.dtype, [smoothed])])
+  }
   if (target.shape.length !== input.shape.length || target.shape.some((d, i) => d !== input.shape[i])) {
     throw ctx.error(`expects class probabilities of the input's shape ${formatShape(input.shape)}, got a ${target.dtype} target of shape ${formatShape(target.shape)} (class indices are an integer tensor, \`:int64\`).`)
   }
-  const weighted = weight ? mul(ctx, logProbs, weight) : logProbs
-  const perSample = sum(ctx, mul(ctx, weighted, target), [classDim])
+  // `target * (1 − ε) + ε / C`: two new tensors, scalar operands keep nothing.
+  const smoothedTarget = labelSmoothing > 0 ? result(ctx, target.shape, target.dtype, [result(ctx, target.shape, target.dtype, [target])]) : target
+  const product = mul(ctx, logProbs, smoothedTarget)
+  const weighted = weightView ? mul(ctx, product, weightView) : product
+  const perSample = sum(ctx, weighted, [classDim])
   // The negation and the division by the sample count are C++ scalar ops: nothing more is kept.
   if (reduction === 'none') return perSample
   return result(ctx, [], perSample.dtype, [perSample])

@@ -57,6 +57,9 @@ describe('verifySnippet', () => {
     const a = analyze('nn.Linear(10, 20)')
     const py = verifySnippet(a, planMemory(a, { optimizer: 'SGD(lr=0.1, momentum=0.9)' }))
     expect(py).toContain('optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)\n')
+    // a submodule's parameters are given as the optimizer was
+    const sub = analyze('nn.Sequential(nn.Linear(10, 20), nn.Linear(20, 4))', { input: '4,10', device: 'cpu' })
+    expect(verifySnippet(sub, planMemory(sub, { optimizer: 'SGD(model[1].parameters(), lr=0.1, momentum=0.9)' }))).toContain('optimizer = torch.optim.SGD(model[1].parameters(), lr=0.1, momentum=0.9)\n')
     expect(py).toContain('check("optimizer state bytes", state_bytes, 880)\n')
     expect(verifySnippet(a, planMemory(a, { optimizer: 'AdamW8bit' }))).not.toContain('optimizer.step()')
     expect(verifySnippet(a, planMemory(a, { optimizer: 'Adam', precision: 'bf16-mixed' }))).not.toContain('optimizer.step()')

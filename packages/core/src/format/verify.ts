@@ -346,7 +346,7 @@ export function verifySnippet(analysis: Analysis, plan?: MemoryPlan): string {
     lines.push(
       '',
       '# optimizer state after one step, as torch.optim holds it',
-      `optimizer = ${o.qualifiedName}(${['model.parameters()', ...o.givenArgs].join(', ')})`,
+      `optimizer = ${o.qualifiedName}(${[o.parameters.python, ...o.givenArgs].join(', ')})`,
       'for p in model.parameters():',
       '    if p.requires_grad:',
       '        p.grad = torch.zeros_like(p)',

@@ -1,5 +1,5 @@
 export { defineOptimizer, torchOptimizer, parseOptimizer, optimizerStateBytes, optimizerStateBreakdown, optimizerNames, optimizerCatalogue } from './optimizers/index.js'
-export type { OptimizerSpec, ParseOptimizerOptions, OptimizerTensor, OptimizerStateEntry, OptimizerStateBreakdown, OptimizerDefinition, OptimizerParameter, OptimizerContext, StateTensor, OptimizerFailure } from './optimizers/index.js'
+export type { OptimizerSpec, OptimizerParameters, ParseOptimizerOptions, OptimizerTensor, OptimizerStateEntry, OptimizerStateBreakdown, OptimizerStateOptions, OptimizerDefinition, OptimizerParameter, OptimizerContext, StateTensor, OptimizerFailure, ParameterFailure, CapturableCheck, CapturablePath } from './optimizers/index.js'
 export { precisionModes, precisionNames, findPrecision, precisionBytes } from './precision.js'
 export type { PrecisionMode, PrecisionBytes } from './precision.js'
 export { weightFormats, weightFormatNames, findWeightFormat, weightBytes } from './quant.js'

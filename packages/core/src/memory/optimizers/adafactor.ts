@@ -27,6 +27,9 @@ export const adafactor = torchOptimizer<{ lr: number; beta2_decay: number; eps: 
     if (a.d < 1) fail('d', `Clipping threshold d should be >= 1 but is: ${pyFloat(a.d)}`)
     if (a.weight_decay < 0) fail('weight_decay', `weight_decay should be >= 0 but is: ${pyFloat(a.weight_decay)}`)
   },
+  tensorArguments: ['lr'],
+  complexParameterError: 'Adafactor does not support complex parameters',
+  sparseGradientError: 'Adafactor does not support sparse gradients',
   perParameter(p) {
     // `torch.tensor(0.0)`: on the CPU whatever the parameter's device
     if (p.shape.length < 2) return [scalar('step', true), like('variance', p)]
@@ -59,14 +62,17 @@ export const transformersAdafactor = defineOptimizer<{ lr: number | null; beta1:
     if (a.lr !== null && a.relative_step) fail('lr', 'Cannot combine manual `lr` and `relative_step=True` options')
     if (a.warmup_init && !a.relative_step) fail('warmup_init', '`warmup_init=True` requires `relative_step=True`')
   },
+  sparseGradientError: 'Adafactor does not support sparse gradients.',
   perParameter(p, a) {
     const dtype: DType = p.dtype === 'float16' || p.dtype === 'bfloat16' ? 'float32' : p.dtype
     const out: StateTensor[] = a.beta1 !== null ? [like('exp_avg', p, dtype)] : []
-    if (p.shape.length < 2) return [...out, like('exp_avg_sq', p, dtype)]
+    // `RMS` is `_rms(p)`: a norm divided by a number, a 0-dim tensor of the dtype the step works in
+    const rms: StateTensor = { name: 'RMS', dtype, elements: 1n }
+    if (p.shape.length < 2) return [...out, like('exp_avg_sq', p, dtype), rms]
     const [rows, cols] = factored(p)
-    return [...out, { name: 'exp_avg_sq_row', dtype, elements: rows }, { name: 'exp_avg_sq_col', dtype, elements: cols }]
+    return [...out, { name: 'exp_avg_sq_row', dtype, elements: rows }, { name: 'exp_avg_sq_col', dtype, elements: cols }, rms]
   },
   accounting: () =>
-    '`exp_avg` only when `beta1` is set; for tensors of 2+ dimensions `exp_avg_sq_row` (shape without the last dimension) + `exp_avg_sq_col` (shape without the second-to-last), for vectors `exp_avg_sq`; float32 for float16/bfloat16 parameters (the gradient is cast first), else the parameter dtype; `step` and `RMS` are Python numbers.',
+    '`exp_avg` only when `beta1` is set; for tensors of 2+ dimensions `exp_avg_sq_row` (shape without the last dimension) + `exp_avg_sq_col` (shape without the second-to-last), for vectors `exp_avg_sq`; `RMS` (one element); float32 for float16/bfloat16 parameters (the gradient is cast first), else the parameter dtype; `step` is a Python int.',
   source: 'https://github.com/huggingface/transformers/blob/main/src/transformers/optimization.py (Adafactor.step)',
 })

@@ -1,6 +1,7 @@
 import type { ArgSpec } from '../../bind/args.js'
 import { any } from '../../bind/args.js'
 import type { TorchVersion } from '../../forward/torch-version.js'
+import { isFloatingDType } from '../../tensor/dtype.js'
 import type { DType } from '../../tensor/dtype.js'
 import { numel } from '../../tensor/shape.js'
 
@@ -29,13 +30,21 @@ export interface StateTensor {
   host?: boolean
 }
 
-/** What the state of an optimizer depends on besides its arguments: the PyTorch release it runs on. */
+/** What the state of an optimizer depends on besides its arguments: the PyTorch release, and where the parameters live. */
 export interface OptimizerContext {
   torch: TorchVersion
+  /** The parameters' device (`capturable=True` needs CUDA); `cuda` unless the plan says `cpu`. */
+  device?: 'cpu' | 'cuda'
 }
 
 /** Rejects an argument with the optimizer's own message (PyTorch's wording), pointing at the argument. */
 export type OptimizerFailure = (arg: string | null, message: string) => never
+
+/**
+ * Rejects the parameters the optimizer is given: PyTorch's message (as its constructor or `step()` raises it), then
+ * nnsize's explanation naming the parameter and what would be valid.
+ */
+export type ParameterFailure = (pytorchMessage: string, explanation: string) => never
 
 /**
  * The contract every optimizer fulfils: its names, its constructor signature (bound by `bind/` as a layer's is),
@@ -56,8 +65,20 @@ export interface OptimizerDefinition<A = any> {
   signature: readonly ArgSpec[]
   /** The first PyTorch release that has it (`'2.5'`), for `torch.optim` classes newer than 1.13. */
   since?: string
-  /** The constructor's checks; `fail(argName, message)` rejects with PyTorch's message. */
-  validate?: (args: A, fail: OptimizerFailure) => void
+  /**
+   * The constructor's checks; `fail(argName, message)` rejects with PyTorch's message. `tensors`: the arguments
+   * given as tensors (`lr=torch.tensor(1e-3)`), which some checks treat apart.
+   */
+  validate?: (args: A, fail: OptimizerFailure, tensors: ReadonlySet<string>) => void
+  /** Arguments PyTorch also takes as a one-element tensor (`lr=torch.tensor(1e-3)`); their value counts, not their type. */
+  tensorArguments?: readonly string[]
+  /**
+   * Its first argument is parameter groups that the definition itself splits (`MuonWithAuxAdam(param_groups)`): a
+   * name written there means the whole model, split as the definition says.
+   */
+  splitsParameters?: boolean
+  /** Short names that also set arguments, as keyword text: `{ adamw_torch_fused: 'fused=True' }` (Hugging Face's `optim` names). */
+  presets?: Readonly<Record<string, string>>
   /** Which parameters hold state: those that get a gradient, or all (Adagrad creates state in its constructor). */
   statefulParameters: 'trainable' | 'all'
   /** The state of a parameter depends on its name and module (which part of a split optimizer takes it), not only on its shape and dtype. */
@@ -66,8 +87,19 @@ export interface OptimizerDefinition<A = any> {
   perParameter?: (p: OptimizerParameter, args: A, context: OptimizerContext) => StateTensor[]
   /** State held once for the whole optimizer (LBFGS's history, bitsandbytes' quantisation maps). */
   shared?: (params: readonly OptimizerParameter[], args: A, context: OptimizerContext) => StateTensor[]
-  /** Checks on the parameters it is given (SparseAdam needs sparse gradients). */
-  checkParameters?: (params: readonly OptimizerParameter[]) => void
+  /** PyTorch's message when `step()` meets a sparse gradient (`nn.Embedding(..., sparse=True)`); absent: accepted (or, outside `torch.optim`, not known). */
+  sparseGradientError?: string
+  /** PyTorch's message when `step()` meets a complex parameter; absent: complex parameters are accepted. */
+  complexParameterError?: string
+  /** The constructor's checks on every parameter it is given, frozen ones included (Muon's 2-D rule). */
+  checkParameters?: (params: readonly OptimizerParameter[], args: A, fail: ParameterFailure) => void
+  /**
+   * The optimizer's own checks in `step()` on the parameters that get a gradient, after the sparse and complex ones:
+   * SparseAdam's dense gradients, the dtypes fused kernels take.
+   */
+  checkStep?: (params: readonly OptimizerParameter[], args: A, context: OptimizerContext, fail: ParameterFailure) => void
+  /** `capturable=True`'s assertion in `step()`, for optimizers that take it: refused for CPU parameters. */
+  capturable?: CapturableCheck
   /** What it keeps per parameter, in one sentence, for this PyTorch release. */
   accounting: (context: OptimizerContext) => string
   /** Where the accounting comes from (source file or documentation). */
@@ -160,4 +192,63 @@ export function checkAdamLike(a: { lr: number; eps: number; betas: ReadonlyArray
   checks.eps(a.eps, fail)
   checks.betas(a.betas, fail)
   checks.weightDecay(a.weight_decay, fail)
+}
+
+/** The device types PyTorch's fused optimizer kernels run on (`_get_fused_kernels_supported_devices`), in its order. */
+const FUSED_DEVICES = ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone']
+
+/** Whether `torch.is_floating_point` holds: real floating point (complex is not). */
+const isRealFloat = (p: OptimizerParameter): boolean => isFloatingDType(p.dtype) && !p.dtype.startsWith('complex')
+
+/** The constructor's checks of `fused=True` against `differentiable=True` and `foreach=True` (Adam, AdamW, SGD, Adagrad). */
+export function checkFusedFlags(a: { fused?: unknown; foreach?: unknown; differentiable?: unknown }, fail: OptimizerFailure): void {
+  if (!givenTrue(a.fused)) return
+  if (givenTrue(a.differentiable)) fail('differentiable', '`fused` does not support `differentiable`')
+  // PyTorch's message ends with a full stop, which the failure adds
+  if (givenTrue(a.foreach)) fail('foreach', '`fused` and `foreach` cannot be `True` together')
+}
+
+/**
+ * `_device_dtype_check_for_fused`: with `fused=True`, `step()` refuses a parameter that is not real floating point.
+ * `firstOnly`: SGD and Adagrad check only the first parameter with a gradient; Adam checks each.
+ */
+export function checkFusedDTypes(params: readonly OptimizerParameter[], context: OptimizerContext, fail: ParameterFailure, firstOnly: boolean): void {
+  const bad = (firstOnly ? params.slice(0, 1) : params).find((p) => !isRealFloat(p))
+  if (!bad) return
+  fail(
+    `\`fused=True\` requires all the params to be floating point Tensors of supported devices: [${FUSED_DEVICES.map((d) => `'${d}'`).join(', ')}] but torch.${bad.dtype} and ${context.device ?? 'cuda'}`,
+    `\`${bad.name}\` is ${bad.dtype}; fused kernels take float16, bfloat16, float32 and float64 parameters. Drop \`fused=True\`.`,
+  )
+}
+
+/** What PyTorch's `capturable=True` assertion names, and whether XLA is in its device list, on one code path. */
+export interface CapturablePath {
+  tensors: string
+  xla: boolean
+}
+
+/** PyTorch's `capturable=True` assertion on its two code paths: the default one on the CPU, and `foreach=True`'s. */
+export interface CapturableCheck {
+  single: CapturablePath
+  foreach: CapturablePath
+}
+
+/** A {@link CapturableCheck}: the state PyTorch's message names (`params and state_steps`) and which paths list XLA. */
+export const capturableCheck = (tensors: string, xla: { single: boolean; foreach: boolean }, foreachTensors = tensors): CapturableCheck => ({
+  single: { tensors, xla: xla.single },
+  foreach: { tensors: foreachTensors, xla: xla.foreach },
+})
+
+/**
+ * `capturable=True`'s assertion in `step()`: the parameters that get a gradient, and `step`, must be on a device that
+ * can capture graphs, so it fails on the CPU. `fused=True` takes another path, which does not check.
+ */
+export function checkCapturable(params: readonly OptimizerParameter[], a: { capturable?: unknown; foreach?: unknown; fused?: unknown }, context: OptimizerContext, fail: ParameterFailure, check: CapturableCheck): void {
+  if (!givenTrue(a.capturable) || givenTrue(a.fused) || context.device !== 'cpu' || params.length === 0) return
+  const path = givenTrue(a.foreach) ? check.foreach : check.single
+  const devices = ['cuda', 'xpu', 'hpu', 'privateuseone', ...(path.xla ? ['xla'] : [])]
+  fail(
+    `If capturable=True, ${path.tensors} must be on supported devices: [${devices.map((d) => `'${d}'`).join(', ')}].`,
+    'the parameters are on the CPU (device `cpu`); `capturable=True` is for CUDA graphs: drop it, or plan for `cuda`.',
+  )
 }

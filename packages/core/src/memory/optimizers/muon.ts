@@ -1,5 +1,4 @@
 import { bool, float, floats, int, optionalStr } from '../../bind/args.js'
-import { NnsizeError } from '../../errors.js'
 import { defineOptimizer, like, pyFloat, torchOptimizer } from './define.js'
 import type { OptimizerParameter } from './define.js'
 
@@ -7,8 +6,9 @@ import type { OptimizerParameter } from './define.js'
 const torchSize = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`
 
 /**
- * `torch.optim.Muon` (PyTorch 2.9+): a `momentum_buffer` per parameter. Its constructor refuses any parameter that is
- * not 2-D ("Muon only supports 2D parameters"), so nnsize refuses the same model, naming the first such tensor.
+ * `torch.optim.Muon` (PyTorch 2.9+): a `momentum_buffer` per parameter. Its constructor refuses any parameter it is
+ * given that is not 2-D, frozen ones included ("Muon only supports 2D parameters"), and its step refuses complex
+ * parameters and sparse gradients, so nnsize refuses the same model, naming the first such tensor.
  */
 export const muon = torchOptimizer<{ lr: number; weight_decay: number; momentum: number; ns_steps: number }>({
   name: 'Muon',
@@ -32,18 +32,20 @@ export const muon = torchOptimizer<{ lr: number; weight_decay: number; momentum:
     if (a.weight_decay < 0) fail('weight_decay', `weight decay should be >= 0 but is: ${pyFloat(a.weight_decay)}`)
     if (a.ns_steps >= 100) fail('ns_steps', 'Number of steps must be less than 100 for computational efficiency')
   },
-  checkParameters(params) {
+  tensorArguments: ['lr'],
+  checkParameters(params, _a, fail) {
     const other = params.find((p) => p.shape.length !== 2)
     if (other) {
-      throw new NnsizeError(
-        'option',
-        `Muon only supports 2D parameters whereas we found a parameter with size: ${torchSize(other.shape)} (PyTorch's error): \`${other.name}\` has ${other.shape.length} dimension${other.shape.length === 1 ? '' : 's'}. Give \`torch.optim.Muon\` the 2-D weights and \`AdamW\` the rest, or use the reference implementation's \`MuonWithAuxAdam\` (\`muon_aux_adam\`), which runs AdamW for them.`,
-        { field: 'optimizer' },
+      fail(
+        `Muon only supports 2D parameters whereas we found a parameter with size: ${torchSize(other.shape)}`,
+        `\`${other.name}\` has ${other.shape.length} dimension${other.shape.length === 1 ? '' : 's'}${other.trainable ? '' : ' (frozen, but given to the optimizer: the constructor checks every parameter)'}. Give \`torch.optim.Muon\` the 2-D weights of a submodule (\`Muon(model.layers.parameters())\`) and \`AdamW\` the rest, or use the reference implementation's \`MuonWithAuxAdam\` (\`muon_aux_adam\`), which runs AdamW for them.`,
       )
     }
   },
+  complexParameterError: 'Muon does not support complex parameters',
+  sparseGradientError: 'Muon does not support sparse gradients',
   perParameter: (p) => [like('momentum_buffer', p)],
-  accounting: () => '`momentum_buffer` (shape and dtype of the parameter). Every parameter must be 2-D: PyTorch refuses others in the constructor.',
+  accounting: () => '`momentum_buffer` (shape and dtype of the parameter). Every parameter given must be 2-D, frozen ones included (PyTorch refuses others in the constructor), and real.',
 })
 
 /** Embeddings and the output head, which the reference implementation gives to AdamW (`"embed" not in n`, `model.lm_head.weight`). */
@@ -68,6 +70,7 @@ export const muonWithAuxAdam = defineOptimizer<Record<string, never>>({
   signature: [],
   statefulParameters: 'trainable',
   byName: true,
+  splitsParameters: true,
   perParameter: (p) => (muonTakes(p) ? [like('momentum_buffer', p)] : [like('exp_avg', p), like('exp_avg_sq', p)]),
   accounting: () =>
     'Muon part, hidden weights of 2+ dimensions: `momentum_buffer`; AdamW part, embeddings, the output head, norms and biases: `exp_avg` + `exp_avg_sq` (`step` is a Python int). Each the shape and dtype of the parameter.',

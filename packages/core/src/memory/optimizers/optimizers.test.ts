@@ -172,9 +172,13 @@ describe('optimizerStateBytes', () => {
   })
 
   it('keeps Hugging Face Adafactor\'s state in float32 for half parameters and adds exp_avg with beta1', () => {
+    // transformers 5.18, nn.Linear(8, 4, dtype=torch.bfloat16): 72 B (row 4 + col 8 + exp_avg_sq 4 elements, and a
+    // 0-dim float32 `RMS` per parameter), 216 B with beta1=0.9 (+ exp_avg 36 elements)
     const t = linear(4, 8, 'bfloat16')
-    expect(optimizerStateBytes(t, 'transformers.Adafactor()')).toBe((4n + 8n + 4n) * 4n)
-    expect(optimizerStateBytes(t, 'transformers.Adafactor(beta1=0.9)')).toBe((4n + 8n + 4n + 32n + 4n) * 4n)
+    expect(optimizerStateBytes(t, 'transformers.Adafactor()')).toBe(72n)
+    expect(optimizerStateBytes(t, 'transformers.Adafactor(beta1=0.9)')).toBe(216n)
+    // float64 parameters keep it in float64: 144 B
+    expect(optimizerStateBytes(linear(4, 8, 'float64'), 'transformers.Adafactor()')).toBe(144n)
   })
 
   it('counts one momentum for Lion, two moments for LAMB and Sophia (plus its step), four tensors for Adan', () => {
@@ -191,8 +195,17 @@ describe('optimizerStateBytes', () => {
     expect(() => optimizerStateBytes(linear(4, 8), 'Muon()')).toThrow(/^Muon only supports 2D parameters whereas we found a parameter with size: torch\.Size\(\[4\]\) \(PyTorch's error\): `bias` has 1 dimension\. .*`MuonWithAuxAdam` \(`muon_aux_adam`\)/)
     const conv: OptimizerTensor[] = [{ name: 'conv.weight', shape: [8, 3, 3, 3], dtype: 'float32', trainable: true }]
     expect(() => optimizerStateBytes(conv, 'Muon()')).toThrow(/torch\.Size\(\[8, 3, 3, 3\]\).*`conv\.weight` has 4 dimensions/)
-    // frozen parameters are not given to the optimizer
-    expect(optimizerStateBytes([linear(4, 8)[0]!, { ...linear(4, 8)[1]!, trainable: false }], 'Muon()')).toBe(128n)
+    // the constructor checks every parameter it is given, frozen ones too (PyTorch 2.13, nn.Linear(50, 30) with a
+    // frozen bias: "Muon only supports 2D parameters whereas we found a parameter with size: torch.Size([30])")
+    expect(() => optimizerStateBytes([linear(30, 50)[0]!, { ...linear(30, 50)[1]!, trainable: false }], 'Muon()')).toThrow(/torch\.Size\(\[30\]\) \(PyTorch's error\): `bias` has 1 dimension \(frozen, but given to the optimizer/)
+    // given the weight's submodule only, it keeps 6,000 B (PyTorch: Muon([m.weight]) after one step)
+    const model = analyze('nn.Sequential(nn.Linear(50, 30, bias=False), nn.LayerNorm(30))')
+    expect(optimizerStateBytes(model.tensors, 'Muon(model[0].parameters())')).toBe(6000n)
+    // step() refuses complex parameters: nn.Linear(4, 4, bias=False, dtype=torch.cfloat)
+    const complex: OptimizerTensor[] = [{ name: 'weight', shape: [4, 4], dtype: 'complex64', trainable: true }]
+    expect(() => optimizerStateBytes(complex, 'Muon()')).toThrow(/^Muon does not support complex parameters \(PyTorch's error\): `weight` is complex64/)
+    // … but not frozen ones, which get no gradient (PyTorch: 0 B)
+    expect(optimizerStateBytes([{ ...complex[0]!, trainable: false }], 'Muon()')).toBe(0n)
   })
 
   it('splits the reference MuonWithAuxAdam: Muon for hidden matrices, AdamW for embeddings, the head, norms and biases', () => {
@@ -237,6 +250,183 @@ describe('optimizerStateBytes', () => {
 
   it('matches the nn.Linear example of the reference', () => {
     expect(optimizerStateBytes(analyze('nn.Linear(500, 768)').tensors, 'Adam()')).toBe(3078152n)
+  })
+})
+
+describe('the parameters argument', () => {
+  // PyTorch 2.13, model = nn.Sequential(nn.Linear(50, 30), nn.Linear(30, 10)), one forward/backward and step() on the CPU
+  const two = analyze('nn.Sequential(nn.Linear(50, 30), nn.Linear(30, 10))').tensors
+
+  it('gives the optimizer one submodule\'s parameters: those named after its path', () => {
+    expect(optimizerStateBytes(two, 'Adam(model[1].parameters())')).toBe(2488n)
+    expect(optimizerStateBytes(two, 'SGD(model[0].parameters(), lr=0.1, momentum=0.9)')).toBe(6120n)
+    expect(optimizerStateBytes(two, 'Adagrad(model[1].parameters())')).toBe(1248n)
+    expect(optimizerStateBytes(two, 'LBFGS(model[1].parameters(), history_size=2)')).toBe(7460n)
+    expect(optimizerStateBytes(two, 'Adam(params=model[1].parameters())')).toBe(2488n)
+    expect(optimizerStateBytes(two, 'Adam(list(model[1].named_parameters()))')).toBe(2488n)
+    const spec = parseOptimizer('torch.optim.Adam(net[1].parameters(), lr=1e-4)')
+    expect(spec.parameters).toEqual({ module: '1', python: 'model[1].parameters()' })
+    expect(spec.text).toBe('torch.optim.Adam(model[1].parameters(), lr=0.0001)')
+  })
+
+  it('counts every parameter for the whole model, however it is written', () => {
+    for (const text of ['Adam()', 'Adam(model.parameters())', 'Adam(m.parameters())', 'Adam(self.named_parameters())', 'Adam(params)', 'Adam(params=model.parameters())']) {
+      expect([text, optimizerStateBytes(two, text)]).toEqual([text, 14736n])
+      expect(parseOptimizer(text).text).toBe('torch.optim.Adam()')
+    }
+  })
+
+  it('follows attribute, index and key paths, and tied weights under their other names', () => {
+    // model.enc['a'][1] of a ModuleDict of a Sequential: nn.Linear(4, 2), 88 B with Adam
+    const source = "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.enc = nn.ModuleDict({'a': nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 2))})\n        self.head = nn.Linear(2, 3)\n\nM()"
+    const { tensors } = analyze(source)
+    expect(optimizerStateBytes(tensors, "Adam(model.enc['a'][1].parameters())")).toBe(88n)
+    expect(parseOptimizer("Adam(model.enc['a'][1].parameters())").parameters).toEqual({ module: 'enc.a.1', python: "model.enc['a'][1].parameters()" })
+    // head.weight tied to emb.weight: named_parameters() lists it as emb.weight; Adam(model.head.parameters()) holds 324 B
+    const tied: OptimizerTensor[] = [
+      { name: 'emb.weight', shape: [10, 4], dtype: 'float32', trainable: true, aliases: ['head.weight'] },
+      { name: 'body.weight', shape: [4, 4], dtype: 'float32', trainable: true },
+    ]
+    expect(optimizerStateBytes(tied, 'Adam(model.head.parameters())')).toBe(324n)
+  })
+
+  it('refuses a submodule without parameters, with PyTorch\'s reason and the paths that have some', () => {
+    const e = optionError(() => optimizerStateBytes(two, 'Adam(model.fc.parameters())'))
+    expect(e.message).toContain('`model.fc.parameters()` has no parameters in this model')
+    expect(e.message).toContain('optimizer got an empty parameter list')
+    expect(optionError(() => optimizerStateBytes(two, 'Adam(model[2].parameters())')).message).toContain('Its top-level submodules with parameters: `0`, `1`.')
+    const nested = analyze("class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.encoder = nn.Sequential(nn.Linear(4, 4))\n\nM()").tensors
+    expect(optionError(() => optimizerStateBytes(nested, 'Adam(model.encodr.parameters())')).suggestions).toEqual(['encoder'])
+  })
+
+  it('refuses filters, lists, parameter groups and paths it cannot follow, never counting the whole model', () => {
+    const comprehension = 'Adam([p for p in model.parameters() if p.ndim == 2])'
+    const e = optionError(() => parseOptimizer(comprehension))
+    expect(e.message).toMatch(/^`\[p for p in model\.parameters\(\) if p\.ndim == 2\]` selects parameters by a condition, which nnsize does not evaluate\. Give `model\.parameters\(\)`/)
+    expect(comprehension.slice(e.span!.start, e.span!.end)).toBe('[p for p in model.parameters() if p.ndim == 2]')
+    const groups = optionError(() => parseOptimizer("AdamW([{'params': model[0].parameters()}, {'params': model[1].parameters(), 'lr': 1e-4}])"))
+    expect(groups.message).toMatch(/^Parameter groups \(a list of dicts with their own hyper-parameters\) are not supported/)
+    expect(groups.message).not.toContain('lr=[')
+    expect(optionError(() => parseOptimizer('Adam(filter(lambda p: p.requires_grad, model.parameters()))')).message).toContain('selects parameters by a condition')
+    expect(optionError(() => parseOptimizer('Adam(model[-1].parameters())')).message).toContain('only a non-negative index or a key selects a submodule here')
+    expect(optionError(() => parseOptimizer('Adam(model[1:].parameters())')).message).toContain('not `1:`')
+    expect(optionError(() => parseOptimizer('Adam(model.parameters(recurse=False))')).message).toContain('`recurse=False`')
+    expect(optionError(() => parseOptimizer('Adam(decay_params)')).message).toContain('`decay_params` is not a set of parameters nnsize can read')
+    expect(optionError(() => parseOptimizer('Adam(model.parameters(), params=model.parameters())')).message).toContain('multiple values for argument `params`')
+  })
+})
+
+describe('checks PyTorch makes on the parameters', () => {
+  const embedding: OptimizerTensor[] = [{ name: 'weight', shape: [100, 16], dtype: 'float32', trainable: true, sparseGradient: true }]
+
+  it('refuses sparse gradients where step() does, with its message', () => {
+    // PyTorch 2.13, nn.Embedding(100, 16, sparse=True)
+    const refusals: Array<[string, string]> = [
+      ['Adam()', 'Adam does not support sparse gradients, please consider SparseAdam instead'],
+      ['AdamW()', 'Adam does not support sparse gradients, please consider SparseAdam instead'],
+      ['RMSprop()', 'RMSprop does not support sparse gradients'],
+      ['Adafactor()', 'Adafactor does not support sparse gradients'],
+      ['NAdam()', 'NAdam does not support sparse gradients'],
+      ['ASGD()', 'ASGD does not support sparse gradients'],
+      ['Rprop()', 'Rprop does not support sparse gradients'],
+      ['Adadelta()', 'Adadelta does not support sparse gradients'],
+      ['Adamax()', 'Adamax does not support sparse gradients'],
+      ['RAdam()', 'RAdam does not support sparse gradients'],
+      ['Muon()', 'Muon does not support sparse gradients'],
+      ['SGD(momentum=0.9, fused=True)', '`_fused_sgd` does not support sparse gradients'],
+      ['Adagrad(fused=True)', '`fused` does not support sparse grad or complex param'],
+      ['transformers.Adafactor()', 'Adafactor does not support sparse gradients.'],
+    ]
+    for (const [text, message] of refusals) {
+      const e = optionError(() => optimizerStateBytes(embedding, text))
+      expect([text, e.message.slice(0, message.length + " (PyTorch's error)".length)]).toEqual([text, `${message} (PyTorch's error)`])
+      expect(e.field).toBe('optimizer')
+    }
+    expect(optionError(() => optimizerStateBytes(embedding, 'Adam()')).message).toContain('`SGD`, `Adagrad`, `SparseAdam`, `LBFGS` accept sparse gradients')
+  })
+
+  it('accepts them in SGD, Adagrad and SparseAdam, and ignores frozen sparse weights', () => {
+    // PyTorch 2.13: SGD(momentum=0.9) 6,400 B (a sparse momentum buffer, numel × element_size), Adagrad 6,404 B, SparseAdam 12,800 B
+    expect(optimizerStateBytes(embedding, 'SGD(lr=0.1, momentum=0.9)')).toBe(6400n)
+    expect(optimizerStateBytes(embedding, 'Adagrad()')).toBe(6404n)
+    expect(optimizerStateBytes(embedding, 'SparseAdam()')).toBe(12800n)
+    expect(optimizerStateBytes([{ ...embedding[0]!, trainable: false }], 'Adam()')).toBe(0n)
+  })
+
+  it('refuses complex parameters in Adafactor and fused kernels, and views them as real in LBFGS', () => {
+    // PyTorch 2.13, nn.Linear(4, 4, dtype=torch.cfloat)
+    const complex: OptimizerTensor[] = [
+      { name: 'weight', shape: [4, 4], dtype: 'complex64', trainable: true },
+      { name: 'bias', shape: [4], dtype: 'complex64', trainable: true },
+    ]
+    expect(optionError(() => optimizerStateBytes(complex, 'Adafactor()')).message).toMatch(/^Adafactor does not support complex parameters \(PyTorch's error\): `weight` is complex64/)
+    const fused = "`fused=True` requires all the params to be floating point Tensors of supported devices: ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone'] but torch.complex64 and cpu (PyTorch's error): `weight` is complex64"
+    for (const text of ['Adam(fused=True)', 'AdamW(fused=True)', 'Adagrad(fused=True)', 'SGD(lr=0.1, momentum=0.9, fused=True)']) {
+      expect(optionError(() => optimizerStateBytes(complex, text, { device: 'cpu' })).message).toMatch(new RegExp(`^${fused.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+    }
+    // SGD and Adagrad check the first parameter only; a later complex one fails in the kernel
+    const mixed: OptimizerTensor[] = [{ name: 'a', shape: [3], dtype: 'float32', trainable: true }, ...complex.map((t) => ({ ...t, name: `l.${t.name}` }))]
+    expect(optionError(() => optimizerStateBytes(mixed, 'Adagrad(fused=True)')).message).toMatch(/^`fused` does not support sparse grad or complex param/)
+    expect(optionError(() => optimizerStateBytes(mixed, 'SGD(lr=0.1, momentum=0.9, fused=True)')).message).toMatch(/^"fused_sgd_kernel" not implemented for 'ComplexFloat'/)
+    expect(optionError(() => optimizerStateBytes(mixed, 'Adam(fused=True)')).message).toContain('`l.weight` is complex64')
+    // the others accept them: Adam 328 B, Adagrad 168 B
+    expect(optimizerStateBytes(complex, 'Adam()')).toBe(328n)
+    expect(optimizerStateBytes(complex, 'Adagrad()')).toBe(168n)
+    // LBFGS flattens complex gradients as real float32 pairs: d, prev_flat_grad 40 elements, history 2 × 40 each, and
+    // ro, al, H_diag float32: 980 B; with a float32 (3,) parameter first, 1,052 B, frozen complex bias or not
+    expect(optimizerStateBytes(complex, 'LBFGS(history_size=2)')).toBe(980n)
+    expect(optimizerStateBytes(mixed, 'LBFGS(history_size=2)')).toBe(1052n)
+    expect(optimizerStateBytes(mixed.map((t) => (t.name === 'l.bias' ? { ...t, trainable: false } : t)), 'LBFGS(history_size=2)')).toBe(1052n)
+  })
+})
+
+describe('constructor and step() flags', () => {
+  it('refuses fused with foreach or differentiable, with PyTorch\'s messages', () => {
+    for (const name of ['Adam', 'AdamW', 'SGD', 'Adagrad']) {
+      expect(optionError(() => parseOptimizer(`${name}(fused=True, foreach=True)`)).message).toBe(`\`torch.optim.${name}\`: \`fused\` and \`foreach\` cannot be \`True\` together.`)
+      const e = optionError(() => parseOptimizer(`${name}(fused=True, differentiable=True)`))
+      expect(e.message).toBe(`\`torch.optim.${name}\`: \`fused\` does not support \`differentiable\`.`)
+    }
+    expect(parseOptimizer('Adam(fused=True, foreach=False)').name).toBe('Adam')
+  })
+
+  it('refuses capturable=True on the CPU, with the message of the path step() takes, and accepts it on CUDA', () => {
+    const t = linear(4, 8)
+    const cpu = { device: 'cpu' } as const
+    expect(optionError(() => optimizerStateBytes(t, 'Adam(capturable=True)', cpu)).message).toMatch(/^If capturable=True, params and state_steps must be on supported devices: \['cuda', 'xpu', 'hpu', 'privateuseone', 'xla'\]\. \(PyTorch's error\)/)
+    expect(optionError(() => optimizerStateBytes(t, 'Adam(capturable=True, foreach=True)', cpu)).message).toContain("['cuda', 'xpu', 'hpu', 'privateuseone'].")
+    expect(optionError(() => optimizerStateBytes(t, 'NAdam(capturable=True)', cpu)).message).toContain('If capturable=True, params, mu_products and state_steps must be on supported devices')
+    expect(optionError(() => optimizerStateBytes(t, 'ASGD(capturable=True)', cpu)).message).toContain('If capturable=True, params, mus, etas, and state_steps must be on supported devices')
+    expect(optionError(() => optimizerStateBytes(t, 'Adadelta(capturable=True)', cpu)).message).toContain("['cuda', 'xpu', 'hpu', 'privateuseone'].")
+    expect(optionError(() => optimizerStateBytes(t, 'RMSprop(capturable=True, foreach=True)', cpu)).message).toContain("'privateuseone', 'xla'].")
+    // fused takes its own path; frozen parameters are not checked; on CUDA (the default) it is valid
+    expect(optimizerStateBytes(t, 'Adam(fused=True, capturable=True)', cpu)).toBe(296n)
+    expect(optimizerStateBytes(linear(4, 8, 'float32', false), 'Adam(capturable=True)', cpu)).toBe(0n)
+    expect(optimizerStateBytes(t, 'Adam(capturable=True)')).toBe(296n)
+  })
+
+  it('reads Hugging Face\'s adamw_torch_fused as AdamW(fused=True), its step beside the parameters', () => {
+    const spec = parseOptimizer('adamw_torch_fused')
+    expect(spec.text).toBe('torch.optim.AdamW(fused=True)')
+    expect(optimizerStateBreakdown(linear(4, 8), spec).hostBytes).toBe(0n)
+    expect(optimizerStateBreakdown(linear(4, 8), 'adamw_torch').hostBytes).toBe(8n)
+    expect(parseOptimizer('adamw_torch_fused(lr=1e-4)').text).toBe('torch.optim.AdamW(lr=0.0001, fused=True)')
+    expect(optionError(() => parseOptimizer('adamw_torch_fused(fused=False)')).message).toContain('multiple values for argument `fused`')
+  })
+
+  it('takes one-element tensors for lr (and Adam\'s betas), which leave the state as it is', () => {
+    // PyTorch 2.13, nn.Sequential(nn.Linear(50, 30), nn.Linear(30, 10)): Adam 14,736 B, SGD(momentum=0.9) 7,360 B either way
+    const { tensors } = analyze('nn.Sequential(nn.Linear(50, 30), nn.Linear(30, 10))')
+    const spec = parseOptimizer('Adam(lr=torch.tensor(1e-3), fused=True)')
+    expect(spec.text).toBe('torch.optim.Adam(lr=torch.tensor(0.001), fused=True)')
+    expect(optimizerStateBytes(tensors, spec)).toBe(14736n)
+    expect(optimizerStateBytes(tensors, 'SGD(lr=torch.tensor(0.1), momentum=0.9)')).toBe(7360n)
+    expect(parseOptimizer('Adam(betas=(torch.tensor(0.9), torch.tensor(0.999)))').givenArgs).toEqual(['betas=(torch.tensor(0.9), torch.tensor(0.999))'])
+    expect(optionError(() => parseOptimizer('Adam(betas=(torch.tensor(0.9), 0.999))')).message).toBe('`torch.optim.Adam`: betas must be either both floats or both Tensors.')
+    expect(optionError(() => parseOptimizer('Adam(lr=torch.tensor(1e-3), foreach=True)')).message).toBe('`torch.optim.Adam`: lr as a Tensor is not supported for capturable=False and foreach=True.')
+    expect(parseOptimizer('Adam(lr=torch.tensor(1e-3), foreach=True, capturable=True)').name).toBe('Adam')
+    expect(optionError(() => parseOptimizer('Adam(lr=torch.tensor([1e-3, 2e-3]))')).message).toContain('Tensor lr must be 1-element')
+    expect(optionError(() => parseOptimizer('SparseAdam(lr=torch.tensor(1e-3))')).message).toContain('takes `lr` as a number, not a tensor')
   })
 })
 

@@ -57,6 +57,14 @@ export function findOptimizer(name: string, loose: boolean): OptimizerDefinition
   return byQualified.get(name) ?? (loose ? byShort.get(normalise(name)) : undefined)
 }
 
+/** The arguments a short name sets on its optimizer (`adamw_torch_fused` → `fused=True`), as keyword text; undefined for plain names. */
+export function presetOf(def: OptimizerDefinition, name: string): string | undefined {
+  if (!def.presets) return undefined
+  const key = normalise(name)
+  for (const [preset, args] of Object.entries(def.presets)) if (normalise(preset) === key) return args
+  return undefined
+}
+
 /** Every name a user might type, for "did you mean". */
 export function optimizerSpellings(): string[] {
   return [...new Set([...optimizerDefinitions.flatMap((d) => [d.qualifiedNames.at(-1)!, ...d.qualifiedNames]), ...optimizerDefinitions.flatMap((d) => d.shortNames)])]

@@ -132,8 +132,10 @@ export type LineBasis =
   | { kind: 'activations-peak'; inputs: number[][]; scale: null | { batch: number; tracedBatch: number } }
   /** Activations counted in float32 by the trace, held in `elementBytes`-byte elements. */
   | { kind: 'element-scaled'; of: MemoryLine; elementBytes: number }
-  /** The KV cache of `batch` sequences of `tokens` tokens. */
-  | { kind: 'kv-cache'; cache: KvCacheBasis; dtype: string }
+  /** The KV cache of `batch` sequences of `tokens` tokens, and the state of a hybrid model's recurrent layers (Jamba, RecurrentGemma) beside it. */
+  | { kind: 'kv-cache'; cache: KvCacheBasis; dtype: string; state?: StateCacheBasis | undefined }
+  /** The fixed-size state a model without attention (Mamba) keeps per sequence, in place of a KV cache. */
+  | { kind: 'state-cache'; state: StateCacheBasis }
   /** The framework's own memory per GPU (CUDA context, allocator reserve). */
   | { kind: 'overhead'; isDefault: boolean }
   /** A total: the sum of its parts. */
@@ -176,6 +178,24 @@ export interface KvCacheBasis {
   /** Tokens a windowed layer keeps: `min(tokens, window)`. */
   windowTokens: number
   batch: number
+}
+
+/**
+ * How the state of state-space and recurrent layers (Mamba, RecurrentGemma) is sized: per layer and sequence a
+ * convolution state in the activations' dtype and a recurrent state (float32 in transformers), the same at any length.
+ */
+export interface StateCacheBasis {
+  layers: number
+  convElements: number
+  convElementBytes: number
+  recurrentElements: number
+  recurrentElementBytes: number
+  batch: number
+}
+
+/** Bytes of a state cache: `batch × layers × (conv elements × bytes + recurrent elements × bytes)`. */
+export function stateCacheBytes(s: StateCacheBasis): bigint {
+  return BigInt(s.batch) * BigInt(s.layers) * (BigInt(s.convElements) * BigInt(s.convElementBytes) + BigInt(s.recurrentElements) * BigInt(s.recurrentElementBytes))
 }
 
 /** Sums element counts per dtype (and per stored type, for elements kept as a weight file stores them), in first-seen order, leaving out zero counts. */

@@ -253,6 +253,24 @@ describe('planMemory', () => {
       const gemma = planMemory(analyze('gemma-2-9b'), { mode: 'inference', contextLength: 8192 })
       expect(gemma.memory.kvCache.bytes).toBe((21n * 8192n + 21n * 4096n) * 2n * 8n * 256n * 2n)
     })
+    it('holds the state of a state-space model per sequence, and a hybrid model\'s beside its KV cache', () => {
+      // transformers 5.18, torch 2.13 (CPU forward with use_cache): a bfloat16 Mamba of hidden 64, state 16, 2 layers
+      // holds, per sequence, conv states (128 × 4) in bfloat16 and SSM states (128 × 16) in float32: 18,432 bytes;
+      // 3 sequences 55,296.
+      const mamba = analyze({ model_type: 'mamba', vocab_size: 100, hidden_size: 64, state_size: 16, num_hidden_layers: 2, torch_dtype: 'bfloat16' })
+      const p = planMemory(mamba, { mode: 'inference', batch: 3, ...noOverhead })
+      expect(p.memory.kvCache.bytes).toBe(55_296n)
+      expect(p.memory.total.bytes).toBe(p.memory.weights.bytes + 55_296n)
+      expect(formula(p.memory.kvCache)).toBe('state of 2 layers × (conv 512 × 2 B + recurrent 2,048 × 4 B) × batch 3 = 54.00 KiB')
+      // the same config in float32 keeps its conv states in float32: 20,480 bytes per sequence
+      expect(planMemory(analyze({ model_type: 'mamba', vocab_size: 100, hidden_size: 64, state_size: 16, num_hidden_layers: 2 }), { mode: 'inference', ...noOverhead }).memory.kvCache.bytes).toBe(20_480n)
+      expect(planMemory(mamba, { mode: 'training', ...noOverhead }).memory.kvCache.bytes).toBe(0n)
+      // Jamba, 4 layers (attention at 1 and 3), bfloat16: the 2 Mamba layers hold 18,432 bytes per sequence
+      const jamba = analyze({ model_type: 'jamba', vocab_size: 100, hidden_size: 64, intermediate_size: 96, num_hidden_layers: 4, num_attention_heads: 4, num_key_value_heads: 2, num_experts: 2, num_experts_per_tok: 1, attn_layer_period: 2, attn_layer_offset: 1, torch_dtype: 'bfloat16' })
+      const hybrid = planMemory(jamba, { mode: 'inference', batch: 2, contextLength: 10, ...noOverhead })
+      expect(hybrid.memory.kvCache.bytes).toBe(2n * 2n * 10n * 2n * 2n * 16n * 2n + 2n * 18_432n)
+      expect(formula(hybrid.memory.kvCache)).toContain(' + state of 2 layers × (conv 512 × 2 B + recurrent 2,048 × 4 B) × batch 2 = ')
+    })
     it('needs a context length with a KV cache and refuses training-only options', () => {
       const noContext = optionError(() => planMemory(model, { mode: 'inference', kvCache: { layers: 1, kvHeads: 1, headDim: 1 } }))
       expect(noContext.message).toBe('A KV cache needs a context length (tokens per sequence).')

@@ -184,7 +184,7 @@ export function planMemory(analysis: Analysis, options: MemoryOptions = {}): Mem
   if (!r.training && tp * pp > 1) notes.add({ code: 'inference-split', tensorParallel: tp, pipelineParallel: pp })
 
   const fromShape = memory.activations.basis.kind === 'activations-transformer' || memory.activations.basis.kind === 'activations-transformer-inference'
-  const batchMatters = analysis.forward !== undefined || r.perSample !== null || fromShape || (r.kvSpec !== null && r.options.contextLength !== null && !r.training)
+  const batchMatters = analysis.forward !== undefined || r.perSample !== null || fromShape || (r.kvSpec !== null && r.options.contextLength !== null && !r.training) || r.stateCache !== null
   const notCounted: Array<'activations' | 'kvCache'> = []
   if (memory.activations.basis.kind === 'activations-not-counted' || memory.activations.basis.kind === 'activations-need-seq') notCounted.push('activations')
   if (!r.training && memory.kvCache.basis.kind === 'empty' && memory.kvCache.basis.reason === 'no-context-length') notCounted.push('kvCache')

@@ -2,7 +2,7 @@ import type { Analysis } from '../analyze.js'
 import { NnsizeError } from '../errors.js'
 import { defaultTorchVersion, torchVersions } from '../forward/torch-version.js'
 import type { TorchVersion } from '../forward/torch-version.js'
-import type { Notes } from './basis.js'
+import type { Notes, StateCacheBasis } from './basis.js'
 import { fieldSentence, forField, oneOf, wholeNumber } from '../request/field-errors.js'
 import { fieldLimits } from '../request/fields.js'
 import { checkpointingModes, estimators, fsdpModes, kvCacheDTypes, offloadTargets } from '../request/choices.js'
@@ -22,6 +22,7 @@ import type { WeightFormat } from './quant.js'
 import { parseByteSize } from './units.js'
 import type { CheckpointDTypeSource } from '../zoo/hf/dtype.js'
 import type { DType } from '../tensor/dtype.js'
+import { dtypeBytes } from '../tensor/dtype.js'
 
 export { checkpointingModes, fsdpModes, kvCacheDTypes, offloadTargets } from '../request/choices.js'
 export type { CheckpointingMode, Estimator, FsdpMode, OffloadTarget, ZeroStage } from '../request/choices.js'
@@ -116,12 +117,26 @@ export interface Resolved {
   kvSpec: KvCacheSpec | null
   /** Bytes per KV cache element. */
   kvBytes: number
+  /** Inference: the state the model's state-space and recurrent layers keep per sequence (the Hugging Face importer's `stateCache`), with its element sizes; else null. */
+  stateCache: Omit<StateCacheBasis, 'batch'> | null
   gpu: Accelerator | null
   perSample: bigint | null
   /** Whether an input shape can be traced through the model (Hugging Face configs have no forward pass). */
   traceable: boolean
   /** Whether the overhead is the default. */
   defaultOverhead: boolean
+}
+
+/**
+ * The model's state cache for inference: the convolution state in the dtype the activations are held in (the weight
+ * format's other dtype, else as built), the recurrent state in its own dtype when the importer names one (float32).
+ */
+function stateCacheOf(analysis: Analysis, format: WeightFormat): Omit<StateCacheBasis, 'batch'> | null {
+  const state = analysis.model?.stateCache ?? null
+  if (state === null) return null
+  const convElementBytes = dtypeBytes[format.otherDType ?? asBuiltDType(analysis).dtype]
+  const recurrentElementBytes = state.recurrentDType ? dtypeBytes[state.recurrentDType] : convElementBytes
+  return { layers: state.layers, convElements: state.convElementsPerLayer, convElementBytes, recurrentElements: state.recurrentElementsPerLayer, recurrentElementBytes }
 }
 
 function resolveGpu(gpu: MemoryOptions['gpu']): Accelerator | null {
@@ -276,6 +291,7 @@ export function resolveOptions(analysis: Analysis, options: MemoryOptions, notes
     optimizer,
     kvSpec,
     kvBytes: kvCacheDTypes[kvDTypeName]!,
+    stateCache: training ? null : stateCacheOf(analysis, format),
     gpu,
     perSample,
     traceable,

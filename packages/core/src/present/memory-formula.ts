@@ -1,6 +1,6 @@
 import { formatBytes, formatBytesAlike } from '../format/bytes.js'
 import { formatCount } from '../format/number.js'
-import type { CheckpointBasis, DTypeCount, EmptyReason, KvCacheBasis, MemoryLine, WeightExtra } from '../memory/basis.js'
+import type { CheckpointBasis, DTypeCount, EmptyReason, KvCacheBasis, MemoryLine, StateCacheBasis, WeightExtra } from '../memory/basis.js'
 import { dtypeBytes } from '../tensor/dtype.js'
 import { formatShape } from '../tensor/shape.js'
 import { memoryLineNouns } from './words.js'
@@ -47,6 +47,11 @@ function checkpoint(c: CheckpointBasis, bytes: (b: bigint) => string): string {
   }
   if (c.attentionModules === 0) return `${saved} saved for backward (no attention to recompute)`
   return `${saved} − ${bytes(c.droppedBytes)} recomputed inside ${c.attentionModules} attention module${c.attentionModules > 1 ? 's' : ''} (their inputs kept)`
+}
+
+/** `state of 6 layers × (conv 6,144 × 2 B + recurrent 24,576 × 4 B) × batch 4`. */
+function stateCache(s: StateCacheBasis): string {
+  return `state of ${formatCount(s.layers)} layers × (conv ${formatCount(s.convElements)} × ${s.convElementBytes} B + recurrent ${formatCount(s.recurrentElements)} × ${s.recurrentElementBytes} B) × batch ${formatCount(s.batch)}`
 }
 
 function kvCache(k: KvCacheBasis, dtype: string): string {
@@ -151,7 +156,9 @@ export function memoryFormula(line: MemoryLine, options: PresentOptions = {}): s
     case 'element-scaled':
       return `(${memoryFormula(b.of, options)}) × ${b.elementBytes}/4 (activations in ${b.elementBytes}-byte elements)`
     case 'kv-cache':
-      return `${kvCache(b.cache, b.dtype)} = ${total}`
+      return b.state === undefined ? `${kvCache(b.cache, b.dtype)} = ${total}` : `${kvCache(b.cache, b.dtype)} + ${stateCache(b.state)} = ${total}`
+    case 'state-cache':
+      return `${stateCache(b.state)} = ${total}`
     case 'overhead':
       return `CUDA context and allocator reserve: ${total}${b.isDefault ? ' (default; adjustable)' : ''}`
     case 'total': {

@@ -44,13 +44,14 @@ export function l1Loss(ctx: ForwardContext, input: Tensor, target: Tensor, reduc
 }
 
 /**
- * `F.smooth_l1_loss(input, target, reduction, beta)` (`nn.SmoothL1Loss`): `beta=0` runs `l1_loss` (which keeps the
+ * `F.smooth_l1_loss(input, target, reduction, beta)` (`nn.SmoothL1Loss`): `beta=0` runs `l1_loss` in PyTorch 2.x (which keeps the
  * difference), any other `beta` the fused `smooth_l1_loss` kernel (which keeps input and target); a negative `beta`
  * is refused as ATen refuses it.
  */
 export function smoothL1Loss(ctx: ForwardContext, input: Tensor, target: Tensor, reduction: Reduction, beta: number): Tensor {
   if (!(beta >= 0)) throw ctx.error(`smooth_l1_loss does not support negative values for beta (got beta=${beta}).`)
-  return beta === 0 ? l1Loss(ctx, input, target, reduction) : fusedPairLoss(ctx, input, target, reduction)
+  // PyTorch 1.13 runs the fused kernel for `beta=0` too (measured: it keeps only the input and the target)
+  return beta === 0 && ctx.torch !== '1.13' ? l1Loss(ctx, input, target, reduction) : fusedPairLoss(ctx, input, target, reduction)
 }
 
 /** `F.huber_loss(input, target, reduction, delta)` (`nn.HuberLoss`): the fused kernel keeps input and target; `delta` must be positive. */

@@ -13,6 +13,8 @@ describe('torch.compile', () => {
       expect(a.tensors.map((t) => t.name), compile).toEqual(['_orig_mod.fc.weight', '_orig_mod.fc.bias'])
       expect(a.params.total).toBe(10n)
       expect(a.forward?.outputShape, compile).toEqual([3, 2])
+      // the saved activations are eager PyTorch's, which the note says
+      expect(a.notes.some((n) => n.includes('`torch.compile` is run as the eager code it compiles')), compile).toBe(true)
     }
   })
 

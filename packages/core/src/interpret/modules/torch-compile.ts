@@ -32,6 +32,9 @@ function optimizedModuleClass(it: Interpreter, nn: Value): Value {
   return cls
 }
 
+/** What `torch.compile` changes in the figures: nothing in the counts, but a compiled graph keeps other tensors. */
+const compiledNote = '`torch.compile` is run as the eager code it compiles: parameters, buffers, output shapes and FLOPs are the same, but the activations saved for backward follow eager PyTorch, and the graph TorchInductor compiles may keep fewer or other tensors.'
+
 /**
  * `torch.compile`: of a module, an `OptimizedModule` around it; of a function, the function (nnsize counts and traces
  * what it computes, which compiling does not change); with options only (`torch.compile(mode='max-autotune')`), a
@@ -40,6 +43,7 @@ function optimizedModuleClass(it: Interpreter, nn: Value): Value {
 export function torchCompile(nn: Value): Value {
   const compiled = (target: Value, span: SourceSpan, it: Interpreter): Value => (target.kind === 'module' ? it.call(optimizedModuleClass(it, nn), [{ value: target, span, valueSpan: span }], span) : target)
   return native('torch.compile', (args, span, it) => {
+    ;(it as Interpreter).note(compiledNote, true)
     const first = args[0]
     if (first && first.name === undefined) return compiled(first.value, span, it as Interpreter)
     return native('torch.compile', (inner, innerSpan, innerIt) => (inner[0] ? compiled(inner[0].value, innerSpan, innerIt as Interpreter) : NONE))

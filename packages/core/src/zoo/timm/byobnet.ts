@@ -1,12 +1,14 @@
 import type { LayerDefinition, ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, nn, roundHalfEven, sequential } from '../torchvision/core.js'
-import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
+import { float, int } from '../../bind/args.js'
+import { commonSignature, defineFamily, forwardNotModelled, ignoredSpecs } from './family.js'
 import type { CommonArgs } from './family.js'
 import { createAct } from './layers/activations.js'
 import type { ActName } from './layers/activations.js'
 import { classifierHead } from './layers/classifier.js'
 import { convNormAct } from './layers/conv.js'
+import type { DropBlockOptions } from './layers/norm-act.js'
 import { dropPathOrIdentity, dropPathRates } from './layers/drop.js'
 import { makeDivisible } from './layers/helpers.js'
 import { createAttn } from './layers/squeeze-excite.js'
@@ -51,6 +53,10 @@ export interface ByoBlockArgs {
   in_chs: number
   out_chs: number
   stride: number
+  /** `(first_dilation, dilation)`: dilated stages replace strides past `output_stride`. */
+  dilation: readonly [number, number]
+  /** The stage's `DropBlock2d` (the last two stages, with `drop_block_rate`), for the blocks that take one. */
+  drop_block: DropBlockOptions | null
   group_size: number | null
   bottle_ratio: number
   drop_path: number
@@ -63,8 +69,8 @@ export interface ByoBlockArgs {
 export const byoGroups = (groupSize: number | null, channels: number): number => (groupSize ? channels / groupSize : 1)
 
 /** `LayerFn.conv_norm_act`: `ConvNormAct` with a BatchNorm and the model's activation. */
-export function byoConvNormAct(m: ModuleBuilder, act: ActName, inCh: number, outCh: number, kernel: number, extra: { stride?: number; groups?: number; applyAct?: boolean } = {}): ModuleNode {
-  return convNormAct(m, { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride: extra.stride ?? 1, groups: extra.groups ?? 1, norm: 'batchnorm2d', normAct: { act, applyAct: extra.applyAct ?? true } })
+export function byoConvNormAct(m: ModuleBuilder, act: ActName, inCh: number, outCh: number, kernel: number, extra: { stride?: number; dilation?: number; groups?: number; applyAct?: boolean; dropBlock?: DropBlockOptions | null } = {}): ModuleNode {
+  return convNormAct(m, { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride: extra.stride ?? 1, dilation: extra.dilation ?? 1, groups: extra.groups ?? 1, norm: 'batchnorm2d', normAct: { act, applyAct: extra.applyAct ?? true, dropBlock: extra.dropBlock ?? null } })
 }
 
 /** ByobNet's `BottleneckBlock`: 1×1, grouped k×k, attention, 1×1, shortcut (none when the shape changes and `downsample=''`). */
@@ -72,9 +78,10 @@ export const BottleneckBlock = defineBlock<ByoBlockArgs>({
   name: 'BottleneckBlock',
   build(b, m) {
     const mid = makeDivisible((b.kwargs.bottle_in ? b.in_chs : b.out_chs) * b.bottle_ratio)
-    if (b.in_chs === b.out_chs && b.stride === 1) m.child('shortcut', nn(m, identity))
+    // `create_shortcut` with `downsample=''`: none where the shape or the dilation changes
+    if (b.in_chs === b.out_chs && b.stride === 1 && b.dilation[0] === b.dilation[1]) m.child('shortcut', nn(m, identity))
     m.child('conv1_1x1', byoConvNormAct(m, b.act, b.in_chs, mid, 1))
-    m.child('conv2_kxk', byoConvNormAct(m, b.act, mid, mid, 3, { stride: b.stride, groups: byoGroups(b.group_size, mid) }))
+    m.child('conv2_kxk', byoConvNormAct(m, b.act, mid, mid, 3, { stride: b.stride, dilation: b.dilation[0], groups: byoGroups(b.group_size, mid), dropBlock: b.drop_block }))
     m.child('conv2b_kxk', nn(m, identity))
     m.child('attn', (b.attn && createAttn(m, b.attn, mid)) ?? nn(m, identity))
     m.child('conv3_1x1', byoConvNormAct(m, b.act, mid, b.out_chs, 1, { applyAct: false }))
@@ -101,6 +108,22 @@ const Stem = defineBlock<{ in_chs: number; chs: readonly number[]; act: ActName 
 /** Arguments of timm's `ByobNet`. */
 export interface ByobNetArgs extends CommonArgs {
   cfg: ByoModelCfg
+  output_stride: number
+  drop_block_rate: number
+  drop_block_size: number
+}
+
+/** `ByobNet`'s keywords beyond the common ones (`img_size` sizes only self-attention blocks; `zero_init_last` is init). */
+export const byobSignature = [...commonSignature, int('output_stride', { min: 1 }), float('drop_block_rate'), int('drop_block_size', { min: 1 }), ...ignoredSpecs('img_size', 'zero_init_last')]
+
+/** `drop_blocks`: a `DropBlock2d` for each of the last two stages (twice the block size less one, then the size), none before. */
+function dropBlocks(rate: number, size: number, stages: number): Array<DropBlockOptions | null> {
+  const blocks: Array<DropBlockOptions | null> = new Array<DropBlockOptions | null>(stages).fill(null)
+  if (rate && stages >= 2) {
+    blocks[stages - 2] = { drop_prob: rate, block_size: size * 2 - 1, gamma_scale: 0.25 }
+    blocks[stages - 1] = { drop_prob: rate, block_size: size, gamma_scale: 1 }
+  }
+  return blocks
 }
 
 /** Builds a `ByobNet` whose block types come from `blockTypes` (`bottle` and the family's own). */
@@ -115,11 +138,21 @@ export function buildByobNet(a: ByobNetArgs, m: ModuleBuilder, blockTypes: Reado
   )
   const stages = cfg.blocks.map((s) => (Array.isArray(s) ? (s as ByoBlockCfg[]) : [s as ByoBlockCfg]).flatMap((bc) => Array.from({ length: bc.d }, () => bc)))
   const rates = dropPathRates(a.drop_path_rate, stages.reduce((t, s) => t + s.length, 0))
+  const drops = dropBlocks(a.drop_block_rate, a.drop_block_size, stages.length)
+  // `create_byob_stages`: past `output_stride`, a stage's stride becomes dilation
+  let netStride = cfg.stem_type === 'tiered' ? 4 : 2
+  let dilation = 1
   let prev = stem
   let index = 0
   const built: ModuleNode[] = []
-  for (const stage of stages) {
-    const stride = stage[0]!.s
+  stages.forEach((stage, stageIndex) => {
+    let stride = stage[0]!.s
+    if (netStride >= a.output_stride && stride > 1) {
+      dilation *= stride
+      stride = 1
+    }
+    netStride *= stride
+    let first = dilation === 1 || dilation === 2 ? 1 : 2
     built.push(
       sequential(
         m,
@@ -127,13 +160,14 @@ export function buildByobNet(a: ByobNetArgs, m: ModuleBuilder, blockTypes: Reado
           const out = makeDivisible(bc.c * cfg.width_factor)
           const def = blockTypes[bc.type]
           if (!def) throw new Error(`internal: no ByobNet block type ${bc.type}`)
-          const node = block(m, def, { in_chs: prev, out_chs: out, stride: i === 0 ? stride : 1, group_size: bc.gs, bottle_ratio: bc.br, drop_path: rates[index++]!, act: cfg.act_layer, attn: cfg.attn ?? null, kwargs: bc.block_kwargs })
+          const node = block(m, def, { in_chs: prev, out_chs: out, stride: i === 0 ? stride : 1, dilation: [first, dilation], drop_block: drops[stageIndex]!, group_size: bc.gs, bottle_ratio: bc.br, drop_path: rates[index++]!, act: cfg.act_layer, attn: cfg.attn ?? null, kwargs: bc.block_kwargs })
+          first = dilation
           prev = out
           return node
         }),
       ),
     )
-  }
+  })
   m.child('stages', sequential(m, built))
   let features = prev
   if (cfg.num_features) {
@@ -146,7 +180,7 @@ export function buildByobNet(a: ByobNetArgs, m: ModuleBuilder, blockTypes: Reado
 }
 
 /** The defaults of a `ByobNet` family's arguments. */
-export const byobDefaults: ByobNetArgs = { cfg: { blocks: [], stem_chs: 16, width_factor: 1, num_features: 0, act_layer: 'silu' }, num_classes: 1000, in_chans: 3, global_pool: 'avg', drop_rate: 0, drop_path_rate: 0 }
+export const byobDefaults: ByobNetArgs = { cfg: { blocks: [], stem_chs: 16, width_factor: 1, num_features: 0, act_layer: 'silu' }, num_classes: 1000, in_chans: 3, global_pool: 'avg', drop_rate: 0, drop_path_rate: 0, output_stride: 32, drop_block_rate: 0, drop_block_size: 3 }
 
 const z = { bottle_in: true, linear_out: true } as const
 const se = ['se', { rd_ratio: 0.25 }] as const
@@ -156,7 +190,7 @@ export const byobnet = defineFamily<ByobNetArgs>({
   module: 'byobnet',
   className: 'ByobNet',
   defaults: byobDefaults,
-  signature: commonSignature,
+  signature: byobSignature,
   build: (a, m) => buildByobNet(a, m, { bottle: BottleneckBlock }),
   variants: {
     regnetz_b16: { cfg: { blocks: [{ type: 'bottle', d: 2, c: 48, s: 2, gs: 16, br: 3, block_kwargs: z }, { type: 'bottle', d: 6, c: 96, s: 2, gs: 16, br: 3, block_kwargs: z }, { type: 'bottle', d: 12, c: 192, s: 2, gs: 16, br: 3, block_kwargs: z }, { type: 'bottle', d: 2, c: 288, s: 2, gs: 16, br: 3, block_kwargs: z }], stem_type: '3x3', stem_chs: 32, width_factor: 1, num_features: 1536, act_layer: 'silu', attn: se } },

@@ -1,7 +1,8 @@
 import { bool, float, int, str } from '../../bind/args.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, moduleList, nn, sequential } from '../torchvision/core.js'
-import { defineFamily, forwardNotModelled, ignoredSpecs, imgSizeSpec } from './family.js'
+import { actLayerSpec, defineFamily, forwardNotModelled, ignoredSpecs, imgSizeSpec } from './family.js'
+import type { ActName } from './layers/activations.js'
 import { dropPathOrIdentity } from './layers/drop.js'
 import { pair } from './layers/helpers.js'
 import { Mlp } from './layers/mlp.js'
@@ -50,6 +51,7 @@ interface BlockArgs {
   mlp_ratio: number
   qkv_bias: boolean
   drop_path: number
+  act: ActName
 }
 
 function layerScaleBlock(name: string, attn: typeof ClassAttn) {
@@ -60,7 +62,7 @@ function layerScaleBlock(name: string, attn: typeof ClassAttn) {
       m.child('attn', block(m, attn, a))
       m.child('drop_path', dropPathOrIdentity(m, a.drop_path))
       m.child('norm2', createNorm(m, ['torch_layernorm', { eps: 1e-6 }], a.dim))
-      m.child('mlp', block(m, Mlp, { in_features: a.dim, hidden_features: Math.trunc(a.dim * a.mlp_ratio) }))
+      m.child('mlp', block(m, Mlp, { in_features: a.dim, hidden_features: Math.trunc(a.dim * a.mlp_ratio), act: a.act }))
       m.param('gamma_1', [a.dim])
       m.param('gamma_2', [a.dim])
     },
@@ -89,13 +91,15 @@ export interface CaitArgs {
   init_values: number
   depth_token_only: number
   mlp_ratio_token_only: number
+  /** A `torch.nn` class (the MLPs call it). */
+  act_layer: ActName
 }
 
 /** timm's `Cait` and its models. */
 export const cait = defineFamily<CaitArgs>({
   module: 'cait',
   className: 'Cait',
-  defaults: { img_size: 224, patch_size: 16, in_chans: 3, num_classes: 1000, global_pool: 'token', embed_dim: 768, depth: 12, num_heads: 12, mlp_ratio: 4, qkv_bias: true, drop_rate: 0, drop_path_rate: 0, init_values: 1e-4, depth_token_only: 2, mlp_ratio_token_only: 4 },
+  defaults: { img_size: 224, patch_size: 16, in_chans: 3, num_classes: 1000, global_pool: 'token', embed_dim: 768, depth: 12, num_heads: 12, mlp_ratio: 4, qkv_bias: true, drop_rate: 0, drop_path_rate: 0, init_values: 1e-4, depth_token_only: 2, mlp_ratio_token_only: 4, act_layer: 'gelu' },
   signature: [
     imgSizeSpec,
     int('patch_size', { min: 1 }),
@@ -112,6 +116,7 @@ export const cait = defineFamily<CaitArgs>({
     float('init_values'),
     int('depth_token_only', { min: 0 }),
     float('mlp_ratio_token_only'),
+    actLayerSpec('act_layer', { classOnly: true }),
     // The dropout rates change no tensor (the forward pass is not modelled).
     ...ignoredSpecs('pos_drop_rate', 'proj_drop_rate', 'attn_drop_rate'),
   ],
@@ -124,7 +129,7 @@ export const cait = defineFamily<CaitArgs>({
     m.param('cls_token', [1, 1, a.embed_dim])
     m.param('pos_embed', [1, gh * gw, a.embed_dim])
     m.child('pos_drop', nn(m, dropout, { p: 0 }))
-    const common = { dim: a.embed_dim, num_heads: a.num_heads, qkv_bias: a.qkv_bias }
+    const common = { dim: a.embed_dim, num_heads: a.num_heads, qkv_bias: a.qkv_bias, act: a.act_layer }
     const blocks: ModuleNode[] = Array.from({ length: a.depth }, () => block(m, LayerScaleBlock, { ...common, mlp_ratio: a.mlp_ratio, drop_path: a.drop_path_rate }))
     m.child('blocks', sequential(m, blocks))
     m.child('blocks_token_only', moduleList(m, Array.from({ length: a.depth_token_only }, () => block(m, LayerScaleBlockClassAttn, { ...common, mlp_ratio: a.mlp_ratio_token_only, drop_path: 0 }))))

@@ -1,7 +1,7 @@
 import { int } from '../../bind/args.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, nn, sequential } from '../torchvision/core.js'
-import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
+import { actLayerSpec, commonSignature, defineFamily, forwardNotModelled } from './family.js'
 import type { CommonArgs } from './family.js'
 import { createAct } from './layers/activations.js'
 import type { ActName } from './layers/activations.js'
@@ -30,7 +30,11 @@ export const convmixer = defineFamily<ConvMixerArgs>({
   module: 'convmixer',
   className: 'ConvMixer',
   defaults: { dim: 768, depth: 32, kernel_size: 9, patch_size: 7, in_chans: 3, num_classes: 1000, global_pool: 'avg', drop_rate: 0, drop_path_rate: 0, act_layer: 'gelu' },
-  signature: [...commonSignature.filter((s) => s.name !== 'drop_path_rate'), int('depth', { min: 0 })],
+  signature: [...commonSignature.filter((s) => s.name !== 'drop_path_rate'), int('depth', { min: 0 }), actLayerSpec('act_layer', { classOnly: true })],
+  // Each model function builds `dict(dim=…, depth=…, kernel_size=…, patch_size=…, **kwargs)`.
+  builderKeywords: {},
+  // `ConvMixer.__init__(..., **kwargs)` takes any other keyword (`drop_path_rate`, `img_size`) and uses none.
+  otherKeywords: {},
   build(a, m) {
     const bn = (): ModuleNode => nn(m, batchNorm2d, { num_features: a.dim })
     const act = (): ModuleNode => createAct(m, a.act_layer)!

@@ -50,6 +50,26 @@ describe('timm.create_model', () => {
     expect(params("timm.create_model('vit_tiny_patch16_224', norm_layer='rmsnorm', act_layer='silu')")).toBe(5712616)
     expect(params("timm.create_model('mixer_s16_224', global_pool='', stem_norm=True)")).toBe(18529288)
   })
+  it('takes more class keywords (parameter counts, tensor names and shapes measured with timm 1.0.29 on the meta device)', () => {
+    expect(params("timm.create_model('ghostnet_100', version='v2')")).toBe(6156908)
+    expect(params("timm.create_model('dla34', cardinality=2, base_width=32)")).toBe(15742104)
+    expect(params("timm.create_model('dla34', levels=(1, 1, 1, 1, 1, 1))")).toBe(12543384)
+    expect(params("timm.create_model('rexnet_100', initial_chs=32, final_chs=200)")).toBe(6479296)
+    expect(params("timm.create_model('mixer_s16_224', mlp_ratio=(0.5, 2.0))")).toBe(10131464)
+    expect(params("timm.create_model('vgg11', norm_layer=nn.BatchNorm2d)")).toBe(132868840)
+    expect(params("timm.create_model('fastvit_t8', embed_dims=(32, 64, 128, 256), mlp_ratios=(2, 2, 2, 2))")).toBe(1589128)
+    const types = (source: string): Map<string, string> => new Map(analyze(source).modules.map((m) => [m.path, m.type]))
+    // activations have no tensors: the module classes show them
+    expect(types("timm.create_model('densenet121', act_layer='silu')").get('features.norm0.act')).toBe('SiLU')
+    expect(types("timm.create_model('rexnet_100', act_layer='relu')").get('stem.bn.act')).toBe('ReLU')
+    expect(types("timm.create_model('vgg11', act_layer=nn.SiLU)").get('pre_logits.act1')).toBe('SiLU')
+    expect(types("timm.create_model('convmixer_1536_20', act_layer=nn.SiLU)").get('stem.1')).toBe('SiLU')
+    expect(types("timm.create_model('cait_xxs24_224', act_layer=nn.SiLU)").get('blocks_token_only.0.mlp.act')).toBe('SiLU')
+    const inception = types("timm.create_model('inception_v3', act_layer='silu', norm_layer='groupnorm1')")
+    expect([inception.get('Conv2d_1a_3x3.bn'), inception.get('Conv2d_1a_3x3.bn.act')]).toEqual(['GroupNorm1Act', 'SiLU'])
+    // these classes call `act_layer()` themselves: a name is Python's TypeError
+    expect(errorOf(() => buildModule("timm.create_model('mixer_s16_224', act_layer='silu')")).message).toMatch(/'str' object is not callable/)
+  })
   it('makes the parameters and float buffers in the dtype given (dtype=torch.bfloat16)', () => {
     const bf16 = analyze("timm.create_model('resnet18', dtype=torch.bfloat16, device='meta')")
     expect([Number(bf16.params.total), Number(bf16.params.bytes)]).toEqual([11689512, 2 * 11689512])
@@ -61,6 +81,74 @@ describe('timm.create_model', () => {
     expect(saved("timm.create_model('vit_tiny_patch16_224', img_size=64, norm_layer='rmsnorm', act_layer='silu', num_classes=10)")).toBe(5726824)
     expect(saved("timm.create_model('efficientnet_b0', act_layer='relu', norm_layer='groupnorm1', num_classes=10)")).toBe(10463984)
     expect(saved("timm.create_model('convnext_atto', kernel_sizes=(3, 5, 7, 9), act_layer='silu', norm_layer='rmsnorm', num_classes=10)")).toBe(5670856)
+  })
+  it('drops every keyword whose value is None before anything else, as timm does: None means the default', () => {
+    // timm 1.0.29 keeps the layer scales (`gamma`) of these models: `init_values=None` is not passed to the class
+    expect(params("timm.create_model('convnext_atto', ls_init_value=None)")).toBe(3695520)
+    expect(analyze("timm.create_model('convnext_atto', ls_init_value=None)").tensors.find((t) => t.name === 'stages.0.blocks.0.gamma')!.shape).toEqual([40])
+    expect(params("timm.create_model('deit3_small_patch16_224', init_values=None)")).toBe(22059496)
+    expect(params("timm.create_model('beit_base_patch16_224', init_values=None)")).toBe(86530984)
+    expect(params("timm.create_model('vit_small_patch14_reg4_dinov2', init_values=None)")).toBe(22057344)
+    for (const kw of ['num_classes=None', 'drop_path_rate=None', 'features_only=None', 'zz_bogus=None', 'pretrained=None', 'features_only=False, pruned=False']) {
+      expect(params(`timm.create_model('resnet18', ${kw})`)).toBe(11689512)
+    }
+  })
+  it('takes a valid pretrained_cfg over the tag in the name: a tag of the model, or a dict of PretrainedCfg fields', () => {
+    expect(params("timm.create_model('vit_base_patch16_224.augreg_in1k', pretrained_cfg='augreg_in21k')")).toBe(102595923)
+    expect(params("timm.create_model('convnext_tiny.fb_in1k', pretrained_cfg='in12k')")).toBe(36910477)
+    // an empty pretrained_cfg is false: the name's tag stays
+    expect(params("timm.create_model('vit_base_patch16_224.augreg_in21k', pretrained_cfg='')")).toBe(102595923)
+    expect(params("timm.create_model('vit_base_patch16_224.augreg_in21k', pretrained_cfg={})")).toBe(102595923)
+    // a dict replaces the configuration (the name's tag is not even looked up): its num_classes, and input_size[0] as in_chans
+    expect(params("timm.create_model('resnet50.bogus', pretrained_cfg=dict(num_classes=10))")).toBe(23528522)
+    expect(params("timm.create_model('resnet50', pretrained_cfg=dict(num_classes=10, input_size=(1, 224, 224)))")).toBe(23522250)
+    expect(params("timm.create_model('vit_small_patch16_224', pretrained_cfg=dict(fixed_input_size=True, input_size=(3, 96, 96)))")).toBe(21989224)
+    expect(params("timm.create_model('vit_small_patch16_224', pretrained_cfg=dict(num_classes=-1))")).toBe(22050664)
+    expect(params("timm.create_model('resnet50', pretrained_cfg_overlay=dict(num_classes=7))")).toBe(23522375)
+    expect(params("timm.create_model('vit_small_patch16_224', pretrained_cfg_overlay=dict(input_size=(3, 96, 96)))")).toBe(21989224)
+    // a renamed model's own tag gives way too; an empty tag in the name is the default
+    expect(params("timm.create_model('convnext_tiny_in22ft1k', pretrained_cfg='fb_in1k')")).toBe(28589128)
+    expect(params("timm.create_model('resnet50.')")).toBe(25557032)
+  })
+  it('refuses what timm refuses about the pretrained configuration', () => {
+    expect(errorOf(() => buildModule("timm.create_model('vit_base_patch16_224.augreg_in21k', pretrained_cfg='bogus')")).message).toMatch(/^Invalid pretrained tag `bogus` for `vit_base_patch16_224`\./)
+    expect(errorOf(() => buildModule("timm.create_model('hf-hub:timm/resnet50.a1_in1k', pretrained_cfg='a1_in1k')")).message).toBe('pretrained_cfg should not be set when sourcing model from Hugging Face Hub.')
+    expect(errorOf(() => buildModule("timm.create_model('resnet50', pretrained_cfg=dict(zz=1))")).message).toMatch(/PretrainedCfg.__init__\(\) got an unexpected keyword argument 'zz'/)
+    expect(errorOf(() => buildModule("timm.create_model('resnet50', pretrained_cfg=dict(fixed_input_size=True))")).message).toMatch(/got an unexpected keyword argument 'img_size'/)
+    expect(errorOf(() => buildModule("timm.create_model('vit_small_patch16_224', pretrained_cfg=dict(input_size=(3, 96)))")).message).toMatch(/len\(input_size\) == 3/)
+  })
+  it("raises timm's TypeError for a keyword the model's builder passes itself, in every family whose builders pass theirs", () => {
+    const fixed = [
+      ['efficientnet_b0', 'stem_size=16'],
+      ['efficientnet_b0', 'num_features=640'],
+      ['tf_efficientnet_lite0', 'fix_stem=False'],
+      ['mobilenetv3_large_100', 'stem_size=32'],
+      ['mobilenetv4_conv_small', 'head_norm=True'],
+      ['fbnetv3_b', 'head_bias=True'],
+      ['regnetz_005', 'zero_init_last=False'],
+      ['rexnet_130', 'width_mult=1.0'],
+      ['rexnetr_100', 'ch_div=8'],
+      ['convmixer_768_32', 'depth=2'],
+      ['convmixer_768_32', 'act_layer=nn.SiLU'],
+      ['ghostnetv2_100', "version='v1'"],
+      ['poolformer_s12', 'use_mlp_head=True'],
+      ['vgg11_bn', 'norm_layer=nn.BatchNorm2d'],
+    ]
+    for (const [model, kw] of fixed) {
+      const name = kw!.split('=')[0]
+      expect(errorOf(() => buildModule(`timm.create_model('${model}', ${kw})`)).message).toMatch(new RegExp(`got multiple values for keyword argument '${name}'`))
+    }
+    // what the generators read from the caller's keywords first stays the caller's
+    expect(params("timm.create_model('efficientnet_b0', act_layer='relu')")).toBe(5288548)
+    expect(params("timm.create_model('tf_efficientnet_b0', pad_type='')")).toBe(5288548)
+    expect(params("timm.create_model('efficientnet_b0', fix_stem=True)")).toBe(5288548)
+  })
+  it('lets the classes whose **kwargs take any keyword take them (ConvMixer, the Swin Transformers)', () => {
+    expect(params("timm.create_model('convmixer_768_32', drop_path_rate=0.1)")).toBe(21110248)
+    expect(params("timm.create_model('convmixer_1536_20', img_size=256)")).toBe(51625960)
+    expect(params("timm.create_model('swin_tiny_patch4_window7_224', zz_bogus=1)")).toBe(28288354)
+    expect(params("timm.create_model('swinv2_tiny_window8_256', zz_bogus=1)")).toBe(28347154)
+    expect(errorOf(() => buildModule("timm.create_model('resnet50', zz_bogus=1)")).code).toBe('unknown-argument')
   })
   it('refuses what timm refuses', () => {
     expect(errorOf(() => buildModule("timm.create_model('efficientnet_b0_gn', norm_layer='groupnorm1')")).message).toMatch(/got multiple values for keyword argument 'norm_layer'/)

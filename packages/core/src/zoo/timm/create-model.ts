@@ -1,6 +1,6 @@
 import { NnsizeError } from '../../errors.js'
 import type { SourceSpan } from '../../errors.js'
-import { any, bool, device, dtype, str } from '../../bind/args.js'
+import { any, device, dtype, str } from '../../bind/args.js'
 import type { ArgSpec } from '../../bind/args.js'
 import { bindArguments } from '../../bind/bind.js'
 import { showValue } from '../../contract/values.js'
@@ -11,6 +11,7 @@ import type { ModuleNode } from '../../model/module.js'
 import { isFloatingDType } from '../../tensor/dtype.js'
 import type { DType } from '../../tensor/dtype.js'
 import { didYouMean, suggest } from '../../suggest.js'
+import { raise } from '../../interpret/exceptions.js'
 import { deprecatedNames, hubAliases, pretrainedTags } from './pretrained.js'
 import { timmFamilies } from './registry.js'
 import type { AnyFamily } from './registry.js'
@@ -105,6 +106,8 @@ function naturalSort(names: readonly string[]): string[] {
 export interface ParsedName {
   model: string
   tag: string | null
+  /** Set for a name read from the Hugging Face Hub (`hf-hub:timm/resnet50.a1_in1k`). */
+  hub?: true
 }
 
 /**
@@ -129,51 +132,134 @@ export function parseModelName(name: string, span?: SourceSpan): ParsedName {
   }
   const dot = id.indexOf('.')
   let model = dot < 0 ? id : id.slice(0, dot)
-  let tag = dot < 0 ? null : id.slice(dot + 1)
+  // `split_model_name_tag`: the tag is all after the first dot; an empty one (`resnet50.`) is the default.
+  let tag = dot < 0 || dot === id.length - 1 ? null : id.slice(dot + 1)
   if (!variants().has(model) && Object.hasOwn(deprecatedNames, model)) {
     const renamed = deprecatedNames[model]!
     const renamedDot = renamed.indexOf('.')
     model = renamedDot < 0 ? renamed : renamed.slice(0, renamedDot)
     tag ??= renamedDot < 0 ? null : renamed.slice(renamedDot + 1)
   }
-  return { model, tag }
+  return id === name ? { model, tag } : { model, tag, hub: true }
 }
 
 function families(): string {
   return [...new Set(timmFamilies.map((f) => f.module))].join(', ')
 }
 
+/** The family and arguments of `model`, or a failure with suggestions. */
+function findVariant(model: string, span: SourceSpan | undefined): Variant {
+  const variant = variants().get(model)
+  if (variant) return variant
+  const suggestions = suggest(model, variants().keys(), 5)
+  throw new NnsizeError(
+    'unknown-model',
+    `\`${model}\` is not a timm model nnsize builds.${didYouMean(suggestions)} nnsize builds ${variants().size} timm 1.0.29 models from the modules ${families()}; \`timm.list_models('${model.replace(/[\d_].*$/, '')}*')\` lists them.`,
+    { span, suggestions },
+  )
+}
+
+/** The pretrained configuration `tag` names for `model` (`null`: its default), or timm's "Invalid pretrained tag". */
+function taggedCfg(model: string, tag: string | null, span: SourceSpan | undefined): PretrainedCfg | null {
+  const cfgs = pretrainedCfgs(model)
+  if (tag === null) return cfgs[0] ?? null
+  const cfg = cfgs.find((c) => c.tag === tag)
+  if (cfg) return cfg
+  const suggestions = suggest(tag, cfgs.map((c) => c.tag))
+  throw new NnsizeError(
+    'unknown-model',
+    `Invalid pretrained tag \`${tag}\` for \`${model}\`.${didYouMean(suggestions)} Its tags are ${cfgs.map((c) => `\`${c.tag}\``).join(', ') || 'none'}.`,
+    { span, suggestions },
+  )
+}
+
 /** Resolves a model name to its family, arguments and pretrained configuration, or fails with suggestions. */
 export function resolveModel(name: string, span?: SourceSpan): { model: string; variant: Variant; cfg: PretrainedCfg | null } {
   const { model, tag } = parseModelName(name, span)
-  const variant = variants().get(model)
-  if (!variant) {
-    const suggestions = suggest(model, variants().keys(), 5)
-    throw new NnsizeError(
-      'unknown-model',
-      `\`${model}\` is not a timm model nnsize builds.${didYouMean(suggestions)} nnsize builds ${variants().size} timm 1.0.29 models from the modules ${families()}; \`timm.list_models('${model.replace(/[\d_].*$/, '')}*')\` lists them.`,
-      { span, suggestions },
-    )
+  const variant = findVariant(model, span)
+  return { model, variant, cfg: taggedCfg(model, tag, span) }
+}
+
+/**
+ * What a pretrained configuration gives the class as defaults (`_update_default_model_kwargs`): `num_classes` (none
+ * when negative or `None`), `in_chans` (`input_size[0]`) and, for a fixed-size model, `img_size` (`input_size[1:]`).
+ * `inputSize` is `null` where nnsize does not record it (a tag of a model that takes any input size).
+ */
+interface CfgDefaults {
+  numClasses: number | null
+  inputSize: readonly [number, number, number] | null
+  fixedInputSize: boolean
+}
+
+function cfgDefaults(cfg: PretrainedCfg | null): CfgDefaults {
+  if (!cfg) return { numClasses: 1000, inputSize: [3, 224, 224], fixedInputSize: false }
+  return { numClasses: cfg.numClasses, inputSize: cfg.imgSize ? [3, ...cfg.imgSize] : null, fixedInputSize: cfg.imgSize !== null }
+}
+
+/** The fields of timm's `PretrainedCfg` dataclass: a dict `pretrained_cfg` or overlay may set these alone. */
+const pretrainedCfgFields: ReadonlySet<string> = new Set([
+  'url', 'file', 'state_dict', 'hf_hub_id', 'hf_hub_filename', 'source', 'architecture', 'tag', 'custom_load',
+  'input_size', 'test_input_size', 'min_input_size', 'fixed_input_size', 'interpolation', 'crop_pct', 'test_crop_pct',
+  'crop_mode', 'mean', 'std', 'num_classes', 'label_offset', 'label_names', 'label_descriptions', 'pool_size',
+  'test_pool_size', 'first_conv', 'classifier', 'license', 'description', 'origin_url', 'paper_name', 'paper_ids', 'notes',
+])
+
+/** Python's truth value of a plain value (`None`, `0`, `''`, `()`, `{}` are false). */
+function truthy(value: Value): boolean {
+  switch (value.kind) {
+    case 'none':
+      return false
+    case 'bool':
+      return value.value
+    case 'int':
+      return value.value !== 0n
+    case 'float':
+      return value.value !== 0
+    case 'str':
+      return value.value !== ''
+    case 'tuple':
+    case 'list':
+      return value.items.length > 0
+    case 'dict':
+      return value.entries.length > 0
+    default:
+      return true
   }
-  const cfgs = pretrainedCfgs(model)
-  let cfg: PretrainedCfg | null = cfgs[0] ?? null
-  if (tag !== null) {
-    cfg = cfgs.find((c) => c.tag === tag) ?? null
-    if (!cfg) {
-      const suggestions = suggest(tag, cfgs.map((c) => c.tag))
-      throw new NnsizeError(
-        'unknown-model',
-        `Invalid pretrained tag \`${tag}\` for \`${model}\`.${didYouMean(suggestions)} Its tags are ${cfgs.map((c) => `\`${c.tag}\``).join(', ') || 'none'}.`,
-        { span, suggestions },
-      )
+}
+
+/**
+ * Applies a dict of `PretrainedCfg` fields to `base`, as `PretrainedCfg(**d)` and `dataclasses.replace(cfg, **d)`
+ * do: an unknown field is Python's `TypeError`; `num_classes`, `input_size` and `fixed_input_size` change what the
+ * class gets, the other fields (weights, crops, labels) change nothing counted.
+ */
+function applyCfgFields(base: CfgDefaults, dict: Extract<Value, { kind: 'dict' }>, argName: string, span: SourceSpan | undefined): CfgDefaults {
+  const out: CfgDefaults = { ...base }
+  for (const [key, value] of dict.entries) {
+    if (key.kind !== 'str') throw new NnsizeError('argument-type', `\`${argName}\`: keywords must be strings, got \`${showValue(key)}\` (TypeError).`, { span })
+    const field = key.value
+    if (!pretrainedCfgFields.has(field)) {
+      const suggestions = suggest(field, pretrainedCfgFields)
+      throw new NnsizeError('unknown-argument', `\`${argName}\`: PretrainedCfg.__init__() got an unexpected keyword argument '${field}'.${didYouMean(suggestions)}`, { span, suggestions })
+    }
+    if (field === 'num_classes') {
+      if (value.kind === 'none') out.numClasses = null
+      else if (value.kind === 'int' || value.kind === 'bool') out.numClasses = Number(value.kind === 'int' ? value.value : value.value ? 1 : 0)
+      else throw new NnsizeError('argument-type', `\`${argName}\`: \`num_classes\` must be an int, got \`${showValue(value)}\`.`, { span })
+    } else if (field === 'input_size') {
+      const items = value.kind === 'tuple' || value.kind === 'list' ? value.items : null
+      if (!items || !items.every((v) => v.kind === 'int')) throw new NnsizeError('argument-type', `\`${argName}\`: \`input_size\` must be a tuple \`(C, H, W)\` of ints, got \`${showValue(value)}\`.`, { span })
+      if (items.length !== 3) raise('AssertionError', 'argument-value', `\`${argName}\`: \`input_size\` must have 3 entries \`(C, H, W)\` (timm asserts \`len(input_size) == 3\`), got \`${showValue(value)}\`.`, span)
+      out.inputSize = items.map((v) => Number((v as { value: bigint }).value)) as unknown as [number, number, number]
+    } else if (field === 'fixed_input_size') {
+      out.fixedInputSize = truthy(value)
     }
   }
-  return { model, variant, cfg }
+  return out
 }
 
 const createModelSignature: readonly ArgSpec[] = [
   str('model_name'),
-  bool('pretrained', { default: false }),
+  any('pretrained', { default: { kind: 'bool', value: false } }),
   any('pretrained_cfg', { default: { kind: 'none' } }),
   any('pretrained_cfg_overlay', { default: { kind: 'none' } }),
   any('checkpoint_path', { default: { kind: 'none' } }),
@@ -187,45 +273,106 @@ const createModelSignature: readonly ArgSpec[] = [
   device(),
 ]
 const ownNames = new Set(createModelSignature.map((s) => s.name))
+
+/**
+ * A model's own entry point (`timm.models.resnet50(pretrained=False, **kwargs)`): `build_model_with_cfg` takes
+ * `pretrained_cfg`, `pretrained_cfg_overlay` and `cache_dir`; every other keyword, `None` included, reaches the builder.
+ */
+const entrypointSignature: readonly ArgSpec[] = [
+  any('pretrained', { default: { kind: 'bool', value: false } }),
+  { ...any('pretrained_cfg', { default: { kind: 'none' } }), keywordOnly: true },
+  { ...any('pretrained_cfg_overlay', { default: { kind: 'none' } }), keywordOnly: true },
+  { ...any('cache_dir', { default: { kind: 'none' } }), keywordOnly: true },
+  { ...dtype(), keywordOnly: true },
+  { ...device(), keywordOnly: true },
+]
+const entrypointNames = new Set(entrypointSignature.map((s) => s.name))
+/** Keywords `build_model_with_cfg` pops: false (the default) they change nothing; true, they are not modelled. */
 const unsupported = new Map<string, string>([
   ['features_only', 'feature extraction wrappers (`features_only=True`) are not modelled; build the classifier and read the stage shapes from the forward pass'],
   ['pruned', 'pruned models load their channel counts from files nnsize does not have'],
 ])
 
 /**
- * Builds `timm.create_model(...)` from its call arguments. `build` makes the model class from
- * its merged arguments (the expression language passes its module budget).
+ * The pretrained configuration `create_model` resolves (`resolve_pretrained_cfg`): a truthy `pretrained_cfg` takes
+ * priority over the tag in the model name; a string is a tag of the model, a dict the fields of a new configuration;
+ * `pretrained_cfg_overlay` then replaces fields.
  */
-export function createModel(args: readonly ArgValue[], span: SourceSpan, budget: ConstructionBudget): ModuleNode {
-  const own = args.filter((a) => a.name === undefined || ownNames.has(a.name))
-  const rest = args.filter((a) => a.name !== undefined && !ownNames.has(a.name))
-  const bound = bindArguments('timm.create_model', createModelSignature, own, span)
-  const name = bound.values['model_name'] as string
+function resolveCfg(model: string, nameTag: string | null, hub: boolean, bound: ReturnType<typeof bindArguments>, nameSpan: SourceSpan | undefined): CfgDefaults {
   const cfgArg = bound.values['pretrained_cfg'] as Value
+  const cfgSpan = bound.spans['pretrained_cfg']
   const overlay = bound.values['pretrained_cfg_overlay'] as Value
-  if (cfgArg.kind !== 'none' && cfgArg.kind !== 'str') {
-    throw new NnsizeError('argument-type', `\`pretrained_cfg\` must be a tag (\`'a1_in1k'\`) or None here, got \`${showValue(cfgArg)}\`.`, { span: bound.spans['pretrained_cfg'] })
+  let cfg: CfgDefaults
+  if (!truthy(cfgArg)) {
+    cfg = cfgDefaults(taggedCfg(model, nameTag, nameSpan))
+  } else if (hub) {
+    raise('AssertionError', 'argument-value', 'pretrained_cfg should not be set when sourcing model from Hugging Face Hub.', cfgSpan)
+  } else if (cfgArg.kind === 'str') {
+    cfg = cfgDefaults(taggedCfg(model, cfgArg.value, cfgSpan))
+  } else if (cfgArg.kind === 'dict') {
+    cfg = applyCfgFields(cfgDefaults(null), cfgArg, 'pretrained_cfg', cfgSpan)
+  } else {
+    throw new NnsizeError('argument-type', `\`pretrained_cfg\` must be a tag (\`'a1_in1k'\`), a dict of \`PretrainedCfg\` fields or None, got \`${showValue(cfgArg)}\`.`, { span: cfgSpan })
   }
-  if (overlay.kind !== 'none') {
-    throw new NnsizeError('argument-value', `\`pretrained_cfg_overlay\` is not supported: pass \`num_classes\` or \`img_size\` as keyword arguments instead.`, { span: bound.spans['pretrained_cfg_overlay'] })
+  if (truthy(overlay)) {
+    const overlaySpan = bound.spans['pretrained_cfg_overlay']
+    if (overlay.kind !== 'dict') throw new NnsizeError('argument-type', `\`pretrained_cfg_overlay\` must be a dict of \`PretrainedCfg\` fields or None, got \`${showValue(overlay)}\`.`, { span: overlaySpan })
+    cfg = applyCfgFields(cfg, overlay, 'pretrained_cfg_overlay', overlaySpan)
   }
+  return cfg
+}
+
+/**
+ * Builds `timm.create_model(...)` from its call arguments, as timm 1.0.29 does: keywords whose value is `None` are
+ * dropped first (they mean "the default"), the pretrained configuration is resolved, the model's builder adds its own
+ * arguments (a keyword it passes itself is Python's `TypeError`) and the class is built from the merged arguments
+ * (the expression language passes its module budget). With `entrypoint`, builds that model's own function instead
+ * (`timm.models.resnet50(...)`), which drops no keyword.
+ */
+export function createModel(args: readonly ArgValue[], span: SourceSpan, budget: ConstructionBudget, entrypoint?: string): ModuleNode {
+  const names = entrypoint === undefined ? ownNames : entrypointNames
+  const own = args.filter((a) => a.name === undefined || names.has(a.name))
+  // `kwargs = {k: v for k, v in kwargs.items() if v is not None}`: before anything else
+  const rest = args.filter((a) => a.name !== undefined && !names.has(a.name) && (entrypoint !== undefined || a.value.kind !== 'none'))
+  const bound = entrypoint === undefined ? bindArguments('timm.create_model', createModelSignature, own, span) : bindArguments(`timm.models.${entrypoint}`, entrypointSignature, own, span)
+  const name = entrypoint ?? (bound.values['model_name'] as string)
+  const nameSpan = bound.spans['model_name'] ?? span
+  const parsed = parseModelName(name, nameSpan)
+  const { model } = parsed
+  const variant = findVariant(model, nameSpan)
+  const family = variant.family
+  // the model's function builds its keywords before `build_model_with_cfg` resolves the configuration
+  const fixed = new Set(family.fixedByBuilder(model))
+  for (const a of rest) {
+    if (fixed.has(a.name!)) throw new NnsizeError('too-many-arguments', `\`${model}\`'s builder passes \`${a.name}\` to the class itself: TypeError: got multiple values for keyword argument '${a.name}'.`, { span: a.span })
+  }
+  const cfg = resolveCfg(model, parsed.tag, parsed.hub === true, bound, nameSpan)
+  const known = new Set(family.signature.map((s) => s.name))
+  const passed: ArgValue[] = []
   for (const a of rest) {
     const reason = unsupported.get(a.name!)
-    if (reason) throw new NnsizeError('argument-value', `\`${a.name}\`: ${reason}.`, { span: a.span })
+    if (reason !== undefined) {
+      if (truthy(a.value)) throw new NnsizeError('argument-value', `\`${a.name}\`: ${reason}.`, { span: a.span })
+      continue
+    }
+    if (!known.has(a.name!) && family.otherKeywords) {
+      if (family.otherKeywords.collide?.has(a.name!)) throw new NnsizeError('too-many-arguments', `\`${a.name}\`: ${family.def.name} passes it to its layers itself: TypeError: got multiple values for keyword argument '${a.name}'.`, { span: a.span })
+      const refused = family.otherKeywords.refuse?.(a.name!)
+      if (refused !== undefined) throw new NnsizeError('unsupported', `\`${a.name}\`: ${refused}.`, { span: a.span })
+      continue
+    }
+    passed.push(a)
   }
-  const tagged = cfgArg.kind === 'str' && cfgArg.value !== '' && !name.includes('.') ? `${name}.${cfgArg.value}` : name
-  const { model, variant, cfg } = resolveModel(tagged, bound.spans['model_name'] ?? span)
-  const family = variant.family
-  const kw = bindArguments(`timm.create_model('${model}')`, family.signature, rest, span)
-  for (const name of family.fixedByBuilder?.(model) ?? []) {
-    if (name in kw.spans) throw new NnsizeError('too-many-arguments', `\`${model}\`'s builder passes \`${name}\` to the class itself: TypeError: got multiple values for keyword argument '${name}'.`, { span: kw.spans[name] })
-  }
+  const kw = bindArguments(entrypoint === undefined ? `timm.create_model('${model}')` : `timm.models.${entrypoint}`, family.signature, passed, span)
   const given: Record<string, unknown> = {}
   for (const key of Object.keys(kw.spans)) given[key] = kw.values[key]
   const fromCfg: Record<string, unknown> = {}
-  if (cfg) {
-    if ('num_classes' in family.defaults) fromCfg['num_classes'] = cfg.numClasses
-    if (cfg.imgSize && family.takesImgSize) fromCfg['img_size'] = cfg.imgSize
+  if (cfg.numClasses !== null && cfg.numClasses >= 0 && 'num_classes' in family.defaults) fromCfg['num_classes'] = cfg.numClasses
+  if (cfg.inputSize && 'in_chans' in family.defaults) fromCfg['in_chans'] = cfg.inputSize[0]
+  if (cfg.fixedInputSize) {
+    if (!cfg.inputSize) throw new NnsizeError('unsupported', `\`fixed_input_size\` for \`${model}\` needs the input size of its pretrained configuration, which nnsize does not record; give \`input_size=(3, H, W)\` with it.`, { span: bound.spans['pretrained_cfg_overlay'] ?? bound.spans['pretrained_cfg'] })
+    if (!family.takesImgSize) throw new NnsizeError('unknown-argument', `\`${model}\`: the pretrained configuration has \`fixed_input_size=True\`, so timm passes \`img_size\`, which ${family.def.name}.__init__() does not take (TypeError: got an unexpected keyword argument 'img_size').`, { span: bound.spans['pretrained_cfg_overlay'] ?? bound.spans['pretrained_cfg'] })
+    fromCfg['img_size'] = [cfg.inputSize[1], cfg.inputSize[2]]
   }
   const merged = { ...family.defaults, ...fromCfg, ...variant.args, ...given }
   const root = constructLayer(family.def, merged, budget, span, kw.spans)
@@ -347,4 +494,17 @@ export function listModels(options: ListOptions = {}): string[] {
 /** `timm.list_modules()`: the timm modules of the models nnsize builds. */
 export function listModules(): string[] {
   return [...new Set(timmFamilies.map((f) => f.module))].sort()
+}
+
+/**
+ * The model functions timm registers for the models nnsize builds, each with its module (`resnet50` in `resnet`),
+ * renamed models' old names included (`convnext_tiny_in22ft1k`, which maps to its new name and tag).
+ */
+export function modelEntrypoints(): Array<{ name: string; module: string }> {
+  const entries = [...variants()].map(([name, v]) => ({ name, module: v.family.module }))
+  for (const [old, renamed] of Object.entries(deprecatedNames)) {
+    const v = variants().get(renamed.split('.')[0]!)
+    if (v && !variants().has(old)) entries.push({ name: old, module: v.family.module })
+  }
+  return entries
 }

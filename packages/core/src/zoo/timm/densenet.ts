@@ -1,7 +1,7 @@
 import { bool, float, int, ints, str } from '../../bind/args.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, nn, sequentialNamed } from '../torchvision/core.js'
-import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
+import { actLayerSpec, commonSignature, defineFamily, forwardNotModelled, normLayerSpec } from './family.js'
 import type { CommonArgs } from './family.js'
 import type { ActName } from './layers/activations.js'
 import { createClassifier } from './layers/classifier.js'
@@ -54,7 +54,7 @@ export const densenet = defineFamily<DenseNetArgs>({
   module: 'densenet',
   className: 'DenseNet',
   defaults: { growth_rate: 32, block_config: [6, 12, 24, 16], num_classes: 1000, in_chans: 3, global_pool: 'avg', bn_size: 4, stem_type: '', act_layer: 'relu', norm_layer: 'batchnorm2d', aa_layer: null, drop_rate: 0, drop_path_rate: 0, proj_drop_rate: 0, memory_efficient: false, aa_stem_only: true },
-  signature: [...commonSignature.filter((s) => s.name !== 'drop_path_rate'), int('growth_rate', { min: 1 }), ints('block_config', 4, { min: 0 }), int('bn_size', { min: 1 }), str('stem_type', { choices: ['', 'deep', 'deep_tiered', 'deep_tiered_narrow'] as const }), float('proj_drop_rate'), bool('memory_efficient')],
+  signature: [...commonSignature.filter((s) => s.name !== 'drop_path_rate'), int('growth_rate', { min: 1 }), ints('block_config', 4, { min: 0 }), int('bn_size', { min: 1 }), str('stem_type', { choices: ['', 'deep', 'deep_tiered', 'deep_tiered_narrow'] as const }), float('proj_drop_rate'), bool('memory_efficient'), actLayerSpec(), normLayerSpec('norm_layer', ['batchnorm2d', 'groupnorm', 'groupnorm1', 'layernorm2d'] as const)],
   build(a, m) {
     const normAct = (channels: number): ModuleNode => createNormAct(m, a.norm_layer, channels, { act: a.act_layer })
     const conv = (inCh: number, outCh: number, kernel: number, stride: number, padding: number): ModuleNode => nn(m, conv2d, { in_channels: inCh, out_channels: outCh, kernel_size: kernel, stride, padding, bias: false })

@@ -1,4 +1,4 @@
-import { int } from '../../bind/args.js'
+import { bool, int, ints } from '../../bind/args.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, moduleList, nn, sequential } from '../torchvision/core.js'
@@ -138,7 +138,7 @@ export const dla = defineFamily<DlaArgs>({
   module: 'dla',
   className: 'DLA',
   defaults: { levels: [], channels: [], num_classes: 1000, in_chans: 3, global_pool: 'avg', cardinality: 1, base_width: 64, block: 'DlaBottle2neck', shortcut_root: false, drop_rate: 0, drop_path_rate: 0 },
-  signature: [...commonSignature.filter((s) => s.name !== 'drop_path_rate'), int('output_stride', { min: 32 })],
+  signature: [...commonSignature.filter((s) => s.name !== 'drop_path_rate'), int('output_stride', { min: 32 }), ints('levels', 6, { min: 1 }), ints('channels', 6, { min: 1 }), int('cardinality', { min: 1 }), int('base_width', { min: 1 }), bool('shortcut_root')],
   build(a, m) {
     const c = a.channels
     m.child('base_layer', sequential(m, [conv(m, a.in_chans, c[0]!, 7, 1, 3), bn(m, c[0]!), nn(m, relu, { inplace: true })]))

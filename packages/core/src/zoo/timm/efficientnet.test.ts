@@ -26,3 +26,14 @@ describe('timm EfficientNet / MobileNet forward', () => {
     expect(['', 'bn1', 'blocks.0.0', 'blocks.0.0.se', 'blocks.1.0', 'global_pool'].map((p) => types.get(p))).toEqual(['EfficientNet', 'BatchNormAct2d', 'DepthwiseSeparableConv', 'SqueezeExcite', 'InvertedResidual', 'SelectAdaptivePool2d'])
   })
 })
+
+describe('timm EfficientNet keywords', () => {
+  it('takes fix_stem and stem_kernel_size (timm 1.0.29 on meta: 5,288,548 and 5,290,084 parameters)', () => {
+    expect(Number(analyze("timm.create_model('efficientnet_b0', fix_stem=True)").params.total)).toBe(5288548)
+    expect(Number(analyze("timm.create_model('efficientnet_b2', fix_stem=True)").params.total)).toBe(9109994)
+    const stem = analyze("timm.create_model('efficientnet_b0', stem_kernel_size=5)")
+    expect(Number(stem.params.total)).toBe(5290084)
+    expect(stem.tensors.find((t) => t.name === 'conv_stem.weight')!.shape).toEqual([32, 3, 5, 5])
+    expect(Number(analyze("timm.create_model('mobilenetv3_large_100', se_from_exp=False)").params.total)).toBe(4246504)
+  })
+})

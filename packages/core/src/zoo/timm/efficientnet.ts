@@ -1,4 +1,4 @@
-import { int, str } from '../../bind/args.js'
+import { bool, int, str } from '../../bind/args.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
@@ -103,9 +103,11 @@ export const efficientnet = defineFamily<EfficientNetArgs>({
   module: 'efficientnet',
   className: 'EfficientNet',
   defaults: { ...efficientDefaults, stem_kernel_size: 3, output_stride: 32 },
-  signature: [...commonSignature, int('num_features', { min: 0 }), int('stem_size', { min: 1 }), int('output_stride', { min: 8 }), str('pad_type', { choices: ['', 'same', 'valid'] as const }), ...efficientLayerSpecs],
-  // These builders pass `norm_layer` themselves (`partial(GroupNormAct, group_size=…)`).
-  fixedByBuilder: (model) => (['efficientnet_b0_gn', 'efficientnet_b0_g8_gn', 'efficientnet_b3_gn', 'efficientnet_b3_g8_gn'].includes(model) ? ['norm_layer'] : []),
+  signature: [...commonSignature, int('num_features', { min: 0 }), int('stem_size', { min: 1 }), bool('fix_stem'), int('stem_kernel_size', { min: 1 }), int('output_stride', { min: 8 }), str('pad_type', { choices: ['', 'same', 'valid'] as const }), ...efficientLayerSpecs],
+  // The generators build `dict(block_args=…, num_features=…, stem_size=…, …, **kwargs)`, reading `act_layer`,
+  // `norm_layer` and `pad_type` from the caller's keywords first; the group-norm models give their generator
+  // `norm_layer=partial(GroupNormAct, group_size=…)` themselves.
+  builderKeywords: { except: ['act_layer', 'norm_layer', 'pad_type'], also: (model) => (['efficientnet_b0_gn', 'efficientnet_b0_g8_gn', 'efficientnet_b3_gn', 'efficientnet_b3_g8_gn'].includes(model) ? ['norm_layer'] : []) },
   validate(a, fail) {
     if (![8, 16, 32].includes(a.output_stride)) fail('output_stride', `\`output_stride\` must be 8, 16 or 32, got ${a.output_stride}.`)
   },

@@ -38,10 +38,34 @@ export interface TimmFamily<A extends object = Record<string, unknown>> {
   /** Whether the forward pass is modelled. */
   forward: boolean
   /**
-   * The class keywords a model's builder function passes itself (`norm_layer` for `efficientnet_b0_gn`): given again to
-   * `create_model`, Python raises `TypeError` (multiple values for the keyword).
+   * The class keywords a model's builder function passes itself (`stem_size` for `efficientnet_b0`, `norm_layer` for
+   * `efficientnet_b0_gn`): given again to `create_model`, Python raises `TypeError` (multiple values for the keyword).
    */
-  fixedByBuilder?: (model: string) => readonly string[]
+  fixedByBuilder: (model: string) => readonly string[]
+  /** What the class does with a keyword it does not name: absent, Python's `TypeError` (an unexpected keyword). */
+  otherKeywords?: OtherKeywords
+}
+
+/**
+ * What a class with `**kwargs` does with keywords it does not name: it takes them and nothing counted changes, except
+ * those it passes on with its own value too (`collide`: Python's `TypeError`, multiple values) and those `refuse`
+ * gives a reason for (they reach layers that read them, which nnsize does not model).
+ */
+export interface OtherKeywords {
+  collide?: ReadonlySet<string>
+  refuse?: (name: string) => string | undefined
+}
+
+/**
+ * Which keywords a model's builder passes itself. Builders written `dict(model_args, **kwargs)` let the caller
+ * override every argument (no option); builders written `dict(key=value, ..., **kwargs)` or
+ * `_create(variant, key=value, **kwargs)` pass their variant's arguments themselves, except `except` (read from the
+ * caller's keywords first: `kwargs.pop('norm_layer', None) or ...`, `resolve_act_layer(kwargs, 'swish')`,
+ * `kwargs.setdefault('pad_type', 'same')`), plus `also` (keywords the model function gives its generator).
+ */
+export interface BuilderKeywords {
+  except?: readonly string[]
+  also?: (model: string) => readonly string[]
 }
 
 /** Arguments every timm classifier takes. */
@@ -99,14 +123,16 @@ function layerClassName(value: Value): string | undefined {
 /**
  * An `act_layer` argument as timm's `get_act_layer` reads it: one of its names (`'silu'`, `'gelu_tanh'`) or a
  * `torch.nn` activation class (`nn.SiLU`); with `optional`, `None` is `null` (the class's default); with `inplace`, the
- * class must take `inplace` (the family calls `act_layer(inplace=True)`).
+ * class must take `inplace` (the family calls `act_layer(inplace=True)`); with `classOnly`, a name is Python's
+ * `TypeError` (the family calls `act_layer()` itself, without `get_act_layer`).
  */
-export function actLayerSpec(name = 'act_layer', options: { optional?: boolean; inplace?: boolean } = {}): ArgSpec<ActName | null> {
+export function actLayerSpec(name = 'act_layer', options: { optional?: boolean; inplace?: boolean; classOnly?: boolean } = {}): ArgSpec<ActName | null> {
   return {
     name,
     required: true,
     coerce(value, span, argName) {
       if (value.kind === 'none' && options.optional) return null
+      if (value.kind === 'str' && options.classOnly) throw new NnsizeError('argument-type', `\`${argName}\` must be a \`torch.nn\` activation class here, such as \`nn.SiLU\`: the class calls it (TypeError: 'str' object is not callable), got '${value.value}'.`, { span })
       if (value.kind === 'str' && (actNames as readonly string[]).includes(value.value)) return value.value as ActName
       const cls = layerClassName(value)
       if (options.inplace && cls !== undefined && !inplaceClasses.has(cls)) throw new NnsizeError('argument-type', `\`${argName}\`: the class is called with \`inplace=True\` here, which \`nn.${cls}\` does not take (TypeError: ${cls}.__init__() got an unexpected keyword argument 'inplace').`, { span })
@@ -208,8 +234,16 @@ export function defineFamily<A extends object>(family: {
   build: (args: A, m: ModuleBuilder) => void
   forward?: ForwardFn<A>
   takesImgSize?: boolean
-  fixedByBuilder?: (model: string) => readonly string[]
+  builderKeywords?: BuilderKeywords
+  otherKeywords?: OtherKeywords
 }): TimmFamily<A> {
+  const passed = family.builderKeywords
+  const overridable = new Set(passed?.except ?? [])
+  const fixedByBuilder = (model: string): readonly string[] => {
+    const variant = passed && Object.hasOwn(family.variants, model) ? family.variants[model]! : undefined
+    if (!variant) return []
+    return [...Object.keys(variant).filter((key) => !overridable.has(key)), ...(passed!.also?.(model) ?? [])]
+  }
   return {
     module: family.module,
     def: {
@@ -227,7 +261,8 @@ export function defineFamily<A extends object>(family: {
     variants: family.variants,
     takesImgSize: family.takesImgSize ?? false,
     forward: family.forward !== undefined,
-    ...(family.fixedByBuilder ? { fixedByBuilder: family.fixedByBuilder } : {}),
+    fixedByBuilder,
+    ...(family.otherKeywords ? { otherKeywords: family.otherKeywords } : {}),
   }
 }
 

@@ -1,4 +1,4 @@
-import { bool } from '../../bind/args.js'
+import { bool, float, floats, int, ints } from '../../bind/args.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, moduleList, nn, sequential } from '../torchvision/core.js'
@@ -321,7 +321,21 @@ export const fastvit = defineFamily<FastVitArgs>({
     act_layer: 'gelu',
     inference_mode: false,
   },
-  signature: [...commonSignature, bool('inference_mode')],
+  signature: [
+    ...commonSignature,
+    bool('inference_mode'),
+    float('proj_drop_rate'),
+    float('layer_scale_init_value'),
+    ints('layers', 4, { min: 0 }),
+    ints('embed_dims', 4, { min: 1 }),
+    floats('mlp_ratios', 4),
+    int('repmixer_kernel_size', { min: 1 }),
+    int('down_patch_size', { min: 1 }),
+    int('down_stride', { min: 1 }),
+    float('cls_ratio'),
+    bool('lkc_use_act'),
+    bool('stem_use_scale_branch'),
+  ],
   build: buildFastVit,
   variants: {
     fastvit_t8: { layers: [2, 2, 4, 2], embed_dims: [48, 96, 192, 384], mlp_ratios: [3, 3, 3, 3] },

@@ -1,3 +1,4 @@
+import { int, str } from '../../bind/args.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, moduleList, nn, sequential } from '../torchvision/core.js'
@@ -138,15 +139,22 @@ export interface GhostNetArgs extends CommonArgs {
   /** Per stage, blocks of `[kernel, expansion channels, channels, se_ratio, stride]`. */
   cfgs: ReadonlyArray<ReadonlyArray<readonly [number, number, number, number, number]>>
   width: number
+  /** `'v2'` and `'v3'` change the blocks; any other string builds v1's. */
   version: Version
+  output_stride: number
 }
 
 /** timm's `GhostNet` and its models. */
 export const ghostnet = defineFamily<GhostNetArgs>({
   module: 'ghostnet',
   className: 'GhostNet',
-  defaults: { cfgs: [], num_classes: 1000, width: 1, in_chans: 3, global_pool: 'avg', drop_rate: 0.2, drop_path_rate: 0, version: 'v1' },
-  signature: commonSignature.filter((s) => s.name !== 'drop_path_rate'),
+  defaults: { cfgs: [], num_classes: 1000, width: 1, in_chans: 3, global_pool: 'avg', drop_rate: 0.2, drop_path_rate: 0, version: 'v1', output_stride: 32 },
+  signature: [...commonSignature.filter((s) => s.name !== 'drop_path_rate'), str('version'), int('output_stride')],
+  // `_create_ghostnet(variant, width=…, pretrained=…, version=…, **kwargs)` passes `cfgs` and those itself.
+  builderKeywords: {},
+  validate(a, fail) {
+    if (a.output_stride !== 32) fail('output_stride', `\`output_stride\`: only output_stride==32 is valid, dilation not supported (AssertionError), got ${a.output_stride}.`)
+  },
   build(a, m) {
     const stem = makeDivisible(16 * a.width, 4)
     m.child('conv_stem', conv(m, a.in_chans, stem, 3, 2, 1))

@@ -2,7 +2,7 @@ import { bool, float, int } from '../../bind/args.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, nn, sequential } from '../torchvision/core.js'
-import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
+import { actLayerSpec, commonSignature, defineFamily, forwardNotModelled, normLayerSpec } from './family.js'
 import type { CommonArgs } from './family.js'
 import type { ActName } from './layers/activations.js'
 import { createClassifier } from './layers/classifier.js'
@@ -104,7 +104,7 @@ function inceptionE(m: ModuleBuilder, c: Conv, inCh: number): ModuleNode {
 }
 
 const inceptionDefaults: InceptionArgs = { num_classes: 1000, in_chans: 3, drop_rate: 0, drop_path_rate: 0, global_pool: 'avg', aux_logits: false, norm_layer: 'batchnorm2d', norm_eps: 1e-3, act_layer: 'relu' }
-const inceptionSignature = [...commonSignature.filter((s) => s.name !== 'drop_path_rate'), float('norm_eps')]
+const inceptionSignature = [...commonSignature.filter((s) => s.name !== 'drop_path_rate'), float('norm_eps'), actLayerSpec(), normLayerSpec('norm_layer', ['batchnorm2d', 'groupnorm', 'groupnorm1', 'layernorm2d'] as const)]
 
 /** `create_classifier(..., drop_rate=drop_rate)`: `global_pool`, `head_drop` and the classifier (`fc` or `classif`). */
 function head(m: ModuleBuilder, a: InceptionArgs, features: number, fc: string): void {

@@ -1,7 +1,13 @@
+import { bool, float, int } from '../../bind/args.js'
+import type { ArgSpec } from '../../bind/args.js'
+import { showValue, typeName } from '../../contract/values.js'
+import type { Value } from '../../contract/values.js'
+import { NnsizeError } from '../../errors.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, nn, sequential, sequentialNamed } from '../torchvision/core.js'
-import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
+import { actLayerSpec, commonSignature, defineFamily, forwardNotModelled, ignoredSpecs } from './family.js'
+import type { ActName } from './layers/activations.js'
 import type { CommonArgs } from './family.js'
 import { dropPathOrIdentity, dropPathRates } from './layers/drop.js'
 import { subclass } from './layers/helpers.js'
@@ -75,38 +81,57 @@ const Scale = defineBlock<{ dim: number }>({
   forward: noForward,
 })
 
-/** `SepConv`: 1×1 expansion, `StarReLU`, depthwise 7×7, 1×1 projection (no biases). */
-const SepConv = defineBlock<{ dim: number }>({
+/**
+ * The token mixers' own keywords, which `MetaFormer(**kwargs)` hands every mixer (each reads its own and ignores the
+ * rest): `SepConv`'s `expansion_ratio`, `bias`, `kernel_size`, `padding`; `Attention`'s `head_dim`, `num_heads`,
+ * `qkv_bias`, `proj_bias`; `Pooling`'s `pool_size`.
+ */
+export interface MixerArgs {
+  expansion_ratio: number
+  bias: boolean
+  kernel_size: number
+  padding: number
+  head_dim: number
+  num_heads: number | null
+  qkv_bias: boolean
+  proj_bias: boolean
+  pool_size: number
+}
+
+const mixerDefaults: MixerArgs = { expansion_ratio: 2, bias: false, kernel_size: 7, padding: 3, head_dim: 32, num_heads: null, qkv_bias: false, proj_bias: false, pool_size: 3 }
+
+/** `SepConv`: 1×1 expansion, `StarReLU`, depthwise k×k, 1×1 projection (no biases by default). */
+const SepConv = defineBlock<{ dim: number; mixer: MixerArgs }>({
   name: 'SepConv',
-  build(a, m) {
-    const mid = Math.trunc(2 * a.dim)
-    m.child('pwconv1', nn(m, conv2d, { in_channels: a.dim, out_channels: mid, kernel_size: 1, bias: false }))
+  build({ dim, mixer: x }, m) {
+    const mid = Math.trunc(x.expansion_ratio * dim)
+    m.child('pwconv1', nn(m, conv2d, { in_channels: dim, out_channels: mid, kernel_size: 1, bias: x.bias }))
     m.child('act1', block(m, StarReLU, {}))
-    m.child('dwconv', nn(m, conv2d, { in_channels: mid, out_channels: mid, kernel_size: 7, padding: 3, groups: mid, bias: false }))
+    m.child('dwconv', nn(m, conv2d, { in_channels: mid, out_channels: mid, kernel_size: x.kernel_size, padding: x.padding, groups: mid, bias: x.bias }))
     m.child('act2', nn(m, identity))
-    m.child('pwconv2', nn(m, conv2d, { in_channels: mid, out_channels: a.dim, kernel_size: 1, bias: false }))
+    m.child('pwconv2', nn(m, conv2d, { in_channels: mid, out_channels: dim, kernel_size: 1, bias: x.bias }))
   },
   forward: noForward,
 })
 
-/** `Pooling` (PoolFormer): 3×3 average pooling minus the input. */
-const Pooling = defineBlock<{ dim: number }>({
+/** `Pooling` (PoolFormer): average pooling (3×3 by default) minus the input. */
+const Pooling = defineBlock<{ dim: number; mixer: MixerArgs }>({
   name: 'Pooling',
-  build(_a, m) {
-    m.child('pool', nn(m, avgPool2d, { kernel_size: 3, stride: 1, padding: 1, count_include_pad: false }))
+  build({ mixer: x }, m) {
+    m.child('pool', nn(m, avgPool2d, { kernel_size: x.pool_size, stride: 1, padding: Math.floor(x.pool_size / 2), count_include_pad: false }))
   },
   forward: noForward,
 })
 
-/** MetaFormer's `Attention`: heads of 32 channels, `qkv` and `proj` without biases. */
-const Attention = defineBlock<{ dim: number }>({
+/** MetaFormer's `Attention`: heads of `head_dim` (32) channels, `dim // head_dim` of them (at least one), `qkv` and `proj` without biases by default. */
+const Attention = defineBlock<{ dim: number; mixer: MixerArgs }>({
   name: 'Attention',
-  build(a, m) {
-    const heads = Math.max(1, Math.floor(a.dim / 32))
-    const attnDim = heads * 32
-    m.child('qkv', nn(m, linear, { in_features: a.dim, out_features: attnDim * 3, bias: false }))
+  build({ dim, mixer: x }, m) {
+    const heads = x.num_heads || Math.floor(dim / x.head_dim) || 1
+    const attnDim = heads * x.head_dim
+    m.child('qkv', nn(m, linear, { in_features: dim, out_features: attnDim * 3, bias: x.qkv_bias }))
     m.child('attn_drop', nn(m, dropout, { p: 0 }))
-    m.child('proj', nn(m, linear, { in_features: attnDim, out_features: a.dim, bias: false }))
+    m.child('proj', nn(m, linear, { in_features: attnDim, out_features: dim, bias: x.proj_bias }))
     m.child('proj_drop', nn(m, dropout, { p: 0 }))
   },
   forward: noForward,
@@ -119,7 +144,8 @@ const mixers = { Pooling, SepConv, Attention }
 interface BlockArgs {
   dim: number
   mixer: TokenMixer
-  mlp_act: 'StarReLU' | 'gelu'
+  mixer_args: MixerArgs
+  mlp_act: MlpAct
   mlp_bias: boolean
   norm: MetaNorm
   drop_path: number
@@ -133,12 +159,12 @@ const MetaFormerBlock = defineBlock<BlockArgs>({
   build(a, m) {
     const scale = (init: number | null): ModuleNode => (init !== null ? block(m, Scale, { dim: a.dim }) : nn(m, identity))
     m.child('norm1', metaNorm(m, a.norm, a.dim))
-    m.child('token_mixer', block(m, mixers[a.mixer], { dim: a.dim }))
+    m.child('token_mixer', block(m, mixers[a.mixer], { dim: a.dim, mixer: a.mixer_args }))
     m.child('drop_path1', dropPathOrIdentity(m, a.drop_path))
     m.child('layer_scale1', scale(a.layer_scale))
     m.child('res_scale1', scale(a.res_scale))
     m.child('norm2', metaNorm(m, a.norm, a.dim))
-    const mlp = block(m, Mlp, { in_features: a.dim, hidden_features: 4 * a.dim, act: 'gelu', bias: a.mlp_bias, use_conv: a.mixer !== 'Attention' })
+    const mlp = block(m, Mlp, { in_features: a.dim, hidden_features: 4 * a.dim, act: a.mlp_act === 'StarReLU' ? 'gelu' : a.mlp_act, bias: a.mlp_bias, use_conv: a.mixer !== 'Attention' })
     if (a.mlp_act === 'StarReLU') mlp.children.set('act', block(m, StarReLU, {}))
     m.child('mlp', mlp)
     m.child('drop_path2', dropPathOrIdentity(m, a.drop_path))
@@ -169,14 +195,17 @@ const MlpHead = defineBlock<{ dim: number; num_classes: number; drop_rate: numbe
   forward: noForward,
 })
 
-/** Arguments of timm's `MetaFormer`. */
-export interface MetaFormerArgs extends CommonArgs {
+/** The MLP activation: MetaFormer's own `StarReLU` or a `torch.nn` activation class. */
+type MlpAct = 'StarReLU' | ActName
+
+/** Arguments of timm's `MetaFormer` (with the token mixers' own, which its `**kwargs` passes on). */
+export interface MetaFormerArgs extends CommonArgs, MixerArgs {
   depths: readonly number[]
   dims: readonly number[]
   token_mixers: TokenMixer | readonly TokenMixer[]
-  mlp_act: 'StarReLU' | 'gelu'
+  mlp_act: MlpAct
   mlp_bias: boolean
-  layer_scale_init_values: number | null
+  layer_scale_init_values: number | null | ReadonlyArray<number | null>
   res_scale_init_values: number | null | ReadonlyArray<number | null>
   downsample_norm: MetaNorm | null
   norm_layers: MetaNorm | readonly MetaNorm[]
@@ -184,6 +213,27 @@ export interface MetaFormerArgs extends CommonArgs {
 }
 
 const perStage = <T>(value: T | readonly T[], n: number): T[] => (Array.isArray(value) ? [...(value as readonly T[])] : new Array<T>(n).fill(value as T))
+
+/** `layer_scale_init_values` and `res_scale_init_values`: one init value (a `Scale` layer) or one per stage, `None` for none. */
+function scaleInitSpec(name: string): ArgSpec<number | ReadonlyArray<number | null>> {
+  const one = (v: Value): number | null | undefined => (v.kind === 'float' ? v.value : v.kind === 'int' ? Number(v.value) : v.kind === 'none' ? null : undefined)
+  return {
+    name,
+    required: true,
+    coerce(value, span, argName) {
+      const single = one(value)
+      if (typeof single === 'number') return single
+      if (value.kind === 'tuple' || value.kind === 'list') {
+        const values = value.items.map(one)
+        if (values.every((v) => v !== undefined)) return values as Array<number | null>
+      }
+      throw new NnsizeError('argument-type', `\`${argName}\` must be a number or one number (or None) per stage, got ${typeName(value)} \`${showValue(value)}\`.`, { span })
+    },
+  }
+}
+
+/** Keywords `MetaFormer` passes its stages and blocks itself: given to `create_model`, Python's `TypeError`. */
+const metaCollisions: ReadonlySet<string> = new Set(['in_chs', 'out_chs', 'depth', 'token_mixer', 'downsample_norm', 'norm_layer', 'proj_drop', 'dp_rates', 'layer_scale_init_value', 'res_scale_init_value', 'dim', 'drop_path', 'use_nchw'])
 
 /** timm's `MetaFormer` and its models. */
 export const metaformer = defineFamily<MetaFormerArgs>({
@@ -205,13 +255,47 @@ export const metaformer = defineFamily<MetaFormerArgs>({
     downsample_norm: 'LayerNorm2dNoBias',
     norm_layers: 'LayerNorm2dNoBias',
     use_mlp_head: true,
+    ...mixerDefaults,
   },
-  signature: commonSignature,
+  signature: [
+    ...commonSignature,
+    bool('use_mlp_head'),
+    bool('mlp_bias'),
+    actLayerSpec('mlp_act', { classOnly: true }),
+    scaleInitSpec('layer_scale_init_values'),
+    scaleInitSpec('res_scale_init_values'),
+    // Dropout changes no tensor, and the forward pass is not modelled.
+    ...ignoredSpecs('proj_drop_rate'),
+    // the token mixers' keywords, passed on by `**kwargs`
+    float('expansion_ratio'),
+    bool('bias'),
+    int('kernel_size', { min: 1 }),
+    int('padding', { min: 0 }),
+    int('head_dim', { min: 1 }),
+    int('num_heads', { min: 1 }),
+    bool('qkv_bias'),
+    bool('proj_bias'),
+    int('pool_size', { min: 1 }),
+    ...ignoredSpecs('attn_drop'),
+  ],
+  // Each model function builds `dict(depths=…, dims=…, token_mixers=…, norm_layers=…, **kwargs)`.
+  builderKeywords: {},
+  // `MetaFormer(**kwargs)` hands other keywords to every stage, block and token mixer.
+  otherKeywords: { collide: metaCollisions, refuse: (name) => (name === 'act1_layer' || name === 'act2_layer' ? "MetaFormer passes it on to `SepConv`, whose activation classes nnsize does not take (MetaFormer's `StarReLU` is not in the expression language)" : undefined) },
+  validate(a, fail) {
+    const n = a.depths.length
+    for (const key of ['layer_scale_init_values', 'res_scale_init_values'] as const) {
+      const v = a[key]
+      if (Array.isArray(v) && v.length < n) fail(key, `\`${key}\` needs one value per stage (${n}), got ${v.length} (IndexError: list index out of range).`)
+    }
+  },
   build(a, m) {
     const n = a.depths.length
     const mixers = perStage(a.token_mixers, n)
     const normLayers = perStage(a.norm_layers, n)
+    const layerScales = perStage(a.layer_scale_init_values, n)
     const resScales = perStage(a.res_scale_init_values, n)
+    const mixerArgs = Object.fromEntries(Object.keys(mixerDefaults).map((key) => [key, a[key as keyof MixerArgs]])) as unknown as MixerArgs
     const stem = block(m, Stem, {})
     stem.children.set('conv', nn(m, conv2d, { in_channels: a.in_chans, out_channels: a.dims[0]!, kernel_size: 7, stride: 4, padding: 2 }))
     stem.children.set('norm', a.downsample_norm ? metaNorm(m, a.downsample_norm, a.dims[0]!) : nn(m, identity))
@@ -232,7 +316,7 @@ export const metaformer = defineFamily<MetaFormerArgs>({
       }
       const blocks: ModuleNode[] = []
       for (let j = 0; j < a.depths[i]!; j++) {
-        blocks.push(block(m, MetaFormerBlock, { dim: a.dims[i]!, mixer: mixers[i]!, mlp_act: a.mlp_act, mlp_bias: a.mlp_bias, norm: normLayers[i]!, drop_path: rates[offset + j]!, layer_scale: a.layer_scale_init_values, res_scale: resScales[i]! }))
+        blocks.push(block(m, MetaFormerBlock, { dim: a.dims[i]!, mixer: mixers[i]!, mixer_args: mixerArgs, mlp_act: a.mlp_act, mlp_bias: a.mlp_bias, norm: normLayers[i]!, drop_path: rates[offset + j]!, layer_scale: layerScales[i]!, res_scale: resScales[i]! }))
       }
       stage.children.set('blocks', sequential(m, blocks))
       stages.push(stage)

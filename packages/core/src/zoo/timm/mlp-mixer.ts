@@ -1,8 +1,12 @@
 import { bool, float, int, str } from '../../bind/args.js'
+import type { ArgSpec } from '../../bind/args.js'
+import { showValue, typeName } from '../../contract/values.js'
+import type { Value } from '../../contract/values.js'
+import { NnsizeError } from '../../errors.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, nn, sequential } from '../torchvision/core.js'
-import { defineFamily, forwardNotModelled, ignoredSpecs, imgSizeSpec } from './family.js'
+import { actLayerSpec, defineFamily, forwardNotModelled, ignoredSpecs, imgSizeSpec } from './family.js'
 import type { ActName } from './layers/activations.js'
 import { dropPathOrIdentity } from './layers/drop.js'
 import { pair } from './layers/helpers.js'
@@ -137,6 +141,22 @@ const mixerVariants: Readonly<Record<string, Partial<MlpMixerArgs>>> = {
   resmlp_big_24_224: { patch_size: 8, num_blocks: 24, embed_dim: 768, mlp_ratio: 4, block_layer: 'ResBlock', norm_layer: 'Affine' },
 }
 
+/** `mlp_ratio`: one ratio, or `(tokens, channels)` for `MixerBlock` (`to_2tuple(mlp_ratio)`). */
+const mlpRatioSpec: ArgSpec<number | [number, number]> = {
+  name: 'mlp_ratio',
+  required: true,
+  coerce(value, span, name) {
+    const ratio = (v: Value): number | undefined => (v.kind === 'float' ? v.value : v.kind === 'int' ? Number(v.value) : undefined)
+    const one = ratio(value)
+    if (one !== undefined) return one
+    if ((value.kind === 'tuple' || value.kind === 'list') && value.items.length === 2) {
+      const pair = value.items.map(ratio)
+      if (pair.every((r) => r !== undefined)) return pair as [number, number]
+    }
+    throw new NnsizeError('argument-type', `\`${name}\` must be a number or a \`(tokens, channels)\` pair of numbers, got ${typeName(value)} \`${showValue(value)}\`.`, { span })
+  },
+}
+
 /** timm's `MlpMixer` and its models. */
 export const mlpMixer = defineFamily<MlpMixerArgs>({
   module: 'mlp_mixer',
@@ -152,14 +172,15 @@ export const mlpMixer = defineFamily<MlpMixerArgs>({
     float('drop_rate'),
     float('drop_path_rate'),
     bool('stem_norm'),
+    mlpRatioSpec,
+    actLayerSpec('act_layer', { classOnly: true }),
     // `'avg'` pools the tokens, anything else returns them; no tensor changes (the forward pass is not modelled).
     str('global_pool'),
     ...ignoredSpecs('proj_drop_rate', 'nlhb'),
   ],
   takesImgSize: true,
-  // Each model function builds `dict(patch_size=…, num_blocks=…, embed_dim=…, **kwargs)`: those keywords given again
-  // are Python's `TypeError`.
-  fixedByBuilder: (model) => Object.keys(mixerVariants[model] ?? {}),
+  // Each model function builds `dict(patch_size=…, num_blocks=…, embed_dim=…, **kwargs)`.
+  builderKeywords: {},
   build(a, m) {
     const imgSize = pair(a.img_size)
     m.child('stem', block(m, PatchEmbed, { img_size: imgSize, patch_size: a.patch_size, in_chans: a.in_chans, embed_dim: a.embed_dim, norm: a.stem_norm ? ['torch_layernorm', { eps: 1e-6 }] : null }))

@@ -31,7 +31,10 @@ export const mobilenetv3 = defineFamily<MobileNetV3Args>({
   module: 'mobilenetv3',
   className: 'MobileNetV3',
   defaults: { ...efficientDefaults, stem_size: 16, head_bias: true, head_norm: false, se_from_exp: true, layer_scale_init_value: null },
-  signature: [...commonSignature, int('num_features', { min: 1 }), int('stem_size', { min: 1 }), bool('head_bias'), bool('head_norm'), str('pad_type', { choices: ['', 'same', 'valid'] as const }), actLayerSpec('act_layer', { optional: true })],
+  signature: [...commonSignature, int('num_features', { min: 1 }), int('stem_size', { min: 1 }), bool('fix_stem'), bool('se_from_exp'), bool('head_bias'), bool('head_norm'), str('pad_type', { choices: ['', 'same', 'valid'] as const }), actLayerSpec('act_layer', { optional: true })],
+  // The generators build `dict(block_args=…, stem_size=…, norm_layer=…, …, **kwargs)`, reading `act_layer` and
+  // `pad_type` from the caller's keywords first.
+  builderKeywords: { except: ['act_layer', 'pad_type'] },
   build(a, m) {
     const norm: NormSpec = a.norm_layer ?? 'batchnorm2d'
     const features = buildTrunk(a, m)

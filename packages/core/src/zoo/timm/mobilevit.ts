@@ -1,7 +1,7 @@
 import { block, defineBlock, nn, sequential } from '../torchvision/core.js'
-import { BottleneckBlock, buildByobNet, byobDefaults, byoConvNormAct, byoGroups } from './byobnet.js'
+import { BottleneckBlock, buildByobNet, byobDefaults, byobSignature, byoConvNormAct, byoGroups } from './byobnet.js'
 import type { ByoBlockArgs, ByobNetArgs } from './byobnet.js'
-import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
+import { defineFamily, forwardNotModelled } from './family.js'
 import type { ActName } from './layers/activations.js'
 import { DropPath } from './layers/drop.js'
 import { makeDivisible } from './layers/helpers.js'
@@ -24,7 +24,7 @@ const MobileVitBlock = defineBlock<ByoBlockArgs>({
   name: 'MobileVitBlock',
   build(b, m) {
     const dim = b.kwargs.transformer_dim ?? makeDivisible(b.bottle_ratio * b.in_chs)
-    m.child('conv_kxk', byoConvNormAct(m, b.act, b.in_chs, b.in_chs, 3, { stride: b.stride, groups: byoGroups(b.group_size, b.in_chs) }))
+    m.child('conv_kxk', byoConvNormAct(m, b.act, b.in_chs, b.in_chs, 3, { stride: b.stride, dilation: b.dilation[0], groups: byoGroups(b.group_size, b.in_chs) }))
     m.child('conv_1x1', nn(m, conv2d, { in_channels: b.in_chs, out_channels: dim, kernel_size: 1, bias: false }))
     const blocks = Array.from({ length: b.kwargs.transformer_depth ?? 2 }, () =>
       block(m, Block, { dim, num_heads: 4, mlp_ratio: b.kwargs.mlp_ratio ?? 2, qkv_bias: true, qk_norm: false, scale_attn_norm: false, scale_mlp_norm: false, proj_bias: true, proj_drop: 0, attn_drop: 0, init_values: null, drop_path: b.drop_path, act: b.act, norm: 'torch_layernorm', mlp: 'Mlp' }),
@@ -68,7 +68,7 @@ const MobileVitV2Block = defineBlock<ByoBlockArgs>({
   name: 'MobileVitV2Block',
   build(b, m) {
     const dim = b.kwargs.transformer_dim ?? makeDivisible(b.bottle_ratio * b.in_chs)
-    m.child('conv_kxk', byoConvNormAct(m, b.act, b.in_chs, b.in_chs, 3, { groups: byoGroups(b.group_size, b.in_chs) }))
+    m.child('conv_kxk', byoConvNormAct(m, b.act, b.in_chs, b.in_chs, 3, { dilation: b.dilation[0], groups: byoGroups(b.group_size, b.in_chs) }))
     m.child('conv_1x1', nn(m, conv2d, { in_channels: b.in_chs, out_channels: dim, kernel_size: 1, bias: false }))
     m.child('transformer', sequential(m, Array.from({ length: b.kwargs.transformer_depth ?? 2 }, () => block(m, LinearTransformerBlock, { dim, mlp_ratio: b.kwargs.mlp_ratio ?? 2, drop_path: b.drop_path, act: b.act }))))
     m.child('norm', createNorm(m, 'groupnorm1', dim))
@@ -84,7 +84,7 @@ export const mobilevit = defineFamily<ByobNetArgs>({
   module: 'mobilevit',
   className: 'ByobNet',
   defaults: byobDefaults,
-  signature: commonSignature,
+  signature: byobSignature,
   build: (a, m) => buildByobNet(a, m, blockTypes),
   variants: {
     mobilevit_s: { cfg: { blocks: [{ type: 'bottle', d: 1, c: 32, s: 1, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, { type: 'bottle', d: 3, c: 64, s: 2, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, [{ type: 'bottle', d: 1, c: 96, s: 2, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, { type: 'mobilevit', d: 1, c: 96, s: 1, gs: null, br: 1.0, block_kwargs: { transformer_dim: 144, transformer_depth: 2, patch_size: 2 } }], [{ type: 'bottle', d: 1, c: 128, s: 2, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, { type: 'mobilevit', d: 1, c: 128, s: 1, gs: null, br: 1.0, block_kwargs: { transformer_dim: 192, transformer_depth: 4, patch_size: 2 } }], [{ type: 'bottle', d: 1, c: 160, s: 2, gs: 1, br: 4.0, block_kwargs: { bottle_in: true, linear_out: true } }, { type: 'mobilevit', d: 1, c: 160, s: 1, gs: null, br: 1.0, block_kwargs: { transformer_dim: 240, transformer_depth: 3, patch_size: 2 } }]], stem_chs: 16, width_factor: 1.0, num_features: 640, act_layer: 'silu' } },

@@ -5,7 +5,7 @@ import { bindArguments } from '../../bind/bind.js'
 import { showValue, typeName } from '../../contract/values.js'
 import type { ArgValue, CallableValue, Value } from '../../contract/values.js'
 import type { ConstructionBudget } from '../../model/construct.js'
-import { createModel, listModels, listModules } from './create-model.js'
+import { createModel, listModels, listModules, modelEntrypoints } from './create-model.js'
 
 function strings(value: Value, name: string, span: SourceSpan | undefined): string | string[] {
   if (value.kind === 'str') return value.value
@@ -29,7 +29,9 @@ function callable(name: string, invoke: (args: ArgValue[], span: SourceSpan) => 
 /**
  * The `timm` namespace of the expression language: `timm.create_model(name, **kwargs)`,
  * `timm.list_models(filter, module, pretrained, exclude_filters, include_tags)` and
- * `timm.list_modules()` (also under `timm.models`). Any interpreter can call this with its module budget.
+ * `timm.list_modules()` (also under `timm.models`), and each model's own function, under `timm.models`
+ * (`timm.models.resnet50(pretrained=False, **kwargs)`) and its module (`timm.models.resnet.resnet50`). Any interpreter
+ * can call this with its module budget.
  */
 export function timmNamespace(budget: ConstructionBudget): Value {
   const createModelFn = callable('timm.create_model', (args, span) => ({ kind: 'module', module: createModel(args, span, budget) }))
@@ -51,5 +53,13 @@ export function timmNamespace(budget: ConstructionBudget): Value {
     return { kind: 'list', items: listModules().map((value): Value => ({ kind: 'str', value })) }
   })
   const members: Record<string, Value> = { create_model: createModelFn, list_models: listModelsFn, list_modules: listModulesFn }
-  return { kind: 'namespace', name: 'timm', members: { ...members, models: { kind: 'namespace', name: 'timm.models', members } } }
+  const entrypoints: Record<string, Value> = {}
+  const modules: Record<string, Record<string, Value>> = {}
+  for (const { name, module } of modelEntrypoints()) {
+    const fn = callable(`timm.models.${module}.${name}`, (args, span) => ({ kind: 'module', module: createModel(args, span, budget, name) }))
+    entrypoints[name] = fn
+    ;(modules[module] ??= {})[name] = fn
+  }
+  const moduleNamespaces = Object.fromEntries(Object.entries(modules).map(([module, fns]): [string, Value] => [module, { kind: 'namespace', name: `timm.models.${module}`, members: fns }]))
+  return { kind: 'namespace', name: 'timm', members: { ...members, models: { kind: 'namespace', name: 'timm.models', members: { ...moduleNamespaces, ...entrypoints, ...members } } } }
 }

@@ -173,6 +173,9 @@ export const regnet = defineFamily<RegNetArgs>({
     zero_init_last: true,
   },
   signature: [...commonSignature, int('output_stride', { min: 8 }), bool('zero_init_last')],
+  // `regnetz_005` is `_create_regnet('regnetz_005', pretrained, zero_init_last=False, **kwargs)`; `cfg` is the
+  // model's own configuration, given to the class as `model_cfg`.
+  builderKeywords: { except: ['cfg'] },
   validate(a, fail) {
     if (![8, 16, 32].includes(a.output_stride)) fail('output_stride', `\`output_stride\` must be 8, 16 or 32, got ${a.output_stride}.`)
   },

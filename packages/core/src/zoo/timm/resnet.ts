@@ -1,4 +1,8 @@
 import { bool, float, int, ints, str } from '../../bind/args.js'
+import type { ArgSpec } from '../../bind/args.js'
+import { showValue, typeName } from '../../contract/values.js'
+import { NnsizeError } from '../../errors.js'
+import { raise } from '../../interpret/exceptions.js'
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import type { ForwardContext, Tensor } from '../../forward/trace.js'
@@ -148,7 +152,10 @@ export interface ResNetArgs extends CommonArgs {
   norm_layer: NormSpec
   aa_layer: AaName | null
   drop_block_rate: number
+  /** timm's models give `block_args=dict(attn_layer=…)`; nnsize's variants set `attn_layer` alone. */
   attn_layer: AttnSpec
+  /** The caller's `block_args`, which replace the model's own (`{}`: blocks without attention). */
+  block_args: { attn_layer: AttnSpec } | null
   zero_init_last: boolean
 }
 
@@ -208,7 +215,7 @@ function makeStages(m: ModuleBuilder, a: ResNetArgs, inplanes: number): Array<[s
           first_dilation: prevDilation,
           act: a.act_layer,
           norm: a.norm_layer,
-          attn: a.attn_layer,
+          attn: a.block_args ? a.block_args.attn_layer : a.attn_layer,
           aa: a.aa_layer,
           drop_block: dropBlockRate,
           drop_block_size: stageIndex === 2 ? 5 : 3,
@@ -226,6 +233,40 @@ function makeStages(m: ModuleBuilder, a: ResNetArgs, inplanes: number): Array<[s
 }
 
 const stemTypes = ['', 'deep', 'deep_tiered'] as const
+
+/** What `make_blocks` and the block call pass themselves: in `block_args`, Python's `TypeError` (multiple values). */
+const blockArgsTaken: ReadonlySet<string> = new Set(['block_fns', 'channels', 'block_repeats', 'inplanes', 'reduce_first', 'output_stride', 'down_kernel_size', 'avg_down', 'drop_block_rate', 'drop_path_rate', 'cardinality', 'base_width', 'act_layer', 'norm_layer', 'aa_layer', 'dilation', 'drop_block', 'planes', 'stride', 'downsample', 'first_dilation', 'drop_path', 'device', 'dtype'])
+/** `get_attn` names whose layers nnsize does not build. */
+const attnNotBuilt: ReadonlySet<string> = new Set(['ceca', 'ge', 'gc', 'gca', 'cbam', 'lcbam', 'coord', 'scoord', 'ela', 'strip', 'sk', 'splat', 'lambda', 'bottleneck', 'halo', 'nl', 'bat'])
+
+/**
+ * `block_args`: extra keywords for every block, replacing the model's own (`seresnet50` gives
+ * `dict(attn_layer='se')`). Only `attn_layer` reaches the blocks (a `get_attn` name, a bool, or None); the other block
+ * keywords are passed by `make_blocks` itself.
+ */
+const blockArgsSpec: ArgSpec<{ attn_layer: AttnSpec }> = {
+  name: 'block_args',
+  required: true,
+  coerce(value, span, name) {
+    if (value.kind !== 'dict') throw new NnsizeError('argument-type', `\`${name}\` must be a dict of block keywords such as \`dict(attn_layer='se')\`, got ${typeName(value)} \`${showValue(value)}\`.`, { span })
+    let attn: AttnSpec = null
+    for (const [key, v] of value.entries) {
+      const k = key.kind === 'str' ? key.value : showValue(key)
+      if (blockArgsTaken.has(k)) throw new NnsizeError('too-many-arguments', `\`${name}\`: the blocks get \`${k}\` from \`make_blocks\` already: TypeError: got multiple values for keyword argument '${k}'.`, { span })
+      if (k !== 'attn_layer') throw new NnsizeError('unknown-argument', `\`${name}\`: the blocks got an unexpected keyword argument '${k}' (TypeError); they take \`attn_layer\` here.`, { span })
+      if (v.kind === 'none' || (v.kind === 'bool' && !v.value)) attn = null
+      else if (v.kind === 'bool') attn = 'se'
+      else if (v.kind === 'str') {
+        const type = v.value.toLowerCase()
+        if (type === 'se' || type === 'ese' || type === 'eca' || type === 'ecam') attn = type
+        else if (attnNotBuilt.has(type)) throw new NnsizeError('unsupported', `\`${name}\`: attention layer '${type}' is not built by nnsize yet; it builds 'se', 'ese', 'eca' and 'ecam'.`, { span })
+        else if (type === '') attn = null
+        else raise('AssertionError', 'argument-value', `\`${name}\`: Invalid attn module (${v.value}); valid: 'se', 'ese', 'eca', 'ecam', … or None.`, span)
+      } else throw new NnsizeError('unsupported', `\`${name}\`: \`attn_layer\` as ${typeName(v)} \`${showValue(v)}\` is not supported; give one of timm's names ('se', 'eca').`, { span })
+    }
+    return { attn_layer: attn }
+  },
+}
 
 
 /** timm's `ResNet` and every model registered in `timm.models.resnet`. */
@@ -255,6 +296,7 @@ export const resnet = defineFamily<ResNetArgs>({
     drop_path_rate: 0,
     drop_block_rate: 0,
     attn_layer: null,
+    block_args: null,
     zero_init_last: true,
   },
   signature: [
@@ -275,6 +317,7 @@ export const resnet = defineFamily<ResNetArgs>({
     actLayerSpec('act_layer', { inplace: true }),
     normLayerSpec('norm_layer', ['batchnorm2d', 'groupnorm', 'groupnorm1', 'layernorm2d', 'rmsnorm2d', 'simplenorm2d'] as const),
     aaLayerSpec(),
+    blockArgsSpec,
   ],
   validate(a, fail) {
     if (![8, 16, 32].includes(a.output_stride)) fail('output_stride', `\`output_stride\` must be 8, 16 or 32, got ${a.output_stride}.`)

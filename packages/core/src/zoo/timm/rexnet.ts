@@ -1,7 +1,7 @@
 import { float, int } from '../../bind/args.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, nn, roundHalfEven, sequential } from '../torchvision/core.js'
-import { commonSignature, defineFamily, forwardNotModelled } from './family.js'
+import { actLayerSpec, commonSignature, defineFamily, forwardNotModelled } from './family.js'
 import type { CommonArgs } from './family.js'
 import { createAct } from './layers/activations.js'
 import type { ActName } from './layers/activations.js'
@@ -65,7 +65,9 @@ export const rexnet = defineFamily<RexNetArgs>({
   module: 'rexnet',
   className: 'RexNet',
   defaults: { in_chans: 3, num_classes: 1000, global_pool: 'avg', output_stride: 32, initial_chs: 16, final_chs: 180, width_mult: 1, depth_mult: 1, se_ratio: 1 / 12, ch_div: 1, act_layer: 'swish', dw_act_layer: 'relu6', drop_rate: 0.2, drop_path_rate: 0 },
-  signature: [...commonSignature, int('output_stride', { min: 8 }), float('width_mult'), float('depth_mult'), float('se_ratio'), int('ch_div', { min: 1 })],
+  signature: [...commonSignature, int('output_stride', { min: 8 }), float('width_mult'), float('depth_mult'), float('se_ratio'), int('ch_div', { min: 1 }), int('initial_chs', { min: 1 }), int('final_chs', { min: 0 }), actLayerSpec('act_layer'), actLayerSpec('dw_act_layer')],
+  // `rexnet_130` is `_create_rexnet('rexnet_130', pretrained, width_mult=1.3, **kwargs)`.
+  builderKeywords: {},
   build(a, m) {
     const stemBase = a.width_mult < 1 ? 32 / a.width_mult : 32
     const stem = makeDivisible(roundHalfEven(stemBase * a.width_mult), a.ch_div)

@@ -1,4 +1,5 @@
 import { bool, float, int, ints, str } from '../../bind/args.js'
+import { NnsizeError } from '../../errors.js'
 import type { SourceSpan } from '../../errors.js'
 import type { Value } from '../../contract/values.js'
 import type { ForwardFn, ModuleBuilder } from '../../layers/define-layer.js'
@@ -91,6 +92,20 @@ function windowShift(a: SwinBlockArgs): { window: [number, number]; shift: boole
   return { window, shift }
 }
 
+/**
+ * v2's `get_attn_mask` partitions the `(1, H, W, 1)` mask into windows without padding (v1 pads to a multiple of the
+ * window): a feature map the window does not divide fails while the model is built, as `view` does.
+ */
+function checkWindowsDivide(a: SwinBlockArgs, window: [number, number]): void {
+  const [h, w] = a.resolution
+  const [wh, ww] = window
+  if (h % wh === 0 && w % ww === 0) return
+  throw new NnsizeError(
+    'shape',
+    `shape '[1, ${Math.floor(h / wh)}, ${wh}, ${Math.floor(w / ww)}, ${ww}, 1]' is invalid for input of size ${h * w}: SwinTransformerV2Block builds its shifted-window attention mask over the ${h}×${w} feature map of its stage, which ${wh}×${ww} windows do not divide (timm raises this while building). Choose an \`img_size\` whose stage maps are multiples of the window, or \`strict_img_size=False\` (masks made in the forward pass).`,
+  )
+}
+
 function attnMask(m: ModuleBuilder, a: SwinBlockArgs, window: [number, number], shift: boolean): void {
   if (shift && !a.dynamic_mask) {
     const windows = Math.ceil(a.resolution[0] / window[0]) * Math.ceil(a.resolution[1] / window[1])
@@ -122,6 +137,7 @@ function swinBlock(name: string) {
         m.child('norm2', createNorm(m, a.norm, a.dim))
       }
       m.child('drop_path2', dropPathOrIdentity(m, a.drop_path))
+      if (name === 'SwinTransformerV2Block' && shift && !a.dynamic_mask) checkWindowsDivide(a, window)
       attnMask(m, a, window, shift)
     },
     forward: noSwinForward,
@@ -282,6 +298,8 @@ export const swinTransformer = defineFamily<SwinArgs>({
   defaults: swinDefaults,
   signature: swinV1Signature,
   takesImgSize: true,
+  // `SwinTransformer.__init__(..., **kwargs)` takes any other keyword and uses none.
+  otherKeywords: {},
   build: buildSwin(1),
   variants: {
     swin_base_patch4_window7_224: { patch_size: 4, window_size: 7, embed_dim: 128, depths: [2, 2, 18, 2], num_heads: [4, 8, 16, 32] },
@@ -303,6 +321,8 @@ export const swinTransformerV2 = defineFamily<SwinArgs>({
   defaults: swinDefaults,
   signature: swinV2Signature,
   takesImgSize: true,
+  // `SwinTransformerV2.__init__(..., **kwargs)` takes any other keyword and uses none.
+  otherKeywords: {},
   build: buildSwin(2),
   variants: {
     swinv2_base_window8_256: { window_size: 8, embed_dim: 128, depths: [2, 2, 18, 2], num_heads: [4, 8, 16, 32] },

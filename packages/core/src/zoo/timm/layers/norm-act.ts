@@ -2,7 +2,8 @@ import { batchNorm2d, groupNorm, layerNorm } from '../../../layers/norm.js'
 import type { LayerDefinition, ModuleBuilder } from '../../../layers/define-layer.js'
 import type { ModuleNode } from '../../../model/module.js'
 import { formatShape } from '../../../tensor/shape.js'
-import { defineBlock, runChild } from '../../torchvision/core.js'
+import { defineBlock, nn, runChild } from '../../torchvision/core.js'
+import { DropBlock2d } from './drop.js'
 import { createActOrIdentity } from './activations.js'
 import type { ActName } from './activations.js'
 import { runBase, subclass } from './helpers.js'
@@ -53,11 +54,20 @@ const normActClasses: Partial<Record<NormName, LayerDefinition>> = {
   layernorm2d: LayerNormAct2d,
 }
 
-/** Options of {@link createNormAct}: the activation (default ReLU), `apply_act` and `inplace` (default true). */
+/** Options of {@link createNormAct}: the activation (default ReLU), `apply_act`, `inplace` (default true) and `drop_layer`. */
 export interface NormActOptions {
   act?: ActName | null
   applyAct?: boolean
   inplace?: boolean
+  /** `drop_layer=partial(DropBlock2d, ...)`: the `drop` child is that `DropBlock2d` instead of `nn.Identity`. */
+  dropBlock?: DropBlockOptions | null
+}
+
+/** The arguments of a `DropBlock2d` (`drop_prob`, `block_size`, `gamma_scale`). */
+export interface DropBlockOptions {
+  drop_prob: number
+  block_size: number
+  gamma_scale: number
 }
 
 /**
@@ -71,7 +81,7 @@ export function createNormAct(m: ModuleBuilder, spec: NormSpec, channels: number
   const [base, args] = normBaseArgs(name, channels, { eps: 1e-5, ...bound })
   const act = options.applyAct === false ? null : options.act === undefined ? 'relu' : options.act
   return subclass(m, base, args, cls, {}, (node) => {
-    node.children.set('drop', createActOrIdentity(m, null))
+    node.children.set('drop', options.dropBlock ? nn(m, DropBlock2d, { ...options.dropBlock }) : createActOrIdentity(m, null))
     node.children.set('act', createActOrIdentity(m, act, options.inplace ?? true))
   })
 }

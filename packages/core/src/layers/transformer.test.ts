@@ -267,3 +267,69 @@ describe('transformer layers under PyTorch 2.13 (scaled-dot-product attention)',
     expect(() => analyze('nn.TransformerEncoderLayer(8, 2, 16, bias=False)', { torch: '1.13' })).toThrow('has no argument `bias` on `nn.TransformerEncoderLayer`')
   })
 })
+
+describe('transformer masks', () => {
+  // Measured with PyTorch 2.13 (CPU, training mode, saved_tensors_hooks; parameters, buffers and inputs excluded),
+  // through `W(mod)` whose forward is `self.mod(*args, **kwargs)`. Without dropout the CPU flash kernel keeps the
+  // float mask it is given; a float mask that is an input is no activation, a bool one becomes a new float tensor.
+  const wrapper = [
+    'import torch',
+    'import torch.nn as nn',
+    'class W(nn.Module):',
+    '    def __init__(self, mod):',
+    '        super().__init__()',
+    '        self.mod = mod',
+    '    def forward(self, *args, **kwargs):',
+    '        return self.mod(*args, **kwargs)',
+    '',
+  ].join('\n')
+  const saved = (mod: string, input: string, call: string): bigint =>
+    analyze({ files: { 'w.py': wrapper }, main: 'w.py', entry: `W(${mod})` }, { input, call, device: 'cpu' }).forward!.savedBytes
+  const encoderLayer = 'nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0)'
+
+  it('hand an encoder layer its src_mask and src_key_padding_mask, bool masks made float', () => {
+    expect(saved(encoderLayer, '5,2,8', 'm(x[0])')).toBe(3120n)
+    expect(saved(encoderLayer, '5,2,8; 2,5:bool', 'm(x[0], src_key_padding_mask=x[1])')).toBe(3200n)
+    expect(saved(encoderLayer, '5,2,8; 5,5:nograd', 'm(x[0], src_mask=x[1])')).toBe(3120n)
+    // a float mask that requires grad rules out the flash kernel
+    expect(saved(encoderLayer, '5,2,8; 5,5', 'm(x[0], src_mask=x[1])')).toBe(4080n)
+    expect(saved(encoderLayer, '5,2,8; 5,5:bool', 'm(x[0], src_mask=x[1])')).toBe(3220n)
+    expect(saved(encoderLayer, '5,2,8; 5,5:bool; 2,5:bool', 'm(x[0], src_mask=x[1], src_key_padding_mask=x[2])')).toBe(3520n)
+    expect(saved(encoderLayer, '5,2,8; 5,5:bool', 'm(x[0], x[1])')).toBe(3220n)
+    expect(saved('nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, norm_first=True)', '5,2,8; 5,5:bool; 2,5:bool', 'm(x[0], src_mask=x[1], src_key_padding_mask=x[2])')).toBe(3520n)
+    expect(saved('nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)', '2,5,8; 5,5:bool; 2,5:bool', 'm(x[0], src_mask=x[1], src_key_padding_mask=x[2])')).toBe(3840n)
+    // dropout active: the math kernel keeps no mask
+    expect(saved('nn.TransformerEncoderLayer(8, 2, 16)', '5,2,8; 2,5:bool', 'm(x[0], src_key_padding_mask=x[1])')).toBe(6800n)
+  })
+
+  it('take the causal path with is_causal=True unless a key padding mask is given', () => {
+    expect(saved(encoderLayer, '5,2,8; 5,5:bool', 'm(x[0], src_mask=x[1], is_causal=True)')).toBe(3120n)
+    expect(saved(encoderLayer, '5,2,8; 5,5:bool; 2,5:bool', 'm(x[0], src_mask=x[1], src_key_padding_mask=x[2], is_causal=True)')).toBe(3520n)
+    expect(() => saved(encoderLayer, '5,2,8', 'm(x[0], is_causal=True)')).toThrow('Need attn_mask if specifying the is_causal hint')
+  })
+
+  it('refuse a mask that is neither bool nor floating', () => {
+    expect(() => saved(encoderLayer, '5,2,8; 2,5:int64', 'm(x[0], src_key_padding_mask=x[1])')).toThrow('only bool and floating types of src_key_padding_mask are supported')
+  })
+
+  it('hand a decoder layer tgt masks for its self-attention and memory masks for its cross-attention', () => {
+    expect(saved('nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0)', '4,2,8; 5,2,8', 'm(x[0], x[1])')).toBe(4288n)
+    expect(saved('nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0)', '4,2,8; 5,2,8; 4,4:bool; 2,5:bool', 'm(x[0], x[1], tgt_mask=x[2], memory_key_padding_mask=x[3])')).toBe(4432n)
+    expect(saved('nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, norm_first=True)', '4,2,8; 5,2,8; 4,4:nograd; 2,5:bool; 4,5:bool', 'm(x[0], x[1], tgt_mask=x[2], memory_key_padding_mask=x[3], memory_mask=x[4], tgt_is_causal=True)')).toBe(4608n)
+  })
+
+  it('make an encoder stack convert its masks once and hand them to every layer', () => {
+    const encoder = 'nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0), num_layers=2)'
+    expect(saved(encoder, '5,2,8', 'm(x[0])')).toBe(6560n)
+    expect(saved(encoder, '5,2,8; 5,5:bool', 'm(x[0], mask=x[1])')).toBe(6660n)
+    expect(saved(encoder, '5,2,8; 5,5:bool; 2,5:bool', 'm(x[0], mask=x[1], src_key_padding_mask=x[2])')).toBe(7360n)
+    expect(saved(encoder, '5,2,8; 5,5:bool', 'm(x[0], mask=x[1], is_causal=True)')).toBe(6560n)
+    expect(saved('nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0), num_layers=2)', '4,2,8; 5,2,8; 4,4:bool; 2,4:bool', 'm(x[0], x[1], tgt_mask=x[2], tgt_key_padding_mask=x[3])')).toBe(9344n)
+  })
+
+  it('make nn.Transformer hand src masks to its encoder and tgt and memory masks to its decoder', () => {
+    const model = 'nn.Transformer(8, 2, 2, 2, 16, dropout=0.0)'
+    expect(saved(model, '5,2,8; 4,2,8; 5,5:bool; 4,4:bool; 2,5:bool', 'm(x[0], x[1], src_mask=x[2], tgt_mask=x[3], memory_key_padding_mask=x[4], src_key_padding_mask=x[4])')).toBe(17520n)
+    expect(saved('nn.Transformer(8, 2, 1, 1, 16, dropout=0.0)', '5,2,8; 4,2,8; 5,5:nograd; 4,4:nograd', 'm(x[0], x[1], x[2], x[3])')).toBe(8448n)
+  })
+})

@@ -9,8 +9,10 @@ import { limits } from '../limits.js'
 import { cloneModule, namedModules } from '../model/module.js'
 import type { ModuleNode } from '../model/module.js'
 import { formatShape } from '../tensor/shape.js'
+import { isFloatingDType } from '../tensor/dtype.js'
 import type { DType } from '../tensor/dtype.js'
 import { multiheadAttention, runAttentionWithoutWeights } from './attention.js'
+import type { AttentionMasks } from './attention.js'
 import { defineLayer } from './define-layer.js'
 import type { ArgFailure, LayerDefinition, ModuleBuilder } from './define-layer.js'
 import { celu as celuLayer, elu as eluLayer, gelu as geluLayer, hardswish as hardswishLayer, leakyRelu as leakyReluLayer, mish as mishLayer, relu as reluLayer, relu6 as relu6Layer, selu as seluLayer, sigmoid as sigmoidLayer, silu as siluLayer, softplus as softplusLayer, tanh as tanhLayer } from './activation.js'
@@ -25,6 +27,13 @@ import { layerNorm } from './norm.js'
 // and the nested tensor also needs a `src_key_padding_mask`; a forward that saves tensors for
 // backward never takes it, in training mode (as the reference measured, `module.train()`) or not.
 // Inside the layers attention runs with `need_weights=False`.
+//
+// Masks follow the Python path: `TransformerEncoderLayer` and `TransformerEncoder` turn a bool `src_mask` or
+// `src_key_padding_mask` into a float mask of the input's dtype (`F._canonical_mask`: a new tensor; the encoder makes
+// it once and hands the same one to every layer), a float mask passes as it is; the decoder layers leave that to their
+// attention. `TransformerEncoder` and `TransformerDecoder` decide `is_causal` / `tgt_is_causal` left as `None` by
+// comparing the mask's values with the causal mask (`_detect_is_causal_mask`); nnsize does not know a mask's values,
+// so such a mask counts as not causal, and only `is_causal=True` (or `tgt_is_causal=True`) takes the causal path.
 
 /** The layer classes of the `torch.nn.functional` activations a transformer layer accepts as `activation=F.<name>`. */
 const FUNCTIONAL_ACTIVATION_CLASSES: Record<string, LayerDefinition> = {
@@ -144,10 +153,48 @@ function feedForwardBlock(ctx: ForwardContext, self: ModuleNode & { args: Transf
   return run(ctx, self, dropoutName, run(ctx, self, 'linear2', run(ctx, self, 'dropout', hidden)))
 }
 
-/** `dropout_k(attn(x, kv, kv, need_weights=False)[0])`. */
-function attentionBlock(ctx: ForwardContext, self: ModuleNode, attentionName: string, dropoutName: string, x: Tensor, memory?: Tensor): Tensor {
-  const attended = runAttentionWithoutWeights(ctx, child(self, attentionName), memory ? [x, memory] : [x], attentionName)
+/** `dropout_k(attn(x, kv, kv, attn_mask=…, key_padding_mask=…, is_causal=…, need_weights=False)[0])`. */
+function attentionBlock(ctx: ForwardContext, self: ModuleNode, attentionName: string, dropoutName: string, masks: AttentionMasks, x: Tensor, memory?: Tensor): Tensor {
+  const attended = runAttentionWithoutWeights(ctx, child(self, attentionName), memory ? [x, memory] : [x], attentionName, masks)
   return run(ctx, self, dropoutName, attended)
+}
+
+/** The forward keywords of a call (`src_mask=…`, `is_causal=…`), as the trace gives them. */
+type ForwardOptions = Readonly<Record<string, unknown>> | undefined
+
+/** The mask keyword `name` of a forward call: its tensor, or null when it is absent or `None`. */
+function maskOption(ctx: ForwardContext, options: ForwardOptions, name: string): Tensor | null {
+  const value = options?.[name]
+  if (value === undefined || value === null) return null
+  if (typeof value === 'object' && 'storage' in value) return value as Tensor
+  throw ctx.error(`expects \`${name}\` to be a tensor or None, got ${typeof value === 'object' && 'kind' in value ? typeName(value as Value) : typeof value}.`, 'type')
+}
+
+/**
+ * A causal hint (`is_causal`, `tgt_is_causal`, `memory_is_causal`) as the layers use it: only `True` is causal.
+ * Where PyTorch would detect a causal mask from its values (`_detect_is_causal_mask`, the hint left as `None`),
+ * nnsize cannot see the values and takes the mask as not causal.
+ */
+function causalHint(options: ForwardOptions, name: string): boolean {
+  return options?.[name] === true
+}
+
+/**
+ * `F._canonical_mask`: a bool mask becomes a float mask of `dtype` (`zeros_like(mask, dtype).masked_fill_(mask,
+ * -inf)`, a new tensor of its shape that requires no grad); a float mask passes as it is; other dtypes are refused.
+ */
+function canonicalMask(ctx: ForwardContext, mask: Tensor | null, name: string, dtype: DType): Tensor | null {
+  if (!mask) return null
+  if (mask.dtype === 'bool') return ctx.tensor(mask.shape, dtype, false)
+  if (!isFloatingDType(mask.dtype)) throw ctx.error(`only bool and floating types of ${name} are supported (got a ${mask.dtype} mask of shape ${formatShape(mask.shape)}).`, 'type')
+  return mask
+}
+
+/** `src_key_padding_mask` and then the attention mask `maskName` through {@link canonicalMask}, in PyTorch's order. */
+function canonicalEncoderMasks(ctx: ForwardContext, options: ForwardOptions, maskName: string, dtype: DType): { attn_mask: Tensor | null; key_padding_mask: Tensor | null } {
+  const keyPaddingMask = canonicalMask(ctx, maskOption(ctx, options, 'src_key_padding_mask'), 'src_key_padding_mask', dtype)
+  const attnMask = canonicalMask(ctx, maskOption(ctx, options, maskName), maskName, dtype)
+  return { attn_mask: attnMask, key_padding_mask: keyPaddingMask }
 }
 
 function expectInputs(ctx: ForwardContext, inputs: readonly Tensor[], names: string[]): void {
@@ -179,14 +226,15 @@ export const transformerEncoderLayer = defineLayer({
     m.child('dropout2', m.create(dropoutLayer, { p: a.dropout }))
     buildActivation(a, m)
   },
-  forward(self, inputs, ctx) {
+  forward(self, inputs, ctx, options) {
     expectInputs(ctx, inputs, ['src'])
     let x = inputs[0]!
+    const masks: AttentionMasks = { ...canonicalEncoderMasks(ctx, options, 'src_mask', x.dtype), is_causal: causalHint(options, 'is_causal') }
     if (self.args.norm_first) {
-      x = add(ctx, x, attentionBlock(ctx, self, 'self_attn', 'dropout1', run(ctx, self, 'norm1', x)))
+      x = add(ctx, x, attentionBlock(ctx, self, 'self_attn', 'dropout1', masks, run(ctx, self, 'norm1', x)))
       x = add(ctx, x, feedForwardBlock(ctx, self, run(ctx, self, 'norm2', x), 'dropout2'))
     } else {
-      x = run(ctx, self, 'norm1', add(ctx, x, attentionBlock(ctx, self, 'self_attn', 'dropout1', x)))
+      x = run(ctx, self, 'norm1', add(ctx, x, attentionBlock(ctx, self, 'self_attn', 'dropout1', masks, x)))
       x = run(ctx, self, 'norm2', add(ctx, x, feedForwardBlock(ctx, self, x, 'dropout2')))
     }
     return x
@@ -218,17 +266,20 @@ export const transformerDecoderLayer = defineLayer({
     m.child('dropout3', m.create(dropoutLayer, { p: a.dropout }))
     buildActivation(a, m)
   },
-  forward(self, inputs, ctx) {
+  forward(self, inputs, ctx, options) {
     expectInputs(ctx, inputs, ['tgt', 'memory'])
     let x = inputs[0]!
     const memory = inputs[1]!
+    // The masks go to the attention as given: `MultiheadAttention` makes bool masks float itself.
+    const selfMasks: AttentionMasks = { attn_mask: maskOption(ctx, options, 'tgt_mask'), key_padding_mask: maskOption(ctx, options, 'tgt_key_padding_mask'), is_causal: causalHint(options, 'tgt_is_causal') }
+    const memoryMasks: AttentionMasks = { attn_mask: maskOption(ctx, options, 'memory_mask'), key_padding_mask: maskOption(ctx, options, 'memory_key_padding_mask'), is_causal: causalHint(options, 'memory_is_causal') }
     if (self.args.norm_first) {
-      x = add(ctx, x, attentionBlock(ctx, self, 'self_attn', 'dropout1', run(ctx, self, 'norm1', x)))
-      x = add(ctx, x, attentionBlock(ctx, self, 'multihead_attn', 'dropout2', run(ctx, self, 'norm2', x), memory))
+      x = add(ctx, x, attentionBlock(ctx, self, 'self_attn', 'dropout1', selfMasks, run(ctx, self, 'norm1', x)))
+      x = add(ctx, x, attentionBlock(ctx, self, 'multihead_attn', 'dropout2', memoryMasks, run(ctx, self, 'norm2', x), memory))
       x = add(ctx, x, feedForwardBlock(ctx, self, run(ctx, self, 'norm3', x), 'dropout3'))
     } else {
-      x = run(ctx, self, 'norm1', add(ctx, x, attentionBlock(ctx, self, 'self_attn', 'dropout1', x)))
-      x = run(ctx, self, 'norm2', add(ctx, x, attentionBlock(ctx, self, 'multihead_attn', 'dropout2', x, memory)))
+      x = run(ctx, self, 'norm1', add(ctx, x, attentionBlock(ctx, self, 'self_attn', 'dropout1', selfMasks, x)))
+      x = run(ctx, self, 'norm2', add(ctx, x, attentionBlock(ctx, self, 'multihead_attn', 'dropout2', memoryMasks, x, memory)))
       x = run(ctx, self, 'norm3', add(ctx, x, feedForwardBlock(ctx, self, x, 'dropout3')))
     }
     return x
@@ -254,12 +305,13 @@ function buildStack(kind: string, layer: ModuleNode, numLayers: number, finalNor
   if (finalNorm) m.child('norm', finalNorm)
 }
 
-function runStack(ctx: ForwardContext, self: ModuleNode, x: Tensor, memory?: Tensor): Tensor {
+/** Runs every layer of a stack on the output of the one before, each with the same keywords `layerOptions`, then `norm`. */
+function runStack(ctx: ForwardContext, self: ModuleNode, layerOptions: Readonly<Record<string, unknown>>, x: Tensor, memory?: Tensor): Tensor {
   const layers = [...child(self, 'layers').children.values()].filter((l): l is ModuleNode => l !== null)
   if (layers.length === 0) throw ctx.error('has no layers (`num_layers=0`): its forward reads `self.layers[0]`, which PyTorch rejects with an IndexError.')
   let out = x
   layers.forEach((layer, i) => {
-    out = ctx.run(layer, memory ? [out, memory] : [out], `layers.${i}`)[0]!
+    out = ctx.run(layer, memory ? [out, memory] : [out], `layers.${i}`, layerOptions)[0]!
   })
   return self.children.has('norm') ? run(ctx, self, 'norm', out) : out
 }
@@ -280,9 +332,12 @@ export const transformerEncoder = defineLayer({
     bool('mask_check', { default: true }),
   ],
   build: (a, m) => buildStack('TransformerEncoder', a.encoder_layer, a.num_layers, a.norm, m),
-  forward(self, inputs, ctx) {
+  forward(self, inputs, ctx, options) {
     expectInputs(ctx, inputs, ['src'])
-    return runStack(ctx, self, inputs[0]!)
+    const src = inputs[0]!
+    // The masks are made float once, here, and the same tensors go to every layer.
+    const masks = canonicalEncoderMasks(ctx, options, 'mask', src.dtype)
+    return runStack(ctx, self, { src_mask: masks.attn_mask, is_causal: causalHint(options, 'is_causal'), src_key_padding_mask: masks.key_padding_mask }, src)
   },
 })
 
@@ -293,9 +348,17 @@ export const transformerDecoder = defineLayer({
   forwardOptions: ['tgt_mask', 'memory_mask', 'tgt_key_padding_mask', 'memory_key_padding_mask', 'tgt_is_causal', 'memory_is_causal'],
   signature: [module('decoder_layer'), int('num_layers'), module('norm', { default: null, optional: true })],
   build: (a, m) => buildStack('TransformerDecoder', a.decoder_layer, a.num_layers, a.norm, m),
-  forward(self, inputs, ctx) {
+  forward(self, inputs, ctx, options) {
     expectInputs(ctx, inputs, ['tgt', 'memory'])
-    return runStack(ctx, self, inputs[0]!, inputs[1]!)
+    const layerOptions = {
+      tgt_mask: maskOption(ctx, options, 'tgt_mask'),
+      memory_mask: maskOption(ctx, options, 'memory_mask'),
+      tgt_key_padding_mask: maskOption(ctx, options, 'tgt_key_padding_mask'),
+      memory_key_padding_mask: maskOption(ctx, options, 'memory_key_padding_mask'),
+      tgt_is_causal: causalHint(options, 'tgt_is_causal'),
+      memory_is_causal: causalHint(options, 'memory_is_causal'),
+    }
+    return runStack(ctx, self, layerOptions, inputs[0]!, inputs[1]!)
   },
 })
 
@@ -359,7 +422,7 @@ export const transformer = defineLayer({
       m.create(transformerDecoder, { decoder_layer: m.create(transformerDecoderLayer, layerArgs), num_layers: a.num_decoder_layers, norm: norm(a, m) })
     m.child('decoder', decoder)
   },
-  forward(self, inputs, ctx) {
+  forward(self, inputs, ctx, options) {
     expectInputs(ctx, inputs, ['src', 'tgt'])
     const [src, tgt] = [inputs[0]!, inputs[1]!]
     const a = self.args
@@ -372,7 +435,18 @@ export const transformer = defineLayer({
     if (src.shape.at(-1) !== a.d_model || tgt.shape.at(-1) !== a.d_model) {
       throw ctx.error(`the feature number of src and tgt must be equal to d_model ${a.d_model} (src ${formatShape(src.shape)}, tgt ${formatShape(tgt.shape)}).`)
     }
-    const memory = ctx.run(child(self, 'encoder'), [src], 'encoder')[0]!
-    return ctx.run(child(self, 'decoder'), [tgt, memory], 'decoder')[0]!
+    // The keywords PyTorch passes, `None` where not given (a custom encoder or decoder gets them too).
+    const given = (name: string): unknown => options?.[name] ?? null
+    const encoderOptions = { mask: given('src_mask'), src_key_padding_mask: given('src_key_padding_mask'), is_causal: given('src_is_causal') }
+    const memory = ctx.run(child(self, 'encoder'), [src], 'encoder', encoderOptions)[0]!
+    const decoderOptions = {
+      tgt_mask: given('tgt_mask'),
+      memory_mask: given('memory_mask'),
+      tgt_key_padding_mask: given('tgt_key_padding_mask'),
+      memory_key_padding_mask: given('memory_key_padding_mask'),
+      tgt_is_causal: given('tgt_is_causal'),
+      memory_is_causal: options?.['memory_is_causal'] ?? false,
+    }
+    return ctx.run(child(self, 'decoder'), [tgt, memory], 'decoder', decoderOptions)[0]!
   },
 })

@@ -138,4 +138,10 @@ describe('linearCrossEntropyLoss', () => {
   it('does not exist in PyTorch 1.13', () => {
     expect(errorOf(() => analyze('nn.LinearCrossEntropyLoss(8, 10)', { torch: '1.13' })).message).toContain('has no `nn.LinearCrossEntropyLoss`')
   })
+
+  it('keeps nll_loss\'s total weight in the input\'s dtype, half precision included', () => {
+    // PyTorch 2.13 (CPU): a bfloat16 input keeps its (3, 5) log-probabilities (30 B) and a bfloat16 total weight (2 B), and the int64 target (24 B)
+    expect(run('nn.CrossEntropyLoss()', '3,5:bfloat16; 3:int64')).toEqual({ saved: 32, withInput: 56, output: [] })
+    expect(run('nn.NLLLoss()', '3,5:float16; 3:int64')).toEqual({ saved: 2, withInput: 56, output: [] })
+  })
 })

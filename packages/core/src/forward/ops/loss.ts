@@ -62,7 +62,7 @@ export function huberLoss(ctx: ForwardContext, input: Tensor, target: Tensor, re
 
 /**
  * `F.nll_loss(input, target, weight, reduction)` on `(N, C, *)` (or `(C)`) log-probabilities and `(N, *)` class
- * indices: keeps the input, the target, the weight and the 0-dim `total_weight`.
+ * indices: keeps the input, the target, the weight and the 0-dim `total_weight` (of the input's dtype).
  */
 export function nllLoss(ctx: ForwardContext, input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction): Tensor {
   const batched = input.shape.length >= 2
@@ -76,7 +76,8 @@ export function nllLoss(ctx: ForwardContext, input: Tensor, target: Tensor, weig
   const classes = input.shape[batched ? 1 : 0]!
   if (weight && weight.shape[0] !== classes) throw ctx.error(`has a weight of ${weight.shape[0]} classes for an input of ${classes} classes (shape ${formatShape(input.shape)}).`)
   const y = result(ctx, reduction === 'none' ? target.shape : [], input.dtype, [input, weight ?? undefined])
-  if (input.requiresGrad) ctx.save(input, target, ...(weight ? [weight] : []), ctx.tensor([], accumulateDType(input.dtype), false))
+  // `total_weight` has the input's dtype (nll_loss's meta function), half precision included
+  if (input.requiresGrad) ctx.save(input, target, ...(weight ? [weight] : []), ctx.tensor([], input.dtype, false))
   return y
 }
 

@@ -1,6 +1,6 @@
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
-import { accumulateDType, anyRequiresGrad, broadcastShapes, result, saveIf } from './common.js'
+import { anyRequiresGrad, broadcastShapes, result, saveIf } from './common.js'
 import { abs, add, div, exp, mul, sub } from './elementwise.js'
 import { logSoftmax } from './softmax.js'
 import { mean, sum } from './pool.js'

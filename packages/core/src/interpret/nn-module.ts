@@ -663,6 +663,9 @@ function moduleMethods(): Record<string, Value> {
   m['bfloat16'] = cast('bfloat16', 'bfloat16')
   m['to'] = method('to', (it, node, args, span) => {
     for (const a of args) {
+      if (a.name === 'memory_format' && a.value.kind === 'placeholder' && /(^|\.)channels_last(_3d)?$/.test(a.value.name)) {
+        it.note(`\`${node.type}.to(memory_format=${a.value.name})\` is not modelled: the weights stay contiguous, so the activations saved for backward are those of contiguous weights (with channels-last weights, PyTorch's convolutions give channels-last outputs).`, true)
+      }
       const dtype = a.name === undefined || a.name === 'dtype' ? dtypeOf(a.value) : undefined
       if (dtype !== undefined) {
         if (!isFloatingDType(dtype)) raise('TypeError', 'argument-type', `nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${showValue({ kind: 'dtype', dtype })}.`, a.span)

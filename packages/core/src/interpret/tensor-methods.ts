@@ -10,7 +10,7 @@ import { numel } from '../tensor/shape.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
 import { einsumTraced } from './einsum.js'
-import { contiguousStrides, expandedStrides, isContiguous, preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
+import { channelsLastStrides, contiguousStrides, expandedStrides, isChannelsLast2d, isContiguous, preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { sliceIndices } from './subscript.js'
 import { untracedViews } from './tensor-values.js'
 import { checkViewInPlace, inPlaceViewOps, untracedMethodViews, isTensorOp, quantileSpec, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, tensordotDims, torchTensorFunctions, wrapDimension } from './tensor.js'
@@ -211,6 +211,22 @@ export function reshapeOf(t: Pick<TraceOps, 'ctx'>, x: Tensor, shape: readonly n
   if (s) return viewOf(t, x, shape, s)
   if (mustView) throw new NnsizeError('shape', `view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces): a \`view\` of a tensor of shape (${x.shape.join(', ')}) as (${shape.join(', ')}) needs a copy. Use \`.reshape(...)\` instead.`, { span })
   return ops.result(t.ctx, shape, x.dtype, [x])
+}
+
+/** Whether `format` is `torch.channels_last` (a name nnsize holds as a placeholder: its only use is this argument). */
+function isChannelsLastFormat(format: Value | undefined): boolean {
+  return format?.kind === 'placeholder' && (format.name === 'channels_last' || format.name.endsWith('.channels_last'))
+}
+
+/**
+ * `x.contiguous(memory_format=torch.channels_last)` of a 4-D tensor: `x` itself when it is laid out channels-last
+ * already, else a copy that is (a convolution of it then gives a channels-last output).
+ */
+function channelsLastOf(t: TraceOps, x: Tensor): Tensor {
+  const wanted = channelsLastStrides(x.shape)
+  const s = stridesOf(x)
+  if (s.every((d, i) => d === wanted[i]) || (!isContiguous(x) && isChannelsLast2d(x.shape, s))) return x
+  return setStrides(ops.result(t.ctx, x.shape, x.dtype, [x]), wanted)
 }
 
 /** A contiguous tensor with `x`'s values: `x` itself when it is contiguous, else a copy (`contiguous()`, `clone`). */
@@ -805,7 +821,10 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
   if (reshapeOps.has(name)) return [reshapeOf(t, x, shape.shape, name === 'view' || name === 'view_as', span)]
   const view = viewOp(t, name, x, outputs, args, span)
   if (view) return view
-  if (name === 'contiguous') return [contiguousOf(t, x)]
+  if (name === 'contiguous') {
+    const format = args.find((a) => a.name === 'memory_format' || a.name === undefined)?.value
+    return [x.shape.length === 4 && isChannelsLastFormat(format) ? channelsLastOf(t, x) : contiguousOf(t, x)]
+  }
   if (name === 'clone') {
     // `memory_format=torch.preserve_format`: a transposed tensor's clone is transposed too (a later `@` copies it)
     const copy = ops.result(t.ctx, x.shape, x.dtype, [x])

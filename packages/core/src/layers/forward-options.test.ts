@@ -55,4 +55,29 @@ describe('channels-last activations', () => {
     // layer keeps (a contiguous result would share it: 688); conv → batch norm → ReLU
     expect([saved('a'), saved('b'), saved('c'), saved('d')]).toEqual([688n, 1008n, 976n, 1008n])
   })
+
+  it('makes a channels-last copy with `contiguous(memory_format=torch.channels_last)`, and notes a model moved to it', () => {
+    const source = `import torch
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self, k):
+        super().__init__()
+        self.k = k
+        self.f = nn.Sequential(nn.Conv2d(2, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(36, 3))
+    def forward(self, x):
+        if self.k == 1:
+            x = x.contiguous(memory_format=torch.channels_last)
+        if self.k == 2:
+            x = x.contiguous(memory_format=torch.channels_last).contiguous(memory_format=torch.channels_last)
+        if self.k == 3:
+            x = x.contiguous(memory_format=torch.contiguous_format)
+        return self.f(x)
+model = M(0).to(memory_format=torch.channels_last)
+`
+    const traced = (entry: string) => analyze({ files: { 'm.py': source }, main: 'm.py', entry }, { input: '2,2,5,5', device: 'cpu' })
+    // PyTorch 2.13: the convolution of a channels-last input is channels-last, so the flattened copy is the linear
+    // layer's own (976 bytes); a second `contiguous` is no copy; `torch.contiguous_format` changes nothing (288)
+    expect([traced('M(1)'), traced('M(2)'), traced('M(3)')].map((a) => a.forward!.savedBytes)).toEqual([976n, 976n, 288n])
+    expect(analyze({ files: { 'm.py': source }, main: 'm.py' }, { input: '2,2,5,5', device: 'cpu' }).notes.join('\n')).toContain('`M.to(memory_format=torch.channels_last)` is not modelled')
+  })
 })

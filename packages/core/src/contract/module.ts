@@ -19,6 +19,8 @@ export interface TensorDef {
   bytes?: bigint | undefined
   /** The weight file's own name of the element type (`BF16`, `Q4_K`, `FLOAT`), for tensors read from a file. */
   storageType?: string | undefined
+  /** A 4-D tensor laid out channels-last (`model.to(memory_format=torch.channels_last)`); absent: contiguous. */
+  channelsLast?: boolean
 }
 
 /** One module of the tree: what `nn.Module` holds in `_parameters`, `_buffers` and `_modules`. */

@@ -6,6 +6,7 @@ import type { DType } from '../tensor/dtype.js'
 import { formatShape, numel } from '../tensor/shape.js'
 import { defaultTorchVersion } from './torch-version.js'
 import { hookedState, runPreForwardHooks, withRunningForward } from './module-hooks.js'
+import { channelsLastStrides, setStrides } from './layout.js'
 import type { DeviceProfile, FlopCounterOp, ForwardContext, KernelChoice, Storage, Tensor, TorchVersion } from '../contract/forward.js'
 
 export type { DeviceProfile, FlopCounterOp, ForwardContext, KernelChoice, Storage, Tensor } from '../contract/forward.js'
@@ -165,6 +166,7 @@ export function traceForward(root: ModuleNode, inputs: readonly InputSpec[], dev
       let t = stateTensors.get(def)
       if (!t) {
         t = allocate(def.shape, def.dtype, 'state', def.kind === 'parameter' && def.requiresGrad)
+        if (def.channelsLast && def.shape.length === 4) t = setStrides(t, channelsLastStrides(def.shape))
         stateTensors.set(def, t)
       }
       return t

@@ -298,6 +298,26 @@ function bufferDef(value: TensorValue, persistent: boolean): TensorDef {
 }
 
 /**
+ * `module.to(memory_format=…)`: `torch.channels_last` lays out every 4-D parameter and buffer channels-last (a
+ * convolution with such a weight gives a channels-last output), `torch.contiguous_format` back; `Module._apply`
+ * converts only 4-D and 5-D tensors, and a 5-D one cannot be channels-last (PyTorch's error; `channels_last_3d` is
+ * not modelled and changes nothing).
+ */
+function setMemoryFormat(it: Interpreter, node: ModuleNode, format: string, span: SourceSpan): void {
+  const name = format.split('.').at(-1)
+  if (name !== 'channels_last' && name !== 'contiguous_format') return
+  for (const { node: n } of namedModules(it, node, '', true, span)) {
+    for (const map of [paramsOf(n), buffersOf(n)]) {
+      for (const def of map.values()) {
+        if (!def) continue
+        if (def.shape.length === 4) def.channelsLast = name === 'channels_last'
+        else if (def.shape.length === 5 && name === 'channels_last') raise('RuntimeError', 'argument-value', 'required rank 4 tensor to use channels_last format', span)
+      }
+    }
+  }
+}
+
+/**
  * A note for an attribute set, while the model is built, to what a call of a library nnsize does not read returned
  * (`self.attn = Attention(...)` from xformers), or of a PyTorch function it does not model (`torch.nn.utils.skip_init`): if that is a module, its parameters and buffers are missing from
  * the counts, which must not go unsaid.
@@ -663,9 +683,7 @@ function moduleMethods(): Record<string, Value> {
   m['bfloat16'] = cast('bfloat16', 'bfloat16')
   m['to'] = method('to', (it, node, args, span) => {
     for (const a of args) {
-      if (a.name === 'memory_format' && a.value.kind === 'placeholder' && /(^|\.)channels_last(_3d)?$/.test(a.value.name)) {
-        it.note(`\`${node.type}.to(memory_format=${a.value.name})\` is not modelled: the weights stay contiguous, so the activations saved for backward are those of contiguous weights (with channels-last weights, PyTorch's convolutions give channels-last outputs).`, true)
-      }
+      if (a.name === 'memory_format' && a.value.kind === 'placeholder') setMemoryFormat(it, node, a.value.name, span)
       const dtype = a.name === undefined || a.name === 'dtype' ? dtypeOf(a.value) : undefined
       if (dtype !== undefined) {
         if (!isFloatingDType(dtype)) raise('TypeError', 'argument-type', `nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${showValue({ kind: 'dtype', dtype })}.`, a.span)

@@ -45,6 +45,7 @@ export function traceOf(t: TraceOps, v: TensorValue): Tensor {
       const def = v.def
       const storage: Storage = { id: stateIds--, bytes: numel(def.shape) * BigInt(dtypeBytes[def.dtype]), origin: 'state', allocatedAt: 0, lastUse: 0 }
       s = { shape: [...def.shape], dtype: def.dtype, storage, requiresGrad: def.kind === 'parameter' && def.requiresGrad }
+      if (def.channelsLast && def.shape.length === 4) s = setStrides(s, channelsLastStrides(def.shape))
       stateTensors.set(def, s)
     }
     return s

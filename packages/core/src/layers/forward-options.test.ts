@@ -56,7 +56,7 @@ describe('channels-last activations', () => {
     expect([saved('a'), saved('b'), saved('c'), saved('d')]).toEqual([688n, 1008n, 976n, 1008n])
   })
 
-  it('makes a channels-last copy with `contiguous(memory_format=torch.channels_last)`, and notes a model moved to it', () => {
+  it('makes a channels-last copy with `contiguous(memory_format=torch.channels_last)`, and lays out a model moved to it', () => {
     const source = `import torch
 import torch.nn as nn
 class M(nn.Module):
@@ -78,6 +78,13 @@ model = M(0).to(memory_format=torch.channels_last)
     // PyTorch 2.13: the convolution of a channels-last input is channels-last, so the flattened copy is the linear
     // layer's own (976 bytes); a second `contiguous` is no copy; `torch.contiguous_format` changes nothing (288)
     expect([traced('M(1)'), traced('M(2)'), traced('M(3)')].map((a) => a.forward!.savedBytes)).toEqual([976n, 976n, 288n])
-    expect(analyze({ files: { 'm.py': source }, main: 'm.py' }, { input: '2,2,5,5', device: 'cpu' }).notes.join('\n')).toContain('`M.to(memory_format=torch.channels_last)` is not modelled')
+    // `model = M(0).to(memory_format=torch.channels_last)`: the convolution's channels-last weight makes its output
+    // channels-last (576 bytes); contiguous weights would keep 288
+    expect(analyze({ files: { 'm.py': source }, main: 'm.py' }, { input: '2,2,5,5', device: 'cpu' }).forward!.savedBytes).toBe(576n)
+    const stack = 'nn.Sequential(nn.Conv2d(2, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(36, 3))'
+    expect(analyze(`${stack}.to(memory_format=torch.channels_last)`, { input: '2,2,5,5', device: 'cpu' }).forward!.savedBytes).toBe(896n)
+    expect(analyze(`${stack}.to(memory_format=torch.channels_last).to(memory_format=torch.contiguous_format)`, { input: '2,2,5,5', device: 'cpu' }).forward!.savedBytes).toBe(608n)
+    // PyTorch 2.13: "required rank 4 tensor to use channels_last format"
+    expect(() => analyze('nn.Sequential(nn.Conv3d(2, 2, 3)).to(memory_format=torch.channels_last)')).toThrow('required rank 4 tensor to use channels_last format')
   })
 })

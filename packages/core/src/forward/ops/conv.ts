@@ -61,9 +61,11 @@ export function conv(ctx: ForwardContext, x: Tensor, weight: Tensor, bias: Tenso
   }
   const out = inner.map((size, i) => exactSize(ctx, floorDiv(size - extent[i]!, BigInt(options.stride[i]!)) + 1n, 'an output size'))
   let y = result(ctx, [...x.shape.slice(0, -dims - 1), weight.shape[0]!, ...out], x.dtype, [input, weight, bias ?? undefined])
-  // A batched 2-D input laid out channels-last (`x.permute(0, 3, 1, 2)`, a transposed view reshaped) gives a
-  // channels-last output, as the CPU and CUDA kernels allocate it in the input's suggested memory format.
-  if (dims === 2 && input.shape.length === 4 && !isContiguous(input) && isChannelsLast2d(input.shape, stridesOf(input))) y = setStrides(y, channelsLastStrides(y.shape))
+  // A batched 2-D input laid out channels-last (`x.permute(0, 3, 1, 2)`, a transposed view reshaped), or a
+  // channels-last weight (`model.to(memory_format=torch.channels_last)`), gives a channels-last output, as the
+  // kernels allocate it in the memory format the input or the weight suggests.
+  const channelsLast = (t: Tensor): boolean => t.shape.length === 4 && !isContiguous(t) && isChannelsLast2d(t.shape, stridesOf(t))
+  if (dims === 2 && input.shape.length === 4 && (channelsLast(input) || channelsLast(weight))) y = setStrides(y, channelsLastStrides(y.shape))
   ctx.macs(product(y.shape) * BigInt(weight.shape[1]!) * product(kernel))
   ctx.flops('aten.convolution', 2n * product(y.shape) * BigInt(weight.shape[1]!) * product(kernel))
   // `convolution_backward` is one formula for every gradient: the node keeps both whenever it exists.

@@ -356,7 +356,9 @@ export function moduleSetAttr(it: Interpreter, node: ModuleNode, name: string, v
   }
   if (value.kind === 'placeholder' && value.name.endsWith('()') && it.forwardOps === undefined) {
     if (value.reason.type === 'import') noteUnmodelledAttribute(it, node, name, value.name, `from \`${value.reason.module}\`, which nnsize does not read`)
-    else if (value.reason.type === 'attribute' && value.name.startsWith('torch.')) noteUnmodelledAttribute(it, node, name, value.name, 'which nnsize does not model yet')
+    // of a library nnsize models in part: a torch function, or a class (timm's `Block()`), which makes a module; a
+    // lowercase helper (timm's `_cfg()`) makes a config
+    else if (value.reason.type === 'attribute' && (value.name.startsWith('torch.') || /(^|\.)[A-Z][^.]*\(\)$/.test(value.name))) noteUnmodelledAttribute(it, node, name, value.name, 'which nnsize does not model yet')
   }
   if (childrenOf(node).has(name)) {
     if (value.kind !== 'none') raise('TypeError', 'type', `Cannot assign ${typeName(value)} as child module ${quoted(name)} (torch.nn.Module or None expected).`, span)

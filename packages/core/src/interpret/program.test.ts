@@ -307,6 +307,9 @@ describe('programs of files', () => {
     const skip = files({ 'net.py': 'import torch\nimport torch.nn as nn\nclass W(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = torch.nn.utils.skip_init(nn.Linear, 4, 8)\n        self.out = nn.Linear(2, 2)' }, 'net.py', 'W()')
     expect(skip.params.total).toBe(6n)
     expect(skip.notes).toEqual(['`W.fc` is set to what `torch.nn.utils.skip_init()` returns, which nnsize does not model yet: if that is a module, its parameters and buffers are not counted.'])
+    // a name of a library nnsize models in part (timm's `Block`, which PyTorch counts 3,232 parameters of here)
+    const block = files({ 'net.py': 'import torch.nn as nn\nfrom timm.models.vision_transformer import Block\nclass W(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.b = Block(16, 2)' }, 'net.py', 'W()')
+    expect(block.notes).toEqual(['`W.b` is set to what `timm.models.vision_transformer.Block()` returns, which nnsize does not model yet: if that is a module, its parameters and buffers are not counted.'])
   })
 
   it('torchvision.__version__ is the release nnsize models (DETR gates on it with packaging.version)', () => {

@@ -220,10 +220,12 @@ function isChannelsLastFormat(format: Value | undefined): boolean {
 }
 
 /**
- * `x.contiguous(memory_format=torch.channels_last)` of a 4-D tensor: `x` itself when it is laid out channels-last
- * already, else a copy that is (a convolution of it then gives a channels-last output).
+ * `x.contiguous(memory_format=torch.channels_last)` (or `x.to(memory_format=…)`) of a 4-D tensor: `x` itself when it
+ * is laid out channels-last already, else a copy that is (a convolution of it then gives a channels-last output);
+ * another rank is PyTorch's error.
  */
-function channelsLastOf(t: TraceOps, x: Tensor): Tensor {
+function channelsLastOf(t: TraceOps, x: Tensor, span: SourceSpan): Tensor {
+  if (x.shape.length !== 4) return raise('RuntimeError', 'argument-value', 'required rank 4 tensor to use channels_last format', span)
   const wanted = channelsLastStrides(x.shape)
   const s = stridesOf(x)
   if (s.every((d, i) => d === wanted[i]) || (!isContiguous(x) && isChannelsLast2d(x.shape, s))) return x
@@ -662,7 +664,8 @@ export function forwardTensorOp(t: TraceOps, name: string, operands: readonly Va
   if (outputs.length === 0) return shaped
   const self = operands[0]?.kind === 'tensor' ? operands[0] : undefined
   const x = self ? traceOf(t, self) : undefined
-  if (outputs.length === 1 && originals.has(outputs[0]!) && form !== 'inplace-binary' && name !== 'contiguous' && !name.endsWith('_')) {
+  const setsLayout = name === 'contiguous' || (name === 'to' && args.some((a) => a.name === 'memory_format'))
+  if (outputs.length === 1 && originals.has(outputs[0]!) && form !== 'inplace-binary' && !setsLayout && !name.endsWith('_')) {
     const original = originals.get(outputs[0]!)!
     return original.trace ? original : wrapTensor(traceOf(t, original))
   }
@@ -824,8 +827,10 @@ function method(t: TraceOps, name: string, x: Tensor, args: readonly ArgValue[],
   if (view) return view
   if (name === 'contiguous') {
     const format = args.find((a) => a.name === 'memory_format' || a.name === undefined)?.value
-    return [x.shape.length === 4 && isChannelsLastFormat(format) ? channelsLastOf(t, x) : contiguousOf(t, x)]
+    return [isChannelsLastFormat(format) ? channelsLastOf(t, x, span) : contiguousOf(t, x)]
   }
+  // `x.to(memory_format=torch.channels_last)` (of the same dtype): the channels-last layout, a copy when needed
+  if (name === 'to' && shape.dtype === x.dtype && isChannelsLastFormat(args.find((a) => a.name === 'memory_format')?.value)) return [channelsLastOf(t, x, span)]
   if (name === 'clone') {
     // `memory_format=torch.preserve_format`: a transposed tensor's clone is transposed too (a later `@` copies it)
     const copy = ops.result(t.ctx, x.shape, x.dtype, [x])

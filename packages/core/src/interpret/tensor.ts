@@ -228,6 +228,10 @@ function matmul(left: Value, right: Value, span: SourceSpan): Value {
   if (left.kind !== 'tensor' || right.kind !== 'tensor') return raise('TypeError', 'type', '`@` needs two tensors.', span)
   const a = left.shape
   const b = right.shape
+  // one dtype: PyTorch multiplies no float16 matrix by a float32 one (numpy arrays promote)
+  if (left.dtype !== right.dtype && !isNdarray(left) && !isNdarray(right)) {
+    raise('RuntimeError', 'type', `expected m1 and m2 to have the same dtype, but got: ${scalarTypeName(left.dtype)} != ${scalarTypeName(right.dtype)}`, span)
+  }
   const dtype = promoteTypes(left.dtype, right.dtype)
   if (a.length === 0 || b.length === 0) raise('RuntimeError', 'shape', 'Both arguments to matmul need to be at least 1D.', span)
   const inner = (x: number, y: number): void => {

@@ -87,4 +87,37 @@ model = M(0).to(memory_format=torch.channels_last)
     // PyTorch 2.13: "required rank 4 tensor to use channels_last format"
     expect(() => analyze('nn.Sequential(nn.Conv3d(2, 2, 3)).to(memory_format=torch.channels_last)')).toThrow('required rank 4 tensor to use channels_last format')
   })
+
+  it('takes `x.to(memory_format=torch.channels_last)` as the channels-last copy, and refuses it for another rank', () => {
+    const source = `import torch, torch.nn as nn
+class P(nn.Module):   # BN(channels-last) -> permute -> LayerNorm
+    def __init__(s):
+        super().__init__(); s.c = nn.Conv2d(3, 8, 3, padding=1); s.bn = nn.BatchNorm2d(8); s.ln = nn.LayerNorm(8)
+    def forward(s, x):
+        x = x.to(memory_format=torch.channels_last)
+        return s.ln(s.bn(s.c(x)).permute(0, 2, 3, 1))
+class P2(nn.Module):  # conv(channels-last) -> permute -> LayerNorm
+    def __init__(s):
+        super().__init__(); s.c = nn.Conv2d(3, 8, 3, padding=1); s.ln = nn.LayerNorm(8)
+    def forward(s, x):
+        x = x.to(memory_format=torch.channels_last)
+        return s.ln(s.c(x).permute(0, 2, 3, 1))
+class F2(nn.Module):  # flatten(2) then softmax
+    def __init__(s):
+        super().__init__(); s.c = nn.Conv2d(3, 8, 3, padding=1)
+    def forward(s, x):
+        x = x.to(memory_format=torch.channels_last)
+        return s.c(x).flatten(2).softmax(-1)
+class P0(nn.Module):  # contiguous NCHW input, permute -> LN
+    def __init__(s):
+        super().__init__(); s.c = nn.Conv2d(3, 8, 3, padding=1); s.ln = nn.LayerNorm(8)
+    def forward(s, x):
+        return s.ln(s.c(x).permute(0, 2, 3, 1))
+`
+    const saved = (entry: string): bigint => analyze({ files: { 'm.py': source }, main: 'm.py', entry }, { input: '1,3,8,8', device: 'cpu' }).forward!.savedBytes
+    // PyTorch 2.13 (CPU): the channels-last convolution output makes `flatten(2)`, and `permute` then LayerNorm, copy
+    expect([saved('F2()'), saved('P()'), saved('P2()'), saved('P0()')]).toEqual([2_816n, 5_440n, 3_328n, 2_560n])
+    const rank3 = 'import torch\nimport torch.nn as nn\nclass M(nn.Module):\n    def forward(self, x):\n        return x.contiguous(memory_format=torch.channels_last)\nm = M()\n'
+    expect(() => analyze(rank3, { input: '2,3,8' })).toThrow('required rank 4 tensor to use channels_last format')
+  })
 })

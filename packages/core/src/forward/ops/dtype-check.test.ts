@@ -11,4 +11,11 @@ describe("an input whose dtype is not its layer's", () => {
     expect(() => analyze('nn.ConvTranspose2d(3, 4, 3).to(torch.bfloat16)', { input: '1,3,5,5', device: 'cpu' })).not.toThrow()
     expect(() => analyze('nn.Linear(4, 4).half()', { input: '2,4:float32' })).toThrow('got Float and Half')
   })
+
+  it('is an error for a matrix product of two dtypes in a model file', () => {
+    // PyTorch 2.13: `torch.matmul(x.half(), torch.zeros(2, 8, 4))` raises "expected m1 and m2 to have the same dtype,
+    // but got: c10::Half != float"
+    const source = 'import torch\nimport torch.nn as nn\nclass M(nn.Module):\n    def forward(self, x):\n        return torch.matmul(x.half(), torch.zeros(2, 8, 4))\nm = M()\n'
+    expect(() => analyze(source, { input: '2,4,8' })).toThrow('expected m1 and m2 to have the same dtype, but got: Half != Float')
+  })
 })

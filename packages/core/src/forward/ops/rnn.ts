@@ -1,5 +1,6 @@
 import type { DType } from '../../tensor/dtype.js'
 import type { ForwardContext, Tensor } from '../trace.js'
+import { isContiguous, setStrides, stridesOf } from '../layout.js'
 import { cat, copy } from './shape.js'
 import { dropout } from './dropout.js'
 
@@ -137,6 +138,11 @@ function assumeKernel(ctx: ForwardContext, o: RecurrentOptions, dtype: DType, on
   }
 }
 
+/** Strides with the first two swapped: those of `x.transpose(0, 1)`. */
+function swapFirstTwo(strides: readonly number[]): number[] {
+  return [strides[1]!, strides[0]!, ...strides.slice(2)]
+}
+
 /** Shapes of a recurrent module's input (already checked by the caller). */
 export interface RecurrentInput {
   steps: number
@@ -168,8 +174,9 @@ export function recurrent(ctx: ForwardContext, x: Tensor, shape: RecurrentInput,
   assumeKernel(ctx, o, dt, onednn)
   const h0 = state.h0 ?? ctx.tensor([stacked, batch, out], dt, false)
   const c0 = o.mode === 'LSTM' ? (state.c0 ?? ctx.tensor([stacked, batch, hidden], dt, false)) : undefined
-  // batch_first transposes the input to (seq, batch, feature); it is copied unless the view is contiguous.
-  const transposedCopy = batched && o.batchFirst && steps > 1 && batch > 1
+  // batch_first transposes the input to (seq, batch, feature); it is copied unless that view is contiguous (the
+  // output of another batch_first recurrent layer, itself a transposed view of a (seq, batch, feature) tensor).
+  const transposedCopy = batched && o.batchFirst && steps > 1 && batch > 1 && !isContiguous(setStrides(ctx.view(x, [steps, batch, x.shape[2]!]), swapFirstTwo(stridesOf(x))))
   const gates = gateMultiple(o.mode) * hidden
   let layerInput = x
   if (onednn) {
@@ -233,7 +240,8 @@ export function recurrent(ctx: ForwardContext, x: Tensor, shape: RecurrentInput,
   const stateShape = (size: number): number[] => (batched ? [stacked, batch, size] : [stacked, size])
   const hN = ctx.tensor(stateShape(out), dt)
   const cN = o.mode === 'LSTM' ? ctx.tensor(stateShape(hidden), dt) : undefined
-  const output = batched ? (o.batchFirst ? ctx.view(layerInput, [batch, steps, out * directions]) : layerInput) : ctx.view(layerInput, [steps, out * directions])
+  // batch_first returns `output.transpose(0, 1)`: a view of the (seq, batch, feature) result
+  const output = batched ? (o.batchFirst ? setStrides(ctx.view(layerInput, [batch, steps, out * directions]), swapFirstTwo(stridesOf(layerInput))) : layerInput) : ctx.view(layerInput, [steps, out * directions])
   return cN ? [output, hN, cN] : [output, hN]
 }
 

@@ -75,6 +75,11 @@ export interface LayerDefinition<A = any, S extends readonly ArgSpec[] = readonl
    * that passes them by position binds them by name, as the keywords the forward rule reads.
    */
   forwardOptions?: readonly string[]
+  /**
+   * Attributes PyTorch's constructor sets besides the arguments as given, or in their place
+   * (`MultiheadAttention.kdim` is `embed_dim` when the argument is `None`; its `head_dim`).
+   */
+  attributes?: (args: A) => Readonly<Record<string, unknown>>
   /** Static methods that make a tensor (`nn.Transformer.generate_square_subsequent_mask(sz)`), by name. */
   tensorStaticMethods?: Record<string, TensorStaticMethod>
   /** Why a model has no forward trace (its output is data-dependent), for the error an input shape gets. */

@@ -207,8 +207,10 @@ function argumentLayer(cls: PyClass, node: ModuleNode): LayerDefinition | undefi
 
 function layerArgument(cls: PyClass, node: ModuleNode, name: string): Value | undefined {
   const layer = argumentLayer(cls, node)
-  if (!layer || notAttributes.has(name) || !Object.hasOwn(node.args, name)) return undefined
-  if (paramsHas(node, name)) return undefined
+  if (!layer || notAttributes.has(name) || paramsHas(node, name)) return undefined
+  const set = layer.attributes?.(node.args)
+  if (set && Object.hasOwn(set, name)) return argumentValue(set[name], undefined)
+  if (!Object.hasOwn(node.args, name)) return undefined
   const spec = layer.signature.find((s) => s.name === name) ?? (layer.variadic?.name === name ? layer.variadic : undefined)
   if (!spec) return undefined
   return argumentValue(node.args[name], spec)

@@ -45,6 +45,11 @@ function kvDims(a: { embed_dim: number; kdim: number | null; vdim: number | null
  */
 export const multiheadAttention = defineLayer({
   name: 'MultiheadAttention',
+  // as the constructor sets them: `kdim`/`vdim` default to `embed_dim`, `head_dim = embed_dim // num_heads`
+  attributes: (a) => {
+    const { kdim, vdim, packed } = kvDims(a)
+    return { kdim, vdim, head_dim: Math.floor(a.embed_dim / a.num_heads), _qkv_same_embed_dim: packed }
+  },
   forwardInputs: ['query', 'key', 'value'],
   forwardOptions: ['key_padding_mask', 'need_weights', 'attn_mask', 'average_attn_weights', 'is_causal'],
   signature: [

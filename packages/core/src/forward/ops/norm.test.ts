@@ -27,4 +27,14 @@ describe('the statistics fused norms keep, in half precision', () => {
     // 8 float32 statistics of a (2, 4, 3, 3) input
     expect(analyze('nn.BatchNorm2d(4).to(torch.bfloat16)', { input: '2,4,3,3:bfloat16', device: 'cuda' }).forward!.savedBytes).toBe(32n)
   })
+
+  it('refuse, on CPU, parameters of a dtype that is neither the input\'s nor float32 for a half-precision input', () => {
+    // PyTorch 2.13 (CPU): `nn.LayerNorm(4).half()(torch.randn(2, 4))` raises "mixed dtype (CPU): expect parameter to
+    // have scalar type of Float"; a float64 input to a float32 LayerNorm "… all inputs must share same datatype."
+    expect(() => savedOnCpu('nn.LayerNorm(4).to(torch.bfloat16)', '2,4:float16')).toThrow('mixed dtype (CPU): expect parameter to have scalar type of Float')
+    expect(() => savedOnCpu('nn.BatchNorm1d(4).half()', '2,4:float32')).toThrow('mixed dtype (CPU): expect parameter to have scalar type of Float')
+    expect(() => savedOnCpu('nn.LayerNorm(4)', '2,4:float64')).toThrow('mixed dtype (CPU): all inputs must share same datatype.')
+    expect(() => savedOnCpu('nn.InstanceNorm1d(4, track_running_stats=True)', '2,4,3:bfloat16')).not.toThrow()
+  })
 })
+

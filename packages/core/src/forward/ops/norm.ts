@@ -28,6 +28,20 @@ function statsDType(ctx: ForwardContext, x: Tensor, others: ReadonlyArray<Tensor
   return isMixedType(x, others) ? 'float32' : x.dtype
 }
 
+/**
+ * The CPU kernels take a weight, bias or running statistic of another dtype than the input only in mixed type (all
+ * of them float32 for a half-precision input); otherwise PyTorch 2.13 raises: `mixed dtype (CPU): expect parameter
+ * to have scalar type of Float`, or for a float64 input `all inputs must share same datatype.`
+ */
+function checkCpuNormDTypes(ctx: ForwardContext, x: Tensor, others: ReadonlyArray<Tensor | null>): void {
+  if (ctx.device !== 'cpu') return
+  const other = others.filter((t): t is Tensor => t !== null && t.dtype !== x.dtype)
+  if (other.length === 0) return
+  if ((x.dtype === 'float16' || x.dtype === 'bfloat16') && other.every((t) => t.dtype === 'float32')) return
+  const message = x.dtype === 'float64' ? 'all inputs must share same datatype.' : 'expect parameter to have scalar type of Float'
+  throw ctx.error(`gets a ${x.dtype} input and ${other[0]!.dtype} parameters: mixed dtype (CPU): ${message}`, 'type')
+}
+
 /** Whether a half-precision `x` meets a float32 tensor among `others` (ATen's `is_mixed_type` on CPU). */
 function isMixedType(x: Tensor, others: ReadonlyArray<Tensor | null>): boolean {
   return (x.dtype === 'float16' || x.dtype === 'bfloat16') && others.some((t) => t !== null && t.dtype === 'float32')
@@ -47,6 +61,7 @@ export interface BatchNormTensors {
  * running statistics), `save_mean` and `save_invstd` of `C` elements each, in the dtype {@link statsDType} gives.
  */
 export function batchNorm(ctx: ForwardContext, x: Tensor, t: BatchNormTensors, training: boolean): Tensor {
+  checkCpuNormDTypes(ctx, x, [t.weight, t.bias, t.runningMean, t.runningVar])
   const channels = x.shape[1]!
   const batchStats = training || t.runningMean === null
   if (batchStats && product(x.shape) / BigInt(channels || 1) === 1n) {
@@ -79,6 +94,7 @@ function inSuggestedFormat(x: Tensor, y: Tensor): Tensor {
  * statistics, `save_mean` and `save_invstd` (`N·C` each).
  */
 export function instanceNorm(ctx: ForwardContext, x: Tensor, batched: readonly number[], t: BatchNormTensors, useInputStats: boolean): Tensor {
+  checkCpuNormDTypes(ctx, x, [t.weight, t.bias])
   const instances = sizeProduct(ctx, 'a number of instances', batched[0]!, batched[1]!)
   if (useInputStats && product(batched.slice(2)) === 1n) {
     throw ctx.error(`got input size ${torchSize(batched)}: Expected more than 1 spatial element when training.`)
@@ -111,6 +127,7 @@ export function normalizedRows(ctx: ForwardContext, x: Tensor, normalized: reado
 
 /** `F.layer_norm(x, normalized_shape, weight, bias)`: `native_layer_norm` keeps the input and `mean` and `rstd`, one per normalised row. */
 export function layerNorm(ctx: ForwardContext, x: Tensor, normalized: readonly number[], weight: Tensor | null, bias: Tensor | null): Tensor {
+  checkCpuNormDTypes(ctx, x, [weight, bias])
   const statShape = normalizedRows(ctx, x, normalized)
   const y = result(ctx, x.shape, x.dtype, [x, weight ?? undefined, bias ?? undefined])
   ctx.macs(product(x.shape))
@@ -123,6 +140,7 @@ export function layerNorm(ctx: ForwardContext, x: Tensor, normalized: readonly n
 
 /** `F.group_norm(x, num_groups, weight, bias)` on a checked `(N, C, *)` input: keeps the input and `mean` and `rstd` of shape `(N, num_groups)`. */
 export function groupNorm(ctx: ForwardContext, x: Tensor, groups: number, weight: Tensor | null, bias: Tensor | null): Tensor {
+  checkCpuNormDTypes(ctx, x, [weight, bias])
   const y = inSuggestedFormat(x, result(ctx, x.shape, x.dtype, [x, weight ?? undefined, bias ?? undefined]))
   ctx.macs(product(x.shape))
   if (anyRequiresGrad(x, weight, bias)) {

@@ -64,6 +64,11 @@ export function isChannelsLast2d(shape: readonly number[], s: readonly number[])
   return true
 }
 
+/** Whether `t` is a 4-D tensor laid out channels-last rather than contiguous (its suggested memory format). */
+export function isLaidOutChannelsLast(t: Tensor): boolean {
+  return t.shape.length === 4 && !isContiguous(t) && isChannelsLast2d(t.shape, stridesOf(t))
+}
+
 /** The strides of a channels-last tensor of a 4-D `shape` (`N, C, H, W` laid out as `N, H, W, C`). */
 export function channelsLastStrides(shape: readonly number[]): number[] {
   const [, c, h, w] = shape.map((d) => Math.max(d, 1)) as [number, number, number, number]

@@ -10,7 +10,7 @@ import { numel } from '../tensor/shape.js'
 import { raise } from './exceptions.js'
 import type { Interpreter } from './interpreter.js'
 import { einsumTraced } from './einsum.js'
-import { channelsLastStrides, contiguousStrides, expandedStrides, isChannelsLast2d, isContiguous, preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
+import { channelsLastStrides, contiguousStrides, expandedStrides, isContiguous, isLaidOutChannelsLast, preservedStrides, setStrides, stridesOf, viewStrides } from '../forward/layout.js'
 import { sliceIndices } from './subscript.js'
 import { untracedViews } from './tensor-values.js'
 import { checkViewInPlace, inPlaceViewOps, untracedMethodViews, isTensorOp, quantileSpec, tensorBinary, tensorCompare, tensorGetItem, tensorOp, tensorSetItem, tensorUnary, tensordotDims, torchTensorFunctions, wrapDimension } from './tensor.js'
@@ -227,8 +227,7 @@ function isChannelsLastFormat(format: Value | undefined): boolean {
 function channelsLastOf(t: TraceOps, x: Tensor, span: SourceSpan): Tensor {
   if (x.shape.length !== 4) return raise('RuntimeError', 'argument-value', 'required rank 4 tensor to use channels_last format', span)
   const wanted = channelsLastStrides(x.shape)
-  const s = stridesOf(x)
-  if (s.every((d, i) => d === wanted[i]) || (!isContiguous(x) && isChannelsLast2d(x.shape, s))) return x
+  if (stridesOf(x).every((d, i) => d === wanted[i]) || isLaidOutChannelsLast(x)) return x
   return setStrides(ops.result(t.ctx, x.shape, x.dtype, [x]), wanted)
 }
 

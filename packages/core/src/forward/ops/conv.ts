@@ -1,7 +1,7 @@
 import { formatShape } from '../../tensor/shape.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { anyRequiresGrad, checkSameDType, exactSize, floorDiv, product, result, saveIf } from './common.js'
-import { channelsLastStrides, isChannelsLast2d, isContiguous, setStrides, stridesOf } from '../layout.js'
+import { channelsLastStrides, isLaidOutChannelsLast, setStrides } from '../layout.js'
 
 /** Options of {@link conv}: PyTorch's `F.conv{1,2,3}d` arguments after `_single`/`_pair`/`_triple`. */
 export interface ConvOptions {
@@ -64,8 +64,7 @@ export function conv(ctx: ForwardContext, x: Tensor, weight: Tensor, bias: Tenso
   // A batched 2-D input laid out channels-last (`x.permute(0, 3, 1, 2)`, a transposed view reshaped), or a
   // channels-last weight (`model.to(memory_format=torch.channels_last)`), gives a channels-last output, as the
   // kernels allocate it in the memory format the input or the weight suggests.
-  const channelsLast = (t: Tensor): boolean => t.shape.length === 4 && !isContiguous(t) && isChannelsLast2d(t.shape, stridesOf(t))
-  if (dims === 2 && input.shape.length === 4 && (channelsLast(input) || channelsLast(weight))) y = setStrides(y, channelsLastStrides(y.shape))
+  if (dims === 2 && input.shape.length === 4 && (isLaidOutChannelsLast(input) || isLaidOutChannelsLast(weight))) y = setStrides(y, channelsLastStrides(y.shape))
   ctx.macs(product(y.shape) * BigInt(weight.shape[1]!) * product(kernel))
   ctx.flops('aten.convolution', 2n * product(y.shape) * BigInt(weight.shape[1]!) * product(kernel))
   // `convolution_backward` is one formula for every gradient: the node keeps both whenever it exists.

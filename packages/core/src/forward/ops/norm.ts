@@ -1,6 +1,6 @@
 import type { DType } from '../../tensor/dtype.js'
 import { formatShape } from '../../tensor/shape.js'
-import { channelsLastStrides, isChannelsLast2d, isContiguous, setStrides, stridesOf } from '../layout.js'
+import { channelsLastStrides, isLaidOutChannelsLast, setStrides } from '../layout.js'
 import type { ForwardContext, Tensor } from '../trace.js'
 import { accumulateDType, anyRequiresGrad, product, result, saveIf, sizeProduct } from './common.js'
 import { add, div, mul, pow, rsqrt } from './elementwise.js'
@@ -84,7 +84,7 @@ export function batchNorm(ctx: ForwardContext, x: Tensor, t: BatchNormTensors, t
  * contiguous.
  */
 function inSuggestedFormat(x: Tensor, y: Tensor): Tensor {
-  return x.shape.length === 4 && !isContiguous(x) && isChannelsLast2d(x.shape, stridesOf(x)) ? setStrides(y, channelsLastStrides(y.shape)) : y
+  return isLaidOutChannelsLast(x) ? setStrides(y, channelsLastStrides(y.shape)) : y
 }
 
 /**

@@ -14,8 +14,7 @@ const perRun = new WeakMap<Interpreter, Value>()
 export function timmModule(): NamespaceValue {
   const member = (name: string): CallableValue =>
     native(`timm.${name}`, (args, span, it) => {
-      let ns = perRun.get(it!)
-      if (!ns) perRun.set(it!, (ns = modelCollections()!.timm(it!.budget)))
+      const ns = runNamespace(it as Interpreter)
       const fn = ns.kind === 'namespace' ? ns.members[name] : undefined
       return fn?.kind === 'callable' ? fn.invoke(args, span, it) : NONE
     })
@@ -25,11 +24,11 @@ export function timmModule(): NamespaceValue {
   return namespace('timm', { ...members, layers, models })
 }
 
-/** The zoo's `timm.models` namespace of a run, made with the interpreter's module budget. */
-function runModels(it: Interpreter): Value | undefined {
+/** The zoo's `timm` namespace of a run, made once with the interpreter's module budget. */
+function runNamespace(it: Interpreter): Value {
   let ns = perRun.get(it)
   if (!ns) perRun.set(it, (ns = modelCollections()!.timm(it.budget)))
-  return ns.kind === 'namespace' ? ns.members['models'] : undefined
+  return ns
 }
 
 /** The names under the zoo's `timm.models`, read once (with a budget of its own: nothing is built to list them). */
@@ -47,8 +46,8 @@ function modelEntrypoint(name: string): Value | undefined {
   const found = entrypointNames?.kind === 'namespace' ? entrypointNames.members[name] : undefined
   const forward = (path: readonly string[]): CallableValue =>
     native(`timm.models.${path.join('.')}`, (args, span, it) => {
-      let v = runModels(it as Interpreter)
-      for (const part of path) v = v?.kind === 'namespace' ? v.members[part] : undefined
+      let v: Value | undefined = runNamespace(it as Interpreter)
+      for (const part of ['models', ...path]) v = v?.kind === 'namespace' ? v.members[part] : undefined
       return v?.kind === 'callable' ? v.invoke(args, span, it) : NONE
     })
   if (found?.kind === 'callable') return forward([name])

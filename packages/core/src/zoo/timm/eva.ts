@@ -2,7 +2,7 @@ import { bool, float, int, optionalFloat, optionalInt, str } from '../../bind/ar
 import type { ModuleBuilder } from '../../layers/define-layer.js'
 import type { ModuleNode } from '../../model/module.js'
 import { block, defineBlock, moduleList, nn, optionalBool } from '../torchvision/core.js'
-import { defineFamily, forwardNotModelled, ignoredSpecs, imgSizeSpec, normLayerSpec } from './family.js'
+import { defineFamily, forwardNotModelled, ignoredSpecs, normLayerSpec, vitShapeSpecs } from './family.js'
 import type { ActName } from './layers/activations.js'
 import { dropPathOrIdentity, dropPathRates } from './layers/drop.js'
 import { pair } from './layers/helpers.js'
@@ -210,14 +210,7 @@ export const eva = defineFamily<EvaArgs>({
     act_layer: 'gelu',
   },
   signature: [
-    imgSizeSpec,
-    int('patch_size', { min: 1 }),
-    int('in_chans', { min: 1 }),
-    int('num_classes', { min: 0 }),
-    str('global_pool', { choices: ['', 'avg', 'avgmax', 'max', 'token', 'map'] as const }),
-    int('embed_dim', { min: 1 }),
-    int('depth', { min: 0 }),
-    int('num_heads', { min: 1 }),
+    ...vitShapeSpecs,
     bool('qkv_bias'),
     bool('qkv_fused'),
     float('mlp_ratio'),

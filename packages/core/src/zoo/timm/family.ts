@@ -93,6 +93,21 @@ export const imgSizeSpec: ArgSpec<[number, number]> = {
   coerce: (value, span, name) => coerceInts(value, span, name, 2, 1) as [number, number],
 }
 
+/**
+ * The leading keyword arguments of timm's vision transformers (`VisionTransformer`, `Eva`), in their classes' order:
+ * image and patch size, channels, classes, pooling, width, depth and heads.
+ */
+export const vitShapeSpecs: readonly ArgSpec[] = [
+  imgSizeSpec,
+  int('patch_size', { min: 1 }),
+  int('in_chans', { min: 1 }),
+  int('num_classes', { min: 0 }),
+  str('global_pool', { choices: ['', 'avg', 'avgmax', 'max', 'token', 'map'] as const }),
+  int('embed_dim', { min: 1 }),
+  int('depth', { min: 0 }),
+  int('num_heads', { min: 1 }),
+]
+
 /** The `torch.nn` activation classes timm's `get_act_layer` passes through, by the name nnsize builds them under. */
 const actClasses: Readonly<Record<string, ActName>> = {
   ReLU: 'relu',

@@ -8,7 +8,7 @@ import { setStrides, stridesOf } from '../../forward/layout.js'
 import { formatShape } from '../../tensor/shape.js'
 import { block, defineBlock, moduleList, nn, runChild, sequential, sequentialNamed } from '../torchvision/core.js'
 import * as ops from '../torchvision/ops.js'
-import { actLayerSpec, defineFamily, ignoredSpecs, imgSizeSpec, normLayerSpec } from './family.js'
+import { actLayerSpec, defineFamily, ignoredSpecs, normLayerSpec, vitShapeSpecs } from './family.js'
 import type { TimmFamily } from './family.js'
 import type { ActName } from './layers/activations.js'
 import { createAct } from './layers/activations.js'
@@ -350,14 +350,7 @@ const tokenNorms = ['layernorm', 'rmsnorm', 'simplenorm', 'torch_layernorm'] as 
 
 /** The keyword arguments of `VisionTransformer` a caller may pass. */
 export const vitSignature: readonly ArgSpec[] = [
-  imgSizeSpec,
-  int('patch_size', { min: 1 }),
-  int('in_chans', { min: 1 }),
-  int('num_classes', { min: 0 }),
-  str('global_pool', { choices: ['', 'avg', 'avgmax', 'max', 'token', 'map'] as const }),
-  int('embed_dim', { min: 1 }),
-  int('depth', { min: 0 }),
-  int('num_heads', { min: 1 }),
+  ...vitShapeSpecs,
   float('mlp_ratio'),
   bool('qkv_bias'),
   bool('qk_norm'),

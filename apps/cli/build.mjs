@@ -1,5 +1,6 @@
 // Bundles the CLI into minified CommonJS files under dist/, which bin/nnsize.cjs runs through its code cache:
-//   dist/cli.cjs      the command line and commander (all that --help, --version and usage errors need)
+//   dist/cli.cjs      src/cli.ts: the command line and commander (all that --help, --version and usage errors need),
+//                     and the background server that answers the command for other processes (bin/server.cjs)
 //   dist/core.cjs     src/engine.ts: @nnsize/core's entry points (bundled from its source): the analysis, the request
 //                     parser and the present layer, with the reports, loaded on the first real question
 //   dist/zoo.cjs      the model collections: torchvision and timm
@@ -160,7 +161,7 @@ const entryOf = (name, own) => {
 
 rmSync(outdir, { recursive: true, force: true })
 const bundles = await Promise.all([
-  build({ ...common, entryPoints: [source('./src/main.ts')], outfile: join(outdir, 'cli.cjs'), plugins: [coreBundle, nodeBuiltins], metafile: true }),
+  build({ ...common, entryPoints: [source('./src/cli.ts')], outfile: join(outdir, 'cli.cjs'), plugins: [coreBundle, nodeBuiltins], metafile: true }),
   ...['core', ...Object.keys(parts)].map((name) =>
     build({ ...common, stdin: entryOf(name, name === 'core' ? source('./src/engine.ts') : undefined), outfile: join(outdir, `${name}.cjs`), plugins: [bundleParts(name), nodeBuiltins], metafile: true }),
   ),

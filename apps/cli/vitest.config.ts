@@ -16,6 +16,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['test/global-setup.ts'],
+    // the command runs answer each question themselves; test/server.test.ts turns the background server on
+    env: { NNSIZE_SERVER: '0' },
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

@@ -22,9 +22,11 @@
 //     mode 0600, an unpredictable name) and renamed into place.
 // On Node versions with `module.enableCompileCache` (22.1 and later), Node's own compile cache is used instead, in the
 // same folder and under the same ownership check. When no cache can be used, nnsize runs the same, compiling as usual.
+// After a question it answered itself, the command starts a background server of the same build, which answers the
+// next questions without loading nnsize again (see "The background server" below).
 //
 //   NNSIZE_COMPILE_CACHE=<folder>    keep the cache there instead of $XDG_CACHE_HOME/nnsize (or ~/.cache/nnsize)
-//   NNSIZE_DISABLE_COMPILE_CACHE=1   neither read nor write a cache
+//   NNSIZE_DISABLE_COMPILE_CACHE=1   neither read nor write a cache (nor start or ask a server)
 'use strict'
 const fs = require('node:fs')
 const { basename, join } = require('node:path')
@@ -167,15 +169,15 @@ function readCacheFile(/** @type {string} */ file, /** @type {BundleText} */ bun
 
 /**
  * What `read` makes of `file`, opened without following a symbolic link (and without waiting on a FIFO), when it is a
- * regular file of the current user of `minBytes` to {@link maxCacheBytes} bytes (its size, checked before any read,
- * is given to `read`); undefined when it is not, or when reading fails. The file is closed after.
+ * regular file of the current user of `minBytes` to `maxBytes` bytes (its size, checked before any read, is given to
+ * `read`); undefined when it is not, or when reading fails. The file is closed after.
  * @template T
  * @param {string} file
  * @param {number} minBytes
  * @param {(fd: number, size: number) => T | undefined} read
  * @returns {T | undefined}
  */
-function readOwnFile(file, minBytes, read) {
+function readOwnFile(file, minBytes, read, maxBytes = maxCacheBytes) {
   let fd
   try {
     fd = fs.openSync(file, O_RDONLY | noFollow)
@@ -184,7 +186,7 @@ function readOwnFile(file, minBytes, read) {
   }
   try {
     const info = fs.fstatSync(fd)
-    if (!info.isFile() || (uid !== undefined && info.uid !== uid) || info.size < minBytes || info.size > maxCacheBytes) return undefined
+    if (!info.isFile() || (uid !== undefined && info.uid !== uid) || info.size < minBytes || info.size > maxBytes) return undefined
     return read(fd, info.size)
   } catch {
     return undefined
@@ -379,16 +381,21 @@ function coreBuildOf() {
   return coreBuild
 }
 
-/** The file name of an entry: its kind and two FNV-1a hashes (32 bits each, of the key's UTF-16 code units). */
-function keptFileName(/** @type {string} */ kind, /** @type {string} */ key) {
+/** 16 hex digits naming `text` in a file name: two FNV-1a-style hashes, 32 bits each, of its UTF-16 code units (a name, not a check). */
+function hashOf(/** @type {string} */ text) {
   let a = 0x811c9dc5
   let b = 0x01000193
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i)
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
     a = Math.imul(a ^ c, 0x01000193)
     b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15)
   }
-  return `${kind}-${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}.bin`
+  return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`
+}
+
+/** The file name of an entry: its kind and the {@link hashOf} its key. */
+function keptFileName(/** @type {string} */ kind, /** @type {string} */ key) {
+  return `${kind}-${hashOf(key)}.bin`
 }
 
 /**
@@ -521,9 +528,8 @@ function mayHaveCompileCache(/** @type {string} */ version) {
   return !(major !== undefined && minor !== undefined && (major < 22 || (major === 22 && minor < 1)))
 }
 
-/** Starts the command line through Node's compile cache, this file's code cache, or a plain `require` (see {@link cacheMode}). */
-function main() {
-  const folder = compileCacheFolder(process.env)
+/** Answers this process's question here, loading the command line through Node's compile cache, this file's code cache, or a plain `require` (see {@link cacheMode}). */
+function runHere(/** @type {string | undefined} */ folder) {
   // `enableCompileCache` is typed only in the @types/node of Node versions that have it; on older Nodes, node:module
   // (which sets up parts of the ES-module loader) is not loaded at all
   const nodeModule = /** @type {{ enableCompileCache?: (directory: string) => unknown }} */ (/** @type {unknown} */ (mayHaveCompileCache(process.versions.node) ? require('node:module') : {}))
@@ -531,12 +537,376 @@ function main() {
   if (mode === 'node' && nodeModule.enableCompileCache) nodeModule.enableCompileCache(join(/** @type {string} */ (folder), 'node'))
   const kept = mode === 'none' ? undefined : keptEntries(/** @type {string} */ (folder))
   if (kept) /** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('nnsize.keptEntries')] = kept
-  if (mode === 'own') {
-    /** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('nnsize.noteCodePath')] = noteCodePath
-    loadBundle('cli.cjs', /** @type {string} */ (folder))
+  if (mode === 'own') /** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('nnsize.noteCodePath')] = noteCodePath
+  const cli = /** @type {CommandLine} */ (mode === 'own' ? loadBundle('cli.cjs', /** @type {string} */ (folder)) : require(join(dist, 'cli.cjs')))
+  const question = questionOfProcess()
+  const stdout = fdWriter(1)
+  const stderr = fdWriter(2)
+  const stdin = { isTTY: question.stdinIsTTY, [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() }
+  void cli.run(question.argv, { stdout, stderr, stdin, env: question.env, isTTY: question.stdoutIsTTY, columns: question.columns, cwd: question.cwd }).then((code) => finish(code, stdout, stderr))
+}
+
+/** What dist/cli.cjs exports (src/cli.ts). */
+/** @typedef {{ run(argv: string[], io: import('../src/program.js').CliIO): Promise<number>, serve(options: import('../src/server.js').ServeOptions): void }} CommandLine */
+
+/**
+ * Ends the process with the command's status once everything is written: at once, rather than wait for the event
+ * loop to wind down (timers and collections it would run first); output still queued on a stream is left to finish,
+ * with the status set.
+ */
+function finish(/** @type {number} */ code, /** @type {FdWriter} */ stdout, /** @type {FdWriter} */ stderr) {
+  if (stdout.streamed || stderr.streamed) process.exitCode = code
+  else process.exit(code)
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the command takes from its process, whether it answers here or hands the question to its server: its
+// arguments and folder, the environment variables it reads, whether standard input and output are terminals, and
+// writers of standard output and error straight to their file descriptors, with no stream objects to set up.
+
+/**
+ * The environment variables the command line reads (src/style.ts: colour or not); a test checks that it reads no
+ * other. The command is given only these, here and in the background server alike.
+ */
+const commandVariables = ['FORCE_COLOR', 'NO_COLOR', 'TERM']
+
+/** This process's question: everything of it that the answer depends on, but standard input's contents. */
+function questionOfProcess() {
+  /** @type {Record<string, string>} */
+  const env = {}
+  for (const variable of commandVariables) {
+    const value = process.env[variable]
+    if (value !== undefined) env[variable] = value
   }
-  else require(join(dist, 'cli.cjs'))
+  const stdoutIsTTY = isTerminal(1)
+  return { argv: process.argv.slice(2), cwd: process.cwd(), env, stdinIsTTY: isTerminal(0), stdoutIsTTY, columns: stdoutIsTTY ? process.stdout.columns : undefined }
+}
+
+/** @typedef {{ write(chunk: string): void, readonly streamed: boolean }} FdWriter */
+
+/**
+ * A writer of standard output (`fd` 1) or standard error (2). A reader that closes early (`nnsize … | head`) is not
+ * an error: the process ends quietly with status 0, as `head` asked. A descriptor that would block (a non-blocking
+ * pipe) hands the rest, and everything after it, to Node's stream, which finishes writing before the process exits.
+ * @param {1 | 2} fd
+ * @returns {FdWriter}
+ */
+function fdWriter(fd) {
+  let useStream = false
+  /** @type {NodeJS.WriteStream | undefined} */
+  let opened
+  const stream = () => {
+    if (opened) return opened
+    opened = fd === 1 ? process.stdout : process.stderr
+    opened.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
+      if (error.code === 'EPIPE') process.exit(0)
+      throw error
+    })
+    return opened
+  }
+  return {
+    write(chunk) {
+      if (useStream) {
+        stream().write(chunk)
+        return
+      }
+      let bytes = Buffer.from(chunk, 'utf8')
+      while (bytes.length > 0) {
+        try {
+          bytes = bytes.subarray(fs.writeSync(fd, bytes))
+        } catch (error) {
+          const code = /** @type {NodeJS.ErrnoException} */ (error).code
+          if (code === 'EPIPE') process.exit(0)
+          if (code !== 'EAGAIN') throw error
+          useStream = true
+          stream().write(bytes)
+          return
+        }
+      }
+    },
+    /** Whether some output went to the stream, which may still be writing it. */
+    get streamed() {
+      return useStream
+    },
+  }
+}
+
+/** Linux's major device number of a `dev_t` (glibc's `gnu_dev_major`), from the number Node gives for it. */
+function linuxMajor(/** @type {number} */ rdev) {
+  return ((rdev >>> 8) & 0xfff) | (Math.floor(rdev / 2 ** 32) & ~0xfff)
+}
+
+/**
+ * Whether a descriptor is a terminal. Pipes and files answer from one fstat, and so do Linux's memory devices
+ * (major 1: `/dev/null`, `/dev/zero`, where benchmarks and scripts send output); node:tty, and the streams it pulls
+ * in, loads only for another character device.
+ */
+function isTerminal(/** @type {number} */ fd) {
+  let info
+  try {
+    info = fs.fstatSync(fd)
+  } catch {
+    return false
+  }
+  if (!info.isCharacterDevice()) return false
+  if (process.platform === 'linux' && linuxMajor(info.rdev) === 1) return false
+  return require('node:tty').isatty(fd)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The background server (src/server.ts): after a question it answered itself, the command starts one process of the
+// same build, detached, that stays for {@link serverIdleMs} after its last question; the next questions are handed to
+// it and answered in a few milliseconds, without loading or compiling nnsize again. The server reads the files named
+// on the command line itself, relative to the command's folder, and is given the environment variables the command
+// reads ({@link commandVariables}), no others; a question that reads standard input is answered by the command itself. Question
+// and answer are files in the cache folder (written as the code caches are: a new private file, renamed into place),
+// which needs no socket, whose module costs a start more than the round trip. The server is used only when it is
+// provably the same build, under the same checks as the code cache:
+//   - everything lies in the cache folder, which must be the user's own (above): no other user can write or read
+//     there; each file read must be a regular file of the current user, opened without following links;
+//   - the files are named by a hash of the build: the Node binary and version, and the identity (device, inode, size,
+//     modification and change times) of this file, bin/server.cjs and every bundle, read at each start; a question
+//     carries the build in full, and the server answers only its own. A server ends when its files change or its
+//     process-id file names another (checked every {@link serverCheckMs}), and when it has been idle for
+//     {@link serverIdleMs}; a process-id file untouched for {@link serverStaleMs} is not trusted;
+//   - its answer is written only once it is whole: when no server runs, none takes the question within
+//     {@link serverTakeMs}, it declines, ends, or takes longer than {@link serverWaitMs}, the command answers the
+//     question itself, and nothing was written before.
+// Not on Windows.
+//
+//   NNSIZE_SERVER=0      never ask or start a server
+//   NNSIZE_SERVER=only   ask the server and fail (status 70) when none answers: for checks and benchmarks
+
+/** How long a server waits for a question before it ends. */
+const serverIdleMs = 10 * 60 * 1000
+/** How often a server checks that it is still the server of its build, touches its process-id file, and looks for questions it was not told of. */
+const serverCheckMs = 1000
+/** A process-id file untouched for this long is a server's that ended (or hangs). */
+const serverStaleMs = 5 * serverCheckMs
+/** How long a question may wait to be taken by a running server (which takes it as soon as it sees it) before the command answers it itself. */
+const serverTakeMs = 250
+/** Longest wait for the server's answer to a question it took before the command answers the question itself. */
+const serverWaitMs = 60 * 1000
+/** Largest answer read from the server, in bytes. */
+const maxServerReplyBytes = 512 * 1024 * 1024
+/** The exit status when NNSIZE_SERVER=only and no server answered. */
+const noServerStatus = 70
+/** The bundles a server loads, and whose identity is part of its build. */
+const bundleNames = ['cli.cjs', 'core.cjs', 'zoo.cjs', 'hf.cjs', 'weights.cjs', 'plan.cjs', 'libs.cjs']
+
+/** Whether to use the server: `off`, `on` (ask it, answer here when it does not) or `only` (NNSIZE_SERVER=only). */
+function serverSetting(/** @type {NodeJS.ProcessEnv} */ env) {
+  const value = env.NNSIZE_SERVER
+  if (value === 'only') return 'only'
+  if (process.platform === 'win32' || value === '0' || value === 'off' || value === 'false' || value === 'no') return 'off'
+  return 'on'
+}
+
+/**
+ * The build this file would run: the Node binary and its version, and the identity of this file, bin/server.cjs and
+ * each bundle (as {@link readBundle} identifies a file); undefined when one is missing or changed within
+ * {@link settledMs}, when a server must not be trusted to run it.
+ */
+function buildIdentity() {
+  const parts = [runtime, process.execPath]
+  for (const file of [__filename, join(__dirname, 'server.cjs'), ...bundleNames.map((name) => join(dist, name))]) {
+    let info
+    try {
+      info = fs.statSync(file, { bigint: true })
+    } catch {
+      return undefined
+    }
+    if (Date.now() - Number(info.ctimeMs) <= settledMs) return undefined
+    parts.push(`${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`)
+  }
+  return parts.join(' ')
+}
+
+/** The text of `file` when it is a regular file of the current user of at most `maxBytes` bytes (see {@link readOwnFile}). */
+function readOwnText(/** @type {string} */ file, /** @type {number} */ maxBytes) {
+  return readOwnFile(file, 0, (fd, size) => readAt(fd, size, 0)?.toString('utf8'), maxBytes)
+}
+
+/** Writes `text` to `file` through a new private file renamed into place ({@link writeFileParts}); throws when it cannot. */
+function writeOwnText(/** @type {string} */ file, /** @type {string} */ text) {
+  writeFileParts(file, [Buffer.from(text, 'utf8')], `${file}.${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.tmp`)
+}
+
+/**
+ * The process id of the server of the build named `name` in `folder`, when one runs: its process-id file names a
+ * process that exists and was touched within {@link serverStaleMs} (a server touches it every {@link serverCheckMs}, so
+ * that a process id used again by another program is not taken for it).
+ */
+function runningServer(/** @type {string} */ folder, /** @type {string} */ name) {
+  const pid = readOwnFile(join(folder, `server-${name}.pid`), 1, (fd, size) => {
+    const fresh = Date.now() - fs.fstatSync(fd).mtimeMs < serverStaleMs
+    return fresh ? Number(readAt(fd, size, 0)?.toString('latin1')) : undefined
+  }, 32)
+  if (pid === undefined || !Number.isSafeInteger(pid) || pid <= 0) return undefined
+  try {
+    process.kill(pid, 0)
+    return pid
+  } catch {
+    return undefined
+  }
+}
+
+/** Sleeps `ms` milliseconds, holding the thread (the command has nothing else to do meanwhile). */
+function sleep(/** @type {number} */ ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
+
+/**
+ * Hands this process's question to the server `pid` of the build named `name` and waits for its reply (see above):
+ * the reply, or undefined when the server did not take the question or ended before answering.
+ */
+function askServer(/** @type {string} */ folder, /** @type {string} */ name, /** @type {string} */ build, /** @type {number} */ pid) {
+  let question
+  try {
+    question = questionOfProcess()
+  } catch {
+    // a folder removed under the command: it fails here as it would
+    return undefined
+  }
+  const request = { protocol: 1, build, ...question }
+  const base = join(folder, `ask-${name}-${process.pid}-${Math.random().toString(36).slice(2, 12)}`)
+  try {
+    writeOwnText(`${base}.req`, JSON.stringify(request))
+  } catch {
+    return undefined
+  }
+  const start = Date.now()
+  let checked = start
+  // polled often at first, when most answers come, then less (at most 2 ms apart for the first second, 10 ms after)
+  for (let step = 0.1; ; step = Math.min(step * 1.1, Date.now() - start < 1000 ? 2 : 10)) {
+    sleep(step)
+    const text = readOwnText(`${base}.res`, maxServerReplyBytes)
+    if (text !== undefined) {
+      withdraw(`${base}.res`)
+      try {
+        return JSON.parse(text)
+      } catch {
+        return undefined
+      }
+    }
+    const now = Date.now()
+    if (now - start > serverTakeMs && withdraw(`${base}.req`)) return undefined
+    if (now - start > serverWaitMs) return undefined
+    if (now - checked > 100) {
+      checked = now
+      try {
+        process.kill(pid, 0)
+      } catch {
+        withdraw(`${base}.req`)
+        return undefined
+      }
+    }
+  }
+}
+
+/** Removes a question no server took (or an answer read); false when it was taken meanwhile (or is gone). */
+function withdraw(/** @type {string} */ file) {
+  try {
+    fs.unlinkSync(file)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The exit status and writes of a server's answer; undefined for anything else (a declined question, a malformed reply). */
+function answerOf(/** @type {unknown} */ reply) {
+  if (typeof reply !== 'object' || reply === null) return undefined
+  const { kind, code, writes } = /** @type {{ kind?: unknown, code?: unknown, writes?: unknown }} */ (reply)
+  if (kind !== 'answer' || typeof code !== 'number' || !Number.isInteger(code) || code < 0 || code > 255 || !Array.isArray(writes)) return undefined
+  const valid = writes.every((w) => Array.isArray(w) && w.length === 2 && (w[0] === 1 || w[0] === 2) && typeof w[1] === 'string')
+  return valid ? { code, writes: /** @type {Array<[1 | 2, string]>} */ (writes) } : undefined
+}
+
+/** Whether `reply` is a server's refusal to answer (another build, standard input) rather than no reply. */
+function isDeclined(/** @type {unknown} */ reply) {
+  return typeof reply === 'object' && reply !== null && /** @type {{ kind?: unknown }} */ (reply).kind === 'declined'
+}
+
+/** Writes a server's answer and ends with its status. */
+function writeAnswer(/** @type {{ code: number, writes: Array<[1 | 2, string]> }} */ answer) {
+  const writers = { 1: fdWriter(1), 2: fdWriter(2) }
+  for (const [fd, text] of answer.writes) writers[fd].write(text)
+  finish(answer.code, writers[1], writers[2])
+}
+
+/**
+ * Starts a server (bin/server.cjs), detached from this process and its terminal. The first time in a cache folder,
+ * and only when standard error is a terminal, it says so.
+ */
+function startServer(/** @type {string} */ folder) {
+  if (!isOwnFolder(folder)) return
+  try {
+    const { spawn } = require('node:child_process')
+    spawn(process.execPath, [join(__dirname, 'server.cjs')], { detached: true, stdio: 'ignore', cwd: folder, env: process.env }).unref()
+  } catch {
+    // without a server, the next question is answered here again
+    return
+  }
+  const told = join(folder, 'server-noticed')
+  if (!isMissing(told) || !isTerminal(2)) return
+  try {
+    writeOwnText(told, '')
+    fs.writeSync(2, `nnsize: started a background nnsize process that answers the next questions faster; it ends after ${serverIdleMs / 60000} idle minutes (NNSIZE_SERVER=0 turns it off)\n`)
+  } catch {
+    // said the next time
+  }
+}
+
+/** Starts the command line: through the server when one of this build answers, otherwise here (see {@link runHere}). */
+function main() {
+  const folder = compileCacheFolder(process.env)
+  const setting = folder === undefined ? 'off' : serverSetting(process.env)
+  const build = setting === 'off' ? undefined : buildIdentity()
+  if (setting === 'off' || folder === undefined || build === undefined) {
+    if (setting === 'only') return noServer()
+    return runHere(folder)
+  }
+  const name = hashOf(build)
+  const pid = isOwnFolder(folder) ? runningServer(folder, name) : undefined
+  const reply = pid === undefined ? undefined : askServer(folder, name, build, pid)
+  const answer = answerOf(reply)
+  if (answer !== undefined) return writeAnswer(answer)
+  if (setting === 'only') return noServer()
+  runHere(folder)
+  // when no server answered (rather than one that declined), one is started for the next questions: only once a real
+  // question was answered here (the core loaded), and after the code caches are written
+  if (!isDeclined(reply)) process.once('exit', () => (loaded.has('core.cjs') || require.cache[join(dist, 'core.cjs')] !== undefined) && startServer(folder))
+}
+
+/** Ends the command when NNSIZE_SERVER=only and no server answered. */
+function noServer() {
+  fs.writeSync(2, 'nnsize: NNSIZE_SERVER=only, and no nnsize server of this build answered\n')
+  process.exit(noServerStatus)
+}
+
+/**
+ * Runs as the server (bin/server.cjs): loads every bundle through the code cache, checks that the build did not
+ * change meanwhile, and serves this build's questions in the cache folder (see above). Ends at once when the folder
+ * is not the user's own, the build cannot be identified, or a server of the build runs already.
+ */
+function serveHere() {
+  const folder = compileCacheFolder(process.env)
+  const build = buildIdentity()
+  if (process.platform === 'win32' || folder === undefined || build === undefined || !ownFolder(folder)) return
+  const name = hashOf(build)
+  if (runningServer(folder, name) !== undefined) return
+  // nor does it keep syntax trees: it parses a file faster warm than it reads a kept tree
+  // named in the process list (`ps`, `pkill -f 'nnsize server'`) rather than by its script's path
+  process.title = 'nnsize server'
+  const cli = /** @type {CommandLine} */ (loadBundle('cli.cjs', folder))
+  for (const name of bundleNames) loadBundle(name, folder)
+  // the server reads the code caches but writes none: after its many questions, a cache of all it compiled would be
+  // larger, and slower to read, than a question answered by the command itself needs
+  pendingCaches.length = 0
+  if (buildIdentity() !== build) return
+  cli.serve({ folder, name, build, currentBuild: buildIdentity, idleMs: serverIdleMs, checkMs: serverCheckMs, readOwnFile: readOwnText, writeOwnFile: writeOwnText })
 }
 
 if (require.main === module) main()
-else module.exports = { isOwnFolder, ownFolder, readBundle, readCacheFile, writeCacheFile, textHashOf, magic, maxCacheBytes, settledMs, cacheMode, mayHaveCompileCache, keptEntries, keptFileName, readKeptFile, writeKept, keptMagic, maxKeptEntries }
+else module.exports = { serveHere, commandVariables, fdWriter, isTerminal, linuxMajor, buildIdentity, hashOf, serverSetting, answerOf, noServerStatus, serverTakeMs, isOwnFolder, ownFolder, readBundle, readCacheFile, writeCacheFile, textHashOf, magic, maxCacheBytes, settledMs, cacheMode, mayHaveCompileCache, keptEntries, keptFileName, readKeptFile, writeKept, keptMagic, maxKeptEntries }

@@ -36,6 +36,18 @@ describe('npm i -g of the packed tarballs', () => {
       expect(run.stdout).toContain('  Parameters        295,168  294,912 weights + 256 biases\n')
       expect(spawnSync(join(prefix, 'bin', 'nnsize'), ['--version'], { cwd: elsewhere, encoding: 'utf8' }).stdout).toBe('0.1.0\n')
 
+      // the installed command starts its background server, which then answers (once the files are a few seconds old)
+      const cache = join(elsewhere, 'cache')
+      const asked = (server: string | undefined) => spawnSync(join(prefix, 'bin', 'nnsize'), ['Conv2d(128, 256, 3)'], { cwd: elsewhere, encoding: 'utf8', env: { ...process.env, NNSIZE_COMPILE_CACHE: cache, NNSIZE_SERVER: server } })
+      let served = asked('only')
+      for (let waited = 0; served.status !== 0 && waited < 30_000; waited += 250) {
+        asked(undefined)
+        execFileSync('sleep', ['0.25'])
+        served = asked('only')
+      }
+      expect(served.status).toBe(0)
+      expect(served.stdout).toBe(run.stdout)
+
       // the installed core package works on its own too
       const core = join(prefix, 'lib', 'node_modules', '@nnsize', 'core', 'dist', 'index.js')
       const count = spawnSync(process.execPath, ['--input-type=module', '-e', `const { analyze } = await import(${JSON.stringify(core)}); console.log(String(analyze('nn.Conv2d(128, 256, 3)').params.total))`], { cwd: elsewhere, encoding: 'utf8' })

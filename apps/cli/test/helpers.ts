@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The bundled CLI's entry, as the installed package runs it. */
@@ -37,4 +40,16 @@ export function nnsize(
     child.stdin.on('error', () => undefined)
     child.stdin.end(options.stdin ?? '')
   })
+}
+
+/**
+ * Waits until the launcher and bundles of the package in `packageDir` (the CLI's own by default) are older than the
+ * launcher's settling time: only then does it trust a background server to run them.
+ */
+export async function settled(packageDir = fileURLToPath(new URL('..', import.meta.url))): Promise<void> {
+  const { settledMs } = createRequire(import.meta.url)('../bin/nnsize.cjs') as { settledMs: number }
+  const files = [join(packageDir, 'bin', 'nnsize.cjs'), join(packageDir, 'bin', 'server.cjs'), ...readdirSync(join(packageDir, 'dist')).map((f) => join(packageDir, 'dist', f))]
+  const newest = Math.max(...files.map((f) => statSync(f).ctimeMs))
+  const wait = newest + settledMs + 200 - Date.now()
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
 }

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { bin } from './helpers.js'
+import { bin, settled } from './helpers.js'
 
 // `script` (util-linux) runs a command in a real pseudo-terminal, with the width set by `stty`.
 const hasScript = spawnSync('script', ['-qec', 'true', '/dev/null'], { stdio: 'ignore' }).status === 0
@@ -47,5 +50,27 @@ describe.skipIf(!hasScript)('nnsize in a real terminal', () => {
     const { screen, code } = inTerminal('', 100)
     expect(code).toBe(2)
     expect(screen).toContain('nnsize: no input: give an expression, a model name or a file')
+  })
+
+  it('answers through its background server as it answers itself, and says once that the server started', { timeout: 60_000 }, async () => {
+    await settled()
+    const folder = mkdtempSync(join(tmpdir(), 'nnsize-tty-server-'))
+    try {
+      const args = `'${model}' --input 8,3,224,224`
+      const here = inTerminal(args, 72, { NNSIZE_COMPILE_CACHE: folder, NNSIZE_SERVER: undefined })
+      const notice = 'nnsize: started a background nnsize process that answers the next questions faster; it ends after 10 idle minutes (NNSIZE_SERVER=0 turns it off)\n'
+      expect(here.code).toBe(0)
+      expect(here.screen.endsWith(notice)).toBe(true)
+      for (let waited = 0; waited < 20_000 && !readdirSync(folder).some((f) => f.endsWith('.pid')); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100))
+      const served = inTerminal(args, 72, { NNSIZE_COMPILE_CACHE: folder, NNSIZE_SERVER: 'only' })
+      expect(served.code).toBe(0)
+      expect(served.screen).toBe(here.screen.slice(0, -notice.length))
+      expect(served.screen).toContain('\u001b[1m\u001b[32m83,328\u001b[39m\u001b[22m')
+      // said once: a later question answered here says nothing of it
+      expect(inTerminal(args, 72, { NNSIZE_COMPILE_CACHE: folder, NNSIZE_SERVER: '0' }).screen).toBe(served.screen)
+      expect(existsSync(join(folder, 'server-noticed'))).toBe(true)
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
   })
 })

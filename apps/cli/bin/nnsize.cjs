@@ -684,7 +684,7 @@ const serverCheckMs = 1000
 /** A process-id file untouched for this long is a server's that ended (or hangs). */
 const serverStaleMs = 5 * serverCheckMs
 /** How long a question may wait to be taken by a running server (which takes it as soon as it sees it) before the command answers it itself. */
-const serverTakeMs = 250
+const serverTakeMs = 1000
 /** Longest wait for the server's answer to a question it took before the command answers the question itself. */
 const serverWaitMs = 60 * 1000
 /** Largest answer read from the server, in bytes. */

@@ -470,6 +470,8 @@ function writeKept(/** @type {string} */ folder) {
 
 /** @type {Map<string, unknown>} */
 const loaded = new Map()
+/** Whether {@link loadBundle} reads and writes code caches: everywhere but in the background server. */
+let useCodeCache = true
 
 /** Runs one bundle of dist/ as a CommonJS module through node:vm, with its compiled code from `folder`'s cache when that is ours. */
 function loadBundle(/** @type {string} */ name, /** @type {string} */ folder) {
@@ -481,7 +483,7 @@ function loadBundle(/** @type {string} */ name, /** @type {string} */ folder) {
   const bundle = basename(name, '.cjs')
   // a folder that is missing is made at exit (and checked again then); one that is not the user's own is not used
   const [, version = '', hash = ''] = header ?? []
-  const cache = header !== null && (isOwnFolder(folder) || isMissing(folder)) ? { version, file: cacheFileOf(folder, bundle, version, hash) } : undefined
+  const cache = useCodeCache && header !== null && (isOwnFolder(folder) || isMissing(folder)) ? { version, file: cacheFileOf(folder, bundle, version, hash) } : undefined
   const cached = cache && readCacheFile(cache.file, bundleText)
   const script = new Script(bundleText.source, { filename, cachedData: cached?.data })
   noteCodePath(`bundle:${bundle}`)
@@ -689,6 +691,10 @@ const serverTakeMs = 1000
 const serverWaitMs = 60 * 1000
 /** Largest answer read from the server, in bytes. */
 const maxServerReplyBytes = 512 * 1024 * 1024
+/** V8's flags for the server: it compiles and optimises sooner, which a long-lived process repays. */
+const serverFlags = ['--maglev', '--always-sparkplug', '--no-lazy-feedback-allocation']
+/** The server's scheduling priority (`nice`): below the commands that ask it. */
+const serverNice = 10
 /** The exit status when NNSIZE_SERVER=only and no server answered. */
 const noServerStatus = 70
 /** The bundles a server loads, and whose identity is part of its build. */
@@ -843,7 +849,7 @@ function startServer(/** @type {string} */ folder) {
   if (!isOwnFolder(folder)) return
   try {
     const { spawn } = require('node:child_process')
-    spawn(process.execPath, [join(__dirname, 'server.cjs')], { detached: true, stdio: 'ignore', cwd: folder, env: process.env }).unref()
+    spawn(process.execPath, [...serverFlags, join(__dirname, 'server.cjs')], { detached: true, stdio: 'ignore', cwd: folder, env: process.env }).unref()
   } catch {
     // without a server, the next question is answered here again
     return
@@ -896,14 +902,26 @@ function serveHere() {
   if (process.platform === 'win32' || folder === undefined || build === undefined || !ownFolder(folder)) return
   const name = hashOf(build)
   if (runningServer(folder, name) !== undefined) return
-  // nor does it keep syntax trees: it parses a file faster warm than it reads a kept tree
+  // said at once, before the bundles load: commands hand their questions over meanwhile, and start no other server
+  try {
+    writeOwnText(join(folder, `server-${name}.pid`), String(process.pid))
+  } catch {
+    return
+  }
   // named in the process list (`ps`, `pkill -f 'nnsize server'`) rather than by its script's path
   process.title = 'nnsize server'
+  // below the commands that ask it: its warm-up never slows their start, and while it answers, the command waits
+  try {
+    require('node:os').setPriority(serverNice)
+  } catch {
+    // a system that refuses keeps the server's priority as it is
+  }
+  // it neither reads nor writes code caches: V8 refuses a cache made under other flags ({@link serverFlags}), and after
+  // its many questions a cache of all it compiled would be larger, and slower to read, than a command answering for
+  // itself needs; nor does it keep syntax trees, since it parses a file faster warm than it reads a kept tree
+  useCodeCache = false
   const cli = /** @type {CommandLine} */ (loadBundle('cli.cjs', folder))
   for (const name of bundleNames) loadBundle(name, folder)
-  // the server reads the code caches but writes none: after its many questions, a cache of all it compiled would be
-  // larger, and slower to read, than a question answered by the command itself needs
-  pendingCaches.length = 0
   if (buildIdentity() !== build) return
   cli.serve({ folder, name, build, currentBuild: buildIdentity, idleMs: serverIdleMs, checkMs: serverCheckMs, readOwnFile: readOwnText, writeOwnFile: writeOwnText })
 }

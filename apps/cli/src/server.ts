@@ -78,7 +78,7 @@ class Config:
     context: int = 16
     width: int = 32
     heads: int = 4
-    layers: int = 12
+    layers: int = 3
     bias: bool = True
 
 class Norm(nn.Module):
@@ -165,7 +165,7 @@ const warmUpConfig = JSON.stringify({ architectures: ['LlamaForCausalLM'], model
 /** The files of the warm-up, in a folder of their own in the cache folder: a model file, the same as a package, a config. */
 const warmUpFiles: Readonly<Record<string, string>> = {
   'model.py': warmUpModel,
-  'package/__init__.py': 'from .net import Net, Config\n\nmodel = Net(Config(layers=4))\n',
+  'package/__init__.py': 'from .net import Net, Config\n\nmodel = Net(Config(layers=2))\n',
   'package/net.py': warmUpModel.replace('\nmodel = Net(Config())\n', '\n'),
   'config.json': warmUpConfig,
 }
@@ -173,14 +173,15 @@ const warmUpFiles: Readonly<Record<string, string>> = {
 /**
  * Questions the server asks itself when no question waits, in turn, each `rounds` times in all, so that V8 has
  * compiled and optimised the common paths (an expression, a model file and a package, a forward pass, a config, a
- * memory plan) before the user's next questions; the answers are dropped. About a second and a half of work.
+ * memory plan) before the user's next questions; the answers are dropped. A second or two of work, in small questions,
+ * so that a question of a command waits little behind one.
  */
 const warmUpQuestions: ReadonlyArray<{ argv: readonly string[]; rounds: number }> = [
   { argv: ['Conv2d(128, 256, 3)'], rounds: 20 },
-  { argv: ['model.py'], rounds: 40 },
-  { argv: ['model.py', '--model', 'Net(Config(layers=6))'], rounds: 20 },
-  { argv: ['package/'], rounds: 20 },
-  { argv: ['model.py', '--input', '2,16:int64', '--json'], rounds: 15 },
+  { argv: ['model.py'], rounds: 100 },
+  { argv: ['model.py', '--model', 'Net(Config(layers=6))'], rounds: 30 },
+  { argv: ['package/'], rounds: 40 },
+  { argv: ['model.py', '--input', '2,16:int64', '--json'], rounds: 30 },
   { argv: ['config.json'], rounds: 30 },
   { argv: ['Linear(4096, 4096)', '--optimizer', 'AdamW', '--precision', 'bf16-mixed', '--json'], rounds: 10 },
 ]
@@ -201,7 +202,8 @@ function warmUpTasks(folder: string): Array<() => Promise<void>> {
 export function serve(options: ServeOptions): void {
   const pidFile = join(options.folder, `server-${options.name}.pid`)
   const ownId = String(process.pid)
-  options.writeOwnFile(pidFile, ownId)
+  // the launcher wrote it before loading the bundles, so that commands hand their questions over meanwhile
+  if (options.readOwnFile(pidFile, 32) !== ownId) options.writeOwnFile(pidFile, ownId)
   const question = new RegExp(`^ask-${options.name}-[0-9a-z-]{1,64}\\.req$`)
   // questions are answered one at a time, each in a turn of the event loop of its own, so that new questions are
   // taken meanwhile; the warm-up runs only when no question waits

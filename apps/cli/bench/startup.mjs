@@ -2,6 +2,9 @@
 // against bare `node -e 0` and, when /usr/bin/python3 has PyTorch, against the same question asked in Python.
 //
 //   node bench/startup.mjs [runs] [--instructions] [--keep-environment]   (default 21 runs each; builds dist/ first when missing)
+//   node bench/startup.mjs --first-questions [runs]   the model file straight after the first question, in a new cache
+//                                                     folder: three runs, then `runs` (default 30) timed against
+//                                                     `node -e 0`, as `hyperfine -w 3` would, while the server warms up
 //
 // Every command runs without the environment variables that make each Node process do work of its own before any
 // script (NODE_EXTRA_CA_CERTS, NODE_OPTIONS), unless --keep-environment is given: NODE_EXTRA_CA_CERTS has Node read and parse
@@ -95,6 +98,30 @@ function time(command) {
     throw new Error(`${command.name} failed: ${result.stderr || result.stdout}`)
   }
   return ms
+}
+
+if (process.argv.includes('--first-questions')) {
+  // a cache folder of its own, new: the first question is answered by the command, which starts the server
+  const fresh = { NNSIZE_COMPILE_CACHE: join(work, 'first-questions') }
+  const node = { ...commands[0], env: fresh }
+  const model = { ...nnsize(['gpt2.py', '--model', 'GPT(GPTConfig())']), name: 'model file', env: fresh, expect: '124,439,808' }
+  for (let i = 0; i < 3; i++) time(model)
+  const timed = { node: [], model: [] }
+  const count = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 30)
+  for (let i = 0; i < count; i++) {
+    timed.node.push(time(node))
+    timed.model.push(time(model))
+  }
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b)
+    return (sorted[Math.floor((sorted.length - 1) / 2)] + sorted[Math.ceil((sorted.length - 1) / 2)]) / 2
+  }
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length
+  console.log(`node ${process.version}: the model file straight after the first question, ${count} interleaved runs, wall time`)
+  console.log(`node -e 0      median ${median(timed.node).toFixed(1)} ms  mean ${mean(timed.node).toFixed(1)} ms`)
+  console.log(`the model file median ${median(timed.model).toFixed(1)} ms  mean ${mean(timed.model).toFixed(1)} ms  (${(median(timed.model) / median(timed.node)).toFixed(2)}× median, ${(mean(timed.model) / mean(timed.node)).toFixed(2)}× mean)`)
+  console.log(`its first ten   ${timed.model.slice(0, 10).map((ms) => ms.toFixed(0)).join(' ')} ms`)
+  process.exit(0)
 }
 
 const samples = new Map(commands.map((c) => [c.name, []]))

@@ -691,7 +691,10 @@ const serverTakeMs = 1000
 const serverWaitMs = 60 * 1000
 /** Largest answer read from the server, in bytes. */
 const maxServerReplyBytes = 512 * 1024 * 1024
-/** V8's flags for the server: it compiles and optimises sooner, which a long-lived process repays. */
+/**
+ * V8's flags for the server: it compiles and optimises sooner, which a long-lived process repays. They are set when it
+ * starts, before any of nnsize is compiled, rather than given to `node`, which refuses a flag its V8 does not know.
+ */
 const serverFlags = ['--maglev', '--always-sparkplug', '--no-lazy-feedback-allocation']
 /** The server's scheduling priority (`nice`): below the commands that ask it. */
 const serverNice = 10
@@ -849,7 +852,7 @@ function startServer(/** @type {string} */ folder) {
   if (!isOwnFolder(folder)) return
   try {
     const { spawn } = require('node:child_process')
-    spawn(process.execPath, [...serverFlags, join(__dirname, 'server.cjs')], { detached: true, stdio: 'ignore', cwd: folder, env: process.env }).unref()
+    spawn(process.execPath, [join(__dirname, 'server.cjs')], { detached: true, stdio: 'ignore', cwd: folder, env: process.env }).unref()
   } catch {
     // without a server, the next question is answered here again
     return
@@ -892,9 +895,9 @@ function noServer() {
 }
 
 /**
- * Runs as the server (bin/server.cjs): loads every bundle through the code cache, checks that the build did not
- * change meanwhile, and serves this build's questions in the cache folder (see above). Ends at once when the folder
- * is not the user's own, the build cannot be identified, or a server of the build runs already.
+ * Runs as the server (bin/server.cjs): says so in its process-id file, loads every bundle, checks that the build did
+ * not change meanwhile, and serves this build's questions in the cache folder (see above). Ends at once when the
+ * folder is not the user's own, the build cannot be identified, or a server of the build runs already.
  */
 function serveHere() {
   const folder = compileCacheFolder(process.env)
@@ -915,6 +918,11 @@ function serveHere() {
     require('node:os').setPriority(serverNice)
   } catch {
     // a system that refuses keeps the server's priority as it is
+  }
+  try {
+    require('node:v8').setFlagsFromString(serverFlags.join(' '))
+  } catch {
+    // a V8 without them compiles as usual
   }
   // it neither reads nor writes code caches: V8 refuses a cache made under other flags ({@link serverFlags}), and after
   // its many questions a cache of all it compiled would be larger, and slower to read, than a command answering for

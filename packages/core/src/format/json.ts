@@ -44,6 +44,8 @@ export interface AnalysisJSON {
   outputStructure?: string
   /** For Python source whose `forward` stopped at something unsupported: where and why (the counts still stand). */
   forwardNote?: { code: string; message: string; file?: string; line?: number; column?: number }
+  /** What the analysis said beside its figures, as the text report lists them: what a model file printed, what it could not count (a module of a library nnsize does not read), why the forward pass was not traced. */
+  notes?: string[]
   macs?: JSONInteger
   flops?: JSONInteger
   /** The backward pass's compute. */
@@ -157,6 +159,7 @@ export function analysisToJSON(analysis: Analysis): AnalysisJSON {
     }
   }
   if (analysis.forwardNote) json.forwardNote = { ...analysis.forwardNote }
+  if (analysis.notes !== undefined && analysis.notes.length > 0) json.notes = [...analysis.notes]
   if (analysis.model) json.model = modelJSON(analysis.model)
   return json
 }

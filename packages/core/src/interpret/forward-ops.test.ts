@@ -112,6 +112,36 @@ describe('var and std in forward', () => {
   })
 })
 
+describe('F.max_unpool, as nn.MaxUnpool runs it', () => {
+  it('unpools with the indices of F.max_pool, to the size it computes or to output_size', () => {
+    // SegNet (UNET-ZOO) unpools functionally. Measured with PyTorch 2.13 (CPU, saved-tensor hooks), input excluded.
+    const model = (body: string): string => `${prelude}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv1 = nn.Conv1d(3, 4, 3, padding=1)\n\n    def forward(self, x):\n        y = self.conv1(x)\n        p, idx = F.max_pool1d(y, 3, stride=2, return_indices=True)\n        return ${body}\n`
+    // output_size as a torch.Size with the batch and channel dimensions: (2, 4, 9), 832 bytes saved
+    const sized = analyze(model('F.max_unpool1d(p, idx, 3, stride=2, output_size=y.size()) * y'), { input: '2,3,9', device: 'cpu' }).forward!
+    expect(sized.outputShape).toEqual([2, 4, 9])
+    expect(sized.savedBytes).toBe(832n)
+    // without it: (4 − 1)·2 + 3 = 9 as well; a kernel of 2 gives (4 − 1)·2 + 2 = 8
+    expect(analyze(model('F.max_unpool1d(p, idx, 2, stride=2)'), { input: '2,3,9', device: 'cpu' }).forward!.outputShape).toEqual([2, 4, 8])
+  })
+})
+
+describe('torch.special', () => {
+  it("runs the functions it shares with torch, under their names there, and says which others it does not model", () => {
+    // denoising-diffusion-pytorch's continuous-time schedule: `from torch.special import expm1`
+    const model = (imports: string, body: string): string => `${prelude}${imports}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.lin = nn.Linear(4, 4)\n\n    def forward(self, x):\n        return self.lin(${body})\n`
+    const same = (imports: string, body: string, plain: string) => {
+      const a = analyze(model(imports, body), { input: '2,4', device: 'cpu' }).forward!
+      const b = analyze(model('', plain), { input: '2,4', device: 'cpu' }).forward!
+      expect([a.outputShape, a.savedBytes]).toEqual([b.outputShape, b.savedBytes])
+    }
+    same('from torch.special import expm1\n', 'expm1(x)', 'torch.expm1(x)')
+    same('', 'torch.special.expit(x) * torch.special.log1p(x.abs())', 'torch.sigmoid(x) * torch.log1p(x.abs())')
+    const note = analyze(model('', 'torch.special.ndtr(x)'), { input: '2,4' }).forwardNote!
+    expect(note.message).toBe('`torch.special.ndtr` is not supported yet.')
+    expect([note.line, note.column]).toEqual([10, 25])
+  })
+})
+
 describe('super().forward in a subclass of a built-in layer', () => {
   it('runs the layer\'s own forward rule on the same module (CLIP\'s LayerNorm that casts its input), and norm keeps its input and result', () => {
     const source = `${prelude}class LayerNorm(nn.LayerNorm):\n    def forward(self, x: torch.Tensor):\n        orig_type = x.dtype\n        ret = super().forward(x.type(torch.float32))\n        return ret.type(orig_type)\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n        self.ln = LayerNorm(4)\n\n    def forward(self, x):\n        y = self.ln(self.fc(x))\n        return y / y.norm(dim=-1, keepdim=True)\n`

@@ -416,7 +416,7 @@ export function callModule(it: Interpreter, node: ModuleNode, given: readonly Ar
     // `nn.Sequential` hands what it was called with to its first module as it is: a tensor, or a tuple
     // (`self.cells((x, None))`), `None` included.
     const first = !python ? firstPythonModule(node) : undefined
-    if (rest.length > 0 && !python && !first) throw new NnsizeError('unsupported', `Calling \`${node.type}\` with arguments other than tensors (${rest.map((v) => v.kind).join(', ')}) is not supported yet in forward.`, { span })
+    if (rest.length > 0 && !python && !first) throw nonTensorArguments(`Calling \`${node.type}\``, ' in forward', rest, span)
     for (const [key, v] of Object.entries(options)) if (v instanceof TensorValue) options[key] = traceOf(t, v)
     const call: PythonCall | undefined = python ? { positional, named: args.filter((a) => a.name !== undefined) } : undefined
     if (call) pythonCalls.set(node, call)
@@ -474,6 +474,17 @@ export function builtinForward(it: Interpreter, def: LayerDefinition, args: read
 }
 
 /**
+ * The error of a layer called with arguments that are not tensors: the placeholder's own error when one of them is a
+ * value of a library nnsize does not read (a module of it was called just before), else what the arguments are.
+ */
+function nonTensorArguments(what: string, where: string, rest: readonly Value[], span: SourceSpan): NnsizeError {
+  const placeholder = rest.find((v): v is PlaceholderValue => v.kind === 'placeholder')
+  // a library's value is used here; a function nnsize does not model, where the program names it
+  if (placeholder) return placeholderError(placeholder, placeholder.reason.type === 'import' ? span : undefined)
+  return new NnsizeError('unsupported', `${what} with arguments other than tensors (${rest.map((v) => v.kind).join(', ')}) is not supported yet${where}.`, { span })
+}
+
+/**
  * `super().forward(x)` in a class deriving from a built-in layer (`class LayerNorm(nn.LayerNorm)` that casts its
  * input first): the layer's own forward rule on the same module, in the running trace, or undefined outside one.
  */
@@ -483,7 +494,7 @@ export function superLayerForward(it: Interpreter, node: ModuleNode, layer: Laye
   const t: TraceOps = { it, ctx: state.ctx }
   const options = keywordOptions(args, (v) => traceOf(t, v))
   const { tensors, rest } = inputTensors(args.filter((a) => a.name === undefined).map((a) => a.value), span, false)
-  if (rest.length > 0) throw new NnsizeError('unsupported', `\`super().forward\` of \`${layer.name}\` with arguments other than tensors (${rest.map((v) => v.kind).join(', ')}) is not supported yet.`, { span })
+  if (rest.length > 0) throw nonTensorArguments(`\`super().forward\` of \`${layer.name}\``, '', rest, span)
   const inputs = (tensors as TensorValue[]).map((v) => traceOf(t, v))
   const out = layer.forward(node, inputs, state.ctx, options)
   state.ctx.use(...inputs)

@@ -160,6 +160,14 @@ const pools = (dims: number): Record<string, { params: string[]; run: Functional
       return a.bool('return_indices', false) ? [values, indices] : values
     },
   },
+  [`max_unpool${dims}d`]: {
+    params: ['input', 'indices', 'kernel_size', 'stride', 'padding', 'output_size'],
+    run: (a) => {
+      const kernel = a.ints('kernel_size', dims, undefined)
+      const outputSize = a.intsOrNull('output_size')
+      return ops.maxUnpool(a.t.ctx, a.tensor('input'), a.tensor('indices'), dims, kernel, a.ints('stride', dims, kernel), a.ints('padding', dims, Array(dims).fill(0)), outputSize ?? undefined)
+    },
+  },
   [`avg_pool${dims}d`]: {
     params: ['input', 'kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad', 'divisor_override'],
     run: (a) => {

@@ -166,7 +166,8 @@ export function runModule(it: Interpreter, name: string, path: string, isPackage
 /** Imports one module by its full dotted name (its parents first), as `importlib.import_module` does. */
 export function importModule(it: Interpreter, name: string, span: SourceSpan): Value {
   const known = it.importer.modules.get(name)
-  if (known) return known
+  // a library nnsize does not read stays one placeholder, but each import names its own file and line in the error
+  if (known) return known.kind === 'placeholder' && known.reason.type === 'import' ? { ...known, reason: { ...known.reason, span } } : known
   const dot = name.lastIndexOf('.')
   const parent = dot < 0 ? undefined : importModule(it, name.slice(0, dot), span)
   if (parent && parent.kind === 'placeholder') return placeholderChild(it, parent, name)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyze, buildModule } from '../analyze.js'
+import { analysisToJSON } from '../format/json.js'
 import { failure, files } from '../../test/interpret.js'
 import { keptTreeEntry } from '../python/kept-tree.js'
 import { parse, parseExpression } from '../python/parse.js'
@@ -273,6 +274,46 @@ describe('programs of files', () => {
     expect(failure(() => files({ 'main.py': 'import omegaconf\nassert omegaconf.OmegaConf == 3' }, 'main.py')).message).toBe(
       '`omegaconf.OmegaConf` comes from `omegaconf`, which nnsize does not read (imported in main.py); the model uses it here.',
     )
+  })
+
+  it('an unread library imported in two files names, in its error, the file whose import the model uses', () => {
+    // meta-llama's model.py imports fairscale after generation.py did; PyTorch needs fairscale for either.
+    const program = {
+      'pkg/__init__.py': 'from .helpers import helper\nfrom .model import Net\n',
+      'pkg/helpers.py': 'from unknownlib.parallel import get_rank\n\ndef helper():\n    return get_rank()\n',
+      'pkg/model.py': 'import torch.nn as nn\nimport unknownlib.parallel as par\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 16 // par.get_world_size())\n',
+    }
+    const error = failure(() => files(program, 'pkg/model.py', 'Net()'))
+    expect(error.message).toBe('`par.get_world_size()` comes from `unknownlib`, which nnsize does not read (imported in pkg/model.py); the model uses it here.')
+    expect(error.span?.file).toBe('pkg/model.py')
+  })
+
+  it('a value of an unread library handed to a layer in forward is its own error, and the note says so', () => {
+    // a third-party module called before a Dropout (x-transformers' torch_einops_utils); the counts still stand
+    const source = [
+      'import torch.nn as nn',
+      'from some_unknown_lib.nn import Identity',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.norm = Identity()',
+      '        self.drop = nn.Dropout(0.1)',
+      '        self.fc = nn.Linear(8, 8)',
+      '    def forward(self, x):',
+      '        x = self.norm(x)',
+      '        x = self.drop(x)',
+      '        return self.fc(x)',
+    ].join('\n')
+    const analysis = analyze({ files: { 'net.py': source }, main: 'net.py', entry: 'Net()' }, { input: [[2, 8]] })
+    expect(analysis.params.total).toBe(72n)
+    expect(analysis.forwardNote?.message).toBe('`some_unknown_lib.nn.Identity()()` comes from `some_unknown_lib`, which nnsize does not read (imported in net.py); the model uses it here.')
+    expect(analysis.forwardNote?.line).toBe(11)
+    // JSON carries the notes the text report shows: the module not counted, and why the forward was not traced
+    expect(analysisToJSON(analysis).notes).toEqual([
+      '`Net.norm` is set to what `some_unknown_lib.nn.Identity()` returns, from `some_unknown_lib`, which nnsize does not read: if that is a module, its parameters and buffers are not counted.',
+      `The forward pass was not traced (net.py:11:13): ${analysis.forwardNote?.message}`,
+    ])
+    expect(analysisToJSON(files({ 'net.py': 'import torch.nn as nn\nmodel = nn.Linear(2, 3)\n' }, 'net.py')).notes).toBeUndefined()
   })
 
   it("a decorator from an unread library returns what it decorates, with a note (lucidrains' `@beartype`, fvcore's `@REGISTRY.register()`)", () => {

@@ -177,6 +177,15 @@ describe('conv2d', () => {
   })
 })
 
+describe('a convolution of no output channels', () => {
+  it('builds with no parameters, and its forward is refused, as PyTorch refuses it', () => {
+    // vit-pytorch's crossformer with dim 16 and dim_head 32 has 0 heads; PyTorch 2.13 builds nn.Conv2d(16, 0, 1)
+    // (a warning that initialising zero-element tensors is a no-op) and raises this RuntimeError in forward.
+    expect(analyze('nn.Conv2d(16, 0, 1, bias=False)').params.total).toBe(0n)
+    expect(failure('nn.Conv2d(16, 0, 1, bias=False)', [1, 16, 8, 8]).message).toContain('Given groups=1, expected weight to be at least 1 at dimension 0, but got weight of size [0, 16, 1, 1] instead')
+  })
+})
+
 describe('conv3d', () => {
   it('pads all three dimensions by reflection and saves the input and the padded copy', () => {
     const r = run("nn.Conv3d(16, 2, 3, padding=1, bias=False, padding_mode='reflect')", [3, 16, 2, 16, 16])

@@ -242,10 +242,6 @@ function makeMaxUnpool(dims: Dims) {
         throw ctx.error(`takes two inputs, the pooled values and their \`indices\` (from a \`MaxPool${dims}d\` with \`return_indices=True\`): give two shapes, e.g. \`1,16,8,8; 1,16,8,8\`.`)
       }
       const a = self.args
-      ops.spatialInput(ctx, x, dims)
-      if (x.shape.length !== indices.shape.length || x.shape.some((d, i) => d !== indices.shape[i])) {
-        throw ctx.error(`expects \`indices\` of the same shape as its input, got ${formatShape(indices.shape)} and ${formatShape(x.shape)}.`)
-      }
       return ops.maxUnpool(ctx, x, indices, dims, a.kernel_size, a.stride ?? a.kernel_size, a.padding, intsOption(ctx, options, 'output_size'))
     },
   })

@@ -38,6 +38,8 @@ export function conv(ctx: ForwardContext, x: Tensor, weight: Tensor, bias: Tenso
   const dims = weight.shape.length - 2
   const kernel = weight.shape.slice(2)
   const inChannels = weight.shape[1]! * options.groups
+  // a layer of no output channels builds, but its forward is refused (vit-pytorch's crossformer with 0 heads)
+  if (weight.shape[0] === 0) throw ctx.error(`Given groups=${options.groups}, expected weight to be at least 1 at dimension 0, but got weight of size [${weight.shape.join(', ')}] instead`)
   checkConvInput(ctx, x, dims, inChannels)
   checkSameDType(ctx, x, weight, bias, 'conv')
   let input = x

@@ -210,10 +210,15 @@ function unpoolOutputSize(ctx: ForwardContext, outputSize: readonly number[], de
 }
 
 /**
- * `F.max_unpool{1,2,3}d(x, indices, kernel_size, stride, padding)` on checked inputs: output size per dimension
- * `(size − 1)·stride − 2·padding + kernel`; keeps the indices.
+ * `F.max_unpool{1,2,3}d(x, indices, kernel_size, stride, padding)` (and `nn.MaxUnpool{1,2,3}d`): an input of `dims`
+ * spatial dimensions and indices of its shape; output size per dimension `(size − 1)·stride − 2·padding + kernel`
+ * unless `output_size` says otherwise; keeps the indices.
  */
 export function maxUnpool(ctx: ForwardContext, x: Tensor, indices: Tensor, dims: number, kernel: readonly number[], stride: readonly number[], padding: readonly number[], outputSize?: readonly number[]): Tensor {
+  spatialInput(ctx, x, dims)
+  if (x.shape.length !== indices.shape.length || x.shape.some((d, i) => d !== indices.shape[i])) {
+    throw ctx.error(`expects \`indices\` of the same shape as its input, got ${formatShape(indices.shape)} and ${formatShape(x.shape)}.`)
+  }
   const spatial = x.shape.slice(-dims)
   const defaults = spatial.map((s, i) => (BigInt(s) - 1n) * BigInt(stride[i]!) - 2n * BigInt(padding[i]!) + BigInt(kernel[i]!))
   const sizes = outputSize === undefined ? defaults : unpoolOutputSize(ctx, outputSize, defaults, dims, stride)

@@ -103,6 +103,15 @@ function unmodelledNames(owner: 'torch' | 'torch.nn.functional'): (name: string)
 }
 
 /** `torch`: dtypes, tensor factories and functions, `nn`, and harmless settings. */
+
+/** `torch.special`'s functions that are `torch`'s own under the same or another name (`expit` is `sigmoid`). */
+const specialFunctions: ReadonlyArray<readonly [string, string]> = [
+  ...['expm1', 'exp2', 'log1p', 'erf', 'erfc', 'erfinv', 'logit', 'xlogy', 'sinc', 'logsumexp', 'softmax', 'log_softmax', 'i0', 'digamma', 'round'].map((name) => [name, name] as const),
+  ['expit', 'sigmoid'],
+  ['gammaln', 'lgamma'],
+  ['psi', 'digamma'],
+]
+
 export function torchNamespace(layers: readonly LayerDefinition[], models: readonly LayerDefinition[]): NamespaceValue {
   const members = torchTensorFunctions()
   for (const [alias, dtype] of Object.entries(dtypeAliases)) members[alias] = { kind: 'dtype', dtype }
@@ -180,6 +189,15 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
   // `torch.amp.autocast(device_type, ...)`, also as a decorator: nnsize keeps every dtype as written.
   lazyMember(torch.members, 'amp', () => namespace('torch.amp', { autocast: torch.members['autocast']! }))
   lazyMember(torch.members, 'fft', fftNamespace)
+  // `torch.special`: the functions it shares with `torch` (denoising-diffusion-pytorch's `expm1`), under both names
+  lazyMember(torch.members, 'special', () => {
+    const special: Record<string, Value> = {}
+    for (const [name, same] of specialFunctions) if (Object.hasOwn(torch.members, same)) special[name] = torch.members[same]!
+    // its other functions are not modelled: each gives a value that is not supported yet where the model uses it
+    const unmodelled = (name: string): Value =>
+      native(`torch.special.${name}`, (_args, span) => ({ kind: 'placeholder', name: `torch.special.${name}()`, reason: { type: 'attribute', owner: 'torch.special', attribute: name, suggestions: [], span } }))
+    return namespace('torch.special', special, unmodelled)
+  })
   // read on first use: torch.linalg is in the CLI's bundle of rarely imported libraries
   lazyMember(torch.members, 'linalg', () => linalgNamespace())
   // `torch.det`, `torch.inverse`, `torch.svd`, …: the decompositions of `torch.linalg`, read on first use too.

@@ -100,6 +100,13 @@ function time(command) {
   return ms
 }
 
+const quantile = (sorted, q) => {
+  const pos = (sorted.length - 1) * q
+  const lo = Math.floor(pos)
+  const hi = Math.ceil(pos)
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
+}
+
 if (process.argv.includes('--first-questions')) {
   // a cache folder of its own, new: the first question is answered by the command, which starts the server
   const fresh = { NNSIZE_COMPILE_CACHE: join(work, 'first-questions') }
@@ -112,10 +119,7 @@ if (process.argv.includes('--first-questions')) {
     timed.node.push(time(node))
     timed.model.push(time(model))
   }
-  const median = (values) => {
-    const sorted = [...values].sort((a, b) => a - b)
-    return (sorted[Math.floor((sorted.length - 1) / 2)] + sorted[Math.ceil((sorted.length - 1) / 2)]) / 2
-  }
+  const median = (values) => quantile([...values].sort((a, b) => a - b), 0.5)
   const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length
   console.log(`node ${process.version}: the model file straight after the first question, ${count} interleaved runs, wall time`)
   console.log(`node -e 0      median ${median(timed.node).toFixed(1)} ms  mean ${mean(timed.node).toFixed(1)} ms`)
@@ -145,12 +149,6 @@ for (let i = 0; i < runs; i++) {
   }
 }
 
-const quantile = (sorted, q) => {
-  const pos = (sorted.length - 1) * q
-  const lo = Math.floor(pos)
-  const hi = Math.ceil(pos)
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
-}
 const statsOf = (all) =>
   new Map([...all].map(([name, values]) => {
     const sorted = [...values].sort((a, b) => a - b)

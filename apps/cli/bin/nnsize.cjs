@@ -692,10 +692,11 @@ const serverWaitMs = 60 * 1000
 /** Largest answer read from the server, in bytes. */
 const maxServerReplyBytes = 512 * 1024 * 1024
 /**
- * V8's flags for the server: it compiles and optimises sooner, which a long-lived process repays. They are set when it
- * starts, before any of nnsize is compiled, rather than given to `node`, which refuses a flag its V8 does not know.
+ * V8's flags for the server: it compiles and optimises sooner, which a long-lived process repays, and may collect its
+ * garbage between questions. They are set when it starts, before any of nnsize is compiled, rather than given to
+ * `node`, which refuses a flag its V8 does not know.
  */
-const serverFlags = ['--maglev', '--always-sparkplug', '--no-lazy-feedback-allocation']
+const serverFlags = ['--maglev', '--always-sparkplug', '--no-lazy-feedback-allocation', '--expose-gc']
 /** The server's scheduling priority (`nice`): below the commands that ask it. */
 const serverNice = 10
 /** The exit status when NNSIZE_SERVER=only and no server answered. */
@@ -736,7 +737,11 @@ function readOwnText(/** @type {string} */ file, /** @type {number} */ maxBytes)
   return readOwnFile(file, 0, (fd, size) => readAt(fd, size, 0)?.toString('utf8'), maxBytes)
 }
 
-/** Writes `text` to `file` through a new private file renamed into place ({@link writeFileParts}); throws when it cannot. */
+/**
+ * Writes `text` to `file` through a new private file renamed into place ({@link writeFileParts}); throws when it cannot.
+ * The temporary name needs no `node:crypto` ({@link temporaryNameOf}): this runs on a command's start, and only in a
+ * folder no other user can write.
+ */
 function writeOwnText(/** @type {string} */ file, /** @type {string} */ text) {
   writeFileParts(file, [Buffer.from(text, 'utf8')], `${file}.${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.tmp`)
 }

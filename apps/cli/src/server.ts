@@ -9,7 +9,6 @@
 // the command reads and removes. Questions are answered one at a time, in the order they were taken.
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, watch } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { run } from './program.js'
 
@@ -289,12 +288,11 @@ export function serve(options: ServeOptions): void {
 }
 
 /**
- * A young-generation collection of V8, run between questions; undefined where V8 will not expose it. The flag is set
- * once the bundles are compiled (it is part of what a code cache is checked against), and the server writes no cache.
+ * A young-generation collection of V8, run between questions; undefined where V8 does not expose it. The launcher sets
+ * `--expose-gc` with the server's other flags, which only a new context sees.
  */
 function collector(): (() => void) | undefined {
   try {
-    setFlagsFromString('--expose-gc')
     const gc = runInNewContext('gc') as unknown
     return typeof gc === 'function' ? () => (gc as (options: { type: 'minor' }) => void)({ type: 'minor' }) : undefined
   } catch {

@@ -87,19 +87,27 @@ const unknownPlace: SourceSpan = { start: 0, end: 0 }
  */
 function unmodelledNames(owner: 'torch' | 'torch.nn.functional'): (name: string) => Value | undefined {
   return (name) => {
-    const qualified = `${owner}.${name}`
-    const placeholder = (span: SourceSpan, called = ''): Value => ({ kind: 'placeholder', name: `${qualified}${called}`, reason: { type: 'attribute', owner, attribute: name, suggestions: [], span } })
     switch (pytorchName(owner, name)) {
       case 'module':
-        return namespace(qualified, {})
+        return namespace(`${owner}.${name}`, {})
       case 'function':
-        return native(qualified, (_args, span) => placeholder(span, '()'))
+        return unmodelledFunction(owner, name)
       case undefined:
         return undefined
       default:
-        return placeholder(unknownPlace)
+        return unmodelledPlaceholder(owner, name, '', unknownPlace)
     }
   }
+}
+
+/** A placeholder for `owner.name` (called: `called` is `()`), which says "… is not supported yet" where the model uses it. */
+function unmodelledPlaceholder(owner: string, name: string, called: string, span: SourceSpan): Value {
+  return { kind: 'placeholder', name: `${owner}.${name}${called}`, reason: { type: 'attribute', owner, attribute: name, suggestions: [], span } }
+}
+
+/** A function of PyTorch nnsize does not model: called, it gives a placeholder for its result ({@link unmodelledPlaceholder}). */
+function unmodelledFunction(owner: string, name: string): Value {
+  return native(`${owner}.${name}`, (_args, span) => unmodelledPlaceholder(owner, name, '()', span))
 }
 
 /** `torch`: dtypes, tensor factories and functions, `nn`, and harmless settings. */
@@ -194,9 +202,7 @@ export function torchNamespace(layers: readonly LayerDefinition[], models: reado
     const special: Record<string, Value> = {}
     for (const [name, same] of specialFunctions) if (Object.hasOwn(torch.members, same)) special[name] = torch.members[same]!
     // its other functions are not modelled: each gives a value that is not supported yet where the model uses it
-    const unmodelled = (name: string): Value =>
-      native(`torch.special.${name}`, (_args, span) => ({ kind: 'placeholder', name: `torch.special.${name}()`, reason: { type: 'attribute', owner: 'torch.special', attribute: name, suggestions: [], span } }))
-    return namespace('torch.special', special, unmodelled)
+    return namespace('torch.special', special, (name) => unmodelledFunction('torch.special', name))
   })
   // read on first use: torch.linalg is in the CLI's bundle of rarely imported libraries
   lazyMember(torch.members, 'linalg', () => linalgNamespace())
